@@ -1,0 +1,94 @@
+/*
+ * date.h - calendar dates, periods and the business calendar.
+ *
+ * Dates are whole days counted from 1970-01-01 in the proleptic Gregorian
+ * calendar, so arithmetic is integer arithmetic and comparison is `<`.
+ * Nothing here reads the clock: "now" is always an argument.
+ */
+#ifndef CL_DATE_H
+#define CL_DATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef int32_t cl_day;   /* days since 1970-01-01 */
+typedef int64_t cl_time;  /* seconds since 1970-01-01T00:00Z */
+
+/* Years outside [1900, 2999] are refused by every parser here. */
+
+/*
+ * Parses exactly "YYYY-MM-DD" (len bytes of s, no NUL needed) into *out.
+ * Returns 0, or -1 if the text is not a real calendar date.
+ */
+int cl_date_parse(const char *s, size_t len, cl_day *out);
+
+/* Writes "YYYY-MM-DD" and a NUL into out. */
+void cl_date_format(cl_day d, char out[11]);
+
+cl_day cl_date_from_ymd(int y, int m, int d);
+void cl_date_ymd(cl_day day, int *y, int *m, int *d);
+
+/* 0 = Monday ... 6 = Sunday. */
+int cl_date_weekday(cl_day day);
+
+/* day plus n calendar months, the day of month clamped to the month's end. */
+cl_day cl_date_add_months(cl_day day, int n);
+
+/* Parses exactly "YYYY-MM" into *y, *m.  Returns 0 or -1. */
+int cl_month_parse(const char *s, size_t len, int *y, int *m);
+
+/*
+ * Parses "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM" (UTC) into *out.  A bare date
+ * means its midnight.  Returns 0 or -1.
+ */
+int cl_time_parse(const char *s, cl_time *out);
+
+/* The day that the instant t falls on. */
+cl_day cl_time_day(cl_time t);
+
+/* Writes "YYYY-MM-DDTHH:MM:SSZ" and a NUL into out. */
+void cl_time_format(cl_time t, char out[21]);
+
+typedef enum cl_period_kind { CL_PERIOD_MONTH, CL_PERIOD_QUARTER } cl_period_kind;
+
+typedef struct cl_period {
+    cl_period_kind kind;
+    int year;
+    int index;     /* month 1-12 or quarter 1-4 */
+    cl_day first;  /* first day, inclusive */
+    cl_day last;   /* last day, inclusive */
+    char label[8]; /* "2026-07" or "2026Q3" */
+} cl_period;
+
+/* Parses "YYYY-MM" (a month) or "YYYYQn" (a quarter).  Returns 0 or -1. */
+int cl_period_parse(const char *s, cl_period *out);
+
+/* The month or quarter that contains day. */
+cl_period cl_period_of(cl_period_kind kind, cl_day day);
+
+/* The period n periods after p (n may be negative). */
+cl_period cl_period_shift(const cl_period *p, int n);
+
+/*
+ * The business calendar: Saturdays, Sundays and the workspace's holidays are
+ * not business days.  holidays must be sorted ascending; the calendar does
+ * not own it.
+ */
+typedef struct cl_calendar {
+    const cl_day *holidays;
+    size_t nholidays;
+} cl_calendar;
+
+int cl_cal_is_business_day(const cl_calendar *cal, cl_day day);
+
+/*
+ * The business day n business days after day (n > 0), before it (n < 0), or
+ * the first business day on or after day (n == 0).  "5 business days after a
+ * Friday close" is the following Friday when no holiday intervenes.
+ */
+cl_day cl_cal_add_business_days(const cl_calendar *cal, cl_day day, int n);
+
+/* The first business day of the month or quarter p. */
+cl_day cl_cal_first_business_day(const cl_calendar *cal, const cl_period *p);
+
+#endif

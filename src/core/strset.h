@@ -1,0 +1,26 @@
+/*
+ * strset.h - a set of strings, for "does this id exist" during import.
+ *
+ * Open addressing with linear probing; the set copies every string it keeps
+ * into its own arena, so callers may pass short-lived buffers.
+ */
+#ifndef CL_STRSET_H
+#define CL_STRSET_H
+
+#include <stddef.h>
+
+typedef struct cl_strset cl_strset;
+
+/* A new, empty set, or NULL when out of memory.  Free with cl_strset_free. */
+cl_strset *cl_strset_new(void);
+void cl_strset_free(cl_strset *set);
+
+/* Adds s (len bytes).  Returns 1 if added, 0 if present, -1 out of memory. */
+int cl_strset_add(cl_strset *set, const char *s, size_t len);
+
+/* 1 if s (len bytes) is in the set, else 0. */
+int cl_strset_has(const cl_strset *set, const char *s, size_t len);
+
+size_t cl_strset_count(const cl_strset *set);
+
+#endif

@@ -1,0 +1,165 @@
+#include "taxonomy.h"
+
+#include <string.h>
+
+static const cl_cause causes[] = {
+    {"icp_miss", "Wrong ICP",
+     "The customer was outside the ideal customer profile at the time of "
+     "sale (size, industry, maturity or missing function), so the product "
+     "could not succeed there whatever CS did.",
+     1, CL_BADFIT_WRONG_ICP, "ICP definition review with Marketing"},
+    {"misaligned_use_case", "Misaligned use case",
+     "The customer bought the product for a job it is not built to do; the "
+     "gap between their use case and the product's was knowable in "
+     "discovery.",
+     1, CL_BADFIT_MISALIGNED_USE_CASE, "discovery questions, AE coaching"},
+    {"feature_overpromise", "Feature over-promise",
+     "A capability the customer relied on was promised, explicitly or by "
+     "implication, during the sale and does not exist or does not work as "
+     "described.",
+     1, CL_BADFIT_OVER_PROMISED,
+     "deal approval review, private AE coaching"},
+    {"timeline_overpromise", "Timeline over-promise",
+     "The customer was told they would be live or see value sooner than "
+     "onboarding can deliver, and left when that date passed.",
+     1, CL_BADFIT_OVER_PROMISED,
+     "deal approval review, private AE coaching"},
+    {"phantom_champion", "Phantom champion",
+     "The person who drove the purchase had no real authority or left soon "
+     "after, and nobody else in the account owned the outcome.",
+     1, CL_BADFIT_NONE,
+     "champion stability in qualification and deal briefs"},
+    {"failed_adoption", "Failed adoption",
+     "A good-fit customer never reached regular use because onboarding or "
+     "enablement did not land.",
+     0, CL_BADFIT_NONE, "onboarding process"},
+    {"product_deficiency", "Product deficiency",
+     "A specific product gap, defect or performance problem, that was not "
+     "promised in the sale, made the customer leave.  Name the gap in the "
+     "diagnosis; do not use this as a catch-all.",
+     0, CL_BADFIT_NONE, "product and engineering priorities"},
+    {"poor_service", "Poor service experience",
+     "Support, services or CS interactions fell short of what the customer "
+     "needed and they said so.",
+     0, CL_BADFIT_NONE, "support, services, CS process"},
+    {"goals_not_met", "Customer goals not met",
+     "The product worked and was used, but the customer did not reach the "
+     "outcome they bought it for.",
+     0, CL_BADFIT_NONE, "CS process, shared best practices"},
+    {"competitive_loss", "Competitive loss",
+     "The customer moved to a competitor for capability, positioning or "
+     "relationship reasons other than price.",
+     0, CL_BADFIT_NONE, "product marketing, competitive positioning"},
+    {"pricing", "Pricing",
+     "Price or packaging, not value, was the deciding reason: the customer "
+     "found the same value cheaper or could not fit the package.",
+     0, CL_BADFIT_NONE, "pricing and packaging"},
+    {"business_change", "Business change",
+     "An event in the customer's business (acquisition, reorganisation, "
+     "strategy change) removed the need, independent of fit or service.",
+     0, CL_BADFIT_NONE, "none; monitored"},
+    {"financial_distress", "Financial distress",
+     "The customer could no longer pay: cost cutting, insolvency or loss of "
+     "funding.",
+     0, CL_BADFIT_NONE,
+     "credit screening in qualification (if customer < 12 months)"},
+};
+
+#define NCAUSES (sizeof causes / sizeof causes[0])
+
+const char *const cl_cause_codes[] = {
+    "icp_miss", "misaligned_use_case", "feature_overpromise",
+    "timeline_overpromise", "phantom_champion", "failed_adoption",
+    "product_deficiency", "poor_service", "goals_not_met",
+    "competitive_loss", "pricing", "business_change", "financial_distress",
+    NULL};
+
+const cl_cause *
+cl_taxonomy_defaults(size_t *n)
+{
+    *n = NCAUSES;
+    return causes;
+}
+
+const cl_cause *
+cl_taxonomy_find(const char *code)
+{
+    for (size_t i = 0; i < NCAUSES; i++)
+        if (strcmp(causes[i].code, code) == 0)
+            return &causes[i];
+    return NULL;
+}
+
+const char *
+cl_badfit_code(cl_badfit b)
+{
+    switch (b) {
+    case CL_BADFIT_WRONG_ICP: return "wrong_icp";
+    case CL_BADFIT_MISALIGNED_USE_CASE: return "misaligned_use_case";
+    case CL_BADFIT_OVER_PROMISED: return "over_promised";
+    case CL_BADFIT_NONE: break;
+    }
+    return "";
+}
+
+static const cl_threshold thresholds[] = {
+    {"icp_review_share", 0.25, "share",
+     "wrong-ICP share of the quarter's churn cohort above which an ICP "
+     "review opens"},
+    {"icp_review_due_days", 30, "days", "ICP review due after it opens"},
+    {"coaching_share", 0.20, "share",
+     "over-promise share above which private coaching opens"},
+    {"discovery_review_share", 0.20, "share",
+     "misaligned-use-case share above which a discovery question review "
+     "opens"},
+    {"enablement_review_recoveries", 3, "count",
+     "over-promise recoveries in a quarter at or above which an enablement "
+     "review opens"},
+    {"qualification_review_timing_share", 0.60, "share",
+     "timing share of the quarter's recoveries above which a qualification "
+     "review opens"},
+    {"review_due_business_days", 5, "business_days",
+     "won-deal review due after close, and before kickoff"},
+    {"review_senior_arr", 50000, "currency",
+     "ARR at or above which the won-deal review adds the CS manager or "
+     "RevOps"},
+    {"review_completion_target", 0.80, "share",
+     "monthly won-deal review completion target"},
+    {"debrief_due_business_days", 5, "business_days",
+     "AE+CSM debrief due after a deal-attributable tag"},
+    {"checkin_due_days", 30, "days",
+     "process-change check-in after the debrief"},
+    {"champion_tenure_months", 6, "months",
+     "champion tenure at close below which the champion-stability flag "
+     "is raised"},
+    {"slow_to_demo_days", 45, "days",
+     "days in pipeline before first demo above which the slow-to-demo flag "
+     "is raised"},
+    {"repeating_cause_quarters", 4, "count",
+     "consecutive quarters with the same cause in the top 3 that fail "
+     "loop health"},
+    {"stale_icp_days", 183, "days",
+     "days without an ICP change, while churns were tagged, that fail loop "
+     "health"},
+    {"signal_latency_days", 30, "days",
+     "median days from churn to sales notification that loop health "
+     "allows"},
+};
+
+#define NTHRESHOLDS (sizeof thresholds / sizeof thresholds[0])
+
+const cl_threshold *
+cl_threshold_defaults(size_t *n)
+{
+    *n = NTHRESHOLDS;
+    return thresholds;
+}
+
+const cl_threshold *
+cl_threshold_find(const char *key)
+{
+    for (size_t i = 0; i < NTHRESHOLDS; i++)
+        if (strcmp(thresholds[i].key, key) == 0)
+            return &thresholds[i];
+    return NULL;
+}

@@ -1,0 +1,57 @@
+/*
+ * taxonomy.h - the churn root-cause taxonomy and the loop's thresholds.
+ *
+ * These are the defaults of DESIGN section 5, in one table each.  A workspace
+ * is seeded from them; RevOps may then edit labels, definitions and threshold
+ * values in the workspace, but never the codes, which other records and
+ * reports refer to.
+ */
+#ifndef CL_TAXONOMY_H
+#define CL_TAXONOMY_H
+
+#include <stddef.h>
+
+/* The bad-fit categories that quarterly thresholds look at. */
+typedef enum cl_badfit {
+    CL_BADFIT_NONE = 0,
+    CL_BADFIT_WRONG_ICP,
+    CL_BADFIT_MISALIGNED_USE_CASE,
+    CL_BADFIT_OVER_PROMISED
+} cl_badfit;
+
+typedef struct cl_cause {
+    const char *code;       /* stable machine code, e.g. "icp_miss" */
+    const char *label;      /* human label, e.g. "Wrong ICP" */
+    const char *definition; /* the written definition CSMs tag against */
+    int sales_attributable; /* 1 if a tag notifies the AE and manager */
+    cl_badfit badfit;       /* bad-fit category, or CL_BADFIT_NONE */
+    const char *routes_to;  /* where the signal goes */
+} cl_cause;
+
+/* The default taxonomy, in display order; *n receives its length. */
+const cl_cause *cl_taxonomy_defaults(size_t *n);
+
+/* The default cause with this code, or NULL. */
+const cl_cause *cl_taxonomy_find(const char *code);
+
+/* NULL-terminated list of every cause code, in display order. */
+extern const char *const cl_cause_codes[];
+
+/* "wrong_icp", "misaligned_use_case", "over_promised", or "" for none. */
+const char *cl_badfit_code(cl_badfit b);
+
+typedef struct cl_threshold {
+    const char *key;         /* e.g. "icp_review_share" */
+    double value;            /* the default */
+    const char *unit;        /* "share", "days", "business_days", "count",
+                                "currency", "months" */
+    const char *description; /* the rule in words */
+} cl_threshold;
+
+/* The default thresholds; *n receives their count. */
+const cl_threshold *cl_threshold_defaults(size_t *n);
+
+/* The default threshold with this key, or NULL. */
+const cl_threshold *cl_threshold_find(const char *key);
+
+#endif

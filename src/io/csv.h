@@ -1,0 +1,49 @@
+/*
+ * csv.h - an RFC 4180 CSV reader that knows the line each row starts on.
+ *
+ * Built on libcsv.  A row may span several physical lines when a quoted cell
+ * holds a newline; the line reported is the one the row starts on.  Empty
+ * lines are skipped.  A UTF-8 byte-order mark at the start is skipped; cells
+ * that are not valid UTF-8 are reported as errors by the importer, not here.
+ */
+#ifndef CL_CSV_H
+#define CL_CSV_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../core/err.h"
+
+typedef struct cl_csv cl_csv;
+
+/*
+ * Opens path for reading ("-" reads standard input).  The caller closes
+ * *out with cl_csv_close.
+ *   CL_EINVAL  the file cannot be opened (the message names it and why)
+ */
+cl_err cl_csv_open(const char *path, cl_csv **out, cl_error *err);
+
+/*
+ * Reads the next row.  On success *cells points at *ncells NUL-terminated
+ * cells and *line is the 1-based line the row starts on; they stay valid
+ * until the next call.  At the end of input returns CL_OK with *ncells == 0.
+ *   CL_EINVAL  malformed CSV, with err->msg "LINE: what is wrong"
+ *   CL_EIO     a read failed
+ */
+cl_err cl_csv_next(cl_csv *csv, const char *const **cells, size_t *ncells,
+                   long *line, cl_error *err);
+
+/* Bytes consumed so far and the file's size (0 when unknown, e.g. a pipe). */
+void cl_csv_progress(const cl_csv *csv, uint64_t *done, uint64_t *total);
+
+void cl_csv_close(cl_csv *csv);
+
+/*
+ * A CSV writer: appends one row of n cells to f, quoting cells that hold a
+ * comma, quote, CR or LF, and ends it with "\n".  NULL cells are written
+ * empty.  Returns 0, or -1 when writing fails.
+ */
+#include <stdio.h>
+int cl_csv_write_row(FILE *f, const char *const *cells, size_t n);
+
+#endif

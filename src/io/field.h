@@ -1,0 +1,28 @@
+/*
+ * field.h - reading one CSV cell as a canonical field.
+ *
+ * The single place where the text of a cell becomes a typed value, so every
+ * import path (files, CRM mappings, the demo generator, the API later) checks
+ * values the same way and reports them in the same words.
+ */
+#ifndef CL_FIELD_H
+#define CL_FIELD_H
+
+#include <stddef.h>
+
+#include "../core/err.h"
+#include "../core/record.h"
+
+/*
+ * Validates text (len bytes, NUL-terminated) against f and fills *out.  An
+ * empty cell gives CL_V_NULL, or an error when f is required.  For TEXT
+ * values out->s points into text, or into scratch when the value had to be
+ * rewritten (a list in canonical form); scratch must hold len + 1 bytes.
+ *   CL_EINVAL  with err->msg the problem in words, without file, line or
+ *              column, e.g. "expected a date YYYY-MM-DD, got '2026-13-01'"
+ * Reference checks (does the id exist) are the importer's, not this call's.
+ */
+cl_err cl_field_parse(const cl_field *f, const char *text, size_t len,
+                      cl_value *out, char *scratch, cl_error *err);
+
+#endif

@@ -1,0 +1,140 @@
+/*
+ * store.h - the one storage interface of closeloop.
+ *
+ * A cl_store is an open workspace.  Backends (SQLite now, PostgreSQL later)
+ * implement the same calls; nothing outside src/store/ sees SQL.  Every
+ * change happens inside a transaction that names who made it and when, and
+ * every record change writes its audit entry (old and new values) in that
+ * same transaction, so a change and its audit entry land together or not
+ * at all.
+ *
+ * Strings handed out by a read (cl_store_get, the row callbacks) belong to the
+ * store and stay valid until the next call on the same store.
+ */
+#ifndef CL_STORE_H
+#define CL_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../core/date.h"
+#include "../core/err.h"
+#include "../core/record.h"
+#include "../core/taxonomy.h"
+
+typedef struct cl_store cl_store;
+
+/* The schema version this build writes; cl_store_open migrates up to it. */
+#define CL_STORE_SCHEMA_VERSION 1
+
+/*
+ * Opens the workspace at url: a file path or "sqlite:PATH".  A missing file
+ * is created.  Pending migrations are applied and a new workspace is seeded
+ * with the default taxonomy and thresholds.  On success the caller owns *out
+ * and closes it with cl_store_close.
+ *   CL_EINVAL  the url names no backend this build has
+ *   CL_EDB     the database cannot be opened or migrated
+ */
+cl_err cl_store_open(const char *url, cl_store **out, cl_error *err);
+
+/* Rolls back any open transaction and frees st.  NULL is allowed. */
+void cl_store_close(cl_store *st);
+
+/* "sqlite" or "postgres". */
+const char *cl_store_backend(const cl_store *st);
+
+/* The schema version of the open workspace. */
+cl_err cl_store_schema_version(cl_store *st, int *version, cl_error *err);
+
+/*
+ * Starts a write transaction.  actor (e.g. a user id or "import") and at are
+ * written into every audit entry of the transaction; actor is copied.
+ */
+cl_err cl_store_begin(cl_store *st, const char *actor, cl_time at,
+                      cl_error *err);
+cl_err cl_store_commit(cl_store *st, cl_error *err);
+/* Undoes everything since cl_store_begin.  Safe without a transaction. */
+void cl_store_rollback(cl_store *st);
+
+typedef enum cl_put_result {
+    CL_PUT_UNCHANGED = 0, /* the same values were there: nothing written */
+    CL_PUT_INSERTED,
+    CL_PUT_UPDATED
+} cl_put_result;
+
+/*
+ * Inserts or updates one record of kind, keyed by its source key (the
+ * first nkey fields of cl_kind_get(kind)).  row has nfields values in the
+ * kind's column order.  Writes nothing, and no audit entry, when the stored
+ * record already holds the same values.  Must run inside a transaction.
+ *   CL_EINVAL  no transaction is open
+ *   CL_EDB     the backend failed (the transaction should be rolled back)
+ */
+cl_err cl_store_put(cl_store *st, cl_kind kind, const cl_value *row,
+                    cl_put_result *res, cl_error *err);
+
+/*
+ * Reads the record of kind whose key is key[0..nkey-1] into row (nfields
+ * values).  *found is 0 when there is none.
+ */
+cl_err cl_store_get(cl_store *st, cl_kind kind, const cl_value *key,
+                    cl_value *row, int *found, cl_error *err);
+
+/* The number of records of kind in the workspace. */
+cl_err cl_store_count(cl_store *st, cl_kind kind, int64_t *n, cl_error *err);
+
+/* Called once per row; return non-zero to stop early. */
+typedef int (*cl_store_row_cb)(void *ud, const cl_value *row);
+
+/* Calls cb for every record of kind, in key order. */
+cl_err cl_store_each(cl_store *st, cl_kind kind, cl_store_row_cb cb,
+                     void *ud, cl_error *err);
+
+/* Called once per id; return non-zero to stop early. */
+typedef int (*cl_store_id_cb)(void *ud, const char *id, size_t len);
+
+/* Calls cb with the first key column of every record of kind. */
+cl_err cl_store_ids(cl_store *st, cl_kind kind, cl_store_id_cb cb, void *ud,
+                    cl_error *err);
+
+/*
+ * The id of the account's earliest closed_won deal of type new (by
+ * closed_on, then id) into out (outlen bytes).  *found is 0 when it has none.
+ */
+cl_err cl_store_first_won_new_deal(cl_store *st, const char *account_id,
+                                   char *out, size_t outlen, int *found,
+                                   cl_error *err);
+
+typedef struct cl_audit_entry {
+    int64_t id;
+    const char *at;        /* "YYYY-MM-DDTHH:MM:SSZ" */
+    const char *actor;
+    const char *entity;    /* table name, e.g. "deals" */
+    const char *entity_id; /* the key; parts of a compound key joined by '|' */
+    const char *action;    /* "insert", "update", or an engine action */
+    const char *old_json;  /* the record before, or NULL */
+    const char *new_json;  /* the record after, or NULL */
+} cl_audit_entry;
+
+typedef int (*cl_store_audit_cb)(void *ud, const cl_audit_entry *e);
+
+/*
+ * Calls cb for each audit entry, oldest first; entity and entity_id filter
+ * when not NULL.
+ */
+cl_err cl_store_audit_each(cl_store *st, const char *entity,
+                           const char *entity_id, cl_store_audit_cb cb,
+                           void *ud, cl_error *err);
+
+cl_err cl_store_audit_count(cl_store *st, int64_t *n, cl_error *err);
+
+/* The workspace's taxonomy (seeded from the defaults), in display order. */
+typedef int (*cl_store_cause_cb)(void *ud, const cl_cause *c);
+cl_err cl_store_causes(cl_store *st, cl_store_cause_cb cb, void *ud,
+                       cl_error *err);
+
+/* The workspace's value of a threshold (seeded from the defaults). */
+cl_err cl_store_threshold(cl_store *st, const char *key, double *value,
+                          cl_error *err);
+
+#endif

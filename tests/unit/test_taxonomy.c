@@ -1,0 +1,133 @@
+/* Unit tests: the default taxonomy and thresholds of DESIGN section 5. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "testutil.h"
+
+#include "core/record.h"
+#include "core/taxonomy.h"
+
+static void
+test_thirteen_causes_in_design_order(void **state)
+{
+    (void)state;
+    size_t n;
+    const cl_cause *c = cl_taxonomy_defaults(&n);
+    assert_int_equal(n, 13);
+    for (size_t i = 0; i < n; i++) {
+        assert_string_equal(c[i].code, cl_cause_codes[i]);
+        assert_true(strlen(c[i].definition) > 40);
+        assert_true(strlen(c[i].label) > 0);
+    }
+    assert_null(cl_cause_codes[n]);
+    assert_string_equal(c[0].code, "icp_miss");
+    assert_string_equal(c[12].code, "financial_distress");
+}
+
+static void
+test_sales_attributable_are_the_first_five(void **state)
+{
+    (void)state;
+    const char *yes[] = {"icp_miss", "misaligned_use_case",
+                         "feature_overpromise", "timeline_overpromise",
+                         "phantom_champion"};
+    const char *no[] = {"failed_adoption", "product_deficiency",
+                        "poor_service", "goals_not_met", "competitive_loss",
+                        "pricing", "business_change", "financial_distress"};
+    for (size_t i = 0; i < 5; i++)
+        assert_int_equal(cl_taxonomy_find(yes[i])->sales_attributable, 1);
+    for (size_t i = 0; i < 8; i++)
+        assert_int_equal(cl_taxonomy_find(no[i])->sales_attributable, 0);
+    assert_null(cl_taxonomy_find("other"));
+}
+
+static void
+test_bad_fit_categories(void **state)
+{
+    (void)state;
+    assert_int_equal(cl_taxonomy_find("icp_miss")->badfit,
+                     CL_BADFIT_WRONG_ICP);
+    assert_int_equal(cl_taxonomy_find("misaligned_use_case")->badfit,
+                     CL_BADFIT_MISALIGNED_USE_CASE);
+    assert_int_equal(cl_taxonomy_find("feature_overpromise")->badfit,
+                     CL_BADFIT_OVER_PROMISED);
+    assert_int_equal(cl_taxonomy_find("timeline_overpromise")->badfit,
+                     CL_BADFIT_OVER_PROMISED);
+    assert_int_equal(cl_taxonomy_find("phantom_champion")->badfit,
+                     CL_BADFIT_NONE);
+    assert_string_equal(cl_badfit_code(CL_BADFIT_OVER_PROMISED),
+                        "over_promised");
+    assert_string_equal(cl_badfit_code(CL_BADFIT_WRONG_ICP), "wrong_icp");
+}
+
+static void
+test_threshold_defaults(void **state)
+{
+    (void)state;
+    struct {
+        const char *key;
+        double value;
+    } want[] = {
+        {"icp_review_share", 0.25},
+        {"icp_review_due_days", 30},
+        {"coaching_share", 0.20},
+        {"discovery_review_share", 0.20},
+        {"enablement_review_recoveries", 3},
+        {"qualification_review_timing_share", 0.60},
+        {"review_due_business_days", 5},
+        {"review_senior_arr", 50000},
+        {"review_completion_target", 0.80},
+        {"debrief_due_business_days", 5},
+        {"checkin_due_days", 30},
+        {"champion_tenure_months", 6},
+        {"slow_to_demo_days", 45},
+        {"repeating_cause_quarters", 4},
+        {"stale_icp_days", 183},
+        {"signal_latency_days", 30},
+    };
+    size_t n;
+    cl_threshold_defaults(&n);
+    assert_int_equal(n, sizeof want / sizeof want[0]);
+    for (size_t i = 0; i < n; i++) {
+        const cl_threshold *t = cl_threshold_find(want[i].key);
+        assert_non_null(t);
+        assert_near(t->value, want[i].value, 1e-12);
+    }
+    assert_null(cl_threshold_find("nope"));
+}
+
+static void
+test_record_kinds(void **state)
+{
+    (void)state;
+    const char *names[] = {"users", "accounts", "deals", "churns",
+                           "recoveries", "reviews", "cs_hours",
+                           "arr_movements", "icp", "holidays"};
+    for (int k = 0; k < CL_KIND_COUNT; k++) {
+        assert_int_equal(cl_kind_from_name(names[k]), k);
+        assert_string_equal(cl_kind_get(k)->name, names[k]);
+    }
+    assert_int_equal(cl_kind_from_name("tasks"), CL_KIND_NONE);
+    const cl_kind_def *d = cl_kind_get(CL_KIND_DEALS);
+    assert_int_equal(d->nfields, 17);
+    assert_int_equal(cl_kind_field_index(d, "kickoff_on"), 16);
+    assert_int_equal(cl_kind_field_index(d, "nope"), -1);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_thirteen_causes_in_design_order),
+        cmocka_unit_test(test_sales_attributable_are_the_first_five),
+        cmocka_unit_test(test_bad_fit_categories),
+        cmocka_unit_test(test_threshold_defaults),
+        cmocka_unit_test(test_record_kinds),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,24 @@
+# Thin wrappers around the scripts; the scripts are the real entry points.
+.PHONY: all test run bench format clean
+
+all: build/build.ninja
+	ninja -C build
+
+build/build.ninja:
+	scripts/deps.sh
+	meson setup build
+
+test:
+	scripts/test.sh
+
+run:
+	scripts/run.sh
+
+bench:
+	bench/import.sh
+
+format:
+	find src tests -name '*.[ch]' -print0 | xargs -0 -r clang-format -i
+
+clean:
+	rm -rf build build-asan

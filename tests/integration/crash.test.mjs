@@ -1,0 +1,98 @@
+// A process killed in the middle of an import leaves all or none of the file.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { createWriteStream, existsSync, statSync } from 'node:fs';
+import { once } from 'node:events';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fixturePath, info, ok, parseSummary, start, tempDir, workspace }
+    from './lib.mjs';
+
+const NDEALS = 300_000;
+const NACCOUNTS = 30_000;
+
+async function writeLines(file, header, n, line) {
+    const out = createWriteStream(file);
+    let chunk = header + '\n';
+    for (let i = 0; i < n; i++) {
+        chunk += line(i) + '\n';
+        if (chunk.length > 1 << 20) {
+            if (!out.write(chunk))
+                await once(out, 'drain');
+            chunk = '';
+        }
+    }
+    out.end(chunk);
+    await once(out, 'finish');
+}
+
+const pad = (i, w) => String(i).padStart(w, '0');
+const day = (i) => new Date(Date.UTC(2020, 0, 1) + (i % 1400) * 86400000)
+    .toISOString().slice(0, 10);
+
+test('SIGKILL during a large import leaves all or nothing', async (t) => {
+    const db = workspace(t);
+    const dir = tempDir(t);
+    ok(['import', 'users', fixturePath('users'), '--db', db]);
+    const accounts = path.join(dir, 'accounts.csv');
+    await writeLines(accounts, 'id,name,industry,employees,region,' +
+        'has_ops_function,csm_id,customer_since,status', NACCOUNTS,
+        (i) => `A${pad(i, 6)},Account ${i},Software,${10 + (i % 500)},EMEA,` +
+            `${i % 2 ? 'true' : 'false'},U007,${day(i)},customer`);
+    ok(['import', 'accounts', accounts, '--db', db], { timeout: 600_000 });
+
+    const deals = path.join(dir, 'deals.csv');
+    await writeLines(deals, 'id,account_id,ae_id,type,source,stage,' +
+        'created_on,first_demo_on,closed_on,arr,loss_reason,icp_fit_score,' +
+        'champion_level,champion_tenure_months,exec_sponsor,use_case,kickoff_on',
+        NDEALS,
+        (i) => `D${pad(i, 7)},A${pad(i % NACCOUNTS, 6)},U003,new,outbound,` +
+            `closed_won,${day(i)},${day(i + 10)},${day(i + 40)},` +
+            `${12000 + (i % 97) * 250},,${i % 101},director,${i % 60},true,` +
+            `workflow automation,${day(i + 50)}`);
+    const before = info(db).counts;
+    assert.equal(before.accounts, NACCOUNTS);
+
+    const { child, done } = start(['import', 'deals', deals, '--db', db]);
+    const wal = `${db}-wal`;
+    const walAtStart = existsSync(wal) ? statSync(wal).size : 0;
+    const t0 = Date.now();
+    let exited = false;
+    done.then(() => { exited = true; });
+    // Kill once the transaction is visibly writing (the WAL grew by 1 MiB)
+    // or after 1.5 s, whichever comes first, while it is still running.
+    while (!exited) {
+        const size = existsSync(wal) ? statSync(wal).size : 0;
+        if (size > walAtStart + (1 << 20) || Date.now() - t0 > 1500)
+            break;
+        await sleep(10);
+    }
+    assert.equal(exited, false,
+        'the import finished before it could be killed; make the file larger');
+    child.kill('SIGKILL');
+    const r = await done;
+    assert.equal(r.signal, 'SIGKILL');
+    t.diagnostic(`killed after ${Date.now() - t0} ms`);
+
+    // After the crash: the workspace opens, is intact, and holds all or none.
+    const after = info(db).counts;
+    assert.ok(after.deals === 0 || after.deals === NDEALS,
+        `deals after kill: ${after.deals}`);
+    assert.equal(after.accounts, NACCOUNTS);
+    if (after.deals === 0)
+        assert.equal(after.audit, before.audit, 'no audit of a lost import');
+    const check = spawnSync('sqlite3', [db, 'PRAGMA integrity_check;'],
+        { encoding: 'utf8' });
+    if (!check.error)
+        assert.equal(check.stdout.trim(), 'ok');
+
+    // A second full import succeeds.
+    const again = ok(['import', 'deals', deals, '--db', db],
+        { timeout: 600_000 });
+    const s = parseSummary(again.stdout);
+    assert.equal(s.rows, NDEALS);
+    assert.equal(s.bad, 0);
+    assert.equal(s.inserted + s.unchanged, NDEALS);
+    assert.equal(info(db).counts.deals, NDEALS);
+});

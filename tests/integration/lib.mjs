@@ -1,0 +1,196 @@
+// lib.mjs - helpers for the black-box CLI tests: temp workspaces, running
+// the binary, CSV fixtures.  Uses only node's standard library.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const ROOT = path.resolve(here, '..', '..');
+export const CANONICAL = path.join(ROOT, 'tests', 'data', 'canonical');
+
+// The binary under test: CLOSELOOP_BIN, else the default build.
+export const BIN = path.resolve(ROOT,
+    process.env.CLOSELOOP_BIN || path.join('build', 'closeloop'));
+
+// The ten kinds in the order their references need.
+export const KINDS = ['users', 'accounts', 'deals', 'churns', 'recoveries',
+    'reviews', 'cs_hours', 'arr_movements', 'icp', 'holidays'];
+
+// A fresh temporary directory, removed when the test ends (t.after).
+export function tempDir(t, prefix = 'closeloop-') {
+    const dir = mkdtempSync(path.join(tmpdir(), prefix));
+    if (t && typeof t.after === 'function')
+        t.after(() => rmSync(dir, { recursive: true, force: true }));
+    return dir;
+}
+
+// Runs the binary synchronously.  Returns { code, signal, stdout, stderr,
+// lines (stderr split into lines, no empty trailing one) }.
+export function run(args, opts = {}) {
+    const r = spawnSync(BIN, args, {
+        cwd: opts.cwd,
+        input: opts.input ?? '',
+        encoding: 'utf8',
+        maxBuffer: 512 * 1024 * 1024,
+        timeout: opts.timeout ?? 120_000,
+        env: { ...process.env, ...(opts.env || {}) },
+    });
+    if (r.error)
+        throw r.error;
+    return {
+        code: r.status,
+        signal: r.signal,
+        stdout: r.stdout,
+        stderr: r.stderr,
+        lines: splitLines(r.stderr),
+    };
+}
+
+// Starts the binary without waiting; returns the ChildProcess plus a promise
+// `done` of { code, signal, stdout, stderr }.
+export function start(args, opts = {}) {
+    const child = spawn(BIN, args, {
+        cwd: opts.cwd,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, ...(opts.env || {}) },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d) => { stdout += d; });
+    child.stderr.setEncoding('utf8').on('data', (d) => { stderr += d; });
+    const done = new Promise((resolve, reject) => {
+        child.on('error', reject);
+        child.on('close', (code, signal) =>
+            resolve({ code, signal, stdout, stderr }));
+    });
+    return { child, done };
+}
+
+export function splitLines(s) {
+    const lines = s.split('\n');
+    if (lines.length && lines[lines.length - 1] === '')
+        lines.pop();
+    return lines;
+}
+
+// Runs and fails with the whole output when the exit code is not `code`.
+export function ok(args, opts = {}) {
+    const r = run(args, opts);
+    const want = opts.code ?? 0;
+    if (r.code !== want)
+        throw new Error(`closeloop ${args.join(' ')}: exit ${r.code} ` +
+            `(signal ${r.signal}), wanted ${want}\nstdout: ${r.stdout}\n` +
+            `stderr: ${r.stderr}`);
+    return r;
+}
+
+// A new workspace in a temp dir: returns its path after `closeloop init`.
+export function workspace(t, name = 'ws.db') {
+    const db = path.join(tempDir(t), name);
+    ok(['init', '--db', db]);
+    return db;
+}
+
+// `closeloop info --format json` parsed.
+export function info(db) {
+    return JSON.parse(ok(['info', '--db', db, '--format', 'json']).stdout);
+}
+
+// `closeloop export KIND` as text.
+export function exportKind(db, kind) {
+    return ok(['export', kind, '--db', db]).stdout;
+}
+
+// Imports file as kind; returns the run result (any exit code).
+export function importFile(db, kind, file, extra = []) {
+    return run(['import', kind, file, '--db', db, ...extra]);
+}
+
+// The text of a canonical fixture, tests/data/canonical/KIND.csv.
+export function fixture(kind) {
+    return readFileSync(path.join(CANONICAL, `${kind}.csv`), 'utf8');
+}
+export function fixturePath(kind) {
+    return path.join(CANONICAL, `${kind}.csv`);
+}
+
+// Writes a CSV file into dir: rows is an array of arrays (quoted as needed)
+// or a string written as is.  Returns the path.
+export function writeCsv(dir, name, rows) {
+    const file = path.join(dir, name);
+    const text = typeof rows === 'string' ? rows
+        : rows.map((r) => r.map(csvCell).join(',')).join('\n') + '\n';
+    writeFileSync(file, text);
+    return file;
+}
+
+export function csvCell(v) {
+    const s = v === null || v === undefined ? '' : String(v);
+    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+// Parses RFC 4180 CSV into an array of rows (arrays of strings).
+export function parseCsv(text) {
+    const rows = [];
+    let row = [];
+    let cell = '';
+    let i = 0;
+    let quoted = false;
+    while (i < text.length) {
+        const c = text[i];
+        if (quoted) {
+            if (c === '"' && text[i + 1] === '"') {
+                cell += '"';
+                i += 2;
+                continue;
+            }
+            if (c === '"') {
+                quoted = false;
+                i++;
+                continue;
+            }
+            cell += c;
+            i++;
+            continue;
+        }
+        if (c === '"') {
+            quoted = true;
+        } else if (c === ',') {
+            row.push(cell);
+            cell = '';
+        } else if (c === '\n' || c === '\r') {
+            if (c === '\r' && text[i + 1] === '\n')
+                i++;
+            row.push(cell);
+            rows.push(row);
+            row = [];
+            cell = '';
+        } else {
+            cell += c;
+        }
+        i++;
+    }
+    if (cell !== '' || row.length) {
+        row.push(cell);
+        rows.push(row);
+    }
+    return rows;
+}
+
+// The summary line of an import: { kind, rows, inserted, updated,
+// unchanged, bad } or null when stdout has none.
+export function parseSummary(stdout) {
+    const m = stdout.match(/^(\w+): (\d+) rows: (\d+) inserted, (\d+) updated, (\d+) unchanged, (\d+) bad$/m);
+    if (!m)
+        return null;
+    return { kind: m[1], rows: +m[2], inserted: +m[3], updated: +m[4],
+        unchanged: +m[5], bad: +m[6] };
+}
+
+// Imports all ten canonical fixtures into db, in reference order.
+export function importCanonical(db) {
+    for (const kind of KINDS)
+        ok(['import', kind, fixturePath(kind), '--db', db]);
+}

@@ -85,7 +85,7 @@ test('sqlite:PATH names the same workspace as PATH', (t) => {
 
 test('the default workspace is ./closeloop.db', (t) => {
     const dir = tempDir(t);
-    const r = run(['init'], { cwd: dir });
+    const r = run(['init'], { cwd: dir, env: { CLOSELOOP_DB: undefined } });
     assert.equal(r.code, 0, r.stderr);
     assert.ok(existsSync(path.join(dir, 'closeloop.db')));
 });

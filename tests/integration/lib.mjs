@@ -26,6 +26,16 @@ export function tempDir(t, prefix = 'closeloop-') {
     return dir;
 }
 
+// The environment of a run: ours plus extra, where an undefined value
+// removes the variable.
+function makeEnv(extra = {}) {
+    const env = { ...process.env, ...extra };
+    for (const k of Object.keys(env))
+        if (env[k] === undefined)
+            delete env[k];
+    return env;
+}
+
 // Runs the binary synchronously.  Returns { code, signal, stdout, stderr,
 // lines (stderr split into lines, no empty trailing one) }.
 export function run(args, opts = {}) {
@@ -35,7 +45,7 @@ export function run(args, opts = {}) {
         encoding: 'utf8',
         maxBuffer: 512 * 1024 * 1024,
         timeout: opts.timeout ?? 120_000,
-        env: { ...process.env, ...(opts.env || {}) },
+        env: makeEnv(opts.env),
     });
     if (r.error)
         throw r.error;
@@ -54,7 +64,7 @@ export function start(args, opts = {}) {
     const child = spawn(BIN, args, {
         cwd: opts.cwd,
         stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env, ...(opts.env || {}) },
+        env: makeEnv(opts.env),
     });
     let stdout = '';
     let stderr = '';

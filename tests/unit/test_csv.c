@@ -256,6 +256,22 @@ test_missing_file_is_named(void **state)
 }
 
 static void
+test_dash_reads_stdin(void **state)
+{
+    (void)state;
+    char *path = write_temp("a,b\n1,2\n", 8);
+    assert_non_null(freopen(path, "rb", stdin));
+    cl_csv *c = NULL;
+    cl_error err;
+    assert_int_equal(cl_csv_open("-", &c, &err), CL_OK);
+    expect_row(c, 2, 1);
+    const char *const *r = expect_row(c, 2, 2);
+    assert_string_equal(r[1], "2");
+    expect_end(c);
+    close_and_remove(c, path);
+}
+
+static void
 test_200000_rows_and_progress(void **state)
 {
     (void)state;
@@ -357,6 +373,7 @@ main(void)
         cmocka_unit_test(test_unterminated_quote_names_the_row_start),
         cmocka_unit_test(test_cell_longer_than_1_mib_refused),
         cmocka_unit_test(test_missing_file_is_named),
+        cmocka_unit_test(test_dash_reads_stdin),
         cmocka_unit_test(test_200000_rows_and_progress),
         cmocka_unit_test(test_writer_round_trip),
     };

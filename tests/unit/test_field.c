@@ -106,10 +106,8 @@ test_text(void **state)
 {
     (void)state;
     cl_field f = field(CL_F_TEXT, 0);
-    good_text(&f, "Anything, with \"quotes\"\nand lines; ok",
-              "Anything, with "
-              "\"quotes\"\nand "
-              "lines; ok");
+    const char *free_text = "Anything, with \"quotes\"\nand lines; ok";
+    good_text(&f, free_text, free_text);
     good_text(&f, "日本語 ✓ 😀", "日本語 ✓ 😀");
     bad(&f, "caf\xc3", "not valid UTF-8");          /* cut sequence */
     bad(&f, "\xc0\xaf", "not valid UTF-8");         /* overlong '/' */

@@ -214,6 +214,10 @@ test_three_valued_logic(void **state)
     assert_int_equal(eval("industry in (saas, fintech)", rec), -1);
     assert_int_equal(eval("industry not in (saas, fintech)", rec), -1);
     assert_int_equal(eval("industry != saas", rec), -1);
+    /* An empty cell is unknown, not a text that differs from every value. */
+    const char *const empty[] = {"region", "", NULL};
+    assert_int_equal(eval("region != EMEA", empty), -1);
+    assert_int_equal(eval("region not in (EMEA)", empty), -1);
 }
 
 static void

@@ -418,6 +418,22 @@ parse_in(struct parser *p, cl_icp_expr *e)
     }
 }
 
+/* op VALUE, from the operator's token. */
+static cl_err
+parse_op_value(struct parser *p, cl_icp_expr *e)
+{
+    cl_err rc;
+    e->op = p->cur.op;
+    if ((rc = check_op(p, p->cur.off, e->field, 0, e->op)) ||
+        (rc = next_token(p)))
+        return rc;
+    e->vals = calloc(1, sizeof *e->vals);
+    if (!e->vals)
+        return cl_error_set(p->err, CL_ENOMEM, "out of memory");
+    e->nvals = 1;
+    return parse_value(p, e->field, op_text[e->op], e->vals);
+}
+
 /* FIELD op VALUE or FIELD ['not'] in (...), from the field's token. */
 static cl_err
 parse_comparison(struct parser *p, cl_icp_expr **out)
@@ -445,16 +461,7 @@ parse_comparison(struct parser *p, cl_icp_expr **out)
     if (word_is(p, &p->cur, "in") || word_is(p, &p->cur, "not")) {
         rc = parse_in(p, e);
     } else if (p->cur.kind == T_OP) {
-        e->op = p->cur.op;
-        if (!(rc = check_op(p, p->cur.off, field, 0, e->op)) &&
-            !(rc = next_token(p))) {
-            e->vals = calloc(1, sizeof *e->vals);
-            if (!e->vals)
-                rc = cl_error_set(p->err, CL_ENOMEM, "out of memory");
-            else
-                e->nvals = 1,
-                rc = parse_value(p, field, op_text[e->op], e->vals);
-        }
+        rc = parse_op_value(p, e);
     } else {
         rc = fail_at(p, p->cur.off,
                      "expected =, !=, <, <=, >, >=, in or not in after '%s'",

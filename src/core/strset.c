@@ -29,6 +29,7 @@ typedef struct slot {
 } slot;
 
 struct cl_strset {
+    cl__strset_hash_fn hash; /* hash_bytes, except in tests */
     slot *slots;
     size_t mask; /* number of slots - 1; a power of two minus one */
     size_t count;
@@ -173,9 +174,16 @@ store(cl_strset *set, const char *s, size_t len, uint32_t *ref)
 cl_strset *
 cl_strset_new(void)
 {
+    return cl__strset_new_with_hash(hash_bytes);
+}
+
+cl_strset *
+cl__strset_new_with_hash(cl__strset_hash_fn hash)
+{
     cl_strset *set = calloc(1, sizeof *set);
     if (set == NULL)
         return NULL;
+    set->hash = hash;
     set->slots = new_slots(INITIAL_SLOTS);
     if (set->slots == NULL) {
         free(set);
@@ -203,7 +211,7 @@ cl_strset_add(cl_strset *set, const char *s, size_t len)
 {
     if (set == NULL || (s == NULL && len > 0) || (uint64_t)len > UINT32_MAX - 8)
         return -1;
-    uint32_t h = hash_bytes(s, len);
+    uint32_t h = set->hash(s, len);
     slot *sl = find_slot(set, s, len, h);
     if (sl->ref != EMPTY_REF)
         return 0;
@@ -227,7 +235,7 @@ cl_strset_has(const cl_strset *set, const char *s, size_t len)
 {
     if (set == NULL || (s == NULL && len > 0))
         return 0;
-    return find_slot(set, s, len, hash_bytes(s, len))->ref != EMPTY_REF;
+    return find_slot(set, s, len, set->hash(s, len))->ref != EMPTY_REF;
 }
 
 size_t

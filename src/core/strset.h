@@ -8,6 +8,7 @@
 #define CL_STRSET_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct cl_strset cl_strset;
 
@@ -28,5 +29,13 @@ int cl_strset_has(const cl_strset *set, const char *s, size_t len);
 
 /* The number of distinct strings in the set. */
 size_t cl_strset_count(const cl_strset *set);
+
+/*
+ * For tests only: a set that hashes with hash instead of its own function,
+ * so that a test can force every string into one probe run and check that
+ * strings with equal hashes are still told apart.
+ */
+typedef uint32_t (*cl__strset_hash_fn)(const char *s, size_t len);
+cl_strset *cl__strset_new_with_hash(cl__strset_hash_fn hash);
 
 #endif

@@ -180,6 +180,44 @@ test_a_million_ids(void **state)
     cl_strset_free(s);
 }
 
+/* Every string hashes the same, so each lookup walks one long probe run and
+ * only the length and bytes tell strings apart. */
+static uint32_t
+same_hash(const char *s, size_t len)
+{
+    (void)s;
+    (void)len;
+    return 7;
+}
+
+static void
+test_equal_hashes_told_apart(void **state)
+{
+    (void)state;
+    enum { N = 3000 };
+    cl_strset *s = cl__strset_new_with_hash(same_hash);
+    assert_non_null(s);
+    char buf[32];
+    /* "id1", "id10", "id100", ...: prefixes of one another. */
+    for (int i = 0; i < N; i++) {
+        int n = snprintf(buf, sizeof buf, "id%d", i);
+        if (cl_strset_add(s, buf, (size_t)n) != 1)
+            fail_msg("%s not added", buf);
+    }
+    assert_int_equal(cl_strset_count(s), N);
+    for (int i = 0; i < N; i++) {
+        int n = snprintf(buf, sizeof buf, "id%d", i);
+        assert_true(cl_strset_has(s, buf, (size_t)n));
+        assert_int_equal(cl_strset_add(s, buf, (size_t)n), 0);
+    }
+    assert_false(has_str(s, "id"));
+    assert_false(has_str(s, "id3000"));
+    assert_false(has_str(s, "id01"));
+    assert_false(has_str(s, "i"));
+    assert_int_equal(cl_strset_count(s), N);
+    cl_strset_free(s);
+}
+
 int
 main(void)
 {
@@ -190,6 +228,7 @@ main(void)
         cmocka_unit_test(test_lengths_not_nul_terminators),
         cmocka_unit_test(test_long_strings),
         cmocka_unit_test(test_a_million_ids),
+        cmocka_unit_test(test_equal_hashes_told_apart),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

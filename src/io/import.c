@@ -81,9 +81,6 @@ cl_importer_new(cl_store *st, cl_kind kind, const cl_import_opts *opts,
         free(imp);
         return rc;
     }
-    /* The kind's own ids first: a row may refer to an earlier one. */
-    if (imp->def->fields[0].type == CL_F_ID && imp->def->nkey == 1)
-        rc = load_ids(imp, kind, err);
     for (size_t i = 0; i < imp->def->nfields && rc == CL_OK; i++)
         if (imp->def->fields[i].ref != CL_KIND_NONE)
             rc = load_ids(imp, imp->def->fields[i].ref, err);

@@ -32,6 +32,7 @@ cl_store_close(cl_store *st)
         return;
     if (st->in_tx)
         cl_store_rollback(st);
+    free(st->json);
     st->ops->close(st);
 }
 
@@ -109,6 +110,99 @@ key_text(const cl_kind_def *def, const cl_value *row, char *buf, size_t len)
     }
 }
 
+/* A growable buffer for the audit entry's JSON. */
+typedef struct jbuf {
+    char *p;
+    size_t len, cap;
+    int oom;
+} jbuf;
+
+static void
+jb_put(jbuf *b, const char *s, size_t n)
+{
+    if (b->oom)
+        return;
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 512;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        char *p = realloc(b->p, cap);
+        if (p == NULL) {
+            b->oom = 1;
+            return;
+        }
+        b->p = p;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = '\0';
+}
+
+static void
+jb_str(jbuf *b, const char *s)
+{
+    static const char hex[] = "0123456789abcdef";
+    const char *run = s;
+    jb_put(b, "\"", 1);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        jb_put(b, run, (size_t)(s - run));
+        char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+        if (c == '"' || c == '\\')
+            esc[1] = (char)c;
+        jb_put(b, esc, (c == '"' || c == '\\') ? 2 : 6);
+        run = s + 1;
+    }
+    jb_put(b, run, (size_t)(s - run));
+    jb_put(b, "\"", 1);
+}
+
+/*
+ * Renders a record as a flat JSON object in column order.  Written here
+ * rather than with jansson because it runs once or twice per imported row
+ * and the values are already validated: text is UTF-8, numbers are finite.
+ */
+static const char *
+row_json(jbuf *b, const cl_kind_def *def, const cl_value *row)
+{
+    char num[40];
+    b->len = 0;
+    jb_put(b, "{", 1);
+    for (size_t i = 0; i < def->nfields; i++) {
+        const cl_value *v = &row[i];
+        if (i)
+            jb_put(b, ",", 1);
+        jb_str(b, def->fields[i].name);
+        jb_put(b, ":", 1);
+        switch (v->type) {
+        case CL_V_NULL: jb_put(b, "null", 4); break;
+        case CL_V_TEXT: jb_str(b, v->s); break;
+        case CL_V_INT:
+            if (def->fields[i].type == CL_F_BOOL)
+                jb_put(b, v->i ? "true" : "false", v->i ? 4 : 5);
+            else
+                jb_put(b, num, (size_t)snprintf(num, sizeof num, "%lld",
+                                                (long long)v->i));
+            break;
+        case CL_V_REAL: {
+            /* Money and hours: cents, without trailing zeros. */
+            int n = snprintf(num, sizeof num, "%.2f", v->r);
+            while (n > 0 && num[n - 1] == '0')
+                n--;
+            if (n > 0 && num[n - 1] == '.')
+                n--;
+            jb_put(b, num, (size_t)n);
+            break;
+        }
+        }
+    }
+    jb_put(b, "}", 1);
+    return b->oom ? NULL : b->p;
+}
+
 cl_err
 cl_store_put(cl_store *st, cl_kind kind, const cl_value *row,
              cl_put_result *res, cl_error *err)
@@ -116,6 +210,7 @@ cl_store_put(cl_store *st, cl_kind kind, const cl_value *row,
     const cl_kind_def *def = cl_kind_get(kind);
     char entity_id[256];
     int inserted = 0, found = 0;
+    jbuf oldj = {0}, newj = {0};
     cl_err rc;
 
     *res = CL_PUT_UNCHANGED;
@@ -130,13 +225,19 @@ cl_store_put(cl_store *st, cl_kind kind, const cl_value *row,
     key_text(def, row, entity_id, sizeof entity_id);
     if (inserted) {
         *res = CL_PUT_INSERTED;
-        return st->ops->audit_row(st, kind, row, entity_id, "insert", NULL,
-                                  err);
+        newj.p = st->json;
+        newj.cap = st->json_cap;
+        const char *nj = row_json(&newj, def, row);
+        st->json = newj.p;
+        st->json_cap = newj.cap;
+        if (nj == NULL)
+            return cl_error_set(err, CL_ENOMEM, "out of memory");
+        return st->ops->audit_append(st, def->table, entity_id, "insert",
+                                     NULL, nj, err);
     }
 
     cl_value old[32];
-    const char *old_json = NULL;
-    rc = st->ops->get(st, kind, row, old, &old_json, &found, err);
+    rc = st->ops->get(st, kind, row, old, &found, err);
     if (rc != CL_OK)
         return rc;
     int same = 1;
@@ -145,16 +246,19 @@ cl_store_put(cl_store *st, cl_kind kind, const cl_value *row,
     if (same)
         return CL_OK;
 
-    /* old_json belongs to the backend's read statement, which the update
-       below does not touch. */
-    char *old_copy = strdup(old_json ? old_json : "null");
-    if (old_copy == NULL)
-        return cl_error_set(err, CL_ENOMEM, "out of memory");
-    rc = st->ops->update(st, kind, row, err);
+    /* old[] lives in the backend's read statement: render it before the
+       update touches the table. */
+    const char *oj = row_json(&oldj, def, old);
+    const char *nj = row_json(&newj, def, row);
+    if (oj == NULL || nj == NULL)
+        rc = cl_error_set(err, CL_ENOMEM, "out of memory");
     if (rc == CL_OK)
-        rc = st->ops->audit_row(st, kind, row, entity_id, "update", old_copy,
-                                err);
-    free(old_copy);
+        rc = st->ops->update(st, kind, row, err);
+    if (rc == CL_OK)
+        rc = st->ops->audit_append(st, def->table, entity_id, "update", oj,
+                                   nj, err);
+    free(oldj.p);
+    free(newj.p);
     if (rc == CL_OK)
         *res = CL_PUT_UPDATED;
     return rc;
@@ -164,8 +268,7 @@ cl_err
 cl_store_get(cl_store *st, cl_kind kind, const cl_value *key, cl_value *row,
              int *found, cl_error *err)
 {
-    const char *json;
-    return st->ops->get(st, kind, key, row, &json, found, err);
+    return st->ops->get(st, kind, key, row, found, err);
 }
 
 cl_err

@@ -21,16 +21,15 @@ typedef struct cl_store_ops {
     /* Inserts row unless its key exists; *inserted says which. */
     cl_err (*insert_new)(cl_store *st, cl_kind kind, const cl_value *row,
                          int *inserted, cl_error *err);
-    /* Reads the row by key, and its JSON rendering into *json. */
     cl_err (*get)(cl_store *st, cl_kind kind, const cl_value *key,
-                  cl_value *row, const char **json, int *found,
-                  cl_error *err);
+                  cl_value *row, int *found, cl_error *err);
     cl_err (*update)(cl_store *st, cl_kind kind, const cl_value *row,
                      cl_error *err);
-    /* Appends an audit entry whose new value is the stored row of key. */
-    cl_err (*audit_row)(cl_store *st, cl_kind kind, const cl_value *key,
-                        const char *entity_id, const char *action,
-                        const char *old_json, cl_error *err);
+    /* Appends an audit entry (actor and time from the transaction). */
+    cl_err (*audit_append)(cl_store *st, const char *entity,
+                           const char *entity_id, const char *action,
+                           const char *old_json, const char *new_json,
+                           cl_error *err);
     cl_err (*count)(cl_store *st, cl_kind kind, int64_t *n, cl_error *err);
     cl_err (*each)(cl_store *st, cl_kind kind, cl_store_row_cb cb, void *ud,
                    cl_error *err);
@@ -55,6 +54,8 @@ struct cl_store {
     int in_tx;
     char actor[128];
     char at[21]; /* "YYYY-MM-DDTHH:MM:SSZ" of the open transaction */
+    char *json;  /* reused buffer for inserts' audit JSON */
+    size_t json_cap;
 };
 
 /* Opens the SQLite workspace at path (store_sqlite.c). */

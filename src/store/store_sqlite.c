@@ -15,7 +15,7 @@
 
 #include "schema_sqlite.h"
 
-enum { Q_INSERT, Q_GET, Q_UPDATE, Q_AUDIT_ROW, Q_NKIND };
+enum { Q_INSERT, Q_GET, Q_UPDATE, Q_NKIND };
 
 typedef struct sq_store {
     cl_store base;
@@ -23,6 +23,7 @@ typedef struct sq_store {
     char *path;
     sqlite3_stmt *kind_stmt[CL_KIND_COUNT][Q_NKIND];
     sqlite3_stmt *first_won;
+    sqlite3_stmt *audit_append;
     sqlite3_stmt *begin, *commit, *rollback;
 } sq_store;
 
@@ -102,31 +103,6 @@ sb_key_where(sbuf *b, const cl_kind_def *def, int first_param)
     }
 }
 
-/* json_object(...) of a stored row, booleans as true/false. */
-static void
-sb_json_object(sbuf *b, const cl_kind_def *def)
-{
-    sb_add(b, "json_object(");
-    for (size_t i = 0; i < def->nfields; i++) {
-        const char *n = def->fields[i].name;
-        if (i)
-            sb_add(b, ", ");
-        sb_add(b, "'");
-        sb_add(b, n);
-        sb_add(b, "', ");
-        if (def->fields[i].type == CL_F_BOOL) {
-            sb_add(b, "CASE WHEN ");
-            sb_quoted(b, n);
-            sb_add(b, " IS NULL THEN NULL WHEN ");
-            sb_quoted(b, n);
-            sb_add(b, " THEN json('true') ELSE json('false') END");
-        } else {
-            sb_quoted(b, n);
-        }
-    }
-    sb_add(b, ")");
-}
-
 static void
 sb_columns(sbuf *b, const cl_kind_def *def)
 {
@@ -168,8 +144,6 @@ prepare_kind(sq_store *s, cl_kind kind, int q, sqlite3_stmt **out,
     case Q_GET:
         sb_add(&b, "SELECT ");
         sb_columns(&b, def);
-        sb_add(&b, ", ");
-        sb_json_object(&b, def);
         sb_add(&b, " FROM ");
         sb_quoted(&b, def->table);
         sb_key_where(&b, def, 2);
@@ -185,25 +159,6 @@ prepare_kind(sq_store *s, cl_kind kind, int q, sqlite3_stmt **out,
             snprintf(num, sizeof num, " = ?%d", (int)i + 2);
             sb_add(&b, num);
         }
-        sb_key_where(&b, def, 2);
-        break;
-    case Q_AUDIT_ROW:
-        /* ?1 workspace, ?2.. key, then at, actor, entity_id, action, old */
-        sb_add(&b, "INSERT INTO audit (workspace_id, at, actor, entity, "
-                   "entity_id, action, old, new) SELECT ?1");
-        for (int i = 0; i < 5; i++) {
-            snprintf(num, sizeof num, ", ?%d", (int)def->nkey + 2 + i);
-            sb_add(&b, num);
-            if (i == 1) {
-                sb_add(&b, ", '");
-                sb_add(&b, def->table);
-                sb_add(&b, "'");
-            }
-        }
-        sb_add(&b, ", ");
-        sb_json_object(&b, def);
-        sb_add(&b, " FROM ");
-        sb_quoted(&b, def->table);
         sb_key_where(&b, def, 2);
         break;
     }
@@ -285,6 +240,7 @@ sq_close(cl_store *base)
         for (int q = 0; q < Q_NKIND; q++)
             sqlite3_finalize(s->kind_stmt[k][q]);
     sqlite3_finalize(s->first_won);
+    sqlite3_finalize(s->audit_append);
     sqlite3_finalize(s->begin);
     sqlite3_finalize(s->commit);
     sqlite3_finalize(s->rollback);
@@ -373,14 +329,13 @@ sq_insert_new(cl_store *base, cl_kind kind, const cl_value *row,
 
 static cl_err
 sq_get(cl_store *base, cl_kind kind, const cl_value *key, cl_value *row,
-       const char **json, int *found, cl_error *err)
+       int *found, cl_error *err)
 {
     sq_store *s = (sq_store *)base;
     const cl_kind_def *def = cl_kind_get(kind);
     sqlite3_stmt *st;
     cl_err rc = prepare_kind(s, kind, Q_GET, &st, err);
     *found = 0;
-    *json = NULL;
     if (rc != CL_OK)
         return rc;
     if (bind_key(s, st, def, key) != SQLITE_OK)
@@ -388,7 +343,6 @@ sq_get(cl_store *base, cl_kind kind, const cl_value *key, cl_value *row,
     int src = sqlite3_step(st);
     if (src == SQLITE_ROW) {
         read_row(st, def, 0, row);
-        *json = (const char *)sqlite3_column_text(st, (int)def->nfields);
         *found = 1;
         return CL_OK;
     }
@@ -415,32 +369,29 @@ sq_update(cl_store *base, cl_kind kind, const cl_value *row, cl_error *err)
 }
 
 static cl_err
-sq_audit_row(cl_store *base, cl_kind kind, const cl_value *key,
-             const char *entity_id, const char *action, const char *old_json,
-             cl_error *err)
+sq_audit_append(cl_store *base, const char *entity, const char *entity_id,
+                const char *action, const char *old_json,
+                const char *new_json, cl_error *err)
 {
     sq_store *s = (sq_store *)base;
-    const cl_kind_def *def = cl_kind_get(kind);
-    sqlite3_stmt *st;
-    cl_err rc = prepare_kind(s, kind, Q_AUDIT_ROW, &st, err);
-    if (rc != CL_OK)
+    cl_err rc = CL_OK;
+    if (s->audit_append == NULL &&
+        (rc = prepare(s,
+                      "INSERT INTO audit (workspace_id, at, actor, entity, "
+                      "entity_id, action, old, new) "
+                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                      &s->audit_append, err)) != CL_OK)
         return rc;
-    int p = (int)def->nkey + 2;
-    int brc = bind_key(s, st, def, key);
-    if (brc == SQLITE_OK)
-        brc = sqlite3_bind_text(st, p, s->base.at, -1, SQLITE_STATIC);
-    if (brc == SQLITE_OK)
-        brc = sqlite3_bind_text(st, p + 1, s->base.actor, -1, SQLITE_STATIC);
-    if (brc == SQLITE_OK)
-        brc = sqlite3_bind_text(st, p + 2, entity_id, -1, SQLITE_TRANSIENT);
-    if (brc == SQLITE_OK)
-        brc = sqlite3_bind_text(st, p + 3, action, -1, SQLITE_STATIC);
-    if (brc == SQLITE_OK)
-        brc = old_json ? sqlite3_bind_text(st, p + 4, old_json, -1,
-                                           SQLITE_TRANSIENT)
-                       : sqlite3_bind_null(st, p + 4);
-    if (brc != SQLITE_OK)
-        return db_error(s, err, "bind");
+    sqlite3_stmt *st = s->audit_append;
+    sqlite3_reset(st);
+    sqlite3_bind_int64(st, 1, s->base.workspace_id);
+    sqlite3_bind_text(st, 2, s->base.at, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, s->base.actor, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, entity, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, entity_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, action, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 7, old_json, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 8, new_json, -1, SQLITE_STATIC);
     return step_done(s, st, err, "audit");
 }
 
@@ -673,7 +624,7 @@ static const cl_store_ops sqlite_ops = {
     .insert_new = sq_insert_new,
     .get = sq_get,
     .update = sq_update,
-    .audit_row = sq_audit_row,
+    .audit_append = sq_audit_append,
     .count = sq_count,
     .each = sq_each,
     .ids = sq_ids,

@@ -567,11 +567,11 @@ static void
 sim_customer(const gen *g, rng *r, acct *a, const deal *d0)
 {
     cl_day w = a->since;
-    double lam = 0.10;
+    double lam = 0.085;
     if (a->small)
-        lam *= 3.8;
+        lam *= 4.5;
     if (d0->tenure < 6)
-        lam *= 2.6;
+        lam *= 3.0;
     if (d0->score < 40)
         lam *= 1.15;
     int days = 30 + (int)(-log(1 - unit(r)) / lam * 365.0);

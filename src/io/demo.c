@@ -530,6 +530,20 @@ deal_attrs(rng *r, const acct *a, deal *d)
     d->demo = d->closed = d->kickoff = NODAY;
 }
 
+/* A later deal with the same account keeps the first deal's champion, use
+   case and fit score; the champion has been in the role longer by then. */
+static void
+follow_on(deal *d, const deal *d0, cl_day created)
+{
+    d->source = d0->source;
+    d->level = d0->level;
+    d->exec = d0->exec;
+    d->use_case = d0->use_case;
+    d->score = d0->score;
+    d->created = created;
+    d->tenure = clampi(d0->tenure + (created - d0->closed) / 30, 0, 600);
+}
+
 static deal *
 add_deal(acct *a, int type)
 {
@@ -615,8 +629,7 @@ sim_customer(const gen *g, rng *r, acct *a, const deal *d0)
             if (created > g->end || created >= churn || a->nd >= MAXD)
                 continue;
             deal *d = add_deal(a, D_EXPANSION);
-            deal_attrs(r, a, d);
-            d->created = created;
+            follow_on(d, d0, created);
             /* Deal sizes stay within 1,000-250,000, account ARR too. */
             d->arr = clampi(round100(cur * (0.1 + 0.4 * unit(r))), 1000,
                             250000 - cur);
@@ -642,10 +655,7 @@ sim_customer(const gen *g, rng *r, acct *a, const deal *d0)
         if (created > g->end)
             break;
         deal *d = add_deal(a, D_RENEWAL);
-        deal_attrs(r, a, d);
-        d->created = created;
-        d->tenure = clampi(d0->tenure + 12 * k, 0, 600);
-        d->level = d0->level;
+        follow_on(d, d0, created);
         if (ann <= g->end) {
             d->stage = ST_WON;
             d->closed = ann;

@@ -522,6 +522,39 @@ test_users_hierarchy(void **state)
     coll_free(&c);
 }
 
+typedef struct user_count {
+    int ae, csm;
+} user_count;
+
+/* Counts users and stops the generation when the users are done. */
+static cl_err
+count_users(void *ud, cl_kind kind, const char *const *cells, size_t n,
+            cl_error *err)
+{
+    user_count *u = ud;
+    (void)n;
+    if (kind == CL_KIND_ICP)
+        return cl_error_set(err, CL_ECONFLICT, "enough");
+    if (kind == CL_KIND_USERS) {
+        u->ae += !strcmp(cells[3], "ae");
+        u->csm += !strcmp(cells[3], "csm");
+    }
+    return CL_OK;
+}
+
+static void
+test_team_scales_with_accounts(void **state)
+{
+    (void)state;
+    /* one AE per 75 accounts up to 200; one CSM per 60 accounts */
+    cl_demo_opts o = {30000, 1, cl_date_from_ymd(2026, 11, 23)};
+    user_count u = {0, 0};
+    cl_error err = {0};
+    assert_int_equal(cl_demo_generate(&o, count_users, &u, &err), CL_ECONFLICT);
+    assert_int_equal(u.ae, 200);
+    assert_int_equal(u.csm, 500);
+}
+
 static void
 test_emit_error_stops(void **state)
 {
@@ -643,6 +676,7 @@ main(void)
         cmocka_unit_test(test_default_size_and_valid),
         cmocka_unit_test(test_valid_other_dates),
         cmocka_unit_test(test_users_hierarchy),
+        cmocka_unit_test(test_team_scales_with_accounts),
         cmocka_unit_test(test_emit_error_stops),
         cmocka_unit_test(test_planted_patterns),
     };

@@ -1269,7 +1269,7 @@ cl_demo_generate(const cl_demo_opts *opts, cl_demo_emit emit, void *ud,
         return cl_error_set(err, CL_EINVAL, "demo: no options or callback");
     if (opts->accounts < 0 || opts->accounts > MAX_ACCOUNTS)
         return cl_error_set(err, CL_EINVAL,
-                            "demo: accounts must be between 1 and %d",
+                            "demo: accounts must be 0 (600) to %d",
                             MAX_ACCOUNTS);
     int ty, tm, td;
     cl_date_ymd(opts->today, &ty, &tm, &td);

@@ -1,7 +1,60 @@
+/*
+ * main.c - the closeloop command: finds the subcommand in commands[] and
+ * runs it.  The only place that ends the process.
+ */
 #include <stdio.h>
-int
-main(void)
+#include <string.h>
+
+#include "cli.h"
+
+static const cli_command *const commands[] = {
+    &cli_cmd_init,   &cli_cmd_import,  &cli_cmd_export,
+    &cli_cmd_info,   &cli_cmd_demo,    &cli_cmd_history,
+};
+
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+static void
+print_help(FILE *f)
 {
-    puts("closeloop");
-    return 0;
+    fputs("usage: closeloop COMMAND [OPTIONS]\n"
+          "\n"
+          "closeloop closes the loop between Customer Success, Sales and "
+          "Marketing.\n"
+          "\n"
+          "Commands:\n",
+          f);
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        fprintf(f, "  %-10s %s\n", commands[i]->name, commands[i]->summary);
+    fputs("\n"
+          "Every command takes --db URL (a file path or sqlite:PATH; default\n"
+          "./closeloop.db or $CLOSELOOP_DB) and --help.\n"
+          "\n"
+          "Exit codes: 0 ok, 1 bad input, 2 usage error, 3 storage error.\n",
+          f);
+}
+
+int
+main(int argc, char **argv)
+{
+    if (argc < 2) {
+        print_help(stderr);
+        return CLI_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        print_help(stdout);
+        return CLI_OK;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        puts("closeloop 0.1.0");
+        return CLI_OK;
+    }
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        if (strcmp(argv[1], commands[i]->name) == 0)
+            return commands[i]->run(argc - 1, argv + 1);
+    fprintf(stderr,
+            "closeloop: unknown command '%s' (see closeloop --help)\n",
+            argv[1]);
+    return CLI_USAGE;
 }

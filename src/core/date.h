@@ -11,8 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef int32_t cl_day;   /* days since 1970-01-01 */
-typedef int64_t cl_time;  /* seconds since 1970-01-01T00:00Z */
+typedef int32_t cl_day;  /* days since 1970-01-01 */
+typedef int64_t cl_time; /* seconds since 1970-01-01T00:00Z */
 
 /* Years outside [1900, 2999] are refused by every parser here. */
 
@@ -22,10 +22,20 @@ typedef int64_t cl_time;  /* seconds since 1970-01-01T00:00Z */
  */
 int cl_date_parse(const char *s, size_t len, cl_day *out);
 
-/* Writes "YYYY-MM-DD" and a NUL into out. */
+/*
+ * Writes "YYYY-MM-DD" and a NUL into out.  A year outside 0000..9999 is
+ * clamped to those bounds so that out never overflows.
+ */
 void cl_date_format(cl_day d, char out[11]);
 
+/*
+ * The day of year y, month m, day of month d.  No range check: month 13 is
+ * January of the next year and day 0 is the last day of the month before,
+ * which is what date arithmetic wants.
+ */
 cl_day cl_date_from_ymd(int y, int m, int d);
+
+/* Splits day into year, month 1-12 and day 1-31 (any pointer may be NULL). */
 void cl_date_ymd(cl_day day, int *y, int *m, int *d);
 
 /* 0 = Monday ... 6 = Sunday. */
@@ -34,12 +44,13 @@ int cl_date_weekday(cl_day day);
 /* day plus n calendar months, the day of month clamped to the month's end. */
 cl_day cl_date_add_months(cl_day day, int n);
 
-/* Parses exactly "YYYY-MM" into *y, *m.  Returns 0 or -1. */
+/* Parses exactly "YYYY-MM" (len bytes of s) into *y, *m.  Returns 0 or -1. */
 int cl_month_parse(const char *s, size_t len, int *y, int *m);
 
 /*
- * Parses "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM" (UTC) into *out.  A bare date
- * means its midnight.  Returns 0 or -1.
+ * Parses "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM" (UTC, 00:00 to 23:59; s is
+ * NUL-terminated) into *out.  A bare date means its midnight.  Returns 0 or
+ * -1.
  */
 int cl_time_parse(const char *s, cl_time *out);
 
@@ -49,7 +60,10 @@ cl_day cl_time_day(cl_time t);
 /* Writes "YYYY-MM-DDTHH:MM:SSZ" and a NUL into out. */
 void cl_time_format(cl_time t, char out[21]);
 
-typedef enum cl_period_kind { CL_PERIOD_MONTH, CL_PERIOD_QUARTER } cl_period_kind;
+typedef enum cl_period_kind {
+    CL_PERIOD_MONTH,
+    CL_PERIOD_QUARTER
+} cl_period_kind;
 
 typedef struct cl_period {
     cl_period_kind kind;
@@ -60,7 +74,10 @@ typedef struct cl_period {
     char label[8]; /* "2026-07" or "2026Q3" */
 } cl_period;
 
-/* Parses "YYYY-MM" (a month) or "YYYYQn" (a quarter).  Returns 0 or -1. */
+/*
+ * Parses "YYYY-MM" (a month) or "YYYYQn" (a quarter, n 1-4, upper-case Q)
+ * from the NUL-terminated s.  Returns 0 or -1.
+ */
 int cl_period_parse(const char *s, cl_period *out);
 
 /* The month or quarter that contains day. */
@@ -72,19 +89,21 @@ cl_period cl_period_shift(const cl_period *p, int n);
 /*
  * The business calendar: Saturdays, Sundays and the workspace's holidays are
  * not business days.  holidays must be sorted ascending; the calendar does
- * not own it.
+ * not own it.  Every cl_cal_ function takes cal == NULL as "no holidays".
  */
 typedef struct cl_calendar {
     const cl_day *holidays;
     size_t nholidays;
 } cl_calendar;
 
+/* 1 if day is a business day, else 0.  Holidays are found by binary search. */
 int cl_cal_is_business_day(const cl_calendar *cal, cl_day day);
 
 /*
  * The business day n business days after day (n > 0), before it (n < 0), or
  * the first business day on or after day (n == 0).  "5 business days after a
- * Friday close" is the following Friday when no holiday intervenes.
+ * Friday close" is the following Friday when no holiday intervenes.  For
+ * n != 0, day itself is never counted, business day or not.
  */
 cl_day cl_cal_add_business_days(const cl_calendar *cal, cl_day day, int n);
 

@@ -8,19 +8,34 @@
 #define CL_STRSET_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct cl_strset cl_strset;
 
 /* A new, empty set, or NULL when out of memory.  Free with cl_strset_free. */
 cl_strset *cl_strset_new(void);
+
+/* Frees the set and every copy it holds (set may be NULL). */
 void cl_strset_free(cl_strset *set);
 
-/* Adds s (len bytes).  Returns 1 if added, 0 if present, -1 out of memory. */
+/*
+ * Adds a copy of s (len bytes, NUL not needed; s may be NULL when len is 0).
+ * Returns 1 if added, 0 if present, -1 out of memory (or len >= 4 GiB).
+ */
 int cl_strset_add(cl_strset *set, const char *s, size_t len);
 
 /* 1 if s (len bytes) is in the set, else 0. */
 int cl_strset_has(const cl_strset *set, const char *s, size_t len);
 
+/* The number of distinct strings in the set. */
 size_t cl_strset_count(const cl_strset *set);
+
+/*
+ * For tests only: a set that hashes with hash instead of its own function,
+ * so that a test can force every string into one probe run and check that
+ * strings with equal hashes are still told apart.
+ */
+typedef uint32_t (*cl__strset_hash_fn)(const char *s, size_t len);
+cl_strset *cl__strset_new_with_hash(cl__strset_hash_fn hash);
 
 #endif

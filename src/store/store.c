@@ -1,1 +1,326 @@
-/* placeholder: being written */
+/*
+ * store.c - the backend-independent half of the store: picking a backend
+ * from the url, transaction bookkeeping, and the upsert rule (write and audit
+ * only what changed).
+ */
+#include "store_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+cl_err
+cl_store_open(const char *url, cl_store **out, cl_error *err)
+{
+    *out = NULL;
+    if (url == NULL || *url == '\0')
+        return cl_error_set(err, CL_EINVAL, "empty database url");
+    if (strncmp(url, "postgres://", 11) == 0 ||
+        strncmp(url, "postgresql://", 13) == 0)
+        return cl_error_set(err, CL_EINVAL,
+                            "%s: this build has no PostgreSQL backend yet",
+                            url);
+    if (strncmp(url, "sqlite:", 7) == 0)
+        url += 7;
+    return cl__store_sqlite_open(url, out, err);
+}
+
+void
+cl_store_close(cl_store *st)
+{
+    if (st == NULL)
+        return;
+    if (st->in_tx)
+        cl_store_rollback(st);
+    free(st->json);
+    st->ops->close(st);
+}
+
+const char *
+cl_store_backend(const cl_store *st)
+{
+    return st->ops->name;
+}
+
+cl_err
+cl_store_schema_version(cl_store *st, int *version, cl_error *err)
+{
+    return st->ops->schema_version(st, version, err);
+}
+
+cl_err
+cl_store_begin(cl_store *st, const char *actor, cl_time at, cl_error *err)
+{
+    if (st->in_tx)
+        return cl_error_set(err, CL_EINVAL, "a transaction is already open");
+    snprintf(st->actor, sizeof st->actor, "%s", actor ? actor : "system");
+    cl_time_format(at, st->at);
+    cl_err rc = st->ops->begin(st, err);
+    if (rc == CL_OK)
+        st->in_tx = 1;
+    return rc;
+}
+
+cl_err
+cl_store_commit(cl_store *st, cl_error *err)
+{
+    if (!st->in_tx)
+        return cl_error_set(err, CL_EINVAL, "no transaction is open");
+    cl_err rc = st->ops->commit(st, err);
+    if (rc == CL_OK)
+        st->in_tx = 0;
+    return rc;
+}
+
+void
+cl_store_rollback(cl_store *st)
+{
+    if (!st->in_tx)
+        return;
+    st->ops->rollback(st);
+    st->in_tx = 0;
+}
+
+/* Joins the key's parts with '|' into buf, the audit entry's entity_id. */
+static void
+key_text(const cl_kind_def *def, const cl_value *row, char *buf, size_t len)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < def->nkey && used < len; i++) {
+        const cl_value *v = &row[i];
+        int w = 0;
+        const char *sep = i ? "|" : "";
+        switch (v->type) {
+        case CL_V_TEXT: w = snprintf(buf + used, len - used, "%s%s", sep,
+                                     v->s);
+            break;
+        case CL_V_INT: w = snprintf(buf + used, len - used, "%s%lld", sep,
+                                    (long long)v->i);
+            break;
+        case CL_V_REAL: w = snprintf(buf + used, len - used, "%s%.2f", sep,
+                                     v->r);
+            break;
+        case CL_V_NULL: w = snprintf(buf + used, len - used, "%s", sep);
+            break;
+        }
+        if (w < 0)
+            break;
+        used += (size_t)w;
+    }
+}
+
+/* A growable buffer for the audit entry's JSON. */
+typedef struct jbuf {
+    char *p;
+    size_t len, cap;
+    int oom;
+} jbuf;
+
+static void
+jb_put(jbuf *b, const char *s, size_t n)
+{
+    if (b->oom)
+        return;
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 512;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        char *p = realloc(b->p, cap);
+        if (p == NULL) {
+            b->oom = 1;
+            return;
+        }
+        b->p = p;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = '\0';
+}
+
+static void
+jb_str(jbuf *b, const char *s)
+{
+    static const char hex[] = "0123456789abcdef";
+    const char *run = s;
+    jb_put(b, "\"", 1);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        jb_put(b, run, (size_t)(s - run));
+        char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+        if (c == '"' || c == '\\')
+            esc[1] = (char)c;
+        jb_put(b, esc, (c == '"' || c == '\\') ? 2 : 6);
+        run = s + 1;
+    }
+    jb_put(b, run, (size_t)(s - run));
+    jb_put(b, "\"", 1);
+}
+
+/*
+ * Renders a record as a flat JSON object in column order.  Written here
+ * rather than with jansson because it runs once or twice per imported row
+ * and the values are already validated: text is UTF-8, numbers are finite.
+ */
+static const char *
+row_json(jbuf *b, const cl_kind_def *def, const cl_value *row)
+{
+    char num[40];
+    b->len = 0;
+    jb_put(b, "{", 1);
+    for (size_t i = 0; i < def->nfields; i++) {
+        const cl_value *v = &row[i];
+        if (i)
+            jb_put(b, ",", 1);
+        jb_str(b, def->fields[i].name);
+        jb_put(b, ":", 1);
+        switch (v->type) {
+        case CL_V_NULL: jb_put(b, "null", 4); break;
+        case CL_V_TEXT: jb_str(b, v->s); break;
+        case CL_V_INT:
+            if (def->fields[i].type == CL_F_BOOL)
+                jb_put(b, v->i ? "true" : "false", v->i ? 4 : 5);
+            else
+                jb_put(b, num, (size_t)snprintf(num, sizeof num, "%lld",
+                                                (long long)v->i));
+            break;
+        case CL_V_REAL: {
+            /* Money and hours: cents, without trailing zeros. */
+            int n = snprintf(num, sizeof num, "%.2f", v->r);
+            while (n > 0 && num[n - 1] == '0')
+                n--;
+            if (n > 0 && num[n - 1] == '.')
+                n--;
+            jb_put(b, num, (size_t)n);
+            break;
+        }
+        }
+    }
+    jb_put(b, "}", 1);
+    return b->oom ? NULL : b->p;
+}
+
+cl_err
+cl_store_put(cl_store *st, cl_kind kind, const cl_value *row,
+             cl_put_result *res, cl_error *err)
+{
+    const cl_kind_def *def = cl_kind_get(kind);
+    char entity_id[256];
+    int inserted = 0, found = 0;
+    jbuf oldj = {0}, newj = {0};
+    cl_err rc;
+
+    *res = CL_PUT_UNCHANGED;
+    if (!st->in_tx)
+        return cl_error_set(err, CL_EINVAL, "cl_store_put outside a "
+                                            "transaction");
+    /* Most imports are mostly new rows: try the insert first, so a new row
+       costs one write and its audit entry, and a known row one lookup. */
+    rc = st->ops->insert_new(st, kind, row, &inserted, err);
+    if (rc != CL_OK)
+        return rc;
+    key_text(def, row, entity_id, sizeof entity_id);
+    if (inserted) {
+        *res = CL_PUT_INSERTED;
+        newj.p = st->json;
+        newj.cap = st->json_cap;
+        const char *nj = row_json(&newj, def, row);
+        st->json = newj.p;
+        st->json_cap = newj.cap;
+        if (nj == NULL)
+            return cl_error_set(err, CL_ENOMEM, "out of memory");
+        return st->ops->audit_append(st, def->table, entity_id, "insert",
+                                     NULL, nj, err);
+    }
+
+    cl_value old[32];
+    rc = st->ops->get(st, kind, row, old, &found, err);
+    if (rc != CL_OK)
+        return rc;
+    int same = 1;
+    for (size_t i = def->nkey; i < def->nfields && same; i++)
+        same = cl_value_equal(&old[i], &row[i]);
+    if (same)
+        return CL_OK;
+
+    /* old[] lives in the backend's read statement: render it before the
+       update touches the table. */
+    const char *oj = row_json(&oldj, def, old);
+    const char *nj = row_json(&newj, def, row);
+    if (oj == NULL || nj == NULL)
+        rc = cl_error_set(err, CL_ENOMEM, "out of memory");
+    if (rc == CL_OK)
+        rc = st->ops->update(st, kind, row, err);
+    if (rc == CL_OK)
+        rc = st->ops->audit_append(st, def->table, entity_id, "update", oj,
+                                   nj, err);
+    free(oldj.p);
+    free(newj.p);
+    if (rc == CL_OK)
+        *res = CL_PUT_UPDATED;
+    return rc;
+}
+
+cl_err
+cl_store_get(cl_store *st, cl_kind kind, const cl_value *key, cl_value *row,
+             int *found, cl_error *err)
+{
+    return st->ops->get(st, kind, key, row, found, err);
+}
+
+cl_err
+cl_store_count(cl_store *st, cl_kind kind, int64_t *n, cl_error *err)
+{
+    return st->ops->count(st, kind, n, err);
+}
+
+cl_err
+cl_store_each(cl_store *st, cl_kind kind, cl_store_row_cb cb, void *ud,
+              cl_error *err)
+{
+    return st->ops->each(st, kind, cb, ud, err);
+}
+
+cl_err
+cl_store_ids(cl_store *st, cl_kind kind, cl_store_id_cb cb, void *ud,
+             cl_error *err)
+{
+    return st->ops->ids(st, kind, cb, ud, err);
+}
+
+cl_err
+cl_store_first_won_new_deal(cl_store *st, const char *account_id, char *out,
+                            size_t outlen, int *found, cl_error *err)
+{
+    return st->ops->first_won_new_deal(st, account_id, out, outlen, found,
+                                       err);
+}
+
+cl_err
+cl_store_audit_each(cl_store *st, const char *entity, const char *entity_id,
+                    cl_store_audit_cb cb, void *ud, cl_error *err)
+{
+    return st->ops->audit_each(st, entity, entity_id, cb, ud, err);
+}
+
+cl_err
+cl_store_audit_count(cl_store *st, int64_t *n, cl_error *err)
+{
+    return st->ops->audit_count(st, n, err);
+}
+
+cl_err
+cl_store_causes(cl_store *st, cl_store_cause_cb cb, void *ud, cl_error *err)
+{
+    return st->ops->causes(st, cb, ud, err);
+}
+
+cl_err
+cl_store_threshold(cl_store *st, const char *key, double *value,
+                   cl_error *err)
+{
+    return st->ops->threshold(st, key, value, err);
+}

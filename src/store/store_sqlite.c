@@ -1,1 +1,790 @@
-/* placeholder: being written */
+/*
+ * store_sqlite.c - the SQLite backend: one file, WAL, foreign keys on.
+ *
+ * The record statements are generated from the record table of
+ * core/record.c and prepared once per kind, so a record's columns are named
+ * in one place.  Each statement is reset before (not after) its next use, so
+ * text read from a row stays valid until the next call, as store.h promises.
+ */
+#include "store_int.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "schema_sqlite.h"
+
+enum { Q_INSERT, Q_GET, Q_UPDATE, Q_NKIND };
+
+typedef struct sq_store {
+    cl_store base;
+    sqlite3 *db;
+    char *path;
+    sqlite3_stmt *kind_stmt[CL_KIND_COUNT][Q_NKIND];
+    sqlite3_stmt *first_won;
+    sqlite3_stmt *audit_append;
+    sqlite3_stmt *begin, *commit, *rollback;
+} sq_store;
+
+static cl_err
+db_error(sq_store *s, cl_error *err, const char *what)
+{
+    return cl_error_set(err, CL_EDB, "%s: %s: %s", s->path, what,
+                        sqlite3_errmsg(s->db));
+}
+
+static cl_err
+exec(sq_store *s, const char *sql, cl_error *err)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        cl_error_set(err, CL_EDB, "%s: %s", s->path,
+                     msg ? msg : sqlite3_errmsg(s->db));
+        sqlite3_free(msg);
+        return CL_EDB;
+    }
+    return CL_OK;
+}
+
+static cl_err
+prepare(sq_store *s, const char *sql, sqlite3_stmt **out, cl_error *err)
+{
+    if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, out,
+                           NULL) != SQLITE_OK)
+        return db_error(s, err, "prepare");
+    return CL_OK;
+}
+
+/* --- SQL text generation from the record table ------------------------ */
+
+typedef struct sbuf {
+    char *p;
+    size_t len, cap;
+} sbuf;
+
+static void
+sb_add(sbuf *b, const char *s)
+{
+    size_t n = strlen(s);
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 256;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        char *p = realloc(b->p, cap);
+        if (p == NULL)
+            abort(); /* a few hundred bytes of SQL text */
+        b->p = p;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->len, s, n + 1);
+    b->len += n;
+}
+
+static void
+sb_quoted(sbuf *b, const char *ident)
+{
+    sb_add(b, "\"");
+    sb_add(b, ident);
+    sb_add(b, "\"");
+}
+
+/* "workspace_id = ?1 AND "k1" = ?2 AND ...": key parameters follow ?1. */
+static void
+sb_key_where(sbuf *b, const cl_kind_def *def, int first_param)
+{
+    char num[16];
+    sb_add(b, " WHERE workspace_id = ?1");
+    for (size_t i = 0; i < def->nkey; i++) {
+        sb_add(b, " AND ");
+        sb_quoted(b, def->fields[i].name);
+        snprintf(num, sizeof num, " = ?%d", first_param + (int)i);
+        sb_add(b, num);
+    }
+}
+
+static void
+sb_columns(sbuf *b, const cl_kind_def *def)
+{
+    for (size_t i = 0; i < def->nfields; i++) {
+        if (i)
+            sb_add(b, ", ");
+        sb_quoted(b, def->fields[i].name);
+    }
+}
+
+static cl_err
+prepare_kind(sq_store *s, cl_kind kind, int q, sqlite3_stmt **out,
+             cl_error *err)
+{
+    const cl_kind_def *def = cl_kind_get(kind);
+    char num[16];
+    sbuf b = {0};
+    cl_err rc;
+
+    if (s->kind_stmt[kind][q]) {
+        *out = s->kind_stmt[kind][q];
+        sqlite3_reset(*out);
+        sqlite3_clear_bindings(*out);
+        return CL_OK;
+    }
+    switch (q) {
+    case Q_INSERT:
+        sb_add(&b, "INSERT INTO ");
+        sb_quoted(&b, def->table);
+        sb_add(&b, " (workspace_id, ");
+        sb_columns(&b, def);
+        sb_add(&b, ") VALUES (?1");
+        for (size_t i = 0; i < def->nfields; i++) {
+            snprintf(num, sizeof num, ", ?%d", (int)i + 2);
+            sb_add(&b, num);
+        }
+        sb_add(&b, ") ON CONFLICT DO NOTHING");
+        break;
+    case Q_GET:
+        sb_add(&b, "SELECT ");
+        sb_columns(&b, def);
+        sb_add(&b, " FROM ");
+        sb_quoted(&b, def->table);
+        sb_key_where(&b, def, 2);
+        break;
+    case Q_UPDATE:
+        sb_add(&b, "UPDATE ");
+        sb_quoted(&b, def->table);
+        sb_add(&b, " SET ");
+        for (size_t i = def->nkey; i < def->nfields; i++) {
+            if (i > def->nkey)
+                sb_add(&b, ", ");
+            sb_quoted(&b, def->fields[i].name);
+            snprintf(num, sizeof num, " = ?%d", (int)i + 2);
+            sb_add(&b, num);
+        }
+        sb_key_where(&b, def, 2);
+        break;
+    }
+    rc = prepare(s, b.p, &s->kind_stmt[kind][q], err);
+    free(b.p);
+    *out = s->kind_stmt[kind][q];
+    return rc;
+}
+
+static int
+bind_value(sqlite3_stmt *st, int idx, const cl_value *v)
+{
+    switch (v->type) {
+    case CL_V_NULL: return sqlite3_bind_null(st, idx);
+    case CL_V_INT: return sqlite3_bind_int64(st, idx, v->i);
+    case CL_V_REAL: return sqlite3_bind_double(st, idx, v->r);
+    case CL_V_TEXT: return sqlite3_bind_text(st, idx, v->s, -1,
+                                             SQLITE_STATIC);
+    }
+    return SQLITE_MISUSE;
+}
+
+/* Binds workspace as ?1 and the key values from ?2. */
+static int
+bind_key(sq_store *s, sqlite3_stmt *st, const cl_kind_def *def,
+         const cl_value *key)
+{
+    int rc = sqlite3_bind_int64(st, 1, s->base.workspace_id);
+    for (size_t i = 0; i < def->nkey && rc == SQLITE_OK; i++)
+        rc = bind_value(st, (int)i + 2, &key[i]);
+    return rc;
+}
+
+static void
+read_value(sqlite3_stmt *st, int col, cl_value *v)
+{
+    memset(v, 0, sizeof *v);
+    switch (sqlite3_column_type(st, col)) {
+    case SQLITE_INTEGER:
+        v->type = CL_V_INT;
+        v->i = sqlite3_column_int64(st, col);
+        break;
+    case SQLITE_FLOAT:
+        v->type = CL_V_REAL;
+        v->r = sqlite3_column_double(st, col);
+        break;
+    case SQLITE_TEXT:
+    case SQLITE_BLOB:
+        v->type = CL_V_TEXT;
+        v->s = (const char *)sqlite3_column_text(st, col);
+        break;
+    default:
+        v->type = CL_V_NULL;
+    }
+}
+
+/* Money columns have REAL affinity: a whole amount comes back as REAL too. */
+static void
+read_row(sqlite3_stmt *st, const cl_kind_def *def, int first_col,
+         cl_value *row)
+{
+    for (size_t i = 0; i < def->nfields; i++) {
+        read_value(st, first_col + (int)i, &row[i]);
+        cl_ftype t = def->fields[i].type;
+        if ((t == CL_F_MONEY || t == CL_F_HOURS) && row[i].type == CL_V_INT) {
+            row[i].type = CL_V_REAL;
+            row[i].r = (double)row[i].i;
+        }
+    }
+}
+
+/* --- the operations ---------------------------------------------------- */
+
+static void
+sq_close(cl_store *base)
+{
+    sq_store *s = (sq_store *)base;
+    for (int k = 0; k < CL_KIND_COUNT; k++)
+        for (int q = 0; q < Q_NKIND; q++)
+            sqlite3_finalize(s->kind_stmt[k][q]);
+    sqlite3_finalize(s->first_won);
+    sqlite3_finalize(s->audit_append);
+    sqlite3_finalize(s->begin);
+    sqlite3_finalize(s->commit);
+    sqlite3_finalize(s->rollback);
+    sqlite3_close(s->db);
+    free(s->path);
+    free(s);
+}
+
+static cl_err
+sq_schema_version(cl_store *base, int *version, cl_error *err)
+{
+    sq_store *s = (sq_store *)base;
+    sqlite3_stmt *st;
+    *version = 0;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT max(version) FROM schema_migrations", -1,
+                           &st, NULL) != SQLITE_OK)
+        return db_error(s, err, "schema version");
+    if (sqlite3_step(st) == SQLITE_ROW)
+        *version = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return CL_OK;
+}
+
+static cl_err
+step_done(sq_store *s, sqlite3_stmt *st, cl_error *err, const char *what)
+{
+    int rc = sqlite3_step(st);
+    if (rc != SQLITE_DONE) {
+        cl_err e = db_error(s, err, what);
+        sqlite3_reset(st);
+        return e;
+    }
+    sqlite3_reset(st);
+    return CL_OK;
+}
+
+static cl_err
+sq_begin(cl_store *base, cl_error *err)
+{
+    sq_store *s = (sq_store *)base;
+    return step_done(s, s->begin, err, "begin");
+}
+
+static cl_err
+sq_commit(cl_store *base, cl_error *err)
+{
+    sq_store *s = (sq_store *)base;
+    return step_done(s, s->commit, err, "commit");
+}
+
+static void
+sq_rollback(cl_store *base)
+{
+    sq_store *s = (sq_store *)base;
+    /* Reset every statement first: an active read would make the rollback
+       fail with SQLITE_BUSY. */
+    sqlite3_stmt *st = NULL;
+    while ((st = sqlite3_next_stmt(s->db, st)) != NULL)
+        if (st != s->rollback)
+            sqlite3_reset(st);
+    sqlite3_step(s->rollback);
+    sqlite3_reset(s->rollback);
+}
+
+static cl_err
+sq_insert_new(cl_store *base, cl_kind kind, const cl_value *row,
+              int *inserted, cl_error *err)
+{
+    sq_store *s = (sq_store *)base;
+    const cl_kind_def *def = cl_kind_get(kind);
+    sqlite3_stmt *st;
+    cl_err rc = prepare_kind(s, kind, Q_INSERT, &st, err);
+    if (rc != CL_OK)
+        return rc;
+    int brc = sqlite3_bind_int64(st, 1, s->base.workspace_id);
+    for (size_t i = 0; i < def->nfields && brc == SQLITE_OK; i++)
+        brc = bind_value(st, (int)i + 2, &row[i]);
+    if (brc != SQLITE_OK)
+        return db_error(s, err, "bind");
+    rc = step_done(s, st, err, def->table);
+    if (rc == CL_OK)
+        *inserted = sqlite3_changes(s->db) > 0;
+    return rc;
+}
+
+static cl_err
+sq_get(cl_store *base, cl_kind kind, const cl_value *key, cl_value *row,
+       int *found, cl_error *err)
+{
+    sq_store *s = (sq_store *)base;
+    const cl_kind_def *def = cl_kind_get(kind);
+    sqlite3_stmt *st;
+    cl_err rc = prepare_kind(s, kind, Q_GET, &st, err);
+    *found = 0;
+    if (rc != CL_OK)
+        return rc;
+    if (bind_key(s, st, def, key) != SQLITE_OK)
+        return db_error(s, err, "bind");
+    int src = sqlite3_step(st);
+    if (src == SQLITE_ROW) {
+        read_row(st, def, 0, row);
+        *found = 1;
+        return CL_OK;
+    }
+    if (src == SQLITE_DONE)
+        return CL_OK;
+    return db_error(s, err, def->table);
+}
+
+static cl_err
+sq_update(cl_store *base, cl_kind kind, const cl_value *row, cl_error *err)
+{
+    sq_store *s = (sq_store *)base;
+    const cl_kind_def *def = cl_kind_get(kind);
+    sqlite3_stmt *st;
+    cl_err rc = prepare_kind(s, kind, Q_UPDATE, &st, err);
+    if (rc != CL_OK)
+        return rc;
+    int brc = bind_key(s, st, def, row);
+    for (size_t i = def->nkey; i < def->nfields && brc == SQLITE_OK; i++)
+        brc = bind_value(st, (int)i + 2, &row[i]);
+    if (brc != SQLITE_OK)
+        return db_error(s, err, "bind");
+    return step_done(s, st, err, def->table);
+}
+
+static cl_err
+sq_audit_append(cl_store *base, const char *entity, const char *entity_id,
+                const char *action, const char *old_json,
+                const char *new_json, cl_error *err)
+{
+    sq_store *s = (sq_store *)base;
+    cl_err rc = CL_OK;
+    if (s->audit_append == NULL &&
+        (rc = prepare(s,
+                      "INSERT INTO audit (workspace_id, at, actor, entity, "
+                      "entity_id, action, old, new) "
+                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                      &s->audit_append, err)) != CL_OK)
+        return rc;
+    sqlite3_stmt *st = s->audit_append;
+    sqlite3_reset(st);
+    sqlite3_bind_int64(st, 1, s->base.workspace_id);
+    sqlite3_bind_text(st, 2, s->base.at, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, s->base.actor, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, entity, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, entity_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, action, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 7, old_json, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 8, new_json, -1, SQLITE_STATIC);
+    return step_done(s, st, err, "audit");
+}
+
+static cl_err
+sq_count_table(sq_store *s, const char *table, int64_t *n, cl_error *err)
+{
+    char sql[128];
+    sqlite3_stmt *st;
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM \"%s\" WHERE workspace_id = ?1", table);
+    *n = 0;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return db_error(s, err, table);
+    sqlite3_bind_int64(st, 1, s->base.workspace_id);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        *n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return CL_OK;
+}
+
+static cl_err
+sq_count(cl_store *base, cl_kind kind, int64_t *n, cl_error *err)
+{
+    return sq_count_table((sq_store *)base, cl_kind_get(kind)->table, n, err);
+}
+
+static cl_err
+sq_each(cl_store *base, cl_kind kind, cl_store_row_cb cb, void *ud,
+        cl_error *err)
+{
+    sq_store *s = (sq_store *)base;
+    const cl_kind_def *def = cl_kind_get(kind);
+    sbuf b = {0};
+    sqlite3_stmt *st;
+    cl_value row[32];
+
+    sb_add(&b, "SELECT ");
+    sb_columns(&b, def);
+    sb_add(&b, " FROM ");
+    sb_quoted(&b, def->table);
+    sb_add(&b, " WHERE workspace_id = ?1 ORDER BY ");
+    for (size_t i = 0; i < def->nkey; i++) {
+        if (i)
+            sb_add(&b, ", ");
+        sb_quoted(&b, def->fields[i].name);
+    }
+    int prc = sqlite3_prepare_v2(s->db, b.p, -1, &st, NULL);
+    free(b.p);
+    if (prc != SQLITE_OK)
+        return db_error(s, err, def->table);
+    sqlite3_bind_int64(st, 1, s->base.workspace_id);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        read_row(st, def, 0, row);
+        if (cb(ud, row))
+            break;
+    }
+    cl_err out = (rc == SQLITE_ROW || rc == SQLITE_DONE)
+                     ? CL_OK
+                     : db_error(s, err, def->table);
+    sqlite3_finalize(st);
+    return out;
+}
+
+static cl_err
+sq_ids(cl_store *base, cl_kind kind, cl_store_id_cb cb, void *ud,
+       cl_error *err)
+{
+    sq_store *s = (sq_store *)base;
+    const cl_kind_def *def = cl_kind_get(kind);
+    char sql[160];
+    sqlite3_stmt *st;
+    snprintf(sql, sizeof sql,
+             "SELECT \"%s\" FROM \"%s\" WHERE workspace_id = ?1",
+             def->fields[0].name, def->table);
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return db_error(s, err, def->table);
+    sqlite3_bind_int64(st, 1, s->base.workspace_id);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *id = (const char *)sqlite3_column_text(st, 0);
+        if (cb(ud, id, (size_t)sqlite3_column_bytes(st, 0)))
+            break;
+    }
+    cl_err out = (rc == SQLITE_ROW || rc == SQLITE_DONE)
+                     ? CL_OK
+                     : db_error(s, err, def->table);
+    sqlite3_finalize(st);
+    return out;
+}
+
+static cl_err
+sq_first_won_new_deal(cl_store *base, const char *account_id, char *out,
+                      size_t outlen, int *found, cl_error *err)
+{
+    sq_store *s = (sq_store *)base;
+    cl_err rc = CL_OK;
+    *found = 0;
+    if (s->first_won == NULL &&
+        (rc = prepare(s,
+                      "SELECT id FROM deals WHERE workspace_id = ?1 AND "
+                      "account_id = ?2 AND stage = 'closed_won' AND "
+                      "type = 'new' ORDER BY closed_on, id LIMIT 1",
+                      &s->first_won, err)) != CL_OK)
+        return rc;
+    sqlite3_reset(s->first_won);
+    sqlite3_bind_int64(s->first_won, 1, s->base.workspace_id);
+    sqlite3_bind_text(s->first_won, 2, account_id, -1, SQLITE_STATIC);
+    int src = sqlite3_step(s->first_won);
+    if (src == SQLITE_ROW) {
+        snprintf(out, outlen, "%s",
+                 (const char *)sqlite3_column_text(s->first_won, 0));
+        *found = 1;
+    } else if (src != SQLITE_DONE) {
+        rc = db_error(s, err, "deals");
+    }
+    sqlite3_reset(s->first_won);
+    return rc;
+}
+
+static cl_err
+sq_audit_each(cl_store *base, const char *entity, const char *entity_id,
+              cl_store_audit_cb cb, void *ud, cl_error *err)
+{
+    sq_store *s = (sq_store *)base;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT id, at, actor, entity, entity_id, action, "
+                           "old, new FROM audit WHERE workspace_id = ?1 "
+                           "AND (?2 IS NULL OR entity = ?2) "
+                           "AND (?3 IS NULL OR entity_id = ?3) ORDER BY id",
+                           -1, &st, NULL) != SQLITE_OK)
+        return db_error(s, err, "audit");
+    sqlite3_bind_int64(st, 1, s->base.workspace_id);
+    sqlite3_bind_text(st, 2, entity, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, entity_id, -1, SQLITE_STATIC);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        cl_audit_entry e = {
+            .id = sqlite3_column_int64(st, 0),
+            .at = (const char *)sqlite3_column_text(st, 1),
+            .actor = (const char *)sqlite3_column_text(st, 2),
+            .entity = (const char *)sqlite3_column_text(st, 3),
+            .entity_id = (const char *)sqlite3_column_text(st, 4),
+            .action = (const char *)sqlite3_column_text(st, 5),
+            .old_json = (const char *)sqlite3_column_text(st, 6),
+            .new_json = (const char *)sqlite3_column_text(st, 7),
+        };
+        if (cb(ud, &e))
+            break;
+    }
+    cl_err out = (rc == SQLITE_ROW || rc == SQLITE_DONE)
+                     ? CL_OK
+                     : db_error(s, err, "audit");
+    sqlite3_finalize(st);
+    return out;
+}
+
+static cl_err
+sq_audit_count(cl_store *base, int64_t *n, cl_error *err)
+{
+    return sq_count_table((sq_store *)base, "audit", n, err);
+}
+
+static cl_err
+sq_causes(cl_store *base, cl_store_cause_cb cb, void *ud, cl_error *err)
+{
+    sq_store *s = (sq_store *)base;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT code, label, definition, "
+                           "sales_attributable, bad_fit_category, routes_to "
+                           "FROM taxonomy WHERE workspace_id = ?1 "
+                           "ORDER BY position",
+                           -1, &st, NULL) != SQLITE_OK)
+        return db_error(s, err, "taxonomy");
+    sqlite3_bind_int64(st, 1, s->base.workspace_id);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        cl_cause c = {
+            .code = (const char *)sqlite3_column_text(st, 0),
+            .label = (const char *)sqlite3_column_text(st, 1),
+            .definition = (const char *)sqlite3_column_text(st, 2),
+            .sales_attributable = sqlite3_column_int(st, 3),
+            .routes_to = (const char *)sqlite3_column_text(st, 5),
+        };
+        const cl_cause *def = cl_taxonomy_find(c.code);
+        c.badfit = def ? def->badfit : CL_BADFIT_NONE;
+        if (cb(ud, &c))
+            break;
+    }
+    cl_err out = (rc == SQLITE_ROW || rc == SQLITE_DONE)
+                     ? CL_OK
+                     : db_error(s, err, "taxonomy");
+    sqlite3_finalize(st);
+    return out;
+}
+
+static cl_err
+sq_threshold(cl_store *base, const char *key, double *value, cl_error *err)
+{
+    sq_store *s = (sq_store *)base;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT value FROM thresholds WHERE "
+                           "workspace_id = ?1 AND key = ?2",
+                           -1, &st, NULL) != SQLITE_OK)
+        return db_error(s, err, "thresholds");
+    sqlite3_bind_int64(st, 1, s->base.workspace_id);
+    sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    cl_err out = CL_OK;
+    if (rc == SQLITE_ROW)
+        *value = sqlite3_column_double(st, 0);
+    else if (rc == SQLITE_DONE)
+        out = cl_error_set(err, CL_ENOTFOUND, "no threshold '%s'", key);
+    else
+        out = db_error(s, err, "thresholds");
+    sqlite3_finalize(st);
+    return out;
+}
+
+static const cl_store_ops sqlite_ops = {
+    .name = "sqlite",
+    .close = sq_close,
+    .schema_version = sq_schema_version,
+    .begin = sq_begin,
+    .commit = sq_commit,
+    .rollback = sq_rollback,
+    .insert_new = sq_insert_new,
+    .get = sq_get,
+    .update = sq_update,
+    .audit_append = sq_audit_append,
+    .count = sq_count,
+    .each = sq_each,
+    .ids = sq_ids,
+    .first_won_new_deal = sq_first_won_new_deal,
+    .audit_each = sq_audit_each,
+    .audit_count = sq_audit_count,
+    .causes = sq_causes,
+    .threshold = sq_threshold,
+};
+
+/* --- opening, migrating, seeding --------------------------------------- */
+
+/* Seeds workspace 1 with the default taxonomy and thresholds. */
+static cl_err
+seed_workspace(sq_store *s, cl_error *err)
+{
+    sqlite3_stmt *st;
+    size_t n;
+    cl_err rc = CL_OK;
+
+    if (sqlite3_prepare_v2(s->db,
+                           "INSERT INTO workspaces (id, name, created_at) "
+                           "VALUES (1, 'default', "
+                           "strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+                           -1, &st, NULL) != SQLITE_OK)
+        return db_error(s, err, "workspaces");
+    rc = step_done(s, st, err, "workspaces");
+    sqlite3_finalize(st);
+    if (rc != CL_OK)
+        return rc;
+
+    const cl_cause *c = cl_taxonomy_defaults(&n);
+    if (sqlite3_prepare_v2(s->db,
+                           "INSERT INTO taxonomy (workspace_id, code, "
+                           "position, label, definition, sales_attributable, "
+                           "bad_fit_category, routes_to) "
+                           "VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                           -1, &st, NULL) != SQLITE_OK)
+        return db_error(s, err, "taxonomy");
+    for (size_t i = 0; i < n && rc == CL_OK; i++) {
+        sqlite3_bind_text(st, 1, c[i].code, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 2, (int)i + 1);
+        sqlite3_bind_text(st, 3, c[i].label, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, c[i].definition, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 5, c[i].sales_attributable);
+        if (c[i].badfit == CL_BADFIT_NONE)
+            sqlite3_bind_null(st, 6);
+        else
+            sqlite3_bind_text(st, 6, cl_badfit_code(c[i].badfit), -1,
+                              SQLITE_STATIC);
+        sqlite3_bind_text(st, 7, c[i].routes_to, -1, SQLITE_STATIC);
+        rc = step_done(s, st, err, "taxonomy");
+    }
+    sqlite3_finalize(st);
+    if (rc != CL_OK)
+        return rc;
+
+    const cl_threshold *t = cl_threshold_defaults(&n);
+    if (sqlite3_prepare_v2(s->db,
+                           "INSERT INTO thresholds (workspace_id, key, value, "
+                           "unit, description) VALUES (1, ?1, ?2, ?3, ?4)",
+                           -1, &st, NULL) != SQLITE_OK)
+        return db_error(s, err, "thresholds");
+    for (size_t i = 0; i < n && rc == CL_OK; i++) {
+        sqlite3_bind_text(st, 1, t[i].key, -1, SQLITE_STATIC);
+        sqlite3_bind_double(st, 2, t[i].value);
+        sqlite3_bind_text(st, 3, t[i].unit, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, t[i].description, -1, SQLITE_STATIC);
+        rc = step_done(s, st, err, "thresholds");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* Applies every migration newer than the file's version, each in its own
+   transaction with its schema_migrations row. */
+static cl_err
+migrate(sq_store *s, cl_error *err)
+{
+    cl_err rc = exec(s,
+                     "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                     "  version INTEGER PRIMARY KEY,"
+                     "  applied_at TEXT NOT NULL)",
+                     err);
+    if (rc != CL_OK)
+        return rc;
+    int version;
+    if ((rc = sq_schema_version(&s->base, &version, err)) != CL_OK)
+        return rc;
+    if (version > CL_STORE_SCHEMA_VERSION)
+        return cl_error_set(err, CL_EDB,
+                            "%s: schema version %d is newer than this "
+                            "closeloop (%d); upgrade closeloop",
+                            s->path, version, CL_STORE_SCHEMA_VERSION);
+    for (int v = version + 1; v <= CL_STORE_SCHEMA_VERSION; v++) {
+        char mark[160];
+        if ((rc = exec(s, "BEGIN IMMEDIATE", err)) != CL_OK)
+            return rc;
+        snprintf(mark, sizeof mark,
+                 "INSERT INTO schema_migrations VALUES (%d, "
+                 "strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', 'now'))",
+                 v);
+        rc = exec(s, cl__sqlite_migration(v), err);
+        if (rc == CL_OK)
+            rc = exec(s, mark, err);
+        if (rc == CL_OK && v == 1)
+            rc = seed_workspace(s, err);
+        if (rc == CL_OK)
+            rc = exec(s, "COMMIT", err);
+        if (rc != CL_OK) {
+            sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+            return rc;
+        }
+    }
+    return CL_OK;
+}
+
+cl_err
+cl__store_sqlite_open(const char *path, cl_store **out, cl_error *err)
+{
+    sq_store *s = calloc(1, sizeof *s);
+    cl_err rc;
+
+    *out = NULL;
+    if (s == NULL || (s->path = strdup(path)) == NULL) {
+        free(s);
+        return cl_error_set(err, CL_ENOMEM, "out of memory");
+    }
+    s->base.ops = &sqlite_ops;
+    s->base.workspace_id = 1;
+    if (sqlite3_open_v2(path, &s->db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+                            SQLITE_OPEN_NOMUTEX,
+                        NULL) != SQLITE_OK) {
+        rc = cl_error_set(err, CL_EDB, "%s: cannot open: %s", path,
+                          s->db ? sqlite3_errmsg(s->db) : "out of memory");
+        goto fail;
+    }
+    sqlite3_extended_result_codes(s->db, 1);
+    sqlite3_busy_timeout(s->db, 5000);
+    /* WAL lets readers (the server, reports) run beside one writer;
+       synchronous=NORMAL is durable across process crashes in WAL mode. */
+    rc = exec(s,
+              "PRAGMA journal_mode = WAL;"
+              "PRAGMA synchronous = NORMAL;"
+              "PRAGMA foreign_keys = ON;"
+              "PRAGMA temp_store = MEMORY;"
+              "PRAGMA cache_size = -65536;",
+              err);
+    if (rc != CL_OK)
+        goto fail;
+    if ((rc = migrate(s, err)) != CL_OK)
+        goto fail;
+    if ((rc = prepare(s, "BEGIN IMMEDIATE", &s->begin, err)) != CL_OK ||
+        (rc = prepare(s, "COMMIT", &s->commit, err)) != CL_OK ||
+        (rc = prepare(s, "ROLLBACK", &s->rollback, err)) != CL_OK)
+        goto fail;
+    *out = &s->base;
+    return CL_OK;
+fail:
+    sq_close(&s->base);
+    return rc;
+}

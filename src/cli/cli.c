@@ -1,0 +1,161 @@
+/* cli.c - option handling, messages and helpers the subcommands share. */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+void
+cli_common_init(cli_common *c)
+{
+    const char *env = getenv("CLOSELOOP_DB");
+    c->db = env && *env ? env : "closeloop.db";
+    /* The shell is the one place that reads the clock. */
+    c->now = (cl_time)time(NULL);
+    c->now_given = 0;
+    c->format = NULL;
+}
+
+int
+cli_common_option(const cli_command *cmd, int c, const char *arg,
+                  cli_common *common)
+{
+    switch (c) {
+    case 'D':
+        common->db = arg;
+        return 1;
+    case 'N':
+        if (cl_time_parse(arg, &common->now) != 0) {
+            cli_usage(cmd, "--now: expected YYYY-MM-DD or YYYY-MM-DDTHH:MM, "
+                           "got '%s'", arg);
+            return -1;
+        }
+        common->now_given = 1;
+        return 1;
+    case 'h':
+        fputs(cmd->usage, stdout);
+        return 2;
+    case '?':
+        /* getopt printed the problem already. */
+        fprintf(stderr, "closeloop %s: see closeloop %s --help\n", cmd->name,
+                cmd->name);
+        return -1;
+    }
+    return 0;
+}
+
+int
+cli_parse_common_only(const cli_command *cmd, int argc, char **argv,
+                      cli_common *common)
+{
+    static const struct option opts[] = {
+        CLI_COMMON_OPTIONS,
+        {"format", required_argument, NULL, 'f'},
+        {NULL, 0, NULL, 0}};
+    int c;
+    while ((c = getopt_long(argc, argv, "f:h", opts, NULL)) != -1) {
+        int r = cli_common_option(cmd, c, optarg, common);
+        if (r == 2)
+            return CLI_OK;
+        if (r < 0)
+            return CLI_USAGE;
+        if (r == 0 && c == 'f') {
+            common->format = optarg;
+            continue;
+        }
+        if (r == 0)
+            return cli_usage(cmd, "unexpected option");
+    }
+    if (optind < argc)
+        return cli_usage(cmd, "unexpected argument '%s'", argv[optind]);
+    return -1;
+}
+
+int
+cli_fail(cl_err code, const char *fmt, ...)
+{
+    va_list ap;
+    fputs("closeloop: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    return cl_err_exit_code(code);
+}
+
+int
+cli_usage(const cli_command *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "closeloop %s: ", cmd->name);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, " (see closeloop %s --help)\n", cmd->name);
+    return CLI_USAGE;
+}
+
+int
+cli_fail_error(const cl_error *err)
+{
+    return cli_fail(err->code, "%s", err->msg);
+}
+
+int
+cli_open(const cli_common *common, cl_store **st)
+{
+    cl_error err;
+    cl_error_clear(&err);
+    if (cl_store_open(common->db, st, &err) != CL_OK) {
+        /* A url naming a backend this build lacks is a storage problem
+           too, from the user's side: the workspace cannot be opened. */
+        if (err.code == CL_EINVAL)
+            err.code = CL_EDB;
+        return cli_fail_error(&err);
+    }
+    return 0;
+}
+
+int
+cli_parse_int(const char *s, long long min, long long max, long long *out)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno || end == s || *end != '\0' || v < min || v > max)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+const char *
+cli_value_text(const cl_field *f, const cl_value *v, char *buf, size_t len)
+{
+    switch (v->type) {
+    case CL_V_NULL:
+        return "";
+    case CL_V_TEXT:
+        return v->s;
+    case CL_V_INT:
+        if (f->type == CL_F_BOOL)
+            return v->i ? "true" : "false";
+        snprintf(buf, len, "%lld", (long long)v->i);
+        return buf;
+    case CL_V_REAL: {
+        /* Money and hours: at most two decimals, no trailing zeros. */
+        snprintf(buf, len, "%.2f", v->r);
+        char *dot = strchr(buf, '.');
+        if (dot) {
+            char *e = buf + strlen(buf) - 1;
+            while (e > dot && *e == '0')
+                *e-- = '\0';
+            if (e == dot)
+                *e = '\0';
+        }
+        return buf;
+    }
+    }
+    return "";
+}

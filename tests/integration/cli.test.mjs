@@ -46,12 +46,20 @@ function usageError(args) {
 test('usage errors exit 2 with one line', (t) => {
     const db = path.join(tempDir(t), 'ws.db');
     assert.match(usageError(['frobnicate', '--db', db]), /frobnicate/);
-    usageError([]);
     usageError(['import', 'deals', '--db', db]);          // FILE missing
     usageError(['import', '--db', db]);                   // KIND missing
     assert.match(usageError(['export', 'deals', '--bogus', '--db', db]),
         /--bogus/);
     usageError(['info', '--db']);                         // option value missing
+    assert.match(usageError(['import', 'deals', 'x.csv', '--now', 'soon',
+        '--db', db]), /soon/);
+});
+
+test('closeloop without a command is a usage error', () => {
+    const r = run([]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /import/);
 });
 
 test('bad input exits 1', (t) => {

@@ -28,7 +28,9 @@ async function writeLines(file, header, n, line) {
 }
 
 const pad = (i, w) => String(i).padStart(w, '0');
-const day = (i) => new Date(Date.UTC(2020, 0, 1) + (i % 1400) * 86400000)
+// Day n after 2020-01-01; deal i's dates are day(i % 1000 + offset), so the
+// created <= first demo <= closed <= kickoff order always holds.
+const day = (n) => new Date(Date.UTC(2020, 0, 1) + n * 86400000)
     .toISOString().slice(0, 10);
 
 test('SIGKILL during a large import leaves all or nothing', async (t) => {
@@ -39,7 +41,7 @@ test('SIGKILL during a large import leaves all or nothing', async (t) => {
     await writeLines(accounts, 'id,name,industry,employees,region,' +
         'has_ops_function,csm_id,customer_since,status', NACCOUNTS,
         (i) => `A${pad(i, 6)},Account ${i},Software,${10 + (i % 500)},EMEA,` +
-            `${i % 2 ? 'true' : 'false'},U007,${day(i)},customer`);
+            `${i % 2 ? 'true' : 'false'},U007,${day(i % 1000)},customer`);
     ok(['import', 'accounts', accounts, '--db', db], { timeout: 600_000 });
 
     const deals = path.join(dir, 'deals.csv');
@@ -48,9 +50,10 @@ test('SIGKILL during a large import leaves all or nothing', async (t) => {
         'champion_level,champion_tenure_months,exec_sponsor,use_case,kickoff_on',
         NDEALS,
         (i) => `D${pad(i, 7)},A${pad(i % NACCOUNTS, 6)},U003,new,outbound,` +
-            `closed_won,${day(i)},${day(i + 10)},${day(i + 40)},` +
-            `${12000 + (i % 97) * 250},,${i % 101},director,${i % 60},true,` +
-            `workflow automation,${day(i + 50)}`);
+            `closed_won,${day(i % 1000)},${day(i % 1000 + 10)},` +
+            `${day(i % 1000 + 40)},${12000 + (i % 97) * 250},,${i % 101},` +
+            `director,${i % 60},true,workflow automation,` +
+            `${day(i % 1000 + 50)}`);
     const before = info(db).counts;
     assert.equal(before.accounts, NACCOUNTS);
 
@@ -70,15 +73,18 @@ test('SIGKILL during a large import leaves all or nothing', async (t) => {
     }
     assert.equal(exited, false,
         'the import finished before it could be killed; make the file larger');
+    const walAtKill = existsSync(wal) ? statSync(wal).size : 0;
     child.kill('SIGKILL');
     const r = await done;
     assert.equal(r.signal, 'SIGKILL');
-    t.diagnostic(`killed after ${Date.now() - t0} ms`);
+    t.diagnostic(`killed after ${Date.now() - t0} ms, WAL ${walAtStart} -> ` +
+        `${walAtKill} bytes`);
 
     // After the crash: the workspace opens, is intact, and holds all or none.
     const after = info(db).counts;
     assert.ok(after.deals === 0 || after.deals === NDEALS,
         `deals after kill: ${after.deals}`);
+    t.diagnostic(`deals after the kill: ${after.deals}`);
     assert.equal(after.accounts, NACCOUNTS);
     if (after.deals === 0)
         assert.equal(after.audit, before.audit, 'no audit of a lost import');

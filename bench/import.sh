@@ -17,7 +17,11 @@ else
     rm -rf build
     meson setup build --buildtype=release >/dev/null
 fi
-ninja -C build >/dev/null
+# Only the tool: the unit tests are built and run by scripts/test.sh.
+if ! out=$(ninja -C build closeloop 2>&1); then
+    echo "$out" >&2
+    exit 1
+fi
 CL=$ROOT/build/closeloop
 
 OUT=$ROOT/bench/out

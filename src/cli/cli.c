@@ -19,9 +19,10 @@ cli_common_init(cli_common *c)
 }
 
 int
-cli_common_option(const cli_command *cmd, int c, const char *arg,
+cli_common_option(const cli_command *cmd, int c, char **argv,
                   cli_common *common)
 {
+    const char *arg = optarg;
     switch (c) {
     case 'D':
         common->db = arg;
@@ -38,9 +39,14 @@ cli_common_option(const cli_command *cmd, int c, const char *arg,
         fputs(cmd->usage, stdout);
         return 2;
     case '?':
-        /* getopt printed the problem already. */
-        fprintf(stderr, "closeloop %s: see closeloop %s --help\n", cmd->name,
-                cmd->name);
+        /* main() silenced getopt, so the one line comes from here. */
+        if (optopt && optopt != '?')
+            cli_usage(cmd, "unknown option '-%c'", optopt);
+        else
+            cli_usage(cmd, "unknown option '%s'", argv[optind - 1]);
+        return -1;
+    case ':':
+        cli_usage(cmd, "option '%s' needs a value", argv[optind - 1]);
         return -1;
     }
     return 0;
@@ -55,8 +61,8 @@ cli_parse_common_only(const cli_command *cmd, int argc, char **argv,
         {"format", required_argument, NULL, 'f'},
         {NULL, 0, NULL, 0}};
     int c;
-    while ((c = getopt_long(argc, argv, "f:h", opts, NULL)) != -1) {
-        int r = cli_common_option(cmd, c, optarg, common);
+    while ((c = getopt_long(argc, argv, ":f:h", opts, NULL)) != -1) {
+        int r = cli_common_option(cmd, c, argv, common);
         if (r == 2)
             return CLI_OK;
         if (r < 0)

@@ -43,12 +43,13 @@ typedef struct cli_common {
 void cli_common_init(cli_common *c);
 
 /*
- * Handles option c of a common option; returns 1 when it was one, 0 when
+ * Handles option c (its value in optarg) of a common option, or getopt's
+ * '?' and ':' for an unknown option or a missing value; returns 1 when it was one, 0 when
  * the command must handle it, and -1 after printing a usage error (the
  * command then returns CLI_USAGE).  --help prints the command's usage and
  * returns 2; the command then returns CLI_OK.
  */
-int cli_common_option(const cli_command *cmd, int c, const char *arg,
+int cli_common_option(const cli_command *cmd, int c, char **argv,
                       cli_common *common);
 
 /* Parses the --getopt loop in one go for a command with only common

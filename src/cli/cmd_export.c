@@ -52,8 +52,8 @@ run(int argc, char **argv)
     int c, rc;
 
     cli_common_init(&common);
-    while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
-        int r = cli_common_option(&cli_cmd_export, c, optarg, &common);
+    while ((c = getopt_long(argc, argv, ":ho:", opts, NULL)) != -1) {
+        int r = cli_common_option(&cli_cmd_export, c, argv, &common);
         if (r == 2)
             return CLI_OK;
         if (r < 0)

@@ -77,8 +77,8 @@ run(int argc, char **argv)
     int c, rc;
 
     cli_common_init(&common);
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        int r = cli_common_option(&cli_cmd_import, c, optarg, &common);
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+        int r = cli_common_option(&cli_cmd_import, c, argv, &common);
         if (r == 2)
             return CLI_OK;
         if (r < 0)
@@ -120,6 +120,12 @@ run(int argc, char **argv)
     if (io.on_progress && rep.rows >= 65536)
         fputc('\n', stderr);
     cl_store_close(st);
+    if (e == CL_EINVAL && rep.bad == 0 && strncmp(err.msg, path,
+                                                  strlen(path)) == 0) {
+        /* A bad header or malformed CSV: FILE:LINE: ..., like a bad row. */
+        fprintf(stderr, "%s\n", err.msg);
+        return CLI_BAD_INPUT;
+    }
     if (e != CL_OK && rep.bad == 0)
         return cli_fail_error(&err);
     printf("%s: %lld rows: %lld inserted, %lld updated, %lld unchanged, "

@@ -4,6 +4,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -37,6 +38,8 @@ print_help(FILE *f)
 int
 main(int argc, char **argv)
 {
+    /* Subcommands report option errors in one line of their own. */
+    opterr = 0;
     if (argc < 2) {
         print_help(stderr);
         return CLI_USAGE;

@@ -108,10 +108,8 @@ cl_importer_header(cl_importer *imp, const char *const *cells, size_t n,
         if (f < 0) {
             if (imp->opts.ignore_extra)
                 continue;
-            return cl_error_set(err, CL_EINVAL,
-                                "%s:%ld: %s: unknown column (the %s columns "
-                                "are listed by `closeloop import --help`)",
-                                imp->source, line, cells[c], def->name);
+            return cl_error_set(err, CL_EINVAL, "%s:%ld: %s: unknown column",
+                                imp->source, line, cells[c]);
         }
         if (imp->col_of_field[f] >= 0)
             return cl_error_set(err, CL_EINVAL,

@@ -53,7 +53,7 @@ load_lung(lung *l)
     FILE *fp = fopen(CL_TEST_DATA_DIR "/lung.csv", "r");
     assert_non_null(fp);
     char line[512];
-    char *f[16];
+    char *f[16] = {0};
     assert_non_null(fgets(line, sizeof line, fp)); /* header */
     l->n = 0;
     while (fgets(line, sizeof line, fp) && l->n < 300) {

@@ -29,8 +29,10 @@ cli_common_option(const cli_command *cmd, int c, char **argv,
         return 1;
     case 'N':
         if (cl_time_parse(arg, &common->now) != 0) {
-            cli_usage(cmd, "--now: expected YYYY-MM-DD or YYYY-MM-DDTHH:MM, "
-                           "got '%s'", arg);
+            cli_usage(cmd,
+                      "--now: expected YYYY-MM-DD or YYYY-MM-DDTHH:MM, "
+                      "got '%s'",
+                      arg);
             return -1;
         }
         common->now_given = 1;
@@ -53,6 +55,24 @@ cli_common_option(const cli_command *cmd, int c, char **argv,
 }
 
 int
+cli_next_option(const cli_command *cmd, int argc, char **argv,
+                const char *optstring, const struct option *opts,
+                cli_common *common, int *exit_code)
+{
+    int c;
+    while ((c = getopt_long(argc, argv, optstring, opts, NULL)) != -1) {
+        int r = cli_common_option(cmd, c, argv, common);
+        if (r == 0)
+            return c;
+        if (r == 2 || r < 0) {
+            *exit_code = r == 2 ? CLI_OK : CLI_USAGE;
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int
 cli_parse_common_only(const cli_command *cmd, int argc, char **argv,
                       cli_common *common)
 {
@@ -60,20 +80,15 @@ cli_parse_common_only(const cli_command *cmd, int argc, char **argv,
         CLI_COMMON_OPTIONS,
         {"format", required_argument, NULL, 'f'},
         {NULL, 0, NULL, 0}};
-    int c;
-    while ((c = getopt_long(argc, argv, ":f:h", opts, NULL)) != -1) {
-        int r = cli_common_option(cmd, c, argv, common);
-        if (r == 2)
-            return CLI_OK;
-        if (r < 0)
-            return CLI_USAGE;
-        if (r == 0 && c == 'f') {
-            common->format = optarg;
-            continue;
-        }
-        if (r == 0)
+    int c, rc;
+    while ((c = cli_next_option(cmd, argc, argv, ":f:h", opts, common, &rc)) >
+           0) {
+        if (c != 'f')
             return cli_usage(cmd, "unexpected option");
+        common->format = optarg;
     }
+    if (c < 0)
+        return rc;
     if (optind < argc)
         return cli_usage(cmd, "unexpected argument '%s'", argv[optind]);
     return -1;

@@ -27,30 +27,42 @@ typedef struct cli_command {
 
 /* Options every subcommand takes, filled by cli_common_option. */
 typedef struct cli_common {
-    const char *db;   /* --db URL, default ./closeloop.db */
-    cl_time now;      /* --now, default the system clock */
+    const char *db; /* --db URL, default ./closeloop.db */
+    cl_time now;    /* --now, default the system clock */
     int now_given;
     const char *format; /* --format, NULL when not given */
 } cli_common;
 
 /* The long options of cli_common, to splice into a command's table. */
-#define CLI_COMMON_OPTIONS                                                   \
-    {"db", required_argument, NULL, 'D'},                                    \
-        {"now", required_argument, NULL, 'N'},                               \
-        {"help", no_argument, NULL, 'h'}
+#define CLI_COMMON_OPTIONS                                                     \
+    {"db", required_argument, NULL, 'D'},                                      \
+        {"now", required_argument, NULL, 'N'},                                 \
+    {                                                                          \
+        "help", no_argument, NULL, 'h'                                         \
+    }
 
 /* Sets the defaults: ./closeloop.db (or $CLOSELOOP_DB), the clock's now. */
 void cli_common_init(cli_common *c);
 
 /*
  * Handles option c (its value in optarg) of a common option, or getopt's
- * '?' and ':' for an unknown option or a missing value; returns 1 when it was one, 0 when
- * the command must handle it, and -1 after printing a usage error (the
- * command then returns CLI_USAGE).  --help prints the command's usage and
+ * '?' and ':' for an unknown option or a missing value; returns 1 when it was
+ * one, 0 when the command must handle it, and -1 after printing a usage error
+ * (the command then returns CLI_USAGE).  --help prints the command's usage and
  * returns 2; the command then returns CLI_OK.
  */
 int cli_common_option(const cli_command *cmd, int c, char **argv,
                       cli_common *common);
+
+/*
+ * The option loop of every subcommand: returns the next option that is the
+ * command's own (its getopt value), 0 when the options are done, or -1 when
+ * the command must return *exit_code now (after --help, or a usage error
+ * already printed).  optstring starts with ':'.
+ */
+int cli_next_option(const cli_command *cmd, int argc, char **argv,
+                    const char *optstring, const struct option *opts,
+                    cli_common *common, int *exit_code);
 
 /* Parses the --getopt loop in one go for a command with only common
    options; returns -1 when done normally, or an exit code to return. */
@@ -73,8 +85,7 @@ int cli_fail_error(const cl_error *err);
 int cli_open(const cli_common *common, cl_store **st);
 
 /* Parses a whole number within [min, max]; 0 on success, -1 otherwise. */
-int cli_parse_int(const char *s, long long min, long long max,
-                  long long *out);
+int cli_parse_int(const char *s, long long min, long long max, long long *out);
 
 /* Writes a value of field f as canonical CSV text into buf. */
 const char *cli_value_text(const cl_field *f, const cl_value *v, char *buf,

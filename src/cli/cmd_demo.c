@@ -96,8 +96,7 @@ start_kind(demo_sink *s, cl_kind kind, cl_error *err)
 }
 
 static cl_err
-emit(void *ud, cl_kind kind, const char *const *cells, size_t n,
-     cl_error *err)
+emit(void *ud, cl_kind kind, const char *const *cells, size_t n, cl_error *err)
 {
     demo_sink *s = ud;
     cl_err rc;
@@ -127,32 +126,34 @@ run(int argc, char **argv)
     int c, rc;
 
     cli_common_init(&common);
-    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        int r = cli_common_option(&cli_cmd_demo, c, argv, &common);
-        if (r == 2)
-            return CLI_OK;
-        if (r < 0)
-            return CLI_USAGE;
-        if (r == 1)
-            continue;
+    while ((c = cli_next_option(&cli_cmd_demo, argc, argv, ":h", opts, &common,
+                                &rc)) > 0) {
         switch (c) {
         case 'a':
             if (cli_parse_int(optarg, 1, 10000000, &v) != 0)
-                return cli_usage(&cli_cmd_demo, "--accounts: expected a "
+                return cli_usage(&cli_cmd_demo,
+                                 "--accounts: expected a "
                                  "number from 1 to 10000000, got '%s'",
                                  optarg);
             d.accounts = v;
             break;
         case 's':
             if (cli_parse_int(optarg, 0, (1LL << 62), &v) != 0)
-                return cli_usage(&cli_cmd_demo, "--seed: expected a "
-                                 "non-negative number, got '%s'", optarg);
+                return cli_usage(&cli_cmd_demo,
+                                 "--seed: expected a "
+                                 "non-negative number, got '%s'",
+                                 optarg);
             d.seed = (uint64_t)v;
             break;
-        case 'c': sink.dir = optarg; break;
-        default: return cli_usage(&cli_cmd_demo, "unexpected option");
+        case 'c':
+            sink.dir = optarg;
+            break;
+        default:
+            return cli_usage(&cli_cmd_demo, "unexpected option");
         }
     }
+    if (c < 0)
+        return rc;
     if (optind < argc)
         return cli_usage(&cli_cmd_demo, "unexpected argument '%s'",
                          argv[optind]);

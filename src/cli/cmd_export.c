@@ -52,17 +52,14 @@ run(int argc, char **argv)
     int c, rc;
 
     cli_common_init(&common);
-    while ((c = getopt_long(argc, argv, ":ho:", opts, NULL)) != -1) {
-        int r = cli_common_option(&cli_cmd_export, c, argv, &common);
-        if (r == 2)
-            return CLI_OK;
-        if (r < 0)
-            return CLI_USAGE;
-        if (r == 0 && c == 'o')
-            out = optarg;
-        else if (r == 0)
+    while ((c = cli_next_option(&cli_cmd_export, argc, argv, ":ho:", opts,
+                                &common, &rc)) > 0) {
+        if (c != 'o')
             return cli_usage(&cli_cmd_export, "unexpected option");
+        out = optarg;
     }
+    if (c < 0)
+        return rc;
     if (argc - optind != 1)
         return cli_usage(&cli_cmd_export, "expected KIND");
     cl_kind kind = cl_kind_from_name(argv[optind]);

@@ -42,9 +42,9 @@ print_entry(void *ud, const cl_audit_entry *e)
             h->list,
             json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:o}", "id",
                       (json_int_t)e->id, "at", e->at, "actor", e->actor,
-                      "entity", e->entity, "entity_id", e->entity_id,
-                      "action", e->action, "old", parse_or_null(e->old_json),
-                      "new", parse_or_null(e->new_json)));
+                      "entity", e->entity, "entity_id", e->entity_id, "action",
+                      e->action, "old", parse_or_null(e->old_json), "new",
+                      parse_or_null(e->new_json)));
         return 0;
     }
     printf("%s  %-12s %-7s %s %s\n", e->at, e->actor, e->action, e->entity,
@@ -70,27 +70,32 @@ run(int argc, char **argv)
     int c, rc;
 
     cli_common_init(&common);
-    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        int r = cli_common_option(&cli_cmd_history, c, argv, &common);
-        if (r == 2)
-            return CLI_OK;
-        if (r < 0)
-            return CLI_USAGE;
-        if (r == 1)
-            continue;
+    while ((c = cli_next_option(&cli_cmd_history, argc, argv, ":h", opts,
+                                &common, &rc)) > 0) {
         switch (c) {
-        case 'e': entity = optarg; break;
-        case 'i': id = optarg; break;
-        case 'f': format = optarg; break;
-        default: return cli_usage(&cli_cmd_history, "unexpected option");
+        case 'e':
+            entity = optarg;
+            break;
+        case 'i':
+            id = optarg;
+            break;
+        case 'f':
+            format = optarg;
+            break;
+        default:
+            return cli_usage(&cli_cmd_history, "unexpected option");
         }
     }
+    if (c < 0)
+        return rc;
     if (optind < argc)
         return cli_usage(&cli_cmd_history, "unexpected argument '%s'",
                          argv[optind]);
     if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0)
-        return cli_usage(&cli_cmd_history, "--format: expected text or "
-                                           "json, got '%s'", format);
+        return cli_usage(&cli_cmd_history,
+                         "--format: expected text or "
+                         "json, got '%s'",
+                         format);
     cl_store *st;
     if ((rc = cli_open(&common, &st)) != 0)
         return rc;

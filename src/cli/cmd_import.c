@@ -77,21 +77,24 @@ run(int argc, char **argv)
     int c, rc;
 
     cli_common_init(&common);
-    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        int r = cli_common_option(&cli_cmd_import, c, argv, &common);
-        if (r == 2)
-            return CLI_OK;
-        if (r < 0)
-            return CLI_USAGE;
-        if (r == 1)
-            continue;
+    while ((c = cli_next_option(&cli_cmd_import, argc, argv, ":h", opts,
+                                &common, &rc)) > 0) {
         switch (c) {
-        case 's': io.skip_bad = 1; break;
-        case 'x': io.ignore_extra = 1; break;
-        case 'a': io.actor = optarg; break;
-        default: return cli_usage(&cli_cmd_import, "unexpected option");
+        case 's':
+            io.skip_bad = 1;
+            break;
+        case 'x':
+            io.ignore_extra = 1;
+            break;
+        case 'a':
+            io.actor = optarg;
+            break;
+        default:
+            return cli_usage(&cli_cmd_import, "unexpected option");
         }
     }
+    if (c < 0)
+        return rc;
     if (argc - optind != 2)
         return cli_usage(&cli_cmd_import, "expected KIND and FILE");
     const char *kind_name = argv[optind], *path = argv[optind + 1];
@@ -120,8 +123,8 @@ run(int argc, char **argv)
     if (io.on_progress && rep.rows >= 65536)
         fputc('\n', stderr);
     cl_store_close(st);
-    if (e == CL_EINVAL && rep.bad == 0 && strncmp(err.msg, path,
-                                                  strlen(path)) == 0) {
+    if (e == CL_EINVAL && rep.bad == 0 &&
+        strncmp(err.msg, path, strlen(path)) == 0) {
         /* A bad header or malformed CSV: FILE:LINE: ..., like a bad row. */
         fprintf(stderr, "%s\n", err.msg);
         return CLI_BAD_INPUT;

@@ -30,8 +30,10 @@ run(int argc, char **argv)
         return rc;
     const char *format = common.format ? common.format : "text";
     if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0)
-        return cli_usage(&cli_cmd_info, "--format: expected text or json, "
-                                        "got '%s'", format);
+        return cli_usage(&cli_cmd_info,
+                         "--format: expected text or json, "
+                         "got '%s'",
+                         format);
     if ((rc = cli_open(&common, &st)) != 0)
         return rc;
     cl_error_clear(&err);
@@ -51,9 +53,9 @@ run(int argc, char **argv)
             json_object_set_new(c, cl_kind_get((cl_kind)k)->name,
                                 json_integer(counts[k]));
         json_object_set_new(c, "audit", json_integer(audit));
-        json_t *o = json_pack("{s:s, s:s, s:i, s:o}", "db", common.db,
-                              "backend", backend, "schema_version", version,
-                              "counts", c);
+        json_t *o =
+            json_pack("{s:s, s:s, s:i, s:o}", "db", common.db, "backend",
+                      backend, "schema_version", version, "counts", c);
         json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
         fputc('\n', stdout);
         json_decref(o);

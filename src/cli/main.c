@@ -9,8 +9,8 @@
 #include "cli.h"
 
 static const cli_command *const commands[] = {
-    &cli_cmd_init,   &cli_cmd_import,  &cli_cmd_export,
-    &cli_cmd_info,   &cli_cmd_demo,    &cli_cmd_history,
+    &cli_cmd_init, &cli_cmd_import, &cli_cmd_export,
+    &cli_cmd_info, &cli_cmd_demo,   &cli_cmd_history,
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
@@ -56,8 +56,7 @@ main(int argc, char **argv)
     for (size_t i = 0; i < NCOMMANDS; i++)
         if (strcmp(argv[1], commands[i]->name) == 0)
             return commands[i]->run(argc - 1, argv + 1);
-    fprintf(stderr,
-            "closeloop: unknown command '%s' (see closeloop --help)\n",
+    fprintf(stderr, "closeloop: unknown command '%s' (see closeloop --help)\n",
             argv[1]);
     return CLI_USAGE;
 }

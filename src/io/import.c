@@ -99,8 +99,10 @@ cl_importer_header(cl_importer *imp, const char *const *cells, size_t n,
     const cl_kind_def *def = imp->def;
 
     if (n > MAX_COLS)
-        return cl_error_set(err, CL_EINVAL, "%s:%ld: header: more than %d "
-                            "columns", imp->source, line, MAX_COLS);
+        return cl_error_set(err, CL_EINVAL,
+                            "%s:%ld: header: more than %d "
+                            "columns",
+                            imp->source, line, MAX_COLS);
     for (size_t f = 0; f < def->nfields; f++)
         imp->col_of_field[f] = -1;
     for (size_t c = 0; c < n; c++) {
@@ -112,9 +114,8 @@ cl_importer_header(cl_importer *imp, const char *const *cells, size_t n,
                                 imp->source, line, cells[c]);
         }
         if (imp->col_of_field[f] >= 0)
-            return cl_error_set(err, CL_EINVAL,
-                                "%s:%ld: %s: duplicate column", imp->source,
-                                line, cells[c]);
+            return cl_error_set(err, CL_EINVAL, "%s:%ld: %s: duplicate column",
+                                imp->source, line, cells[c]);
         imp->col_of_field[f] = (int)c;
     }
     for (size_t f = 0; f < def->nfields; f++) {
@@ -132,9 +133,8 @@ cl_importer_header(cl_importer *imp, const char *const *cells, size_t n,
 }
 
 /* A bad row: one line on the bad-row callback, counted. */
-static void
-bad(cl_importer *imp, long line, const char *column, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+static void bad(cl_importer *imp, long line, const char *column,
+                const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 static void
 bad(cl_importer *imp, long line, const char *column, const char *fmt, ...)
@@ -174,8 +174,7 @@ get_deal(cl_importer *imp, const char *id, deal_brief *d, cl_error *err)
     cl_value row[MAX_FIELDS];
     const cl_kind_def *deals = cl_kind_get(CL_KIND_DEALS);
     memset(d, 0, sizeof *d);
-    cl_err rc = cl_store_get(imp->st, CL_KIND_DEALS, &key, row, &d->found,
-                             err);
+    cl_err rc = cl_store_get(imp->st, CL_KIND_DEALS, &key, row, &d->found, err);
     if (rc != CL_OK || !d->found)
         return rc;
     const cl_value *v;
@@ -199,8 +198,9 @@ check_row(cl_importer *imp, cl_value *row, long line, char *deal_buf,
     case CL_KIND_USERS: {
         const char *m = text(F("manager_id"));
         if (m && strcmp(m, row[0].s) == 0) {
-            bad(imp, line, "manager_id", "a user cannot be their own "
-                                         "manager");
+            bad(imp, line, "manager_id",
+                "a user cannot be their own "
+                "manager");
             return 0;
         }
         return 1;
@@ -227,8 +227,8 @@ check_row(cl_importer *imp, cl_value *row, long line, char *deal_buf,
             return 0;
         }
         if (demo && strcmp(demo, created) < 0) {
-            bad(imp, line, "first_demo_on", "%s is before created_on %s",
-                demo, created);
+            bad(imp, line, "first_demo_on", "%s is before created_on %s", demo,
+                created);
             return 0;
         }
         if (demo && closed && strcmp(demo, closed) > 0) {
@@ -242,8 +242,9 @@ check_row(cl_importer *imp, cl_value *row, long line, char *deal_buf,
             return 0;
         }
         if (kickoff && !is_won) {
-            bad(imp, line, "kickoff_on", "only a closed_won deal has a "
-                                         "kickoff");
+            bad(imp, line, "kickoff_on",
+                "only a closed_won deal has a "
+                "kickoff");
             return 0;
         }
         if (kickoff && strcmp(kickoff, closed) < 0) {
@@ -266,13 +267,15 @@ check_row(cl_importer *imp, cl_value *row, long line, char *deal_buf,
             return 0;
         }
         if (primary && !by) {
-            bad(imp, line, "tagged_by", "required when primary_cause is "
-                                        "given");
+            bad(imp, line, "tagged_by",
+                "required when primary_cause is "
+                "given");
             return 0;
         }
         if (primary && !on) {
-            bad(imp, line, "tagged_on", "required when primary_cause is "
-                                        "given");
+            bad(imp, line, "tagged_on",
+                "required when primary_cause is "
+                "given");
             return 0;
         }
         if (primary && contributing) {
@@ -292,8 +295,7 @@ check_row(cl_importer *imp, cl_value *row, long line, char *deal_buf,
             /* The original deal: the account's earliest won new deal. */
             int found;
             if (cl_store_first_won_new_deal(imp->st, account, deal_buf,
-                                            deal_len, &found,
-                                            err) != CL_OK)
+                                            deal_len, &found, err) != CL_OK)
                 return -1;
             if (found) {
                 deal->type = CL_V_TEXT;
@@ -329,8 +331,8 @@ check_row(cl_importer *imp, cl_value *row, long line, char *deal_buf,
         }
         if (o.found && n.found && strcmp(o.account_id, n.account_id) != 0) {
             bad(imp, line, "new_deal_id",
-                "deal '%s' is on account '%s', the original deal on '%s'",
-                neu, n.account_id, o.account_id);
+                "deal '%s' is on account '%s', the original deal on '%s'", neu,
+                n.account_id, o.account_id);
             return 0;
         }
         return 1;
@@ -341,13 +343,15 @@ check_row(cl_importer *imp, cl_value *row, long line, char *deal_buf,
         if (get_deal(imp, id, &d, err) != CL_OK)
             return -1;
         if (d.found && strcmp(d.stage, "closed_won") != 0) {
-            bad(imp, line, "deal_id", "deal '%s' is not closed_won (stage "
-                                      "'%s')", id, d.stage);
+            bad(imp, line, "deal_id",
+                "deal '%s' is not closed_won (stage "
+                "'%s')",
+                id, d.stage);
             return 0;
         }
         if (d.found && d.closed_on[0] && strcmp(held, d.closed_on) < 0) {
-            bad(imp, line, "held_on", "%s is before the deal closed (%s)",
-                held, d.closed_on);
+            bad(imp, line, "held_on", "%s is before the deal closed (%s)", held,
+                d.closed_on);
             return 0;
         }
         return 1;
@@ -384,8 +388,7 @@ keep_absent(cl_importer *imp, cl_value *row, cl_error *err)
 {
     cl_value stored[MAX_FIELDS];
     int found;
-    cl_err rc = cl_store_get(imp->st, imp->def->kind, row, stored, &found,
-                             err);
+    cl_err rc = cl_store_get(imp->st, imp->def->kind, row, stored, &found, err);
     if (rc != CL_OK || !found)
         return rc;
     for (size_t f = 0; f < imp->def->nfields; f++) {
@@ -410,8 +413,8 @@ keep_absent(cl_importer *imp, cl_value *row, cl_error *err)
 }
 
 cl_err
-cl_importer_row(cl_importer *imp, const char *const *cells, size_t n,
-                long line, cl_error *err)
+cl_importer_row(cl_importer *imp, const char *const *cells, size_t n, long line,
+                cl_error *err)
 {
     const cl_kind_def *def = imp->def;
     cl_value row[MAX_FIELDS];
@@ -479,9 +482,15 @@ cl_importer_row(cl_importer *imp, const char *const *cells, size_t n,
     if (rc != CL_OK)
         return rc;
     switch (res) {
-    case CL_PUT_INSERTED: imp->rep.inserted++; break;
-    case CL_PUT_UPDATED: imp->rep.updated++; break;
-    case CL_PUT_UNCHANGED: imp->rep.unchanged++; break;
+    case CL_PUT_INSERTED:
+        imp->rep.inserted++;
+        break;
+    case CL_PUT_UPDATED:
+        imp->rep.updated++;
+        break;
+    case CL_PUT_UNCHANGED:
+        imp->rep.unchanged++;
+        break;
     }
     if (imp->ids[def->kind] &&
         cl_strset_add(imp->ids[def->kind], row[0].s, strlen(row[0].s)) < 0)
@@ -506,8 +515,9 @@ cl_importer_finish(cl_importer *imp, cl_import_report *rep, cl_error *err)
     cl_err rc = CL_OK;
     if (imp->rep.bad > 0 && !imp->opts.skip_bad) {
         cl_store_rollback(imp->st);
-        rc = cl_error_set(err, CL_EINVAL, "%s: %lld bad row%s; nothing "
-                                          "imported",
+        rc = cl_error_set(err, CL_EINVAL,
+                          "%s: %lld bad row%s; nothing "
+                          "imported",
                           imp->source, (long long)imp->rep.bad,
                           imp->rep.bad == 1 ? "" : "s");
         imp->rep.inserted = imp->rep.updated = 0;
@@ -536,8 +546,7 @@ cl_importer_abort(cl_importer *imp)
 
 cl_err
 cl_import_file(cl_store *st, cl_kind kind, const char *path,
-               const cl_import_opts *opts, cl_import_report *rep,
-               cl_error *err)
+               const cl_import_opts *opts, cl_import_report *rep, cl_error *err)
 {
     cl_csv *csv;
     cl_importer *imp;
@@ -573,8 +582,8 @@ cl_import_file(cl_store *st, cl_kind kind, const char *path,
             o.on_progress(o.ud, imp->rep.rows, done, total);
         }
     }
-    if (rc == CL_EINVAL && err && strncmp(err->msg, o.source,
-                                          strlen(o.source)) != 0) {
+    if (rc == CL_EINVAL && err &&
+        strncmp(err->msg, o.source, strlen(o.source)) != 0) {
         /* The reader says "LINE: what"; name the file as well. */
         char what[sizeof err->msg];
         memcpy(what, err->msg, sizeof what);

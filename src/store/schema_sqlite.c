@@ -25,7 +25,8 @@ static const char v1[] =
     "  team TEXT,"
     "  password_hash TEXT,"
     "  PRIMARY KEY (workspace_id, id),"
-    "  FOREIGN KEY (workspace_id, manager_id) REFERENCES users(workspace_id, id)"
+    "  FOREIGN KEY (workspace_id, manager_id) REFERENCES users(workspace_id, "
+    "id)"
     ") WITHOUT ROWID;"
 
     "CREATE TABLE accounts ("
@@ -191,13 +192,13 @@ static const char v1[] =
     "CREATE TABLE sessions ("
     "  workspace_id INTEGER NOT NULL,"
     "  id INTEGER NOT NULL,"
-    "  kind TEXT NOT NULL,"        /* monthly_debrief, bad_fit_review, ... */
-    "  period TEXT NOT NULL,"      /* 2026-07 or 2026Q3 */
-    "  status TEXT NOT NULL,"      /* open, closed */
+    "  kind TEXT NOT NULL,"   /* monthly_debrief, bad_fit_review, ... */
+    "  period TEXT NOT NULL," /* 2026-07 or 2026Q3 */
+    "  status TEXT NOT NULL," /* open, closed */
     "  owner_id TEXT,"
     "  opened_at TEXT NOT NULL,"
     "  closed_at TEXT,"
-    "  pack TEXT,"                 /* the report JSON the session carries */
+    "  pack TEXT," /* the report JSON the session carries */
     "  PRIMARY KEY (workspace_id, id),"
     "  UNIQUE (workspace_id, kind, period)"
     ");"
@@ -208,8 +209,8 @@ static const char v1[] =
     "  kind TEXT NOT NULL,"
     "  assignee_id TEXT,"
     "  due_on TEXT,"
-    "  status TEXT NOT NULL,"      /* open, done */
-    "  subject_kind TEXT,"         /* deal, churn, recovery, session, ... */
+    "  status TEXT NOT NULL," /* open, done */
+    "  subject_kind TEXT,"    /* deal, churn, recovery, session, ... */
     "  subject_id TEXT,"
     "  title TEXT,"
     "  attendees TEXT,"
@@ -225,11 +226,11 @@ static const char v1[] =
     "  workspace_id INTEGER NOT NULL,"
     "  id INTEGER NOT NULL,"
     "  recipient_id TEXT NOT NULL,"
-    "  channel TEXT NOT NULL,"     /* email, webhook, inbox */
+    "  channel TEXT NOT NULL," /* email, webhook, inbox */
     "  kind TEXT NOT NULL,"
     "  subject TEXT,"
     "  body TEXT,"
-    "  status TEXT NOT NULL,"      /* pending, sent, dead */
+    "  status TEXT NOT NULL," /* pending, sent, dead */
     "  attempts INTEGER NOT NULL DEFAULT 0,"
     "  next_attempt_at TEXT,"
     "  last_error TEXT,"
@@ -260,7 +261,7 @@ static const char v1[] =
     "  workspace_id INTEGER NOT NULL,"
     "  id INTEGER NOT NULL,"
     "  session_id INTEGER,"
-    "  rule TEXT NOT NULL,"        /* a threshold key */
+    "  rule TEXT NOT NULL," /* a threshold key */
     "  period TEXT NOT NULL,"
     "  value REAL,"
     "  threshold REAL,"

@@ -92,16 +92,18 @@ key_text(const cl_kind_def *def, const cl_value *row, char *buf, size_t len)
         int w = 0;
         const char *sep = i ? "|" : "";
         switch (v->type) {
-        case CL_V_TEXT: w = snprintf(buf + used, len - used, "%s%s", sep,
-                                     v->s);
+        case CL_V_TEXT:
+            w = snprintf(buf + used, len - used, "%s%s", sep, v->s);
             break;
-        case CL_V_INT: w = snprintf(buf + used, len - used, "%s%lld", sep,
-                                    (long long)v->i);
+        case CL_V_INT:
+            w = snprintf(buf + used, len - used, "%s%lld", sep,
+                         (long long)v->i);
             break;
-        case CL_V_REAL: w = snprintf(buf + used, len - used, "%s%.2f", sep,
-                                     v->r);
+        case CL_V_REAL:
+            w = snprintf(buf + used, len - used, "%s%.2f", sep, v->r);
             break;
-        case CL_V_NULL: w = snprintf(buf + used, len - used, "%s", sep);
+        case CL_V_NULL:
+            w = snprintf(buf + used, len - used, "%s", sep);
             break;
         }
         if (w < 0)
@@ -178,14 +180,19 @@ row_json(jbuf *b, const cl_kind_def *def, const cl_value *row)
         jb_str(b, def->fields[i].name);
         jb_put(b, ":", 1);
         switch (v->type) {
-        case CL_V_NULL: jb_put(b, "null", 4); break;
-        case CL_V_TEXT: jb_str(b, v->s); break;
+        case CL_V_NULL:
+            jb_put(b, "null", 4);
+            break;
+        case CL_V_TEXT:
+            jb_str(b, v->s);
+            break;
         case CL_V_INT:
             if (def->fields[i].type == CL_F_BOOL)
                 jb_put(b, v->i ? "true" : "false", v->i ? 4 : 5);
             else
-                jb_put(b, num, (size_t)snprintf(num, sizeof num, "%lld",
-                                                (long long)v->i));
+                jb_put(
+                    b, num,
+                    (size_t)snprintf(num, sizeof num, "%lld", (long long)v->i));
             break;
         case CL_V_REAL: {
             /* Money and hours: cents, without trailing zeros. */
@@ -215,8 +222,9 @@ cl_store_put(cl_store *st, cl_kind kind, const cl_value *row,
 
     *res = CL_PUT_UNCHANGED;
     if (!st->in_tx)
-        return cl_error_set(err, CL_EINVAL, "cl_store_put outside a "
-                                            "transaction");
+        return cl_error_set(err, CL_EINVAL,
+                            "cl_store_put outside a "
+                            "transaction");
     /* Most imports are mostly new rows: try the insert first, so a new row
        costs one write and its audit entry, and a known row one lookup. */
     rc = st->ops->insert_new(st, kind, row, &inserted, err);
@@ -232,8 +240,8 @@ cl_store_put(cl_store *st, cl_kind kind, const cl_value *row,
         st->json_cap = newj.cap;
         if (nj == NULL)
             return cl_error_set(err, CL_ENOMEM, "out of memory");
-        return st->ops->audit_append(st, def->table, entity_id, "insert",
-                                     NULL, nj, err);
+        return st->ops->audit_append(st, def->table, entity_id, "insert", NULL,
+                                     nj, err);
     }
 
     cl_value old[32];
@@ -255,8 +263,8 @@ cl_store_put(cl_store *st, cl_kind kind, const cl_value *row,
     if (rc == CL_OK)
         rc = st->ops->update(st, kind, row, err);
     if (rc == CL_OK)
-        rc = st->ops->audit_append(st, def->table, entity_id, "update", oj,
-                                   nj, err);
+        rc = st->ops->audit_append(st, def->table, entity_id, "update", oj, nj,
+                                   err);
     free(oldj.p);
     free(newj.p);
     if (rc == CL_OK)
@@ -295,8 +303,7 @@ cl_err
 cl_store_first_won_new_deal(cl_store *st, const char *account_id, char *out,
                             size_t outlen, int *found, cl_error *err)
 {
-    return st->ops->first_won_new_deal(st, account_id, out, outlen, found,
-                                       err);
+    return st->ops->first_won_new_deal(st, account_id, out, outlen, found, err);
 }
 
 cl_err
@@ -319,8 +326,7 @@ cl_store_causes(cl_store *st, cl_store_cause_cb cb, void *ud, cl_error *err)
 }
 
 cl_err
-cl_store_threshold(cl_store *st, const char *key, double *value,
-                   cl_error *err)
+cl_store_threshold(cl_store *st, const char *key, double *value, cl_error *err)
 {
     return st->ops->threshold(st, key, value, err);
 }

@@ -172,11 +172,14 @@ static int
 bind_value(sqlite3_stmt *st, int idx, const cl_value *v)
 {
     switch (v->type) {
-    case CL_V_NULL: return sqlite3_bind_null(st, idx);
-    case CL_V_INT: return sqlite3_bind_int64(st, idx, v->i);
-    case CL_V_REAL: return sqlite3_bind_double(st, idx, v->r);
-    case CL_V_TEXT: return sqlite3_bind_text(st, idx, v->s, -1,
-                                             SQLITE_STATIC);
+    case CL_V_NULL:
+        return sqlite3_bind_null(st, idx);
+    case CL_V_INT:
+        return sqlite3_bind_int64(st, idx, v->i);
+    case CL_V_REAL:
+        return sqlite3_bind_double(st, idx, v->r);
+    case CL_V_TEXT:
+        return sqlite3_bind_text(st, idx, v->s, -1, SQLITE_STATIC);
     }
     return SQLITE_MISUSE;
 }
@@ -217,8 +220,7 @@ read_value(sqlite3_stmt *st, int col, cl_value *v)
 
 /* Money columns have REAL affinity: a whole amount comes back as REAL too. */
 static void
-read_row(sqlite3_stmt *st, const cl_kind_def *def, int first_col,
-         cl_value *row)
+read_row(sqlite3_stmt *st, const cl_kind_def *def, int first_col, cl_value *row)
 {
     for (size_t i = 0; i < def->nfields; i++) {
         read_value(st, first_col + (int)i, &row[i]);
@@ -255,9 +257,8 @@ sq_schema_version(cl_store *base, int *version, cl_error *err)
     sq_store *s = (sq_store *)base;
     sqlite3_stmt *st;
     *version = 0;
-    if (sqlite3_prepare_v2(s->db,
-                           "SELECT max(version) FROM schema_migrations", -1,
-                           &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(s->db, "SELECT max(version) FROM schema_migrations",
+                           -1, &st, NULL) != SQLITE_OK)
         return db_error(s, err, "schema version");
     if (sqlite3_step(st) == SQLITE_ROW)
         *version = sqlite3_column_int(st, 0);
@@ -276,6 +277,29 @@ step_done(sq_store *s, sqlite3_stmt *st, cl_error *err, const char *what)
     }
     sqlite3_reset(st);
     return CL_OK;
+}
+
+/* Prepares a one-off read and binds the workspace as ?1. */
+static cl_err
+prepare_read(sq_store *s, const char *sql, sqlite3_stmt **st, cl_error *err,
+             const char *what)
+{
+    if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK)
+        return db_error(s, err, what);
+    sqlite3_bind_int64(*st, 1, s->base.workspace_id);
+    return CL_OK;
+}
+
+/* Ends a read loop: rc is the last sqlite3_step result. */
+static cl_err
+finish_read(sq_store *s, sqlite3_stmt *st, int rc, cl_error *err,
+            const char *what)
+{
+    cl_err out = (rc == SQLITE_ROW || rc == SQLITE_DONE)
+                     ? CL_OK
+                     : db_error(s, err, what);
+    sqlite3_finalize(st);
+    return out;
 }
 
 static cl_err
@@ -307,8 +331,8 @@ sq_rollback(cl_store *base)
 }
 
 static cl_err
-sq_insert_new(cl_store *base, cl_kind kind, const cl_value *row,
-              int *inserted, cl_error *err)
+sq_insert_new(cl_store *base, cl_kind kind, const cl_value *row, int *inserted,
+              cl_error *err)
 {
     sq_store *s = (sq_store *)base;
     const cl_kind_def *def = cl_kind_get(kind);
@@ -370,8 +394,8 @@ sq_update(cl_store *base, cl_kind kind, const cl_value *row, cl_error *err)
 
 static cl_err
 sq_audit_append(cl_store *base, const char *entity, const char *entity_id,
-                const char *action, const char *old_json,
-                const char *new_json, cl_error *err)
+                const char *action, const char *old_json, const char *new_json,
+                cl_error *err)
 {
     sq_store *s = (sq_store *)base;
     cl_err rc = CL_OK;
@@ -403,9 +427,8 @@ sq_count_table(sq_store *s, const char *table, int64_t *n, cl_error *err)
     snprintf(sql, sizeof sql,
              "SELECT count(*) FROM \"%s\" WHERE workspace_id = ?1", table);
     *n = 0;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-        return db_error(s, err, table);
-    sqlite3_bind_int64(st, 1, s->base.workspace_id);
+    if (prepare_read(s, sql, &st, err, table) != CL_OK)
+        return CL_EDB;
     if (sqlite3_step(st) == SQLITE_ROW)
         *n = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
@@ -449,16 +472,11 @@ sq_each(cl_store *base, cl_kind kind, cl_store_row_cb cb, void *ud,
         if (cb(ud, row))
             break;
     }
-    cl_err out = (rc == SQLITE_ROW || rc == SQLITE_DONE)
-                     ? CL_OK
-                     : db_error(s, err, def->table);
-    sqlite3_finalize(st);
-    return out;
+    return finish_read(s, st, rc, err, def->table);
 }
 
 static cl_err
-sq_ids(cl_store *base, cl_kind kind, cl_store_id_cb cb, void *ud,
-       cl_error *err)
+sq_ids(cl_store *base, cl_kind kind, cl_store_id_cb cb, void *ud, cl_error *err)
 {
     sq_store *s = (sq_store *)base;
     const cl_kind_def *def = cl_kind_get(kind);
@@ -467,20 +485,15 @@ sq_ids(cl_store *base, cl_kind kind, cl_store_id_cb cb, void *ud,
     snprintf(sql, sizeof sql,
              "SELECT \"%s\" FROM \"%s\" WHERE workspace_id = ?1",
              def->fields[0].name, def->table);
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-        return db_error(s, err, def->table);
-    sqlite3_bind_int64(st, 1, s->base.workspace_id);
+    if (prepare_read(s, sql, &st, err, def->table) != CL_OK)
+        return CL_EDB;
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *id = (const char *)sqlite3_column_text(st, 0);
         if (cb(ud, id, (size_t)sqlite3_column_bytes(st, 0)))
             break;
     }
-    cl_err out = (rc == SQLITE_ROW || rc == SQLITE_DONE)
-                     ? CL_OK
-                     : db_error(s, err, def->table);
-    sqlite3_finalize(st);
-    return out;
+    return finish_read(s, st, rc, err, def->table);
 }
 
 static cl_err
@@ -518,14 +531,13 @@ sq_audit_each(cl_store *base, const char *entity, const char *entity_id,
 {
     sq_store *s = (sq_store *)base;
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db,
-                           "SELECT id, at, actor, entity, entity_id, action, "
-                           "old, new FROM audit WHERE workspace_id = ?1 "
-                           "AND (?2 IS NULL OR entity = ?2) "
-                           "AND (?3 IS NULL OR entity_id = ?3) ORDER BY id",
-                           -1, &st, NULL) != SQLITE_OK)
-        return db_error(s, err, "audit");
-    sqlite3_bind_int64(st, 1, s->base.workspace_id);
+    if (prepare_read(s,
+                     "SELECT id, at, actor, entity, entity_id, action, "
+                     "old, new FROM audit WHERE workspace_id = ?1 "
+                     "AND (?2 IS NULL OR entity = ?2) "
+                     "AND (?3 IS NULL OR entity_id = ?3) ORDER BY id",
+                     &st, err, "audit") != CL_OK)
+        return CL_EDB;
     sqlite3_bind_text(st, 2, entity, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, entity_id, -1, SQLITE_STATIC);
     int rc;
@@ -543,11 +555,7 @@ sq_audit_each(cl_store *base, const char *entity, const char *entity_id,
         if (cb(ud, &e))
             break;
     }
-    cl_err out = (rc == SQLITE_ROW || rc == SQLITE_DONE)
-                     ? CL_OK
-                     : db_error(s, err, "audit");
-    sqlite3_finalize(st);
-    return out;
+    return finish_read(s, st, rc, err, "audit");
 }
 
 static cl_err
@@ -561,14 +569,13 @@ sq_causes(cl_store *base, cl_store_cause_cb cb, void *ud, cl_error *err)
 {
     sq_store *s = (sq_store *)base;
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db,
-                           "SELECT code, label, definition, "
-                           "sales_attributable, bad_fit_category, routes_to "
-                           "FROM taxonomy WHERE workspace_id = ?1 "
-                           "ORDER BY position",
-                           -1, &st, NULL) != SQLITE_OK)
-        return db_error(s, err, "taxonomy");
-    sqlite3_bind_int64(st, 1, s->base.workspace_id);
+    if (prepare_read(s,
+                     "SELECT code, label, definition, "
+                     "sales_attributable, bad_fit_category, routes_to "
+                     "FROM taxonomy WHERE workspace_id = ?1 "
+                     "ORDER BY position",
+                     &st, err, "taxonomy") != CL_OK)
+        return CL_EDB;
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         cl_cause c = {
@@ -583,11 +590,7 @@ sq_causes(cl_store *base, cl_store_cause_cb cb, void *ud, cl_error *err)
         if (cb(ud, &c))
             break;
     }
-    cl_err out = (rc == SQLITE_ROW || rc == SQLITE_DONE)
-                     ? CL_OK
-                     : db_error(s, err, "taxonomy");
-    sqlite3_finalize(st);
-    return out;
+    return finish_read(s, st, rc, err, "taxonomy");
 }
 
 static cl_err
@@ -595,12 +598,11 @@ sq_threshold(cl_store *base, const char *key, double *value, cl_error *err)
 {
     sq_store *s = (sq_store *)base;
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db,
-                           "SELECT value FROM thresholds WHERE "
-                           "workspace_id = ?1 AND key = ?2",
-                           -1, &st, NULL) != SQLITE_OK)
-        return db_error(s, err, "thresholds");
-    sqlite3_bind_int64(st, 1, s->base.workspace_id);
+    if (prepare_read(s,
+                     "SELECT value FROM thresholds WHERE "
+                     "workspace_id = ?1 AND key = ?2",
+                     &st, err, "thresholds") != CL_OK)
+        return CL_EDB;
     sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
     cl_err out = CL_OK;

@@ -80,7 +80,7 @@ cli_parse_common_only(const cli_command *cmd, int argc, char **argv,
         CLI_COMMON_OPTIONS,
         {"format", required_argument, NULL, 'f'},
         {NULL, 0, NULL, 0}};
-    int c, rc;
+    int c, rc = CLI_USAGE;
     while ((c = cli_next_option(cmd, argc, argv, ":f:h", opts, common, &rc)) >
            0) {
         if (c != 'f')

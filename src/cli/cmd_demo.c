@@ -123,7 +123,7 @@ run(int argc, char **argv)
     cl_demo_opts d = {.accounts = 600, .seed = 1};
     demo_sink sink = {.kind = CL_KIND_NONE};
     long long v;
-    int c, rc;
+    int c, rc = CLI_USAGE;
 
     cli_common_init(&common);
     while ((c = cli_next_option(&cli_cmd_demo, argc, argv, ":h", opts, &common,

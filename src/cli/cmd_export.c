@@ -49,7 +49,7 @@ run(int argc, char **argv)
         {NULL, 0, NULL, 0}};
     cli_common common;
     const char *out = NULL;
-    int c, rc;
+    int c, rc = CLI_USAGE;
 
     cli_common_init(&common);
     while ((c = cli_next_option(&cli_cmd_export, argc, argv, ":ho:", opts,

@@ -67,7 +67,7 @@ run(int argc, char **argv)
         {NULL, 0, NULL, 0}};
     cli_common common;
     const char *entity = NULL, *id = NULL, *format = "text";
-    int c, rc;
+    int c, rc = CLI_USAGE;
 
     cli_common_init(&common);
     while ((c = cli_next_option(&cli_cmd_history, argc, argv, ":h", opts,

@@ -74,7 +74,7 @@ run(int argc, char **argv)
         {NULL, 0, NULL, 0}};
     cli_common common;
     cl_import_opts io = {0};
-    int c, rc;
+    int c, rc = CLI_USAGE;
 
     cli_common_init(&common);
     while ((c = cli_next_option(&cli_cmd_import, argc, argv, ":h", opts,

@@ -4,8 +4,8 @@
  * Sized for a million ids during a big import, so every byte per entry
  * counts.  A slot is 8 bytes: 32 bits of the hash (so most probes that miss
  * never touch the string) and a 32-bit reference to the string's copy.  The
- * copies live in 64 KiB arena blocks, each one a 4-byte length followed by
- * the bytes, padded to 4; a reference is (block << 14) | (offset / 4).  A
+ * copies live in 64 KiB arena blocks, each one a 4-byte length, a 4-byte
+ * ordinal (the order of insertion) and the bytes with a NUL, padded to 4; a reference is (block << 14) | (offset / 4).  A
  * string too big to share a block gets a block of its own at offset 0.
  * With the table kept at most 0.7 full, a million 12-byte ids take about
  * 16 MiB of slots and 16 MiB of arena.
@@ -58,13 +58,24 @@ hash_bytes(const char *s, size_t len)
     return (uint32_t)(h ^ (h >> 32));
 }
 
+#define HEADER (2 * sizeof(uint32_t))
+
 static const char *
 entry_at(const cl_strset *set, uint32_t ref, uint32_t *len)
 {
     const char *p = set->blocks[ref >> OFFSET_BITS] +
                     ((size_t)(ref & ((1u << OFFSET_BITS) - 1)) << 2);
     memcpy(len, p, sizeof *len);
-    return p + sizeof *len;
+    return p + HEADER;
+}
+
+static uint32_t
+ordinal_at(const cl_strset *set, uint32_t ref)
+{
+    uint32_t len, ord;
+    const char *e = entry_at(set, ref, &len);
+    memcpy(&ord, e - sizeof ord, sizeof ord);
+    return ord;
 }
 
 /* The slot holding s, or the empty slot where it would go. */
@@ -146,7 +157,7 @@ add_block(cl_strset *set, size_t size, size_t *index)
 static int
 store(cl_strset *set, const char *s, size_t len, uint32_t *ref)
 {
-    size_t need = (sizeof(uint32_t) + len + 3) & ~(size_t)3;
+    size_t need = (HEADER + len + 1 + 3) & ~(size_t)3;
     size_t block, off;
     if (need > BIG_ENTRY) {
         if (add_block(set, need, &block) != 0)
@@ -163,10 +174,12 @@ store(cl_strset *set, const char *s, size_t len, uint32_t *ref)
         set->cur_used += need;
     }
     char *p = set->blocks[block] + off;
-    uint32_t l32 = (uint32_t)len;
+    uint32_t l32 = (uint32_t)len, ord = (uint32_t)set->count;
     memcpy(p, &l32, sizeof l32);
+    memcpy(p + sizeof l32, &ord, sizeof ord);
     if (len > 0)
-        memcpy(p + sizeof l32, s, len);
+        memcpy(p + HEADER, s, len);
+    p[HEADER + len] = '\0';
     *ref = (uint32_t)((block << OFFSET_BITS) | (off >> 2));
     return 0;
 }
@@ -209,12 +222,26 @@ cl_strset_free(cl_strset *set)
 int
 cl_strset_add(cl_strset *set, const char *s, size_t len)
 {
-    if (set == NULL || (s == NULL && len > 0) || (uint64_t)len > UINT32_MAX - 8)
+    uint32_t ord;
+    const char *copy;
+    return cl_strset_intern(set, s, len, &ord, &copy);
+}
+
+int
+cl_strset_intern(cl_strset *set, const char *s, size_t len,
+                 uint32_t *ordinal, const char **copy)
+{
+    if (set == NULL || (s == NULL && len > 0) ||
+        (uint64_t)len > UINT32_MAX - 16 || set->count >= UINT32_MAX)
         return -1;
     uint32_t h = set->hash(s, len);
     slot *sl = find_slot(set, s, len, h);
-    if (sl->ref != EMPTY_REF)
+    if (sl->ref != EMPTY_REF) {
+        uint32_t elen;
+        *copy = entry_at(set, sl->ref, &elen);
+        *ordinal = ordinal_at(set, sl->ref);
         return 0;
+    }
     /* Keep the load at or under 0.7 so that probe runs stay short. */
     if ((set->count + 1) * 10 > (set->mask + 1) * 7) {
         if (grow(set) != 0)
@@ -226,8 +253,19 @@ cl_strset_add(cl_strset *set, const char *s, size_t len)
         return -1;
     sl->hash = h;
     sl->ref = ref;
+    *ordinal = (uint32_t)set->count;
+    *copy = entry_at(set, ref, &ref);
     set->count++;
     return 1;
+}
+
+int64_t
+cl_strset_find(const cl_strset *set, const char *s, size_t len)
+{
+    if (set == NULL || (s == NULL && len > 0))
+        return -1;
+    slot *sl = find_slot(set, s, len, set->hash(s, len));
+    return sl->ref == EMPTY_REF ? -1 : (int64_t)ordinal_at(set, sl->ref);
 }
 
 int

@@ -24,6 +24,18 @@ void cl_strset_free(cl_strset *set);
  */
 int cl_strset_add(cl_strset *set, const char *s, size_t len);
 
+/*
+ * Adds s like cl_strset_add and also returns its ordinal (0 for the first
+ * string added, 1 for the next, ...) and the set's NUL-terminated copy,
+ * which lives as long as the set.  Returns 1 if added, 0 if present, -1
+ * out of memory.
+ */
+int cl_strset_intern(cl_strset *set, const char *s, size_t len,
+                     uint32_t *ordinal, const char **copy);
+
+/* The ordinal of s (len bytes), or -1 when it is not in the set. */
+int64_t cl_strset_find(const cl_strset *set, const char *s, size_t len);
+
 /* 1 if s (len bytes) is in the set, else 0. */
 int cl_strset_has(const cl_strset *set, const char *s, size_t len);
 

@@ -330,3 +330,10 @@ cl_store_threshold(cl_store *st, const char *key, double *value, cl_error *err)
 {
     return st->ops->threshold(st, key, value, err);
 }
+
+cl_err
+cl_store_thresholds(cl_store *st, cl_store_threshold_cb cb, void *ud,
+                    cl_error *err)
+{
+    return st->ops->thresholds(st, cb, ud, err);
+}

@@ -133,6 +133,11 @@ typedef int (*cl_store_cause_cb)(void *ud, const cl_cause *c);
 cl_err cl_store_causes(cl_store *st, cl_store_cause_cb cb, void *ud,
                        cl_error *err);
 
+/* Calls cb with every threshold of the workspace. */
+typedef int (*cl_store_threshold_cb)(void *ud, const char *key, double value);
+cl_err cl_store_thresholds(cl_store *st, cl_store_threshold_cb cb, void *ud,
+                           cl_error *err);
+
 /* The workspace's value of a threshold (seeded from the defaults). */
 cl_err cl_store_threshold(cl_store *st, const char *key, double *value,
                           cl_error *err);

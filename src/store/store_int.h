@@ -44,6 +44,8 @@ typedef struct cl_store_ops {
     cl_err (*audit_count)(cl_store *st, int64_t *n, cl_error *err);
     cl_err (*causes)(cl_store *st, cl_store_cause_cb cb, void *ud,
                      cl_error *err);
+    cl_err (*thresholds)(cl_store *st, cl_store_threshold_cb cb, void *ud,
+                         cl_error *err);
     cl_err (*threshold)(cl_store *st, const char *key, double *value,
                         cl_error *err);
 } cl_store_ops;

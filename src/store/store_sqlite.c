@@ -594,6 +594,25 @@ sq_causes(cl_store *base, cl_store_cause_cb cb, void *ud, cl_error *err)
 }
 
 static cl_err
+sq_thresholds(cl_store *base, cl_store_threshold_cb cb, void *ud,
+              cl_error *err)
+{
+    sq_store *s = (sq_store *)base;
+    sqlite3_stmt *st;
+    if (prepare_read(s,
+                     "SELECT key, value FROM thresholds WHERE "
+                     "workspace_id = ?1 ORDER BY key",
+                     &st, err, "thresholds") != CL_OK)
+        return CL_EDB;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        if (cb(ud, (const char *)sqlite3_column_text(st, 0),
+               sqlite3_column_double(st, 1)))
+            break;
+    return finish_read(s, st, rc, err, "thresholds");
+}
+
+static cl_err
 sq_threshold(cl_store *base, const char *key, double *value, cl_error *err)
 {
     sq_store *s = (sq_store *)base;
@@ -634,6 +653,7 @@ static const cl_store_ops sqlite_ops = {
     .audit_each = sq_audit_each,
     .audit_count = sq_audit_count,
     .causes = sq_causes,
+    .thresholds = sq_thresholds,
     .threshold = sq_threshold,
 };
 

@@ -218,10 +218,43 @@ test_equal_hashes_told_apart(void **state)
     cl_strset_free(s);
 }
 
+static void
+test_intern_gives_ordinals_and_stable_copies(void **state)
+{
+    (void)state;
+    cl_strset *set = cl_strset_new();
+    uint32_t ord;
+    const char *copy, *first;
+    char buf[16] = "alpha";
+    assert_int_equal(cl_strset_intern(set, buf, 5, &ord, &first), 1);
+    assert_int_equal(ord, 0);
+    strcpy(buf, "xxxxx"); /* the set kept its own copy */
+    assert_string_equal(first, "alpha");
+    assert_int_equal(cl_strset_intern(set, "beta", 4, &ord, &copy), 1);
+    assert_int_equal(ord, 1);
+    assert_int_equal(cl_strset_intern(set, "alpha", 5, &ord, &copy), 0);
+    assert_int_equal(ord, 0);
+    assert_ptr_equal(copy, first);
+    /* Copies survive the table growing. */
+    for (int i = 0; i < 10000; i++) {
+        char id[16];
+        int n = snprintf(id, sizeof id, "id-%d", i);
+        assert_int_equal(cl_strset_intern(set, id, (size_t)n, &ord, &copy),
+                         1);
+        assert_int_equal(ord, (uint32_t)i + 2);
+    }
+    assert_string_equal(first, "alpha");
+    assert_int_equal(cl_strset_find(set, "beta", 4), 1);
+    assert_int_equal(cl_strset_find(set, "id-9999", 7), 10001);
+    assert_int_equal(cl_strset_find(set, "gamma", 5), -1);
+    cl_strset_free(set);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_intern_gives_ordinals_and_stable_copies),
         cmocka_unit_test(test_add_has_count),
         cmocka_unit_test(test_duplicates_counted_once),
         cmocka_unit_test(test_keeps_its_own_copy),

@@ -1,0 +1,853 @@
+/*
+ * snapshot.c - building the columnar snapshot from records.
+ *
+ * Records arrive in any order as cl_value rows.  Ids and text are interned in
+ * cl_strsets, whose copies live as long as the snapshot; references are kept
+ * as the referenced id's text until cl_snapshot_finish turns them into rows.
+ */
+#include "snapshot.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/strset.h"
+
+/* A reference not yet resolved: the interned id's text. */
+typedef struct pending {
+    const char **id; /* one per row; NULL when empty */
+    size_t cap;
+} pending;
+
+enum {
+    P_USER_MANAGER,
+    P_ACCOUNT_CSM,
+    P_DEAL_ACCOUNT,
+    P_DEAL_AE,
+    P_CHURN_ACCOUNT,
+    P_CHURN_DEAL,
+    P_CHURN_TAGGED_BY,
+    P_RECOVERY_ORIGINAL,
+    P_RECOVERY_NEW,
+    P_RECOVERY_CSM,
+    P_REVIEW_DEAL,
+    P_CS_HOURS_ACCOUNT,
+    P_ARR_ACCOUNT,
+    P_ICP_OWNER,
+    P_COUNT
+};
+
+struct cl_snapshot_int {
+    cl_strset *text;     /* every string the snapshot keeps */
+    cl_strset *interned; /* low-cardinality text: ordinal = index */
+    cl_strset *ids[3];   /* users, accounts, deals: ordinal = row */
+    size_t cap[CL_KIND_COUNT];
+    pending ref[P_COUNT];
+    size_t strings_cap;
+    int finished;
+};
+
+enum { ID_USERS, ID_ACCOUNTS, ID_DEALS };
+
+/* --- growing columns ---------------------------------------------------- */
+
+typedef struct column {
+    void *ptr; /* address of the column pointer */
+    size_t size;
+} column;
+
+#define COL(c)                                                                 \
+    {                                                                          \
+        &(c), sizeof *(c)                                                      \
+    }
+
+static int
+grow_columns(const column *cols, size_t ncols, size_t *cap, size_t need)
+{
+    if (need <= *cap)
+        return 0;
+    size_t n = *cap ? *cap * 2 : 64;
+    while (n < need)
+        n *= 2;
+    for (size_t i = 0; i < ncols; i++) {
+        void **p = cols[i].ptr;
+        void *q = realloc(*p, n * cols[i].size);
+        if (q == NULL)
+            return -1;
+        *p = q;
+    }
+    *cap = n;
+    return 0;
+}
+
+static int
+grow_pending(pending *p, size_t need)
+{
+    if (need <= p->cap)
+        return 0;
+    size_t n = p->cap ? p->cap * 2 : 64;
+    while (n < need)
+        n *= 2;
+    const char **q = realloc(p->id, n * sizeof *q);
+    if (q == NULL)
+        return -1;
+    p->id = q;
+    p->cap = n;
+    return 0;
+}
+
+/* --- values ------------------------------------------------------------- */
+
+static const char *
+keep(cl_snapshot *s, const cl_value *v)
+{
+    uint32_t ord;
+    const char *copy;
+    if (v->type != CL_V_TEXT)
+        return NULL;
+    if (cl_strset_intern(s->in->text, v->s, strlen(v->s), &ord, &copy) < 0)
+        return NULL;
+    return copy;
+}
+
+/* Index of v's text in s->strings, or -1; -2 when out of memory. */
+static int32_t
+intern(cl_snapshot *s, const cl_value *v)
+{
+    uint32_t ord;
+    const char *copy;
+    if (v->type != CL_V_TEXT)
+        return -1;
+    int r = cl_strset_intern(s->in->interned, v->s, strlen(v->s), &ord, &copy);
+    if (r < 0)
+        return -2;
+    if (r == 1) {
+        if (s->nstrings == s->in->strings_cap) {
+            size_t n = s->in->strings_cap ? s->in->strings_cap * 2 : 64;
+            const char **q = realloc(s->strings, n * sizeof *q);
+            if (q == NULL)
+                return -2;
+            s->strings = q;
+            s->in->strings_cap = n;
+        }
+        s->strings[s->nstrings++] = copy;
+    }
+    return (int32_t)ord;
+}
+
+static cl_day
+day(const cl_value *v)
+{
+    cl_day d;
+    if (v->type != CL_V_TEXT || cl_date_parse(v->s, strlen(v->s), &d) != 0)
+        return CL_DAY_NONE;
+    return d;
+}
+
+static int
+month(const cl_value *v)
+{
+    int y, m;
+    if (v->type != CL_V_TEXT || cl_month_parse(v->s, strlen(v->s), &y, &m))
+        return -1;
+    return y * 12 + m - 1;
+}
+
+static double
+money(const cl_value *v)
+{
+    if (v->type == CL_V_REAL)
+        return v->r;
+    if (v->type == CL_V_INT)
+        return (double)v->i;
+    return NAN;
+}
+
+static int64_t
+num(const cl_value *v)
+{
+    return v->type == CL_V_INT ? v->i : -1;
+}
+
+static int8_t
+enum_of(const char *const *values, const cl_value *v)
+{
+    return v->type == CL_V_TEXT ? (int8_t)cl_enum_index(values, v->s) : -1;
+}
+
+/* Records the reference v of row `row` for cl_snapshot_finish. */
+static int
+refer(cl_snapshot *s, int which, size_t row, const cl_value *v)
+{
+    pending *p = &s->in->ref[which];
+    if (grow_pending(p, row + 1) != 0)
+        return -1;
+    p->id[row] = v->type == CL_V_TEXT ? keep(s, v) : NULL;
+    return v->type == CL_V_TEXT && p->id[row] == NULL ? -1 : 0;
+}
+
+/* Registers the id of a new user, account or deal row. */
+static int
+add_id(cl_snapshot *s, int which, const cl_value *v, const char **copy,
+       size_t row)
+{
+    uint32_t ord;
+    int r = cl_strset_intern(s->in->ids[which], v->s, strlen(v->s), &ord, copy);
+    /* Ids are unique in the store; a repeat would break row == ordinal. */
+    return (r == 1 && ord == row) ? 0 : -1;
+}
+
+/* --- adding records ----------------------------------------------------- */
+
+cl_snapshot *
+cl_snapshot_new(void)
+{
+    cl_snapshot *s = calloc(1, sizeof *s);
+    if (s == NULL || (s->in = calloc(1, sizeof *s->in)) == NULL) {
+        free(s);
+        return NULL;
+    }
+    s->in->text = cl_strset_new();
+    s->in->interned = cl_strset_new();
+    for (int i = 0; i < 3; i++)
+        s->in->ids[i] = cl_strset_new();
+    if (!s->in->text || !s->in->interned || !s->in->ids[0] || !s->in->ids[1] ||
+        !s->in->ids[2]) {
+        cl_snapshot_free(s);
+        return NULL;
+    }
+    size_t n;
+    const cl_cause *c = cl_taxonomy_defaults(&n);
+    for (size_t i = 0; i < n && i < CL_NCAUSES; i++)
+        s->causes[i] = c[i];
+    return s;
+}
+
+#define V(name) (&row[cl_kind_field_index(def, name)])
+
+static int
+add_user(cl_snapshot *s, const cl_kind_def *def, const cl_value *row)
+{
+    size_t r = s->nusers;
+    column cols[] = {COL(s->user_id),    COL(s->user_name),
+                     COL(s->user_email), COL(s->user_team),
+                     COL(s->user_role),  COL(s->user_manager)};
+    if (grow_columns(cols, 6, &s->in->cap[CL_KIND_USERS], r + 1) ||
+        add_id(s, ID_USERS, V("id"), &s->user_id[r], r) ||
+        refer(s, P_USER_MANAGER, r, V("manager_id")))
+        return -1;
+    s->user_name[r] = keep(s, V("name"));
+    s->user_email[r] = keep(s, V("email"));
+    s->user_team[r] = keep(s, V("team"));
+    s->user_role[r] = enum_of(cl_roles, V("role"));
+    s->user_manager[r] = -1;
+    s->nusers++;
+    return 0;
+}
+
+static int
+add_account(cl_snapshot *s, const cl_kind_def *def, const cl_value *row)
+{
+    size_t r = s->naccounts;
+    column cols[] = {COL(s->account_id),        COL(s->account_name),
+                     COL(s->account_industry),  COL(s->account_region),
+                     COL(s->account_employees), COL(s->account_has_ops),
+                     COL(s->account_csm),       COL(s->account_customer_since),
+                     COL(s->account_status),    COL(s->account_start_deal),
+                     COL(s->account_start),     COL(s->account_first_churn)};
+    if (grow_columns(cols, 12, &s->in->cap[CL_KIND_ACCOUNTS], r + 1) ||
+        add_id(s, ID_ACCOUNTS, V("id"), &s->account_id[r], r) ||
+        refer(s, P_ACCOUNT_CSM, r, V("csm_id")))
+        return -1;
+    s->account_name[r] = keep(s, V("name"));
+    if ((s->account_industry[r] = intern(s, V("industry"))) < -1 ||
+        (s->account_region[r] = intern(s, V("region"))) < -1)
+        return -1;
+    s->account_employees[r] = (int32_t)num(V("employees"));
+    s->account_has_ops[r] = (int8_t)num(V("has_ops_function"));
+    s->account_csm[r] = -1;
+    s->account_customer_since[r] = day(V("customer_since"));
+    s->account_status[r] = enum_of(cl_account_statuses, V("status"));
+    s->account_start_deal[r] = -1;
+    s->account_start[r] = CL_DAY_NONE;
+    s->account_first_churn[r] = -1;
+    s->naccounts++;
+    return 0;
+}
+
+static int
+add_deal(cl_snapshot *s, const cl_kind_def *def, const cl_value *row)
+{
+    size_t r = s->ndeals;
+    column cols[] = {COL(s->deal_id),
+                     COL(s->deal_account),
+                     COL(s->deal_ae),
+                     COL(s->deal_type),
+                     COL(s->deal_source),
+                     COL(s->deal_stage),
+                     COL(s->deal_use_case),
+                     COL(s->deal_state),
+                     COL(s->deal_created_on),
+                     COL(s->deal_first_demo_on),
+                     COL(s->deal_closed_on),
+                     COL(s->deal_kickoff_on),
+                     COL(s->deal_arr),
+                     COL(s->deal_loss_reason),
+                     COL(s->deal_icp_fit),
+                     COL(s->deal_champion_level),
+                     COL(s->deal_champion_tenure),
+                     COL(s->deal_exec_sponsor)};
+    if (grow_columns(cols, 18, &s->in->cap[CL_KIND_DEALS], r + 1) ||
+        add_id(s, ID_DEALS, V("id"), &s->deal_id[r], r) ||
+        refer(s, P_DEAL_ACCOUNT, r, V("account_id")) ||
+        refer(s, P_DEAL_AE, r, V("ae_id")))
+        return -1;
+    s->deal_account[r] = s->deal_ae[r] = -1;
+    s->deal_type[r] = enum_of(cl_deal_types, V("type"));
+    if ((s->deal_source[r] = intern(s, V("source"))) < -1 ||
+        (s->deal_stage[r] = intern(s, V("stage"))) < -1 ||
+        (s->deal_use_case[r] = intern(s, V("use_case"))) < -1)
+        return -1;
+    const char *stage = V("stage")->s;
+    s->deal_state[r] = strcmp(stage, "closed_won") == 0    ? CL_DEAL_WON
+                       : strcmp(stage, "closed_lost") == 0 ? CL_DEAL_LOST
+                                                           : CL_DEAL_OPEN;
+    s->deal_created_on[r] = day(V("created_on"));
+    s->deal_first_demo_on[r] = day(V("first_demo_on"));
+    s->deal_closed_on[r] = day(V("closed_on"));
+    s->deal_kickoff_on[r] = day(V("kickoff_on"));
+    s->deal_arr[r] = money(V("arr"));
+    s->deal_loss_reason[r] = enum_of(cl_loss_reasons, V("loss_reason"));
+    s->deal_icp_fit[r] = (int16_t)num(V("icp_fit_score"));
+    s->deal_champion_level[r] =
+        enum_of(cl_champion_levels, V("champion_level"));
+    s->deal_champion_tenure[r] = (int16_t)num(V("champion_tenure_months"));
+    s->deal_exec_sponsor[r] = (int8_t)num(V("exec_sponsor"));
+    s->ndeals++;
+    return 0;
+}
+
+static int
+add_churn(cl_snapshot *s, const cl_kind_def *def, const cl_value *row)
+{
+    size_t r = s->nchurns;
+    column cols[] = {COL(s->churn_id),        COL(s->churn_account),
+                     COL(s->churn_deal),      COL(s->churn_on),
+                     COL(s->churn_arr_lost),  COL(s->churn_stated_reason),
+                     COL(s->churn_diagnosis), COL(s->churn_predictive),
+                     COL(s->churn_cause),     COL(s->churn_contributing),
+                     COL(s->churn_tagged_by), COL(s->churn_tagged_on)};
+    if (grow_columns(cols, 12, &s->in->cap[CL_KIND_CHURNS], r + 1) ||
+        refer(s, P_CHURN_ACCOUNT, r, V("account_id")) ||
+        refer(s, P_CHURN_DEAL, r, V("deal_id")) ||
+        refer(s, P_CHURN_TAGGED_BY, r, V("tagged_by")))
+        return -1;
+    s->churn_id[r] = keep(s, V("id"));
+    s->churn_account[r] = s->churn_deal[r] = s->churn_tagged_by[r] = -1;
+    s->churn_on[r] = day(V("churned_on"));
+    s->churn_arr_lost[r] = money(V("arr_lost"));
+    s->churn_stated_reason[r] = keep(s, V("stated_reason"));
+    s->churn_diagnosis[r] = keep(s, V("diagnosis"));
+    s->churn_predictive[r] = keep(s, V("predictive_behavior"));
+    s->churn_cause[r] = enum_of(cl_cause_codes, V("primary_cause"));
+    uint16_t mask = 0;
+    const cl_value *list = V("contributing_causes");
+    if (list->type == CL_V_TEXT) {
+        const char *p = list->s;
+        while (*p) {
+            size_t n = strcspn(p, ";");
+            for (int i = 0; i < CL_NCAUSES; i++)
+                if (strlen(cl_cause_codes[i]) == n &&
+                    strncmp(cl_cause_codes[i], p, n) == 0)
+                    mask |= (uint16_t)(1u << i);
+            p += n + (p[n] == ';');
+        }
+    }
+    s->churn_contributing[r] = mask;
+    s->churn_tagged_on[r] = day(V("tagged_on"));
+    s->nchurns++;
+    return 0;
+}
+
+static int
+add_recovery(cl_snapshot *s, const cl_kind_def *def, const cl_value *row)
+{
+    size_t r = s->nrecoveries;
+    column cols[] = {
+        COL(s->recovery_id),           COL(s->recovery_cs_intervention),
+        COL(s->recovery_what_changed), COL(s->recovery_original),
+        COL(s->recovery_new),          COL(s->recovery_type),
+        COL(s->recovery_csm),          COL(s->recovery_logged_on)};
+    if (grow_columns(cols, 8, &s->in->cap[CL_KIND_RECOVERIES], r + 1) ||
+        refer(s, P_RECOVERY_ORIGINAL, r, V("original_deal_id")) ||
+        refer(s, P_RECOVERY_NEW, r, V("new_deal_id")) ||
+        refer(s, P_RECOVERY_CSM, r, V("csm_id")))
+        return -1;
+    s->recovery_id[r] = keep(s, V("id"));
+    s->recovery_cs_intervention[r] = keep(s, V("cs_intervention"));
+    s->recovery_what_changed[r] = keep(s, V("what_changed"));
+    s->recovery_original[r] = s->recovery_new[r] = s->recovery_csm[r] = -1;
+    s->recovery_type[r] = enum_of(cl_recovery_types, V("recovery_type"));
+    s->recovery_logged_on[r] = day(V("logged_on"));
+    s->nrecoveries++;
+    return 0;
+}
+
+static int
+add_review(cl_snapshot *s, const cl_kind_def *def, const cl_value *row)
+{
+    size_t r = s->nreviews;
+    column cols[] = {COL(s->review_deal), COL(s->review_held_on),
+                     COL(s->review_q[0]), COL(s->review_q[1]),
+                     COL(s->review_q[2]), COL(s->review_q[3]),
+                     COL(s->review_q[4]), COL(s->review_q[5]),
+                     COL(s->review_q[6]), COL(s->review_gut)};
+    if (grow_columns(cols, 10, &s->in->cap[CL_KIND_REVIEWS], r + 1) ||
+        refer(s, P_REVIEW_DEAL, r, V("deal_id")))
+        return -1;
+    static const char *const q[7] = {"q1", "q2", "q3", "q4", "q5", "q6", "q7"};
+    s->review_deal[r] = -1;
+    s->review_held_on[r] = day(V("held_on"));
+    for (int i = 0; i < 7; i++)
+        s->review_q[i][r] = keep(s, V(q[i]));
+    s->review_gut[r] = enum_of(cl_gut_reads, V("gut_read"));
+    s->nreviews++;
+    return 0;
+}
+
+static int
+add_cs_hours(cl_snapshot *s, const cl_kind_def *def, const cl_value *row)
+{
+    size_t r = s->ncs_hours;
+    column cols[] = {COL(s->cs_hours_account), COL(s->cs_hours_month),
+                     COL(s->cs_hours_hours)};
+    if (grow_columns(cols, 3, &s->in->cap[CL_KIND_CS_HOURS], r + 1) ||
+        refer(s, P_CS_HOURS_ACCOUNT, r, V("account_id")))
+        return -1;
+    s->cs_hours_account[r] = -1;
+    s->cs_hours_month[r] = month(V("month"));
+    s->cs_hours_hours[r] = money(V("hours"));
+    s->ncs_hours++;
+    return 0;
+}
+
+static int
+add_arr(cl_snapshot *s, const cl_kind_def *def, const cl_value *row)
+{
+    size_t r = s->narr;
+    column cols[] = {COL(s->arr_account), COL(s->arr_on), COL(s->arr_kind),
+                     COL(s->arr_amount)};
+    if (grow_columns(cols, 4, &s->in->cap[CL_KIND_ARR_MOVEMENTS], r + 1) ||
+        refer(s, P_ARR_ACCOUNT, r, V("account_id")))
+        return -1;
+    s->arr_account[r] = -1;
+    s->arr_on[r] = day(V("on"));
+    s->arr_kind[r] = enum_of(cl_arr_kinds, V("kind"));
+    s->arr_amount[r] = money(V("amount"));
+    s->narr++;
+    return 0;
+}
+
+static int
+add_icp(cl_snapshot *s, const cl_kind_def *def, const cl_value *row)
+{
+    size_t r = s->nicp;
+    column cols[] = {COL(s->icp_version),  COL(s->icp_effective_on),
+                     COL(s->icp_criteria), COL(s->icp_rationale),
+                     COL(s->icp_owner),    COL(s->icp_expr)};
+    if (grow_columns(cols, 6, &s->in->cap[CL_KIND_ICP], r + 1) ||
+        refer(s, P_ICP_OWNER, r, V("owner_id")))
+        return -1;
+    s->icp_version[r] = (int32_t)num(V("version"));
+    s->icp_effective_on[r] = day(V("effective_on"));
+    s->icp_criteria[r] = keep(s, V("criteria"));
+    s->icp_rationale[r] = keep(s, V("rationale"));
+    s->icp_owner[r] = -1;
+    s->icp_expr[r] = NULL;
+    if (s->icp_criteria[r])
+        cl_icp_expr_parse(s->icp_criteria[r], &s->icp_expr[r], NULL);
+    s->nicp++;
+    return 0;
+}
+
+static int
+add_holiday(cl_snapshot *s, const cl_kind_def *def, const cl_value *row)
+{
+    column cols[] = {COL(s->holidays)};
+    if (grow_columns(cols, 1, &s->in->cap[CL_KIND_HOLIDAYS], s->nholidays + 1))
+        return -1;
+    s->holidays[s->nholidays++] = day(V("on"));
+    return 0;
+}
+
+cl_err
+cl_snapshot_add(cl_snapshot *s, cl_kind kind, const cl_value *row,
+                cl_error *err)
+{
+    static int (*const adders[CL_KIND_COUNT])(
+        cl_snapshot *, const cl_kind_def *, const cl_value *) = {
+        add_user,   add_account,  add_deal, add_churn, add_recovery,
+        add_review, add_cs_hours, add_arr,  add_icp,   add_holiday};
+    if (s->in->finished)
+        return cl_error_set(err, CL_EINVAL, "snapshot already finished");
+    if (adders[kind](s, cl_kind_get(kind), row) != 0)
+        return cl_error_set(err, CL_ENOMEM,
+                            "snapshot: out of memory or repeated id in %s",
+                            cl_kind_get(kind)->name);
+    return CL_OK;
+}
+
+cl_err
+cl_snapshot_set_cause(cl_snapshot *s, const cl_cause *c, cl_error *err)
+{
+    int i = cl_enum_index(cl_cause_codes, c->code);
+    if (i < 0)
+        return cl_error_set(err, CL_EINVAL, "unknown cause '%s'", c->code);
+    cl_value lv = {.type = CL_V_TEXT, .s = c->label};
+    cl_value dv = {.type = CL_V_TEXT, .s = c->definition};
+    cl_value rv = {.type = CL_V_TEXT, .s = c->routes_to};
+    const char *label = keep(s, &lv), *definition = keep(s, &dv);
+    const char *routes = keep(s, &rv);
+    if (!label || !definition || !routes)
+        return cl_error_set(err, CL_ENOMEM, "out of memory");
+    s->causes[i].label = label;
+    s->causes[i].definition = definition;
+    s->causes[i].routes_to = routes;
+    s->causes[i].sales_attributable = c->sales_attributable;
+    return CL_OK;
+}
+
+cl_err
+cl_snapshot_set_threshold(cl_snapshot *s, const char *key, double value,
+                          cl_error *err)
+{
+    size_t cap = 0;
+    for (size_t i = 0; i < s->nthresholds; i++)
+        if (strcmp(s->threshold_key[i], key) == 0) {
+            s->threshold_value[i] = value;
+            return CL_OK;
+        }
+    column cols[] = {COL(s->threshold_key), COL(s->threshold_value)};
+    cap = s->nthresholds; /* grow by exact need: a handful of keys */
+    cl_value kv = {.type = CL_V_TEXT, .s = key};
+    const char *k = keep(s, &kv);
+    if (k == NULL || grow_columns(cols, 2, &cap, s->nthresholds + 1))
+        return cl_error_set(err, CL_ENOMEM, "out of memory");
+    s->threshold_key[s->nthresholds] = k;
+    s->threshold_value[s->nthresholds++] = value;
+    return CL_OK;
+}
+
+/* --- finishing ---------------------------------------------------------- */
+
+static int32_t
+resolve(const cl_snapshot *s, int which, const char *id)
+{
+    if (id == NULL)
+        return -1;
+    return (int32_t)cl_strset_find(s->in->ids[which], id, strlen(id));
+}
+
+static void
+resolve_all(cl_snapshot *s, int p, int which, int32_t *col, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        col[i] = resolve(s, which, s->in->ref[p].id[i]);
+}
+
+static int
+cmp_day(const void *a, const void *b)
+{
+    cl_day x = *(const cl_day *)a, y = *(const cl_day *)b;
+    return (x > y) - (x < y);
+}
+
+cl_err
+cl_snapshot_finish(cl_snapshot *s, cl_error *err)
+{
+    if (s->in->finished)
+        return CL_OK;
+    resolve_all(s, P_USER_MANAGER, ID_USERS, s->user_manager, s->nusers);
+    resolve_all(s, P_ACCOUNT_CSM, ID_USERS, s->account_csm, s->naccounts);
+    resolve_all(s, P_DEAL_ACCOUNT, ID_ACCOUNTS, s->deal_account, s->ndeals);
+    resolve_all(s, P_DEAL_AE, ID_USERS, s->deal_ae, s->ndeals);
+    resolve_all(s, P_CHURN_ACCOUNT, ID_ACCOUNTS, s->churn_account, s->nchurns);
+    resolve_all(s, P_CHURN_DEAL, ID_DEALS, s->churn_deal, s->nchurns);
+    resolve_all(s, P_CHURN_TAGGED_BY, ID_USERS, s->churn_tagged_by, s->nchurns);
+    resolve_all(s, P_RECOVERY_ORIGINAL, ID_DEALS, s->recovery_original,
+                s->nrecoveries);
+    resolve_all(s, P_RECOVERY_NEW, ID_DEALS, s->recovery_new, s->nrecoveries);
+    resolve_all(s, P_RECOVERY_CSM, ID_USERS, s->recovery_csm, s->nrecoveries);
+    resolve_all(s, P_REVIEW_DEAL, ID_DEALS, s->review_deal, s->nreviews);
+    resolve_all(s, P_CS_HOURS_ACCOUNT, ID_ACCOUNTS, s->cs_hours_account,
+                s->ncs_hours);
+    resolve_all(s, P_ARR_ACCOUNT, ID_ACCOUNTS, s->arr_account, s->narr);
+    resolve_all(s, P_ICP_OWNER, ID_USERS, s->icp_owner, s->nicp);
+
+    /* A customer starts with its earliest won `new` deal (by closed_on,
+       then id, as the importer links churns). */
+    for (size_t d = 0; d < s->ndeals; d++) {
+        int32_t a = s->deal_account[d];
+        if (a < 0 || s->deal_state[d] != CL_DEAL_WON || s->deal_type[d] != 0 ||
+            s->deal_closed_on[d] == CL_DAY_NONE)
+            continue;
+        int32_t cur = s->account_start_deal[a];
+        if (cur < 0 || s->deal_closed_on[d] < s->deal_closed_on[cur] ||
+            (s->deal_closed_on[d] == s->deal_closed_on[cur] &&
+             strcmp(s->deal_id[d], s->deal_id[cur]) < 0)) {
+            s->account_start_deal[a] = (int32_t)d;
+            s->account_start[a] = s->deal_closed_on[d];
+        }
+    }
+    for (size_t c = 0; c < s->nchurns; c++) {
+        int32_t a = s->churn_account[c];
+        if (a < 0)
+            continue;
+        int32_t cur = s->account_first_churn[a];
+        if (cur < 0 || s->churn_on[c] < s->churn_on[cur])
+            s->account_first_churn[a] = (int32_t)c;
+    }
+
+    /* ICP versions by version number; holidays ascending. */
+    for (size_t i = 1; i < s->nicp; i++)
+        for (size_t j = i; j > 0 && s->icp_version[j - 1] > s->icp_version[j];
+             j--) {
+#define SWAP(col)                                                              \
+    do {                                                                       \
+        __typeof__(col[0]) t_ = col[j];                                        \
+        col[j] = col[j - 1];                                                   \
+        col[j - 1] = t_;                                                       \
+    } while (0)
+            SWAP(s->icp_version);
+            SWAP(s->icp_effective_on);
+            SWAP(s->icp_criteria);
+            SWAP(s->icp_rationale);
+            SWAP(s->icp_owner);
+            SWAP(s->icp_expr);
+#undef SWAP
+        }
+    qsort(s->holidays, s->nholidays, sizeof *s->holidays, cmp_day);
+    s->calendar.holidays = s->holidays;
+    s->calendar.nholidays = s->nholidays;
+
+    for (int p = 0; p < P_COUNT; p++) {
+        free(s->in->ref[p].id);
+        s->in->ref[p].id = NULL;
+        s->in->ref[p].cap = 0;
+    }
+    s->in->finished = 1;
+    (void)err;
+    return CL_OK;
+}
+
+/* --- reading ------------------------------------------------------------ */
+
+double
+cl_snapshot_threshold(const cl_snapshot *s, const char *key)
+{
+    for (size_t i = 0; i < s->nthresholds; i++)
+        if (strcmp(s->threshold_key[i], key) == 0)
+            return s->threshold_value[i];
+    const cl_threshold *t = cl_threshold_find(key);
+    return t ? t->value : NAN;
+}
+
+int32_t
+cl_snapshot_user(const cl_snapshot *s, const char *id)
+{
+    return resolve(s, ID_USERS, id);
+}
+
+int32_t
+cl_snapshot_account(const cl_snapshot *s, const char *id)
+{
+    return resolve(s, ID_ACCOUNTS, id);
+}
+
+int32_t
+cl_snapshot_deal(const cl_snapshot *s, const char *id)
+{
+    return resolve(s, ID_DEALS, id);
+}
+
+const char *
+cl_snapshot_str(const cl_snapshot *s, int32_t i)
+{
+    return (i >= 0 && (size_t)i < s->nstrings) ? s->strings[i] : NULL;
+}
+
+int32_t
+cl_snapshot_icp_at(const cl_snapshot *s, cl_day d)
+{
+    int32_t best = -1;
+    for (size_t i = 0; i < s->nicp; i++)
+        if (s->icp_effective_on[i] != CL_DAY_NONE &&
+            s->icp_effective_on[i] <= d)
+            best = (int32_t)i;
+    return best;
+}
+
+typedef struct icp_record {
+    const cl_snapshot *s;
+    int32_t d, a;
+    char buf[32];
+} icp_record;
+
+static const char *
+icp_lookup(void *ud, const char *field)
+{
+    icp_record *r = ud;
+    const cl_snapshot *s = r->s;
+    int32_t d = r->d, a = r->a;
+    long long v = -1;
+    if (strcmp(field, "industry") == 0)
+        return a < 0 ? NULL : cl_snapshot_str(s, s->account_industry[a]);
+    if (strcmp(field, "region") == 0)
+        return a < 0 ? NULL : cl_snapshot_str(s, s->account_region[a]);
+    if (strcmp(field, "source") == 0)
+        return cl_snapshot_str(s, s->deal_source[d]);
+    if (strcmp(field, "use_case") == 0)
+        return cl_snapshot_str(s, s->deal_use_case[d]);
+    if (strcmp(field, "type") == 0)
+        return s->deal_type[d] < 0 ? NULL : cl_deal_types[s->deal_type[d]];
+    if (strcmp(field, "champion_level") == 0)
+        return s->deal_champion_level[d] < 0
+                   ? NULL
+                   : cl_champion_levels[s->deal_champion_level[d]];
+    if (strcmp(field, "has_ops_function") == 0 ||
+        strcmp(field, "exec_sponsor") == 0) {
+        int b = field[0] == 'h' ? (a < 0 ? -1 : s->account_has_ops[a])
+                                : s->deal_exec_sponsor[d];
+        return b < 0 ? NULL : b ? "true" : "false";
+    }
+    if (strcmp(field, "arr") == 0) {
+        if (isnan(s->deal_arr[d]))
+            return NULL;
+        snprintf(r->buf, sizeof r->buf, "%.2f", s->deal_arr[d]);
+        return r->buf;
+    }
+    if (strcmp(field, "employees") == 0)
+        v = a < 0 ? -1 : s->account_employees[a];
+    else if (strcmp(field, "icp_fit_score") == 0)
+        v = s->deal_icp_fit[d];
+    else if (strcmp(field, "champion_tenure_months") == 0)
+        v = s->deal_champion_tenure[d];
+    if (v < 0)
+        return NULL;
+    snprintf(r->buf, sizeof r->buf, "%lld", v);
+    return r->buf;
+}
+
+int
+cl_snapshot_in_icp(const cl_snapshot *s, int32_t v, int32_t d)
+{
+    if (v < 0 || (size_t)v >= s->nicp || s->icp_expr[v] == NULL)
+        return -1;
+    icp_record r = {s, d, s->deal_account[d], {0}};
+    return cl_icp_expr_eval(s->icp_expr[v], icp_lookup, &r);
+}
+
+void
+cl_snapshot_free(cl_snapshot *s)
+{
+    if (s == NULL)
+        return;
+    void *cols[] = {s->strings,
+                    s->user_id,
+                    s->user_name,
+                    s->user_email,
+                    s->user_team,
+                    s->user_role,
+                    s->user_manager,
+                    s->account_id,
+                    s->account_name,
+                    s->account_industry,
+                    s->account_region,
+                    s->account_employees,
+                    s->account_has_ops,
+                    s->account_csm,
+                    s->account_customer_since,
+                    s->account_status,
+                    s->account_start_deal,
+                    s->account_start,
+                    s->account_first_churn,
+                    s->deal_id,
+                    s->deal_account,
+                    s->deal_ae,
+                    s->deal_type,
+                    s->deal_source,
+                    s->deal_stage,
+                    s->deal_use_case,
+                    s->deal_state,
+                    s->deal_created_on,
+                    s->deal_first_demo_on,
+                    s->deal_closed_on,
+                    s->deal_kickoff_on,
+                    s->deal_arr,
+                    s->deal_loss_reason,
+                    s->deal_icp_fit,
+                    s->deal_champion_level,
+                    s->deal_champion_tenure,
+                    s->deal_exec_sponsor,
+                    s->churn_id,
+                    s->churn_account,
+                    s->churn_deal,
+                    s->churn_on,
+                    s->churn_arr_lost,
+                    s->churn_stated_reason,
+                    s->churn_diagnosis,
+                    s->churn_predictive,
+                    s->churn_cause,
+                    s->churn_contributing,
+                    s->churn_tagged_by,
+                    s->churn_tagged_on,
+                    s->recovery_id,
+                    s->recovery_cs_intervention,
+                    s->recovery_what_changed,
+                    s->recovery_original,
+                    s->recovery_new,
+                    s->recovery_type,
+                    s->recovery_csm,
+                    s->recovery_logged_on,
+                    s->review_deal,
+                    s->review_held_on,
+                    s->review_q[0],
+                    s->review_q[1],
+                    s->review_q[2],
+                    s->review_q[3],
+                    s->review_q[4],
+                    s->review_q[5],
+                    s->review_q[6],
+                    s->review_gut,
+                    s->cs_hours_account,
+                    s->cs_hours_month,
+                    s->cs_hours_hours,
+                    s->arr_account,
+                    s->arr_on,
+                    s->arr_kind,
+                    s->arr_amount,
+                    s->icp_version,
+                    s->icp_effective_on,
+                    s->icp_criteria,
+                    s->icp_rationale,
+                    s->icp_owner,
+                    s->holidays,
+                    s->threshold_key,
+                    s->threshold_value};
+    for (size_t i = 0; i < s->nicp; i++)
+        cl_icp_expr_free(s->icp_expr[i]);
+    free(s->icp_expr);
+    for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
+        free(cols[i]);
+    if (s->in) {
+        cl_strset_free(s->in->text);
+        cl_strset_free(s->in->interned);
+        for (int i = 0; i < 3; i++)
+            cl_strset_free(s->in->ids[i]);
+        for (int p = 0; p < P_COUNT; p++)
+            free(s->in->ref[p].id);
+        free(s->in);
+    }
+    free(s);
+}

@@ -1,0 +1,2 @@
+/* placeholder until pattern discovery lands on this branch */
+#include "patterns.h"

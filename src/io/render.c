@@ -1,0 +1,1 @@
+/* placeholder until the renderers land on this branch */

@@ -627,7 +627,8 @@ cl_snapshot_finish(cl_snapshot *s, cl_error *err)
             SWAP(s->icp_expr);
 #undef SWAP
         }
-    qsort(s->holidays, s->nholidays, sizeof *s->holidays, cmp_day);
+    if (s->nholidays > 0)
+        qsort(s->holidays, s->nholidays, sizeof *s->holidays, cmp_day);
     s->calendar.holidays = s->holidays;
     s->calendar.nholidays = s->nholidays;
 

@@ -136,8 +136,8 @@ mean_hours(const double *hours, const uint8_t *set, size_t n, size_t *count)
    of churns, whose accounts' churn days are in day[] (CL_DAY_NONE: not in
    the group). */
 static void
-group_impact(const cl_snapshot *s, const cl_day *day, double lost,
-             double start, json_t *o, int *bad)
+group_impact(const cl_snapshot *s, const cl_day *day, double lost, double start,
+             json_t *o, int *bad)
 {
     double expansion = 0;
     for (size_t d = 0; d < s->ndeals; d++) {
@@ -151,8 +151,8 @@ group_impact(const cl_snapshot *s, const cl_day *day, double lost,
     }
     put(o, "arr_lost", cl_json_num(lost, 2), bad);
     put(o, "expansion_arr", cl_json_num(expansion, 2), bad);
-    put(o, "nrr_points",
-        cl_json_num(start > 0 ? 100 * lost / start : NAN, 2), bad);
+    put(o, "nrr_points", cl_json_num(start > 0 ? 100 * lost / start : NAN, 2),
+        bad);
 }
 
 /* The cohort's churns (tagged, in the quarter) and which are bad-fit. */
@@ -165,8 +165,8 @@ typedef struct cohort {
 } cohort;
 
 static cl_err
-impact(const cl_snapshot *s, const cl_period *p, const cohort *co,
-       json_t *doc, cl_error *err)
+impact(const cl_snapshot *s, const cl_period *p, const cohort *co, json_t *doc,
+       cl_error *err)
 {
     size_t na = s->naccounts ? s->naccounts : 1;
     double *arr = malloc(na * sizeof *arr), *hours = calloc(na, sizeof *hours);
@@ -177,8 +177,7 @@ impact(const cl_snapshot *s, const cl_period *p, const cohort *co,
     int bad = 0;
     cl_err rc = CL_OK;
 
-    if (!arr || !hours || !day_all || !day_bad || !in_all || !in_bad ||
-        !well) {
+    if (!arr || !hours || !day_all || !day_bad || !in_all || !in_bad || !well) {
         rc = cl_error_set(err, CL_ENOMEM, "out of memory");
         goto out;
     }
@@ -286,8 +285,8 @@ static const rule rules[] = {
      "icp_review_due_days", "icp_review",
      "ICP definition review with Marketing"},
     {CL_BADFIT_MISALIGNED_USE_CASE, "Misaligned use case",
-     "discovery_review_share", "discovery_review_due_days",
-     "discovery_review", "discovery question review with Sales leadership"},
+     "discovery_review_share", "discovery_review_due_days", "discovery_review",
+     "discovery question review with Sales leadership"},
     {CL_BADFIT_OVER_PROMISED, "Over-promised", "coaching_share",
      "coaching_due_days", "coaching",
      "private coaching items for each concerned AE's manager and the VP "
@@ -322,8 +321,8 @@ user_ref(const cl_snapshot *s, int32_t u)
 /* The coaching trigger's AE figures: how many AEs, and who only in a
    private view. */
 static void
-coaching_detail(const cl_snapshot *s, const cl_report_opts *o,
-                const cohort *co, json_t *t, int *bad)
+coaching_detail(const cl_snapshot *s, const cl_report_opts *o, const cohort *co,
+                json_t *t, int *bad)
 {
     ae_row *aes = calloc(co->n ? co->n : 1, sizeof *aes);
     size_t naes = 0, unknown = 0;
@@ -439,13 +438,25 @@ categories(const cl_snapshot *s, const cl_report_opts *o, const cohort *co,
 
 /* ---- profile markers ---------------------------------------------------- */
 
-enum { DIM_EMP, DIM_OPS, DIM_LEVEL, DIM_TENURE, DIM_SPONSOR, DIM_FIT,
-       DIM_INDUSTRY, DIM_REGION, DIM_SOURCE, NDIMS };
+enum {
+    DIM_EMP,
+    DIM_OPS,
+    DIM_LEVEL,
+    DIM_TENURE,
+    DIM_SPONSOR,
+    DIM_FIT,
+    DIM_INDUSTRY,
+    DIM_REGION,
+    DIM_SOURCE,
+    NDIMS
+};
 
 static const char *const dim_names[NDIMS] = {
-    "employees_band", "has_ops_function", "champion_level",
-    "champion_tenure_band", "exec_sponsor", "icp_fit_band", "industry",
-    "region", "source"};
+    "employees_band", "has_ops_function",
+    "champion_level", "champion_tenure_band",
+    "exec_sponsor",   "icp_fit_band",
+    "industry",       "region",
+    "source"};
 
 static const char *const bool_values[] = {"false", "true", NULL};
 
@@ -463,20 +474,30 @@ dim_level(const cl_snapshot *s, int dim, int32_t a, int32_t d)
     if (a < 0)
         return -1;
     switch (dim) {
-    case DIM_EMP: return cl_band_employees(s->account_employees[a]);
-    case DIM_OPS: return s->account_has_ops[a];
-    case DIM_INDUSTRY: return s->account_industry[a];
-    case DIM_REGION: return s->account_region[a];
-    default: break;
+    case DIM_EMP:
+        return cl_band_employees(s->account_employees[a]);
+    case DIM_OPS:
+        return s->account_has_ops[a];
+    case DIM_INDUSTRY:
+        return s->account_industry[a];
+    case DIM_REGION:
+        return s->account_region[a];
+    default:
+        break;
     }
     if (d < 0)
         return -1;
     switch (dim) {
-    case DIM_LEVEL: return s->deal_champion_level[d];
-    case DIM_TENURE: return cl_band_tenure(s->deal_champion_tenure[d]);
-    case DIM_SPONSOR: return s->deal_exec_sponsor[d];
-    case DIM_FIT: return cl_band_icp_fit(s->deal_icp_fit[d]);
-    default: return s->deal_source[d];
+    case DIM_LEVEL:
+        return s->deal_champion_level[d];
+    case DIM_TENURE:
+        return cl_band_tenure(s->deal_champion_tenure[d]);
+    case DIM_SPONSOR:
+        return s->deal_exec_sponsor[d];
+    case DIM_FIT:
+        return cl_band_icp_fit(s->deal_icp_fit[d]);
+    default:
+        return s->deal_source[d];
     }
 }
 
@@ -484,13 +505,19 @@ static const char *
 dim_value(const cl_snapshot *s, int dim, int32_t l)
 {
     switch (dim) {
-    case DIM_EMP: return cl_employee_bands[l];
+    case DIM_EMP:
+        return cl_employee_bands[l];
     case DIM_OPS:
-    case DIM_SPONSOR: return bool_values[l];
-    case DIM_LEVEL: return cl_champion_levels[l];
-    case DIM_TENURE: return cl_tenure_bands[l];
-    case DIM_FIT: return cl_icp_fit_bands[l];
-    default: return cl_snapshot_str(s, l);
+    case DIM_SPONSOR:
+        return bool_values[l];
+    case DIM_LEVEL:
+        return cl_champion_levels[l];
+    case DIM_TENURE:
+        return cl_tenure_bands[l];
+    case DIM_FIT:
+        return cl_icp_fit_bands[l];
+    default:
+        return cl_snapshot_str(s, l);
     }
 }
 
@@ -503,11 +530,15 @@ dim_phrase(const cl_snapshot *s, int dim, int32_t l, char *buf, size_t n)
         "Champion a director", "Champion a VP", "Champion in the C-suite"};
     const char *v = dim_value(s, dim, l);
     switch (dim) {
-    case DIM_EMP: snprintf(buf, n, "Teams of %s employees", v); break;
+    case DIM_EMP:
+        snprintf(buf, n, "Teams of %s employees", v);
+        break;
     case DIM_OPS:
         snprintf(buf, n, "%s", l ? "An ops function" : "No ops function");
         break;
-    case DIM_LEVEL: snprintf(buf, n, "%s", level[l]); break;
+    case DIM_LEVEL:
+        snprintf(buf, n, "%s", level[l]);
+        break;
     case DIM_TENURE:
         if (l == 0)
             snprintf(buf, n, "Champion under 6 months in the role");
@@ -518,10 +549,18 @@ dim_phrase(const cl_snapshot *s, int dim, int32_t l, char *buf, size_t n)
         snprintf(buf, n, "%s",
                  l ? "An executive sponsor" : "No executive sponsor");
         break;
-    case DIM_FIT: snprintf(buf, n, "ICP fit score %s at close", v); break;
-    case DIM_INDUSTRY: snprintf(buf, n, "%s industry", v); break;
-    case DIM_REGION: snprintf(buf, n, "Accounts in %s", v); break;
-    default: snprintf(buf, n, "Sourced from %s", v); break;
+    case DIM_FIT:
+        snprintf(buf, n, "ICP fit score %s at close", v);
+        break;
+    case DIM_INDUSTRY:
+        snprintf(buf, n, "%s industry", v);
+        break;
+    case DIM_REGION:
+        snprintf(buf, n, "Accounts in %s", v);
+        break;
+    default:
+        snprintf(buf, n, "Sourced from %s", v);
+        break;
     }
 }
 
@@ -566,7 +605,8 @@ markers(const cl_snapshot *s, const cl_report_opts *o, const cohort *co,
     }
     /* Customers: every account started on or before the quarter's end. */
     for (size_t a = 0; a < s->naccounts; a++) {
-        if (s->account_start_deal[a] < 0 || s->account_start[a] > o->period.last)
+        if (s->account_start_deal[a] < 0 ||
+            s->account_start[a] > o->period.last)
             continue;
         ncust++;
         for (int dim = 0, off = 0; dim < NDIMS; off += dim_levels(s, dim++)) {
@@ -591,8 +631,8 @@ markers(const cl_snapshot *s, const cl_report_opts *o, const cohort *co,
             size_t k = cnt_bad[off + l], c = cnt_cust[off + l];
             if (k < MARKER_MIN_CHURNS || c == 0)
                 continue;
-            double ratio = ((double)k / (double)co->nbad) /
-                           ((double)c / (double)ncust);
+            double ratio =
+                ((double)k / (double)co->nbad) / ((double)c / (double)ncust);
             if (ratio >= MARKER_MIN_RATIO)
                 m[nm++] = (marker){dim, (int32_t)l, k, c, ratio};
         }
@@ -624,8 +664,7 @@ markers(const cl_snapshot *s, const cl_report_opts *o, const cohort *co,
     json_t *r = json_pack("{s:I, s:f, s:I, s:I}", "min_churns",
                           (json_int_t)MARKER_MIN_CHURNS, "min_ratio",
                           MARKER_MIN_RATIO, "bad_fit_churns",
-                          (json_int_t)co->nbad, "customers",
-                          (json_int_t)ncust);
+                          (json_int_t)co->nbad, "customers", (json_int_t)ncust);
     put(doc, "profile_marker_basis", r, &bad);
     free(cnt_bad);
     free(cnt_cust);

@@ -157,8 +157,8 @@ test_order_fields_and_summary(void **state)
     json_t *j = run(state);
     assert_int_equal(json_array_size(json_object_get(j, "deals")), 7);
     for (size_t i = 0; i < 7; i++)
-        assert_string_equal(
-            json_string_value(ops_at(j, "deals", i, "deal_id")), order[i]);
+        assert_string_equal(json_string_value(ops_at(j, "deals", i, "deal_id")),
+                            order[i]);
     assert_string_equal(json_string_value(ops_at(j, "deals", 0, "ae_id")),
                         "U-AE1");
     assert_string_equal(json_string_value(ops_at(j, "deals", 0, "account")),
@@ -175,8 +175,7 @@ test_order_fields_and_summary(void **state)
     assert_int_equal(json_integer_value(json_object_get(s, "outside_icp")), 2);
     assert_int_equal(
         json_integer_value(json_object_get(s, "champion_stability")), 3);
-    assert_int_equal(json_integer_value(json_object_get(s, "slow_to_demo")),
-                     3);
+    assert_int_equal(json_integer_value(json_object_get(s, "slow_to_demo")), 3);
     assert_int_equal(json_integer_value(json_object_get(s, "churn_pattern")),
                      1);
     json_decref(j);

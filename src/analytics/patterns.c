@@ -253,7 +253,14 @@ ordered_levels(search *x, int attr, int k, const double *edge, double step,
         if (!add_level(x, attr, 1ull << i, -1, op, v))
             return CL_ENOMEM;
     }
+    /* The ordered splits only for champion_level at director: the splits of
+       the number bands mostly restate a band's pattern with more people
+       (docs/metrics.md). */
+    if (names == NULL)
+        return CL_OK;
     for (int j = 1; j + 1 < k; j++) {
+        if (j != 1)
+            continue;
         if (names)
             snprintf(v, sizeof v, "%s", names[j + 1]);
         else
@@ -261,7 +268,7 @@ ordered_levels(search *x, int attr, int k, const double *edge, double step,
         if (!add_level(x, attr, (2ull << j) - 1, -1, "<", v))
             return CL_ENOMEM;
     }
-    for (int j = 1; j + 1 < k; j++) {
+    for (int j = 2; j < 3; j++) {
         if (names)
             snprintf(v, sizeof v, "%s", names[j]);
         else

@@ -65,8 +65,7 @@ typedef struct sink {
 } sink;
 
 static cl_err
-emit(void *ud, cl_kind kind, const char *const *cells, size_t n,
-     cl_error *err)
+emit(void *ud, cl_kind kind, const char *const *cells, size_t n, cl_error *err)
 {
     sink *s = ud;
     cl_import_report rep;
@@ -93,8 +92,7 @@ demo_snapshot(uint64_t seed)
 {
     char path[64];
     sink k = {.st = temp_store(path), .kind = CL_KIND_NONE};
-    cl_demo_opts d = {.accounts = 3000, .seed = seed,
-                      .today = D("2026-11-23")};
+    cl_demo_opts d = {.accounts = 3000, .seed = seed, .today = D("2026-11-23")};
     cl_error err;
     cl_import_report rep;
     cl_snapshot *s;
@@ -131,8 +129,7 @@ check_counts_match(const cl_snapshot *s, const cl_pattern_result *r,
             if (s->account_start[a] == CL_DAY_NONE ||
                 s->account_start[a] > today)
                 continue;
-            if (cl_pattern_matches_deal(s, p, s->account_start_deal[a]) !=
-                1)
+            if (cl_pattern_matches_deal(s, p, s->account_start_deal[a]) != 1)
                 continue;
             int32_t c = s->account_first_churn[a];
             n++;
@@ -162,8 +159,7 @@ test_demo_planted(void **state)
             assert_true(p->rate > r.base_rate);
             if (i > 0)
                 assert_true(p->quality <= r.patterns[i - 1].quality);
-            if (p->nconditions == 2 &&
-                has_cond(p, "employees", "<", "20") &&
+            if (p->nconditions == 2 && has_cond(p, "employees", "<", "20") &&
                 has_cond(p, "has_ops_function", "=", "false")) {
                 small = 1;
                 assert_true(p->lift > 1.9);
@@ -246,23 +242,22 @@ hand_snapshot(void)
 
     n = (size_t)snprintf(buf, sizeof buf, "id,name,employees,region,status\n");
     for (int i = 1; i <= 41; i++)
-        n += (size_t)snprintf(buf + n, sizeof buf - n, "a%d,A%d,%s,%s,%s\n",
-                              i, i,
-                              i > 40 ? "" : i <= 20 ? "10" : "100",
-                              i % 2 ? "EMEA" : "NA",
-                              i > 40 ? "prospect" : "customer");
+        n += (size_t)snprintf(
+            buf + n, sizeof buf - n, "a%d,A%d,%s,%s,%s\n", i, i,
+            i > 40    ? ""
+            : i <= 20 ? "10"
+                      : "100",
+            i % 2 ? "EMEA" : "NA", i > 40 ? "prospect" : "customer");
     snprintf(file, sizeof file, "%s/accounts.csv", dir);
     write_file(file, buf);
-    assert_int_equal(cl_import_file(st, CL_KIND_ACCOUNTS, file, &io, &rep,
-                                    &err),
-                     CL_OK);
+    assert_int_equal(
+        cl_import_file(st, CL_KIND_ACCOUNTS, file, &io, &rep, &err), CL_OK);
     n = (size_t)snprintf(buf, sizeof buf,
                          "id,account_id,type,stage,created_on,closed_on\n");
     for (int i = 1; i <= 41; i++)
-        n += (size_t)snprintf(buf + n, sizeof buf - n,
-                              "d%d,a%d,new,%s,2024-10-01,%s\n", i, i,
-                              i > 40 ? "demo" : "closed_won",
-                              i > 40 ? "" : "2025-01-01");
+        n += (size_t)snprintf(
+            buf + n, sizeof buf - n, "d%d,a%d,new,%s,2024-10-01,%s\n", i, i,
+            i > 40 ? "demo" : "closed_won", i > 40 ? "" : "2025-01-01");
     snprintf(file, sizeof file, "%s/deals.csv", dir);
     write_file(file, buf);
     assert_int_equal(cl_import_file(st, CL_KIND_DEALS, file, &io, &rep, &err),
@@ -274,8 +269,7 @@ hand_snapshot(void)
                                   "c%d,a%d,2025-09-01\n", i, i);
     snprintf(file, sizeof file, "%s/churns.csv", dir);
     write_file(file, buf);
-    assert_int_equal(cl_import_file(st, CL_KIND_CHURNS, file, &io, &rep,
-                                    &err),
+    assert_int_equal(cl_import_file(st, CL_KIND_CHURNS, file, &io, &rep, &err),
                      CL_OK);
     assert_int_equal(cl_snapshot_load(st, &s, &err), CL_OK);
     cl_store_close(st);
@@ -294,8 +288,8 @@ test_hand_made_exact(void **state)
 {
     (void)state;
     cl_snapshot *s = hand_snapshot();
-    cl_pattern_opts o = {.target = CL_TARGET_CHURN, .today = D("2026-01-01"),
-                         .min_support = 10};
+    cl_pattern_opts o = {
+        .target = CL_TARGET_CHURN, .today = D("2026-01-01"), .min_support = 10};
     cl_pattern_result r;
     cl_error err;
     assert_int_equal(cl_patterns_find(s, &o, &r, &err), CL_OK);
@@ -334,8 +328,7 @@ test_hand_made_exact(void **state)
     assert_string_equal(json_string_value(json_object_get(j, "target")),
                         "churn");
     assert_true(json_is_null(json_object_get(j, "period")));
-    assert_int_equal(json_integer_value(json_object_get(j, "population")),
-                     40);
+    assert_int_equal(json_integer_value(json_object_get(j, "population")), 40);
     json_t *p0 = json_array_get(json_object_get(j, "patterns"), 0);
     assert_int_equal(json_integer_value(json_object_get(p0, "target_count")),
                      12);
@@ -375,23 +368,23 @@ test_matches_deal(void **state)
                      1);
     assert_int_equal(cl_pattern_matches_deal(s, &p, cl_snapshot_deal(s, "d2")),
                      0); /* NA */
-    assert_int_equal(
-        cl_pattern_matches_deal(s, &p, cl_snapshot_deal(s, "d21")), 0);
+    assert_int_equal(cl_pattern_matches_deal(s, &p, cl_snapshot_deal(s, "d21")),
+                     0);
     /* a41: employees unknown, EMEA: unknown decides. */
-    assert_int_equal(
-        cl_pattern_matches_deal(s, &p, cl_snapshot_deal(s, "d41")), -1);
+    assert_int_equal(cl_pattern_matches_deal(s, &p, cl_snapshot_deal(s, "d41")),
+                     -1);
     /* ... but a known mismatch decides before an unknown. */
     p.conditions[1].value = "NA";
-    assert_int_equal(
-        cl_pattern_matches_deal(s, &p, cl_snapshot_deal(s, "d41")), 0);
+    assert_int_equal(cl_pattern_matches_deal(s, &p, cl_snapshot_deal(s, "d41")),
+                     0);
     /* A band as a range, and a list of text values. */
     cl_pattern q = {.nconditions = 2,
                     .conditions = {{"employees", "in", "50-199", 0, 0},
                                    {"region", "in", "APAC;NA", 0, 0}}};
-    assert_int_equal(
-        cl_pattern_matches_deal(s, &q, cl_snapshot_deal(s, "d22")), 1);
-    assert_int_equal(
-        cl_pattern_matches_deal(s, &q, cl_snapshot_deal(s, "d21")), 0);
+    assert_int_equal(cl_pattern_matches_deal(s, &q, cl_snapshot_deal(s, "d22")),
+                     1);
+    assert_int_equal(cl_pattern_matches_deal(s, &q, cl_snapshot_deal(s, "d21")),
+                     0);
     assert_int_equal(cl_pattern_matches_deal(s, &q, cl_snapshot_deal(s, "d2")),
                      0);
     /* The deal's champion is unknown in this workspace. */
@@ -406,29 +399,27 @@ static void
 test_description(void **state)
 {
     (void)state;
-    cl_pattern p = {
-        .nconditions = 3,
-        .conditions = {{"employees", "<", "20", 0, 0},
-                       {"has_ops_function", "=", "false", 0, 0},
-                       {"champion_level", "<", "director", 0, 0}},
-        .count = 41,
-        .target_count = 24,
-        .rate = 24.0 / 41,
-        .lift = 24.0 / 41 / 0.2};
+    cl_pattern p = {.nconditions = 3,
+                    .conditions = {{"employees", "<", "20", 0, 0},
+                                   {"has_ops_function", "=", "false", 0, 0},
+                                   {"champion_level", "<", "director", 0, 0}},
+                    .count = 41,
+                    .target_count = 24,
+                    .rate = 24.0 / 41,
+                    .lift = 24.0 / 41 / 0.2};
     cl__pattern_describe(&p, CL_TARGET_CHURN, 0.2);
     assert_string_equal(p.description,
                         "Teams under 20 people with no ops function and a "
                         "champion below director: 41 customers, 24 churned "
                         "(59% vs 20% overall, 2.9x)");
-    cl_pattern q = {
-        .nconditions = 3,
-        .conditions = {{"industry", "=", "fintech", 0, 0},
-                       {"champion_tenure_months", "<", "6", 0, 0},
-                       {"arr", "in", "12000-23999.99", 0, 0}},
-        .count = 50,
-        .target_count = 30,
-        .rate = 0.6,
-        .lift = 1.5};
+    cl_pattern q = {.nconditions = 3,
+                    .conditions = {{"industry", "=", "fintech", 0, 0},
+                                   {"champion_tenure_months", "<", "6", 0, 0},
+                                   {"arr", "in", "12000-23999.99", 0, 0}},
+                    .count = 50,
+                    .target_count = 30,
+                    .rate = 0.6,
+                    .lift = 1.5};
     cl__pattern_describe(&q, CL_TARGET_LOST, 0.4);
     assert_string_equal(q.description,
                         "Deals in fintech with a champion under 6 months in "
@@ -506,8 +497,7 @@ test_maven_no_overclaim(void **state)
     cl_import_report rep;
     cl_import_opts io = {0};
     cl_snapshot *s;
-    assert_int_equal(cl_import_file(st, CL_KIND_ACCOUNTS, acc, &io, &rep,
-                                    &err),
+    assert_int_equal(cl_import_file(st, CL_KIND_ACCOUNTS, acc, &io, &rep, &err),
                      CL_OK);
     assert_int_equal(cl_import_file(st, CL_KIND_DEALS, deals, &io, &rep, &err),
                      CL_OK);

@@ -387,26 +387,40 @@ cl__pattern_describe(cl_pattern *p, cl_pattern_target t, double base_rate)
     static const char *const who[] = {"Customers", "Lost deals", "Deals"};
     static const char *const unit[] = {"customers", "lost deals", "deals"};
     static const char *const verb[] = {"churned", "recovered", "lost"};
-    char subj[96] = "", preps[160] = "", with[256] = "", ph[96];
+    char subj[96] = "", preps[160] = "", with[256] = "", ph[3][128];
     size_t nwith = 0, iw = 0;
-    char kinds[3];
-    for (size_t i = 0; i < p->nconditions; i++) {
-        kinds[i] = (char)phrase(&p->conditions[i], ph, sizeof ph);
+    int kinds[3], lvl = -1, ten = -1;
+    for (size_t i = 0; i < p->nconditions && i < 3; i++) {
+        kinds[i] = phrase(&p->conditions[i], ph[i], sizeof ph[i]);
         nwith += kinds[i] == 'W';
+        if (strcmp(p->conditions[i].field, "champion_level") == 0)
+            lvl = (int)i;
+        if (strcmp(p->conditions[i].field, "champion_tenure_months") == 0)
+            ten = (int)i;
     }
-    for (size_t i = 0; i < p->nconditions; i++) {
-        phrase(&p->conditions[i], ph, sizeof ph);
+    /* One champion: "a champion below director under 6 months in the
+       role", not "a champion ... and a champion ...". */
+    static const char champ[] = "a champion ";
+    if (lvl >= 0 && ten >= 0 && kinds[lvl] == 'W' && kinds[ten] == 'W' &&
+        strncmp(ph[ten], champ, sizeof champ - 1) == 0 &&
+        strncmp(ph[lvl], champ, sizeof champ - 1) == 0) {
+        size_t n = strlen(ph[lvl]);
+        put(ph[lvl] + n, sizeof ph[lvl] - n, " %s", ph[ten] + sizeof champ - 1);
+        kinds[ten] = 0;
+        nwith--;
+    }
+    for (size_t i = 0; i < p->nconditions && i < 3; i++) {
         if (kinds[i] == 'S' && subj[0] == '\0') {
-            put(subj, sizeof subj, "%c%s", ph[0] - 32, ph + 1);
+            put(subj, sizeof subj, "%c%s", ph[i][0] - 32, ph[i] + 1);
         } else if (kinds[i] == 'P') {
             size_t n = strlen(preps);
-            put(preps + n, sizeof preps - n, " %s", ph);
-        } else {
+            put(preps + n, sizeof preps - n, " %s", ph[i]);
+        } else if (kinds[i] == 'W') {
             size_t n = strlen(with);
             const char *sep = iw == 0           ? " with "
                               : iw + 1 == nwith ? " and "
                                                 : ", ";
-            put(with + n, sizeof with - n, "%s%s", sep, ph);
+            put(with + n, sizeof with - n, "%s%s", sep, ph[i]);
             iw++;
         }
     }

@@ -425,6 +425,13 @@ test_description(void **state)
                         "Deals in fintech with a champion under 6 months in "
                         "the role and ARR of $12,000-$23,999.99: 50 deals, "
                         "30 lost (60% vs 40% overall, 1.5x)");
+    /* One champion, described once. */
+    q.conditions[0] = (cl_condition){"champion_level", "<", "director", 0, 0};
+    cl__pattern_describe(&q, CL_TARGET_LOST, 0.4);
+    assert_string_equal(q.description,
+                        "Deals with a champion below director under 6 months "
+                        "in the role and ARR of $12,000-$23,999.99: 50 deals, "
+                        "30 lost (60% vs 40% overall, 1.5x)");
 }
 
 /* ---- Maven CRM: sectors that barely differ ---- */

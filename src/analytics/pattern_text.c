@@ -11,13 +11,17 @@
 #include "patterns_int.h"
 #include "report.h"
 
-const char *const cl__pattern_fields[CL__PA_COUNT] = {
-    "employees",        "industry",
-    "region",           "has_ops_function",
-    "source",           "champion_level",
-    "champion_tenure_months", "exec_sponsor",
-    "icp_fit_score",    "arr",
-    "use_case"};
+const char *const cl__pattern_fields[CL__PA_COUNT] = {"employees",
+                                                      "industry",
+                                                      "region",
+                                                      "has_ops_function",
+                                                      "source",
+                                                      "champion_level",
+                                                      "champion_tenure_months",
+                                                      "exec_sponsor",
+                                                      "icp_fit_score",
+                                                      "arr",
+                                                      "use_case"};
 
 int
 cl__pattern_attr(const char *field)
@@ -31,8 +35,8 @@ cl__pattern_attr(const char *field)
 static int
 is_number_attr(int a)
 {
-    return a == CL__PA_EMPLOYEES || a == CL__PA_TENURE ||
-           a == CL__PA_ICP_FIT || a == CL__PA_ARR;
+    return a == CL__PA_EMPLOYEES || a == CL__PA_TENURE || a == CL__PA_ICP_FIT ||
+           a == CL__PA_ARR;
 }
 
 /* The attribute's value: *num for numbers, levels and booleans, *text for
@@ -323,14 +327,13 @@ phrase(const cl_condition *c, char *out, size_t len)
         if (!eq)
             break;
         put(out, len, "%s",
-                 tf ? "an executive sponsor" : "no executive sponsor");
+            tf ? "an executive sponsor" : "no executive sponsor");
         return 'W';
     case CL__PA_CHAMPION_LEVEL:
         if (lt)
             put(out, len, "a champion below %s", level_label(v));
         else if (ge)
-            put(out, len, "a champion at %s level or above",
-                     level_label(v));
+            put(out, len, "a champion at %s level or above", level_label(v));
         else if (eq)
             put(out, len, "a champion at %s level", level_label(v));
         else
@@ -340,11 +343,9 @@ phrase(const cl_condition *c, char *out, size_t len)
         if (lt)
             put(out, len, "a champion under %s months in the role", v);
         else if (ge)
-            put(out, len, "a champion %s or more months in the role",
-                     v);
+            put(out, len, "a champion %s or more months in the role", v);
         else if (in)
-            put(out, len, "a champion %s-%s months in the role", lo,
-                     hi);
+            put(out, len, "a champion %s-%s months in the role", lo, hi);
         else
             break;
         return 'W';
@@ -386,35 +387,49 @@ cl__pattern_describe(cl_pattern *p, cl_pattern_target t, double base_rate)
     static const char *const who[] = {"Customers", "Lost deals", "Deals"};
     static const char *const unit[] = {"customers", "lost deals", "deals"};
     static const char *const verb[] = {"churned", "recovered", "lost"};
-    char subj[96] = "", preps[160] = "", with[256] = "", ph[96];
+    char subj[96] = "", preps[160] = "", with[256] = "", ph[3][128];
     size_t nwith = 0, iw = 0;
-    char kinds[3];
-    for (size_t i = 0; i < p->nconditions; i++) {
-        kinds[i] = (char)phrase(&p->conditions[i], ph, sizeof ph);
+    int kinds[3], lvl = -1, ten = -1;
+    for (size_t i = 0; i < p->nconditions && i < 3; i++) {
+        kinds[i] = phrase(&p->conditions[i], ph[i], sizeof ph[i]);
         nwith += kinds[i] == 'W';
+        if (strcmp(p->conditions[i].field, "champion_level") == 0)
+            lvl = (int)i;
+        if (strcmp(p->conditions[i].field, "champion_tenure_months") == 0)
+            ten = (int)i;
     }
-    for (size_t i = 0; i < p->nconditions; i++) {
-        phrase(&p->conditions[i], ph, sizeof ph);
+    /* One champion: "a champion below director under 6 months in the
+       role", not "a champion ... and a champion ...". */
+    static const char champ[] = "a champion ";
+    if (lvl >= 0 && ten >= 0 && kinds[lvl] == 'W' && kinds[ten] == 'W' &&
+        strncmp(ph[ten], champ, sizeof champ - 1) == 0 &&
+        strncmp(ph[lvl], champ, sizeof champ - 1) == 0) {
+        size_t n = strlen(ph[lvl]);
+        put(ph[lvl] + n, sizeof ph[lvl] - n, " %s", ph[ten] + sizeof champ - 1);
+        kinds[ten] = 0;
+        nwith--;
+    }
+    for (size_t i = 0; i < p->nconditions && i < 3; i++) {
         if (kinds[i] == 'S' && subj[0] == '\0') {
-            put(subj, sizeof subj, "%c%s", ph[0] - 32, ph + 1);
+            put(subj, sizeof subj, "%c%s", ph[i][0] - 32, ph[i] + 1);
         } else if (kinds[i] == 'P') {
             size_t n = strlen(preps);
-            put(preps + n, sizeof preps - n, " %s", ph);
-        } else {
+            put(preps + n, sizeof preps - n, " %s", ph[i]);
+        } else if (kinds[i] == 'W') {
             size_t n = strlen(with);
-            const char *sep = iw == 0                ? " with "
-                              : iw + 1 == nwith      ? " and "
-                                                     : ", ";
-            put(with + n, sizeof with - n, "%s%s", sep, ph);
+            const char *sep = iw == 0           ? " with "
+                              : iw + 1 == nwith ? " and "
+                                                : ", ";
+            put(with + n, sizeof with - n, "%s%s", sep, ph[i]);
             iw++;
         }
     }
     if (subj[0] == '\0')
         put(subj, sizeof subj, "%s", who[t]);
     put(p->description, sizeof p->description,
-             "%s%s%s: %zu %s, %zu %s (%.0f%% vs %.0f%% overall, %.1fx)",
-             subj, preps, with, p->count, unit[t], p->target_count, verb[t],
-             p->rate * 100, base_rate * 100, p->lift);
+        "%s%s%s: %zu %s, %zu %s (%.0f%% vs %.0f%% overall, %.1fx)", subj, preps,
+        with, p->count, unit[t], p->target_count, verb[t], p->rate * 100,
+        base_rate * 100, p->lift);
 }
 
 /* ---- JSON ---- */
@@ -442,10 +457,11 @@ cl_patterns_json(const cl_pattern_result *r)
     }
     json_object_set_new(o, "target",
                         json_string(cl_pattern_target_name(r->target)));
-    json_object_set_new(o, "period", r->has_period
-                                         ? json_string(r->period.label)
-                                         : json_null());
-    json_object_set_new(o, "population", json_integer((json_int_t)r->population));
+    json_object_set_new(o, "period",
+                        r->has_period ? json_string(r->period.label)
+                                      : json_null());
+    json_object_set_new(o, "population",
+                        json_integer((json_int_t)r->population));
     json_object_set_new(o, "targets", json_integer((json_int_t)r->targets));
     json_object_set_new(o, "base_rate", cl_json_num(r->base_rate, 6));
     json_object_set_new(o, "min_support",
@@ -455,11 +471,10 @@ cl_patterns_json(const cl_pattern_result *r)
         const cl_pattern *p = &r->patterns[i];
         json_t *conds = json_array();
         for (size_t k = 0; k < p->nconditions; k++)
-            json_array_append_new(
-                conds, json_pack("{s:s, s:s, s:s}", "field",
-                                 p->conditions[k].field, "op",
-                                 p->conditions[k].op, "value",
-                                 p->conditions[k].value));
+            json_array_append_new(conds, json_pack("{s:s, s:s, s:s}", "field",
+                                                   p->conditions[k].field, "op",
+                                                   p->conditions[k].op, "value",
+                                                   p->conditions[k].value));
         json_t *e = json_object();
         json_object_set_new(e, "conditions", conds);
         json_object_set_new(e, "count", json_integer((json_int_t)p->count));

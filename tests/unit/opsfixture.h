@@ -16,10 +16,23 @@
 
 #include "analytics/report.h"
 #include "analytics/snapshot.h"
+#include "io/demo.h"
 #include "io/import.h"
 #include "io/snapshot_load.h"
 
 static char ops_db[64];
+
+/* The snapshot is in memory once loaded: remove the workspace file. */
+static inline void
+ops_unlink(void)
+{
+    char p[96];
+    unlink(ops_db);
+    snprintf(p, sizeof p, "%s-wal", ops_db);
+    unlink(p);
+    snprintf(p, sizeof p, "%s-shm", ops_db);
+    unlink(p);
+}
 
 static inline cl_snapshot *
 ops_load(const char *name)
@@ -48,19 +61,79 @@ ops_load(const char *name)
     }
     assert_int_equal(cl_snapshot_load(st, &s, &err), CL_OK);
     cl_store_close(st);
+    ops_unlink();
+    return s;
+}
+
+/* The demo generator's rows go through one importer per kind, as
+   `closeloop demo` does. */
+typedef struct ops_sink {
+    cl_store *st;
+    cl_importer *imp;
+    cl_kind kind;
+} ops_sink;
+
+static inline cl_err
+ops_sink_end(ops_sink *k, cl_error *err)
+{
+    cl_import_report rep;
+    cl_err rc = CL_OK;
+    if (k->imp)
+        rc = cl_importer_finish(k->imp, &rep, err);
+    k->imp = NULL;
+    return rc;
+}
+
+static inline cl_err
+ops_emit(void *ud, cl_kind kind, const char *const *cells, size_t n,
+         cl_error *err)
+{
+    ops_sink *k = ud;
+    cl_err rc;
+    if (k->imp == NULL || kind != k->kind) {
+        const cl_kind_def *def = cl_kind_get(kind);
+        const char *header[32];
+        cl_import_opts o = {0};
+        if ((rc = ops_sink_end(k, err)) != CL_OK)
+            return rc;
+        for (size_t i = 0; i < def->nfields; i++)
+            header[i] = def->fields[i].name;
+        k->kind = kind;
+        if ((rc = cl_importer_new(k->st, kind, &o, &k->imp, err)) != CL_OK)
+            return rc;
+        if ((rc = cl_importer_header(k->imp, header, def->nfields, 1, err)))
+            return rc;
+    }
+    return cl_importer_row(k->imp, cells, n, 0, err);
+}
+
+/* The demo workspace of `closeloop demo --now today` with seed. */
+static inline cl_snapshot *
+ops_load_demo(uint64_t seed, const char *today)
+{
+    cl_error err;
+    cl_snapshot *s;
+    cl_day d;
+    ops_sink k = {0};
+    assert_int_equal(cl_date_parse(today, strlen(today), &d), 0);
+    cl_demo_opts o = {0, seed, d};
+    strcpy(ops_db, "/tmp/cl-test-ops-XXXXXX");
+    close(mkstemp(ops_db));
+    unlink(ops_db);
+    assert_int_equal(cl_store_open(ops_db, &k.st, &err), CL_OK);
+    if (cl_demo_generate(&o, ops_emit, &k, &err) != CL_OK ||
+        ops_sink_end(&k, &err) != CL_OK)
+        fail_msg("demo: %s", err.msg);
+    assert_int_equal(cl_snapshot_load(k.st, &s, &err), CL_OK);
+    cl_store_close(k.st);
+    ops_unlink();
     return s;
 }
 
 static inline void
 ops_free(cl_snapshot *s)
 {
-    char p[96];
     cl_snapshot_free(s);
-    unlink(ops_db);
-    snprintf(p, sizeof p, "%s-wal", ops_db);
-    unlink(p);
-    snprintf(p, sizeof p, "%s-shm", ops_db);
-    unlink(p);
 }
 
 static inline cl_day

@@ -168,6 +168,32 @@ test_small_tables_and_a_lone_csm(void **state)
     json_decref(j);
 }
 
+static void
+test_demo_audit_names_csms_only(void **state)
+{
+    /* On the demo workspace: CSM rows add up to the audit set, every row is
+       a demo CSM (u-csm-N), and no AE id appears anywhere. */
+    (void)state;
+    cl_snapshot *s = ops_load_demo(1, "2026-11-23");
+    json_t *j = ops_run(cl_report_audit, s, "2026Q3", "2026-11-23", 0);
+    json_t *c;
+    size_t i;
+    json_int_t sum = 0;
+    json_array_foreach(json_object_get(j, "csms"), i, c)
+    {
+        assert_memory_equal(json_string_value(json_object_get(c, "csm_id")),
+                            "u-csm-", 6);
+        sum += json_integer_value(json_object_get(c, "tagged"));
+    }
+    assert_true(sum > 0);
+    assert_int_equal(sum, json_integer_value(json_object_get(j, "tagged")));
+    char *t = ops_text(j);
+    assert_null(strstr(t, "u-ae-"));
+    free(t);
+    json_decref(j);
+    ops_free(s);
+}
+
 int
 main(void)
 {
@@ -177,6 +203,7 @@ main(void)
         cmocka_unit_test(test_untagged_over_14_days),
         cmocka_unit_test(test_tag_changes_need_the_engine_and_no_ae_is_named),
         cmocka_unit_test(test_small_tables_and_a_lone_csm),
+        cmocka_unit_test(test_demo_audit_names_csms_only),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -219,6 +219,28 @@ test_summary_is_the_latest_quarter(void **state)
     json_decref(j);
 }
 
+static void
+test_demo_workspace(void **state)
+{
+    /* The demo's 2026Q3 cohort is heavy with icp_miss (about 37%), so the
+       signal latency has churns to measure; the demo captures every deal
+       attribute, so coverage is complete. */
+    (void)state;
+    cl_snapshot *s = ops_load_demo(1, "2026-11-23");
+    json_t *j = ops_run(cl_report_health, s, NULL, "2026-11-23", 0);
+    assert_string_equal(json_string_value(ops_at(j, "quarters", 3, "period")),
+                        "2026Q3");
+    json_t *c = chk(j, 3, "signal_latency");
+    assert_true(json_is_number(json_object_get(c, "value")));
+    c = chk(j, 3, "attribute_coverage");
+    assert_near(json_number_value(json_object_get(c, "value")), 1, 1e-9);
+    assert_pass(c, 1);
+    c = chk(j, 3, "review_completion");
+    assert_true(json_number_value(json_object_get(c, "value")) > 0);
+    json_decref(j);
+    ops_free(s);
+}
+
 int
 main(void)
 {
@@ -231,6 +253,7 @@ main(void)
         cmocka_unit_test(test_review_completion),
         cmocka_unit_test(test_attribute_coverage_and_checkins),
         cmocka_unit_test(test_summary_is_the_latest_quarter),
+        cmocka_unit_test(test_demo_workspace),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -181,6 +181,53 @@ test_order_fields_and_summary(void **state)
     json_decref(j);
 }
 
+/* Does deal object d carry flag? */
+static int
+has_flag(json_t *d, const char *flag)
+{
+    json_t *f;
+    size_t i;
+    json_array_foreach(json_object_get(d, "flags"), i, f)
+    {
+        if (strcmp(json_string_value(json_object_get(f, "flag")), flag) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+static void
+test_demo_small_teams_without_ops_are_flagged(void **state)
+{
+    /* The demo plants a 4.5x churn hazard on teams under 20 people with no
+       ops function, and its current ICP asks for 50+ employees and an ops
+       function: every open deal of such a team must carry both the churn
+       pattern and the outside-ICP flag, whatever the seed. */
+    (void)state;
+    for (uint64_t seed = 1; seed <= 3; seed++) {
+        cl_snapshot *s = ops_load_demo(seed, "2026-11-23");
+        json_t *j = ops_run(cl_report_pipeline, s, NULL, "2026-11-23", 0);
+        size_t small = 0;
+        assert_true(json_integer_value(json_object_get(j, "churn_patterns")) >
+                    0);
+        for (size_t d = 0; d < s->ndeals; d++) {
+            int32_t a = s->deal_account[d];
+            if (s->deal_state[d] != CL_DEAL_OPEN || a < 0 ||
+                s->account_employees[a] < 1 || s->account_employees[a] >= 20 ||
+                s->account_has_ops[a] != 0)
+                continue;
+            small++;
+            json_t *x = deal(j, s->deal_id[d]);
+            if (x == NULL || !has_flag(x, "churn_pattern") ||
+                !has_flag(x, "outside_icp"))
+                fail_msg("seed %llu: %s not flagged as a small team",
+                         (unsigned long long)seed, s->deal_id[d]);
+        }
+        assert_true(small > 0);
+        json_decref(j);
+        ops_free(s);
+    }
+}
+
 int
 main(void)
 {
@@ -189,6 +236,7 @@ main(void)
         cmocka_unit_test(test_churn_pattern_flag_names_the_pattern),
         cmocka_unit_test(test_several_flags_and_unflagged_deals),
         cmocka_unit_test(test_order_fields_and_summary),
+        cmocka_unit_test(test_demo_small_teams_without_ops_are_flagged),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -234,6 +234,37 @@ test_empty_quarter(void **state)
     json_decref(j);
 }
 
+static void
+test_demo_quarters_name_no_ae_and_no_csm(void **state)
+{
+    /* Demo user ids are u-ae-N and u-csm-N: no team view of any quarter
+       may hold one, and a private view names AEs only in the trust rule. */
+    static const char *const q[] = {"2025Q1", "2025Q2", "2025Q3", "2025Q4",
+                                    "2026Q1", "2026Q2", "2026Q3"};
+    (void)state;
+    cl_snapshot *s = ops_load_demo(1, "2026-11-23");
+    size_t total = 0;
+    for (size_t i = 0; i < sizeof q / sizeof q[0]; i++) {
+        json_t *j = ops_run(cl_report_recovery, s, q[i], "2026-11-23", 0);
+        char *t = ops_text(j);
+        if (strstr(t, "u-ae-") || strstr(t, "u-csm-"))
+            fail_msg("%s team view names a person: %s", q[i], t);
+        total += (size_t)json_integer_value(json_object_get(j, "recoveries"));
+        free(t);
+        json_decref(j);
+        j = ops_run(cl_report_recovery, s, q[i], "2026-11-23", 1);
+        t = ops_text(j);
+        assert_null(strstr(t, "u-csm-"));
+        json_t *trust = json_array_get(json_object_get(j, "thresholds"), 2);
+        assert_int_equal(json_object_get(trust, "aes") != NULL,
+                         json_is_true(json_object_get(trust, "fired")));
+        free(t);
+        json_decref(j);
+    }
+    assert_true(total > 0);
+    ops_free(s);
+}
+
 int
 main(void)
 {
@@ -246,6 +277,7 @@ main(void)
         cmocka_unit_test(test_team_view_names_no_ae_and_no_csm),
         cmocka_unit_test(test_private_view_names_the_ae_but_no_csm),
         cmocka_unit_test(test_empty_quarter),
+        cmocka_unit_test(test_demo_quarters_name_no_ae_and_no_csm),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

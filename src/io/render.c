@@ -1,1 +1,665 @@
-/* placeholder until the renderers land on this branch */
+/*
+ * render.c - reports for people, from the report's JSON: the value
+ * formatting the renderers share, and the Markdown, CSV and JSON renderings.
+ * HTML is in render_html.c.
+ *
+ * Nothing here knows a report.  Each rendering walks the document: scalars
+ * become a key/value list, objects sections, arrays of flat objects tables,
+ * arrays of strings bullet lists, so a field a builder adds shows up without
+ * a change here.  Field names decide how a number reads (money, shares,
+ * intervals, ratios); see cl__write_value.
+ */
+#include "render.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "render_int.h"
+
+int
+cl_format_parse(const char *name)
+{
+    static const char *const names[] = {"json", "md", "csv", "html"};
+    for (int i = 0; i < 4; i++)
+        if (name && strcmp(name, names[i]) == 0)
+            return i;
+    return -1;
+}
+
+/* ---- labels and value formatting ------------------------------------- */
+
+static const struct {
+    const char *key, *label;
+} label_overrides[] = {
+    {"churn_12m", "12-month churn"},
+    {"churn_12m_all", "12-month churn, all customers"},
+    {"p_value", "p-value"},
+    {"q_value", "q-value"},
+    {"ci_low", "CI low"},
+    {"ci_high", "CI high"},
+};
+
+static const char *const acronyms[] = {"arr",  "icp", "ae",  "aes", "csm",
+                                       "csms", "cs",  "nrr", "ci",  "id",
+                                       "crm",  "mrr", "vp",  "cs"};
+
+void
+cl__label(const char *key, char *buf, size_t n)
+{
+    for (size_t i = 0; i < sizeof label_overrides / sizeof *label_overrides;
+         i++)
+        if (strcmp(key, label_overrides[i].key) == 0) {
+            snprintf(buf, n, "%s", label_overrides[i].label);
+            return;
+        }
+    size_t o = 0;
+    const char *p = key;
+    int first = 1;
+    while (*p && o + 1 < n) {
+        size_t len = strcspn(p, "_");
+        char word[64];
+        snprintf(word, sizeof word, "%.*s", (int)len, p);
+        int acr = 0;
+        for (size_t i = 0; i < sizeof acronyms / sizeof *acronyms; i++)
+            if (strcmp(word, acronyms[i]) == 0)
+                acr = 1;
+        for (size_t i = 0; word[i] && o + 1 < n; i++) {
+            char c = word[i];
+            if (acr && c >= 'a' && c <= 'z' && !(i == 2 && word[2] == 's'))
+                c = (char)(c - 'a' + 'A');
+            else if (first && i == 0 && c >= 'a' && c <= 'z')
+                c = (char)(c - 'a' + 'A');
+            buf[o++] = c;
+        }
+        first = 0;
+        p += len;
+        if (*p == '_') {
+            p++;
+            if (*p && o + 1 < n)
+                buf[o++] = ' ';
+        }
+    }
+    buf[o] = '\0';
+}
+
+/* The last '_'-separated word of key. */
+static const char *
+last_word(const char *key)
+{
+    const char *u = strrchr(key, '_');
+    return u ? u + 1 : key;
+}
+
+static int
+has_word(const char *key, const char *word)
+{
+    size_t wl = strlen(word);
+    for (const char *p = key; *p;) {
+        size_t len = strcspn(p, "_");
+        if (len == wl && strncmp(p, word, wl) == 0)
+            return 1;
+        p += len;
+        if (*p)
+            p++;
+    }
+    return 0;
+}
+
+int
+cl__is_share(const char *key, json_t *v)
+{
+    const char *w = last_word(key);
+    if (strcmp(w, "share") == 0 || strcmp(w, "rate") == 0 ||
+        strcmp(w, "survival") == 0 || strncmp(key, "churn_12m", 9) == 0 ||
+        strcmp(key, "ci_low") == 0 || strcmp(key, "ci_high") == 0)
+        return 1;
+    /* Thresholds, targets and check values are shares or counts; only a
+       fraction reads as a percentage. */
+    if ((strcmp(w, "threshold") == 0 || strcmp(w, "target") == 0 ||
+         strcmp(key, "value") == 0 || strcmp(w, "baseline") == 0) &&
+        json_is_real(v)) {
+        double d = json_real_value(v);
+        return d >= 0 && d <= 1;
+    }
+    return 0;
+}
+
+static int
+is_money(const char *key)
+{
+    return has_word(key, "arr") || has_word(key, "amount") ||
+           has_word(key, "revenue") || has_word(key, "mrr");
+}
+
+/* v with `decimals` decimals, thousands separated by commas. */
+static void
+fmt_thousands(double v, int decimals, char *buf, size_t n)
+{
+    char raw[64];
+    snprintf(raw, sizeof raw, "%.*f", decimals, fabs(v));
+    size_t intlen = strcspn(raw, ".");
+    size_t o = 0;
+    if (v < 0 && strspn(raw, "0.") != strlen(raw))
+        buf[o++] = '-';
+    for (size_t i = 0; raw[i] && o + 2 < n; i++) {
+        if (i < intlen && i > 0 && (intlen - i) % 3 == 0)
+            buf[o++] = ',';
+        buf[o++] = raw[i];
+    }
+    buf[o] = '\0';
+}
+
+/* Drops trailing zeros of a decimal fraction ("12.50" -> "12.5"). */
+static void
+trim_zeros(char *buf)
+{
+    char *dot = strchr(buf, '.');
+    if (!dot)
+        return;
+    char *e = buf + strlen(buf) - 1;
+    while (e > dot && *e == '0')
+        *e-- = '\0';
+    if (e == dot)
+        *e = '\0';
+}
+
+static void
+fmt_number(const char *key, json_t *v, char *buf, size_t n)
+{
+    double d = json_number_value(v);
+    const char *w = last_word(key);
+    if (cl__is_share(key, v))
+        snprintf(buf, n, "%.1f%%", d * 100);
+    else if (is_money(key))
+        fmt_thousands(d, d == floor(d) ? 0 : 2, buf, n);
+    else if (strcmp(w, "ratio") == 0 || strcmp(w, "lift") == 0)
+        snprintf(buf, n, "%.2fx", d);
+    else if (strcmp(key, "p_value") == 0 || strcmp(key, "q_value") == 0) {
+        if (d < 0.0001)
+            snprintf(buf, n, "< 0.0001");
+        else
+            snprintf(buf, n, "%.4f", d);
+    } else if (json_is_integer(v))
+        fmt_thousands(d, 0, buf, n);
+    else {
+        fmt_thousands(d, fabs(d) < 1 ? 4 : 2, buf, n);
+        trim_zeros(buf);
+    }
+}
+
+const char *
+cl__interval_key(json_t *obj)
+{
+    const char *key, *main = NULL;
+    json_t *v;
+    if (!json_is_object(obj) || !json_object_get(obj, "ci_low") ||
+        !json_object_get(obj, "ci_high"))
+        return NULL;
+    json_object_foreach(obj, key, v)
+    {
+        if (strcmp(key, "ci_low") == 0)
+            return main;
+        if (json_is_number(v) || json_is_null(v))
+            main = key;
+    }
+    return NULL;
+}
+
+int
+cl__folded(const char *key, const char *main)
+{
+    return main && (strcmp(key, "ci_low") == 0 || strcmp(key, "ci_high") == 0);
+}
+
+/* One element of an array shown in a cell: "field op value", "flag: why". */
+static void
+write_inline_object(FILE *f, json_t *o, cl__esc_fn esc)
+{
+    const char *key;
+    json_t *v;
+    size_t n = json_object_size(o), i = 0;
+    json_object_foreach(o, key, v)
+    {
+        if (i > 0)
+            fputs(n == 2 ? ": " : " ", f);
+        cl__write_value(f, key, v, o, NULL, esc);
+        i++;
+    }
+}
+
+void
+cl__write_value(FILE *f, const char *key, json_t *v, json_t *parent,
+                const char *main, cl__esc_fn esc)
+{
+    char buf[96];
+    switch (json_typeof(v)) {
+    case JSON_NULL:
+        fputs("\xe2\x80\x94", f); /* em dash */
+        return;
+    case JSON_TRUE:
+        fputs("yes", f);
+        return;
+    case JSON_FALSE:
+        fputs("no", f);
+        return;
+    case JSON_STRING:
+        esc(f, json_string_value(v));
+        return;
+    case JSON_INTEGER:
+    case JSON_REAL: {
+        json_t *lo = parent ? json_object_get(parent, "ci_low") : NULL;
+        json_t *hi = parent ? json_object_get(parent, "ci_high") : NULL;
+        fmt_number(key, v, buf, sizeof buf);
+        fputs(buf, f);
+        if (main && strcmp(key, main) == 0 && json_is_number(lo) &&
+            json_is_number(hi)) {
+            /* The interval reads in the value's own unit. */
+            char a[48], b[48];
+            fmt_number(key, lo, a, sizeof a);
+            fmt_number(key, hi, b, sizeof b);
+            if (cl__is_share(key, v)) {
+                a[strcspn(a, "%")] = '\0';
+            }
+            fprintf(f, " (%s\xe2\x80\x93%s)", a, b);
+        }
+        return;
+    }
+    case JSON_ARRAY: {
+        size_t i;
+        json_t *e;
+        if (json_array_size(v) == 0) {
+            fputs("\xe2\x80\x94", f);
+            return;
+        }
+        json_array_foreach(v, i, e)
+        {
+            if (i > 0)
+                fputs("; ", f);
+            if (json_is_object(e))
+                write_inline_object(f, e, esc);
+            else
+                cl__write_value(f, key, e, NULL, NULL, esc);
+        }
+        return;
+    }
+    case JSON_OBJECT:
+        write_inline_object(f, v, esc);
+        return;
+    }
+}
+
+static int
+is_plain_scalar(json_t *v)
+{
+    return !json_is_object(v) && !json_is_array(v);
+}
+
+/* A value that reads in one table cell: a scalar, or an array of scalars
+   or of small objects of scalars (flags, conditions), joined with "; ". */
+static int
+is_cell(json_t *v)
+{
+    size_t i;
+    json_t *e;
+    if (is_plain_scalar(v))
+        return 1;
+    if (!json_is_array(v))
+        return 0;
+    json_array_foreach(v, i, e)
+    {
+        const char *k;
+        json_t *x;
+        if (is_plain_scalar(e))
+            continue;
+        /* Small objects (flag and reason; field, op and value) read as one
+           phrase; larger ones (survival points) are a table of their own. */
+        if (!json_is_object(e) || json_object_size(e) > 3)
+            return 0;
+        json_object_foreach(e, k, x)
+        {
+            if (!is_plain_scalar(x))
+                return 0;
+        }
+    }
+    return 1;
+}
+
+int
+cl__is_scalar(json_t *v)
+{
+    size_t i;
+    json_t *e;
+    if (is_plain_scalar(v))
+        return 1;
+    if (!json_is_array(v) || json_array_size(v) == 0)
+        return 0;
+    json_array_foreach(v, i, e)
+    {
+        if (!is_plain_scalar(e))
+            return 0;
+    }
+    return 1;
+}
+
+int
+cl__is_string_list(json_t *v)
+{
+    size_t i;
+    json_t *e;
+    if (!json_is_array(v) || json_array_size(v) == 0)
+        return 0;
+    json_array_foreach(v, i, e)
+    {
+        if (!json_is_string(e))
+            return 0;
+    }
+    return 1;
+}
+
+int
+cl__is_table(json_t *a)
+{
+    size_t i;
+    json_t *e;
+    if (!json_is_array(a) || json_array_size(a) == 0)
+        return 0;
+    json_array_foreach(a, i, e)
+    {
+        const char *key;
+        json_t *v;
+        if (!json_is_object(e))
+            return 0;
+        json_object_foreach(e, key, v)
+        {
+            if (!is_cell(v))
+                return 0;
+        }
+    }
+    return 1;
+}
+
+int
+cl__is_groups(json_t *a)
+{
+    size_t i;
+    json_t *e;
+    if (!json_is_array(a) || json_array_size(a) == 0 || cl__is_table(a))
+        return 0;
+    json_array_foreach(a, i, e)
+    {
+        if (!json_is_object(e))
+            return 0;
+    }
+    return 1;
+}
+
+json_t *
+cl__columns(json_t *rows)
+{
+    json_t *cols = json_array(), *seen = json_object(), *row;
+    size_t i;
+    json_array_foreach(rows, i, row)
+    {
+        const char *key;
+        json_t *v;
+        json_object_foreach(row, key, v)
+        {
+            if (!json_object_get(seen, key)) {
+                json_object_set_new(seen, key, json_true());
+                json_array_append_new(cols, json_string(key));
+            }
+        }
+    }
+    json_decref(seen);
+    return cols;
+}
+
+const char *
+cl__item_name(json_t *o)
+{
+    const char *key;
+    json_t *v;
+    json_object_foreach(o, key, v)
+    {
+        if (json_is_string(v))
+            return json_string_value(v);
+    }
+    return NULL;
+}
+
+/* The row whose ci_low/ci_high fold into a column: the first that has them. */
+static const char *
+table_interval_key(json_t *rows)
+{
+    size_t i;
+    json_t *row;
+    json_array_foreach(rows, i, row)
+    {
+        const char *m = cl__interval_key(row);
+        if (m)
+            return m;
+    }
+    return NULL;
+}
+
+/* ---- Markdown -------------------------------------------------------- */
+
+static void
+md_plain(FILE *f, const char *s)
+{
+    /* Keep each value on its line of the list. */
+    for (; *s; s++)
+        fputc(*s == '\n' || *s == '\r' ? ' ' : *s, f);
+}
+
+static void
+md_cell(FILE *f, const char *s)
+{
+    for (; *s; s++) {
+        if (*s == '|')
+            fputs("\\|", f);
+        else
+            fputc(*s == '\n' || *s == '\r' ? ' ' : *s, f);
+    }
+}
+
+static void
+md_heading(FILE *f, int level, const char *text)
+{
+    for (int i = 0; i < (level > 6 ? 6 : level); i++)
+        fputc('#', f);
+    fputc(' ', f);
+    md_plain(f, text);
+    fputs("\n\n", f);
+}
+
+static void
+md_table(FILE *f, json_t *rows)
+{
+    json_t *cols = cl__columns(rows), *c, *row;
+    const char *main = table_interval_key(rows);
+    size_t i, j;
+    char label[128];
+    fputc('|', f);
+    json_array_foreach(cols, j, c)
+    {
+        const char *k = json_string_value(c);
+        if (cl__folded(k, main))
+            continue;
+        cl__label(k, label, sizeof label);
+        fprintf(f, " ");
+        md_cell(f, label);
+        fputs(main && strcmp(k, main) == 0 ? " (95% CI) |" : " |", f);
+    }
+    fputs("\n|", f);
+    json_array_foreach(cols, j, c)
+    {
+        const char *k = json_string_value(c);
+        if (cl__folded(k, main))
+            continue;
+        json_t *first = json_object_get(json_array_get(rows, 0), k);
+        fputs(json_is_number(first) ? " ---: |" : " --- |", f);
+    }
+    fputc('\n', f);
+    json_array_foreach(rows, i, row)
+    {
+        fputc('|', f);
+        json_array_foreach(cols, j, c)
+        {
+            const char *k = json_string_value(c);
+            json_t *v = json_object_get(row, k);
+            if (cl__folded(k, main))
+                continue;
+            fputc(' ', f);
+            if (v)
+                cl__write_value(f, k, v, row, main, md_cell);
+            fputs(" |", f);
+        }
+        fputc('\n', f);
+    }
+    fputc('\n', f);
+    json_decref(cols);
+}
+
+static void md_object(FILE *f, json_t *obj, int level, int top,
+                      const char *skip);
+
+/* An array in its own section: a table, subsections, or a bullet list. */
+static void
+md_array(FILE *f, const char *key, json_t *a, int level)
+{
+    size_t i;
+    json_t *e;
+    char label[128];
+    if (json_array_size(a) == 0) {
+        fputs("_None._\n\n", f);
+    } else if (cl__is_table(a)) {
+        md_table(f, a);
+    } else if (cl__is_groups(a)) {
+        json_array_foreach(a, i, e)
+        {
+            const char *name = cl__item_name(e);
+            char num[160];
+            if (!name) {
+                cl__label(key, label, sizeof label);
+                snprintf(num, sizeof num, "%s %zu", label, i + 1);
+                name = num;
+            }
+            md_heading(f, level + 1, name);
+            md_object(f, e, level + 1, 0, name == num ? NULL : name);
+        }
+    } else {
+        json_array_foreach(a, i, e)
+        {
+            fputs("- ", f);
+            if (json_is_object(e) || json_is_array(e)) {
+                char *s = json_dumps(e, JSON_COMPACT | JSON_ENCODE_ANY);
+                md_plain(f, s ? s : "");
+                free(s);
+            } else {
+                cl__write_value(f, key, e, NULL, NULL, md_plain);
+            }
+            fputc('\n', f);
+        }
+        fputc('\n', f);
+    }
+}
+
+/*
+ * An object's fields in document order: runs of scalars as a key/value list
+ * (under "Key figures" when they follow a section, so they do not read as
+ * part of it), objects and arrays as sections one level down.
+ */
+static void
+md_object(FILE *f, json_t *obj, int level, int top, const char *skip)
+{
+    const char *key, *main = cl__interval_key(obj);
+    json_t *v;
+    int in_list = 0, after_section = 0;
+    char label[128];
+    json_object_foreach(obj, key, v)
+    {
+        if (top && strcmp(key, "period") == 0 && json_is_string(v))
+            continue;
+        if (cl__folded(key, main) ||
+            (skip && json_is_string(v) && json_string_value(v) == skip))
+            continue;
+        if (strcmp(key, "note") == 0 && json_is_string(v)) {
+            if (in_list)
+                fputc('\n', f);
+            in_list = 0;
+            fputc('_', f);
+            md_plain(f, json_string_value(v));
+            fputs("_\n\n", f);
+            continue;
+        }
+        if (cl__is_scalar(v) && !cl__is_string_list(v)) {
+            if (!in_list && after_section) {
+                md_heading(f, level + 1, "Key figures");
+                after_section = 0;
+            }
+            cl__label(key, label, sizeof label);
+            fputs("- **", f);
+            md_plain(f, label);
+            fputs(":** ", f);
+            cl__write_value(f, key, v, obj, main, md_plain);
+            fputc('\n', f);
+            in_list = 1;
+            continue;
+        }
+        if (in_list)
+            fputc('\n', f);
+        in_list = 0;
+        after_section = 1;
+        cl__label(key, label, sizeof label);
+        md_heading(f, level + 1, label);
+        if (json_is_object(v))
+            md_object(f, v, level + 1, 0, NULL);
+        else
+            md_array(f, key, v, level + 1);
+    }
+    if (in_list)
+        fputc('\n', f);
+}
+
+static void
+md_render(const char *title, json_t *doc, FILE *f)
+{
+    json_t *period = json_object_get(doc, "period");
+    fputs("# ", f);
+    md_plain(f, title);
+    if (json_is_string(period)) {
+        fputs(" \xe2\x80\x94 ", f);
+        md_plain(f, json_string_value(period));
+    }
+    fputs("\n\n", f);
+    md_object(f, doc, 1, 1, NULL);
+}
+
+/* ---- dispatch -------------------------------------------------------- */
+
+cl_err
+cl_render(const char *name, const char *title, json_t *doc, cl_format format,
+          FILE *f, cl_error *err)
+{
+    int rc = 0;
+    switch (format) {
+    case CL_FORMAT_JSON:
+        rc = json_dumpf(doc, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+        if (rc == 0 && fputc('\n', f) == EOF)
+            rc = -1;
+        break;
+    case CL_FORMAT_MD:
+        md_render(title, doc, f);
+        break;
+    case CL_FORMAT_CSV:
+        rc = cl__render_csv(doc, f);
+        break;
+    case CL_FORMAT_HTML:
+        return cl__render_html(name, title, doc, f, err);
+    }
+    if (rc != 0 || ferror(f))
+        return cl_error_set(err, CL_EIO, "%s: writing the report failed", name);
+    return CL_OK;
+}

@@ -53,6 +53,15 @@ cl__label(const char *key, char *buf, size_t n)
             snprintf(buf, n, "%s", label_overrides[i].label);
             return;
         }
+    if (strncmp(key, "churn_12m_", 10) == 0) {
+        char rest[96];
+        cl__label(key + 10, rest, sizeof rest);
+        if (rest[0] >= 'A' && rest[0] <= 'Z' &&
+            !(rest[1] >= 'A' && rest[1] <= 'Z'))
+            rest[0] = (char)(rest[0] - 'A' + 'a');
+        snprintf(buf, n, "12-month churn, %s", rest);
+        return;
+    }
     size_t o = 0;
     const char *p = key;
     int first = 1;
@@ -173,7 +182,7 @@ fmt_number(const char *key, json_t *v, char *buf, size_t n)
         snprintf(buf, n, "%.1f%%", d * 100);
     else if (is_money(key))
         fmt_thousands(d, d == floor(d) ? 0 : 2, buf, n);
-    else if (strcmp(w, "ratio") == 0 || strcmp(w, "lift") == 0)
+    else if (has_word(key, "ratio") || strcmp(w, "lift") == 0)
         snprintf(buf, n, "%.2fx", d);
     else if (strcmp(key, "p_value") == 0 || strcmp(key, "q_value") == 0) {
         if (d < 0.0001)
@@ -206,10 +215,41 @@ cl__interval_key(json_t *obj)
     return NULL;
 }
 
-int
-cl__folded(const char *key, const char *main)
+/* The base of a "K_ci_low" / "K_ci_high" key present in obj, or 0. */
+static size_t
+suffix_base(const char *key, json_t *obj)
 {
-    return main && (strcmp(key, "ci_low") == 0 || strcmp(key, "ci_high") == 0);
+    static const char *const sfx[] = {"_ci_low", "_ci_high"};
+    char base[128];
+    size_t n = strlen(key);
+    for (int i = 0; i < 2; i++) {
+        size_t l = strlen(sfx[i]);
+        if (n > l && n - l < sizeof base && strcmp(key + n - l, sfx[i]) == 0) {
+            memcpy(base, key, n - l);
+            base[n - l] = '\0';
+            if (json_object_get(obj, base))
+                return n - l;
+        }
+    }
+    return 0;
+}
+
+int
+cl__has_interval(const char *key, const char *main, json_t *obj)
+{
+    char k[140];
+    if (main && strcmp(key, main) == 0)
+        return 1;
+    snprintf(k, sizeof k, "%s_ci_low", key);
+    return obj && json_object_get(obj, k) != NULL;
+}
+
+int
+cl__folded(const char *key, const char *main, json_t *obj)
+{
+    if (main && (strcmp(key, "ci_low") == 0 || strcmp(key, "ci_high") == 0))
+        return 1;
+    return obj && suffix_base(key, obj) > 0;
 }
 
 /* One element of an array shown in a cell: "field op value", "flag: why". */
@@ -252,15 +292,24 @@ cl__write_value(FILE *f, const char *key, json_t *v, json_t *parent,
         json_t *hi = parent ? json_object_get(parent, "ci_high") : NULL;
         fmt_number(key, v, buf, sizeof buf);
         fputs(buf, f);
+        if (parent && !(main && strcmp(key, main) == 0)) {
+            char k[140];
+            snprintf(k, sizeof k, "%s_ci_low", key);
+            lo = json_object_get(parent, k);
+            snprintf(k, sizeof k, "%s_ci_high", key);
+            hi = json_object_get(parent, k);
+            main = key;
+        }
         if (main && strcmp(key, main) == 0 && json_is_number(lo) &&
             json_is_number(hi)) {
             /* The interval reads in the value's own unit. */
             char a[48], b[48];
             fmt_number(key, lo, a, sizeof a);
             fmt_number(key, hi, b, sizeof b);
-            if (cl__is_share(key, v)) {
-                a[strcspn(a, "%")] = '\0';
-            }
+            /* "42.7% (38.1-47.4%)", "2.10x (1.50-2.90x)": one unit. */
+            size_t la = strlen(a);
+            if (la > 0 && (a[la - 1] == '%' || a[la - 1] == 'x'))
+                a[la - 1] = '\0';
             fprintf(f, " (%s\xe2\x80\x93%s)", a, b);
         }
         return;
@@ -485,18 +534,20 @@ md_table(FILE *f, json_t *rows)
     json_array_foreach(cols, j, c)
     {
         const char *k = json_string_value(c);
-        if (cl__folded(k, main))
+        if (cl__folded(k, main, json_array_get(rows, 0)))
             continue;
         cl__label(k, label, sizeof label);
         fprintf(f, " ");
         md_cell(f, label);
-        fputs(main && strcmp(k, main) == 0 ? " (95% CI) |" : " |", f);
+        fputs(cl__has_interval(k, main, json_array_get(rows, 0)) ? " (95% CI) |"
+                                                                 : " |",
+              f);
     }
     fputs("\n|", f);
     json_array_foreach(cols, j, c)
     {
         const char *k = json_string_value(c);
-        if (cl__folded(k, main))
+        if (cl__folded(k, main, json_array_get(rows, 0)))
             continue;
         json_t *first = json_object_get(json_array_get(rows, 0), k);
         fputs(json_is_number(first) ? " ---: |" : " --- |", f);
@@ -509,7 +560,7 @@ md_table(FILE *f, json_t *rows)
         {
             const char *k = json_string_value(c);
             json_t *v = json_object_get(row, k);
-            if (cl__folded(k, main))
+            if (cl__folded(k, main, json_array_get(rows, 0)))
                 continue;
             fputc(' ', f);
             if (v)
@@ -582,7 +633,7 @@ md_object(FILE *f, json_t *obj, int level, int top, const char *skip)
     {
         if (top && strcmp(key, "period") == 0 && json_is_string(v))
             continue;
-        if (cl__folded(key, main) ||
+        if (cl__folded(key, main, obj) ||
             (skip && json_is_string(v) && json_string_value(v) == skip))
             continue;
         if (strcmp(key, "note") == 0 && json_is_string(v)) {

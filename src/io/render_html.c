@@ -130,12 +130,15 @@ html_table(html_ctx *c, json_t *rows)
     json_array_foreach(cols, j, col)
     {
         const char *k = json_string_value(col);
-        if (cl__folded(k, main))
+        if (cl__folded(k, main, json_array_get(rows, 0)))
             continue;
         cl__label(k, label, sizeof label);
         fputs("<th scope=\"col\">", f);
         esc(f, label);
-        fputs(main && strcmp(k, main) == 0 ? " (95% CI)</th>" : "</th>", f);
+        fputs(cl__has_interval(k, main, json_array_get(rows, 0))
+                  ? " (95% CI)</th>"
+                  : "</th>",
+              f);
     }
     fputs("</tr></thead><tbody>\n", f);
     json_array_foreach(rows, i, row)
@@ -145,7 +148,7 @@ html_table(html_ctx *c, json_t *rows)
         {
             const char *k = json_string_value(col);
             json_t *v = json_object_get(row, k);
-            if (cl__folded(k, main))
+            if (cl__folded(k, main, json_array_get(rows, 0)))
                 continue;
             fputs(json_is_number(v) ? "<td class=\"num\">" : "<td>", f);
             if (v)
@@ -603,7 +606,7 @@ html_object(html_ctx *c, json_t *obj, int level, int top, const char *skip)
     json_object_foreach(obj, key, v)
     {
         if ((top && strcmp(key, "period") == 0 && json_is_string(v)) ||
-            cl__folded(key, main) ||
+            cl__folded(key, main, obj) ||
             (skip && json_is_string(v) && json_string_value(v) == skip))
             continue;
         if (strcmp(key, "note") == 0 && json_is_string(v)) {

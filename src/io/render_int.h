@@ -38,8 +38,12 @@ int cl__is_groups(json_t *a);
    last number before ci_low), or NULL. */
 const char *cl__interval_key(json_t *obj);
 
-/* 1 when key is ci_low/ci_high folded into main's interval. */
-int cl__folded(const char *key, const char *main);
+/* 1 when key's value carries an interval in obj (main, or K_ci_low). */
+int cl__has_interval(const char *key, const char *main, json_t *obj);
+
+/* 1 when key is ci_low/ci_high folded into main's interval, or K_ci_low /
+   K_ci_high folded into K's (K a field of obj). */
+int cl__folded(const char *key, const char *main, json_t *obj);
 
 /* The union of the keys of an array of objects, first-seen order; the caller
    json_decref's it. */

@@ -179,7 +179,8 @@ fmt_number(const char *key, json_t *v, char *buf, size_t n)
     double d = json_number_value(v);
     const char *w = last_word(key);
     if (cl__is_share(key, v))
-        snprintf(buf, n, "%.1f%%", d * 100);
+        /* Half away from zero, as people round: 5/16 reads 31.3%. */
+        snprintf(buf, n, "%.1f%%", round(d * 1000) / 10);
     else if (is_money(key))
         fmt_thousands(d, d == floor(d) ? 0 : 2, buf, n);
     else if (has_word(key, "ratio") || strcmp(w, "lift") == 0)

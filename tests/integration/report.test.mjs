@@ -33,8 +33,10 @@ test('bad-fit JSON has the contract fields', () => {
     assert.equal(typeof r.cohort_size, 'number');
     assert.equal(typeof r.untagged, 'number');
     assert.equal(typeof r.impact, 'object');
-    // Revenue impact leads.
-    assert.deepEqual(Object.keys(r).slice(0, 2), ['period', 'impact']);
+    // Revenue impact leads: before the cohort and its categories.
+    const keys = Object.keys(r);
+    assert.ok(keys.indexOf('impact') < keys.indexOf('cohort_size'), keys);
+    assert.ok(keys.indexOf('impact') < keys.indexOf('categories'), keys);
     assert.deepEqual(r.categories.map((c) => c.category),
         ['wrong_icp', 'misaligned_use_case', 'over_promised']);
     for (const c of r.categories) {
@@ -58,14 +60,24 @@ test('the md figures for the categories equal the JSON figures', () => {
     const r = JSON.parse(report('bad-fit', [...args, '--format', 'json'])
         .stdout);
     const md = report('bad-fit', [...args, '--format', 'md']).stdout;
+    const lines = md.split('\n');
+    const head = lines.findIndex((l) => l.startsWith('| Category |'));
+    assert.ok(head >= 0, md);
+    const cols = lines[head].split('|').map((s) => s.trim());
+    const col = (name) => {
+        const i = cols.indexOf(name);
+        assert.ok(i > 0, `column ${name} in ${cols}`);
+        return i;
+    };
     for (const c of r.categories) {
-        const row = md.split('\n').find((l) => l.startsWith(`| ${c.category} |`));
+        const row = lines.find((l) => l.startsWith(`| ${c.category} |`));
         assert.ok(row, `md row for ${c.category}`);
         const cells = row.split('|').map((s) => s.trim());
-        assert.equal(cells[2], String(c.count));
-        assert.equal(cells[3],
+        assert.equal(cells[col('Count')], String(c.count));
+        assert.equal(cells[col('Share (95% CI)')],
             `${pct(c.share)} (${(c.ci_low * 100).toFixed(1)}–${pct(c.ci_high)})`);
-        assert.equal(cells[5], c.fired ? 'yes' : 'no');
+        assert.equal(cells[col('Threshold')], pct(c.threshold));
+        assert.equal(cells[col('Fired')], c.fired ? 'yes' : 'no');
     }
 });
 
@@ -86,8 +98,14 @@ test('md, csv and html are non-empty and carry the title', () => {
     const rows = parseCsv(csv);
     const at = rows.findIndex((row) => row[0] === '# categories');
     assert.ok(at >= 0, csv.slice(0, 200));
-    assert.deepEqual(rows[at + 1].slice(0, 3), ['category', 'count', 'share']);
+    const header = rows[at + 1];
+    for (const k of ['category', 'count', 'share', 'ci_low', 'ci_high'])
+        assert.ok(header.includes(k), header);
     assert.equal(rows[at + 2][0], 'wrong_icp');
+    // The CSV holds the JSON's raw figures.
+    const r = JSON.parse(report('bad-fit', ['--period', '2026Q3']).stdout);
+    assert.equal(Number(rows[at + 2][header.indexOf('share')]),
+        r.categories[0].share);
 });
 
 test('-o writes the file, and nothing else is left beside it', (t) => {

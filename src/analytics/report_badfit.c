@@ -14,14 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "metrics.h"
+#include "markers.h"
 #include "report.h"
 #include "stats.h"
-
-/* A profile marker needs this many bad-fit churns and this ratio of its
-   share among them to its share among all customers. */
-#define MARKER_MIN_CHURNS 3
-#define MARKER_MIN_RATIO 1.5
 
 static void
 put(json_t *o, const char *key, json_t *v, int *bad)
@@ -136,8 +131,8 @@ mean_hours(const double *hours, const uint8_t *set, size_t n, size_t *count)
    of churns, whose accounts' churn days are in day[] (CL_DAY_NONE: not in
    the group). */
 static void
-group_impact(const cl_snapshot *s, const cl_day *day, double lost,
-             double start, json_t *o, int *bad)
+group_impact(const cl_snapshot *s, const cl_day *day, double lost, double start,
+             json_t *o, int *bad)
 {
     double expansion = 0;
     for (size_t d = 0; d < s->ndeals; d++) {
@@ -151,8 +146,8 @@ group_impact(const cl_snapshot *s, const cl_day *day, double lost,
     }
     put(o, "arr_lost", cl_json_num(lost, 2), bad);
     put(o, "expansion_arr", cl_json_num(expansion, 2), bad);
-    put(o, "nrr_points",
-        cl_json_num(start > 0 ? 100 * lost / start : NAN, 2), bad);
+    put(o, "nrr_points", cl_json_num(start > 0 ? 100 * lost / start : NAN, 2),
+        bad);
 }
 
 /* The cohort's churns (tagged, in the quarter) and which are bad-fit. */
@@ -165,8 +160,8 @@ typedef struct cohort {
 } cohort;
 
 static cl_err
-impact(const cl_snapshot *s, const cl_period *p, const cohort *co,
-       json_t *doc, cl_error *err)
+impact(const cl_snapshot *s, const cl_period *p, const cohort *co, json_t *doc,
+       cl_error *err)
 {
     size_t na = s->naccounts ? s->naccounts : 1;
     double *arr = malloc(na * sizeof *arr), *hours = calloc(na, sizeof *hours);
@@ -177,8 +172,7 @@ impact(const cl_snapshot *s, const cl_period *p, const cohort *co,
     int bad = 0;
     cl_err rc = CL_OK;
 
-    if (!arr || !hours || !day_all || !day_bad || !in_all || !in_bad ||
-        !well) {
+    if (!arr || !hours || !day_all || !day_bad || !in_all || !in_bad || !well) {
         rc = cl_error_set(err, CL_ENOMEM, "out of memory");
         goto out;
     }
@@ -286,8 +280,8 @@ static const rule rules[] = {
      "icp_review_due_days", "icp_review",
      "ICP definition review with Marketing"},
     {CL_BADFIT_MISALIGNED_USE_CASE, "Misaligned use case",
-     "discovery_review_share", "discovery_review_due_days",
-     "discovery_review", "discovery question review with Sales leadership"},
+     "discovery_review_share", "discovery_review_due_days", "discovery_review",
+     "discovery question review with Sales leadership"},
     {CL_BADFIT_OVER_PROMISED, "Over-promised", "coaching_share",
      "coaching_due_days", "coaching",
      "private coaching items for each concerned AE's manager and the VP "
@@ -322,8 +316,8 @@ user_ref(const cl_snapshot *s, int32_t u)
 /* The coaching trigger's AE figures: how many AEs, and who only in a
    private view. */
 static void
-coaching_detail(const cl_snapshot *s, const cl_report_opts *o,
-                const cohort *co, json_t *t, int *bad)
+coaching_detail(const cl_snapshot *s, const cl_report_opts *o, const cohort *co,
+                json_t *t, int *bad)
 {
     ae_row *aes = calloc(co->n ? co->n : 1, sizeof *aes);
     size_t naes = 0, unknown = 0;
@@ -437,200 +431,45 @@ categories(const cl_snapshot *s, const cl_report_opts *o, const cohort *co,
     }
 }
 
-/* ---- profile markers ---------------------------------------------------- */
-
-enum { DIM_EMP, DIM_OPS, DIM_LEVEL, DIM_TENURE, DIM_SPONSOR, DIM_FIT,
-       DIM_INDUSTRY, DIM_REGION, DIM_SOURCE, NDIMS };
-
-static const char *const dim_names[NDIMS] = {
-    "employees_band", "has_ops_function", "champion_level",
-    "champion_tenure_band", "exec_sponsor", "icp_fit_band", "industry",
-    "region", "source"};
-
-static const char *const bool_values[] = {"false", "true", NULL};
-
-static size_t
-dim_levels(const cl_snapshot *s, int dim)
-{
-    static const size_t fixed[] = {5, 2, 5, 4, 2, 3};
-    return dim < DIM_INDUSTRY ? fixed[dim] : s->nstrings;
-}
-
-/* The level of account a / deal d on dim, or -1 when unknown. */
-static int32_t
-dim_level(const cl_snapshot *s, int dim, int32_t a, int32_t d)
-{
-    if (a < 0)
-        return -1;
-    switch (dim) {
-    case DIM_EMP: return cl_band_employees(s->account_employees[a]);
-    case DIM_OPS: return s->account_has_ops[a];
-    case DIM_INDUSTRY: return s->account_industry[a];
-    case DIM_REGION: return s->account_region[a];
-    default: break;
-    }
-    if (d < 0)
-        return -1;
-    switch (dim) {
-    case DIM_LEVEL: return s->deal_champion_level[d];
-    case DIM_TENURE: return cl_band_tenure(s->deal_champion_tenure[d]);
-    case DIM_SPONSOR: return s->deal_exec_sponsor[d];
-    case DIM_FIT: return cl_band_icp_fit(s->deal_icp_fit[d]);
-    default: return s->deal_source[d];
-    }
-}
-
-static const char *
-dim_value(const cl_snapshot *s, int dim, int32_t l)
-{
-    switch (dim) {
-    case DIM_EMP: return cl_employee_bands[l];
-    case DIM_OPS:
-    case DIM_SPONSOR: return bool_values[l];
-    case DIM_LEVEL: return cl_champion_levels[l];
-    case DIM_TENURE: return cl_tenure_bands[l];
-    case DIM_FIT: return cl_icp_fit_bands[l];
-    default: return cl_snapshot_str(s, l);
-    }
-}
-
-/* The level in cohort language: "Teams of 1-19 employees". */
-static void
-dim_phrase(const cl_snapshot *s, int dim, int32_t l, char *buf, size_t n)
-{
-    static const char *const level[] = {
-        "Champion an individual contributor", "Champion a manager",
-        "Champion a director", "Champion a VP", "Champion in the C-suite"};
-    const char *v = dim_value(s, dim, l);
-    switch (dim) {
-    case DIM_EMP: snprintf(buf, n, "Teams of %s employees", v); break;
-    case DIM_OPS:
-        snprintf(buf, n, "%s", l ? "An ops function" : "No ops function");
-        break;
-    case DIM_LEVEL: snprintf(buf, n, "%s", level[l]); break;
-    case DIM_TENURE:
-        if (l == 0)
-            snprintf(buf, n, "Champion under 6 months in the role");
-        else
-            snprintf(buf, n, "Champion %s months in the role", v);
-        break;
-    case DIM_SPONSOR:
-        snprintf(buf, n, "%s",
-                 l ? "An executive sponsor" : "No executive sponsor");
-        break;
-    case DIM_FIT: snprintf(buf, n, "ICP fit score %s at close", v); break;
-    case DIM_INDUSTRY: snprintf(buf, n, "%s industry", v); break;
-    case DIM_REGION: snprintf(buf, n, "Accounts in %s", v); break;
-    default: snprintf(buf, n, "Sourced from %s", v); break;
-    }
-}
-
-typedef struct marker {
-    int dim;
-    int32_t level;
-    size_t churns, customers;
-    double ratio;
-} marker;
-
-/* Most bad-fit churns first, then the stronger ratio, then dimension and
-   level order. */
-static int
-cmp_marker(const void *a, const void *b)
-{
-    const marker *x = a, *y = b;
-    if (x->churns != y->churns)
-        return x->churns < y->churns ? 1 : -1;
-    if (x->ratio != y->ratio)
-        return x->ratio < y->ratio ? 1 : -1;
-    if (x->dim != y->dim)
-        return x->dim - y->dim;
-    return (x->level > y->level) - (x->level < y->level);
-}
-
+/* The bad-fit churns' shared profile markers (markers.h). */
 static cl_err
 markers(const cl_snapshot *s, const cl_report_opts *o, const cohort *co,
         json_t *doc, cl_error *err)
 {
-    size_t ncust = 0, cap = 0, nm = 0;
-    for (int dim = 0; dim < NDIMS; dim++)
-        cap += dim_levels(s, dim);
-    size_t *cnt_bad = calloc(cap ? cap : 1, sizeof *cnt_bad),
-           *cnt_cust = calloc(cap ? cap : 1, sizeof *cnt_cust);
-    marker *m = calloc(cap ? cap : 1, sizeof *m);
+    int32_t *acct = malloc((co->n ? co->n : 1) * sizeof *acct);
+    int32_t *deal = malloc((co->n ? co->n : 1) * sizeof *deal);
+    size_t n = 0, ncust = 0;
+    json_t *list = NULL;
     int bad = 0;
-    if (!cnt_bad || !cnt_cust || !m) {
-        free(cnt_bad);
-        free(cnt_cust);
-        free(m);
-        return cl_error_set(err, CL_ENOMEM, "out of memory");
-    }
-    /* Customers: every account started on or before the quarter's end. */
-    for (size_t a = 0; a < s->naccounts; a++) {
-        if (s->account_start_deal[a] < 0 || s->account_start[a] > o->period.last)
-            continue;
-        ncust++;
-        for (int dim = 0, off = 0; dim < NDIMS; off += dim_levels(s, dim++)) {
-            int32_t l = dim_level(s, dim, (int32_t)a, s->account_start_deal[a]);
-            if (l >= 0)
-                cnt_cust[off + l]++;
-        }
+    cl_err rc = CL_OK;
+    if (acct == NULL || deal == NULL) {
+        rc = cl_error_set(err, CL_ENOMEM, "out of memory");
+        goto out;
     }
     for (size_t i = 0; i < co->n; i++) {
         int32_t c = co->rows[i];
         if (churn_badfit(s, c) == CL_BADFIT_NONE)
             continue;
-        for (int dim = 0, off = 0; dim < NDIMS; off += dim_levels(s, dim++)) {
-            int32_t l =
-                dim_level(s, dim, s->churn_account[c], original_deal(s, c));
-            if (l >= 0)
-                cnt_bad[off + l]++;
-        }
+        acct[n] = s->churn_account[c];
+        deal[n++] = original_deal(s, c);
     }
-    for (int dim = 0, off = 0; dim < NDIMS; off += dim_levels(s, dim++))
-        for (size_t l = 0; l < dim_levels(s, dim); l++) {
-            size_t k = cnt_bad[off + l], c = cnt_cust[off + l];
-            if (k < MARKER_MIN_CHURNS || c == 0)
-                continue;
-            double ratio = ((double)k / (double)co->nbad) /
-                           ((double)c / (double)ncust);
-            if (ratio >= MARKER_MIN_RATIO)
-                m[nm++] = (marker){dim, (int32_t)l, k, c, ratio};
-        }
-    qsort(m, nm, sizeof *m, cmp_marker);
-
-    json_t *list = json_array();
+    rc = cl_profile_markers(s, acct, deal, n, o->period.last, "bad-fit churns",
+                            &list, &ncust, err);
+    if (rc != CL_OK)
+        goto out;
     put(doc, "profile_markers", list, &bad);
-    for (size_t i = 0; list && i < nm; i++) {
-        char phrase[160], text[320];
-        double share = (double)m[i].churns / (double)co->nbad;
-        double cshare = (double)m[i].customers / (double)ncust;
-        dim_phrase(s, m[i].dim, m[i].level, phrase, sizeof phrase);
-        snprintf(text, sizeof text,
-                 "%s: %zu of %zu bad-fit churns (%.0f%%) vs %.0f%% of "
-                 "customers",
-                 phrase, m[i].churns, co->nbad, 100 * share, 100 * cshare);
-        json_t *e = push_obj(list, &bad);
-        if (e == NULL)
-            break;
-        put(e, "dimension", json_string(dim_names[m[i].dim]), &bad);
-        put(e, "value", json_string(dim_value(s, m[i].dim, m[i].level)), &bad);
-        put(e, "churns", json_integer((json_int_t)m[i].churns), &bad);
-        put(e, "share", cl_json_num(share, 6), &bad);
-        put(e, "customers", json_integer((json_int_t)m[i].customers), &bad);
-        put(e, "customer_share", cl_json_num(cshare, 6), &bad);
-        put(e, "ratio", cl_json_num(m[i].ratio, 4), &bad);
-        put(e, "description", json_string(text), &bad);
-    }
-    json_t *r = json_pack("{s:I, s:f, s:I, s:I}", "min_churns",
-                          (json_int_t)MARKER_MIN_CHURNS, "min_ratio",
-                          MARKER_MIN_RATIO, "bad_fit_churns",
-                          (json_int_t)co->nbad, "customers",
-                          (json_int_t)ncust);
-    put(doc, "profile_marker_basis", r, &bad);
-    free(cnt_bad);
-    free(cnt_cust);
-    free(m);
-    return bad ? cl_error_set(err, CL_ENOMEM, "out of memory") : CL_OK;
+    put(doc, "profile_marker_basis",
+        json_pack("{s:I, s:f, s:I, s:I}", "min_churns",
+                  (json_int_t)CL_MARKER_MIN_CHURNS, "min_ratio",
+                  CL_MARKER_MIN_RATIO, "bad_fit_churns", (json_int_t)n,
+                  "customers", (json_int_t)ncust),
+        &bad);
+    if (bad)
+        rc = cl_error_set(err, CL_ENOMEM, "out of memory");
+out:
+    free(acct);
+    free(deal);
+    return rc;
 }
 
 cl_err

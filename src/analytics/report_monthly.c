@@ -86,8 +86,8 @@ account_name(const cl_snapshot *s, int32_t a)
 
 /* The causes table, the stated reasons and the tagging delays. */
 static void
-churn_section(const cl_snapshot *s, const cl_report_opts *o,
-              const keyed *rows, size_t n, json_t *doc, int *bad)
+churn_section(const cl_snapshot *s, const cl_report_opts *o, const keyed *rows,
+              size_t n, json_t *doc, int *bad)
 {
     cause_row tab[CL_NCAUSES + 1];
     size_t ntab = 0, tagged = 0, sales = 0, over14 = 0, unknown_arr = 0;
@@ -216,7 +216,7 @@ review_status(const cl_snapshot *s, const cl_report_opts *o, int32_t d,
     cl_day kickoff = s->deal_kickoff_on[d];
     if (held == CL_DAY_NONE)
         return o->today != CL_DAY_NONE && due >= o->today ? "pending"
-                                                           : "missing";
+                                                          : "missing";
     if (kickoff != CL_DAY_NONE && held > kickoff)
         return "after_kickoff";
     return held <= due ? "on_time" : "late";
@@ -233,8 +233,7 @@ review_section(const cl_snapshot *s, const cl_report_opts *o, json_t *doc,
     int bd = isnan(due_bd) ? 5 : (int)due_bd;
     cl_day *held = malloc((s->ndeals ? s->ndeals : 1) * sizeof *held);
     keyed *won = malloc((s->ndeals ? s->ndeals : 1) * sizeof *won);
-    size_t nwon = 0, on_time = 0, late = 0, after = 0, missing = 0,
-           pending = 0;
+    size_t nwon = 0, on_time = 0, late = 0, after = 0, missing = 0, pending = 0;
 
     if (held == NULL || won == NULL) {
         free(held);
@@ -248,15 +247,16 @@ review_section(const cl_snapshot *s, const cl_report_opts *o, json_t *doc,
     for (size_t r = 0; r < s->nreviews; r++) {
         int32_t d = s->review_deal[r];
         cl_day h = s->review_held_on[r];
-        if (d >= 0 && h != CL_DAY_NONE && (held[d] == CL_DAY_NONE || h < held[d]))
+        if (d >= 0 && h != CL_DAY_NONE &&
+            (held[d] == CL_DAY_NONE || h < held[d]))
             held[d] = h;
     }
     for (size_t d = 0; d < s->ndeals; d++)
         if (s->deal_state[d] == CL_DEAL_WON && s->deal_type[d] == 0 &&
             s->deal_closed_on[d] != CL_DAY_NONE &&
             s->deal_closed_on[d] >= p->first && s->deal_closed_on[d] <= p->last)
-            won[nwon++] = (keyed){s->deal_closed_on[d], s->deal_id[d],
-                                  (int32_t)d};
+            won[nwon++] =
+                (keyed){s->deal_closed_on[d], s->deal_id[d], (int32_t)d};
     qsort(won, nwon, sizeof *won, cmp_keyed);
 
     json_t *rc = json_object(), *list = json_array();
@@ -270,8 +270,8 @@ review_section(const cl_snapshot *s, const cl_report_opts *o, json_t *doc,
     }
     for (size_t i = 0; i < nwon; i++) {
         int32_t d = won[i].row;
-        cl_day due = cl_cal_add_business_days(&s->calendar,
-                                              s->deal_closed_on[d], bd);
+        cl_day due =
+            cl_cal_add_business_days(&s->calendar, s->deal_closed_on[d], bd);
         const char *st = review_status(s, o, d, held[d], due);
         on_time += strcmp(st, "on_time") == 0;
         late += strcmp(st, "late") == 0 || strcmp(st, "after_kickoff") == 0;
@@ -300,7 +300,8 @@ review_section(const cl_snapshot *s, const cl_report_opts *o, json_t *doc,
     put(rc, "rate", cl_json_num(rate, 6), bad);
     put(rc, "target", cl_json_num(target, 6), bad);
     put(rc, "met_target",
-        isnan(rate) || isnan(target) ? json_null() : json_boolean(rate >= target),
+        isnan(rate) || isnan(target) ? json_null()
+                                     : json_boolean(rate >= target),
         bad);
     put(rc, "due_business_days", json_integer(bd), bad);
     put(rc, "deals", list, bad);

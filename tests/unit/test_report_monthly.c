@@ -47,9 +47,9 @@ static char db_path[64];
 static int
 setup(void **state)
 {
-    static const char *const kinds[] = {"holidays", "users",    "icp",
-                                        "accounts", "deals",    "churns",
-                                        "reviews",  "cs_hours", "arr_movements"};
+    static const char *const kinds[] = {
+        "holidays", "users",   "icp",      "accounts",     "deals",
+        "churns",   "reviews", "cs_hours", "arr_movements"};
     cl_store *st;
     cl_error err;
     strcpy(db_path, "/tmp/cl-test-monthly-XXXXXX");
@@ -203,8 +203,8 @@ test_stated_reasons_and_tagging_delay(void **state)
     /* What only the loop engine can know is null, with a note. */
     assert_true(json_is_null(J(doc, "days_to_ae_notification")));
     assert_true(json_is_null(J(doc, "process_change")));
-    assert_non_null(strstr(S(doc, "notes.days_to_ae_notification"),
-                           "loop engine"));
+    assert_non_null(
+        strstr(S(doc, "notes.days_to_ae_notification"), "loop engine"));
     assert_non_null(strstr(S(doc, "notes.process_change"), "loop engine"));
     json_decref(doc);
 }
@@ -215,12 +215,12 @@ test_review_completion(void **state)
     json_t *doc = build(*state, "2026-07", "2026-08-12");
     json_t *rc = J(doc, "review_completion");
     assert_int_equal(N(rc, "closed_won"), 5);
-    assert_int_equal(N(rc, "on_time"), 2);   /* D21, D25 */
-    assert_int_equal(N(rc, "late"), 2);      /* D22, and D23 after kickoff */
+    assert_int_equal(N(rc, "on_time"), 2); /* D21, D25 */
+    assert_int_equal(N(rc, "late"), 2);    /* D22, and D23 after kickoff */
     assert_int_equal(N(rc, "after_kickoff"), 1);
-    assert_int_equal(N(rc, "missing"), 1);   /* D24 */
+    assert_int_equal(N(rc, "missing"), 1); /* D24 */
     assert_int_equal(N(rc, "pending"), 0);
-    assert_near(N(rc, "rate"), 0.4, 1e-9);   /* 2 / 5 */
+    assert_near(N(rc, "rate"), 0.4, 1e-9); /* 2 / 5 */
     assert_near(N(rc, "target"), 0.8, 1e-9);
     assert_true(json_is_false(J(rc, "met_target")));
 

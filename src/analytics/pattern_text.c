@@ -11,13 +11,17 @@
 #include "patterns_int.h"
 #include "report.h"
 
-const char *const cl__pattern_fields[CL__PA_COUNT] = {
-    "employees",        "industry",
-    "region",           "has_ops_function",
-    "source",           "champion_level",
-    "champion_tenure_months", "exec_sponsor",
-    "icp_fit_score",    "arr",
-    "use_case"};
+const char *const cl__pattern_fields[CL__PA_COUNT] = {"employees",
+                                                      "industry",
+                                                      "region",
+                                                      "has_ops_function",
+                                                      "source",
+                                                      "champion_level",
+                                                      "champion_tenure_months",
+                                                      "exec_sponsor",
+                                                      "icp_fit_score",
+                                                      "arr",
+                                                      "use_case"};
 
 int
 cl__pattern_attr(const char *field)
@@ -31,8 +35,8 @@ cl__pattern_attr(const char *field)
 static int
 is_number_attr(int a)
 {
-    return a == CL__PA_EMPLOYEES || a == CL__PA_TENURE ||
-           a == CL__PA_ICP_FIT || a == CL__PA_ARR;
+    return a == CL__PA_EMPLOYEES || a == CL__PA_TENURE || a == CL__PA_ICP_FIT ||
+           a == CL__PA_ARR;
 }
 
 /* The attribute's value: *num for numbers, levels and booleans, *text for
@@ -323,14 +327,13 @@ phrase(const cl_condition *c, char *out, size_t len)
         if (!eq)
             break;
         put(out, len, "%s",
-                 tf ? "an executive sponsor" : "no executive sponsor");
+            tf ? "an executive sponsor" : "no executive sponsor");
         return 'W';
     case CL__PA_CHAMPION_LEVEL:
         if (lt)
             put(out, len, "a champion below %s", level_label(v));
         else if (ge)
-            put(out, len, "a champion at %s level or above",
-                     level_label(v));
+            put(out, len, "a champion at %s level or above", level_label(v));
         else if (eq)
             put(out, len, "a champion at %s level", level_label(v));
         else
@@ -340,11 +343,9 @@ phrase(const cl_condition *c, char *out, size_t len)
         if (lt)
             put(out, len, "a champion under %s months in the role", v);
         else if (ge)
-            put(out, len, "a champion %s or more months in the role",
-                     v);
+            put(out, len, "a champion %s or more months in the role", v);
         else if (in)
-            put(out, len, "a champion %s-%s months in the role", lo,
-                     hi);
+            put(out, len, "a champion %s-%s months in the role", lo, hi);
         else
             break;
         return 'W';
@@ -402,9 +403,9 @@ cl__pattern_describe(cl_pattern *p, cl_pattern_target t, double base_rate)
             put(preps + n, sizeof preps - n, " %s", ph);
         } else {
             size_t n = strlen(with);
-            const char *sep = iw == 0                ? " with "
-                              : iw + 1 == nwith      ? " and "
-                                                     : ", ";
+            const char *sep = iw == 0           ? " with "
+                              : iw + 1 == nwith ? " and "
+                                                : ", ";
             put(with + n, sizeof with - n, "%s%s", sep, ph);
             iw++;
         }
@@ -412,9 +413,9 @@ cl__pattern_describe(cl_pattern *p, cl_pattern_target t, double base_rate)
     if (subj[0] == '\0')
         put(subj, sizeof subj, "%s", who[t]);
     put(p->description, sizeof p->description,
-             "%s%s%s: %zu %s, %zu %s (%.0f%% vs %.0f%% overall, %.1fx)",
-             subj, preps, with, p->count, unit[t], p->target_count, verb[t],
-             p->rate * 100, base_rate * 100, p->lift);
+        "%s%s%s: %zu %s, %zu %s (%.0f%% vs %.0f%% overall, %.1fx)", subj, preps,
+        with, p->count, unit[t], p->target_count, verb[t], p->rate * 100,
+        base_rate * 100, p->lift);
 }
 
 /* ---- JSON ---- */
@@ -442,10 +443,11 @@ cl_patterns_json(const cl_pattern_result *r)
     }
     json_object_set_new(o, "target",
                         json_string(cl_pattern_target_name(r->target)));
-    json_object_set_new(o, "period", r->has_period
-                                         ? json_string(r->period.label)
-                                         : json_null());
-    json_object_set_new(o, "population", json_integer((json_int_t)r->population));
+    json_object_set_new(o, "period",
+                        r->has_period ? json_string(r->period.label)
+                                      : json_null());
+    json_object_set_new(o, "population",
+                        json_integer((json_int_t)r->population));
     json_object_set_new(o, "targets", json_integer((json_int_t)r->targets));
     json_object_set_new(o, "base_rate", cl_json_num(r->base_rate, 6));
     json_object_set_new(o, "min_support",
@@ -455,11 +457,10 @@ cl_patterns_json(const cl_pattern_result *r)
         const cl_pattern *p = &r->patterns[i];
         json_t *conds = json_array();
         for (size_t k = 0; k < p->nconditions; k++)
-            json_array_append_new(
-                conds, json_pack("{s:s, s:s, s:s}", "field",
-                                 p->conditions[k].field, "op",
-                                 p->conditions[k].op, "value",
-                                 p->conditions[k].value));
+            json_array_append_new(conds, json_pack("{s:s, s:s, s:s}", "field",
+                                                   p->conditions[k].field, "op",
+                                                   p->conditions[k].op, "value",
+                                                   p->conditions[k].value));
         json_t *e = json_object();
         json_object_set_new(e, "conditions", conds);
         json_object_set_new(e, "count", json_integer((json_int_t)p->count));

@@ -18,48 +18,9 @@
 #include "stats.h"
 
 #define BEAM 32
-#define MAX_ORDERED 8 /* bands of an ordered attribute */
-#define LIFT_GAIN 1.10 /* a specialisation must beat its parent's lift */
-#define MAX_OVERLAP 0.8 /* Jaccard of members above which two are one */
+#define LIFT_GAIN 1.10     /* a specialisation must beat its parent's lift */
+#define MAX_OVERLAP 0.8    /* Jaccard of members above which two are one */
 #define OVERLAP_WORDS 1024 /* members sampled for the overlap: 65,536 */
-
-typedef struct level {
-    int attr;
-    uint64_t mask; /* ordered attributes: the band codes in it */
-    int32_t str;   /* text attributes: the interned value */
-    char op[3];
-    char value[128]; /* text values that do not fit get no level */
-    uint64_t *bits;
-    size_t n, t;
-} level;
-
-typedef struct cand {
-    int16_t lv[3]; /* ascending level indexes */
-    uint8_t k;
-    size_t n, t;
-    double p, q, quality;
-} cand;
-
-struct cl_pattern_int {
-    level *lv;
-    size_t nlv;
-};
-
-/* The search's working state. */
-typedef struct search {
-    const cl_snapshot *s;
-    size_t N, T, W, minsup;
-    double base;
-    int32_t *acc, *deal; /* member i's account and deal (-1 unknown) */
-    uint64_t *target;
-    int32_t *code;
-    level *lv;
-    size_t nlv, caplv;
-    uint64_t *block[CL__PA_COUNT]; /* each attribute's bitsets */
-    cand *c;
-    size_t nc, capc;
-    cl_error *err;
-} search;
 
 const char *
 cl_pattern_target_name(cl_pattern_target t)
@@ -140,8 +101,7 @@ population(search *x, const cl_pattern_opts *o)
                 continue;
             x->acc[n] = s->deal_account[d];
             x->deal[n] = (int32_t)d;
-            tg[n++] = o->target == CL_TARGET_LOST ? st == CL_DEAL_LOST
-                                                  : rec[d];
+            tg[n++] = o->target == CL_TARGET_LOST ? st == CL_DEAL_LOST : rec[d];
         }
     }
     x->N = n;
@@ -159,321 +119,6 @@ population(search *x, const cl_pattern_opts *o)
         }
     free(tg);
     free(rec);
-    return CL_OK;
-}
-
-/* The k-th smallest of v[0..n-1] (v is reordered). */
-static double
-select_kth(double *v, size_t n, size_t k)
-{
-    size_t lo = 0, hi = n - 1;
-    while (lo < hi) {
-        double pivot = v[lo + (hi - lo) / 2];
-        size_t i = lo, j = hi;
-        while (i <= j) {
-            while (v[i] < pivot)
-                i++;
-            while (v[j] > pivot)
-                j--;
-            if (i <= j) {
-                double t = v[i];
-                v[i] = v[j];
-                v[j] = t;
-                i++;
-                if (j == 0)
-                    break;
-                j--;
-            }
-        }
-        if (k <= j)
-            hi = j;
-        else if (k >= i)
-            lo = i;
-        else
-            break;
-    }
-    return v[k];
-}
-
-static level *
-add_level(search *x, int attr, uint64_t mask, int32_t str, const char *op,
-          const char *value)
-{
-    if (x->nlv == x->caplv) {
-        size_t cap = x->caplv ? 2 * x->caplv : 64;
-        level *p = realloc(x->lv, cap * sizeof *p);
-        if (p == NULL)
-            return NULL;
-        x->lv = p;
-        x->caplv = cap;
-    }
-    level *l = &x->lv[x->nlv++];
-    memset(l, 0, sizeof *l);
-    l->attr = attr;
-    l->mask = mask;
-    l->str = str;
-    snprintf(l->op, sizeof l->op, "%s", op);
-    snprintf(l->value, sizeof l->value, "%s", value);
-    return l;
-}
-
-static void
-fmt_num(char *out, size_t len, double v)
-{
-    if (v == floor(v))
-        snprintf(out, len, "%.0f", v);
-    else
-        snprintf(out, len, "%.2f", v);
-}
-
-/*
- * The levels of an ordered attribute of k bands: each band, then the
- * splits "below band j" and "band j or above".  edge[i] is band i's lower
- * bound (i >= 1); step is the unit below an edge (1, or 0.01 for money);
- * names (champion levels) replace numbers when given.
- */
-static cl_err
-ordered_levels(search *x, int attr, int k, const double *edge, double step,
-               const char *const *names)
-{
-    char v[48], lo[24], hi[24];
-    for (int i = 0; i < k; i++) {
-        const char *op = names ? "=" : i == 0 ? "<" : i == k - 1 ? ">=" : "in";
-        if (names)
-            snprintf(v, sizeof v, "%s", names[i]);
-        else if (i == 0)
-            fmt_num(v, sizeof v, edge[1]);
-        else if (i == k - 1)
-            fmt_num(v, sizeof v, edge[i]);
-        else {
-            fmt_num(lo, sizeof lo, edge[i]);
-            fmt_num(hi, sizeof hi, edge[i + 1] - step);
-            snprintf(v, sizeof v, "%s-%s", lo, hi);
-        }
-        if (!add_level(x, attr, 1ull << i, -1, op, v))
-            return CL_ENOMEM;
-    }
-    for (int j = 1; j + 1 < k; j++) {
-        if (names)
-            snprintf(v, sizeof v, "%s", names[j + 1]);
-        else
-            fmt_num(v, sizeof v, edge[j + 1]);
-        if (!add_level(x, attr, (2ull << j) - 1, -1, "<", v))
-            return CL_ENOMEM;
-    }
-    for (int j = 1; j + 1 < k; j++) {
-        if (names)
-            snprintf(v, sizeof v, "%s", names[j]);
-        else
-            fmt_num(v, sizeof v, edge[j]);
-        if (!add_level(x, attr, ((1ull << k) - 1) & ~((1ull << j) - 1), -1,
-                       ">=", v))
-            return CL_ENOMEM;
-    }
-    return CL_OK;
-}
-
-/* Member i's code for attribute attr: a band, 0/1, or a string index; -1
-   when unknown.  Writes the ARR quartile edges into arr_edge first. */
-static void
-codes(search *x, int attr, const double *arr_edge)
-{
-    const cl_snapshot *s = x->s;
-    for (size_t i = 0; i < x->N; i++) {
-        int32_t a = x->acc[i], d = x->deal[i], c = -1;
-        switch (attr) {
-        case CL__PA_EMPLOYEES:
-            c = a < 0 ? -1 : cl_band_employees(s->account_employees[a]);
-            break;
-        case CL__PA_INDUSTRY:
-            c = a < 0 ? -1 : s->account_industry[a];
-            break;
-        case CL__PA_REGION:
-            c = a < 0 ? -1 : s->account_region[a];
-            break;
-        case CL__PA_HAS_OPS:
-            c = a < 0 ? -1 : s->account_has_ops[a];
-            break;
-        case CL__PA_SOURCE:
-            c = d < 0 ? -1 : s->deal_source[d];
-            break;
-        case CL__PA_USE_CASE:
-            c = d < 0 ? -1 : s->deal_use_case[d];
-            break;
-        case CL__PA_CHAMPION_LEVEL:
-            c = d < 0 ? -1 : s->deal_champion_level[d];
-            break;
-        case CL__PA_TENURE:
-            c = d < 0 ? -1 : cl_band_tenure(s->deal_champion_tenure[d]);
-            break;
-        case CL__PA_EXEC_SPONSOR:
-            c = d < 0 ? -1 : s->deal_exec_sponsor[d];
-            break;
-        case CL__PA_ICP_FIT:
-            c = d < 0 ? -1 : cl_band_icp_fit(s->deal_icp_fit[d]);
-            break;
-        case CL__PA_ARR:
-            if (d >= 0 && !isnan(s->deal_arr[d])) {
-                double v = s->deal_arr[d];
-                c = (v >= arr_edge[1]) + (v >= arr_edge[2]) +
-                    (v >= arr_edge[3]);
-            }
-            break;
-        }
-        x->code[i] = c;
-    }
-}
-
-static int
-is_text(int attr)
-{
-    return attr == CL__PA_INDUSTRY || attr == CL__PA_REGION ||
-           attr == CL__PA_SOURCE || attr == CL__PA_USE_CASE;
-}
-
-static int
-cmp_str(const void *a, const void *b, void *ud)
-{
-    const cl_snapshot *s = ud;
-    return strcmp(s->strings[*(const int32_t *)a],
-                  s->strings[*(const int32_t *)b]);
-}
-
-/* qsort_r is not C11; a small insertion sort keeps text values in order. */
-static void
-sort_strings(int32_t *v, size_t n, const cl_snapshot *s)
-{
-    for (size_t i = 1; i < n; i++)
-        for (size_t j = i; j > 0 && cmp_str(&v[j - 1], &v[j], (void *)s) > 0;
-             j--) {
-            int32_t t = v[j];
-            v[j] = v[j - 1];
-            v[j - 1] = t;
-        }
-}
-
-static size_t
-popcount_and(const uint64_t *a, const uint64_t *b, size_t w)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < w; i++)
-        n += (size_t)__builtin_popcountll(a[i] & b[i]);
-    return n;
-}
-
-/* Builds the levels of one attribute with their bitsets, keeping those
-   with enough support that are not everyone and not a copy of another. */
-static cl_err
-attribute_levels(search *x, int attr)
-{
-    const cl_snapshot *s = x->s;
-    size_t first = x->nlv;
-    double edge[MAX_ORDERED] = {0};
-    cl_err rc = CL_OK;
-    int32_t *map = NULL;
-
-    if (attr == CL__PA_ARR) {
-        double *v = malloc((x->N + 1) * sizeof *v);
-        size_t m = 0;
-        if (v == NULL)
-            return CL_ENOMEM;
-        for (size_t i = 0; i < x->N; i++)
-            if (x->deal[i] >= 0 && !isnan(s->deal_arr[x->deal[i]]))
-                v[m++] = s->deal_arr[x->deal[i]];
-        for (int j = 1; j <= 3 && m > 0; j++)
-            edge[j] = select_kth(v, m, m * (size_t)j / 4);
-        free(v);
-        if (m == 0)
-            return CL_OK;
-    }
-    codes(x, attr, edge);
-    if (is_text(attr)) {
-        size_t *cnt = calloc(s->nstrings + 1, sizeof *cnt);
-        int32_t *vals = malloc((s->nstrings + 1) * sizeof *vals);
-        map = malloc((s->nstrings + 1) * sizeof *map);
-        size_t nv = 0;
-        if (cnt == NULL || vals == NULL || map == NULL) {
-            free(cnt);
-            free(vals);
-            free(map);
-            return CL_ENOMEM;
-        }
-        for (size_t i = 0; i < x->N; i++)
-            if (x->code[i] >= 0)
-                cnt[x->code[i]]++;
-        for (size_t i = 0; i < s->nstrings; i++) {
-            map[i] = -1;
-            if (cnt[i] >= x->minsup && cnt[i] < x->N &&
-                strlen(s->strings[i]) < sizeof x->lv->value)
-                vals[nv++] = (int32_t)i;
-        }
-        sort_strings(vals, nv, s);
-        for (size_t i = 0; i < nv && rc == CL_OK; i++) {
-            map[vals[i]] = (int32_t)(x->nlv - first);
-            if (!add_level(x, attr, 0, vals[i], "=", s->strings[vals[i]]))
-                rc = CL_ENOMEM;
-        }
-        free(cnt);
-        free(vals);
-    } else if (attr == CL__PA_HAS_OPS || attr == CL__PA_EXEC_SPONSOR) {
-        if (!add_level(x, attr, 1, -1, "=", "false") ||
-            !add_level(x, attr, 2, -1, "=", "true"))
-            rc = CL_ENOMEM;
-    } else if (attr == CL__PA_CHAMPION_LEVEL) {
-        rc = ordered_levels(x, attr, 5, edge, 1, cl_champion_levels);
-    } else if (attr == CL__PA_EMPLOYEES) {
-        const double e[] = {0, 20, 50, 200, 1000};
-        rc = ordered_levels(x, attr, 5, e, 1, NULL);
-    } else if (attr == CL__PA_TENURE) {
-        const double e[] = {0, 6, 12, 24};
-        rc = ordered_levels(x, attr, 4, e, 1, NULL);
-    } else if (attr == CL__PA_ICP_FIT) {
-        const double e[] = {0, 40, 70};
-        rc = ordered_levels(x, attr, 3, e, 1, NULL);
-    } else if (attr == CL__PA_ARR) {
-        rc = ordered_levels(x, attr, 4, edge, 0.01, NULL);
-    }
-    size_t nnew = x->nlv - first;
-    uint64_t *bits = rc == CL_OK && nnew
-                         ? calloc(nnew * x->W + 1, sizeof *bits)
-                         : NULL;
-    if (rc != CL_OK || (nnew && bits == NULL)) {
-        free(map);
-        x->nlv = first;
-        return CL_ENOMEM;
-    }
-    for (size_t l = 0; l < nnew; l++)
-        x->lv[first + l].bits = bits + l * x->W;
-    for (size_t i = 0; i < x->N; i++) {
-        int32_t c = x->code[i];
-        if (c < 0)
-            continue;
-        uint64_t bit = 1ull << (i % 64);
-        if (map) {
-            if (map[c] >= 0)
-                x->lv[first + map[c]].bits[i / 64] |= bit;
-            continue;
-        }
-        for (size_t l = 0; l < nnew; l++)
-            if (x->lv[first + l].mask >> c & 1)
-                x->lv[first + l].bits[i / 64] |= bit;
-    }
-    free(map);
-    x->block[attr] = bits;
-    /* Keep the useful levels. */
-    size_t keep = first;
-    for (size_t l = first; l < first + nnew; l++) {
-        level *v = &x->lv[l];
-        v->n = popcount_and(v->bits, v->bits, x->W);
-        v->t = popcount_and(v->bits, x->target, x->W);
-        int dup = 0;
-        for (size_t k = first; k < keep && !dup; k++)
-            dup = x->lv[k].n == v->n &&
-                  memcmp(x->lv[k].bits, v->bits, x->W * 8) == 0;
-        if (v->n >= x->minsup && v->n < x->N && !dup)
-            x->lv[keep++] = *v;
-    }
-    x->nlv = keep;
     return CL_OK;
 }
 
@@ -495,15 +140,15 @@ add_cand(search *x, const int16_t *lv, int k, size_t n, size_t t)
     c->n = n;
     c->t = t;
     c->quality = ((double)t - (double)n * x->base) / (double)x->N;
-    return cl_stats_fisher_2x2(t, n - t, x->T - t, x->N - n - (x->T - t),
-                               &c->p, x->err);
+    return cl_stats_fisher_2x2(t, n - t, x->T - t, x->N - n - (x->T - t), &c->p,
+                               x->err);
 }
 
 /* Counts of the AND of a and b: members into *n, targets into *t; the AND
    itself into out when out is not NULL. */
 static void
-and_counts(const search *x, const uint64_t *a, const uint64_t *b,
-           uint64_t *out, size_t *n, size_t *t)
+and_counts(const search *x, const uint64_t *a, const uint64_t *b, uint64_t *out,
+           size_t *n, size_t *t)
 {
     size_t cn = 0, ct = 0;
     for (size_t i = 0; i < x->W; i++) {
@@ -562,9 +207,8 @@ level3(search *x, size_t max_patterns)
     for (size_t i = 0; i < x->nc; i++)
         if (x->c[i].quality > 0)
             qs[nq++] = -x->c[i].quality;
-    double bar = nq >= max_patterns
-                     ? -select_kth(qs, nq, max_patterns - 1)
-                     : 0.0;
+    double bar =
+        nq >= max_patterns ? -cl__select_kth(qs, nq, max_patterns - 1) : 0.0;
     for (size_t i = 0; i < x->nc; i++)
         if (x->c[i].k == 2 && x->c[i].quality > 0 &&
             (double)x->c[i].t * (1 - x->base) / (double)x->N > bar)
@@ -582,8 +226,8 @@ level3(search *x, size_t max_patterns)
     for (size_t b = 0; b < n2 && rc == CL_OK; b++) {
         cand pair = x->c[idx[b]];
         size_t n, t;
-        and_counts(x, x->lv[pair.lv[0]].bits, x->lv[pair.lv[1]].bits, buf,
-                   &n, &t);
+        and_counts(x, x->lv[pair.lv[0]].bits, x->lv[pair.lv[1]].bits, buf, &n,
+                   &t);
         for (size_t l = 0; l < x->nlv && rc == CL_OK; l++) {
             int a = x->lv[l].attr;
             if (a == x->lv[pair.lv[0]].attr || a == x->lv[pair.lv[1]].attr)
@@ -621,7 +265,7 @@ static int
 level_within(const search *x, int a, int b)
 {
     const level *la = &x->lv[a], *lb = &x->lv[b];
-    return a == b || (la->attr == lb->attr && !is_text(la->attr) &&
+    return a == b || (la->attr == lb->attr && !cl__is_text_attr(la->attr) &&
                       (la->mask & ~lb->mask) == 0);
 }
 
@@ -712,7 +356,7 @@ search_all(search *x, const cl_pattern_opts *o, cl_pattern_result *r)
     size_t maxp = o->max_patterns ? o->max_patterns : 20;
     double maxq = o->max_q > 0 ? o->max_q : 0.05;
     for (int a = 0; a < CL__PA_COUNT && rc == CL_OK; a++)
-        rc = attribute_levels(x, a);
+        rc = cl__pattern_levels(x, a);
     for (size_t i = 0; i < x->nlv && rc == CL_OK; i++) {
         int16_t one[1] = {(int16_t)i};
         rc = add_cand(x, one, 1, x->lv[i].n, x->lv[i].t);
@@ -782,9 +426,9 @@ search_all(search *x, const cl_pattern_opts *o, cl_pattern_result *r)
             mine[w] = v;
         }
         for (size_t k = 0; k < nk && !redundant; k++) {
-            size_t both = popcount_and(mine, cover + k * sw, sw);
-            size_t a = popcount_and(mine, mine, sw);
-            size_t b = popcount_and(cover + k * sw, cover + k * sw, sw);
+            size_t both = cl__popcount_and(mine, cover + k * sw, sw);
+            size_t a = cl__popcount_and(mine, mine, sw);
+            size_t b = cl__popcount_and(cover + k * sw, cover + k * sw, sw);
             redundant = a + b - both > 0 &&
                         (double)both > MAX_OVERLAP * (double)(a + b - both);
         }
@@ -795,9 +439,9 @@ search_all(search *x, const cl_pattern_opts *o, cl_pattern_result *r)
         pt->nconditions = c->k;
         for (int j = 0; j < c->k; j++) {
             const level *l = &x->lv[c->lv[j]];
-            pt->conditions[j] = (cl_condition){
-                cl__pattern_fields[l->attr], l->op, l->value, l->attr,
-                c->lv[j]};
+            pt->conditions[j] =
+                (cl_condition){cl__pattern_fields[l->attr], l->op, l->value,
+                               l->attr, c->lv[j]};
         }
         pt->count = c->n;
         pt->target_count = c->t;

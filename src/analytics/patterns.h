@@ -39,12 +39,12 @@ int cl_pattern_target_parse(const char *name);
  */
 typedef struct cl_pattern_opts {
     cl_pattern_target target;
-    int has_period;     /* restrict to period */
+    int has_period; /* restrict to period */
     cl_period period;
     cl_day today;
-    size_t min_support; /* 0: a default scaled to the population */
-    size_t max_patterns;/* 0: 20 */
-    double max_q;       /* report patterns with q below this; 0: 0.05 */
+    size_t min_support;  /* 0: a default scaled to the population */
+    size_t max_patterns; /* 0: 20 */
+    double max_q;        /* report patterns with q below this; 0: 0.05 */
 } cl_pattern_opts;
 
 /*
@@ -78,9 +78,9 @@ typedef struct cl_pattern_result {
     int has_period;
     cl_period period;
     size_t population, targets;
-    double base_rate;    /* NaN for an empty population */
-    size_t min_support;  /* the one used */
-    size_t tested;       /* candidates tested: the BH family */
+    double base_rate;   /* NaN for an empty population */
+    size_t min_support; /* the one used */
+    size_t tested;      /* candidates tested: the BH family */
     size_t npatterns;
     cl_pattern *patterns; /* best first */
     struct cl_pattern_int *in;

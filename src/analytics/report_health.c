@@ -148,8 +148,9 @@ signal_latency(const cl_snapshot *s, const cl_period *p, int *days)
                    : "no tagged sales-attributable churns in the quarter");
 }
 
-/* Won deals closed in p, reviewed on time: held within the due business
-   days of close and not after kickoff. */
+/* Won new deals closed in p (the ones a won-deal review is for), reviewed
+   on time: held within the due business days of close and not after
+   kickoff. */
 static json_t *
 review_completion(const cl_snapshot *s, const cl_period *p, const cl_day *held)
 {
@@ -157,7 +158,7 @@ review_completion(const cl_snapshot *s, const cl_period *p, const cl_day *held)
     int due = (int)cl_snapshot_threshold(s, "review_due_business_days");
     size_t won = 0, on_time = 0;
     for (size_t d = 0; d < s->ndeals; d++) {
-        if (s->deal_state[d] != CL_DEAL_WON ||
+        if (s->deal_state[d] != CL_DEAL_WON || s->deal_type[d] != 0 ||
             !in_period(s->deal_closed_on[d], p))
             continue;
         won++;
@@ -171,7 +172,7 @@ review_completion(const cl_snapshot *s, const cl_period *p, const cl_day *held)
     double rate = won ? (double)on_time / won : NAN;
     char note[160];
     snprintf(note, sizeof note,
-             "%zu of %zu won deals reviewed within %d business days of "
+             "%zu of %zu won new deals reviewed within %d business days of "
              "close and before kickoff",
              on_time, won, due);
     return check("review_completion", won ? rate >= target : -1,

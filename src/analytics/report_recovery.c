@@ -183,9 +183,11 @@ trust_rule(const cl_snapshot *s, const cl_report_opts *o, const size_t *rows,
     if (fired)
         snprintf(detail, sizeof detail,
                  "%zu of %zu trust recoveries trace to one AE", top, ntrust);
+    else if (ntrust == 0)
+        snprintf(detail, sizeof detail, "no trust recoveries");
     else
         snprintf(detail, sizeof detail,
-                 "no AE holds %d or more and half of the %zu trust "
+                 "no AE holds at least %d and half of the %zu trust "
                  "recoveries",
                  TRUST_MIN, ntrust);
     json_object_set_new(j, "detail", json_string(detail));

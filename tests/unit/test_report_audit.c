@@ -137,10 +137,9 @@ test_tag_changes_need_the_engine_and_no_ae_is_named(void **state)
     json_t *t = json_object_get(j, "tags_changed_after_notification");
     assert_non_null(t);
     assert_true(json_is_null(t));
-    assert_non_null(strstr(
-        json_string_value(
-            json_object_get(j, "tags_changed_after_notification_note")),
-        "engine"));
+    assert_non_null(strstr(json_string_value(json_object_get(
+                               j, "tags_changed_after_notification_note")),
+                           "engine"));
     char *text = ops_text(j);
     assert_null(strstr(text, "U-AE1"));
     assert_null(strstr(text, "Ava Stone"));
@@ -158,8 +157,7 @@ test_small_tables_and_a_lone_csm(void **state)
     /* K11 churned in Q2 too (tagged in Q3 by Eve): two CSMs, and only the
        causes pricing and failed_adoption: a 2 x 2 table with zeros. */
     assert_int_equal(json_array_size(json_object_get(j, "csms")), 2);
-    assert_near(json_number_value(ops_at(j, "csms", 0, "chi_square")), 2,
-                1e-9);
+    assert_near(json_number_value(ops_at(j, "csms", 0, "chi_square")), 2, 1e-9);
     assert_int_equal(json_integer_value(ops_at(j, "csms", 0, "df")), 1);
     json_decref(j);
     j = ops_run(cl_report_audit, *state, "2026Q4", "2026-11-23", 0);

@@ -68,15 +68,14 @@ assert_pass(json_t *c, int pass)
 static void
 test_quarters_in_order(void **state)
 {
-    static const char *const want[] = {"2025Q4", "2026Q1", "2026Q2",
-                                       "2026Q3"};
+    static const char *const want[] = {"2025Q4", "2026Q1", "2026Q2", "2026Q3"};
     json_t *j = ops_run(cl_report_health, *state, NULL, "2026-11-23", 0);
     assert_int_equal(json_array_size(json_object_get(j, "quarters")), 4);
     for (size_t q = 0; q < 4; q++) {
         assert_string_equal(
             json_string_value(ops_at(j, "quarters", q, "period")), want[q]);
-        assert_int_equal(
-            json_array_size(ops_at(j, "quarters", q, "checks")), 6);
+        assert_int_equal(json_array_size(ops_at(j, "quarters", q, "checks")),
+                         6);
     }
     json_decref(j);
 }
@@ -155,14 +154,17 @@ test_signal_latency(void **state)
 static void
 test_review_completion(void **state)
 {
-    /* 2026Q3 won deals: W1 reviewed in 4 days (on time), W2 after the
-       5-business-day deadline, W3 after its kickoff, W4 on time, W5 never,
-       W7 (expansion) on time: 3 of 6.  2026Q2: W6 and W8 on time.  No won
-       deals before: null. */
+    /* 2026Q3 won new deals: W1 reviewed in 4 days (on time), W2 after the
+       5-business-day deadline (2026-08-10), W3 after its kickoff, W4 on
+       time, W5 never: 2 of 5; the W7 expansion, reviewed on time, is not a
+       won-deal review.  2026Q2: W6 and W8 on time.  No won deals before:
+       null. */
     json_t *j = ops_run(cl_report_health, *state, NULL, "2026-11-23", 0);
     json_t *c = chk(j, 3, "review_completion");
-    assert_near(json_number_value(json_object_get(c, "value")), 0.5, 1e-9);
+    assert_near(json_number_value(json_object_get(c, "value")), 0.4, 1e-9);
     assert_near(json_number_value(json_object_get(c, "target")), 0.8, 1e-9);
+    assert_non_null(strstr(json_string_value(json_object_get(c, "note")),
+                           "2 of 5 won new deals"));
     assert_pass(c, 0);
     c = chk(j, 2, "review_completion");
     assert_near(json_number_value(json_object_get(c, "value")), 1, 1e-9);

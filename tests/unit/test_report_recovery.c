@@ -43,8 +43,7 @@ assert_type(json_t *j, size_t i, const char *type, int count, double share,
                      count);
     assert_near(json_number_value(ops_at(j, "by_type", i, "share")), share,
                 1e-6);
-    assert_near(json_number_value(ops_at(j, "by_type", i, "ci_low")), lo,
-                1e-6);
+    assert_near(json_number_value(ops_at(j, "by_type", i, "ci_low")), lo, 1e-6);
     assert_near(json_number_value(ops_at(j, "by_type", i, "ci_high")), hi,
                 1e-6);
 }
@@ -90,14 +89,22 @@ test_clusters(void **state)
         const char *dim, *value;
         int count;
     } want[] = {
-        {"employees_band", "1-19", 3},    {"employees_band", "20-49", 1},
-        {"employees_band", "200-999", 1}, {"employees_band", "unknown", 1},
-        {"industry", "Retail", 4},        {"industry", "Software", 2},
-        {"region", "EMEA", 4},            {"region", "NA", 2},
-        {"stage", "budget", 2},           {"stage", "champion", 1},
-        {"stage", "product_fit", 1},      {"stage", "timing", 1},
-        {"stage", "unknown", 1},          {"days_to_first_demo", "<=45", 3},
-        {"days_to_first_demo", ">45", 2}, {"days_to_first_demo", "no demo", 1},
+        {"employees_band", "1-19", 3},
+        {"employees_band", "20-49", 1},
+        {"employees_band", "200-999", 1},
+        {"employees_band", "unknown", 1},
+        {"industry", "Retail", 4},
+        {"industry", "Software", 2},
+        {"region", "EMEA", 4},
+        {"region", "NA", 2},
+        {"stage", "budget", 2},
+        {"stage", "champion", 1},
+        {"stage", "product_fit", 1},
+        {"stage", "timing", 1},
+        {"stage", "unknown", 1},
+        {"days_to_first_demo", "<=45", 3},
+        {"days_to_first_demo", ">45", 2},
+        {"days_to_first_demo", "no demo", 1},
     };
     json_t *j = ops_run(cl_report_recovery, *state, "2026Q3", "2026-11-23", 0);
     assert_int_equal(json_array_size(json_object_get(j, "clusters")),
@@ -179,9 +186,9 @@ test_team_view_names_no_ae_and_no_csm(void **state)
 {
     json_t *j = ops_run(cl_report_recovery, *state, "2026Q3", "2026-11-23", 0);
     char *t = ops_text(j);
-    static const char *const names[] = {"U-AE1", "Ava Stone", "U-AE2",
-                                        "Ben Ode", "U-CSM1", "Cara Lind",
-                                        "csm", "arr"};
+    static const char *const names[] = {"U-AE1",   "Ava Stone", "U-AE2",
+                                        "Ben Ode", "U-CSM1",    "Cara Lind",
+                                        "csm",     "arr"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (strstr(t, names[i]))
             fail_msg("team view contains \"%s\": %s", names[i], t);

@@ -86,12 +86,12 @@ static const char css[] =
     "td.num{text-align:right;font-variant-numeric:tabular-nums;"
     "white-space:nowrap}"
     ".table-wrap{overflow-x:auto;max-width:100%}"
-    ".pair{display:flex;flex-wrap:wrap;gap:1rem;align-items:flex-start}"
-    ".pair>figure{flex:1 1 26rem;margin:0;min-width:0}"
-    ".pair>.table-wrap{flex:1 1 20rem}"
+    /* The chart above its table: report tables are too wide to share a
+       line with a readable chart. */
+    ".pair>figure,figure{margin:.5rem 0;max-width:46rem;overflow-x:auto}"
     "figcaption{font-size:.85rem;color:#555}"
-    "svg.chart{width:100%;height:auto;display:block}"
-    "svg text{font-size:12px;fill:#333}"
+    "svg.chart{width:100%;min-width:30rem;height:auto;display:block}"
+    "svg text{font-size:13px;fill:#333}"
     ".bar{fill:#4e79a7}.whisk{stroke:#1b1b1b;stroke-width:1.5}"
     ".thr{stroke:#d62728;stroke-dasharray:4 3;stroke-width:2}"
     ".axis{stroke:#888}.grid{stroke:#eee}"
@@ -99,8 +99,7 @@ static const char css[] =
     "gap:.2rem 1rem}dt{font-weight:600}dd{margin:0}"
     ".note{color:#555}.legend span{display:inline-block;width:.8em;"
     "height:.8em;margin:0 .3em 0 .8em}"
-    "@media (max-width:40rem){dl.kv{grid-template-columns:1fr}"
-    "dd{margin-bottom:.4rem}main{padding:.5rem}}";
+    "@media (max-width:40rem){main{padding:.5rem}dl.kv{gap:.2rem .6rem}}";
 
 /* ---- tables ---------------------------------------------------------- */
 
@@ -475,7 +474,7 @@ km_chart(html_ctx *c, const char *what, json_t *groups)
         else
             fprintf(f, "%zu", i + 1);
     }
-    fputs(" &mdash; lines: share still customers (Kaplan-Meier); shaded: 95% "
+    fputs("<br>Lines: share still customers (Kaplan-Meier); shaded: 95% "
           "interval.</figcaption></figure>\n",
           f);
 }

@@ -75,7 +75,8 @@ cl__label(const char *key, char *buf, size_t n)
                 acr = 1;
         for (size_t i = 0; word[i] && o + 1 < n; i++) {
             char c = word[i];
-            if (acr && c >= 'a' && c <= 'z' && !(i == 2 && word[2] == 's'))
+            if (acr && c >= 'a' && c <= 'z' &&
+                !(c == 's' && word[i + 1] == '\0' && i >= 2))
                 c = (char)(c - 'a' + 'A');
             else if (first && i == 0 && c >= 'a' && c <= 'z')
                 c = (char)(c - 'a' + 'A');
@@ -333,9 +334,21 @@ cl__write_value(FILE *f, const char *key, json_t *v, json_t *parent,
         }
         return;
     }
-    case JSON_OBJECT:
-        write_inline_object(f, v, esc);
+    case JSON_OBJECT: {
+        const char *k;
+        json_t *x;
+        size_t i = 0;
+        if (json_object_size(v) == 0)
+            fputs("\xe2\x80\x94", f);
+        json_object_foreach(v, k, x)
+        {
+            fputs(i++ ? "; " : "", f);
+            esc(f, k);
+            fputs(": ", f);
+            cl__write_value(f, k, x, v, NULL, esc);
+        }
         return;
+    }
     }
 }
 
@@ -354,6 +367,17 @@ is_cell(json_t *v)
     json_t *e;
     if (is_plain_scalar(v))
         return 1;
+    if (json_is_object(v)) {
+        /* A small dictionary (a cause distribution) reads "k: v; k: v". */
+        const char *k;
+        json_t *x;
+        json_object_foreach(v, k, x)
+        {
+            if (!is_plain_scalar(x))
+                return 0;
+        }
+        return 1;
+    }
     if (!json_is_array(v))
         return 0;
     json_array_foreach(v, i, e)

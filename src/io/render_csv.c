@@ -34,13 +34,19 @@ csv_text(const char *key, json_t *v)
         fprintf(m, "%.15g", json_real_value(v));
     else if (json_is_boolean(v))
         fputs(json_is_true(v) ? "true" : "false", m);
-    else if (json_is_array(v) || json_is_object(v)) {
-        json_t *arr = json_is_array(v) ? v : NULL, *e;
-        size_t i;
-        if (!arr) {
-            arr = json_array();
-            json_array_append(arr, v);
+    else if (json_is_object(v)) {
+        const char *k;
+        json_t *x;
+        size_t i = 0;
+        json_object_foreach(v, k, x)
+        {
+            char *t = csv_text(k, x);
+            fprintf(m, "%s%s: %s", i++ ? "; " : "", k, t ? t : "");
+            free(t);
         }
+    } else if (json_is_array(v)) {
+        json_t *arr = v, *e;
+        size_t i;
         json_array_foreach(arr, i, e)
         {
             if (i > 0)
@@ -62,8 +68,6 @@ csv_text(const char *key, json_t *v)
                 free(t);
             }
         }
-        if (arr != v)
-            json_decref(arr);
     }
     fclose(m);
     return s;

@@ -84,6 +84,10 @@ test_labels(void **state)
     assert_string_equal(b, "CS hours per account");
     cl__label("icp_version", b, sizeof b);
     assert_string_equal(b, "ICP version");
+    cl__label("csms", b, sizeof b);
+    assert_string_equal(b, "CSMs");
+    cl__label("ae_ids", b, sizeof b);
+    assert_string_equal(b, "AE ids");
 }
 
 static void
@@ -175,9 +179,10 @@ test_csv_tables(void **state)
 
     /* Nested arrays in rows are joined; group tables are flattened. */
     csv = render("pipeline", "Open pipeline at risk", CL_FORMAT_CSV);
-    assert_has(csv, "# deals\ndeal_id,account_id,arr,stage,flags\n"
+    assert_has(csv, "# deals\ndeal_id,account_id,arr,stage,flags,causes\n"
                     "D-1,A-1,24000,proposal,outside_icp: employees 12 < 20; "
-                    "slow_to_demo: 52 days before first demo\n");
+                    "slow_to_demo: 52 days before first demo,"
+                    "icp_miss: 2; pricing: 1\n");
     free(csv);
     csv = render("icp", "Quarterly ICP review", CL_FORMAT_CSV);
     assert_has(csv, "# retention\ncohort,customers,day,at_risk,survival,"
@@ -239,6 +244,8 @@ test_html_charts(void **state)
     assert_has(html, "<td>outside_icp: employees 12 &lt; 20; slow_to_demo: "
                      "52 days before first demo</td>");
     assert_has(html, "<td class=\"num\">1,500,000</td>");
+    /* A dictionary in a row reads as its pairs. */
+    assert_has(html, "<td>icp_miss: 2; pricing: 1</td>");
     free(html);
 }
 

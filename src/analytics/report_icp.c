@@ -333,8 +333,8 @@ segment_json(const segment *g)
     json_object_set_new(o, "ci_low", cl_json_num(g->c.ci_low, 6));
     json_object_set_new(o, "ci_high", cl_json_num(g->c.ci_high, 6));
     json_object_set_new(o, "ratio", cl_json_num(g->ratio, 4));
-    json_object_set_new(o, "ratio_ci_low", cl_json_num(g->rr_lo, 4));
-    json_object_set_new(o, "ratio_ci_high", cl_json_num(g->rr_hi, 4));
+    json_object_set_new(o, "ratio_vs_rest_ci_low", cl_json_num(g->rr_lo, 4));
+    json_object_set_new(o, "ratio_vs_rest_ci_high", cl_json_num(g->rr_hi, 4));
     json_object_set_new(o, "churn_12m_rest", cl_json_num(g->rest_churn, 6));
     json_object_set_new(o, "ratio_vs_rest", cl_json_num(g->rr, 4));
     json_object_set_new(o, "p_value", json_p(g->p));

@@ -93,6 +93,7 @@ const char *cli_value_text(const cl_field *f, const cl_value *v, char *buf,
 
 /* The subcommands. */
 extern const cli_command cli_cmd_init, cli_cmd_import, cli_cmd_export,
-    cli_cmd_info, cli_cmd_demo, cli_cmd_history, cli_cmd_patterns;
+    cli_cmd_info, cli_cmd_demo, cli_cmd_history, cli_cmd_report,
+    cli_cmd_patterns;
 
 #endif

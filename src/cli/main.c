@@ -9,8 +9,8 @@
 #include "cli.h"
 
 static const cli_command *const commands[] = {
-    &cli_cmd_init, &cli_cmd_import, &cli_cmd_export,
-    &cli_cmd_info, &cli_cmd_demo,   &cli_cmd_history, &cli_cmd_patterns,
+    &cli_cmd_init, &cli_cmd_import,  &cli_cmd_export, &cli_cmd_info,
+    &cli_cmd_demo, &cli_cmd_history, &cli_cmd_report, &cli_cmd_patterns,
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

@@ -274,8 +274,8 @@ test_segments_by_hand(void **state)
     double rr = (3.0 / 4) / (2.0 / 5);
     double se = sqrt(1.0 / 3 - 1.0 / 4 + 1.0 / 2 - 1.0 / 5);
     assert_near(num(g, "ratio_vs_rest"), rr, 1e-4);
-    assert_near(num(g, "ratio_ci_low"), rr * exp(-CL_STATS_Z95 * se), 1e-4);
-    assert_near(num(g, "ratio_ci_high"), rr * exp(CL_STATS_Z95 * se), 1e-4);
+    assert_near(num(g, "ratio_vs_rest_ci_low"), rr * exp(-CL_STATS_Z95 * se), 1e-4);
+    assert_near(num(g, "ratio_vs_rest_ci_high"), rr * exp(CL_STATS_Z95 * se), 1e-4);
     double p = num(g, "p_value");
     assert_true(p > 0 && p < 1);
     assert_true(json_is_true(json_object_get(g, "excluded_by_current_icp")));

@@ -410,10 +410,12 @@ categories(const cl_snapshot *s, const cl_report_opts *o, const cohort *co,
         if (isnan(due))
             due = 30;
         char text[256];
+        /* Rounded half up, as the rendered tables show shares. */
         snprintf(text, sizeof text,
                  "%s share %.1f%% of the quarter's tagged churns (%zu of %zu) "
                  "is above the %.0f%% threshold (%s)",
-                 ru->label, 100 * iv.est, k, co->n, 100 * thr, ru->share_key);
+                 ru->label, round(1000 * iv.est) / 10, k, co->n, 100 * thr,
+                 ru->share_key);
         json_t *t = push_obj(trigs, bad);
         if (t == NULL)
             return;

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "analytics/report.h"
@@ -91,6 +92,11 @@ write_file(const char *path, const cl_report_def *def, json_t *doc,
         free(tmp);
         return cli_fail(CL_EINVAL, "%s: cannot write: %s", path, strerror(e));
     }
+    /* mkstemp makes the file private; a report is as readable as any file
+       the user writes, so honour the umask like fopen would. */
+    mode_t mask = umask(0);
+    umask(mask);
+    fchmod(fd, 0666 & ~mask);
     FILE *f = fdopen(fd, "w");
     if (!f) {
         close(fd);

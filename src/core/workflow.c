@@ -208,6 +208,15 @@ cl__wf_empty(const char *s)
     return !s || !*s;
 }
 
+int
+cl__wf_blank(const char *s)
+{
+    for (; s && *s; s++)
+        if (!isspace((unsigned char)*s))
+            return 0;
+    return 1;
+}
+
 const char *
 cl__wf_or(const char *s, const char *fallback)
 {

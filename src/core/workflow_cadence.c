@@ -88,7 +88,7 @@ cl_wf_process_change_recorded(const cl_wf_config *cfg,
                              "(owner %s); a debrief records exactly one",
                              cl__wf_or(session->period, session->id),
                              cl__wf_or(existing->owner_id, "?"));
-    if (cl__wf_empty(owner_id) || cl__wf_empty(description))
+    if (cl__wf_blank(owner_id) || cl__wf_blank(description))
         return cl__wf_refuse(out, err, CL_EINVAL, "session", session->id,
                              "a process change needs an owner and a "
                              "description");

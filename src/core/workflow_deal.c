@@ -70,7 +70,7 @@ cl_wf_kickoff_held(const cl_wf_deal *deal, int review_done, cl_day held_on,
 {
     if (review_done)
         return CL_OK;
-    if (cl__wf_empty(override_reason))
+    if (cl__wf_blank(override_reason))
         return cl__wf_refuse(out, err, CL_ECONFLICT, "deal", deal->id,
                              "deal %s: the won-deal review is not recorded; "
                              "record it first or give an override reason",
@@ -96,12 +96,7 @@ cl_wf_review_recorded(const cl_wf_deal *deal, const cl_wf_review *review,
 {
     char missing[40] = "";
     for (int i = 0; i < 7; i++) {
-        const char *a = review->answers[i];
-        int blank = 1;
-        for (; a && *a; a++)
-            if (*a != ' ' && *a != '\t' && *a != '\n' && *a != '\r')
-                blank = 0;
-        if (blank) {
+        if (cl__wf_blank(review->answers[i])) {
             size_t len = strlen(missing);
             snprintf(missing + len, sizeof missing - len, "%sq%d",
                      len ? ", " : "", i + 1);

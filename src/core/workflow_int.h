@@ -36,6 +36,9 @@ cl_err cl__wf_finish(cl_wf_effects *list, cl_error *err);
 /* 1 if s is NULL or empty. */
 int cl__wf_empty(const char *s);
 
+/* 1 if s is NULL, empty or only white space. */
+int cl__wf_blank(const char *s);
+
 /* s if non-empty, else fallback. */
 const char *cl__wf_or(const char *s, const char *fallback);
 

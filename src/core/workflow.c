@@ -326,10 +326,9 @@ cl_wf_answer_generic(const char *answer, const char **reason)
     const char *b = answer ? answer : "";
     while (*b && isspace((unsigned char)*b))
         b++;
-    const char *e = b + strlen(b);
-    while (e > b && isspace((unsigned char)e[-1]))
-        e--;
-    size_t len = (size_t)(e - b);
+    size_t len = strlen(b);
+    while (len > 0 && isspace((unsigned char)b[len - 1]))
+        len--;
     /* A trailing full stop or exclamation mark does not make a stock
        phrase specific ("Seemed enthusiastic!"). */
     size_t cmp = len;

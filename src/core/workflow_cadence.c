@@ -301,6 +301,8 @@ cl_wf_session_close(const cl_wf_session *session,
     if (!pc && ndecisions == 0)
         ADD("\n- No change decided.");
 #undef ADD
+    /* A decision that did not fit is left out whole, not cut mid-word. */
+    body[len] = '\0';
     if (cut && len + 16 < sizeof body)
         memcpy(body + len, "\n- (more...)", 13);
     for (size_t i = 0; i < ncsm; i++) {

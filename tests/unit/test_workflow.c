@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -719,6 +720,59 @@ test_pipeline_flags(void **state)
     cl_wf_effects_release(&l);
 }
 
+static void
+test_config_defaults_follow_the_taxonomy(void **state)
+{
+    (void)state;
+    cl_wf_config c;
+    cl_wf_config_defaults(&c);
+    assert_near(c.icp_review_share, 0.25, 1e-12);
+    assert_int_equal(c.icp_review_due_days, 30);
+    assert_near(c.coaching_share, 0.20, 1e-12);
+    assert_near(c.discovery_review_share, 0.20, 1e-12);
+    assert_int_equal(c.enablement_review_recoveries, 3);
+    assert_near(c.qualification_review_timing_share, 0.60, 1e-12);
+    assert_int_equal(c.review_due_business_days, 5);
+    assert_near(c.review_senior_arr, 50000, 0);
+    assert_int_equal(c.debrief_due_business_days, 5);
+    assert_int_equal(c.checkin_due_days, 30);
+    assert_int_equal(c.champion_tenure_months, 6);
+    assert_int_equal(c.slow_to_demo_days, 45);
+    assert_int_equal(c.overdue_escalation_business_days, 2);
+    assert_int_equal(c.checkin_escalation_business_days, 5);
+    assert_null(c.revops_id);
+}
+
+/* Many effects and long strings: the list and its arena grow, and every
+   string stays where it was (ASan builds check the memory). */
+static void
+test_effect_list_grows(void **state)
+{
+    (void)state;
+    cl_wf_config c = config();
+    enum { N = 300 };
+    static cl_wf_deal d[N];
+    static char ids[N][16];
+    for (int i = 0; i < N; i++) {
+        snprintf(ids[i], sizeof ids[i], "P%d", i);
+        d[i] = open_deal(ids[i], "2026-01-01");
+        d[i].exec_sponsor = 0;
+    }
+    cl_wf_effects l;
+    cl_wf_effects_init(&l);
+    assert_int_equal(cl_wf_pipeline_tick(&c, d, N, D("2026-01-05"), &l, NULL),
+                     CL_OK);
+    assert_int_equal(l.n, 3 * N);
+    const cl_wf_effect *first =
+        must_key(&l, "pipeline_flag:champion_stability:P0:AE1");
+    assert_string_equal(first->recipient_id, "AE1");
+    assert_string_equal(l.items[3 * N - 1].key,
+                        "pipeline_flag:champion_stability:P299:SM1");
+    cl_wf_effects_release(&l);
+    assert_int_equal(l.n, 0);
+    cl_wf_effects_release(&l); /* releasing twice is harmless */
+}
+
 int
 main(void)
 {
@@ -743,6 +797,8 @@ main(void)
         cmocka_unit_test(test_whole_months),
         cmocka_unit_test(test_recovery_links_latest_lost_deal),
         cmocka_unit_test(test_pipeline_flags),
+        cmocka_unit_test(test_config_defaults_follow_the_taxonomy),
+        cmocka_unit_test(test_effect_list_grows),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

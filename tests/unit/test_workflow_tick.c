@@ -295,6 +295,28 @@ test_session_close_rules_and_what_changed(void **state)
 }
 
 static void
+test_what_changed_note_is_capped(void **state)
+{
+    (void)state;
+    enum { N = 400 };
+    static const char *decisions[N];
+    for (int i = 0; i < N; i++)
+        decisions[i] = "Qualification checklist gains a budget owner line";
+    const char *csms[] = {"CSM1"};
+    cl_wf_session bf = {"42", "bad_fit_review", "2026Q3", 0};
+    cl_wf_effects l;
+    cl_wf_effects_init(&l);
+    assert_int_equal(
+        cl_wf_session_close(&bf, NULL, decisions, N, csms, 1, &l, NULL), CL_OK);
+    const cl_wf_effect *e = must_key(&l, "what_changed:bad_fit_review:2026Q3:"
+                                         "CSM1");
+    size_t len = strlen(e->body);
+    assert_true(len > 4096 && len < 8192);
+    assert_non_null(strstr(e->body, "(more...)"));
+    cl_wf_effects_release(&l);
+}
+
+static void
 test_checkin_reminder_and_escalation(void **state)
 {
     (void)state;
@@ -606,6 +628,7 @@ main(void)
         cmocka_unit_test(test_cadence_mid_month_catch_up),
         cmocka_unit_test(test_process_change_exactly_one),
         cmocka_unit_test(test_session_close_rules_and_what_changed),
+        cmocka_unit_test(test_what_changed_note_is_capped),
         cmocka_unit_test(test_checkin_reminder_and_escalation),
         cmocka_unit_test(test_bad_fit_thresholds_and_audiences),
         cmocka_unit_test(test_recovery_thresholds),

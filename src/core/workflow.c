@@ -173,10 +173,11 @@ cl__wf_refuse(cl_wf_effects *list, cl_error *err, cl_err code,
               const char *subject_kind, const char *subject_id, const char *fmt,
               ...)
 {
-    char msg[sizeof err->msg];
+    cl_error local; /* err may be NULL; the message is needed anyway */
+    char *msg = local.msg;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    vsnprintf(msg, sizeof local.msg, fmt, ap);
     va_end(ap);
     cl_error_set(err, code, "%s", msg);
     cl_wf_effect *e = cl__wf_push(list, CL_WF_ERROR,

@@ -485,7 +485,8 @@ typedef struct cl_wf_quarter_figures {
  * enablement_review_recoveries (>= : enablement_review),
  * qualification_review_timing_share (> : qualification_review).  Review
  * tasks go to RevOps and the VP Sales (if configured), due
- * review_task_due_days later.  Every evaluated rule gives a FIRE_TRIGGER
+ * review_task_due_days later; task keys "KIND:SESSION:USER".  Every
+ * evaluated rule gives a FIRE_TRIGGER
  * (key "trigger:RULE:PERIOD").  Share rules need a non-empty cohort
  * (recoveries > 0 for the timing share).  Other kinds: no effects.
  */

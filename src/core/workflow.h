@@ -486,9 +486,9 @@ typedef struct cl_wf_quarter_figures {
  * qualification_review_timing_share (> : qualification_review).  Review
  * tasks go to RevOps and the VP Sales (if configured), due
  * review_task_due_days later; task keys "KIND:SESSION:USER".  Every
- * evaluated rule gives a FIRE_TRIGGER
- * (key "trigger:RULE:PERIOD").  Share rules need a non-empty cohort
- * (recoveries > 0 for the timing share).  Other kinds: no effects.
+ * evaluated rule gives a FIRE_TRIGGER (key "trigger:RULE:PERIOD").  Share
+ * rules need a non-empty cohort (recoveries > 0 for the timing share).
+ * Other kinds: no effects.
  */
 cl_err cl_wf_session_opened(const cl_wf_config *cfg,
                             const cl_wf_session *session,

@@ -1,0 +1,388 @@
+/*
+ * workflow.c - the effect list, the configuration, and the small pure
+ * helpers the rules share (generic answers, health score, months).
+ */
+#include "workflow.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "taxonomy.h"
+#include "workflow_int.h"
+
+/* The arena: a chain of blocks, each at least BLOCK bytes of payload. */
+#define BLOCK 4096
+
+struct cl__wf_block {
+    struct cl__wf_block *next;
+    size_t used, size;
+    char data[];
+};
+
+void
+cl_wf_effects_init(cl_wf_effects *list)
+{
+    memset(list, 0, sizeof *list);
+}
+
+void
+cl_wf_effects_release(cl_wf_effects *list)
+{
+    if (!list)
+        return;
+    struct cl__wf_block *b = list->arena;
+    while (b) {
+        struct cl__wf_block *next = b->next;
+        free(b);
+        b = next;
+    }
+    free(list->items);
+    cl_wf_effects_init(list);
+}
+
+const cl_wf_effect *
+cl_wf_effects_error(const cl_wf_effects *list)
+{
+    for (size_t i = 0; i < list->n; i++)
+        if (list->items[i].kind == CL_WF_ERROR)
+            return &list->items[i];
+    return NULL;
+}
+
+const char *
+cl_wf_kind_name(cl_wf_kind kind)
+{
+    switch (kind) {
+    case CL_WF_CREATE_TASK:
+        return "create_task";
+    case CL_WF_MARK_TASK:
+        return "mark_task";
+    case CL_WF_NOTIFY:
+        return "notify";
+    case CL_WF_OPEN_SESSION:
+        return "open_session";
+    case CL_WF_FIRE_TRIGGER:
+        return "fire_trigger";
+    case CL_WF_COACHING_ITEM:
+        return "coaching_item";
+    case CL_WF_PROCESS_CHANGE:
+        return "process_change";
+    case CL_WF_SET:
+        return "set";
+    case CL_WF_FLAG:
+        return "flag";
+    case CL_WF_LINK:
+        return "link";
+    case CL_WF_AUDIT:
+        return "audit";
+    case CL_WF_ERROR:
+        return "error";
+    }
+    return "unknown";
+}
+
+static char *
+arena_alloc(cl_wf_effects *list, size_t n)
+{
+    struct cl__wf_block *b = list->arena;
+    if (!b || b->size - b->used < n) {
+        size_t size = n > BLOCK ? n : BLOCK;
+        b = malloc(sizeof *b + size);
+        if (!b) {
+            list->oom = 1;
+            return NULL;
+        }
+        b->size = size;
+        b->used = 0;
+        b->next = list->arena;
+        list->arena = b;
+    }
+    char *p = b->data + b->used;
+    b->used += n;
+    return p;
+}
+
+const char *
+cl__wf_str(cl_wf_effects *list, const char *s)
+{
+    if (!s)
+        return NULL;
+    size_t n = strlen(s) + 1;
+    char *p = arena_alloc(list, n);
+    if (p)
+        memcpy(p, s, n);
+    return p;
+}
+
+static const char *
+vfmt(cl_wf_effects *list, const char *fmt, va_list ap)
+{
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    if (n < 0) {
+        list->oom = 1;
+        return NULL;
+    }
+    char *p = arena_alloc(list, (size_t)n + 1);
+    if (p)
+        vsnprintf(p, (size_t)n + 1, fmt, ap);
+    return p;
+}
+
+const char *
+cl__wf_fmt(cl_wf_effects *list, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    const char *s = vfmt(list, fmt, ap);
+    va_end(ap);
+    return s;
+}
+
+cl_wf_effect *
+cl__wf_push(cl_wf_effects *list, cl_wf_kind kind, const char *key)
+{
+    if (list->oom || !key)
+        return NULL;
+    if (list->n == list->cap) {
+        size_t cap = list->cap ? list->cap * 2 : 16;
+        cl_wf_effect *items = realloc(list->items, cap * sizeof *items);
+        if (!items) {
+            list->oom = 1;
+            return NULL;
+        }
+        list->items = items;
+        list->cap = cap;
+    }
+    cl_wf_effect *e = &list->items[list->n++];
+    memset(e, 0, sizeof *e);
+    e->kind = kind;
+    e->key = key;
+    e->due_on = CL_WF_NO_DAY;
+    return e;
+}
+
+cl_err
+cl__wf_refuse(cl_wf_effects *list, cl_error *err, cl_err code,
+              const char *subject_kind, const char *subject_id, const char *fmt,
+              ...)
+{
+    cl_error local; /* err may be NULL; the message is needed anyway */
+    char *msg = local.msg;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof local.msg, fmt, ap);
+    va_end(ap);
+    cl_error_set(err, code, "%s", msg);
+    cl_wf_effect *e = cl__wf_push(list, CL_WF_ERROR,
+                                  cl__wf_fmt(list, "error:%s:%s",
+                                             cl__wf_or(subject_kind, "none"),
+                                             cl__wf_or(subject_id, "none")));
+    if (e) {
+        e->code = code;
+        e->subject_kind = cl__wf_str(list, subject_kind);
+        e->subject_id = cl__wf_str(list, subject_id);
+        e->body = cl__wf_str(list, msg);
+    }
+    if (list->oom)
+        return cl_error_set(err, CL_ENOMEM, "out of memory");
+    return code;
+}
+
+cl_err
+cl__wf_finish(cl_wf_effects *list, cl_error *err)
+{
+    if (list->oom)
+        return cl_error_set(err, CL_ENOMEM, "out of memory");
+    return CL_OK;
+}
+
+int
+cl__wf_empty(const char *s)
+{
+    return !s || !*s;
+}
+
+int
+cl__wf_blank(const char *s)
+{
+    for (; s && *s; s++)
+        if (!isspace((unsigned char)*s))
+            return 0;
+    return 1;
+}
+
+const char *
+cl__wf_or(const char *s, const char *fallback)
+{
+    return cl__wf_empty(s) ? fallback : s;
+}
+
+cl_wf_effect *
+cl__wf_task(cl_wf_effects *list, const char *kind, const char *subject_kind,
+            const char *subject_id, const char *assignee, cl_day due,
+            int per_assignee, const char *title)
+{
+    const char *key =
+        per_assignee ? cl__wf_fmt(list, "%s:%s:%s", kind, subject_id, assignee)
+                     : cl__wf_fmt(list, "%s:%s", kind, subject_id);
+    cl_wf_effect *e = cl__wf_push(list, CL_WF_CREATE_TASK, key);
+    if (!e)
+        return NULL;
+    e->what = cl__wf_str(list, kind);
+    e->subject_kind = cl__wf_str(list, subject_kind);
+    e->subject_id = cl__wf_str(list, subject_id);
+    e->recipient_id = cl__wf_str(list, assignee);
+    e->due_on = due;
+    e->title = cl__wf_str(list, title);
+    return e;
+}
+
+cl_wf_effect *
+cl__wf_notify(cl_wf_effects *list, const char *key, const char *kind,
+              const char *recipient, const char *subject_kind,
+              const char *subject_id, const char *title, const char *body)
+{
+    cl_wf_effect *e = cl__wf_push(list, CL_WF_NOTIFY, key);
+    if (!e)
+        return NULL;
+    e->what = cl__wf_str(list, kind);
+    e->recipient_id = cl__wf_str(list, recipient);
+    e->subject_kind = cl__wf_str(list, subject_kind);
+    e->subject_id = cl__wf_str(list, subject_id);
+    e->title = cl__wf_str(list, title);
+    e->body = cl__wf_str(list, body);
+    return e;
+}
+
+/* ---- configuration ------------------------------------------------------ */
+
+static double
+threshold(const char *key, double fallback)
+{
+    const cl_threshold *t = cl_threshold_find(key);
+    return t ? t->value : fallback;
+}
+
+void
+cl_wf_config_defaults(cl_wf_config *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->icp_review_share = threshold("icp_review_share", 0.25);
+    cfg->icp_review_due_days = (int)threshold("icp_review_due_days", 30);
+    cfg->coaching_share = threshold("coaching_share", 0.20);
+    cfg->discovery_review_share = threshold("discovery_review_share", 0.20);
+    cfg->enablement_review_recoveries =
+        (int)threshold("enablement_review_recoveries", 3);
+    cfg->qualification_review_timing_share =
+        threshold("qualification_review_timing_share", 0.60);
+    cfg->review_due_business_days =
+        (int)threshold("review_due_business_days", 5);
+    cfg->review_senior_arr = threshold("review_senior_arr", 50000);
+    cfg->debrief_due_business_days =
+        (int)threshold("debrief_due_business_days", 5);
+    cfg->checkin_due_days = (int)threshold("checkin_due_days", 30);
+    cfg->champion_tenure_months = (int)threshold("champion_tenure_months", 6);
+    cfg->slow_to_demo_days = (int)threshold("slow_to_demo_days", 45);
+    cfg->churn_tagging_due_business_days = 5;
+    cfg->checkin_escalation_business_days = 5;
+    cfg->overdue_escalation_business_days = 2;
+    cfg->review_task_due_days = 30;
+}
+
+/* ---- helpers ------------------------------------------------------------ */
+
+int
+cl_wf_deal_closed(const cl_wf_deal *deal)
+{
+    return deal->stage && (strcmp(deal->stage, "closed_won") == 0 ||
+                           strcmp(deal->stage, "closed_lost") == 0);
+}
+
+static const char *const stock_phrases[] = {"seemed enthusiastic",
+                                            "was supportive",
+                                            "n/a",
+                                            "na",
+                                            "tbd",
+                                            "none",
+                                            "nothing",
+                                            "same as above",
+                                            "see above",
+                                            "-",
+                                            NULL};
+
+/* Answers below this many characters (trimmed) say too little to route. */
+#define MIN_SPECIFIC_CHARS 15
+
+int
+cl_wf_answer_generic(const char *answer, const char **reason)
+{
+    const char *why = NULL;
+    const char *b = answer ? answer : "";
+    while (*b && isspace((unsigned char)*b))
+        b++;
+    size_t len = strlen(b);
+    while (len > 0 && isspace((unsigned char)b[len - 1]))
+        len--;
+    /* A trailing full stop or exclamation mark does not make a stock
+       phrase specific ("Seemed enthusiastic!"). */
+    size_t cmp = len;
+    while (cmp > 1 && (b[cmp - 1] == '.' || b[cmp - 1] == '!'))
+        cmp--;
+    if (len == 0) {
+        why = "empty";
+    } else {
+        for (size_t i = 0; stock_phrases[i]; i++)
+            if (strlen(stock_phrases[i]) == cmp &&
+                strncasecmp(b, stock_phrases[i], cmp) == 0) {
+                why = "stock phrase";
+                break;
+            }
+        if (!why && len < MIN_SPECIFIC_CHARS)
+            why = "too short";
+    }
+    if (reason)
+        *reason = why;
+    return why != NULL;
+}
+
+int
+cl_wf_health_score(int q2_generic, int q5_generic, int q7_generic,
+                   const char *gut_read, int icp_fit)
+{
+    int s = 50;
+    if (gut_read && strcmp(gut_read, "positive") == 0)
+        s += 20;
+    else if (gut_read && strcmp(gut_read, "worried") == 0)
+        s -= 25;
+    s += q2_generic ? -10 : 5;
+    s += q5_generic ? -10 : 5;
+    s += q7_generic ? -10 : 5;
+    if (icp_fit >= 70)
+        s += 10;
+    else if (icp_fit >= 0 && icp_fit < 40)
+        s -= 15;
+    return s < 0 ? 0 : s > 100 ? 100 : s;
+}
+
+int
+cl_wf_whole_months(cl_day from, cl_day to)
+{
+    if (to < from)
+        return 0;
+    int y1, m1, y2, m2;
+    cl_date_ymd(from, &y1, &m1, NULL);
+    cl_date_ymd(to, &y2, &m2, NULL);
+    int months = (y2 - y1) * 12 + (m2 - m1);
+    /* cl_date_add_months clamps to the month's end, so Jan 31 + 1 month is
+       Feb 28 and counts as a whole month. */
+    while (months > 0 && cl_date_add_months(from, months) > to)
+        months--;
+    return months;
+}

@@ -1,0 +1,540 @@
+/*
+ * workflow.h - the loop engine's rules, pure: (state + event + clock) ->
+ * effects.
+ *
+ * Every rule of issue 4 is a function here.  It reads small plain structs
+ * that the shell fills from the store, the event's data and the clock (a
+ * cl_day or cl_time argument; nothing here reads the system clock), and
+ * appends effects to a cl_wf_effects list that the caller owns.  It does no
+ * I/O and never touches the store.
+ *
+ * Applying effects (the shell's job) is mechanical:
+ *
+ *   - Every effect carries a stable idempotency key derived from its rule and
+ *     its subject ("won_deal_review:D123", "cadence:bad_fit_review:2026Q3").
+ *     Running the same rule twice on the same state gives the same keys, so
+ *     the shell applies an effect at most once: tasks by their UNIQUE
+ *     (kind, subject_kind, subject_id, assignee_id), sessions by (kind,
+ *     period), triggers by (rule, period), coaching items by (ae_id, period,
+ *     cause), outbox rows by idempotency_key (the shell appends ":CHANNEL"
+ *     to the key when it fans one NOTIFY out to several channels).  An
+ *     INSERT that hits the constraint is "already applied", not an error.
+ *   - The event's own change (the tag the CSM typed, the kickoff date, the
+ *     review answers) is written by the shell from the command's input; the
+ *     effects are what the rules add to it.
+ *   - A refusal is one CL_WF_ERROR effect: the rule function then also
+ *     returns its code and fills err, and the shell applies nothing of that
+ *     call (it rolls the transaction back and reports the message).
+ *   - AUDIT effects are rows for the append-only audit log; their keys are
+ *     informative and the shell does not dedupe them (they only come from
+ *     user events, never from a tick).
+ *
+ * Dates are cl_day; CL_WF_NO_DAY means "unknown / none".  Ids are strings
+ * (the source systems' ids, or the store's ids as decimal text); NULL or ""
+ * means "none".
+ */
+#ifndef CL_WORKFLOW_H
+#define CL_WORKFLOW_H
+
+#include <stddef.h>
+
+#include "date.h"
+#include "err.h"
+
+/* "No date": below every real day, so it never compares as due. */
+#define CL_WF_NO_DAY ((cl_day)INT32_MIN)
+
+/* ---- effects ------------------------------------------------------------ */
+
+typedef enum cl_wf_kind {
+    /* Create a task.  what = task kind; subject_kind/subject_id = the record
+       it is about; recipient_id = assignee; attendees = ';'-separated user
+       ids or NULL; title; due_on.  Dedupe: the tasks UNIQUE constraint. */
+    CL_WF_CREATE_TASK = 1,
+    /* Mark an existing task.  what = task kind; subject_kind/subject_id;
+       recipient_id = assignee, or NULL for every assignee of that task kind
+       and subject; new_value = "done", "reminded" or "escalated".
+       Applying it twice changes nothing (set the column if it is NULL). */
+    CL_WF_MARK_TASK,
+    /* Put a message in the outbox (and the recipient's in-app inbox).  what
+       = notification kind (churn_flag, task_reminder, task_escalation,
+       checkin_reminder, checkin_escalation, pipeline_flag, coaching_item,
+       what_changed); recipient_id; title; body; subject_kind/subject_id.
+       Dedupe: outbox idempotency_key = key. */
+    CL_WF_NOTIFY,
+    /* Open a review session.  what = session kind (monthly_debrief,
+       bad_fit_review, icp_review, recovery_review); period = "2026-07" or
+       "2026Q3"; recipient_id = owner (RevOps); report = the report whose
+       JSON for period is the session's pack (monthly, bad-fit, icp,
+       recovery).  Dedupe: sessions UNIQUE (kind, period). */
+    CL_WF_OPEN_SESSION,
+    /* Record a quarterly threshold's evaluation.  what = the threshold key
+       (icp_review_share, ...); period; subject_id = the session id; value,
+       threshold; fired = 1 if it fired.  Dedupe: triggers UNIQUE (rule,
+       period).  Every evaluated rule gets one, fired or not. */
+    CL_WF_FIRE_TRIGGER,
+    /* A private coaching item.  recipient_id = the AE concerned; what = the
+       cause ("over_promise"); period; subject_id = the session id; body = the
+       note; audience = who may read it, ';'-separated "user:ID" and
+       "role:NAME" entries (DESIGN section 6).  Dedupe: coaching_items
+       UNIQUE (ae_id, period, cause). */
+    CL_WF_COACHING_ITEM,
+    /* The debrief's one process change.  subject_id = the session id;
+       recipient_id = owner; body = description; due_on = check-in due.
+       Dedupe: process_changes UNIQUE (session_id). */
+    CL_WF_PROCESS_CHANGE,
+    /* Set one field of a record.  subject_kind/subject_id; what = field
+       (health_score, reminded, escalated); new_value as text, value as a
+       number.  Idempotent by nature. */
+    CL_WF_SET,
+    /* Raise a flag on a record.  subject_kind/subject_id; what = flag name
+       (generic_answer, champion_stability, slow_to_demo); new_value = the
+       field it concerns (q2, ...) or NULL; body = the reason.  Dedupe: key. */
+    CL_WF_FLAG,
+    /* Link a deal to an earlier one.  subject_id = the new deal; target_id =
+       the original closed_lost deal; value = whole months to
+       re-engagement.  Dedupe: key ("recovery_link:NEW"). */
+    CL_WF_LINK,
+    /* An audit row.  subject_kind/subject_id = entity; what = action;
+       actor_id; old_value, new_value; body = the reason if any. */
+    CL_WF_AUDIT,
+    /* A refusal.  code = CL_ECONFLICT or CL_EINVAL; body = one-line message;
+       subject_kind/subject_id when it concerns a record. */
+    CL_WF_ERROR
+} cl_wf_kind;
+
+typedef struct cl_wf_effect {
+    cl_wf_kind kind;
+    const char *key;          /* idempotency key, never NULL */
+    const char *what;         /* see cl_wf_kind */
+    const char *subject_kind; /* deal, churn, session, process_change, task */
+    const char *subject_id;
+    const char *recipient_id; /* assignee, recipient, owner, AE */
+    const char *actor_id;     /* AUDIT: who did it */
+    const char *attendees;    /* CREATE_TASK: ';'-separated user ids */
+    const char *audience;     /* COACHING_ITEM: "user:ID;role:NAME;..." */
+    const char *period;       /* OPEN_SESSION, FIRE_TRIGGER, COACHING_ITEM */
+    const char *report;       /* OPEN_SESSION: report name of the pack */
+    const char *title;        /* one line for people */
+    const char *body;         /* message, reason, description */
+    const char *old_value;    /* AUDIT */
+    const char *new_value;    /* AUDIT, SET, MARK_TASK, FLAG */
+    const char *target_id;    /* LINK: the original deal */
+    cl_day due_on;            /* CREATE_TASK, PROCESS_CHANGE, else NO_DAY */
+    double value;             /* SET, LINK, FIRE_TRIGGER */
+    double threshold;         /* FIRE_TRIGGER */
+    int fired;                /* FIRE_TRIGGER */
+    cl_err code;              /* ERROR */
+} cl_wf_effect;
+
+/*
+ * The output list.  Strings of its effects live in an arena owned by the
+ * list; they stay valid until cl_wf_effects_release.  Fields are public for
+ * reading; change them only through the functions here.
+ */
+typedef struct cl_wf_effects {
+    cl_wf_effect *items;
+    size_t n;
+    size_t cap;
+    struct cl__wf_block *arena; /* private */
+    int oom;                    /* private: an allocation failed */
+} cl_wf_effects;
+
+/* Makes an empty list.  Allocates nothing. */
+void cl_wf_effects_init(cl_wf_effects *list);
+
+/*
+ * Frees the effects and every string they point to, and leaves the list
+ * empty and ready for reuse (list may be NULL).
+ */
+void cl_wf_effects_release(cl_wf_effects *list);
+
+/* The first CL_WF_ERROR effect of list, or NULL. */
+const cl_wf_effect *cl_wf_effects_error(const cl_wf_effects *list);
+
+/* Effect kind as a lower-case name ("create_task"), for logs and tests. */
+const char *cl_wf_kind_name(cl_wf_kind kind);
+
+/* ---- configuration ------------------------------------------------------ */
+
+/*
+ * The thresholds (DESIGN section 5) and the people the rules route to.  The
+ * caller fills it from the workspace; cl_wf_config_defaults gives the
+ * taxonomy defaults.  The struct does not own the id strings.
+ */
+typedef struct cl_wf_config {
+    double icp_review_share;          /* > opens an ICP review (0.25) */
+    int icp_review_due_days;          /* calendar days (30) */
+    double coaching_share;            /* > opens coaching (0.20) */
+    double discovery_review_share;    /* > opens a discovery review (0.20) */
+    int enablement_review_recoveries; /* >= opens enablement review (3) */
+    double qualification_review_timing_share; /* > (0.60) */
+    int review_due_business_days;             /* won-deal review (5) */
+    double review_senior_arr;      /* >= adds CS manager / RevOps (50000) */
+    int debrief_due_business_days; /* AE+CSM debrief (5) */
+    int checkin_due_days;          /* calendar days (30) */
+    int champion_tenure_months;    /* < raises the flag (6) */
+    int slow_to_demo_days;         /* > raises the flag (45) */
+    /* Not in the taxonomy table; rules of issue 4 with fixed defaults. */
+    int churn_tagging_due_business_days;  /* (5) */
+    int checkin_escalation_business_days; /* after check-in due (5) */
+    int overdue_escalation_business_days; /* after task due (2) */
+    int review_task_due_days; /* discovery/enablement/qualification (30) */
+    const char *revops_id;    /* owns sessions, gets escalations; required */
+    const char *marketing_id; /* ICP review with Marketing; may be NULL */
+    const char *vp_sales_id;  /* sales-side reviews; may be NULL */
+} cl_wf_config;
+
+/*
+ * Fills cfg with the defaults of cl_threshold_defaults() and the fixed
+ * defaults above; the three ids are set to NULL.
+ */
+void cl_wf_config_defaults(cl_wf_config *cfg);
+
+/* ---- records (filled by the shell) -------------------------------------- */
+
+typedef struct cl_wf_deal {
+    const char *id;
+    const char *account_id;
+    const char *ae_id;
+    const char *ae_manager_id; /* the AE's manager, or NULL */
+    const char *csm_id;        /* the account's CSM, or NULL */
+    const char *cs_manager_id; /* the CSM's manager, or NULL */
+    const char *type;          /* new, expansion, renewal */
+    const char *stage;         /* closed_won, closed_lost or open stage */
+    cl_day created_on;
+    cl_day closed_on;     /* NO_DAY while open */
+    cl_day first_demo_on; /* NO_DAY if none yet */
+    cl_day kickoff_on;    /* planned or held kickoff, or NO_DAY */
+    double arr;
+    int icp_fit_score;          /* 0-100, or -1 unknown */
+    int champion_tenure_months; /* or -1 unknown */
+    int exec_sponsor;           /* 1, 0, or -1 unknown */
+    int champion_flagged;       /* the champion flag was already raised */
+    int slow_demo_flagged;      /* the slow-to-demo flag was already raised */
+} cl_wf_deal;
+
+/* 1 if stage is closed_won or closed_lost. */
+int cl_wf_deal_closed(const cl_wf_deal *deal);
+
+typedef struct cl_wf_tag {
+    const char *primary_cause;       /* a taxonomy code; NULL = untagged */
+    const char *contributing_causes; /* ';'-separated codes, or NULL */
+    const char *stated_reason;
+    const char *diagnosis;
+    const char *predictive_behavior;
+} cl_wf_tag;
+
+typedef struct cl_wf_churn {
+    const char *id;
+    const char *account_id;
+    const char *deal_id;       /* the original deal */
+    const char *ae_id;         /* the original deal's AE, or NULL */
+    const char *ae_manager_id; /* that AE's manager, or NULL */
+    const char *csm_id;
+    cl_day churned_on;
+    cl_day recorded_on; /* the day closeloop learnt of it */
+    cl_wf_tag tag;      /* the current tag; primary_cause NULL if untagged */
+    int sales_flagged;  /* the deal-attributable notifications went out */
+} cl_wf_churn;
+
+typedef struct cl_wf_task {
+    const char *id; /* the store's id as text */
+    const char *kind;
+    const char *subject_kind;
+    const char *subject_id;
+    const char *assignee_id;
+    const char *assignee_manager_id; /* or NULL: escalations go to RevOps */
+    cl_day due_on;
+    int done;      /* status = done */
+    int reminded;  /* reminded_at is set */
+    int escalated; /* escalated_at is set */
+} cl_wf_task;
+
+typedef struct cl_wf_session {
+    const char *id;     /* the store's id as text */
+    const char *kind;   /* monthly_debrief, bad_fit_review, ... */
+    const char *period; /* "2026-07" or "2026Q3" */
+    int closed;
+} cl_wf_session;
+
+typedef struct cl_wf_process_change {
+    const char *id; /* the store's id as text */
+    const char *session_id;
+    const char *owner_id;
+    const char *description;
+    cl_day checkin_due;
+    cl_day checkin_on; /* NO_DAY until the check-in is recorded */
+    int reminded;
+    int escalated;
+} cl_wf_process_change;
+
+/* ---- rule 1: won-deal review -------------------------------------------- */
+
+/*
+ * The due day of a won deal's review: review_due_business_days business
+ * days after closed_on, or the business day before kickoff_on if that is
+ * earlier, but never before closed_on.  A kickoff on or before the close
+ * day gives closed_on itself (the review is due at once; there is no
+ * earlier day it could have been done).
+ */
+cl_day cl_wf_review_due(const cl_wf_config *cfg, const cl_calendar *cal,
+                        cl_day closed_on, cl_day kickoff_on);
+
+/*
+ * Deal closed won: one won_deal_review task (subject deal) for the CSM
+ * (RevOps when the account has none), due by cl_wf_review_due.  Attendees:
+ * the AE, plus the CS manager (RevOps when none) at ARR >=
+ * review_senior_arr.  Key "won_deal_review:DEAL".
+ * Returns CL_OK, CL_EINVAL (+ ERROR effect) if the deal is not closed won or
+ * has no close date, CL_ENOMEM.
+ */
+cl_err cl_wf_deal_won(const cl_wf_config *cfg, const cl_calendar *cal,
+                      const cl_wf_deal *deal, cl_wf_effects *out,
+                      cl_error *err);
+
+/*
+ * A kickoff recorded as held on held_on.  review_done: 1 if the won-deal
+ * review is recorded.  Without the review, it is refused (CL_ECONFLICT and
+ * an ERROR effect) unless override_reason is non-empty; then it is allowed
+ * with an AUDIT effect (action "kickoff_override", body = reason, actor).
+ * With the review done there are no effects.
+ */
+cl_err cl_wf_kickoff_held(const cl_wf_deal *deal, int review_done,
+                          cl_day held_on, const char *override_reason,
+                          const char *actor_id, cl_wf_effects *out,
+                          cl_error *err);
+
+/*
+ * 1 if an answer is generic, with *reason (static text) saying why: empty,
+ * "too short" (< 15 characters after trimming), or "stock phrase" (one of
+ * "seemed enthusiastic", "was supportive", "n/a", "na", "tbd", "none",
+ * "nothing", "same as above", "see above", "-", compared trimmed and
+ * case-insensitively, with a final '.' or '!' ignored).  A stock phrase is
+ * reported as such even when also short.  0 for a specific answer (*reason
+ * = NULL).  reason may be NULL.
+ */
+int cl_wf_answer_generic(const char *answer, const char **reason);
+
+/*
+ * The initial health score, 0-100:
+ *
+ *     50
+ *     + gut read:  positive +20, neutral 0, worried -25 (unknown = neutral)
+ *     + each of Q2, Q5, Q7: generic -10, specific +5
+ *     + ICP fit at close: >= 70 +10, < 40 -15, else (or unknown) 0
+ *     clamped to [0, 100]
+ *
+ * gut_read: "positive", "neutral", "worried" or NULL; icp_fit: 0-100 or -1.
+ */
+int cl_wf_health_score(int q2_generic, int q5_generic, int q7_generic,
+                       const char *gut_read, int icp_fit);
+
+typedef struct cl_wf_review {
+    const char *answers[7]; /* q1 .. q7 */
+    const char *gut_read;   /* positive, neutral, worried, or NULL */
+    cl_day held_on;
+} cl_wf_review;
+
+/*
+ * A won-deal review recorded.  All seven answers are required (CL_EINVAL +
+ * ERROR naming the missing ones), and gut_read must be NULL or a known
+ * value.  Effects: one FLAG "generic_answer" per generic answer (new_value =
+ * "q2", body = reason, key "review_flag:DEAL:q2"); SET health_score on the
+ * deal (key "health_score:DEAL"); MARK_TASK won_deal_review done.
+ */
+cl_err cl_wf_review_recorded(const cl_wf_deal *deal, const cl_wf_review *review,
+                             cl_wf_effects *out, cl_error *err);
+
+/* ---- rule 2: churn ------------------------------------------------------ */
+
+/*
+ * A churn recorded on churn->recorded_on: a churn_tagging task for the CSM
+ * (RevOps when none) due churn_tagging_due_business_days business days
+ * later; key "churn_tagging:CHURN".  A churn that arrives already tagged
+ * (an import) gets no task: call cl_wf_churn_tagged with an untagged
+ * "before" state instead.
+ */
+cl_err cl_wf_churn_recorded(const cl_wf_config *cfg, const cl_calendar *cal,
+                            const cl_wf_churn *churn, cl_wf_effects *out,
+                            cl_error *err);
+
+/*
+ * A churn tagged (or re-tagged) with tag by actor_id on day today.  churn is
+ * the state before (its tag is the old tag).  The primary cause must be a
+ * taxonomy code and every contributing cause too (CL_EINVAL + ERROR).
+ * Effects: AUDIT (action "churn_tagged" the first time, "churn_tag_changed"
+ * after; old and new as "primary=...;contributing=..."); MARK_TASK
+ * churn_tagging done.  If the new primary cause is sales-attributable and
+ * !churn->sales_flagged: NOTIFY churn_flag to the AE and the AE's manager
+ * (keys "churn_flag:CHURN:USER"; RevOps if neither is known), CREATE_TASK
+ * debrief for the AE and for the CSM due debrief_due_business_days business
+ * days after today (keys "debrief:CHURN:USER"), and SET sales_flagged = 1 on
+ * the churn.  A tag identical to the old one gives no effects.
+ */
+cl_err cl_wf_churn_tagged(const cl_wf_config *cfg, const cl_calendar *cal,
+                          const cl_wf_churn *churn, const cl_wf_tag *tag,
+                          const char *actor_id, cl_day today,
+                          cl_wf_effects *out, cl_error *err);
+
+/*
+ * Closing a churn record: refused while untagged (CL_ECONFLICT + ERROR).
+ * No effects otherwise.
+ */
+cl_err cl_wf_churn_close(const cl_wf_churn *churn, cl_wf_effects *out,
+                         cl_error *err);
+
+/* ---- rule 3: recovery ---------------------------------------------------- */
+
+/*
+ * Whole calendar months from `from` to `to` (0 if to < one month after
+ * from; never negative).  2026-01-31 -> 2026-02-28 is 1 month.
+ */
+int cl_wf_whole_months(cl_day from, cl_day to);
+
+/*
+ * A new deal created.  account_deals: the other deals of the same account
+ * (the new deal itself, if present, is skipped).  If one of them is
+ * closed_lost with closed_on <= the new deal's created_on, the latest such
+ * (by closed_on, then by id) is the original: LINK (key
+ * "recovery_link:NEW", value = cl_wf_whole_months(original closed_on, new
+ * created_on)) and CREATE_TASK recovery_classification for the CSM (RevOps
+ * when none), subject the new deal, due review_task_due_days later (key
+ * "recovery_classification:NEW").  No effects otherwise.
+ */
+cl_err cl_wf_deal_created(const cl_wf_config *cfg, const cl_wf_deal *deal,
+                          const cl_wf_deal *account_deals, size_t n,
+                          cl_wf_effects *out, cl_error *err);
+
+/* ---- rule 4: cadence ----------------------------------------------------- */
+
+/*
+ * The cadence at instant now.  From the first business day of a month on
+ * (any later tick in the month too), OPEN_SESSION monthly_debrief for the
+ * previous month (report "monthly"); from the first business day of a
+ * quarter on, bad_fit_review, icp_review and recovery_review for the
+ * previous quarter (reports "bad-fit", "icp", "recovery").  Owner RevOps.
+ * Keys "cadence:KIND:PERIOD".  Sessions listed in existing (any status) are
+ * skipped; the shell's UNIQUE (kind, period) makes a repeat harmless anyway.
+ * Only the previous period is opened: a workspace that did not tick for a
+ * whole month does not get the older sessions back.
+ */
+cl_err cl_wf_cadence_tick(const cl_wf_config *cfg, const cl_calendar *cal,
+                          cl_time now, const cl_wf_session *existing,
+                          size_t nexisting, cl_wf_effects *out, cl_error *err);
+
+/* ---- rule 5: the debrief's one change ------------------------------------ */
+
+/*
+ * A process change recorded in a session on today.  existing: the
+ * session's process change, or NULL.  Refused (CL_ECONFLICT) unless the
+ * session is an open monthly_debrief with none yet; owner and description
+ * are required (CL_EINVAL).  Effects: PROCESS_CHANGE (check-in due
+ * checkin_due_days later, key "process_change:SESSION") and CREATE_TASK
+ * process_change_checkin for the owner, same due day, subject the session.
+ */
+cl_err cl_wf_process_change_recorded(const cl_wf_config *cfg,
+                                     const cl_wf_session *session,
+                                     const cl_wf_process_change *existing,
+                                     const char *owner_id,
+                                     const char *description, cl_day today,
+                                     cl_wf_effects *out, cl_error *err);
+
+/*
+ * Check-ins on tick (today).  For each process change without a check-in:
+ * after its due day (today > checkin_due) and not reminded, NOTIFY
+ * checkin_reminder to the owner and SET reminded (key
+ * "checkin_reminder:PC"); from checkin_escalation_business_days business
+ * days after the due day on and not escalated, NOTIFY checkin_escalation to
+ * RevOps and SET escalated (key "checkin_escalation:PC").
+ */
+cl_err cl_wf_checkins_tick(const cl_wf_config *cfg, const cl_calendar *cal,
+                           const cl_wf_process_change *pcs, size_t n,
+                           cl_day today, cl_wf_effects *out, cl_error *err);
+
+/* ---- rule 6: quarterly thresholds and session close -----------------------
+ */
+
+typedef struct cl_wf_ae_count {
+    const char *ae_id;
+    const char *ae_manager_id; /* or NULL */
+    int count;                 /* over-promise churns of this AE */
+} cl_wf_ae_count;
+
+typedef struct cl_wf_quarter_figures {
+    /* The quarter's tagged churn cohort (bad_fit_review). */
+    int cohort_size;
+    double wrong_icp_share;
+    double over_promise_share;
+    double misaligned_share;
+    const cl_wf_ae_count *overpromise_by_ae;
+    size_t n_overpromise_by_ae;
+    /* The quarter's recoveries (recovery_review). */
+    int recoveries;
+    int overpromise_recoveries;
+    double timing_share;
+} cl_wf_quarter_figures;
+
+/*
+ * The thresholds that fire when session opens (on today).  bad_fit_review:
+ * icp_review_share (> : CREATE_TASK icp_review for Marketing and RevOps,
+ * due icp_review_due_days later), coaching_share (> : one COACHING_ITEM
+ * per AE with count > 0, audience the AE, the AE's manager, role vp_sales,
+ * role revops, and a NOTIFY coaching_item to the AE's manager only),
+ * discovery_review_share (> : discovery_review).  recovery_review:
+ * enablement_review_recoveries (>= : enablement_review),
+ * qualification_review_timing_share (> : qualification_review).  Review
+ * tasks go to RevOps and the VP Sales (if configured), due
+ * review_task_due_days later; task keys "KIND:SESSION:USER".  Every
+ * evaluated rule gives a FIRE_TRIGGER (key "trigger:RULE:PERIOD").  Share
+ * rules need a non-empty cohort (recoveries > 0 for the timing share).
+ * Other kinds: no effects.
+ */
+cl_err cl_wf_session_opened(const cl_wf_config *cfg,
+                            const cl_wf_session *session,
+                            const cl_wf_quarter_figures *fig, cl_day today,
+                            cl_wf_effects *out, cl_error *err);
+
+/*
+ * Closing session: refused if already closed (CL_ECONFLICT), and for a
+ * monthly_debrief without its process change (pc NULL, CL_ECONFLICT).
+ * Effects: NOTIFY what_changed to every CSM in csm_ids (key
+ * "what_changed:KIND:PERIOD:CSM"), the body listing the decisions (and the
+ * process change).  decisions: ndecisions strings, not owned.
+ */
+cl_err cl_wf_session_close(const cl_wf_session *session,
+                           const cl_wf_process_change *pc,
+                           const char *const *decisions, size_t ndecisions,
+                           const char *const *csm_ids, size_t ncsm,
+                           cl_wf_effects *out, cl_error *err);
+
+/* ---- rules 7 and 8: pipeline and overdue tasks on tick ---------------------
+ */
+
+/*
+ * Open deals on tick (today).  champion_stability: tenure known and <
+ * champion_tenure_months, or exec_sponsor == 0.  slow_to_demo: first demo
+ * more than slow_to_demo_days after creation, or no demo yet and today more
+ * than slow_to_demo_days after creation.  A flag not yet raised on the deal
+ * gives FLAG (key "pipeline_flag:FLAG:DEAL") and NOTIFY pipeline_flag to the
+ * AE and the AE's manager (keys "pipeline_flag:FLAG:DEAL:USER").  Closed
+ * deals are skipped.
+ */
+cl_err cl_wf_pipeline_tick(const cl_wf_config *cfg, const cl_wf_deal *deals,
+                           size_t n, cl_day today, cl_wf_effects *out,
+                           cl_error *err);
+
+/*
+ * Open tasks on tick (today).  On or after the due day and not reminded:
+ * NOTIFY task_reminder to the assignee and MARK_TASK reminded (key
+ * "task_reminder:TASK").  From overdue_escalation_business_days business
+ * days after the due day on and not escalated: NOTIFY task_escalation to
+ * the assignee's manager (RevOps when none) and MARK_TASK escalated (key
+ * "task_escalation:TASK").  Tasks of kind process_change_checkin are left to
+ * cl_wf_checkins_tick, which has its own schedule.
+ */
+cl_err cl_wf_tasks_tick(const cl_wf_config *cfg, const cl_calendar *cal,
+                        const cl_wf_task *tasks, size_t n, cl_day today,
+                        cl_wf_effects *out, cl_error *err);
+
+#endif

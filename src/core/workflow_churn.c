@@ -1,0 +1,201 @@
+/*
+ * workflow_churn.c - the churn rules (rule 2): the tagging task, the tag and
+ * its audit, the real-time flag to Sales and the AE+CSM debrief.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "taxonomy.h"
+#include "workflow.h"
+#include "workflow_int.h"
+
+cl_err
+cl_wf_churn_recorded(const cl_wf_config *cfg, const cl_calendar *cal,
+                     const cl_wf_churn *churn, cl_wf_effects *out,
+                     cl_error *err)
+{
+    if (!cl__wf_empty(churn->tag.primary_cause))
+        return CL_OK;
+    const char *assignee = cl__wf_or(churn->csm_id, cfg->revops_id);
+    if (cl__wf_empty(assignee))
+        return cl__wf_refuse(out, err, CL_EINVAL, "churn", churn->id,
+                             "churn %s: the account has no CSM and no "
+                             "RevOps user is configured",
+                             churn->id);
+    cl_day due = cl_cal_add_business_days(cal, churn->recorded_on,
+                                          cfg->churn_tagging_due_business_days);
+    cl__wf_task(out, "churn_tagging", "churn", churn->id, assignee, due, 0,
+                cl__wf_fmt(out, "Tag the root cause of churn %s", churn->id));
+    return cl__wf_finish(out, err);
+}
+
+static int
+same(const char *a, const char *b)
+{
+    return strcmp(a ? a : "", b ? b : "") == 0;
+}
+
+static int
+tag_equal(const cl_wf_tag *a, const cl_wf_tag *b)
+{
+    return same(a->primary_cause, b->primary_cause) &&
+           same(a->contributing_causes, b->contributing_causes) &&
+           same(a->stated_reason, b->stated_reason) &&
+           same(a->diagnosis, b->diagnosis) &&
+           same(a->predictive_behavior, b->predictive_behavior);
+}
+
+/* The first contributing cause that is not a taxonomy code, into bad. */
+static int
+contributing_valid(const char *list, char *bad, size_t badsize)
+{
+    const char *p = list ? list : "";
+    while (*p) {
+        const char *semi = strchr(p, ';');
+        size_t len = semi ? (size_t)(semi - p) : strlen(p);
+        char code[64];
+        if (len == 0 || len >= sizeof code) {
+            snprintf(bad, badsize, "%.*s", (int)(len < 40 ? len : 40), p);
+            return 0;
+        }
+        memcpy(code, p, len);
+        code[len] = '\0';
+        if (!cl_taxonomy_find(code)) {
+            snprintf(bad, badsize, "%s", code);
+            return 0;
+        }
+        p += len + (semi ? 1 : 0);
+    }
+    return 1;
+}
+
+static const char *
+tag_text(cl_wf_effects *out, const cl_wf_tag *t)
+{
+    if (cl__wf_empty(t->primary_cause))
+        return NULL;
+    return cl__wf_fmt(out, "primary=%s;contributing=%s", t->primary_cause,
+                      cl__wf_or(t->contributing_causes, ""));
+}
+
+cl_err
+cl_wf_churn_tagged(const cl_wf_config *cfg, const cl_calendar *cal,
+                   const cl_wf_churn *churn, const cl_wf_tag *tag,
+                   const char *actor_id, cl_day today, cl_wf_effects *out,
+                   cl_error *err)
+{
+    if (cl__wf_empty(tag->primary_cause))
+        return cl__wf_refuse(out, err, CL_EINVAL, "churn", churn->id,
+                             "churn %s: a tag needs a primary cause",
+                             churn->id);
+    const cl_cause *cause = cl_taxonomy_find(tag->primary_cause);
+    if (!cause)
+        return cl__wf_refuse(out, err, CL_EINVAL, "churn", churn->id,
+                             "churn %s: '%s' is not a cause of the taxonomy",
+                             churn->id, tag->primary_cause);
+    char bad[64];
+    if (!contributing_valid(tag->contributing_causes, bad, sizeof bad))
+        return cl__wf_refuse(out, err, CL_EINVAL, "churn", churn->id,
+                             "churn %s: contributing cause '%s' is not a "
+                             "cause of the taxonomy",
+                             churn->id, bad);
+    if (tag_equal(&churn->tag, tag))
+        return CL_OK;
+
+    int first = cl__wf_empty(churn->tag.primary_cause);
+    const char *old = tag_text(out, &churn->tag);
+    const char *new = tag_text(out, tag);
+    cl_wf_effect *e =
+        cl__wf_push(out, CL_WF_AUDIT,
+                    cl__wf_fmt(out, "churn_tag:%s:%s>%s", churn->id,
+                               old ? old : "untagged", new ? new : "untagged"));
+    if (e) {
+        e->what = first ? "churn_tagged" : "churn_tag_changed";
+        e->subject_kind = "churn";
+        e->subject_id = cl__wf_str(out, churn->id);
+        e->actor_id = cl__wf_str(out, actor_id);
+        e->old_value = old;
+        e->new_value = new;
+    }
+    e = cl__wf_push(out, CL_WF_MARK_TASK,
+                    cl__wf_fmt(out, "done:churn_tagging:%s", churn->id));
+    if (e) {
+        e->what = "churn_tagging";
+        e->subject_kind = "churn";
+        e->subject_id = cl__wf_str(out, churn->id);
+        e->new_value = "done";
+    }
+
+    /* The flag to Sales goes out once per churn, whatever the later tags:
+       the state says whether it went, and the keys do not name the cause,
+       so even a shell that lost the state could not send it twice. */
+    if (!cause->sales_attributable || churn->sales_flagged)
+        return cl__wf_finish(out, err);
+
+    const char *title =
+        cl__wf_fmt(out, "Churn %s tagged %s (%s), a deal-attributable cause",
+                   churn->id, cause->label, cause->code);
+    const char *body = cl__wf_fmt(
+        out,
+        "Account %s churned; original deal %s. Primary cause: %s. "
+        "Contributing: %s. Customer's words: %s. CS diagnosis: %s. "
+        "Pre-sale behaviour: %s. A 20-minute AE+CSM debrief is due.",
+        cl__wf_or(churn->account_id, "?"), cl__wf_or(churn->deal_id, "?"),
+        cause->label, cl__wf_or(tag->contributing_causes, "none"),
+        cl__wf_or(tag->stated_reason, "-"), cl__wf_or(tag->diagnosis, "-"),
+        cl__wf_or(tag->predictive_behavior, "-"));
+    const char *who[2] = {churn->ae_id, churn->ae_manager_id};
+    int sent = 0;
+    for (int i = 0; i < 2; i++) {
+        if (cl__wf_empty(who[i]) || (i == 1 && same(who[0], who[1])))
+            continue;
+        cl__wf_notify(out,
+                      cl__wf_fmt(out, "churn_flag:%s:%s", churn->id, who[i]),
+                      "churn_flag", who[i], "churn", churn->id, title, body);
+        sent++;
+    }
+    /* Without a known AE the signal must still reach someone who can
+       route it. */
+    if (!sent && !cl__wf_empty(cfg->revops_id))
+        cl__wf_notify(
+            out, cl__wf_fmt(out, "churn_flag:%s:%s", churn->id, cfg->revops_id),
+            "churn_flag", cfg->revops_id, "churn", churn->id, title, body);
+
+    cl_day due =
+        cl_cal_add_business_days(cal, today, cfg->debrief_due_business_days);
+    const char *dtitle =
+        cl__wf_fmt(out, "AE+CSM debrief (20 minutes) on churn %s", churn->id);
+    const char *pair[2] = {churn->ae_id, churn->csm_id};
+    const char *attendees = NULL;
+    if (!cl__wf_empty(pair[0]) && !cl__wf_empty(pair[1]))
+        attendees = cl__wf_fmt(out, "%s;%s", pair[0], pair[1]);
+    for (int i = 0; i < 2; i++) {
+        if (cl__wf_empty(pair[i]) || (i == 1 && same(pair[0], pair[1])))
+            continue;
+        e = cl__wf_task(out, "debrief", "churn", churn->id, pair[i], due, 1,
+                        dtitle);
+        if (e)
+            e->attendees = attendees;
+    }
+    e = cl__wf_push(out, CL_WF_SET,
+                    cl__wf_fmt(out, "sales_flagged:%s", churn->id));
+    if (e) {
+        e->what = "sales_flagged";
+        e->subject_kind = "churn";
+        e->subject_id = cl__wf_str(out, churn->id);
+        e->new_value = "1";
+        e->value = 1;
+    }
+    return cl__wf_finish(out, err);
+}
+
+cl_err
+cl_wf_churn_close(const cl_wf_churn *churn, cl_wf_effects *out, cl_error *err)
+{
+    if (cl__wf_empty(churn->tag.primary_cause))
+        return cl__wf_refuse(out, err, CL_ECONFLICT, "churn", churn->id,
+                             "churn %s cannot be closed untagged; tag its "
+                             "primary cause first",
+                             churn->id);
+    return cl__wf_finish(out, err);
+}

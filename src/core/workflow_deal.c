@@ -1,0 +1,271 @@
+/*
+ * workflow_deal.c - the rules about deals: the won-deal review (rule 1),
+ * recovery links (rule 3) and the open-pipeline flags (rule 7).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "record.h"
+#include "workflow.h"
+#include "workflow_int.h"
+
+cl_day
+cl_wf_review_due(const cl_wf_config *cfg, const cl_calendar *cal,
+                 cl_day closed_on, cl_day kickoff_on)
+{
+    cl_day due =
+        cl_cal_add_business_days(cal, closed_on, cfg->review_due_business_days);
+    if (kickoff_on == CL_WF_NO_DAY)
+        return due;
+    /* A kickoff on or before the close leaves no day to hold the review
+       before it: due at once, on the close day. */
+    if (kickoff_on <= closed_on)
+        return closed_on;
+    cl_day before = cl_cal_add_business_days(cal, kickoff_on, -1);
+    if (before < due)
+        due = before;
+    return due < closed_on ? closed_on : due;
+}
+
+cl_err
+cl_wf_deal_won(const cl_wf_config *cfg, const cl_calendar *cal,
+               const cl_wf_deal *deal, cl_wf_effects *out, cl_error *err)
+{
+    if (!deal->stage || strcmp(deal->stage, "closed_won") != 0)
+        return cl__wf_refuse(out, err, CL_EINVAL, "deal", deal->id,
+                             "deal %s is not closed_won", deal->id);
+    if (deal->closed_on == CL_WF_NO_DAY)
+        return cl__wf_refuse(out, err, CL_EINVAL, "deal", deal->id,
+                             "deal %s has no close date", deal->id);
+    const char *assignee = cl__wf_or(deal->csm_id, cfg->revops_id);
+    if (cl__wf_empty(assignee))
+        return cl__wf_refuse(out, err, CL_EINVAL, "deal", deal->id,
+                             "deal %s: the account has no CSM and no RevOps "
+                             "user is configured",
+                             deal->id);
+    cl_day due = cl_wf_review_due(cfg, cal, deal->closed_on, deal->kickoff_on);
+    const char *title =
+        cl__wf_fmt(out, "Won-deal review for deal %s", deal->id);
+    cl_wf_effect *e = cl__wf_task(out, "won_deal_review", "deal", deal->id,
+                                  assignee, due, 0, title);
+    if (e) {
+        /* The AE answers the questions; a senior account also brings the
+           CS manager, or RevOps where the CSM has no manager. */
+        const char *senior = NULL;
+        if (deal->arr >= cfg->review_senior_arr)
+            senior = cl__wf_or(deal->cs_manager_id, cfg->revops_id);
+        const char *ae = cl__wf_or(deal->ae_id, NULL);
+        if (ae && senior)
+            e->attendees = cl__wf_fmt(out, "%s;%s", ae, senior);
+        else if (ae || senior)
+            e->attendees = cl__wf_str(out, ae ? ae : senior);
+    }
+    return cl__wf_finish(out, err);
+}
+
+cl_err
+cl_wf_kickoff_held(const cl_wf_deal *deal, int review_done, cl_day held_on,
+                   const char *override_reason, const char *actor_id,
+                   cl_wf_effects *out, cl_error *err)
+{
+    if (review_done)
+        return CL_OK;
+    if (cl__wf_blank(override_reason))
+        return cl__wf_refuse(out, err, CL_ECONFLICT, "deal", deal->id,
+                             "deal %s: the won-deal review is not recorded; "
+                             "record it first or give an override reason",
+                             deal->id);
+    char day[11];
+    cl_date_format(held_on, day);
+    cl_wf_effect *e = cl__wf_push(
+        out, CL_WF_AUDIT, cl__wf_fmt(out, "kickoff_override:%s", deal->id));
+    if (e) {
+        e->what = "kickoff_override";
+        e->subject_kind = "deal";
+        e->subject_id = cl__wf_str(out, deal->id);
+        e->actor_id = cl__wf_str(out, actor_id);
+        e->new_value = cl__wf_str(out, day);
+        e->body = cl__wf_str(out, override_reason);
+    }
+    return cl__wf_finish(out, err);
+}
+
+cl_err
+cl_wf_review_recorded(const cl_wf_deal *deal, const cl_wf_review *review,
+                      cl_wf_effects *out, cl_error *err)
+{
+    char missing[40] = "";
+    for (int i = 0; i < 7; i++) {
+        if (cl__wf_blank(review->answers[i])) {
+            size_t len = strlen(missing);
+            snprintf(missing + len, sizeof missing - len, "%sq%d",
+                     len ? ", " : "", i + 1);
+        }
+    }
+    if (*missing)
+        return cl__wf_refuse(out, err, CL_EINVAL, "deal", deal->id,
+                             "deal %s: the review needs all seven answers; "
+                             "missing %s",
+                             deal->id, missing);
+    if (review->gut_read && cl_enum_index(cl_gut_reads, review->gut_read) < 0)
+        return cl__wf_refuse(out, err, CL_EINVAL, "deal", deal->id,
+                             "deal %s: gut read '%s' is not positive, "
+                             "neutral or worried",
+                             deal->id, review->gut_read);
+    int generic[7];
+    for (int i = 0; i < 7; i++) {
+        const char *why;
+        generic[i] = cl_wf_answer_generic(review->answers[i], &why);
+        if (!generic[i])
+            continue;
+        cl_wf_effect *e =
+            cl__wf_push(out, CL_WF_FLAG,
+                        cl__wf_fmt(out, "review_flag:%s:q%d", deal->id, i + 1));
+        if (e) {
+            e->what = "generic_answer";
+            e->subject_kind = "deal";
+            e->subject_id = cl__wf_str(out, deal->id);
+            e->new_value = cl__wf_fmt(out, "q%d", i + 1);
+            e->body = why;
+        }
+    }
+    int score = cl_wf_health_score(generic[1], generic[4], generic[6],
+                                   review->gut_read, deal->icp_fit_score);
+    cl_wf_effect *e = cl__wf_push(out, CL_WF_SET,
+                                  cl__wf_fmt(out, "health_score:%s", deal->id));
+    if (e) {
+        e->what = "health_score";
+        e->subject_kind = "deal";
+        e->subject_id = cl__wf_str(out, deal->id);
+        e->new_value = cl__wf_fmt(out, "%d", score);
+        e->value = score;
+    }
+    e = cl__wf_push(out, CL_WF_MARK_TASK,
+                    cl__wf_fmt(out, "done:won_deal_review:%s", deal->id));
+    if (e) {
+        e->what = "won_deal_review";
+        e->subject_kind = "deal";
+        e->subject_id = cl__wf_str(out, deal->id);
+        e->new_value = "done";
+    }
+    return cl__wf_finish(out, err);
+}
+
+/* ---- rule 3: recovery ---------------------------------------------------- */
+
+cl_err
+cl_wf_deal_created(const cl_wf_config *cfg, const cl_wf_deal *deal,
+                   const cl_wf_deal *account_deals, size_t n,
+                   cl_wf_effects *out, cl_error *err)
+{
+    const cl_wf_deal *orig = NULL;
+    for (size_t i = 0; i < n; i++) {
+        const cl_wf_deal *d = &account_deals[i];
+        if (d->id && deal->id && strcmp(d->id, deal->id) == 0)
+            continue;
+        if (!d->stage || strcmp(d->stage, "closed_lost") != 0 ||
+            d->closed_on == CL_WF_NO_DAY || d->closed_on > deal->created_on)
+            continue;
+        if (d->account_id && deal->account_id &&
+            strcmp(d->account_id, deal->account_id) != 0)
+            continue;
+        if (!orig || d->closed_on > orig->closed_on ||
+            (d->closed_on == orig->closed_on &&
+             strcmp(cl__wf_or(d->id, ""), cl__wf_or(orig->id, "")) > 0))
+            orig = d;
+    }
+    if (!orig)
+        return CL_OK;
+    int months = cl_wf_whole_months(orig->closed_on, deal->created_on);
+    cl_wf_effect *e = cl__wf_push(
+        out, CL_WF_LINK, cl__wf_fmt(out, "recovery_link:%s", deal->id));
+    if (e) {
+        e->what = "recovery";
+        e->subject_kind = "deal";
+        e->subject_id = cl__wf_str(out, deal->id);
+        e->target_id = cl__wf_str(out, orig->id);
+        e->value = months;
+        e->new_value = cl__wf_fmt(out, "%d", months);
+    }
+    const char *assignee = cl__wf_or(deal->csm_id, cfg->revops_id);
+    if (!cl__wf_empty(assignee))
+        cl__wf_task(out, "recovery_classification", "deal", deal->id, assignee,
+                    deal->created_on + cfg->review_task_due_days, 0,
+                    cl__wf_fmt(out,
+                               "Recovery record: deal %s returns after "
+                               "lost deal %s (%d months)",
+                               deal->id, orig->id, months));
+    return cl__wf_finish(out, err);
+}
+
+/* ---- rule 7: open pipeline ------------------------------------------------
+ */
+
+static void
+raise_flag(cl_wf_effects *out, const cl_wf_deal *d, const char *flag,
+           const char *reason)
+{
+    cl_wf_effect *e = cl__wf_push(
+        out, CL_WF_FLAG, cl__wf_fmt(out, "pipeline_flag:%s:%s", flag, d->id));
+    if (e) {
+        e->what = flag;
+        e->subject_kind = "deal";
+        e->subject_id = cl__wf_str(out, d->id);
+        e->body = cl__wf_str(out, reason);
+    }
+    const char *who[2] = {d->ae_id, d->ae_manager_id};
+    const char *title = cl__wf_fmt(out, "Deal %s: %s flag", d->id, flag);
+    for (int i = 0; i < 2; i++) {
+        if (cl__wf_empty(who[i]))
+            continue;
+        if (i == 1 && !cl__wf_empty(who[0]) && strcmp(who[0], who[1]) == 0)
+            continue;
+        cl__wf_notify(
+            out, cl__wf_fmt(out, "pipeline_flag:%s:%s:%s", flag, d->id, who[i]),
+            "pipeline_flag", who[i], "deal", d->id, title, reason);
+    }
+}
+
+cl_err
+cl_wf_pipeline_tick(const cl_wf_config *cfg, const cl_wf_deal *deals, size_t n,
+                    cl_day today, cl_wf_effects *out, cl_error *err)
+{
+    for (size_t i = 0; i < n; i++) {
+        const cl_wf_deal *d = &deals[i];
+        if (cl_wf_deal_closed(d))
+            continue;
+        if (!d->champion_flagged) {
+            char why[160] = "";
+            if (d->champion_tenure_months >= 0 &&
+                d->champion_tenure_months < cfg->champion_tenure_months)
+                snprintf(why, sizeof why,
+                         "champion in the role for %d months (< %d)",
+                         d->champion_tenure_months,
+                         cfg->champion_tenure_months);
+            if (d->exec_sponsor == 0) {
+                size_t len = strlen(why);
+                snprintf(why + len, sizeof why - len, "%sno executive sponsor",
+                         len ? "; " : "");
+            }
+            if (*why)
+                raise_flag(out, d, "champion_stability", why);
+        }
+        if (!d->slow_demo_flagged && d->created_on != CL_WF_NO_DAY) {
+            char why[160] = "";
+            if (d->first_demo_on != CL_WF_NO_DAY) {
+                int days = d->first_demo_on - d->created_on;
+                if (days > cfg->slow_to_demo_days)
+                    snprintf(why, sizeof why,
+                             "first demo %d days after creation (> %d)", days,
+                             cfg->slow_to_demo_days);
+            } else if (today - d->created_on > cfg->slow_to_demo_days) {
+                snprintf(why, sizeof why,
+                         "no demo after %d days in pipeline (> %d)",
+                         (int)(today - d->created_on), cfg->slow_to_demo_days);
+            }
+            if (*why)
+                raise_flag(out, d, "slow_to_demo", why);
+        }
+    }
+    return cl__wf_finish(out, err);
+}

@@ -1,0 +1,60 @@
+/*
+ * workflow_int.h - what the workflow_*.c files share: building effects.
+ *
+ * The builders never fail visibly: an allocation failure sets list->oom and
+ * returns NULL, and each rule ends with cl__wf_finish, which turns it into
+ * CL_ENOMEM.  So a rule reads as a list of effects, not of error checks.
+ */
+#ifndef CL_WORKFLOW_INT_H
+#define CL_WORKFLOW_INT_H
+
+#include "workflow.h"
+
+/* A copy of s (NULL stays NULL) in the list's arena. */
+const char *cl__wf_str(cl_wf_effects *list, const char *s);
+
+/* A printf-style string in the list's arena. */
+const char *cl__wf_fmt(cl_wf_effects *list, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/*
+ * Appends an effect of kind with its key already in the arena, every other
+ * field cleared (due_on = CL_WF_NO_DAY).  NULL on allocation failure.
+ */
+cl_wf_effect *cl__wf_push(cl_wf_effects *list, cl_wf_kind kind,
+                          const char *key);
+
+/* Appends an ERROR effect and fills err; returns code. */
+cl_err cl__wf_refuse(cl_wf_effects *list, cl_error *err, cl_err code,
+                     const char *subject_kind, const char *subject_id,
+                     const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+
+/* CL_ENOMEM (and err filled) if an allocation failed, else CL_OK. */
+cl_err cl__wf_finish(cl_wf_effects *list, cl_error *err);
+
+/* 1 if s is NULL or empty. */
+int cl__wf_empty(const char *s);
+
+/* 1 if s is NULL, empty or only white space. */
+int cl__wf_blank(const char *s);
+
+/* s if non-empty, else fallback. */
+const char *cl__wf_or(const char *s, const char *fallback);
+
+/*
+ * CREATE_TASK: kind, subject, assignee, due; key "KIND:SUBJECT" when
+ * per_assignee is 0, "KIND:SUBJECT:ASSIGNEE" when 1.
+ */
+cl_wf_effect *cl__wf_task(cl_wf_effects *list, const char *kind,
+                          const char *subject_kind, const char *subject_id,
+                          const char *assignee, cl_day due, int per_assignee,
+                          const char *title);
+
+/* NOTIFY with a key, recipient, kind, subject, title and body. */
+cl_wf_effect *cl__wf_notify(cl_wf_effects *list, const char *key,
+                            const char *kind, const char *recipient,
+                            const char *subject_kind, const char *subject_id,
+                            const char *title, const char *body);
+
+#endif

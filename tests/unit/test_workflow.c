@@ -1,0 +1,804 @@
+/*
+ * Unit tests: the deal and churn rules of the loop engine (issue 4 rules 1,
+ * 2, 3 and 7) with fixed clocks.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "testutil.h"
+#include "wf_testutil.h"
+
+#include "core/workflow.h"
+
+static cl_wf_config
+config(void)
+{
+    cl_wf_config c;
+    cl_wf_config_defaults(&c);
+    c.revops_id = "RO1";
+    c.marketing_id = "MK1";
+    c.vp_sales_id = "VPS";
+    return c;
+}
+
+static cl_wf_deal
+won_deal(const char *closed_on, double arr)
+{
+    cl_wf_deal d = {0};
+    d.id = "D123";
+    d.account_id = "A1";
+    d.ae_id = "AE1";
+    d.ae_manager_id = "SM1";
+    d.csm_id = "CSM1";
+    d.cs_manager_id = "CSMGR1";
+    d.type = "new";
+    d.stage = "closed_won";
+    d.created_on = D("2026-04-01");
+    d.closed_on = D(closed_on);
+    d.first_demo_on = CL_WF_NO_DAY;
+    d.kickoff_on = CL_WF_NO_DAY;
+    d.arr = arr;
+    d.icp_fit_score = -1;
+    d.champion_tenure_months = -1;
+    d.exec_sponsor = -1;
+    return d;
+}
+
+/* ---- rule 1: won-deal review --------------------------------------------- */
+
+static void
+test_review_due_skips_weekends(void **state)
+{
+    (void)state;
+    cl_wf_config c = config();
+    /* Wednesday 2026-07-15: Thu, Fri, Mon, Tue, Wed -> 2026-07-22. */
+    assert_day(cl_wf_review_due(&c, NULL, D("2026-07-15"), CL_WF_NO_DAY),
+               "2026-07-22");
+    /* Friday 2026-07-17 -> the following Friday. */
+    assert_day(cl_wf_review_due(&c, NULL, D("2026-07-17"), CL_WF_NO_DAY),
+               "2026-07-24");
+    /* A close on Saturday 2026-07-18 counts from the Monday after it:
+       Mon 20 is the first, Fri 24 the fifth. */
+    assert_day(cl_wf_review_due(&c, NULL, D("2026-07-18"), CL_WF_NO_DAY),
+               "2026-07-24");
+}
+
+static void
+test_review_due_friday_close_before_monday_holiday(void **state)
+{
+    (void)state;
+    cl_wf_config c = config();
+    cl_day hol[] = {D("2026-07-06")};
+    cl_calendar cal = {hol, 1};
+    /* Close Friday 2026-07-03; Monday 07-06 is a holiday.  Counting
+       business days after the close: Tue 07 (1), Wed 08 (2), Thu 09 (3),
+       Fri 10 (4), [Sat 11, Sun 12 skipped], Mon 13 (5).  Without the
+       holiday it would be Friday 07-10; the holiday pushes it one business
+       day on, over the weekend, to Monday 2026-07-13. */
+    assert_day(cl_wf_review_due(&c, &cal, D("2026-07-03"), CL_WF_NO_DAY),
+               "2026-07-13");
+    assert_day(cl_wf_review_due(&c, NULL, D("2026-07-03"), CL_WF_NO_DAY),
+               "2026-07-10");
+}
+
+static void
+test_review_due_before_an_early_kickoff(void **state)
+{
+    (void)state;
+    cl_wf_config c = config();
+    /* Close Wed 07-15 (5 business days: Wed 07-22); kickoff Mon 07-20:
+       the business day before it is Fri 07-17, which is earlier. */
+    assert_day(cl_wf_review_due(&c, NULL, D("2026-07-15"), D("2026-07-20")),
+               "2026-07-17");
+    /* Kickoff Tue 07-21 with Mon 07-20 a holiday: the business day before
+       is again Fri 07-17. */
+    cl_day hol[] = {D("2026-07-20")};
+    cl_calendar cal = {hol, 1};
+    assert_day(cl_wf_review_due(&c, &cal, D("2026-07-15"), D("2026-07-21")),
+               "2026-07-17");
+    /* A kickoff after the five days does not move the due day. */
+    assert_day(cl_wf_review_due(&c, NULL, D("2026-07-15"), D("2026-07-30")),
+               "2026-07-22");
+    /* Kickoff the day after the close: the day before is the close day. */
+    assert_day(cl_wf_review_due(&c, NULL, D("2026-07-15"), D("2026-07-16")),
+               "2026-07-15");
+    /* Kickoff on or before the close: due on the close day. */
+    assert_day(cl_wf_review_due(&c, NULL, D("2026-07-15"), D("2026-07-15")),
+               "2026-07-15");
+    assert_day(cl_wf_review_due(&c, NULL, D("2026-07-15"), D("2026-07-01")),
+               "2026-07-15");
+    /* Close on Saturday, kickoff Monday: the business day before Monday is
+       Friday, before the close, so the close day it is. */
+    assert_day(cl_wf_review_due(&c, NULL, D("2026-07-18"), D("2026-07-20")),
+               "2026-07-18");
+}
+
+static void
+test_deal_won_creates_review_task(void **state)
+{
+    (void)state;
+    cl_wf_config c = config();
+    cl_wf_deal d = won_deal("2026-07-15", 1000);
+    d.kickoff_on = D("2026-07-20");
+    cl_wf_effects l;
+    cl_wf_effects_init(&l);
+    cl_error err;
+    assert_int_equal(cl_wf_deal_won(&c, NULL, &d, &l, &err), CL_OK);
+    assert_int_equal(l.n, 1);
+    const cl_wf_effect *e = must_key(&l, "won_deal_review:D123");
+    assert_int_equal(e->kind, CL_WF_CREATE_TASK);
+    assert_string_equal(e->what, "won_deal_review");
+    assert_string_equal(e->subject_kind, "deal");
+    assert_string_equal(e->subject_id, "D123");
+    assert_string_equal(e->recipient_id, "CSM1");
+    assert_day(e->due_on, "2026-07-17");
+    assert_string_equal(e->attendees, "AE1");
+    cl_wf_effects_release(&l);
+}
+
+static void
+test_deal_won_senior_attendee_at_threshold(void **state)
+{
+    (void)state;
+    cl_wf_config c = config();
+    cl_wf_effects l;
+    cl_wf_effects_init(&l);
+    cl_wf_deal d = won_deal("2026-07-15", 50000);
+    assert_int_equal(cl_wf_deal_won(&c, NULL, &d, &l, NULL), CL_OK);
+    assert_string_equal(must_key(&l, "won_deal_review:D123")->attendees,
+                        "AE1;CSMGR1");
+    cl_wf_effects_release(&l);
+
+    d.arr = 49999.99;
+    assert_int_equal(cl_wf_deal_won(&c, NULL, &d, &l, NULL), CL_OK);
+    assert_string_equal(must_key(&l, "won_deal_review:D123")->attendees, "AE1");
+    cl_wf_effects_release(&l);
+
+    /* No CS manager: RevOps attends instead. */
+    d.arr = 80000;
+    d.cs_manager_id = NULL;
+    assert_int_equal(cl_wf_deal_won(&c, NULL, &d, &l, NULL), CL_OK);
+    assert_string_equal(must_key(&l, "won_deal_review:D123")->attendees,
+                        "AE1;RO1");
+    cl_wf_effects_release(&l);
+
+    /* No CSM on the account: the task goes to RevOps. */
+    d.csm_id = "";
+    assert_int_equal(cl_wf_deal_won(&c, NULL, &d, &l, NULL), CL_OK);
+    assert_string_equal(must_key(&l, "won_deal_review:D123")->recipient_id,
+                        "RO1");
+    cl_wf_effects_release(&l);
+}
+
+static void
+test_deal_won_refuses_open_deal(void **state)
+{
+    (void)state;
+    cl_wf_config c = config();
+    cl_wf_deal d = won_deal("2026-07-15", 1000);
+    d.stage = "negotiation";
+    cl_wf_effects l;
+    cl_wf_effects_init(&l);
+    cl_error err;
+    assert_int_equal(cl_wf_deal_won(&c, NULL, &d, &l, &err), CL_EINVAL);
+    const cl_wf_effect *e = cl_wf_effects_error(&l);
+    assert_non_null(e);
+    assert_int_equal(e->code, CL_EINVAL);
+    assert_non_null(strstr(err.msg, "D123"));
+    assert_int_equal(count_kind(&l, CL_WF_CREATE_TASK), 0);
+    cl_wf_effects_release(&l);
+}
+
+static void
+test_kickoff_before_review_needs_override(void **state)
+{
+    (void)state;
+    cl_wf_deal d = won_deal("2026-07-15", 1000);
+    cl_wf_effects l;
+    cl_wf_effects_init(&l);
+    cl_error err;
+    assert_int_equal(
+        cl_wf_kickoff_held(&d, 0, D("2026-07-16"), NULL, "CSM1", &l, &err),
+        CL_ECONFLICT);
+    assert_non_null(strstr(err.msg, "review"));
+    assert_int_equal(cl_wf_effects_error(&l)->code, CL_ECONFLICT);
+    cl_wf_effects_release(&l);
+
+    assert_int_equal(
+        cl_wf_kickoff_held(&d, 0, D("2026-07-16"), "  ", "CSM1", &l, &err),
+        CL_ECONFLICT);
+    cl_wf_effects_release(&l);
+
+    assert_int_equal(cl_wf_kickoff_held(&d, 0, D("2026-07-16"),
+                                        "customer moved the date", "CSM1", &l,
+                                        &err),
+                     CL_OK);
+    assert_int_equal(l.n, 1);
+    const cl_wf_effect *e = must_key(&l, "kickoff_override:D123");
+    assert_int_equal(e->kind, CL_WF_AUDIT);
+    assert_string_equal(e->what, "kickoff_override");
+    assert_string_equal(e->actor_id, "CSM1");
+    assert_string_equal(e->body, "customer moved the date");
+    assert_string_equal(e->new_value, "2026-07-16");
+    cl_wf_effects_release(&l);
+
+    assert_int_equal(
+        cl_wf_kickoff_held(&d, 1, D("2026-07-16"), NULL, "CSM1", &l, &err),
+        CL_OK);
+    assert_int_equal(l.n, 0);
+    cl_wf_effects_release(&l);
+}
+
+static void
+test_generic_answers(void **state)
+{
+    (void)state;
+    static const char *const stock[] = {"seemed enthusiastic",
+                                        "was supportive",
+                                        "n/a",
+                                        "na",
+                                        "tbd",
+                                        "none",
+                                        "nothing",
+                                        "same as above",
+                                        "see above",
+                                        "-",
+                                        NULL};
+    const char *why;
+    for (int i = 0; stock[i]; i++) {
+        why = NULL;
+        assert_true(cl_wf_answer_generic(stock[i], &why));
+        assert_string_equal(why, "stock phrase");
+    }
+    /* Case, surrounding space and a final full stop do not hide them. */
+    assert_true(cl_wf_answer_generic("  Seemed Enthusiastic.  ", &why));
+    assert_string_equal(why, "stock phrase");
+    assert_true(cl_wf_answer_generic("N/A", &why));
+    assert_string_equal(why, "stock phrase");
+    assert_true(cl_wf_answer_generic("\tTBD\n", &why));
+    assert_string_equal(why, "stock phrase");
+    /* Short answers: 14 characters is too short, 15 is enough. */
+    assert_true(cl_wf_answer_generic("Budget freeze.", &why));
+    assert_string_equal(why, "too short");
+    assert_true(cl_wf_answer_generic("  ok  ", &why));
+    assert_string_equal(why, "too short");
+    assert_false(cl_wf_answer_generic("Budget freezes.", &why));
+    assert_null(why);
+    assert_true(cl_wf_answer_generic("", &why));
+    assert_string_equal(why, "empty");
+    assert_true(cl_wf_answer_generic(NULL, NULL));
+    /* A phrase that only contains a stock phrase is specific. */
+    assert_false(cl_wf_answer_generic(
+        "Champion seemed enthusiastic until legal got involved", &why));
+    assert_false(cl_wf_answer_generic(
+        "VP Ops wants the renewal win for her promotion case", &why));
+}
+
+static void
+test_health_score_formula(void **state)
+{
+    (void)state;
+    /* 50 + 20 + 3 * 5 + 10 = 95, the best a review can give. */
+    assert_int_equal(cl_wf_health_score(0, 0, 0, "positive", 70), 95);
+    /* 50 + 0 + 15 + 0 (fit 69 is between the bands). */
+    assert_int_equal(cl_wf_health_score(0, 0, 0, "neutral", 69), 65);
+    /* Fit 40 is not below 40; fit 39 is: 65 - 15 = 50. */
+    assert_int_equal(cl_wf_health_score(0, 0, 0, "neutral", 40), 65);
+    assert_int_equal(cl_wf_health_score(0, 0, 0, "neutral", 39), 50);
+    /* Unknown gut read and fit count as neutral and in-band. */
+    assert_int_equal(cl_wf_health_score(0, 0, 0, NULL, -1), 65);
+    /* One generic answer: 50 - 10 + 5 + 5 = 50. */
+    assert_int_equal(cl_wf_health_score(1, 0, 0, NULL, -1), 50);
+    /* 50 - 25 - 30 - 15 = -20, clamped to 0. */
+    assert_int_equal(cl_wf_health_score(1, 1, 1, "worried", 10), 0);
+    /* 50 - 25 + 15 = 40. */
+    assert_int_equal(cl_wf_health_score(0, 0, 0, "worried", 55), 40);
+}
+
+static cl_wf_review
+good_review(void)
+{
+    cl_wf_review r = {
+        {"New CFO mandated consolidation of tools",
+         "Champion's bonus depends on cutting close time by 3 days",
+         "Security review nearly stalled it for six weeks",
+         "Promised SSO by Q3 and a dedicated onboarding lead",
+         "Close time under 5 days by month 4 expands to EMEA",
+         "Champion may move to the parent company next year",
+         "Renews if the EMEA rollout lands before budget season"},
+        "positive",
+        0};
+    r.held_on = D("2026-07-20");
+    return r;
+}
+
+static void
+test_review_recorded_scores_and_flags(void **state)
+{
+    (void)state;
+    cl_wf_deal d = won_deal("2026-07-15", 1000);
+    d.icp_fit_score = 75;
+    cl_wf_review r = good_review();
+    cl_wf_effects l;
+    cl_wf_effects_init(&l);
+    assert_int_equal(cl_wf_review_recorded(&d, &r, &l, NULL), CL_OK);
+    assert_int_equal(count_kind(&l, CL_WF_FLAG), 0);
+    const cl_wf_effect *e = must_key(&l, "health_score:D123");
+    assert_int_equal(e->kind, CL_WF_SET);
+    assert_string_equal(e->new_value, "95");
+    e = must_key(&l, "done:won_deal_review:D123");
+    assert_int_equal(e->kind, CL_WF_MARK_TASK);
+    assert_string_equal(e->new_value, "done");
+    assert_null(e->recipient_id);
+    cl_wf_effects_release(&l);
+
+    /* Generic Q2 and Q7, a generic Q1 (flagged, not scored), worried. */
+    r.answers[0] = "tbd";
+    r.answers[1] = "Seemed enthusiastic";
+    r.answers[6] = "fine";
+    r.gut_read = "worried";
+    assert_int_equal(cl_wf_review_recorded(&d, &r, &l, NULL), CL_OK);
+    assert_int_equal(count_kind(&l, CL_WF_FLAG), 3);
+    e = must_key(&l, "review_flag:D123:q2");
+    assert_string_equal(e->what, "generic_answer");
+    assert_string_equal(e->new_value, "q2");
+    assert_string_equal(e->body, "stock phrase");
+    assert_string_equal(must_key(&l, "review_flag:D123:q7")->body, "too short");
+    must_key(&l, "review_flag:D123:q1");
+    /* 50 - 25 - 10 + 5 - 10 + 10 = 20. */
+    assert_string_equal(must_key(&l, "health_score:D123")->new_value, "20");
+    cl_wf_effects_release(&l);
+}
+
+static void
+test_review_needs_all_seven_answers(void **state)
+{
+    (void)state;
+    cl_wf_deal d = won_deal("2026-07-15", 1000);
+    cl_wf_review r = good_review();
+    r.answers[2] = NULL;
+    r.answers[5] = "   ";
+    cl_wf_effects l;
+    cl_wf_effects_init(&l);
+    cl_error err;
+    assert_int_equal(cl_wf_review_recorded(&d, &r, &l, &err), CL_EINVAL);
+    assert_non_null(strstr(err.msg, "missing q3, q6"));
+    assert_int_equal(l.n, 1);
+    assert_int_equal(l.items[0].kind, CL_WF_ERROR);
+    cl_wf_effects_release(&l);
+
+    r = good_review();
+    r.gut_read = "great";
+    assert_int_equal(cl_wf_review_recorded(&d, &r, &l, &err), CL_EINVAL);
+    assert_non_null(strstr(err.msg, "great"));
+    cl_wf_effects_release(&l);
+}
+
+/* ---- rule 2: churn --------------------------------------------------------
+ */
+
+static cl_wf_churn
+churn(void)
+{
+    cl_wf_churn c = {0};
+    c.id = "C9";
+    c.account_id = "A1";
+    c.deal_id = "D123";
+    c.ae_id = "AE1";
+    c.ae_manager_id = "SM1";
+    c.csm_id = "CSM1";
+    c.churned_on = D("2026-06-30");
+    c.recorded_on = D("2026-07-03");
+    return c;
+}
+
+static void
+test_churn_recorded_creates_tagging_task(void **state)
+{
+    (void)state;
+    cl_wf_config c = config();
+    cl_day hol[] = {D("2026-07-06")};
+    cl_calendar cal = {hol, 1};
+    cl_wf_churn ch = churn();
+    cl_wf_effects l;
+    cl_wf_effects_init(&l);
+    assert_int_equal(cl_wf_churn_recorded(&c, &cal, &ch, &l, NULL), CL_OK);
+    assert_int_equal(l.n, 1);
+    const cl_wf_effect *e = must_key(&l, "churn_tagging:C9");
+    assert_string_equal(e->what, "churn_tagging");
+    assert_string_equal(e->subject_kind, "churn");
+    assert_string_equal(e->recipient_id, "CSM1");
+    /* Friday 07-03, Monday holiday: as the review, Monday 07-13. */
+    assert_day(e->due_on, "2026-07-13");
+    cl_wf_effects_release(&l);
+
+    /* Already tagged on arrival: no task. */
+    ch.tag.primary_cause = "pricing";
+    assert_int_equal(cl_wf_churn_recorded(&c, &cal, &ch, &l, NULL), CL_OK);
+    assert_int_equal(l.n, 0);
+    cl_wf_effects_release(&l);
+}
+
+static void
+test_sales_attributable_tag_flags_ae_and_manager(void **state)
+{
+    (void)state;
+    cl_wf_config c = config();
+    cl_wf_churn ch = churn();
+    cl_wf_tag t = {"feature_overpromise", "pricing;poor_service",
+                   "They said SSO was never delivered",
+                   "Promised SSO missing, champion lost face",
+                   "AE promised a roadmap date in the last call"};
+    cl_wf_effects l;
+    cl_wf_effects_init(&l);
+    /* Tagged Wednesday 2026-07-08: debrief due Wednesday 2026-07-15. */
+    assert_int_equal(cl_wf_churn_tagged(&c, NULL, &ch, &t, "CSM1",
+                                        D("2026-07-08"), &l, NULL),
+                     CL_OK);
+    const cl_wf_effect *e = must_key(&l, "churn_flag:C9:AE1");
+    assert_int_equal(e->kind, CL_WF_NOTIFY);
+    assert_string_equal(e->what, "churn_flag");
+    assert_string_equal(e->recipient_id, "AE1");
+    assert_non_null(strstr(e->body, "SSO was never delivered"));
+    assert_string_equal(must_key(&l, "churn_flag:C9:SM1")->recipient_id, "SM1");
+    assert_int_equal(count_kind(&l, CL_WF_NOTIFY), 2);
+    e = must_key(&l, "debrief:C9:AE1");
+    assert_int_equal(e->kind, CL_WF_CREATE_TASK);
+    assert_string_equal(e->what, "debrief");
+    assert_day(e->due_on, "2026-07-15");
+    assert_string_equal(e->attendees, "AE1;CSM1");
+    assert_day(must_key(&l, "debrief:C9:CSM1")->due_on, "2026-07-15");
+    assert_int_equal(count_kind(&l, CL_WF_CREATE_TASK), 2);
+    e = must_key(&l, "sales_flagged:C9");
+    assert_int_equal(e->kind, CL_WF_SET);
+    e = must_key(&l, "done:churn_tagging:C9");
+    assert_int_equal(e->kind, CL_WF_MARK_TASK);
+    assert_int_equal(count_kind(&l, CL_WF_AUDIT), 1);
+    e = &l.items[0];
+    assert_int_equal(e->kind, CL_WF_AUDIT);
+    assert_string_equal(e->what, "churn_tagged");
+    assert_null(e->old_value);
+    assert_string_equal(
+        e->new_value,
+        "primary=feature_overpromise;contributing=pricing;poor_service");
+    cl_wf_effects_release(&l);
+}
+
+static void
+test_not_attributable_tag_notifies_nobody(void **state)
+{
+    (void)state;
+    cl_wf_config c = config();
+    cl_wf_churn ch = churn();
+    cl_wf_tag t = {"product_deficiency", NULL, "Reporting too slow",
+                   "Known performance gap", NULL};
+    cl_wf_effects l;
+    cl_wf_effects_init(&l);
+    assert_int_equal(cl_wf_churn_tagged(&c, NULL, &ch, &t, "CSM1",
+                                        D("2026-07-08"), &l, NULL),
+                     CL_OK);
+    assert_int_equal(count_kind(&l, CL_WF_NOTIFY), 0);
+    assert_int_equal(count_kind(&l, CL_WF_CREATE_TASK), 0);
+    assert_int_equal(count_kind(&l, CL_WF_AUDIT), 1);
+    assert_int_equal(count_kind(&l, CL_WF_MARK_TASK), 1);
+    assert_null(find_key(&l, "sales_flagged:C9"));
+    cl_wf_effects_release(&l);
+}
+
+static void
+test_tag_change_audited_and_flags_once(void **state)
+{
+    (void)state;
+    cl_wf_config c = config();
+    cl_wf_churn ch = churn();
+    ch.tag.primary_cause = "pricing";
+    cl_wf_tag t = {"icp_miss", NULL, NULL, NULL, NULL};
+    cl_wf_effects l;
+    cl_wf_effects_init(&l);
+    /* Not attributable -> attributable: audited, and the flag goes out. */
+    assert_int_equal(cl_wf_churn_tagged(&c, NULL, &ch, &t, "CSMGR1",
+                                        D("2026-07-08"), &l, NULL),
+                     CL_OK);
+    const cl_wf_effect *e = &l.items[0];
+    assert_int_equal(e->kind, CL_WF_AUDIT);
+    assert_string_equal(e->what, "churn_tag_changed");
+    assert_string_equal(e->actor_id, "CSMGR1");
+    assert_string_equal(e->old_value, "primary=pricing;contributing=");
+    assert_string_equal(e->new_value, "primary=icp_miss;contributing=");
+    assert_int_equal(count_kind(&l, CL_WF_NOTIFY), 2);
+    cl_wf_effects_release(&l);
+
+    /* The shell applied it: the churn is now flagged.  Another
+       attributable cause is audited but flags nobody again. */
+    ch.tag.primary_cause = "icp_miss";
+    ch.sales_flagged = 1;
+    t.primary_cause = "timeline_overpromise";
+    assert_int_equal(cl_wf_churn_tagged(&c, NULL, &ch, &t, "CSMGR1",
+                                        D("2026-07-09"), &l, NULL),
+                     CL_OK);
+    assert_int_equal(count_kind(&l, CL_WF_AUDIT), 1);
+    assert_int_equal(count_kind(&l, CL_WF_NOTIFY), 0);
+    assert_int_equal(count_kind(&l, CL_WF_CREATE_TASK), 0);
+    cl_wf_effects_release(&l);
+
+    /* Back to not attributable and to attributable again: still once. */
+    ch.tag.primary_cause = "pricing";
+    t.primary_cause = "phantom_champion";
+    assert_int_equal(cl_wf_churn_tagged(&c, NULL, &ch, &t, "CSMGR1",
+                                        D("2026-07-10"), &l, NULL),
+                     CL_OK);
+    assert_int_equal(count_kind(&l, CL_WF_NOTIFY), 0);
+    cl_wf_effects_release(&l);
+
+    /* The same tag again is no change: nothing to audit. */
+    ch.tag.primary_cause = "phantom_champion";
+    assert_int_equal(cl_wf_churn_tagged(&c, NULL, &ch, &t, "CSMGR1",
+                                        D("2026-07-10"), &l, NULL),
+                     CL_OK);
+    assert_int_equal(l.n, 0);
+    cl_wf_effects_release(&l);
+}
+
+static void
+test_tag_refuses_unknown_causes(void **state)
+{
+    (void)state;
+    cl_wf_config c = config();
+    cl_wf_churn ch = churn();
+    cl_wf_tag t = {"bad_luck", NULL, NULL, NULL, NULL};
+    cl_wf_effects l;
+    cl_wf_effects_init(&l);
+    cl_error err;
+    assert_int_equal(cl_wf_churn_tagged(&c, NULL, &ch, &t, "CSM1",
+                                        D("2026-07-08"), &l, &err),
+                     CL_EINVAL);
+    assert_non_null(strstr(err.msg, "bad_luck"));
+    cl_wf_effects_release(&l);
+    t.primary_cause = "pricing";
+    t.contributing_causes = "poor_service;weather";
+    assert_int_equal(cl_wf_churn_tagged(&c, NULL, &ch, &t, "CSM1",
+                                        D("2026-07-08"), &l, &err),
+                     CL_EINVAL);
+    assert_non_null(strstr(err.msg, "weather"));
+    assert_int_equal(l.n, 1);
+    cl_wf_effects_release(&l);
+    t.primary_cause = NULL;
+    t.contributing_causes = NULL;
+    assert_int_equal(cl_wf_churn_tagged(&c, NULL, &ch, &t, "CSM1",
+                                        D("2026-07-08"), &l, &err),
+                     CL_EINVAL);
+    cl_wf_effects_release(&l);
+}
+
+static void
+test_churn_cannot_close_untagged(void **state)
+{
+    (void)state;
+    cl_wf_churn ch = churn();
+    cl_wf_effects l;
+    cl_wf_effects_init(&l);
+    cl_error err;
+    assert_int_equal(cl_wf_churn_close(&ch, &l, &err), CL_ECONFLICT);
+    assert_non_null(strstr(err.msg, "untagged"));
+    assert_non_null(cl_wf_effects_error(&l));
+    cl_wf_effects_release(&l);
+    ch.tag.primary_cause = "pricing";
+    assert_int_equal(cl_wf_churn_close(&ch, &l, &err), CL_OK);
+    assert_null(cl_wf_effects_error(&l));
+    cl_wf_effects_release(&l);
+}
+
+/* ---- rule 3: recovery -----------------------------------------------------
+ */
+
+static void
+test_whole_months(void **state)
+{
+    (void)state;
+    assert_int_equal(cl_wf_whole_months(D("2026-01-31"), D("2026-02-28")), 1);
+    assert_int_equal(cl_wf_whole_months(D("2026-01-15"), D("2026-02-14")), 0);
+    assert_int_equal(cl_wf_whole_months(D("2026-01-15"), D("2026-02-15")), 1);
+    assert_int_equal(cl_wf_whole_months(D("2025-09-30"), D("2026-04-15")), 6);
+    assert_int_equal(cl_wf_whole_months(D("2025-11-10"), D("2027-01-10")), 14);
+    assert_int_equal(cl_wf_whole_months(D("2026-05-01"), D("2026-04-01")), 0);
+}
+
+static void
+test_recovery_links_latest_lost_deal(void **state)
+{
+    (void)state;
+    cl_wf_config c = config();
+    cl_wf_deal others[4];
+    others[0] = won_deal("2025-03-10", 0);
+    others[0].id = "L1";
+    others[0].stage = "closed_lost";
+    others[1] = won_deal("2025-09-30", 0);
+    others[1].id = "L2";
+    others[1].stage = "closed_lost";
+    others[2] = won_deal("2025-12-01", 0);
+    others[2].id = "W1"; /* won, not a loss */
+    /* Lost after the new deal was created: not its original. */
+    others[3] = won_deal("2026-05-01", 0);
+    others[3].id = "L3";
+    others[3].stage = "closed_lost";
+    cl_wf_deal nd = won_deal("2026-04-15", 0);
+    nd.id = "N1";
+    nd.stage = "discovery";
+    nd.closed_on = CL_WF_NO_DAY;
+    nd.created_on = D("2026-04-15");
+    cl_wf_effects l;
+    cl_wf_effects_init(&l);
+    assert_int_equal(cl_wf_deal_created(&c, &nd, others, 4, &l, NULL), CL_OK);
+    const cl_wf_effect *e = must_key(&l, "recovery_link:N1");
+    assert_int_equal(e->kind, CL_WF_LINK);
+    assert_string_equal(e->subject_id, "N1");
+    assert_string_equal(e->target_id, "L2");
+    assert_near(e->value, 6, 0);
+    e = must_key(&l, "recovery_classification:N1");
+    assert_string_equal(e->recipient_id, "CSM1");
+    assert_string_equal(e->subject_id, "N1");
+    assert_int_equal(l.n, 2);
+    cl_wf_effects_release(&l);
+
+    /* No earlier loss: nothing to link. */
+    assert_int_equal(cl_wf_deal_created(&c, &nd, &others[2], 2, &l, NULL),
+                     CL_OK);
+    assert_int_equal(l.n, 0);
+    cl_wf_effects_release(&l);
+}
+
+/* ---- rule 7: open pipeline -------------------------------------------------
+ */
+
+static cl_wf_deal
+open_deal(const char *id, const char *created)
+{
+    cl_wf_deal d = won_deal("2026-01-01", 0);
+    d.id = id;
+    d.stage = "proposal";
+    d.closed_on = CL_WF_NO_DAY;
+    d.created_on = D(created);
+    d.exec_sponsor = 1;
+    d.champion_tenure_months = 24;
+    d.first_demo_on = D(created) + 10;
+    return d;
+}
+
+static void
+test_pipeline_flags(void **state)
+{
+    (void)state;
+    cl_wf_config c = config();
+    cl_wf_deal d[8];
+    d[0] = open_deal("P0", "2026-05-01");
+    d[0].champion_tenure_months = 5; /* < 6 */
+    d[1] = open_deal("P1", "2026-05-01");
+    d[1].exec_sponsor = 0;
+    d[2] = open_deal("P2", "2026-05-01");
+    d[2].champion_tenure_months = 6; /* not < 6: no flag */
+    d[3] = open_deal("P3", "2026-05-01");
+    d[3].champion_tenure_months = -1; /* unknown: no flag */
+    d[3].exec_sponsor = -1;
+    d[4] = open_deal("P4", "2026-05-01");
+    d[4].first_demo_on = D("2026-06-16"); /* 46 days: slow */
+    d[5] = open_deal("P5", "2026-05-01");
+    d[5].first_demo_on = D("2026-06-15"); /* 45 days: not slow */
+    d[6] = open_deal("P6", "2026-05-02");
+    d[6].first_demo_on = CL_WF_NO_DAY; /* 45 days old, no demo: not yet */
+    d[7] = open_deal("P7", "2026-05-01");
+    d[7].first_demo_on = CL_WF_NO_DAY; /* 46 days old, no demo: slow */
+    cl_wf_effects l;
+    cl_wf_effects_init(&l);
+    assert_int_equal(cl_wf_pipeline_tick(&c, d, 8, D("2026-06-16"), &l, NULL),
+                     CL_OK);
+    assert_int_equal(count_kind(&l, CL_WF_FLAG), 4);
+    const cl_wf_effect *e = must_key(&l, "pipeline_flag:champion_stability:P0");
+    assert_non_null(strstr(e->body, "5 months"));
+    must_key(&l, "pipeline_flag:champion_stability:P0:AE1");
+    must_key(&l, "pipeline_flag:champion_stability:P0:SM1");
+    e = must_key(&l, "pipeline_flag:champion_stability:P1");
+    assert_non_null(strstr(e->body, "no executive sponsor"));
+    must_key(&l, "pipeline_flag:slow_to_demo:P4");
+    must_key(&l, "pipeline_flag:slow_to_demo:P7:SM1");
+    assert_int_equal(count_kind(&l, CL_WF_NOTIFY), 8);
+    cl_wf_effects_release(&l);
+
+    /* Raised once: the next tick, with the flags recorded, adds nothing;
+       a closed deal is never flagged. */
+    d[0].champion_flagged = d[1].champion_flagged = 1;
+    d[4].slow_demo_flagged = d[7].slow_demo_flagged = 1;
+    d[6].stage = "closed_won";
+    assert_int_equal(cl_wf_pipeline_tick(&c, d, 8, D("2026-06-20"), &l, NULL),
+                     CL_OK);
+    assert_int_equal(l.n, 0);
+    cl_wf_effects_release(&l);
+}
+
+static void
+test_config_defaults_follow_the_taxonomy(void **state)
+{
+    (void)state;
+    cl_wf_config c;
+    cl_wf_config_defaults(&c);
+    assert_near(c.icp_review_share, 0.25, 1e-12);
+    assert_int_equal(c.icp_review_due_days, 30);
+    assert_near(c.coaching_share, 0.20, 1e-12);
+    assert_near(c.discovery_review_share, 0.20, 1e-12);
+    assert_int_equal(c.enablement_review_recoveries, 3);
+    assert_near(c.qualification_review_timing_share, 0.60, 1e-12);
+    assert_int_equal(c.review_due_business_days, 5);
+    assert_near(c.review_senior_arr, 50000, 0);
+    assert_int_equal(c.debrief_due_business_days, 5);
+    assert_int_equal(c.checkin_due_days, 30);
+    assert_int_equal(c.champion_tenure_months, 6);
+    assert_int_equal(c.slow_to_demo_days, 45);
+    assert_int_equal(c.overdue_escalation_business_days, 2);
+    assert_int_equal(c.checkin_escalation_business_days, 5);
+    assert_null(c.revops_id);
+}
+
+/* Many effects and long strings: the list and its arena grow, and every
+   string stays where it was (ASan builds check the memory). */
+static void
+test_effect_list_grows(void **state)
+{
+    (void)state;
+    cl_wf_config c = config();
+    enum { N = 300 };
+    static cl_wf_deal d[N];
+    static char ids[N][16];
+    for (int i = 0; i < N; i++) {
+        snprintf(ids[i], sizeof ids[i], "P%d", i);
+        d[i] = open_deal(ids[i], "2026-01-01");
+        d[i].exec_sponsor = 0;
+    }
+    cl_wf_effects l;
+    cl_wf_effects_init(&l);
+    assert_int_equal(cl_wf_pipeline_tick(&c, d, N, D("2026-01-05"), &l, NULL),
+                     CL_OK);
+    assert_int_equal(l.n, 3 * N);
+    const cl_wf_effect *first =
+        must_key(&l, "pipeline_flag:champion_stability:P0:AE1");
+    assert_string_equal(first->recipient_id, "AE1");
+    assert_string_equal(l.items[3 * N - 1].key,
+                        "pipeline_flag:champion_stability:P299:SM1");
+    cl_wf_effects_release(&l);
+    assert_int_equal(l.n, 0);
+    cl_wf_effects_release(&l); /* releasing twice is harmless */
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_review_due_skips_weekends),
+        cmocka_unit_test(test_review_due_friday_close_before_monday_holiday),
+        cmocka_unit_test(test_review_due_before_an_early_kickoff),
+        cmocka_unit_test(test_deal_won_creates_review_task),
+        cmocka_unit_test(test_deal_won_senior_attendee_at_threshold),
+        cmocka_unit_test(test_deal_won_refuses_open_deal),
+        cmocka_unit_test(test_kickoff_before_review_needs_override),
+        cmocka_unit_test(test_generic_answers),
+        cmocka_unit_test(test_health_score_formula),
+        cmocka_unit_test(test_review_recorded_scores_and_flags),
+        cmocka_unit_test(test_review_needs_all_seven_answers),
+        cmocka_unit_test(test_churn_recorded_creates_tagging_task),
+        cmocka_unit_test(test_sales_attributable_tag_flags_ae_and_manager),
+        cmocka_unit_test(test_not_attributable_tag_notifies_nobody),
+        cmocka_unit_test(test_tag_change_audited_and_flags_once),
+        cmocka_unit_test(test_tag_refuses_unknown_causes),
+        cmocka_unit_test(test_churn_cannot_close_untagged),
+        cmocka_unit_test(test_whole_months),
+        cmocka_unit_test(test_recovery_links_latest_lost_deal),
+        cmocka_unit_test(test_pipeline_flags),
+        cmocka_unit_test(test_config_defaults_follow_the_taxonomy),
+        cmocka_unit_test(test_effect_list_grows),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,639 @@
+/*
+ * Unit tests: the loop engine's sessions and ticks (issue 4 rules 4, 5, 6
+ * and 8) with fixed clocks: cadence at month, quarter and year ends, the
+ * debrief's one change and its check-in, quarterly thresholds and their
+ * audiences, overdue tasks.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "testutil.h"
+#include "wf_testutil.h"
+
+#include "core/workflow.h"
+
+static cl_wf_config
+config(void)
+{
+    cl_wf_config c;
+    cl_wf_config_defaults(&c);
+    c.revops_id = "RO1";
+    c.marketing_id = "MK1";
+    c.vp_sales_id = "VPS";
+    return c;
+}
+
+static cl_time
+T(const char *s)
+{
+    cl_time t = 0;
+    if (cl_time_parse(s, &t) != 0)
+        fail_msg("bad time in test: %s", s);
+    return t;
+}
+
+/* ---- rule 4: cadence -------------------------------------------------------
+ */
+
+/* The second quarter's sessions, opened on 2026-07-01, so that August's
+   ticks below concern the month only. */
+static const cl_wf_session q2_open[] = {{"1", "bad_fit_review", "2026Q2", 1},
+                                        {"2", "icp_review", "2026Q2", 1},
+                                        {"3", "recovery_review", "2026Q2", 0}};
+
+static void
+test_cadence_first_business_day_of_month(void **state)
+{
+    (void)state;
+    cl_wf_config c = config();
+    cl_wf_effects l;
+    cl_wf_effects_init(&l);
+    /* Saturday 2026-08-01: August's first business day is Monday 08-03. */
+    assert_int_equal(cl_wf_cadence_tick(&c, NULL, T("2026-08-01T09:00"),
+                                        q2_open, 3, &l, NULL),
+                     CL_OK);
+    assert_int_equal(l.n, 0);
+    assert_int_equal(cl_wf_cadence_tick(&c, NULL, T("2026-08-03T00:00"),
+                                        q2_open, 3, &l, NULL),
+                     CL_OK);
+    assert_int_equal(l.n, 1);
+    const cl_wf_effect *e = must_key(&l, "cadence:monthly_debrief:2026-07");
+    assert_int_equal(e->kind, CL_WF_OPEN_SESSION);
+    assert_string_equal(e->what, "monthly_debrief");
+    assert_string_equal(e->period, "2026-07");
+    assert_string_equal(e->report, "monthly");
+    assert_string_equal(e->recipient_id, "RO1");
+    cl_wf_effects_release(&l);
+}
+
+static void
+test_cadence_first_business_day_of_quarter(void **state)
+{
+    (void)state;
+    cl_wf_config c = config();
+    cl_wf_effects l;
+    cl_wf_effects_init(&l);
+    /* Thursday 2026-10-01. */
+    assert_int_equal(
+        cl_wf_cadence_tick(&c, NULL, T("2026-10-01T06:00"), NULL, 0, &l, NULL),
+        CL_OK);
+    assert_int_equal(l.n, 4);
+    assert_string_equal(must_key(&l, "cadence:monthly_debrief:2026-09")->report,
+                        "monthly");
+    assert_string_equal(must_key(&l, "cadence:bad_fit_review:2026Q3")->report,
+                        "bad-fit");
+    assert_string_equal(must_key(&l, "cadence:icp_review:2026Q3")->report,
+                        "icp");
+    const cl_wf_effect *e = must_key(&l, "cadence:recovery_review:2026Q3");
+    assert_string_equal(e->report, "recovery");
+    assert_string_equal(e->period, "2026Q3");
+    assert_string_equal(e->recipient_id, "RO1");
+    cl_wf_effects_release(&l);
+}
+
+static void
+test_cadence_year_end_after_holiday(void **state)
+{
+    (void)state;
+    cl_wf_config c = config();
+    cl_day hol[] = {D("2026-12-25"), D("2027-01-01")};
+    cl_calendar cal = {hol, 2};
+    cl_wf_effects l;
+    cl_wf_effects_init(&l);
+    /* Friday 2027-01-01 is a holiday: nothing opens yet. */
+    assert_int_equal(
+        cl_wf_cadence_tick(&c, &cal, T("2027-01-01T12:00"), NULL, 0, &l, NULL),
+        CL_OK);
+    assert_int_equal(l.n, 0);
+    /* Monday 2027-01-04 opens December and the fourth quarter of 2026. */
+    assert_int_equal(
+        cl_wf_cadence_tick(&c, &cal, T("2027-01-04T08:00"), NULL, 0, &l, NULL),
+        CL_OK);
+    assert_int_equal(l.n, 4);
+    must_key(&l, "cadence:monthly_debrief:2026-12");
+    must_key(&l, "cadence:bad_fit_review:2026Q4");
+    must_key(&l, "cadence:icp_review:2026Q4");
+    must_key(&l, "cadence:recovery_review:2026Q4");
+    cl_wf_effects_release(&l);
+}
+
+static void
+test_cadence_repeated_tick_same_keys(void **state)
+{
+    (void)state;
+    cl_wf_config c = config();
+    cl_wf_effects a, b;
+    cl_wf_effects_init(&a);
+    cl_wf_effects_init(&b);
+    assert_int_equal(
+        cl_wf_cadence_tick(&c, NULL, T("2026-10-01T06:00"), NULL, 0, &a, NULL),
+        CL_OK);
+    assert_int_equal(
+        cl_wf_cadence_tick(&c, NULL, T("2026-10-01T06:00"), NULL, 0, &b, NULL),
+        CL_OK);
+    /* The shell inserts sessions under UNIQUE (kind, period): the second
+       tick's effects hit the constraint and change nothing.  Same keys,
+       same order, is what makes that work. */
+    assert_int_equal(a.n, b.n);
+    for (size_t i = 0; i < a.n; i++)
+        assert_string_equal(a.items[i].key, b.items[i].key);
+    /* And once the shell has opened them, the rule itself skips them. */
+    cl_wf_session open[4];
+    for (size_t i = 0; i < a.n; i++) {
+        open[i].id = "1";
+        open[i].kind = a.items[i].what;
+        open[i].period = a.items[i].period;
+        open[i].closed = 0;
+    }
+    cl_wf_effects_release(&b);
+    assert_int_equal(cl_wf_cadence_tick(&c, NULL, T("2026-10-01T06:00"), open,
+                                        a.n, &b, NULL),
+                     CL_OK);
+    assert_int_equal(b.n, 0);
+    cl_wf_effects_release(&a);
+    cl_wf_effects_release(&b);
+}
+
+static void
+test_cadence_mid_month_catch_up(void **state)
+{
+    (void)state;
+    cl_wf_config c = config();
+    cl_wf_effects l;
+    cl_wf_effects_init(&l);
+    /* No tick ran on 08-03: the 08-17 tick still opens July's debrief. */
+    assert_int_equal(cl_wf_cadence_tick(&c, NULL, T("2026-08-17T09:00"),
+                                        q2_open, 3, &l, NULL),
+                     CL_OK);
+    assert_int_equal(l.n, 1);
+    must_key(&l, "cadence:monthly_debrief:2026-07");
+    cl_wf_effects_release(&l);
+    /* Without the Q2 sessions, the same tick opens them too. */
+    assert_int_equal(
+        cl_wf_cadence_tick(&c, NULL, T("2026-08-17T09:00"), NULL, 0, &l, NULL),
+        CL_OK);
+    assert_int_equal(l.n, 4);
+    must_key(&l, "cadence:recovery_review:2026Q2");
+    cl_wf_effects_release(&l);
+    /* Mid-quarter (2026-11-16), the Q3 sessions are still owed if missing. */
+    cl_wf_session have[] = {{"5", "monthly_debrief", "2026-10", 1},
+                            {"6", "bad_fit_review", "2026Q3", 0}};
+    assert_int_equal(
+        cl_wf_cadence_tick(&c, NULL, T("2026-11-16T09:00"), have, 2, &l, NULL),
+        CL_OK);
+    assert_int_equal(l.n, 2);
+    must_key(&l, "cadence:icp_review:2026Q3");
+    must_key(&l, "cadence:recovery_review:2026Q3");
+    cl_wf_effects_release(&l);
+}
+
+/* ---- rule 5: the debrief's one change --------------------------------------
+ */
+
+static const cl_wf_session debrief = {"41", "monthly_debrief", "2026-07", 0};
+
+static void
+test_process_change_exactly_one(void **state)
+{
+    (void)state;
+    cl_wf_config c = config();
+    cl_wf_effects l;
+    cl_wf_effects_init(&l);
+    cl_error err;
+    assert_int_equal(cl_wf_process_change_recorded(
+                         &c, &debrief, NULL, "VPS",
+                         "Add a security review step before proposal",
+                         D("2026-08-05"), &l, &err),
+                     CL_OK);
+    const cl_wf_effect *e = must_key(&l, "process_change:41");
+    assert_int_equal(e->kind, CL_WF_PROCESS_CHANGE);
+    assert_string_equal(e->recipient_id, "VPS");
+    assert_day(e->due_on, "2026-09-04"); /* 30 calendar days */
+    e = must_key(&l, "process_change_checkin:41");
+    assert_int_equal(e->kind, CL_WF_CREATE_TASK);
+    assert_string_equal(e->recipient_id, "VPS");
+    assert_day(e->due_on, "2026-09-04");
+    cl_wf_effects_release(&l);
+
+    cl_wf_process_change pc = {
+        "9",          "41", "VPS", "Add a security review", D("2026-09-04"),
+        CL_WF_NO_DAY, 0,    0};
+    assert_int_equal(cl_wf_process_change_recorded(&c, &debrief, &pc, "AE1",
+                                                   "A second change",
+                                                   D("2026-08-06"), &l, &err),
+                     CL_ECONFLICT);
+    assert_non_null(strstr(err.msg, "exactly one"));
+    assert_int_equal(l.n, 1);
+    cl_wf_effects_release(&l);
+
+    cl_wf_session bf = {"42", "bad_fit_review", "2026Q3", 0};
+    assert_int_equal(cl_wf_process_change_recorded(&c, &bf, NULL, "VPS", "x",
+                                                   D("2026-08-06"), &l, &err),
+                     CL_ECONFLICT);
+    cl_wf_effects_release(&l);
+    cl_wf_session closed = debrief;
+    closed.closed = 1;
+    assert_int_equal(cl_wf_process_change_recorded(&c, &closed, NULL, "VPS",
+                                                   "x", D("2026-08-06"), &l,
+                                                   &err),
+                     CL_ECONFLICT);
+    cl_wf_effects_release(&l);
+    assert_int_equal(cl_wf_process_change_recorded(&c, &debrief, NULL, " ", "x",
+                                                   D("2026-08-06"), &l, &err),
+                     CL_EINVAL);
+    cl_wf_effects_release(&l);
+}
+
+static void
+test_session_close_rules_and_what_changed(void **state)
+{
+    (void)state;
+    cl_wf_effects l;
+    cl_wf_effects_init(&l);
+    cl_error err;
+    const char *csms[] = {"CSM1", "CSM2", ""};
+    assert_int_equal(
+        cl_wf_session_close(&debrief, NULL, NULL, 0, csms, 3, &l, &err),
+        CL_ECONFLICT);
+    assert_non_null(strstr(err.msg, "process change"));
+    assert_int_equal(count_kind(&l, CL_WF_NOTIFY), 0);
+    cl_wf_effects_release(&l);
+
+    cl_wf_process_change pc = {
+        "9",          "41", "VPS", "Add a security review", D("2026-09-04"),
+        CL_WF_NO_DAY, 0,    0};
+    const char *decisions[] = {"Pricing page copy to be reviewed"};
+    assert_int_equal(
+        cl_wf_session_close(&debrief, &pc, decisions, 1, csms, 3, &l, &err),
+        CL_OK);
+    assert_int_equal(count_kind(&l, CL_WF_NOTIFY), 2);
+    const cl_wf_effect *e = must_key(&l, "what_changed:monthly_debrief:"
+                                         "2026-07:CSM1");
+    assert_string_equal(e->what, "what_changed");
+    assert_non_null(strstr(e->body, "Add a security review"));
+    assert_non_null(strstr(e->body, "2026-09-04"));
+    assert_non_null(strstr(e->body, "Pricing page copy"));
+    must_key(&l, "what_changed:monthly_debrief:2026-07:CSM2");
+    cl_wf_effects_release(&l);
+
+    /* Quarterly sessions close without a process change. */
+    cl_wf_session bf = {"42", "bad_fit_review", "2026Q3", 0};
+    assert_int_equal(
+        cl_wf_session_close(&bf, NULL, decisions, 1, csms, 2, &l, &err), CL_OK);
+    assert_int_equal(count_kind(&l, CL_WF_NOTIFY), 2);
+    cl_wf_effects_release(&l);
+    bf.closed = 1;
+    assert_int_equal(
+        cl_wf_session_close(&bf, NULL, decisions, 1, csms, 2, &l, &err),
+        CL_ECONFLICT);
+    cl_wf_effects_release(&l);
+}
+
+static void
+test_what_changed_note_is_capped(void **state)
+{
+    (void)state;
+    enum { N = 400 };
+    static const char *decisions[N];
+    for (int i = 0; i < N; i++)
+        decisions[i] = "Qualification checklist gains a budget owner line";
+    const char *csms[] = {"CSM1"};
+    cl_wf_session bf = {"42", "bad_fit_review", "2026Q3", 0};
+    cl_wf_effects l;
+    cl_wf_effects_init(&l);
+    assert_int_equal(
+        cl_wf_session_close(&bf, NULL, decisions, N, csms, 1, &l, NULL), CL_OK);
+    const cl_wf_effect *e = must_key(&l, "what_changed:bad_fit_review:2026Q3:"
+                                         "CSM1");
+    size_t len = strlen(e->body);
+    assert_true(len > 4096 && len < 8192);
+    assert_non_null(strstr(e->body, "(more...)"));
+    cl_wf_effects_release(&l);
+}
+
+static void
+test_checkin_reminder_and_escalation(void **state)
+{
+    (void)state;
+    cl_wf_config c = config();
+    /* Due Friday 2026-09-04; Monday 09-07 is a holiday.  Escalation 5
+       business days after: Tue 08, Wed 09, Thu 10, Fri 11, Mon 14. */
+    cl_day hol[] = {D("2026-09-07")};
+    cl_calendar cal = {hol, 1};
+    cl_wf_process_change pc = {
+        "9",          "41", "VPS", "Add a security review", D("2026-09-04"),
+        CL_WF_NO_DAY, 0,    0};
+    cl_wf_effects l;
+    cl_wf_effects_init(&l);
+    assert_int_equal(
+        cl_wf_checkins_tick(&c, &cal, &pc, 1, D("2026-09-04"), &l, NULL),
+        CL_OK);
+    assert_int_equal(l.n, 0); /* on the due day it is not yet past due */
+    assert_int_equal(
+        cl_wf_checkins_tick(&c, &cal, &pc, 1, D("2026-09-05"), &l, NULL),
+        CL_OK);
+    const cl_wf_effect *e = must_key(&l, "checkin_reminder:9");
+    assert_string_equal(e->recipient_id, "VPS");
+    assert_string_equal(e->what, "checkin_reminder");
+    e = must_key(&l, "reminded:process_change:9");
+    assert_int_equal(e->kind, CL_WF_SET);
+    assert_int_equal(count_kind(&l, CL_WF_NOTIFY), 1);
+    cl_wf_effects_release(&l);
+
+    pc.reminded = 1;
+    assert_int_equal(
+        cl_wf_checkins_tick(&c, &cal, &pc, 1, D("2026-09-11"), &l, NULL),
+        CL_OK);
+    assert_int_equal(l.n, 0);
+    assert_int_equal(
+        cl_wf_checkins_tick(&c, &cal, &pc, 1, D("2026-09-14"), &l, NULL),
+        CL_OK);
+    e = must_key(&l, "checkin_escalation:9");
+    assert_string_equal(e->recipient_id, "RO1");
+    must_key(&l, "escalated:process_change:9");
+    assert_int_equal(count_kind(&l, CL_WF_NOTIFY), 1);
+    cl_wf_effects_release(&l);
+
+    pc.escalated = 1;
+    assert_int_equal(
+        cl_wf_checkins_tick(&c, &cal, &pc, 1, D("2026-09-30"), &l, NULL),
+        CL_OK);
+    assert_int_equal(l.n, 0);
+    /* A recorded check-in is never chased. */
+    pc.reminded = pc.escalated = 0;
+    pc.checkin_on = D("2026-09-10");
+    assert_int_equal(
+        cl_wf_checkins_tick(&c, &cal, &pc, 1, D("2026-09-30"), &l, NULL),
+        CL_OK);
+    assert_int_equal(l.n, 0);
+    cl_wf_effects_release(&l);
+}
+
+/* ---- rule 6: quarterly thresholds ------------------------------------------
+ */
+
+static void
+test_bad_fit_thresholds_and_audiences(void **state)
+{
+    (void)state;
+    cl_wf_config c = config();
+    cl_wf_session s = {"17", "bad_fit_review", "2026Q3", 0};
+    cl_wf_ae_count by_ae[] = {
+        {"AE1", "SM1", 3}, {"AE2", NULL, 2}, {"AE3", "SM1", 0}};
+    cl_wf_quarter_figures f = {0};
+    f.cohort_size = 20;
+    f.wrong_icp_share = 0.30;
+    f.over_promise_share = 0.25;
+    f.misaligned_share = 0.20; /* at the threshold: does not fire */
+    f.overpromise_by_ae = by_ae;
+    f.n_overpromise_by_ae = 3;
+    cl_wf_effects l;
+    cl_wf_effects_init(&l);
+    assert_int_equal(
+        cl_wf_session_opened(&c, &s, &f, D("2026-10-01"), &l, NULL), CL_OK);
+    assert_int_equal(count_kind(&l, CL_WF_FIRE_TRIGGER), 3);
+    const cl_wf_effect *e = must_key(&l, "trigger:icp_review_share:2026Q3");
+    assert_int_equal(e->fired, 1);
+    assert_near(e->value, 0.30, 1e-12);
+    assert_near(e->threshold, 0.25, 1e-12);
+    assert_string_equal(e->subject_id, "17");
+    assert_int_equal(must_key(&l, "trigger:coaching_share:2026Q3")->fired, 1);
+    assert_int_equal(
+        must_key(&l, "trigger:discovery_review_share:2026Q3")->fired, 0);
+
+    /* ICP review for Marketing and RevOps, due 30 days after opening. */
+    e = must_key(&l, "icp_review:17:MK1");
+    assert_string_equal(e->what, "icp_review");
+    assert_day(e->due_on, "2026-10-31");
+    assert_day(must_key(&l, "icp_review:17:RO1")->due_on, "2026-10-31");
+    assert_int_equal(count_kind(&l, CL_WF_CREATE_TASK), 2);
+
+    /* Coaching: one item per AE concerned, none for AE3. */
+    assert_int_equal(count_kind(&l, CL_WF_COACHING_ITEM), 2);
+    e = must_key(&l, "coaching:2026Q3:AE1:over_promise");
+    assert_string_equal(e->recipient_id, "AE1");
+    assert_string_equal(e->audience,
+                        "user:AE1;user:SM1;role:vp_sales;role:revops");
+    e = must_key(&l, "coaching:2026Q3:AE2:over_promise");
+    assert_string_equal(e->audience, "user:AE2;role:vp_sales;role:revops");
+    assert_null(find_key(&l, "coaching:2026Q3:AE3:over_promise"));
+
+    /* Privacy: the only notification about coaching goes to AE1's manager,
+       and nothing addressed to Marketing names an AE. */
+    for (size_t i = 0; i < l.n; i++) {
+        const cl_wf_effect *x = &l.items[i];
+        if (x->kind == CL_WF_NOTIFY) {
+            assert_string_equal(x->what, "coaching_item");
+            assert_string_equal(x->recipient_id, "SM1");
+        }
+        if (x->recipient_id && strcmp(x->recipient_id, "MK1") == 0) {
+            assert_null(strstr(x->title ? x->title : "", "AE"));
+            assert_null(strstr(x->body ? x->body : "", "AE"));
+        }
+    }
+    assert_int_equal(count_kind(&l, CL_WF_NOTIFY), 1);
+    cl_wf_effects_release(&l);
+
+    /* At the thresholds exactly: every rule evaluated, none fires. */
+    f.wrong_icp_share = 0.25;
+    f.over_promise_share = 0.20;
+    assert_int_equal(
+        cl_wf_session_opened(&c, &s, &f, D("2026-10-01"), &l, NULL), CL_OK);
+    assert_int_equal(count_kind(&l, CL_WF_FIRE_TRIGGER), 3);
+    assert_int_equal(l.n, 3);
+    cl_wf_effects_release(&l);
+
+    /* Misaligned use case above 20%: a discovery review. */
+    f.misaligned_share = 0.21;
+    assert_int_equal(
+        cl_wf_session_opened(&c, &s, &f, D("2026-10-01"), &l, NULL), CL_OK);
+    e = must_key(&l, "discovery_review:17:RO1");
+    assert_day(e->due_on, "2026-10-31");
+    must_key(&l, "discovery_review:17:VPS");
+    cl_wf_effects_release(&l);
+}
+
+static void
+test_recovery_thresholds(void **state)
+{
+    (void)state;
+    cl_wf_config c = config();
+    cl_wf_session s = {"18", "recovery_review", "2026Q3", 0};
+    cl_wf_quarter_figures f = {0};
+    f.recoveries = 5;
+    f.overpromise_recoveries = 3; /* >= 3 fires */
+    f.timing_share = 0.60;        /* > 0.60 needed */
+    cl_wf_effects l;
+    cl_wf_effects_init(&l);
+    assert_int_equal(
+        cl_wf_session_opened(&c, &s, &f, D("2026-10-01"), &l, NULL), CL_OK);
+    assert_int_equal(
+        must_key(&l, "trigger:enablement_review_recoveries:2026Q3")->fired, 1);
+    assert_int_equal(
+        must_key(&l, "trigger:qualification_review_timing_share:2026Q3")->fired,
+        0);
+    must_key(&l, "enablement_review:18:RO1");
+    must_key(&l, "enablement_review:18:VPS");
+    assert_int_equal(count_kind(&l, CL_WF_CREATE_TASK), 2);
+    cl_wf_effects_release(&l);
+
+    f.overpromise_recoveries = 2;
+    f.timing_share = 0.61;
+    assert_int_equal(
+        cl_wf_session_opened(&c, &s, &f, D("2026-10-01"), &l, NULL), CL_OK);
+    assert_null(find_key(&l, "enablement_review:18:RO1"));
+    assert_day(must_key(&l, "qualification_review:18:RO1")->due_on,
+               "2026-10-31");
+    must_key(&l, "qualification_review:18:VPS");
+    cl_wf_effects_release(&l);
+
+    /* No recoveries: the timing share is not evaluated at all. */
+    f.recoveries = 0;
+    f.timing_share = 0;
+    assert_int_equal(
+        cl_wf_session_opened(&c, &s, &f, D("2026-10-01"), &l, NULL), CL_OK);
+    assert_int_equal(l.n, 1);
+    assert_null(
+        find_key(&l, "trigger:qualification_review_timing_share:2026Q3"));
+    cl_wf_effects_release(&l);
+
+    /* A monthly debrief has no thresholds. */
+    assert_int_equal(
+        cl_wf_session_opened(&c, &debrief, &f, D("2026-08-03"), &l, NULL),
+        CL_OK);
+    assert_int_equal(l.n, 0);
+    cl_wf_effects_release(&l);
+}
+
+/* ---- rule 8: overdue tasks --------------------------------------------------
+ */
+
+static cl_wf_task
+task(void)
+{
+    cl_wf_task t = {
+        "T7", "won_deal_review", "deal", "D123", "CSM1", "CSMGR1", 0, 0, 0, 0};
+    t.due_on = D("2026-07-10"); /* a Friday */
+    return t;
+}
+
+static void
+test_overdue_reminder_then_escalation_once(void **state)
+{
+    (void)state;
+    cl_wf_config c = config();
+    cl_wf_task t = task();
+    cl_wf_effects l;
+    cl_wf_effects_init(&l);
+    assert_int_equal(
+        cl_wf_tasks_tick(&c, NULL, &t, 1, D("2026-07-09"), &l, NULL), CL_OK);
+    assert_int_equal(l.n, 0);
+    /* On the due day: a reminder to the assignee. */
+    assert_int_equal(
+        cl_wf_tasks_tick(&c, NULL, &t, 1, D("2026-07-10"), &l, NULL), CL_OK);
+    assert_int_equal(l.n, 2);
+    const cl_wf_effect *e = must_key(&l, "task_reminder:T7");
+    assert_string_equal(e->recipient_id, "CSM1");
+    e = must_key(&l, "reminded:task:T7");
+    assert_int_equal(e->kind, CL_WF_MARK_TASK);
+    assert_string_equal(e->what, "won_deal_review");
+    assert_string_equal(e->subject_id, "D123");
+    assert_string_equal(e->recipient_id, "CSM1");
+    cl_wf_effects_release(&l);
+
+    /* Reminded: Monday 07-13 is one business day late, nothing new. */
+    t.reminded = 1;
+    assert_int_equal(
+        cl_wf_tasks_tick(&c, NULL, &t, 1, D("2026-07-13"), &l, NULL), CL_OK);
+    assert_int_equal(l.n, 0);
+    /* Tuesday 07-14, two business days after: escalate to the manager. */
+    assert_int_equal(
+        cl_wf_tasks_tick(&c, NULL, &t, 1, D("2026-07-14"), &l, NULL), CL_OK);
+    assert_int_equal(l.n, 2);
+    assert_string_equal(must_key(&l, "task_escalation:T7")->recipient_id,
+                        "CSMGR1");
+    must_key(&l, "escalated:task:T7");
+    cl_wf_effects_release(&l);
+
+    t.escalated = 1;
+    assert_int_equal(
+        cl_wf_tasks_tick(&c, NULL, &t, 1, D("2026-07-31"), &l, NULL), CL_OK);
+    assert_int_equal(l.n, 0);
+    cl_wf_effects_release(&l);
+}
+
+static void
+test_overdue_holidays_late_tick_and_skips(void **state)
+{
+    (void)state;
+    cl_wf_config c = config();
+    /* Monday 07-13 a holiday: escalation moves to Wednesday 07-15. */
+    cl_day hol[] = {D("2026-07-13")};
+    cl_calendar cal = {hol, 1};
+    cl_wf_task t = task();
+    t.reminded = 1;
+    cl_wf_effects l;
+    cl_wf_effects_init(&l);
+    assert_int_equal(
+        cl_wf_tasks_tick(&c, &cal, &t, 1, D("2026-07-14"), &l, NULL), CL_OK);
+    assert_int_equal(l.n, 0);
+    assert_int_equal(
+        cl_wf_tasks_tick(&c, &cal, &t, 1, D("2026-07-15"), &l, NULL), CL_OK);
+    must_key(&l, "task_escalation:T7");
+    cl_wf_effects_release(&l);
+
+    /* A first tick long after: reminder and escalation together, the
+       escalation to RevOps when the assignee has no manager. */
+    cl_wf_task ts[3] = {task(), task(), task()};
+    ts[0].assignee_manager_id = NULL;
+    ts[1].id = "T8";
+    ts[1].done = 1;
+    ts[2].id = "T9";
+    ts[2].kind = "process_change_checkin";
+    assert_int_equal(
+        cl_wf_tasks_tick(&c, NULL, ts, 3, D("2026-07-20"), &l, NULL), CL_OK);
+    assert_int_equal(l.n, 4);
+    must_key(&l, "task_reminder:T7");
+    assert_string_equal(must_key(&l, "task_escalation:T7")->recipient_id,
+                        "RO1");
+    assert_null(find_key(&l, "task_reminder:T8"));
+    assert_null(find_key(&l, "task_reminder:T9"));
+
+    /* The same tick again gives the same keys, in the same order. */
+    cl_wf_effects again;
+    cl_wf_effects_init(&again);
+    assert_int_equal(
+        cl_wf_tasks_tick(&c, NULL, ts, 3, D("2026-07-20"), &again, NULL),
+        CL_OK);
+    assert_int_equal(again.n, l.n);
+    for (size_t i = 0; i < l.n; i++)
+        assert_string_equal(again.items[i].key, l.items[i].key);
+    cl_wf_effects_release(&again);
+    cl_wf_effects_release(&l);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_cadence_first_business_day_of_month),
+        cmocka_unit_test(test_cadence_first_business_day_of_quarter),
+        cmocka_unit_test(test_cadence_year_end_after_holiday),
+        cmocka_unit_test(test_cadence_repeated_tick_same_keys),
+        cmocka_unit_test(test_cadence_mid_month_catch_up),
+        cmocka_unit_test(test_process_change_exactly_one),
+        cmocka_unit_test(test_session_close_rules_and_what_changed),
+        cmocka_unit_test(test_what_changed_note_is_capped),
+        cmocka_unit_test(test_checkin_reminder_and_escalation),
+        cmocka_unit_test(test_bad_fit_thresholds_and_audiences),
+        cmocka_unit_test(test_recovery_thresholds),
+        cmocka_unit_test(test_overdue_reminder_then_escalation_once),
+        cmocka_unit_test(test_overdue_holidays_late_tick_and_skips),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,64 @@
+/*
+ * wf_testutil.h - helpers shared by the workflow tests: days from text and
+ * finding effects by key.  Include after <cmocka.h>.
+ */
+#ifndef CL_WF_TESTUTIL_H
+#define CL_WF_TESTUTIL_H
+
+#include <string.h>
+
+#include "core/date.h"
+#include "core/workflow.h"
+
+static inline cl_day
+D(const char *s)
+{
+    cl_day d = 0;
+    if (cl_date_parse(s, strlen(s), &d) != 0)
+        fail_msg("bad date in test: %s", s);
+    return d;
+}
+
+/* Fails unless day is the date text s, printing both. */
+#define assert_day(day, s)                                                     \
+    do {                                                                       \
+        char buf_[11];                                                         \
+        cl_date_format((day), buf_);                                           \
+        assert_string_equal(buf_, (s));                                        \
+    } while (0)
+
+/* The effect with this key, or NULL. */
+static inline const cl_wf_effect *
+find_key(const cl_wf_effects *l, const char *key)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (strcmp(l->items[i].key, key) == 0)
+            return &l->items[i];
+    return NULL;
+}
+
+/* How many effects of kind the list holds. */
+static inline size_t
+count_kind(const cl_wf_effects *l, cl_wf_kind kind)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < l->n; i++)
+        n += l->items[i].kind == kind;
+    return n;
+}
+
+/* The effect with this key, which must exist. */
+static inline const cl_wf_effect *
+must_key(const cl_wf_effects *l, const char *key)
+{
+    const cl_wf_effect *e = find_key(l, key);
+    if (!e) {
+        for (size_t i = 0; i < l->n; i++)
+            print_message("  have %s %s\n", cl_wf_kind_name(l->items[i].kind),
+                          l->items[i].key);
+        fail_msg("no effect with key %s", key);
+    }
+    return e;
+}
+
+#endif

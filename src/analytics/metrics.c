@@ -6,7 +6,7 @@
 #include "stats.h"
 #include "survival.h"
 
-const char *const cl_employee_bands[] = {"1-19", "20-49", "50-199",
+const char *const cl_employee_bands[] = {"1-19",    "20-49", "50-199",
                                          "200-999", "1000+", NULL};
 const char *const cl_tenure_bands[] = {"<6", "6-11", "12-23", "24+", NULL};
 const char *const cl_icp_fit_bands[] = {"0-39", "40-69", "70-100", NULL};
@@ -101,4 +101,33 @@ cl_churn_12m(const cl_snapshot *s, const uint8_t *member, cl_day end,
     free(time);
     free(event);
     return rc;
+}
+
+cl_day
+cl_review_due(const cl_snapshot *s, int32_t d)
+{
+    double bd = cl_snapshot_threshold(s, "review_due_business_days");
+    return cl_cal_add_business_days(&s->calendar, s->deal_closed_on[d],
+                                    isnan(bd) ? 5 : (int)bd);
+}
+
+cl_review_state
+cl_review_state_of(const cl_snapshot *s, int32_t d, cl_day today)
+{
+    cl_day held = s->deal_review_held_on[d], due = cl_review_due(s, d);
+    cl_day kickoff = s->deal_kickoff_on[d];
+    if (held == CL_DAY_NONE)
+        return today != CL_DAY_NONE && due >= today ? CL_REVIEW_PENDING
+                                                    : CL_REVIEW_MISSING;
+    if (kickoff != CL_DAY_NONE && held > kickoff)
+        return CL_REVIEW_AFTER_KICKOFF;
+    return held <= due ? CL_REVIEW_ON_TIME : CL_REVIEW_LATE;
+}
+
+const char *
+cl_review_state_name(cl_review_state st)
+{
+    static const char *const names[] = {"on_time", "late", "after_kickoff",
+                                        "missing", "pending"};
+    return names[st];
 }

@@ -49,4 +49,29 @@ cl_err cl_customer_survival(const cl_snapshot *s, const uint8_t *member,
                             cl_day end, double **time, int **event,
                             size_t *n, cl_error *err);
 
+/*
+ * Won-deal reviews.  A won `new` deal's review is due review_due_business_days
+ * business days after close and before kickoff; held on the kickoff day
+ * still counts.  States, as the JSON spells them: on_time, late (after the
+ * due day), after_kickoff, missing (none, and the due day has passed), and
+ * pending (none yet, not yet due on today).
+ */
+typedef enum cl_review_state {
+    CL_REVIEW_ON_TIME,
+    CL_REVIEW_LATE,
+    CL_REVIEW_AFTER_KICKOFF,
+    CL_REVIEW_MISSING,
+    CL_REVIEW_PENDING
+} cl_review_state;
+
+/* The due day of the review of won deal d. */
+cl_day cl_review_due(const cl_snapshot *s, int32_t d);
+
+/* The state of deal d's review as of today (CL_DAY_NONE: never pending). */
+cl_review_state cl_review_state_of(const cl_snapshot *s, int32_t d,
+                                   cl_day today);
+
+/* "on_time", "late", "after_kickoff", "missing", "pending". */
+const char *cl_review_state_name(cl_review_state st);
+
 #endif

@@ -7,6 +7,7 @@
  * has pass = null and says why in its note.  Definitions are in
  * docs/metrics.md, section "Loop health".
  */
+#include "metrics.h"
 #include "report.h"
 
 #include <math.h>
@@ -149,10 +150,9 @@ signal_latency(const cl_snapshot *s, const cl_period *p, int *days)
 }
 
 /* Won new deals closed in p (the ones a won-deal review is for), reviewed
-   on time: held within the due business days of close and not after
-   kickoff. */
+   on time (metrics.h). */
 static json_t *
-review_completion(const cl_snapshot *s, const cl_period *p, const cl_day *held)
+review_completion(const cl_snapshot *s, const cl_period *p)
 {
     double target = cl_snapshot_threshold(s, "review_completion_target");
     int due = (int)cl_snapshot_threshold(s, "review_due_business_days");
@@ -162,12 +162,8 @@ review_completion(const cl_snapshot *s, const cl_period *p, const cl_day *held)
             !in_period(s->deal_closed_on[d], p))
             continue;
         won++;
-        cl_day h = held[d], by = cl_cal_add_business_days(
-                                &s->calendar, s->deal_closed_on[d], due);
-        if (h != CL_DAY_NONE && h <= by &&
-            (s->deal_kickoff_on[d] == CL_DAY_NONE ||
-             h <= s->deal_kickoff_on[d]))
-            on_time++;
+        on_time +=
+            cl_review_state_of(s, (int32_t)d, CL_DAY_NONE) == CL_REVIEW_ON_TIME;
     }
     double rate = won ? (double)on_time / won : NAN;
     char note[160];
@@ -209,12 +205,10 @@ cl_report_health(const cl_snapshot *s, const cl_report_opts *o, json_t **out,
 {
     cl_period cur = cl_period_of(CL_PERIOD_QUARTER, o->today);
     int nrep = (int)cl_snapshot_threshold(s, "repeating_cause_quarters");
-    cl_day *held = malloc((s->ndeals ? s->ndeals : 1) * sizeof *held);
     int *days = malloc((s->nchurns ? s->nchurns : 1) * sizeof *days);
     json_t *j = json_object(), *qs = json_array(), *last = NULL;
     *out = NULL;
-    if (held == NULL || days == NULL || j == NULL || qs == NULL) {
-        free(held);
+    if (days == NULL || j == NULL || qs == NULL) {
         free(days);
         json_decref(j);
         json_decref(qs);
@@ -222,16 +216,6 @@ cl_report_health(const cl_snapshot *s, const cl_report_opts *o, json_t **out,
     }
     if (nrep < 1)
         nrep = 4;
-    /* The earliest review of each deal. */
-    for (size_t d = 0; d < s->ndeals; d++)
-        held[d] = CL_DAY_NONE;
-    for (size_t r = 0; r < s->nreviews; r++) {
-        int32_t d = s->review_deal[r];
-        cl_day h = s->review_held_on[r];
-        if (d >= 0 && h != CL_DAY_NONE &&
-            (held[d] == CL_DAY_NONE || h < held[d]))
-            held[d] = h;
-    }
 
     json_object_set_new(j, "as_of", cl_json_day(o->today));
     json_object_set_new(j, "quarters", qs);
@@ -251,7 +235,7 @@ cl_report_health(const cl_snapshot *s, const cl_report_opts *o, json_t **out,
                   json_integer(nrep), note));
         json_array_append_new(checks, stale_icp(s, &p));
         json_array_append_new(checks, signal_latency(s, &p, days));
-        json_array_append_new(checks, review_completion(s, &p, held));
+        json_array_append_new(checks, review_completion(s, &p));
         json_array_append_new(
             checks,
             check("process_change_checkins", -1, json_null(), cl_json_num(1, 0),
@@ -283,7 +267,6 @@ cl_report_health(const cl_snapshot *s, const cl_report_opts *o, json_t **out,
                   (json_int_t)json_array_size(failed), "unknown",
                   (json_int_t)json_array_size(unknown), "passing", passed,
                   "failing", failed, "not_computed", unknown));
-    free(held);
     free(days);
     *out = j;
     return CL_OK;

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "metrics.h"
 #include "report.h"
 
 /* Collects json_object_set_new failures so one check at the end suffices. */
@@ -208,48 +209,19 @@ churn_section(const cl_snapshot *s, const cl_report_opts *o, const keyed *rows,
         bad);
 }
 
-/* Review status of one won deal; the strings are the JSON values. */
-static const char *
-review_status(const cl_snapshot *s, const cl_report_opts *o, int32_t d,
-              cl_day held, cl_day due)
-{
-    cl_day kickoff = s->deal_kickoff_on[d];
-    if (held == CL_DAY_NONE)
-        return o->today != CL_DAY_NONE && due >= o->today ? "pending"
-                                                          : "missing";
-    if (kickoff != CL_DAY_NONE && held > kickoff)
-        return "after_kickoff";
-    return held <= due ? "on_time" : "late";
-}
-
 /* Won-deal review completion for the `new` deals closed in the month. */
 static void
 review_section(const cl_snapshot *s, const cl_report_opts *o, json_t *doc,
                int *bad)
 {
     const cl_period *p = &o->period;
-    double due_bd = cl_snapshot_threshold(s, "review_due_business_days");
     double target = cl_snapshot_threshold(s, "review_completion_target");
-    int bd = isnan(due_bd) ? 5 : (int)due_bd;
-    cl_day *held = malloc((s->ndeals ? s->ndeals : 1) * sizeof *held);
     keyed *won = malloc((s->ndeals ? s->ndeals : 1) * sizeof *won);
     size_t nwon = 0, on_time = 0, late = 0, after = 0, missing = 0, pending = 0;
 
-    if (held == NULL || won == NULL) {
-        free(held);
-        free(won);
+    if (won == NULL) {
         *bad = 1;
         return;
-    }
-    for (size_t d = 0; d < s->ndeals; d++)
-        held[d] = CL_DAY_NONE;
-    /* One review per deal is the rule; if there are more, the first counts. */
-    for (size_t r = 0; r < s->nreviews; r++) {
-        int32_t d = s->review_deal[r];
-        cl_day h = s->review_held_on[r];
-        if (d >= 0 && h != CL_DAY_NONE &&
-            (held[d] == CL_DAY_NONE || h < held[d]))
-            held[d] = h;
     }
     for (size_t d = 0; d < s->ndeals; d++)
         if (s->deal_state[d] == CL_DEAL_WON && s->deal_type[d] == 0 &&
@@ -263,21 +235,18 @@ review_section(const cl_snapshot *s, const cl_report_opts *o, json_t *doc,
     put(doc, "review_completion", rc, bad);
     if (rc == NULL || list == NULL) {
         json_decref(list);
-        free(held);
         free(won);
         *bad = 1;
         return;
     }
     for (size_t i = 0; i < nwon; i++) {
         int32_t d = won[i].row;
-        cl_day due =
-            cl_cal_add_business_days(&s->calendar, s->deal_closed_on[d], bd);
-        const char *st = review_status(s, o, d, held[d], due);
-        on_time += strcmp(st, "on_time") == 0;
-        late += strcmp(st, "late") == 0 || strcmp(st, "after_kickoff") == 0;
-        after += strcmp(st, "after_kickoff") == 0;
-        missing += strcmp(st, "missing") == 0;
-        pending += strcmp(st, "pending") == 0;
+        cl_review_state st = cl_review_state_of(s, d, o->today);
+        on_time += st == CL_REVIEW_ON_TIME;
+        late += st == CL_REVIEW_LATE || st == CL_REVIEW_AFTER_KICKOFF;
+        after += st == CL_REVIEW_AFTER_KICKOFF;
+        missing += st == CL_REVIEW_MISSING;
+        pending += st == CL_REVIEW_PENDING;
         json_t *e = json_object();
         push(list, e, bad);
         if (e == NULL)
@@ -285,10 +254,10 @@ review_section(const cl_snapshot *s, const cl_report_opts *o, json_t *doc,
         put(e, "deal_id", json_string(s->deal_id[d]), bad);
         put(e, "account", account_name(s, s->deal_account[d]), bad);
         put(e, "closed_on", cl_json_day(s->deal_closed_on[d]), bad);
-        put(e, "due_on", cl_json_day(due), bad);
+        put(e, "due_on", cl_json_day(cl_review_due(s, d)), bad);
         put(e, "kickoff_on", cl_json_day(s->deal_kickoff_on[d]), bad);
-        put(e, "held_on", cl_json_day(held[d]), bad);
-        put(e, "status", json_string(st), bad);
+        put(e, "held_on", cl_json_day(s->deal_review_held_on[d]), bad);
+        put(e, "status", json_string(cl_review_state_name(st)), bad);
     }
     double rate = nwon ? (double)on_time / (double)nwon : NAN;
     put(rc, "closed_won", json_integer((json_int_t)nwon), bad);
@@ -303,9 +272,10 @@ review_section(const cl_snapshot *s, const cl_report_opts *o, json_t *doc,
         isnan(rate) || isnan(target) ? json_null()
                                      : json_boolean(rate >= target),
         bad);
-    put(rc, "due_business_days", json_integer(bd), bad);
+    put(rc, "due_business_days",
+        cl_json_num(cl_snapshot_threshold(s, "review_due_business_days"), 0),
+        bad);
     put(rc, "deals", list, bad);
-    free(held);
     free(won);
 }
 

@@ -233,7 +233,8 @@ add_user(cl_snapshot *s, const cl_kind_def *def, const cl_value *row)
     column cols[] = {COL(s->user_id),    COL(s->user_name),
                      COL(s->user_email), COL(s->user_team),
                      COL(s->user_role),  COL(s->user_manager)};
-    if (grow_columns(cols, 6, &s->in->cap[CL_KIND_USERS], r + 1) ||
+    if (grow_columns(cols, sizeof cols / sizeof cols[0],
+                     &s->in->cap[CL_KIND_USERS], r + 1) ||
         add_id(s, ID_USERS, V("id"), &s->user_id[r], r) ||
         refer(s, P_USER_MANAGER, r, V("manager_id")))
         return -1;
@@ -256,7 +257,8 @@ add_account(cl_snapshot *s, const cl_kind_def *def, const cl_value *row)
                      COL(s->account_csm),       COL(s->account_customer_since),
                      COL(s->account_status),    COL(s->account_start_deal),
                      COL(s->account_start),     COL(s->account_first_churn)};
-    if (grow_columns(cols, 12, &s->in->cap[CL_KIND_ACCOUNTS], r + 1) ||
+    if (grow_columns(cols, sizeof cols / sizeof cols[0],
+                     &s->in->cap[CL_KIND_ACCOUNTS], r + 1) ||
         add_id(s, ID_ACCOUNTS, V("id"), &s->account_id[r], r) ||
         refer(s, P_ACCOUNT_CSM, r, V("csm_id")))
         return -1;
@@ -297,8 +299,10 @@ add_deal(cl_snapshot *s, const cl_kind_def *def, const cl_value *row)
                      COL(s->deal_icp_fit),
                      COL(s->deal_champion_level),
                      COL(s->deal_champion_tenure),
-                     COL(s->deal_exec_sponsor)};
-    if (grow_columns(cols, 18, &s->in->cap[CL_KIND_DEALS], r + 1) ||
+                     COL(s->deal_exec_sponsor),
+                     COL(s->deal_review_held_on)};
+    if (grow_columns(cols, sizeof cols / sizeof cols[0],
+                     &s->in->cap[CL_KIND_DEALS], r + 1) ||
         add_id(s, ID_DEALS, V("id"), &s->deal_id[r], r) ||
         refer(s, P_DEAL_ACCOUNT, r, V("account_id")) ||
         refer(s, P_DEAL_AE, r, V("ae_id")))
@@ -324,6 +328,7 @@ add_deal(cl_snapshot *s, const cl_kind_def *def, const cl_value *row)
         enum_of(cl_champion_levels, V("champion_level"));
     s->deal_champion_tenure[r] = (int16_t)num(V("champion_tenure_months"));
     s->deal_exec_sponsor[r] = (int8_t)num(V("exec_sponsor"));
+    s->deal_review_held_on[r] = CL_DAY_NONE;
     s->ndeals++;
     return 0;
 }
@@ -338,7 +343,8 @@ add_churn(cl_snapshot *s, const cl_kind_def *def, const cl_value *row)
                      COL(s->churn_diagnosis), COL(s->churn_predictive),
                      COL(s->churn_cause),     COL(s->churn_contributing),
                      COL(s->churn_tagged_by), COL(s->churn_tagged_on)};
-    if (grow_columns(cols, 12, &s->in->cap[CL_KIND_CHURNS], r + 1) ||
+    if (grow_columns(cols, sizeof cols / sizeof cols[0],
+                     &s->in->cap[CL_KIND_CHURNS], r + 1) ||
         refer(s, P_CHURN_ACCOUNT, r, V("account_id")) ||
         refer(s, P_CHURN_DEAL, r, V("deal_id")) ||
         refer(s, P_CHURN_TAGGED_BY, r, V("tagged_by")))
@@ -379,7 +385,8 @@ add_recovery(cl_snapshot *s, const cl_kind_def *def, const cl_value *row)
         COL(s->recovery_what_changed), COL(s->recovery_original),
         COL(s->recovery_new),          COL(s->recovery_type),
         COL(s->recovery_csm),          COL(s->recovery_logged_on)};
-    if (grow_columns(cols, 8, &s->in->cap[CL_KIND_RECOVERIES], r + 1) ||
+    if (grow_columns(cols, sizeof cols / sizeof cols[0],
+                     &s->in->cap[CL_KIND_RECOVERIES], r + 1) ||
         refer(s, P_RECOVERY_ORIGINAL, r, V("original_deal_id")) ||
         refer(s, P_RECOVERY_NEW, r, V("new_deal_id")) ||
         refer(s, P_RECOVERY_CSM, r, V("csm_id")))
@@ -403,7 +410,8 @@ add_review(cl_snapshot *s, const cl_kind_def *def, const cl_value *row)
                      COL(s->review_q[2]), COL(s->review_q[3]),
                      COL(s->review_q[4]), COL(s->review_q[5]),
                      COL(s->review_q[6]), COL(s->review_gut)};
-    if (grow_columns(cols, 10, &s->in->cap[CL_KIND_REVIEWS], r + 1) ||
+    if (grow_columns(cols, sizeof cols / sizeof cols[0],
+                     &s->in->cap[CL_KIND_REVIEWS], r + 1) ||
         refer(s, P_REVIEW_DEAL, r, V("deal_id")))
         return -1;
     static const char *const q[7] = {"q1", "q2", "q3", "q4", "q5", "q6", "q7"};
@@ -422,7 +430,8 @@ add_cs_hours(cl_snapshot *s, const cl_kind_def *def, const cl_value *row)
     size_t r = s->ncs_hours;
     column cols[] = {COL(s->cs_hours_account), COL(s->cs_hours_month),
                      COL(s->cs_hours_hours)};
-    if (grow_columns(cols, 3, &s->in->cap[CL_KIND_CS_HOURS], r + 1) ||
+    if (grow_columns(cols, sizeof cols / sizeof cols[0],
+                     &s->in->cap[CL_KIND_CS_HOURS], r + 1) ||
         refer(s, P_CS_HOURS_ACCOUNT, r, V("account_id")))
         return -1;
     s->cs_hours_account[r] = -1;
@@ -438,7 +447,8 @@ add_arr(cl_snapshot *s, const cl_kind_def *def, const cl_value *row)
     size_t r = s->narr;
     column cols[] = {COL(s->arr_account), COL(s->arr_on), COL(s->arr_kind),
                      COL(s->arr_amount)};
-    if (grow_columns(cols, 4, &s->in->cap[CL_KIND_ARR_MOVEMENTS], r + 1) ||
+    if (grow_columns(cols, sizeof cols / sizeof cols[0],
+                     &s->in->cap[CL_KIND_ARR_MOVEMENTS], r + 1) ||
         refer(s, P_ARR_ACCOUNT, r, V("account_id")))
         return -1;
     s->arr_account[r] = -1;
@@ -456,7 +466,8 @@ add_icp(cl_snapshot *s, const cl_kind_def *def, const cl_value *row)
     column cols[] = {COL(s->icp_version),  COL(s->icp_effective_on),
                      COL(s->icp_criteria), COL(s->icp_rationale),
                      COL(s->icp_owner),    COL(s->icp_expr)};
-    if (grow_columns(cols, 6, &s->in->cap[CL_KIND_ICP], r + 1) ||
+    if (grow_columns(cols, sizeof cols / sizeof cols[0],
+                     &s->in->cap[CL_KIND_ICP], r + 1) ||
         refer(s, P_ICP_OWNER, r, V("owner_id")))
         return -1;
     s->icp_version[r] = (int32_t)num(V("version"));
@@ -475,7 +486,8 @@ static int
 add_holiday(cl_snapshot *s, const cl_kind_def *def, const cl_value *row)
 {
     column cols[] = {COL(s->holidays)};
-    if (grow_columns(cols, 1, &s->in->cap[CL_KIND_HOLIDAYS], s->nholidays + 1))
+    if (grow_columns(cols, sizeof cols / sizeof cols[0],
+                     &s->in->cap[CL_KIND_HOLIDAYS], s->nholidays + 1))
         return -1;
     s->holidays[s->nholidays++] = day(V("on"));
     return 0;
@@ -532,7 +544,8 @@ cl_snapshot_set_threshold(cl_snapshot *s, const char *key, double value,
     cap = s->nthresholds; /* grow by exact need: a handful of keys */
     cl_value kv = {.type = CL_V_TEXT, .s = key};
     const char *k = keep(s, &kv);
-    if (k == NULL || grow_columns(cols, 2, &cap, s->nthresholds + 1))
+    if (k == NULL || grow_columns(cols, sizeof cols / sizeof cols[0], &cap,
+                                  s->nthresholds + 1))
         return cl_error_set(err, CL_ENOMEM, "out of memory");
     s->threshold_key[s->nthresholds] = k;
     s->threshold_value[s->nthresholds++] = value;
@@ -599,6 +612,16 @@ cl_snapshot_finish(cl_snapshot *s, cl_error *err)
             s->account_start_deal[a] = (int32_t)d;
             s->account_start[a] = s->deal_closed_on[d];
         }
+    }
+    /* One review per deal is the rule; if there are more, the first
+       counts. */
+    for (size_t r = 0; r < s->nreviews; r++) {
+        int32_t d = s->review_deal[r];
+        cl_day h = s->review_held_on[r];
+        if (d >= 0 && h != CL_DAY_NONE &&
+            (s->deal_review_held_on[d] == CL_DAY_NONE ||
+             h < s->deal_review_held_on[d]))
+            s->deal_review_held_on[d] = h;
     }
     for (size_t c = 0; c < s->nchurns; c++) {
         int32_t a = s->churn_account[c];
@@ -791,6 +814,7 @@ cl_snapshot_free(cl_snapshot *s)
                     s->deal_champion_level,
                     s->deal_champion_tenure,
                     s->deal_exec_sponsor,
+                    s->deal_review_held_on,
                     s->churn_id,
                     s->churn_account,
                     s->churn_deal,

@@ -68,6 +68,8 @@ typedef struct cl_snapshot {
     int8_t *deal_champion_level;      /* index into cl_champion_levels */
     int16_t *deal_champion_tenure;    /* months */
     int8_t *deal_exec_sponsor;
+    cl_day *deal_review_held_on;      /* derived: its earliest won-deal
+                                         review, or CL_DAY_NONE */
 
     size_t nchurns;
     const char **churn_id;

@@ -50,9 +50,8 @@ typedef enum cl_store_deal_sel {
 typedef int (*cl_store_deal_cb)(void *ud, const cl_store_deal_row *row);
 
 /* Calls cb for each selected deal, by id.  Returns CL_OK or CL_EDB. */
-cl_err cl_store_deals_sel(cl_store *st, cl_store_deal_sel sel,
-                          const char *arg, cl_store_deal_cb cb, void *ud,
-                          cl_error *err);
+cl_err cl_store_deals_sel(cl_store *st, cl_store_deal_sel sel, const char *arg,
+                          cl_store_deal_cb cb, void *ud, cl_error *err);
 
 /* ---- churns --------------------------------------------------------------
  */
@@ -100,8 +99,8 @@ cl_err cl_store_users_by_role(cl_store *st, const char *role,
 
 /* Reads config key into buf (NUL-terminated, truncated to len); *found 0
    when unset. */
-cl_err cl_store_config_get(cl_store *st, const char *key, char *buf,
-                           size_t len, int *found, cl_error *err);
+cl_err cl_store_config_get(cl_store *st, const char *key, char *buf, size_t len,
+                           int *found, cl_error *err);
 
 /* Sets config key (inside a transaction; audited as entity "config"). */
 cl_err cl_store_config_set(cl_store *st, const char *key, const char *value,
@@ -229,13 +228,12 @@ typedef int (*cl_store_session_cb)(void *ud, const cl_store_session_row *r);
 
 /* Sessions by id; id 0 = all, status NULL = any. */
 cl_err cl_store_sessions_each(cl_store *st, int64_t id, const char *status,
-                              cl_store_session_cb cb, void *ud,
-                              cl_error *err);
+                              cl_store_session_cb cb, void *ud, cl_error *err);
 
 /* Opens a session unless (kind, period) exists; *id its id either way. */
-cl_err cl_store_session_open(cl_store *st, const char *kind,
-                             const char *period, const char *owner_id,
-                             int *inserted, int64_t *id, cl_error *err);
+cl_err cl_store_session_open(cl_store *st, const char *kind, const char *period,
+                             const char *owner_id, int *inserted, int64_t *id,
+                             cl_error *err);
 
 /* Attaches the session's pack (report JSON) if it has none. */
 cl_err cl_store_session_set_pack(cl_store *st, int64_t id, const char *pack,
@@ -276,10 +274,9 @@ cl_err cl_store_pc_add(cl_store *st, int64_t session_id, const char *owner_id,
 cl_err cl_store_pc_checkin(cl_store *st, int64_t id, const char *on,
                            const char *note, int *changed, cl_error *err);
 
-cl_err cl_store_trigger_add(cl_store *st, int64_t session_id,
-                            const char *rule, const char *period,
-                            double value, double threshold, int fired,
-                            int *inserted, cl_error *err);
+cl_err cl_store_trigger_add(cl_store *st, int64_t session_id, const char *rule,
+                            const char *period, double value, double threshold,
+                            int fired, int *inserted, cl_error *err);
 
 typedef struct cl_store_coaching_row {
     int64_t id, session_id;
@@ -337,7 +334,6 @@ cl_err cl_store_link_add(cl_store *st, const char *new_deal_id,
 
 /* The original deal of new_deal_id into out; *found 0 when unlinked. */
 cl_err cl_store_link_get(cl_store *st, const char *new_deal_id, char *out,
-                         size_t outlen, int *months, int *found,
-                         cl_error *err);
+                         size_t outlen, int *months, int *found, cl_error *err);
 
 #endif

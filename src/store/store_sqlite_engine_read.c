@@ -107,7 +107,8 @@ sq_deals_sel(cl_store *st, cl_store_deal_sel sel, const char *arg,
                        sel == CL_SD_OPEN ? "" : "s", arg);
 }
 
-/* ---- churns --------------------------------------------------------------- */
+/* ---- churns ---------------------------------------------------------------
+ */
 
 static const char churn_select[] =
     "SELECT c.id, c.account_id, c.odeal, dd.ae_id, ae.manager_id, "
@@ -214,8 +215,8 @@ user_row(void *ud, sqlite3_stmt *r)
 }
 
 static cl_err
-sq_users_by_role(cl_store *st, const char *role, cl_store_user_cb cb,
-                 void *ud, cl_error *err)
+sq_users_by_role(cl_store *st, const char *role, cl_store_user_cb cb, void *ud,
+                 cl_error *err)
 {
     user_ctx c = {cb, ud};
     return cl__sq_rows(SQ(st), user_row, &c, err,
@@ -242,8 +243,8 @@ text_row(void *ud, sqlite3_stmt *r)
 }
 
 static cl_err
-sq_config_get(cl_store *st, const char *key, char *buf, size_t len,
-              int *found, cl_error *err)
+sq_config_get(cl_store *st, const char *key, char *buf, size_t len, int *found,
+              cl_error *err)
 {
     text_ctx c = {buf, len, 0};
     if (len)
@@ -278,7 +279,8 @@ sq_config_each(cl_store *st, cl_store_kv_cb cb, void *ud, cl_error *err)
                        "");
 }
 
-/* ---- tasks ---------------------------------------------------------------- */
+/* ---- tasks ----------------------------------------------------------------
+ */
 
 typedef struct task_ctx {
     cl_store_task_cb cb;
@@ -326,7 +328,8 @@ sq_tasks_each(cl_store *st, const cl_store_task_filter *f, cl_store_task_cb cb,
         "sssi", f->assignee_id, f->kind, f->status, (int64_t)f->id);
 }
 
-/* ---- outbox --------------------------------------------------------------- */
+/* ---- outbox ---------------------------------------------------------------
+ */
 
 static const char outbox_select[] =
     "SELECT o.id, o.recipient_id, u.email, o.channel, o.kind, o.subject, "
@@ -521,8 +524,7 @@ coaching_row(void *ud, sqlite3_stmt *r)
 }
 
 static cl_err
-sq_coaching_each(cl_store *st, cl_store_coaching_cb cb, void *ud,
-                 cl_error *err)
+sq_coaching_each(cl_store *st, cl_store_coaching_cb cb, void *ud, cl_error *err)
 {
     coaching_ctx c = {cb, ud};
     return cl__sq_rows(SQ(st), coaching_row, &c, err,
@@ -532,7 +534,8 @@ sq_coaching_each(cl_store *st, cl_store_coaching_cb cb, void *ud,
                        "");
 }
 
-/* ---- flags, health, links ------------------------------------------------- */
+/* ---- flags, health, links -------------------------------------------------
+ */
 
 typedef struct flag_ctx {
     cl_store_flag_cb cb;
@@ -605,7 +608,6 @@ sq_link_get(cl_store *st, const char *new_deal_id, char *out, size_t outlen,
     *found = c.found;
     return rc;
 }
-
 
 const cl_store_engine_ops cl__sqlite_engine_ops = {
     .deals_sel = sq_deals_sel,

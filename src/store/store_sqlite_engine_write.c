@@ -155,13 +155,13 @@ cl__sqw_task_mark(cl_store *st, const char *kind, const char *subject_kind,
               "workspace_id = ?1 AND escalated_at IS NULL";
     else
         return cl_error_set(err, CL_EINVAL, "unknown task mark '%s'", mark);
-    cl_err rc = cl__sq_rows(SQ(st), ids_row, &x, err,
-                            "SELECT id FROM tasks WHERE workspace_id = ?1 AND "
-                            "kind = ?2 AND subject_kind = ?3 AND "
-                            "subject_id = ?4 AND (?5 IS NULL OR "
-                            "assignee_id = ?5) ORDER BY id",
-                            "ssss", kind, subject_kind, subject_id,
-                            assignee_id);
+    cl_err rc =
+        cl__sq_rows(SQ(st), ids_row, &x, err,
+                    "SELECT id FROM tasks WHERE workspace_id = ?1 AND "
+                    "kind = ?2 AND subject_kind = ?3 AND "
+                    "subject_id = ?4 AND (?5 IS NULL OR "
+                    "assignee_id = ?5) ORDER BY id",
+                    "ssss", kind, subject_kind, subject_id, assignee_id);
     for (int i = 0; i < x.n && rc == CL_OK; i++) {
         int n = 0;
         rc = cl__sq_exec(SQ(st), &n, err, sql, "sssssi", kind, subject_kind,
@@ -205,8 +205,8 @@ cl__sqw_outbox_add(cl_store *st, const cl_store_outbox_new *m, int *inserted,
         "subject_kind, subject_id) SELECT ?1, COALESCE(MAX(id), 0) + 1, ?2, "
         "?3, ?4, ?5, ?6, ?7, ?8, ?9, CASE WHEN ?7 = 'sent' THEN ?9 END, ?10, "
         "?11 FROM outbox WHERE workspace_id = ?1 ON CONFLICT DO NOTHING",
-        "ssssssssss", m->recipient_id, m->channel, m->kind, m->subject,
-        m->body, sent ? "sent" : "pending", m->key, st->at, m->subject_kind,
+        "ssssssssss", m->recipient_id, m->channel, m->kind, m->subject, m->body,
+        sent ? "sent" : "pending", m->key, st->at, m->subject_kind,
         m->subject_id);
     *inserted = n > 0;
     if (rc == CL_OK && n) {
@@ -222,9 +222,9 @@ cl__sqw_outbox_add(cl_store *st, const cl_store_outbox_new *m, int *inserted,
 }
 
 cl_err
-cl__sqw_outbox_mark(cl_store *st, int64_t id, const char *status,
-                    int attempts, const char *next_attempt_at,
-                    const char *last_error, cl_error *err)
+cl__sqw_outbox_mark(cl_store *st, int64_t id, const char *status, int attempts,
+                    const char *next_attempt_at, const char *last_error,
+                    cl_error *err)
 {
     int n = 0;
     cl_err rc = cl__sq_exec(
@@ -319,18 +319,18 @@ cl__sqw_session_close(cl_store *st, int64_t id, int *changed, cl_error *err)
 
 cl_err
 cl__sqw_pc_add(cl_store *st, int64_t session_id, const char *owner_id,
-               const char *description, const char *checkin_due,
-               int *inserted, int64_t *id, cl_error *err)
+               const char *description, const char *checkin_due, int *inserted,
+               int64_t *id, cl_error *err)
 {
     int n = 0;
-    cl_err rc = cl__sq_exec(SQ(st), &n, err,
-                            "INSERT INTO process_changes (workspace_id, id, "
-                            "session_id, owner_id, description, checkin_due) "
-                            "SELECT ?1, COALESCE(MAX(id), 0) + 1, ?2, ?3, ?4, "
-                            "?5 FROM process_changes WHERE workspace_id = ?1 "
-                            "ON CONFLICT DO NOTHING",
-                            "isss", session_id, owner_id, description,
-                            checkin_due);
+    cl_err rc =
+        cl__sq_exec(SQ(st), &n, err,
+                    "INSERT INTO process_changes (workspace_id, id, "
+                    "session_id, owner_id, description, checkin_due) "
+                    "SELECT ?1, COALESCE(MAX(id), 0) + 1, ?2, ?3, ?4, "
+                    "?5 FROM process_changes WHERE workspace_id = ?1 "
+                    "ON CONFLICT DO NOTHING",
+                    "isss", session_id, owner_id, description, checkin_due);
     *inserted = n > 0;
     *id = 0;
     if (rc == CL_OK)
@@ -478,8 +478,8 @@ cl__sqw_field_set(cl_store *st, const char *subject_kind,
         if (rc == CL_OK && n) {
             char action[48];
             snprintf(action, sizeof action, "%s_set", field);
-            rc = cl__sq_audit_row(SQ(st), fields[i].table, fields[i].json,
-                                  "id", subject_id, action, NULL, err);
+            rc = cl__sq_audit_row(SQ(st), fields[i].table, fields[i].json, "id",
+                                  subject_id, action, NULL, err);
         }
         return rc;
     }
@@ -502,8 +502,8 @@ cl__sqw_link_add(cl_store *st, const char *new_deal_id,
                             (int64_t)months, st->at);
     *inserted = n > 0;
     if (rc == CL_OK && n)
-        rc = cl__sq_audit_row(SQ(st), "recovery_links", link_json,
-                              "new_deal_id", new_deal_id, "recovery_linked",
-                              NULL, err);
+        rc =
+            cl__sq_audit_row(SQ(st), "recovery_links", link_json, "new_deal_id",
+                             new_deal_id, "recovery_linked", NULL, err);
     return rc;
 }

@@ -121,6 +121,6 @@ cl__sq_audit_row(sq_store *s, const char *table, const char *json_expr,
                      json_expr, table, keycol);
     if (n < 0 || (size_t)n >= sizeof sql)
         return cl_error_set(err, CL_EINVAL, "audit query too long");
-    return cl__sq_exec(s, NULL, err, sql, "ssssss", s->base.at,
-                       s->base.actor, table, key, action, old_json);
+    return cl__sq_exec(s, NULL, err, sql, "ssssss", s->base.at, s->base.actor,
+                       table, key, action, old_json);
 }

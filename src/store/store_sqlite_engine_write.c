@@ -232,8 +232,7 @@ cl__sqw_outbox_mark(cl_store *st, int64_t id, const char *status, int attempts,
         "UPDATE outbox SET status = ?2, attempts = ?3, next_attempt_at = ?4, "
         "last_error = ?5, sent_at = CASE WHEN ?2 = 'sent' THEN ?6 END "
         "WHERE workspace_id = ?1 AND id = ?7",
-        "sissss"
-        "i",
+        "sisssi",
         status, (int64_t)attempts, next_attempt_at, last_error, st->at, id);
     if (rc == CL_OK && n == 0)
         return cl_error_set(err, CL_ENOTFOUND, "no outbox message %lld",

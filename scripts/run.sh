@@ -26,6 +26,17 @@ rm -f "$DB" "$DB-wal" "$DB-shm"
 "$CL" demo --db "$DB"
 "$CL" info --db "$DB"
 
-# --- Reports and the server (later issues) --------------------------------
-# Extend here: print the monthly debrief, bad-fit, ICP, recovery and health
-# reports for the demo workspace, then start `closeloop serve`.
+# --- The quarterly reports of the demo workspace -------------------------
+# The demo data runs to today; the last full quarter is the one the reports
+# default to.  Markdown reads well in a terminal; the same reports as HTML
+# (with their charts) go to build/reports/ for a browser.
+mkdir -p build/reports
+for r in bad-fit icp recovery health; do
+    printf '\n%s\n\n' '------------------------------------------------------------------------'
+    "$CL" report "$r" --format md --db "$DB"
+    "$CL" report "$r" --format html -o "build/reports/$r.html" --db "$DB"
+done
+printf '\nHTML reports with charts: %s\n' "$(ls build/reports/*.html | tr '\n' ' ')"
+
+# --- The server (a later issue) -------------------------------------------
+# Extend here: start `closeloop serve`.

@@ -190,6 +190,7 @@ release(cl__eng *e)
         free(e->strs[i]);
     free(e->strs);
     free(e->holidays);
+    cl_snapshot_free(e->snap);
     memset(e, 0, sizeof *e);
 }
 

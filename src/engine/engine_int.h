@@ -4,6 +4,7 @@
 #ifndef CL_ENGINE_INT_H
 #define CL_ENGINE_INT_H
 
+#include "../analytics/snapshot.h"
 #include "engine.h"
 
 /* One event's context: the store, the clock, the workspace's rules. */
@@ -20,7 +21,8 @@ typedef struct cl__eng {
     int lookback_days;
     char revops[65], marketing[65], vp_sales[65];
     cl_engine_stats stats;
-    char **strs; /* copies owned by the context */
+    cl_snapshot *snap; /* for session packs, loaded when first needed */
+    char **strs;       /* copies owned by the context */
     size_t nstrs, scap;
     int oom;
 } cl__eng;
@@ -69,8 +71,8 @@ cl_err cl__eng_check_user(cl__eng *e, const char *id, const char *what,
 cl_err cl__eng_apply(cl__eng *e, const cl_wf_effects *fx, cl_error *err);
 
 /*
- * The report pack of a session (a JSON text the caller frees), or *json =
- * NULL when this build has no report for it.
+ * The report pack of a session: the JSON text (the caller frees it) of
+ * report for period, or *json = NULL when there is no such report.
  */
 cl_err cl__eng_pack(cl__eng *e, const char *report, const char *period,
                     char **json, cl_error *err);

@@ -155,6 +155,16 @@ test('a month of a company\'s life produces each task, session and ' +
             'bad_fit_review:2026Q2:open', 'icp_review:2026Q2:open',
             'recovery_review:2026Q2:open']);
     assert.ok(sessions.every((s) => s.owner_id === 'U7'));
+    // Each carries its report pack; team-facing packs name no AE.
+    assert.ok(sessions.every((s) => s.has_pack), JSON.stringify(sessions));
+    for (const s of sessions) {
+        const text = cli(db, ['session', 'pack', String(s.id)]).stdout;
+        const pack = JSON.parse(text);
+        assert.equal(pack.period, s.period);
+        if (s.kind !== 'monthly_debrief')
+            for (const ae of ['U3', 'U4', 'Ann Exec', 'Bob Exec'])
+                assert.ok(!text.includes(ae), `${s.kind} pack names ${ae}`);
+    }
 
     const mail = outbox(db, '--channel', 'email');
     const count = (kind) => mail.filter((m) => m.kind === kind)

@@ -1,0 +1,104 @@
+#include "metrics.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#include "stats.h"
+#include "survival.h"
+
+const char *const cl_employee_bands[] = {"1-19", "20-49", "50-199",
+                                         "200-999", "1000+", NULL};
+const char *const cl_tenure_bands[] = {"<6", "6-11", "12-23", "24+", NULL};
+const char *const cl_icp_fit_bands[] = {"0-39", "40-69", "70-100", NULL};
+
+int
+cl_band_employees(int32_t e)
+{
+    if (e < 1)
+        return -1;
+    return e < 20 ? 0 : e < 50 ? 1 : e < 200 ? 2 : e < 1000 ? 3 : 4;
+}
+
+int
+cl_band_tenure(int32_t m)
+{
+    if (m < 0)
+        return -1;
+    return m < 6 ? 0 : m < 12 ? 1 : m < 24 ? 2 : 3;
+}
+
+int
+cl_band_icp_fit(int32_t score)
+{
+    if (score < 0 || score > 100)
+        return -1;
+    return score < 40 ? 0 : score < 70 ? 1 : 2;
+}
+
+cl_err
+cl_customer_survival(const cl_snapshot *s, const uint8_t *member, cl_day end,
+                     double **time, int **event, size_t *n, cl_error *err)
+{
+    size_t k = 0;
+    *time = malloc((s->naccounts ? s->naccounts : 1) * sizeof **time);
+    *event = malloc((s->naccounts ? s->naccounts : 1) * sizeof **event);
+    if (*time == NULL || *event == NULL) {
+        free(*time);
+        free(*event);
+        *time = NULL;
+        *event = NULL;
+        return cl_error_set(err, CL_ENOMEM, "out of memory");
+    }
+    for (size_t a = 0; a < s->naccounts; a++) {
+        cl_day start = s->account_start[a];
+        if (start == CL_DAY_NONE || start > end || (member && !member[a]))
+            continue;
+        int32_t c = s->account_first_churn[a];
+        /* A churn dated before the start (bad data) counts at day 0. */
+        if (c >= 0 && s->churn_on[c] != CL_DAY_NONE && s->churn_on[c] <= end) {
+            cl_day t = s->churn_on[c] - start;
+            (*time)[k] = t < 0 ? 0 : t;
+            (*event)[k] = 1;
+        } else {
+            (*time)[k] = end - start;
+            (*event)[k] = 0;
+        }
+        k++;
+    }
+    *n = k;
+    return CL_OK;
+}
+
+cl_err
+cl_churn_12m(const cl_snapshot *s, const uint8_t *member, cl_day end,
+             cl_churn12 *out, cl_error *err)
+{
+    double *time;
+    int *event;
+    size_t n;
+    cl_err rc;
+
+    out->customers = out->churned = 0;
+    out->churn_12m = out->ci_low = out->ci_high = NAN;
+    if ((rc = cl_customer_survival(s, member, end, &time, &event, &n, err)))
+        return rc;
+    out->customers = n;
+    for (size_t i = 0; i < n; i++)
+        out->churned += (size_t)event[i];
+    if (n > 0) {
+        cl_km km;
+        rc = cl_km_fit(time, event, n, CL_STATS_Z95, &km, err);
+        if (rc == CL_OK) {
+            cl_km_point p;
+            cl_km_at(&km, 365, &p);
+            out->churn_12m = 1 - p.surv;
+            /* No event yet: S = 1 exactly, and the bound is the point. */
+            out->ci_low = isnan(p.upper) ? out->churn_12m : 1 - p.upper;
+            out->ci_high = isnan(p.lower) ? out->churn_12m : 1 - p.lower;
+            cl_km_free(&km);
+        }
+    }
+    free(time);
+    free(event);
+    return rc;
+}

@@ -1,0 +1,52 @@
+/*
+ * metrics.h - the definitions every report shares (docs/metrics.md).
+ *
+ * A customer is an account with a closed_won deal of type new; it starts on
+ * that deal's closed_on (cl_snapshot account_start).  The churn cohort of a
+ * period is the churns with churned_on in it.  The 12-month churn of a group
+ * is 1 - S(365 days) by Kaplan-Meier from start to the first churn (an event)
+ * or to the end of the period (censored).
+ */
+#ifndef CL_METRICS_H
+#define CL_METRICS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "snapshot.h"
+
+/* Bands: the index of the band, or -1 when the value is unknown. */
+int cl_band_employees(int32_t employees);   /* 1-19 20-49 50-199 ... */
+int cl_band_tenure(int32_t months);         /* <6 6-11 12-23 24+ */
+int cl_band_icp_fit(int32_t score);         /* 0-39 40-69 70-100 */
+extern const char *const cl_employee_bands[]; /* NULL-terminated labels */
+extern const char *const cl_tenure_bands[];
+extern const char *const cl_icp_fit_bands[];
+
+/* The 12-month churn of a group of customers. */
+typedef struct cl_churn12 {
+    size_t customers; /* customers started on or before end */
+    size_t churned;   /* of them, churned on or before end */
+    double churn_12m; /* 1 - S(365); NaN without customers */
+    double ci_low;    /* 95% interval, 1 - the log-log bounds of S(365) */
+    double ci_high;
+} cl_churn12;
+
+/*
+ * Computes the 12-month churn of the customers whose account row a has
+ * member[a] != 0 (every customer when member is NULL), observed up to and
+ * including end.
+ */
+cl_err cl_churn_12m(const cl_snapshot *s, const uint8_t *member, cl_day end,
+                    cl_churn12 *out, cl_error *err);
+
+/*
+ * The survival data of those customers: time[i] days from start to the
+ * first churn (event[i] = 1) or to end (event[i] = 0), for the *n customers
+ * that started on or before end.  The caller frees *time and *event.
+ */
+cl_err cl_customer_survival(const cl_snapshot *s, const uint8_t *member,
+                            cl_day end, double **time, int **event,
+                            size_t *n, cl_error *err);
+
+#endif

@@ -1,0 +1,64 @@
+#include "report.h"
+
+#include <math.h>
+#include <string.h>
+
+static const cl_report_def reports[] = {
+    {"monthly", "Monthly churn debrief", CL_REPORT_MONTH, cl_report_monthly},
+    {"bad-fit", "Quarterly bad-fit review", CL_REPORT_QUARTER,
+     cl_report_bad_fit},
+    {"icp", "Quarterly ICP review", CL_REPORT_QUARTER, cl_report_icp},
+    {"recovery", "Quarterly recovery review", CL_REPORT_QUARTER,
+     cl_report_recovery},
+    {"health", "Loop health", CL_REPORT_NOW, cl_report_health},
+    {"audit", "Tagging audit", CL_REPORT_QUARTER, cl_report_audit},
+    {"pipeline", "Open pipeline at risk", CL_REPORT_NOW, cl_report_pipeline},
+};
+
+const cl_report_def *
+cl_reports(size_t *n)
+{
+    *n = sizeof reports / sizeof reports[0];
+    return reports;
+}
+
+const cl_report_def *
+cl_report_find(const char *name)
+{
+    for (size_t i = 0; i < sizeof reports / sizeof reports[0]; i++)
+        if (strcmp(reports[i].name, name) == 0)
+            return &reports[i];
+    return NULL;
+}
+
+cl_period
+cl_report_default_period(cl_report_period kind, cl_day today)
+{
+    cl_period_kind k =
+        kind == CL_REPORT_MONTH ? CL_PERIOD_MONTH : CL_PERIOD_QUARTER;
+    cl_period cur = cl_period_of(k, today);
+    return cl_period_shift(&cur, -1);
+}
+
+json_t *
+cl_json_day(cl_day d)
+{
+    char buf[11];
+    if (d == CL_DAY_NONE)
+        return json_null();
+    cl_date_format(d, buf);
+    return json_string(buf);
+}
+
+json_t *
+cl_json_num(double v, int decimals)
+{
+    if (isnan(v) || isinf(v))
+        return json_null();
+    double f = pow(10, decimals);
+    double r = round(v * f) / f;
+    /* Whole numbers as JSON integers, so 12000 reads as 12000. */
+    if (r == floor(r) && fabs(r) < 9e15)
+        return json_integer((json_int_t)r);
+    return json_real(r);
+}

@@ -1,0 +1,83 @@
+/*
+ * report.h - the reports: pure functions from a snapshot to a JSON document.
+ *
+ * JSON is the machine contract (field names in snake_case, numbers as
+ * numbers, dates as YYYY-MM-DD); the md, csv and html renderings in
+ * io/render.h are made from the same document.  Each report lives in its
+ * own report_NAME.c and is listed once in the reports[] table of report.c.
+ * Team-facing reports never name an AE; only a private view (coaching, RevOps)
+ * may, and only where the report says so.
+ */
+#ifndef CL_REPORT_H
+#define CL_REPORT_H
+
+#include <jansson.h>
+
+#include "../core/date.h"
+#include "../core/err.h"
+#include "snapshot.h"
+
+typedef struct cl_report_opts {
+    cl_period period; /* a month or a quarter, as the report asks */
+    cl_day today;     /* "now": ages, open pipeline, what is overdue */
+    int private_view; /* 1: the viewer may see individual AEs */
+} cl_report_opts;
+
+/*
+ * Builds a report.  On success *out is a new JSON object the caller
+ * releases with json_decref.
+ */
+typedef cl_err (*cl_report_fn)(const cl_snapshot *s, const cl_report_opts *o,
+                               json_t **out, cl_error *err);
+
+typedef enum cl_report_period {
+    CL_REPORT_MONTH,   /* --period YYYY-MM, default the last full month */
+    CL_REPORT_QUARTER, /* --period YYYYQn, default the last full quarter */
+    CL_REPORT_NOW      /* as of today; no period */
+} cl_report_period;
+
+typedef struct cl_report_def {
+    const char *name;  /* monthly, bad-fit, icp, recovery, health, audit,
+                          pipeline */
+    const char *title; /* for people: "Monthly churn debrief" */
+    cl_report_period period;
+    cl_report_fn build;
+} cl_report_def;
+
+/* The reports in display order; *n receives their count. */
+const cl_report_def *cl_reports(size_t *n);
+
+/* The report called name, or NULL. */
+const cl_report_def *cl_report_find(const char *name);
+
+/*
+ * The period a report covers when none is given: the last complete month
+ * or quarter before today.
+ */
+cl_period cl_report_default_period(cl_report_period kind, cl_day today);
+
+/* The builders (report_*.c). */
+cl_err cl_report_monthly(const cl_snapshot *, const cl_report_opts *,
+                         json_t **, cl_error *);
+cl_err cl_report_bad_fit(const cl_snapshot *, const cl_report_opts *,
+                         json_t **, cl_error *);
+cl_err cl_report_icp(const cl_snapshot *, const cl_report_opts *, json_t **,
+                     cl_error *);
+cl_err cl_report_recovery(const cl_snapshot *, const cl_report_opts *,
+                          json_t **, cl_error *);
+cl_err cl_report_health(const cl_snapshot *, const cl_report_opts *,
+                        json_t **, cl_error *);
+cl_err cl_report_audit(const cl_snapshot *, const cl_report_opts *,
+                       json_t **, cl_error *);
+cl_err cl_report_pipeline(const cl_snapshot *, const cl_report_opts *,
+                          json_t **, cl_error *);
+
+/* Helpers the builders share (report.c). */
+
+/* A JSON date "YYYY-MM-DD", or null for CL_DAY_NONE. */
+json_t *cl_json_day(cl_day d);
+
+/* A JSON number rounded to `decimals` places, or null for NaN. */
+json_t *cl_json_num(double v, int decimals);
+
+#endif

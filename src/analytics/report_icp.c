@@ -1,0 +1,701 @@
+/*
+ * report_icp.c - the quarterly ICP review (DESIGN section 2 item 8).
+ *
+ * 12-month churn by segment with intervals, ratios and log-rank tests;
+ * Kaplan-Meier retention curves by start-year cohort; the ICP version in
+ * effect at the end of the quarter; churn outside against inside the ICP;
+ * and one suggested criterion change.  Team-facing: no AE is ever named.
+ * docs/metrics.md ("icp report") gives every definition used here.
+ */
+#include "report.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "metrics.h"
+#include "stats.h"
+#include "survival.h"
+
+enum {
+    D_EMPLOYEES,
+    D_INDUSTRY,
+    D_REGION,
+    D_SOURCE,
+    D_LEVEL,
+    D_TENURE,
+    D_SPONSOR,
+    D_OPS,
+    D_FIT,
+    NDIMS
+};
+
+static const char *const dim_names[NDIMS] = {
+    "employees_band", "industry",         "region",
+    "source",         "champion_level",   "champion_tenure_band",
+    "exec_sponsor",   "has_ops_function", "icp_fit_band"};
+
+/* Suggest a criterion only for a segment this significant and this bad. */
+#define SUGGEST_P 0.05
+#define SUGGEST_RATIO 1.5
+
+static const int retention_days[] = {0, 30, 60, 90, 180, 270, 365, 540, 730};
+
+/* One row of the segment table. */
+typedef struct segment {
+    int dim;
+    int32_t code; /* -1: unknown value */
+    const char *label;
+    cl_churn12 c;
+    double rest_churn; /* 12-month churn of the other customers */
+    double ratio, rr, rr_lo, rr_hi, p;
+    size_t admitted; /* customers the current ICP does not put outside */
+} segment;
+
+/* The value code of dimension dim for deal d (and its account), or -1. */
+static int32_t
+dim_value(const cl_snapshot *s, int dim, int32_t d)
+{
+    int32_t a = s->deal_account[d];
+    switch (dim) {
+    case D_EMPLOYEES:
+        return a < 0 ? -1 : cl_band_employees(s->account_employees[a]);
+    case D_INDUSTRY:
+        return a < 0 ? -1 : s->account_industry[a];
+    case D_REGION:
+        return a < 0 ? -1 : s->account_region[a];
+    case D_SOURCE:
+        return s->deal_source[d];
+    case D_LEVEL:
+        return s->deal_champion_level[d];
+    case D_TENURE:
+        return cl_band_tenure(s->deal_champion_tenure[d]);
+    case D_SPONSOR:
+        return s->deal_exec_sponsor[d];
+    case D_OPS:
+        return a < 0 ? -1 : s->account_has_ops[a];
+    default:
+        return cl_band_icp_fit(s->deal_icp_fit[d]);
+    }
+}
+
+static const char *
+dim_label(const cl_snapshot *s, int dim, int32_t code)
+{
+    if (code < 0)
+        return NULL;
+    switch (dim) {
+    case D_EMPLOYEES:
+        return cl_employee_bands[code];
+    case D_INDUSTRY:
+    case D_REGION:
+    case D_SOURCE:
+        return cl_snapshot_str(s, code);
+    case D_LEVEL:
+        return cl_champion_levels[code];
+    case D_TENURE:
+        return cl_tenure_bands[code];
+    case D_SPONSOR:
+    case D_OPS:
+        return code ? "true" : "false";
+    default:
+        return cl_icp_fit_bands[code];
+    }
+}
+
+static int
+by_label(const void *x, const void *y)
+{
+    return strcmp(((const segment *)x)->label, ((const segment *)y)->label);
+}
+
+static int
+by_code(const void *x, const void *y)
+{
+    int32_t a = ((const segment *)x)->code, b = ((const segment *)y)->code;
+    return (a > b) - (a < b);
+}
+
+static int
+is_customer(const cl_snapshot *s, size_t a, cl_day end)
+{
+    return s->account_start[a] != CL_DAY_NONE && s->account_start[a] <= end &&
+           s->account_start_deal[a] >= 0;
+}
+
+/* A p-value to 4 significant digits (tiny ones must not round to 0). */
+static json_t *
+json_p(double p)
+{
+    char buf[32];
+    if (isnan(p))
+        return json_null();
+    snprintf(buf, sizeof buf, "%.4g", p);
+    return json_real(strtod(buf, NULL));
+}
+
+static json_t *
+json_churn12(const cl_churn12 *c)
+{
+    return json_pack(
+        "{s:I,s:I,s:o,s:o,s:o}", "customers", (json_int_t)c->customers,
+        "churned", (json_int_t)c->churned, "churn_12m",
+        cl_json_num(c->churn_12m, 6), "ci_low", cl_json_num(c->ci_low, 6),
+        "ci_high", cl_json_num(c->ci_high, 6));
+}
+
+/*
+ * The log-rank p-value of the customers in member against the other
+ * customers in rest, over their whole observed lives.  NaN when one side
+ * is empty or the test is undefined.
+ */
+static cl_err
+logrank_p(const cl_snapshot *s, const uint8_t *member, const uint8_t *rest,
+          cl_day end, double *p, cl_error *err)
+{
+    double *t1 = NULL, *t2 = NULL, *t = NULL;
+    int *e1 = NULL, *e2 = NULL, *e = NULL;
+    size_t n1 = 0, n2 = 0, *g = NULL;
+    cl_err rc;
+
+    *p = NAN;
+    if ((rc = cl_customer_survival(s, member, end, &t1, &e1, &n1, err)) ||
+        (rc = cl_customer_survival(s, rest, end, &t2, &e2, &n2, err)))
+        goto out;
+    if (n1 == 0 || n2 == 0)
+        goto out;
+    t = malloc((n1 + n2) * sizeof *t);
+    e = malloc((n1 + n2) * sizeof *e);
+    g = malloc((n1 + n2) * sizeof *g);
+    if (t == NULL || e == NULL || g == NULL) {
+        rc = cl_error_set(err, CL_ENOMEM, "out of memory");
+        goto out;
+    }
+    memcpy(t, t1, n1 * sizeof *t);
+    memcpy(t + n1, t2, n2 * sizeof *t);
+    memcpy(e, e1, n1 * sizeof *e);
+    memcpy(e + n1, e2, n2 * sizeof *e);
+    for (size_t i = 0; i < n1 + n2; i++)
+        g[i] = i >= n1;
+    cl_logrank lr;
+    rc = cl_logrank_test(t, e, g, n1 + n2, 2, &lr, NULL, NULL, err);
+    if (rc == CL_OK)
+        *p = lr.p;
+    else if (rc != CL_ENOMEM) /* undefined: no p-value, not a failure */
+        rc = CL_OK;
+out:
+    free(t1), free(t2), free(t), free(e1), free(e2), free(e), free(g);
+    return rc;
+}
+
+/* Churned within 365 days of start among customers whose first year is
+   fully observed by end (churned in it, or started 365+ days before). */
+static void
+first_year(const cl_snapshot *s, const uint8_t *member, cl_day end,
+           uint64_t *churned, uint64_t *observed)
+{
+    *churned = *observed = 0;
+    for (size_t a = 0; a < s->naccounts; a++) {
+        if (!member[a])
+            continue;
+        int32_t c = s->account_first_churn[a];
+        cl_day on = c >= 0 ? s->churn_on[c] : CL_DAY_NONE;
+        if (on != CL_DAY_NONE && on <= end && on - s->account_start[a] <= 365)
+            ++*churned, ++*observed;
+        else if (end - s->account_start[a] >= 365)
+            ++*observed;
+    }
+}
+
+/* Fills the figures of one segment; member and rest are scratch masks. */
+static cl_err
+segment_figures(const cl_snapshot *s, segment *g, const int32_t *value,
+                const int8_t *in_icp, cl_day end, double all_churn,
+                uint8_t *member, uint8_t *rest, cl_error *err)
+{
+    cl_err rc;
+    g->admitted = 0;
+    for (size_t a = 0; a < s->naccounts; a++) {
+        int cust = is_customer(s, a, end);
+        member[a] = cust && value[a] == g->code;
+        rest[a] = cust && value[a] != g->code;
+        g->admitted += member[a] && in_icp[a] != 0;
+    }
+    cl_churn12 r;
+    if ((rc = cl_churn_12m(s, member, end, &g->c, err)) ||
+        (rc = cl_churn_12m(s, rest, end, &r, err)))
+        return rc;
+    g->rest_churn = r.churn_12m;
+    g->ratio = all_churn > 0 ? g->c.churn_12m / all_churn : NAN;
+    uint64_t k1, n1, k2, n2;
+    cl_interval rr = {NAN, NAN, NAN};
+    first_year(s, member, end, &k1, &n1);
+    first_year(s, rest, end, &k2, &n2);
+    if (n1 > 0 && n2 > 0 && k1 + k2 > 0 &&
+        (rc =
+             cl_stats_risk_ratio(k1, n1, k2, n2, CL_STATS_Z95, &rr, NULL, err)))
+        return rc;
+    g->rr = rr.est, g->rr_lo = rr.lo, g->rr_hi = rr.hi;
+    return logrank_p(s, member, rest, end, &g->p, err);
+}
+
+/*
+ * The segments of every dimension, in report order.  value[a] holds the
+ * dimension's value for customer a while one dimension is computed.
+ */
+static cl_err
+build_segments(const cl_snapshot *s, cl_day end, double all_churn,
+               const int8_t *in_icp, segment **out, size_t *nout, cl_error *err)
+{
+    size_t cap = 64, n = 0;
+    segment *segs = malloc(cap * sizeof *segs);
+    int32_t *value = malloc((s->naccounts + 1) * sizeof *value);
+    uint8_t *seen = calloc(s->nstrings + 8, 1);
+    uint8_t *member = malloc(s->naccounts + 1),
+            *rest = malloc(s->naccounts + 1);
+    cl_err rc = CL_OK;
+
+    if (!segs || !value || !seen || !member || !rest) {
+        rc = cl_error_set(err, CL_ENOMEM, "out of memory");
+        goto out;
+    }
+    for (int dim = 0; dim < NDIMS; dim++) {
+        size_t first = n;
+        int unknown = 0;
+        memset(seen, 0, s->nstrings + 8);
+        for (size_t a = 0; a < s->naccounts; a++) {
+            value[a] = -2; /* no customer */
+            if (!is_customer(s, a, end))
+                continue;
+            int32_t v = dim_value(s, dim, s->account_start_deal[a]);
+            value[a] = v;
+            if (v < 0) {
+                unknown = 1;
+                continue;
+            }
+            if (seen[v])
+                continue;
+            seen[v] = 1;
+            if (n == cap) {
+                segment *p = realloc(segs, (cap *= 2) * sizeof *segs);
+                if (p == NULL) {
+                    rc = cl_error_set(err, CL_ENOMEM, "out of memory");
+                    goto out;
+                }
+                segs = p;
+            }
+            segs[n++] =
+                (segment){.dim = dim, .code = v, .label = dim_label(s, dim, v)};
+        }
+        /* Bands, champion levels and booleans in their own order; text
+           values by their text. */
+        int text = dim == D_INDUSTRY || dim == D_REGION || dim == D_SOURCE;
+        qsort(segs + first, n - first, sizeof *segs, text ? by_label : by_code);
+        if (unknown) {
+            if (n == cap) {
+                segment *p = realloc(segs, (cap *= 2) * sizeof *segs);
+                if (p == NULL) {
+                    rc = cl_error_set(err, CL_ENOMEM, "out of memory");
+                    goto out;
+                }
+                segs = p;
+            }
+            segs[n++] = (segment){.dim = dim, .code = -1, .label = NULL};
+        }
+        for (size_t i = first; i < n; i++)
+            if ((rc = segment_figures(s, &segs[i], value, in_icp, end,
+                                      all_churn, member, rest, err)))
+                goto out;
+    }
+out:
+    free(value), free(seen), free(member), free(rest);
+    if (rc) {
+        free(segs);
+        segs = NULL, n = 0;
+    }
+    *out = segs;
+    *nout = n;
+    return rc;
+}
+
+static json_t *
+segment_json(const segment *g)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "dimension", json_string(dim_names[g->dim]));
+    json_object_set_new(o, "value",
+                        g->label ? json_string(g->label) : json_null());
+    json_object_set_new(o, "customers",
+                        json_integer((json_int_t)g->c.customers));
+    json_object_set_new(o, "churned", json_integer((json_int_t)g->c.churned));
+    json_object_set_new(o, "churn_12m", cl_json_num(g->c.churn_12m, 6));
+    json_object_set_new(o, "ci_low", cl_json_num(g->c.ci_low, 6));
+    json_object_set_new(o, "ci_high", cl_json_num(g->c.ci_high, 6));
+    json_object_set_new(o, "ratio", cl_json_num(g->ratio, 4));
+    json_object_set_new(o, "ratio_vs_rest_ci_low", cl_json_num(g->rr_lo, 4));
+    json_object_set_new(o, "ratio_vs_rest_ci_high", cl_json_num(g->rr_hi, 4));
+    json_object_set_new(o, "churn_12m_rest", cl_json_num(g->rest_churn, 6));
+    json_object_set_new(o, "ratio_vs_rest", cl_json_num(g->rr, 4));
+    json_object_set_new(o, "p_value", json_p(g->p));
+    json_object_set_new(o, "excluded_by_current_icp",
+                        json_boolean(g->c.customers > 0 && g->admitted == 0));
+    return o;
+}
+
+/* One Kaplan-Meier curve of the customers in member (NULL: all). */
+static cl_err
+retention_curve(const cl_snapshot *s, const uint8_t *member, cl_day end,
+                const char *cohort, json_t *list, cl_error *err)
+{
+    double *t;
+    int *e;
+    size_t n;
+    cl_err rc;
+    cl_km km = {0};
+
+    if ((rc = cl_customer_survival(s, member, end, &t, &e, &n, err)))
+        return rc;
+    double observed = 0; /* the longest follow-up in the cohort */
+    cl_day first = end;
+    for (size_t a = 0; a < s->naccounts; a++)
+        if (is_customer(s, a, end) && (!member || member[a]) &&
+            s->account_start[a] < first)
+            first = s->account_start[a];
+    observed = end - first;
+    json_t *points = json_array();
+    if (n > 0 && (rc = cl_km_fit(t, e, n, CL_STATS_Z95, &km, err)) == CL_OK) {
+        for (size_t i = 0; i < sizeof retention_days / sizeof *retention_days;
+             i++) {
+            cl_km_point p;
+            if (retention_days[i] > observed)
+                break;
+            cl_km_at(&km, retention_days[i], &p);
+            /* No churn yet: S is exactly 1 and so are its bounds. */
+            int none = p.surv == 1 && isnan(p.lower);
+            json_array_append_new(
+                points,
+                json_pack("{s:i,s:I,s:o,s:o,s:o}", "day", retention_days[i],
+                          "at_risk", (json_int_t)p.n_risk, "survival",
+                          cl_json_num(p.surv, 6), "ci_low",
+                          cl_json_num(none ? 1 : p.lower, 6), "ci_high",
+                          cl_json_num(none ? 1 : p.upper, 6)));
+        }
+        cl_km_free(&km);
+    }
+    free(t);
+    free(e);
+    json_array_append_new(list, json_pack("{s:s,s:I,s:o}", "cohort", cohort,
+                                          "customers", (json_int_t)n, "points",
+                                          points));
+    return rc;
+}
+
+static cl_err
+build_retention(const cl_snapshot *s, cl_day end, json_t *list, cl_error *err)
+{
+    int lo = 10000, hi = -1, y, m, d;
+    cl_err rc = CL_OK;
+    uint8_t *member = malloc(s->naccounts + 1);
+    if (member == NULL)
+        return cl_error_set(err, CL_ENOMEM, "out of memory");
+    for (size_t a = 0; a < s->naccounts; a++)
+        if (is_customer(s, a, end)) {
+            cl_date_ymd(s->account_start[a], &y, &m, &d);
+            lo = y < lo ? y : lo;
+            hi = y > hi ? y : hi;
+        }
+    for (int year = lo; year <= hi && rc == CL_OK; year++) {
+        size_t k = 0;
+        for (size_t a = 0; a < s->naccounts; a++) {
+            member[a] = 0;
+            if (is_customer(s, a, end)) {
+                cl_date_ymd(s->account_start[a], &y, &m, &d);
+                k += member[a] = y == year;
+            }
+        }
+        char label[16];
+        snprintf(label, sizeof label, "%d", year);
+        if (k > 0)
+            rc = retention_curve(s, member, end, label, list, err);
+    }
+    free(member);
+    return rc ? rc : retention_curve(s, NULL, end, "all", list, err);
+}
+
+/* Appends text to buf as a 'quoted' ICP value ('' for a quote). */
+static void
+quote(char *buf, size_t size, const char *text)
+{
+    size_t k = strlen(buf);
+    if (k + 1 < size)
+        buf[k++] = '\'';
+    for (; *text && k + 3 < size; text++) {
+        if (*text == '\'')
+            buf[k++] = '\'';
+        buf[k++] = *text;
+    }
+    buf[k++] = '\'';
+    buf[k] = '\0';
+}
+
+/* The ICP criterion that puts segment g outside: the negation of its
+   value, written in the criteria language of DESIGN section 7. */
+static void
+criterion(const segment *g, char *buf, size_t size)
+{
+    static const int emp[][2] = {
+        {1, 19}, {20, 49}, {50, 199}, {200, 999}, {1000, -1}};
+    static const int ten[][2] = {{0, 5}, {6, 11}, {12, 23}, {24, -1}};
+    static const int fit[][2] = {{0, 39}, {40, 69}, {70, -1}};
+    const int(*band)[2] = NULL;
+    const char *field = NULL;
+    switch (g->dim) {
+    case D_EMPLOYEES:
+        band = emp, field = "employees";
+        break;
+    case D_TENURE:
+        band = ten, field = "champion_tenure_months";
+        break;
+    case D_FIT:
+        band = fit, field = "icp_fit_score";
+        break;
+    case D_SPONSOR:
+    case D_OPS:
+        snprintf(buf, size, "%s = %s", dim_names[g->dim],
+                 g->code ? "false" : "true");
+        return;
+    case D_LEVEL:
+        snprintf(buf, size, "champion_level != %s", g->label);
+        return;
+    default:
+        snprintf(buf, size, "%s != ", dim_names[g->dim]);
+        quote(buf, size, g->label);
+        return;
+    }
+    int lo = band[g->code][0], hi = band[g->code][1];
+    if (g->code == 0)
+        snprintf(buf, size, "%s >= %d", field, hi + 1);
+    else if (hi < 0)
+        snprintf(buf, size, "%s < %d", field, lo);
+    else
+        snprintf(buf, size, "(%s < %d or %s > %d)", field, lo, field, hi);
+}
+
+/* The segment in the words of a team-facing report, without an AE. */
+static void
+describe(const segment *g, char *buf, size_t size)
+{
+    const char *l = g->label, *with = g->code ? "with" : "without";
+    switch (g->dim) {
+    case D_EMPLOYEES:
+        snprintf(buf, size, "Accounts with %s employees", l);
+        break;
+    case D_INDUSTRY:
+        snprintf(buf, size, "Accounts in %s", l);
+        break;
+    case D_REGION:
+        snprintf(buf, size, "Accounts in the %s region", l);
+        break;
+    case D_SOURCE:
+        snprintf(buf, size, "Customers sourced from %s", l);
+        break;
+    case D_LEVEL:
+        snprintf(buf, size, "Customers whose champion was at %s level", l);
+        break;
+    case D_TENURE:
+        snprintf(buf, size,
+                 "Customers whose champion had been %s months in the role", l);
+        break;
+    case D_SPONSOR:
+        snprintf(buf, size, "Customers signed %s an executive sponsor", with);
+        break;
+    case D_OPS:
+        snprintf(buf, size, "Accounts %s an ops function", with);
+        break;
+    default:
+        snprintf(buf, size, "Customers with an ICP fit score of %s at close",
+                 l);
+    }
+}
+
+static cl_err
+build_suggestion(const cl_snapshot *s, const cl_report_opts *o, int32_t v,
+                 const segment *segs, size_t n, double all_churn, json_t **out,
+                 cl_error *err)
+{
+    const segment *best = NULL;
+    double best_excess = 0;
+    for (size_t i = 0; i < n; i++) {
+        const segment *g = &segs[i];
+        /* Significant (log-rank), clearly worse than the other customers
+           (first-year churn ratio over 1.5 with its interval above 1), and
+           still admitted by the current ICP. */
+        if (g->code < 0 || isnan(g->p) || g->p >= SUGGEST_P || isnan(g->rr) ||
+            g->rr <= SUGGEST_RATIO || !(g->rr_lo > 1) || g->admitted == 0)
+            continue;
+        /* The churns a year the segment has over the same customers at the
+           rest's rate: what excluding it would have saved. */
+        double excess =
+            (double)g->c.customers * (g->c.churn_12m - g->rest_churn);
+        if (!best || excess > best_excess)
+            best = g, best_excess = excess;
+    }
+    if (best == NULL) {
+        *out = json_pack(
+            "{s:n,s:n,s:s,s:n,s:n}", "criterion", "new_criteria", "rationale",
+            "No segment is significantly worse than the other customers "
+            "(log-rank p < 0.05 and first-year churn over 1.5x) among those "
+            "the current ICP still admits: keep the criteria as they are.",
+            "current_customers_touched", "open_deals_touched");
+        return *out ? CL_OK : cl_error_set(err, CL_ENOMEM, "out of memory");
+    }
+
+    char crit[256] = "", text[4096], who[256], why[1024];
+    criterion(best, crit, sizeof crit);
+    if (v >= 0 && s->icp_expr[v])
+        snprintf(text, sizeof text, "(%s) and (%s)", s->icp_criteria[v], crit);
+    else
+        snprintf(text, sizeof text, "%s", crit);
+    cl_icp_expr *e;
+    cl_err rc = cl_icp_expr_parse(text, &e, err);
+    if (rc)
+        return rc;
+    char *formatted = cl_icp_expr_format(e);
+    cl_icp_expr_free(e);
+    if (formatted == NULL)
+        return cl_error_set(err, CL_ENOMEM, "out of memory");
+
+    /* The criterion is false exactly on the segment, so the new criteria
+       put outside what is in the segment and not already outside. */
+    cl_day today = o->today ? o->today : o->period.last;
+    json_int_t cust = 0, deals = 0;
+    for (size_t a = 0; a < s->naccounts; a++) {
+        int32_t d = s->account_start_deal[a], c = s->account_first_churn[a];
+        if (!is_customer(s, a, today) ||
+            (c >= 0 && s->churn_on[c] != CL_DAY_NONE &&
+             s->churn_on[c] <= today))
+            continue;
+        cust += dim_value(s, best->dim, d) == best->code &&
+                cl_snapshot_in_icp(s, v, d) != 0;
+    }
+    int new_type = 0; /* cl_deal_types[0] is "new" */
+    for (size_t d = 0; d < s->ndeals; d++)
+        deals += s->deal_state[d] == CL_DEAL_OPEN &&
+                 s->deal_type[d] == new_type &&
+                 dim_value(s, best->dim, (int32_t)d) == best->code &&
+                 cl_snapshot_in_icp(s, v, (int32_t)d) != 0;
+
+    describe(best, who, sizeof who);
+    char pv[32];
+    if (best->p < 0.001)
+        snprintf(pv, sizeof pv, "p < 0.001");
+    else
+        snprintf(pv, sizeof pv, "p = %.3f", best->p);
+    snprintf(why, sizeof why,
+             "%s: %zu customers, %zu churned; 12-month churn %.0f%% "
+             "(95%% CI %.0f-%.0f%%) against %.0f%% for the other customers "
+             "and %.0f%% overall; first-year churn %.1fx the other "
+             "customers' (log-rank %s).  Requiring %s would put %lld active "
+             "customers and %lld open new deals outside the ICP.",
+             who, best->c.customers, best->c.churned, 100 * best->c.churn_12m,
+             100 * best->c.ci_low, 100 * best->c.ci_high,
+             100 * best->rest_churn, 100 * all_churn, best->rr, pv, crit,
+             (long long)cust, (long long)deals);
+    *out = json_pack(
+        "{s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:o,s:o,s:o}", "criterion", crit,
+        "new_criteria", formatted, "rationale", why, "dimension",
+        dim_names[best->dim], "value", best->label, "current_customers_touched",
+        cust, "open_deals_touched", deals, "ratio", cl_json_num(best->ratio, 4),
+        "ratio_vs_rest", cl_json_num(best->rr, 4), "p_value", json_p(best->p));
+    free(formatted);
+    return *out ? CL_OK : cl_error_set(err, CL_ENOMEM, "out of memory");
+}
+
+static json_t *
+version_json(const cl_snapshot *s, int32_t v, cl_day end)
+{
+    if (v < 0)
+        return json_null();
+    int32_t owner = s->icp_owner[v];
+    const char *name = owner < 0             ? NULL
+                       : s->user_name[owner] ? s->user_name[owner]
+                                             : s->user_id[owner];
+    return json_pack(
+        "{s:i,s:o,s:s?,s:s?,s:s?,s:i}", "version", s->icp_version[v],
+        "effective_on", cl_json_day(s->icp_effective_on[v]), "criteria",
+        s->icp_criteria[v], "owner", name, "rationale", s->icp_rationale[v],
+        "age_days", (int)(end - s->icp_effective_on[v]));
+}
+
+cl_err
+cl_report_icp(const cl_snapshot *s, const cl_report_opts *o, json_t **out,
+              cl_error *err)
+{
+    cl_day end = o->period.last;
+    cl_churn12 all, in, outside;
+    segment *segs = NULL;
+    size_t nsegs = 0;
+    json_t *r = NULL, *list, *sugg = NULL;
+    cl_err rc;
+
+    *out = NULL;
+    int8_t *in_icp = malloc(s->naccounts + 1);
+    uint8_t *m_in = calloc(s->naccounts + 1, 1),
+            *m_out = calloc(s->naccounts + 1, 1);
+    if (!in_icp || !m_in || !m_out) {
+        rc = cl_error_set(err, CL_ENOMEM, "out of memory");
+        goto out;
+    }
+    /* Each customer against the current version (for "already excluded")
+       and against the version in effect when its start deal closed. */
+    int32_t v = cl_snapshot_icp_at(s, end);
+    size_t unknown = 0;
+    for (size_t a = 0; a < s->naccounts; a++) {
+        in_icp[a] = -1;
+        if (!is_customer(s, a, end))
+            continue;
+        int32_t d = s->account_start_deal[a];
+        in_icp[a] = (int8_t)cl_snapshot_in_icp(s, v, d);
+        int at = cl_snapshot_in_icp(
+            s, cl_snapshot_icp_at(s, s->deal_closed_on[d]), d);
+        m_in[a] = at == 1;
+        m_out[a] = at == 0;
+        unknown += at < 0;
+    }
+    if ((rc = cl_churn_12m(s, NULL, end, &all, err)) ||
+        (rc = cl_churn_12m(s, m_in, end, &in, err)) ||
+        (rc = cl_churn_12m(s, m_out, end, &outside, err)) ||
+        (rc = build_segments(s, end, all.churn_12m, in_icp, &segs, &nsegs,
+                             err)) ||
+        (rc =
+             build_suggestion(s, o, v, segs, nsegs, all.churn_12m, &sugg, err)))
+        goto out;
+
+    r = json_object();
+    json_object_set_new(r, "period", json_string(o->period.label));
+    json_object_set_new(r, "observed_to", cl_json_day(end));
+    json_object_set_new(r, "churn_12m_all", json_churn12(&all));
+    list = json_array();
+    for (size_t i = 0; i < nsegs; i++)
+        json_array_append_new(list, segment_json(&segs[i]));
+    json_object_set_new(r, "segments", list);
+    list = json_array();
+    json_object_set_new(r, "retention", list);
+    if ((rc = build_retention(s, end, list, err)))
+        goto out;
+    json_object_set_new(r, "icp_version", version_json(s, v, end));
+    json_object_set_new(r, "icp_outside", json_churn12(&outside));
+    json_object_set_new(r, "icp_inside", json_churn12(&in));
+    json_object_set_new(r, "icp_unknown_customers",
+                        json_integer((json_int_t)unknown));
+    json_object_set_new(r, "suggested_change", sugg);
+    sugg = NULL;
+    *out = r;
+    r = NULL;
+out:
+    json_decref(r);
+    json_decref(sugg);
+    free(segs), free(in_icp), free(m_in), free(m_out);
+    return rc;
+}

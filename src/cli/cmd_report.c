@@ -1,0 +1,230 @@
+/*
+ * cmd_report.c - `closeloop report NAME`: builds a report from the workspace
+ * and renders it as JSON, Markdown, CSV or HTML.
+ *
+ * The snapshot is loaded once; the builder is pure.  With -o the output goes
+ * to a temporary file beside FILE that is renamed over it only when the whole
+ * report was written, so a failed run leaves no half file.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "analytics/report.h"
+#include "cli.h"
+#include "io/render.h"
+#include "io/snapshot_load.h"
+
+static int run(int argc, char **argv);
+
+static char usage_text[4096];
+
+static const char usage_head[] =
+    "usage: closeloop report NAME [--period P] [--format json|md|csv|html]\n"
+    "                        [-o FILE] [--private] [--now T] [--db URL]\n"
+    "\n"
+    "Builds report NAME from the workspace.  JSON is the machine contract;\n"
+    "md is for pasting into a meeting doc, csv holds the tables (one section\n"
+    "per table, see README), html is one self-contained file with its charts.\n"
+    "\n"
+    "  --period P     a month YYYY-MM or a quarter YYYYQn, as the report "
+    "asks;\n"
+    "                 default the last complete one before --now\n"
+    "  --format F     json (default), md, csv or html\n"
+    "  -o, --output FILE  write to FILE (replaced only when complete)\n"
+    "  --private      a private view: may include individual AEs where the\n"
+    "                 report allows (coaching, RevOps); never in team reports\n"
+    "  --now T        today, YYYY-MM-DD (default the clock)\n"
+    "  --db URL       the workspace (default ./closeloop.db)\n"
+    "\n"
+    "Reports:\n";
+
+const cli_command cli_cmd_report = {"report", run,
+                                    "build a report (monthly, bad-fit, icp, "
+                                    "recovery, health, audit, pipeline)",
+                                    usage_text};
+
+static const char *
+period_text(cl_report_period kind)
+{
+    switch (kind) {
+    case CL_REPORT_MONTH:
+        return "month YYYY-MM";
+    case CL_REPORT_QUARTER:
+        return "quarter YYYYQn";
+    case CL_REPORT_NOW:
+        return "as of --now";
+    }
+    return "";
+}
+
+/* The usage text with the report table, built once from cl_reports(). */
+static void
+build_usage(void)
+{
+    size_t n, len;
+    const cl_report_def *r = cl_reports(&n);
+    snprintf(usage_text, sizeof usage_text, "%s", usage_head);
+    for (size_t i = 0; i < n; i++) {
+        len = strlen(usage_text);
+        snprintf(usage_text + len, sizeof usage_text - len,
+                 "  %-10s %-26s %s\n", r[i].name, r[i].title,
+                 period_text(r[i].period));
+    }
+}
+
+/* Writes the rendering to path through a temporary file and a rename. */
+static int
+write_file(const char *path, const cl_report_def *def, json_t *doc,
+           cl_format format)
+{
+    size_t len = strlen(path);
+    char *tmp = malloc(len + 16);
+    cl_error err;
+    if (!tmp)
+        return cli_fail(CL_ENOMEM, "out of memory");
+    snprintf(tmp, len + 16, "%s.tmpXXXXXX", path);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        int e = errno;
+        free(tmp);
+        return cli_fail(CL_EINVAL, "%s: cannot write: %s", path, strerror(e));
+    }
+    /* mkstemp makes the file private; a report is as readable as any file
+       the user writes, so honour the umask like fopen would. */
+    mode_t mask = umask(0);
+    umask(mask);
+    fchmod(fd, 0666 & ~mask);
+    FILE *f = fdopen(fd, "w");
+    if (!f) {
+        close(fd);
+        unlink(tmp);
+        free(tmp);
+        return cli_fail(CL_EIO, "%s: cannot write", path);
+    }
+    cl_error_clear(&err);
+    cl_err e = cl_render(def->name, def->title, doc, format, f, &err);
+    int failed = fflush(f) != 0 || fsync(fileno(f)) != 0;
+    failed |= fclose(f) != 0;
+    if (e != CL_OK || failed || rename(tmp, path) != 0) {
+        int saved = errno;
+        unlink(tmp);
+        free(tmp);
+        if (e != CL_OK)
+            return cli_fail_error(&err);
+        return cli_fail(CL_EIO, "%s: write failed: %s", path, strerror(saved));
+    }
+    free(tmp);
+    return CLI_OK;
+}
+
+static int
+run(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        CLI_COMMON_OPTIONS,
+        {"period", required_argument, NULL, 'p'},
+        {"format", required_argument, NULL, 'f'},
+        {"output", required_argument, NULL, 'o'},
+        {"private", no_argument, NULL, 'P'},
+        {NULL, 0, NULL, 0}};
+    cli_common common;
+    const char *period = NULL, *out = NULL, *fmt = "json";
+    int private_view = 0, c, rc = CLI_USAGE;
+
+    build_usage();
+    cli_common_init(&common);
+    while ((c = cli_next_option(&cli_cmd_report, argc, argv, ":ho:", opts,
+                                &common, &rc)) > 0) {
+        switch (c) {
+        case 'p':
+            period = optarg;
+            break;
+        case 'f':
+            fmt = optarg;
+            break;
+        case 'o':
+            out = optarg;
+            break;
+        case 'P':
+            private_view = 1;
+            break;
+        default:
+            return cli_usage(&cli_cmd_report, "unexpected option");
+        }
+    }
+    if (c < 0)
+        return rc;
+    if (argc - optind != 1)
+        return cli_usage(&cli_cmd_report, "expected one report NAME");
+    const cl_report_def *def = cl_report_find(argv[optind]);
+    if (!def)
+        return cli_usage(&cli_cmd_report,
+                         "unknown report '%s' (monthly, bad-fit, icp, "
+                         "recovery, health, audit, pipeline)",
+                         argv[optind]);
+    int format = cl_format_parse(fmt);
+    if (format < 0)
+        return cli_usage(&cli_cmd_report,
+                         "--format: expected json, md, csv or html, got '%s'",
+                         fmt);
+
+    cl_report_opts o = {0};
+    o.today = cl_time_day(common.now);
+    o.private_view = private_view;
+    if (def->period == CL_REPORT_NOW) {
+        if (period)
+            return cli_usage(&cli_cmd_report,
+                             "report %s is as of --now and takes no --period",
+                             def->name);
+        o.period = cl_period_of(CL_PERIOD_QUARTER, o.today);
+    } else if (!period) {
+        o.period = cl_report_default_period(def->period, o.today);
+    } else {
+        cl_period_kind want = def->period == CL_REPORT_MONTH
+                                  ? CL_PERIOD_MONTH
+                                  : CL_PERIOD_QUARTER;
+        if (cl_period_parse(period, &o.period) != 0)
+            return cli_usage(&cli_cmd_report, "--period: expected %s, got '%s'",
+                             want == CL_PERIOD_MONTH ? "a month YYYY-MM"
+                                                     : "a quarter YYYYQn",
+                             period);
+        if (o.period.kind != want)
+            return cli_usage(
+                &cli_cmd_report, "report %s covers a %s; --period %s is a %s",
+                def->name,
+                want == CL_PERIOD_MONTH ? "month (YYYY-MM)"
+                                        : "quarter (YYYYQn)",
+                period, o.period.kind == CL_PERIOD_MONTH ? "month" : "quarter");
+    }
+
+    cl_store *st;
+    cl_snapshot *snap = NULL;
+    cl_error err;
+    if ((rc = cli_open(&common, &st)) != 0)
+        return rc;
+    cl_error_clear(&err);
+    cl_err e = cl_snapshot_load(st, &snap, &err);
+    cl_store_close(st);
+    if (e != CL_OK)
+        return cli_fail_error(&err);
+    json_t *doc = NULL;
+    e = def->build(snap, &o, &doc, &err);
+    cl_snapshot_free(snap);
+    if (e != CL_OK)
+        return cli_fail_error(&err);
+
+    if (out)
+        rc = write_file(out, def, doc, (cl_format)format);
+    else {
+        e = cl_render(def->name, def->title, doc, (cl_format)format, stdout,
+                      &err);
+        rc = e != CL_OK            ? cli_fail_error(&err)
+             : fflush(stdout) != 0 ? cli_fail(CL_EIO, "stdout: write failed")
+                                   : CLI_OK;
+    }
+    json_decref(doc);
+    return rc;
+}

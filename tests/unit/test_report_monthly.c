@@ -1,0 +1,332 @@
+/*
+ * The monthly churn debrief on a hand-made workspace
+ * (tests/data/reports/monthly-badfit), every figure worked out here by hand.
+ *
+ * July 2026 in that workspace (Wednesday 1 July; Friday 3 July a holiday):
+ *
+ *   churn  account  churned  ARR    cause                tagged  stated
+ *   C01    A01      07-06    12000  icp_miss             07-10   yes
+ *   C02    A02      07-15     8000  icp_miss             07-25   yes
+ *   C03    A03      07-20    20000  pricing              07-21   yes
+ *   C04    A04      07-28     5000  (untagged)                   yes
+ *   C05    A05      07-30     3000  (untagged)                   no
+ *   C06    A03      07-31     1000  feature_overpromise  08-11   yes
+ *   (C14 churned 06-30 and is June's.)
+ *
+ *   won `new` deals closed in July, review due 5 business days after close:
+ *   deal  closed  due    kickoff  held   status
+ *   D21   07-01   07-09  07-15    07-09  on time (the holiday moves the
+ *                                        due day from 07-08 to 07-09)
+ *   D22   07-13   07-20  07-27    07-21  late
+ *   D23   07-13   07-20  07-15    07-16  after kickoff (late)
+ *   D24   07-20   07-27  -        -      missing (pending before 07-27)
+ *   D25   07-22   07-29  07-24    07-24  on time (held on kickoff day)
+ *   Not counted: X16 (an expansion won 07-08), L26 (a new deal lost 07-10),
+ *   D20 (won 06-30).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "testutil.h"
+
+#include "analytics/report.h"
+#include "analytics/snapshot.h"
+#include "io/import.h"
+#include "io/snapshot_load.h"
+
+static char db_path[64];
+
+static int
+setup(void **state)
+{
+    static const char *const kinds[] = {
+        "holidays", "users",   "icp",      "accounts",     "deals",
+        "churns",   "reviews", "cs_hours", "arr_movements"};
+    cl_store *st;
+    cl_error err;
+    strcpy(db_path, "/tmp/cl-test-monthly-XXXXXX");
+    close(mkstemp(db_path));
+    unlink(db_path);
+    assert_int_equal(cl_store_open(db_path, &st, &err), CL_OK);
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        char file[512];
+        cl_import_opts o = {0};
+        cl_import_report rep;
+        snprintf(file, sizeof file, "%s/reports/monthly-badfit/%s.csv",
+                 CL_TEST_DATA_DIR, kinds[i]);
+        assert_int_equal(cl_import_file(st, cl_kind_from_name(kinds[i]), file,
+                                        &o, &rep, &err),
+                         CL_OK);
+    }
+    cl_snapshot *s;
+    assert_int_equal(cl_snapshot_load(st, &s, &err), CL_OK);
+    cl_store_close(st);
+    *state = s;
+    return 0;
+}
+
+static int
+teardown(void **state)
+{
+    char p[96];
+    cl_snapshot_free(*state);
+    unlink(db_path);
+    snprintf(p, sizeof p, "%s-wal", db_path);
+    unlink(p);
+    snprintf(p, sizeof p, "%s-shm", db_path);
+    unlink(p);
+    return 0;
+}
+
+static cl_day
+D(const char *s)
+{
+    cl_day d;
+    assert_int_equal(cl_date_parse(s, strlen(s), &d), 0);
+    return d;
+}
+
+/* The report for period label as of today. */
+static json_t *
+build(const cl_snapshot *s, const char *label, const char *today)
+{
+    cl_report_opts o = {0};
+    cl_error err;
+    json_t *doc = NULL;
+    assert_int_equal(cl_period_parse(label, &o.period), 0);
+    o.today = D(today);
+    if (cl_report_monthly(s, &o, &doc, &err) != CL_OK)
+        fail_msg("monthly: %s", err.msg);
+    return doc;
+}
+
+/* The value at a dotted path ("causes.0.code"); fails if absent. */
+static json_t *
+J(json_t *v, const char *path)
+{
+    char buf[128], *save, *tok;
+    snprintf(buf, sizeof buf, "%s", path);
+    for (tok = strtok_r(buf, ".", &save); tok; tok = strtok_r(NULL, ".", &save))
+        v = json_is_array(v) ? json_array_get(v, (size_t)atoi(tok))
+                             : json_object_get(v, tok);
+    if (v == NULL)
+        fail_msg("no %s in the report", path);
+    return v;
+}
+
+static double
+N(json_t *doc, const char *path)
+{
+    json_t *v = J(doc, path);
+    if (!json_is_number(v))
+        fail_msg("%s is not a number", path);
+    return json_number_value(v);
+}
+
+static const char *
+S(json_t *doc, const char *path)
+{
+    json_t *v = J(doc, path);
+    if (!json_is_string(v))
+        fail_msg("%s is not a string", path);
+    return json_string_value(v);
+}
+
+static void
+test_accounts_arr_and_causes(void **state)
+{
+    json_t *doc = build(*state, "2026-07", "2026-08-12");
+    assert_string_equal(S(doc, "period"), "2026-07");
+    /* Six churns on five accounts: A03 churned twice (C03, C06). */
+    assert_int_equal(N(doc, "churns"), 6);
+    assert_int_equal(N(doc, "churned_accounts"), 5);
+    /* 12000 + 8000 + 20000 + 5000 + 3000 + 1000 */
+    assert_near(N(doc, "arr_lost"), 49000, 1e-9);
+    assert_int_equal(N(doc, "tagged"), 4);
+    assert_int_equal(N(doc, "untagged"), 2);
+
+    /* By count, then code: icp_miss 2 and untagged 2 (i < u), then
+       feature_overpromise 1 and pricing 1 (f < p). */
+    json_t *c = J(doc, "causes");
+    assert_int_equal(json_array_size(c), 4);
+    assert_string_equal(S(c, "0.code"), "icp_miss");
+    assert_string_equal(S(c, "0.label"), "Wrong ICP");
+    assert_int_equal(N(c, "0.count"), 2);
+    assert_near(N(c, "0.arr_lost"), 20000, 1e-9);
+    assert_string_equal(S(c, "1.code"), "untagged");
+    assert_int_equal(N(c, "1.count"), 2);
+    assert_near(N(c, "1.arr_lost"), 8000, 1e-9);
+    assert_string_equal(S(c, "2.code"), "feature_overpromise");
+    assert_near(N(c, "2.arr_lost"), 1000, 1e-9);
+    assert_string_equal(S(c, "3.code"), "pricing");
+    assert_near(N(c, "3.arr_lost"), 20000, 1e-9);
+
+    /* Sales-attributable among the 4 tagged: icp_miss x2 and
+       feature_overpromise; pricing is not.  3 / 4. */
+    assert_near(N(doc, "sales_attributable_share"), 0.75, 1e-9);
+    json_decref(doc);
+}
+
+static void
+test_stated_reasons_and_tagging_delay(void **state)
+{
+    json_t *doc = build(*state, "2026-07", "2026-08-12");
+    /* In churned_on order; C05 said nothing and is left out. */
+    json_t *r = J(doc, "stated_reasons");
+    assert_int_equal(json_array_size(r), 5);
+    assert_string_equal(S(r, "0.churn_id"), "C01");
+    assert_string_equal(S(r, "0.account"), "Alder Bakery");
+    assert_string_equal(S(r, "0.cause"), "icp_miss");
+    assert_string_equal(S(r, "0.stated_reason"),
+                        "We are too small to use half of it");
+    assert_string_equal(S(r, "3.churn_id"), "C04");
+    assert_true(json_is_null(J(r, "3.cause")));
+    assert_string_equal(S(r, "4.churn_id"), "C06");
+    assert_string_equal(S(r, "4.account"), "Cedar Labs");
+
+    /* Days to tag: C01 4, C02 10, C03 1, C06 11 -> sorted 1 4 10 11,
+       median (4 + 10) / 2 = 7, max 11. */
+    assert_int_equal(N(doc, "days_to_tag.tagged"), 4);
+    assert_near(N(doc, "days_to_tag.median"), 7, 1e-9);
+    assert_near(N(doc, "days_to_tag.max"), 11, 1e-9);
+    /* On 08-12, C04 (07-28) is 15 days untagged, C05 (07-30) 13. */
+    assert_int_equal(N(doc, "untagged_over_14_days"), 1);
+
+    /* What only the loop engine can know is null, with a note. */
+    assert_true(json_is_null(J(doc, "days_to_ae_notification")));
+    assert_true(json_is_null(J(doc, "process_change")));
+    assert_non_null(
+        strstr(S(doc, "notes.days_to_ae_notification"), "loop engine"));
+    assert_non_null(strstr(S(doc, "notes.process_change"), "loop engine"));
+    json_decref(doc);
+}
+
+static void
+test_review_completion(void **state)
+{
+    json_t *doc = build(*state, "2026-07", "2026-08-12");
+    json_t *rc = J(doc, "review_completion");
+    assert_int_equal(N(rc, "closed_won"), 5);
+    assert_int_equal(N(rc, "on_time"), 2); /* D21, D25 */
+    assert_int_equal(N(rc, "late"), 2);    /* D22, and D23 after kickoff */
+    assert_int_equal(N(rc, "after_kickoff"), 1);
+    assert_int_equal(N(rc, "missing"), 1); /* D24 */
+    assert_int_equal(N(rc, "pending"), 0);
+    assert_near(N(rc, "rate"), 0.4, 1e-9); /* 2 / 5 */
+    assert_near(N(rc, "target"), 0.8, 1e-9);
+    assert_true(json_is_false(J(rc, "met_target")));
+
+    json_t *d = J(rc, "deals");
+    assert_int_equal(json_array_size(d), 5);
+    static const char *const want[][3] = {
+        {"D21", "2026-07-09", "on_time"},
+        {"D22", "2026-07-20", "late"},
+        {"D23", "2026-07-20", "after_kickoff"},
+        {"D24", "2026-07-27", "missing"},
+        {"D25", "2026-07-29", "on_time"}};
+    for (size_t i = 0; i < 5; i++) {
+        json_t *e = json_array_get(d, i);
+        assert_string_equal(S(e, "deal_id"), want[i][0]);
+        assert_string_equal(S(e, "due_on"), want[i][1]);
+        assert_string_equal(S(e, "status"), want[i][2]);
+    }
+    assert_string_equal(S(d, "0.account"), "Umber Games");
+    assert_true(json_is_null(J(d, "3.held_on")));
+    json_decref(doc);
+}
+
+static void
+test_review_not_yet_due_is_pending(void **state)
+{
+    /* On 07-24, D24 (due 07-27) is not late yet. */
+    json_t *doc = build(*state, "2026-07", "2026-07-24");
+    assert_int_equal(N(doc, "review_completion.missing"), 0);
+    assert_int_equal(N(doc, "review_completion.pending"), 1);
+    assert_string_equal(S(doc, "review_completion.deals.3.status"), "pending");
+    json_decref(doc);
+}
+
+static void
+test_empty_month(void **state)
+{
+    json_t *doc = build(*state, "2026-05", "2026-08-12");
+    assert_int_equal(N(doc, "churned_accounts"), 0);
+    assert_near(N(doc, "arr_lost"), 0, 1e-9);
+    assert_int_equal(json_array_size(J(doc, "causes")), 0);
+    /* Nothing tagged, nothing closed: no share, no rate. */
+    assert_true(json_is_null(J(doc, "sales_attributable_share")));
+    assert_true(json_is_null(J(doc, "days_to_tag.median")));
+    assert_int_equal(N(doc, "review_completion.closed_won"), 0);
+    assert_true(json_is_null(J(doc, "review_completion.rate")));
+    json_decref(doc);
+}
+
+static void
+test_june_churn_counted_in_june(void **state)
+{
+    /* C14 (06-30, icp_miss) and D20 (won 06-30, never reviewed). */
+    json_t *doc = build(*state, "2026-06", "2026-08-12");
+    assert_int_equal(N(doc, "churned_accounts"), 1);
+    assert_string_equal(S(doc, "causes.0.code"), "icp_miss");
+    assert_near(N(doc, "sales_attributable_share"), 1, 1e-9);
+    assert_int_equal(N(doc, "review_completion.closed_won"), 1);
+    assert_int_equal(N(doc, "review_completion.missing"), 1);
+    assert_near(N(doc, "review_completion.rate"), 0, 1e-9);
+    json_decref(doc);
+}
+
+static void
+test_no_ae_named(void **state)
+{
+    const cl_snapshot *s = *state;
+    json_t *doc = build(s, "2026-07", "2026-08-12");
+    char *text = json_dumps(doc, 0);
+    int ae = cl_enum_index(cl_roles, "ae");
+    size_t naes = 0;
+    for (size_t u = 0; u < s->nusers; u++) {
+        if (s->user_role[u] != ae)
+            continue;
+        naes++;
+        if (strstr(text, s->user_id[u]) || strstr(text, s->user_name[u]))
+            fail_msg("AE %s is named in the monthly report", s->user_id[u]);
+    }
+    assert_int_equal(naes, 3);
+    free(text);
+    json_decref(doc);
+}
+
+static void
+test_rejects_a_quarter(void **state)
+{
+    cl_report_opts o = {0};
+    cl_error err;
+    json_t *doc = NULL;
+    assert_int_equal(cl_period_parse("2026Q3", &o.period), 0);
+    assert_int_equal(cl_report_monthly(*state, &o, &doc, &err), CL_EINVAL);
+    assert_null(doc);
+    assert_non_null(strstr(err.msg, "YYYY-MM"));
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_accounts_arr_and_causes),
+        cmocka_unit_test(test_stated_reasons_and_tagging_delay),
+        cmocka_unit_test(test_review_completion),
+        cmocka_unit_test(test_review_not_yet_due_is_pending),
+        cmocka_unit_test(test_empty_month),
+        cmocka_unit_test(test_june_churn_counted_in_june),
+        cmocka_unit_test(test_no_ae_named),
+        cmocka_unit_test(test_rejects_a_quarter),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -222,6 +222,60 @@ scan(cl__eng *e, cl_error *err)
     return rc;
 }
 
+/* 1 if the record a task asks for is already there (imported since). */
+typedef struct settled {
+    int done;
+} settled;
+
+static int
+review_done_cb(void *ud, const cl_store_deal_row *r)
+{
+    ((settled *)ud)->done = r->review_done;
+    return 1;
+}
+
+static int
+tagged_cb(void *ud, const cl_store_churn_row *r)
+{
+    ((settled *)ud)->done = r->primary_cause != NULL;
+    return 1;
+}
+
+/*
+ * Open review and tagging tasks whose record arrived by import (a reviews
+ * file, a churns file with the tag) are done: nobody is reminded of work
+ * that is finished.
+ */
+static cl_err
+settle(cl__eng *e, cl_error *err)
+{
+    static const char *const kinds[] = {"won_deal_review", "churn_tagging"};
+    cl_err rc = CL_OK;
+    for (size_t k = 0; k < 2 && rc == CL_OK; k++) {
+        list open = {e, NULL, 0, 0, sizeof(cl_wf_task)};
+        cl_store_task_filter f = {.status = "open", .kind = kinds[k]};
+        rc = cl_store_tasks_each(e->st, &f, task_cb, &open, err);
+        for (size_t i = 0; i < open.n && rc == CL_OK; i++) {
+            cl_wf_task *t = (cl_wf_task *)open.v + i;
+            settled s = {0};
+            int changed = 0;
+            if (k == 0)
+                rc = cl_store_deals_sel(e->st, CL_SD_ONE, t->subject_id,
+                                        review_done_cb, &s, err);
+            else
+                rc = cl_store_churns_sel(e->st, CL_SC_ONE, t->subject_id, NULL,
+                                         tagged_cb, &s, err);
+            if (rc == CL_OK && s.done)
+                rc = cl_store_task_mark(e->st, t->kind, t->subject_kind,
+                                        t->subject_id, NULL, "done", &changed,
+                                        err);
+            e->stats.marks += changed;
+        }
+        free(open.v);
+    }
+    return rc;
+}
+
 static cl_err
 schedules(cl__eng *e, cl_error *err)
 {
@@ -282,6 +336,8 @@ cl_engine_tick(cl_store *st, cl_time now, cl_engine_stats *stats, cl_error *err)
     if (rc != CL_OK)
         return rc;
     rc = scan(&e, err);
+    if (rc == CL_OK)
+        rc = settle(&e, err);
     if (rc == CL_OK)
         rc = schedules(&e, err);
     return cl__eng_end(&e, rc, stats, err);

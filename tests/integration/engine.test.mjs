@@ -318,3 +318,39 @@ test('coaching items are seen only by the AE, their manager, vp_sales and ' +
         assert.ok(['sales_manager'].includes(roles[m.recipient_id]));
     assert.equal(run(['coaching', '--as', 'U99', '--db', db]).code, 1);
 });
+
+test('imports trigger the engine: the next tick turns them into work, or ' +
+    'finishes it', (t) => {
+    const { db, imp } = company(t, {
+        accounts: [account('A1'), account('A2')],
+        deals: [wonDeal('D1', 'A1', 'U3', '2026-06-01', 20000),
+            wonDeal('D2', 'A2', 'U4', '2024-03-10', 20000)],
+        churns: [churn('C1', 'A2', '', '2026-06-02')],
+    });
+    let s = tick(db, '2026-06-02T08:00');
+    assert.equal(s.tasks, 2); // the review of D1, the tagging of C1
+    // The review and the tag arrive by import, not through the CLI.
+    imp('reviews', [['deal_id', 'held_on', 'q1', 'q2', 'q3', 'q4', 'q5',
+        'q6', 'q7', 'gut_read'], ['D1', '2026-06-03', 'a', 'b', 'c', 'd',
+        'e', 'f', 'g', 'neutral']]);
+    const tagged = churn('C1', 'A2', '', '2026-06-02');
+    tagged[8] = 'misaligned_use_case';
+    tagged[10] = 'U6';
+    tagged[11] = '2026-06-03';
+    imp('churns', [['id', 'account_id', 'deal_id', 'churned_on', 'arr_lost',
+        'stated_reason', 'diagnosis', 'predictive_behavior', 'primary_cause',
+        'contributing_causes', 'tagged_by', 'tagged_on'], tagged]);
+    s = tick(db, '2026-06-03T08:00');
+    assert.equal(s.task_marks, 2);
+    assert.ok(tasks(db).filter((x) => ['won_deal_review', 'churn_tagging']
+        .includes(x.kind)).every((x) => x.status === 'done'));
+    // The churn's deal is the account's first won deal: Bob (U4) and Sam.
+    assert.deepEqual(outbox(db, '--channel', 'email')
+        .filter((m) => m.kind === 'churn_flag').map((m) => m.recipient_id)
+        .sort(), ['U2', 'U4']);
+    assert.deepEqual(tick(db, '2026-06-03T08:00'), zero);
+    // Nothing overdue is chased afterwards.
+    tick(db, '2026-06-20T08:00');
+    assert.equal(outbox(db).filter((m) => m.kind === 'task_reminder' &&
+        !m.subject.includes('debrief')).length, 0);
+});

@@ -17,6 +17,8 @@ PACKAGES=(
     libjansson-dev
     libcsv-dev
     libcmocka-dev
+    libcurl4-openssl-dev
+    python3-aiosmtpd
     nodejs
     npm
 )

@@ -94,6 +94,15 @@ const char *cli_value_text(const cl_field *f, const cl_value *v, char *buf,
 /* The subcommands. */
 extern const cli_command cli_cmd_init, cli_cmd_import, cli_cmd_export,
     cli_cmd_info, cli_cmd_demo, cli_cmd_history, cli_cmd_report,
-    cli_cmd_patterns;
+    cli_cmd_patterns, cli_cmd_tick, cli_cmd_tasks, cli_cmd_outbox,
+    cli_cmd_deliver, cli_cmd_churn, cli_cmd_review, cli_cmd_kickoff,
+    cli_cmd_recovery, cli_cmd_session, cli_cmd_change, cli_cmd_config,
+    cli_cmd_coaching;
+
+struct cl_engine_stats;
+
+/* Prints what an engine call applied, as text or JSON (cmd_tick.c). */
+void cli_print_stats(const char *what, const struct cl_engine_stats *stats,
+                     int json);
 
 #endif

@@ -9,8 +9,11 @@
 #include "cli.h"
 
 static const cli_command *const commands[] = {
-    &cli_cmd_init, &cli_cmd_import,  &cli_cmd_export, &cli_cmd_info,
-    &cli_cmd_demo, &cli_cmd_history, &cli_cmd_report, &cli_cmd_patterns,
+    &cli_cmd_init,     &cli_cmd_import,   &cli_cmd_export,  &cli_cmd_info,
+    &cli_cmd_demo,     &cli_cmd_history,  &cli_cmd_report,  &cli_cmd_patterns,
+    &cli_cmd_tick,     &cli_cmd_tasks,    &cli_cmd_churn,   &cli_cmd_review,
+    &cli_cmd_kickoff,  &cli_cmd_recovery, &cli_cmd_session, &cli_cmd_change,
+    &cli_cmd_coaching, &cli_cmd_outbox,   &cli_cmd_deliver, &cli_cmd_config,
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

@@ -304,7 +304,58 @@ static const char v1[] =
     "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
     "  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;";
 
-static const char *const migrations[] = {v1};
+/*
+ * v2: what the loop engine's shell needs.  Flags raised once per record
+ * (generic answers, pipeline flags) live in one table keyed by the rule's
+ * idempotency key; a deal's recovery link is a row per new deal; churns
+ * remember when the deal-attributable notice went out and when they were
+ * closed; process changes when they were chased.  Outbox rows gain what
+ * delivery needs (the recipient's address at enqueue time, the payload
+ * subject) and inbox rows are outbox rows with channel 'inbox'.
+ */
+static const char v2[] =
+    "ALTER TABLE deals ADD COLUMN health_score INTEGER;"
+    "ALTER TABLE churns ADD COLUMN sales_flagged_on TEXT;"
+    "ALTER TABLE churns ADD COLUMN closed_on TEXT;"
+    "ALTER TABLE process_changes ADD COLUMN reminded_on TEXT;"
+    "ALTER TABLE process_changes ADD COLUMN escalated_on TEXT;"
+    "ALTER TABLE sessions ADD COLUMN decisions TEXT;" /* JSON array */
+    "ALTER TABLE coaching_items ADD COLUMN audience TEXT;"
+    "ALTER TABLE outbox ADD COLUMN subject_kind TEXT;"
+    "ALTER TABLE outbox ADD COLUMN subject_id TEXT;"
+
+    "CREATE TABLE flags ("
+    "  workspace_id INTEGER NOT NULL,"
+    "  key TEXT NOT NULL," /* the rule's idempotency key */
+    "  subject_kind TEXT NOT NULL,"
+    "  subject_id TEXT NOT NULL,"
+    "  flag TEXT NOT NULL," /* generic_answer, champion_stability, ... */
+    "  field TEXT,"         /* q2, ... or NULL */
+    "  reason TEXT,"
+    "  created_at TEXT NOT NULL,"
+    "  PRIMARY KEY (workspace_id, key)"
+    ") WITHOUT ROWID;"
+    "CREATE INDEX flags_subject ON flags(workspace_id, subject_kind, "
+    "subject_id);"
+
+    "CREATE TABLE recovery_links ("
+    "  workspace_id INTEGER NOT NULL,"
+    "  new_deal_id TEXT NOT NULL,"
+    "  original_deal_id TEXT NOT NULL,"
+    "  months INTEGER NOT NULL,"
+    "  created_at TEXT NOT NULL,"
+    "  PRIMARY KEY (workspace_id, new_deal_id),"
+    "  FOREIGN KEY (workspace_id, new_deal_id)"
+    "    REFERENCES deals(workspace_id, id),"
+    "  FOREIGN KEY (workspace_id, original_deal_id)"
+    "    REFERENCES deals(workspace_id, id)"
+    ") WITHOUT ROWID;"
+
+    "CREATE INDEX tasks_open ON tasks(workspace_id, status, due_on);"
+    "CREATE INDEX outbox_due ON outbox(workspace_id, status, "
+    "next_attempt_at);";
+
+static const char *const migrations[] = {v1, v2};
 
 const char *
 cl__sqlite_migration(int version)

@@ -14,18 +14,7 @@
 #include <string.h>
 
 #include "schema_sqlite.h"
-
-enum { Q_INSERT, Q_GET, Q_UPDATE, Q_NKIND };
-
-typedef struct sq_store {
-    cl_store base;
-    sqlite3 *db;
-    char *path;
-    sqlite3_stmt *kind_stmt[CL_KIND_COUNT][Q_NKIND];
-    sqlite3_stmt *first_won;
-    sqlite3_stmt *audit_append;
-    sqlite3_stmt *begin, *commit, *rollback;
-} sq_store;
+#include "store_sqlite_int.h"
 
 static cl_err
 db_error(sq_store *s, cl_error *err, const char *what)
@@ -659,6 +648,7 @@ static const cl_store_ops sqlite_ops = {
     .causes = sq_causes,
     .thresholds = sq_thresholds,
     .threshold = sq_threshold,
+    .engine = &cl__sqlite_engine_ops,
 };
 
 /* --- opening, migrating, seeding --------------------------------------- */

@@ -1,0 +1,105 @@
+/* cmd_churn.c - `closeloop churn tag|close`: what a CSM does to a churn. */
+#include <string.h>
+
+#include "cli.h"
+#include "engine/engine.h"
+
+static int run(int argc, char **argv);
+
+const cli_command cli_cmd_churn = {
+    "churn", run, "tag a churn's root cause, or close it",
+    "usage: closeloop churn tag CHURN --primary CAUSE [--contributing A;B]\n"
+    "                 [--stated TEXT] [--diagnosis TEXT] [--predictive TEXT]\n"
+    "                 --by USER [--now T] [--db URL]\n"
+    "       closeloop churn close CHURN --by USER [--now T] [--db URL]\n"
+    "\n"
+    "tag: records the root cause (a taxonomy code, DESIGN section 5), the\n"
+    "contributing causes and the three signal texts (the customer's stated\n"
+    "reason, the CS diagnosis, the pre-sale behaviour that predicted it).\n"
+    "The churn_tagging task is done.  A sales-attributable primary cause\n"
+    "notifies the original deal's AE and that AE's manager at once (outbox)\n"
+    "and opens a debrief task for the AE and the CSM, due in 5 business\n"
+    "days; only once per churn.  Every later change is audited (closeloop\n"
+    "history --entity churns).  Texts not given keep their stored value.\n"
+    "\n"
+    "close: closes the churn record; refused while it is untagged.\n"
+    "\n"
+    "  --by USER   who does it (a user id)\n"
+    "  --now T     the time of the action (default: the clock)\n"};
+
+static int
+run(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        CLI_COMMON_OPTIONS,
+        {"primary", required_argument, NULL, 'p'},
+        {"contributing", required_argument, NULL, 'c'},
+        {"stated", required_argument, NULL, 's'},
+        {"diagnosis", required_argument, NULL, 'd'},
+        {"predictive", required_argument, NULL, 'r'},
+        {"by", required_argument, NULL, 'b'},
+        {NULL, 0, NULL, 0}};
+    cli_common common;
+    cl_wf_tag tag = {0};
+    const char *by = NULL;
+    int c, rc = CLI_USAGE;
+
+    if (argc < 2 || (strcmp(argv[1], "tag") && strcmp(argv[1], "close")))
+        return cli_usage(&cli_cmd_churn, "expected 'tag' or 'close'");
+    int is_tag = strcmp(argv[1], "tag") == 0;
+    argc--;
+    argv++;
+    cli_common_init(&common);
+    while ((c = cli_next_option(&cli_cmd_churn, argc, argv, ":h", opts, &common,
+                                &rc)) > 0) {
+        switch (c) {
+        case 'p':
+            tag.primary_cause = optarg;
+            break;
+        case 'c':
+            tag.contributing_causes = optarg;
+            break;
+        case 's':
+            tag.stated_reason = optarg;
+            break;
+        case 'd':
+            tag.diagnosis = optarg;
+            break;
+        case 'r':
+            tag.predictive_behavior = optarg;
+            break;
+        case 'b':
+            by = optarg;
+            break;
+        default:
+            return cli_usage(&cli_cmd_churn, "unexpected option");
+        }
+    }
+    if (c < 0)
+        return rc;
+    if (optind + 1 != argc)
+        return cli_usage(&cli_cmd_churn, "expected one churn id");
+    if (by == NULL)
+        return cli_usage(&cli_cmd_churn, "--by USER is required");
+    if (is_tag && tag.primary_cause == NULL)
+        return cli_usage(&cli_cmd_churn, "--primary CAUSE is required");
+    const char *id = argv[optind];
+    cl_store *st;
+    if ((rc = cli_open(&common, &st)) != 0)
+        return rc;
+    cl_error err;
+    cl_engine_stats stats = {0};
+    cl_error_clear(&err);
+    cl_err e =
+        is_tag ? cl_engine_churn_tag(st, id, &tag, by, common.now, &stats, &err)
+               : cl_engine_churn_close(st, id, by, common.now, &err);
+    cl_store_close(st);
+    if (e != CL_OK)
+        return cli_fail_error(&err);
+    if (is_tag)
+        printf("churn %s tagged %s: %d notifications, %d tasks\n", id,
+               tag.primary_cause, stats.notifications, stats.tasks);
+    else
+        printf("churn %s closed\n", id);
+    return CLI_OK;
+}

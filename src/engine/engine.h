@@ -1,0 +1,112 @@
+/*
+ * engine.h - the imperative shell of the loop engine.
+ *
+ * Each call is one event: it reads the state the rule needs from the store,
+ * calls the pure rule of core/workflow.h with the caller's clock, and
+ * applies the effects in ONE transaction together with their audit entries
+ * and the outbox rows of their notifications (an e-mail row, a webhook row
+ * when a webhook is configured, and the recipient's in-app 'inbox' row,
+ * delivered at once).  A refusal rolls everything back and leaves the
+ * one-line reason in err.  Nothing here reads the system clock: `now` is
+ * always an argument.
+ *
+ * Every function takes an open store with no transaction open and returns
+ * CL_OK, CL_EINVAL (bad input), CL_ENOTFOUND (no such record),
+ * CL_ECONFLICT (the rules refuse it now), CL_EDB or CL_ENOMEM.
+ */
+#ifndef CL_ENGINE_H
+#define CL_ENGINE_H
+
+#include "../core/workflow.h"
+#include "../store/store_engine.h"
+
+/* What a call applied (new rows only; repeats count nothing). */
+typedef struct cl_engine_stats {
+    int tasks;         /* tasks created */
+    int marks;         /* tasks marked done, reminded or escalated */
+    int notifications; /* notifications queued (one per recipient) */
+    int sessions;      /* sessions opened */
+    int triggers;      /* threshold evaluations recorded */
+    int coaching;      /* coaching items created */
+    int flags;         /* flags raised */
+    int links;         /* recovery links made */
+    int sets;          /* fields set (health score, flagged, chased) */
+} cl_engine_stats;
+
+/* 1 if stats holds no change at all. */
+int cl_engine_stats_empty(const cl_engine_stats *stats);
+
+/*
+ * Everything that is due at now, in one transaction: won deals without a
+ * review task, new deals on lost accounts, untagged churns without a
+ * tagging task, sales-attributable tags (from imports) not yet notified
+ * (these three only for records of the last `engine_lookback_days` days,
+ * config, default 30, so importing years of history does not flood the
+ * outbox), the session cadence with its thresholds, pipeline flags,
+ * process-change check-ins and overdue tasks.  A second tick at the same
+ * time applies nothing.  stats may be NULL.
+ */
+cl_err cl_engine_tick(cl_store *st, cl_time now, cl_engine_stats *stats,
+                      cl_error *err);
+
+/*
+ * Tags (or re-tags) churn_id by actor (a user id).  Fields of tag left NULL
+ * keep their stored value, except the primary cause, which is required.
+ */
+cl_err cl_engine_churn_tag(cl_store *st, const char *churn_id,
+                           const cl_wf_tag *tag, const char *actor, cl_time now,
+                           cl_engine_stats *stats, cl_error *err);
+
+/* Closes a churn record; refused while it is untagged. */
+cl_err cl_engine_churn_close(cl_store *st, const char *churn_id,
+                             const char *actor, cl_time now, cl_error *err);
+
+/* Records the won-deal review of deal_id (all seven answers required). */
+cl_err cl_engine_review_record(cl_store *st, const char *deal_id,
+                               const cl_wf_review *review, const char *actor,
+                               cl_time now, cl_engine_stats *stats,
+                               cl_error *err);
+
+/*
+ * Records the kickoff of deal_id as held on held_on.  Refused before the
+ * review unless override_reason is given (then audited).
+ */
+cl_err cl_engine_kickoff(cl_store *st, const char *deal_id, cl_day held_on,
+                         const char *override_reason, const char *actor,
+                         cl_time now, cl_error *err);
+
+/*
+ * Classifies a recovery: id is a recovery id (imported) or a new deal that
+ * the engine linked to its lost original.  type is a recovery type.  The
+ * recovery row is written (id "rec-NEWDEAL" when the engine made it) and
+ * the recovery_classification task is done.
+ */
+cl_err cl_engine_recovery_classify(cl_store *st, const char *id,
+                                   const char *type, const char *intervention,
+                                   const char *what_changed, const char *actor,
+                                   cl_time now, cl_error *err);
+
+/* Records the one process change of session_id; *pc_id its id. */
+cl_err cl_engine_change_record(cl_store *st, int64_t session_id,
+                               const char *owner, const char *description,
+                               const char *actor, cl_time now, int64_t *pc_id,
+                               cl_engine_stats *stats, cl_error *err);
+
+/* Records the check-in of process change pc_id (once). */
+cl_err cl_engine_change_checkin(cl_store *st, int64_t pc_id, const char *note,
+                                const char *actor, cl_time now, cl_error *err);
+
+/* Adds a decision to an open session. */
+cl_err cl_engine_session_decide(cl_store *st, int64_t session_id,
+                                const char *text, const char *actor,
+                                cl_time now, cl_error *err);
+
+/*
+ * Closes a session: refused for a debrief without its process change; every
+ * CSM gets a "what changed" note listing the decisions.
+ */
+cl_err cl_engine_session_close(cl_store *st, int64_t session_id,
+                               const char *actor, cl_time now,
+                               cl_engine_stats *stats, cl_error *err);
+
+#endif

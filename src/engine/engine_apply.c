@@ -1,0 +1,296 @@
+/*
+ * engine_apply.c - applying a rule's effects to the store: each effect kind
+ * with its own idempotent write (see core/workflow.h), notifications fanned
+ * out to their outbox channels, and a newly opened session's pack and
+ * thresholds.
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine_int.h"
+
+static void
+day_text(cl_day d, char out[11])
+{
+    if (d == CL_WF_NO_DAY)
+        out[0] = '\0';
+    else
+        cl_date_format(d, out);
+}
+
+/* The store's table of a rule's subject kind (audit entities). */
+static const char *
+table_of(const char *subject_kind)
+{
+    static const char *const map[][2] = {
+        {"deal", "deals"},       {"churn", "churns"},
+        {"session", "sessions"}, {"process_change", "process_changes"},
+        {"task", "tasks"},       {"recovery", "recoveries"},
+    };
+    for (size_t i = 0; subject_kind && i < sizeof map / sizeof map[0]; i++)
+        if (strcmp(map[i][0], subject_kind) == 0)
+            return map[i][1];
+    return subject_kind ? subject_kind : "engine";
+}
+
+/* One NOTIFY: e-mail (and webhook) rows to deliver, an inbox row at once. */
+static cl_err
+notify(cl__eng *e, const cl_wf_effect *fx, cl_error *err)
+{
+    static const char *const channels[] = {"inbox", "email", "webhook"};
+    char key[512];
+    cl_err rc = CL_OK;
+    for (size_t i = 0; i < 3 && rc == CL_OK; i++) {
+        if (i == 2 && !e->webhook)
+            break;
+        int inserted = 0;
+        snprintf(key, sizeof key, "%s:%s", fx->key, channels[i]);
+        cl_store_outbox_new m = {
+            .key = key,
+            .recipient_id = fx->recipient_id,
+            .channel = channels[i],
+            .kind = fx->what,
+            .subject = fx->title,
+            .body = fx->body,
+            .subject_kind = fx->subject_kind,
+            .subject_id = fx->subject_id,
+            .status = i == 0 ? "sent" : "pending",
+        };
+        rc = cl_store_outbox_add(e->st, &m, &inserted, err);
+        if (rc == CL_OK && i == 0 && inserted)
+            e->stats.notifications++;
+    }
+    return rc;
+}
+
+static cl_err
+audit(cl__eng *e, const cl_wf_effect *fx, cl_error *err)
+{
+    json_t *o = json_object();
+    if (fx->old_value)
+        json_object_set_new(o, "value", json_string(fx->old_value));
+    char *old = fx->old_value ? json_dumps(o, JSON_COMPACT) : NULL;
+    json_object_clear(o);
+    if (fx->new_value)
+        json_object_set_new(o, "value", json_string(fx->new_value));
+    if (fx->body)
+        json_object_set_new(o, "reason", json_string(fx->body));
+    if (fx->actor_id)
+        json_object_set_new(o, "by", json_string(fx->actor_id));
+    char *new = json_dumps(o, JSON_COMPACT);
+    json_decref(o);
+    cl_err rc = cl_store_audit(e->st, table_of(fx->subject_kind),
+                               fx->subject_id ? fx->subject_id : "", fx->what,
+                               old, new, err);
+    free(old);
+    free(new);
+    return rc;
+}
+
+/* ---- a session's thresholds ------------------------------------------------
+ */
+
+typedef struct quarter {
+    cl__eng *e;
+    cl_wf_quarter_figures fig;
+    cl_wf_ae_count *by_ae;
+    size_t n, cap;
+    int wrong_icp, over, misaligned;
+    const char *first, *last;
+} quarter;
+
+static int
+quarter_churn(void *ud, const cl_store_churn_row *r)
+{
+    quarter *q = ud;
+    const char *cat = r->bad_fit_category ? r->bad_fit_category : "";
+    q->fig.cohort_size++;
+    q->wrong_icp += strcmp(cat, "wrong_icp") == 0;
+    q->misaligned += strcmp(cat, "misaligned_use_case") == 0;
+    if (strcmp(cat, "over_promised") != 0 || r->ae_id == NULL)
+        return 0;
+    q->over++;
+    for (size_t i = 0; i < q->n; i++)
+        if (strcmp(q->by_ae[i].ae_id, r->ae_id) == 0) {
+            q->by_ae[i].count++;
+            return 0;
+        }
+    if (q->n == q->cap) {
+        size_t cap = q->cap ? q->cap * 2 : 8;
+        cl_wf_ae_count *v = realloc(q->by_ae, cap * sizeof *v);
+        if (v == NULL) {
+            q->e->oom = 1;
+            return 1;
+        }
+        q->by_ae = v;
+        q->cap = cap;
+    }
+    q->by_ae[q->n++] = (cl_wf_ae_count){cl__eng_str(q->e, r->ae_id),
+                                        cl__eng_str(q->e, r->ae_manager_id), 1};
+    return 0;
+}
+
+/* Recoveries of the quarter, by the day they were logged. */
+static int
+quarter_recovery(void *ud, const cl_value *row)
+{
+    quarter *q = ud;
+    const cl_kind_def *def = cl_kind_get(CL_KIND_RECOVERIES);
+    int ti = cl_kind_field_index(def, "recovery_type");
+    int li = cl_kind_field_index(def, "logged_on");
+    const char *on = row[li].type == CL_V_TEXT ? row[li].s : NULL;
+    if (on == NULL || strcmp(on, q->first) < 0 || strcmp(on, q->last) > 0)
+        return 0;
+    const char *type = row[ti].type == CL_V_TEXT ? row[ti].s : "";
+    q->fig.recoveries++;
+    q->fig.overpromise_recoveries += strcmp(type, "overpromise_repair") == 0;
+    q->fig.timing_share += strcmp(type, "timing") == 0;
+    return 0;
+}
+
+static cl_err
+session_opened(cl__eng *e, const cl_wf_effect *fx, int64_t id, cl_error *err)
+{
+    cl_period p;
+    char first[11], last[11], sid[32];
+    quarter q = {.e = e, .first = first, .last = last};
+    cl_err rc = CL_OK;
+
+    /* The pack: the JSON of the session's report for its period. */
+    char *pack = NULL;
+    if (fx->report &&
+        (rc = cl__eng_pack(e, fx->report, fx->period, &pack, err)) != CL_OK)
+        return rc;
+    if (pack)
+        rc = cl_store_session_set_pack(e->st, id, pack, err);
+    free(pack);
+    if (rc != CL_OK || cl_period_parse(fx->period, &p) != 0 ||
+        p.kind != CL_PERIOD_QUARTER)
+        return rc;
+
+    cl_date_format(p.first, first);
+    cl_date_format(p.last, last);
+    if (strcmp(fx->what, "bad_fit_review") == 0)
+        rc = cl_store_churns_sel(e->st, CL_SC_TAGGED_BETWEEN, first, last,
+                                 quarter_churn, &q, err);
+    else if (strcmp(fx->what, "recovery_review") == 0)
+        rc =
+            cl_store_each(e->st, CL_KIND_RECOVERIES, quarter_recovery, &q, err);
+    else
+        return CL_OK;
+    if (rc == CL_OK) {
+        int n = q.fig.cohort_size;
+        q.fig.wrong_icp_share = n ? (double)q.wrong_icp / n : 0;
+        q.fig.over_promise_share = n ? (double)q.over / n : 0;
+        q.fig.misaligned_share = n ? (double)q.misaligned / n : 0;
+        q.fig.overpromise_by_ae = q.by_ae;
+        q.fig.n_overpromise_by_ae = q.n;
+        q.fig.timing_share =
+            q.fig.recoveries ? q.fig.timing_share / q.fig.recoveries : 0;
+        snprintf(sid, sizeof sid, "%lld", (long long)id);
+        cl_wf_session s = {sid, fx->what, fx->period, 0};
+        cl_wf_effects more;
+        cl_wf_effects_init(&more);
+        rc = cl_wf_session_opened(&e->cfg, &s, &q.fig, e->today, &more, err);
+        if (rc == CL_OK)
+            rc = cl__eng_apply(e, &more, err);
+        cl_wf_effects_release(&more);
+    }
+    free(q.by_ae);
+    return rc;
+}
+
+/* ---- one effect ------------------------------------------------------------
+ */
+
+static cl_err
+apply_one(cl__eng *e, const cl_wf_effect *fx, cl_error *err)
+{
+    char day[11];
+    int done = 0;
+    int64_t id = 0;
+    cl_err rc = CL_OK;
+
+    switch (fx->kind) {
+    case CL_WF_CREATE_TASK: {
+        day_text(fx->due_on, day);
+        cl_store_task_new t = {fx->what,           fx->subject_kind,
+                               fx->subject_id,     fx->recipient_id,
+                               fx->attendees,      fx->title,
+                               day[0] ? day : NULL};
+        rc = cl_store_task_add(e->st, &t, &done, &id, err);
+        e->stats.tasks += done;
+        break;
+    }
+    case CL_WF_MARK_TASK:
+        rc = cl_store_task_mark(e->st, fx->what, fx->subject_kind,
+                                fx->subject_id, fx->recipient_id, fx->new_value,
+                                &done, err);
+        e->stats.marks += done;
+        break;
+    case CL_WF_NOTIFY:
+        rc = notify(e, fx, err);
+        break;
+    case CL_WF_OPEN_SESSION:
+        rc = cl_store_session_open(e->st, fx->what, fx->period,
+                                   fx->recipient_id, &done, &id, err);
+        e->stats.sessions += done;
+        if (rc == CL_OK && done)
+            rc = session_opened(e, fx, id, err);
+        break;
+    case CL_WF_FIRE_TRIGGER:
+        rc = cl_store_trigger_add(e->st, atoll(fx->subject_id), fx->what,
+                                  fx->period, fx->value, fx->threshold,
+                                  fx->fired, &done, err);
+        e->stats.triggers += done;
+        break;
+    case CL_WF_COACHING_ITEM:
+        rc = cl_store_coaching_add(e->st, fx->recipient_id,
+                                   atoll(fx->subject_id), fx->period, fx->what,
+                                   fx->body, fx->audience, &done, err);
+        e->stats.coaching += done;
+        break;
+    case CL_WF_PROCESS_CHANGE:
+        day_text(fx->due_on, day);
+        rc = cl_store_pc_add(e->st, atoll(fx->subject_id), fx->recipient_id,
+                             fx->body, day, &done, &id, err);
+        break;
+    case CL_WF_SET:
+        /* Flags set once carry the day they were set. */
+        cl_date_format(e->today, day);
+        rc = cl_store_field_set(
+            e->st, fx->subject_kind, fx->subject_id, fx->what, day,
+            fx->new_value ? atof(fx->new_value) : fx->value, &done, err);
+        e->stats.sets += done;
+        break;
+    case CL_WF_FLAG:
+        rc = cl_store_flag_add(e->st, fx->key, fx->subject_kind, fx->subject_id,
+                               fx->what, fx->new_value, fx->body, &done, err);
+        e->stats.flags += done;
+        break;
+    case CL_WF_LINK:
+        rc = cl_store_link_add(e->st, fx->subject_id, fx->target_id,
+                               (int)fx->value, &done, err);
+        e->stats.links += done;
+        break;
+    case CL_WF_AUDIT:
+        rc = audit(e, fx, err);
+        break;
+    case CL_WF_ERROR:
+        rc = cl_error_set(err, fx->code ? fx->code : CL_ECONFLICT, "%s",
+                          fx->body ? fx->body : "refused");
+        break;
+    }
+    return rc;
+}
+
+cl_err
+cl__eng_apply(cl__eng *e, const cl_wf_effects *fx, cl_error *err)
+{
+    cl_err rc = CL_OK;
+    for (size_t i = 0; i < fx->n && rc == CL_OK; i++)
+        rc = apply_one(e, &fx->items[i], err);
+    return rc;
+}

@@ -1,0 +1,362 @@
+/*
+ * engine_ctx.c - an event's context: the workspace's thresholds, business
+ * calendar and people, the transaction around the event, and copies of the
+ * store's strings for the rules.
+ */
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine_int.h"
+
+const char *
+cl__eng_str(cl__eng *e, const char *s)
+{
+    if (s == NULL)
+        return NULL;
+    if (e->nstrs == e->scap) {
+        size_t cap = e->scap ? e->scap * 2 : 64;
+        char **v = realloc(e->strs, cap * sizeof *v);
+        if (v == NULL) {
+            e->oom = 1;
+            return "";
+        }
+        e->strs = v;
+        e->scap = cap;
+    }
+    char *c = strdup(s);
+    if (c == NULL) {
+        e->oom = 1;
+        return "";
+    }
+    e->strs[e->nstrs++] = c;
+    return c;
+}
+
+cl_day
+cl__eng_day(const char *s)
+{
+    cl_day d;
+    if (s == NULL || cl_date_parse(s, strlen(s), &d) != 0)
+        return CL_WF_NO_DAY;
+    return d;
+}
+
+/* Maps the workspace's thresholds onto the rules' configuration. */
+static int
+threshold_cb(void *ud, const char *key, double v)
+{
+    cl_wf_config *c = ud;
+    static const struct {
+        const char *key;
+        size_t off;
+        int is_int;
+    } map[] = {
+#define D(k) {#k, offsetof(cl_wf_config, k), 0}
+#define N(k)                                                                   \
+    {                                                                          \
+#k, offsetof(cl_wf_config, k), 1                                       \
+    }
+        D(icp_review_share),
+        N(icp_review_due_days),
+        D(coaching_share),
+        D(discovery_review_share),
+        N(enablement_review_recoveries),
+        D(qualification_review_timing_share),
+        N(review_due_business_days),
+        D(review_senior_arr),
+        N(debrief_due_business_days),
+        N(checkin_due_days),
+        N(champion_tenure_months),
+        N(slow_to_demo_days),
+#undef D
+#undef N
+    };
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
+        if (strcmp(map[i].key, key) != 0)
+            continue;
+        char *p = (char *)c + map[i].off;
+        if (map[i].is_int) {
+            int n = (int)v;
+            memcpy(p, &n, sizeof n);
+        } else {
+            memcpy(p, &v, sizeof v);
+        }
+    }
+    return 0;
+}
+
+static int
+holiday_cb(void *ud, const cl_value *row)
+{
+    cl__eng *e = ud;
+    if (row[0].type != CL_V_TEXT)
+        return 0;
+    cl_day d = cl__eng_day(row[0].s);
+    if (d == CL_WF_NO_DAY)
+        return 0;
+    if (e->nholidays == e->hcap) {
+        size_t cap = e->hcap ? e->hcap * 2 : 32;
+        cl_day *v = realloc(e->holidays, cap * sizeof *v);
+        if (v == NULL) {
+            e->oom = 1;
+            return 1;
+        }
+        e->holidays = v;
+        e->hcap = cap;
+    }
+    e->holidays[e->nholidays++] = d;
+    return 0;
+}
+
+typedef struct first_user {
+    char *out;
+    size_t len;
+} first_user;
+
+static int
+first_user_cb(void *ud, const cl_store_user_row *u)
+{
+    first_user *f = ud;
+    snprintf(f->out, f->len, "%s", u->id);
+    return 1;
+}
+
+/* The configured id (config key), else the first user with role, else "". */
+static cl_err
+person(cl__eng *e, const char *key, const char *role, char *out, size_t len,
+       cl_error *err)
+{
+    int found = 0;
+    cl_err rc = cl_store_config_get(e->st, key, out, len, &found, err);
+    if (rc != CL_OK || (found && out[0]))
+        return rc;
+    first_user f = {out, len};
+    out[0] = '\0';
+    return cl_store_users_by_role(e->st, role, first_user_cb, &f, err);
+}
+
+static cl_err
+load(cl__eng *e, cl_error *err)
+{
+    char buf[512];
+    int found = 0;
+    cl_err rc;
+
+    cl_wf_config_defaults(&e->cfg);
+    if ((rc = cl_store_thresholds(e->st, threshold_cb, &e->cfg, err)) != CL_OK)
+        return rc;
+    /* Holidays come back in key order, i.e. ascending dates. */
+    if ((rc = cl_store_each(e->st, CL_KIND_HOLIDAYS, holiday_cb, e, err)) !=
+        CL_OK)
+        return rc;
+    e->cal.holidays = e->holidays;
+    e->cal.nholidays = e->nholidays;
+    if ((rc = person(e, "revops_id", "revops", e->revops, sizeof e->revops,
+                     err)) != CL_OK ||
+        (rc = person(e, "marketing_id", "marketing", e->marketing,
+                     sizeof e->marketing, err)) != CL_OK ||
+        (rc = person(e, "vp_sales_id", "vp_sales", e->vp_sales,
+                     sizeof e->vp_sales, err)) != CL_OK)
+        return rc;
+    /* Without a RevOps user the loop still needs an owner: an admin, or a
+       placeholder the outbox shows as undeliverable. */
+    if (e->revops[0] == '\0' && (rc = person(e, "admin_id", "admin", e->revops,
+                                             sizeof e->revops, err)) != CL_OK)
+        return rc;
+    if (e->revops[0] == '\0')
+        snprintf(e->revops, sizeof e->revops, "revops");
+    e->cfg.revops_id = e->revops;
+    e->cfg.marketing_id = e->marketing[0] ? e->marketing : NULL;
+    e->cfg.vp_sales_id = e->vp_sales[0] ? e->vp_sales : NULL;
+    if ((rc = cl_store_config_get(e->st, "webhook_url", buf, sizeof buf, &found,
+                                  err)) != CL_OK)
+        return rc;
+    e->webhook = found && buf[0];
+    e->lookback_days = 30;
+    if ((rc = cl_store_config_get(e->st, "engine_lookback_days", buf,
+                                  sizeof buf, &found, err)) != CL_OK)
+        return rc;
+    if (found && atoi(buf) > 0)
+        e->lookback_days = atoi(buf);
+    return e->oom ? cl_error_set(err, CL_ENOMEM, "out of memory") : CL_OK;
+}
+
+static void
+release(cl__eng *e)
+{
+    for (size_t i = 0; i < e->nstrs; i++)
+        free(e->strs[i]);
+    free(e->strs);
+    free(e->holidays);
+    cl_snapshot_free(e->snap);
+    memset(e, 0, sizeof *e);
+}
+
+cl_err
+cl__eng_begin(cl__eng *e, cl_store *st, const char *actor, cl_time now,
+              cl_error *err)
+{
+    memset(e, 0, sizeof *e);
+    e->st = st;
+    e->now = now;
+    e->today = cl_time_day(now);
+    cl_err rc = cl_store_begin(st, actor, now, err);
+    if (rc == CL_OK)
+        rc = load(e, err);
+    if (rc != CL_OK) {
+        cl_store_rollback(st);
+        release(e);
+    }
+    return rc;
+}
+
+static void
+add_stats(cl_engine_stats *to, const cl_engine_stats *s)
+{
+    to->tasks += s->tasks;
+    to->marks += s->marks;
+    to->notifications += s->notifications;
+    to->sessions += s->sessions;
+    to->triggers += s->triggers;
+    to->coaching += s->coaching;
+    to->flags += s->flags;
+    to->links += s->links;
+    to->sets += s->sets;
+}
+
+cl_err
+cl__eng_end(cl__eng *e, cl_err rc, cl_engine_stats *stats, cl_error *err)
+{
+    if (rc == CL_OK && e->oom)
+        rc = cl_error_set(err, CL_ENOMEM, "out of memory");
+    if (rc == CL_OK)
+        rc = cl_store_commit(e->st, err);
+    if (rc != CL_OK)
+        cl_store_rollback(e->st);
+    else if (stats)
+        add_stats(stats, &e->stats);
+    release(e);
+    return rc;
+}
+
+int
+cl_engine_stats_empty(const cl_engine_stats *s)
+{
+    return !(s->tasks || s->marks || s->notifications || s->sessions ||
+             s->triggers || s->coaching || s->flags || s->links || s->sets);
+}
+
+void
+cl__eng_deal(cl__eng *e, const cl_store_deal_row *r, cl_wf_deal *d)
+{
+    memset(d, 0, sizeof *d);
+    d->id = cl__eng_str(e, r->id);
+    d->account_id = cl__eng_str(e, r->account_id);
+    d->ae_id = cl__eng_str(e, r->ae_id);
+    d->ae_manager_id = cl__eng_str(e, r->ae_manager_id);
+    d->csm_id = cl__eng_str(e, r->csm_id);
+    d->cs_manager_id = cl__eng_str(e, r->cs_manager_id);
+    d->type = cl__eng_str(e, r->type);
+    d->stage = cl__eng_str(e, r->stage);
+    d->created_on = cl__eng_day(r->created_on);
+    d->closed_on = cl__eng_day(r->closed_on);
+    d->first_demo_on = cl__eng_day(r->first_demo_on);
+    d->kickoff_on = cl__eng_day(r->kickoff_on);
+    d->arr = r->arr;
+    d->icp_fit_score = r->icp_fit_score;
+    d->champion_tenure_months = r->champion_tenure_months;
+    d->exec_sponsor = r->exec_sponsor;
+    d->champion_flagged = r->champion_flagged;
+    d->slow_demo_flagged = r->slow_demo_flagged;
+}
+
+void
+cl__eng_churn(cl__eng *e, const cl_store_churn_row *r, cl_wf_churn *c)
+{
+    memset(c, 0, sizeof *c);
+    c->id = cl__eng_str(e, r->id);
+    c->account_id = cl__eng_str(e, r->account_id);
+    c->deal_id = cl__eng_str(e, r->deal_id);
+    c->ae_id = cl__eng_str(e, r->ae_id);
+    c->ae_manager_id = cl__eng_str(e, r->ae_manager_id);
+    c->csm_id = cl__eng_str(e, r->csm_id);
+    c->churned_on = cl__eng_day(r->churned_on);
+    c->recorded_on = e->today;
+    c->tag.primary_cause = cl__eng_str(e, r->primary_cause);
+    c->tag.contributing_causes = cl__eng_str(e, r->contributing_causes);
+    c->tag.stated_reason = cl__eng_str(e, r->stated_reason);
+    c->tag.diagnosis = cl__eng_str(e, r->diagnosis);
+    c->tag.predictive_behavior = cl__eng_str(e, r->predictive_behavior);
+    c->sales_flagged = r->sales_flagged_on != NULL;
+}
+
+typedef struct one_deal {
+    cl__eng *e;
+    cl_wf_deal *d;
+    int found, review_done;
+} one_deal;
+
+static int
+one_deal_cb(void *ud, const cl_store_deal_row *r)
+{
+    one_deal *o = ud;
+    cl__eng_deal(o->e, r, o->d);
+    o->review_done = r->review_done;
+    o->found = 1;
+    return 1;
+}
+
+cl_err
+cl__eng_get_deal(cl__eng *e, const char *id, cl_wf_deal *d, int *review_done,
+                 cl_error *err)
+{
+    one_deal o = {e, d, 0, 0};
+    cl_err rc = cl_store_deals_sel(e->st, CL_SD_ONE, id, one_deal_cb, &o, err);
+    if (rc == CL_OK && !o.found)
+        rc = cl_error_set(err, CL_ENOTFOUND, "no deal '%s'", id);
+    if (review_done)
+        *review_done = o.review_done;
+    return rc;
+}
+
+typedef struct one_churn {
+    cl__eng *e;
+    cl_wf_churn *c;
+    int found;
+} one_churn;
+
+static int
+one_churn_cb(void *ud, const cl_store_churn_row *r)
+{
+    one_churn *o = ud;
+    cl__eng_churn(o->e, r, o->c);
+    o->found = 1;
+    return 1;
+}
+
+cl_err
+cl__eng_get_churn(cl__eng *e, const char *id, cl_wf_churn *c, cl_error *err)
+{
+    one_churn o = {e, c, 0};
+    cl_err rc =
+        cl_store_churns_sel(e->st, CL_SC_ONE, id, NULL, one_churn_cb, &o, err);
+    if (rc == CL_OK && !o.found)
+        rc = cl_error_set(err, CL_ENOTFOUND, "no churn '%s'", id);
+    return rc;
+}
+
+cl_err
+cl__eng_check_user(cl__eng *e, const char *id, const char *what, cl_error *err)
+{
+    cl_value key = {.type = CL_V_TEXT, .s = id};
+    cl_value row[8];
+    int found = 0;
+    if (id == NULL || *id == '\0')
+        return cl_error_set(err, CL_EINVAL, "%s: a user id is required", what);
+    cl_err rc = cl_store_get(e->st, CL_KIND_USERS, &key, row, &found, err);
+    if (rc == CL_OK && !found)
+        rc = cl_error_set(err, CL_EINVAL, "%s: no user '%s'", what, id);
+    return rc;
+}

@@ -1,0 +1,80 @@
+/*
+ * engine_int.h - what the files of the engine shell share; not public.
+ */
+#ifndef CL_ENGINE_INT_H
+#define CL_ENGINE_INT_H
+
+#include "../analytics/snapshot.h"
+#include "engine.h"
+
+/* One event's context: the store, the clock, the workspace's rules. */
+typedef struct cl__eng {
+    cl_store *st;
+    cl_time now;
+    cl_day today;
+    cl_wf_config cfg;
+    cl_calendar cal;
+    cl_day *holidays;
+    size_t nholidays;
+    size_t hcap;
+    int webhook; /* a webhook_url is configured: fan out to it too */
+    int lookback_days;
+    char revops[65], marketing[65], vp_sales[65];
+    cl_engine_stats stats;
+    cl_snapshot *snap; /* for session packs, loaded when first needed */
+    char **strs;       /* copies owned by the context */
+    size_t nstrs, scap;
+    int oom;
+} cl__eng;
+
+/*
+ * Loads the workspace's thresholds, calendar and people, then opens the
+ * transaction (actor, now).  On failure nothing is left open.
+ */
+cl_err cl__eng_begin(cl__eng *e, cl_store *st, const char *actor, cl_time now,
+                     cl_error *err);
+
+/*
+ * Commits (rc == CL_OK) or rolls back, frees the context, and adds its
+ * stats to *stats (may be NULL).  Returns rc or the commit's error.
+ */
+cl_err cl__eng_end(cl__eng *e, cl_err rc, cl_engine_stats *stats,
+                   cl_error *err);
+
+/* A copy of s owned by e (NULL stays NULL). */
+const char *cl__eng_str(cl__eng *e, const char *s);
+
+/* "YYYY-MM-DD" text as a day, CL_WF_NO_DAY when NULL or bad. */
+cl_day cl__eng_day(const char *s);
+
+/* Fills a rule's deal from a store row (strings copied into e). */
+void cl__eng_deal(cl__eng *e, const cl_store_deal_row *r, cl_wf_deal *d);
+
+/* Fills a rule's churn from a store row (strings copied into e). */
+void cl__eng_churn(cl__eng *e, const cl_store_churn_row *r, cl_wf_churn *c);
+
+/* Reads one deal / churn; CL_ENOTFOUND when there is none. */
+cl_err cl__eng_get_deal(cl__eng *e, const char *id, cl_wf_deal *d,
+                        int *review_done, cl_error *err);
+cl_err cl__eng_get_churn(cl__eng *e, const char *id, cl_wf_churn *c,
+                         cl_error *err);
+
+/* CL_EINVAL unless user id exists. */
+cl_err cl__eng_check_user(cl__eng *e, const char *id, const char *what,
+                          cl_error *err);
+
+/*
+ * Applies every effect of fx (see workflow.h for how each is deduped) and
+ * counts what changed in e->stats.  Opening a session also evaluates its
+ * thresholds and attaches its pack.
+ */
+cl_err cl__eng_apply(cl__eng *e, const cl_wf_effects *fx, cl_error *err);
+
+/*
+ * The report pack of a session: the JSON text (the caller frees it) of
+ * report for period, or *json = NULL when there is no such report.
+ */
+cl_err cl__eng_pack(cl__eng *e, const char *report, const char *period,
+                    char **json, cl_error *err);
+
+#endif

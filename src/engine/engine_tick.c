@@ -1,0 +1,344 @@
+/*
+ * engine_tick.c - `tick`: everything due at an instant, found by scanning
+ * the store for records whose effect is not applied yet, so imports trigger
+ * the engine too and a repeated tick finds nothing left to do.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine_int.h"
+
+/* A growable array of rule records, filled by a store read. */
+typedef struct list {
+    cl__eng *e;
+    void *v;
+    size_t n, cap, size;
+} list;
+
+static void *
+list_push(list *l)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 32;
+        void *v = realloc(l->v, cap * l->size);
+        if (v == NULL) {
+            l->e->oom = 1;
+            return NULL;
+        }
+        l->v = v;
+        l->cap = cap;
+    }
+    return (char *)l->v + l->n++ * l->size;
+}
+
+static int
+deal_cb(void *ud, const cl_store_deal_row *r)
+{
+    list *l = ud;
+    cl_wf_deal *d = list_push(l);
+    if (d == NULL)
+        return 1;
+    cl__eng_deal(l->e, r, d);
+    return 0;
+}
+
+static int
+churn_cb(void *ud, const cl_store_churn_row *r)
+{
+    list *l = ud;
+    cl_wf_churn *c = list_push(l);
+    if (c == NULL)
+        return 1;
+    cl__eng_churn(l->e, r, c);
+    return 0;
+}
+
+static int
+task_cb(void *ud, const cl_store_task_row *r)
+{
+    list *l = ud;
+    cl_wf_task *t = list_push(l);
+    if (t == NULL)
+        return 1;
+    char id[32];
+    snprintf(id, sizeof id, "%lld", (long long)r->id);
+    *t = (cl_wf_task){
+        .id = cl__eng_str(l->e, id),
+        .kind = cl__eng_str(l->e, r->kind),
+        .subject_kind = cl__eng_str(l->e, r->subject_kind),
+        .subject_id = cl__eng_str(l->e, r->subject_id),
+        .assignee_id = cl__eng_str(l->e, r->assignee_id),
+        .assignee_manager_id = cl__eng_str(l->e, r->assignee_manager_id),
+        .due_on = cl__eng_day(r->due_on),
+        .done = strcmp(r->status, "done") == 0,
+        .reminded = r->reminded,
+        .escalated = r->escalated,
+    };
+    return 0;
+}
+
+static int
+session_cb(void *ud, const cl_store_session_row *r)
+{
+    list *l = ud;
+    cl_wf_session *s = list_push(l);
+    if (s == NULL)
+        return 1;
+    char id[32];
+    snprintf(id, sizeof id, "%lld", (long long)r->id);
+    *s = (cl_wf_session){cl__eng_str(l->e, id), cl__eng_str(l->e, r->kind),
+                         cl__eng_str(l->e, r->period),
+                         strcmp(r->status, "closed") == 0};
+    return 0;
+}
+
+static int
+pc_cb(void *ud, const cl_store_pc_row *r)
+{
+    list *l = ud;
+    cl_wf_process_change *p = list_push(l);
+    if (p == NULL)
+        return 1;
+    char id[32], sid[32];
+    snprintf(id, sizeof id, "%lld", (long long)r->id);
+    snprintf(sid, sizeof sid, "%lld", (long long)r->session_id);
+    *p = (cl_wf_process_change){
+        .id = cl__eng_str(l->e, id),
+        .session_id = cl__eng_str(l->e, sid),
+        .owner_id = cl__eng_str(l->e, r->owner_id),
+        .description = cl__eng_str(l->e, r->description),
+        .checkin_due = cl__eng_day(r->checkin_due),
+        .checkin_on = cl__eng_day(r->checkin_on),
+        .reminded = r->reminded,
+        .escalated = r->escalated,
+    };
+    return 0;
+}
+
+/* Runs rule over every item of l, applying each call's effects. */
+typedef cl_err (*item_rule)(cl__eng *e, void *item, cl_wf_effects *out,
+                            cl_error *err);
+
+static cl_err
+each_item(cl__eng *e, list *l, item_rule rule, cl_error *err)
+{
+    cl_err rc = CL_OK;
+    cl_wf_effects fx;
+    cl_wf_effects_init(&fx);
+    for (size_t i = 0; i < l->n && rc == CL_OK; i++) {
+        rc = rule(e, (char *)l->v + i * l->size, &fx, err);
+        /* A record the rule refuses (a won deal without a close date) is
+           skipped: it must not hold up the rest of the tick. */
+        if (rc == CL_EINVAL || rc == CL_ECONFLICT) {
+            cl_error_clear(err);
+            rc = CL_OK;
+        } else if (rc == CL_OK) {
+            rc = cl__eng_apply(e, &fx, err);
+        }
+        cl_wf_effects_release(&fx);
+    }
+    return rc;
+}
+
+static cl_err
+won_rule(cl__eng *e, void *item, cl_wf_effects *out, cl_error *err)
+{
+    return cl_wf_deal_won(&e->cfg, &e->cal, item, out, err);
+}
+
+static cl_err
+created_rule(cl__eng *e, void *item, cl_wf_effects *out, cl_error *err)
+{
+    cl_wf_deal *d = item;
+    list acc = {e, NULL, 0, 0, sizeof(cl_wf_deal)};
+    cl_err rc = cl_store_deals_sel(e->st, CL_SD_ACCOUNT, d->account_id, deal_cb,
+                                   &acc, err);
+    if (rc == CL_OK)
+        rc = cl_wf_deal_created(&e->cfg, d, acc.v, acc.n, out, err);
+    free(acc.v);
+    return rc;
+}
+
+static cl_err
+churn_rule(cl__eng *e, void *item, cl_wf_effects *out, cl_error *err)
+{
+    return cl_wf_churn_recorded(&e->cfg, &e->cal, item, out, err);
+}
+
+/* A churn imported already tagged: the tag as an event on an untagged
+   record, so the deal-attributable notice goes out once. */
+static cl_err
+flag_rule(cl__eng *e, void *item, cl_wf_effects *out, cl_error *err)
+{
+    cl_wf_churn *c = item;
+    cl_wf_churn before = *c;
+    cl_wf_tag tag = c->tag;
+    memset(&before.tag, 0, sizeof before.tag);
+    return cl_wf_churn_tagged(&e->cfg, &e->cal, &before, &tag, "import",
+                              e->today, out, err);
+}
+
+static cl_err
+scan(cl__eng *e, cl_error *err)
+{
+    char since[11];
+    cl_err rc;
+    cl_date_format(e->today - e->lookback_days, since);
+
+    list won = {e, NULL, 0, 0, sizeof(cl_wf_deal)};
+    rc =
+        cl_store_deals_sel(e->st, CL_SD_WON_PENDING, since, deal_cb, &won, err);
+    if (rc == CL_OK)
+        rc = each_item(e, &won, won_rule, err);
+    free(won.v);
+    if (rc != CL_OK)
+        return rc;
+
+    list fresh = {e, NULL, 0, 0, sizeof(cl_wf_deal)};
+    rc = cl_store_deals_sel(e->st, CL_SD_NEW_ON_LOST, since, deal_cb, &fresh,
+                            err);
+    if (rc == CL_OK)
+        rc = each_item(e, &fresh, created_rule, err);
+    free(fresh.v);
+    if (rc != CL_OK)
+        return rc;
+
+    list untagged = {e, NULL, 0, 0, sizeof(cl_wf_churn)};
+    rc = cl_store_churns_sel(e->st, CL_SC_UNTAGGED_PENDING, NULL, NULL,
+                             churn_cb, &untagged, err);
+    if (rc == CL_OK)
+        rc = each_item(e, &untagged, churn_rule, err);
+    free(untagged.v);
+    if (rc != CL_OK)
+        return rc;
+
+    list tagged = {e, NULL, 0, 0, sizeof(cl_wf_churn)};
+    rc = cl_store_churns_sel(e->st, CL_SC_FLAG_PENDING, since, NULL, churn_cb,
+                             &tagged, err);
+    if (rc == CL_OK)
+        rc = each_item(e, &tagged, flag_rule, err);
+    free(tagged.v);
+    return rc;
+}
+
+/* 1 if the record a task asks for is already there (imported since). */
+typedef struct settled {
+    int done;
+} settled;
+
+static int
+review_done_cb(void *ud, const cl_store_deal_row *r)
+{
+    ((settled *)ud)->done = r->review_done;
+    return 1;
+}
+
+static int
+tagged_cb(void *ud, const cl_store_churn_row *r)
+{
+    ((settled *)ud)->done = r->primary_cause != NULL;
+    return 1;
+}
+
+/*
+ * Open review and tagging tasks whose record arrived by import (a reviews
+ * file, a churns file with the tag) are done: nobody is reminded of work
+ * that is finished.
+ */
+static cl_err
+settle(cl__eng *e, cl_error *err)
+{
+    static const char *const kinds[] = {"won_deal_review", "churn_tagging"};
+    cl_err rc = CL_OK;
+    for (size_t k = 0; k < 2 && rc == CL_OK; k++) {
+        list open = {e, NULL, 0, 0, sizeof(cl_wf_task)};
+        cl_store_task_filter f = {.status = "open", .kind = kinds[k]};
+        rc = cl_store_tasks_each(e->st, &f, task_cb, &open, err);
+        for (size_t i = 0; i < open.n && rc == CL_OK; i++) {
+            cl_wf_task *t = (cl_wf_task *)open.v + i;
+            settled s = {0};
+            int changed = 0;
+            if (k == 0)
+                rc = cl_store_deals_sel(e->st, CL_SD_ONE, t->subject_id,
+                                        review_done_cb, &s, err);
+            else
+                rc = cl_store_churns_sel(e->st, CL_SC_ONE, t->subject_id, NULL,
+                                         tagged_cb, &s, err);
+            if (rc == CL_OK && s.done)
+                rc = cl_store_task_mark(e->st, t->kind, t->subject_kind,
+                                        t->subject_id, NULL, "done", &changed,
+                                        err);
+            e->stats.marks += changed;
+        }
+        free(open.v);
+    }
+    return rc;
+}
+
+static cl_err
+schedules(cl__eng *e, cl_error *err)
+{
+    cl_wf_effects fx;
+    cl_err rc;
+    cl_wf_effects_init(&fx);
+
+    list sessions = {e, NULL, 0, 0, sizeof(cl_wf_session)};
+    rc = cl_store_sessions_each(e->st, 0, NULL, session_cb, &sessions, err);
+    if (rc == CL_OK)
+        rc = cl_wf_cadence_tick(&e->cfg, &e->cal, e->now, sessions.v,
+                                sessions.n, &fx, err);
+    if (rc == CL_OK)
+        rc = cl__eng_apply(e, &fx, err);
+    cl_wf_effects_release(&fx);
+    free(sessions.v);
+
+    list open = {e, NULL, 0, 0, sizeof(cl_wf_deal)};
+    if (rc == CL_OK)
+        rc = cl_store_deals_sel(e->st, CL_SD_OPEN, NULL, deal_cb, &open, err);
+    if (rc == CL_OK)
+        rc = cl_wf_pipeline_tick(&e->cfg, open.v, open.n, e->today, &fx, err);
+    if (rc == CL_OK)
+        rc = cl__eng_apply(e, &fx, err);
+    cl_wf_effects_release(&fx);
+    free(open.v);
+
+    list pcs = {e, NULL, 0, 0, sizeof(cl_wf_process_change)};
+    if (rc == CL_OK)
+        rc = cl_store_pcs_each(e->st, 0, 0, 1, pc_cb, &pcs, err);
+    if (rc == CL_OK)
+        rc = cl_wf_checkins_tick(&e->cfg, &e->cal, pcs.v, pcs.n, e->today, &fx,
+                                 err);
+    if (rc == CL_OK)
+        rc = cl__eng_apply(e, &fx, err);
+    cl_wf_effects_release(&fx);
+    free(pcs.v);
+
+    list tasks = {e, NULL, 0, 0, sizeof(cl_wf_task)};
+    cl_store_task_filter f = {.status = "open"};
+    if (rc == CL_OK)
+        rc = cl_store_tasks_each(e->st, &f, task_cb, &tasks, err);
+    if (rc == CL_OK)
+        rc = cl_wf_tasks_tick(&e->cfg, &e->cal, tasks.v, tasks.n, e->today, &fx,
+                              err);
+    if (rc == CL_OK)
+        rc = cl__eng_apply(e, &fx, err);
+    cl_wf_effects_release(&fx);
+    free(tasks.v);
+    return rc;
+}
+
+cl_err
+cl_engine_tick(cl_store *st, cl_time now, cl_engine_stats *stats, cl_error *err)
+{
+    cl__eng e;
+    cl_err rc = cl__eng_begin(&e, st, "engine", now, err);
+    if (rc != CL_OK)
+        return rc;
+    rc = scan(&e, err);
+    if (rc == CL_OK)
+        rc = settle(&e, err);
+    if (rc == CL_OK)
+        rc = schedules(&e, err);
+    return cl__eng_end(&e, rc, stats, err);
+}

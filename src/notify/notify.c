@@ -1,0 +1,235 @@
+/*
+ * notify.c - the delivery worker: reads the due outbox rows of each
+ * configured channel, sends them one by one, and records each attempt in a
+ * transaction of its own after the transport answered.
+ */
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "notify_int.h"
+
+typedef struct settings {
+    char smtp_url[512], smtp_from[256], webhook_url[1024], format[16];
+    int max_attempts, base_seconds;
+} settings;
+
+static cl_err
+setting(cl_store *st, const char *key, char *buf, size_t len, const char *dflt,
+        cl_error *err)
+{
+    int found = 0;
+    cl_err rc = cl_store_config_get(st, key, buf, len, &found, err);
+    if (rc == CL_OK && (!found || buf[0] == '\0'))
+        snprintf(buf, len, "%s", dflt);
+    return rc;
+}
+
+static cl_err
+load(cl_store *st, settings *s, cl_error *err)
+{
+    char n[32], b[32];
+    cl_err rc;
+    if ((rc = setting(st, "smtp_url", s->smtp_url, sizeof s->smtp_url, "",
+                      err)) != CL_OK ||
+        (rc = setting(st, "smtp_from", s->smtp_from, sizeof s->smtp_from,
+                      "closeloop@localhost", err)) != CL_OK ||
+        (rc = setting(st, "webhook_url", s->webhook_url, sizeof s->webhook_url,
+                      "", err)) != CL_OK ||
+        (rc = setting(st, "webhook_format", s->format, sizeof s->format, "json",
+                      err)) != CL_OK ||
+        (rc = setting(st, "max_attempts", n, sizeof n, "5", err)) != CL_OK ||
+        (rc = setting(st, "retry_base_seconds", b, sizeof b, "60", err)) !=
+            CL_OK)
+        return rc;
+    s->max_attempts = atoi(n) > 0 ? atoi(n) : 5;
+    s->base_seconds = atoi(b) > 0 ? atoi(b) : 60;
+    return CL_OK;
+}
+
+typedef struct batch {
+    cl__msg *v;
+    size_t n, cap;
+    int oom;
+} batch;
+
+static char *
+dup(batch *b, const char *s)
+{
+    if (s == NULL)
+        return NULL;
+    char *c = strdup(s);
+    if (c == NULL)
+        b->oom = 1;
+    return c;
+}
+
+static int
+due_cb(void *ud, const cl_store_outbox_row *r)
+{
+    batch *b = ud;
+    if (b->n == b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 16;
+        cl__msg *v = realloc(b->v, cap * sizeof *v);
+        if (v == NULL) {
+            b->oom = 1;
+            return 1;
+        }
+        b->v = v;
+        b->cap = cap;
+    }
+    b->v[b->n++] = (cl__msg){
+        .id = r->id,
+        .recipient_id = dup(b, r->recipient_id),
+        .email = dup(b, r->recipient_email),
+        .channel = dup(b, r->channel),
+        .kind = dup(b, r->kind),
+        .subject = dup(b, r->subject),
+        .body = dup(b, r->body),
+        .key = dup(b, r->idempotency_key),
+        .subject_kind = dup(b, r->subject_kind),
+        .subject_id = dup(b, r->subject_id),
+        .created_at = dup(b, r->created_at),
+        .attempts = r->attempts,
+    };
+    return 0;
+}
+
+static void
+batch_free(batch *b)
+{
+    for (size_t i = 0; i < b->n; i++) {
+        cl__msg *m = &b->v[i];
+        free(m->recipient_id);
+        free(m->email);
+        free(m->channel);
+        free(m->kind);
+        free(m->subject);
+        free(m->body);
+        free(m->key);
+        free(m->subject_kind);
+        free(m->subject_id);
+        free(m->created_at);
+    }
+    free(b->v);
+}
+
+/* RFC 5322 date of t (UTC). */
+static void
+rfc_date(cl_time t, char *out, size_t len)
+{
+    static const char *const wd[] = {"Mon", "Tue", "Wed", "Thu",
+                                     "Fri", "Sat", "Sun"};
+    static const char *const mon[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    cl_day d = cl_time_day(t);
+    int y, m, dd;
+    cl_date_ymd(d, &y, &m, &dd);
+    long s = (long)(t - (cl_time)d * 86400);
+    snprintf(out, len, "%s, %02d %s %04d %02ld:%02ld:%02ld +0000",
+             wd[cl_date_weekday(d)], dd, mon[m - 1], y, s / 3600, s / 60 % 60,
+             s % 60);
+}
+
+/* Records one attempt of m: sent, or failed (retry later, or dead). */
+static cl_err
+record(cl_store *st, cl_time now, const settings *s, const cl__msg *m,
+       cl_err sent, const char *why, cl_notify_stats *stats, cl_error *err)
+{
+    int attempts = m->attempts + 1;
+    const char *status = "sent";
+    char next[21] = "";
+    if (sent != CL_OK) {
+        /* A message that can never be delivered does not wait for its
+           retries; anything else is retried with doubling delays. */
+        if (sent == CL_EINVAL || attempts >= s->max_attempts) {
+            status = "dead";
+        } else {
+            status = "pending";
+            cl_time delay = (cl_time)s->base_seconds << (attempts - 1);
+            cl_time_format(now + delay, next);
+        }
+    }
+    cl_err rc = cl_store_begin(st, "deliver", now, err);
+    if (rc == CL_OK)
+        rc = cl_store_outbox_mark(st, m->id, status, attempts,
+                                  next[0] ? next : NULL,
+                                  sent == CL_OK ? NULL : why, err);
+    if (rc == CL_OK)
+        rc = cl_store_commit(st, err);
+    if (rc != CL_OK) {
+        cl_store_rollback(st);
+        return rc;
+    }
+    if (sent == CL_OK)
+        stats->sent++;
+    else if (strcmp(status, "dead") == 0)
+        stats->dead++;
+    else
+        stats->retried++;
+    return CL_OK;
+}
+
+static int
+count_cb(void *ud, const cl_store_outbox_row *r)
+{
+    (void)r;
+    (*(int *)ud)++;
+    return 0;
+}
+
+static cl_err
+channel(cl_store *st, cl_time now, const settings *s, const char *name,
+        const cl_notify_opts *o, cl_notify_stats *stats, cl_error *err)
+{
+    char at[21], date[64];
+    batch b = {0};
+    int configured = strcmp(name, "email") == 0 ? s->smtp_url[0] != '\0'
+                                                : s->webhook_url[0] != '\0';
+    int limit = o && o->limit > 0 ? o->limit : 1000;
+    cl_time_format(now, at);
+    if (!configured)
+        return cl_store_outbox_due(st, name, at, limit, count_cb,
+                                   &stats->waiting, err);
+    cl_err rc = cl_store_outbox_due(st, name, at, limit, due_cb, &b, err);
+    if (rc == CL_OK && b.oom)
+        rc = cl_error_set(err, CL_ENOMEM, "out of memory");
+    rfc_date(now, date, sizeof date);
+    for (size_t i = 0; i < b.n && rc == CL_OK; i++) {
+        cl_error why;
+        cl_error_clear(&why);
+        const cl__msg *m = &b.v[i];
+        cl_err sent =
+            strcmp(name, "email") == 0
+                ? cl__smtp_send(s->smtp_url, s->smtp_from, date, m, &why)
+                : cl__webhook_send(s->webhook_url,
+                                   strcmp(s->format, "slack") == 0, m, &why);
+        if (sent == CL_OK && o && o->after_send)
+            o->after_send(o->ud, m->id);
+        rc = record(st, now, s, m, sent, why.msg, stats, err);
+    }
+    batch_free(&b);
+    return rc;
+}
+
+cl_err
+cl_notify_run(cl_store *st, cl_time now, const cl_notify_opts *opts,
+              cl_notify_stats *stats, cl_error *err)
+{
+    static int curl_ready;
+    settings s;
+    memset(stats, 0, sizeof *stats);
+    if (!curl_ready) {
+        if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
+            return cl_error_set(err, CL_EIO, "cannot initialise libcurl");
+        curl_ready = 1;
+    }
+    cl_err rc = load(st, &s, err);
+    if (rc == CL_OK)
+        rc = channel(st, now, &s, "email", opts, stats, err);
+    if (rc == CL_OK)
+        rc = channel(st, now, &s, "webhook", opts, stats, err);
+    return rc;
+}

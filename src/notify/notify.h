@@ -1,0 +1,55 @@
+/*
+ * notify.h - delivery of the outbox: e-mail over SMTP and JSON webhooks,
+ * with retries, backoff and a dead letter.
+ *
+ * The engine commits a notification as outbox rows in the same transaction
+ * as the change that caused it; this worker sends the pending rows.  A row
+ * is marked sent only after its transport succeeded, in a transaction of
+ * its own, so a process killed between commit and send sends it after the
+ * restart, and one killed between send and mark sends it again with the
+ * same idempotency key (the Message-ID header of the e-mail, the
+ * Idempotency-Key header of the webhook), by which the receiver dedupes.
+ *
+ * Settings (closeloop config): smtp_url, smtp_from, webhook_url,
+ * webhook_format (json | slack), max_attempts (5), retry_base_seconds (60).
+ * A failed attempt is retried after retry_base_seconds * 2^(attempts-1);
+ * after max_attempts failures the row is 'dead'.  A channel that is not
+ * configured is left pending (counted as waiting), not failed.
+ */
+#ifndef CL_NOTIFY_H
+#define CL_NOTIFY_H
+
+#include "../core/date.h"
+#include "../core/err.h"
+#include "../store/store_engine.h"
+
+typedef struct cl_notify_stats {
+    int sent;    /* delivered and marked sent */
+    int retried; /* failed, rescheduled */
+    int dead;    /* failed for the last time */
+    int waiting; /* due but their channel is not configured */
+} cl_notify_stats;
+
+typedef struct cl_notify_opts {
+    int limit; /* at most this many messages per channel (0: 1000) */
+    /* Called after a successful send, before the row is marked sent (a hook
+       for crash tests); NULL for none. */
+    void (*after_send)(void *ud, int64_t id);
+    void *ud;
+} cl_notify_opts;
+
+/*
+ * Sends every pending message due at now, once.  opts may be NULL.
+ * Returns CL_OK (even when messages failed: see stats), CL_EDB, CL_ENOMEM.
+ */
+cl_err cl_notify_run(cl_store *st, cl_time now, const cl_notify_opts *opts,
+                     cl_notify_stats *stats, cl_error *err);
+
+/*
+ * The Message-ID of an idempotency key into out: "<KEY.HASH@closeloop>"
+ * with the key's characters outside [A-Za-z0-9._-] replaced by '.', HASH
+ * the key's 64-bit FNV-1a in hex (so two keys never share one).
+ */
+void cl_notify_message_id(const char *key, char *out, size_t len);
+
+#endif

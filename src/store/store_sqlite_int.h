@@ -1,0 +1,105 @@
+/*
+ * store_sqlite_int.h - the SQLite backend's handle, shared by its files
+ * (store_sqlite.c and store_sqlite_engine*.c); not a public header.
+ */
+#ifndef CL_STORE_SQLITE_INT_H
+#define CL_STORE_SQLITE_INT_H
+
+#include <sqlite3.h>
+
+#include "store_int.h"
+
+enum { Q_INSERT, Q_GET, Q_UPDATE, Q_NKIND };
+
+typedef struct sq_store {
+    cl_store base;
+    sqlite3 *db;
+    char *path;
+    sqlite3_stmt *kind_stmt[CL_KIND_COUNT][Q_NKIND];
+    sqlite3_stmt *first_won;
+    sqlite3_stmt *audit_append;
+    sqlite3_stmt *begin, *commit, *rollback;
+} sq_store;
+
+/*
+ * Query helpers of the engine files (store_sqlite_query.c).  ?1 is always
+ * the workspace; fmt names the types of the parameters from ?2 on: 's' text
+ * (NULL binds NULL), 'i' int64_t, 'd' double.
+ */
+typedef int (*cl__sq_row_fn)(void *ud, sqlite3_stmt *row);
+
+/* Runs a write; *changes (may be NULL) gets sqlite3_changes. */
+cl_err cl__sq_exec(sq_store *s, int *changes, cl_error *err, const char *sql,
+                   const char *fmt, ...);
+
+/* Runs a read, calling fn per row until it returns non-zero. */
+cl_err cl__sq_rows(sq_store *s, cl__sq_row_fn fn, void *ud, cl_error *err,
+                   const char *sql, const char *fmt, ...);
+
+/* Column col as text, NULL for SQL NULL. */
+const char *cl__sq_text(sqlite3_stmt *row, int col);
+
+/* Column col as int, dflt for SQL NULL. */
+int cl__sq_int(sqlite3_stmt *row, int col, int dflt);
+
+/*
+ * Appends an audit entry whose new value is the row of table where keycol =
+ * key, rendered by the SQL expression json_expr (a json_object(...) over the
+ * table's columns); old_json may be NULL.
+ */
+cl_err cl__sq_audit_row(sq_store *s, const char *table, const char *json_expr,
+                        const char *keycol, const char *key, const char *action,
+                        const char *old_json, cl_error *err);
+
+/* The engine writes (store_sqlite_engine_write.c). */
+cl_err cl__sqw_config_set(cl_store *st, const char *key, const char *value,
+                          cl_error *err);
+cl_err cl__sqw_audit(cl_store *st, const char *entity, const char *entity_id,
+                     const char *action, const char *old_json,
+                     const char *new_json, cl_error *err);
+cl_err cl__sqw_task_add(cl_store *st, const cl_store_task_new *t, int *inserted,
+                        int64_t *id, cl_error *err);
+cl_err cl__sqw_task_mark(cl_store *st, const char *kind,
+                         const char *subject_kind, const char *subject_id,
+                         const char *assignee_id, const char *mark,
+                         int *changed, cl_error *err);
+cl_err cl__sqw_task_done(cl_store *st, int64_t id, int *changed, cl_error *err);
+cl_err cl__sqw_outbox_add(cl_store *st, const cl_store_outbox_new *m,
+                          int *inserted, cl_error *err);
+cl_err cl__sqw_outbox_mark(cl_store *st, int64_t id, const char *status,
+                           int attempts, const char *next_attempt_at,
+                           const char *last_error, cl_error *err);
+cl_err cl__sqw_session_open(cl_store *st, const char *kind, const char *period,
+                            const char *owner_id, int *inserted, int64_t *id,
+                            cl_error *err);
+cl_err cl__sqw_session_set_pack(cl_store *st, int64_t id, const char *pack,
+                                cl_error *err);
+cl_err cl__sqw_session_decide(cl_store *st, int64_t id, const char *text,
+                              cl_error *err);
+cl_err cl__sqw_session_close(cl_store *st, int64_t id, int *changed,
+                             cl_error *err);
+cl_err cl__sqw_pc_add(cl_store *st, int64_t session_id, const char *owner_id,
+                      const char *description, const char *checkin_due,
+                      int *inserted, int64_t *id, cl_error *err);
+cl_err cl__sqw_pc_checkin(cl_store *st, int64_t id, const char *on,
+                          const char *note, int *changed, cl_error *err);
+cl_err cl__sqw_trigger_add(cl_store *st, int64_t session_id, const char *rule,
+                           const char *period, double value, double threshold,
+                           int fired, int *inserted, cl_error *err);
+cl_err cl__sqw_coaching_add(cl_store *st, const char *ae_id, int64_t session_id,
+                            const char *period, const char *cause,
+                            const char *note, const char *audience,
+                            int *inserted, cl_error *err);
+cl_err cl__sqw_flag_add(cl_store *st, const char *key, const char *subject_kind,
+                        const char *subject_id, const char *flag,
+                        const char *field, const char *reason, int *inserted,
+                        cl_error *err);
+cl_err cl__sqw_field_set(cl_store *st, const char *subject_kind,
+                         const char *subject_id, const char *field,
+                         const char *text, double value, int *changed,
+                         cl_error *err);
+cl_err cl__sqw_link_add(cl_store *st, const char *new_deal_id,
+                        const char *original_deal_id, int months, int *inserted,
+                        cl_error *err);
+
+#endif

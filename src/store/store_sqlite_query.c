@@ -1,0 +1,126 @@
+/*
+ * store_sqlite_query.c - small helpers that keep the engine queries of the
+ * SQLite backend one statement each: bind by a type string, step, read
+ * columns, audit a row as JSON.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "store_sqlite_int.h"
+
+static cl_err
+q_error(sq_store *s, cl_error *err, const char *sql)
+{
+    /* The first words of the statement say which query failed. */
+    return cl_error_set(err, CL_EDB, "%s: %.40s...: %s", s->path, sql,
+                        sqlite3_errmsg(s->db));
+}
+
+static cl_err
+q_prepare(sq_store *s, const char *sql, const char *fmt, va_list ap,
+          sqlite3_stmt **out, cl_error *err)
+{
+    sqlite3_stmt *st;
+    int rc;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return q_error(s, err, sql);
+    rc = sqlite3_bind_int64(st, 1, s->base.workspace_id);
+    for (int i = 0; fmt && fmt[i] && rc == SQLITE_OK; i++) {
+        int idx = i + 2;
+        switch (fmt[i]) {
+        case 's': {
+            const char *v = va_arg(ap, const char *);
+            rc = v ? sqlite3_bind_text(st, idx, v, -1, SQLITE_TRANSIENT)
+                   : sqlite3_bind_null(st, idx);
+            break;
+        }
+        case 'i':
+            rc = sqlite3_bind_int64(st, idx, va_arg(ap, int64_t));
+            break;
+        case 'd':
+            rc = sqlite3_bind_double(st, idx, va_arg(ap, double));
+            break;
+        default:
+            rc = SQLITE_MISUSE;
+        }
+    }
+    if (rc != SQLITE_OK) {
+        cl_err e = q_error(s, err, sql);
+        sqlite3_finalize(st);
+        return e;
+    }
+    *out = st;
+    return CL_OK;
+}
+
+cl_err
+cl__sq_exec(sq_store *s, int *changes, cl_error *err, const char *sql,
+            const char *fmt, ...)
+{
+    sqlite3_stmt *st;
+    va_list ap;
+    va_start(ap, fmt);
+    cl_err rc = q_prepare(s, sql, fmt, ap, &st, err);
+    va_end(ap);
+    if (rc != CL_OK)
+        return rc;
+    if (sqlite3_step(st) != SQLITE_DONE)
+        rc = q_error(s, err, sql);
+    else if (changes)
+        *changes = sqlite3_changes(s->db);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+cl_err
+cl__sq_rows(sq_store *s, cl__sq_row_fn fn, void *ud, cl_error *err,
+            const char *sql, const char *fmt, ...)
+{
+    sqlite3_stmt *st;
+    va_list ap;
+    va_start(ap, fmt);
+    cl_err rc = q_prepare(s, sql, fmt, ap, &st, err);
+    va_end(ap);
+    if (rc != CL_OK)
+        return rc;
+    int src;
+    while ((src = sqlite3_step(st)) == SQLITE_ROW)
+        if (fn(ud, st))
+            break;
+    if (src != SQLITE_ROW && src != SQLITE_DONE)
+        rc = q_error(s, err, sql);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+const char *
+cl__sq_text(sqlite3_stmt *row, int col)
+{
+    return (const char *)sqlite3_column_text(row, col);
+}
+
+int
+cl__sq_int(sqlite3_stmt *row, int col, int dflt)
+{
+    if (sqlite3_column_type(row, col) == SQLITE_NULL)
+        return dflt;
+    return sqlite3_column_int(row, col);
+}
+
+cl_err
+cl__sq_audit_row(sq_store *s, const char *table, const char *json_expr,
+                 const char *keycol, const char *key, const char *action,
+                 const char *old_json, cl_error *err)
+{
+    char sql[1024];
+    int n = snprintf(sql, sizeof sql,
+                     "INSERT INTO audit (workspace_id, at, actor, entity, "
+                     "entity_id, action, old, new) SELECT ?1, ?2, ?3, ?4, "
+                     "?5, ?6, ?7, %s FROM \"%s\" WHERE workspace_id = ?1 "
+                     "AND \"%s\" = ?5",
+                     json_expr, table, keycol);
+    if (n < 0 || (size_t)n >= sizeof sql)
+        return cl_error_set(err, CL_EINVAL, "audit query too long");
+    return cl__sq_exec(s, NULL, err, sql, "ssssss", s->base.at, s->base.actor,
+                       table, key, action, old_json);
+}

@@ -394,7 +394,9 @@ int cl_wf_whole_months(cl_day from, cl_day to);
 
 /*
  * A new deal created.  account_deals: the other deals of the same account
- * (the new deal itself, if present, is skipped).  If one of them is
+ * (the new deal itself, if present, is skipped).  Only a deal of type new
+ * can be a recovery, of a lost deal of type new (a NULL type counts as
+ * new).  If one of them is
  * closed_lost with closed_on <= the new deal's created_on, the latest such
  * (by closed_on, then by id) is the original: LINK (key
  * "recovery_link:NEW", value = cl_wf_whole_months(original closed_on, new

@@ -153,17 +153,30 @@ cl_wf_review_recorded(const cl_wf_deal *deal, const cl_wf_review *review,
 
 /* ---- rule 3: recovery ---------------------------------------------------- */
 
+/* 1 if deal is of type, or of unknown type (the caller may not know it). */
+static int
+is_type(const cl_wf_deal *deal, const char *type)
+{
+    return deal->type == NULL || strcmp(deal->type, type) == 0;
+}
+
 cl_err
 cl_wf_deal_created(const cl_wf_config *cfg, const cl_wf_deal *deal,
                    const cl_wf_deal *account_deals, size_t n,
                    cl_wf_effects *out, cl_error *err)
 {
     const cl_wf_deal *orig = NULL;
+    /* A recovery is a lost prospect coming back as a new deal (DESIGN 2.5);
+       a renewal after a lost expansion is the customer staying, not a
+       recovery. */
+    if (!is_type(deal, "new"))
+        return CL_OK;
     for (size_t i = 0; i < n; i++) {
         const cl_wf_deal *d = &account_deals[i];
         if (d->id && deal->id && strcmp(d->id, deal->id) == 0)
             continue;
-        if (!d->stage || strcmp(d->stage, "closed_lost") != 0 ||
+        if (!is_type(d, "new") || !d->stage ||
+            strcmp(d->stage, "closed_lost") != 0 ||
             d->closed_on == CL_WF_NO_DAY || d->closed_on > deal->created_on)
             continue;
         if (d->account_id && deal->account_id &&

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/strset.h"
 #include "engine_int.h"
 
 /* A growable array of rule records, filled by a store read. */
@@ -241,17 +242,34 @@ tagged_cb(void *ud, const cl_store_churn_row *r)
     return 1;
 }
 
+/* Collects the new deals whose recovery record is classified. */
+static int
+classified_cb(void *ud, const cl_value *row)
+{
+    const cl_kind_def *def = cl_kind_get(CL_KIND_RECOVERIES);
+    const cl_value *type = &row[cl_kind_field_index(def, "recovery_type")];
+    const cl_value *deal = &row[cl_kind_field_index(def, "new_deal_id")];
+    if (type->type == CL_V_TEXT && deal->type == CL_V_TEXT)
+        return cl_strset_add(ud, deal->s, strlen(deal->s)) < 0;
+    return 0;
+}
+
 /*
- * Open review and tagging tasks whose record arrived by import (a reviews
- * file, a churns file with the tag) are done: nobody is reminded of work
- * that is finished.
+ * Open review, tagging and recovery tasks whose record arrived by import
+ * (a reviews file, a churns file with the tag, a recoveries file with the
+ * type) are done: nobody is reminded of work that is finished.
  */
 static cl_err
 settle(cl__eng *e, cl_error *err)
 {
-    static const char *const kinds[] = {"won_deal_review", "churn_tagging"};
-    cl_err rc = CL_OK;
-    for (size_t k = 0; k < 2 && rc == CL_OK; k++) {
+    static const char *const kinds[] = {"won_deal_review", "churn_tagging",
+                                        "recovery_classification"};
+    cl_strset *classified = cl_strset_new();
+    if (classified == NULL)
+        return cl_error_set(err, CL_ENOMEM, "out of memory");
+    cl_err rc = cl_store_each(e->st, CL_KIND_RECOVERIES, classified_cb,
+                              classified, err);
+    for (size_t k = 0; k < 3 && rc == CL_OK; k++) {
         list open = {e, NULL, 0, 0, sizeof(cl_wf_task)};
         cl_store_task_filter f = {.status = "open", .kind = kinds[k]};
         rc = cl_store_tasks_each(e->st, &f, task_cb, &open, err);
@@ -262,9 +280,12 @@ settle(cl__eng *e, cl_error *err)
             if (k == 0)
                 rc = cl_store_deals_sel(e->st, CL_SD_ONE, t->subject_id,
                                         review_done_cb, &s, err);
-            else
+            else if (k == 1)
                 rc = cl_store_churns_sel(e->st, CL_SC_ONE, t->subject_id, NULL,
                                          tagged_cb, &s, err);
+            else
+                s.done = cl_strset_has(classified, t->subject_id,
+                                       strlen(t->subject_id));
             if (rc == CL_OK && s.done)
                 rc = cl_store_task_mark(e->st, t->kind, t->subject_kind,
                                         t->subject_id, NULL, "done", &changed,
@@ -273,6 +294,7 @@ settle(cl__eng *e, cl_error *err)
         }
         free(open.v);
     }
+    cl_strset_free(classified);
     return rc;
 }
 

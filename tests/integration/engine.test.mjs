@@ -354,3 +354,36 @@ test('imports trigger the engine: the next tick turns them into work, or ' +
     assert.equal(outbox(db).filter((m) => m.kind === 'task_reminder' &&
         !m.subject.includes('debrief')).length, 0);
 });
+
+test('a recovery record imported with its type finishes the recovery task; ' +
+    'a renewal after a loss is no recovery', (t) => {
+    const lost = ['D6', 'A6', 'U4', 'new', 'outbound', 'closed_lost',
+        '2026-01-05', '2026-01-20', '2026-02-02', 30000, 'timing', 50,
+        'manager', 12, 'true', 'reporting', ''];
+    const back = ['D7', 'A6', 'U4', 'new', 'inbound', 'discovery',
+        '2026-06-01', '', '', 35000, '', 60, 'director', 3, 'true',
+        'reporting', ''];
+    const renewal = ['D8', 'A1', 'U3', 'renewal', 'inbound', 'proposal',
+        '2026-06-01', '', '', 20000, '', 60, 'director', 3, 'true',
+        'reporting', ''];
+    const lostExpansion = ['D9', 'A1', 'U3', 'expansion', 'inbound',
+        'closed_lost', '2026-03-01', '', '2026-04-01', 5000, 'budget', 60,
+        'director', 3, 'true', 'reporting', ''];
+    const { db, imp } = company(t, {
+        accounts: [account('A1'), account('A6')],
+        deals: [wonDeal('D1', 'A1', 'U3', '2025-01-10', 20000), lostExpansion,
+            renewal, lost, back],
+    });
+    tick(db, '2026-06-02T08:00');
+    const rec = byKind(tasks(db), 'recovery_classification');
+    assert.deepEqual(rec.map((x) => [x.subject.deal_id, x.status]),
+        [['D7', 'open']]);
+    imp('recoveries', [['id', 'original_deal_id', 'new_deal_id',
+        'recovery_type', 'cs_intervention', 'what_changed', 'csm_id',
+        'logged_on'], ['R1', 'D6', 'D7', 'timing', 'kept in touch',
+        'budget approved', 'U6', '2026-06-03']]);
+    const s = tick(db, '2026-06-03T08:00');
+    assert.equal(s.task_marks, 1);
+    assert.deepEqual(byKind(tasks(db), 'recovery_classification')
+        .map((x) => [x.subject.deal_id, x.status]), [['D7', 'done']]);
+});

@@ -651,6 +651,18 @@ test_recovery_links_latest_lost_deal(void **state)
                      CL_OK);
     assert_int_equal(l.n, 0);
     cl_wf_effects_release(&l);
+
+    /* A renewal on the account is the customer staying, not a recovery;
+       nor is a new deal after a lost expansion. */
+    nd.type = "renewal";
+    assert_int_equal(cl_wf_deal_created(&c, &nd, others, 4, &l, NULL), CL_OK);
+    assert_int_equal(l.n, 0);
+    cl_wf_effects_release(&l);
+    nd.type = "new";
+    others[0].type = others[1].type = "expansion";
+    assert_int_equal(cl_wf_deal_created(&c, &nd, others, 4, &l, NULL), CL_OK);
+    assert_int_equal(l.n, 0);
+    cl_wf_effects_release(&l);
 }
 
 /* ---- rule 7: open pipeline -------------------------------------------------

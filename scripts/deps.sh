@@ -14,6 +14,8 @@ PACKAGES=(
     gcc
     libsqlite3-dev
     sqlite3
+    libpq-dev
+    postgresql
     libjansson-dev
     libcsv-dev
     libcmocka-dev

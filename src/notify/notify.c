@@ -193,7 +193,8 @@ channel(cl_store *st, cl_time now, const settings *s, const char *name,
     if (!configured)
         return cl_store_outbox_due(st, name, at, limit, count_cb,
                                    &stats->waiting, err);
-    cl_err rc = cl_store_outbox_due(st, name, at, limit, due_cb, &b, err);
+    /* Claimed: a second worker on the same database skips these rows. */
+    cl_err rc = cl_store_outbox_claim(st, name, at, limit, due_cb, &b, err);
     if (rc == CL_OK && b.oom)
         rc = cl_error_set(err, CL_ENOMEM, "out of memory");
     rfc_date(now, date, sizeof date);

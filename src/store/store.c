@@ -15,11 +15,9 @@ cl_store_open(const char *url, cl_store **out, cl_error *err)
     *out = NULL;
     if (url == NULL || *url == '\0')
         return cl_error_set(err, CL_EINVAL, "empty database url");
-    if (strncmp(url, "postgres://", 11) == 0 ||
-        strncmp(url, "postgresql://", 13) == 0)
-        return cl_error_set(err, CL_EINVAL,
-                            "%s: this build has no PostgreSQL backend yet",
-                            url);
+    if (strncmp(url, "postgres:", 9) == 0 ||
+        strncmp(url, "postgresql:", 11) == 0)
+        return cl__store_pg_open(url, out, err);
     if (strncmp(url, "sqlite:", 7) == 0)
         url += 7;
     return cl__store_sqlite_open(url, out, err);

@@ -121,6 +121,15 @@ cl_store_outbox_each(cl_store *st, const char *recipient_id,
 }
 
 cl_err
+cl_store_outbox_claim(cl_store *st, const char *channel, const char *now,
+                      int limit, cl_store_outbox_cb cb, void *ud,
+                      cl_error *err)
+{
+    return st->ops->engine->outbox_claim(st, channel, now, limit, cb, ud,
+                                         err);
+}
+
+cl_err
 cl_store_outbox_due(cl_store *st, const char *channel, const char *now,
                     int limit, cl_store_outbox_cb cb, void *ud, cl_error *err)
 {

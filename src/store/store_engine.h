@@ -205,6 +205,19 @@ cl_err cl_store_outbox_due(cl_store *st, const char *channel, const char *now,
                            cl_error *err);
 
 /*
+ * Like cl_store_outbox_due, for a delivery worker that will send the rows:
+ * each row handed out is claimed, so another worker on the same database
+ * does not get it while this one sends.  On PostgreSQL the rows are locked
+ * with FOR UPDATE SKIP LOCKED and leased for 10 minutes (of now's clock):
+ * cl_store_outbox_mark ends the lease, and a worker that dies leaves its
+ * rows to be claimed again when the lease ends.  On SQLite (one writer, one
+ * file) it is cl_store_outbox_due.  Outside a transaction.
+ */
+cl_err cl_store_outbox_claim(cl_store *st, const char *channel,
+                             const char *now, int limit,
+                             cl_store_outbox_cb cb, void *ud, cl_error *err);
+
+/*
  * Records a delivery attempt of message id: status ("pending", "sent",
  * "dead"), attempts, next_attempt_at and last_error (NULL clears), sent_at
  * when status is sent.  Audited.

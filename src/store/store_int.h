@@ -28,6 +28,7 @@ typedef struct cl_store_engine_ops {
     cl_err (*outbox_add)(cl_store *st, const cl_store_outbox_new *m, int *inserted, cl_error *err);
     cl_err (*outbox_each)(cl_store *st, const char *recipient_id, const char *channel, cl_store_outbox_cb cb, void *ud, cl_error *err);
     cl_err (*outbox_due)(cl_store *st, const char *channel, const char *now, int limit, cl_store_outbox_cb cb, void *ud, cl_error *err);
+    cl_err (*outbox_claim)(cl_store *st, const char *channel, const char *now, int limit, cl_store_outbox_cb cb, void *ud, cl_error *err);
     cl_err (*outbox_mark)(cl_store *st, int64_t id, const char *status, int attempts, const char *next_attempt_at, const char *last_error, cl_error *err);
     cl_err (*sessions_each)(cl_store *st, int64_t id, const char *status, cl_store_session_cb cb, void *ud, cl_error *err);
     cl_err (*session_open)(cl_store *st, const char *kind, const char *period, const char *owner_id, int *inserted, int64_t *id, cl_error *err);
@@ -98,6 +99,10 @@ struct cl_store {
     char *json;  /* reused buffer for inserts' audit JSON */
     size_t json_cap;
 };
+
+/* Opens the PostgreSQL workspace at url: a postgres:// or postgresql://
+   url, or "postgres:" for libpq's PG* variables (store_pg.c). */
+cl_err cl__store_pg_open(const char *url, cl_store **out, cl_error *err);
 
 /* Opens the SQLite workspace at path (store_sqlite.c). */
 cl_err cl__store_sqlite_open(const char *path, cl_store **out, cl_error *err);

@@ -624,6 +624,8 @@ const cl_store_engine_ops cl__sqlite_engine_ops = {
     .outbox_add = cl__sqw_outbox_add,
     .outbox_each = sq_outbox_each,
     .outbox_due = sq_outbox_due,
+    /* One writer per file: what is due is what this worker sends. */
+    .outbox_claim = sq_outbox_due,
     .outbox_mark = cl__sqw_outbox_mark,
     .sessions_each = sq_sessions_each,
     .session_open = cl__sqw_session_open,

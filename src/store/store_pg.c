@@ -1,0 +1,781 @@
+/*
+ * store_pg.c - the PostgreSQL backend, through libpq: one connection per
+ * store handle, every statement prepared once per connection.
+ *
+ * Write transactions of a workspace are serialized by a transaction-scoped
+ * advisory lock taken by begin (the counterpart of SQLite's BEGIN
+ * IMMEDIATE): two servers or two `closeloop tick`s on one database apply
+ * their transactions one after the other, each reading what the other
+ * committed, so a session is opened once and engine ids (the workspace's
+ * largest plus one) never collide.  Readers take no lock.  The transactions
+ * the store itself owns (migrations at open, the outbox claim) are retried
+ * on a serialization failure or deadlock; a caller's transaction reports
+ * CL_ERETRY and the caller decides (docs/store.md).
+ */
+#include "store_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "schema_pg.h"
+#include "store_pg_int.h"
+
+#define T cl__pg_text
+#define RETRIES 5
+
+enum { Q_INSERT, Q_GET, Q_UPDATE };
+
+/* Runs a statement without parameters (simple protocol: may hold several). */
+static cl_err
+exec(pg_store *s, const char *sql, cl_error *err)
+{
+    PGresult *r = PQexec(s->conn, sql);
+    ExecStatusType st = PQresultStatus(r);
+    cl_err rc = CL_OK;
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+        rc = cl__pg_fail(s, r, sql, err);
+    PQclear(r);
+    return rc;
+}
+
+/* --- SQL text generation from the record table ------------------------ */
+
+typedef struct sbuf {
+    char *p;
+    size_t len, cap;
+    int oom;
+} sbuf;
+
+static void
+sb_add(sbuf *b, const char *s)
+{
+    size_t n = strlen(s);
+    if (b->oom)
+        return;
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 256;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        char *p = realloc(b->p, cap);
+        if (p == NULL) {
+            b->oom = 1;
+            return;
+        }
+        b->p = p;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->len, s, n + 1);
+    b->len += n;
+}
+
+static void
+sb_quoted(sbuf *b, const char *ident)
+{
+    sb_add(b, "\"");
+    sb_add(b, ident);
+    sb_add(b, "\"");
+}
+
+static void
+sb_key_where(sbuf *b, const cl_kind_def *def)
+{
+    char num[16];
+    sb_add(b, " WHERE workspace_id = $1");
+    for (size_t i = 0; i < def->nkey; i++) {
+        sb_add(b, " AND ");
+        sb_quoted(b, def->fields[i].name);
+        snprintf(num, sizeof num, " = $%d", (int)i + 2);
+        sb_add(b, num);
+    }
+}
+
+static void
+sb_columns(sbuf *b, const cl_kind_def *def)
+{
+    for (size_t i = 0; i < def->nfields; i++) {
+        if (i)
+            sb_add(b, ", ");
+        sb_quoted(b, def->fields[i].name);
+    }
+}
+
+/* The SQL of query q on kind, generated once per connection. */
+static const char *
+kind_sql(pg_store *s, cl_kind kind, int q)
+{
+    const cl_kind_def *def = cl_kind_get(kind);
+    char num[16];
+    sbuf b = {0};
+    if (s->kind_sql[kind][q])
+        return s->kind_sql[kind][q];
+    switch (q) {
+    case Q_INSERT:
+        sb_add(&b, "INSERT INTO ");
+        sb_quoted(&b, def->table);
+        sb_add(&b, " (workspace_id, ");
+        sb_columns(&b, def);
+        sb_add(&b, ") VALUES ($1");
+        for (size_t i = 0; i < def->nfields; i++) {
+            snprintf(num, sizeof num, ", $%d", (int)i + 2);
+            sb_add(&b, num);
+        }
+        sb_add(&b, ") ON CONFLICT DO NOTHING");
+        break;
+    case Q_GET:
+        sb_add(&b, "SELECT ");
+        sb_columns(&b, def);
+        sb_add(&b, " FROM ");
+        sb_quoted(&b, def->table);
+        sb_key_where(&b, def);
+        break;
+    default:
+        sb_add(&b, "UPDATE ");
+        sb_quoted(&b, def->table);
+        sb_add(&b, " SET ");
+        for (size_t i = def->nkey; i < def->nfields; i++) {
+            if (i > def->nkey)
+                sb_add(&b, ", ");
+            sb_quoted(&b, def->fields[i].name);
+            snprintf(num, sizeof num, " = $%d", (int)i + 2);
+            sb_add(&b, num);
+        }
+        sb_key_where(&b, def);
+        break;
+    }
+    if (b.oom) {
+        free(b.p);
+        return NULL;
+    }
+    s->kind_sql[kind][q] = b.p;
+    return b.p;
+}
+
+/* Record values as text parameters: $1 the workspace, then n values. */
+typedef struct kparams {
+    const char *v[34];
+    char num[34][40];
+} kparams;
+
+static void
+kbind(pg_store *s, kparams *p, const cl_kind_def *def, const cl_value *row,
+      size_t from, size_t to)
+{
+    snprintf(p->num[0], sizeof p->num[0], "%lld",
+             (long long)s->base.workspace_id);
+    p->v[0] = p->num[0];
+    for (size_t i = from; i < to; i++) {
+        const cl_value *v = &row[i];
+        size_t k = i + 1;
+        switch (v->type) {
+        case CL_V_NULL:
+            p->v[k] = NULL;
+            break;
+        case CL_V_TEXT:
+            p->v[k] = v->s;
+            break;
+        case CL_V_INT:
+            snprintf(p->num[k], sizeof p->num[k], "%lld", (long long)v->i);
+            p->v[k] = p->num[k];
+            break;
+        case CL_V_REAL: {
+            cl_ftype t = def->fields[i].type;
+            /* Money and hours are numeric(14,2): the importer allows two
+               decimals, so the cents are the whole value. */
+            snprintf(p->num[k], sizeof p->num[k],
+                     (t == CL_F_MONEY || t == CL_F_HOURS) ? "%.2f" : "%.17g",
+                     v->r);
+            p->v[k] = p->num[k];
+            break;
+        }
+        }
+    }
+}
+
+static void
+read_row(const PGresult *r, int row, const cl_kind_def *def, cl_value *out)
+{
+    for (size_t i = 0; i < def->nfields; i++) {
+        cl_value *v = &out[i];
+        memset(v, 0, sizeof *v);
+        if (PQgetisnull(r, row, (int)i)) {
+            v->type = CL_V_NULL;
+            continue;
+        }
+        switch (def->fields[i].type) {
+        case CL_F_INT:
+        case CL_F_BOOL:
+            v->type = CL_V_INT;
+            v->i = cl__pg_int(r, row, (int)i, 0);
+            break;
+        case CL_F_MONEY:
+        case CL_F_HOURS:
+            v->type = CL_V_REAL;
+            v->r = cl__pg_real(r, row, (int)i);
+            break;
+        default:
+            v->type = CL_V_TEXT;
+            v->s = PQgetvalue(r, row, (int)i);
+        }
+    }
+}
+
+/* --- the operations ---------------------------------------------------- */
+
+static void
+pg_close(cl_store *base)
+{
+    pg_store *s = PG(base);
+    PQclear(s->kept);
+    for (int k = 0; k < CL_KIND_COUNT; k++)
+        for (int q = 0; q < 3; q++)
+            free(s->kind_sql[k][q]);
+    for (size_t i = 0; i < s->cap; i++)
+        free(s->stmts[i].sql);
+    free(s->stmts);
+    if (s->conn)
+        PQfinish(s->conn);
+    free(s);
+}
+
+static int
+int_row(void *ud, const PGresult *r, int row)
+{
+    *(int64_t *)ud = cl__pg_int(r, row, 0, 0);
+    return 1;
+}
+
+static cl_err
+pg_schema_version(cl_store *base, int *version, cl_error *err)
+{
+    int64_t v = 0;
+    cl_err rc = cl__pg_rows(PG(base), int_row, &v, err,
+                            "SELECT max(version) FROM schema_migrations "
+                            "WHERE $1::bigint IS NOT NULL",
+                            "");
+    *version = (int)v;
+    return rc;
+}
+
+static cl_err
+pg_begin(cl_store *base, cl_error *err)
+{
+    pg_store *s = PG(base);
+    cl_err rc = exec(s, "BEGIN", err);
+    if (rc == CL_OK)
+        rc = cl__pg_exec(s, NULL, err,
+                         "SELECT pg_advisory_xact_lock("
+                         "hashtext(current_schema()), $1::integer)",
+                         "");
+    if (rc != CL_OK)
+        exec(s, "ROLLBACK", NULL);
+    return rc;
+}
+
+static cl_err
+pg_commit(cl_store *base, cl_error *err)
+{
+    pg_store *s = PG(base);
+    PGresult *r = PQexec(s->conn, "COMMIT");
+    cl_err rc = CL_OK;
+    if (PQresultStatus(r) != PGRES_COMMAND_OK)
+        rc = cl__pg_fail(s, r, "commit", err);
+    else if (strcmp(PQcmdStatus(r), "COMMIT") != 0)
+        /* A failed statement aborted the transaction: COMMIT rolled it
+           back. */
+        rc = cl_error_set(err, CL_EDB,
+                          "%s: commit: the transaction had failed and was "
+                          "rolled back",
+                          s->where);
+    PQclear(r);
+    return rc;
+}
+
+static void
+pg_rollback(cl_store *base)
+{
+    exec(PG(base), "ROLLBACK", NULL);
+}
+
+static cl_err
+pg_insert_new(cl_store *base, cl_kind kind, const cl_value *row, int *inserted,
+              cl_error *err)
+{
+    pg_store *s = PG(base);
+    const cl_kind_def *def = cl_kind_get(kind);
+    const char *sql = kind_sql(s, kind, Q_INSERT);
+    kparams p;
+    PGresult *r;
+    *inserted = 0;
+    if (sql == NULL)
+        return cl_error_set(err, CL_ENOMEM, "out of memory");
+    kbind(s, &p, def, row, 0, def->nfields);
+    cl_err rc = cl__pg_run(s, sql, (int)def->nfields + 1, p.v, NULL, &r, err);
+    if (rc == CL_OK) {
+        *inserted = strcmp(PQcmdTuples(r), "0") != 0;
+        PQclear(r);
+    }
+    return rc;
+}
+
+static cl_err
+pg_get(cl_store *base, cl_kind kind, const cl_value *key, cl_value *row,
+       int *found, cl_error *err)
+{
+    pg_store *s = PG(base);
+    const cl_kind_def *def = cl_kind_get(kind);
+    const char *sql = kind_sql(s, kind, Q_GET);
+    kparams p;
+    PGresult *r;
+    *found = 0;
+    if (sql == NULL)
+        return cl_error_set(err, CL_ENOMEM, "out of memory");
+    kbind(s, &p, def, key, 0, def->nkey);
+    cl_err rc = cl__pg_run(s, sql, (int)def->nkey + 1, p.v, NULL, &r, err);
+    if (rc != CL_OK)
+        return rc;
+    /* The row's text stays valid until the next get (store.h). */
+    PQclear(s->kept);
+    s->kept = r;
+    if (PQntuples(r) > 0) {
+        read_row(r, 0, def, row);
+        *found = 1;
+    }
+    return CL_OK;
+}
+
+static cl_err
+pg_update(cl_store *base, cl_kind kind, const cl_value *row, cl_error *err)
+{
+    pg_store *s = PG(base);
+    const cl_kind_def *def = cl_kind_get(kind);
+    const char *sql = kind_sql(s, kind, Q_UPDATE);
+    kparams p;
+    PGresult *r;
+    if (sql == NULL)
+        return cl_error_set(err, CL_ENOMEM, "out of memory");
+    kbind(s, &p, def, row, 0, def->nfields);
+    cl_err rc = cl__pg_run(s, sql, (int)def->nfields + 1, p.v, NULL, &r, err);
+    if (rc == CL_OK)
+        PQclear(r);
+    return rc;
+}
+
+static cl_err
+pg_audit_append(cl_store *base, const char *entity, const char *entity_id,
+                const char *action, const char *old_json, const char *new_json,
+                cl_error *err)
+{
+    return cl__pg_exec(PG(base), NULL, err,
+                       "INSERT INTO audit (workspace_id, at, actor, entity, "
+                       "entity_id, action, old, new) "
+                       "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                       "sssssss", base->at, base->actor, entity, entity_id,
+                       action, old_json, new_json);
+}
+
+static cl_err
+count_table(pg_store *s, const char *table, int64_t *n, cl_error *err)
+{
+    char sql[128];
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM \"%s\" WHERE workspace_id = $1", table);
+    *n = 0;
+    return cl__pg_rows(s, int_row, n, err, sql, "");
+}
+
+static cl_err
+pg_count(cl_store *base, cl_kind kind, int64_t *n, cl_error *err)
+{
+    return count_table(PG(base), cl_kind_get(kind)->table, n, err);
+}
+
+typedef struct each_ctx {
+    const cl_kind_def *def;
+    cl_store_row_cb cb;
+    cl_store_id_cb idcb;
+    void *ud;
+} each_ctx;
+
+static int
+each_row(void *ud, const PGresult *r, int row)
+{
+    each_ctx *c = ud;
+    cl_value v[32];
+    read_row(r, row, c->def, v);
+    return c->cb(c->ud, v);
+}
+
+static cl_err
+pg_each(cl_store *base, cl_kind kind, cl_store_row_cb cb, void *ud,
+        cl_error *err)
+{
+    pg_store *s = PG(base);
+    const cl_kind_def *def = cl_kind_get(kind);
+    sbuf b = {0};
+    char ws[32];
+    const char *v[1] = {ws};
+    each_ctx c = {def, cb, NULL, ud};
+
+    sb_add(&b, "SELECT ");
+    sb_columns(&b, def);
+    sb_add(&b, " FROM ");
+    sb_quoted(&b, def->table);
+    sb_add(&b, " WHERE workspace_id = $1 ORDER BY ");
+    for (size_t i = 0; i < def->nkey; i++) {
+        if (i)
+            sb_add(&b, ", ");
+        sb_quoted(&b, def->fields[i].name);
+    }
+    if (b.oom) {
+        free(b.p);
+        return cl_error_set(err, CL_ENOMEM, "out of memory");
+    }
+    snprintf(ws, sizeof ws, "%lld", (long long)base->workspace_id);
+    cl_err rc = cl__pg_stream(s, b.p, 1, v, NULL, each_row, &c, err);
+    free(b.p);
+    return rc;
+}
+
+static int
+id_row(void *ud, const PGresult *r, int row)
+{
+    each_ctx *c = ud;
+    return c->idcb(c->ud, PQgetvalue(r, row, 0),
+                   (size_t)PQgetlength(r, row, 0));
+}
+
+static cl_err
+pg_ids(cl_store *base, cl_kind kind, cl_store_id_cb cb, void *ud, cl_error *err)
+{
+    const cl_kind_def *def = cl_kind_get(kind);
+    char sql[160], ws[32];
+    const char *v[1] = {ws};
+    each_ctx c = {def, NULL, cb, ud};
+    snprintf(sql, sizeof sql,
+             "SELECT \"%s\"::text FROM \"%s\" WHERE workspace_id = $1",
+             def->fields[0].name, def->table);
+    snprintf(ws, sizeof ws, "%lld", (long long)base->workspace_id);
+    return cl__pg_stream(PG(base), sql, 1, v, NULL, id_row, &c, err);
+}
+
+typedef struct text_out {
+    char *out;
+    size_t len;
+    int found;
+} text_out;
+
+static int
+text_row(void *ud, const PGresult *r, int row)
+{
+    text_out *t = ud;
+    snprintf(t->out, t->len, "%s", PQgetvalue(r, row, 0));
+    t->found = 1;
+    return 1;
+}
+
+static cl_err
+pg_first_won_new_deal(cl_store *base, const char *account_id, char *out,
+                      size_t outlen, int *found, cl_error *err)
+{
+    text_out t = {out, outlen, 0};
+    cl_err rc = cl__pg_rows(PG(base), text_row, &t, err,
+                            "SELECT id FROM deals WHERE workspace_id = $1 AND "
+                            "account_id = $2 AND stage = 'closed_won' AND "
+                            "type = 'new' ORDER BY closed_on, id LIMIT 1",
+                            "s", account_id);
+    *found = t.found;
+    return rc;
+}
+
+typedef struct audit_ctx {
+    cl_store_audit_cb cb;
+    void *ud;
+} audit_ctx;
+
+static int
+audit_row(void *ud, const PGresult *r, int row)
+{
+    audit_ctx *c = ud;
+    cl_audit_entry e = {
+        .id = cl__pg_int(r, row, 0, 0),
+        .at = T(r, row, 1),
+        .actor = T(r, row, 2),
+        .entity = T(r, row, 3),
+        .entity_id = T(r, row, 4),
+        .action = T(r, row, 5),
+        .old_json = T(r, row, 6),
+        .new_json = T(r, row, 7),
+    };
+    return c->cb(c->ud, &e);
+}
+
+static cl_err
+pg_audit_each(cl_store *base, const char *entity, const char *entity_id,
+              cl_store_audit_cb cb, void *ud, cl_error *err)
+{
+    char ws[32];
+    const char *v[3] = {ws, entity, entity_id};
+    audit_ctx c = {cb, ud};
+    snprintf(ws, sizeof ws, "%lld", (long long)base->workspace_id);
+    return cl__pg_stream(PG(base),
+                         "SELECT id, at, actor, entity, entity_id, action, "
+                         "old, new FROM audit WHERE workspace_id = $1 "
+                         "AND ($2::text IS NULL OR entity = $2) "
+                         "AND ($3::text IS NULL OR entity_id = $3) "
+                         "ORDER BY id",
+                         3, v, NULL, audit_row, &c, err);
+}
+
+static cl_err
+pg_audit_count(cl_store *base, int64_t *n, cl_error *err)
+{
+    return count_table(PG(base), "audit", n, err);
+}
+
+typedef struct cause_ctx {
+    cl_store_cause_cb cb;
+    void *ud;
+} cause_ctx;
+
+static int
+cause_row(void *ud, const PGresult *r, int row)
+{
+    cause_ctx *x = ud;
+    cl_cause c = {
+        .code = T(r, row, 0),
+        .label = T(r, row, 1),
+        .definition = T(r, row, 2),
+        .sales_attributable = (int)cl__pg_int(r, row, 3, 0),
+        .routes_to = T(r, row, 5),
+    };
+    const cl_cause *def = cl_taxonomy_find(c.code);
+    c.badfit = def ? def->badfit : CL_BADFIT_NONE;
+    return x->cb(x->ud, &c);
+}
+
+static cl_err
+pg_causes(cl_store *base, cl_store_cause_cb cb, void *ud, cl_error *err)
+{
+    cause_ctx c = {cb, ud};
+    return cl__pg_rows(PG(base), cause_row, &c, err,
+                       "SELECT code, label, definition, "
+                       "sales_attributable, bad_fit_category, routes_to "
+                       "FROM taxonomy WHERE workspace_id = $1 "
+                       "ORDER BY position",
+                       "");
+}
+
+typedef struct thr_ctx {
+    cl_store_threshold_cb cb;
+    void *ud;
+    double value;
+    int found;
+} thr_ctx;
+
+static int
+thr_row(void *ud, const PGresult *r, int row)
+{
+    thr_ctx *c = ud;
+    return c->cb(c->ud, T(r, row, 0), cl__pg_real(r, row, 1));
+}
+
+static cl_err
+pg_thresholds(cl_store *base, cl_store_threshold_cb cb, void *ud,
+              cl_error *err)
+{
+    thr_ctx c = {cb, ud, 0, 0};
+    return cl__pg_rows(PG(base), thr_row, &c, err,
+                       "SELECT key, value FROM thresholds WHERE "
+                       "workspace_id = $1 ORDER BY key",
+                       "");
+}
+
+static int
+value_row(void *ud, const PGresult *r, int row)
+{
+    thr_ctx *c = ud;
+    c->value = cl__pg_real(r, row, 0);
+    c->found = 1;
+    return 1;
+}
+
+static cl_err
+pg_threshold(cl_store *base, const char *key, double *value, cl_error *err)
+{
+    thr_ctx c = {NULL, NULL, 0, 0};
+    cl_err rc = cl__pg_rows(PG(base), value_row, &c, err,
+                            "SELECT value FROM thresholds WHERE "
+                            "workspace_id = $1 AND key = $2",
+                            "s", key);
+    if (rc == CL_OK && !c.found)
+        return cl_error_set(err, CL_ENOTFOUND, "no threshold '%s'", key);
+    if (rc == CL_OK)
+        *value = c.value;
+    return rc;
+}
+
+static const cl_store_ops pg_ops = {
+    .name = "postgres",
+    .close = pg_close,
+    .schema_version = pg_schema_version,
+    .begin = pg_begin,
+    .commit = pg_commit,
+    .rollback = pg_rollback,
+    .insert_new = pg_insert_new,
+    .get = pg_get,
+    .update = pg_update,
+    .audit_append = pg_audit_append,
+    .count = pg_count,
+    .each = pg_each,
+    .ids = pg_ids,
+    .first_won_new_deal = pg_first_won_new_deal,
+    .audit_each = pg_audit_each,
+    .audit_count = pg_audit_count,
+    .causes = pg_causes,
+    .thresholds = pg_thresholds,
+    .threshold = pg_threshold,
+    .engine = &cl__pg_engine_ops,
+};
+
+/* --- opening, migrating, seeding --------------------------------------- */
+
+#define NOW_TEXT                                                              \
+    "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+
+/* Seeds workspace 1 with the default taxonomy and thresholds. */
+static cl_err
+seed_workspace(pg_store *s, cl_error *err)
+{
+    size_t n;
+    cl_err rc = exec(s,
+                     "INSERT INTO workspaces (id, name, created_at) VALUES "
+                     "(1, 'default', " NOW_TEXT ")",
+                     err);
+    const cl_cause *c = cl_taxonomy_defaults(&n);
+    for (size_t i = 0; i < n && rc == CL_OK; i++) {
+        char pos[24];
+        snprintf(pos, sizeof pos, "%zu", i + 1);
+        rc = cl__pg_exec(s, NULL, err,
+                         "INSERT INTO taxonomy (workspace_id, code, position, "
+                         "label, definition, sales_attributable, "
+                         "bad_fit_category, routes_to) VALUES ($1, $2, $3, "
+                         "$4, $5, $6, $7, $8)",
+                         "sssssss", c[i].code, pos, c[i].label,
+                         c[i].definition, c[i].sales_attributable ? "1" : "0",
+                         c[i].badfit == CL_BADFIT_NONE
+                             ? NULL
+                             : cl_badfit_code(c[i].badfit),
+                         c[i].routes_to);
+    }
+    const cl_threshold *t = cl_threshold_defaults(&n);
+    for (size_t i = 0; i < n && rc == CL_OK; i++)
+        rc = cl__pg_exec(s, NULL, err,
+                         "INSERT INTO thresholds (workspace_id, key, value, "
+                         "unit, description) VALUES ($1, $2, $3, $4, $5)",
+                         "sdss", t[i].key, t[i].value, t[i].unit,
+                         t[i].description);
+    return rc;
+}
+
+/* Applies migration v in its own transaction, retried when the server
+   reports a serialization failure or deadlock. */
+static cl_err
+apply(pg_store *s, int v, cl_error *err)
+{
+    cl_err rc = CL_OK;
+    for (int attempt = 0; attempt < RETRIES; attempt++) {
+        char mark[200];
+        snprintf(mark, sizeof mark,
+                 "INSERT INTO schema_migrations VALUES (%d, " NOW_TEXT ")", v);
+        rc = exec(s, "BEGIN", err);
+        if (rc == CL_OK)
+            rc = exec(s, cl__pg_migration(v), err);
+        if (rc == CL_OK)
+            rc = exec(s, mark, err);
+        if (rc == CL_OK && v == 1)
+            rc = seed_workspace(s, err);
+        if (rc == CL_OK)
+            rc = pg_commit(&s->base, err);
+        if (rc == CL_OK)
+            return CL_OK;
+        exec(s, "ROLLBACK", NULL);
+        if (rc != CL_ERETRY)
+            return rc;
+    }
+    return rc;
+}
+
+/* Applies every migration newer than the database's version, under a
+   session advisory lock so two processes opening a new database do not
+   both create it. */
+static cl_err
+migrate(pg_store *s, cl_error *err)
+{
+    cl_err rc = exec(s,
+                     "SELECT pg_advisory_lock(hashtext(current_schema()), 0)",
+                     err);
+    if (rc != CL_OK)
+        return rc;
+    rc = exec(s,
+              "CREATE TABLE IF NOT EXISTS schema_migrations ("
+              "  version integer PRIMARY KEY,"
+              "  applied_at text NOT NULL)",
+              err);
+    int version = 0;
+    if (rc == CL_OK)
+        rc = pg_schema_version(&s->base, &version, err);
+    if (rc == CL_OK && version > CL_STORE_SCHEMA_VERSION)
+        rc = cl_error_set(err, CL_EDB,
+                          "%s: schema version %d is newer than this "
+                          "closeloop (%d); upgrade closeloop",
+                          s->where, version, CL_STORE_SCHEMA_VERSION);
+    for (int v = version + 1; v <= CL_STORE_SCHEMA_VERSION && rc == CL_OK; v++)
+        rc = apply(s, v, err);
+    exec(s, "SELECT pg_advisory_unlock(hashtext(current_schema()), 0)", NULL);
+    return rc;
+}
+
+cl_err
+cl__store_pg_open(const char *url, cl_store **out, cl_error *err)
+{
+    pg_store *s = calloc(1, sizeof *s);
+    cl_err rc;
+
+    *out = NULL;
+    if (s == NULL)
+        return cl_error_set(err, CL_ENOMEM, "out of memory");
+    s->base.ops = &pg_ops;
+    s->base.workspace_id = 1;
+    /* "postgres:" alone: libpq takes everything from PG* variables. */
+    if (strcmp(url, "postgres:") == 0 || strcmp(url, "postgresql:") == 0)
+        url = "";
+    s->conn = PQconnectdb(url);
+    if (s->conn == NULL) {
+        free(s);
+        return cl_error_set(err, CL_ENOMEM, "out of memory");
+    }
+    if (PQstatus(s->conn) != CONNECTION_OK) {
+        char msg[300];
+        snprintf(msg, sizeof msg, "%s", PQerrorMessage(s->conn));
+        msg[strcspn(msg, "\n")] = '\0';
+        rc = cl_error_set(err, CL_EDB, "postgres: cannot connect: %s", msg);
+        goto fail;
+    }
+    snprintf(s->where, sizeof s->where, "postgres://%s:%s/%s",
+             PQhost(s->conn), PQport(s->conn), PQdb(s->conn));
+    rc = exec(s,
+              "SET client_encoding = 'UTF8'; SET DateStyle = 'ISO, YMD'; "
+              "SET TimeZone = 'UTC'; SET extra_float_digits = 1; "
+              "SET client_min_messages = warning",
+              err);
+    if (rc == CL_OK)
+        rc = migrate(s, err);
+    if (rc != CL_OK)
+        goto fail;
+    *out = &s->base;
+    return CL_OK;
+fail:
+    pg_close(&s->base);
+    return rc;
+}

@@ -1,0 +1,147 @@
+/*
+ * store_pg_int.h - the PostgreSQL backend's handle and query helpers,
+ * shared by its files (store_pg.c, store_pg_query.c, store_pg_engine*.c);
+ * not a public header.
+ */
+#ifndef CL_STORE_PG_INT_H
+#define CL_STORE_PG_INT_H
+
+#include <libpq-fe.h>
+
+#include "store_int.h"
+
+typedef int (*cl__pg_row_fn)(void *ud, const PGresult *r, int row);
+
+/* One prepared statement of the connection, found by its SQL text. */
+typedef struct pg_stmt {
+    uint64_t hash;
+    char *sql;
+    char name[16];
+} pg_stmt;
+
+typedef struct pg_store {
+    cl_store base;
+    PGconn *conn;
+    char where[160];  /* "postgres://host:port/db" for messages, no secrets */
+    PGresult *kept;   /* the last get's rows: valid until the next get */
+    char *kind_sql[CL_KIND_COUNT][3]; /* insert, get, update per kind */
+    pg_stmt *stmts;   /* open addressing, cap a power of two */
+    size_t nstmts, cap;
+} pg_store;
+
+#define PG(base) ((pg_store *)(base))
+
+/*
+ * Runs sql (parameters $1..$n, prepared once per connection on first use)
+ * with the text values vals[0..n-1] (NULL binds NULL) of the given types
+ * (0 lets the server infer one).  On success *out holds the result (the
+ * caller PQclears it).  A failure is CL_ERETRY for a serialization failure
+ * or deadlock (SQLSTATE 40001, 40P01), else CL_EDB.
+ */
+cl_err cl__pg_run(pg_store *s, const char *sql, int n, const char *const *vals,
+                  const Oid *types, PGresult **out, cl_error *err);
+
+/*
+ * Like cl__pg_run for a read of many rows, streamed one row at a time
+ * (single-row mode) so a large table is never held in memory whole: fn is
+ * called per row until it returns non-zero.  fn must not use the store.
+ */
+cl_err cl__pg_stream(pg_store *s, const char *sql, int n,
+                     const char *const *vals, const Oid *types,
+                     cl__pg_row_fn fn, void *ud, cl_error *err);
+
+/* Maps a failed result (or connection) to CL_ERETRY or CL_EDB with a
+   message naming what. */
+cl_err cl__pg_fail(pg_store *s, const PGresult *r, const char *what,
+                   cl_error *err);
+
+/*
+ * The engine queries' helpers.  $1 is always the workspace; fmt names the
+ * types of the parameters from $2 on: 's' text (NULL binds NULL; the server
+ * infers its type, so write $2::text where nothing else says), 'i' int64_t,
+ * 'd' double.
+ */
+/* Runs a write; *changes (may be NULL) gets the rows it touched. */
+cl_err cl__pg_exec(pg_store *s, int *changes, cl_error *err, const char *sql,
+                   const char *fmt, ...);
+
+/* Runs a read, calling fn per row until it returns non-zero. */
+cl_err cl__pg_rows(pg_store *s, cl__pg_row_fn fn, void *ud, cl_error *err,
+                   const char *sql, const char *fmt, ...);
+
+/* Column col of row as text, NULL for SQL NULL. */
+const char *cl__pg_text(const PGresult *r, int row, int col);
+
+/* Column col as an integer (a boolean is 1 or 0), dflt for SQL NULL. */
+int64_t cl__pg_int(const PGresult *r, int row, int col, int64_t dflt);
+
+/* Column col as a double, 0 for SQL NULL. */
+double cl__pg_real(const PGresult *r, int row, int col);
+
+/*
+ * Appends an audit entry whose new value is the row of table where keycol =
+ * key, rendered by json_expr (a json_build_object(...) over the table's
+ * columns) and compacted to SQLite's json_object layout; old_json may be
+ * NULL.
+ */
+cl_err cl__pg_audit_row(pg_store *s, const char *table, const char *json_expr,
+                        const char *keycol, const char *key, const char *action,
+                        const char *old_json, cl_error *err);
+
+/* Removes the blanks outside strings of JSON text, in place. */
+void cl__pg_json_compact(char *json);
+
+/* The engine reads and writes (store_pg_engine_read.c, _write.c). */
+extern const cl_store_engine_ops cl__pg_engine_ops;
+
+cl_err cl__pgw_config_set(cl_store *st, const char *key, const char *value,
+                          cl_error *err);
+cl_err cl__pgw_audit(cl_store *st, const char *entity, const char *entity_id,
+                     const char *action, const char *old_json,
+                     const char *new_json, cl_error *err);
+cl_err cl__pgw_task_add(cl_store *st, const cl_store_task_new *t, int *inserted,
+                        int64_t *id, cl_error *err);
+cl_err cl__pgw_task_mark(cl_store *st, const char *kind,
+                         const char *subject_kind, const char *subject_id,
+                         const char *assignee_id, const char *mark,
+                         int *changed, cl_error *err);
+cl_err cl__pgw_task_done(cl_store *st, int64_t id, int *changed, cl_error *err);
+cl_err cl__pgw_outbox_add(cl_store *st, const cl_store_outbox_new *m,
+                          int *inserted, cl_error *err);
+cl_err cl__pgw_outbox_mark(cl_store *st, int64_t id, const char *status,
+                           int attempts, const char *next_attempt_at,
+                           const char *last_error, cl_error *err);
+cl_err cl__pgw_session_open(cl_store *st, const char *kind, const char *period,
+                            const char *owner_id, int *inserted, int64_t *id,
+                            cl_error *err);
+cl_err cl__pgw_session_set_pack(cl_store *st, int64_t id, const char *pack,
+                                cl_error *err);
+cl_err cl__pgw_session_decide(cl_store *st, int64_t id, const char *text,
+                              cl_error *err);
+cl_err cl__pgw_session_close(cl_store *st, int64_t id, int *changed,
+                             cl_error *err);
+cl_err cl__pgw_pc_add(cl_store *st, int64_t session_id, const char *owner_id,
+                      const char *description, const char *checkin_due,
+                      int *inserted, int64_t *id, cl_error *err);
+cl_err cl__pgw_pc_checkin(cl_store *st, int64_t id, const char *on,
+                          const char *note, int *changed, cl_error *err);
+cl_err cl__pgw_trigger_add(cl_store *st, int64_t session_id, const char *rule,
+                           const char *period, double value, double threshold,
+                           int fired, int *inserted, cl_error *err);
+cl_err cl__pgw_coaching_add(cl_store *st, const char *ae_id, int64_t session_id,
+                            const char *period, const char *cause,
+                            const char *note, const char *audience,
+                            int *inserted, cl_error *err);
+cl_err cl__pgw_flag_add(cl_store *st, const char *key, const char *subject_kind,
+                        const char *subject_id, const char *flag,
+                        const char *field, const char *reason, int *inserted,
+                        cl_error *err);
+cl_err cl__pgw_field_set(cl_store *st, const char *subject_kind,
+                         const char *subject_id, const char *field,
+                         const char *text, double value, int *changed,
+                         cl_error *err);
+cl_err cl__pgw_link_add(cl_store *st, const char *new_deal_id,
+                        const char *original_deal_id, int months, int *inserted,
+                        cl_error *err);
+
+#endif

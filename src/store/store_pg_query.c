@@ -1,0 +1,313 @@
+/*
+ * store_pg_query.c - the PostgreSQL backend's statement cache and query
+ * helpers: every statement is prepared once per connection (PQprepare, named
+ * by its place in the cache) and then run with PQexecPrepared.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_pg_int.h"
+
+#define OID_INT8 20
+#define OID_FLOAT8 701
+#define MAXP 24
+
+static uint64_t
+fnv(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
+}
+
+cl_err
+cl__pg_fail(pg_store *s, const PGresult *r, const char *what, cl_error *err)
+{
+    const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    const char *msg = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    if (msg == NULL)
+        msg = PQerrorMessage(s->conn);
+    cl_err code = CL_EDB;
+    if (state && (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0))
+        code = CL_ERETRY;
+    char line[512];
+    snprintf(line, sizeof line, "%s", msg ? msg : "unknown error");
+    line[strcspn(line, "\n")] = '\0';
+    return cl_error_set(err, code, "%s: %.48s: %s%s%s%s", s->where, what, line,
+                        state ? " (SQLSTATE " : "", state ? state : "",
+                        state ? ")" : "");
+}
+
+/* The cached statement for sql, prepared on first use. */
+static cl_err
+statement(pg_store *s, const char *sql, int n, const Oid *types,
+          const char **name, cl_error *err)
+{
+    uint64_t h = fnv(sql);
+    if (s->nstmts * 2 >= s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 64;
+        pg_stmt *v = calloc(cap, sizeof *v);
+        if (v == NULL)
+            return cl_error_set(err, CL_ENOMEM, "out of memory");
+        for (size_t i = 0; i < s->cap; i++) {
+            if (s->stmts[i].sql == NULL)
+                continue;
+            size_t j = s->stmts[i].hash & (cap - 1);
+            while (v[j].sql)
+                j = (j + 1) & (cap - 1);
+            v[j] = s->stmts[i];
+        }
+        free(s->stmts);
+        s->stmts = v;
+        s->cap = cap;
+    }
+    size_t j = h & (s->cap - 1);
+    while (s->stmts[j].sql) {
+        if (s->stmts[j].hash == h && strcmp(s->stmts[j].sql, sql) == 0) {
+            *name = s->stmts[j].name;
+            return CL_OK;
+        }
+        j = (j + 1) & (s->cap - 1);
+    }
+    pg_stmt *p = &s->stmts[j];
+    snprintf(p->name, sizeof p->name, "cl%zu", s->nstmts);
+    PGresult *r = PQprepare(s->conn, p->name, sql, n, types);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+        cl_err rc = cl__pg_fail(s, r, sql, err);
+        PQclear(r);
+        return rc;
+    }
+    PQclear(r);
+    if ((p->sql = strdup(sql)) == NULL) {
+        /* The statement exists on the server under p->name; without its
+           text in the cache it would be prepared again under a new name. */
+        return cl_error_set(err, CL_ENOMEM, "out of memory");
+    }
+    p->hash = h;
+    s->nstmts++;
+    *name = p->name;
+    return CL_OK;
+}
+
+cl_err
+cl__pg_run(pg_store *s, const char *sql, int n, const char *const *vals,
+           const Oid *types, PGresult **out, cl_error *err)
+{
+    const char *name;
+    *out = NULL;
+    cl_err rc = statement(s, sql, n, types, &name, err);
+    if (rc != CL_OK)
+        return rc;
+    PGresult *r = PQexecPrepared(s->conn, name, n, vals, NULL, NULL, 0);
+    ExecStatusType st = PQresultStatus(r);
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+        rc = cl__pg_fail(s, r, sql, err);
+        PQclear(r);
+        return rc;
+    }
+    *out = r;
+    return CL_OK;
+}
+
+cl_err
+cl__pg_stream(pg_store *s, const char *sql, int n, const char *const *vals,
+              const Oid *types, cl__pg_row_fn fn, void *ud, cl_error *err)
+{
+    const char *name;
+    cl_err rc = statement(s, sql, n, types, &name, err);
+    if (rc != CL_OK)
+        return rc;
+    if (!PQsendQueryPrepared(s->conn, name, n, vals, NULL, NULL, 0) ||
+        !PQsetSingleRowMode(s->conn))
+        return cl__pg_fail(s, NULL, sql, err);
+    int stop = 0;
+    PGresult *r;
+    /* Every result is read, even after fn stops or a failure: the
+       connection takes no other query until the last one. */
+    while ((r = PQgetResult(s->conn)) != NULL) {
+        ExecStatusType st = PQresultStatus(r);
+        if (st == PGRES_SINGLE_TUPLE) {
+            if (!stop && rc == CL_OK)
+                stop = fn(ud, r, 0);
+        } else if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK &&
+                   rc == CL_OK) {
+            rc = cl__pg_fail(s, r, sql, err);
+        }
+        PQclear(r);
+    }
+    return rc;
+}
+
+/* Binds the workspace and fmt's arguments as text. */
+typedef struct params {
+    int n;
+    const char *v[MAXP];
+    Oid t[MAXP];
+    char num[MAXP][32];
+} params;
+
+static cl_err
+bind(pg_store *s, params *p, const char *fmt, va_list ap, cl_error *err)
+{
+    p->n = 1;
+    snprintf(p->num[0], sizeof p->num[0], "%lld",
+             (long long)s->base.workspace_id);
+    p->v[0] = p->num[0];
+    p->t[0] = OID_INT8;
+    for (int i = 0; fmt && fmt[i]; i++) {
+        int k = p->n++;
+        if (k >= MAXP)
+            return cl_error_set(err, CL_EINVAL, "too many parameters");
+        switch (fmt[i]) {
+        case 's':
+            p->v[k] = va_arg(ap, const char *);
+            p->t[k] = 0;
+            break;
+        case 'i':
+            snprintf(p->num[k], sizeof p->num[k], "%lld",
+                     (long long)va_arg(ap, int64_t));
+            p->v[k] = p->num[k];
+            p->t[k] = OID_INT8;
+            break;
+        case 'd':
+            snprintf(p->num[k], sizeof p->num[k], "%.17g", va_arg(ap, double));
+            p->v[k] = p->num[k];
+            p->t[k] = OID_FLOAT8;
+            break;
+        default:
+            return cl_error_set(err, CL_EINVAL, "bad parameter type '%c'",
+                                fmt[i]);
+        }
+    }
+    return CL_OK;
+}
+
+cl_err
+cl__pg_exec(pg_store *s, int *changes, cl_error *err, const char *sql,
+            const char *fmt, ...)
+{
+    params p;
+    PGresult *r;
+    va_list ap;
+    va_start(ap, fmt);
+    cl_err rc = bind(s, &p, fmt, ap, err);
+    va_end(ap);
+    if (rc == CL_OK)
+        rc = cl__pg_run(s, sql, p.n, p.v, p.t, &r, err);
+    if (rc != CL_OK)
+        return rc;
+    if (changes)
+        *changes = atoi(PQcmdTuples(r));
+    PQclear(r);
+    return CL_OK;
+}
+
+cl_err
+cl__pg_rows(pg_store *s, cl__pg_row_fn fn, void *ud, cl_error *err,
+            const char *sql, const char *fmt, ...)
+{
+    params p;
+    PGresult *r;
+    va_list ap;
+    va_start(ap, fmt);
+    cl_err rc = bind(s, &p, fmt, ap, err);
+    va_end(ap);
+    if (rc == CL_OK)
+        rc = cl__pg_run(s, sql, p.n, p.v, p.t, &r, err);
+    if (rc != CL_OK)
+        return rc;
+    int n = PQntuples(r);
+    for (int i = 0; i < n; i++)
+        if (fn(ud, r, i))
+            break;
+    PQclear(r);
+    return CL_OK;
+}
+
+const char *
+cl__pg_text(const PGresult *r, int row, int col)
+{
+    return PQgetisnull(r, row, col) ? NULL : PQgetvalue(r, row, col);
+}
+
+int64_t
+cl__pg_int(const PGresult *r, int row, int col, int64_t dflt)
+{
+    if (PQgetisnull(r, row, col))
+        return dflt;
+    const char *v = PQgetvalue(r, row, col);
+    if (v[0] == 't')
+        return 1;
+    if (v[0] == 'f')
+        return 0;
+    return strtoll(v, NULL, 10);
+}
+
+double
+cl__pg_real(const PGresult *r, int row, int col)
+{
+    if (PQgetisnull(r, row, col))
+        return 0;
+    return strtod(PQgetvalue(r, row, col), NULL);
+}
+
+void
+cl__pg_json_compact(char *json)
+{
+    char *w = json;
+    int in_str = 0;
+    for (char *p = json; *p; p++) {
+        if (in_str) {
+            *w++ = *p;
+            if (*p == '\\' && p[1])
+                *w++ = *++p;
+            else if (*p == '"')
+                in_str = 0;
+        } else if (*p == '"') {
+            in_str = 1;
+            *w++ = *p;
+        } else if (*p != ' ' && *p != '\n' && *p != '\t' && *p != '\r') {
+            *w++ = *p;
+        }
+    }
+    *w = '\0';
+}
+
+static int
+json_row(void *ud, const PGresult *r, int row)
+{
+    char **out = ud;
+    const char *v = cl__pg_text(r, row, 0);
+    if (v)
+        *out = strdup(v);
+    return 1;
+}
+
+cl_err
+cl__pg_audit_row(pg_store *s, const char *table, const char *json_expr,
+                 const char *keycol, const char *key, const char *action,
+                 const char *old_json, cl_error *err)
+{
+    char sql[1024];
+    char *json = NULL;
+    int n = snprintf(sql, sizeof sql,
+                     "SELECT (%s)::text FROM \"%s\" WHERE workspace_id = $1 "
+                     "AND \"%s\" = $2",
+                     json_expr, table, keycol);
+    if (n < 0 || (size_t)n >= sizeof sql)
+        return cl_error_set(err, CL_EINVAL, "audit query too long");
+    cl_err rc = cl__pg_rows(s, json_row, &json, err, sql, "s", key);
+    if (rc != CL_OK)
+        return rc;
+    if (json == NULL)
+        return cl_error_set(err, CL_ENOTFOUND, "%s: no %s row %s", s->where,
+                            table, key);
+    cl__pg_json_compact(json);
+    rc = s->base.ops->audit_append(&s->base, table, key, action, old_json,
+                                   json, err);
+    free(json);
+    return rc;
+}

@@ -15,11 +15,12 @@
 #include <cmocka.h>
 
 #include "testutil.h"
+#include "testdb.h"
 
 #include "io/import.h"
 
 typedef struct fixture {
-    char path[64];
+    char path[CL_TESTDB_URL];
     cl_store *st;
     char bad[16][1024];
     int nbad;
@@ -112,10 +113,7 @@ setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
     cl_error err;
-    strcpy(f->path, "/tmp/cl-test-import-XXXXXX");
-    int fd = mkstemp(f->path);
-    close(fd);
-    unlink(f->path);
+    cl_testdb_make(f->path, "/tmp/cl-test-import");
     assert_int_equal(cl_store_open(f->path, &f->st, &err), CL_OK);
     assert_int_equal(import_text(f, CL_KIND_USERS, users, 0, NULL), CL_OK);
     assert_int_equal(import_text(f, CL_KIND_ACCOUNTS, accounts, 0, NULL),
@@ -129,13 +127,8 @@ static int
 teardown(void **state)
 {
     fixture *f = *state;
-    char p[96];
     cl_store_close(f->st);
-    unlink(f->path);
-    snprintf(p, sizeof p, "%s-wal", f->path);
-    unlink(p);
-    snprintf(p, sizeof p, "%s-shm", f->path);
-    unlink(p);
+    cl_testdb_drop(f->path);
     free(f);
     return 0;
 }

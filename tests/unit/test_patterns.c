@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "testutil.h"
+#include "testdb.h"
 
 #include "analytics/patterns.h"
 #include "analytics/patterns_int.h"
@@ -38,9 +39,7 @@ temp_store(char path[64])
 {
     cl_store *st;
     cl_error err;
-    strcpy(path, "/tmp/cl-test-pat-XXXXXX");
-    close(mkstemp(path));
-    unlink(path);
+    cl_testdb_make(path, "/tmp/cl-test-pat");
     assert_int_equal(cl_store_open(path, &st, &err), CL_OK);
     return st;
 }
@@ -48,12 +47,7 @@ temp_store(char path[64])
 static void
 drop_store(const char *path)
 {
-    char p[96];
-    unlink(path);
-    snprintf(p, sizeof p, "%s-wal", path);
-    unlink(p);
-    snprintf(p, sizeof p, "%s-shm", path);
-    unlink(p);
+    cl_testdb_drop(path);
 }
 
 /* ---- demo data through the importer ---- */
@@ -90,7 +84,7 @@ emit(void *ud, cl_kind kind, const char *const *cells, size_t n, cl_error *err)
 static cl_snapshot *
 demo_snapshot(uint64_t seed)
 {
-    char path[64];
+    char path[CL_TESTDB_URL];
     sink k = {.st = temp_store(path), .kind = CL_KIND_NONE};
     cl_demo_opts d = {.accounts = 3000, .seed = seed, .today = D("2026-11-23")};
     cl_error err;

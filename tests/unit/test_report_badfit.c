@@ -39,6 +39,7 @@
 #include <cmocka.h>
 
 #include "testutil.h"
+#include "testdb.h"
 
 #include "analytics/report.h"
 #include "analytics/snapshot.h"
@@ -47,19 +48,14 @@
 #include "io/snapshot_load.h"
 
 typedef struct fixture {
-    char db[64];
+    char db[CL_TESTDB_URL];
     cl_snapshot *s;
 } fixture;
 
 static void
 remove_db(const char *db)
 {
-    char p[96];
-    unlink(db);
-    snprintf(p, sizeof p, "%s-wal", db);
-    unlink(p);
-    snprintf(p, sizeof p, "%s-shm", db);
-    unlink(p);
+    cl_testdb_drop(db);
 }
 
 static cl_store *
@@ -67,9 +63,7 @@ open_temp(fixture *f)
 {
     cl_store *st;
     cl_error err;
-    strcpy(f->db, "/tmp/cl-test-badfit-XXXXXX");
-    close(mkstemp(f->db));
-    unlink(f->db);
+    cl_testdb_make(f->db, "/tmp/cl-test-badfit");
     assert_int_equal(cl_store_open(f->db, &st, &err), CL_OK);
     return st;
 }

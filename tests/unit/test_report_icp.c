@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "testutil.h"
+#include "testdb.h"
 
 #include "analytics/report.h"
 #include "analytics/snapshot.h"
@@ -30,12 +31,7 @@
 static void
 remove_store(const char *path)
 {
-    char p[96];
-    unlink(path);
-    snprintf(p, sizeof p, "%s-wal", path);
-    unlink(p);
-    snprintf(p, sizeof p, "%s-shm", path);
-    unlink(p);
+    cl_testdb_drop(path);
 }
 
 static cl_store *
@@ -43,9 +39,7 @@ temp_store(char path[64])
 {
     cl_store *st;
     cl_error err;
-    strcpy(path, "/tmp/cl-test-icp-XXXXXX");
-    close(mkstemp(path));
-    unlink(path);
+    cl_testdb_make(path, "/tmp/cl-test-icp");
     assert_int_equal(cl_store_open(path, &st, &err), CL_OK);
     return st;
 }
@@ -87,7 +81,7 @@ demo_emit(void *ud, cl_kind kind, const char *const *cells, size_t n,
 static cl_snapshot *
 demo_snapshot(cl_day today, int skip_icp)
 {
-    char path[64];
+    char path[CL_TESTDB_URL];
     cl_error err = {0};
     cl_import_report rep;
     demo_sink k = {.kind = CL_KIND_NONE, .skip_icp = skip_icp};
@@ -157,7 +151,7 @@ hand_setup(void **state)
 {
     static const char *const kinds[] = {"users", "icp", "accounts", "deals",
                                         "churns"};
-    char path[64];
+    char path[CL_TESTDB_URL];
     cl_error err;
     cl_store *st = temp_store(path);
     for (size_t i = 0; i < 5; i++) {

@@ -36,13 +36,14 @@
 #include <cmocka.h>
 
 #include "testutil.h"
+#include "testdb.h"
 
 #include "analytics/report.h"
 #include "analytics/snapshot.h"
 #include "io/import.h"
 #include "io/snapshot_load.h"
 
-static char db_path[64];
+static char db_path[CL_TESTDB_URL];
 
 static int
 setup(void **state)
@@ -52,9 +53,7 @@ setup(void **state)
         "churns",   "reviews", "cs_hours", "arr_movements"};
     cl_store *st;
     cl_error err;
-    strcpy(db_path, "/tmp/cl-test-monthly-XXXXXX");
-    close(mkstemp(db_path));
-    unlink(db_path);
+    cl_testdb_make(db_path, "/tmp/cl-test-monthly");
     assert_int_equal(cl_store_open(db_path, &st, &err), CL_OK);
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
         char file[512];
@@ -76,13 +75,8 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-    char p[96];
     cl_snapshot_free(*state);
-    unlink(db_path);
-    snprintf(p, sizeof p, "%s-wal", db_path);
-    unlink(p);
-    snprintf(p, sizeof p, "%s-shm", db_path);
-    unlink(p);
+    cl_testdb_drop(db_path);
     return 0;
 }
 

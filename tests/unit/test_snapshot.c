@@ -15,12 +15,13 @@
 #include <cmocka.h>
 
 #include "testutil.h"
+#include "testdb.h"
 
 #include "analytics/snapshot.h"
 #include "io/import.h"
 #include "io/snapshot_load.h"
 
-static char path[64];
+static char path[CL_TESTDB_URL];
 
 static int
 setup(void **state)
@@ -30,9 +31,7 @@ setup(void **state)
         "reviews", "cs_hours", "arr_movements", "icp",    "holidays"};
     cl_store *st;
     cl_error err;
-    strcpy(path, "/tmp/cl-test-snap-XXXXXX");
-    close(mkstemp(path));
-    unlink(path);
+    cl_testdb_make(path, "/tmp/cl-test-snap");
     assert_int_equal(cl_store_open(path, &st, &err), CL_OK);
     for (size_t i = 0; i < 10; i++) {
         char file[512];
@@ -54,13 +53,8 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-    char p[96];
     cl_snapshot_free(*state);
-    unlink(path);
-    snprintf(p, sizeof p, "%s-wal", path);
-    unlink(p);
-    snprintf(p, sizeof p, "%s-shm", path);
-    unlink(p);
+    cl_testdb_drop(path);
     return 0;
 }
 

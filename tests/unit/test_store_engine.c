@@ -15,11 +15,12 @@
 #include <cmocka.h>
 
 #include "testutil.h"
+#include "testdb.h"
 
 #include "store/store_engine.h"
 
 typedef struct fixture {
-    char path[64];
+    char path[CL_TESTDB_URL];
     cl_store *st;
     cl_error err;
 } fixture;
@@ -58,11 +59,7 @@ static int
 setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    strcpy(f->path, "/tmp/cl-test-steng-XXXXXX");
-    int fd = mkstemp(f->path);
-    assert_true(fd >= 0);
-    close(fd);
-    unlink(f->path);
+    cl_testdb_make(f->path, "/tmp/cl-test-steng");
     assert_int_equal(cl_store_open(f->path, &f->st, &f->err), CL_OK);
     cl_store *st = f->st;
     assert_int_equal(cl_store_begin(st, "test", at("2026-06-01"), &f->err),
@@ -106,13 +103,8 @@ static int
 teardown(void **state)
 {
     fixture *f = *state;
-    char p[96];
     cl_store_close(f->st);
-    unlink(f->path);
-    snprintf(p, sizeof p, "%s-wal", f->path);
-    unlink(p);
-    snprintf(p, sizeof p, "%s-shm", f->path);
-    unlink(p);
+    cl_testdb_drop(f->path);
     free(f);
     return 0;
 }

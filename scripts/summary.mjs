@@ -1,59 +1,70 @@
 // summary.mjs - prints the one line CI reads, "N passed, N failed".
 //
 // usage: node scripts/summary.mjs TESTLOG_JSON NODE_TAP BUILD_OK
+//            [TESTLOG_JSON NODE_TAP]...
+// (more pairs: further runs of the suites, e.g. on PostgreSQL).
 // Sums cmocka's per-executable counts from meson's testlog.json (one JSON
 // object per line) and node --test's closing "# pass N" / "# fail N".
 // Exits 1 when anything failed or nothing could be counted.
 import { existsSync, readFileSync } from 'node:fs';
 
-const [testlog, tap, buildOk] = process.argv.slice(2);
+const [testlog0, tap0, buildOk, ...more] = process.argv.slice(2);
 let passed = 0;
 let failed = 0;
 
 if (buildOk !== '1')
     failed += 1; // the build itself failed: nothing below ran
 
-if (testlog && existsSync(testlog)) {
-    for (const line of readFileSync(testlog, 'utf8').split('\n')) {
-        if (!line.trim())
-            continue;
-        const t = JSON.parse(line);
-        const out = `${t.stdout ?? ''}\n${t.stderr ?? ''}`;
-        const p = out.match(/\[ {2}PASSED {2}\] (\d+) test/);
-        const f = out.match(/\[ {2}FAILED {2}\] (\d+) test/);
-        const ok = t.result === 'OK' || t.result === 'EXPECTEDFAIL';
-        if (p || f) {
-            const np = p ? Number(p[1]) : 0;
-            const nf = f ? Number(f[1]) : 0;
-            passed += np;
-            failed += nf;
-            // cmocka finished but the executable still failed afterwards
-            // (a sanitizer report at exit, a crash in teardown).
-            if (!ok && nf === 0)
-                failed += 1;
-        } else if (ok) {
-            passed += 1; // a test that is not a cmocka executable
-        } else {
-            failed += 1; // crashed before cmocka could report
-            console.error(`summary: ${t.name}: ${t.result} without cmocka counts`);
+const runs = [[testlog0, tap0]];
+for (let i = 0; i + 1 < more.length; i += 2)
+    runs.push([more[i], more[i + 1]]);
+
+for (const [testlog, tap] of runs) {
+    if (testlog && existsSync(testlog)) {
+        for (const line of readFileSync(testlog, 'utf8').split('\n')) {
+            if (!line.trim())
+                continue;
+            const t = JSON.parse(line);
+            const out = `${t.stdout ?? ''}\n${t.stderr ?? ''}`;
+            const p = out.match(/\[ {2}PASSED {2}\] (\d+) test/);
+            const f = out.match(/\[ {2}FAILED {2}\] (\d+) test/);
+            const ok = t.result === 'OK' || t.result === 'EXPECTEDFAIL';
+            if (p || f) {
+                const np = p ? Number(p[1]) : 0;
+                const nf = f ? Number(f[1]) : 0;
+                passed += np;
+                failed += nf;
+                // cmocka finished but the executable still failed afterwards
+                // (a sanitizer report at exit, a crash in teardown).
+                if (!ok && nf === 0)
+                    failed += 1;
+            } else if (ok) {
+                passed += 1; // a test that is not a cmocka executable
+            } else {
+                failed += 1; // crashed before cmocka could report
+                console.error(`summary: ${t.name}: ${t.result} without cmocka counts`);
+            }
         }
     }
-}
 
-if (tap && existsSync(tap)) {
-    const text = readFileSync(tap, 'utf8');
-    const last = (re) => {
-        let m, v = null;
-        while ((m = re.exec(text)) !== null)
-            v = Number(m[1]);
-        return v;
-    };
-    const np = last(/^# pass (\d+)$/gm);
-    const nf = last(/^# fail (\d+)$/gm);
-    if (np === null && nf === null)
-        failed += 1; // node --test did not get to its summary
-    passed += np ?? 0;
-    failed += nf ?? 0;
+    if (tap && existsSync(tap)) {
+        const text = readFileSync(tap, 'utf8');
+        const last = (re) => {
+            let m, v = null;
+            while ((m = re.exec(text)) !== null)
+                v = Number(m[1]);
+            return v;
+        };
+        const np = last(/^# pass (\d+)$/gm);
+        const nf = last(/^# fail (\d+)$/gm);
+        if (np === null && nf === null)
+            failed += 1; // node --test did not get to its summary
+        passed += np ?? 0;
+        failed += nf ?? 0;
+    } else if (tap && buildOk === '1') {
+        failed += 1; // the run never started (e.g. no PostgreSQL)
+        console.error(`summary: ${tap}: missing`);
+    }
 }
 
 console.log(`${passed} passed, ${failed} failed`);

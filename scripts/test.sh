@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # test.sh - the whole test suite: unit tests (cmocka, under ASan and UBSan)
-# and the black-box CLI tests (node --test) against the sanitized binary.
+# and the black-box CLI tests (node --test) against the sanitized binary,
+# run twice: on SQLite files, then on a throwaway PostgreSQL cluster
+# (scripts/pg-cluster.sh: a temp directory, a free port, stopped at exit)
+# with CLOSELOOP_TEST_PG set.  The summary counts both runs.
 #
 # Ends with one plain line "N passed, N failed" (what CI reads) and exits
 # non-zero when anything failed or could not be built.
@@ -18,7 +21,14 @@ scripts/deps.sh
 # address and undefined-behaviour checks stay on either way.
 detect_leaks=1
 probe_dir=$(mktemp -d)
-trap 'rm -rf "$probe_dir"' EXIT
+# Not inside probe_dir: the cluster runs as the postgres user, which must
+# be able to reach its directory.
+pg_dir=$(mktemp -u /tmp/closeloop-pg.XXXXXX)
+cleanup() {
+    scripts/pg-cluster.sh stop "$pg_dir" >/dev/null 2>&1 || true
+    rm -rf "$probe_dir"
+}
+trap cleanup EXIT
 printf '#include <stdlib.h>\nint main(void){free(malloc(8));return 0;}\n' \
     >"$probe_dir/p.c"
 if gcc -fsanitize=address -o "$probe_dir/p" "$probe_dir/p.c" 2>/dev/null; then
@@ -46,22 +56,45 @@ ninja -C "$BUILD" || build_ok=0
 
 unit_rc=0
 node_rc=0
-node_out="$BUILD/node-test.tap"
-rm -f "$node_out" "$BUILD/meson-logs/testlog.json"
-if [ "$build_ok" = 1 ]; then
+pg_rc=0
+rm -f "$BUILD"/node-test*.tap "$BUILD"/testlog-*.json \
+    "$BUILD/meson-logs/testlog.json"
+
+# One run of both suites; $1 names it (sqlite, postgres).  The environment
+# (CLOSELOOP_TEST_PG) says which backend the tests use.
+run_suites() {
+    local name=$1
+    echo "test.sh: suites on $name" >&2
+    rm -f "$BUILD/meson-logs/testlog.json"
     meson test -C "$BUILD" --print-errorlogs || unit_rc=$?
+    cp "$BUILD/meson-logs/testlog.json" "$BUILD/testlog-$name.json" ||
+        true
     # The files are named explicitly: node 18 (Debian 12) and node >= 21
     # read a directory argument differently.
     CLOSELOOP_BIN="$ROOT/$BUILD/closeloop" \
         node --test --test-reporter=tap tests/integration/*.test.mjs 2>&1 |
-        tee "$node_out" || node_rc=$?
+        tee "$BUILD/node-test-$name.tap" || node_rc=$?
+}
+
+if [ "$build_ok" = 1 ]; then
+    CLOSELOOP_TEST_PG='' run_suites sqlite
+    if pg_url=$(scripts/pg-cluster.sh start "$pg_dir"); then
+        CLOSELOOP_TEST_PG="$pg_url" run_suites postgres
+    else
+        echo "test.sh: could not start PostgreSQL; the postgres run fails" >&2
+        pg_rc=1
+    fi
 fi
 
 # One line for CI: cmocka's own counts per test executable (a crashed one,
-# without cmocka's closing lines, counts as one failure) plus node's.
-node scripts/summary.mjs "$BUILD/meson-logs/testlog.json" "$node_out" \
-    "$build_ok" && summary_rc=0 || summary_rc=$?
+# without cmocka's closing lines, counts as one failure) plus node's, for
+# both runs (a missing log counts as a failure).
+node scripts/summary.mjs "$BUILD/testlog-sqlite.json" \
+    "$BUILD/node-test-sqlite.tap" "$build_ok" \
+    "$BUILD/testlog-postgres.json" "$BUILD/node-test-postgres.tap" &&
+    summary_rc=0 || summary_rc=$?
 
-if [ "$summary_rc" != 0 ] || [ "$unit_rc" != 0 ] || [ "$node_rc" != 0 ]; then
+if [ "$summary_rc" != 0 ] || [ "$unit_rc" != 0 ] || [ "$node_rc" != 0 ] ||
+    [ "$pg_rc" != 0 ]; then
     exit 1
 fi

@@ -299,10 +299,7 @@ static const char v1[] =
     "CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit"
     "  FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only();";
 
-/* v2: the loop engine's shell (see schema_sqlite.c).  The outbox also gets
-   claimed_until, PostgreSQL only: a delivery worker's lease on a message
-   (see outbox_due in store_pg_engine_read.c); it is not part of a message's
-   record and is neither audited nor migrated. */
+/* v2: the loop engine's shell (see schema_sqlite.c). */
 static const char v2[] =
     "ALTER TABLE deals ADD COLUMN health_score bigint;"
     "ALTER TABLE churns ADD COLUMN sales_flagged_on date;"
@@ -313,7 +310,6 @@ static const char v2[] =
     "ALTER TABLE coaching_items ADD COLUMN audience " TXT ";"
     "ALTER TABLE outbox ADD COLUMN subject_kind " TXT ";"
     "ALTER TABLE outbox ADD COLUMN subject_id " TXT ";"
-    "ALTER TABLE outbox ADD COLUMN claimed_until " TXT ";"
 
     "CREATE TABLE flags ("
     "  workspace_id bigint NOT NULL,"

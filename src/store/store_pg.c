@@ -233,6 +233,7 @@ pg_close(cl_store *base)
     for (size_t i = 0; i < s->cap; i++)
         free(s->stmts[i].sql);
     free(s->stmts);
+    free(s->release);
     if (s->conn)
         PQfinish(s->conn);
     free(s);
@@ -272,6 +273,36 @@ pg_begin(cl_store *base, cl_error *err)
     return rc;
 }
 
+cl_err
+cl__pg_release_later(pg_store *s, int64_t id, cl_error *err)
+{
+    if (s->nrelease == s->release_cap) {
+        size_t cap = s->release_cap ? s->release_cap * 2 : 16;
+        int64_t *v = realloc(s->release, cap * sizeof *v);
+        if (v == NULL)
+            return cl_error_set(err, CL_ENOMEM, "out of memory");
+        s->release = v;
+        s->release_cap = cap;
+    }
+    s->release[s->nrelease++] = id;
+    return CL_OK;
+}
+
+/* Gives up the outbox claims of the transaction that just ended.  A claim
+   this connection does not hold is a no-op (the server warns, quietly). */
+static void
+release_claims(pg_store *s)
+{
+    for (size_t i = 0; i < s->nrelease; i++) {
+        cl_error ignored;
+        cl__pg_exec(s, NULL, &ignored,
+                    "SELECT pg_advisory_unlock(hashtext('closeloop.outbox.' "
+                    "|| current_schema() || '.' || $1::text), $2::integer)",
+                    "i", s->release[i]);
+    }
+    s->nrelease = 0;
+}
+
 static cl_err
 pg_commit(cl_store *base, cl_error *err)
 {
@@ -288,6 +319,7 @@ pg_commit(cl_store *base, cl_error *err)
                           "rolled back",
                           s->where);
     PQclear(r);
+    release_claims(s);
     return rc;
 }
 
@@ -295,6 +327,7 @@ static void
 pg_rollback(cl_store *base)
 {
     exec(PG(base), "ROLLBACK", NULL);
+    release_claims(PG(base));
 }
 
 static cl_err
@@ -767,7 +800,7 @@ cl__store_pg_open(const char *url, cl_store **out, cl_error *err)
     rc = exec(s,
               "SET client_encoding = 'UTF8'; SET DateStyle = 'ISO, YMD'; "
               "SET TimeZone = 'UTC'; SET extra_float_digits = 1; "
-              "SET client_min_messages = warning",
+              "SET client_min_messages = error",
               err);
     if (rc == CL_OK)
         rc = migrate(s, err);

@@ -381,11 +381,14 @@ pg_outbox_each(cl_store *st, const char *recipient_id, const char *channel,
 }
 
 /*
- * The claim: the due rows are locked FOR UPDATE SKIP LOCKED (a row another
- * worker is claiming is skipped, not waited for) and leased for 10 minutes
- * of the caller's clock in the same statement, so a worker that claims
- * after this one commits does not see them either.  One statement is its
- * own transaction: retried on a serialization failure or deadlock.
+ * The claim.  The due rows are locked FOR UPDATE SKIP LOCKED: a row another
+ * worker is locking is skipped, not waited for, and a row another worker
+ * marked sent meanwhile is re-read and dropped.  Each row returned is also
+ * claimed with a session advisory lock (pg_try_advisory_lock on the
+ * workspace's outbox key and the row id) that this connection holds while
+ * it sends; cl_store_outbox_mark gives it up when its transaction ends, and
+ * a worker that dies gives up all of its claims with its connection, so a
+ * message it did not mark is sent again by the next run, as on SQLite.
  */
 static cl_err
 pg_outbox_claim(cl_store *st, const char *channel, const char *now, int limit,
@@ -399,17 +402,17 @@ pg_outbox_claim(cl_store *st, const char *channel, const char *now, int limit,
             "WITH due AS (SELECT id FROM outbox WHERE workspace_id = $1 "
             "AND status = 'pending' AND channel = $2::text "
             "AND (next_attempt_at IS NULL OR next_attempt_at <= $3::text) "
-            "AND (claimed_until IS NULL OR claimed_until <= $3::text) "
             "ORDER BY id LIMIT $4 FOR UPDATE SKIP LOCKED), "
-            "claimed AS (UPDATE outbox SET claimed_until = to_char("
-            "($3::text::timestamptz + interval '10 minutes') AT TIME ZONE "
-            "'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM due "
-            "WHERE outbox.workspace_id = $1 AND outbox.id = due.id "
-            "RETURNING outbox.*) "
+            /* Materialized: the lock is tried on the rows of due only,
+               never pushed down to a scan of the whole outbox. */
+            "claimed AS MATERIALIZED (SELECT id FROM due WHERE "
+            "pg_try_advisory_lock(hashtext('closeloop.outbox.' || "
+            "current_schema() || '.' || $1::text), id::integer)) "
             "SELECT o.id, o.recipient_id, u.email, o.channel, o.kind, "
             "o.subject, o.body, o.status, o.attempts, o.next_attempt_at, "
             "o.last_error, o.idempotency_key, o.created_at, o.sent_at, "
-            "o.subject_kind, o.subject_id FROM claimed o LEFT JOIN users u "
+            "o.subject_kind, o.subject_id FROM claimed c JOIN outbox o ON "
+            "o.workspace_id = $1 AND o.id = c.id LEFT JOIN users u "
             "ON u.workspace_id = o.workspace_id AND u.id = o.recipient_id "
             "ORDER BY o.id",
             "ssi", channel, now, (int64_t)limit);

@@ -229,8 +229,7 @@ cl__pgw_outbox_mark(cl_store *st, int64_t id, const char *status, int attempts,
     cl_err rc = cl__pg_exec(
         PG(st), &n, err,
         "UPDATE outbox SET status = $2, attempts = $3, next_attempt_at = $4, "
-        "last_error = $5, sent_at = CASE WHEN $2 = 'sent' THEN $6 END, "
-        "claimed_until = NULL "
+        "last_error = $5, sent_at = CASE WHEN $2 = 'sent' THEN $6 END "
         "WHERE workspace_id = $1 AND id = $7",
         "sisssi",
         status, (int64_t)attempts, next_attempt_at, last_error, st->at, id);
@@ -242,6 +241,10 @@ cl__pgw_outbox_mark(cl_store *st, int64_t id, const char *status, int attempts,
         snprintf(action, sizeof action, "message_%s", status);
         rc = audit_id(PG(st), "outbox", outbox_json, id, action, err);
     }
+    /* The claim (if this worker holds one) ends with the transaction: a
+       worker that claims after the commit sees the new status. */
+    if (rc == CL_OK)
+        rc = cl__pg_release_later(PG(st), id, err);
     return rc;
 }
 

@@ -26,6 +26,8 @@ typedef struct pg_store {
     PGresult *kept;   /* the last get's rows: valid until the next get */
     char *kind_sql[CL_KIND_COUNT][3]; /* insert, get, update per kind */
     pg_stmt *stmts;   /* open addressing, cap a power of two */
+    int64_t *release; /* outbox claims to give up when the transaction ends */
+    size_t nrelease, release_cap;
     size_t nstmts, cap;
 } pg_store;
 
@@ -87,6 +89,10 @@ double cl__pg_real(const PGresult *r, int row, int col);
 cl_err cl__pg_audit_row(pg_store *s, const char *table, const char *json_expr,
                         const char *keycol, const char *key, const char *action,
                         const char *old_json, cl_error *err);
+
+/* Gives up this connection's claim on outbox message id when the current
+   transaction ends (store_pg.c). */
+cl_err cl__pg_release_later(pg_store *s, int64_t id, cl_error *err);
 
 /* Removes the blanks outside strings of JSON text, in place. */
 void cl__pg_json_compact(char *json);

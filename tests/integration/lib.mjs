@@ -96,9 +96,35 @@ export function ok(args, opts = {}) {
     return r;
 }
 
-// A new workspace in a temp dir: returns its path after `closeloop init`.
+// The PostgreSQL server the suite runs against (CLOSELOOP_TEST_PG, a
+// postgres:// url of a database the tests may create databases from), or
+// null for SQLite files.
+export const PG = process.env.CLOSELOOP_TEST_PG || null;
+
+let pgSeq = 0;
+
+// A fresh, empty PostgreSQL database: its postgres:// url.  Dropped when
+// the test ends (t.after).
+export function pgDatabase(t) {
+    const name = `cl_${process.pid}_${pgSeq++}_${Date.now() % 100000}`;
+    const psql = (sql) => {
+        const r = spawnSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1',
+            '-d', PG, '-c', sql], { encoding: 'utf8' });
+        if (r.status !== 0)
+            throw new Error(`psql ${sql}: ${r.stderr}`);
+    };
+    psql(`CREATE DATABASE ${name}`);
+    if (t && typeof t.after === 'function')
+        t.after(() => psql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    const u = new URL(PG);
+    u.pathname = `/${name}`;
+    return u.toString();
+}
+
+// A new workspace: a file in a temp dir, or with CLOSELOOP_TEST_PG a new
+// PostgreSQL database; returns its --db url after `closeloop init`.
 export function workspace(t, name = 'ws.db') {
-    const db = path.join(tempDir(t), name);
+    const db = PG ? pgDatabase(t) : path.join(tempDir(t), name);
     ok(['init', '--db', db]);
     return db;
 }

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
-    KINDS, exportKind, fixture, fixturePath, info, ok, parseCsv,
+    KINDS, PG, exportKind, fixture, fixturePath, info, ok, parseCsv,
     parseSummary, tempDir, workspace, writeCsv,
 } from './lib.mjs';
 
@@ -13,7 +13,7 @@ test('init reports the workspace and its schema version', (t) => {
     const r = ok(['init', '--db', db]); // a second init is a no-op migrate
     assert.equal(r.stdout.trim(), `workspace ready: ${db} (schema version 2)`);
     const i = info(db);
-    assert.equal(i.backend, 'sqlite');
+    assert.equal(i.backend, PG ? 'postgres' : 'sqlite');
     assert.equal(i.schema_version, 2);
     assert.equal(i.db, db);
     for (const k of [...KINDS, 'audit'])

@@ -150,7 +150,8 @@ static const char v1[] =
     "  owner_id " TXT ","
     "  rationale " TXT ","
     "  PRIMARY KEY (workspace_id, version),"
-    "  FOREIGN KEY (workspace_id, owner_id) REFERENCES users(workspace_id, id));"
+    "  FOREIGN KEY (workspace_id, owner_id) REFERENCES users(workspace_id, "
+    "id));"
 
     "CREATE TABLE holidays ("
     "  workspace_id bigint NOT NULL,"

@@ -614,8 +614,7 @@ thr_row(void *ud, const PGresult *r, int row)
 }
 
 static cl_err
-pg_thresholds(cl_store *base, cl_store_threshold_cb cb, void *ud,
-              cl_error *err)
+pg_thresholds(cl_store *base, cl_store_threshold_cb cb, void *ud, cl_error *err)
 {
     thr_ctx c = {cb, ud, 0, 0};
     return cl__pg_rows(PG(base), thr_row, &c, err,
@@ -673,7 +672,7 @@ static const cl_store_ops pg_ops = {
 
 /* --- opening, migrating, seeding --------------------------------------- */
 
-#define NOW_TEXT                                                              \
+#define NOW_TEXT                                                               \
     "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 
 /* Seeds workspace 1 with the default taxonomy and thresholds. */
@@ -689,17 +688,16 @@ seed_workspace(pg_store *s, cl_error *err)
     for (size_t i = 0; i < n && rc == CL_OK; i++) {
         char pos[24];
         snprintf(pos, sizeof pos, "%zu", i + 1);
-        rc = cl__pg_exec(s, NULL, err,
-                         "INSERT INTO taxonomy (workspace_id, code, position, "
-                         "label, definition, sales_attributable, "
-                         "bad_fit_category, routes_to) VALUES ($1, $2, $3, "
-                         "$4, $5, $6, $7, $8)",
-                         "sssssss", c[i].code, pos, c[i].label,
-                         c[i].definition, c[i].sales_attributable ? "1" : "0",
-                         c[i].badfit == CL_BADFIT_NONE
-                             ? NULL
-                             : cl_badfit_code(c[i].badfit),
-                         c[i].routes_to);
+        rc = cl__pg_exec(
+            s, NULL, err,
+            "INSERT INTO taxonomy (workspace_id, code, position, "
+            "label, definition, sales_attributable, "
+            "bad_fit_category, routes_to) VALUES ($1, $2, $3, "
+            "$4, $5, $6, $7, $8)",
+            "sssssss", c[i].code, pos, c[i].label, c[i].definition,
+            c[i].sales_attributable ? "1" : "0",
+            c[i].badfit == CL_BADFIT_NONE ? NULL : cl_badfit_code(c[i].badfit),
+            c[i].routes_to);
     }
     const cl_threshold *t = cl_threshold_defaults(&n);
     for (size_t i = 0; i < n && rc == CL_OK; i++)
@@ -745,9 +743,8 @@ apply(pg_store *s, int v, cl_error *err)
 static cl_err
 migrate(pg_store *s, cl_error *err)
 {
-    cl_err rc = exec(s,
-                     "SELECT pg_advisory_lock(hashtext(current_schema()), 0)",
-                     err);
+    cl_err rc =
+        exec(s, "SELECT pg_advisory_lock(hashtext(current_schema()), 0)", err);
     if (rc != CL_OK)
         return rc;
     rc = exec(s,
@@ -795,8 +792,8 @@ cl__store_pg_open(const char *url, cl_store **out, cl_error *err)
         rc = cl_error_set(err, CL_EDB, "postgres: cannot connect: %s", msg);
         goto fail;
     }
-    snprintf(s->where, sizeof s->where, "postgres://%s:%s/%s",
-             PQhost(s->conn), PQport(s->conn), PQdb(s->conn));
+    snprintf(s->where, sizeof s->where, "postgres://%s:%s/%s", PQhost(s->conn),
+             PQport(s->conn), PQdb(s->conn));
     rc = exec(s,
               "SET client_encoding = 'UTF8'; SET DateStyle = 'ISO, YMD'; "
               "SET TimeZone = 'UTC'; SET extra_float_digits = 1; "

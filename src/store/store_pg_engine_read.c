@@ -113,7 +113,8 @@ static const char churn_select[] =
     "a.csm_id, c.churned_on, c.primary_cause, c.contributing_causes, "
     "c.stated_reason, c.diagnosis, c.predictive_behavior, c.tagged_by, "
     "c.tagged_on, c.sales_flagged_on, c.closed_on, "
-    "COALESCE(t.sales_attributable::integer, 0), t.bad_fit_category, c.arr_lost "
+    "COALESCE(t.sales_attributable::integer, 0), t.bad_fit_category, "
+    "c.arr_lost "
     "FROM (SELECT c.*, COALESCE(c.deal_id, (SELECT d.id FROM deals d "
     "  WHERE d.workspace_id = c.workspace_id AND d.account_id = "
     "  c.account_id AND d.stage = 'closed_won' AND d.type = 'new' "
@@ -208,7 +209,8 @@ static int
 user_row(void *ud, const PGresult *r, int row)
 {
     user_ctx *c = ud;
-    cl_store_user_row u = {T(r, row, 0), T(r, row, 1), T(r, row, 2), T(r, row, 3), T(r, row, 4)};
+    cl_store_user_row u = {T(r, row, 0), T(r, row, 1), T(r, row, 2),
+                           T(r, row, 3), T(r, row, 4)};
     return c->cb(c->ud, &u);
 }
 
@@ -217,11 +219,12 @@ pg_users_by_role(cl_store *st, const char *role, cl_store_user_cb cb, void *ud,
                  cl_error *err)
 {
     user_ctx c = {cb, ud};
-    return cl__pg_rows(PG(st), user_row, &c, err,
-                       "SELECT id, name, email, role, manager_id FROM users "
-                       "WHERE workspace_id = $1 AND ($2::text IS NULL OR role = $2) "
-                       "ORDER BY id",
-                       "s", role);
+    return cl__pg_rows(
+        PG(st), user_row, &c, err,
+        "SELECT id, name, email, role, manager_id FROM users "
+        "WHERE workspace_id = $1 AND ($2::text IS NULL OR role = $2) "
+        "ORDER BY id",
+        "s", role);
 }
 
 typedef struct text_ctx {
@@ -321,7 +324,8 @@ pg_tasks_each(cl_store *st, const cl_store_task_filter *f, cl_store_task_cb cb,
         "FROM tasks t LEFT JOIN users u ON u.workspace_id = t.workspace_id "
         "AND u.id = t.assignee_id WHERE t.workspace_id = $1 "
         "AND ($2::text IS NULL OR t.assignee_id = $2) "
-        "AND ($3::text IS NULL OR t.kind = $3) AND ($4::text IS NULL OR t.status = $4) "
+        "AND ($3::text IS NULL OR t.kind = $3) AND ($4::text IS NULL OR "
+        "t.status = $4) "
         "AND ($5 = 0 OR t.id = $5) ORDER BY t.due_on, t.id",
         "sssi", f->assignee_id, f->kind, f->status, (int64_t)f->id);
 }

@@ -30,7 +30,8 @@ static const char session_json[] =
     "status, 'owner_id', owner_id, 'closed_at', closed_at, 'decisions', "
     "decisions::json)";
 static const char pc_json[] =
-    "json_build_object('id', id, 'session_id', session_id, 'owner_id', owner_id, "
+    "json_build_object('id', id, 'session_id', session_id, 'owner_id', "
+    "owner_id, "
     "'description', description, 'checkin_due', checkin_due, 'checkin_on', "
     "checkin_on, 'checkin_note', checkin_note, 'reminded_on', reminded_on, "
     "'escalated_on', escalated_on)";
@@ -43,7 +44,8 @@ static const char flag_json[] =
 static const char link_json[] =
     "json_build_object('new_deal_id', new_deal_id, 'original_deal_id', "
     "original_deal_id, 'months', months)";
-static const char config_json[] = "json_build_object('key', key, 'value', value)";
+static const char config_json[] =
+    "json_build_object('key', key, 'value', value)";
 static const char deal_health_json[] =
     "json_build_object('id', id, 'health_score', health_score)";
 static const char churn_state_json[] =
@@ -71,12 +73,13 @@ cl__pgw_config_set(cl_store *st, const char *key, const char *value,
                    cl_error *err)
 {
     int n = 0;
-    cl_err rc = cl__pg_exec(PG(st), &n, err,
-                            "INSERT INTO config (workspace_id, key, value) "
-                            "VALUES ($1, $2, $3) ON CONFLICT (workspace_id, "
-                            "key) DO UPDATE SET value = excluded.value "
-                            "WHERE config.value IS DISTINCT FROM excluded.value",
-                            "ss", key, value);
+    cl_err rc =
+        cl__pg_exec(PG(st), &n, err,
+                    "INSERT INTO config (workspace_id, key, value) "
+                    "VALUES ($1, $2, $3) ON CONFLICT (workspace_id, "
+                    "key) DO UPDATE SET value = excluded.value "
+                    "WHERE config.value IS DISTINCT FROM excluded.value",
+                    "ss", key, value);
     if (rc == CL_OK && n)
         rc = cl__pg_audit_row(PG(st), "config", config_json, "key", key,
                               "config_set", NULL, err);
@@ -231,8 +234,8 @@ cl__pgw_outbox_mark(cl_store *st, int64_t id, const char *status, int attempts,
         "UPDATE outbox SET status = $2, attempts = $3, next_attempt_at = $4, "
         "last_error = $5, sent_at = CASE WHEN $2 = 'sent' THEN $6 END "
         "WHERE workspace_id = $1 AND id = $7",
-        "sisssi",
-        status, (int64_t)attempts, next_attempt_at, last_error, st->at, id);
+        "sisssi", status, (int64_t)attempts, next_attempt_at, last_error,
+        st->at, id);
     if (rc == CL_OK && n == 0)
         return cl_error_set(err, CL_ENOTFOUND, "no outbox message %lld",
                             (long long)id);
@@ -507,7 +510,8 @@ cl__pgw_field_set(cl_store *st, const char *subject_kind,
     } fields[] = {
         {"deal", "health_score", "deals",
          "UPDATE deals SET health_score = $3 WHERE workspace_id = $1 AND "
-         "id = $2 AND health_score IS DISTINCT FROM $3 AND $4::text IS NOT NULL",
+         "id = $2 AND health_score IS DISTINCT FROM $3 AND $4::text IS NOT "
+         "NULL",
          deal_health_json},
         {"churn", "sales_flagged", "churns",
          "UPDATE churns SET sales_flagged_on = $4 WHERE workspace_id = $1 "

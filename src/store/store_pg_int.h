@@ -22,10 +22,10 @@ typedef struct pg_stmt {
 typedef struct pg_store {
     cl_store base;
     PGconn *conn;
-    char where[160];  /* "postgres://host:port/db" for messages, no secrets */
-    PGresult *kept;   /* the last get's rows: valid until the next get */
+    char where[160]; /* "postgres://host:port/db" for messages, no secrets */
+    PGresult *kept;  /* the last get's rows: valid until the next get */
     char *kind_sql[CL_KIND_COUNT][3]; /* insert, get, update per kind */
-    pg_stmt *stmts;   /* open addressing, cap a power of two */
+    pg_stmt *stmts;                   /* open addressing, cap a power of two */
     int64_t *release; /* outbox claims to give up when the transaction ends */
     size_t nrelease, release_cap;
     size_t nstmts, cap;

@@ -306,8 +306,8 @@ cl__pg_audit_row(pg_store *s, const char *table, const char *json_expr,
         return cl_error_set(err, CL_ENOTFOUND, "%s: no %s row %s", s->where,
                             table, key);
     cl__pg_json_compact(json);
-    rc = s->base.ops->audit_append(&s->base, table, key, action, old_json,
-                                   json, err);
+    rc = s->base.ops->audit_append(&s->base, table, key, action, old_json, json,
+                                   err);
     free(json);
     return rc;
 }

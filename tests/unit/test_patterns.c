@@ -35,7 +35,7 @@ D(const char *s)
 
 /* A temporary store file, removed by drop_store. */
 static cl_store *
-temp_store(char path[64])
+temp_store(char path[CL_TESTDB_URL])
 {
     cl_store *st;
     cl_error err;
@@ -224,7 +224,8 @@ write_file(const char *path, const char *text)
 static cl_snapshot *
 hand_snapshot(void)
 {
-    char path[64], dir[] = "/tmp/cl-test-patcsv-XXXXXX", file[128];
+    char path[CL_TESTDB_URL], dir[] = "/tmp/cl-test-patcsv-XXXXXX";
+    char file[128];
     char buf[8192];
     size_t n = 0;
     cl_store *st = temp_store(path);
@@ -459,7 +460,8 @@ test_maven_no_overclaim(void **state)
         skip();
         return;
     }
-    char path[64], dir[] = "/tmp/cl-test-maven-XXXXXX", acc[128], deals[128];
+    char path[CL_TESTDB_URL], dir[] = "/tmp/cl-test-maven-XXXXXX";
+    char acc[128], deals[128];
     assert_non_null(mkdtemp(dir));
     snprintf(acc, sizeof acc, "%s/accounts.csv", dir);
     snprintf(deals, sizeof deals, "%s/deals.csv", dir);

@@ -35,7 +35,7 @@ remove_store(const char *path)
 }
 
 static cl_store *
-temp_store(char path[64])
+temp_store(char path[CL_TESTDB_URL])
 {
     cl_store *st;
     cl_error err;

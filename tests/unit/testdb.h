@@ -84,8 +84,10 @@ cl_testdb_make(char *url, const char *prefix)
     }
     char schema[64], sql[256], msg[256];
     snprintf(schema, sizeof schema, "t_%ld_%d", (long)getpid(), seq++);
-    snprintf(sql, sizeof sql, "DROP SCHEMA IF EXISTS %s CASCADE; "
-             "CREATE SCHEMA %s", schema, schema);
+    snprintf(sql, sizeof sql,
+             "DROP SCHEMA IF EXISTS %s CASCADE; "
+             "CREATE SCHEMA %s",
+             schema, schema);
     if (cl_testdb_exec(pg, sql, msg, sizeof msg) != 0) {
         fprintf(stderr, "testdb: %s: %s\n", pg, msg);
         abort();

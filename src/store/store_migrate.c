@@ -1,0 +1,481 @@
+/*
+ * store_migrate.c - a workspace copied from SQLite to PostgreSQL with COPY,
+ * verified by row counts and per-table checksums before it commits.
+ *
+ * The target's column list and types (information_schema) drive both the
+ * copy and the canonical rendering of a row, so the two sides render a value
+ * the same way: booleans as 1/0, integers in decimal, money (numeric) to the
+ * cent, doubles with 17 significant digits, text and days as text.
+ */
+#include "migrate.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "store_int.h"
+#include "store_pg_int.h"
+#include "store_sqlite_int.h"
+
+/* Every table of a workspace, parents first (foreign keys). */
+static const char *const tables[] = {
+    "users",           "accounts", "deals",          "churns",
+    "recoveries",      "reviews",  "cs_hours",       "arr_movements",
+    "icp_versions",    "holidays", "taxonomy",       "thresholds",
+    "config",          "sessions", "tasks",          "outbox",
+    "process_changes", "triggers", "coaching_items", "flags",
+    "recovery_links",  "audit",
+};
+#define NTABLES (sizeof tables / sizeof tables[0])
+
+/* Seeded by every new workspace: replaced, not refused. */
+static int
+seeded(const char *table)
+{
+    return strcmp(table, "taxonomy") == 0 || strcmp(table, "thresholds") == 0;
+}
+
+enum { C_TEXT, C_BOOL, C_INT, C_MONEY, C_REAL };
+
+typedef struct column {
+    char name[64];
+    int type;
+} column;
+
+typedef struct buf {
+    char *p;
+    size_t len, cap;
+    int oom;
+} buf;
+
+static void
+put(buf *b, const char *s, size_t n)
+{
+    if (b->oom)
+        return;
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 4096;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        char *p = realloc(b->p, cap);
+        if (p == NULL) {
+            b->oom = 1;
+            return;
+        }
+        b->p = p;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = '\0';
+}
+
+static void
+puts_(buf *b, const char *s)
+{
+    put(b, s, strlen(s));
+}
+
+static uint64_t
+fnv(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    return h;
+}
+
+/* The canonical text of one value (NULL as "\x01"). */
+static const char *
+canon(int type, int is_null, const char *text, double d, long long i, char *tmp,
+      size_t len)
+{
+    if (is_null)
+        return "\x01";
+    switch (type) {
+    case C_BOOL:
+    case C_INT:
+        snprintf(tmp, len, "%lld", type == C_BOOL ? (long long)(i != 0) : i);
+        return tmp;
+    case C_MONEY:
+        snprintf(tmp, len, "%.2f", d);
+        return tmp;
+    case C_REAL:
+        snprintf(tmp, len, "%.17g", d);
+        return tmp;
+    default:
+        return text;
+    }
+}
+
+/* Appends text to a COPY line, escaped for COPY's text format. */
+static void
+copy_text(buf *b, const char *s)
+{
+    const char *run = s;
+    for (; *s; s++) {
+        const char *esc = NULL;
+        switch (*s) {
+        case '\\':
+            esc = "\\\\";
+            break;
+        case '\t':
+            esc = "\\t";
+            break;
+        case '\n':
+            esc = "\\n";
+            break;
+        case '\r':
+            esc = "\\r";
+            break;
+        default:
+            continue;
+        }
+        put(b, run, (size_t)(s - run));
+        puts_(b, esc);
+        run = s + 1;
+    }
+    put(b, run, (size_t)(s - run));
+}
+
+typedef struct mig {
+    sq_store *src;
+    pg_store *dst;
+    cl_error *err;
+} mig;
+
+static int
+column_row(void *ud, const PGresult *r, int row)
+{
+    struct {
+        column *v;
+        int n;
+    } *c = ud;
+    if (c->n >= 40)
+        return 1;
+    column *col = &c->v[c->n++];
+    snprintf(col->name, sizeof col->name, "%s", PQgetvalue(r, row, 0));
+    const char *t = PQgetvalue(r, row, 1);
+    col->type = strcmp(t, "boolean") == 0            ? C_BOOL
+                : strcmp(t, "bigint") == 0           ? C_INT
+                : strcmp(t, "integer") == 0          ? C_INT
+                : strcmp(t, "numeric") == 0          ? C_MONEY
+                : strcmp(t, "double precision") == 0 ? C_REAL
+                                                     : C_TEXT;
+    return 0;
+}
+
+/* The target's columns of table but workspace_id, in table order. */
+static cl_err
+columns(mig *m, const char *table, column *v, int *n)
+{
+    struct {
+        column *v;
+        int n;
+    } c = {v, 0};
+    cl_err rc = cl__pg_rows(m->dst, column_row, &c, m->err,
+                            "SELECT column_name::text, data_type::text FROM "
+                            "information_schema.columns WHERE "
+                            "table_schema = current_schema() AND "
+                            "table_name = $2 AND column_name <> "
+                            "'workspace_id' AND $1::bigint IS NOT NULL "
+                            "ORDER BY ordinal_position",
+                            "s", table);
+    *n = c.n;
+    if (rc == CL_OK && c.n == 0)
+        rc = cl_error_set(m->err, CL_EDB, "%s: no table %s", m->dst->where,
+                          table);
+    return rc;
+}
+
+static void
+select_list(buf *b, const column *c, int n)
+{
+    for (int i = 0; i < n; i++) {
+        if (i)
+            puts_(b, ", ");
+        puts_(b, "\"");
+        puts_(b, c[i].name);
+        puts_(b, "\"");
+    }
+}
+
+/* Copies one table with COPY FROM STDIN; *rows and *sum describe what was
+   read from the source. */
+static cl_err
+copy_table(mig *m, const char *table, const column *c, int n, int64_t *rows,
+           uint64_t *sum)
+{
+    buf sql = {0}, line = {0}, row = {0};
+    sqlite3_stmt *st = NULL;
+    cl_err rc = CL_OK;
+    char ws[32], tmp[64];
+    *rows = 0;
+    *sum = 0;
+    snprintf(ws, sizeof ws, "%lld", (long long)m->dst->base.workspace_id);
+
+    puts_(&sql, "SELECT ");
+    select_list(&sql, c, n);
+    puts_(&sql, " FROM \"");
+    puts_(&sql, table);
+    puts_(&sql, "\" WHERE workspace_id = ?1");
+    if (sql.oom)
+        return cl_error_set(m->err, CL_ENOMEM, "out of memory");
+    if (sqlite3_prepare_v2(m->src->db, sql.p, -1, &st, NULL) != SQLITE_OK) {
+        rc = cl_error_set(m->err, CL_EDB, "%s: %s: %s", m->src->path, table,
+                          sqlite3_errmsg(m->src->db));
+        free(sql.p);
+        return rc;
+    }
+    sqlite3_bind_int64(st, 1, m->src->base.workspace_id);
+
+    sql.len = 0;
+    puts_(&sql, "COPY \"");
+    puts_(&sql, table);
+    puts_(&sql, "\" (workspace_id, ");
+    select_list(&sql, c, n);
+    puts_(&sql, ") FROM STDIN");
+    PGresult *r = PQexec(m->dst->conn, sql.p);
+    if (PQresultStatus(r) != PGRES_COPY_IN) {
+        rc = cl__pg_fail(m->dst, r, table, m->err);
+        PQclear(r);
+        goto out;
+    }
+    PQclear(r);
+
+    int src;
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        line.len = 0;
+        row.len = 0;
+        puts_(&line, ws);
+        for (int i = 0; i < n; i++) {
+            int null = sqlite3_column_type(st, i) == SQLITE_NULL;
+            const char *text = (const char *)sqlite3_column_text(st, i);
+            double d = sqlite3_column_double(st, i);
+            long long iv = sqlite3_column_int64(st, i);
+            const char *v =
+                canon(c[i].type, null, text, d, iv, tmp, sizeof tmp);
+            puts_(&row, v);
+            put(&row, "\x1f", 1);
+            put(&line, "\t", 1);
+            if (null)
+                puts_(&line, "\\N");
+            else if (c[i].type == C_TEXT)
+                copy_text(&line, text);
+            else
+                puts_(&line, v);
+        }
+        put(&line, "\n", 1);
+        if (line.oom || row.oom) {
+            rc = cl_error_set(m->err, CL_ENOMEM, "out of memory");
+            break;
+        }
+        *sum += fnv(row.p, row.len);
+        (*rows)++;
+        if (PQputCopyData(m->dst->conn, line.p, (int)line.len) != 1) {
+            rc = cl__pg_fail(m->dst, NULL, table, m->err);
+            break;
+        }
+    }
+    if (rc == CL_OK && src != SQLITE_DONE)
+        rc = cl_error_set(m->err, CL_EDB, "%s: %s: %s", m->src->path, table,
+                          sqlite3_errmsg(m->src->db));
+    PQputCopyEnd(m->dst->conn, rc == CL_OK ? NULL : "migrate failed");
+    while ((r = PQgetResult(m->dst->conn)) != NULL) {
+        if (PQresultStatus(r) != PGRES_COMMAND_OK && rc == CL_OK)
+            rc = cl__pg_fail(m->dst, r, table, m->err);
+        PQclear(r);
+    }
+out:
+    sqlite3_finalize(st);
+    free(sql.p);
+    free(line.p);
+    free(row.p);
+    return rc;
+}
+
+typedef struct sum_ctx {
+    const column *c;
+    int n;
+    int64_t rows;
+    uint64_t sum;
+    buf row;
+} sum_ctx;
+
+static int
+sum_row(void *ud, const PGresult *r, int row)
+{
+    sum_ctx *x = ud;
+    char tmp[64];
+    x->row.len = 0;
+    for (int i = 0; i < x->n; i++) {
+        int null = PQgetisnull(r, row, i);
+        const char *text = PQgetvalue(r, row, i);
+        double d = null ? 0 : strtod(text, NULL);
+        long long iv = null ? 0 : cl__pg_int(r, row, i, 0);
+        puts_(&x->row, canon(x->c[i].type, null, text, d, iv, tmp, sizeof tmp));
+        put(&x->row, "\x1f", 1);
+    }
+    x->sum += fnv(x->row.p, x->row.len);
+    x->rows++;
+    return x->row.oom;
+}
+
+/* Counts and checksums table as the target now holds it. */
+static cl_err
+target_sum(mig *m, const char *table, const column *c, int n, int64_t *rows,
+           uint64_t *sum)
+{
+    buf sql = {0};
+    char ws[32];
+    const char *v[1] = {ws};
+    sum_ctx x = {c, n, 0, 0, {0}};
+    puts_(&sql, "SELECT ");
+    select_list(&sql, c, n);
+    puts_(&sql, " FROM \"");
+    puts_(&sql, table);
+    puts_(&sql, "\" WHERE workspace_id = $1");
+    snprintf(ws, sizeof ws, "%lld", (long long)m->dst->base.workspace_id);
+    cl_err rc =
+        sql.oom ? cl_error_set(m->err, CL_ENOMEM, "out of memory")
+                : cl__pg_stream(m->dst, sql.p, 1, v, NULL, sum_row, &x, m->err);
+    if (rc == CL_OK && x.row.oom)
+        rc = cl_error_set(m->err, CL_ENOMEM, "out of memory");
+    free(sql.p);
+    free(x.row.p);
+    *rows = x.rows;
+    *sum = x.sum;
+    return rc;
+}
+
+static int
+count_row(void *ud, const PGresult *r, int row)
+{
+    *(int64_t *)ud = cl__pg_int(r, row, 0, 0);
+    return 1;
+}
+
+/* The whole copy, inside the target transaction the caller opened. */
+static cl_err
+copy_all(mig *m, cl_migrate_cb cb, void *ud)
+{
+    cl_err rc = CL_OK;
+    char sql[160];
+    for (size_t t = 0; t < NTABLES && rc == CL_OK; t++) {
+        int64_t n = 0;
+        snprintf(sql, sizeof sql,
+                 seeded(tables[t])
+                     ? "DELETE FROM \"%s\" WHERE workspace_id = $1"
+                     : "SELECT count(*) FROM \"%s\" WHERE workspace_id = $1",
+                 tables[t]);
+        if (seeded(tables[t]))
+            rc = cl__pg_exec(m->dst, NULL, m->err, sql, "");
+        else if ((rc = cl__pg_rows(m->dst, count_row, &n, m->err, sql, "")) ==
+                     CL_OK &&
+                 n > 0)
+            rc = cl_error_set(m->err, CL_ECONFLICT,
+                              "%s: the workspace is not empty (%lld rows in "
+                              "%s); migrate only into a new workspace",
+                              m->dst->where, (long long)n, tables[t]);
+    }
+    for (size_t t = 0; t < NTABLES && rc == CL_OK; t++) {
+        column c[40];
+        int n = 0;
+        int64_t rows = 0, trows = 0;
+        uint64_t sum = 0, tsum = 0;
+        rc = columns(m, tables[t], c, &n);
+        if (rc == CL_OK)
+            rc = copy_table(m, tables[t], c, n, &rows, &sum);
+        if (rc == CL_OK)
+            rc = target_sum(m, tables[t], c, n, &trows, &tsum);
+        if (rc == CL_OK && (rows != trows || sum != tsum))
+            rc = cl_error_set(m->err, CL_EDB,
+                              "%s: %s: the copy differs from the source "
+                              "(%lld rows, checksum %016llx; source %lld "
+                              "rows, %016llx); nothing was written",
+                              m->dst->where, tables[t], (long long)trows,
+                              (unsigned long long)tsum, (long long)rows,
+                              (unsigned long long)sum);
+        if (rc == CL_OK && cb)
+            cb(ud, tables[t], rows, sum);
+    }
+    /* Audit ids were copied: new entries continue after the largest. */
+    if (rc == CL_OK)
+        rc = cl__pg_exec(m->dst, NULL, m->err,
+                         "SELECT setval(pg_get_serial_sequence('audit', "
+                         "'id'), GREATEST((SELECT max(id) FROM audit), 1)) "
+                         "WHERE $1::bigint IS NOT NULL",
+                         "");
+    return rc;
+}
+
+/* Reports each table only once the copy committed. */
+typedef struct report {
+    struct {
+        const char *table;
+        int64_t rows;
+        uint64_t sum;
+    } v[NTABLES];
+    size_t n;
+} report;
+
+static void
+remember(void *ud, const char *table, int64_t rows, uint64_t sum)
+{
+    report *r = ud;
+    if (r->n < NTABLES) {
+        r->v[r->n].table = table;
+        r->v[r->n].rows = rows;
+        r->v[r->n].sum = sum;
+        r->n++;
+    }
+}
+
+cl_err
+cl_store_migrate(const char *from, const char *to, cl_migrate_cb cb, void *ud,
+                 cl_error *err)
+{
+    cl_store *src = NULL, *dst = NULL;
+    cl_err rc;
+    if (strncmp(from, "postgres", 8) == 0)
+        return cl_error_set(err, CL_EINVAL,
+                            "--from: expected a SQLite workspace (PATH or "
+                            "sqlite:PATH), got %s",
+                            from);
+    if (strncmp(to, "postgres:", 9) != 0 && strncmp(to, "postgresql:", 11) != 0)
+        return cl_error_set(err, CL_EINVAL,
+                            "--to: expected a postgres:// url, got %s", to);
+    /* Opening a missing file would create an empty workspace. */
+    const char *path = strncmp(from, "sqlite:", 7) == 0 ? from + 7 : from;
+    if (access(path, R_OK) != 0)
+        return cl_error_set(err, CL_EINVAL, "--from: %s: no such workspace",
+                            path);
+    if ((rc = cl_store_open(from, &src, err)) != CL_OK)
+        return rc;
+    if ((rc = cl_store_open(to, &dst, err)) != CL_OK) {
+        cl_store_close(src);
+        return rc;
+    }
+    mig m = {(sq_store *)src, (pg_store *)dst, err};
+    report rep;
+    for (int attempt = 0; attempt < 5; attempt++) {
+        rep.n = 0;
+        rc = cl_store_begin(dst, "migrate", 0, err);
+        if (rc == CL_OK)
+            rc = copy_all(&m, remember, &rep);
+        if (rc == CL_OK)
+            rc = cl_store_commit(dst, err);
+        if (rc == CL_OK)
+            break;
+        cl_store_rollback(dst);
+        if (rc != CL_ERETRY)
+            break;
+    }
+    if (rc == CL_OK && cb)
+        for (size_t i = 0; i < rep.n; i++)
+            cb(ud, rep.v[i].table, rep.v[i].rows, rep.v[i].sum);
+    cl_store_close(dst);
+    cl_store_close(src);
+    return rc;
+}

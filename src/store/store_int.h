@@ -60,6 +60,12 @@ typedef struct cl_store_ops {
     /* Inserts row unless its key exists; *inserted says which. */
     cl_err (*insert_new)(cl_store *st, cl_kind kind, const cl_value *row,
                          int *inserted, cl_error *err);
+    /* Optional (NULL: insert_new then audit_append): inserts row unless its
+       key exists and, when it did, appends its "insert" audit entry with
+       new_json, in one round trip. */
+    cl_err (*insert_audited)(cl_store *st, cl_kind kind, const cl_value *row,
+                             const char *entity_id, const char *new_json,
+                             int *inserted, cl_error *err);
     cl_err (*get)(cl_store *st, cl_kind kind, const cl_value *key,
                   cl_value *row, int *found, cl_error *err);
     cl_err (*update)(cl_store *st, cl_kind kind, const cl_value *row,

@@ -24,7 +24,7 @@
 #define T cl__pg_text
 #define RETRIES 5
 
-enum { Q_INSERT, Q_GET, Q_UPDATE };
+enum { Q_INSERT, Q_GET, Q_UPDATE, Q_AUDITED, Q_N };
 
 /* Runs a statement without parameters (simple protocol: may hold several). */
 static cl_err
@@ -80,7 +80,7 @@ sb_quoted(sbuf *b, const char *ident)
 static void
 sb_key_where(sbuf *b, const cl_kind_def *def)
 {
-    char num[16];
+    char num[32];
     sb_add(b, " WHERE workspace_id = $1");
     for (size_t i = 0; i < def->nkey; i++) {
         sb_add(b, " AND ");
@@ -105,12 +105,15 @@ static const char *
 kind_sql(pg_store *s, cl_kind kind, int q)
 {
     const cl_kind_def *def = cl_kind_get(kind);
-    char num[16];
+    char num[32];
     sbuf b = {0};
     if (s->kind_sql[kind][q])
         return s->kind_sql[kind][q];
     switch (q) {
+    case Q_AUDITED:
     case Q_INSERT:
+        if (q == Q_AUDITED)
+            sb_add(&b, "WITH ins AS (");
         sb_add(&b, "INSERT INTO ");
         sb_quoted(&b, def->table);
         sb_add(&b, " (workspace_id, ");
@@ -121,6 +124,20 @@ kind_sql(pg_store *s, cl_kind kind, int q)
             sb_add(&b, num);
         }
         sb_add(&b, ") ON CONFLICT DO NOTHING");
+        if (q == Q_AUDITED) {
+            int k = (int)def->nfields + 2;
+            snprintf(num, sizeof num, "%d", k);
+            sb_add(&b, " RETURNING 1) INSERT INTO audit (workspace_id, at, "
+                       "actor, entity, entity_id, action, old, new) "
+                       "SELECT $1, $");
+            for (int i = 0; i < 4; i++) {
+                snprintf(num, sizeof num, "%s%d", i ? ", $" : "", k + i);
+                sb_add(&b, num);
+            }
+            sb_add(&b, ", 'insert', NULL, $");
+            snprintf(num, sizeof num, "%d FROM ins", k + 4);
+            sb_add(&b, num);
+        }
         break;
     case Q_GET:
         sb_add(&b, "SELECT ");
@@ -153,8 +170,8 @@ kind_sql(pg_store *s, cl_kind kind, int q)
 
 /* Record values as text parameters: $1 the workspace, then n values. */
 typedef struct kparams {
-    const char *v[34];
-    char num[34][40];
+    const char *v[40];
+    char num[40][40];
 } kparams;
 
 static void
@@ -228,7 +245,7 @@ pg_close(cl_store *base)
     pg_store *s = PG(base);
     PQclear(s->kept);
     for (int k = 0; k < CL_KIND_COUNT; k++)
-        for (int q = 0; q < 3; q++)
+        for (int q = 0; q < Q_N; q++)
             free(s->kind_sql[k][q]);
     for (size_t i = 0; i < s->cap; i++)
         free(s->stmts[i].sql);
@@ -344,6 +361,34 @@ pg_insert_new(cl_store *base, cl_kind kind, const cl_value *row, int *inserted,
         return cl_error_set(err, CL_ENOMEM, "out of memory");
     kbind(s, &p, def, row, 0, def->nfields);
     cl_err rc = cl__pg_run(s, sql, (int)def->nfields + 1, p.v, NULL, &r, err);
+    if (rc == CL_OK) {
+        *inserted = strcmp(PQcmdTuples(r), "0") != 0;
+        PQclear(r);
+    }
+    return rc;
+}
+
+static cl_err
+pg_insert_audited(cl_store *base, cl_kind kind, const cl_value *row,
+                  const char *entity_id, const char *new_json, int *inserted,
+                  cl_error *err)
+{
+    pg_store *s = PG(base);
+    const cl_kind_def *def = cl_kind_get(kind);
+    const char *sql = kind_sql(s, kind, Q_AUDITED);
+    kparams p;
+    PGresult *r;
+    size_t n = def->nfields + 1;
+    *inserted = 0;
+    if (sql == NULL)
+        return cl_error_set(err, CL_ENOMEM, "out of memory");
+    kbind(s, &p, def, row, 0, def->nfields);
+    p.v[n] = base->at;
+    p.v[n + 1] = base->actor;
+    p.v[n + 2] = def->table;
+    p.v[n + 3] = entity_id;
+    p.v[n + 4] = new_json;
+    cl_err rc = cl__pg_run(s, sql, (int)n + 5, p.v, NULL, &r, err);
     if (rc == CL_OK) {
         *inserted = strcmp(PQcmdTuples(r), "0") != 0;
         PQclear(r);
@@ -655,6 +700,7 @@ static const cl_store_ops pg_ops = {
     .commit = pg_commit,
     .rollback = pg_rollback,
     .insert_new = pg_insert_new,
+    .insert_audited = pg_insert_audited,
     .get = pg_get,
     .update = pg_update,
     .audit_append = pg_audit_append,

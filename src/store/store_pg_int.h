@@ -24,7 +24,7 @@ typedef struct pg_store {
     PGconn *conn;
     char where[160]; /* "postgres://host:port/db" for messages, no secrets */
     PGresult *kept;  /* the last get's rows: valid until the next get */
-    char *kind_sql[CL_KIND_COUNT][3]; /* insert, get, update per kind */
+    char *kind_sql[CL_KIND_COUNT][4]; /* insert, get, update, audited */
     pg_stmt *stmts;                   /* open addressing, cap a power of two */
     int64_t *release; /* outbox claims to give up when the transaction ends */
     size_t nrelease, release_cap;

@@ -7,6 +7,8 @@
 //
 // usage: node reports-sql.mjs --db WORKSPACE.db --duck FILE.duckdb
 //          --csv DIR --pack DIR --from D --to D --today D --out RESULT.json
+//          [--timing FILE --wall SECONDS]
+// FILE holds closeloop's `--timing` lines; the table goes to stdout.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -200,4 +202,39 @@ for (const name of REPORTS) {
             console.log('    ' + b);
     }
 }
+
+// The table: closeloop's load once, each builder's compute, and the SQL.
+if (args.timing) {
+    const t = { write: 0 };
+    for (const line of readFileSync(args.timing, 'utf8').split('\n')) {
+        const m = /^timing (\S+) ([0-9.]+)$/.exec(line);
+        if (m) t[m[1]] = (m[1] === 'write' ? t.write : 0) + Number(m[2]);
+    }
+    const f = (x) => x.toFixed(3).padStart(8);
+    const r = (x) => (x.toFixed(1) + 'x').padStart(9);
+    const head = 'report      cl load  cl comp  cl total   SQLite   DuckDB' +
+        '  SQLite/cl  DuckDB/cl';
+    const lines = [head, '-'.repeat(head.length)];
+    let comp = 0, sq = 0, dk = 0;
+    for (const name of REPORTS) {
+        const c = t[name], tot = t.load + c;
+        const { sqlite, duckdb } = result.reports[name];
+        comp += c, sq += sqlite, dk += duckdb;
+        lines.push(`${name.padEnd(10)}${f(t.load)} ${f(c)}  ${f(tot)} ` +
+            `${f(sqlite)} ${f(duckdb)} ${r(sqlite / tot)}  ${r(duckdb / tot)}`);
+    }
+    const tot = t.load + comp + t.write;
+    lines.push(`${'pack'.padEnd(10)}${f(t.load)} ${f(comp + t.write)}  ` +
+        `${f(tot)} ${f(sq)} ${f(dk)} ${r(sq / tot)}  ${r(dk / tot)}`);
+    lines.push('');
+    lines.push(`closeloop: load = snapshot load (once for the pack); ` +
+        `comp = build; the pack's comp includes writing the JSON ` +
+        `(${t.write.toFixed(3)} s); a report alone = load + comp.`);
+    lines.push(`closeloop report --pack wall time: ${Number(args.wall)
+        .toFixed(3)} s (process start to exit).`);
+    result.table = lines;
+    result.closeloop = t;
+    console.log(lines.join('\n'));
+}
 writeFileSync(args.out, JSON.stringify(result, null, 2));
+if (!result.ok) process.exitCode = 1;

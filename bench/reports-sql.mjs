@@ -211,7 +211,7 @@ if (args.timing) {
         if (m) t[m[1]] = (m[1] === 'write' ? t.write : 0) + Number(m[2]);
     }
     const f = (x) => x.toFixed(3).padStart(8);
-    const r = (x) => (x.toFixed(1) + 'x').padStart(9);
+    const r = (x) => (x.toFixed(2) + 'x').padStart(9);
     const head = 'report      cl load  cl comp  cl total   SQLite   DuckDB' +
         '  SQLite/cl  DuckDB/cl';
     const lines = [head, '-'.repeat(head.length)];

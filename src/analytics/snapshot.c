@@ -18,6 +18,11 @@
 typedef struct pending {
     const char **id; /* one per row; NULL when empty */
     size_t cap;
+    /* The last id resolved early and its row: the store gives CS hours and
+       ARR movements in account order, so most rows name the same account
+       as the row before. */
+    char last[48];
+    int32_t last_row;
 } pending;
 
 enum {
@@ -221,11 +226,21 @@ refer(cl_snapshot *s, int which, size_t row, const cl_value *v, int32_t *col)
         p->id[row] = NULL;
         return 0;
     }
-    int64_t found =
-        cl_strset_find(s->in->ids[ref_target[which]], v->s, strlen(v->s));
+    size_t len = strlen(v->s);
+    if (p->last_row >= 0 && len < sizeof p->last &&
+        memcmp(p->last, v->s, len + 1) == 0) {
+        col[row] = p->last_row;
+        p->id[row] = RESOLVED;
+        return 0;
+    }
+    int64_t found = cl_strset_find(s->in->ids[ref_target[which]], v->s, len);
     if (found >= 0) {
         col[row] = (int32_t)found;
         p->id[row] = RESOLVED;
+        if (len < sizeof p->last) {
+            memcpy(p->last, v->s, len + 1);
+            p->last_row = (int32_t)found;
+        }
         return 0;
     }
     p->id[row] = keep(s, v);
@@ -253,6 +268,8 @@ cl_snapshot_new(void)
         free(s);
         return NULL;
     }
+    for (int p = 0; p < P_COUNT; p++)
+        s->in->ref[p].last_row = -1;
     s->in->text = cl_strset_new();
     s->in->interned = cl_strset_new();
     for (int i = 0; i < 3; i++)

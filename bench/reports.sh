@@ -74,7 +74,7 @@ t0=$(now)
 "$CL" report --pack --period "$PERIOD" --now "$NOW" --db "$DB" \
     -o "$WORK/pack" --timing 2>"$WORK/timing.txt"
 t1=$(now)
-wall=$(echo "$t1 - $t0" | bc)
+wall=$(awk "BEGIN { print $t1 - $t0 }")
 
 counts=$(sqlite3 -readonly "$DB" "SELECT (SELECT count(*) FROM accounts) ||
     ' accounts, ' || (SELECT count(*) FROM deals) || ' deals, ' ||

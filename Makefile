@@ -1,5 +1,5 @@
 # Thin wrappers around the scripts; the scripts are the real entry points.
-.PHONY: all test run bench format clean
+.PHONY: all test run bench bench-import bench-reports format clean
 
 all: build/build.ninja
 	ninja -C build
@@ -14,8 +14,14 @@ test:
 run:
 	scripts/run.sh
 
-bench:
+# Both benchmarks; each can run alone.
+bench: bench-import bench-reports
+
+bench-import:
 	bench/import.sh
+
+bench-reports:
+	bench/reports.sh
 
 format:
 	find src tests -name '*.[ch]' -print0 | xargs -0 -r clang-format -i

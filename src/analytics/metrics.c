@@ -70,19 +70,13 @@ cl_customer_survival(const cl_snapshot *s, const uint8_t *member, cl_day end,
 }
 
 cl_err
-cl_churn_12m(const cl_snapshot *s, const uint8_t *member, cl_day end,
-             cl_churn12 *out, cl_error *err)
+cl_churn_12m_obs(const double *time, const int *event, size_t n,
+                 cl_churn12 *out, cl_error *err)
 {
-    double *time;
-    int *event;
-    size_t n;
-    cl_err rc;
-
-    out->customers = out->churned = 0;
-    out->churn_12m = out->ci_low = out->ci_high = NAN;
-    if ((rc = cl_customer_survival(s, member, end, &time, &event, &n, err)))
-        return rc;
+    cl_err rc = CL_OK;
     out->customers = n;
+    out->churned = 0;
+    out->churn_12m = out->ci_low = out->ci_high = NAN;
     for (size_t i = 0; i < n; i++)
         out->churned += (size_t)event[i];
     if (n > 0) {
@@ -98,6 +92,23 @@ cl_churn_12m(const cl_snapshot *s, const uint8_t *member, cl_day end,
             cl_km_free(&km);
         }
     }
+    return rc;
+}
+
+cl_err
+cl_churn_12m(const cl_snapshot *s, const uint8_t *member, cl_day end,
+             cl_churn12 *out, cl_error *err)
+{
+    double *time;
+    int *event;
+    size_t n;
+    cl_err rc;
+
+    out->customers = out->churned = 0;
+    out->churn_12m = out->ci_low = out->ci_high = NAN;
+    if ((rc = cl_customer_survival(s, member, end, &time, &event, &n, err)))
+        return rc;
+    rc = cl_churn_12m_obs(time, event, n, out, err);
     free(time);
     free(event);
     return rc;

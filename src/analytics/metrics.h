@@ -16,9 +16,9 @@
 #include "snapshot.h"
 
 /* Bands: the index of the band, or -1 when the value is unknown. */
-int cl_band_employees(int32_t employees);   /* 1-19 20-49 50-199 ... */
-int cl_band_tenure(int32_t months);         /* <6 6-11 12-23 24+ */
-int cl_band_icp_fit(int32_t score);         /* 0-39 40-69 70-100 */
+int cl_band_employees(int32_t employees);     /* 1-19 20-49 50-199 ... */
+int cl_band_tenure(int32_t months);           /* <6 6-11 12-23 24+ */
+int cl_band_icp_fit(int32_t score);           /* 0-39 40-69 70-100 */
 extern const char *const cl_employee_bands[]; /* NULL-terminated labels */
 extern const char *const cl_tenure_bands[];
 extern const char *const cl_icp_fit_bands[];
@@ -41,13 +41,21 @@ cl_err cl_churn_12m(const cl_snapshot *s, const uint8_t *member, cl_day end,
                     cl_churn12 *out, cl_error *err);
 
 /*
+ * The 12-month churn of survival data already gathered (time[i] days,
+ * event[i] 0 or 1, as cl_customer_survival gives them): the same figures
+ * as cl_churn_12m, for callers that split one set of customers many ways.
+ */
+cl_err cl_churn_12m_obs(const double *time, const int *event, size_t n,
+                        cl_churn12 *out, cl_error *err);
+
+/*
  * The survival data of those customers: time[i] days from start to the
  * first churn (event[i] = 1) or to end (event[i] = 0), for the *n customers
  * that started on or before end.  The caller frees *time and *event.
  */
 cl_err cl_customer_survival(const cl_snapshot *s, const uint8_t *member,
-                            cl_day end, double **time, int **event,
-                            size_t *n, cl_error *err);
+                            cl_day end, double **time, int **event, size_t *n,
+                            cl_error *err);
 
 /*
  * Won-deal reviews.  A won `new` deal's review is due review_due_business_days

@@ -18,6 +18,11 @@
 typedef struct pending {
     const char **id; /* one per row; NULL when empty */
     size_t cap;
+    /* The last id resolved early and its row: the store gives CS hours and
+       ARR movements in account order, so most rows name the same account
+       as the row before. */
+    char last[48];
+    int32_t last_row;
 } pending;
 
 enum {
@@ -38,7 +43,20 @@ enum {
     P_COUNT
 };
 
+/* A field's index in its kind's row, looked up by name once: the adders
+   name fields with string literals, whose addresses are the keys. */
+typedef struct field_slot {
+    const char *name;
+    const cl_kind_def *def;
+    int index;
+} field_slot;
+
+#define FIELD_SLOTS 256
+
+enum { ID_USERS, ID_ACCOUNTS, ID_DEALS };
+
 struct cl_snapshot_int {
+    field_slot fields[FIELD_SLOTS];
     cl_strset *text;     /* every string the snapshot keeps */
     cl_strset *interned; /* low-cardinality text: ordinal = index */
     cl_strset *ids[3];   /* users, accounts, deals: ordinal = row */
@@ -47,8 +65,6 @@ struct cl_snapshot_int {
     size_t strings_cap;
     int finished;
 };
-
-enum { ID_USERS, ID_ACCOUNTS, ID_DEALS };
 
 /* --- growing columns ---------------------------------------------------- */
 
@@ -176,15 +192,59 @@ enum_of(const char *const *values, const cl_value *v)
     return v->type == CL_V_TEXT ? (int8_t)cl_enum_index(values, v->s) : -1;
 }
 
-/* Records the reference v of row `row` for cl_snapshot_finish. */
+/* Marks a reference resolved when it was added (see refer). */
+static const char resolved_mark[1];
+#define RESOLVED resolved_mark
+
+/* The id set each pending reference points into. */
+static const int ref_target[P_COUNT] = {
+    [P_USER_MANAGER] = ID_USERS,     [P_ACCOUNT_CSM] = ID_USERS,
+    [P_DEAL_ACCOUNT] = ID_ACCOUNTS,  [P_DEAL_AE] = ID_USERS,
+    [P_CHURN_ACCOUNT] = ID_ACCOUNTS, [P_CHURN_DEAL] = ID_DEALS,
+    [P_CHURN_TAGGED_BY] = ID_USERS,  [P_RECOVERY_ORIGINAL] = ID_DEALS,
+    [P_RECOVERY_NEW] = ID_DEALS,     [P_RECOVERY_CSM] = ID_USERS,
+    [P_REVIEW_DEAL] = ID_DEALS,      [P_CS_HOURS_ACCOUNT] = ID_ACCOUNTS,
+    [P_ARR_ACCOUNT] = ID_ACCOUNTS,   [P_ICP_OWNER] = ID_USERS};
+
+/*
+ * Records the reference v of row `row` and sets col[row].  When the
+ * referenced record is already in (the store gives kinds in dependency
+ * order), col[row] is its row now and nothing waits for
+ * cl_snapshot_finish; otherwise col[row] is -1 and the id's text is kept
+ * for cl_snapshot_finish to resolve.  Resolving early saves copying the
+ * id and looking it up twice (a million accounts have 8 million CS-hours
+ * rows that name them).
+ */
 static int
-refer(cl_snapshot *s, int which, size_t row, const cl_value *v)
+refer(cl_snapshot *s, int which, size_t row, const cl_value *v, int32_t *col)
 {
     pending *p = &s->in->ref[which];
     if (grow_pending(p, row + 1) != 0)
         return -1;
-    p->id[row] = v->type == CL_V_TEXT ? keep(s, v) : NULL;
-    return v->type == CL_V_TEXT && p->id[row] == NULL ? -1 : 0;
+    col[row] = -1;
+    if (v->type != CL_V_TEXT) {
+        p->id[row] = NULL;
+        return 0;
+    }
+    size_t len = strlen(v->s);
+    if (p->last_row >= 0 && len < sizeof p->last &&
+        memcmp(p->last, v->s, len + 1) == 0) {
+        col[row] = p->last_row;
+        p->id[row] = RESOLVED;
+        return 0;
+    }
+    int64_t found = cl_strset_find(s->in->ids[ref_target[which]], v->s, len);
+    if (found >= 0) {
+        col[row] = (int32_t)found;
+        p->id[row] = RESOLVED;
+        if (len < sizeof p->last) {
+            memcpy(p->last, v->s, len + 1);
+            p->last_row = (int32_t)found;
+        }
+        return 0;
+    }
+    p->id[row] = keep(s, v);
+    return p->id[row] == NULL ? -1 : 0;
 }
 
 /* Registers the id of a new user, account or deal row. */
@@ -208,6 +268,8 @@ cl_snapshot_new(void)
         free(s);
         return NULL;
     }
+    for (int p = 0; p < P_COUNT; p++)
+        s->in->ref[p].last_row = -1;
     s->in->text = cl_strset_new();
     s->in->interned = cl_strset_new();
     for (int i = 0; i < 3; i++)
@@ -224,7 +286,21 @@ cl_snapshot_new(void)
     return s;
 }
 
-#define V(name) (&row[cl_kind_field_index(def, name)])
+static const cl_value *
+field(cl_snapshot *s, const cl_kind_def *def, const cl_value *row,
+      const char *name)
+{
+    uintptr_t h = ((uintptr_t)name >> 2) ^ ((uintptr_t)def >> 5);
+    field_slot *f = &s->in->fields[(h ^ (h >> 8)) % FIELD_SLOTS];
+    if (f->name != name || f->def != def) {
+        f->name = name;
+        f->def = def;
+        f->index = cl_kind_field_index(def, name);
+    }
+    return &row[f->index];
+}
+
+#define V(name) field(s, def, row, name)
 
 static int
 add_user(cl_snapshot *s, const cl_kind_def *def, const cl_value *row)
@@ -236,13 +312,12 @@ add_user(cl_snapshot *s, const cl_kind_def *def, const cl_value *row)
     if (grow_columns(cols, sizeof cols / sizeof cols[0],
                      &s->in->cap[CL_KIND_USERS], r + 1) ||
         add_id(s, ID_USERS, V("id"), &s->user_id[r], r) ||
-        refer(s, P_USER_MANAGER, r, V("manager_id")))
+        refer(s, P_USER_MANAGER, r, V("manager_id"), s->user_manager))
         return -1;
     s->user_name[r] = keep(s, V("name"));
     s->user_email[r] = keep(s, V("email"));
     s->user_team[r] = keep(s, V("team"));
     s->user_role[r] = enum_of(cl_roles, V("role"));
-    s->user_manager[r] = -1;
     s->nusers++;
     return 0;
 }
@@ -260,7 +335,7 @@ add_account(cl_snapshot *s, const cl_kind_def *def, const cl_value *row)
     if (grow_columns(cols, sizeof cols / sizeof cols[0],
                      &s->in->cap[CL_KIND_ACCOUNTS], r + 1) ||
         add_id(s, ID_ACCOUNTS, V("id"), &s->account_id[r], r) ||
-        refer(s, P_ACCOUNT_CSM, r, V("csm_id")))
+        refer(s, P_ACCOUNT_CSM, r, V("csm_id"), s->account_csm))
         return -1;
     s->account_name[r] = keep(s, V("name"));
     if ((s->account_industry[r] = intern(s, V("industry"))) < -1 ||
@@ -268,7 +343,6 @@ add_account(cl_snapshot *s, const cl_kind_def *def, const cl_value *row)
         return -1;
     s->account_employees[r] = (int32_t)num(V("employees"));
     s->account_has_ops[r] = (int8_t)num(V("has_ops_function"));
-    s->account_csm[r] = -1;
     s->account_customer_since[r] = day(V("customer_since"));
     s->account_status[r] = enum_of(cl_account_statuses, V("status"));
     s->account_start_deal[r] = -1;
@@ -304,10 +378,9 @@ add_deal(cl_snapshot *s, const cl_kind_def *def, const cl_value *row)
     if (grow_columns(cols, sizeof cols / sizeof cols[0],
                      &s->in->cap[CL_KIND_DEALS], r + 1) ||
         add_id(s, ID_DEALS, V("id"), &s->deal_id[r], r) ||
-        refer(s, P_DEAL_ACCOUNT, r, V("account_id")) ||
-        refer(s, P_DEAL_AE, r, V("ae_id")))
+        refer(s, P_DEAL_ACCOUNT, r, V("account_id"), s->deal_account) ||
+        refer(s, P_DEAL_AE, r, V("ae_id"), s->deal_ae))
         return -1;
-    s->deal_account[r] = s->deal_ae[r] = -1;
     s->deal_type[r] = enum_of(cl_deal_types, V("type"));
     if ((s->deal_source[r] = intern(s, V("source"))) < -1 ||
         (s->deal_stage[r] = intern(s, V("stage"))) < -1 ||
@@ -345,12 +418,11 @@ add_churn(cl_snapshot *s, const cl_kind_def *def, const cl_value *row)
                      COL(s->churn_tagged_by), COL(s->churn_tagged_on)};
     if (grow_columns(cols, sizeof cols / sizeof cols[0],
                      &s->in->cap[CL_KIND_CHURNS], r + 1) ||
-        refer(s, P_CHURN_ACCOUNT, r, V("account_id")) ||
-        refer(s, P_CHURN_DEAL, r, V("deal_id")) ||
-        refer(s, P_CHURN_TAGGED_BY, r, V("tagged_by")))
+        refer(s, P_CHURN_ACCOUNT, r, V("account_id"), s->churn_account) ||
+        refer(s, P_CHURN_DEAL, r, V("deal_id"), s->churn_deal) ||
+        refer(s, P_CHURN_TAGGED_BY, r, V("tagged_by"), s->churn_tagged_by))
         return -1;
     s->churn_id[r] = keep(s, V("id"));
-    s->churn_account[r] = s->churn_deal[r] = s->churn_tagged_by[r] = -1;
     s->churn_on[r] = day(V("churned_on"));
     s->churn_arr_lost[r] = money(V("arr_lost"));
     s->churn_stated_reason[r] = keep(s, V("stated_reason"));
@@ -387,14 +459,14 @@ add_recovery(cl_snapshot *s, const cl_kind_def *def, const cl_value *row)
         COL(s->recovery_csm),          COL(s->recovery_logged_on)};
     if (grow_columns(cols, sizeof cols / sizeof cols[0],
                      &s->in->cap[CL_KIND_RECOVERIES], r + 1) ||
-        refer(s, P_RECOVERY_ORIGINAL, r, V("original_deal_id")) ||
-        refer(s, P_RECOVERY_NEW, r, V("new_deal_id")) ||
-        refer(s, P_RECOVERY_CSM, r, V("csm_id")))
+        refer(s, P_RECOVERY_ORIGINAL, r, V("original_deal_id"),
+              s->recovery_original) ||
+        refer(s, P_RECOVERY_NEW, r, V("new_deal_id"), s->recovery_new) ||
+        refer(s, P_RECOVERY_CSM, r, V("csm_id"), s->recovery_csm))
         return -1;
     s->recovery_id[r] = keep(s, V("id"));
     s->recovery_cs_intervention[r] = keep(s, V("cs_intervention"));
     s->recovery_what_changed[r] = keep(s, V("what_changed"));
-    s->recovery_original[r] = s->recovery_new[r] = s->recovery_csm[r] = -1;
     s->recovery_type[r] = enum_of(cl_recovery_types, V("recovery_type"));
     s->recovery_logged_on[r] = day(V("logged_on"));
     s->nrecoveries++;
@@ -412,10 +484,9 @@ add_review(cl_snapshot *s, const cl_kind_def *def, const cl_value *row)
                      COL(s->review_q[6]), COL(s->review_gut)};
     if (grow_columns(cols, sizeof cols / sizeof cols[0],
                      &s->in->cap[CL_KIND_REVIEWS], r + 1) ||
-        refer(s, P_REVIEW_DEAL, r, V("deal_id")))
+        refer(s, P_REVIEW_DEAL, r, V("deal_id"), s->review_deal))
         return -1;
     static const char *const q[7] = {"q1", "q2", "q3", "q4", "q5", "q6", "q7"};
-    s->review_deal[r] = -1;
     s->review_held_on[r] = day(V("held_on"));
     for (int i = 0; i < 7; i++)
         s->review_q[i][r] = keep(s, V(q[i]));
@@ -432,9 +503,8 @@ add_cs_hours(cl_snapshot *s, const cl_kind_def *def, const cl_value *row)
                      COL(s->cs_hours_hours)};
     if (grow_columns(cols, sizeof cols / sizeof cols[0],
                      &s->in->cap[CL_KIND_CS_HOURS], r + 1) ||
-        refer(s, P_CS_HOURS_ACCOUNT, r, V("account_id")))
+        refer(s, P_CS_HOURS_ACCOUNT, r, V("account_id"), s->cs_hours_account))
         return -1;
-    s->cs_hours_account[r] = -1;
     s->cs_hours_month[r] = month(V("month"));
     s->cs_hours_hours[r] = money(V("hours"));
     s->ncs_hours++;
@@ -449,9 +519,8 @@ add_arr(cl_snapshot *s, const cl_kind_def *def, const cl_value *row)
                      COL(s->arr_amount)};
     if (grow_columns(cols, sizeof cols / sizeof cols[0],
                      &s->in->cap[CL_KIND_ARR_MOVEMENTS], r + 1) ||
-        refer(s, P_ARR_ACCOUNT, r, V("account_id")))
+        refer(s, P_ARR_ACCOUNT, r, V("account_id"), s->arr_account))
         return -1;
-    s->arr_account[r] = -1;
     s->arr_on[r] = day(V("on"));
     s->arr_kind[r] = enum_of(cl_arr_kinds, V("kind"));
     s->arr_amount[r] = money(V("amount"));
@@ -468,13 +537,12 @@ add_icp(cl_snapshot *s, const cl_kind_def *def, const cl_value *row)
                      COL(s->icp_owner),    COL(s->icp_expr)};
     if (grow_columns(cols, sizeof cols / sizeof cols[0],
                      &s->in->cap[CL_KIND_ICP], r + 1) ||
-        refer(s, P_ICP_OWNER, r, V("owner_id")))
+        refer(s, P_ICP_OWNER, r, V("owner_id"), s->icp_owner))
         return -1;
     s->icp_version[r] = (int32_t)num(V("version"));
     s->icp_effective_on[r] = day(V("effective_on"));
     s->icp_criteria[r] = keep(s, V("criteria"));
     s->icp_rationale[r] = keep(s, V("rationale"));
-    s->icp_owner[r] = -1;
     s->icp_expr[r] = NULL;
     if (s->icp_criteria[r])
         cl_icp_expr_parse(s->icp_criteria[r], &s->icp_expr[r], NULL);
@@ -562,11 +630,13 @@ resolve(const cl_snapshot *s, int which, const char *id)
     return (int32_t)cl_strset_find(s->in->ids[which], id, strlen(id));
 }
 
+/* Resolves the references refer left for later (the record came after). */
 static void
 resolve_all(cl_snapshot *s, int p, int which, int32_t *col, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        col[i] = resolve(s, which, s->in->ref[p].id[i]);
+        if (s->in->ref[p].id[i] != RESOLVED)
+            col[i] = resolve(s, which, s->in->ref[p].id[i]);
 }
 
 static int

@@ -46,12 +46,51 @@ obs_cmp(const void *x, const void *y)
     return (a->i > b->i) - (a->i < b->i);
 }
 
+/* Times that are whole numbers up to this (days, in practice) are sorted
+   by counting, in O(n + range) instead of O(n log n). */
+#define COUNT_SORT_MAX 4194304.0
+
+/*
+ * A counting sort of whole-number times: stable, so ties stay in index
+ * order, the order obs_cmp gives.  Returns 0, or -1 when the times are not
+ * all whole numbers in [0, COUNT_SORT_MAX] or memory is short (the caller
+ * then sorts with qsort).  Checked times are finite and non-negative.
+ */
+static int
+counting_sort(obs *o, const double *time, size_t n)
+{
+    double hi = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        if (time[i] != floor(time[i]) || !(time[i] <= COUNT_SORT_MAX))
+            return -1;
+        if (time[i] > hi)
+            hi = time[i];
+    }
+    /* Not worth it for a few subjects over a long range. */
+    if (hi > 8.0 * (double)n + 4096.0)
+        return -1;
+    size_t range = (size_t)hi + 1;
+    size_t *at = calloc(range + 1, sizeof *at);
+    if (!at)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        at[(size_t)time[i] + 1]++;
+    for (size_t t = 1; t <= range; t++)
+        at[t] += at[t - 1];
+    for (size_t i = 0; i < n; i++)
+        o[at[(size_t)time[i]]++] = (obs){time[i], i};
+    free(at);
+    return 0;
+}
+
 static obs *
 sorted_obs(const double *time, size_t n)
 {
     obs *o = malloc(n * sizeof *o);
     if (!o)
         return NULL;
+    if (counting_sort(o, time, n) == 0)
+        return o;
     for (size_t i = 0; i < n; i++)
         o[i] = (obs){time[i], i};
     qsort(o, n, sizeof *o, obs_cmp);

@@ -5,13 +5,19 @@
  * The snapshot is loaded once; the builder is pure.  With -o the output goes
  * to a temporary file beside FILE that is renamed over it only when the whole
  * report was written, so a failed run leaves no half file.
+ *
+ * `report --pack` builds the quarterly pack (bad-fit, icp, recovery and
+ * churn patterns) from one snapshot into a directory; --timing prints the
+ * seconds spent loading and building to stderr (bench/reports.sh).
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "analytics/patterns.h"
 #include "analytics/report.h"
 #include "cli.h"
 #include "io/render.h"
@@ -24,6 +30,8 @@ static char usage_text[4096];
 static const char usage_head[] =
     "usage: closeloop report NAME [--period P] [--format json|md|csv|html]\n"
     "                        [-o FILE] [--private] [--now T] [--db URL]\n"
+    "       closeloop report --pack [--period P] -o DIR [--format F]\n"
+    "                        [--timing] [--now T] [--db URL]\n"
     "\n"
     "Builds report NAME from the workspace.  JSON is the machine contract;\n"
     "md is for pasting into a meeting doc, csv holds the tables (one section\n"
@@ -37,6 +45,11 @@ static const char usage_head[] =
     "  --private      a private view: may include individual AEs where the\n"
     "                 report allows (coaching, RevOps); never in team reports\n"
     "  --now T        today, YYYY-MM-DD (default the clock)\n"
+    "  --pack         the quarterly pack from one load of the workspace:\n"
+    "                 DIR/bad-fit.F, DIR/icp.F, DIR/recovery.F for quarter P\n"
+    "                 and DIR/patterns.json (churn patterns as of --now)\n"
+    "  --timing       print the seconds spent loading the workspace and\n"
+    "                 building each report to stderr\n"
     "  --db URL       the workspace (default ./closeloop.db)\n"
     "\n"
     "Reports:\n";
@@ -120,6 +133,91 @@ write_file(const char *path, const cl_report_def *def, json_t *doc,
     return CLI_OK;
 }
 
+static double
+seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void
+timing_line(int timing, const char *what, double t0, double t1)
+{
+    if (timing)
+        fprintf(stderr, "timing %s %.6f\n", what, t1 - t0);
+}
+
+/* DIR/NAME.EXT, or NULL when out of memory. */
+static char *
+pack_path(const char *dir, const char *name, const char *ext)
+{
+    size_t n = strlen(dir) + strlen(name) + strlen(ext) + 3;
+    char *p = malloc(n);
+    if (p)
+        snprintf(p, n, "%s/%s.%s", dir, name, ext);
+    return p;
+}
+
+/* The quarterly pack: one snapshot, three quarterly reports and the churn
+   patterns, each written to dir. */
+static int
+run_pack(const cl_snapshot *snap, const cl_report_opts *o, const char *dir,
+         cl_format format, const char *ext, int timing)
+{
+    static const char *const names[] = {"bad-fit", "icp", "recovery"};
+    cl_error err;
+    double t0, t1;
+    int rc = CLI_OK;
+
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+        return cli_fail(CL_EINVAL, "%s: cannot create: %s", dir,
+                        strerror(errno));
+    cl_error_clear(&err);
+    for (size_t i = 0; i < sizeof names / sizeof names[0] && !rc; i++) {
+        const cl_report_def *def = cl_report_find(names[i]);
+        json_t *doc = NULL;
+        t0 = seconds();
+        cl_err e = def->build(snap, o, &doc, &err);
+        t1 = seconds();
+        if (e != CL_OK)
+            return cli_fail_error(&err);
+        timing_line(timing, def->name, t0, t1);
+        char *path = pack_path(dir, def->name, ext);
+        rc = path ? write_file(path, def, doc, format)
+                  : cli_fail(CL_ENOMEM, "out of memory");
+        timing_line(timing, "write", t1, seconds());
+        free(path);
+        json_decref(doc);
+    }
+    if (rc)
+        return rc;
+
+    cl_pattern_opts po = {.target = CL_TARGET_CHURN, .today = o->today};
+    cl_pattern_result r;
+    t0 = seconds();
+    cl_err e = cl_patterns_find(snap, &po, &r, &err);
+    t1 = seconds();
+    if (e != CL_OK)
+        return cli_fail_error(&err);
+    timing_line(timing, "patterns", t0, t1);
+    json_t *doc = cl_patterns_json(&r);
+    cl_patterns_free(&r);
+    char *path = pack_path(dir, "patterns", "json");
+    FILE *f = path && doc ? fopen(path, "w") : NULL;
+    if (!f)
+        rc = path && doc ? cli_fail(CL_EIO, "%s: cannot write: %s", path,
+                                    strerror(errno))
+                         : cli_fail(CL_ENOMEM, "out of memory");
+    else if (json_dumpf(doc, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0 ||
+             fputc('\n', f) == EOF || fclose(f) != 0)
+        rc = cli_fail(CL_EIO, "%s: write failed", path);
+    timing_line(timing, "write", t1, seconds());
+    free(path);
+    json_decref(doc);
+    return rc;
+}
+
 static int
 run(int argc, char **argv)
 {
@@ -129,10 +227,12 @@ run(int argc, char **argv)
         {"format", required_argument, NULL, 'f'},
         {"output", required_argument, NULL, 'o'},
         {"private", no_argument, NULL, 'P'},
+        {"pack", no_argument, NULL, 'K'},
+        {"timing", no_argument, NULL, 'T'},
         {NULL, 0, NULL, 0}};
     cli_common common;
     const char *period = NULL, *out = NULL, *fmt = "json";
-    int private_view = 0, c, rc = CLI_USAGE;
+    int private_view = 0, pack = 0, timing = 0, c, rc = CLI_USAGE;
 
     build_usage();
     cli_common_init(&common);
@@ -151,15 +251,26 @@ run(int argc, char **argv)
         case 'P':
             private_view = 1;
             break;
+        case 'K':
+            pack = 1;
+            break;
+        case 'T':
+            timing = 1;
+            break;
         default:
             return cli_usage(&cli_cmd_report, "unexpected option");
         }
     }
     if (c < 0)
         return rc;
-    if (argc - optind != 1)
+    if (pack && argc - optind != 0)
+        return cli_usage(&cli_cmd_report, "--pack takes no report NAME");
+    if (pack && !out)
+        return cli_usage(&cli_cmd_report, "--pack needs -o DIR");
+    if (!pack && argc - optind != 1)
         return cli_usage(&cli_cmd_report, "expected one report NAME");
-    const cl_report_def *def = cl_report_find(argv[optind]);
+    /* The pack's reports are all quarterly; bad-fit stands for them. */
+    const cl_report_def *def = cl_report_find(pack ? "bad-fit" : argv[optind]);
     if (!def)
         return cli_usage(&cli_cmd_report,
                          "unknown report '%s' (monthly, bad-fit, icp, "
@@ -206,12 +317,21 @@ run(int argc, char **argv)
     if ((rc = cli_open(&common, &st)) != 0)
         return rc;
     cl_error_clear(&err);
+    double t0 = seconds();
     cl_err e = cl_snapshot_load(st, &snap, &err);
     cl_store_close(st);
     if (e != CL_OK)
         return cli_fail_error(&err);
+    timing_line(timing, "load", t0, seconds());
+    if (pack) {
+        rc = run_pack(snap, &o, out, (cl_format)format, fmt, timing);
+        cl_snapshot_free(snap);
+        return rc;
+    }
     json_t *doc = NULL;
+    t0 = seconds();
     e = def->build(snap, &o, &doc, &err);
+    timing_line(timing, def->name, t0, seconds());
     cl_snapshot_free(snap);
     if (e != CL_OK)
         return cli_fail_error(&err);

@@ -23,6 +23,9 @@
 #define MAXM 12 /* ARR movements per account */
 #define NQ 24   /* quarters tracked for the planted ICP-miss quota */
 #define MAX_ACCOUNTS 50000000
+/* Deals per account the simulation gives on average (1.60 at 100,000
+   accounts); extra pipeline deals make up the rest of deals_per_account. */
+#define BASE_DEALS_PER_ACCOUNT 1.6
 
 /* ---- PRNG: splitmix64 seeds xoshiro256** ------------------------------ */
 
@@ -973,6 +976,76 @@ pass_accounts(gen *g)
     return rc;
 }
 
+/* One deal row (id given) of account i. */
+static cl_err
+emit_deal(gen *g, const char *id, int64_t i, const acct *a, const deal *d)
+{
+    row_start(g);
+    cell(g, "%s", id);
+    cell(g, "a-%06lld", (long long)i + 1);
+    cell(g, "u-ae-%d", a->ae + 1);
+    cell(g, "%s", cl_deal_types[d->type]);
+    cell(g, "%s", sources[d->source]);
+    cell(g, "%s",
+         d->stage == ST_WON    ? "closed_won"
+         : d->stage == ST_LOST ? "closed_lost"
+                               : open_stages[d->stage]);
+    cell_day(g, d->created);
+    cell_day(g, d->demo);
+    cell_day(g, d->closed);
+    cell(g, "%d", d->arr);
+    cell(g, "%s", d->loss >= 0 ? cl_loss_reasons[d->loss] : "");
+    cell(g, "%d", d->score);
+    cell(g, "%s", cl_champion_levels[d->level]);
+    cell(g, "%d", d->tenure);
+    cell(g, "%s", d->exec ? "true" : "false");
+    cell(g, "%s", use_cases[d->use_case]);
+    cell_day(g, d->kickoff);
+    return row_emit(g, CL_KIND_DEALS);
+}
+
+/* The extra pipeline deals of account i (cl_demo_opts.deals_per_account):
+   four in five lost `new` deals over the three years, the rest open ones
+   created in the last 120 days.  A stream of their own (2) keeps every
+   other row of the data as it is without them. */
+static cl_err
+emit_extra_deals(gen *g, int64_t i, const acct *a, int64_t *xseq)
+{
+    double m = g->o->deals_per_account - BASE_DEALS_PER_ACCOUNT;
+    if (!(m > 0))
+        return CL_OK;
+    rng r;
+    rng_seed(&r, g->o->seed, 2, (uint64_t)i);
+    int n = (int)m + chance(&r, m - floor(m));
+    int span = g->end - g->start;
+    cl_err rc = CL_OK;
+    for (int k = 0; k < n && !rc; k++) {
+        deal d;
+        memset(&d, 0, sizeof d);
+        d.type = D_NEW;
+        deal_attrs(&r, a, &d);
+        if (chance(&r, 0.8)) {
+            d.stage = ST_LOST;
+            d.closed = g->start + 15 + range(&r, 0, span - 15);
+            d.created = d.closed - range(&r, 15, 120);
+            if (d.created < g->start)
+                d.created = g->start;
+            d.demo =
+                chance(&r, 0.75) ? demo_day(&r, d.created, d.closed) : NODAY;
+            d.loss = pick_w(&r, loss_w, NELEM(loss_w));
+        } else {
+            d.created = g->end - range(&r, 0, 119);
+            d.stage = range(&r, 0, 3);
+            if (d.stage > 0 && g->end > d.created)
+                d.demo = demo_day(&r, d.created, g->end);
+        }
+        char id[32];
+        snprintf(id, sizeof id, "d-x%07lld", (long long)++*xseq);
+        rc = emit_deal(g, id, i, a, &d);
+    }
+    return rc;
+}
+
 static cl_err
 pass_deals(gen *g)
 {
@@ -980,34 +1053,16 @@ pass_deals(gen *g)
     if (!a)
         return cl_error_set(g->err, CL_ENOMEM, "demo: out of memory");
     cl_err rc = CL_OK;
-    int64_t seq = 0;
+    int64_t seq = 0, xseq = 0;
     for (int64_t i = 0; i < g->naccounts && !rc; i++) {
         sim(g, i, a);
         for (int j = 0; j < a->nd && !rc; j++) {
-            const deal *d = &a->d[j];
-            row_start(g);
-            cell(g, "d-%07lld", (long long)++seq);
-            cell(g, "a-%06lld", (long long)i + 1);
-            cell(g, "u-ae-%d", a->ae + 1);
-            cell(g, "%s", cl_deal_types[d->type]);
-            cell(g, "%s", sources[d->source]);
-            cell(g, "%s",
-                 d->stage == ST_WON    ? "closed_won"
-                 : d->stage == ST_LOST ? "closed_lost"
-                                       : open_stages[d->stage]);
-            cell_day(g, d->created);
-            cell_day(g, d->demo);
-            cell_day(g, d->closed);
-            cell(g, "%d", d->arr);
-            cell(g, "%s", d->loss >= 0 ? cl_loss_reasons[d->loss] : "");
-            cell(g, "%d", d->score);
-            cell(g, "%s", cl_champion_levels[d->level]);
-            cell(g, "%d", d->tenure);
-            cell(g, "%s", d->exec ? "true" : "false");
-            cell(g, "%s", use_cases[d->use_case]);
-            cell_day(g, d->kickoff);
-            rc = row_emit(g, CL_KIND_DEALS);
+            char id[32];
+            snprintf(id, sizeof id, "d-%07lld", (long long)++seq);
+            rc = emit_deal(g, id, i, a, &a->d[j]);
         }
+        if (!rc)
+            rc = emit_extra_deals(g, i, a, &xseq);
     }
     free(a);
     return rc;

@@ -24,6 +24,12 @@ typedef struct cl_demo_opts {
     int64_t accounts; /* number of accounts; 0 means the default, 600 */
     uint64_t seed;    /* the same seed gives the same data */
     cl_day today;     /* the data ends the day before today */
+    /* Extra pipeline deals, for benchmarks: when above the ~1.6 deals per
+       account the simulation gives, each account also gets closed_lost or
+       open `new` deals (ids d-xNNNNNNN, from their own random stream, so
+       the rest of the data is unchanged) to reach about this many deals
+       per account on average.  0 adds none. */
+    double deals_per_account;
 } cl_demo_opts;
 
 /*
@@ -33,11 +39,10 @@ typedef struct cl_demo_opts {
  * accounts, deals, churns, recoveries, reviews, cs_hours, arr_movements.
  * A non-OK return stops the generation and is returned by cl_demo_generate.
  */
-typedef cl_err (*cl_demo_emit)(void *ud, cl_kind kind,
-                               const char *const *cells, size_t n,
-                               cl_error *err);
+typedef cl_err (*cl_demo_emit)(void *ud, cl_kind kind, const char *const *cells,
+                               size_t n, cl_error *err);
 
-cl_err cl_demo_generate(const cl_demo_opts *opts, cl_demo_emit emit,
-                        void *ud, cl_error *err);
+cl_err cl_demo_generate(const cl_demo_opts *opts, cl_demo_emit emit, void *ud,
+                        cl_error *err);
 
 #endif

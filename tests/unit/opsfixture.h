@@ -116,7 +116,7 @@ ops_load_demo(uint64_t seed, const char *today)
     cl_day d;
     ops_sink k = {0};
     assert_int_equal(cl_date_parse(today, strlen(today), &d), 0);
-    cl_demo_opts o = {0, seed, d};
+    cl_demo_opts o = {0, seed, d, 0};
     strcpy(ops_db, "/tmp/cl-test-ops-XXXXXX");
     close(mkstemp(ops_db));
     unlink(ops_db);

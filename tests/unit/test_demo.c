@@ -81,7 +81,7 @@ coll_free(coll *c)
 static void
 generate(coll *c, int64_t accounts, uint64_t seed, cl_day today)
 {
-    cl_demo_opts o = {accounts, seed, today};
+    cl_demo_opts o = {accounts, seed, today, 0};
     cl_error err = {0};
     memset(c, 0, sizeof *c);
     c->hash = 0xcbf29ce484222325ULL;
@@ -547,7 +547,7 @@ test_team_scales_with_accounts(void **state)
 {
     (void)state;
     /* one AE per 75 accounts up to 200; one CSM per 60 accounts */
-    cl_demo_opts o = {30000, 1, cl_date_from_ymd(2026, 11, 23)};
+    cl_demo_opts o = {30000, 1, cl_date_from_ymd(2026, 11, 23), 0};
     user_count u = {0, 0};
     cl_error err = {0};
     assert_int_equal(cl_demo_generate(&o, count_users, &u, &err), CL_ECONFLICT);
@@ -559,7 +559,7 @@ static void
 test_emit_error_stops(void **state)
 {
     (void)state;
-    cl_demo_opts o = {100, 1, cl_date_from_ymd(2026, 11, 23)};
+    cl_demo_opts o = {100, 1, cl_date_from_ymd(2026, 11, 23), 0};
     coll c;
     memset(&c, 0, sizeof c);
     c.fail_after = 50;

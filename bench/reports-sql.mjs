@@ -1,0 +1,246 @@
+// reports-sql.mjs - the SQL side of bench/reports.sh: runs the aggregates of
+// bench/reports-sql/*.sql on SQLite (the sqlite3 CLI against the workspace
+// file) and on DuckDB (@duckdb/node-api, tables loaded once from
+// `closeloop export` CSV files into a cached DuckDB file), times each
+// query, and checks every figure against closeloop's JSON from
+// `closeloop report --pack`.
+//
+// usage: node reports-sql.mjs --db WORKSPACE.db --duck FILE.duckdb
+//          --csv DIR --pack DIR --from D --to D --today D --out RESULT.json
+//          [--timing FILE --wall SECONDS]
+// FILE holds closeloop's `--timing` lines; the table goes to stdout.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DuckDBInstance } from '@duckdb/node-api';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const args = {};
+for (let i = 2; i < process.argv.length; i += 2)
+    args[process.argv[i].replace(/^--/, '')] = process.argv[i + 1];
+const REPORTS = ['bad-fit', 'icp', 'recovery', 'patterns'];
+
+function sqlText(name, engine) {
+    const toMonth = args.to.slice(0, 7);
+    let s = readFileSync(join(here, 'reports-sql', `${name}.sql`), 'utf8')
+        .replaceAll('@FROM@', args.from).replaceAll('@TO@', args.to)
+        .replaceAll('@TOMONTH@', toMonth).replaceAll('@TODAY@', args.today);
+    // A date as a day number: SQLite reads the TEXT dates with julianday,
+    // DuckDB subtracts its DATE columns.
+    s = s.replace(/DAYS\(([^()]*)\)/g, (_, x) => engine === 'sqlite'
+        ? `CAST(julianday(${x}) AS INTEGER)`
+        : `(CAST(${x} AS DATE) - DATE '1970-01-01')`);
+    return s;
+}
+
+const num = (v) => v === null || v === undefined ? null
+    : typeof v === 'object' ? Number(v.toString()) : Number(v);
+
+function rowsToMap(rows) {
+    const m = new Map();
+    for (const r of rows) {
+        m.set(r.k, num(r.v));
+        if (r.t !== undefined && r.t !== null) m.set(r.k + '#t', num(r.t));
+    }
+    return m;
+}
+
+function runSqlite(name) {
+    const sql = sqlText(name, 'sqlite');
+    const t0 = process.hrtime.bigint();
+    const p = spawnSync('sqlite3', ['-readonly', '-json', args.db],
+        { input: sql, maxBuffer: 1 << 30, encoding: 'utf8' });
+    const t1 = process.hrtime.bigint();
+    if (p.status !== 0) throw new Error(`sqlite3 ${name}: ${p.stderr}`);
+    const rows = p.stdout.trim() ? JSON.parse(p.stdout) : [];
+    return { seconds: Number(t1 - t0) / 1e9, map: rowsToMap(rows) };
+}
+
+const TABLES = {
+    accounts: { employees: 'INTEGER', has_ops_function: 'BOOLEAN',
+        customer_since: 'DATE' },
+    deals: { created_on: 'DATE', first_demo_on: 'DATE', closed_on: 'DATE',
+        kickoff_on: 'DATE', arr: 'DOUBLE', icp_fit_score: 'INTEGER',
+        champion_tenure_months: 'INTEGER', exec_sponsor: 'BOOLEAN',
+        loss_reason: 'VARCHAR', ae_id: 'VARCHAR', source: 'VARCHAR' },
+    churns: { churned_on: 'DATE', tagged_on: 'DATE', arr_lost: 'DOUBLE',
+        primary_cause: 'VARCHAR', deal_id: 'VARCHAR' },
+    recoveries: { logged_on: 'DATE', recovery_type: 'VARCHAR' },
+    cs_hours: { month: 'VARCHAR', hours: 'DOUBLE' },
+};
+
+async function duckConnect() {
+    const fresh = !existsSync(args.duck);
+    const inst = await DuckDBInstance.create(args.duck);
+    const con = await inst.connect();
+    await con.run('SET autoinstall_known_extensions = false');
+    await con.run('SET autoload_known_extensions = false');
+    if (fresh) {
+        for (const [t, types] of Object.entries(TABLES)) {
+            const ty = Object.entries(types)
+                .map(([c, y]) => `'${c}': '${y}'`).join(', ');
+            await con.run(`CREATE TABLE ${t} AS SELECT * FROM read_csv(` +
+                `'${join(args.csv, t + '.csv')}', header = true, ` +
+                `types = {${ty}})`);
+        }
+        await con.run('CHECKPOINT');
+    }
+    return con;
+}
+
+async function runDuck(con, name) {
+    const sql = sqlText(name, 'duckdb');
+    const t0 = process.hrtime.bigint();
+    const r = await con.runAndReadAll(sql);
+    const rows = r.getRowObjects();
+    const t1 = process.hrtime.bigint();
+    return { seconds: Number(t1 - t0) / 1e9, map: rowsToMap(rows) };
+}
+
+// closeloop's figures as (key, value, decimals) in the keys the SQL gives.
+function closeloopFigures(name) {
+    const j = JSON.parse(readFileSync(join(args.pack, `${name}.json`), 'utf8'));
+    const out = [];
+    const add = (k, v, dec, group) => out.push({ k, v, dec, group });
+    if (name === 'bad-fit') {
+        for (const k of ['cohort_size', 'untagged', 'bad_fit_churns'])
+            add(k, j[k], 0, k);
+        for (const c of j.categories) {
+            add(`categories.${c.category}.count`, c.count, 0, 'categories.count');
+            add(`categories.${c.category}.ci_low`, c.ci_low, 6,
+                'categories.wilson_ci');
+            add(`categories.${c.category}.ci_high`, c.ci_high, 6,
+                'categories.wilson_ci');
+        }
+        const im = j.impact;
+        add('impact.arr_lost', im.arr_lost, 2, 'impact.arr_lost');
+        add('impact.bad_fit.arr_lost', im.bad_fit.arr_lost, 2,
+            'impact.bad_fit.arr_lost');
+        add('impact.expansion_arr', im.expansion_arr, 2,
+            'impact.expansion_arr');
+        add('impact.bad_fit.expansion_arr', im.bad_fit.expansion_arr, 2,
+            'impact.bad_fit.expansion_arr');
+        add('impact.cs_hours_per_account.cohort',
+            im.cs_hours_per_account.cohort, 2, 'impact.cs_hours_per_account');
+        add('impact.cs_hours_per_account.bad_fit',
+            im.cs_hours_per_account.bad_fit, 2, 'impact.cs_hours_per_account');
+    } else if (name === 'icp') {
+        const seg = (pre, s) => {
+            add(`${pre}.customers`, s.customers, 0, 'customers');
+            add(`${pre}.churned`, s.churned, 0, 'churned');
+            add(`${pre}.churn_12m`, s.churn_12m, 6, 'churn_12m (KM)');
+            if (s.ci_low !== null && s.churn_12m > 0 && s.churn_12m < 1) {
+                add(`${pre}.ci_low`, s.ci_low, 6, 'churn_12m interval');
+                add(`${pre}.ci_high`, s.ci_high, 6, 'churn_12m interval');
+            }
+        };
+        seg('all.all', j.churn_12m_all);
+        for (const s of j.segments)
+            seg(`${s.dimension}.${s.value === null ? 'null' : s.value}`, s);
+    } else if (name === 'recovery') {
+        add('recoveries', j.recoveries, 0, 'recoveries');
+        for (const t of j.by_type)
+            if (t.count > 0) add(`by_type.${t.type}`, t.count, 0, 'by_type');
+        for (const c of j.clusters)
+            add(`clusters.${c.dimension}.${c.value}`, c.count, 0,
+                `clusters.${c.dimension}`);
+    } else if (name === 'patterns') {
+        add('population', j.population, 0, 'population');
+        add('targets', j.targets, 0, 'targets');
+        for (const p of j.patterns) {
+            if (p.conditions.length > 2) continue;
+            const keys = p.conditions.map((c) => {
+                let v = c.value;
+                if (c.field === 'arr') v = String(Number(v.split('-')[0]));
+                return { f: c.field, key: `${c.field}|${c.op}|${v}` };
+            }).sort((a, b) => (a.f < b.f ? -1 : a.f > b.f ? 1 : 0));
+            const k = (keys.length === 1 ? 'p1:' : 'p2:') +
+                keys.map((x) => x.key).join('&');
+            const g = keys.length === 1 ? 'single-condition' : 'pairwise';
+            add(k, p.count, 0, `${g} count`);
+            add(k + '#t', p.target_count, 0, `${g} target count`);
+        }
+    }
+    return out;
+}
+
+function check(name, figs, map) {
+    const groups = new Map();
+    for (const f of figs) {
+        const g = groups.get(f.group) ?? { n: 0, bad: [] };
+        groups.set(f.group, g);
+        g.n++;
+        const s = map.get(f.k);
+        const tol = f.dec === 0 ? 0 : 0.5 * 10 ** -f.dec + 1e-9;
+        const ok = f.v === null ? s === null || s === undefined
+            : s !== undefined && s !== null && Math.abs(s - f.v) <= tol;
+        if (!ok) g.bad.push(`${f.k}: closeloop ${f.v}, sql ${s}`);
+    }
+    return groups;
+}
+
+const con = await duckConnect();
+const result = { reports: {}, checks: [], ok: true };
+for (const name of REPORTS) {
+    const figs = closeloopFigures(name);
+    const sq = runSqlite(name);
+    const dk = await runDuck(con, name);
+    result.reports[name] = { sqlite: sq.seconds, duckdb: dk.seconds };
+    const gs = check(name, figs, sq.map), gd = check(name, figs, dk.map);
+    for (const [g, s] of gs) {
+        const d = gd.get(g);
+        const ok = s.bad.length === 0 && d.bad.length === 0;
+        result.ok &&= ok;
+        const line = `check ${name} ${g}: ${s.n} value${s.n > 1 ? 's' : ''}, ` +
+            `sqlite ${s.bad.length ? 'MISMATCH' : 'equal'}, ` +
+            `duckdb ${d.bad.length ? 'MISMATCH' : 'equal'}`;
+        result.checks.push(line);
+        console.log(line);
+        for (const b of [...s.bad.slice(0, 3).map((x) => 'sqlite ' + x),
+            ...d.bad.slice(0, 3).map((x) => 'duckdb ' + x)])
+            console.log('    ' + b);
+    }
+}
+
+// The table: closeloop's load once, each builder's compute, and the SQL.
+if (args.timing) {
+    const t = { write: 0 };
+    for (const line of readFileSync(args.timing, 'utf8').split('\n')) {
+        const m = /^timing (\S+) ([0-9.]+)$/.exec(line);
+        if (m) t[m[1]] = (m[1] === 'write' ? t.write : 0) + Number(m[2]);
+    }
+    const f = (x) => x.toFixed(3).padStart(8);
+    const r = (x) => (x.toFixed(2) + 'x').padStart(8);
+    const head = 'report     cl load  cl comp cl total   SQLite   DuckDB' +
+        '  SQLite/  DuckDB/  SQLite/  DuckDB/';
+    const head2 = ' '.repeat(54) + 'cl total cl total  cl comp  cl comp';
+    const lines = [head, head2, '-'.repeat(head.length)];
+    const row = (name, load, comp, sqlite, duckdb) => {
+        const tot = load + comp;
+        lines.push(`${name.padEnd(9)}${f(load)} ${f(comp)} ${f(tot)} ` +
+            `${f(sqlite)} ${f(duckdb)} ${r(sqlite / tot)} ${r(duckdb / tot)}` +
+            ` ${r(sqlite / comp)} ${r(duckdb / comp)}`);
+    };
+    let comp = 0, sq = 0, dk = 0;
+    for (const name of REPORTS) {
+        const { sqlite, duckdb } = result.reports[name];
+        comp += t[name], sq += sqlite, dk += duckdb;
+        row(name, t.load, t[name], sqlite, duckdb);
+    }
+    row('pack', t.load, comp + t.write, sq, dk);
+    lines.push('');
+    lines.push('Seconds.  cl load: closeloop reads the workspace from SQLite ' +
+        'into its snapshot (once for the pack); cl comp: the builder; ' +
+        'a report run alone costs load + comp.  The pack\'s comp includes ' +
+        `writing the JSON files (${t.write.toFixed(3)} s).  SQLite and ` +
+        'DuckDB: the queries only (DuckDB\'s tables were loaded from CSV ' +
+        'beforehand, untimed).  A ratio above 1 means closeloop is faster.');
+    lines.push(`closeloop report --pack wall time: ${Number(args.wall)
+        .toFixed(3)} s (process start to exit).`);
+    result.table = lines;
+    result.closeloop = t;
+    console.log(lines.join('\n'));
+}
+writeFileSync(args.out, JSON.stringify(result, null, 2));
+if (!result.ok) process.exitCode = 1;

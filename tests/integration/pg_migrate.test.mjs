@@ -84,3 +84,27 @@ test('migrate names a missing source instead of creating one', { skip },
         assert.equal(r.code, 1, r.stderr);
         assert.match(r.stderr, /no such workspace/);
     });
+
+test('--db postgres: takes the server from the PG* variables', { skip },
+    (t) => {
+        const url = new URL(pgDatabase(t));
+        ok(['init', '--db', url.toString()]);
+        ok(['config', 'set', 'smtp_from', 'loop@example.com', '--db',
+            url.toString()]);
+        const env = { PGHOST: url.hostname, PGPORT: url.port,
+            PGUSER: decodeURIComponent(url.username),
+            PGDATABASE: url.pathname.slice(1) };
+        const r = ok(['config', 'get', 'smtp_from', '--db', 'postgres:'],
+            { env });
+        assert.match(r.stdout, /loop@example\.com/);
+        const i = JSON.parse(ok(['info', '--format', 'json', '--db',
+            'postgres:'], { env }).stdout);
+        assert.equal(i.backend, 'postgres');
+        assert.equal(i.counts.audit, 1);
+        // Without them libpq's defaults name no server of ours: a storage
+        // error, exit 3, said in one line.
+        const bad = run(['info', '--db', 'postgres:'], { env: {
+            PGHOST: '127.0.0.1', PGPORT: '1', PGUSER: env.PGUSER } });
+        assert.equal(bad.code, 3, bad.stderr);
+        assert.match(bad.stderr, /cannot connect/);
+    });

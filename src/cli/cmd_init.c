@@ -11,7 +11,9 @@ const cli_command cli_cmd_init = {
     "it lacks, then seeds a new workspace with the default root-cause\n"
     "taxonomy and thresholds.  Running it again changes nothing.\n"
     "\n"
-    "  --db URL   the workspace: a file path or sqlite:PATH\n"
+    "  --db URL   the workspace: a file path or sqlite:PATH, or a\n"
+    "             PostgreSQL database: postgres://USER@HOST:PORT/DB,\n"
+    "             postgresql://..., or postgres: (the PG* variables)\n"
     "             (default ./closeloop.db or $CLOSELOOP_DB)\n"};
 
 static int

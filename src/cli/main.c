@@ -32,8 +32,9 @@ print_help(FILE *f)
     for (size_t i = 0; i < NCOMMANDS; i++)
         fprintf(f, "  %-10s %s\n", commands[i]->name, commands[i]->summary);
     fputs("\n"
-          "Every command takes --db URL (a file path or sqlite:PATH; default\n"
-          "./closeloop.db or $CLOSELOOP_DB) and --help.\n"
+          "Every command takes --db URL (a file path or sqlite:PATH, or\n"
+          "postgres://USER@HOST/DB, or postgres: for the PG* variables;\n"
+          "default ./closeloop.db or $CLOSELOOP_DB) and --help.\n"
           "\n"
           "Exit codes: 0 ok, 1 bad input, 2 usage error, 3 storage error.\n",
           f);

@@ -1,7 +1,7 @@
 /*
  * store.h - the one storage interface of closeloop.
  *
- * A cl_store is an open workspace.  Backends (SQLite now, PostgreSQL later)
+ * A cl_store is an open workspace.  Backends (SQLite, PostgreSQL)
  * implement the same calls; nothing outside src/store/ sees SQL.  Every
  * change happens inside a transaction that names who made it and when, and
  * every record change writes its audit entry (old and new values) in that
@@ -28,8 +28,10 @@ typedef struct cl_store cl_store;
 #define CL_STORE_SCHEMA_VERSION 2
 
 /*
- * Opens the workspace at url: a file path or "sqlite:PATH".  A missing file
- * is created.  Pending migrations are applied and a new workspace is seeded
+ * Opens the workspace at url: a file path or "sqlite:PATH" (a missing file
+ * is created), or a PostgreSQL database: "postgres://...",
+ * "postgresql://..." (any libpq url), or "postgres:" for libpq's PG*
+ * variables.  Pending migrations are applied and a new workspace is seeded
  * with the default taxonomy and thresholds.  On success the caller owns *out
  * and closes it with cl_store_close.
  *   CL_EINVAL  the url names no backend this build has
@@ -86,14 +88,16 @@ cl_err cl_store_count(cl_store *st, cl_kind kind, int64_t *n, cl_error *err);
 /* Called once per row; return non-zero to stop early. */
 typedef int (*cl_store_row_cb)(void *ud, const cl_value *row);
 
-/* Calls cb for every record of kind, in key order. */
+/* Calls cb for every record of kind, in key order.  cb must not call the
+   store (PostgreSQL streams the rows over the connection). */
 cl_err cl_store_each(cl_store *st, cl_kind kind, cl_store_row_cb cb,
                      void *ud, cl_error *err);
 
 /* Called once per id; return non-zero to stop early. */
 typedef int (*cl_store_id_cb)(void *ud, const char *id, size_t len);
 
-/* Calls cb with the first key column of every record of kind. */
+/* Calls cb with the first key column of every record of kind (cb must not
+   call the store). */
 cl_err cl_store_ids(cl_store *st, cl_kind kind, cl_store_id_cb cb, void *ud,
                     cl_error *err);
 
@@ -120,7 +124,7 @@ typedef int (*cl_store_audit_cb)(void *ud, const cl_audit_entry *e);
 
 /*
  * Calls cb for each audit entry, oldest first; entity and entity_id filter
- * when not NULL.
+ * when not NULL.  cb must not call the store.
  */
 cl_err cl_store_audit_each(cl_store *st, const char *entity,
                            const char *entity_id, cl_store_audit_cb cb,

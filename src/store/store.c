@@ -320,6 +320,22 @@ cl_store_audit_count(cl_store *st, int64_t *n, cl_error *err)
 }
 
 cl_err
+cl_store_audit_last(cl_store *st, cl_store_audit_cb cb, void *ud,
+                    cl_error *err)
+{
+    if (st->ops->audit_last == NULL)
+        return cl_error_set(err, CL_EINVAL, "%s: no audit_last query",
+                            st->ops->name);
+    return st->ops->audit_last(st, cb, ud, err);
+}
+
+int64_t
+cl_store_workspace_id(const cl_store *st)
+{
+    return st->workspace_id;
+}
+
+cl_err
 cl_store_causes(cl_store *st, cl_store_cause_cb cb, void *ud, cl_error *err)
 {
     return st->ops->causes(st, cb, ud, err);

@@ -128,6 +128,19 @@ cl_err cl_store_audit_each(cl_store *st, const char *entity,
 
 cl_err cl_store_audit_count(cl_store *st, int64_t *n, cl_error *err);
 
+/*
+ * Calls cb with the newest audit entry of the store, of any workspace, if
+ * there is one (cheap: no count over the log), for a cache to tell whether
+ * anything changed: the log is append-only, so its newest id grows with
+ * every change.
+ *   CL_EINVAL  the backend has no such query (use cl_store_audit_count)
+ */
+cl_err cl_store_audit_last(cl_store *st, cl_store_audit_cb cb, void *ud,
+                           cl_error *err);
+
+/* The id of the open workspace (rows of other workspaces are never seen). */
+int64_t cl_store_workspace_id(const cl_store *st);
+
 /* The workspace's taxonomy (seeded from the defaults), in display order. */
 typedef int (*cl_store_cause_cb)(void *ud, const cl_cause *c);
 cl_err cl_store_causes(cl_store *st, cl_store_cause_cb cb, void *ud,

@@ -551,6 +551,35 @@ sq_audit_each(cl_store *base, const char *entity, const char *entity_id,
     return finish_read(s, st, rc, err, "audit");
 }
 
+/* The audit table's rowid B-tree ends at the newest entry: one seek. */
+static cl_err
+sq_audit_last(cl_store *base, cl_store_audit_cb cb, void *ud, cl_error *err)
+{
+    sq_store *s = (sq_store *)base;
+    sqlite3_stmt *st;
+    if (prepare_read(s,
+                     "SELECT id, at, actor, entity, entity_id, action, old, "
+                     "new FROM audit ORDER BY id DESC LIMIT 1",
+                     &st, err, "audit") != CL_OK)
+        return CL_EDB;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        cl_audit_entry e = {
+            .id = sqlite3_column_int64(st, 0),
+            .at = (const char *)sqlite3_column_text(st, 1),
+            .actor = (const char *)sqlite3_column_text(st, 2),
+            .entity = (const char *)sqlite3_column_text(st, 3),
+            .entity_id = (const char *)sqlite3_column_text(st, 4),
+            .action = (const char *)sqlite3_column_text(st, 5),
+            .old_json = (const char *)sqlite3_column_text(st, 6),
+            .new_json = (const char *)sqlite3_column_text(st, 7),
+        };
+        cb(ud, &e);
+    }
+    return finish_read(s, st, rc == SQLITE_ROW ? SQLITE_DONE : rc, err,
+                       "audit");
+}
+
 static cl_err
 sq_audit_count(cl_store *base, int64_t *n, cl_error *err)
 {
@@ -645,6 +674,7 @@ static const cl_store_ops sqlite_ops = {
     .first_won_new_deal = sq_first_won_new_deal,
     .audit_each = sq_audit_each,
     .audit_count = sq_audit_count,
+    .audit_last = sq_audit_last,
     .causes = sq_causes,
     .thresholds = sq_thresholds,
     .threshold = sq_threshold,

@@ -38,7 +38,7 @@
  * File layout (native byte order, guarded by the header): the header; the
  * causes; each column in the order of `cols` below, raw, padded to 8 bytes
  * (text columns as 64-bit offsets + 1 into the blob, 0 for NULL); the
- * string blob.  Loading is one read, a checksum pass, pointer fix-ups and
+ * string blob.  Loading is one mmap, a checksum pass, pointer fix-ups and
  * range checks of every index column, so a damaged or hostile file is
  * refused rather than trusted.
  */
@@ -52,6 +52,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -661,10 +662,22 @@ write_cache(const cl_snapshot *s, const cache_key *key, const char *path)
 
 /* --- reading ------------------------------------------------------------ */
 
+/* The cache file mapped copy-on-write: the text columns' fix-ups write
+   their own pages, everything else is the page cache's, with no copy.  No
+   MAP_POPULATE: faulting in on the checksum pass (the kernel maps 16
+   pages per fault) took half the time of populating (0.2 s vs 0.4 s for
+   650 MB). */
+typedef struct mapping {
+    void *addr;
+    size_t len;
+} mapping;
+
 static void
 release_block(void *block)
 {
-    free(block);
+    mapping *m = block;
+    munmap(m->addr, m->len);
+    free(m);
 }
 
 /* Points text column values (offsets + 1) at the blob; -1 if one is out. */
@@ -718,36 +731,29 @@ check_range(const col_def *c, const void *col, size_t n, const cl_snapshot *s)
     return 0;
 }
 
-/* Reads the file's whole content into a malloc'd block; NULL on failure. */
-static void *
-read_all(const char *path, size_t *len)
+/* Maps the whole file; NULL on failure. */
+static mapping *
+map_file(const char *path)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return NULL;
     struct stat sb;
-    void *block = NULL;
+    mapping *m = NULL;
     if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) &&
         (uint64_t)sb.st_size >= sizeof(header) &&
         (uint64_t)sb.st_size < ((uint64_t)1 << 40) &&
-        (block = malloc((size_t)sb.st_size)) != NULL) {
-        size_t got = 0, want = (size_t)sb.st_size;
-        while (got < want) {
-            ssize_t r = read(fd, (char *)block + got, want - got);
-            if (r < 0 && errno == EINTR)
-                continue;
-            if (r <= 0)
-                break;
-            got += (size_t)r;
+        (m = malloc(sizeof *m)) != NULL) {
+        m->len = (size_t)sb.st_size;
+        m->addr =
+            mmap(NULL, m->len, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+        if (m->addr == MAP_FAILED) {
+            free(m);
+            m = NULL;
         }
-        if (got != want) {
-            free(block);
-            block = NULL;
-        }
-        *len = want;
     }
     close(fd);
-    return block;
+    return m;
 }
 
 /* A snapshot read back from path when its key is key; NULL otherwise
@@ -755,10 +761,11 @@ read_all(const char *path, size_t *len)
 static cl_snapshot *
 read_cache(const char *path, const cache_key *key)
 {
-    size_t len = 0;
-    char *block = read_all(path, &len);
-    if (block == NULL)
+    mapping *map = map_file(path);
+    if (map == NULL)
         return NULL;
+    size_t len = map->len;
+    char *block = map->addr;
     header h;
     memcpy(&h, block, sizeof h);
     if (memcmp(h.magic, magic, sizeof magic) != 0 ||
@@ -789,7 +796,7 @@ read_cache(const char *path, const cache_key *key)
     if (h.blob_len > 0 && blob[h.blob_len - 1] != '\0')
         goto bad;
 
-    cl_snapshot *s = cl_snapshot_new_over(block, release_block);
+    cl_snapshot *s = cl_snapshot_new_over(map, release_block);
     if (s == NULL)
         goto bad;
     for (size_t i = 0; i < NCOUNTS; i++)
@@ -840,7 +847,7 @@ read_cache(const char *path, const cache_key *key)
     s->calendar.nholidays = s->nholidays;
     return s;
 bad:
-    free(block);
+    release_block(map);
     return NULL;
 }
 

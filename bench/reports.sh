@@ -88,7 +88,7 @@ pack_run() { # NAME
 }
 wall_cold=$(pack_run cold)
 wall=$(pack_run pack)
-if ! grep -qx 'timing cache-hit 1' "$WORK/timing-pack.txt"; then
+if ! grep -q '^timing cache-read ' "$WORK/timing-pack.txt"; then
     echo "reports.sh: the warm run did not read the snapshot cache" >&2
     exit 1
 fi

@@ -73,6 +73,14 @@ cl_store_commit(cl_store *st, cl_error *err)
 }
 
 void
+cl_store_end_read(cl_store *st)
+{
+    if (st->in_tx || st->ops->end_read == NULL)
+        return;
+    st->ops->end_read(st);
+}
+
+void
 cl_store_rollback(cl_store *st)
 {
     if (!st->in_tx)
@@ -320,8 +328,7 @@ cl_store_audit_count(cl_store *st, int64_t *n, cl_error *err)
 }
 
 cl_err
-cl_store_audit_last(cl_store *st, cl_store_audit_cb cb, void *ud,
-                    cl_error *err)
+cl_store_audit_last(cl_store *st, cl_store_audit_cb cb, void *ud, cl_error *err)
 {
     if (st->ops->audit_last == NULL)
         return cl_error_set(err, CL_EINVAL, "%s: no audit_last query",

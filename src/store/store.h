@@ -56,6 +56,15 @@ cl_err cl_store_commit(cl_store *st, cl_error *err);
 /* Undoes everything since cl_store_begin.  Safe without a transaction. */
 void cl_store_rollback(cl_store *st);
 
+/*
+ * Finishes every read in progress outside a transaction.  A read keeps its
+ * row (and, on SQLite, its view of the database) until the next call, so a
+ * long-lived handle - a server thread's - calls this when a request is done;
+ * otherwise its next reads could see the data as it was.  Strings from
+ * earlier reads are invalid afterwards.  Does nothing inside a transaction.
+ */
+void cl_store_end_read(cl_store *st);
+
 typedef enum cl_put_result {
     CL_PUT_UNCHANGED = 0, /* the same values were there: nothing written */
     CL_PUT_INSERTED,

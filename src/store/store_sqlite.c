@@ -309,6 +309,18 @@ sq_commit(cl_store *base, cl_error *err)
 }
 
 static void
+sq_end_read(cl_store *base)
+{
+    sq_store *s = (sq_store *)base;
+    /* A statement stepped to a row holds a read transaction, and with it a
+       WAL snapshot, until it is reset. */
+    sqlite3_stmt *st = NULL;
+    while ((st = sqlite3_next_stmt(s->db, st)) != NULL)
+        if (sqlite3_stmt_busy(st))
+            sqlite3_reset(st);
+}
+
+static void
 sq_rollback(cl_store *base)
 {
     sq_store *s = (sq_store *)base;
@@ -616,8 +628,7 @@ sq_causes(cl_store *base, cl_store_cause_cb cb, void *ud, cl_error *err)
 }
 
 static cl_err
-sq_thresholds(cl_store *base, cl_store_threshold_cb cb, void *ud,
-              cl_error *err)
+sq_thresholds(cl_store *base, cl_store_threshold_cb cb, void *ud, cl_error *err)
 {
     sq_store *s = (sq_store *)base;
     sqlite3_stmt *st;
@@ -664,6 +675,7 @@ static const cl_store_ops sqlite_ops = {
     .begin = sq_begin,
     .commit = sq_commit,
     .rollback = sq_rollback,
+    .end_read = sq_end_read,
     .insert_new = sq_insert_new,
     .get = sq_get,
     .update = sq_update,

@@ -79,8 +79,8 @@ at(const char *s)
 static void
 put_user(cl_store *st, const char *id, const char *name, cl_put_result want)
 {
-    cl_value row[6] = {T(id), T(name), T("x@example.com"), T("csm"),
-                       T(NULL), T(NULL)};
+    cl_value row[6] = {T(id),    T(name), T("x@example.com"),
+                       T("csm"), T(NULL), T(NULL)};
     cl_put_result res;
     cl_error err;
     assert_int_equal(cl_store_put(st, CL_KIND_USERS, row, &res, &err), CL_OK);
@@ -109,8 +109,7 @@ test_new_workspace_is_migrated_and_seeded(void **state)
     assert_int_equal(cl_store_threshold(f->st, "icp_review_share", &v, &err),
                      CL_OK);
     assert_near(v, 0.25, 1e-12);
-    assert_int_equal(cl_store_threshold(f->st, "nope", &v, &err),
-                     CL_ENOTFOUND);
+    assert_int_equal(cl_store_threshold(f->st, "nope", &v, &err), CL_ENOTFOUND);
     for (int k = 0; k < CL_KIND_COUNT; k++) {
         int64_t n = -1;
         assert_int_equal(cl_store_count(f->st, (cl_kind)k, &n, &err), CL_OK);
@@ -152,8 +151,8 @@ test_put_inserts_updates_and_skips_unchanged(void **state)
 {
     fixture *f = *state;
     cl_error err;
-    assert_int_equal(cl_store_begin(f->st, "u-revops", at("2026-07-01T09:30"),
-                                    &err), CL_OK);
+    assert_int_equal(
+        cl_store_begin(f->st, "u-revops", at("2026-07-01T09:30"), &err), CL_OK);
     put_user(f->st, "u1", "Ana", CL_PUT_INSERTED);
     put_user(f->st, "u1", "Ana", CL_PUT_UNCHANGED);
     put_user(f->st, "u1", "Ana Lima", CL_PUT_UPDATED);
@@ -162,14 +161,14 @@ test_put_inserts_updates_and_skips_unchanged(void **state)
 
     cl_value key = T("u1"), row[6];
     int found;
-    assert_int_equal(cl_store_get(f->st, CL_KIND_USERS, &key, row, &found,
-                                  &err), CL_OK);
+    assert_int_equal(
+        cl_store_get(f->st, CL_KIND_USERS, &key, row, &found, &err), CL_OK);
     assert_int_equal(found, 1);
     assert_string_equal(row[1].s, "Ana Lima");
     assert_int_equal(row[4].type, CL_V_NULL);
     key = T("u2");
-    assert_int_equal(cl_store_get(f->st, CL_KIND_USERS, &key, row, &found,
-                                  &err), CL_OK);
+    assert_int_equal(
+        cl_store_get(f->st, CL_KIND_USERS, &key, row, &found, &err), CL_OK);
     assert_int_equal(found, 0);
 }
 
@@ -201,14 +200,15 @@ test_audit_entry_has_who_when_old_and_new(void **state)
 {
     fixture *f = *state;
     cl_error err;
-    assert_int_equal(cl_store_begin(f->st, "u-revops", at("2026-07-01T09:30"),
-                                    &err), CL_OK);
+    assert_int_equal(
+        cl_store_begin(f->st, "u-revops", at("2026-07-01T09:30"), &err), CL_OK);
     put_user(f->st, "u1", "Ana", CL_PUT_INSERTED);
     put_user(f->st, "u1", "Ana Lima", CL_PUT_UPDATED);
     assert_int_equal(cl_store_commit(f->st, &err), CL_OK);
     audit_seen a = {0};
-    assert_int_equal(cl_store_audit_each(f->st, "users", "u1", collect_audit,
-                                         &a, &err), CL_OK);
+    assert_int_equal(
+        cl_store_audit_each(f->st, "users", "u1", collect_audit, &a, &err),
+        CL_OK);
     assert_int_equal(a.n, 2);
     assert_string_equal(a.action[0], "insert");
     assert_string_equal(a.action[1], "update");
@@ -216,8 +216,9 @@ test_audit_entry_has_who_when_old_and_new(void **state)
     assert_string_equal(a.actor, "u-revops");
     assert_string_equal(a.at, "2026-07-01T09:30:00Z");
     a.n = 0;
-    assert_int_equal(cl_store_audit_each(f->st, "users", "u9", collect_audit,
-                                         &a, &err), CL_OK);
+    assert_int_equal(
+        cl_store_audit_each(f->st, "users", "u9", collect_audit, &a, &err),
+        CL_OK);
     assert_int_equal(a.n, 0);
 }
 
@@ -239,8 +240,8 @@ static void
 test_put_outside_transaction_is_refused(void **state)
 {
     fixture *f = *state;
-    cl_value row[6] = {T("u1"), T("A"), T("a@b.co"), T("csm"), T(NULL),
-                       T(NULL)};
+    cl_value row[6] = {T("u1"),  T("A"),  T("a@b.co"),
+                       T("csm"), T(NULL), T(NULL)};
     cl_put_result res;
     cl_error err;
     assert_int_equal(cl_store_put(f->st, CL_KIND_USERS, row, &res, &err),
@@ -257,11 +258,12 @@ test_audit_log_is_append_only(void **state)
     assert_int_equal(cl_store_commit(f->st, &err), CL_OK);
     sqlite3 *db;
     assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-    assert_int_not_equal(sqlite3_exec(db, "UPDATE audit SET actor = 'x'",
-                                      NULL, NULL, NULL), SQLITE_OK);
+    assert_int_not_equal(
+        sqlite3_exec(db, "UPDATE audit SET actor = 'x'", NULL, NULL, NULL),
+        SQLITE_OK);
     assert_string_equal(sqlite3_errmsg(db), "the audit log is append-only");
-    assert_int_not_equal(sqlite3_exec(db, "DELETE FROM audit", NULL, NULL,
-                                      NULL), SQLITE_OK);
+    assert_int_not_equal(
+        sqlite3_exec(db, "DELETE FROM audit", NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(db);
     assert_int_equal(audit_count(f->st), 1);
 }
@@ -269,8 +271,8 @@ test_audit_log_is_append_only(void **state)
 static void
 put_account(cl_store *st, const char *id)
 {
-    cl_value row[9] = {T(id),   T("Acme"), T(NULL), I(40),      T(NULL),
-                       I(1),    T(NULL),   T(NULL), T("customer")};
+    cl_value row[9] = {T(id), T("Acme"), T(NULL), I(40),        T(NULL),
+                       I(1),  T(NULL),   T(NULL), T("customer")};
     cl_put_result res;
     cl_error err;
     assert_int_equal(cl_store_put(st, CL_KIND_ACCOUNTS, row, &res, &err),
@@ -309,12 +311,14 @@ test_first_won_new_deal(void **state)
     put_deal(f->st, "d2", "a1", "new", "closed_won", "2024-03-01");
     put_deal(f->st, "d0", "a1", "new", "closed_lost", "2024-02-01");
     assert_int_equal(cl_store_commit(f->st, &err), CL_OK);
-    assert_int_equal(cl_store_first_won_new_deal(f->st, "a1", id, sizeof id,
-                                                 &found, &err), CL_OK);
+    assert_int_equal(
+        cl_store_first_won_new_deal(f->st, "a1", id, sizeof id, &found, &err),
+        CL_OK);
     assert_int_equal(found, 1);
     assert_string_equal(id, "d2");
-    assert_int_equal(cl_store_first_won_new_deal(f->st, "a2", id, sizeof id,
-                                                 &found, &err), CL_OK);
+    assert_int_equal(
+        cl_store_first_won_new_deal(f->st, "a2", id, sizeof id, &found, &err),
+        CL_OK);
     assert_int_equal(found, 0);
 }
 
@@ -327,8 +331,10 @@ test_newer_schema_is_refused(void **state)
     f->st = NULL;
     sqlite3 *db;
     assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(db, "INSERT INTO schema_migrations VALUES "
-                                      "(999, 'x')", NULL, NULL, NULL),
+    assert_int_equal(sqlite3_exec(db,
+                                  "INSERT INTO schema_migrations VALUES "
+                                  "(999, 'x')",
+                                  NULL, NULL, NULL),
                      SQLITE_OK);
     sqlite3_close(db);
     assert_int_equal(cl_store_open(f->path, &f->st, &err), CL_EDB);
@@ -341,11 +347,39 @@ test_unopenable_path_is_a_storage_error(void **state)
     (void)state;
     cl_store *st;
     cl_error err;
-    assert_int_equal(cl_store_open("/nonexistent-dir/x.db", &st, &err),
-                     CL_EDB);
+    assert_int_equal(cl_store_open("/nonexistent-dir/x.db", &st, &err), CL_EDB);
     assert_null(st);
     assert_int_equal(cl_store_open("postgres://localhost/x", &st, &err),
                      CL_EINVAL);
+}
+
+static void
+test_end_read_lets_a_long_lived_handle_see_new_commits(void **state)
+{
+    fixture *f = *state;
+    cl_error err;
+    cl_store *other;
+    int64_t n;
+    assert_int_equal(cl_store_begin(f->st, "t", 0, &err), CL_OK);
+    put_user(f->st, "u1", "Ana", CL_PUT_INSERTED);
+    assert_int_equal(cl_store_commit(f->st, &err), CL_OK);
+
+    /* A read that returned a row stays open until the next call... */
+    cl_value key = T("u1"), row[6];
+    int found;
+    assert_int_equal(
+        cl_store_get(f->st, CL_KIND_USERS, &key, row, &found, &err), CL_OK);
+    assert_int_equal(found, 1);
+    /* ... while another process commits. */
+    assert_int_equal(cl_store_open(f->path, &other, &err), CL_OK);
+    assert_int_equal(cl_store_begin(other, "t", 0, &err), CL_OK);
+    put_user(other, "u2", "Bo", CL_PUT_INSERTED);
+    assert_int_equal(cl_store_commit(other, &err), CL_OK);
+    cl_store_close(other);
+
+    cl_store_end_read(f->st);
+    assert_int_equal(cl_store_count(f->st, CL_KIND_USERS, &n, &err), CL_OK);
+    assert_int_equal(n, 2);
 }
 
 int
@@ -363,6 +397,7 @@ main(void)
         T_(test_first_won_new_deal),
         T_(test_newer_schema_is_refused),
         T_(test_unopenable_path_is_a_storage_error),
+        T_(test_end_read_lets_a_long_lived_handle_see_new_commits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -208,8 +208,9 @@ read_value(sqlite3_stmt *st, int col, cl_value *v)
 }
 
 /* Money columns have REAL affinity: a whole amount comes back as REAL too. */
-static void
-read_row(sqlite3_stmt *st, const cl_kind_def *def, int first_col, cl_value *row)
+void
+cl__sq_read_row(sqlite3_stmt *st, const cl_kind_def *def, int first_col,
+                cl_value *row)
 {
     for (size_t i = 0; i < def->nfields; i++) {
         read_value(st, first_col + (int)i, &row[i]);
@@ -294,20 +295,6 @@ finish_read(sq_store *s, sqlite3_stmt *st, int rc, cl_error *err,
     return out;
 }
 
-static cl_err
-sq_begin(cl_store *base, cl_error *err)
-{
-    sq_store *s = (sq_store *)base;
-    return step_done(s, s->begin, err, "begin");
-}
-
-static cl_err
-sq_commit(cl_store *base, cl_error *err)
-{
-    sq_store *s = (sq_store *)base;
-    return step_done(s, s->commit, err, "commit");
-}
-
 static void
 sq_end_read(cl_store *base)
 {
@@ -318,6 +305,24 @@ sq_end_read(cl_store *base)
     while ((st = sqlite3_next_stmt(s->db, st)) != NULL)
         if (sqlite3_stmt_busy(st))
             sqlite3_reset(st);
+}
+
+static cl_err
+sq_begin(cl_store *base, cl_error *err)
+{
+    sq_store *s = (sq_store *)base;
+    /* A read left unfinished (a cached get keeps its row for the caller)
+       holds a snapshot; BEGIN IMMEDIATE on a snapshot another connection
+       has since written past fails at once with SQLITE_BUSY_SNAPSHOT. */
+    sq_end_read(base);
+    return step_done(s, s->begin, err, "begin");
+}
+
+static cl_err
+sq_commit(cl_store *base, cl_error *err)
+{
+    sq_store *s = (sq_store *)base;
+    return step_done(s, s->commit, err, "commit");
 }
 
 static void
@@ -370,7 +375,7 @@ sq_get(cl_store *base, cl_kind kind, const cl_value *key, cl_value *row,
         return db_error(s, err, "bind");
     int src = sqlite3_step(st);
     if (src == SQLITE_ROW) {
-        read_row(st, def, 0, row);
+        cl__sq_read_row(st, def, 0, row);
         *found = 1;
         return CL_OK;
     }
@@ -472,7 +477,7 @@ sq_each(cl_store *base, cl_kind kind, cl_store_row_cb cb, void *ud,
     sqlite3_bind_int64(st, 1, s->base.workspace_id);
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        read_row(st, def, 0, row);
+        cl__sq_read_row(st, def, 0, row);
         if (cb(ud, row))
             break;
     }

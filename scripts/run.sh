@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# run.sh - the main job: build closeloop (release), create a demo workspace
-# and show what it holds.
+# run.sh - the main job: build closeloop (release), create a demo workspace,
+# show what it holds, then serve it with the web UI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -38,5 +38,21 @@ for r in bad-fit icp recovery health; do
 done
 printf '\nHTML reports with charts: %s\n' "$(ls build/reports/*.html | tr '\n' ' ')"
 
-# --- The server (a later issue) -------------------------------------------
-# Extend here: start `closeloop serve`.
+# --- The server and the web UI ---------------------------------------------
+# The web UI is built from its lock file into web/dist; the demo users get a
+# password (one sign-in per role is printed); then the server runs in the
+# foreground until Ctrl-C (SIGTERM).
+(cd web && npm ci --no-audit --no-fund --loglevel=error && npm run build --silent)
+
+PASSWORD=${CLOSELOOP_DEMO_PASSWORD:-closeloop-demo}
+LISTEN=${CLOSELOOP_LISTEN:-127.0.0.1:8080}
+printf '\n%s\n' '------------------------------------------------------------------------'
+printf 'closeloop is serving the demo workspace at http://%s/\n' "$LISTEN"
+printf 'Sign in as any of these (password: %s):\n' "$PASSWORD"
+"$CL" export users --db "$DB" | tail -n +2 |
+    awk -F, '!seen[$4]++ { printf "%s %s %s\n", $1, $4, $3 }' |
+    while read -r id role email; do
+        printf '%s\n' "$PASSWORD" | "$CL" user passwd "$id" --db "$DB" >/dev/null
+        printf '  %-14s %s\n' "$role" "$email"
+    done
+exec "$CL" serve --listen "$LISTEN" --db "$DB" --web web/dist

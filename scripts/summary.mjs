@@ -1,12 +1,13 @@
 // summary.mjs - prints the one line CI reads, "N passed, N failed".
 //
-// usage: node scripts/summary.mjs TESTLOG_JSON NODE_TAP BUILD_OK
+// usage: node scripts/summary.mjs TESTLOG_JSON NODE_TAP BUILD_OK [TAP...]
+// (each further TAP is another node --test run, e.g. the browser tests)
 // Sums cmocka's per-executable counts from meson's testlog.json (one JSON
 // object per line) and node --test's closing "# pass N" / "# fail N".
 // Exits 1 when anything failed or nothing could be counted.
 import { existsSync, readFileSync } from 'node:fs';
 
-const [testlog, tap, buildOk] = process.argv.slice(2);
+const [testlog, tap, buildOk, ...moreTaps] = process.argv.slice(2);
 let passed = 0;
 let failed = 0;
 
@@ -40,8 +41,14 @@ if (testlog && existsSync(testlog)) {
     }
 }
 
-if (tap && existsSync(tap)) {
-    const text = readFileSync(tap, 'utf8');
+for (const file of [tap, ...moreTaps]) {
+    if (!file)
+        continue;
+    if (!existsSync(file)) {
+        failed += 1; // that run never started
+        continue;
+    }
+    const text = readFileSync(file, 'utf8');
     const last = (re) => {
         let m, v = null;
         while ((m = re.exec(text)) !== null)

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# test.sh - the whole test suite: unit tests (cmocka, under ASan and UBSan)
-# and the black-box CLI tests (node --test) against the sanitized binary.
+# test.sh - the whole test suite: unit tests (cmocka, under ASan and UBSan),
+# the black-box CLI tests (node --test) against the sanitized binary, then
+# the browser tests (node --test + playwright-core driving Debian's
+# chromium) against `closeloop serve` with the built web UI.
 #
 # Ends with one plain line "N passed, N failed" (what CI reads) and exits
 # non-zero when anything failed or could not be built.
@@ -57,11 +59,36 @@ if [ "$build_ok" = 1 ]; then
         tee "$node_out" || node_rc=$?
 fi
 
-# One line for CI: cmocka's own counts per test executable (a crashed one,
-# without cmocka's closing lines, counts as one failure) plus node's.
-node scripts/summary.mjs "$BUILD/meson-logs/testlog.json" "$node_out" \
-    "$build_ok" && summary_rc=0 || summary_rc=$?
+# The browser tests: the web UI built from its lock file (web/dist), the
+# test tooling from its own (tests/browser), Debian's chromium (deps.sh).
+browser_rc=0
+browser_out="$BUILD/browser-test.tap"
+rm -f "$browser_out"
+if [ "$build_ok" = 1 ]; then
+    if (cd web && npm ci --no-audit --no-fund --loglevel=error &&
+        npm run build --silent) &&
+        (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error); then
+        SCREENSHOT_DIR="$ROOT/$BUILD/screenshots" \
+            CLOSELOOP_BIN="$ROOT/$BUILD/closeloop" \
+            CLOSELOOP_WEB="$ROOT/web/dist" \
+            node --test --test-reporter=tap \
+            tests/browser/*.test.mjs 2>&1 | tee "$browser_out" ||
+            browser_rc=$?
+        echo "browser screenshots: $ROOT/$BUILD/screenshots" >&2
+    else
+        echo "test.sh: could not build the web UI or install the browser" \
+            "test tooling" >&2
+        browser_rc=1
+    fi
+fi
 
-if [ "$summary_rc" != 0 ] || [ "$unit_rc" != 0 ] || [ "$node_rc" != 0 ]; then
+# One line for CI: cmocka's own counts per test executable (a crashed one,
+# without cmocka's closing lines, counts as one failure) plus node's (CLI
+# and browser runs).
+node scripts/summary.mjs "$BUILD/meson-logs/testlog.json" "$node_out" \
+    "$build_ok" "$browser_out" && summary_rc=0 || summary_rc=$?
+
+if [ "$summary_rc" != 0 ] || [ "$unit_rc" != 0 ] || [ "$node_rc" != 0 ] ||
+    [ "$browser_rc" != 0 ]; then
     exit 1
 fi

@@ -79,13 +79,15 @@ function BadFit({ d }) {
         data: {
             labels: cats.map((c) => c.label),
             datasets: [
-                { label: 'share', data: cats.map((c) => c.share), backgroundColor: COLORS[0], order: 2 },
+                { label: 'share', data: cats.map((c) => c.share), backgroundColor: 'rgba(37,99,235,0.75)',
+                    grouped: false, barPercentage: 0.6, order: 3 },
                 { label: '95% interval', data: cats.map((c) => [c.ci_low, c.ci_high]),
-                    backgroundColor: 'rgba(37,99,235,0.18)', borderColor: COLORS[0],
-                    borderWidth: 1, barPercentage: 0.25, order: 3 },
+                    backgroundColor: 'rgba(17,24,39,0.25)', borderColor: '#111827',
+                    borderWidth: 1, grouped: false, barPercentage: 0.08, order: 2 },
                 { label: 'threshold', type: 'line', data: cats.map((c) => c.threshold),
-                    borderColor: COLORS[1], borderDash: [6, 4], pointRadius: 4,
-                    pointStyle: 'line', showLine: false, order: 1 },
+                    borderColor: COLORS[1], backgroundColor: COLORS[1], borderWidth: 3,
+                    pointRadius: 36, pointHoverRadius: 36, pointStyle: 'line',
+                    showLine: false, order: 1 },
             ],
         },
         options: { scales: { y: pctAxis(1) }, plugins: { tooltip: { callbacks: {

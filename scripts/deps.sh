@@ -26,6 +26,7 @@ PACKAGES=(
     python3-aiosmtpd
     nodejs
     npm
+    chromium
 )
 
 # Some packages are satisfied by a working command even when dpkg does not

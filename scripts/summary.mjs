@@ -2,7 +2,8 @@
 //
 // usage: node scripts/summary.mjs TESTLOG_JSON NODE_TAP BUILD_OK
 //            [TESTLOG_JSON NODE_TAP]...
-// (more pairs: further runs of the suites, e.g. on PostgreSQL).
+// (more pairs: further runs of the suites, e.g. on PostgreSQL; a pair's
+// TESTLOG_JSON is '-' for a node-only run such as the browser tests).
 // Sums cmocka's per-executable counts from meson's testlog.json (one JSON
 // object per line) and node --test's closing "# pass N" / "# fail N".
 // Exits 1 when anything failed or nothing could be counted.

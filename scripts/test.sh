@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # test.sh - the whole test suite: unit tests (cmocka, under ASan and UBSan)
-# and the black-box CLI tests (node --test) against the sanitized binary,
-# run twice: on SQLite files, then on a throwaway PostgreSQL cluster
+# and the black-box CLI and API tests (node --test) against the sanitized
+# binary, run twice: on SQLite files, then on a throwaway PostgreSQL cluster
 # (scripts/pg-cluster.sh: a temp directory, a free port, stopped at exit)
-# with CLOSELOOP_TEST_PG set.  The summary counts both runs.
+# with CLOSELOOP_TEST_PG set; then the browser tests (node --test +
+# playwright-core driving Debian's chromium) against `closeloop serve` with
+# the built web UI.  The summary counts every run.
 #
 # Ends with one plain line "N passed, N failed" (what CI reads) and exits
 # non-zero when anything failed or could not be built.
@@ -86,15 +88,38 @@ if [ "$build_ok" = 1 ]; then
     fi
 fi
 
+# The browser tests: the web UI built from its lock file (web/dist), the
+# test tooling from its own (tests/browser), Debian's chromium (deps.sh).
+browser_rc=0
+browser_out="$BUILD/browser-test.tap"
+rm -f "$browser_out"
+if [ "$build_ok" = 1 ]; then
+    if (cd web && npm ci --no-audit --no-fund --loglevel=error &&
+        npm run build --silent) &&
+        (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error); then
+        SCREENSHOT_DIR="$ROOT/$BUILD/screenshots" \
+            CLOSELOOP_BIN="$ROOT/$BUILD/closeloop" \
+            CLOSELOOP_WEB="$ROOT/web/dist" \
+            node --test --test-reporter=tap \
+            tests/browser/*.test.mjs 2>&1 | tee "$browser_out" ||
+            browser_rc=$?
+        echo "browser screenshots: $ROOT/$BUILD/screenshots" >&2
+    else
+        echo "test.sh: could not build the web UI or install the browser" \
+            "test tooling" >&2
+        browser_rc=1
+    fi
+fi
+
 # One line for CI: cmocka's own counts per test executable (a crashed one,
 # without cmocka's closing lines, counts as one failure) plus node's, for
-# both runs (a missing log counts as a failure).
+# every run (a missing log counts as a failure).
 node scripts/summary.mjs "$BUILD/testlog-sqlite.json" \
     "$BUILD/node-test-sqlite.tap" "$build_ok" \
-    "$BUILD/testlog-postgres.json" "$BUILD/node-test-postgres.tap" &&
-    summary_rc=0 || summary_rc=$?
+    "$BUILD/testlog-postgres.json" "$BUILD/node-test-postgres.tap" \
+    - "$browser_out" && summary_rc=0 || summary_rc=$?
 
 if [ "$summary_rc" != 0 ] || [ "$unit_rc" != 0 ] || [ "$node_rc" != 0 ] ||
-    [ "$pg_rc" != 0 ]; then
+    [ "$pg_rc" != 0 ] || [ "$browser_rc" != 0 ]; then
     exit 1
 fi

@@ -3,12 +3,14 @@
  * same calls as the CLI):
  *   POST /api/v1/churns/{id}/tag, POST /api/v1/churns/{id}/close
  *   POST /api/v1/deals/{id}/review, POST /api/v1/deals/{id}/kickoff
+ *   POST /api/v1/reviews/check (the generic-answer rule, for the form)
  *   POST /api/v1/recoveries/{id}/classify
  * Each answers with the record as it now is.
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "../core/workflow.h"
 #include "../engine/engine.h"
 #include "http_int.h"
 
@@ -140,6 +142,39 @@ cl__h_review_record(cl_http_req *r)
     if (e != CL_OK)
         return cl_http_fail(r, e, &err);
     return cl__h_record_get(r);
+}
+
+/* The won-deal review form asks this as the CSM types, so the warnings it
+   shows come from the same rule that flags the answers when the review is
+   recorded (cl_wf_answer_generic), not from a copy of it in the browser.
+   Only the answers given are checked. */
+enum MHD_Result
+cl__h_review_check(cl_http_req *r)
+{
+    static const cl_jfield f[] = {
+        {"q1", CL_J_STRING, 0}, {"q2", CL_J_STRING, 0}, {"q3", CL_J_STRING, 0},
+        {"q4", CL_J_STRING, 0}, {"q5", CL_J_STRING, 0}, {"q6", CL_J_STRING, 0},
+        {"q7", CL_J_STRING, 0},
+    };
+    static const char *const q[] = {"q1", "q2", "q3", "q4", "q5", "q6", "q7"};
+    enum MHD_Result done;
+    json_t *body = cl_http_body(r, f, 7, &done);
+    if (!body)
+        return done;
+    json_t *flags = json_array();
+    for (int i = 0; i < 7; i++) {
+        const char *answer = cl_http_jstr(body, q[i]);
+        const char *why = NULL;
+        if (!answer || !cl_wf_answer_generic(answer, &why))
+            continue;
+        json_array_append_new(
+            flags, json_pack("{s:s, s:s}", "question", q[i], "reason", why));
+    }
+    json_decref(body);
+    return cl_http_reply_json(r, 200,
+                              json_pack("{s:o, s:I}", "flags", flags, "generic",
+                                        (json_int_t)json_array_size(flags)),
+                              NULL);
 }
 
 enum MHD_Result

@@ -231,6 +231,7 @@ enum MHD_Result cl__h_coaching_get(cl_http_req *r);
 enum MHD_Result cl__h_churn_tag(cl_http_req *r);
 enum MHD_Result cl__h_churn_close(cl_http_req *r);
 enum MHD_Result cl__h_review_record(cl_http_req *r);
+enum MHD_Result cl__h_review_check(cl_http_req *r);
 enum MHD_Result cl__h_kickoff(cl_http_req *r);
 enum MHD_Result cl__h_recovery_classify(cl_http_req *r);
 enum MHD_Result cl__h_reports(cl_http_req *r);

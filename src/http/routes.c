@@ -84,6 +84,11 @@ const cl_http_route cl__http_routes[] = {
      .tag = "deals", .summary = "Record the won-deal review",
      .body = "q1:string!,q2:string!,q3:string!,q4:string!,q5:string!,"
              "q6:string!,q7:string!,gut_read:string,held_on:string"},
+    {.method = "POST", .pattern = "/api/v1/reviews/check",
+     .handler = cl__h_review_check, .auth = U, .kind = NONE, .tag = "deals",
+     .summary = "Flag generic won-deal review answers (nothing is stored)",
+     .body = "q1:string,q2:string,q3:string,q4:string,q5:string,"
+             "q6:string,q7:string"},
     {.method = "POST", .pattern = "/api/v1/deals/{id}/kickoff",
      .handler = cl__h_kickoff, .auth = U, .kind = CL_KIND_DEALS,
      .tag = "deals", .summary = "Record the kickoff as held",

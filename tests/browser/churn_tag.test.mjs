@@ -1,0 +1,62 @@
+// A CSM tags a churn with a deal-attributable cause in the UI; the AE who
+// closed the original deal, signed in, sees the notification and the
+// AE+CSM debrief task.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { browser, exportKind, shot, signIn, startWorkspace } from './lib.mjs';
+
+test('a CSM tags a churn as Wrong ICP and the AE sees the flag and the debrief',
+    { timeout: 120000 }, async (t) => {
+        let pick;
+        const ctx = await startWorkspace(t, {
+            prepare: (c) => {
+                // An untagged churn of the demo (the latest churns wait for
+                // their tag) whose account has a CSM and whose deal an AE.
+                const accounts = new Map(exportKind(c.db, 'accounts').map((a) => [a.id, a]));
+                const deals = new Map(exportKind(c.db, 'deals').map((d) => [d.id, d]));
+                const churn = exportKind(c.db, 'churns').find((x) => !x.primary_cause &&
+                    accounts.get(x.account_id)?.csm_id && deals.get(x.deal_id)?.ae_id);
+                assert.ok(churn, 'the demo has an untagged churn');
+                pick = { churn: churn.id, account: churn.account_id,
+                    csm: accounts.get(churn.account_id).csm_id,
+                    ae: deals.get(churn.deal_id).ae_id };
+                c.passwords = [pick.csm, pick.ae];
+            },
+        });
+
+        // The CSM: the tagging task is in the inbox; the form shows the
+        // definition of the cause chosen.
+        const csm = await browser(t);
+        await signIn(csm.page, ctx, pick.csm);
+        const task = csm.page.getByRole('link', { name: `Tag the root cause of churn ${pick.churn}` });
+        await task.click();
+        await csm.page.getByRole('heading', { name: `Tag the churn ${pick.churn}` }).waitFor();
+        await csm.page.getByLabel('Primary cause').selectOption('icp_miss');
+        const def = csm.page.getByTestId('cause-definition');
+        await assert.doesNotReject(def.getByText('outside the ideal customer profile').waitFor());
+        assert.match(await def.innerText(), /Deal-attributable/);
+        await csm.page.getByLabel("The customer's stated reason, in their words")
+            .fill('We are a team of eight; this was built for bigger companies.');
+        await csm.page.getByLabel('Pre-sale deal behaviour that predicted it')
+            .fill('No operations owner on any call; discount asked before the demo.');
+        await shot(csm.page, '1-csm-tag-form');
+        await csm.page.getByRole('button', { name: 'Save the tag' }).click();
+        // Back on the account page, with the tag and its definition.
+        await csm.page.waitForURL(new RegExp(`/accounts/${pick.account}`));
+        await csm.page.getByTestId('primary-cause').filter({ hasText: 'Wrong ICP' }).waitFor();
+        await shot(csm.page, '1-csm-account-page');
+
+        // The AE: the churn flag in the notifications, the debrief task.
+        const ae = await browser(t);
+        await signIn(ae.page, ctx, pick.ae);
+        const notes = ae.page.getByTestId('notifications');
+        await notes.getByText(`Churn ${pick.churn} tagged Wrong ICP`).waitFor();
+        const tasks = ae.page.getByTestId('tasks');
+        const row = tasks.locator('li.task').filter(
+            { hasText: `AE+CSM debrief (20 minutes) on churn ${pick.churn}` });
+        await row.waitFor();
+        assert.match(await row.innerText(), /Due \d{4}-\d{2}-\d{2}/);
+        assert.match(await row.innerText(), new RegExp(pick.csm));
+        await shot(ae.page, '1-ae-inbox');
+        assert.deepEqual([...csm.errors, ...ae.errors], []);
+    });

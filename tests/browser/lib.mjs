@@ -1,0 +1,174 @@
+// lib.mjs - what the browser tests share: a demo workspace with passwords,
+// `closeloop serve` on a free loopback port with the built web UI, and
+// Debian's chromium driven by playwright-core (no browser download).
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const BIN = process.env.CLOSELOOP_BIN || join(ROOT, 'build/closeloop');
+export const WEB = process.env.CLOSELOOP_WEB || join(ROOT, 'web/dist');
+export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+export const SHOTS = process.env.SCREENSHOT_DIR || join(ROOT, 'build/screenshots');
+export const PASSWORD = 'demo-pass-1';
+
+export function cli(db, args, input) {
+    const r = spawnSync(BIN, [...args, '--db', db], { input, encoding: 'utf8',
+        maxBuffer: 64 << 20 });
+    if (r.status !== 0)
+        throw new Error(`closeloop ${args.join(' ')}: ${r.status}\n${r.stderr}`);
+    return r.stdout;
+}
+
+// RFC 4180 rows of a CSV text, as objects keyed by the header.
+export function parseCsv(textIn) {
+    const rows = [];
+    let row = [], field = '', q = false;
+    for (let i = 0; i < textIn.length; i++) {
+        const c = textIn[i];
+        if (q) {
+            if (c === '"' && textIn[i + 1] === '"') { field += '"'; i++; }
+            else if (c === '"') q = false;
+            else field += c;
+        } else if (c === '"') q = true;
+        else if (c === ',') { row.push(field); field = ''; }
+        else if (c === '\n' || c === '\r') {
+            if (c === '\r' && textIn[i + 1] === '\n') i++;
+            row.push(field); rows.push(row); row = []; field = '';
+        } else field += c;
+    }
+    if (field !== '' || row.length) { row.push(field); rows.push(row); }
+    const [head, ...body] = rows.filter((r) => r.length > 1 || r[0] !== '');
+    return body.map((r) => Object.fromEntries(head.map((h, i) => [h, r[i] ?? ''])));
+}
+
+export const exportKind = (db, kind) => parseCsv(cli(db, ['export', kind]));
+
+async function freePort() {
+    return new Promise((ok, fail) => {
+        const s = createServer();
+        s.once('error', fail);
+        s.listen(0, '127.0.0.1', () => {
+            const { port } = s.address();
+            s.close(() => ok(port));
+        });
+    });
+}
+
+// The quarter before the one `day` (YYYY-MM-DD) is in: {period, from, to}.
+export function previousQuarter(day) {
+    const y = Number(day.slice(0, 4)), m = Number(day.slice(5, 7));
+    let q = Math.floor((m - 1) / 3) - 1, yy = y;
+    if (q < 0) { q = 3; yy--; }
+    const from = `${yy}-${String(q * 3 + 1).padStart(2, '0')}-01`;
+    const end = new Date(Date.UTC(yy, q * 3 + 3, 0)).toISOString().slice(0, 10);
+    return { period: `${yy}Q${q + 1}`, from, to: end };
+}
+
+// A demo workspace (today's data) in a fresh directory.  prepare(db) runs
+// before the server starts (the server's first tick opens the sessions).
+// Passwords are set for `users` (ids) or, by default, for nobody else.
+export async function startWorkspace(t, { users = [], prepare } = {}) {
+    const dir = mkdtempSync(join(tmpdir(), 'closeloop-browser-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const db = join(dir, 'demo.db');
+    cli(db, ['demo']);
+    const ctx = { dir, db, users: exportKind(db, 'users') };
+    if (prepare)
+        await prepare(ctx);
+    for (const u of new Set([...users, ...(ctx.passwords || [])]))
+        cli(db, ['user', 'passwd', u], `${PASSWORD}\n`);
+    const port = await freePort();
+    const proc = spawn(BIN, ['serve', '--listen', `127.0.0.1:${port}`, '--db', db,
+        '--web', WEB], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    proc.stderr.on('data', (d) => { stderr += d; });
+    const exited = new Promise((ok) => proc.once('exit', ok));
+    t.after(async () => {
+        if (process.env.SHOW_SERVER_LOG)
+            console.error(stderr);
+        proc.kill('SIGTERM');
+        await Promise.race([exited, new Promise((ok) => setTimeout(ok, 5000))]);
+        if (proc.exitCode === null)
+            proc.kill('SIGKILL');
+    });
+    const base = `http://127.0.0.1:${port}`;
+    for (let i = 0; ; i++) {
+        try {
+            const r = await fetch(`${base}/api/v1/hello`);
+            if (r.ok)
+                break;
+        } catch { /* not listening yet */ }
+        if (i > 100 || proc.exitCode !== null)
+            throw new Error(`closeloop serve did not start: ${stderr}`);
+        await new Promise((ok) => setTimeout(ok, 100));
+    }
+    return { ...ctx, base, port, serverLog: () => stderr };
+}
+
+export const email = (ctx, id) => ctx.users.find((u) => u.id === id).email;
+
+// The API as a user (bearer-free: cookie + CSRF, as the browser does).
+export async function apiAs(ctx, id) {
+    const r = await fetch(`${ctx.base}/api/v1/auth/login`, { method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ email: email(ctx, id), password: PASSWORD }) });
+    if (!r.ok)
+        throw new Error(`sign-in of ${id}: ${r.status} ${await r.text()}`);
+    const cookie = r.headers.get('set-cookie').split(';')[0];
+    const { csrf_token: csrf } = await r.json();
+    const call = async (method, path, body) => {
+        const res = await fetch(`${ctx.base}/api/v1${path}`, { method,
+            headers: { Cookie: cookie, 'X-CSRF-Token': csrf,
+                ...(body ? { 'Content-Type': 'application/json' } : {}) },
+            body: body ? JSON.stringify(body) : undefined });
+        const txt = await res.text();
+        return { status: res.status, body: txt ? JSON.parse(txt) : null };
+    };
+    return { get: (p) => call('GET', p), post: (p, b) => call('POST', p, b) };
+}
+
+// A headless chromium with a fresh profile; closed after the test.
+export async function browser(t, { width = 1280, height = 900 } = {}) {
+    const profile = mkdtempSync(join(tmpdir(), 'closeloop-chromium-'));
+    const context = await chromium.launchPersistentContext(profile, {
+        executablePath: CHROMIUM, headless: true,
+        viewport: { width, height },
+        args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+            '--disable-background-networking', '--disable-component-update',
+            '--disable-sync'],
+    });
+    t.after(async () => {
+        await context.close();
+        rmSync(profile, { recursive: true, force: true });
+    });
+    const page = context.pages()[0] || await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    return { context, page, errors };
+}
+
+// Signs in through the sign-in page.
+export async function signIn(page, ctx, id, path = '/') {
+    await page.goto(ctx.base + path);
+    await page.getByLabel('Email').fill(email(ctx, id));
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    try {
+        await page.getByTestId('me').waitFor({ timeout: 15000 });
+    } catch (e) {
+        await shot(page, `sign-in-failed-${id}`);
+        throw e;
+    }
+}
+
+export async function shot(page, name) {
+    mkdirSync(SHOTS, { recursive: true });
+    const path = join(SHOTS, `${name}.png`);
+    await page.screenshot({ path, fullPage: true });
+    return path;
+}

@@ -1,0 +1,60 @@
+// api.js - the one place the UI talks to the server.  The server decides
+// what each user may see (DESIGN section 6); the UI shows what it is
+// given and never filters records itself.
+
+let csrf = null;
+
+export class ApiError extends Error {
+    constructor(status, body) {
+        const e = (body && body.error) || {};
+        super(e.message || `HTTP ${status}`);
+        this.status = status;
+        this.code = e.code || 'http_error';
+        this.field = e.field || null;
+    }
+}
+
+export function setCsrf(token) {
+    csrf = token;
+}
+
+async function call(method, path, body, headers = {}) {
+    const h = { Accept: 'application/json', ...headers };
+    if (body !== undefined)
+        h['Content-Type'] = 'application/json';
+    if (method !== 'GET' && csrf)
+        h['X-CSRF-Token'] = csrf;
+    const res = await fetch(`/api/v1${path}`, {
+        method,
+        headers: h,
+        credentials: 'same-origin',
+        body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (res.status === 204)
+        return null;
+    let doc = null;
+    try {
+        doc = await res.json();
+    } catch {
+        doc = null;
+    }
+    if (!res.ok)
+        throw new ApiError(res.status, doc);
+    return doc;
+}
+
+// A query string from an object, leaving out empty values.
+export function qs(params) {
+    const p = Object.entries(params || {})
+        .filter(([, v]) => v !== undefined && v !== null && v !== '');
+    return p.length ? '?' + new URLSearchParams(p).toString() : '';
+}
+
+export const api = {
+    get: (path, params) => call('GET', path + qs(params)),
+    post: (path, body = {}) => call('POST', path, body),
+    patch: (path, body, etag) =>
+        call('PATCH', path, body, etag ? { 'If-Match': etag } : {}),
+    put: (path, body, etag) =>
+        call('PUT', path, body, etag ? { 'If-Match': etag } : {}),
+};

@@ -1,0 +1,125 @@
+// main.js - the web UI's shell: who is signed in, the navigation and the
+// routes.  Pages live in pages/; each loads what it shows from the API.
+import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { api, setCsrf } from './api.js';
+import { html, navigate, useLocation, Loading } from './ui.js';
+import { Login } from './pages/login.js';
+import { Inbox } from './pages/inbox.js';
+import { Accounts, AccountPage, Go } from './pages/account.js';
+import { TagChurn, ReviewForm, ClassifyRecovery } from './pages/forms.js';
+import { Reports, ReportPage } from './pages/reports.js';
+import { Sessions, SessionPage, Changes } from './pages/sessions.js';
+import { CoachingList, CoachingItem } from './pages/coaching.js';
+import { Settings } from './pages/settings.js';
+
+const ROUTES = [
+    [/^\/$/, Inbox],
+    [/^\/inbox$/, Inbox],
+    [/^\/accounts$/, Accounts],
+    [/^\/accounts\/([^/]+)$/, AccountPage],
+    [/^\/go\/([a-z]+)\/([^/]+)$/, Go],
+    [/^\/deals\/([^/]+)\/review$/, ReviewForm],
+    [/^\/churns\/([^/]+)\/tag$/, TagChurn],
+    [/^\/recoveries\/([^/]+)\/classify$/, ClassifyRecovery],
+    [/^\/reports$/, Reports],
+    [/^\/reports\/([^/]+)$/, ReportPage],
+    [/^\/sessions$/, Sessions],
+    [/^\/sessions\/([^/]+)$/, SessionPage],
+    [/^\/changes$/, Changes],
+    [/^\/coaching$/, CoachingList],
+    [/^\/coaching\/([^/]+)$/, CoachingItem],
+    [/^\/settings$/, Settings],
+    [/^\/settings\/([a-z]+)$/, Settings],
+];
+
+const ROLE_NAMES = {
+    csm: 'CSM', cs_manager: 'CS manager', ae: 'Account executive',
+    sales_manager: 'Sales manager', vp_sales: 'VP Sales', vp_cs: 'VP CS',
+    marketing: 'Marketing', revops: 'RevOps', admin: 'Admin',
+};
+
+// Navigation entries.  Which pages a role finds useful; the server still
+// decides what each page may show.
+function navFor(role) {
+    const n = [['/', 'Inbox'], ['/accounts', 'Accounts'], ['/reports', 'Reports']];
+    if (['revops', 'cs_manager', 'vp_cs', 'vp_sales', 'admin'].includes(role))
+        n.push(['/sessions', 'Sessions']);
+    if (['ae', 'sales_manager', 'vp_sales', 'revops'].includes(role))
+        n.push(['/coaching', 'Coaching']);
+    if (['revops', 'admin'].includes(role))
+        n.push(['/settings', 'Settings']);
+    return n;
+}
+
+function NotFound() {
+    return html`<section class="error-page" role="alert" data-status="404">
+        <h1>Not found</h1><p>There is no page at this address.</p>
+        <p><a href="/">Back to my inbox</a></p></section>`;
+}
+
+function Shell({ me, onSignOut }) {
+    const loc = useLocation();
+    const [menu, setMenu] = useState(false);
+    let Page = NotFound, params = [];
+    for (const [re, P] of ROUTES) {
+        const m = loc.path.match(re);
+        if (m) {
+            Page = P;
+            params = m.slice(1).map(decodeURIComponent);
+            break;
+        }
+    }
+    useEffect(() => setMenu(false), [loc.path]);
+    const current = (href) => href === '/' ? loc.path === '/' || loc.path === '/inbox'
+        : loc.path.startsWith(href);
+    return html`
+        <a class="skip" href="#main">Skip to content</a>
+        <header class="top">
+            <a class="brand" href="/" aria-label="closeloop home">closeloop</a>
+            <button class="menu-toggle" aria-expanded=${menu} aria-controls="nav"
+                onClick=${() => setMenu(!menu)}>Menu</button>
+            <nav id="nav" aria-label="Main" class=${menu ? 'open' : ''}>
+                ${navFor(me.role).map(([href, t]) => html`<a href=${href}
+                    aria-current=${current(href) ? 'page' : undefined}>${t}</a>`)}
+            </nav>
+            <div class="who">
+                <span class="who-name" data-testid="me">${me.name}</span>
+                <span class="who-role">${ROLE_NAMES[me.role] || me.role}</span>
+                <button class="link" onClick=${onSignOut}>Sign out</button>
+            </div>
+        </header>
+        <main id="main" tabindex="-1">
+            <${Page} key=${loc.path} params=${params} query=${loc.query} me=${me} />
+        </main>`;
+}
+
+function App() {
+    const [me, setMe] = useState(undefined);
+    const loadMe = () => api.get('/me').then((u) => {
+        setCsrf(u.csrf_token);
+        setMe(u);
+    }, () => setMe(null));
+    useEffect(() => { loadMe(); }, []);
+    if (me === undefined)
+        return html`<${Loading} />`;
+    if (me === null)
+        return html`<${Login} onSignedIn=${(u, token) => {
+            setCsrf(token);
+            setMe(u);
+            if (location.pathname === '/login')
+                navigate('/', { replace: true });
+        }} />`;
+    const signOut = async () => {
+        try {
+            await api.post('/auth/logout');
+        } finally {
+            setCsrf(null);
+            setMe(null);
+            navigate('/', { replace: true });
+        }
+    };
+    return html`<${Shell} me=${me} onSignOut=${signOut} />`;
+}
+
+render(html`<${App} />`, document.getElementById('app'));

@@ -1,0 +1,239 @@
+// account.js - accounts, and the account page: deals, won-deal review,
+// health, churn and its tag, recoveries and the audit trail on one screen.
+// Every field shown is one the API returned for this viewer.
+import { useEffect, useState } from 'preact/hooks';
+import { api } from '../api.js';
+import { html, useLoad, Loaded, ErrorView, Loading, navigate, money, day, text,
+    label, Badge, Select, TextInput } from '../ui.js';
+
+const CS_ACTORS = ['csm', 'cs_manager', 'revops'];
+
+export const QUESTIONS = [
+    ['q1', 'Q1 Buying trigger', 'What made them buy now?'],
+    ['q2', "Q2 Champion's personal stake", 'What does the champion personally win or lose?'],
+    ['q3', 'Q3 Objections that nearly killed it', 'Internal record: never customer-facing.'],
+    ['q4', 'Q4 Promises, explicit and implicit', 'Everything the customer heard us promise.'],
+    ['q5', 'Q5 What makes them expand or renew', 'Their success criteria, measurably.'],
+    ['q6', 'Q6 Risks in the account', 'Risk summary and context.'],
+    ['q7', "Q7 AE's 12-month gut read", 'In the AE\'s words.'],
+];
+
+// /go/KIND/ID: finds the account a record belongs to and opens its page.
+export function Go({ params }) {
+    const [kind, id] = params;
+    const [error, setError] = useState(null);
+    useEffect(() => {
+        const plural = { deal: 'deals', churn: 'churns', recovery: 'recoveries',
+            account: 'accounts', review: 'reviews' }[kind];
+        if (!plural) {
+            setError({ status: 404, message: `no page for ${kind}` });
+            return;
+        }
+        (async () => {
+            const rec = await api.get(`/${plural}/${encodeURIComponent(id)}`);
+            let account = kind === 'account' ? rec.id : rec.account_id;
+            if (!account) {
+                const deal = await api.get(`/deals/${encodeURIComponent(
+                    rec.new_deal_id || rec.deal_id || rec.original_deal_id)}`);
+                account = deal.account_id;
+            }
+            navigate(`/accounts/${encodeURIComponent(account)}#${kind}-${id}`,
+                { replace: true });
+        })().catch(setError);
+    }, [kind, id]);
+    return error ? html`<${ErrorView} error=${error} />` : html`<${Loading} />`;
+}
+
+export function Accounts({ me }) {
+    const [status, setStatus] = useState('');
+    const [mine, setMine] = useState(me.role === 'csm');
+    const [offset, setOffset] = useState(0);
+    const [find, setFind] = useState('');
+    const limit = 25;
+    const st = useLoad(() => api.get('/accounts', { status, limit, offset,
+        csm_id: mine ? me.id : '' }), [status, mine, offset]);
+    const open = async (ev) => {
+        ev.preventDefault();
+        const q = find.trim();
+        if (!q)
+            return;
+        const byName = await api.get('/accounts', { name: q, limit: 1 }).catch(() => null);
+        const id = byName && byName.items.length ? byName.items[0].id : q;
+        navigate(`/accounts/${encodeURIComponent(id)}`);
+    };
+    return html`<div class="page">
+        <h1>Accounts</h1>
+        <form class="filters card" onSubmit=${open} role="search">
+            <${TextInput} label="Open an account (exact name or id)" name="find"
+                value=${find} onInput=${setFind} placeholder="e.g. Tidal Industries" />
+            <button type="submit">Open</button>
+        </form>
+        <div class="filters">
+            <${Select} label="Status" name="status" value=${status} placeholder="Any"
+                onChange=${(v) => { setStatus(v); setOffset(0); }}
+                options=${['prospect', 'customer', 'churned'].map((s) => ({ value: s, label: s }))} />
+            ${me.role === 'csm' && html`<label class="check">
+                <input type="checkbox" checked=${mine}
+                    onChange=${(e) => { setMine(e.currentTarget.checked); setOffset(0); }} />
+                Only my accounts</label>`}
+        </div>
+        <${Loaded} state=${st}>${(d) => html`
+            <div class="table-wrap"><table class="data">
+                <caption>${d.total} accounts</caption>
+                <thead><tr><th scope="col">Account</th><th scope="col">Status</th>
+                    <th scope="col">Industry</th><th scope="col">Employees</th>
+                    <th scope="col">Region</th></tr></thead>
+                <tbody>${d.items.map((a) => html`<tr>
+                    <td><a href=${`/accounts/${encodeURIComponent(a.id)}`}>${a.name}</a></td>
+                    <td>${a.status}</td><td>${text(a.industry)}</td>
+                    <td class="n">${text(a.employees)}</td><td>${text(a.region)}</td></tr>`)}
+                </tbody></table></div>
+            <div class="pager">
+                <button disabled=${offset === 0} onClick=${() => setOffset(Math.max(0, offset - limit))}>Previous page</button>
+                <span>${d.total ? offset + 1 : 0}–${Math.min(offset + limit, d.total)} of ${d.total}</span>
+                <button disabled=${offset + limit >= d.total} onClick=${() => setOffset(offset + limit)}>Next page</button>
+            </div>`}<//>
+    </div>`;
+}
+
+function Facts({ rows }) {
+    return html`<dl class="facts">${rows.filter(([, v]) => v !== undefined).map(([k, v]) =>
+        html`<div><dt>${k}</dt><dd>${v}</dd></div>`)}</dl>`;
+}
+
+function Deals({ deals }) {
+    if (!deals.length)
+        return html`<p class="empty">No deals.</p>`;
+    const has = (k) => deals.some((d) => k in d);
+    return html`<div class="table-wrap"><table class="data">
+        <thead><tr><th scope="col">Deal</th><th scope="col">Type</th><th scope="col">Stage</th>
+            <th scope="col">Closed</th><th scope="col" class="n">ARR</th>
+            ${has('ae_id') && html`<th scope="col">AE</th>`}
+            <th scope="col" class="n">ICP fit</th><th scope="col">Champion</th>
+            <th scope="col">Kickoff</th><th scope="col">Review</th></tr></thead>
+        <tbody>${deals.map((d) => html`<tr id=${'deal-' + d.id}>
+            <td>${d.id}</td><td>${d.type}</td><td>${label(d.stage)}</td>
+            <td>${day(d.closed_on)}</td><td class="n">${money(d.arr)}</td>
+            ${has('ae_id') && html`<td>${text(d.ae_id)}</td>`}
+            <td class="n">${text(d.icp_fit_score)}</td>
+            <td>${text(d.champion_level)}${d.champion_tenure_months !== undefined && d.champion_tenure_months !== null ? `, ${d.champion_tenure_months} mo` : ''}${d.exec_sponsor === false ? ', no exec sponsor' : ''}</td>
+            <td>${day(d.kickoff_on)}</td>
+            <td>${d.stage === 'closed_won' && d.type === 'new'
+                ? html`<a href=${`/deals/${encodeURIComponent(d.id)}/review`}>Won-deal review</a>` : '—'}</td>
+        </tr>`)}</tbody></table></div>`;
+}
+
+function Review({ review }) {
+    if (!review)
+        return html`<p class="empty">No won-deal review recorded.</p>`;
+    return html`<div>
+        <p class="meta">Deal ${review.deal_id}, held ${day(review.held_on)}${review.gut_read ? `, gut read: ${review.gut_read}` : ''}</p>
+        <dl class="qa">${QUESTIONS.filter(([k]) => k in review).map(([k, l]) =>
+            html`<div><dt>${l}</dt><dd>${text(review[k])}</dd></div>`)}</dl>
+        <p><a href=${`/deals/${encodeURIComponent(review.deal_id)}/review`}>Edit the review</a></p>
+    </div>`;
+}
+
+function Churn({ churn, me }) {
+    const causes = (churn.contributing_causes || '').split(';').filter(Boolean);
+    return html`<div id=${'churn-' + churn.id}>
+        <${Facts} rows=${[
+            ['Churned', day(churn.churned_on)], ['ARR lost', money(churn.arr_lost)],
+            ['Original deal', text(churn.deal_id)],
+            ['Tagged', churn.tagged_on ? `${day(churn.tagged_on)} by ${churn.tagged_by}` : 'not yet'],
+        ]} />
+        ${churn.primary_cause
+            ? html`<div class="tag-box">
+                <p><strong>Primary cause:</strong> <span data-testid="primary-cause">${churn.tag ? churn.tag.label : churn.primary_cause}</span>
+                    <code>${churn.primary_cause}</code></p>
+                ${churn.tag && html`<p class="definition">${churn.tag.definition}</p>`}
+                ${causes.length > 0 && html`<p><strong>Contributing:</strong> ${causes.map(label).join(', ')}</p>`}
+              </div>`
+            : html`<p><${Badge} kind="warn">Untagged<//> A churn cannot be closed until it is tagged.</p>`}
+        <dl class="qa">
+            <div><dt>Customer's words</dt><dd>${text(churn.stated_reason)}</dd></div>
+            <div><dt>CS diagnosis</dt><dd>${text(churn.diagnosis)}</dd></div>
+            <div><dt>Pre-sale behaviour that predicted it</dt><dd>${text(churn.predictive_behavior)}</dd></div>
+        </dl>
+        ${CS_ACTORS.includes(me.role) && html`<p><a class="button" href=${`/churns/${encodeURIComponent(churn.id)}/tag`}>
+            ${churn.primary_cause ? 'Change the tag' : 'Tag this churn'}</a></p>`}
+    </div>`;
+}
+
+function Recoveries({ recoveries, me }) {
+    if (!recoveries.length)
+        return html`<p class="empty">No recovered deals.</p>`;
+    return html`<ul class="plain">${recoveries.map((r) => html`<li id=${'recovery-' + r.id} class="card inner">
+        <p><strong>${r.recovery_type ? label(r.recovery_type) : 'Not classified yet'}</strong>
+            — original deal ${text(r.original_deal_id)}, new deal ${text(r.new_deal_id)}</p>
+        <${Facts} rows=${[
+            ['CS intervention', text(r.cs_intervention)], ['What changed', text(r.what_changed)],
+            ['Logged', day(r.logged_on)],
+            ...(r.months_to_reengagement !== undefined ? [['Months to re-engagement', text(r.months_to_reengagement)]] : []),
+        ]} />
+        ${CS_ACTORS.includes(me.role) && html`<a href=${`/recoveries/${encodeURIComponent(r.id)}/classify`}>Classify this recovery</a>`}
+    </li>`)}</ul>`;
+}
+
+function Audit({ audit }) {
+    const [open, setOpen] = useState(false);
+    if (!audit)
+        return html`<p class="empty">The audit trail is not shown to your role.</p>`;
+    const rows = open ? audit : audit.slice(-8);
+    const changed = (a) => {
+        if (!a.old || !a.new)
+            return a.action;
+        return Object.keys(a.new).filter((k) => JSON.stringify(a.old[k]) !== JSON.stringify(a.new[k]))
+            .map((k) => `${k}: ${text(a.old[k])} → ${text(a.new[k])}`).join('; ') || a.action;
+    };
+    return html`<div>
+        <div class="table-wrap"><table class="data audit">
+            <thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">Record</th><th scope="col">Change</th></tr></thead>
+            <tbody>${rows.map((a) => html`<tr><td>${String(a.at).replace('T', ' ').replace('Z', '')}</td>
+                <td>${a.actor}</td><td>${a.entity} ${a.entity_id}</td><td class="wrap">${changed(a)}</td></tr>`)}</tbody>
+        </table></div>
+        ${audit.length > 8 && html`<button class="link" aria-expanded=${open} onClick=${() => setOpen(!open)}>
+            ${open ? 'Show the latest only' : `Show all ${audit.length} entries`}</button>`}
+    </div>`;
+}
+
+export function AccountPage({ params, me }) {
+    const id = params[0];
+    const st = useLoad(() => api.get(`/accounts/${encodeURIComponent(id)}/page`), [id]);
+    useEffect(() => {
+        if (st.data && location.hash) {
+            const el = document.getElementById(location.hash.slice(1));
+            if (el)
+                el.scrollIntoView();
+        }
+    }, [st.data]);
+    return html`<${Loaded} state=${st}>${(p) => {
+        const a = p.account;
+        const churns = p.churns || (p.churn ? [p.churn] : []);
+        return html`<div class="page account">
+            <h1>${a.name} <${Badge} kind=${a.status === 'churned' ? 'danger' : 'info'}>${a.status}<//></h1>
+            <section class="card" aria-labelledby="acc-h"><h2 id="acc-h">Account</h2>
+                <${Facts} rows=${[
+                    ['Industry', text(a.industry)], ['Employees', text(a.employees)],
+                    ['Region', text(a.region)], ['Ops function', a.has_ops_function ? 'yes' : 'no'],
+                    ['CSM', text(a.csm_id)], ['Customer since', day(a.customer_since)],
+                ]} /></section>
+            <div class="two-col">
+                <section class="card" aria-labelledby="health-h"><h2 id="health-h">Health</h2>
+                    ${p.health ? html`<p class="big" data-testid="health">${p.health.score ?? '—'}</p>
+                        <p class="meta">Initial health from the won-deal review (Q2, Q5, Q7) of deal ${text(p.health.deal_id)}</p>`
+                        : html`<p class="empty">The health score is not shown to your role.</p>`}
+                </section>
+                <section class="card" aria-labelledby="churn-h"><h2 id="churn-h">Churn and its tag</h2>
+                    ${churns.length ? churns.map((c) => html`<${Churn} key=${c.id}
+                        churn=${p.churn && p.churn.id === c.id ? p.churn : c} me=${me} />`)
+                        : html`<p class="empty">Not churned.</p>`}
+                </section>
+            </div>
+            <section class="card" aria-labelledby="deals-h"><h2 id="deals-h">Deals</h2><${Deals} deals=${p.deals} /></section>
+            <section class="card" aria-labelledby="review-h"><h2 id="review-h">Won-deal review</h2><${Review} review=${p.won_deal_review} /></section>
+            <section class="card" aria-labelledby="rec-h"><h2 id="rec-h">Recovered deals</h2><${Recoveries} recoveries=${p.recoveries || []} me=${me} /></section>
+            <section class="card" aria-labelledby="audit-h"><h2 id="audit-h">Audit trail</h2><${Audit} audit=${p.audit} /></section>
+        </div>`;
+    }}<//>`;
+}

@@ -1,0 +1,204 @@
+// forms.js - what CS records: a churn's tag (with the taxonomy's
+// definitions inline), the won-deal review (generic answers flagged as
+// you type, by the server's own rule) and a recovery's classification.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { api } from '../api.js';
+import { html, useLoad, Loaded, navigate, money, day, text, Badge,
+    TextArea, Select, TextInput, useSubmit, SubmitStatus, useId } from '../ui.js';
+import { QUESTIONS } from './account.js';
+
+export function TagChurn({ params }) {
+    const id = params[0];
+    const st = useLoad(async () => {
+        const [churn, tax] = await Promise.all([
+            api.get(`/churns/${encodeURIComponent(id)}`),
+            api.get('/settings/taxonomy')]);
+        return { churn, tax: tax.items };
+    }, [id]);
+    return html`<${Loaded} state=${st}>${(d) => html`<${TagForm} churn=${d.churn} tax=${d.tax} />`}<//>`;
+}
+
+function TagForm({ churn, tax }) {
+    const [primary, setPrimary] = useState(churn.primary_cause || '');
+    const [contrib, setContrib] = useState(
+        (churn.contributing_causes || '').split(';').filter(Boolean));
+    const [stated, setStated] = useState(churn.stated_reason || '');
+    const [diag, setDiag] = useState(churn.diagnosis || '');
+    const [pred, setPred] = useState(churn.predictive_behavior || '');
+    const [sub, run] = useSubmit();
+    const sel = tax.find((t) => t.code === primary);
+    const defId = useId('def');
+    const submit = async (ev) => {
+        ev.preventDefault();
+        const r = await run(() => api.post(`/churns/${encodeURIComponent(churn.id)}/tag`, {
+            primary_cause: primary,
+            contributing_causes: contrib.filter((c) => c !== primary),
+            stated_reason: stated, diagnosis: diag, predictive_behavior: pred,
+        }), 'Tag saved');
+        if (r)
+            navigate(`/accounts/${encodeURIComponent(r.account_id)}#churn-${r.id}`);
+    };
+    return html`<div class="page form-page">
+        <h1>Tag the churn ${churn.id}</h1>
+        <p class="lead">Account <a href=${`/accounts/${encodeURIComponent(churn.account_id)}`}>${churn.account_id}</a>,
+            churned ${day(churn.churned_on)}, ${money(churn.arr_lost)} ARR lost, original deal ${text(churn.deal_id)}.</p>
+        <form class="card" onSubmit=${submit} aria-label="Tag the churn">
+            <${Select} label="Primary cause" name="primary_cause" value=${primary}
+                onChange=${setPrimary} placeholder="Choose the root cause" required
+                aria-describedby=${defId}
+                options=${tax.map((t) => ({ value: t.code,
+                    label: `${t.label}${t.sales_attributable ? ' (deal-attributable)' : ''}` }))} />
+            <div id=${defId} class="definition-box" aria-live="polite" data-testid="cause-definition">
+                ${sel ? html`<p><strong>${sel.label}:</strong> ${sel.definition}</p>
+                    <p class="meta">Routes to: ${sel.routes_to}</p>
+                    ${sel.sales_attributable && html`<p><${Badge} kind="warn">Deal-attributable<//>
+                        Tagging this notifies the AE who closed the original deal and their manager, and opens a 20-minute AE+CSM debrief due within 5 business days.</p>`}`
+                    : html`<p class="meta">Choose a cause to see its definition.</p>`}
+            </div>
+            <fieldset class="causes">
+                <legend>Contributing causes (any)</legend>
+                ${tax.filter((t) => t.code !== primary).map((t) => html`<label class="check" title=${t.definition}>
+                    <input type="checkbox" name="contributing" value=${t.code}
+                        checked=${contrib.includes(t.code)}
+                        onChange=${(e) => setContrib(e.currentTarget.checked
+                            ? [...contrib, t.code] : contrib.filter((c) => c !== t.code))} />
+                    ${t.label}</label>`)}
+            </fieldset>
+            <${TextArea} label="The customer's stated reason, in their words" name="stated_reason" value=${stated} onInput=${setStated} />
+            <${TextArea} label="CS diagnosis" name="diagnosis" value=${diag} onInput=${setDiag} />
+            <${TextArea} label="Pre-sale deal behaviour that predicted it" name="predictive_behavior" value=${pred} onInput=${setPred} />
+            <${SubmitStatus} st=${sub} />
+            <div class="actions">
+                <button type="submit" class="primary" disabled=${sub.busy || !primary}>Save the tag</button>
+                ${churn.primary_cause && html`<button type="button" disabled=${sub.busy}
+                    onClick=${() => run(() => api.post(`/churns/${encodeURIComponent(churn.id)}/close`), 'Churn closed')}>Close the churn record</button>`}
+            </div>
+        </form>
+    </div>`;
+}
+
+const REASONS = { empty: 'empty', 'stock phrase': 'a stock phrase that says nothing',
+    'too short': 'too short to act on' };
+
+export function ReviewForm({ params }) {
+    const id = params[0];
+    const st = useLoad(async () => {
+        const deal = await api.get(`/deals/${encodeURIComponent(id)}`);
+        const review = await api.get(`/reviews/${encodeURIComponent(id)}`)
+            .catch((e) => { if (e.status === 404) return null; throw e; });
+        return { deal, review };
+    }, [id]);
+    return html`<${Loaded} state=${st}>${(d) => html`<${ReviewEditor} deal=${d.deal} review=${d.review} />`}<//>`;
+}
+
+function ReviewEditor({ deal, review }) {
+    const init = {};
+    for (const [k] of QUESTIONS)
+        init[k] = (review && review[k]) || '';
+    const [ans, setAns] = useState(init);
+    const [gut, setGut] = useState((review && review.gut_read) || '');
+    const [held, setHeld] = useState((review && review.held_on) || new Date().toISOString().slice(0, 10));
+    const [flags, setFlags] = useState({});
+    const [sub, run] = useSubmit();
+    const timer = useRef(null);
+    // As the CSM types: the server's rule decides which answers are generic.
+    useEffect(() => {
+        clearTimeout(timer.current);
+        timer.current = setTimeout(async () => {
+            const body = {};
+            for (const [k, v] of Object.entries(ans))
+                if (v.trim() !== '')
+                    body[k] = v;
+            try {
+                const r = await api.post('/reviews/check', body);
+                const f = {};
+                for (const x of r.flags)
+                    f[x.question] = x.reason;
+                setFlags(f);
+            } catch {
+                /* the warnings are a help; recording still flags them */
+            }
+        }, 250);
+        return () => clearTimeout(timer.current);
+    }, [ans]);
+    const submit = async (ev) => {
+        ev.preventDefault();
+        const r = await run(() => api.post(`/deals/${encodeURIComponent(deal.id)}/review`, {
+            ...ans, gut_read: gut || null, held_on: held || null,
+        }), 'Review recorded');
+        if (r)
+            navigate(`/accounts/${encodeURIComponent(deal.account_id)}`);
+    };
+    const nflags = Object.keys(flags).length;
+    return html`<div class="page form-page">
+        <h1>Won-deal review of ${deal.id}</h1>
+        <p class="lead">Account <a href=${`/accounts/${encodeURIComponent(deal.account_id)}`}>${deal.account_id}</a>,
+            closed ${day(deal.closed_on)}, ${money(deal.arr)} ARR. Due within 5 business days of close and before kickoff.
+            Specific answers route to the right people; generic ones ("seemed enthusiastic", "n/a") are flagged.</p>
+        <form class="card" onSubmit=${submit} aria-label="Won-deal review">
+            ${QUESTIONS.map(([k, l, hint]) => html`<${TextArea} key=${k} label=${l} name=${k}
+                hint=${hint} value=${ans[k]} onInput=${(v) => setAns({ ...ans, [k]: v })}
+                aria-invalid=${flags[k] ? 'true' : undefined}>
+                <div class="generic-warning" aria-live="polite" data-testid=${'flag-' + k}>
+                    ${flags[k] && html`<${Badge} kind="warn">Generic<//> This answer is ${REASONS[flags[k]] || flags[k]}.`}
+                </div><//>`)}
+            <${Select} label="AE's gut read" name="gut_read" value=${gut} onChange=${setGut}
+                placeholder="Not given" options=${['positive', 'neutral', 'worried'].map((g) => ({ value: g, label: g }))} />
+            <${TextInput} label="Held on" name="held_on" type="date" value=${held} onInput=${setHeld} />
+            <p class="summary" aria-live="polite">${nflags ? `${nflags} answer${nflags > 1 ? 's' : ''} flagged as generic` : 'No generic answers'}</p>
+            <${SubmitStatus} st=${sub} />
+            <div class="actions"><button type="submit" class="primary" disabled=${sub.busy}>Record the review</button></div>
+        </form>
+    </div>`;
+}
+
+const RECOVERY_TYPES = [
+    ['trust', 'Trust', 'The customer came back because a relationship of trust survived the loss.'],
+    ['timing', 'Timing', 'The need was real but the moment was wrong (budget, priorities).'],
+    ['overpromise_repair', 'Over-promise repair', 'A promise made in the original sale was repaired.'],
+    ['champion_change', 'Champion change', 'A new champion took the decision the old one could not.'],
+];
+
+export function ClassifyRecovery({ params }) {
+    const id = params[0];
+    const st = useLoad(async () => {
+        // The id is a recovery's or the new deal's (the task names the deal).
+        const r = await api.get(`/recoveries/${encodeURIComponent(id)}`).catch(async (e) => {
+            if (e.status !== 404)
+                throw e;
+            const list = await api.get('/recoveries', { new_deal_id: id, limit: 1 });
+            return list.items[0] || { id, new_deal_id: id };
+        });
+        return r;
+    }, [id]);
+    return html`<${Loaded} state=${st}>${(r) => html`<${ClassifyForm} rec=${r} />`}<//>`;
+}
+
+function ClassifyForm({ rec }) {
+    const [type, setType] = useState(rec.recovery_type || '');
+    const [cs, setCs] = useState(rec.cs_intervention || '');
+    const [what, setWhat] = useState(rec.what_changed || '');
+    const [sub, run] = useSubmit();
+    const sel = RECOVERY_TYPES.find((t) => t[0] === type);
+    const submit = async (ev) => {
+        ev.preventDefault();
+        const r = await run(() => api.post(`/recoveries/${encodeURIComponent(rec.id)}/classify`,
+            { recovery_type: type, cs_intervention: cs, what_changed: what }), 'Recovery classified');
+        if (r)
+            navigate(`/go/recovery/${encodeURIComponent(r.id)}`);
+    };
+    return html`<div class="page form-page">
+        <h1>Classify the recovery ${rec.id}</h1>
+        <p class="lead">Original deal ${text(rec.original_deal_id)}, new deal ${text(rec.new_deal_id)}.
+            Recoveries are intelligence about where the sales process fails, never a CS target.</p>
+        <form class="card" onSubmit=${submit} aria-label="Classify the recovery">
+            <${Select} label="Recovery type" name="recovery_type" value=${type} onChange=${setType}
+                placeholder="Choose a type" required options=${RECOVERY_TYPES.map(([v, l]) => ({ value: v, label: l }))} />
+            <p class="definition-box" aria-live="polite">${sel ? sel[2] : 'Choose a type to see what it means.'}</p>
+            <${TextArea} label="CS intervention" name="cs_intervention" value=${cs} onInput=${setCs} />
+            <${TextArea} label="What changed" name="what_changed" value=${what} onInput=${setWhat} />
+            <${SubmitStatus} st=${sub} />
+            <div class="actions"><button type="submit" class="primary" disabled=${sub.busy || !type}>Save</button></div>
+        </form>
+    </div>`;
+}

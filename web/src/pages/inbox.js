@@ -1,0 +1,107 @@
+// inbox.js - my work: open tasks (overdue first, with due dates) and my
+// notifications.  Both lists are the caller's own, as the API returns them.
+import { api } from '../api.js';
+import { html, useLoad, Loaded, day, Badge, useSubmit, SubmitStatus, label } from '../ui.js';
+
+// Where a task is done in the UI.
+export function taskHref(t) {
+    switch (t.kind) {
+    case 'won_deal_review': return `/deals/${encodeURIComponent(t.subject_id)}/review`;
+    case 'churn_tagging': return `/churns/${encodeURIComponent(t.subject_id)}/tag`;
+    case 'recovery_classification':
+        return `/recoveries/${encodeURIComponent(t.subject_id)}/classify`;
+    case 'process_change_checkin': return '/changes';
+    default:
+        return t.subject_kind && t.subject_id
+            ? `/go/${t.subject_kind}/${encodeURIComponent(t.subject_id)}` : null;
+    }
+}
+
+export function subjectHref(kind, id) {
+    if (!kind || !id)
+        return null;
+    if (kind === 'coaching')
+        return `/coaching/${encodeURIComponent(id)}`;
+    if (kind === 'session')
+        return `/sessions/${encodeURIComponent(id)}`;
+    if (kind === 'task')
+        return null;
+    return `/go/${kind}/${encodeURIComponent(id)}`;
+}
+
+// Overdue first, then by due day.
+function byUrgency(a, b) {
+    if (a.overdue !== b.overdue)
+        return a.overdue ? -1 : 1;
+    return String(a.due_on).localeCompare(String(b.due_on)) || a.id - b.id;
+}
+
+function TaskRow({ t, onDone }) {
+    const [st, run] = useSubmit();
+    const href = taskHref(t);
+    const manual = t.kind === 'debrief';
+    return html`<li class=${'task' + (t.overdue ? ' overdue' : '')} data-kind=${t.kind}>
+        <div class="task-main">
+            ${href ? html`<a href=${href}>${t.title}</a>` : html`<span>${t.title}</span>`}
+            <div class="meta">
+                <span>${label(t.kind)}</span>
+                ${t.attendees && html`<span>with ${t.attendees.split(';').join(', ')}</span>`}
+            </div>
+        </div>
+        <div class="task-due">
+            ${t.overdue ? html`<${Badge} kind="danger">Overdue<//>` : null}
+            <time datetime=${t.due_on}>Due ${day(t.due_on)}</time>
+            ${manual && html`<button class="small" disabled=${st.busy}
+                aria-label=${'Mark done: ' + t.title}
+                onClick=${() => run(() => api.post(`/tasks/${t.id}/done`)).then(onDone)}>
+                Mark done</button>`}
+        </div>
+        <${SubmitStatus} st=${{ ...st, done: null }} />
+    </li>`;
+}
+
+function Note({ n, onRead }) {
+    const href = subjectHref(n.subject_kind, n.subject_id);
+    return html`<li class=${'note' + (n.unread ? ' unread' : '')} data-kind=${n.kind}>
+        <div class="note-head">
+            ${n.unread && html`<${Badge} kind="info">New<//>`}
+            ${href ? html`<a href=${href}>${n.subject}</a>` : html`<strong>${n.subject}</strong>`}
+        </div>
+        <p class="note-body">${n.body}</p>
+        <div class="meta">
+            <time datetime=${n.created_at}>${day(n.created_at)}</time>
+            ${n.unread && html`<button class="link small" aria-label=${'Mark read: ' + n.subject}
+                onClick=${() => api.post(`/inbox/${n.id}/read`).then(onRead, onRead)}>Mark read</button>`}
+        </div>
+    </li>`;
+}
+
+export function Inbox({ me }) {
+    const tasks = useLoad(() => api.get('/tasks', { status: 'open', limit: 200 }), []);
+    const inbox = useLoad(() => api.get('/inbox', { limit: 100 }), []);
+    return html`<div class="page inbox">
+        <h1>My inbox</h1>
+        <p class="lead">Hello ${me.name.split(' ')[0]}. Your open work, overdue first, and what the loop told you.</p>
+        <div class="two-col">
+            <section aria-labelledby="tasks-h" class="card">
+                <h2 id="tasks-h">My tasks</h2>
+                <${Loaded} state=${tasks}>${(d) => {
+                    const open = d.items.filter((t) => t.status === 'open').sort(byUrgency);
+                    const overdue = open.filter((t) => t.overdue).length;
+                    return html`<p class="summary" data-testid="task-summary">${open.length} open${overdue ? `, ${overdue} overdue` : ''}</p>
+                    ${open.length === 0 ? html`<p class="empty">Nothing due. Well done.</p>`
+                        : html`<ul class="tasks" data-testid="tasks">${open.map((t) =>
+                            html`<${TaskRow} key=${t.id} t=${t} onDone=${tasks.reload} />`)}</ul>`}`;
+                }}<//>
+            </section>
+            <section aria-labelledby="notes-h" class="card">
+                <h2 id="notes-h">Notifications</h2>
+                <${Loaded} state=${inbox}>${(d) => html`
+                    <p class="summary">${d.unread ?? 0} unread of ${d.total}</p>
+                    ${d.items.length === 0 ? html`<p class="empty">No notifications.</p>`
+                        : html`<ul class="notes" data-testid="notifications">${d.items.map((n) =>
+                            html`<${Note} key=${n.id} n=${n} onRead=${inbox.reload} />`)}</ul>`}`}<//>
+            </section>
+        </div>
+    </div>`;
+}

@@ -1,0 +1,100 @@
+// sessions.js - the debriefs and quarterly reviews RevOps runs: the pack,
+// decisions, the debrief's one process change with its 30-day check-in,
+// and closing the session.
+import { useState } from 'preact/hooks';
+import { api } from '../api.js';
+import { html, useLoad, Loaded, day, text, label, Badge, TextArea, Select,
+    useSubmit, SubmitStatus } from '../ui.js';
+
+export function Sessions() {
+    const [status, setStatus] = useState('open');
+    const st = useLoad(() => api.get('/sessions', { status }), [status]);
+    return html`<div class="page">
+        <h1>Sessions</h1>
+        <div class="filters"><${Select} label="Show" name="status" value=${status} onChange=${setStatus}
+            options=${[{ value: 'open', label: 'open sessions' }, { value: 'closed', label: 'closed sessions' }]} /></div>
+        <p><a href="/changes">Process changes and their check-ins</a></p>
+        <${Loaded} state=${st}>${(d) => d.items.length === 0 ? html`<p class="empty">No ${status} sessions.</p>`
+            : html`<ul class="report-list">${d.items.map((s) => html`<li class="card">
+                <a href=${`/sessions/${s.id}`}>${label(s.kind)} ${s.period}</a>
+                <span class="meta">${s.status}, opened ${day(s.opened_at)}, ${s.decisions.length} decisions</span></li>`)}</ul>`}<//>
+    </div>`;
+}
+
+function PackSummary({ s }) {
+    const p = s.pack;
+    if (!p)
+        return html`<p class="empty">No pack.</p>`;
+    const reportName = { monthly_debrief: 'monthly', bad_fit_review: 'bad-fit', icp_review: 'icp',
+        recovery_review: 'recovery' }[s.kind];
+    return html`<div>
+        ${reportName && html`<p><a href=${`/reports/${reportName}?period=${encodeURIComponent(s.period)}`}>Open the ${label(reportName)} dashboard for ${s.period}</a></p>`}
+        <details><summary>The pack as generated (JSON)</summary><pre class="pack">${JSON.stringify(p, null, 2)}</pre></details>
+    </div>`;
+}
+
+export function SessionPage({ params, me }) {
+    const id = params[0];
+    const st = useLoad(async () => {
+        const [s, users, changes] = await Promise.all([
+            api.get(`/sessions/${encodeURIComponent(id)}`),
+            api.get('/users', { limit: 1000 }).catch(() => ({ items: [] })),
+            api.get('/changes').catch(() => ({ items: [] }))]);
+        return { s, users: users.items, changes: changes.items.filter((c) => String(c.session_id) === String(id)) };
+    }, [id]);
+    const [decision, setDecision] = useState('');
+    const [owner, setOwner] = useState('');
+    const [desc, setDesc] = useState('');
+    const [sub, run] = useSubmit();
+    return html`<${Loaded} state=${st}>${({ s, users, changes }) => html`<div class="page">
+        <h1>${label(s.kind)} ${s.period} <${Badge} kind=${s.status === 'open' ? 'info' : 'muted'}>${s.status}<//></h1>
+        <p class="meta">Owner ${s.owner_id}; opened ${day(s.opened_at)}${s.closed_at ? `, closed ${day(s.closed_at)}` : ''}</p>
+        <section class="card"><h2>Pack</h2><${PackSummary} s=${s} /></section>
+        <section class="card"><h2>Decisions</h2>
+            ${s.decisions.length ? html`<ol>${s.decisions.map((d) => html`<li>${typeof d === 'string' ? d : d.text}</li>`)}</ol>` : html`<p class="empty">None yet.</p>`}
+            ${s.status === 'open' && html`<form onSubmit=${async (e) => { e.preventDefault();
+                if (await run(() => api.post(`/sessions/${s.id}/decisions`, { text: decision }), 'Decision recorded')) { setDecision(''); st.reload(); } }}>
+                <${TextArea} label="Record a decision" name="decision" value=${decision} onInput=${setDecision} />
+                <button type="submit" disabled=${!decision.trim() || sub.busy}>Add the decision</button></form>`}
+        </section>
+        ${s.kind === 'monthly_debrief' && html`<section class="card"><h2>The one process change</h2>
+            ${changes.length ? changes.map((c) => html`<div class="tag-box"><p>${c.description}</p>
+                <p class="meta">Owner ${c.owner_id}; check-in due ${day(c.checkin_due)}${c.checkin_on ? `; checked in ${day(c.checkin_on)}: ${c.checkin_note}` : ''}</p></div>`)
+                : s.status === 'open' ? html`<form onSubmit=${async (e) => { e.preventDefault();
+                    if (await run(() => api.post(`/sessions/${s.id}/change`, { owner_id: owner, description: desc }), 'Change recorded; its 30-day check-in is scheduled')) st.reload(); }}>
+                    <p class="meta">Exactly one change per debrief, with a named owner; the check-in is due 30 days later and is chased.</p>
+                    <${Select} label="Owner" name="owner_id" value=${owner} onChange=${setOwner} placeholder="Choose the owner" required
+                        options=${users.map((u) => ({ value: u.id, label: `${u.name} (${label(u.role)})` }))} />
+                    <${TextArea} label="The process change" name="description" value=${desc} onInput=${setDesc} />
+                    <button type="submit" disabled=${!owner || !desc.trim() || sub.busy}>Record the change</button></form>`
+                    : html`<p class="empty">No change was recorded.</p>`}
+        </section>`}
+        ${s.status === 'open' && me.role === 'revops' && html`<section class="card"><h2>Close the session</h2>
+            <p class="meta">Closing runs what follows the session (for quarterly reviews, the "what changed" note to CSMs).</p>
+            <button onClick=${async () => { if (await run(() => api.post(`/sessions/${s.id}/close`), 'Session closed')) st.reload(); }}
+                disabled=${sub.busy}>Close the session</button></section>`}
+        <${SubmitStatus} st=${sub} />
+    </div>`}<//>`;
+}
+
+function Checkin({ c, onDone }) {
+    const [note, setNote] = useState('');
+    const [sub, run] = useSubmit();
+    return html`<form onSubmit=${async (e) => { e.preventDefault();
+        if (await run(() => api.post(`/changes/${c.id}/checkin`, { note }), 'Check-in recorded')) onDone(); }}>
+        <${TextArea} label=${`Check-in on: ${c.description}`} name="note" value=${note} onInput=${setNote} />
+        <button type="submit" disabled=${!note.trim() || sub.busy}>Record the check-in</button>
+        <${SubmitStatus} st=${sub} /></form>`;
+}
+
+export function Changes() {
+    const st = useLoad(() => api.get('/changes'), []);
+    return html`<div class="page"><h1>Process changes</h1>
+        <${Loaded} state=${st}>${(d) => d.items.length === 0 ? html`<p class="empty">No process changes yet.</p>`
+            : html`<ul class="plain">${d.items.map((c) => html`<li class="card">
+                <p><strong>${c.description}</strong></p>
+                <p class="meta">Debrief <a href=${`/sessions/${c.session_id}`}>${c.session_id}</a>, owner ${c.owner_id},
+                    check-in due ${day(c.checkin_due)} ${c.escalated ? html`<${Badge} kind="danger">escalated<//>` : ''}</p>
+                ${c.checkin_on ? html`<p>Checked in ${day(c.checkin_on)}: ${text(c.checkin_note)}</p>` : html`<${Checkin} c=${c} onDone=${st.reload} />`}
+            </li>`)}</ul>`}<//></div>`;
+}

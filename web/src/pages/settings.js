@@ -1,0 +1,130 @@
+// settings.js - RevOps' settings: the taxonomy's labels and definitions,
+// thresholds, holidays, users and notification channels.  Edits carry the
+// record's ETag (If-Match), so two people cannot overwrite each other.
+import { useState } from 'preact/hooks';
+import { api } from '../api.js';
+import { html, useLoad, Loaded, TextInput, TextArea, Select, useSubmit,
+    SubmitStatus, label } from '../ui.js';
+
+const TABS = [['taxonomy', 'Taxonomy'], ['thresholds', 'Thresholds'], ['holidays', 'Holidays'],
+    ['users', 'Users'], ['channels', 'Notification channels']];
+
+export function Settings({ params }) {
+    const tab = params[0] || 'taxonomy';
+    const Body = { taxonomy: Taxonomy, thresholds: Thresholds, holidays: Holidays,
+        users: Users, channels: Channels }[tab] || Taxonomy;
+    return html`<div class="page settings"><h1>Settings</h1>
+        <nav class="tabs" aria-label="Settings sections">${TABS.map(([k, l]) => html`<a href=${`/settings/${k}`}
+            aria-current=${k === tab ? 'page' : undefined}>${l}</a>`)}</nav>
+        <${Body} /></div>`;
+}
+
+function CauseEditor({ t, onSaved }) {
+    const [lab, setLab] = useState(t.label);
+    const [def, setDef] = useState(t.definition);
+    const [sub, run] = useSubmit();
+    return html`<form class="card" onSubmit=${async (e) => { e.preventDefault();
+        if (await run(() => api.patch(`/settings/taxonomy/${t.code}`, { label: lab, definition: def }, t.etag), 'Saved')) onSaved(); }}>
+        <h2><code>${t.code}</code> ${t.sales_attributable ? '(deal-attributable)' : ''}</h2>
+        <${TextInput} label=${`Label of ${t.code}`} name="label" value=${lab} onInput=${setLab} />
+        <${TextArea} label=${`Definition of ${t.code}`} name="definition" value=${def} onInput=${setDef} />
+        <p class="meta">Routes to: ${t.routes_to}</p>
+        <button type="submit" disabled=${sub.busy}>Save ${t.code}</button><${SubmitStatus} st=${sub} /></form>`;
+}
+
+function Taxonomy() {
+    const st = useLoad(() => api.get('/settings/taxonomy'), []);
+    return html`<${Loaded} state=${st}>${(d) => html`<div class="grid">${d.items.map((t) =>
+        html`<${CauseEditor} key=${t.code + t.etag} t=${t} onSaved=${st.reload} />`)}</div>`}<//>`;
+}
+
+function ThresholdRow({ t, onSaved }) {
+    const [v, setV] = useState(String(t.value));
+    const [sub, run] = useSubmit();
+    return html`<tr><th scope="row"><label for=${'th-' + t.key}>${label(t.key)}</label></th>
+        <td><input id=${'th-' + t.key} type="number" step="any" value=${v} onInput=${(e) => setV(e.currentTarget.value)} /></td>
+        <td><button class="small" disabled=${sub.busy || v === String(t.value)} aria-label=${'Save ' + label(t.key)}
+            onClick=${async () => { if (await run(() => api.patch(`/settings/thresholds/${t.key}`, { value: Number(v) }, t.etag), 'Saved')) onSaved(); }}>Save</button>
+            <${SubmitStatus} st=${sub} /></td></tr>`;
+}
+
+function Thresholds() {
+    const st = useLoad(() => api.get('/settings/thresholds'), []);
+    return html`<${Loaded} state=${st}>${(d) => html`<div class="card"><div class="table-wrap"><table class="data">
+        <caption>Shares are fractions (0.25 = 25%)</caption>
+        <thead><tr><th scope="col">Rule</th><th scope="col">Value</th><th scope="col">Save</th></tr></thead>
+        <tbody>${d.items.map((t) => html`<${ThresholdRow} key=${t.key + t.etag} t=${t} onSaved=${st.reload} />`)}</tbody>
+    </table></div></div>`}<//>`;
+}
+
+function Holidays() {
+    const st = useLoad(() => api.get('/holidays', { limit: 1000 }), []);
+    const [on, setOn] = useState('');
+    const [name, setName] = useState('');
+    const [sub, run] = useSubmit();
+    return html`<div class="card">
+        <form class="inline-form" onSubmit=${async (e) => { e.preventDefault();
+            if (await run(() => api.post('/holidays', { on, name }), 'Holiday added')) { setOn(''); setName(''); st.reload(); } }}>
+            <${TextInput} label="Date" name="on" type="date" value=${on} onInput=${setOn} required />
+            <${TextInput} label="Name" name="name" value=${name} onInput=${setName} required />
+            <button type="submit" disabled=${sub.busy}>Add the holiday</button></form>
+        <${SubmitStatus} st=${sub} />
+        <${Loaded} state=${st}>${(d) => html`<div class="table-wrap"><table class="data"><caption>${d.total} holidays (business days skip them)</caption>
+            <thead><tr><th scope="col">Date</th><th scope="col">Name</th></tr></thead>
+            <tbody>${[...d.items].reverse().map((h) => html`<tr><td>${h.on}</td><td>${h.name}</td></tr>`)}</tbody></table></div>`}<//>
+    </div>`;
+}
+
+const ROLES = ['csm', 'cs_manager', 'ae', 'sales_manager', 'vp_sales', 'vp_cs', 'marketing', 'revops', 'admin'];
+
+function Users() {
+    const st = useLoad(() => api.get('/users', { limit: 1000 }), []);
+    const [u, setU] = useState({ id: '', name: '', email: '', role: 'csm', manager_id: '', team: '' });
+    const [sub, run] = useSubmit();
+    const set = (k) => (v) => setU({ ...u, [k]: v });
+    return html`<div class="card">
+        <form onSubmit=${async (e) => { e.preventDefault();
+            const body = Object.fromEntries(Object.entries(u).map(([k, v]) => [k, v === '' ? null : v]));
+            if (await run(() => api.post('/users', body), 'User added; set a password with `closeloop user passwd ID`')) st.reload(); }}>
+            <h2>Add a user</h2>
+            <div class="inline-form">
+                <${TextInput} label="Id" name="id" value=${u.id} onInput=${set('id')} required />
+                <${TextInput} label="Name" name="name" value=${u.name} onInput=${set('name')} required />
+                <${TextInput} label="Email" name="email" type="email" value=${u.email} onInput=${set('email')} required />
+                <${Select} label="Role" name="role" value=${u.role} onChange=${set('role')} options=${ROLES.map((r) => ({ value: r, label: label(r) }))} />
+                <${TextInput} label="Manager id" name="manager_id" value=${u.manager_id} onInput=${set('manager_id')} />
+                <${TextInput} label="Team" name="team" value=${u.team} onInput=${set('team')} />
+            </div>
+            <button type="submit" disabled=${sub.busy}>Add the user</button><${SubmitStatus} st=${sub} />
+        </form>
+        <${Loaded} state=${st}>${(d) => html`<div class="table-wrap"><table class="data"><caption>${d.total} users</caption>
+            <thead><tr><th scope="col">Id</th><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Role</th><th scope="col">Manager</th><th scope="col">Team</th></tr></thead>
+            <tbody>${d.items.map((x) => html`<tr><td>${x.id}</td><td>${x.name}</td><td>${x.email}</td><td>${label(x.role)}</td><td>${x.manager_id || '—'}</td><td>${x.team || '—'}</td></tr>`)}</tbody></table></div>`}<//>
+    </div>`;
+}
+
+const CHANNEL_KEYS = [
+    ['smtp_url', 'SMTP server URL', 'smtp://host:25'], ['smtp_from', 'E-mail sender', 'closeloop@example.com'],
+    ['webhook_url', 'Webhook URL', 'https://hooks.example.com/...'], ['webhook_format', 'Webhook format', 'json or slack'],
+    ['max_attempts', 'Delivery attempts before dead letter', ''], ['retry_base_seconds', 'First retry after (seconds)', ''],
+    ['revops_id', 'RevOps user id', ''], ['marketing_id', 'Marketing user id', ''], ['vp_sales_id', 'VP Sales user id', ''],
+];
+
+function ChannelsForm({ cfg, onSaved }) {
+    const [v, setV] = useState(Object.fromEntries(CHANNEL_KEYS.map(([k]) => [k, cfg[k] ?? ''])));
+    const [sub, run] = useSubmit();
+    return html`<form class="card" onSubmit=${async (e) => { e.preventDefault();
+        const body = {};
+        for (const [k] of CHANNEL_KEYS)
+            if ((cfg[k] ?? '') !== v[k])
+                body[k] = v[k];
+        if (await run(() => api.patch('/settings/config', body), 'Saved')) onSaved(); }}>
+        ${CHANNEL_KEYS.map(([k, l, ph]) => html`<${TextInput} key=${k} label=${l} name=${k} value=${v[k]}
+            placeholder=${ph} onInput=${(x) => setV({ ...v, [k]: x })} />`)}
+        <button type="submit" disabled=${sub.busy}>Save the channels</button><${SubmitStatus} st=${sub} /></form>`;
+}
+
+function Channels() {
+    const st = useLoad(() => api.get('/settings/config'), []);
+    return html`<${Loaded} state=${st}>${(cfg) => html`<${ChannelsForm} cfg=${cfg} onSaved=${st.reload} />`}<//>`;
+}

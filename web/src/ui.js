@@ -1,0 +1,178 @@
+// ui.js - what every page shares: htm bound to Preact, navigation, data
+// loading with error states, number formats and labelled form fields.
+import { h } from 'preact';
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import htm from 'htm';
+
+export const html = htm.bind(h);
+
+// ---- navigation (History API; the server answers index.html for any
+// path without an extension) -------------------------------------------
+const listeners = new Set();
+export function navigate(url, { replace = false } = {}) {
+    if (replace)
+        history.replaceState(null, '', url);
+    else
+        history.pushState(null, '', url);
+    listeners.forEach((f) => f());
+    window.scrollTo(0, 0);
+}
+export function useLocation() {
+    const [, set] = useState(0);
+    useEffect(() => {
+        const f = () => set((n) => n + 1);
+        listeners.add(f);
+        window.addEventListener('popstate', f);
+        return () => {
+            listeners.delete(f);
+            window.removeEventListener('popstate', f);
+        };
+    }, []);
+    return { path: location.pathname, query: new URLSearchParams(location.search) };
+}
+// Same-origin links navigate without a reload.
+document.addEventListener('click', (ev) => {
+    const a = ev.target.closest && ev.target.closest('a[href]');
+    if (!a || a.target || ev.ctrlKey || ev.metaKey || ev.shiftKey || ev.button)
+        return;
+    const url = new URL(a.href, location.href);
+    if (url.origin !== location.origin || url.pathname.startsWith('/api/'))
+        return;
+    ev.preventDefault();
+    navigate(url.pathname + url.search + url.hash);
+});
+
+// ---- loading -----------------------------------------------------------
+// Runs load() whenever deps change; returns {data, error, loading, reload}.
+export function useLoad(load, deps) {
+    const [state, setState] = useState({ data: null, error: null, loading: true });
+    const [tick, setTick] = useState(0);
+    useEffect(() => {
+        let live = true;
+        setState((s) => ({ ...s, loading: true, error: null }));
+        load().then(
+            (data) => live && setState({ data, error: null, loading: false }),
+            (error) => live && setState({ data: null, error, loading: false }));
+        return () => { live = false; };
+    }, [...deps, tick]);
+    const reload = useCallback(() => setTick((n) => n + 1), []);
+    return { ...state, reload };
+}
+
+// The page for an error the API gave (403: the rules refuse).
+export function ErrorView({ error }) {
+    if (!error)
+        return null;
+    const title = error.status === 403 ? 'You do not have access to this'
+        : error.status === 404 ? 'Not found'
+            : error.status === 401 ? 'Please sign in' : 'Something went wrong';
+    return html`<section class="error-page" role="alert" data-status=${error.status}>
+        <h1>${title}</h1>
+        <p>${error.message}</p>
+        <p><a href="/">Back to my inbox</a></p>
+    </section>`;
+}
+
+export function Loading() {
+    return html`<p class="loading" role="status">Loading…</p>`;
+}
+
+// Shows loading, the error page, or children(data).
+export function Loaded({ state, children }) {
+    if (state.error)
+        return html`<${ErrorView} error=${state.error} />`;
+    if (state.loading && !state.data)
+        return html`<${Loading} />`;
+    return children(state.data);
+}
+
+// ---- formats -----------------------------------------------------------
+export const money = (v) => v === null || v === undefined ? '—'
+    : new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD',
+        maximumFractionDigits: 0 }).format(v);
+export const pct = (v, d = 1) => v === null || v === undefined ? '—'
+    : `${(v * 100).toFixed(d)}%`;
+export const num = (v, d = 2) => v === null || v === undefined ? '—'
+    : Number.isInteger(v) ? String(v) : Number(v).toFixed(d);
+export const day = (v) => v ? String(v).slice(0, 10) : '—';
+export const text = (v) => v === null || v === undefined || v === '' ? '—' : v;
+export const label = (code) => String(code || '').replace(/_/g, ' ');
+
+// ---- form fields: every control has a visible label -----------------------
+let nextId = 0;
+export function useId(prefix) {
+    const [id] = useState(() => `${prefix}-${++nextId}`);
+    return id;
+}
+
+export function Field({ label: l, hint, error, children, id }) {
+    return html`<div class="field">
+        <label for=${id}>${l}</label>
+        ${children}
+        ${hint && html`<div class="hint" id=${id + '-hint'}>${hint}</div>`}
+        ${error && html`<div class="field-error" role="alert">${error}</div>`}
+    </div>`;
+}
+
+export function TextInput({ label: l, value, onInput, type = 'text', hint,
+    required, name, ...rest }) {
+    const id = useId(name || 'f');
+    return html`<${Field} label=${l} hint=${hint} id=${id}>
+        <input id=${id} name=${name} type=${type} value=${value ?? ''}
+            required=${required} aria-describedby=${hint ? id + '-hint' : undefined}
+            onInput=${(e) => onInput(e.currentTarget.value)} ...${rest} />
+    <//>`;
+}
+
+export function TextArea({ label: l, value, onInput, hint, name, rows = 3,
+    children, ...rest }) {
+    const id = useId(name || 't');
+    return html`<div class="field">
+        <label for=${id}>${l}</label>
+        <textarea id=${id} name=${name} rows=${rows} value=${value ?? ''}
+            aria-describedby=${hint ? id + '-hint' : undefined}
+            onInput=${(e) => onInput(e.currentTarget.value)} ...${rest}></textarea>
+        ${hint && html`<div class="hint" id=${id + '-hint'}>${hint}</div>`}
+        ${children}
+    </div>`;
+}
+
+export function Select({ label: l, value, onChange, options, name, hint,
+    placeholder, ...rest }) {
+    const id = useId(name || 's');
+    return html`<${Field} label=${l} hint=${hint} id=${id}>
+        <select id=${id} name=${name} value=${value ?? ''}
+            onChange=${(e) => onChange(e.currentTarget.value)} ...${rest}>
+            ${placeholder !== undefined && html`<option value="">${placeholder}</option>`}
+            ${options.map((o) => html`<option value=${o.value}>${o.label}</option>`)}
+        </select>
+    <//>`;
+}
+
+// A form's submit state: busy, the API's error, a done message.
+export function useSubmit() {
+    const [st, setSt] = useState({ busy: false, error: null, done: null });
+    const run = async (fn, doneText) => {
+        setSt({ busy: true, error: null, done: null });
+        try {
+            const r = await fn();
+            setSt({ busy: false, error: null, done: doneText || 'Saved' });
+            return r;
+        } catch (error) {
+            setSt({ busy: false, error, done: null });
+            return undefined;
+        }
+    };
+    return [st, run];
+}
+
+export function SubmitStatus({ st }) {
+    return html`<div class="submit-status" aria-live="polite">
+        ${st.error && html`<p class="form-error" role="alert">${st.error.message}</p>`}
+        ${st.done && html`<p class="form-done">${st.done}</p>`}
+    </div>`;
+}
+
+export function Badge({ kind = 'info', children }) {
+    return html`<span class=${'badge badge-' + kind}>${children}</span>`;
+}

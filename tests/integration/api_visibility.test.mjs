@@ -2,7 +2,7 @@
 // against every record kind and endpoint, as one table.  Each row says which
 // roles get the record, and which fields they may see.
 import assert from 'node:assert/strict';
-import { before, test } from 'node:test';
+import { after, before, test } from 'node:test';
 
 import { ROLES, as, demoWorkspace, sql, startServer } from './api_lib.mjs';
 
@@ -39,7 +39,8 @@ before(async () => {
     fx.threshold = sql(ws.db, 'SELECT key FROM thresholds ORDER BY key LIMIT 1');
 });
 
-process.on('exit', () => { if (srv) srv.proc.kill('SIGTERM'); });
+// The server of the whole file stops when its tests are done.
+after(() => srv?.stop());
 
 const has = (o, k) => o !== null && typeof o === 'object' && k in o;
 

@@ -43,7 +43,12 @@ cl__http_reports_release(void)
     snap_entry *e = current;
     current = NULL;
     pthread_mutex_unlock(&snap_lock);
-    if (e && e->refs == 0) {
+    /* Drop the cache's own reference; a request still holding the entry
+       frees it when it lets go (snap_release: no longer current). */
+    pthread_mutex_lock(&snap_lock);
+    int last = e && --e->refs == 0;
+    pthread_mutex_unlock(&snap_lock);
+    if (last) {
         cl_snapshot_free(e->snap);
         free(e);
     }

@@ -19,6 +19,9 @@ PACKAGES=(
     libjansson-dev
     libcsv-dev
     libcmocka-dev
+    libmicrohttpd-dev
+    libsodium-dev
+    wrk
     libcurl4-openssl-dev
     python3-aiosmtpd
     nodejs

@@ -341,7 +341,43 @@ static const char v2[] =
     "CREATE INDEX outbox_due ON outbox(workspace_id, status, "
     "next_attempt_at);";
 
-static const char *const migrations[] = {v1, v2};
+/* v3: what the server needs (see schema_sqlite.c).  Emails are found
+   case-insensitively (ASCII, like SQLite's NOCASE): the index is on
+   lower(email). */
+static const char v3[] =
+    "CREATE TABLE api_tokens ("
+    "  workspace_id bigint NOT NULL,"
+    "  id " TXT " NOT NULL,"
+    "  user_id " TXT " NOT NULL,"
+    "  token_hash " TXT " NOT NULL,"
+    "  created_at " TXT " NOT NULL,"
+    "  revoked_at " TXT ","
+    "  PRIMARY KEY (workspace_id, id),"
+    "  UNIQUE (workspace_id, token_hash),"
+    "  FOREIGN KEY (workspace_id, user_id)"
+    "    REFERENCES users(workspace_id, id));"
+
+    "CREATE TABLE web_sessions ("
+    "  workspace_id bigint NOT NULL,"
+    "  token_hash " TXT " NOT NULL,"
+    "  user_id " TXT " NOT NULL,"
+    "  csrf " TXT " NOT NULL,"
+    "  created_at " TXT " NOT NULL,"
+    "  expires_at " TXT " NOT NULL,"
+    "  PRIMARY KEY (workspace_id, token_hash),"
+    "  FOREIGN KEY (workspace_id, user_id)"
+    "    REFERENCES users(workspace_id, id));"
+
+    "CREATE INDEX users_email ON users(workspace_id, lower(email));"
+    "CREATE INDEX churns_account ON churns(workspace_id, account_id);"
+    "CREATE INDEX recoveries_new ON recoveries(workspace_id, new_deal_id);"
+    "CREATE INDEX recoveries_original ON recoveries(workspace_id, "
+    "original_deal_id);"
+    "CREATE INDEX tasks_assignee ON tasks(workspace_id, assignee_id);"
+    "CREATE INDEX outbox_recipient ON outbox(workspace_id, recipient_id, "
+    "channel);";
+
+static const char *const migrations[] = {v1, v2, v3};
 
 const char *
 cl__pg_migration(int version)

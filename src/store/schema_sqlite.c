@@ -355,7 +355,46 @@ static const char v2[] =
     "CREATE INDEX outbox_due ON outbox(workspace_id, status, "
     "next_attempt_at);";
 
-static const char *const migrations[] = {v1, v2};
+/*
+ * v3: what the server needs.  Sign-in sessions and API tokens are stored
+ * by the SHA-256 of their secret only, so a copy of the workspace file
+ * signs nobody in.  users.password_hash (v1) holds the argon2id string.
+ * The record indexes serve the API's filtered lists and the account page.
+ */
+static const char v3[] =
+    "CREATE TABLE api_tokens ("
+    "  workspace_id INTEGER NOT NULL,"
+    "  id TEXT NOT NULL,"
+    "  user_id TEXT NOT NULL,"
+    "  token_hash TEXT NOT NULL,"
+    "  created_at TEXT NOT NULL,"
+    "  revoked_at TEXT,"
+    "  PRIMARY KEY (workspace_id, id),"
+    "  UNIQUE (workspace_id, token_hash),"
+    "  FOREIGN KEY (workspace_id, user_id) REFERENCES users(workspace_id, id)"
+    ") WITHOUT ROWID;"
+
+    "CREATE TABLE web_sessions ("
+    "  workspace_id INTEGER NOT NULL,"
+    "  token_hash TEXT NOT NULL,"
+    "  user_id TEXT NOT NULL,"
+    "  csrf TEXT NOT NULL,"
+    "  created_at TEXT NOT NULL,"
+    "  expires_at TEXT NOT NULL,"
+    "  PRIMARY KEY (workspace_id, token_hash),"
+    "  FOREIGN KEY (workspace_id, user_id) REFERENCES users(workspace_id, id)"
+    ") WITHOUT ROWID;"
+
+    "CREATE INDEX users_email ON users(workspace_id, email);"
+    "CREATE INDEX churns_account ON churns(workspace_id, account_id);"
+    "CREATE INDEX recoveries_new ON recoveries(workspace_id, new_deal_id);"
+    "CREATE INDEX recoveries_original ON recoveries(workspace_id, "
+    "original_deal_id);"
+    "CREATE INDEX tasks_assignee ON tasks(workspace_id, assignee_id);"
+    "CREATE INDEX outbox_recipient ON outbox(workspace_id, recipient_id, "
+    "channel);";
+
+static const char *const migrations[] = {v1, v2, v3};
 
 const char *
 cl__sqlite_migration(int version)

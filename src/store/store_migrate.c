@@ -20,12 +20,12 @@
 
 /* Every table of a workspace, parents first (foreign keys). */
 static const char *const tables[] = {
-    "users",           "accounts", "deals",          "churns",
-    "recoveries",      "reviews",  "cs_hours",       "arr_movements",
-    "icp_versions",    "holidays", "taxonomy",       "thresholds",
-    "config",          "sessions", "tasks",          "outbox",
-    "process_changes", "triggers", "coaching_items", "flags",
-    "recovery_links",  "audit",
+    "users",           "accounts",   "deals",          "churns",
+    "recoveries",      "reviews",    "cs_hours",       "arr_movements",
+    "icp_versions",    "holidays",   "taxonomy",       "thresholds",
+    "config",          "sessions",   "tasks",          "outbox",
+    "process_changes", "triggers",   "coaching_items", "flags",
+    "recovery_links",  "api_tokens", "web_sessions",   "audit",
 };
 #define NTABLES (sizeof tables / sizeof tables[0])
 

@@ -209,8 +209,9 @@ kbind(pg_store *s, kparams *p, const cl_kind_def *def, const cl_value *row,
     }
 }
 
-static void
-read_row(const PGresult *r, int row, const cl_kind_def *def, cl_value *out)
+void
+cl__pg_read_row(const PGresult *r, int row, const cl_kind_def *def,
+                cl_value *out)
 {
     for (size_t i = 0; i < def->nfields; i++) {
         cl_value *v = &out[i];
@@ -416,7 +417,7 @@ pg_get(cl_store *base, cl_kind kind, const cl_value *key, cl_value *row,
     PQclear(s->kept);
     s->kept = r;
     if (PQntuples(r) > 0) {
-        read_row(r, 0, def, row);
+        cl__pg_read_row(r, 0, def, row);
         *found = 1;
     }
     return CL_OK;
@@ -480,7 +481,7 @@ each_row(void *ud, const PGresult *r, int row)
 {
     each_ctx *c = ud;
     cl_value v[32];
-    read_row(r, row, c->def, v);
+    cl__pg_read_row(r, row, c->def, v);
     return c->cb(c->ud, v);
 }
 
@@ -714,6 +715,7 @@ static const cl_store_ops pg_ops = {
     .thresholds = pg_thresholds,
     .threshold = pg_threshold,
     .engine = &cl__pg_engine_ops,
+    .api = &cl__pg_api_ops,
 };
 
 /* --- opening, migrating, seeding --------------------------------------- */

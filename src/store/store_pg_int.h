@@ -94,6 +94,15 @@ cl_err cl__pg_audit_row(pg_store *s, const char *table, const char *json_expr,
    transaction ends (store_pg.c). */
 cl_err cl__pg_release_later(pg_store *s, int64_t id, cl_error *err);
 
+/* Reads the kind's columns of row (from column 0) into out: text points
+   into r (store_pg.c). */
+void cl__pg_read_row(const PGresult *r, int row, const cl_kind_def *def,
+                     cl_value *out);
+
+/* A double as SQLite's json_object writes a REAL ("%!.15g"), so audit
+   JSON is the same text on both backends (store_pg_engine_write.c). */
+void cl__pg_sqlite_real(double v, char *buf, size_t len);
+
 /* Removes the blanks outside strings of JSON text, in place. */
 void cl__pg_json_compact(char *json);
 

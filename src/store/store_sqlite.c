@@ -208,8 +208,9 @@ read_value(sqlite3_stmt *st, int col, cl_value *v)
 }
 
 /* Money columns have REAL affinity: a whole amount comes back as REAL too. */
-static void
-read_row(sqlite3_stmt *st, const cl_kind_def *def, int first_col, cl_value *row)
+void
+cl__sq_read_row(sqlite3_stmt *st, const cl_kind_def *def, int first_col,
+                cl_value *row)
 {
     for (size_t i = 0; i < def->nfields; i++) {
         read_value(st, first_col + (int)i, &row[i]);
@@ -358,7 +359,7 @@ sq_get(cl_store *base, cl_kind kind, const cl_value *key, cl_value *row,
         return db_error(s, err, "bind");
     int src = sqlite3_step(st);
     if (src == SQLITE_ROW) {
-        read_row(st, def, 0, row);
+        cl__sq_read_row(st, def, 0, row);
         *found = 1;
         return CL_OK;
     }
@@ -460,7 +461,7 @@ sq_each(cl_store *base, cl_kind kind, cl_store_row_cb cb, void *ud,
     sqlite3_bind_int64(st, 1, s->base.workspace_id);
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        read_row(st, def, 0, row);
+        cl__sq_read_row(st, def, 0, row);
         if (cb(ud, row))
             break;
     }
@@ -649,6 +650,7 @@ static const cl_store_ops sqlite_ops = {
     .thresholds = sq_thresholds,
     .threshold = sq_threshold,
     .engine = &cl__sqlite_engine_ops,
+    .api = &cl__sqlite_api_ops,
 };
 
 /* --- opening, migrating, seeding --------------------------------------- */

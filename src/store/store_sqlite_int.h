@@ -51,6 +51,11 @@ cl_err cl__sq_audit_row(sq_store *s, const char *table, const char *json_expr,
                         const char *keycol, const char *key, const char *action,
                         const char *old_json, cl_error *err);
 
+/* Reads the kind's columns from column first_col on into row; money and
+   hours come back as REAL (store_sqlite.c). */
+void cl__sq_read_row(sqlite3_stmt *st, const cl_kind_def *def, int first_col,
+                     cl_value *row);
+
 /* The engine writes (store_sqlite_engine_write.c). */
 cl_err cl__sqw_config_set(cl_store *st, const char *key, const char *value,
                           cl_error *err);

@@ -1,0 +1,191 @@
+/*
+ * h_auth.c - POST /api/v1/auth/login, POST /api/v1/auth/logout,
+ * GET /api/v1/me.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../store/store_api.h"
+#include "http_int.h"
+
+void cl__http_sha256_hex(const char *secret, char out[65]);
+
+/* Browser sessions last twelve hours. */
+#define SESSION_SECONDS (12 * 3600)
+
+static void
+client_addr(cl_http_req *r, char out[64])
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    snprintf(out, 64, "?");
+    if (!ci || !ci->client_addr)
+        return;
+    if (ci->client_addr->sa_family == AF_INET)
+        inet_ntop(AF_INET,
+                  &((const struct sockaddr_in *)ci->client_addr)->sin_addr,
+                  out, 64);
+    else if (ci->client_addr->sa_family == AF_INET6)
+        inet_ntop(AF_INET6,
+                  &((const struct sockaddr_in6 *)ci->client_addr)->sin6_addr,
+                  out, 64);
+}
+
+static json_t *
+me_json(const char *id, const char *name, const char *email, const char *role,
+        const char *manager_id)
+{
+    return json_pack("{s:s, s:s, s:s, s:s, s:o}", "id", id, "name", name,
+                     "email", email, "role", role, "manager_id",
+                     manager_id && *manager_id ? json_string(manager_id)
+                                               : json_null());
+}
+
+static enum MHD_Result
+too_many(cl_http_req *r, int wait)
+{
+    char secs[16];
+    snprintf(secs, sizeof secs, "%d", wait);
+    json_t *e = json_pack("{s:{s:s, s:s, s:n}}", "error", "code",
+                          "rate_limited", "message",
+                          "too many failed sign-ins; try again later", "field");
+    char *text = json_dumps(e, JSON_COMPACT);
+    json_decref(e);
+    size_t len = strlen(text);
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
+    MHD_add_response_header(resp, "Content-Type", "application/json");
+    MHD_add_response_header(resp, "Retry-After", secs);
+    return cl_http_queue(r, 429, resp, len);
+}
+
+enum MHD_Result
+cl__h_login(cl_http_req *r)
+{
+    static const cl_jfield fields[] = {{"email", CL_J_STRING, 1},
+                                       {"password", CL_J_STRING, 1}};
+    enum MHD_Result done;
+    char addr[64];
+    json_t *body = cl_http_body(r, fields, 2, &done);
+    if (!body)
+        return done;
+    const char *email = cl_http_jstr(body, "email");
+    const char *password = cl_http_jstr(body, "password");
+    client_addr(r, addr);
+    int wait = cl__http_login_blocked(email, addr, r->now);
+    if (wait > 0) {
+        json_decref(body);
+        return too_many(r, wait);
+    }
+    cl_store_login u;
+    cl_error err;
+    int found = 0;
+    cl_error_clear(&err);
+    cl_err e = cl_store_login_get(r->st, email, 1, &u, &found, &err);
+    if (e != CL_OK) {
+        json_decref(body);
+        return cl_http_fail(r, e, &err);
+    }
+    /* Unknown users and users without a password fail the same way, and
+       still pay for a hash, so the answer does not say which it was. */
+    int ok = found && u.password_hash[0] &&
+             crypto_pwhash_str_verify(u.password_hash, password,
+                                      strlen(password)) == 0;
+    if (!found || !u.password_hash[0]) {
+        char dummy[crypto_pwhash_STRBYTES];
+        if (crypto_pwhash_str(dummy, "x", 1,
+                              crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                              crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+            dummy[0] = '\0';
+    }
+    if (!ok) {
+        cl__http_login_failed(email, addr, r->now);
+        json_decref(body);
+        return cl_http_error(r, 401, "bad_credentials", NULL,
+                             "wrong email or password");
+    }
+    cl__http_login_ok(email);
+    json_decref(body);
+
+    unsigned char raw[32];
+    char token[65], csrf[65], hash[65], expires[21];
+    randombytes_buf(raw, sizeof raw);
+    sodium_bin2hex(token, sizeof token, raw, sizeof raw);
+    randombytes_buf(raw, sizeof raw);
+    sodium_bin2hex(csrf, sizeof csrf, raw, sizeof raw);
+    cl__http_sha256_hex(token, hash);
+    cl_time_format(r->now + SESSION_SECONDS, expires);
+    if ((e = cl_store_begin(r->st, u.id, r->now, &err)) == CL_OK &&
+        (e = cl_store_websession_add(r->st, hash, u.id, csrf, expires,
+                                     &err)) == CL_OK)
+        e = cl_store_commit(r->st, &err);
+    if (e != CL_OK) {
+        cl_store_rollback(r->st);
+        return cl_http_fail(r, e, &err);
+    }
+    char cookie[256];
+    snprintf(cookie, sizeof cookie,
+             "cl_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%d%s",
+             token, SESSION_SECONDS, cl_http_secure(r) ? "; Secure" : "");
+    json_t *doc =
+        json_pack("{s:o, s:s}", "user",
+                  me_json(u.id, u.name, u.email, u.role, u.manager_id),
+                  "csrf_token", csrf);
+    char *text = json_dumps(doc, JSON_COMPACT);
+    json_decref(doc);
+    size_t len = strlen(text);
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
+    MHD_add_response_header(resp, "Content-Type", "application/json");
+    MHD_add_response_header(resp, "Cache-Control", "no-store");
+    MHD_add_response_header(resp, "Set-Cookie", cookie);
+    return cl_http_queue(r, 200, resp, len);
+}
+
+enum MHD_Result
+cl__h_logout(cl_http_req *r)
+{
+    const char *cookie =
+        MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "cl_session");
+    cl_error err;
+    cl_error_clear(&err);
+    if (cookie && *cookie) {
+        char hash[65];
+        cl__http_sha256_hex(cookie, hash);
+        cl_err e = cl_store_websession_delete(r->st, hash, &err);
+        if (e != CL_OK)
+            return cl_http_fail(r, e, &err);
+    }
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(0, "", MHD_RESPMEM_PERSISTENT);
+    MHD_add_response_header(resp, "Set-Cookie",
+                            "cl_session=; Path=/; HttpOnly; SameSite=Strict; "
+                            "Max-Age=0");
+    return cl_http_queue(r, 204, resp, 0);
+}
+
+enum MHD_Result
+cl__h_me(cl_http_req *r)
+{
+    json_t *doc = me_json(r->user_id, r->name, r->email, r->role,
+                          r->manager_id);
+    if (r->via_cookie)
+        json_object_set_new(doc, "csrf_token", json_string(r->csrf));
+    return cl_http_reply_json(r, 200, doc, NULL);
+}
+
+enum MHD_Result
+cl__h_hello(cl_http_req *r)
+{
+    return cl_http_reply_json(r, 200, json_pack("{s:s}", "hello", "closeloop"),
+                              NULL);
+}
+
+enum MHD_Result
+cl__h_openapi(cl_http_req *r)
+{
+    return cl_http_reply_json(r, 200, cl__http_openapi(), NULL);
+}

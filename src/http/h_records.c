@@ -1,0 +1,431 @@
+/*
+ * h_records.c - the canonical records (users, accounts, deals, churns,
+ * recoveries, reviews, holidays): list with filters and pages, read,
+ * create, and update with optimistic concurrency.
+ *
+ *   GET    /api/v1/KIND?FIELD=V&limit=&offset=
+ *   GET    /api/v1/KIND/{id}          ETag
+ *   POST   /api/v1/KIND               201, 409 when the key exists
+ *   PUT    /api/v1/KIND/{id}          If-Match: 428 without, 412 stale
+ *   PATCH  /api/v1/KIND/{id}          the same, only the fields given
+ *
+ * Values are checked by the importer's field rules (io/field.h), so a
+ * record written here is one an import would accept.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../io/field.h"
+#include "../store/store_api.h"
+#include "../store/store_engine.h"
+#include "http_int.h"
+
+/* ---- reading ---------------------------------------------------------- */
+
+typedef struct list_ud {
+    cl_http_req *r;
+    cl_kind kind;
+    json_t *items;
+    int64_t skipped, hidden, limit, offset; /* for in-memory pages */
+    int in_memory;
+} list_ud;
+
+static int
+list_row(void *ud, const cl_value *row)
+{
+    list_ud *u = ud;
+    unsigned mask = cl_http_record_mask(u->r, u->kind, row);
+    if (!mask) {
+        u->hidden++;
+        return 0;
+    }
+    if (u->in_memory) {
+        if (u->skipped++ < u->offset)
+            return 0;
+        if ((int64_t)json_array_size(u->items) >= u->limit)
+            return 0;
+    }
+    json_array_append_new(u->items, cl_http_record_json(u->kind, row, mask));
+    return 0;
+}
+
+typedef struct qargs {
+    cl_store_filter f[16];
+    size_t n;
+    const cl_kind_def *def;
+    const char *bad;
+} qargs;
+
+static enum MHD_Result
+qarg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    qargs *q = cls;
+    (void)kind;
+    if (strcmp(key, "limit") == 0 || strcmp(key, "offset") == 0)
+        return MHD_YES;
+    if (cl_kind_field_index(q->def, key) < 0 || q->n == 16) {
+        q->bad = key;
+        return MHD_NO;
+    }
+    q->f[q->n].field = key;
+    /* Booleans are stored as 0/1. */
+    if (value && strcmp(value, "true") == 0)
+        value = "1";
+    else if (value && strcmp(value, "false") == 0)
+        value = "0";
+    q->f[q->n++].value = value ? value : "";
+    return MHD_YES;
+}
+
+enum MHD_Result
+cl__h_record_list(cl_http_req *r)
+{
+    cl_kind kind = r->route->kind;
+    int64_t limit, offset, total = 0;
+    enum MHD_Result done;
+    qargs q = {.def = cl_kind_get(kind)};
+    cl_error err;
+
+    if (!cl_vis_may_list(&r->viewer, cl_http_vis_kind(kind)))
+        return cl_http_error(r, 403, "forbidden", NULL,
+                             "your role may not read %s", q.def->name);
+    if (cl_http_page(r, &limit, &offset, &done) < 0)
+        return done;
+    MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, qarg, &q);
+    if (q.bad)
+        return cl_http_error(r, 400, "unknown_field", q.bad,
+                             "%s has no field '%s' to filter on", q.def->name,
+                             q.bad);
+    list_ud u = {r, kind, json_array(), 0, 0, limit, offset, 0};
+    /* Users may hide rows from some roles: page after filtering. */
+    u.in_memory = kind == CL_KIND_USERS;
+    cl_error_clear(&err);
+    cl_err e = u.in_memory
+                   ? cl_store_list(r->st, kind, q.f, q.n, -1, 0, list_row, &u,
+                                   NULL, &err)
+                   : cl_store_list(r->st, kind, q.f, q.n, limit, offset,
+                                   list_row, &u, &total, &err);
+    if (e != CL_OK) {
+        json_decref(u.items);
+        return cl_http_fail(r, e, &err);
+    }
+    if (u.in_memory)
+        total = u.skipped;
+    return cl_http_reply_json(
+        r, 200, cl_http_page_doc(u.items, total, limit, offset), NULL);
+}
+
+typedef struct got {
+    json_t *full;   /* every field, for the ETag */
+    json_t *shown;  /* what the viewer may see */
+    unsigned mask;
+} got;
+
+/* Reads record id of kind; *found 0 when there is none. */
+static cl_err
+read_record(cl_http_req *r, cl_kind kind, const char *id, got *g, int *found,
+            cl_error *err)
+{
+    cl_value key = {CL_V_TEXT, 0, 0, id}, row[32];
+    memset(g, 0, sizeof *g);
+    cl_err e = cl_store_get(r->st, kind, &key, row, found, err);
+    if (e != CL_OK || !*found)
+        return e;
+    /* JSON first: the mask may read the store, which may reuse row. */
+    g->full = cl_http_record_json(kind, row, CL_VG_ALL);
+    g->mask = cl_http_record_mask(r, kind, row);
+    g->shown = cl_http_filter_json(kind, g->full, g->mask);
+    if (kind == CL_KIND_DEALS && (g->mask & CL_VG_PRIVATE)) {
+        int score = -1;
+        if (cl_store_deal_health(r->st, id, &score, err) == CL_OK)
+            json_object_set_new(g->shown, "health_score",
+                                score < 0 ? json_null() : json_integer(score));
+    }
+    return CL_OK;
+}
+
+static void
+got_free(got *g)
+{
+    json_decref(g->full);
+    json_decref(g->shown);
+}
+
+enum MHD_Result
+cl__h_record_get(cl_http_req *r)
+{
+    cl_kind kind = r->route->kind;
+    got g;
+    int found;
+    cl_error err;
+    char etag[24];
+    cl_error_clear(&err);
+    cl_err e = read_record(r, kind, r->params[0], &g, &found, &err);
+    if (e != CL_OK)
+        return cl_http_fail(r, e, &err);
+    if (!found)
+        return cl_http_error(r, 404, "not_found", NULL, "no %s '%s'",
+                             cl_kind_get(kind)->name, r->params[0]);
+    if (!g.mask) {
+        got_free(&g);
+        return cl_http_error(r, 403, "forbidden", NULL,
+                             "your role may not read this record");
+    }
+    cl_http_etag(g.full, etag);
+    json_t *shown = json_incref(g.shown);
+    got_free(&g);
+    return cl_http_reply_json(r, 200, shown, etag);
+}
+
+/* ---- writing ---------------------------------------------------------- */
+
+static cl_jtype
+jtype_of(const cl_field *f)
+{
+    switch (f->type) {
+    case CL_F_INT: return CL_J_INT;
+    case CL_F_BOOL: return CL_J_BOOL;
+    case CL_F_MONEY:
+    case CL_F_HOURS: return CL_J_NUMBER;
+    default: return CL_J_STRING;
+    }
+}
+
+/* The body's field list of kind (required as the record says). */
+static size_t
+body_fields(cl_kind kind, cl_jfield *out, int all_optional)
+{
+    const cl_kind_def *def = cl_kind_get(kind);
+    for (size_t i = 0; i < def->nfields; i++) {
+        out[i].name = def->fields[i].name;
+        out[i].type = jtype_of(&def->fields[i]);
+        out[i].required =
+            !all_optional && (def->fields[i].flags & CL_FF_REQUIRED);
+    }
+    return def->nfields;
+}
+
+typedef struct row_buf {
+    cl_value row[32];
+    char *text[32], *scratch[32];
+} row_buf;
+
+static void
+row_buf_free(row_buf *b)
+{
+    for (int i = 0; i < 32; i++) {
+        free(b->text[i]);
+        free(b->scratch[i]);
+    }
+}
+
+/*
+ * Fills b->row from the JSON object rec (every field of kind, missing =
+ * empty) through the import's field rules and checks references; on a bad
+ * value queues the 400 naming the field and returns -1.
+ */
+static int
+to_row(cl_http_req *r, cl_kind kind, json_t *rec, row_buf *b,
+       enum MHD_Result *done)
+{
+    const cl_kind_def *def = cl_kind_get(kind);
+    cl_error err;
+    memset(b, 0, sizeof *b);
+    for (size_t i = 0; i < def->nfields; i++) {
+        const cl_field *f = &def->fields[i];
+        json_t *v = json_object_get(rec, f->name);
+        char num[64];
+        const char *t = "";
+        if (json_is_string(v))
+            t = json_string_value(v);
+        else if (json_is_integer(v))
+            snprintf(num, sizeof num, "%lld",
+                     (long long)json_integer_value(v)),
+                t = num;
+        else if (json_is_real(v))
+            snprintf(num, sizeof num, "%.10g", json_real_value(v)), t = num;
+        else if (json_is_boolean(v))
+            t = json_is_true(v) ? "true" : "false";
+        size_t len = strlen(t);
+        b->text[i] = strdup(t);
+        b->scratch[i] = malloc(len + 1);
+        cl_error_clear(&err);
+        if (!b->text[i] || !b->scratch[i] ||
+            cl_field_parse(f, b->text[i], len, &b->row[i], b->scratch[i],
+                           &err) != CL_OK) {
+            *done = cl_http_error(r, 400, "invalid", f->name, "%s: %s",
+                                  f->name, err.msg);
+            return -1;
+        }
+        if (f->type == CL_F_ID && f->ref != CL_KIND_NONE &&
+            b->row[i].type == CL_V_TEXT) {
+            cl_value key = b->row[i], other[32];
+            int found = 0;
+            if (cl_store_get(r->st, f->ref, &key, other, &found, &err) !=
+                    CL_OK ||
+                !found) {
+                *done = cl_http_error(r, 400, "invalid", f->name,
+                                      "%s: no %s '%s'", f->name,
+                                      cl_kind_get(f->ref)->name,
+                                      b->row[i].s);
+                return -1;
+            }
+        }
+    }
+    return 0;
+}
+
+static int
+may_write(cl_http_req *r, cl_kind kind)
+{
+    return cl_vis_may(&r->viewer,
+                      kind == CL_KIND_USERS ? CL_VA_USERS : CL_VA_RECORD_WRITE,
+                      NULL);
+}
+
+/* Writes b's row in a transaction; *etag_of gets the stored record. */
+static enum MHD_Result
+write_row(cl_http_req *r, cl_kind kind, row_buf *b, unsigned status,
+          const char *if_match)
+{
+    cl_error err;
+    cl_put_result res;
+    cl_error_clear(&err);
+    cl_err e = cl_store_begin(r->st, r->user_id, r->now, &err);
+    if (e != CL_OK)
+        return cl_http_fail(r, e, &err);
+    /* Inside the write transaction: nobody changes the record between the
+       check of its ETag and the write. */
+    got g;
+    int found = 0;
+    e = read_record(r, kind, b->row[0].s, &g, &found, &err);
+    if (e == CL_OK && if_match == NULL && found) {
+        got_free(&g);
+        cl_store_rollback(r->st);
+        return cl_http_error(r, 409, "exists", cl_kind_get(kind)->fields[0].name,
+                             "%s '%s' exists already", cl_kind_get(kind)->name,
+                             b->row[0].s);
+    }
+    if (e == CL_OK && if_match && !found) {
+        cl_store_rollback(r->st);
+        return cl_http_error(r, 404, "not_found", NULL, "no %s '%s'",
+                             cl_kind_get(kind)->name, b->row[0].s);
+    }
+    if (e == CL_OK && if_match) {
+        char etag[24];
+        cl_http_etag(g.full, etag);
+        got_free(&g);
+        if (strcmp(if_match, etag) != 0 && strcmp(if_match, "*") != 0) {
+            cl_store_rollback(r->st);
+            return cl_http_error(r, 412, "stale", NULL,
+                                 "the record changed since you read it "
+                                 "(ETag %s); read it again",
+                                 etag);
+        }
+    }
+    if (e == CL_OK)
+        e = cl_store_put(r->st, kind, b->row, &res, &err);
+    if (e == CL_OK)
+        e = cl_store_commit(r->st, &err);
+    if (e != CL_OK) {
+        cl_store_rollback(r->st);
+        return cl_http_fail(r, e, &err);
+    }
+    char etag[24];
+    e = read_record(r, kind, b->row[0].s, &g, &found, &err);
+    if (e != CL_OK || !found)
+        return cl_http_fail(r, e ? e : CL_EDB, &err);
+    cl_http_etag(g.full, etag);
+    json_t *shown = json_incref(g.shown);
+    got_free(&g);
+    return cl_http_reply_json(r, status, shown, etag);
+}
+
+enum MHD_Result
+cl__h_record_create(cl_http_req *r)
+{
+    cl_kind kind = r->route->kind;
+    cl_jfield fields[32];
+    enum MHD_Result done;
+    row_buf b;
+    if (!may_write(r, kind))
+        return cl_http_error(r, 403, "forbidden", NULL,
+                             "your role may not create %s",
+                             cl_kind_get(kind)->name);
+    size_t n = body_fields(kind, fields, 0);
+    json_t *body = cl_http_body(r, fields, n, &done);
+    if (!body)
+        return done;
+    if (to_row(r, kind, body, &b, &done) < 0) {
+        json_decref(body);
+        row_buf_free(&b);
+        return done;
+    }
+    done = write_row(r, kind, &b, 201, NULL);
+    json_decref(body);
+    row_buf_free(&b);
+    return done;
+}
+
+enum MHD_Result
+cl__h_record_update(cl_http_req *r)
+{
+    cl_kind kind = r->route->kind;
+    const cl_kind_def *def = cl_kind_get(kind);
+    int patch = strcmp(r->method, "PATCH") == 0;
+    cl_jfield fields[32];
+    enum MHD_Result done;
+    row_buf b;
+    cl_error err;
+    got g;
+    int found;
+
+    if (!may_write(r, kind))
+        return cl_http_error(r, 403, "forbidden", NULL,
+                             "your role may not change %s", def->name);
+    const char *if_match =
+        MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "If-Match");
+    if (!if_match)
+        return cl_http_error(r, 428, "if_match_required", "If-Match",
+                             "send If-Match with the ETag you read");
+    size_t n = body_fields(kind, fields, patch);
+    /* PUT: the key comes from the path and need not be repeated. */
+    fields[0].required = 0;
+    json_t *body = cl_http_body(r, fields, n, &done);
+    if (!body)
+        return done;
+    const char *key = cl_http_jstr(body, def->fields[0].name);
+    if (key && strcmp(key, r->params[0]) != 0) {
+        json_decref(body);
+        return cl_http_error(r, 400, "invalid", def->fields[0].name,
+                             "the %s of a record cannot change",
+                             def->fields[0].name);
+    }
+    json_t *rec = body;
+    if (patch) {
+        cl_error_clear(&err);
+        cl_err e = read_record(r, kind, r->params[0], &g, &found, &err);
+        if (e != CL_OK || !found) {
+            json_decref(body);
+            return e != CL_OK ? cl_http_fail(r, e, &err)
+                              : cl_http_error(r, 404, "not_found", NULL,
+                                              "no %s '%s'", def->name,
+                                              r->params[0]);
+        }
+        rec = json_incref(g.full);
+        got_free(&g);
+        json_object_update(rec, body);
+        json_decref(body);
+    }
+    json_object_set_new(rec, def->fields[0].name, json_string(r->params[0]));
+    if (to_row(r, kind, rec, &b, &done) < 0) {
+        json_decref(rec);
+        row_buf_free(&b);
+        return done;
+    }
+    done = write_row(r, kind, &b, 200, if_match);
+    json_decref(rec);
+    row_buf_free(&b);
+    return done;
+}

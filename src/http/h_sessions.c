@@ -1,0 +1,367 @@
+/*
+ * h_sessions.c - the loop's meetings and what comes of them:
+ *   GET  /api/v1/sessions, GET /api/v1/sessions/{id} (with its pack)
+ *   POST /api/v1/sessions/{id}/decisions, POST /api/v1/sessions/{id}/close
+ *   POST /api/v1/sessions/{id}/change (the debrief's one process change)
+ *   GET  /api/v1/changes, POST /api/v1/changes/{id}/checkin
+ *   GET  /api/v1/coaching, GET /api/v1/coaching/{id}
+ * Actions go through the engine shell, as the CLI's do.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../engine/engine.h"
+#include "../store/store_api.h"
+#include "http_int.h"
+
+static int
+parse_id(const char *s, int64_t *out)
+{
+    char *end;
+    long long v = strtoll(s, &end, 10);
+    if (*end || v <= 0)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static json_t *
+stats_json(const cl_engine_stats *s)
+{
+    return json_pack("{s:i, s:i, s:i}", "tasks", s->tasks, "notifications",
+                     s->notifications, "marks", s->marks);
+}
+
+/* ---- sessions --------------------------------------------------------- */
+
+static int
+session_cb(void *ud, const cl_store_session_row *s)
+{
+    json_error_t je;
+    json_t *dec = s->decisions ? json_loads(s->decisions, 0, &je) : NULL;
+    json_array_append_new(
+        ud, json_pack("{s:I, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:o, s:b}", "id",
+                      (json_int_t)s->id, "kind", s->kind, "period", s->period,
+                      "status", s->status, "owner_id", s->owner_id,
+                      "opened_at", s->opened_at, "closed_at", s->closed_at,
+                      "decisions", dec ? dec : json_array(), "has_pack",
+                      s->has_pack));
+    return 0;
+}
+
+enum MHD_Result
+cl__h_sessions(cl_http_req *r)
+{
+    cl_error err;
+    const char *status = cl_http_query(r, "status");
+    if (!cl_vis_may_list(&r->viewer, CL_VK_SESSION))
+        return cl_http_error(r, 403, "forbidden", NULL,
+                             "your role may not read sessions");
+    json_t *items = json_array();
+    cl_error_clear(&err);
+    cl_err e = cl_store_sessions_each(r->st, 0, status, session_cb, items,
+                                      &err);
+    if (e != CL_OK) {
+        json_decref(items);
+        return cl_http_fail(r, e, &err);
+    }
+    return cl_http_reply_json(
+        r, 200,
+        cl_http_page_doc(items, (int64_t)json_array_size(items),
+                         (int64_t)json_array_size(items), 0),
+        NULL);
+}
+
+enum MHD_Result
+cl__h_session_get(cl_http_req *r)
+{
+    int64_t id;
+    cl_error err;
+    if (parse_id(r->params[0], &id) < 0)
+        return cl_http_error(r, 404, "not_found", NULL, "no session '%s'",
+                             r->params[0]);
+    if (!cl_vis_fields(&r->viewer, CL_VK_SESSION, NULL))
+        return cl_http_error(r, 403, "forbidden", NULL,
+                             "your role may not read sessions");
+    json_t *one = json_array();
+    cl_error_clear(&err);
+    cl_err e = cl_store_sessions_each(r->st, id, NULL, session_cb, one, &err);
+    if (e != CL_OK || !json_array_size(one)) {
+        json_decref(one);
+        return e ? cl_http_fail(r, e, &err)
+                 : cl_http_error(r, 404, "not_found", NULL, "no session %s",
+                                 r->params[0]);
+    }
+    json_t *s = json_incref(json_array_get(one, 0));
+    json_decref(one);
+    /* The pack is the team-facing report the session was opened with. */
+    char *pack = NULL;
+    json_error_t je;
+    if ((e = cl_store_session_pack(r->st, id, &pack, &err)) != CL_OK) {
+        json_decref(s);
+        return cl_http_fail(r, e, &err);
+    }
+    json_t *p = pack ? json_loads(pack, 0, &je) : NULL;
+    free(pack);
+    json_object_set_new(s, "pack", p ? p : json_null());
+    return cl_http_reply_json(r, 200, s, NULL);
+}
+
+enum MHD_Result
+cl__h_session_decide(cl_http_req *r)
+{
+    static const cl_jfield f[] = {{"text", CL_J_STRING, 1}};
+    enum MHD_Result done;
+    int64_t id;
+    cl_error err;
+    if (!cl_vis_may(&r->viewer, CL_VA_SESSION_DECIDE, NULL))
+        return cl_http_error(r, 403, "forbidden", NULL,
+                             "RevOps records a session's decisions");
+    json_t *body = cl_http_body(r, f, 1, &done);
+    if (!body)
+        return done;
+    if (parse_id(r->params[0], &id) < 0) {
+        json_decref(body);
+        return cl_http_error(r, 404, "not_found", NULL, "no session '%s'",
+                             r->params[0]);
+    }
+    cl_error_clear(&err);
+    cl_err e = cl_engine_session_decide(r->st, id, cl_http_jstr(body, "text"),
+                                        r->user_id, r->now, &err);
+    json_decref(body);
+    if (e != CL_OK)
+        return cl_http_fail(r, e, &err);
+    return cl__h_session_get(r);
+}
+
+enum MHD_Result
+cl__h_session_close(cl_http_req *r)
+{
+    enum MHD_Result done;
+    int64_t id;
+    cl_error err;
+    cl_engine_stats stats = {0};
+    if (!cl_vis_may(&r->viewer, CL_VA_SESSION_CLOSE, NULL))
+        return cl_http_error(r, 403, "forbidden", NULL,
+                             "RevOps closes sessions");
+    json_t *body = cl_http_body(r, NULL, 0, &done);
+    if (!body)
+        return done;
+    json_decref(body);
+    if (parse_id(r->params[0], &id) < 0)
+        return cl_http_error(r, 404, "not_found", NULL, "no session '%s'",
+                             r->params[0]);
+    cl_error_clear(&err);
+    cl_err e =
+        cl_engine_session_close(r->st, id, r->user_id, r->now, &stats, &err);
+    if (e != CL_OK)
+        return cl_http_fail(r, e, &err);
+    return cl_http_reply_json(
+        r, 200,
+        json_pack("{s:I, s:s, s:o}", "id", (json_int_t)id, "status", "closed",
+                  "applied", stats_json(&stats)),
+        NULL);
+}
+
+/* ---- process changes -------------------------------------------------- */
+
+static int
+pc_cb(void *ud, const cl_store_pc_row *p)
+{
+    json_array_append_new(
+        ud, json_pack("{s:I, s:I, s:s, s:s, s:s, s:s?, s:s?, s:b, s:b}", "id",
+                      (json_int_t)p->id, "session_id",
+                      (json_int_t)p->session_id, "owner_id", p->owner_id,
+                      "description", p->description, "checkin_due",
+                      p->checkin_due, "checkin_on", p->checkin_on,
+                      "checkin_note", p->checkin_note, "reminded",
+                      p->reminded, "escalated", p->escalated));
+    return 0;
+}
+
+enum MHD_Result
+cl__h_changes(cl_http_req *r)
+{
+    cl_error err;
+    json_t *items = json_array();
+    cl_error_clear(&err);
+    const char *pending = cl_http_query(r, "pending");
+    cl_err e = cl_store_pcs_each(r->st, 0, 0, pending && !strcmp(pending, "1"),
+                                 pc_cb, items, &err);
+    if (e != CL_OK) {
+        json_decref(items);
+        return cl_http_fail(r, e, &err);
+    }
+    return cl_http_reply_json(
+        r, 200,
+        cl_http_page_doc(items, (int64_t)json_array_size(items),
+                         (int64_t)json_array_size(items), 0),
+        NULL);
+}
+
+enum MHD_Result
+cl__h_change_record(cl_http_req *r)
+{
+    static const cl_jfield f[] = {{"owner_id", CL_J_STRING, 1},
+                                  {"description", CL_J_STRING, 1}};
+    enum MHD_Result done;
+    int64_t id, pc = 0;
+    cl_error err;
+    cl_engine_stats stats = {0};
+    if (!cl_vis_may(&r->viewer, CL_VA_CHANGE_RECORD, NULL))
+        return cl_http_error(r, 403, "forbidden", NULL,
+                             "RevOps records the debrief's process change");
+    json_t *body = cl_http_body(r, f, 2, &done);
+    if (!body)
+        return done;
+    if (parse_id(r->params[0], &id) < 0) {
+        json_decref(body);
+        return cl_http_error(r, 404, "not_found", NULL, "no session '%s'",
+                             r->params[0]);
+    }
+    cl_error_clear(&err);
+    cl_err e = cl_engine_change_record(
+        r->st, id, cl_http_jstr(body, "owner_id"),
+        cl_http_jstr(body, "description"), r->user_id, r->now, &pc, &stats,
+        &err);
+    json_decref(body);
+    if (e != CL_OK)
+        return cl_http_fail(r, e, &err);
+    json_t *one = json_array();
+    e = cl_store_pcs_each(r->st, pc, 0, 0, pc_cb, one, &err);
+    if (e != CL_OK || !json_array_size(one)) {
+        json_decref(one);
+        return cl_http_fail(r, e ? e : CL_EDB, &err);
+    }
+    json_t *doc = json_incref(json_array_get(one, 0));
+    json_decref(one);
+    return cl_http_reply_json(r, 201, doc, NULL);
+}
+
+enum MHD_Result
+cl__h_change_checkin(cl_http_req *r)
+{
+    static const cl_jfield f[] = {{"note", CL_J_STRING, 1}};
+    enum MHD_Result done;
+    int64_t id;
+    cl_error err;
+    json_t *body = cl_http_body(r, f, 1, &done);
+    if (!body)
+        return done;
+    if (parse_id(r->params[0], &id) < 0) {
+        json_decref(body);
+        return cl_http_error(r, 404, "not_found", NULL, "no change '%s'",
+                             r->params[0]);
+    }
+    json_t *one = json_array();
+    cl_error_clear(&err);
+    cl_err e = cl_store_pcs_each(r->st, id, 0, 0, pc_cb, one, &err);
+    if (e != CL_OK || !json_array_size(one)) {
+        json_decref(one);
+        json_decref(body);
+        return e ? cl_http_fail(r, e, &err)
+                 : cl_http_error(r, 404, "not_found", NULL, "no change %s",
+                                 r->params[0]);
+    }
+    cl_vis_rel rel = {cl_http_jstr(json_array_get(one, 0), "owner_id"), NULL,
+                      NULL};
+    int may = cl_vis_may(&r->viewer, CL_VA_CHANGE_CHECKIN, &rel);
+    json_decref(one);
+    if (!may) {
+        json_decref(body);
+        return cl_http_error(r, 403, "forbidden", NULL,
+                             "the change's owner or RevOps checks in");
+    }
+    e = cl_engine_change_checkin(r->st, id, cl_http_jstr(body, "note"),
+                                 r->user_id, r->now, &err);
+    json_decref(body);
+    if (e != CL_OK)
+        return cl_http_fail(r, e, &err);
+    one = json_array();
+    e = cl_store_pcs_each(r->st, id, 0, 0, pc_cb, one, &err);
+    json_t *doc = json_incref(json_array_get(one, 0));
+    json_decref(one);
+    return cl_http_reply_json(r, 200, doc ? doc : json_null(), NULL);
+}
+
+/* ---- coaching items --------------------------------------------------- */
+
+typedef struct coach_ud {
+    cl_http_req *r;
+    json_t *items;
+    int64_t id;
+    int found;
+} coach_ud;
+
+static int
+coach_cb(void *ud, const cl_store_coaching_row *c)
+{
+    coach_ud *u = ud;
+    if (u->id && c->id != u->id)
+        return 0;
+    u->found = 1;
+    /* The rules need the AE's manager. */
+    cl_store_login ae;
+    int found = 0;
+    cl_error err;
+    cl_store_login_get(u->r->st, c->ae_id, 0, &ae, &found, &err);
+    cl_vis_rel rel = {c->ae_id, found ? ae.manager_id : NULL, "ae"};
+    if (!cl_vis_fields(&u->r->viewer, CL_VK_COACHING, &rel))
+        return 0;
+    json_array_append_new(
+        u->items,
+        json_pack("{s:I, s:s, s:I, s:s, s:s, s:s?, s:s}", "id",
+                  (json_int_t)c->id, "ae_id", c->ae_id, "session_id",
+                  (json_int_t)c->session_id, "period", c->period, "cause",
+                  c->cause, "note", c->note, "status", c->status));
+    return 0;
+}
+
+enum MHD_Result
+cl__h_coaching(cl_http_req *r)
+{
+    cl_error err;
+    if (!cl_vis_may_list(&r->viewer, CL_VK_COACHING))
+        return cl_http_error(r, 403, "forbidden", NULL,
+                             "coaching items are private to the AE, its "
+                             "manager, VP Sales and RevOps");
+    coach_ud u = {r, json_array(), 0, 0};
+    cl_error_clear(&err);
+    cl_err e = cl_store_coaching_each(r->st, coach_cb, &u, &err);
+    if (e != CL_OK) {
+        json_decref(u.items);
+        return cl_http_fail(r, e, &err);
+    }
+    int64_t n = (int64_t)json_array_size(u.items);
+    return cl_http_reply_json(r, 200, cl_http_page_doc(u.items, n, n, 0),
+                              NULL);
+}
+
+enum MHD_Result
+cl__h_coaching_get(cl_http_req *r)
+{
+    cl_error err;
+    coach_ud u = {r, json_array(), 0, 0};
+    if (parse_id(r->params[0], &u.id) < 0) {
+        json_decref(u.items);
+        return cl_http_error(r, 404, "not_found", NULL,
+                             "no coaching item '%s'", r->params[0]);
+    }
+    cl_error_clear(&err);
+    cl_err e = cl_store_coaching_each(r->st, coach_cb, &u, &err);
+    if (e != CL_OK || !u.found) {
+        json_decref(u.items);
+        return e ? cl_http_fail(r, e, &err)
+                 : cl_http_error(r, 404, "not_found", NULL,
+                                 "no coaching item %s", r->params[0]);
+    }
+    if (!json_array_size(u.items)) {
+        json_decref(u.items);
+        return cl_http_error(r, 403, "forbidden", NULL,
+                             "this coaching item is private");
+    }
+    json_t *c = json_incref(json_array_get(u.items, 0));
+    json_decref(u.items);
+    return cl_http_reply_json(r, 200, c, NULL);
+}

@@ -1,0 +1,273 @@
+/*
+ * h_tasks.c - the caller's work: GET /api/v1/tasks, GET /api/v1/tasks/{id},
+ * POST /api/v1/tasks/{id}/done, GET /api/v1/inbox,
+ * POST /api/v1/inbox/{id}/read.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../store/store_api.h"
+#include "../store/store_engine.h"
+#include "http_int.h"
+
+static int
+parse_id(const char *s, int64_t *out)
+{
+    char *end;
+    long long v = strtoll(s, &end, 10);
+    if (*end || v <= 0)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+typedef struct tasks_ud {
+    cl_http_req *r;
+    json_t *items;
+    int64_t total, limit, offset;
+    char today[11];
+} tasks_ud;
+
+static int
+task_cb(void *ud, const cl_store_task_row *t)
+{
+    tasks_ud *u = ud;
+    cl_vis_rel rel = {t->assignee_id, t->assignee_manager_id, NULL};
+    if (!cl_vis_fields(&u->r->viewer, CL_VK_TASK, &rel))
+        return 0;
+    if (u->total++ < u->offset ||
+        (int64_t)json_array_size(u->items) >= u->limit)
+        return 0;
+    int overdue = t->due_on && strcmp(t->status, "open") == 0 &&
+                  strcmp(t->due_on, u->today) < 0;
+    json_array_append_new(
+        u->items,
+        json_pack("{s:I, s:s, s:s?, s:s?, s:s?, s:s?, s:s, s:s?, s:s?, "
+                  "s:s?, s:s?, s:b, s:b, s:b}",
+                  "id", (json_int_t)t->id, "kind", t->kind, "subject_kind",
+                  t->subject_kind, "subject_id", t->subject_id, "assignee_id",
+                  t->assignee_id, "due_on", t->due_on, "status", t->status,
+                  "title", t->title, "attendees", t->attendees, "created_at",
+                  t->created_at, "done_at", t->done_at, "reminded",
+                  t->reminded, "escalated", t->escalated, "overdue",
+                  overdue));
+    return 0;
+}
+
+enum MHD_Result
+cl__h_tasks(cl_http_req *r)
+{
+    enum MHD_Result done;
+    cl_error err;
+    tasks_ud u = {r, json_array(), 0, 0, 0, ""};
+    cl_store_task_filter f = {0};
+    if (cl_http_page(r, &u.limit, &u.offset, &done) < 0) {
+        json_decref(u.items);
+        return done;
+    }
+    cl_date_format(cl_time_day(r->now), u.today);
+    /* By default the caller's own work; others' only where the rules let
+       (a manager's reports, RevOps). */
+    f.assignee_id = cl_http_query(r, "assignee");
+    if (!f.assignee_id)
+        f.assignee_id = r->user_id;
+    else if (strcmp(f.assignee_id, "*") == 0)
+        f.assignee_id = NULL;
+    f.status = cl_http_query(r, "status");
+    f.kind = cl_http_query(r, "kind");
+    if (f.status && strcmp(f.status, "open") && strcmp(f.status, "done")) {
+        json_decref(u.items);
+        return cl_http_error(r, 400, "invalid", "status",
+                             "status is open or done");
+    }
+    cl_error_clear(&err);
+    cl_err e = cl_store_tasks_each(r->st, &f, task_cb, &u, &err);
+    if (e != CL_OK) {
+        json_decref(u.items);
+        return cl_http_fail(r, e, &err);
+    }
+    return cl_http_reply_json(
+        r, 200, cl_http_page_doc(u.items, u.total, u.limit, u.offset), NULL);
+}
+
+typedef struct one_task {
+    char assignee[72], manager[72];
+    int found;
+    tasks_ud *u;
+} one_task;
+
+static int
+one_task_cb(void *ud, const cl_store_task_row *t)
+{
+    one_task *o = ud;
+    snprintf(o->assignee, sizeof o->assignee, "%s",
+             t->assignee_id ? t->assignee_id : "");
+    snprintf(o->manager, sizeof o->manager, "%s",
+             t->assignee_manager_id ? t->assignee_manager_id : "");
+    o->found = 1;
+    if (o->u)
+        task_cb(o->u, t);
+    return 1;
+}
+
+enum MHD_Result
+cl__h_task_get(cl_http_req *r)
+{
+    cl_store_task_filter f = {0};
+    cl_error err;
+    tasks_ud u = {r, json_array(), 0, 1, 0, ""};
+    one_task o = {"", "", 0, &u};
+    if (parse_id(r->params[0], &f.id) < 0) {
+        json_decref(u.items);
+        return cl_http_error(r, 404, "not_found", NULL, "no task '%s'",
+                             r->params[0]);
+    }
+    cl_date_format(cl_time_day(r->now), u.today);
+    cl_error_clear(&err);
+    cl_err e = cl_store_tasks_each(r->st, &f, one_task_cb, &o, &err);
+    if (e != CL_OK || !o.found) {
+        json_decref(u.items);
+        return e != CL_OK ? cl_http_fail(r, e, &err)
+                          : cl_http_error(r, 404, "not_found", NULL,
+                                          "no task %s", r->params[0]);
+    }
+    if (!json_array_size(u.items)) {
+        json_decref(u.items);
+        return cl_http_error(r, 403, "forbidden", NULL,
+                             "this task is not yours to see");
+    }
+    json_t *t = json_incref(json_array_get(u.items, 0));
+    json_decref(u.items);
+    return cl_http_reply_json(r, 200, t, NULL);
+}
+
+enum MHD_Result
+cl__h_task_done(cl_http_req *r)
+{
+    cl_store_task_filter f = {0};
+    one_task o = {"", "", 0, NULL};
+    cl_error err;
+    enum MHD_Result done;
+    json_t *body = cl_http_body(r, NULL, 0, &done);
+    if (!body)
+        return done;
+    json_decref(body);
+    if (parse_id(r->params[0], &f.id) < 0)
+        return cl_http_error(r, 404, "not_found", NULL, "no task '%s'",
+                             r->params[0]);
+    cl_error_clear(&err);
+    cl_err e = cl_store_tasks_each(r->st, &f, one_task_cb, &o, &err);
+    if (e != CL_OK)
+        return cl_http_fail(r, e, &err);
+    if (!o.found)
+        return cl_http_error(r, 404, "not_found", NULL, "no task %s",
+                             r->params[0]);
+    cl_vis_rel rel = {o.assignee, o.manager, NULL};
+    if (!cl_vis_may(&r->viewer, CL_VA_TASK_DONE, &rel))
+        return cl_http_error(r, 403, "forbidden", NULL,
+                             "only the assignee or RevOps marks a task done");
+    int changed = 0;
+    e = cl_store_begin(r->st, r->user_id, r->now, &err);
+    if (e == CL_OK)
+        e = cl_store_task_done(r->st, f.id, &changed, &err);
+    if (e == CL_OK && !changed)
+        e = cl_error_set(&err, CL_ECONFLICT, "task %lld is done already",
+                         (long long)f.id);
+    if (e == CL_OK)
+        e = cl_store_commit(r->st, &err);
+    if (e != CL_OK) {
+        cl_store_rollback(r->st);
+        return cl_http_fail(r, e, &err);
+    }
+    return cl__h_task_get(r);
+}
+
+/* ---- the inbox -------------------------------------------------------- */
+
+static int
+inbox_cb(void *ud, const cl_store_inbox_row *m)
+{
+    json_array_append_new(
+        ud, json_pack("{s:I, s:s, s:s?, s:s?, s:s, s:s?, s:s?, s:s?, s:b}",
+                      "id", (json_int_t)m->id, "kind", m->kind, "subject",
+                      m->subject, "body", m->body, "created_at", m->created_at,
+                      "read_at", m->read_at, "subject_kind", m->subject_kind,
+                      "subject_id", m->subject_id, "unread", !m->read_at));
+    return 0;
+}
+
+enum MHD_Result
+cl__h_inbox(cl_http_req *r)
+{
+    int64_t limit, offset;
+    enum MHD_Result done;
+    cl_error err;
+    if (cl_http_page(r, &limit, &offset, &done) < 0)
+        return done;
+    json_t *all = json_array();
+    cl_error_clear(&err);
+    /* The inbox is the caller's own: the query names no one else. */
+    cl_err e = cl_store_inbox_each(r->st, r->user_id, 0, inbox_cb, all, &err);
+    if (e != CL_OK) {
+        json_decref(all);
+        return cl_http_fail(r, e, &err);
+    }
+    json_t *items = json_array();
+    size_t n = json_array_size(all), unread = 0;
+    for (size_t i = 0; i < n; i++) {
+        json_t *m = json_array_get(all, i);
+        unread += json_is_true(json_object_get(m, "unread"));
+        if ((int64_t)i >= offset &&
+            (int64_t)json_array_size(items) < limit)
+            json_array_append(items, m);
+    }
+    json_decref(all);
+    json_t *doc = cl_http_page_doc(items, (int64_t)n, limit, offset);
+    json_object_set_new(doc, "unread", json_integer((json_int_t)unread));
+    return cl_http_reply_json(r, 200, doc, NULL);
+}
+
+enum MHD_Result
+cl__h_inbox_read(cl_http_req *r)
+{
+    int64_t id;
+    cl_error err;
+    enum MHD_Result done;
+    json_t *body = cl_http_body(r, NULL, 0, &done);
+    if (!body)
+        return done;
+    json_decref(body);
+    if (parse_id(r->params[0], &id) < 0)
+        return cl_http_error(r, 404, "not_found", NULL, "no message '%s'",
+                             r->params[0]);
+    json_t *one = json_array();
+    cl_error_clear(&err);
+    cl_err e = cl_store_inbox_each(r->st, r->user_id, id, inbox_cb, one, &err);
+    if (e != CL_OK) {
+        json_decref(one);
+        return cl_http_fail(r, e, &err);
+    }
+    if (!json_array_size(one)) {
+        json_decref(one);
+        /* Someone else's message and no message look the same. */
+        return cl_http_error(r, 404, "not_found", NULL,
+                             "no message %s in your inbox", r->params[0]);
+    }
+    json_decref(one);
+    char at[21];
+    int changed;
+    cl_time_format(r->now, at);
+    e = cl_store_inbox_read(r->st, r->user_id, id, at, &changed, &err);
+    if (e != CL_OK)
+        return cl_http_fail(r, e, &err);
+    one = json_array();
+    e = cl_store_inbox_each(r->st, r->user_id, id, inbox_cb, one, &err);
+    if (e != CL_OK) {
+        json_decref(one);
+        return cl_http_fail(r, e, &err);
+    }
+    json_t *m = json_incref(json_array_get(one, 0));
+    json_decref(one);
+    return cl_http_reply_json(r, 200, m, NULL);
+}

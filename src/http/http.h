@@ -1,0 +1,51 @@
+/*
+ * http.h - closeloop's HTTP server: the JSON API under /api/v1/ on
+ * libmicrohttpd, with the delivery worker and the scheduler inside.
+ *
+ * One internal polling thread with epoll hands connections to a pool of
+ * threads; each pool thread opens its own store connection on its first
+ * request.  The delivery worker and the scheduler run in threads of their
+ * own with their own connections.
+ */
+#ifndef CL_HTTP_H
+#define CL_HTTP_H
+
+#include <stdint.h>
+
+#include "../core/err.h"
+
+typedef struct cl_http_opts {
+    const char *db;           /* the workspace url */
+    const char *listen_addr;  /* an IPv4 address, e.g. "127.0.0.1" */
+    uint16_t port;            /* 0: any free port (see cl_http_port) */
+    const char *web_dir;      /* static files served at /, or NULL */
+    unsigned threads;         /* pool size; 0: the number of cores */
+    int trust_proxy;          /* honour X-Forwarded-Proto: https */
+    int tick_hour;            /* the daily tick's UTC hour; -1: no tick */
+    int deliver_seconds;      /* delivery every N seconds; 0: never */
+    size_t body_limit;        /* request body bytes; 0: 1 MiB */
+    int quiet;                /* no access log */
+} cl_http_opts;
+
+typedef struct cl_http_server cl_http_server;
+
+/*
+ * Starts the server: opens the workspace once to migrate it, binds, and
+ * starts the threads.  On success the caller owns *out and ends it with
+ * cl_http_stop.
+ *   CL_EDB   the workspace cannot be opened
+ *   CL_EIO   the address cannot be bound
+ */
+cl_err cl_http_start(const cl_http_opts *opts, cl_http_server **out,
+                     cl_error *err);
+
+/* The port the server listens on. */
+uint16_t cl_http_port(const cl_http_server *srv);
+
+/*
+ * Stops accepting, lets requests in flight finish, stops the worker and
+ * the scheduler, closes every store connection and frees srv.
+ */
+void cl_http_stop(cl_http_server *srv);
+
+#endif

@@ -1,0 +1,244 @@
+/*
+ * http_int.h - what the server's files share: the request, the route
+ * table, replies and errors, the caller's identity.  Not a public header.
+ */
+#ifndef CL_HTTP_INT_H
+#define CL_HTTP_INT_H
+
+#include <jansson.h>
+#include <microhttpd.h>
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../core/date.h"
+#include "../core/record.h"
+#include "../core/visibility.h"
+#include "../store/store.h"
+#include "http.h"
+
+typedef struct cl_http_req cl_http_req;
+
+/* What a route needs of the caller. */
+typedef enum cl_http_auth {
+    CL_AUTH_NONE, /* public: sign-in, the OpenAPI document, hello */
+    CL_AUTH_USER  /* a signed-in user or a bearer token */
+} cl_http_auth;
+
+/* A handler queues exactly one reply through cl_http_reply*. */
+typedef enum MHD_Result (*cl_http_handler)(cl_http_req *r);
+
+typedef struct cl_http_route {
+    const char *method;  /* GET, POST, PUT, PATCH, DELETE */
+    const char *pattern; /* "/api/v1/accounts/{id}/page" */
+    cl_http_handler handler;
+    cl_http_auth auth;
+    cl_kind kind;        /* the record kind of generic record routes */
+    const char *tag;     /* OpenAPI tag: accounts, auth, reports, ... */
+    const char *summary; /* one line for the OpenAPI document */
+    const char *body;    /* request body schema name, or NULL */
+} cl_http_route;
+
+/* The route table (routes.c) and its length. */
+extern const cl_http_route cl__http_routes[];
+extern const size_t cl__http_nroutes;
+
+#define CL_HTTP_MAX_PARAMS 4
+
+struct cl_http_server;
+
+struct cl_http_req {
+    struct cl_http_server *srv;
+    struct MHD_Connection *conn;
+    const char *method, *url;
+    const cl_http_route *route;
+    char params[CL_HTTP_MAX_PARAMS][160];
+    int nparams;
+    /* The body, gathered over the upload calls. */
+    char *body;
+    size_t body_len;
+    int body_too_big;
+    int replied;
+    /* The caller. */
+    cl_store *st;
+    cl_time now;
+    int authed, via_cookie;
+    char user_id[72], role[32], manager_id[72], name[256], email[256];
+    char csrf[72];
+    cl_viewer viewer;
+    /* For the access log. */
+    int64_t t0_us;
+    unsigned status;
+    size_t bytes;
+};
+
+/* ---- replies (reply.c) ------------------------------------------------ */
+
+/* Queues doc (stolen) as JSON with status and, when etag, an ETag. */
+enum MHD_Result cl_http_reply_json(cl_http_req *r, unsigned status,
+                                   json_t *doc, const char *etag);
+
+/* Queues {"error": {"code", "message", "field"}}; field may be NULL. */
+enum MHD_Result cl_http_error(cl_http_req *r, unsigned status,
+                              const char *code, const char *field,
+                              const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+/* The one mapping of cl_err to an HTTP status and error code. */
+enum MHD_Result cl_http_fail(cl_http_req *r, cl_err e, const cl_error *err);
+
+/* Queues a prepared response (its headers set) with status. */
+enum MHD_Result cl_http_queue(cl_http_req *r, unsigned status,
+                              struct MHD_Response *resp, size_t bytes);
+
+/* ---- bodies and queries (body.c) -------------------------------------- */
+
+/* A field a JSON body may carry. */
+typedef enum cl_jtype {
+    CL_J_STRING,
+    CL_J_INT,
+    CL_J_NUMBER,
+    CL_J_BOOL,
+    CL_J_STRINGS /* an array of strings */
+} cl_jtype;
+
+typedef struct cl_jfield {
+    const char *name;
+    cl_jtype type;
+    int required;
+} cl_jfield;
+
+/*
+ * Parses the body as a JSON object whose keys are all in fields[] with
+ * their types (null allowed for optional fields).  On failure queues the
+ * 400 and returns NULL with *done set to the MHD result.
+ */
+json_t *cl_http_body(cl_http_req *r, const cl_jfield *fields, size_t n,
+                     enum MHD_Result *done);
+
+/* The string of key in obj, or NULL when absent or null. */
+const char *cl_http_jstr(json_t *obj, const char *key);
+
+/* The query argument name, or NULL. */
+const char *cl_http_query(cl_http_req *r, const char *name);
+
+/*
+ * Reads limit and offset (default 50, 0; limit at most 1000); on a bad
+ * value queues the 400 and returns -1 with *done set.
+ */
+int cl_http_page(cl_http_req *r, int64_t *limit, int64_t *offset,
+                 enum MHD_Result *done);
+
+/* A page document: {"items": items, "total", "limit", "offset"}. */
+json_t *cl_http_page_doc(json_t *items, int64_t total, int64_t limit,
+                         int64_t offset);
+
+/* ---- records as JSON (records.c) ------------------------------------- */
+
+/* The visibility kind of a record kind. */
+cl_vis_kind cl_http_vis_kind(cl_kind kind);
+
+/* A record as a JSON object, keeping the fields of groups `mask`. */
+json_t *cl_http_record_json(cl_kind kind, const cl_value *row, unsigned mask);
+
+/* A copy of the record object full keeping the fields of groups mask. */
+json_t *cl_http_filter_json(cl_kind kind, json_t *full, unsigned mask);
+
+/* A strong ETag (quoted hex) of a JSON document. */
+void cl_http_etag(json_t *doc, char out[24]);
+
+/*
+ * What the viewer may see of one record of kind: fills rel from what the
+ * store knows (the deal's AE and manager, ...) and returns the field mask.
+ */
+unsigned cl_http_record_mask(cl_http_req *r, cl_kind kind, const cl_value *row);
+
+/* 1 if the viewer may read the audit trail of the record row of kind. */
+int cl_http_record_audit(cl_http_req *r, cl_kind kind, const cl_value *row);
+
+/* ---- the caller (auth.c) ---------------------------------------------- */
+
+/*
+ * Identifies the caller from the session cookie or a bearer token; queues
+ * 401 (none), or 403 (a cookie write without its CSRF token) and returns
+ * 0 with *done set; 1 when the request may go on.
+ */
+int cl_http_authenticate(cl_http_req *r, enum MHD_Result *done);
+
+/* 1 when the request came over TLS or a trusted proxy says so. */
+int cl_http_secure(cl_http_req *r);
+
+/* Rate limiting of sign-in failures (auth.c); seconds to wait or 0. */
+int cl__http_login_blocked(const char *email, const char *addr, cl_time now);
+void cl__http_login_failed(const char *email, const char *addr, cl_time now);
+void cl__http_login_ok(const char *email);
+
+/* ---- the server (server.c) -------------------------------------------- */
+
+struct cl_http_server {
+    struct MHD_Daemon *d;
+    cl_http_opts opts;
+    char *db;
+    char *web_dir;
+    uint16_t port;
+    pthread_key_t store_key;
+    pthread_mutex_t stores_lock;
+    cl_store **stores; /* every connection opened, closed at stop */
+    size_t nstores, cap;
+    pthread_t worker;
+    int worker_started;
+    pthread_mutex_t stop_lock;
+    pthread_cond_t stop_cond;
+    int stopping;
+};
+
+/* The clock, read once per request (the server is the shell). */
+cl_time cl__http_now(void);
+
+/* Snapshot cache for reports (h_reports.c); freed at stop. */
+void cl__http_reports_release(void);
+
+/* The OpenAPI document built from the route table (openapi.c). */
+json_t *cl__http_openapi(void);
+
+/* The handlers, one file per endpoint group. */
+enum MHD_Result cl__h_hello(cl_http_req *r);
+enum MHD_Result cl__h_openapi(cl_http_req *r);
+enum MHD_Result cl__h_login(cl_http_req *r);
+enum MHD_Result cl__h_logout(cl_http_req *r);
+enum MHD_Result cl__h_me(cl_http_req *r);
+enum MHD_Result cl__h_record_list(cl_http_req *r);
+enum MHD_Result cl__h_record_get(cl_http_req *r);
+enum MHD_Result cl__h_record_create(cl_http_req *r);
+enum MHD_Result cl__h_record_update(cl_http_req *r);
+enum MHD_Result cl__h_account_page(cl_http_req *r);
+enum MHD_Result cl__h_audit(cl_http_req *r);
+enum MHD_Result cl__h_tasks(cl_http_req *r);
+enum MHD_Result cl__h_task_get(cl_http_req *r);
+enum MHD_Result cl__h_task_done(cl_http_req *r);
+enum MHD_Result cl__h_inbox(cl_http_req *r);
+enum MHD_Result cl__h_inbox_read(cl_http_req *r);
+enum MHD_Result cl__h_sessions(cl_http_req *r);
+enum MHD_Result cl__h_session_get(cl_http_req *r);
+enum MHD_Result cl__h_session_decide(cl_http_req *r);
+enum MHD_Result cl__h_session_close(cl_http_req *r);
+enum MHD_Result cl__h_change_record(cl_http_req *r);
+enum MHD_Result cl__h_change_checkin(cl_http_req *r);
+enum MHD_Result cl__h_changes(cl_http_req *r);
+enum MHD_Result cl__h_coaching(cl_http_req *r);
+enum MHD_Result cl__h_coaching_get(cl_http_req *r);
+enum MHD_Result cl__h_churn_tag(cl_http_req *r);
+enum MHD_Result cl__h_churn_close(cl_http_req *r);
+enum MHD_Result cl__h_review_record(cl_http_req *r);
+enum MHD_Result cl__h_kickoff(cl_http_req *r);
+enum MHD_Result cl__h_recovery_classify(cl_http_req *r);
+enum MHD_Result cl__h_reports(cl_http_req *r);
+enum MHD_Result cl__h_report(cl_http_req *r);
+enum MHD_Result cl__h_taxonomy(cl_http_req *r);
+enum MHD_Result cl__h_taxonomy_set(cl_http_req *r);
+enum MHD_Result cl__h_thresholds(cl_http_req *r);
+enum MHD_Result cl__h_threshold_set(cl_http_req *r);
+enum MHD_Result cl__h_config(cl_http_req *r);
+enum MHD_Result cl__h_config_set(cl_http_req *r);
+
+#endif

@@ -1,0 +1,199 @@
+/*
+ * openapi.c - the OpenAPI 3 document, generated from the route table and
+ * the record definitions, so every route is documented and nothing else.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "http_int.h"
+
+static json_t *
+type_schema(const char *t)
+{
+    if (!strcmp(t, "string[]"))
+        return json_pack("{s:s, s:{s:s}}", "type", "array", "items", "type",
+                         "string");
+    return json_pack("{s:s}", "type", t);
+}
+
+/* A schema from the short form "a:string!,b:number". */
+static json_t *
+short_schema(const char *spec)
+{
+    json_t *props = json_object(), *req = json_array();
+    char buf[1024];
+    snprintf(buf, sizeof buf, "%s", spec);
+    for (char *save = NULL, *f = strtok_r(buf, ",", &save); f;
+         f = strtok_r(NULL, ",", &save)) {
+        char *colon = strchr(f, ':');
+        if (!colon)
+            continue;
+        *colon = '\0';
+        char *t = colon + 1;
+        size_t tl = strlen(t);
+        if (tl && t[tl - 1] == '!') {
+            t[tl - 1] = '\0';
+            json_array_append_new(req, json_string(f));
+        }
+        json_object_set_new(props, f, type_schema(t));
+    }
+    json_t *s = json_pack("{s:s, s:o, s:b}", "type", "object", "properties",
+                          props, "additionalProperties", 0);
+    if (json_array_size(req))
+        json_object_set_new(s, "required", req);
+    else
+        json_decref(req);
+    return s;
+}
+
+static json_t *
+record_schema(cl_kind kind, int with_required)
+{
+    const cl_kind_def *def = cl_kind_get(kind);
+    json_t *props = json_object(), *req = json_array();
+    for (size_t i = 0; i < def->nfields; i++) {
+        const cl_field *f = &def->fields[i];
+        const char *t = f->type == CL_F_INT     ? "integer"
+                        : f->type == CL_F_BOOL  ? "boolean"
+                        : f->type == CL_F_MONEY ? "number"
+                        : f->type == CL_F_HOURS ? "number"
+                                                : "string";
+        json_t *p = json_pack("{s:s, s:b}", "type", t, "nullable",
+                              !(f->flags & CL_FF_REQUIRED));
+        if (f->type == CL_F_DATE)
+            json_object_set_new(p, "format", json_string("date"));
+        if (f->type == CL_F_ENUM && f->values) {
+            json_t *e = json_array();
+            for (const char *const *v = f->values; *v; v++)
+                json_array_append_new(e, json_string(*v));
+            json_object_set_new(p, "enum", e);
+        }
+        json_object_set_new(props, f->name, p);
+        if (f->flags & CL_FF_REQUIRED)
+            json_array_append_new(req, json_string(f->name));
+    }
+    json_t *s = json_pack("{s:s, s:o, s:b}", "type", "object", "properties",
+                          props, "additionalProperties", 0);
+    if (with_required && json_array_size(req))
+        json_object_set_new(s, "required", req);
+    else
+        json_decref(req);
+    return s;
+}
+
+static json_t *
+error_response(const char *desc)
+{
+    return json_pack("{s:s, s:{s:{s:{s:s}}}}", "description", desc, "content",
+                     "application/json", "schema", "$ref",
+                     "#/components/schemas/Error");
+}
+
+static json_t *
+operation(const cl_http_route *rt)
+{
+    char opid[160];
+    size_t n = 0;
+    for (const char *p = rt->method; *p && n < sizeof opid - 1; p++)
+        opid[n++] = (char)tolower((unsigned char)*p);
+    for (const char *p = rt->pattern + 7; *p && n < sizeof opid - 1; p++)
+        opid[n++] = isalnum((unsigned char)*p) ? *p : '_';
+    opid[n] = '\0';
+
+    json_t *op = json_pack("{s:s, s:s, s:[s]}", "operationId", opid,
+                           "summary", rt->summary, "tags", rt->tag);
+    json_t *params = json_array();
+    for (const char *p = strchr(rt->pattern, '{'); p;
+         p = strchr(p + 1, '{')) {
+        const char *end = strchr(p, '}');
+        json_array_append_new(
+            params, json_pack("{s:s%, s:s, s:b, s:{s:s}}", "name", p + 1,
+                              (size_t)(end - p - 1), "in", "path", "required",
+                              1, "schema", "type", "string"));
+    }
+    if (!strcmp(rt->method, "PUT") || !strcmp(rt->method, "PATCH"))
+        json_array_append_new(
+            params, json_pack("{s:s, s:s, s:b, s:{s:s}}", "name", "If-Match",
+                              "in", "header", "required", 1, "schema", "type",
+                              "string"));
+    if (json_array_size(params))
+        json_object_set_new(op, "parameters", params);
+    else
+        json_decref(params);
+    if (rt->body) {
+        json_t *schema = !strcmp(rt->body, "record")
+                             ? record_schema(rt->kind,
+                                             strcmp(rt->method, "PATCH") != 0)
+                             : short_schema(rt->body);
+        json_object_set_new(
+            op, "requestBody",
+            json_pack("{s:b, s:{s:{s:o}}}", "required", 1, "content",
+                      "application/json", "schema", schema));
+    }
+    json_t *resp = json_object();
+    const char *ok = !strcmp(rt->method, "POST") && rt->body &&
+                             !strcmp(rt->body, "record")
+                         ? "201"
+                     : rt->handler == cl__h_logout ? "204"
+                                                   : "200";
+    json_object_set_new(resp, ok,
+                        json_pack("{s:s}", "description", "success"));
+    json_object_set_new(resp, "400", error_response("bad request"));
+    if (rt->auth == CL_AUTH_USER) {
+        json_object_set_new(resp, "401", error_response("not signed in"));
+        json_object_set_new(resp, "403", error_response("the rules refuse"));
+        json_object_set_new(
+            op, "security",
+            json_pack("[{s:[]}, {s:[]}]", "cookieAuth", "bearerAuth"));
+    } else {
+        json_object_set_new(op, "security", json_array());
+    }
+    if (strchr(rt->pattern, '{'))
+        json_object_set_new(resp, "404", error_response("no such record"));
+    if (!strcmp(rt->method, "PUT") || !strcmp(rt->method, "PATCH")) {
+        json_object_set_new(resp, "412", error_response("stale If-Match"));
+        json_object_set_new(resp, "428", error_response("If-Match missing"));
+    }
+    if (rt->handler == cl__h_login)
+        json_object_set_new(resp, "429",
+                            error_response("too many failed sign-ins"));
+    json_object_set_new(op, "responses", resp);
+    return op;
+}
+
+json_t *
+cl__http_openapi(void)
+{
+    json_t *paths = json_object();
+    for (size_t i = 0; i < cl__http_nroutes; i++) {
+        const cl_http_route *rt = &cl__http_routes[i];
+        json_t *item = json_object_get(paths, rt->pattern);
+        if (!item) {
+            item = json_object();
+            json_object_set_new(paths, rt->pattern, item);
+        }
+        char m[16];
+        size_t n = 0;
+        for (const char *p = rt->method; *p && n < sizeof m - 1; p++)
+            m[n++] = (char)tolower((unsigned char)*p);
+        m[n] = '\0';
+        json_object_set_new(item, m, operation(rt));
+    }
+    return json_pack(
+        "{s:s, s:{s:s, s:s, s:s}, s:[{s:s}], s:o, s:{s:{s:{s:s, s:s, s:s}, "
+        "s:{s:s, s:s}}, s:{s:{s:s, s:{s:{s:s, s:{s:{s:s}, s:{s:s}, "
+        "s:{s:s, s:b}}, s:[s, s]}}, s:[s]}}}}",
+        "openapi", "3.0.3", "info", "title", "closeloop API", "version",
+        "0.1.0", "description",
+        "The JSON API of closeloop. Browser sessions use the cl_session "
+        "cookie and send X-CSRF-Token on writes; integrations send a bearer "
+        "token. Errors are {\"error\": {\"code\", \"message\", \"field\"}}.",
+        "servers", "url", "/", "paths", paths, "components",
+        "securitySchemes", "cookieAuth", "type", "apiKey", "in", "cookie",
+        "name", "cl_session", "bearerAuth", "type", "http", "scheme",
+        "bearer", "schemas", "Error", "type", "object", "properties",
+        "error", "type", "object", "properties", "code", "type", "string",
+        "message", "type", "string", "field", "type", "string", "nullable",
+        1, "required", "code", "message", "required", "error");
+}

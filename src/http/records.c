@@ -1,0 +1,140 @@
+/*
+ * records.c - canonical records as JSON, filtered through the visibility
+ * rules; ETags.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "../core/visibility.h"
+#include "../store/store_engine.h"
+#include "http_int.h"
+
+cl_vis_kind
+cl_http_vis_kind(cl_kind kind)
+{
+    switch (kind) {
+    case CL_KIND_USERS: return CL_VK_USER;
+    case CL_KIND_ACCOUNTS: return CL_VK_ACCOUNT;
+    case CL_KIND_DEALS: return CL_VK_DEAL;
+    case CL_KIND_CHURNS: return CL_VK_CHURN;
+    case CL_KIND_RECOVERIES: return CL_VK_RECOVERY;
+    case CL_KIND_REVIEWS: return CL_VK_REVIEW;
+    case CL_KIND_HOLIDAYS: return CL_VK_HOLIDAY;
+    default: return CL_VK_SETTINGS;
+    }
+}
+
+json_t *
+cl_http_record_json(cl_kind kind, const cl_value *row, unsigned mask)
+{
+    const cl_kind_def *def = cl_kind_get(kind);
+    cl_vis_kind vk = cl_http_vis_kind(kind);
+    json_t *o = json_object();
+    for (size_t i = 0; i < def->nfields; i++) {
+        const cl_field *f = &def->fields[i];
+        if (!(mask & cl_vis_field_group(vk, f->name)))
+            continue;
+        json_t *v;
+        switch (row[i].type) {
+        case CL_V_NULL:
+            v = json_null();
+            break;
+        case CL_V_INT:
+            v = f->type == CL_F_BOOL ? json_boolean(row[i].i)
+                                     : json_integer(row[i].i);
+            break;
+        case CL_V_REAL:
+            v = json_real(row[i].r);
+            break;
+        default:
+            v = json_string(row[i].s);
+        }
+        json_object_set_new(o, f->name, v);
+    }
+    return o;
+}
+
+json_t *
+cl_http_filter_json(cl_kind kind, json_t *full, unsigned mask)
+{
+    cl_vis_kind vk = cl_http_vis_kind(kind);
+    json_t *o = json_object(), *v;
+    const char *k;
+    json_object_foreach(full, k, v) if (mask & cl_vis_field_group(vk, k))
+        json_object_set(o, k, v);
+    return o;
+}
+
+void
+cl_http_etag(json_t *doc, char out[24])
+{
+    /* FNV-1a over the compact, key-sorted text: equal records, equal tags. */
+    char *text = json_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS);
+    uint64_t h = 14695981039346656037ull;
+    for (const char *p = text; p && *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211ull;
+    free(text);
+    snprintf(out, 24, "\"%016llx\"", (unsigned long long)h);
+}
+
+typedef struct deal_ae {
+    char ae[72], manager[72];
+} deal_ae;
+
+static int
+deal_ae_cb(void *ud, const cl_store_deal_row *row)
+{
+    deal_ae *d = ud;
+    snprintf(d->ae, sizeof d->ae, "%s", row->ae_id ? row->ae_id : "");
+    snprintf(d->manager, sizeof d->manager, "%s",
+             row->ae_manager_id ? row->ae_manager_id : "");
+    return 1;
+}
+
+/* What the viewer's rules need to know of row (d holds the strings). */
+static void
+fill_rel(cl_http_req *r, cl_kind kind, const cl_value *row, cl_vis_rel *rel,
+         deal_ae *d)
+{
+    cl_error err;
+    memset(rel, 0, sizeof *rel);
+    switch (kind) {
+    case CL_KIND_USERS:
+        rel->owner_id = row[0].s;
+        rel->owner_role = row[3].s;
+        break;
+    case CL_KIND_DEALS:
+        rel->owner_id = row[2].type == CL_V_TEXT ? row[2].s : NULL;
+        break;
+    case CL_KIND_REVIEWS:
+        /* A review is private to the AE of its deal. */
+        cl_error_clear(&err);
+        if (row[0].type == CL_V_TEXT &&
+            cl_store_deals_sel(r->st, CL_SD_ONE, row[0].s, deal_ae_cb, d,
+                               &err) == CL_OK) {
+            rel->owner_id = d->ae;
+            rel->owner_manager_id = d->manager;
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+unsigned
+cl_http_record_mask(cl_http_req *r, cl_kind kind, const cl_value *row)
+{
+    cl_vis_rel rel;
+    deal_ae d = {"", ""};
+    fill_rel(r, kind, row, &rel, &d);
+    return cl_vis_fields(&r->viewer, cl_http_vis_kind(kind), &rel);
+}
+
+int
+cl_http_record_audit(cl_http_req *r, cl_kind kind, const cl_value *row)
+{
+    cl_vis_rel rel;
+    deal_ae d = {"", ""};
+    fill_rel(r, kind, row, &rel, &d);
+    return cl_vis_audit(&r->viewer, cl_http_vis_kind(kind), &rel);
+}

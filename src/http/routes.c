@@ -1,0 +1,180 @@
+/*
+ * routes.c - every route of the API, in one table.  The OpenAPI document
+ * (openapi.c) is generated from this table, so the two cannot drift.
+ *
+ * body: the request body in short form for the document, "name:type" with
+ * types string, integer, number, boolean, string[]; "!" marks a required
+ * field.  Record routes take the record's own fields (record.h).
+ */
+#include "http_int.h"
+
+#define U CL_AUTH_USER
+#define NONE CL_KIND_NONE
+
+/* The five routes of a canonical record kind. */
+#define RECORD_ROUTES(path, k, tg, one)                                        \
+    {.method = "GET", .pattern = "/api/v1/" path,                              \
+     .handler = cl__h_record_list, .auth = U, .kind = k, .tag = tg,            \
+     .summary = "List " path " (filter by any field, limit, offset)"},         \
+        {.method = "POST", .pattern = "/api/v1/" path,                         \
+         .handler = cl__h_record_create, .auth = U, .kind = k, .tag = tg,      \
+         .summary = "Create " one, .body = "record"},                          \
+        {.method = "GET", .pattern = "/api/v1/" path "/{id}",                  \
+         .handler = cl__h_record_get, .auth = U, .kind = k, .tag = tg,         \
+         .summary = "Read " one " (ETag)"},                                    \
+        {.method = "PUT", .pattern = "/api/v1/" path "/{id}",                  \
+         .handler = cl__h_record_update, .auth = U, .kind = k, .tag = tg,      \
+         .summary = "Replace " one " (If-Match)", .body = "record"},           \
+    {                                                                          \
+        .method = "PATCH", .pattern = "/api/v1/" path "/{id}",                 \
+        .handler = cl__h_record_update, .auth = U, .kind = k, .tag = tg,       \
+        .summary = "Change fields of " one " (If-Match)", .body = "record"     \
+    }
+
+const cl_http_route cl__http_routes[] = {
+    {.method = "GET", .pattern = "/api/v1/hello", .handler = cl__h_hello,
+     .auth = CL_AUTH_NONE, .kind = NONE, .tag = "meta",
+     .summary = "A static reply (health check, benchmark baseline)"},
+    {.method = "GET", .pattern = "/api/v1/openapi.json",
+     .handler = cl__h_openapi, .auth = CL_AUTH_NONE, .kind = NONE,
+     .tag = "meta", .summary = "This document"},
+
+    {.method = "POST", .pattern = "/api/v1/auth/login",
+     .handler = cl__h_login, .auth = CL_AUTH_NONE, .kind = NONE,
+     .tag = "auth",
+     .summary = "Sign in: sets the session cookie, returns the CSRF token",
+     .body = "email:string!,password:string!"},
+    {.method = "POST", .pattern = "/api/v1/auth/logout",
+     .handler = cl__h_logout, .auth = U, .kind = NONE, .tag = "auth",
+     .summary = "Sign out"},
+    {.method = "GET", .pattern = "/api/v1/me", .handler = cl__h_me, .auth = U,
+     .kind = NONE, .tag = "auth", .summary = "The signed-in user"},
+
+    RECORD_ROUTES("users", CL_KIND_USERS, "users", "a user"),
+    RECORD_ROUTES("accounts", CL_KIND_ACCOUNTS, "accounts", "an account"),
+    RECORD_ROUTES("deals", CL_KIND_DEALS, "deals", "a deal"),
+    RECORD_ROUTES("churns", CL_KIND_CHURNS, "churns", "a churn"),
+    RECORD_ROUTES("recoveries", CL_KIND_RECOVERIES, "recoveries",
+                  "a recovery"),
+    RECORD_ROUTES("reviews", CL_KIND_REVIEWS, "reviews",
+                  "a won-deal review (by deal id)"),
+    RECORD_ROUTES("holidays", CL_KIND_HOLIDAYS, "settings",
+                  "a holiday (by date)"),
+
+    {.method = "GET", .pattern = "/api/v1/accounts/{id}/page",
+     .handler = cl__h_account_page, .auth = U, .kind = CL_KIND_ACCOUNTS,
+     .tag = "accounts",
+     .summary = "The account page: account, deals, won-deal review, health, "
+                "churn and its tag, recoveries, audit trail"},
+    {.method = "GET", .pattern = "/api/v1/audit/{entity}/{id}",
+     .handler = cl__h_audit, .auth = U, .kind = NONE, .tag = "audit",
+     .summary = "The audit trail of one record"},
+
+    {.method = "POST", .pattern = "/api/v1/churns/{id}/tag",
+     .handler = cl__h_churn_tag, .auth = U, .kind = CL_KIND_CHURNS,
+     .tag = "churns", .summary = "Tag a churn's root cause",
+     .body = "primary_cause:string!,contributing_causes:string[],"
+             "stated_reason:string,diagnosis:string,"
+             "predictive_behavior:string"},
+    {.method = "POST", .pattern = "/api/v1/churns/{id}/close",
+     .handler = cl__h_churn_close, .auth = U, .kind = CL_KIND_CHURNS,
+     .tag = "churns", .summary = "Close a tagged churn"},
+    {.method = "POST", .pattern = "/api/v1/deals/{id}/review",
+     .handler = cl__h_review_record, .auth = U, .kind = CL_KIND_REVIEWS,
+     .tag = "deals", .summary = "Record the won-deal review",
+     .body = "q1:string!,q2:string!,q3:string!,q4:string!,q5:string!,"
+             "q6:string!,q7:string!,gut_read:string,held_on:string"},
+    {.method = "POST", .pattern = "/api/v1/deals/{id}/kickoff",
+     .handler = cl__h_kickoff, .auth = U, .kind = CL_KIND_DEALS,
+     .tag = "deals", .summary = "Record the kickoff as held",
+     .body = "held_on:string,override_reason:string"},
+    {.method = "POST", .pattern = "/api/v1/recoveries/{id}/classify",
+     .handler = cl__h_recovery_classify, .auth = U,
+     .kind = CL_KIND_RECOVERIES, .tag = "recoveries",
+     .summary = "Classify a recovery (a recovery id or the new deal's id)",
+     .body = "recovery_type:string!,cs_intervention:string,"
+             "what_changed:string"},
+
+    {.method = "GET", .pattern = "/api/v1/tasks", .handler = cl__h_tasks,
+     .auth = U, .kind = NONE, .tag = "tasks",
+     .summary = "Open work (assignee=ID or *, status, kind), by due day"},
+    {.method = "GET", .pattern = "/api/v1/tasks/{id}",
+     .handler = cl__h_task_get, .auth = U, .kind = NONE, .tag = "tasks",
+     .summary = "One task"},
+    {.method = "POST", .pattern = "/api/v1/tasks/{id}/done",
+     .handler = cl__h_task_done, .auth = U, .kind = NONE, .tag = "tasks",
+     .summary = "Mark a task done"},
+    {.method = "GET", .pattern = "/api/v1/inbox", .handler = cl__h_inbox,
+     .auth = U, .kind = NONE, .tag = "inbox",
+     .summary = "The caller's notifications, newest first"},
+    {.method = "POST", .pattern = "/api/v1/inbox/{id}/read",
+     .handler = cl__h_inbox_read, .auth = U, .kind = NONE, .tag = "inbox",
+     .summary = "Mark a notification read"},
+
+    {.method = "GET", .pattern = "/api/v1/sessions", .handler = cl__h_sessions,
+     .auth = U, .kind = NONE, .tag = "sessions",
+     .summary = "Debriefs and reviews (status=open|closed)"},
+    {.method = "GET", .pattern = "/api/v1/sessions/{id}",
+     .handler = cl__h_session_get, .auth = U, .kind = NONE,
+     .tag = "sessions", .summary = "A session with its pack"},
+    {.method = "POST", .pattern = "/api/v1/sessions/{id}/decisions",
+     .handler = cl__h_session_decide, .auth = U, .kind = NONE,
+     .tag = "sessions", .summary = "Record a decision",
+     .body = "text:string!"},
+    {.method = "POST", .pattern = "/api/v1/sessions/{id}/change",
+     .handler = cl__h_change_record, .auth = U, .kind = NONE,
+     .tag = "sessions",
+     .summary = "Record the debrief's one process change (30-day check-in)",
+     .body = "owner_id:string!,description:string!"},
+    {.method = "POST", .pattern = "/api/v1/sessions/{id}/close",
+     .handler = cl__h_session_close, .auth = U, .kind = NONE,
+     .tag = "sessions", .summary = "Close a session"},
+    {.method = "GET", .pattern = "/api/v1/changes", .handler = cl__h_changes,
+     .auth = U, .kind = NONE, .tag = "sessions",
+     .summary = "Process changes (pending=1: without check-in)"},
+    {.method = "POST", .pattern = "/api/v1/changes/{id}/checkin",
+     .handler = cl__h_change_checkin, .auth = U, .kind = NONE,
+     .tag = "sessions", .summary = "Record a change's check-in",
+     .body = "note:string!"},
+    {.method = "GET", .pattern = "/api/v1/coaching", .handler = cl__h_coaching,
+     .auth = U, .kind = NONE, .tag = "coaching",
+     .summary = "Coaching items the caller may see"},
+    {.method = "GET", .pattern = "/api/v1/coaching/{id}",
+     .handler = cl__h_coaching_get, .auth = U, .kind = NONE,
+     .tag = "coaching", .summary = "One coaching item"},
+
+    {.method = "GET", .pattern = "/api/v1/reports", .handler = cl__h_reports,
+     .auth = U, .kind = NONE, .tag = "reports",
+     .summary = "The reports the caller may read"},
+    {.method = "GET", .pattern = "/api/v1/reports/{name}",
+     .handler = cl__h_report, .auth = U, .kind = NONE, .tag = "reports",
+     .summary = "A report's JSON, as the CLI's (period=P, private=1)"},
+
+    {.method = "GET", .pattern = "/api/v1/settings/taxonomy",
+     .handler = cl__h_taxonomy, .auth = U, .kind = NONE, .tag = "settings",
+     .summary = "The churn taxonomy: labels and definitions"},
+    {.method = "PATCH", .pattern = "/api/v1/settings/taxonomy/{code}",
+     .handler = cl__h_taxonomy_set, .auth = U, .kind = NONE,
+     .tag = "settings", .summary = "Change a cause's label or definition",
+     .body = "label:string,definition:string"},
+    {.method = "GET", .pattern = "/api/v1/settings/thresholds",
+     .handler = cl__h_thresholds, .auth = U, .kind = NONE, .tag = "settings",
+     .summary = "The thresholds"},
+    {.method = "PATCH", .pattern = "/api/v1/settings/thresholds/{key}",
+     .handler = cl__h_threshold_set, .auth = U, .kind = NONE,
+     .tag = "settings", .summary = "Change a threshold",
+     .body = "value:number!"},
+    {.method = "GET", .pattern = "/api/v1/settings/config",
+     .handler = cl__h_config, .auth = U, .kind = NONE, .tag = "settings",
+     .summary = "Notification channels and routing"},
+    {.method = "PATCH", .pattern = "/api/v1/settings/config",
+     .handler = cl__h_config_set, .auth = U, .kind = NONE, .tag = "settings",
+     .summary = "Change notification channels and routing",
+     .body = "smtp_url:string,smtp_from:string,webhook_url:string,"
+             "webhook_format:string,max_attempts:string,"
+             "retry_base_seconds:string,engine_lookback_days:string,"
+             "revops_id:string,marketing_id:string,vp_sales_id:string"},
+};
+
+const size_t cl__http_nroutes =
+    sizeof cl__http_routes / sizeof cl__http_routes[0];

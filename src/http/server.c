@@ -1,0 +1,468 @@
+/*
+ * server.c - the libmicrohttpd daemon, the request's life, the route
+ * match, static files, and the worker threads (delivery and the daily
+ * tick).
+ *
+ * The access handler follows the two-call pattern: the first call only
+ * allocates the request state and returns, so libmicrohttpd keeps the
+ * connection alive; the reply is queued on a later call, once the body has
+ * arrived.  Queuing on the first call makes it answer "Connection: close"
+ * (MACHINE-NOTES).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include "../engine/engine.h"
+#include "../notify/notify.h"
+#include "http_int.h"
+
+cl_time
+cl__http_now(void)
+{
+    return (cl_time)time(NULL);
+}
+
+static int64_t
+now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* ---- store connections ----------------------------------------------- */
+
+/* Opens a connection and remembers it so cl_http_stop closes it. */
+static cl_store *
+open_store(struct cl_http_server *srv, cl_error *err)
+{
+    cl_store *st;
+    if (cl_store_open(srv->db, &st, err) != CL_OK)
+        return NULL;
+    pthread_mutex_lock(&srv->stores_lock);
+    if (srv->nstores == srv->cap) {
+        size_t cap = srv->cap ? srv->cap * 2 : 8;
+        cl_store **p = realloc(srv->stores, cap * sizeof *p);
+        if (!p) {
+            pthread_mutex_unlock(&srv->stores_lock);
+            cl_store_close(st);
+            cl_error_set(err, CL_ENOMEM, "out of memory");
+            return NULL;
+        }
+        srv->stores = p;
+        srv->cap = cap;
+    }
+    srv->stores[srv->nstores++] = st;
+    pthread_mutex_unlock(&srv->stores_lock);
+    return st;
+}
+
+/* The pool thread's own connection, opened on its first request. */
+static cl_store *
+thread_store(struct cl_http_server *srv, cl_error *err)
+{
+    cl_store *st = pthread_getspecific(srv->store_key);
+    if (st)
+        return st;
+    st = open_store(srv, err);
+    if (st)
+        pthread_setspecific(srv->store_key, st);
+    return st;
+}
+
+/* ---- route matching --------------------------------------------------- */
+
+/* Matches path against pattern, capturing {name} segments into r. */
+static int
+match(const char *pattern, const char *path, cl_http_req *r)
+{
+    int n = 0;
+    while (*pattern && *path) {
+        if (*pattern == '{') {
+            const char *end = strchr(path, '/');
+            size_t len = end ? (size_t)(end - path) : strlen(path);
+            if (len == 0 || len >= sizeof r->params[0] ||
+                n >= CL_HTTP_MAX_PARAMS)
+                return 0;
+            memcpy(r->params[n], path, len);
+            r->params[n][len] = '\0';
+            n++;
+            path += len;
+            pattern = strchr(pattern, '}');
+            if (!pattern)
+                return 0;
+            pattern++;
+            continue;
+        }
+        if (*pattern != *path)
+            return 0;
+        pattern++;
+        path++;
+    }
+    if (*pattern || *path)
+        return 0;
+    r->nparams = n;
+    return 1;
+}
+
+/* ---- static files ----------------------------------------------------- */
+
+static const char *
+content_type(const char *path)
+{
+    static const struct {
+        const char *ext, *type;
+    } types[] = {
+        {".html", "text/html; charset=utf-8"},
+        {".js", "text/javascript; charset=utf-8"},
+        {".mjs", "text/javascript; charset=utf-8"},
+        {".css", "text/css; charset=utf-8"},
+        {".json", "application/json"},
+        {".svg", "image/svg+xml"},
+        {".png", "image/png"},
+        {".ico", "image/x-icon"},
+        {".woff2", "font/woff2"},
+    };
+    const char *dot = strrchr(path, '.');
+    for (size_t i = 0; dot && i < sizeof types / sizeof types[0]; i++)
+        if (strcmp(dot, types[i].ext) == 0)
+            return types[i].type;
+    return "application/octet-stream";
+}
+
+/* Serves web_dir/url; unknown paths without an extension get index.html,
+   so the web UI's own routes load on a reload. */
+static enum MHD_Result
+serve_static(cl_http_req *r)
+{
+    char path[4096];
+    const char *url = r->url;
+    if (strstr(url, "..") || strlen(url) > 1024)
+        return cl_http_error(r, 404, "not_found", NULL, "no such page");
+    if (strcmp(url, "/") == 0)
+        url = "/index.html";
+    snprintf(path, sizeof path, "%s%s", r->srv->web_dir, url);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat sb;
+    if (fd < 0 && !strchr(strrchr(url, '/'), '.')) {
+        snprintf(path, sizeof path, "%s/index.html", r->srv->web_dir);
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+    }
+    if (fd < 0 || fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        if (fd >= 0)
+            close(fd);
+        return cl_http_error(r, 404, "not_found", NULL, "no such page");
+    }
+    struct MHD_Response *resp =
+        MHD_create_response_from_fd((uint64_t)sb.st_size, fd);
+    MHD_add_response_header(resp, "Content-Type", content_type(path));
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    return cl_http_queue(r, 200, resp, (size_t)sb.st_size);
+}
+
+/* ---- the request ------------------------------------------------------ */
+
+static enum MHD_Result
+dispatch(cl_http_req *r)
+{
+    const char *q = strchr(r->url, '?');
+    (void)q; /* libmicrohttpd hands the path without its query */
+    int path_known = 0;
+    for (size_t i = 0; i < cl__http_nroutes; i++) {
+        const cl_http_route *rt = &cl__http_routes[i];
+        if (!match(rt->pattern, r->url, r))
+            continue;
+        path_known = 1;
+        if (strcmp(rt->method, r->method) != 0)
+            continue;
+        r->route = rt;
+        break;
+    }
+    if (!r->route) {
+        if (path_known)
+            return cl_http_error(r, 405, "method_not_allowed", NULL,
+                                 "%s is not allowed here", r->method);
+        if (r->srv->web_dir && strcmp(r->method, "GET") == 0 &&
+            strncmp(r->url, "/api/", 5) != 0)
+            return serve_static(r);
+        return cl_http_error(r, 404, "not_found", NULL, "no route %s %s",
+                             r->method, r->url);
+    }
+    if (r->body_too_big)
+        return cl_http_error(r, 413, "body_too_large", NULL,
+                             "the request body is over %zu bytes",
+                             r->srv->opts.body_limit);
+    r->now = cl__http_now();
+    if (r->route->auth == CL_AUTH_NONE && r->route->kind == CL_KIND_NONE &&
+        strcmp(r->route->pattern, "/api/v1/hello") == 0)
+        return r->route->handler(r);
+    cl_error err;
+    cl_error_clear(&err);
+    r->st = thread_store(r->srv, &err);
+    if (!r->st)
+        return cl_http_fail(r, err.code, &err);
+    if (r->route->auth == CL_AUTH_USER) {
+        enum MHD_Result done;
+        if (!cl_http_authenticate(r, &done))
+            return done;
+    }
+    return r->route->handler(r);
+}
+
+static enum MHD_Result
+on_request(void *cls, struct MHD_Connection *conn, const char *url,
+           const char *method, const char *version, const char *upload,
+           size_t *upload_size, void **req_cls)
+{
+    struct cl_http_server *srv = cls;
+    cl_http_req *r = *req_cls;
+    (void)version;
+    if (r == NULL) {
+        r = calloc(1, sizeof *r);
+        if (!r)
+            return MHD_NO;
+        r->srv = srv;
+        r->conn = conn;
+        r->method = method;
+        r->url = url;
+        r->t0_us = now_us();
+        const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                     "Content-Length");
+        if (cl && strtoull(cl, NULL, 10) > srv->opts.body_limit)
+            r->body_too_big = 1;
+        *req_cls = r;
+        return MHD_YES;
+    }
+    if (*upload_size) {
+        if (r->replied) {
+            *upload_size = 0;
+            return MHD_YES;
+        }
+        if (r->body_too_big || r->body_len + *upload_size >
+                                   srv->opts.body_limit) {
+            /* Answer at once: libmicrohttpd then closes the connection
+               rather than reading the rest of an oversized body. */
+            r->body_too_big = 1;
+            *upload_size = 0;
+            return dispatch(r);
+        }
+        char *p = realloc(r->body, r->body_len + *upload_size + 1);
+        if (!p)
+            return MHD_NO;
+        memcpy(p + r->body_len, upload, *upload_size);
+        r->body = p;
+        r->body_len += *upload_size;
+        r->body[r->body_len] = '\0';
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    if (r->replied)
+        return MHD_YES;
+    return dispatch(r);
+}
+
+static void
+on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
+             enum MHD_RequestTerminationCode toe)
+{
+    struct cl_http_server *srv = cls;
+    cl_http_req *r = *req_cls;
+    (void)conn;
+    (void)toe;
+    if (!r)
+        return;
+    if (!srv->opts.quiet)
+        fprintf(stderr, "%s %s %u %zu %lldus\n", r->method, r->url,
+                r->status, r->bytes, (long long)(now_us() - r->t0_us));
+    free(r->body);
+    free(r);
+    *req_cls = NULL;
+}
+
+/* ---- the worker threads ---------------------------------------------- */
+
+/* Waits up to seconds, returning 1 when the server is stopping. */
+static int
+wait_stop(struct cl_http_server *srv, int seconds)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ts.tv_sec += seconds;
+    pthread_mutex_lock(&srv->stop_lock);
+    while (!srv->stopping &&
+           pthread_cond_timedwait(&srv->stop_cond, &srv->stop_lock, &ts) !=
+               ETIMEDOUT)
+        ;
+    int stop = srv->stopping;
+    pthread_mutex_unlock(&srv->stop_lock);
+    return stop;
+}
+
+/*
+ * One thread for both jobs, each on its own schedule: delivery every
+ * deliver_seconds, the tick once a day at tick_hour (UTC) and once at
+ * start when that hour has passed today.  Its own store connection.
+ */
+static void *
+worker_main(void *arg)
+{
+    struct cl_http_server *srv = arg;
+    cl_error err;
+    cl_day last_tick = -1;
+    cl_time last_deliver = 0;
+    cl_error_clear(&err);
+    cl_store *st = open_store(srv, &err);
+    if (!st) {
+        fprintf(stderr, "closeloop serve: worker: %s\n", err.msg);
+        return NULL;
+    }
+    do {
+        cl_time now = cl__http_now();
+        if (srv->opts.tick_hour >= 0 && cl_time_day(now) != last_tick &&
+            (now % 86400) / 3600 >= srv->opts.tick_hour) {
+            cl_engine_stats stats = {0};
+            cl_error_clear(&err);
+            if (cl_engine_tick(st, now, &stats, &err) != CL_OK)
+                fprintf(stderr, "closeloop serve: tick: %s\n", err.msg);
+            else if (!srv->opts.quiet)
+                fprintf(stderr,
+                        "tick: %d tasks, %d notifications, %d sessions\n",
+                        stats.tasks, stats.notifications, stats.sessions);
+            last_tick = cl_time_day(now);
+        }
+        if (srv->opts.deliver_seconds > 0 &&
+            now - last_deliver >= srv->opts.deliver_seconds) {
+            cl_notify_opts o = {0};
+            cl_notify_stats ns;
+            cl_error_clear(&err);
+            if (cl_notify_run(st, now, &o, &ns, &err) != CL_OK)
+                fprintf(stderr, "closeloop serve: deliver: %s\n", err.msg);
+            last_deliver = now;
+        }
+    } while (!wait_stop(srv, 1));
+    return NULL;
+}
+
+/* ---- start and stop --------------------------------------------------- */
+
+cl_err
+cl_http_start(const cl_http_opts *opts, cl_http_server **out, cl_error *err)
+{
+    struct cl_http_server *srv = calloc(1, sizeof *srv);
+    struct sockaddr_in sa;
+    cl_store *probe;
+
+    *out = NULL;
+    if (!srv)
+        return cl_error_set(err, CL_ENOMEM, "out of memory");
+    srv->opts = *opts;
+    if (!srv->opts.body_limit)
+        srv->opts.body_limit = 1 << 20;
+    srv->db = strdup(opts->db);
+    srv->web_dir = opts->web_dir ? strdup(opts->web_dir) : NULL;
+    srv->opts.db = srv->db;
+    srv->opts.web_dir = srv->web_dir;
+    pthread_key_create(&srv->store_key, NULL);
+    pthread_mutex_init(&srv->stores_lock, NULL);
+    pthread_mutex_init(&srv->stop_lock, NULL);
+    pthread_cond_init(&srv->stop_cond, NULL);
+
+    /* Open once up front: migrations run here, not in a pool thread. */
+    if (cl_store_open(srv->db, &probe, err) != CL_OK) {
+        cl_http_stop(srv);
+        return err->code ? err->code : CL_EDB;
+    }
+    cl_store_close(probe);
+
+    memset(&sa, 0, sizeof sa);
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons(opts->port);
+    if (inet_pton(AF_INET, opts->listen_addr, &sa.sin_addr) != 1) {
+        cl_http_stop(srv);
+        return cl_error_set(err, CL_EINVAL,
+                            "--listen: '%s' is not an IPv4 address",
+                            opts->listen_addr);
+    }
+    unsigned threads = opts->threads;
+    if (!threads) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        threads = n > 0 ? (unsigned)n : 1;
+    }
+    srv->d = MHD_start_daemon(
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+            MHD_USE_TURBO | MHD_USE_ITC | MHD_USE_ERROR_LOG,
+        opts->port, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR,
+        (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE, threads,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000, MHD_OPTION_END);
+    if (!srv->d) {
+        cl_http_stop(srv);
+        return cl_error_set(err, CL_EIO, "cannot listen on %s:%u: %s",
+                            opts->listen_addr, (unsigned)opts->port,
+                            strerror(errno));
+    }
+    const union MHD_DaemonInfo *info =
+        MHD_get_daemon_info(srv->d, MHD_DAEMON_INFO_BIND_PORT);
+    srv->port = info ? info->port : opts->port;
+    if (opts->tick_hour >= 0 || opts->deliver_seconds > 0) {
+        if (pthread_create(&srv->worker, NULL, worker_main, srv) == 0)
+            srv->worker_started = 1;
+    }
+    *out = srv;
+    return CL_OK;
+}
+
+uint16_t
+cl_http_port(const cl_http_server *srv)
+{
+    return srv->port;
+}
+
+void
+cl_http_stop(cl_http_server *srv)
+{
+    if (!srv)
+        return;
+    if (srv->d) {
+        /* Stop accepting, give requests in flight a moment to end, then
+           close what is left (idle keep-alive connections). */
+        MHD_quiesce_daemon(srv->d);
+        for (int i = 0; i < 50; i++) {
+            const union MHD_DaemonInfo *info = MHD_get_daemon_info(
+                srv->d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+            if (!info || info->num_connections == 0)
+                break;
+            usleep(20000);
+        }
+        MHD_stop_daemon(srv->d);
+    }
+    pthread_mutex_lock(&srv->stop_lock);
+    srv->stopping = 1;
+    pthread_cond_broadcast(&srv->stop_cond);
+    pthread_mutex_unlock(&srv->stop_lock);
+    if (srv->worker_started)
+        pthread_join(srv->worker, NULL);
+    for (size_t i = 0; i < srv->nstores; i++)
+        cl_store_close(srv->stores[i]);
+    free(srv->stores);
+    cl__http_reports_release();
+    pthread_key_delete(srv->store_key);
+    pthread_mutex_destroy(&srv->stores_lock);
+    pthread_mutex_destroy(&srv->stop_lock);
+    pthread_cond_destroy(&srv->stop_cond);
+    free(srv->db);
+    free(srv->web_dir);
+    free(srv);
+}

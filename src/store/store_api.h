@@ -1,0 +1,131 @@
+/*
+ * store_api.h - the store calls of the HTTP server and of the user and
+ * token commands: filtered pages of records, sign-in credentials, API
+ * tokens, browser sessions, and the settings RevOps edits.
+ *
+ * Rows handed to a callback belong to the store and stay valid only during
+ * the callback.  Writes must run inside the caller's transaction
+ * (cl_store_begin) and return CL_EINVAL outside one; record and settings
+ * writes append their audit entry in that transaction.  Secrets never reach
+ * the store: tokens and session ids arrive as their SHA-256 hex digest.
+ */
+#ifndef CL_STORE_API_H
+#define CL_STORE_API_H
+
+#include "store.h"
+
+/* ---- pages of records ------------------------------------------------------
+ */
+
+/* One equality filter: column `field` (a field of the kind) equals value. */
+typedef struct cl_store_filter {
+    const char *field;
+    const char *value; /* compared as text; NULL matches SQL NULL */
+} cl_store_filter;
+
+/*
+ * Calls cb for the records of kind that match every filter, in key order,
+ * skipping `offset` and stopping after `limit` (limit < 0: no limit).
+ * *total (may be NULL) receives the number of matching records.
+ *   CL_EINVAL  a filter names no field of kind (err names it)
+ *   CL_EDB     the backend failed
+ */
+cl_err cl_store_list(cl_store *st, cl_kind kind, const cl_store_filter *filters,
+                     size_t nfilters, int64_t limit, int64_t offset,
+                     cl_store_row_cb cb, void *ud, int64_t *total,
+                     cl_error *err);
+
+/* The id of the newest audit entry (0 for none): a version of the whole
+   workspace, since the audit log is append-only. */
+cl_err cl_store_audit_high_water(cl_store *st, int64_t *id, cl_error *err);
+
+/* ---- users' credentials ----------------------------------------------------
+ */
+
+/* A user as sign-in needs it; copies, so it outlives the next call. */
+typedef struct cl_store_login {
+    char id[72], name[256], email[256], role[32], manager_id[72];
+    char password_hash[192]; /* "" when no password is set */
+} cl_store_login;
+
+/*
+ * Reads the user whose email (when by_email) or id is key into *out;
+ * *found is 0 when there is none.  Emails compare case-insensitively.
+ */
+cl_err cl_store_login_get(cl_store *st, const char *key, int by_email,
+                          cl_store_login *out, int *found, cl_error *err);
+
+/* Sets user id's password hash (audited as "password_set" without the
+   hash); *found 0 when no such user. */
+cl_err cl_store_password_set(cl_store *st, const char *user_id,
+                             const char *hash, int *found, cl_error *err);
+
+/* ---- API tokens ------------------------------------------------------------
+ */
+
+/* Stores a token (audited as "token_create"). */
+cl_err cl_store_token_add(cl_store *st, const char *id, const char *user_id,
+                          const char *token_hash, cl_error *err);
+
+/* Revokes token id; *changed 0 when unknown or revoked already. */
+cl_err cl_store_token_revoke(cl_store *st, const char *id, int *changed,
+                             cl_error *err);
+
+/* The user of the live token with token_hash into user_id (72 bytes). */
+cl_err cl_store_token_user(cl_store *st, const char *token_hash, char *user_id,
+                           int *found, cl_error *err);
+
+/* ---- browser sessions ------------------------------------------------------
+ */
+
+/* Stores a sign-in session that ends at expires_at (ISO time, UTC). */
+cl_err cl_store_websession_add(cl_store *st, const char *token_hash,
+                               const char *user_id, const char *csrf,
+                               const char *expires_at, cl_error *err);
+
+/*
+ * The session with token_hash that has not expired at now: its user into
+ * user_id (72 bytes) and its CSRF token into csrf (72 bytes).
+ */
+cl_err cl_store_websession_get(cl_store *st, const char *token_hash,
+                               const char *now, char *user_id, char *csrf,
+                               int *found, cl_error *err);
+
+/* Ends a session (sign-out).  Needs no transaction. */
+cl_err cl_store_websession_delete(cl_store *st, const char *token_hash,
+                                  cl_error *err);
+
+/* ---- the in-app inbox ------------------------------------------------------
+ */
+
+typedef struct cl_store_inbox_row {
+    int64_t id;
+    const char *kind, *subject, *body, *created_at, *read_at;
+    const char *subject_kind, *subject_id;
+} cl_store_inbox_row;
+
+typedef int (*cl_store_inbox_cb)(void *ud, const cl_store_inbox_row *row);
+
+/* The inbox messages of recipient_id, newest first; id (0: all) picks one. */
+cl_err cl_store_inbox_each(cl_store *st, const char *recipient_id, int64_t id,
+                           cl_store_inbox_cb cb, void *ud, cl_error *err);
+
+/* Marks inbox message id of recipient_id read (once); *changed 0 when it
+   was read already or is not theirs.  Needs no transaction: reading a
+   message changes no record, so it is not audited. */
+cl_err cl_store_inbox_read(cl_store *st, const char *recipient_id, int64_t id,
+                           const char *at, int *changed, cl_error *err);
+
+/* ---- settings --------------------------------------------------------------
+ */
+
+/* Changes the label and definition of taxonomy cause code (audited);
+   either may be NULL to keep it.  *found 0 for an unknown code. */
+cl_err cl_store_cause_set(cl_store *st, const char *code, const char *label,
+                          const char *definition, int *found, cl_error *err);
+
+/* Changes a threshold's value (audited); *found 0 for an unknown key. */
+cl_err cl_store_threshold_set(cl_store *st, const char *key, double value,
+                              int *found, cl_error *err);
+
+#endif

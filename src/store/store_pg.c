@@ -30,6 +30,10 @@ enum { Q_INSERT, Q_GET, Q_UPDATE, Q_AUDITED, Q_N };
 static cl_err
 exec(pg_store *s, const char *sql, cl_error *err)
 {
+    cl_error ignored;
+    cl_err rc0 = cl__pg_ready(s, err ? err : &ignored);
+    if (rc0 != CL_OK)
+        return rc0;
     PGresult *r = PQexec(s->conn, sql);
     ExecStatusType st = PQresultStatus(r);
     cl_err rc = CL_OK;
@@ -325,9 +329,19 @@ static cl_err
 pg_commit(cl_store *base, cl_error *err)
 {
     pg_store *s = PG(base);
+    if (PQstatus(s->conn) != CONNECTION_OK)
+        return cl__pg_ready(s, err); /* CL_ERETRY: rolled back */
     PGresult *r = PQexec(s->conn, "COMMIT");
     cl_err rc = CL_OK;
-    if (PQresultStatus(r) != PGRES_COMMAND_OK)
+    if (PQresultStatus(r) != PGRES_COMMAND_OK &&
+        PQstatus(s->conn) == CONNECTION_BAD)
+        /* Lost while committing: the server may have committed. */
+        rc = cl_error_set(err, CL_EDB,
+                          "%s: commit: the connection was lost while "
+                          "committing; the transaction may or may not have "
+                          "been committed",
+                          s->where);
+    else if (PQresultStatus(r) != PGRES_COMMAND_OK)
         rc = cl__pg_fail(s, r, "commit", err);
     else if (strcmp(PQcmdStatus(r), "COMMIT") != 0)
         /* A failed statement aborted the transaction: COMMIT rolled it
@@ -344,7 +358,9 @@ pg_commit(cl_store *base, cl_error *err)
 static void
 pg_rollback(cl_store *base)
 {
-    exec(PG(base), "ROLLBACK", NULL);
+    /* On a lost connection the server rolled back already. */
+    if (PQstatus(PG(base)->conn) == CONNECTION_OK)
+        PQclear(PQexec(PG(base)->conn, "ROLLBACK"));
     release_claims(PG(base));
 }
 
@@ -768,6 +784,9 @@ apply(pg_store *s, int v, cl_error *err)
         snprintf(mark, sizeof mark,
                  "INSERT INTO schema_migrations VALUES (%d, " NOW_TEXT ")", v);
         rc = exec(s, "BEGIN", err);
+        /* In a transaction: a lost connection must fail it, not be
+           reopened under it. */
+        s->base.in_tx = rc == CL_OK;
         if (rc == CL_OK)
             rc = exec(s, cl__pg_migration(v), err);
         if (rc == CL_OK)
@@ -776,9 +795,11 @@ apply(pg_store *s, int v, cl_error *err)
             rc = seed_workspace(s, err);
         if (rc == CL_OK)
             rc = pg_commit(&s->base, err);
+        if (rc != CL_OK)
+            pg_rollback(&s->base);
+        s->base.in_tx = 0;
         if (rc == CL_OK)
             return CL_OK;
-        exec(s, "ROLLBACK", NULL);
         if (rc != CL_ERETRY)
             return rc;
     }
@@ -842,11 +863,7 @@ cl__store_pg_open(const char *url, cl_store **out, cl_error *err)
     }
     snprintf(s->where, sizeof s->where, "postgres://%s:%s/%s", PQhost(s->conn),
              PQport(s->conn), PQdb(s->conn));
-    rc = exec(s,
-              "SET client_encoding = 'UTF8'; SET DateStyle = 'ISO, YMD'; "
-              "SET TimeZone = 'UTC'; SET extra_float_digits = 1; "
-              "SET client_min_messages = error",
-              err);
+    rc = exec(s, cl__pg_session_sql, err);
     if (rc == CL_OK)
         rc = migrate(s, err);
     if (rc != CL_OK)

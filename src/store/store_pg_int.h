@@ -33,6 +33,17 @@ typedef struct pg_store {
 
 #define PG(base) ((pg_store *)(base))
 
+/* The settings every connection starts with (UTF8, ISO dates, UTC). */
+extern const char cl__pg_session_sql[];
+
+/*
+ * Makes sure the connection is up: one the server dropped is opened again
+ * (PQreset, the statement cache emptied, the settings set again) unless a
+ * transaction was open on it, which is CL_ERETRY: the server rolled it
+ * back.  CL_EDB when the server cannot be reached.
+ */
+cl_err cl__pg_ready(pg_store *s, cl_error *err);
+
 /*
  * Runs sql (parameters $1..$n, prepared once per connection on first use)
  * with the text values vals[0..n-1] (NULL binds NULL) of the given types

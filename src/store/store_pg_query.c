@@ -33,12 +33,63 @@ cl__pg_fail(pg_store *s, const PGresult *r, const char *what, cl_error *err)
     cl_err code = CL_EDB;
     if (state && (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0))
         code = CL_ERETRY;
+    /* The server dropped the session: its transaction is rolled back and
+       the next one runs on a new connection (cl__pg_ready). */
+    if (PQstatus(s->conn) == CONNECTION_BAD && s->base.in_tx)
+        code = CL_ERETRY;
     char line[512];
     snprintf(line, sizeof line, "%s", msg ? msg : "unknown error");
     line[strcspn(line, "\n")] = '\0';
     return cl_error_set(err, code, "%s: %.48s: %s%s%s%s", s->where, what, line,
                         state ? " (SQLSTATE " : "", state ? state : "",
                         state ? ")" : "");
+}
+
+const char cl__pg_session_sql[] =
+    "SET client_encoding = 'UTF8'; SET DateStyle = 'ISO, YMD'; "
+    "SET TimeZone = 'UTC'; SET extra_float_digits = 1; "
+    "SET client_min_messages = error";
+
+cl_err
+cl__pg_ready(pg_store *s, cl_error *err)
+{
+    if (PQstatus(s->conn) == CONNECTION_OK)
+        return CL_OK;
+    if (s->base.in_tx)
+        return cl_error_set(err, CL_ERETRY,
+                            "%s: the connection to the server was lost "
+                            "during the transaction; nothing of it was "
+                            "committed",
+                            s->where);
+    PQreset(s->conn);
+    if (PQstatus(s->conn) != CONNECTION_OK) {
+        char msg[300];
+        snprintf(msg, sizeof msg, "%s", PQerrorMessage(s->conn));
+        msg[strcspn(msg, "\n")] = '\0';
+        return cl_error_set(err, CL_EDB, "%s: connection lost: %s", s->where,
+                            msg);
+    }
+    /* A new session: its prepared statements and claims are gone. */
+    for (size_t i = 0; i < s->cap; i++) {
+        free(s->stmts[i].sql);
+        memset(&s->stmts[i], 0, sizeof s->stmts[i]);
+    }
+    s->nstmts = 0;
+    s->nrelease = 0;
+    PGresult *r = PQexec(s->conn, cl__pg_session_sql);
+    cl_err rc = PQresultStatus(r) == PGRES_COMMAND_OK
+                    ? CL_OK
+                    : cl__pg_fail(s, r, "session settings", err);
+    PQclear(r);
+    return rc;
+}
+
+/* 1 when a call that just failed may run again on a new connection: the
+   connection broke outside a transaction. */
+static int
+lost(pg_store *s)
+{
+    return PQstatus(s->conn) == CONNECTION_BAD && !s->base.in_tx;
 }
 
 /* The cached statement for sql, prepared on first use. */
@@ -97,19 +148,28 @@ cl__pg_run(pg_store *s, const char *sql, int n, const char *const *vals,
            const Oid *types, PGresult **out, cl_error *err)
 {
     const char *name;
+    cl_err rc;
     *out = NULL;
-    cl_err rc = statement(s, sql, n, types, &name, err);
-    if (rc != CL_OK)
-        return rc;
-    PGresult *r = PQexecPrepared(s->conn, name, n, vals, NULL, NULL, 0);
-    ExecStatusType st = PQresultStatus(r);
-    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-        rc = cl__pg_fail(s, r, sql, err);
-        PQclear(r);
-        return rc;
+    /* A connection the server dropped (a restart, a failover, an idle
+       timeout) is opened again once, outside a transaction: the
+       statements run so are reads or idempotent writes. */
+    for (int attempt = 0;; attempt++) {
+        if ((rc = cl__pg_ready(s, err)) != CL_OK)
+            return rc;
+        rc = statement(s, sql, n, types, &name, err);
+        if (rc == CL_OK) {
+            PGresult *r = PQexecPrepared(s->conn, name, n, vals, NULL, NULL, 0);
+            ExecStatusType st = PQresultStatus(r);
+            if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+                *out = r;
+                return CL_OK;
+            }
+            rc = cl__pg_fail(s, r, sql, err);
+            PQclear(r);
+        }
+        if (attempt > 0 || !lost(s))
+            return rc;
     }
-    *out = r;
-    return CL_OK;
 }
 
 cl_err
@@ -117,12 +177,20 @@ cl__pg_stream(pg_store *s, const char *sql, int n, const char *const *vals,
               const Oid *types, cl__pg_row_fn fn, void *ud, cl_error *err)
 {
     const char *name;
-    cl_err rc = statement(s, sql, n, types, &name, err);
-    if (rc != CL_OK)
-        return rc;
-    if (!PQsendQueryPrepared(s->conn, name, n, vals, NULL, NULL, 0) ||
-        !PQsetSingleRowMode(s->conn))
-        return cl__pg_fail(s, NULL, sql, err);
+    cl_err rc;
+    for (int attempt = 0;; attempt++) {
+        if ((rc = cl__pg_ready(s, err)) != CL_OK)
+            return rc;
+        rc = statement(s, sql, n, types, &name, err);
+        if (rc == CL_OK &&
+            (!PQsendQueryPrepared(s->conn, name, n, vals, NULL, NULL, 0) ||
+             !PQsetSingleRowMode(s->conn)))
+            rc = cl__pg_fail(s, NULL, sql, err);
+        if (rc == CL_OK)
+            break;
+        if (attempt > 0 || !lost(s))
+            return rc;
+    }
     int stop = 0;
     PGresult *r;
     /* Every result is read, even after fn stops or a failure: the

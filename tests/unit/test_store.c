@@ -71,8 +71,8 @@ at(const char *s)
 static void
 put_user(cl_store *st, const char *id, const char *name, cl_put_result want)
 {
-    cl_value row[6] = {T(id), T(name), T("x@example.com"), T("csm"),
-                       T(NULL), T(NULL)};
+    cl_value row[6] = {T(id),    T(name), T("x@example.com"),
+                       T("csm"), T(NULL), T(NULL)};
     cl_put_result res;
     cl_error err;
     assert_int_equal(cl_store_put(st, CL_KIND_USERS, row, &res, &err), CL_OK);
@@ -101,8 +101,7 @@ test_new_workspace_is_migrated_and_seeded(void **state)
     assert_int_equal(cl_store_threshold(f->st, "icp_review_share", &v, &err),
                      CL_OK);
     assert_near(v, 0.25, 1e-12);
-    assert_int_equal(cl_store_threshold(f->st, "nope", &v, &err),
-                     CL_ENOTFOUND);
+    assert_int_equal(cl_store_threshold(f->st, "nope", &v, &err), CL_ENOTFOUND);
     for (int k = 0; k < CL_KIND_COUNT; k++) {
         int64_t n = -1;
         assert_int_equal(cl_store_count(f->st, (cl_kind)k, &n, &err), CL_OK);
@@ -144,8 +143,8 @@ test_put_inserts_updates_and_skips_unchanged(void **state)
 {
     fixture *f = *state;
     cl_error err;
-    assert_int_equal(cl_store_begin(f->st, "u-revops", at("2026-07-01T09:30"),
-                                    &err), CL_OK);
+    assert_int_equal(
+        cl_store_begin(f->st, "u-revops", at("2026-07-01T09:30"), &err), CL_OK);
     put_user(f->st, "u1", "Ana", CL_PUT_INSERTED);
     put_user(f->st, "u1", "Ana", CL_PUT_UNCHANGED);
     put_user(f->st, "u1", "Ana Lima", CL_PUT_UPDATED);
@@ -154,14 +153,14 @@ test_put_inserts_updates_and_skips_unchanged(void **state)
 
     cl_value key = T("u1"), row[6];
     int found;
-    assert_int_equal(cl_store_get(f->st, CL_KIND_USERS, &key, row, &found,
-                                  &err), CL_OK);
+    assert_int_equal(
+        cl_store_get(f->st, CL_KIND_USERS, &key, row, &found, &err), CL_OK);
     assert_int_equal(found, 1);
     assert_string_equal(row[1].s, "Ana Lima");
     assert_int_equal(row[4].type, CL_V_NULL);
     key = T("u2");
-    assert_int_equal(cl_store_get(f->st, CL_KIND_USERS, &key, row, &found,
-                                  &err), CL_OK);
+    assert_int_equal(
+        cl_store_get(f->st, CL_KIND_USERS, &key, row, &found, &err), CL_OK);
     assert_int_equal(found, 0);
 }
 
@@ -193,14 +192,15 @@ test_audit_entry_has_who_when_old_and_new(void **state)
 {
     fixture *f = *state;
     cl_error err;
-    assert_int_equal(cl_store_begin(f->st, "u-revops", at("2026-07-01T09:30"),
-                                    &err), CL_OK);
+    assert_int_equal(
+        cl_store_begin(f->st, "u-revops", at("2026-07-01T09:30"), &err), CL_OK);
     put_user(f->st, "u1", "Ana", CL_PUT_INSERTED);
     put_user(f->st, "u1", "Ana Lima", CL_PUT_UPDATED);
     assert_int_equal(cl_store_commit(f->st, &err), CL_OK);
     audit_seen a = {0};
-    assert_int_equal(cl_store_audit_each(f->st, "users", "u1", collect_audit,
-                                         &a, &err), CL_OK);
+    assert_int_equal(
+        cl_store_audit_each(f->st, "users", "u1", collect_audit, &a, &err),
+        CL_OK);
     assert_int_equal(a.n, 2);
     assert_string_equal(a.action[0], "insert");
     assert_string_equal(a.action[1], "update");
@@ -208,8 +208,9 @@ test_audit_entry_has_who_when_old_and_new(void **state)
     assert_string_equal(a.actor, "u-revops");
     assert_string_equal(a.at, "2026-07-01T09:30:00Z");
     a.n = 0;
-    assert_int_equal(cl_store_audit_each(f->st, "users", "u9", collect_audit,
-                                         &a, &err), CL_OK);
+    assert_int_equal(
+        cl_store_audit_each(f->st, "users", "u9", collect_audit, &a, &err),
+        CL_OK);
     assert_int_equal(a.n, 0);
 }
 
@@ -231,8 +232,8 @@ static void
 test_put_outside_transaction_is_refused(void **state)
 {
     fixture *f = *state;
-    cl_value row[6] = {T("u1"), T("A"), T("a@b.co"), T("csm"), T(NULL),
-                       T(NULL)};
+    cl_value row[6] = {T("u1"),  T("A"),  T("a@b.co"),
+                       T("csm"), T(NULL), T(NULL)};
     cl_put_result res;
     cl_error err;
     assert_int_equal(cl_store_put(f->st, CL_KIND_USERS, row, &res, &err),
@@ -248,11 +249,14 @@ test_audit_log_is_append_only(void **state)
     put_user(f->st, "u1", "Ana", CL_PUT_INSERTED);
     assert_int_equal(cl_store_commit(f->st, &err), CL_OK);
     char msg[512];
-    assert_int_not_equal(cl_testdb_exec(f->path, "UPDATE audit SET actor = "
-                                        "'x'", msg, sizeof msg), 0);
+    assert_int_not_equal(cl_testdb_exec(f->path,
+                                        "UPDATE audit SET actor = "
+                                        "'x'",
+                                        msg, sizeof msg),
+                         0);
     assert_non_null(strstr(msg, "the audit log is append-only"));
-    assert_int_not_equal(cl_testdb_exec(f->path, "DELETE FROM audit", msg,
-                                        sizeof msg), 0);
+    assert_int_not_equal(
+        cl_testdb_exec(f->path, "DELETE FROM audit", msg, sizeof msg), 0);
     assert_non_null(strstr(msg, "the audit log is append-only"));
     assert_int_equal(audit_count(f->st), 1);
 }
@@ -260,8 +264,8 @@ test_audit_log_is_append_only(void **state)
 static void
 put_account(cl_store *st, const char *id)
 {
-    cl_value row[9] = {T(id),   T("Acme"), T(NULL), I(40),      T(NULL),
-                       I(1),    T(NULL),   T(NULL), T("customer")};
+    cl_value row[9] = {T(id), T("Acme"), T(NULL), I(40),        T(NULL),
+                       I(1),  T(NULL),   T(NULL), T("customer")};
     cl_put_result res;
     cl_error err;
     assert_int_equal(cl_store_put(st, CL_KIND_ACCOUNTS, row, &res, &err),
@@ -300,12 +304,14 @@ test_first_won_new_deal(void **state)
     put_deal(f->st, "d2", "a1", "new", "closed_won", "2024-03-01");
     put_deal(f->st, "d0", "a1", "new", "closed_lost", "2024-02-01");
     assert_int_equal(cl_store_commit(f->st, &err), CL_OK);
-    assert_int_equal(cl_store_first_won_new_deal(f->st, "a1", id, sizeof id,
-                                                 &found, &err), CL_OK);
+    assert_int_equal(
+        cl_store_first_won_new_deal(f->st, "a1", id, sizeof id, &found, &err),
+        CL_OK);
     assert_int_equal(found, 1);
     assert_string_equal(id, "d2");
-    assert_int_equal(cl_store_first_won_new_deal(f->st, "a2", id, sizeof id,
-                                                 &found, &err), CL_OK);
+    assert_int_equal(
+        cl_store_first_won_new_deal(f->st, "a2", id, sizeof id, &found, &err),
+        CL_OK);
     assert_int_equal(found, 0);
 }
 
@@ -317,11 +323,49 @@ test_newer_schema_is_refused(void **state)
     cl_store_close(f->st);
     f->st = NULL;
     char msg[512];
-    assert_int_equal(cl_testdb_exec(f->path, "INSERT INTO schema_migrations "
-                                    "VALUES (999, 'x')", msg, sizeof msg),
+    assert_int_equal(cl_testdb_exec(f->path,
+                                    "INSERT INTO schema_migrations "
+                                    "VALUES (999, 'x')",
+                                    msg, sizeof msg),
                      0);
     assert_int_equal(cl_store_open(f->path, &f->st, &err), CL_EDB);
     assert_non_null(strstr(err.msg, "schema version 999 is newer"));
+}
+
+static void
+test_lost_connection_is_reopened(void **state)
+{
+    fixture *f = *state;
+    cl_error err;
+    int64_t n = -1;
+    if (cl_testdb_pg() == NULL)
+        skip(); /* a SQLite file has no connection to lose */
+    assert_int_equal(cl_store_begin(f->st, "t", 0, &err), CL_OK);
+    put_user(f->st, "u1", "Ana", CL_PUT_INSERTED);
+    assert_int_equal(cl_store_commit(f->st, &err), CL_OK);
+
+    /* Outside a transaction the next call opens a new session. */
+    assert_int_equal(cl_testdb_kill(f->path), 0);
+    assert_int_equal(cl_store_count(f->st, CL_KIND_USERS, &n, &err), CL_OK);
+    assert_int_equal(n, 1);
+
+    /* Inside one, the transaction is gone: CL_ERETRY, then a new one
+       works and nothing of the lost one was kept. */
+    assert_int_equal(cl_store_begin(f->st, "t", 0, &err), CL_OK);
+    put_user(f->st, "u2", "Ben", CL_PUT_INSERTED);
+    assert_int_equal(cl_testdb_kill(f->path), 0);
+    cl_put_result res;
+    cl_value row[6] = {T("u3"), T("Cy"), T("cy@example.com"),
+                       T("ae"), T(NULL), T(NULL)};
+    assert_int_equal(cl_store_put(f->st, CL_KIND_USERS, row, &res, &err),
+                     CL_ERETRY);
+    cl_store_rollback(f->st);
+    assert_int_equal(cl_store_begin(f->st, "t", 0, &err), CL_OK);
+    put_user(f->st, "u3", "Cy", CL_PUT_INSERTED);
+    assert_int_equal(cl_store_commit(f->st, &err), CL_OK);
+    assert_int_equal(cl_store_count(f->st, CL_KIND_USERS, &n, &err), CL_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(audit_count(f->st), 2);
 }
 
 static void
@@ -330,8 +374,7 @@ test_unopenable_path_is_a_storage_error(void **state)
     (void)state;
     cl_store *st;
     cl_error err;
-    assert_int_equal(cl_store_open("/nonexistent-dir/x.db", &st, &err),
-                     CL_EDB);
+    assert_int_equal(cl_store_open("/nonexistent-dir/x.db", &st, &err), CL_EDB);
     assert_null(st);
     /* Nothing listens on port 1: a storage error, not a crash or a file. */
     assert_int_equal(cl_store_open("postgres://127.0.0.1:1/x", &st, &err),
@@ -354,6 +397,7 @@ main(void)
         T_(test_audit_log_is_append_only),
         T_(test_first_won_new_deal),
         T_(test_newer_schema_is_refused),
+        T_(test_lost_connection_is_reopened),
         T_(test_unopenable_path_is_a_storage_error),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -92,8 +92,29 @@ cl_testdb_make(char *url, const char *prefix)
         fprintf(stderr, "testdb: %s: %s\n", pg, msg);
         abort();
     }
-    snprintf(url, CL_TESTDB_URL, "%s%soptions=-csearch_path%%3D%s", pg,
-             strchr(pg, '?') ? "&" : "?", schema);
+    snprintf(url, CL_TESTDB_URL,
+             "%s%sapplication_name=%s&options=-csearch_path%%3D%s", pg,
+             strchr(pg, '?') ? "&" : "?", schema, schema);
+}
+
+/*
+ * Ends the server sessions of the workspace made by cl_testdb_make (as a
+ * restart or an idle timeout would); 0 when it did.  PostgreSQL only.
+ */
+static inline int
+cl_testdb_kill(const char *url)
+{
+    char sql[CL_TESTDB_URL + 160], msg[256];
+    const char *s = strstr(url, "search_path%3D");
+    if (cl_testdb_pg() == NULL || s == NULL)
+        return -1;
+    /* Fails unless a session was there to end. */
+    snprintf(sql, sizeof sql,
+             "DO $$ BEGIN IF (SELECT count(pg_terminate_backend(pid)) "
+             "FROM pg_stat_activity WHERE application_name = '%s') = 0 "
+             "THEN RAISE EXCEPTION 'no session'; END IF; END $$",
+             s + 14);
+    return cl_testdb_exec(cl_testdb_pg(), sql, msg, sizeof msg);
 }
 
 /* Removes the workspace made by cl_testdb_make. */

@@ -8,7 +8,10 @@
 // usage: node reports-sql.mjs --db WORKSPACE.db --duck FILE.duckdb
 //          --csv DIR --pack DIR --from D --to D --today D --out RESULT.json
 //          [--timing FILE --wall SECONDS]
-// FILE holds closeloop's `--timing` lines; the table goes to stdout.
+//          [--timing-cold FILE --wall-cold SECONDS]
+// FILE holds closeloop's `--timing` lines of the warm run (snapshot from
+// its cache file), --timing-cold those of the cold run (read from SQLite,
+// cache written); the table goes to stdout.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -203,43 +206,59 @@ for (const name of REPORTS) {
     }
 }
 
-// The table: closeloop's load once, each builder's compute, and the SQL.
-if (args.timing) {
+// The table: closeloop's load (cold and warm), each builder's compute, and
+// the SQL.
+function readTiming(file) {
     const t = { write: 0 };
-    for (const line of readFileSync(args.timing, 'utf8').split('\n')) {
+    for (const line of readFileSync(file, 'utf8').split('\n')) {
         const m = /^timing (\S+) ([0-9.]+)$/.exec(line);
         if (m) t[m[1]] = (m[1] === 'write' ? t.write : 0) + Number(m[2]);
     }
+    return t;
+}
+if (args.timing) {
+    const t = readTiming(args.timing);
+    const c = args['timing-cold'] ? readTiming(args['timing-cold']) : t;
     const f = (x) => x.toFixed(3).padStart(8);
     const r = (x) => (x.toFixed(2) + 'x').padStart(8);
-    const head = 'report     cl load  cl comp cl total   SQLite   DuckDB' +
-        '  SQLite/  DuckDB/  SQLite/  DuckDB/';
-    const head2 = ' '.repeat(54) + 'cl total cl total  cl comp  cl comp';
+    const head = 'report   cold load warm load cl comp cold tot warm tot' +
+        '   SQLite   DuckDB  SQLite/  DuckDB/  SQLite/  DuckDB/';
+    const head2 = ' '.repeat(71) + 'warm tot warm tot cold tot cold tot';
     const lines = [head, head2, '-'.repeat(head.length)];
-    const row = (name, load, comp, sqlite, duckdb) => {
-        const tot = load + comp;
-        lines.push(`${name.padEnd(9)}${f(load)} ${f(comp)} ${f(tot)} ` +
-            `${f(sqlite)} ${f(duckdb)} ${r(sqlite / tot)} ${r(duckdb / tot)}` +
-            ` ${r(sqlite / comp)} ${r(duckdb / comp)}`);
+    const row = (name, comp, sqlite, duckdb) => {
+        const cold = c.load + comp, warm = t.load + comp;
+        lines.push(`${name.padEnd(9)}${f(c.load)}  ${f(t.load)}${f(comp)} ` +
+            `${f(cold)} ${f(warm)} ${f(sqlite)} ${f(duckdb)} ` +
+            `${r(sqlite / warm)} ${r(duckdb / warm)} ${r(sqlite / cold)} ` +
+            `${r(duckdb / cold)}`);
     };
     let comp = 0, sq = 0, dk = 0;
     for (const name of REPORTS) {
         const { sqlite, duckdb } = result.reports[name];
         comp += t[name], sq += sqlite, dk += duckdb;
-        row(name, t.load, t[name], sqlite, duckdb);
+        row(name, t[name], sqlite, duckdb);
     }
-    row('pack', t.load, comp + t.write, sq, dk);
+    row('pack', comp + t.write, sq, dk);
     lines.push('');
-    lines.push('Seconds.  cl load: closeloop reads the workspace from SQLite ' +
-        'into its snapshot (once for the pack); cl comp: the builder; ' +
-        'a report run alone costs load + comp.  The pack\'s comp includes ' +
-        `writing the JSON files (${t.write.toFixed(3)} s).  SQLite and ` +
+    lines.push('Seconds.  cold load: closeloop reads the workspace from ' +
+        'SQLite into its snapshot and writes the snapshot cache ' +
+        `(${(c['cache-write'] ?? 0).toFixed(3)} s of it); warm load: the ` +
+        'snapshot read back from that cache (unchanged workspace).  ' +
+        'cl comp: the builder (warm run); a report run alone costs ' +
+        'load + comp.  The pack\'s comp includes writing the JSON files ' +
+        `(${t.write.toFixed(3)} s).  SQLite and ` +
         'DuckDB: the queries only (DuckDB\'s tables were loaded from CSV ' +
         'beforehand, untimed).  A ratio above 1 means closeloop is faster.');
-    lines.push(`closeloop report --pack wall time: ${Number(args.wall)
-        .toFixed(3)} s (process start to exit).`);
+    if (args['wall-cold'])
+        lines.push(`closeloop report --pack wall time: cold ${Number(
+            args['wall-cold']).toFixed(3)} s, warm ${Number(args.wall)
+            .toFixed(3)} s (process start to exit).`);
+    else
+        lines.push(`closeloop report --pack wall time: ${Number(args.wall)
+            .toFixed(3)} s (process start to exit).`);
     result.table = lines;
     result.closeloop = t;
+    result.closeloop_cold = c;
     console.log(lines.join('\n'));
 }
 writeFileSync(args.out, JSON.stringify(result, null, 2));

@@ -64,6 +64,9 @@ struct cl_snapshot_int {
     pending ref[P_COUNT];
     size_t strings_cap;
     int finished;
+    /* Set by cl_snapshot_new_over: the columns live in block. */
+    void *block;
+    void (*release)(void *block);
 };
 
 /* --- growing columns ---------------------------------------------------- */
@@ -279,6 +282,24 @@ cl_snapshot_new(void)
         cl_snapshot_free(s);
         return NULL;
     }
+    size_t n;
+    const cl_cause *c = cl_taxonomy_defaults(&n);
+    for (size_t i = 0; i < n && i < CL_NCAUSES; i++)
+        s->causes[i] = c[i];
+    return s;
+}
+
+cl_snapshot *
+cl_snapshot_new_over(void *block, void (*release)(void *block))
+{
+    cl_snapshot *s = calloc(1, sizeof *s);
+    if (s == NULL || (s->in = calloc(1, sizeof *s->in)) == NULL) {
+        free(s);
+        return NULL;
+    }
+    s->in->block = block;
+    s->in->release = release;
+    s->in->finished = 1;
     size_t n;
     const cl_cause *c = cl_taxonomy_defaults(&n);
     for (size_t i = 0; i < n && i < CL_NCAUSES; i++)
@@ -581,6 +602,8 @@ cl_snapshot_add(cl_snapshot *s, cl_kind kind, const cl_value *row,
 cl_err
 cl_snapshot_set_cause(cl_snapshot *s, const cl_cause *c, cl_error *err)
 {
+    if (s->in->block)
+        return cl_error_set(err, CL_EINVAL, "snapshot is read-only");
     int i = cl_enum_index(cl_cause_codes, c->code);
     if (i < 0)
         return cl_error_set(err, CL_EINVAL, "unknown cause '%s'", c->code);
@@ -603,6 +626,8 @@ cl_snapshot_set_threshold(cl_snapshot *s, const char *key, double value,
                           cl_error *err)
 {
     size_t cap = 0;
+    if (s->in->block)
+        return cl_error_set(err, CL_EINVAL, "snapshot is read-only");
     for (size_t i = 0; i < s->nthresholds; i++)
         if (strcmp(s->threshold_key[i], key) == 0) {
             s->threshold_value[i] = value;
@@ -622,10 +647,38 @@ cl_snapshot_set_threshold(cl_snapshot *s, const char *key, double value,
 
 /* --- finishing ---------------------------------------------------------- */
 
+/* Builds id map which of a snapshot made by cl_snapshot_new_over; 0 or -1
+   when out of memory. */
+static int
+build_ids(const cl_snapshot *s, int which)
+{
+    const char **ids = which == ID_USERS      ? s->user_id
+                       : which == ID_ACCOUNTS ? s->account_id
+                                              : s->deal_id;
+    size_t n = which == ID_USERS      ? s->nusers
+               : which == ID_ACCOUNTS ? s->naccounts
+                                      : s->ndeals;
+    cl_strset *set = cl_strset_new();
+    for (size_t i = 0; set && i < n; i++) {
+        uint32_t ord;
+        const char *copy;
+        /* A repeated id would break row == ordinal: no map then. */
+        if (ids[i] == NULL ||
+            cl_strset_intern(set, ids[i], strlen(ids[i]), &ord, &copy) != 1) {
+            cl_strset_free(set);
+            set = NULL;
+        }
+    }
+    s->in->ids[which] = set;
+    return set ? 0 : -1;
+}
+
 static int32_t
 resolve(const cl_snapshot *s, int which, const char *id)
 {
     if (id == NULL)
+        return -1;
+    if (s->in->ids[which] == NULL && build_ids(s, which) != 0)
         return -1;
     return (int32_t)cl_strset_find(s->in->ids[which], id, strlen(id));
 }
@@ -847,6 +900,18 @@ cl_snapshot_free(cl_snapshot *s)
 {
     if (s == NULL)
         return;
+    if (s->in && s->in->block) {
+        for (size_t i = 0; i < s->nicp; i++)
+            cl_icp_expr_free(s->icp_expr[i]);
+        free(s->icp_expr);
+        if (s->in->release)
+            s->in->release(s->in->block);
+        for (int i = 0; i < 3; i++)
+            cl_strset_free(s->in->ids[i]);
+        free(s->in);
+        free(s);
+        return;
+    }
     void *cols[] = {s->strings,
                     s->user_id,
                     s->user_name,

@@ -136,6 +136,18 @@ cl_snapshot *cl_snapshot_new(void);
 void cl_snapshot_free(cl_snapshot *s);
 
 /*
+ * An empty, finished snapshot whose columns and counts the caller fills by
+ * pointing them into block, memory it hands over (io/snapshot_cache.c does
+ * this for a snapshot read back from its cache file).  cl_snapshot_free
+ * calls release(block) instead of freeing the columns; icp_expr and its
+ * expressions stay the snapshot's own (malloc'd, freed as usual).  The id
+ * maps behind cl_snapshot_user/account/deal are built on the first lookup.
+ * cl_snapshot_add and the setters refuse such a snapshot.  NULL when out of
+ * memory (block is then not released).
+ */
+cl_snapshot *cl_snapshot_new_over(void *block, void (*release)(void *block));
+
+/*
  * Adds one record of kind (values in the kind's column order, as
  * cl_store_each gives them).  Records may arrive in any order; references
  * are resolved by cl_snapshot_finish.  Strings are copied.

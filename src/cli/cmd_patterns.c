@@ -6,7 +6,7 @@
 
 #include "analytics/patterns.h"
 #include "cli.h"
-#include "io/snapshot_load.h"
+#include "io/snapshot_cache.h"
 
 static int run(int argc, char **argv);
 
@@ -14,7 +14,7 @@ const cli_command cli_cmd_patterns = {
     "patterns", run, "find profiles that churn, recover or lose more often",
     "usage: closeloop patterns [--target churn|recovery|lost] [--period P]\n"
     "                          [--format json|md] [--min-support N]\n"
-    "                          [--now T] [--db URL]\n"
+    "                          [--no-cache] [--now T] [--db URL]\n"
     "\n"
     "Subgroup discovery over account and deal attributes (employees,\n"
     "industry, region, has_ops_function, source, champion_level,\n"
@@ -32,6 +32,8 @@ const cli_command cli_cmd_patterns = {
     "  --format F       json (default) or md\n"
     "  --min-support N  smallest subgroup (default max(10, 1% of the\n"
     "                   population))\n"
+    "  --no-cache       read the workspace from the store, neither reading\n"
+    "                   nor writing its snapshot cache (see README)\n"
     "  --now T          the day to observe up to (default: today)\n"
     "  --db URL         the workspace (default ./closeloop.db)\n"};
 
@@ -76,11 +78,12 @@ run(int argc, char **argv)
         {"target", required_argument, NULL, 't'},
         {"period", required_argument, NULL, 'p'},
         {"min-support", required_argument, NULL, 'm'},
+        {"no-cache", no_argument, NULL, 'C'},
         {NULL, 0, NULL, 0}};
     cli_common common;
     cl_pattern_opts po = {.target = CL_TARGET_CHURN};
     long long v;
-    int c, t, rc = CLI_USAGE;
+    int c, t, rc = CLI_USAGE, no_cache = 0;
 
     cli_common_init(&common);
     while ((c = cli_next_option(&cli_cmd_patterns, argc, argv, ":h", opts,
@@ -104,6 +107,9 @@ run(int argc, char **argv)
                                  "got '%s'",
                                  optarg);
             po.has_period = 1;
+            break;
+        case 'C':
+            no_cache = 1;
             break;
         case 'm':
             if (cli_parse_int(optarg, 1, 1000000000, &v) != 0)
@@ -135,7 +141,8 @@ run(int argc, char **argv)
     if ((rc = cli_open(&common, &st)) != 0)
         return rc;
     cl_error_clear(&err);
-    cl_err e = cl_snapshot_load(st, &s, &err);
+    cl_err e = cl_snapshot_load_cached(st, common.db, !no_cache, &s, NULL,
+                                       &err);
     cl_store_close(st);
     if (e != CL_OK)
         return cli_fail_error(&err);

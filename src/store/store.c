@@ -71,6 +71,14 @@ cl_store_commit(cl_store *st, cl_error *err)
 }
 
 void
+cl_store_end_read(cl_store *st)
+{
+    if (st->in_tx || st->ops->end_read == NULL)
+        return;
+    st->ops->end_read(st);
+}
+
+void
 cl_store_rollback(cl_store *st)
 {
     if (!st->in_tx)
@@ -335,6 +343,21 @@ cl_err
 cl_store_audit_count(cl_store *st, int64_t *n, cl_error *err)
 {
     return st->ops->audit_count(st, n, err);
+}
+
+cl_err
+cl_store_audit_last(cl_store *st, cl_store_audit_cb cb, void *ud, cl_error *err)
+{
+    if (st->ops->audit_last == NULL)
+        return cl_error_set(err, CL_EINVAL, "%s: no audit_last query",
+                            st->ops->name);
+    return st->ops->audit_last(st, cb, ud, err);
+}
+
+int64_t
+cl_store_workspace_id(const cl_store *st)
+{
+    return st->workspace_id;
 }
 
 cl_err

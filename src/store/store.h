@@ -58,6 +58,15 @@ cl_err cl_store_commit(cl_store *st, cl_error *err);
 /* Undoes everything since cl_store_begin.  Safe without a transaction. */
 void cl_store_rollback(cl_store *st);
 
+/*
+ * Finishes every read in progress outside a transaction.  A read keeps its
+ * row (and, on SQLite, its view of the database) until the next call, so a
+ * long-lived handle - a server thread's - calls this when a request is done;
+ * otherwise its next reads could see the data as it was.  Strings from
+ * earlier reads are invalid afterwards.  Does nothing inside a transaction.
+ */
+void cl_store_end_read(cl_store *st);
+
 typedef enum cl_put_result {
     CL_PUT_UNCHANGED = 0, /* the same values were there: nothing written */
     CL_PUT_INSERTED,
@@ -131,6 +140,19 @@ cl_err cl_store_audit_each(cl_store *st, const char *entity,
                            void *ud, cl_error *err);
 
 cl_err cl_store_audit_count(cl_store *st, int64_t *n, cl_error *err);
+
+/*
+ * Calls cb with the newest audit entry of the store, of any workspace, if
+ * there is one (cheap: no count over the log), for a cache to tell whether
+ * anything changed: the log is append-only, so its newest id grows with
+ * every change.
+ *   CL_EINVAL  the backend has no such query (use cl_store_audit_count)
+ */
+cl_err cl_store_audit_last(cl_store *st, cl_store_audit_cb cb, void *ud,
+                           cl_error *err);
+
+/* The id of the open workspace (rows of other workspaces are never seen). */
+int64_t cl_store_workspace_id(const cl_store *st);
 
 /* The workspace's taxonomy (seeded from the defaults), in display order. */
 typedef int (*cl_store_cause_cb)(void *ud, const cl_cause *c);

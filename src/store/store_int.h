@@ -175,6 +175,11 @@ typedef struct cl_store_ops {
                          const char *entity_id, cl_store_audit_cb cb, void *ud,
                          cl_error *err);
     cl_err (*audit_count)(cl_store *st, int64_t *n, cl_error *err);
+    /* Optional (NULL: nothing to end): finishes every read in progress. */
+    void (*end_read)(cl_store *st);
+    /* Optional (NULL: cl_store_audit_last answers CL_EINVAL). */
+    cl_err (*audit_last)(cl_store *st, cl_store_audit_cb cb, void *ud,
+                         cl_error *err);
     cl_err (*causes)(cl_store *st, cl_store_cause_cb cb, void *ud,
                      cl_error *err);
     cl_err (*thresholds)(cl_store *st, cl_store_threshold_cb cb, void *ud,

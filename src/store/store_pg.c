@@ -364,6 +364,16 @@ pg_rollback(cl_store *base)
     release_claims(PG(base));
 }
 
+/* No read holds anything on the server outside a transaction (every result
+   is fetched whole or streamed to its end); only the last get's row is
+   kept, and it is let go. */
+static void
+pg_end_read(cl_store *base)
+{
+    PQclear(PG(base)->kept);
+    PG(base)->kept = NULL;
+}
+
 static cl_err
 pg_insert_new(cl_store *base, cl_kind kind, const cl_value *row, int *inserted,
               cl_error *err)
@@ -716,6 +726,7 @@ static const cl_store_ops pg_ops = {
     .begin = pg_begin,
     .commit = pg_commit,
     .rollback = pg_rollback,
+    .end_read = pg_end_read,
     .insert_new = pg_insert_new,
     .insert_audited = pg_insert_audited,
     .get = pg_get,

@@ -310,6 +310,18 @@ sq_commit(cl_store *base, cl_error *err)
 }
 
 static void
+sq_end_read(cl_store *base)
+{
+    sq_store *s = (sq_store *)base;
+    /* A statement stepped to a row holds a read transaction, and with it a
+       WAL snapshot, until it is reset. */
+    sqlite3_stmt *st = NULL;
+    while ((st = sqlite3_next_stmt(s->db, st)) != NULL)
+        if (sqlite3_stmt_busy(st))
+            sqlite3_reset(st);
+}
+
+static void
 sq_rollback(cl_store *base)
 {
     sq_store *s = (sq_store *)base;
@@ -552,6 +564,35 @@ sq_audit_each(cl_store *base, const char *entity, const char *entity_id,
     return finish_read(s, st, rc, err, "audit");
 }
 
+/* The audit table's rowid B-tree ends at the newest entry: one seek. */
+static cl_err
+sq_audit_last(cl_store *base, cl_store_audit_cb cb, void *ud, cl_error *err)
+{
+    sq_store *s = (sq_store *)base;
+    sqlite3_stmt *st;
+    if (prepare_read(s,
+                     "SELECT id, at, actor, entity, entity_id, action, old, "
+                     "new FROM audit ORDER BY id DESC LIMIT 1",
+                     &st, err, "audit") != CL_OK)
+        return CL_EDB;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        cl_audit_entry e = {
+            .id = sqlite3_column_int64(st, 0),
+            .at = (const char *)sqlite3_column_text(st, 1),
+            .actor = (const char *)sqlite3_column_text(st, 2),
+            .entity = (const char *)sqlite3_column_text(st, 3),
+            .entity_id = (const char *)sqlite3_column_text(st, 4),
+            .action = (const char *)sqlite3_column_text(st, 5),
+            .old_json = (const char *)sqlite3_column_text(st, 6),
+            .new_json = (const char *)sqlite3_column_text(st, 7),
+        };
+        cb(ud, &e);
+    }
+    return finish_read(s, st, rc == SQLITE_ROW ? SQLITE_DONE : rc, err,
+                       "audit");
+}
+
 static cl_err
 sq_audit_count(cl_store *base, int64_t *n, cl_error *err)
 {
@@ -588,8 +629,7 @@ sq_causes(cl_store *base, cl_store_cause_cb cb, void *ud, cl_error *err)
 }
 
 static cl_err
-sq_thresholds(cl_store *base, cl_store_threshold_cb cb, void *ud,
-              cl_error *err)
+sq_thresholds(cl_store *base, cl_store_threshold_cb cb, void *ud, cl_error *err)
 {
     sq_store *s = (sq_store *)base;
     sqlite3_stmt *st;
@@ -636,6 +676,7 @@ static const cl_store_ops sqlite_ops = {
     .begin = sq_begin,
     .commit = sq_commit,
     .rollback = sq_rollback,
+    .end_read = sq_end_read,
     .insert_new = sq_insert_new,
     .get = sq_get,
     .update = sq_update,
@@ -646,6 +687,7 @@ static const cl_store_ops sqlite_ops = {
     .first_won_new_deal = sq_first_won_new_deal,
     .audit_each = sq_audit_each,
     .audit_count = sq_audit_count,
+    .audit_last = sq_audit_last,
     .causes = sq_causes,
     .thresholds = sq_thresholds,
     .threshold = sq_threshold,

@@ -383,6 +383,35 @@ test_unopenable_path_is_a_storage_error(void **state)
     assert_non_null(strstr(err.msg, "cannot connect"));
 }
 
+static void
+test_end_read_lets_a_long_lived_handle_see_new_commits(void **state)
+{
+    fixture *f = *state;
+    cl_error err;
+    cl_store *other;
+    int64_t n;
+    assert_int_equal(cl_store_begin(f->st, "t", 0, &err), CL_OK);
+    put_user(f->st, "u1", "Ana", CL_PUT_INSERTED);
+    assert_int_equal(cl_store_commit(f->st, &err), CL_OK);
+
+    /* A read that returned a row stays open until the next call... */
+    cl_value key = T("u1"), row[6];
+    int found;
+    assert_int_equal(
+        cl_store_get(f->st, CL_KIND_USERS, &key, row, &found, &err), CL_OK);
+    assert_int_equal(found, 1);
+    /* ... while another process commits. */
+    assert_int_equal(cl_store_open(f->path, &other, &err), CL_OK);
+    assert_int_equal(cl_store_begin(other, "t", 0, &err), CL_OK);
+    put_user(other, "u2", "Bo", CL_PUT_INSERTED);
+    assert_int_equal(cl_store_commit(other, &err), CL_OK);
+    cl_store_close(other);
+
+    cl_store_end_read(f->st);
+    assert_int_equal(cl_store_count(f->st, CL_KIND_USERS, &n, &err), CL_OK);
+    assert_int_equal(n, 2);
+}
+
 int
 main(void)
 {
@@ -399,6 +428,7 @@ main(void)
         T_(test_newer_schema_is_refused),
         T_(test_lost_connection_is_reopened),
         T_(test_unopenable_path_is_a_storage_error),
+        T_(test_end_read_lets_a_long_lived_handle_see_new_commits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

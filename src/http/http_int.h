@@ -58,6 +58,7 @@ struct cl_http_req {
     char *body;
     size_t body_len;
     int body_too_big;
+    size_t dropped; /* bytes of an oversized body read and dropped */
     int replied;
     /* The caller. */
     cl_store *st;

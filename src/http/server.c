@@ -25,6 +25,7 @@
 
 #include "../engine/engine.h"
 #include "../notify/notify.h"
+#include "../store/store_api.h"
 #include "http_int.h"
 
 cl_time
@@ -212,6 +213,7 @@ dispatch(cl_http_req *r)
     r->st = thread_store(r->srv, &err);
     if (!r->st)
         return cl_http_fail(r, err.code, &err);
+    cl_store_idle(r->st);
     if (r->route->auth == CL_AUTH_USER) {
         enum MHD_Result done;
         if (!cl_http_authenticate(r, &done))
@@ -251,11 +253,15 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
         }
         if (r->body_too_big || r->body_len + *upload_size >
                                    srv->opts.body_limit) {
-            /* Answer at once: libmicrohttpd then closes the connection
-               rather than reading the rest of an oversized body. */
+            /* Read and drop the rest, so the client sees the 413 rather
+               than a reset while it is still sending; past a hard cap,
+               answer at once and let the connection close. */
             r->body_too_big = 1;
+            r->dropped += *upload_size;
             *upload_size = 0;
-            return dispatch(r);
+            if (r->dropped > 16 * srv->opts.body_limit)
+                return dispatch(r);
+            return MHD_YES;
         }
         char *p = realloc(r->body, r->body_len + *upload_size + 1);
         if (!p)
@@ -399,6 +405,9 @@ cl_http_start(const cl_http_opts *opts, cl_http_server **out, cl_error *err)
         long n = sysconf(_SC_NPROCESSORS_ONLN);
         threads = n > 0 ? (unsigned)n : 1;
     }
+    /* A pool of one is the polling thread itself. */
+    if (threads < 2)
+        threads = 2;
     srv->d = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
             MHD_USE_TURBO | MHD_USE_ITC | MHD_USE_ERROR_LOG,

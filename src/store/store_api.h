@@ -39,6 +39,13 @@ cl_err cl_store_list(cl_store *st, cl_kind kind, const cl_store_filter *filters,
    workspace, since the audit log is append-only. */
 cl_err cl_store_audit_high_water(cl_store *st, int64_t *id, cl_error *err);
 
+/*
+ * Ends any read still open on st (rows handed out before become invalid),
+ * so the next read sees every change committed by other connections.  A
+ * long-lived connection (a server thread's) calls it before each request.
+ */
+void cl_store_idle(cl_store *st);
+
 /* ---- users' credentials ----------------------------------------------------
  */
 

@@ -295,10 +295,23 @@ finish_read(sq_store *s, sqlite3_stmt *st, int rc, cl_error *err,
     return out;
 }
 
+void
+cl__sq_reset_reads(sq_store *s)
+{
+    for (sqlite3_stmt *st = sqlite3_next_stmt(s->db, NULL); st;
+         st = sqlite3_next_stmt(s->db, st))
+        if (sqlite3_stmt_busy(st))
+            sqlite3_reset(st);
+}
+
 static cl_err
 sq_begin(cl_store *base, cl_error *err)
 {
     sq_store *s = (sq_store *)base;
+    /* A read left unfinished (a cached get keeps its row for the caller)
+       holds a snapshot; BEGIN IMMEDIATE on a snapshot another connection
+       has since written past fails at once with SQLITE_BUSY_SNAPSHOT. */
+    cl__sq_reset_reads(s);
     return step_done(s, s->begin, err, "begin");
 }
 

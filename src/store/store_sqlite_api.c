@@ -117,6 +117,13 @@ sq_api_list(cl_store *st, cl_kind kind, const cl_store_filter *filters,
     return CL_OK;
 }
 
+void
+cl_store_idle(cl_store *st)
+{
+    if (strcmp(st->ops->name, "sqlite") == 0)
+        cl__sq_reset_reads((sq_store *)st);
+}
+
 static int
 one_int64(void *ud, sqlite3_stmt *row)
 {

@@ -56,6 +56,9 @@ cl_err cl__sq_audit_row(sq_store *s, const char *table, const char *json_expr,
 void cl__sq_read_row(sqlite3_stmt *st, const cl_kind_def *def, int first_col,
                      cl_value *row);
 
+/* Resets every statement still inside a read, ending its snapshot. */
+void cl__sq_reset_reads(sq_store *s);
+
 /* The engine writes (store_sqlite_engine_write.c). */
 cl_err cl__sqw_config_set(cl_store *st, const char *key, const char *value,
                           cl_error *err);

@@ -1,0 +1,153 @@
+// api_lib.mjs - helpers for the black-box API tests: a demo workspace with a
+// password for one user of each role, `closeloop serve` on a free loopback
+// port, and a small HTTP client that keeps the session cookie and CSRF token.
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { appendFileSync } from 'node:fs';
+import path from 'node:path';
+
+import { BIN, ok, tempDir } from './lib.mjs';
+
+export const PASSWORD = 'demo-pass-1';
+export const ROLES = ['csm', 'cs_manager', 'ae', 'sales_manager', 'vp_sales',
+    'vp_cs', 'marketing', 'revops', 'admin'];
+
+// The demo workspace: its users of each role (by id) come from the demo
+// generator; every user gets PASSWORD with `closeloop user passwd`.
+export function demoWorkspace(t, extraSql = '') {
+    const dir = tempDir(t, 'closeloop-api-');
+    const db = path.join(dir, 'demo.db');
+    ok(['demo', '--db', db]);
+    const users = JSON.parse(sql(db,
+        "SELECT json_group_array(json_object('id', id, 'email', email, " +
+        "'role', role, 'manager_id', manager_id)) FROM users"));
+    for (const u of users)
+        ok(['user', 'passwd', u.id, '--db', db], { input: PASSWORD + '\n' });
+    // The engine's first tick: review tasks, sessions with their packs.
+    ok(['tick', '--db', db]);
+    if (extraSql)
+        sql(db, extraSql);
+    return { dir, db, users };
+}
+
+// Runs SQL with Debian's sqlite3 (test set-up only); returns stdout.
+export function sql(db, text) {
+    const r = spawnSync('sqlite3', [db, text], { encoding: 'utf8' });
+    if (r.status !== 0)
+        throw new Error(`sqlite3: ${r.stderr}`);
+    return r.stdout.trim();
+}
+
+// Starts `closeloop serve` on a free port; stopped when the test ends.
+export async function startServer(t, db, extra = []) {
+    const proc = spawn(BIN, ['serve', '--listen', '127.0.0.1:0', '--db', db,
+        '--tick-hour', '-1', '--deliver-every', '0', ...extra],
+        { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    proc.stderr.on('data', (d) => {
+        stderr += d;
+        // CLOSELOOP_SERVE_LOG=FILE keeps the access log for a failing run.
+        if (process.env.CLOSELOOP_SERVE_LOG)
+            appendFileSync(process.env.CLOSELOOP_SERVE_LOG, d);
+    });
+    let out = '';
+    const port = await new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(
+            `serve did not start: ${stderr}`)), 10_000);
+        proc.stdout.on('data', (d) => {
+            out += d;
+            const m = out.match(/http:\/\/127\.0\.0\.1:(\d+)\//);
+            if (m) {
+                clearTimeout(timer);
+                resolve(Number(m[1]));
+            }
+        });
+        proc.on('exit', (code) => {
+            clearTimeout(timer);
+            reject(new Error(`serve exited ${code}: ${stderr}`));
+        });
+    });
+    const srv = {
+        proc, port, base: `http://127.0.0.1:${port}`,
+        stderr: () => stderr,
+        async stop() {
+            if (proc.exitCode !== null || proc.signalCode)
+                return { code: proc.exitCode, signal: proc.signalCode };
+            proc.kill('SIGTERM');
+            const [code, signal] = await once(proc, 'exit');
+            return { code, signal };
+        },
+    };
+    if (t && typeof t.after === 'function')
+        t.after(() => srv.stop());
+    return srv;
+}
+
+// A client: remembers the session cookie and CSRF token after login().
+export class Client {
+    constructor(srv, opts = {}) {
+        this.srv = srv;
+        this.cookie = null;
+        this.csrf = null;
+        this.token = opts.token ?? null;
+    }
+
+    async login(email, password = PASSWORD) {
+        const r = await this.req('POST', '/api/v1/auth/login',
+            { body: { email, password } });
+        if (r.status === 200) {
+            const set = r.headers.get('set-cookie');
+            this.cookie = set.split(';')[0];
+            this.setCookie = set;
+            this.csrf = r.json.csrf_token;
+        }
+        return r;
+    }
+
+    // method, path, { body (object, or raw string), headers, csrf: false }
+    async req(method, p, opts = {}) {
+        const headers = { ...(opts.headers ?? {}) };
+        if (this.cookie)
+            headers.cookie = this.cookie;
+        if (this.token)
+            headers.authorization = `Bearer ${this.token}`;
+        if (this.csrf && opts.csrf !== false && method !== 'GET')
+            headers['x-csrf-token'] = this.csrf;
+        let body;
+        if (opts.body !== undefined) {
+            body = typeof opts.body === 'string'
+                ? opts.body : JSON.stringify(opts.body);
+            headers['content-type'] = 'application/json';
+        }
+        const res = await fetch(this.srv.base + p, { method, headers, body });
+        const text = await res.text();
+        let json = null;
+        try {
+            json = text ? JSON.parse(text) : null;
+        } catch {
+            json = null;
+        }
+        return { status: res.status, headers: res.headers, json, text };
+    }
+
+    get(p, o) { return this.req('GET', p, o); }
+    post(p, body, o = {}) { return this.req('POST', p, { ...o, body }); }
+    put(p, body, o = {}) { return this.req('PUT', p, { ...o, body }); }
+    patch(p, body, o = {}) { return this.req('PATCH', p, { ...o, body }); }
+}
+
+// Signs in the first user of role; returns the client and the user.
+export async function as(srv, ws, role) {
+    const u = ws.users.find((x) => x.role === role);
+    const c = new Client(srv);
+    const r = await c.login(u.email);
+    if (r.status !== 200)
+        throw new Error(`login ${role}: ${r.status} ${r.text}`);
+    c.user = u;
+    return c;
+}
+
+// Today as the server and the CLI see it (UTC).
+export function today() {
+    return new Date().toISOString().slice(0, 10);
+}

@@ -28,6 +28,8 @@ typedef struct pg_store {
     pg_stmt *stmts;                   /* open addressing, cap a power of two */
     int64_t *release; /* outbox claims to give up when the transaction ends */
     size_t nrelease, release_cap;
+    int64_t *held; /* outbox messages this connection holds a claim on */
+    size_t nheld, held_cap;
     size_t nstmts, cap;
 } pg_store;
 
@@ -100,6 +102,13 @@ double cl__pg_real(const PGresult *r, int row, int col);
 cl_err cl__pg_audit_row(pg_store *s, const char *table, const char *json_expr,
                         const char *keycol, const char *key, const char *action,
                         const char *old_json, cl_error *err);
+
+/* Records that this connection now holds a claim on outbox message id
+   (store_pg.c). */
+cl_err cl__pg_hold(pg_store *s, int64_t id, cl_error *err);
+
+/* Whether this connection holds a claim on outbox message id. */
+int cl__pg_holds(const pg_store *s, int64_t id);
 
 /* Gives up this connection's claim on outbox message id when the current
    transaction ends (store_pg.c). */

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# run.sh - the main job: build closeloop (release), create a demo workspace
-# and show what it holds.
+# run.sh - the main job: build closeloop (release), create a demo workspace,
+# show what it holds, and serve it (API and web UI) until Ctrl-C.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -38,5 +38,27 @@ for r in bad-fit icp recovery health; do
 done
 printf '\nHTML reports with charts: %s\n' "$(ls build/reports/*.html | tr '\n' ' ')"
 
-# --- The server (a later issue) -------------------------------------------
-# Extend here: start `closeloop serve`.
+# --- The server ------------------------------------------------------------
+# Demo sign-ins: one user of each role gets the documented demo password
+# (README "Signing in").  Passwords are set here, never by the generator, so
+# a real workspace never carries a known password.
+DEMO_PASSWORD=${CLOSELOOP_DEMO_PASSWORD:-closeloop-demo}
+LISTEN=${CLOSELOOP_LISTEN:-127.0.0.1:8080}
+printf '\n%s\n\n' '------------------------------------------------------------------------'
+echo "Demo sign-ins (password: $DEMO_PASSWORD):"
+for role in revops csm cs_manager ae sales_manager vp_sales vp_cs marketing admin; do
+    line=$(sqlite3 -separator ' ' "$DB" \
+        "SELECT id, email FROM users WHERE role = '$role' ORDER BY id LIMIT 1")
+    id=${line%% *}
+    email=${line#* }
+    printf '%s\n' "$DEMO_PASSWORD" | "$CL" user passwd "$id" --db "$DB" >/dev/null
+    printf '  %-14s %s\n' "$role" "$email"
+done
+WEB_ARGS=()
+if [ -f web/dist/index.html ]; then
+    WEB_ARGS=(--web web/dist)
+fi
+echo
+echo "Starting the server: http://$LISTEN/  (API: http://$LISTEN/api/v1/openapi.json)"
+echo "Sign in with POST /api/v1/auth/login {\"email\", \"password\"}; Ctrl-C stops it."
+exec "$CL" serve --listen "$LISTEN" --db "$DB" "${WEB_ARGS[@]}"

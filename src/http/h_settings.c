@@ -324,8 +324,10 @@ cl__h_config_set(cl_http_req *r)
                               ? config_check(key, json_string_value(v))
                               : "null cannot be stored; give a value";
         if (why) {
+            /* key belongs to body: answer before freeing it. */
+            done = cl_http_error(r, 400, "invalid", key, "%s: %s", key, why);
             json_decref(body);
-            return cl_http_error(r, 400, "invalid", key, "%s: %s", key, why);
+            return done;
         }
     }
     cl_error_clear(&err);

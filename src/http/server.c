@@ -384,6 +384,7 @@ cl_http_start(const cl_http_opts *opts, cl_http_server **out, cl_error *err)
     pthread_mutex_init(&srv->stop_lock, NULL);
     pthread_cond_init(&srv->stop_cond, NULL);
 
+    cl_store_threaded();
     /* Open once up front: migrations run here, not in a pool thread. */
     if (cl_store_open(srv->db, &probe, err) != CL_OK) {
         cl_http_stop(srv);

@@ -46,6 +46,13 @@ cl_err cl_store_audit_high_water(cl_store *st, int64_t *id, cl_error *err);
  */
 void cl_store_idle(cl_store *st);
 
+/*
+ * Tunes the SQLite library for a process with many connections in many
+ * threads (no global memory statistics, whose mutex every allocation
+ * takes).  Call before the first cl_store_open of the process.
+ */
+void cl_store_threaded(void);
+
 /* ---- users' credentials ----------------------------------------------------
  */
 

@@ -71,8 +71,12 @@ sq_api_list(cl_store *st, cl_kind kind, const cl_store_filter *filters,
     size_t ol = 0;
     order[0] = '\0';
     for (size_t i = 0; i < def->nkey; i++)
-        ol += (size_t)snprintf(order + ol, sizeof order - ol, "%s\"%s\"",
-                               i ? ", " : "", def->fields[i].name);
+        /* With filters, "+" keeps the planner off the primary key for the
+           order (without statistics it would scan the whole table in key
+           order rather than use the filter's index and sort the few). */
+        ol += (size_t)snprintf(order + ol, sizeof order - ol, "%s%s\"%s\"",
+                               i ? ", " : "", nfilters ? "+" : "",
+                               def->fields[i].name);
 
     for (int pass = 0; pass < 2; pass++) {
         if (pass == 0 && !total)
@@ -115,6 +119,12 @@ sq_api_list(cl_store *st, cl_kind kind, const cl_store_filter *filters,
         sqlite3_finalize(q);
     }
     return CL_OK;
+}
+
+void
+cl_store_threaded(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
 void

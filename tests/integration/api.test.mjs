@@ -3,7 +3,7 @@
 // wrong types, stale and missing If-Match, missing CSRF token, oversized
 // body, 401, 403, 404, 405), the OpenAPI document, sign-in and tokens.
 import assert from 'node:assert/strict';
-import { before, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 
 import { Client, as, demoWorkspace, sql, startServer, today } from
     './api_lib.mjs';
@@ -18,7 +18,8 @@ before(async () => {
     csm = await as(srv, ws, 'csm');
 });
 
-process.on('exit', () => { if (srv) srv.proc.kill('SIGTERM'); });
+// The server of the whole file stops when its tests are done.
+after(() => srv?.stop());
 
 describe('meta', () => {
     test('hello answers without credentials and keeps the connection', async () => {

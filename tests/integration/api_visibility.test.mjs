@@ -1,0 +1,184 @@
+// api_visibility.test.mjs - DESIGN section 6 through the API: every role
+// against every record kind and endpoint, as one table.  Each row says which
+// roles get the record, and which fields they may see.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+
+import { ROLES, as, demoWorkspace, sql, startServer } from './api_lib.mjs';
+
+const PRIVATE = ['csm', 'cs_manager', 'vp_cs', 'revops', 'admin'];
+const AUDIT = ['csm', 'cs_manager', 'vp_cs', 'revops', 'admin'];
+const COACHING = ['ae', 'sales_manager', 'vp_sales', 'revops'];
+const SETTINGS = ['revops', 'admin'];
+const TAGGERS = ['csm', 'cs_manager', 'revops'];
+
+let ws, srv, c = {}, fx = {};
+
+before(async () => {
+    // A coaching item for the first AE (the engine opens these when the
+    // over-promise threshold fires; the demo's quarter may not fire it).
+    ws = demoWorkspace(null,
+        "INSERT INTO coaching_items (workspace_id, id, ae_id, session_id, " +
+        "period, cause, note, status, created_at, audience) VALUES (1, 900, " +
+        "'u-ae-1', NULL, '2026Q3', 'feature_overpromise', " +
+        "'Two over-promise churns on your deals', 'open', " +
+        "'2026-10-01T00:00:00Z', 'user:u-ae-1;user:u-sales-manager-1;" +
+        "role:vp_sales;role:revops')");
+    srv = await startServer(null, ws.db);
+    for (const r of ROLES)
+        c[r] = await as(srv, ws, r);
+    assert.equal(c.ae.user.id, 'u-ae-1');
+    assert.equal(c.sales_manager.user.id, 'u-sales-manager-1');
+    // The first AE's reviewed won deal, and another AE's.
+    fx.deal = sql(ws.db, "SELECT d.id FROM deals d JOIN reviews r ON " +
+        "r.deal_id = d.id WHERE d.ae_id = 'u-ae-1' ORDER BY d.id LIMIT 1");
+    fx.account = sql(ws.db, `SELECT account_id FROM deals WHERE id = '${fx.deal}'`);
+    fx.other = sql(ws.db, "SELECT d.id FROM deals d JOIN reviews r ON " +
+        "r.deal_id = d.id WHERE d.ae_id = 'u-ae-2' ORDER BY d.id LIMIT 1");
+    fx.churn = sql(ws.db, 'SELECT id FROM churns ORDER BY id LIMIT 1');
+    fx.threshold = sql(ws.db, 'SELECT key FROM thresholds ORDER BY key LIMIT 1');
+});
+
+// The server of the whole file stops when its tests are done.
+after(() => srv?.stop());
+
+const has = (o, k) => o !== null && typeof o === 'object' && k in o;
+
+// [name, request(role) -> {method, path, body?, headers?}, allowed roles
+//  (others get 403), check(role, response) for the allowed ones]
+const matrix = [
+    ['account', () => ({ path: `/api/v1/accounts/${fx.account}` }), ROLES,
+        (r, res) => assert.equal(res.json.id, fx.account)],
+    ['account list', () => ({ path: '/api/v1/accounts?limit=3' }), ROLES,
+        (r, res) => assert.equal(res.json.items.length, 3)],
+    ['deal: health only for CS, RevOps, admin and its AE; AE names not for marketing',
+        () => ({ path: `/api/v1/deals/${fx.deal}` }), ROLES, (r, res) => {
+            assert.equal(has(res.json, 'health_score'),
+                PRIVATE.includes(r) || r === 'ae', `${r} health`);
+            assert.equal(has(res.json, 'ae_id'), r !== 'marketing', `${r} ae_id`);
+        }],
+    ['deal list: no AE for marketing', () => ({ path: '/api/v1/deals?limit=20' }),
+        ROLES, (r, res) => assert.equal(res.json.items.every((d) =>
+            has(d, 'ae_id')), r !== 'marketing')],
+    ['review: Q2, Q5, Q7 for CS, RevOps, admin and the deal\'s AE; Q1, Q3, Q4, Q6 for all',
+        () => ({ path: `/api/v1/reviews/${fx.deal}` }), ROLES, (r, res) => {
+            const priv = PRIVATE.includes(r) || r === 'ae';
+            for (const q of ['q2', 'q5', 'q7', 'gut_read'])
+                assert.equal(has(res.json, q), priv, `${r} ${q}`);
+            for (const q of ['q1', 'q3', 'q4', 'q6'])
+                assert.ok(has(res.json, q), `${r} ${q}`);
+        }],
+    ['another AE\'s review: no private answers for an AE',
+        () => ({ path: `/api/v1/reviews/${fx.other}` }), ROLES, (r, res) =>
+            assert.equal(has(res.json, 'q2'), PRIVATE.includes(r))],
+    ['review list follows the same rule per row',
+        () => ({ path: `/api/v1/reviews?deal_id=${fx.other}` }), ROLES,
+        (r, res) => assert.equal(has(res.json.items[0], 'q5'), PRIVATE.includes(r))],
+    ['account page: review answers and health as for the deal',
+        () => ({ path: `/api/v1/accounts/${fx.account}/page` }), ROLES, (r, res) => {
+            const priv = PRIVATE.includes(r) || r === 'ae';
+            assert.equal(has(res.json.won_deal_review, 'q2'), priv, `${r} q2`);
+            assert.equal(res.json.health !== null, priv, `${r} health`);
+            assert.ok(has(res.json.won_deal_review, 'q3'));
+            assert.ok(res.json.deals.every((d) => has(d, 'ae_id') === (r !== 'marketing')));
+            assert.ok(res.json.audit.every((e) => e.entity !== 'reviews' || priv));
+        }],
+    ['churn', () => ({ path: `/api/v1/churns/${fx.churn}` }), ROLES, () => {}],
+    ['recoveries', () => ({ path: '/api/v1/recoveries?limit=5' }), ROLES, () => {}],
+    ['users: marketing sees no AEs', () => ({ path: '/api/v1/users?limit=1000' }),
+        ROLES, (r, res) => {
+            const aes = res.json.items.filter((u) => u.role === 'ae' || u.role === 'sales_manager');
+            assert.equal(aes.length === 0, r === 'marketing');
+            assert.equal(res.json.total, res.json.items.length);
+        }],
+    ['coaching list', () => ({ path: '/api/v1/coaching' }), COACHING,
+        (r, res) => assert.ok(res.json.items.some((i) => i.id === 900))],
+    ['coaching item: the AE, its manager, VP Sales, RevOps',
+        () => ({ path: '/api/v1/coaching/900' }), COACHING,
+        (r, res) => assert.equal(res.json.ae_id, 'u-ae-1')],
+    ['audit trail of a deal: only who may read all its fields',
+        () => ({ path: `/api/v1/audit/deals/${fx.deal}` }), [...AUDIT, 'ae'],
+        (r, res) => assert.ok(res.json.items.length > 0)],
+    ['audit trail of a review', () => ({ path: `/api/v1/audit/reviews/${fx.deal}` }),
+        [...AUDIT, 'ae'], () => {}],
+    ['audit trail of an account', () => ({ path: `/api/v1/audit/accounts/${fx.account}` }),
+        ROLES, () => {}],
+    ['team report names no AE', () => ({ path: '/api/v1/reports/bad-fit?period=2026Q3' }),
+        ROLES, (r, res) => assert.doesNotMatch(res.text, /u-ae-\d/)],
+    ['recovery report names no AE', () => ({ path: '/api/v1/reports/recovery?period=2026Q3' }),
+        ROLES, (r, res) => assert.doesNotMatch(res.text, /u-ae-\d/)],
+    ['icp report', () => ({ path: '/api/v1/reports/icp?period=2026Q3' }), ROLES,
+        (r, res) => assert.doesNotMatch(res.text, /u-ae-\d/)],
+    ['private bad-fit view: RevOps and VP Sales only',
+        () => ({ path: '/api/v1/reports/bad-fit?period=2026Q3&private=1' }),
+        ['revops', 'vp_sales'], () => {}],
+    ['tag audit report names CSMs: CS leads, RevOps, admin',
+        () => ({ path: '/api/v1/reports/audit?period=2026Q3' }), AUDIT, () => {}],
+    ['pipeline report: never marketing', () => ({ path: '/api/v1/reports/pipeline' }),
+        ROLES.filter((r) => r !== 'marketing'), () => {}],
+    ['report list leaves out what a role may not read', () => ({ path: '/api/v1/reports' }),
+        ROLES, (r, res) => assert.equal(res.json.items.some((x) => x.name === 'audit'),
+            AUDIT.includes(r))],
+    ['tasks: the caller\'s own, or those they manage', () => ({ path: '/api/v1/tasks?assignee=*&limit=1000' }),
+        ROLES, (r, res) => {
+            if (r === 'revops' || r === 'admin')
+                return;
+            const me = c[r].user;
+            const reports = ws.users.filter((u) => u.manager_id === me.id).map((u) => u.id);
+            for (const t of res.json.items)
+                assert.ok(t.assignee_id === me.id || reports.includes(t.assignee_id),
+                    `${r} sees ${t.assignee_id}`);
+        }],
+    ['inbox', () => ({ path: '/api/v1/inbox' }), ROLES, () => {}],
+    ['sessions', () => ({ path: '/api/v1/sessions' }), ROLES, () => {}],
+    ['taxonomy (read)', () => ({ path: '/api/v1/settings/taxonomy' }), ROLES, () => {}],
+    ['delivery settings may hold credentials', () => ({ path: '/api/v1/settings/config' }),
+        SETTINGS, () => {}],
+    ['tag a churn', () => ({ method: 'POST', path: `/api/v1/churns/${fx.churn}/tag`, body: {} }),
+        TAGGERS, (r, res) => assert.equal(res.status, 400)],
+    ['record a review', () => ({ method: 'POST', path: `/api/v1/deals/${fx.deal}/review`, body: {} }),
+        TAGGERS, (r, res) => assert.equal(res.status, 400)],
+    ['classify a recovery', () => ({ method: 'POST', path: '/api/v1/recoveries/x/classify', body: {} }),
+        TAGGERS, (r, res) => assert.equal(res.status, 400)],
+    ['close a session', () => ({ method: 'POST', path: '/api/v1/sessions/999/close' }),
+        ['revops'], (r, res) => assert.equal(res.status, 404)],
+    ['change a threshold', () => ({ method: 'PATCH', path: `/api/v1/settings/thresholds/${fx.threshold}`,
+        body: { value: 1 }, headers: { 'if-match': '"0"' } }),
+    SETTINGS, (r, res) => assert.equal(res.status, 412)],
+    ['change an account', () => ({ method: 'PATCH', path: `/api/v1/accounts/${fx.account}`,
+        body: {}, headers: { 'if-match': '"0"' } }),
+    SETTINGS, (r, res) => assert.equal(res.status, 412)],
+    ['add a user', () => ({ method: 'POST', path: '/api/v1/users', body: {} }),
+        SETTINGS, (r, res) => assert.equal(res.status, 400)],
+];
+
+for (const [name, req, allowed, check] of matrix) {
+    test(`visibility: ${name}`, async () => {
+        for (const role of ROLES) {
+            const q = req(role);
+            const res = await c[role].req(q.method ?? 'GET', q.path,
+                { body: q.body, headers: q.headers });
+            if (allowed.includes(role)) {
+                assert.notEqual(res.status, 403, `${role}: ${res.text}`);
+                assert.ok(res.status < 500, `${role}: ${res.text}`);
+                if (!q.method)
+                    assert.equal(res.status, 200, `${role}: ${res.text}`);
+                check(role, res);
+            } else {
+                assert.equal(res.status, 403, `${role} must be refused: ${res.status}`);
+                assert.equal(res.json.error.code, 'forbidden');
+            }
+        }
+    });
+}
+
+test('visibility: an AE cannot open another AE\'s coaching item', async () => {
+    const other = new (c.ae.constructor)(srv);
+    const u = ws.users.find((x) => x.id === 'u-ae-2');
+    await other.login(u.email);
+    assert.equal((await other.get('/api/v1/coaching/900')).status, 403);
+    assert.ok(!(await other.get('/api/v1/coaching')).json.items.some((i) => i.id === 900));
+    const sm2 = new (c.ae.constructor)(srv);
+    await sm2.login(ws.users.find((x) => x.id === 'u-sales-manager-2').email);
+    assert.equal((await sm2.get('/api/v1/coaching/900')).status, 403);
+});

@@ -1,5 +1,5 @@
 # Thin wrappers around the scripts; the scripts are the real entry points.
-.PHONY: all test run bench bench-import bench-reports format clean
+.PHONY: all test run bench bench-import bench-reports bench-pg format clean
 
 all: build/build.ninja
 	ninja -C build
@@ -22,6 +22,10 @@ bench-import:
 
 bench-reports:
 	bench/reports.sh
+
+# PostgreSQL against SQLite (not part of `make bench`: it starts a cluster).
+bench-pg:
+	bench/pg.sh
 
 format:
 	find src tests -name '*.[ch]' -print0 | xargs -0 -r clang-format -i

@@ -341,8 +341,9 @@ static const char v2[] =
     "CREATE INDEX outbox_due ON outbox(workspace_id, status, "
     "next_attempt_at);";
 
-/* Version 3: sign-in (the server's API tokens and browser sessions) and the
-   lookups the API makes; the same tables as SQLite's v3. */
+/* v3: what the server needs (see schema_sqlite.c).  Emails are found
+   case-insensitively (ASCII, like SQLite's NOCASE): the index is on
+   lower(email). */
 static const char v3[] =
     "CREATE TABLE api_tokens ("
     "  workspace_id bigint NOT NULL,"
@@ -353,7 +354,9 @@ static const char v3[] =
     "  revoked_at " TXT ","
     "  PRIMARY KEY (workspace_id, id),"
     "  UNIQUE (workspace_id, token_hash),"
-    "  FOREIGN KEY (workspace_id, user_id) REFERENCES users(workspace_id, id));"
+    "  FOREIGN KEY (workspace_id, user_id)"
+    "    REFERENCES users(workspace_id, id));"
+
     "CREATE TABLE web_sessions ("
     "  workspace_id bigint NOT NULL,"
     "  token_hash " TXT " NOT NULL,"
@@ -362,8 +365,10 @@ static const char v3[] =
     "  created_at " TXT " NOT NULL,"
     "  expires_at " TXT " NOT NULL,"
     "  PRIMARY KEY (workspace_id, token_hash),"
-    "  FOREIGN KEY (workspace_id, user_id) REFERENCES users(workspace_id, id));"
-    "CREATE INDEX users_email ON users(workspace_id, email);"
+    "  FOREIGN KEY (workspace_id, user_id)"
+    "    REFERENCES users(workspace_id, id));"
+
+    "CREATE INDEX users_email ON users(workspace_id, lower(email));"
     "CREATE INDEX churns_account ON churns(workspace_id, account_id);"
     "CREATE INDEX recoveries_new ON recoveries(workspace_id, new_deal_id);"
     "CREATE INDEX recoveries_original ON recoveries(workspace_id, "

@@ -213,8 +213,9 @@ kbind(pg_store *s, kparams *p, const cl_kind_def *def, const cl_value *row,
     }
 }
 
-static void
-read_row(const PGresult *r, int row, const cl_kind_def *def, cl_value *out)
+void
+cl__pg_read_row(const PGresult *r, int row, const cl_kind_def *def,
+                cl_value *out)
 {
     for (size_t i = 0; i < def->nfields; i++) {
         cl_value *v = &out[i];
@@ -255,6 +256,7 @@ pg_close(cl_store *base)
         free(s->stmts[i].sql);
     free(s->stmts);
     free(s->release);
+    free(s->held);
     if (s->conn)
         PQfinish(s->conn);
     free(s);
@@ -309,12 +311,45 @@ cl__pg_release_later(pg_store *s, int64_t id, cl_error *err)
     return CL_OK;
 }
 
-/* Gives up the outbox claims of the transaction that just ended.  A claim
-   this connection does not hold is a no-op (the server warns, quietly). */
+cl_err
+cl__pg_hold(pg_store *s, int64_t id, cl_error *err)
+{
+    if (cl__pg_holds(s, id))
+        return CL_OK;
+    if (s->nheld == s->held_cap) {
+        size_t cap = s->held_cap ? s->held_cap * 2 : 64;
+        int64_t *v = realloc(s->held, cap * sizeof *v);
+        if (v == NULL)
+            return cl_error_set(err, CL_ENOMEM, "out of memory");
+        s->held = v;
+        s->held_cap = cap;
+    }
+    s->held[s->nheld++] = id;
+    return CL_OK;
+}
+
+int
+cl__pg_holds(const pg_store *s, int64_t id)
+{
+    for (size_t i = 0; i < s->nheld; i++)
+        if (s->held[i] == id)
+            return 1;
+    return 0;
+}
+
+/* Gives up the outbox claims of the transaction that just ended: one
+   unlock per claim held (a claim is taken once per connection, however
+   often the row is handed out again). */
 static void
 release_claims(pg_store *s)
 {
     for (size_t i = 0; i < s->nrelease; i++) {
+        size_t j = 0;
+        while (j < s->nheld && s->held[j] != s->release[i])
+            j++;
+        if (j == s->nheld)
+            continue;
+        s->held[j] = s->held[--s->nheld];
         cl_error ignored;
         cl__pg_exec(s, NULL, &ignored,
                     "SELECT pg_advisory_unlock(hashtext('closeloop.outbox.' "
@@ -442,7 +477,7 @@ pg_get(cl_store *base, cl_kind kind, const cl_value *key, cl_value *row,
     PQclear(s->kept);
     s->kept = r;
     if (PQntuples(r) > 0) {
-        read_row(r, 0, def, row);
+        cl__pg_read_row(r, 0, def, row);
         *found = 1;
     }
     return CL_OK;
@@ -506,7 +541,7 @@ each_row(void *ud, const PGresult *r, int row)
 {
     each_ctx *c = ud;
     cl_value v[32];
-    read_row(r, row, c->def, v);
+    cl__pg_read_row(r, row, c->def, v);
     return c->cb(c->ud, v);
 }
 
@@ -741,6 +776,7 @@ static const cl_store_ops pg_ops = {
     .thresholds = pg_thresholds,
     .threshold = pg_threshold,
     .engine = &cl__pg_engine_ops,
+    .api = &cl__pg_api_ops,
 };
 
 /* --- opening, migrating, seeding --------------------------------------- */

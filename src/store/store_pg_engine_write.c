@@ -372,8 +372,8 @@ cl__pgw_pc_checkin(cl_store *st, int64_t id, const char *on, const char *note,
 /* A REAL as SQLite's json_object writes it ("%!.15g": 15 significant
    digits, always a decimal point), so the audit entries of both backends
    are the same text. */
-static void
-sqlite_real(double v, char *buf, size_t len)
+void
+cl__pg_sqlite_real(double v, char *buf, size_t len)
 {
     snprintf(buf, len, "%.15g", v);
     if (strpbrk(buf, ".ein") != NULL) {
@@ -404,8 +404,8 @@ trigger_audit(pg_store *s, int64_t id, double value, double threshold,
 {
     char v[40], t[40], key[32];
     char *json = NULL;
-    sqlite_real(value, v, sizeof v);
-    sqlite_real(threshold, t, sizeof t);
+    cl__pg_sqlite_real(value, v, sizeof v);
+    cl__pg_sqlite_real(threshold, t, sizeof t);
     cl_err rc = cl__pg_rows(
         s, json_text_row, &json, err,
         "SELECT json_build_object('id', id, 'session_id', session_id, "

@@ -28,6 +28,8 @@ typedef struct pg_store {
     pg_stmt *stmts;                   /* open addressing, cap a power of two */
     int64_t *release; /* outbox claims to give up when the transaction ends */
     size_t nrelease, release_cap;
+    int64_t *held; /* outbox messages this connection holds a claim on */
+    size_t nheld, held_cap;
     size_t nstmts, cap;
 } pg_store;
 
@@ -101,9 +103,25 @@ cl_err cl__pg_audit_row(pg_store *s, const char *table, const char *json_expr,
                         const char *keycol, const char *key, const char *action,
                         const char *old_json, cl_error *err);
 
+/* Records that this connection now holds a claim on outbox message id
+   (store_pg.c). */
+cl_err cl__pg_hold(pg_store *s, int64_t id, cl_error *err);
+
+/* Whether this connection holds a claim on outbox message id. */
+int cl__pg_holds(const pg_store *s, int64_t id);
+
 /* Gives up this connection's claim on outbox message id when the current
    transaction ends (store_pg.c). */
 cl_err cl__pg_release_later(pg_store *s, int64_t id, cl_error *err);
+
+/* Reads the kind's columns of row (from column 0) into out: text points
+   into r (store_pg.c). */
+void cl__pg_read_row(const PGresult *r, int row, const cl_kind_def *def,
+                     cl_value *out);
+
+/* A double as SQLite's json_object writes a REAL ("%!.15g"), so audit
+   JSON is the same text on both backends (store_pg_engine_write.c). */
+void cl__pg_sqlite_real(double v, char *buf, size_t len);
 
 /* Removes the blanks outside strings of JSON text, in place. */
 void cl__pg_json_compact(char *json);

@@ -76,6 +76,7 @@ cl__pg_ready(pg_store *s, cl_error *err)
     }
     s->nstmts = 0;
     s->nrelease = 0;
+    s->nheld = 0; /* the claims ended with the old session */
     PGresult *r = PQexec(s->conn, cl__pg_session_sql);
     cl_err rc = PQresultStatus(r) == PGRES_COMMAND_OK
                     ? CL_OK

@@ -702,6 +702,7 @@ static const cl_store_ops sqlite_ops = {
     .thresholds = sq_thresholds,
     .threshold = sq_threshold,
     .engine = &cl__sqlite_engine_ops,
+    .api = &cl__sqlite_api_ops,
 };
 
 /* --- opening, migrating, seeding --------------------------------------- */

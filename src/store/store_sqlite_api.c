@@ -1,8 +1,8 @@
 /*
  * store_sqlite_api.c - the server's store calls (store_api.h) on SQLite.
  *
- * Only the SQLite backend has them so far: each call checks the backend
- * and a later PostgreSQL backend adds its own beside these.
+ * store_api.c dispatches to these through the backend's api ops
+ * (store_int.h); the PostgreSQL backend has its own in store_pg_api.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,20 +14,17 @@
 static cl_err
 need_sqlite(cl_store *st, cl_error *err)
 {
-    if (strcmp(st->ops->name, "sqlite") != 0)
-        return cl_error_set(err, CL_EINVAL,
-                            "the %s backend has no server calls yet",
-                            st->ops->name);
-    return CL_OK;
+    (void)st;
+    (void)err;
+    return CL_OK; /* dispatched here by the sqlite ops only */
 }
 
 static cl_err
 need_tx(cl_store *st, const char *what, cl_error *err)
 {
-    cl_err e = need_sqlite(st, err);
-    if (e == CL_OK && !st->in_tx)
+    if (!st->in_tx)
         return cl_error_set(err, CL_EINVAL, "%s outside a transaction", what);
-    return e;
+    return CL_OK;
 }
 
 static void
@@ -38,10 +35,10 @@ copy(char *dst, size_t len, const char *src)
 
 /* ---- pages of records ----------------------------------------------------*/
 
-cl_err
-cl_store_list(cl_store *st, cl_kind kind, const cl_store_filter *filters,
-              size_t nfilters, int64_t limit, int64_t offset,
-              cl_store_row_cb cb, void *ud, int64_t *total, cl_error *err)
+static cl_err
+sq_api_list(cl_store *st, cl_kind kind, const cl_store_filter *filters,
+            size_t nfilters, int64_t limit, int64_t offset, cl_store_row_cb cb,
+            void *ud, int64_t *total, cl_error *err)
 {
     const cl_kind_def *def = cl_kind_get(kind);
     char where[2048], sql[4096], cols[1536];
@@ -137,8 +134,8 @@ one_int64(void *ud, sqlite3_stmt *row)
     return 1;
 }
 
-cl_err
-cl_store_audit_high_water(cl_store *st, int64_t *id, cl_error *err)
+static cl_err
+sq_api_audit_high_water(cl_store *st, int64_t *id, cl_error *err)
 {
     cl_err rc = need_sqlite(st, err);
     *id = 0;
@@ -173,9 +170,9 @@ login_row(void *ud, sqlite3_stmt *row)
     return 1;
 }
 
-cl_err
-cl_store_login_get(cl_store *st, const char *key, int by_email,
-                   cl_store_login *out, int *found, cl_error *err)
+static cl_err
+sq_api_login_get(cl_store *st, const char *key, int by_email,
+                 cl_store_login *out, int *found, cl_error *err)
 {
     cl_err rc = need_sqlite(st, err);
     login_ud u = {out, found};
@@ -194,9 +191,9 @@ cl_store_login_get(cl_store *st, const char *key, int by_email,
                        "s", key);
 }
 
-cl_err
-cl_store_password_set(cl_store *st, const char *user_id, const char *hash,
-                      int *found, cl_error *err)
+static cl_err
+sq_api_password_set(cl_store *st, const char *user_id, const char *hash,
+                    int *found, cl_error *err)
 {
     int n = 0;
     cl_err rc = need_tx(st, "cl_store_password_set", err);
@@ -211,16 +208,15 @@ cl_store_password_set(cl_store *st, const char *user_id, const char *hash,
         return rc;
     *found = 1;
     /* The audit says that it changed, never what it changed to. */
-    return cl__sqw_audit(st, "users", user_id, "password_set", NULL, NULL,
-                         err);
+    return cl__sqw_audit(st, "users", user_id, "password_set", NULL, NULL, err);
 }
 
 /* ---- API tokens ------------------------------------------------------------
  */
 
-cl_err
-cl_store_token_add(cl_store *st, const char *id, const char *user_id,
-                   const char *token_hash, cl_error *err)
+static cl_err
+sq_api_token_add(cl_store *st, const char *id, const char *user_id,
+                 const char *token_hash, cl_error *err)
 {
     cl_err rc = need_tx(st, "cl_store_token_add", err);
     if (rc != CL_OK)
@@ -236,9 +232,8 @@ cl_store_token_add(cl_store *st, const char *id, const char *user_id,
     return cl__sqw_audit(st, "api_tokens", id, "token_create", NULL, js, err);
 }
 
-cl_err
-cl_store_token_revoke(cl_store *st, const char *id, int *changed,
-                      cl_error *err)
+static cl_err
+sq_api_token_revoke(cl_store *st, const char *id, int *changed, cl_error *err)
 {
     cl_err rc = need_tx(st, "cl_store_token_revoke", err);
     *changed = 0;
@@ -250,8 +245,7 @@ cl_store_token_revoke(cl_store *st, const char *id, int *changed,
                      "ss", id, st->at);
     if (rc != CL_OK || *changed == 0)
         return rc;
-    return cl__sqw_audit(st, "api_tokens", id, "token_revoke", NULL, NULL,
-                         err);
+    return cl__sqw_audit(st, "api_tokens", id, "token_revoke", NULL, NULL, err);
 }
 
 typedef struct str_ud {
@@ -270,9 +264,9 @@ str_row(void *ud, sqlite3_stmt *row)
     return 1;
 }
 
-cl_err
-cl_store_token_user(cl_store *st, const char *token_hash, char *user_id,
-                    int *found, cl_error *err)
+static cl_err
+sq_api_token_user(cl_store *st, const char *token_hash, char *user_id,
+                  int *found, cl_error *err)
 {
     cl_err rc = need_sqlite(st, err);
     str_ud u = {user_id, NULL, found};
@@ -288,10 +282,9 @@ cl_store_token_user(cl_store *st, const char *token_hash, char *user_id,
 /* ---- browser sessions ------------------------------------------------------
  */
 
-cl_err
-cl_store_websession_add(cl_store *st, const char *token_hash,
-                        const char *user_id, const char *csrf,
-                        const char *expires_at, cl_error *err)
+static cl_err
+sq_api_websession_add(cl_store *st, const char *token_hash, const char *user_id,
+                      const char *csrf, const char *expires_at, cl_error *err)
 {
     cl_err rc = need_tx(st, "cl_store_websession_add", err);
     if (rc != CL_OK)
@@ -310,9 +303,9 @@ cl_store_websession_add(cl_store *st, const char *token_hash,
                        "sssss", token_hash, user_id, csrf, st->at, expires_at);
 }
 
-cl_err
-cl_store_websession_get(cl_store *st, const char *token_hash, const char *now,
-                        char *user_id, char *csrf, int *found, cl_error *err)
+static cl_err
+sq_api_websession_get(cl_store *st, const char *token_hash, const char *now,
+                      char *user_id, char *csrf, int *found, cl_error *err)
 {
     cl_err rc = need_sqlite(st, err);
     str_ud u = {user_id, csrf, found};
@@ -326,9 +319,8 @@ cl_store_websession_get(cl_store *st, const char *token_hash, const char *now,
                        "ss", token_hash, now);
 }
 
-cl_err
-cl_store_websession_delete(cl_store *st, const char *token_hash,
-                           cl_error *err)
+static cl_err
+sq_api_websession_delete(cl_store *st, const char *token_hash, cl_error *err)
 {
     cl_err rc = need_sqlite(st, err);
     if (rc != CL_OK)
@@ -364,9 +356,9 @@ inbox_row(void *ud, sqlite3_stmt *row)
     return u->cb(u->ud, &r);
 }
 
-cl_err
-cl_store_inbox_each(cl_store *st, const char *recipient_id, int64_t id,
-                    cl_store_inbox_cb cb, void *ud, cl_error *err)
+static cl_err
+sq_api_inbox_each(cl_store *st, const char *recipient_id, int64_t id,
+                  cl_store_inbox_cb cb, void *ud, cl_error *err)
 {
     cl_err rc = need_sqlite(st, err);
     inbox_ud u = {cb, ud};
@@ -380,9 +372,9 @@ cl_store_inbox_each(cl_store *st, const char *recipient_id, int64_t id,
                        "si", recipient_id, id);
 }
 
-cl_err
-cl_store_inbox_read(cl_store *st, const char *recipient_id, int64_t id,
-                    const char *at, int *changed, cl_error *err)
+static cl_err
+sq_api_inbox_read(cl_store *st, const char *recipient_id, int64_t id,
+                  const char *at, int *changed, cl_error *err)
 {
     cl_err rc = need_sqlite(st, err);
     *changed = 0;
@@ -414,9 +406,9 @@ old_row(void *ud, sqlite3_stmt *row)
     return 1;
 }
 
-cl_err
-cl_store_cause_set(cl_store *st, const char *code, const char *label,
-                   const char *definition, int *found, cl_error *err)
+static cl_err
+sq_api_cause_set(cl_store *st, const char *code, const char *label,
+                 const char *definition, int *found, cl_error *err)
 {
     cl_err rc = need_tx(st, "cl_store_cause_set", err);
     old_ud old = {NULL};
@@ -438,16 +430,16 @@ cl_store_cause_set(cl_store *st, const char *code, const char *label,
                          "sss", code, label, definition);
     if (rc == CL_OK && n > 0) {
         *found = 1;
-        rc = cl__sq_audit_row(s, "taxonomy", cause_json, "code", code,
-                              "update", old.json, err);
+        rc = cl__sq_audit_row(s, "taxonomy", cause_json, "code", code, "update",
+                              old.json, err);
     }
     free(old.json);
     return rc;
 }
 
-cl_err
-cl_store_threshold_set(cl_store *st, const char *key, double value, int *found,
-                       cl_error *err)
+static cl_err
+sq_api_threshold_set(cl_store *st, const char *key, double value, int *found,
+                     cl_error *err)
 {
     cl_err rc = need_tx(st, "cl_store_threshold_set", err);
     old_ud old = {NULL};
@@ -474,3 +466,20 @@ cl_store_threshold_set(cl_store *st, const char *key, double value, int *found,
     free(old.json);
     return rc;
 }
+
+const cl_store_api_ops cl__sqlite_api_ops = {
+    .list = sq_api_list,
+    .audit_high_water = sq_api_audit_high_water,
+    .login_get = sq_api_login_get,
+    .password_set = sq_api_password_set,
+    .token_add = sq_api_token_add,
+    .token_revoke = sq_api_token_revoke,
+    .token_user = sq_api_token_user,
+    .websession_add = sq_api_websession_add,
+    .websession_get = sq_api_websession_get,
+    .websession_delete = sq_api_websession_delete,
+    .inbox_each = sq_api_inbox_each,
+    .inbox_read = sq_api_inbox_read,
+    .cause_set = sq_api_cause_set,
+    .threshold_set = sq_api_threshold_set,
+};

@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import { appendFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { BIN, ok, tempDir } from './lib.mjs';
+import { BIN, PG, ok, pgDatabase, tempDir } from './lib.mjs';
 
 export const PASSWORD = 'demo-pass-1';
 export const ROLES = ['csm', 'cs_manager', 'ae', 'sales_manager', 'vp_sales',
@@ -16,11 +16,14 @@ export const ROLES = ['csm', 'cs_manager', 'ae', 'sales_manager', 'vp_sales',
 // generator; every user gets PASSWORD with `closeloop user passwd`.
 export function demoWorkspace(t, extraSql = '') {
     const dir = tempDir(t, 'closeloop-api-');
-    const db = path.join(dir, 'demo.db');
+    // With CLOSELOOP_TEST_PG the workspace is a new PostgreSQL database.
+    const db = PG ? pgDatabase(t) : path.join(dir, 'demo.db');
     ok(['demo', '--db', db]);
-    const users = JSON.parse(sql(db,
-        "SELECT json_group_array(json_object('id', id, 'email', email, " +
-        "'role', role, 'manager_id', manager_id)) FROM users"));
+    const users = JSON.parse(sql(db, PG
+        ? "SELECT json_agg(json_build_object('id', id, 'email', email, " +
+          "'role', role, 'manager_id', manager_id) ORDER BY id) FROM users"
+        : "SELECT json_group_array(json_object('id', id, 'email', email, " +
+          "'role', role, 'manager_id', manager_id)) FROM users"));
     for (const u of users)
         ok(['user', 'passwd', u.id, '--db', db], { input: PASSWORD + '\n' });
     // The engine's first tick: review tasks, sessions with their packs.
@@ -30,11 +33,16 @@ export function demoWorkspace(t, extraSql = '') {
     return { dir, db, users };
 }
 
-// Runs SQL with Debian's sqlite3 (test set-up only); returns stdout.
+// Runs SQL with Debian's sqlite3, or psql for a postgres:// workspace
+// (test set-up only; columns joined by '|' either way); returns stdout.
 export function sql(db, text) {
-    const r = spawnSync('sqlite3', [db, text], { encoding: 'utf8' });
+    const pg = db.startsWith('postgres');
+    const r = pg
+        ? spawnSync('psql', ['-X', '-q', '-A', '-t', '-F', '|', '-v',
+            'ON_ERROR_STOP=1', '-d', db, '-c', text], { encoding: 'utf8' })
+        : spawnSync('sqlite3', [db, text], { encoding: 'utf8' });
     if (r.status !== 0)
-        throw new Error(`sqlite3: ${r.stderr}`);
+        throw new Error(`${pg ? 'psql' : 'sqlite3'}: ${r.stderr}`);
     return r.stdout.trim();
 }
 

@@ -308,6 +308,98 @@ test_outbox_due_and_mark(void **state)
     assert_int_equal(d.n, 0);
 }
 
+/* The ids a claim handed out, in order. */
+typedef struct claimed {
+    int64_t id[32];
+    int n;
+} claimed;
+
+static int
+claim_cb(void *ud, const cl_store_outbox_row *r)
+{
+    claimed *c = ud;
+    if (c->n < 32)
+        c->id[c->n++] = r->id;
+    return 0;
+}
+
+static claimed
+claim(cl_store *st, int limit)
+{
+    claimed c = {{0}, 0};
+    cl_error err;
+    assert_int_equal(cl_store_outbox_claim(st, "email", "2026-06-01T00:00:00Z",
+                                           limit, claim_cb, &c, &err),
+                     CL_OK);
+    return c;
+}
+
+static void
+mark_sent(cl_store *st, const claimed *c)
+{
+    cl_error err;
+    assert_int_equal(cl_store_begin(st, "deliver", at("2026-06-01"), &err),
+                     CL_OK);
+    for (int i = 0; i < c->n; i++)
+        assert_int_equal(
+            cl_store_outbox_mark(st, c->id[i], "sent", 1, NULL, NULL, &err),
+            CL_OK);
+    assert_int_equal(cl_store_commit(st, &err), CL_OK);
+}
+
+static void
+assert_ids(const claimed *c, int64_t first, int n)
+{
+    assert_int_equal(c->n, n);
+    for (int i = 0; i < n; i++)
+        assert_int_equal(c->id[i], first + i);
+}
+
+static void
+test_two_workers_claim_disjoint_messages(void **state)
+{
+    fixture *f = *state;
+    cl_store *b, *c3;
+    int inserted;
+    if (cl_testdb_pg() == NULL)
+        skip(); /* SQLite: one writer per file, the claim is the due list */
+    assert_int_equal(cl_store_begin(f->st, "engine", at("2026-06-01"), &f->err),
+                     CL_OK);
+    for (int i = 1; i <= 12; i++) {
+        char key[16];
+        snprintf(key, sizeof key, "k:%d", i);
+        cl_store_outbox_new m = {key,    "U1", "email", "churn_flag", "Subject",
+                                 "Body", NULL, NULL,    "pending"};
+        assert_int_equal(cl_store_outbox_add(f->st, &m, &inserted, &f->err),
+                         CL_OK);
+    }
+    assert_int_equal(cl_store_commit(f->st, &f->err), CL_OK);
+    assert_int_equal(cl_store_open(f->path, &b, &f->err), CL_OK);
+
+    /* Worker A takes 1-5, worker B the next five, not A's. */
+    claimed a1 = claim(f->st, 5), b1 = claim(b, 5);
+    assert_ids(&a1, 1, 5);
+    assert_ids(&b1, 6, 5);
+    /* Asking again, each gets back what it holds (one claim per row). */
+    claimed a2 = claim(f->st, 5);
+    assert_ids(&a2, 1, 5);
+    mark_sent(f->st, &a1);
+    /* A's marks ended its claims: A goes on with what nobody holds. */
+    claimed a3 = claim(f->st, 5);
+    assert_ids(&a3, 11, 2);
+
+    /* A worker that goes away leaves its messages to the others. */
+    cl_store_close(b);
+    assert_int_equal(cl_store_open(f->path, &c3, &f->err), CL_OK);
+    claimed c1 = claim(c3, 10);
+    assert_ids(&c1, 6, 5);
+    mark_sent(c3, &c1);
+    mark_sent(f->st, &a3);
+    claimed none = claim(c3, 10);
+    assert_int_equal(none.n, 0);
+    cl_store_close(c3);
+}
+
 static int
 churn_cb(void *ud, const cl_store_churn_row *r)
 {
@@ -437,6 +529,8 @@ main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_rollback_undoes_engine_writes,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_two_workers_claim_disjoint_messages, setup, teardown),
         cmocka_unit_test_setup_teardown(test_outbox_due_and_mark, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_churn_falls_back_to_first_won_deal,

@@ -1,0 +1,508 @@
+/*
+ * store_pg_api.c - the server's store calls (store_api.h) on PostgreSQL:
+ * the same queries, writes and audit entries as store_sqlite_api.c.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_pg_int.h"
+
+#define T cl__pg_text
+
+static cl_err
+need_tx(cl_store *st, const char *what, cl_error *err)
+{
+    if (!st->in_tx)
+        return cl_error_set(err, CL_EINVAL, "%s outside a transaction", what);
+    return CL_OK;
+}
+
+static void
+copy(char *dst, size_t len, const char *src)
+{
+    snprintf(dst, len, "%s", src ? src : "");
+}
+
+/* ---- pages of records ---------------------------------------------------- */
+
+/*
+ * The filter on field f: the value compares as text, as on SQLite, whatever
+ * the column's type here (a boolean as 1/0, money as a number).
+ */
+static int
+filter_sql(char *buf, size_t len, const cl_field *f, const char *value,
+           int param)
+{
+    if (value == NULL)
+        return snprintf(buf, len, " AND \"%s\" IS NULL", f->name);
+    switch (f->type) {
+    case CL_F_BOOL:
+        return snprintf(buf, len,
+                        " AND (CASE WHEN \"%s\" THEN '1' ELSE '0' END) = "
+                        "$%d::text",
+                        f->name, param);
+    case CL_F_MONEY:
+    case CL_F_HOURS:
+        return snprintf(buf, len,
+                        " AND \"%s\" = (CASE WHEN $%d::text ~ "
+                        "'^-?[0-9]+(\\.[0-9]*)?$' THEN $%d::text::numeric "
+                        "END)",
+                        f->name, param, param);
+    case CL_F_INT:
+    case CL_F_DATE:
+        return snprintf(buf, len, " AND \"%s\"::text = $%d::text", f->name,
+                        param);
+    default:
+        return snprintf(buf, len, " AND \"%s\" = $%d::text", f->name, param);
+    }
+}
+
+static cl_err
+pg_api_list(cl_store *st, cl_kind kind, const cl_store_filter *filters,
+            size_t nfilters, int64_t limit, int64_t offset, cl_store_row_cb cb,
+            void *ud, int64_t *total, cl_error *err)
+{
+    const cl_kind_def *def = cl_kind_get(kind);
+    pg_store *s = PG(st);
+    char where[4096], sql[8192], cols[1536], order[256];
+    size_t wl = 0, cl = 0, ol = 0;
+    const char *vals[20];
+    char ws[32], lim[32], off[32];
+    int n = 1;
+
+    if (def == NULL || nfilters > 16)
+        return cl_error_set(err, CL_EINVAL, "bad list request");
+    snprintf(ws, sizeof ws, "%lld", (long long)st->workspace_id);
+    vals[0] = ws;
+    where[0] = cols[0] = order[0] = '\0';
+    for (size_t i = 0; i < nfilters; i++) {
+        /* Column names come from the record table, never from the
+           request. */
+        int f = cl_kind_field_index(def, filters[i].field);
+        if (f < 0)
+            return cl_error_set(err, CL_EINVAL, "%s: no field '%s'", def->name,
+                                filters[i].field);
+        if (filters[i].value)
+            vals[n++] = filters[i].value;
+        int w = filter_sql(where + wl, sizeof where - wl, &def->fields[f],
+                           filters[i].value, n);
+        if (w < 0 || (size_t)w >= sizeof where - wl)
+            return cl_error_set(err, CL_EINVAL, "list filter too long");
+        wl += (size_t)w;
+    }
+    for (size_t i = 0; i < def->nfields; i++)
+        cl += (size_t)snprintf(cols + cl, sizeof cols - cl, "%s\"%s\"",
+                               i ? ", " : "", def->fields[i].name);
+    for (size_t i = 0; i < def->nkey; i++)
+        ol += (size_t)snprintf(order + ol, sizeof order - ol, "%s\"%s\"",
+                               i ? ", " : "", def->fields[i].name);
+
+    PGresult *r;
+    cl_err rc;
+    if (total) {
+        snprintf(sql, sizeof sql,
+                 "SELECT count(*) FROM \"%s\" WHERE workspace_id = $1%s",
+                 def->table, where);
+        if ((rc = cl__pg_run(s, sql, n, vals, NULL, &r, err)) != CL_OK)
+            return rc;
+        *total = cl__pg_int(r, 0, 0, 0);
+        PQclear(r);
+    }
+    /* Limit and offset are parameters, so one statement serves every
+       page; a NULL limit is no limit. */
+    snprintf(lim, sizeof lim, "%lld", (long long)limit);
+    snprintf(off, sizeof off, "%lld", (long long)(offset < 0 ? 0 : offset));
+    vals[n] = limit < 0 ? NULL : lim;
+    vals[n + 1] = off;
+    snprintf(sql, sizeof sql,
+             "SELECT %s FROM \"%s\" WHERE workspace_id = $1%s ORDER BY %s "
+             "LIMIT $%d::bigint OFFSET $%d::bigint",
+             cols, def->table, where, order, n + 1, n + 2);
+    if ((rc = cl__pg_run(s, sql, n + 2, vals, NULL, &r, err)) != CL_OK)
+        return rc;
+    cl_value row[32];
+    int rows = PQntuples(r);
+    for (int i = 0; i < rows; i++) {
+        cl__pg_read_row(r, i, def, row);
+        if (cb(ud, row))
+            break;
+    }
+    PQclear(r);
+    return CL_OK;
+}
+
+static int
+one_int64(void *ud, const PGresult *r, int row)
+{
+    *(int64_t *)ud = cl__pg_int(r, row, 0, 0);
+    return 1;
+}
+
+static cl_err
+pg_api_audit_high_water(cl_store *st, int64_t *id, cl_error *err)
+{
+    *id = 0;
+    return cl__pg_rows(PG(st), one_int64, id, err,
+                       "SELECT coalesce(max(id), 0) FROM audit "
+                       "WHERE workspace_id = $1",
+                       "");
+}
+
+/* ---- users' credentials -------------------------------------------------- */
+
+typedef struct login_ud {
+    cl_store_login *out;
+    int *found;
+} login_ud;
+
+static int
+login_row(void *ud, const PGresult *r, int row)
+{
+    login_ud *u = ud;
+    copy(u->out->id, sizeof u->out->id, T(r, row, 0));
+    copy(u->out->name, sizeof u->out->name, T(r, row, 1));
+    copy(u->out->email, sizeof u->out->email, T(r, row, 2));
+    copy(u->out->role, sizeof u->out->role, T(r, row, 3));
+    copy(u->out->manager_id, sizeof u->out->manager_id, T(r, row, 4));
+    copy(u->out->password_hash, sizeof u->out->password_hash, T(r, row, 5));
+    *u->found = 1;
+    return 1;
+}
+
+static cl_err
+pg_api_login_get(cl_store *st, const char *key, int by_email,
+                 cl_store_login *out, int *found, cl_error *err)
+{
+    login_ud u = {out, found};
+    *found = 0;
+    memset(out, 0, sizeof *out);
+    /* lower() under the "C" collation folds ASCII only, like NOCASE. */
+    return cl__pg_rows(PG(st), login_row, &u, err,
+                       by_email ? "SELECT id, name, email, role, manager_id, "
+                                  "password_hash FROM users WHERE "
+                                  "workspace_id = $1 AND lower(email) = "
+                                  "lower($2::text) ORDER BY id LIMIT 1"
+                                : "SELECT id, name, email, role, manager_id, "
+                                  "password_hash FROM users WHERE "
+                                  "workspace_id = $1 AND id = $2",
+                       "s", key);
+}
+
+static cl_err
+pg_api_password_set(cl_store *st, const char *user_id, const char *hash,
+                    int *found, cl_error *err)
+{
+    int n = 0;
+    cl_err rc = need_tx(st, "cl_store_password_set", err);
+    *found = 0;
+    if (rc != CL_OK)
+        return rc;
+    rc = cl__pg_exec(PG(st), &n, err,
+                     "UPDATE users SET password_hash = $3 WHERE "
+                     "workspace_id = $1 AND id = $2",
+                     "ss", user_id, hash);
+    if (rc != CL_OK || n == 0)
+        return rc;
+    *found = 1;
+    /* The audit says that it changed, never what it changed to. */
+    return st->ops->audit_append(st, "users", user_id, "password_set", NULL,
+                                 NULL, err);
+}
+
+/* ---- API tokens ---------------------------------------------------------- */
+
+static int
+json_row(void *ud, const PGresult *r, int row)
+{
+    const char *v = T(r, row, 0);
+    *(char **)ud = v ? strdup(v) : NULL;
+    return 1;
+}
+
+static cl_err
+pg_api_token_add(cl_store *st, const char *id, const char *user_id,
+                 const char *token_hash, cl_error *err)
+{
+    cl_err rc = need_tx(st, "cl_store_token_add", err);
+    if (rc != CL_OK)
+        return rc;
+    rc = cl__pg_exec(PG(st), NULL, err,
+                     "INSERT INTO api_tokens (workspace_id, id, user_id, "
+                     "token_hash, created_at) VALUES ($1, $2, $3, $4, $5)",
+                     "ssss", id, user_id, token_hash, st->at);
+    if (rc != CL_OK)
+        return rc;
+    char js[256];
+    snprintf(js, sizeof js, "{\"id\":\"%s\",\"user_id\":\"%s\"}", id, user_id);
+    return st->ops->audit_append(st, "api_tokens", id, "token_create", NULL, js,
+                                 err);
+}
+
+static cl_err
+pg_api_token_revoke(cl_store *st, const char *id, int *changed, cl_error *err)
+{
+    cl_err rc = need_tx(st, "cl_store_token_revoke", err);
+    *changed = 0;
+    if (rc != CL_OK)
+        return rc;
+    rc = cl__pg_exec(PG(st), changed, err,
+                     "UPDATE api_tokens SET revoked_at = $3 WHERE "
+                     "workspace_id = $1 AND id = $2 AND revoked_at IS NULL",
+                     "ss", id, st->at);
+    if (rc != CL_OK || *changed == 0)
+        return rc;
+    return st->ops->audit_append(st, "api_tokens", id, "token_revoke", NULL,
+                                 NULL, err);
+}
+
+typedef struct str_ud {
+    char *a, *b;
+    int *found;
+} str_ud;
+
+static int
+str_row(void *ud, const PGresult *r, int row)
+{
+    str_ud *u = ud;
+    copy(u->a, 72, T(r, row, 0));
+    if (u->b)
+        copy(u->b, 72, T(r, row, 1));
+    *u->found = 1;
+    return 1;
+}
+
+static cl_err
+pg_api_token_user(cl_store *st, const char *token_hash, char *user_id,
+                  int *found, cl_error *err)
+{
+    str_ud u = {user_id, NULL, found};
+    *found = 0;
+    return cl__pg_rows(PG(st), str_row, &u, err,
+                       "SELECT user_id FROM api_tokens WHERE workspace_id = "
+                       "$1 AND token_hash = $2 AND revoked_at IS NULL",
+                       "s", token_hash);
+}
+
+/* ---- browser sessions ---------------------------------------------------- */
+
+static cl_err
+pg_api_websession_add(cl_store *st, const char *token_hash, const char *user_id,
+                      const char *csrf, const char *expires_at, cl_error *err)
+{
+    cl_err rc = need_tx(st, "cl_store_websession_add", err);
+    if (rc != CL_OK)
+        return rc;
+    /* Expired sessions go when a new one starts: no sweeper thread. */
+    rc = cl__pg_exec(PG(st), NULL, err,
+                     "DELETE FROM web_sessions WHERE workspace_id = $1 AND "
+                     "expires_at < $2",
+                     "s", st->at);
+    if (rc != CL_OK)
+        return rc;
+    return cl__pg_exec(PG(st), NULL, err,
+                       "INSERT INTO web_sessions (workspace_id, token_hash, "
+                       "user_id, csrf, created_at, expires_at) VALUES ($1, "
+                       "$2, $3, $4, $5, $6)",
+                       "sssss", token_hash, user_id, csrf, st->at, expires_at);
+}
+
+static cl_err
+pg_api_websession_get(cl_store *st, const char *token_hash, const char *now,
+                      char *user_id, char *csrf, int *found, cl_error *err)
+{
+    str_ud u = {user_id, csrf, found};
+    *found = 0;
+    return cl__pg_rows(PG(st), str_row, &u, err,
+                       "SELECT user_id, csrf FROM web_sessions WHERE "
+                       "workspace_id = $1 AND token_hash = $2 AND "
+                       "expires_at > $3",
+                       "ss", token_hash, now);
+}
+
+static cl_err
+pg_api_websession_delete(cl_store *st, const char *token_hash, cl_error *err)
+{
+    return cl__pg_exec(PG(st), NULL, err,
+                       "DELETE FROM web_sessions WHERE workspace_id = $1 AND "
+                       "token_hash = $2",
+                       "s", token_hash);
+}
+
+/* ---- the in-app inbox ---------------------------------------------------- */
+
+typedef struct inbox_ud {
+    cl_store_inbox_cb cb;
+    void *ud;
+} inbox_ud;
+
+static int
+inbox_row(void *ud, const PGresult *r, int row)
+{
+    inbox_ud *u = ud;
+    cl_store_inbox_row x = {
+        .id = cl__pg_int(r, row, 0, 0),
+        .kind = T(r, row, 1),
+        .subject = T(r, row, 2),
+        .body = T(r, row, 3),
+        .created_at = T(r, row, 4),
+        .read_at = T(r, row, 5),
+        .subject_kind = T(r, row, 6),
+        .subject_id = T(r, row, 7),
+    };
+    return u->cb(u->ud, &x);
+}
+
+static cl_err
+pg_api_inbox_each(cl_store *st, const char *recipient_id, int64_t id,
+                  cl_store_inbox_cb cb, void *ud, cl_error *err)
+{
+    inbox_ud u = {cb, ud};
+    return cl__pg_rows(PG(st), inbox_row, &u, err,
+                       "SELECT id, kind, subject, body, created_at, read_at, "
+                       "subject_kind, subject_id FROM outbox WHERE "
+                       "workspace_id = $1 AND recipient_id = $2 AND channel "
+                       "= 'inbox' AND ($3 = 0 OR id = $3) ORDER BY id DESC",
+                       "si", recipient_id, id);
+}
+
+static cl_err
+pg_api_inbox_read(cl_store *st, const char *recipient_id, int64_t id,
+                  const char *at, int *changed, cl_error *err)
+{
+    *changed = 0;
+    return cl__pg_exec(PG(st), changed, err,
+                       "UPDATE outbox SET read_at = $4 WHERE workspace_id = "
+                       "$1 AND recipient_id = $2 AND id = $3 AND channel = "
+                       "'inbox' AND read_at IS NULL",
+                       "sis", recipient_id, id, at);
+}
+
+/* ---- settings ------------------------------------------------------------ */
+
+static const char cause_json[] =
+    "json_build_object('code', code, 'label', label, 'definition', "
+    "definition)";
+
+static cl_err
+pg_api_cause_set(cl_store *st, const char *code, const char *label,
+                 const char *definition, int *found, cl_error *err)
+{
+    cl_err rc = need_tx(st, "cl_store_cause_set", err);
+    char *old = NULL;
+    int n = 0;
+    *found = 0;
+    if (rc != CL_OK)
+        return rc;
+    pg_store *s = PG(st);
+    rc = cl__pg_rows(s, json_row, &old, err,
+                     "SELECT json_build_object('code', code, 'label', label, "
+                     "'definition', definition)::text FROM taxonomy WHERE "
+                     "workspace_id = $1 AND code = $2",
+                     "s", code);
+    if (old)
+        cl__pg_json_compact(old);
+    if (rc == CL_OK)
+        rc = cl__pg_exec(s, &n, err,
+                         "UPDATE taxonomy SET label = coalesce($3, label), "
+                         "definition = coalesce($4, definition) WHERE "
+                         "workspace_id = $1 AND code = $2",
+                         "sss", code, label, definition);
+    if (rc == CL_OK && n > 0) {
+        *found = 1;
+        rc = cl__pg_audit_row(s, "taxonomy", cause_json, "code", code, "update",
+                              old, err);
+    }
+    free(old);
+    return rc;
+}
+
+typedef struct value_ud {
+    double v;
+    int found;
+} value_ud;
+
+static int
+value_row(void *ud, const PGresult *r, int row)
+{
+    value_ud *u = ud;
+    u->v = cl__pg_real(r, row, 0);
+    u->found = 1;
+    return 1;
+}
+
+/* {"key":...,"value":...} with the value as SQLite prints a REAL. */
+static char *
+threshold_json(const char *key, double value)
+{
+    char num[40];
+    size_t len = strlen(key) * 6 + 64;
+    char *j = malloc(len);
+    if (j == NULL)
+        return NULL;
+    size_t w = (size_t)snprintf(j, len, "{\"key\":\"");
+    for (const char *p = key; *p && w + 8 < len; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c == '"' || c == '\\')
+            w += (size_t)snprintf(j + w, len - w, "\\%c", c);
+        else if (c < 0x20)
+            w += (size_t)snprintf(j + w, len - w, "\\u%04x", c);
+        else
+            j[w++] = (char)c;
+    }
+    cl__pg_sqlite_real(value, num, sizeof num);
+    snprintf(j + w, len - w, "\",\"value\":%s}", num);
+    return j;
+}
+
+static cl_err
+pg_api_threshold_set(cl_store *st, const char *key, double value, int *found,
+                     cl_error *err)
+{
+    cl_err rc = need_tx(st, "cl_store_threshold_set", err);
+    value_ud old = {0, 0};
+    int n = 0;
+    *found = 0;
+    if (rc != CL_OK)
+        return rc;
+    pg_store *s = PG(st);
+    rc = cl__pg_rows(s, value_row, &old, err,
+                     "SELECT value FROM thresholds WHERE workspace_id = $1 "
+                     "AND key = $2",
+                     "s", key);
+    if (rc == CL_OK)
+        rc = cl__pg_exec(s, &n, err,
+                         "UPDATE thresholds SET value = $3 WHERE "
+                         "workspace_id = $1 AND key = $2",
+                         "sd", key, value);
+    if (rc == CL_OK && n > 0) {
+        *found = 1;
+        char *oj = old.found ? threshold_json(key, old.v) : NULL;
+        char *nj = threshold_json(key, value);
+        if ((old.found && oj == NULL) || nj == NULL)
+            rc = cl_error_set(err, CL_ENOMEM, "out of memory");
+        else
+            rc = st->ops->audit_append(st, "thresholds", key, "update", oj, nj,
+                                       err);
+        free(oj);
+        free(nj);
+    }
+    return rc;
+}
+
+const cl_store_api_ops cl__pg_api_ops = {
+    .list = pg_api_list,
+    .audit_high_water = pg_api_audit_high_water,
+    .login_get = pg_api_login_get,
+    .password_set = pg_api_password_set,
+    .token_add = pg_api_token_add,
+    .token_revoke = pg_api_token_revoke,
+    .token_user = pg_api_token_user,
+    .websession_add = pg_api_websession_add,
+    .websession_get = pg_api_websession_get,
+    .websession_delete = pg_api_websession_delete,
+    .inbox_each = pg_api_inbox_each,
+    .inbox_read = pg_api_inbox_read,
+    .cause_set = pg_api_cause_set,
+    .threshold_set = pg_api_threshold_set,
+};

@@ -61,25 +61,12 @@ run(int argc, char **argv)
         return rc;
     cl_error_clear(&err);
     if (create) {
-        unsigned char raw[32], h[crypto_hash_sha256_BYTES];
-        char secret[65], token[80], id[24], hash[65];
+        char token[CL_TOKEN_SECRET_LEN], id[CL_TOKEN_ID_LEN];
         cl_store_login u;
-        int found = 0;
-        randombytes_buf(raw, sizeof raw);
-        sodium_bin2hex(secret, sizeof secret, raw, sizeof raw);
-        snprintf(token, sizeof token, "clt_%s", secret);
-        randombytes_buf(raw, 6);
-        snprintf(id, sizeof id, "tok-");
-        sodium_bin2hex(id + 4, sizeof id - 4, raw, 6);
-        crypto_hash_sha256(h, (const unsigned char *)token, strlen(token));
-        sodium_bin2hex(hash, sizeof hash, h, sizeof h);
-        e = cl_store_login_get(st, user, 0, &u, &found, &err);
-        if (e == CL_OK && !found)
-            e = cl_error_set(&err, CL_EINVAL, "--user: no user '%s'", user);
+        /* The same code path as POST /api/v1/tokens. */
+        e = cl_store_begin(st, "token", common.now, &err);
         if (e == CL_OK)
-            e = cl_store_begin(st, "token", common.now, &err);
-        if (e == CL_OK)
-            e = cl_store_token_add(st, id, user, hash, &err);
+            e = cl_store_token_create(st, user, token, id, &u, &err);
         if (e == CL_OK)
             e = cl_store_commit(st, &err);
         if (e != CL_OK) {

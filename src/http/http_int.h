@@ -242,5 +242,12 @@ enum MHD_Result cl__h_thresholds(cl_http_req *r);
 enum MHD_Result cl__h_threshold_set(cl_http_req *r);
 enum MHD_Result cl__h_config(cl_http_req *r);
 enum MHD_Result cl__h_config_set(cl_http_req *r);
+/* Accounts, credentials and holiday deletes (h_admin.c). */
+enum MHD_Result cl__h_password_me(cl_http_req *r);
+enum MHD_Result cl__h_password_user(cl_http_req *r);
+enum MHD_Result cl__h_tokens(cl_http_req *r);
+enum MHD_Result cl__h_token_create(cl_http_req *r);
+enum MHD_Result cl__h_token_revoke(cl_http_req *r);
+enum MHD_Result cl__h_holiday_delete(cl_http_req *r);
 
 #endif

@@ -132,11 +132,16 @@ operation(const cl_http_route *rt)
                       "application/json", "schema", schema));
     }
     json_t *resp = json_object();
-    const char *ok = !strcmp(rt->method, "POST") && rt->body &&
-                             !strcmp(rt->body, "record")
+    const char *ok = (!strcmp(rt->method, "POST") && rt->body &&
+                      !strcmp(rt->body, "record")) ||
+                             rt->handler == cl__h_token_create
                          ? "201"
-                     : rt->handler == cl__h_logout ? "204"
-                                                   : "200";
+                     : rt->handler == cl__h_logout ||
+                             rt->handler == cl__h_password_me ||
+                             rt->handler == cl__h_password_user ||
+                             !strcmp(rt->method, "DELETE")
+                         ? "204"
+                         : "200";
     json_object_set_new(resp, ok,
                         json_pack("{s:s}", "description", "success"));
     json_object_set_new(resp, "400", error_response("bad request"));
@@ -155,7 +160,9 @@ operation(const cl_http_route *rt)
         json_object_set_new(resp, "412", error_response("stale If-Match"));
         json_object_set_new(resp, "428", error_response("If-Match missing"));
     }
-    if (rt->handler == cl__h_login)
+    if (rt->handler == cl__h_token_revoke)
+        json_object_set_new(resp, "409", error_response("revoked already"));
+    if (rt->handler == cl__h_login || rt->handler == cl__h_password_me)
         json_object_set_new(resp, "429",
                             error_response("too many failed sign-ins"));
     json_object_set_new(op, "responses", resp);

@@ -4,6 +4,10 @@
  */
 #include "store_api.h"
 
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
 #include "store_int.h"
 
 static cl_err
@@ -139,4 +143,80 @@ cl_store_threshold_set(cl_store *st, const char *key, double value, int *found,
     if (st->ops->api == NULL)
         return no_api(st, err);
     return st->ops->api->threshold_set(st, key, value, found, err);
+}
+
+cl_err
+cl_store_websessions_end(cl_store *st, const char *user_id,
+                         const char *keep_hash, cl_error *err)
+{
+    if (st->ops->api == NULL)
+        return no_api(st, err);
+    if (!st->in_tx)
+        return cl_error_set(err, CL_EINVAL,
+                            "cl_store_websessions_end outside a transaction");
+    return st->ops->api->websessions_end(st, user_id, keep_hash, err);
+}
+
+cl_err
+cl_store_tokens_each(cl_store *st, const char *user_id, const char *id,
+                     cl_store_token_cb cb, void *ud, cl_error *err)
+{
+    if (st->ops->api == NULL)
+        return no_api(st, err);
+    return st->ops->api->tokens_each(st, user_id, id, cb, ud, err);
+}
+
+cl_err
+cl_store_token_create(cl_store *st, const char *user_id,
+                      char token[CL_TOKEN_SECRET_LEN], char id[CL_TOKEN_ID_LEN],
+                      cl_store_login *user, cl_error *err)
+{
+    unsigned char raw[32], h[crypto_hash_sha256_BYTES];
+    char secret[65], hash[65];
+    cl_store_login u;
+    int found = 0;
+
+    token[0] = id[0] = '\0';
+    if (!st->in_tx)
+        return cl_error_set(err, CL_EINVAL,
+                            "cl_store_token_create outside a transaction");
+    cl_err e = cl_store_login_get(st, user_id, 0, &u, &found, err);
+    if (e != CL_OK)
+        return e;
+    if (!found)
+        return cl_error_set(err, CL_EINVAL, "no user '%s'", user_id);
+    /* 256 random bits: guessing is hopeless, so a plain SHA-256 (not a
+       slow password hash) is enough to keep the stored form useless. */
+    randombytes_buf(raw, sizeof raw);
+    sodium_bin2hex(secret, sizeof secret, raw, sizeof raw);
+    snprintf(token, CL_TOKEN_SECRET_LEN, "clt_%s", secret);
+    sodium_memzero(secret, sizeof secret);
+    randombytes_buf(raw, 6);
+    snprintf(id, CL_TOKEN_ID_LEN, "tok-");
+    sodium_bin2hex(id + 4, CL_TOKEN_ID_LEN - 4, raw, 6);
+    sodium_memzero(raw, sizeof raw);
+    crypto_hash_sha256(h, (const unsigned char *)token, strlen(token));
+    sodium_bin2hex(hash, sizeof hash, h, sizeof h);
+    e = cl_store_token_add(st, id, user_id, hash, err);
+    if (e != CL_OK) {
+        sodium_memzero(token, CL_TOKEN_SECRET_LEN);
+        token[0] = id[0] = '\0';
+        return e;
+    }
+    if (user)
+        *user = u;
+    return CL_OK;
+}
+
+cl_err
+cl_store_holiday_delete(cl_store *st, const char *on, int *found,
+                        cl_error *err)
+{
+    *found = 0;
+    if (st->ops->api == NULL)
+        return no_api(st, err);
+    if (!st->in_tx)
+        return cl_error_set(err, CL_EINVAL,
+                            "cl_store_holiday_delete outside a transaction");
+    return st->ops->api->holiday_delete(st, on, found, err);
 }

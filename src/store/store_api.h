@@ -136,4 +136,56 @@ cl_err cl_store_cause_set(cl_store *st, const char *code, const char *label,
 cl_err cl_store_threshold_set(cl_store *st, const char *key, double value,
                               int *found, cl_error *err);
 
+/* ---- administration: sessions, tokens, holidays ---------------------------
+ */
+
+/*
+ * Ends every browser session of user_id except the one whose token hash is
+ * keep_hash (NULL: all of them), as a password change must.  Inside the
+ * caller's transaction; not audited (the password change is).
+ */
+cl_err cl_store_websessions_end(cl_store *st, const char *user_id,
+                                const char *keep_hash, cl_error *err);
+
+/* An API token as lists show it: never its secret or hash. */
+typedef struct cl_store_token_row {
+    const char *id, *user_id, *created_at;
+    const char *revoked_at; /* NULL while live */
+} cl_store_token_row;
+
+/* Called per token; a non-zero return stops the walk. */
+typedef int (*cl_store_token_cb)(void *ud, const cl_store_token_row *row);
+
+/*
+ * Calls cb for the tokens of user_id (NULL: every user's) and, when id is
+ * not NULL, only token id; oldest first.
+ */
+cl_err cl_store_tokens_each(cl_store *st, const char *user_id, const char *id,
+                            cl_store_token_cb cb, void *ud, cl_error *err);
+
+/* Room for a token's secret ("clt_" and 64 hex digits) and for its id. */
+#define CL_TOKEN_SECRET_LEN 80
+#define CL_TOKEN_ID_LEN 24
+
+/*
+ * Creates an API token for user_id inside the caller's transaction (the
+ * one code path of `closeloop token create` and POST /api/v1/tokens): a
+ * random secret into token, its id into id; only the secret's SHA-256 is
+ * stored.  *user (may be NULL) receives the user.  Needs libsodium
+ * initialised (sodium_init).
+ *   CL_EINVAL  no user user_id (err says so), or no transaction
+ *   CL_EDB     the backend failed
+ */
+cl_err cl_store_token_create(cl_store *st, const char *user_id,
+                             char token[CL_TOKEN_SECRET_LEN],
+                             char id[CL_TOKEN_ID_LEN], cl_store_login *user,
+                             cl_error *err);
+
+/*
+ * Deletes the holiday on date `on` (YYYY-MM-DD), audited as "delete" with
+ * the old row; *found 0 when there is none.  Inside a transaction.
+ */
+cl_err cl_store_holiday_delete(cl_store *st, const char *on, int *found,
+                               cl_error *err);
+
 #endif

@@ -136,6 +136,12 @@ typedef struct cl_store_api_ops {
                         const char *definition, int *found, cl_error *err);
     cl_err (*threshold_set)(cl_store *st, const char *key, double value,
                             int *found, cl_error *err);
+    cl_err (*websessions_end)(cl_store *st, const char *user_id,
+                              const char *keep_hash, cl_error *err);
+    cl_err (*tokens_each)(cl_store *st, const char *user_id, const char *id,
+                          cl_store_token_cb cb, void *ud, cl_error *err);
+    cl_err (*holiday_delete)(cl_store *st, const char *on, int *found,
+                             cl_error *err);
 } cl_store_api_ops;
 
 typedef struct cl_store_ops {

@@ -490,6 +490,82 @@ pg_api_threshold_set(cl_store *st, const char *key, double value, int *found,
     return rc;
 }
 
+/* ---- administration ------------------------------------------------------ */
+
+static cl_err
+pg_api_websessions_end(cl_store *st, const char *user_id,
+                       const char *keep_hash, cl_error *err)
+{
+    return cl__pg_exec(PG(st), NULL, err,
+                       "DELETE FROM web_sessions WHERE workspace_id = $1 AND "
+                       "user_id = $2::text AND ($3::text IS NULL OR "
+                       "token_hash <> $3::text)",
+                       "ss", user_id, keep_hash);
+}
+
+typedef struct token_ud {
+    cl_store_token_cb cb;
+    void *ud;
+} token_ud;
+
+static int
+token_row(void *ud, const PGresult *r, int row)
+{
+    token_ud *u = ud;
+    cl_store_token_row t = {
+        .id = T(r, row, 0),
+        .user_id = T(r, row, 1),
+        .created_at = T(r, row, 2),
+        .revoked_at = T(r, row, 3),
+    };
+    return u->cb(u->ud, &t);
+}
+
+static cl_err
+pg_api_tokens_each(cl_store *st, const char *user_id, const char *id,
+                   cl_store_token_cb cb, void *ud, cl_error *err)
+{
+    token_ud u = {cb, ud};
+    return cl__pg_rows(PG(st), token_row, &u, err,
+                       "SELECT id, user_id, created_at, revoked_at FROM "
+                       "api_tokens WHERE workspace_id = $1 AND ($2::text IS "
+                       "NULL OR user_id = $2::text) AND ($3::text IS NULL OR "
+                       "id = $3::text) ORDER BY created_at, id",
+                       "ss", user_id, id);
+}
+
+static cl_err
+pg_api_holiday_delete(cl_store *st, const char *on, int *found, cl_error *err)
+{
+    cl_err rc = need_tx(st, "cl_store_holiday_delete", err);
+    char *old = NULL;
+    int n = 0;
+    *found = 0;
+    if (rc != CL_OK)
+        return rc;
+    pg_store *s = PG(st);
+    /* The old row in the layout cl_store_put audits a holiday with. */
+    rc = cl__pg_rows(s, json_row, &old, err,
+                     "SELECT json_build_object('on', \"on\"::text, 'name', "
+                     "name)::text FROM holidays WHERE workspace_id = $1 AND "
+                     "\"on\" = $2::date",
+                     "s", on);
+    if (old)
+        cl__pg_json_compact(old);
+    if (rc == CL_OK && old)
+        rc = cl__pg_exec(s, &n, err,
+                         "DELETE FROM holidays WHERE workspace_id = $1 AND "
+                         "\"on\" = $2::date",
+                         "s", on);
+    if (rc == CL_OK && n > 0) {
+        *found = 1;
+        rc = st->ops->audit_append(st, "holidays", on, "delete", old, NULL,
+                                   err);
+    }
+    free(old);
+    return rc;
+}
+
 const cl_store_api_ops cl__pg_api_ops = {
     .list = pg_api_list,
     .audit_high_water = pg_api_audit_high_water,
@@ -505,4 +581,7 @@ const cl_store_api_ops cl__pg_api_ops = {
     .inbox_read = pg_api_inbox_read,
     .cause_set = pg_api_cause_set,
     .threshold_set = pg_api_threshold_set,
+    .websessions_end = pg_api_websessions_end,
+    .tokens_each = pg_api_tokens_each,
+    .holiday_delete = pg_api_holiday_delete,
 };

@@ -467,6 +467,78 @@ sq_api_threshold_set(cl_store *st, const char *key, double value, int *found,
     return rc;
 }
 
+/* ---- administration ------------------------------------------------------
+ */
+
+static cl_err
+sq_api_websessions_end(cl_store *st, const char *user_id,
+                       const char *keep_hash, cl_error *err)
+{
+    return cl__sq_exec((sq_store *)st, NULL, err,
+                       "DELETE FROM web_sessions WHERE workspace_id = ?1 AND "
+                       "user_id = ?2 AND (?3 IS NULL OR token_hash <> ?3)",
+                       "ss", user_id, keep_hash);
+}
+
+typedef struct token_ud {
+    cl_store_token_cb cb;
+    void *ud;
+} token_ud;
+
+static int
+token_row(void *ud, sqlite3_stmt *row)
+{
+    token_ud *u = ud;
+    cl_store_token_row t = {
+        .id = cl__sq_text(row, 0),
+        .user_id = cl__sq_text(row, 1),
+        .created_at = cl__sq_text(row, 2),
+        .revoked_at = cl__sq_text(row, 3),
+    };
+    return u->cb(u->ud, &t);
+}
+
+static cl_err
+sq_api_tokens_each(cl_store *st, const char *user_id, const char *id,
+                   cl_store_token_cb cb, void *ud, cl_error *err)
+{
+    token_ud u = {cb, ud};
+    return cl__sq_rows((sq_store *)st, token_row, &u, err,
+                       "SELECT id, user_id, created_at, revoked_at FROM "
+                       "api_tokens WHERE workspace_id = ?1 AND (?2 IS NULL "
+                       "OR user_id = ?2) AND (?3 IS NULL OR id = ?3) "
+                       "ORDER BY created_at, id",
+                       "ss", user_id, id);
+}
+
+static cl_err
+sq_api_holiday_delete(cl_store *st, const char *on, int *found, cl_error *err)
+{
+    cl_err rc = need_tx(st, "cl_store_holiday_delete", err);
+    old_ud old = {NULL};
+    int n = 0;
+    *found = 0;
+    if (rc != CL_OK)
+        return rc;
+    sq_store *s = (sq_store *)st;
+    /* The old row as cl_store_put writes a holiday's audit JSON. */
+    rc = cl__sq_rows(s, old_row, &old, err,
+                     "SELECT json_object('on', \"on\", 'name', name) FROM "
+                     "holidays WHERE workspace_id = ?1 AND \"on\" = ?2",
+                     "s", on);
+    if (rc == CL_OK && old.json)
+        rc = cl__sq_exec(s, &n, err,
+                         "DELETE FROM holidays WHERE workspace_id = ?1 AND "
+                         "\"on\" = ?2",
+                         "s", on);
+    if (rc == CL_OK && n > 0) {
+        *found = 1;
+        rc = cl__sqw_audit(st, "holidays", on, "delete", old.json, NULL, err);
+    }
+    free(old.json);
+    return rc;
+}
+
 const cl_store_api_ops cl__sqlite_api_ops = {
     .list = sq_api_list,
     .audit_high_water = sq_api_audit_high_water,
@@ -482,4 +554,7 @@ const cl_store_api_ops cl__sqlite_api_ops = {
     .inbox_read = sq_api_inbox_read,
     .cause_set = sq_api_cause_set,
     .threshold_set = sq_api_threshold_set,
+    .websessions_end = sq_api_websessions_end,
+    .tokens_each = sq_api_tokens_each,
+    .holiday_delete = sq_api_holiday_delete,
 };

@@ -55,6 +55,7 @@ export const api = {
     post: (path, body = {}) => call('POST', path, body),
     patch: (path, body, etag) =>
         call('PATCH', path, body, etag ? { 'If-Match': etag } : {}),
+    del: (path) => call('DELETE', path),
     put: (path, body, etag) =>
         call('PUT', path, body, etag ? { 'If-Match': etag } : {}),
 };

@@ -12,6 +12,7 @@ import { Reports, ReportPage } from './pages/reports.js';
 import { Sessions, SessionPage, Changes } from './pages/sessions.js';
 import { CoachingList, CoachingItem } from './pages/coaching.js';
 import { Settings } from './pages/settings.js';
+import { Me } from './pages/me.js';
 
 const ROUTES = [
     [/^\/$/, Inbox],
@@ -29,6 +30,7 @@ const ROUTES = [
     [/^\/changes$/, Changes],
     [/^\/coaching$/, CoachingList],
     [/^\/coaching\/([^/]+)$/, CoachingItem],
+    [/^\/me$/, Me],
     [/^\/settings$/, Settings],
     [/^\/settings\/([a-z]+)$/, Settings],
 ];
@@ -49,6 +51,7 @@ function navFor(role) {
         n.push(['/coaching', 'Coaching']);
     if (['revops', 'admin'].includes(role))
         n.push(['/settings', 'Settings']);
+    n.push(['/me', 'Your account']);
     return n;
 }
 

@@ -57,6 +57,17 @@ function Thresholds() {
     </table></div></div>`}<//>`;
 }
 
+// Deleting a holiday makes it a business day again for later due dates.
+function DeleteHoliday({ h, onDone }) {
+    const [sub, run] = useSubmit();
+    return html`<button class="small" disabled=${sub.busy} aria-label=${`Delete the holiday ${h.name} on ${h.on}`}
+        onClick=${async () => {
+            if (!confirm(`Delete the holiday ${h.name} on ${h.on}? Later due dates will count it as a business day.`))
+                return;
+            if (await run(() => api.del(`/holidays/${h.on}`), 'Deleted') !== undefined) onDone();
+        }}>Delete</button><${SubmitStatus} st=${sub} />`;
+}
+
 function Holidays() {
     const st = useLoad(() => api.get('/holidays', { limit: 1000 }), []);
     const [on, setOn] = useState('');
@@ -70,8 +81,9 @@ function Holidays() {
             <button type="submit" disabled=${sub.busy}>Add the holiday</button></form>
         <${SubmitStatus} st=${sub} />
         <${Loaded} state=${st}>${(d) => html`<div class="table-wrap"><table class="data"><caption>${d.total} holidays (business days skip them)</caption>
-            <thead><tr><th scope="col">Date</th><th scope="col">Name</th></tr></thead>
-            <tbody>${[...d.items].reverse().map((h) => html`<tr><td>${h.on}</td><td>${h.name}</td></tr>`)}</tbody></table></div>`}<//>
+            <thead><tr><th scope="col">Date</th><th scope="col">Name</th><th scope="col">Delete</th></tr></thead>
+            <tbody>${[...d.items].reverse().map((h) => html`<tr key=${h.on}><td>${h.on}</td><td>${h.name}</td>
+                <td><${DeleteHoliday} h=${h} onDone=${st.reload} /></td></tr>`)}</tbody></table></div>`}<//>
     </div>`;
 }
 

@@ -75,6 +75,10 @@ struct cl_http_req {
 
 /* ---- replies (reply.c) ------------------------------------------------ */
 
+/* Queues text (stolen; JSON of len bytes) with status. */
+enum MHD_Result cl_http_reply_text(cl_http_req *r, unsigned status,
+                                   char *text, size_t len);
+
 /* Queues doc (stolen) as JSON with status and, when etag, an ETag. */
 enum MHD_Result cl_http_reply_json(cl_http_req *r, unsigned status,
                                    json_t *doc, const char *etag);
@@ -141,6 +145,11 @@ cl_vis_kind cl_http_vis_kind(cl_kind kind);
 
 /* A record as a JSON object, keeping the fields of groups `mask`. */
 json_t *cl_http_record_json(cl_kind kind, const cl_value *row, unsigned mask);
+
+/* The same record written as JSON text into w (the account page). */
+struct cl_jw;
+void cl_http_record_write(struct cl_jw *w, cl_kind kind, const cl_value *row,
+                          unsigned mask);
 
 /* A copy of the record object full keeping the fields of groups mask. */
 json_t *cl_http_filter_json(cl_kind kind, json_t *full, unsigned mask);

@@ -8,6 +8,7 @@
 #include "../core/visibility.h"
 #include "../store/store_engine.h"
 #include "http_int.h"
+#include "jsonw.h"
 
 cl_vis_kind
 cl_http_vis_kind(cl_kind kind)
@@ -52,6 +53,38 @@ cl_http_record_json(cl_kind kind, const cl_value *row, unsigned mask)
         json_object_set_new(o, f->name, v);
     }
     return o;
+}
+
+void
+cl_http_record_write(cl_jw *w, cl_kind kind, const cl_value *row,
+                     unsigned mask)
+{
+    const cl_kind_def *def = cl_kind_get(kind);
+    cl_vis_kind vk = cl_http_vis_kind(kind);
+    cl_jw_obj(w);
+    for (size_t i = 0; i < def->nfields; i++) {
+        const cl_field *f = &def->fields[i];
+        if (!(mask & cl_vis_field_group(vk, f->name)))
+            continue;
+        cl_jw_key(w, f->name);
+        switch (row[i].type) {
+        case CL_V_NULL:
+            cl_jw_null(w);
+            break;
+        case CL_V_INT:
+            if (f->type == CL_F_BOOL)
+                cl_jw_bool(w, (int)row[i].i);
+            else
+                cl_jw_int(w, row[i].i);
+            break;
+        case CL_V_REAL:
+            cl_jw_real(w, row[i].r);
+            break;
+        default:
+            cl_jw_str(w, row[i].s);
+        }
+    }
+    cl_jw_obj_end(w);
 }
 
 json_t *

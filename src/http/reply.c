@@ -22,6 +22,18 @@ cl_http_queue(cl_http_req *r, unsigned status, struct MHD_Response *resp,
 }
 
 enum MHD_Result
+cl_http_reply_text(cl_http_req *r, unsigned status, char *text, size_t len)
+{
+    if (!text)
+        return MHD_NO;
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
+    MHD_add_response_header(resp, "Content-Type", "application/json");
+    MHD_add_response_header(resp, "Cache-Control", "no-store");
+    return cl_http_queue(r, status, resp, len);
+}
+
+enum MHD_Result
 cl_http_reply_json(cl_http_req *r, unsigned status, json_t *doc,
                    const char *etag)
 {

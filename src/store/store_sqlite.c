@@ -224,6 +224,57 @@ cl__sq_read_row(sqlite3_stmt *st, const cl_kind_def *def, int first_col,
 
 /* --- the operations ---------------------------------------------------- */
 
+/* 1 if a table that holds rows has no planner statistics. */
+static int
+stats_missing(sq_store *s)
+{
+    sqlite3_stmt *t, *probe;
+    int missing = 0;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT name FROM sqlite_schema m WHERE type = "
+                           "'table' AND name NOT LIKE 'sqlite_%' AND NOT "
+                           "EXISTS (SELECT 1 FROM sqlite_stat1 t WHERE "
+                           "t.tbl = m.name)",
+                           -1, &t, NULL) != SQLITE_OK)
+        return 1; /* no sqlite_stat1 yet */
+    while (!missing && sqlite3_step(t) == SQLITE_ROW) {
+        char sql[200];
+        snprintf(sql, sizeof sql, "SELECT 1 FROM \"%s\" LIMIT 1",
+                 (const char *)sqlite3_column_text(t, 0));
+        if (sqlite3_prepare_v2(s->db, sql, -1, &probe, NULL) == SQLITE_OK) {
+            missing = sqlite3_step(probe) == SQLITE_ROW;
+            sqlite3_finalize(probe);
+        }
+    }
+    sqlite3_finalize(t);
+    return missing;
+}
+
+/*
+ * Keeps the planner's statistics whole, at open and at close.  The list
+ * queries rely on them to seek an index rather than scan the table in key
+ * order.  PRAGMA optimize (SQLite's advice for a closing connection)
+ * analyzes only the tables this connection queried, and a workspace with
+ * statistics for some tables and none for others gets bad plans (lookups by
+ * account scanned the whole churn table).  So while some table with rows
+ * has none, or after a bulk change, analyze every table, sampling so that
+ * it stays fast on big workspaces.
+ */
+static void
+refresh_stats(sq_store *s, int closing)
+{
+    static const char analyze[] = "PRAGMA analysis_limit = 1000; ANALYZE";
+    sqlite3_int64 changed = sqlite3_total_changes64(s->db) - s->changes_at_open;
+    if (!closing) {
+        if (stats_missing(s))
+            sqlite3_exec(s->db, analyze, NULL, NULL, NULL);
+    } else if (changed > 0 && (changed >= 1000 || stats_missing(s)))
+        sqlite3_exec(s->db, analyze, NULL, NULL, NULL);
+    else
+        sqlite3_exec(s->db, "PRAGMA analysis_limit = 1000; PRAGMA optimize",
+                     NULL, NULL, NULL);
+}
+
 static void
 sq_close(cl_store *base)
 {
@@ -236,9 +287,9 @@ sq_close(cl_store *base)
     sqlite3_finalize(s->begin);
     sqlite3_finalize(s->commit);
     sqlite3_finalize(s->rollback);
-    /* SQLite's advice for connections that are closing: refresh the
-       planner's statistics where queries would benefit. */
-    sqlite3_exec(s->db, "PRAGMA optimize", NULL, NULL, NULL);
+    cl__sq_stmt_free(s);
+    if (s->db && s->begin)
+        refresh_stats(s, 1);
     sqlite3_close(s->db);
     free(s->path);
     free(s);
@@ -272,13 +323,12 @@ step_done(sq_store *s, sqlite3_stmt *st, cl_error *err, const char *what)
     return CL_OK;
 }
 
-/* Prepares a one-off read and binds the workspace as ?1. */
+/* Takes the cached statement for a read and binds the workspace as ?1. */
 static cl_err
-prepare_read(sq_store *s, const char *sql, sqlite3_stmt **st, cl_error *err,
-             const char *what)
+prepare_read(sq_store *s, const char *sql, sqlite3_stmt **st, cl_error *err)
 {
-    if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK)
-        return db_error(s, err, what);
+    if (cl__sq_stmt(s, sql, st, err) != CL_OK)
+        return CL_EDB;
     sqlite3_bind_int64(*st, 1, s->base.workspace_id);
     return CL_OK;
 }
@@ -291,7 +341,7 @@ finish_read(sq_store *s, sqlite3_stmt *st, int rc, cl_error *err,
     cl_err out = (rc == SQLITE_ROW || rc == SQLITE_DONE)
                      ? CL_OK
                      : db_error(s, err, what);
-    sqlite3_finalize(st);
+    cl__sq_stmt_done(s, st);
     return out;
 }
 
@@ -436,11 +486,11 @@ sq_count_table(sq_store *s, const char *table, int64_t *n, cl_error *err)
     snprintf(sql, sizeof sql,
              "SELECT count(*) FROM \"%s\" WHERE workspace_id = ?1", table);
     *n = 0;
-    if (prepare_read(s, sql, &st, err, table) != CL_OK)
+    if (prepare_read(s, sql, &st, err) != CL_OK)
         return CL_EDB;
     if (sqlite3_step(st) == SQLITE_ROW)
         *n = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
+    cl__sq_stmt_done(s, st);
     return CL_OK;
 }
 
@@ -470,10 +520,10 @@ sq_each(cl_store *base, cl_kind kind, cl_store_row_cb cb, void *ud,
             sb_add(&b, ", ");
         sb_quoted(&b, def->fields[i].name);
     }
-    int prc = sqlite3_prepare_v2(s->db, b.p, -1, &st, NULL);
+    cl_err prc = cl__sq_stmt(s, b.p, &st, err);
     free(b.p);
-    if (prc != SQLITE_OK)
-        return db_error(s, err, def->table);
+    if (prc != CL_OK)
+        return prc;
     sqlite3_bind_int64(st, 1, s->base.workspace_id);
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -494,7 +544,7 @@ sq_ids(cl_store *base, cl_kind kind, cl_store_id_cb cb, void *ud, cl_error *err)
     snprintf(sql, sizeof sql,
              "SELECT \"%s\" FROM \"%s\" WHERE workspace_id = ?1",
              def->fields[0].name, def->table);
-    if (prepare_read(s, sql, &st, err, def->table) != CL_OK)
+    if (prepare_read(s, sql, &st, err) != CL_OK)
         return CL_EDB;
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -552,7 +602,7 @@ sq_audit_each(cl_store *base, const char *entity, const char *entity_id,
                            "old, new FROM audit WHERE workspace_id = ?1 "
                            "AND (?2 IS NULL OR entity = ?2) "
                            "AND (?3 IS NULL OR entity_id = ?3) ORDER BY id",
-                     &st, err, "audit") != CL_OK)
+                     &st, err) != CL_OK)
         return CL_EDB;
     sqlite3_bind_text(st, 2, entity, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, entity_id, -1, SQLITE_STATIC);
@@ -583,7 +633,7 @@ sq_audit_last(cl_store *base, cl_store_audit_cb cb, void *ud, cl_error *err)
     if (prepare_read(s,
                      "SELECT id, at, actor, entity, entity_id, action, old, "
                      "new FROM audit ORDER BY id DESC LIMIT 1",
-                     &st, err, "audit") != CL_OK)
+                     &st, err) != CL_OK)
         return CL_EDB;
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
@@ -619,7 +669,7 @@ sq_causes(cl_store *base, cl_store_cause_cb cb, void *ud, cl_error *err)
                      "sales_attributable, bad_fit_category, routes_to "
                      "FROM taxonomy WHERE workspace_id = ?1 "
                      "ORDER BY position",
-                     &st, err, "taxonomy") != CL_OK)
+                     &st, err) != CL_OK)
         return CL_EDB;
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -646,7 +696,7 @@ sq_thresholds(cl_store *base, cl_store_threshold_cb cb, void *ud, cl_error *err)
     if (prepare_read(s,
                      "SELECT key, value FROM thresholds WHERE "
                      "workspace_id = ?1 ORDER BY key",
-                     &st, err, "thresholds") != CL_OK)
+                     &st, err) != CL_OK)
         return CL_EDB;
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
@@ -664,7 +714,7 @@ sq_threshold(cl_store *base, const char *key, double *value, cl_error *err)
     if (prepare_read(s,
                      "SELECT value FROM thresholds WHERE "
                      "workspace_id = ?1 AND key = ?2",
-                     &st, err, "thresholds") != CL_OK)
+                     &st, err) != CL_OK)
         return CL_EDB;
     sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
@@ -675,7 +725,7 @@ sq_threshold(cl_store *base, const char *key, double *value, cl_error *err)
         out = cl_error_set(err, CL_ENOTFOUND, "no threshold '%s'", key);
     else
         out = db_error(s, err, "thresholds");
-    sqlite3_finalize(st);
+    cl__sq_stmt_done(s, st);
     return out;
 }
 
@@ -852,6 +902,10 @@ cl__store_sqlite_open(const char *path, cl_store **out, cl_error *err)
         (rc = prepare(s, "COMMIT", &s->commit, err)) != CL_OK ||
         (rc = prepare(s, "ROLLBACK", &s->rollback, err)) != CL_OK)
         goto fail;
+    refresh_stats(s, 0);
+    /* Migrations, seeding and statistics are not changes of the user's
+       data. */
+    s->changes_at_open = sqlite3_total_changes64(s->db);
     *out = &s->base;
     return CL_OK;
 fail:

@@ -71,12 +71,11 @@ sq_api_list(cl_store *st, cl_kind kind, const cl_store_filter *filters,
     size_t ol = 0;
     order[0] = '\0';
     for (size_t i = 0; i < def->nkey; i++)
-        /* With filters, "+" keeps the planner off the primary key for the
-           order (without statistics it would scan the whole table in key
-           order rather than use the filter's index and sort the few). */
-        ol += (size_t)snprintf(order + ol, sizeof order - ol, "%s%s\"%s\"",
-                               i ? ", " : "", nfilters ? "+" : "",
-                               def->fields[i].name);
+        /* The store keeps the planner's statistics (store_sqlite.c), so a
+           filter's index is sought, and it yields key order itself: the
+           table's key ends every index of a WITHOUT ROWID table. */
+        ol += (size_t)snprintf(order + ol, sizeof order - ol, "%s\"%s\"",
+                               i ? ", " : "", def->fields[i].name);
 
     for (int pass = 0; pass < 2; pass++) {
         if (pass == 0 && !total)
@@ -88,13 +87,16 @@ sq_api_list(cl_store *st, cl_kind kind, const cl_store_filter *filters,
         else
             snprintf(sql, sizeof sql,
                      "SELECT %s FROM \"%s\" WHERE workspace_id = ?1%s "
-                     "ORDER BY %s LIMIT %lld OFFSET %lld",
-                     cols, def->table, where, order, (long long)limit,
-                     (long long)(offset < 0 ? 0 : offset));
-        if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
-            return cl_error_set(err, CL_EDB, "%s: list: %s", def->table,
-                                sqlite3_errmsg(s->db));
+                     "ORDER BY %s LIMIT ?%zu OFFSET ?%zu",
+                     cols, def->table, where, order, nfilters + 2,
+                     nfilters + 3);
+        if (cl__sq_stmt(s, sql, &q, err) != CL_OK)
+            return CL_EDB;
         sqlite3_bind_int64(q, 1, st->workspace_id);
+        if (pass == 1) {
+            sqlite3_bind_int64(q, (int)nfilters + 2, limit);
+            sqlite3_bind_int64(q, (int)nfilters + 3, offset < 0 ? 0 : offset);
+        }
         for (size_t i = 0; i < nfilters; i++)
             if (filters[i].value)
                 sqlite3_bind_text(q, (int)i + 2, filters[i].value, -1,
@@ -113,10 +115,10 @@ sq_api_list(cl_store *st, cl_kind kind, const cl_store_filter *filters,
         if (src != SQLITE_ROW && src != SQLITE_DONE) {
             rc = cl_error_set(err, CL_EDB, "%s: list: %s", def->table,
                               sqlite3_errmsg(s->db));
-            sqlite3_finalize(q);
+            cl__sq_stmt_done(s, q);
             return rc;
         }
-        sqlite3_finalize(q);
+        cl__sq_stmt_done(s, q);
     }
     return CL_OK;
 }

@@ -11,6 +11,8 @@
 
 enum { Q_INSERT, Q_GET, Q_UPDATE, Q_NKIND };
 
+typedef struct sq_stmt_slot sq_stmt_slot;
+
 typedef struct sq_store {
     cl_store base;
     sqlite3 *db;
@@ -19,7 +21,23 @@ typedef struct sq_store {
     sqlite3_stmt *first_won;
     sqlite3_stmt *audit_append;
     sqlite3_stmt *begin, *commit, *rollback;
+    sq_stmt_slot *stmts; /* the statement cache (store_sqlite_stmt.c) */
+    size_t nstmts;
+    sqlite3_int64 changes_at_open;
 } sq_store;
+
+/*
+ * The statement cache (store_sqlite_stmt.c).  cl__sq_stmt hands out the
+ * connection's prepared statement for sql (preparing it on first use), or a
+ * one-off statement when that one is in use; the caller binds, steps and
+ * gives it back with cl__sq_stmt_done, which resets it and clears its
+ * bindings (or finalizes a one-off).  Text read from its rows is valid
+ * until then.  cl__sq_stmt_free finalizes them all (at close).
+ */
+cl_err cl__sq_stmt(sq_store *s, const char *sql, sqlite3_stmt **out,
+                   cl_error *err);
+void cl__sq_stmt_done(sq_store *s, sqlite3_stmt *st);
+void cl__sq_stmt_free(sq_store *s);
 
 /*
  * Query helpers of the engine files (store_sqlite_query.c).  ?1 is always

@@ -22,8 +22,8 @@ q_prepare(sq_store *s, const char *sql, const char *fmt, va_list ap,
 {
     sqlite3_stmt *st;
     int rc;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-        return q_error(s, err, sql);
+    if (cl__sq_stmt(s, sql, &st, err) != CL_OK)
+        return CL_EDB;
     rc = sqlite3_bind_int64(st, 1, s->base.workspace_id);
     for (int i = 0; fmt && fmt[i] && rc == SQLITE_OK; i++) {
         int idx = i + 2;
@@ -46,7 +46,7 @@ q_prepare(sq_store *s, const char *sql, const char *fmt, va_list ap,
     }
     if (rc != SQLITE_OK) {
         cl_err e = q_error(s, err, sql);
-        sqlite3_finalize(st);
+        cl__sq_stmt_done(s, st);
         return e;
     }
     *out = st;
@@ -68,7 +68,7 @@ cl__sq_exec(sq_store *s, int *changes, cl_error *err, const char *sql,
         rc = q_error(s, err, sql);
     else if (changes)
         *changes = sqlite3_changes(s->db);
-    sqlite3_finalize(st);
+    cl__sq_stmt_done(s, st);
     return rc;
 }
 
@@ -89,7 +89,7 @@ cl__sq_rows(sq_store *s, cl__sq_row_fn fn, void *ud, cl_error *err,
             break;
     if (src != SQLITE_ROW && src != SQLITE_DONE)
         rc = q_error(s, err, sql);
-    sqlite3_finalize(st);
+    cl__sq_stmt_done(s, st);
     return rc;
 }
 

@@ -1,0 +1,378 @@
+/*
+ * h_page.c - GET /api/v1/accounts/{id}/page: everything a person needs
+ * about one account in one call (deals, the won-deal review and health,
+ * churns with the latest one's tag, recoveries, the audit trail), as far as
+ * the viewer may read it.
+ *
+ * This is the server's busiest read, so it is written as text as the rows
+ * arrive (jsonw.h) rather than built as a jansson tree, and the audit log's
+ * stored JSON is spliced in without being parsed.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../store/store_api.h"
+#include "../store/store_engine.h"
+#include "http_int.h"
+#include "jsonw.h"
+
+/* What the page needs to remember of a deal after its row is gone. */
+typedef struct page_deal {
+    char id[72], ae_id[72], closed_on[16];
+    int won_new;
+} page_deal;
+
+#define PAGE_MAX_RECOVERIES 64
+
+typedef struct page {
+    cl_http_req *r;
+    cl_jw deals, churns, recoveries, audit;
+    page_deal *d;
+    size_t nd, capd;
+    int oom;
+    /* The latest churn: where its object starts in churns, and its cause. */
+    size_t last_churn_at;
+    char last_cause[64];
+    int nchurns;
+    char **churn_ids;
+    char *seen_recovery[PAGE_MAX_RECOVERIES];
+    size_t nseen;
+} page;
+
+static void
+copy(char *dst, size_t len, const cl_value *v)
+{
+    snprintf(dst, len, "%s", v->type == CL_V_TEXT && v->s ? v->s : "");
+}
+
+static int
+deal_cb(void *ud, const cl_value *row)
+{
+    page *p = ud;
+    const cl_kind_def *def = cl_kind_get(CL_KIND_DEALS);
+    if (p->nd == p->capd) {
+        size_t cap = p->capd ? p->capd * 2 : 8;
+        page_deal *d = realloc(p->d, cap * sizeof *d);
+        if (d == NULL) {
+            p->oom = 1;
+            return 1;
+        }
+        p->d = d;
+        p->capd = cap;
+    }
+    page_deal *d = &p->d[p->nd++];
+    copy(d->id, sizeof d->id, &row[0]);
+    copy(d->ae_id, sizeof d->ae_id, &row[cl_kind_field_index(def, "ae_id")]);
+    copy(d->closed_on, sizeof d->closed_on,
+         &row[cl_kind_field_index(def, "closed_on")]);
+    const cl_value *stage = &row[cl_kind_field_index(def, "stage")];
+    const cl_value *type = &row[cl_kind_field_index(def, "type")];
+    d->won_new = stage->type == CL_V_TEXT && type->type == CL_V_TEXT &&
+                 strcmp(stage->s, "closed_won") == 0 &&
+                 strcmp(type->s, "new") == 0;
+    cl_http_record_write(&p->deals, CL_KIND_DEALS, row,
+                         cl_http_record_mask(p->r, CL_KIND_DEALS, row));
+    return 0;
+}
+
+static int
+churn_cb(void *ud, const cl_value *row)
+{
+    page *p = ud;
+    const cl_kind_def *def = cl_kind_get(CL_KIND_CHURNS);
+    /* The comma the writer puts before a second object is not part of it. */
+    char **ids = realloc(p->churn_ids, (size_t)(p->nchurns + 1) * sizeof *ids);
+    if (ids == NULL || (ids[p->nchurns] = strdup(row[0].s)) == NULL) {
+        if (ids)
+            p->churn_ids = ids;
+        p->oom = 1;
+        return 1;
+    }
+    p->churn_ids = ids;
+    p->last_churn_at = p->churns.len + (p->nchurns > 0);
+    p->nchurns++;
+    copy(p->last_cause, sizeof p->last_cause,
+         &row[cl_kind_field_index(def, "primary_cause")]);
+    cl_http_record_write(&p->churns, CL_KIND_CHURNS, row,
+                         cl_http_record_mask(p->r, CL_KIND_CHURNS, row));
+    return 0;
+}
+
+static int
+recovery_cb(void *ud, const cl_value *row)
+{
+    page *p = ud;
+    /* A recovery names two deals of the account: list it once. */
+    for (size_t i = 0; i < p->nseen; i++)
+        if (strcmp(p->seen_recovery[i], row[0].s) == 0)
+            return 0;
+    if (p->nseen < PAGE_MAX_RECOVERIES &&
+        (p->seen_recovery[p->nseen] = strdup(row[0].s)) != NULL)
+        p->nseen++;
+    cl_http_record_write(&p->recoveries, CL_KIND_RECOVERIES, row,
+                         cl_http_record_mask(p->r, CL_KIND_RECOVERIES, row));
+    return 0;
+}
+
+static int
+audit_cb(void *ud, const cl_audit_entry *e)
+{
+    cl_jw *w = ud;
+    cl_jw_obj(w);
+    cl_jw_key(w, "id");
+    cl_jw_int(w, e->id);
+    cl_jw_key(w, "at");
+    cl_jw_str(w, e->at);
+    cl_jw_key(w, "actor");
+    cl_jw_str(w, e->actor);
+    cl_jw_key(w, "entity");
+    cl_jw_str(w, e->entity);
+    cl_jw_key(w, "entity_id");
+    cl_jw_str(w, e->entity_id);
+    cl_jw_key(w, "action");
+    cl_jw_str(w, e->action);
+    /* The store wrote these as JSON in the same transaction as the change. */
+    cl_jw_key(w, "old");
+    cl_jw_raw(w, e->old_json);
+    cl_jw_key(w, "new");
+    cl_jw_raw(w, e->new_json);
+    cl_jw_obj_end(w);
+    return 0;
+}
+
+typedef struct cause_label {
+    const char *code;
+    cl_jw *w;
+    int found;
+} cause_label;
+
+static int
+cause_cb(void *ud, const cl_cause *c)
+{
+    cause_label *l = ud;
+    if (strcmp(c->code, l->code) != 0)
+        return 0;
+    cl_jw_obj(l->w);
+    cl_jw_key(l->w, "label");
+    cl_jw_str(l->w, c->label);
+    cl_jw_key(l->w, "definition");
+    cl_jw_str(l->w, c->definition);
+    cl_jw_obj_end(l->w);
+    l->found = 1;
+    return 1;
+}
+
+/* The account's earliest won new deal (by close date, then id): the one
+   whose review and health the page shows, as the store links churns. */
+static const page_deal *
+first_won(const page *p)
+{
+    const page_deal *best = NULL;
+    for (size_t i = 0; i < p->nd; i++) {
+        const page_deal *d = &p->d[i];
+        if (!d->won_new)
+            continue;
+        int c = best ? strcmp(d->closed_on, best->closed_on) : -1;
+        if (c < 0 || (c == 0 && strcmp(d->id, best->id) < 0))
+            best = d;
+    }
+    return best;
+}
+
+/* Writes the won deal's review (as far as the viewer may) and health. */
+static cl_err
+write_review(page *p, const page_deal *won, cl_jw *out, cl_error *err)
+{
+    cl_http_req *r = p->r;
+    cl_value dkey = {CL_V_TEXT, 0, 0, won->id}, row[32];
+    int found = 0;
+    cl_vis_rel rel = {.owner_id = won->ae_id};
+    unsigned dmask = cl_vis_fields(&r->viewer, CL_VK_DEAL, &rel);
+
+    cl_jw_key(out, "won_deal_review");
+    cl_err e = cl_store_get(r->st, CL_KIND_REVIEWS, &dkey, row, &found, err);
+    if (e != CL_OK)
+        return e;
+    if (found)
+        /* The review's private answers follow the deal's AE. */
+        cl_http_record_write(out, CL_KIND_REVIEWS, row,
+                             cl_vis_fields(&r->viewer, CL_VK_REVIEW, &rel));
+    else
+        cl_jw_null(out);
+
+    cl_jw_key(out, "health");
+    if (!(dmask & CL_VG_PRIVATE)) {
+        cl_jw_null(out);
+        return CL_OK;
+    }
+    int score = -1;
+    if ((e = cl_store_deal_health(r->st, won->id, &score, err)) != CL_OK)
+        return e;
+    cl_jw_obj(out);
+    cl_jw_key(out, "deal_id");
+    cl_jw_str(out, won->id);
+    cl_jw_key(out, "score");
+    if (score < 0)
+        cl_jw_null(out);
+    else
+        cl_jw_int(out, score);
+    cl_jw_obj_end(out);
+    return CL_OK;
+}
+
+/* The latest churn's object with its tag's label and definition. */
+static cl_err
+write_latest_churn(page *p, cl_jw *out, cl_error *err)
+{
+    cl_jw_key(out, "churn");
+    if (p->nchurns == 0) {
+        cl_jw_null(out);
+        return CL_OK;
+    }
+    /* The object runs to the list's closing bracket. */
+    const char *obj = p->churns.p + p->last_churn_at;
+    size_t n = strlen(obj) - 1;
+    cl_jw tag;
+    cl_jw_init(&tag);
+    cause_label l = {p->last_cause, &tag, 0};
+    cl_err e =
+        p->last_cause[0] ? cl_store_causes(p->r->st, cause_cb, &l, err) : CL_OK;
+    /* The object without its closing brace, then the tag. */
+    char *text = malloc(n + tag.len + 16);
+    if (text == NULL) {
+        cl_jw_free(&tag);
+        return cl_error_set(err, CL_ENOMEM, "out of memory");
+    }
+    snprintf(text, n + tag.len + 16, "%.*s%s\"tag\":%s}", (int)(n - 1), obj,
+             n > 2 ? "," : "", l.found ? tag.p : "null");
+    cl_jw_raw(out, text);
+    free(text);
+    cl_jw_free(&tag);
+    return e;
+}
+
+/* The trail: the account, its churns, and its deals and reviews where the
+   viewer may read their whole history. */
+static cl_err
+write_audit(page *p, const char *account_id, cl_error *err)
+{
+    cl_http_req *r = p->r;
+    cl_jw_arr(&p->audit);
+    cl_err e = cl_store_audit_each(r->st, "accounts", account_id, audit_cb,
+                                   &p->audit, err);
+    for (int i = 0; e == CL_OK && i < p->nchurns; i++)
+        e = cl_store_audit_each(r->st, "churns", p->churn_ids[i], audit_cb,
+                                &p->audit, err);
+    for (size_t i = 0; e == CL_OK && i < p->nd; i++) {
+        cl_vis_rel rel = {.owner_id = p->d[i].ae_id};
+        if (cl_vis_audit(&r->viewer, CL_VK_DEAL, &rel))
+            e = cl_store_audit_each(r->st, "deals", p->d[i].id, audit_cb,
+                                    &p->audit, err);
+        if (e == CL_OK && cl_vis_audit(&r->viewer, CL_VK_REVIEW, &rel))
+            e = cl_store_audit_each(r->st, "reviews", p->d[i].id, audit_cb,
+                                    &p->audit, err);
+    }
+    cl_jw_arr_end(&p->audit);
+    return e;
+}
+
+static void
+page_free(page *p)
+{
+    cl_jw_free(&p->deals);
+    cl_jw_free(&p->churns);
+    cl_jw_free(&p->recoveries);
+    cl_jw_free(&p->audit);
+    for (size_t i = 0; i < p->nseen; i++)
+        free(p->seen_recovery[i]);
+    for (int i = 0; i < p->nchurns; i++)
+        free(p->churn_ids[i]);
+    free(p->churn_ids);
+    free(p->d);
+}
+
+enum MHD_Result
+cl__h_account_page(cl_http_req *r)
+{
+    const char *id = r->params[0];
+    cl_value key = {CL_V_TEXT, 0, 0, id}, row[32];
+    cl_error err;
+    int found = 0;
+    cl_err e;
+    cl_error_clear(&err);
+    if ((e = cl_store_get(r->st, CL_KIND_ACCOUNTS, &key, row, &found, &err)) !=
+        CL_OK)
+        return cl_http_fail(r, e, &err);
+    if (!found)
+        return cl_http_error(r, 404, "not_found", NULL, "no account '%s'", id);
+    unsigned amask = cl_http_record_mask(r, CL_KIND_ACCOUNTS, row);
+    if (!amask)
+        return cl_http_error(r, 403, "forbidden", NULL,
+                             "your role may not read this account");
+
+    cl_jw out;
+    cl_jw_init(&out);
+    cl_jw_obj(&out);
+    cl_jw_key(&out, "account");
+    cl_http_record_write(&out, CL_KIND_ACCOUNTS, row, amask);
+
+    page p;
+    memset(&p, 0, sizeof p);
+    p.r = r;
+    cl_jw_arr(&p.deals);
+    cl_jw_arr(&p.churns);
+    cl_jw_arr(&p.recoveries);
+    cl_store_filter f = {"account_id", id};
+    e = cl_store_list(r->st, CL_KIND_DEALS, &f, 1, -1, 0, deal_cb, &p, NULL,
+                      &err);
+    if (e == CL_OK)
+        e = cl_store_list(r->st, CL_KIND_CHURNS, &f, 1, -1, 0, churn_cb, &p,
+                          NULL, &err);
+    for (size_t i = 0; e == CL_OK && i < p.nd; i++) {
+        cl_store_filter rf[2] = {{"new_deal_id", p.d[i].id},
+                                 {"original_deal_id", p.d[i].id}};
+        for (int k = 0; k < 2 && e == CL_OK; k++)
+            e = cl_store_list(r->st, CL_KIND_RECOVERIES, &rf[k], 1, -1, 0,
+                              recovery_cb, &p, NULL, &err);
+    }
+    if (e == CL_OK && p.oom)
+        e = cl_error_set(&err, CL_ENOMEM, "out of memory");
+    cl_jw_arr_end(&p.deals);
+    cl_jw_arr_end(&p.churns);
+    cl_jw_arr_end(&p.recoveries);
+
+    cl_jw_key(&out, "deals");
+    cl_jw_raw(&out, p.deals.p);
+    const page_deal *won = first_won(&p);
+    if (e == CL_OK && won)
+        e = write_review(&p, won, &out, &err);
+    else {
+        cl_jw_key(&out, "won_deal_review");
+        cl_jw_null(&out);
+        cl_jw_key(&out, "health");
+        cl_jw_null(&out);
+    }
+    if (e == CL_OK)
+        e = write_latest_churn(&p, &out, &err);
+    cl_jw_key(&out, "churns");
+    cl_jw_raw(&out, p.churns.p);
+    cl_jw_key(&out, "recoveries");
+    cl_jw_raw(&out, p.recoveries.p);
+    if (e == CL_OK)
+        e = write_audit(&p, id, &err);
+    cl_jw_key(&out, "audit");
+    cl_jw_raw(&out, p.audit.p);
+    cl_jw_obj_end(&out);
+    page_free(&p);
+
+    if (e != CL_OK) {
+        cl_jw_free(&out);
+        return cl_http_fail(r, e, &err);
+    }
+    size_t len;
+    char *text = cl_jw_take(&out, &len);
+    if (text == NULL)
+        return cl_http_error(r, 500, "internal", NULL, "out of memory");
+    return cl_http_reply_text(r, 200, text, len);
+}

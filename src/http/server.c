@@ -214,12 +214,23 @@ dispatch(cl_http_req *r)
     if (!r->st)
         return cl_http_fail(r, err.code, &err);
     cl_store_end_read(r->st);
-    if (r->route->auth == CL_AUTH_USER) {
-        enum MHD_Result done;
-        if (!cl_http_authenticate(r, &done))
-            return done;
+    /* A GET sees the workspace as of one moment however many reads it
+       makes; a handler that writes ends the snapshot by beginning its
+       transaction. */
+    if (strcmp(r->method, "GET") == 0 &&
+        cl_store_read_begin(r->st, &err) != CL_OK)
+        return cl_http_fail(r, err.code, &err);
+    enum MHD_Result res = MHD_YES;
+    if (r->route->auth == CL_AUTH_USER &&
+        !cl_http_authenticate(r, &res)) {
+        cl_store_end_read(r->st);
+        return res;
     }
-    return r->route->handler(r);
+    res = r->route->handler(r);
+    /* An open read would hold its snapshot (and keep SQLite from
+       checkpointing its log) until this thread's next request. */
+    cl_store_end_read(r->st);
+    return res;
 }
 
 static enum MHD_Result

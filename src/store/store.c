@@ -51,6 +51,7 @@ cl_store_begin(cl_store *st, const char *actor, cl_time at, cl_error *err)
 {
     if (st->in_tx)
         return cl_error_set(err, CL_EINVAL, "a transaction is already open");
+    cl_store_end_read(st);
     snprintf(st->actor, sizeof st->actor, "%s", actor ? actor : "system");
     cl_time_format(at, st->at);
     cl_err rc = st->ops->begin(st, err);
@@ -76,6 +77,22 @@ cl_store_end_read(cl_store *st)
     if (st->in_tx || st->ops->end_read == NULL)
         return;
     st->ops->end_read(st);
+    st->in_read = 0;
+}
+
+cl_err
+cl_store_read_begin(cl_store *st, cl_error *err)
+{
+    if (st->in_tx)
+        return cl_error_set(err, CL_EINVAL,
+                            "a read snapshot inside a transaction");
+    if (st->in_read || st->ops->read_begin == NULL)
+        return CL_OK;
+    cl_store_end_read(st);
+    cl_err rc = st->ops->read_begin(st, err);
+    if (rc == CL_OK)
+        st->in_read = 1;
+    return rc;
 }
 
 void

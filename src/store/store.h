@@ -9,7 +9,9 @@
  * at all.
  *
  * Strings handed out by a read (cl_store_get, the row callbacks) belong to the
- * store and stay valid until the next call on the same store.
+ * store and stay valid until the next call on the same store.  A row
+ * callback must not call the same store: PostgreSQL streams one result per
+ * connection at a time (SQLite would allow it).
  */
 #ifndef CL_STORE_H
 #define CL_STORE_H
@@ -66,6 +68,14 @@ void cl_store_rollback(cl_store *st);
  * earlier reads are invalid afterwards.  Does nothing inside a transaction.
  */
 void cl_store_end_read(cl_store *st);
+
+/*
+ * Starts a read snapshot: every read until cl_store_end_read sees the
+ * workspace as of one moment, so a page assembled from several reads is
+ * consistent (and, on SQLite, the reads share one read transaction).
+ * cl_store_begin ends it first.  CL_EINVAL inside a transaction.
+ */
+cl_err cl_store_read_begin(cl_store *st, cl_error *err);
 
 typedef enum cl_put_result {
     CL_PUT_UNCHANGED = 0, /* the same values were there: nothing written */

@@ -181,8 +181,11 @@ typedef struct cl_store_ops {
                          const char *entity_id, cl_store_audit_cb cb, void *ud,
                          cl_error *err);
     cl_err (*audit_count)(cl_store *st, int64_t *n, cl_error *err);
-    /* Optional (NULL: nothing to end): finishes every read in progress. */
+    /* Optional (NULL: nothing to end): finishes every read in progress,
+       and the read snapshot when st->in_read. */
     void (*end_read)(cl_store *st);
+    /* Optional (NULL: reads are not grouped): starts a read snapshot. */
+    cl_err (*read_begin)(cl_store *st, cl_error *err);
     /* Optional (NULL: cl_store_audit_last answers CL_EINVAL). */
     cl_err (*audit_last)(cl_store *st, cl_store_audit_cb cb, void *ud,
                          cl_error *err);
@@ -200,6 +203,7 @@ struct cl_store {
     const cl_store_ops *ops;
     int64_t workspace_id;
     int in_tx;
+    int in_read; /* a read snapshot is open (cl_store_read_begin) */
     char actor[128];
     char at[21]; /* "YYYY-MM-DDTHH:MM:SSZ" of the open transaction */
     char *json;  /* reused buffer for inserts' audit JSON */

@@ -406,6 +406,15 @@ pg_end_read(cl_store *base)
 {
     PQclear(PG(base)->kept);
     PG(base)->kept = NULL;
+    if (base->in_read && PQstatus(PG(base)->conn) == CONNECTION_OK)
+        PQclear(PQexec(PG(base)->conn, "COMMIT"));
+}
+
+static cl_err
+pg_read_begin(cl_store *base, cl_error *err)
+{
+    return exec(PG(base),
+                "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY", err);
 }
 
 static cl_err
@@ -761,6 +770,7 @@ static const cl_store_ops pg_ops = {
     .commit = pg_commit,
     .rollback = pg_rollback,
     .end_read = pg_end_read,
+    .read_begin = pg_read_begin,
     .insert_new = pg_insert_new,
     .insert_audited = pg_insert_audited,
     .get = pg_get,

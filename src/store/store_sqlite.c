@@ -355,6 +355,25 @@ sq_end_read(cl_store *base)
     while ((st = sqlite3_next_stmt(s->db, st)) != NULL)
         if (sqlite3_stmt_busy(st))
             sqlite3_reset(st);
+    if (base->in_read) {
+        sqlite3_step(s->commit);
+        sqlite3_reset(s->commit);
+    }
+}
+
+/* A deferred transaction: the first read takes the snapshot. */
+static cl_err
+sq_read_begin(cl_store *base, cl_error *err)
+{
+    sq_store *s = (sq_store *)base;
+    sqlite3_stmt *st;
+    if (cl__sq_stmt(s, "BEGIN DEFERRED", &st, err) != CL_OK)
+        return CL_EDB;
+    cl_err rc = sqlite3_step(st) == SQLITE_DONE
+                    ? CL_OK
+                    : db_error(s, err, "begin a read");
+    cl__sq_stmt_done(s, st);
+    return rc;
 }
 
 static cl_err
@@ -737,6 +756,7 @@ static const cl_store_ops sqlite_ops = {
     .commit = sq_commit,
     .rollback = sq_rollback,
     .end_read = sq_end_read,
+    .read_begin = sq_read_begin,
     .insert_new = sq_insert_new,
     .get = sq_get,
     .update = sq_update,

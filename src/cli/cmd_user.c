@@ -62,6 +62,9 @@ set_password(cl_store *st, const char *id, const char *hash, cl_time now)
         e = cl_store_password_set(st, id, hash, &found, &err);
     if (e == CL_OK && !found)
         e = cl_error_set(&err, CL_EINVAL, "no user '%s'", id);
+    /* Whoever knew the old password may hold a browser session. */
+    if (e == CL_OK)
+        e = cl_store_websessions_end(st, id, NULL, &err);
     if (e == CL_OK)
         e = cl_store_commit(st, &err);
     if (e != CL_OK) {

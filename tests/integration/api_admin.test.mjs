@@ -45,6 +45,16 @@ describe('POST /api/v1/me/password', () => {
         assert.equal(audit, '1', 'the change is audited, by its user');
     });
 
+    test('`closeloop user passwd` signs the user\'s browsers out', async () => {
+        const u = userOf('marketing');
+        const browser = await as(srv, ws, 'marketing');
+        assert.equal((await browser.get('/api/v1/me')).status, 200);
+        ok(['user', 'passwd', u.id, '--db', ws.db], { input: PASSWORD + '\n' });
+        assert.equal((await browser.get('/api/v1/me')).status, 401,
+            'the session of the old password has ended');
+        assert.equal((await new Client(srv).login(u.email)).status, 200);
+    });
+
     test('a wrong current password is 403 and changes nothing', async () => {
         const c = await as(srv, ws, 'cs_manager');
         const r = await c.post('/api/v1/me/password',

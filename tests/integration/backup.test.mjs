@@ -162,3 +162,23 @@ test('a PostgreSQL workspace is sent to pg_dump', (t) => {
         assert.ok(!existsSync(path.join(dir, 'x.db')));
     }
 });
+
+test('backup usage errors exit 2 with one line; --help names the options',
+    (t) => {
+        const dir = tempDir(t);
+        for (const args of [['backup'], ['backup', '--to', 'a', '--check',
+            'b'], ['backup', '--check', 'b', '--force'],
+        ['backup', '--to', 'a', 'extra'], ['backup', '--to', 'a',
+            '--format', 'xml']]) {
+            const r = run(args, { cwd: dir });
+            assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+            assert.equal(r.lines.length, 1, r.stderr);
+            assert.equal(r.stdout, '');
+        }
+        const help = run(['backup', '--help'], { cwd: dir });
+        assert.equal(help.code, 0);
+        for (const o of ['--to', '--check', '--force', '--db', 'pg_dump'])
+            assert.ok(help.stdout.includes(o), o);
+        assert.match(run(['--help']).stdout, /^ {2}backup /m);
+        assert.deepEqual(readdirSync(dir), []);
+    });

@@ -16,7 +16,9 @@
 
 /*
  * Copies the workspace at url (a path or sqlite:PATH) into a new SQLite
- * file at path.  Nothing is written to the workspace; no migration runs.
+ * file at path.  The workspace's content is not changed and no
+ * migration runs (as any last reader, the copy's connection may checkpoint
+ * the WAL when it closes).
  * path must not exist; on failure path may be left half-written and the
  * caller removes it (the tool writes to FILE.tmp and renames).
  *

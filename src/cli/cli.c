@@ -7,6 +7,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/visibility.h"
+#include "store/store_api.h"
+
 void
 cli_common_init(cli_common *c)
 {
@@ -136,6 +139,23 @@ cli_open(const cli_common *common, cl_store **st)
             err.code = CL_EDB;
         return cli_fail_error(&err);
     }
+    return 0;
+}
+
+int
+cli_viewer(cl_store *st, const char *id, cl_store_login *who, cl_viewer *viewer)
+{
+    cl_error err;
+    int found = 0;
+    cl_error_clear(&err);
+    if (cl_store_login_get(st, id, 0, who, &found, &err) != CL_OK)
+        return cli_fail_error(&err);
+    if (!found)
+        return cli_fail(CL_EINVAL, "--as: no user '%s'", id);
+    /* What src/http/auth.c makes of a signed-in user. */
+    viewer->user_id = who->id;
+    viewer->role = who->role;
+    viewer->customer_facing = 0;
     return 0;
 }
 

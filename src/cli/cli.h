@@ -84,6 +84,18 @@ int cli_fail_error(const cl_error *err);
    (the exit code), else 0. */
 int cli_open(const cli_common *common, cl_store **st);
 
+struct cl_store_login;
+struct cl_viewer;
+
+/*
+ * --as USER of the listing commands: reads user id from st into *who and
+ * makes *viewer (pointing into *who) the viewer the API would make of that
+ * user once signed in.  An unknown user prints one line and returns 1;
+ * returns 0 on success, else the exit code.
+ */
+int cli_viewer(cl_store *st, const char *id, struct cl_store_login *who,
+               struct cl_viewer *viewer);
+
 /* Parses a whole number within [min, max]; 0 on success, -1 otherwise. */
 int cli_parse_int(const char *s, long long min, long long max, long long *out);
 
@@ -98,7 +110,7 @@ extern const cli_command cli_cmd_init, cli_cmd_import, cli_cmd_export,
     cli_cmd_deliver, cli_cmd_churn, cli_cmd_review, cli_cmd_kickoff,
     cli_cmd_recovery, cli_cmd_session, cli_cmd_change, cli_cmd_config,
     cli_cmd_migrate, cli_cmd_coaching, cli_cmd_serve, cli_cmd_user,
-    cli_cmd_token;
+    cli_cmd_token, cli_cmd_backup;
 
 struct cl_engine_stats;
 

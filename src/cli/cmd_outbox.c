@@ -3,13 +3,15 @@
 #include <string.h>
 
 #include "cli.h"
+#include "core/visibility.h"
+#include "store/store_api.h"
 #include "store/store_engine.h"
 
 static int run(int argc, char **argv);
 
 const cli_command cli_cmd_outbox = {
     "outbox", run, "list notifications and their delivery state",
-    "usage: closeloop outbox [--recipient ID] [--channel C]\n"
+    "usage: closeloop outbox [--recipient ID] [--as USER] [--channel C]\n"
     "                        [--format text|json] [--db URL]\n"
     "\n"
     "Lists outbox messages, oldest first.  Every notification has an\n"
@@ -21,6 +23,8 @@ const cli_command cli_cmd_outbox = {
     "\n"
     "  --recipient ID  only messages to this user (their inbox: --channel "
     "inbox)\n"
+    "  --as USER       only what USER may see, by the rules of the API:\n"
+    "                  the messages to USER, whatever their role\n"
     "  --channel C     email, webhook or inbox\n"
     "  --format F      text (default) or json\n"
     "  --db URL        the workspace (default ./closeloop.db)\n"};
@@ -28,12 +32,18 @@ const cli_command cli_cmd_outbox = {
 typedef struct ctx {
     int json;
     json_t *list;
+    const cl_viewer *viewer; /* --as: NULL shows every message */
 } ctx;
 
 static int
 row_cb(void *ud, const cl_store_outbox_row *o)
 {
     ctx *c = ud;
+    /* Every channel carries the same notification to its recipient: the
+       rule of the API's inbox decides them all. */
+    cl_vis_rel rel = {o->recipient_id, NULL, NULL};
+    if (c->viewer && !cl_vis_fields(c->viewer, CL_VK_INBOX, &rel))
+        return 0;
     if (!c->json) {
         printf("%-5lld %-8s %-10s %-18s %-8s %d  %s\n", (long long)o->id,
                o->channel, o->recipient_id, o->kind, o->status, o->attempts,
@@ -60,11 +70,12 @@ run(int argc, char **argv)
     static const struct option opts[] = {
         CLI_COMMON_OPTIONS,
         {"recipient", required_argument, NULL, 'r'},
+        {"as", required_argument, NULL, 'A'},
         {"channel", required_argument, NULL, 'c'},
         {"format", required_argument, NULL, 'f'},
         {NULL, 0, NULL, 0}};
     cli_common common;
-    const char *format = "text", *recipient = NULL, *channel = NULL;
+    const char *format = "text", *recipient = NULL, *channel = NULL, *as = NULL;
     int c, rc = CLI_USAGE;
 
     cli_common_init(&common);
@@ -73,6 +84,9 @@ run(int argc, char **argv)
         switch (c) {
         case 'r':
             recipient = optarg;
+            break;
+        case 'A':
+            as = optarg;
             break;
         case 'c':
             channel = optarg;
@@ -94,7 +108,13 @@ run(int argc, char **argv)
     cl_store *st;
     if ((rc = cli_open(&common, &st)) != 0)
         return rc;
-    ctx x = {strcmp(format, "json") == 0, json_array()};
+    cl_store_login who;
+    cl_viewer viewer;
+    if (as && (rc = cli_viewer(st, as, &who, &viewer)) != 0) {
+        cl_store_close(st);
+        return rc;
+    }
+    ctx x = {strcmp(format, "json") == 0, json_array(), as ? &viewer : NULL};
     cl_error err;
     cl_error_clear(&err);
     cl_err e = cl_store_outbox_each(st, recipient, channel, row_cb, &x, &err);

@@ -3,14 +3,17 @@
 #include <string.h>
 
 #include "cli.h"
+#include "core/visibility.h"
+#include "store/store_api.h"
 #include "store/store_engine.h"
 
 static int run(int argc, char **argv);
 
 const cli_command cli_cmd_tasks = {
     "tasks", run, "list tasks (open work and due dates)",
-    "usage: closeloop tasks [--assignee ID] [--kind K] [--status open|done]\n"
-    "                       [--format text|json] [--db URL]\n"
+    "usage: closeloop tasks [--assignee ID] [--as USER] [--kind K]\n"
+    "                       [--status open|done] [--format text|json]\n"
+    "                       [--db URL]\n"
     "       closeloop tasks done ID --by USER\n"
     "\n"
     "Lists tasks by due date.  JSON: an array of {id, kind, assignee_id,\n"
@@ -25,6 +28,9 @@ const cli_command cli_cmd_tasks = {
     "(churn tag, review record, recovery classify, change checkin).\n"
     "\n"
     "  --assignee ID   only tasks of this user\n"
+    "  --as USER       only what USER may see, by the rules of the API:\n"
+    "                  their own tasks, their reports' (a manager), all\n"
+    "                  (revops, admin)\n"
     "  --kind K        only tasks of this kind\n"
     "  --status S      open or done (default: both)\n"
     "  --format F      text (default) or json\n"
@@ -33,12 +39,17 @@ const cli_command cli_cmd_tasks = {
 typedef struct ctx {
     int json;
     json_t *list;
+    const cl_viewer *viewer; /* --as: NULL shows every task */
 } ctx;
 
 static int
 row_cb(void *ud, const cl_store_task_row *t)
 {
     ctx *c = ud;
+    /* The same question GET /api/v1/tasks asks of every row. */
+    cl_vis_rel rel = {t->assignee_id, t->assignee_manager_id, NULL};
+    if (c->viewer && !cl_vis_fields(c->viewer, CL_VK_TASK, &rel))
+        return 0;
     if (!c->json) {
         printf("%-5lld %-24s %-10s %-10s %-6s %s:%s\n", (long long)t->id,
                t->kind, t->assignee_id ? t->assignee_id : "-",
@@ -114,13 +125,14 @@ run(int argc, char **argv)
     static const struct option opts[] = {
         CLI_COMMON_OPTIONS,
         {"assignee", required_argument, NULL, 'a'},
+        {"as", required_argument, NULL, 'A'},
         {"kind", required_argument, NULL, 'k'},
         {"status", required_argument, NULL, 's'},
         {"format", required_argument, NULL, 'f'},
         {NULL, 0, NULL, 0}};
     cli_common common;
     cl_store_task_filter f = {0};
-    const char *format = "text";
+    const char *format = "text", *as = NULL;
     int c, rc = CLI_USAGE;
 
     if (argc > 1 && strcmp(argv[1], "done") == 0)
@@ -131,6 +143,9 @@ run(int argc, char **argv)
         switch (c) {
         case 'a':
             f.assignee_id = optarg;
+            break;
+        case 'A':
+            as = optarg;
             break;
         case 'k':
             f.kind = optarg;
@@ -158,7 +173,13 @@ run(int argc, char **argv)
     cl_store *st;
     if ((rc = cli_open(&common, &st)) != 0)
         return rc;
-    ctx x = {strcmp(format, "json") == 0, json_array()};
+    cl_store_login who;
+    cl_viewer viewer;
+    if (as && (rc = cli_viewer(st, as, &who, &viewer)) != 0) {
+        cl_store_close(st);
+        return rc;
+    }
+    ctx x = {strcmp(format, "json") == 0, json_array(), as ? &viewer : NULL};
     cl_error err;
     cl_error_clear(&err);
     cl_err e = cl_store_tasks_each(st, &f, row_cb, &x, &err);

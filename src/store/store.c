@@ -15,12 +15,19 @@ cl_store_open(const char *url, cl_store **out, cl_error *err)
     *out = NULL;
     if (url == NULL || *url == '\0')
         return cl_error_set(err, CL_EINVAL, "empty database url");
+    const char *path = cl__store_sqlite_path(url);
+    if (path == NULL)
+        return cl__store_pg_open(url, out, err);
+    return cl__store_sqlite_open(path, out, err);
+}
+
+const char *
+cl__store_sqlite_path(const char *url)
+{
     if (strncmp(url, "postgres:", 9) == 0 ||
         strncmp(url, "postgresql:", 11) == 0)
-        return cl__store_pg_open(url, out, err);
-    if (strncmp(url, "sqlite:", 7) == 0)
-        url += 7;
-    return cl__store_sqlite_open(url, out, err);
+        return NULL;
+    return strncmp(url, "sqlite:", 7) == 0 ? url + 7 : url;
 }
 
 void

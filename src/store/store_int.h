@@ -210,6 +210,10 @@ struct cl_store {
     size_t json_cap;
 };
 
+/* The file of a SQLite url (a path, or sqlite:PATH); NULL for a PostgreSQL
+   url (postgres: or postgresql:).  The one place urls pick a backend. */
+const char *cl__store_sqlite_path(const char *url);
+
 /* Opens the PostgreSQL workspace at url: a postgres:// or postgresql://
    url, or "postgres:" for libpq's PG* variables (store_pg.c). */
 cl_err cl__store_pg_open(const char *url, cl_store **out, cl_error *err);

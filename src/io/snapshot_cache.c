@@ -61,9 +61,9 @@
 
 /* --- the column table --------------------------------------------------- */
 
-enum { T_I8, T_I16, T_U16, T_I32, T_F64, T_STR };
+enum { T_I8, T_I16, T_U16, T_I32, T_F64, T_STR, T_I64 };
 
-static const size_t type_size[] = {1, 2, 2, 4, 8, 8};
+static const size_t type_size[] = {1, 2, 2, 4, 8, 8, 8};
 
 #define NONE SIZE_MAX
 
@@ -199,6 +199,25 @@ static const col_def cols[] = {
 
     PLAIN(threshold_key, nthresholds, T_STR),
     PLAIN(threshold_value, nthresholds, T_F64),
+
+    ROWS(notice_churn, nnotices, nchurns),
+    ROWS(notice_recipient, nnotices, nusers),
+    PLAIN(notice_queued_at, nnotices, T_I64),
+    PLAIN(notice_sent_at, nnotices, T_I64),
+
+    ROWS(tag_change_churn, ntag_changes, nchurns),
+    PLAIN(tag_change_at, ntag_changes, T_I64),
+    ENUM(tag_change_old_cause, ntag_changes, cl_cause_codes),
+    ENUM(tag_change_new_cause, ntag_changes, cl_cause_codes),
+    PLAIN(tag_change_old_contributing, ntag_changes, T_U16),
+    PLAIN(tag_change_new_contributing, ntag_changes, T_U16),
+
+    PLAIN(pc_session_kind, npcs, T_STR),
+    PLAIN(pc_period, npcs, T_STR),
+    ROWS(pc_owner, npcs, nusers),
+    PLAIN(pc_description, npcs, T_STR),
+    DAY(pc_checkin_due, npcs),
+    DAY(pc_checkin_on, npcs),
 };
 
 #define NCOLS (sizeof cols / sizeof cols[0])
@@ -206,7 +225,7 @@ static const col_def cols[] = {
 /* Every field of cl_snapshot is a column above, a count, or rebuilt on load
    (icp_expr, calendar, causes, in).  A new field changes the size: then it
    needs a line above and a new CL_SNAPSHOT_CACHE_VERSION. */
-_Static_assert(sizeof(cl_snapshot) == 1312,
+_Static_assert(sizeof(cl_snapshot) == 1464,
                "cl_snapshot changed: update the cache's column table");
 _Static_assert(sizeof(cl_day) == 4 && sizeof(int16_t) == 2,
                "the column types' sizes are fixed");
@@ -215,7 +234,8 @@ _Static_assert(sizeof(cl_day) == 4 && sizeof(int16_t) == 2,
 static const size_t counts[] = {
     OFF(nstrings), OFF(nusers),      OFF(naccounts), OFF(ndeals),
     OFF(nchurns),  OFF(nrecoveries), OFF(nreviews),  OFF(ncs_hours),
-    OFF(narr),     OFF(nicp),        OFF(nholidays), OFF(nthresholds)};
+    OFF(narr),     OFF(nicp),        OFF(nholidays), OFF(nthresholds),
+    OFF(nnotices), OFF(ntag_changes), OFF(npcs)};
 
 #define NCOUNTS (sizeof counts / sizeof counts[0])
 

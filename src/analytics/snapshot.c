@@ -683,7 +683,8 @@ cl_snapshot_add_notice(cl_snapshot *s, int32_t churn, int32_t recipient,
 }
 
 cl_err
-cl_snapshot_add_tag_change(cl_snapshot *s, int32_t churn, cl_time at,
+cl_snapshot_add_tag_change(cl_snapshot *s, int32_t churn, int32_t by,
+                           cl_time at,
                            int8_t old_cause, uint16_t old_contributing,
                            int8_t new_cause, uint16_t new_contributing,
                            cl_error *err)
@@ -692,6 +693,7 @@ cl_snapshot_add_tag_change(cl_snapshot *s, int32_t churn, cl_time at,
         return CL_EINVAL;
     size_t r = s->ntag_changes;
     column cols[] = {COL(s->tag_change_churn),
+                     COL(s->tag_change_by),
                      COL(s->tag_change_at),
                      COL(s->tag_change_old_cause),
                      COL(s->tag_change_new_cause),
@@ -701,6 +703,7 @@ cl_snapshot_add_tag_change(cl_snapshot *s, int32_t churn, cl_time at,
                      &s->in->tag_changes_cap, r + 1))
         return cl_error_set(err, CL_ENOMEM, "out of memory");
     s->tag_change_churn[r] = churn;
+    s->tag_change_by[r] = by;
     s->tag_change_at[r] = at;
     s->tag_change_old_cause[r] = old_cause;
     s->tag_change_new_cause[r] = new_cause;
@@ -1101,6 +1104,7 @@ cl_snapshot_free(cl_snapshot *s)
                     s->notice_queued_at,
                     s->notice_sent_at,
                     s->tag_change_churn,
+                    s->tag_change_by,
                     s->tag_change_at,
                     s->tag_change_old_cause,
                     s->tag_change_new_cause,

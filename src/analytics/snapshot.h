@@ -141,6 +141,7 @@ typedef struct cl_snapshot {
        contributing causes (the first tag included), oldest first. */
     size_t ntag_changes;
     int32_t *tag_change_churn;    /* churn row */
+    int32_t *tag_change_by;       /* user row of the actor, or -1 */
     cl_time *tag_change_at;
     int8_t *tag_change_old_cause, *tag_change_new_cause; /* -1 untagged */
     uint16_t *tag_change_old_contributing, *tag_change_new_contributing;
@@ -197,8 +198,8 @@ cl_err cl_snapshot_set_threshold(cl_snapshot *s, const char *key,
 cl_err cl_snapshot_add_notice(cl_snapshot *s, int32_t churn, int32_t recipient,
                               cl_time queued_at, cl_time sent_at,
                               cl_error *err);
-cl_err cl_snapshot_add_tag_change(cl_snapshot *s, int32_t churn, cl_time at,
-                                  int8_t old_cause, uint16_t old_contributing,
+cl_err cl_snapshot_add_tag_change(cl_snapshot *s, int32_t churn, int32_t by,
+                                  cl_time at, int8_t old_cause, uint16_t old_contributing,
                                   int8_t new_cause, uint16_t new_contributing,
                                   cl_error *err);
 cl_err cl_snapshot_add_process_change(cl_snapshot *s, const char *session_kind,

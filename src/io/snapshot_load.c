@@ -133,7 +133,9 @@ add_tag_change(void *ud, const cl_audit_entry *e)
     cl_time at = time_of(e->at);
     if (churn < 0 || at == CL_TIME_NONE || (oc == nc && om == nm))
         return 0;
-    c->rc = cl_snapshot_add_tag_change(c->s, churn, at, oc, om, nc, nm, c->err);
+    int32_t by = e->actor ? cl_snapshot_user(c->s, e->actor) : -1;
+    c->rc =
+        cl_snapshot_add_tag_change(c->s, churn, by, at, oc, om, nc, nm, c->err);
     return c->rc != CL_OK;
 }
 

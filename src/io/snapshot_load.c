@@ -57,11 +57,28 @@ churn_row(const loop_ctx *c, const char *id)
     return id ? (int32_t)cl_strset_find(c->churns, id, strlen(id)) : -1;
 }
 
+/* The store's times, "YYYY-MM-DDTHH:MM:SSZ" (seconds and Z optional). */
 static cl_time
 time_of(const char *text)
 {
+    char head[17];
     cl_time t;
-    return text && cl_time_parse(text, &t) == 0 ? t : CL_TIME_NONE;
+    size_t len = text ? strlen(text) : 0;
+    if (len < 16)
+        return CL_TIME_NONE;
+    memcpy(head, text, 16);
+    head[16] = '\0';
+    if (cl_time_parse(head, &t) != 0)
+        return CL_TIME_NONE;
+    const char *rest = text + 16;
+    if (rest[0] == ':' && rest[1] >= '0' && rest[1] <= '5' && rest[2] >= '0' &&
+        rest[2] <= '9') {
+        t += (rest[1] - '0') * 10 + (rest[2] - '0');
+        rest += 3;
+    }
+    if (rest[0] == 'Z')
+        rest++;
+    return *rest == '\0' ? t : CL_TIME_NONE;
 }
 
 static cl_day

@@ -92,8 +92,8 @@ time_json(cl_time t)
 static json_t *
 actor_json(const cl_snapshot *s, int32_t u)
 {
-    if (u < 0 || (s->user_role[u] >= 0 &&
-                  strcmp(cl_roles[s->user_role[u]], "ae") == 0))
+    if (u < 0 ||
+        (s->user_role[u] >= 0 && strcmp(cl_roles[s->user_role[u]], "ae") == 0))
         return json_null();
     return json_pack("{s:s, s:s?}", "id", s->user_id[u], "name",
                      s->user_name[u]);

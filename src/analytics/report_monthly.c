@@ -252,9 +252,8 @@ notification_section(const cl_snapshot *s, const keyed *rows, size_t n,
         /* A churn recorded (and flagged) before its churned_on counts 0. */
         days[ndays++] = on > s->churn_on[c] ? on - s->churn_on[c] : 0;
         if (s->churn_tagged_on[c] != CL_DAY_NONE)
-            from_tag[ntag++] = on > s->churn_tagged_on[c]
-                                   ? on - s->churn_tagged_on[c]
-                                   : 0;
+            from_tag[ntag++] =
+                on > s->churn_tagged_on[c] ? on - s->churn_tagged_on[c] : 0;
     }
     if (attributable == 0) {
         put(doc, "days_to_ae_notification", json_null(), bad);
@@ -265,8 +264,7 @@ notification_section(const cl_snapshot *s, const keyed *rows, size_t n,
             double median = median_of(days, ndays);
             /* median_of sorted days. */
             double max = ndays ? days[ndays - 1] : NAN;
-            put(e, "attributable", json_integer((json_int_t)attributable),
-                bad);
+            put(e, "attributable", json_integer((json_int_t)attributable), bad);
             put(e, "notified", json_integer((json_int_t)ndays), bad);
             put(e, "not_notified",
                 json_integer((json_int_t)(attributable - ndays)), bad);

@@ -684,10 +684,9 @@ cl_snapshot_add_notice(cl_snapshot *s, int32_t churn, int32_t recipient,
 
 cl_err
 cl_snapshot_add_tag_change(cl_snapshot *s, int32_t churn, int32_t by,
-                           cl_time at,
-                           int8_t old_cause, uint16_t old_contributing,
-                           int8_t new_cause, uint16_t new_contributing,
-                           cl_error *err)
+                           cl_time at, int8_t old_cause,
+                           uint16_t old_contributing, int8_t new_cause,
+                           uint16_t new_contributing, cl_error *err)
 {
     if (refuse_over(s, err) != CL_OK)
         return CL_EINVAL;
@@ -739,8 +738,7 @@ cl_snapshot_add_process_change(cl_snapshot *s, const char *session_kind,
     s->pc_period[r] = keep_text(s, period);
     s->pc_description[r] = keep_text(s, description);
     if ((session_kind && !s->pc_session_kind[r]) ||
-        (period && !s->pc_period[r]) ||
-        (description && !s->pc_description[r]))
+        (period && !s->pc_period[r]) || (description && !s->pc_description[r]))
         return cl_error_set(err, CL_ENOMEM, "out of memory");
     s->pc_owner[r] = owner;
     s->pc_checkin_due[r] = checkin_due;

@@ -235,9 +235,9 @@ _Static_assert(sizeof(cl_day) == 4 && sizeof(int16_t) == 2,
 
 /* The row counts, in the header's order. */
 static const size_t counts[] = {
-    OFF(nstrings), OFF(nusers),      OFF(naccounts), OFF(ndeals),
-    OFF(nchurns),  OFF(nrecoveries), OFF(nreviews),  OFF(ncs_hours),
-    OFF(narr),     OFF(nicp),        OFF(nholidays), OFF(nthresholds),
+    OFF(nstrings), OFF(nusers),       OFF(naccounts), OFF(ndeals),
+    OFF(nchurns),  OFF(nrecoveries),  OFF(nreviews),  OFF(ncs_hours),
+    OFF(narr),     OFF(nicp),         OFF(nholidays), OFF(nthresholds),
     OFF(nnotices), OFF(ntag_changes), OFF(npcs)};
 
 #define NCOUNTS (sizeof counts / sizeof counts[0])

@@ -85,8 +85,7 @@ static cl_day
 day_of(const char *text)
 {
     cl_day d;
-    return text && cl_date_parse(text, strlen(text), &d) == 0 ? d
-                                                              : CL_DAY_NONE;
+    return text && cl_date_parse(text, strlen(text), &d) == 0 ? d : CL_DAY_NONE;
 }
 
 /* The churn flags to Sales: the notices. */
@@ -102,9 +101,9 @@ add_notice(void *ud, const cl_store_outbox_row *r)
     if (churn < 0 || queued == CL_TIME_NONE)
         return 0;
     c->rc = cl_snapshot_add_notice(
-        c->s, churn, r->recipient_id ? cl_snapshot_user(c->s, r->recipient_id)
-                                     : -1,
-        queued, time_of(r->sent_at), c->err);
+        c->s, churn,
+        r->recipient_id ? cl_snapshot_user(c->s, r->recipient_id) : -1, queued,
+        time_of(r->sent_at), c->err);
     return c->rc != CL_OK;
 }
 
@@ -138,8 +137,8 @@ add_tag_change(void *ud, const cl_audit_entry *e)
     /* Cheap test first: most inserts are of untagged churns. */
     if (insert && (!e->new_json || !strstr(e->new_json, "primary_cause")))
         return 0;
-    json_t *old = insert || !e->old_json ? NULL
-                                         : json_loads(e->old_json, 0, NULL);
+    json_t *old =
+        insert || !e->old_json ? NULL : json_loads(e->old_json, 0, NULL);
     json_t *new = e->new_json ? json_loads(e->new_json, 0, NULL) : NULL;
     int8_t oc = old ? cause_of(old) : -1, nc = new ? cause_of(new) : -1;
     uint16_t om = old ? contributing_of(old) : 0,
@@ -199,9 +198,8 @@ add_pc(void *ud, const cl_store_pc_row *r)
     c->rc = cl_snapshot_add_process_change(
         c->s, i < c->nsessions ? c->skind[i] : NULL,
         i < c->nsessions ? c->speriod[i] : NULL,
-        r->owner_id ? cl_snapshot_user(c->s, r->owner_id) : -1,
-        r->description, day_of(r->checkin_due), day_of(r->checkin_on),
-        c->err);
+        r->owner_id ? cl_snapshot_user(c->s, r->owner_id) : -1, r->description,
+        day_of(r->checkin_due), day_of(r->checkin_on), c->err);
     return c->rc != CL_OK;
 }
 
@@ -223,17 +221,15 @@ load_loop(cl_store *st, cl_snapshot *s, cl_error *err)
             ord != i)
             rc = cl_error_set(err, CL_EINVAL, "snapshot: churn ids repeat");
     }
-    if (rc == CL_OK &&
-        (rc = cl_store_outbox_each(st, NULL, NULL, add_notice, &c, err)) ==
-            CL_OK)
+    if (rc == CL_OK && (rc = cl_store_outbox_each(st, NULL, NULL, add_notice,
+                                                  &c, err)) == CL_OK)
         rc = c.rc;
     if (rc == CL_OK &&
         (rc = cl_store_audit_each(st, "churns", NULL, add_tag_change, &c,
                                   err)) == CL_OK)
         rc = c.rc;
-    if (rc == CL_OK &&
-        (rc = cl_store_sessions_each(st, 0, NULL, add_session, &c, err)) ==
-            CL_OK)
+    if (rc == CL_OK && (rc = cl_store_sessions_each(st, 0, NULL, add_session,
+                                                    &c, err)) == CL_OK)
         rc = c.rc;
     if (rc == CL_OK &&
         (rc = cl_store_pcs_each(st, 0, 0, 0, add_pc, &c, err)) == CL_OK)

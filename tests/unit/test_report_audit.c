@@ -176,51 +176,42 @@ test_tag_changes_after_notification(void **state)
 {
     cl_snapshot *s = *state;
     cl_error err;
-    assert_int_equal(cl_snapshot_add_notice(s, krow(s, "K5"),
-                                            cl_snapshot_user(s, "U-AE1"),
-                                            T("2026-07-06T10:00"),
-                                            CL_TIME_NONE, &err),
+    assert_int_equal(
+        cl_snapshot_add_notice(s, krow(s, "K5"), cl_snapshot_user(s, "U-AE1"),
+                               T("2026-07-06T10:00"), CL_TIME_NONE, &err),
+        CL_OK);
+    assert_int_equal(cl_snapshot_add_notice(
+                         s, krow(s, "K6"), cl_snapshot_user(s, "U-AE1"),
+                         T("2026-07-29T12:00"), T("2026-07-29T12:05"), &err),
                      CL_OK);
-    assert_int_equal(cl_snapshot_add_notice(s, krow(s, "K6"),
-                                            cl_snapshot_user(s, "U-AE1"),
-                                            T("2026-07-29T12:00"),
-                                            T("2026-07-29T12:05"), &err),
-                     CL_OK);
-    assert_int_equal(cl_snapshot_add_notice(s, krow(s, "K1"),
-                                            cl_snapshot_user(s, "U-CSM1"),
-                                            T("2026-07-08T10:00"),
-                                            CL_TIME_NONE, &err),
-                     CL_OK);
+    assert_int_equal(
+        cl_snapshot_add_notice(s, krow(s, "K1"), cl_snapshot_user(s, "U-CSM1"),
+                               T("2026-07-08T10:00"), CL_TIME_NONE, &err),
+        CL_OK);
     change(s, "K5", "U-CSM2", "2026-07-06T10:00", NULL, "icp_miss", NULL);
-    change(s, "K6", "U-CSM2", "2026-07-29T11:00", "pricing", "icp_miss",
-           NULL);
+    change(s, "K6", "U-CSM2", "2026-07-29T11:00", "pricing", "icp_miss", NULL);
     change(s, "K5", "U-CSM2", "2026-07-20T09:00", "icp_miss", "pricing",
            "icp_miss");
     change(s, "K6", "U-AE1", "2026-08-01T09:00", "icp_miss", "icp_miss",
            "pricing");
-    change(s, "K7", "U-CSM2", "2026-08-10T09:00", "pricing", "icp_miss",
-           NULL);
-    change(s, "K5", "U-CSM2", "2026-10-02T09:00", "pricing", "icp_miss",
-           NULL);
+    change(s, "K7", "U-CSM2", "2026-08-10T09:00", "pricing", "icp_miss", NULL);
+    change(s, "K5", "U-CSM2", "2026-10-02T09:00", "pricing", "icp_miss", NULL);
 
     json_t *j = ops_run(cl_report_audit, s, "2026Q3", "2026-11-23", 0);
     json_t *t = json_object_get(j, "tags_changed_after_notification");
     assert_int_equal(json_integer_value(json_object_get(t, "notified")), 2);
     assert_int_equal(json_integer_value(json_object_get(t, "churns")), 2);
     assert_int_equal(json_integer_value(json_object_get(t, "changes")), 2);
-    assert_int_equal(
-        json_integer_value(json_object_get(t, "primary_changed")), 1);
+    assert_int_equal(json_integer_value(json_object_get(t, "primary_changed")),
+                     1);
+    assert_string_equal(json_string_value(ops_at(t, "items", 0, "churn_id")),
+                        "K5");
+    assert_string_equal(json_string_value(ops_at(t, "items", 0, "notified_at")),
+                        "2026-07-06T10:00:00Z");
+    assert_string_equal(json_string_value(ops_at(t, "items", 0, "changed_at")),
+                        "2026-07-20T09:00:00Z");
     assert_string_equal(
-        json_string_value(ops_at(t, "items", 0, "churn_id")), "K5");
-    assert_string_equal(
-        json_string_value(ops_at(t, "items", 0, "notified_at")),
-        "2026-07-06T10:00:00Z");
-    assert_string_equal(
-        json_string_value(ops_at(t, "items", 0, "changed_at")),
-        "2026-07-20T09:00:00Z");
-    assert_string_equal(
-        json_string_value(ops_at(t, "items", 0, "primary_before")),
-        "icp_miss");
+        json_string_value(ops_at(t, "items", 0, "primary_before")), "icp_miss");
     assert_string_equal(
         json_string_value(ops_at(t, "items", 0, "primary_after")), "pricing");
     json_t *after = ops_at(t, "items", 0, "contributing_after");
@@ -230,8 +221,8 @@ test_tag_changes_after_notification(void **state)
     assert_string_equal(json_string_value(json_object_get(
                             ops_at(t, "items", 0, "changed_by"), "name")),
                         "Dev Roy");
-    assert_string_equal(
-        json_string_value(ops_at(t, "items", 1, "churn_id")), "K6");
+    assert_string_equal(json_string_value(ops_at(t, "items", 1, "churn_id")),
+                        "K6");
     assert_true(json_is_null(ops_at(t, "items", 1, "changed_by")));
     char *text = ops_text(j);
     assert_null(strstr(text, "U-AE1"));

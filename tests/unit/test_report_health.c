@@ -155,11 +155,10 @@ static void
 flag(cl_snapshot *s, const char *churn, const char *to, const char *at)
 {
     cl_error err;
-    assert_int_equal(
-        cl_snapshot_add_notice(s, row_of(s->churn_id, s->nchurns, churn),
-                               cl_snapshot_user(s, to), T(at), CL_TIME_NONE,
-                               &err),
-        CL_OK);
+    assert_int_equal(cl_snapshot_add_notice(
+                         s, row_of(s->churn_id, s->nchurns, churn),
+                         cl_snapshot_user(s, to), T(at), CL_TIME_NONE, &err),
+                     CL_OK);
 }
 
 static void
@@ -195,12 +194,12 @@ test_signal_latency(void **state)
         assert_pass(c, pass[q]);
         assert_int_equal(json_integer_value(json_object_get(c, "target")), 30);
     }
-    assert_non_null(strstr(json_string_value(json_object_get(
-                               chk(j, 3, "signal_latency"), "note")),
-                           "2 of 2 sales-attributable churns"));
-    assert_non_null(strstr(json_string_value(json_object_get(
-                               chk(j, 1, "signal_latency"), "note")),
-                           "0 of 1"));
+    assert_non_null(strstr(
+        json_string_value(json_object_get(chk(j, 3, "signal_latency"), "note")),
+        "2 of 2 sales-attributable churns"));
+    assert_non_null(strstr(
+        json_string_value(json_object_get(chk(j, 1, "signal_latency"), "note")),
+        "0 of 1"));
     json_decref(j);
     memcpy(s->churn_deal, saved, s->nchurns * sizeof *saved);
     free(saved);
@@ -208,8 +207,8 @@ test_signal_latency(void **state)
 
     /* Without flags (the engine never ran) there is no figure. */
     j = ops_run(cl_report_health, s, NULL, "2026-11-23", 0);
-    assert_true(json_is_null(
-        json_object_get(chk(j, 3, "signal_latency"), "value")));
+    assert_true(
+        json_is_null(json_object_get(chk(j, 3, "signal_latency"), "value")));
     assert_pass(chk(j, 3, "signal_latency"), -1);
     json_decref(j);
 }
@@ -230,17 +229,17 @@ test_process_change_checkins(void **state)
         cl_day due, on;
         assert_int_equal(cl_date_parse(rows[i][0], 10, &due), 0);
         assert_int_equal(cl_date_parse(rows[i][1], 10, &on), 0);
-        assert_int_equal(cl_snapshot_add_process_change(
-                             s, "monthly_debrief", "2026-07", owner, "x", due,
-                             on, &err),
+        assert_int_equal(cl_snapshot_add_process_change(s, "monthly_debrief",
+                                                        "2026-07", owner, "x",
+                                                        due, on, &err),
                          CL_OK);
     }
     json_t *j = ops_run(cl_report_health, s, NULL, "2026-11-23", 0);
     json_t *c = chk(j, 3, "process_change_checkins");
     assert_near(json_number_value(json_object_get(c, "value")), 0.5, 1e-9);
     assert_pass(c, 0);
-    assert_non_null(strstr(json_string_value(json_object_get(c, "note")),
-                           "1 of 2"));
+    assert_non_null(
+        strstr(json_string_value(json_object_get(c, "note")), "1 of 2"));
     c = chk(j, 2, "process_change_checkins");
     assert_near(json_number_value(json_object_get(c, "value")), 1, 1e-9);
     assert_pass(c, 1);
@@ -337,8 +336,8 @@ test_demo_workspace(void **state)
                         "2026Q3");
     json_t *c = chk(j, 3, "signal_latency");
     assert_true(json_is_null(json_object_get(c, "value")));
-    assert_non_null(strstr(json_string_value(json_object_get(c, "note")),
-                           "0 of "));
+    assert_non_null(
+        strstr(json_string_value(json_object_get(c, "note")), "0 of "));
     c = chk(j, 3, "attribute_coverage");
     assert_near(json_number_value(json_object_get(c, "value")), 1, 1e-9);
     assert_pass(c, 1);

@@ -294,16 +294,15 @@ test_process_change(void **state)
                          cl_snapshot_user(s, "u-mgr"), "not a debrief",
                          D("2026-08-01"), CL_DAY_NONE, &err),
                      CL_OK);
-    assert_int_equal(cl_snapshot_add_process_change(
-                         s, "monthly_debrief", "2026-07",
-                         cl_snapshot_user(s, "u-mgr"),
-                         "Qualify team size in discovery", D("2026-08-20"),
-                         CL_DAY_NONE, &err),
-                     CL_OK);
+    assert_int_equal(
+        cl_snapshot_add_process_change(s, "monthly_debrief", "2026-07",
+                                       cl_snapshot_user(s, "u-mgr"),
+                                       "Qualify team size in discovery",
+                                       D("2026-08-20"), CL_DAY_NONE, &err),
+        CL_OK);
     json_t *doc = build(s, "2026-07", "2026-08-12");
     json_t *pc = J(doc, "process_change");
-    assert_string_equal(S(pc, "description"),
-                        "Qualify team size in discovery");
+    assert_string_equal(S(pc, "description"), "Qualify team size in discovery");
     assert_string_equal(S(pc, "owner.id"), "u-mgr");
     assert_string_equal(S(pc, "owner.name"), "Mark Hale");
     assert_string_equal(S(pc, "checkin_due"), "2026-08-20");

@@ -39,38 +39,38 @@ typedef struct cl_snapshot {
 
     size_t nusers;
     const char **user_id, **user_name, **user_email, **user_team;
-    int8_t *user_role;     /* index into cl_roles */
-    int32_t *user_manager; /* user row */
+    int8_t *user_role;      /* index into cl_roles */
+    int32_t *user_manager;  /* user row */
 
     size_t naccounts;
     const char **account_id, **account_name;
     int32_t *account_industry, *account_region; /* string index */
     int32_t *account_employees;
     int8_t *account_has_ops;
-    int32_t *account_csm; /* user row */
+    int32_t *account_csm;   /* user row */
     cl_day *account_customer_since;
     int8_t *account_status; /* index into cl_account_statuses */
     /* Derived: the customer's start (docs/metrics.md). */
-    int32_t *account_start_deal;  /* first closed_won `new` deal, or -1 */
-    cl_day *account_start;        /* its closed_on, or CL_DAY_NONE */
-    int32_t *account_first_churn; /* earliest churn row, or -1 */
+    int32_t *account_start_deal; /* first closed_won `new` deal, or -1 */
+    cl_day *account_start;       /* its closed_on, or CL_DAY_NONE */
+    int32_t *account_first_churn;/* earliest churn row, or -1 */
 
     size_t ndeals;
     const char **deal_id;
-    int32_t *deal_account, *deal_ae; /* account row, user row */
-    int8_t *deal_type;               /* index into cl_deal_types */
+    int32_t *deal_account, *deal_ae;  /* account row, user row */
+    int8_t *deal_type;                /* index into cl_deal_types */
     int32_t *deal_source, *deal_stage, *deal_use_case; /* string index */
-    int8_t *deal_state; /* CL_DEAL_OPEN / WON / LOST */
+    int8_t *deal_state;               /* CL_DEAL_OPEN / WON / LOST */
     cl_day *deal_created_on, *deal_first_demo_on, *deal_closed_on,
         *deal_kickoff_on;
     double *deal_arr;
-    int8_t *deal_loss_reason; /* index into cl_loss_reasons */
+    int8_t *deal_loss_reason;         /* index into cl_loss_reasons */
     int16_t *deal_icp_fit;
-    int8_t *deal_champion_level;   /* index into cl_champion_levels */
-    int16_t *deal_champion_tenure; /* months */
+    int8_t *deal_champion_level;      /* index into cl_champion_levels */
+    int16_t *deal_champion_tenure;    /* months */
     int8_t *deal_exec_sponsor;
-    cl_day *deal_review_held_on; /* derived: its earliest won-deal
-                                    review, or CL_DAY_NONE */
+    cl_day *deal_review_held_on;      /* derived: its earliest won-deal
+                                         review, or CL_DAY_NONE */
 
     size_t nchurns;
     const char **churn_id;
@@ -87,25 +87,25 @@ typedef struct cl_snapshot {
     const char **recovery_id, **recovery_cs_intervention,
         **recovery_what_changed;
     int32_t *recovery_original, *recovery_new; /* deal rows */
-    int8_t *recovery_type; /* index into cl_recovery_types */
-    int32_t *recovery_csm; /* user row */
+    int8_t *recovery_type;        /* index into cl_recovery_types */
+    int32_t *recovery_csm;        /* user row */
     cl_day *recovery_logged_on;
 
     size_t nreviews;
     int32_t *review_deal;
     cl_day *review_held_on;
-    const char **review_q[7]; /* q1 .. q7, NULL when empty */
-    int8_t *review_gut;       /* index into cl_gut_reads */
+    const char **review_q[7];     /* q1 .. q7, NULL when empty */
+    int8_t *review_gut;           /* index into cl_gut_reads */
 
     size_t ncs_hours;
     int32_t *cs_hours_account;
-    int32_t *cs_hours_month; /* year * 12 + month - 1 */
+    int32_t *cs_hours_month;      /* year * 12 + month - 1 */
     double *cs_hours_hours;
 
     size_t narr;
     int32_t *arr_account;
     cl_day *arr_on;
-    int8_t *arr_kind; /* index into cl_arr_kinds */
+    int8_t *arr_kind;             /* index into cl_arr_kinds */
     double *arr_amount;
 
     /* ICP versions, ascending by version. */
@@ -113,8 +113,8 @@ typedef struct cl_snapshot {
     int32_t *icp_version;
     cl_day *icp_effective_on;
     const char **icp_criteria, **icp_rationale;
-    int32_t *icp_owner;     /* user row */
-    cl_icp_expr **icp_expr; /* NULL if it no longer parses */
+    int32_t *icp_owner;           /* user row */
+    cl_icp_expr **icp_expr;       /* NULL if it no longer parses */
 
     /* Holidays, ascending, and the business calendar over them. */
     size_t nholidays;
@@ -132,16 +132,16 @@ typedef struct cl_snapshot {
        Notices: the churn flags the engine queued for Sales (outbox kind
        churn_flag), one row per recipient, by queue time. */
     size_t nnotices;
-    int32_t *notice_churn;     /* churn row */
-    int32_t *notice_recipient; /* user row */
-    cl_time *notice_queued_at; /* created_at of the outbox row */
-    cl_time *notice_sent_at;   /* CL_TIME_NONE until delivered */
+    int32_t *notice_churn;        /* churn row */
+    int32_t *notice_recipient;    /* user row */
+    cl_time *notice_queued_at;    /* created_at of the outbox row */
+    cl_time *notice_sent_at;      /* CL_TIME_NONE until delivered */
 
     /* Tag changes: every audited change of a churn's primary or
        contributing causes (the first tag included), oldest first. */
     size_t ntag_changes;
-    int32_t *tag_change_churn; /* churn row */
-    int32_t *tag_change_by;    /* user row of the actor, or -1 */
+    int32_t *tag_change_churn;    /* churn row */
+    int32_t *tag_change_by;       /* user row of the actor, or -1 */
     cl_time *tag_change_at;
     int8_t *tag_change_old_cause, *tag_change_new_cause; /* -1 untagged */
     uint16_t *tag_change_old_contributing, *tag_change_new_contributing;
@@ -183,9 +183,10 @@ cl_err cl_snapshot_add(cl_snapshot *s, cl_kind kind, const cl_value *row,
                        cl_error *err);
 
 /* Sets the workspace's label and definition of a cause, and a threshold. */
-cl_err cl_snapshot_set_cause(cl_snapshot *s, const cl_cause *c, cl_error *err);
-cl_err cl_snapshot_set_threshold(cl_snapshot *s, const char *key, double value,
-                                 cl_error *err);
+cl_err cl_snapshot_set_cause(cl_snapshot *s, const cl_cause *c,
+                             cl_error *err);
+cl_err cl_snapshot_set_threshold(cl_snapshot *s, const char *key,
+                                 double value, cl_error *err);
 
 /*
  * The loop engine's records, added after the records they name (rows are
@@ -198,9 +199,9 @@ cl_err cl_snapshot_add_notice(cl_snapshot *s, int32_t churn, int32_t recipient,
                               cl_time queued_at, cl_time sent_at,
                               cl_error *err);
 cl_err cl_snapshot_add_tag_change(cl_snapshot *s, int32_t churn, int32_t by,
-                                  cl_time at, int8_t old_cause,
-                                  uint16_t old_contributing, int8_t new_cause,
-                                  uint16_t new_contributing, cl_error *err);
+                                  cl_time at, int8_t old_cause, uint16_t old_contributing,
+                                  int8_t new_cause, uint16_t new_contributing,
+                                  cl_error *err);
 cl_err cl_snapshot_add_process_change(cl_snapshot *s, const char *session_kind,
                                       const char *period, int32_t owner,
                                       const char *description,

@@ -107,6 +107,20 @@ add_notice(void *ud, const cl_store_outbox_row *r)
     return c->rc != CL_OK;
 }
 
+/* 0 when the record's JSON text surely has a null (or no) primary_cause:
+   spares parsing the insert of every untagged churn. */
+static int
+tagged_text(const char *json)
+{
+    const char *p = json ? strstr(json, "\"primary_cause\"") : NULL;
+    if (p == NULL)
+        return 0;
+    p += strlen("\"primary_cause\"");
+    while (*p == ' ' || *p == ':' || *p == '\t' || *p == '\n')
+        p++;
+    return strncmp(p, "null", 4) != 0;
+}
+
 static int8_t
 cause_of(json_t *rec)
 {
@@ -135,7 +149,7 @@ add_tag_change(void *ud, const cl_audit_entry *e)
     if (!insert && strcmp(e->action, "update") != 0)
         return 0;
     /* Cheap test first: most inserts are of untagged churns. */
-    if (insert && (!e->new_json || !strstr(e->new_json, "primary_cause")))
+    if (insert && !tagged_text(e->new_json))
         return 0;
     json_t *old =
         insert || !e->old_json ? NULL : json_loads(e->old_json, 0, NULL);

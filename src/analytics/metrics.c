@@ -142,3 +142,32 @@ cl_review_state_name(cl_review_state st)
                                         "missing", "pending"};
     return names[st];
 }
+
+int32_t
+cl_churn_ae(const cl_snapshot *s, int32_t c)
+{
+    if (c < 0 || (size_t)c >= s->nchurns)
+        return -1;
+    int32_t d = s->churn_deal[c];
+    if (d < 0 && s->churn_account[c] >= 0)
+        d = s->account_start_deal[s->churn_account[c]];
+    return d >= 0 ? s->deal_ae[d] : -1;
+}
+
+void
+cl_churn_ae_notified(const cl_snapshot *s, cl_time *at)
+{
+    for (size_t c = 0; c < s->nchurns; c++)
+        at[c] = CL_TIME_NONE;
+    for (size_t i = 0; i < s->nnotices; i++) {
+        int32_t c = s->notice_churn[i];
+        if (c < 0 || (size_t)c >= s->nchurns ||
+            s->notice_queued_at[i] == CL_TIME_NONE)
+            continue;
+        int32_t ae = cl_churn_ae(s, c);
+        if (ae < 0 || s->notice_recipient[i] != ae)
+            continue;
+        if (at[c] == CL_TIME_NONE || s->notice_queued_at[i] < at[c])
+            at[c] = s->notice_queued_at[i];
+    }
+}

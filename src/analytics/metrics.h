@@ -82,4 +82,18 @@ cl_review_state cl_review_state_of(const cl_snapshot *s, int32_t d,
 /* "on_time", "late", "after_kickoff", "missing", "pending". */
 const char *cl_review_state_name(cl_review_state st);
 
+/*
+ * The AE of churn c: the AE of its deal, else of its account's start deal
+ * (the deal the engine flags the churn to); -1 when unknown.
+ */
+int32_t cl_churn_ae(const cl_snapshot *s, int32_t c);
+
+/*
+ * When Sales heard of each churn: at[c] is the earliest queue time of a
+ * churn flag (notice) of churn c to its AE, CL_TIME_NONE when none; at has
+ * s->nchurns entries.  A flag counts from the moment the engine queues it:
+ * delivery retries are the outbox's business (cl_snapshot notice_sent_at).
+ */
+void cl_churn_ae_notified(const cl_snapshot *s, cl_time *at);
+
 #endif

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "metrics.h"
 #include "stats.h"
 
 #define UNTAGGED_DAYS 14
@@ -57,6 +58,106 @@ cmp_old(const void *a, const void *b)
     if (x->on != y->on)
         return x->on < y->on ? -1 : 1;
     return strcmp(x->id, y->id);
+}
+
+static json_t *
+cause_json(int k)
+{
+    return k >= 0 && k < CL_NCAUSES ? json_string(cl_cause_codes[k])
+                                    : json_null();
+}
+
+static json_t *
+causes_json(uint16_t mask)
+{
+    json_t *a = json_array();
+    for (int k = 0; k < CL_NCAUSES; k++)
+        if (mask & (1u << k))
+            json_array_append_new(a, json_string(cl_cause_codes[k]));
+    return a;
+}
+
+static json_t *
+time_json(cl_time t)
+{
+    char buf[21];
+    if (t == CL_TIME_NONE)
+        return json_null();
+    cl_time_format(t, buf);
+    return json_string(buf);
+}
+
+/* A person who changed a tag: named unless an AE (this report never names
+   one), null when the change came from an import or is unattributed. */
+static json_t *
+actor_json(const cl_snapshot *s, int32_t u)
+{
+    if (u < 0 ||
+        (s->user_role[u] >= 0 && strcmp(cl_roles[s->user_role[u]], "ae") == 0))
+        return json_null();
+    return json_pack("{s:s, s:s?}", "id", s->user_id[u], "name",
+                     s->user_name[u]);
+}
+
+/*
+ * Tag changes made in the period after the churn's AE was notified (the
+ * churn flag queued strictly before the change): the tag Sales acted on is
+ * no longer the tag on record.  Change rows are oldest first (the audit
+ * trail's order).
+ */
+static cl_err
+tags_changed(const cl_snapshot *s, const cl_report_opts *o, json_t **out)
+{
+    const cl_period *p = &o->period;
+    cl_time *at = malloc((s->nchurns ? s->nchurns : 1) * sizeof *at);
+    uint8_t *seen = calloc(s->nchurns ? s->nchurns : 1, 1);
+    json_t *j = json_object(), *items = json_array();
+    size_t changes = 0, churns = 0, primary = 0, notified = 0;
+    if (at == NULL || seen == NULL || j == NULL || items == NULL) {
+        free(at);
+        free(seen);
+        json_decref(j);
+        json_decref(items);
+        return CL_ENOMEM;
+    }
+    cl_churn_ae_notified(s, at);
+    for (size_t c = 0; c < s->nchurns; c++)
+        notified += at[c] != CL_TIME_NONE && in_period(cl_time_day(at[c]), p);
+    for (size_t i = 0; i < s->ntag_changes; i++) {
+        int32_t c = s->tag_change_churn[i];
+        cl_time t = s->tag_change_at[i];
+        if (c < 0 || (size_t)c >= s->nchurns || at[c] == CL_TIME_NONE ||
+            t <= at[c] || !in_period(cl_time_day(t), p))
+            continue;
+        changes++;
+        churns += !seen[c];
+        seen[c] = 1;
+        primary += s->tag_change_old_cause[i] != s->tag_change_new_cause[i];
+        int32_t a = s->churn_account[c];
+        json_array_append_new(
+            items,
+            json_pack("{s:s, s:s?, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
+                      "churn_id", s->churn_id[c], "account_id",
+                      a < 0 ? NULL : s->account_id[a], "notified_at",
+                      time_json(at[c]), "changed_at", time_json(t),
+                      "changed_by", actor_json(s, s->tag_change_by[i]),
+                      "primary_before", cause_json(s->tag_change_old_cause[i]),
+                      "primary_after", cause_json(s->tag_change_new_cause[i]),
+                      "contributing_before",
+                      causes_json(s->tag_change_old_contributing[i]),
+                      "contributing_after",
+                      causes_json(s->tag_change_new_contributing[i])));
+    }
+    json_object_set_new(j, "notified", json_integer((json_int_t)notified));
+    json_object_set_new(j, "churns", json_integer((json_int_t)churns));
+    json_object_set_new(j, "changes", json_integer((json_int_t)changes));
+    json_object_set_new(j, "primary_changed",
+                        json_integer((json_int_t)primary));
+    json_object_set_new(j, "items", items);
+    free(at);
+    free(seen);
+    *out = j;
+    return CL_OK;
 }
 
 /* Chi-square of one CSM's row against the rest of the team, over the
@@ -185,11 +286,12 @@ cl_report_audit(const cl_snapshot *s, const cl_report_opts *o, json_t **out,
                   cl_json_num(team_pd, 6), "short_diagnosis",
                   (json_int_t)pd_short, "csms_over_twice_team_share", heavy));
 
-    json_object_set_new(j, "tags_changed_after_notification", json_null());
-    json_object_set_new(j, "tags_changed_after_notification_note",
-                        json_string("the loop engine's audit trail records "
-                                    "tag changes and AE notifications; not "
-                                    "available yet"));
+    json_t *changed = NULL;
+    if (tags_changed(s, o, &changed) != CL_OK) {
+        json_decref(j);
+        return cl_error_set(err, CL_ENOMEM, "out of memory");
+    }
+    json_object_set_new(j, "tags_changed_after_notification", changed);
 
     /* Untagged churns older than 14 days, as of today, oldest first. */
     json_t *untagged = json_array();

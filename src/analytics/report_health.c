@@ -3,8 +3,8 @@
  *
  * Six checks for each of the last four complete quarters before today,
  * oldest first, and a summary of the latest.  A check that cannot be
- * computed (no data, or the loop engine that would record it is not built)
- * has pass = null and says why in its note.  Definitions are in
+ * computed (no data for the quarter) has pass = null and says why in its
+ * note.  Definitions are in
  * docs/metrics.md, section "Loop health".
  */
 #include "metrics.h"
@@ -121,18 +121,27 @@ cmp_int(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/*
+ * Median days from churned_on to the day the churn flag reached the AE
+ * (queued by the engine) over the quarter's tagged sales-attributable
+ * churns that were flagged; at is cl_churn_ae_notified's.
+ */
 static json_t *
-signal_latency(const cl_snapshot *s, const cl_period *p, int *days)
+signal_latency(const cl_snapshot *s, const cl_period *p, const cl_time *at,
+               int *days)
 {
     double target = cl_snapshot_threshold(s, "signal_latency_days");
-    size_t n = 0;
+    size_t n = 0, attributable = 0;
+    char note[200];
     for (size_t c = 0; c < s->nchurns; c++) {
         int k = s->churn_cause[c];
         if (!in_period(s->churn_on[c], p) || k < 0 || k >= CL_NCAUSES ||
-            !s->causes[k].sales_attributable ||
-            s->churn_tagged_on[c] == CL_DAY_NONE)
+            !s->causes[k].sales_attributable)
             continue;
-        int d = s->churn_tagged_on[c] - s->churn_on[c];
+        attributable++;
+        if (at[c] == CL_TIME_NONE)
+            continue;
+        int d = cl_time_day(at[c]) - s->churn_on[c];
         days[n++] = d < 0 ? 0 : d;
     }
     double median = NAN;
@@ -140,13 +149,47 @@ signal_latency(const cl_snapshot *s, const cl_period *p, int *days)
         qsort(days, n, sizeof *days, cmp_int);
         median = n % 2 ? days[n / 2] : (days[n / 2 - 1] + days[n / 2]) / 2.0;
     }
+    if (attributable)
+        snprintf(note, sizeof note,
+                 "median days from churn to the churn flag reaching the AE; "
+                 "%zu of %zu sales-attributable churns of the quarter "
+                 "flagged",
+                 n, attributable);
+    else
+        snprintf(note, sizeof note,
+                 "no sales-attributable churns in the quarter");
     return check("signal_latency", n ? median <= target : -1,
-                 cl_json_num(median, 1), cl_json_num(target, 0),
-                 n ? "median days from churn to tag of the quarter's "
-                     "sales-attributable churns; the loop engine will record "
-                     "the notification itself, and tagging is the earliest "
-                     "it can go out, so this is a lower bound"
-                   : "no tagged sales-attributable churns in the quarter");
+                 cl_json_num(median, 1), cl_json_num(target, 0), note);
+}
+
+/*
+ * Process changes whose check-in was due in p, checked in on or before the
+ * due day (check-ins still open count as not on time once due); passes
+ * when all were.
+ */
+static json_t *
+process_change_checkins(const cl_snapshot *s, const cl_period *p)
+{
+    size_t due = 0, on_time = 0;
+    char note[160];
+    for (size_t i = 0; i < s->npcs; i++) {
+        if (!in_period(s->pc_checkin_due[i], p))
+            continue;
+        due++;
+        on_time += s->pc_checkin_on[i] != CL_DAY_NONE &&
+                   s->pc_checkin_on[i] <= s->pc_checkin_due[i];
+    }
+    double rate = due ? (double)on_time / (double)due : NAN;
+    if (due)
+        snprintf(note, sizeof note,
+                 "%zu of %zu process changes due for their check-in in the "
+                 "quarter checked in on time",
+                 on_time, due);
+    else
+        snprintf(note, sizeof note,
+                 "no process-change check-in due in the quarter");
+    return check("process_change_checkins", due ? on_time == due : -1,
+                 cl_json_num(rate, 6), cl_json_num(1, 0), note);
 }
 
 /* Won new deals closed in p (the ones a won-deal review is for), reviewed
@@ -206,16 +249,19 @@ cl_report_health(const cl_snapshot *s, const cl_report_opts *o, json_t **out,
     cl_period cur = cl_period_of(CL_PERIOD_QUARTER, o->today);
     int nrep = (int)cl_snapshot_threshold(s, "repeating_cause_quarters");
     int *days = malloc((s->nchurns ? s->nchurns : 1) * sizeof *days);
+    cl_time *at = malloc((s->nchurns ? s->nchurns : 1) * sizeof *at);
     json_t *j = json_object(), *qs = json_array(), *last = NULL;
     *out = NULL;
-    if (days == NULL || j == NULL || qs == NULL) {
+    if (days == NULL || at == NULL || j == NULL || qs == NULL) {
         free(days);
+        free(at);
         json_decref(j);
         json_decref(qs);
         return cl_error_set(err, CL_ENOMEM, "out of memory");
     }
     if (nrep < 1)
         nrep = 4;
+    cl_churn_ae_notified(s, at);
 
     json_object_set_new(j, "as_of", cl_json_day(o->today));
     json_object_set_new(j, "quarters", qs);
@@ -234,13 +280,9 @@ cl_report_health(const cl_snapshot *s, const cl_report_opts *o, json_t **out,
                   rc < 0 ? json_null() : json_string(cl_cause_codes[rc]),
                   json_integer(nrep), note));
         json_array_append_new(checks, stale_icp(s, &p));
-        json_array_append_new(checks, signal_latency(s, &p, days));
+        json_array_append_new(checks, signal_latency(s, &p, at, days));
         json_array_append_new(checks, review_completion(s, &p));
-        json_array_append_new(
-            checks,
-            check("process_change_checkins", -1, json_null(), cl_json_num(1, 0),
-                  "the loop engine records process changes and "
-                  "their check-ins; not available yet"));
+        json_array_append_new(checks, process_change_checkins(s, &p));
         json_array_append_new(checks, attribute_coverage(s, &p));
         last = json_pack("{s:s, s:o}", "period", p.label, "checks", checks);
         json_array_append_new(qs, last);
@@ -268,6 +310,7 @@ cl_report_health(const cl_snapshot *s, const cl_report_opts *o, json_t **out,
                   (json_int_t)json_array_size(unknown), "passing", passed,
                   "failing", failed, "not_computed", unknown));
     free(days);
+    free(at);
     *out = j;
     return CL_OK;
 }

@@ -209,6 +209,128 @@ churn_section(const cl_snapshot *s, const cl_report_opts *o, const keyed *rows,
         bad);
 }
 
+static double
+median_of(int *v, size_t n)
+{
+    if (n == 0)
+        return NAN;
+    qsort(v, n, sizeof *v, cmp_int);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
+}
+
+/*
+ * days_to_ae_notification: over the month's churns whose primary cause is
+ * deal-attributable, the days from churned_on to the day the engine queued
+ * the churn flag to the churn's AE (and from tagged_on, where known).  Null
+ * when the month has no such churn.
+ */
+static void
+notification_section(const cl_snapshot *s, const keyed *rows, size_t n,
+                     json_t *doc, int *bad)
+{
+    cl_time *at = malloc((s->nchurns ? s->nchurns : 1) * sizeof *at);
+    int *days = malloc((n ? n : 1) * sizeof *days);
+    int *from_tag = malloc((n ? n : 1) * sizeof *from_tag);
+    size_t attributable = 0, ndays = 0, ntag = 0;
+    if (at == NULL || days == NULL || from_tag == NULL) {
+        free(at);
+        free(days);
+        free(from_tag);
+        *bad = 1;
+        return;
+    }
+    cl_churn_ae_notified(s, at);
+    for (size_t i = 0; i < n; i++) {
+        int32_t c = rows[i].row;
+        int k = s->churn_cause[c];
+        if (k < 0 || k >= CL_NCAUSES || !s->causes[k].sales_attributable)
+            continue;
+        attributable++;
+        if (at[c] == CL_TIME_NONE)
+            continue;
+        cl_day on = cl_time_day(at[c]);
+        /* A churn recorded (and flagged) before its churned_on counts 0. */
+        days[ndays++] = on > s->churn_on[c] ? on - s->churn_on[c] : 0;
+        if (s->churn_tagged_on[c] != CL_DAY_NONE)
+            from_tag[ntag++] =
+                on > s->churn_tagged_on[c] ? on - s->churn_tagged_on[c] : 0;
+    }
+    if (attributable == 0) {
+        put(doc, "days_to_ae_notification", json_null(), bad);
+    } else {
+        json_t *e = json_object();
+        put(doc, "days_to_ae_notification", e, bad);
+        if (e) {
+            double median = median_of(days, ndays);
+            /* median_of sorted days. */
+            double max = ndays ? days[ndays - 1] : NAN;
+            put(e, "attributable", json_integer((json_int_t)attributable), bad);
+            put(e, "notified", json_integer((json_int_t)ndays), bad);
+            put(e, "not_notified",
+                json_integer((json_int_t)(attributable - ndays)), bad);
+            put(e, "median", cl_json_num(median, 1), bad);
+            put(e, "max", cl_json_num(max, 0), bad);
+            put(e, "median_from_tag", cl_json_num(median_of(from_tag, ntag), 1),
+                bad);
+        }
+    }
+    free(at);
+    free(days);
+    free(from_tag);
+}
+
+/*
+ * process_change: the process change recorded in the month's debrief
+ * session (the first, should there be more), with its check-in.  The owner
+ * is named unless it is an AE and the view is not private.
+ */
+static void
+process_change_section(const cl_snapshot *s, const cl_report_opts *o,
+                       json_t *doc, int *bad)
+{
+    const cl_period *p = &o->period;
+    size_t i = 0;
+    while (i < s->npcs &&
+           !(s->pc_session_kind[i] &&
+             strcmp(s->pc_session_kind[i], "monthly_debrief") == 0 &&
+             s->pc_period[i] && strcmp(s->pc_period[i], p->label) == 0))
+        i++;
+    if (i == s->npcs) {
+        put(doc, "process_change", json_null(), bad);
+        return;
+    }
+    json_t *e = json_object();
+    put(doc, "process_change", e, bad);
+    if (e == NULL)
+        return;
+    int32_t u = s->pc_owner[i];
+    int is_ae = u >= 0 && s->user_role[u] >= 0 &&
+                strcmp(cl_roles[s->user_role[u]], "ae") == 0;
+    if (u < 0 || (is_ae && !o->private_view))
+        put(e, "owner", json_null(), bad);
+    else
+        put(e, "owner",
+            json_pack("{s:s, s:s?}", "id", s->user_id[u], "name",
+                      s->user_name[u]),
+            bad);
+    put(e, "description", str_or_null(s->pc_description[i]), bad);
+    cl_day due = s->pc_checkin_due[i], on = s->pc_checkin_on[i];
+    const char *status;
+    if (on != CL_DAY_NONE)
+        status = due == CL_DAY_NONE || on <= due ? "on_time" : "late";
+    else if (o->today != CL_DAY_NONE && due != CL_DAY_NONE && o->today > due)
+        status = "overdue";
+    else
+        status = "pending";
+    put(e, "checkin_due", cl_json_day(due), bad);
+    put(e, "checked_in_on", cl_json_day(on), bad);
+    put(e, "checkin_status", json_string(status), bad);
+    put(e, "late",
+        json_boolean(strcmp(status, "late") == 0 ||
+                     strcmp(status, "overdue") == 0),
+        bad);
+}
+
 /* Won-deal review completion for the `new` deals closed in the month. */
 static void
 review_section(const cl_snapshot *s, const cl_report_opts *o, json_t *doc,
@@ -310,23 +432,23 @@ cl_report_monthly(const cl_snapshot *s, const cl_report_opts *o, json_t **out,
     put(doc, "from", cl_json_day(p->first), &bad);
     put(doc, "to", cl_json_day(p->last), &bad);
     churn_section(s, o, rows, n, doc, &bad);
+    notification_section(s, rows, n, doc, &bad);
     free(rows);
-    /* Figures only the loop engine can record: present, null, explained. */
-    put(doc, "days_to_ae_notification", json_null(), &bad);
-    put(doc, "process_change", json_null(), &bad);
+    process_change_section(s, o, doc, &bad);
     review_section(s, o, doc, &bad);
+    /* Why a figure of the loop engine is null. */
     json_t *notes = json_object();
     put(doc, "notes", notes, &bad);
-    if (notes) {
+    if (notes && json_is_null(json_object_get(doc, "days_to_ae_notification")))
         put(notes, "days_to_ae_notification",
-            json_string("Recorded by the loop engine when it notifies the AE; "
-                        "not built yet."),
+            json_string("No churn of the month is tagged with a "
+                        "deal-attributable cause."),
             &bad);
+    if (notes && json_is_null(json_object_get(doc, "process_change")))
         put(notes, "process_change",
-            json_string("The month's process change and its 30-day check-in "
-                        "are recorded by the loop engine; not built yet."),
+            json_string("No process change is recorded in the month's "
+                        "debrief session (closeloop change record)."),
             &bad);
-    }
     if (bad) {
         json_decref(doc);
         return cl_error_set(err, CL_ENOMEM, "out of memory");

@@ -63,6 +63,7 @@ struct cl_snapshot_int {
     size_t cap[CL_KIND_COUNT];
     pending ref[P_COUNT];
     size_t strings_cap;
+    size_t notices_cap, tag_changes_cap, pcs_cap;
     int finished;
     /* Set by cl_snapshot_new_over: the columns live in block. */
     void *block;
@@ -450,23 +451,28 @@ add_churn(cl_snapshot *s, const cl_kind_def *def, const cl_value *row)
     s->churn_diagnosis[r] = keep(s, V("diagnosis"));
     s->churn_predictive[r] = keep(s, V("predictive_behavior"));
     s->churn_cause[r] = enum_of(cl_cause_codes, V("primary_cause"));
-    uint16_t mask = 0;
     const cl_value *list = V("contributing_causes");
-    if (list->type == CL_V_TEXT) {
-        const char *p = list->s;
-        while (*p) {
-            size_t n = strcspn(p, ";");
-            for (int i = 0; i < CL_NCAUSES; i++)
-                if (strlen(cl_cause_codes[i]) == n &&
-                    strncmp(cl_cause_codes[i], p, n) == 0)
-                    mask |= (uint16_t)(1u << i);
-            p += n + (p[n] == ';');
-        }
-    }
-    s->churn_contributing[r] = mask;
+    s->churn_contributing[r] =
+        cl_snapshot_cause_mask(list->type == CL_V_TEXT ? list->s : NULL);
     s->churn_tagged_on[r] = day(V("tagged_on"));
     s->nchurns++;
     return 0;
+}
+
+uint16_t
+cl_snapshot_cause_mask(const char *list)
+{
+    uint16_t mask = 0;
+    const char *p = list ? list : "";
+    while (*p) {
+        size_t n = strcspn(p, ";");
+        for (int i = 0; i < CL_NCAUSES; i++)
+            if (strlen(cl_cause_codes[i]) == n &&
+                strncmp(cl_cause_codes[i], p, n) == 0)
+                mask |= (uint16_t)(1u << i);
+        p += n + (p[n] == ';');
+    }
+    return mask;
 }
 
 static int
@@ -642,6 +648,102 @@ cl_snapshot_set_threshold(cl_snapshot *s, const char *key, double value,
         return cl_error_set(err, CL_ENOMEM, "out of memory");
     s->threshold_key[s->nthresholds] = k;
     s->threshold_value[s->nthresholds++] = value;
+    return CL_OK;
+}
+
+/* --- the loop engine's records ---------------------------------------- */
+
+static cl_err
+refuse_over(const cl_snapshot *s, cl_error *err)
+{
+    return s->in->block ? cl_error_set(err, CL_EINVAL,
+                                       "snapshot: read from a cache file, "
+                                       "it cannot take more rows")
+                        : CL_OK;
+}
+
+cl_err
+cl_snapshot_add_notice(cl_snapshot *s, int32_t churn, int32_t recipient,
+                       cl_time queued_at, cl_time sent_at, cl_error *err)
+{
+    if (refuse_over(s, err) != CL_OK)
+        return CL_EINVAL;
+    size_t r = s->nnotices;
+    column cols[] = {COL(s->notice_churn), COL(s->notice_recipient),
+                     COL(s->notice_queued_at), COL(s->notice_sent_at)};
+    if (grow_columns(cols, sizeof cols / sizeof cols[0], &s->in->notices_cap,
+                     r + 1))
+        return cl_error_set(err, CL_ENOMEM, "out of memory");
+    s->notice_churn[r] = churn;
+    s->notice_recipient[r] = recipient;
+    s->notice_queued_at[r] = queued_at;
+    s->notice_sent_at[r] = sent_at;
+    s->nnotices++;
+    return CL_OK;
+}
+
+cl_err
+cl_snapshot_add_tag_change(cl_snapshot *s, int32_t churn, int32_t by,
+                           cl_time at, int8_t old_cause,
+                           uint16_t old_contributing, int8_t new_cause,
+                           uint16_t new_contributing, cl_error *err)
+{
+    if (refuse_over(s, err) != CL_OK)
+        return CL_EINVAL;
+    size_t r = s->ntag_changes;
+    column cols[] = {COL(s->tag_change_churn),
+                     COL(s->tag_change_by),
+                     COL(s->tag_change_at),
+                     COL(s->tag_change_old_cause),
+                     COL(s->tag_change_new_cause),
+                     COL(s->tag_change_old_contributing),
+                     COL(s->tag_change_new_contributing)};
+    if (grow_columns(cols, sizeof cols / sizeof cols[0],
+                     &s->in->tag_changes_cap, r + 1))
+        return cl_error_set(err, CL_ENOMEM, "out of memory");
+    s->tag_change_churn[r] = churn;
+    s->tag_change_by[r] = by;
+    s->tag_change_at[r] = at;
+    s->tag_change_old_cause[r] = old_cause;
+    s->tag_change_new_cause[r] = new_cause;
+    s->tag_change_old_contributing[r] = old_contributing;
+    s->tag_change_new_contributing[r] = new_contributing;
+    s->ntag_changes++;
+    return CL_OK;
+}
+
+static const char *
+keep_text(cl_snapshot *s, const char *text)
+{
+    cl_value v = {.type = CL_V_TEXT, .s = text};
+    return text ? keep(s, &v) : NULL;
+}
+
+cl_err
+cl_snapshot_add_process_change(cl_snapshot *s, const char *session_kind,
+                               const char *period, int32_t owner,
+                               const char *description, cl_day checkin_due,
+                               cl_day checkin_on, cl_error *err)
+{
+    if (refuse_over(s, err) != CL_OK)
+        return CL_EINVAL;
+    size_t r = s->npcs;
+    column cols[] = {COL(s->pc_session_kind), COL(s->pc_period),
+                     COL(s->pc_owner),        COL(s->pc_description),
+                     COL(s->pc_checkin_due),  COL(s->pc_checkin_on)};
+    if (grow_columns(cols, sizeof cols / sizeof cols[0], &s->in->pcs_cap,
+                     r + 1))
+        return cl_error_set(err, CL_ENOMEM, "out of memory");
+    s->pc_session_kind[r] = keep_text(s, session_kind);
+    s->pc_period[r] = keep_text(s, period);
+    s->pc_description[r] = keep_text(s, description);
+    if ((session_kind && !s->pc_session_kind[r]) ||
+        (period && !s->pc_period[r]) || (description && !s->pc_description[r]))
+        return cl_error_set(err, CL_ENOMEM, "out of memory");
+    s->pc_owner[r] = owner;
+    s->pc_checkin_due[r] = checkin_due;
+    s->pc_checkin_on[r] = checkin_on;
+    s->npcs++;
     return CL_OK;
 }
 
@@ -994,7 +1096,24 @@ cl_snapshot_free(cl_snapshot *s)
                     s->icp_owner,
                     s->holidays,
                     s->threshold_key,
-                    s->threshold_value};
+                    s->threshold_value,
+                    s->notice_churn,
+                    s->notice_recipient,
+                    s->notice_queued_at,
+                    s->notice_sent_at,
+                    s->tag_change_churn,
+                    s->tag_change_by,
+                    s->tag_change_at,
+                    s->tag_change_old_cause,
+                    s->tag_change_new_cause,
+                    s->tag_change_old_contributing,
+                    s->tag_change_new_contributing,
+                    s->pc_session_kind,
+                    s->pc_period,
+                    s->pc_owner,
+                    s->pc_description,
+                    s->pc_checkin_due,
+                    s->pc_checkin_on};
     for (size_t i = 0; i < s->nicp; i++)
         cl_icp_expr_free(s->icp_expr[i]);
     free(s->icp_expr);

@@ -24,6 +24,7 @@
 #include "../core/taxonomy.h"
 
 #define CL_DAY_NONE INT32_MIN
+#define CL_TIME_NONE INT64_MIN
 
 /* Where a deal stands. */
 enum { CL_DEAL_OPEN = 0, CL_DEAL_WON = 1, CL_DEAL_LOST = 2 };
@@ -127,6 +128,32 @@ typedef struct cl_snapshot {
     const char **threshold_key;
     double *threshold_value;
 
+    /* The loop engine's records (cl_snapshot_add_notice and friends).
+       Notices: the churn flags the engine queued for Sales (outbox kind
+       churn_flag), one row per recipient, by queue time. */
+    size_t nnotices;
+    int32_t *notice_churn;        /* churn row */
+    int32_t *notice_recipient;    /* user row */
+    cl_time *notice_queued_at;    /* created_at of the outbox row */
+    cl_time *notice_sent_at;      /* CL_TIME_NONE until delivered */
+
+    /* Tag changes: every audited change of a churn's primary or
+       contributing causes (the first tag included), oldest first. */
+    size_t ntag_changes;
+    int32_t *tag_change_churn;    /* churn row */
+    int32_t *tag_change_by;       /* user row of the actor, or -1 */
+    cl_time *tag_change_at;
+    int8_t *tag_change_old_cause, *tag_change_new_cause; /* -1 untagged */
+    uint16_t *tag_change_old_contributing, *tag_change_new_contributing;
+
+    /* Process changes recorded in review sessions. */
+    size_t npcs;
+    const char **pc_session_kind; /* e.g. "monthly_debrief" */
+    const char **pc_period;       /* the session's period, "YYYY-MM" */
+    int32_t *pc_owner;            /* user row */
+    const char **pc_description;
+    cl_day *pc_checkin_due, *pc_checkin_on;
+
     struct cl_snapshot_int *in; /* builder state and id maps */
 } cl_snapshot;
 
@@ -160,6 +187,30 @@ cl_err cl_snapshot_set_cause(cl_snapshot *s, const cl_cause *c,
                              cl_error *err);
 cl_err cl_snapshot_set_threshold(cl_snapshot *s, const char *key,
                                  double value, cl_error *err);
+
+/*
+ * The loop engine's records, added after the records they name (rows are
+ * already resolved: -1 for unknown).  They may be added before or after
+ * cl_snapshot_finish; a snapshot made by cl_snapshot_new_over refuses
+ * them (CL_EINVAL).  Strings are copied.  CL_ENOMEM when out of memory.
+ * Tag changes must be added oldest first.
+ */
+cl_err cl_snapshot_add_notice(cl_snapshot *s, int32_t churn, int32_t recipient,
+                              cl_time queued_at, cl_time sent_at,
+                              cl_error *err);
+cl_err cl_snapshot_add_tag_change(cl_snapshot *s, int32_t churn, int32_t by,
+                                  cl_time at, int8_t old_cause, uint16_t old_contributing,
+                                  int8_t new_cause, uint16_t new_contributing,
+                                  cl_error *err);
+cl_err cl_snapshot_add_process_change(cl_snapshot *s, const char *session_kind,
+                                      const char *period, int32_t owner,
+                                      const char *description,
+                                      cl_day checkin_due, cl_day checkin_on,
+                                      cl_error *err);
+
+/* The bitmask of a ';'-separated list of cause codes (unknown codes are
+   left out). */
+uint16_t cl_snapshot_cause_mask(const char *list);
 
 /* Resolves references and derives the customer columns.  Call once, after
    the last add. */

@@ -11,9 +11,11 @@
  *     Every record change (cl_store_put, and the engine's field_set) writes
  *     its audit entry in the same transaction, and the log is append-only
  *     (triggers refuse UPDATE and DELETE), so the newest id grows with every
- *     committed record change and (a) is unchanged while it is.  Engine
- *     tables (tasks, outbox, sessions, ...) are not in the snapshot; their
- *     writes are audited too, which only costs a needless rebuild.  The id
+ *     committed record change and (a) is unchanged while it is.  The
+ *     engine tables the snapshot reads (the outbox's churn flags, the
+ *     sessions and their process changes, the churns' audit trail) are
+ *     audited the same way; the others (tasks, ...) only cost a needless
+ *     rebuild.  The id
  *     is of any workspace of the store: one seek instead of a count over
  *     13.7M entries (0.5 s at 1M accounts), and a change elsewhere only
  *     costs a rebuild;
@@ -61,9 +63,9 @@
 
 /* --- the column table --------------------------------------------------- */
 
-enum { T_I8, T_I16, T_U16, T_I32, T_F64, T_STR };
+enum { T_I8, T_I16, T_U16, T_I32, T_F64, T_STR, T_I64 };
 
-static const size_t type_size[] = {1, 2, 2, 4, 8, 8};
+static const size_t type_size[] = {1, 2, 2, 4, 8, 8, 8};
 
 #define NONE SIZE_MAX
 
@@ -199,6 +201,26 @@ static const col_def cols[] = {
 
     PLAIN(threshold_key, nthresholds, T_STR),
     PLAIN(threshold_value, nthresholds, T_F64),
+
+    ROWS(notice_churn, nnotices, nchurns),
+    ROWS(notice_recipient, nnotices, nusers),
+    PLAIN(notice_queued_at, nnotices, T_I64),
+    PLAIN(notice_sent_at, nnotices, T_I64),
+
+    ROWS(tag_change_churn, ntag_changes, nchurns),
+    ROWS(tag_change_by, ntag_changes, nusers),
+    PLAIN(tag_change_at, ntag_changes, T_I64),
+    ENUM(tag_change_old_cause, ntag_changes, cl_cause_codes),
+    ENUM(tag_change_new_cause, ntag_changes, cl_cause_codes),
+    PLAIN(tag_change_old_contributing, ntag_changes, T_U16),
+    PLAIN(tag_change_new_contributing, ntag_changes, T_U16),
+
+    PLAIN(pc_session_kind, npcs, T_STR),
+    PLAIN(pc_period, npcs, T_STR),
+    ROWS(pc_owner, npcs, nusers),
+    PLAIN(pc_description, npcs, T_STR),
+    DAY(pc_checkin_due, npcs),
+    DAY(pc_checkin_on, npcs),
 };
 
 #define NCOLS (sizeof cols / sizeof cols[0])
@@ -206,16 +228,17 @@ static const col_def cols[] = {
 /* Every field of cl_snapshot is a column above, a count, or rebuilt on load
    (icp_expr, calendar, causes, in).  A new field changes the size: then it
    needs a line above and a new CL_SNAPSHOT_CACHE_VERSION. */
-_Static_assert(sizeof(cl_snapshot) == 1312,
+_Static_assert(sizeof(cl_snapshot) == 1472,
                "cl_snapshot changed: update the cache's column table");
 _Static_assert(sizeof(cl_day) == 4 && sizeof(int16_t) == 2,
                "the column types' sizes are fixed");
 
 /* The row counts, in the header's order. */
 static const size_t counts[] = {
-    OFF(nstrings), OFF(nusers),      OFF(naccounts), OFF(ndeals),
-    OFF(nchurns),  OFF(nrecoveries), OFF(nreviews),  OFF(ncs_hours),
-    OFF(narr),     OFF(nicp),        OFF(nholidays), OFF(nthresholds)};
+    OFF(nstrings), OFF(nusers),       OFF(naccounts), OFF(ndeals),
+    OFF(nchurns),  OFF(nrecoveries),  OFF(nreviews),  OFF(ncs_hours),
+    OFF(narr),     OFF(nicp),         OFF(nholidays), OFF(nthresholds),
+    OFF(nnotices), OFF(ntag_changes), OFF(npcs)};
 
 #define NCOUNTS (sizeof counts / sizeof counts[0])
 

@@ -2,7 +2,7 @@
 // every day, the events people record, and what must come out of it once.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { account, churn, cli, cliRun, company, outbox, tasks, tick,
+import { account, churn, cli, cliRun, company, json, outbox, tasks, tick,
     wonDeal, DEAL_HEAD, USERS } from './engine_lib.mjs';
 import { run } from './lib.mjs';
 
@@ -386,4 +386,73 @@ test('a recovery record imported with its type finishes the recovery task; ' +
     assert.equal(s.task_marks, 1);
     assert.deepEqual(byKind(tasks(db), 'recovery_classification')
         .map((x) => [x.subject.deal_id, x.status]), [['D7', 'done']]);
+});
+
+test('the reports read the engine: days to the AE notification, the ' +
+    'process change, a re-tag after the notification', (t) => {
+    const { db } = company(t, {
+        accounts: [account('A1'), account('A2')],
+        deals: [wonDeal('D1', 'A1', 'U3', '2025-02-01', 20000),
+            wonDeal('D2', 'A2', 'U4', '2025-03-01', 30000)],
+        churns: [churn('C1', 'A1', 'D1', '2026-06-01'),
+            churn('C2', 'A2', 'D2', '2026-06-10')],
+    });
+    const report = (name, period, ...extra) => JSON.parse(cli(db, ['report',
+        name, '--period', period, '--now', '2026-07-15', '--format', 'json',
+        ...extra]).stdout);
+    tick(db, '2026-06-01T08:00');
+    // Before any tag: no deal-attributable churn, so no figure.
+    assert.equal(report('monthly', '2026-06').days_to_ae_notification, null);
+
+    // C1 is tagged deal-attributably on 06-04: the flag to its AE (U3) is
+    // queued at once, 3 days after the churn.  C2's cause is not Sales'.
+    cli(db, ['churn', 'tag', 'C1', '--primary', 'icp_miss', '--by', 'U6',
+        '--now', '2026-06-04T09:00']);
+    cli(db, ['churn', 'tag', 'C2', '--primary', 'pricing', '--by', 'U6',
+        '--now', '2026-06-11T09:00']);
+    tick(db, '2026-06-12T08:00');
+    let m = report('monthly', '2026-06');
+    assert.deepEqual(m.days_to_ae_notification, { attributable: 1,
+        notified: 1, not_notified: 0, median: 3, max: 3,
+        median_from_tag: 0 });
+    assert.equal(m.process_change, null);
+    let audit = report('audit', '2026Q2');
+    assert.equal(audit.tags_changed_after_notification.notified, 1);
+    assert.equal(audit.tags_changed_after_notification.changes, 0);
+
+    // The CSM re-tags C1 the next day, after the AE was told.
+    cli(db, ['churn', 'tag', 'C1', '--primary', 'phantom_champion',
+        '--contributing', 'icp_miss', '--by', 'U6', '--now',
+        '2026-06-05T10:00']);
+    audit = report('audit', '2026Q2');
+    const changed = audit.tags_changed_after_notification;
+    assert.equal(changed.changes, 1);
+    assert.equal(changed.churns, 1);
+    assert.equal(changed.primary_changed, 1);
+    assert.deepEqual(changed.items.map((i) => [i.churn_id, i.notified_at,
+        i.changed_at, i.primary_before, i.primary_after,
+        i.contributing_after, i.changed_by && i.changed_by.id]),
+    [['C1', '2026-06-04T09:00:00Z', '2026-06-05T10:00:00Z', 'icp_miss',
+        'phantom_champion', ['icp_miss'], 'U6']]);
+    const text = JSON.stringify(audit);
+    for (const ae of ['U3', 'Ann Exec', 'U4', 'Bob Exec'])
+        assert.ok(!text.includes(ae), `${ae} named in the audit`);
+
+    // July's tick opens June's debrief; its process change is June's.
+    tick(db, '2026-07-01T08:00');
+    const sessions = json(db, ['session', 'list']);
+    const debrief = sessions.find((s) => s.kind === 'monthly_debrief' &&
+        s.period === '2026-06');
+    assert.ok(debrief, 'June\'s debrief is open');
+    cli(db, ['change', 'record', String(debrief.id), '--owner', 'U2',
+        '--description', 'Qualify team size in discovery', '--by', 'U1',
+        '--now', '2026-07-02T10:00']);
+    m = report('monthly', '2026-06');
+    assert.equal(m.process_change.description,
+        'Qualify team size in discovery');
+    assert.deepEqual(m.process_change.owner, { id: 'U2',
+        name: 'Sam Manager' });
+    assert.equal(m.process_change.checked_in_on, null);
+    assert.equal(m.process_change.checkin_status, 'pending');
+    assert.equal(m.process_change.late, false);
 });

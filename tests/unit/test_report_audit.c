@@ -130,20 +130,125 @@ test_untagged_over_14_days(void **state)
     json_decref(j);
 }
 
-static void
-test_tag_changes_need_the_engine_and_no_ae_is_named(void **state)
+static int32_t
+krow(const cl_snapshot *s, const char *id)
 {
-    json_t *j = ops_run(cl_report_audit, *state, "2026Q3", "2026-11-23", 0);
+    for (size_t c = 0; c < s->nchurns; c++)
+        if (strcmp(s->churn_id[c], id) == 0)
+            return (int32_t)c;
+    fail_msg("no churn %s", id);
+    return -1;
+}
+
+static cl_time
+T(const char *text)
+{
+    cl_time t;
+    assert_int_equal(cl_time_parse(text, &t), 0);
+    return t;
+}
+
+static void
+change(cl_snapshot *s, const char *churn, const char *by, const char *at,
+       const char *from, const char *to, const char *contributing)
+{
+    cl_error err;
+    assert_int_equal(
+        cl_snapshot_add_tag_change(
+            s, krow(s, churn), by ? cl_snapshot_user(s, by) : -1, T(at),
+            from ? (int8_t)cl_enum_index(cl_cause_codes, from) : -1, 0,
+            (int8_t)cl_enum_index(cl_cause_codes, to),
+            cl_snapshot_cause_mask(contributing), &err),
+        CL_OK);
+}
+
+/*
+ * Tags changed after the AE (U-AE1, the AE of D1 and D2) was notified, in
+ * 2026Q3.  K5 is flagged 07-06 10:00 with its first tag (same instant: not
+ * after), re-tagged icp_miss -> pricing by Dev on 07-20 (counted) and again
+ * on 10-02 (Q4: not counted).  K6 is changed 07-29 11:00, an hour before
+ * its flag (not counted), then only its contributing causes by the AE on
+ * 08-01 (counted, the AE not named).  K7 changes but was never flagged; the
+ * flag of K1 to a CSM is no AE notification.
+ */
+static void
+test_tag_changes_after_notification(void **state)
+{
+    cl_snapshot *s = *state;
+    cl_error err;
+    assert_int_equal(
+        cl_snapshot_add_notice(s, krow(s, "K5"), cl_snapshot_user(s, "U-AE1"),
+                               T("2026-07-06T10:00"), CL_TIME_NONE, &err),
+        CL_OK);
+    assert_int_equal(cl_snapshot_add_notice(
+                         s, krow(s, "K6"), cl_snapshot_user(s, "U-AE1"),
+                         T("2026-07-29T12:00"), T("2026-07-29T12:05"), &err),
+                     CL_OK);
+    assert_int_equal(
+        cl_snapshot_add_notice(s, krow(s, "K1"), cl_snapshot_user(s, "U-CSM1"),
+                               T("2026-07-08T10:00"), CL_TIME_NONE, &err),
+        CL_OK);
+    change(s, "K5", "U-CSM2", "2026-07-06T10:00", NULL, "icp_miss", NULL);
+    change(s, "K6", "U-CSM2", "2026-07-29T11:00", "pricing", "icp_miss", NULL);
+    change(s, "K5", "U-CSM2", "2026-07-20T09:00", "icp_miss", "pricing",
+           "icp_miss");
+    change(s, "K6", "U-AE1", "2026-08-01T09:00", "icp_miss", "icp_miss",
+           "pricing");
+    change(s, "K7", "U-CSM2", "2026-08-10T09:00", "pricing", "icp_miss", NULL);
+    change(s, "K5", "U-CSM2", "2026-10-02T09:00", "pricing", "icp_miss", NULL);
+
+    json_t *j = ops_run(cl_report_audit, s, "2026Q3", "2026-11-23", 0);
     json_t *t = json_object_get(j, "tags_changed_after_notification");
-    assert_non_null(t);
-    assert_true(json_is_null(t));
-    assert_non_null(strstr(json_string_value(json_object_get(
-                               j, "tags_changed_after_notification_note")),
-                           "engine"));
+    assert_int_equal(json_integer_value(json_object_get(t, "notified")), 2);
+    assert_int_equal(json_integer_value(json_object_get(t, "churns")), 2);
+    assert_int_equal(json_integer_value(json_object_get(t, "changes")), 2);
+    assert_int_equal(json_integer_value(json_object_get(t, "primary_changed")),
+                     1);
+    assert_string_equal(json_string_value(ops_at(t, "items", 0, "churn_id")),
+                        "K5");
+    assert_string_equal(json_string_value(ops_at(t, "items", 0, "notified_at")),
+                        "2026-07-06T10:00:00Z");
+    assert_string_equal(json_string_value(ops_at(t, "items", 0, "changed_at")),
+                        "2026-07-20T09:00:00Z");
+    assert_string_equal(
+        json_string_value(ops_at(t, "items", 0, "primary_before")), "icp_miss");
+    assert_string_equal(
+        json_string_value(ops_at(t, "items", 0, "primary_after")), "pricing");
+    json_t *after = ops_at(t, "items", 0, "contributing_after");
+    assert_int_equal(json_array_size(after), 1);
+    assert_string_equal(json_string_value(json_array_get(after, 0)),
+                        "icp_miss");
+    assert_string_equal(json_string_value(json_object_get(
+                            ops_at(t, "items", 0, "changed_by"), "name")),
+                        "Dev Roy");
+    assert_string_equal(json_string_value(ops_at(t, "items", 1, "churn_id")),
+                        "K6");
+    assert_true(json_is_null(ops_at(t, "items", 1, "changed_by")));
     char *text = ops_text(j);
     assert_null(strstr(text, "U-AE1"));
     assert_null(strstr(text, "Ava Stone"));
     free(text);
+    json_decref(j);
+
+    /* Q4 sees the 10-02 change (after the 07-06 flag); none was flagged in
+       Q4. */
+    j = ops_run(cl_report_audit, s, "2026Q4", "2026-12-31", 0);
+    t = json_object_get(j, "tags_changed_after_notification");
+    assert_int_equal(json_integer_value(json_object_get(t, "changes")), 1);
+    assert_int_equal(json_integer_value(json_object_get(t, "notified")), 0);
+    json_decref(j);
+    s->nnotices = 0;
+    s->ntag_changes = 0;
+}
+
+static void
+test_no_engine_records_no_tag_changes(void **state)
+{
+    json_t *j = ops_run(cl_report_audit, *state, "2026Q3", "2026-11-23", 0);
+    json_t *t = json_object_get(j, "tags_changed_after_notification");
+    assert_int_equal(json_integer_value(json_object_get(t, "notified")), 0);
+    assert_int_equal(json_integer_value(json_object_get(t, "changes")), 0);
+    assert_int_equal(json_array_size(json_object_get(t, "items")), 0);
     json_decref(j);
 }
 
@@ -201,7 +306,8 @@ main(void)
         cmocka_unit_test(test_csm_distributions_and_chi_square),
         cmocka_unit_test(test_product_deficiency_catch_all),
         cmocka_unit_test(test_untagged_over_14_days),
-        cmocka_unit_test(test_tag_changes_need_the_engine_and_no_ae_is_named),
+        cmocka_unit_test(test_tag_changes_after_notification),
+        cmocka_unit_test(test_no_engine_records_no_tag_changes),
         cmocka_unit_test(test_small_tables_and_a_lone_csm),
         cmocka_unit_test(test_demo_audit_names_csms_only),
     };

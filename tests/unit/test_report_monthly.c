@@ -194,13 +194,152 @@ test_stated_reasons_and_tagging_delay(void **state)
     /* On 08-12, C04 (07-28) is 15 days untagged, C05 (07-30) 13. */
     assert_int_equal(N(doc, "untagged_over_14_days"), 1);
 
-    /* What only the loop engine can know is null, with a note. */
-    assert_true(json_is_null(J(doc, "days_to_ae_notification")));
+    /* Without engine records: no AE was notified of the 3 deal-attributable
+       churns (C01, C02, C06), and no process change is recorded. */
+    assert_int_equal(N(doc, "days_to_ae_notification.attributable"), 3);
+    assert_int_equal(N(doc, "days_to_ae_notification.notified"), 0);
+    assert_true(json_is_null(J(doc, "days_to_ae_notification.median")));
     assert_true(json_is_null(J(doc, "process_change")));
-    assert_non_null(
-        strstr(S(doc, "notes.days_to_ae_notification"), "loop engine"));
-    assert_non_null(strstr(S(doc, "notes.process_change"), "loop engine"));
+    assert_non_null(strstr(S(doc, "notes.process_change"), "change record"));
     json_decref(doc);
+}
+
+static cl_time
+T(const char *text)
+{
+    cl_time t;
+    assert_int_equal(cl_time_parse(text, &t), 0);
+    return t;
+}
+
+static int32_t
+churn_row(const cl_snapshot *s, const char *id)
+{
+    for (size_t c = 0; c < s->nchurns; c++)
+        if (strcmp(s->churn_id[c], id) == 0)
+            return (int32_t)c;
+    fail_msg("no churn %s", id);
+    return -1;
+}
+
+static void
+notice(cl_snapshot *s, const char *churn, const char *to, const char *at)
+{
+    cl_error err;
+    assert_int_equal(cl_snapshot_add_notice(s, churn_row(s, churn),
+                                            cl_snapshot_user(s, to), T(at),
+                                            CL_TIME_NONE, &err),
+                     CL_OK);
+}
+
+/*
+ * Days to AE notification, from churned_on to the day the churn flag to the
+ * churn's AE was queued (the earliest flag), over the deal-attributable
+ * churns of July:
+ *   C01 (icp_miss, AE u-ae-a, churned 07-06, tagged 07-10): flagged 07-10
+ *       (and again 07-12 on another channel): 4 days, 0 after the tag;
+ *   C02 (icp_miss, AE u-ae-b, 07-15, tagged 07-25): its manager on 07-25
+ *       does not count, the AE on 07-27: 12 days, 2 after the tag;
+ *   C06 (feature_overpromise, 07-31): never flagged.
+ *   C03 (pricing) is not deal-attributable: its flag is ignored.
+ * notified 2 of 3, median (4 + 12) / 2 = 8, max 12, from the tag 1.
+ */
+static void
+test_days_to_ae_notification(void **state)
+{
+    cl_snapshot *s = *state;
+    notice(s, "C01", "u-ae-a", "2026-07-12T08:00");
+    notice(s, "C01", "u-ae-a", "2026-07-10T10:00");
+    notice(s, "C02", "u-mgr", "2026-07-25T09:00");
+    notice(s, "C02", "u-ae-b", "2026-07-27T08:00");
+    notice(s, "C03", "u-ae-a", "2026-07-21T08:00");
+    json_t *doc = build(s, "2026-07", "2026-08-12");
+    s->nnotices = 0; /* the other tests see no notices */
+    json_t *e = J(doc, "days_to_ae_notification");
+    assert_int_equal(N(e, "attributable"), 3);
+    assert_int_equal(N(e, "notified"), 2);
+    assert_int_equal(N(e, "not_notified"), 1);
+    assert_near(N(e, "median"), 8, 1e-9);
+    assert_near(N(e, "max"), 12, 1e-9);
+    assert_near(N(e, "median_from_tag"), 1, 1e-9);
+    assert_null(json_object_get(J(doc, "notes"), "days_to_ae_notification"));
+    json_decref(doc);
+
+    /* A month without a deal-attributable churn has no figure. */
+    doc = build(s, "2026-05", "2026-08-12");
+    assert_true(json_is_null(J(doc, "days_to_ae_notification")));
+    assert_non_null(
+        strstr(S(doc, "notes.days_to_ae_notification"), "deal-attributable"));
+    json_decref(doc);
+}
+
+/*
+ * The process change of July's debrief: June's and a bad-fit session's
+ * are not July's.  Its check-in due 08-20 is pending on 08-12, overdue on
+ * 08-21; checked in 08-25 it is late, on 08-20 on time.  An AE owner is
+ * named only in a private view.
+ */
+static void
+test_process_change(void **state)
+{
+    cl_snapshot *s = *state;
+    cl_error err;
+    assert_int_equal(cl_snapshot_add_process_change(
+                         s, "monthly_debrief", "2026-06",
+                         cl_snapshot_user(s, "u-mgr"), "June's change",
+                         D("2026-07-20"), D("2026-07-19"), &err),
+                     CL_OK);
+    assert_int_equal(cl_snapshot_add_process_change(
+                         s, "bad_fit_review", "2026-07",
+                         cl_snapshot_user(s, "u-mgr"), "not a debrief",
+                         D("2026-08-01"), CL_DAY_NONE, &err),
+                     CL_OK);
+    assert_int_equal(
+        cl_snapshot_add_process_change(s, "monthly_debrief", "2026-07",
+                                       cl_snapshot_user(s, "u-mgr"),
+                                       "Qualify team size in discovery",
+                                       D("2026-08-20"), CL_DAY_NONE, &err),
+        CL_OK);
+    json_t *doc = build(s, "2026-07", "2026-08-12");
+    json_t *pc = J(doc, "process_change");
+    assert_string_equal(S(pc, "description"), "Qualify team size in discovery");
+    assert_string_equal(S(pc, "owner.id"), "u-mgr");
+    assert_string_equal(S(pc, "owner.name"), "Mark Hale");
+    assert_string_equal(S(pc, "checkin_due"), "2026-08-20");
+    assert_true(json_is_null(J(pc, "checked_in_on")));
+    assert_string_equal(S(pc, "checkin_status"), "pending");
+    assert_true(json_is_false(J(pc, "late")));
+    json_decref(doc);
+
+    doc = build(s, "2026-07", "2026-08-21");
+    assert_string_equal(S(doc, "process_change.checkin_status"), "overdue");
+    assert_true(json_is_true(J(doc, "process_change.late")));
+    json_decref(doc);
+
+    s->pc_checkin_on[2] = D("2026-08-25");
+    doc = build(s, "2026-07", "2026-08-30");
+    assert_string_equal(S(doc, "process_change.checked_in_on"), "2026-08-25");
+    assert_string_equal(S(doc, "process_change.checkin_status"), "late");
+    json_decref(doc);
+    s->pc_checkin_on[2] = D("2026-08-20");
+    doc = build(s, "2026-07", "2026-08-30");
+    assert_string_equal(S(doc, "process_change.checkin_status"), "on_time");
+    assert_true(json_is_false(J(doc, "process_change.late")));
+    json_decref(doc);
+
+    /* An AE owns it: not named in the team's report. */
+    s->pc_owner[2] = cl_snapshot_user(s, "u-ae-a");
+    doc = build(s, "2026-07", "2026-08-30");
+    assert_true(json_is_null(J(doc, "process_change.owner")));
+    json_decref(doc);
+    cl_report_opts o = {0};
+    assert_int_equal(cl_period_parse("2026-07", &o.period), 0);
+    o.today = D("2026-08-30");
+    o.private_view = 1;
+    assert_int_equal(cl_report_monthly(s, &o, &doc, &err), CL_OK);
+    assert_string_equal(S(doc, "process_change.owner.name"), "Ada Closer");
+    json_decref(doc);
+    s->npcs = 0;
 }
 
 static void
@@ -320,6 +459,8 @@ main(void)
         cmocka_unit_test(test_empty_month),
         cmocka_unit_test(test_june_churn_counted_in_june),
         cmocka_unit_test(test_no_ae_named),
+        cmocka_unit_test(test_days_to_ae_notification),
+        cmocka_unit_test(test_process_change),
         cmocka_unit_test(test_rejects_a_quarter),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -22,7 +22,9 @@
 #include "opsfixture.h"
 
 #include "analytics/patterns.h"
+#include "engine/engine.h"
 #include "io/snapshot_cache.h"
+#include "store/store_engine.h"
 
 #define TODAY "2026-03-15"
 
@@ -389,6 +391,50 @@ test_path(void **state)
     assert_int_equal(cl_snapshot_cache_path(f->st, f->db, buf, 8), -1);
 }
 
+/* The engine's records (churn flags, sessions, the churns' audit trail)
+   are columns too: a tick changes the snapshot, and the cache gives back
+   what the store does, reports included. */
+static void
+test_engine_records(void **state)
+{
+    fx *f = *state;
+    cl_snapshot_cache_stats st1, st2;
+    cl_error err;
+    cl_time now;
+    cl_snapshot *before = load(f, 1, &st1);
+    assert_int_equal(before->nnotices, 0);
+    /* The demo's tagged churns were inserted tagged: first tags. */
+    assert_true(before->ntag_changes > 0);
+    assert_int_equal(cl_time_parse(TODAY "T08:00", &now), 0);
+    /* A year of lookback: the tick flags the demo's deal-attributable
+       churns tagged on import. */
+    assert_int_equal(cl_store_begin(f->st, "test", now, &err), CL_OK);
+    assert_int_equal(
+        cl_store_config_set(f->st, "engine_lookback_days", "365", &err), CL_OK);
+    assert_int_equal(cl_store_commit(f->st, &err), CL_OK);
+    assert_int_equal(cl_engine_tick(f->st, now, NULL, &err), CL_OK);
+
+    cl_snapshot *fresh = load_store(f);
+    assert_true(fresh->nnotices > 0);
+    for (size_t i = 0; i < fresh->nnotices; i++) {
+        assert_true(fresh->notice_churn[i] >= 0);
+        assert_int_equal(fresh->notice_queued_at[i], now);
+    }
+    cl_snapshot *a = load(f, 1, &st1);
+    assert_int_equal(st1.hit, 0); /* the tick's audit entries */
+    cl_snapshot *b = load(f, 1, &st2);
+    assert_int_equal(st2.hit, 1);
+    assert_int_equal(b->nnotices, fresh->nnotices);
+    assert_int_equal(b->ntag_changes, fresh->ntag_changes);
+    assert_same(fresh, a);
+    assert_same(fresh, b);
+    assert_same_reports(fresh, b);
+    cl_snapshot_free(before);
+    cl_snapshot_free(fresh);
+    cl_snapshot_free(a);
+    cl_snapshot_free(b);
+}
+
 int
 main(void)
 {
@@ -400,6 +446,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_off_and_unwritable, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_path, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_engine_records, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -287,8 +287,40 @@ function Monthly({ d }) {
         <section class="card"><h2>In the customers' words</h2>
             <ul class="plain">${d.stated_reasons.map((r) => html`<li><strong>${r.account}</strong> (${r.churned_on}, ${r.cause ? label(r.cause) : 'untagged'}): “${r.stated_reason}”</li>`)}</ul>
         </section>
-        <section class="card"><h2>The process change</h2>
-            ${d.process_change ? html`<pre>${JSON.stringify(d.process_change, null, 2)}</pre>` : html`<p class="empty">None recorded yet.</p>`}</section>`;
+        <section class="card"><h2>Signal to Sales</h2>${Notification(d.days_to_ae_notification)}</section>
+        <section class="card"><h2>The process change</h2>${ProcessChange(d.process_change)}</section>`;
+}
+
+const CHECKIN = { on_time: 'checked in on time', late: 'checked in late', overdue: 'check-in overdue', pending: 'check-in pending' };
+
+function Notification(n) {
+    if (!n) return html`<p class="empty">No deal-attributable churn this month.</p>`;
+    return html`<dl class="facts">
+        <div><dt>Deal-attributable churns</dt><dd>${n.attributable}</dd></div>
+        <div><dt>AE notified</dt><dd>${n.notified}${n.not_notified ? ` (${n.not_notified} not yet)` : ''}</dd></div>
+        <div><dt>Median days from churn to the AE</dt><dd>${n.median ?? '—'}${n.max != null ? ` (max ${n.max})` : ''}</dd></div>
+        <div><dt>Median days from tag to the AE</dt><dd>${n.median_from_tag ?? '—'}</dd></div></dl>`;
+}
+
+function ProcessChange(c) {
+    if (!c) return html`<p class="empty">None recorded yet.</p>`;
+    return html`<p>${c.description}</p><dl class="facts">
+        <div><dt>Owner</dt><dd>${c.owner ?? '—'}</dd></div>
+        <div><dt>Check-in due</dt><dd>${c.checkin_due ?? '—'}</dd></div>
+        <div><dt>Check-in</dt><dd>${c.checked_in_on ? `${c.checked_in_on}, ` : ''}${CHECKIN[c.checkin_status] || c.checkin_status || '—'}${c.late ? html` <${Badge} kind="warn">late<//>` : ''}</dd></div></dl>`;
+}
+
+function TagChanges(t) {
+    if (!t) return null;
+    const causes = (list) => (list || []).map(label).join(', ') || '—';
+    return html`<h3>Tags changed after the AE was notified</h3>
+        <p>${t.changes} change${t.changes === 1 ? '' : 's'} on ${t.churns} of ${t.notified} notified churn${t.notified === 1 ? '' : 's'}; ${t.primary_changed} changed the primary cause.</p>
+        ${t.items.length ? html`<div class="table-wrap"><table class="data"><thead><tr><th scope="col">Churn</th><th scope="col">Notified</th><th scope="col">Changed</th>
+            <th scope="col">Primary</th><th scope="col">Contributing</th></tr></thead>
+            <tbody>${t.items.map((x) => html`<tr><th scope="row"><a href=${`/accounts/${encodeURIComponent(x.account_id || '')}`}>${x.churn_id}</a></th>
+                <td>${x.notified_at}</td><td>${x.changed_at}${x.changed_by ? ` by ${x.changed_by}` : ''}</td>
+                <td>${x.primary_before ? label(x.primary_before) : '—'} → ${x.primary_after ? label(x.primary_after) : '—'}</td>
+                <td>${causes(x.contributing_before)} → ${causes(x.contributing_after)}</td></tr>`)}</tbody></table></div>` : ''}`;
 }
 
 function AuditReport({ d }) {
@@ -298,6 +330,7 @@ function AuditReport({ d }) {
             <tbody>${d.csms.map((c) => html`<tr><th scope="row">${c.name || c.csm_id}</th><td class="n">${c.tagged}</td>
                 <td>${Object.entries(c.distribution).map(([k, v]) => `${label(k)} ${v}`).join(', ')}</td>
                 <td class="n">${c.p_value === null ? '—' : Number(c.p_value).toPrecision(2)}</td></tr>`)}</tbody></table></div>
+        ${TagChanges(d.tags_changed_after_notification)}
         <h3>Untagged over 14 days</h3>
         <ul class="plain">${d.untagged_over_14_days.map((u) => html`<li><a href=${`/churns/${encodeURIComponent(u.churn_id)}/tag`}>${u.churn_id}</a> — ${u.days_untagged} days</li>`)}</ul>
     </section>`;

@@ -242,5 +242,6 @@ enum MHD_Result cl__h_thresholds(cl_http_req *r);
 enum MHD_Result cl__h_threshold_set(cl_http_req *r);
 enum MHD_Result cl__h_config(cl_http_req *r);
 enum MHD_Result cl__h_config_set(cl_http_req *r);
+enum MHD_Result cl__h_import(cl_http_req *r);
 
 #endif

@@ -12,6 +12,7 @@ import { Reports, ReportPage } from './pages/reports.js';
 import { Sessions, SessionPage, Changes } from './pages/sessions.js';
 import { CoachingList, CoachingItem } from './pages/coaching.js';
 import { Settings } from './pages/settings.js';
+import { Import } from './pages/import.js';
 
 const ROUTES = [
     [/^\/$/, Inbox],
@@ -29,6 +30,7 @@ const ROUTES = [
     [/^\/changes$/, Changes],
     [/^\/coaching$/, CoachingList],
     [/^\/coaching\/([^/]+)$/, CoachingItem],
+    [/^\/import$/, Import],
     [/^\/settings$/, Settings],
     [/^\/settings\/([a-z]+)$/, Settings],
 ];
@@ -48,7 +50,7 @@ function navFor(role) {
     if (['ae', 'sales_manager', 'vp_sales', 'revops'].includes(role))
         n.push(['/coaching', 'Coaching']);
     if (['revops', 'admin'].includes(role))
-        n.push(['/settings', 'Settings']);
+        n.push(['/import', 'Import'], ['/settings', 'Settings']);
     return n;
 }
 

@@ -29,7 +29,7 @@ const MAPPINGS = [
 function Result({ res, kind }) {
     const where = KINDS.find((k) => k[0] === kind)?.[2];
     return html`<section class="card import-result" aria-labelledby="import-result-h">
-        <h2 id="import-result-h">${res.applied ? 'Imported' : 'Nothing was imported'}</h2>
+        <h2 id="import-result-h">Imported</h2>
         <table class="data"><caption>${label(kind)}: ${res.rows} rows read</caption>
             <thead><tr><th scope="col">Inserted</th><th scope="col">Updated</th>
                 <th scope="col">Unchanged</th><th scope="col">Skipped (bad)</th></tr></thead>
@@ -37,7 +37,7 @@ function Result({ res, kind }) {
                 <td data-testid="import-updated">${res.updated}</td>
                 <td data-testid="import-unchanged">${res.unchanged}</td>
                 <td data-testid="import-skipped">${res.skipped}</td></tr></tbody></table>
-        ${res.applied && where && html`<p><a href=${where}>See the ${label(kind)}</a></p>`}
+        ${where && html`<p><a href=${where}>See the ${label(kind)}</a></p>`}
     </section>`;
 }
 
@@ -121,7 +121,7 @@ export function Import({ me }) {
                 ${failure && html`<p class="form-error" role="alert">${failure.message}</p>`}
             </div>
         </form>
-        ${res && html`<${Result} res=${res} kind=${kind} />`}
+        ${res && res.applied && html`<${Result} res=${res} kind=${kind} />`}
         ${res && res.errors.length > 0 && html`<${Errors} res=${res} />`}
     </div>`;
 }

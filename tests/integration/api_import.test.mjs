@@ -188,3 +188,10 @@ test('the OpenAPI document describes the upload', async () => {
     assert.ok(op.requestBody.content['text/csv']);
     assert.deepEqual(op.parameters.map((p) => p.name).sort(), ['kind', 'mapping', 'skip_bad']);
 });
+
+test('the server stops cleanly after the uploads (no leak, no sanitizer report)', async () => {
+    const { code, signal } = await srv.stop();
+    assert.equal(signal, null);
+    assert.equal(code, 0, srv.stderr().slice(-2000));
+    assert.doesNotMatch(srv.stderr(), /Sanitizer|runtime error/);
+});

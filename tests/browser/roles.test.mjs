@@ -28,8 +28,30 @@ const ROLES = {
         await page.getByRole('link', { name: review.title }).click();
         await page.getByRole('heading', { name: `Won-deal review of ${review.subject.deal_id}` })
             .waitFor();
-        await page.getByLabel('Q1 Buying trigger').waitFor();
-        return 'review-form';
+        // Specific answers, recorded: the task is done (the CLI agrees) and
+        // the review is stored for the deal.
+        const answers = {
+            'Q1 Buying trigger': 'Their contract with the old vendor ended in March.',
+            "Q2 Champion's personal stake": 'The ops lead is promoted if onboarding time halves.',
+            'Q3 Objections that nearly killed it': 'A security review stalled it for three weeks.',
+            'Q4 Promises, explicit and implicit': 'SSO by January; a named onboarding engineer.',
+            'Q5 What makes them expand or renew': 'Onboarding cut from six weeks to three.',
+            'Q6 Risks in the account': 'The budget owner leaves in the second quarter.',
+            "Q7 AE's 12-month gut read": 'Expands to the EMEA team within the year.',
+        };
+        for (const [l, v] of Object.entries(answers))
+            await page.getByLabel(l, { exact: true }).fill(v);
+        await shot(page, 'roles-csm-review-filled');
+        await page.getByRole('button', { name: 'Record the review' }).click();
+        await page.waitForURL(/\/accounts\//);
+        const done = json(ctx, ['tasks', '--assignee', id, '--status', 'done']);
+        assert.ok(done.some((t) => t.id === review.id), 'the review task is done');
+        const stored = exportKind(ctx.db, 'reviews').find((r) => r.deal_id === review.subject.deal_id);
+        assert.equal(stored.q1, answers['Q1 Buying trigger']);
+        await nav(page, 'Inbox');
+        await page.getByTestId('task-summary').filter({ hasText: `${want.length - 1} open` }).waitFor();
+        assert.equal(await page.getByRole('link', { name: review.title }).count(), 0);
+        return 'review-recorded';
     },
     // Presents the quarterly review: the sessions RevOps opened, as the CLI lists them.
     async cs_manager(ctx, page) {

@@ -258,5 +258,6 @@ enum MHD_Result cl__h_tokens(cl_http_req *r);
 enum MHD_Result cl__h_token_create(cl_http_req *r);
 enum MHD_Result cl__h_token_revoke(cl_http_req *r);
 enum MHD_Result cl__h_holiday_delete(cl_http_req *r);
+enum MHD_Result cl__h_import(cl_http_req *r);
 
 #endif

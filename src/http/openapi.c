@@ -117,11 +117,28 @@ operation(const cl_http_route *rt)
             params, json_pack("{s:s, s:s, s:b, s:{s:s}}", "name", "If-Match",
                               "in", "header", "required", 1, "schema", "type",
                               "string"));
+    if (rt->body && !strcmp(rt->body, "csv")) {
+        json_array_append_new(
+            params, json_pack("{s:s, s:s, s:b, s:{s:s, s:[s, s, s]}}", "name",
+                              "mapping", "in", "query", "required", 0,
+                              "schema", "type", "string", "enum",
+                              "canonical", "salesforce", "hubspot"));
+        json_array_append_new(
+            params, json_pack("{s:s, s:s, s:b, s:{s:s}}", "name", "skip_bad",
+                              "in", "query", "required", 0, "schema", "type",
+                              "boolean"));
+    }
     if (json_array_size(params))
         json_object_set_new(op, "parameters", params);
     else
         json_decref(params);
-    if (rt->body) {
+    if (rt->body && !strcmp(rt->body, "csv")) {
+        /* A file upload: the CSV text itself, not a JSON object. */
+        json_object_set_new(
+            op, "requestBody",
+            json_pack("{s:b, s:{s:{s:{s:s}}}}", "required", 1, "content",
+                      "text/csv", "schema", "type", "string"));
+    } else if (rt->body) {
         json_t *schema = !strcmp(rt->body, "record")
                              ? record_schema(rt->kind,
                                              strcmp(rt->method, "PATCH") != 0)
@@ -162,6 +179,8 @@ operation(const cl_http_route *rt)
     }
     if (rt->handler == cl__h_token_revoke)
         json_object_set_new(resp, "409", error_response("revoked already"));
+    if (rt->body && !strcmp(rt->body, "csv"))
+        json_object_set_new(resp, "413", error_response("file too large"));
     if (rt->handler == cl__h_login || rt->handler == cl__h_password_me)
         json_object_set_new(resp, "429",
                             error_response("too many failed sign-ins"));

@@ -179,6 +179,12 @@ const cl_http_route cl__http_routes[] = {
      .handler = cl__h_report, .auth = U, .kind = NONE, .tag = "reports",
      .summary = "A report's JSON, as the CLI's (period=P, private=1)"},
 
+    {.method = "POST", .pattern = "/api/v1/imports/{kind}",
+     .handler = cl__h_import, .auth = U, .kind = NONE, .tag = "imports",
+     .summary = "Import a canonical CSV file of KIND, all or nothing, as "
+                "`closeloop import` (skip_bad=true, mapping=canonical)",
+     .body = "csv"},
+
     {.method = "GET", .pattern = "/api/v1/settings/taxonomy",
      .handler = cl__h_taxonomy, .auth = U, .kind = NONE, .tag = "settings",
      .summary = "The churn taxonomy: labels and definitions"},

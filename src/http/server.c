@@ -174,6 +174,20 @@ serve_static(cl_http_req *r)
 
 /* ---- the request ------------------------------------------------------ */
 
+/* A CSV import's body is a whole file: it may be larger than any JSON body
+   (the route is known only by its path before the body arrives). */
+#define IMPORT_BODY_LIMIT ((size_t)20 << 20)
+
+static size_t
+body_limit(const struct cl_http_server *srv, const cl_http_req *r)
+{
+    if (strcmp(r->method, "POST") == 0 &&
+        strncmp(r->url, "/api/v1/imports/", 16) == 0 &&
+        srv->opts.body_limit < IMPORT_BODY_LIMIT)
+        return IMPORT_BODY_LIMIT;
+    return srv->opts.body_limit;
+}
+
 static enum MHD_Result
 dispatch(cl_http_req *r)
 {
@@ -203,7 +217,7 @@ dispatch(cl_http_req *r)
     if (r->body_too_big)
         return cl_http_error(r, 413, "body_too_large", NULL,
                              "the request body is over %zu bytes",
-                             r->srv->opts.body_limit);
+                             body_limit(r->srv, r));
     r->now = cl__http_now();
     if (r->route->auth == CL_AUTH_NONE && r->route->kind == CL_KIND_NONE &&
         strcmp(r->route->pattern, "/api/v1/hello") == 0)
@@ -252,7 +266,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
         r->t0_us = now_us();
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
                                                      "Content-Length");
-        if (cl && strtoull(cl, NULL, 10) > srv->opts.body_limit)
+        if (cl && strtoull(cl, NULL, 10) > body_limit(srv, r))
             r->body_too_big = 1;
         *req_cls = r;
         return MHD_YES;
@@ -262,15 +276,15 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
             *upload_size = 0;
             return MHD_YES;
         }
-        if (r->body_too_big || r->body_len + *upload_size >
-                                   srv->opts.body_limit) {
+        size_t limit = body_limit(srv, r);
+        if (r->body_too_big || r->body_len + *upload_size > limit) {
             /* Read and drop the rest, so the client sees the 413 rather
                than a reset while it is still sending; past a hard cap,
                answer at once and let the connection close. */
             r->body_too_big = 1;
             r->dropped += *upload_size;
             *upload_size = 0;
-            if (r->dropped > 16 * srv->opts.body_limit)
+            if (r->dropped > 16 * limit)
                 return dispatch(r);
             return MHD_YES;
         }

@@ -11,6 +11,7 @@ export class ApiError extends Error {
         this.status = status;
         this.code = e.code || 'http_error';
         this.field = e.field || null;
+        this.body = body; // the whole reply (an import's errors list)
     }
 }
 
@@ -18,9 +19,9 @@ export function setCsrf(token) {
     csrf = token;
 }
 
-async function call(method, path, body, headers = {}) {
+async function call(method, path, body, headers = {}, raw = false) {
     const h = { Accept: 'application/json', ...headers };
-    if (body !== undefined)
+    if (body !== undefined && !raw)
         h['Content-Type'] = 'application/json';
     if (method !== 'GET' && csrf)
         h['X-CSRF-Token'] = csrf;
@@ -28,7 +29,7 @@ async function call(method, path, body, headers = {}) {
         method,
         headers: h,
         credentials: 'same-origin',
-        body: body === undefined ? undefined : JSON.stringify(body),
+        body: body === undefined ? undefined : raw ? body : JSON.stringify(body),
     });
     if (res.status === 204)
         return null;
@@ -56,6 +57,9 @@ export const api = {
     patch: (path, body, etag) =>
         call('PATCH', path, body, etag ? { 'If-Match': etag } : {}),
     del: (path) => call('DELETE', path),
+    // A file as it is (a CSV import): body is a Blob or a string.
+    upload: (path, body, type = 'text/csv') =>
+        call('POST', path, body, { 'Content-Type': type }, true),
     put: (path, body, etag) =>
         call('PUT', path, body, etag ? { 'If-Match': etag } : {}),
 };

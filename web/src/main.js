@@ -13,6 +13,7 @@ import { Sessions, SessionPage, Changes } from './pages/sessions.js';
 import { CoachingList, CoachingItem } from './pages/coaching.js';
 import { Settings } from './pages/settings.js';
 import { Me } from './pages/me.js';
+import { Import } from './pages/import.js';
 
 const ROUTES = [
     [/^\/$/, Inbox],
@@ -31,6 +32,7 @@ const ROUTES = [
     [/^\/coaching$/, CoachingList],
     [/^\/coaching\/([^/]+)$/, CoachingItem],
     [/^\/me$/, Me],
+    [/^\/import$/, Import],
     [/^\/settings$/, Settings],
     [/^\/settings\/([a-z]+)$/, Settings],
 ];
@@ -50,7 +52,7 @@ function navFor(role) {
     if (['ae', 'sales_manager', 'vp_sales', 'revops'].includes(role))
         n.push(['/coaching', 'Coaching']);
     if (['revops', 'admin'].includes(role))
-        n.push(['/settings', 'Settings']);
+        n.push(['/import', 'Import'], ['/settings', 'Settings']);
     n.push(['/me', 'Your account']);
     return n;
 }

@@ -239,9 +239,11 @@ cl__h_record_list(cl_http_req *r)
     list_ud u = {r, kind, json_array(), 0, 0, limit, offset, 0, 0, 0, ""};
     /* Users may hide rows from some roles: page after filtering. */
     u.in_memory = kind == CL_KIND_USERS;
-    cl_store_list_req req = {q.f, q.n, search, cursor ? after : NULL,
-                             u.in_memory ? -1 : limit + 1,
-                             u.in_memory ? 0 : offset};
+    cl_store_list_req req = {.filters = q.f, .nfilters = q.n};
+    req.search = search;
+    req.after = cursor ? after : NULL;
+    req.limit = u.in_memory ? -1 : limit + 1;
+    req.offset = u.in_memory ? 0 : offset;
     cl_error_clear(&err);
     /* A continued page is an index seek: the count, a scan of every
        match, is left to the first page. */

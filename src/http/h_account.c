@@ -111,11 +111,11 @@ cl__h_audit(cl_http_req *r)
         cl__http_cursor_encode("audit", id, cur, sizeof cur);
         next = json_string(cur);
     }
-    return cl_http_reply_json(
-        r, 200,
-        json_pack("{s:o, s:I, s:o}", "items", p.items, "limit",
-                  (json_int_t)limit, "next_cursor", next),
-        NULL);
+    return cl_http_reply_json(r, 200,
+                              json_pack("{s:o, s:I, s:o}", "items", p.items,
+                                        "limit", (json_int_t)limit,
+                                        "next_cursor", next),
+                              NULL);
 }
 
 /* ---- the account page ------------------------------------------------- */

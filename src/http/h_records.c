@@ -31,8 +31,7 @@ static const char b64[] =
  * in a query string, and a cursor of one list is refused by another.
  */
 void
-cl__http_cursor_encode(const char *tag, const char *text, char *out,
-                       size_t len)
+cl__http_cursor_encode(const char *tag, const char *text, char *out, size_t len)
 {
     char plain[CL_HTTP_CURSOR_MAX];
     size_t n = (size_t)snprintf(plain, sizeof plain, "%s:%s", tag, text);
@@ -76,8 +75,7 @@ cl__http_cursor_decode(const char *tag, const char *cursor, char *out,
     plain[n] = '\0';
     size_t tl = strlen(tag);
     if (bits >= 6 || n <= tl || memchr(plain, '\0', n) ||
-        strncmp(plain, tag, tl) != 0 || plain[tl] != ':' ||
-        n - tl - 1 >= len)
+        strncmp(plain, tag, tl) != 0 || plain[tl] != ':' || n - tl - 1 >= len)
         return -1;
     memcpy(out, plain + tl + 1, n - tl);
     return 0;
@@ -123,8 +121,8 @@ typedef struct list_ud {
     json_t *items;
     int64_t skipped, hidden, limit, offset; /* for in-memory pages */
     int in_memory;
-    int64_t scanned; /* rows seen, shown or not */
-    int more;        /* a row after the page exists */
+    int64_t scanned;            /* rows seen, shown or not */
+    int more;                   /* a row after the page exists */
     char last[CL_HTTP_KEY_MAX]; /* key of the page's last row */
 } list_ud;
 
@@ -201,8 +199,8 @@ cursor_key(cl_kind kind, const char *cursor, char *key, size_t len)
     /* The key's own field rule: a date key must be a date, so the bound
        never reaches the database as something its column cannot hold. */
     cl_error_clear(&err);
-    if (cl_field_parse(&def->fields[0], key, strlen(key), &v, scratch,
-                       &err) != CL_OK ||
+    if (cl_field_parse(&def->fields[0], key, strlen(key), &v, scratch, &err) !=
+            CL_OK ||
         v.type != CL_V_TEXT || strcmp(v.s, key) != 0)
         return -1;
     return 0;
@@ -248,8 +246,7 @@ cl__h_record_list(cl_http_req *r)
     /* A continued page is an index seek: the count, a scan of every
        match, is left to the first page. */
     cl_err e = cl_store_list_page(r->st, kind, &req, list_row, &u,
-                                  u.in_memory || cursor ? NULL : &total,
-                                  &err);
+                                  u.in_memory || cursor ? NULL : &total, &err);
     if (e != CL_OK) {
         json_decref(u.items);
         return cl_http_fail(r, e, &err);

@@ -254,8 +254,8 @@ cl__h_inbox(cl_http_req *r)
     if (p.more && n) {
         char id[32], next[64];
         snprintf(id, sizeof id, "%lld",
-                 (long long)json_integer_value(json_object_get(
-                     json_array_get(p.items, n - 1), "id")));
+                 (long long)json_integer_value(
+                     json_object_get(json_array_get(p.items, n - 1), "id")));
         cl__http_cursor_encode("inbox", id, next, sizeof next);
         json_object_set_new(doc, "next_cursor", json_string(next));
     } else {

@@ -94,11 +94,10 @@ static void
 query_param(json_t *params, const char *name, const char *type,
             const char *desc)
 {
-    json_array_append_new(params,
-                          json_pack("{s:s, s:s, s:b, s:s, s:{s:s}}", "name",
-                                    name, "in", "query", "required", 0,
-                                    "description", desc, "schema", "type",
-                                    type));
+    json_array_append_new(params, json_pack("{s:s, s:s, s:b, s:s, s:{s:s}}",
+                                            "name", name, "in", "query",
+                                            "required", 0, "description", desc,
+                                            "schema", "type", type));
 }
 
 /* The query parameters of the paged lists: records filter by any of their
@@ -118,7 +117,7 @@ query_params(const cl_http_route *rt, json_t *params)
                     "a next_cursor of this list: the page after it");
         for (size_t i = 0; i < def->nfields; i++)
             query_param(params, def->fields[i].name, "string",
-                            "equals this value");
+                        "equals this value");
     } else if (rt->handler == cl__h_inbox || rt->handler == cl__h_audit) {
         query_param(params, "limit", "integer", "page size, 1..500 (50)");
         query_param(params, "cursor", "string",

@@ -26,8 +26,7 @@ cl_store_list(cl_store *st, cl_kind kind, const cl_store_filter *filters,
 
 cl_err
 cl_store_list_page(cl_store *st, cl_kind kind, const cl_store_list_req *req,
-                   cl_store_row_cb cb, void *ud, int64_t *total,
-                   cl_error *err)
+                   cl_store_row_cb cb, void *ud, int64_t *total, cl_error *err)
 {
     if (st->ops->api == NULL)
         return no_api(st, err);

@@ -79,8 +79,7 @@ pg_api_list(cl_store *st, cl_kind kind, const cl_store_list_req *req,
     if (def == NULL || req->nfilters > 16)
         return cl_error_set(err, CL_EINVAL, "bad list request");
     if (req->after && def->nkey != 1)
-        return cl_error_set(err, CL_EINVAL, "%s: no keyset pages",
-                            def->name);
+        return cl_error_set(err, CL_EINVAL, "%s: no keyset pages", def->name);
     const cl_store_filter *filters = req->filters;
     size_t nfilters = req->nfilters;
     snprintf(ws, sizeof ws, "%lld", (long long)st->workspace_id);
@@ -115,11 +114,12 @@ pg_api_list(cl_store *st, cl_kind kind, const cl_store_list_req *req,
         snprintf(key, sizeof key, "\"%s\"::text", def->fields[0].name);
         snprintf(name, sizeof name, "\"%s\"",
                  nf > 0 ? def->fields[nf].name : def->fields[0].name);
-        wl += (size_t)snprintf(where + wl, sizeof where - wl,
-                               " AND (strpos(" ASCII_LOWER("%s")
-                               ", $%d::text) > 0 OR strpos(" ASCII_LOWER("%s")
-                               ", $%d::text) > 0)",
-                               key, n, nf > 0 ? name : key, n);
+        wl += (size_t)snprintf(
+            where + wl, sizeof where - wl,
+            " AND (strpos(" ASCII_LOWER("%s") ", $%d::text) > 0 OR "
+                                              "strpos(" ASCII_LOWER(
+                                                  "%s") ", $%d::text) > 0)",
+            key, n, nf > 0 ? name : key, n);
     }
     for (size_t i = 0; i < def->nfields; i++)
         cl += (size_t)snprintf(cols + cl, sizeof cols - cl, "%s\"%s\"",

@@ -62,8 +62,7 @@ sq_api_list(cl_store *st, cl_kind kind, const cl_store_list_req *req,
     if (def == NULL || req->nfilters > 16)
         return cl_error_set(err, CL_EINVAL, "bad list request");
     if (req->after && def->nkey != 1)
-        return cl_error_set(err, CL_EINVAL, "%s: no keyset pages",
-                            def->name);
+        return cl_error_set(err, CL_EINVAL, "%s: no keyset pages", def->name);
     sq_store *s = (sq_store *)st;
     const cl_store_filter *filters = req->filters;
     size_t nfilters = req->nfilters;
@@ -106,10 +105,9 @@ sq_api_list(cl_store *st, cl_kind kind, const cl_store_list_req *req,
            order (without statistics it would scan the whole table in key
            order rather than use the filter's index and sort the few).
            A keyset page wants the key's index: it seeks to `after`. */
-        ol += (size_t)snprintf(order + ol, sizeof order - ol, "%s%s\"%s\"",
-                               i ? ", " : "",
-                               nfilters && !req->after ? "+" : "",
-                               def->fields[i].name);
+        ol += (size_t)snprintf(
+            order + ol, sizeof order - ol, "%s%s\"%s\"", i ? ", " : "",
+            nfilters && !req->after ? "+" : "", def->fields[i].name);
 
     for (int pass = 0; pass < 2; pass++) {
         if (pass == 0 && !total)
@@ -122,11 +120,9 @@ sq_api_list(cl_store *st, cl_kind kind, const cl_store_list_req *req,
             snprintf(sql, sizeof sql,
                      "SELECT %s FROM \"%s\" WHERE workspace_id = ?1%s%s%s%s "
                      "ORDER BY %s LIMIT %lld OFFSET %lld",
-                     cols, def->table, where,
-                     req->after ? " AND \"" : "",
+                     cols, def->table, where, req->after ? " AND \"" : "",
                      req->after ? def->fields[0].name : "",
-                     req->after ? "\" > ?19" : "", order,
-                     (long long)req->limit,
+                     req->after ? "\" > ?19" : "", order, (long long)req->limit,
                      (long long)(req->offset < 0 ? 0 : req->offset));
         if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK)
             return cl_error_set(err, CL_EDB, "%s: list: %s", def->table,
@@ -137,8 +133,7 @@ sq_api_list(cl_store *st, cl_kind kind, const cl_store_list_req *req,
                 sqlite3_bind_text(q, (int)i + 2, filters[i].value, -1,
                                   SQLITE_STATIC);
         if (search)
-            sqlite3_bind_text(q, (int)nfilters + 2, needle, -1,
-                              SQLITE_STATIC);
+            sqlite3_bind_text(q, (int)nfilters + 2, needle, -1, SQLITE_STATIC);
         if (pass == 1 && req->after)
             sqlite3_bind_text(q, 19, req->after, -1, SQLITE_STATIC);
         int src;

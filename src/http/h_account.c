@@ -51,15 +51,39 @@ audit_allowed(cl_http_req *r, cl_kind kind, const char *id, int *found,
     return cl_http_record_audit(r, kind, row);
 }
 
+/* A page of a record's trail: oldest first, the entries after `after`. */
+typedef struct audit_page {
+    json_t *items;
+    int64_t after, limit;
+    int more;
+} audit_page;
+
+static int
+audit_page_cb(void *ud, const cl_audit_entry *e)
+{
+    audit_page *p = ud;
+    if (e->id <= p->after)
+        return 0;
+    if ((int64_t)json_array_size(p->items) >= p->limit) {
+        p->more = 1;
+        return 1;
+    }
+    return audit_cb(p->items, e);
+}
+
 enum MHD_Result
 cl__h_audit(cl_http_req *r)
 {
     cl_kind kind = entity_kind(r->params[0]);
     cl_error err;
     int found = 0;
+    int64_t limit, after;
+    enum MHD_Result done;
     if (kind == CL_KIND_NONE)
         return cl_http_error(r, 404, "not_found", "entity",
                              "no audited record kind '%s'", r->params[0]);
+    if (cl__http_cursor_page(r, "audit", &limit, &after, &done) < 0)
+        return done;
     cl_error_clear(&err);
     int ok = audit_allowed(r, kind, r->params[1], &found, &err);
     if (err.code)
@@ -70,13 +94,26 @@ cl__h_audit(cl_http_req *r)
     if (!ok)
         return cl_http_error(r, 403, "forbidden", NULL,
                              "your role may not read this record's history");
-    json_t *items = json_array();
+    audit_page p = {json_array(), after, limit, 0};
     cl_err e = cl_store_audit_each(r->st, cl_kind_get(kind)->table,
-                                   r->params[1], audit_cb, items, &err);
+                                   r->params[1], audit_page_cb, &p, &err);
     if (e != CL_OK) {
-        json_decref(items);
+        json_decref(p.items);
         return cl_http_fail(r, e, &err);
     }
-    return cl_http_reply_json(r, 200, json_pack("{s:o}", "items", items),
+    json_t *next = json_null();
+    size_t n = json_array_size(p.items);
+    if (p.more && n) {
+        char id[32], cur[64];
+        snprintf(id, sizeof id, "%lld",
+                 (long long)json_integer_value(
+                     json_object_get(json_array_get(p.items, n - 1), "id")));
+        cl__http_cursor_encode("audit", id, cur, sizeof cur);
+        next = json_string(cur);
+    }
+    return cl_http_reply_json(r, 200,
+                              json_pack("{s:o, s:I, s:o}", "items", p.items,
+                                        "limit", (json_int_t)limit,
+                                        "next_cursor", next),
                               NULL);
 }

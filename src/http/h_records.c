@@ -3,7 +3,7 @@
  * recoveries, reviews, holidays): list with filters and pages, read,
  * create, and update with optimistic concurrency.
  *
- *   GET    /api/v1/KIND?FIELD=V&limit=&offset=
+ *   GET    /api/v1/KIND?FIELD=V&q=TEXT&limit=&offset=&cursor=
  *   GET    /api/v1/KIND/{id}          ETag
  *   POST   /api/v1/KIND               201, 409 when the key exists
  *   PUT    /api/v1/KIND/{id}          If-Match: 428 without, 412 stale
@@ -21,6 +21,98 @@
 #include "../store/store_engine.h"
 #include "http_int.h"
 
+/* ---- cursors ---------------------------------------------------------- */
+
+static const char b64[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/*
+ * A cursor is base64url (no padding) of "TAG:TEXT": opaque to clients, safe
+ * in a query string, and a cursor of one list is refused by another.
+ */
+void
+cl__http_cursor_encode(const char *tag, const char *text, char *out, size_t len)
+{
+    char plain[CL_HTTP_CURSOR_MAX];
+    size_t n = (size_t)snprintf(plain, sizeof plain, "%s:%s", tag, text);
+    size_t o = 0;
+    if (n >= sizeof plain)
+        n = sizeof plain - 1;
+    for (size_t i = 0; i < n && o + 5 < len; i += 3) {
+        unsigned v = (unsigned char)plain[i] << 16;
+        if (i + 1 < n)
+            v |= (unsigned char)plain[i + 1] << 8;
+        if (i + 2 < n)
+            v |= (unsigned char)plain[i + 2];
+        out[o++] = b64[(v >> 18) & 63];
+        out[o++] = b64[(v >> 12) & 63];
+        if (i + 1 < n)
+            out[o++] = b64[(v >> 6) & 63];
+        if (i + 2 < n)
+            out[o++] = b64[v & 63];
+    }
+    out[o] = '\0';
+}
+
+int
+cl__http_cursor_decode(const char *tag, const char *cursor, char *out,
+                       size_t len)
+{
+    char plain[CL_HTTP_CURSOR_MAX];
+    size_t n = 0, bits = 0;
+    unsigned acc = 0;
+    for (const char *c = cursor; *c; c++) {
+        const char *p = strchr(b64, *c);
+        if (p == NULL || n + 1 >= sizeof plain)
+            return -1;
+        acc = (acc << 6) | (unsigned)(p - b64);
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            plain[n++] = (char)((acc >> bits) & 0xff);
+        }
+    }
+    plain[n] = '\0';
+    size_t tl = strlen(tag);
+    if (bits >= 6 || n <= tl || memchr(plain, '\0', n) ||
+        strncmp(plain, tag, tl) != 0 || plain[tl] != ':' || n - tl - 1 >= len)
+        return -1;
+    memcpy(out, plain + tl + 1, n - tl);
+    return 0;
+}
+
+int
+cl__http_cursor_page(cl_http_req *r, const char *tag, int64_t *limit,
+                     int64_t *after, enum MHD_Result *done)
+{
+    const char *l = cl_http_query(r, "limit");
+    const char *c = cl_http_query(r, "cursor");
+    char text[32], *end;
+    *limit = 50;
+    *after = 0;
+    if (l) {
+        long long v = strtoll(l, &end, 10);
+        if (!*l || *end || v < 1 || v > 500) {
+            *done = cl_http_error(r, 400, "invalid", "limit",
+                                  "limit must be a whole number 1..500");
+            return -1;
+        }
+        *limit = v;
+    }
+    if (c) {
+        long long v = 0;
+        if (cl__http_cursor_decode(tag, c, text, sizeof text) == 0)
+            v = strtoll(text, &end, 10);
+        if (v <= 0 || *end) {
+            *done = cl_http_error(r, 400, "invalid", "cursor",
+                                  "cursor is not one this list gave out");
+            return -1;
+        }
+        *after = v;
+    }
+    return 0;
+}
+
 /* ---- reading ---------------------------------------------------------- */
 
 typedef struct list_ud {
@@ -29,13 +121,24 @@ typedef struct list_ud {
     json_t *items;
     int64_t skipped, hidden, limit, offset; /* for in-memory pages */
     int in_memory;
+    int64_t scanned;            /* rows seen, shown or not */
+    int more;                   /* a row after the page exists */
+    char last[CL_HTTP_KEY_MAX]; /* key of the page's last row */
 } list_ud;
 
 static int
 list_row(void *ud, const cl_value *row)
 {
     list_ud *u = ud;
+    /* The store reads one row past the page: it says whether there is a
+       next page, and is never shown. */
+    if (!u->in_memory && u->scanned++ >= u->limit) {
+        u->more = 1;
+        return 1;
+    }
     unsigned mask = cl_http_record_mask(u->r, u->kind, row);
+    if (!u->in_memory)
+        snprintf(u->last, sizeof u->last, "%s", row[0].s ? row[0].s : "");
     if (!mask) {
         u->hidden++;
         return 0;
@@ -43,8 +146,11 @@ list_row(void *ud, const cl_value *row)
     if (u->in_memory) {
         if (u->skipped++ < u->offset)
             return 0;
-        if ((int64_t)json_array_size(u->items) >= u->limit)
+        if ((int64_t)json_array_size(u->items) >= u->limit) {
+            u->more = 1;
             return 0;
+        }
+        snprintf(u->last, sizeof u->last, "%s", row[0].s ? row[0].s : "");
     }
     json_array_append_new(u->items, cl_http_record_json(u->kind, row, mask));
     return 0;
@@ -62,7 +168,8 @@ qarg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 {
     qargs *q = cls;
     (void)kind;
-    if (strcmp(key, "limit") == 0 || strcmp(key, "offset") == 0)
+    if (strcmp(key, "limit") == 0 || strcmp(key, "offset") == 0 ||
+        strcmp(key, "cursor") == 0 || strcmp(key, "q") == 0)
         return MHD_YES;
     if (cl_kind_field_index(q->def, key) < 0 || q->n == 16) {
         q->bad = key;
@@ -78,6 +185,27 @@ qarg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
     return MHD_YES;
 }
 
+/* The key a cursor of kind continues after into key; -1 when it is not a
+   cursor of this list or its key is no valid key of kind. */
+static int
+cursor_key(cl_kind kind, const char *cursor, char *key, size_t len)
+{
+    const cl_kind_def *def = cl_kind_get(kind);
+    char scratch[CL_HTTP_KEY_MAX];
+    cl_value v;
+    cl_error err;
+    if (cl__http_cursor_decode(def->name, cursor, key, len) < 0 || !key[0])
+        return -1;
+    /* The key's own field rule: a date key must be a date, so the bound
+       never reaches the database as something its column cannot hold. */
+    cl_error_clear(&err);
+    if (cl_field_parse(&def->fields[0], key, strlen(key), &v, scratch, &err) !=
+            CL_OK ||
+        v.type != CL_V_TEXT || strcmp(v.s, key) != 0)
+        return -1;
+    return 0;
+}
+
 enum MHD_Result
 cl__h_record_list(cl_http_req *r)
 {
@@ -86,34 +214,56 @@ cl__h_record_list(cl_http_req *r)
     enum MHD_Result done;
     qargs q = {.def = cl_kind_get(kind)};
     cl_error err;
+    char after[CL_HTTP_KEY_MAX];
 
     if (!cl_vis_may_list(&r->viewer, cl_http_vis_kind(kind)))
         return cl_http_error(r, 403, "forbidden", NULL,
                              "your role may not read %s", q.def->name);
     if (cl_http_page(r, &limit, &offset, &done) < 0)
         return done;
+    const char *cursor = cl_http_query(r, "cursor");
+    const char *search = cl_http_query(r, "q");
+    if (cursor && cursor_key(kind, cursor, after, sizeof after) < 0)
+        return cl_http_error(r, 400, "invalid", "cursor",
+                             "cursor is not one this list gave out");
+    if (search && strlen(search) > 200)
+        return cl_http_error(r, 400, "invalid", "q",
+                             "q must be at most 200 characters");
     MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, qarg, &q);
     if (q.bad)
         return cl_http_error(r, 400, "unknown_field", q.bad,
                              "%s has no field '%s' to filter on", q.def->name,
                              q.bad);
-    list_ud u = {r, kind, json_array(), 0, 0, limit, offset, 0};
+    list_ud u = {r, kind, json_array(), 0, 0, limit, offset, 0, 0, 0, ""};
     /* Users may hide rows from some roles: page after filtering. */
     u.in_memory = kind == CL_KIND_USERS;
+    cl_store_list_req req = {.filters = q.f, .nfilters = q.n};
+    req.search = search;
+    req.after = cursor ? after : NULL;
+    req.limit = u.in_memory ? -1 : limit + 1;
+    req.offset = u.in_memory ? 0 : offset;
     cl_error_clear(&err);
-    cl_err e = u.in_memory
-                   ? cl_store_list(r->st, kind, q.f, q.n, -1, 0, list_row, &u,
-                                   NULL, &err)
-                   : cl_store_list(r->st, kind, q.f, q.n, limit, offset,
-                                   list_row, &u, &total, &err);
+    /* A continued page is an index seek: the count, a scan of every
+       match, is left to the first page. */
+    cl_err e = cl_store_list_page(r->st, kind, &req, list_row, &u,
+                                  u.in_memory || cursor ? NULL : &total, &err);
     if (e != CL_OK) {
         json_decref(u.items);
         return cl_http_fail(r, e, &err);
     }
     if (u.in_memory)
         total = u.skipped;
-    return cl_http_reply_json(
-        r, 200, cl_http_page_doc(u.items, total, limit, offset), NULL);
+    json_t *doc = cl_http_page_doc(u.items, total, limit, offset);
+    if (cursor && !u.in_memory)
+        json_object_set_new(doc, "total", json_null());
+    char next[CL_HTTP_CURSOR_MAX * 2];
+    if (u.more && u.last[0]) {
+        cl__http_cursor_encode(q.def->name, u.last, next, sizeof next);
+        json_object_set_new(doc, "next_cursor", json_string(next));
+    } else {
+        json_object_set_new(doc, "next_cursor", json_null());
+    }
+    return cl_http_reply_json(r, 200, doc, NULL);
 }
 
 typedef struct got {

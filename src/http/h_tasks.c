@@ -197,34 +197,70 @@ inbox_cb(void *ud, const cl_store_inbox_row *m)
     return 0;
 }
 
+/* A page of the inbox: newest first, the messages older than `before`. */
+typedef struct inbox_page {
+    json_t *items;
+    int64_t before, limit, offset, skipped, total, unread;
+    int more;
+} inbox_page;
+
+static int
+inbox_page_cb(void *ud, const cl_store_inbox_row *m)
+{
+    inbox_page *p = ud;
+    /* Every message counts for the totals, as before pages existed. */
+    p->total++;
+    p->unread += !m->read_at;
+    if (p->before && m->id >= p->before)
+        return 0;
+    if (p->skipped++ < p->offset)
+        return 0;
+    if ((int64_t)json_array_size(p->items) >= p->limit) {
+        p->more = 1;
+        return 0;
+    }
+    return inbox_cb(p->items, m);
+}
+
 enum MHD_Result
 cl__h_inbox(cl_http_req *r)
 {
-    int64_t limit, offset;
+    int64_t limit, offset = 0, before;
     enum MHD_Result done;
     cl_error err;
-    if (cl_http_page(r, &limit, &offset, &done) < 0)
+    const char *o = cl_http_query(r, "offset");
+    char *end;
+    if (cl__http_cursor_page(r, "inbox", &limit, &before, &done) < 0)
         return done;
-    json_t *all = json_array();
+    if (o) {
+        offset = strtoll(o, &end, 10);
+        if (!*o || *end || offset < 0)
+            return cl_http_error(r, 400, "invalid", "offset",
+                                 "offset must be a whole number >= 0");
+    }
+    inbox_page p = {json_array(), before, limit, offset, 0, 0, 0, 0};
     cl_error_clear(&err);
-    /* The inbox is the caller's own: the query names no one else. */
-    cl_err e = cl_store_inbox_each(r->st, r->user_id, 0, inbox_cb, all, &err);
+    /* The inbox is the caller's own: the query names no one else.  It is
+       read whole for the unread count; one person's messages are few. */
+    cl_err e =
+        cl_store_inbox_each(r->st, r->user_id, 0, inbox_page_cb, &p, &err);
     if (e != CL_OK) {
-        json_decref(all);
+        json_decref(p.items);
         return cl_http_fail(r, e, &err);
     }
-    json_t *items = json_array();
-    size_t n = json_array_size(all), unread = 0;
-    for (size_t i = 0; i < n; i++) {
-        json_t *m = json_array_get(all, i);
-        unread += json_is_true(json_object_get(m, "unread"));
-        if ((int64_t)i >= offset &&
-            (int64_t)json_array_size(items) < limit)
-            json_array_append(items, m);
+    json_t *doc = cl_http_page_doc(p.items, p.total, limit, offset);
+    json_object_set_new(doc, "unread", json_integer((json_int_t)p.unread));
+    size_t n = json_array_size(p.items);
+    if (p.more && n) {
+        char id[32], next[64];
+        snprintf(id, sizeof id, "%lld",
+                 (long long)json_integer_value(
+                     json_object_get(json_array_get(p.items, n - 1), "id")));
+        cl__http_cursor_encode("inbox", id, next, sizeof next);
+        json_object_set_new(doc, "next_cursor", json_string(next));
+    } else {
+        json_object_set_new(doc, "next_cursor", json_null());
     }
-    json_decref(all);
-    json_t *doc = cl_http_page_doc(items, (int64_t)n, limit, offset);
-    json_object_set_new(doc, "unread", json_integer((json_int_t)unread));
     return cl_http_reply_json(r, 200, doc, NULL);
 }
 

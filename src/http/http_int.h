@@ -260,4 +260,27 @@ enum MHD_Result cl__h_token_revoke(cl_http_req *r);
 enum MHD_Result cl__h_holiday_delete(cl_http_req *r);
 enum MHD_Result cl__h_import(cl_http_req *r);
 
+/* ---- cursors of paged lists (h_records.c) ----------------------------- */
+
+#define CL_HTTP_CURSOR_MAX 320 /* a cursor's decoded text, with its tag */
+#define CL_HTTP_KEY_MAX 256    /* a record key a cursor carries */
+
+/* The cursor of tag (the list's name) continuing after text into out (len
+   bytes; 2 * CL_HTTP_CURSOR_MAX is always enough). */
+void cl__http_cursor_encode(const char *tag, const char *text, char *out,
+                            size_t len);
+
+/* The text of cursor into out (len bytes); -1 when cursor is not one of
+   tag or does not fit. */
+int cl__http_cursor_decode(const char *tag, const char *cursor, char *out,
+                           size_t len);
+
+/*
+ * Reads limit (default 50, 1..500) and cursor (a positive id given out
+ * with tag; 0 when absent) of a list paged by id; on a bad value queues
+ * the 400 naming the field and returns -1 with *done set.
+ */
+int cl__http_cursor_page(cl_http_req *r, const char *tag, int64_t *limit,
+                         int64_t *after, enum MHD_Result *done);
+
 #endif

@@ -90,6 +90,41 @@ error_response(const char *desc)
                      "#/components/schemas/Error");
 }
 
+static void
+query_param(json_t *params, const char *name, const char *type,
+            const char *desc)
+{
+    json_array_append_new(params, json_pack("{s:s, s:s, s:b, s:s, s:{s:s}}",
+                                            "name", name, "in", "query",
+                                            "required", 0, "description", desc,
+                                            "schema", "type", type));
+}
+
+/* The query parameters of the paged lists: records filter by any of their
+   fields, search, and page by offset or cursor; the inbox and the audit
+   trail page by cursor. */
+static void
+query_params(const cl_http_route *rt, json_t *params)
+{
+    if (rt->handler == cl__h_record_list) {
+        const cl_kind_def *def = cl_kind_get(rt->kind);
+        query_param(params, "q", "string",
+                    "the key or the name contains this text (ASCII case "
+                    "ignored, no wildcards)");
+        query_param(params, "limit", "integer", "page size, 0..1000 (50)");
+        query_param(params, "offset", "integer", "records to skip");
+        query_param(params, "cursor", "string",
+                    "a next_cursor of this list: the page after it");
+        for (size_t i = 0; i < def->nfields; i++)
+            query_param(params, def->fields[i].name, "string",
+                        "equals this value");
+    } else if (rt->handler == cl__h_inbox || rt->handler == cl__h_audit) {
+        query_param(params, "limit", "integer", "page size, 1..500 (50)");
+        query_param(params, "cursor", "string",
+                    "a next_cursor of this list: the page after it");
+    }
+}
+
 static json_t *
 operation(const cl_http_route *rt)
 {
@@ -128,6 +163,7 @@ operation(const cl_http_route *rt)
                               "in", "query", "required", 0, "schema", "type",
                               "boolean"));
     }
+    query_params(rt, params);
     if (json_array_size(params))
         json_object_set_new(op, "parameters", params);
     else

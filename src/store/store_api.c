@@ -24,8 +24,17 @@ cl_store_list(cl_store *st, cl_kind kind, const cl_store_filter *filters,
 {
     if (st->ops->api == NULL)
         return no_api(st, err);
-    return st->ops->api->list(st, kind, filters, nfilters, limit, offset, cb,
-                              ud, total, err);
+    cl_store_list_req req = {filters, nfilters, NULL, NULL, limit, offset};
+    return cl_store_list_page(st, kind, &req, cb, ud, total, err);
+}
+
+cl_err
+cl_store_list_page(cl_store *st, cl_kind kind, const cl_store_list_req *req,
+                   cl_store_row_cb cb, void *ud, int64_t *total, cl_error *err)
+{
+    if (st->ops->api == NULL)
+        return no_api(st, err);
+    return st->ops->api->list(st, kind, req, cb, ud, total, err);
 }
 
 cl_err

@@ -35,6 +35,35 @@ cl_err cl_store_list(cl_store *st, cl_kind kind, const cl_store_filter *filters,
                      cl_store_row_cb cb, void *ud, int64_t *total,
                      cl_error *err);
 
+/* A page request of cl_store_list_page. */
+typedef struct cl_store_list_req {
+    const cl_store_filter *filters; /* equality filters, all must match */
+    size_t nfilters;                /* at most 16 */
+    /* NULL or "": no search; else the key, or the name of a kind with a
+       "name" field, contains it, ASCII case-insensitively, literally (no
+       wildcards). */
+    const char *search;
+    /* NULL: from the first record; else only records whose key (text of a
+       one-field key) sorts after it: a keyset page, an index seek. */
+    const char *after;
+    int64_t limit;  /* < 0: no limit */
+    int64_t offset; /* records skipped after the filters and `after` */
+} cl_store_list_req;
+
+/*
+ * Calls cb for the records of kind that match req, in key order (byte
+ * order of the key's text on both backends).  *total (may be NULL)
+ * receives the number of records matching the filters and the search,
+ * ignoring after, limit and offset.
+ *   CL_EINVAL  a filter names no field of kind, or `after` is given for a
+ *              kind with a compound key
+ *   CL_EDB     the backend failed (also for an `after` the key's column
+ *              cannot hold: check it with the key's field rule first)
+ */
+cl_err cl_store_list_page(cl_store *st, cl_kind kind,
+                          const cl_store_list_req *req, cl_store_row_cb cb,
+                          void *ud, int64_t *total, cl_error *err);
+
 /* The id of the newest audit entry (0 for none): a version of the whole
    workspace, since the audit log is append-only. */
 cl_err cl_store_audit_high_water(cl_store *st, int64_t *id, cl_error *err);

@@ -106,8 +106,7 @@ typedef struct cl_store_engine_ops {
 
 /* The server's calls of store_api.h, one per call, same signatures. */
 typedef struct cl_store_api_ops {
-    cl_err (*list)(cl_store *st, cl_kind kind, const cl_store_filter *filters,
-                   size_t nfilters, int64_t limit, int64_t offset,
+    cl_err (*list)(cl_store *st, cl_kind kind, const cl_store_list_req *req,
                    cl_store_row_cb cb, void *ud, int64_t *total, cl_error *err);
     cl_err (*audit_high_water)(cl_store *st, int64_t *id, cl_error *err);
     cl_err (*login_get)(cl_store *st, const char *key, int by_email,

@@ -58,21 +58,30 @@ filter_sql(char *buf, size_t len, const cl_field *f, const char *value,
     }
 }
 
+/* ASCII-only case folding, as SQLite's lower(): the same matches on both
+   backends whatever the database's locale. */
+#define ASCII_LOWER(col)                                                       \
+    "translate(" col ", 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', "                        \
+    "'abcdefghijklmnopqrstuvwxyz')"
+
 static cl_err
-pg_api_list(cl_store *st, cl_kind kind, const cl_store_filter *filters,
-            size_t nfilters, int64_t limit, int64_t offset, cl_store_row_cb cb,
-            void *ud, int64_t *total, cl_error *err)
+pg_api_list(cl_store *st, cl_kind kind, const cl_store_list_req *req,
+            cl_store_row_cb cb, void *ud, int64_t *total, cl_error *err)
 {
     const cl_kind_def *def = cl_kind_get(kind);
     pg_store *s = PG(st);
-    char where[4096], sql[8192], cols[1536], order[256];
+    char where[4096], sql[8192], cols[1536], order[256], needle[512];
     size_t wl = 0, cl = 0, ol = 0;
-    const char *vals[20];
+    const char *vals[24];
     char ws[32], lim[32], off[32];
     int n = 1;
 
-    if (def == NULL || nfilters > 16)
+    if (def == NULL || req->nfilters > 16)
         return cl_error_set(err, CL_EINVAL, "bad list request");
+    if (req->after && def->nkey != 1)
+        return cl_error_set(err, CL_EINVAL, "%s: no keyset pages", def->name);
+    const cl_store_filter *filters = req->filters;
+    size_t nfilters = req->nfilters;
     snprintf(ws, sizeof ws, "%lld", (long long)st->workspace_id);
     vals[0] = ws;
     where[0] = cols[0] = order[0] = '\0';
@@ -90,6 +99,27 @@ pg_api_list(cl_store *st, cl_kind kind, const cl_store_filter *filters,
         if (w < 0 || (size_t)w >= sizeof where - wl)
             return cl_error_set(err, CL_EINVAL, "list filter too long");
         wl += (size_t)w;
+    }
+    if (req->search && req->search[0]) {
+        /* strpos, not LIKE: the text is literal (no % or _ wildcards). */
+        size_t i = 0;
+        for (; req->search[i] && i + 1 < sizeof needle; i++) {
+            char c = req->search[i];
+            needle[i] = c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+        }
+        needle[i] = '\0';
+        vals[n++] = needle;
+        int nf = cl_kind_field_index(def, "name");
+        char key[96], name[96];
+        snprintf(key, sizeof key, "\"%s\"::text", def->fields[0].name);
+        snprintf(name, sizeof name, "\"%s\"",
+                 nf > 0 ? def->fields[nf].name : def->fields[0].name);
+        wl += (size_t)snprintf(
+            where + wl, sizeof where - wl,
+            " AND (strpos(" ASCII_LOWER("%s") ", $%d::text) > 0 OR "
+                                              "strpos(" ASCII_LOWER(
+                                                  "%s") ", $%d::text) > 0)",
+            key, n, nf > 0 ? name : key, n);
     }
     for (size_t i = 0; i < def->nfields; i++)
         cl += (size_t)snprintf(cols + cl, sizeof cols - cl, "%s\"%s\"",
@@ -109,16 +139,26 @@ pg_api_list(cl_store *st, cl_kind kind, const cl_store_filter *filters,
         *total = cl__pg_int(r, 0, 0, 0);
         PQclear(r);
     }
+    /* The keyset bound is untyped, so it takes the key column's type (a
+       date for holidays) and the seek uses the primary key's index. */
+    char after[128];
+    after[0] = '\0';
+    if (req->after) {
+        vals[n++] = req->after;
+        snprintf(after, sizeof after, " AND \"%s\" > $%d", def->fields[0].name,
+                 n);
+    }
     /* Limit and offset are parameters, so one statement serves every
        page; a NULL limit is no limit. */
-    snprintf(lim, sizeof lim, "%lld", (long long)limit);
-    snprintf(off, sizeof off, "%lld", (long long)(offset < 0 ? 0 : offset));
-    vals[n] = limit < 0 ? NULL : lim;
+    snprintf(lim, sizeof lim, "%lld", (long long)req->limit);
+    snprintf(off, sizeof off, "%lld",
+             (long long)(req->offset < 0 ? 0 : req->offset));
+    vals[n] = req->limit < 0 ? NULL : lim;
     vals[n + 1] = off;
     snprintf(sql, sizeof sql,
-             "SELECT %s FROM \"%s\" WHERE workspace_id = $1%s ORDER BY %s "
+             "SELECT %s FROM \"%s\" WHERE workspace_id = $1%s%s ORDER BY %s "
              "LIMIT $%d::bigint OFFSET $%d::bigint",
-             cols, def->table, where, order, n + 1, n + 2);
+             cols, def->table, where, after, order, n + 1, n + 2);
     if ((rc = cl__pg_run(s, sql, n + 2, vals, NULL, &r, err)) != CL_OK)
         return rc;
     cl_value row[32];

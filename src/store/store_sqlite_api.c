@@ -35,22 +35,38 @@ copy(char *dst, size_t len, const char *src)
 
 /* ---- pages of records ----------------------------------------------------*/
 
+/* needle, ASCII letters folded to lower case, into buf (len bytes). */
+static void
+ascii_lower(char *buf, size_t len, const char *needle)
+{
+    size_t i = 0;
+    for (; needle[i] && i + 1 < len; i++)
+        buf[i] = needle[i] >= 'A' && needle[i] <= 'Z'
+                     ? (char)(needle[i] - 'A' + 'a')
+                     : needle[i];
+    buf[i] = '\0';
+}
+
 static cl_err
-sq_api_list(cl_store *st, cl_kind kind, const cl_store_filter *filters,
-            size_t nfilters, int64_t limit, int64_t offset, cl_store_row_cb cb,
-            void *ud, int64_t *total, cl_error *err)
+sq_api_list(cl_store *st, cl_kind kind, const cl_store_list_req *req,
+            cl_store_row_cb cb, void *ud, int64_t *total, cl_error *err)
 {
     const cl_kind_def *def = cl_kind_get(kind);
-    char where[2048], sql[4096], cols[1536];
+    char where[2048], sql[4096], cols[1536], needle[512];
     size_t wl = 0, cl = 0;
     sqlite3_stmt *q = NULL;
     cl_err rc;
 
     if ((rc = need_sqlite(st, err)) != CL_OK)
         return rc;
-    if (def == NULL || nfilters > 16)
+    if (def == NULL || req->nfilters > 16)
         return cl_error_set(err, CL_EINVAL, "bad list request");
+    if (req->after && def->nkey != 1)
+        return cl_error_set(err, CL_EINVAL, "%s: no keyset pages", def->name);
     sq_store *s = (sq_store *)st;
+    const cl_store_filter *filters = req->filters;
+    size_t nfilters = req->nfilters;
+    int search = req->search && req->search[0];
     where[0] = cols[0] = '\0';
     for (size_t i = 0; i < nfilters; i++) {
         /* Column names come from the record table, never from the
@@ -63,6 +79,20 @@ sq_api_list(cl_store *st, cl_kind kind, const cl_store_filter *filters,
                                filters[i].value ? " AND \"%s\" = ?%zu"
                                                 : " AND \"%s\" IS ?%zu",
                                def->fields[f].name, i + 2);
+    }
+    if (search) {
+        /* instr, not LIKE: the text is literal (no % or _ wildcards), and
+           lower() folds ASCII only, as the PostgreSQL twin does. */
+        ascii_lower(needle, sizeof needle, req->search);
+        int nf = cl_kind_field_index(def, "name");
+        wl += (size_t)snprintf(where + wl, sizeof where - wl,
+                               " AND (instr(lower(\"%s\"), ?%zu) > 0",
+                               def->fields[0].name, nfilters + 2);
+        if (nf > 0)
+            wl += (size_t)snprintf(where + wl, sizeof where - wl,
+                                   " OR instr(lower(\"%s\"), ?%zu) > 0",
+                                   def->fields[nf].name, nfilters + 2);
+        wl += (size_t)snprintf(where + wl, sizeof where - wl, ")");
     }
     for (size_t i = 0; i < def->nfields; i++)
         cl += (size_t)snprintf(cols + cl, sizeof cols - cl, "%s\"%s\"",
@@ -86,21 +116,28 @@ sq_api_list(cl_store *st, cl_kind kind, const cl_store_filter *filters,
                      def->table, where);
         else
             snprintf(sql, sizeof sql,
-                     "SELECT %s FROM \"%s\" WHERE workspace_id = ?1%s "
-                     "ORDER BY %s LIMIT ?%zu OFFSET ?%zu",
-                     cols, def->table, where, order, nfilters + 2,
-                     nfilters + 3);
+                     "SELECT %s FROM \"%s\" WHERE workspace_id = ?1%s%s%s%s "
+                     "ORDER BY %s LIMIT ?20 OFFSET ?21",
+                     cols, def->table, where, req->after ? " AND \"" : "",
+                     req->after ? def->fields[0].name : "",
+                     req->after ? "\" > ?19" : "", order);
+        /* Limits are parameters, so the cached statement serves every
+           page of the same list. */
         if (cl__sq_stmt(s, sql, &q, err) != CL_OK)
             return CL_EDB;
         sqlite3_bind_int64(q, 1, st->workspace_id);
         if (pass == 1) {
-            sqlite3_bind_int64(q, (int)nfilters + 2, limit);
-            sqlite3_bind_int64(q, (int)nfilters + 3, offset < 0 ? 0 : offset);
+            sqlite3_bind_int64(q, 20, req->limit);
+            sqlite3_bind_int64(q, 21, req->offset < 0 ? 0 : req->offset);
         }
         for (size_t i = 0; i < nfilters; i++)
             if (filters[i].value)
                 sqlite3_bind_text(q, (int)i + 2, filters[i].value, -1,
                                   SQLITE_STATIC);
+        if (search)
+            sqlite3_bind_text(q, (int)nfilters + 2, needle, -1, SQLITE_STATIC);
+        if (pass == 1 && req->after)
+            sqlite3_bind_text(q, 19, req->after, -1, SQLITE_STATIC);
         int src;
         cl_value row[32];
         while ((src = sqlite3_step(q)) == SQLITE_ROW) {

@@ -44,28 +44,43 @@ export function Go({ params }) {
     return error ? html`<${ErrorView} error=${error} />` : html`<${Loading} />`;
 }
 
+// value, once it has stopped changing for ms (typing into a search box).
+function useDebounced(value, ms) {
+    const [settled, setSettled] = useState(value);
+    useEffect(() => {
+        const t = setTimeout(() => setSettled(value), ms);
+        return () => clearTimeout(t);
+    }, [value, ms]);
+    return settled;
+}
+
 export function Accounts({ me }) {
     const [status, setStatus] = useState('');
     const [mine, setMine] = useState(me.role === 'csm');
     const [offset, setOffset] = useState(0);
     const [find, setFind] = useState('');
+    const q = useDebounced(find.trim(), 250);
     const limit = 25;
-    const st = useLoad(() => api.get('/accounts', { status, limit, offset,
-        csm_id: mine ? me.id : '' }), [status, mine, offset]);
+    useEffect(() => setOffset(0), [q]);
+    const st = useLoad(() => api.get('/accounts', { q, status, limit, offset,
+        csm_id: mine ? me.id : '' }), [q, status, mine, offset]);
+    // Enter opens the first match: the search is already on screen.
     const open = async (ev) => {
         ev.preventDefault();
-        const q = find.trim();
-        if (!q)
+        const text = find.trim();
+        if (!text)
             return;
-        const byName = await api.get('/accounts', { name: q, limit: 1 }).catch(() => null);
-        const id = byName && byName.items.length ? byName.items[0].id : q;
+        const hit = await api.get('/accounts', { q: text, limit: 1 }).catch(() => null);
+        const id = hit && hit.items.length ? hit.items[0].id : text;
         navigate(`/accounts/${encodeURIComponent(id)}`);
     };
     return html`<div class="page">
         <h1>Accounts</h1>
         <form class="filters card" onSubmit=${open} role="search">
-            <${TextInput} label="Open an account (exact name or id)" name="find"
-                value=${find} onInput=${setFind} placeholder="e.g. Tidal Industries" />
+            <${TextInput} label="Search accounts (name or id)" name="find" type="search"
+                value=${find} onInput=${setFind} placeholder="e.g. Tidal"
+                hint="Matches as you type; Enter opens the first match."
+                aria-controls="accounts-table" autocomplete="off" />
             <button type="submit">Open</button>
         </form>
         <div class="filters">
@@ -78,8 +93,8 @@ export function Accounts({ me }) {
                 Only my accounts</label>`}
         </div>
         <${Loaded} state=${st}>${(d) => html`
-            <div class="table-wrap"><table class="data">
-                <caption>${d.total} accounts</caption>
+            <div class="table-wrap"><table class="data" id="accounts-table" aria-live="polite">
+                <caption>${d.total} accounts${q ? ` matching “${q}”` : ''}</caption>
                 <thead><tr><th scope="col">Account</th><th scope="col">Status</th>
                     <th scope="col">Industry</th><th scope="col">Employees</th>
                     <th scope="col">Region</th></tr></thead>
@@ -88,6 +103,7 @@ export function Accounts({ me }) {
                     <td>${a.status}</td><td>${text(a.industry)}</td>
                     <td class="n">${text(a.employees)}</td><td>${text(a.region)}</td></tr>`)}
                 </tbody></table></div>
+            ${d.items.length === 0 && html`<p class="empty">No accounts match.</p>`}
             <div class="pager">
                 <button disabled=${offset === 0} onClick=${() => setOffset(Math.max(0, offset - limit))}>Previous page</button>
                 <span>${d.total ? offset + 1 : 0}–${Math.min(offset + limit, d.total)} of ${d.total}</span>
@@ -175,25 +191,54 @@ function Recoveries({ recoveries, me }) {
     </li>`)}</ul>`;
 }
 
-function Audit({ audit }) {
+// What an audit entry changed, in words.
+function changed(a) {
+    if (!a.old || !a.new)
+        return a.action;
+    return Object.keys(a.new).filter((k) => JSON.stringify(a.old[k]) !== JSON.stringify(a.new[k]))
+        .map((k) => `${k}: ${text(a.old[k])} → ${text(a.new[k])}`).join('; ') || a.action;
+}
+
+function AuditTable({ rows, caption }) {
+    return html`<div class="table-wrap"><table class="data audit">
+        <caption>${caption}</caption>
+        <thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">Record</th><th scope="col">Change</th></tr></thead>
+        <tbody>${rows.map((a) => html`<tr key=${a.id}><td>${String(a.at).replace('T', ' ').replace('Z', '')}</td>
+            <td>${a.actor}</td><td>${a.entity} ${a.entity_id}</td><td class="wrap">${changed(a)}</td></tr>`)}</tbody>
+    </table></div>`;
+}
+
+// The account's own trail, a page at a time from the audit API (oldest
+// first); "Load more" follows next_cursor.  The trails of its deals, churn
+// and review come with the account page.
+function Audit({ audit, account }) {
     const [open, setOpen] = useState(false);
+    const [own, setOwn] = useState({ items: [], cursor: null, busy: true, error: null });
+    const path = `/audit/accounts/${encodeURIComponent(account)}`;
+    const more = (cursor) => {
+        setOwn((o) => ({ ...o, busy: true, error: null }));
+        api.get(path, { limit: 20, cursor }).then(
+            (d) => setOwn((o) => ({ items: cursor ? [...o.items, ...d.items] : d.items,
+                cursor: d.next_cursor, busy: false, error: null })),
+            (error) => setOwn((o) => ({ ...o, busy: false, error })));
+    };
+    useEffect(() => {
+        if (audit)
+            more(null);
+    }, [account, !!audit]);
     if (!audit)
         return html`<p class="empty">The audit trail is not shown to your role.</p>`;
-    const rows = open ? audit : audit.slice(-8);
-    const changed = (a) => {
-        if (!a.old || !a.new)
-            return a.action;
-        return Object.keys(a.new).filter((k) => JSON.stringify(a.old[k]) !== JSON.stringify(a.new[k]))
-            .map((k) => `${k}: ${text(a.old[k])} → ${text(a.new[k])}`).join('; ') || a.action;
-    };
+    const related = audit.filter((a) => a.entity !== 'accounts');
+    const rows = open ? related : related.slice(-8);
     return html`<div>
-        <div class="table-wrap"><table class="data audit">
-            <thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">Record</th><th scope="col">Change</th></tr></thead>
-            <tbody>${rows.map((a) => html`<tr><td>${String(a.at).replace('T', ' ').replace('Z', '')}</td>
-                <td>${a.actor}</td><td>${a.entity} ${a.entity_id}</td><td class="wrap">${changed(a)}</td></tr>`)}</tbody>
-        </table></div>
-        ${audit.length > 8 && html`<button class="link" aria-expanded=${open} onClick=${() => setOpen(!open)}>
-            ${open ? 'Show the latest only' : `Show all ${audit.length} entries`}</button>`}
+        ${own.error ? html`<${ErrorView} error=${own.error} />`
+            : html`<${AuditTable} rows=${own.items} caption="The account's changes, oldest first" />`}
+        ${own.cursor && html`<button class="small" disabled=${own.busy} data-testid="audit-more"
+            onClick=${() => more(own.cursor)}>Load more</button>`}
+        ${related.length > 0 && html`<${AuditTable} rows=${rows}
+            caption="Changes to its deals, churn and review" />`}
+        ${related.length > 8 && html`<button class="link" aria-expanded=${open} onClick=${() => setOpen(!open)}>
+            ${open ? 'Show the latest only' : `Show all ${related.length} entries`}</button>`}
     </div>`;
 }
 
@@ -233,7 +278,7 @@ export function AccountPage({ params, me }) {
             <section class="card" aria-labelledby="deals-h"><h2 id="deals-h">Deals</h2><${Deals} deals=${p.deals} /></section>
             <section class="card" aria-labelledby="review-h"><h2 id="review-h">Won-deal review</h2><${Review} review=${p.won_deal_review} /></section>
             <section class="card" aria-labelledby="rec-h"><h2 id="rec-h">Recovered deals</h2><${Recoveries} recoveries=${p.recoveries || []} me=${me} /></section>
-            <section class="card" aria-labelledby="audit-h"><h2 id="audit-h">Audit trail</h2><${Audit} audit=${p.audit} /></section>
+            <section class="card" aria-labelledby="audit-h"><h2 id="audit-h">Audit trail</h2><${Audit} audit=${p.audit} account=${a.id} /></section>
         </div>`;
     }}<//>`;
 }

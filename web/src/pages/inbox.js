@@ -1,5 +1,6 @@
 // inbox.js - my work: open tasks (overdue first, with due dates) and my
 // notifications.  Both lists are the caller's own, as the API returns them.
+import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { html, useLoad, Loaded, day, Badge, useSubmit, SubmitStatus, label } from '../ui.js';
 
@@ -76,9 +77,31 @@ function Note({ n, onRead }) {
     </li>`;
 }
 
+// The first page of notifications, and the pages "Load more" adds by
+// following next_cursor.
+function Notes({ d, reload }) {
+    const [extra, setExtra] = useState({ items: [], cursor: d.next_cursor, busy: false, error: null });
+    useEffect(() => setExtra({ items: [], cursor: d.next_cursor, busy: false, error: null }), [d]);
+    const more = () => {
+        setExtra((x) => ({ ...x, busy: true, error: null }));
+        api.get('/inbox', { limit: 50, cursor: extra.cursor }).then(
+            (p) => setExtra((x) => ({ items: [...x.items, ...p.items], cursor: p.next_cursor,
+                busy: false, error: null })),
+            (error) => setExtra((x) => ({ ...x, busy: false, error })));
+    };
+    const items = [...d.items, ...extra.items];
+    return html`<p class="summary">${d.unread ?? 0} unread of ${d.total}</p>
+        ${items.length === 0 ? html`<p class="empty">No notifications.</p>`
+            : html`<ul class="notes" data-testid="notifications">${items.map((n) =>
+                html`<${Note} key=${n.id} n=${n} onRead=${reload} />`)}</ul>`}
+        ${extra.error && html`<p role="alert" class="error">${extra.error.message}</p>`}
+        ${extra.cursor && html`<button class="small" disabled=${extra.busy} data-testid="inbox-more"
+            onClick=${more}>Load more</button>`}`;
+}
+
 export function Inbox({ me }) {
     const tasks = useLoad(() => api.get('/tasks', { status: 'open', limit: 200 }), []);
-    const inbox = useLoad(() => api.get('/inbox', { limit: 100 }), []);
+    const inbox = useLoad(() => api.get('/inbox', { limit: 50 }), []);
     return html`<div class="page inbox">
         <h1>My inbox</h1>
         <p class="lead">Hello ${me.name.split(' ')[0]}. Your open work, overdue first, and what the loop told you.</p>
@@ -96,11 +119,7 @@ export function Inbox({ me }) {
             </section>
             <section aria-labelledby="notes-h" class="card">
                 <h2 id="notes-h">Notifications</h2>
-                <${Loaded} state=${inbox}>${(d) => html`
-                    <p class="summary">${d.unread ?? 0} unread of ${d.total}</p>
-                    ${d.items.length === 0 ? html`<p class="empty">No notifications.</p>`
-                        : html`<ul class="notes" data-testid="notifications">${d.items.map((n) =>
-                            html`<${Note} key=${n.id} n=${n} onRead=${inbox.reload} />`)}</ul>`}`}<//>
+                <${Loaded} state=${inbox}>${(d) => html`<${Notes} d=${d} reload=${inbox.reload} />`}<//>
             </section>
         </div>
     </div>`;

@@ -61,13 +61,6 @@ audit_id(pg_store *s, const char *table, const char *json, int64_t id,
     return cl__pg_audit_row(s, table, json, "id", key, action, NULL, err);
 }
 
-static int
-id_row(void *ud, const PGresult *r, int row)
-{
-    *(int64_t *)ud = cl__pg_int(r, row, 0, 0);
-    return 1;
-}
-
 cl_err
 cl__pgw_config_set(cl_store *st, const char *key, const char *value,
                    cl_error *err)
@@ -112,31 +105,17 @@ cl__pgw_task_add(cl_store *st, const cl_store_task_new *t, int *inserted,
     *inserted = n > 0;
     *id = 0;
     if (rc == CL_OK)
-        rc = cl__pg_rows(PG(st), id_row, id, err,
-                         "SELECT id FROM tasks WHERE workspace_id = $1 AND "
-                         "kind = $2 AND subject_kind IS NOT DISTINCT FROM "
-                         "$3::text AND subject_id IS NOT DISTINCT FROM "
-                         "$4::text AND assignee_id IS NOT DISTINCT FROM "
-                         "$5::text",
-                         "ssss", t->kind, t->subject_kind, t->subject_id,
-                         t->assignee_id);
+        rc = cl__pg_rows(
+            PG(st), cl__pg_map, &(cl__pg_map_ctx){cl__row_id_first, id}, err,
+            "SELECT id FROM tasks WHERE workspace_id = $1 AND "
+            "kind = $2 AND subject_kind IS NOT DISTINCT FROM "
+            "$3::text AND subject_id IS NOT DISTINCT FROM "
+            "$4::text AND assignee_id IS NOT DISTINCT FROM "
+            "$5::text",
+            "ssss", t->kind, t->subject_kind, t->subject_id, t->assignee_id);
     if (rc == CL_OK && n)
         rc = audit_id(PG(st), "tasks", task_json, *id, "task_created", err);
     return rc;
-}
-
-typedef struct ids {
-    int64_t v[64];
-    int n;
-} ids;
-
-static int
-ids_row(void *ud, const PGresult *r, int row)
-{
-    ids *x = ud;
-    if (x->n < 64)
-        x->v[x->n++] = cl__pg_int(r, row, 0, 0);
-    return x->n == 64;
 }
 
 cl_err
@@ -145,7 +124,7 @@ cl__pgw_task_mark(cl_store *st, const char *kind, const char *subject_kind,
                   const char *mark, int *changed, cl_error *err)
 {
     const char *sql;
-    ids x = {.n = 0};
+    cl__row_ids x = {.n = 0};
     *changed = 0;
     if (strcmp(mark, "done") == 0)
         sql = "UPDATE tasks SET status = 'done', done_at = $2 WHERE id = $3 "
@@ -158,13 +137,13 @@ cl__pgw_task_mark(cl_store *st, const char *kind, const char *subject_kind,
               "workspace_id = $1 AND escalated_at IS NULL";
     else
         return cl_error_set(err, CL_EINVAL, "unknown task mark '%s'", mark);
-    cl_err rc =
-        cl__pg_rows(PG(st), ids_row, &x, err,
-                    "SELECT id FROM tasks WHERE workspace_id = $1 AND "
-                    "kind = $2 AND subject_kind = $3 AND "
-                    "subject_id = $4 AND ($5::text IS NULL OR "
-                    "assignee_id = $5) ORDER BY id",
-                    "ssss", kind, subject_kind, subject_id, assignee_id);
+    cl_err rc = cl__pg_rows(
+        PG(st), cl__pg_map, &(cl__pg_map_ctx){cl__row_ids_each, &x}, err,
+        "SELECT id FROM tasks WHERE workspace_id = $1 AND "
+        "kind = $2 AND subject_kind = $3 AND "
+        "subject_id = $4 AND ($5::text IS NULL OR "
+        "assignee_id = $5) ORDER BY id",
+        "ssss", kind, subject_kind, subject_id, assignee_id);
     for (int i = 0; i < x.n && rc == CL_OK; i++) {
         int n = 0;
         rc = cl__pg_exec(PG(st), &n, err, sql, "si", st->at, x.v[i]);
@@ -212,7 +191,8 @@ cl__pgw_outbox_add(cl_store *st, const cl_store_outbox_new *m, int *inserted,
         m->subject_id);
     *inserted = n > 0;
     if (rc == CL_OK && n) {
-        rc = cl__pg_rows(PG(st), id_row, &id, err,
+        rc = cl__pg_rows(PG(st), cl__pg_map,
+                         &(cl__pg_map_ctx){cl__row_id_first, &id}, err,
                          "SELECT id FROM outbox WHERE workspace_id = $1 AND "
                          "idempotency_key = $2",
                          "s", m->key);
@@ -267,7 +247,8 @@ cl__pgw_session_open(cl_store *st, const char *kind, const char *period,
     *inserted = n > 0;
     *id = 0;
     if (rc == CL_OK)
-        rc = cl__pg_rows(PG(st), id_row, id, err,
+        rc = cl__pg_rows(PG(st), cl__pg_map,
+                         &(cl__pg_map_ctx){cl__row_id_first, id}, err,
                          "SELECT id FROM sessions WHERE workspace_id = $1 "
                          "AND kind = $2 AND period = $3",
                          "ss", kind, period);
@@ -342,7 +323,8 @@ cl__pgw_pc_add(cl_store *st, int64_t session_id, const char *owner_id,
     *inserted = n > 0;
     *id = 0;
     if (rc == CL_OK)
-        rc = cl__pg_rows(PG(st), id_row, id, err,
+        rc = cl__pg_rows(PG(st), cl__pg_map,
+                         &(cl__pg_map_ctx){cl__row_id_first, id}, err,
                          "SELECT id FROM process_changes WHERE "
                          "workspace_id = $1 AND session_id = $2",
                          "i", session_id);
@@ -442,7 +424,8 @@ cl__pgw_trigger_add(cl_store *st, int64_t session_id, const char *rule,
                             threshold, (int64_t)fired, st->at);
     *inserted = n > 0;
     if (rc == CL_OK && n) {
-        rc = cl__pg_rows(PG(st), id_row, &id, err,
+        rc = cl__pg_rows(PG(st), cl__pg_map,
+                         &(cl__pg_map_ctx){cl__row_id_first, &id}, err,
                          "SELECT id FROM triggers WHERE workspace_id = $1 "
                          "AND rule = $2 AND period = $3",
                          "ss", rule, period);
@@ -468,7 +451,8 @@ cl__pgw_coaching_add(cl_store *st, const char *ae_id, int64_t session_id,
         "sisssss", ae_id, session_id, period, cause, note, audience, st->at);
     *inserted = n > 0;
     if (rc == CL_OK && n) {
-        rc = cl__pg_rows(PG(st), id_row, &id, err,
+        rc = cl__pg_rows(PG(st), cl__pg_map,
+                         &(cl__pg_map_ctx){cl__row_id_first, &id}, err,
                          "SELECT id FROM coaching_items WHERE "
                          "workspace_id = $1 AND ae_id = $2 AND period = $3 "
                          "AND cause = $4",

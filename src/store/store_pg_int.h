@@ -9,6 +9,7 @@
 #include <libpq-fe.h>
 
 #include "store_int.h"
+#include "store_rows_int.h"
 
 typedef int (*cl__pg_row_fn)(void *ud, const PGresult *r, int row);
 
@@ -178,5 +179,17 @@ cl_err cl__pgw_field_set(cl_store *st, const char *subject_kind,
 cl_err cl__pgw_link_add(cl_store *st, const char *new_deal_id,
                         const char *original_deal_id, int months, int *inserted,
                         cl_error *err);
+
+/*
+ * The rows of the engine reads go to the shared mappers of
+ * store_rows_int.h through cl__pg_map (store_pg_engine_read.c): pass it as
+ * the row function with a cl__pg_map_ctx as ud; it hands each row to map
+ * as a cl__row.
+ */
+typedef struct cl__pg_map_ctx {
+    cl__row_fn map;
+    void *ud;
+} cl__pg_map_ctx;
+int cl__pg_map(void *ud, const PGresult *res, int row);
 
 #endif

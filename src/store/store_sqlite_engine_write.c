@@ -62,13 +62,6 @@ audit_id(sq_store *s, const char *table, const char *json, int64_t id,
     return cl__sq_audit_row(s, table, json, "id", key, action, NULL, err);
 }
 
-static int
-id_row(void *ud, sqlite3_stmt *r)
-{
-    *(int64_t *)ud = sqlite3_column_int64(r, 0);
-    return 1;
-}
-
 cl_err
 cl__sqw_config_set(cl_store *st, const char *key, const char *value,
                    cl_error *err)
@@ -111,29 +104,15 @@ cl__sqw_task_add(cl_store *st, const cl_store_task_new *t, int *inserted,
     *inserted = n > 0;
     *id = 0;
     if (rc == CL_OK)
-        rc = cl__sq_rows(SQ(st), id_row, id, err,
-                         "SELECT id FROM tasks WHERE workspace_id = ?1 AND "
-                         "kind = ?2 AND subject_kind IS ?3 AND subject_id IS "
-                         "?4 AND assignee_id IS ?5",
-                         "ssss", t->kind, t->subject_kind, t->subject_id,
-                         t->assignee_id);
+        rc = cl__sq_rows(
+            SQ(st), cl__sq_map, &(cl__sq_map_ctx){cl__row_id_first, id}, err,
+            "SELECT id FROM tasks WHERE workspace_id = ?1 AND "
+            "kind = ?2 AND subject_kind IS ?3 AND subject_id IS "
+            "?4 AND assignee_id IS ?5",
+            "ssss", t->kind, t->subject_kind, t->subject_id, t->assignee_id);
     if (rc == CL_OK && n)
         rc = audit_id(SQ(st), "tasks", task_json, *id, "task_created", err);
     return rc;
-}
-
-typedef struct ids {
-    int64_t v[64];
-    int n;
-} ids;
-
-static int
-ids_row(void *ud, sqlite3_stmt *r)
-{
-    ids *x = ud;
-    if (x->n < 64)
-        x->v[x->n++] = sqlite3_column_int64(r, 0);
-    return x->n == 64;
 }
 
 cl_err
@@ -142,7 +121,7 @@ cl__sqw_task_mark(cl_store *st, const char *kind, const char *subject_kind,
                   const char *mark, int *changed, cl_error *err)
 {
     const char *sql;
-    ids x = {.n = 0};
+    cl__row_ids x = {.n = 0};
     *changed = 0;
     if (strcmp(mark, "done") == 0)
         sql = "UPDATE tasks SET status = 'done', done_at = ?6 WHERE id = ?7 "
@@ -155,13 +134,13 @@ cl__sqw_task_mark(cl_store *st, const char *kind, const char *subject_kind,
               "workspace_id = ?1 AND escalated_at IS NULL";
     else
         return cl_error_set(err, CL_EINVAL, "unknown task mark '%s'", mark);
-    cl_err rc =
-        cl__sq_rows(SQ(st), ids_row, &x, err,
-                    "SELECT id FROM tasks WHERE workspace_id = ?1 AND "
-                    "kind = ?2 AND subject_kind = ?3 AND "
-                    "subject_id = ?4 AND (?5 IS NULL OR "
-                    "assignee_id = ?5) ORDER BY id",
-                    "ssss", kind, subject_kind, subject_id, assignee_id);
+    cl_err rc = cl__sq_rows(
+        SQ(st), cl__sq_map, &(cl__sq_map_ctx){cl__row_ids_each, &x}, err,
+        "SELECT id FROM tasks WHERE workspace_id = ?1 AND "
+        "kind = ?2 AND subject_kind = ?3 AND "
+        "subject_id = ?4 AND (?5 IS NULL OR "
+        "assignee_id = ?5) ORDER BY id",
+        "ssss", kind, subject_kind, subject_id, assignee_id);
     for (int i = 0; i < x.n && rc == CL_OK; i++) {
         int n = 0;
         rc = cl__sq_exec(SQ(st), &n, err, sql, "sssssi", kind, subject_kind,
@@ -210,7 +189,8 @@ cl__sqw_outbox_add(cl_store *st, const cl_store_outbox_new *m, int *inserted,
         m->subject_id);
     *inserted = n > 0;
     if (rc == CL_OK && n) {
-        rc = cl__sq_rows(SQ(st), id_row, &id, err,
+        rc = cl__sq_rows(SQ(st), cl__sq_map,
+                         &(cl__sq_map_ctx){cl__row_id_first, &id}, err,
                          "SELECT id FROM outbox WHERE workspace_id = ?1 AND "
                          "idempotency_key = ?2",
                          "s", m->key);
@@ -232,8 +212,8 @@ cl__sqw_outbox_mark(cl_store *st, int64_t id, const char *status, int attempts,
         "UPDATE outbox SET status = ?2, attempts = ?3, next_attempt_at = ?4, "
         "last_error = ?5, sent_at = CASE WHEN ?2 = 'sent' THEN ?6 END "
         "WHERE workspace_id = ?1 AND id = ?7",
-        "sisssi",
-        status, (int64_t)attempts, next_attempt_at, last_error, st->at, id);
+        "sisssi", status, (int64_t)attempts, next_attempt_at, last_error,
+        st->at, id);
     if (rc == CL_OK && n == 0)
         return cl_error_set(err, CL_ENOTFOUND, "no outbox message %lld",
                             (long long)id);
@@ -261,7 +241,8 @@ cl__sqw_session_open(cl_store *st, const char *kind, const char *period,
     *inserted = n > 0;
     *id = 0;
     if (rc == CL_OK)
-        rc = cl__sq_rows(SQ(st), id_row, id, err,
+        rc = cl__sq_rows(SQ(st), cl__sq_map,
+                         &(cl__sq_map_ctx){cl__row_id_first, id}, err,
                          "SELECT id FROM sessions WHERE workspace_id = ?1 "
                          "AND kind = ?2 AND period = ?3",
                          "ss", kind, period);
@@ -333,7 +314,8 @@ cl__sqw_pc_add(cl_store *st, int64_t session_id, const char *owner_id,
     *inserted = n > 0;
     *id = 0;
     if (rc == CL_OK)
-        rc = cl__sq_rows(SQ(st), id_row, id, err,
+        rc = cl__sq_rows(SQ(st), cl__sq_map,
+                         &(cl__sq_map_ctx){cl__row_id_first, id}, err,
                          "SELECT id FROM process_changes WHERE "
                          "workspace_id = ?1 AND session_id = ?2",
                          "i", session_id);
@@ -377,7 +359,8 @@ cl__sqw_trigger_add(cl_store *st, int64_t session_id, const char *rule,
                             threshold, (int64_t)fired, st->at);
     *inserted = n > 0;
     if (rc == CL_OK && n) {
-        rc = cl__sq_rows(SQ(st), id_row, &id, err,
+        rc = cl__sq_rows(SQ(st), cl__sq_map,
+                         &(cl__sq_map_ctx){cl__row_id_first, &id}, err,
                          "SELECT id FROM triggers WHERE workspace_id = ?1 "
                          "AND rule = ?2 AND period = ?3",
                          "ss", rule, period);
@@ -404,7 +387,8 @@ cl__sqw_coaching_add(cl_store *st, const char *ae_id, int64_t session_id,
         "sisssss", ae_id, session_id, period, cause, note, audience, st->at);
     *inserted = n > 0;
     if (rc == CL_OK && n) {
-        rc = cl__sq_rows(SQ(st), id_row, &id, err,
+        rc = cl__sq_rows(SQ(st), cl__sq_map,
+                         &(cl__sq_map_ctx){cl__row_id_first, &id}, err,
                          "SELECT id FROM coaching_items WHERE "
                          "workspace_id = ?1 AND ae_id = ?2 AND period = ?3 "
                          "AND cause = ?4",

@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 
 #include "store_int.h"
+#include "store_rows_int.h"
 
 enum { Q_INSERT, Q_GET, Q_UPDATE, Q_NKIND };
 
@@ -55,7 +56,6 @@ cl_err cl__sq_audit_row(sq_store *s, const char *table, const char *json_expr,
    hours come back as REAL (store_sqlite.c). */
 void cl__sq_read_row(sqlite3_stmt *st, const cl_kind_def *def, int first_col,
                      cl_value *row);
-
 
 /* The engine writes (store_sqlite_engine_write.c). */
 cl_err cl__sqw_config_set(cl_store *st, const char *key, const char *value,
@@ -107,5 +107,17 @@ cl_err cl__sqw_field_set(cl_store *st, const char *subject_kind,
 cl_err cl__sqw_link_add(cl_store *st, const char *new_deal_id,
                         const char *original_deal_id, int months, int *inserted,
                         cl_error *err);
+
+/*
+ * The rows of the engine reads go to the shared mappers of
+ * store_rows_int.h through cl__sq_map (store_sqlite_engine_read.c): pass it as
+ * the row function with a cl__sq_map_ctx as ud; it hands each row to map
+ * as a cl__row.
+ */
+typedef struct cl__sq_map_ctx {
+    cl__row_fn map;
+    void *ud;
+} cl__sq_map_ctx;
+int cl__sq_map(void *ud, sqlite3_stmt *row);
 
 #endif

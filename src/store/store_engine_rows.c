@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store_rows_int.h"
+#include "store_engine_int.h"
 
 #define T(col) r->vt->text(r, (col))
 #define I(col, dflt) r->vt->integer(r, (col), (dflt))

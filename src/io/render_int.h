@@ -70,4 +70,30 @@ int cl__render_csv(json_t *doc, FILE *f);
 cl_err cl__render_html(const char *name, const char *title, json_t *doc,
                        FILE *f, cl_error *err);
 
+/* ---- the HTML rendering's parts (render_html.c, render_html_chart.c) ---- */
+
+typedef struct html_ctx {
+    FILE *f;
+    int charts; /* for unique ids */
+} html_ctx;
+
+/* Writes s to f HTML-escaped (text and attribute values alike). */
+void cl__html_esc(FILE *f, const char *s);
+
+/* The metric a table's bars show ("share", "churn_12m" or "rate"), or NULL
+   when it has none with an interval. */
+const char *cl__html_bar_metric(json_t *rows);
+
+/* Writes a figure of rows' metric as bars with interval whiskers, titled
+   by what; grouped by `dimension` when the rows have one. */
+void cl__html_bar_chart(html_ctx *c, const char *what, json_t *rows,
+                        const char *metric);
+
+/* 1 when groups is an array of groups whose points have day and survival
+   (Kaplan-Meier curves). */
+int cl__html_is_km(json_t *groups);
+
+/* Writes a figure of the groups' Kaplan-Meier curves, titled by what. */
+void cl__html_km_chart(html_ctx *c, const char *what, json_t *groups);
+
 #endif

@@ -102,6 +102,9 @@ typedef struct cl_store_engine_ops {
                        cl_error *err);
     cl_err (*link_get)(cl_store *st, const char *new_deal_id, char *out,
                        size_t outlen, int *months, int *found, cl_error *err);
+    /* The backend's queries of the shared engine writes
+       (store_engine_write.c, store_engine_int.h). */
+    const struct cl__engine_q *q;
 } cl_store_engine_ops;
 
 /* The server's calls of store_api.h, one per call, same signatures. */

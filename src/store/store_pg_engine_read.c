@@ -9,7 +9,35 @@
 
 #include "store_pg_int.h"
 
-#define T cl__pg_text
+/* ---- the cl__row accessors of a result row ------------------------------ */
+
+static const char *
+pg_col_text(const cl__row *r, int col)
+{
+    return cl__pg_text(r->res, r->row, col);
+}
+
+static int64_t
+pg_col_int(const cl__row *r, int col, int64_t dflt)
+{
+    return cl__pg_int(r->res, r->row, col, dflt);
+}
+
+static double
+pg_col_real(const cl__row *r, int col)
+{
+    return cl__pg_real(r->res, r->row, col);
+}
+
+static const cl__row_vt pg_row_vt = {pg_col_text, pg_col_int, pg_col_real};
+
+int
+cl__pg_map(void *ud, const PGresult *res, int row)
+{
+    const cl__pg_map_ctx *m = ud;
+    cl__row r = {&pg_row_vt, res, row};
+    return m->map(m->ud, &r);
+}
 
 /* ---- deals --------------------------------------------------------------- */
 
@@ -57,52 +85,19 @@ static const char *const deal_where[] = {
         "  AND o.closed_on <= d.created_on)",
 };
 
-typedef struct deal_ctx {
-    cl_store_deal_cb cb;
-    void *ud;
-} deal_ctx;
-
-static int
-deal_row(void *ud, const PGresult *r, int row)
-{
-    deal_ctx *c = ud;
-    cl_store_deal_row d = {
-        .id = T(r, row, 0),
-        .account_id = T(r, row, 1),
-        .ae_id = T(r, row, 2),
-        .ae_manager_id = T(r, row, 3),
-        .csm_id = T(r, row, 4),
-        .cs_manager_id = T(r, row, 5),
-        .type = T(r, row, 6),
-        .stage = T(r, row, 7),
-        .created_on = T(r, row, 8),
-        .first_demo_on = T(r, row, 9),
-        .closed_on = T(r, row, 10),
-        .kickoff_on = T(r, row, 11),
-        .arr = cl__pg_real(r, row, 12),
-        .icp_fit_score = (int)cl__pg_int(r, row, 13, -1),
-        .champion_tenure_months = (int)cl__pg_int(r, row, 14, -1),
-        .exec_sponsor = (int)cl__pg_int(r, row, 15, -1),
-        .champion_flagged = (int)cl__pg_int(r, row, 16, 0),
-        .slow_demo_flagged = (int)cl__pg_int(r, row, 17, 0),
-        .review_done = (int)cl__pg_int(r, row, 18, 0),
-    };
-    return c->cb(c->ud, &d);
-}
-
 static cl_err
 pg_deals_sel(cl_store *st, cl_store_deal_sel sel, const char *arg,
              cl_store_deal_cb cb, void *ud, cl_error *err)
 {
     char sql[sizeof deal_select + 1024];
-    deal_ctx c = {cb, ud};
+    cl__row_sink c = {.cb.deal = cb, .ud = ud};
     if ((size_t)sel >= sizeof deal_where / sizeof deal_where[0])
         return cl_error_set(err, CL_EINVAL, "unknown deal selection");
     strcpy(sql, deal_select);
     strcat(sql, deal_where[sel]);
     strcat(sql, " ORDER BY d.id");
-    return cl__pg_rows(PG(st), deal_row, &c, err, sql,
-                       sel == CL_SD_OPEN ? "" : "s", arg);
+    return cl__pg_rows(PG(st), cl__pg_map, &(cl__pg_map_ctx){cl__row_deal, &c},
+                       err, sql, sel == CL_SD_OPEN ? "" : "s", arg);
 }
 
 /* ---- churns ---------------------------------------------------------------
@@ -145,45 +140,12 @@ static const char *const churn_where[] = {
                              "AND c.churned_on >= $2 AND c.churned_on <= $3",
 };
 
-typedef struct churn_ctx {
-    cl_store_churn_cb cb;
-    void *ud;
-} churn_ctx;
-
-static int
-churn_row(void *ud, const PGresult *r, int row)
-{
-    churn_ctx *c = ud;
-    cl_store_churn_row x = {
-        .id = T(r, row, 0),
-        .account_id = T(r, row, 1),
-        .deal_id = T(r, row, 2),
-        .ae_id = T(r, row, 3),
-        .ae_manager_id = T(r, row, 4),
-        .csm_id = T(r, row, 5),
-        .churned_on = T(r, row, 6),
-        .primary_cause = T(r, row, 7),
-        .contributing_causes = T(r, row, 8),
-        .stated_reason = T(r, row, 9),
-        .diagnosis = T(r, row, 10),
-        .predictive_behavior = T(r, row, 11),
-        .tagged_by = T(r, row, 12),
-        .tagged_on = T(r, row, 13),
-        .sales_flagged_on = T(r, row, 14),
-        .closed_on = T(r, row, 15),
-        .sales_attributable = (int)cl__pg_int(r, row, 16, 0),
-        .bad_fit_category = T(r, row, 17),
-        .arr_lost = cl__pg_real(r, row, 18),
-    };
-    return c->cb(c->ud, &x);
-}
-
 static cl_err
 pg_churns_sel(cl_store *st, cl_store_churn_sel sel, const char *arg,
               const char *arg2, cl_store_churn_cb cb, void *ud, cl_error *err)
 {
     char sql[sizeof churn_select + 1024];
-    churn_ctx c = {cb, ud};
+    cl__row_sink c = {.cb.churn = cb, .ud = ud};
     const char *fmt = "s";
     if ((size_t)sel >= sizeof churn_where / sizeof churn_where[0])
         return cl_error_set(err, CL_EINVAL, "unknown churn selection");
@@ -194,63 +156,35 @@ pg_churns_sel(cl_store *st, cl_store_churn_sel sel, const char *arg,
     strcpy(sql, churn_select);
     strcat(sql, churn_where[sel]);
     strcat(sql, " ORDER BY c.id");
-    return cl__pg_rows(PG(st), churn_row, &c, err, sql, fmt, arg, arg2);
+    return cl__pg_rows(PG(st), cl__pg_map, &(cl__pg_map_ctx){cl__row_churn, &c},
+                       err, sql, fmt, arg, arg2);
 }
 
 /* ---- users and configuration ----------------------------------------------
  */
 
-typedef struct user_ctx {
-    cl_store_user_cb cb;
-    void *ud;
-} user_ctx;
-
-static int
-user_row(void *ud, const PGresult *r, int row)
-{
-    user_ctx *c = ud;
-    cl_store_user_row u = {T(r, row, 0), T(r, row, 1), T(r, row, 2),
-                           T(r, row, 3), T(r, row, 4)};
-    return c->cb(c->ud, &u);
-}
-
 static cl_err
 pg_users_by_role(cl_store *st, const char *role, cl_store_user_cb cb, void *ud,
                  cl_error *err)
 {
-    user_ctx c = {cb, ud};
+    cl__row_sink c = {.cb.user = cb, .ud = ud};
     return cl__pg_rows(
-        PG(st), user_row, &c, err,
+        PG(st), cl__pg_map, &(cl__pg_map_ctx){cl__row_user, &c}, err,
         "SELECT id, name, email, role, manager_id FROM users "
         "WHERE workspace_id = $1 AND ($2::text IS NULL OR role = $2) "
         "ORDER BY id",
         "s", role);
 }
 
-typedef struct text_ctx {
-    char *buf;
-    size_t len;
-    int found;
-} text_ctx;
-
-static int
-text_row(void *ud, const PGresult *r, int row)
-{
-    text_ctx *c = ud;
-    const char *v = T(r, row, 0);
-    snprintf(c->buf, c->len, "%s", v ? v : "");
-    c->found = 1;
-    return 1;
-}
-
 static cl_err
 pg_config_get(cl_store *st, const char *key, char *buf, size_t len, int *found,
               cl_error *err)
 {
-    text_ctx c = {buf, len, 0};
+    cl__row_text c = {buf, len, 0};
     if (len)
         buf[0] = '\0';
-    cl_err rc = cl__pg_rows(PG(st), text_row, &c, err,
+    cl_err rc = cl__pg_rows(PG(st), cl__pg_map,
+                            &(cl__pg_map_ctx){cl__row_text_first, &c}, err,
                             "SELECT value FROM config WHERE workspace_id = $1 "
                             "AND key = $2",
                             "s", key);
@@ -258,23 +192,12 @@ pg_config_get(cl_store *st, const char *key, char *buf, size_t len, int *found,
     return rc;
 }
 
-typedef struct kv_ctx {
-    cl_store_kv_cb cb;
-    void *ud;
-} kv_ctx;
-
-static int
-kv_row(void *ud, const PGresult *r, int row)
-{
-    kv_ctx *c = ud;
-    return c->cb(c->ud, T(r, row, 0), T(r, row, 1));
-}
-
 static cl_err
 pg_config_each(cl_store *st, cl_store_kv_cb cb, void *ud, cl_error *err)
 {
-    kv_ctx c = {cb, ud};
-    return cl__pg_rows(PG(st), kv_row, &c, err,
+    cl__row_sink c = {.cb.kv = cb, .ud = ud};
+    return cl__pg_rows(PG(st), cl__pg_map, &(cl__pg_map_ctx){cl__row_kv, &c},
+                       err,
                        "SELECT key, value FROM config WHERE workspace_id = $1 "
                        "ORDER BY key",
                        "");
@@ -283,41 +206,13 @@ pg_config_each(cl_store *st, cl_store_kv_cb cb, void *ud, cl_error *err)
 /* ---- tasks ----------------------------------------------------------------
  */
 
-typedef struct task_ctx {
-    cl_store_task_cb cb;
-    void *ud;
-} task_ctx;
-
-static int
-task_row(void *ud, const PGresult *r, int row)
-{
-    task_ctx *c = ud;
-    cl_store_task_row t = {
-        .id = cl__pg_int(r, row, 0, 0),
-        .kind = T(r, row, 1),
-        .subject_kind = T(r, row, 2),
-        .subject_id = T(r, row, 3),
-        .assignee_id = T(r, row, 4),
-        .assignee_manager_id = T(r, row, 5),
-        .due_on = T(r, row, 6),
-        .status = T(r, row, 7),
-        .title = T(r, row, 8),
-        .attendees = T(r, row, 9),
-        .created_at = T(r, row, 10),
-        .done_at = T(r, row, 11),
-        .reminded = !PQgetisnull(r, row, 12),
-        .escalated = !PQgetisnull(r, row, 13),
-    };
-    return c->cb(c->ud, &t);
-}
-
 static cl_err
 pg_tasks_each(cl_store *st, const cl_store_task_filter *f, cl_store_task_cb cb,
               void *ud, cl_error *err)
 {
-    task_ctx c = {cb, ud};
+    cl__row_sink c = {.cb.task = cb, .ud = ud};
     return cl__pg_rows(
-        PG(st), task_row, &c, err,
+        PG(st), cl__pg_map, &(cl__pg_map_ctx){cl__row_task, &c}, err,
         "SELECT t.id, t.kind, t.subject_kind, t.subject_id, t.assignee_id, "
         "u.manager_id, t.due_on, t.status, t.title, t.attendees, "
         "t.created_at, t.done_at, t.reminded_at, t.escalated_at "
@@ -341,47 +236,18 @@ static const char outbox_select[] =
     "u.workspace_id = o.workspace_id AND u.id = o.recipient_id "
     "WHERE o.workspace_id = $1 ";
 
-typedef struct outbox_ctx {
-    cl_store_outbox_cb cb;
-    void *ud;
-} outbox_ctx;
-
-static int
-outbox_row(void *ud, const PGresult *r, int row)
-{
-    outbox_ctx *c = ud;
-    cl_store_outbox_row o = {
-        .id = cl__pg_int(r, row, 0, 0),
-        .recipient_id = T(r, row, 1),
-        .recipient_email = T(r, row, 2),
-        .channel = T(r, row, 3),
-        .kind = T(r, row, 4),
-        .subject = T(r, row, 5),
-        .body = T(r, row, 6),
-        .status = T(r, row, 7),
-        .attempts = (int)cl__pg_int(r, row, 8, 0),
-        .next_attempt_at = T(r, row, 9),
-        .last_error = T(r, row, 10),
-        .idempotency_key = T(r, row, 11),
-        .created_at = T(r, row, 12),
-        .sent_at = T(r, row, 13),
-        .subject_kind = T(r, row, 14),
-        .subject_id = T(r, row, 15),
-    };
-    return c->cb(c->ud, &o);
-}
-
 static cl_err
 pg_outbox_each(cl_store *st, const char *recipient_id, const char *channel,
                cl_store_outbox_cb cb, void *ud, cl_error *err)
 {
     char sql[sizeof outbox_select + 256];
-    outbox_ctx c = {cb, ud};
+    cl__row_sink c = {.cb.outbox = cb, .ud = ud};
     strcpy(sql, outbox_select);
     strcat(sql, "AND ($2::text IS NULL OR o.recipient_id = $2) "
                 "AND ($3::text IS NULL OR o.channel = $3) ORDER BY o.id");
-    return cl__pg_rows(PG(st), outbox_row, &c, err, sql, "ss", recipient_id,
-                       channel);
+    return cl__pg_rows(PG(st), cl__pg_map,
+                       &(cl__pg_map_ctx){cl__row_outbox, &c}, err, sql, "ss",
+                       recipient_id, channel);
 }
 
 /*
@@ -398,7 +264,7 @@ pg_outbox_each(cl_store *st, const char *recipient_id, const char *channel,
  * message it did not mark is sent again by the next run, as on SQLite.
  */
 typedef struct claim_ctx {
-    outbox_ctx out;
+    cl__row_sink out;
     pg_store *s;
     int oom;
 } claim_ctx;
@@ -410,7 +276,7 @@ claim_row(void *ud, const PGresult *r, int row)
     cl_error ignored;
     if (cl__pg_hold(c->s, cl__pg_int(r, row, 0, 0), &ignored) != CL_OK)
         c->oom = 1;
-    return outbox_row(&c->out, r, row);
+    return cl__pg_map(&(cl__pg_map_ctx){cl__row_outbox, &c->out}, r, row);
 }
 
 #define OUTBOX_KEY                                                             \
@@ -421,7 +287,7 @@ pg_outbox_claim(cl_store *st, const char *channel, const char *now, int limit,
                 cl_store_outbox_cb cb, void *ud, cl_error *err)
 {
     pg_store *s = PG(st);
-    claim_ctx c = {{cb, ud}, s, 0};
+    claim_ctx c = {{.cb.outbox = cb, .ud = ud}, s, 0};
     cl_err rc = CL_OK;
     /* The claims this connection holds, as an array literal. */
     size_t len = 3 + s->nheld * 21;
@@ -474,46 +340,25 @@ pg_outbox_due(cl_store *st, const char *channel, const char *now, int limit,
               cl_store_outbox_cb cb, void *ud, cl_error *err)
 {
     char sql[sizeof outbox_select + 256];
-    outbox_ctx c = {cb, ud};
+    cl__row_sink c = {.cb.outbox = cb, .ud = ud};
     strcpy(sql, outbox_select);
     strcat(sql, "AND o.status = 'pending' AND o.channel = $2 "
                 "AND (o.next_attempt_at IS NULL OR o.next_attempt_at <= $3) "
                 "ORDER BY o.id LIMIT $4");
-    return cl__pg_rows(PG(st), outbox_row, &c, err, sql, "ssi", channel, now,
-                       (int64_t)limit);
+    return cl__pg_rows(PG(st), cl__pg_map,
+                       &(cl__pg_map_ctx){cl__row_outbox, &c}, err, sql, "ssi",
+                       channel, now, (int64_t)limit);
 }
 
 /* ---- sessions, process changes, coaching --------------------------------- */
-
-typedef struct session_ctx {
-    cl_store_session_cb cb;
-    void *ud;
-} session_ctx;
-
-static int
-session_row(void *ud, const PGresult *r, int row)
-{
-    session_ctx *c = ud;
-    cl_store_session_row x = {
-        .id = cl__pg_int(r, row, 0, 0),
-        .kind = T(r, row, 1),
-        .period = T(r, row, 2),
-        .status = T(r, row, 3),
-        .owner_id = T(r, row, 4),
-        .opened_at = T(r, row, 5),
-        .closed_at = T(r, row, 6),
-        .decisions = T(r, row, 7),
-        .has_pack = (int)cl__pg_int(r, row, 8, 0),
-    };
-    return c->cb(c->ud, &x);
-}
 
 static cl_err
 pg_sessions_each(cl_store *st, int64_t id, const char *status,
                  cl_store_session_cb cb, void *ud, cl_error *err)
 {
-    session_ctx c = {cb, ud};
-    return cl__pg_rows(PG(st), session_row, &c, err,
+    cl__row_sink c = {.cb.session = cb, .ud = ud};
+    return cl__pg_rows(PG(st), cl__pg_map,
+                       &(cl__pg_map_ctx){cl__row_session, &c}, err,
                        "SELECT id, kind, period, status, owner_id, opened_at, "
                        "closed_at, decisions, pack IS NOT NULL FROM sessions "
                        "WHERE workspace_id = $1 AND ($2 = 0 OR id = $2) "
@@ -521,26 +366,12 @@ pg_sessions_each(cl_store *st, int64_t id, const char *status,
                        "is", id, status);
 }
 
-typedef struct pack_ctx {
-    char *pack;
-    int oom;
-} pack_ctx;
-
-static int
-pack_row(void *ud, const PGresult *r, int row)
-{
-    pack_ctx *c = ud;
-    const char *p = T(r, row, 0);
-    if (p && (c->pack = strdup(p)) == NULL)
-        c->oom = 1;
-    return 1;
-}
-
 static cl_err
 pg_session_pack(cl_store *st, int64_t id, char **pack, cl_error *err)
 {
-    pack_ctx c = {NULL, 0};
-    cl_err rc = cl__pg_rows(PG(st), pack_row, &c, err,
+    cl__row_dup c = {NULL, 0};
+    cl_err rc = cl__pg_rows(PG(st), cl__pg_map,
+                            &(cl__pg_map_ctx){cl__row_dup_first, &c}, err,
                             "SELECT pack FROM sessions WHERE workspace_id = $1 "
                             "AND id = $2",
                             "i", id);
@@ -550,35 +381,13 @@ pg_session_pack(cl_store *st, int64_t id, char **pack, cl_error *err)
     return rc;
 }
 
-typedef struct pc_ctx {
-    cl_store_pc_cb cb;
-    void *ud;
-} pc_ctx;
-
-static int
-pc_row(void *ud, const PGresult *r, int row)
-{
-    pc_ctx *c = ud;
-    cl_store_pc_row p = {
-        .id = cl__pg_int(r, row, 0, 0),
-        .session_id = cl__pg_int(r, row, 1, 0),
-        .owner_id = T(r, row, 2),
-        .description = T(r, row, 3),
-        .checkin_due = T(r, row, 4),
-        .checkin_on = T(r, row, 5),
-        .checkin_note = T(r, row, 6),
-        .reminded = !PQgetisnull(r, row, 7),
-        .escalated = !PQgetisnull(r, row, 8),
-    };
-    return c->cb(c->ud, &p);
-}
-
 static cl_err
 pg_pcs_each(cl_store *st, int64_t id, int64_t session_id, int pending_only,
             cl_store_pc_cb cb, void *ud, cl_error *err)
 {
-    pc_ctx c = {cb, ud};
-    return cl__pg_rows(PG(st), pc_row, &c, err,
+    cl__row_sink c = {.cb.pc = cb, .ud = ud};
+    return cl__pg_rows(PG(st), cl__pg_map, &(cl__pg_map_ctx){cl__row_pc, &c},
+                       err,
                        "SELECT id, session_id, owner_id, description, "
                        "checkin_due, checkin_on, checkin_note, reminded_on, "
                        "escalated_on FROM process_changes WHERE "
@@ -588,33 +397,12 @@ pg_pcs_each(cl_store *st, int64_t id, int64_t session_id, int pending_only,
                        "iii", id, session_id, (int64_t)pending_only);
 }
 
-typedef struct coaching_ctx {
-    cl_store_coaching_cb cb;
-    void *ud;
-} coaching_ctx;
-
-static int
-coaching_row(void *ud, const PGresult *r, int row)
-{
-    coaching_ctx *c = ud;
-    cl_store_coaching_row x = {
-        .id = cl__pg_int(r, row, 0, 0),
-        .session_id = cl__pg_int(r, row, 1, 0),
-        .ae_id = T(r, row, 2),
-        .period = T(r, row, 3),
-        .cause = T(r, row, 4),
-        .note = T(r, row, 5),
-        .audience = T(r, row, 6),
-        .status = T(r, row, 7),
-    };
-    return c->cb(c->ud, &x);
-}
-
 static cl_err
 pg_coaching_each(cl_store *st, cl_store_coaching_cb cb, void *ud, cl_error *err)
 {
-    coaching_ctx c = {cb, ud};
-    return cl__pg_rows(PG(st), coaching_row, &c, err,
+    cl__row_sink c = {.cb.coaching = cb, .ud = ud};
+    return cl__pg_rows(PG(st), cl__pg_map,
+                       &(cl__pg_map_ctx){cl__row_coaching, &c}, err,
                        "SELECT id, session_id, ae_id, period, cause, note, "
                        "audience, status FROM coaching_items "
                        "WHERE workspace_id = $1 ORDER BY id",
@@ -624,69 +412,37 @@ pg_coaching_each(cl_store *st, cl_store_coaching_cb cb, void *ud, cl_error *err)
 /* ---- flags, health, links -------------------------------------------------
  */
 
-typedef struct flag_ctx {
-    cl_store_flag_cb cb;
-    void *ud;
-} flag_ctx;
-
-static int
-flag_row(void *ud, const PGresult *r, int row)
-{
-    flag_ctx *c = ud;
-    return c->cb(c->ud, T(r, row, 0), T(r, row, 1), T(r, row, 2));
-}
-
 static cl_err
 pg_flags_each(cl_store *st, const char *subject_kind, const char *subject_id,
               cl_store_flag_cb cb, void *ud, cl_error *err)
 {
-    flag_ctx c = {cb, ud};
-    return cl__pg_rows(PG(st), flag_row, &c, err,
+    cl__row_sink c = {.cb.flag = cb, .ud = ud};
+    return cl__pg_rows(PG(st), cl__pg_map, &(cl__pg_map_ctx){cl__row_flag, &c},
+                       err,
                        "SELECT flag, field, reason FROM flags WHERE "
                        "workspace_id = $1 AND subject_kind = $2 AND "
                        "subject_id = $3 ORDER BY key",
                        "ss", subject_kind, subject_id);
 }
 
-static int
-int_row(void *ud, const PGresult *r, int row)
-{
-    *(int *)ud = (int)cl__pg_int(r, row, 0, -1);
-    return 1;
-}
-
 static cl_err
 pg_deal_health(cl_store *st, const char *deal_id, int *score, cl_error *err)
 {
     *score = -1;
-    return cl__pg_rows(PG(st), int_row, score, err,
+    return cl__pg_rows(PG(st), cl__pg_map,
+                       &(cl__pg_map_ctx){cl__row_int_first, score}, err,
                        "SELECT health_score FROM deals WHERE "
                        "workspace_id = $1 AND id = $2",
                        "s", deal_id);
-}
-
-typedef struct link_ctx {
-    char *out;
-    size_t len;
-    int months, found;
-} link_ctx;
-
-static int
-link_row(void *ud, const PGresult *r, int row)
-{
-    link_ctx *c = ud;
-    snprintf(c->out, c->len, "%s", T(r, row, 0));
-    c->months = (int)cl__pg_int(r, row, 1, 0);
-    c->found = 1;
-    return 1;
 }
 
 static cl_err
 pg_link_get(cl_store *st, const char *new_deal_id, char *out, size_t outlen,
             int *months, int *found, cl_error *err)
 {
-    link_ctx c = {out, outlen, 0, 0};
-    cl_err rc = cl__pg_rows(PG(st), link_row, &c, err,
+    cl__row_link c = {out, outlen, 0, 0};
+    cl_err rc = cl__pg_rows(PG(st), cl__pg_map,
+                            &(cl__pg_map_ctx){cl__row_link_first, &c}, err,
                             "SELECT original_deal_id, months FROM "
                             "recovery_links WHERE workspace_id = $1 AND "
                             "new_deal_id = $2",
@@ -701,34 +457,35 @@ const cl_store_engine_ops cl__pg_engine_ops = {
     .churns_sel = pg_churns_sel,
     .users_by_role = pg_users_by_role,
     .config_get = pg_config_get,
-    .config_set = cl__pgw_config_set,
+    .config_set = cl__engw_config_set,
     .config_each = pg_config_each,
-    .audit = cl__pgw_audit,
+    .audit = cl__engw_audit,
     .tasks_each = pg_tasks_each,
-    .task_add = cl__pgw_task_add,
-    .task_mark = cl__pgw_task_mark,
-    .task_done = cl__pgw_task_done,
-    .outbox_add = cl__pgw_outbox_add,
+    .task_add = cl__engw_task_add,
+    .task_mark = cl__engw_task_mark,
+    .task_done = cl__engw_task_done,
+    .outbox_add = cl__engw_outbox_add,
     .outbox_each = pg_outbox_each,
     .outbox_due = pg_outbox_due,
     .outbox_claim = pg_outbox_claim,
-    .outbox_mark = cl__pgw_outbox_mark,
+    .outbox_mark = cl__engw_outbox_mark,
     .sessions_each = pg_sessions_each,
-    .session_open = cl__pgw_session_open,
-    .session_set_pack = cl__pgw_session_set_pack,
+    .session_open = cl__engw_session_open,
+    .session_set_pack = cl__engw_session_set_pack,
     .session_pack = pg_session_pack,
-    .session_decide = cl__pgw_session_decide,
-    .session_close = cl__pgw_session_close,
+    .session_decide = cl__engw_session_decide,
+    .session_close = cl__engw_session_close,
     .pcs_each = pg_pcs_each,
-    .pc_add = cl__pgw_pc_add,
-    .pc_checkin = cl__pgw_pc_checkin,
-    .trigger_add = cl__pgw_trigger_add,
-    .coaching_add = cl__pgw_coaching_add,
+    .pc_add = cl__engw_pc_add,
+    .pc_checkin = cl__engw_pc_checkin,
+    .trigger_add = cl__engw_trigger_add,
+    .coaching_add = cl__engw_coaching_add,
     .coaching_each = pg_coaching_each,
-    .flag_add = cl__pgw_flag_add,
+    .flag_add = cl__engw_flag_add,
     .flags_each = pg_flags_each,
-    .field_set = cl__pgw_field_set,
+    .field_set = cl__engw_field_set,
     .deal_health = pg_deal_health,
-    .link_add = cl__pgw_link_add,
+    .link_add = cl__engw_link_add,
     .link_get = pg_link_get,
+    .q = &cl__pg_engine_q,
 };

@@ -9,6 +9,7 @@
 #include <libpq-fe.h>
 
 #include "store_int.h"
+#include "store_engine_int.h"
 
 typedef int (*cl__pg_row_fn)(void *ud, const PGresult *r, int row);
 
@@ -84,6 +85,13 @@ cl_err cl__pg_exec(pg_store *s, int *changes, cl_error *err, const char *sql,
 cl_err cl__pg_rows(pg_store *s, cl__pg_row_fn fn, void *ud, cl_error *err,
                    const char *sql, const char *fmt, ...);
 
+/* cl__pg_exec and cl__pg_rows with the parameters in an array, typed by
+   fmt as there. */
+cl_err cl__pg_exec_a(pg_store *s, int *changes, cl_error *err, const char *sql,
+                     const char *fmt, const cl__arg *a);
+cl_err cl__pg_rows_a(pg_store *s, cl__pg_row_fn fn, void *ud, cl_error *err,
+                     const char *sql, const char *fmt, const cl__arg *a);
+
 /* Column col of row as text, NULL for SQL NULL. */
 const char *cl__pg_text(const PGresult *r, int row, int col);
 
@@ -129,54 +137,19 @@ void cl__pg_json_compact(char *json);
 /* The engine reads and writes (store_pg_engine_read.c, _write.c). */
 extern const cl_store_engine_ops cl__pg_engine_ops;
 
-cl_err cl__pgw_config_set(cl_store *st, const char *key, const char *value,
-                          cl_error *err);
-cl_err cl__pgw_audit(cl_store *st, const char *entity, const char *entity_id,
-                     const char *action, const char *old_json,
-                     const char *new_json, cl_error *err);
-cl_err cl__pgw_task_add(cl_store *st, const cl_store_task_new *t, int *inserted,
-                        int64_t *id, cl_error *err);
-cl_err cl__pgw_task_mark(cl_store *st, const char *kind,
-                         const char *subject_kind, const char *subject_id,
-                         const char *assignee_id, const char *mark,
-                         int *changed, cl_error *err);
-cl_err cl__pgw_task_done(cl_store *st, int64_t id, int *changed, cl_error *err);
-cl_err cl__pgw_outbox_add(cl_store *st, const cl_store_outbox_new *m,
-                          int *inserted, cl_error *err);
-cl_err cl__pgw_outbox_mark(cl_store *st, int64_t id, const char *status,
-                           int attempts, const char *next_attempt_at,
-                           const char *last_error, cl_error *err);
-cl_err cl__pgw_session_open(cl_store *st, const char *kind, const char *period,
-                            const char *owner_id, int *inserted, int64_t *id,
-                            cl_error *err);
-cl_err cl__pgw_session_set_pack(cl_store *st, int64_t id, const char *pack,
-                                cl_error *err);
-cl_err cl__pgw_session_decide(cl_store *st, int64_t id, const char *text,
-                              cl_error *err);
-cl_err cl__pgw_session_close(cl_store *st, int64_t id, int *changed,
-                             cl_error *err);
-cl_err cl__pgw_pc_add(cl_store *st, int64_t session_id, const char *owner_id,
-                      const char *description, const char *checkin_due,
-                      int *inserted, int64_t *id, cl_error *err);
-cl_err cl__pgw_pc_checkin(cl_store *st, int64_t id, const char *on,
-                          const char *note, int *changed, cl_error *err);
-cl_err cl__pgw_trigger_add(cl_store *st, int64_t session_id, const char *rule,
-                           const char *period, double value, double threshold,
-                           int fired, int *inserted, cl_error *err);
-cl_err cl__pgw_coaching_add(cl_store *st, const char *ae_id, int64_t session_id,
-                            const char *period, const char *cause,
-                            const char *note, const char *audience,
-                            int *inserted, cl_error *err);
-cl_err cl__pgw_flag_add(cl_store *st, const char *key, const char *subject_kind,
-                        const char *subject_id, const char *flag,
-                        const char *field, const char *reason, int *inserted,
-                        cl_error *err);
-cl_err cl__pgw_field_set(cl_store *st, const char *subject_kind,
-                         const char *subject_id, const char *field,
-                         const char *text, double value, int *changed,
-                         cl_error *err);
-cl_err cl__pgw_link_add(cl_store *st, const char *new_deal_id,
-                        const char *original_deal_id, int months, int *inserted,
-                        cl_error *err);
+/* The SQL and queries of the shared engine writes (store_pg_engine_write.c). */
+extern const cl__engine_q cl__pg_engine_q;
+
+/*
+ * The rows of the engine reads go to the shared mappers of
+ * store_engine_int.h through cl__pg_map (store_pg_engine_read.c): pass it as
+ * the row function with a cl__pg_map_ctx as ud; it hands each row to map
+ * as a cl__row.
+ */
+typedef struct cl__pg_map_ctx {
+    cl__row_fn map;
+    void *ud;
+} cl__pg_map_ctx;
+int cl__pg_map(void *ud, const PGresult *res, int row);
 
 #endif

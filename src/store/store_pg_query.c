@@ -219,7 +219,7 @@ typedef struct params {
 } params;
 
 static cl_err
-bind(pg_store *s, params *p, const char *fmt, va_list ap, cl_error *err)
+bind(pg_store *s, params *p, const char *fmt, const cl__arg *a, cl_error *err)
 {
     p->n = 1;
     snprintf(p->num[0], sizeof p->num[0], "%lld",
@@ -232,17 +232,16 @@ bind(pg_store *s, params *p, const char *fmt, va_list ap, cl_error *err)
             return cl_error_set(err, CL_EINVAL, "too many parameters");
         switch (fmt[i]) {
         case 's':
-            p->v[k] = va_arg(ap, const char *);
+            p->v[k] = a[i].s;
             p->t[k] = 0;
             break;
         case 'i':
-            snprintf(p->num[k], sizeof p->num[k], "%lld",
-                     (long long)va_arg(ap, int64_t));
+            snprintf(p->num[k], sizeof p->num[k], "%lld", (long long)a[i].i);
             p->v[k] = p->num[k];
             p->t[k] = OID_INT8;
             break;
         case 'd':
-            snprintf(p->num[k], sizeof p->num[k], "%.17g", va_arg(ap, double));
+            snprintf(p->num[k], sizeof p->num[k], "%.17g", a[i].d);
             p->v[k] = p->num[k];
             p->t[k] = OID_FLOAT8;
             break;
@@ -254,16 +253,38 @@ bind(pg_store *s, params *p, const char *fmt, va_list ap, cl_error *err)
     return CL_OK;
 }
 
+/* fmt's arguments from ap into a (at most MAXP - 1 of them). */
+static cl_err
+collect(const char *fmt, va_list ap, cl__arg *a, cl_error *err)
+{
+    for (int i = 0; fmt && fmt[i]; i++) {
+        if (i >= MAXP - 1)
+            return cl_error_set(err, CL_EINVAL, "too many parameters");
+        switch (fmt[i]) {
+        case 's':
+            a[i].s = va_arg(ap, const char *);
+            break;
+        case 'i':
+            a[i].i = va_arg(ap, int64_t);
+            break;
+        case 'd':
+            a[i].d = va_arg(ap, double);
+            break;
+        default:
+            return cl_error_set(err, CL_EINVAL, "bad parameter type '%c'",
+                                fmt[i]);
+        }
+    }
+    return CL_OK;
+}
+
 cl_err
-cl__pg_exec(pg_store *s, int *changes, cl_error *err, const char *sql,
-            const char *fmt, ...)
+cl__pg_exec_a(pg_store *s, int *changes, cl_error *err, const char *sql,
+              const char *fmt, const cl__arg *a)
 {
     params p;
     PGresult *r;
-    va_list ap;
-    va_start(ap, fmt);
-    cl_err rc = bind(s, &p, fmt, ap, err);
-    va_end(ap);
+    cl_err rc = bind(s, &p, fmt, a, err);
     if (rc == CL_OK)
         rc = cl__pg_run(s, sql, p.n, p.v, p.t, &r, err);
     if (rc != CL_OK)
@@ -275,15 +296,12 @@ cl__pg_exec(pg_store *s, int *changes, cl_error *err, const char *sql,
 }
 
 cl_err
-cl__pg_rows(pg_store *s, cl__pg_row_fn fn, void *ud, cl_error *err,
-            const char *sql, const char *fmt, ...)
+cl__pg_rows_a(pg_store *s, cl__pg_row_fn fn, void *ud, cl_error *err,
+              const char *sql, const char *fmt, const cl__arg *a)
 {
     params p;
     PGresult *r;
-    va_list ap;
-    va_start(ap, fmt);
-    cl_err rc = bind(s, &p, fmt, ap, err);
-    va_end(ap);
+    cl_err rc = bind(s, &p, fmt, a, err);
     if (rc == CL_OK)
         rc = cl__pg_run(s, sql, p.n, p.v, p.t, &r, err);
     if (rc != CL_OK)
@@ -294,6 +312,30 @@ cl__pg_rows(pg_store *s, cl__pg_row_fn fn, void *ud, cl_error *err,
             break;
     PQclear(r);
     return CL_OK;
+}
+
+cl_err
+cl__pg_exec(pg_store *s, int *changes, cl_error *err, const char *sql,
+            const char *fmt, ...)
+{
+    cl__arg a[MAXP];
+    va_list ap;
+    va_start(ap, fmt);
+    cl_err rc = collect(fmt, ap, a, err);
+    va_end(ap);
+    return rc == CL_OK ? cl__pg_exec_a(s, changes, err, sql, fmt, a) : rc;
+}
+
+cl_err
+cl__pg_rows(pg_store *s, cl__pg_row_fn fn, void *ud, cl_error *err,
+            const char *sql, const char *fmt, ...)
+{
+    cl__arg a[MAXP];
+    va_list ap;
+    va_start(ap, fmt);
+    cl_err rc = collect(fmt, ap, a, err);
+    va_end(ap);
+    return rc == CL_OK ? cl__pg_rows_a(s, fn, ud, err, sql, fmt, a) : rc;
 }
 
 const char *

@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 
 #include "store_int.h"
+#include "store_engine_int.h"
 
 enum { Q_INSERT, Q_GET, Q_UPDATE, Q_NKIND };
 
@@ -74,56 +75,26 @@ cl_err cl__sq_audit_row(sq_store *s, const char *table, const char *json_expr,
 void cl__sq_read_row(sqlite3_stmt *st, const cl_kind_def *def, int first_col,
                      cl_value *row);
 
+/* The SQL and queries of the shared engine writes
+ * (store_sqlite_engine_write.c). */
+extern const cl__engine_q cl__sq_engine_q;
 
-/* The engine writes (store_sqlite_engine_write.c). */
-cl_err cl__sqw_config_set(cl_store *st, const char *key, const char *value,
-                          cl_error *err);
+/* An audit entry with the given JSON (store_sqlite_api.c's name for
+   cl__engw_audit). */
 cl_err cl__sqw_audit(cl_store *st, const char *entity, const char *entity_id,
                      const char *action, const char *old_json,
                      const char *new_json, cl_error *err);
-cl_err cl__sqw_task_add(cl_store *st, const cl_store_task_new *t, int *inserted,
-                        int64_t *id, cl_error *err);
-cl_err cl__sqw_task_mark(cl_store *st, const char *kind,
-                         const char *subject_kind, const char *subject_id,
-                         const char *assignee_id, const char *mark,
-                         int *changed, cl_error *err);
-cl_err cl__sqw_task_done(cl_store *st, int64_t id, int *changed, cl_error *err);
-cl_err cl__sqw_outbox_add(cl_store *st, const cl_store_outbox_new *m,
-                          int *inserted, cl_error *err);
-cl_err cl__sqw_outbox_mark(cl_store *st, int64_t id, const char *status,
-                           int attempts, const char *next_attempt_at,
-                           const char *last_error, cl_error *err);
-cl_err cl__sqw_session_open(cl_store *st, const char *kind, const char *period,
-                            const char *owner_id, int *inserted, int64_t *id,
-                            cl_error *err);
-cl_err cl__sqw_session_set_pack(cl_store *st, int64_t id, const char *pack,
-                                cl_error *err);
-cl_err cl__sqw_session_decide(cl_store *st, int64_t id, const char *text,
-                              cl_error *err);
-cl_err cl__sqw_session_close(cl_store *st, int64_t id, int *changed,
-                             cl_error *err);
-cl_err cl__sqw_pc_add(cl_store *st, int64_t session_id, const char *owner_id,
-                      const char *description, const char *checkin_due,
-                      int *inserted, int64_t *id, cl_error *err);
-cl_err cl__sqw_pc_checkin(cl_store *st, int64_t id, const char *on,
-                          const char *note, int *changed, cl_error *err);
-cl_err cl__sqw_trigger_add(cl_store *st, int64_t session_id, const char *rule,
-                           const char *period, double value, double threshold,
-                           int fired, int *inserted, cl_error *err);
-cl_err cl__sqw_coaching_add(cl_store *st, const char *ae_id, int64_t session_id,
-                            const char *period, const char *cause,
-                            const char *note, const char *audience,
-                            int *inserted, cl_error *err);
-cl_err cl__sqw_flag_add(cl_store *st, const char *key, const char *subject_kind,
-                        const char *subject_id, const char *flag,
-                        const char *field, const char *reason, int *inserted,
-                        cl_error *err);
-cl_err cl__sqw_field_set(cl_store *st, const char *subject_kind,
-                         const char *subject_id, const char *field,
-                         const char *text, double value, int *changed,
-                         cl_error *err);
-cl_err cl__sqw_link_add(cl_store *st, const char *new_deal_id,
-                        const char *original_deal_id, int months, int *inserted,
-                        cl_error *err);
+
+/*
+ * The rows of the engine reads go to the shared mappers of
+ * store_engine_int.h through cl__sq_map (store_sqlite_engine_read.c): pass it
+ * as the row function with a cl__sq_map_ctx as ud; it hands each row to map as
+ * a cl__row.
+ */
+typedef struct cl__sq_map_ctx {
+    cl__row_fn map;
+    void *ud;
+} cl__sq_map_ctx;
+int cl__sq_map(void *ud, sqlite3_stmt *row);
 
 #endif

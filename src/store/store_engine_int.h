@@ -1,0 +1,265 @@
+/*
+ * store_engine_int.h - the engine reads' row-to-struct mapping, one copy for
+ * both backends (store_engine_rows.c); not a public header.
+ *
+ * A backend runs its own SQL and hands each result row to a mapper here
+ * through a cl__row: its result, the row's index, and a small table of
+ * column accessors.  The columns of each query are in the order the
+ * mapper's comment names, so the backends keep only their SQL.
+ */
+#ifndef CL_STORE_ENGINE_INT_H
+#define CL_STORE_ENGINE_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store_engine.h"
+#include "store_int.h"
+
+typedef struct cl__row cl__row;
+
+/* A backend's column accessors; col counts from 0. */
+typedef struct cl__row_vt {
+    /* Column col as text, NULL for SQL NULL; valid while the row is. */
+    const char *(*text)(const cl__row *r, int col);
+    /* Column col as an integer (a boolean is 1 or 0), dflt for SQL NULL. */
+    int64_t (*integer)(const cl__row *r, int col, int64_t dflt);
+    /* Column col as a double, 0 for SQL NULL. */
+    double (*real)(const cl__row *r, int col);
+} cl__row_vt;
+
+/* One result row: res is the backend's result (a sqlite3_stmt or a
+   PGresult), row its index where the backend needs one. */
+struct cl__row {
+    const cl__row_vt *vt;
+    const void *res;
+    int row;
+};
+
+/* A mapper: reads r, calls on; returns non-zero to stop the rows. */
+typedef int (*cl__row_fn)(void *ud, const cl__row *r);
+
+/* Where a mapper hands its struct: the caller's callback and its ud. */
+typedef struct cl__row_sink {
+    union {
+        cl_store_deal_cb deal;
+        cl_store_churn_cb churn;
+        cl_store_user_cb user;
+        cl_store_kv_cb kv;
+        cl_store_task_cb task;
+        cl_store_outbox_cb outbox;
+        cl_store_session_cb session;
+        cl_store_pc_cb pc;
+        cl_store_coaching_cb coaching;
+        cl_store_flag_cb flag;
+    } cb;
+    void *ud;
+} cl__row_sink;
+
+/*
+ * The mappers of rows to the engine's structs; ud is a cl__row_sink whose
+ * cb member of the same name is set.  Columns, in order:
+ *   deal: id, account_id, ae_id, ae_manager_id, csm_id, cs_manager_id,
+ *     type, stage, created_on, first_demo_on, closed_on, kickoff_on, arr,
+ *     icp_fit_score, champion_tenure_months, exec_sponsor,
+ *     champion_flagged, slow_demo_flagged, review_done
+ *   churn: id, account_id, deal_id, ae_id, ae_manager_id, csm_id,
+ *     churned_on, primary_cause, contributing_causes, stated_reason,
+ *     diagnosis, predictive_behavior, tagged_by, tagged_on,
+ *     sales_flagged_on, closed_on, sales_attributable, bad_fit_category,
+ *     arr_lost
+ *   user: id, name, email, role, manager_id
+ *   kv: key, value
+ *   task: id, kind, subject_kind, subject_id, assignee_id,
+ *     assignee_manager_id, due_on, status, title, attendees, created_at,
+ *     done_at, reminded_at, escalated_at
+ *   outbox: id, recipient_id, recipient_email, channel, kind, subject,
+ *     body, status, attempts, next_attempt_at, last_error,
+ *     idempotency_key, created_at, sent_at, subject_kind, subject_id
+ *   session: id, kind, period, status, owner_id, opened_at, closed_at,
+ *     decisions, has_pack
+ *   pc: id, session_id, owner_id, description, checkin_due, checkin_on,
+ *     checkin_note, reminded_on, escalated_on
+ *   coaching: id, session_id, ae_id, period, cause, note, audience, status
+ *   flag: flag, field, reason
+ */
+int cl__row_deal(void *ud, const cl__row *r);
+int cl__row_churn(void *ud, const cl__row *r);
+int cl__row_user(void *ud, const cl__row *r);
+int cl__row_kv(void *ud, const cl__row *r);
+int cl__row_task(void *ud, const cl__row *r);
+int cl__row_outbox(void *ud, const cl__row *r);
+int cl__row_session(void *ud, const cl__row *r);
+int cl__row_pc(void *ud, const cl__row *r);
+int cl__row_coaching(void *ud, const cl__row *r);
+int cl__row_flag(void *ud, const cl__row *r);
+
+/* One text column into a caller's buffer; "" for NULL. */
+typedef struct cl__row_text {
+    char *buf;
+    size_t len;
+    int found; /* set to 1 when a row came */
+} cl__row_text;
+
+/* ud is a cl__row_text; reads column 0 of the first row. */
+int cl__row_text_first(void *ud, const cl__row *r);
+
+/* ud is an int; column 0 of the first row, -1 for NULL. */
+int cl__row_int_first(void *ud, const cl__row *r);
+
+/* ud is an int64_t; column 0 of the first row, 0 for NULL. */
+int cl__row_id_first(void *ud, const cl__row *r);
+
+/* A copy of one text column; pack NULL for NULL, oom set when strdup
+   failed.  The caller frees pack. */
+typedef struct cl__row_dup {
+    char *pack;
+    int oom;
+} cl__row_dup;
+
+/* ud is a cl__row_dup; column 0 of the first row. */
+int cl__row_dup_first(void *ud, const cl__row *r);
+
+/* A recovery link: original deal id (column 0) and months (column 1). */
+typedef struct cl__row_link {
+    char *out;
+    size_t len;
+    int months, found;
+} cl__row_link;
+
+/* ud is a cl__row_link; reads the first row. */
+int cl__row_link_first(void *ud, const cl__row *r);
+
+/* Up to CL__ROW_IDS ids of column 0, in row order. */
+enum { CL__ROW_IDS = 64 };
+typedef struct cl__row_ids {
+    int64_t v[CL__ROW_IDS];
+    int n;
+} cl__row_ids;
+
+/* ud is a cl__row_ids; stops when it is full. */
+int cl__row_ids_each(void *ud, const cl__row *r);
+
+/* ---- the engine writes (store_engine_write.c) ---------------------------- */
+
+/* A query parameter; the fmt string beside it says which member is set:
+   's' text (NULL binds NULL), 'i' int64_t, 'd' double. */
+typedef union cl__arg {
+    const char *s;
+    int64_t i;
+    double d;
+} cl__arg;
+
+/*
+ * A backend's SQL of the engine writes.  The first parameter is always the
+ * workspace; the others follow in the order of the shared function's call
+ * (store_engine_write.c names them beside each use).  *_json are the audit
+ * JSON expressions over a table's columns.
+ */
+typedef struct cl__engine_sql {
+    const char *config_set, *config_json;
+    const char *task_add, *task_id, *task_ids, *task_done, *task_json;
+    const char *task_mark_done, *task_mark_reminded, *task_mark_escalated;
+    const char *outbox_add, *outbox_id, *outbox_mark, *outbox_json;
+    const char *session_open, *session_id, *session_set_pack;
+    const char *session_decide, *session_close, *session_json;
+    const char *pc_add, *pc_id, *pc_checkin, *pc_json;
+    const char *trigger_add, *trigger_id, *trigger_json;
+    const char *coaching_add, *coaching_id, *coaching_json;
+    const char *flag_add, *flag_json;
+    const char *link_add, *link_json;
+    /* cl_store_field_set, by CL__FIELD_*: the UPDATE and its audit JSON */
+    const char *field_sql[5], *field_json[5];
+} cl__engine_sql;
+
+enum {
+    CL__FIELD_DEAL_HEALTH,
+    CL__FIELD_CHURN_SALES_FLAGGED,
+    CL__FIELD_CHURN_CLOSED,
+    CL__FIELD_PC_REMINDED,
+    CL__FIELD_PC_ESCALATED
+};
+
+/* A backend's query interface for the shared writes. */
+typedef struct cl__engine_q {
+    /* Runs a write; *changes (may be NULL) gets the rows it touched. */
+    cl_err (*exec)(cl_store *st, int *changes, cl_error *err, const char *sql,
+                   const char *fmt, const cl__arg *args);
+    /* Runs a read, handing each row to fn until it returns non-zero. */
+    cl_err (*rows)(cl_store *st, cl__row_fn fn, void *ud, cl_error *err,
+                   const char *sql, const char *fmt, const cl__arg *args);
+    /* Appends an audit entry whose new value is the row of table where
+       keycol = key, rendered by json_expr; old_json may be NULL. */
+    cl_err (*audit_row)(cl_store *st, const char *table, const char *json_expr,
+                        const char *keycol, const char *key, const char *action,
+                        const char *old_json, cl_error *err);
+    /* The audit entry of trigger id; NULL: audit_row with trigger_json. */
+    cl_err (*trigger_audit)(cl_store *st, int64_t id, double value,
+                            double threshold, cl_error *err);
+    /* Called after outbox message id is marked, in the transaction; may be
+       NULL. */
+    cl_err (*outbox_marked)(cl_store *st, int64_t id, cl_error *err);
+    const cl__engine_sql *sql;
+} cl__engine_q;
+
+/*
+ * The engine writes of cl_store_engine_ops, one copy for both backends:
+ * each is one idempotent statement (INSERT ... ON CONFLICT DO NOTHING on
+ * the table's UNIQUE key, or an UPDATE that sets a column only while it is
+ * NULL) followed, when it changed something, by its audit entry.  They run
+ * the backend's SQL through st->ops->engine->q; the signatures are the
+ * ops'.
+ */
+cl_err cl__engw_config_set(cl_store *st, const char *key, const char *value,
+                           cl_error *err);
+cl_err cl__engw_audit(cl_store *st, const char *entity, const char *entity_id,
+                      const char *action, const char *old_json,
+                      const char *new_json, cl_error *err);
+cl_err cl__engw_task_add(cl_store *st, const cl_store_task_new *t,
+                         int *inserted, int64_t *id, cl_error *err);
+cl_err cl__engw_task_mark(cl_store *st, const char *kind,
+                          const char *subject_kind, const char *subject_id,
+                          const char *assignee_id, const char *mark,
+                          int *changed, cl_error *err);
+cl_err cl__engw_task_done(cl_store *st, int64_t id, int *changed,
+                          cl_error *err);
+cl_err cl__engw_outbox_add(cl_store *st, const cl_store_outbox_new *m,
+                           int *inserted, cl_error *err);
+cl_err cl__engw_outbox_mark(cl_store *st, int64_t id, const char *status,
+                            int attempts, const char *next_attempt_at,
+                            const char *last_error, cl_error *err);
+cl_err cl__engw_session_open(cl_store *st, const char *kind, const char *period,
+                             const char *owner_id, int *inserted, int64_t *id,
+                             cl_error *err);
+cl_err cl__engw_session_set_pack(cl_store *st, int64_t id, const char *pack,
+                                 cl_error *err);
+cl_err cl__engw_session_decide(cl_store *st, int64_t id, const char *text,
+                               cl_error *err);
+cl_err cl__engw_session_close(cl_store *st, int64_t id, int *changed,
+                              cl_error *err);
+cl_err cl__engw_pc_add(cl_store *st, int64_t session_id, const char *owner_id,
+                       const char *description, const char *checkin_due,
+                       int *inserted, int64_t *id, cl_error *err);
+cl_err cl__engw_pc_checkin(cl_store *st, int64_t id, const char *on,
+                           const char *note, int *changed, cl_error *err);
+cl_err cl__engw_trigger_add(cl_store *st, int64_t session_id, const char *rule,
+                            const char *period, double value, double threshold,
+                            int fired, int *inserted, cl_error *err);
+cl_err cl__engw_coaching_add(cl_store *st, const char *ae_id,
+                             int64_t session_id, const char *period,
+                             const char *cause, const char *note,
+                             const char *audience, int *inserted,
+                             cl_error *err);
+cl_err cl__engw_flag_add(cl_store *st, const char *key,
+                         const char *subject_kind, const char *subject_id,
+                         const char *flag, const char *field,
+                         const char *reason, int *inserted, cl_error *err);
+cl_err cl__engw_field_set(cl_store *st, const char *subject_kind,
+                          const char *subject_id, const char *field,
+                          const char *text, double value, int *changed,
+                          cl_error *err);
+cl_err cl__engw_link_add(cl_store *st, const char *new_deal_id,
+                         const char *original_deal_id, int months,
+                         int *inserted, cl_error *err);
+
+#endif

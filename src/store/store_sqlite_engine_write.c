@@ -9,86 +9,19 @@
 
 #define SQ(base) ((sq_store *)(base))
 
-/* The same message as the engine reads' (store_sqlite_query.c): the first
-   words of the statement say which query failed. */
-static cl_err
-q_fail(sq_store *s, const char *sql, cl_error *err)
-{
-    return cl_error_set(err, CL_EDB, "%s: %.40s...: %s", s->path, sql,
-                        sqlite3_errmsg(s->db));
-}
-
-/* Prepares sql with ?1 the workspace and ?2... args, typed by fmt. */
-static cl_err
-prepare_a(sq_store *s, const char *sql, const char *fmt, const cl__arg *a,
-          sqlite3_stmt **out, cl_error *err)
-{
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-        return q_fail(s, sql, err);
-    int rc = sqlite3_bind_int64(st, 1, s->base.workspace_id);
-    for (int i = 0; fmt && fmt[i] && rc == SQLITE_OK; i++) {
-        int idx = i + 2;
-        switch (fmt[i]) {
-        case 's':
-            rc = a[i].s
-                     ? sqlite3_bind_text(st, idx, a[i].s, -1, SQLITE_TRANSIENT)
-                     : sqlite3_bind_null(st, idx);
-            break;
-        case 'i':
-            rc = sqlite3_bind_int64(st, idx, a[i].i);
-            break;
-        case 'd':
-            rc = sqlite3_bind_double(st, idx, a[i].d);
-            break;
-        default:
-            rc = SQLITE_MISUSE;
-        }
-    }
-    if (rc != SQLITE_OK) {
-        cl_err e = q_fail(s, sql, err);
-        sqlite3_finalize(st);
-        return e;
-    }
-    *out = st;
-    return CL_OK;
-}
-
 static cl_err
 exec_a(cl_store *base, int *changes, cl_error *err, const char *sql,
        const char *fmt, const cl__arg *a)
 {
-    sq_store *s = SQ(base);
-    sqlite3_stmt *st;
-    cl_err rc = prepare_a(s, sql, fmt, a, &st, err);
-    if (rc != CL_OK)
-        return rc;
-    if (sqlite3_step(st) != SQLITE_DONE)
-        rc = q_fail(s, sql, err);
-    else if (changes)
-        *changes = sqlite3_changes(s->db);
-    sqlite3_finalize(st);
-    return rc;
+    return cl__sq_exec_a(SQ(base), changes, err, sql, fmt, a);
 }
 
 static cl_err
 rows_a(cl_store *base, cl__row_fn fn, void *ud, cl_error *err, const char *sql,
        const char *fmt, const cl__arg *a)
 {
-    sq_store *s = SQ(base);
-    sqlite3_stmt *st;
-    cl_err rc = prepare_a(s, sql, fmt, a, &st, err);
-    if (rc != CL_OK)
-        return rc;
     cl__sq_map_ctx m = {fn, ud};
-    int src;
-    while ((src = sqlite3_step(st)) == SQLITE_ROW)
-        if (cl__sq_map(&m, st))
-            break;
-    if (src != SQLITE_ROW && src != SQLITE_DONE)
-        rc = q_fail(s, sql, err);
-    sqlite3_finalize(st);
-    return rc;
+    return cl__sq_rows_a(SQ(base), cl__sq_map, &m, err, sql, fmt, a);
 }
 
 static cl_err

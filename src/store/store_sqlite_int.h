@@ -55,6 +55,12 @@ cl_err cl__sq_exec(sq_store *s, int *changes, cl_error *err, const char *sql,
 cl_err cl__sq_rows(sq_store *s, cl__sq_row_fn fn, void *ud, cl_error *err,
                    const char *sql, const char *fmt, ...);
 
+/* The same two with the parameters as an array (at most 16). */
+cl_err cl__sq_exec_a(sq_store *s, int *changes, cl_error *err, const char *sql,
+                     const char *fmt, const cl__arg *a);
+cl_err cl__sq_rows_a(sq_store *s, cl__sq_row_fn fn, void *ud, cl_error *err,
+                     const char *sql, const char *fmt, const cl__arg *a);
+
 /* Column col as text, NULL for SQL NULL. */
 const char *cl__sq_text(sqlite3_stmt *row, int col);
 

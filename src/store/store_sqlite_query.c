@@ -5,6 +5,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "store_sqlite_int.h"
 
@@ -16,29 +17,29 @@ q_error(sq_store *s, cl_error *err, const char *sql)
                         sqlite3_errmsg(s->db));
 }
 
+/* Takes the cached statement for sql and binds ?1 the workspace and ?2...
+   the n args, typed by fmt. */
 static cl_err
-q_prepare(sq_store *s, const char *sql, const char *fmt, va_list ap,
+q_prepare(sq_store *s, const char *sql, const char *fmt, const cl__arg *a,
           sqlite3_stmt **out, cl_error *err)
 {
     sqlite3_stmt *st;
-    int rc;
     if (cl__sq_stmt(s, sql, &st, err) != CL_OK)
         return CL_EDB;
-    rc = sqlite3_bind_int64(st, 1, s->base.workspace_id);
+    int rc = sqlite3_bind_int64(st, 1, s->base.workspace_id);
     for (int i = 0; fmt && fmt[i] && rc == SQLITE_OK; i++) {
         int idx = i + 2;
         switch (fmt[i]) {
-        case 's': {
-            const char *v = va_arg(ap, const char *);
-            rc = v ? sqlite3_bind_text(st, idx, v, -1, SQLITE_TRANSIENT)
-                   : sqlite3_bind_null(st, idx);
+        case 's':
+            rc = a[i].s
+                     ? sqlite3_bind_text(st, idx, a[i].s, -1, SQLITE_TRANSIENT)
+                     : sqlite3_bind_null(st, idx);
             break;
-        }
         case 'i':
-            rc = sqlite3_bind_int64(st, idx, va_arg(ap, int64_t));
+            rc = sqlite3_bind_int64(st, idx, a[i].i);
             break;
         case 'd':
-            rc = sqlite3_bind_double(st, idx, va_arg(ap, double));
+            rc = sqlite3_bind_double(st, idx, a[i].d);
             break;
         default:
             rc = SQLITE_MISUSE;
@@ -53,15 +54,37 @@ q_prepare(sq_store *s, const char *sql, const char *fmt, va_list ap,
     return CL_OK;
 }
 
+/* The variadic arguments typed by fmt, as an array (at most 16). */
+static cl_err
+q_args(sq_store *s, const char *sql, const char *fmt, va_list ap,
+       cl__arg *a, cl_error *err)
+{
+    size_t n = fmt ? strlen(fmt) : 0;
+    if (n > 16)
+        return cl_error_set(err, CL_EINVAL, "%s: too many parameters", sql);
+    for (size_t i = 0; i < n; i++)
+        switch (fmt[i]) {
+        case 's':
+            a[i].s = va_arg(ap, const char *);
+            break;
+        case 'i':
+            a[i].i = va_arg(ap, int64_t);
+            break;
+        case 'd':
+            a[i].d = va_arg(ap, double);
+            break;
+        default:
+            return q_error(s, err, sql);
+        }
+    return CL_OK;
+}
+
 cl_err
-cl__sq_exec(sq_store *s, int *changes, cl_error *err, const char *sql,
-            const char *fmt, ...)
+cl__sq_exec_a(sq_store *s, int *changes, cl_error *err, const char *sql,
+              const char *fmt, const cl__arg *a)
 {
     sqlite3_stmt *st;
-    va_list ap;
-    va_start(ap, fmt);
-    cl_err rc = q_prepare(s, sql, fmt, ap, &st, err);
-    va_end(ap);
+    cl_err rc = q_prepare(s, sql, fmt, a, &st, err);
     if (rc != CL_OK)
         return rc;
     if (sqlite3_step(st) != SQLITE_DONE)
@@ -73,14 +96,11 @@ cl__sq_exec(sq_store *s, int *changes, cl_error *err, const char *sql,
 }
 
 cl_err
-cl__sq_rows(sq_store *s, cl__sq_row_fn fn, void *ud, cl_error *err,
-            const char *sql, const char *fmt, ...)
+cl__sq_rows_a(sq_store *s, cl__sq_row_fn fn, void *ud, cl_error *err,
+              const char *sql, const char *fmt, const cl__arg *a)
 {
     sqlite3_stmt *st;
-    va_list ap;
-    va_start(ap, fmt);
-    cl_err rc = q_prepare(s, sql, fmt, ap, &st, err);
-    va_end(ap);
+    cl_err rc = q_prepare(s, sql, fmt, a, &st, err);
     if (rc != CL_OK)
         return rc;
     int src;
@@ -91,6 +111,30 @@ cl__sq_rows(sq_store *s, cl__sq_row_fn fn, void *ud, cl_error *err,
         rc = q_error(s, err, sql);
     cl__sq_stmt_done(s, st);
     return rc;
+}
+
+cl_err
+cl__sq_exec(sq_store *s, int *changes, cl_error *err, const char *sql,
+            const char *fmt, ...)
+{
+    cl__arg a[16];
+    va_list ap;
+    va_start(ap, fmt);
+    cl_err rc = q_args(s, sql, fmt, ap, a, err);
+    va_end(ap);
+    return rc == CL_OK ? cl__sq_exec_a(s, changes, err, sql, fmt, a) : rc;
+}
+
+cl_err
+cl__sq_rows(sq_store *s, cl__sq_row_fn fn, void *ud, cl_error *err,
+            const char *sql, const char *fmt, ...)
+{
+    cl__arg a[16];
+    va_list ap;
+    va_start(ap, fmt);
+    cl_err rc = q_args(s, sql, fmt, ap, a, err);
+    va_end(ap);
+    return rc == CL_OK ? cl__sq_rows_a(s, fn, ud, err, sql, fmt, a) : rc;
 }
 
 const char *

@@ -54,6 +54,14 @@ cl_err cl_store_schema_version(cl_store *st, int *version, cl_error *err);
  */
 cl_err cl_store_begin(cl_store *st, const char *actor, cl_time at,
                       cl_error *err);
+/*
+ * Like cl_store_begin, for a caller that checks every reference of what it
+ * writes itself, against ids read inside this transaction (the importer):
+ * the backend may skip its own foreign-key checks until the commit or
+ * rollback.  Rows written must not change or delete keys others refer to.
+ */
+cl_err cl_store_begin_checked(cl_store *st, const char *actor, cl_time at,
+                              cl_error *err);
 cl_err cl_store_commit(cl_store *st, cl_error *err);
 /* Undoes everything since cl_store_begin.  Safe without a transaction. */
 void cl_store_rollback(cl_store *st);
@@ -99,8 +107,8 @@ typedef int (*cl_store_row_cb)(void *ud, const cl_value *row);
 
 /* Calls cb for every record of kind, in key order.  cb must not call the
    store (PostgreSQL streams the rows over the connection). */
-cl_err cl_store_each(cl_store *st, cl_kind kind, cl_store_row_cb cb,
-                     void *ud, cl_error *err);
+cl_err cl_store_each(cl_store *st, cl_kind kind, cl_store_row_cb cb, void *ud,
+                     cl_error *err);
 
 /* Called once per id; return non-zero to stop early. */
 typedef int (*cl_store_id_cb)(void *ud, const char *id, size_t len);
@@ -120,7 +128,7 @@ cl_err cl_store_first_won_new_deal(cl_store *st, const char *account_id,
 
 typedef struct cl_audit_entry {
     int64_t id;
-    const char *at;        /* "YYYY-MM-DDTHH:MM:SSZ" */
+    const char *at; /* "YYYY-MM-DDTHH:MM:SSZ" */
     const char *actor;
     const char *entity;    /* table name, e.g. "deals" */
     const char *entity_id; /* the key; parts of a compound key joined by '|' */

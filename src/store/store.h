@@ -107,8 +107,8 @@ typedef int (*cl_store_row_cb)(void *ud, const cl_value *row);
 
 /* Calls cb for every record of kind, in key order.  cb must not call the
    store (PostgreSQL streams the rows over the connection). */
-cl_err cl_store_each(cl_store *st, cl_kind kind, cl_store_row_cb cb, void *ud,
-                     cl_error *err);
+cl_err cl_store_each(cl_store *st, cl_kind kind, cl_store_row_cb cb,
+                     void *ud, cl_error *err);
 
 /* Called once per id; return non-zero to stop early. */
 typedef int (*cl_store_id_cb)(void *ud, const char *id, size_t len);
@@ -128,7 +128,7 @@ cl_err cl_store_first_won_new_deal(cl_store *st, const char *account_id,
 
 typedef struct cl_audit_entry {
     int64_t id;
-    const char *at; /* "YYYY-MM-DDTHH:MM:SSZ" */
+    const char *at;        /* "YYYY-MM-DDTHH:MM:SSZ" */
     const char *actor;
     const char *entity;    /* table name, e.g. "deals" */
     const char *entity_id; /* the key; parts of a compound key joined by '|' */

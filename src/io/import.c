@@ -368,6 +368,15 @@ static size_t
 key_of(const cl_kind_def *def, const cl_value *row, char *buf, size_t len)
 {
     size_t used = 0;
+    if (def->nkey == 1 && row[0].type == CL_V_TEXT) {
+        /* The common case, once per row: no formatting needed. */
+        size_t n = strlen(row[0].s);
+        if (n >= len)
+            n = len - 1;
+        memcpy(buf, row[0].s, n);
+        buf[n] = '\0';
+        return n;
+    }
     for (size_t i = 0; i < def->nkey; i++) {
         int w;
         if (row[i].type == CL_V_INT)

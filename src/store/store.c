@@ -109,6 +109,15 @@ key_text(const cl_kind_def *def, const cl_value *row, char *buf, size_t len)
 {
     size_t used = 0;
     buf[0] = '\0';
+    if (def->nkey == 1 && row[0].type == CL_V_TEXT) {
+        /* The common case, once per written row: no formatting needed. */
+        size_t n = strlen(row[0].s);
+        if (n >= len)
+            n = len - 1;
+        memcpy(buf, row[0].s, n);
+        buf[n] = '\0';
+        return;
+    }
     for (size_t i = 0; i < def->nkey && used < len; i++) {
         const cl_value *v = &row[i];
         int w = 0;

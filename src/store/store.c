@@ -68,13 +68,28 @@ cl_store_begin(cl_store *st, const char *actor, cl_time at, cl_error *err)
 }
 
 cl_err
+cl_store_begin_checked(cl_store *st, const char *actor, cl_time at,
+                       cl_error *err)
+{
+    if (st->in_tx)
+        return cl_error_set(err, CL_EINVAL, "a transaction is already open");
+    st->refs_checked = 1;
+    cl_err rc = cl_store_begin(st, actor, at, err);
+    if (rc != CL_OK)
+        st->refs_checked = 0;
+    return rc;
+}
+
+cl_err
 cl_store_commit(cl_store *st, cl_error *err)
 {
     if (!st->in_tx)
         return cl_error_set(err, CL_EINVAL, "no transaction is open");
     cl_err rc = st->ops->commit(st, err);
-    if (rc == CL_OK)
+    if (rc == CL_OK) {
         st->in_tx = 0;
+        st->refs_checked = 0;
+    }
     return rc;
 }
 
@@ -109,6 +124,7 @@ cl_store_rollback(cl_store *st)
         return;
     st->ops->rollback(st);
     st->in_tx = 0;
+    st->refs_checked = 0;
 }
 
 /* Joins the key's parts with '|' into buf, the audit entry's entity_id. */
@@ -117,6 +133,15 @@ key_text(const cl_kind_def *def, const cl_value *row, char *buf, size_t len)
 {
     size_t used = 0;
     buf[0] = '\0';
+    if (def->nkey == 1 && row[0].type == CL_V_TEXT) {
+        /* The common case, once per written row: no formatting needed. */
+        size_t n = strlen(row[0].s);
+        if (n >= len)
+            n = len - 1;
+        memcpy(buf, row[0].s, n);
+        buf[n] = '\0';
+        return;
+    }
     for (size_t i = 0; i < def->nkey && used < len; i++) {
         const cl_value *v = &row[i];
         int w = 0;
@@ -196,19 +221,25 @@ jb_str(jbuf *b, const char *s)
  * Renders a record as a flat JSON object in column order.  Written here
  * rather than with jansson because it runs once or twice per imported row
  * and the values are already validated: text is UTF-8, numbers are finite.
+ * compact renders the values alone as an array, for the "insert" entries:
+ * the field names were more than half of each entry's bytes, and an import
+ * writes one entry per row.  audit_expand turns it back into the object,
+ * byte for byte, before any reader sees it.
  */
 static const char *
-row_json(jbuf *b, const cl_kind_def *def, const cl_value *row)
+row_json(jbuf *b, const cl_kind_def *def, const cl_value *row, int compact)
 {
     char num[40];
     b->len = 0;
-    jb_put(b, "{", 1);
+    jb_put(b, compact ? "[" : "{", 1);
     for (size_t i = 0; i < def->nfields; i++) {
         const cl_value *v = &row[i];
         if (i)
             jb_put(b, ",", 1);
-        jb_str(b, def->fields[i].name);
-        jb_put(b, ":", 1);
+        if (!compact) {
+            jb_str(b, def->fields[i].name);
+            jb_put(b, ":", 1);
+        }
         switch (v->type) {
         case CL_V_NULL:
             jb_put(b, "null", 4);
@@ -236,6 +267,62 @@ row_json(jbuf *b, const cl_kind_def *def, const cl_value *row)
         }
         }
     }
+    jb_put(b, compact ? "]" : "}", 1);
+    return b->oom ? NULL : b->p;
+}
+
+/* The end of the JSON value at p (a string, number or literal of
+   row_json's compact array), or NULL when p holds none. */
+static const char *
+json_value_end(const char *p)
+{
+    if (*p == '"') {
+        for (p++; *p && *p != '"'; p++)
+            if (*p == '\\' && p[1])
+                p++;
+        return *p == '"' ? p + 1 : NULL;
+    }
+    const char *q = p;
+    while (*q && *q != ',' && *q != ']')
+        q++;
+    return q > p ? q : NULL;
+}
+
+/*
+ * The object form of an "insert" entry that row_json stored compact: the
+ * names of entity's fields spliced before the array's values.  NULL when
+ * new_json is not such an array (an object, an engine entry, an array of
+ * another length): the entry is then shown as stored.
+ */
+static const char *
+audit_expand(jbuf *b, const cl_audit_entry *e)
+{
+    const cl_kind_def *def = NULL;
+    const char *p = e->new_json;
+
+    if (p == NULL || p[0] != '[' || strcmp(e->action, "insert") != 0)
+        return NULL;
+    for (int k = 0; k < CL_KIND_COUNT && def == NULL; k++)
+        if (strcmp(cl_kind_get((cl_kind)k)->table, e->entity) == 0)
+            def = cl_kind_get((cl_kind)k);
+    if (def == NULL)
+        return NULL;
+    b->len = 0;
+    jb_put(b, "{", 1);
+    p++;
+    for (size_t i = 0; i < def->nfields; i++) {
+        const char *end = json_value_end(p);
+        if (end == NULL || *end != (i + 1 < def->nfields ? ',' : ']'))
+            return NULL;
+        if (i)
+            jb_put(b, ",", 1);
+        jb_str(b, def->fields[i].name);
+        jb_put(b, ":", 1);
+        jb_put(b, p, (size_t)(end - p));
+        p = end + 1;
+    }
+    if (*p != '\0')
+        return NULL;
     jb_put(b, "}", 1);
     return b->oom ? NULL : b->p;
 }
@@ -263,7 +350,7 @@ cl_store_put(cl_store *st, cl_kind kind, const cl_value *row,
            statement: the entry is rendered before we know it is needed. */
         newj.p = st->json;
         newj.cap = st->json_cap;
-        const char *nj = row_json(&newj, def, row);
+        const char *nj = row_json(&newj, def, row, 1);
         st->json = newj.p;
         st->json_cap = newj.cap;
         newj = (jbuf){0};
@@ -285,7 +372,7 @@ cl_store_put(cl_store *st, cl_kind kind, const cl_value *row,
         *res = CL_PUT_INSERTED;
         newj.p = st->json;
         newj.cap = st->json_cap;
-        const char *nj = row_json(&newj, def, row);
+        const char *nj = row_json(&newj, def, row, 1);
         st->json = newj.p;
         st->json_cap = newj.cap;
         if (nj == NULL)
@@ -306,8 +393,8 @@ cl_store_put(cl_store *st, cl_kind kind, const cl_value *row,
 
     /* old[] lives in the backend's read statement: render it before the
        update touches the table. */
-    const char *oj = row_json(&oldj, def, old);
-    const char *nj = row_json(&newj, def, row);
+    const char *oj = row_json(&oldj, def, old, 0);
+    const char *nj = row_json(&newj, def, row, 0);
     if (oj == NULL || nj == NULL)
         rc = cl_error_set(err, CL_ENOMEM, "out of memory");
     if (rc == CL_OK)
@@ -356,11 +443,33 @@ cl_store_first_won_new_deal(cl_store *st, const char *account_id, char *out,
     return st->ops->first_won_new_deal(st, account_id, out, outlen, found, err);
 }
 
+/* Readers get every entry in object form (see audit_expand). */
+typedef struct expand_ctx {
+    cl_store_audit_cb cb;
+    void *ud;
+    jbuf b;
+} expand_ctx;
+
+static int
+expand_cb(void *ud, const cl_audit_entry *e)
+{
+    expand_ctx *x = ud;
+    const char *nj = audit_expand(&x->b, e);
+    if (nj == NULL)
+        return x->cb(x->ud, e);
+    cl_audit_entry c = *e;
+    c.new_json = nj;
+    return x->cb(x->ud, &c);
+}
+
 cl_err
 cl_store_audit_each(cl_store *st, const char *entity, const char *entity_id,
                     cl_store_audit_cb cb, void *ud, cl_error *err)
 {
-    return st->ops->audit_each(st, entity, entity_id, cb, ud, err);
+    expand_ctx x = {cb, ud, {0}};
+    cl_err rc = st->ops->audit_each(st, entity, entity_id, expand_cb, &x, err);
+    free(x.b.p);
+    return rc;
 }
 
 cl_err
@@ -375,7 +484,10 @@ cl_store_audit_last(cl_store *st, cl_store_audit_cb cb, void *ud, cl_error *err)
     if (st->ops->audit_last == NULL)
         return cl_error_set(err, CL_EINVAL, "%s: no audit_last query",
                             st->ops->name);
-    return st->ops->audit_last(st, cb, ud, err);
+    expand_ctx x = {cb, ud, {0}};
+    cl_err rc = st->ops->audit_last(st, expand_cb, &x, err);
+    free(x.b.p);
+    return rc;
 }
 
 int64_t

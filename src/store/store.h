@@ -56,6 +56,14 @@ cl_err cl_store_schema_version(cl_store *st, int *version, cl_error *err);
  */
 cl_err cl_store_begin(cl_store *st, const char *actor, cl_time at,
                       cl_error *err);
+/*
+ * Like cl_store_begin, for a caller that checks every reference of what it
+ * writes itself, against ids read inside this transaction (the importer):
+ * the backend may skip its own foreign-key checks until the commit or
+ * rollback.  Rows written must not change or delete keys others refer to.
+ */
+cl_err cl_store_begin_checked(cl_store *st, const char *actor, cl_time at,
+                              cl_error *err);
 cl_err cl_store_commit(cl_store *st, cl_error *err);
 /* Undoes everything since cl_store_begin.  Safe without a transaction. */
 void cl_store_rollback(cl_store *st);

@@ -207,8 +207,9 @@ struct cl_store {
     int in_tx;
     int in_read; /* a read snapshot is open (cl_store_read_begin) */
     char actor[128];
-    char at[21]; /* "YYYY-MM-DDTHH:MM:SSZ" of the open transaction */
-    char *json;  /* reused buffer for inserts' audit JSON */
+    char at[21];      /* "YYYY-MM-DDTHH:MM:SSZ" of the open transaction */
+    char *json;       /* reused buffer for inserts' audit JSON */
+    int refs_checked; /* the open transaction's caller checks references */
     size_t json_cap;
 };
 

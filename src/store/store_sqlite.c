@@ -384,14 +384,27 @@ sq_begin(cl_store *base, cl_error *err)
        holds a snapshot; BEGIN IMMEDIATE on a snapshot another connection
        has since written past fails at once with SQLITE_BUSY_SNAPSHOT. */
     sq_end_read(base);
-    return step_done(s, s->begin, err, "begin");
+    /* The caller checks references itself (cl_store_begin_checked): the
+       foreign-key lookups, two B-tree probes per imported deal, would only
+       repeat its checks.  The pragma is a no-op inside a transaction, so it
+       is set before BEGIN and restored after COMMIT or ROLLBACK. */
+    if (base->refs_checked && sqlite3_exec(s->db, "PRAGMA foreign_keys = OFF",
+                                           NULL, NULL, NULL) != SQLITE_OK)
+        return db_error(s, err, "foreign_keys");
+    cl_err rc = step_done(s, s->begin, err, "begin");
+    if (rc != CL_OK && base->refs_checked)
+        sqlite3_exec(s->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+    return rc;
 }
 
 static cl_err
 sq_commit(cl_store *base, cl_error *err)
 {
     sq_store *s = (sq_store *)base;
-    return step_done(s, s->commit, err, "commit");
+    cl_err rc = step_done(s, s->commit, err, "commit");
+    if (rc == CL_OK && base->refs_checked)
+        sqlite3_exec(s->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+    return rc;
 }
 
 static void
@@ -406,6 +419,8 @@ sq_rollback(cl_store *base)
             sqlite3_reset(st);
     sqlite3_step(s->rollback);
     sqlite3_reset(s->rollback);
+    if (base->refs_checked)
+        sqlite3_exec(s->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
 }
 
 static cl_err

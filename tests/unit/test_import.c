@@ -417,6 +417,128 @@ test_partial_columns_keep_the_others(void **state)
     assert_string_equal(row[6].s, "csm");
 }
 
+/* With the store's own foreign-key checks off during an import, the
+   importer's are the only ones: a dangling reference after good rows is
+   still refused, by name and line, and with skip_bad it alone is left out. */
+static void
+test_dangling_reference_refused_without_store_checks(void **state)
+{
+    fixture *f = *state;
+    static const char csv[] = "id,account_id,ae_id,type,stage,created_on\n"
+                              "d7,a1,ae,new,demo,2025-01-01\n"
+                              "d8,a1,ghost,new,demo,2025-01-01\n"
+                              "d9,nowhere,ae,new,demo,2025-01-01\n";
+    cl_import_report rep;
+    assert_int_equal(import_text(f, CL_KIND_DEALS, csv, 0, &rep), CL_EINVAL);
+    assert_int_equal(f->nbad, 2);
+    assert_string_equal(f->bad[0],
+                        "in.csv:3: ae_id: no users record with id 'ghost'");
+    assert_string_equal(f->bad[1], "in.csv:4: account_id: no accounts record "
+                                   "with id 'nowhere'");
+    assert_int_equal(count(f, CL_KIND_DEALS), 5);
+    assert_int_equal(import_text(f, CL_KIND_DEALS, csv, 1, &rep), CL_OK);
+    assert_int_equal(rep.inserted, 1);
+    assert_int_equal(count(f, CL_KIND_DEALS), 6);
+}
+
+/* Writes a deal of an account that does not exist outside an import. */
+static cl_err
+put_orphan(fixture *f)
+{
+    cl_error err;
+    cl_value row[32] = {{0}};
+    const cl_kind_def *def = cl_kind_get(CL_KIND_DEALS);
+    static const char *const cells[][2] = {{"id", "d-orphan"},
+                                           {"account_id", "no-such-account"},
+                                           {"type", "new"},
+                                           {"stage", "demo"},
+                                           {"created_on", "2025-01-01"}};
+    for (size_t i = 0; i < sizeof cells / sizeof cells[0]; i++) {
+        int k = cl_kind_field_index(def, cells[i][0]);
+        row[k].type = CL_V_TEXT;
+        row[k].s = cells[i][1];
+    }
+    cl_put_result res;
+    assert_int_equal(cl_store_begin(f->st, "test", 0, &err), CL_OK);
+    cl_err rc = cl_store_put(f->st, CL_KIND_DEALS, row, &res, &err);
+    if (rc == CL_OK)
+        rc = cl_store_commit(f->st, &err);
+    cl_store_rollback(f->st);
+    return rc;
+}
+
+/* The store's foreign-key checks are back once an import has committed or
+   rolled back. */
+static void
+test_store_checks_references_again_after_an_import(void **state)
+{
+    fixture *f = *state;
+    assert_int_not_equal(put_orphan(f), CL_OK);
+    assert_int_equal(import_text(f, CL_KIND_DEALS,
+                                 "id,account_id,type,stage,created_on\n"
+                                 "d9,a9,new,demo,2025-01-01\n",
+                                 0, NULL),
+                     CL_EINVAL);
+    assert_int_not_equal(put_orphan(f), CL_OK);
+    assert_int_equal(count(f, CL_KIND_DEALS), 5);
+}
+
+typedef struct trail {
+    int n;
+    char action[16];
+    char new_json[1024];
+} trail;
+
+static int
+on_entry(void *ud, const cl_audit_entry *e)
+{
+    trail *t = ud;
+    t->n++;
+    snprintf(t->action, sizeof t->action, "%s", e->action);
+    snprintf(t->new_json, sizeof t->new_json, "%s", e->new_json);
+    return 0;
+}
+
+/* An imported row's audit entry shows the whole row, named field by field,
+   however compactly it is stored; text with quotes, backslashes, commas
+   and brackets survives. */
+static void
+test_audit_shows_each_imported_row(void **state)
+{
+    fixture *f = *state;
+    cl_error err;
+    trail t = {0};
+    assert_int_equal(
+        cl_store_audit_each(f->st, "deals", "d2", on_entry, &t, &err), CL_OK);
+    assert_int_equal(t.n, 1);
+    assert_string_equal(t.action, "insert");
+    assert_string_equal(
+        t.new_json,
+        "{\"id\":\"d2\",\"account_id\":\"a2\",\"ae_id\":\"ae\","
+        "\"type\":\"new\",\"source\":null,\"stage\":\"closed_won\","
+        "\"created_on\":\"2025-03-01\",\"first_demo_on\":null,"
+        "\"closed_on\":\"2025-04-01\",\"arr\":null,\"loss_reason\":null,"
+        "\"icp_fit_score\":null,\"champion_level\":null,"
+        "\"champion_tenure_months\":null,\"exec_sponsor\":null,"
+        "\"use_case\":null,\"kickoff_on\":null}");
+
+    assert_int_equal(import_text(f, CL_KIND_ACCOUNTS,
+                                 "id,name,employees,has_ops_function,status\n"
+                                 "a3,Q\"uo\\te] [Co;x,7,true,prospect\n",
+                                 0, NULL),
+                     CL_OK);
+    t = (trail){0};
+    assert_int_equal(
+        cl_store_audit_each(f->st, "accounts", "a3", on_entry, &t, &err),
+        CL_OK);
+    assert_int_equal(t.n, 1);
+    assert_string_equal(
+        t.new_json,
+        "{\"id\":\"a3\",\"name\":\"Q\\\"uo\\\\te] [Co;x\",\"industry\":null,"
+        "\"employees\":7,\"region\":null,\"has_ops_function\":true,"
+        "\"csm_id\":null,\"customer_since\":null,\"status\":\"prospect\"}");
+}
+
 int
 main(void)
 {
@@ -436,6 +558,9 @@ main(void)
         T_(test_one_bad_row_applies_nothing_unless_skip_bad),
         T_(test_reimport_changes_nothing),
         T_(test_partial_columns_keep_the_others),
+        T_(test_dangling_reference_refused_without_store_checks),
+        T_(test_store_checks_references_again_after_an_import),
+        T_(test_audit_shows_each_imported_row),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -102,6 +102,17 @@ sb_columns(sbuf *b, const cl_kind_def *def)
     }
 }
 
+const char *
+cl__sq_columns(sq_store *s, cl_kind kind)
+{
+    if (s->columns[kind] == NULL) {
+        sbuf b = {0};
+        sb_columns(&b, cl_kind_get(kind));
+        s->columns[kind] = b.p;
+    }
+    return s->columns[kind];
+}
+
 static cl_err
 prepare_kind(sq_store *s, cl_kind kind, int q, sqlite3_stmt **out,
              cl_error *err)
@@ -279,9 +290,11 @@ static void
 sq_close(cl_store *base)
 {
     sq_store *s = (sq_store *)base;
-    for (int k = 0; k < CL_KIND_COUNT; k++)
+    for (int k = 0; k < CL_KIND_COUNT; k++) {
         for (int q = 0; q < Q_NKIND; q++)
             sqlite3_finalize(s->kind_stmt[k][q]);
+        free(s->columns[k]);
+    }
     sqlite3_finalize(s->first_won);
     sqlite3_finalize(s->audit_append);
     sqlite3_finalize(s->begin);

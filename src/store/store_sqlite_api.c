@@ -52,8 +52,8 @@ sq_api_list(cl_store *st, cl_kind kind, const cl_store_list_req *req,
             cl_store_row_cb cb, void *ud, int64_t *total, cl_error *err)
 {
     const cl_kind_def *def = cl_kind_get(kind);
-    char where[2048], sql[4096], cols[1536], needle[512];
-    size_t wl = 0, cl = 0;
+    char where[2048], sql[4096], needle[512];
+    size_t wl = 0;
     sqlite3_stmt *q = NULL;
     cl_err rc;
 
@@ -67,7 +67,7 @@ sq_api_list(cl_store *st, cl_kind kind, const cl_store_list_req *req,
     const cl_store_filter *filters = req->filters;
     size_t nfilters = req->nfilters;
     int search = req->search && req->search[0];
-    where[0] = cols[0] = '\0';
+    where[0] = '\0';
     for (size_t i = 0; i < nfilters; i++) {
         /* Column names come from the record table, never from the
            request, so the SQL text is built only from known names. */
@@ -94,9 +94,9 @@ sq_api_list(cl_store *st, cl_kind kind, const cl_store_list_req *req,
                                    def->fields[nf].name, nfilters + 2);
         wl += (size_t)snprintf(where + wl, sizeof where - wl, ")");
     }
-    for (size_t i = 0; i < def->nfields; i++)
-        cl += (size_t)snprintf(cols + cl, sizeof cols - cl, "%s\"%s\"",
-                               i ? ", " : "", def->fields[i].name);
+    const char *cols = cl__sq_columns(s, kind);
+    if (cols == NULL)
+        return cl_error_set(err, CL_ENOMEM, "out of memory");
     char order[256];
     size_t ol = 0;
     order[0] = '\0';

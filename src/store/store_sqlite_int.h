@@ -22,6 +22,7 @@ typedef struct sq_store {
     sqlite3_stmt *first_won;
     sqlite3_stmt *audit_append;
     sqlite3_stmt *begin, *commit, *rollback;
+    char *columns[CL_KIND_COUNT]; /* cl__sq_columns */
     sq_stmt_slot *stmts; /* the statement cache (store_sqlite_stmt.c) */
     size_t nstmts;
     sqlite3_int64 changes_at_open;
@@ -35,6 +36,10 @@ typedef struct sq_store {
  * bindings (or finalizes a one-off).  Text read from its rows is valid
  * until then.  cl__sq_stmt_free finalizes them all (at close).
  */
+/* The kind's quoted column names, comma-separated (built once; NULL when
+   out of memory). */
+const char *cl__sq_columns(sq_store *s, cl_kind kind);
+
 cl_err cl__sq_stmt(sq_store *s, const char *sql, sqlite3_stmt **out,
                    cl_error *err);
 void cl__sq_stmt_done(sq_store *s, sqlite3_stmt *st);

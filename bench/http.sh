@@ -13,7 +13,10 @@ ACCOUNTS=${1:-100000}
 SECONDS_=${2:-10}
 THREADS=${WRK_THREADS:-2}
 CONNS=${WRK_CONNECTIONS:-64}
-PORT=${BENCH_PORT:-18181}
+# A free loopback port unless one is given: a server left on a fixed port
+# would answer in this one's place.
+PORT=${BENCH_PORT:-$(node -e "const s = require('net').createServer();
+s.listen(0, '127.0.0.1', () => { console.log(s.address().port); s.close(); })")}
 
 scripts/deps.sh
 if [ ! -f build-release/build.ninja ]; then

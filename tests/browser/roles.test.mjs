@@ -171,7 +171,7 @@ const ROLES = {
         // The imported holiday is in the settings RevOps tunes.
         await nav(page, 'Settings');
         await page.getByRole('link', { name: 'Holidays' }).click();
-        await page.getByRole('cell', { name: 'Company winter day' }).waitFor();
+        await page.getByRole('cell', { name: 'Company winter day', exact: true }).waitFor();
         return 'holidays';
     },
     // Users: the list is the CLI's.

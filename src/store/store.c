@@ -473,6 +473,19 @@ cl_store_audit_each(cl_store *st, const char *entity, const char *entity_id,
 }
 
 cl_err
+cl_store_audit_of(cl_store *st, const cl_store_audit_key *keys, size_t n,
+                  cl_store_audit_cb cb, void *ud, cl_error *err)
+{
+    if (n == 0 || n > CL_STORE_AUDIT_KEYS_MAX)
+        return cl_error_set(err, CL_EINVAL,
+                            "the trails of %zu records in one read", n);
+    expand_ctx x = {cb, ud, {0}};
+    cl_err rc = st->ops->audit_of(st, keys, n, expand_cb, &x, err);
+    free(x.b.p);
+    return rc;
+}
+
+cl_err
 cl_store_audit_count(cl_store *st, int64_t *n, cl_error *err)
 {
     return st->ops->audit_count(st, n, err);

@@ -157,6 +157,23 @@ cl_err cl_store_audit_each(cl_store *st, const char *entity,
                            const char *entity_id, cl_store_audit_cb cb,
                            void *ud, cl_error *err);
 
+/* One record of the audit log's: its table name and key. */
+typedef struct cl_store_audit_key {
+    const char *entity, *entity_id;
+} cl_store_audit_key;
+
+#define CL_STORE_AUDIT_KEYS_MAX 200
+
+/*
+ * Calls cb for each audit entry of the n records in keys (1 <= n <=
+ * CL_STORE_AUDIT_KEYS_MAX), oldest first: one read for a page that shows
+ * the trails of several records together.  cb must not call the store.
+ *   CL_EINVAL  n out of range
+ */
+cl_err cl_store_audit_of(cl_store *st, const cl_store_audit_key *keys,
+                         size_t n, cl_store_audit_cb cb, void *ud,
+                         cl_error *err);
+
 cl_err cl_store_audit_count(cl_store *st, int64_t *n, cl_error *err);
 
 /*

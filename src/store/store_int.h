@@ -183,6 +183,8 @@ typedef struct cl_store_ops {
                          const char *entity_id, cl_store_audit_cb cb, void *ud,
                          cl_error *err);
     cl_err (*audit_count)(cl_store *st, int64_t *n, cl_error *err);
+    cl_err (*audit_of)(cl_store *st, const cl_store_audit_key *keys, size_t n,
+                       cl_store_audit_cb cb, void *ud, cl_error *err);
     /* Optional (NULL: nothing to end): finishes every read in progress,
        and the read snapshot when st->in_read. */
     void (*end_read)(cl_store *st);

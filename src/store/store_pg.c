@@ -676,6 +676,36 @@ pg_audit_each(cl_store *base, const char *entity, const char *entity_id,
 }
 
 static cl_err
+pg_audit_of(cl_store *base, const cl_store_audit_key *keys, size_t n,
+            cl_store_audit_cb cb, void *ud, cl_error *err)
+{
+    sbuf b = {0};
+    char ws[32], num[64];
+    const char *v[1 + 2 * CL_STORE_AUDIT_KEYS_MAX];
+    audit_ctx c = {cb, ud};
+    snprintf(ws, sizeof ws, "%lld", (long long)base->workspace_id);
+    v[0] = ws;
+    sb_add(&b, "SELECT id, at, actor, entity, entity_id, action, old, new "
+               "FROM audit WHERE workspace_id = $1 AND (");
+    for (size_t i = 0; i < n; i++) {
+        snprintf(num, sizeof num, "%s(entity = $%zu AND entity_id = $%zu)",
+                 i ? " OR " : "", 2 * i + 2, 2 * i + 3);
+        sb_add(&b, num);
+        v[2 * i + 1] = keys[i].entity;
+        v[2 * i + 2] = keys[i].entity_id;
+    }
+    sb_add(&b, ") ORDER BY id");
+    if (b.oom) {
+        free(b.p);
+        return cl_error_set(err, CL_ENOMEM, "out of memory");
+    }
+    cl_err rc = cl__pg_stream(PG(base), b.p, (int)(1 + 2 * n), v, NULL,
+                              audit_row, &c, err);
+    free(b.p);
+    return rc;
+}
+
+static cl_err
 pg_audit_count(cl_store *base, int64_t *n, cl_error *err)
 {
     return count_table(PG(base), "audit", n, err);
@@ -781,6 +811,7 @@ static const cl_store_ops pg_ops = {
     .ids = pg_ids,
     .first_won_new_deal = pg_first_won_new_deal,
     .audit_each = pg_audit_each,
+    .audit_of = pg_audit_of,
     .audit_count = pg_audit_count,
     .causes = pg_causes,
     .thresholds = pg_thresholds,

@@ -671,6 +671,54 @@ sq_audit_each(cl_store *base, const char *entity, const char *entity_id,
     return finish_read(s, st, rc, err, "audit");
 }
 
+/* SQLite plans the OR of (entity, entity_id) pairs as one seek of the
+   audit_entity index per pair (a MULTI-INDEX OR), then sorts the few. */
+static cl_err
+sq_audit_of(cl_store *base, const cl_store_audit_key *keys, size_t n,
+            cl_store_audit_cb cb, void *ud, cl_error *err)
+{
+    sq_store *s = (sq_store *)base;
+    sbuf b = {0};
+    char num[48];
+    sqlite3_stmt *st;
+    sb_add(&b, "SELECT id, at, actor, entity, entity_id, action, old, new "
+               "FROM audit WHERE workspace_id = ?1 AND (");
+    for (size_t i = 0; i < n; i++) {
+        snprintf(num, sizeof num, "%s(entity = ?%zu AND entity_id = ?%zu)",
+                 i ? " OR " : "", 2 * i + 2, 2 * i + 3);
+        sb_add(&b, num);
+    }
+    sb_add(&b, ") ORDER BY id");
+    if (b.p == NULL)
+        return cl_error_set(err, CL_ENOMEM, "out of memory");
+    cl_err prc = prepare_read(s, b.p, &st, err);
+    free(b.p);
+    if (prc != CL_OK)
+        return prc;
+    for (size_t i = 0; i < n; i++) {
+        sqlite3_bind_text(st, (int)(2 * i + 2), keys[i].entity, -1,
+                          SQLITE_STATIC);
+        sqlite3_bind_text(st, (int)(2 * i + 3), keys[i].entity_id, -1,
+                          SQLITE_STATIC);
+    }
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        cl_audit_entry e = {
+            .id = sqlite3_column_int64(st, 0),
+            .at = (const char *)sqlite3_column_text(st, 1),
+            .actor = (const char *)sqlite3_column_text(st, 2),
+            .entity = (const char *)sqlite3_column_text(st, 3),
+            .entity_id = (const char *)sqlite3_column_text(st, 4),
+            .action = (const char *)sqlite3_column_text(st, 5),
+            .old_json = (const char *)sqlite3_column_text(st, 6),
+            .new_json = (const char *)sqlite3_column_text(st, 7),
+        };
+        if (cb(ud, &e))
+            break;
+    }
+    return finish_read(s, st, rc, err, "audit");
+}
+
 /* The audit table's rowid B-tree ends at the newest entry: one seek. */
 static cl_err
 sq_audit_last(cl_store *base, cl_store_audit_cb cb, void *ud, cl_error *err)
@@ -794,6 +842,7 @@ static const cl_store_ops sqlite_ops = {
     .ids = sq_ids,
     .first_won_new_deal = sq_first_won_new_deal,
     .audit_each = sq_audit_each,
+    .audit_of = sq_audit_of,
     .audit_count = sq_audit_count,
     .audit_last = sq_audit_last,
     .causes = sq_causes,

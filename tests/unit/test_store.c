@@ -412,6 +412,59 @@ test_end_read_lets_a_long_lived_handle_see_new_commits(void **state)
     assert_int_equal(n, 2);
 }
 
+typedef struct trail {
+    int n;
+    int64_t last_id;
+    char ids[8][16];
+} trail;
+
+static int
+collect_trail(void *ud, const cl_audit_entry *e)
+{
+    trail *t = ud;
+    assert_true(e->id > t->last_id); /* oldest first */
+    t->last_id = e->id;
+    /* Entries come in object form, whatever the stored form. */
+    assert_non_null(e->new_json);
+    assert_int_equal(e->new_json[0], '{');
+    if (t->n < 8)
+        snprintf(t->ids[t->n], sizeof t->ids[0], "%s", e->entity_id);
+    t->n++;
+    return 0;
+}
+
+static void
+test_audit_of_reads_several_trails_oldest_first(void **state)
+{
+    fixture *f = *state;
+    cl_error err;
+    assert_int_equal(cl_store_begin(f->st, "t", 0, &err), CL_OK);
+    put_user(f->st, "u1", "Ana", CL_PUT_INSERTED);
+    put_user(f->st, "u2", "Bo", CL_PUT_INSERTED);
+    put_user(f->st, "u3", "Cy", CL_PUT_INSERTED);
+    put_user(f->st, "u1", "Ana B", CL_PUT_UPDATED);
+    assert_int_equal(cl_store_commit(f->st, &err), CL_OK);
+
+    cl_store_audit_key keys[] = {{"users", "u1"}, {"users", "u3"},
+                                 {"accounts", "u2"}};
+    trail t = {0};
+    assert_int_equal(
+        cl_store_audit_of(f->st, keys, 3, collect_trail, &t, &err), CL_OK);
+    /* u1's insert, u3's insert, u1's update; not u2 (another entity's key
+       of the same id is not its trail). */
+    assert_int_equal(t.n, 3);
+    assert_string_equal(t.ids[0], "u1");
+    assert_string_equal(t.ids[1], "u3");
+    assert_string_equal(t.ids[2], "u1");
+    assert_int_equal(cl_store_audit_of(f->st, keys, 0, collect_trail, &t, &err),
+                     CL_EINVAL);
+    assert_int_equal(cl_store_audit_of(f->st, keys,
+                                       CL_STORE_AUDIT_KEYS_MAX + 1,
+                                       collect_trail, &t, &err),
+                     CL_EINVAL);
+}
+
+
 static void
 test_read_snapshot_sees_one_moment(void **state)
 {
@@ -575,6 +628,7 @@ main(void)
         T_(test_newer_schema_is_refused),
         T_(test_lost_connection_is_reopened),
         T_(test_unopenable_path_is_a_storage_error),
+        T_(test_audit_of_reads_several_trails_oldest_first),
         T_(test_read_snapshot_sees_one_moment),
         T_(test_sqlite_read_inside_the_same_read_sees_its_own_rows),
         T_(test_sqlite_keeps_planner_statistics_whole),

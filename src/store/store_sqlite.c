@@ -632,6 +632,30 @@ sq_first_won_new_deal(cl_store *base, const char *account_id, char *out,
     return rc;
 }
 
+/* Steps st (a SELECT of the audit columns in their order), handing each
+   row to cb, and gives the statement back. */
+static cl_err
+audit_rows(sq_store *s, sqlite3_stmt *st, cl_store_audit_cb cb, void *ud,
+           cl_error *err)
+{
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        cl_audit_entry e = {
+            .id = sqlite3_column_int64(st, 0),
+            .at = (const char *)sqlite3_column_text(st, 1),
+            .actor = (const char *)sqlite3_column_text(st, 2),
+            .entity = (const char *)sqlite3_column_text(st, 3),
+            .entity_id = (const char *)sqlite3_column_text(st, 4),
+            .action = (const char *)sqlite3_column_text(st, 5),
+            .old_json = (const char *)sqlite3_column_text(st, 6),
+            .new_json = (const char *)sqlite3_column_text(st, 7),
+        };
+        if (cb(ud, &e))
+            break;
+    }
+    return finish_read(s, st, rc, err, "audit");
+}
+
 static cl_err
 sq_audit_each(cl_store *base, const char *entity, const char *entity_id,
               cl_store_audit_cb cb, void *ud, cl_error *err)
@@ -653,22 +677,7 @@ sq_audit_each(cl_store *base, const char *entity, const char *entity_id,
         return CL_EDB;
     sqlite3_bind_text(st, 2, entity, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, entity_id, -1, SQLITE_STATIC);
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        cl_audit_entry e = {
-            .id = sqlite3_column_int64(st, 0),
-            .at = (const char *)sqlite3_column_text(st, 1),
-            .actor = (const char *)sqlite3_column_text(st, 2),
-            .entity = (const char *)sqlite3_column_text(st, 3),
-            .entity_id = (const char *)sqlite3_column_text(st, 4),
-            .action = (const char *)sqlite3_column_text(st, 5),
-            .old_json = (const char *)sqlite3_column_text(st, 6),
-            .new_json = (const char *)sqlite3_column_text(st, 7),
-        };
-        if (cb(ud, &e))
-            break;
-    }
-    return finish_read(s, st, rc, err, "audit");
+    return audit_rows(s, st, cb, ud, err);
 }
 
 /* SQLite plans the OR of (entity, entity_id) pairs as one seek of the
@@ -701,22 +710,7 @@ sq_audit_of(cl_store *base, const cl_store_audit_key *keys, size_t n,
         sqlite3_bind_text(st, (int)(2 * i + 3), keys[i].entity_id, -1,
                           SQLITE_STATIC);
     }
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        cl_audit_entry e = {
-            .id = sqlite3_column_int64(st, 0),
-            .at = (const char *)sqlite3_column_text(st, 1),
-            .actor = (const char *)sqlite3_column_text(st, 2),
-            .entity = (const char *)sqlite3_column_text(st, 3),
-            .entity_id = (const char *)sqlite3_column_text(st, 4),
-            .action = (const char *)sqlite3_column_text(st, 5),
-            .old_json = (const char *)sqlite3_column_text(st, 6),
-            .new_json = (const char *)sqlite3_column_text(st, 7),
-        };
-        if (cb(ud, &e))
-            break;
-    }
-    return finish_read(s, st, rc, err, "audit");
+    return audit_rows(s, st, cb, ud, err);
 }
 
 /* The audit table's rowid B-tree ends at the newest entry: one seek. */
@@ -730,22 +724,7 @@ sq_audit_last(cl_store *base, cl_store_audit_cb cb, void *ud, cl_error *err)
                      "new FROM audit ORDER BY id DESC LIMIT 1",
                      &st, err) != CL_OK)
         return CL_EDB;
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        cl_audit_entry e = {
-            .id = sqlite3_column_int64(st, 0),
-            .at = (const char *)sqlite3_column_text(st, 1),
-            .actor = (const char *)sqlite3_column_text(st, 2),
-            .entity = (const char *)sqlite3_column_text(st, 3),
-            .entity_id = (const char *)sqlite3_column_text(st, 4),
-            .action = (const char *)sqlite3_column_text(st, 5),
-            .old_json = (const char *)sqlite3_column_text(st, 6),
-            .new_json = (const char *)sqlite3_column_text(st, 7),
-        };
-        cb(ud, &e);
-    }
-    return finish_read(s, st, rc == SQLITE_ROW ? SQLITE_DONE : rc, err,
-                       "audit");
+    return audit_rows(s, st, cb, ud, err);
 }
 
 static cl_err

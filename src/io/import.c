@@ -106,13 +106,12 @@ cl_importer_header(cl_importer *imp, const char *const *cells, size_t n,
            mapping gives; its other columns are not read. */
         cl_mapping_run_free(imp->map_run);
         imp->map_run = NULL;
-        cl_err rc = cl_mapping_start(imp->opts.mapping, cells, n,
-                                     &imp->map_run, &cells, &n, err);
+        cl_err rc = cl_mapping_start(imp->opts.mapping, cells, n, &imp->map_run,
+                                     &cells, &n, err);
         if (rc == CL_EINVAL) {
             char what[sizeof err->msg];
             memcpy(what, err->msg, sizeof what);
-            return cl_error_set(err, rc, "%s:%ld: %s", imp->source, line,
-                                what);
+            return cl_error_set(err, rc, "%s:%ld: %s", imp->source, line, what);
         }
         if (rc != CL_OK)
             return rc;
@@ -459,8 +458,8 @@ cl_importer_row(cl_importer *imp, const char *const *cells, size_t n, long line,
     imp->rep.rows++;
     if (imp->map_run) {
         const char *column;
-        cl_err rc = cl_mapping_row(imp->map_run, cells, n, &cells, &n,
-                                   &column, &ferr);
+        cl_err rc =
+            cl_mapping_row(imp->map_run, cells, n, &cells, &n, &column, &ferr);
         if (rc == CL_EINVAL) {
             bad(imp, line, column, "%s", ferr.msg);
             return CL_OK;
@@ -685,8 +684,7 @@ cl_import_mapping_load(const char *path, cl_kind kind, cl_mapping **out,
                               "(column,source,transform)",
                               path, line, n);
         else
-            rc = cl_mapping_add(*out, cells[0], cells[1], cells[2], line,
-                                err);
+            rc = cl_mapping_add(*out, cells[0], cells[1], cells[2], line, err);
     }
     if (rc == CL_EINVAL && strncmp(err->msg, path, strlen(path)) != 0) {
         /* The reader says "LINE: what"; name the file as well. */

@@ -858,8 +858,7 @@ cl_mapping_start(const cl_mapping *m, const char *const *cells, size_t n,
             if (col < 0 && required) {
                 cl_mapping_run_free(run);
                 return cl_error_set(err, CL_EINVAL,
-                                    "%s: required column missing (it gives "
-                                    "%s)",
+                                    "%s (%s): required column missing",
                                     r->src[s], def->fields[f].name);
             }
             if (col < 0)

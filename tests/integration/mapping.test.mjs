@@ -78,7 +78,7 @@ test('a bad value names the source line and the source column; nothing is applie
     // A required source column missing is a header error naming it.
     const h = importFile(db, 'deals', crm('hs_deals.csv'), ['--mapping', 'salesforce']);
     assert.equal(h.code, 1);
-    assert.match(h.stderr, /hs_deals\.csv:1: Opportunity ID: required column missing \(it gives id\)/);
+    assert.match(h.stderr, /hs_deals\.csv:1: Opportunity ID \(id\): required column missing/);
     // Kinds a CRM does not export have no preset.
     const c = importFile(db, 'churns', crm('hs_deals.csv'), ['--mapping', 'hubspot']);
     assert.equal(c.code, 1);
@@ -161,6 +161,11 @@ test('the API imports a HubSpot companies and deals export with ?mapping=hubspot
     assert.equal(r.status, 400);
     assert.deepEqual([r.json.errors[0].line, r.json.errors[0].column], [2, 'Close Date (closed_on)']);
     assert.match(r.json.errors[0].message, /not a date '2024-13-01 10:00'/);
+    // A required source column missing: the header's line, the same label.
+    r = await upload('deals', bad, '?mapping=salesforce');
+    assert.equal(r.status, 400);
+    assert.deepEqual([r.json.errors[0].line, r.json.errors[0].column,
+        r.json.errors[0].message], [1, 'Opportunity ID (id)', 'required column missing']);
     r = await upload('churns', bad, '?mapping=hubspot');
     assert.equal(r.status, 400);
     assert.equal(r.json.error.field, 'mapping');

@@ -10,8 +10,9 @@ static int run(int argc, char **argv);
 
 const cli_command cli_cmd_import = {
     "import", run, "import canonical CSV records (all or nothing)",
-    "usage: closeloop import KIND FILE [--skip-bad] [--ignore-extra]\n"
-    "                        [--actor ID] [--now T] [--db URL]\n"
+    "usage: closeloop import KIND FILE [--mapping NAME|MAPFILE] [--skip-bad]\n"
+    "                        [--ignore-extra] [--actor ID] [--now T]\n"
+    "                        [--db URL]\n"
     "\n"
     "Imports FILE (canonical CSV, UTF-8, a header row; - for stdin) as\n"
     "records of KIND, in one transaction: a bad row is reported as\n"
@@ -38,6 +39,12 @@ const cli_command cli_cmd_import = {
     "  icp            version*,effective_on*,criteria*,owner_id,rationale\n"
     "  holidays       on*,name*\n"
     "\n"
+    "  --mapping NAME|MAPFILE\n"
+    "                  read FILE as a CRM export: salesforce or hubspot\n"
+    "                  (users, accounts, deals), or a mapping file of\n"
+    "                  column,source,transform rows (see docs/import.md);\n"
+    "                  a bad value is reported as FILE:LINE: Source Column\n"
+    "                  (column): message, other source columns are ignored\n"
     "  --skip-bad      apply the good rows and list every bad one\n"
     "  --ignore-extra  ignore columns that are not canonical\n"
     "  --actor ID      who the audit log names (default: import)\n"
@@ -71,9 +78,11 @@ run(int argc, char **argv)
         {"skip-bad", no_argument, NULL, 's'},
         {"ignore-extra", no_argument, NULL, 'x'},
         {"actor", required_argument, NULL, 'a'},
+        {"mapping", required_argument, NULL, 'm'},
         {NULL, 0, NULL, 0}};
     cli_common common;
     cl_import_opts io = {0};
+    const char *mapping = NULL;
     int c, rc = CLI_USAGE;
 
     cli_common_init(&common);
@@ -88,6 +97,9 @@ run(int argc, char **argv)
             break;
         case 'a':
             io.actor = optarg;
+            break;
+        case 'm':
+            mapping = optarg;
             break;
         default:
             return cli_usage(&cli_cmd_import, "unexpected option");
@@ -106,9 +118,29 @@ run(int argc, char **argv)
                          "arr_movements, icp or holidays",
                          kind_name);
 
+    cl_import_report rep;
+    cl_error err;
+    cl_error_clear(&err);
+    cl_mapping *map = NULL;
+    if (mapping && strcmp(mapping, "canonical") != 0) {
+        /* A preset by name, else a mapping file. */
+        cl_err me = cl_mapping_is_preset(mapping)
+                        ? cl_mapping_preset(mapping, kind, &map, &err)
+                        : cl_import_mapping_load(mapping, kind, &map, &err);
+        if (me == CL_EINVAL) {
+            fprintf(stderr, "%s\n", err.msg);
+            return CLI_BAD_INPUT;
+        }
+        if (me != CL_OK)
+            return cli_fail_error(&err);
+        io.mapping = map;
+    }
+
     cl_store *st;
-    if ((rc = cli_open(&common, &st)) != 0)
+    if ((rc = cli_open(&common, &st)) != 0) {
+        cl_mapping_free(map);
         return rc;
+    }
     io.now = common.now;
     io.on_bad = print_bad;
     /* A progress line only for a person watching a terminal. */
@@ -116,13 +148,11 @@ run(int argc, char **argv)
         io.on_progress = print_progress;
         io.ud = (void *)kind_name;
     }
-    cl_import_report rep;
-    cl_error err;
-    cl_error_clear(&err);
     cl_err e = cl_import_file(st, kind, path, &io, &rep, &err);
     if (io.on_progress && rep.rows >= 65536)
         fputc('\n', stderr);
     cl_store_close(st);
+    cl_mapping_free(map);
     if (e == CL_EINVAL && rep.bad == 0 &&
         strncmp(err.msg, path, strlen(path)) == 0) {
         /* A bad header or malformed CSV: FILE:LINE: ..., like a bad row. */

@@ -7,7 +7,9 @@
  * anonymous in-memory file (memfd): nothing touches the disk and nothing is
  * left behind when the server stops mid-import.  Errors are the importer's
  * own "LINE: COLUMN: message" lines, without the file name the CLI puts in
- * front (an upload has none).
+ * front (an upload has none).  With ?mapping=salesforce|hubspot the body is
+ * read through that CRM preset, and a column in an error is the source
+ * header with the field, "Close Date (closed_on)".
  */
 #define _GNU_SOURCE /* memfd_create */
 #include <errno.h>
@@ -64,7 +66,12 @@ error_json(const char *full)
     /* A column is one word (a field name) before ": ". */
     const char *colon = strstr(rest, ": ");
     size_t clen = colon ? (size_t)(colon - rest) : 0;
-    if (colon && clen > 0 && strcspn(rest, " ,") >= clen) {
+    /* Or, through a mapping, the source header and the field:
+       "Close Date (closed_on)". */
+    int labelled = colon && clen > 3 && rest[clen - 1] == ')' &&
+                   strstr(rest, " (") && strstr(rest, " (") < colon &&
+                   strcspn(rest, ",") >= clen;
+    if (colon && clen > 0 && (labelled || strcspn(rest, " ,") >= clen)) {
         json_object_set_new(e, "column", json_stringn(rest, clen));
         json_object_set_new(e, "message", json_string(colon + 2));
     } else {
@@ -140,34 +147,40 @@ cl__h_import(cl_http_req *r)
         return cl_http_error(r, 400, "invalid", "skip_bad",
                              "skip_bad is true or false");
     io.skip_bad = skip && (!strcmp(skip, "true") || !strcmp(skip, "1"));
+    cl_mapping *map = NULL;
     if (mapping && *mapping && strcmp(mapping, "canonical")) {
-        /* The CLI has no CRM mapping presets yet either; refusing is
-           better than importing a CRM export as if it were canonical. */
-        if (!strcmp(mapping, "salesforce") || !strcmp(mapping, "hubspot"))
-            return cl_http_error(r, 400, "unsupported", "mapping",
-                                 "the %s mapping preset is not available "
-                                 "yet; map the export onto the canonical "
-                                 "columns first",
-                                 mapping);
-        return cl_http_error(r, 400, "invalid", "mapping",
-                             "mapping is canonical, salesforce or hubspot");
+        /* Only the built-in presets: a mapping file names paths on the
+           server, which an upload has no business reading. */
+        if (!cl_mapping_is_preset(mapping))
+            return cl_http_error(r, 400, "invalid", "mapping",
+                                 "mapping is canonical, salesforce or "
+                                 "hubspot");
+        if (cl_mapping_preset(mapping, kind, &map, &err) != CL_OK)
+            return cl_http_error(r, 400, "unsupported", "mapping", "%s",
+                                 err.msg);
     }
     const char *ctype = MHD_lookup_connection_value(
         r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
     if (ctype && strncmp(ctype, "text/csv", 8) &&
         strncmp(ctype, "text/plain", 10) &&
-        strncmp(ctype, "application/octet-stream", 24))
+        strncmp(ctype, "application/octet-stream", 24)) {
+        cl_mapping_free(map);
         return cl_http_error(r, 415, "unsupported_media_type", NULL,
                              "send the file as text/csv");
-    if (r->body_len == 0)
+    }
+    if (r->body_len == 0) {
+        cl_mapping_free(map);
         return cl_http_error(r, 400, "invalid", NULL,
                              "the body is empty; send the CSV file with its "
                              "header row");
+    }
 
     int fd = body_file(r);
-    if (fd < 0)
+    if (fd < 0) {
+        cl_mapping_free(map);
         return cl_http_error(r, 500, "internal", NULL,
                              "cannot buffer the upload: %s", strerror(errno));
+    }
     char path[64];
     snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
 
@@ -175,12 +188,14 @@ cl__h_import(cl_http_req *r)
     io.actor = r->user_id;
     io.now = r->now;
     io.source = SOURCE;
+    io.mapping = map;
     io.on_bad = on_bad;
     io.ud = &bad;
     cl_import_report rep;
     cl_error_clear(&err);
     cl_err e = cl_import_file(r->st, kind, path, &io, &rep, &err);
     close(fd);
+    cl_mapping_free(map);
 
     if (e == CL_OK) {
         json_t *doc = report_json(kind_name, &rep, io.skip_bad);

@@ -36,6 +36,7 @@ struct cl_importer {
     cl_import_report rep;
     char *scratch[MAX_FIELDS];
     size_t scratch_cap[MAX_FIELDS];
+    cl_mapping_run *map_run; /* with a mapping: source row -> canonical */
 };
 
 static int
@@ -100,6 +101,21 @@ cl_importer_header(cl_importer *imp, const char *const *cells, size_t n,
 {
     const cl_kind_def *def = imp->def;
 
+    if (imp->opts.mapping) {
+        /* A CRM export: its header becomes the canonical header the
+           mapping gives; its other columns are not read. */
+        cl_mapping_run_free(imp->map_run);
+        imp->map_run = NULL;
+        cl_err rc = cl_mapping_start(imp->opts.mapping, cells, n, &imp->map_run,
+                                     &cells, &n, err);
+        if (rc == CL_EINVAL) {
+            char what[sizeof err->msg];
+            memcpy(what, err->msg, sizeof what);
+            return cl_error_set(err, rc, "%s:%ld: %s", imp->source, line, what);
+        }
+        if (rc != CL_OK)
+            return rc;
+    }
     if (n > MAX_COLS)
         return cl_error_set(err, CL_EINVAL,
                             "%s:%ld: header: more than %d "
@@ -146,6 +162,13 @@ bad(cl_importer *imp, long line, const char *column, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    if (imp->opts.mapping) {
+        /* Name the column as the source file does: "Close Date
+           (closed_on)". */
+        const char *label = cl_mapping_label(imp->opts.mapping, column);
+        if (label)
+            column = label;
+    }
     snprintf(full, sizeof full, "%s:%ld: %s: %s", imp->source, line, column,
              msg);
     imp->rep.bad++;
@@ -433,6 +456,17 @@ cl_importer_row(cl_importer *imp, const char *const *cells, size_t n, long line,
     cl_error ferr;
 
     imp->rep.rows++;
+    if (imp->map_run) {
+        const char *column;
+        cl_err rc =
+            cl_mapping_row(imp->map_run, cells, n, &cells, &n, &column, &ferr);
+        if (rc == CL_EINVAL) {
+            bad(imp, line, column, "%s", ferr.msg);
+            return CL_OK;
+        }
+        if (rc != CL_OK)
+            return cl_error_set(err, rc, "%s", ferr.msg);
+    }
     if (n != imp->ncols) {
         bad(imp, line, "row", "has %zu cells, the header has %zu", n,
             imp->ncols);
@@ -515,6 +549,7 @@ importer_free(cl_importer *imp)
     for (int k = 0; k < CL_KIND_COUNT; k++)
         cl_strset_free(imp->ids[k]);
     cl_strset_free(imp->keys);
+    cl_mapping_run_free(imp->map_run);
     for (int f = 0; f < MAX_FIELDS; f++)
         free(imp->scratch[f]);
     free(imp);
@@ -612,4 +647,55 @@ cl_import_file(cl_store *st, cl_kind kind, const char *path,
         return rc;
     }
     return cl_importer_finish(imp, rep, err);
+}
+
+cl_err
+cl_import_mapping_load(const char *path, cl_kind kind, cl_mapping **out,
+                       cl_error *err)
+{
+    cl_csv *csv;
+    const char *const *cells;
+    size_t n;
+    long line;
+    cl_err rc;
+
+    *out = NULL;
+    if ((rc = cl_csv_open(path, &csv, err)) != CL_OK)
+        return rc;
+    if ((rc = cl_mapping_new(kind, path, out, err)) != CL_OK) {
+        cl_csv_close(csv);
+        return rc;
+    }
+    /* The header names the three columns, in this order. */
+    rc = cl_csv_next(csv, &cells, &n, &line, err);
+    if (rc == CL_OK &&
+        (n != 3 || strcmp(cells[0], "column") || strcmp(cells[1], "source") ||
+         strcmp(cells[2], "transform")))
+        rc = cl_error_set(err, CL_EINVAL,
+                          "%s:%ld: header: expected column,source,transform",
+                          path, n ? line : 1L);
+    while (rc == CL_OK) {
+        rc = cl_csv_next(csv, &cells, &n, &line, err);
+        if (rc != CL_OK || n == 0)
+            break;
+        if (n != 3)
+            rc = cl_error_set(err, CL_EINVAL,
+                              "%s:%ld: row: has %zu cells, expected 3 "
+                              "(column,source,transform)",
+                              path, line, n);
+        else
+            rc = cl_mapping_add(*out, cells[0], cells[1], cells[2], line, err);
+    }
+    if (rc == CL_EINVAL && strncmp(err->msg, path, strlen(path)) != 0) {
+        /* The reader says "LINE: what"; name the file as well. */
+        char what[sizeof err->msg];
+        memcpy(what, err->msg, sizeof what);
+        cl_error_set(err, rc, "%s:%s", path, what);
+    }
+    cl_csv_close(csv);
+    if (rc != CL_OK) {
+        cl_mapping_free(*out);
+        *out = NULL;
+    }
+    return rc;
 }

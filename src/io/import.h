@@ -16,6 +16,7 @@
 #include "../core/err.h"
 #include "../core/record.h"
 #include "../store/store.h"
+#include "mapping.h"
 
 /* Receives each bad row's one-line message "FILE:LINE: COLUMN: message". */
 typedef void (*cl_import_bad_cb)(void *ud, const char *msg);
@@ -30,6 +31,9 @@ typedef struct cl_import_opts {
     const char *actor;   /* who the audit entries name; "import" if NULL */
     cl_time now;         /* when the audit entries say it happened */
     const char *source;  /* the name used in messages ("FILE"); the path */
+    /* Read the input through this mapping (a CRM export) instead of as
+       canonical columns; NULL for canonical.  Not owned. */
+    const cl_mapping *mapping;
     cl_import_bad_cb on_bad;
     cl_import_progress_cb on_progress;
     void *ud;
@@ -80,6 +84,17 @@ cl_err cl_importer_finish(cl_importer *imp, cl_import_report *rep,
 
 /* Rolls back and frees imp. */
 void cl_importer_abort(cl_importer *imp);
+
+/*
+ * Reads the mapping file at path (CSV with the header column,source,
+ * transform; see docs/import.md) for kind into *out, freed by the caller
+ * with cl_mapping_free.
+ *   CL_EINVAL  err->msg "FILE:LINE: FIELD: message", or the file cannot be
+ *              read
+ *   CL_ENOMEM
+ */
+cl_err cl_import_mapping_load(const char *path, cl_kind kind,
+                              cl_mapping **out, cl_error *err);
 
 /* Reads the CSV file at path (a header row, then data) and imports it. */
 cl_err cl_import_file(cl_store *st, cl_kind kind, const char *path,

@@ -22,9 +22,25 @@ const KINDS = [
 
 const MAPPINGS = [
     { value: 'canonical', label: 'Canonical columns (as closeloop export writes them)' },
-    { value: 'salesforce', label: 'Salesforce export (preset not available yet)', disabled: true },
-    { value: 'hubspot', label: 'HubSpot export (preset not available yet)', disabled: true },
+    { value: 'salesforce', label: 'Salesforce report export (users, accounts, opportunities)' },
+    { value: 'hubspot', label: 'HubSpot export (users, companies, deals)' },
 ];
+
+// The source columns each CRM preset reads (* required) and the canonical
+// column each becomes, as src/io/mapping.c defines them; other columns of
+// the export are ignored.  See docs/import.md.
+const PRESETS = {
+    salesforce: {
+        users: 'User ID* → id, Full Name* → name, Email* → email, Role* → role, Manager ID → manager_id, Department → team',
+        accounts: 'Account ID* → id, Account Name* → name, Industry, Employees, Billing Country → region, Type* → status',
+        deals: 'Opportunity ID* → id, Account ID* → account_id, Owner ID → ae_id, Type* → type, Lead Source → source, Stage* → stage, Created Date* → created_on, Close Date → closed_on (closed deals only), Amount → arr',
+    },
+    hubspot: {
+        users: 'User ID* → id, First Name* + Last Name* → name, Email* → email, Role* → role, Team → team',
+        accounts: 'Record ID* → id, Company name* → name, Industry, Number of Employees → employees, Country/Region → region, Became a Customer Date → customer_since, Lifecycle Stage* → status',
+        deals: 'Record ID* → id, Associated Company IDs* → account_id, Deal Type* → type, Original Source Type → source, Deal Stage* → stage, Create Date* → created_on, Close Date → closed_on (closed deals only), Amount → arr',
+    },
+};
 
 function Result({ res, kind }) {
     const where = KINDS.find((k) => k[0] === kind)?.[2];
@@ -66,7 +82,13 @@ export function Import({ me }) {
         return html`<section class="error-page" role="alert" data-status="403">
             <h1>You do not have access to this</h1>
             <p>RevOps and admins import records.</p></section>`;
+    const preset = mapping !== 'canonical' ? PRESETS[mapping][kind] : null;
     const cols = KINDS.find((k) => k[0] === kind)[1];
+    const presetHint = mapping === 'canonical' ? null
+        : preset ? html`<p class="hint" id="import-mapping-hint">Columns the preset reads (* required):
+            <code data-testid="import-preset-columns">${preset}</code></p>`
+            : html`<p class="hint form-error" id="import-mapping-hint">The ${mapping === 'hubspot' ? 'HubSpot' : 'Salesforce'} preset maps
+                users, accounts and deals only; import ${label(kind)} as canonical CSV.</p>`;
     const submit = async (ev) => {
         ev.preventDefault();
         if (!file)
@@ -94,7 +116,8 @@ export function Import({ me }) {
     return html`<div class="page import"><h1>Import</h1>
         <p>Upload a CSV file with a header row. One file is one transaction: if any row is bad,
         nothing of the file is applied (unless you choose to skip bad rows). Importing the same
-        file again changes nothing. The same as <code>closeloop import ${kind} FILE</code>.</p>
+        file again changes nothing. A Salesforce or HubSpot export is read through its mapping preset.
+        The same as <code>closeloop import ${kind} FILE${mapping !== 'canonical' ? ` --mapping ${mapping}` : ''}</code>.</p>
         <form class="card" onSubmit=${submit}>
             <${Select} label="What the file holds" name="kind" value=${kind}
                 onChange=${(v) => { setKind(v); setRes(null); }}
@@ -108,15 +131,17 @@ export function Import({ me }) {
             <div class="field">
                 <label for="import-mapping">Column mapping</label>
                 <select id="import-mapping" name="mapping" value=${mapping}
-                    onChange=${(e) => setMapping(e.currentTarget.value)}>
-                    ${MAPPINGS.map((m) => html`<option value=${m.value} disabled=${m.disabled}>${m.label}</option>`)}
+                    aria-describedby=${presetHint ? 'import-mapping-hint' : undefined}
+                    onChange=${(e) => { setMapping(e.currentTarget.value); setRes(null); }}>
+                    ${MAPPINGS.map((m) => html`<option value=${m.value}>${m.label}</option>`)}
                 </select>
+                ${presetHint}
             </div>
             <label class="check">
                 <input type="checkbox" name="skip_bad" checked=${skipBad}
                     onChange=${(e) => setSkipBad(e.currentTarget.checked)} />
                 Skip bad rows (apply the good ones and list the bad)</label>
-            <button type="submit" disabled=${busy || !file}>${busy ? 'Importing…' : 'Import the file'}</button>
+            <button type="submit" disabled=${busy || !file || (mapping !== 'canonical' && !preset)}>${busy ? 'Importing…' : 'Import the file'}</button>
             <div class="submit-status" aria-live="polite">
                 ${failure && html`<p class="form-error" role="alert">${failure.message}</p>`}
             </div>

@@ -13,6 +13,32 @@ async function mainText(page) {
     return page.locator('main').innerText();
 }
 
+// Runs in the page: the small texts whose contrast with what is behind
+// them is under 4.5:1 (WCAG AA), as "class: ratio".
+function lowContrast() {
+    const rgb = (c) => (c.match(/[\d.]+/g) || []).map(Number);
+    const lum = ([r, g, b]) => {
+        const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+        return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+    };
+    const behind = (el) => {
+        for (let e = el; e; e = e.parentElement) {
+            const c = rgb(getComputedStyle(e).backgroundColor);
+            if (c.length === 3 || (c.length === 4 && c[3] > 0))
+                return c.slice(0, 3);
+        }
+        return [255, 255, 255];
+    };
+    return [...document.querySelectorAll('.badge, .meta, .lead, .hint, caption, .empty, .summary')]
+        .filter((el) => el.offsetParent !== null && el.innerText.trim())
+        .map((el) => {
+            const a = lum(rgb(getComputedStyle(el).color).slice(0, 3)), b = lum(behind(el));
+            const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+            return [el.className, ratio];
+        })
+        .filter(([, r]) => r < 4.5).map(([c, r]) => `${c}: ${r.toFixed(2)}`);
+}
+
 function noInternals(where, txt) {
     assert.doesNotMatch(txt, USER_ID, `${where} shows a user id`);
     assert.doesNotMatch(txt, CODE, `${where} shows a code`);
@@ -113,6 +139,14 @@ test('the keyboard signs in and reaches the navigation', { timeout: 120000 }, as
     assert.equal(stops[0], 'Skip to content');
     for (const name of ['Inbox', 'Accounts', 'Reports', 'Settings', 'Your account'])
         assert.ok(stops.includes(name), `${name} is not reached by Tab: ${stops.join(' / ')}`);
+    // Small text (badges, meta lines, hints, captions) reads at 4.5:1 at least.
+    for (const path of ['/', '/accounts', '/settings']) {
+        await page.goto(ctx.base + path);
+        await page.getByRole('heading', { level: 1 }).waitFor();
+        await page.waitForLoadState('networkidle');
+        const low = await page.evaluate(lowContrast);
+        assert.deepEqual(low, [], `${path}: text below 4.5:1`);
+    }
     // Every form control on the settings page has a label.
     await page.goto(ctx.base + '/settings');
     await page.getByRole('heading', { level: 1 }).waitFor();

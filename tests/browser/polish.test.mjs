@@ -139,6 +139,10 @@ test('the keyboard signs in and reaches the navigation', { timeout: 120000 }, as
     assert.equal(stops[0], 'Skip to content');
     for (const name of ['Inbox', 'Accounts', 'Reports', 'Settings', 'Your account'])
         assert.ok(stops.includes(name), `${name} is not reached by Tab: ${stops.join(' / ')}`);
+    // Following a link moves focus to the new page's content.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Accounts' }).click();
+    await page.getByRole('heading', { name: 'Accounts', level: 1 }).waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'main');
     // Small text (badges, meta lines, hints, captions) reads at 4.5:1 at least.
     for (const path of ['/', '/accounts', '/settings']) {
         await page.goto(ctx.base + path);

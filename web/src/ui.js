@@ -1,6 +1,7 @@
 // ui.js - what every page shares: htm bound to Preact, navigation, data
 // loading with error states, number formats and labelled form fields.
 import { h } from 'preact';
+import { api } from './api.js';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import htm from 'htm';
 
@@ -229,4 +230,20 @@ export function SubmitStatus({ st }) {
 
 export function Badge({ kind = 'info', children }) {
     return html`<span class=${'badge badge-' + kind}>${children}</span>`;
+}
+
+// An account's name, looked up once per account (an id until it arrives or
+// when the viewer may not read the account).
+const accountNames = new Map();
+export function AccountName({ id }) {
+    const [name, setName] = useState(accountNames.get(id) || null);
+    useEffect(() => {
+        if (!id || accountNames.has(id))
+            return;
+        api.get(`/accounts/${encodeURIComponent(id)}`).then((a) => {
+            accountNames.set(id, a.name);
+            setName(a.name);
+        }, () => {});
+    }, [id]);
+    return name || id || '—';
 }

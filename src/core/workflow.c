@@ -386,3 +386,28 @@ cl_wf_whole_months(cl_day from, cl_day to)
         months--;
     return months;
 }
+
+const char *
+cl__wf_kind_words(const char *kind)
+{
+    static const char *const words[][2] = {
+        {"won_deal_review", "Won-deal review"},
+        {"churn_tagging", "Churn tagging"},
+        {"recovery_classification", "Recovery classification"},
+        {"debrief", "AE+CSM debrief"},
+        {"process_change_checkin", "Process-change check-in"},
+        {"monthly_debrief", "Monthly debrief"},
+        {"bad_fit_review", "Bad-fit review"},
+        {"icp_review", "ICP review"},
+        {"recovery_review", "Recovery review"},
+        {"discovery_review", "Discovery review"},
+        {"enablement_review", "Enablement review"},
+        {"qualification_review", "Qualification review"},
+    };
+    if (!kind)
+        return "Task";
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        if (strcmp(kind, words[i][0]) == 0)
+            return words[i][1];
+    return kind;
+}

@@ -38,7 +38,7 @@ open_session(cl_wf_effects *out, const cl_wf_config *cfg, const char *kind,
     e->period = cl__wf_str(out, p->label);
     e->report = report;
     e->recipient_id = cl__wf_str(out, cfg->revops_id);
-    e->title = cl__wf_fmt(out, "%s %s", kind, p->label);
+    e->title = cl__wf_fmt(out, "%s %s", cl__wf_kind_words(kind), p->label);
 }
 
 cl_err
@@ -314,7 +314,7 @@ cl_wf_session_close(const cl_wf_session *session,
                                  cl__wf_or(s->period, s->id), csm_ids[i]),
                       "what_changed", csm_ids[i], "session", s->id,
                       cl__wf_fmt(out, "What changed: %s %s",
-                                 cl__wf_or(s->kind, "session"),
+                                 cl__wf_kind_words(s->kind),
                                  cl__wf_or(s->period, "")),
                       body);
     }

@@ -133,8 +133,8 @@ cl_wf_churn_tagged(const cl_wf_config *cfg, const cl_calendar *cal,
         return cl__wf_finish(out, err);
 
     const char *title =
-        cl__wf_fmt(out, "Churn %s tagged %s (%s), a deal-attributable cause",
-                   churn->id, cause->label, cause->code);
+        cl__wf_fmt(out, "Churn %s tagged %s, a deal-attributable cause",
+                   churn->id, cause->label);
     const char *body = cl__wf_fmt(
         out,
         "Account %s churned; original deal %s. Primary cause: %s. "

@@ -227,7 +227,13 @@ raise_flag(cl_wf_effects *out, const cl_wf_deal *d, const char *flag,
         e->body = cl__wf_str(out, reason);
     }
     const char *who[2] = {d->ae_id, d->ae_manager_id};
-    const char *title = cl__wf_fmt(out, "Deal %s: %s flag", d->id, flag);
+    /* The title reads as a sentence in an e-mail subject: the flag's
+       words, not its code. */
+    const char *words = strcmp(flag, "champion_stability") == 0
+                            ? "champion stability"
+                        : strcmp(flag, "slow_to_demo") == 0 ? "slow to demo"
+                                                            : flag;
+    const char *title = cl__wf_fmt(out, "Deal %s: %s flagged", d->id, words);
     for (int i = 0; i < 2; i++) {
         if (cl__wf_empty(who[i]))
             continue;

@@ -43,6 +43,13 @@ int cl__wf_blank(const char *s);
 const char *cl__wf_or(const char *s, const char *fallback);
 
 /*
+ * The words for a task or session kind in a title ("won_deal_review" ->
+ * "Won-deal review"): titles go out as e-mail subjects, so they carry no
+ * codes.  A kind it does not know is returned as it is; NULL gives "Task".
+ */
+const char *cl__wf_kind_words(const char *kind);
+
+/*
  * CREATE_TASK: kind, subject, assignee, due; key "KIND:SUBJECT" when
  * per_assignee is 0, "KIND:SUBJECT:ASSIGNEE" when 1.
  */

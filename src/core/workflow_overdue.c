@@ -93,11 +93,11 @@ cl_wf_tasks_tick(const cl_wf_config *cfg, const cl_calendar *cal,
             cl__wf_fmt(out, "%s %s", cl__wf_or(t->subject_kind, "task"),
                        cl__wf_or(t->subject_id, t->id));
         if (!t->reminded && !cl__wf_empty(t->assignee_id)) {
-            cl__wf_notify(
-                out, cl__wf_fmt(out, "task_reminder:%s", t->id),
-                "task_reminder", t->assignee_id, "task", t->id,
-                cl__wf_fmt(out, "Task %s due %s", cl__wf_or(t->kind, "?"), due),
-                about);
+            cl__wf_notify(out, cl__wf_fmt(out, "task_reminder:%s", t->id),
+                          "task_reminder", t->assignee_id, "task", t->id,
+                          cl__wf_fmt(out, "%s of %s due %s",
+                                     cl__wf_kind_words(t->kind), about, due),
+                          about);
             mark(out, t, "reminded");
         }
         cl_day esc = cl_cal_add_business_days(
@@ -106,10 +106,10 @@ cl_wf_tasks_tick(const cl_wf_config *cfg, const cl_calendar *cal,
         if (today >= esc && !t->escalated && !cl__wf_empty(to)) {
             cl__wf_notify(out, cl__wf_fmt(out, "task_escalation:%s", t->id),
                           "task_escalation", to, "task", t->id,
-                          cl__wf_fmt(out, "Overdue: task %s of %s, due %s",
-                                     cl__wf_or(t->kind, "?"),
-                                     cl__wf_or(t->assignee_id, "?"), due),
-                          about);
+                          cl__wf_fmt(out, "Overdue: %s of %s, due %s",
+                                     cl__wf_kind_words(t->kind), about, due),
+                          cl__wf_fmt(out, "%s; assigned to %s", about,
+                                     cl__wf_or(t->assignee_id, "?")));
             mark(out, t, "escalated");
         }
     }

@@ -285,6 +285,34 @@ write_audit(page *p, const char *account_id, cl_error *err)
     return e;
 }
 
+/* "people": the names of the users whose ids the page shows (CSM, AEs,
+   who tagged, the audit's actors), found in the text already written so
+   that a name is given only beside an id the viewer may see. */
+static cl_err
+write_people(cl_http_req *r, cl_jw *out, cl_error *err)
+{
+    json_t *names = NULL;
+    cl_err e = cl__http_user_names(r, &names, err);
+    if (e != CL_OK)
+        return e;
+    cl_jw_key(out, "people");
+    cl_jw_obj(out);
+    const char *id;
+    json_t *name;
+    char quoted[160];
+    json_object_foreach(names, id, name)
+    {
+        snprintf(quoted, sizeof quoted, "\"%s\"", id);
+        if (out->p && strstr(out->p, quoted)) {
+            cl_jw_key(out, id);
+            cl_jw_str(out, json_string_value(name));
+        }
+    }
+    cl_jw_obj_end(out);
+    json_decref(names);
+    return CL_OK;
+}
+
 static void
 page_free(page *p)
 {
@@ -373,6 +401,8 @@ cl__h_account_page(cl_http_req *r)
         e = write_audit(&p, id, &err);
     cl_jw_key(&out, "audit");
     cl_jw_raw(&out, p.audit.p);
+    if (e == CL_OK)
+        e = write_people(r, &out, &err);
     cl_jw_obj_end(&out);
     page_free(&p);
 

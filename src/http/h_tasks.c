@@ -22,6 +22,66 @@ parse_id(const char *s, int64_t *out)
     return 0;
 }
 
+/* ---- names of people --------------------------------------------------- */
+
+static int
+user_name_cb(void *ud, const cl_value *row)
+{
+    const cl_kind_def *def = cl_kind_get(CL_KIND_USERS);
+    const cl_value *name = &row[cl_kind_field_index(def, "name")];
+    if (row[0].type == CL_V_TEXT && name->type == CL_V_TEXT && name->s)
+        json_object_set_new(ud, row[0].s, json_string(name->s));
+    return 0;
+}
+
+cl_err
+cl__http_user_names(cl_http_req *r, json_t **out, cl_error *err)
+{
+    json_t *m = json_object();
+    *out = NULL;
+    if (m == NULL)
+        return cl_error_set(err, CL_ENOMEM, "out of memory");
+    cl_err e = cl_store_list(r->st, CL_KIND_USERS, NULL, 0, -1, 0, user_name_cb,
+                             m, NULL, err);
+    if (e != CL_OK) {
+        json_decref(m);
+        return e;
+    }
+    *out = m;
+    return CL_OK;
+}
+
+/* Adds assignee_name and attendee_names (the attendees' names in their
+   order; an unknown id stands for itself) to each task of items. */
+static void
+name_tasks(json_t *items, json_t *names)
+{
+    size_t i;
+    json_t *t;
+    json_array_foreach(items, i, t)
+    {
+        const char *a = json_string_value(json_object_get(t, "assignee_id"));
+        json_t *n = a ? json_object_get(names, a) : NULL;
+        if (n)
+            json_object_set(t, "assignee_name", n);
+        const char *att = json_string_value(json_object_get(t, "attendees"));
+        if (!att)
+            continue;
+        json_t *list = json_array();
+        char id[128];
+        for (const char *p = att; *p;) {
+            size_t len = strcspn(p, ";");
+            snprintf(id, sizeof id, "%.*s", (int)len, p);
+            json_t *nm = id[0] ? json_object_get(names, id) : NULL;
+            if (id[0])
+                json_array_append_new(list,
+                                      nm ? json_incref(nm) : json_string(id));
+            p += len + (p[len] == ';');
+        }
+        json_object_set_new(t, "attendee_names", list);
+    }
+}
+
 typedef struct tasks_ud {
     cl_http_req *r;
     json_t *items;
@@ -49,9 +109,8 @@ task_cb(void *ud, const cl_store_task_row *t)
                   t->subject_kind, "subject_id", t->subject_id, "assignee_id",
                   t->assignee_id, "due_on", t->due_on, "status", t->status,
                   "title", t->title, "attendees", t->attendees, "created_at",
-                  t->created_at, "done_at", t->done_at, "reminded",
-                  t->reminded, "escalated", t->escalated, "overdue",
-                  overdue));
+                  t->created_at, "done_at", t->done_at, "reminded", t->reminded,
+                  "escalated", t->escalated, "overdue", overdue));
     return 0;
 }
 
@@ -83,10 +142,16 @@ cl__h_tasks(cl_http_req *r)
     }
     cl_error_clear(&err);
     cl_err e = cl_store_tasks_each(r->st, &f, task_cb, &u, &err);
+    json_t *names = NULL;
+    if (e == CL_OK && json_array_size(u.items))
+        e = cl__http_user_names(r, &names, &err);
     if (e != CL_OK) {
         json_decref(u.items);
         return cl_http_fail(r, e, &err);
     }
+    if (names)
+        name_tasks(u.items, names);
+    json_decref(names);
     return cl_http_reply_json(
         r, 200, cl_http_page_doc(u.items, u.total, u.limit, u.offset), NULL);
 }
@@ -137,6 +202,13 @@ cl__h_task_get(cl_http_req *r)
         return cl_http_error(r, 403, "forbidden", NULL,
                              "this task is not yours to see");
     }
+    json_t *names = NULL;
+    if ((e = cl__http_user_names(r, &names, &err)) != CL_OK) {
+        json_decref(u.items);
+        return cl_http_fail(r, e, &err);
+    }
+    name_tasks(u.items, names);
+    json_decref(names);
     json_t *t = json_incref(json_array_get(u.items, 0));
     json_decref(u.items);
     return cl_http_reply_json(r, 200, t, NULL);

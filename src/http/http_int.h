@@ -76,17 +76,16 @@ struct cl_http_req {
 /* ---- replies (reply.c) ------------------------------------------------ */
 
 /* Queues text (stolen; JSON of len bytes) with status. */
-enum MHD_Result cl_http_reply_text(cl_http_req *r, unsigned status,
-                                   char *text, size_t len);
+enum MHD_Result cl_http_reply_text(cl_http_req *r, unsigned status, char *text,
+                                   size_t len);
 
 /* Queues doc (stolen) as JSON with status and, when etag, an ETag. */
-enum MHD_Result cl_http_reply_json(cl_http_req *r, unsigned status,
-                                   json_t *doc, const char *etag);
+enum MHD_Result cl_http_reply_json(cl_http_req *r, unsigned status, json_t *doc,
+                                   const char *etag);
 
 /* Queues {"error": {"code", "message", "field"}}; field may be NULL. */
-enum MHD_Result cl_http_error(cl_http_req *r, unsigned status,
-                              const char *code, const char *field,
-                              const char *fmt, ...)
+enum MHD_Result cl_http_error(cl_http_req *r, unsigned status, const char *code,
+                              const char *field, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 
 /* The one mapping of cl_err to an HTTP status and error code. */
@@ -212,6 +211,14 @@ void cl__http_reports_release(void);
 json_t *cl__http_openapi(void);
 
 /* The handlers, one file per endpoint group. */
+/*
+ * Every user's display name by id, as a new JSON object in *out (the
+ * caller owns it): one read of the users for a reply that names people.
+ * Only names of ids the reply already shows may be given out.
+ *   CL_EDB / CL_ENOMEM  the store failed (err says why); *out is NULL
+ */
+cl_err cl__http_user_names(cl_http_req *r, json_t **out, cl_error *err);
+
 enum MHD_Result cl__h_hello(cl_http_req *r);
 enum MHD_Result cl__h_openapi(cl_http_req *r);
 enum MHD_Result cl__h_login(cl_http_req *r);

@@ -55,8 +55,10 @@ test('a CSM tags a churn as Wrong ICP and the AE sees the flag and the debrief',
         const row = tasks.locator('li.task').filter(
             { hasText: `AE+CSM debrief (20 minutes) on churn ${pick.churn}` });
         await row.waitFor();
-        assert.match(await row.innerText(), /Due \d{4}-\d{2}-\d{2}/);
-        assert.match(await row.innerText(), new RegExp(pick.csm));
+        // A readable due day, and the other attendee by name.
+        assert.match(await row.innerText(), /Due \d{1,2} [A-Z][a-z]{2} \d{4}/);
+        assert.match(await row.innerText(),
+            new RegExp(ctx.users.find((u) => u.id === pick.csm).name));
         await shot(ae.page, '1-ae-inbox');
         assert.deepEqual([...csm.errors, ...ae.errors], []);
     });

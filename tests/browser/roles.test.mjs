@@ -58,12 +58,15 @@ const ROLES = {
         await nav(page, 'Sessions');
         const want = json(ctx, ['session', 'list', '--status', 'open']);
         assert.ok(want.length >= 4, 'the demo opens four sessions');
+        // The UI names each kind in words.
+        const words = { monthly_debrief: 'Monthly debrief', bad_fit_review: 'Bad-fit review',
+            icp_review: 'ICP review', recovery_review: 'Recovery review' };
         for (const s of want)
-            await page.getByRole('link', { name: `${s.kind.replace(/_/g, ' ')} ${s.period}` })
+            await page.getByRole('link', { name: `${words[s.kind]} ${s.period}` })
                 .waitFor();
         const bf = want.find((s) => s.kind === 'bad_fit_review');
-        await page.getByRole('link', { name: `bad fit review ${bf.period}` }).click();
-        await page.getByRole('heading', { name: new RegExp(`bad fit review ${bf.period}`) }).waitFor();
+        await page.getByRole('link', { name: `Bad-fit review ${bf.period}` }).click();
+        await page.getByRole('heading', { name: new RegExp(`Bad-fit review ${bf.period}`) }).waitFor();
         await page.getByRole('link', { name: `Open the bad-fit dashboard for ${bf.period}` }).waitFor();
         return 'session';
     },

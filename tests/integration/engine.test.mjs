@@ -180,11 +180,11 @@ test('a month of a company\'s life produces each task, session and ' +
     assert.equal(new Set(reminders.map((m) => m.idempotency_key)).size,
         reminders.length);
     const d2esc = escalations.filter((m) => m.body.includes('D2') ||
-        m.subject.includes('won_deal_review'));
+        m.subject.includes('Won-deal review'));
     assert.deepEqual(d2esc.map((m) => [m.recipient_id,
         m.created_at.slice(0, 10)]), [['U5', '2026-06-15']]);
     const d2rem = reminders.filter((m) =>
-        m.subject.includes('won_deal_review'));
+        m.subject.includes('Won-deal review'));
     assert.deepEqual(d2rem.map((m) => m.created_at.slice(0, 10)),
         ['2026-06-11']);
     // Debrief tasks of C2, due 06-09, escalated to each assignee's manager.

@@ -1,7 +1,7 @@
 // main.js - the web UI's shell: who is signed in, the navigation and the
 // routes.  Pages live in pages/; each loads what it shows from the API.
 import { render } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, setCsrf } from './api.js';
 import { html, navigate, useLocation, Loading } from './ui.js';
 import { Login } from './pages/login.js';
@@ -75,7 +75,20 @@ function Shell({ me, onSignOut }) {
             break;
         }
     }
-    useEffect(() => setMenu(false), [loc.path]);
+    // A new page: the menu closes and focus moves to the content, so a
+    // keyboard or screen-reader user starts there (after a form is saved
+    // and the app moves on, too), not on the link or button left behind.
+    const first = useRef(true);
+    useEffect(() => {
+        setMenu(false);
+        if (first.current) {
+            first.current = false;
+            return;
+        }
+        const main = document.getElementById('main');
+        if (main)
+            main.focus({ preventScroll: true });
+    }, [loc.path]);
     const current = (href) => href === '/' ? loc.path === '/' || loc.path === '/inbox'
         : loc.path.startsWith(href);
     return html`

@@ -1,6 +1,7 @@
 // ui.js - what every page shares: htm bound to Preact, navigation, data
 // loading with error states, number formats and labelled form fields.
 import { h } from 'preact';
+import { api } from './api.js';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import htm from 'htm';
 
@@ -94,9 +95,63 @@ export const pct = (v, d = 1) => v === null || v === undefined ? '—'
     : `${(v * 100).toFixed(d)}%`;
 export const num = (v, d = 2) => v === null || v === undefined ? '—'
     : Number.isInteger(v) ? String(v) : Number(v).toFixed(d);
-export const day = (v) => v ? String(v).slice(0, 10) : '—';
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep',
+    'Oct', 'Nov', 'Dec'];
+// A day as people read it ("13 Nov 2026"); the ISO form stays in <time>.
+export const day = (v) => {
+    const m = v && String(v).match(/^(\d{4})-(\d{2})-(\d{2})/);
+    if (!m)
+        return v ? String(v) : '—';
+    return `${Number(m[3])} ${MONTHS[Number(m[2]) - 1]} ${m[1]}`;
+};
+// A moment: its day and UTC time ("13 Nov 2026, 09:30 UTC").
+export const when = (v) => {
+    const m = v && String(v).match(/T(\d{2}:\d{2})/);
+    return m ? `${day(v)}, ${m[1]} UTC` : day(v);
+};
 export const text = (v) => v === null || v === undefined || v === '' ? '—' : v;
-export const label = (code) => String(code || '').replace(/_/g, ' ');
+
+// The words for the codes the API uses (kinds, stages, roles, types).  A
+// code not listed reads as its words, first letter capitalised.
+const LABELS = {
+    // tasks and sessions
+    won_deal_review: 'Won-deal review', churn_tagging: 'Churn tagging',
+    recovery_classification: 'Recovery classification', debrief: 'AE+CSM debrief',
+    process_change_checkin: 'Process-change check-in',
+    monthly_debrief: 'Monthly debrief', bad_fit_review: 'Bad-fit review',
+    icp_review: 'ICP review', recovery_review: 'Recovery review',
+    discovery_review: 'Discovery review', enablement_review: 'Enablement review',
+    qualification_review: 'Qualification review',
+    // notifications
+    task_reminder: 'Task reminder', task_escalation: 'Overdue task',
+    churn_flag: 'Churn flag', pipeline_flag: 'Pipeline flag',
+    review_flag: 'Review flag', coaching_item: 'Coaching item',
+    what_changed: 'What changed', checkin_reminder: 'Check-in reminder',
+    checkin_escalation: 'Overdue check-in',
+    // deal stages and types, statuses
+    closed_won: 'Closed won', closed_lost: 'Closed lost', new: 'New business',
+    open: 'Open', done: 'Done', closed: 'Closed',
+    prospect: 'Prospect', customer: 'Customer', churned: 'Churned',
+    // roles
+    csm: 'CSM', cs_manager: 'CS manager', ae: 'Account executive',
+    sales_manager: 'Sales manager', vp_sales: 'VP Sales', vp_cs: 'VP CS',
+    marketing: 'Marketing', revops: 'RevOps', admin: 'Admin',
+    // report words
+    icp: 'ICP', arr: 'ARR', 'bad-fit': 'bad-fit',
+};
+export const label = (code) => {
+    if (code === null || code === undefined || code === '')
+        return '';
+    const c = String(code);
+    if (LABELS[c])
+        return LABELS[c];
+    const w = c.replace(/_/g, ' ');
+    return w.charAt(0).toUpperCase() + w.slice(1);
+};
+
+// A person's name from a map of id -> name (the API's "people"), or the id.
+export const person = (people, id) =>
+    !id ? '—' : (people && people[id]) || id;
 
 // ---- form fields: every control has a visible label -----------------------
 let nextId = 0;
@@ -175,4 +230,20 @@ export function SubmitStatus({ st }) {
 
 export function Badge({ kind = 'info', children }) {
     return html`<span class=${'badge badge-' + kind}>${children}</span>`;
+}
+
+// An account's name, looked up once per account (an id until it arrives or
+// when the viewer may not read the account).
+const accountNames = new Map();
+export function AccountName({ id }) {
+    const [name, setName] = useState(accountNames.get(id) || null);
+    useEffect(() => {
+        if (!id || accountNames.has(id))
+            return;
+        api.get(`/accounts/${encodeURIComponent(id)}`).then((a) => {
+            accountNames.set(id, a.name);
+            setName(a.name);
+        }, () => {});
+    }, [id]);
+    return name || id || '—';
 }

@@ -4,7 +4,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { html, useLoad, Loaded, ErrorView, Loading, navigate, money, day, text,
-    label, Badge, Select, TextInput } from '../ui.js';
+    label, person, when, Badge, Select, TextInput } from '../ui.js';
 
 const CS_ACTORS = ['csm', 'cs_manager', 'revops'];
 
@@ -86,7 +86,7 @@ export function Accounts({ me }) {
         <div class="filters">
             <${Select} label="Status" name="status" value=${status} placeholder="Any"
                 onChange=${(v) => { setStatus(v); setOffset(0); }}
-                options=${['prospect', 'customer', 'churned'].map((s) => ({ value: s, label: s }))} />
+                options=${['prospect', 'customer', 'churned'].map((s) => ({ value: s, label: label(s) }))} />
             ${me.role === 'csm' && html`<label class="check">
                 <input type="checkbox" checked=${mine}
                     onChange=${(e) => { setMine(e.currentTarget.checked); setOffset(0); }} />
@@ -100,7 +100,7 @@ export function Accounts({ me }) {
                     <th scope="col">Region</th></tr></thead>
                 <tbody>${d.items.map((a) => html`<tr>
                     <td><a href=${`/accounts/${encodeURIComponent(a.id)}`}>${a.name}</a></td>
-                    <td>${a.status}</td><td>${text(a.industry)}</td>
+                    <td>${label(a.status)}</td><td>${label(text(a.industry))}</td>
                     <td class="n">${text(a.employees)}</td><td>${text(a.region)}</td></tr>`)}
                 </tbody></table></div>
             ${d.items.length === 0 && html`<p class="empty">No accounts match.</p>`}
@@ -117,7 +117,7 @@ function Facts({ rows }) {
         html`<div><dt>${k}</dt><dd>${v}</dd></div>`)}</dl>`;
 }
 
-function Deals({ deals }) {
+function Deals({ deals, people }) {
     if (!deals.length)
         return html`<p class="empty">No deals.</p>`;
     const has = (k) => deals.some((d) => k in d);
@@ -128,11 +128,11 @@ function Deals({ deals }) {
             <th scope="col" class="n">ICP fit</th><th scope="col">Champion</th>
             <th scope="col">Kickoff</th><th scope="col">Review</th></tr></thead>
         <tbody>${deals.map((d) => html`<tr id=${'deal-' + d.id}>
-            <td>${d.id}</td><td>${d.type}</td><td>${label(d.stage)}</td>
+            <td>${d.id}</td><td>${label(d.type)}</td><td>${label(d.stage)}</td>
             <td>${day(d.closed_on)}</td><td class="n">${money(d.arr)}</td>
-            ${has('ae_id') && html`<td>${text(d.ae_id)}</td>`}
+            ${has('ae_id') && html`<td>${person(people, d.ae_id)}</td>`}
             <td class="n">${text(d.icp_fit_score)}</td>
-            <td>${text(d.champion_level)}${d.champion_tenure_months !== undefined && d.champion_tenure_months !== null ? `, ${d.champion_tenure_months} mo` : ''}${d.exec_sponsor === false ? ', no exec sponsor' : ''}</td>
+            <td>${d.champion_level ? label(d.champion_level) : '—'}${d.champion_tenure_months !== undefined && d.champion_tenure_months !== null ? `, ${d.champion_tenure_months} mo` : ''}${d.exec_sponsor === false ? ', no exec sponsor' : ''}</td>
             <td>${day(d.kickoff_on)}</td>
             <td>${d.stage === 'closed_won' && d.type === 'new'
                 ? html`<a href=${`/deals/${encodeURIComponent(d.id)}/review`}>Won-deal review</a>` : '—'}</td>
@@ -143,25 +143,24 @@ function Review({ review }) {
     if (!review)
         return html`<p class="empty">No won-deal review recorded.</p>`;
     return html`<div>
-        <p class="meta">Deal ${review.deal_id}, held ${day(review.held_on)}${review.gut_read ? `, gut read: ${review.gut_read}` : ''}</p>
+        <p class="meta">Deal ${review.deal_id}, held ${day(review.held_on)}${review.gut_read ? `, gut read: ${label(review.gut_read).toLowerCase()}` : ''}</p>
         <dl class="qa">${QUESTIONS.filter(([k]) => k in review).map(([k, l]) =>
             html`<div><dt>${l}</dt><dd>${text(review[k])}</dd></div>`)}</dl>
         <p><a href=${`/deals/${encodeURIComponent(review.deal_id)}/review`}>Edit the review</a></p>
     </div>`;
 }
 
-function Churn({ churn, me }) {
+function Churn({ churn, me, people }) {
     const causes = (churn.contributing_causes || '').split(';').filter(Boolean);
     return html`<div id=${'churn-' + churn.id}>
         <${Facts} rows=${[
             ['Churned', day(churn.churned_on)], ['ARR lost', money(churn.arr_lost)],
             ['Original deal', text(churn.deal_id)],
-            ['Tagged', churn.tagged_on ? `${day(churn.tagged_on)} by ${churn.tagged_by}` : 'not yet'],
+            ['Tagged', churn.tagged_on ? `${day(churn.tagged_on)} by ${person(people, churn.tagged_by)}` : 'not yet'],
         ]} />
         ${churn.primary_cause
             ? html`<div class="tag-box">
-                <p><strong>Primary cause:</strong> <span data-testid="primary-cause">${churn.tag ? churn.tag.label : churn.primary_cause}</span>
-                    <code>${churn.primary_cause}</code></p>
+                <p><strong>Primary cause:</strong> <span data-testid="primary-cause">${churn.tag ? churn.tag.label : label(churn.primary_cause)}</span></p>
                 ${churn.tag && html`<p class="definition">${churn.tag.definition}</p>`}
                 ${causes.length > 0 && html`<p><strong>Contributing:</strong> ${causes.map(label).join(', ')}</p>`}
               </div>`
@@ -191,27 +190,34 @@ function Recoveries({ recoveries, me }) {
     </li>`)}</ul>`;
 }
 
+const ENTITY = { accounts: 'Account', deals: 'Deal', churns: 'Churn',
+    reviews: 'Review of deal', recoveries: 'Recovery' };
+
+// A changed value: a code in words, a list of codes too.
+const value = (v) => typeof v === 'string' && /^[a-z]+(_[a-z]+)+(;[a-z]+(_[a-z]+)*)*$/.test(v)
+    ? v.split(';').map(label).join(', ') : text(v);
+
 // What an audit entry changed, in words.
 function changed(a) {
     if (!a.old || !a.new)
-        return a.action;
+        return label(a.action);
     return Object.keys(a.new).filter((k) => JSON.stringify(a.old[k]) !== JSON.stringify(a.new[k]))
-        .map((k) => `${k}: ${text(a.old[k])} → ${text(a.new[k])}`).join('; ') || a.action;
+        .map((k) => `${label(k)}: ${value(a.old[k])} → ${value(a.new[k])}`).join('; ') || label(a.action);
 }
 
-function AuditTable({ rows, caption }) {
+function AuditTable({ rows, caption, people }) {
     return html`<div class="table-wrap"><table class="data audit">
         <caption>${caption}</caption>
         <thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">Record</th><th scope="col">Change</th></tr></thead>
-        <tbody>${rows.map((a) => html`<tr key=${a.id}><td>${String(a.at).replace('T', ' ').replace('Z', '')}</td>
-            <td>${a.actor}</td><td>${a.entity} ${a.entity_id}</td><td class="wrap">${changed(a)}</td></tr>`)}</tbody>
+        <tbody>${rows.map((a) => html`<tr key=${a.id}><td><time datetime=${a.at}>${when(a.at)}</time></td>
+            <td>${person(people, a.actor)}</td><td>${ENTITY[a.entity] || label(a.entity)} ${a.entity_id}</td><td class="wrap">${changed(a)}</td></tr>`)}</tbody>
     </table></div>`;
 }
 
 // The account's own trail, a page at a time from the audit API (oldest
 // first); "Load more" follows next_cursor.  The trails of its deals, churn
 // and review come with the account page.
-function Audit({ audit, account }) {
+function Audit({ audit, account, people }) {
     const [open, setOpen] = useState(false);
     const [own, setOwn] = useState({ items: [], cursor: null, busy: true, error: null });
     const path = `/audit/accounts/${encodeURIComponent(account)}`;
@@ -232,10 +238,10 @@ function Audit({ audit, account }) {
     const rows = open ? related : related.slice(-8);
     return html`<div>
         ${own.error ? html`<${ErrorView} error=${own.error} />`
-            : html`<${AuditTable} rows=${own.items} caption="The account's changes, oldest first" />`}
+            : html`<${AuditTable} rows=${own.items} people=${people} caption="The account's changes, oldest first" />`}
         ${own.cursor && html`<button class="small" disabled=${own.busy} data-testid="audit-more"
             onClick=${() => more(own.cursor)}>Load more</button>`}
-        ${related.length > 0 && html`<${AuditTable} rows=${rows}
+        ${related.length > 0 && html`<${AuditTable} rows=${rows} people=${people}
             caption="Changes to its deals, churn and review" />`}
         ${related.length > 8 && html`<button class="link" aria-expanded=${open} onClick=${() => setOpen(!open)}>
             ${open ? 'Show the latest only' : `Show all ${related.length} entries`}</button>`}
@@ -256,12 +262,12 @@ export function AccountPage({ params, me }) {
         const a = p.account;
         const churns = p.churns || (p.churn ? [p.churn] : []);
         return html`<div class="page account">
-            <h1>${a.name} <${Badge} kind=${a.status === 'churned' ? 'danger' : 'info'}>${a.status}<//></h1>
+            <h1>${a.name} <${Badge} kind=${a.status === 'churned' ? 'danger' : 'info'}>${label(a.status)}<//></h1>
             <section class="card" aria-labelledby="acc-h"><h2 id="acc-h">Account</h2>
                 <${Facts} rows=${[
-                    ['Industry', text(a.industry)], ['Employees', text(a.employees)],
-                    ['Region', text(a.region)], ['Ops function', a.has_ops_function ? 'yes' : 'no'],
-                    ['CSM', text(a.csm_id)], ['Customer since', day(a.customer_since)],
+                    ['Industry', label(text(a.industry))], ['Employees', text(a.employees)],
+                    ['Region', text(a.region)], ['Ops function', a.has_ops_function ? 'Yes' : 'No'],
+                    ['CSM', person(p.people, a.csm_id)], ['Customer since', day(a.customer_since)],
                 ]} /></section>
             <div class="two-col">
                 <section class="card" aria-labelledby="health-h"><h2 id="health-h">Health</h2>
@@ -271,14 +277,14 @@ export function AccountPage({ params, me }) {
                 </section>
                 <section class="card" aria-labelledby="churn-h"><h2 id="churn-h">Churn and its tag</h2>
                     ${churns.length ? churns.map((c) => html`<${Churn} key=${c.id}
-                        churn=${p.churn && p.churn.id === c.id ? p.churn : c} me=${me} />`)
+                        churn=${p.churn && p.churn.id === c.id ? p.churn : c} me=${me} people=${p.people} />`)
                         : html`<p class="empty">Not churned.</p>`}
                 </section>
             </div>
-            <section class="card" aria-labelledby="deals-h"><h2 id="deals-h">Deals</h2><${Deals} deals=${p.deals} /></section>
+            <section class="card" aria-labelledby="deals-h"><h2 id="deals-h">Deals</h2><${Deals} deals=${p.deals} people=${p.people} /></section>
             <section class="card" aria-labelledby="review-h"><h2 id="review-h">Won-deal review</h2><${Review} review=${p.won_deal_review} /></section>
             <section class="card" aria-labelledby="rec-h"><h2 id="rec-h">Recovered deals</h2><${Recoveries} recoveries=${p.recoveries || []} me=${me} /></section>
-            <section class="card" aria-labelledby="audit-h"><h2 id="audit-h">Audit trail</h2><${Audit} audit=${p.audit} account=${a.id} /></section>
+            <section class="card" aria-labelledby="audit-h"><h2 id="audit-h">Audit trail</h2><${Audit} audit=${p.audit} account=${a.id} people=${p.people} /></section>
         </div>`;
     }}<//>`;
 }

@@ -4,7 +4,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { html, useLoad, Loaded, navigate, money, day, text, Badge,
-    TextArea, Select, TextInput, useSubmit, SubmitStatus, useId } from '../ui.js';
+    TextArea, Select, TextInput, useSubmit, SubmitStatus, useId, AccountName, label } from '../ui.js';
 import { QUESTIONS } from './account.js';
 
 export function TagChurn({ params }) {
@@ -40,7 +40,7 @@ function TagForm({ churn, tax }) {
     };
     return html`<div class="page form-page">
         <h1>Tag the churn ${churn.id}</h1>
-        <p class="lead">Account <a href=${`/accounts/${encodeURIComponent(churn.account_id)}`}>${churn.account_id}</a>,
+        <p class="lead">Account <a href=${`/accounts/${encodeURIComponent(churn.account_id)}`}><${AccountName} id=${churn.account_id} /></a>,
             churned ${day(churn.churned_on)}, ${money(churn.arr_lost)} ARR lost, original deal ${text(churn.deal_id)}.</p>
         <form class="card" onSubmit=${submit} aria-label="Tag the churn">
             <${Select} label="Primary cause" name="primary_cause" value=${primary}
@@ -132,7 +132,7 @@ function ReviewEditor({ deal, review }) {
     const nflags = Object.keys(flags).length;
     return html`<div class="page form-page">
         <h1>Won-deal review of ${deal.id}</h1>
-        <p class="lead">Account <a href=${`/accounts/${encodeURIComponent(deal.account_id)}`}>${deal.account_id}</a>,
+        <p class="lead">Account <a href=${`/accounts/${encodeURIComponent(deal.account_id)}`}><${AccountName} id=${deal.account_id} /></a>,
             closed ${day(deal.closed_on)}, ${money(deal.arr)} ARR. Due within 5 business days of close and before kickoff.
             Specific answers route to the right people; generic ones ("seemed enthusiastic", "n/a") are flagged.</p>
         <form class="card" onSubmit=${submit} aria-label="Won-deal review">
@@ -143,7 +143,7 @@ function ReviewEditor({ deal, review }) {
                     ${flags[k] && html`<${Badge} kind="warn">Generic<//> This answer is ${REASONS[flags[k]] || flags[k]}.`}
                 </div><//>`)}
             <${Select} label="AE's gut read" name="gut_read" value=${gut} onChange=${setGut}
-                placeholder="Not given" options=${['positive', 'neutral', 'worried'].map((g) => ({ value: g, label: g }))} />
+                placeholder="Not given" options=${['positive', 'neutral', 'worried'].map((g) => ({ value: g, label: label(g) }))} />
             <${TextInput} label="Held on" name="held_on" type="date" value=${held} onInput=${setHeld} />
             <p class="summary" aria-live="polite">${nflags ? `${nflags} answer${nflags > 1 ? 's' : ''} flagged as generic` : 'No generic answers'}</p>
             <${SubmitStatus} st=${sub} />

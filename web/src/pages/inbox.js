@@ -46,7 +46,7 @@ function TaskRow({ t, onDone }) {
             ${href ? html`<a href=${href}>${t.title}</a>` : html`<span>${t.title}</span>`}
             <div class="meta">
                 <span>${label(t.kind)}</span>
-                ${t.attendees && html`<span>with ${t.attendees.split(';').join(', ')}</span>`}
+                ${t.attendees && html`<span>with ${(t.attendee_names || t.attendees.split(';')).join(', ')}</span>`}
             </div>
         </div>
         <div class="task-due">
@@ -70,6 +70,7 @@ function Note({ n, onRead }) {
         </div>
         <p class="note-body">${n.body}</p>
         <div class="meta">
+            <span>${label(n.kind)}</span>
             <time datetime=${n.created_at}>${day(n.created_at)}</time>
             ${n.unread && html`<button class="link small" aria-label=${'Mark read: ' + n.subject}
                 onClick=${() => api.post(`/inbox/${n.id}/read`).then(onRead, onRead)}>Mark read</button>`}

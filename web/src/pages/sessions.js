@@ -3,7 +3,7 @@
 // and closing the session.
 import { useState } from 'preact/hooks';
 import { api } from '../api.js';
-import { html, useLoad, Loaded, day, text, label, Badge, TextArea, Select,
+import { html, useLoad, Loaded, day, text, label, person, Badge, TextArea, Select,
     useSubmit, SubmitStatus } from '../ui.js';
 
 export function Sessions() {
@@ -12,12 +12,12 @@ export function Sessions() {
     return html`<div class="page">
         <h1>Sessions</h1>
         <div class="filters"><${Select} label="Show" name="status" value=${status} onChange=${setStatus}
-            options=${[{ value: 'open', label: 'open sessions' }, { value: 'closed', label: 'closed sessions' }]} /></div>
+            options=${[{ value: 'open', label: 'Open sessions' }, { value: 'closed', label: 'Closed sessions' }]} /></div>
         <p><a href="/changes">Process changes and their check-ins</a></p>
         <${Loaded} state=${st}>${(d) => d.items.length === 0 ? html`<p class="empty">No ${status} sessions.</p>`
             : html`<ul class="report-list">${d.items.map((s) => html`<li class="card">
                 <a href=${`/sessions/${s.id}`}>${label(s.kind)} ${s.period}</a>
-                <span class="meta">${s.status}, opened ${day(s.opened_at)}, ${s.decisions.length} decisions</span></li>`)}</ul>`}<//>
+                <span class="meta">${label(s.status)}, opened ${day(s.opened_at)}, ${s.decisions.length} ${s.decisions.length === 1 ? 'decision' : 'decisions'}</span></li>`)}</ul>`}<//>
     </div>`;
 }
 
@@ -40,15 +40,15 @@ export function SessionPage({ params, me }) {
             api.get(`/sessions/${encodeURIComponent(id)}`),
             api.get('/users', { limit: 1000 }).catch(() => ({ items: [] })),
             api.get('/changes').catch(() => ({ items: [] }))]);
-        return { s, users: users.items, changes: changes.items.filter((c) => String(c.session_id) === String(id)) };
+        return { s, users: users.items, names: Object.fromEntries(users.items.map((u) => [u.id, u.name])), changes: changes.items.filter((c) => String(c.session_id) === String(id)) };
     }, [id]);
     const [decision, setDecision] = useState('');
     const [owner, setOwner] = useState('');
     const [desc, setDesc] = useState('');
     const [sub, run] = useSubmit();
-    return html`<${Loaded} state=${st}>${({ s, users, changes }) => html`<div class="page">
-        <h1>${label(s.kind)} ${s.period} <${Badge} kind=${s.status === 'open' ? 'info' : 'muted'}>${s.status}<//></h1>
-        <p class="meta">Owner ${s.owner_id}; opened ${day(s.opened_at)}${s.closed_at ? `, closed ${day(s.closed_at)}` : ''}</p>
+    return html`<${Loaded} state=${st}>${({ s, users, changes, names }) => html`<div class="page">
+        <h1>${label(s.kind)} ${s.period} <${Badge} kind=${s.status === 'open' ? 'info' : 'muted'}>${label(s.status)}<//></h1>
+        <p class="meta">Owner ${person(names, s.owner_id)}; opened ${day(s.opened_at)}${s.closed_at ? `, closed ${day(s.closed_at)}` : ''}</p>
         <section class="card"><h2>Pack</h2><${PackSummary} s=${s} /></section>
         <section class="card"><h2>Decisions</h2>
             ${s.decisions.length ? html`<ol>${s.decisions.map((d) => html`<li>${typeof d === 'string' ? d : d.text}</li>`)}</ol>` : html`<p class="empty">None yet.</p>`}
@@ -59,7 +59,7 @@ export function SessionPage({ params, me }) {
         </section>
         ${s.kind === 'monthly_debrief' && html`<section class="card"><h2>The one process change</h2>
             ${changes.length ? changes.map((c) => html`<div class="tag-box"><p>${c.description}</p>
-                <p class="meta">Owner ${c.owner_id}; check-in due ${day(c.checkin_due)}${c.checkin_on ? `; checked in ${day(c.checkin_on)}: ${c.checkin_note}` : ''}</p></div>`)
+                <p class="meta">Owner ${person(names, c.owner_id)}; check-in due ${day(c.checkin_due)}${c.checkin_on ? `; checked in ${day(c.checkin_on)}: ${c.checkin_note}` : ''}</p></div>`)
                 : s.status === 'open' ? html`<form onSubmit=${async (e) => { e.preventDefault();
                     if (await run(() => api.post(`/sessions/${s.id}/change`, { owner_id: owner, description: desc }), 'Change recorded; its 30-day check-in is scheduled')) st.reload(); }}>
                     <p class="meta">Exactly one change per debrief, with a named owner; the check-in is due 30 days later and is chased.</p>

@@ -111,7 +111,7 @@ function Users() {
         </form>
         <${Loaded} state=${st}>${(d) => html`<div class="table-wrap"><table class="data"><caption>${d.total} users</caption>
             <thead><tr><th scope="col">Id</th><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Role</th><th scope="col">Manager</th><th scope="col">Team</th></tr></thead>
-            <tbody>${d.items.map((x) => html`<tr><td>${x.id}</td><td>${x.name}</td><td>${x.email}</td><td>${label(x.role)}</td><td>${x.manager_id || '—'}</td><td>${x.team || '—'}</td></tr>`)}</tbody></table></div>`}<//>
+            <tbody>${d.items.map((x) => html`<tr><td>${x.id}</td><td>${x.name}</td><td>${x.email}</td><td>${label(x.role)}</td><td>${x.manager_id ? (d.items.find((m) => m.id === x.manager_id) || { name: x.manager_id }).name : '—'}</td><td>${x.team || '—'}</td></tr>`)}</tbody></table></div>`}<//>
     </div>`;
 }
 

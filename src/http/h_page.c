@@ -24,6 +24,7 @@ typedef struct page_deal {
 } page_deal;
 
 #define PAGE_MAX_RECOVERIES 64
+#define PAGE_MAX_PEOPLE 64
 
 typedef struct page {
     cl_http_req *r;
@@ -38,7 +39,39 @@ typedef struct page {
     char **churn_ids;
     char *seen_recovery[PAGE_MAX_RECOVERIES];
     size_t nseen;
+    /* The users the page names (their ids, to give their names). */
+    char *people[PAGE_MAX_PEOPLE];
+    size_t npeople;
 } page;
+
+static void
+see_person(page *p, const char *id)
+{
+    if (id == NULL || *id == '\0')
+        return;
+    for (size_t i = 0; i < p->npeople; i++)
+        if (strcmp(p->people[i], id) == 0)
+            return;
+    if (p->npeople < PAGE_MAX_PEOPLE &&
+        (p->people[p->npeople] = strdup(id)) != NULL)
+        p->npeople++;
+}
+
+/* Writes row as far as mask shows it, noting the users it names. */
+static void
+write_row(page *p, cl_jw *w, cl_kind kind, const cl_value *row, unsigned mask)
+{
+    const cl_kind_def *def = cl_kind_get(kind);
+    cl_vis_kind vk = cl_http_vis_kind(kind);
+    cl_http_record_write(w, kind, row, mask);
+    for (size_t i = 0; i < def->nfields; i++) {
+        const cl_field *f = &def->fields[i];
+        if (f->type == CL_F_ID && f->ref == CL_KIND_USERS &&
+            row[i].type == CL_V_TEXT &&
+            (mask & cl_vis_field_group(vk, f->name)))
+            see_person(p, row[i].s);
+    }
+}
 
 static void
 copy(char *dst, size_t len, const cl_value *v)
@@ -71,8 +104,8 @@ deal_cb(void *ud, const cl_value *row)
     d->won_new = stage->type == CL_V_TEXT && type->type == CL_V_TEXT &&
                  strcmp(stage->s, "closed_won") == 0 &&
                  strcmp(type->s, "new") == 0;
-    cl_http_record_write(&p->deals, CL_KIND_DEALS, row,
-                         cl_http_record_mask(p->r, CL_KIND_DEALS, row));
+    write_row(p, &p->deals, CL_KIND_DEALS, row,
+              cl_http_record_mask(p->r, CL_KIND_DEALS, row));
     return 0;
 }
 
@@ -94,8 +127,8 @@ churn_cb(void *ud, const cl_value *row)
     p->nchurns++;
     copy(p->last_cause, sizeof p->last_cause,
          &row[cl_kind_field_index(def, "primary_cause")]);
-    cl_http_record_write(&p->churns, CL_KIND_CHURNS, row,
-                         cl_http_record_mask(p->r, CL_KIND_CHURNS, row));
+    write_row(p, &p->churns, CL_KIND_CHURNS, row,
+              cl_http_record_mask(p->r, CL_KIND_CHURNS, row));
     return 0;
 }
 
@@ -110,15 +143,17 @@ recovery_cb(void *ud, const cl_value *row)
     if (p->nseen < PAGE_MAX_RECOVERIES &&
         (p->seen_recovery[p->nseen] = strdup(row[0].s)) != NULL)
         p->nseen++;
-    cl_http_record_write(&p->recoveries, CL_KIND_RECOVERIES, row,
-                         cl_http_record_mask(p->r, CL_KIND_RECOVERIES, row));
+    write_row(p, &p->recoveries, CL_KIND_RECOVERIES, row,
+              cl_http_record_mask(p->r, CL_KIND_RECOVERIES, row));
     return 0;
 }
 
 static int
 audit_cb(void *ud, const cl_audit_entry *e)
 {
-    cl_jw *w = ud;
+    page *p = ud;
+    cl_jw *w = &p->audit;
+    see_person(p, e->actor);
     cl_jw_obj(w);
     cl_jw_key(w, "id");
     cl_jw_int(w, e->id);
@@ -196,8 +231,8 @@ write_review(page *p, const page_deal *won, cl_jw *out, cl_error *err)
         return e;
     if (found)
         /* The review's private answers follow the deal's AE. */
-        cl_http_record_write(out, CL_KIND_REVIEWS, row,
-                             cl_vis_fields(&r->viewer, CL_VK_REVIEW, &rel));
+        write_row(p, out, CL_KIND_REVIEWS, row,
+                  cl_vis_fields(&r->viewer, CL_VK_REVIEW, &rel));
     else
         cl_jw_null(out);
 
@@ -278,38 +313,35 @@ write_audit(page *p, const char *account_id, cl_error *err)
     for (size_t at = 0; e == CL_OK && at < n; at += CL_STORE_AUDIT_KEYS_MAX) {
         size_t part =
             n - at < CL_STORE_AUDIT_KEYS_MAX ? n - at : CL_STORE_AUDIT_KEYS_MAX;
-        e = cl_store_audit_of(r->st, keys + at, part, audit_cb, &p->audit, err);
+        e = cl_store_audit_of(r->st, keys + at, part, audit_cb, p, err);
     }
     cl_jw_arr_end(&p->audit);
     free(keys);
     return e;
 }
 
-/* "people": the names of the users whose ids the page shows (CSM, AEs,
-   who tagged, the audit's actors), found in the text already written so
-   that a name is given only beside an id the viewer may see. */
+/* "people": the names of the users the page names (CSM, AEs, who tagged,
+   the audit's actors), each beside an id the viewer may see already. */
 static cl_err
-write_people(cl_http_req *r, cl_jw *out, cl_error *err)
+write_people(page *p, cl_jw *out, cl_error *err)
 {
-    json_t *names = NULL;
-    cl_err e = cl__http_user_names(r, &names, err);
-    if (e != CL_OK)
-        return e;
+    const cl_kind_def *def = cl_kind_get(CL_KIND_USERS);
+    int name = cl_kind_field_index(def, "name");
     cl_jw_key(out, "people");
     cl_jw_obj(out);
-    const char *id;
-    json_t *name;
-    char quoted[160];
-    json_object_foreach(names, id, name)
-    {
-        snprintf(quoted, sizeof quoted, "\"%s\"", id);
-        if (out->p && strstr(out->p, quoted)) {
-            cl_jw_key(out, id);
-            cl_jw_str(out, json_string_value(name));
+    for (size_t i = 0; i < p->npeople; i++) {
+        cl_value key = {CL_V_TEXT, 0, 0, p->people[i]}, row[32];
+        int found = 0;
+        cl_err e =
+            cl_store_get(p->r->st, CL_KIND_USERS, &key, row, &found, err);
+        if (e != CL_OK)
+            return e;
+        if (found && row[name].type == CL_V_TEXT) {
+            cl_jw_key(out, p->people[i]);
+            cl_jw_str(out, row[name].s);
         }
     }
     cl_jw_obj_end(out);
-    json_decref(names);
     return CL_OK;
 }
 
@@ -322,6 +354,8 @@ page_free(page *p)
     cl_jw_free(&p->audit);
     for (size_t i = 0; i < p->nseen; i++)
         free(p->seen_recovery[i]);
+    for (size_t i = 0; i < p->npeople; i++)
+        free(p->people[i]);
     for (int i = 0; i < p->nchurns; i++)
         free(p->churn_ids[i]);
     free(p->churn_ids);
@@ -347,15 +381,14 @@ cl__h_account_page(cl_http_req *r)
         return cl_http_error(r, 403, "forbidden", NULL,
                              "your role may not read this account");
 
+    page p;
+    memset(&p, 0, sizeof p);
+    p.r = r;
     cl_jw out;
     cl_jw_init(&out);
     cl_jw_obj(&out);
     cl_jw_key(&out, "account");
-    cl_http_record_write(&out, CL_KIND_ACCOUNTS, row, amask);
-
-    page p;
-    memset(&p, 0, sizeof p);
-    p.r = r;
+    write_row(&p, &out, CL_KIND_ACCOUNTS, row, amask);
     cl_jw_arr(&p.deals);
     cl_jw_arr(&p.churns);
     cl_jw_arr(&p.recoveries);
@@ -402,7 +435,7 @@ cl__h_account_page(cl_http_req *r)
     cl_jw_key(&out, "audit");
     cl_jw_raw(&out, p.audit.p);
     if (e == CL_OK)
-        e = write_people(r, &out, &err);
+        e = write_people(&p, &out, &err);
     cl_jw_obj_end(&out);
     page_free(&p);
 

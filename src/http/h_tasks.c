@@ -34,8 +34,10 @@ user_name_cb(void *ud, const cl_value *row)
     return 0;
 }
 
-cl_err
-cl__http_user_names(cl_http_req *r, json_t **out, cl_error *err)
+/* Every user's display name by id, as a new JSON object in *out: one read
+   of the users for a list that names people (only beside ids it shows). */
+static cl_err
+user_names(cl_http_req *r, json_t **out, cl_error *err)
 {
     json_t *m = json_object();
     *out = NULL;
@@ -144,7 +146,7 @@ cl__h_tasks(cl_http_req *r)
     cl_err e = cl_store_tasks_each(r->st, &f, task_cb, &u, &err);
     json_t *names = NULL;
     if (e == CL_OK && json_array_size(u.items))
-        e = cl__http_user_names(r, &names, &err);
+        e = user_names(r, &names, &err);
     if (e != CL_OK) {
         json_decref(u.items);
         return cl_http_fail(r, e, &err);
@@ -203,7 +205,7 @@ cl__h_task_get(cl_http_req *r)
                              "this task is not yours to see");
     }
     json_t *names = NULL;
-    if ((e = cl__http_user_names(r, &names, &err)) != CL_OK) {
+    if ((e = user_names(r, &names, &err)) != CL_OK) {
         json_decref(u.items);
         return cl_http_fail(r, e, &err);
     }

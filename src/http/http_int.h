@@ -211,13 +211,6 @@ void cl__http_reports_release(void);
 json_t *cl__http_openapi(void);
 
 /* The handlers, one file per endpoint group. */
-/*
- * Every user's display name by id, as a new JSON object in *out (the
- * caller owns it): one read of the users for a reply that names people.
- * Only names of ids the reply already shows may be given out.
- *   CL_EDB / CL_ENOMEM  the store failed (err says why); *out is NULL
- */
-cl_err cl__http_user_names(cl_http_req *r, json_t **out, cl_error *err);
 
 enum MHD_Result cl__h_hello(cl_http_req *r);
 enum MHD_Result cl__h_openapi(cl_http_req *r);

@@ -24,27 +24,48 @@ parse_id(const char *s, int64_t *out)
 
 /* ---- names of people --------------------------------------------------- */
 
-static int
-user_name_cb(void *ud, const cl_value *row)
+/* Adds id's name to m, unless known already or not a user. */
+static cl_err
+add_name(cl_http_req *r, json_t *m, const char *id, cl_error *err)
 {
     const cl_kind_def *def = cl_kind_get(CL_KIND_USERS);
+    cl_value key = {CL_V_TEXT, 0, 0, id}, row[32];
+    int found = 0;
+    if (!id || !*id || json_object_get(m, id))
+        return CL_OK;
+    cl_err e = cl_store_get(r->st, CL_KIND_USERS, &key, row, &found, err);
     const cl_value *name = &row[cl_kind_field_index(def, "name")];
-    if (row[0].type == CL_V_TEXT && name->type == CL_V_TEXT && name->s)
-        json_object_set_new(ud, row[0].s, json_string(name->s));
-    return 0;
+    if (e == CL_OK && found && name->type == CL_V_TEXT)
+        json_object_set_new(m, id, json_string(name->s));
+    return e;
 }
 
-/* Every user's display name by id, as a new JSON object in *out: one read
-   of the users for a list that names people (only beside ids it shows). */
+/* The display names of the assignees and attendees of items, as a new JSON
+   object by id in *out: looked up by key, a user at most once. */
 static cl_err
-user_names(cl_http_req *r, json_t **out, cl_error *err)
+user_names(cl_http_req *r, json_t *items, json_t **out, cl_error *err)
 {
-    json_t *m = json_object();
+    json_t *m = json_object(), *t;
+    size_t i;
+    cl_err e = CL_OK;
     *out = NULL;
     if (m == NULL)
         return cl_error_set(err, CL_ENOMEM, "out of memory");
-    cl_err e = cl_store_list(r->st, CL_KIND_USERS, NULL, 0, -1, 0, user_name_cb,
-                             m, NULL, err);
+    json_array_foreach(items, i, t)
+    {
+        if (e == CL_OK)
+            e = add_name(r, m, json_string_value(
+                                   json_object_get(t, "assignee_id")),
+                         err);
+        const char *att = json_string_value(json_object_get(t, "attendees"));
+        char id[128];
+        for (const char *p = att; e == CL_OK && p && *p;) {
+            size_t len = strcspn(p, ";");
+            snprintf(id, sizeof id, "%.*s", (int)len, p);
+            e = add_name(r, m, id, err);
+            p += len + (p[len] == ';');
+        }
+    }
     if (e != CL_OK) {
         json_decref(m);
         return e;
@@ -146,7 +167,7 @@ cl__h_tasks(cl_http_req *r)
     cl_err e = cl_store_tasks_each(r->st, &f, task_cb, &u, &err);
     json_t *names = NULL;
     if (e == CL_OK && json_array_size(u.items))
-        e = user_names(r, &names, &err);
+        e = user_names(r, u.items, &names, &err);
     if (e != CL_OK) {
         json_decref(u.items);
         return cl_http_fail(r, e, &err);
@@ -205,7 +226,7 @@ cl__h_task_get(cl_http_req *r)
                              "this task is not yours to see");
     }
     json_t *names = NULL;
-    if ((e = user_names(r, &names, &err)) != CL_OK) {
+    if ((e = user_names(r, u.items, &names, &err)) != CL_OK) {
         json_decref(u.items);
         return cl_http_fail(r, e, &err);
     }

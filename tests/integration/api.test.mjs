@@ -357,7 +357,17 @@ describe('actions through the engine', () => {
         assert.ok(note, 'the AE has the notification');
         assert.equal(note.unread, true);
         const tasks = await c.get('/api/v1/tasks?kind=debrief');
-        assert.ok(tasks.json.items.some((t) => t.subject_id === churn));
+        const debrief = tasks.json.items.find((t) => t.subject_id === churn);
+        assert.ok(debrief);
+        // The task names its people, as the inbox shows them.
+        const attendees = debrief.attendees.split(';');
+        assert.equal(debrief.attendee_names.length, attendees.length);
+        for (const [i, id] of attendees.entries()) {
+            const name = sql(ws.db, `SELECT name FROM users WHERE id = '${id}'`);
+            assert.equal(debrief.attendee_names[i], name);
+        }
+        assert.equal(debrief.assignee_name,
+            sql(ws.db, `SELECT name FROM users WHERE id = '${debrief.assignee_id}'`));
         const read = await c.post(`/api/v1/inbox/${note.id}/read`);
         assert.equal(read.status, 200);
         assert.equal(read.json.unread, false);

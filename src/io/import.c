@@ -34,6 +34,7 @@ struct cl_importer {
     cl_strset *ids[CL_KIND_COUNT];
     cl_strset *keys; /* the keys of this file's rows, for repeats */
     cl_import_report rep;
+    cl_put_counts counts; /* the rows written so far */
     char *scratch[MAX_FIELDS];
     size_t scratch_cap[MAX_FIELDS];
 };
@@ -488,21 +489,15 @@ cl_importer_row(cl_importer *imp, const char *const *cells, size_t n, long line,
             return rc;
     }
 
-    cl_put_result res;
-    cl_err rc = cl_store_put(imp->st, def->kind, row, &res, err);
+    /* Written in batches where the backend can (PostgreSQL: COPY); the
+       reads above are of other kinds or of keys this file has not held
+       yet (each key once per file), so a held row is never read. */
+    cl_err rc = cl_store_put_bulk(imp->st, def->kind, row, &imp->counts, err);
+    imp->rep.inserted = imp->counts.inserted;
+    imp->rep.updated = imp->counts.updated;
+    imp->rep.unchanged = imp->counts.unchanged;
     if (rc != CL_OK)
         return rc;
-    switch (res) {
-    case CL_PUT_INSERTED:
-        imp->rep.inserted++;
-        break;
-    case CL_PUT_UPDATED:
-        imp->rep.updated++;
-        break;
-    case CL_PUT_UNCHANGED:
-        imp->rep.unchanged++;
-        break;
-    }
     if (imp->ids[def->kind] &&
         cl_strset_add(imp->ids[def->kind], row[0].s, strlen(row[0].s)) < 0)
         return cl_error_set(err, CL_ENOMEM, "out of memory");
@@ -534,7 +529,12 @@ cl_importer_finish(cl_importer *imp, cl_import_report *rep, cl_error *err)
         imp->rep.inserted = imp->rep.updated = 0;
         imp->rep.unchanged = 0;
     } else {
-        rc = cl_store_commit(imp->st, err);
+        rc = cl_store_put_flush(imp->st, &imp->counts, err);
+        imp->rep.inserted = imp->counts.inserted;
+        imp->rep.updated = imp->counts.updated;
+        imp->rep.unchanged = imp->counts.unchanged;
+        if (rc == CL_OK)
+            rc = cl_store_commit(imp->st, err);
         if (rc != CL_OK)
             cl_store_rollback(imp->st);
         else

@@ -47,17 +47,34 @@ KINDS=(users accounts deals churns recoveries reviews cs_hours arr_movements
     icp holidays)
 REPORTS=(bad-fit.json icp.json recovery.json patterns.json)
 now() { date +%s.%N; }
+# CPU seconds (user + sys): this shell's finished children (the closeloop
+# processes), and the PostgreSQL server's finished backends (each import is
+# one connection, reaped by the postmaster when it ends: cutime + cstime).
+ticks=$(getconf CLK_TCK)
+client_cpu() { awk -v t="$ticks" '{print ($16 + $17) / t}' /proc/$$/stat; }
+server_cpu() {
+    local pid
+    pid=$(head -1 "$PGDIR/data/postmaster.pid" 2>/dev/null) || { echo 0; return; }
+    awk -v t="$ticks" '{print ($16 + $17) / t}' "/proc/$pid/stat"
+}
 elapsed() { node -e 'console.log((Number(process.argv[2]) - Number(process.argv[1])).toFixed(2))' "$1" "$2"; }
 
 results=()
 for backend in sqlite postgres; do
     if [ "$backend" = sqlite ]; then DB=$WORK/bench.db; else DB=$PGDB; fi
     "$CL" init --db "$DB" >/dev/null
+    c0=$(client_cpu)
+    s0=$(server_cpu)
     t0=$(now)
     for k in "${KINDS[@]}"; do
         "$CL" import "$k" "$WORK/csv/$k.csv" --db "$DB" >/dev/null
     done
     t1=$(now)
+    c1=$(client_cpu)
+    s1=$(server_cpu)
+    cpu_client=$(elapsed "$c0" "$c1")
+    cpu_server=0.00
+    [ "$backend" = postgres ] && cpu_server=$(elapsed "$s0" "$s1")
     # The quarterly pack: one load of the workspace, then each report.
     "$CL" report --pack --period "$PERIOD" -o "$WORK/$backend" \
         --format json --now "$NOW" --timing --db "$DB" \
@@ -69,7 +86,7 @@ for backend in sqlite postgres; do
         node -e 'const c=JSON.parse(require("fs").readFileSync(0)).counts;
                  let n=0;for(const k in c) if(k!=="audit") n+=c[k];
                  console.log(n)')
-    results+=("$backend $(elapsed "$t0" "$t1") $(elapsed "$t1" "$t2") $rows ${load:-?}")
+    results+=("$backend $(elapsed "$t0" "$t1") $(elapsed "$t1" "$t2") $rows ${load:-?} $cpu_client $cpu_server")
 done
 
 same=yes
@@ -84,11 +101,13 @@ console.log(`data: closeloop demo, ${Number(n).toLocaleString("en-US")} ` +
     `accounts, ${Number(rows[0][3]).toLocaleString("en-US")} records`);
 console.log(`quarterly pack (report --pack): bad-fit, icp, recovery for ` +
     `${period} and patterns, JSON; "load" is reading the workspace`);
-console.log("backend    import (s)  records/s   pack (s)   of which load (s)");
-for (const [b, imp, pack, n2, load] of rows)
+console.log("backend    import (s)  records/s   pack (s)   of which load (s)" +
+    "  import CPU: closeloop (s)  server (s)");
+for (const [b, imp, pack, n2, load, cc, cs] of rows)
     console.log(`${b.padEnd(10)} ${imp.padStart(10)} ` +
         `${Math.round(n2 / imp).toLocaleString("en-US").padStart(10)} ` +
-        `${pack.padStart(10)} ${load.padStart(10)}`);
+        `${pack.padStart(10)} ${load.padStart(10)} ` +
+        `${cc.padStart(26)} ${cs.padStart(11)}`);
 const [s, p] = rows;
 console.log(`postgres/sqlite time: import ${(p[1] / s[1]).toFixed(2)}x, ` +
     `pack ${(p[2] / s[2]).toFixed(2)}x`);

@@ -34,6 +34,14 @@ struct cl_importer {
     cl_strset *ids[CL_KIND_COUNT];
     cl_strset *keys; /* the keys of this file's rows, for repeats */
     cl_import_report rep;
+    cl_put_counts counts; /* the rows written so far */
+    /* The workspace's deals, read once, when the rules of this kind look
+       deals up and a lookup is a round trip (PostgreSQL); NULL else. */
+    cl_strset *deal_ids; /* by ordinal: */
+    struct deal_row *deal_rows;
+    size_t ndeal_rows, deal_rows_cap;
+    cl_strset *deal_text; /* account ids, stages */
+    cl_err deal_rc;
     char *scratch[MAX_FIELDS];
     size_t scratch_cap[MAX_FIELDS];
     cl_mapping_run *map_run; /* with a mapping: source row -> canonical */
@@ -44,6 +52,8 @@ add_id(void *ud, const char *id, size_t len)
 {
     return cl_strset_add(ud, id, len) < 0;
 }
+
+static cl_err load_deals(cl_importer *imp, cl_error *err);
 
 static cl_err
 load_ids(cl_importer *imp, cl_kind kind, cl_error *err)
@@ -87,6 +97,8 @@ cl_importer_new(cl_store *st, cl_kind kind, const cl_import_opts *opts,
     for (size_t i = 0; i < imp->def->nfields && rc == CL_OK; i++)
         if (imp->def->fields[i].ref != CL_KIND_NONE)
             rc = load_ids(imp, imp->def->fields[i].ref, err);
+    if (rc == CL_OK)
+        rc = load_deals(imp, err);
     if (rc != CL_OK) {
         cl_importer_abort(imp);
         return rc;
@@ -192,6 +204,68 @@ typedef struct deal_brief {
     char closed_on[11];
 } deal_brief;
 
+/* A deal as read by load_deals: text interned in deal_text. */
+struct deal_row {
+    const char *account_id, *stage;
+    char closed_on[11];
+};
+
+static int
+deal_row_add(void *ud, const cl_value *row)
+{
+    cl_importer *imp = ud;
+    const cl_kind_def *deals = cl_kind_get(CL_KIND_DEALS);
+    const cl_value *acc = &row[cl_kind_field_index(deals, "account_id")];
+    const cl_value *st = &row[cl_kind_field_index(deals, "stage")];
+    const cl_value *cl = &row[cl_kind_field_index(deals, "closed_on")];
+    uint32_t ord, o2;
+    const char *id;
+    struct deal_row d = {0};
+    if (cl_strset_intern(imp->deal_ids, row[0].s, strlen(row[0].s), &ord, &id) <
+            0 ||
+        cl_strset_intern(imp->deal_text, acc->s, strlen(acc->s), &o2,
+                         &d.account_id) < 0 ||
+        cl_strset_intern(imp->deal_text, st->s, strlen(st->s), &o2, &d.stage) <
+            0)
+        goto oom;
+    if (cl->type == CL_V_TEXT)
+        snprintf(d.closed_on, sizeof d.closed_on, "%s", cl->s);
+    if (imp->ndeal_rows == imp->deal_rows_cap) {
+        size_t cap = imp->deal_rows_cap ? imp->deal_rows_cap * 2 : 1024;
+        struct deal_row *p = realloc(imp->deal_rows, cap * sizeof *p);
+        if (p == NULL)
+            goto oom;
+        imp->deal_rows = p;
+        imp->deal_rows_cap = cap;
+    }
+    imp->deal_rows[imp->ndeal_rows++] = d;
+    return 0;
+oom:
+    imp->deal_rc = CL_ENOMEM;
+    return 1;
+}
+
+/* Reads every deal once (for the kinds whose rules look deals up, on a
+   backend where each lookup is a round trip): deals do not change during
+   this import's transaction. */
+static cl_err
+load_deals(cl_importer *imp, cl_error *err)
+{
+    cl_kind k = imp->def->kind;
+    if ((k != CL_KIND_CHURNS && k != CL_KIND_RECOVERIES &&
+         k != CL_KIND_REVIEWS) ||
+        strcmp(cl_store_backend(imp->st), "postgres") != 0)
+        return CL_OK;
+    imp->deal_ids = cl_strset_new();
+    imp->deal_text = cl_strset_new();
+    if (imp->deal_ids == NULL || imp->deal_text == NULL)
+        return cl_error_set(err, CL_ENOMEM, "out of memory");
+    cl_err rc = cl_store_each(imp->st, CL_KIND_DEALS, deal_row_add, imp, err);
+    if (rc == CL_OK && imp->deal_rc != CL_OK)
+        rc = cl_error_set(err, CL_ENOMEM, "out of memory");
+    return rc;
+}
+
 static cl_err
 get_deal(cl_importer *imp, const char *id, deal_brief *d, cl_error *err)
 {
@@ -199,6 +273,17 @@ get_deal(cl_importer *imp, const char *id, deal_brief *d, cl_error *err)
     cl_value row[MAX_FIELDS];
     const cl_kind_def *deals = cl_kind_get(CL_KIND_DEALS);
     memset(d, 0, sizeof *d);
+    if (imp->deal_ids) {
+        int64_t ord = cl_strset_find(imp->deal_ids, id, strlen(id));
+        if (ord < 0)
+            return CL_OK;
+        const struct deal_row *r = &imp->deal_rows[ord];
+        d->found = 1;
+        snprintf(d->account_id, sizeof d->account_id, "%s", r->account_id);
+        snprintf(d->stage, sizeof d->stage, "%s", r->stage);
+        memcpy(d->closed_on, r->closed_on, sizeof d->closed_on);
+        return CL_OK;
+    }
     cl_err rc = cl_store_get(imp->st, CL_KIND_DEALS, &key, row, &d->found, err);
     if (rc != CL_OK || !d->found)
         return rc;
@@ -522,21 +607,15 @@ cl_importer_row(cl_importer *imp, const char *const *cells, size_t n, long line,
             return rc;
     }
 
-    cl_put_result res;
-    cl_err rc = cl_store_put(imp->st, def->kind, row, &res, err);
+    /* Written in batches where the backend can (PostgreSQL: COPY); the
+       reads above are of other kinds or of keys this file has not held
+       yet (each key once per file), so a held row is never read. */
+    cl_err rc = cl_store_put_bulk(imp->st, def->kind, row, &imp->counts, err);
+    imp->rep.inserted = imp->counts.inserted;
+    imp->rep.updated = imp->counts.updated;
+    imp->rep.unchanged = imp->counts.unchanged;
     if (rc != CL_OK)
         return rc;
-    switch (res) {
-    case CL_PUT_INSERTED:
-        imp->rep.inserted++;
-        break;
-    case CL_PUT_UPDATED:
-        imp->rep.updated++;
-        break;
-    case CL_PUT_UNCHANGED:
-        imp->rep.unchanged++;
-        break;
-    }
     if (imp->ids[def->kind] &&
         cl_strset_add(imp->ids[def->kind], row[0].s, strlen(row[0].s)) < 0)
         return cl_error_set(err, CL_ENOMEM, "out of memory");
@@ -550,6 +629,9 @@ importer_free(cl_importer *imp)
         cl_strset_free(imp->ids[k]);
     cl_strset_free(imp->keys);
     cl_mapping_run_free(imp->map_run);
+    cl_strset_free(imp->deal_ids);
+    cl_strset_free(imp->deal_text);
+    free(imp->deal_rows);
     for (int f = 0; f < MAX_FIELDS; f++)
         free(imp->scratch[f]);
     free(imp);
@@ -569,7 +651,12 @@ cl_importer_finish(cl_importer *imp, cl_import_report *rep, cl_error *err)
         imp->rep.inserted = imp->rep.updated = 0;
         imp->rep.unchanged = 0;
     } else {
-        rc = cl_store_commit(imp->st, err);
+        rc = cl_store_put_flush(imp->st, &imp->counts, err);
+        imp->rep.inserted = imp->counts.inserted;
+        imp->rep.updated = imp->counts.updated;
+        imp->rep.unchanged = imp->counts.unchanged;
+        if (rc == CL_OK)
+            rc = cl_store_commit(imp->st, err);
         if (rc != CL_OK)
             cl_store_rollback(imp->st);
         else

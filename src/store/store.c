@@ -85,7 +85,11 @@ cl_store_commit(cl_store *st, cl_error *err)
 {
     if (!st->in_tx)
         return cl_error_set(err, CL_EINVAL, "no transaction is open");
-    cl_err rc = st->ops->commit(st, err);
+    cl_put_counts ignored = {0};
+    cl_err rc = cl_store_put_flush(st, &ignored, err);
+    if (rc != CL_OK)
+        return rc;
+    rc = st->ops->commit(st, err);
     if (rc == CL_OK) {
         st->in_tx = 0;
         st->refs_checked = 0;
@@ -122,6 +126,8 @@ cl_store_rollback(cl_store *st)
 {
     if (!st->in_tx)
         return;
+    if (st->ops->bulk_drop)
+        st->ops->bulk_drop(st);
     st->ops->rollback(st);
     st->in_tx = 0;
     st->refs_checked = 0;
@@ -407,6 +413,58 @@ cl_store_put(cl_store *st, cl_kind kind, const cl_value *row,
     if (rc == CL_OK)
         *res = CL_PUT_UPDATED;
     return rc;
+}
+
+cl_err
+cl_store_put_bulk(cl_store *st, cl_kind kind, const cl_value *row,
+                  cl_put_counts *c, cl_error *err)
+{
+    if (!st->in_tx)
+        return cl_error_set(err, CL_EINVAL,
+                            "cl_store_put_bulk outside a transaction");
+    if (st->ops->bulk_put)
+        return st->ops->bulk_put(st, kind, row, c, err);
+    cl_put_result res;
+    cl_err rc = cl_store_put(st, kind, row, &res, err);
+    if (rc == CL_OK)
+        switch (res) {
+        case CL_PUT_INSERTED:
+            c->inserted++;
+            break;
+        case CL_PUT_UPDATED:
+            c->updated++;
+            break;
+        case CL_PUT_UNCHANGED:
+            c->unchanged++;
+            break;
+        }
+    return rc;
+}
+
+cl_err
+cl_store_put_flush(cl_store *st, cl_put_counts *c, cl_error *err)
+{
+    if (!st->in_tx || st->ops->bulk_flush == NULL)
+        return CL_OK;
+    return st->ops->bulk_flush(st, c, err);
+}
+
+void
+cl__store_key_text(const cl_kind_def *def, const cl_value *row, char *buf,
+                   size_t len)
+{
+    key_text(def, row, buf, len);
+}
+
+const char *
+cl__store_row_json(char **buf, size_t *cap, const cl_kind_def *def,
+                   const cl_value *row, int compact)
+{
+    jbuf b = {.p = *buf, .cap = *cap};
+    const char *j = row_json(&b, def, row, compact);
+    *buf = b.p;
+    *cap = b.cap;
+    return j;
 }
 
 cl_err

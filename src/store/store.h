@@ -102,6 +102,29 @@ typedef enum cl_put_result {
 cl_err cl_store_put(cl_store *st, cl_kind kind, const cl_value *row,
                     cl_put_result *res, cl_error *err);
 
+/* What a run of cl_store_put_bulk calls did, row by row. */
+typedef struct cl_put_counts {
+    int64_t inserted, updated, unchanged;
+} cl_put_counts;
+
+/*
+ * Like cl_store_put, for a caller that writes many records of one kind in
+ * one transaction (an import): the backend may hold the row and write it
+ * with the next ones in one statement (PostgreSQL: COPY into a temporary
+ * table, then one INSERT ... ON CONFLICT, one UPDATE and one audit INSERT
+ * per batch, in row order).  The records held are written by the next
+ * cl_store_put_flush (or cl_store_commit); until then reads do not see them,
+ * so the caller must not read or put a record it holds again.  c (not NULL)
+ * gets the results of the rows written by this call, which may be none or
+ * a whole batch.  row's text is copied.  Return codes as cl_store_put.
+ */
+cl_err cl_store_put_bulk(cl_store *st, cl_kind kind, const cl_value *row,
+                         cl_put_counts *c, cl_error *err);
+
+/* Writes the records cl_store_put_bulk holds, adding their results to c.
+   CL_OK when none are held.  Return codes as cl_store_put. */
+cl_err cl_store_put_flush(cl_store *st, cl_put_counts *c, cl_error *err);
+
 /*
  * Reads the record of kind whose key is key[0..nkey-1] into row (nfields
  * values).  *found is 0 when there is none.

@@ -162,6 +162,14 @@ typedef struct cl_store_ops {
     cl_err (*insert_audited)(cl_store *st, cl_kind kind, const cl_value *row,
                              const char *entity_id, const char *new_json,
                              int *inserted, cl_error *err);
+    /* Optional (NULL: cl_store_put_bulk is cl_store_put): holds row (text
+       copied) for the next bulk_flush, or writes the batch when full. */
+    cl_err (*bulk_put)(cl_store *st, cl_kind kind, const cl_value *row,
+                       cl_put_counts *c, cl_error *err);
+    /* Writes the rows bulk_put holds; with bulk_put. */
+    cl_err (*bulk_flush)(cl_store *st, cl_put_counts *c, cl_error *err);
+    /* Forgets the rows bulk_put holds (the transaction ends); optional. */
+    void (*bulk_drop)(cl_store *st);
     cl_err (*get)(cl_store *st, cl_kind kind, const cl_value *key,
                   cl_value *row, int *found, cl_error *err);
     cl_err (*update)(cl_store *st, cl_kind kind, const cl_value *row,
@@ -214,6 +222,19 @@ struct cl_store {
     int refs_checked; /* the open transaction's caller checks references */
     size_t json_cap;
 };
+
+/* The source key of row joined by '|': the audit entry's entity_id
+   (store.c). */
+void cl__store_key_text(const cl_kind_def *def, const cl_value *row,
+                        char *buf, size_t len);
+
+/*
+ * row as its audit JSON (store.c): an object in column order, or with
+ * compact the values alone as an array (an "insert" entry).  buf and cap are
+ * a growable buffer the text is written to; NULL when out of memory.
+ */
+const char *cl__store_row_json(char **buf, size_t *cap, const cl_kind_def *def,
+                               const cl_value *row, int compact);
 
 /* The file of a SQLite url (a path, or sqlite:PATH); NULL for a PostgreSQL
    url (postgres: or postgresql:).  The one place urls pick a backend. */

@@ -257,6 +257,7 @@ pg_close(cl_store *base)
     free(s->stmts);
     free(s->release);
     free(s->held);
+    cl__pg_bulk_free(s);
     if (s->conn)
         PQfinish(s->conn);
     free(s);
@@ -803,6 +804,9 @@ static const cl_store_ops pg_ops = {
     .read_begin = pg_read_begin,
     .insert_new = pg_insert_new,
     .insert_audited = pg_insert_audited,
+    .bulk_put = cl__pg_bulk_put,
+    .bulk_flush = cl__pg_bulk_flush,
+    .bulk_drop = cl__pg_bulk_drop,
     .get = pg_get,
     .update = pg_update,
     .audit_append = pg_audit_append,

@@ -32,6 +32,7 @@ typedef struct pg_store {
     int64_t *held; /* outbox messages this connection holds a claim on */
     size_t nheld, held_cap;
     size_t nstmts, cap;
+    struct pg_bulk *bulk; /* rows cl_store_put_bulk holds (store_pg_bulk.c) */
 } pg_store;
 
 #define PG(base) ((pg_store *)(base))
@@ -133,6 +134,14 @@ void cl__pg_sqlite_real(double v, char *buf, size_t len);
 
 /* Removes the blanks outside strings of JSON text, in place. */
 void cl__pg_json_compact(char *json);
+
+/* cl_store_put_bulk's ops (store_pg_bulk.c): bulk_put, bulk_flush,
+   bulk_drop; cl__pg_bulk_free frees what they hold, at close. */
+cl_err cl__pg_bulk_put(cl_store *base, cl_kind kind, const cl_value *row,
+                       cl_put_counts *c, cl_error *err);
+cl_err cl__pg_bulk_flush(cl_store *base, cl_put_counts *c, cl_error *err);
+void cl__pg_bulk_drop(cl_store *base);
+void cl__pg_bulk_free(pg_store *s);
 
 /* The engine reads and writes (store_pg_engine_read.c, _write.c). */
 extern const cl_store_engine_ops cl__pg_engine_ops;

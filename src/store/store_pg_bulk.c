@@ -1,0 +1,508 @@
+/*
+ * store_pg_bulk.c - cl_store_put_bulk on PostgreSQL: a batch of records in
+ * four round trips instead of one per record.
+ *
+ * The rows are held as COPY text.  A flush copies them into a temporary
+ * table (cl_bulk_<table>, with the record table's column types), reads the
+ * stored rows that differ from theirs (old and new values, rendered here
+ * as the row path renders them: cl__store_row_json), copies those audit
+ * objects into cl_bulk_chg, and runs one statement that inserts the new
+ * rows, updates the changed ones and appends every audit entry in row
+ * order.  The result is what cl_store_put row by row gives: the same rows,
+ * the same audit entries in the same order, the same counts.  The
+ * workspace's write lock (pg_begin) keeps the rows read in step 3 as they
+ * are until the statement of step 5.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_pg_int.h"
+
+/* Rows per batch: large enough that the round trips vanish, small enough
+   that a batch's text stays a few MiB. */
+#define BATCH_ROWS 20000
+
+enum { B_SETUP, B_COPY, B_CHANGED, B_APPLY, B_N };
+
+typedef struct tbuf {
+    char *p;
+    size_t len, cap;
+    int oom;
+} tbuf;
+
+struct pg_bulk {
+    cl_kind kind;
+    size_t n;  /* rows held */
+    tbuf rows; /* their COPY text */
+    tbuf chg;  /* the changed rows' COPY text (seq, old, new) */
+    size_t nchg;
+    char *json; /* scratch for the audit JSON */
+    size_t json_cap;
+    char *json2;
+    size_t json2_cap;
+    char *sql[CL_KIND_COUNT][B_N];
+};
+
+static void
+tb_put(tbuf *b, const char *s, size_t n)
+{
+    if (b->oom)
+        return;
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 1 << 16;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        char *p = realloc(b->p, cap);
+        if (p == NULL) {
+            b->oom = 1;
+            return;
+        }
+        b->p = p;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = '\0';
+}
+
+static void
+tb_str(tbuf *b, const char *s)
+{
+    tb_put(b, s, strlen(s));
+}
+
+/* s as a COPY text field: backslash, tab, newline and CR escaped. */
+static void
+tb_copy_text(tbuf *b, const char *s)
+{
+    const char *run = s;
+    for (; *s; s++) {
+        char esc;
+        switch (*s) {
+        case '\\':
+            esc = '\\';
+            break;
+        case '\t':
+            esc = 't';
+            break;
+        case '\n':
+            esc = 'n';
+            break;
+        case '\r':
+            esc = 'r';
+            break;
+        default:
+            continue;
+        }
+        tb_put(b, run, (size_t)(s - run));
+        char e[2] = {'\\', esc};
+        tb_put(b, e, 2);
+        run = s + 1;
+    }
+    tb_put(b, run, (size_t)(s - run));
+}
+
+static void
+tb_quoted(tbuf *b, const char *prefix, const char *ident)
+{
+    tb_str(b, prefix);
+    tb_str(b, "\"");
+    tb_str(b, ident);
+    tb_str(b, "\"");
+}
+
+/* ", p.c1, p.c2 ..." over fields [from, to) of def. */
+static void
+tb_cols(tbuf *b, const cl_kind_def *def, const char *p, size_t from, size_t to,
+        const char *sep)
+{
+    for (size_t i = from; i < to; i++) {
+        if (i > from || sep[0] == ',')
+            tb_str(b, i > from ? ", " : sep);
+        tb_quoted(b, p, def->fields[i].name);
+    }
+}
+
+/* "t.k1 = b.k1 AND ..." over the key. */
+static void
+tb_key_join(tbuf *b, const cl_kind_def *def)
+{
+    for (size_t i = 0; i < def->nkey; i++) {
+        tb_str(b, i ? " AND " : "");
+        tb_quoted(b, "t.", def->fields[i].name);
+        tb_quoted(b, " = b.", def->fields[i].name);
+    }
+}
+
+/* The SQL of step q for kind, built once per store. */
+static const char *
+bulk_sql(struct pg_bulk *bk, cl_kind kind, int q)
+{
+    const cl_kind_def *def = cl_kind_get(kind);
+    const char *t = def->table;
+    tbuf b = {0};
+    if (bk->sql[kind][q])
+        return bk->sql[kind][q];
+    switch (q) {
+    case B_SETUP:
+        /* Created once per connection (rolled back with the transaction
+           that made it, then made again); emptied by every commit. */
+        tb_str(&b, "SET LOCAL client_min_messages = warning;"
+                   "CREATE TEMP TABLE IF NOT EXISTS ");
+        tb_str(&b, "\"cl_bulk_");
+        tb_str(&b, t);
+        tb_str(&b, "\" ON COMMIT DELETE ROWS AS SELECT 0::bigint AS cl_seq,"
+                   " ''::text AS cl_entity_id, ''::text AS cl_new,"
+                   " workspace_id");
+        tb_cols(&b, def, "", 0, def->nfields, ", ");
+        tb_quoted(&b, " FROM ", t);
+        tb_str(&b, " WITH NO DATA;"
+                   "CREATE TEMP TABLE IF NOT EXISTS cl_bulk_chg (cl_seq bigint,"
+                   " cl_old text, cl_new text) ON COMMIT DELETE ROWS;"
+                   "TRUNCATE cl_bulk_chg, \"cl_bulk_");
+        tb_str(&b, t);
+        tb_str(&b, "\"");
+        break;
+    case B_COPY:
+        tb_str(&b, "COPY \"cl_bulk_");
+        tb_str(&b, t);
+        tb_str(&b, "\" (cl_seq, cl_entity_id, cl_new, workspace_id");
+        tb_cols(&b, def, "", 0, def->nfields, ", ");
+        tb_str(&b, ") FROM STDIN");
+        break;
+    case B_CHANGED:
+        /* Stored values first (columns 0..n-1), the file's next, the
+           row's number last. */
+        tb_str(&b, "SELECT ");
+        tb_cols(&b, def, "t.", 0, def->nfields, "");
+        tb_cols(&b, def, "b.", 0, def->nfields, ", ");
+        tb_quoted(&b, " , b.cl_seq FROM ", t);
+        tb_str(&b, " t JOIN \"cl_bulk_");
+        tb_str(&b, t);
+        tb_str(&b, "\" b ON ");
+        tb_key_join(&b, def);
+        tb_str(&b, " WHERE t.workspace_id = $1 AND ");
+        if (def->nkey == def->nfields) {
+            tb_str(&b, "false");
+        } else {
+            tb_str(&b, "(");
+            tb_cols(&b, def, "t.", def->nkey, def->nfields, "");
+            tb_str(&b, ", NULL) IS DISTINCT FROM (");
+            tb_cols(&b, def, "b.", def->nkey, def->nfields, "");
+            tb_str(&b, ", NULL)");
+        }
+        tb_str(&b, " ORDER BY b.cl_seq");
+        break;
+    default:
+        /* One statement: the CTEs' writes run whether or not the audit
+           insert reads them; the snapshot is the one before them all, so
+           the stored rows the update overwrites are the ones read. */
+        tb_quoted(&b, "WITH ins AS (INSERT INTO ", t);
+        tb_str(&b, " (workspace_id");
+        tb_cols(&b, def, "", 0, def->nfields, ", ");
+        tb_str(&b, ") SELECT workspace_id");
+        tb_cols(&b, def, "", 0, def->nfields, ", ");
+        tb_str(&b, " FROM \"cl_bulk_");
+        tb_str(&b, t);
+        tb_str(&b, "\" ORDER BY cl_seq ON CONFLICT DO NOTHING RETURNING ");
+        tb_cols(&b, def, "", 0, def->nkey, "");
+        tb_quoted(&b, "), upd AS (UPDATE ", t);
+        tb_str(&b, " t SET ");
+        for (size_t i = def->nkey; i < def->nfields; i++) {
+            tb_str(&b, i > def->nkey ? ", " : "");
+            tb_quoted(&b, "", def->fields[i].name);
+            tb_quoted(&b, " = b.", def->fields[i].name);
+        }
+        if (def->nkey == def->nfields)
+            tb_str(&b, "workspace_id = t.workspace_id");
+        tb_str(&b, " FROM \"cl_bulk_");
+        tb_str(&b, t);
+        tb_str(&b, "\" b JOIN cl_bulk_chg c ON c.cl_seq = b.cl_seq"
+                   " WHERE t.workspace_id = $1 AND ");
+        tb_key_join(&b, def);
+        tb_str(&b, " RETURNING 1) INSERT INTO audit (workspace_id, at, actor,"
+                   " entity, entity_id, action, old, new) SELECT $1, $2, $3,"
+                   " $4, e.cl_entity_id, e.action, e.old, e.new FROM ("
+                   "SELECT b.cl_seq, b.cl_entity_id, 'insert' AS action,"
+                   " NULL::text AS old, b.cl_new AS new FROM \"cl_bulk_");
+        tb_str(&b, t);
+        tb_str(&b, "\" b JOIN ins t ON ");
+        tb_key_join(&b, def);
+        tb_str(&b, " UNION ALL SELECT b.cl_seq, b.cl_entity_id, 'update',"
+                   " c.cl_old, c.cl_new FROM \"cl_bulk_");
+        tb_str(&b, t);
+        tb_str(&b, "\" b JOIN cl_bulk_chg c ON c.cl_seq = b.cl_seq) e"
+                   " ORDER BY e.cl_seq");
+        break;
+    }
+    if (b.oom) {
+        free(b.p);
+        return NULL;
+    }
+    bk->sql[kind][q] = b.p;
+    return b.p;
+}
+
+static struct pg_bulk *
+bulk_of(pg_store *s)
+{
+    if (s->bulk == NULL)
+        s->bulk = calloc(1, sizeof *s->bulk);
+    return s->bulk;
+}
+
+/* Appends row as a line of COPY text: its number, entity id, insert
+   entry, workspace, then its values as kbind sends them. */
+static cl_err
+add_row(pg_store *s, struct pg_bulk *bk, const cl_kind_def *def,
+        const cl_value *row, cl_error *err)
+{
+    char num[48], entity_id[256];
+    tbuf *b = &bk->rows;
+    cl__store_key_text(def, row, entity_id, sizeof entity_id);
+    const char *nj = cl__store_row_json(&bk->json, &bk->json_cap, def, row, 1);
+    if (nj == NULL)
+        return cl_error_set(err, CL_ENOMEM, "out of memory");
+    tb_put(b, num, (size_t)snprintf(num, sizeof num, "%zu\t", bk->n));
+    tb_copy_text(b, entity_id);
+    tb_put(b, "\t", 1);
+    tb_copy_text(b, nj);
+    tb_put(b, num,
+           (size_t)snprintf(num, sizeof num, "\t%lld",
+                            (long long)s->base.workspace_id));
+    for (size_t i = 0; i < def->nfields; i++) {
+        const cl_value *v = &row[i];
+        tb_put(b, "\t", 1);
+        switch (v->type) {
+        case CL_V_NULL:
+            tb_put(b, "\\N", 2);
+            break;
+        case CL_V_TEXT:
+            tb_copy_text(b, v->s);
+            break;
+        case CL_V_INT:
+            tb_put(b, num,
+                   (size_t)snprintf(num, sizeof num, "%lld", (long long)v->i));
+            break;
+        case CL_V_REAL: {
+            cl_ftype t = def->fields[i].type;
+            tb_put(b, num,
+                   (size_t)snprintf(
+                       num, sizeof num,
+                       (t == CL_F_MONEY || t == CL_F_HOURS) ? "%.2f" : "%.17g",
+                       v->r));
+            break;
+        }
+        }
+    }
+    tb_put(b, "\n", 1);
+    if (b->oom)
+        return cl_error_set(err, CL_ENOMEM, "out of memory");
+    bk->n++;
+    return CL_OK;
+}
+
+/* Sends text to COPY ... FROM STDIN. */
+static cl_err
+copy_in(pg_store *s, const char *sql, const tbuf *text, cl_error *err)
+{
+    cl_err rc = cl__pg_ready(s, err);
+    if (rc != CL_OK)
+        return rc;
+    PGresult *r = PQexec(s->conn, sql);
+    if (PQresultStatus(r) != PGRES_COPY_IN) {
+        rc = cl__pg_fail(s, r, sql, err);
+        PQclear(r);
+        return rc;
+    }
+    PQclear(r);
+    if (PQputCopyData(s->conn, text->p, (int)text->len) != 1 ||
+        PQputCopyEnd(s->conn, NULL) != 1)
+        rc = cl__pg_fail(s, NULL, sql, err);
+    while ((r = PQgetResult(s->conn)) != NULL) {
+        if (rc == CL_OK && PQresultStatus(r) != PGRES_COMMAND_OK)
+            rc = cl__pg_fail(s, r, sql, err);
+        PQclear(r);
+    }
+    return rc;
+}
+
+/* Reads nfields columns of r from column from, as cl__pg_read_row. */
+static void
+read_at(const PGresult *r, int row, const cl_kind_def *def, int from,
+        cl_value *out)
+{
+    for (size_t i = 0; i < def->nfields; i++) {
+        cl_value *v = &out[i];
+        int c = from + (int)i;
+        memset(v, 0, sizeof *v);
+        if (PQgetisnull(r, row, c)) {
+            v->type = CL_V_NULL;
+            continue;
+        }
+        switch (def->fields[i].type) {
+        case CL_F_INT:
+        case CL_F_BOOL:
+            v->type = CL_V_INT;
+            v->i = cl__pg_int(r, row, c, 0);
+            break;
+        case CL_F_MONEY:
+        case CL_F_HOURS:
+            v->type = CL_V_REAL;
+            v->r = cl__pg_real(r, row, c);
+            break;
+        default:
+            v->type = CL_V_TEXT;
+            v->s = PQgetvalue(r, row, c);
+        }
+    }
+}
+
+/* A stored row that differs from the file's: its "update" entry's old and
+   new objects as COPY text for cl_bulk_chg. */
+static int
+changed_row(void *ud, const PGresult *r, int row)
+{
+    struct pg_bulk *bk = ud;
+    const cl_kind_def *def = cl_kind_get(bk->kind);
+    cl_value old[40], neu[40];
+    int n = (int)def->nfields;
+    read_at(r, row, def, 0, old);
+    read_at(r, row, def, n, neu);
+    /* The database compared typed values; the row path compares the
+       values in hand (money to the cent): ask the same question. */
+    int same = 1;
+    for (size_t i = def->nkey; i < def->nfields && same; i++)
+        same = cl_value_equal(&old[i], &neu[i]);
+    if (same)
+        return 0;
+    const char *oj = cl__store_row_json(&bk->json, &bk->json_cap, def, old, 0);
+    const char *nj =
+        cl__store_row_json(&bk->json2, &bk->json2_cap, def, neu, 0);
+    if (oj == NULL || nj == NULL) {
+        bk->chg.oom = 1;
+        return 1;
+    }
+    tb_str(&bk->chg, PQgetvalue(r, row, 2 * n));
+    tb_put(&bk->chg, "\t", 1);
+    tb_copy_text(&bk->chg, oj);
+    tb_put(&bk->chg, "\t", 1);
+    tb_copy_text(&bk->chg, nj);
+    tb_put(&bk->chg, "\n", 1);
+    bk->nchg++;
+    return 0;
+}
+
+static void
+bulk_reset(struct pg_bulk *bk)
+{
+    bk->n = 0;
+    bk->rows.len = 0;
+    bk->rows.oom = 0;
+    bk->chg.len = 0;
+    bk->chg.oom = 0;
+    bk->nchg = 0;
+}
+
+static cl_err
+flush(pg_store *s, struct pg_bulk *bk, cl_put_counts *c, cl_error *err)
+{
+    const cl_kind_def *def = cl_kind_get(bk->kind);
+    const char *q[B_N];
+    char ws[32];
+    cl_err rc = CL_OK;
+
+    if (bk->n == 0)
+        return CL_OK;
+    for (int i = 0; i < B_N; i++)
+        if ((q[i] = bulk_sql(bk, bk->kind, i)) == NULL)
+            return cl_error_set(err, CL_ENOMEM, "out of memory");
+    snprintf(ws, sizeof ws, "%lld", (long long)s->base.workspace_id);
+    const char *vals[4] = {ws, s->base.at, s->base.actor, def->table};
+
+    rc = cl__pg_ready(s, err);
+    if (rc == CL_OK) {
+        PGresult *r = PQexec(s->conn, q[B_SETUP]);
+        if (PQresultStatus(r) != PGRES_COMMAND_OK)
+            rc = cl__pg_fail(s, r, "bulk write: temporary table", err);
+        PQclear(r);
+    }
+    if (rc == CL_OK)
+        rc = copy_in(s, q[B_COPY], &bk->rows, err);
+    if (rc == CL_OK)
+        rc =
+            cl__pg_stream(s, q[B_CHANGED], 1, vals, NULL, changed_row, bk, err);
+    if (rc == CL_OK && bk->chg.oom)
+        rc = cl_error_set(err, CL_ENOMEM, "out of memory");
+    if (rc == CL_OK && bk->nchg > 0)
+        rc = copy_in(s, "COPY cl_bulk_chg (cl_seq, cl_old, cl_new) FROM STDIN",
+                     &bk->chg, err);
+    if (rc == CL_OK) {
+        PGresult *r;
+        rc = cl__pg_run(s, q[B_APPLY], 4, vals, NULL, &r, err);
+        if (rc == CL_OK) {
+            int64_t audited = strtoll(PQcmdTuples(r), NULL, 10);
+            int64_t ins = audited - (int64_t)bk->nchg;
+            c->inserted += ins;
+            c->updated += (int64_t)bk->nchg;
+            c->unchanged += (int64_t)bk->n - ins - (int64_t)bk->nchg;
+            PQclear(r);
+        }
+    }
+    bulk_reset(bk);
+    return rc;
+}
+
+cl_err
+cl__pg_bulk_put(cl_store *base, cl_kind kind, const cl_value *row,
+                cl_put_counts *c, cl_error *err)
+{
+    pg_store *s = PG(base);
+    struct pg_bulk *bk = bulk_of(s);
+    cl_err rc;
+    if (bk == NULL)
+        return cl_error_set(err, CL_ENOMEM, "out of memory");
+    if (bk->n > 0 && bk->kind != kind && (rc = flush(s, bk, c, err)) != CL_OK)
+        return rc;
+    bk->kind = kind;
+    if ((rc = add_row(s, bk, cl_kind_get(kind), row, err)) != CL_OK)
+        return rc;
+    if (bk->n >= BATCH_ROWS)
+        return flush(s, bk, c, err);
+    return CL_OK;
+}
+
+cl_err
+cl__pg_bulk_flush(cl_store *base, cl_put_counts *c, cl_error *err)
+{
+    pg_store *s = PG(base);
+    if (s->bulk == NULL)
+        return CL_OK;
+    return flush(s, s->bulk, c, err);
+}
+
+void
+cl__pg_bulk_drop(cl_store *base)
+{
+    pg_store *s = PG(base);
+    if (s->bulk)
+        bulk_reset(s->bulk);
+}
+
+void
+cl__pg_bulk_free(pg_store *s)
+{
+    struct pg_bulk *bk = s->bulk;
+    if (bk == NULL)
+        return;
+    free(bk->rows.p);
+    free(bk->chg.p);
+    free(bk->json);
+    free(bk->json2);
+    for (int k = 0; k < CL_KIND_COUNT; k++)
+        for (int q = 0; q < B_N; q++)
+            free(bk->sql[k][q]);
+    free(bk);
+    s->bulk = NULL;
+}

@@ -62,6 +62,8 @@ cl__h_sessions(cl_http_req *r)
     cl_error_clear(&err);
     cl_err e = cl_store_sessions_each(r->st, 0, status, session_cb, items,
                                       &err);
+    if (e == CL_OK)
+        e = cl_http_name_items(r, items, "owner_id", "owner_name", &err);
     if (e != CL_OK) {
         json_decref(items);
         return cl_http_fail(r, e, &err);
@@ -87,6 +89,8 @@ cl__h_session_get(cl_http_req *r)
     json_t *one = json_array();
     cl_error_clear(&err);
     cl_err e = cl_store_sessions_each(r->st, id, NULL, session_cb, one, &err);
+    if (e == CL_OK)
+        e = cl_http_name_items(r, one, "owner_id", "owner_name", &err);
     if (e != CL_OK || !json_array_size(one)) {
         json_decref(one);
         return e ? cl_http_fail(r, e, &err)
@@ -189,6 +193,8 @@ cl__h_changes(cl_http_req *r)
     const char *pending = cl_http_query(r, "pending");
     cl_err e = cl_store_pcs_each(r->st, 0, 0, pending && !strcmp(pending, "1"),
                                  pc_cb, items, &err);
+    if (e == CL_OK)
+        e = cl_http_name_items(r, items, "owner_id", "owner_name", &err);
     if (e != CL_OK) {
         json_decref(items);
         return cl_http_fail(r, e, &err);
@@ -288,26 +294,17 @@ cl__h_change_checkin(cl_http_req *r)
 /* ---- coaching items --------------------------------------------------- */
 
 typedef struct coach_ud {
-    cl_http_req *r;
     json_t *items;
     int64_t id;
-    int found;
 } coach_ud;
 
+/* Collects the rows only: the visibility rules need each AE's manager, and a
+   row callback must not call the store (store.h). */
 static int
 coach_cb(void *ud, const cl_store_coaching_row *c)
 {
     coach_ud *u = ud;
     if (u->id && c->id != u->id)
-        return 0;
-    u->found = 1;
-    /* The rules need the AE's manager. */
-    cl_store_login ae;
-    int found = 0;
-    cl_error err;
-    cl_store_login_get(u->r->st, c->ae_id, 0, &ae, &found, &err);
-    cl_vis_rel rel = {c->ae_id, found ? ae.manager_id : NULL, "ae"};
-    if (!cl_vis_fields(&u->r->viewer, CL_VK_COACHING, &rel))
         return 0;
     json_array_append_new(
         u->items,
@@ -318,6 +315,43 @@ coach_cb(void *ud, const cl_store_coaching_row *c)
     return 0;
 }
 
+/* Reads the coaching items (only item id when id > 0) into *items, keeps
+   those the viewer may see and names their AE (ae_name); *seen counts the
+   items there were before the rules. */
+static cl_err
+coaching_read(cl_http_req *r, int64_t id, json_t **items, size_t *seen,
+              cl_error *err)
+{
+    coach_ud u = {json_array(), id};
+    if (u.items == NULL)
+        return cl_error_set(err, CL_ENOMEM, "out of memory");
+    cl_err e = cl_store_coaching_each(r->st, coach_cb, &u, err);
+    *seen = json_array_size(u.items);
+    json_t *kept = json_array();
+    if (kept == NULL && e == CL_OK)
+        e = cl_error_set(err, CL_ENOMEM, "out of memory");
+    for (size_t i = 0; e == CL_OK && i < json_array_size(u.items); i++) {
+        json_t *c = json_array_get(u.items, i);
+        const char *ae_id = json_string_value(json_object_get(c, "ae_id"));
+        cl_store_login ae;
+        int found = 0;
+        e = cl_store_login_get(r->st, ae_id, 0, &ae, &found, err);
+        cl_vis_rel rel = {ae_id, found ? ae.manager_id : NULL, "ae"};
+        if (e != CL_OK || !cl_vis_fields(&r->viewer, CL_VK_COACHING, &rel))
+            continue;
+        if (found)
+            json_object_set_new(c, "ae_name", json_string(ae.name));
+        json_array_append(kept, c);
+    }
+    json_decref(u.items);
+    if (e != CL_OK) {
+        json_decref(kept);
+        return e;
+    }
+    *items = kept;
+    return CL_OK;
+}
+
 enum MHD_Result
 cl__h_coaching(cl_http_req *r)
 {
@@ -326,42 +360,38 @@ cl__h_coaching(cl_http_req *r)
         return cl_http_error(r, 403, "forbidden", NULL,
                              "coaching items are private to the AE, its "
                              "manager, VP Sales and RevOps");
-    coach_ud u = {r, json_array(), 0, 0};
+    json_t *items;
+    size_t seen;
     cl_error_clear(&err);
-    cl_err e = cl_store_coaching_each(r->st, coach_cb, &u, &err);
-    if (e != CL_OK) {
-        json_decref(u.items);
+    cl_err e = coaching_read(r, 0, &items, &seen, &err);
+    if (e != CL_OK)
         return cl_http_fail(r, e, &err);
-    }
-    int64_t n = (int64_t)json_array_size(u.items);
-    return cl_http_reply_json(r, 200, cl_http_page_doc(u.items, n, n, 0),
-                              NULL);
+    int64_t n = (int64_t)json_array_size(items);
+    return cl_http_reply_json(r, 200, cl_http_page_doc(items, n, n, 0), NULL);
 }
 
 enum MHD_Result
 cl__h_coaching_get(cl_http_req *r)
 {
     cl_error err;
-    coach_ud u = {r, json_array(), 0, 0};
-    if (parse_id(r->params[0], &u.id) < 0) {
-        json_decref(u.items);
+    int64_t id;
+    json_t *items;
+    size_t seen;
+    if (parse_id(r->params[0], &id) < 0)
         return cl_http_error(r, 404, "not_found", NULL,
                              "no coaching item '%s'", r->params[0]);
-    }
     cl_error_clear(&err);
-    cl_err e = cl_store_coaching_each(r->st, coach_cb, &u, &err);
-    if (e != CL_OK || !u.found) {
-        json_decref(u.items);
-        return e ? cl_http_fail(r, e, &err)
-                 : cl_http_error(r, 404, "not_found", NULL,
-                                 "no coaching item %s", r->params[0]);
+    cl_err e = coaching_read(r, id, &items, &seen, &err);
+    if (e != CL_OK)
+        return cl_http_fail(r, e, &err);
+    if (!json_array_size(items)) {
+        json_decref(items);
+        return seen ? cl_http_error(r, 403, "forbidden", NULL,
+                                    "this coaching item is private")
+                    : cl_http_error(r, 404, "not_found", NULL,
+                                    "no coaching item %s", r->params[0]);
     }
-    if (!json_array_size(u.items)) {
-        json_decref(u.items);
-        return cl_http_error(r, 403, "forbidden", NULL,
-                             "this coaching item is private");
-    }
-    json_t *c = json_incref(json_array_get(u.items, 0));
-    json_decref(u.items);
+    json_t *c = json_incref(json_array_get(items, 0));
+    json_decref(items);
     return cl_http_reply_json(r, 200, c, NULL);
 }

@@ -24,22 +24,6 @@ parse_id(const char *s, int64_t *out)
 
 /* ---- names of people --------------------------------------------------- */
 
-/* Adds id's name to m, unless known already or not a user. */
-static cl_err
-add_name(cl_http_req *r, json_t *m, const char *id, cl_error *err)
-{
-    const cl_kind_def *def = cl_kind_get(CL_KIND_USERS);
-    cl_value key = {CL_V_TEXT, 0, 0, id}, row[32];
-    int found = 0;
-    if (!id || !*id || json_object_get(m, id))
-        return CL_OK;
-    cl_err e = cl_store_get(r->st, CL_KIND_USERS, &key, row, &found, err);
-    const cl_value *name = &row[cl_kind_field_index(def, "name")];
-    if (e == CL_OK && found && name->type == CL_V_TEXT)
-        json_object_set_new(m, id, json_string(name->s));
-    return e;
-}
-
 /* The display names of the assignees and attendees of items, as a new JSON
    object by id in *out: looked up by key, a user at most once. */
 static cl_err
@@ -54,7 +38,7 @@ user_names(cl_http_req *r, json_t *items, json_t **out, cl_error *err)
     json_array_foreach(items, i, t)
     {
         if (e == CL_OK)
-            e = add_name(r, m, json_string_value(
+            e = cl_http_user_name(r, m, json_string_value(
                                    json_object_get(t, "assignee_id")),
                          err);
         const char *att = json_string_value(json_object_get(t, "attendees"));
@@ -62,7 +46,7 @@ user_names(cl_http_req *r, json_t *items, json_t **out, cl_error *err)
         for (const char *p = att; e == CL_OK && p && *p;) {
             size_t len = strcspn(p, ";");
             snprintf(id, sizeof id, "%.*s", (int)len, p);
-            e = add_name(r, m, id, err);
+            e = cl_http_user_name(r, m, id, err);
             p += len + (p[len] == ';');
         }
     }

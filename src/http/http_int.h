@@ -165,6 +165,16 @@ unsigned cl_http_record_mask(cl_http_req *r, cl_kind kind, const cl_value *row);
 /* 1 if the viewer may read the audit trail of the record row of kind. */
 int cl_http_record_audit(cl_http_req *r, cl_kind kind, const cl_value *row);
 
+/* Adds user id's name to the object names (id -> name), read by key unless
+   names has it already; nothing for an id that is no user. */
+cl_err cl_http_user_name(cl_http_req *r, json_t *names, const char *id,
+                         cl_error *err);
+
+/* Sets name_key to the user's name in each object of items whose id_key
+   names a user; a user is read at most once. */
+cl_err cl_http_name_items(cl_http_req *r, json_t *items, const char *id_key,
+                          const char *name_key, cl_error *err);
+
 /* ---- the caller (auth.c) ---------------------------------------------- */
 
 /*

@@ -171,3 +171,43 @@ cl_http_record_audit(cl_http_req *r, cl_kind kind, const cl_value *row)
     fill_rel(r, kind, row, &rel, &d);
     return cl_vis_audit(&r->viewer, cl_http_vis_kind(kind), &rel);
 }
+
+/* ---- people's names ---------------------------------------------------- */
+
+cl_err
+cl_http_user_name(cl_http_req *r, json_t *names, const char *id,
+                  cl_error *err)
+{
+    const cl_kind_def *def = cl_kind_get(CL_KIND_USERS);
+    cl_value key = {CL_V_TEXT, 0, 0, id}, row[32];
+    int found = 0;
+    if (!id || !*id || json_object_get(names, id))
+        return CL_OK;
+    cl_err e = cl_store_get(r->st, CL_KIND_USERS, &key, row, &found, err);
+    const cl_value *name = &row[cl_kind_field_index(def, "name")];
+    if (e == CL_OK && found && name->type == CL_V_TEXT)
+        json_object_set_new(names, id, json_string(name->s));
+    return e;
+}
+
+cl_err
+cl_http_name_items(cl_http_req *r, json_t *items, const char *id_key,
+                   const char *name_key, cl_error *err)
+{
+    json_t *names = json_object(), *it;
+    size_t i;
+    cl_err e = CL_OK;
+    if (names == NULL)
+        return cl_error_set(err, CL_ENOMEM, "out of memory");
+    json_array_foreach(items, i, it)
+    {
+        const char *id = json_string_value(json_object_get(it, id_key));
+        if (e == CL_OK)
+            e = cl_http_user_name(r, names, id, err);
+        json_t *n = id ? json_object_get(names, id) : NULL;
+        if (n)
+            json_object_set(it, name_key, n);
+    }
+    json_decref(names);
+    return e;
+}

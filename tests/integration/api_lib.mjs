@@ -21,9 +21,9 @@ export function demoWorkspace(t, extraSql = '') {
     ok(['demo', '--db', db]);
     const users = JSON.parse(sql(db, PG
         ? "SELECT json_agg(json_build_object('id', id, 'email', email, " +
-          "'role', role, 'manager_id', manager_id) ORDER BY id) FROM users"
+          "'role', role, 'name', name, 'manager_id', manager_id) ORDER BY id) FROM users"
         : "SELECT json_group_array(json_object('id', id, 'email', email, " +
-          "'role', role, 'manager_id', manager_id)) FROM users"));
+          "'role', role, 'name', name, 'manager_id', manager_id)) FROM users"));
     for (const u of users)
         ok(['user', 'passwd', u.id, '--db', db], { input: PASSWORD + '\n' });
     // The engine's first tick: review tasks, sessions with their packs.

@@ -177,6 +177,12 @@ test('visibility: an AE cannot open another AE\'s coaching item', async () => {
     const u = ws.users.find((x) => x.id === 'u-ae-2');
     await other.login(u.email);
     assert.equal((await other.get('/api/v1/coaching/900')).status, 403);
+    assert.equal((await other.get('/api/v1/coaching/901')).status, 404);
+    // Those who may see it see the AE by name, not only by id.
+    const mine = await c.ae.get('/api/v1/coaching/900');
+    assert.equal(mine.status, 200);
+    assert.equal(mine.json.ae_id, 'u-ae-1');
+    assert.equal(mine.json.ae_name, ws.users.find((x) => x.id === 'u-ae-1').name);
     assert.ok(!(await other.get('/api/v1/coaching')).json.items.some((i) => i.id === 900));
     const sm2 = new (c.ae.constructor)(srv);
     await sm2.login(ws.users.find((x) => x.id === 'u-sales-manager-2').email);

@@ -11,7 +11,7 @@ export function CoachingList() {
         <${Loaded} state=${st}>${(d) => d.items.length === 0 ? html`<p class="empty">No coaching items for you.</p>`
             : html`<ul class="report-list">${d.items.map((c) => html`<li class="card">
                 <a href=${`/coaching/${c.id}`}>${label(c.cause)} — ${c.period}</a>
-                <span class="meta">AE ${c.ae_id}, ${label(c.status).toLowerCase()}</span></li>`)}</ul>`}<//></div>`;
+                <span class="meta">${c.ae_name ?? c.ae_id}, ${label(c.status).toLowerCase()}</span></li>`)}</ul>`}<//></div>`;
 }
 
 export function CoachingItem({ params }) {
@@ -20,7 +20,7 @@ export function CoachingItem({ params }) {
     return html`<${Loaded} state=${st}>${(c) => html`<div class="page" data-testid="coaching-item">
         <h1>Coaching item ${c.id}</h1>
         <dl class="facts">
-            <div><dt>AE</dt><dd>${c.ae_id}</dd></div><div><dt>Period</dt><dd>${c.period}</dd></div>
+            <div><dt>AE</dt><dd>${c.ae_name ?? c.ae_id}</dd></div><div><dt>Period</dt><dd>${c.period}</dd></div>
             <div><dt>Cause</dt><dd>${label(c.cause)}</dd></div><div><dt>Status</dt><dd>${label(c.status)}</dd></div>
             ${c.created_at && html`<div><dt>Opened</dt><dd>${day(c.created_at)}</dd></div>`}
         </dl>

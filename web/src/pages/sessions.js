@@ -40,7 +40,11 @@ export function SessionPage({ params, me }) {
             api.get(`/sessions/${encodeURIComponent(id)}`),
             api.get('/users', { limit: 1000 }).catch(() => ({ items: [] })),
             api.get('/changes').catch(() => ({ items: [] }))]);
-        return { s, users: users.items, names: Object.fromEntries(users.items.map((u) => [u.id, u.name])), changes: changes.items.filter((c) => String(c.session_id) === String(id)) };
+        const mine = changes.items.filter((c) => String(c.session_id) === String(id));
+        // Who may not list users still sees the owners by name.
+        const names = Object.fromEntries([s, ...mine].filter((x) => x.owner_name).map((x) => [x.owner_id, x.owner_name]));
+        for (const u of users.items) names[u.id] = u.name;
+        return { s, users: users.items, names, changes: mine };
     }, [id]);
     const [decision, setDecision] = useState('');
     const [owner, setOwner] = useState('');
@@ -93,7 +97,7 @@ export function Changes() {
         <${Loaded} state=${st}>${(d) => d.items.length === 0 ? html`<p class="empty">No process changes yet.</p>`
             : html`<ul class="plain">${d.items.map((c) => html`<li class="card">
                 <p><strong>${c.description}</strong></p>
-                <p class="meta">Debrief <a href=${`/sessions/${c.session_id}`}>${c.session_id}</a>, owner ${c.owner_id},
+                <p class="meta">Debrief <a href=${`/sessions/${c.session_id}`}>${c.session_id}</a>, owner ${c.owner_name ?? c.owner_id},
                     check-in due ${day(c.checkin_due)} ${c.escalated ? html`<${Badge} kind="danger">escalated<//>` : ''}</p>
                 ${c.checkin_on ? html`<p>Checked in ${day(c.checkin_on)}: ${text(c.checkin_note)}</p>` : html`<${Checkin} c=${c} onDone=${st.reload} />`}
             </li>`)}</ul>`}<//></div>`;

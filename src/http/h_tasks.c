@@ -152,7 +152,10 @@ cl__h_tasks(cl_http_req *r)
     json_t *names = NULL;
     if (e == CL_OK && json_array_size(u.items))
         e = user_names(r, u.items, &names, &err);
+    if (e == CL_OK)
+        e = cl_http_name_accounts(r, u.items, &err);
     if (e != CL_OK) {
+        json_decref(names);
         json_decref(u.items);
         return cl_http_fail(r, e, &err);
     }
@@ -210,7 +213,9 @@ cl__h_task_get(cl_http_req *r)
                              "this task is not yours to see");
     }
     json_t *names = NULL;
-    if ((e = user_names(r, u.items, &names, &err)) != CL_OK) {
+    if ((e = user_names(r, u.items, &names, &err)) != CL_OK ||
+        (e = cl_http_name_accounts(r, u.items, &err)) != CL_OK) {
+        json_decref(names);
         json_decref(u.items);
         return cl_http_fail(r, e, &err);
     }
@@ -323,6 +328,8 @@ cl__h_inbox(cl_http_req *r)
        read whole for the unread count; one person's messages are few. */
     cl_err e =
         cl_store_inbox_each(r->st, r->user_id, 0, inbox_page_cb, &p, &err);
+    if (e == CL_OK)
+        e = cl_http_name_accounts(r, p.items, &err);
     if (e != CL_OK) {
         json_decref(p.items);
         return cl_http_fail(r, e, &err);

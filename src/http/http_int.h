@@ -175,6 +175,11 @@ cl_err cl_http_user_name(cl_http_req *r, json_t *names, const char *id,
 cl_err cl_http_name_items(cl_http_req *r, json_t *items, const char *id_key,
                           const char *name_key, cl_error *err);
 
+/* Sets account_id and account_name in each object of items (tasks,
+   messages) whose subject_kind/subject_id is an account or one of its
+   deals, churns or recoveries: people know accounts by name. */
+cl_err cl_http_name_accounts(cl_http_req *r, json_t *items, cl_error *err);
+
 /* ---- the caller (auth.c) ---------------------------------------------- */
 
 /*

@@ -211,3 +211,82 @@ cl_http_name_items(cl_http_req *r, json_t *items, const char *id_key,
     json_decref(names);
     return e;
 }
+
+/* A text field of the record of kind keyed id, copied into out ("" when
+   there is no such record or the field is empty). */
+static cl_err
+field_of(cl_http_req *r, cl_kind kind, const char *id, const char *field,
+         char *out, size_t size, cl_error *err)
+{
+    const cl_kind_def *def = cl_kind_get(kind);
+    cl_value key = {CL_V_TEXT, 0, 0, id}, row[32];
+    int found = 0;
+    out[0] = '\0';
+    cl_err e = cl_store_get(r->st, kind, &key, row, &found, err);
+    const cl_value *v = &row[cl_kind_field_index(def, field)];
+    if (e == CL_OK && found && v->type == CL_V_TEXT)
+        snprintf(out, size, "%s", v->s);
+    return e;
+}
+
+/* The account of the subject kind:id ("" for subjects of no account). */
+static cl_err
+subject_account(cl_http_req *r, const char *kind, const char *id, char *out,
+                size_t size, cl_error *err)
+{
+    char deal[128];
+    out[0] = '\0';
+    if (!strcmp(kind, "account")) {
+        snprintf(out, size, "%s", id);
+        return CL_OK;
+    }
+    if (!strcmp(kind, "deal"))
+        return field_of(r, CL_KIND_DEALS, id, "account_id", out, size, err);
+    if (!strcmp(kind, "churn"))
+        return field_of(r, CL_KIND_CHURNS, id, "account_id", out, size, err);
+    if (!strcmp(kind, "recovery")) {
+        cl_err e = field_of(r, CL_KIND_RECOVERIES, id, "new_deal_id", deal,
+                            sizeof deal, err);
+        if (e != CL_OK || !deal[0])
+            return e;
+        return field_of(r, CL_KIND_DEALS, deal, "account_id", out, size,
+                        err);
+    }
+    return CL_OK;
+}
+
+cl_err
+cl_http_name_accounts(cl_http_req *r, json_t *items, cl_error *err)
+{
+    json_t *seen = json_object(), *it;
+    size_t i;
+    cl_err e = CL_OK;
+    if (seen == NULL)
+        return cl_error_set(err, CL_ENOMEM, "out of memory");
+    json_array_foreach(items, i, it)
+    {
+        const char *kind = json_string_value(json_object_get(it, "subject_kind"));
+        const char *id = json_string_value(json_object_get(it, "subject_id"));
+        if (e != CL_OK || !kind || !id)
+            continue;
+        char key[160], acc[128], name[512];
+        snprintf(key, sizeof key, "%s:%s", kind, id);
+        json_t *known = json_object_get(seen, key);
+        if (!known) {
+            e = subject_account(r, kind, id, acc, sizeof acc, err);
+            name[0] = '\0';
+            if (e == CL_OK && acc[0])
+                e = field_of(r, CL_KIND_ACCOUNTS, acc, "name", name,
+                             sizeof name, err);
+            known = acc[0] && name[0] ? json_pack("[s, s]", acc, name)
+                                      : json_null();
+            json_object_set_new(seen, key, known);
+        }
+        if (json_is_array(known)) {
+            json_object_set(it, "account_id", json_array_get(known, 0));
+            json_object_set(it, "account_name", json_array_get(known, 1));
+        }
+    }
+    json_decref(seen);
+    return e;
+}

@@ -368,6 +368,13 @@ describe('actions through the engine', () => {
         }
         assert.equal(debrief.assignee_name,
             sql(ws.db, `SELECT name FROM users WHERE id = '${debrief.assignee_id}'`));
+        // The notification and the task name the churned account.
+        const [account, accountName] = sql(ws.db, "SELECT a.id, a.name FROM churns c " +
+            `JOIN accounts a ON a.id = c.account_id WHERE c.id = '${churn}'`).split('|');
+        for (const x of [note, debrief]) {
+            assert.equal(x.account_id, account);
+            assert.equal(x.account_name, accountName);
+        }
         const read = await c.post(`/api/v1/inbox/${note.id}/read`);
         assert.equal(read.status, 200);
         assert.equal(read.json.unread, false);

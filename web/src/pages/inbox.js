@@ -46,6 +46,7 @@ function TaskRow({ t, onDone }) {
             ${href ? html`<a href=${href}>${t.title}</a>` : html`<span>${t.title}</span>`}
             <div class="meta">
                 <span>${label(t.kind)}</span>
+                ${t.account_name && html`<span>${t.account_name}</span>`}
                 ${t.attendees && html`<span>with ${(t.attendee_names || t.attendees.split(';')).join(', ')}</span>`}
             </div>
         </div>
@@ -68,6 +69,7 @@ function Note({ n, onRead }) {
             ${n.unread && html`<${Badge} kind="info">New<//>`}
             ${href ? html`<a href=${href}>${n.subject}</a>` : html`<strong>${n.subject}</strong>`}
         </div>
+        ${n.account_name && html`<p class="note-account">${n.account_name}</p>`}
         <p class="note-body">${n.body}</p>
         <div class="meta">
             <span>${label(n.kind)}</span>

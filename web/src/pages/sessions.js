@@ -17,7 +17,7 @@ export function Sessions() {
         <${Loaded} state=${st}>${(d) => d.items.length === 0 ? html`<p class="empty">No ${status} sessions.</p>`
             : html`<ul class="report-list">${d.items.map((s) => html`<li class="card">
                 <a href=${`/sessions/${s.id}`}>${label(s.kind)} ${s.period}</a>
-                <span class="meta">${label(s.status)}, opened ${day(s.opened_at)}, ${s.decisions.length} ${s.decisions.length === 1 ? 'decision' : 'decisions'}</span></li>`)}</ul>`}<//>
+                <span class="meta">${label(s.status)}, opened ${day(s.opened_at)}${s.owner_name ? `, owner ${s.owner_name}` : ''}, ${s.decisions.length} ${s.decisions.length === 1 ? 'decision' : 'decisions'}</span></li>`)}</ul>`}<//>
     </div>`;
 }
 

@@ -54,13 +54,23 @@ top3(const cl_snapshot *s, const cl_period *p, int top[3])
     return k;
 }
 
+/* unit says how value and target read: "share" (a fraction, 1 is all),
+   "days" or "cause" (a taxonomy code; the target is then a number of
+   quarters). */
 static json_t *
-check(const char *name, int pass, json_t *value, json_t *target,
-      const char *note)
+check(const char *name, const char *unit, int pass, json_t *value,
+      json_t *target, const char *note)
 {
-    return json_pack("{s:s, s:o, s:o, s:o, s:s}", "check", name, "pass",
-                     pass < 0 ? json_null() : json_boolean(pass), "value",
-                     value, "target", target, "note", note);
+    return json_pack("{s:s, s:s, s:o, s:o, s:o, s:s}", "check", name, "unit",
+                     unit, "pass", pass < 0 ? json_null() : json_boolean(pass),
+                     "value", value, "target", target, "note", note);
+}
+
+/* A share always as a JSON real, so 1 reads as 100% and not as a count. */
+static json_t *
+share(double v)
+{
+    return isnan(v) ? json_null() : json_real(round(v * 1e6) / 1e6);
 }
 
 /* The first cause in p's top 3 that is also in the top 3 of the n - 1
@@ -108,7 +118,7 @@ stale_icp(const cl_snapshot *s, const cl_period *p)
              last == CL_DAY_NONE
                  ? "no ICP version in effect"
                  : "days since the last ICP version took effect");
-    return check("stale_icp", !(stale && tagged > 0),
+    return check("stale_icp", "days", !(stale && tagged > 0),
                  last == CL_DAY_NONE ? json_null()
                                      : json_integer(p->last - last),
                  cl_json_num(days, 0), note);
@@ -158,7 +168,7 @@ signal_latency(const cl_snapshot *s, const cl_period *p, const cl_time *at,
     else
         snprintf(note, sizeof note,
                  "no sales-attributable churns in the quarter");
-    return check("signal_latency", n ? median <= target : -1,
+    return check("signal_latency", "days", n ? median <= target : -1,
                  cl_json_num(median, 1), cl_json_num(target, 0), note);
 }
 
@@ -188,8 +198,8 @@ process_change_checkins(const cl_snapshot *s, const cl_period *p)
     else
         snprintf(note, sizeof note,
                  "no process-change check-in due in the quarter");
-    return check("process_change_checkins", due ? on_time == due : -1,
-                 cl_json_num(rate, 6), cl_json_num(1, 0), note);
+    return check("process_change_checkins", "share",
+                 due ? on_time == due : -1, share(rate), share(1), note);
 }
 
 /* Won new deals closed in p (the ones a won-deal review is for), reviewed
@@ -214,8 +224,8 @@ review_completion(const cl_snapshot *s, const cl_period *p)
              "%zu of %zu won new deals reviewed within %d business days of "
              "close and before kickoff",
              on_time, won, due);
-    return check("review_completion", won ? rate >= target : -1,
-                 cl_json_num(rate, 6), cl_json_num(target, 6), note);
+    return check("review_completion", "share", won ? rate >= target : -1,
+                 share(rate), share(target), note);
 }
 
 static json_t *
@@ -238,8 +248,9 @@ attribute_coverage(const cl_snapshot *s, const cl_period *p)
              "%zu of %zu won new deals have icp_fit_score, champion_level, "
              "champion_tenure_months, exec_sponsor, use_case and source",
              full, won);
-    return check("attribute_coverage", won ? rate >= COVERAGE_TARGET : -1,
-                 cl_json_num(rate, 6), cl_json_num(COVERAGE_TARGET, 6), note);
+    return check("attribute_coverage", "share",
+                 won ? rate >= COVERAGE_TARGET : -1, share(rate),
+                 share(COVERAGE_TARGET), note);
 }
 
 cl_err
@@ -276,7 +287,7 @@ cl_report_health(const cl_snapshot *s, const cl_report_opts *o, json_t **out,
                  nrep);
         json_array_append_new(
             checks,
-            check("repeating_cause", rc < 0,
+            check("repeating_cause", "cause", rc < 0,
                   rc < 0 ? json_null() : json_string(cl_cause_codes[rc]),
                   json_integer(nrep), note));
         json_array_append_new(checks, stale_icp(s, &p));

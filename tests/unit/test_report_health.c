@@ -243,6 +243,11 @@ test_process_change_checkins(void **state)
     c = chk(j, 2, "process_change_checkins");
     assert_near(json_number_value(json_object_get(c, "value")), 1, 1e-9);
     assert_pass(c, 1);
+    /* All on time is a share (100%), not a count of one. */
+    assert_string_equal(json_string_value(json_object_get(c, "unit")),
+                        "share");
+    assert_true(json_is_real(json_object_get(c, "value")));
+    assert_true(json_is_real(json_object_get(c, "target")));
     for (size_t q = 0; q < 2; q++) {
         c = chk(j, q, "process_change_checkins");
         assert_pass(c, -1);

@@ -224,6 +224,15 @@ function Recovery({ d }) {
         </section>`;
 }
 
+// A check's value as its unit reads: a share as a percentage, days as
+// days, a cause by its label.
+function checkValue(c) {
+    if (c.unit === 'share') return pct(c.value);
+    if (c.unit === 'days') return `${num(c.value, 1)} days`;
+    if (c.unit === 'cause') return label(c.value);
+    return typeof c.value === 'number' ? num(c.value) : String(c.value);
+}
+
 function Health({ d }) {
     const s = d.summary;
     const qs = d.quarters;
@@ -245,7 +254,7 @@ function Health({ d }) {
                 ${qs.map((q) => html`<th scope="col">${q.period}</th>`)}</tr></thead>
                 <tbody>${checks.map((k) => html`<tr><th scope="row">${label(k)}</th>${qs.map((q) => {
                     const c = q.checks.find((x) => x.check === k);
-                    return html`<td title=${c ? c.note : ''}>${c ? cell(c) : '—'} ${c && c.value !== null ? num(c.value) : ''}</td>`;
+                    return html`<td title=${c ? c.note : ''}>${c ? cell(c) : '—'} ${c && c.value !== null ? checkValue(c) : ''}</td>`;
                 })}</tr>`)}</tbody></table></div>
             <ul class="plain notes-list">${qs.length ? qs[qs.length - 1].checks.map((c) => html`<li><strong>${label(c.check)}</strong>: ${c.note}</li>`) : null}</ul>
         </section>`;

@@ -174,19 +174,33 @@ cl_http_record_audit(cl_http_req *r, cl_kind kind, const cl_value *row)
 
 /* ---- people's names ---------------------------------------------------- */
 
+/* A text field of the record of kind keyed id, copied into out ("" when
+   there is no such record or the field is empty). */
+static cl_err
+field_of(cl_http_req *r, cl_kind kind, const char *id, const char *field,
+         char *out, size_t size, cl_error *err)
+{
+    const cl_kind_def *def = cl_kind_get(kind);
+    cl_value key = {CL_V_TEXT, 0, 0, id}, row[32];
+    int found = 0;
+    out[0] = '\0';
+    cl_err e = cl_store_get(r->st, kind, &key, row, &found, err);
+    const cl_value *v = &row[cl_kind_field_index(def, field)];
+    if (e == CL_OK && found && v->type == CL_V_TEXT)
+        snprintf(out, size, "%s", v->s);
+    return e;
+}
+
 cl_err
 cl_http_user_name(cl_http_req *r, json_t *names, const char *id,
                   cl_error *err)
 {
-    const cl_kind_def *def = cl_kind_get(CL_KIND_USERS);
-    cl_value key = {CL_V_TEXT, 0, 0, id}, row[32];
-    int found = 0;
+    char name[512];
     if (!id || !*id || json_object_get(names, id))
         return CL_OK;
-    cl_err e = cl_store_get(r->st, CL_KIND_USERS, &key, row, &found, err);
-    const cl_value *name = &row[cl_kind_field_index(def, "name")];
-    if (e == CL_OK && found && name->type == CL_V_TEXT)
-        json_object_set_new(names, id, json_string(name->s));
+    cl_err e = field_of(r, CL_KIND_USERS, id, "name", name, sizeof name, err);
+    if (e == CL_OK && name[0])
+        json_object_set_new(names, id, json_string(name));
     return e;
 }
 
@@ -209,23 +223,6 @@ cl_http_name_items(cl_http_req *r, json_t *items, const char *id_key,
             json_object_set(it, name_key, n);
     }
     json_decref(names);
-    return e;
-}
-
-/* A text field of the record of kind keyed id, copied into out ("" when
-   there is no such record or the field is empty). */
-static cl_err
-field_of(cl_http_req *r, cl_kind kind, const char *id, const char *field,
-         char *out, size_t size, cl_error *err)
-{
-    const cl_kind_def *def = cl_kind_get(kind);
-    cl_value key = {CL_V_TEXT, 0, 0, id}, row[32];
-    int found = 0;
-    out[0] = '\0';
-    cl_err e = cl_store_get(r->st, kind, &key, row, &found, err);
-    const cl_value *v = &row[cl_kind_field_index(def, field)];
-    if (e == CL_OK && found && v->type == CL_V_TEXT)
-        snprintf(out, size, "%s", v->s);
     return e;
 }
 

@@ -32,9 +32,9 @@ const cli_command cli_cmd_demo = {
     "reminders, escalations), and simulated people act through the same\n"
     "calls as the commands: most tasks done on time, some late, a few left\n"
     "overdue; debriefs held with their one process change and its check-in;\n"
-    "quarterly sessions decided and closed.  Above 1000 accounts there is no\n"
-    "replay unless --loop-days is given (it ticks ~125 times over the whole\n"
-    "workspace).\n"
+    "quarterly sessions decided and closed.  Above 1000 accounts, and with\n"
+    "--deals-per-account, there is no replay unless --loop-days is given (it\n"
+    "ticks ~125 times over the whole workspace).\n"
     "\n"
     "  --accounts N  number of accounts (default 600)\n"
     "  --seed S      random seed (default 1)\n"
@@ -133,6 +133,29 @@ emit(void *ud, cl_kind kind, const char *const *cells, size_t n, cl_error *err)
     return cl_importer_row(s->imp, cells, n, 0, err);
 }
 
+/*
+ * The records of each kind the demo gave: what the import applied, or,
+ * after a replay (whose records arrived day by day), what the workspace
+ * holds.
+ */
+static cl_err
+summary(demo_sink *s, const char *db, cl_error *err)
+{
+    printf("demo workspace %s:", db);
+    for (int k = 0; k < CL_KIND_COUNT; k++) {
+        int64_t n = s->total[k].inserted + s->total[k].updated +
+                    s->total[k].unchanged;
+        cl_err e = s->loop ? cl_store_count(s->st, (cl_kind)k, &n, err)
+                           : CL_OK;
+        if (e != CL_OK)
+            return e;
+        printf("%s %lld %s", k ? "," : "", (long long)n,
+               cl_kind_get((cl_kind)k)->name);
+    }
+    printf("\n");
+    return CL_OK;
+}
+
 static cl_err
 later(void *ud, const cl_demo_act *act, cl_error *err)
 {
@@ -140,31 +163,26 @@ later(void *ud, const cl_demo_act *act, cl_error *err)
     return cl_demo_loop_add(s->loop, act, err);
 }
 
-/* Replays the loop over [from, today) and says what it did. */
-static cl_err
-replay(demo_sink *s, cl_day from, cl_day today, cl_error *err)
+/* Says what the loop replay did. */
+static void
+print_replay(const cl_demo_loop_stats *ls, cl_day from)
 {
-    cl_demo_loop_stats ls;
-    cl_err e = cl_demo_loop_run(s->loop, s->st, from, today - 1, &ls, err);
-    if (e != CL_OK)
-        return e;
-    const cl_engine_stats *x = &ls.engine;
+    const cl_engine_stats *x = &ls->engine;
     char day[11];
     cl_date_format(from, day);
     printf("loop replayed over %d business days from %s: %d tasks (%d done, "
            "%d open, %d overdue), %d notifications, %d sessions (%d "
            "closed), %d process changes (%d checked in), %d churns tagged, "
            "%d reviews, %d recoveries classified\n",
-           ls.days, day, ls.done_tasks + ls.open_tasks, ls.done_tasks,
-           ls.open_tasks, ls.overdue_tasks, x->notifications, x->sessions,
-           ls.closed, ls.changes, ls.checkins, ls.tags, ls.reviews,
-           ls.recoveries);
-    if (ls.skipped)
+           ls->days, day, ls->done_tasks + ls->open_tasks, ls->done_tasks,
+           ls->open_tasks, ls->overdue_tasks, x->notifications, x->sessions,
+           ls->closed, ls->changes, ls->checkins, ls->tags, ls->reviews,
+           ls->recoveries);
+    if (ls->skipped)
         fprintf(stderr,
                 "closeloop: demo replay: %d acts refused by the engine; "
                 "the first: %s\n",
-                ls.skipped, ls.first_skip);
-    return CL_OK;
+                ls->skipped, ls->first_skip);
 }
 
 static int
@@ -251,7 +269,7 @@ run(int argc, char **argv)
     /* The replay ticks over the whole workspace every business day: for
        large demos (benchmarks) only when asked for. */
     if (loop_days < 0)
-        loop_days = d.accounts <= 1000 ? 180 : 0;
+        loop_days = d.accounts <= 1000 && d.deals_per_account == 0 ? 180 : 0;
     if (!no_loop && !sink.dir && loop_days > 0) {
         if ((sink.loop = cl_demo_loop_new(d.seed)) == NULL)
             return cli_fail(CL_ENOMEM, "out of memory");
@@ -280,18 +298,16 @@ run(int argc, char **argv)
         cl_importer_abort(sink.imp);
     else if (sink.f)
         fclose(sink.f);
-    if (e == CL_OK && !sink.dir) {
-        printf("demo workspace %s:", common.db);
-        for (int k = 0; k < CL_KIND_COUNT; k++)
-            printf("%s %lld %s", k ? "," : "",
-                   (long long)(sink.total[k].inserted +
-                               sink.total[k].updated +
-                               sink.total[k].unchanged),
-                   cl_kind_get((cl_kind)k)->name);
-        printf("%s\n", sink.loop ? " before the loop replay" : "");
-        if (sink.loop)
-            e = replay(&sink, d.today - d.loop_days, d.today, &err);
-    }
+    /* The replay runs over [today - loop_days, today): the data ends the
+       day before today. */
+    cl_day from = d.today - d.loop_days;
+    cl_demo_loop_stats ls;
+    if (e == CL_OK && sink.loop)
+        e = cl_demo_loop_run(sink.loop, sink.st, from, d.today - 1, &ls, &err);
+    if (e == CL_OK && !sink.dir)
+        e = summary(&sink, common.db, &err);
+    if (e == CL_OK && sink.loop)
+        print_replay(&ls, from);
     cl_demo_loop_free(sink.loop);
     cl_store_close(sink.st);
     if (e != CL_OK)

@@ -150,9 +150,10 @@ cl_demo_loop_act_day(uint64_t seed, const char *key, const cl_calendar *cal,
     int u = cl__demo_range(&r, 0, 99);
     if (u < 8)
         return CL_DEMO_NEVER;
-    if (u < 28)
-        return cl_cal_add_business_days(cal, due, cl__demo_range(&r, 1, 8));
-    cl_day d = cl_cal_add_business_days(cal, due, -cl__demo_range(&r, 0, 3));
+    cl_day d = u < 28
+                   ? cl_cal_add_business_days(cal, due, cl__demo_range(&r, 1, 8))
+                   : cl_cal_add_business_days(cal, due,
+                                              -cl__demo_range(&r, 0, 3));
     return d < opened ? opened : d;
 }
 

@@ -143,10 +143,9 @@ summary(demo_sink *s, const char *db, cl_error *err)
 {
     printf("demo workspace %s:", db);
     for (int k = 0; k < CL_KIND_COUNT; k++) {
-        int64_t n = s->total[k].inserted + s->total[k].updated +
-                    s->total[k].unchanged;
-        cl_err e = s->loop ? cl_store_count(s->st, (cl_kind)k, &n, err)
-                           : CL_OK;
+        int64_t n =
+            s->total[k].inserted + s->total[k].updated + s->total[k].unchanged;
+        cl_err e = s->loop ? cl_store_count(s->st, (cl_kind)k, &n, err) : CL_OK;
         if (e != CL_OK)
             return e;
         printf("%s %lld %s", k ? "," : "", (long long)n,

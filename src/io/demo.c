@@ -137,9 +137,8 @@ cl_demo_generate(const cl_demo_opts *opts, cl_demo_emit emit, void *ud,
     g->end = opts->today - 1;
     g->start = cl_date_add_months(opts->today, -36);
     g->icp2_on = cl_date_add_months(opts->today, -14);
-    g->from = opts->loop_days > 0 && opts->later
-                  ? opts->today - opts->loop_days
-                  : INT32_MAX;
+    g->from = opts->loop_days > 0 && opts->later ? opts->today - opts->loop_days
+                                                 : INT32_MAX;
     int64_t nae = g->naccounts / 75, ncsm = g->naccounts / 60;
     g->nae = nae < 8 ? 8 : nae > 200 ? 200 : (int)nae;
     g->ncsm = ncsm < 4 ? 4 : (int)ncsm;

@@ -317,8 +317,8 @@ emit_deal(gen *g, const char *id, int64_t i, const acct *a, const deal *d)
         return cl__demo_row_later(g, CL_DEMO_ARRIVE, d->closed, CL_KIND_DEALS,
                                   NULL);
     if (d->created >= g->from)
-        return cl__demo_row_later(g, CL_DEMO_ARRIVE, d->created,
-                                  CL_KIND_DEALS, NULL);
+        return cl__demo_row_later(g, CL_DEMO_ARRIVE, d->created, CL_KIND_DEALS,
+                                  NULL);
     return cl__demo_row_emit(g, CL_KIND_DEALS);
 }
 
@@ -417,15 +417,16 @@ static cl_err
 route_churn(gen *g, const acct *a, cl_day c, cl_day tagged_on)
 {
     static const char *const tag_fields[] = {
-        "stated_reason", "diagnosis", "predictive_behavior", "primary_cause",
-        "contributing_causes", "tagged_by", "tagged_on", NULL};
+        "stated_reason",       "diagnosis",
+        "predictive_behavior", "primary_cause",
+        "contributing_causes", "tagged_by",
+        "tagged_on",           NULL};
     int tag_later = tagged_on != NODAY && tagged_on >= g->from;
     cl_err rc = CL_OK;
     if (tag_later) {
         char csm[32];
         snprintf(csm, sizeof csm, "u-csm-%d", a->csm + 1);
-        rc = cl__demo_row_later(g, CL_DEMO_TAG, tagged_on, CL_KIND_CHURNS,
-                                csm);
+        rc = cl__demo_row_later(g, CL_DEMO_TAG, tagged_on, CL_KIND_CHURNS, csm);
         cl__demo_row_blank(g, CL_KIND_CHURNS, tag_fields);
     }
     if (rc)

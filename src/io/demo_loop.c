@@ -33,7 +33,7 @@ struct cl_demo_loop {
     uint64_t seed;
     act *v;
     size_t n, cap;
-    cl_strset *reviewed; /* deals a REVIEW act will review */
+    cl_strset *reviewed;  /* deals a REVIEW act will review */
     cl_strset *no_review; /* won new deals nobody reviews: tasks stay open */
     cl_day hol[MAX_HOLIDAYS];
     cl_calendar cal;
@@ -150,10 +150,9 @@ cl_demo_loop_act_day(uint64_t seed, const char *key, const cl_calendar *cal,
     int u = cl__demo_range(&r, 0, 99);
     if (u < 8)
         return CL_DEMO_NEVER;
-    cl_day d = u < 28
-                   ? cl_cal_add_business_days(cal, due, cl__demo_range(&r, 1, 8))
-                   : cl_cal_add_business_days(cal, due,
-                                              -cl__demo_range(&r, 0, 3));
+    cl_day d =
+        u < 28 ? cl_cal_add_business_days(cal, due, cl__demo_range(&r, 1, 8))
+               : cl_cal_add_business_days(cal, due, -cl__demo_range(&r, 0, 3));
     return d < opened ? opened : d;
 }
 
@@ -194,8 +193,10 @@ arrive(cl_demo_loop *l, cl_store *st, size_t from, size_t to, cl_day d,
     for (int k = 0; k < CL_KIND_COUNT; k++) {
         const cl_kind_def *def = cl_kind_get((cl_kind)k);
         cl_importer *imp = NULL;
-        cl_import_opts o = {.actor = "demo", .now = at(d, 8),
-                            .source = def->name, .on_bad = on_bad,
+        cl_import_opts o = {.actor = "demo",
+                            .now = at(d, 8),
+                            .source = def->name,
+                            .on_bad = on_bad,
                             .ud = stats};
         cl_err rc = CL_OK;
         for (size_t i = from; i < to && rc == CL_OK; i++) {
@@ -266,8 +267,8 @@ acts(cl_demo_loop *l, cl_store *st, size_t from, size_t to, cl_day d,
         } else if (a->verb == CL_DEMO_CLASSIFY) {
             rc = cl_engine_recovery_classify(
                 st, cell(a, "new_deal_id"), cell(a, "recovery_type"),
-                cell(a, "cs_intervention"), cell(a, "what_changed"),
-                a->actor, now, err);
+                cell(a, "cs_intervention"), cell(a, "what_changed"), a->actor,
+                now, err);
             s->recoveries += rc == CL_OK;
         }
         rc = cl__demo_loop_soft(s, rc, err);

@@ -39,22 +39,22 @@
 typedef struct cl_demo_loop cl_demo_loop;
 
 typedef struct cl_demo_loop_stats {
-    int days;        /* business days replayed */
-    int arrivals;    /* rows imported on their day */
-    int tags;        /* churns tagged */
-    int reviews;     /* won-deal reviews recorded */
-    int recoveries;  /* recoveries classified */
-    int tasks_done;  /* tasks people marked done (`tasks done`) */
-    int decisions;   /* session decisions */
-    int changes;     /* process changes recorded */
-    int checkins;    /* process-change check-ins */
-    int closed;      /* sessions closed */
-    int skipped;     /* acts the engine refused (see first_skip) */
+    int days;       /* business days replayed */
+    int arrivals;   /* rows imported on their day */
+    int tags;       /* churns tagged */
+    int reviews;    /* won-deal reviews recorded */
+    int recoveries; /* recoveries classified */
+    int tasks_done; /* tasks people marked done (`tasks done`) */
+    int decisions;  /* session decisions */
+    int changes;    /* process changes recorded */
+    int checkins;   /* process-change check-ins */
+    int closed;     /* sessions closed */
+    int skipped;    /* acts the engine refused (see first_skip) */
     char first_skip[512];
     /* At the end of the replay: the workspace's tasks. */
     int done_tasks;
     int open_tasks;
-    int overdue_tasks; /* open with a due day before the last day */
+    int overdue_tasks;      /* open with a due day before the last day */
     cl_engine_stats engine; /* what every engine call applied, summed */
 } cl_demo_loop_stats;
 
@@ -78,8 +78,7 @@ cl_err cl_demo_loop_add(void *loop, const cl_demo_act *act, cl_error *err);
  * the engine refuses is counted in stats->skipped and the replay goes on.
  */
 cl_err cl_demo_loop_run(cl_demo_loop *loop, cl_store *st, cl_day from,
-                        cl_day last, cl_demo_loop_stats *stats,
-                        cl_error *err);
+                        cl_day last, cl_demo_loop_stats *stats, cl_error *err);
 
 /*
  * The day a simulated person acts on work opened on `opened` and due on
@@ -89,7 +88,6 @@ cl_err cl_demo_loop_run(cl_demo_loop *loop, cl_store *st, cl_day from,
  * "task:debrief:c-000123:u-ae-4") give the same day.  Pure.
  */
 cl_day cl_demo_loop_act_day(uint64_t seed, const char *key,
-                            const cl_calendar *cal, cl_day opened,
-                            cl_day due);
+                            const cl_calendar *cal, cl_day opened, cl_day due);
 
 #endif

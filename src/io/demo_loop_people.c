@@ -206,8 +206,8 @@ by_hand(const cl_strset *reviewed, cl_strset *no_review, cl_store *st,
         cl_strset_has(no_review, x->subject, len))
         return CL_OK;
     char type[16] = "new";
-    cl_err rc = cl_store_deals_sel(st, CL_SD_ONE, x->subject, deal_type_cb,
-                                   type, err);
+    cl_err rc =
+        cl_store_deals_sel(st, CL_SD_ONE, x->subject, deal_type_cb, type, err);
     if (rc != CL_OK)
         return rc;
     if (strcmp(type, "new") != 0)
@@ -218,8 +218,7 @@ by_hand(const cl_strset *reviewed, cl_strset *no_review, cl_store *st,
 }
 
 static cl_err
-mark_done(cl_store *st, const work *x, cl_time now, int *changed,
-          cl_error *err)
+mark_done(cl_store *st, const work *x, cl_time now, int *changed, cl_error *err)
 {
     cl_err rc = cl_store_begin(st, x->who[0] ? x->who : "demo", now, err);
     if (rc == CL_OK)
@@ -247,8 +246,7 @@ tasks(uint64_t seed, const cl_calendar *cal, const cl_strset *reviewed,
         rc = by_hand(reviewed, no_review, st, x, &yes, err);
         if (rc != CL_OK || !yes)
             continue;
-        snprintf(key, sizeof key, "task:%s:%s:%s", x->kind, x->subject,
-                 x->who);
+        snprintf(key, sizeof key, "task:%s:%s:%s", x->kind, x->subject, x->who);
         cl_day opened = x->opened == CL_WF_NO_DAY ? d : x->opened;
         if (d < cl_demo_loop_act_day(seed, key, cal, opened, x->due))
             continue;
@@ -361,9 +359,9 @@ checkins(uint64_t seed, const cl_calendar *cal, cl_store *st, cl_day d,
         if (d < when)
             continue;
         cl__demo_loop_rng(&r, seed, key);
-        rc = cl_engine_change_checkin(st, x->id, PICK(&r, checkin_notes),
-                                      x->who, (cl_time)d * 86400 + 11 * 3600,
-                                      err);
+        rc =
+            cl_engine_change_checkin(st, x->id, PICK(&r, checkin_notes), x->who,
+                                     (cl_time)d * 86400 + 11 * 3600, err);
         s->checkins += rc == CL_OK;
         rc = cl__demo_loop_soft(s, rc, err);
     }

@@ -77,8 +77,7 @@ put(recs *r, cl_kind kind, const char *const *cells, size_t n)
 }
 
 static cl_err
-emit(void *ud, cl_kind kind, const char *const *cells, size_t n,
-     cl_error *err)
+emit(void *ud, cl_kind kind, const char *const *cells, size_t n, cl_error *err)
 {
     (void)err;
     put(ud, kind, cells, n);

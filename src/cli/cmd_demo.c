@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "io/csv.h"
 #include "io/demo.h"
+#include "io/demo_loop.h"
 #include "io/import.h"
 
 static int run(int argc, char **argv);
@@ -14,6 +15,7 @@ static int run(int argc, char **argv);
 const cli_command cli_cmd_demo = {
     "demo", run, "fill a workspace with realistic demo data",
     "usage: closeloop demo [--accounts N] [--seed S] [--now T] [--csv DIR]\n"
+    "                      [--loop-days N | --no-loop]\n"
     "                      [--deals-per-account X] [--db URL]\n"
     "\n"
     "Generates three years of a B2B SaaS company up to the day before T:\n"
@@ -23,11 +25,25 @@ const cli_command cli_cmd_demo = {
     "The rows go through the same validation as `closeloop import`.  The\n"
     "same seed and T give the same data.\n"
     "\n"
+    "Then the loop replays the last N days (default 180) as if closeloop had\n"
+    "been running: what happened in them (deals created and closed, churns,\n"
+    "their tags, won-deal reviews, recoveries) arrives on its day, the\n"
+    "engine ticks every business day (tasks, AE notifications, sessions,\n"
+    "reminders, escalations), and simulated people act through the same\n"
+    "calls as the commands: most tasks done on time, some late, a few left\n"
+    "overdue; debriefs held with their one process change and its check-in;\n"
+    "quarterly sessions decided and closed.  Above 1000 accounts, and with\n"
+    "--deals-per-account, there is no replay unless --loop-days is given (it\n"
+    "ticks ~125 times over the whole workspace).\n"
+    "\n"
     "  --accounts N  number of accounts (default 600)\n"
     "  --seed S      random seed (default 1)\n"
     "  --now T       the day the data ends before (default: today)\n"
     "  --csv DIR     write DIR/KIND.csv files instead of filling the\n"
-    "                workspace\n"
+    "                workspace (the records finished; no replay)\n"
+    "  --loop-days N replay the loop over the last N days (1 to 1000)\n"
+    "  --no-loop     no replay: every record arrives finished, and there\n"
+    "                are no tasks, notifications or sessions yet\n"
     "  --deals-per-account X  for benchmarks: add lost and open pipeline\n"
     "                deals (ids d-x...) to about X deals per account on\n"
     "                average (the simulation alone gives about 1.6); the\n"
@@ -45,6 +61,8 @@ typedef struct demo_sink {
     FILE *f;
     cl_kind kind;
     int64_t bad;
+    /* The loop replay's acts, or NULL without one. */
+    cl_demo_loop *loop;
 } demo_sink;
 
 static void
@@ -115,6 +133,57 @@ emit(void *ud, cl_kind kind, const char *const *cells, size_t n, cl_error *err)
     return cl_importer_row(s->imp, cells, n, 0, err);
 }
 
+/*
+ * The records of each kind the demo gave: what the import applied, or,
+ * after a replay (whose records arrived day by day), what the workspace
+ * holds.
+ */
+static cl_err
+summary(demo_sink *s, const char *db, cl_error *err)
+{
+    printf("demo workspace %s:", db);
+    for (int k = 0; k < CL_KIND_COUNT; k++) {
+        int64_t n =
+            s->total[k].inserted + s->total[k].updated + s->total[k].unchanged;
+        cl_err e = s->loop ? cl_store_count(s->st, (cl_kind)k, &n, err) : CL_OK;
+        if (e != CL_OK)
+            return e;
+        printf("%s %lld %s", k ? "," : "", (long long)n,
+               cl_kind_get((cl_kind)k)->name);
+    }
+    printf("\n");
+    return CL_OK;
+}
+
+static cl_err
+later(void *ud, const cl_demo_act *act, cl_error *err)
+{
+    demo_sink *s = ud;
+    return cl_demo_loop_add(s->loop, act, err);
+}
+
+/* Says what the loop replay did. */
+static void
+print_replay(const cl_demo_loop_stats *ls, cl_day from)
+{
+    const cl_engine_stats *x = &ls->engine;
+    char day[11];
+    cl_date_format(from, day);
+    printf("loop replayed over %d business days from %s: %d tasks (%d done, "
+           "%d open, %d overdue), %d notifications, %d sessions (%d "
+           "closed), %d process changes (%d checked in), %d churns tagged, "
+           "%d reviews, %d recoveries classified\n",
+           ls->days, day, ls->done_tasks + ls->open_tasks, ls->done_tasks,
+           ls->open_tasks, ls->overdue_tasks, x->notifications, x->sessions,
+           ls->closed, ls->changes, ls->checkins, ls->tags, ls->reviews,
+           ls->recoveries);
+    if (ls->skipped)
+        fprintf(stderr,
+                "closeloop: demo replay: %d acts refused by the engine; "
+                "the first: %s\n",
+                ls->skipped, ls->first_skip);
+}
+
 static int
 run(int argc, char **argv)
 {
@@ -124,12 +193,14 @@ run(int argc, char **argv)
         {"seed", required_argument, NULL, 's'},
         {"csv", required_argument, NULL, 'c'},
         {"deals-per-account", required_argument, NULL, 'x'},
+        {"loop-days", required_argument, NULL, 'l'},
+        {"no-loop", no_argument, NULL, 'n'},
         {NULL, 0, NULL, 0}};
     cli_common common;
     cl_demo_opts d = {.accounts = 600, .seed = 1};
     demo_sink sink = {.kind = CL_KIND_NONE};
     long long v;
-    int c, rc = CLI_USAGE;
+    int c, rc = CLI_USAGE, loop_days = -1, no_loop = 0;
 
     cli_common_init(&common);
     while ((c = cli_next_option(&cli_cmd_demo, argc, argv, ":h", opts, &common,
@@ -154,6 +225,17 @@ run(int argc, char **argv)
         case 'c':
             sink.dir = optarg;
             break;
+        case 'l':
+            if (cli_parse_int(optarg, 1, 1000, &v) != 0)
+                return cli_usage(&cli_cmd_demo,
+                                 "--loop-days: expected a number from 1 to "
+                                 "1000, got '%s'",
+                                 optarg);
+            loop_days = (int)v;
+            break;
+        case 'n':
+            no_loop = 1;
+            break;
         case 'x': {
             char *end;
             errno = 0;
@@ -175,7 +257,24 @@ run(int argc, char **argv)
     if (optind < argc)
         return cli_usage(&cli_cmd_demo, "unexpected argument '%s'",
                          argv[optind]);
+    if (no_loop && loop_days > 0)
+        return cli_usage(&cli_cmd_demo,
+                         "--loop-days and --no-loop exclude each other");
+    if (sink.dir && loop_days > 0)
+        return cli_usage(&cli_cmd_demo,
+                         "--csv writes the records finished; it has no "
+                         "loop replay (--loop-days)");
     d.today = cl_time_day(common.now);
+    /* The replay ticks over the whole workspace every business day: for
+       large demos (benchmarks) only when asked for. */
+    if (loop_days < 0)
+        loop_days = d.accounts <= 1000 && d.deals_per_account == 0 ? 180 : 0;
+    if (!no_loop && !sink.dir && loop_days > 0) {
+        if ((sink.loop = cl_demo_loop_new(d.seed)) == NULL)
+            return cli_fail(CL_ENOMEM, "out of memory");
+        d.loop_days = loop_days;
+        d.later = later;
+    }
 
     if (sink.dir) {
         if (mkdir(sink.dir, 0777) != 0 && errno != EEXIST)
@@ -198,19 +297,21 @@ run(int argc, char **argv)
         cl_importer_abort(sink.imp);
     else if (sink.f)
         fclose(sink.f);
+    /* The replay runs over [today - loop_days, today): the data ends the
+       day before today. */
+    cl_day from = d.today - d.loop_days;
+    cl_demo_loop_stats ls;
+    if (e == CL_OK && sink.loop)
+        e = cl_demo_loop_run(sink.loop, sink.st, from, d.today - 1, &ls, &err);
+    if (e == CL_OK && !sink.dir)
+        e = summary(&sink, common.db, &err);
+    if (e == CL_OK && sink.loop)
+        print_replay(&ls, from);
+    cl_demo_loop_free(sink.loop);
     cl_store_close(sink.st);
     if (e != CL_OK)
         return cli_fail_error(&err);
-    if (sink.dir) {
+    if (sink.dir)
         printf("demo data written to %s/\n", sink.dir);
-        return CLI_OK;
-    }
-    printf("demo workspace %s:", common.db);
-    for (int k = 0; k < CL_KIND_COUNT; k++)
-        printf("%s %lld %s", k ? "," : "",
-               (long long)(sink.total[k].inserted + sink.total[k].updated +
-                           sink.total[k].unchanged),
-               cl_kind_get((cl_kind)k)->name);
-    printf("\n");
     return CLI_OK;
 }

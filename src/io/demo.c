@@ -68,6 +68,30 @@ cl__demo_row_emit(gen *g, cl_kind k)
     return g->emit(g->ud, k, g->cells, g->n, g->err);
 }
 
+cl_err
+cl__demo_row_later(gen *g, cl_demo_verb verb, cl_day on, cl_kind k,
+                   const char *actor)
+{
+    const cl_kind_def *def = cl_kind_get(k);
+    if (g->n != def->nfields)
+        return cl_error_set(g->err, CL_EINVAL,
+                            "demo: %s row has %zu cells, not %zu", def->name,
+                            g->n, def->nfields);
+    cl_demo_act act = {verb, on, k, g->cells, g->n, actor};
+    return g->o->later(g->ud, &act, g->err);
+}
+
+void
+cl__demo_row_blank(gen *g, cl_kind k, const char *const *names)
+{
+    const cl_kind_def *def = cl_kind_get(k);
+    for (; *names; names++) {
+        int i = cl_kind_field_index(def, *names);
+        if (i >= 0 && (size_t)i < g->n)
+            g->cells[i] = "";
+    }
+}
+
 /* ---- setup -------------------------------------------------------------- */
 
 /* The n-th (1-based) weekday wd of month m; n = -1 means the last. */
@@ -113,6 +137,8 @@ cl_demo_generate(const cl_demo_opts *opts, cl_demo_emit emit, void *ud,
     g->end = opts->today - 1;
     g->start = cl_date_add_months(opts->today, -36);
     g->icp2_on = cl_date_add_months(opts->today, -14);
+    g->from = opts->loop_days > 0 && opts->later ? opts->today - opts->loop_days
+                                                 : INT32_MAX;
     int64_t nae = g->naccounts / 75, ncsm = g->naccounts / 60;
     g->nae = nae < 8 ? 8 : nae > 200 ? 200 : (int)nae;
     g->ncsm = ncsm < 4 ? 4 : (int)ncsm;

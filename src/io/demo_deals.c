@@ -257,8 +257,9 @@ static const char *const q7_text[3][2] = {
 
 /* ---- the passes of deals ---------------------------------------------- */
 
-static cl_err
-emit_deal(gen *g, const char *id, int64_t i, const acct *a, const deal *d)
+/* Builds the deals row of d. */
+static void
+build_deal(gen *g, const char *id, int64_t i, const acct *a, const deal *d)
 {
     cl__demo_row_start(g);
     cl__demo_cell(g, "%s", id);
@@ -281,6 +282,43 @@ emit_deal(gen *g, const char *id, int64_t i, const acct *a, const deal *d)
     cl__demo_cell(g, "%s", d->exec ? "true" : "false");
     cl__demo_cell(g, "%s", use_cases[d->use_case]);
     cl__demo_cell_day(g, d->kickoff);
+}
+
+/*
+ * Emits deal d, or, when it is created or closed in the replay window,
+ * hands it to the replay as it happened: a deal that closes in the window
+ * is open until its close day (its open version arrives on its creation
+ * day, or at once when created before the window) and arrives closed on
+ * that day; an open deal created in the window arrives on its creation.
+ */
+static cl_err
+emit_deal(gen *g, const char *id, int64_t i, const acct *a, const deal *d)
+{
+    int closes_later = d->closed != NODAY && d->closed >= g->from;
+    cl_err rc = CL_OK;
+    if (closes_later) {
+        deal open = *d;
+        int later = d->created >= g->from;
+        cl_day seen = later ? d->created : g->from - 1;
+        if (open.demo != NODAY && open.demo > seen)
+            open.demo = NODAY;
+        open.stage = open.demo != NODAY ? CL__DEMO_NSTAGES - 1 : 0;
+        open.closed = open.kickoff = NODAY;
+        open.loss = -1;
+        build_deal(g, id, i, a, &open);
+        rc = later ? cl__demo_row_later(g, CL_DEMO_ARRIVE, d->created,
+                                        CL_KIND_DEALS, NULL)
+                   : cl__demo_row_emit(g, CL_KIND_DEALS);
+        if (rc)
+            return rc;
+    }
+    build_deal(g, id, i, a, d);
+    if (closes_later)
+        return cl__demo_row_later(g, CL_DEMO_ARRIVE, d->closed, CL_KIND_DEALS,
+                                  NULL);
+    if (d->created >= g->from)
+        return cl__demo_row_later(g, CL_DEMO_ARRIVE, d->created, CL_KIND_DEALS,
+                                  NULL);
     return cl__demo_row_emit(g, CL_KIND_DEALS);
 }
 
@@ -370,6 +408,34 @@ pick_cause(rng *r, const acct *a, const deal *d0)
     return cl__demo_pick_w(r, spread, NELEM(spread));
 }
 
+/*
+ * Emits the churns row just built (churned on c, tagged on tagged_on or
+ * NODAY), or hands it to the replay: a churn of the window arrives
+ * untagged on its day, and a tag of the window is the CSM's act then.
+ */
+static cl_err
+route_churn(gen *g, const acct *a, cl_day c, cl_day tagged_on)
+{
+    static const char *const tag_fields[] = {
+        "stated_reason",       "diagnosis",
+        "predictive_behavior", "primary_cause",
+        "contributing_causes", "tagged_by",
+        "tagged_on",           NULL};
+    int tag_later = tagged_on != NODAY && tagged_on >= g->from;
+    cl_err rc = CL_OK;
+    if (tag_later) {
+        char csm[32];
+        snprintf(csm, sizeof csm, "u-csm-%d", a->csm + 1);
+        rc = cl__demo_row_later(g, CL_DEMO_TAG, tagged_on, CL_KIND_CHURNS, csm);
+        cl__demo_row_blank(g, CL_KIND_CHURNS, tag_fields);
+    }
+    if (rc)
+        return rc;
+    if (c >= g->from)
+        return cl__demo_row_later(g, CL_DEMO_ARRIVE, c, CL_KIND_CHURNS, NULL);
+    return cl__demo_row_emit(g, CL_KIND_CHURNS);
+}
+
 cl_err
 cl__demo_pass_churns(gen *g)
 {
@@ -451,7 +517,7 @@ cl__demo_pass_churns(gen *g)
             for (int k = 0; k < 6; k++)
                 cl__demo_cell(g, "%s", "");
         }
-        rc = cl__demo_row_emit(g, CL_KIND_CHURNS);
+        rc = route_churn(g, a, c, tagged ? c + lag : NODAY);
     }
     free(a);
     return rc;
@@ -484,7 +550,13 @@ cl__demo_pass_recoveries(gen *g)
                       rec_changed[a->rec_type][cl__demo_range(&r, 0, 1)]);
         cl__demo_cell(g, "u-csm-%d", a->csm + 1);
         cl__demo_cell_day(g, a->rec_logged);
-        rc = cl__demo_row_emit(g, CL_KIND_RECOVERIES);
+        /* A deal that comes back in the window is linked by the engine when
+           it arrives; the CSM classifies it on the day it was logged. */
+        if (a->d[a->rec_to].created >= g->from)
+            rc = cl__demo_row_later(g, CL_DEMO_CLASSIFY, a->rec_logged,
+                                    CL_KIND_RECOVERIES, g->cells[6]);
+        else
+            rc = cl__demo_row_emit(g, CL_KIND_RECOVERIES);
     }
     free(a);
     return rc;
@@ -523,7 +595,14 @@ cl__demo_pass_reviews(gen *g)
             cl__demo_cell(g, "%s", PICK(&r, q6_ok));
         cl__demo_cell(g, "%s", q7_text[a->gut][cl__demo_range(&r, 0, 1)]);
         cl__demo_cell(g, "%s", cl_gut_reads[a->gut]);
-        rc = cl__demo_row_emit(g, CL_KIND_REVIEWS);
+        if (a->review_on >= g->from) {
+            char csm[32];
+            snprintf(csm, sizeof csm, "u-csm-%d", a->csm + 1);
+            rc = cl__demo_row_later(g, CL_DEMO_REVIEW, a->review_on,
+                                    CL_KIND_REVIEWS, csm);
+        } else {
+            rc = cl__demo_row_emit(g, CL_KIND_REVIEWS);
+        }
     }
     free(a);
     return rc;

@@ -70,6 +70,7 @@ typedef struct gen {
     const cl_demo_opts *o;
     int64_t naccounts;
     cl_day today, end, start, icp2_on;
+    cl_day from; /* the replay window's first day; INT32_MAX without one */
     cl_day hol[64];
     int nhol;
     cl_calendar cal;
@@ -128,6 +129,15 @@ void cl__demo_cell_day(gen *g, cl_day d);
 /* Hands the row to the caller's emit; CL_EINVAL when its cells do not
    match kind k's fields. */
 cl_err cl__demo_row_emit(gen *g, cl_kind k);
+
+/*
+ * Hands the row to opts->later as an act of verb on day on, by actor (may
+ * be NULL); CL_EINVAL when its cells do not match kind k's fields.
+ */
+cl_err cl__demo_row_later(gen *g, cl_demo_verb verb, cl_day on, cl_kind k,
+                          const char *actor);
+/* Empties the named cells of the row being built (NULL-terminated). */
+void cl__demo_row_blank(gen *g, cl_kind k, const char *const *names);
 
 /* ---- the passes: each emits every row of its kinds, in account order ---- */
 

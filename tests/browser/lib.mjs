@@ -76,7 +76,9 @@ export async function startWorkspace(t, { users = [], prepare } = {}) {
     const dir = mkdtempSync(join(tmpdir(), 'closeloop-browser-'));
     t.after(() => rmSync(dir, { recursive: true, force: true }));
     const db = join(dir, 'demo.db');
-    cli(db, ['demo']);
+    // Without the loop replay: the tests expect the engine's first run to
+    // be the server's (sessions it opens, churns still to tag).
+    cli(db, ['demo', '--no-loop']);
     const ctx = { dir, db, users: exportKind(db, 'users') };
     if (prepare)
         await prepare(ctx);

@@ -18,7 +18,9 @@ export function demoWorkspace(t, extraSql = '') {
     const dir = tempDir(t, 'closeloop-api-');
     // With CLOSELOOP_TEST_PG the workspace is a new PostgreSQL database.
     const db = PG ? pgDatabase(t) : path.join(dir, 'demo.db');
-    ok(['demo', '--db', db]);
+    // Without the loop replay: the tests drive the engine themselves from
+    // a workspace where it has not run (session 1 open, no tasks done).
+    ok(['demo', '--db', db, '--no-loop']);
     const users = JSON.parse(sql(db, PG
         ? "SELECT json_agg(json_build_object('id', id, 'email', email, " +
           "'role', role, 'name', name, 'manager_id', manager_id) ORDER BY id) FROM users"

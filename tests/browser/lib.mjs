@@ -72,13 +72,15 @@ export function previousQuarter(day) {
 // A demo workspace (today's data) in a fresh directory.  prepare(db) runs
 // before the server starts (the server's first tick opens the sessions).
 // Passwords are set for `users` (ids) or, by default, for nobody else.
-export async function startWorkspace(t, { users = [], prepare } = {}) {
+// With loop: true the demo replays the loop's last 180 days (done and
+// overdue tasks, closed sessions, check-ins), as the README's demo does.
+export async function startWorkspace(t, { users = [], prepare, loop = false } = {}) {
     const dir = mkdtempSync(join(tmpdir(), 'closeloop-browser-'));
     t.after(() => rmSync(dir, { recursive: true, force: true }));
     const db = join(dir, 'demo.db');
     // Without the loop replay: the tests expect the engine's first run to
     // be the server's (sessions it opens, churns still to tag).
-    cli(db, ['demo', '--no-loop']);
+    cli(db, loop ? ['demo'] : ['demo', '--no-loop']);
     const ctx = { dir, db, users: exportKind(db, 'users') };
     if (prepare)
         await prepare(ctx);

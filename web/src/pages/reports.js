@@ -250,11 +250,11 @@ function Health({ d }) {
             <${Kpi} label="failing" value=${s.failed} testid="failed" /><${Kpi} label="not computed" value=${s.unknown} /></section>
         <section class="card"><h2>Is the loop closing?</h2>
             <${ChartFigure} testid="chart-health" config=${config} title="Loop-health checks passing and failing by quarter" />
-            <div class="table-wrap"><table class="data"><thead><tr><th scope="col">Check</th>
+            <div class="table-wrap"><table class="data" data-testid="health-checks"><thead><tr><th scope="col">Check</th>
                 ${qs.map((q) => html`<th scope="col">${q.period}</th>`)}</tr></thead>
                 <tbody>${checks.map((k) => html`<tr><th scope="row">${label(k)}</th>${qs.map((q) => {
                     const c = q.checks.find((x) => x.check === k);
-                    return html`<td title=${c ? c.note : ''}>${c ? cell(c) : '—'} ${c && c.value !== null ? checkValue(c) : ''}</td>`;
+                    return html`<td title=${c ? c.note : ''} data-check=${k} data-period=${q.period}>${c ? cell(c) : '—'} ${c && c.value !== null ? html`<span data-field="value" data-raw=${String(c.value)}>${checkValue(c)}</span>` : ''}</td>`;
                 })}</tr>`)}</tbody></table></div>
             <ul class="plain notes-list">${qs.length ? qs[qs.length - 1].checks.map((c) => html`<li><strong>${label(c.check)}</strong>: ${c.note}</li>`) : null}</ul>
         </section>`;

@@ -1,7 +1,7 @@
 /*
  * h_tasks.c - the caller's work: GET /api/v1/tasks, GET /api/v1/tasks/{id},
  * POST /api/v1/tasks/{id}/done, GET /api/v1/inbox,
- * POST /api/v1/inbox/{id}/read.
+ * POST /api/v1/inbox/{id}/read, POST /api/v1/inbox/read.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -392,4 +392,24 @@ cl__h_inbox_read(cl_http_req *r)
     json_t *m = json_incref(json_array_get(one, 0));
     json_decref(one);
     return cl_http_reply_json(r, 200, m, NULL);
+}
+
+enum MHD_Result
+cl__h_inbox_read_all(cl_http_req *r)
+{
+    cl_error err;
+    enum MHD_Result done;
+    json_t *body = cl_http_body(r, NULL, 0, &done);
+    if (!body)
+        return done;
+    json_decref(body);
+    char at[21];
+    int marked;
+    cl_time_format(r->now, at);
+    cl_error_clear(&err);
+    cl_err e = cl_store_inbox_read(r->st, r->user_id, 0, at, &marked, &err);
+    if (e != CL_OK)
+        return cl_http_fail(r, e, &err);
+    return cl_http_reply_json(
+        r, 200, json_pack("{s:i, s:i}", "marked", marked, "unread", 0), NULL);
 }

@@ -139,6 +139,9 @@ const cl_http_route cl__http_routes[] = {
     {.method = "POST", .pattern = "/api/v1/inbox/{id}/read",
      .handler = cl__h_inbox_read, .auth = U, .kind = NONE, .tag = "inbox",
      .summary = "Mark a notification read"},
+    {.method = "POST", .pattern = "/api/v1/inbox/read",
+     .handler = cl__h_inbox_read_all, .auth = U, .kind = NONE, .tag = "inbox",
+     .summary = "Mark all the caller's notifications read"},
 
     {.method = "GET", .pattern = "/api/v1/sessions", .handler = cl__h_sessions,
      .auth = U, .kind = NONE, .tag = "sessions",

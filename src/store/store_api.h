@@ -147,9 +147,10 @@ typedef int (*cl_store_inbox_cb)(void *ud, const cl_store_inbox_row *row);
 cl_err cl_store_inbox_each(cl_store *st, const char *recipient_id, int64_t id,
                            cl_store_inbox_cb cb, void *ud, cl_error *err);
 
-/* Marks inbox message id of recipient_id read (once); *changed 0 when it
-   was read already or is not theirs.  Needs no transaction: reading a
-   message changes no record, so it is not audited. */
+/* Marks inbox message id (0: every unread one) of recipient_id read
+   (once); *changed counts the messages marked, 0 when read already or not
+   theirs.  Needs no transaction: reading a message changes no record, so
+   it is not audited. */
 cl_err cl_store_inbox_read(cl_store *st, const char *recipient_id, int64_t id,
                            const char *at, int *changed, cl_error *err);
 

@@ -413,8 +413,8 @@ pg_api_inbox_read(cl_store *st, const char *recipient_id, int64_t id,
     *changed = 0;
     return cl__pg_exec(PG(st), changed, err,
                        "UPDATE outbox SET read_at = $4 WHERE workspace_id = "
-                       "$1 AND recipient_id = $2 AND id = $3 AND channel = "
-                       "'inbox' AND read_at IS NULL",
+                       "$1 AND recipient_id = $2 AND ($3 = 0 OR id = $3) AND "
+                       "channel = 'inbox' AND read_at IS NULL",
                        "sis", recipient_id, id, at);
 }
 

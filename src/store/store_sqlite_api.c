@@ -421,8 +421,8 @@ sq_api_inbox_read(cl_store *st, const char *recipient_id, int64_t id,
         return rc;
     return cl__sq_exec((sq_store *)st, changed, err,
                        "UPDATE outbox SET read_at = ?4 WHERE workspace_id = "
-                       "?1 AND recipient_id = ?2 AND id = ?3 AND channel = "
-                       "'inbox' AND read_at IS NULL",
+                       "?1 AND recipient_id = ?2 AND (?3 = 0 OR id = ?3) AND "
+                       "channel = 'inbox' AND read_at IS NULL",
                        "sis", recipient_id, id, at);
 }
 

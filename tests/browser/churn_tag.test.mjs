@@ -60,5 +60,13 @@ test('a CSM tags a churn as Wrong ICP and the AE sees the flag and the debrief',
         assert.match(await row.innerText(),
             new RegExp(ctx.users.find((u) => u.id === pick.csm).name));
         await shot(ae.page, '1-ae-inbox');
+        // The notification names the churned account; "Mark all read" clears
+        // every New badge.
+        const flag = notes.locator('li.note').filter({ hasText: `Churn ${pick.churn} tagged` });
+        await flag.locator('.note-account').waitFor();
+        assert.ok(await ae.page.locator('li.note.unread').count() > 0);
+        await ae.page.getByTestId('inbox-read-all').click();
+        await ae.page.getByText(/^0 unread of \d+$/).waitFor();
+        assert.equal(await ae.page.locator('li.note.unread').count(), 0);
         assert.deepEqual([...csm.errors, ...ae.errors], []);
     });

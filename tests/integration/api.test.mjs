@@ -55,7 +55,8 @@ describe('OpenAPI', () => {
         'GET /api/v1/recoveries', 'GET /api/v1/reviews', 'GET /api/v1/users',
         'POST /api/v1/users', 'GET /api/v1/tasks',
         'POST /api/v1/tasks/{id}/done', 'GET /api/v1/inbox',
-        'POST /api/v1/inbox/{id}/read', 'GET /api/v1/sessions',
+        'POST /api/v1/inbox/{id}/read', 'POST /api/v1/inbox/read',
+        'GET /api/v1/sessions',
         'GET /api/v1/sessions/{id}', 'POST /api/v1/sessions/{id}/close',
         'POST /api/v1/sessions/{id}/change',
         'POST /api/v1/sessions/{id}/decisions',
@@ -380,6 +381,16 @@ describe('actions through the engine', () => {
         assert.equal(read.json.unread, false);
         // Someone else's message is not there to read.
         assert.equal((await csm.post(`/api/v1/inbox/${note.id}/read`)).status, 404);
+        // Mark all read: every unread message of the caller, and no one else's.
+        const csmUnread = (await csm.get('/api/v1/inbox')).json.unread;
+        const unread = (await c.get('/api/v1/inbox')).json.unread;
+        assert.ok(unread > 0, 'the AE has more unread messages (the manager copy, flags)');
+        const all = await c.post('/api/v1/inbox/read');
+        assert.equal(all.status, 200, all.text);
+        assert.deepEqual(all.json, { marked: unread, unread: 0 });
+        assert.equal((await c.get('/api/v1/inbox')).json.unread, 0);
+        assert.equal((await c.post('/api/v1/inbox/read')).json.marked, 0);
+        assert.equal((await csm.get('/api/v1/inbox')).json.unread, csmUnread);
         const unknown = await csm.post(`/api/v1/churns/${churn}/tag`,
             { primary_cause: 'no_such_cause' });
         assert.equal(unknown.status, 400);

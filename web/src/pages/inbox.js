@@ -93,7 +93,11 @@ function Notes({ d, reload }) {
             (error) => setExtra((x) => ({ ...x, busy: false, error })));
     };
     const items = [...d.items, ...extra.items];
-    return html`<p class="summary">${d.unread ?? 0} unread of ${d.total}</p>
+    const [all, runAll] = useSubmit();
+    return html`<div class="notes-head"><p class="summary">${d.unread ?? 0} unread of ${d.total}</p>
+        ${d.unread > 0 && html`<button class="small" disabled=${all.busy} data-testid="inbox-read-all"
+            onClick=${() => runAll(() => api.post('/inbox/read')).then(reload)}>Mark all read</button>`}</div>
+        <${SubmitStatus} st=${{ ...all, done: null }} />
         ${items.length === 0 ? html`<p class="empty">No notifications.</p>`
             : html`<ul class="notes" data-testid="notifications">${items.map((n) =>
                 html`<${Note} key=${n.id} n=${n} onRead=${reload} />`)}</ul>`}

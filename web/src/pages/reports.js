@@ -262,6 +262,12 @@ function Health({ d }) {
 
 function Pipeline({ d }) {
     const s = d.summary;
+    // The report carries AE ids where the viewer may see them; the users
+    // list gives their names (an id stands for itself if it cannot).
+    const showAe = d.deals.some((x) => 'ae_id' in x);
+    const aes = useLoad(() => showAe ? api.get('/users', { role: 'ae', limit: 1000 }).catch(() => ({ items: [] }))
+        : Promise.resolve({ items: [] }), [d]);
+    const aeName = (id) => (aes.data?.items.find((u) => u.id === id) || {}).name || id;
     const keys = ['outside_icp', 'champion_stability', 'slow_to_demo', 'churn_pattern'];
     const config = { type: 'bar', data: { labels: keys.map(label), datasets: [
         { label: 'open deals flagged', data: keys.map((k) => s[k]), backgroundColor: COLORS[3] }] },
@@ -273,11 +279,11 @@ function Pipeline({ d }) {
         </section>
         <section class="card"><h2>Flagged deals</h2>
             <div class="table-wrap"><table class="data"><thead><tr><th scope="col">Deal</th><th scope="col">Account</th>
-                ${d.deals.some((x) => 'ae_id' in x) && html`<th scope="col">AE</th>`}<th scope="col">Stage</th>
+                ${showAe && html`<th scope="col">AE</th>`}<th scope="col">Stage</th>
                 <th scope="col" class="n">ARR</th><th scope="col">Flags</th></tr></thead>
                 <tbody>${d.deals.map((x) => html`<tr><td>${x.deal_id}</td>
                     <td><a href=${`/accounts/${encodeURIComponent(x.account_id)}`}>${x.account}</a></td>
-                    ${'ae_id' in x && html`<td>${x.ae_id}</td>`}<td>${label(x.stage)}</td><td class="n">${money(x.arr)}</td>
+                    ${'ae_id' in x && html`<td>${aeName(x.ae_id)}</td>`}<td>${label(x.stage)}</td><td class="n">${money(x.arr)}</td>
                     <td><ul class="flags">${x.flags.map((f) => html`<li><${Badge} kind="warn">${label(f.flag)}<//> ${f.reason}</li>`)}</ul></td></tr>`)}</tbody></table></div>
         </section>`;
 }

@@ -3,6 +3,7 @@
  * rules; ETags.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../core/visibility.h"
@@ -226,13 +227,39 @@ cl_http_name_items(cl_http_req *r, json_t *items, const char *id_key,
     return e;
 }
 
-/* The account of the subject kind:id ("" for subjects of no account). */
+typedef struct task_subject {
+    char kind[32], id[128];
+} task_subject;
+
+static int
+task_subject_cb(void *ud, const cl_store_task_row *t)
+{
+    task_subject *ts = ud;
+    snprintf(ts->kind, sizeof ts->kind, "%s",
+             t->subject_kind ? t->subject_kind : "");
+    snprintf(ts->id, sizeof ts->id, "%s", t->subject_id ? t->subject_id : "");
+    return 1;
+}
+
+/* The account of the subject kind:id ("" for subjects of no account); a
+   task (a reminder is about one) stands for its own subject. */
 static cl_err
 subject_account(cl_http_req *r, const char *kind, const char *id, char *out,
                 size_t size, cl_error *err)
 {
     char deal[128];
     out[0] = '\0';
+    if (!strcmp(kind, "task")) {
+        task_subject ts = {"", ""};
+        char *end;
+        cl_store_task_filter f = {.id = strtoll(id, &end, 10)};
+        if (*end || f.id <= 0)
+            return CL_OK;
+        cl_err e = cl_store_tasks_each(r->st, &f, task_subject_cb, &ts, err);
+        if (e != CL_OK || !ts.kind[0] || !strcmp(ts.kind, "task"))
+            return e;
+        return subject_account(r, ts.kind, ts.id, out, size, err);
+    }
     if (!strcmp(kind, "account")) {
         snprintf(out, size, "%s", id);
         return CL_OK;

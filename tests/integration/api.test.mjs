@@ -479,6 +479,23 @@ describe('actions through the engine', () => {
         assert.equal((await csm.get('/api/v1/tasks/999999')).status, 404);
     });
 
+    test('a task reminder names the account of the task it is about', async () => {
+        // The first tick reminded CSMs of won-deal reviews due soon.
+        const [user, task] = sql(ws.db, "SELECT recipient_id, subject_id FROM outbox " +
+            "WHERE channel = 'inbox' AND kind = 'task_reminder' AND subject_kind = 'task' " +
+            'ORDER BY id LIMIT 1').split('|');
+        assert.ok(task, 'the demo has a task reminder');
+        const [account, name] = sql(ws.db, 'SELECT a.id, a.name FROM tasks t ' +
+            "JOIN deals d ON t.subject_kind = 'deal' AND d.id = t.subject_id " +
+            `JOIN accounts a ON a.id = d.account_id WHERE t.id = ${task}`).split('|');
+        const c = new Client(srv);
+        await c.login(ws.users.find((u) => u.id === user).email);
+        const note = (await c.get('/api/v1/inbox?limit=500')).json.items.find(
+            (m) => m.kind === 'task_reminder' && m.subject_id === task);
+        assert.equal(note.account_id, account);
+        assert.equal(note.account_name, name);
+    });
+
     test('tasks come overdue first, with due dates', async () => {
         const r = await revops.get('/api/v1/tasks?assignee=*&status=open&limit=1000');
         const due = r.json.items.map((t) => t.due_on);

@@ -22,7 +22,7 @@ cl_err cl__demo_loop_soft(cl_demo_loop_stats *s, cl_err rc, cl_error *err);
 /*
  * What the simulated people do on day d (after the tick and the
  * generator's acts): mark open tasks done, hold the open sessions, check
- * in on process changes.  reviewed: deals whose review a generator act
+ * in on process changes, read their notifications.  reviewed: deals whose review a generator act
  * records (their task is done by it); no_review: a cache of won new deals
  * nobody reviews (their task stays open).
  */

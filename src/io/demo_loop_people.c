@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../store/store_api.h"
 #include "demo_loop_int.h"
 
 /* ---- what people write ---------------------------------------------------
@@ -369,6 +370,58 @@ checkins(uint64_t seed, const cl_calendar *cal, cl_store *st, cl_day d,
     return rc;
 }
 
+/* ---- reading the inbox ---------------------------------------------------
+ */
+
+typedef struct idlist {
+    char (*v)[80];
+    size_t n, cap;
+    int oom;
+} idlist;
+
+static int
+id_cb(void *ud, const char *id, size_t len)
+{
+    idlist *l = ud;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 32;
+        char(*v)[80] = realloc(l->v, cap * sizeof *v);
+        if (v == NULL) {
+            l->oom = 1;
+            return 1;
+        }
+        l->v = v;
+        l->cap = cap;
+    }
+    snprintf(l->v[l->n++], sizeof l->v[0], "%.*s", (int)len, id);
+    return 0;
+}
+
+/* People catch up on their notifications on about a third of the business
+   days, all at once at the end of the day: the newest stay unread, as in a
+   real inbox. */
+static cl_err
+reading(uint64_t seed, cl_store *st, cl_day d, cl_error *err)
+{
+    idlist users = {0};
+    cl_err rc = cl_store_ids(st, CL_KIND_USERS, id_cb, &users, err);
+    if (rc == CL_OK && users.oom)
+        rc = cl_error_set(err, CL_ENOMEM, "demo: out of memory");
+    char at[21];
+    cl_time_format((cl_time)d * 86400 + 16 * 3600, at);
+    for (size_t i = 0; i < users.n && rc == CL_OK; i++) {
+        char key[128];
+        rng r;
+        int marked;
+        snprintf(key, sizeof key, "read:%s:%d", users.v[i], (int)d);
+        cl__demo_loop_rng(&r, seed, key);
+        if (cl__demo_chance(&r, 0.35))
+            rc = cl_store_inbox_read(st, users.v[i], 0, at, &marked, err);
+    }
+    free(users.v);
+    return rc;
+}
+
 cl_err
 cl__demo_loop_people(uint64_t seed, const cl_calendar *cal,
                      const cl_strset *reviewed, cl_strset *no_review,
@@ -380,5 +433,7 @@ cl__demo_loop_people(uint64_t seed, const cl_calendar *cal,
         rc = tasks(seed, cal, reviewed, no_review, st, d, s, err);
     if (rc == CL_OK)
         rc = sessions(seed, cal, st, d, s, err);
+    if (rc == CL_OK)
+        rc = reading(seed, st, d, err);
     return rc;
 }

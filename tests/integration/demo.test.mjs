@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { sql } from './api_lib.mjs';
 import { KINDS, exportKind, info, ok, parseCsv, run, tempDir } from './lib.mjs';
 
 // Demo's dependency order (holidays, users, icp, accounts, deals, ...).
@@ -97,6 +98,12 @@ test('demo replays the loop: tasks, notices, debriefs, check-ins', (t) => {
     assert.ok(flags.some((m) => /^u-ae-/.test(m.recipient_id)), 'AE notified');
     assert.ok(flags.some((m) => /^u-sales-manager-/.test(m.recipient_id)));
     assert.equal(num(/(\d+) notifications/) > flags.length, true);
+    // People read their notifications as they go: most are read, never
+    // before they arrived, and the newest may still wait.
+    const [inbox, read, early] = sql(db, "SELECT count(*), count(read_at), " +
+        "sum(read_at < created_at) FROM outbox WHERE channel = 'inbox'").split('|');
+    assert.ok(Number(read) > Number(inbox) * 0.8, `${read} of ${inbox} read`);
+    assert.equal(Number(early), 0);
 
     // Debriefs were held with their one change and its check-in, and
     // closed; quarterly sessions got decisions.

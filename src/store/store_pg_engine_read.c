@@ -102,8 +102,9 @@ pg_deals_sel(cl_store *st, cl_store_deal_sel sel, const char *arg,
 
 /* ---- reviews ------------------------------------------------------------- */
 
-/* The partial index deals_unscored (schema v4) holds exactly the won deals
-   without a score, so this reads nothing once every review is scored. */
+/* The won deals without a score (the partial index deals_unscored of
+   schema v4 holds just those), each with its review by primary key; never
+   a scan of the reviews' text. */
 static cl_err
 pg_reviews_unscored(cl_store *st, cl_store_review_cb cb, void *ud,
                     cl_error *err)

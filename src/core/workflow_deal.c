@@ -147,7 +147,8 @@ cl_wf_review_recorded(const cl_wf_deal *deal, const cl_wf_review *review,
     set_health(out, deal->id,
                cl_wf_health_score(generic[1], generic[4], generic[6],
                                   review->gut_read, deal->icp_fit_score));
-    cl_wf_effect *e = cl__wf_push(out, CL_WF_MARK_TASK,
+    cl_wf_effect *e =
+        cl__wf_push(out, CL_WF_MARK_TASK,
                     cl__wf_fmt(out, "done:won_deal_review:%s", deal->id));
     if (e) {
         e->what = "won_deal_review";
@@ -164,11 +165,12 @@ cl_wf_review_health(const char *deal_id, const cl_wf_review *review,
 {
     /* Only the answers that weigh in the score are judged; a generic Q1
        changes nothing here, and flags are for reviews typed in closeloop. */
-    set_health(out, deal_id,
-               cl_wf_health_score(cl_wf_answer_generic(review->answers[1], NULL),
-                                  cl_wf_answer_generic(review->answers[4], NULL),
-                                  cl_wf_answer_generic(review->answers[6], NULL),
-                                  review->gut_read, icp_fit));
+    set_health(
+        out, deal_id,
+        cl_wf_health_score(cl_wf_answer_generic(review->answers[1], NULL),
+                           cl_wf_answer_generic(review->answers[4], NULL),
+                           cl_wf_answer_generic(review->answers[6], NULL),
+                           review->gut_read, icp_fit));
     return cl__wf_finish(out, err);
 }
 

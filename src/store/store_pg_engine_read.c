@@ -110,8 +110,8 @@ pg_reviews_unscored(cl_store *st, cl_store_review_cb cb, void *ud,
                     cl_error *err)
 {
     cl__row_sink c = {.cb.review = cb, .ud = ud};
-    return cl__pg_rows(PG(st), cl__pg_map, &(cl__pg_map_ctx){cl__row_review, &c},
-                       err,
+    return cl__pg_rows(PG(st), cl__pg_map,
+                       &(cl__pg_map_ctx){cl__row_review, &c}, err,
                        "SELECT d.id, r.held_on, r.q1, r.q2, r.q3, r.q4, r.q5, "
                        "r.q6, r.q7, r.gut_read, d.icp_fit_score FROM deals d "
                        "JOIN reviews r ON r.workspace_id = d.workspace_id "

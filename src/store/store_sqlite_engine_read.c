@@ -115,8 +115,8 @@ sq_reviews_unscored(cl_store *st, cl_store_review_cb cb, void *ud,
                     cl_error *err)
 {
     cl__row_sink c = {.cb.review = cb, .ud = ud};
-    return cl__sq_rows(SQ(st), cl__sq_map, &(cl__sq_map_ctx){cl__row_review, &c},
-                       err,
+    return cl__sq_rows(SQ(st), cl__sq_map,
+                       &(cl__sq_map_ctx){cl__row_review, &c}, err,
                        "SELECT d.id, r.held_on, r.q1, r.q2, r.q3, r.q4, r.q5, "
                        "r.q6, r.q7, r.gut_read, d.icp_fit_score FROM deals d "
                        "JOIN reviews r ON r.workspace_id = d.workspace_id "

@@ -162,7 +162,8 @@ test_refused_kickoff_changes_nothing(void **state)
     assert_int_equal(audits(f), n + 2); /* the deal update, the override */
 }
 
-/* ---- imported reviews get their initial health score ---------------------- */
+/* ---- imported reviews get their initial health score ----------------------
+ */
 
 static const char *const specific[] = {
     "New CFO mandated consolidation of tools",
@@ -178,8 +179,8 @@ static void
 import_review(fixture *f, const char *deal_id, const char *held_on,
               const char *const q[7], const char *gut_read)
 {
-    const char *row[] = {deal_id, held_on, q[0], q[1], q[2],   q[3],
-                         q[4],    q[5],    q[6], gut_read};
+    const char *row[] = {deal_id, held_on, q[0], q[1], q[2],
+                         q[3],    q[4],    q[5], q[6], gut_read};
     assert_int_equal(cl_store_begin(f->st, "import", at("2026-06-03"), &f->err),
                      CL_OK);
     put(f->st, CL_KIND_REVIEWS, row);
@@ -200,10 +201,9 @@ health(fixture *f, const char *deal_id)
 static int
 expected_score(const char *const q[7], const char *gut_read, int icp_fit)
 {
-    return cl_wf_health_score(cl_wf_answer_generic(q[1], NULL),
-                              cl_wf_answer_generic(q[4], NULL),
-                              cl_wf_answer_generic(q[6], NULL), gut_read,
-                              icp_fit);
+    return cl_wf_health_score(
+        cl_wf_answer_generic(q[1], NULL), cl_wf_answer_generic(q[4], NULL),
+        cl_wf_answer_generic(q[6], NULL), gut_read, icp_fit);
 }
 
 typedef struct seen {
@@ -215,7 +215,8 @@ static int
 audit_cb(void *ud, const cl_audit_entry *a)
 {
     seen *s = ud;
-    s->n += strcmp(a->action, s->action) == 0 && strcmp(a->actor, s->actor) == 0;
+    s->n +=
+        strcmp(a->action, s->action) == 0 && strcmp(a->actor, s->actor) == 0;
     return 0;
 }
 
@@ -262,18 +263,16 @@ test_tick_scores_imported_reviews(void **state)
     fixture *f = *state;
     /* D2 closed two years ago, long before the engine's lookback window;
        its review has generic answers, a worried gut read, no ICP fit. */
-    const char *old[] = {"D2",   "A1",        "U1",       "expansion",
-                         NULL,   "closed_won", "2024-01-10", NULL,
-                         "2024-03-01", "20000", NULL,       NULL,
-                         NULL,   NULL,        NULL,       NULL,
-                         NULL};
+    const char *old[] = {
+        "D2",         "A1", "U1",         "expansion", NULL, "closed_won",
+        "2024-01-10", NULL, "2024-03-01", "20000",     NULL, NULL,
+        NULL,         NULL, NULL,         NULL,        NULL};
     assert_int_equal(cl_store_begin(f->st, "import", at("2026-06-01"), &f->err),
                      CL_OK);
     put(f->st, CL_KIND_DEALS, old);
     assert_int_equal(cl_store_commit(f->st, &f->err), CL_OK);
-    const char *generic[7] = {specific[0], "Seemed enthusiastic",
-                              specific[2], specific[3],
-                              specific[4], specific[5],
+    const char *generic[7] = {specific[0], "Seemed enthusiastic", specific[2],
+                              specific[3], specific[4],           specific[5],
                               "fine"};
     import_review(f, "D1", "2026-06-03", specific, "positive");
     import_review(f, "D2", "2024-03-05", generic, "worried");

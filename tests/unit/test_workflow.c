@@ -391,8 +391,7 @@ test_imported_review_gets_only_its_score(void **state)
        an unknown fit as nothing: 50 - 10 + 5 - 10 = 35. */
     cl_wf_review sparse = {{NULL}, NULL, CL_WF_NO_DAY};
     sparse.answers[4] = "Close time under 5 days by month 4 expands to EMEA";
-    assert_int_equal(cl_wf_review_health("D9", &sparse, -1, &imp, NULL),
-                     CL_OK);
+    assert_int_equal(cl_wf_review_health("D9", &sparse, -1, &imp, NULL), CL_OK);
     assert_int_equal(imp.n, 1);
     assert_string_equal(must_key(&imp, "health_score:D9")->new_value, "35");
     assert_int_equal(count_kind(&imp, CL_WF_FLAG), 0);

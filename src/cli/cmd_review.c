@@ -21,7 +21,8 @@ const cli_command cli_cmd_review = {
     "and the ICP fit at close set the deal's initial health score.  The\n"
     "won_deal_review task is done.\n"
     "\n"
-    "flags: the deal's health score and flags (one per line).\n"};
+    "flags: the deal's health score (-1 when it has none yet; an imported\n"
+    "review gets it at the next `closeloop tick`) and flags, one per line.\n"};
 
 static int
 flags_cb(void *ud, const char *flag, const char *field, const char *reason)

@@ -346,6 +346,19 @@ typedef struct cl_wf_review {
 cl_err cl_wf_review_recorded(const cl_wf_deal *deal, const cl_wf_review *review,
                              cl_wf_effects *out, cl_error *err);
 
+/*
+ * The initial health score of a won deal whose review was stored without
+ * cl_wf_review_recorded (an import, the demo): SET health_score on the
+ * deal, the same effect (key "health_score:DEAL") that rule gives, and
+ * nothing else.  The review is already stored, so nothing is refused: a
+ * missing answer counts as generic and an unknown gut read as neutral.  It
+ * raises no generic-answer flags, notifies nobody and marks no task, which
+ * is why the tick may run it on reviews of any age.  icp_fit: the deal's
+ * ICP fit at close, 0-100 or -1.  Returns CL_OK or CL_ENOMEM.
+ */
+cl_err cl_wf_review_health(const char *deal_id, const cl_wf_review *review,
+                           int icp_fit, cl_wf_effects *out, cl_error *err);
+
 /* ---- rule 2: churn ------------------------------------------------------ */
 
 /*

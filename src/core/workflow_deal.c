@@ -90,6 +90,21 @@ cl_wf_kickoff_held(const cl_wf_deal *deal, int review_done, cl_day held_on,
     return cl__wf_finish(out, err);
 }
 
+/* SET health_score: one effect for a review recorded or imported. */
+static void
+set_health(cl_wf_effects *out, const char *deal_id, int score)
+{
+    cl_wf_effect *e = cl__wf_push(out, CL_WF_SET,
+                                  cl__wf_fmt(out, "health_score:%s", deal_id));
+    if (e) {
+        e->what = "health_score";
+        e->subject_kind = "deal";
+        e->subject_id = cl__wf_str(out, deal_id);
+        e->new_value = cl__wf_fmt(out, "%d", score);
+        e->value = score;
+    }
+}
+
 cl_err
 cl_wf_review_recorded(const cl_wf_deal *deal, const cl_wf_review *review,
                       cl_wf_effects *out, cl_error *err)
@@ -129,18 +144,11 @@ cl_wf_review_recorded(const cl_wf_deal *deal, const cl_wf_review *review,
             e->body = why;
         }
     }
-    int score = cl_wf_health_score(generic[1], generic[4], generic[6],
-                                   review->gut_read, deal->icp_fit_score);
-    cl_wf_effect *e = cl__wf_push(out, CL_WF_SET,
-                                  cl__wf_fmt(out, "health_score:%s", deal->id));
-    if (e) {
-        e->what = "health_score";
-        e->subject_kind = "deal";
-        e->subject_id = cl__wf_str(out, deal->id);
-        e->new_value = cl__wf_fmt(out, "%d", score);
-        e->value = score;
-    }
-    e = cl__wf_push(out, CL_WF_MARK_TASK,
+    set_health(out, deal->id,
+               cl_wf_health_score(generic[1], generic[4], generic[6],
+                                  review->gut_read, deal->icp_fit_score));
+    cl_wf_effect *e =
+        cl__wf_push(out, CL_WF_MARK_TASK,
                     cl__wf_fmt(out, "done:won_deal_review:%s", deal->id));
     if (e) {
         e->what = "won_deal_review";
@@ -148,6 +156,21 @@ cl_wf_review_recorded(const cl_wf_deal *deal, const cl_wf_review *review,
         e->subject_id = cl__wf_str(out, deal->id);
         e->new_value = "done";
     }
+    return cl__wf_finish(out, err);
+}
+
+cl_err
+cl_wf_review_health(const char *deal_id, const cl_wf_review *review,
+                    int icp_fit, cl_wf_effects *out, cl_error *err)
+{
+    /* Only the answers that weigh in the score are judged; a generic Q1
+       changes nothing here, and flags are for reviews typed in closeloop. */
+    set_health(
+        out, deal_id,
+        cl_wf_health_score(cl_wf_answer_generic(review->answers[1], NULL),
+                           cl_wf_answer_generic(review->answers[4], NULL),
+                           cl_wf_answer_generic(review->answers[6], NULL),
+                           review->gut_read, icp_fit));
     return cl__wf_finish(out, err);
 }
 

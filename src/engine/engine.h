@@ -42,9 +42,10 @@ int cl_engine_stats_empty(const cl_engine_stats *stats);
  * tagging task, sales-attributable tags (from imports) not yet notified
  * (these three only for records of the last `engine_lookback_days` days,
  * config, default 30, so importing years of history does not flood the
- * outbox), the session cadence with its thresholds, pipeline flags,
- * process-change check-ins and overdue tasks.  A second tick at the same
- * time applies nothing.  stats may be NULL.
+ * outbox), the initial health score of won deals whose review was
+ * imported (any age: it notifies nobody), the session cadence with its
+ * thresholds, pipeline flags, process-change check-ins and overdue tasks.
+ * A second tick at the same time applies nothing.  stats may be NULL.
  */
 cl_err cl_engine_tick(cl_store *st, cl_time now, cl_engine_stats *stats,
                       cl_error *err);

@@ -223,6 +223,48 @@ scan(cl__eng *e, cl_error *err)
     return rc;
 }
 
+/* The SET effects of the unscored reviews, built while the store reads. */
+typedef struct scoring {
+    cl_wf_effects *fx;
+    cl_err rc;
+    cl_error *err;
+} scoring;
+
+static int
+unscored_cb(void *ud, const cl_store_review_row *r)
+{
+    scoring *s = ud;
+    cl_wf_review review = {.gut_read = r->gut_read,
+                           .held_on = cl__eng_day(r->held_on)};
+    memcpy(review.answers, r->answers, sizeof review.answers);
+    /* The rule copies what it keeps: the row's strings are the store's. */
+    s->rc = cl_wf_review_health(r->deal_id, &review, r->icp_fit_score, s->fx,
+                                s->err);
+    return s->rc != CL_OK;
+}
+
+/*
+ * The initial health score of every won deal whose review arrived by
+ * import.  No lookback limit, unlike scan(): the score notifies nobody, so
+ * years of imported reviews cost a score each and no outbox rows.  The
+ * effects are collected first and applied after the read, so no row of
+ * the read is updated while it is being read.
+ */
+static cl_err
+scores(cl__eng *e, cl_error *err)
+{
+    cl_wf_effects fx;
+    cl_wf_effects_init(&fx);
+    scoring s = {&fx, CL_OK, err};
+    cl_err rc = cl_store_reviews_unscored(e->st, unscored_cb, &s, err);
+    if (rc == CL_OK)
+        rc = s.rc;
+    if (rc == CL_OK)
+        rc = cl__eng_apply(e, &fx, err);
+    cl_wf_effects_release(&fx);
+    return rc;
+}
+
 /* 1 if the record a task asks for is already there (imported since). */
 typedef struct settled {
     int done;
@@ -358,6 +400,8 @@ cl_engine_tick(cl_store *st, cl_time now, cl_engine_stats *stats, cl_error *err)
     if (rc != CL_OK)
         return rc;
     rc = scan(&e, err);
+    if (rc == CL_OK)
+        rc = scores(&e, err);
     if (rc == CL_OK)
         rc = settle(&e, err);
     if (rc == CL_OK)

@@ -15,6 +15,13 @@ cl_store_deals_sel(cl_store *st, cl_store_deal_sel sel, const char *arg,
 }
 
 cl_err
+cl_store_reviews_unscored(cl_store *st, cl_store_review_cb cb, void *ud,
+                          cl_error *err)
+{
+    return st->ops->engine->reviews_unscored(st, cb, ud, err);
+}
+
+cl_err
 cl_store_churns_sel(cl_store *st, cl_store_churn_sel sel, const char *arg,
                     const char *arg2, cl_store_churn_cb cb, void *ud,
                     cl_error *err)

@@ -53,6 +53,27 @@ typedef int (*cl_store_deal_cb)(void *ud, const cl_store_deal_row *row);
 cl_err cl_store_deals_sel(cl_store *st, cl_store_deal_sel sel, const char *arg,
                           cl_store_deal_cb cb, void *ud, cl_error *err);
 
+/* ---- reviews -------------------------------------------------------------
+ */
+
+typedef struct cl_store_review_row {
+    const char *deal_id, *held_on;
+    const char *answers[7]; /* q1 .. q7, NULL when empty */
+    const char *gut_read;   /* positive, neutral, worried or NULL */
+    int icp_fit_score;      /* the deal's, -1 unknown */
+} cl_store_review_row;
+
+typedef int (*cl_store_review_cb)(void *ud, const cl_store_review_row *row);
+
+/*
+ * Calls cb, by deal id, for each closed_won deal that has a review but no
+ * health score yet (its review arrived by import).  It reads a partial
+ * index of the won deals without a score (scored deals leave it) and looks
+ * up each one's review.  Returns CL_OK or CL_EDB.
+ */
+cl_err cl_store_reviews_unscored(cl_store *st, cl_store_review_cb cb, void *ud,
+                                 cl_error *err);
+
 /* ---- churns --------------------------------------------------------------
  */
 

@@ -43,6 +43,7 @@ typedef int (*cl__row_fn)(void *ud, const cl__row *r);
 typedef struct cl__row_sink {
     union {
         cl_store_deal_cb deal;
+        cl_store_review_cb review;
         cl_store_churn_cb churn;
         cl_store_user_cb user;
         cl_store_kv_cb kv;
@@ -63,6 +64,7 @@ typedef struct cl__row_sink {
  *     type, stage, created_on, first_demo_on, closed_on, kickoff_on, arr,
  *     icp_fit_score, champion_tenure_months, exec_sponsor,
  *     champion_flagged, slow_demo_flagged, review_done
+ *   review: deal_id, held_on, q1 .. q7, gut_read, icp_fit_score
  *   churn: id, account_id, deal_id, ae_id, ae_manager_id, csm_id,
  *     churned_on, primary_cause, contributing_causes, stated_reason,
  *     diagnosis, predictive_behavior, tagged_by, tagged_on,
@@ -84,6 +86,7 @@ typedef struct cl__row_sink {
  *   flag: flag, field, reason
  */
 int cl__row_deal(void *ud, const cl__row *r);
+int cl__row_review(void *ud, const cl__row *r);
 int cl__row_churn(void *ud, const cl__row *r);
 int cl__row_user(void *ud, const cl__row *r);
 int cl__row_kv(void *ud, const cl__row *r);

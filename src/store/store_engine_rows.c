@@ -45,6 +45,20 @@ cl__row_deal(void *ud, const cl__row *r)
 }
 
 int
+cl__row_review(void *ud, const cl__row *r)
+{
+    const cl__row_sink *s = ud;
+    cl_store_review_row v = {
+        .deal_id = T(0),
+        .held_on = T(1),
+        .answers = {T(2), T(3), T(4), T(5), T(6), T(7), T(8)},
+        .gut_read = T(9),
+        .icp_fit_score = (int)I(10, -1),
+    };
+    return s->cb.review(s->ud, &v);
+}
+
+int
 cl__row_churn(void *ud, const cl__row *r)
 {
     const cl__row_sink *s = ud;

@@ -17,6 +17,8 @@
 typedef struct cl_store_engine_ops {
     cl_err (*deals_sel)(cl_store *st, cl_store_deal_sel sel, const char *arg,
                         cl_store_deal_cb cb, void *ud, cl_error *err);
+    cl_err (*reviews_unscored)(cl_store *st, cl_store_review_cb cb, void *ud,
+                               cl_error *err);
     cl_err (*churns_sel)(cl_store *st, cl_store_churn_sel sel, const char *arg,
                          const char *arg2, cl_store_churn_cb cb, void *ud,
                          cl_error *err);

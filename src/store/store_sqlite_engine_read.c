@@ -105,6 +105,27 @@ sq_deals_sel(cl_store *st, cl_store_deal_sel sel, const char *arg,
                        err, sql, sel == CL_SD_OPEN ? "" : "s", arg);
 }
 
+/* ---- reviews ------------------------------------------------------------- */
+
+/* The won deals without a score (the partial index deals_unscored of
+   schema v4 holds just those), each with its review by primary key; never
+   a scan of the reviews' text. */
+static cl_err
+sq_reviews_unscored(cl_store *st, cl_store_review_cb cb, void *ud,
+                    cl_error *err)
+{
+    cl__row_sink c = {.cb.review = cb, .ud = ud};
+    return cl__sq_rows(SQ(st), cl__sq_map,
+                       &(cl__sq_map_ctx){cl__row_review, &c}, err,
+                       "SELECT d.id, r.held_on, r.q1, r.q2, r.q3, r.q4, r.q5, "
+                       "r.q6, r.q7, r.gut_read, d.icp_fit_score FROM deals d "
+                       "JOIN reviews r ON r.workspace_id = d.workspace_id "
+                       "AND r.deal_id = d.id WHERE d.workspace_id = ?1 "
+                       "AND d.stage = 'closed_won' AND d.health_score IS NULL "
+                       "ORDER BY d.id",
+                       "");
+}
+
 /* ---- churns ---------------------------------------------------------------
  */
 
@@ -372,6 +393,7 @@ sq_link_get(cl_store *st, const char *new_deal_id, char *out, size_t outlen,
 
 const cl_store_engine_ops cl__sqlite_engine_ops = {
     .deals_sel = sq_deals_sel,
+    .reviews_unscored = sq_reviews_unscored,
     .churns_sel = sq_churns_sel,
     .users_by_role = sq_users_by_role,
     .config_get = sq_config_get,

@@ -355,6 +355,50 @@ test('imports trigger the engine: the next tick turns them into work, or ' +
         !m.subject.includes('debrief')).length, 0);
 });
 
+test('an imported review gets its initial health score at the next tick, ' +
+    'whatever its age, and no flag or message', (t) => {
+    const { db, imp } = company(t, {
+        accounts: [account('A1'), account('A2')],
+        deals: [wonDeal('D1', 'A1', 'U3', '2026-06-01', 20000),
+            wonDeal('D2', 'A2', 'U4', '2024-03-10', 20000)],
+    });
+    tick(db, '2026-06-02T08:00');
+    const messages = outbox(db).length;
+    // D1: the answers the CLI test above records (score 20 there); D2 closed
+    // two years ago, far outside the engine's lookback.
+    imp('reviews', [['deal_id', 'held_on', 'q1', 'q2', 'q3', 'q4', 'q5',
+        'q6', 'q7', 'gut_read'],
+    ['D1', '2026-06-03', 'Board asked for faster closes', 'n/a',
+        'Price, until the CFO joined', 'SSO in Q3', 'tbd', 'Thin admin bench',
+        'Expands to the EU entity within a year', 'worried'],
+    ['D2', '2024-03-15', 'New CFO mandated consolidation of tools',
+        'Champion\'s bonus depends on cutting close time',
+        'Security review nearly stalled it', 'SSO by Q3, onboarding lead',
+        'Close time under 5 days by month 4', 'Champion may move on',
+        'Renews if the EMEA rollout lands', 'positive']]);
+    assert.equal(cli(db, ['review', 'flags', 'D1']).stdout,
+        'health_score -1\n');
+    const s = tick(db, '2026-06-03T08:00');
+    assert.equal(s.fields_set, 2);
+    assert.equal(s.flags, 0);
+    assert.equal(s.notifications, 0);
+    // The score of the same answers recorded in closeloop, without their
+    // generic-answer flags.
+    assert.equal(cli(db, ['review', 'flags', 'D1']).stdout,
+        'health_score 20\n');
+    // 50 + 20 (positive) + 3 x 5 (specific) + 10 (ICP fit 70).
+    assert.equal(cli(db, ['review', 'flags', 'D2']).stdout,
+        'health_score 95\n');
+    const hist = JSON.parse(cli(db, ['history', '--entity', 'deals', '--id',
+        'D2', '--format', 'json']).stdout);
+    const set = hist.filter((h) => h.action === 'health_score_set');
+    assert.equal(set.length, 1);
+    assert.equal(set[0].actor, 'engine');
+    assert.equal(set[0].new.health_score, 95);
+    assert.equal(outbox(db).length, messages);
+    assert.deepEqual(tick(db, '2026-06-03T09:00'), zero);
+});
+
 test('a recovery record imported with its type finishes the recovery task; ' +
     'a renewal after a loss is no recovery', (t) => {
     const lost = ['D6', 'A6', 'U4', 'new', 'outbound', 'closed_lost',

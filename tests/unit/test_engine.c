@@ -1,6 +1,8 @@
 /*
- * The engine shell against a real SQLite file: a tick applies each effect
- * once, a repeated tick applies nothing, a refused event changes nothing.
+ * The engine shell against a real workspace (SQLite, or PostgreSQL with
+ * CLOSELOOP_TEST_PG): a tick applies each effect once, a repeated tick
+ * applies nothing, a refused event changes nothing, imported reviews get
+ * their initial health score.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -160,6 +162,177 @@ test_refused_kickoff_changes_nothing(void **state)
     assert_int_equal(audits(f), n + 2); /* the deal update, the override */
 }
 
+/* ---- imported reviews get their initial health score ----------------------
+ */
+
+static const char *const specific[] = {
+    "New CFO mandated consolidation of tools",
+    "Champion's bonus depends on cutting close time by 3 days",
+    "Security review nearly stalled it for six weeks",
+    "Promised SSO by Q3 and a dedicated onboarding lead",
+    "Close time under 5 days by month 4 expands to EMEA",
+    "Champion may move to the parent company next year",
+    "Renews if the EMEA rollout lands before budget season"};
+
+/* Imports (cl_store_put, as `closeloop import` does) deal_id's review. */
+static void
+import_review(fixture *f, const char *deal_id, const char *held_on,
+              const char *const q[7], const char *gut_read)
+{
+    const char *row[] = {deal_id, held_on, q[0], q[1], q[2],
+                         q[3],    q[4],    q[5], q[6], gut_read};
+    assert_int_equal(cl_store_begin(f->st, "import", at("2026-06-03"), &f->err),
+                     CL_OK);
+    put(f->st, CL_KIND_REVIEWS, row);
+    assert_int_equal(cl_store_commit(f->st, &f->err), CL_OK);
+}
+
+static int
+health(fixture *f, const char *deal_id)
+{
+    int score = -2;
+    assert_int_equal(cl_store_deal_health(f->st, deal_id, &score, &f->err),
+                     CL_OK);
+    return score;
+}
+
+/* The score the rules give these answers (DESIGN 2.4: Q2, Q5, Q7, the gut
+   read and the ICP fit at close). */
+static int
+expected_score(const char *const q[7], const char *gut_read, int icp_fit)
+{
+    return cl_wf_health_score(
+        cl_wf_answer_generic(q[1], NULL), cl_wf_answer_generic(q[4], NULL),
+        cl_wf_answer_generic(q[6], NULL), gut_read, icp_fit);
+}
+
+typedef struct seen {
+    const char *actor, *action;
+    int n;
+} seen;
+
+static int
+audit_cb(void *ud, const cl_audit_entry *a)
+{
+    seen *s = ud;
+    s->n +=
+        strcmp(a->action, s->action) == 0 && strcmp(a->actor, s->actor) == 0;
+    return 0;
+}
+
+/* Audit entries of deal_id with action by actor. */
+static int
+deal_audits(fixture *f, const char *deal_id, const char *actor,
+            const char *action)
+{
+    seen s = {actor, action, 0};
+    assert_int_equal(
+        cl_store_audit_each(f->st, "deals", deal_id, audit_cb, &s, &f->err),
+        CL_OK);
+    return s.n;
+}
+
+static int
+outbox_cb(void *ud, const cl_store_outbox_row *m)
+{
+    (void)m;
+    ++*(int *)ud;
+    return 0;
+}
+
+static int
+outbox_rows(fixture *f)
+{
+    int n = 0;
+    assert_int_equal(
+        cl_store_outbox_each(f->st, NULL, NULL, outbox_cb, &n, &f->err), CL_OK);
+    return n;
+}
+
+static int
+flag_cb(void *ud, const char *flag, const char *field, const char *reason)
+{
+    (void)flag, (void)field, (void)reason;
+    ++*(int *)ud;
+    return 0;
+}
+
+static void
+test_tick_scores_imported_reviews(void **state)
+{
+    fixture *f = *state;
+    /* D2 closed two years ago, long before the engine's lookback window;
+       its review has generic answers, a worried gut read, no ICP fit. */
+    const char *old[] = {
+        "D2",         "A1", "U1",         "expansion", NULL, "closed_won",
+        "2024-01-10", NULL, "2024-03-01", "20000",     NULL, NULL,
+        NULL,         NULL, NULL,         NULL,        NULL};
+    assert_int_equal(cl_store_begin(f->st, "import", at("2026-06-01"), &f->err),
+                     CL_OK);
+    put(f->st, CL_KIND_DEALS, old);
+    assert_int_equal(cl_store_commit(f->st, &f->err), CL_OK);
+    const char *generic[7] = {specific[0], "Seemed enthusiastic", specific[2],
+                              specific[3], specific[4],           specific[5],
+                              "fine"};
+    import_review(f, "D1", "2026-06-03", specific, "positive");
+    import_review(f, "D2", "2024-03-05", generic, "worried");
+    assert_int_equal(health(f, "D1"), -1);
+    assert_int_equal(health(f, "D2"), -1);
+
+    cl_engine_stats s = {0};
+    assert_int_equal(cl_engine_tick(f->st, at("2026-06-04T08:00"), &s, &f->err),
+                     CL_OK);
+    assert_int_equal(s.sets, 2);
+    assert_int_equal(s.flags, 0);
+    assert_int_equal(health(f, "D1"), expected_score(specific, "positive", 80));
+    assert_int_equal(health(f, "D1"), 95);
+    assert_int_equal(health(f, "D2"), expected_score(generic, "worried", -1));
+    assert_int_equal(health(f, "D2"), 10); /* 50 - 25 - 10 + 5 - 10 */
+    /* Audited as the engine's change; nobody notified, nothing flagged. */
+    assert_int_equal(deal_audits(f, "D1", "engine", "health_score_set"), 1);
+    assert_int_equal(deal_audits(f, "D2", "engine", "health_score_set"), 1);
+    assert_int_equal(outbox_rows(f), 0);
+    int flags = 0;
+    assert_int_equal(
+        cl_store_flags_each(f->st, "deal", "D2", flag_cb, &flags, &f->err),
+        CL_OK);
+    assert_int_equal(flags, 0);
+
+    /* A second tick applies nothing. */
+    int64_t n = audits(f);
+    cl_engine_stats again = {0};
+    assert_int_equal(
+        cl_engine_tick(f->st, at("2026-06-04T09:00"), &again, &f->err), CL_OK);
+    assert_true(cl_engine_stats_empty(&again));
+    assert_int_equal(audits(f), n);
+}
+
+/* The score of a review recorded in closeloop is the initial one: a later
+   import of other answers does not make the tick score it again. */
+static void
+test_tick_keeps_a_recorded_score(void **state)
+{
+    fixture *f = *state;
+    cl_wf_review r = {.gut_read = "positive"};
+    memcpy(r.answers, specific, sizeof r.answers);
+    assert_int_equal(cl_date_parse("2026-06-03", 10, &r.held_on), 0);
+    assert_int_equal(cl_engine_review_record(f->st, "D1", &r, "U6",
+                                             at("2026-06-03T10:00"), NULL,
+                                             &f->err),
+                     CL_OK);
+    assert_int_equal(health(f, "D1"), 95);
+    assert_int_equal(deal_audits(f, "D1", "U6", "health_score_set"), 1);
+    const char *worse[7] = {"n/a", "n/a", "n/a", "n/a", "n/a", "n/a", "n/a"};
+    import_review(f, "D1", "2026-06-03", worse, "worried");
+
+    cl_engine_stats s = {0};
+    assert_int_equal(cl_engine_tick(f->st, at("2026-06-04T08:00"), &s, &f->err),
+                     CL_OK);
+    assert_int_equal(s.sets, 0);
+    assert_int_equal(health(f, "D1"), 95);
+    assert_int_equal(deal_audits(f, "D1", "engine", "health_score_set"), 0);
+}
+
 int
 main(void)
 {
@@ -170,6 +343,10 @@ main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_refused_kickoff_changes_nothing,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tick_scores_imported_reviews,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tick_keeps_a_recorded_score, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

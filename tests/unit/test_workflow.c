@@ -356,6 +356,49 @@ test_review_recorded_scores_and_flags(void **state)
     cl_wf_effects_release(&l);
 }
 
+/* An imported review: the score the recorded review would get, and only
+   that; no flags, no task marked, and a half-empty review is not refused. */
+static void
+test_imported_review_gets_only_its_score(void **state)
+{
+    (void)state;
+    cl_wf_deal d = won_deal("2026-07-15", 1000);
+    d.icp_fit_score = 35;
+    cl_wf_review r = good_review();
+    r.answers[0] = "tbd";
+    r.answers[4] = "n/a";
+    r.gut_read = "neutral";
+    cl_wf_effects rec, imp;
+    cl_wf_effects_init(&rec);
+    cl_wf_effects_init(&imp);
+    assert_int_equal(cl_wf_review_recorded(&d, &r, &rec, NULL), CL_OK);
+    assert_int_equal(cl_wf_review_health("D123", &r, 35, &imp, NULL), CL_OK);
+    assert_int_equal(imp.n, 1);
+    const cl_wf_effect *e = must_key(&imp, "health_score:D123");
+    assert_int_equal(e->kind, CL_WF_SET);
+    assert_string_equal(e->what, "health_score");
+    assert_string_equal(e->subject_kind, "deal");
+    assert_string_equal(e->subject_id, "D123");
+    /* 50 + 5 - 10 + 5 - 15 = 35, as when recorded. */
+    assert_string_equal(e->new_value, "35");
+    assert_true(e->value == 35);
+    assert_string_equal(e->new_value,
+                        must_key(&rec, "health_score:D123")->new_value);
+    cl_wf_effects_release(&rec);
+    cl_wf_effects_release(&imp);
+
+    /* Missing Q2 and Q7 count as generic, an unknown gut read as neutral,
+       an unknown fit as nothing: 50 - 10 + 5 - 10 = 35. */
+    cl_wf_review sparse = {{NULL}, NULL, CL_WF_NO_DAY};
+    sparse.answers[4] = "Close time under 5 days by month 4 expands to EMEA";
+    assert_int_equal(cl_wf_review_health("D9", &sparse, -1, &imp, NULL), CL_OK);
+    assert_int_equal(imp.n, 1);
+    assert_string_equal(must_key(&imp, "health_score:D9")->new_value, "35");
+    assert_int_equal(count_kind(&imp, CL_WF_FLAG), 0);
+    assert_int_equal(count_kind(&imp, CL_WF_MARK_TASK), 0);
+    cl_wf_effects_release(&imp);
+}
+
 static void
 test_review_needs_all_seven_answers(void **state)
 {
@@ -799,6 +842,7 @@ main(void)
         cmocka_unit_test(test_generic_answers),
         cmocka_unit_test(test_health_score_formula),
         cmocka_unit_test(test_review_recorded_scores_and_flags),
+        cmocka_unit_test(test_imported_review_gets_only_its_score),
         cmocka_unit_test(test_review_needs_all_seven_answers),
         cmocka_unit_test(test_churn_recorded_creates_tagging_task),
         cmocka_unit_test(test_sales_attributable_tag_flags_ae_and_manager),

@@ -274,7 +274,7 @@ export function AccountPage({ params, me }) {
                     ${p.health ? html`<p class="big" data-testid="health">${p.health.score ?? '—'}</p>
                         <p class="meta">${p.health.score != null
                             ? html`Initial health from the won-deal review (Q2, Q5, Q7) of deal ${text(p.health.deal_id)}`
-                            : html`No health score for deal ${text(p.health.deal_id)}: it is set from Q2, Q5 and Q7 when its won-deal review is recorded in closeloop (an imported review sets none).`}</p>`
+                            : html`No health score for deal ${text(p.health.deal_id)} yet: it is set from Q2, Q5 and Q7 when its won-deal review is recorded in closeloop, or by the next daily run after the review is imported.`}</p>`
                         : html`<p class="empty">The health score is not shown to your role.</p>`}
                 </section>
                 <section class="card" aria-labelledby="churn-h"><h2 id="churn-h">Churn and its tag</h2>

@@ -377,16 +377,7 @@ static const char v3[] =
     "CREATE INDEX outbox_recipient ON outbox(workspace_id, recipient_id, "
     "channel);";
 
-/*
- * v4: the tick scores imported reviews.  It looks for won deals without a
- * health score; this partial index holds only those (the scored ones leave
- * it), with the ICP fit so the read needs no other column of the deal.
- */
-static const char v4[] =
-    "CREATE INDEX deals_unscored ON deals(workspace_id, id, icp_fit_score) "
-    "WHERE stage = 'closed_won' AND health_score IS NULL;";
-
-static const char *const migrations[] = {v1, v2, v3, v4};
+static const char *const migrations[] = {v1, v2, v3};
 
 const char *
 cl__pg_migration(int version)

@@ -102,9 +102,8 @@ pg_deals_sel(cl_store *st, cl_store_deal_sel sel, const char *arg,
 
 /* ---- reviews ------------------------------------------------------------- */
 
-/* The won deals without a score (the partial index deals_unscored of
-   schema v4 holds just those), each with its review by primary key; never
-   a scan of the reviews' text. */
+/* The won deals without a score, each with its review by primary key;
+   never a scan of the reviews' text (see docs/store.md for its cost). */
 static cl_err
 pg_reviews_unscored(cl_store *st, cl_store_review_cb cb, void *ud,
                     cl_error *err)

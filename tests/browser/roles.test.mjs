@@ -67,7 +67,13 @@ const ROLES = {
         const bf = want.find((s) => s.kind === 'bad_fit_review');
         await page.getByRole('link', { name: `Bad-fit review ${bf.period}` }).click();
         await page.getByRole('heading', { name: new RegExp(`Bad-fit review ${bf.period}`) }).waitFor();
-        await page.getByRole('link', { name: `Open the bad-fit dashboard for ${bf.period}` }).waitFor();
+        // The pack, as it stood when the session opened, with the
+        // dashboard's charts and the CLI's figures.
+        const pack = page.getByTestId('pack');
+        await pack.getByTestId('chart-categories').waitFor();
+        const want2 = JSON.parse(cli(ctx.db, ['session', 'pack', String(bf.id)]));
+        assert.equal(await pack.getByTestId('cohort-size').innerText(), String(want2.cohort_size));
+        await pack.getByRole('link', { name: "today's dashboard" }).waitFor();
         return 'session';
     },
     // Notified about its own deals; a notification leads to the deal.

@@ -40,6 +40,12 @@ const TITLES = { monthly: 'Monthly churn debrief', 'bad-fit': 'Quarterly bad-fit
 const BODIES = { 'bad-fit': BadFit, icp: Icp, recovery: Recovery, health: Health,
     pipeline: Pipeline, monthly: Monthly, audit: AuditReport };
 
+// A report's dashboard body for its JSON d (a session's pack is one).
+export function ReportBody({ name, d }) {
+    const Body = BODIES[name];
+    return Body ? html`<${Body} d=${d} />` : html`<pre>${JSON.stringify(d, null, 2)}</pre>`;
+}
+
 export function ReportPage({ params, query }) {
     const name = params[0];
     const period = query.get('period') || '';

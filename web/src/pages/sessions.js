@@ -5,6 +5,7 @@ import { useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { html, useLoad, Loaded, day, text, label, person, Badge, TextArea, Select,
     useSubmit, SubmitStatus } from '../ui.js';
+import { ReportBody } from './reports.js';
 
 export function Sessions() {
     const [status, setStatus] = useState('open');
@@ -27,8 +28,11 @@ function PackSummary({ s }) {
         return html`<p class="empty">No pack.</p>`;
     const reportName = { monthly_debrief: 'monthly', bad_fit_review: 'bad-fit', icp_review: 'icp',
         recovery_review: 'recovery' }[s.kind];
-    return html`<div>
-        ${reportName && html`<p><a href=${`/reports/${reportName}?period=${encodeURIComponent(s.period)}`}>Open the ${label(reportName)} dashboard for ${s.period}</a></p>`}
+    // The pack is the report as it stood when the session opened: shown
+    // with the dashboard's own charts and tables, not as today's figures.
+    return html`<div class="report pack-body" data-report=${reportName || s.kind} data-testid="pack">
+        <p class="meta">The ${reportName ? label(reportName) : label(s.kind)} report for ${s.period} as it stood when the session opened${reportName ? html`; <a href=${`/reports/${reportName}?period=${encodeURIComponent(s.period)}`}>today's dashboard</a>` : ''}.</p>
+        ${reportName ? html`<${ReportBody} name=${reportName} d=${p} />` : null}
         <details><summary>The pack as generated (JSON)</summary><pre class="pack">${JSON.stringify(p, null, 2)}</pre></details>
     </div>`;
 }
@@ -53,7 +57,7 @@ export function SessionPage({ params, me }) {
     return html`<${Loaded} state=${st}>${({ s, users, changes, names }) => html`<div class="page">
         <h1>${label(s.kind)} ${s.period} <${Badge} kind=${s.status === 'open' ? 'info' : 'muted'}>${label(s.status)}<//></h1>
         <p class="meta">Owner ${person(names, s.owner_id)}; opened ${day(s.opened_at)}${s.closed_at ? `, closed ${day(s.closed_at)}` : ''}</p>
-        <section class="card"><h2>Pack</h2><${PackSummary} s=${s} /></section>
+        <section aria-labelledby="pack-h" class="pack-section"><h2 id="pack-h">The pack</h2><${PackSummary} s=${s} /></section>
         <section class="card"><h2>Decisions</h2>
             ${s.decisions.length ? html`<ol>${s.decisions.map((d) => html`<li>${typeof d === 'string' ? d : d.text}</li>`)}</ol>` : html`<p class="empty">None yet.</p>`}
             ${s.status === 'open' && html`<form onSubmit=${async (e) => { e.preventDefault();
@@ -75,8 +79,9 @@ export function SessionPage({ params, me }) {
         </section>`}
         ${s.status === 'open' && me.role === 'revops' && html`<section class="card"><h2>Close the session</h2>
             <p class="meta">Closing runs what follows the session (for quarterly reviews, the "what changed" note to CSMs).</p>
+            ${s.kind === 'monthly_debrief' && !changes.length && html`<p class="hint" data-testid="close-needs-change">A debrief closes once its one process change is recorded.</p>`}
             <button onClick=${async () => { if (await run(() => api.post(`/sessions/${s.id}/close`), 'Session closed')) st.reload(); }}
-                disabled=${sub.busy}>Close the session</button></section>`}
+                disabled=${sub.busy || (s.kind === 'monthly_debrief' && !changes.length)}>Close the session</button></section>`}
         <${SubmitStatus} st=${sub} />
     </div>`}<//>`;
 }

@@ -162,21 +162,31 @@ later(void *ud, const cl_demo_act *act, cl_error *err)
     return cl_demo_loop_add(s->loop, act, err);
 }
 
+/* "s" unless n is 1. */
+static const char *
+s_(int n)
+{
+    return n == 1 ? "" : "s";
+}
+
 /* Says what the loop replay did. */
 static void
 print_replay(const cl_demo_loop_stats *ls, cl_day from)
 {
     const cl_engine_stats *x = &ls->engine;
     char day[11];
+    int tasks = ls->done_tasks + ls->open_tasks;
     cl_date_format(from, day);
-    printf("loop replayed over %d business days from %s: %d tasks (%d done, "
-           "%d open, %d overdue), %d notifications, %d sessions (%d "
-           "closed), %d process changes (%d checked in), %d churns tagged, "
-           "%d reviews, %d recoveries classified\n",
-           ls->days, day, ls->done_tasks + ls->open_tasks, ls->done_tasks,
-           ls->open_tasks, ls->overdue_tasks, x->notifications, x->sessions,
-           ls->closed, ls->changes, ls->checkins, ls->tags, ls->reviews,
-           ls->recoveries);
+    printf("loop replayed over %d business day%s from %s: %d task%s (%d "
+           "done, %d open, %d overdue), %d notification%s, %d session%s (%d "
+           "closed), %d process change%s (%d checked in), %d churn%s tagged, "
+           "%d review%s, %d recover%s classified\n",
+           ls->days, s_(ls->days), day, tasks, s_(tasks), ls->done_tasks,
+           ls->open_tasks, ls->overdue_tasks, x->notifications,
+           s_(x->notifications), x->sessions, s_(x->sessions), ls->closed,
+           ls->changes, s_(ls->changes), ls->checkins, ls->tags, s_(ls->tags),
+           ls->reviews, s_(ls->reviews), ls->recoveries,
+           ls->recoveries == 1 ? "y" : "ies");
     if (ls->skipped)
         fprintf(stderr,
                 "closeloop: demo replay: %d acts refused by the engine; "

@@ -33,6 +33,15 @@ typedef struct cl_engine_stats {
     int sets;          /* fields set (health score, flagged, chased) */
 } cl_engine_stats;
 
+/*
+ * The workspace's business calendar (its holidays, ascending) into *cal;
+ * cl_engine_calendar_free releases it.  Due dates count business days of
+ * this calendar, so whoever steps through days as the engine does (the
+ * demo's replay) reads it here.
+ */
+cl_err cl_engine_calendar(cl_store *st, cl_calendar *cal, cl_error *err);
+void cl_engine_calendar_free(cl_calendar *cal);
+
 /* 1 if stats holds no change at all. */
 int cl_engine_stats_empty(const cl_engine_stats *stats);
 

@@ -87,27 +87,58 @@ threshold_cb(void *ud, const char *key, double v)
     return 0;
 }
 
+typedef struct holidays {
+    cl_day *v;
+    size_t n, cap;
+    int oom;
+} holidays;
+
 static int
 holiday_cb(void *ud, const cl_value *row)
 {
-    cl__eng *e = ud;
+    holidays *h = ud;
     if (row[0].type != CL_V_TEXT)
         return 0;
     cl_day d = cl__eng_day(row[0].s);
     if (d == CL_WF_NO_DAY)
         return 0;
-    if (e->nholidays == e->hcap) {
-        size_t cap = e->hcap ? e->hcap * 2 : 32;
-        cl_day *v = realloc(e->holidays, cap * sizeof *v);
+    if (h->n == h->cap) {
+        size_t cap = h->cap ? h->cap * 2 : 32;
+        cl_day *v = realloc(h->v, cap * sizeof *v);
         if (v == NULL) {
-            e->oom = 1;
+            h->oom = 1;
             return 1;
         }
-        e->holidays = v;
-        e->hcap = cap;
+        h->v = v;
+        h->cap = cap;
     }
-    e->holidays[e->nholidays++] = d;
+    h->v[h->n++] = d;
     return 0;
+}
+
+cl_err
+cl_engine_calendar(cl_store *st, cl_calendar *cal, cl_error *err)
+{
+    holidays h = {0};
+    /* Holidays come back in key order, i.e. ascending dates. */
+    cl_err rc = cl_store_each(st, CL_KIND_HOLIDAYS, holiday_cb, &h, err);
+    if (rc == CL_OK && h.oom)
+        rc = cl_error_set(err, CL_ENOMEM, "out of memory");
+    if (rc != CL_OK) {
+        free(h.v);
+        return rc;
+    }
+    cal->holidays = h.v;
+    cal->nholidays = h.n;
+    return CL_OK;
+}
+
+void
+cl_engine_calendar_free(cl_calendar *cal)
+{
+    free((void *)cal->holidays);
+    cal->holidays = NULL;
+    cal->nholidays = 0;
 }
 
 typedef struct first_user {
@@ -147,12 +178,8 @@ load(cl__eng *e, cl_error *err)
     cl_wf_config_defaults(&e->cfg);
     if ((rc = cl_store_thresholds(e->st, threshold_cb, &e->cfg, err)) != CL_OK)
         return rc;
-    /* Holidays come back in key order, i.e. ascending dates. */
-    if ((rc = cl_store_each(e->st, CL_KIND_HOLIDAYS, holiday_cb, e, err)) !=
-        CL_OK)
+    if ((rc = cl_engine_calendar(e->st, &e->cal, err)) != CL_OK)
         return rc;
-    e->cal.holidays = e->holidays;
-    e->cal.nholidays = e->nholidays;
     if ((rc = person(e, "revops_id", "revops", e->revops, sizeof e->revops,
                      err)) != CL_OK ||
         (rc = person(e, "marketing_id", "marketing", e->marketing,
@@ -189,7 +216,7 @@ release(cl__eng *e)
     for (size_t i = 0; i < e->nstrs; i++)
         free(e->strs[i]);
     free(e->strs);
-    free(e->holidays);
+    cl_engine_calendar_free(&e->cal);
     cl_snapshot_free(e->snap);
     memset(e, 0, sizeof *e);
 }

@@ -13,10 +13,7 @@ typedef struct cl__eng {
     cl_time now;
     cl_day today;
     cl_wf_config cfg;
-    cl_calendar cal;
-    cl_day *holidays;
-    size_t nholidays;
-    size_t hcap;
+    cl_calendar cal; /* its holidays owned (cl_engine_calendar) */
     int webhook; /* a webhook_url is configured: fan out to it too */
     int lookback_days;
     char revops[65], marketing[65], vp_sales[65];

@@ -17,7 +17,6 @@
 
 /* The loop's own PRNG stream (the generator uses 1 to 5). */
 #define LOOP_STREAM 11
-#define MAX_HOLIDAYS 512
 
 typedef struct act {
     cl_demo_verb verb;
@@ -35,7 +34,6 @@ struct cl_demo_loop {
     size_t n, cap;
     cl_strset *reviewed;  /* deals a REVIEW act will review */
     cl_strset *no_review; /* won new deals nobody reviews: tasks stay open */
-    cl_day hol[MAX_HOLIDAYS];
     cl_calendar cal;
 };
 
@@ -68,6 +66,7 @@ cl_demo_loop_free(cl_demo_loop *l)
     free(l->v);
     cl_strset_free(l->reviewed);
     cl_strset_free(l->no_review);
+    cl_engine_calendar_free(&l->cal);
     free(l);
 }
 
@@ -279,18 +278,6 @@ acts(cl_demo_loop *l, cl_store *st, size_t from, size_t to, cl_day d,
 /* ---- the whole window ----------------------------------------------------
  */
 
-static int
-holiday_cb(void *ud, const cl_value *row)
-{
-    cl_demo_loop *l = ud;
-    int i = cl_kind_field_index(cl_kind_get(CL_KIND_HOLIDAYS), "on");
-    cl_day d;
-    if (row[i].type == CL_V_TEXT && l->cal.nholidays < MAX_HOLIDAYS &&
-        cl_date_parse(row[i].s, strlen(row[i].s), &d) == 0)
-        l->hol[l->cal.nholidays++] = d;
-    return 0;
-}
-
 typedef struct tally {
     cl_day today;
     cl_demo_loop_stats *s;
@@ -317,9 +304,8 @@ cl_demo_loop_run(cl_demo_loop *l, cl_store *st, cl_day from, cl_day last,
                  cl_demo_loop_stats *stats, cl_error *err)
 {
     memset(stats, 0, sizeof *stats);
-    l->cal.holidays = l->hol;
-    l->cal.nholidays = 0;
-    cl_err rc = cl_store_each(st, CL_KIND_HOLIDAYS, holiday_cb, l, err);
+    cl_engine_calendar_free(&l->cal);
+    cl_err rc = cl_engine_calendar(st, &l->cal, err);
     if (rc != CL_OK)
         return rc;
     if (l->n)

@@ -67,9 +67,8 @@ typedef int (*cl_store_review_cb)(void *ud, const cl_store_review_row *row);
 
 /*
  * Calls cb, by deal id, for each closed_won deal that has a review but no
- * health score yet (its review arrived by import).  It reads a partial
- * index of the won deals without a score (scored deals leave it) and looks
- * up each one's review.  Returns CL_OK or CL_EDB.
+ * health score yet (its review arrived by import), each one's review
+ * looked up by key.  Returns CL_OK or CL_EDB.
  */
 cl_err cl_store_reviews_unscored(cl_store *st, cl_store_review_cb cb, void *ud,
                                  cl_error *err);

@@ -31,4 +31,4 @@ format:
 	find src tests -name '*.[ch]' -print0 | xargs -0 -r clang-format -i
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-release

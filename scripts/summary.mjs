@@ -1,17 +1,30 @@
 // summary.mjs - prints the one line CI reads, "N passed, N failed".
 //
 // usage: node scripts/summary.mjs TESTLOG_JSON NODE_TAP BUILD_OK
-//            [TESTLOG_JSON NODE_TAP]...
+//            [TESTLOG_JSON NODE_TAP]... [--release-build OK]
 // (more pairs: further runs of the suites, e.g. on PostgreSQL; a pair's
 // TESTLOG_JSON is '-' for a node-only run such as the browser tests).
 // Sums cmocka's per-executable counts from meson's testlog.json (one JSON
 // object per line) and node --test's closing "# pass N" / "# fail N".
+// --release-build counts the release build (scripts/run.sh's) as one test.
 // Exits 1 when anything failed or nothing could be counted.
 import { existsSync, readFileSync } from 'node:fs';
 
-const [testlog0, tap0, buildOk, ...more] = process.argv.slice(2);
+const args = process.argv.slice(2);
+let releaseOk = null;
+const flag = args.indexOf('--release-build');
+if (flag >= 0)
+    releaseOk = args.splice(flag, 2)[1];
+const [testlog0, tap0, buildOk, ...more] = args;
 let passed = 0;
 let failed = 0;
+
+if (releaseOk !== null) {
+    if (releaseOk === '1')
+        passed += 1;
+    else
+        failed += 1;
+}
 
 if (buildOk !== '1')
     failed += 1; // the build itself failed: nothing below ran

@@ -17,7 +17,7 @@ const cli_command cli_cmd_serve = {
     "serve", run, "serve the JSON API and the web UI",
     "usage: closeloop serve [--listen ADDR:PORT] [--web DIR] [--threads N]\n"
     "                       [--tick-hour H] [--deliver-every S]\n"
-    "                       [--trust-proxy] [--quiet] [--db URL]\n"
+    "                       [--trust-proxy] [--quiet] [--now T] [--db URL]\n"
     "\n"
     "Serves the API under /api/v1/ (described at /api/v1/openapi.json)\n"
     "and, with --web, the files of DIR at /.  Runs the delivery worker\n"
@@ -28,13 +28,16 @@ const cli_command cli_cmd_serve = {
     "                      port 0 picks a free one, printed on start)\n"
     "  --web DIR           the web UI's built files\n"
     "  --threads N         request threads (default: the number of cores)\n"
-    "  --tick-hour H       run `tick` daily at hour H UTC (default 6; -1:\n"
-    "                      never)\n"
+    "  --tick-hour H       run `tick` at start and daily at hour H UTC\n"
+    "                      (default 6; -1: never)\n"
     "  --deliver-every S   deliver notifications every S seconds (default\n"
     "                      30; 0: never)\n"
     "  --trust-proxy       a proxy in front sets X-Forwarded-Proto: https\n"
     "                      (session cookies are then Secure)\n"
     "  --quiet             no access log on stderr\n"
+    "  --now T             the server's clock starts at T (YYYY-MM-DD or\n"
+    "                      YYYY-MM-DDTHH:MM, UTC) and runs on from there;\n"
+    "                      for tests and demos (default: the system clock)\n"
     "  --db URL            the workspace (default ./closeloop.db)\n"};
 
 static int
@@ -75,8 +78,8 @@ run(int argc, char **argv)
     o.tick_hour = 6;
     o.deliver_seconds = 30;
     cli_common_init(&common);
-    while ((c = cli_next_option(&cli_cmd_serve, argc, argv, ":h", opts,
-                                &common, &rc)) > 0) {
+    while ((c = cli_next_option(&cli_cmd_serve, argc, argv, ":h", opts, &common,
+                                &rc)) > 0) {
         switch (c) {
         case 'l':
             if (parse_listen(optarg, addr, sizeof addr, &port) != 0)
@@ -118,6 +121,8 @@ run(int argc, char **argv)
         return cli_usage(&cli_cmd_serve, "unexpected argument '%s'",
                          argv[optind]);
     o.db = common.db;
+    if (common.now_given)
+        o.clock_start = common.now;
     o.listen_addr = addr;
     o.port = (uint16_t)port;
 

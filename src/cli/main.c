@@ -3,6 +3,7 @@
  * runs it.  The only place that ends the process.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -35,7 +36,9 @@ print_help(FILE *f)
     fputs("\n"
           "Every command takes --db URL (a file path or sqlite:PATH, or\n"
           "postgres://USER@HOST/DB, or postgres: for the PG* variables;\n"
-          "default ./closeloop.db or $CLOSELOOP_DB) and --help.\n"
+          "default ./closeloop.db or $CLOSELOOP_DB) and --help.  Commands\n"
+          "that act at an instant take --now T (default $CLOSELOOP_NOW, else\n"
+          "the system clock).\n"
           "\n"
           "Exit codes: 0 ok, 1 bad input, 2 usage error, 3 storage error.\n",
           f);
@@ -58,6 +61,15 @@ main(int argc, char **argv)
     if (strcmp(argv[1], "--version") == 0) {
         puts("closeloop 0.1.0");
         return CLI_OK;
+    }
+    const char *fixed = getenv("CLOSELOOP_NOW");
+    cl_time t;
+    if (fixed && *fixed && cl_time_parse(fixed, &t) != 0) {
+        fprintf(stderr,
+                "closeloop: CLOSELOOP_NOW: expected YYYY-MM-DD or "
+                "YYYY-MM-DDTHH:MM, got '%s'\n",
+                fixed);
+        return CLI_USAGE;
     }
     for (size_t i = 0; i < NCOMMANDS; i++)
         if (strcmp(argv[1], commands[i]->name) == 0)

@@ -15,16 +15,19 @@
 #include "../core/err.h"
 
 typedef struct cl_http_opts {
-    const char *db;           /* the workspace url */
-    const char *listen_addr;  /* an IPv4 address, e.g. "127.0.0.1" */
-    uint16_t port;            /* 0: any free port (see cl_http_port) */
-    const char *web_dir;      /* static files served at /, or NULL */
-    unsigned threads;         /* pool size; 0: the number of cores */
-    int trust_proxy;          /* honour X-Forwarded-Proto: https */
-    int tick_hour;            /* the daily tick's UTC hour; -1: no tick */
-    int deliver_seconds;      /* delivery every N seconds; 0: never */
-    size_t body_limit;        /* request body bytes; 0: 1 MiB */
-    int quiet;                /* no access log */
+    const char *db;          /* the workspace url */
+    const char *listen_addr; /* an IPv4 address, e.g. "127.0.0.1" */
+    uint16_t port;           /* 0: any free port (see cl_http_port) */
+    const char *web_dir;     /* static files served at /, or NULL */
+    unsigned threads;        /* pool size; 0: the number of cores */
+    int trust_proxy;         /* honour X-Forwarded-Proto: https */
+    int tick_hour;           /* the daily tick's UTC hour; -1: no tick */
+    int64_t clock_start;     /* 0: the system clock; else the server's
+                                clock reads this instant at start and runs
+                                on from it (tests, demos: --now) */
+    int deliver_seconds;     /* delivery every N seconds; 0: never */
+    size_t body_limit;       /* request body bytes; 0: 1 MiB */
+    int quiet;               /* no access log */
 } cl_http_opts;
 
 typedef struct cl_http_server cl_http_server;

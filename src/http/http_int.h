@@ -214,10 +214,12 @@ struct cl_http_server {
     pthread_mutex_t stop_lock;
     pthread_cond_t stop_cond;
     int stopping;
+    int64_t clock_offset; /* added to the system clock (--now) */
 };
 
-/* The clock, read once per request (the server is the shell). */
-cl_time cl__http_now(void);
+/* The server's clock, read once per request and once per worker round
+   (the server is the shell): the system clock, moved by --now. */
+cl_time cl__http_now(const struct cl_http_server *srv);
 
 /* Snapshot cache for reports (h_reports.c); freed at stop. */
 void cl__http_reports_release(void);

@@ -29,9 +29,9 @@
 #include "http_int.h"
 
 cl_time
-cl__http_now(void)
+cl__http_now(const struct cl_http_server *srv)
 {
-    return (cl_time)time(NULL);
+    return (cl_time)time(NULL) + (cl_time)srv->clock_offset;
 }
 
 static int64_t
@@ -218,7 +218,7 @@ dispatch(cl_http_req *r)
         return cl_http_error(r, 413, "body_too_large", NULL,
                              "the request body is over %zu bytes",
                              body_limit(r->srv, r));
-    r->now = cl__http_now();
+    r->now = cl__http_now(r->srv);
     if (r->route->auth == CL_AUTH_NONE && r->route->kind == CL_KIND_NONE &&
         strcmp(r->route->pattern, "/api/v1/hello") == 0)
         return r->route->handler(r);
@@ -235,8 +235,7 @@ dispatch(cl_http_req *r)
         cl_store_read_begin(r->st, &err) != CL_OK)
         return cl_http_fail(r, err.code, &err);
     enum MHD_Result res = MHD_YES;
-    if (r->route->auth == CL_AUTH_USER &&
-        !cl_http_authenticate(r, &res)) {
+    if (r->route->auth == CL_AUTH_USER && !cl_http_authenticate(r, &res)) {
         cl_store_end_read(r->st);
         return res;
     }
@@ -314,8 +313,8 @@ on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
     if (!r)
         return;
     if (!srv->opts.quiet)
-        fprintf(stderr, "%s %s %u %zu %lldus\n", r->method, r->url,
-                r->status, r->bytes, (long long)(now_us() - r->t0_us));
+        fprintf(stderr, "%s %s %u %zu %lldus\n", r->method, r->url, r->status,
+                r->bytes, (long long)(now_us() - r->t0_us));
     free(r->body);
     free(r);
     *req_cls = NULL;
@@ -342,8 +341,12 @@ wait_stop(struct cl_http_server *srv, int seconds)
 
 /*
  * One thread for both jobs, each on its own schedule: delivery every
- * deliver_seconds, the tick once a day at tick_hour (UTC) and once at
- * start when that hour has passed today.  Its own store connection.
+ * deliver_seconds, the tick once at start and then once a day at
+ * tick_hour (UTC).  The start tick applies what fell due while the server
+ * was down (overdue tasks, reminders, triggers) whatever the hour: a
+ * workspace served at 01:00 must not wait until 06:00 for it.  The tick
+ * is idempotent, so the scheduled one on the same day finds only what
+ * became due since.  Its own store connection.
  */
 static void *
 worker_main(void *arg)
@@ -358,10 +361,12 @@ worker_main(void *arg)
         fprintf(stderr, "closeloop serve: worker: %s\n", err.msg);
         return NULL;
     }
+    int started = 0;
     do {
-        cl_time now = cl__http_now();
-        if (srv->opts.tick_hour >= 0 && cl_time_day(now) != last_tick &&
-            (now % 86400) / 3600 >= srv->opts.tick_hour) {
+        cl_time now = cl__http_now(srv);
+        int hour_passed = (now % 86400) / 3600 >= srv->opts.tick_hour;
+        if (srv->opts.tick_hour >= 0 &&
+            (!started || (cl_time_day(now) != last_tick && hour_passed))) {
             cl_engine_stats stats = {0};
             cl_error_clear(&err);
             if (cl_engine_tick(st, now, &stats, &err) != CL_OK)
@@ -370,7 +375,11 @@ worker_main(void *arg)
                 fprintf(stderr,
                         "tick: %d tasks, %d notifications, %d sessions\n",
                         stats.tasks, stats.notifications, stats.sessions);
-            last_tick = cl_time_day(now);
+            /* Before the hour, the start tick leaves today's scheduled
+               one to come. */
+            if (started || hour_passed)
+                last_tick = cl_time_day(now);
+            started = 1;
         }
         if (srv->opts.deliver_seconds > 0 &&
             now - last_deliver >= srv->opts.deliver_seconds) {
@@ -398,6 +407,8 @@ cl_http_start(const cl_http_opts *opts, cl_http_server **out, cl_error *err)
     if (!srv)
         return cl_error_set(err, CL_ENOMEM, "out of memory");
     srv->opts = *opts;
+    if (opts->clock_start)
+        srv->clock_offset = opts->clock_start - (int64_t)time(NULL);
     if (!srv->opts.body_limit)
         srv->opts.body_limit = 1 << 20;
     srv->db = strdup(opts->db);
@@ -435,8 +446,8 @@ cl_http_start(const cl_http_opts *opts, cl_http_server **out, cl_error *err)
     if (threads < 2)
         threads = 2;
     srv->d = MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
-            MHD_USE_TURBO | MHD_USE_ITC | MHD_USE_ERROR_LOG,
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO |
+            MHD_USE_ITC | MHD_USE_ERROR_LOG,
         opts->port, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR,
         (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE, threads,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { apiAs, browser, cli, exportKind, previousQuarter, shot, signIn,
+    TEST_TODAY,
     startWorkspace } from './lib.mjs';
 
 test("an AE cannot open another AE's coaching item, by link or by API",
@@ -13,7 +14,7 @@ test("an AE cannot open another AE's coaching item, by link or by API",
                 // Over-promise churns over the coaching threshold in the last
                 // full quarter: the server's first tick opens that quarter's
                 // bad-fit review with private coaching items.
-                const q = previousQuarter(new Date().toISOString().slice(0, 10));
+                const q = previousQuarter(TEST_TODAY);
                 const churns = exportKind(c.db, 'churns').filter((x) =>
                     x.churned_on >= q.from && x.churned_on <= q.to && x.deal_id);
                 assert.ok(churns.length >= 2, `churns in ${q.period}`);

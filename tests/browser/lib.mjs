@@ -16,6 +16,14 @@ export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 export const SHOTS = process.env.SCREENSHOT_DIR || join(ROOT, 'build/screenshots');
 export const PASSWORD = 'demo-pass-1';
 
+// The tests' clock: the demo, every CLI command and `closeloop serve` read
+// this instant through CLOSELOOP_NOW, so no test depends on the hour or
+// day it runs at (the server's start tick opens the sessions and tasks the
+// tests wait for).  A Wednesday mid-quarter, after the daily tick hour.
+export const TEST_NOW = '2026-11-18T10:00';
+export const TEST_TODAY = TEST_NOW.slice(0, 10);
+process.env.CLOSELOOP_NOW = TEST_NOW;
+
 export function cli(db, args, input) {
     const r = spawnSync(BIN, [...args, '--db', db], { input, encoding: 'utf8',
         maxBuffer: 64 << 20 });
@@ -69,7 +77,7 @@ export function previousQuarter(day) {
     return { period: `${yy}Q${q + 1}`, from, to: end };
 }
 
-// A demo workspace (today's data) in a fresh directory.  prepare(db) runs
+// A demo workspace (data up to TEST_NOW) in a fresh directory.  prepare(db) runs
 // before the server starts (the server's first tick opens the sessions).
 // Passwords are set for `users` (ids) or, by default, for nobody else.
 // With loop: true the demo replays the loop's last 180 days (done and

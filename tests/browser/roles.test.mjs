@@ -3,7 +3,8 @@
 // against the CLI on the same workspace.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { browser, cli, exportKind, shot, signIn, startWorkspace } from './lib.mjs';
+import { TEST_TODAY, browser, cli, exportKind, shot, signIn, startWorkspace }
+    from './lib.mjs';
 
 const pct = (v) => `${(v * 100).toFixed(1)}%`;
 const nav = (page, name) => page.getByRole('navigation', { name: 'Main' })
@@ -19,7 +20,7 @@ const ROLES = {
         const id = first(ctx, 'csm');
         const want = json(ctx, ['tasks', '--assignee', id]).filter((t) => t.status === 'open');
         assert.ok(want.length > 0, 'the demo CSM has open tasks');
-        const overdue = want.filter((t) => t.due_on < new Date().toISOString().slice(0, 10));
+        const overdue = want.filter((t) => t.due_on < TEST_TODAY);
         const summary = await page.getByTestId('task-summary').innerText();
         assert.match(summary, new RegExp(`^${want.length} open`));
         if (overdue.length)

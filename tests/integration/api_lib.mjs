@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import { appendFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { BIN, PG, ok, pgDatabase, tempDir } from './lib.mjs';
+import { BIN, PG, TEST_TODAY, ok, pgDatabase, tempDir } from './lib.mjs';
 
 export const PASSWORD = 'demo-pass-1';
 export const ROLES = ['csm', 'cs_manager', 'ae', 'sales_manager', 'vp_sales',
@@ -157,7 +157,7 @@ export async function as(srv, ws, role) {
     return c;
 }
 
-// Today as the server and the CLI see it (UTC).
+// Today as the server and the CLI see it: the tests' clock (lib.mjs).
 export function today() {
-    return new Date().toISOString().slice(0, 10);
+    return TEST_TODAY;
 }

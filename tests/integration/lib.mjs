@@ -14,6 +14,14 @@ export const CANONICAL = path.join(ROOT, 'tests', 'data', 'canonical');
 export const BIN = path.resolve(ROOT,
     process.env.CLOSELOOP_BIN || path.join('build', 'closeloop'));
 
+// The tests' clock: every closeloop process they start (CLI commands and
+// `serve`) reads this instant through CLOSELOOP_NOW unless a test passes
+// --now itself, so no outcome depends on the hour or day the suite runs at
+// (a Wednesday mid-quarter, after the daily tick hour).
+export const TEST_NOW = '2026-11-18T10:00';
+export const TEST_TODAY = TEST_NOW.slice(0, 10);
+process.env.CLOSELOOP_NOW = TEST_NOW;
+
 // The ten kinds in the order their references need.
 export const KINDS = ['users', 'accounts', 'deals', 'churns', 'recoveries',
     'reviews', 'cs_hours', 'arr_movements', 'icp', 'holidays'];

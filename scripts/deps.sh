@@ -27,6 +27,7 @@ PACKAGES=(
     nodejs
     npm
     chromium
+    faketime
 )
 
 # Some packages are satisfied by a working command even when dpkg does not

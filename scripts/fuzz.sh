@@ -35,7 +35,7 @@ else
         -Db_sanitize=address,undefined -Db_lundef=false -Dtests=disabled \
         >/dev/null
 fi
-if ! ninja -C "$BUILD" -j2 $(printf "tests/fuzz/fuzz_%s " "${TARGETS[@]}"); then
+if ! ninja -C "$BUILD" -j2 $(printf "tests/fuzz/fuzz_%s " "${TARGETS[@]}") >&2; then
     echo "fuzz.sh: the fuzz targets did not build" >&2
     echo "0 passed, ${#TARGETS[@]} failed"
     exit 1
@@ -67,8 +67,8 @@ for t in "${TARGETS[@]}"; do
             "tests/fuzz/crashes/$t/"* >"$log.replay" 2>&1; then
         ok=0
         echo "fuzz.sh: $t crashes on a committed crash input:" >&2
-        grep -E "^Running: " "$log.replay" | tail -1 >&2
-        tail -n 40 "$log.replay" >&2
+        grep -aE "^Running: " "$log.replay" | tail -1 >&2
+        grep -av "^    #" "$log.replay" | tail -n 20 >&2
     fi
     if [ "$ok" = 1 ]; then
         echo "fuzz.sh: $t for ${SECONDS_EACH}s" >&2

@@ -5,7 +5,10 @@ local token = os.getenv("LOAD_TOKEN")
 local accounts = tonumber(os.getenv("LOAD_ACCOUNTS"))
 local industries = {"Logistics", "Software", "Retail", "Healthcare"}
 
-wrk.headers["Authorization"] = "Bearer " .. token
+-- wrk.format() sends wrk.headers only when it is given no headers of its
+-- own, so the writes name the token again.
+local auth = "Bearer " .. token
+wrk.headers["Authorization"] = auth
 
 function setup(thread)
   thread:set("seed", math.random(1, 1000000))
@@ -37,9 +40,10 @@ request = function()
     local body = string.format('{"industry": "%s"}',
       industries[math.random(1, #industries)])
     return wrk.format("PATCH", "/api/v1/accounts/" .. account(),
-      {["If-Match"] = "*", ["Content-Type"] = "application/json"}, body)
+      {["Authorization"] = auth, ["If-Match"] = "*",
+       ["Content-Type"] = "application/json"}, body)
   else
     return wrk.format("POST", "/api/v1/inbox/read",
-      {["Content-Type"] = "application/json"}, "{}")
+      {["Authorization"] = auth, ["Content-Type"] = "application/json"}, "{}")
   end
 end

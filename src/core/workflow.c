@@ -118,6 +118,9 @@ cl__wf_str(cl_wf_effects *list, const char *s)
     return p;
 }
 
+static const char *vfmt(cl_wf_effects *list, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+
 static const char *
 vfmt(cl_wf_effects *list, const char *fmt, va_list ap)
 {

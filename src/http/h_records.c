@@ -330,84 +330,25 @@ cl__h_record_get(cl_http_req *r)
 
 /* ---- writing ---------------------------------------------------------- */
 
-static cl_jtype
-jtype_of(const cl_field *f)
-{
-    switch (f->type) {
-    case CL_F_INT: return CL_J_INT;
-    case CL_F_BOOL: return CL_J_BOOL;
-    case CL_F_MONEY:
-    case CL_F_HOURS: return CL_J_NUMBER;
-    default: return CL_J_STRING;
-    }
-}
-
-/* The body's field list of kind (required as the record says). */
-static size_t
-body_fields(cl_kind kind, cl_jfield *out, int all_optional)
-{
-    const cl_kind_def *def = cl_kind_get(kind);
-    for (size_t i = 0; i < def->nfields; i++) {
-        out[i].name = def->fields[i].name;
-        out[i].type = jtype_of(&def->fields[i]);
-        out[i].required =
-            !all_optional && (def->fields[i].flags & CL_FF_REQUIRED);
-    }
-    return def->nfields;
-}
-
-typedef struct row_buf {
-    cl_value row[32];
-    char *text[32], *scratch[32];
-} row_buf;
-
-static void
-row_buf_free(row_buf *b)
-{
-    for (int i = 0; i < 32; i++) {
-        free(b->text[i]);
-        free(b->scratch[i]);
-    }
-}
-
 /*
  * Fills b->row from the JSON object rec (every field of kind, missing =
  * empty) through the import's field rules and checks references; on a bad
  * value queues the 400 naming the field and returns -1.
  */
 static int
-to_row(cl_http_req *r, cl_kind kind, json_t *rec, row_buf *b,
+to_row(cl_http_req *r, cl_kind kind, json_t *rec, cl_http_row_buf *b,
        enum MHD_Result *done)
 {
     const cl_kind_def *def = cl_kind_get(kind);
+    const char *bad;
     cl_error err;
-    memset(b, 0, sizeof *b);
+    cl_error_clear(&err);
+    if (cl_http_json_row(kind, rec, b, &bad, &err) != CL_OK) {
+        *done = cl_http_error(r, 400, "invalid", bad, "%s: %s", bad, err.msg);
+        return -1;
+    }
     for (size_t i = 0; i < def->nfields; i++) {
         const cl_field *f = &def->fields[i];
-        json_t *v = json_object_get(rec, f->name);
-        char num[64];
-        const char *t = "";
-        if (json_is_string(v))
-            t = json_string_value(v);
-        else if (json_is_integer(v))
-            snprintf(num, sizeof num, "%lld",
-                     (long long)json_integer_value(v)),
-                t = num;
-        else if (json_is_real(v))
-            snprintf(num, sizeof num, "%.10g", json_real_value(v)), t = num;
-        else if (json_is_boolean(v))
-            t = json_is_true(v) ? "true" : "false";
-        size_t len = strlen(t);
-        b->text[i] = strdup(t);
-        b->scratch[i] = malloc(len + 1);
-        cl_error_clear(&err);
-        if (!b->text[i] || !b->scratch[i] ||
-            cl_field_parse(f, b->text[i], len, &b->row[i], b->scratch[i],
-                           &err) != CL_OK) {
-            *done = cl_http_error(r, 400, "invalid", f->name, "%s: %s",
-                                  f->name, err.msg);
-            return -1;
-        }
         if (f->type == CL_F_ID && f->ref != CL_KIND_NONE &&
             b->row[i].type == CL_V_TEXT) {
             cl_value key = b->row[i], other[32];
@@ -417,8 +358,7 @@ to_row(cl_http_req *r, cl_kind kind, json_t *rec, row_buf *b,
                 !found) {
                 *done = cl_http_error(r, 400, "invalid", f->name,
                                       "%s: no %s '%s'", f->name,
-                                      cl_kind_get(f->ref)->name,
-                                      b->row[i].s);
+                                      cl_kind_get(f->ref)->name, b->row[i].s);
                 return -1;
             }
         }
@@ -436,7 +376,7 @@ may_write(cl_http_req *r, cl_kind kind)
 
 /* Writes b's row in a transaction; *etag_of gets the stored record. */
 static enum MHD_Result
-write_row(cl_http_req *r, cl_kind kind, row_buf *b, unsigned status,
+write_row(cl_http_req *r, cl_kind kind, cl_http_row_buf *b, unsigned status,
           const char *if_match)
 {
     cl_error err;
@@ -498,23 +438,23 @@ cl__h_record_create(cl_http_req *r)
     cl_kind kind = r->route->kind;
     cl_jfield fields[32];
     enum MHD_Result done;
-    row_buf b;
+    cl_http_row_buf b;
     if (!may_write(r, kind))
         return cl_http_error(r, 403, "forbidden", NULL,
                              "your role may not create %s",
                              cl_kind_get(kind)->name);
-    size_t n = body_fields(kind, fields, 0);
+    size_t n = cl_http_body_fields(kind, fields, 0);
     json_t *body = cl_http_body(r, fields, n, &done);
     if (!body)
         return done;
     if (to_row(r, kind, body, &b, &done) < 0) {
         json_decref(body);
-        row_buf_free(&b);
+        cl_http_row_buf_free(&b);
         return done;
     }
     done = write_row(r, kind, &b, 201, NULL);
     json_decref(body);
-    row_buf_free(&b);
+    cl_http_row_buf_free(&b);
     return done;
 }
 
@@ -526,7 +466,7 @@ cl__h_record_update(cl_http_req *r)
     int patch = strcmp(r->method, "PATCH") == 0;
     cl_jfield fields[32];
     enum MHD_Result done;
-    row_buf b;
+    cl_http_row_buf b;
     cl_error err;
     got g;
     int found;
@@ -539,7 +479,7 @@ cl__h_record_update(cl_http_req *r)
     if (!if_match)
         return cl_http_error(r, 428, "if_match_required", "If-Match",
                              "send If-Match with the ETag you read");
-    size_t n = body_fields(kind, fields, patch);
+    size_t n = cl_http_body_fields(kind, fields, patch);
     /* PUT: the key comes from the path and need not be repeated. */
     fields[0].required = 0;
     json_t *body = cl_http_body(r, fields, n, &done);
@@ -571,11 +511,11 @@ cl__h_record_update(cl_http_req *r)
     json_object_set_new(rec, def->fields[0].name, json_string(r->params[0]));
     if (to_row(r, kind, rec, &b, &done) < 0) {
         json_decref(rec);
-        row_buf_free(&b);
+        cl_http_row_buf_free(&b);
         return done;
     }
     done = write_row(r, kind, &b, 200, if_match);
     json_decref(rec);
-    row_buf_free(&b);
+    cl_http_row_buf_free(&b);
     return done;
 }

@@ -137,6 +137,34 @@ int cl_http_page(cl_http_req *r, int64_t *limit, int64_t *offset,
 json_t *cl_http_page_doc(json_t *items, int64_t total, int64_t limit,
                          int64_t offset);
 
+/* ---- a record route's body as a row (record_body.c) ----------------- */
+
+/* The body fields of kind (required as the record says, or none when
+   all_optional: a PATCH) into out (room for every field); their count. */
+size_t cl_http_body_fields(cl_kind kind, cl_jfield *out, int all_optional);
+
+#define CL_HTTP_ROW_MAX 32
+
+/* A row converted from JSON, with the text its values point into. */
+typedef struct cl_http_row_buf {
+    cl_value row[CL_HTTP_ROW_MAX];
+    char *text[CL_HTTP_ROW_MAX], *scratch[CL_HTTP_ROW_MAX];
+} cl_http_row_buf;
+
+/*
+ * Fills b->row from the JSON object rec (every field of kind; a missing or
+ * null one is empty) through the importer's field rules (io/field.h).
+ * References are not checked: that needs the store.  Free b with
+ * cl_http_row_buf_free whatever this returns.
+ *   CL_EINVAL  a value breaks its field's rule: *field names the field,
+ *              err->msg says what is wrong
+ *   CL_ENOMEM
+ */
+cl_err cl_http_json_row(cl_kind kind, json_t *rec, cl_http_row_buf *b,
+                        const char **field, cl_error *err);
+
+void cl_http_row_buf_free(cl_http_row_buf *b);
+
 /* ---- records as JSON (records.c) ------------------------------------- */
 
 /* The visibility kind of a record kind. */

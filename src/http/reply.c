@@ -135,6 +135,12 @@ cl_http_body(cl_http_req *r, const cl_jfield *fields, size_t n,
                                            JSON_REJECT_DUPLICATES, &je)
                               : json_object();
     if (!doc) {
+        /* jansson quotes the offending bytes, which may not be UTF-8: a
+           message that is not would make the error reply itself fail and
+           the connection close without an answer. */
+        for (char *c = je.text; *c; c++)
+            if ((unsigned char)*c >= 0x80 || (unsigned char)*c < 0x20)
+                *c = '?';
         *done = cl_http_error(r, 400, "bad_json", NULL,
                               "the body is not JSON: %s (at %d:%d)", je.text,
                               je.line, je.column);

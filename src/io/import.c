@@ -655,9 +655,9 @@ cl_importer_finish(cl_importer *imp, cl_import_report *rep, cl_error *err)
         imp->rep.inserted = imp->counts.inserted;
         imp->rep.updated = imp->counts.updated;
         imp->rep.unchanged = imp->counts.unchanged;
-        if (rc == CL_OK)
+        if (rc == CL_OK && !imp->opts.dry_run)
             rc = cl_store_commit(imp->st, err);
-        if (rc != CL_OK)
+        if (rc != CL_OK || imp->opts.dry_run)
             cl_store_rollback(imp->st);
         else
             imp->rep.applied = 1;

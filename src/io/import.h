@@ -34,6 +34,10 @@ typedef struct cl_import_opts {
     /* Read the input through this mapping (a CRM export) instead of as
        canonical columns; NULL for canonical.  Not owned. */
     const cl_mapping *mapping;
+    /* Check and write every row, then roll back: nothing is applied
+       (rep.applied stays 0) however good the file.  For checking a file,
+       and for the fuzzer, which imports into one workspace many times. */
+    int dry_run;
     cl_import_bad_cb on_bad;
     cl_import_progress_cb on_progress;
     void *ud;

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# fuzz.sh [SECONDS] - build the libFuzzer targets of tests/fuzz with clang
+# (ASan and UBSan, in build-fuzz) and run each for SECONDS (default 60) on a
+# copy of its committed seed corpus (tests/fuzz/corpus/TARGET), so the
+# committed corpus is not grown.  A target fails when it crashes, leaks,
+# times out (10 s an input) or runs over 2 GiB; the crashing input's path is
+# printed.  The inputs of tests/fuzz/crashes/TARGET (bugs found and fixed)
+# are replayed first: a target that crashes on one of them fails too.
+#
+# Ends with one plain line "N passed, N failed" (one per target) and exits
+# non-zero when any target failed or the build failed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+BUILD=build-fuzz
+SECONDS_EACH=${1:-60}
+TARGETS=(csv_import date http_target icp_expr json_body)
+
+case "$SECONDS_EACH" in
+'' | *[!0-9]*)
+    echo "usage: scripts/fuzz.sh [SECONDS]" >&2
+    exit 2
+    ;;
+esac
+
+scripts/deps.sh || exit 1
+
+if [ -f "$BUILD/build.ninja" ]; then
+    meson setup --reconfigure "$BUILD" -Dfuzz=enabled \
+        -Db_sanitize=address,undefined -Db_lundef=false -Dtests=disabled \
+        >/dev/null
+else
+    rm -rf "$BUILD"
+    CC=clang meson setup "$BUILD" -Dfuzz=enabled \
+        -Db_sanitize=address,undefined -Db_lundef=false -Dtests=disabled \
+        >/dev/null
+fi
+if ! ninja -C "$BUILD" -j2 $(printf "tests/fuzz/fuzz_%s " "${TARGETS[@]}") >&2; then
+    echo "fuzz.sh: the fuzz targets did not build" >&2
+    echo "0 passed, ${#TARGETS[@]} failed"
+    exit 1
+fi
+
+work=$(mktemp -d /tmp/closeloop-fuzz.XXXXXX)
+# The inputs of a failed target are kept for the report; the rest goes.
+keep=0
+trap '[ "$keep" = 1 ] || rm -rf "$work"' EXIT
+
+# halt_on_error makes UBSan's findings crashes too.  Filling fresh memory
+# costs more than it finds here (the importer allocates large buffers).
+export ASAN_OPTIONS="abort_on_error=1:halt_on_error=1:max_malloc_fill_size=0:detect_stack_use_after_return=1"
+export UBSAN_OPTIONS="halt_on_error=1:abort_on_error=1:print_stacktrace=1"
+
+passed=0
+failed=0
+for t in "${TARGETS[@]}"; do
+    bin="$ROOT/$BUILD/tests/fuzz/fuzz_$t"
+    corpus="$work/$t/corpus"
+    art="$work/$t/artifacts"
+    mkdir -p "$corpus" "$art"
+    cp "tests/fuzz/corpus/$t/"* "$corpus/"
+    log="$work/$t/log"
+    ok=1
+    # Bugs found before: each must stay fixed.
+    if [ -d "tests/fuzz/crashes/$t" ] &&
+        ! TMPDIR="$work/$t" "$bin" -rss_limit_mb=2048 -timeout=10 \
+            "tests/fuzz/crashes/$t/"* >"$log.replay" 2>&1; then
+        ok=0
+        echo "fuzz.sh: $t crashes on a committed crash input:" >&2
+        grep -aE "^Running: " "$log.replay" | tail -1 >&2
+        grep -av "^    #" "$log.replay" | tail -n 20 >&2
+    fi
+    if [ "$ok" = 1 ]; then
+        echo "fuzz.sh: $t for ${SECONDS_EACH}s" >&2
+        # TMPDIR: where a target keeps its workspace, removed with work.
+        if ! TMPDIR="$work/$t" "$bin" -max_total_time="$SECONDS_EACH" \
+            -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
+            -artifact_prefix="$art/" "$corpus" >"$log" 2>&1; then
+            ok=0
+        fi
+        # A run that stopped early without an artifact still failed.
+        if [ "$ok" = 1 ] && ! grep -q "^Done [0-9]* runs" "$log"; then
+            ok=0
+        fi
+        if [ "$ok" = 0 ]; then
+            tail -n 60 "$log" >&2
+            for a in "$art"/*; do
+                [ -e "$a" ] && echo "fuzz.sh: $t: crashing input: $a" >&2
+            done
+        else
+            grep -E "^(stat::number_of_executed_units|Done)" "$log" |
+                tr '\n' ' ' | sed "s/^/fuzz.sh: $t: /" >&2
+            echo >&2
+        fi
+    fi
+    if [ "$ok" = 1 ]; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+        keep=1
+    fi
+done
+
+[ "$keep" = 1 ] && echo "fuzz.sh: logs and inputs kept in $work" >&2
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]

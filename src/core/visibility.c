@@ -106,8 +106,7 @@ cl_vis_fields(const cl_viewer *v, cl_vis_kind kind, const cl_vis_rel *rel)
     case CL_VK_COACHING:
         /* An AE's own item, its manager's AEs', and the two roles that
            own coaching; nobody else, whatever their rank. */
-        return own || (manages && (r & R_SALES_MANAGER)) ||
-                       (r & COACHING_ROLES)
+        return own || (manages && (r & R_SALES_MANAGER)) || (r & COACHING_ROLES)
                    ? CL_VG_ALL
                    : 0;
     case CL_VK_INBOX:

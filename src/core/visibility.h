@@ -38,7 +38,7 @@ typedef enum cl_vis_kind {
 /* Who is asking. */
 typedef struct cl_viewer {
     const char *user_id;
-    const char *role; /* a code of cl_roles */
+    const char *role;    /* a code of cl_roles */
     int customer_facing; /* 1 for an export meant for a customer */
 } cl_viewer;
 
@@ -97,8 +97,7 @@ typedef enum cl_vis_action {
  * matters (a check-in by the change's owner, a task by its assignee, an
  * inbox item by its recipient); NULL otherwise.
  */
-int cl_vis_may(const cl_viewer *v, cl_vis_action action,
-               const cl_vis_rel *rel);
+int cl_vis_may(const cl_viewer *v, cl_vis_action action, const cl_vis_rel *rel);
 
 /*
  * Reports: 1 if viewer may read report `name` at all; *private_view is 1

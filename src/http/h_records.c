@@ -267,8 +267,8 @@ cl__h_record_list(cl_http_req *r)
 }
 
 typedef struct got {
-    json_t *full;   /* every field, for the ETag */
-    json_t *shown;  /* what the viewer may see */
+    json_t *full;  /* every field, for the ETag */
+    json_t *shown; /* what the viewer may see */
     unsigned mask;
 } got;
 
@@ -334,11 +334,15 @@ static cl_jtype
 jtype_of(const cl_field *f)
 {
     switch (f->type) {
-    case CL_F_INT: return CL_J_INT;
-    case CL_F_BOOL: return CL_J_BOOL;
+    case CL_F_INT:
+        return CL_J_INT;
+    case CL_F_BOOL:
+        return CL_J_BOOL;
     case CL_F_MONEY:
-    case CL_F_HOURS: return CL_J_NUMBER;
-    default: return CL_J_STRING;
+    case CL_F_HOURS:
+        return CL_J_NUMBER;
+    default:
+        return CL_J_STRING;
     }
 }
 
@@ -390,8 +394,7 @@ to_row(cl_http_req *r, cl_kind kind, json_t *rec, row_buf *b,
         if (json_is_string(v))
             t = json_string_value(v);
         else if (json_is_integer(v))
-            snprintf(num, sizeof num, "%lld",
-                     (long long)json_integer_value(v)),
+            snprintf(num, sizeof num, "%lld", (long long)json_integer_value(v)),
                 t = num;
         else if (json_is_real(v))
             snprintf(num, sizeof num, "%.10g", json_real_value(v)), t = num;
@@ -404,8 +407,8 @@ to_row(cl_http_req *r, cl_kind kind, json_t *rec, row_buf *b,
         if (!b->text[i] || !b->scratch[i] ||
             cl_field_parse(f, b->text[i], len, &b->row[i], b->scratch[i],
                            &err) != CL_OK) {
-            *done = cl_http_error(r, 400, "invalid", f->name, "%s: %s",
-                                  f->name, err.msg);
+            *done = cl_http_error(r, 400, "invalid", f->name, "%s: %s", f->name,
+                                  err.msg);
             return -1;
         }
         if (f->type == CL_F_ID && f->ref != CL_KIND_NONE &&
@@ -417,8 +420,7 @@ to_row(cl_http_req *r, cl_kind kind, json_t *rec, row_buf *b,
                 !found) {
                 *done = cl_http_error(r, 400, "invalid", f->name,
                                       "%s: no %s '%s'", f->name,
-                                      cl_kind_get(f->ref)->name,
-                                      b->row[i].s);
+                                      cl_kind_get(f->ref)->name, b->row[i].s);
                 return -1;
             }
         }
@@ -453,9 +455,9 @@ write_row(cl_http_req *r, cl_kind kind, row_buf *b, unsigned status,
     if (e == CL_OK && if_match == NULL && found) {
         got_free(&g);
         cl_store_rollback(r->st);
-        return cl_http_error(r, 409, "exists", cl_kind_get(kind)->fields[0].name,
-                             "%s '%s' exists already", cl_kind_get(kind)->name,
-                             b->row[0].s);
+        return cl_http_error(
+            r, 409, "exists", cl_kind_get(kind)->fields[0].name,
+            "%s '%s' exists already", cl_kind_get(kind)->name, b->row[0].s);
     }
     if (e == CL_OK && if_match && !found) {
         cl_store_rollback(r->st);
@@ -558,10 +560,10 @@ cl__h_record_update(cl_http_req *r)
         cl_err e = read_record(r, kind, r->params[0], &g, &found, &err);
         if (e != CL_OK || !found) {
             json_decref(body);
-            return e != CL_OK ? cl_http_fail(r, e, &err)
-                              : cl_http_error(r, 404, "not_found", NULL,
-                                              "no %s '%s'", def->name,
-                                              r->params[0]);
+            return e != CL_OK
+                       ? cl_http_fail(r, e, &err)
+                       : cl_http_error(r, 404, "not_found", NULL, "no %s '%s'",
+                                       def->name, r->params[0]);
         }
         rec = json_incref(g.full);
         got_free(&g);

@@ -35,8 +35,8 @@ in(const char *role, const char *const *list)
 static void
 test_private_answers(void **state)
 {
-    static const char *const allowed[] = {"csm", "cs_manager", "vp_cs",
-                                          "revops", "admin", NULL};
+    static const char *const allowed[] = {"csm",    "cs_manager", "vp_cs",
+                                          "revops", "admin",      NULL};
     (void)state;
     cl_vis_rel other_ae = {"u-ae-other", NULL, NULL};
     for (const char *const *r = cl_roles; *r; r++) {
@@ -141,8 +141,8 @@ static void
 test_reports(void **state)
 {
     (void)state;
-    static const char *const team[] = {"monthly", "bad-fit", "icp",
-                                       "recovery", "health", NULL};
+    static const char *const team[] = {"monthly",  "bad-fit", "icp",
+                                       "recovery", "health",  NULL};
     for (const char *const *r = cl_roles; *r; r++) {
         cl_viewer v = who(*r);
         int priv = -1;

@@ -175,6 +175,21 @@ cl_vis_field_group(cl_vis_kind kind, const char *name)
     return CL_VG_BASE;
 }
 
+cl_vis_filter
+cl_vis_filter_on(const cl_viewer *v, cl_vis_kind kind, const char *field)
+{
+    unsigned g = cl_vis_field_group(kind, field);
+    /* Somebody else's record, then the viewer's own and its reports'. */
+    cl_vis_rel other = {NULL, NULL, NULL};
+    cl_vis_rel own = {v->user_id, NULL, NULL};
+    cl_vis_rel managed = {NULL, v->user_id, NULL};
+    if (cl_vis_fields(v, kind, &other) & g)
+        return CL_VF_ANY;
+    if ((cl_vis_fields(v, kind, &own) | cl_vis_fields(v, kind, &managed)) & g)
+        return CL_VF_OWN;
+    return CL_VF_REFUSE;
+}
+
 int
 cl_vis_may(const cl_viewer *v, cl_vis_action action, const cl_vis_rel *rel)
 {

@@ -106,8 +106,7 @@ cl_vis_fields(const cl_viewer *v, cl_vis_kind kind, const cl_vis_rel *rel)
     case CL_VK_COACHING:
         /* An AE's own item, its manager's AEs', and the two roles that
            own coaching; nobody else, whatever their rank. */
-        return own || (manages && (r & R_SALES_MANAGER)) ||
-                       (r & COACHING_ROLES)
+        return own || (manages && (r & R_SALES_MANAGER)) || (r & COACHING_ROLES)
                    ? CL_VG_ALL
                    : 0;
     case CL_VK_INBOX:
@@ -174,6 +173,21 @@ cl_vis_field_group(cl_vis_kind kind, const char *name)
         if (groups[i].kind == kind && strcmp(groups[i].name, name) == 0)
             return groups[i].group;
     return CL_VG_BASE;
+}
+
+cl_vis_filter
+cl_vis_filter_on(const cl_viewer *v, cl_vis_kind kind, const char *field)
+{
+    unsigned g = cl_vis_field_group(kind, field);
+    /* Somebody else's record, then the viewer's own and its reports'. */
+    cl_vis_rel other = {NULL, NULL, NULL};
+    cl_vis_rel own = {v->user_id, NULL, NULL};
+    cl_vis_rel managed = {NULL, v->user_id, NULL};
+    if (cl_vis_fields(v, kind, &other) & g)
+        return CL_VF_ANY;
+    if ((cl_vis_fields(v, kind, &own) | cl_vis_fields(v, kind, &managed)) & g)
+        return CL_VF_OWN;
+    return CL_VF_REFUSE;
 }
 
 int

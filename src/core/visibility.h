@@ -38,7 +38,7 @@ typedef enum cl_vis_kind {
 /* Who is asking. */
 typedef struct cl_viewer {
     const char *user_id;
-    const char *role; /* a code of cl_roles */
+    const char *role;    /* a code of cl_roles */
     int customer_facing; /* 1 for an export meant for a customer */
 } cl_viewer;
 
@@ -74,6 +74,40 @@ int cl_vis_may_list(const cl_viewer *v, cl_vis_kind kind);
 /* The field group of field `name` of a record of kind. */
 unsigned cl_vis_field_group(cl_vis_kind kind, const char *name);
 
+/*
+ * What a role may not read, it may not filter, sort or count on either: a
+ * list whose filter matched on a hidden field would tell the hidden value
+ * by which records it returns and by its total.  How viewer may filter or
+ * order a list of records of kind on field:
+ */
+typedef enum cl_vis_filter {
+    /* It reads field on no record of kind (marketing and deals' ae_id, a
+       sales manager and reviews' Q7): the API answers 403
+       "forbidden_field" naming it, before reading anything. */
+    CL_VF_REFUSE = 0,
+    /* It reads field on every record of kind it may list. */
+    CL_VF_ANY,
+    /*
+     * It reads field only on records of its own (an AE and the private
+     * answers of its own deals' reviews).  The filter applies within
+     * those: a record the viewer may not read field on never matches, so
+     * neither the page, nor the total, nor a cursor's next page shows
+     * that it would have.  Chosen over refusing because an AE filtering
+     * its reviews by gut read expects its own worried deals back.
+     */
+    CL_VF_OWN
+} cl_vis_filter;
+
+/*
+ * The rule for filtering or ordering records of kind on field (a field of
+ * the kind; unknown names are the caller's 400).  A record kept under
+ * CL_VF_OWN is one whose cl_vis_fields grants cl_vis_field_group(kind,
+ * field).  Keys and names (what cursors and `q` search) are CL_VF_ANY for
+ * every role that may list the kind.
+ */
+cl_vis_filter cl_vis_filter_on(const cl_viewer *v, cl_vis_kind kind,
+                               const char *field);
+
 /* The actions of the API: who may do them is decided here. */
 typedef enum cl_vis_action {
     CL_VA_CHURN_TAG,
@@ -97,8 +131,7 @@ typedef enum cl_vis_action {
  * matters (a check-in by the change's owner, a task by its assignee, an
  * inbox item by its recipient); NULL otherwise.
  */
-int cl_vis_may(const cl_viewer *v, cl_vis_action action,
-               const cl_vis_rel *rel);
+int cl_vis_may(const cl_viewer *v, cl_vis_action action, const cl_vis_rel *rel);
 
 /*
  * Reports: 1 if viewer may read report `name` at all; *private_view is 1

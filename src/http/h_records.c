@@ -121,6 +121,7 @@ typedef struct list_ud {
     json_t *items;
     int64_t skipped, hidden, limit, offset; /* for in-memory pages */
     int in_memory;
+    unsigned need;              /* groups a row must show to match */
     int64_t scanned;            /* rows seen, shown or not */
     int more;                   /* a row after the page exists */
     char last[CL_HTTP_KEY_MAX]; /* key of the page's last row */
@@ -139,7 +140,9 @@ list_row(void *ud, const cl_value *row)
     unsigned mask = cl_http_record_mask(u->r, u->kind, row);
     if (!u->in_memory)
         snprintf(u->last, sizeof u->last, "%s", row[0].s ? row[0].s : "");
-    if (!mask) {
+    /* A filter on a field the viewer reads only on its own records
+       matches nothing else (cl_vis_filter_on). */
+    if (!mask || (mask & u->need) != u->need) {
         u->hidden++;
         return 0;
     }
@@ -183,6 +186,37 @@ qarg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
         value = "0";
     q->f[q->n++].value = value ? value : "";
     return MHD_YES;
+}
+
+/*
+ * What a role may not read, it may not filter on: 403 naming the first
+ * filter on a field the viewer reads on no record; *need gets the field
+ * groups a row must show the viewer to match the others.  Returns -1 with
+ * *done queued when refused.
+ */
+static int
+filter_rules(cl_http_req *r, cl_kind kind, const qargs *q, unsigned *need,
+             enum MHD_Result *done)
+{
+    cl_vis_kind vk = cl_http_vis_kind(kind);
+    *need = 0;
+    for (size_t i = 0; i < q->n; i++) {
+        const char *field = q->f[i].field;
+        switch (cl_vis_filter_on(&r->viewer, vk, field)) {
+        case CL_VF_REFUSE:
+            *done = cl_http_error(r, 403, "forbidden_field", field,
+                                  "your role may not read %s of %s, so it "
+                                  "may not filter on it",
+                                  field, q->def->name);
+            return -1;
+        case CL_VF_OWN:
+            *need |= cl_vis_field_group(vk, field);
+            break;
+        case CL_VF_ANY:
+            break;
+        }
+    }
+    return 0;
 }
 
 /* The key a cursor of kind continues after into key; -1 when it is not a
@@ -234,9 +268,19 @@ cl__h_record_list(cl_http_req *r)
         return cl_http_error(r, 400, "unknown_field", q.bad,
                              "%s has no field '%s' to filter on", q.def->name,
                              q.bad);
-    list_ud u = {r, kind, json_array(), 0, 0, limit, offset, 0, 0, 0, ""};
-    /* Users may hide rows from some roles: page after filtering. */
-    u.in_memory = kind == CL_KIND_USERS;
+    unsigned need;
+    if (filter_rules(r, kind, &q, &need, &done) < 0)
+        return done;
+    list_ud u = {.r = r,
+                 .kind = kind,
+                 .items = json_array(),
+                 .limit = limit,
+                 .offset = offset};
+    /* Users may hide rows from some roles, and a filter on a field read
+       only on one's own records drops the others: page and count after
+       that, so neither says what was dropped. */
+    u.in_memory = kind == CL_KIND_USERS || need != 0;
+    u.need = need;
     cl_store_list_req req = {.filters = q.f, .nfilters = q.n};
     req.search = search;
     req.after = cursor ? after : NULL;
@@ -254,7 +298,9 @@ cl__h_record_list(cl_http_req *r)
     if (u.in_memory)
         total = u.skipped;
     json_t *doc = cl_http_page_doc(u.items, total, limit, offset);
-    if (cursor && !u.in_memory)
+    /* A continued page counts nothing, in memory or not: its count would
+       be of what follows the cursor only. */
+    if (cursor)
         json_object_set_new(doc, "total", json_null());
     char next[CL_HTTP_CURSOR_MAX * 2];
     if (u.more && u.last[0]) {
@@ -267,8 +313,8 @@ cl__h_record_list(cl_http_req *r)
 }
 
 typedef struct got {
-    json_t *full;   /* every field, for the ETag */
-    json_t *shown;  /* what the viewer may see */
+    json_t *full;  /* every field, for the ETag */
+    json_t *shown; /* what the viewer may see */
     unsigned mask;
 } got;
 
@@ -393,9 +439,9 @@ write_row(cl_http_req *r, cl_kind kind, cl_http_row_buf *b, unsigned status,
     if (e == CL_OK && if_match == NULL && found) {
         got_free(&g);
         cl_store_rollback(r->st);
-        return cl_http_error(r, 409, "exists", cl_kind_get(kind)->fields[0].name,
-                             "%s '%s' exists already", cl_kind_get(kind)->name,
-                             b->row[0].s);
+        return cl_http_error(
+            r, 409, "exists", cl_kind_get(kind)->fields[0].name,
+            "%s '%s' exists already", cl_kind_get(kind)->name, b->row[0].s);
     }
     if (e == CL_OK && if_match && !found) {
         cl_store_rollback(r->st);
@@ -498,10 +544,10 @@ cl__h_record_update(cl_http_req *r)
         cl_err e = read_record(r, kind, r->params[0], &g, &found, &err);
         if (e != CL_OK || !found) {
             json_decref(body);
-            return e != CL_OK ? cl_http_fail(r, e, &err)
-                              : cl_http_error(r, 404, "not_found", NULL,
-                                              "no %s '%s'", def->name,
-                                              r->params[0]);
+            return e != CL_OK
+                       ? cl_http_fail(r, e, &err)
+                       : cl_http_error(r, 404, "not_found", NULL, "no %s '%s'",
+                                       def->name, r->params[0]);
         }
         rec = json_incref(g.full);
         got_free(&g);

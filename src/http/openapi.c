@@ -117,7 +117,9 @@ query_params(const cl_http_route *rt, json_t *params)
                     "a next_cursor of this list: the page after it");
         for (size_t i = 0; i < def->nfields; i++)
             query_param(params, def->fields[i].name, "string",
-                        "equals this value");
+                        "equals this value (a field your role may not "
+                        "read is a 403 forbidden_field; see "
+                        "docs/visibility.md)");
     } else if (rt->handler == cl__h_inbox || rt->handler == cl__h_audit) {
         query_param(params, "limit", "integer", "page size, 1..500 (50)");
         query_param(params, "cursor", "string",

@@ -188,3 +188,127 @@ test('visibility: an AE cannot open another AE\'s coaching item', async () => {
     await sm2.login(ws.users.find((x) => x.id === 'u-sales-manager-2').email);
     assert.equal((await sm2.get('/api/v1/coaching/900')).status, 403);
 });
+
+// ---- filters: what a role may not read, it may not filter on either -------
+
+// The reviews' private answers: readable on every review by PRIVATE, on
+// their own deals' reviews by an AE, on none by the rest.
+const PRIVATE_FIELDS = ['gut_read', 'q2', 'q5', 'q7'];
+const get = (role, p) => c[role].get(p);
+
+// A value of review field f found on the first AE's reviews and on another
+// AE's, with the deal ids of each side.
+function reviewValue(f) {
+    const v = f === 'gut_read' ? 'worried' : sql(ws.db,
+        `SELECT r.${f} FROM reviews r JOIN deals d ON d.id = r.deal_id ` +
+        `WHERE r.${f} IS NOT NULL GROUP BY r.${f} HAVING ` +
+        "sum(CASE WHEN d.ae_id = 'u-ae-1' THEN 1 ELSE 0 END) > 0 AND " +
+        "sum(CASE WHEN d.ae_id <> 'u-ae-1' THEN 1 ELSE 0 END) > 0 " +
+        `ORDER BY r.${f} LIMIT 1`);
+    const ids = (where) => sql(ws.db, 'SELECT r.deal_id FROM reviews r JOIN ' +
+        `deals d ON d.id = r.deal_id WHERE r.${f} = '${v.replaceAll("'", "''")}' ` +
+        `AND ${where} ORDER BY r.deal_id`).split('\n').filter(Boolean);
+    return { v, own: ids("d.ae_id = 'u-ae-1'"), others: ids("d.ae_id <> 'u-ae-1'") };
+}
+
+function assertRefused(res, role, field) {
+    assert.equal(res.status, 403, `${role} must be refused ${field}: ${res.text}`);
+    assert.equal(res.json.error.code, 'forbidden_field');
+    assert.equal(res.json.error.field, field);
+    assert.ok(!('items' in res.json));
+}
+
+for (const f of PRIVATE_FIELDS) {
+    test(`visibility: filter reviews on ${f}: CS, RevOps, admin all; an AE only its own deals'; others 403`, async () => {
+        const { v, own, others } = reviewValue(f);
+        assert.ok(own.length > 0 && others.length > 0, `fixture ${f}=${v}`);
+        const q = `/api/v1/reviews?${f}=${encodeURIComponent(v)}&limit=1000`;
+        for (const role of ROLES) {
+            const res = await get(role, q);
+            if (PRIVATE.includes(role)) {
+                assert.equal(res.status, 200, `${role}: ${res.text}`);
+                assert.deepEqual(res.json.items.map((r) => r.deal_id),
+                    [...own, ...others].sort(), role);
+                assert.equal(res.json.total, own.length + others.length, role);
+            } else if (role === 'ae') {
+                assert.equal(res.status, 200, res.text);
+                // Another AE's review never matches, not even without its
+                // answers: its match would tell the hidden value.
+                assert.deepEqual(res.json.items.map((r) => r.deal_id), own);
+                assert.ok(res.json.items.every((r) => r[f] === v));
+                assert.equal(res.json.total, own.length, 'the count too');
+            } else {
+                assertRefused(res, role, f);
+            }
+        }
+    });
+}
+
+test('visibility: an AE\'s filtered reviews page by offset and cursor through its own only', async () => {
+    const { own } = reviewValue('gut_read');
+    const seen = [];
+    let p = '/api/v1/reviews?gut_read=worried&limit=3';
+    for (let i = 0; p && i < 100; i++) {
+        const res = await c.ae.get(p);
+        assert.equal(res.status, 200, res.text);
+        seen.push(...res.json.items.map((r) => r.deal_id));
+        if (i > 0)
+            assert.equal(res.json.total, null, 'a continued page counts nothing');
+        p = res.json.next_cursor && '/api/v1/reviews?gut_read=worried&limit=3' +
+            `&cursor=${res.json.next_cursor}`;
+    }
+    assert.deepEqual(seen, own);
+    const page = await c.ae.get('/api/v1/reviews?gut_read=worried&limit=3&offset=3');
+    assert.deepEqual(page.json.items.map((r) => r.deal_id), own.slice(3, 6));
+    assert.equal(page.json.total, own.length);
+    // Without a private filter the AE still lists every review (answers
+    // left out per row).
+    const all = await c.ae.get('/api/v1/reviews?limit=1');
+    assert.equal(all.json.total, Number(sql(ws.db, 'SELECT count(*) FROM reviews')));
+});
+
+test('visibility: marketing may not filter deals on ae_id; every other role may', async () => {
+    const want = sql(ws.db, "SELECT id FROM deals WHERE ae_id = 'u-ae-1' ORDER BY id")
+        .split('\n');
+    for (const role of ROLES) {
+        const res = await get(role, '/api/v1/deals?ae_id=u-ae-1&limit=1000');
+        if (role === 'marketing') {
+            assertRefused(res, role, 'ae_id');
+            continue;
+        }
+        assert.equal(res.status, 200, `${role}: ${res.text}`);
+        assert.deepEqual(res.json.items.map((d) => d.id), want, role);
+        assert.equal(res.json.total, want.length, role);
+    }
+    // Nor combined with a field it may read, nor with an empty value.
+    assertRefused(await c.marketing.get('/api/v1/deals?stage=closed_won&ae_id=u-ae-2'),
+        'marketing', 'ae_id');
+    assertRefused(await c.marketing.get('/api/v1/deals?ae_id='), 'marketing', 'ae_id');
+});
+
+test('visibility: marketing cannot order deals by AE', async () => {
+    // Lists come in key order only; asking for another order is refused
+    // rather than applied, for marketing as for everyone.
+    for (const p of ['sort=ae_id', 'order=ae_id', 'sort=-ae_id']) {
+        const res = await c.marketing.get(`/api/v1/deals?${p}`);
+        assert.ok(res.status === 400 || res.status === 403, `${p}: ${res.status}`);
+        assert.ok(!('items' in res.json), p);
+        assert.doesNotMatch(res.text, /u-ae-\d/);
+    }
+});
+
+test('visibility: roles that may read a field still filter on it', async () => {
+    for (const role of ['csm', 'revops']) {
+        const res = await get(role, '/api/v1/reviews?gut_read=positive&limit=1');
+        assert.equal(res.status, 200, res.text);
+        assert.equal(res.json.total, Number(sql(ws.db,
+            "SELECT count(*) FROM reviews WHERE gut_read = 'positive'")));
+        assert.equal(res.json.items[0].gut_read, 'positive');
+    }
+    // Fields every role reads filter for every role, marketing included.
+    const res = await c.marketing.get('/api/v1/deals?stage=closed_won&limit=2');
+    assert.equal(res.status, 200, res.text);
+    assert.ok(res.json.items.every((d) => d.stage === 'closed_won' && !('ae_id' in d)));
+    const q1 = await c.sales_manager.get('/api/v1/reviews?q1=x');
+    assert.equal(q1.status, 200, q1.text);
+});

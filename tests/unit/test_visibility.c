@@ -35,8 +35,8 @@ in(const char *role, const char *const *list)
 static void
 test_private_answers(void **state)
 {
-    static const char *const allowed[] = {"csm", "cs_manager", "vp_cs",
-                                          "revops", "admin", NULL};
+    static const char *const allowed[] = {"csm",    "cs_manager", "vp_cs",
+                                          "revops", "admin",      NULL};
     (void)state;
     cl_vis_rel other_ae = {"u-ae-other", NULL, NULL};
     for (const char *const *r = cl_roles; *r; r++) {
@@ -141,8 +141,8 @@ static void
 test_reports(void **state)
 {
     (void)state;
-    static const char *const team[] = {"monthly", "bad-fit", "icp",
-                                       "recovery", "health", NULL};
+    static const char *const team[] = {"monthly",  "bad-fit", "icp",
+                                       "recovery", "health",  NULL};
     for (const char *const *r = cl_roles; *r; r++) {
         cl_viewer v = who(*r);
         int priv = -1;
@@ -197,6 +197,139 @@ test_actions_and_own_records(void **state)
     assert_true(cl_vis_audit(&csm, CL_VK_DEAL, &deal));
 }
 
+/* ---- filters and sort orders ------------------------------------------ */
+
+/* The record kinds the API lists, as the visibility rules name them. */
+static const struct {
+    cl_kind kind;
+    cl_vis_kind vk;
+} listed[] = {
+    {CL_KIND_USERS, CL_VK_USER},          {CL_KIND_ACCOUNTS, CL_VK_ACCOUNT},
+    {CL_KIND_DEALS, CL_VK_DEAL},          {CL_KIND_CHURNS, CL_VK_CHURN},
+    {CL_KIND_RECOVERIES, CL_VK_RECOVERY}, {CL_KIND_REVIEWS, CL_VK_REVIEW},
+    {CL_KIND_HOLIDAYS, CL_VK_HOLIDAY},
+};
+
+#define PRIV "csm cs_manager vp_cs revops admin"
+
+/*
+ * DESIGN section 6 read as filters: each field not every role reads, with
+ * the roles that may filter on it across all records (any) and those that
+ * may only within their own (own); every other role is refused.  A field
+ * not listed here filters for every role on every record: keys (what a
+ * cursor continues after) and names (what `q` searches) among them.
+ */
+static const struct {
+    cl_kind kind;
+    const char *field, *any, *own;
+} hidden[] = {
+    {CL_KIND_DEALS, "ae_id",
+     "csm cs_manager ae sales_manager vp_sales vp_cs revops admin", ""},
+    {CL_KIND_REVIEWS, "q2", PRIV, "ae"},
+    {CL_KIND_REVIEWS, "q5", PRIV, "ae"},
+    {CL_KIND_REVIEWS, "q7", PRIV, "ae"},
+    {CL_KIND_REVIEWS, "gut_read", PRIV, "ae"},
+};
+
+/* 1 if word is one of the space-separated words of list. */
+static int
+word_in(const char *word, const char *list)
+{
+    size_t n = strlen(word);
+    for (const char *p = list; (p = strstr(p, word)) != NULL; p += n)
+        if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
+            return 1;
+    return 0;
+}
+
+/* What role should get filtering field of kind, by the table above. */
+static cl_vis_filter
+expected_filter(cl_kind kind, const char *field, const char *role)
+{
+    for (size_t i = 0; i < sizeof hidden / sizeof hidden[0]; i++) {
+        if (hidden[i].kind != kind || strcmp(hidden[i].field, field) != 0)
+            continue;
+        if (word_in(role, hidden[i].any))
+            return CL_VF_ANY;
+        return word_in(role, hidden[i].own) ? CL_VF_OWN : CL_VF_REFUSE;
+    }
+    return CL_VF_ANY;
+}
+
+/* Every role against every field of every listed kind. */
+static void
+test_filter_every_role_and_field(void **state)
+{
+    (void)state;
+    size_t checked = 0;
+    for (size_t k = 0; k < sizeof listed / sizeof listed[0]; k++) {
+        const cl_kind_def *def = cl_kind_get(listed[k].kind);
+        for (size_t f = 0; f < def->nfields; f++) {
+            const char *field = def->fields[f].name;
+            for (const char *const *r = cl_roles; *r; r++) {
+                cl_viewer v = who(*r);
+                cl_vis_filter want = expected_filter(listed[k].kind, field, *r);
+                cl_vis_filter got = cl_vis_filter_on(&v, listed[k].vk, field);
+                if (got != want)
+                    fail_msg("%s filtering %s.%s: got %d, want %d", *r,
+                             def->name, field, (int)got, (int)want);
+                checked++;
+            }
+        }
+    }
+    /* Each hidden field is a real field: a renamed one fails here. */
+    for (size_t i = 0; i < sizeof hidden / sizeof hidden[0]; i++)
+        assert_true(cl_kind_field_index(cl_kind_get(hidden[i].kind),
+                                        hidden[i].field) >= 0);
+    assert_true(checked > 9 * 40);
+}
+
+/* A customer-facing view filters on no internal field; nobody known
+   filters on anything. */
+static void
+test_filter_outsiders(void **state)
+{
+    (void)state;
+    for (const char *const *r = cl_roles; *r; r++) {
+        cl_viewer v = {"u-someone", *r, 1};
+        assert_int_equal(cl_vis_filter_on(&v, CL_VK_REVIEW, "q3"),
+                         CL_VF_REFUSE);
+        assert_int_equal(cl_vis_filter_on(&v, CL_VK_REVIEW, "q6"),
+                         CL_VF_REFUSE);
+        assert_int_equal(cl_vis_filter_on(&v, CL_VK_REVIEW, "q1"), CL_VF_ANY);
+    }
+    cl_viewer nobody = {"u-someone", "intern", 0}, anon = {NULL, "revops", 0};
+    for (size_t k = 0; k < sizeof listed / sizeof listed[0]; k++) {
+        const cl_kind_def *def = cl_kind_get(listed[k].kind);
+        for (size_t f = 0; f < def->nfields; f++) {
+            const char *field = def->fields[f].name;
+            assert_int_equal(cl_vis_filter_on(&nobody, listed[k].vk, field),
+                             CL_VF_REFUSE);
+            assert_int_equal(cl_vis_filter_on(&anon, listed[k].vk, field),
+                             CL_VF_REFUSE);
+        }
+    }
+}
+
+/* CL_VF_OWN keeps exactly the records cl_vis_fields shows the field on. */
+static void
+test_filter_own_matches_reads(void **state)
+{
+    (void)state;
+    cl_viewer ae = {"u-ae-1", "ae", 0};
+    cl_vis_rel mine = {"u-ae-1", "u-sm-1", NULL};
+    cl_vis_rel theirs = {"u-ae-2", "u-sm-1", NULL};
+    unsigned g = cl_vis_field_group(CL_VK_REVIEW, "gut_read");
+    assert_int_equal(cl_vis_filter_on(&ae, CL_VK_REVIEW, "gut_read"),
+                     CL_VF_OWN);
+    assert_true(cl_vis_fields(&ae, CL_VK_REVIEW, &mine) & g);
+    assert_false(cl_vis_fields(&ae, CL_VK_REVIEW, &theirs) & g);
+    /* A sales manager's AEs' reviews are not its own. */
+    cl_viewer sm = {"u-sm-1", "sales_manager", 0};
+    assert_int_equal(cl_vis_filter_on(&sm, CL_VK_REVIEW, "gut_read"),
+                     CL_VF_REFUSE);
+}
+
 int
 main(void)
 {
@@ -208,6 +341,9 @@ main(void)
         cmocka_unit_test(test_marketing),
         cmocka_unit_test(test_reports),
         cmocka_unit_test(test_actions_and_own_records),
+        cmocka_unit_test(test_filter_every_role_and_field),
+        cmocka_unit_test(test_filter_outsiders),
+        cmocka_unit_test(test_filter_own_matches_reads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

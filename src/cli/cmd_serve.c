@@ -32,8 +32,12 @@ const cli_command cli_cmd_serve = {
     "                      never)\n"
     "  --deliver-every S   deliver notifications every S seconds (default\n"
     "                      30; 0: never)\n"
-    "  --trust-proxy       a proxy in front sets X-Forwarded-Proto: https\n"
-    "                      (session cookies are then Secure)\n"
+    "  --trust-proxy       a reverse proxy in front: X-Forwarded-Proto:\n"
+    "                      https makes session cookies Secure, and the\n"
+    "                      sign-in rate limit counts the client as the\n"
+    "                      right-most X-Forwarded-For address that is not\n"
+    "                      the proxy's own or loopback (without it the\n"
+    "                      header is ignored: clients can write it)\n"
     "  --quiet             no access log on stderr\n"
     "  --db URL            the workspace (default ./closeloop.db)\n"};
 

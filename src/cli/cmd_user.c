@@ -27,7 +27,8 @@ const cli_command cli_cmd_user = {
     "email's local part.  Roles: csm cs_manager ae sales_manager vp_sales\n"
     "vp_cs marketing revops admin.\n"
     "passwd: sets the password of user ID (users imported by CSV have\n"
-    "none until then), read from stdin.\n"
+    "none until then), read from stdin; ends the user's browser sessions\n"
+    "and revokes their API tokens.\n"
     "\n"
     "Passwords are stored as argon2id hashes.\n"};
 
@@ -52,19 +53,19 @@ hash_password(const char *pw, char out[crypto_pwhash_STRBYTES])
 }
 
 static int
-set_password(cl_store *st, const char *id, const char *hash, cl_time now)
+set_password(cl_store *st, const char *id, const char *hash, cl_time now,
+             int *revoked)
 {
     cl_error err;
     int found = 0;
     cl_error_clear(&err);
     cl_err e = cl_store_begin(st, "user", now, &err);
+    /* Whoever knew the old password may hold a browser session or have
+       minted an API token: both end with it. */
     if (e == CL_OK)
-        e = cl_store_password_set(st, id, hash, &found, &err);
+        e = cl_store_password_change(st, id, hash, NULL, &found, revoked, &err);
     if (e == CL_OK && !found)
         e = cl_error_set(&err, CL_EINVAL, "no user '%s'", id);
-    /* Whoever knew the old password may hold a browser session. */
-    if (e == CL_OK)
-        e = cl_store_websessions_end(st, id, NULL, &err);
     if (e == CL_OK)
         e = cl_store_commit(st, &err);
     if (e != CL_OK) {
@@ -194,9 +195,13 @@ run(int argc, char **argv)
                no_password ? " without a password" : "");
         return CLI_OK;
     }
-    rc = set_password(st, id, hash, common.now);
+    int revoked = 0;
+    rc = set_password(st, id, hash, common.now, &revoked);
     cl_store_close(st);
-    if (rc == CLI_OK)
+    if (rc == CLI_OK && revoked)
+        printf("password of %s set; %d API token%s revoked\n", id, revoked,
+               revoked == 1 ? "" : "s");
+    else if (rc == CLI_OK)
         printf("password of %s set\n", id);
     return rc;
 }

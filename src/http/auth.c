@@ -1,6 +1,7 @@
 /*
  * auth.c - who is calling: the session cookie (with its CSRF token on
- * writes) or a bearer token; and the sign-in rate limit.
+ * writes) or a bearer token; the sign-in rate limit's one limiter
+ * (ratelimit.c) and the client address it counts against.
  *
  * Secrets are compared by their SHA-256 digest in the store, so a stolen
  * workspace file holds no live credential.
@@ -11,9 +12,11 @@
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "../store/store_api.h"
 #include "http_int.h"
+#include "ratelimit.h"
 
 void cl__http_sha256_hex(const char *secret, char out[65]);
 
@@ -115,106 +118,102 @@ cl_http_authenticate(cl_http_req *r, enum MHD_Result *done)
 
 /* ---- the sign-in rate limit ------------------------------------------- */
 
-#define RL_SLOTS 512
-#define RL_RING 20
-#define RL_ACCOUNT 5  /* failures per account per window */
-#define RL_ADDRESS 20 /* per client address: offices share one */
-#define RL_WINDOW 900
+/* Room for every address of a busy install's quarter hour; about 1.6 MB. */
+#define RL_CAPACITY 8192
 
-typedef struct rl_slot {
-    char key[200];
-    cl_time at[RL_RING]; /* the last RL_RING failures, a ring */
-    int next;
-} rl_slot;
-
-static rl_slot slots[RL_SLOTS];
+static cl_ratelimit *limiter;
+static pthread_once_t limiter_once = PTHREAD_ONCE_INIT;
 static pthread_mutex_t rl_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static rl_slot *
-rl_find(const char *key, int create)
-{
-    unsigned h = 2166136261u;
-    for (const char *p = key; *p; p++)
-        h = (h ^ (unsigned char)*p) * 16777619u;
-    for (int i = 0; i < RL_SLOTS; i++) {
-        rl_slot *s = &slots[(h + (unsigned)i) % RL_SLOTS];
-        if (strcmp(s->key, key) == 0)
-            return s;
-        if (!s->key[0]) {
-            if (!create)
-                return NULL;
-            snprintf(s->key, sizeof s->key, "%s", key);
-            return s;
-        }
-    }
-    /* Full: reuse the home slot (an attacker filling the table only
-       resets other keys' counts, never blocks a real user). */
-    rl_slot *s = &slots[h % RL_SLOTS];
-    memset(s, 0, sizeof *s);
-    snprintf(s->key, sizeof s->key, "%s", key);
-    return s;
-}
-
-/* Seconds until key may try again, 0 if it may now. */
-static int
-rl_wait(const char *key, int max, cl_time now)
-{
-    rl_slot *s = rl_find(key, 0);
-    if (!s)
-        return 0;
-    /* The max-th most recent failure: blocked while it is in the window. */
-    cl_time oldest = s->at[(s->next - max + RL_RING) % RL_RING];
-    if (oldest && now - oldest < RL_WINDOW)
-        return (int)(RL_WINDOW - (now - oldest));
-    return 0;
-}
-
+/* One limiter per process, its hash key random and never written down. */
 static void
-keys(const char *email, const char *addr, char a[200], char b[200])
+limiter_init(void)
 {
-    snprintf(a, 200, "a:%s", email ? email : "");
-    for (char *p = a; *p; p++)
-        if (*p >= 'A' && *p <= 'Z')
-            *p = (char)(*p - 'A' + 'a');
-    snprintf(b, 200, "i:%s", addr ? addr : "");
+    unsigned char key[CL_RL_KEYBYTES];
+    if (sodium_init() < 0)
+        return;
+    randombytes_buf(key, sizeof key);
+    if (cl_ratelimit_create(RL_CAPACITY, key, &limiter) != CL_OK)
+        limiter = NULL;
+    sodium_memzero(key, sizeof key);
 }
 
 int
 cl__http_login_blocked(const char *email, const char *addr, cl_time now)
 {
-    char a[200], b[200];
-    keys(email, addr, a, b);
+    pthread_once(&limiter_once, limiter_init);
+    /* Without its table the limiter cannot count: refuse rather than let
+       guesses through uncounted. */
+    if (limiter == NULL)
+        return 60;
     pthread_mutex_lock(&rl_lock);
-    int wa = rl_wait(a, RL_ACCOUNT, now), wb = rl_wait(b, RL_ADDRESS, now);
+    int wait = cl_ratelimit_wait(limiter, email, addr, now);
     pthread_mutex_unlock(&rl_lock);
-    return wa > wb ? wa : wb;
+    return wait;
 }
 
 void
 cl__http_login_failed(const char *email, const char *addr, cl_time now)
 {
-    char a[200], b[200];
-    keys(email, addr, a, b);
+    pthread_once(&limiter_once, limiter_init);
+    if (limiter == NULL)
+        return;
     pthread_mutex_lock(&rl_lock);
-    rl_slot *s = rl_find(a, 1);
-    s->at[s->next] = now;
-    s->next = (s->next + 1) % RL_RING;
-    s = rl_find(b, 1);
-    s->at[s->next] = now;
-    s->next = (s->next + 1) % RL_RING;
+    cl_ratelimit_failed(limiter, email, addr, now);
     pthread_mutex_unlock(&rl_lock);
 }
 
 void
-cl__http_login_ok(const char *email)
+cl__http_login_ok(const char *email, const char *addr)
 {
-    char a[200], b[200];
-    keys(email, NULL, a, b);
+    pthread_once(&limiter_once, limiter_init);
+    if (limiter == NULL)
+        return;
     pthread_mutex_lock(&rl_lock);
-    rl_slot *s = rl_find(a, 0);
-    if (s) {
-        memset(s->at, 0, sizeof s->at);
-        s->next = 0;
-    }
+    cl_ratelimit_ok(limiter, email, addr);
     pthread_mutex_unlock(&rl_lock);
+}
+
+/* Cap on the X-Forwarded-For headers read (a proxy adds one). */
+#define XFF_MAX 8
+
+typedef struct xff_list {
+    const char *v[XFF_MAX];
+    size_t n;
+} xff_list;
+
+static enum MHD_Result
+xff_cb(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    xff_list *l = cls;
+    (void)kind;
+    if (strcasecmp(key, "X-Forwarded-For") != 0 || value == NULL)
+        return MHD_YES;
+    /* Keep the last XFF_MAX: the right-most entries are the ones read. */
+    if (l->n == XFF_MAX) {
+        memmove(l->v, l->v + 1, (XFF_MAX - 1) * sizeof l->v[0]);
+        l->n--;
+    }
+    l->v[l->n++] = value;
+    return MHD_YES;
+}
+
+void
+cl__http_client_addr(cl_http_req *r, char out[CL_RL_ADDR])
+{
+    char peer[CL_RL_ADDR] = "?";
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET)
+        inet_ntop(AF_INET,
+                  &((const struct sockaddr_in *)ci->client_addr)->sin_addr,
+                  peer, sizeof peer);
+    else if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET6)
+        inet_ntop(AF_INET6,
+                  &((const struct sockaddr_in6 *)ci->client_addr)->sin6_addr,
+                  peer, sizeof peer);
+    xff_list l = {{NULL}, 0};
+    if (r->srv->opts.trust_proxy)
+        MHD_get_connection_values(r->conn, MHD_HEADER_KIND, xff_cb, &l);
+    cl_ratelimit_client(peer, l.v, l.n, r->srv->opts.trust_proxy, out);
 }

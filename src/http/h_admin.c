@@ -60,8 +60,9 @@ own_session(cl_http_req *r, char hash[65])
 }
 
 /*
- * Stores pw (hashed) as user_id's password and ends that user's browser
- * sessions but keep_hash, in one transaction; queues the reply.
+ * Stores pw (hashed) as user_id's password, ends that user's browser
+ * sessions but keep_hash and revokes their API tokens, in one
+ * transaction; queues the reply.
  */
 static enum MHD_Result
 store_password(cl_http_req *r, const char *user_id, const char *pw,
@@ -77,12 +78,12 @@ store_password(cl_http_req *r, const char *user_id, const char *pw,
         return cl_http_error(r, 500, "internal", NULL,
                              "cannot hash the password (out of memory)");
     cl_err e = cl_store_begin(r->st, r->user_id, r->now, &err);
+    /* Whoever knew the old password may hold a session or a token: end
+       the sessions but the one that made the change, revoke the tokens
+       (the caller's own bearer token too: it may be the stolen one). */
     if (e == CL_OK)
-        e = cl_store_password_set(r->st, user_id, hash, &found, &err);
-    /* Whoever knew the old password may hold a session: end them all
-       but the one that made the change. */
-    if (e == CL_OK && found)
-        e = cl_store_websessions_end(r->st, user_id, keep_hash, &err);
+        e = cl_store_password_change(r->st, user_id, hash, keep_hash, &found,
+                                     NULL, &err);
     if (e == CL_OK && found)
         e = cl_store_commit(r->st, &err);
     if (e != CL_OK || !found) {

@@ -2,8 +2,6 @@
  * h_auth.c - POST /api/v1/auth/login, POST /api/v1/auth/logout,
  * GET /api/v1/me.
  */
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -15,24 +13,6 @@ void cl__http_sha256_hex(const char *secret, char out[65]);
 
 /* Browser sessions last twelve hours. */
 #define SESSION_SECONDS (12 * 3600)
-
-static void
-client_addr(cl_http_req *r, char out[64])
-{
-    const union MHD_ConnectionInfo *ci =
-        MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    snprintf(out, 64, "?");
-    if (!ci || !ci->client_addr)
-        return;
-    if (ci->client_addr->sa_family == AF_INET)
-        inet_ntop(AF_INET,
-                  &((const struct sockaddr_in *)ci->client_addr)->sin_addr,
-                  out, 64);
-    else if (ci->client_addr->sa_family == AF_INET6)
-        inet_ntop(AF_INET6,
-                  &((const struct sockaddr_in6 *)ci->client_addr)->sin6_addr,
-                  out, 64);
-}
 
 static json_t *
 me_json(const char *id, const char *name, const char *email, const char *role,
@@ -74,7 +54,7 @@ cl__h_login(cl_http_req *r)
         return done;
     const char *email = cl_http_jstr(body, "email");
     const char *password = cl_http_jstr(body, "password");
-    client_addr(r, addr);
+    cl__http_client_addr(r, addr);
     int wait = cl__http_login_blocked(email, addr, r->now);
     if (wait > 0) {
         json_decref(body);
@@ -107,7 +87,7 @@ cl__h_login(cl_http_req *r)
         return cl_http_error(r, 401, "bad_credentials", NULL,
                              "wrong email or password");
     }
-    cl__http_login_ok(email);
+    cl__http_login_ok(email, addr);
     json_decref(body);
 
     unsigned char raw[32];

@@ -352,14 +352,21 @@ coaching_read(cl_http_req *r, int64_t id, json_t **items, size_t *seen,
     return CL_OK;
 }
 
+/* The answer to a role that may see no coaching item at all. */
+static enum MHD_Result
+coaching_refused(cl_http_req *r)
+{
+    return cl_http_error(r, 403, "forbidden", NULL,
+                         "coaching items are private to the AE, its "
+                         "manager, VP Sales and RevOps");
+}
+
 enum MHD_Result
 cl__h_coaching(cl_http_req *r)
 {
     cl_error err;
     if (!cl_vis_may_list(&r->viewer, CL_VK_COACHING))
-        return cl_http_error(r, 403, "forbidden", NULL,
-                             "coaching items are private to the AE, its "
-                             "manager, VP Sales and RevOps");
+        return coaching_refused(r);
     json_t *items;
     size_t seen;
     cl_error_clear(&err);
@@ -370,6 +377,16 @@ cl__h_coaching(cl_http_req *r)
     return cl_http_reply_json(r, 200, cl_http_page_doc(items, n, n, 0), NULL);
 }
 
+/* The one answer for an item that is missing and for one the caller may
+   not see: a 403 would tell an AE that a colleague has a coaching item,
+   and that is what these items keep private. */
+static enum MHD_Result
+no_coaching_item(cl_http_req *r)
+{
+    return cl_http_error(r, 404, "not_found", NULL, "no coaching item '%s'",
+                         r->params[0]);
+}
+
 enum MHD_Result
 cl__h_coaching_get(cl_http_req *r)
 {
@@ -377,19 +394,30 @@ cl__h_coaching_get(cl_http_req *r)
     int64_t id;
     json_t *items;
     size_t seen;
+    /* A role that may see no coaching item at all is refused whatever the
+       id, as the list refuses it: that tells nothing about any item. */
+    if (!cl_vis_may_list(&r->viewer, CL_VK_COACHING))
+        return coaching_refused(r);
     if (parse_id(r->params[0], &id) < 0)
-        return cl_http_error(r, 404, "not_found", NULL,
-                             "no coaching item '%s'", r->params[0]);
+        return no_coaching_item(r);
     cl_error_clear(&err);
     cl_err e = coaching_read(r, id, &items, &seen, &err);
     if (e != CL_OK)
         return cl_http_fail(r, e, &err);
+    /* An item that is not there costs the AE lookup one that is there
+       but not the caller's makes, so the two take the same path. */
+    if (seen == 0) {
+        cl_store_login stand_in;
+        int found = 0;
+        e = cl_store_login_get(r->st, r->user_id, 0, &stand_in, &found, &err);
+        if (e != CL_OK) {
+            json_decref(items);
+            return cl_http_fail(r, e, &err);
+        }
+    }
     if (!json_array_size(items)) {
         json_decref(items);
-        return seen ? cl_http_error(r, 403, "forbidden", NULL,
-                                    "this coaching item is private")
-                    : cl_http_error(r, 404, "not_found", NULL,
-                                    "no coaching item %s", r->params[0]);
+        return no_coaching_item(r);
     }
     json_t *c = json_incref(json_array_get(items, 0));
     json_decref(items);

@@ -20,7 +20,8 @@ typedef struct cl_http_opts {
     uint16_t port;           /* 0: any free port (see cl_http_port) */
     const char *web_dir;     /* static files served at /, or NULL */
     unsigned threads;        /* pool size; 0: the number of cores */
-    int trust_proxy;         /* honour X-Forwarded-Proto: https */
+    int trust_proxy;         /* behind a reverse proxy: honour
+                                X-Forwarded-Proto and X-Forwarded-For */
     int tick_hour;           /* the daily tick's UTC hour; -1: no tick */
     int64_t clock_start;     /* 0: the system clock; else the server's
                                 clock reads this instant at start and runs

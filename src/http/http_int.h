@@ -220,10 +220,15 @@ int cl_http_authenticate(cl_http_req *r, enum MHD_Result *done);
 /* 1 when the request came over TLS or a trusted proxy says so. */
 int cl_http_secure(cl_http_req *r);
 
-/* Rate limiting of sign-in failures (auth.c); seconds to wait or 0. */
+/* Rate limiting of sign-in failures (auth.c, policy in ratelimit.h):
+   seconds addr must wait to try email, or 0; a failure; a success. */
 int cl__http_login_blocked(const char *email, const char *addr, cl_time now);
 void cl__http_login_failed(const char *email, const char *addr, cl_time now);
-void cl__http_login_ok(const char *email);
+void cl__http_login_ok(const char *email, const char *addr);
+
+/* The client address sign-ins are counted against (64 bytes): the peer,
+   or behind --trust-proxy the client X-Forwarded-For names (ratelimit.h). */
+void cl__http_client_addr(cl_http_req *r, char out[64]);
 
 /* ---- the server (server.c) -------------------------------------------- */
 

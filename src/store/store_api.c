@@ -4,11 +4,40 @@
  */
 #include "store_api.h"
 
+#include <jansson.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store_int.h"
+
+/* The ids of a user's live API tokens, gathered before revoking them. */
+typedef struct live_ids {
+    char (*id)[CL_TOKEN_ID_LEN];
+    size_t n, cap;
+    int oom;
+} live_ids;
+
+static int
+live_cb(void *ud, const cl_store_token_row *t)
+{
+    live_ids *l = ud;
+    if (t->revoked_at)
+        return 0;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 8;
+        void *p = realloc(l->id, cap * sizeof l->id[0]);
+        if (p == NULL) {
+            l->oom = 1;
+            return 1;
+        }
+        l->id = p;
+        l->cap = cap;
+    }
+    snprintf(l->id[l->n++], CL_TOKEN_ID_LEN, "%s", t->id);
+    return 0;
+}
 
 static cl_err
 no_api(cl_store *st, cl_error *err)
@@ -61,6 +90,47 @@ cl_store_password_set(cl_store *st, const char *user_id, const char *hash,
     if (st->ops->api == NULL)
         return no_api(st, err);
     return st->ops->api->password_set(st, user_id, hash, found, err);
+}
+
+cl_err
+cl_store_password_change(cl_store *st, const char *user_id, const char *hash,
+                         const char *keep_hash, int *found, int *revoked,
+                         cl_error *err)
+{
+    *found = 0;
+    if (revoked)
+        *revoked = 0;
+    if (!st->in_tx)
+        return cl_error_set(err, CL_EINVAL,
+                            "cl_store_password_change outside a transaction");
+    cl_err e = cl_store_password_set(st, user_id, hash, found, err);
+    if (e != CL_OK || !*found)
+        return e;
+    e = cl_store_websessions_end(st, user_id, keep_hash, err);
+    if (e != CL_OK)
+        return e;
+    /* The ids first: a row callback must not call the store. */
+    live_ids ids = {NULL, 0, 0, 0};
+    e = cl_store_tokens_each(st, user_id, NULL, live_cb, &ids, err);
+    if (e == CL_OK && ids.oom)
+        e = cl_error_set(err, CL_ENOMEM, "out of memory");
+    for (size_t i = 0; e == CL_OK && i < ids.n; i++) {
+        int changed = 0;
+        e = cl_store_token_revoke(st, ids.id[i], &changed, err);
+        if (e == CL_OK && changed && revoked)
+            (*revoked)++;
+    }
+    free(ids.id);
+    return e;
+}
+
+char *
+cl__store_token_json(const char *id, const char *user_id)
+{
+    json_t *o = json_pack("{s:s, s:s}", "id", id, "user_id", user_id);
+    char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
+    json_decref(o);
+    return text;
 }
 
 cl_err

@@ -97,6 +97,20 @@ cl_err cl_store_login_get(cl_store *st, const char *key, int by_email,
 cl_err cl_store_password_set(cl_store *st, const char *user_id,
                              const char *hash, int *found, cl_error *err);
 
+/*
+ * A password change, all of it, inside the caller's transaction: sets user
+ * id's password hash (audited as "password_set"), ends the user's browser
+ * sessions but keep_hash (NULL: all) and revokes every live API token of
+ * the user (each audited as "token_revoke"): whoever knew the old password
+ * may have signed in or minted a token with it.  *found 0 when no such
+ * user (nothing changed); *revoked (may be NULL) counts the tokens revoked.
+ *   CL_EINVAL  no transaction
+ *   CL_EDB     the backend failed
+ */
+cl_err cl_store_password_change(cl_store *st, const char *user_id,
+                                const char *hash, const char *keep_hash,
+                                int *found, int *revoked, cl_error *err);
+
 /* ---- API tokens ------------------------------------------------------------
  */
 

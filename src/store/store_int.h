@@ -238,6 +238,11 @@ void cl__store_key_text(const cl_kind_def *def, const cl_value *row,
 const char *cl__store_row_json(char **buf, size_t *cap, const cl_kind_def *def,
                                const cl_value *row, int compact);
 
+/* The audit JSON of a new API token, {"id", "user_id"}, written by jansson
+   (ids are user input: a quote or backslash must not break the entry);
+   the caller frees it; NULL when out of memory (store_api.c). */
+char *cl__store_token_json(const char *id, const char *user_id);
+
 /* The file of a SQLite url (a path, or sqlite:PATH); NULL for a PostgreSQL
    url (postgres: or postgresql:).  The one place urls pick a backend. */
 const char *cl__store_sqlite_path(const char *url);

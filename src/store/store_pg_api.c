@@ -2,6 +2,7 @@
  * store_pg_api.c - the server's store calls (store_api.h) on PostgreSQL:
  * the same queries, writes and audit entries as store_sqlite_api.c.
  */
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -273,10 +274,13 @@ pg_api_token_add(cl_store *st, const char *id, const char *user_id,
                      "ssss", id, user_id, token_hash, st->at);
     if (rc != CL_OK)
         return rc;
-    char js[256];
-    snprintf(js, sizeof js, "{\"id\":\"%s\",\"user_id\":\"%s\"}", id, user_id);
-    return st->ops->audit_append(st, "api_tokens", id, "token_create", NULL, js,
-                                 err);
+    char *js = cl__store_token_json(id, user_id);
+    if (js == NULL)
+        return cl_error_set(err, CL_ENOMEM, "out of memory");
+    rc = st->ops->audit_append(st, "api_tokens", id, "token_create", NULL, js,
+                               err);
+    free(js);
+    return rc;
 }
 
 static cl_err
@@ -471,27 +475,23 @@ value_row(void *ud, const PGresult *r, int row)
     return 1;
 }
 
-/* {"key":...,"value":...} with the value as SQLite prints a REAL. */
+/* {"key":...,"value":...} with the value as SQLite prints a REAL: jansson
+   writes the key, the number goes in as SQLite's text. */
 static char *
 threshold_json(const char *key, double value)
 {
     char num[40];
-    size_t len = strlen(key) * 6 + 64;
-    char *j = malloc(len);
-    if (j == NULL)
-        return NULL;
-    size_t w = (size_t)snprintf(j, len, "{\"key\":\"");
-    for (const char *p = key; *p && w + 8 < len; p++) {
-        unsigned char c = (unsigned char)*p;
-        if (c == '"' || c == '\\')
-            w += (size_t)snprintf(j + w, len - w, "\\%c", c);
-        else if (c < 0x20)
-            w += (size_t)snprintf(j + w, len - w, "\\u%04x", c);
-        else
-            j[w++] = (char)c;
-    }
     cl__pg_sqlite_real(value, num, sizeof num);
-    snprintf(j + w, len - w, "\",\"value\":%s}", num);
+    json_t *ks = json_string(key);
+    char *k = ks ? json_dumps(ks, JSON_ENCODE_ANY) : NULL;
+    json_decref(ks);
+    if (k == NULL)
+        return NULL;
+    size_t len = strlen(k) + strlen(num) + 20;
+    char *j = malloc(len);
+    if (j)
+        snprintf(j, len, "{\"key\":%s,\"value\":%s}", k, num);
+    free(k);
     return j;
 }
 

@@ -266,9 +266,12 @@ sq_api_token_add(cl_store *st, const char *id, const char *user_id,
                      "ssss", id, user_id, token_hash, st->at);
     if (rc != CL_OK)
         return rc;
-    char js[256];
-    snprintf(js, sizeof js, "{\"id\":\"%s\",\"user_id\":\"%s\"}", id, user_id);
-    return cl__sqw_audit(st, "api_tokens", id, "token_create", NULL, js, err);
+    char *js = cl__store_token_json(id, user_id);
+    if (js == NULL)
+        return cl_error_set(err, CL_ENOMEM, "out of memory");
+    rc = cl__sqw_audit(st, "api_tokens", id, "token_create", NULL, js, err);
+    free(js);
+    return rc;
 }
 
 static cl_err

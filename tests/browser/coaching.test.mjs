@@ -1,5 +1,5 @@
 // An AE cannot open another AE's coaching item: by link in the UI (an
-// error page) nor by the API (403).  The AE concerned can.
+// error page) nor by the API (404, as for no item).  The AE concerned can.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { apiAs, browser, cli, exportKind, previousQuarter, shot, signIn,
@@ -47,14 +47,16 @@ test("an AE cannot open another AE's coaching item, by link or by API",
         await other.page.goto(`${ctx.base}/coaching/${item.id}`);
         const err = other.page.locator('.error-page');
         await err.waitFor();
-        assert.equal(await err.getAttribute('data-status'), '403');
-        assert.match(await err.innerText(), /You do not have access to this/);
+        // Not found, as for an item that does not exist: a 403 would say
+        // that a colleague has one.
+        assert.equal(await err.getAttribute('data-status'), '404');
+        assert.match(await err.innerText(), /Not found/);
         assert.equal(await other.page.getByTestId('coaching-item').count(), 0);
         assert.ok(!(await other.page.content()).includes(item.cause));
-        await shot(other.page, '2-other-ae-coaching-403');
+        await shot(other.page, '2-other-ae-coaching-404');
         // ... and by API, with the same session.
         const r = await other.page.request.get(`${ctx.base}/api/v1/coaching/${item.id}`);
-        assert.equal(r.status(), 403);
+        assert.equal(r.status(), 404);
         // The list shows the other AE nothing of it either.
         const list = await other.page.request.get(`${ctx.base}/api/v1/coaching`);
         assert.ok((await list.json()).items.every((c) => c.ae_id === ctx.other));

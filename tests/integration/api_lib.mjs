@@ -35,6 +35,17 @@ export function demoWorkspace(t, extraSql = '') {
     return { dir, db, users };
 }
 
+// A coaching item (id 900) of the first AE, for demoWorkspace's extraSql:
+// the engine opens these when the over-promise threshold fires, and the
+// demo's quarter may not fire it.
+export const COACHING_ITEM_SQL =
+    "INSERT INTO coaching_items (workspace_id, id, ae_id, session_id, " +
+    "period, cause, note, status, created_at, audience) VALUES (1, 900, " +
+    "'u-ae-1', NULL, '2026Q3', 'feature_overpromise', " +
+    "'Two over-promise churns on your deals', 'open', " +
+    "'2026-10-01T00:00:00Z', 'user:u-ae-1;user:u-sales-manager-1;" +
+    "role:vp_sales;role:revops')";
+
 // Runs SQL with Debian's sqlite3, or psql for a postgres:// workspace
 // (test set-up only; columns joined by '|' either way); returns stdout.
 export function sql(db, text) {

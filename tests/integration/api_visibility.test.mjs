@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { ROLES, as, demoWorkspace, sql, startServer } from './api_lib.mjs';
+import { COACHING_ITEM_SQL, ROLES, as, demoWorkspace, sql, startServer } from
+    './api_lib.mjs';
 
 const PRIVATE = ['csm', 'cs_manager', 'vp_cs', 'revops', 'admin'];
 const AUDIT = ['csm', 'cs_manager', 'vp_cs', 'revops', 'admin'];
@@ -15,15 +16,7 @@ const TAGGERS = ['csm', 'cs_manager', 'revops'];
 let ws, srv, c = {}, fx = {};
 
 before(async () => {
-    // A coaching item for the first AE (the engine opens these when the
-    // over-promise threshold fires; the demo's quarter may not fire it).
-    ws = demoWorkspace(null,
-        "INSERT INTO coaching_items (workspace_id, id, ae_id, session_id, " +
-        "period, cause, note, status, created_at, audience) VALUES (1, 900, " +
-        "'u-ae-1', NULL, '2026Q3', 'feature_overpromise', " +
-        "'Two over-promise churns on your deals', 'open', " +
-        "'2026-10-01T00:00:00Z', 'user:u-ae-1;user:u-sales-manager-1;" +
-        "role:vp_sales;role:revops')");
+    ws = demoWorkspace(null, COACHING_ITEM_SQL);
     srv = await startServer(null, ws.db);
     for (const r of ROLES)
         c[r] = await as(srv, ws, r);
@@ -172,11 +165,11 @@ for (const [name, req, allowed, check] of matrix) {
     });
 }
 
-test('visibility: an AE cannot open another AE\'s coaching item', async () => {
+test('visibility: an AE cannot open another AE\'s coaching item (404, as for none)', async () => {
     const other = new (c.ae.constructor)(srv);
     const u = ws.users.find((x) => x.id === 'u-ae-2');
     await other.login(u.email);
-    assert.equal((await other.get('/api/v1/coaching/900')).status, 403);
+    assert.equal((await other.get('/api/v1/coaching/900')).status, 404);
     assert.equal((await other.get('/api/v1/coaching/901')).status, 404);
     // Those who may see it see the AE by name, not only by id.
     const mine = await c.ae.get('/api/v1/coaching/900');
@@ -186,7 +179,7 @@ test('visibility: an AE cannot open another AE\'s coaching item', async () => {
     assert.ok(!(await other.get('/api/v1/coaching')).json.items.some((i) => i.id === 900));
     const sm2 = new (c.ae.constructor)(srv);
     await sm2.login(ws.users.find((x) => x.id === 'u-sales-manager-2').email);
-    assert.equal((await sm2.get('/api/v1/coaching/900')).status, 403);
+    assert.equal((await sm2.get('/api/v1/coaching/900')).status, 404);
 });
 
 // ---- filters: what a role may not read, it may not filter on either -------

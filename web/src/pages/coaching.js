@@ -1,6 +1,7 @@
 // coaching.js - private coaching items: the AE concerned, that AE's
-// manager, VP Sales and RevOps.  The server answers 403 to anyone else,
-// and this page shows that answer as it is.
+// manager, VP Sales and RevOps.  The server answers anyone else 404 (as
+// for no item: a 403 would say a colleague has one), or 403 to a role that
+// sees no coaching at all, and this page shows that answer as it is.
 import { api } from '../api.js';
 import { html, useLoad, Loaded, label, day } from '../ui.js';
 

@@ -28,6 +28,8 @@ PACKAGES=(
     npm
     chromium
     faketime
+    clang
+    libclang-rt-14-dev
 )
 
 # Some packages are satisfied by a working command even when dpkg does not

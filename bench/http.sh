@@ -31,8 +31,11 @@ DB=$WORK/bench.db
 "$CL" demo --accounts "$ACCOUNTS" --db "$DB" >/dev/null
 TOKEN=$("$CL" token create --user u-revops-1 --db "$DB" 2>/dev/null)
 
+# wrk is one client address: lift the per-client connection cap to the
+# server's total so WRK_CONNECTIONS above 64 measures the server.
 "$CL" serve --listen "127.0.0.1:$PORT" --db "$DB" --quiet \
-    --tick-hour -1 --deliver-every 0 >"$WORK/serve.out" 2>&1 &
+    --tick-hour -1 --deliver-every 0 --client-connections 1000 \
+    >"$WORK/serve.out" 2>&1 &
 SRV=$!
 for _ in $(seq 50); do
     grep -q serving "$WORK/serve.out" 2>/dev/null && break

@@ -1,5 +1,7 @@
 // build.mjs - bundles the web UI into dist/ (served by `closeloop serve
-// --web web/dist`).  esbuild: one ES module, minified, with a source map.
+// --web web/dist`).  esbuild: one ES module, minified.  No source map: the
+// release bundle should not hand out the UI's source, and a map left in
+// dist/ would be served beside app.js.
 import { build } from 'esbuild';
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -13,7 +15,7 @@ await build({
     entryPoints: [join(root, 'src/main.js')],
     bundle: true,
     minify: true,
-    sourcemap: true,
+    sourcemap: false,
     format: 'esm',
     target: ['es2020'],
     outfile: join(dist, 'app.js'),

@@ -17,7 +17,9 @@ const cli_command cli_cmd_serve = {
     "serve", run, "serve the JSON API and the web UI",
     "usage: closeloop serve [--listen ADDR:PORT] [--web DIR] [--threads N]\n"
     "                       [--tick-hour H] [--deliver-every S]\n"
-    "                       [--trust-proxy] [--quiet] [--now T] [--db URL]\n"
+    "                       [--client-connections N] [--read-timeout S]\n"
+    "                       [--body-memory MIB] [--trust-proxy] [--quiet]\n"
+    "                       [--now T] [--db URL]\n"
     "\n"
     "Serves the API under /api/v1/ (described at /api/v1/openapi.json)\n"
     "and, with --web, the files of DIR at /.  Runs the delivery worker\n"
@@ -32,6 +34,16 @@ const cli_command cli_cmd_serve = {
     "                      (default 6; -1: never)\n"
     "  --deliver-every S   deliver notifications every S seconds (default\n"
     "                      30; 0: never)\n"
+    "  --client-connections N\n"
+    "                      connections one client address may hold open\n"
+    "                      (default 64, 1..1000; behind a proxy every\n"
+    "                      client is the proxy: see docs/deploy.md)\n"
+    "  --read-timeout S    close a connection that sends nothing for S\n"
+    "                      seconds: a stalled request or an idle\n"
+    "                      keep-alive (default 30, 1..3600)\n"
+    "  --body-memory MIB   memory all request bodies may hold together;\n"
+    "                      past it a request is 503 with Retry-After\n"
+    "                      (default 64, 1..4096; imports go to disk)\n"
     "  --trust-proxy       a reverse proxy in front: X-Forwarded-Proto:\n"
     "                      https makes session cookies Secure, and the\n"
     "                      sign-in rate limit counts the client as the\n"
@@ -69,6 +81,9 @@ run(int argc, char **argv)
         {"threads", required_argument, NULL, 't'},
         {"tick-hour", required_argument, NULL, 'H'},
         {"deliver-every", required_argument, NULL, 'e'},
+        {"client-connections", required_argument, NULL, 'c'},
+        {"read-timeout", required_argument, NULL, 'T'},
+        {"body-memory", required_argument, NULL, 'm'},
         {"trust-proxy", no_argument, NULL, 'p'},
         {"quiet", no_argument, NULL, 'q'},
         {NULL, 0, NULL, 0}};
@@ -108,6 +123,22 @@ run(int argc, char **argv)
             if (cli_parse_int(optarg, 0, 86400, &n) != 0)
                 return cli_usage(&cli_cmd_serve, "--deliver-every: 0..86400");
             o.deliver_seconds = (int)n;
+            break;
+        case 'c':
+            if (cli_parse_int(optarg, 1, CL_HTTP_MAX_CONNECTIONS, &n) != 0)
+                return cli_usage(&cli_cmd_serve, "--client-connections: 1..%d",
+                                 CL_HTTP_MAX_CONNECTIONS);
+            o.client_connections = (unsigned)n;
+            break;
+        case 'T':
+            if (cli_parse_int(optarg, 1, 3600, &n) != 0)
+                return cli_usage(&cli_cmd_serve, "--read-timeout: 1..3600");
+            o.read_timeout = (unsigned)n;
+            break;
+        case 'm':
+            if (cli_parse_int(optarg, 1, 4096, &n) != 0)
+                return cli_usage(&cli_cmd_serve, "--body-memory: 1..4096");
+            o.body_memory = (size_t)n << 20;
             break;
         case 'p':
             o.trust_proxy = 1;

@@ -14,6 +14,9 @@
 
 #include "../core/err.h"
 
+/* Connections open at once, from all clients together. */
+#define CL_HTTP_MAX_CONNECTIONS 1000
+
 typedef struct cl_http_opts {
     const char *db;          /* the workspace url */
     const char *listen_addr; /* an IPv4 address, e.g. "127.0.0.1" */
@@ -29,6 +32,11 @@ typedef struct cl_http_opts {
     int deliver_seconds;     /* delivery every N seconds; 0: never */
     size_t body_limit;       /* request body bytes; 0: 1 MiB */
     int quiet;               /* no access log */
+
+    /* Limits on hostile clients (docs/deploy.md). */
+    size_t body_memory;          /* all bodies in memory together; 0: 64 MiB */
+    unsigned client_connections; /* per client address; 0: 64 */
+    unsigned read_timeout;       /* seconds idle before close; 0: 30 */
 } cl_http_opts;
 
 typedef struct cl_http_server cl_http_server;

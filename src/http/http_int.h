@@ -8,6 +8,7 @@
 #include <jansson.h>
 #include <microhttpd.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -37,6 +38,7 @@ typedef struct cl_http_route {
     const char *tag;     /* OpenAPI tag: accounts, auth, reports, ... */
     const char *summary; /* one line for the OpenAPI document */
     const char *body;    /* request body schema name, or NULL */
+    int upload; /* the body is a file: streamed to disk, up to 20 MiB */
 } cl_http_route;
 
 /* The route table (routes.c) and its length. */
@@ -52,11 +54,16 @@ struct cl_http_req {
     struct MHD_Connection *conn;
     const char *method, *url;
     const cl_http_route *route;
+    int path_known; /* some route has this path (405 rather than 404) */
     char params[CL_HTTP_MAX_PARAMS][160];
     int nparams;
-    /* The body, gathered over the upload calls. */
+    /* The body, gathered over the upload calls: in memory (body), or for
+       an upload route in an unnamed temporary file (upload_fd). */
     char *body;
     size_t body_len;
+    int upload_fd;   /* -1: none */
+    size_t reserved; /* bytes of the server's body budget this holds */
+    int body_busy;   /* the budget is spent: 503 */
     int body_too_big;
     size_t dropped; /* bytes of an oversized body read and dropped */
     int replied;
@@ -91,7 +98,11 @@ enum MHD_Result cl_http_error(cl_http_req *r, unsigned status, const char *code,
 /* The one mapping of cl_err to an HTTP status and error code. */
 enum MHD_Result cl_http_fail(cl_http_req *r, cl_err e, const cl_error *err);
 
-/* Queues a prepared response (its headers set) with status. */
+/* Queues 503 "busy" with Retry-After: seconds. */
+enum MHD_Result cl__http_reply_busy(cl_http_req *r, unsigned seconds);
+
+/* Queues a prepared response (its headers set) with status; adds the
+   security headers of an API reply unless the UI's are set. */
 enum MHD_Result cl_http_queue(cl_http_req *r, unsigned status,
                               struct MHD_Response *resp, size_t bytes);
 
@@ -230,6 +241,37 @@ void cl__http_login_ok(const char *email, const char *addr);
    or behind --trust-proxy the client X-Forwarded-For names (ratelimit.h). */
 void cl__http_client_addr(cl_http_req *r, char out[64]);
 
+/* ---- the request's guard (guard.c) ------------------------------------ */
+
+/*
+ * Checks what the route must not see, on the request's first call: a
+ * target that is not a path, a path or query that is not UTF-8, both
+ * Content-Length and Transfer-Encoding, differing Content-Lengths, an
+ * HTTP/1.1 request without Host.  Queues the 400 and returns 0 with *done
+ * set; 1 when the request may go on.
+ */
+int cl__http_guard(cl_http_req *r, const char *version, enum MHD_Result *done);
+
+/* 1 when the request says a body follows. */
+int cl__http_announces_body(cl_http_req *r);
+
+/* Adds Content-Security-Policy, X-Frame-Options, Referrer-Policy and
+   X-Content-Type-Options to resp: the UI's (ui) or an API reply's; nothing
+   when resp has a policy already. */
+void cl__http_guard_headers(struct MHD_Response *resp, int ui);
+
+/* Takes n bytes of the server's body budget (opts.body_memory); 0 when
+   that would pass it.  cl__http_budget_give returns them. */
+int cl__http_budget_take(struct cl_http_server *srv, size_t n);
+void cl__http_budget_give(struct cl_http_server *srv, size_t n);
+
+/* An unnamed temporary file under $TMPDIR (or /tmp) for an upload: its
+   descriptor, or -1 with errno.  The caller closes it. */
+int cl__http_upload_open(void);
+
+/* Writes all of data to fd; -1 with errno on failure. */
+int cl__http_upload_write(int fd, const char *data, size_t len);
+
 /* ---- the server (server.c) -------------------------------------------- */
 
 struct cl_http_server {
@@ -248,6 +290,7 @@ struct cl_http_server {
     pthread_cond_t stop_cond;
     int stopping;
     int64_t clock_offset; /* added to the system clock (--now) */
+    _Atomic size_t body_bytes; /* held by request bodies in memory */
 };
 
 /* The server's clock, read once per request and once per worker round

@@ -16,6 +16,7 @@ cl_http_queue(cl_http_req *r, unsigned status, struct MHD_Response *resp,
     r->status = status;
     r->bytes = bytes;
     r->replied = 1;
+    cl__http_guard_headers(resp, 0);
     enum MHD_Result ret = MHD_queue_response(r->conn, status, resp);
     MHD_destroy_response(resp);
     return ret;
@@ -33,19 +34,31 @@ cl_http_reply_text(cl_http_req *r, unsigned status, char *text, size_t len)
     return cl_http_queue(r, status, resp, len);
 }
 
-enum MHD_Result
-cl_http_reply_json(cl_http_req *r, unsigned status, json_t *doc,
-                   const char *etag)
+/* doc (stolen) as a JSON response of *len bytes, not cached; NULL when
+   it cannot be written. */
+static struct MHD_Response *
+json_response(json_t *doc, size_t *len)
 {
     char *text = json_dumps(doc, JSON_COMPACT);
     json_decref(doc);
     if (!text)
-        return MHD_NO;
-    size_t len = strlen(text);
+        return NULL;
+    *len = strlen(text);
     struct MHD_Response *resp =
-        MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
+        MHD_create_response_from_buffer(*len, text, MHD_RESPMEM_MUST_FREE);
     MHD_add_response_header(resp, "Content-Type", "application/json");
     MHD_add_response_header(resp, "Cache-Control", "no-store");
+    return resp;
+}
+
+enum MHD_Result
+cl_http_reply_json(cl_http_req *r, unsigned status, json_t *doc,
+                   const char *etag)
+{
+    size_t len;
+    struct MHD_Response *resp = json_response(doc, &len);
+    if (!resp)
+        return MHD_NO;
     if (etag)
         MHD_add_response_header(resp, "ETag", etag);
     return cl_http_queue(r, status, resp, len);
@@ -60,10 +73,31 @@ cl_http_error(cl_http_req *r, unsigned status, const char *code,
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    json_t *e = json_pack("{s:s, s:s, s:o}", "code", code, "message", msg,
-                          "field", field ? json_string(field) : json_null());
-    return cl_http_reply_json(r, status, json_pack("{s:o}", "error", e),
-                              NULL);
+    json_t *e = json_pack("{s:s, s:s, s:s?}", "code", code, "message", msg,
+                          "field", field);
+    if (!e) /* msg echoed bytes of the request that are not UTF-8 */
+        e = json_pack("{s:s, s:s, s:s?}", "code", code, "message",
+                      "the request holds text that is not valid UTF-8", "field",
+                      field);
+    return cl_http_reply_json(r, status, json_pack("{s:o}", "error", e), NULL);
+}
+
+enum MHD_Result
+cl__http_reply_busy(cl_http_req *r, unsigned seconds)
+{
+    char retry[16];
+    size_t len;
+    json_t *e = json_pack("{s:s, s:s, s:n}", "code", "busy", "message",
+                          "the server holds too many request bodies; try "
+                          "again shortly",
+                          "field");
+    struct MHD_Response *resp =
+        json_response(json_pack("{s:o}", "error", e), &len);
+    if (!resp)
+        return MHD_NO;
+    snprintf(retry, sizeof retry, "%u", seconds);
+    MHD_add_response_header(resp, "Retry-After", retry);
+    return cl_http_queue(r, 503, resp, len);
 }
 
 enum MHD_Result
@@ -84,10 +118,9 @@ cl_http_fail(cl_http_req *r, cl_err e, const cl_error *err)
         return cl_http_error(r, 503, "retry", NULL, "%s", msg);
     default:
         /* Storage and I/O detail stays in the server's log. */
-        fprintf(stderr, "closeloop serve: %s %s: %s\n", r->method, r->url,
-                msg);
-        return cl_http_error(r, 500, "internal", NULL,
-                             "the server failed (%s)", cl_strerror(e));
+        fprintf(stderr, "closeloop serve: %s %s: %s\n", r->method, r->url, msg);
+        return cl_http_error(r, 500, "internal", NULL, "the server failed (%s)",
+                             cl_strerror(e));
     }
 }
 
@@ -95,11 +128,16 @@ static const char *
 jtype_name(cl_jtype t)
 {
     switch (t) {
-    case CL_J_STRING: return "a string";
-    case CL_J_INT: return "an integer";
-    case CL_J_NUMBER: return "a number";
-    case CL_J_BOOL: return "true or false";
-    case CL_J_STRINGS: return "an array of strings";
+    case CL_J_STRING:
+        return "a string";
+    case CL_J_INT:
+        return "an integer";
+    case CL_J_NUMBER:
+        return "a number";
+    case CL_J_BOOL:
+        return "true or false";
+    case CL_J_STRINGS:
+        return "an array of strings";
     }
     return "a value";
 }
@@ -108,10 +146,14 @@ static int
 jtype_ok(json_t *v, cl_jtype t)
 {
     switch (t) {
-    case CL_J_STRING: return json_is_string(v);
-    case CL_J_INT: return json_is_integer(v);
-    case CL_J_NUMBER: return json_is_number(v);
-    case CL_J_BOOL: return json_is_boolean(v);
+    case CL_J_STRING:
+        return json_is_string(v);
+    case CL_J_INT:
+        return json_is_integer(v);
+    case CL_J_NUMBER:
+        return json_is_number(v);
+    case CL_J_BOOL:
+        return json_is_boolean(v);
     case CL_J_STRINGS: {
         size_t i;
         json_t *x;
@@ -152,7 +194,8 @@ cl_http_body(cl_http_req *r, const cl_jfield *fields, size_t n,
                               "the body must be a JSON object");
         return NULL;
     }
-    json_object_foreach(doc, key, v) {
+    json_object_foreach(doc, key, v)
+    {
         size_t i;
         for (i = 0; i < n && strcmp(fields[i].name, key) != 0; i++)
             ;

@@ -186,7 +186,7 @@ const cl_http_route cl__http_routes[] = {
      .handler = cl__h_import, .auth = U, .kind = NONE, .tag = "imports",
      .summary = "Import a canonical CSV file of KIND, all or nothing, as "
                 "`closeloop import` (skip_bad=true, mapping=canonical)",
-     .body = "csv"},
+     .body = "csv", .upload = 1},
 
     {.method = "GET", .pattern = "/api/v1/settings/taxonomy",
      .handler = cl__h_taxonomy, .auth = U, .kind = NONE, .tag = "settings",

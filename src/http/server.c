@@ -156,7 +156,10 @@ serve_static(cl_http_req *r)
     snprintf(path, sizeof path, "%s%s", r->srv->web_dir, url);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     struct stat sb;
-    if (fd < 0 && !strchr(strrchr(url, '/'), '.')) {
+    /* The guard lets only paths (a leading '/') this far; the check
+       stays so serving never depends on it. */
+    const char *base = strrchr(url, '/');
+    if (fd < 0 && base && !strchr(base, '.')) {
         snprintf(path, sizeof path, "%s/index.html", r->srv->web_dir);
         fd = open(path, O_RDONLY | O_CLOEXEC);
     }
@@ -168,52 +171,167 @@ serve_static(cl_http_req *r)
     struct MHD_Response *resp =
         MHD_create_response_from_fd((uint64_t)sb.st_size, fd);
     MHD_add_response_header(resp, "Content-Type", content_type(path));
-    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    cl__http_guard_headers(resp, 1);
     return cl_http_queue(r, 200, resp, (size_t)sb.st_size);
 }
 
 /* ---- the request ------------------------------------------------------ */
 
-/* A CSV import's body is a whole file: it may be larger than any JSON body
-   (the route is known only by its path before the body arrives). */
+/* An upload route's body is a whole file: it may be larger than any JSON
+   body, and goes to disk rather than memory. */
 #define IMPORT_BODY_LIMIT ((size_t)20 << 20)
+
+/* How long a client turned away for lack of body memory should wait. */
+#define BUSY_RETRY_SECONDS 5
 
 static size_t
 body_limit(const struct cl_http_server *srv, const cl_http_req *r)
 {
-    if (strcmp(r->method, "POST") == 0 &&
-        strncmp(r->url, "/api/v1/imports/", 16) == 0 &&
+    if (r->route && r->route->upload &&
         srv->opts.body_limit < IMPORT_BODY_LIMIT)
         return IMPORT_BODY_LIMIT;
     return srv->opts.body_limit;
 }
 
-static enum MHD_Result
-dispatch(cl_http_req *r)
+/* Finds the route of the request's method and path into r->route, and
+   notes whether any route has the path (405 rather than 404). */
+static void
+route_find(cl_http_req *r)
 {
-    const char *q = strchr(r->url, '?');
-    (void)q; /* libmicrohttpd hands the path without its query */
-    int path_known = 0;
     for (size_t i = 0; i < cl__http_nroutes; i++) {
         const cl_http_route *rt = &cl__http_routes[i];
         if (!match(rt->pattern, r->url, r))
             continue;
-        path_known = 1;
+        r->path_known = 1;
         if (strcmp(rt->method, r->method) != 0)
             continue;
         r->route = rt;
         break;
     }
-    if (!r->route) {
-        if (path_known)
-            return cl_http_error(r, 405, "method_not_allowed", NULL,
-                                 "%s is not allowed here", r->method);
-        if (r->srv->web_dir && strcmp(r->method, "GET") == 0 &&
-            strncmp(r->url, "/api/", 5) != 0)
-            return serve_static(r);
-        return cl_http_error(r, 404, "not_found", NULL, "no route %s %s",
-                             r->method, r->url);
+}
+
+static enum MHD_Result
+no_route(cl_http_req *r)
+{
+    if (r->path_known)
+        return cl_http_error(r, 405, "method_not_allowed", NULL,
+                             "%s is not allowed here", r->method);
+    return cl_http_error(r, 404, "not_found", NULL, "no route %s %s", r->method,
+                         r->url);
+}
+
+/* The caller of a route that needs one; 0 with *done set when the 401 or
+   403 is queued. */
+static int
+authenticate(cl_http_req *r, enum MHD_Result *done)
+{
+    cl_error err;
+    if (r->route->auth != CL_AUTH_USER || r->authed)
+        return 1;
+    cl_error_clear(&err);
+    r->st = thread_store(r->srv, &err);
+    if (!r->st) {
+        *done = cl_http_fail(r, err.code, &err);
+        return 0;
     }
+    r->now = cl__http_now(r->srv);
+    return cl_http_authenticate(r, done);
+}
+
+/*
+ * The request's first call, with its headers and no body yet: refuse what
+ * is malformed, and decide whatever can be decided without the body, so
+ * that a body nobody will use is never read.  A reply queued here ends the
+ * connection after it (libmicrohttpd cannot skip an unread body).  Returns
+ * 1 when the request goes on to its body and dispatch.
+ */
+static int
+admit(cl_http_req *r, const char *version, enum MHD_Result *done)
+{
+    if (!cl__http_guard(r, version, done))
+        return 0;
+    route_find(r);
+    int has_body = cl__http_announces_body(r);
+    if (!r->route) {
+        /* A GET may be a static file; anything else with no route is
+           answered now. */
+        if (strcmp(r->method, "GET") == 0 && !has_body)
+            return 1;
+        *done = no_route(r);
+        return 0;
+    }
+    if (!has_body)
+        return 1;
+    /* Who is calling before what they send: no unauthenticated body is
+       read, let alone held. */
+    if (!authenticate(r, done))
+        return 0;
+    const char *len = MHD_lookup_connection_value(
+        r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    unsigned long long declared = len ? strtoull(len, NULL, 10) : 0;
+    if (declared > body_limit(r->srv, r)) {
+        r->body_too_big = 1;
+        return 1;
+    }
+    if (r->route->upload) {
+        r->upload_fd = cl__http_upload_open();
+        if (r->upload_fd < 0) {
+            *done =
+                cl_http_error(r, 500, "internal", NULL,
+                              "cannot store the upload: %s", strerror(errno));
+            return 0;
+        }
+        return 1;
+    }
+    /* The declared body is held against the budget before it is read. */
+    if (declared) {
+        if (!cl__http_budget_take(r->srv, (size_t)declared + 1)) {
+            *done = cl__http_reply_busy(r, BUSY_RETRY_SECONDS);
+            return 0;
+        }
+        r->reserved = (size_t)declared + 1;
+    }
+    return 1;
+}
+
+/* Keeps len bytes of the body: in the upload's file, or in memory within
+   the budget (0 when the budget is spent). */
+static int
+body_keep(cl_http_req *r, const char *data, size_t len)
+{
+    if (r->upload_fd >= 0) {
+        if (cl__http_upload_write(r->upload_fd, data, len) != 0)
+            return -1;
+        r->body_len += len;
+        return 1;
+    }
+    size_t need = r->body_len + len + 1;
+    if (need > r->reserved) {
+        if (!cl__http_budget_take(r->srv, need - r->reserved))
+            return 0;
+        r->reserved = need;
+    }
+    char *p = realloc(r->body, need);
+    if (!p)
+        return -1;
+    memcpy(p + r->body_len, data, len);
+    r->body = p;
+    r->body_len += len;
+    r->body[r->body_len] = '\0';
+    return 1;
+}
+
+static enum MHD_Result
+dispatch(cl_http_req *r)
+{
+    if (!r->route) {
+        if (r->srv->web_dir && strcmp(r->method, "GET") == 0 &&
+            !r->path_known && strncmp(r->url, "/api/", 5) != 0)
+            return serve_static(r);
+        return no_route(r);
+    }
+    if (r->body_busy)
+        return cl__http_reply_busy(r, BUSY_RETRY_SECONDS);
     if (r->body_too_big)
         return cl_http_error(r, 413, "body_too_large", NULL,
                              "the request body is over %zu bytes",
@@ -235,7 +353,7 @@ dispatch(cl_http_req *r)
         cl_store_read_begin(r->st, &err) != CL_OK)
         return cl_http_fail(r, err.code, &err);
     enum MHD_Result res = MHD_YES;
-    if (r->route->auth == CL_AUTH_USER && !cl_http_authenticate(r, &res)) {
+    if (!authenticate(r, &res)) {
         cl_store_end_read(r->st);
         return res;
     }
@@ -253,7 +371,6 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 {
     struct cl_http_server *srv = cls;
     cl_http_req *r = *req_cls;
-    (void)version;
     if (r == NULL) {
         r = calloc(1, sizeof *r);
         if (!r)
@@ -262,12 +379,12 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
         r->conn = conn;
         r->method = method;
         r->url = url;
+        r->upload_fd = -1;
         r->t0_us = now_us();
-        const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-                                                     "Content-Length");
-        if (cl && strtoull(cl, NULL, 10) > body_limit(srv, r))
-            r->body_too_big = 1;
         *req_cls = r;
+        enum MHD_Result done = MHD_YES;
+        if (!admit(r, version, &done))
+            return done;
         return MHD_YES;
     }
     if (*upload_size) {
@@ -279,7 +396,8 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
         if (r->body_too_big || r->body_len + *upload_size > limit) {
             /* Read and drop the rest, so the client sees the 413 rather
                than a reset while it is still sending; past a hard cap,
-               answer at once and let the connection close. */
+               answer at once and let the connection close.  Only a
+               signed-in caller (or a public route) gets this far. */
             r->body_too_big = 1;
             r->dropped += *upload_size;
             *upload_size = 0;
@@ -287,14 +405,15 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
                 return dispatch(r);
             return MHD_YES;
         }
-        char *p = realloc(r->body, r->body_len + *upload_size + 1);
-        if (!p)
-            return MHD_NO;
-        memcpy(p + r->body_len, upload, *upload_size);
-        r->body = p;
-        r->body_len += *upload_size;
-        r->body[r->body_len] = '\0';
+        int kept = body_keep(r, upload, *upload_size);
         *upload_size = 0;
+        if (kept < 0)
+            return MHD_NO;
+        if (kept == 0) {
+            /* The budget is spent: answer now rather than read on. */
+            r->body_busy = 1;
+            return dispatch(r);
+        }
         return MHD_YES;
     }
     if (r->replied)
@@ -315,6 +434,10 @@ on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
     if (!srv->opts.quiet)
         fprintf(stderr, "%s %s %u %zu %lldus\n", r->method, r->url, r->status,
                 r->bytes, (long long)(now_us() - r->t0_us));
+    if (r->reserved)
+        cl__http_budget_give(srv, r->reserved);
+    if (r->upload_fd >= 0)
+        close(r->upload_fd);
     free(r->body);
     free(r);
     *req_cls = NULL;
@@ -411,6 +534,12 @@ cl_http_start(const cl_http_opts *opts, cl_http_server **out, cl_error *err)
         srv->clock_offset = opts->clock_start - (int64_t)time(NULL);
     if (!srv->opts.body_limit)
         srv->opts.body_limit = 1 << 20;
+    if (!srv->opts.body_memory)
+        srv->opts.body_memory = (size_t)64 << 20;
+    if (!srv->opts.client_connections)
+        srv->opts.client_connections = 64;
+    if (!srv->opts.read_timeout)
+        srv->opts.read_timeout = 30;
     srv->db = strdup(opts->db);
     srv->web_dir = opts->web_dir ? strdup(opts->web_dir) : NULL;
     srv->opts.db = srv->db;
@@ -451,8 +580,10 @@ cl_http_start(const cl_http_opts *opts, cl_http_server **out, cl_error *err)
         opts->port, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR,
         (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE, threads,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)1000, MHD_OPTION_END);
+        MHD_OPTION_CONNECTION_TIMEOUT, srv->opts.read_timeout,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, srv->opts.client_connections,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)CL_HTTP_MAX_CONNECTIONS,
+        MHD_OPTION_END);
     if (!srv->d) {
         cl_http_stop(srv);
         return cl_error_set(err, CL_EIO, "cannot listen on %s:%u: %s",

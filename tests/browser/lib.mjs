@@ -161,6 +161,12 @@ export async function browser(t, { width = 1280, height = 900 } = {}) {
     const page = context.pages()[0] || await context.newPage();
     const errors = [];
     page.on('pageerror', (e) => errors.push(String(e)));
+    // The server's Content-Security-Policy refusing something the UI does
+    // is an error of the UI (or of the policy) too.
+    page.on('console', (m) => {
+        if (m.type() === 'error' && /Content Security Policy/.test(m.text()))
+            errors.push(m.text());
+    });
     return { context, page, errors };
 }
 

@@ -60,6 +60,8 @@ struct cl_csv {
     size_t nrows, rpos, rcap;
     const char **ptrs; /* the pointers cl_csv_next hands out */
     size_t pcap;
+    size_t *lens; /* and the lengths of those cells */
+    size_t lcap;
 
     enum cb_fail cb_fail;
     uint64_t done_bytes, total_bytes;
@@ -310,15 +312,27 @@ cl_csv_next(cl_csv *csv, const char *const **cells, size_t *ncells, long *line,
             return rc;
     }
     const row *r = &c->rows[c->rpos++];
-    if (grow((void **)&c->ptrs, &c->pcap, r->n + 1, sizeof *c->ptrs))
+    if (grow((void **)&c->ptrs, &c->pcap, r->n + 1, sizeof *c->ptrs) ||
+        grow((void **)&c->lens, &c->lcap, r->n + 1, sizeof *c->lens))
         return fail(c, err, CL_ENOMEM, r->line, "out of memory");
-    for (size_t i = 0; i < r->n; i++)
-        c->ptrs[i] = c->text + c->offs[r->first + i];
+    for (size_t i = 0; i < r->n; i++) {
+        /* Cells lie one after the other, each with its NUL. */
+        size_t k = r->first + i;
+        size_t end = k + 1 < c->ncell ? c->offs[k + 1] : c->tlen;
+        c->ptrs[i] = c->text + c->offs[k];
+        c->lens[i] = end - c->offs[k] - 1;
+    }
     c->ptrs[r->n] = NULL;
     *cells = c->ptrs;
     *ncells = r->n;
     *line = r->line;
     return CL_OK;
+}
+
+size_t
+cl_csv_cell_len(const cl_csv *csv, size_t i)
+{
+    return csv->lens[i];
 }
 
 void
@@ -343,6 +357,7 @@ cl_csv_close(cl_csv *csv)
     free(csv->offs);
     free(csv->rows);
     free(csv->ptrs);
+    free(csv->lens);
     free(csv);
 }
 

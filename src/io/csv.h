@@ -33,6 +33,14 @@ cl_err cl_csv_open(const char *path, cl_csv **out, cl_error *err);
 cl_err cl_csv_next(cl_csv *csv, const char *const **cells, size_t *ncells,
                    long *line, cl_error *err);
 
+/*
+ * The length in bytes of cell i of the row cl_csv_next handed out last.  A
+ * cell may hold a NUL byte, and then strlen() of it stops short: a caller
+ * that must not lose bytes compares the two (the importer refuses such a
+ * cell rather than import what precedes the NUL).
+ */
+size_t cl_csv_cell_len(const cl_csv *csv, size_t i);
+
 /* Bytes consumed so far and the file's size (0 when unknown, e.g. a pipe). */
 void cl_csv_progress(const cl_csv *csv, uint64_t *done, uint64_t *total);
 

@@ -362,29 +362,62 @@ cl_csv_close(cl_csv *csv)
 }
 
 int
-cl_csv_write_row(FILE *f, const char *const *cells, size_t n)
+cl_csv_is_formula(const char *text)
 {
-    for (size_t i = 0; i < n; i++) {
-        if (i && putc(',', f) == EOF)
+    const char *s = text;
+    while (*s == '\'')
+        s++;
+    return *s != '\0' && strchr("=+-@\t\r", *s) != NULL;
+}
+
+size_t
+cl_csv_unguard(const char *text, size_t len)
+{
+    return len > 1 && text[0] == '\'' && cl_csv_is_formula(text + 1) ? 1 : 0;
+}
+
+/* One cell, RFC 4180 quoted when it must be, after the guard (or none). */
+static int
+write_cell(FILE *f, const char *s, const char *guard)
+{
+    int quote = s[strcspn(s, ",\"\r\n")] != '\0';
+    if ((quote && putc('"', f) == EOF) || fputs(guard, f) == EOF)
+        return -1;
+    if (!quote)
+        return fputs(s, f) == EOF ? -1 : 0;
+    for (; *s; s++) {
+        if (*s == '"' && putc('"', f) == EOF)
             return -1;
-        const char *s = cells[i] ? cells[i] : "";
-        if (!s[strcspn(s, ",\"\r\n")]) {
-            if (fputs(s, f) == EOF)
-                return -1;
-            continue;
-        }
-        if (putc('"', f) == EOF)
-            return -1;
-        for (; *s; s++) {
-            if (*s == '"' && putc('"', f) == EOF)
-                return -1;
-            if (putc(*s, f) == EOF)
-                return -1;
-        }
-        if (putc('"', f) == EOF)
+        if (putc(*s, f) == EOF)
             return -1;
     }
-    if (putc('\n', f) == EOF)
-        return -1;
-    return 0;
+    return putc('"', f) == EOF ? -1 : 0;
+}
+
+/* A row; with guarding set, cells that guard (NULL: all) marks are
+   guarded. */
+static int
+write_row(FILE *f, const char *const *cells, size_t n,
+          const unsigned char *guard, int guarding)
+{
+    for (size_t i = 0; i < n; i++) {
+        const char *s = cells[i] ? cells[i] : "";
+        int g = guarding && (guard == NULL || guard[i]) && cl_csv_is_formula(s);
+        if ((i && putc(',', f) == EOF) || write_cell(f, s, g ? "'" : "") != 0)
+            return -1;
+    }
+    return putc('\n', f) == EOF ? -1 : 0;
+}
+
+int
+cl_csv_write_row_guarded(FILE *f, const char *const *cells, size_t n,
+                         const unsigned char *guard)
+{
+    return write_row(f, cells, n, guard, 1);
+}
+
+int
+cl_csv_write_row(FILE *f, const char *const *cells, size_t n)
+{
+    return write_row(f, cells, n, NULL, 0);
 }

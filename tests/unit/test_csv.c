@@ -390,6 +390,42 @@ test_writer_round_trip(void **state)
     close_and_remove(c, path);
 }
 
+/* Text a spreadsheet would run as a formula gets an apostrophe where the
+ * caller asks for it; numbers passed unguarded stay numbers. */
+static void
+test_guarded_writer(void **state)
+{
+    (void)state;
+    const char *row[] = {"=HYPERLINK(\"http://x\",\"y\")",
+                         "-5",
+                         "-5",
+                         "+1",
+                         "@x",
+                         "\tt",
+                         "\rr",
+                         "'=q",
+                         "'ok",
+                         "a=b",
+                         ""};
+    const unsigned char guard[] = {1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1};
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_int_equal(cl_csv_write_row_guarded(f, row, 11, guard), 0);
+    fclose(f);
+    assert_string_equal(buf, "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\","
+                             "'-5,-5,'+1,'@x,'\tt,\"'\rr\",''=q,'ok,a=b,\n");
+    free(buf);
+    assert_true(cl_csv_is_formula("=1"));
+    assert_true(cl_csv_is_formula("''-1"));
+    assert_false(cl_csv_is_formula("'"));
+    assert_false(cl_csv_is_formula(""));
+    assert_int_equal(cl_csv_unguard("'=1", 3), 1);
+    assert_int_equal(cl_csv_unguard("''=1", 4), 1);
+    assert_int_equal(cl_csv_unguard("'ok", 3), 0);
+    assert_int_equal(cl_csv_unguard("'", 1), 0);
+}
+
 int
 main(void)
 {
@@ -406,6 +442,7 @@ main(void)
         cmocka_unit_test(test_dash_reads_stdin),
         cmocka_unit_test(test_200000_rows_and_progress),
         cmocka_unit_test(test_writer_round_trip),
+        cmocka_unit_test(test_guarded_writer),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -115,7 +115,10 @@ backup(const cli_common *common, const char *to, int force, int json)
     cl_error err;
 
     if (cl_store_backup_is_source(common->db, to))
-        return cli_fail(CL_EINVAL, "%s is the workspace itself", to);
+        return cli_fail(CL_EINVAL,
+                        "%s is the workspace itself or its -wal, -shm or "
+                        "-journal file; choose another FILE",
+                        to);
     if (!force && stat(to, &sb) == 0)
         return cli_fail(CL_ECONFLICT, "%s exists; --force replaces it", to);
     size_t n = strlen(to) + sizeof ".tmp";
@@ -123,6 +126,15 @@ backup(const cli_common *common, const char *to, int force, int json)
     if (tmp == NULL)
         return cli_fail(CL_ENOMEM, "out of memory");
     snprintf(tmp, n, "%s.tmp", to);
+    /* FILE.tmp is removed first: it must not be the workspace either. */
+    if (cl_store_backup_is_source(common->db, tmp)) {
+        int rc = cli_fail(CL_EINVAL,
+                          "%s is the workspace itself or one of its files; "
+                          "choose another FILE",
+                          tmp);
+        free(tmp);
+        return rc;
+    }
     /* A FILE.tmp left by a copy that died is ours to replace. */
     if (unlink(tmp) != 0 && errno != ENOENT) {
         int rc = cli_fail(CL_EIO, "%s: %s", tmp, strerror(errno));

@@ -1,8 +1,12 @@
 /* cmd_config.c - `closeloop config`: the workspace's settings. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "core/config_keys.h"
+#include "core/taxonomy.h"
+#include "store/store_api.h"
 #include "store/store_engine.h"
 
 static int run(int argc, char **argv);
@@ -17,25 +21,18 @@ const cli_command cli_cmd_config = {
     "  smtp_from             the sender address\n"
     "  webhook_url           http(s) URL that receives every notification\n"
     "  webhook_format        json (default) or slack\n"
-    "  max_attempts          delivery attempts before a message is dead (5)\n"
-    "  retry_base_seconds    first retry delay, doubled per attempt (60)\n"
+    "  max_attempts          delivery attempts before a message is dead\n"
+    "                        (1..20, default 5)\n"
+    "  retry_base_seconds    first retry delay, doubled per attempt\n"
+    "                        (1..86400, default 60)\n"
     "  engine_lookback_days  how far back tick turns imported records into\n"
-    "                        work (30)\n"
+    "                        work (1..3660, default 30)\n"
     "  revops_id, marketing_id, vp_sales_id\n"
     "                        who the loop routes to (default: the first user\n"
-    "                        with that role)\n"};
-
-static const char *const keys[] = {"smtp_url",
-                                   "smtp_from",
-                                   "webhook_url",
-                                   "webhook_format",
-                                   "max_attempts",
-                                   "retry_base_seconds",
-                                   "engine_lookback_days",
-                                   "revops_id",
-                                   "marketing_id",
-                                   "vp_sales_id",
-                                   NULL};
+    "                        with that role)\n"
+    "  THRESHOLD             any threshold of the loop's rules, e.g.\n"
+    "                        debrief_due_business_days; each has a range\n"
+    "                        (docs/settings.md); get KEY shows its value\n"};
 
 static int
 print_cb(void *ud, const char *key, const char *value)
@@ -45,27 +42,25 @@ print_cb(void *ud, const char *key, const char *value)
     return 0;
 }
 
-static const char *
-check(const char *key, const char *value)
+/* The number a threshold is set to; NaN when text is not one, which the
+   range check then refuses with the range in its message. */
+static double
+number(const char *text)
 {
-    long long n;
-    if (cl_enum_index(keys, key) < 0)
-        return "unknown key";
-    if ((strcmp(key, "max_attempts") == 0 ||
-         strcmp(key, "retry_base_seconds") == 0 ||
-         strcmp(key, "engine_lookback_days") == 0) &&
-        cli_parse_int(value, 1, 1000000, &n) != 0)
-        return "expected a whole number >= 1";
-    if (strcmp(key, "webhook_format") == 0 && strcmp(value, "json") != 0 &&
-        strcmp(value, "slack") != 0)
-        return "expected json or slack";
-    if (strcmp(key, "smtp_url") == 0 && strncmp(value, "smtp://", 7) != 0 &&
-        strncmp(value, "smtps://", 8) != 0)
-        return "expected smtp://HOST:PORT or smtps://HOST:PORT";
-    if (strcmp(key, "webhook_url") == 0 && strncmp(value, "http://", 7) != 0 &&
-        strncmp(value, "https://", 8) != 0)
-        return "expected an http:// or https:// URL";
-    return NULL;
+    char *end;
+    double v = strtod(text, &end);
+    return end == text || *end ? NAN : v;
+}
+
+/* Stores a checked threshold value, audited as any change. */
+static cl_err
+set_threshold(cl_store *st, const char *key, double v, cl_error *err)
+{
+    int found = 0;
+    cl_err e = cl_store_threshold_set(st, key, v, &found, err);
+    if (e == CL_OK && !found)
+        e = cl_error_set(err, CL_ENOTFOUND, "no threshold '%s'", key);
+    return e;
 }
 
 static int
@@ -92,23 +87,33 @@ run(int argc, char **argv)
         return cli_usage(&cli_cmd_config, set ? "set needs KEY VALUE"
                                               : "get takes at most one KEY");
     const char *key = nargs ? argv[optind] : NULL;
-    if (set) {
-        const char *why = check(key, argv[optind + 1]);
-        if (why)
-            return cli_fail(CL_EINVAL, "config %s: %s", key, why);
-    }
+    const cl_threshold *threshold = key ? cl_threshold_find(key) : NULL;
+    cl_error err;
+    cl_error_clear(&err);
+    const char *value = set ? argv[optind + 1] : NULL;
+    /* Every value is checked against its range (taxonomy.h,
+       config_keys.h) before the workspace is opened. */
+    if (set && (threshold ? cl_threshold_check(key, number(value), &err)
+                          : cl_config_check(key, value, &err)) != CL_OK)
+        return cli_fail(CL_EINVAL, "config %s", err.msg);
     cl_store *st;
     if ((rc = cli_open(&common, &st)) != 0)
         return rc;
-    cl_error err;
-    cl_error_clear(&err);
     cl_err e = CL_OK;
     if (set) {
         e = cl_store_begin(st, "config", common.now, &err);
         if (e == CL_OK)
-            e = cl_store_config_set(st, key, argv[optind + 1], &err);
+            e = threshold ? set_threshold(st, key, number(value), &err)
+                          : cl_store_config_set(st, key, value, &err);
         if (e == CL_OK)
             e = cl_store_commit(st, &err);
+        if (e != CL_OK)
+            cl_store_rollback(st);
+    } else if (threshold) {
+        double v;
+        e = cl_store_threshold(st, key, &v, &err);
+        if (e == CL_OK)
+            printf("%g\n", v);
     } else if (key) {
         char buf[1024];
         int found = 0;

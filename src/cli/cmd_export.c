@@ -4,6 +4,7 @@
 
 #include "cli.h"
 #include "io/csv.h"
+#include "io/field.h"
 
 static int run(int argc, char **argv);
 
@@ -14,6 +15,8 @@ const cli_command cli_cmd_export = {
     "Writes every record of KIND (see closeloop import --help) as canonical\n"
     "CSV: the header in canonical column order, records in source-id order.\n"
     "Importing the output into another workspace recreates the records.\n"
+    "Text cells that a spreadsheet would run as a formula (first character\n"
+    "= + - @, TAB or CR) get a leading ', which import removes again.\n"
     "\n"
     "  -o, --output FILE  write to FILE instead of standard output\n"
     "  --db URL           the workspace (default ./closeloop.db)\n"};
@@ -21,6 +24,7 @@ const cli_command cli_cmd_export = {
 typedef struct export_ctx {
     FILE *f;
     const cl_kind_def *def;
+    unsigned char text[32]; /* which columns are text (guarded) */
     int failed;
 } export_ctx;
 
@@ -33,7 +37,7 @@ write_row(void *ud, const cl_value *row)
     for (size_t i = 0; i < x->def->nfields; i++)
         cells[i] = cli_value_text(&x->def->fields[i], &row[i], bufs[i],
                                   sizeof bufs[i]);
-    if (cl_csv_write_row(x->f, cells, x->def->nfields) != 0) {
+    if (cl_csv_write_row_guarded(x->f, cells, x->def->nfields, x->text) != 0) {
         x->failed = 1;
         return 1;
     }
@@ -69,7 +73,11 @@ run(int argc, char **argv)
     cl_store *st;
     if ((rc = cli_open(&common, &st)) != 0)
         return rc;
-    export_ctx x = {stdout, cl_kind_get(kind), 0};
+    /* People open exports in spreadsheets: text cells that would run as
+       formulas get a leading apostrophe, which import removes again. */
+    export_ctx x = {stdout, cl_kind_get(kind), {0}, 0};
+    for (size_t i = 0; i < x.def->nfields; i++)
+        x.text[i] = (unsigned char)cl_field_is_text(&x.def->fields[i]);
     if (out && (x.f = fopen(out, "w")) == NULL) {
         cl_store_close(st);
         return cli_fail(CL_EINVAL, "%s: cannot write: %s", out,

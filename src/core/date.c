@@ -355,26 +355,53 @@ cl_cal_is_business_day(const cl_calendar *cal, cl_day day)
     return cl_date_weekday(day) < 5 && !is_holiday(cal, day);
 }
 
-cl_day
-cl_cal_add_business_days(const cl_calendar *cal, cl_day day, int n)
+int
+cl_cal_add_business_days_checked(const cl_calendar *cal, cl_day day, int n,
+                                 cl_day *out)
 {
     /* A walk, one day at a time: n is a handful of days in every rule of
      * DESIGN section 5, and a walk needs no case for holidays that fall on
-     * weekends.  It ends because at most a finite list of days is skipped
-     * besides weekends. */
+     * weekends.  Both ends of the walk are bounded: n by its range (the
+     * thresholds' ranges keep rules far inside it) and the days walked by
+     * [CL_DAY_MIN, CL_DAY_MAX], so a holiday list that covers every day
+     * cannot make it run on. */
+    int rc = 0;
+    if (day < CL_DAY_MIN || day > CL_DAY_MAX) {
+        day = day < CL_DAY_MIN ? CL_DAY_MIN : CL_DAY_MAX;
+        rc = -1;
+    }
+    if (n > CL_CAL_MAX_BUSINESS_DAYS || n < -CL_CAL_MAX_BUSINESS_DAYS) {
+        n = n > 0 ? CL_CAL_MAX_BUSINESS_DAYS : -CL_CAL_MAX_BUSINESS_DAYS;
+        rc = -1;
+    }
     if (n == 0) {
-        while (!cl_cal_is_business_day(cal, day))
+        while (!cl_cal_is_business_day(cal, day) && day < CL_DAY_MAX)
             day++;
-        return day;
+        *out = day;
+        return cl_cal_is_business_day(cal, day) ? rc : -1;
     }
     int step = n > 0 ? 1 : -1;
-    int64_t left = n > 0 ? (int64_t)n : -(int64_t)n;
+    cl_day end = n > 0 ? CL_DAY_MAX : CL_DAY_MIN;
+    int left = n > 0 ? n : -n;
     while (left > 0) {
+        if (day == end) {
+            rc = -1;
+            break;
+        }
         day += step;
         if (cl_cal_is_business_day(cal, day))
             left--;
     }
-    return day;
+    *out = day;
+    return rc;
+}
+
+cl_day
+cl_cal_add_business_days(const cl_calendar *cal, cl_day day, int n)
+{
+    cl_day out;
+    (void)cl_cal_add_business_days_checked(cal, day, n, &out);
+    return out;
 }
 
 cl_day

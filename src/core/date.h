@@ -16,6 +16,11 @@ typedef int64_t cl_time; /* seconds since 1970-01-01T00:00Z */
 
 /* Years outside [1900, 2999] are refused by every parser here. */
 
+/* The first and last day of those years: 1900-01-01 and 2999-12-31.  The
+   business calendar works within them. */
+#define CL_DAY_MIN ((cl_day)-25567)
+#define CL_DAY_MAX ((cl_day)376199)
+
 /*
  * Parses exactly "YYYY-MM-DD" (len bytes of s, no NUL needed) into *out.
  * Returns 0, or -1 if the text is not a real calendar date.
@@ -99,15 +104,35 @@ typedef struct cl_calendar {
 /* 1 if day is a business day, else 0.  Holidays are found by binary search. */
 int cl_cal_is_business_day(const cl_calendar *cal, cl_day day);
 
+/* The most business days one step of the calendar moves: ten years. */
+#define CL_CAL_MAX_BUSINESS_DAYS 2610
+
 /*
- * The business day n business days after day (n > 0), before it (n < 0), or
- * the first business day on or after day (n == 0).  "5 business days after a
- * Friday close" is the following Friday when no holiday intervenes.  For
- * n != 0, day itself is never counted, business day or not.
+ * Into *out, the business day n business days after day (n > 0), before it
+ * (n < 0), or the first business day on or after day (n == 0).  "5 business
+ * days after a Friday close" is the following Friday when no holiday
+ * intervenes.  For n != 0, day itself is never counted, business day or
+ * not.
+ *
+ * n must be within +-CL_CAL_MAX_BUSINESS_DAYS and day within [CL_DAY_MIN,
+ * CL_DAY_MAX].  Returns 0; or -1 when n or day is outside its range or the
+ * answer would fall outside [CL_DAY_MIN, CL_DAY_MAX].  Then *out is still
+ * a day within that range: n and day are clamped to their ranges and the
+ * walk stops at the range's end.  The walk is one day at a time and never
+ * longer than the range.
+ */
+int cl_cal_add_business_days_checked(const cl_calendar *cal, cl_day day, int n,
+                                     cl_day *out);
+
+/*
+ * cl_cal_add_business_days_checked for callers whose n and day are in range
+ * by construction (the thresholds are, by their ranges; the importers'
+ * dates are): the same day, and on bad input the clamped one.
  */
 cl_day cl_cal_add_business_days(const cl_calendar *cal, cl_day day, int n);
 
-/* The first business day of the month or quarter p. */
+/* The first business day of the month or quarter p (clamped to CL_DAY_MAX
+   as cl_cal_add_business_days is). */
 cl_day cl_cal_first_business_day(const cl_calendar *cal, const cl_period *p);
 
 #endif

@@ -1,5 +1,6 @@
 #include "taxonomy.h"
 
+#include <math.h>
 #include <string.h>
 
 static const cl_cause causes[] = {
@@ -102,48 +103,66 @@ cl_badfit_code(cl_badfit b)
     return "";
 }
 
+/*
+ * The defaults of DESIGN section 5 and the range each may be set to.  Shares
+ * are fractions 0..1.  Day counts stop at a year (366), or ten years where
+ * the rule looks back that far (stale ICP, slow to demo): every due date
+ * stays a short, bounded walk of the business calendar (date.h).  ARR stops
+ * at 1e9, far above any one account.
+ */
 static const cl_threshold thresholds[] = {
     {"icp_review_share", 0.25, "share",
      "wrong-ICP share of the quarter's churn cohort above which an ICP "
-     "review opens"},
-    {"icp_review_due_days", 30, "days", "ICP review due after it opens"},
+     "review opens",
+     0, 1, 0},
+    {"icp_review_due_days", 30, "days", "ICP review due after it opens", 1, 366,
+     1},
     {"coaching_share", 0.20, "share",
-     "over-promise share above which private coaching opens"},
+     "over-promise share above which private coaching opens", 0, 1, 0},
     {"discovery_review_share", 0.20, "share",
      "misaligned-use-case share above which a discovery question review "
-     "opens"},
+     "opens",
+     0, 1, 0},
     {"enablement_review_recoveries", 3, "count",
      "over-promise recoveries in a quarter at or above which an enablement "
-     "review opens"},
+     "review opens",
+     1, 1000, 1},
     {"qualification_review_timing_share", 0.60, "share",
      "timing share of the quarter's recoveries above which a qualification "
-     "review opens"},
+     "review opens",
+     0, 1, 0},
     {"review_due_business_days", 5, "business_days",
-     "won-deal review due after close, and before kickoff"},
+     "won-deal review due after close, and before kickoff", 1, 366, 1},
     {"review_senior_arr", 50000, "currency",
      "ARR at or above which the won-deal review adds the CS manager or "
-     "RevOps"},
+     "RevOps",
+     0, 1e9, 0},
     {"review_completion_target", 0.80, "share",
-     "monthly won-deal review completion target"},
+     "monthly won-deal review completion target", 0, 1, 0},
     {"debrief_due_business_days", 5, "business_days",
-     "AE+CSM debrief due after a deal-attributable tag"},
+     "AE+CSM debrief due after a deal-attributable tag", 1, 366, 1},
     {"checkin_due_days", 30, "days",
-     "process-change check-in after the debrief"},
+     "process-change check-in after the debrief", 1, 366, 1},
     {"champion_tenure_months", 6, "months",
      "champion tenure at close below which the champion-stability flag "
-     "is raised"},
+     "is raised",
+     0, 120, 1},
     {"slow_to_demo_days", 45, "days",
      "days in pipeline before first demo above which the slow-to-demo flag "
-     "is raised"},
+     "is raised",
+     1, 3660, 1},
     {"repeating_cause_quarters", 4, "count",
      "consecutive quarters with the same cause in the top 3 that fail "
-     "loop health"},
+     "loop health",
+     1, 40, 1},
     {"stale_icp_days", 183, "days",
      "days without an ICP change, while churns were tagged, that fail loop "
-     "health"},
+     "health",
+     1, 3660, 1},
     {"signal_latency_days", 30, "days",
      "median days from churn to sales notification that loop health "
-     "allows"},
+     "allows",
+     1, 366, 1},
 };
 
 #define NTHRESHOLDS (sizeof thresholds / sizeof thresholds[0])
@@ -162,4 +181,27 @@ cl_threshold_find(const char *key)
         if (strcmp(thresholds[i].key, key) == 0)
             return &thresholds[i];
     return NULL;
+}
+
+cl_err
+cl_threshold_check(const char *key, double value, cl_error *err)
+{
+    const cl_threshold *t = cl_threshold_find(key);
+    if (t == NULL)
+        return cl_error_set(err, CL_ENOTFOUND, "no threshold '%s'", key);
+    if (isfinite(value) && value >= t->min && value <= t->max &&
+        (!t->whole || value == floor(value)))
+        return CL_OK;
+    return cl_error_set(err, CL_EINVAL,
+                        "%s: expected %s from %g to %g (%s), got %g", key,
+                        t->whole ? "a whole number" : "a number", t->min,
+                        t->max, t->unit, value);
+}
+
+double
+cl_threshold_clamp(const cl_threshold *t, double value)
+{
+    if (isnan(value))
+        return t->value;
+    return value < t->min ? t->min : value > t->max ? t->max : value;
 }

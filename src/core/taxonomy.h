@@ -11,6 +11,8 @@
 
 #include <stddef.h>
 
+#include "err.h"
+
 /* The bad-fit categories that quarterly thresholds look at. */
 typedef enum cl_badfit {
     CL_BADFIT_NONE = 0,
@@ -40,12 +42,19 @@ extern const char *const cl_cause_codes[];
 /* "wrong_icp", "misaligned_use_case", "over_promised", or "" for none. */
 const char *cl_badfit_code(cl_badfit b);
 
+/*
+ * A threshold, its default and the range a workspace may set it to.  The
+ * range is the one check of every value a person gives (the settings API,
+ * `closeloop config`); docs/settings.md lists the same table.
+ */
 typedef struct cl_threshold {
     const char *key;         /* e.g. "icp_review_share" */
     double value;            /* the default */
     const char *unit;        /* "share", "days", "business_days", "count",
                                 "currency", "months" */
     const char *description; /* the rule in words */
+    double min, max;         /* the allowed values, inclusive */
+    int whole;               /* 1 when only whole numbers make sense */
 } cl_threshold;
 
 /* The default thresholds; *n receives their count. */
@@ -53,5 +62,22 @@ const cl_threshold *cl_threshold_defaults(size_t *n);
 
 /* The default threshold with this key, or NULL. */
 const cl_threshold *cl_threshold_find(const char *key);
+
+/*
+ * Checks value against the range of the threshold key.
+ * Returns CL_OK; CL_ENOTFOUND for an unknown key; CL_EINVAL when value is
+ * outside [min, max], not finite, or not whole where it must be, with
+ * err->msg one line naming the key and its range, e.g.
+ * "debrief_due_business_days: expected a whole number from 1 to 366
+ * (business_days), got 1e+308".
+ */
+cl_err cl_threshold_check(const char *key, double value, cl_error *err);
+
+/*
+ * value brought into t's range (NaN gives the default).  For values read
+ * back from storage that an older closeloop let through unchecked: every
+ * reader then works with a value the rules were written for.
+ */
+double cl_threshold_clamp(const cl_threshold *t, double value);
 
 #endif

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/config_keys.h"
+#include "../core/taxonomy.h"
 #include "../store/store_api.h"
 #include "../store/store_engine.h"
 #include "http_int.h"
@@ -26,11 +28,19 @@ cause_cb(void *ud, const cl_cause *c)
     return 0;
 }
 
+/* A threshold as stored, with the range and unit it may be set in so a
+   form can show them (taxonomy.h). */
 static int
 threshold_cb(void *ud, const char *key, double value)
 {
-    json_array_append_new(ud, json_pack("{s:s, s:f}", "key", key, "value",
-                                        value));
+    json_t *item = json_pack("{s:s, s:f}", "key", key, "value", value);
+    const cl_threshold *t = cl_threshold_find(key);
+    if (t)
+        json_object_update_new(
+            item, json_pack("{s:f, s:f, s:s, s:b, s:s}", "min", t->min, "max",
+                            t->max, "unit", t->unit, "whole", t->whole,
+                            "description", t->description));
+    json_array_append_new(ud, item);
     return 0;
 }
 
@@ -218,51 +228,21 @@ cl__h_threshold_set(cl_http_req *r)
         return done;
     double v = json_number_value(json_object_get(body, "value"));
     json_decref(body);
-    if (v < 0) {
-        cl_store_rollback(r->st);
-        return cl_http_error(r, 400, "invalid", "value",
-                             "a threshold is a number >= 0");
-    }
     cl_error_clear(&err);
+    if (cl_threshold_check(r->params[0], v, &err) != CL_OK) {
+        cl_store_rollback(r->st);
+        return cl_http_error(r, 400, "invalid", "value", "%s", err.msg);
+    }
     cl_err e = cl_store_threshold_set(r->st, r->params[0], v, &found, &err);
     return end_patch(r, e, &err, thresholds, "key");
 }
 
 /* ---- delivery and routing configuration ------------------------------- */
 
-/* The keys of `closeloop config` and their checks (cmd_config.c). */
-static const char *const config_keys[] = {
-    "smtp_url",           "smtp_from",    "webhook_url",
-    "webhook_format",     "max_attempts", "retry_base_seconds",
-    "engine_lookback_days", "revops_id",  "marketing_id",
-    "vp_sales_id",        NULL};
-
-static const char *
-config_check(const char *key, const char *value)
-{
-    if ((!strcmp(key, "max_attempts") || !strcmp(key, "retry_base_seconds") ||
-         !strcmp(key, "engine_lookback_days"))) {
-        char *end;
-        long long n = strtoll(value, &end, 10);
-        if (*end || n < 1 || n > 1000000)
-            return "expected a whole number >= 1";
-    }
-    if (!strcmp(key, "webhook_format") && strcmp(value, "json") &&
-        strcmp(value, "slack"))
-        return "expected json or slack";
-    if (!strcmp(key, "smtp_url") && strncmp(value, "smtp://", 7) &&
-        strncmp(value, "smtps://", 8))
-        return "expected smtp://HOST:PORT or smtps://HOST:PORT";
-    if (!strcmp(key, "webhook_url") && strncmp(value, "http://", 7) &&
-        strncmp(value, "https://", 8))
-        return "expected an http:// or https:// URL";
-    return NULL;
-}
-
 static int
 config_cb(void *ud, const char *key, const char *value)
 {
-    if (cl_enum_index(config_keys, key) >= 0)
+    if (cl_config_key_find(key))
         json_object_set_new(ud, key, json_string(value));
     return 0;
 }
@@ -298,7 +278,8 @@ enum MHD_Result
 cl__h_config_set(cl_http_req *r)
 {
     cl_jfield f[16];
-    size_t n = 0;
+    size_t n = 0, nkeys;
+    const cl_config_key *keys = cl_config_keys(&nkeys);
     enum MHD_Result done;
     cl_error err;
     json_t *doc;
@@ -311,8 +292,8 @@ cl__h_config_set(cl_http_req *r)
     if (!if_match)
         return cl_http_error(r, 428, "if_match_required", "If-Match",
                              "send If-Match with the ETag you read");
-    for (; config_keys[n]; n++)
-        f[n] = (cl_jfield){config_keys[n], CL_J_STRING, 0};
+    for (; n < nkeys && n < sizeof f / sizeof f[0]; n++)
+        f[n] = (cl_jfield){keys[n].key, CL_J_STRING, 0};
     json_t *body = cl_http_body(r, f, n, &done);
     if (!body)
         return done;
@@ -320,12 +301,15 @@ cl__h_config_set(cl_http_req *r)
     json_t *v;
     json_object_foreach(body, key, v)
     {
-        const char *why = json_is_string(v)
-                              ? config_check(key, json_string_value(v))
-                              : "null cannot be stored; give a value";
-        if (why) {
+        cl_error_clear(&err);
+        if (!json_is_string(v))
+            cl_error_set(&err, CL_EINVAL,
+                         "%s: null cannot be stored; give a value", key);
+        else
+            cl_config_check(key, json_string_value(v), &err);
+        if (err.code != CL_OK) {
             /* key belongs to body: answer before freeing it. */
-            done = cl_http_error(r, 400, "invalid", key, "%s: %s", key, why);
+            done = cl_http_error(r, 400, "invalid", key, "%s", err.msg);
             json_decref(body);
             return done;
         }

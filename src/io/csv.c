@@ -60,6 +60,8 @@ struct cl_csv {
     size_t nrows, rpos, rcap;
     const char **ptrs; /* the pointers cl_csv_next hands out */
     size_t pcap;
+    size_t *lens; /* and the lengths of those cells */
+    size_t lcap;
 
     enum cb_fail cb_fail;
     uint64_t done_bytes, total_bytes;
@@ -310,15 +312,27 @@ cl_csv_next(cl_csv *csv, const char *const **cells, size_t *ncells, long *line,
             return rc;
     }
     const row *r = &c->rows[c->rpos++];
-    if (grow((void **)&c->ptrs, &c->pcap, r->n + 1, sizeof *c->ptrs))
+    if (grow((void **)&c->ptrs, &c->pcap, r->n + 1, sizeof *c->ptrs) ||
+        grow((void **)&c->lens, &c->lcap, r->n + 1, sizeof *c->lens))
         return fail(c, err, CL_ENOMEM, r->line, "out of memory");
-    for (size_t i = 0; i < r->n; i++)
-        c->ptrs[i] = c->text + c->offs[r->first + i];
+    for (size_t i = 0; i < r->n; i++) {
+        /* Cells lie one after the other, each with its NUL. */
+        size_t k = r->first + i;
+        size_t end = k + 1 < c->ncell ? c->offs[k + 1] : c->tlen;
+        c->ptrs[i] = c->text + c->offs[k];
+        c->lens[i] = end - c->offs[k] - 1;
+    }
     c->ptrs[r->n] = NULL;
     *cells = c->ptrs;
     *ncells = r->n;
     *line = r->line;
     return CL_OK;
+}
+
+size_t
+cl_csv_cell_len(const cl_csv *csv, size_t i)
+{
+    return csv->lens[i];
 }
 
 void
@@ -343,33 +357,67 @@ cl_csv_close(cl_csv *csv)
     free(csv->offs);
     free(csv->rows);
     free(csv->ptrs);
+    free(csv->lens);
     free(csv);
+}
+
+int
+cl_csv_is_formula(const char *text)
+{
+    const char *s = text;
+    while (*s == '\'')
+        s++;
+    return *s != '\0' && strchr("=+-@\t\r", *s) != NULL;
+}
+
+size_t
+cl_csv_unguard(const char *text, size_t len)
+{
+    return len > 1 && text[0] == '\'' && cl_csv_is_formula(text + 1) ? 1 : 0;
+}
+
+/* One cell, RFC 4180 quoted when it must be, after the guard (or none). */
+static int
+write_cell(FILE *f, const char *s, const char *guard)
+{
+    int quote = s[strcspn(s, ",\"\r\n")] != '\0';
+    if ((quote && putc('"', f) == EOF) || fputs(guard, f) == EOF)
+        return -1;
+    if (!quote)
+        return fputs(s, f) == EOF ? -1 : 0;
+    for (; *s; s++) {
+        if (*s == '"' && putc('"', f) == EOF)
+            return -1;
+        if (putc(*s, f) == EOF)
+            return -1;
+    }
+    return putc('"', f) == EOF ? -1 : 0;
+}
+
+/* A row; with guarding set, cells that guard (NULL: all) marks are
+   guarded. */
+static int
+write_row(FILE *f, const char *const *cells, size_t n,
+          const unsigned char *guard, int guarding)
+{
+    for (size_t i = 0; i < n; i++) {
+        const char *s = cells[i] ? cells[i] : "";
+        int g = guarding && (guard == NULL || guard[i]) && cl_csv_is_formula(s);
+        if ((i && putc(',', f) == EOF) || write_cell(f, s, g ? "'" : "") != 0)
+            return -1;
+    }
+    return putc('\n', f) == EOF ? -1 : 0;
+}
+
+int
+cl_csv_write_row_guarded(FILE *f, const char *const *cells, size_t n,
+                         const unsigned char *guard)
+{
+    return write_row(f, cells, n, guard, 1);
 }
 
 int
 cl_csv_write_row(FILE *f, const char *const *cells, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
-        if (i && putc(',', f) == EOF)
-            return -1;
-        const char *s = cells[i] ? cells[i] : "";
-        if (!s[strcspn(s, ",\"\r\n")]) {
-            if (fputs(s, f) == EOF)
-                return -1;
-            continue;
-        }
-        if (putc('"', f) == EOF)
-            return -1;
-        for (; *s; s++) {
-            if (*s == '"' && putc('"', f) == EOF)
-                return -1;
-            if (putc(*s, f) == EOF)
-                return -1;
-        }
-        if (putc('"', f) == EOF)
-            return -1;
-    }
-    if (putc('\n', f) == EOF)
-        return -1;
-    return 0;
+    return write_row(f, cells, n, NULL, 0);
 }

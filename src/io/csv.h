@@ -33,6 +33,14 @@ cl_err cl_csv_open(const char *path, cl_csv **out, cl_error *err);
 cl_err cl_csv_next(cl_csv *csv, const char *const **cells, size_t *ncells,
                    long *line, cl_error *err);
 
+/*
+ * The length in bytes of cell i of the row cl_csv_next handed out last.  A
+ * cell may hold a NUL byte, and then strlen() of it stops short: a caller
+ * that must not lose bytes compares the two (the importer refuses such a
+ * cell rather than import what precedes the NUL).
+ */
+size_t cl_csv_cell_len(const cl_csv *csv, size_t i);
+
 /* Bytes consumed so far and the file's size (0 when unknown, e.g. a pipe). */
 void cl_csv_progress(const cl_csv *csv, uint64_t *done, uint64_t *total);
 
@@ -45,5 +53,31 @@ void cl_csv_close(cl_csv *csv);
  */
 #include <stdio.h>
 int cl_csv_write_row(FILE *f, const char *const *cells, size_t n);
+
+/*
+ * 1 when a spreadsheet would run text as a formula: its first character is
+ * '=', '+', '-', '@', TAB or CR (OWASP, "CSV Injection"), or it is one or
+ * more apostrophes before one of those, so that a guard added by
+ * cl_csv_write_row_guarded can always be told from one the text had.
+ */
+int cl_csv_is_formula(const char *text);
+
+/*
+ * cl_csv_write_row for files people open in a spreadsheet: a cell whose
+ * guard[i] is set (guard NULL: every cell) and that cl_csv_is_formula()
+ * is written with a leading apostrophe, which spreadsheets show as text.
+ * Numbers and dates are passed with guard 0 so that -5 stays a number.
+ * The importer removes the apostrophe again (cl_csv_unguard), so an
+ * exported file imports to the same records.
+ */
+int cl_csv_write_row_guarded(FILE *f, const char *const *cells, size_t n,
+                             const unsigned char *guard);
+
+/*
+ * The length of the guard cl_csv_write_row_guarded put in front of text
+ * (len bytes): 1 when text is an apostrophe followed by formula text, else
+ * 0.
+ */
+size_t cl_csv_unguard(const char *text, size_t len);
 
 #endif

@@ -13,6 +13,7 @@
 
 #include "../core/date.h"
 #include "../core/icp_expr.h"
+#include "csv.h"
 
 #define ID_MAX 64
 #define TEXT_MAX 65536
@@ -416,6 +417,22 @@ parse_icp(const char *text, size_t len, cl_value *out, cl_error *err)
     return CL_OK;
 }
 
+int
+cl_field_is_text(const cl_field *f)
+{
+    switch (f->type) {
+    case CL_F_INT:
+    case CL_F_MONEY:
+    case CL_F_HOURS:
+    case CL_F_DATE:
+    case CL_F_MONTH:
+    case CL_F_BOOL:
+        return 0;
+    default:
+        return 1;
+    }
+}
+
 cl_err
 cl_field_parse(const cl_field *f, const char *text, size_t len, cl_value *out,
                char *scratch, cl_error *err)
@@ -426,6 +443,13 @@ cl_field_parse(const cl_field *f, const char *text, size_t len, cl_value *out,
         if (f->flags & CL_FF_REQUIRED)
             return cl_error_set(err, CL_EINVAL, "required");
         return CL_OK;
+    }
+    /* The apostrophe an export put before formula-like text (csv.h) is
+       not part of the value. */
+    if (cl_field_is_text(f)) {
+        size_t g = cl_csv_unguard(text, len);
+        text += g;
+        len -= g;
     }
     switch (f->type) {
     case CL_F_ID:

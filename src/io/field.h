@@ -25,4 +25,12 @@
 cl_err cl_field_parse(const cl_field *f, const char *text, size_t len,
                       cl_value *out, char *scratch, cl_error *err);
 
+/*
+ * 1 when values of f are text a person wrote or chose (ids, free text,
+ * codes, e-mail addresses, stage names, ICP expressions), 0 for numbers,
+ * dates, months and booleans.  Text cells are the ones a CSV export guards
+ * against formula injection (csv.h) and the importer unguards.
+ */
+int cl_field_is_text(const cl_field *f);
+
 #endif

@@ -188,6 +188,14 @@ bad(cl_importer *imp, long line, const char *column, const char *fmt, ...)
         imp->opts.on_bad(imp->opts.ud, full);
 }
 
+void
+cl_importer_bad_row(cl_importer *imp, long line, const char *column,
+                    const char *what)
+{
+    imp->rep.rows++;
+    bad(imp, line, column, "%s", what);
+}
+
 static const char *
 text(const cl_value *v)
 {
@@ -677,6 +685,44 @@ cl_importer_abort(cl_importer *imp)
     importer_free(imp);
 }
 
+/* The index of the first of the n cells that holds a NUL byte, or n. */
+static size_t
+nul_cell(const cl_csv *csv, const char *const *cells, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strlen(cells[i]) != cl_csv_cell_len(csv, i))
+            return i;
+    return n;
+}
+
+/* The header's names, kept to name a column after the reader moved on. */
+typedef struct header_copy {
+    char **names;
+    size_t n;
+} header_copy;
+
+static void
+header_free(header_copy *h)
+{
+    for (size_t i = 0; i < h->n; i++)
+        free(h->names[i]);
+    free(h->names);
+    h->names = NULL;
+    h->n = 0;
+}
+
+static cl_err
+copy_header(const char *const *cells, size_t n, header_copy *h, cl_error *err)
+{
+    h->names = calloc(n, sizeof *h->names);
+    if (h->names == NULL)
+        return cl_error_set(err, CL_ENOMEM, "out of memory");
+    for (; h->n < n; h->n++)
+        if ((h->names[h->n] = strdup(cells[h->n])) == NULL)
+            return cl_error_set(err, CL_ENOMEM, "out of memory");
+    return CL_OK;
+}
+
 cl_err
 cl_import_file(cl_store *st, cl_kind kind, const char *path,
                const cl_import_opts *opts, cl_import_report *rep, cl_error *err)
@@ -685,9 +731,10 @@ cl_import_file(cl_store *st, cl_kind kind, const char *path,
     cl_importer *imp;
     cl_import_opts o = *opts;
     const char *const *cells;
-    size_t n;
+    size_t n, nul;
     long line;
     cl_err rc;
+    header_copy header = {NULL, 0};
 
     memset(rep, 0, sizeof *rep);
     if (o.source == NULL)
@@ -702,13 +749,27 @@ cl_import_file(cl_store *st, cl_kind kind, const char *path,
     if (rc == CL_OK && n == 0)
         rc = cl_error_set(err, CL_EINVAL,
                           "%s: empty file; expected a header row", o.source);
+    if (rc == CL_OK && (nul = nul_cell(csv, cells, n)) < n)
+        rc = cl_error_set(err, CL_EINVAL,
+                          "%s:%ld: header: column %zu holds a NUL byte",
+                          o.source, line, nul + 1);
+    if (rc == CL_OK)
+        rc = copy_header(cells, n, &header, err);
     if (rc == CL_OK)
         rc = cl_importer_header(imp, cells, n, line, err);
     while (rc == CL_OK) {
         rc = cl_csv_next(csv, &cells, &n, &line, err);
         if (rc != CL_OK || n == 0)
             break;
-        rc = cl_importer_row(imp, cells, n, line, err);
+        /* A NUL would end the cell early for every reader after this one:
+           the row is bad, named by the column as the file's header has
+           it, rather than imported short. */
+        if ((nul = nul_cell(csv, cells, n)) < n)
+            cl_importer_bad_row(imp, line,
+                                nul < header.n ? header.names[nul] : "row",
+                                "holds a NUL byte (0x00)");
+        else
+            rc = cl_importer_row(imp, cells, n, line, err);
         if (o.on_progress && (imp->rep.rows & 0xffff) == 0) {
             uint64_t done, total;
             cl_csv_progress(csv, &done, &total);
@@ -728,6 +789,7 @@ cl_import_file(cl_store *st, cl_kind kind, const char *path,
         }
     }
     cl_csv_close(csv);
+    header_free(&header);
     if (rc != CL_OK) {
         *rep = imp->rep;
         cl_importer_abort(imp);

@@ -79,6 +79,14 @@ cl_err cl_importer_row(cl_importer *imp, const char *const *cells, size_t n,
                        long line, cl_error *err);
 
 /*
+ * Counts the row at line as bad without reading it: column (its name as
+ * the file's header gives it) holds what cannot be imported, said by what
+ * (e.g. "holds a NUL byte").  Reported through on_bad like any bad row.
+ */
+void cl_importer_bad_row(cl_importer *imp, long line, const char *column,
+                         const char *what);
+
+/*
  * Commits (no bad rows, or skip_bad) or rolls back, fills *rep, and frees
  * imp.  Returns CL_EINVAL when bad rows made it roll back, with err->msg
  * "FILE: N bad rows; nothing imported".

@@ -8,7 +8,9 @@
  * group's own fields first.  The scalars (dotted for nested objects) come
  * first as the section "summary" with columns field,value.  Sections are
  * separated by a blank line.  Values are raw: numbers as in the JSON,
- * true/false, empty for null, arrays inside a row joined with "; ".
+ * true/false, empty for null, arrays inside a row joined with "; ".  Text
+ * that a spreadsheet would run as a formula ("=HYPERLINK(...)" in a stated
+ * reason) gets a leading apostrophe.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -73,11 +75,14 @@ csv_text(const char *key, json_t *v)
     return s;
 }
 
-/* Writes one row of n texts and frees them. */
+/* Writes one row of n texts and frees them.  Cells whose guard is set
+   (NULL: all) and that a spreadsheet would run as a formula get a leading
+   apostrophe (csv.h); numbers and booleans are passed unguarded, so -5
+   stays a number. */
 static int
-csv_row(FILE *f, char **cells, size_t n)
+csv_row(FILE *f, char **cells, size_t n, const unsigned char *guard)
 {
-    int rc = cl_csv_write_row(f, (const char *const *)cells, n);
+    int rc = cl_csv_write_row_guarded(f, (const char *const *)cells, n, guard);
     for (size_t i = 0; i < n; i++)
         free(cells[i]);
     return rc;
@@ -124,13 +129,19 @@ csv_section(FILE *f, const char *name, json_t *rows, json_t *parents,
     }
     size_t np = pcols ? json_array_size(pcols) : 0, nc = json_array_size(cols);
     char **cells = calloc(np + nc + 1, sizeof *cells);
-    if (!cells)
+    unsigned char *guard = calloc(np + nc + 1, 1);
+    if (!cells || !guard) {
+        free(cells);
+        free(guard);
+        json_decref(cols);
+        json_decref(pcols);
         return -1;
+    }
     for (j = 0; j < np; j++)
         cells[j] = strdup(json_string_value(json_array_get(pcols, j)));
     for (j = 0; j < nc; j++)
         cells[np + j] = strdup(json_string_value(json_array_get(cols, j)));
-    int rc = csv_row(f, cells, np + nc);
+    int rc = csv_row(f, cells, np + nc, NULL);
     json_t *row, *parent;
     size_t np_rows = parents ? json_array_size(parents) : 1;
     for (k = 0; rc == 0 && k < np_rows; k++) {
@@ -142,17 +153,20 @@ csv_section(FILE *f, const char *name, json_t *rows, json_t *parents,
                 const char *key = json_string_value(json_array_get(pcols, j));
                 json_t *v = json_object_get(parent, key);
                 cells[j] = v ? csv_text(key, v) : strdup("");
+                guard[j] = !json_is_number(v);
             }
             for (j = 0; j < nc; j++) {
                 const char *key = json_string_value(json_array_get(cols, j));
                 json_t *v = json_object_get(row, key);
                 cells[np + j] = v ? csv_text(key, v) : strdup("");
+                guard[np + j] = !json_is_number(v);
             }
-            if ((rc = csv_row(f, cells, np + nc)) != 0)
+            if ((rc = csv_row(f, cells, np + nc, guard)) != 0)
                 break;
         }
     }
     free(cells);
+    free(guard);
     json_decref(cols);
     json_decref(pcols);
     return rc;

@@ -148,7 +148,10 @@ record(cl_store *st, cl_time now, const settings *s, const cl__msg *m,
             status = "dead";
         } else {
             status = "pending";
-            cl_time delay = (cl_time)s->base_seconds << (attempts - 1);
+            /* Capped: a max_attempts stored before it had a range must
+               not shift past the width of cl_time. */
+            int shift = attempts - 1 < 30 ? attempts - 1 : 30;
+            cl_time delay = (cl_time)s->base_seconds << shift;
             cl_time_format(now + delay, next);
         }
     }

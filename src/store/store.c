@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/taxonomy.h"
+
 cl_err
 cl_store_open(const char *url, cl_store **out, cl_error *err)
 {
@@ -573,15 +575,43 @@ cl_store_causes(cl_store *st, cl_store_cause_cb cb, void *ud, cl_error *err)
     return st->ops->causes(st, cb, ud, err);
 }
 
+/*
+ * Thresholds are read through their range (taxonomy.h): a value an older
+ * closeloop stored unchecked (1e308 business days) reaches every reader as
+ * the nearest bound, so no rule converts or walks an absurd number.
+ */
+static double
+in_range(const char *key, double value)
+{
+    const cl_threshold *t = cl_threshold_find(key);
+    return t ? cl_threshold_clamp(t, value) : value;
+}
+
 cl_err
 cl_store_threshold(cl_store *st, const char *key, double *value, cl_error *err)
 {
-    return st->ops->threshold(st, key, value, err);
+    cl_err e = st->ops->threshold(st, key, value, err);
+    if (e == CL_OK)
+        *value = in_range(key, *value);
+    return e;
+}
+
+typedef struct clamp_ctx {
+    cl_store_threshold_cb cb;
+    void *ud;
+} clamp_ctx;
+
+static int
+clamp_cb(void *ud, const char *key, double value)
+{
+    clamp_ctx *c = ud;
+    return c->cb(c->ud, key, in_range(key, value));
 }
 
 cl_err
 cl_store_thresholds(cl_store *st, cl_store_threshold_cb cb, void *ud,
                     cl_error *err)
 {
-    return st->ops->thresholds(st, cb, ud, err);
+    clamp_ctx c = {cb, ud};
+    return st->ops->thresholds(st, clamp_cb, &c, err);
 }

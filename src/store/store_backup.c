@@ -8,10 +8,13 @@
  */
 #include "store_backup.h"
 
+#include <limits.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "store_int.h"
 
@@ -134,13 +137,88 @@ out:
     return e;
 }
 
+/*
+ * Into out (size n), the absolute name path stands for: symbolic links
+ * followed, a dangling one to the name it points at (a workspace's -wal
+ * is absent between connections), "." and ".." resolved through the
+ * directory.  Returns 0, or -1 when the directory does not exist or a name
+ * is too long.
+ */
+static int
+canonical_name(const char *path, char *out, size_t n)
+{
+    char cur[PATH_MAX], link[PATH_MAX], dir[PATH_MAX];
+    struct stat sb;
+    if (strlen(path) >= sizeof cur)
+        return -1;
+    strcpy(cur, path);
+    /* 40 links, as the kernel's own limit: a loop is not followed for
+       ever. */
+    for (int hops = 0; hops < 40 && lstat(cur, &sb) == 0 && S_ISLNK(sb.st_mode);
+         hops++) {
+        ssize_t k = readlink(cur, link, sizeof link - 1);
+        if (k < 0)
+            return -1;
+        link[k] = '\0';
+        if (link[0] == '/') {
+            strcpy(cur, link);
+            continue;
+        }
+        char *slash = strrchr(cur, '/');
+        size_t keep = slash ? (size_t)(slash - cur) + 1 : 0;
+        if (keep + (size_t)k >= sizeof cur)
+            return -1;
+        memcpy(cur + keep, link, (size_t)k + 1);
+    }
+    char *slash = strrchr(cur, '/');
+    const char *base = slash ? slash + 1 : cur;
+    if (slash == cur)
+        strcpy(dir, "/");
+    else if (slash) {
+        *slash = '\0';
+        if (realpath(cur, dir) == NULL)
+            return -1;
+    } else if (realpath(".", dir) == NULL) {
+        return -1;
+    }
+    if (strcmp(base, ".") == 0 || strcmp(base, "..") == 0 || !*base)
+        return -1; /* a directory: never the workspace's file */
+    int w = snprintf(out, n, "%s%s%s", dir, strcmp(dir, "/") ? "/" : "", base);
+    return w < 0 || (size_t)w >= n ? -1 : 0;
+}
+
 int
 cl_store_backup_is_source(const char *url, const char *path)
 {
+    static const char *const suffix[] = {"", "-wal", "-shm", "-journal"};
     const char *src_path = cl__store_sqlite_path(url);
+    char ws[PATH_MAX], name[PATH_MAX + 16], target[PATH_MAX];
     struct stat a, b;
-    return src_path && stat(src_path, &a) == 0 && stat(path, &b) == 0 &&
-           a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+    if (src_path == NULL)
+        return 0;
+    int have_target = canonical_name(path, target, sizeof target) == 0;
+    int have_b = stat(path, &b) == 0;
+    /* The workspace by the name given and by the name its links lead to:
+       SQLite names the -wal after the file it opened. */
+    char spelled[PATH_MAX];
+    int nws = 0;
+    const char *bases[2];
+    if (canonical_name(src_path, ws, sizeof ws) == 0)
+        bases[nws++] = ws;
+    if (realpath(src_path, spelled) != NULL && strcmp(spelled, ws) != 0)
+        bases[nws++] = spelled;
+    for (int i = 0; i < nws; i++) {
+        for (size_t j = 0; j < sizeof suffix / sizeof suffix[0]; j++) {
+            snprintf(name, sizeof name, "%s%s", bases[i], suffix[j]);
+            if (have_target && strcmp(name, target) == 0)
+                return 1;
+            /* Another name of the same file: a hard link. */
+            if (have_b && stat(name, &a) == 0 && a.st_dev == b.st_dev &&
+                a.st_ino == b.st_ino)
+                return 1;
+        }
+    }
+    return 0;
 }
 
 /* Calls cb with the row count of every table of db, by name. */

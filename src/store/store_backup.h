@@ -30,9 +30,11 @@
 cl_err cl_store_backup(const char *url, const char *path, cl_error *err);
 
 /*
- * 1 when path is the file of the SQLite workspace at url (the same file by
- * device and inode, whatever the spelling), so a copy must not replace it;
- * 0 otherwise, also when either does not exist.
+ * 1 when path is the file of the SQLite workspace at url or one of its
+ * -wal, -shm and -journal files, so a copy must not replace it: by name
+ * (after ".", ".." and symbolic links, also a link to a -wal that is
+ * absent just now) or by device and inode (a hard link).  0 otherwise,
+ * also for a PostgreSQL url.
  */
 int cl_store_backup_is_source(const char *url, const char *path);
 

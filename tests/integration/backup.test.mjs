@@ -3,8 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, openSync, readFileSync, readdirSync, writeFileSync,
-    writeSync, closeSync, statSync } from 'node:fs';
+    writeSync, closeSync, statSync, symlinkSync, linkSync } from 'node:fs';
 import path from 'node:path';
+import { startServer } from './api_lib.mjs';
 import { ok, run, start, tempDir, PG } from './lib.mjs';
 
 const NOW = ['--now', '2026-01-15'];
@@ -126,6 +127,45 @@ test('backup refuses to overwrite a file unless --force', (t) => {
     assert.equal(self.code, 1, self.stderr);
     assert.match(self.stderr, /workspace itself/);
     assert.equal(check(db).tables.accounts, 200);
+});
+
+test('backup refuses the workspace\'s own files by any name and leaves it ' +
+    'whole', async (t) => {
+    const { dir, db } = demo(t);
+    const accounts = () => ok(['export', 'accounts', '--db', db]).stdout;
+    const want = accounts();
+    const other = tempDir(t);
+    symlinkSync(db, path.join(other, 'link.db'));
+    symlinkSync(`${db}-wal`, path.join(other, 'link-wal'));
+    linkSync(db, path.join(other, 'hard.db'));
+    const names = [`${db}-wal`, `${db}-shm`, `${db}-journal`,
+        path.join(dir, '.', 'demo.db-wal'),
+        path.join(dir, '..', path.basename(dir), 'demo.db-wal'),
+        path.join(other, 'link.db'), path.join(other, 'link-wal'),
+        path.join(other, 'hard.db')];
+    // A running server holds the workspace open, so its -wal and -shm
+    // are live.
+    const srv = await startServer(t, db);
+    for (const to of names) {
+        const r = run(['backup', '--db', db, '--to', to, '--force']);
+        assert.equal(r.code, 1, `${to}: ${r.stderr}`);
+        assert.equal(r.lines.length, 1, r.stderr);
+        assert.match(r.stderr, /workspace itself or its -wal/);
+        assert.equal(accounts(), want, to);
+    }
+    await srv.stop();
+    assert.equal(accounts(), want);
+    assert.equal(check(db).integrity, 'ok');
+    // Relative spellings from the workspace's directory too.
+    for (const to of ['demo.db-wal', './demo.db-shm',
+        `../${path.basename(dir)}/demo.db`]) {
+        const r = run(['backup', '--db', 'demo.db', '--to', to, '--force'],
+            { cwd: dir });
+        assert.equal(r.code, 1, `${to}: ${r.stderr}`);
+    }
+    assert.equal(accounts(), want);
+    // A copy beside it is still fine.
+    ok(['backup', '--db', db, '--to', path.join(dir, 'demo.db-copy')]);
 });
 
 test('backup --check finds a damaged copy', (t) => {

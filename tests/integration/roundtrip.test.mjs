@@ -61,3 +61,60 @@ test('rows come out in key order whatever the file order', (t) => {
     ok(['import', 'holidays', file, '--db', db]);
     assert.equal(exportKind(db, 'holidays'), fixture('holidays'));
 });
+
+// OWASP "CSV Injection": text a spreadsheet would run as a formula is
+// exported with a leading apostrophe; numbers and dates are left alone;
+// the export still imports to the same records.
+test('formula-like text is exported guarded and round-trips', (t) => {
+    const db = workspace(t);
+    const dir = tempDir(t);
+    for (const kind of ['users', 'accounts', 'deals'])
+        ok(['import', kind, fixturePath(kind), '--db', db]);
+    const head = parseCsv(fixture('churns'))[0];
+    const evil = '=HYPERLINK("http://x","y")';
+    const row = (id, reason, diag) => Object.assign(
+        Object.fromEntries(head.map((h) => [h, ''])), {
+            id, account_id: 'A002', deal_id: 'D002', churned_on: '2024-04-30',
+            arr_lost: '9600.5', stated_reason: reason, diagnosis: diag,
+        });
+    const rows = [row('C901', evil, '-5 seats, then @everyone left'),
+        // A file may carry the guard itself: one apostrophe is removed on
+        // import, so "''=x" is the text "'=x".
+        row('C902', "''=twice", '+1 555 0100'),
+        row('C903', '\tTabbed', 'plain text')];
+    writeCsv(dir, 'churns.csv',
+        [head, ...rows.map((r) => head.map((h) => r[h]))]);
+    ok(['import', 'churns', path.join(dir, 'churns.csv'), '--db', db]);
+
+    const out = exportKind(db, 'churns');
+    const cells = parseCsv(out);
+    const col = (name) => cells[0].indexOf(name);
+    const byId = Object.fromEntries(cells.slice(1).map((c) => [c[0], c]));
+    assert.equal(byId.C901[col('stated_reason')], `'${evil}`);
+    assert.equal(byId.C901[col('diagnosis')], "'-5 seats, then @everyone left");
+    assert.equal(byId.C902[col('stated_reason')], "''=twice");
+    assert.equal(byId.C902[col('diagnosis')], "'+1 555 0100");
+    assert.equal(byId.C903[col('stated_reason')], "'\tTabbed");
+    assert.equal(byId.C903[col('diagnosis')], 'plain text');
+    // Numbers and dates stay as they are.
+    assert.equal(byId.C901[col('arr_lost')], '9600.5');
+    assert.equal(byId.C901[col('churned_on')], '2024-04-30');
+
+    // Imported elsewhere, the export is the same records, byte for byte.
+    const copy = workspace(t, 'copy.db');
+    for (const kind of ['users', 'accounts', 'deals'])
+        ok(['import', kind, fixturePath(kind), '--db', copy]);
+    writeCsv(dir, 'exported.csv', out);
+    ok(['import', 'churns', path.join(dir, 'exported.csv'), '--db', copy]);
+    assert.equal(exportKind(copy, 'churns'), out);
+    // Importing the export into the same workspace changes nothing.
+    const again = ok(['import', 'churns', path.join(dir, 'exported.csv'),
+        '--db', db]);
+    assert.equal(parseSummary(again.stdout).unchanged, 3);
+
+    // The monthly report's CSV guards the stated reason too.
+    const csv = ok(['report', 'monthly', '--period', '2024-04', '--format',
+        'csv', '--db', db]).stdout;
+    assert.ok(csv.includes(`'=HYPERLINK(`), csv);
+    assert.ok(!/(^|,)=HYPERLINK/m.test(csv), csv);
+});

@@ -43,6 +43,39 @@ test('a bad cell names file, line and column and nothing of the file is applied'
         assert.equal(exportKind(db, 'accounts'), ACCOUNTS_HEADER + '\n');
     });
 
+test('a NUL byte in a cell is a bad row naming line and column; nothing is ' +
+    'applied', (t) => {
+    const db = withUsers(t);
+    const dir = tempDir(t);
+    writeCsv(dir, 'accounts.csv', [
+        ACCOUNTS_HEADER,
+        'A101,Good One,Software,50,EMEA,true,U007,2024-01-01,customer',
+        'A102,Acme\0 Evil,Retail,120,NA,false,U007,2024-02-01,customer',
+        'A103,Good Three,Retail,12,NA,false,U007,2024-03-01,customer',
+    ].join('\n') + '\n');
+    const before = info(db);
+    const r = run(['import', 'accounts', 'accounts.csv', '--db', db],
+        { cwd: dir });
+    assert.equal(r.code, 1, r.stderr);
+    assert.equal(r.lines[0], 'accounts.csv:3: name: holds a NUL byte (0x00)');
+    assert.equal(r.lines.length, 2, r.stderr);
+    assert.deepEqual(info(db).counts, before.counts);
+    assert.equal(exportKind(db, 'accounts'), ACCOUNTS_HEADER + '\n');
+    // With --skip-bad the others go in and the bad one is listed.
+    const s = run(['import', 'accounts', 'accounts.csv', '--db', db,
+        '--skip-bad'], { cwd: dir });
+    assert.equal(s.code, 0, s.stderr);
+    assert.match(s.stderr, /accounts\.csv:3: name: holds a NUL byte/);
+    assert.deepEqual(parseCsv(exportKind(db, 'accounts')).slice(1)
+        .map((x) => x[0]), ['A101', 'A103']);
+    // A NUL in the header is an error of the file.
+    writeCsv(dir, 'h.csv', 'id,na\0me\n');
+    const h = run(['import', 'accounts', 'h.csv', '--db', db], { cwd: dir });
+    assert.equal(h.code, 1);
+    assert.equal(h.lines[0], 'h.csv:1: header: column 2 holds a ' +
+        'NUL byte');
+});
+
 test('--skip-bad applies the good rows and lists every bad one', (t) => {
     const db = withUsers(t);
     const dir = tempDir(t);

@@ -244,6 +244,35 @@ test_cell_longer_than_1_mib_refused(void **state)
     close_and_remove(c, path);
 }
 
+/* A NUL byte inside a cell is kept in the cell's length, so the importer
+ * can see that strlen() would cut the cell short. */
+static void
+test_nul_byte_in_a_cell_is_visible(void **state)
+{
+    (void)state;
+    static const char data[] = "id,name\n1,ab\0cd\n\"2\",\"x\0\"\n3,ok\n";
+    char *path = write_temp(data, sizeof data - 1);
+    cl_csv *c = NULL;
+    cl_error err;
+    assert_int_equal(cl_csv_open(path, &c, &err), CL_OK);
+    expect_row(c, 2, 1);
+    assert_int_equal(cl_csv_cell_len(c, 0), 2);
+    const char *const *r = expect_row(c, 2, 2);
+    assert_string_equal(r[0], "1");
+    assert_int_equal(cl_csv_cell_len(c, 0), 1);
+    assert_int_equal(cl_csv_cell_len(c, 1), 5);
+    assert_int_equal(strlen(r[1]), 2);
+    assert_memory_equal(r[1], "ab\0cd", 6);
+    /* Quoted too. */
+    r = expect_row(c, 2, 3);
+    assert_int_equal(cl_csv_cell_len(c, 1), 2);
+    assert_int_equal(strlen(r[1]), 1);
+    r = expect_row(c, 2, 4);
+    assert_int_equal(cl_csv_cell_len(c, 1), 2);
+    expect_end(c);
+    close_and_remove(c, path);
+}
+
 static void
 test_missing_file_is_named(void **state)
 {
@@ -361,6 +390,42 @@ test_writer_round_trip(void **state)
     close_and_remove(c, path);
 }
 
+/* Text a spreadsheet would run as a formula gets an apostrophe where the
+ * caller asks for it; numbers passed unguarded stay numbers. */
+static void
+test_guarded_writer(void **state)
+{
+    (void)state;
+    const char *row[] = {"=HYPERLINK(\"http://x\",\"y\")",
+                         "-5",
+                         "-5",
+                         "+1",
+                         "@x",
+                         "\tt",
+                         "\rr",
+                         "'=q",
+                         "'ok",
+                         "a=b",
+                         ""};
+    const unsigned char guard[] = {1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1};
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_int_equal(cl_csv_write_row_guarded(f, row, 11, guard), 0);
+    fclose(f);
+    assert_string_equal(buf, "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\","
+                             "'-5,-5,'+1,'@x,'\tt,\"'\rr\",''=q,'ok,a=b,\n");
+    free(buf);
+    assert_true(cl_csv_is_formula("=1"));
+    assert_true(cl_csv_is_formula("''-1"));
+    assert_false(cl_csv_is_formula("'"));
+    assert_false(cl_csv_is_formula(""));
+    assert_int_equal(cl_csv_unguard("'=1", 3), 1);
+    assert_int_equal(cl_csv_unguard("''=1", 4), 1);
+    assert_int_equal(cl_csv_unguard("'ok", 3), 0);
+    assert_int_equal(cl_csv_unguard("'", 1), 0);
+}
+
 int
 main(void)
 {
@@ -372,10 +437,12 @@ main(void)
         cmocka_unit_test(test_malformed_quoting_names_its_line),
         cmocka_unit_test(test_unterminated_quote_names_the_row_start),
         cmocka_unit_test(test_cell_longer_than_1_mib_refused),
+        cmocka_unit_test(test_nul_byte_in_a_cell_is_visible),
         cmocka_unit_test(test_missing_file_is_named),
         cmocka_unit_test(test_dash_reads_stdin),
         cmocka_unit_test(test_200000_rows_and_progress),
         cmocka_unit_test(test_writer_round_trip),
+        cmocka_unit_test(test_guarded_writer),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,4 +1,5 @@
 /* Unit tests: dates, times, periods and the business calendar. */
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -458,6 +459,81 @@ test_many_holidays_binary_search(void **state)
     assert_day(cl_cal_add_business_days(&cal, base + 4, 4), "2030-01-18");
 }
 
+/* n and day outside their documented ranges are refused with -1, and the
+ * day given back is still a bounded one; the walk never runs on. */
+static void
+test_business_days_out_of_range(void **state)
+{
+    (void)state;
+    cl_calendar cal = {NULL, 0};
+    cl_day out = 0;
+    /* The range's own ends are fine. */
+    assert_int_equal(
+        cl_cal_add_business_days_checked(&cal, day_of("2026-11-27"),
+                                         CL_CAL_MAX_BUSINESS_DAYS, &out),
+        0);
+    assert_int_equal(
+        cl_cal_add_business_days_checked(&cal, day_of("2026-11-27"),
+                                         -CL_CAL_MAX_BUSINESS_DAYS, &out),
+        0);
+    assert_day(CL_DAY_MIN, "1900-01-01");
+    assert_day(CL_DAY_MAX, "2999-12-31");
+    /* A threshold of 1e308 business days becomes INT_MAX on the way in:
+     * refused at once, clamped to ten years of business days. */
+    cl_day from = day_of("2026-11-27");
+    assert_int_equal(
+        cl_cal_add_business_days_checked(&cal, from, INT_MAX, &out), -1);
+    cl_day ten;
+    assert_int_equal(cl_cal_add_business_days_checked(
+                         &cal, from, CL_CAL_MAX_BUSINESS_DAYS, &ten),
+                     0);
+    assert_int_equal(out, ten);
+    assert_int_equal(
+        cl_cal_add_business_days_checked(&cal, from, INT_MIN, &out), -1);
+    assert_true(out >= CL_DAY_MIN && out < from);
+    /* The unchecked form gives the same clamped day. */
+    assert_int_equal(cl_cal_add_business_days(&cal, from, INT_MAX), ten);
+    /* Days outside 1900..2999 are refused. */
+    assert_int_equal(cl_cal_add_business_days_checked(&cal, INT32_MAX, 1, &out),
+                     -1);
+    assert_true(out <= CL_DAY_MAX);
+    assert_int_equal(
+        cl_cal_add_business_days_checked(&cal, INT32_MIN, -1, &out), -1);
+    assert_int_equal(out, CL_DAY_MIN);
+    /* A walk that would leave the range stops at its end. */
+    assert_int_equal(
+        cl_cal_add_business_days_checked(&cal, day_of("2999-12-30"), 5, &out),
+        -1);
+    assert_day(out, "2999-12-31");
+    assert_int_equal(
+        cl_cal_add_business_days_checked(&cal, day_of("1900-01-02"), -5, &out),
+        -1);
+    assert_day(out, "1900-01-01");
+    /* In range: 0 and the usual answer. */
+    assert_int_equal(cl_cal_add_business_days_checked(&cal, from, 5, &out), 0);
+    assert_day(out, "2026-12-04");
+}
+
+/* A holiday list that covers every weekday near the range's end cannot make
+ * n == 0 look past 2999-12-31. */
+static void
+test_business_days_no_business_day_left(void **state)
+{
+    (void)state;
+    static cl_day hol[40];
+    cl_day first = day_of("2999-11-22");
+    for (int i = 0; i < 40; i++)
+        hol[i] = first + i;
+    cl_calendar cal = {hol, 40};
+    cl_day out;
+    assert_int_equal(cl_cal_add_business_days_checked(&cal, first, 0, &out),
+                     -1);
+    assert_day(out, "2999-12-31");
+    assert_int_equal(cl_cal_add_business_days_checked(&cal, first, 3, &out),
+                     -1);
+    assert_day(out, "2999-12-31");
+}
+
 int
 main(void)
 {
@@ -478,6 +554,8 @@ main(void)
         cmocka_unit_test(test_business_days_across_leap_day),
         cmocka_unit_test(test_first_business_day_of_period),
         cmocka_unit_test(test_many_holidays_binary_search),
+        cmocka_unit_test(test_business_days_out_of_range),
+        cmocka_unit_test(test_business_days_no_business_day_left),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

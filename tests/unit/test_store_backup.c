@@ -152,6 +152,24 @@ refuses_what_it_must(void **state)
     assert_int_equal(sb.st_size, 4);
     assert_true(cl_store_backup_is_source(f->db, f->db));
     assert_false(cl_store_backup_is_source(f->db, f->copy));
+    /* Its -wal, -shm and -journal, present or not, by any spelling. */
+    char name[200];
+    static const char *const own[] = {"-wal", "-shm", "-journal"};
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(name, sizeof name, "%s%s", f->db, own[i]);
+        assert_true(cl_store_backup_is_source(f->db, name));
+    }
+    snprintf(name, sizeof name, "%s/./../%s/%s-wal", f->dir,
+             strrchr(f->dir, '/') + 1, strrchr(f->db, '/') + 1);
+    assert_true(cl_store_backup_is_source(f->db, name));
+    snprintf(name, sizeof name, "%s/link", f->dir);
+    char target[200];
+    snprintf(target, sizeof target, "%s-wal", f->db);
+    assert_int_equal(symlink(target, name), 0);
+    assert_true(cl_store_backup_is_source(f->db, name));
+    unlink(name);
+    snprintf(name, sizeof name, "%s-walrus", f->db);
+    assert_false(cl_store_backup_is_source(f->db, name));
 
     /* No workspace there: not found, and none is created. */
     snprintf(missing, sizeof missing, "%s/none.db", f->dir);

@@ -1,4 +1,5 @@
 /* Unit tests: the default taxonomy and thresholds of DESIGN section 5. */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,6 +10,7 @@
 
 #include "testutil.h"
 
+#include "core/config_keys.h"
 #include "core/record.h"
 #include "core/taxonomy.h"
 
@@ -101,6 +103,80 @@ test_threshold_defaults(void **state)
     assert_null(cl_threshold_find("nope"));
 }
 
+/* Every default lies in its own range, and the range check names the key
+ * and the range when a value does not. */
+static void
+test_threshold_ranges(void **state)
+{
+    (void)state;
+    size_t n;
+    cl_error err;
+    const cl_threshold *t = cl_threshold_defaults(&n);
+    for (size_t i = 0; i < n; i++) {
+        assert_true(t[i].min <= t[i].value && t[i].value <= t[i].max);
+        assert_int_equal(cl_threshold_check(t[i].key, t[i].value, &err), CL_OK);
+        if (strcmp(t[i].unit, "share") == 0)
+            assert_true(t[i].min == 0 && t[i].max == 1);
+    }
+    assert_int_equal(
+        cl_threshold_check("debrief_due_business_days", 1e308, &err),
+        CL_EINVAL);
+    assert_string_equal(err.msg, "debrief_due_business_days: expected a whole "
+                                 "number from 1 to 366 (business_days), got "
+                                 "1e+308");
+    assert_int_equal(cl_threshold_check("debrief_due_business_days", 366, &err),
+                     CL_OK);
+    assert_int_equal(cl_threshold_check("debrief_due_business_days", 367, &err),
+                     CL_EINVAL);
+    assert_int_equal(cl_threshold_check("debrief_due_business_days", 0, &err),
+                     CL_EINVAL);
+    assert_int_equal(cl_threshold_check("debrief_due_business_days", 2.5, &err),
+                     CL_EINVAL);
+    assert_int_equal(cl_threshold_check("icp_review_share", 1.01, &err),
+                     CL_EINVAL);
+    assert_int_equal(cl_threshold_check("icp_review_share", -0.1, &err),
+                     CL_EINVAL);
+    assert_int_equal(cl_threshold_check("icp_review_share", 0.333, &err),
+                     CL_OK);
+    assert_int_equal(cl_threshold_check("icp_review_share", NAN, &err),
+                     CL_EINVAL);
+    assert_int_equal(cl_threshold_check("review_senior_arr", 1e10, &err),
+                     CL_EINVAL);
+    assert_int_equal(cl_threshold_check("nope", 1, &err), CL_ENOTFOUND);
+    /* Reading back what an older closeloop stored unchecked. */
+    const cl_threshold *d = cl_threshold_find("debrief_due_business_days");
+    assert_true(cl_threshold_clamp(d, 1e308) == 366);
+    assert_true(cl_threshold_clamp(d, -1e308) == 1);
+    assert_true(cl_threshold_clamp(d, NAN) == 5);
+    assert_true(cl_threshold_clamp(d, 7) == 7);
+}
+
+/* The delivery settings have their ranges too, checked in one place. */
+static void
+test_config_key_ranges(void **state)
+{
+    (void)state;
+    cl_error err;
+    assert_int_equal(cl_config_check("max_attempts", "5", &err), CL_OK);
+    assert_int_equal(cl_config_check("max_attempts", "0", &err), CL_EINVAL);
+    assert_string_equal(err.msg, "max_attempts: expected a whole number from "
+                                 "1 to 20 (count), got '0'");
+    assert_int_equal(cl_config_check("max_attempts", "zero", &err), CL_EINVAL);
+    assert_int_equal(cl_config_check("max_attempts", " 5", &err), CL_EINVAL);
+    assert_int_equal(
+        cl_config_check("retry_base_seconds", "99999999999999999999", &err),
+        CL_EINVAL);
+    assert_int_equal(cl_config_check("engine_lookback_days", "3660", &err),
+                     CL_OK);
+    assert_int_equal(cl_config_check("engine_lookback_days", "3661", &err),
+                     CL_EINVAL);
+    assert_int_equal(cl_config_check("webhook_format", "xml", &err), CL_EINVAL);
+    assert_int_equal(cl_config_check("webhook_format", "slack", &err), CL_OK);
+    assert_int_equal(cl_config_check("smtp_url", "http://x", &err), CL_EINVAL);
+    assert_int_equal(cl_config_check("revops_id", "u-1", &err), CL_OK);
+    assert_int_equal(cl_config_check("nope", "1", &err), CL_ENOTFOUND);
+}
+
 static void
 test_record_kinds(void **state)
 {
@@ -127,6 +203,8 @@ main(void)
         cmocka_unit_test(test_sales_attributable_are_the_first_five),
         cmocka_unit_test(test_bad_fit_categories),
         cmocka_unit_test(test_threshold_defaults),
+        cmocka_unit_test(test_threshold_ranges),
+        cmocka_unit_test(test_config_key_ranges),
         cmocka_unit_test(test_record_kinds),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

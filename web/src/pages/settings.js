@@ -42,7 +42,9 @@ function ThresholdRow({ t, onSaved }) {
     const [v, setV] = useState(String(t.value));
     const [sub, run] = useSubmit();
     return html`<tr><th scope="row"><label for=${'th-' + t.key}>${label(t.key)}</label></th>
-        <td><input id=${'th-' + t.key} type="number" step="any" value=${v} onInput=${(e) => setV(e.currentTarget.value)} /></td>
+        <td><input id=${'th-' + t.key} type="number" min=${t.min} max=${t.max} step=${t.whole ? 1 : 'any'}
+            aria-describedby=${'th-range-' + t.key} value=${v} onInput=${(e) => setV(e.currentTarget.value)} />
+            <small id=${'th-range-' + t.key}> ${t.min}–${t.max} ${(t.unit || '').replace('_', ' ')}</small></td>
         <td><button class="small" disabled=${sub.busy || v === String(t.value)} aria-label=${'Save ' + label(t.key)}
             onClick=${async () => { if (await run(() => api.patch(`/settings/thresholds/${t.key}`, { value: Number(v) }, t.etag), 'Saved')) onSaved(); }}>Save</button>
             <${SubmitStatus} st=${sub} /></td></tr>`;

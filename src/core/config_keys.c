@@ -1,0 +1,82 @@
+/* config_keys.c - the delivery and routing settings (config_keys.h). */
+#include "config_keys.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+/*
+ * max_attempts stops at 20: the retry delay doubles per attempt, and 20
+ * doublings of a day already wait longer than anyone would.  The lookback
+ * stops at ten years, the widest window of the loop's reports.
+ */
+static const cl_config_key keys[] = {
+    {"smtp_url", NULL, 0, 0, "smtp://HOST:PORT (or smtps://) for e-mail"},
+    {"smtp_from", NULL, 0, 0, "the sender address"},
+    {"webhook_url", NULL, 0, 0, "http(s) URL that receives every notification"},
+    {"webhook_format", NULL, 0, 0, "json (default) or slack"},
+    {"max_attempts", "count", 1, 20,
+     "delivery attempts before a message is dead (5)"},
+    {"retry_base_seconds", "seconds", 1, 86400,
+     "first retry delay, doubled per attempt (60)"},
+    {"engine_lookback_days", "days", 1, 3660,
+     "how far back tick turns imported records into work (30)"},
+    {"revops_id", NULL, 0, 0, "the RevOps user the loop routes to"},
+    {"marketing_id", NULL, 0, 0, "the Marketing user the loop routes to"},
+    {"vp_sales_id", NULL, 0, 0, "the VP Sales the loop routes to"},
+};
+
+#define NKEYS (sizeof keys / sizeof keys[0])
+
+const cl_config_key *
+cl_config_keys(size_t *n)
+{
+    *n = NKEYS;
+    return keys;
+}
+
+const cl_config_key *
+cl_config_key_find(const char *key)
+{
+    for (size_t i = 0; i < NKEYS; i++)
+        if (strcmp(keys[i].key, key) == 0)
+            return &keys[i];
+    return NULL;
+}
+
+static int
+prefixed(const char *value, const char *a, const char *b)
+{
+    return strncmp(value, a, strlen(a)) == 0 ||
+           strncmp(value, b, strlen(b)) == 0;
+}
+
+cl_err
+cl_config_check(const char *key, const char *value, cl_error *err)
+{
+    const cl_config_key *k = cl_config_key_find(key);
+    const char *why = NULL;
+    if (k == NULL)
+        return cl_error_set(err, CL_ENOTFOUND, "%s: unknown key", key);
+    if (k->unit) {
+        char *end;
+        errno = 0;
+        long long n = strtoll(value, &end, 10);
+        if (value[0] < '0' || value[0] > '9' || *end || errno || n < k->min ||
+            n > k->max)
+            return cl_error_set(err, CL_EINVAL,
+                                "%s: expected a whole number from %lld to "
+                                "%lld (%s), got '%.64s'",
+                                key, k->min, k->max, k->unit, value);
+        return CL_OK;
+    }
+    if (strcmp(key, "webhook_format") == 0 && strcmp(value, "json") != 0 &&
+        strcmp(value, "slack") != 0)
+        why = "expected json or slack";
+    if (strcmp(key, "smtp_url") == 0 && !prefixed(value, "smtp://", "smtps://"))
+        why = "expected smtp://HOST:PORT or smtps://HOST:PORT";
+    if (strcmp(key, "webhook_url") == 0 &&
+        !prefixed(value, "http://", "https://"))
+        why = "expected an http:// or https:// URL";
+    return why ? cl_error_set(err, CL_EINVAL, "%s: %s", key, why) : CL_OK;
+}

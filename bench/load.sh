@@ -39,7 +39,8 @@ TOKEN=$("$CL" token create --user "$USER_ID" --db "$DB" 2>/dev/null)
 ACCOUNTS=$(sqlite3 "$DB" "SELECT count(*) FROM accounts")
 
 "$CL" serve --listen "127.0.0.1:$PORT" --db "$DB" --quiet \
-    --tick-hour -1 --deliver-every 0 >"$WORK/serve.out" 2>&1 &
+    --tick-hour -1 --deliver-every 0 --client-connections 1000 \
+    >"$WORK/serve.out" 2>&1 &
 SRV=$!
 for _ in $(seq 100); do
     grep -q serving "$WORK/serve.out" 2>/dev/null && break

@@ -164,9 +164,13 @@ fi
 # The release build with its tests, as scripts/run.sh and `make` build
 # it: gcc -O3 and NDEBUG find warnings the sanitized build does not.
 release_ok=1
-if [ ! -f build-release/build.ninja ]; then
+if [ -f build-release/build.ninja ]; then
+    meson setup --reconfigure build-release --buildtype=release \
+        -Dtests=enabled >/dev/null || release_ok=0
+else
     rm -rf build-release
-    meson setup build-release --buildtype=release >/dev/null || release_ok=0
+    meson setup build-release --buildtype=release -Dtests=enabled \
+        >/dev/null || release_ok=0
 fi
 if [ "$release_ok" = 1 ] && ! ninja -C build-release >"$BUILD/release-build.log" 2>&1; then
     release_ok=0

@@ -107,6 +107,15 @@ stale_icp(const cl_snapshot *s, const cl_period *p)
             s->icp_effective_on[i] <= p->last &&
             (last == CL_DAY_NONE || s->icp_effective_on[i] > last))
             last = s->icp_effective_on[i];
+    /* An explicit decision not to change is a review of the definition
+       (DESIGN 8): it counts as an update from the day it was made. */
+    int reviewed = 0;
+    for (size_t i = 0; i < s->nicp_reviews; i++)
+        if (s->icp_review_on[i] <= p->last &&
+            (last == CL_DAY_NONE || s->icp_review_on[i] > last)) {
+            last = s->icp_review_on[i];
+            reviewed = 1;
+        }
     for (size_t c = 0; c < s->nchurns; c++)
         if (s->churn_tagged_on[c] != CL_DAY_NONE &&
             s->churn_tagged_on[c] >= from && s->churn_tagged_on[c] <= p->last)
@@ -115,9 +124,9 @@ stale_icp(const cl_snapshot *s, const cl_period *p)
     snprintf(note, sizeof note,
              "%zu churns tagged in the %.0f days to the quarter end; %s",
              tagged, days,
-             last == CL_DAY_NONE
-                 ? "no ICP version in effect"
-                 : "days since the last ICP version took effect");
+             last == CL_DAY_NONE ? "no ICP version in effect"
+             : reviewed ? "days since the ICP review decided not to change it"
+                        : "days since the last ICP version took effect");
     return check("stale_icp", "days", !(stale && tagged > 0),
                  last == CL_DAY_NONE ? json_null()
                                      : json_integer(p->last - last),
@@ -198,8 +207,8 @@ process_change_checkins(const cl_snapshot *s, const cl_period *p)
     else
         snprintf(note, sizeof note,
                  "no process-change check-in due in the quarter");
-    return check("process_change_checkins", "share",
-                 due ? on_time == due : -1, share(rate), share(1), note);
+    return check("process_change_checkins", "share", due ? on_time == due : -1,
+                 share(rate), share(1), note);
 }
 
 /* Won new deals closed in p (the ones a won-deal review is for), reviewed

@@ -63,7 +63,7 @@ struct cl_snapshot_int {
     size_t cap[CL_KIND_COUNT];
     pending ref[P_COUNT];
     size_t strings_cap;
-    size_t notices_cap, tag_changes_cap, pcs_cap;
+    size_t notices_cap, tag_changes_cap, pcs_cap, icp_reviews_cap;
     int finished;
     /* Set by cl_snapshot_new_over: the columns live in block. */
     void *block;
@@ -747,6 +747,18 @@ cl_snapshot_add_process_change(cl_snapshot *s, const char *session_kind,
     return CL_OK;
 }
 
+cl_err
+cl_snapshot_add_icp_review(cl_snapshot *s, cl_day on, cl_error *err)
+{
+    if (refuse_over(s, err) != CL_OK)
+        return CL_EINVAL;
+    column cols[] = {COL(s->icp_review_on)};
+    if (grow_columns(cols, 1, &s->in->icp_reviews_cap, s->nicp_reviews + 1))
+        return cl_error_set(err, CL_ENOMEM, "out of memory");
+    s->icp_review_on[s->nicp_reviews++] = on;
+    return CL_OK;
+}
+
 /* --- finishing ---------------------------------------------------------- */
 
 /* Builds id map which of a snapshot made by cl_snapshot_new_over; 0 or -1
@@ -1113,7 +1125,8 @@ cl_snapshot_free(cl_snapshot *s)
                     s->pc_owner,
                     s->pc_description,
                     s->pc_checkin_due,
-                    s->pc_checkin_on};
+                    s->pc_checkin_on,
+                    s->icp_review_on};
     for (size_t i = 0; i < s->nicp; i++)
         cl_icp_expr_free(s->icp_expr[i]);
     free(s->icp_expr);

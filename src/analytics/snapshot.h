@@ -154,6 +154,12 @@ typedef struct cl_snapshot {
     const char **pc_description;
     cl_day *pc_checkin_due, *pc_checkin_on;
 
+    /* ICP reviews that decided not to change the definition (issue 14):
+       the day of each decision, in the order recorded.  Loop health counts
+       them as ICP updates. */
+    size_t nicp_reviews;
+    cl_day *icp_review_on;
+
     struct cl_snapshot_int *in; /* builder state and id maps */
 } cl_snapshot;
 
@@ -207,6 +213,9 @@ cl_err cl_snapshot_add_process_change(cl_snapshot *s, const char *session_kind,
                                       const char *description,
                                       cl_day checkin_due, cl_day checkin_on,
                                       cl_error *err);
+
+/* Adds a recorded "reviewed, no change" ICP decision of day on. */
+cl_err cl_snapshot_add_icp_review(cl_snapshot *s, cl_day on, cl_error *err);
 
 /* The bitmask of a ';'-separated list of cause codes (unknown codes are
    left out). */

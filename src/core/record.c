@@ -125,12 +125,13 @@ static const cl_field arr_movements[] = {
     TYPED("amount", CL_F_MONEY, REQ),
 };
 
+/* Issue 14: a version names its owner and says why it changed. */
 static const cl_field icp[] = {
     INT("version", REQ, 1, 1000000),
     TYPED("effective_on", CL_F_DATE, REQ),
     TYPED("criteria", CL_F_ICP_EXPR, REQ),
-    ID("owner_id", 0, CL_KIND_USERS),
-    TEXT("rationale", 0),
+    ID("owner_id", REQ, CL_KIND_USERS),
+    TEXT("rationale", REQ),
 };
 
 static const cl_field holidays[] = {
@@ -193,6 +194,33 @@ cl_value_equal(const cl_value *a, const cl_value *b)
     case CL_V_TEXT: return strcmp(a->s, b->s) == 0;
     }
     return 0;
+}
+
+int
+cl_text_blank(const char *s)
+{
+    return s == NULL || s[strspn(s, " \t\r\n")] == '\0';
+}
+
+const char *
+cl_icp_version_check(const cl_value *row, const cl_value *stored,
+                     const char **why)
+{
+    const cl_kind_def *def = &kinds[CL_KIND_ICP];
+    int r = cl_kind_field_index(def, "rationale");
+    if (cl_text_blank(row[r].type == CL_V_TEXT ? row[r].s : NULL)) {
+        *why = "required: say why the definition changes";
+        return "rationale";
+    }
+    if (stored == NULL)
+        return NULL;
+    for (size_t f = 1; f < def->nfields; f++)
+        if (!cl_value_equal(&row[f], &stored[f])) {
+            *why = "differs from the stored version: ICP versions are "
+                   "immutable; add a new version instead";
+            return def->fields[f].name;
+        }
+    return NULL;
 }
 
 int

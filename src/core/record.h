@@ -48,7 +48,7 @@ typedef enum cl_ftype {
 #define CL_FF_REQUIRED 1u /* an empty cell is an error */
 
 typedef struct cl_field {
-    const char *name;          /* the canonical CSV column and SQL column */
+    const char *name; /* the canonical CSV column and SQL column */
     cl_ftype type;
     unsigned flags;            /* CL_FF_* */
     const char *const *values; /* for ENUM and ENUM_LIST: NULL-terminated */
@@ -58,11 +58,11 @@ typedef struct cl_field {
 
 typedef struct cl_kind_def {
     cl_kind kind;
-    const char *name;      /* the KIND of `closeloop import`, e.g. "deals" */
-    const char *table;     /* the SQL table, e.g. "deals", "icp_versions" */
+    const char *name;  /* the KIND of `closeloop import`, e.g. "deals" */
+    const char *table; /* the SQL table, e.g. "deals", "icp_versions" */
     const cl_field *fields;
     size_t nfields;
-    size_t nkey;           /* the first nkey fields are the source key */
+    size_t nkey; /* the first nkey fields are the source key */
 } cl_kind_def;
 
 /* The definition of kind k (0 <= k < CL_KIND_COUNT). */
@@ -106,6 +106,25 @@ extern const char *const cl_loss_reasons[];
 extern const char *const cl_recovery_types[];
 extern const char *const cl_gut_reads[];
 extern const char *const cl_arr_kinds[];
+
+/* The audit action (entity icp_versions, id the version reviewed) of an ICP
+   review's "reviewed, no change" decision; its new value is {decided_on,
+   version, owner_id, rationale}. */
+#define CL_ICP_NO_CHANGE "icp_reviewed_no_change"
+
+/* 1 if s is NULL or holds only blanks (a rationale that says nothing). */
+int cl_text_blank(const char *s);
+
+/*
+ * The rules of an ICP version beyond its cells (issue 14).  row is a
+ * version of CL_KIND_ICP; stored is the version of the same number already
+ * in the workspace, or NULL.  Returns NULL when the row may be written (a
+ * new version, or the very same one again), else the field to name and
+ * sets *why to a static message: a rationale of blanks only, or a version
+ * that exists with other values (versions are immutable).
+ */
+const char *cl_icp_version_check(const cl_value *row, const cl_value *stored,
+                                 const char **why);
 
 /* Index of s in the NULL-terminated list, or -1. */
 int cl_enum_index(const char *const *values, const char *s);

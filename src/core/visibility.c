@@ -218,6 +218,10 @@ cl_vis_may(const cl_viewer *v, cl_vis_action action, const cl_vis_rel *rel)
         return own || (r & R_REVOPS);
     case CL_VA_INBOX_READ:
         return own;
+    case CL_VA_ICP_WRITE:
+        /* Marketing owns the ICP definition; RevOps owns the loop and
+           records the review's outcome when Marketing is not at hand. */
+        return (r & (R_MARKETING | R_REVOPS)) != 0;
     case CL_VA_COUNT:
         break;
     }
@@ -241,4 +245,12 @@ cl_vis_report(const cl_viewer *v, const char *name, int want_private,
         (strcmp(name, "bad-fit") == 0 || strcmp(name, "recovery") == 0))
         *private_view = 1;
     return 1;
+}
+
+const char *
+cl_vis_shared_notice(const char *what)
+{
+    if (what && strcmp(what, "coaching_item") == 0)
+        return "A private coaching item was opened for a manager";
+    return NULL;
 }

@@ -123,6 +123,7 @@ typedef enum cl_vis_action {
     CL_VA_USERS,        /* add and change users */
     CL_VA_TASK_DONE,    /* rel: the task's assignee */
     CL_VA_INBOX_READ,   /* rel: the message's recipient */
+    CL_VA_ICP_WRITE,    /* add an ICP version, record "reviewed, no change" */
     CL_VA_COUNT
 } cl_vis_action;
 
@@ -140,5 +141,15 @@ int cl_vis_may(const cl_viewer *v, cl_vis_action action, const cl_vis_rel *rel);
  */
 int cl_vis_report(const cl_viewer *v, const char *name, int want_private,
                   int *private_view);
+
+/*
+ * What a shared channel (the team's webhook: Slack, Teams) may carry of a
+ * notification of kind what (a NOTIFY kind of workflow.h).  NULL when the
+ * message may go as it is; for a private kind (coaching_item, DESIGN
+ * section 6) the one line that replaces its title and body: the channel
+ * hears that an item was opened, never whose, about which account, or
+ * what it says.  The static string is not to be freed.
+ */
+const char *cl_vis_shared_notice(const char *what);
 
 #endif

@@ -112,6 +112,17 @@ cl_err cl_engine_session_decide(cl_store *st, int64_t session_id,
                                 cl_time now, cl_error *err);
 
 /*
+ * Records that the ICP review kept the definition (issue 14): owner (a
+ * user) decided on now's day, for rationale (not blank), about the version
+ * in effect, whose number goes to *version.  Audited; loop health counts
+ * it as an ICP update.  CL_EINVAL (one line naming the field) for a
+ * missing owner or rationale, or when no version is in effect yet.
+ */
+cl_err cl_engine_icp_no_change(cl_store *st, const char *owner,
+                               const char *rationale, const char *actor,
+                               cl_time now, int64_t *version, cl_error *err);
+
+/*
  * Closes a session: refused for a debrief without its process change; every
  * CSM gets a "what changed" note listing the decisions.
  */

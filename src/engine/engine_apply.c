@@ -5,10 +5,12 @@
  * thresholds.
  */
 #include <jansson.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/visibility.h"
 #include "engine_int.h"
 
 static void
@@ -35,25 +37,45 @@ table_of(const char *subject_kind)
     return subject_kind ? subject_kind : "engine";
 }
 
-/* One NOTIFY: e-mail (and webhook) rows to deliver, an inbox row at once. */
+/* The idempotency key of a private message on the shared channel: the rule's
+   key names the AE ("coaching:2026Q3:U3:..."), so the channel gets a digest
+   of it, as stable across runs as the key itself. */
+static void
+private_key(const char *rule_key, char *out, size_t len)
+{
+    unsigned char h[16];
+    char hex[2 * sizeof h + 1];
+    crypto_generichash(h, sizeof h, (const unsigned char *)rule_key,
+                       strlen(rule_key), NULL, 0);
+    sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+    snprintf(out, len, "private:%s:webhook", hex);
+}
+
+/* One NOTIFY: e-mail (and webhook) rows to deliver, an inbox row at once.
+   The webhook is the team's shared channel: a private kind goes there as
+   its notice only (core/visibility.h). */
 static cl_err
 notify(cl__eng *e, const cl_wf_effect *fx, cl_error *err)
 {
     static const char *const channels[] = {"inbox", "email", "webhook"};
+    const char *notice = cl_vis_shared_notice(fx->what);
     char key[512];
     cl_err rc = CL_OK;
     for (size_t i = 0; i < 3 && rc == CL_OK; i++) {
         if (i == 2 && !e->webhook)
             break;
-        int inserted = 0;
-        snprintf(key, sizeof key, "%s:%s", fx->key, channels[i]);
+        int inserted = 0, shared_private = i == 2 && notice;
+        if (shared_private)
+            private_key(fx->key, key, sizeof key);
+        else
+            snprintf(key, sizeof key, "%s:%s", fx->key, channels[i]);
         cl_store_outbox_new m = {
             .key = key,
             .recipient_id = fx->recipient_id,
             .channel = channels[i],
             .kind = fx->what,
-            .subject = fx->title,
-            .body = fx->body,
+            .subject = shared_private ? notice : fx->title,
+            .body = shared_private ? NULL : fx->body,
             .subject_kind = fx->subject_kind,
             .subject_id = fx->subject_id,
             .status = i == 0 ? "sent" : "pending",

@@ -323,8 +323,12 @@ static cl_err
 read_record(cl_http_req *r, cl_kind kind, const char *id, got *g, int *found,
             cl_error *err)
 {
-    cl_value key = {CL_V_TEXT, 0, 0, id}, row[32];
+    cl_value key, row[32];
     memset(g, 0, sizeof *g);
+    if (cl_http_record_key(kind, id, &key) < 0) {
+        *found = 0;
+        return CL_OK;
+    }
     cl_err e = cl_store_get(r->st, kind, &key, row, found, err);
     if (e != CL_OK || !*found)
         return e;
@@ -409,6 +413,13 @@ to_row(cl_http_req *r, cl_kind kind, json_t *rec, cl_http_row_buf *b,
             }
         }
     }
+    const char *why, *bad_field;
+    if (kind == CL_KIND_ICP &&
+        (bad_field = cl_icp_version_check(b->row, NULL, &why)) != NULL) {
+        *done = cl_http_error(r, 400, "invalid", bad_field, "%s: %s", bad_field,
+                              why);
+        return -1;
+    }
     return 0;
 }
 
@@ -416,8 +427,21 @@ static int
 may_write(cl_http_req *r, cl_kind kind)
 {
     return cl_vis_may(&r->viewer,
-                      kind == CL_KIND_USERS ? CL_VA_USERS : CL_VA_RECORD_WRITE,
+                      kind == CL_KIND_USERS ? CL_VA_USERS
+                      : kind == CL_KIND_ICP ? CL_VA_ICP_WRITE
+                                            : CL_VA_RECORD_WRITE,
                       NULL);
+}
+
+/* The record's key as the path names it (ICP versions are numbers). */
+static const char *
+key_text(const cl_value *row, char *buf, size_t len)
+{
+    if (row[0].type == CL_V_INT) {
+        snprintf(buf, len, "%lld", (long long)row[0].i);
+        return buf;
+    }
+    return row[0].s;
 }
 
 /* Writes b's row in a transaction; *etag_of gets the stored record. */
@@ -435,18 +459,23 @@ write_row(cl_http_req *r, cl_kind kind, cl_http_row_buf *b, unsigned status,
        check of its ETag and the write. */
     got g;
     int found = 0;
-    e = read_record(r, kind, b->row[0].s, &g, &found, &err);
+    char kbuf[24];
+    const char *key = key_text(b->row, kbuf, sizeof kbuf);
+    e = read_record(r, kind, key, &g, &found, &err);
     if (e == CL_OK && if_match == NULL && found) {
         got_free(&g);
         cl_store_rollback(r->st);
         return cl_http_error(
             r, 409, "exists", cl_kind_get(kind)->fields[0].name,
-            "%s '%s' exists already", cl_kind_get(kind)->name, b->row[0].s);
+            "%s '%s' exists already%s", cl_kind_get(kind)->name, key,
+            kind == CL_KIND_ICP ? " (ICP versions are immutable: add a new "
+                                  "version)"
+                                : "");
     }
     if (e == CL_OK && if_match && !found) {
         cl_store_rollback(r->st);
         return cl_http_error(r, 404, "not_found", NULL, "no %s '%s'",
-                             cl_kind_get(kind)->name, b->row[0].s);
+                             cl_kind_get(kind)->name, key);
     }
     if (e == CL_OK && if_match) {
         char etag[24];
@@ -469,7 +498,7 @@ write_row(cl_http_req *r, cl_kind kind, cl_http_row_buf *b, unsigned status,
         return cl_http_fail(r, e, &err);
     }
     char etag[24];
-    e = read_record(r, kind, b->row[0].s, &g, &found, &err);
+    e = read_record(r, kind, key, &g, &found, &err);
     if (e != CL_OK || !found)
         return cl_http_fail(r, e ? e : CL_EDB, &err);
     cl_http_etag(g.full, etag);

@@ -182,6 +182,10 @@ void cl_http_row_buf_free(cl_http_row_buf *b);
 cl_vis_kind cl_http_vis_kind(cl_kind kind);
 
 /* A record as a JSON object, keeping the fields of groups `mask`. */
+/* The key of record id of kind as the store reads it (ICP versions are
+   numbers): 0, or -1 when id cannot name a record of kind. */
+int cl_http_record_key(cl_kind kind, const char *id, cl_value *key);
+
 json_t *cl_http_record_json(cl_kind kind, const cl_value *row, unsigned mask);
 
 /* The same record written as JSON text into w (the account page). */
@@ -353,6 +357,9 @@ enum MHD_Result cl__h_token_create(cl_http_req *r);
 enum MHD_Result cl__h_token_revoke(cl_http_req *r);
 enum MHD_Result cl__h_holiday_delete(cl_http_req *r);
 enum MHD_Result cl__h_import(cl_http_req *r);
+/* The ICP definition: no change of a version, "reviewed, no change". */
+enum MHD_Result cl__h_icp_immutable(cl_http_req *r);
+enum MHD_Result cl__h_icp_no_change(cl_http_req *r);
 
 /* ---- cursors of paged lists (h_records.c) ----------------------------- */
 

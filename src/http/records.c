@@ -26,6 +26,20 @@ cl_http_vis_kind(cl_kind kind)
     }
 }
 
+int
+cl_http_record_key(cl_kind kind, const char *id, cl_value *key)
+{
+    *key = (cl_value){.type = CL_V_TEXT, .s = id};
+    if (cl_kind_get(kind)->fields[0].type != CL_F_INT)
+        return 0;
+    /* A numbered record (an ICP version): the path's text as its number;
+       anything else names no record. */
+    char *end;
+    key->type = CL_V_INT;
+    key->i = strtoll(id, &end, 10);
+    return *id == '\0' || *end != '\0' ? -1 : 0;
+}
+
 json_t *
 cl_http_record_json(cl_kind kind, const cl_value *row, unsigned mask)
 {

@@ -474,6 +474,21 @@ check_row(cl_importer *imp, cl_value *row, long line, char *deal_buf,
         }
         return 1;
     }
+    case CL_KIND_ICP: {
+        /* A version is written once; the same row again is a no-op. */
+        cl_value stored[MAX_FIELDS];
+        int found = 0;
+        const char *why;
+        if (cl_store_get(imp->st, CL_KIND_ICP, row, stored, &found, err) !=
+            CL_OK)
+            return -1;
+        const char *f = cl_icp_version_check(row, found ? stored : NULL, &why);
+        if (f) {
+            bad(imp, line, f, "%s", why);
+            return 0;
+        }
+        return 1;
+    }
     default:
         return 1;
     }

@@ -221,6 +221,8 @@ static const col_def cols[] = {
     PLAIN(pc_description, npcs, T_STR),
     DAY(pc_checkin_due, npcs),
     DAY(pc_checkin_on, npcs),
+
+    DAY(icp_review_on, nicp_reviews),
 };
 
 #define NCOLS (sizeof cols / sizeof cols[0])
@@ -228,7 +230,7 @@ static const col_def cols[] = {
 /* Every field of cl_snapshot is a column above, a count, or rebuilt on load
    (icp_expr, calendar, causes, in).  A new field changes the size: then it
    needs a line above and a new CL_SNAPSHOT_CACHE_VERSION. */
-_Static_assert(sizeof(cl_snapshot) == 1472,
+_Static_assert(sizeof(cl_snapshot) == 1488,
                "cl_snapshot changed: update the cache's column table");
 _Static_assert(sizeof(cl_day) == 4 && sizeof(int16_t) == 2,
                "the column types' sizes are fixed");
@@ -238,7 +240,7 @@ static const size_t counts[] = {
     OFF(nstrings), OFF(nusers),       OFF(naccounts), OFF(ndeals),
     OFF(nchurns),  OFF(nrecoveries),  OFF(nreviews),  OFF(ncs_hours),
     OFF(narr),     OFF(nicp),         OFF(nholidays), OFF(nthresholds),
-    OFF(nnotices), OFF(ntag_changes), OFF(npcs)};
+    OFF(nnotices), OFF(ntag_changes), OFF(npcs),  OFF(nicp_reviews)};
 
 #define NCOUNTS (sizeof counts / sizeof counts[0])
 

@@ -23,7 +23,7 @@
 /* The format this build reads and writes.  Bump it whenever snapshot.c
    derives a column differently or a column is added: old files are then
    ignored. */
-#define CL_SNAPSHOT_CACHE_VERSION 2
+#define CL_SNAPSHOT_CACHE_VERSION 3
 
 /* What cl_snapshot_load_cached did, for --timing and tests. */
 typedef struct cl_snapshot_cache_stats {

@@ -217,6 +217,23 @@ add_pc(void *ud, const cl_store_pc_row *r)
     return c->rc != CL_OK;
 }
 
+/* A recorded "reviewed, no change" ICP decision (engine/engine_icp.c). */
+static int
+add_icp_review(void *ud, const cl_audit_entry *e)
+{
+    loop_ctx *c = ud;
+    if (e->action == NULL || strcmp(e->action, CL_ICP_NO_CHANGE) != 0 ||
+        e->new_json == NULL)
+        return 0;
+    json_t *o = json_loads(e->new_json, 0, NULL);
+    cl_day on = day_of(json_string_value(json_object_get(o, "decided_on")));
+    json_decref(o);
+    if (on == CL_DAY_NONE)
+        return 0;
+    c->rc = cl_snapshot_add_icp_review(c->s, on, c->err);
+    return c->rc != CL_OK;
+}
+
 /* Adds the engine's notices, tag changes and process changes to s
    (finished: its user and churn rows are known). */
 static cl_err
@@ -247,6 +264,10 @@ load_loop(cl_store *st, cl_snapshot *s, cl_error *err)
         rc = c.rc;
     if (rc == CL_OK &&
         (rc = cl_store_pcs_each(st, 0, 0, 0, add_pc, &c, err)) == CL_OK)
+        rc = c.rc;
+    if (rc == CL_OK &&
+        (rc = cl_store_audit_each(st, "icp_versions", NULL, add_icp_review, &c,
+                                  err)) == CL_OK)
         rc = c.rc;
     for (size_t i = 0; i < c.nsessions; i++) {
         free(c.skind[i]);

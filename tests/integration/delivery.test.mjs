@@ -178,3 +178,57 @@ test('bad config values are refused in one line and change nothing',
         }
         assert.equal(cli(db, ['config', 'get']).stdout, '');
     });
+
+// Issue 14, coaching privacy: a coaching item's content never goes to a
+// shared channel.  The webhook is the team's channel (Slack, Teams), so it
+// hears at most that a private item was opened for a manager: no AE name
+// or id, no account, no note.  The manager's own e-mail keeps the content.
+for (const format of ['json', 'slack'])
+    test(`coaching privacy: the shared webhook (${format}) gets no AE, ` +
+        'account or content; the manager\'s e-mail does', async (t) => {
+        const overpromised = (id, acct, deal, on, cause) => {
+            const r = churn(id, acct, deal, on);
+            r[5] = 'The promised SSO never shipped';
+            r[8] = cause;
+            r[10] = 'U6';
+            r[11] = on;
+            return r;
+        };
+        const { db } = company(t, {
+            accounts: [account('A1'), account('A2')],
+            deals: [wonDeal('D1', 'A1', 'U3', '2025-02-01', 20000),
+                wonDeal('D2', 'A2', 'U3', '2025-02-01', 20000)],
+            churns: [overpromised('C1', 'A1', 'D1', '2026-07-10',
+                'feature_overpromise'),
+            overpromised('C2', 'A2', 'D2', '2026-08-10',
+                'timeline_overpromise')],
+        });
+        const hook = await webhookReceiver(t);
+        const smtp = await smtpSink(t);
+        cli(db, ['config', 'set', 'webhook_url', hook.url]);
+        cli(db, ['config', 'set', 'webhook_format', format]);
+        cli(db, ['config', 'set', 'smtp_url', smtp.url]);
+        cli(db, ['config', 'set', 'smtp_from', 'loop@example.com']);
+        cli(db, ['tick', '--now', '2026-10-01T08:00']);
+        const r = await deliver(db, '2026-10-01T08:05');
+        assert.equal(r.code, 0, r.stderr);
+
+        const shared = hook.requests.filter((q) =>
+            JSON.stringify(q.body).match(/coaching/i));
+        assert.equal(shared.length, 1, JSON.stringify(hook.requests));
+        const text = JSON.stringify(shared[0].body) + shared[0].key;
+        assert.match(text, /private coaching item was opened for a manager/);
+        for (const secret of ['U3', 'Ann', 'ann@', 'A1', 'A2', 'Account',
+            'D1', 'C1', 'SSO', 'over-promise', 'churn'])
+            assert.ok(!text.includes(secret), `${secret} in ${text}`);
+        // The outbox row of the shared channel holds no content either.
+        const row = outbox(db, '--channel', 'webhook')
+            .find((m) => m.kind === 'coaching_item');
+        assert.ok(!JSON.stringify(row).includes('U3'), JSON.stringify(row));
+
+        const mail = smtp.messages().filter((m) => m.to === '<sam@example.com>'
+            && /coaching/i.test(m.subject));
+        assert.equal(mail.length, 1);
+        assert.match(mail[0].subject, /U3/);
+        assert.match(mail[0].text, /2 churns of U3 tagged as over-promise/);
+    });

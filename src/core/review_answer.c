@@ -47,15 +47,18 @@ static const char *const vague_words[] = {
 static const char *const empty_acronyms[] = {"ROI", "KPI",  "KPIS", "TBD", "NA",
                                              "OK",  "ASAP", "FYI",  NULL};
 
-/* Number, frequency and month words: a quantity or a date in words. */
+/* Number, frequency and month words (a quantity or a date in words), and
+   the nouns of a stake or a commitment. */
 static const char *const anchor_words[] = {
-    "one",      "two",      "three",  "four",      "five",     "six",
-    "seven",    "eight",    "nine",   "ten",       "eleven",   "twelve",
-    "twenty",   "thirty",   "fifty",  "hundred",   "thousand", "half",
-    "double",   "daily",    "weekly", "biweekly",  "monthly",  "quarterly",
-    "annual",   "annually", "yearly", "january",   "february", "april",
-    "june",     "july",     "august", "september", "october",  "november",
-    "december", NULL};
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+    "ten", "eleven", "twelve", "twenty", "thirty", "fifty", "hundred",
+    "thousand", "half", "double", "daily", "weekly", "biweekly", "monthly",
+    "quarterly", "annual", "annually", "yearly", "january", "february", "april",
+    "june", "july", "august", "september", "october", "november", "december",
+    /* Stakes and commitments a reader can check: whose bonus, which
+       contract, what the board asked. */
+    "bonus", "promotion", "quota", "deadline", "contract", "budget", "board",
+    "audit", "headcount", "sponsor", "integration", "migration", NULL};
 
 /* "next year", "this quarter": a date relative to the review. */
 static const char *const relative_words[] = {"next", "last", "this", NULL};

@@ -22,8 +22,9 @@
  *                  enthusiastic");
  *   "no name, number, date or commitment"
  *                  no anchor (a digit, a name or acronym inside a sentence,
- *                  a month, a number or frequency word, "next year") and either
- * a vague word or under 10 words.
+ *                  a month, a number or frequency word, "next year", a stake or
+ *                  commitment noun such as "bonus", "contract", "board") and
+ * either a vague word or under 10 words.
  *
  * 0 for a specific answer (*reason = NULL).  reason may be NULL.
  */

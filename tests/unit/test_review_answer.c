@@ -76,6 +76,8 @@ static const labelled table[] = {
     {2, G,
      "The champion was really excited about the product and pushed "
      "internally to get it done"},
+    /* Found after tuning (tests/integration/engine.test.mjs had it). */
+    {2, S, "Champion's bonus depends on cutting close time"},
     /* Q3 objections that nearly killed it */
     {3, S,
      "Legal pushed back on the DPA for three weeks over EU data "

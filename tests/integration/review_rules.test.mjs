@@ -117,4 +117,10 @@ test('review completion below the 80% monthly target opens one RevOps ' +
     tick(db, '2026-09-02T09:00');
     inv = investigations();
     assert.equal(inv.length, 1);
+    // RevOps closes it; the quarter does not get it back.
+    cli(db, ['tasks', 'done', String(inv[0].id), '--by', 'U7']);
+    tick(db, '2026-09-03T09:00');
+    inv = investigations();
+    assert.equal(inv.length, 1);
+    assert.equal(inv[0].status, 'done');
 });

@@ -11,9 +11,9 @@ const cli_command cli_cmd_kickoff = {
     "usage: closeloop kickoff DEAL --held-on YYYY-MM-DD\n"
     "                 [--override-reason TEXT] --by USER [--now T] [--db URL]\n"
     "\n"
-    "Records the kickoff date.  Refused (exit 1) before the won-deal review\n"
-    "is recorded, unless --override-reason says why; the override is\n"
-    "audited (closeloop history --entity deals).\n"};
+    "Records the kickoff date.  Refused (exit 1) unless the won-deal review\n"
+    "was held on or before that date, or --override-reason says why; the\n"
+    "override is audited (closeloop history --entity deals).\n"};
 
 static int
 run(int argc, char **argv)

@@ -1,6 +1,6 @@
 /*
  * workflow.c - the effect list, the configuration, and the small pure
- * helpers the rules share (generic answers, health score, months).
+ * helpers the rules share (health score, months).
  */
 #include "workflow.h"
 
@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "taxonomy.h"
 #include "workflow_int.h"
@@ -293,6 +292,7 @@ cl_wf_config_defaults(cl_wf_config *cfg)
     cfg->checkin_due_days = (int)threshold("checkin_due_days", 30);
     cfg->champion_tenure_months = (int)threshold("champion_tenure_months", 6);
     cfg->slow_to_demo_days = (int)threshold("slow_to_demo_days", 45);
+    cfg->review_completion_target = threshold("review_completion_target", 0.80);
     cfg->churn_tagging_due_business_days = 5;
     cfg->checkin_escalation_business_days = 5;
     cfg->overdue_escalation_business_days = 2;
@@ -306,53 +306,6 @@ cl_wf_deal_closed(const cl_wf_deal *deal)
 {
     return deal->stage && (strcmp(deal->stage, "closed_won") == 0 ||
                            strcmp(deal->stage, "closed_lost") == 0);
-}
-
-static const char *const stock_phrases[] = {"seemed enthusiastic",
-                                            "was supportive",
-                                            "n/a",
-                                            "na",
-                                            "tbd",
-                                            "none",
-                                            "nothing",
-                                            "same as above",
-                                            "see above",
-                                            "-",
-                                            NULL};
-
-/* Answers below this many characters (trimmed) say too little to route. */
-#define MIN_SPECIFIC_CHARS 15
-
-int
-cl_wf_answer_generic(const char *answer, const char **reason)
-{
-    const char *why = NULL;
-    const char *b = answer ? answer : "";
-    while (*b && isspace((unsigned char)*b))
-        b++;
-    size_t len = strlen(b);
-    while (len > 0 && isspace((unsigned char)b[len - 1]))
-        len--;
-    /* A trailing full stop or exclamation mark does not make a stock
-       phrase specific ("Seemed enthusiastic!"). */
-    size_t cmp = len;
-    while (cmp > 1 && (b[cmp - 1] == '.' || b[cmp - 1] == '!'))
-        cmp--;
-    if (len == 0) {
-        why = "empty";
-    } else {
-        for (size_t i = 0; stock_phrases[i]; i++)
-            if (strlen(stock_phrases[i]) == cmp &&
-                strncasecmp(b, stock_phrases[i], cmp) == 0) {
-                why = "stock phrase";
-                break;
-            }
-        if (!why && len < MIN_SPECIFIC_CHARS)
-            why = "too short";
-    }
-    if (reason)
-        *reason = why;
-    return why != NULL;
 }
 
 int
@@ -395,6 +348,7 @@ cl__wf_kind_words(const char *kind)
 {
     static const char *const words[][2] = {
         {"won_deal_review", "Won-deal review"},
+        {"review_completion_investigation", "Review completion investigation"},
         {"churn_tagging", "Churn tagging"},
         {"recovery_classification", "Recovery classification"},
         {"debrief", "AE+CSM debrief"},

@@ -170,11 +170,13 @@ typedef struct cl_wf_config {
     int enablement_review_recoveries; /* >= opens enablement review (3) */
     double qualification_review_timing_share; /* > (0.60) */
     int review_due_business_days;             /* won-deal review (5) */
-    double review_senior_arr;      /* >= adds CS manager / RevOps (50000) */
-    int debrief_due_business_days; /* AE+CSM debrief (5) */
-    int checkin_due_days;          /* calendar days (30) */
-    int champion_tenure_months;    /* < raises the flag (6) */
-    int slow_to_demo_days;         /* > raises the flag (45) */
+    double review_senior_arr;        /* >= adds CS manager / RevOps (50000) */
+    int debrief_due_business_days;   /* AE+CSM debrief (5) */
+    int checkin_due_days;            /* calendar days (30) */
+    int champion_tenure_months;      /* < raises the flag (6) */
+    int slow_to_demo_days;           /* > raises the flag (45) */
+    double review_completion_target; /* monthly, < opens an
+                                        investigation (0.80) */
     /* Not in the taxonomy table; rules of issue 4 with fixed defaults. */
     int churn_tagging_due_business_days;  /* (5) */
     int checkin_escalation_business_days; /* after check-in due (5) */
@@ -293,28 +295,33 @@ cl_err cl_wf_deal_won(const cl_wf_config *cfg, const cl_calendar *cal,
                       const cl_wf_deal *deal, cl_wf_effects *out,
                       cl_error *err);
 
-/*
- * A kickoff recorded as held on held_on.  review_done: 1 if the won-deal
- * review is recorded.  Without the review, it is refused (CL_ECONFLICT and
- * an ERROR effect) unless override_reason is non-empty; then it is allowed
- * with an AUDIT effect (action "kickoff_override", body = reason, actor).
- * With the review done there are no effects.
- */
-cl_err cl_wf_kickoff_held(const cl_wf_deal *deal, int review_done,
-                          cl_day held_on, const char *override_reason,
-                          const char *actor_id, cl_wf_effects *out,
-                          cl_error *err);
+/* Where a kickoff date comes from; the gate treats history differently. */
+typedef enum cl_wf_kickoff_source {
+    CL_WF_KICKOFF_HELD = 0, /* `closeloop kickoff`, the API, a record PATCH */
+    CL_WF_KICKOFF_IMPORTED  /* a deals import (history) */
+} cl_wf_kickoff_source;
 
 /*
- * 1 if an answer is generic, with *reason (static text) saying why: empty,
- * "too short" (< 15 characters after trimming), or "stock phrase" (one of
- * "seemed enthusiastic", "was supportive", "n/a", "na", "tbd", "none",
- * "nothing", "same as above", "see above", "-", compared trimmed and
- * case-insensitively, with a final '.' or '!' ignored).  A stock phrase is
- * reported as such even when also short.  0 for a specific answer (*reason
- * = NULL).  reason may be NULL.
+ * The kickoff gate: a deal's kickoff_on is written only on or after the
+ * day its won-deal review was held.  review_held_on: that review's held_on,
+ * or CL_WF_NO_DAY when no review is recorded.
+ *
+ *   - review held on or before kickoff_on: allowed, no effects;
+ *   - otherwise, from CL_WF_KICKOFF_HELD: refused (CL_ECONFLICT and an
+ *     ERROR whose one-line message names kickoff_on) unless override_reason
+ *     is non-blank; then allowed with an AUDIT effect (action
+ *     "kickoff_override", new_value = kickoff_on, body = reason, actor);
+ *   - from CL_WF_KICKOFF_IMPORTED: no review at all is allowed (history
+ *     from before closeloop; docs/reviews.md says why), a review held after
+ *     kickoff_on is refused (there is no override on import).
+ *
+ * The caller calls it only when kickoff_on changes (a re-import or a PATCH
+ * that leaves the date as it is writes no kickoff).
  */
-int cl_wf_answer_generic(const char *answer, const char **reason);
+cl_err cl_wf_kickoff_gate(const cl_wf_deal *deal, cl_day review_held_on,
+                          cl_day kickoff_on, cl_wf_kickoff_source source,
+                          const char *override_reason, const char *actor_id,
+                          cl_wf_effects *out, cl_error *err);
 
 /*
  * The initial health score, 0-100:
@@ -339,7 +346,8 @@ typedef struct cl_wf_review {
 /*
  * A won-deal review recorded.  All seven answers are required (CL_EINVAL +
  * ERROR naming the missing ones), and gut_read must be NULL or a known
- * value.  Effects: one FLAG "generic_answer" per generic answer (new_value =
+ * value.  Effects: one FLAG "generic_answer" per generic answer
+ * (cl_review_answer_generic, review_answer.h; new_value =
  * "q2", body = reason, key "review_flag:DEAL:q2"); SET health_score on the
  * deal (key "health_score:DEAL"); MARK_TASK won_deal_review done.
  */
@@ -522,6 +530,25 @@ cl_err cl_wf_session_close(const cl_wf_session *session,
                            const char *const *decisions, size_t ndecisions,
                            const char *const *csm_ids, size_t ncsm,
                            cl_wf_effects *out, cl_error *err);
+
+/* ---- rule 9: won-deal review completion --------------------------------- */
+
+/*
+ * The won-deal review completion of month ("2026-07"), judged when its
+ * monthly_debrief session opens on today.  due: the month's won new deals
+ * whose review is due by today (pending ones, due later, are left out, so
+ * a month read on the 1st does not read low); on_time: of those, reviewed
+ * on time (docs/metrics.md, "Review completion").  When due > 0 and
+ * on_time / due < review_completion_target: CREATE_TASK
+ * review_completion_investigation for RevOps, subject ("quarter",
+ * "2026Q3": the month's quarter), due review_task_due_days later, key
+ * "review_completion_investigation:2026Q3".  Once a quarter: a second month
+ * below target in the same quarter gives the same key and the same task,
+ * which the shell applies once.  CL_EINVAL (+ ERROR) for a bad month.
+ */
+cl_err cl_wf_review_completion(const cl_wf_config *cfg, const char *month,
+                               int due, int on_time, cl_day today,
+                               cl_wf_effects *out, cl_error *err);
 
 /* ---- rules 7 and 8: pipeline and overdue tasks on tick ---------------------
  */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "record.h"
+#include "review_answer.h"
 #include "workflow.h"
 #include "workflow_int.h"
 
@@ -64,19 +65,36 @@ cl_wf_deal_won(const cl_wf_config *cfg, const cl_calendar *cal,
 }
 
 cl_err
-cl_wf_kickoff_held(const cl_wf_deal *deal, int review_done, cl_day held_on,
+cl_wf_kickoff_gate(const cl_wf_deal *deal, cl_day review_held_on,
+                   cl_day kickoff_on, cl_wf_kickoff_source source,
                    const char *override_reason, const char *actor_id,
                    cl_wf_effects *out, cl_error *err)
 {
-    if (review_done)
+    char kick[11], held[11];
+    cl_date_format(kickoff_on, kick);
+    if (review_held_on != CL_WF_NO_DAY && review_held_on <= kickoff_on)
         return CL_OK;
-    if (cl__wf_blank(override_reason))
+    /* History from a CRM where reviews never existed: nothing to compare
+       the kickoff with, and refusing it would make the import impossible.
+       The review task (and the completion rate) still show the gap. */
+    if (review_held_on == CL_WF_NO_DAY && source == CL_WF_KICKOFF_IMPORTED)
+        return CL_OK;
+    if (cl__wf_blank(override_reason) || source == CL_WF_KICKOFF_IMPORTED) {
+        if (review_held_on == CL_WF_NO_DAY)
+            return cl__wf_refuse(out, err, CL_ECONFLICT, "deal", deal->id,
+                                 "kickoff_on: deal %s has no won-deal review "
+                                 "recorded; record it first or give an "
+                                 "override reason",
+                                 deal->id);
+        cl_date_format(review_held_on, held);
         return cl__wf_refuse(out, err, CL_ECONFLICT, "deal", deal->id,
-                             "deal %s: the won-deal review is not recorded; "
-                             "record it first or give an override reason",
-                             deal->id);
-    char day[11];
-    cl_date_format(held_on, day);
+                             "kickoff_on: %s is before the won-deal review of "
+                             "deal %s (held_on %s)%s",
+                             kick, deal->id, held,
+                             source == CL_WF_KICKOFF_IMPORTED
+                                 ? ""
+                                 : "; give an override reason to record it");
+    }
     cl_wf_effect *e = cl__wf_push(
         out, CL_WF_AUDIT, cl__wf_fmt(out, "kickoff_override:%s", deal->id));
     if (e) {
@@ -84,7 +102,7 @@ cl_wf_kickoff_held(const cl_wf_deal *deal, int review_done, cl_day held_on,
         e->subject_kind = "deal";
         e->subject_id = cl__wf_str(out, deal->id);
         e->actor_id = cl__wf_str(out, actor_id);
-        e->new_value = cl__wf_str(out, day);
+        e->new_value = cl__wf_str(out, kick);
         e->body = cl__wf_str(out, override_reason);
     }
     return cl__wf_finish(out, err);
@@ -130,7 +148,7 @@ cl_wf_review_recorded(const cl_wf_deal *deal, const cl_wf_review *review,
     int generic[7];
     for (int i = 0; i < 7; i++) {
         const char *why;
-        generic[i] = cl_wf_answer_generic(review->answers[i], &why);
+        generic[i] = cl_review_answer_generic(review->answers[i], &why);
         if (!generic[i])
             continue;
         cl_wf_effect *e =
@@ -167,9 +185,9 @@ cl_wf_review_health(const char *deal_id, const cl_wf_review *review,
        changes nothing here, and flags are for reviews typed in closeloop. */
     set_health(
         out, deal_id,
-        cl_wf_health_score(cl_wf_answer_generic(review->answers[1], NULL),
-                           cl_wf_answer_generic(review->answers[4], NULL),
-                           cl_wf_answer_generic(review->answers[6], NULL),
+        cl_wf_health_score(cl_review_answer_generic(review->answers[1], NULL),
+                           cl_review_answer_generic(review->answers[4], NULL),
+                           cl_review_answer_generic(review->answers[6], NULL),
                            review->gut_read, icp_fit));
     return cl__wf_finish(out, err);
 }

@@ -78,8 +78,10 @@ cl_err cl_engine_review_record(cl_store *st, const char *deal_id,
                                cl_error *err);
 
 /*
- * Records the kickoff of deal_id as held on held_on.  Refused before the
- * review unless override_reason is given (then audited).
+ * Records the kickoff of deal_id as held on held_on, through the kickoff
+ * gate (cl_wf_kickoff_gate): refused (CL_ECONFLICT, naming kickoff_on)
+ * unless the won-deal review was held on or before held_on, or
+ * override_reason is given (then audited as kickoff_override).
  */
 cl_err cl_engine_kickoff(cl_store *st, const char *deal_id, cl_day held_on,
                          const char *override_reason, const char *actor,

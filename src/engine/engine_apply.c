@@ -172,6 +172,27 @@ quarter_recovery(void *ud, const cl_value *row)
     return 0;
 }
 
+/* A monthly_debrief opened: the month's won-deal review completion, read
+   from its pack (the monthly report), against its target. */
+static cl_err
+completion_check(cl__eng *e, const char *month, const char *pack, cl_error *err)
+{
+    json_t *doc = pack ? json_loads(pack, 0, NULL) : NULL;
+    json_t *rc_doc = json_object_get(doc, "review_completion");
+    json_int_t won = json_integer_value(json_object_get(rc_doc, "closed_won"));
+    json_int_t pending = json_integer_value(json_object_get(rc_doc, "pending"));
+    json_int_t on_time = json_integer_value(json_object_get(rc_doc, "on_time"));
+    json_decref(doc);
+    cl_wf_effects more;
+    cl_wf_effects_init(&more);
+    cl_err rc = cl_wf_review_completion(&e->cfg, month, (int)(won - pending),
+                                        (int)on_time, e->today, &more, err);
+    if (rc == CL_OK)
+        rc = cl__eng_apply(e, &more, err);
+    cl_wf_effects_release(&more);
+    return rc;
+}
+
 static cl_err
 session_opened(cl__eng *e, const cl_wf_effect *fx, int64_t id, cl_error *err)
 {
@@ -187,6 +208,8 @@ session_opened(cl__eng *e, const cl_wf_effect *fx, int64_t id, cl_error *err)
         return rc;
     if (pack)
         rc = cl_store_session_set_pack(e->st, id, pack, err);
+    if (rc == CL_OK && strcmp(fx->what, "monthly_debrief") == 0)
+        rc = completion_check(e, fx->period, pack, err);
     free(pack);
     if (rc != CL_OK || cl_period_parse(fx->period, &p) != 0 ||
         p.kind != CL_PERIOD_QUARTER)

@@ -70,6 +70,7 @@ threshold_cb(void *ud, const char *key, double v)
         N(checkin_due_days),
         N(champion_tenure_months),
         N(slow_to_demo_days),
+        D(review_completion_target),
 #undef D
 #undef N
     };

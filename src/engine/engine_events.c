@@ -188,17 +188,21 @@ cl_engine_kickoff(cl_store *st, const char *deal_id, cl_day held_on,
     cl_wf_effects fx;
     cl__eng e;
     char held[11];
-    int review_done = 0, found = 0;
+    cl_day kickoff, review_held;
+    int found = 0;
     cl_err rc = cl__eng_begin(&e, st, actor, now, err);
     if (rc != CL_OK)
         return rc;
     cl_wf_effects_init(&fx);
     rc = cl__eng_check_user(&e, actor, "--by", err);
     if (rc == CL_OK)
-        rc = cl__eng_get_deal(&e, deal_id, &d, &review_done, err);
+        rc = cl__eng_get_deal(&e, deal_id, &d, NULL, err);
     if (rc == CL_OK)
-        rc = cl_wf_kickoff_held(&d, review_done, held_on, override_reason,
-                                actor, &fx, err);
+        rc = cl_store_kickoff_dates(st, deal_id, &kickoff, &review_held, &found,
+                                    err);
+    if (rc == CL_OK)
+        rc = cl_wf_kickoff_gate(&d, review_held, held_on, CL_WF_KICKOFF_HELD,
+                                override_reason, actor, &fx, err);
     if (rc == CL_OK)
         rc = cl_store_get(st, CL_KIND_DEALS, &key, row, &found, err);
     if (rc == CL_OK) {

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../core/review_answer.h"
 #include "../core/workflow.h"
 #include "../engine/engine.h"
 #include "http_int.h"
@@ -36,9 +37,9 @@ day_field(cl_http_req *r, json_t *body, const char *name, cl_day *out,
         return 0;
     }
     if (cl_date_parse(s, strlen(s), out) != 0) {
-        *done = cl_http_error(r, 400, "invalid", name,
-                              "%s: expected a date YYYY-MM-DD, got '%s'", name,
-                              s);
+        *done =
+            cl_http_error(r, 400, "invalid", name,
+                          "%s: expected a date YYYY-MM-DD, got '%s'", name, s);
         return -1;
     }
     return 0;
@@ -100,8 +101,8 @@ cl__h_churn_close(cl_http_req *r)
         return done;
     json_decref(body);
     cl_error_clear(&err);
-    cl_err e = cl_engine_churn_close(r->st, r->params[0], r->user_id, r->now,
-                                     &err);
+    cl_err e =
+        cl_engine_churn_close(r->st, r->params[0], r->user_id, r->now, &err);
     if (e != CL_OK)
         return cl_http_fail(r, e, &err);
     return cl__h_record_get(r);
@@ -111,10 +112,10 @@ enum MHD_Result
 cl__h_review_record(cl_http_req *r)
 {
     static const cl_jfield f[] = {
-        {"q1", CL_J_STRING, 1},       {"q2", CL_J_STRING, 1},
-        {"q3", CL_J_STRING, 1},       {"q4", CL_J_STRING, 1},
-        {"q5", CL_J_STRING, 1},       {"q6", CL_J_STRING, 1},
-        {"q7", CL_J_STRING, 1},       {"gut_read", CL_J_STRING, 0},
+        {"q1", CL_J_STRING, 1},      {"q2", CL_J_STRING, 1},
+        {"q3", CL_J_STRING, 1},      {"q4", CL_J_STRING, 1},
+        {"q5", CL_J_STRING, 1},      {"q6", CL_J_STRING, 1},
+        {"q7", CL_J_STRING, 1},      {"gut_read", CL_J_STRING, 0},
         {"held_on", CL_J_STRING, 0},
     };
     enum MHD_Result done;
@@ -126,8 +127,7 @@ cl__h_review_record(cl_http_req *r)
     if (!body)
         return done;
     cl_wf_review rv = {0};
-    static const char *const q[] = {"q1", "q2", "q3", "q4",
-                                    "q5", "q6", "q7"};
+    static const char *const q[] = {"q1", "q2", "q3", "q4", "q5", "q6", "q7"};
     for (int i = 0; i < 7; i++)
         rv.answers[i] = cl_http_jstr(body, q[i]);
     rv.gut_read = cl_http_jstr(body, "gut_read");
@@ -146,7 +146,7 @@ cl__h_review_record(cl_http_req *r)
 
 /* The won-deal review form asks this as the CSM types, so the warnings it
    shows come from the same rule that flags the answers when the review is
-   recorded (cl_wf_answer_generic), not from a copy of it in the browser.
+   recorded (cl_review_answer_generic), not from a copy of it in the browser.
    Only the answers given are checked. */
 enum MHD_Result
 cl__h_review_check(cl_http_req *r)
@@ -165,7 +165,7 @@ cl__h_review_check(cl_http_req *r)
     for (int i = 0; i < 7; i++) {
         const char *answer = cl_http_jstr(body, q[i]);
         const char *why = NULL;
-        if (!answer || !cl_wf_answer_generic(answer, &why))
+        if (!answer || !cl_review_answer_generic(answer, &why))
             continue;
         json_array_append_new(
             flags, json_pack("{s:s, s:s}", "question", q[i], "reason", why));

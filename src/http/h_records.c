@@ -18,6 +18,7 @@
 
 #include "../io/field.h"
 #include "../store/store_api.h"
+#include "../core/workflow.h"
 #include "../store/store_engine.h"
 #include "http_int.h"
 
@@ -444,6 +445,37 @@ key_text(const cl_value *row, char *buf, size_t len)
     return row[0].s;
 }
 
+/*
+ * A change of a deal's kickoff_on through PUT or PATCH passes the same
+ * kickoff gate as `closeloop kickoff` (cl_wf_kickoff_gate).  The record
+ * API has no override: the refusal points to the kickoff route, which
+ * takes an override reason and audits it.  A write that leaves the date as
+ * it was is no kickoff and is not checked.  Returns CL_OK or the gate's
+ * refusal (err says why).
+ */
+static cl_err
+kickoff_gate(cl_http_req *r, const cl_http_row_buf *b, cl_error *err)
+{
+    const cl_kind_def *def = cl_kind_get(CL_KIND_DEALS);
+    const cl_value *v = &b->row[cl_kind_field_index(def, "kickoff_on")];
+    cl_day stored, held, kickoff;
+    int found = 0;
+    if (v->type != CL_V_TEXT ||
+        cl_date_parse(v->s, strlen(v->s), &kickoff) != 0)
+        return CL_OK;
+    cl_err e =
+        cl_store_kickoff_dates(r->st, b->row[0].s, &stored, &held, &found, err);
+    if (e != CL_OK || !found || stored == kickoff)
+        return e;
+    cl_wf_deal d = {.id = b->row[0].s};
+    cl_wf_effects fx;
+    cl_wf_effects_init(&fx);
+    e = cl_wf_kickoff_gate(&d, held, kickoff, CL_WF_KICKOFF_HELD, NULL, NULL,
+                           &fx, err);
+    cl_wf_effects_release(&fx);
+    return e;
+}
+
 /* Writes b's row in a transaction; *etag_of gets the stored record. */
 static enum MHD_Result
 write_row(cl_http_req *r, cl_kind kind, cl_http_row_buf *b, unsigned status,
@@ -487,6 +519,16 @@ write_row(cl_http_req *r, cl_kind kind, cl_http_row_buf *b, unsigned status,
                                  "the record changed since you read it "
                                  "(ETag %s); read it again",
                                  etag);
+        }
+    }
+    if (e == CL_OK && if_match && kind == CL_KIND_DEALS) {
+        e = kickoff_gate(r, b, &err);
+        if (e == CL_ECONFLICT) {
+            cl_store_rollback(r->st);
+            return cl_http_error(r, 409, "conflict", "kickoff_on",
+                                 "%s (POST /api/v1/deals/%s/kickoff takes "
+                                 "override_reason)",
+                                 err.msg, b->row[0].s);
         }
     }
     if (e == CL_OK)

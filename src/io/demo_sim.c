@@ -417,5 +417,9 @@ cl__demo_sim(const gen *g, int64_t idx, acct *a)
         wd->kickoff = k <= g->end ? k : NODAY;
         a->since = wd->closed;
         sim_customer(g, &r, a, wd);
+        /* The kickoff gate: a reviewed deal kicks off on or after the day
+           of its review, as closeloop would have let it. */
+        if (a->reviewed && wd->kickoff != NODAY && wd->kickoff < a->review_on)
+            wd->kickoff = a->review_on;
     }
 }

@@ -14,6 +14,8 @@
 #include <string.h>
 
 #include "../core/strset.h"
+#include "../core/workflow.h"
+#include "../store/store_engine.h"
 #include "csv.h"
 #include "field.h"
 
@@ -45,6 +47,7 @@ struct cl_importer {
     char *scratch[MAX_FIELDS];
     size_t scratch_cap[MAX_FIELDS];
     cl_mapping_run *map_run; /* with a mapping: source row -> canonical */
+    int reviews_present;     /* deals: -1 not counted yet, else 0 or 1 */
 };
 
 static int
@@ -77,6 +80,7 @@ cl_importer_new(cl_store *st, cl_kind kind, const cl_import_opts *opts,
     if (imp == NULL)
         return cl_error_set(err, CL_ENOMEM, "out of memory");
     imp->st = st;
+    imp->reviews_present = -1;
     imp->def = cl_kind_get(kind);
     imp->opts = *opts;
     imp->source = opts->source ? opts->source : imp->def->name;
@@ -306,6 +310,54 @@ get_deal(cl_importer *imp, const char *id, deal_brief *d, cl_error *err)
     return CL_OK;
 }
 
+/*
+ * The kickoff gate on import (cl_wf_kickoff_gate, CL_WF_KICKOFF_IMPORTED):
+ * a deal row whose kickoff_on precedes the held_on of its review in the
+ * workspace is bad; a deal without a review is history and passes.  A
+ * kickoff_on equal to the stored one is no new kickoff (re-imports stay
+ * harmless).  With no review in the workspace at all (the usual order:
+ * deals before reviews) nothing is read per row.  Returns as check_row.
+ */
+static int
+kickoff_gate(cl_importer *imp, const char *deal_id, const char *kickoff,
+             long line, cl_error *err)
+{
+    cl_day stored, held, day;
+    int found = 0;
+    if (imp->reviews_present < 0) {
+        int64_t n = 0;
+        if (cl_store_count(imp->st, CL_KIND_REVIEWS, &n, err) != CL_OK)
+            return -1;
+        imp->reviews_present = n > 0;
+    }
+    if (!imp->reviews_present ||
+        cl_date_parse(kickoff, strlen(kickoff), &day) != 0)
+        return 1;
+    if (cl_store_kickoff_dates(imp->st, deal_id, &stored, &held, &found, err) !=
+        CL_OK)
+        return -1;
+    if (found && stored == day)
+        return 1;
+    cl_wf_deal d = {.id = deal_id};
+    cl_wf_effects fx;
+    cl_error why;
+    cl_error_clear(&why);
+    cl_wf_effects_init(&fx);
+    cl_err rc = cl_wf_kickoff_gate(&d, held, day, CL_WF_KICKOFF_IMPORTED, NULL,
+                                   NULL, &fx, &why);
+    cl_wf_effects_release(&fx);
+    if (rc == CL_ENOMEM)
+        return cl_error_set(err, rc, "out of memory"), -1;
+    if (rc == CL_OK)
+        return 1;
+    /* The gate's message names the field; bad() names it as the column. */
+    const char *msg = why.msg;
+    if (strncmp(msg, "kickoff_on: ", 12) == 0)
+        msg += 12;
+    bad(imp, line, "kickoff_on", "%s", msg);
+    return 0;
+}
+
 /* The rules that tie the columns of one row together.  Returns 0 when the
    row is bad (already reported), 1 when good, -1 on a storage failure. */
 static int
@@ -370,7 +422,7 @@ check_row(cl_importer *imp, cl_value *row, long line, char *deal_buf,
                 closed);
             return 0;
         }
-        return 1;
+        return kickoff ? kickoff_gate(imp, row[0].s, kickoff, line, err) : 1;
     }
     case CL_KIND_CHURNS: {
         const char *account = text(F("account_id"));

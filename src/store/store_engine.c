@@ -5,6 +5,10 @@
  */
 #include "store_engine.h"
 
+#include <string.h>
+
+#include "../core/workflow.h"
+
 #include "store_int.h"
 
 cl_err
@@ -129,11 +133,9 @@ cl_store_outbox_each(cl_store *st, const char *recipient_id,
 
 cl_err
 cl_store_outbox_claim(cl_store *st, const char *channel, const char *now,
-                      int limit, cl_store_outbox_cb cb, void *ud,
-                      cl_error *err)
+                      int limit, cl_store_outbox_cb cb, void *ud, cl_error *err)
 {
-    return st->ops->engine->outbox_claim(st, channel, now, limit, cb, ud,
-                                         err);
+    return st->ops->engine->outbox_claim(st, channel, now, limit, cb, ud, err);
 }
 
 cl_err
@@ -328,4 +330,34 @@ cl_store_link_get(cl_store *st, const char *new_deal_id, char *out,
 {
     return st->ops->engine->link_get(st, new_deal_id, out, outlen, months,
                                      found, err);
+}
+
+/* "YYYY-MM-DD" field i of row as a day, CL_WF_NO_DAY when empty. */
+static cl_day
+day_of(const cl_value *row, int i)
+{
+    cl_day d = CL_WF_NO_DAY;
+    if (i >= 0 && row[i].type == CL_V_TEXT &&
+        cl_date_parse(row[i].s, strlen(row[i].s), &d) != 0)
+        d = CL_WF_NO_DAY;
+    return d;
+}
+
+cl_err
+cl_store_kickoff_dates(cl_store *st, const char *deal_id, cl_day *kickoff_on,
+                       cl_day *review_held_on, int *found, cl_error *err)
+{
+    cl_value key = {.type = CL_V_TEXT, .s = deal_id}, row[32];
+    int has = 0;
+    *kickoff_on = *review_held_on = CL_WF_NO_DAY;
+    cl_err rc = cl_store_get(st, CL_KIND_DEALS, &key, row, found, err);
+    if (rc != CL_OK || !*found)
+        return rc;
+    *kickoff_on = day_of(
+        row, cl_kind_field_index(cl_kind_get(CL_KIND_DEALS), "kickoff_on"));
+    rc = cl_store_get(st, CL_KIND_REVIEWS, &key, row, &has, err);
+    if (rc == CL_OK && has)
+        *review_held_on = day_of(
+            row, cl_kind_field_index(cl_kind_get(CL_KIND_REVIEWS), "held_on"));
+    return rc;
 }

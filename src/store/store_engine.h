@@ -19,6 +19,16 @@
 /* ---- deals ---------------------------------------------------------------
  */
 
+/*
+ * The dates the kickoff gate compares (cl_wf_kickoff_gate): the deal's
+ * stored kickoff_on and its won-deal review's held_on, each CL_WF_NO_DAY
+ * when there is none.  *found is 0 when the deal does not exist.  Two
+ * record reads, no SQL of its own, so every backend has it.
+ */
+cl_err cl_store_kickoff_dates(cl_store *st, const char *deal_id,
+                              cl_day *kickoff_on, cl_day *review_held_on,
+                              int *found, cl_error *err);
+
 typedef struct cl_store_deal_row {
     const char *id, *account_id, *ae_id;
     const char *ae_manager_id; /* the AE's manager, or NULL */
@@ -233,9 +243,9 @@ cl_err cl_store_outbox_due(cl_store *st, const char *channel, const char *now,
  * rows to be claimed again when the lease ends.  On SQLite (one writer, one
  * file) it is cl_store_outbox_due.  Outside a transaction.
  */
-cl_err cl_store_outbox_claim(cl_store *st, const char *channel,
-                             const char *now, int limit,
-                             cl_store_outbox_cb cb, void *ud, cl_error *err);
+cl_err cl_store_outbox_claim(cl_store *st, const char *channel, const char *now,
+                             int limit, cl_store_outbox_cb cb, void *ud,
+                             cl_error *err);
 
 /*
  * Records a delivery attempt of message id: status ("pending", "sent",

@@ -18,6 +18,7 @@
 #include "testutil.h"
 #include "testdb.h"
 
+#include "core/review_answer.h"
 #include "engine/engine.h"
 
 typedef struct fixture {
@@ -201,9 +202,10 @@ health(fixture *f, const char *deal_id)
 static int
 expected_score(const char *const q[7], const char *gut_read, int icp_fit)
 {
-    return cl_wf_health_score(
-        cl_wf_answer_generic(q[1], NULL), cl_wf_answer_generic(q[4], NULL),
-        cl_wf_answer_generic(q[6], NULL), gut_read, icp_fit);
+    return cl_wf_health_score(cl_review_answer_generic(q[1], NULL),
+                              cl_review_answer_generic(q[4], NULL),
+                              cl_review_answer_generic(q[6], NULL), gut_read,
+                              icp_fit);
 }
 
 typedef struct seen {

@@ -195,6 +195,10 @@ test_deal_won_refuses_open_deal(void **state)
     cl_wf_effects_release(&l);
 }
 
+#define NO CL_WF_NO_DAY
+#define HELD CL_WF_KICKOFF_HELD
+#define IMPORTED CL_WF_KICKOFF_IMPORTED
+
 static void
 test_kickoff_before_review_needs_override(void **state)
 {
@@ -203,19 +207,22 @@ test_kickoff_before_review_needs_override(void **state)
     cl_wf_effects l;
     cl_wf_effects_init(&l);
     cl_error err;
-    assert_int_equal(
-        cl_wf_kickoff_held(&d, 0, D("2026-07-16"), NULL, "CSM1", &l, &err),
-        CL_ECONFLICT);
-    assert_non_null(strstr(err.msg, "review"));
+    assert_int_equal(cl_wf_kickoff_gate(&d, NO, D("2026-07-16"), HELD, NULL,
+                                        "CSM1", &l, &err),
+                     CL_ECONFLICT);
+    assert_string_equal(err.msg,
+                        "kickoff_on: deal D123 has no won-deal review "
+                        "recorded; record it first or give an override "
+                        "reason");
     assert_int_equal(cl_wf_effects_error(&l)->code, CL_ECONFLICT);
     cl_wf_effects_release(&l);
 
-    assert_int_equal(
-        cl_wf_kickoff_held(&d, 0, D("2026-07-16"), "  ", "CSM1", &l, &err),
-        CL_ECONFLICT);
+    assert_int_equal(cl_wf_kickoff_gate(&d, NO, D("2026-07-16"), HELD, "  ",
+                                        "CSM1", &l, &err),
+                     CL_ECONFLICT);
     cl_wf_effects_release(&l);
 
-    assert_int_equal(cl_wf_kickoff_held(&d, 0, D("2026-07-16"),
+    assert_int_equal(cl_wf_kickoff_gate(&d, NO, D("2026-07-16"), HELD,
                                         "customer moved the date", "CSM1", &l,
                                         &err),
                      CL_OK);
@@ -227,57 +234,67 @@ test_kickoff_before_review_needs_override(void **state)
     assert_string_equal(e->body, "customer moved the date");
     assert_string_equal(e->new_value, "2026-07-16");
     cl_wf_effects_release(&l);
+}
 
-    assert_int_equal(
-        cl_wf_kickoff_held(&d, 1, D("2026-07-16"), NULL, "CSM1", &l, &err),
-        CL_OK);
+/* Issue 14: the gate compares dates; a review that exists but was held
+   after the kickoff does not open it. */
+static void
+test_kickoff_gate_review_held_on_or_before_kickoff(void **state)
+{
+    (void)state;
+    cl_wf_deal d = won_deal("2026-07-15", 1000);
+    cl_wf_effects l;
+    cl_wf_effects_init(&l);
+    cl_error err;
+    /* Held the day before, and the same day: open, no effects. */
+    assert_int_equal(cl_wf_kickoff_gate(&d, D("2026-07-20"), D("2026-07-21"),
+                                        HELD, NULL, "CSM1", &l, &err),
+                     CL_OK);
+    assert_int_equal(cl_wf_kickoff_gate(&d, D("2026-07-21"), D("2026-07-21"),
+                                        HELD, NULL, "CSM1", &l, &err),
+                     CL_OK);
     assert_int_equal(l.n, 0);
+    /* Held the day after: refused, naming the field and both dates. */
+    assert_int_equal(cl_wf_kickoff_gate(&d, D("2026-07-22"), D("2026-07-21"),
+                                        HELD, NULL, "CSM1", &l, &err),
+                     CL_ECONFLICT);
+    assert_string_equal(err.msg,
+                        "kickoff_on: 2026-07-21 is before the won-deal review "
+                        "of deal D123 (held_on 2026-07-22); give an override "
+                        "reason to record it");
+    assert_null(strchr(err.msg, '\n'));
+    cl_wf_effects_release(&l);
+    /* ... unless overridden, audited. */
+    assert_int_equal(cl_wf_kickoff_gate(&d, D("2026-07-22"), D("2026-07-21"),
+                                        HELD, "exec asked", "CSM1", &l, &err),
+                     CL_OK);
+    assert_string_equal(must_key(&l, "kickoff_override:D123")->body,
+                        "exec asked");
     cl_wf_effects_release(&l);
 }
 
+/* Issue 14: an imported historic kickoff without a review is allowed
+   (history from before closeloop); one before its review is not, and an
+   import has no override. */
 static void
-test_generic_answers(void **state)
+test_kickoff_gate_import_allows_history_without_review(void **state)
 {
     (void)state;
-    static const char *const stock[] = {"seemed enthusiastic",
-                                        "was supportive",
-                                        "n/a",
-                                        "na",
-                                        "tbd",
-                                        "none",
-                                        "nothing",
-                                        "same as above",
-                                        "see above",
-                                        "-",
-                                        NULL};
-    const char *why;
-    for (int i = 0; stock[i]; i++) {
-        why = NULL;
-        assert_true(cl_wf_answer_generic(stock[i], &why));
-        assert_string_equal(why, "stock phrase");
-    }
-    /* Case, surrounding space and a final full stop do not hide them. */
-    assert_true(cl_wf_answer_generic("  Seemed Enthusiastic.  ", &why));
-    assert_string_equal(why, "stock phrase");
-    assert_true(cl_wf_answer_generic("N/A", &why));
-    assert_string_equal(why, "stock phrase");
-    assert_true(cl_wf_answer_generic("\tTBD\n", &why));
-    assert_string_equal(why, "stock phrase");
-    /* Short answers: 14 characters is too short, 15 is enough. */
-    assert_true(cl_wf_answer_generic("Budget freeze.", &why));
-    assert_string_equal(why, "too short");
-    assert_true(cl_wf_answer_generic("  ok  ", &why));
-    assert_string_equal(why, "too short");
-    assert_false(cl_wf_answer_generic("Budget freezes.", &why));
-    assert_null(why);
-    assert_true(cl_wf_answer_generic("", &why));
-    assert_string_equal(why, "empty");
-    assert_true(cl_wf_answer_generic(NULL, NULL));
-    /* A phrase that only contains a stock phrase is specific. */
-    assert_false(cl_wf_answer_generic(
-        "Champion seemed enthusiastic until legal got involved", &why));
-    assert_false(cl_wf_answer_generic(
-        "VP Ops wants the renewal win for her promotion case", &why));
+    cl_wf_deal d = won_deal("2026-07-15", 1000);
+    cl_wf_effects l;
+    cl_wf_effects_init(&l);
+    cl_error err;
+    assert_int_equal(cl_wf_kickoff_gate(&d, NO, D("2026-07-21"), IMPORTED, NULL,
+                                        NULL, &l, &err),
+                     CL_OK);
+    assert_int_equal(l.n, 0);
+    assert_int_equal(cl_wf_kickoff_gate(&d, D("2026-07-22"), D("2026-07-21"),
+                                        IMPORTED, "reason", NULL, &l, &err),
+                     CL_ECONFLICT);
+    assert_string_equal(err.msg,
+                        "kickoff_on: 2026-07-21 is before the won-deal review "
+                        "of deal D123 (held_on 2026-07-22)");
+    cl_wf_effects_release(&l);
 }
 
 static void
@@ -349,7 +366,8 @@ test_review_recorded_scores_and_flags(void **state)
     assert_string_equal(e->what, "generic_answer");
     assert_string_equal(e->new_value, "q2");
     assert_string_equal(e->body, "stock phrase");
-    assert_string_equal(must_key(&l, "review_flag:D123:q7")->body, "too short");
+    assert_string_equal(must_key(&l, "review_flag:D123:q7")->body,
+                        "no name, number, date or commitment");
     must_key(&l, "review_flag:D123:q1");
     /* 50 - 25 - 10 + 5 - 10 + 10 = 20. */
     assert_string_equal(must_key(&l, "health_score:D123")->new_value, "20");
@@ -839,7 +857,9 @@ main(void)
         cmocka_unit_test(test_deal_won_senior_attendee_at_threshold),
         cmocka_unit_test(test_deal_won_refuses_open_deal),
         cmocka_unit_test(test_kickoff_before_review_needs_override),
-        cmocka_unit_test(test_generic_answers),
+        cmocka_unit_test(test_kickoff_gate_review_held_on_or_before_kickoff),
+        cmocka_unit_test(
+            test_kickoff_gate_import_allows_history_without_review),
         cmocka_unit_test(test_health_score_formula),
         cmocka_unit_test(test_review_recorded_scores_and_flags),
         cmocka_unit_test(test_imported_review_gets_only_its_score),

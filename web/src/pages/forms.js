@@ -77,8 +77,10 @@ function TagForm({ churn, tax }) {
     </div>`;
 }
 
+// The server's reasons (docs/reviews.md, cl_review_answer_generic) in words.
 const REASONS = { empty: 'empty', 'stock phrase': 'a stock phrase that says nothing',
-    'too short': 'too short to act on' };
+    vague: 'vague (say who, what or when)',
+    'no name, number, date or commitment': 'without a name, number, date or commitment' };
 
 export function ReviewForm({ params }) {
     const id = params[0];

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "core/workflow.h"
 #include "store/store_engine.h"
 
 static int run(int argc, char **argv);
@@ -23,7 +24,14 @@ const cli_command cli_cmd_config = {
     "                        work (30)\n"
     "  revops_id, marketing_id, vp_sales_id\n"
     "                        who the loop routes to (default: the first user\n"
-    "                        with that role)\n"};
+    "                        with that role)\n"
+    "  route_CAUSE           the role a non-sales cause routes to (a role or\n"
+    "                        none; CAUSE: failed_adoption, "
+    "product_deficiency,\n"
+    "                        poor_service, goals_not_met, competitive_loss,\n"
+    "                        pricing, business_change, financial_distress)\n"
+    "  route_due_business_days\n"
+    "                        its follow-up task's due day, 1-60 (5)\n"};
 
 static const char *const keys[] = {"smtp_url",
                                    "smtp_from",
@@ -35,6 +43,15 @@ static const char *const keys[] = {"smtp_url",
                                    "revops_id",
                                    "marketing_id",
                                    "vp_sales_id",
+                                   "route_failed_adoption",
+                                   "route_product_deficiency",
+                                   "route_poor_service",
+                                   "route_goals_not_met",
+                                   "route_competitive_loss",
+                                   "route_pricing",
+                                   "route_business_change",
+                                   "route_financial_distress",
+                                   "route_due_business_days",
                                    NULL};
 
 static int
@@ -51,6 +68,10 @@ check(const char *key, const char *value)
     long long n;
     if (cl_enum_index(keys, key) < 0)
         return "unknown key";
+    int routing;
+    const char *why = cl_wf_route_setting_check(key, value, &routing);
+    if (routing)
+        return why;
     if ((strcmp(key, "max_attempts") == 0 ||
          strcmp(key, "retry_base_seconds") == 0 ||
          strcmp(key, "engine_lookback_days") == 0) &&

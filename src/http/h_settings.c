@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/workflow.h"
 #include "../store/store_api.h"
 #include "../store/store_engine.h"
 #include "http_int.h"
@@ -19,18 +20,18 @@ static int
 cause_cb(void *ud, const cl_cause *c)
 {
     json_array_append_new(
-        ud, json_pack("{s:s, s:s, s:s, s:b, s:s}", "code", c->code, "label",
-                      c->label, "definition", c->definition,
-                      "sales_attributable", c->sales_attributable, "routes_to",
-                      c->routes_to));
+        ud,
+        json_pack("{s:s, s:s, s:s, s:b, s:s}", "code", c->code, "label",
+                  c->label, "definition", c->definition, "sales_attributable",
+                  c->sales_attributable, "routes_to", c->routes_to));
     return 0;
 }
 
 static int
 threshold_cb(void *ud, const char *key, double value)
 {
-    json_array_append_new(ud, json_pack("{s:s, s:f}", "key", key, "value",
-                                        value));
+    json_array_append_new(ud,
+                          json_pack("{s:s, s:f}", "key", key, "value", value));
     return 0;
 }
 
@@ -40,8 +41,8 @@ find(json_t *list, const char *by, const char *key)
 {
     size_t i;
     json_t *x;
-    json_array_foreach(list, i, x) if (!strcmp(cl_http_jstr(x, by), key))
-        return x;
+    json_array_foreach(list, i,
+                       x) if (!strcmp(cl_http_jstr(x, by), key)) return x;
     return NULL;
 }
 
@@ -82,8 +83,7 @@ get_list(cl_http_req *r, list_fn fn)
         cl_http_etag(x, etag);
         json_object_set_new(x, "etag", json_string(etag));
     }
-    return cl_http_reply_json(r, 200, json_pack("{s:o}", "items", items),
-                              NULL);
+    return cl_http_reply_json(r, 200, json_pack("{s:o}", "items", items), NULL);
 }
 
 enum MHD_Result
@@ -195,13 +195,13 @@ cl__h_taxonomy_set(cl_http_req *r)
     if ((label && !*label) || (def && !*def)) {
         cl_store_rollback(r->st);
         json_decref(body);
-        return cl_http_error(r, 400, "invalid", label && !*label ? "label"
-                                                                 : "definition",
+        return cl_http_error(r, 400, "invalid",
+                             label && !*label ? "label" : "definition",
                              "a cause needs a label and a definition");
     }
     cl_error_clear(&err);
-    cl_err e = cl_store_cause_set(r->st, r->params[0], label, def, &found,
-                                  &err);
+    cl_err e =
+        cl_store_cause_set(r->st, r->params[0], label, def, &found, &err);
     json_decref(body);
     return end_patch(r, e, &err, taxonomy, "code");
 }
@@ -231,15 +231,34 @@ cl__h_threshold_set(cl_http_req *r)
 /* ---- delivery and routing configuration ------------------------------- */
 
 /* The keys of `closeloop config` and their checks (cmd_config.c). */
-static const char *const config_keys[] = {
-    "smtp_url",           "smtp_from",    "webhook_url",
-    "webhook_format",     "max_attempts", "retry_base_seconds",
-    "engine_lookback_days", "revops_id",  "marketing_id",
-    "vp_sales_id",        NULL};
+static const char *const config_keys[] = {"smtp_url",
+                                          "smtp_from",
+                                          "webhook_url",
+                                          "webhook_format",
+                                          "max_attempts",
+                                          "retry_base_seconds",
+                                          "engine_lookback_days",
+                                          "revops_id",
+                                          "marketing_id",
+                                          "vp_sales_id",
+                                          "route_failed_adoption",
+                                          "route_product_deficiency",
+                                          "route_poor_service",
+                                          "route_goals_not_met",
+                                          "route_competitive_loss",
+                                          "route_pricing",
+                                          "route_business_change",
+                                          "route_financial_distress",
+                                          "route_due_business_days",
+                                          NULL};
 
 static const char *
 config_check(const char *key, const char *value)
 {
+    int routing;
+    const char *why = cl_wf_route_setting_check(key, value, &routing);
+    if (routing)
+        return why;
     if ((!strcmp(key, "max_attempts") || !strcmp(key, "retry_base_seconds") ||
          !strcmp(key, "engine_lookback_days"))) {
         char *end;
@@ -297,7 +316,7 @@ cl__h_config(cl_http_req *r)
 enum MHD_Result
 cl__h_config_set(cl_http_req *r)
 {
-    cl_jfield f[16];
+    cl_jfield f[32];
     size_t n = 0;
     enum MHD_Result done;
     cl_error err;

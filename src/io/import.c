@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "../core/strset.h"
+#include "../engine/engine.h"
 #include "csv.h"
 #include "field.h"
 
@@ -655,6 +656,11 @@ cl_importer_finish(cl_importer *imp, cl_import_report *rep, cl_error *err)
         imp->rep.inserted = imp->counts.inserted;
         imp->rep.updated = imp->counts.updated;
         imp->rep.unchanged = imp->counts.unchanged;
+        /* The rows' events (review tasks, the flag to Sales, routing) in
+           the import's transaction: the next tick has nothing left. */
+        if (rc == CL_OK && !imp->opts.dry_run)
+            rc = cl_engine_imported(imp->st, imp->def->kind, imp->keys,
+                                    imp->opts.now, NULL, err);
         if (rc == CL_OK && !imp->opts.dry_run)
             rc = cl_store_commit(imp->st, err);
         if (rc != CL_OK || imp->opts.dry_run)

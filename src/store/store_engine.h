@@ -95,7 +95,10 @@ typedef enum cl_store_churn_sel {
     CL_SC_UNTAGGED_PENDING, /* untagged, open, no churn_tagging task */
     CL_SC_FLAG_PENDING,     /* tagged sales-attributable, not yet flagged,
                                tagged (or churned) on or after arg */
-    CL_SC_TAGGED_BETWEEN    /* tagged, churned_on in [arg, arg2] */
+    CL_SC_TAGGED_BETWEEN,   /* tagged, churned_on in [arg, arg2] */
+    CL_SC_ROUTE_PENDING     /* tagged with a cause that is not
+                               sales-attributable, no cause_followup task,
+                               tagged (or churned) on or after arg */
 } cl_store_churn_sel;
 
 typedef int (*cl_store_churn_cb)(void *ud, const cl_store_churn_row *row);
@@ -233,9 +236,9 @@ cl_err cl_store_outbox_due(cl_store *st, const char *channel, const char *now,
  * rows to be claimed again when the lease ends.  On SQLite (one writer, one
  * file) it is cl_store_outbox_due.  Outside a transaction.
  */
-cl_err cl_store_outbox_claim(cl_store *st, const char *channel,
-                             const char *now, int limit,
-                             cl_store_outbox_cb cb, void *ud, cl_error *err);
+cl_err cl_store_outbox_claim(cl_store *st, const char *channel, const char *now,
+                             int limit, cl_store_outbox_cb cb, void *ud,
+                             cl_error *err);
 
 /*
  * Records a delivery attempt of message id: status ("pending", "sent",

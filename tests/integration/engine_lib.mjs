@@ -52,8 +52,11 @@ export function company(t, { accounts = [], deals = [], churns = [],
     holidays = [] } = {}) {
     const db = workspace(t);
     const dir = tempDir(t);
-    const imp = (kind, rows) => ok(['import', kind,
-        writeCsv(dir, `${kind}-${Math.random()}.csv`, rows), '--db', db]);
+    // extra: e.g. ['--now', T] for an import on a simulated day; an
+    // import applies its rows' events at its own time.
+    const imp = (kind, rows, extra = []) => ok(['import', kind,
+        writeCsv(dir, `${kind}-${Math.random()}.csv`, rows), '--db', db,
+        ...extra]);
     imp('users', USERS);
     if (accounts.length) imp('accounts', [ACCOUNT_HEAD, ...accounts]);
     if (deals.length) imp('deals', [DEAL_HEAD, ...deals]);

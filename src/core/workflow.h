@@ -392,8 +392,11 @@ cl_err cl_wf_churn_recorded(const cl_wf_config *cfg, const cl_calendar *cal,
  * debrief for the AE and for the CSM due debrief_due_business_days business
  * days after today (keys "debrief:CHURN:USER"), and SET sales_flagged = 1 on
  * the churn.  A non-sales primary cause that differs from the old one
- * adds the effects of cl_wf_churn_routed.  A tag identical to the old one
- * gives no effects.
+ * adds the effects of cl_wf_churn_routed.  A changed primary cause whose
+ * follow-up owner changes (another user, a sales cause, a cause routed to
+ * none) closes the old owner's cause_followup task, audited as
+ * cause_followup_superseded.  A tag identical to the old one gives no
+ * effects.
  */
 cl_err cl_wf_churn_tagged(const cl_wf_config *cfg, const cl_calendar *cal,
                           const cl_wf_churn *churn, const cl_wf_tag *tag,
@@ -444,7 +447,8 @@ const char *cl_wf_route_setting_check(const char *key, const char *value,
  * (cfg->route_owners, else the default role with no user known; a role
  * with no user routes to RevOps), due route_due_business_days business
  * days after today (key "cause_followup:CHURN:USER"), and NOTIFY
- * cause_route to that user (key "cause_route:CHURN:USER").  No effects for
+ * cause_route to that user (key "cause_route:CHURN:CAUSE:USER").  No
+ * effects for
  * a sales-attributable cause, an untagged churn or a cause routed to
  * "none".  cl_wf_churn_tagged calls it; the tick calls it for tags that
  * arrived some other way, and the keys make the second call harmless.

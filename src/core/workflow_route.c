@@ -71,22 +71,76 @@ owner_of(const cl_wf_config *cfg, const char *cause, const char **role,
         }
 }
 
+/*
+ * The user a cause's follow-up goes to, its role into *role: NULL for a
+ * sales-attributable or unknown cause, one routed to "none", or no user
+ * and no RevOps.
+ */
+static const char *
+route_user(const cl_wf_config *cfg, const char *code, const char **role,
+           const cl_cause **cause)
+{
+    const char *user;
+    *cause = cl__wf_empty(code) ? NULL : cl_taxonomy_find(code);
+    if (*cause == NULL || (*cause)->sales_attributable)
+        return NULL;
+    owner_of(cfg, code, role, &user);
+    if (*role == NULL || strcmp(*role, "none") == 0)
+        return NULL;
+    /* A role nobody holds yet: the loop owner gets it rather than nobody. */
+    user = cl__wf_or(user, cfg->revops_id);
+    return cl__wf_empty(user) ? NULL : user;
+}
+
+void
+cl__wf_route_superseded(const cl_wf_config *cfg, const cl_wf_churn *churn,
+                        const cl_wf_tag *tag, const char *actor_id,
+                        cl_wf_effects *out)
+{
+    const char *role, *was, *now;
+    const cl_cause *cause;
+    was = route_user(cfg, churn->tag.primary_cause, &role, &cause);
+    now = route_user(cfg, tag->primary_cause, &role, &cause);
+    /* The same owner keeps the one task (one per churn and owner) and is
+       told of the new cause by cl_wf_churn_routed's notice. */
+    if (was == NULL || (now && strcmp(was, now) == 0))
+        return;
+    cl_wf_effect *e = cl__wf_push(
+        out, CL_WF_MARK_TASK,
+        cl__wf_fmt(out, "done:cause_followup:%s:%s", churn->id, was));
+    if (e) {
+        e->what = "cause_followup";
+        e->subject_kind = "churn";
+        e->subject_id = cl__wf_str(out, churn->id);
+        e->recipient_id = cl__wf_str(out, was);
+        e->new_value = "done";
+    }
+    e = cl__wf_push(out, CL_WF_AUDIT,
+                    cl__wf_fmt(out, "cause_followup_superseded:%s:%s>%s",
+                               churn->id, churn->tag.primary_cause,
+                               tag->primary_cause));
+    if (e) {
+        e->what = "cause_followup_superseded";
+        e->subject_kind = "churn";
+        e->subject_id = cl__wf_str(out, churn->id);
+        e->actor_id = cl__wf_str(out, actor_id);
+        e->old_value = cl__wf_fmt(out, "%s:%s", churn->tag.primary_cause, was);
+        e->new_value = now ? cl__wf_fmt(out, "%s:%s", tag->primary_cause, now)
+                           : cl__wf_str(out, tag->primary_cause);
+        e->body = "the churn was re-tagged; its follow-up goes to the owner "
+                  "of the new cause";
+    }
+}
+
 cl_err
 cl_wf_churn_routed(const cl_wf_config *cfg, const cl_calendar *cal,
                    const cl_wf_churn *churn, cl_day today, cl_wf_effects *out,
                    cl_error *err)
 {
-    const char *code = churn->tag.primary_cause;
-    const cl_cause *cause = cl__wf_empty(code) ? NULL : cl_taxonomy_find(code);
-    if (cause == NULL || cause->sales_attributable)
-        return cl__wf_finish(out, err);
-    const char *role, *user;
-    owner_of(cfg, code, &role, &user);
-    if (role == NULL || strcmp(role, "none") == 0)
-        return cl__wf_finish(out, err);
-    /* A role nobody holds yet: the loop owner gets it rather than nobody. */
-    user = cl__wf_or(user, cfg->revops_id);
-    if (cl__wf_empty(user))
+    const char *role = NULL;
+    const cl_cause *cause;
+    const char *user = route_user(cfg, churn->tag.primary_cause, &role, &cause);
+    if (user == NULL)
         return cl__wf_finish(out, err);
     cl_day due =
         cl_cal_add_business_days(cal, today, cfg->route_due_business_days);
@@ -101,7 +155,11 @@ cl_wf_churn_routed(const cl_wf_config *cfg, const cl_calendar *cal,
         cl__wf_or(churn->account_id, "?"), cause->label, cause->routes_to, role,
         cl__wf_or(churn->tag.stated_reason, "-"),
         cl__wf_or(churn->tag.diagnosis, "-"));
-    cl__wf_notify(out, cl__wf_fmt(out, "cause_route:%s:%s", churn->id, user),
-                  "cause_route", user, "churn", churn->id, title, body);
+    /* The key names the cause: an owner whose churn is re-tagged to
+       another of their causes hears of it. */
+    cl__wf_notify(
+        out,
+        cl__wf_fmt(out, "cause_route:%s:%s:%s", churn->id, cause->code, user),
+        "cause_route", user, "churn", churn->id, title, body);
     return cl__wf_finish(out, err);
 }

@@ -218,6 +218,9 @@ churn_scan(cl__eng *e, cl_store_churn_sel sel, const char *since,
     return rc;
 }
 
+static cl_err settle(cl__eng *e, int what, const cl_strset *only,
+                     cl_error *err);
+
 cl_err
 cl__eng_scan(cl__eng *e, int what, const cl_strset *only, const char *actor,
              cl_error *err)
@@ -239,6 +242,10 @@ cl__eng_scan(cl__eng *e, int what, const cl_strset *only, const char *actor,
         if (rc == CL_OK)
             rc = churn_scan(e, CL_SC_ROUTE_PENDING, since, route_rule, only,
                             err);
+        /* A tag that took no tag event (a non-sales cause, one older than
+           the lookback) still finishes its tagging task. */
+        if (rc == CL_OK && only)
+            rc = settle(e, CL__SCAN_CHURNS, only, err);
     }
     return rc;
 }
@@ -322,16 +329,20 @@ classified_cb(void *ud, const cl_value *row)
  * type) are done: nobody is reminded of work that is finished.
  */
 static cl_err
-settle(cl__eng *e, cl_error *err)
+settle(cl__eng *e, int what, const cl_strset *only, cl_error *err)
 {
     static const char *const kinds[] = {"won_deal_review", "churn_tagging",
                                         "recovery_classification"};
     cl_strset *classified = cl_strset_new();
     if (classified == NULL)
         return cl_error_set(err, CL_ENOMEM, "out of memory");
-    cl_err rc = cl_store_each(e->st, CL_KIND_RECOVERIES, classified_cb,
-                              classified, err);
+    cl_err rc = CL_OK;
+    if (what & CL__SCAN_DEALS)
+        rc = cl_store_each(e->st, CL_KIND_RECOVERIES, classified_cb, classified,
+                           err);
     for (size_t k = 0; k < 3 && rc == CL_OK; k++) {
+        if (!(what & (k == 1 ? CL__SCAN_CHURNS : CL__SCAN_DEALS)))
+            continue;
         list open = {e, NULL, 0, 0, sizeof(cl_wf_task)};
         cl_store_task_filter f = {.status = "open", .kind = kinds[k]};
         rc = cl_store_tasks_each(e->st, &f, task_cb, &open, err);
@@ -339,6 +350,9 @@ settle(cl__eng *e, cl_error *err)
             cl_wf_task *t = (cl_wf_task *)open.v + i;
             settled s = {0};
             int changed = 0;
+            if (only &&
+                !cl_strset_has(only, t->subject_id, strlen(t->subject_id)))
+                continue;
             if (k == 0)
                 rc = cl_store_deals_sel(e->st, CL_SD_ONE, t->subject_id,
                                         review_done_cb, &s, err);
@@ -424,7 +438,7 @@ cl_engine_tick(cl_store *st, cl_time now, cl_engine_stats *stats, cl_error *err)
     if (rc == CL_OK)
         rc = scores(&e, err);
     if (rc == CL_OK)
-        rc = settle(&e, err);
+        rc = settle(&e, CL__SCAN_DEALS | CL__SCAN_CHURNS, NULL, err);
     if (rc == CL_OK)
         rc = schedules(&e, err);
     return cl__eng_end(&e, rc, stats, err);

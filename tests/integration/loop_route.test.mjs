@@ -190,3 +190,65 @@ test('issue 14 rule 2: non-sales causes route to the owner role of their ' +
         [['U9', '2026-11-20']]);
     assertTickIdle(db);
 });
+
+test('issue 14: a churn tagged with a non-sales cause by import finishes ' +
+    'its tagging task in the import', (t) => {
+    const { db, imp } = shop(t);
+    imp('accounts', [ACCOUNT_HEAD, account('A3')]);
+    imp('deals', [DEAL_HEAD, wonDeal('D4', 'A3', 'U3', '2025-02-10', 9000)]);
+    imp('churns', [CHURN_HEAD, churn('C3', 'A3', 'D4', '2026-11-11')]);
+    assert.deepEqual(of(tasks(db), 'churn_tagging').map((x) =>
+        [x.subject.churn_id, x.status]).sort(),
+    [['C1', 'open'], ['C3', 'open']]);
+    // C1: routed (failed_adoption -> vp_cs); C3: monitored only.
+    const c1 = churn('C1', 'A1', 'D1', '2026-11-10');
+    c1[8] = 'failed_adoption';
+    c1[10] = 'U6';
+    c1[11] = '2026-11-17';
+    const c3 = churn('C3', 'A3', 'D4', '2026-11-11');
+    c3[8] = 'business_change';
+    c3[10] = 'U6';
+    c3[11] = '2026-11-17';
+    imp('churns', [CHURN_HEAD, c1, c3]);
+    assert.deepEqual(of(tasks(db), 'churn_tagging').map((x) =>
+        [x.subject.churn_id, x.status]).sort(),
+    [['C1', 'done'], ['C3', 'done']]);
+    assert.deepEqual(of(tasks(db), 'cause_followup').map((x) =>
+        [x.subject.churn_id, x.assignee_id]), [['C1', 'U9']]);
+    const s = tick(db, TEST_NOW);
+    assert.equal(s.task_marks, 0, JSON.stringify(s));
+    assertTickIdle(db);
+});
+
+test('issue 14: a re-tag to another non-sales cause hands the follow-up to ' +
+    'the new owner, closing the first owner\'s task, audited', async (t) => {
+    const { db } = shop(t);
+    const { client } = await api(t, db);
+    // failed_adoption -> vp_cs (U9).
+    let r = await patch(client, '/api/v1/churns/C1',
+        { primary_cause: 'failed_adoption' });
+    assert.equal(r.status, 200, r.text);
+    // competitive_loss -> marketing (U8): U9's task closes, U8 gets one.
+    r = await patch(client, '/api/v1/churns/C1',
+        { primary_cause: 'competitive_loss' });
+    assert.equal(r.status, 200, r.text);
+    const follow = () => of(tasks(db), 'cause_followup',
+        'C1').map((x) => [x.assignee_id, x.status]).sort();
+    assert.deepEqual(follow(), [['U8', 'open'], ['U9', 'done']]);
+    assert.deepEqual([...new Set(of(outbox(db), 'cause_route', 'C1')
+        .map((m) => m.recipient_id))].sort(), ['U8', 'U9']);
+    const trail = await client.get('/api/v1/audit/churns/C1');
+    assert.equal(trail.status, 200, trail.text);
+    const moved = trail.json.items.filter((a) =>
+        a.action === 'cause_followup_superseded');
+    assert.equal(moved.length, 1, trail.text);
+    assert.equal(moved[0].old.value, 'failed_adoption:U9');
+    assert.equal(moved[0].new.value, 'competitive_loss:U8');
+    assert.equal(moved[0].new.by, 'U7');
+    // business_change is monitored only: U8's task closes too.
+    r = await patch(client, '/api/v1/churns/C1',
+        { primary_cause: 'business_change' });
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(follow(), [['U8', 'done'], ['U9', 'done']]);
+    assertTickIdle(db);
+});

@@ -658,7 +658,7 @@ cl_importer_finish(cl_importer *imp, cl_import_report *rep, cl_error *err)
         imp->rep.unchanged = imp->counts.unchanged;
         /* The rows' events (review tasks, the flag to Sales, routing) in
            the import's transaction: the next tick has nothing left. */
-        if (rc == CL_OK && !imp->opts.dry_run)
+        if (rc == CL_OK && !imp->opts.dry_run && !imp->opts.no_events)
             rc = cl_engine_imported(imp->st, imp->def->kind, imp->keys,
                                     imp->opts.now, NULL, err);
         if (rc == CL_OK && !imp->opts.dry_run)

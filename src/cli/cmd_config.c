@@ -30,6 +30,13 @@ const cli_command cli_cmd_config = {
     "  revops_id, marketing_id, vp_sales_id\n"
     "                        who the loop routes to (default: the first user\n"
     "                        with that role)\n"
+    "  route_CAUSE           the role a non-sales cause routes to (a role or\n"
+    "                        none; CAUSE: failed_adoption, "
+    "product_deficiency,\n"
+    "                        poor_service, goals_not_met, competitive_loss,\n"
+    "                        pricing, business_change, financial_distress)\n"
+    "  route_due_business_days\n"
+    "                        its follow-up task's due day, 1-60 (5)\n"
     "  THRESHOLD             any threshold of the loop's rules, e.g.\n"
     "                        debrief_due_business_days; each has a range\n"
     "                        (docs/settings.md); get KEY shows its value\n"};

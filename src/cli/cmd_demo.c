@@ -295,6 +295,9 @@ run(int argc, char **argv)
     }
     sink.opts.actor = "demo";
     sink.opts.now = common.now;
+    /* The history is records only: the replay (or nobody, --no-loop)
+       acts on them day by day, not all at once at --now. */
+    sink.opts.no_events = 1;
     sink.opts.on_bad = count_bad;
     sink.opts.ud = &sink;
 

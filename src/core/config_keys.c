@@ -1,6 +1,8 @@
 /* config_keys.c - the delivery and routing settings (config_keys.h). */
 #include "config_keys.h"
 
+#include "workflow.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +26,24 @@ static const cl_config_key keys[] = {
     {"revops_id", NULL, 0, 0, "the RevOps user the loop routes to"},
     {"marketing_id", NULL, 0, 0, "the Marketing user the loop routes to"},
     {"vp_sales_id", NULL, 0, 0, "the VP Sales the loop routes to"},
+    {"route_failed_adoption", NULL, 0, 0,
+     "the role failed adoption routes to (a role or none; vp_cs)"},
+    {"route_product_deficiency", NULL, 0, 0,
+     "the role product deficiency routes to (a role or none; revops)"},
+    {"route_poor_service", NULL, 0, 0,
+     "the role poor service routes to (a role or none; vp_cs)"},
+    {"route_goals_not_met", NULL, 0, 0,
+     "the role goals not met routes to (a role or none; vp_cs)"},
+    {"route_competitive_loss", NULL, 0, 0,
+     "the role competitive loss routes to (a role or none; marketing)"},
+    {"route_pricing", NULL, 0, 0,
+     "the role pricing routes to (a role or none; revops)"},
+    {"route_business_change", NULL, 0, 0,
+     "the role business change routes to (a role or none; none)"},
+    {"route_financial_distress", NULL, 0, 0,
+     "the role financial distress routes to (a role or none; vp_sales)"},
+    {"route_due_business_days", "business_days", 1, 60,
+     "the routed follow-up task is due after this many business days (5)"},
 };
 
 #define NKEYS (sizeof keys / sizeof keys[0])
@@ -69,6 +89,11 @@ cl_config_check(const char *key, const char *value, cl_error *err)
                                 "%lld (%s), got '%.64s'",
                                 key, k->min, k->max, k->unit, value);
         return CL_OK;
+    }
+    if (strncmp(key, "route_", 6) == 0) {
+        int known;
+        why = cl_wf_route_setting_check(key, value, &known);
+        return why ? cl_error_set(err, CL_EINVAL, "%s: %s", key, why) : CL_OK;
     }
     if (strcmp(key, "webhook_format") == 0 && strcmp(value, "json") != 0 &&
         strcmp(value, "slack") != 0)

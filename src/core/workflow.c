@@ -297,6 +297,9 @@ cl_wf_config_defaults(cl_wf_config *cfg)
     cfg->checkin_escalation_business_days = 5;
     cfg->overdue_escalation_business_days = 2;
     cfg->review_task_due_days = 30;
+    cfg->route_due_business_days = 5;
+    cfg->route_owners = NULL;
+    cfg->nroute_owners = 0;
 }
 
 /* ---- helpers ------------------------------------------------------------ */
@@ -352,6 +355,7 @@ cl__wf_kind_words(const char *kind)
         {"churn_tagging", "Churn tagging"},
         {"recovery_classification", "Recovery classification"},
         {"debrief", "AE+CSM debrief"},
+        {"cause_followup", "Churn cause follow-up"},
         {"process_change_checkin", "Process-change check-in"},
         {"monthly_debrief", "Monthly debrief"},
         {"bad_fit_review", "Bad-fit review"},

@@ -182,6 +182,14 @@ typedef struct cl_wf_config {
     int checkin_escalation_business_days; /* after check-in due (5) */
     int overdue_escalation_business_days; /* after task due (2) */
     int review_task_due_days; /* discovery/enablement/qualification (30) */
+    /* Non-sales causes: the owner task's due day, business days after the
+       tag (config route_due_business_days, 1-60, default 5). */
+    int route_due_business_days;
+    /* Who each non-sales cause routes to (cl_wf_route_owner); the shell
+       fills it from the route_CAUSE settings.  NULL/0: the defaults, with
+       no user known (RevOps gets the task). */
+    const struct cl_wf_route_owner *route_owners;
+    size_t nroute_owners;
     const char *revops_id;    /* owns sessions, gets escalations; required */
     const char *marketing_id; /* ICP review with Marketing; may be NULL */
     const char *vp_sales_id;  /* sales-side reviews; may be NULL */
@@ -391,7 +399,12 @@ cl_err cl_wf_churn_recorded(const cl_wf_config *cfg, const cl_calendar *cal,
  * (keys "churn_flag:CHURN:USER"; RevOps if neither is known), CREATE_TASK
  * debrief for the AE and for the CSM due debrief_due_business_days business
  * days after today (keys "debrief:CHURN:USER"), and SET sales_flagged = 1 on
- * the churn.  A tag identical to the old one gives no effects.
+ * the churn.  A non-sales primary cause that differs from the old one
+ * adds the effects of cl_wf_churn_routed.  A changed primary cause whose
+ * follow-up owner changes (another user, a sales cause, a cause routed to
+ * none) closes the old owner's cause_followup task, audited as
+ * cause_followup_superseded.  A tag identical to the old one gives no
+ * effects.
  */
 cl_err cl_wf_churn_tagged(const cl_wf_config *cfg, const cl_calendar *cal,
                           const cl_wf_churn *churn, const cl_wf_tag *tag,
@@ -404,6 +417,53 @@ cl_err cl_wf_churn_tagged(const cl_wf_config *cfg, const cl_calendar *cal,
  */
 cl_err cl_wf_churn_close(const cl_wf_churn *churn, cl_wf_effects *out,
                          cl_error *err);
+
+/*
+ * Routing of a non-sales cause (DESIGN section 5, "routes to").  role: the
+ * owner role of the cause (a code of cl_roles) or "none" (monitored, no
+ * task); user_id: the first user with that role, by id (the same user on
+ * every run, so the tick and an event never make two tasks), or NULL.
+ */
+typedef struct cl_wf_route_owner {
+    const char *cause;
+    const char *role;
+    const char *user_id;
+} cl_wf_route_owner;
+
+/*
+ * The default owner role of a cause: failed_adoption, poor_service and
+ * goals_not_met -> vp_cs; product_deficiency and pricing -> revops;
+ * competitive_loss -> marketing (product marketing); financial_distress ->
+ * vp_sales (credit screening in qualification); business_change -> "none".
+ * NULL for a sales-attributable or unknown cause (those follow rule 2's
+ * flag to Sales).
+ */
+const char *cl_wf_route_default(const char *cause);
+
+/*
+ * Checks a routing setting: "route_CAUSE" (CAUSE non-sales; value a role
+ * code or "none") or "route_due_business_days" (a whole number 1-60).
+ * Returns NULL when valid, else the reason (static text); *known = 0 when
+ * key is not a routing setting (known may be NULL).
+ */
+const char *cl_wf_route_setting_check(const char *key, const char *value,
+                                      int *known);
+
+/*
+ * A churn tagged with a non-sales primary cause, on today: CREATE_TASK
+ * cause_followup (subject the churn) for the owner of the cause
+ * (cfg->route_owners, else the default role with no user known; a role
+ * with no user routes to RevOps), due route_due_business_days business
+ * days after today (key "cause_followup:CHURN:USER"), and NOTIFY
+ * cause_route to that user (key "cause_route:CHURN:CAUSE:USER").  No
+ * effects for
+ * a sales-attributable cause, an untagged churn or a cause routed to
+ * "none".  cl_wf_churn_tagged calls it; the tick calls it for tags that
+ * arrived some other way, and the keys make the second call harmless.
+ */
+cl_err cl_wf_churn_routed(const cl_wf_config *cfg, const cl_calendar *cal,
+                          const cl_wf_churn *churn, cl_day today,
+                          cl_wf_effects *out, cl_error *err);
 
 /* ---- rule 3: recovery ---------------------------------------------------- */
 

@@ -126,10 +126,23 @@ cl_wf_churn_tagged(const cl_wf_config *cfg, const cl_calendar *cal,
         e->new_value = "done";
     }
 
+    /* A changed cause takes the follow-up from the old cause's owner. */
+    if (!first && !same(churn->tag.primary_cause, tag->primary_cause))
+        cl__wf_route_superseded(cfg, churn, tag, actor_id, out);
+
+    /* A non-sales cause goes to its owner, again only when the cause
+       changes: a new wording of the diagnosis is not a new signal. */
+    if (!cause->sales_attributable) {
+        if (same(churn->tag.primary_cause, tag->primary_cause))
+            return cl__wf_finish(out, err);
+        cl_wf_churn after = *churn;
+        after.tag = *tag;
+        return cl_wf_churn_routed(cfg, cal, &after, today, out, err);
+    }
     /* The flag to Sales goes out once per churn, whatever the later tags:
        the state says whether it went, and the keys do not name the cause,
        so even a shell that lost the state could not send it twice. */
-    if (!cause->sales_attributable || churn->sales_flagged)
+    if (churn->sales_flagged)
         return cl__wf_finish(out, err);
 
     const char *title =

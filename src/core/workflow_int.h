@@ -64,4 +64,14 @@ cl_wf_effect *cl__wf_notify(cl_wf_effects *list, const char *key,
                             const char *subject_kind, const char *subject_id,
                             const char *title, const char *body);
 
+/*
+ * A churn re-tagged from a routed non-sales cause (churn->tag) to tag: when
+ * the follow-up's owner changes (another user, a sales cause, a cause
+ * routed to none), MARK_TASK done the old owner's cause_followup task and
+ * AUDIT cause_followup_superseded (old and new cause:owner, actor_id).
+ */
+void cl__wf_route_superseded(const cl_wf_config *cfg, const cl_wf_churn *churn,
+                             const cl_wf_tag *tag, const char *actor_id,
+                             cl_wf_effects *out);
+
 #endif

@@ -17,6 +17,7 @@
 #ifndef CL_ENGINE_H
 #define CL_ENGINE_H
 
+#include "../core/strset.h"
 #include "../core/workflow.h"
 #include "../store/store_engine.h"
 
@@ -66,6 +67,30 @@ cl_err cl_engine_tick(cl_store *st, cl_time now, cl_engine_stats *stats,
 cl_err cl_engine_churn_tag(cl_store *st, const char *churn_id,
                            const cl_wf_tag *tag, const char *actor, cl_time now,
                            cl_engine_stats *stats, cl_error *err);
+
+/*
+ * Writes one record (cl_store_put) inside the caller's open transaction
+ * and applies the events it is: a churn tagged or re-tagged (as
+ * cl_engine_churn_tag does, actor named in the audit; a changed tag also
+ * sets tagged_by and tagged_on, a new record keeps them if given), a churn
+ * recorded untagged (its tagging task), a deal closed won (its review
+ * task) or created on a lost account (its recovery link), the last two
+ * within the tick's lookback.  Other kinds are written only.  The caller
+ * commits or rolls back; on error nothing of it may be committed.
+ */
+cl_err cl_engine_put(cl_store *st, cl_kind kind, cl_value *row,
+                     const char *actor, cl_time now, cl_put_result *res,
+                     cl_engine_stats *stats, cl_error *err);
+
+/*
+ * The events of an import's rows, inside the import's open transaction
+ * before it commits: for deals and churns whose id is in ids, what the
+ * next tick would do for them (review and tagging tasks, recovery links,
+ * the flag to Sales and the routing of a tag, within the lookback).  The
+ * tick then finds them done.  Other kinds: nothing.
+ */
+cl_err cl_engine_imported(cl_store *st, cl_kind kind, const cl_strset *ids,
+                          cl_time now, cl_engine_stats *stats, cl_error *err);
 
 /* Closes a churn record; refused while it is untagged. */
 cl_err cl_engine_churn_close(cl_store *st, const char *churn_id,

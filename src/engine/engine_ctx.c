@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/taxonomy.h"
 #include "engine_int.h"
 
 const char *
@@ -169,6 +170,52 @@ person(cl__eng *e, const char *key, const char *role, char *out, size_t len,
     return cl_store_users_by_role(e->st, role, first_user_cb, &f, err);
 }
 
+/*
+ * The owner of each non-sales cause: the role of its route_CAUSE setting
+ * (else the default), and the first user with that role by id, so an
+ * event and a later tick pick the same person.
+ */
+static cl_err
+routes(cl__eng *e, cl_error *err)
+{
+    char key[64], buf[32];
+    int found = 0;
+    size_t n = 0;
+    cl_err rc = cl_store_config_get(e->st, "route_due_business_days", buf,
+                                    sizeof buf, &found, err);
+    if (rc == CL_OK && found &&
+        !cl_wf_route_setting_check("route_due_business_days", buf, NULL))
+        e->cfg.route_due_business_days = atoi(buf);
+    for (size_t i = 0; cl_cause_codes[i] && rc == CL_OK && n < 16; i++) {
+        const char *role = cl_wf_route_default(cl_cause_codes[i]);
+        if (role == NULL)
+            continue;
+        snprintf(key, sizeof key, "route_%s", cl_cause_codes[i]);
+        rc = cl_store_config_get(e->st, key, buf, sizeof buf, &found, err);
+        if (rc == CL_OK && found && !cl_wf_route_setting_check(key, buf, NULL))
+            role = buf;
+        snprintf(e->route_role[n], sizeof e->route_role[n], "%s", role);
+        e->route_user[n][0] = '\0';
+        /* Users are looked up once per role, not per cause. */
+        for (size_t j = 0; j < n; j++)
+            if (strcmp(e->route_role[j], role) == 0)
+                memcpy(e->route_user[n], e->route_user[j],
+                       sizeof e->route_user[n]);
+        if (rc == CL_OK && e->route_user[n][0] == '\0' &&
+            strcmp(role, "none") != 0) {
+            first_user f = {e->route_user[n], sizeof e->route_user[n]};
+            rc = cl_store_users_by_role(e->st, role, first_user_cb, &f, err);
+        }
+        e->routes[n] =
+            (cl_wf_route_owner){cl_cause_codes[i], e->route_role[n],
+                                e->route_user[n][0] ? e->route_user[n] : NULL};
+        n++;
+    }
+    e->cfg.route_owners = e->routes;
+    e->cfg.nroute_owners = n;
+    return rc;
+}
+
 static cl_err
 load(cl__eng *e, cl_error *err)
 {
@@ -195,6 +242,8 @@ load(cl__eng *e, cl_error *err)
         return rc;
     if (e->revops[0] == '\0')
         snprintf(e->revops, sizeof e->revops, "revops");
+    if ((rc = routes(e, err)) != CL_OK)
+        return rc;
     e->cfg.revops_id = e->revops;
     e->cfg.marketing_id = e->marketing[0] ? e->marketing : NULL;
     e->cfg.vp_sales_id = e->vp_sales[0] ? e->vp_sales : NULL;
@@ -223,19 +272,27 @@ release(cl__eng *e)
 }
 
 cl_err
-cl__eng_begin(cl__eng *e, cl_store *st, const char *actor, cl_time now,
-              cl_error *err)
+cl__eng_attach(cl__eng *e, cl_store *st, cl_time now, cl_error *err)
 {
     memset(e, 0, sizeof *e);
     e->st = st;
     e->now = now;
     e->today = cl_time_day(now);
-    cl_err rc = cl_store_begin(st, actor, now, err);
-    if (rc == CL_OK)
-        rc = load(e, err);
-    if (rc != CL_OK) {
-        cl_store_rollback(st);
+    cl_err rc = load(e, err);
+    if (rc != CL_OK)
         release(e);
+    return rc;
+}
+
+cl_err
+cl__eng_begin(cl__eng *e, cl_store *st, const char *actor, cl_time now,
+              cl_error *err)
+{
+    cl_err rc = cl_store_begin(st, actor, now, err);
+    if (rc == CL_OK) {
+        rc = cl__eng_attach(e, st, now, err);
+        if (rc != CL_OK)
+            cl_store_rollback(st);
     }
     return rc;
 }
@@ -267,6 +324,14 @@ cl__eng_end(cl__eng *e, cl_err rc, cl_engine_stats *stats, cl_error *err)
         add_stats(stats, &e->stats);
     release(e);
     return rc;
+}
+
+void
+cl__eng_detach(cl__eng *e, cl_engine_stats *stats)
+{
+    if (stats)
+        add_stats(stats, &e->stats);
+    release(e);
 }
 
 int

@@ -5,6 +5,7 @@
 #define CL_ENGINE_INT_H
 
 #include "../analytics/snapshot.h"
+#include "../core/strset.h"
 #include "engine.h"
 
 /* One event's context: the store, the clock, the workspace's rules. */
@@ -14,12 +15,16 @@ typedef struct cl__eng {
     cl_day today;
     cl_wf_config cfg;
     cl_calendar cal; /* its holidays owned (cl_engine_calendar) */
-    int webhook; /* a webhook_url is configured: fan out to it too */
+    int webhook;     /* a webhook_url is configured: fan out to it too */
     int lookback_days;
     char revops[65], marketing[65], vp_sales[65];
+    /* Who each non-sales cause routes to (cfg.route_owners points here). */
+    cl_wf_route_owner routes[16];
+    char route_role[16][32], route_user[16][65];
     cl_engine_stats stats;
-    cl_snapshot *snap; /* for session packs, loaded when first needed */
-    char **strs;       /* copies owned by the context */
+    const char *scan_actor; /* cl__eng_scan's actor */
+    cl_snapshot *snap;      /* for session packs, loaded when first needed */
+    char **strs;            /* copies owned by the context */
     size_t nstrs, scap;
     int oom;
 } cl__eng;
@@ -30,6 +35,31 @@ typedef struct cl__eng {
  */
 cl_err cl__eng_begin(cl__eng *e, cl_store *st, const char *actor, cl_time now,
                      cl_error *err);
+
+/*
+ * As cl__eng_begin, inside the caller's open transaction: a record write
+ * or an import applies its events before it commits.  cl__eng_detach
+ * frees the context and adds its stats to *stats (may be NULL), leaving
+ * the transaction to the caller.
+ */
+cl_err cl__eng_attach(cl__eng *e, cl_store *st, cl_time now, cl_error *err);
+void cl__eng_detach(cl__eng *e, cl_engine_stats *stats);
+
+/* Which pending work cl__eng_scan looks for. */
+enum {
+    CL__SCAN_DEALS = 1,  /* won deals without a review task, new on lost */
+    CL__SCAN_CHURNS = 2, /* untagged without a tagging task, tags not yet
+                            flagged to Sales or routed to their owner */
+};
+
+/*
+ * The tick's search for records whose event is not applied yet (within
+ * the lookback), applied: `what` a mask of CL__SCAN_*, `only` the ids to
+ * consider (NULL: every record).  actor names the AUDIT rows of tags that
+ * arrived without an event ("import").
+ */
+cl_err cl__eng_scan(cl__eng *e, int what, const cl_strset *only,
+                    const char *actor, cl_error *err);
 
 /*
  * Commits (rc == CL_OK) or rolls back, frees the context, and adds its

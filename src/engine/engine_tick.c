@@ -122,13 +122,19 @@ typedef cl_err (*item_rule)(cl__eng *e, void *item, cl_wf_effects *out,
                             cl_error *err);
 
 static cl_err
-each_item(cl__eng *e, list *l, item_rule rule, cl_error *err)
+each_item(cl__eng *e, list *l, item_rule rule, const cl_strset *only,
+          cl_error *err)
 {
     cl_err rc = CL_OK;
     cl_wf_effects fx;
     cl_wf_effects_init(&fx);
     for (size_t i = 0; i < l->n && rc == CL_OK; i++) {
-        rc = rule(e, (char *)l->v + i * l->size, &fx, err);
+        void *item = (char *)l->v + i * l->size;
+        /* cl_wf_deal and cl_wf_churn both begin with their id. */
+        const char *id = *(const char *const *)item;
+        if (only && !cl_strset_has(only, id, strlen(id)))
+            continue;
+        rc = rule(e, item, &fx, err);
         /* A record the rule refuses (a won deal without a close date) is
            skipped: it must not hold up the rest of the tick. */
         if (rc == CL_EINVAL || rc == CL_ECONFLICT) {
@@ -176,50 +182,71 @@ flag_rule(cl__eng *e, void *item, cl_wf_effects *out, cl_error *err)
     cl_wf_churn before = *c;
     cl_wf_tag tag = c->tag;
     memset(&before.tag, 0, sizeof before.tag);
-    return cl_wf_churn_tagged(&e->cfg, &e->cal, &before, &tag, "import",
+    return cl_wf_churn_tagged(&e->cfg, &e->cal, &before, &tag, e->scan_actor,
                               e->today, out, err);
 }
 
+/* A non-sales tag that arrived without its event: routed to its owner.
+   Only the routing: its audit entry was the write's own. */
 static cl_err
-scan(cl__eng *e, cl_error *err)
+route_rule(cl__eng *e, void *item, cl_wf_effects *out, cl_error *err)
+{
+    return cl_wf_churn_routed(&e->cfg, &e->cal, item, e->today, out, err);
+}
+
+static cl_err
+deal_scan(cl__eng *e, cl_store_deal_sel sel, const char *since, item_rule rule,
+          const cl_strset *only, cl_error *err)
+{
+    list l = {e, NULL, 0, 0, sizeof(cl_wf_deal)};
+    cl_err rc = cl_store_deals_sel(e->st, sel, since, deal_cb, &l, err);
+    if (rc == CL_OK)
+        rc = each_item(e, &l, rule, only, err);
+    free(l.v);
+    return rc;
+}
+
+static cl_err
+churn_scan(cl__eng *e, cl_store_churn_sel sel, const char *since,
+           item_rule rule, const cl_strset *only, cl_error *err)
+{
+    list l = {e, NULL, 0, 0, sizeof(cl_wf_churn)};
+    cl_err rc = cl_store_churns_sel(e->st, sel, since, NULL, churn_cb, &l, err);
+    if (rc == CL_OK)
+        rc = each_item(e, &l, rule, only, err);
+    free(l.v);
+    return rc;
+}
+
+static cl_err settle(cl__eng *e, int what, const cl_strset *only,
+                     cl_error *err);
+
+cl_err
+cl__eng_scan(cl__eng *e, int what, const cl_strset *only, const char *actor,
+             cl_error *err)
 {
     char since[11];
-    cl_err rc;
+    cl_err rc = CL_OK;
     cl_date_format(e->today - e->lookback_days, since);
-
-    list won = {e, NULL, 0, 0, sizeof(cl_wf_deal)};
-    rc =
-        cl_store_deals_sel(e->st, CL_SD_WON_PENDING, since, deal_cb, &won, err);
-    if (rc == CL_OK)
-        rc = each_item(e, &won, won_rule, err);
-    free(won.v);
-    if (rc != CL_OK)
-        return rc;
-
-    list fresh = {e, NULL, 0, 0, sizeof(cl_wf_deal)};
-    rc = cl_store_deals_sel(e->st, CL_SD_NEW_ON_LOST, since, deal_cb, &fresh,
+    e->scan_actor = actor;
+    if (what & CL__SCAN_DEALS) {
+        rc = deal_scan(e, CL_SD_WON_PENDING, since, won_rule, only, err);
+        if (rc == CL_OK)
+            rc =
+                deal_scan(e, CL_SD_NEW_ON_LOST, since, created_rule, only, err);
+    }
+    if (rc == CL_OK && (what & CL__SCAN_CHURNS)) {
+        rc = churn_scan(e, CL_SC_UNTAGGED_PENDING, NULL, churn_rule, only, err);
+        if (rc == CL_OK)
+            rc = churn_scan(e, CL_SC_FLAG_PENDING, since, flag_rule, only, err);
+        if (rc == CL_OK)
+            rc = churn_scan(e, CL_SC_ROUTE_PENDING, since, route_rule, only,
                             err);
-    if (rc == CL_OK)
-        rc = each_item(e, &fresh, created_rule, err);
-    free(fresh.v);
-    if (rc != CL_OK)
-        return rc;
-
-    list untagged = {e, NULL, 0, 0, sizeof(cl_wf_churn)};
-    rc = cl_store_churns_sel(e->st, CL_SC_UNTAGGED_PENDING, NULL, NULL,
-                             churn_cb, &untagged, err);
-    if (rc == CL_OK)
-        rc = each_item(e, &untagged, churn_rule, err);
-    free(untagged.v);
-    if (rc != CL_OK)
-        return rc;
-
-    list tagged = {e, NULL, 0, 0, sizeof(cl_wf_churn)};
-    rc = cl_store_churns_sel(e->st, CL_SC_FLAG_PENDING, since, NULL, churn_cb,
-                             &tagged, err);
-    if (rc == CL_OK)
-        rc = each_item(e, &tagged, flag_rule, err);
-    free(tagged.v);
+        /* A tag that took no tag event (a non-sales cause, one older than
+           the lookback) still finishes its tagging task. */
+        if (rc == CL_OK && only)
+            rc = settle(e, CL__SCAN_CHURNS, only, err);
+    }
     return rc;
 }
 
@@ -302,16 +329,20 @@ classified_cb(void *ud, const cl_value *row)
  * type) are done: nobody is reminded of work that is finished.
  */
 static cl_err
-settle(cl__eng *e, cl_error *err)
+settle(cl__eng *e, int what, const cl_strset *only, cl_error *err)
 {
     static const char *const kinds[] = {"won_deal_review", "churn_tagging",
                                         "recovery_classification"};
     cl_strset *classified = cl_strset_new();
     if (classified == NULL)
         return cl_error_set(err, CL_ENOMEM, "out of memory");
-    cl_err rc = cl_store_each(e->st, CL_KIND_RECOVERIES, classified_cb,
-                              classified, err);
+    cl_err rc = CL_OK;
+    if (what & CL__SCAN_DEALS)
+        rc = cl_store_each(e->st, CL_KIND_RECOVERIES, classified_cb, classified,
+                           err);
     for (size_t k = 0; k < 3 && rc == CL_OK; k++) {
+        if (!(what & (k == 1 ? CL__SCAN_CHURNS : CL__SCAN_DEALS)))
+            continue;
         list open = {e, NULL, 0, 0, sizeof(cl_wf_task)};
         cl_store_task_filter f = {.status = "open", .kind = kinds[k]};
         rc = cl_store_tasks_each(e->st, &f, task_cb, &open, err);
@@ -319,6 +350,9 @@ settle(cl__eng *e, cl_error *err)
             cl_wf_task *t = (cl_wf_task *)open.v + i;
             settled s = {0};
             int changed = 0;
+            if (only &&
+                !cl_strset_has(only, t->subject_id, strlen(t->subject_id)))
+                continue;
             if (k == 0)
                 rc = cl_store_deals_sel(e->st, CL_SD_ONE, t->subject_id,
                                         review_done_cb, &s, err);
@@ -399,11 +433,12 @@ cl_engine_tick(cl_store *st, cl_time now, cl_engine_stats *stats, cl_error *err)
     cl_err rc = cl__eng_begin(&e, st, "engine", now, err);
     if (rc != CL_OK)
         return rc;
-    rc = scan(&e, err);
+    rc =
+        cl__eng_scan(&e, CL__SCAN_DEALS | CL__SCAN_CHURNS, NULL, "import", err);
     if (rc == CL_OK)
         rc = scores(&e, err);
     if (rc == CL_OK)
-        rc = settle(&e, err);
+        rc = settle(&e, CL__SCAN_DEALS | CL__SCAN_CHURNS, NULL, err);
     if (rc == CL_OK)
         rc = schedules(&e, err);
     return cl__eng_end(&e, rc, stats, err);

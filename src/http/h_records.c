@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../engine/engine.h"
 #include "../io/field.h"
 #include "../store/store_api.h"
 #include "../core/workflow.h"
@@ -531,8 +532,11 @@ write_row(cl_http_req *r, cl_kind kind, cl_http_row_buf *b, unsigned status,
                                  err.msg, b->row[0].s);
         }
     }
+    /* The write's events (a churn tagged, a deal won) in the same
+       transaction, as the CLI's event commands apply them. */
     if (e == CL_OK)
-        e = cl_store_put(r->st, kind, b->row, &res, &err);
+        e = cl_engine_put(r->st, kind, b->row, r->user_id, r->now, &res, NULL,
+                          &err);
     if (e == CL_OK)
         e = cl_store_commit(r->st, &err);
     if (e != CL_OK) {

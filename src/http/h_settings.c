@@ -21,10 +21,10 @@ static int
 cause_cb(void *ud, const cl_cause *c)
 {
     json_array_append_new(
-        ud, json_pack("{s:s, s:s, s:s, s:b, s:s}", "code", c->code, "label",
-                      c->label, "definition", c->definition,
-                      "sales_attributable", c->sales_attributable, "routes_to",
-                      c->routes_to));
+        ud,
+        json_pack("{s:s, s:s, s:s, s:b, s:s}", "code", c->code, "label",
+                  c->label, "definition", c->definition, "sales_attributable",
+                  c->sales_attributable, "routes_to", c->routes_to));
     return 0;
 }
 
@@ -50,8 +50,8 @@ find(json_t *list, const char *by, const char *key)
 {
     size_t i;
     json_t *x;
-    json_array_foreach(list, i, x) if (!strcmp(cl_http_jstr(x, by), key))
-        return x;
+    json_array_foreach(list, i,
+                       x) if (!strcmp(cl_http_jstr(x, by), key)) return x;
     return NULL;
 }
 
@@ -92,8 +92,7 @@ get_list(cl_http_req *r, list_fn fn)
         cl_http_etag(x, etag);
         json_object_set_new(x, "etag", json_string(etag));
     }
-    return cl_http_reply_json(r, 200, json_pack("{s:o}", "items", items),
-                              NULL);
+    return cl_http_reply_json(r, 200, json_pack("{s:o}", "items", items), NULL);
 }
 
 enum MHD_Result
@@ -205,13 +204,13 @@ cl__h_taxonomy_set(cl_http_req *r)
     if ((label && !*label) || (def && !*def)) {
         cl_store_rollback(r->st);
         json_decref(body);
-        return cl_http_error(r, 400, "invalid", label && !*label ? "label"
-                                                                 : "definition",
+        return cl_http_error(r, 400, "invalid",
+                             label && !*label ? "label" : "definition",
                              "a cause needs a label and a definition");
     }
     cl_error_clear(&err);
-    cl_err e = cl_store_cause_set(r->st, r->params[0], label, def, &found,
-                                  &err);
+    cl_err e =
+        cl_store_cause_set(r->st, r->params[0], label, def, &found, &err);
     json_decref(body);
     return end_patch(r, e, &err, taxonomy, "code");
 }
@@ -277,7 +276,7 @@ cl__h_config(cl_http_req *r)
 enum MHD_Result
 cl__h_config_set(cl_http_req *r)
 {
-    cl_jfield f[16];
+    cl_jfield f[32];
     size_t n = 0, nkeys;
     const cl_config_key *keys = cl_config_keys(&nkeys);
     enum MHD_Result done;

@@ -26,11 +26,11 @@ typedef void (*cl_import_progress_cb)(void *ud, int64_t rows, uint64_t done,
                                       uint64_t total);
 
 typedef struct cl_import_opts {
-    int skip_bad;        /* apply good rows even when some are bad */
-    int ignore_extra;    /* ignore columns that are not canonical */
-    const char *actor;   /* who the audit entries name; "import" if NULL */
-    cl_time now;         /* when the audit entries say it happened */
-    const char *source;  /* the name used in messages ("FILE"); the path */
+    int skip_bad;       /* apply good rows even when some are bad */
+    int ignore_extra;   /* ignore columns that are not canonical */
+    const char *actor;  /* who the audit entries name; "import" if NULL */
+    cl_time now;        /* when the audit entries say it happened */
+    const char *source; /* the name used in messages ("FILE"); the path */
     /* Read the input through this mapping (a CRM export) instead of as
        canonical columns; NULL for canonical.  Not owned. */
     const cl_mapping *mapping;
@@ -38,18 +38,23 @@ typedef struct cl_import_opts {
        (rep.applied stays 0) however good the file.  For checking a file,
        and for the fuzzer, which imports into one workspace many times. */
     int dry_run;
+    /* Write the rows only: no review or tagging task, flag or routing at
+       commit (cl_engine_imported).  For `closeloop demo`'s history, which
+       happened before its replay window (or, with --no-loop, has no loop
+       at all); the replay's own arrivals keep their events. */
+    int no_events;
     cl_import_bad_cb on_bad;
     cl_import_progress_cb on_progress;
     void *ud;
 } cl_import_opts;
 
 typedef struct cl_import_report {
-    int64_t rows;      /* data rows read */
+    int64_t rows; /* data rows read */
     int64_t inserted;
     int64_t updated;
     int64_t unchanged;
     int64_t bad;
-    int applied;       /* 1 when the transaction was committed */
+    int applied; /* 1 when the transaction was committed */
 } cl_import_report;
 
 typedef struct cl_importer cl_importer;
@@ -67,8 +72,8 @@ cl_err cl_importer_new(cl_store *st, cl_kind kind, const cl_import_opts *opts,
  * missing required columns are an error.  Returns CL_EINVAL with
  * err->msg "FILE:LINE: COLUMN: message".
  */
-cl_err cl_importer_header(cl_importer *imp, const char *const *cells,
-                          size_t n, long line, cl_error *err);
+cl_err cl_importer_header(cl_importer *imp, const char *const *cells, size_t n,
+                          long line, cl_error *err);
 
 /*
  * Gives one data row (cells in header order).  A bad row is reported through
@@ -105,8 +110,8 @@ void cl_importer_abort(cl_importer *imp);
  *              read
  *   CL_ENOMEM
  */
-cl_err cl_import_mapping_load(const char *path, cl_kind kind,
-                              cl_mapping **out, cl_error *err);
+cl_err cl_import_mapping_load(const char *path, cl_kind kind, cl_mapping **out,
+                              cl_error *err);
 
 /* Reads the CSV file at path (a header row, then data) and imports it. */
 cl_err cl_import_file(cl_store *st, cl_kind kind, const char *path,

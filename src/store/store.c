@@ -444,6 +444,14 @@ cl_store_put_bulk(cl_store *st, cl_kind kind, const cl_value *row,
 }
 
 cl_err
+cl_store_analyze(cl_store *st, cl_error *err)
+{
+    if (!st->in_tx || st->ops->analyze == NULL)
+        return CL_OK;
+    return st->ops->analyze(st, err);
+}
+
+cl_err
 cl_store_put_flush(cl_store *st, cl_put_counts *c, cl_error *err)
 {
     if (!st->in_tx || st->ops->bulk_flush == NULL)

@@ -121,6 +121,15 @@ typedef struct cl_put_counts {
 cl_err cl_store_put_bulk(cl_store *st, cl_kind kind, const cl_value *row,
                          cl_put_counts *c, cl_error *err);
 
+/*
+ * Inside a transaction, after a bulk change (an import of thousands of
+ * rows): refreshes the planner's statistics so that queries later in the
+ * same transaction use the indexes (SQLite plans with the statistics of
+ * when the connection opened, when the table may have been empty).  A
+ * no-op where the backend keeps them itself (PostgreSQL).
+ */
+cl_err cl_store_analyze(cl_store *st, cl_error *err);
+
 /* Writes the records cl_store_put_bulk holds, adding their results to c.
    CL_OK when none are held.  Return codes as cl_store_put. */
 cl_err cl_store_put_flush(cl_store *st, cl_put_counts *c, cl_error *err);
@@ -140,8 +149,8 @@ typedef int (*cl_store_row_cb)(void *ud, const cl_value *row);
 
 /* Calls cb for every record of kind, in key order.  cb must not call the
    store (PostgreSQL streams the rows over the connection). */
-cl_err cl_store_each(cl_store *st, cl_kind kind, cl_store_row_cb cb,
-                     void *ud, cl_error *err);
+cl_err cl_store_each(cl_store *st, cl_kind kind, cl_store_row_cb cb, void *ud,
+                     cl_error *err);
 
 /* Called once per id; return non-zero to stop early. */
 typedef int (*cl_store_id_cb)(void *ud, const char *id, size_t len);
@@ -161,7 +170,7 @@ cl_err cl_store_first_won_new_deal(cl_store *st, const char *account_id,
 
 typedef struct cl_audit_entry {
     int64_t id;
-    const char *at;        /* "YYYY-MM-DDTHH:MM:SSZ" */
+    const char *at; /* "YYYY-MM-DDTHH:MM:SSZ" */
     const char *actor;
     const char *entity;    /* table name, e.g. "deals" */
     const char *entity_id; /* the key; parts of a compound key joined by '|' */
@@ -193,9 +202,8 @@ typedef struct cl_store_audit_key {
  * the trails of several records together.  cb must not call the store.
  *   CL_EINVAL  n out of range
  */
-cl_err cl_store_audit_of(cl_store *st, const cl_store_audit_key *keys,
-                         size_t n, cl_store_audit_cb cb, void *ud,
-                         cl_error *err);
+cl_err cl_store_audit_of(cl_store *st, const cl_store_audit_key *keys, size_t n,
+                         cl_store_audit_cb cb, void *ud, cl_error *err);
 
 cl_err cl_store_audit_count(cl_store *st, int64_t *n, cl_error *err);
 

@@ -105,7 +105,10 @@ typedef enum cl_store_churn_sel {
     CL_SC_UNTAGGED_PENDING, /* untagged, open, no churn_tagging task */
     CL_SC_FLAG_PENDING,     /* tagged sales-attributable, not yet flagged,
                                tagged (or churned) on or after arg */
-    CL_SC_TAGGED_BETWEEN    /* tagged, churned_on in [arg, arg2] */
+    CL_SC_TAGGED_BETWEEN,   /* tagged, churned_on in [arg, arg2] */
+    CL_SC_ROUTE_PENDING     /* tagged with a cause that is not
+                               sales-attributable, no cause_followup task,
+                               tagged (or churned) on or after arg */
 } cl_store_churn_sel;
 
 typedef int (*cl_store_churn_cb)(void *ud, const cl_store_churn_row *row);

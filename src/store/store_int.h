@@ -172,6 +172,9 @@ typedef struct cl_store_ops {
     cl_err (*bulk_flush)(cl_store *st, cl_put_counts *c, cl_error *err);
     /* Forgets the rows bulk_put holds (the transaction ends); optional. */
     void (*bulk_drop)(cl_store *st);
+    /* Optional: refreshes the planner's statistics inside the open
+       transaction, after a bulk change. */
+    cl_err (*analyze)(cl_store *st, cl_error *err);
     cl_err (*get)(cl_store *st, cl_kind kind, const cl_value *key,
                   cl_value *row, int *found, cl_error *err);
     cl_err (*update)(cl_store *st, cl_kind kind, const cl_value *row,
@@ -227,8 +230,8 @@ struct cl_store {
 
 /* The source key of row joined by '|': the audit entry's entity_id
    (store.c). */
-void cl__store_key_text(const cl_kind_def *def, const cl_value *row,
-                        char *buf, size_t len);
+void cl__store_key_text(const cl_kind_def *def, const cl_value *row, char *buf,
+                        size_t len);
 
 /*
  * row as its audit JSON (store.c): an object in column order, or with

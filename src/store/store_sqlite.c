@@ -286,6 +286,16 @@ refresh_stats(sq_store *s, int closing)
                      NULL, NULL, NULL);
 }
 
+static cl_err
+sq_analyze(cl_store *base, cl_error *err)
+{
+    sq_store *s = (sq_store *)base;
+    if (sqlite3_exec(s->db, "PRAGMA analysis_limit = 1000; ANALYZE", NULL, NULL,
+                     NULL) != SQLITE_OK)
+        return db_error(s, err, "analyze");
+    return CL_OK;
+}
+
 static void
 sq_close(cl_store *base)
 {
@@ -813,6 +823,7 @@ static const cl_store_ops sqlite_ops = {
     .end_read = sq_end_read,
     .read_begin = sq_read_begin,
     .insert_new = sq_insert_new,
+    .analyze = sq_analyze,
     .get = sq_get,
     .update = sq_update,
     .audit_append = sq_audit_append,

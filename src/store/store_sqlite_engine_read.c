@@ -162,6 +162,13 @@ static const char *const churn_where[] = {
         "AND COALESCE(c.tagged_on, c.churned_on) >= ?2",
     [CL_SC_TAGGED_BETWEEN] = "AND c.primary_cause IS NOT NULL "
                              "AND c.churned_on >= ?2 AND c.churned_on <= ?3",
+    [CL_SC_ROUTE_PENDING] =
+        "AND c.primary_cause IS NOT NULL "
+        "AND COALESCE(t.sales_attributable, 0) = 0 "
+        "AND COALESCE(c.tagged_on, c.churned_on) >= ?2 "
+        "AND NOT EXISTS (SELECT 1 FROM tasks k WHERE "
+        "  k.workspace_id = c.workspace_id AND k.kind = 'cause_followup' "
+        "  AND k.subject_kind = 'churn' AND k.subject_id = c.id)",
 };
 
 static cl_err

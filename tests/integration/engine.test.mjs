@@ -40,6 +40,7 @@ function start(t) {
             tagged('C3', 'A5', 'D5', '2026-04-10', 'business_change',
                 '2026-04-15')],
         holidays: [['2026-06-08', 'Company day']],
+        now: '2026-06-01T07:00',
     });
 }
 
@@ -54,9 +55,11 @@ test('a month of a company\'s life produces each task, session and ' +
             '--stated', 'Promised SSO never shipped', '--by', 'U6',
             '--now', '2026-06-03T09:00']),
         '2026-06-05': () => imp('deals', [DEAL_HEAD,
-            wonDeal('D1', 'A1', 'U3', '2026-06-05', 60000, '2026-06-30')]),
+            wonDeal('D1', 'A1', 'U3', '2026-06-05', 60000, '2026-06-30')],
+        ['--now', '2026-06-05T09:00']),
         '2026-06-10': () => imp('deals', [DEAL_HEAD,
-            wonDeal('D2', 'A2', 'U3', '2026-06-10', 20000, '2026-06-12')]),
+            wonDeal('D2', 'A2', 'U3', '2026-06-10', 20000, '2026-06-12')],
+        ['--now', '2026-06-10T09:00']),
         '2026-06-11': () => {
             const r = cliRun(db, ['kickoff', 'D2', '--held-on',
                 '2026-06-11', '--by', 'U6']);
@@ -319,16 +322,21 @@ test('coaching items are seen only by the AE, their manager, vp_sales and ' +
     assert.equal(run(['coaching', '--as', 'U99', '--db', db]).code, 1);
 });
 
-test('imports trigger the engine: the next tick turns them into work, or ' +
-    'finishes it', (t) => {
+test('imports trigger the engine: the import turns them into work, the ' +
+    'next tick finishes it', (t) => {
     const { db, imp } = company(t, {
         accounts: [account('A1'), account('A2')],
         deals: [wonDeal('D1', 'A1', 'U3', '2026-06-01', 20000),
             wonDeal('D2', 'A2', 'U4', '2024-03-10', 20000)],
         churns: [churn('C1', 'A2', '', '2026-06-02')],
+        now: '2026-06-02T07:00',
     });
+    // The imports made the review of D1 and the tagging of C1 (issue 14);
+    // D2 closed two years ago, outside the lookback.  The tick adds none.
+    assert.deepEqual(tasks(db).map((x) => x.kind).sort(),
+        ['churn_tagging', 'won_deal_review']);
     let s = tick(db, '2026-06-02T08:00');
-    assert.equal(s.tasks, 2); // the review of D1, the tagging of C1
+    assert.equal(s.tasks, 0);
     // The review and the tag arrive by import, not through the CLI.
     imp('reviews', [['deal_id', 'held_on', 'q1', 'q2', 'q3', 'q4', 'q5',
         'q6', 'q7', 'gut_read'], ['D1', '2026-06-03', 'a', 'b', 'c', 'd',
@@ -339,9 +347,12 @@ test('imports trigger the engine: the next tick turns them into work, or ' +
     tagged[11] = '2026-06-03';
     imp('churns', [['id', 'account_id', 'deal_id', 'churned_on', 'arr_lost',
         'stated_reason', 'diagnosis', 'predictive_behavior', 'primary_cause',
-        'contributing_causes', 'tagged_by', 'tagged_on'], tagged]);
+        'contributing_causes', 'tagged_by', 'tagged_on'], tagged],
+    ['--now', '2026-06-03T07:00']);
     s = tick(db, '2026-06-03T08:00');
-    assert.equal(s.task_marks, 2);
+    // The import itself flagged the tag and finished its tagging task
+    // (issue 14); the tick finishes the review task.
+    assert.equal(s.task_marks, 1);
     assert.ok(tasks(db).filter((x) => ['won_deal_review', 'churn_tagging']
         .includes(x.kind)).every((x) => x.status === 'done'));
     // The churn's deal is the account's first won deal: Bob (U4) and Sam.

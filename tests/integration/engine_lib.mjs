@@ -48,17 +48,24 @@ export function churn(id, account, deal, on, arr = 10000) {
 }
 
 // A workspace with the people and the given rows imported.
+// now: the simulated instant of these set-up imports (an import applies
+// its rows' events, review and tagging tasks, flags, at its own time, so a
+// test whose timeline is not TEST_NOW's gives its start).  The holidays go
+// first: the due dates those events set skip them.
 export function company(t, { accounts = [], deals = [], churns = [],
-    holidays = [] } = {}) {
+    holidays = [], now } = {}) {
     const db = workspace(t);
     const dir = tempDir(t);
-    const imp = (kind, rows) => ok(['import', kind,
-        writeCsv(dir, `${kind}-${Math.random()}.csv`, rows), '--db', db]);
+    const at = now ? ['--now', now] : [];
+    // extra: e.g. ['--now', T] for an import on a simulated day.
+    const imp = (kind, rows, extra = at) => ok(['import', kind,
+        writeCsv(dir, `${kind}-${Math.random()}.csv`, rows), '--db', db,
+        ...extra]);
     imp('users', USERS);
+    if (holidays.length) imp('holidays', [['on', 'name'], ...holidays]);
     if (accounts.length) imp('accounts', [ACCOUNT_HEAD, ...accounts]);
     if (deals.length) imp('deals', [DEAL_HEAD, ...deals]);
     if (churns.length) imp('churns', [CHURN_HEAD, ...churns]);
-    if (holidays.length) imp('holidays', [['on', 'name'], ...holidays]);
     return { db, dir, imp };
 }
 

@@ -40,7 +40,8 @@ function byUrgency(a, b) {
 function TaskRow({ t, onDone }) {
     const [st, run] = useSubmit();
     const href = taskHref(t);
-    const manual = t.kind === 'debrief';
+    // Tasks with no form of their own: the assignee says when it is done.
+    const manual = t.kind === 'debrief' || t.kind === 'cause_followup';
     return html`<li class=${'task' + (t.overdue ? ' overdue' : '')} data-kind=${t.kind}>
         <div class="task-main">
             ${href ? html`<a href=${href}>${t.title}</a>` : html`<span>${t.title}</span>`}

@@ -144,6 +144,16 @@ export async function apiAs(ctx, id) {
     return { get: (p) => call('GET', p), post: (p, b) => call('POST', p, b) };
 }
 
+// Chromium's environment: ours without libfaketime.  `scripts/test.sh --at`
+// fakes the clock of the server, the CLI and the tests; chromium under
+// libfaketime hangs on start (a bug of chromium with the library, not of
+// ours), and the page shows dates the server sends, so the browser keeps the
+// real clock.
+function browserEnv() {
+    return Object.fromEntries(Object.entries(process.env).filter(([k]) =>
+        k !== 'LD_PRELOAD' && !k.startsWith('FAKETIME')));
+}
+
 // A headless chromium with a fresh profile; closed after the test.
 export async function browser(t, { width = 1280, height = 900 } = {}) {
     const profile = mkdtempSync(join(tmpdir(), 'closeloop-chromium-'));
@@ -153,6 +163,7 @@ export async function browser(t, { width = 1280, height = 900 } = {}) {
         args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
             '--disable-background-networking', '--disable-component-update',
             '--disable-sync'],
+        env: browserEnv(),
     });
     t.after(async () => {
         await context.close();

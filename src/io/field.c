@@ -444,13 +444,6 @@ cl_field_parse(const cl_field *f, const char *text, size_t len, cl_value *out,
             return cl_error_set(err, CL_EINVAL, "required");
         return CL_OK;
     }
-    /* The apostrophe an export put before formula-like text (csv.h) is
-       not part of the value. */
-    if (cl_field_is_text(f)) {
-        size_t g = cl_csv_unguard(text, len);
-        text += g;
-        len -= g;
-    }
     switch (f->type) {
     case CL_F_ID:
         return parse_id(text, len, out, err);

@@ -641,6 +641,15 @@ cl_importer_row(cl_importer *imp, const char *const *cells, size_t n, long line,
             continue;
         }
         size_t len = strlen(cells[c]);
+        /* The apostrophe an export put before formula-like text (csv.h) is
+           not part of the value.  Only a CSV file carries that guard: a
+           JSON body's text is taken as written. */
+        const char *cell = cells[c];
+        if (cl_field_is_text(fd)) {
+            size_t g = cl_csv_unguard(cell, len);
+            cell += g;
+            len -= g;
+        }
         if (len + 1 > imp->scratch_cap[f]) {
             char *p = realloc(imp->scratch[f], len + 1);
             if (p == NULL)
@@ -648,7 +657,7 @@ cl_importer_row(cl_importer *imp, const char *const *cells, size_t n, long line,
             imp->scratch[f] = p;
             imp->scratch_cap[f] = len + 1;
         }
-        if (cl_field_parse(fd, cells[c], len, &row[f], imp->scratch[f],
+        if (cl_field_parse(fd, cell, len, &row[f], imp->scratch[f],
                            &ferr) != CL_OK) {
             bad(imp, line, fd->name, "%s", ferr.msg);
             return CL_OK;

@@ -54,6 +54,8 @@ test('accounts are found as you type; the audit trail loads more', { timeout: 18
     await rows.first().getByRole('link').click();
     const own = page.locator('table.audit').filter({ hasText: 'oldest first' });
     await own.waitFor();
+    // The trail's first page arrives after the table's heading.
+    await own.locator('tbody tr').nth(19).waitFor();
     assert.equal(await own.locator('tbody tr').count(), 20);
     const more = page.getByRole('button', { name: 'Load more' });
     while (await more.count()) {

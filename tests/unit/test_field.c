@@ -333,17 +333,17 @@ test_icp_expr(void **state)
 /* The apostrophe an export puts before formula-like text is removed from
  * text fields only; numbers keep refusing it. */
 static void
-test_export_guard_removed_from_text(void **state)
+test_field_text_kept_as_written(void **state)
 {
+    /* The export's formula guard is the CSV importer's to remove (csv.h,
+       import.c): a value given through the API keeps its apostrophe. */
     (void)state;
     cl_field t = field(CL_F_TEXT, 0), id = field(CL_F_ID, 0);
     good_text(&t, "'=HYPERLINK(\"http://x\",\"y\")",
-              "=HYPERLINK(\"http://x\",\"y\")");
-    good_text(&t, "'-5 seats", "-5 seats");
-    good_text(&t, "''=x", "'=x");
-    good_text(&t, "'plain", "'plain");
+              "'=HYPERLINK(\"http://x\",\"y\")");
+    good_text(&t, "''=x", "''=x");
     good_text(&t, "'", "'");
-    good_text(&id, "'@acme", "@acme");
+    good_text(&id, "'@acme", "'@acme");
     cl_field n = field(CL_F_INT, 0);
     n.min = -10;
     n.max = 10;
@@ -371,7 +371,7 @@ main(void)
         cmocka_unit_test(test_stage),
         cmocka_unit_test(test_date_and_month),
         cmocka_unit_test(test_icp_expr),
-        cmocka_unit_test(test_export_guard_removed_from_text),
+        cmocka_unit_test(test_field_text_kept_as_written),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

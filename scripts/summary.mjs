@@ -2,14 +2,11 @@
 //
 // usage: node scripts/summary.mjs TESTLOG_JSON NODE_TAP BUILD_OK
 //            [TESTLOG_JSON NODE_TAP]... [--release-build OK]
-//            [--counts FILE]
 // (more pairs: further runs of the suites, e.g. on PostgreSQL; a pair's
 // TESTLOG_JSON is '-' for a node-only run such as the browser tests).
 // Sums cmocka's per-executable counts from meson's testlog.json (one JSON
 // object per line) and node --test's closing "# pass N" / "# fail N".
-// --release-build counts the release build (scripts/run.sh's) as one test;
-// --counts adds the "N passed, N failed" last line of FILE (scripts/fuzz.sh),
-// a missing file or line counting as one failure.
+// --release-build counts the release build (scripts/run.sh's) as one test.
 // Exits 1 when anything failed or nothing could be counted.
 import { existsSync, readFileSync } from 'node:fs';
 
@@ -18,10 +15,6 @@ let releaseOk = null;
 const flag = args.indexOf('--release-build');
 if (flag >= 0)
     releaseOk = args.splice(flag, 2)[1];
-let countsFile = null;
-const cflag = args.indexOf('--counts');
-if (cflag >= 0)
-    countsFile = args.splice(cflag, 2)[1];
 const [testlog0, tap0, buildOk, ...more] = args;
 let passed = 0;
 let failed = 0;
@@ -85,19 +78,6 @@ for (const [testlog, tap] of runs) {
     } else if (tap && buildOk === '1') {
         failed += 1; // the run never started (e.g. no PostgreSQL)
         console.error(`summary: ${tap}: missing`);
-    }
-}
-
-if (countsFile !== null && buildOk === '1') {
-    const lines = existsSync(countsFile)
-        ? readFileSync(countsFile, 'utf8').trim().split('\n') : [];
-    const m = (lines.at(-1) ?? '').match(/^(\d+) passed, (\d+) failed$/);
-    if (m) {
-        passed += Number(m[1]);
-        failed += Number(m[2]);
-    } else {
-        failed += 1;
-        console.error(`summary: ${countsFile}: no "N passed, N failed" line`);
     }
 }
 

@@ -6,7 +6,9 @@
 // TESTLOG_JSON is '-' for a node-only run such as the browser tests).
 // Sums cmocka's per-executable counts from meson's testlog.json (one JSON
 // object per line) and node --test's closing "# pass N" / "# fail N".
-// --release-build counts the release build (scripts/run.sh's) as one test.
+// --release-build counts the release build (scripts/run.sh's) as one test;
+// --fuzz LOG adds the closing "N passed, N failed" of scripts/fuzz.sh's
+// output (one per target; a log without that line counts as one failure).
 // Exits 1 when anything failed or nothing could be counted.
 import { existsSync, readFileSync } from 'node:fs';
 
@@ -15,6 +17,10 @@ let releaseOk = null;
 const flag = args.indexOf('--release-build');
 if (flag >= 0)
     releaseOk = args.splice(flag, 2)[1];
+let fuzzLog = null;
+const fuzzFlag = args.indexOf('--fuzz');
+if (fuzzFlag >= 0)
+    fuzzLog = args.splice(fuzzFlag, 2)[1];
 const [testlog0, tap0, buildOk, ...more] = args;
 let passed = 0;
 let failed = 0;
@@ -78,6 +84,18 @@ for (const [testlog, tap] of runs) {
     } else if (tap && buildOk === '1') {
         failed += 1; // the run never started (e.g. no PostgreSQL)
         console.error(`summary: ${tap}: missing`);
+    }
+}
+
+if (fuzzLog !== null) {
+    const text = existsSync(fuzzLog) ? readFileSync(fuzzLog, 'utf8') : '';
+    const m = [...text.matchAll(/^(\d+) passed, (\d+) failed$/gm)].pop();
+    if (m) {
+        passed += Number(m[1]);
+        failed += Number(m[2]);
+    } else {
+        failed += 1;
+        console.error(`summary: ${fuzzLog}: no closing line`);
     }
 }
 

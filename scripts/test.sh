@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # test.sh - the whole test suite: unit tests (cmocka, under ASan and UBSan)
 # and the black-box CLI and API tests (node --test) against the sanitized
-# binary, run twice: on SQLite files, then on a throwaway PostgreSQL cluster
-# (scripts/pg-cluster.sh: a temp directory, a free port, stopped at exit)
-# with CLOSELOOP_TEST_PG set; then the browser tests (node --test +
-# playwright-core driving Debian's chromium) against `closeloop serve` with
-# the built web UI.  The summary counts every run.
-#
-# The release build (scripts/run.sh's, tests included) must compile too:
-# it is built in build-release/ and counts as one test.
+# binary, run twice side by side: on SQLite files, and on a throwaway
+# PostgreSQL cluster (scripts/pg-cluster.sh: a temp directory, a free port,
+# stopped at exit) with CLOSELOOP_TEST_PG set, where only the unit tests
+# that open a workspace run again; beside them a third lane: the browser
+# tests (node --test + playwright-core driving Debian's chromium) against
+# `closeloop serve` with the built web UI, the release build (scripts/
+# run.sh's, tests included, counted as one test) and the libFuzzer targets
+# (scripts/fuzz.sh, FUZZ_SECONDS each, default 20).  The summary counts
+# every run.
 #
 # usage: scripts/test.sh [--at 'YYYY-MM-DD HH:MM:SS']
 #   --at WHEN  run every suite with the system clock at WHEN (UTC) through
@@ -95,101 +96,161 @@ fi
 build_ok=1
 ninja -C "$BUILD" || build_ok=0
 
-unit_rc=0
-node_rc=0
-pg_rc=0
-rm -f "$BUILD"/node-test*.tap "$BUILD"/testlog-*.json \
-    "$BUILD/meson-logs/testlog.json"
+rm -f "$BUILD"/node-test*.tap "$BUILD"/lane-*.log "$BUILD"/fuzz.log \
+    "$BUILD"/meson-logs/testlog*.json "$BUILD"/browser-test.tap
 
-# One run of both suites; $1 names it (sqlite, postgres).  The environment
-# (CLOSELOOP_TEST_PG) says which backend the tests use.
-run_suites() {
-    local name=$1
-    echo "test.sh: suites on $name" >&2
-    rm -f "$BUILD/meson-logs/testlog.json"
-    "${fake[@]}" meson test -C "$BUILD" --print-errorlogs || unit_rc=$?
-    cp "$BUILD/meson-logs/testlog.json" "$BUILD/testlog-$name.json" ||
-        true
+# Every lane below records its wall time here, printed with the total at
+# the end: the suite's budget is 15 minutes on a 2-core machine, and this
+# shows where it goes.
+times="$BUILD/lane-times"
+: >"$times"
+printf 'deps and build %dm %02ds\n' $(((SECONDS - started) / 60)) \
+    $(((SECONDS - started) % 60)) >>"$times"
+# timed NAME CMD...: runs CMD, appending NAME and its wall time to $times.
+timed() {
+    local name=$1 t0=$SECONDS rc=0
+    shift
+    "$@" || rc=$?
+    printf '%s %dm %02ds\n' "$name" $(((SECONDS - t0) / 60)) \
+        $(((SECONDS - t0) % 60)) >>"$times"
+    return $rc
+}
+
+# node runs one test file at a time on two cores by default; the files
+# spend much of their time waiting on the servers and workers they start,
+# so two at a time, where this node can (18.19 and 20.10 on).
+conc=()
+if node --test-concurrency=2 -e 0 >/dev/null 2>&1; then
+    conc=(--test-concurrency=2)
+fi
+
+# One lane of a backend: the unit tests (all of them on SQLite, those of
+# the meson suite "backend" again on PostgreSQL), then the CLI and API
+# tests.  $1 names it (sqlite, postgres); CLOSELOOP_TEST_PG says which
+# backend the tests use.
+lane() {
+    local name=$1 suite=() rc=0
+    [ "$name" = sqlite ] || suite=(--suite backend)
+    "${fake[@]}" meson test -C "$BUILD" --no-rebuild "${suite[@]}" \
+        --logbase "testlog-$name" --print-errorlogs || rc=1
     # The files are named explicitly: node 18 (Debian 12) and node >= 21
     # read a directory argument differently.
     CLOSELOOP_BIN="$ROOT/$BUILD/closeloop" \
-        "${fake[@]}" node --test --test-reporter=tap \
-        tests/integration/*.test.mjs 2>&1 |
-        tee "$BUILD/node-test-$name.tap" || node_rc=$?
+        "${fake[@]}" node --test "${conc[@]}" --test-reporter=tap \
+        tests/integration/*.test.mjs >"$BUILD/node-test-$name.tap" 2>&1 ||
+        rc=1
+    cat "$BUILD/node-test-$name.tap"
+    return $rc
 }
 
+# The third lane: the web UI built from its lock file (web/dist) and the
+# browser test tooling from its own (tests/browser), then the browser
+# tests (node --test + playwright-core driving Debian's chromium, deps.sh)
+# against `closeloop serve` with the built UI, then the release build with
+# its tests, as scripts/run.sh and `make` build it: gcc -O3 and NDEBUG find
+# warnings the sanitized build does not.
+browser_out="$BUILD/browser-test.tap"
+# Last, the libFuzzer targets (tests/fuzz, built with clang in build-fuzz)
+# for FUZZ_SECONDS each, after replaying the inputs that crashed them
+# once (tests/fuzz/crashes); `scripts/fuzz.sh 600` fuzzes for longer.
+FUZZ_SECONDS=${FUZZ_SECONDS:-20}
+fuzz_log="$BUILD/fuzz.log"
+ui_lane() {
+    local rc=0
+    if timed "web UI build" web_build; then
+        SCREENSHOT_DIR="$ROOT/$BUILD/screenshots" \
+            CLOSELOOP_BIN="$ROOT/$BUILD/closeloop" \
+            CLOSELOOP_WEB="$ROOT/web/dist" \
+            timed "browser tests" "${fake[@]}" node --test \
+            --test-reporter=tap tests/browser/*.test.mjs \
+            >"$browser_out" 2>&1 || rc=1
+        cat "$browser_out"
+        echo "browser screenshots: $ROOT/$BUILD/screenshots"
+    else
+        echo "test.sh: could not build the web UI or install the browser" \
+            "test tooling"
+        rc=1
+    fi
+    timed "release build" release_build || true
+    timed "fuzz targets" scripts/fuzz.sh "$FUZZ_SECONDS" >"$fuzz_log" 2>&1 ||
+        rc=1
+    cat "$fuzz_log"
+    return $rc
+}
+web_build() {
+    (cd web && npm ci --no-audit --no-fund --loglevel=error &&
+        npm run build --silent) &&
+        (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
+}
+release_ok=0
+release_build() {
+    if [ -f build-release/build.ninja ]; then
+        meson setup --reconfigure build-release --buildtype=release \
+            -Dtests=enabled >/dev/null || return 1
+    else
+        rm -rf build-release
+        meson setup build-release --buildtype=release -Dtests=enabled \
+            >/dev/null || return 1
+    fi
+    if ! ninja -C build-release >"$BUILD/release-build.log" 2>&1; then
+        echo "test.sh: the release build failed:"
+        grep -E 'error|warning' "$BUILD/release-build.log" | head -20
+        return 1
+    fi
+    echo "test.sh: the release build compiles warning-free"
+    echo 1 >"$BUILD/release-ok"
+}
+
+# The three lanes run side by side, each into its own log, printed whole
+# in turn as they end so that they never interleave.
+sqlite_rc=0
+pg_rc=0
+ui_rc=0
+rm -f "$BUILD/release-ok"
 if [ "$build_ok" = 1 ]; then
-    CLOSELOOP_TEST_PG='' run_suites sqlite
+    pg_pid=
     if pg_url=$(scripts/pg-cluster.sh start "$pg_dir"); then
-        CLOSELOOP_TEST_PG="$pg_url" run_suites postgres
+        CLOSELOOP_TEST_PG="$pg_url" timed "postgres lane" lane postgres \
+            >"$BUILD/lane-postgres.log" 2>&1 &
+        pg_pid=$!
     else
         echo "test.sh: could not start PostgreSQL; the postgres run fails" >&2
         pg_rc=1
     fi
-fi
-
-# The browser tests: the web UI built from its lock file (web/dist), the
-# test tooling from its own (tests/browser), Debian's chromium (deps.sh).
-browser_rc=0
-browser_out="$BUILD/browser-test.tap"
-rm -f "$browser_out"
-if [ "$build_ok" = 1 ]; then
-    if (cd web && npm ci --no-audit --no-fund --loglevel=error &&
-        npm run build --silent) &&
-        (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error); then
-        SCREENSHOT_DIR="$ROOT/$BUILD/screenshots" \
-            CLOSELOOP_BIN="$ROOT/$BUILD/closeloop" \
-            CLOSELOOP_WEB="$ROOT/web/dist" \
-            "${fake[@]}" node --test --test-reporter=tap \
-            tests/browser/*.test.mjs 2>&1 | tee "$browser_out" ||
-            browser_rc=$?
-        echo "browser screenshots: $ROOT/$BUILD/screenshots" >&2
-    else
-        echo "test.sh: could not build the web UI or install the browser" \
-            "test tooling" >&2
-        browser_rc=1
+    CLOSELOOP_TEST_PG='' timed "sqlite lane" lane sqlite \
+        >"$BUILD/lane-sqlite.log" 2>&1 &
+    sqlite_pid=$!
+    ui_lane >"$BUILD/lane-ui.log" 2>&1 &
+    ui_pid=$!
+    wait "$sqlite_pid" || sqlite_rc=$?
+    echo "test.sh: suites on sqlite" >&2
+    cat "$BUILD/lane-sqlite.log"
+    wait "$ui_pid" || ui_rc=$?
+    echo "test.sh: web UI, browser tests, release build" >&2
+    cat "$BUILD/lane-ui.log"
+    if [ -n "$pg_pid" ]; then
+        wait "$pg_pid" || pg_rc=$?
+        echo "test.sh: suites on postgres" >&2
+        cat "$BUILD/lane-postgres.log"
     fi
 fi
-
-# The fuzz targets (tests/fuzz) run apart: `scripts/fuzz.sh [SECONDS]`.
-# They are not part of this suite yet: their first CI-length runs found
-# crashes still to be triaged (issue 13's note), and a suite that fails on
-# them would refuse every submission until then.
-
-# The release build with its tests, as scripts/run.sh and `make` build
-# it: gcc -O3 and NDEBUG find warnings the sanitized build does not.
-release_ok=1
-if [ -f build-release/build.ninja ]; then
-    meson setup --reconfigure build-release --buildtype=release \
-        -Dtests=enabled >/dev/null || release_ok=0
-else
-    rm -rf build-release
-    meson setup build-release --buildtype=release -Dtests=enabled \
-        >/dev/null || release_ok=0
-fi
-if [ "$release_ok" = 1 ] && ! ninja -C build-release >"$BUILD/release-build.log" 2>&1; then
-    release_ok=0
-fi
-if [ "$release_ok" = 1 ]; then
-    echo "test.sh: the release build compiles warning-free" >&2
-else
-    echo "test.sh: the release build failed:" >&2
-    grep -E 'error|warning' "$BUILD/release-build.log" | head -20 >&2 || true
-fi
+[ -f "$BUILD/release-ok" ] && release_ok=1
 
 elapsed=$((SECONDS - started))
+sed 's/^/test.sh: /' "$times" >&2
 printf 'test.sh: wall time %dm %02ds\n' $((elapsed / 60)) $((elapsed % 60))
 
 # One line for CI: cmocka's own counts per test executable (a crashed one,
 # without cmocka's closing lines, counts as one failure) plus node's, for
 # every run (a missing log counts as a failure).
-node scripts/summary.mjs "$BUILD/testlog-sqlite.json" \
+node scripts/summary.mjs "$BUILD/meson-logs/testlog-sqlite.json" \
     "$BUILD/node-test-sqlite.tap" "$build_ok" \
-    "$BUILD/testlog-postgres.json" "$BUILD/node-test-postgres.tap" \
-    - "$browser_out" --release-build "$release_ok" && summary_rc=0 ||
+    "$BUILD/meson-logs/testlog-postgres.json" "$BUILD/node-test-postgres.tap" \
+    - "$browser_out" --release-build "$release_ok" --fuzz "$fuzz_log" &&
+    summary_rc=0 ||
     summary_rc=$?
 
-if [ "$summary_rc" != 0 ] || [ "$unit_rc" != 0 ] || [ "$node_rc" != 0 ] ||
-    [ "$pg_rc" != 0 ] || [ "$browser_rc" != 0 ]; then
+if [ "$summary_rc" != 0 ] || [ "$sqlite_rc" != 0 ] || [ "$pg_rc" != 0 ] ||
+    [ "$ui_rc" != 0 ]; then
     exit 1
 fi

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/workflow.h"
 #include "metrics.h"
 #include "stats.h"
 
@@ -198,6 +199,9 @@ cl_report_audit(const cl_snapshot *s, const cl_report_opts *o, json_t **out,
 {
     const cl_period *p = &o->period;
     size_t team[CL_NCAUSES] = {0}, tagged = 0, pd = 0, pd_short = 0;
+    /* Signals written "not known: REASON" (cl_wf_signal_check), by level,
+       and the churns with any. */
+    size_t unknown[3] = {0}, unknown_churns = 0;
     int pd_code = cl_enum_index(cl_cause_codes, "product_deficiency");
     size_t *per = calloc((s->nusers + 1) * CL_NCAUSES, sizeof *per);
     json_t *j = json_object();
@@ -224,6 +228,15 @@ cl_report_audit(const cl_snapshot *s, const cl_report_opts *o, json_t **out,
             pd++;
             pd_short += text_chars(s->churn_diagnosis[c]) < SHORT_DIAGNOSIS;
         }
+        const char *sig[3] = {s->churn_stated_reason[c], s->churn_diagnosis[c],
+                              s->churn_predictive[c]};
+        int any = 0;
+        for (int i = 0; i < 3; i++)
+            if (cl_wf_signal_check(sig[i]) == CL_WF_SIGNAL_NOT_KNOWN) {
+                unknown[i]++;
+                any = 1;
+            }
+        unknown_churns += any;
     }
 
     json_object_set_new(j, "period", json_string(p->label));
@@ -285,6 +298,13 @@ cl_report_audit(const cl_snapshot *s, const cl_report_opts *o, json_t **out,
         json_pack("{s:I, s:o, s:I, s:o}", "count", (json_int_t)pd, "share",
                   cl_json_num(team_pd, 6), "short_diagnosis",
                   (json_int_t)pd_short, "csms_over_twice_team_share", heavy));
+
+    json_object_set_new(j, "signals_not_known",
+                        json_pack("{s:I, s:I, s:I, s:I}", "churns",
+                                  (json_int_t)unknown_churns, "stated_reason",
+                                  (json_int_t)unknown[0], "diagnosis",
+                                  (json_int_t)unknown[1], "predictive_behavior",
+                                  (json_int_t)unknown[2]));
 
     json_t *changed = NULL;
     if (tags_changed(s, o, &changed) != CL_OK) {

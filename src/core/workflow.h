@@ -246,6 +246,7 @@ typedef struct cl_wf_churn {
     cl_day recorded_on; /* the day closeloop learnt of it */
     cl_wf_tag tag;      /* the current tag; primary_cause NULL if untagged */
     int sales_flagged;  /* the deal-attributable notifications went out */
+    cl_day closed_on;   /* CL_WF_NO_DAY while open */
 } cl_wf_churn;
 
 typedef struct cl_wf_task {
@@ -404,7 +405,8 @@ cl_err cl_wf_churn_recorded(const cl_wf_config *cfg, const cl_calendar *cal,
  * follow-up owner changes (another user, a sales cause, a cause routed to
  * none) closes the old owner's cause_followup task, audited as
  * cause_followup_superseded.  A tag identical to the old one gives no
- * effects.
+ * effects; any other tag of a closed churn is refused (CL_ECONFLICT +
+ * ERROR): a closed churn's tag changes only once it is reopened.
  */
 cl_err cl_wf_churn_tagged(const cl_wf_config *cfg, const cl_calendar *cal,
                           const cl_wf_churn *churn, const cl_wf_tag *tag,
@@ -412,11 +414,40 @@ cl_err cl_wf_churn_tagged(const cl_wf_config *cfg, const cl_calendar *cal,
                           cl_wf_effects *out, cl_error *err);
 
 /*
- * Closing a churn record: refused while untagged (CL_ECONFLICT + ERROR).
- * No effects otherwise.
+ * Closing a churn record by actor_id.  Refused while untagged or closed
+ * (CL_ECONFLICT + ERROR) and while any of the three levels of signal is
+ * missing (CL_EINVAL + ERROR): the customer's stated reason, the CS
+ * diagnosis and the pre-sale behaviour that predicted it.  A level nobody
+ * knows is written "not known: REASON" (cl_wf_signal_check).  Effect:
+ * AUDIT "churn_closed", new value "signals=known" or "not_known=" and the
+ * levels not known (e.g. "not_known=stated_reason;diagnosis"), which the
+ * tagging audit counts.
  */
-cl_err cl_wf_churn_close(const cl_wf_churn *churn, cl_wf_effects *out,
-                         cl_error *err);
+cl_err cl_wf_churn_close(const cl_wf_churn *churn, const char *actor_id,
+                         cl_wf_effects *out, cl_error *err);
+
+/*
+ * Reopening a closed churn so that its tag can change: refused when the
+ * churn is open (CL_ECONFLICT) or reason is empty (CL_EINVAL).  Effect:
+ * AUDIT "churn_reopened", "closed" to "open", with the reason (body).
+ */
+cl_err cl_wf_churn_reopen(const cl_wf_churn *churn, const char *reason,
+                          const char *actor_id, cl_wf_effects *out,
+                          cl_error *err);
+
+/* A signal text as closing a churn takes it. */
+typedef enum cl_wf_signal {
+    CL_WF_SIGNAL_MISSING = 0, /* empty, or "not known" without a reason */
+    CL_WF_SIGNAL_KNOWN,
+    CL_WF_SIGNAL_NOT_KNOWN /* "not known: REASON" (or "unknown - REASON") */
+} cl_wf_signal;
+
+/*
+ * How text reads as a signal: "not known" or "unknown" (any case), then
+ * ':', '-' or '(' and a reason of at least three letters, is NOT_KNOWN;
+ * the same words without a reason are MISSING, as is an empty text.
+ */
+cl_wf_signal cl_wf_signal_check(const char *text);
 
 /*
  * Routing of a non-sales cause (DESIGN section 5, "routes to").  role: the

@@ -2,8 +2,10 @@
  * workflow_churn.c - the churn rules (rule 2): the tagging task, the tag and
  * its audit, the real-time flag to Sales and the AE+CSM debrief.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "taxonomy.h"
 #include "workflow.h"
@@ -101,6 +103,11 @@ cl_wf_churn_tagged(const cl_wf_config *cfg, const cl_calendar *cal,
                              churn->id, bad);
     if (tag_equal(&churn->tag, tag))
         return CL_OK;
+    if (churn->closed_on != CL_WF_NO_DAY)
+        return cl__wf_refuse(out, err, CL_ECONFLICT, "churn", churn->id,
+                             "churn %s is closed; reopen it, with a reason, "
+                             "to change its tag",
+                             churn->id);
 
     int first = cl__wf_empty(churn->tag.primary_cause);
     const char *old = tag_text(out, &churn->tag);
@@ -202,13 +209,111 @@ cl_wf_churn_tagged(const cl_wf_config *cfg, const cl_calendar *cal,
     return cl__wf_finish(out, err);
 }
 
+/* An AUDIT effect what on churn by actor_id, keyed "WHAT:CHURN". */
+static cl_wf_effect *
+churn_audit(cl_wf_effects *out, const cl_wf_churn *churn, const char *what,
+            const char *actor_id)
+{
+    cl_wf_effect *e = cl__wf_push(out, CL_WF_AUDIT,
+                                  cl__wf_fmt(out, "%s:%s", what, churn->id));
+    if (e) {
+        e->what = what;
+        e->subject_kind = "churn";
+        e->subject_id = cl__wf_str(out, churn->id);
+        e->actor_id = cl__wf_str(out, actor_id);
+    }
+    return e;
+}
+
+cl_wf_signal
+cl_wf_signal_check(const char *text)
+{
+    if (text == NULL)
+        return CL_WF_SIGNAL_MISSING;
+    while (isspace((unsigned char)*text))
+        text++;
+    size_t skip = 0;
+    if (strncasecmp(text, "not known", 9) == 0)
+        skip = 9;
+    else if (strncasecmp(text, "unknown", 7) == 0)
+        skip = 7;
+    if (!skip)
+        return *text ? CL_WF_SIGNAL_KNOWN : CL_WF_SIGNAL_MISSING;
+    const char *p = text + skip;
+    if (isalnum((unsigned char)*p))
+        return CL_WF_SIGNAL_KNOWN; /* "unknowns ...", "not knowingly" */
+    while (isspace((unsigned char)*p))
+        p++;
+    if (*p != ':' && *p != '-' && *p != '(')
+        return *p ? CL_WF_SIGNAL_KNOWN : CL_WF_SIGNAL_MISSING;
+    int letters = 0;
+    for (p++; *p; p++)
+        letters += isalpha((unsigned char)*p) != 0;
+    return letters >= 3 ? CL_WF_SIGNAL_NOT_KNOWN : CL_WF_SIGNAL_MISSING;
+}
+
 cl_err
-cl_wf_churn_close(const cl_wf_churn *churn, cl_wf_effects *out, cl_error *err)
+cl_wf_churn_close(const cl_wf_churn *churn, const char *actor_id,
+                  cl_wf_effects *out, cl_error *err)
 {
     if (cl__wf_empty(churn->tag.primary_cause))
         return cl__wf_refuse(out, err, CL_ECONFLICT, "churn", churn->id,
                              "churn %s cannot be closed untagged; tag its "
                              "primary cause first",
                              churn->id);
+    if (churn->closed_on != CL_WF_NO_DAY)
+        return cl__wf_refuse(out, err, CL_ECONFLICT, "churn", churn->id,
+                             "churn %s is already closed", churn->id);
+    static const struct {
+        const char *field, *words;
+    } levels[3] = {
+        {"stated_reason", "the customer's stated reason"},
+        {"diagnosis", "the CS diagnosis"},
+        {"predictive_behavior", "the pre-sale behaviour that predicted it"},
+    };
+    const char *text[3] = {churn->tag.stated_reason, churn->tag.diagnosis,
+                           churn->tag.predictive_behavior};
+    char unknown[80] = "";
+    for (int i = 0; i < 3; i++) {
+        cl_wf_signal sig = cl_wf_signal_check(text[i]);
+        if (sig == CL_WF_SIGNAL_MISSING)
+            return cl__wf_refuse(
+                out, err, CL_EINVAL, "churn", churn->id,
+                "churn %s cannot be closed without %s (%s); if nobody "
+                "knows it, write 'not known: ' and why",
+                churn->id, levels[i].words, levels[i].field);
+        if (sig == CL_WF_SIGNAL_NOT_KNOWN) {
+            size_t len = strlen(unknown);
+            snprintf(unknown + len, sizeof unknown - len, "%s%s",
+                     len ? ";" : "", levels[i].field);
+        }
+    }
+    cl_wf_effect *e = churn_audit(out, churn, "churn_closed", actor_id);
+    if (e)
+        e->new_value = *unknown ? cl__wf_fmt(out, "not_known=%s", unknown)
+                                : "signals=known";
+    return cl__wf_finish(out, err);
+}
+
+cl_err
+cl_wf_churn_reopen(const cl_wf_churn *churn, const char *reason,
+                   const char *actor_id, cl_wf_effects *out, cl_error *err)
+{
+    if (churn->closed_on == CL_WF_NO_DAY)
+        return cl__wf_refuse(out, err, CL_ECONFLICT, "churn", churn->id,
+                             "churn %s is open; only a closed churn is "
+                             "reopened",
+                             churn->id);
+    if (cl__wf_blank(reason))
+        return cl__wf_refuse(out, err, CL_EINVAL, "churn", churn->id,
+                             "churn %s: reopening needs a reason, kept in "
+                             "the audit trail",
+                             churn->id);
+    cl_wf_effect *e = churn_audit(out, churn, "churn_reopened", actor_id);
+    if (e) {
+        e->old_value = "closed";
+        e->new_value = "open";
+        e->body = cl__wf_str(out, reason);
+    }
     return cl__wf_finish(out, err);
 }

@@ -92,9 +92,15 @@ cl_err cl_engine_put(cl_store *st, cl_kind kind, cl_value *row,
 cl_err cl_engine_imported(cl_store *st, cl_kind kind, const cl_strset *ids,
                           cl_time now, cl_engine_stats *stats, cl_error *err);
 
-/* Closes a churn record; refused while it is untagged. */
+/* Closes a churn record; refused while it is untagged or lacks one of the
+   three levels of signal (cl_wf_churn_close). */
 cl_err cl_engine_churn_close(cl_store *st, const char *churn_id,
                              const char *actor, cl_time now, cl_error *err);
+
+/* Reopens a closed churn, for reason (audited), so its tag can change. */
+cl_err cl_engine_churn_reopen(cl_store *st, const char *churn_id,
+                              const char *reason, const char *actor,
+                              cl_time now, cl_error *err);
 
 /* Records the won-deal review of deal_id (all seven answers required). */
 cl_err cl_engine_review_record(cl_store *st, const char *deal_id,

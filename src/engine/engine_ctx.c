@@ -383,6 +383,7 @@ cl__eng_churn(cl__eng *e, const cl_store_churn_row *r, cl_wf_churn *c)
     c->tag.diagnosis = cl__eng_str(e, r->diagnosis);
     c->tag.predictive_behavior = cl__eng_str(e, r->predictive_behavior);
     c->sales_flagged = r->sales_flagged_on != NULL;
+    c->closed_on = cl__eng_day(r->closed_on);
 }
 
 typedef struct one_deal {

@@ -108,15 +108,18 @@ cl_engine_churn_tag(cl_store *st, const char *churn_id, const cl_wf_tag *tag,
     return cl__eng_end(&e, rc, stats, err);
 }
 
-cl_err
-cl_engine_churn_close(cl_store *st, const char *churn_id, const char *actor,
-                      cl_time now, cl_error *err)
+/* Closing (reason NULL) or reopening a churn: the rule, then closed_on
+   through the engine field; a field left as it was means the churn was
+   already closed (or open) when this transaction looked. */
+static cl_err
+churn_open_close(cl_store *st, const char *churn_id, const char *reason,
+                 const char *actor, cl_time now, cl_error *err)
 {
     cl_wf_churn c;
     cl_wf_effects fx;
     cl__eng e;
     char today[11];
-    int changed = 0;
+    int changed = 0, reopen = reason != NULL;
     cl_err rc = cl__eng_begin(&e, st, actor, now, err);
     if (rc != CL_OK)
         return rc;
@@ -125,16 +128,33 @@ cl_engine_churn_close(cl_store *st, const char *churn_id, const char *actor,
     if (rc == CL_OK)
         rc = cl__eng_get_churn(&e, churn_id, &c, err);
     if (rc == CL_OK)
-        rc = cl_wf_churn_close(&c, &fx, err);
+        rc = reopen ? cl_wf_churn_reopen(&c, reason, actor, &fx, err)
+                    : cl_wf_churn_close(&c, actor, &fx, err);
     cl_date_format(e.today, today);
     if (rc == CL_OK)
-        rc = cl_store_field_set(st, "churn", churn_id, "closed", today, 0,
-                                &changed, err);
+        rc = cl_store_field_set(st, "churn", churn_id,
+                                reopen ? "reopened" : "closed",
+                                reopen ? NULL : today, 0, &changed, err);
     if (rc == CL_OK && !changed)
-        rc = cl_error_set(err, CL_ECONFLICT, "churn '%s' is already closed",
-                          churn_id);
+        rc = cl_error_set(err, CL_ECONFLICT, "churn '%s' is already %s",
+                          churn_id, reopen ? "open" : "closed");
     rc = run_rule_and_apply(&e, rc, &fx, err);
     return cl__eng_end(&e, rc, NULL, err);
+}
+
+cl_err
+cl_engine_churn_close(cl_store *st, const char *churn_id, const char *actor,
+                      cl_time now, cl_error *err)
+{
+    return churn_open_close(st, churn_id, NULL, actor, now, err);
+}
+
+cl_err
+cl_engine_churn_reopen(cl_store *st, const char *churn_id, const char *reason,
+                       const char *actor, cl_time now, cl_error *err)
+{
+    return churn_open_close(st, churn_id, reason ? reason : "", actor, now,
+                            err);
 }
 
 cl_err

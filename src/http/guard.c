@@ -106,11 +106,39 @@ on_query(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
     return MHD_YES;
 }
 
+char cl__http_query_cut;
+
+void *
+cl__http_guard_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+    (void)cls;
+    (void)conn;
+    char *q = strchr(uri, '?');
+    if (!q)
+        return NULL;
+    size_t n = 1;
+    for (const char *p = q + 1; *p; p++)
+        n += *p == '&' || *p == ';';
+    if (n <= CL_HTTP_MAX_QUERY_ARGS)
+        return NULL;
+    /* The target lives in the connection's read buffer, which
+       libmicrohttpd splits in place next: an empty query splits into
+       nothing. */
+    q[1] = '\0';
+    return CL__HTTP_QUERY_CUT;
+}
+
 int
 cl__http_guard(cl_http_req *r, const char *version, enum MHD_Result *done)
 {
     shape s = {0};
     const char *why = NULL;
+    if (r->query_cut) {
+        *done = cl_http_error(r, 414, "uri_too_long", NULL,
+                              "the query holds more than %d arguments",
+                              CL_HTTP_MAX_QUERY_ARGS);
+        return 0;
+    }
     /* Only origin-form ("/path"): the routes and the static files are
        paths, and "*" or an absolute URL is a proxy's business. */
     if (r->url[0] != '/')

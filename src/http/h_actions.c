@@ -109,6 +109,27 @@ cl__h_churn_close(cl_http_req *r)
 }
 
 enum MHD_Result
+cl__h_churn_reopen(cl_http_req *r)
+{
+    static const cl_jfield f[] = {{"reason", CL_J_STRING, 1}};
+    enum MHD_Result done;
+    cl_error err;
+    if (!allowed(r, CL_VA_CHURN_TAG, &done))
+        return done;
+    json_t *body = cl_http_body(r, f, 1, &done);
+    if (!body)
+        return done;
+    cl_error_clear(&err);
+    cl_err e = cl_engine_churn_reopen(r->st, r->params[0],
+                                      cl_http_jstr(body, "reason"), r->user_id,
+                                      r->now, &err);
+    json_decref(body);
+    if (e != CL_OK)
+        return cl_http_fail(r, e, &err);
+    return cl__h_record_get(r);
+}
+
+enum MHD_Result
 cl__h_review_record(cl_http_req *r)
 {
     static const cl_jfield f[] = {

@@ -256,7 +256,16 @@ write_review(page *p, const page_deal *won, cl_jw *out, cl_error *err)
     return CL_OK;
 }
 
-/* The latest churn's object with its tag's label and definition. */
+static int
+closed_on_cb(void *ud, const cl_store_churn_row *row)
+{
+    if (row->closed_on)
+        snprintf(ud, 16, "%s", row->closed_on);
+    return 1;
+}
+
+/* The latest churn's object with its tag's label and definition, and
+   closed_on (null while open). */
 static cl_err
 write_latest_churn(page *p, cl_jw *out, cl_error *err)
 {
@@ -273,14 +282,22 @@ write_latest_churn(page *p, cl_jw *out, cl_error *err)
     cause_label l = {p->last_cause, &tag, 0};
     cl_err e =
         p->last_cause[0] ? cl_store_causes(p->r->st, cause_cb, &l, err) : CL_OK;
-    /* The object without its closing brace, then the tag. */
-    char *text = malloc(n + tag.len + 16);
+    char closed[16] = "";
+    if (e == CL_OK)
+        e = cl_store_churns_sel(p->r->st, CL_SC_ONE,
+                                p->churn_ids[p->nchurns - 1], NULL,
+                                closed_on_cb, closed, err);
+    /* The object without its closing brace, then the tag and the day. */
+    size_t cap = n + tag.len + 48;
+    char *text = malloc(cap);
     if (text == NULL) {
         cl_jw_free(&tag);
         return cl_error_set(err, CL_ENOMEM, "out of memory");
     }
-    snprintf(text, n + tag.len + 16, "%.*s%s\"tag\":%s}", (int)(n - 1), obj,
-             n > 2 ? "," : "", l.found ? tag.p : "null");
+    snprintf(text, cap, "%.*s%s\"tag\":%s,\"closed_on\":%s%s%s}", (int)(n - 1),
+             obj, n > 2 ? "," : "", l.found ? tag.p : "null",
+             *closed ? "\"" : "", *closed ? closed : "null",
+             *closed ? "\"" : "");
     cl_jw_raw(out, text);
     free(text);
     cl_jw_free(&tag);

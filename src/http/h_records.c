@@ -320,6 +320,33 @@ typedef struct got {
     unsigned mask;
 } got;
 
+static int
+closed_on_cb(void *ud, const cl_store_churn_row *row)
+{
+    json_t *v = row->closed_on ? json_string(row->closed_on) : json_null();
+    json_object_set_new(ud, "closed_on", v);
+    return 1;
+}
+
+/* A churn's closed_on (the engine's, not an imported field): null while
+   open; in the ETag too, so closing or reopening is seen. */
+static cl_err
+churn_closed_on(cl_http_req *r, const char *id, got *g, cl_error *err)
+{
+    json_t *o = json_object();
+    if (o == NULL)
+        return cl_error_set(err, CL_ENOMEM, "out of memory");
+    json_object_set_new(o, "closed_on", json_null());
+    cl_err e =
+        cl_store_churns_sel(r->st, CL_SC_ONE, id, NULL, closed_on_cb, o, err);
+    if (e == CL_OK) {
+        json_object_update(g->full, o);
+        json_object_update(g->shown, o);
+    }
+    json_decref(o);
+    return e;
+}
+
 /* Reads record id of kind; *found 0 when there is none. */
 static cl_err
 read_record(cl_http_req *r, cl_kind kind, const char *id, got *g, int *found,
@@ -343,6 +370,12 @@ read_record(cl_http_req *r, cl_kind kind, const char *id, got *g, int *found,
         if (cl_store_deal_health(r->st, id, &score, err) == CL_OK)
             json_object_set_new(g->shown, "health_score",
                                 score < 0 ? json_null() : json_integer(score));
+    }
+    if (kind == CL_KIND_CHURNS && churn_closed_on(r, id, g, err) != CL_OK) {
+        json_decref(g->full);
+        json_decref(g->shown);
+        memset(g, 0, sizeof *g);
+        return err->code;
     }
     return CL_OK;
 }

@@ -65,6 +65,7 @@ struct cl_http_req {
     size_t reserved; /* bytes of the server's body budget this holds */
     int body_busy;   /* the budget is spent: 503 */
     int body_too_big;
+    int query_cut;  /* the query held too many arguments (guard.c) */
     size_t dropped; /* bytes of an oversized body read and dropped */
     int replied;
     /* The caller. */
@@ -256,6 +257,21 @@ void cl__http_client_addr(cl_http_req *r, char out[64]);
  */
 int cl__http_guard(cl_http_req *r, const char *version, enum MHD_Result *done);
 
+/* The most query arguments a request target may carry; beyond, 414. */
+#define CL_HTTP_MAX_QUERY_ARGS 128
+
+/* libmicrohttpd's URI callback (MHD_OPTION_URI_LOG_CALLBACK), called with
+   the request target before its query is split into argument records in
+   the connection's small memory pool: a target with more arguments than
+   CL_HTTP_MAX_QUERY_ARGS would exhaust that pool, and libmicrohttpd would
+   then close the connection unanswered.  Such a query is cut before it is
+   split, and CL__HTTP_QUERY_CUT returned as the request's state, for the
+   guard to answer 414. */
+void *cl__http_guard_uri(void *cls, const char *uri,
+                         struct MHD_Connection *conn);
+extern char cl__http_query_cut;
+#define CL__HTTP_QUERY_CUT ((void *)&cl__http_query_cut)
+
 /* 1 when the request says a body follows. */
 int cl__http_announces_body(cl_http_req *r);
 
@@ -293,7 +309,7 @@ struct cl_http_server {
     pthread_mutex_t stop_lock;
     pthread_cond_t stop_cond;
     int stopping;
-    int64_t clock_offset; /* added to the system clock (--now) */
+    int64_t clock_offset;      /* added to the system clock (--now) */
     _Atomic size_t body_bytes; /* held by request bodies in memory */
 };
 
@@ -337,6 +353,7 @@ enum MHD_Result cl__h_coaching(cl_http_req *r);
 enum MHD_Result cl__h_coaching_get(cl_http_req *r);
 enum MHD_Result cl__h_churn_tag(cl_http_req *r);
 enum MHD_Result cl__h_churn_close(cl_http_req *r);
+enum MHD_Result cl__h_churn_reopen(cl_http_req *r);
 enum MHD_Result cl__h_review_record(cl_http_req *r);
 enum MHD_Result cl__h_review_check(cl_http_req *r);
 enum MHD_Result cl__h_kickoff(cl_http_req *r);

@@ -371,10 +371,12 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 {
     struct cl_http_server *srv = cls;
     cl_http_req *r = *req_cls;
-    if (r == NULL) {
+    int query_cut = r == CL__HTTP_QUERY_CUT;
+    if (r == NULL || query_cut) {
         r = calloc(1, sizeof *r);
         if (!r)
             return MHD_NO;
+        r->query_cut = query_cut;
         r->srv = srv;
         r->conn = conn;
         r->method = method;
@@ -429,7 +431,7 @@ on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
     cl_http_req *r = *req_cls;
     (void)conn;
     (void)toe;
-    if (!r)
+    if (!r || r == CL__HTTP_QUERY_CUT)
         return;
     if (!srv->opts.quiet)
         fprintf(stderr, "%s %s %u %zu %lldus\n", r->method, r->url, r->status,
@@ -580,6 +582,7 @@ cl_http_start(const cl_http_opts *opts, cl_http_server **out, cl_error *err)
         opts->port, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR,
         (struct sockaddr *)&sa, MHD_OPTION_THREAD_POOL_SIZE, threads,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+        MHD_OPTION_URI_LOG_CALLBACK, cl__http_guard_uri, NULL,
         MHD_OPTION_CONNECTION_TIMEOUT, srv->opts.read_timeout,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, srv->opts.client_connections,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)CL_HTTP_MAX_CONNECTIONS,

@@ -167,6 +167,16 @@ cl_importer_header(cl_importer *imp, const char *const *cells, size_t n,
     return CL_OK;
 }
 
+/* Shows control characters of msg as '?', as field.c quotes cells: a
+   header cell may hold a newline, and every message is one line. */
+static void
+one_line(char *msg)
+{
+    for (unsigned char *p = (unsigned char *)msg; *p; p++)
+        if (*p < 0x20 || *p == 0x7F)
+            *p = '?';
+}
+
 /* A bad row: one line on the bad-row callback, counted. */
 static void bad(cl_importer *imp, long line, const char *column,
                 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
@@ -188,6 +198,7 @@ bad(cl_importer *imp, long line, const char *column, const char *fmt, ...)
     }
     snprintf(full, sizeof full, "%s:%ld: %s: %s", imp->source, line, column,
              msg);
+    one_line(full);
     imp->rep.bad++;
     if (imp->opts.on_bad)
         imp->opts.on_bad(imp->opts.ud, full);
@@ -208,6 +219,59 @@ text(const cl_value *v)
 }
 
 #define F(name) (&row[cl_kind_field_index(imp->def, name)])
+
+/* A churn of the workspace as the closed-churn gate compares it. */
+typedef struct churn_cmp {
+    const char *const *tag; /* the row's five tag texts (NULL: empty) */
+    int closed, differs;
+} churn_cmp;
+
+static int
+same_text(const char *a, const char *b)
+{
+    return strcmp(a ? a : "", b ? b : "") == 0;
+}
+
+static int
+churn_cmp_cb(void *ud, const cl_store_churn_row *r)
+{
+    churn_cmp *c = ud;
+    const char *stored[5] = {r->primary_cause, r->contributing_causes,
+                             r->stated_reason, r->diagnosis,
+                             r->predictive_behavior};
+    c->closed = r->closed_on != NULL;
+    for (int i = 0; i < 5; i++)
+        c->differs |= !same_text(stored[i], c->tag[i]);
+    return 1;
+}
+
+/*
+ * A closed churn's tag changes only once it is reopened (`closeloop churn
+ * reopen`), by the importer as by the API: a row that changes any of the
+ * tag's five fields of a closed churn is bad.  1 fine, 0 bad, -1 error.
+ */
+static int
+closed_churn_gate(cl_importer *imp, cl_value *row, long line, cl_error *err)
+{
+    static const char *const fields[5] = {
+        "primary_cause", "contributing_causes", "stated_reason", "diagnosis",
+        "predictive_behavior"};
+    const char *tag[5];
+    for (int i = 0; i < 5; i++)
+        tag[i] = text(&row[cl_kind_field_index(imp->def, fields[i])]);
+    churn_cmp c = {tag, 0, 0};
+    if (cl_store_churns_sel(imp->st, CL_SC_ONE, row[0].s, NULL, churn_cmp_cb,
+                            &c, err) != CL_OK)
+        return -1;
+    if (c.closed && c.differs) {
+        bad(imp, line, "primary_cause",
+            "churn '%s' is closed; reopen it, with a reason, to change its "
+            "tag",
+            row[0].s);
+        return 0;
+    }
+    return 1;
+}
 
 /* A deal of the workspace (or of this file, already written). */
 typedef struct deal_brief {
@@ -462,6 +526,9 @@ check_row(cl_importer *imp, cl_value *row, long line, char *deal_buf,
                 }
             }
         }
+        int open = closed_churn_gate(imp, row, line, err);
+        if (open <= 0)
+            return open;
         if (deal->type == CL_V_NULL) {
             /* The original deal: the account's earliest won new deal. */
             int found;
@@ -657,8 +724,8 @@ cl_importer_row(cl_importer *imp, const char *const *cells, size_t n, long line,
             imp->scratch[f] = p;
             imp->scratch_cap[f] = len + 1;
         }
-        if (cl_field_parse(fd, cell, len, &row[f], imp->scratch[f],
-                           &ferr) != CL_OK) {
+        if (cl_field_parse(fd, cell, len, &row[f], imp->scratch[f], &ferr) !=
+            CL_OK) {
             bad(imp, line, fd->name, "%s", ferr.msg);
             return CL_OK;
         }
@@ -877,12 +944,16 @@ cl_import_file(cl_store *st, cl_kind kind, const char *path,
     }
     cl_csv_close(csv);
     header_free(&header);
+    if (rc != CL_OK && err)
+        one_line(err->msg);
     if (rc != CL_OK) {
         *rep = imp->rep;
         cl_importer_abort(imp);
         return rc;
     }
-    return cl_importer_finish(imp, rep, err);
+    if ((rc = cl_importer_finish(imp, rep, err)) != CL_OK && err)
+        one_line(err->msg);
+    return rc;
 }
 
 cl_err

@@ -153,6 +153,17 @@ typedef union cl__arg {
     double d;
 } cl__arg;
 
+/* The fields cl_store_field_set writes. */
+enum {
+    CL__FIELD_DEAL_HEALTH,
+    CL__FIELD_CHURN_SALES_FLAGGED,
+    CL__FIELD_CHURN_CLOSED,
+    CL__FIELD_CHURN_REOPENED,
+    CL__FIELD_PC_REMINDED,
+    CL__FIELD_PC_ESCALATED,
+    CL__FIELD_COUNT
+};
+
 /*
  * A backend's SQL of the engine writes.  The first parameter is always the
  * workspace; the others follow in the order of the shared function's call
@@ -172,16 +183,8 @@ typedef struct cl__engine_sql {
     const char *flag_add, *flag_json;
     const char *link_add, *link_json;
     /* cl_store_field_set, by CL__FIELD_*: the UPDATE and its audit JSON */
-    const char *field_sql[5], *field_json[5];
+    const char *field_sql[CL__FIELD_COUNT], *field_json[CL__FIELD_COUNT];
 } cl__engine_sql;
-
-enum {
-    CL__FIELD_DEAL_HEALTH,
-    CL__FIELD_CHURN_SALES_FLAGGED,
-    CL__FIELD_CHURN_CLOSED,
-    CL__FIELD_PC_REMINDED,
-    CL__FIELD_PC_ESCALATED
-};
 
 /* A backend's query interface for the shared writes. */
 typedef struct cl__engine_q {

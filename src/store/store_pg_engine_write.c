@@ -207,6 +207,10 @@ static const cl__engine_sql pg_sql = {
     .field_sql[CL__FIELD_CHURN_CLOSED] =
         "UPDATE churns SET closed_on = $4 WHERE workspace_id = $1 AND "
         "id = $2 AND closed_on IS NULL",
+    /* $4 (the text, unused) must appear for its type to be known. */
+    .field_sql[CL__FIELD_CHURN_REOPENED] =
+        "UPDATE churns SET closed_on = NULLIF($4, $4)::date WHERE "
+        "workspace_id = $1 AND id = $2 AND closed_on IS NOT NULL",
     .field_sql[CL__FIELD_PC_REMINDED] =
         "UPDATE process_changes SET reminded_on = $4 WHERE workspace_id = "
         "$1 AND id = $2 AND reminded_on IS NULL",
@@ -249,6 +253,9 @@ static const cl__engine_sql pg_sql = {
         "json_build_object('id', id, 'sales_flagged_on', sales_flagged_on, "
         "'closed_on', closed_on)",
     .field_json[CL__FIELD_CHURN_CLOSED] =
+        "json_build_object('id', id, 'sales_flagged_on', sales_flagged_on, "
+        "'closed_on', closed_on)",
+    .field_json[CL__FIELD_CHURN_REOPENED] =
         "json_build_object('id', id, 'sales_flagged_on', sales_flagged_on, "
         "'closed_on', closed_on)",
     .field_json[CL__FIELD_PC_REMINDED] =

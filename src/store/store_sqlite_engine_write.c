@@ -139,6 +139,11 @@ static const cl__engine_sql sq_sql = {
     .field_sql[CL__FIELD_CHURN_CLOSED] =
         "UPDATE churns SET closed_on = ?4 WHERE workspace_id = ?1 AND "
         "id = ?2 AND closed_on IS NULL",
+    /* ?4 (the text, unused) must appear: SQLite binds only up to the
+       highest parameter a statement names. */
+    .field_sql[CL__FIELD_CHURN_REOPENED] =
+        "UPDATE churns SET closed_on = NULLIF(?4, ?4) WHERE workspace_id = ?1 "
+        "AND id = ?2 AND closed_on IS NOT NULL",
     .field_sql[CL__FIELD_PC_REMINDED] =
         "UPDATE process_changes SET reminded_on = ?4 WHERE workspace_id = "
         "?1 AND id = ?2 AND reminded_on IS NULL",
@@ -183,6 +188,9 @@ static const cl__engine_sql sq_sql = {
         "json_object('id', id, 'sales_flagged_on', sales_flagged_on, "
         "'closed_on', closed_on)",
     .field_json[CL__FIELD_CHURN_CLOSED] =
+        "json_object('id', id, 'sales_flagged_on', sales_flagged_on, "
+        "'closed_on', closed_on)",
+    .field_json[CL__FIELD_CHURN_REOPENED] =
         "json_object('id', id, 'sales_flagged_on', sales_flagged_on, "
         "'closed_on', closed_on)",
     .field_json[CL__FIELD_PC_REMINDED] =

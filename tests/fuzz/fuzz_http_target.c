@@ -13,6 +13,7 @@
  * decodes back to what was encoded.
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -33,8 +34,7 @@ static cl_http_server *srv;
 static uint16_t port;
 static char dir[256];
 
-static void die(const char *what, const char *detail)
-    __attribute__((noreturn));
+static void die(const char *what, const char *detail) __attribute__((noreturn));
 
 static void
 die(const char *what, const char *detail)
@@ -81,6 +81,11 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
                       .listen_addr = "127.0.0.1",
                       .web_dir = web,
                       .threads = 2,
+                      /* One client opening thousands of connections a
+                         second outruns the per-client limit while closed
+                         ones wait to be cleaned up; that limit has its
+                         own test (hostile.test.mjs). */
+                      .client_connections = CL_HTTP_MAX_CONNECTIONS,
                       .tick_hour = -1,
                       .quiet = 1};
     if (cl_http_start(&o, &srv, &err) != CL_OK)
@@ -94,20 +99,39 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 static size_t
 request(const char *req, size_t len, char *buf, size_t cap)
 {
-    int s = socket(AF_INET, SOCK_STREAM, 0);
     struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(port)};
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (s < 0 || connect(s, (struct sockaddr *)&a, sizeof a) != 0)
-        die("connect", "127.0.0.1");
-    if (write(s, req, len) != (ssize_t)len)
+    /* Thousands of connections a second run the loopback out of ephemeral
+       ports for a moment (EADDRNOTAVAIL): the client's limit, not the
+       server's, so wait and try again.  libFuzzer's SIGALRM interrupts
+       connect and read (EINTR) now and then: try again too. */
+    int s = -1;
+    for (int tries = 0; s < 0; tries++) {
+        if ((s = socket(AF_INET, SOCK_STREAM, 0)) < 0)
+            die("socket", strerror(errno));
+        if (connect(s, (struct sockaddr *)&a, sizeof a) == 0)
+            break;
+        int e = errno;
+        close(s);
+        s = -1;
+        if ((e != EADDRNOTAVAIL && e != EINTR) || tries == 200)
+            die("connect", strerror(e));
+        usleep(10000);
+    }
+    ssize_t w;
+    while ((w = write(s, req, len)) < 0 && errno == EINTR)
+        ;
+    if (w != (ssize_t)len)
         die("write", "request");
     size_t got = 0;
     ssize_t n;
-    while (got + 1 < cap && (n = read(s, buf + got, cap - 1 - got)) > 0)
-        got += (size_t)n;
+    while (got + 1 < cap && ((n = read(s, buf + got, cap - 1 - got)) > 0 ||
+                             (n < 0 && errno == EINTR)))
+        if (n > 0)
+            got += (size_t)n;
     /* Read the rest, so the server finishes its reply. */
     char sink[4096];
-    while (read(s, sink, sizeof sink) > 0)
+    while ((n = read(s, sink, sizeof sink)) > 0 || (n < 0 && errno == EINTR))
         ;
     close(s);
     buf[got] = '\0';

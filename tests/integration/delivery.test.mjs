@@ -16,6 +16,8 @@ function churned(t) {
 
 const tag = (db, cause = 'feature_overpromise') => cli(db, ['churn', 'tag',
     'C1', '--primary', cause, '--stated', 'It never did what we were told',
+    '--diagnosis', 'SSO was sold as ready', '--predictive',
+    'The AE promised a roadmap date on the last call',
     '--by', 'U6', '--now', '2026-06-03T10:00']);
 
 test('a deal-attributable tag e-mails the AE and the manager, once each',

@@ -133,6 +133,25 @@ describe('requests that are not a path', () => {
         assert.equal(await hello(srv), 200);
     });
 
+    // Found by fuzz_http_target (tests/fuzz/crashes/http_target): some
+    // 700 empty arguments filled libmicrohttpd's connection pool, and the
+    // connection closed with no answer at all.
+    test('a query of hundreds of arguments is 414, one of 128 is served',
+        async () => {
+            for (const q of ['&'.repeat(700), 'a=1;'.repeat(200),
+                'x&'.repeat(3000)]) {
+                const r = await raw(srv.port,
+                    `GET /api/v1/hello?${q} HTTP/1.1\r\nHost: x\r\n\r\n`);
+                assert.equal(r.status, 414, r.head);
+                assert.match(r.body, /more than 128 arguments/);
+            }
+            const fine = await raw(srv.port, 'GET /api/v1/hello?' +
+                Array.from({ length: 128 }, (_, i) => `k${i}=v`).join('&') +
+                ' HTTP/1.1\r\nHost: x\r\n\r\n');
+            assert.equal(fine.status, 200, fine.head);
+            assert.equal(srv.proc.exitCode, null, srv.stderr());
+        });
+
     test('Content-Length with Transfer-Encoding is 400', async () => {
         const r = await raw(srv.port,
             'POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\n' +

@@ -76,6 +76,28 @@ test('a NUL byte in a cell is a bad row naming line and column; nothing is ' +
         'NUL byte');
 });
 
+// Found by fuzz_csv_import (tests/fuzz/crashes/csv_import): a quoted
+// header cell holding a newline made a bad row's message two lines.
+test('a message stays one line when the header names a column across lines',
+    (t) => {
+        const db = withUsers(t);
+        const dir = tempDir(t);
+        writeCsv(dir, 'accounts.csv', [
+            ACCOUNTS_HEADER + ',"Notes\n===\nmore"',
+            'A101,Acme\0 Evil,Retail,120,NA,false,U007,2024-02-01,customer,x',
+            'A102,Good,Retail,120,NA,false,U007,2024-02-01,customer,"a\0"',
+        ].join('\n') + '\n');
+        const r = run(['import', 'accounts', 'accounts.csv', '--db', db,
+            '--ignore-extra'], { cwd: dir });
+        assert.equal(r.code, 1, r.stderr);
+        // Lines are the file's: the header takes three.
+        assert.deepEqual(r.lines.slice(0, 2), [
+            'accounts.csv:4: name: holds a NUL byte (0x00)',
+            'accounts.csv:5: Notes?===?more: holds a NUL byte (0x00)',
+        ]);
+        assert.equal(r.lines.length, 3, r.stderr);
+    });
+
 test('--skip-bad applies the good rows and lists every bad one', (t) => {
     const db = withUsers(t);
     const dir = tempDir(t);

@@ -456,6 +456,7 @@ churn(void)
     c.csm_id = "CSM1";
     c.churned_on = D("2026-06-30");
     c.recorded_on = D("2026-07-03");
+    c.closed_on = CL_WF_NO_DAY;
     return c;
 }
 
@@ -909,13 +910,117 @@ test_churn_cannot_close_untagged(void **state)
     cl_wf_effects l;
     cl_wf_effects_init(&l);
     cl_error err;
-    assert_int_equal(cl_wf_churn_close(&ch, &l, &err), CL_ECONFLICT);
+    assert_int_equal(cl_wf_churn_close(&ch, "CSM1", &l, &err), CL_ECONFLICT);
     assert_non_null(strstr(err.msg, "untagged"));
     assert_non_null(cl_wf_effects_error(&l));
     cl_wf_effects_release(&l);
-    ch.tag.primary_cause = "pricing";
-    assert_int_equal(cl_wf_churn_close(&ch, &l, &err), CL_OK);
+    ch.tag = (cl_wf_tag){"pricing", NULL, "Too expensive for us",
+                         "Budget cut after the merger",
+                         "Procurement pushed back on price twice"};
+    assert_int_equal(cl_wf_churn_close(&ch, "CSM1", &l, &err), CL_OK);
     assert_null(cl_wf_effects_error(&l));
+    const cl_wf_effect *e = must_key(&l, "churn_closed:C9");
+    assert_string_equal(e->what, "churn_closed");
+    assert_string_equal(e->actor_id, "CSM1");
+    assert_string_equal(e->new_value, "signals=known");
+    cl_wf_effects_release(&l);
+}
+
+/* Issue 14: closing needs the three levels of signal; "not known" needs a
+   reason and is counted in the audit. */
+static void
+test_churn_close_needs_three_signals(void **state)
+{
+    (void)state;
+    cl_wf_effects l;
+    cl_error err;
+    static const struct {
+        const char *stated, *diagnosis, *predictive;
+        cl_err rc;
+        const char *missing, *audit;
+    } cases[] = {
+        {NULL, "d", "p", CL_EINVAL, "stated reason", NULL},
+        {"s", "", "p", CL_EINVAL, "CS diagnosis", NULL},
+        {"s", "d", "  ", CL_EINVAL, "pre-sale behaviour", NULL},
+        {"not known", "d", "p", CL_EINVAL, "stated reason", NULL},
+        {"s", "Unknown:", "p", CL_EINVAL, "CS diagnosis", NULL},
+        {"not known: the customer declined the exit call", "d", "p", CL_OK,
+         NULL, "not_known=stated_reason"},
+        {"s", "unknown - CSM left before the renewal",
+         "Not known (deal predates the CRM)", CL_OK, NULL,
+         "not_known=diagnosis;predictive_behavior"},
+        {"Unknowns in the rollout plan", "d", "p", CL_OK, NULL,
+         "signals=known"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        cl_wf_churn ch = churn();
+        ch.tag = (cl_wf_tag){"pricing", NULL, cases[i].stated,
+                             cases[i].diagnosis, cases[i].predictive};
+        cl_wf_effects_init(&l);
+        cl_error_clear(&err);
+        assert_int_equal(cl_wf_churn_close(&ch, "CSM1", &l, &err), cases[i].rc);
+        if (cases[i].missing) {
+            assert_non_null(strstr(err.msg, cases[i].missing));
+            assert_non_null(strstr(err.msg, "not known: "));
+        } else {
+            assert_string_equal(must_key(&l, "churn_closed:C9")->new_value,
+                                cases[i].audit);
+        }
+        cl_wf_effects_release(&l);
+    }
+}
+
+/* Issue 14: a closed churn's tag changes only once reopened, with a
+   reason that is audited. */
+static void
+test_closed_churn_tag_changes_only_after_reopen(void **state)
+{
+    (void)state;
+    cl_wf_config c = config();
+    cl_calendar cal = {NULL, 0};
+    cl_wf_churn ch = churn();
+    ch.tag = (cl_wf_tag){"pricing", NULL, "s", "d", "p"};
+    ch.closed_on = D("2026-07-10");
+    cl_wf_tag same = ch.tag;
+    cl_wf_tag other = {"poor_service", NULL, "s", "d", "p"};
+    cl_wf_effects l;
+    cl_error err;
+    cl_wf_effects_init(&l);
+    /* The same tag again (a re-import) changes nothing and is no error. */
+    assert_int_equal(cl_wf_churn_tagged(&c, &cal, &ch, &same, "CSM1",
+                                        D("2026-07-13"), &l, &err),
+                     CL_OK);
+    assert_int_equal(l.n, 0);
+    cl_wf_effects_release(&l);
+    cl_wf_effects_init(&l);
+    assert_int_equal(cl_wf_churn_tagged(&c, &cal, &ch, &other, "CSM1",
+                                        D("2026-07-13"), &l, &err),
+                     CL_ECONFLICT);
+    assert_non_null(strstr(err.msg, "reopen"));
+    cl_wf_effects_release(&l);
+    /* Reopening: a reason is needed, and only a closed churn reopens. */
+    cl_wf_effects_init(&l);
+    assert_int_equal(cl_wf_churn_reopen(&ch, "", "RO1", &l, &err), CL_EINVAL);
+    cl_wf_effects_release(&l);
+    cl_wf_effects_init(&l);
+    assert_int_equal(
+        cl_wf_churn_reopen(&ch, "exit interview changed it", "RO1", &l, &err),
+        CL_OK);
+    const cl_wf_effect *e = must_key(&l, "churn_reopened:C9");
+    assert_int_equal(e->kind, CL_WF_AUDIT);
+    assert_string_equal(e->actor_id, "RO1");
+    assert_string_equal(e->new_value, "open");
+    assert_string_equal(e->body, "exit interview changed it");
+    cl_wf_effects_release(&l);
+    ch.closed_on = CL_WF_NO_DAY;
+    cl_wf_effects_init(&l);
+    assert_int_equal(cl_wf_churn_reopen(&ch, "why", "RO1", &l, &err),
+                     CL_ECONFLICT);
+    cl_wf_effects_release(&l);
+    cl_wf_effects_init(&l);
+    assert_int_equal(cl_wf_churn_tagged(&c, &cal, &ch, &other, "CSM1",
+                                        D("2026-07-13"), &l, &err),
+                     CL_OK);
     cl_wf_effects_release(&l);
 }
 
@@ -1139,6 +1244,8 @@ main(void)
         cmocka_unit_test(test_tag_change_audited_and_flags_once),
         cmocka_unit_test(test_tag_refuses_unknown_causes),
         cmocka_unit_test(test_churn_cannot_close_untagged),
+        cmocka_unit_test(test_churn_close_needs_three_signals),
+        cmocka_unit_test(test_closed_churn_tag_changes_only_after_reopen),
         cmocka_unit_test(test_whole_months),
         cmocka_unit_test(test_recovery_links_latest_lost_deal),
         cmocka_unit_test(test_pipeline_flags),

@@ -157,6 +157,7 @@ function Churn({ churn, me, people }) {
             ['Churned', day(churn.churned_on)], ['ARR lost', money(churn.arr_lost)],
             ['Original deal', text(churn.deal_id)],
             ['Tagged', churn.tagged_on ? `${day(churn.tagged_on)} by ${person(people, churn.tagged_by)}` : 'not yet'],
+            ['Record', churn.closed_on ? `closed ${day(churn.closed_on)}` : 'open'],
         ]} />
         ${churn.primary_cause
             ? html`<div class="tag-box">
@@ -171,7 +172,7 @@ function Churn({ churn, me, people }) {
             <div><dt>Pre-sale behaviour that predicted it</dt><dd>${text(churn.predictive_behavior)}</dd></div>
         </dl>
         ${CS_ACTORS.includes(me.role) && html`<p><a class="button" href=${`/churns/${encodeURIComponent(churn.id)}/tag`}>
-            ${churn.primary_cause ? 'Change the tag' : 'Tag this churn'}</a></p>`}
+            ${churn.closed_on ? 'Reopen to change the tag' : churn.primary_cause ? 'Change the tag or close' : 'Tag this churn'}</a></p>`}
     </div>`;
 }
 

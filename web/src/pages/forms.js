@@ -15,10 +15,55 @@ export function TagChurn({ params }) {
             api.get('/settings/taxonomy')]);
         return { churn, tax: tax.items };
     }, [id]);
-    return html`<${Loaded} state=${st}>${(d) => html`<${TagForm} churn=${d.churn} tax=${d.tax} />`}<//>`;
+    const [closed, setClosed] = useState(undefined);
+    return html`<${Loaded} state=${st}>${(d) => {
+        const churn = closed === undefined ? d.churn : { ...d.churn, closed_on: closed };
+        return churn.closed_on
+            ? html`<${ReopenForm} churn=${churn} onReopened=${() => setClosed(null)} />`
+            : html`<${TagForm} churn=${churn} tax=${d.tax} onClosed=${(on) => setClosed(on)} />`;
+    }}<//>`;
 }
 
-function TagForm({ churn, tax }) {
+// A closed churn's tag changes only once it is reopened, for a reason the
+// audit trail keeps.
+function ReopenForm({ churn, onReopened }) {
+    const [reason, setReason] = useState('');
+    const [sub, run] = useSubmit();
+    const submit = async (ev) => {
+        ev.preventDefault();
+        const r = await run(() => api.post(`/churns/${encodeURIComponent(churn.id)}/reopen`,
+            { reason }), 'Churn reopened');
+        if (r)
+            onReopened();
+    };
+    return html`<div class="page form-page">
+        <h1>Churn ${churn.id} is closed</h1>
+        <p class="lead">Closed ${day(churn.closed_on)} with its tag and its three signals. To change the tag, reopen it:
+            the reason goes into the audit trail.</p>
+        <form class="card" onSubmit=${submit} aria-label="Reopen the churn">
+            <${TextArea} label="Why reopen it" name="reason" value=${reason} onInput=${setReason} required />
+            <${SubmitStatus} st=${sub} />
+            <div class="actions">
+                <button type="submit" class="primary" disabled=${sub.busy || !reason.trim()}>Reopen the churn</button>
+            </div>
+        </form>
+    </div>`;
+}
+
+// As the server reads a signal (cl_wf_signal_check): empty, or "not known"
+// without a reason, is missing.
+function signalMissing(t) {
+    const s = (t || '').trim();
+    const m = s.match(/^(not known|unknown)(?![a-z0-9])\s*(.*)$/i);
+    if (!s) return true;
+    if (!m) return false;
+    const rest = m[2];
+    if (!rest) return true;
+    if (!/^[:\-(]/.test(rest)) return false;
+    return (rest.slice(1).match(/[a-z]/gi) || []).length < 3;
+}
+
+function TagForm({ churn, tax, onClosed }) {
     const [primary, setPrimary] = useState(churn.primary_cause || '');
     const [contrib, setContrib] = useState(
         (churn.contributing_causes || '').split(';').filter(Boolean));
@@ -28,6 +73,10 @@ function TagForm({ churn, tax }) {
     const [sub, run] = useSubmit();
     const sel = tax.find((t) => t.code === primary);
     const defId = useId('def');
+    const closeId = useId('close');
+    // What the server holds: closing reads the saved signals.
+    const [saved, setSaved] = useState([churn.stated_reason, churn.diagnosis,
+        churn.predictive_behavior]);
     const submit = async (ev) => {
         ev.preventDefault();
         const r = await run(() => api.post(`/churns/${encodeURIComponent(churn.id)}/tag`, {
@@ -35,8 +84,10 @@ function TagForm({ churn, tax }) {
             contributing_causes: contrib.filter((c) => c !== primary),
             stated_reason: stated, diagnosis: diag, predictive_behavior: pred,
         }), 'Tag saved');
-        if (r)
+        if (r) {
+            setSaved([r.stated_reason, r.diagnosis, r.predictive_behavior]);
             navigate(`/accounts/${encodeURIComponent(r.account_id)}#churn-${r.id}`);
+        }
     };
     return html`<div class="page form-page">
         <h1>Tag the churn ${churn.id}</h1>
@@ -70,9 +121,16 @@ function TagForm({ churn, tax }) {
             <${SubmitStatus} st=${sub} />
             <div class="actions">
                 <button type="submit" class="primary" disabled=${sub.busy || !primary}>Save the tag</button>
-                ${churn.primary_cause && html`<button type="button" disabled=${sub.busy}
-                    onClick=${() => run(() => api.post(`/churns/${encodeURIComponent(churn.id)}/close`), 'Churn closed')}>Close the churn record</button>`}
+                ${churn.primary_cause && html`<button type="button"
+                    disabled=${sub.busy || saved.some(signalMissing)}
+                    aria-describedby=${closeId}
+                    onClick=${async () => {
+                        const r = await run(() => api.post(`/churns/${encodeURIComponent(churn.id)}/close`), 'Churn closed');
+                        if (r) onClosed(r.closed_on);
+                    }}>Close the churn record</button>`}
             </div>
+            ${churn.primary_cause && html`<p id=${closeId} class="meta">Closing needs all three signals, saved with the tag.
+                If nobody knows one, write <q>not known: </q> and why.</p>`}
         </form>
     </div>`;
 }

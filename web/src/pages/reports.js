@@ -344,6 +344,15 @@ function TagChanges(t) {
                 <td>${causes(x.contributing_before)} → ${causes(x.contributing_after)}</td></tr>`)}</tbody></table></div>` : ''}`;
 }
 
+// Churns closed with a level of signal written "not known: REASON".
+function SignalsNotKnown(u, tagged) {
+    if (!u) return null;
+    return html`<h3>Signals not known</h3>
+        <p data-testid="signals-not-known">${u.churns} of ${tagged} tagged churn${tagged === 1 ? '' : 's'} have a signal nobody knew:
+            the customer's stated reason ${u.stated_reason}, the CS diagnosis ${u.diagnosis},
+            the pre-sale behaviour ${u.predictive_behavior}.</p>`;
+}
+
 function AuditReport({ d }) {
     return html`<section class="card"><h2>Tagging by CSM</h2>
         <div class="table-wrap"><table class="data"><thead><tr><th scope="col">CSM</th><th scope="col" class="n">Tagged</th>
@@ -352,6 +361,7 @@ function AuditReport({ d }) {
                 <td>${Object.entries(c.distribution).map(([k, v]) => `${label(k)} ${v}`).join(', ')}</td>
                 <td class="n">${c.p_value === null ? '—' : Number(c.p_value).toPrecision(2)}</td></tr>`)}</tbody></table></div>
         ${TagChanges(d.tags_changed_after_notification)}
+        ${SignalsNotKnown(d.signals_not_known, d.tagged)}
         <h3>Untagged over 14 days</h3>
         <ul class="plain">${d.untagged_over_14_days.map((u) => html`<li><a href=${`/churns/${encodeURIComponent(u.churn_id)}/tag`}>${u.churn_id}</a> — ${u.days_untagged} days</li>`)}</ul>
     </section>`;

@@ -13,6 +13,8 @@ static const cl_report_def reports[] = {
     {"health", "Loop health", CL_REPORT_NOW, cl_report_health},
     {"audit", "Tagging audit", CL_REPORT_QUARTER, cl_report_audit},
     {"pipeline", "Open pipeline at risk", CL_REPORT_NOW, cl_report_pipeline},
+    {"patterns", "Churn patterns and the pipeline that matches them",
+     CL_REPORT_NOW, cl_report_patterns},
 };
 
 const cl_report_def *

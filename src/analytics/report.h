@@ -38,7 +38,7 @@ typedef enum cl_report_period {
 
 typedef struct cl_report_def {
     const char *name;  /* monthly, bad-fit, icp, recovery, health, audit,
-                          pipeline */
+                          pipeline, patterns */
     const char *title; /* for people: "Monthly churn debrief" */
     cl_report_period period;
     cl_report_fn build;
@@ -71,6 +71,18 @@ cl_err cl_report_audit(const cl_snapshot *, const cl_report_opts *,
                        json_t **, cl_error *);
 cl_err cl_report_pipeline(const cl_snapshot *, const cl_report_opts *,
                           json_t **, cl_error *);
+cl_err cl_report_patterns(const cl_snapshot *, const cl_report_opts *,
+                          json_t **, cl_error *);
+
+/*
+ * The churn patterns as of today (cl_patterns_json: FDR-controlled,
+ * best first), each with open_pipeline {deals, arr}: the open deals that
+ * match it now; and the whole open_pipeline {open_deals, open_arr,
+ * matching_deals, matching_arr} (a deal matching several patterns counts
+ * once there).  The "patterns" report, and the ICP review's "patterns".
+ */
+cl_err cl_report_patterns_json(const cl_snapshot *s, cl_day today,
+                               json_t **out, cl_error *err);
 
 /* Helpers the builders share (report.c). */
 

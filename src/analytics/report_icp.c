@@ -435,6 +435,12 @@ cl_report_icp(const cl_snapshot *s, const cl_report_opts *o, json_t **out,
                         json_integer((json_int_t)unknown));
     json_object_set_new(r, "suggested_change", sugg);
     sugg = NULL;
+    /* The patterns churn has shown up to the quarter's end, and the
+       pipeline Sales works on now that has their profile. */
+    json_t *pat;
+    if ((rc = cl_report_patterns_json(s, end, &pat, err)))
+        goto out;
+    json_object_set_new(r, "patterns", pat);
     *out = r;
     r = NULL;
 out:

@@ -74,3 +74,38 @@ test('patterns refuses bad options in one line', (t) => {
     const h = ok(['patterns', '--help']);
     assert.match(h.stdout, /--target/);
 });
+
+// Issue 14: the ICP review's pack holds the patterns and the open pipeline
+// that matches them; the patterns report serves them to every role.
+test('the patterns report and the ICP review show the pipeline matching ' +
+     'each churn pattern, as the pipeline report flags it', async (t) => {
+    const db = demo(t);
+    const report = (name, ...extra) => JSON.parse(ok(['report', name,
+        '--db', db, '--format', 'json', ...NOW, ...extra]).stdout);
+    const pat = report('patterns');
+    const pipe = report('pipeline');
+    assert.ok(pat.patterns.length > 0);
+    assert.equal(pat.as_of, '2026-11-23');
+    assert.equal(pat.open_pipeline.open_deals, pipe.summary.open_deals);
+    // A deal is flagged churn_pattern when it matches any pattern.
+    assert.equal(pat.open_pipeline.matching_deals, pipe.summary.churn_pattern);
+    assert.ok(pat.open_pipeline.matching_deals > 0);
+    let most = 0;
+    for (const p of pat.patterns) {
+        assert.ok(p.open_pipeline.deals <= pat.open_pipeline.matching_deals);
+        assert.ok(p.open_pipeline.arr >= 0);
+        most = Math.max(most, p.open_pipeline.deals);
+    }
+    assert.ok(most > 0, 'some pattern matches open deals');
+    // The ICP review of the last quarter carries them as of its end.
+    const icp = report('icp', '--period', '2026Q3');
+    assert.equal(icp.patterns.as_of, '2026-09-30');
+    assert.ok(icp.patterns.patterns.length > 0);
+    assert.ok('open_pipeline' in icp.patterns.patterns[0]);
+    // Cohort language only: no AE id or name anywhere.
+    const users = ok(['export', 'users', '--db', db]).stdout.split('\n')
+        .slice(1).filter(Boolean).map((l) => l.split(',')[0]);
+    const text = JSON.stringify(pat);
+    for (const u of users)
+        assert.ok(!text.includes(`"${u}"`), `names ${u}`);
+});

@@ -36,9 +36,10 @@ function shift(period, n) {
 
 const TITLES = { monthly: 'Monthly churn debrief', 'bad-fit': 'Quarterly bad-fit review',
     icp: 'Quarterly ICP review', recovery: 'Quarterly recovery review', health: 'Loop health',
-    audit: 'Tagging audit', pipeline: 'Open pipeline at risk' };
+    audit: 'Tagging audit', pipeline: 'Open pipeline at risk',
+    patterns: 'Churn patterns and the pipeline that matches them' };
 const BODIES = { 'bad-fit': BadFit, icp: Icp, recovery: Recovery, health: Health,
-    pipeline: Pipeline, monthly: Monthly, audit: AuditReport };
+    pipeline: Pipeline, monthly: Monthly, audit: AuditReport, patterns: PatternsReport };
 
 // A report's dashboard body for its JSON d (a session's pack is one).
 export function ReportBody({ name, d }) {
@@ -55,7 +56,7 @@ export function ReportPage({ params, query }) {
     const [draft, setDraft] = useState(period);
     const go = (p) => navigate(`/reports/${name}?period=${encodeURIComponent(p)}${priv ? '&private=1' : ''}`);
     const Body = BODIES[name];
-    const periodic = !['health', 'pipeline'].includes(name);
+    const periodic = !['health', 'pipeline', 'patterns'].includes(name);
     return html`<div class="page report" data-report=${name}>
         <h1>${TITLES[name] || name}</h1>
         <${Loaded} state=${st}>${(d) => html`
@@ -196,7 +197,37 @@ function Icp({ d }) {
         </section>
         <section class="card"><h2>Retention by cohort</h2>
             <${ChartFigure} testid="chart-retention" config=${ret} title="Share of customers retained by days since they became customers, by cohort year" />
-        </section>`;
+        </section>
+        ${d.patterns && html`<section class="card"><h2>Profiles that churn more often, and the pipeline that has them</h2>
+            <${Patterns} d=${d.patterns} /></section>`}`;
+}
+
+// The evidence of a pattern in words; the q-value (Benjamini-Hochberg)
+// on hover.
+function evidence(q) {
+    const words = q < 0.01 ? 'strong evidence' : q < 0.05 ? 'some evidence' : 'no evidence';
+    return html`<span title=${`q = ${Number(q).toPrecision(2)}`}>${words}</span>`;
+}
+
+function Patterns({ d }) {
+    const op = d.open_pipeline;
+    return html`<p data-testid="patterns-summary">${d.patterns.length
+        ? `${d.patterns.length} profile${d.patterns.length === 1 ? '' : 's'} churn more often than the ${pct(d.base_rate)} of all customers (${d.tested} tested, false discoveries held under 5%).`
+        : `No profile churns significantly more often than the ${pct(d.base_rate)} of all customers (${d.tested} tested).`}
+        ${op ? ` Open pipeline with such a profile: ${op.matching_deals} of ${op.open_deals} deals, ${money(op.matching_arr)} of ${money(op.open_arr)} ARR.` : ''}</p>
+        ${d.patterns.length > 0 && html`<div class="table-wrap"><table class="data" data-testid="patterns">
+            <thead><tr><th scope="col">Profile</th><th scope="col" class="n">Customers</th><th scope="col" class="n">Churned</th>
+                <th scope="col" class="n">Rate</th><th scope="col" class="n">× all</th><th scope="col">Evidence</th>
+                <th scope="col" class="n">Open deals</th><th scope="col" class="n">Open ARR</th></tr></thead>
+            <tbody>${d.patterns.map((p) => html`<tr><th scope="row">${p.description}</th>
+                <td class="n">${p.count}</td><td class="n">${p.target_count}</td><td class="n">${pct(p.rate)}</td>
+                <td class="n">${num(p.lift)}×</td><td>${evidence(p.q_value)}</td>
+                <td class="n">${p.open_pipeline ? p.open_pipeline.deals : '—'}</td>
+                <td class="n">${p.open_pipeline ? money(p.open_pipeline.arr) : '—'}</td></tr>`)}</tbody></table></div>`}`;
+}
+
+function PatternsReport({ d }) {
+    return html`<section class="card"><h2>Profiles that churn more often</h2><${Patterns} d=${d} /></section>`;
 }
 
 function Recovery({ d }) {

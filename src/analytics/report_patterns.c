@@ -59,12 +59,12 @@ cl_report_patterns_json(const cl_snapshot *s, cl_day today, json_t **out,
                                       cl_json_num(arr[i], 2)));
     }
     json_object_set_new(j, "as_of", cl_json_day(today));
-    json_object_set_new(
-        j, "open_pipeline",
-        json_pack("{s:I, s:o, s:I, s:o}", "open_deals", (json_int_t)open,
-                  "open_arr", cl_json_num(open_arr, 2), "matching_deals",
-                  (json_int_t)matching, "matching_arr",
-                  cl_json_num(matching_arr, 2)));
+    json_object_set_new(j, "open_pipeline",
+                        json_pack("{s:I, s:o, s:I, s:o}", "open_deals",
+                                  (json_int_t)open, "open_arr",
+                                  cl_json_num(open_arr, 2), "matching_deals",
+                                  (json_int_t)matching, "matching_arr",
+                                  cl_json_num(matching_arr, 2)));
     free(deals), free(arr);
     cl_patterns_free(&pr);
     *out = j;

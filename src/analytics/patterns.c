@@ -394,7 +394,8 @@ search_all(search *x, const cl_pattern_opts *o, cl_pattern_result *r)
     for (size_t i = 0; i < x->nc; i++)
         if (x->c[i].quality > 0 && x->c[i].q < maxq && x->c[i].k > 0)
             x->c[ns++] = x->c[i];
-    qsort(x->c, ns, sizeof *x->c, by_quality);
+    if (ns > 1) /* x->c is NULL when nothing was tested */
+        qsort(x->c, ns, sizeof *x->c, by_quality);
     r->patterns = calloc(maxp, sizeof *r->patterns);
     size_t *kept = malloc(maxp * sizeof *kept);
     if (r->patterns == NULL || kept == NULL) {

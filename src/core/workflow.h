@@ -583,6 +583,8 @@ typedef struct cl_wf_quarter_figures {
     double misaligned_share;
     const cl_wf_ae_count *overpromise_by_ae;
     size_t n_overpromise_by_ae;
+    const cl_wf_ae_count *misaligned_by_ae;
+    size_t n_misaligned_by_ae;
     /* The quarter's recoveries (recovery_review). */
     int recoveries;
     int overpromise_recoveries;
@@ -593,9 +595,14 @@ typedef struct cl_wf_quarter_figures {
  * The thresholds that fire when session opens (on today).  bad_fit_review:
  * icp_review_share (> : CREATE_TASK icp_review for Marketing and RevOps,
  * due icp_review_due_days later), coaching_share (> : one COACHING_ITEM
- * per AE with count > 0, audience the AE, the AE's manager, role vp_sales,
- * role revops, and a NOTIFY coaching_item to the AE's manager only),
- * discovery_review_share (> : discovery_review).  recovery_review:
+ * "over_promise" per AE with count > 0, audience the AE, the AE's manager,
+ * role vp_sales, role revops, and a NOTIFY coaching_item to the AE's
+ * manager only; a private coaching_conversation task for each of those
+ * managers and for the VP Sales, each with the other as attendee (key
+ * "coaching_conversation:SESSION:USER"); and deal_approval_review for
+ * RevOps and the VP Sales), discovery_review_share (> : discovery_review,
+ * and a COACHING_ITEM "misaligned_use_case" per AE of misaligned_by_ae,
+ * as for over-promise).  recovery_review:
  * enablement_review_recoveries (>= : enablement_review),
  * qualification_review_timing_share (> : qualification_review).  Review
  * tasks go to RevOps and the VP Sales (if configured), due

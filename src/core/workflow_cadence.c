@@ -148,21 +148,22 @@ review_tasks(cl_wf_effects *out, const cl_wf_session *s, const char *kind,
     }
 }
 
+/* A private coaching item (what: over_promise, misaligned_use_case) for
+   each AE of by_ae; the AE's manager is told. */
 static void
-coaching(cl_wf_effects *out, const cl_wf_session *s,
-         const cl_wf_quarter_figures *f)
+coaching(cl_wf_effects *out, const cl_wf_session *s, const char *what,
+         const char *words, const cl_wf_ae_count *by_ae, size_t n)
 {
-    for (size_t i = 0; i < f->n_overpromise_by_ae; i++) {
-        const cl_wf_ae_count *a = &f->overpromise_by_ae[i];
+    for (size_t i = 0; i < n; i++) {
+        const cl_wf_ae_count *a = &by_ae[i];
         if (a->count <= 0 || cl__wf_empty(a->ae_id))
             continue;
-        cl_wf_effect *e =
-            cl__wf_push(out, CL_WF_COACHING_ITEM,
-                        cl__wf_fmt(out, "coaching:%s:%s:over_promise",
-                                   s->period, a->ae_id));
+        cl_wf_effect *e = cl__wf_push(
+            out, CL_WF_COACHING_ITEM,
+            cl__wf_fmt(out, "coaching:%s:%s:%s", s->period, a->ae_id, what));
         if (!e)
             return;
-        e->what = "over_promise";
+        e->what = what;
         e->period = cl__wf_str(out, s->period);
         e->subject_kind = "session";
         e->subject_id = cl__wf_str(out, s->id);
@@ -175,19 +176,62 @@ coaching(cl_wf_effects *out, const cl_wf_session *s,
                 : cl__wf_fmt(out, "user:%s;user:%s;role:vp_sales;role:revops",
                              a->ae_id, a->ae_manager_id);
         e->body =
-            cl__wf_fmt(out,
-                       "%d churn%s of %s tagged as over-promise "
-                       "(feature or timeline) in %s",
-                       a->count, a->count == 1 ? "" : "s", a->ae_id, s->period);
+            cl__wf_fmt(out, "%d churn%s of %s tagged as %s in %s", a->count,
+                       a->count == 1 ? "" : "s", a->ae_id, words, s->period);
         if (!cl__wf_empty(a->ae_manager_id))
             cl__wf_notify(out,
-                          cl__wf_fmt(out, "coaching:%s:%s:over_promise:%s",
-                                     s->period, a->ae_id, a->ae_manager_id),
+                          cl__wf_fmt(out, "coaching:%s:%s:%s:%s", s->period,
+                                     a->ae_id, what, a->ae_manager_id),
                           "coaching_item", a->ae_manager_id, "session", s->id,
                           cl__wf_fmt(out, "Private coaching item for %s (%s)",
                                      a->ae_id, s->period),
                           e->body);
     }
+}
+
+/* Over-promise above its threshold is a conversation between the VP Sales
+   and each manager of the AEs concerned, in private: a task for each
+   manager (with the VP as attendee) and one for the VP (with the
+   managers). */
+static void
+conversations(cl_wf_effects *out, const cl_wf_config *cfg,
+              const cl_wf_session *s, const cl_wf_quarter_figures *f,
+              cl_day due)
+{
+    const char *vp = cl__wf_empty(cfg->vp_sales_id) ? NULL : cfg->vp_sales_id;
+    char managers[1024] = "";
+    size_t len = 0;
+    for (size_t i = 0; i < f->n_overpromise_by_ae; i++) {
+        const char *m = f->overpromise_by_ae[i].ae_manager_id;
+        if (cl__wf_empty(m) || f->overpromise_by_ae[i].count <= 0 ||
+            (vp && strcmp(m, vp) == 0))
+            continue;
+        int seen = 0;
+        for (size_t k = 0; k < i && !seen; k++)
+            seen = f->overpromise_by_ae[k].count > 0 &&
+                   !cl__wf_empty(f->overpromise_by_ae[k].ae_manager_id) &&
+                   strcmp(f->overpromise_by_ae[k].ae_manager_id, m) == 0;
+        if (seen)
+            continue;
+        cl_wf_effect *e = cl__wf_task(
+            out, "coaching_conversation", "session", s->id, m, due, 1,
+            cl__wf_fmt(out,
+                       "Private conversation with the VP Sales: over-promise "
+                       "coaching on your team (%s)",
+                       s->period));
+        if (e && vp)
+            e->attendees = cl__wf_fmt(out, "%s;%s", vp, m);
+        int w = snprintf(managers + len, sizeof managers - len, "%s%s",
+                         len ? ", " : "", m);
+        if (w > 0 && (size_t)w < sizeof managers - len)
+            len += (size_t)w;
+    }
+    if (vp && len)
+        cl__wf_task(out, "coaching_conversation", "session", s->id, vp, due, 1,
+                    cl__wf_fmt(out,
+                               "Private conversations on over-promise "
+                               "coaching (%s) with: %s",
+                               s->period, managers));
 }
 
 cl_err
@@ -214,18 +258,31 @@ cl_wf_session_opened(const cl_wf_config *cfg, const cl_wf_session *session,
         fire = fig->over_promise_share > cfg->coaching_share;
         trigger(out, s, "coaching_share", fig->over_promise_share,
                 cfg->coaching_share, fire);
-        if (fire)
-            coaching(out, s, fig);
+        if (fire) {
+            coaching(out, s, "over_promise",
+                     "over-promise (feature or timeline)",
+                     fig->overpromise_by_ae, fig->n_overpromise_by_ae);
+            conversations(out, cfg, s, fig, review_due);
+            review_tasks(out, s, "deal_approval_review", cfg->revops_id,
+                         cfg->vp_sales_id, review_due,
+                         cl__wf_fmt(out,
+                                    "Deal-approval process review: "
+                                    "over-promise churn was %.0f%% of %s",
+                                    fig->over_promise_share * 100, s->period));
+        }
         fire = fig->misaligned_share > cfg->discovery_review_share;
         trigger(out, s, "discovery_review_share", fig->misaligned_share,
                 cfg->discovery_review_share, fire);
-        if (fire)
+        if (fire) {
             review_tasks(out, s, "discovery_review", cfg->revops_id,
                          cfg->vp_sales_id, review_due,
                          cl__wf_fmt(out,
                                     "Discovery question review: misaligned "
                                     "use case was %.0f%% of %s",
                                     fig->misaligned_share * 100, s->period));
+            coaching(out, s, "misaligned_use_case", "misaligned use case",
+                     fig->misaligned_by_ae, fig->n_misaligned_by_ae);
+        }
     } else if (strcmp(s->kind, "recovery_review") == 0) {
         int fire =
             fig->overpromise_recoveries >= cfg->enablement_review_recoveries;

@@ -114,14 +114,45 @@ audit(cl__eng *e, const cl_wf_effect *fx, cl_error *err)
 /* ---- a session's thresholds ------------------------------------------------
  */
 
+/* Churns of one bad-fit category counted by AE. */
+typedef struct by_ae {
+    cl_wf_ae_count *v;
+    size_t n, cap;
+} by_ae;
+
 typedef struct quarter {
     cl__eng *e;
     cl_wf_quarter_figures fig;
-    cl_wf_ae_count *by_ae;
-    size_t n, cap;
+    by_ae over_by_ae, misaligned_by_ae;
     int wrong_icp, over, misaligned;
     const char *first, *last;
 } quarter;
+
+/* One more churn of r's AE in list; 1 when out of memory. */
+static int
+count_ae(quarter *q, by_ae *list, const cl_store_churn_row *r)
+{
+    if (r->ae_id == NULL)
+        return 0;
+    for (size_t i = 0; i < list->n; i++)
+        if (strcmp(list->v[i].ae_id, r->ae_id) == 0) {
+            list->v[i].count++;
+            return 0;
+        }
+    if (list->n == list->cap) {
+        size_t cap = list->cap ? list->cap * 2 : 8;
+        cl_wf_ae_count *v = realloc(list->v, cap * sizeof *v);
+        if (v == NULL) {
+            q->e->oom = 1;
+            return 1;
+        }
+        list->v = v;
+        list->cap = cap;
+    }
+    list->v[list->n++] = (cl_wf_ae_count){
+        cl__eng_str(q->e, r->ae_id), cl__eng_str(q->e, r->ae_manager_id), 1};
+    return 0;
+}
 
 static int
 quarter_churn(void *ud, const cl_store_churn_row *r)
@@ -130,28 +161,14 @@ quarter_churn(void *ud, const cl_store_churn_row *r)
     const char *cat = r->bad_fit_category ? r->bad_fit_category : "";
     q->fig.cohort_size++;
     q->wrong_icp += strcmp(cat, "wrong_icp") == 0;
-    q->misaligned += strcmp(cat, "misaligned_use_case") == 0;
-    if (strcmp(cat, "over_promised") != 0 || r->ae_id == NULL)
+    if (strcmp(cat, "misaligned_use_case") == 0) {
+        q->misaligned++;
+        return count_ae(q, &q->misaligned_by_ae, r);
+    }
+    if (strcmp(cat, "over_promised") != 0)
         return 0;
     q->over++;
-    for (size_t i = 0; i < q->n; i++)
-        if (strcmp(q->by_ae[i].ae_id, r->ae_id) == 0) {
-            q->by_ae[i].count++;
-            return 0;
-        }
-    if (q->n == q->cap) {
-        size_t cap = q->cap ? q->cap * 2 : 8;
-        cl_wf_ae_count *v = realloc(q->by_ae, cap * sizeof *v);
-        if (v == NULL) {
-            q->e->oom = 1;
-            return 1;
-        }
-        q->by_ae = v;
-        q->cap = cap;
-    }
-    q->by_ae[q->n++] = (cl_wf_ae_count){cl__eng_str(q->e, r->ae_id),
-                                        cl__eng_str(q->e, r->ae_manager_id), 1};
-    return 0;
+    return count_ae(q, &q->over_by_ae, r);
 }
 
 /* Recoveries of the quarter, by the day they were logged. */
@@ -230,8 +247,10 @@ session_opened(cl__eng *e, const cl_wf_effect *fx, int64_t id, cl_error *err)
         q.fig.wrong_icp_share = n ? (double)q.wrong_icp / n : 0;
         q.fig.over_promise_share = n ? (double)q.over / n : 0;
         q.fig.misaligned_share = n ? (double)q.misaligned / n : 0;
-        q.fig.overpromise_by_ae = q.by_ae;
-        q.fig.n_overpromise_by_ae = q.n;
+        q.fig.overpromise_by_ae = q.over_by_ae.v;
+        q.fig.n_overpromise_by_ae = q.over_by_ae.n;
+        q.fig.misaligned_by_ae = q.misaligned_by_ae.v;
+        q.fig.n_misaligned_by_ae = q.misaligned_by_ae.n;
         q.fig.timing_share =
             q.fig.recoveries ? q.fig.timing_share / q.fig.recoveries : 0;
         snprintf(sid, sizeof sid, "%lld", (long long)id);
@@ -243,7 +262,8 @@ session_opened(cl__eng *e, const cl_wf_effect *fx, int64_t id, cl_error *err)
             rc = cl__eng_apply(e, &more, err);
         cl_wf_effects_release(&more);
     }
-    free(q.by_ae);
+    free(q.over_by_ae.v);
+    free(q.misaligned_by_ae.v);
     return rc;
 }
 

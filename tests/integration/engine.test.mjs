@@ -322,6 +322,51 @@ test('coaching items are seen only by the AE, their manager, vp_sales and ' +
     assert.equal(run(['coaching', '--as', 'U99', '--db', db]).code, 1);
 });
 
+// Issue 14, quarterly bad-fit review: over-promise above its threshold is
+// also a private conversation of the VP Sales with the manager and a
+// deal-approval process review; misaligned use case above its threshold is
+// coaching for the AE involved, not only a team task.
+test('rule: over-promise opens the VP-manager conversation and the ' +
+    'deal-approval review; misaligned use case coaches its AE', (t) => {
+    const { db } = company(t, {
+        accounts: ['A1', 'A2', 'A3', 'A4'].map((a) => account(a)),
+        deals: [wonDeal('D1', 'A1', 'U3', '2025-02-01', 20000),
+            wonDeal('D2', 'A2', 'U3', '2025-02-01', 20000),
+            wonDeal('D3', 'A3', 'U4', '2025-02-01', 20000),
+            wonDeal('D4', 'A4', 'U4', '2025-02-01', 20000)],
+        churns: [tagged('C1', 'A1', 'D1', '2026-07-10', 'timeline_overpromise',
+            '2026-07-11'),
+        tagged('C2', 'A2', 'D2', '2026-08-10', 'feature_overpromise',
+            '2026-08-11'),
+        tagged('C3', 'A3', 'D3', '2026-09-10', 'misaligned_use_case',
+            '2026-09-11'),
+        tagged('C4', 'A4', 'D4', '2026-09-12', 'pricing', '2026-09-13')],
+    });
+    tick(db, '2026-10-01T08:00');
+    const open = tasks(db);
+    const of = (kind) => open.filter((x) => x.kind === kind)
+        .map((x) => x.assignee_id).sort();
+    // The VP Sales (U1) and Sam (U2), manager of U3, in private.
+    assert.deepEqual(of('coaching_conversation'), ['U1', 'U2']);
+    assert.deepEqual(of('deal_approval_review'), ['U1', 'U7']);
+    assert.deepEqual(of('discovery_review'), ['U1', 'U7']);
+    // Coaching: U3 for over-promise, U4 for the misaligned use case, each
+    // seen by the AE, their manager, the VP Sales and RevOps only.
+    const see = (u) => JSON.parse(cli(db, ['coaching', '--as', u, '--format',
+        'json']).stdout).map((c) => `${c.ae_id}:${c.cause}`).sort();
+    assert.deepEqual(see('U4'), ['U4:misaligned_use_case']);
+    assert.deepEqual(see('U3'), ['U3:over_promise']);
+    for (const u of ['U2', 'U1', 'U7'])
+        assert.deepEqual(see(u), ['U3:over_promise',
+            'U4:misaligned_use_case'], u);
+    for (const u of ['U5', 'U6', 'U8'])
+        assert.deepEqual(see(u), [], u);
+    // A second tick adds nothing.
+    const again = tick(db, '2026-10-01T09:00');
+    assert.equal(again.tasks, 0);
+    assert.equal(again.coaching_items, 0);
+});
+
 test('imports trigger the engine: the import turns them into work, the ' +
     'next tick finishes it', (t) => {
     const { db, imp } = company(t, {

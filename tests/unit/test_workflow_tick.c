@@ -411,7 +411,18 @@ test_bad_fit_thresholds_and_audiences(void **state)
     assert_string_equal(e->what, "icp_review");
     assert_day(e->due_on, "2026-10-31");
     assert_day(must_key(&l, "icp_review:17:RO1")->due_on, "2026-10-31");
-    assert_int_equal(count_kind(&l, CL_WF_CREATE_TASK), 2);
+
+    /* Issue 14, over-promise above its threshold: a deal-approval process
+       review for RevOps and the VP Sales, and a private conversation of
+       the VP Sales with each manager concerned (SM1; AE2 has none). */
+    must_key(&l, "deal_approval_review:17:RO1");
+    must_key(&l, "deal_approval_review:17:VPS");
+    e = must_key(&l, "coaching_conversation:17:SM1");
+    assert_string_equal(e->attendees, "VPS;SM1");
+    assert_null(strstr(e->title, "AE"));
+    e = must_key(&l, "coaching_conversation:17:VPS");
+    assert_non_null(strstr(e->title, "SM1"));
+    assert_int_equal(count_kind(&l, CL_WF_CREATE_TASK), 6);
 
     /* Coaching: one item per AE concerned, none for AE3. */
     assert_int_equal(count_kind(&l, CL_WF_COACHING_ITEM), 2);
@@ -448,13 +459,26 @@ test_bad_fit_thresholds_and_audiences(void **state)
     assert_int_equal(l.n, 3);
     cl_wf_effects_release(&l);
 
-    /* Misaligned use case above 20%: a discovery review. */
+    /* Misaligned use case above 20%: a discovery review, and (issue 14)
+       coaching for each AE involved, told to their manager. */
+    cl_wf_ae_count mis[] = {{"AE4", "SM2", 1}};
+    f.misaligned_by_ae = mis;
+    f.n_misaligned_by_ae = 1;
     f.misaligned_share = 0.21;
     assert_int_equal(
         cl_wf_session_opened(&c, &s, &f, D("2026-10-01"), &l, NULL), CL_OK);
     e = must_key(&l, "discovery_review:17:RO1");
     assert_day(e->due_on, "2026-10-31");
     must_key(&l, "discovery_review:17:VPS");
+    e = must_key(&l, "coaching:2026Q3:AE4:misaligned_use_case");
+    assert_string_equal(e->audience,
+                        "user:AE4;user:SM2;role:vp_sales;role:revops");
+    assert_non_null(strstr(e->body, "misaligned use case"));
+    assert_string_equal(
+        must_key(&l, "coaching:2026Q3:AE4:misaligned_use_case:SM2")
+            ->recipient_id,
+        "SM2");
+    assert_null(find_key(&l, "coaching_conversation:17:SM2"));
     cl_wf_effects_release(&l);
 }
 

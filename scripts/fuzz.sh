@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # fuzz.sh [SECONDS] - build the libFuzzer targets of tests/fuzz with clang
-# (ASan and UBSan, in build-fuzz) and run each for SECONDS (default 60) on a
-# copy of its committed seed corpus (tests/fuzz/corpus/TARGET), so the
+# (ASan and UBSan, in build-fuzz) and run each for SECONDS (default 60), two
+# at a time, on a copy of its committed seed corpus (tests/fuzz/corpus/TARGET), so the
 # committed corpus is not grown.  A target fails when it crashes, leaks,
 # times out (10 s an input) or runs over 2 GiB; the crashing input's path is
 # printed.  The inputs of tests/fuzz/crashes/TARGET (bugs found and fixed)
@@ -51,9 +51,10 @@ trap '[ "$keep" = 1 ] || rm -rf "$work"' EXIT
 export ASAN_OPTIONS="abort_on_error=1:halt_on_error=1:max_malloc_fill_size=0:detect_stack_use_after_return=1"
 export UBSAN_OPTIONS="halt_on_error=1:abort_on_error=1:print_stacktrace=1"
 
-passed=0
-failed=0
-for t in "${TARGETS[@]}"; do
+# One target: replay its committed crash inputs, then fuzz; its messages
+# go to $work/$t/out and its outcome (1 or 0) to $work/$t/ok.
+one_target() {
+    local t=$1 bin corpus art log ok
     bin="$ROOT/$BUILD/tests/fuzz/fuzz_$t"
     corpus="$work/$t/corpus"
     art="$work/$t/artifacts"
@@ -93,7 +94,22 @@ for t in "${TARGETS[@]}"; do
             echo >&2
         fi
     fi
-    if [ "$ok" = 1 ]; then
+    echo "$ok" >"$work/$t/ok"
+}
+
+# Two targets at a time, each on one core; their messages are printed
+# whole, in order, once all have ended.
+for t in "${TARGETS[@]}"; do
+    mkdir -p "$work/$t"
+    one_target "$t" >"$work/$t/out" 2>&1 &
+    [ "$(jobs -rp | wc -l)" -lt 2 ] || wait -n || true
+done
+wait
+passed=0
+failed=0
+for t in "${TARGETS[@]}"; do
+    cat "$work/$t/out" >&2
+    if [ "$(cat "$work/$t/ok" 2>/dev/null)" = 1 ]; then
         passed=$((passed + 1))
     else
         failed=$((failed + 1))

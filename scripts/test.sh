@@ -8,7 +8,7 @@
 # tests (node --test + playwright-core driving Debian's chromium) against
 # `closeloop serve` with the built web UI, the release build (scripts/
 # run.sh's, tests included, counted as one test) and the libFuzzer targets
-# (scripts/fuzz.sh, FUZZ_SECONDS each, default 15).  The summary counts
+# (scripts/fuzz.sh, FUZZ_SECONDS each, default 10).  The summary counts
 # every run.
 #
 # usage: scripts/test.sh [--at 'YYYY-MM-DD HH:MM:SS']
@@ -158,7 +158,7 @@ browser_out="$BUILD/browser-test.tap"
 # Last, the libFuzzer targets (tests/fuzz, built with clang in build-fuzz)
 # for FUZZ_SECONDS each, after replaying the inputs that crashed them
 # once (tests/fuzz/crashes); `scripts/fuzz.sh 600` fuzzes for longer.
-FUZZ_SECONDS=${FUZZ_SECONDS:-15}
+FUZZ_SECONDS=${FUZZ_SECONDS:-10}
 fuzz_log="$BUILD/fuzz.log"
 ui_lane() {
     local rc=0

@@ -213,9 +213,6 @@ completion_check(cl__eng *e, const char *month, const char *pack, cl_error *err)
 static cl_err
 session_opened(cl__eng *e, const cl_wf_effect *fx, int64_t id, cl_error *err)
 {
-    cl_period p;
-    char first[11], last[11], sid[32];
-    quarter q = {.e = e, .first = first, .last = last};
     cl_err rc = CL_OK;
 
     /* The pack: the JSON of the session's report for its period. */
@@ -228,16 +225,28 @@ session_opened(cl__eng *e, const cl_wf_effect *fx, int64_t id, cl_error *err)
     if (rc == CL_OK && strcmp(fx->what, "monthly_debrief") == 0)
         rc = completion_check(e, fx->period, pack, err);
     free(pack);
-    if (rc != CL_OK || cl_period_parse(fx->period, &p) != 0 ||
-        p.kind != CL_PERIOD_QUARTER)
+    if (rc == CL_OK)
+        rc = cl__eng_thresholds(e, fx->what, fx->period, id, err);
+    return rc;
+}
+
+cl_err
+cl__eng_thresholds(cl__eng *e, const char *kind, const char *period, int64_t id,
+                   cl_error *err)
+{
+    cl_period p;
+    char first[11], last[11], sid[32];
+    quarter q = {.e = e, .first = first, .last = last};
+    cl_err rc = CL_OK;
+    if (cl_period_parse(period, &p) != 0 || p.kind != CL_PERIOD_QUARTER)
         return rc;
 
     cl_date_format(p.first, first);
     cl_date_format(p.last, last);
-    if (strcmp(fx->what, "bad_fit_review") == 0)
+    if (strcmp(kind, "bad_fit_review") == 0)
         rc = cl_store_churns_sel(e->st, CL_SC_TAGGED_BETWEEN, first, last,
                                  quarter_churn, &q, err);
-    else if (strcmp(fx->what, "recovery_review") == 0)
+    else if (strcmp(kind, "recovery_review") == 0)
         rc =
             cl_store_each(e->st, CL_KIND_RECOVERIES, quarter_recovery, &q, err);
     else
@@ -254,7 +263,7 @@ session_opened(cl__eng *e, const cl_wf_effect *fx, int64_t id, cl_error *err)
         q.fig.timing_share =
             q.fig.recoveries ? q.fig.timing_share / q.fig.recoveries : 0;
         snprintf(sid, sizeof sid, "%lld", (long long)id);
-        cl_wf_session s = {sid, fx->what, fx->period, 0};
+        cl_wf_session s = {sid, kind, period, 0};
         cl_wf_effects more;
         cl_wf_effects_init(&more);
         rc = cl_wf_session_opened(&e->cfg, &s, &q.fig, e->today, &more, err);

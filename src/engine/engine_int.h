@@ -98,6 +98,17 @@ cl_err cl__eng_check_user(cl__eng *e, const char *id, const char *what,
 cl_err cl__eng_apply(cl__eng *e, const cl_wf_effects *fx, cl_error *err);
 
 /*
+ * The thresholds of quarterly session id (kind bad_fit_review or
+ * recovery_review, period "YYYYQn") on today, applied: evaluated when the
+ * session opens and, for a bad-fit review, on every tick while it is open,
+ * as churns of the quarter's last weeks are tagged after it opened (their
+ * tagging window).  The effects are keyed: a threshold that fires late
+ * fires then, once (its trigger turns fired), and nothing repeats.
+ */
+cl_err cl__eng_thresholds(cl__eng *e, const char *kind, const char *period,
+                          int64_t id, cl_error *err);
+
+/*
  * The report pack of a session: the JSON text (the caller frees it) of
  * report for period, or *json = NULL when there is no such report.
  */

@@ -389,6 +389,13 @@ schedules(cl__eng *e, cl_error *err)
     if (rc == CL_OK)
         rc = cl__eng_apply(e, &fx, err);
     cl_wf_effects_release(&fx);
+    /* Bad-fit reviews opened before today: their thresholds again, with
+       the tags that came in since (issue 14). */
+    for (size_t i = 0; i < sessions.n && rc == CL_OK; i++) {
+        const cl_wf_session *s = &((cl_wf_session *)sessions.v)[i];
+        if (!s->closed && s->kind && strcmp(s->kind, "bad_fit_review") == 0)
+            rc = cl__eng_thresholds(e, s->kind, s->period, atoll(s->id), err);
+    }
     free(sessions.v);
 
     list open = {e, NULL, 0, 0, sizeof(cl_wf_deal)};

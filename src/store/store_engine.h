@@ -320,6 +320,9 @@ cl_err cl_store_pc_add(cl_store *st, int64_t session_id, const char *owner_id,
 cl_err cl_store_pc_checkin(cl_store *st, int64_t id, const char *on,
                            const char *note, int *changed, cl_error *err);
 
+/* Records a threshold's evaluation for (rule, period) once, audited; a
+   later evaluation changes it only from not fired to fired (a threshold
+   that fires late), *inserted 1 then too. */
 cl_err cl_store_trigger_add(cl_store *st, int64_t session_id, const char *rule,
                             const char *period, double value, double threshold,
                             int fired, int *inserted, cl_error *err);

@@ -178,7 +178,10 @@ static const cl__engine_sql pg_sql = {
                    "session_id, rule, period, value, threshold, "
                    "fired, created_at) SELECT $1, COALESCE(MAX(id), "
                    "0) + 1, $2, $3, $4, $5, $6, $7, $8 FROM triggers "
-                   "WHERE workspace_id = $1 ON CONFLICT DO NOTHING",
+                   "WHERE workspace_id = $1 ON CONFLICT (workspace_id, "
+                   "rule, period) DO UPDATE SET fired = 1, value = "
+                   "EXCLUDED.value, threshold = EXCLUDED.threshold WHERE "
+                   "triggers.fired = 0 AND EXCLUDED.fired = 1",
     .trigger_id = "SELECT id FROM triggers WHERE workspace_id = $1 "
                   "AND rule = $2 AND period = $3",
     .coaching_add =

@@ -367,6 +367,41 @@ test('rule: over-promise opens the VP-manager conversation and the ' +
     assert.equal(again.coaching_items, 0);
 });
 
+// Issue 14: the bad-fit review opens on the quarter's first business day,
+// while its last churns are still in their tagging window; its thresholds
+// are checked again on every tick until the session closes, and one that
+// fires late fires then, once.
+test('rule: a bad-fit threshold crossed by tags after the session opened ' +
+    'fires at the next tick, once', (t) => {
+    const { db } = company(t, {
+        accounts: ['A1', 'A2', 'A3'].map((a) => account(a)),
+        deals: [wonDeal('D1', 'A1', 'U3', '2025-02-01', 20000),
+            wonDeal('D2', 'A2', 'U3', '2025-02-01', 20000),
+            wonDeal('D3', 'A3', 'U4', '2025-02-01', 20000)],
+        churns: [tagged('C1', 'A1', 'D1', '2026-07-10', 'pricing',
+            '2026-07-11'),
+        churn('C2', 'A2', 'D2', '2026-09-28'),
+        churn('C3', 'A3', 'D3', '2026-09-29')],
+    });
+    tick(db, '2026-10-01T08:00');
+    const coached = () => JSON.parse(cli(db, ['coaching', '--as', 'U7',
+        '--format', 'json']).stdout).map((c) => `${c.ae_id}:${c.cause}`);
+    assert.deepEqual(coached(), []);
+    for (const c of ['C2', 'C3'])
+        cli(db, ['churn', 'tag', c, '--primary', 'feature_overpromise',
+            '--by', 'U6', '--now', '2026-10-05T10:00']);
+    const s = tick(db, '2026-10-06T08:00');
+    assert.equal(s.coaching_items, 2);
+    assert.deepEqual(coached().sort(), ['U3:over_promise', 'U4:over_promise']);
+    assert.deepEqual(tasks(db).filter((x) => x.kind === 'deal_approval_review')
+        .map((x) => x.assignee_id).sort(), ['U1', 'U7']);
+    const fired = JSON.parse(cli(db, ['history', '--entity', 'triggers',
+        '--format', 'json']).stdout).filter((h) => h.new && h.new.rule ===
+        'coaching_share');
+    assert.deepEqual(fired.map((h) => Number(h.new.fired)), [0, 1]);
+    assert.deepEqual(tick(db, '2026-10-07T08:00'), zero);
+});
+
 test('imports trigger the engine: the import turns them into work, the ' +
     'next tick finishes it', (t) => {
     const { db, imp } = company(t, {

@@ -414,6 +414,16 @@ cl_err cl_wf_churn_tagged(const cl_wf_config *cfg, const cl_calendar *cal,
                           cl_wf_effects *out, cl_error *err);
 
 /*
+ * Whether tag may replace churn's tag: CL_ECONFLICT (err says why) when
+ * the churn is closed and tag differs from its tag in any of the five
+ * fields; a closed churn's tag changes only once it is reopened
+ * (cl_wf_churn_reopen).  cl_wf_churn_tagged, a record write and an import
+ * all ask this.
+ */
+cl_err cl_wf_churn_tag_check(const cl_wf_churn *churn, const cl_wf_tag *tag,
+                             cl_error *err);
+
+/*
  * Closing a churn record by actor_id.  Refused while untagged or closed
  * (CL_ECONFLICT + ERROR) and while any of the three levels of signal is
  * missing (CL_EINVAL + ERROR): the customer's stated reason, the CS

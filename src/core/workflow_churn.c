@@ -103,11 +103,10 @@ cl_wf_churn_tagged(const cl_wf_config *cfg, const cl_calendar *cal,
                              churn->id, bad);
     if (tag_equal(&churn->tag, tag))
         return CL_OK;
-    if (churn->closed_on != CL_WF_NO_DAY)
-        return cl__wf_refuse(out, err, CL_ECONFLICT, "churn", churn->id,
-                             "churn %s is closed; reopen it, with a reason, "
-                             "to change its tag",
-                             churn->id);
+    cl_error locked;
+    if (cl_wf_churn_tag_check(churn, tag, &locked) != CL_OK)
+        return cl__wf_refuse(out, err, CL_ECONFLICT, "churn", churn->id, "%s",
+                             locked.msg);
 
     int first = cl__wf_empty(churn->tag.primary_cause);
     const char *old = tag_text(out, &churn->tag);
@@ -207,6 +206,18 @@ cl_wf_churn_tagged(const cl_wf_config *cfg, const cl_calendar *cal,
         e->value = 1;
     }
     return cl__wf_finish(out, err);
+}
+
+cl_err
+cl_wf_churn_tag_check(const cl_wf_churn *churn, const cl_wf_tag *tag,
+                      cl_error *err)
+{
+    if (churn->closed_on == CL_WF_NO_DAY || tag_equal(&churn->tag, tag))
+        return CL_OK;
+    return cl_error_set(err, CL_ECONFLICT,
+                        "churn %s is closed; reopen it, with a reason, to "
+                        "change its tag",
+                        churn->id);
 }
 
 /* An AUDIT effect what on churn by actor_id, keyed "WHAT:CHURN". */

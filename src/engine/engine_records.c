@@ -112,14 +112,10 @@ cl_engine_put(cl_store *st, cl_kind kind, cl_value *row, const char *actor,
             rc = CL_OK;
         }
         tag_of(row, &tag);
-        /* The rule of cl_wf_churn_tagged, for a write that clears the tag
-           or changes only a signal text as well. */
-        if (had && before.closed_on != CL_WF_NO_DAY &&
-            tag_changed(&before.tag, &tag))
-            rc = cl_error_set(err, CL_ECONFLICT,
-                              "churn %s is closed; reopen it, with a reason, "
-                              "to change its tag",
-                              id);
+        /* Before the write: one that clears the tag never reaches
+           cl_wf_churn_tagged. */
+        if (had)
+            rc = cl_wf_churn_tag_check(&before, &tag, err);
         tagged = tag.primary_cause && (!had || tag_changed(&before.tag, &tag));
         /* A new record keeps who tagged it and when if the writer says; a
            changed tag is by this writer today, as `churn tag` records it

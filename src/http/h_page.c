@@ -256,14 +256,6 @@ write_review(page *p, const page_deal *won, cl_jw *out, cl_error *err)
     return CL_OK;
 }
 
-static int
-closed_on_cb(void *ud, const cl_store_churn_row *row)
-{
-    if (row->closed_on)
-        snprintf(ud, 16, "%s", row->closed_on);
-    return 1;
-}
-
 /* The latest churn's object with its tag's label and definition, and
    closed_on (null while open). */
 static cl_err
@@ -284,9 +276,8 @@ write_latest_churn(page *p, cl_jw *out, cl_error *err)
         p->last_cause[0] ? cl_store_causes(p->r->st, cause_cb, &l, err) : CL_OK;
     char closed[16] = "";
     if (e == CL_OK)
-        e = cl_store_churns_sel(p->r->st, CL_SC_ONE,
-                                p->churn_ids[p->nchurns - 1], NULL,
-                                closed_on_cb, closed, err);
+        e = cl__http_churn_closed_on(p->r, p->churn_ids[p->nchurns - 1], closed,
+                                     err);
     /* The object without its closing brace, then the tag and the day. */
     size_t cap = n + tag.len + 48;
     char *text = malloc(cap);

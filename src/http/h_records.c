@@ -323,28 +323,18 @@ typedef struct got {
 static int
 closed_on_cb(void *ud, const cl_store_churn_row *row)
 {
-    json_t *v = row->closed_on ? json_string(row->closed_on) : json_null();
-    json_object_set_new(ud, "closed_on", v);
+    if (row->closed_on)
+        snprintf(ud, 16, "%s", row->closed_on);
     return 1;
 }
 
-/* A churn's closed_on (the engine's, not an imported field): null while
-   open; in the ETag too, so closing or reopening is seen. */
-static cl_err
-churn_closed_on(cl_http_req *r, const char *id, got *g, cl_error *err)
+cl_err
+cl__http_churn_closed_on(cl_http_req *r, const char *id, char out[16],
+                         cl_error *err)
 {
-    json_t *o = json_object();
-    if (o == NULL)
-        return cl_error_set(err, CL_ENOMEM, "out of memory");
-    json_object_set_new(o, "closed_on", json_null());
-    cl_err e =
-        cl_store_churns_sel(r->st, CL_SC_ONE, id, NULL, closed_on_cb, o, err);
-    if (e == CL_OK) {
-        json_object_update(g->full, o);
-        json_object_update(g->shown, o);
-    }
-    json_decref(o);
-    return e;
+    out[0] = '\0';
+    return cl_store_churns_sel(r->st, CL_SC_ONE, id, NULL, closed_on_cb, out,
+                               err);
 }
 
 /* Reads record id of kind; *found 0 when there is none. */
@@ -371,11 +361,19 @@ read_record(cl_http_req *r, cl_kind kind, const char *id, got *g, int *found,
             json_object_set_new(g->shown, "health_score",
                                 score < 0 ? json_null() : json_integer(score));
     }
-    if (kind == CL_KIND_CHURNS && churn_closed_on(r, id, g, err) != CL_OK) {
-        json_decref(g->full);
-        json_decref(g->shown);
-        memset(g, 0, sizeof *g);
-        return err->code;
+    /* The engine's closed_on, not an imported field: in the ETag too, so
+       closing or reopening is seen. */
+    char closed[16];
+    if (kind == CL_KIND_CHURNS) {
+        if (cl__http_churn_closed_on(r, id, closed, err) != CL_OK) {
+            json_decref(g->full);
+            json_decref(g->shown);
+            memset(g, 0, sizeof *g);
+            return err->code;
+        }
+        json_t *v = *closed ? json_string(closed) : json_null();
+        json_object_set(g->full, "closed_on", v);
+        json_object_set_new(g->shown, "closed_on", v);
     }
     return CL_OK;
 }

@@ -354,6 +354,11 @@ enum MHD_Result cl__h_coaching_get(cl_http_req *r);
 enum MHD_Result cl__h_churn_tag(cl_http_req *r);
 enum MHD_Result cl__h_churn_close(cl_http_req *r);
 enum MHD_Result cl__h_churn_reopen(cl_http_req *r);
+
+/* A churn's closed_on ("YYYY-MM-DD") into out, "" while it is open (or
+   there is no such churn): the engine's state, beside the record. */
+cl_err cl__http_churn_closed_on(cl_http_req *r, const char *id, char out[16],
+                                cl_error *err);
 enum MHD_Result cl__h_review_record(cl_http_req *r);
 enum MHD_Result cl__h_review_check(cl_http_req *r);
 enum MHD_Result cl__h_kickoff(cl_http_req *r);

@@ -220,54 +220,42 @@ text(const cl_value *v)
 
 #define F(name) (&row[cl_kind_field_index(imp->def, name)])
 
-/* A churn of the workspace as the closed-churn gate compares it. */
-typedef struct churn_cmp {
-    const char *const *tag; /* the row's five tag texts (NULL: empty) */
-    int closed, differs;
-} churn_cmp;
+/* The closed-churn gate's question and answer. */
+typedef struct churn_gate {
+    const cl_wf_tag *tag; /* the row's */
+    cl_error why;         /* CL_ECONFLICT when the row may not change it */
+} churn_gate;
 
 static int
-same_text(const char *a, const char *b)
+churn_gate_cb(void *ud, const cl_store_churn_row *r)
 {
-    return strcmp(a ? a : "", b ? b : "") == 0;
-}
-
-static int
-churn_cmp_cb(void *ud, const cl_store_churn_row *r)
-{
-    churn_cmp *c = ud;
-    const char *stored[5] = {r->primary_cause, r->contributing_causes,
-                             r->stated_reason, r->diagnosis,
-                             r->predictive_behavior};
-    c->closed = r->closed_on != NULL;
-    for (int i = 0; i < 5; i++)
-        c->differs |= !same_text(stored[i], c->tag[i]);
+    churn_gate *g = ud;
+    cl_wf_churn c = {.id = r->id, .closed_on = CL_WF_NO_DAY};
+    c.tag = (cl_wf_tag){r->primary_cause, r->contributing_causes,
+                        r->stated_reason, r->diagnosis, r->predictive_behavior};
+    if (r->closed_on)
+        cl_date_parse(r->closed_on, strlen(r->closed_on), &c.closed_on);
+    cl_wf_churn_tag_check(&c, g->tag, &g->why);
     return 1;
 }
 
 /*
  * A closed churn's tag changes only once it is reopened (`closeloop churn
- * reopen`), by the importer as by the API: a row that changes any of the
- * tag's five fields of a closed churn is bad.  1 fine, 0 bad, -1 error.
+ * reopen`), by the importer as by the API (cl_wf_churn_tag_check): such a
+ * row is bad.  1 fine, 0 bad, -1 error.
  */
 static int
 closed_churn_gate(cl_importer *imp, cl_value *row, long line, cl_error *err)
 {
-    static const char *const fields[5] = {
-        "primary_cause", "contributing_causes", "stated_reason", "diagnosis",
-        "predictive_behavior"};
-    const char *tag[5];
-    for (int i = 0; i < 5; i++)
-        tag[i] = text(&row[cl_kind_field_index(imp->def, fields[i])]);
-    churn_cmp c = {tag, 0, 0};
-    if (cl_store_churns_sel(imp->st, CL_SC_ONE, row[0].s, NULL, churn_cmp_cb,
-                            &c, err) != CL_OK)
+    cl_wf_tag tag = {text(F("primary_cause")), text(F("contributing_causes")),
+                     text(F("stated_reason")), text(F("diagnosis")),
+                     text(F("predictive_behavior"))};
+    churn_gate g = {&tag, {0}};
+    if (cl_store_churns_sel(imp->st, CL_SC_ONE, row[0].s, NULL, churn_gate_cb,
+                            &g, err) != CL_OK)
         return -1;
-    if (c.closed && c.differs) {
-        bad(imp, line, "primary_cause",
-            "churn '%s' is closed; reopen it, with a reason, to change its "
-            "tag",
-            row[0].s);
+    if (g.why.code != CL_OK) {
+        bad(imp, line, "primary_cause", "%s", g.why.msg);
         return 0;
     }
     return 1;

@@ -76,7 +76,7 @@ test('rule: a closed churn\'s tag changes only after a reopen with a ' +
     r = cliRun(db, ['import', 'churns', writeCsv(dir, 'other.csv',
         [CHURN_HEAD, row('poor_service')]), '--now', NOW]);
     assert.equal(r.code, 1);
-    assert.match(r.lines[0], /^.*other\.csv:2: primary_cause: churn 'C1' is closed; reopen it/);
+    assert.match(r.lines[0], /^.*other\.csv:2: primary_cause: churn C1 is closed; reopen it/);
 
     // The API: the record shows closed_on; PATCH is 409; reopen needs a
     // reason; then the tag changes.

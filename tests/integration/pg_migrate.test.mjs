@@ -4,6 +4,7 @@
 // CLOSELOOP_TEST_PG names a server.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { KINDS, PG, ok, pgDatabase, run, tempDir } from './lib.mjs';
 
@@ -74,6 +75,18 @@ test('migrate refuses a workspace that already holds data, writing nothing',
         assert.match(r.stderr, /not empty .* config/);
         assert.equal(ok(['info', '--format', 'json', '--db', dst]).stdout,
             before);
+    });
+
+test('backup of a PostgreSQL workspace is sent to pg_dump, writing nothing',
+    { skip }, (t) => {
+        const db = pgDatabase(t);
+        ok(['init', '--db', db]);
+        const to = path.join(tempDir(t), 'x.db');
+        const r = run(['backup', '--db', db, '--to', to]);
+        assert.equal(r.code, 1, r.stderr);
+        assert.equal(r.lines.length, 1);
+        assert.match(r.stderr, /pg_dump/);
+        assert.ok(!existsSync(to));
     });
 
 test('migrate names a missing source instead of creating one', { skip },

@@ -42,6 +42,37 @@ cl_report_default_period(cl_report_period kind, cl_day today)
     return cl_period_shift(&cur, -1);
 }
 
+cl_err
+cl_report_resolve_period(const cl_report_def *def, const char *text,
+                         cl_day today, cl_period *out, cl_error *err)
+{
+    if (def->period == CL_REPORT_NOW) {
+        if (text)
+            return cl_error_set(err, CL_EINVAL,
+                                "report %s is as of today and takes no "
+                                "period",
+                                def->name);
+        *out = cl_period_of(CL_PERIOD_QUARTER, today);
+        return CL_OK;
+    }
+    if (!text) {
+        *out = cl_report_default_period(def->period, today);
+        return CL_OK;
+    }
+    int month = def->period == CL_REPORT_MONTH;
+    const char *want = month ? "a month YYYY-MM" : "a quarter YYYYQn";
+    cl_period p;
+    if (cl_period_parse(text, &p) != 0)
+        return cl_error_set(err, CL_EINVAL, "expected %s, got '%s'", want,
+                            text);
+    if ((p.kind == CL_PERIOD_MONTH) != month)
+        return cl_error_set(err, CL_EINVAL, "report %s covers %s; '%s' is a %s",
+                            def->name, want, text,
+                            month ? "quarter" : "month");
+    *out = p;
+    return CL_OK;
+}
+
 json_t *
 cl_json_day(cl_day d)
 {

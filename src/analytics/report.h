@@ -56,6 +56,17 @@ const cl_report_def *cl_report_find(const char *name);
  */
 cl_period cl_report_default_period(cl_report_period kind, cl_day today);
 
+/*
+ * The period def covers for text as of today: text NULL gives the default
+ * period (a report as of today covers today's quarter).  CL_EINVAL with a
+ * one-line message otherwise: text that is no period, a period of the other
+ * kind, any period for a report as of today.  The message names neither
+ * the CLI option nor the query field: the caller adds its own.  The one
+ * rule for the CLI, the API and the pack.
+ */
+cl_err cl_report_resolve_period(const cl_report_def *def, const char *text,
+                                cl_day today, cl_period *out, cl_error *err);
+
 /* The builders (report_*.c). */
 cl_err cl_report_monthly(const cl_snapshot *, const cl_report_opts *,
                          json_t **, cl_error *);

@@ -293,31 +293,10 @@ run(int argc, char **argv)
     cl_report_opts o = {0};
     o.today = cl_time_day(common.now);
     o.private_view = private_view;
-    if (def->period == CL_REPORT_NOW) {
-        if (period)
-            return cli_usage(&cli_cmd_report,
-                             "report %s is as of --now and takes no --period",
-                             def->name);
-        o.period = cl_period_of(CL_PERIOD_QUARTER, o.today);
-    } else if (!period) {
-        o.period = cl_report_default_period(def->period, o.today);
-    } else {
-        cl_period_kind want = def->period == CL_REPORT_MONTH
-                                  ? CL_PERIOD_MONTH
-                                  : CL_PERIOD_QUARTER;
-        if (cl_period_parse(period, &o.period) != 0)
-            return cli_usage(&cli_cmd_report, "--period: expected %s, got '%s'",
-                             want == CL_PERIOD_MONTH ? "a month YYYY-MM"
-                                                     : "a quarter YYYYQn",
-                             period);
-        if (o.period.kind != want)
-            return cli_usage(
-                &cli_cmd_report, "report %s covers a %s; --period %s is a %s",
-                def->name,
-                want == CL_PERIOD_MONTH ? "month (YYYY-MM)"
-                                        : "quarter (YYYYQn)",
-                period, o.period.kind == CL_PERIOD_MONTH ? "month" : "quarter");
-    }
+    cl_error perr;
+    if (cl_report_resolve_period(def, period, o.today, &o.period, &perr) !=
+        CL_OK)
+        return cli_usage(&cli_cmd_report, "--period: %s", perr.msg);
 
     cl_store *st;
     cl_snapshot *snap = NULL;

@@ -23,8 +23,11 @@ cl__eng_pack(cl__eng *e, const char *report, const char *period, char **json,
     *json = NULL;
     if (def == NULL)
         return CL_OK;
-    if (cl_period_parse(period, &o.period) != 0)
-        return cl_error_set(err, CL_EINVAL, "session period '%s'", period);
+    if (period == NULL ||
+        cl_report_resolve_period(def, period, e->today, &o.period, err) !=
+            CL_OK)
+        return cl_error_set(err, CL_EINVAL, "session period '%s'",
+                            period ? period : "");
     o.today = e->today;
     o.private_view = 0;
     if (e->snap == NULL &&

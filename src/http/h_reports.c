@@ -146,26 +146,9 @@ cl__h_report(cl_http_req *r)
                              def->name);
     o.today = cl_time_day(r->now);
     o.private_view = private_view;
-    if (def->period == CL_REPORT_NOW) {
-        if (period)
-            return cl_http_error(r, 400, "invalid", "period",
-                                 "report %s is as of today and takes no "
-                                 "period",
-                                 def->name);
-        o.period = cl_period_of(CL_PERIOD_QUARTER, o.today);
-    } else if (!period) {
-        o.period = cl_report_default_period(def->period, o.today);
-    } else {
-        cl_period_kind want = def->period == CL_REPORT_MONTH
-                                  ? CL_PERIOD_MONTH
-                                  : CL_PERIOD_QUARTER;
-        if (cl_period_parse(period, &o.period) != 0 || o.period.kind != want)
-            return cl_http_error(r, 400, "invalid", "period",
-                                 "report %s covers a %s; got '%s'", def->name,
-                                 want == CL_PERIOD_MONTH ? "month YYYY-MM"
-                                                         : "quarter YYYYQn",
-                                 period);
-    }
+    if (cl_report_resolve_period(def, period, o.today, &o.period, &err) !=
+        CL_OK)
+        return cl_http_error(r, 400, "invalid", "period", "%s", err.msg);
     snap_entry *s = NULL;
     cl_error_clear(&err);
     cl_err e = snap_get(r->st, &s, &err);

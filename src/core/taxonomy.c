@@ -18,18 +18,15 @@ static const cl_cause causes[] = {
      "A capability the customer relied on was promised, explicitly or by "
      "implication, during the sale and does not exist or does not work as "
      "described.",
-     1, CL_BADFIT_OVER_PROMISED,
-     "deal approval review, private AE coaching"},
+     1, CL_BADFIT_OVER_PROMISED, "deal approval review, private AE coaching"},
     {"timeline_overpromise", "Timeline over-promise",
      "The customer was told they would be live or see value sooner than "
      "onboarding can deliver, and left when that date passed.",
-     1, CL_BADFIT_OVER_PROMISED,
-     "deal approval review, private AE coaching"},
+     1, CL_BADFIT_OVER_PROMISED, "deal approval review, private AE coaching"},
     {"phantom_champion", "Phantom champion",
      "The person who drove the purchase had no real authority or left soon "
      "after, and nobody else in the account owned the outcome.",
-     1, CL_BADFIT_NONE,
-     "champion stability in qualification and deal briefs"},
+     1, CL_BADFIT_NONE, "champion stability in qualification and deal briefs"},
     {"failed_adoption", "Failed adoption",
      "A good-fit customer never reached regular use because onboarding or "
      "enablement did not land.",
@@ -68,12 +65,20 @@ static const cl_cause causes[] = {
 
 #define NCAUSES (sizeof causes / sizeof causes[0])
 
-const char *const cl_cause_codes[] = {
-    "icp_miss", "misaligned_use_case", "feature_overpromise",
-    "timeline_overpromise", "phantom_champion", "failed_adoption",
-    "product_deficiency", "poor_service", "goals_not_met",
-    "competitive_loss", "pricing", "business_change", "financial_distress",
-    NULL};
+const char *const cl_cause_codes[] = {"icp_miss",
+                                      "misaligned_use_case",
+                                      "feature_overpromise",
+                                      "timeline_overpromise",
+                                      "phantom_champion",
+                                      "failed_adoption",
+                                      "product_deficiency",
+                                      "poor_service",
+                                      "goals_not_met",
+                                      "competitive_loss",
+                                      "pricing",
+                                      "business_change",
+                                      "financial_distress",
+                                      NULL};
 
 const cl_cause *
 cl_taxonomy_defaults(size_t *n)
@@ -95,75 +100,27 @@ const char *
 cl_badfit_code(cl_badfit b)
 {
     switch (b) {
-    case CL_BADFIT_WRONG_ICP: return "wrong_icp";
-    case CL_BADFIT_MISALIGNED_USE_CASE: return "misaligned_use_case";
-    case CL_BADFIT_OVER_PROMISED: return "over_promised";
-    case CL_BADFIT_NONE: break;
+    case CL_BADFIT_WRONG_ICP:
+        return "wrong_icp";
+    case CL_BADFIT_MISALIGNED_USE_CASE:
+        return "misaligned_use_case";
+    case CL_BADFIT_OVER_PROMISED:
+        return "over_promised";
+    case CL_BADFIT_NONE:
+        break;
     }
     return "";
 }
 
-/*
- * The defaults of DESIGN section 5 and the range each may be set to.  Shares
- * are fractions 0..1.  Day counts stop at a year (366), or ten years where
- * the rule looks back that far (stale ICP, slow to demo): every due date
- * stays a short, bounded walk of the business calendar (date.h).  ARR stops
- * at 1e9, far above any one account.
- */
-static const cl_threshold thresholds[] = {
-    {"icp_review_share", 0.25, "share",
-     "wrong-ICP share of the quarter's churn cohort above which an ICP "
-     "review opens",
-     0, 1, 0},
-    {"icp_review_due_days", 30, "days", "ICP review due after it opens", 1, 366,
-     1},
-    {"coaching_share", 0.20, "share",
-     "over-promise share above which private coaching opens", 0, 1, 0},
-    {"discovery_review_share", 0.20, "share",
-     "misaligned-use-case share above which a discovery question review "
-     "opens",
-     0, 1, 0},
-    {"enablement_review_recoveries", 3, "count",
-     "over-promise recoveries in a quarter at or above which an enablement "
-     "review opens",
-     1, 1000, 1},
-    {"qualification_review_timing_share", 0.60, "share",
-     "timing share of the quarter's recoveries above which a qualification "
-     "review opens",
-     0, 1, 0},
-    {"review_due_business_days", 5, "business_days",
-     "won-deal review due after close, and before kickoff", 1, 366, 1},
-    {"review_senior_arr", 50000, "currency",
-     "ARR at or above which the won-deal review adds the CS manager or "
-     "RevOps",
-     0, 1e9, 0},
-    {"review_completion_target", 0.80, "share",
-     "monthly won-deal review completion target", 0, 1, 0},
-    {"debrief_due_business_days", 5, "business_days",
-     "AE+CSM debrief due after a deal-attributable tag", 1, 366, 1},
-    {"checkin_due_days", 30, "days",
-     "process-change check-in after the debrief", 1, 366, 1},
-    {"champion_tenure_months", 6, "months",
-     "champion tenure at close below which the champion-stability flag "
-     "is raised",
-     0, 120, 1},
-    {"slow_to_demo_days", 45, "days",
-     "days in pipeline before first demo above which the slow-to-demo flag "
-     "is raised",
-     1, 3660, 1},
-    {"repeating_cause_quarters", 4, "count",
-     "consecutive quarters with the same cause in the top 3 that fail "
-     "loop health",
-     1, 40, 1},
-    {"stale_icp_days", 183, "days",
-     "days without an ICP change, while churns were tagged, that fail loop "
-     "health",
-     1, 3660, 1},
-    {"signal_latency_days", 30, "days",
-     "median days from churn to sales notification that loop health "
-     "allows",
-     1, 366, 1},
-};
+/* An int threshold takes whole numbers only (CL_THRESHOLDS). */
+#define WHOLE_int 1
+#define WHOLE_double 0
+#define ROW(key, type, def, unit, min, max, description)                       \
+    {#key, def, #unit, description, min, max, WHOLE_##type},
+
+static const cl_threshold thresholds[] = {CL_THRESHOLDS(ROW)};
+
+#undef ROW
 
 #define NTHRESHOLDS (sizeof thresholds / sizeof thresholds[0])
 

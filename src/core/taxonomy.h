@@ -43,9 +43,68 @@ extern const char *const cl_cause_codes[];
 const char *cl_badfit_code(cl_badfit b);
 
 /*
+ * The thresholds of DESIGN section 5, one row each: the one list behind the
+ * defaults table (cl_threshold_defaults, in this order), the fields of the
+ * rules' configuration (cl_wf_config) and the engine's mapping of a
+ * workspace's values onto them, so a new threshold is one row here.
+ *
+ *   X(key, type, default, unit, min, max, description)
+ *
+ * type is int for counts of days, months and records (only whole numbers
+ * are accepted) and double otherwise.  Shares are fractions 0..1.  Day
+ * counts stop at a year (366), or ten years where the rule looks back that
+ * far (stale ICP, slow to demo): every due date stays a short, bounded walk
+ * of the business calendar (date.h).  ARR stops at 1e9, far above any one
+ * account.  docs/settings.md lists the same table.
+ */
+#define CL_THRESHOLDS(X)                                                       \
+    X(icp_review_share, double, 0.25, share, 0, 1,                             \
+      "wrong-ICP share of the quarter's churn cohort above which an ICP "      \
+      "review opens")                                                          \
+    X(icp_review_due_days, int, 30, days, 1, 366,                              \
+      "ICP review due after it opens")                                         \
+    X(coaching_share, double, 0.20, share, 0, 1,                               \
+      "over-promise share above which private coaching opens")                 \
+    X(discovery_review_share, double, 0.20, share, 0, 1,                       \
+      "misaligned-use-case share above which a discovery question review "     \
+      "opens")                                                                 \
+    X(enablement_review_recoveries, int, 3, count, 1, 1000,                    \
+      "over-promise recoveries in a quarter at or above which an enablement "  \
+      "review opens")                                                          \
+    X(qualification_review_timing_share, double, 0.60, share, 0, 1,            \
+      "timing share of the quarter's recoveries above which a qualification "  \
+      "review opens")                                                          \
+    X(review_due_business_days, int, 5, business_days, 1, 366,                 \
+      "won-deal review due after close, and before kickoff")                   \
+    X(review_senior_arr, double, 50000, currency, 0, 1e9,                      \
+      "ARR at or above which the won-deal review adds the CS manager or "      \
+      "RevOps")                                                                \
+    X(review_completion_target, double, 0.80, share, 0, 1,                     \
+      "monthly won-deal review completion target")                             \
+    X(debrief_due_business_days, int, 5, business_days, 1, 366,                \
+      "AE+CSM debrief due after a deal-attributable tag")                      \
+    X(checkin_due_days, int, 30, days, 1, 366,                                 \
+      "process-change check-in after the debrief")                             \
+    X(champion_tenure_months, int, 6, months, 0, 120,                          \
+      "champion tenure at close below which the champion-stability flag "      \
+      "is raised")                                                             \
+    X(slow_to_demo_days, int, 45, days, 1, 3660,                               \
+      "days in pipeline before first demo above which the slow-to-demo flag "  \
+      "is raised")                                                             \
+    X(repeating_cause_quarters, int, 4, count, 1, 40,                          \
+      "consecutive quarters with the same cause in the top 3 that fail "       \
+      "loop health")                                                           \
+    X(stale_icp_days, int, 183, days, 1, 3660,                                 \
+      "days without an ICP change, while churns were tagged, that fail loop "  \
+      "health")                                                                \
+    X(signal_latency_days, int, 30, days, 1, 366,                              \
+      "median days from churn to sales notification that loop health "         \
+      "allows")
+
+/*
  * A threshold, its default and the range a workspace may set it to.  The
  * range is the one check of every value a person gives (the settings API,
- * `closeloop config`); docs/settings.md lists the same table.
+ * `closeloop config`).
  */
 typedef struct cl_threshold {
     const char *key;         /* e.g. "icp_review_share" */

@@ -265,34 +265,13 @@ cl__wf_notify(cl_wf_effects *list, const char *key, const char *kind,
 
 /* ---- configuration ------------------------------------------------------ */
 
-static double
-threshold(const char *key, double fallback)
-{
-    const cl_threshold *t = cl_threshold_find(key);
-    return t ? t->value : fallback;
-}
-
 void
 cl_wf_config_defaults(cl_wf_config *cfg)
 {
     memset(cfg, 0, sizeof *cfg);
-    cfg->icp_review_share = threshold("icp_review_share", 0.25);
-    cfg->icp_review_due_days = (int)threshold("icp_review_due_days", 30);
-    cfg->coaching_share = threshold("coaching_share", 0.20);
-    cfg->discovery_review_share = threshold("discovery_review_share", 0.20);
-    cfg->enablement_review_recoveries =
-        (int)threshold("enablement_review_recoveries", 3);
-    cfg->qualification_review_timing_share =
-        threshold("qualification_review_timing_share", 0.60);
-    cfg->review_due_business_days =
-        (int)threshold("review_due_business_days", 5);
-    cfg->review_senior_arr = threshold("review_senior_arr", 50000);
-    cfg->debrief_due_business_days =
-        (int)threshold("debrief_due_business_days", 5);
-    cfg->checkin_due_days = (int)threshold("checkin_due_days", 30);
-    cfg->champion_tenure_months = (int)threshold("champion_tenure_months", 6);
-    cfg->slow_to_demo_days = (int)threshold("slow_to_demo_days", 45);
-    cfg->review_completion_target = threshold("review_completion_target", 0.80);
+#define DEFAULT(key, type, def, ...) cfg->key = (type)def;
+    CL_THRESHOLDS(DEFAULT)
+#undef DEFAULT
     cfg->churn_tagging_due_business_days = 5;
     cfg->checkin_escalation_business_days = 5;
     cfg->overdue_escalation_business_days = 2;

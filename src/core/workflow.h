@@ -40,6 +40,7 @@
 
 #include "date.h"
 #include "err.h"
+#include "taxonomy.h"
 
 /* "No date": below every real day, so it never compares as due. */
 #define CL_WF_NO_DAY ((cl_day)INT32_MIN)
@@ -163,20 +164,11 @@ const char *cl_wf_kind_name(cl_wf_kind kind);
  * taxonomy defaults.  The struct does not own the id strings.
  */
 typedef struct cl_wf_config {
-    double icp_review_share;          /* > opens an ICP review (0.25) */
-    int icp_review_due_days;          /* calendar days (30) */
-    double coaching_share;            /* > opens coaching (0.20) */
-    double discovery_review_share;    /* > opens a discovery review (0.20) */
-    int enablement_review_recoveries; /* >= opens enablement review (3) */
-    double qualification_review_timing_share; /* > (0.60) */
-    int review_due_business_days;             /* won-deal review (5) */
-    double review_senior_arr;        /* >= adds CS manager / RevOps (50000) */
-    int debrief_due_business_days;   /* AE+CSM debrief (5) */
-    int checkin_due_days;            /* calendar days (30) */
-    int champion_tenure_months;      /* < raises the flag (6) */
-    int slow_to_demo_days;           /* > raises the flag (45) */
-    double review_completion_target; /* monthly, < opens an
-                                        investigation (0.80) */
+    /* One field per row of CL_THRESHOLDS (taxonomy.h), of its type:
+       icp_review_share, review_due_business_days, ... */
+#define CL__WF_THRESHOLD_FIELD(key, type, ...) type key;
+    CL_THRESHOLDS(CL__WF_THRESHOLD_FIELD)
+#undef CL__WF_THRESHOLD_FIELD
     /* Not in the taxonomy table; rules of issue 4 with fixed defaults. */
     int churn_tagging_due_business_days;  /* (5) */
     int checkin_escalation_business_days; /* after check-in due (5) */

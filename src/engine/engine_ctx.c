@@ -44,48 +44,19 @@ cl__eng_day(const char *s)
     return d;
 }
 
-/* Maps the workspace's thresholds onto the rules' configuration. */
+/* Maps the workspace's thresholds onto the rules' configuration; a key
+   the rules do not know is left out. */
 static int
 threshold_cb(void *ud, const char *key, double v)
 {
     cl_wf_config *c = ud;
-    static const struct {
-        const char *key;
-        size_t off;
-        int is_int;
-    } map[] = {
-#define D(k) {#k, offsetof(cl_wf_config, k), 0}
-#define N(k)                                                                   \
-    {                                                                          \
-#k, offsetof(cl_wf_config, k), 1                                       \
+#define SET(k, type, ...)                                                      \
+    if (strcmp(key, #k) == 0) {                                                \
+        c->k = (type)v;                                                        \
+        return 0;                                                              \
     }
-        D(icp_review_share),
-        N(icp_review_due_days),
-        D(coaching_share),
-        D(discovery_review_share),
-        N(enablement_review_recoveries),
-        D(qualification_review_timing_share),
-        N(review_due_business_days),
-        D(review_senior_arr),
-        N(debrief_due_business_days),
-        N(checkin_due_days),
-        N(champion_tenure_months),
-        N(slow_to_demo_days),
-        D(review_completion_target),
-#undef D
-#undef N
-    };
-    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
-        if (strcmp(map[i].key, key) != 0)
-            continue;
-        char *p = (char *)c + map[i].off;
-        if (map[i].is_int) {
-            int n = (int)v;
-            memcpy(p, &n, sizeof n);
-        } else {
-            memcpy(p, &v, sizeof v);
-        }
-    }
+    CL_THRESHOLDS(SET)
+#undef SET
     return 0;
 }
 

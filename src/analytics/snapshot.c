@@ -72,27 +72,44 @@ struct cl_snapshot_int {
 
 /* --- growing columns ---------------------------------------------------- */
 
+/* Every column of CL_SNAPSHOT_TABLES: where its pointer is, where its
+   table's row count is, and the size of one value. */
 typedef struct column {
-    void *ptr; /* address of the column pointer */
-    size_t size;
+    size_t off, count, size;
 } column;
 
-#define COL(c)                                                                 \
-    {                                                                          \
-        &(c), sizeof *(c)                                                      \
-    }
+#define NO_COUNT(count)
+#define COLUMN(type, name, count, ...)                                         \
+    {offsetof(cl_snapshot, name), offsetof(cl_snapshot, count), sizeof(type)},
 
+static const column columns[] = {CL_SNAPSHOT_TABLES(NO_COUNT, COLUMN, COLUMN)};
+
+#undef NO_COUNT
+#undef COLUMN
+
+#define NCOLUMNS (sizeof columns / sizeof columns[0])
+
+static void **
+column_ptr(cl_snapshot *s, const column *c)
+{
+    return (void **)((char *)s + c->off);
+}
+
+/* Makes room for need rows in every column of the table counted by
+   count_off, *cap being the room they have now. */
 static int
-grow_columns(const column *cols, size_t ncols, size_t *cap, size_t need)
+grow_table(cl_snapshot *s, size_t count_off, size_t *cap, size_t need)
 {
     if (need <= *cap)
         return 0;
     size_t n = *cap ? *cap * 2 : 64;
     while (n < need)
         n *= 2;
-    for (size_t i = 0; i < ncols; i++) {
-        void **p = cols[i].ptr;
-        void *q = realloc(*p, n * cols[i].size);
+    for (size_t i = 0; i < NCOLUMNS; i++) {
+        if (columns[i].count != count_off)
+            continue;
+        void **p = column_ptr(s, &columns[i]);
+        void *q = realloc(*p, n * columns[i].size);
         if (q == NULL)
             return -1;
         *p = q;
@@ -100,6 +117,10 @@ grow_columns(const column *cols, size_t ncols, size_t *cap, size_t need)
     *cap = n;
     return 0;
 }
+
+/* Grows the columns of the table whose row count is s->count. */
+#define GROW(s, count, cap, need)                                              \
+    grow_table(s, offsetof(cl_snapshot, count), cap, need)
 
 static int
 grow_pending(pending *p, size_t need)
@@ -328,11 +349,7 @@ static int
 add_user(cl_snapshot *s, const cl_kind_def *def, const cl_value *row)
 {
     size_t r = s->nusers;
-    column cols[] = {COL(s->user_id),    COL(s->user_name),
-                     COL(s->user_email), COL(s->user_team),
-                     COL(s->user_role),  COL(s->user_manager)};
-    if (grow_columns(cols, sizeof cols / sizeof cols[0],
-                     &s->in->cap[CL_KIND_USERS], r + 1) ||
+    if (GROW(s, nusers, &s->in->cap[CL_KIND_USERS], r + 1) ||
         add_id(s, ID_USERS, V("id"), &s->user_id[r], r) ||
         refer(s, P_USER_MANAGER, r, V("manager_id"), s->user_manager))
         return -1;
@@ -348,14 +365,7 @@ static int
 add_account(cl_snapshot *s, const cl_kind_def *def, const cl_value *row)
 {
     size_t r = s->naccounts;
-    column cols[] = {COL(s->account_id),        COL(s->account_name),
-                     COL(s->account_industry),  COL(s->account_region),
-                     COL(s->account_employees), COL(s->account_has_ops),
-                     COL(s->account_csm),       COL(s->account_customer_since),
-                     COL(s->account_status),    COL(s->account_start_deal),
-                     COL(s->account_start),     COL(s->account_first_churn)};
-    if (grow_columns(cols, sizeof cols / sizeof cols[0],
-                     &s->in->cap[CL_KIND_ACCOUNTS], r + 1) ||
+    if (GROW(s, naccounts, &s->in->cap[CL_KIND_ACCOUNTS], r + 1) ||
         add_id(s, ID_ACCOUNTS, V("id"), &s->account_id[r], r) ||
         refer(s, P_ACCOUNT_CSM, r, V("csm_id"), s->account_csm))
         return -1;
@@ -378,27 +388,7 @@ static int
 add_deal(cl_snapshot *s, const cl_kind_def *def, const cl_value *row)
 {
     size_t r = s->ndeals;
-    column cols[] = {COL(s->deal_id),
-                     COL(s->deal_account),
-                     COL(s->deal_ae),
-                     COL(s->deal_type),
-                     COL(s->deal_source),
-                     COL(s->deal_stage),
-                     COL(s->deal_use_case),
-                     COL(s->deal_state),
-                     COL(s->deal_created_on),
-                     COL(s->deal_first_demo_on),
-                     COL(s->deal_closed_on),
-                     COL(s->deal_kickoff_on),
-                     COL(s->deal_arr),
-                     COL(s->deal_loss_reason),
-                     COL(s->deal_icp_fit),
-                     COL(s->deal_champion_level),
-                     COL(s->deal_champion_tenure),
-                     COL(s->deal_exec_sponsor),
-                     COL(s->deal_review_held_on)};
-    if (grow_columns(cols, sizeof cols / sizeof cols[0],
-                     &s->in->cap[CL_KIND_DEALS], r + 1) ||
+    if (GROW(s, ndeals, &s->in->cap[CL_KIND_DEALS], r + 1) ||
         add_id(s, ID_DEALS, V("id"), &s->deal_id[r], r) ||
         refer(s, P_DEAL_ACCOUNT, r, V("account_id"), s->deal_account) ||
         refer(s, P_DEAL_AE, r, V("ae_id"), s->deal_ae))
@@ -432,14 +422,7 @@ static int
 add_churn(cl_snapshot *s, const cl_kind_def *def, const cl_value *row)
 {
     size_t r = s->nchurns;
-    column cols[] = {COL(s->churn_id),        COL(s->churn_account),
-                     COL(s->churn_deal),      COL(s->churn_on),
-                     COL(s->churn_arr_lost),  COL(s->churn_stated_reason),
-                     COL(s->churn_diagnosis), COL(s->churn_predictive),
-                     COL(s->churn_cause),     COL(s->churn_contributing),
-                     COL(s->churn_tagged_by), COL(s->churn_tagged_on)};
-    if (grow_columns(cols, sizeof cols / sizeof cols[0],
-                     &s->in->cap[CL_KIND_CHURNS], r + 1) ||
+    if (GROW(s, nchurns, &s->in->cap[CL_KIND_CHURNS], r + 1) ||
         refer(s, P_CHURN_ACCOUNT, r, V("account_id"), s->churn_account) ||
         refer(s, P_CHURN_DEAL, r, V("deal_id"), s->churn_deal) ||
         refer(s, P_CHURN_TAGGED_BY, r, V("tagged_by"), s->churn_tagged_by))
@@ -479,13 +462,7 @@ static int
 add_recovery(cl_snapshot *s, const cl_kind_def *def, const cl_value *row)
 {
     size_t r = s->nrecoveries;
-    column cols[] = {
-        COL(s->recovery_id),           COL(s->recovery_cs_intervention),
-        COL(s->recovery_what_changed), COL(s->recovery_original),
-        COL(s->recovery_new),          COL(s->recovery_type),
-        COL(s->recovery_csm),          COL(s->recovery_logged_on)};
-    if (grow_columns(cols, sizeof cols / sizeof cols[0],
-                     &s->in->cap[CL_KIND_RECOVERIES], r + 1) ||
+    if (GROW(s, nrecoveries, &s->in->cap[CL_KIND_RECOVERIES], r + 1) ||
         refer(s, P_RECOVERY_ORIGINAL, r, V("original_deal_id"),
               s->recovery_original) ||
         refer(s, P_RECOVERY_NEW, r, V("new_deal_id"), s->recovery_new) ||
@@ -504,19 +481,17 @@ static int
 add_review(cl_snapshot *s, const cl_kind_def *def, const cl_value *row)
 {
     size_t r = s->nreviews;
-    column cols[] = {COL(s->review_deal), COL(s->review_held_on),
-                     COL(s->review_q[0]), COL(s->review_q[1]),
-                     COL(s->review_q[2]), COL(s->review_q[3]),
-                     COL(s->review_q[4]), COL(s->review_q[5]),
-                     COL(s->review_q[6]), COL(s->review_gut)};
-    if (grow_columns(cols, sizeof cols / sizeof cols[0],
-                     &s->in->cap[CL_KIND_REVIEWS], r + 1) ||
+    if (GROW(s, nreviews, &s->in->cap[CL_KIND_REVIEWS], r + 1) ||
         refer(s, P_REVIEW_DEAL, r, V("deal_id"), s->review_deal))
         return -1;
-    static const char *const q[7] = {"q1", "q2", "q3", "q4", "q5", "q6", "q7"};
     s->review_held_on[r] = day(V("held_on"));
-    for (int i = 0; i < 7; i++)
-        s->review_q[i][r] = keep(s, V(q[i]));
+    s->review_q1[r] = keep(s, V("q1"));
+    s->review_q2[r] = keep(s, V("q2"));
+    s->review_q3[r] = keep(s, V("q3"));
+    s->review_q4[r] = keep(s, V("q4"));
+    s->review_q5[r] = keep(s, V("q5"));
+    s->review_q6[r] = keep(s, V("q6"));
+    s->review_q7[r] = keep(s, V("q7"));
     s->review_gut[r] = enum_of(cl_gut_reads, V("gut_read"));
     s->nreviews++;
     return 0;
@@ -526,10 +501,7 @@ static int
 add_cs_hours(cl_snapshot *s, const cl_kind_def *def, const cl_value *row)
 {
     size_t r = s->ncs_hours;
-    column cols[] = {COL(s->cs_hours_account), COL(s->cs_hours_month),
-                     COL(s->cs_hours_hours)};
-    if (grow_columns(cols, sizeof cols / sizeof cols[0],
-                     &s->in->cap[CL_KIND_CS_HOURS], r + 1) ||
+    if (GROW(s, ncs_hours, &s->in->cap[CL_KIND_CS_HOURS], r + 1) ||
         refer(s, P_CS_HOURS_ACCOUNT, r, V("account_id"), s->cs_hours_account))
         return -1;
     s->cs_hours_month[r] = month(V("month"));
@@ -542,10 +514,7 @@ static int
 add_arr(cl_snapshot *s, const cl_kind_def *def, const cl_value *row)
 {
     size_t r = s->narr;
-    column cols[] = {COL(s->arr_account), COL(s->arr_on), COL(s->arr_kind),
-                     COL(s->arr_amount)};
-    if (grow_columns(cols, sizeof cols / sizeof cols[0],
-                     &s->in->cap[CL_KIND_ARR_MOVEMENTS], r + 1) ||
+    if (GROW(s, narr, &s->in->cap[CL_KIND_ARR_MOVEMENTS], r + 1) ||
         refer(s, P_ARR_ACCOUNT, r, V("account_id"), s->arr_account))
         return -1;
     s->arr_on[r] = day(V("on"));
@@ -559,11 +528,7 @@ static int
 add_icp(cl_snapshot *s, const cl_kind_def *def, const cl_value *row)
 {
     size_t r = s->nicp;
-    column cols[] = {COL(s->icp_version),  COL(s->icp_effective_on),
-                     COL(s->icp_criteria), COL(s->icp_rationale),
-                     COL(s->icp_owner),    COL(s->icp_expr)};
-    if (grow_columns(cols, sizeof cols / sizeof cols[0],
-                     &s->in->cap[CL_KIND_ICP], r + 1) ||
+    if (GROW(s, nicp, &s->in->cap[CL_KIND_ICP], r + 1) ||
         refer(s, P_ICP_OWNER, r, V("owner_id"), s->icp_owner))
         return -1;
     s->icp_version[r] = (int32_t)num(V("version"));
@@ -580,9 +545,7 @@ add_icp(cl_snapshot *s, const cl_kind_def *def, const cl_value *row)
 static int
 add_holiday(cl_snapshot *s, const cl_kind_def *def, const cl_value *row)
 {
-    column cols[] = {COL(s->holidays)};
-    if (grow_columns(cols, sizeof cols / sizeof cols[0],
-                     &s->in->cap[CL_KIND_HOLIDAYS], s->nholidays + 1))
+    if (GROW(s, nholidays, &s->in->cap[CL_KIND_HOLIDAYS], s->nholidays + 1))
         return -1;
     s->holidays[s->nholidays++] = day(V("on"));
     return 0;
@@ -639,12 +602,10 @@ cl_snapshot_set_threshold(cl_snapshot *s, const char *key, double value,
             s->threshold_value[i] = value;
             return CL_OK;
         }
-    column cols[] = {COL(s->threshold_key), COL(s->threshold_value)};
     cap = s->nthresholds; /* grow by exact need: a handful of keys */
     cl_value kv = {.type = CL_V_TEXT, .s = key};
     const char *k = keep(s, &kv);
-    if (k == NULL || grow_columns(cols, sizeof cols / sizeof cols[0], &cap,
-                                  s->nthresholds + 1))
+    if (k == NULL || GROW(s, nthresholds, &cap, s->nthresholds + 1))
         return cl_error_set(err, CL_ENOMEM, "out of memory");
     s->threshold_key[s->nthresholds] = k;
     s->threshold_value[s->nthresholds++] = value;
@@ -669,10 +630,7 @@ cl_snapshot_add_notice(cl_snapshot *s, int32_t churn, int32_t recipient,
     if (refuse_over(s, err) != CL_OK)
         return CL_EINVAL;
     size_t r = s->nnotices;
-    column cols[] = {COL(s->notice_churn), COL(s->notice_recipient),
-                     COL(s->notice_queued_at), COL(s->notice_sent_at)};
-    if (grow_columns(cols, sizeof cols / sizeof cols[0], &s->in->notices_cap,
-                     r + 1))
+    if (GROW(s, nnotices, &s->in->notices_cap, r + 1))
         return cl_error_set(err, CL_ENOMEM, "out of memory");
     s->notice_churn[r] = churn;
     s->notice_recipient[r] = recipient;
@@ -691,15 +649,7 @@ cl_snapshot_add_tag_change(cl_snapshot *s, int32_t churn, int32_t by,
     if (refuse_over(s, err) != CL_OK)
         return CL_EINVAL;
     size_t r = s->ntag_changes;
-    column cols[] = {COL(s->tag_change_churn),
-                     COL(s->tag_change_by),
-                     COL(s->tag_change_at),
-                     COL(s->tag_change_old_cause),
-                     COL(s->tag_change_new_cause),
-                     COL(s->tag_change_old_contributing),
-                     COL(s->tag_change_new_contributing)};
-    if (grow_columns(cols, sizeof cols / sizeof cols[0],
-                     &s->in->tag_changes_cap, r + 1))
+    if (GROW(s, ntag_changes, &s->in->tag_changes_cap, r + 1))
         return cl_error_set(err, CL_ENOMEM, "out of memory");
     s->tag_change_churn[r] = churn;
     s->tag_change_by[r] = by;
@@ -728,11 +678,7 @@ cl_snapshot_add_process_change(cl_snapshot *s, const char *session_kind,
     if (refuse_over(s, err) != CL_OK)
         return CL_EINVAL;
     size_t r = s->npcs;
-    column cols[] = {COL(s->pc_session_kind), COL(s->pc_period),
-                     COL(s->pc_owner),        COL(s->pc_description),
-                     COL(s->pc_checkin_due),  COL(s->pc_checkin_on)};
-    if (grow_columns(cols, sizeof cols / sizeof cols[0], &s->in->pcs_cap,
-                     r + 1))
+    if (GROW(s, npcs, &s->in->pcs_cap, r + 1))
         return cl_error_set(err, CL_ENOMEM, "out of memory");
     s->pc_session_kind[r] = keep_text(s, session_kind);
     s->pc_period[r] = keep_text(s, period);
@@ -752,8 +698,7 @@ cl_snapshot_add_icp_review(cl_snapshot *s, cl_day on, cl_error *err)
 {
     if (refuse_over(s, err) != CL_OK)
         return CL_EINVAL;
-    column cols[] = {COL(s->icp_review_on)};
-    if (grow_columns(cols, 1, &s->in->icp_reviews_cap, s->nicp_reviews + 1))
+    if (GROW(s, nicp_reviews, &s->in->icp_reviews_cap, s->nicp_reviews + 1))
         return cl_error_set(err, CL_ENOMEM, "out of memory");
     s->icp_review_on[s->nicp_reviews++] = on;
     return CL_OK;
@@ -1014,9 +959,11 @@ cl_snapshot_free(cl_snapshot *s)
 {
     if (s == NULL)
         return;
+    for (size_t i = 0; i < s->nicp; i++)
+        cl_icp_expr_free(s->icp_expr[i]);
     if (s->in && s->in->block) {
-        for (size_t i = 0; i < s->nicp; i++)
-            cl_icp_expr_free(s->icp_expr[i]);
+        /* The columns are the block's, but for the in-memory ones (L in
+           CL_SNAPSHOT_TABLES): icp_expr. */
         free(s->icp_expr);
         if (s->in->release)
             s->in->release(s->in->block);
@@ -1026,112 +973,8 @@ cl_snapshot_free(cl_snapshot *s)
         free(s);
         return;
     }
-    void *cols[] = {s->strings,
-                    s->user_id,
-                    s->user_name,
-                    s->user_email,
-                    s->user_team,
-                    s->user_role,
-                    s->user_manager,
-                    s->account_id,
-                    s->account_name,
-                    s->account_industry,
-                    s->account_region,
-                    s->account_employees,
-                    s->account_has_ops,
-                    s->account_csm,
-                    s->account_customer_since,
-                    s->account_status,
-                    s->account_start_deal,
-                    s->account_start,
-                    s->account_first_churn,
-                    s->deal_id,
-                    s->deal_account,
-                    s->deal_ae,
-                    s->deal_type,
-                    s->deal_source,
-                    s->deal_stage,
-                    s->deal_use_case,
-                    s->deal_state,
-                    s->deal_created_on,
-                    s->deal_first_demo_on,
-                    s->deal_closed_on,
-                    s->deal_kickoff_on,
-                    s->deal_arr,
-                    s->deal_loss_reason,
-                    s->deal_icp_fit,
-                    s->deal_champion_level,
-                    s->deal_champion_tenure,
-                    s->deal_exec_sponsor,
-                    s->deal_review_held_on,
-                    s->churn_id,
-                    s->churn_account,
-                    s->churn_deal,
-                    s->churn_on,
-                    s->churn_arr_lost,
-                    s->churn_stated_reason,
-                    s->churn_diagnosis,
-                    s->churn_predictive,
-                    s->churn_cause,
-                    s->churn_contributing,
-                    s->churn_tagged_by,
-                    s->churn_tagged_on,
-                    s->recovery_id,
-                    s->recovery_cs_intervention,
-                    s->recovery_what_changed,
-                    s->recovery_original,
-                    s->recovery_new,
-                    s->recovery_type,
-                    s->recovery_csm,
-                    s->recovery_logged_on,
-                    s->review_deal,
-                    s->review_held_on,
-                    s->review_q[0],
-                    s->review_q[1],
-                    s->review_q[2],
-                    s->review_q[3],
-                    s->review_q[4],
-                    s->review_q[5],
-                    s->review_q[6],
-                    s->review_gut,
-                    s->cs_hours_account,
-                    s->cs_hours_month,
-                    s->cs_hours_hours,
-                    s->arr_account,
-                    s->arr_on,
-                    s->arr_kind,
-                    s->arr_amount,
-                    s->icp_version,
-                    s->icp_effective_on,
-                    s->icp_criteria,
-                    s->icp_rationale,
-                    s->icp_owner,
-                    s->holidays,
-                    s->threshold_key,
-                    s->threshold_value,
-                    s->notice_churn,
-                    s->notice_recipient,
-                    s->notice_queued_at,
-                    s->notice_sent_at,
-                    s->tag_change_churn,
-                    s->tag_change_by,
-                    s->tag_change_at,
-                    s->tag_change_old_cause,
-                    s->tag_change_new_cause,
-                    s->tag_change_old_contributing,
-                    s->tag_change_new_contributing,
-                    s->pc_session_kind,
-                    s->pc_period,
-                    s->pc_owner,
-                    s->pc_description,
-                    s->pc_checkin_due,
-                    s->pc_checkin_on,
-                    s->icp_review_on};
-    for (size_t i = 0; i < s->nicp; i++)
-        cl_icp_expr_free(s->icp_expr[i]);
-    free(s->icp_expr);
-    for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
-        free(cols[i]);
+    for (size_t i = 0; i < NCOLUMNS; i++)
+        free(*column_ptr(s, &columns[i]));
     if (s->in) {
         cl_strset_free(s->in->text);
         cl_strset_free(s->in->interned);

@@ -32,136 +32,198 @@ enum { CL_DEAL_OPEN = 0, CL_DEAL_WON = 1, CL_DEAL_LOST = 2 };
 /* The number of cause codes; contributing causes are a bitmask of them. */
 #define CL_NCAUSES 13
 
+/*
+ * The snapshot's tables and their columns, in one list: the struct below,
+ * the builder's growing and freeing (snapshot.c) and the cache file's
+ * column table (io/snapshot_cache.c) are all made from it, so a new column
+ * is one row here.
+ *
+ *   N(count)                    a table: the member holding its row count
+ *   X(type, name, count, kind)  a column of that table: type *name
+ *   L(type, name, count)        a column kept in memory only: the cache
+ *                               does not store it but rebuilds it on load
+ *
+ * kind says what the values are, which the cache checks in a file it reads:
+ * TEXT (a string, NULL when empty), INT (an integer), REAL (a double),
+ * DAY (a cl_day), ROW(count) (a row of that table), ENUM(values) (an index
+ * into that NULL-terminated list), BOOL (0 or 1), STATE (CL_DEAL_OPEN,
+ * WON or LOST, never unknown).
+ */
+#define CL_SNAPSHOT_TABLES(N, X, L)                                            \
+    /* Interned text: industry, region, source, stage, use_case. */            \
+    N(nstrings)                                                                \
+    X(const char *, strings, nstrings, TEXT)                                   \
+                                                                               \
+    N(nusers)                                                                  \
+    X(const char *, user_id, nusers, TEXT)                                     \
+    X(const char *, user_name, nusers, TEXT)                                   \
+    X(const char *, user_email, nusers, TEXT)                                  \
+    X(const char *, user_team, nusers, TEXT)                                   \
+    X(int8_t, user_role, nusers, ENUM(cl_roles))                               \
+    X(int32_t, user_manager, nusers, ROW(nusers))                              \
+                                                                               \
+    N(naccounts)                                                               \
+    X(const char *, account_id, naccounts, TEXT)                               \
+    X(const char *, account_name, naccounts, TEXT)                             \
+    X(int32_t, account_industry, naccounts, ROW(nstrings))                     \
+    X(int32_t, account_region, naccounts, ROW(nstrings))                       \
+    X(int32_t, account_employees, naccounts, INT)                              \
+    X(int8_t, account_has_ops, naccounts, BOOL)                                \
+    X(int32_t, account_csm, naccounts, ROW(nusers))                            \
+    X(cl_day, account_customer_since, naccounts, DAY)                          \
+    X(int8_t, account_status, naccounts, ENUM(cl_account_statuses))            \
+    /* Derived: the customer's start (docs/metrics.md): the first              \
+       closed_won `new` deal, its closed_on, and the earliest churn. */        \
+    X(int32_t, account_start_deal, naccounts, ROW(ndeals))                     \
+    X(cl_day, account_start, naccounts, DAY)                                   \
+    X(int32_t, account_first_churn, naccounts, ROW(nchurns))                   \
+                                                                               \
+    N(ndeals)                                                                  \
+    X(const char *, deal_id, ndeals, TEXT)                                     \
+    X(int32_t, deal_account, ndeals, ROW(naccounts))                           \
+    X(int32_t, deal_ae, ndeals, ROW(nusers))                                   \
+    X(int8_t, deal_type, ndeals, ENUM(cl_deal_types))                          \
+    X(int32_t, deal_source, ndeals, ROW(nstrings))                             \
+    X(int32_t, deal_stage, ndeals, ROW(nstrings))                              \
+    X(int32_t, deal_use_case, ndeals, ROW(nstrings))                           \
+    X(int8_t, deal_state, ndeals, STATE)                                       \
+    X(cl_day, deal_created_on, ndeals, DAY)                                    \
+    X(cl_day, deal_first_demo_on, ndeals, DAY)                                 \
+    X(cl_day, deal_closed_on, ndeals, DAY)                                     \
+    X(cl_day, deal_kickoff_on, ndeals, DAY)                                    \
+    X(double, deal_arr, ndeals, REAL)                                          \
+    X(int8_t, deal_loss_reason, ndeals, ENUM(cl_loss_reasons))                 \
+    X(int16_t, deal_icp_fit, ndeals, INT)                                      \
+    X(int8_t, deal_champion_level, ndeals, ENUM(cl_champion_levels))           \
+    X(int16_t, deal_champion_tenure, ndeals, INT) /* months */                 \
+    X(int8_t, deal_exec_sponsor, ndeals, BOOL)                                 \
+    /* Derived: the deal's earliest won-deal review, or CL_DAY_NONE. */        \
+    X(cl_day, deal_review_held_on, ndeals, DAY)                                \
+                                                                               \
+    N(nchurns)                                                                 \
+    X(const char *, churn_id, nchurns, TEXT)                                   \
+    X(int32_t, churn_account, nchurns, ROW(naccounts))                         \
+    X(int32_t, churn_deal, nchurns, ROW(ndeals))                               \
+    X(cl_day, churn_on, nchurns, DAY)                                          \
+    X(double, churn_arr_lost, nchurns, REAL)                                   \
+    X(const char *, churn_stated_reason, nchurns, TEXT)                        \
+    X(const char *, churn_diagnosis, nchurns, TEXT)                            \
+    X(const char *, churn_predictive, nchurns, TEXT)                           \
+    X(int8_t, churn_cause, nchurns, ENUM(cl_cause_codes)) /* -1 untagged */    \
+    X(uint16_t, churn_contributing, nchurns, INT)         /* bit i: cause i */ \
+    X(int32_t, churn_tagged_by, nchurns, ROW(nusers))                          \
+    X(cl_day, churn_tagged_on, nchurns, DAY)                                   \
+                                                                               \
+    N(nrecoveries)                                                             \
+    X(const char *, recovery_id, nrecoveries, TEXT)                            \
+    X(const char *, recovery_cs_intervention, nrecoveries, TEXT)               \
+    X(const char *, recovery_what_changed, nrecoveries, TEXT)                  \
+    X(int32_t, recovery_original, nrecoveries, ROW(ndeals))                    \
+    X(int32_t, recovery_new, nrecoveries, ROW(ndeals))                         \
+    X(int8_t, recovery_type, nrecoveries, ENUM(cl_recovery_types))             \
+    X(int32_t, recovery_csm, nrecoveries, ROW(nusers))                         \
+    X(cl_day, recovery_logged_on, nrecoveries, DAY)                            \
+                                                                               \
+    N(nreviews)                                                                \
+    X(int32_t, review_deal, nreviews, ROW(ndeals))                             \
+    X(cl_day, review_held_on, nreviews, DAY)                                   \
+    X(const char *, review_q1, nreviews, TEXT)                                 \
+    X(const char *, review_q2, nreviews, TEXT)                                 \
+    X(const char *, review_q3, nreviews, TEXT)                                 \
+    X(const char *, review_q4, nreviews, TEXT)                                 \
+    X(const char *, review_q5, nreviews, TEXT)                                 \
+    X(const char *, review_q6, nreviews, TEXT)                                 \
+    X(const char *, review_q7, nreviews, TEXT)                                 \
+    X(int8_t, review_gut, nreviews, ENUM(cl_gut_reads))                        \
+                                                                               \
+    N(ncs_hours)                                                               \
+    X(int32_t, cs_hours_account, ncs_hours, ROW(naccounts))                    \
+    X(int32_t, cs_hours_month, ncs_hours, INT) /* year * 12 + month - 1 */     \
+    X(double, cs_hours_hours, ncs_hours, REAL)                                 \
+                                                                               \
+    N(narr)                                                                    \
+    X(int32_t, arr_account, narr, ROW(naccounts))                              \
+    X(cl_day, arr_on, narr, DAY)                                               \
+    X(int8_t, arr_kind, narr, ENUM(cl_arr_kinds))                              \
+    X(double, arr_amount, narr, REAL)                                          \
+                                                                               \
+    /* ICP versions, ascending by version; icp_expr is NULL for criteria       \
+       that no longer parse. */                                                \
+    N(nicp)                                                                    \
+    X(int32_t, icp_version, nicp, INT)                                         \
+    X(cl_day, icp_effective_on, nicp, DAY)                                     \
+    X(const char *, icp_criteria, nicp, TEXT)                                  \
+    X(const char *, icp_rationale, nicp, TEXT)                                 \
+    X(int32_t, icp_owner, nicp, ROW(nusers))                                   \
+    L(cl_icp_expr *, icp_expr, nicp)                                           \
+                                                                               \
+    /* Holidays, ascending (the calendar below is over them). */               \
+    N(nholidays)                                                               \
+    X(cl_day, holidays, nholidays, DAY)                                        \
+                                                                               \
+    /* The workspace's thresholds. */                                          \
+    N(nthresholds)                                                             \
+    X(const char *, threshold_key, nthresholds, TEXT)                          \
+    X(double, threshold_value, nthresholds, REAL)                              \
+                                                                               \
+    /* The loop engine's records (cl_snapshot_add_notice and friends).         \
+       Notices: the churn flags the engine queued for Sales (outbox kind       \
+       churn_flag), one row per recipient, by queue time; sent_at is           \
+       CL_TIME_NONE until delivered. */                                        \
+    N(nnotices)                                                                \
+    X(int32_t, notice_churn, nnotices, ROW(nchurns))                           \
+    X(int32_t, notice_recipient, nnotices, ROW(nusers))                        \
+    X(cl_time, notice_queued_at, nnotices, INT)                                \
+    X(cl_time, notice_sent_at, nnotices, INT)                                  \
+                                                                               \
+    /* Tag changes: every audited change of a churn's primary or               \
+       contributing causes (the first tag included), oldest first.  by is      \
+       the actor's user row or -1; causes are -1 when untagged. */             \
+    N(ntag_changes)                                                            \
+    X(int32_t, tag_change_churn, ntag_changes, ROW(nchurns))                   \
+    X(int32_t, tag_change_by, ntag_changes, ROW(nusers))                       \
+    X(cl_time, tag_change_at, ntag_changes, INT)                               \
+    X(int8_t, tag_change_old_cause, ntag_changes, ENUM(cl_cause_codes))        \
+    X(int8_t, tag_change_new_cause, ntag_changes, ENUM(cl_cause_codes))        \
+    X(uint16_t, tag_change_old_contributing, ntag_changes, INT)                \
+    X(uint16_t, tag_change_new_contributing, ntag_changes, INT)                \
+                                                                               \
+    /* Process changes recorded in review sessions: the session's kind         \
+       ("monthly_debrief") and period ("YYYY-MM"). */                          \
+    N(npcs)                                                                    \
+    X(const char *, pc_session_kind, npcs, TEXT)                               \
+    X(const char *, pc_period, npcs, TEXT)                                     \
+    X(int32_t, pc_owner, npcs, ROW(nusers))                                    \
+    X(const char *, pc_description, npcs, TEXT)                                \
+    X(cl_day, pc_checkin_due, npcs, DAY)                                       \
+    X(cl_day, pc_checkin_on, npcs, DAY)                                        \
+                                                                               \
+    /* ICP reviews that decided not to change the definition (issue 14):       \
+       the day of each decision, in the order recorded.  Loop health           \
+       counts them as ICP updates. */                                          \
+    N(nicp_reviews)                                                            \
+    X(cl_day, icp_review_on, nicp_reviews, DAY)
+
+#define CL__SNAPSHOT_COUNT(count) size_t count;
+#define CL__SNAPSHOT_COLUMN(type, name, ...) type *name;
+
 typedef struct cl_snapshot {
-    /* Interned text: industry, region, source, stage, use_case. */
-    const char **strings;
-    size_t nstrings;
+    /* Every table of CL_SNAPSHOT_TABLES: its count, then its columns. */
+    CL_SNAPSHOT_TABLES(CL__SNAPSHOT_COUNT, CL__SNAPSHOT_COLUMN,
+                       CL__SNAPSHOT_COLUMN)
 
-    size_t nusers;
-    const char **user_id, **user_name, **user_email, **user_team;
-    int8_t *user_role;      /* index into cl_roles */
-    int32_t *user_manager;  /* user row */
-
-    size_t naccounts;
-    const char **account_id, **account_name;
-    int32_t *account_industry, *account_region; /* string index */
-    int32_t *account_employees;
-    int8_t *account_has_ops;
-    int32_t *account_csm;   /* user row */
-    cl_day *account_customer_since;
-    int8_t *account_status; /* index into cl_account_statuses */
-    /* Derived: the customer's start (docs/metrics.md). */
-    int32_t *account_start_deal; /* first closed_won `new` deal, or -1 */
-    cl_day *account_start;       /* its closed_on, or CL_DAY_NONE */
-    int32_t *account_first_churn;/* earliest churn row, or -1 */
-
-    size_t ndeals;
-    const char **deal_id;
-    int32_t *deal_account, *deal_ae;  /* account row, user row */
-    int8_t *deal_type;                /* index into cl_deal_types */
-    int32_t *deal_source, *deal_stage, *deal_use_case; /* string index */
-    int8_t *deal_state;               /* CL_DEAL_OPEN / WON / LOST */
-    cl_day *deal_created_on, *deal_first_demo_on, *deal_closed_on,
-        *deal_kickoff_on;
-    double *deal_arr;
-    int8_t *deal_loss_reason;         /* index into cl_loss_reasons */
-    int16_t *deal_icp_fit;
-    int8_t *deal_champion_level;      /* index into cl_champion_levels */
-    int16_t *deal_champion_tenure;    /* months */
-    int8_t *deal_exec_sponsor;
-    cl_day *deal_review_held_on;      /* derived: its earliest won-deal
-                                         review, or CL_DAY_NONE */
-
-    size_t nchurns;
-    const char **churn_id;
-    int32_t *churn_account, *churn_deal;
-    cl_day *churn_on;
-    double *churn_arr_lost;
-    const char **churn_stated_reason, **churn_diagnosis, **churn_predictive;
-    int8_t *churn_cause;          /* index into cl_cause_codes, -1 untagged */
-    uint16_t *churn_contributing; /* bit i: cl_cause_codes[i] */
-    int32_t *churn_tagged_by;     /* user row */
-    cl_day *churn_tagged_on;
-
-    size_t nrecoveries;
-    const char **recovery_id, **recovery_cs_intervention,
-        **recovery_what_changed;
-    int32_t *recovery_original, *recovery_new; /* deal rows */
-    int8_t *recovery_type;        /* index into cl_recovery_types */
-    int32_t *recovery_csm;        /* user row */
-    cl_day *recovery_logged_on;
-
-    size_t nreviews;
-    int32_t *review_deal;
-    cl_day *review_held_on;
-    const char **review_q[7];     /* q1 .. q7, NULL when empty */
-    int8_t *review_gut;           /* index into cl_gut_reads */
-
-    size_t ncs_hours;
-    int32_t *cs_hours_account;
-    int32_t *cs_hours_month;      /* year * 12 + month - 1 */
-    double *cs_hours_hours;
-
-    size_t narr;
-    int32_t *arr_account;
-    cl_day *arr_on;
-    int8_t *arr_kind;             /* index into cl_arr_kinds */
-    double *arr_amount;
-
-    /* ICP versions, ascending by version. */
-    size_t nicp;
-    int32_t *icp_version;
-    cl_day *icp_effective_on;
-    const char **icp_criteria, **icp_rationale;
-    int32_t *icp_owner;           /* user row */
-    cl_icp_expr **icp_expr;       /* NULL if it no longer parses */
-
-    /* Holidays, ascending, and the business calendar over them. */
-    size_t nholidays;
-    cl_day *holidays;
+    /* The business calendar over the holidays. */
     cl_calendar calendar;
 
     /* The workspace's taxonomy (labels may differ from the defaults), in
-       cl_cause_codes order, and its thresholds. */
+       cl_cause_codes order. */
     cl_cause causes[CL_NCAUSES];
-    size_t nthresholds;
-    const char **threshold_key;
-    double *threshold_value;
-
-    /* The loop engine's records (cl_snapshot_add_notice and friends).
-       Notices: the churn flags the engine queued for Sales (outbox kind
-       churn_flag), one row per recipient, by queue time. */
-    size_t nnotices;
-    int32_t *notice_churn;        /* churn row */
-    int32_t *notice_recipient;    /* user row */
-    cl_time *notice_queued_at;    /* created_at of the outbox row */
-    cl_time *notice_sent_at;      /* CL_TIME_NONE until delivered */
-
-    /* Tag changes: every audited change of a churn's primary or
-       contributing causes (the first tag included), oldest first. */
-    size_t ntag_changes;
-    int32_t *tag_change_churn;    /* churn row */
-    int32_t *tag_change_by;       /* user row of the actor, or -1 */
-    cl_time *tag_change_at;
-    int8_t *tag_change_old_cause, *tag_change_new_cause; /* -1 untagged */
-    uint16_t *tag_change_old_contributing, *tag_change_new_contributing;
-
-    /* Process changes recorded in review sessions. */
-    size_t npcs;
-    const char **pc_session_kind; /* e.g. "monthly_debrief" */
-    const char **pc_period;       /* the session's period, "YYYY-MM" */
-    int32_t *pc_owner;            /* user row */
-    const char **pc_description;
-    cl_day *pc_checkin_due, *pc_checkin_on;
-
-    /* ICP reviews that decided not to change the definition (issue 14):
-       the day of each decision, in the order recorded.  Loop health counts
-       them as ICP updates. */
-    size_t nicp_reviews;
-    cl_day *icp_review_on;
 
     struct cl_snapshot_int *in; /* builder state and id maps */
 } cl_snapshot;
+
+#undef CL__SNAPSHOT_COUNT
+#undef CL__SNAPSHOT_COLUMN
 
 /* An empty snapshot to fill with cl_snapshot_add; NULL when out of memory.
    Free with cl_snapshot_free. */
@@ -189,10 +251,9 @@ cl_err cl_snapshot_add(cl_snapshot *s, cl_kind kind, const cl_value *row,
                        cl_error *err);
 
 /* Sets the workspace's label and definition of a cause, and a threshold. */
-cl_err cl_snapshot_set_cause(cl_snapshot *s, const cl_cause *c,
-                             cl_error *err);
-cl_err cl_snapshot_set_threshold(cl_snapshot *s, const char *key,
-                                 double value, cl_error *err);
+cl_err cl_snapshot_set_cause(cl_snapshot *s, const cl_cause *c, cl_error *err);
+cl_err cl_snapshot_set_threshold(cl_snapshot *s, const char *key, double value,
+                                 cl_error *err);
 
 /*
  * The loop engine's records, added after the records they name (rows are
@@ -205,9 +266,9 @@ cl_err cl_snapshot_add_notice(cl_snapshot *s, int32_t churn, int32_t recipient,
                               cl_time queued_at, cl_time sent_at,
                               cl_error *err);
 cl_err cl_snapshot_add_tag_change(cl_snapshot *s, int32_t churn, int32_t by,
-                                  cl_time at, int8_t old_cause, uint16_t old_contributing,
-                                  int8_t new_cause, uint16_t new_contributing,
-                                  cl_error *err);
+                                  cl_time at, int8_t old_cause,
+                                  uint16_t old_contributing, int8_t new_cause,
+                                  uint16_t new_contributing, cl_error *err);
 cl_err cl_snapshot_add_process_change(cl_snapshot *s, const char *session_kind,
                                       const char *period, int32_t owner,
                                       const char *description,

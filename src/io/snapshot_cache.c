@@ -27,7 +27,8 @@
  *     may reach the same audit id with other records; the hash of the
  *     newest entry guards the copy-over case where birth time survives;
  *   - the running binary's size and modification time and a hash of the
- *     record layout (kinds, fields): a rebuilt closeloop whose snapshot.c
+ *     record layout (kinds, fields) and of the snapshot's columns (names,
+ *     value sizes, kinds): a rebuilt closeloop whose snapshot.c
  *     derives columns differently must not trust an old file even when
  *     CL_SNAPSHOT_CACHE_VERSION was not bumped.
  *
@@ -63,9 +64,9 @@
 
 /* --- the column table --------------------------------------------------- */
 
-enum { T_I8, T_I16, T_U16, T_I32, T_F64, T_STR, T_I64 };
-
-static const size_t type_size[] = {1, 2, 2, 4, 8, 8, 8};
+/* How a column is stored: text as blob offsets, doubles (NaN equal to NaN
+   when compared), other values as raw bytes of their size. */
+enum { T_RAW, T_STR, T_F64 };
 
 #define NONE SIZE_MAX
 
@@ -73,174 +74,58 @@ typedef struct col_def {
     const char *name;
     size_t off;   /* offsetof the column pointer */
     size_t count; /* offsetof its row count */
+    size_t size;  /* of one value */
     int type;
     /* Range check of index columns: lo <= v <= hi, where hi is the target
-       count - 1 (hi_count != NONE) or the enum's size - 1 (values). */
+       count - 1 (hi_count != NONE) or the enum's size - 1 (values).  1: an
+       index (int8_t or int32_t), 2: a date. */
     int checked;
     int lo;
     size_t hi_count;
     const char *const *values;
-    int hi;
 } col_def;
 
 #define OFF(f) offsetof(cl_snapshot, f)
-#define PLAIN(c, n, t)                                                         \
-    {                                                                          \
-#c, OFF(c), OFF(n), t, 0, 0, NONE, NULL, 0                             \
-    }
-#define ROWS(c, n, target)                                                     \
-    {                                                                          \
-#c, OFF(c), OFF(n), T_I32, 1, -1, OFF(target), NULL, 0                 \
-    }
-#define ENUM(c, n, vals)                                                       \
-    {                                                                          \
-#c, OFF(c), OFF(n), T_I8, 1, -1, NONE, vals, 0                         \
-    }
-/* Dates: CL_DAY_NONE or a day the parsers accept (years 1900-2999). */
-#define DAY(c, n)                                                              \
-    {                                                                          \
-#c, OFF(c), OFF(n), T_I32, 2, 0, NONE, NULL, 0                         \
-    }
 
 static const char *const deal_states[] = {"open", "won", "lost", NULL};
 static const char *const bools[] = {"false", "true", NULL};
 
-static const col_def cols[] = {
-    PLAIN(strings, nstrings, T_STR),
+/* The rest of a col_def for each kind of CL_SNAPSHOT_TABLES. */
+#define KIND_TEXT T_STR, 0, 0, NONE, NULL
+#define KIND_INT T_RAW, 0, 0, NONE, NULL
+#define KIND_REAL T_F64, 0, 0, NONE, NULL
+/* Dates: CL_DAY_NONE or a day the parsers accept (years 1900-2999). */
+#define KIND_DAY T_RAW, 2, 0, NONE, NULL
+#define KIND_ROW(target) T_RAW, 1, -1, OFF(target), NULL
+#define KIND_ENUM(vals) T_RAW, 1, -1, NONE, vals
+#define KIND_BOOL KIND_ENUM(bools)
+#define KIND_STATE T_RAW, 1, 0, NONE, deal_states /* never -1 */
 
-    PLAIN(user_id, nusers, T_STR),
-    PLAIN(user_name, nusers, T_STR),
-    PLAIN(user_email, nusers, T_STR),
-    PLAIN(user_team, nusers, T_STR),
-    ENUM(user_role, nusers, cl_roles),
-    ROWS(user_manager, nusers, nusers),
+#define NO_COUNT(count)
+#define COLUMN(type, name, count, kind)                                        \
+    {#name, OFF(name), OFF(count), sizeof(type), KIND_##kind},
+/* In-memory columns are rebuilt on load, not stored. */
+#define IN_MEMORY(type, name, count)
 
-    PLAIN(account_id, naccounts, T_STR),
-    PLAIN(account_name, naccounts, T_STR),
-    ROWS(account_industry, naccounts, nstrings),
-    ROWS(account_region, naccounts, nstrings),
-    PLAIN(account_employees, naccounts, T_I32),
-    ENUM(account_has_ops, naccounts, bools),
-    ROWS(account_csm, naccounts, nusers),
-    DAY(account_customer_since, naccounts),
-    ENUM(account_status, naccounts, cl_account_statuses),
-    ROWS(account_start_deal, naccounts, ndeals),
-    DAY(account_start, naccounts),
-    ROWS(account_first_churn, naccounts, nchurns),
+/* The file's columns, in the list's order. */
+static const col_def cols[] = {CL_SNAPSHOT_TABLES(NO_COUNT, COLUMN, IN_MEMORY)};
 
-    PLAIN(deal_id, ndeals, T_STR),
-    ROWS(deal_account, ndeals, naccounts),
-    ROWS(deal_ae, ndeals, nusers),
-    ENUM(deal_type, ndeals, cl_deal_types),
-    ROWS(deal_source, ndeals, nstrings),
-    ROWS(deal_stage, ndeals, nstrings),
-    ROWS(deal_use_case, ndeals, nstrings),
-    /* Never -1: lo is raised to 0 below. */
-    ENUM(deal_state, ndeals, deal_states),
-    DAY(deal_created_on, ndeals),
-    DAY(deal_first_demo_on, ndeals),
-    DAY(deal_closed_on, ndeals),
-    DAY(deal_kickoff_on, ndeals),
-    PLAIN(deal_arr, ndeals, T_F64),
-    ENUM(deal_loss_reason, ndeals, cl_loss_reasons),
-    PLAIN(deal_icp_fit, ndeals, T_I16),
-    ENUM(deal_champion_level, ndeals, cl_champion_levels),
-    PLAIN(deal_champion_tenure, ndeals, T_I16),
-    ENUM(deal_exec_sponsor, ndeals, bools),
-    DAY(deal_review_held_on, ndeals),
-
-    PLAIN(churn_id, nchurns, T_STR),
-    ROWS(churn_account, nchurns, naccounts),
-    ROWS(churn_deal, nchurns, ndeals),
-    DAY(churn_on, nchurns),
-    PLAIN(churn_arr_lost, nchurns, T_F64),
-    PLAIN(churn_stated_reason, nchurns, T_STR),
-    PLAIN(churn_diagnosis, nchurns, T_STR),
-    PLAIN(churn_predictive, nchurns, T_STR),
-    ENUM(churn_cause, nchurns, cl_cause_codes),
-    PLAIN(churn_contributing, nchurns, T_U16),
-    ROWS(churn_tagged_by, nchurns, nusers),
-    DAY(churn_tagged_on, nchurns),
-
-    PLAIN(recovery_id, nrecoveries, T_STR),
-    PLAIN(recovery_cs_intervention, nrecoveries, T_STR),
-    PLAIN(recovery_what_changed, nrecoveries, T_STR),
-    ROWS(recovery_original, nrecoveries, ndeals),
-    ROWS(recovery_new, nrecoveries, ndeals),
-    ENUM(recovery_type, nrecoveries, cl_recovery_types),
-    ROWS(recovery_csm, nrecoveries, nusers),
-    DAY(recovery_logged_on, nrecoveries),
-
-    ROWS(review_deal, nreviews, ndeals),
-    DAY(review_held_on, nreviews),
-    PLAIN(review_q[0], nreviews, T_STR),
-    PLAIN(review_q[1], nreviews, T_STR),
-    PLAIN(review_q[2], nreviews, T_STR),
-    PLAIN(review_q[3], nreviews, T_STR),
-    PLAIN(review_q[4], nreviews, T_STR),
-    PLAIN(review_q[5], nreviews, T_STR),
-    PLAIN(review_q[6], nreviews, T_STR),
-    ENUM(review_gut, nreviews, cl_gut_reads),
-
-    ROWS(cs_hours_account, ncs_hours, naccounts),
-    PLAIN(cs_hours_month, ncs_hours, T_I32),
-    PLAIN(cs_hours_hours, ncs_hours, T_F64),
-
-    ROWS(arr_account, narr, naccounts),
-    DAY(arr_on, narr),
-    ENUM(arr_kind, narr, cl_arr_kinds),
-    PLAIN(arr_amount, narr, T_F64),
-
-    PLAIN(icp_version, nicp, T_I32),
-    DAY(icp_effective_on, nicp),
-    PLAIN(icp_criteria, nicp, T_STR),
-    PLAIN(icp_rationale, nicp, T_STR),
-    ROWS(icp_owner, nicp, nusers),
-
-    DAY(holidays, nholidays),
-
-    PLAIN(threshold_key, nthresholds, T_STR),
-    PLAIN(threshold_value, nthresholds, T_F64),
-
-    ROWS(notice_churn, nnotices, nchurns),
-    ROWS(notice_recipient, nnotices, nusers),
-    PLAIN(notice_queued_at, nnotices, T_I64),
-    PLAIN(notice_sent_at, nnotices, T_I64),
-
-    ROWS(tag_change_churn, ntag_changes, nchurns),
-    ROWS(tag_change_by, ntag_changes, nusers),
-    PLAIN(tag_change_at, ntag_changes, T_I64),
-    ENUM(tag_change_old_cause, ntag_changes, cl_cause_codes),
-    ENUM(tag_change_new_cause, ntag_changes, cl_cause_codes),
-    PLAIN(tag_change_old_contributing, ntag_changes, T_U16),
-    PLAIN(tag_change_new_contributing, ntag_changes, T_U16),
-
-    PLAIN(pc_session_kind, npcs, T_STR),
-    PLAIN(pc_period, npcs, T_STR),
-    ROWS(pc_owner, npcs, nusers),
-    PLAIN(pc_description, npcs, T_STR),
-    DAY(pc_checkin_due, npcs),
-    DAY(pc_checkin_on, npcs),
-
-    DAY(icp_review_on, nicp_reviews),
-};
+#undef COLUMN
+#undef IN_MEMORY
 
 #define NCOLS (sizeof cols / sizeof cols[0])
 
-/* Every field of cl_snapshot is a column above, a count, or rebuilt on load
-   (icp_expr, calendar, causes, in).  A new field changes the size: then it
-   needs a line above and a new CL_SNAPSHOT_CACHE_VERSION. */
-_Static_assert(sizeof(cl_snapshot) == 1488,
-               "cl_snapshot changed: update the cache's column table");
 _Static_assert(sizeof(cl_day) == 4 && sizeof(int16_t) == 2,
                "the column types' sizes are fixed");
 
 /* The row counts, in the header's order. */
+#define COUNT(count) OFF(count),
+#define NO_COLUMN(...)
 static const size_t counts[] = {
-    OFF(nstrings), OFF(nusers),       OFF(naccounts), OFF(ndeals),
-    OFF(nchurns),  OFF(nrecoveries),  OFF(nreviews),  OFF(ncs_hours),
-    OFF(narr),     OFF(nicp),         OFF(nholidays), OFF(nthresholds),
-    OFF(nnotices), OFF(ntag_changes), OFF(npcs),  OFF(nicp_reviews)};
+    CL_SNAPSHOT_TABLES(COUNT, NO_COLUMN, NO_COLUMN)};
+#undef COUNT
+#undef NO_COLUMN
+#undef NO_COUNT
 
 #define NCOUNTS (sizeof counts / sizeof counts[0])
 
@@ -459,8 +344,12 @@ layout_hash(void)
         for (size_t i = 0; i < d->nfields; i++)
             h = fnv_str(h, d->fields[i].name);
     }
-    for (size_t i = 0; i < NCOLS; i++)
+    for (size_t i = 0; i < NCOLS; i++) {
+        uint64_t shape[3] = {cols[i].size, (uint64_t)cols[i].type,
+                             (uint64_t)cols[i].checked};
         h = fnv_str(h, cols[i].name);
+        h = fnv(h, shape, sizeof shape);
+    }
     uint64_t sz = sizeof(cl_snapshot);
     return fnv(h, &sz, sizeof sz);
 }
@@ -662,8 +551,8 @@ write_cache(const cl_snapshot *s, const cache_key *key, const char *path)
         if (c->type == T_STR)
             put_strings(&w, p, n);
         else {
-            put(&w, p, n * type_size[c->type]);
-            put_pad(&w, n * type_size[c->type]);
+            put(&w, p, n * c->size);
+            put_pad(&w, n * c->size);
         }
     }
     put(&w, w.blob, w.blob_len);
@@ -743,13 +632,12 @@ check_range(const col_def *c, const void *col, size_t n, const cl_snapshot *s)
         hi = -1;
         while (c->values[hi + 1])
             hi++;
-        if (c->values == deal_states)
-            lo = 0;
     } else
         hi = (int64_t)count_in(s, c->hi_count) - 1;
+    /* Index columns are int8_t (ENUM, BOOL, STATE) or int32_t (ROW). */
     for (size_t i = 0; i < n; i++) {
-        int64_t v = c->type == T_I8 ? ((const int8_t *)col)[i]
-                                    : ((const int32_t *)col)[i];
+        int64_t v =
+            c->size == 1 ? ((const int8_t *)col)[i] : ((const int32_t *)col)[i];
         if (v < lo || v > hi)
             return -1;
     }
@@ -809,7 +697,7 @@ read_cache(const char *path, const cache_key *key)
     for (size_t i = 0; i < NCOUNTS; i++)
         *count_of(&probe, counts[i]) = (size_t)h.count[i];
     for (size_t i = 0; i < NCOLS; i++)
-        need += pad8(count_in(&probe, cols[i].count) * type_size[cols[i].type]);
+        need += pad8(count_in(&probe, cols[i].count) * cols[i].size);
     if (h.blob_len > len || need + pad8(h.blob_len) != len)
         goto bad;
     sum m;
@@ -850,7 +738,7 @@ read_cache(const char *path, const cache_key *key)
         size_t n = count_in(s, c->count);
         void *col = block + at;
         *col_ptr(s, c) = col;
-        at += pad8(n * type_size[c->type]);
+        at += pad8(n * c->size);
         if (c->type == T_STR)
             ok = fix_strings(col, n, blob, h.blob_len) == 0;
     }
@@ -982,7 +870,7 @@ cl_snapshot_cache_compare(const cl_snapshot *a, const cl_snapshot *b,
     }
     for (size_t i = 0; i < NCOLS; i++) {
         const col_def *c = &cols[i];
-        size_t n = count_in(a, c->count), sz = type_size[c->type];
+        size_t n = count_in(a, c->count), sz = c->size;
         const char *p = col_in(a, c), *q = col_in(b, c);
         for (size_t r = 0; r < n; r++) {
             int eq;

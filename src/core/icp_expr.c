@@ -22,6 +22,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "buf.h"
+
 /* Deeper nesting than this is surely not a profile anyone wrote by hand. */
 #define MAX_DEPTH 100
 
@@ -337,17 +339,12 @@ cl_icp_expr_free(cl_icp_expr *e)
     free(e);
 }
 
-/* Appends kid to e->kids, growing it by doubling. */
+/* Appends kid to e->kids (cap items allocated). */
 static int
 add_kid(cl_icp_expr *e, cl_icp_expr *kid, size_t *cap)
 {
-    if (e->nkids == *cap) {
-        size_t n = *cap ? *cap * 2 : 4;
-        cl_icp_expr **k = realloc(e->kids, n * sizeof *k);
-        if (!k)
-            return 0;
-        e->kids = k, *cap = n;
-    }
+    if (cl_grow(&e->kids, cap, e->nkids + 1, sizeof *e->kids) != CL_OK)
+        return 0;
     e->kids[e->nkids++] = kid;
     return 1;
 }
@@ -399,13 +396,8 @@ parse_in(struct parser *p, cl_icp_expr *e)
     for (;;) {
         if ((rc = next_token(p)))
             return rc;
-        if (e->nvals == cap) {
-            size_t n = cap ? cap * 2 : 4;
-            struct value *v = realloc(e->vals, n * sizeof *v);
-            if (!v)
-                return cl_error_set(p->err, CL_ENOMEM, "out of memory");
-            e->vals = v, cap = n;
-        }
+        if (cl_grow(&e->vals, &cap, e->nvals + 1, sizeof *e->vals) != CL_OK)
+            return cl_error_set(p->err, CL_ENOMEM, "out of memory");
         struct value *v = &e->vals[e->nvals++];
         memset(v, 0, sizeof *v);
         if ((rc = parse_value(p, e->field, after, v)))
@@ -702,56 +694,23 @@ cl_icp_expr_eval(const cl_icp_expr *e, cl_icp_lookup lookup, void *ud)
 
 /* ---- formatting --------------------------------------------------------- */
 
-struct buf {
-    char *p;
-    size_t len, cap;
-    int failed;
-};
-
-static void
-put(struct buf *b, const char *s, size_t n)
-{
-    if (b->failed)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 64;
-        while (b->len + n + 1 > cap)
-            cap *= 2;
-        char *q = realloc(b->p, cap);
-        if (!q) {
-            b->failed = 1;
-            return;
-        }
-        b->p = q, b->cap = cap;
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
-
-static void
-puts_(struct buf *b, const char *s)
-{
-    put(b, s, strlen(s));
-}
-
 /* A value bare when it would read back as the same word, else quoted. */
 static void
-put_value(struct buf *b, const char *s)
+put_value(cl_buf *b, const char *s)
 {
     size_t n = strlen(s);
     int bare = n > 0 && !is_keyword_text(s, n);
     for (size_t i = 0; bare && i < n; i++)
         bare = is_word_char((unsigned char)s[i]);
     if (bare) {
-        put(b, s, n);
+        cl_buf_add(b, s, n);
         return;
     }
-    put(b, "'", 1);
+    cl_buf_add(b, "'", 1);
     for (const char *q; (q = strchr(s, '\'')); s = q + 1)
-        put(b, s, (size_t)(q - s) + 1), put(b, "'", 1);
-    puts_(b, s);
-    put(b, "'", 1);
+        cl_buf_add(b, s, (size_t)(q - s) + 1), cl_buf_add(b, "'", 1);
+    cl_buf_str(b, s);
+    cl_buf_add(b, "'", 1);
 }
 
 /* Binding strength: a child weaker than its parent needs parentheses. */
@@ -762,54 +721,50 @@ precedence(enum kind k)
 }
 
 static void
-format_node(struct buf *b, const cl_icp_expr *e, int parent)
+format_node(cl_buf *b, const cl_icp_expr *e, int parent)
 {
     int prec = precedence(e->kind);
     if (prec < parent)
-        put(b, "(", 1);
+        cl_buf_add(b, "(", 1);
     switch (e->kind) {
     case N_OR:
     case N_AND:
         for (size_t i = 0; i < e->nkids; i++) {
             if (i)
-                puts_(b, e->kind == N_OR ? " or " : " and ");
+                cl_buf_str(b, e->kind == N_OR ? " or " : " and ");
             format_node(b, e->kids[i], prec);
         }
         break;
     case N_NOT:
-        puts_(b, "not ");
+        cl_buf_str(b, "not ");
         format_node(b, e->kids[0], prec);
         break;
     case N_CMP:
-        puts_(b, cl_icp_fields[e->field]);
-        put(b, " ", 1);
-        puts_(b, op_text[e->op]);
-        put(b, " ", 1);
+        cl_buf_str(b, cl_icp_fields[e->field]);
+        cl_buf_add(b, " ", 1);
+        cl_buf_str(b, op_text[e->op]);
+        cl_buf_add(b, " ", 1);
         put_value(b, e->vals[0].text);
         break;
     case N_IN:
-        puts_(b, cl_icp_fields[e->field]);
-        puts_(b, e->negated ? " not in (" : " in (");
+        cl_buf_str(b, cl_icp_fields[e->field]);
+        cl_buf_str(b, e->negated ? " not in (" : " in (");
         for (size_t i = 0; i < e->nvals; i++) {
             if (i)
-                puts_(b, ", ");
+                cl_buf_str(b, ", ");
             put_value(b, e->vals[i].text);
         }
-        put(b, ")", 1);
+        cl_buf_add(b, ")", 1);
         break;
     }
     if (prec < parent)
-        put(b, ")", 1);
+        cl_buf_add(b, ")", 1);
 }
 
 char *
 cl_icp_expr_format(const cl_icp_expr *e)
 {
-    struct buf b = {NULL, 0, 0, 0};
+    cl_buf b = CL_BUF_INIT;
     format_node(&b, e, 0);
-    if (b.failed) {
-        free(b.p);
-        return NULL;
-    }
-    return b.p;
+    return cl_buf_take(&b, NULL);
 }

@@ -37,6 +37,7 @@ typedef struct page {
     char last_cause[64];
     int nchurns;
     char **churn_ids;
+    size_t churn_cap;
     char *seen_recovery[PAGE_MAX_RECOVERIES];
     size_t nseen;
     /* The users the page names (their ids, to give their names). */
@@ -84,15 +85,9 @@ deal_cb(void *ud, const cl_value *row)
 {
     page *p = ud;
     const cl_kind_def *def = cl_kind_get(CL_KIND_DEALS);
-    if (p->nd == p->capd) {
-        size_t cap = p->capd ? p->capd * 2 : 8;
-        page_deal *d = realloc(p->d, cap * sizeof *d);
-        if (d == NULL) {
-            p->oom = 1;
-            return 1;
-        }
-        p->d = d;
-        p->capd = cap;
+    if (cl_grow(&p->d, &p->capd, p->nd + 1, sizeof *p->d) != CL_OK) {
+        p->oom = 1;
+        return 1;
     }
     page_deal *d = &p->d[p->nd++];
     copy(d->id, sizeof d->id, &row[0]);
@@ -115,15 +110,13 @@ churn_cb(void *ud, const cl_value *row)
     page *p = ud;
     const cl_kind_def *def = cl_kind_get(CL_KIND_CHURNS);
     /* The comma the writer puts before a second object is not part of it. */
-    char **ids = realloc(p->churn_ids, (size_t)(p->nchurns + 1) * sizeof *ids);
-    if (ids == NULL || (ids[p->nchurns] = strdup(row[0].s)) == NULL) {
-        if (ids)
-            p->churn_ids = ids;
+    if (cl_grow(&p->churn_ids, &p->churn_cap, (size_t)p->nchurns + 1,
+                sizeof *p->churn_ids) != CL_OK ||
+        (p->churn_ids[p->nchurns] = strdup(row[0].s)) == NULL) {
         p->oom = 1;
         return 1;
     }
-    p->churn_ids = ids;
-    p->last_churn_at = p->churns.len + (p->nchurns > 0);
+    p->last_churn_at = p->churns.b.len + (p->nchurns > 0);
     p->nchurns++;
     copy(p->last_cause, sizeof p->last_cause,
          &row[cl_kind_field_index(def, "primary_cause")]);
@@ -267,7 +260,7 @@ write_latest_churn(page *p, cl_jw *out, cl_error *err)
         return CL_OK;
     }
     /* The object runs to the list's closing bracket. */
-    const char *obj = p->churns.p + p->last_churn_at;
+    const char *obj = p->churns.b.p + p->last_churn_at;
     size_t n = strlen(obj) - 1;
     cl_jw tag;
     cl_jw_init(&tag);
@@ -279,19 +272,20 @@ write_latest_churn(page *p, cl_jw *out, cl_error *err)
         e = cl__http_churn_closed_on(p->r, p->churn_ids[p->nchurns - 1], closed,
                                      err);
     /* The object without its closing brace, then the tag and the day. */
-    size_t cap = n + tag.len + 48;
-    char *text = malloc(cap);
-    if (text == NULL) {
-        cl_jw_free(&tag);
-        return cl_error_set(err, CL_ENOMEM, "out of memory");
-    }
-    snprintf(text, cap, "%.*s%s\"tag\":%s,\"closed_on\":%s%s%s}", (int)(n - 1),
-             obj, n > 2 ? "," : "", l.found ? tag.p : "null",
-             *closed ? "\"" : "", *closed ? closed : "null",
-             *closed ? "\"" : "");
-    cl_jw_raw(out, text);
-    free(text);
+    cl_buf text = {.oom = tag.b.oom};
+    cl_buf_printf(&text, "%.*s%s\"tag\":%s,\"closed_on\":", (int)(n - 1), obj,
+                  n > 2 ? "," : "", l.found ? tag.b.p : "null");
+    if (*closed)
+        cl_buf_json_str(&text, closed);
+    else
+        cl_buf_str(&text, "null");
+    cl_buf_str(&text, "}");
     cl_jw_free(&tag);
+    char *t = cl_buf_take(&text, NULL);
+    if (t == NULL)
+        return cl_error_set(err, CL_ENOMEM, "out of memory");
+    cl_jw_raw(out, t);
+    free(t);
     return e;
 }
 
@@ -422,7 +416,7 @@ cl__h_account_page(cl_http_req *r)
     cl_jw_arr_end(&p.recoveries);
 
     cl_jw_key(&out, "deals");
-    cl_jw_raw(&out, p.deals.p);
+    cl_jw_raw(&out, p.deals.b.p);
     const page_deal *won = first_won(&p);
     if (e == CL_OK && won)
         e = write_review(&p, won, &out, &err);
@@ -435,16 +429,20 @@ cl__h_account_page(cl_http_req *r)
     if (e == CL_OK)
         e = write_latest_churn(&p, &out, &err);
     cl_jw_key(&out, "churns");
-    cl_jw_raw(&out, p.churns.p);
+    cl_jw_raw(&out, p.churns.b.p);
     cl_jw_key(&out, "recoveries");
-    cl_jw_raw(&out, p.recoveries.p);
+    cl_jw_raw(&out, p.recoveries.b.p);
     if (e == CL_OK)
         e = write_audit(&p, id, &err);
     cl_jw_key(&out, "audit");
-    cl_jw_raw(&out, p.audit.p);
+    cl_jw_raw(&out, p.audit.b.p);
     if (e == CL_OK)
         e = write_people(&p, &out, &err);
     cl_jw_obj_end(&out);
+    /* A part cut short by out of memory must not be sent as if whole. */
+    if (e == CL_OK && (p.deals.b.oom || p.churns.b.oom || p.recoveries.b.oom ||
+                       p.audit.b.oom))
+        e = cl_error_set(&err, CL_ENOMEM, "out of memory");
     page_free(&p);
 
     if (e != CL_OK) {

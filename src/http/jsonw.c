@@ -17,38 +17,14 @@ cl_jw_init(cl_jw *w)
 void
 cl_jw_free(cl_jw *w)
 {
-    free(w->p);
+    cl_buf_free(&w->b);
     cl_jw_init(w);
-}
-
-static int
-reserve(cl_jw *w, size_t n)
-{
-    if (w->failed)
-        return 0;
-    if (w->len + n + 1 <= w->cap)
-        return 1;
-    size_t cap = w->cap ? w->cap : 1024;
-    while (cap < w->len + n + 1)
-        cap *= 2;
-    char *p = realloc(w->p, cap);
-    if (p == NULL) {
-        w->failed = 1;
-        return 0;
-    }
-    w->p = p;
-    w->cap = cap;
-    return 1;
 }
 
 static void
 put(cl_jw *w, const char *s, size_t n)
 {
-    if (!reserve(w, n))
-        return;
-    memcpy(w->p + w->len, s, n);
-    w->len += n;
-    w->p[w->len] = '\0';
+    cl_buf_add(&w->b, s, n);
 }
 
 /* The comma before a value or key, unless it follows a key or opens a
@@ -109,54 +85,11 @@ cl_jw_arr_end(cl_jw *w)
     close_(w, ']');
 }
 
-/* Appends s as a JSON string: quotes, and escapes for '"', '\\' and the
-   control characters (UTF-8 passes through as it is). */
-static void
-quoted(cl_jw *w, const char *s)
-{
-    static const char hex[] = "0123456789abcdef";
-    size_t n = strlen(s);
-    if (!reserve(w, n + 2))
-        return;
-    w->p[w->len++] = '"';
-    const char *run = s;
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c >= 0x20 && c != '"' && c != '\\')
-            continue;
-        put(w, run, (size_t)(s - run));
-        run = s + 1;
-        char esc[7] = {'\\', 0};
-        switch (c) {
-        case '"':
-        case '\\':
-            esc[1] = (char)c;
-            break;
-        case '\n':
-            esc[1] = 'n';
-            break;
-        case '\r':
-            esc[1] = 'r';
-            break;
-        case '\t':
-            esc[1] = 't';
-            break;
-        default:
-            memcpy(esc + 1, "u00", 3);
-            esc[4] = hex[c >> 4];
-            esc[5] = hex[c & 15];
-        }
-        put(w, esc, strlen(esc));
-    }
-    put(w, run, (size_t)(s - run));
-    put(w, "\"", 1);
-}
-
 void
 cl_jw_key(cl_jw *w, const char *key)
 {
     sep(w);
-    quoted(w, key);
+    cl_buf_json_str(&w->b, key);
     put(w, ":", 1);
     w->after_key = 1;
 }
@@ -169,7 +102,7 @@ cl_jw_str(cl_jw *w, const char *s)
         return;
     }
     sep(w);
-    quoted(w, s);
+    cl_buf_json_str(&w->b, s);
 }
 
 void
@@ -227,12 +160,7 @@ cl_jw_raw(cl_jw *w, const char *json)
 char *
 cl_jw_take(cl_jw *w, size_t *len)
 {
-    char *p = w->failed ? NULL : w->p;
-    if (w->failed)
-        free(w->p);
-    else if (p == NULL)
-        p = calloc(1, 1);
-    *len = p ? w->len : 0;
+    char *p = cl_buf_take(&w->b, len);
     cl_jw_init(w);
     return p;
 }

@@ -14,12 +14,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../core/buf.h"
+
 #define CL_JW_DEPTH 16
 
 typedef struct cl_jw {
-    char *p;
-    size_t len, cap;
-    int failed;
+    cl_buf b; /* the text so far; b.oom makes the writer "failed" */
     int depth;
     /* Per open container: 1 once it holds a value (a comma comes next). */
     unsigned char filled[CL_JW_DEPTH];

@@ -39,7 +39,7 @@ cl_store_close(cl_store *st)
         return;
     if (st->in_tx)
         cl_store_rollback(st);
-    free(st->json);
+    cl_buf_free(&st->json);
     st->ops->close(st);
 }
 
@@ -175,54 +175,23 @@ key_text(const cl_kind_def *def, const cl_value *row, char *buf, size_t len)
     }
 }
 
-/* A growable buffer for the audit entry's JSON. */
-typedef struct jbuf {
-    char *p;
-    size_t len, cap;
-    int oom;
-} jbuf;
-
-static void
-jb_put(jbuf *b, const char *s, size_t n)
+/* The record table's names in SQL text, for both backends. */
+void
+cl__sql_ident(cl_buf *b, const char *ident)
 {
-    if (b->oom)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 512;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *p = realloc(b->p, cap);
-        if (p == NULL) {
-            b->oom = 1;
-            return;
-        }
-        b->p = p;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
+    cl_buf_str(b, "\"");
+    cl_buf_str(b, ident);
+    cl_buf_str(b, "\"");
 }
 
-static void
-jb_str(jbuf *b, const char *s)
+void
+cl__sql_columns(cl_buf *b, const cl_kind_def *def)
 {
-    static const char hex[] = "0123456789abcdef";
-    const char *run = s;
-    jb_put(b, "\"", 1);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c >= 0x20 && c != '"' && c != '\\')
-            continue;
-        jb_put(b, run, (size_t)(s - run));
-        char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-        if (c == '"' || c == '\\')
-            esc[1] = (char)c;
-        jb_put(b, esc, (c == '"' || c == '\\') ? 2 : 6);
-        run = s + 1;
+    for (size_t i = 0; i < def->nfields; i++) {
+        if (i)
+            cl_buf_str(b, ", ");
+        cl__sql_ident(b, def->fields[i].name);
     }
-    jb_put(b, run, (size_t)(s - run));
-    jb_put(b, "\"", 1);
 }
 
 /*
@@ -235,33 +204,31 @@ jb_str(jbuf *b, const char *s)
  * byte for byte, before any reader sees it.
  */
 static const char *
-row_json(jbuf *b, const cl_kind_def *def, const cl_value *row, int compact)
+row_json(cl_buf *b, const cl_kind_def *def, const cl_value *row, int compact)
 {
     char num[40];
-    b->len = 0;
-    jb_put(b, compact ? "[" : "{", 1);
+    cl_buf_reset(b);
+    cl_buf_add(b, compact ? "[" : "{", 1);
     for (size_t i = 0; i < def->nfields; i++) {
         const cl_value *v = &row[i];
         if (i)
-            jb_put(b, ",", 1);
+            cl_buf_add(b, ",", 1);
         if (!compact) {
-            jb_str(b, def->fields[i].name);
-            jb_put(b, ":", 1);
+            cl_buf_json_str(b, def->fields[i].name);
+            cl_buf_add(b, ":", 1);
         }
         switch (v->type) {
         case CL_V_NULL:
-            jb_put(b, "null", 4);
+            cl_buf_add(b, "null", 4);
             break;
         case CL_V_TEXT:
-            jb_str(b, v->s);
+            cl_buf_json_str(b, v->s);
             break;
         case CL_V_INT:
             if (def->fields[i].type == CL_F_BOOL)
-                jb_put(b, v->i ? "true" : "false", v->i ? 4 : 5);
+                cl_buf_add(b, v->i ? "true" : "false", v->i ? 4 : 5);
             else
-                jb_put(
-                    b, num,
-                    (size_t)snprintf(num, sizeof num, "%lld", (long long)v->i));
+                cl_buf_printf(b, "%lld", (long long)v->i);
             break;
         case CL_V_REAL: {
             /* Money and hours: cents, without trailing zeros. */
@@ -270,12 +237,12 @@ row_json(jbuf *b, const cl_kind_def *def, const cl_value *row, int compact)
                 n--;
             if (n > 0 && num[n - 1] == '.')
                 n--;
-            jb_put(b, num, (size_t)n);
+            cl_buf_add(b, num, (size_t)n);
             break;
         }
         }
     }
-    jb_put(b, compact ? "]" : "}", 1);
+    cl_buf_add(b, compact ? "]" : "}", 1);
     return b->oom ? NULL : b->p;
 }
 
@@ -303,7 +270,7 @@ json_value_end(const char *p)
  * another length): the entry is then shown as stored.
  */
 static const char *
-audit_expand(jbuf *b, const cl_audit_entry *e)
+audit_expand(cl_buf *b, const cl_audit_entry *e)
 {
     const cl_kind_def *def = NULL;
     const char *p = e->new_json;
@@ -315,23 +282,23 @@ audit_expand(jbuf *b, const cl_audit_entry *e)
             def = cl_kind_get((cl_kind)k);
     if (def == NULL)
         return NULL;
-    b->len = 0;
-    jb_put(b, "{", 1);
+    cl_buf_reset(b);
+    cl_buf_add(b, "{", 1);
     p++;
     for (size_t i = 0; i < def->nfields; i++) {
         const char *end = json_value_end(p);
         if (end == NULL || *end != (i + 1 < def->nfields ? ',' : ']'))
             return NULL;
         if (i)
-            jb_put(b, ",", 1);
-        jb_str(b, def->fields[i].name);
-        jb_put(b, ":", 1);
-        jb_put(b, p, (size_t)(end - p));
+            cl_buf_add(b, ",", 1);
+        cl_buf_json_str(b, def->fields[i].name);
+        cl_buf_add(b, ":", 1);
+        cl_buf_add(b, p, (size_t)(end - p));
         p = end + 1;
     }
     if (*p != '\0')
         return NULL;
-    jb_put(b, "}", 1);
+    cl_buf_add(b, "}", 1);
     return b->oom ? NULL : b->p;
 }
 
@@ -342,7 +309,7 @@ cl_store_put(cl_store *st, cl_kind kind, const cl_value *row,
     const cl_kind_def *def = cl_kind_get(kind);
     char entity_id[256];
     int inserted = 0, found = 0;
-    jbuf oldj = {0}, newj = {0};
+    cl_buf oldj = CL_BUF_INIT, newj = CL_BUF_INIT;
     cl_err rc;
 
     *res = CL_PUT_UNCHANGED;
@@ -356,12 +323,7 @@ cl_store_put(cl_store *st, cl_kind kind, const cl_value *row,
     if (st->ops->insert_audited) {
         /* A backend behind a network hop inserts and audits in one
            statement: the entry is rendered before we know it is needed. */
-        newj.p = st->json;
-        newj.cap = st->json_cap;
-        const char *nj = row_json(&newj, def, row, 1);
-        st->json = newj.p;
-        st->json_cap = newj.cap;
-        newj = (jbuf){0};
+        const char *nj = row_json(&st->json, def, row, 1);
         if (nj == NULL)
             return cl_error_set(err, CL_ENOMEM, "out of memory");
         rc = st->ops->insert_audited(st, kind, row, entity_id, nj, &inserted,
@@ -378,11 +340,7 @@ cl_store_put(cl_store *st, cl_kind kind, const cl_value *row,
     }
     if (inserted) {
         *res = CL_PUT_INSERTED;
-        newj.p = st->json;
-        newj.cap = st->json_cap;
-        const char *nj = row_json(&newj, def, row, 1);
-        st->json = newj.p;
-        st->json_cap = newj.cap;
+        const char *nj = row_json(&st->json, def, row, 1);
         if (nj == NULL)
             return cl_error_set(err, CL_ENOMEM, "out of memory");
         return st->ops->audit_append(st, def->table, entity_id, "insert", NULL,
@@ -410,8 +368,8 @@ cl_store_put(cl_store *st, cl_kind kind, const cl_value *row,
     if (rc == CL_OK)
         rc = st->ops->audit_append(st, def->table, entity_id, "update", oj, nj,
                                    err);
-    free(oldj.p);
-    free(newj.p);
+    cl_buf_free(&oldj);
+    cl_buf_free(&newj);
     if (rc == CL_OK)
         *res = CL_PUT_UPDATED;
     return rc;
@@ -467,14 +425,10 @@ cl__store_key_text(const cl_kind_def *def, const cl_value *row, char *buf,
 }
 
 const char *
-cl__store_row_json(char **buf, size_t *cap, const cl_kind_def *def,
-                   const cl_value *row, int compact)
+cl__store_row_json(cl_buf *b, const cl_kind_def *def, const cl_value *row,
+                   int compact)
 {
-    jbuf b = {.p = *buf, .cap = *cap};
-    const char *j = row_json(&b, def, row, compact);
-    *buf = b.p;
-    *cap = b.cap;
-    return j;
+    return row_json(b, def, row, compact);
 }
 
 cl_err
@@ -515,7 +469,7 @@ cl_store_first_won_new_deal(cl_store *st, const char *account_id, char *out,
 typedef struct expand_ctx {
     cl_store_audit_cb cb;
     void *ud;
-    jbuf b;
+    cl_buf b;
 } expand_ctx;
 
 static int
@@ -534,9 +488,9 @@ cl_err
 cl_store_audit_each(cl_store *st, const char *entity, const char *entity_id,
                     cl_store_audit_cb cb, void *ud, cl_error *err)
 {
-    expand_ctx x = {cb, ud, {0}};
+    expand_ctx x = {cb, ud, CL_BUF_INIT};
     cl_err rc = st->ops->audit_each(st, entity, entity_id, expand_cb, &x, err);
-    free(x.b.p);
+    cl_buf_free(&x.b);
     return rc;
 }
 
@@ -547,9 +501,9 @@ cl_store_audit_of(cl_store *st, const cl_store_audit_key *keys, size_t n,
     if (n == 0 || n > CL_STORE_AUDIT_KEYS_MAX)
         return cl_error_set(err, CL_EINVAL,
                             "the trails of %zu records in one read", n);
-    expand_ctx x = {cb, ud, {0}};
+    expand_ctx x = {cb, ud, CL_BUF_INIT};
     cl_err rc = st->ops->audit_of(st, keys, n, expand_cb, &x, err);
-    free(x.b.p);
+    cl_buf_free(&x.b);
     return rc;
 }
 
@@ -565,9 +519,9 @@ cl_store_audit_last(cl_store *st, cl_store_audit_cb cb, void *ud, cl_error *err)
     if (st->ops->audit_last == NULL)
         return cl_error_set(err, CL_EINVAL, "%s: no audit_last query",
                             st->ops->name);
-    expand_ctx x = {cb, ud, {0}};
+    expand_ctx x = {cb, ud, CL_BUF_INIT};
     cl_err rc = st->ops->audit_last(st, expand_cb, &x, err);
-    free(x.b.p);
+    cl_buf_free(&x.b);
     return rc;
 }
 

@@ -25,15 +25,9 @@ live_cb(void *ud, const cl_store_token_row *t)
     live_ids *l = ud;
     if (t->revoked_at)
         return 0;
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 8;
-        void *p = realloc(l->id, cap * sizeof l->id[0]);
-        if (p == NULL) {
-            l->oom = 1;
-            return 1;
-        }
-        l->id = p;
-        l->cap = cap;
+    if (cl_grow(&l->id, &l->cap, l->n + 1, sizeof l->id[0]) != CL_OK) {
+        l->oom = 1;
+        return 1;
     }
     snprintf(l->id[l->n++], CL_TOKEN_ID_LEN, "%s", t->id);
     return 0;
@@ -288,8 +282,7 @@ cl_store_token_create(cl_store *st, const char *user_id,
 }
 
 cl_err
-cl_store_holiday_delete(cl_store *st, const char *on, int *found,
-                        cl_error *err)
+cl_store_holiday_delete(cl_store *st, const char *on, int *found, cl_error *err)
 {
     *found = 0;
     if (st->ops->api == NULL)

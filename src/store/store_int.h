@@ -9,6 +9,7 @@
 #ifndef CL_STORE_INT_H
 #define CL_STORE_INT_H
 
+#include "../core/buf.h"
 #include "store.h"
 #include "store_engine.h"
 #include "store_api.h"
@@ -223,9 +224,8 @@ struct cl_store {
     int in_read; /* a read snapshot is open (cl_store_read_begin) */
     char actor[128];
     char at[21];      /* "YYYY-MM-DDTHH:MM:SSZ" of the open transaction */
-    char *json;       /* reused buffer for inserts' audit JSON */
+    cl_buf json;      /* reused buffer for inserts' audit JSON */
     int refs_checked; /* the open transaction's caller checks references */
-    size_t json_cap;
 };
 
 /* The source key of row joined by '|': the audit entry's entity_id
@@ -235,11 +235,19 @@ void cl__store_key_text(const cl_kind_def *def, const cl_value *row, char *buf,
 
 /*
  * row as its audit JSON (store.c): an object in column order, or with
- * compact the values alone as an array (an "insert" entry).  buf and cap are
- * a growable buffer the text is written to; NULL when out of memory.
+ * compact the values alone as an array (an "insert" entry), written over
+ * b's text; b->p, or NULL when out of memory.
  */
-const char *cl__store_row_json(char **buf, size_t *cap, const cl_kind_def *def,
+const char *cl__store_row_json(cl_buf *b, const cl_kind_def *def,
                                const cl_value *row, int compact);
+
+/* Appends ident double-quoted, as the SQL of both backends names the
+   record table's columns (names from the table definitions, so no quote to
+   escape) (store.c). */
+void cl__sql_ident(cl_buf *b, const char *ident);
+
+/* Appends def's column names, quoted and comma-separated (store.c). */
+void cl__sql_columns(cl_buf *b, const cl_kind_def *def);
 
 /* The audit JSON of a new API token, {"id", "user_id"}, written by jansson
    (ids are user input: a quote or backslash must not break the entry);

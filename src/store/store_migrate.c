@@ -43,40 +43,6 @@ typedef struct column {
     int type;
 } column;
 
-typedef struct buf {
-    char *p;
-    size_t len, cap;
-    int oom;
-} buf;
-
-static void
-put(buf *b, const char *s, size_t n)
-{
-    if (b->oom)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 4096;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *p = realloc(b->p, cap);
-        if (p == NULL) {
-            b->oom = 1;
-            return;
-        }
-        b->p = p;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
-
-static void
-puts_(buf *b, const char *s)
-{
-    put(b, s, strlen(s));
-}
-
 static uint64_t
 fnv(const char *s, size_t n)
 {
@@ -107,36 +73,6 @@ canon(int type, int is_null, const char *text, double d, long long i, char *tmp,
     default:
         return text;
     }
-}
-
-/* Appends text to a COPY line, escaped for COPY's text format. */
-static void
-copy_text(buf *b, const char *s)
-{
-    const char *run = s;
-    for (; *s; s++) {
-        const char *esc = NULL;
-        switch (*s) {
-        case '\\':
-            esc = "\\\\";
-            break;
-        case '\t':
-            esc = "\\t";
-            break;
-        case '\n':
-            esc = "\\n";
-            break;
-        case '\r':
-            esc = "\\r";
-            break;
-        default:
-            continue;
-        }
-        put(b, run, (size_t)(s - run));
-        puts_(b, esc);
-        run = s + 1;
-    }
-    put(b, run, (size_t)(s - run));
 }
 
 typedef struct mig {
@@ -190,14 +126,14 @@ columns(mig *m, const char *table, column *v, int *n)
 }
 
 static void
-select_list(buf *b, const column *c, int n)
+select_list(cl_buf *b, const column *c, int n)
 {
     for (int i = 0; i < n; i++) {
         if (i)
-            puts_(b, ", ");
-        puts_(b, "\"");
-        puts_(b, c[i].name);
-        puts_(b, "\"");
+            cl_buf_str(b, ", ");
+        cl_buf_str(b, "\"");
+        cl_buf_str(b, c[i].name);
+        cl_buf_str(b, "\"");
     }
 }
 
@@ -207,7 +143,7 @@ static cl_err
 copy_table(mig *m, const char *table, const column *c, int n, int64_t *rows,
            uint64_t *sum)
 {
-    buf sql = {0}, line = {0}, row = {0};
+    cl_buf sql = CL_BUF_INIT, line = CL_BUF_INIT, row = CL_BUF_INIT;
     sqlite3_stmt *st = NULL;
     cl_err rc = CL_OK;
     char ws[32], tmp[64];
@@ -215,27 +151,31 @@ copy_table(mig *m, const char *table, const column *c, int n, int64_t *rows,
     *sum = 0;
     snprintf(ws, sizeof ws, "%lld", (long long)m->dst->base.workspace_id);
 
-    puts_(&sql, "SELECT ");
+    cl_buf_str(&sql, "SELECT ");
     select_list(&sql, c, n);
-    puts_(&sql, " FROM \"");
-    puts_(&sql, table);
-    puts_(&sql, "\" WHERE workspace_id = ?1");
+    cl_buf_str(&sql, " FROM \"");
+    cl_buf_str(&sql, table);
+    cl_buf_str(&sql, "\" WHERE workspace_id = ?1");
     if (sql.oom)
         return cl_error_set(m->err, CL_ENOMEM, "out of memory");
     if (sqlite3_prepare_v2(m->src->db, sql.p, -1, &st, NULL) != SQLITE_OK) {
         rc = cl_error_set(m->err, CL_EDB, "%s: %s: %s", m->src->path, table,
                           sqlite3_errmsg(m->src->db));
-        free(sql.p);
+        cl_buf_free(&sql);
         return rc;
     }
     sqlite3_bind_int64(st, 1, m->src->base.workspace_id);
 
-    sql.len = 0;
-    puts_(&sql, "COPY \"");
-    puts_(&sql, table);
-    puts_(&sql, "\" (workspace_id, ");
+    cl_buf_reset(&sql);
+    cl_buf_str(&sql, "COPY \"");
+    cl_buf_str(&sql, table);
+    cl_buf_str(&sql, "\" (workspace_id, ");
     select_list(&sql, c, n);
-    puts_(&sql, ") FROM STDIN");
+    cl_buf_str(&sql, ") FROM STDIN");
+    if (sql.oom) {
+        rc = cl_error_set(m->err, CL_ENOMEM, "out of memory");
+        goto out;
+    }
     PGresult *r = PQexec(m->dst->conn, sql.p);
     if (PQresultStatus(r) != PGRES_COPY_IN) {
         rc = cl__pg_fail(m->dst, r, table, m->err);
@@ -246,9 +186,9 @@ copy_table(mig *m, const char *table, const column *c, int n, int64_t *rows,
 
     int src;
     while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-        line.len = 0;
-        row.len = 0;
-        puts_(&line, ws);
+        cl_buf_reset(&line);
+        cl_buf_reset(&row);
+        cl_buf_str(&line, ws);
         for (int i = 0; i < n; i++) {
             int null = sqlite3_column_type(st, i) == SQLITE_NULL;
             const char *text = (const char *)sqlite3_column_text(st, i);
@@ -256,17 +196,17 @@ copy_table(mig *m, const char *table, const column *c, int n, int64_t *rows,
             long long iv = sqlite3_column_int64(st, i);
             const char *v =
                 canon(c[i].type, null, text, d, iv, tmp, sizeof tmp);
-            puts_(&row, v);
-            put(&row, "\x1f", 1);
-            put(&line, "\t", 1);
+            cl_buf_str(&row, v);
+            cl_buf_add(&row, "\x1f", 1);
+            cl_buf_add(&line, "\t", 1);
             if (null)
-                puts_(&line, "\\N");
+                cl_buf_str(&line, "\\N");
             else if (c[i].type == C_TEXT)
-                copy_text(&line, text);
+                cl__pg_copy_text(&line, text);
             else
-                puts_(&line, v);
+                cl_buf_str(&line, v);
         }
-        put(&line, "\n", 1);
+        cl_buf_add(&line, "\n", 1);
         if (line.oom || row.oom) {
             rc = cl_error_set(m->err, CL_ENOMEM, "out of memory");
             break;
@@ -289,9 +229,9 @@ copy_table(mig *m, const char *table, const column *c, int n, int64_t *rows,
     }
 out:
     sqlite3_finalize(st);
-    free(sql.p);
-    free(line.p);
-    free(row.p);
+    cl_buf_free(&sql);
+    cl_buf_free(&line);
+    cl_buf_free(&row);
     return rc;
 }
 
@@ -300,7 +240,7 @@ typedef struct sum_ctx {
     int n;
     int64_t rows;
     uint64_t sum;
-    buf row;
+    cl_buf row;
 } sum_ctx;
 
 static int
@@ -308,14 +248,15 @@ sum_row(void *ud, const PGresult *r, int row)
 {
     sum_ctx *x = ud;
     char tmp[64];
-    x->row.len = 0;
+    cl_buf_reset(&x->row);
     for (int i = 0; i < x->n; i++) {
         int null = PQgetisnull(r, row, i);
         const char *text = PQgetvalue(r, row, i);
         double d = null ? 0 : strtod(text, NULL);
         long long iv = null ? 0 : cl__pg_int(r, row, i, 0);
-        puts_(&x->row, canon(x->c[i].type, null, text, d, iv, tmp, sizeof tmp));
-        put(&x->row, "\x1f", 1);
+        cl_buf_str(&x->row,
+                   canon(x->c[i].type, null, text, d, iv, tmp, sizeof tmp));
+        cl_buf_add(&x->row, "\x1f", 1);
     }
     x->sum += fnv(x->row.p, x->row.len);
     x->rows++;
@@ -327,23 +268,23 @@ static cl_err
 target_sum(mig *m, const char *table, const column *c, int n, int64_t *rows,
            uint64_t *sum)
 {
-    buf sql = {0};
+    cl_buf sql = CL_BUF_INIT;
     char ws[32];
     const char *v[1] = {ws};
-    sum_ctx x = {c, n, 0, 0, {0}};
-    puts_(&sql, "SELECT ");
+    sum_ctx x = {c, n, 0, 0, CL_BUF_INIT};
+    cl_buf_str(&sql, "SELECT ");
     select_list(&sql, c, n);
-    puts_(&sql, " FROM \"");
-    puts_(&sql, table);
-    puts_(&sql, "\" WHERE workspace_id = $1");
+    cl_buf_str(&sql, " FROM \"");
+    cl_buf_str(&sql, table);
+    cl_buf_str(&sql, "\" WHERE workspace_id = $1");
     snprintf(ws, sizeof ws, "%lld", (long long)m->dst->base.workspace_id);
     cl_err rc =
         sql.oom ? cl_error_set(m->err, CL_ENOMEM, "out of memory")
                 : cl__pg_stream(m->dst, sql.p, 1, v, NULL, sum_row, &x, m->err);
     if (rc == CL_OK && x.row.oom)
         rc = cl_error_set(m->err, CL_ENOMEM, "out of memory");
-    free(sql.p);
-    free(x.row.p);
+    cl_buf_free(&sql);
+    cl_buf_free(&x.row);
     *rows = x.rows;
     *sum = x.sum;
     return rc;

@@ -45,62 +45,14 @@ exec(pg_store *s, const char *sql, cl_error *err)
 
 /* --- SQL text generation from the record table ------------------------ */
 
-typedef struct sbuf {
-    char *p;
-    size_t len, cap;
-    int oom;
-} sbuf;
-
 static void
-sb_add(sbuf *b, const char *s)
+sb_key_where(cl_buf *b, const cl_kind_def *def)
 {
-    size_t n = strlen(s);
-    if (b->oom)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 256;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *p = realloc(b->p, cap);
-        if (p == NULL) {
-            b->oom = 1;
-            return;
-        }
-        b->p = p;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->len, s, n + 1);
-    b->len += n;
-}
-
-static void
-sb_quoted(sbuf *b, const char *ident)
-{
-    sb_add(b, "\"");
-    sb_add(b, ident);
-    sb_add(b, "\"");
-}
-
-static void
-sb_key_where(sbuf *b, const cl_kind_def *def)
-{
-    char num[32];
-    sb_add(b, " WHERE workspace_id = $1");
+    cl_buf_str(b, " WHERE workspace_id = $1");
     for (size_t i = 0; i < def->nkey; i++) {
-        sb_add(b, " AND ");
-        sb_quoted(b, def->fields[i].name);
-        snprintf(num, sizeof num, " = $%d", (int)i + 2);
-        sb_add(b, num);
-    }
-}
-
-static void
-sb_columns(sbuf *b, const cl_kind_def *def)
-{
-    for (size_t i = 0; i < def->nfields; i++) {
-        if (i)
-            sb_add(b, ", ");
-        sb_quoted(b, def->fields[i].name);
+        cl_buf_str(b, " AND ");
+        cl__sql_ident(b, def->fields[i].name);
+        cl_buf_printf(b, " = $%d", (int)i + 2);
     }
 }
 
@@ -109,67 +61,56 @@ static const char *
 kind_sql(pg_store *s, cl_kind kind, int q)
 {
     const cl_kind_def *def = cl_kind_get(kind);
-    char num[32];
-    sbuf b = {0};
+    cl_buf b = CL_BUF_INIT;
     if (s->kind_sql[kind][q])
         return s->kind_sql[kind][q];
     switch (q) {
     case Q_AUDITED:
     case Q_INSERT:
         if (q == Q_AUDITED)
-            sb_add(&b, "WITH ins AS (");
-        sb_add(&b, "INSERT INTO ");
-        sb_quoted(&b, def->table);
-        sb_add(&b, " (workspace_id, ");
-        sb_columns(&b, def);
-        sb_add(&b, ") VALUES ($1");
+            cl_buf_str(&b, "WITH ins AS (");
+        cl_buf_str(&b, "INSERT INTO ");
+        cl__sql_ident(&b, def->table);
+        cl_buf_str(&b, " (workspace_id, ");
+        cl__sql_columns(&b, def);
+        cl_buf_str(&b, ") VALUES ($1");
         for (size_t i = 0; i < def->nfields; i++) {
-            snprintf(num, sizeof num, ", $%d", (int)i + 2);
-            sb_add(&b, num);
+            cl_buf_printf(&b, ", $%d", (int)i + 2);
         }
-        sb_add(&b, ") ON CONFLICT DO NOTHING");
+        cl_buf_str(&b, ") ON CONFLICT DO NOTHING");
         if (q == Q_AUDITED) {
             int k = (int)def->nfields + 2;
-            snprintf(num, sizeof num, "%d", k);
-            sb_add(&b, " RETURNING 1) INSERT INTO audit (workspace_id, at, "
-                       "actor, entity, entity_id, action, old, new) "
-                       "SELECT $1, $");
+            cl_buf_str(&b, " RETURNING 1) INSERT INTO audit (workspace_id, at, "
+                           "actor, entity, entity_id, action, old, new) "
+                           "SELECT $1, $");
             for (int i = 0; i < 4; i++) {
-                snprintf(num, sizeof num, "%s%d", i ? ", $" : "", k + i);
-                sb_add(&b, num);
+                cl_buf_printf(&b, "%s%d", i ? ", $" : "", k + i);
             }
-            sb_add(&b, ", 'insert', NULL, $");
-            snprintf(num, sizeof num, "%d FROM ins", k + 4);
-            sb_add(&b, num);
+            cl_buf_str(&b, ", 'insert', NULL, $");
+            cl_buf_printf(&b, "%d FROM ins", k + 4);
         }
         break;
     case Q_GET:
-        sb_add(&b, "SELECT ");
-        sb_columns(&b, def);
-        sb_add(&b, " FROM ");
-        sb_quoted(&b, def->table);
+        cl_buf_str(&b, "SELECT ");
+        cl__sql_columns(&b, def);
+        cl_buf_str(&b, " FROM ");
+        cl__sql_ident(&b, def->table);
         sb_key_where(&b, def);
         break;
     default:
-        sb_add(&b, "UPDATE ");
-        sb_quoted(&b, def->table);
-        sb_add(&b, " SET ");
+        cl_buf_str(&b, "UPDATE ");
+        cl__sql_ident(&b, def->table);
+        cl_buf_str(&b, " SET ");
         for (size_t i = def->nkey; i < def->nfields; i++) {
             if (i > def->nkey)
-                sb_add(&b, ", ");
-            sb_quoted(&b, def->fields[i].name);
-            snprintf(num, sizeof num, " = $%d", (int)i + 2);
-            sb_add(&b, num);
+                cl_buf_str(&b, ", ");
+            cl__sql_ident(&b, def->fields[i].name);
+            cl_buf_printf(&b, " = $%d", (int)i + 2);
         }
         sb_key_where(&b, def);
         break;
     }
-    if (b.oom) {
-        free(b.p);
-        return NULL;
-    }
-    s->kind_sql[kind][q] = b.p;
-    return b.p;
+    return s->kind_sql[kind][q] = cl_buf_take(&b, NULL);
 }
 
 /* Record values as text parameters: $1 the workspace, then n values. */
@@ -300,14 +241,9 @@ pg_begin(cl_store *base, cl_error *err)
 cl_err
 cl__pg_release_later(pg_store *s, int64_t id, cl_error *err)
 {
-    if (s->nrelease == s->release_cap) {
-        size_t cap = s->release_cap ? s->release_cap * 2 : 16;
-        int64_t *v = realloc(s->release, cap * sizeof *v);
-        if (v == NULL)
-            return cl_error_set(err, CL_ENOMEM, "out of memory");
-        s->release = v;
-        s->release_cap = cap;
-    }
+    if (cl_grow(&s->release, &s->release_cap, s->nrelease + 1,
+                sizeof *s->release) != CL_OK)
+        return cl_error_set(err, CL_ENOMEM, "out of memory");
     s->release[s->nrelease++] = id;
     return CL_OK;
 }
@@ -317,14 +253,8 @@ cl__pg_hold(pg_store *s, int64_t id, cl_error *err)
 {
     if (cl__pg_holds(s, id))
         return CL_OK;
-    if (s->nheld == s->held_cap) {
-        size_t cap = s->held_cap ? s->held_cap * 2 : 64;
-        int64_t *v = realloc(s->held, cap * sizeof *v);
-        if (v == NULL)
-            return cl_error_set(err, CL_ENOMEM, "out of memory");
-        s->held = v;
-        s->held_cap = cap;
-    }
+    if (cl_grow(&s->held, &s->held_cap, s->nheld + 1, sizeof *s->held) != CL_OK)
+        return cl_error_set(err, CL_ENOMEM, "out of memory");
     s->held[s->nheld++] = id;
     return CL_OK;
 }
@@ -414,8 +344,8 @@ pg_end_read(cl_store *base)
 static cl_err
 pg_read_begin(cl_store *base, cl_error *err)
 {
-    return exec(PG(base),
-                "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY", err);
+    return exec(PG(base), "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY",
+                err);
 }
 
 static cl_err
@@ -561,28 +491,28 @@ pg_each(cl_store *base, cl_kind kind, cl_store_row_cb cb, void *ud,
 {
     pg_store *s = PG(base);
     const cl_kind_def *def = cl_kind_get(kind);
-    sbuf b = {0};
+    cl_buf b = CL_BUF_INIT;
     char ws[32];
     const char *v[1] = {ws};
     each_ctx c = {def, cb, NULL, ud};
 
-    sb_add(&b, "SELECT ");
-    sb_columns(&b, def);
-    sb_add(&b, " FROM ");
-    sb_quoted(&b, def->table);
-    sb_add(&b, " WHERE workspace_id = $1 ORDER BY ");
+    cl_buf_str(&b, "SELECT ");
+    cl__sql_columns(&b, def);
+    cl_buf_str(&b, " FROM ");
+    cl__sql_ident(&b, def->table);
+    cl_buf_str(&b, " WHERE workspace_id = $1 ORDER BY ");
     for (size_t i = 0; i < def->nkey; i++) {
         if (i)
-            sb_add(&b, ", ");
-        sb_quoted(&b, def->fields[i].name);
+            cl_buf_str(&b, ", ");
+        cl__sql_ident(&b, def->fields[i].name);
     }
     if (b.oom) {
-        free(b.p);
+        cl_buf_free(&b);
         return cl_error_set(err, CL_ENOMEM, "out of memory");
     }
     snprintf(ws, sizeof ws, "%lld", (long long)base->workspace_id);
     cl_err rc = cl__pg_stream(s, b.p, 1, v, NULL, each_row, &c, err);
-    free(b.p);
+    cl_buf_free(&b);
     return rc;
 }
 
@@ -680,29 +610,28 @@ static cl_err
 pg_audit_of(cl_store *base, const cl_store_audit_key *keys, size_t n,
             cl_store_audit_cb cb, void *ud, cl_error *err)
 {
-    sbuf b = {0};
-    char ws[32], num[64];
+    cl_buf b = CL_BUF_INIT;
+    char ws[32];
     const char *v[1 + 2 * CL_STORE_AUDIT_KEYS_MAX];
     audit_ctx c = {cb, ud};
     snprintf(ws, sizeof ws, "%lld", (long long)base->workspace_id);
     v[0] = ws;
-    sb_add(&b, "SELECT id, at, actor, entity, entity_id, action, old, new "
-               "FROM audit WHERE workspace_id = $1 AND (");
+    cl_buf_str(&b, "SELECT id, at, actor, entity, entity_id, action, old, new "
+                   "FROM audit WHERE workspace_id = $1 AND (");
     for (size_t i = 0; i < n; i++) {
-        snprintf(num, sizeof num, "%s(entity = $%zu AND entity_id = $%zu)",
-                 i ? " OR " : "", 2 * i + 2, 2 * i + 3);
-        sb_add(&b, num);
+        cl_buf_printf(&b, "%s(entity = $%zu AND entity_id = $%zu)",
+                      i ? " OR " : "", 2 * i + 2, 2 * i + 3);
         v[2 * i + 1] = keys[i].entity;
         v[2 * i + 2] = keys[i].entity_id;
     }
-    sb_add(&b, ") ORDER BY id");
+    cl_buf_str(&b, ") ORDER BY id");
     if (b.oom) {
-        free(b.p);
+        cl_buf_free(&b);
         return cl_error_set(err, CL_ENOMEM, "out of memory");
     }
     cl_err rc = cl__pg_stream(PG(base), b.p, (int)(1 + 2 * n), v, NULL,
                               audit_row, &c, err);
-    free(b.p);
+    cl_buf_free(&b);
     return rc;
 }
 

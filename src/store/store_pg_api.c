@@ -2,7 +2,6 @@
  * store_pg_api.c - the server's store calls (store_api.h) on PostgreSQL:
  * the same queries, writes and audit entries as store_sqlite_api.c.
  */
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -475,24 +474,18 @@ value_row(void *ud, const PGresult *r, int row)
     return 1;
 }
 
-/* {"key":...,"value":...} with the value as SQLite prints a REAL: jansson
-   writes the key, the number goes in as SQLite's text. */
+/* {"key":...,"value":...} as SQLite's json_object writes it: the number
+   goes in as SQLite prints a REAL. */
 static char *
 threshold_json(const char *key, double value)
 {
     char num[40];
+    cl_buf b = CL_BUF_INIT;
     cl__pg_sqlite_real(value, num, sizeof num);
-    json_t *ks = json_string(key);
-    char *k = ks ? json_dumps(ks, JSON_ENCODE_ANY) : NULL;
-    json_decref(ks);
-    if (k == NULL)
-        return NULL;
-    size_t len = strlen(k) + strlen(num) + 20;
-    char *j = malloc(len);
-    if (j)
-        snprintf(j, len, "{\"key\":%s,\"value\":%s}", k, num);
-    free(k);
-    return j;
+    cl_buf_str(&b, "{\"key\":");
+    cl_buf_json_str(&b, key);
+    cl_buf_printf(&b, ",\"value\":%s}", num);
+    return cl_buf_take(&b, NULL);
 }
 
 static cl_err
@@ -533,8 +526,8 @@ pg_api_threshold_set(cl_store *st, const char *key, double value, int *found,
 /* ---- administration ------------------------------------------------------ */
 
 static cl_err
-pg_api_websessions_end(cl_store *st, const char *user_id,
-                       const char *keep_hash, cl_error *err)
+pg_api_websessions_end(cl_store *st, const char *user_id, const char *keep_hash,
+                       cl_error *err)
 {
     return cl__pg_exec(PG(st), NULL, err,
                        "DELETE FROM web_sessions WHERE workspace_id = $1 AND "
@@ -599,8 +592,8 @@ pg_api_holiday_delete(cl_store *st, const char *on, int *found, cl_error *err)
                          "s", on);
     if (rc == CL_OK && n > 0) {
         *found = 1;
-        rc = st->ops->audit_append(st, "holidays", on, "delete", old, NULL,
-                                   err);
+        rc =
+            st->ops->audit_append(st, "holidays", on, "delete", old, NULL, err);
     }
     free(old);
     return rc;

@@ -25,56 +25,20 @@
 
 enum { B_SETUP, B_COPY, B_CHANGED, B_APPLY, B_N };
 
-typedef struct tbuf {
-    char *p;
-    size_t len, cap;
-    int oom;
-} tbuf;
-
 struct pg_bulk {
     cl_kind kind;
-    size_t n;  /* rows held */
-    tbuf rows; /* their COPY text */
-    tbuf chg;  /* the changed rows' COPY text (seq, old, new) */
+    size_t n;    /* rows held */
+    cl_buf rows; /* their COPY text */
+    cl_buf chg;  /* the changed rows' COPY text (seq, old, new) */
     size_t nchg;
-    char *json; /* scratch for the audit JSON */
-    size_t json_cap;
-    char *json2;
-    size_t json2_cap;
+    cl_buf json, json2; /* scratch for the audit JSON */
     char *sql[CL_KIND_COUNT][B_N];
 };
 
-static void
-tb_put(tbuf *b, const char *s, size_t n)
-{
-    if (b->oom)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 1 << 16;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *p = realloc(b->p, cap);
-        if (p == NULL) {
-            b->oom = 1;
-            return;
-        }
-        b->p = p;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
-
-static void
-tb_str(tbuf *b, const char *s)
-{
-    tb_put(b, s, strlen(s));
-}
-
-/* s as a COPY text field: backslash, tab, newline and CR escaped. */
-static void
-tb_copy_text(tbuf *b, const char *s)
+/* s as a COPY text field: backslash, tab, newline and CR escaped (the
+   bulk writer's rows and store_migrate's copy). */
+void
+cl__pg_copy_text(cl_buf *b, const char *s)
 {
     const char *run = s;
     for (; *s; s++) {
@@ -95,41 +59,41 @@ tb_copy_text(tbuf *b, const char *s)
         default:
             continue;
         }
-        tb_put(b, run, (size_t)(s - run));
+        cl_buf_add(b, run, (size_t)(s - run));
         char e[2] = {'\\', esc};
-        tb_put(b, e, 2);
+        cl_buf_add(b, e, 2);
         run = s + 1;
     }
-    tb_put(b, run, (size_t)(s - run));
+    cl_buf_add(b, run, (size_t)(s - run));
 }
 
 static void
-tb_quoted(tbuf *b, const char *prefix, const char *ident)
+tb_quoted(cl_buf *b, const char *prefix, const char *ident)
 {
-    tb_str(b, prefix);
-    tb_str(b, "\"");
-    tb_str(b, ident);
-    tb_str(b, "\"");
+    cl_buf_str(b, prefix);
+    cl_buf_str(b, "\"");
+    cl_buf_str(b, ident);
+    cl_buf_str(b, "\"");
 }
 
 /* ", p.c1, p.c2 ..." over fields [from, to) of def. */
 static void
-tb_cols(tbuf *b, const cl_kind_def *def, const char *p, size_t from, size_t to,
-        const char *sep)
+tb_cols(cl_buf *b, const cl_kind_def *def, const char *p, size_t from,
+        size_t to, const char *sep)
 {
     for (size_t i = from; i < to; i++) {
         if (i > from || sep[0] == ',')
-            tb_str(b, i > from ? ", " : sep);
+            cl_buf_str(b, i > from ? ", " : sep);
         tb_quoted(b, p, def->fields[i].name);
     }
 }
 
 /* "t.k1 = b.k1 AND ..." over the key. */
 static void
-tb_key_join(tbuf *b, const cl_kind_def *def)
+tb_key_join(cl_buf *b, const cl_kind_def *def)
 {
     for (size_t i = 0; i < def->nkey; i++) {
-        tb_str(b, i ? " AND " : "");
+        cl_buf_str(b, i ? " AND " : "");
         tb_quoted(b, "t.", def->fields[i].name);
         tb_quoted(b, " = b.", def->fields[i].name);
     }
@@ -141,107 +105,104 @@ bulk_sql(struct pg_bulk *bk, cl_kind kind, int q)
 {
     const cl_kind_def *def = cl_kind_get(kind);
     const char *t = def->table;
-    tbuf b = {0};
+    cl_buf b = CL_BUF_INIT;
     if (bk->sql[kind][q])
         return bk->sql[kind][q];
     switch (q) {
     case B_SETUP:
         /* Created once per connection (rolled back with the transaction
            that made it, then made again); emptied by every commit. */
-        tb_str(&b, "SET LOCAL client_min_messages = warning;"
-                   "CREATE TEMP TABLE IF NOT EXISTS ");
-        tb_str(&b, "\"cl_bulk_");
-        tb_str(&b, t);
-        tb_str(&b, "\" ON COMMIT DELETE ROWS AS SELECT 0::bigint AS cl_seq,"
-                   " ''::text AS cl_entity_id, ''::text AS cl_new,"
-                   " workspace_id");
+        cl_buf_str(&b, "SET LOCAL client_min_messages = warning;"
+                       "CREATE TEMP TABLE IF NOT EXISTS ");
+        cl_buf_str(&b, "\"cl_bulk_");
+        cl_buf_str(&b, t);
+        cl_buf_str(&b, "\" ON COMMIT DELETE ROWS AS SELECT 0::bigint AS cl_seq,"
+                       " ''::text AS cl_entity_id, ''::text AS cl_new,"
+                       " workspace_id");
         tb_cols(&b, def, "", 0, def->nfields, ", ");
         tb_quoted(&b, " FROM ", t);
-        tb_str(&b, " WITH NO DATA;"
+        cl_buf_str(&b,
+                   " WITH NO DATA;"
                    "CREATE TEMP TABLE IF NOT EXISTS cl_bulk_chg (cl_seq bigint,"
                    " cl_old text, cl_new text) ON COMMIT DELETE ROWS;"
                    "TRUNCATE cl_bulk_chg, \"cl_bulk_");
-        tb_str(&b, t);
-        tb_str(&b, "\"");
+        cl_buf_str(&b, t);
+        cl_buf_str(&b, "\"");
         break;
     case B_COPY:
-        tb_str(&b, "COPY \"cl_bulk_");
-        tb_str(&b, t);
-        tb_str(&b, "\" (cl_seq, cl_entity_id, cl_new, workspace_id");
+        cl_buf_str(&b, "COPY \"cl_bulk_");
+        cl_buf_str(&b, t);
+        cl_buf_str(&b, "\" (cl_seq, cl_entity_id, cl_new, workspace_id");
         tb_cols(&b, def, "", 0, def->nfields, ", ");
-        tb_str(&b, ") FROM STDIN");
+        cl_buf_str(&b, ") FROM STDIN");
         break;
     case B_CHANGED:
         /* Stored values first (columns 0..n-1), the file's next, the
            row's number last. */
-        tb_str(&b, "SELECT ");
+        cl_buf_str(&b, "SELECT ");
         tb_cols(&b, def, "t.", 0, def->nfields, "");
         tb_cols(&b, def, "b.", 0, def->nfields, ", ");
         tb_quoted(&b, " , b.cl_seq FROM ", t);
-        tb_str(&b, " t JOIN \"cl_bulk_");
-        tb_str(&b, t);
-        tb_str(&b, "\" b ON ");
+        cl_buf_str(&b, " t JOIN \"cl_bulk_");
+        cl_buf_str(&b, t);
+        cl_buf_str(&b, "\" b ON ");
         tb_key_join(&b, def);
-        tb_str(&b, " WHERE t.workspace_id = $1 AND ");
+        cl_buf_str(&b, " WHERE t.workspace_id = $1 AND ");
         if (def->nkey == def->nfields) {
-            tb_str(&b, "false");
+            cl_buf_str(&b, "false");
         } else {
-            tb_str(&b, "(");
+            cl_buf_str(&b, "(");
             tb_cols(&b, def, "t.", def->nkey, def->nfields, "");
-            tb_str(&b, ", NULL) IS DISTINCT FROM (");
+            cl_buf_str(&b, ", NULL) IS DISTINCT FROM (");
             tb_cols(&b, def, "b.", def->nkey, def->nfields, "");
-            tb_str(&b, ", NULL)");
+            cl_buf_str(&b, ", NULL)");
         }
-        tb_str(&b, " ORDER BY b.cl_seq");
+        cl_buf_str(&b, " ORDER BY b.cl_seq");
         break;
     default:
         /* One statement: the CTEs' writes run whether or not the audit
            insert reads them; the snapshot is the one before them all, so
            the stored rows the update overwrites are the ones read. */
         tb_quoted(&b, "WITH ins AS (INSERT INTO ", t);
-        tb_str(&b, " (workspace_id");
+        cl_buf_str(&b, " (workspace_id");
         tb_cols(&b, def, "", 0, def->nfields, ", ");
-        tb_str(&b, ") SELECT workspace_id");
+        cl_buf_str(&b, ") SELECT workspace_id");
         tb_cols(&b, def, "", 0, def->nfields, ", ");
-        tb_str(&b, " FROM \"cl_bulk_");
-        tb_str(&b, t);
-        tb_str(&b, "\" ORDER BY cl_seq ON CONFLICT DO NOTHING RETURNING ");
+        cl_buf_str(&b, " FROM \"cl_bulk_");
+        cl_buf_str(&b, t);
+        cl_buf_str(&b, "\" ORDER BY cl_seq ON CONFLICT DO NOTHING RETURNING ");
         tb_cols(&b, def, "", 0, def->nkey, "");
         tb_quoted(&b, "), upd AS (UPDATE ", t);
-        tb_str(&b, " t SET ");
+        cl_buf_str(&b, " t SET ");
         for (size_t i = def->nkey; i < def->nfields; i++) {
-            tb_str(&b, i > def->nkey ? ", " : "");
+            cl_buf_str(&b, i > def->nkey ? ", " : "");
             tb_quoted(&b, "", def->fields[i].name);
             tb_quoted(&b, " = b.", def->fields[i].name);
         }
         if (def->nkey == def->nfields)
-            tb_str(&b, "workspace_id = t.workspace_id");
-        tb_str(&b, " FROM \"cl_bulk_");
-        tb_str(&b, t);
-        tb_str(&b, "\" b JOIN cl_bulk_chg c ON c.cl_seq = b.cl_seq"
-                   " WHERE t.workspace_id = $1 AND ");
+            cl_buf_str(&b, "workspace_id = t.workspace_id");
+        cl_buf_str(&b, " FROM \"cl_bulk_");
+        cl_buf_str(&b, t);
+        cl_buf_str(&b, "\" b JOIN cl_bulk_chg c ON c.cl_seq = b.cl_seq"
+                       " WHERE t.workspace_id = $1 AND ");
         tb_key_join(&b, def);
-        tb_str(&b, " RETURNING 1) INSERT INTO audit (workspace_id, at, actor,"
+        cl_buf_str(&b,
+                   " RETURNING 1) INSERT INTO audit (workspace_id, at, actor,"
                    " entity, entity_id, action, old, new) SELECT $1, $2, $3,"
                    " $4, e.cl_entity_id, e.action, e.old, e.new FROM ("
                    "SELECT b.cl_seq, b.cl_entity_id, 'insert' AS action,"
                    " NULL::text AS old, b.cl_new AS new FROM \"cl_bulk_");
-        tb_str(&b, t);
-        tb_str(&b, "\" b JOIN ins t ON ");
+        cl_buf_str(&b, t);
+        cl_buf_str(&b, "\" b JOIN ins t ON ");
         tb_key_join(&b, def);
-        tb_str(&b, " UNION ALL SELECT b.cl_seq, b.cl_entity_id, 'update',"
-                   " c.cl_old, c.cl_new FROM \"cl_bulk_");
-        tb_str(&b, t);
-        tb_str(&b, "\" b JOIN cl_bulk_chg c ON c.cl_seq = b.cl_seq) e"
-                   " ORDER BY e.cl_seq");
+        cl_buf_str(&b, " UNION ALL SELECT b.cl_seq, b.cl_entity_id, 'update',"
+                       " c.cl_old, c.cl_new FROM \"cl_bulk_");
+        cl_buf_str(&b, t);
+        cl_buf_str(&b, "\" b JOIN cl_bulk_chg c ON c.cl_seq = b.cl_seq) e"
+                       " ORDER BY e.cl_seq");
         break;
     }
-    if (b.oom) {
-        free(b.p);
-        return NULL;
-    }
-    bk->sql[kind][q] = b.p;
-    return b.p;
+    return bk->sql[kind][q] = cl_buf_take(&b, NULL);
 }
 
 static struct pg_bulk *
@@ -258,45 +219,40 @@ static cl_err
 add_row(pg_store *s, struct pg_bulk *bk, const cl_kind_def *def,
         const cl_value *row, cl_error *err)
 {
-    char num[48], entity_id[256];
-    tbuf *b = &bk->rows;
+    char entity_id[256];
+    cl_buf *b = &bk->rows;
     cl__store_key_text(def, row, entity_id, sizeof entity_id);
-    const char *nj = cl__store_row_json(&bk->json, &bk->json_cap, def, row, 1);
+    const char *nj = cl__store_row_json(&bk->json, def, row, 1);
     if (nj == NULL)
         return cl_error_set(err, CL_ENOMEM, "out of memory");
-    tb_put(b, num, (size_t)snprintf(num, sizeof num, "%zu\t", bk->n));
-    tb_copy_text(b, entity_id);
-    tb_put(b, "\t", 1);
-    tb_copy_text(b, nj);
-    tb_put(b, num,
-           (size_t)snprintf(num, sizeof num, "\t%lld",
-                            (long long)s->base.workspace_id));
+    cl_buf_printf(b, "%zu\t", bk->n);
+    cl__pg_copy_text(b, entity_id);
+    cl_buf_add(b, "\t", 1);
+    cl__pg_copy_text(b, nj);
+    cl_buf_printf(b, "\t%lld", (long long)s->base.workspace_id);
     for (size_t i = 0; i < def->nfields; i++) {
         const cl_value *v = &row[i];
-        tb_put(b, "\t", 1);
+        cl_buf_add(b, "\t", 1);
         switch (v->type) {
         case CL_V_NULL:
-            tb_put(b, "\\N", 2);
+            cl_buf_add(b, "\\N", 2);
             break;
         case CL_V_TEXT:
-            tb_copy_text(b, v->s);
+            cl__pg_copy_text(b, v->s);
             break;
         case CL_V_INT:
-            tb_put(b, num,
-                   (size_t)snprintf(num, sizeof num, "%lld", (long long)v->i));
+            cl_buf_printf(b, "%lld", (long long)v->i);
             break;
         case CL_V_REAL: {
             cl_ftype t = def->fields[i].type;
-            tb_put(b, num,
-                   (size_t)snprintf(
-                       num, sizeof num,
-                       (t == CL_F_MONEY || t == CL_F_HOURS) ? "%.2f" : "%.17g",
-                       v->r));
+            cl_buf_printf(
+                b, (t == CL_F_MONEY || t == CL_F_HOURS) ? "%.2f" : "%.17g",
+                v->r);
             break;
         }
         }
     }
-    tb_put(b, "\n", 1);
+    cl_buf_add(b, "\n", 1);
     if (b->oom)
         return cl_error_set(err, CL_ENOMEM, "out of memory");
     bk->n++;
@@ -305,7 +261,7 @@ add_row(pg_store *s, struct pg_bulk *bk, const cl_kind_def *def,
 
 /* Sends text to COPY ... FROM STDIN. */
 static cl_err
-copy_in(pg_store *s, const char *sql, const tbuf *text, cl_error *err)
+copy_in(pg_store *s, const char *sql, const cl_buf *text, cl_error *err)
 {
     cl_err rc = cl__pg_ready(s, err);
     if (rc != CL_OK)
@@ -377,19 +333,18 @@ changed_row(void *ud, const PGresult *r, int row)
         same = cl_value_equal(&old[i], &neu[i]);
     if (same)
         return 0;
-    const char *oj = cl__store_row_json(&bk->json, &bk->json_cap, def, old, 0);
-    const char *nj =
-        cl__store_row_json(&bk->json2, &bk->json2_cap, def, neu, 0);
+    const char *oj = cl__store_row_json(&bk->json, def, old, 0);
+    const char *nj = cl__store_row_json(&bk->json2, def, neu, 0);
     if (oj == NULL || nj == NULL) {
         bk->chg.oom = 1;
         return 1;
     }
-    tb_str(&bk->chg, PQgetvalue(r, row, 2 * n));
-    tb_put(&bk->chg, "\t", 1);
-    tb_copy_text(&bk->chg, oj);
-    tb_put(&bk->chg, "\t", 1);
-    tb_copy_text(&bk->chg, nj);
-    tb_put(&bk->chg, "\n", 1);
+    cl_buf_str(&bk->chg, PQgetvalue(r, row, 2 * n));
+    cl_buf_add(&bk->chg, "\t", 1);
+    cl__pg_copy_text(&bk->chg, oj);
+    cl_buf_add(&bk->chg, "\t", 1);
+    cl__pg_copy_text(&bk->chg, nj);
+    cl_buf_add(&bk->chg, "\n", 1);
     bk->nchg++;
     return 0;
 }
@@ -398,10 +353,8 @@ static void
 bulk_reset(struct pg_bulk *bk)
 {
     bk->n = 0;
-    bk->rows.len = 0;
-    bk->rows.oom = 0;
-    bk->chg.len = 0;
-    bk->chg.oom = 0;
+    cl_buf_reset(&bk->rows);
+    cl_buf_reset(&bk->chg);
     bk->nchg = 0;
 }
 
@@ -496,10 +449,10 @@ cl__pg_bulk_free(pg_store *s)
     struct pg_bulk *bk = s->bulk;
     if (bk == NULL)
         return;
-    free(bk->rows.p);
-    free(bk->chg.p);
-    free(bk->json);
-    free(bk->json2);
+    cl_buf_free(&bk->rows);
+    cl_buf_free(&bk->chg);
+    cl_buf_free(&bk->json);
+    cl_buf_free(&bk->json2);
     for (int k = 0; k < CL_KIND_COUNT; k++)
         for (int q = 0; q < B_N; q++)
             free(bk->sql[k][q]);

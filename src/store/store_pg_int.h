@@ -143,6 +143,10 @@ cl_err cl__pg_bulk_flush(cl_store *base, cl_put_counts *c, cl_error *err);
 void cl__pg_bulk_drop(cl_store *base);
 void cl__pg_bulk_free(pg_store *s);
 
+/* Appends s as a field of COPY's text format: backslash, tab, newline and
+   CR escaped (store_pg_bulk.c; store_migrate.c copies with it too). */
+void cl__pg_copy_text(cl_buf *b, const char *s);
+
 /* The engine reads and writes (store_pg_engine_read.c, _write.c). */
 extern const cl_store_engine_ops cl__pg_engine_ops;
 

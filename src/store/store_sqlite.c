@@ -47,58 +47,15 @@ prepare(sq_store *s, const char *sql, sqlite3_stmt **out, cl_error *err)
 
 /* --- SQL text generation from the record table ------------------------ */
 
-typedef struct sbuf {
-    char *p;
-    size_t len, cap;
-} sbuf;
-
-static void
-sb_add(sbuf *b, const char *s)
-{
-    size_t n = strlen(s);
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 256;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *p = realloc(b->p, cap);
-        if (p == NULL)
-            abort(); /* a few hundred bytes of SQL text */
-        b->p = p;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->len, s, n + 1);
-    b->len += n;
-}
-
-static void
-sb_quoted(sbuf *b, const char *ident)
-{
-    sb_add(b, "\"");
-    sb_add(b, ident);
-    sb_add(b, "\"");
-}
-
 /* "workspace_id = ?1 AND "k1" = ?2 AND ...": key parameters follow ?1. */
 static void
-sb_key_where(sbuf *b, const cl_kind_def *def, int first_param)
+sb_key_where(cl_buf *b, const cl_kind_def *def, int first_param)
 {
-    char num[16];
-    sb_add(b, " WHERE workspace_id = ?1");
+    cl_buf_str(b, " WHERE workspace_id = ?1");
     for (size_t i = 0; i < def->nkey; i++) {
-        sb_add(b, " AND ");
-        sb_quoted(b, def->fields[i].name);
-        snprintf(num, sizeof num, " = ?%d", first_param + (int)i);
-        sb_add(b, num);
-    }
-}
-
-static void
-sb_columns(sbuf *b, const cl_kind_def *def)
-{
-    for (size_t i = 0; i < def->nfields; i++) {
-        if (i)
-            sb_add(b, ", ");
-        sb_quoted(b, def->fields[i].name);
+        cl_buf_str(b, " AND ");
+        cl__sql_ident(b, def->fields[i].name);
+        cl_buf_printf(b, " = ?%d", first_param + (int)i);
     }
 }
 
@@ -106,9 +63,9 @@ const char *
 cl__sq_columns(sq_store *s, cl_kind kind)
 {
     if (s->columns[kind] == NULL) {
-        sbuf b = {0};
-        sb_columns(&b, cl_kind_get(kind));
-        s->columns[kind] = b.p;
+        cl_buf b = CL_BUF_INIT;
+        cl__sql_columns(&b, cl_kind_get(kind));
+        s->columns[kind] = cl_buf_take(&b, NULL);
     }
     return s->columns[kind];
 }
@@ -118,8 +75,7 @@ prepare_kind(sq_store *s, cl_kind kind, int q, sqlite3_stmt **out,
              cl_error *err)
 {
     const cl_kind_def *def = cl_kind_get(kind);
-    char num[16];
-    sbuf b = {0};
+    cl_buf b = CL_BUF_INIT;
     cl_err rc;
 
     if (s->kind_stmt[kind][q]) {
@@ -130,40 +86,41 @@ prepare_kind(sq_store *s, cl_kind kind, int q, sqlite3_stmt **out,
     }
     switch (q) {
     case Q_INSERT:
-        sb_add(&b, "INSERT INTO ");
-        sb_quoted(&b, def->table);
-        sb_add(&b, " (workspace_id, ");
-        sb_columns(&b, def);
-        sb_add(&b, ") VALUES (?1");
+        cl_buf_str(&b, "INSERT INTO ");
+        cl__sql_ident(&b, def->table);
+        cl_buf_str(&b, " (workspace_id, ");
+        cl__sql_columns(&b, def);
+        cl_buf_str(&b, ") VALUES (?1");
         for (size_t i = 0; i < def->nfields; i++) {
-            snprintf(num, sizeof num, ", ?%d", (int)i + 2);
-            sb_add(&b, num);
+            cl_buf_printf(&b, ", ?%d", (int)i + 2);
         }
-        sb_add(&b, ") ON CONFLICT DO NOTHING");
+        cl_buf_str(&b, ") ON CONFLICT DO NOTHING");
         break;
     case Q_GET:
-        sb_add(&b, "SELECT ");
-        sb_columns(&b, def);
-        sb_add(&b, " FROM ");
-        sb_quoted(&b, def->table);
+        cl_buf_str(&b, "SELECT ");
+        cl__sql_columns(&b, def);
+        cl_buf_str(&b, " FROM ");
+        cl__sql_ident(&b, def->table);
         sb_key_where(&b, def, 2);
         break;
     case Q_UPDATE:
-        sb_add(&b, "UPDATE ");
-        sb_quoted(&b, def->table);
-        sb_add(&b, " SET ");
+        cl_buf_str(&b, "UPDATE ");
+        cl__sql_ident(&b, def->table);
+        cl_buf_str(&b, " SET ");
         for (size_t i = def->nkey; i < def->nfields; i++) {
             if (i > def->nkey)
-                sb_add(&b, ", ");
-            sb_quoted(&b, def->fields[i].name);
-            snprintf(num, sizeof num, " = ?%d", (int)i + 2);
-            sb_add(&b, num);
+                cl_buf_str(&b, ", ");
+            cl__sql_ident(&b, def->fields[i].name);
+            cl_buf_printf(&b, " = ?%d", (int)i + 2);
         }
         sb_key_where(&b, def, 2);
         break;
     }
-    rc = prepare(s, b.p, &s->kind_stmt[kind][q], err);
-    free(b.p);
+    /* SQL text is a few hundred bytes; out of memory is still the
+       caller's error, not an abort. */
+    rc = b.oom ? cl_error_set(err, CL_ENOMEM, "out of memory")
+               : prepare(s, b.p, &s->kind_stmt[kind][q], err);
+    cl_buf_free(&b);
     *out = s->kind_stmt[kind][q];
     return rc;
 }
@@ -563,22 +520,23 @@ sq_each(cl_store *base, cl_kind kind, cl_store_row_cb cb, void *ud,
 {
     sq_store *s = (sq_store *)base;
     const cl_kind_def *def = cl_kind_get(kind);
-    sbuf b = {0};
+    cl_buf b = CL_BUF_INIT;
     sqlite3_stmt *st;
     cl_value row[32];
 
-    sb_add(&b, "SELECT ");
-    sb_columns(&b, def);
-    sb_add(&b, " FROM ");
-    sb_quoted(&b, def->table);
-    sb_add(&b, " WHERE workspace_id = ?1 ORDER BY ");
+    cl_buf_str(&b, "SELECT ");
+    cl__sql_columns(&b, def);
+    cl_buf_str(&b, " FROM ");
+    cl__sql_ident(&b, def->table);
+    cl_buf_str(&b, " WHERE workspace_id = ?1 ORDER BY ");
     for (size_t i = 0; i < def->nkey; i++) {
         if (i)
-            sb_add(&b, ", ");
-        sb_quoted(&b, def->fields[i].name);
+            cl_buf_str(&b, ", ");
+        cl__sql_ident(&b, def->fields[i].name);
     }
-    cl_err prc = cl__sq_stmt(s, b.p, &st, err);
-    free(b.p);
+    cl_err prc = b.oom ? cl_error_set(err, CL_ENOMEM, "out of memory")
+                       : cl__sq_stmt(s, b.p, &st, err);
+    cl_buf_free(&b);
     if (prc != CL_OK)
         return prc;
     sqlite3_bind_int64(st, 1, s->base.workspace_id);
@@ -697,21 +655,18 @@ sq_audit_of(cl_store *base, const cl_store_audit_key *keys, size_t n,
             cl_store_audit_cb cb, void *ud, cl_error *err)
 {
     sq_store *s = (sq_store *)base;
-    sbuf b = {0};
-    char num[48];
+    cl_buf b = CL_BUF_INIT;
     sqlite3_stmt *st;
-    sb_add(&b, "SELECT id, at, actor, entity, entity_id, action, old, new "
-               "FROM audit WHERE workspace_id = ?1 AND (");
+    cl_buf_str(&b, "SELECT id, at, actor, entity, entity_id, action, old, new "
+                   "FROM audit WHERE workspace_id = ?1 AND (");
     for (size_t i = 0; i < n; i++) {
-        snprintf(num, sizeof num, "%s(entity = ?%zu AND entity_id = ?%zu)",
-                 i ? " OR " : "", 2 * i + 2, 2 * i + 3);
-        sb_add(&b, num);
+        cl_buf_printf(&b, "%s(entity = ?%zu AND entity_id = ?%zu)",
+                      i ? " OR " : "", 2 * i + 2, 2 * i + 3);
     }
-    sb_add(&b, ") ORDER BY id");
-    if (b.p == NULL)
-        return cl_error_set(err, CL_ENOMEM, "out of memory");
-    cl_err prc = prepare_read(s, b.p, &st, err);
-    free(b.p);
+    cl_buf_str(&b, ") ORDER BY id");
+    cl_err prc = b.oom ? cl_error_set(err, CL_ENOMEM, "out of memory")
+                       : prepare_read(s, b.p, &st, err);
+    cl_buf_free(&b);
     if (prc != CL_OK)
         return prc;
     for (size_t i = 0; i < n; i++) {

@@ -10,6 +10,7 @@
 
 #include "metrics.h"
 #include "patterns_int.h"
+#include "../core/buf.h"
 
 #define MAX_ORDERED 8 /* bands of an ordered attribute */
 
@@ -50,14 +51,8 @@ static level *
 add_level(search *x, int attr, uint64_t mask, int32_t str, const char *op,
           const char *value)
 {
-    if (x->nlv == x->caplv) {
-        size_t cap = x->caplv ? 2 * x->caplv : 64;
-        level *p = realloc(x->lv, cap * sizeof *p);
-        if (p == NULL)
-            return NULL;
-        x->lv = p;
-        x->caplv = cap;
-    }
+    if (cl_grow(&x->lv, &x->caplv, x->nlv + 1, sizeof *x->lv) != CL_OK)
+        return NULL;
     level *l = &x->lv[x->nlv++];
     memset(l, 0, sizeof *l);
     l->attr = attr;

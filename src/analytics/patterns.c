@@ -16,6 +16,7 @@
 #include "metrics.h"
 #include "patterns_int.h"
 #include "stats.h"
+#include "../core/buf.h"
 
 #define BEAM 32
 #define LIFT_GAIN 1.10     /* a specialisation must beat its parent's lift */
@@ -125,14 +126,8 @@ population(search *x, const cl_pattern_opts *o)
 static cl_err
 add_cand(search *x, const int16_t *lv, int k, size_t n, size_t t)
 {
-    if (x->nc == x->capc) {
-        size_t cap = x->capc ? 2 * x->capc : 1024;
-        cand *p = realloc(x->c, cap * sizeof *p);
-        if (p == NULL)
-            return CL_ENOMEM;
-        x->c = p;
-        x->capc = cap;
-    }
+    if (cl_grow(&x->c, &x->capc, x->nc + 1, sizeof *x->c) != CL_OK)
+        return CL_ENOMEM;
     cand *c = &x->c[x->nc++];
     memset(c, 0, sizeof *c);
     memcpy(c->lv, lv, (size_t)k * sizeof *lv);

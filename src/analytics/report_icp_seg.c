@@ -12,6 +12,7 @@
 #include "report_icp_int.h"
 #include "stats.h"
 #include "survival.h"
+#include "../core/buf.h"
 
 static const char *
 dim_label(const cl_snapshot *s, int dim, int32_t code)
@@ -417,13 +418,9 @@ cl__icp_build_segments(const cl_snapshot *s, cl_day end, double all_churn,
             if (seen[v])
                 continue;
             seen[v] = 1;
-            if (n == cap) {
-                segment *p = realloc(segs, (cap *= 2) * sizeof *segs);
-                if (p == NULL) {
-                    rc = cl_error_set(err, CL_ENOMEM, "out of memory");
-                    goto out;
-                }
-                segs = p;
+            if (cl_grow(&segs, &cap, n + 1, sizeof *segs) != CL_OK) {
+                rc = cl_error_set(err, CL_ENOMEM, "out of memory");
+                goto out;
             }
             segs[n++] =
                 (segment){.dim = dim, .code = v, .label = dim_label(s, dim, v)};
@@ -433,13 +430,9 @@ cl__icp_build_segments(const cl_snapshot *s, cl_day end, double all_churn,
         int text = dim == D_INDUSTRY || dim == D_REGION || dim == D_SOURCE;
         qsort(segs + first, n - first, sizeof *segs, text ? by_label : by_code);
         if (unknown) {
-            if (n == cap) {
-                segment *p = realloc(segs, (cap *= 2) * sizeof *segs);
-                if (p == NULL) {
-                    rc = cl_error_set(err, CL_ENOMEM, "out of memory");
-                    goto out;
-                }
-                segs = p;
+            if (cl_grow(&segs, &cap, n + 1, sizeof *segs) != CL_OK) {
+                rc = cl_error_set(err, CL_ENOMEM, "out of memory");
+                goto out;
             }
             segs[n++] = (segment){.dim = dim, .code = -1, .label = NULL};
         }

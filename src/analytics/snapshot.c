@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/buf.h"
 #include "../core/strset.h"
 
 /* A reference not yet resolved: the interned id's text. */
@@ -100,19 +101,17 @@ column_ptr(cl_snapshot *s, const column *c)
 static int
 grow_table(cl_snapshot *s, size_t count_off, size_t *cap, size_t need)
 {
-    if (need <= *cap)
-        return 0;
-    size_t n = *cap ? *cap * 2 : 64;
-    while (n < need)
-        n *= 2;
+    /* Every column of the table grows from the same capacity to the same
+       one; after a failure *cap stays, and a column already grown is only
+       larger than it needs to be. */
+    size_t n = *cap;
     for (size_t i = 0; i < NCOLUMNS; i++) {
         if (columns[i].count != count_off)
             continue;
-        void **p = column_ptr(s, &columns[i]);
-        void *q = realloc(*p, n * columns[i].size);
-        if (q == NULL)
+        n = *cap;
+        if (cl_grow(column_ptr(s, &columns[i]), &n, need, columns[i].size) !=
+            CL_OK)
             return -1;
-        *p = q;
     }
     *cap = n;
     return 0;
@@ -125,17 +124,7 @@ grow_table(cl_snapshot *s, size_t count_off, size_t *cap, size_t need)
 static int
 grow_pending(pending *p, size_t need)
 {
-    if (need <= p->cap)
-        return 0;
-    size_t n = p->cap ? p->cap * 2 : 64;
-    while (n < need)
-        n *= 2;
-    const char **q = realloc(p->id, n * sizeof *q);
-    if (q == NULL)
-        return -1;
-    p->id = q;
-    p->cap = n;
-    return 0;
+    return cl_grow(&p->id, &p->cap, need, sizeof *p->id) == CL_OK ? 0 : -1;
 }
 
 /* --- values ------------------------------------------------------------- */
@@ -164,14 +153,9 @@ intern(cl_snapshot *s, const cl_value *v)
     if (r < 0)
         return -2;
     if (r == 1) {
-        if (s->nstrings == s->in->strings_cap) {
-            size_t n = s->in->strings_cap ? s->in->strings_cap * 2 : 64;
-            const char **q = realloc(s->strings, n * sizeof *q);
-            if (q == NULL)
-                return -2;
-            s->strings = q;
-            s->in->strings_cap = n;
-        }
+        if (cl_grow(&s->strings, &s->in->strings_cap, s->nstrings + 1,
+                    sizeof *s->strings) != CL_OK)
+            return -2;
         s->strings[s->nstrings++] = copy;
     }
     return (int32_t)ord;

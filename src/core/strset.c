@@ -5,16 +5,18 @@
  * counts.  A slot is 8 bytes: 32 bits of the hash (so most probes that miss
  * never touch the string) and a 32-bit reference to the string's copy.  The
  * copies live in 64 KiB arena blocks, each one a 4-byte length, a 4-byte
- * ordinal (the order of insertion) and the bytes with a NUL, padded to 4; a reference is (block << 14) | (offset / 4).  A
- * string too big to share a block gets a block of its own at offset 0.
- * With the table kept at most 0.7 full, a million 12-byte ids take about
- * 16 MiB of slots and 16 MiB of arena.
+ * ordinal (the order of insertion) and the bytes with a NUL, padded to 4; a
+ * reference is (block << 14) | (offset / 4).  A string too big to share a block
+ * gets a block of its own at offset 0. With the table kept at most 0.7 full, a
+ * million 12-byte ids take about 16 MiB of slots and 16 MiB of arena.
  */
 #include "strset.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "buf.h"
 
 #define BLOCK_SIZE ((size_t)1 << 16)
 #define OFFSET_BITS 14 /* BLOCK_SIZE / 4 positions */
@@ -137,14 +139,9 @@ add_block(cl_strset *set, size_t size, size_t *index)
 {
     if (set->nblocks >= MAX_BLOCKS)
         return -1;
-    if (set->nblocks == set->blocks_cap) {
-        size_t cap = set->blocks_cap ? set->blocks_cap * 2 : 16;
-        char **nb = realloc(set->blocks, cap * sizeof *nb);
-        if (nb == NULL)
-            return -1;
-        set->blocks = nb;
-        set->blocks_cap = cap;
-    }
+    if (cl_grow(&set->blocks, &set->blocks_cap, set->nblocks + 1,
+                sizeof *set->blocks) != CL_OK)
+        return -1;
     char *b = malloc(size);
     if (b == NULL)
         return -1;
@@ -228,8 +225,8 @@ cl_strset_add(cl_strset *set, const char *s, size_t len)
 }
 
 int
-cl_strset_intern(cl_strset *set, const char *s, size_t len,
-                 uint32_t *ordinal, const char **copy)
+cl_strset_intern(cl_strset *set, const char *s, size_t len, uint32_t *ordinal,
+                 const char **copy)
 {
     if (set == NULL || (s == NULL && len > 0) ||
         (uint64_t)len > UINT32_MAX - 16 || set->count >= UINT32_MAX)

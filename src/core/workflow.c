@@ -12,6 +12,7 @@
 
 #include "taxonomy.h"
 #include "workflow_int.h"
+#include "buf.h"
 
 /* The arena: a chain of blocks, each at least BLOCK bytes of payload. */
 #define BLOCK 4096
@@ -152,15 +153,10 @@ cl__wf_push(cl_wf_effects *list, cl_wf_kind kind, const char *key)
 {
     if (list->oom || !key)
         return NULL;
-    if (list->n == list->cap) {
-        size_t cap = list->cap ? list->cap * 2 : 16;
-        cl_wf_effect *items = realloc(list->items, cap * sizeof *items);
-        if (!items) {
-            list->oom = 1;
-            return NULL;
-        }
-        list->items = items;
-        list->cap = cap;
+    if (cl_grow(&list->items, &list->cap, list->n + 1, sizeof *list->items) !=
+        CL_OK) {
+        list->oom = 1;
+        return NULL;
     }
     cl_wf_effect *e = &list->items[list->n++];
     memset(e, 0, sizeof *e);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/buf.h"
 #include "../core/visibility.h"
 #include "engine_int.h"
 
@@ -139,15 +140,9 @@ count_ae(quarter *q, by_ae *list, const cl_store_churn_row *r)
             list->v[i].count++;
             return 0;
         }
-    if (list->n == list->cap) {
-        size_t cap = list->cap ? list->cap * 2 : 8;
-        cl_wf_ae_count *v = realloc(list->v, cap * sizeof *v);
-        if (v == NULL) {
-            q->e->oom = 1;
-            return 1;
-        }
-        list->v = v;
-        list->cap = cap;
+    if (cl_grow(&list->v, &list->cap, list->n + 1, sizeof *list->v) != CL_OK) {
+        q->e->oom = 1;
+        return 1;
     }
     list->v[list->n++] = (cl_wf_ae_count){
         cl__eng_str(q->e, r->ae_id), cl__eng_str(q->e, r->ae_manager_id), 1};

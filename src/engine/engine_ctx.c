@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/buf.h"
 #include "../core/taxonomy.h"
 #include "engine_int.h"
 
@@ -16,15 +17,9 @@ cl__eng_str(cl__eng *e, const char *s)
 {
     if (s == NULL)
         return NULL;
-    if (e->nstrs == e->scap) {
-        size_t cap = e->scap ? e->scap * 2 : 64;
-        char **v = realloc(e->strs, cap * sizeof *v);
-        if (v == NULL) {
-            e->oom = 1;
-            return "";
-        }
-        e->strs = v;
-        e->scap = cap;
+    if (cl_grow(&e->strs, &e->scap, e->nstrs + 1, sizeof *e->strs) != CL_OK) {
+        e->oom = 1;
+        return "";
     }
     char *c = strdup(s);
     if (c == NULL) {
@@ -75,15 +70,9 @@ holiday_cb(void *ud, const cl_value *row)
     cl_day d = cl__eng_day(row[0].s);
     if (d == CL_WF_NO_DAY)
         return 0;
-    if (h->n == h->cap) {
-        size_t cap = h->cap ? h->cap * 2 : 32;
-        cl_day *v = realloc(h->v, cap * sizeof *v);
-        if (v == NULL) {
-            h->oom = 1;
-            return 1;
-        }
-        h->v = v;
-        h->cap = cap;
+    if (cl_grow(&h->v, &h->cap, h->n + 1, sizeof *h->v) != CL_OK) {
+        h->oom = 1;
+        return 1;
     }
     h->v[h->n++] = d;
     return 0;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "engine_int.h"
+#include "../core/buf.h"
 
 /* Sets field name of row (a record of def) to text s (NULL keeps it). */
 static void
@@ -467,15 +468,9 @@ static int
 csm_cb(void *ud, const cl_store_user_row *u)
 {
     csms *c = ud;
-    if (c->n == c->cap) {
-        size_t cap = c->cap ? c->cap * 2 : 16;
-        const char **v = realloc(c->ids, cap * sizeof *v);
-        if (v == NULL) {
-            c->e->oom = 1;
-            return 1;
-        }
-        c->ids = v;
-        c->cap = cap;
+    if (cl_grow(&c->ids, &c->cap, c->n + 1, sizeof *c->ids) != CL_OK) {
+        c->e->oom = 1;
+        return 1;
     }
     c->ids[c->n++] = cl__eng_str(c->e, u->id);
     return 0;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/buf.h"
 #include "../core/strset.h"
 #include "engine_int.h"
 
@@ -20,15 +21,9 @@ typedef struct list {
 static void *
 list_push(list *l)
 {
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 32;
-        void *v = realloc(l->v, cap * l->size);
-        if (v == NULL) {
-            l->e->oom = 1;
-            return NULL;
-        }
-        l->v = v;
-        l->cap = cap;
+    if (cl_grow(&l->v, &l->cap, l->n + 1, l->size) != CL_OK) {
+        l->e->oom = 1;
+        return NULL;
     }
     return (char *)l->v + l->n++ * l->size;
 }

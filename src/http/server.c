@@ -23,6 +23,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
+#include "../core/buf.h"
 #include "../engine/engine.h"
 #include "../notify/notify.h"
 #include "../store/store_api.h"
@@ -52,17 +53,12 @@ open_store(struct cl_http_server *srv, cl_error *err)
     if (cl_store_open(srv->db, &st, err) != CL_OK)
         return NULL;
     pthread_mutex_lock(&srv->stores_lock);
-    if (srv->nstores == srv->cap) {
-        size_t cap = srv->cap ? srv->cap * 2 : 8;
-        cl_store **p = realloc(srv->stores, cap * sizeof *p);
-        if (!p) {
-            pthread_mutex_unlock(&srv->stores_lock);
-            cl_store_close(st);
-            cl_error_set(err, CL_ENOMEM, "out of memory");
-            return NULL;
-        }
-        srv->stores = p;
-        srv->cap = cap;
+    if (cl_grow(&srv->stores, &srv->cap, srv->nstores + 1,
+                sizeof *srv->stores) != CL_OK) {
+        pthread_mutex_unlock(&srv->stores_lock);
+        cl_store_close(st);
+        cl_error_set(err, CL_ENOMEM, "out of memory");
+        return NULL;
     }
     srv->stores[srv->nstores++] = st;
     pthread_mutex_unlock(&srv->stores_lock);

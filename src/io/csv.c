@@ -18,6 +18,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "../core/buf.h"
+
 #define READ_BLOCK (256u * 1024u)
 #define CELL_MAX (1024u * 1024u)
 #define CELL_BLOCK (64u * 1024u)
@@ -77,22 +79,6 @@ never_space(unsigned char c)
     return 0;
 }
 
-static int
-grow(void **p, size_t *cap, size_t need, size_t elem)
-{
-    if (need <= *cap)
-        return 0;
-    size_t n = *cap ? *cap : 64;
-    while (n < need)
-        n *= 2;
-    void *q = realloc(*p, n * elem);
-    if (!q)
-        return -1;
-    *p = q;
-    *cap = n;
-    return 0;
-}
-
 static void
 on_cell(void *s, size_t len, void *ud)
 {
@@ -103,8 +89,8 @@ on_cell(void *s, size_t len, void *ud)
         c->cb_fail = CB_TOOBIG;
         return;
     }
-    if (grow((void **)&c->text, &c->tcap, c->tlen + len + 1, 1) ||
-        grow((void **)&c->offs, &c->ocap, c->ncell + 1, sizeof *c->offs)) {
+    if (cl_grow(&c->text, &c->tcap, c->tlen + len + 1, 1) ||
+        cl_grow(&c->offs, &c->ocap, c->ncell + 1, sizeof *c->offs)) {
         c->cb_fail = CB_NOMEM;
         return;
     }
@@ -122,7 +108,7 @@ on_row(int term, void *ud)
     cl_csv *c = ud;
     if (c->cb_fail)
         return;
-    if (grow((void **)&c->rows, &c->rcap, c->nrows + 1, sizeof *c->rows)) {
+    if (cl_grow(&c->rows, &c->rcap, c->nrows + 1, sizeof *c->rows)) {
         c->cb_fail = CB_NOMEM;
         return;
     }
@@ -317,8 +303,8 @@ cl_csv_next(cl_csv *csv, const char *const **cells, size_t *ncells, long *line,
             return rc;
     }
     const row *r = &c->rows[c->rpos++];
-    if (grow((void **)&c->ptrs, &c->pcap, r->n + 1, sizeof *c->ptrs) ||
-        grow((void **)&c->lens, &c->lcap, r->n + 1, sizeof *c->lens))
+    if (cl_grow(&c->ptrs, &c->pcap, r->n + 1, sizeof *c->ptrs) ||
+        cl_grow(&c->lens, &c->lcap, r->n + 1, sizeof *c->lens))
         return fail(c, err, CL_ENOMEM, r->line, "out of memory");
     for (size_t i = 0; i < r->n; i++) {
         /* Cells lie one after the other, each with its NUL. */

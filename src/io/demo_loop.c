@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/buf.h"
 #include "../core/strset.h"
 #include "demo_int.h"
 #include "demo_loop_int.h"
@@ -74,14 +75,8 @@ cl_err
 cl_demo_loop_add(void *ud, const cl_demo_act *a, cl_error *err)
 {
     cl_demo_loop *l = ud;
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 256;
-        act *v = realloc(l->v, cap * sizeof *v);
-        if (v == NULL)
-            return cl_error_set(err, CL_ENOMEM, "demo: out of memory");
-        l->v = v;
-        l->cap = cap;
-    }
+    if (cl_grow(&l->v, &l->cap, l->n + 1, sizeof *l->v) != CL_OK)
+        return cl_error_set(err, CL_ENOMEM, "demo: out of memory");
     /* One block: the cell pointers, then every string with its NUL. */
     size_t bytes = (a->n + 1) * sizeof(char *);
     for (size_t i = 0; i < a->n; i++)

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/buf.h"
 #include "../store/store_api.h"
 #include "demo_loop_int.h"
 
@@ -93,15 +94,9 @@ typedef struct worklist {
 static work *
 push(worklist *w)
 {
-    if (w->n == w->cap) {
-        size_t cap = w->cap ? w->cap * 2 : 64;
-        work *v = realloc(w->v, cap * sizeof *v);
-        if (v == NULL) {
-            w->oom = 1;
-            return NULL;
-        }
-        w->v = v;
-        w->cap = cap;
+    if (cl_grow(&w->v, &w->cap, w->n + 1, sizeof *w->v) != CL_OK) {
+        w->oom = 1;
+        return NULL;
     }
     work *x = &w->v[w->n++];
     memset(x, 0, sizeof *x);
@@ -383,15 +378,9 @@ static int
 id_cb(void *ud, const char *id, size_t len)
 {
     idlist *l = ud;
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 32;
-        char(*v)[80] = realloc(l->v, cap * sizeof *v);
-        if (v == NULL) {
-            l->oom = 1;
-            return 1;
-        }
-        l->v = v;
-        l->cap = cap;
+    if (cl_grow(&l->v, &l->cap, l->n + 1, sizeof *l->v) != CL_OK) {
+        l->oom = 1;
+        return 1;
     }
     snprintf(l->v[l->n++], sizeof l->v[0], "%.*s", (int)len, id);
     return 0;

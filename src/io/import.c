@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/buf.h"
 #include "../core/strset.h"
 #include "../core/workflow.h"
 #include "../store/store_engine.h"
@@ -295,14 +296,9 @@ deal_row_add(void *ud, const cl_value *row)
         goto oom;
     if (cl->type == CL_V_TEXT)
         snprintf(d.closed_on, sizeof d.closed_on, "%s", cl->s);
-    if (imp->ndeal_rows == imp->deal_rows_cap) {
-        size_t cap = imp->deal_rows_cap ? imp->deal_rows_cap * 2 : 1024;
-        struct deal_row *p = realloc(imp->deal_rows, cap * sizeof *p);
-        if (p == NULL)
-            goto oom;
-        imp->deal_rows = p;
-        imp->deal_rows_cap = cap;
-    }
+    if (cl_grow(&imp->deal_rows, &imp->deal_rows_cap, imp->ndeal_rows + 1,
+                sizeof *imp->deal_rows) != CL_OK)
+        goto oom;
     imp->deal_rows[imp->ndeal_rows++] = d;
     return 0;
 oom:
@@ -648,13 +644,8 @@ keep_absent(cl_importer *imp, cl_value *row, cl_error *err)
         if (row[f].type == CL_V_TEXT) {
             /* stored[] dies at the next store call; keep a copy. */
             size_t n = strlen(row[f].s) + 1;
-            if (n > imp->scratch_cap[f]) {
-                char *p = realloc(imp->scratch[f], n);
-                if (p == NULL)
-                    return cl_error_set(err, CL_ENOMEM, "out of memory");
-                imp->scratch[f] = p;
-                imp->scratch_cap[f] = n;
-            }
+            if (cl_grow(&imp->scratch[f], &imp->scratch_cap[f], n, 1) != CL_OK)
+                return cl_error_set(err, CL_ENOMEM, "out of memory");
             memcpy(imp->scratch[f], row[f].s, n);
             row[f].s = imp->scratch[f];
         }
@@ -705,13 +696,9 @@ cl_importer_row(cl_importer *imp, const char *const *cells, size_t n, long line,
             cell += g;
             len -= g;
         }
-        if (len + 1 > imp->scratch_cap[f]) {
-            char *p = realloc(imp->scratch[f], len + 1);
-            if (p == NULL)
-                return cl_error_set(err, CL_ENOMEM, "out of memory");
-            imp->scratch[f] = p;
-            imp->scratch_cap[f] = len + 1;
-        }
+        if (cl_grow(&imp->scratch[f], &imp->scratch_cap[f], len + 1, 1) !=
+            CL_OK)
+            return cl_error_set(err, CL_ENOMEM, "out of memory");
         if (cl_field_parse(fd, cell, len, &row[f], imp->scratch[f], &ferr) !=
             CL_OK) {
             bad(imp, line, fd->name, "%s", ferr.msg);

@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/buf.h"
+
 #define MAX_RULES 32
 #define MAX_STEPS 8
 #define MAX_SRC 2
@@ -879,20 +881,6 @@ cl_mapping_start(const cl_mapping *m, const char *const *cells, size_t n,
     return CL_OK;
 }
 
-/* Grows *p (holding *cap bytes) to at least need bytes. */
-static int
-reserve(char **p, size_t *cap, size_t need)
-{
-    if (need <= *cap)
-        return 0;
-    char *q = realloc(*p, need);
-    if (q == NULL)
-        return -1;
-    *p = q;
-    *cap = need;
-    return 0;
-}
-
 cl_err
 cl_mapping_row(cl_mapping_run *run, const char *const *cells, size_t n,
                const char *const **out, size_t *nout, const char **column,
@@ -910,9 +898,9 @@ cl_mapping_row(cl_mapping_run *run, const char *const *cells, size_t n,
         for (size_t s = 0; s < r->nsrc; s++)
             len += strlen(cells[run->col[i][s]]) + 1;
         size_t need = len + r->ch.grow + 1;
-        if (reserve(&run->a, &run->acap, need) != 0 ||
-            reserve(&run->b, &run->bcap, need) != 0 ||
-            reserve(&run->buf[i], &run->cap[i], need) != 0)
+        if (cl_grow(&run->a, &run->acap, need, 1) != CL_OK ||
+            cl_grow(&run->b, &run->bcap, need, 1) != CL_OK ||
+            cl_grow(&run->buf[i], &run->cap[i], need, 1) != CL_OK)
             return cl_error_set(err, CL_ENOMEM, "out of memory");
         /* The parts joined with a space; an empty part adds nothing. */
         char *j = run->buf[i];

@@ -61,6 +61,7 @@
 #include <unistd.h>
 
 #include "snapshot_load.h"
+#include "../core/buf.h"
 
 /* --- the column table --------------------------------------------------- */
 
@@ -463,17 +464,9 @@ blob_add(writer *w, const char *s)
     if (s == NULL || w->failed)
         return 0;
     size_t n = strlen(s) + 1;
-    if (w->blob_len + n > w->blob_cap) {
-        size_t cap = w->blob_cap ? w->blob_cap * 2 : 1 << 16;
-        while (cap < w->blob_len + n)
-            cap *= 2;
-        char *b = realloc(w->blob, cap);
-        if (b == NULL) {
-            w->failed = 1;
-            return 0;
-        }
-        w->blob = b;
-        w->blob_cap = cap;
+    if (cl_grow(&w->blob, &w->blob_cap, w->blob_len + n, 1) != CL_OK) {
+        w->failed = 1;
+        return 0;
     }
     memcpy(w->blob + w->blob_len, s, n);
     w->blob_len += n;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/buf.h"
 #include "../core/strset.h"
 #include "../store/store_engine.h"
 
@@ -173,22 +174,13 @@ static int
 add_session(void *ud, const cl_store_session_row *r)
 {
     loop_ctx *c = ud;
-    if (c->nsessions == c->cap) {
-        size_t n = c->cap ? c->cap * 2 : 16;
-        int64_t *id = realloc(c->sid, n * sizeof *id);
-        if (id)
-            c->sid = id;
-        char **k = realloc(c->skind, n * sizeof *k);
-        if (k)
-            c->skind = k;
-        char **p = realloc(c->speriod, n * sizeof *p);
-        if (p)
-            c->speriod = p;
-        if (!id || !k || !p) {
-            c->rc = cl_error_set(c->err, CL_ENOMEM, "out of memory");
-            return 1;
-        }
-        c->cap = n;
+    /* Three columns of one capacity: c->cap moves with the last. */
+    size_t need = c->nsessions + 1, kcap = c->cap, pcap = c->cap;
+    if (cl_grow(&c->skind, &kcap, need, sizeof *c->skind) != CL_OK ||
+        cl_grow(&c->speriod, &pcap, need, sizeof *c->speriod) != CL_OK ||
+        cl_grow(&c->sid, &c->cap, need, sizeof *c->sid) != CL_OK) {
+        c->rc = cl_error_set(c->err, CL_ENOMEM, "out of memory");
+        return 1;
     }
     size_t i = c->nsessions;
     c->sid[i] = r->id;

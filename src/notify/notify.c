@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "notify_int.h"
+#include "../core/buf.h"
 
 typedef struct settings {
     char smtp_url[512], smtp_from[256], webhook_url[1024], format[16];
@@ -70,15 +71,9 @@ static int
 due_cb(void *ud, const cl_store_outbox_row *r)
 {
     batch *b = ud;
-    if (b->n == b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 16;
-        cl__msg *v = realloc(b->v, cap * sizeof *v);
-        if (v == NULL) {
-            b->oom = 1;
-            return 1;
-        }
-        b->v = v;
-        b->cap = cap;
+    if (cl_grow(&b->v, &b->cap, b->n + 1, sizeof *b->v) != CL_OK) {
+        b->oom = 1;
+        return 1;
     }
     b->v[b->n++] = (cl__msg){
         .id = r->id,

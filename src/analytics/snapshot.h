@@ -35,8 +35,8 @@ enum { CL_DEAL_OPEN = 0, CL_DEAL_WON = 1, CL_DEAL_LOST = 2 };
 /*
  * The snapshot's tables and their columns, in one list: the struct below,
  * the builder's growing and freeing (snapshot.c) and the cache file's
- * column table (io/snapshot_cache.c) are all made from it, so a new column
- * is one row here.
+ * column table (snapshot/snapshot_cache.c) are all made from it, so a new
+ * column is one row here.
  *
  *   N(count)                    a table: the member holding its row count
  *   X(type, name, count, kind)  a column of that table: type *name
@@ -232,8 +232,8 @@ void cl_snapshot_free(cl_snapshot *s);
 
 /*
  * An empty, finished snapshot whose columns and counts the caller fills by
- * pointing them into block, memory it hands over (io/snapshot_cache.c does
- * this for a snapshot read back from its cache file).  cl_snapshot_free
+ * pointing them into block, memory it hands over (snapshot/snapshot_cache.c
+ * does this for a snapshot read back from its cache file).  cl_snapshot_free
  * calls release(block) instead of freeing the columns; icp_expr and its
  * expressions stay the snapshot's own (malloc'd, freed as usual).  The id
  * maps behind cl_snapshot_user/account/deal are built on the first lookup.

@@ -6,8 +6,8 @@
 
 #include "cli.h"
 #include "io/csv.h"
-#include "io/demo.h"
-#include "io/demo_loop.h"
+#include "demo/demo.h"
+#include "demo/demo_loop.h"
 #include "io/import.h"
 
 static int run(int argc, char **argv);

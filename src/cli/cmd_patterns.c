@@ -6,7 +6,7 @@
 
 #include "analytics/patterns.h"
 #include "cli.h"
-#include "io/snapshot_cache.h"
+#include "snapshot/snapshot_cache.h"
 
 static int run(int argc, char **argv);
 

@@ -21,7 +21,7 @@
 #include "analytics/report.h"
 #include "cli.h"
 #include "io/render.h"
-#include "io/snapshot_cache.h"
+#include "snapshot/snapshot_cache.h"
 
 static int run(int argc, char **argv);
 

@@ -8,7 +8,7 @@
 #include <jansson.h>
 
 #include "../analytics/report.h"
-#include "../io/snapshot_load.h"
+#include "../snapshot/snapshot_load.h"
 #include "engine_int.h"
 
 cl_err

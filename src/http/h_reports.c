@@ -2,95 +2,17 @@
  * h_reports.c - GET /api/v1/reports and GET /api/v1/reports/{name}:
  * the same JSON as `closeloop report NAME --format json`.
  *
- * The snapshot is the expensive part, so one is kept for the whole server
- * and reloaded only when the audit log has grown (every change to a record
- * appends to it).  Threads share a snapshot by reference count: a request
- * keeps the one it started with even when a newer one replaces it.
+ * The snapshot is the expensive part, so the server keeps one for all its
+ * threads (snapshot/snapshot_shared.h), reloaded only when the workspace's
+ * key says it changed: the same rule as `closeloop report`'s cache file.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "../analytics/report.h"
-#include "../io/snapshot_load.h"
+#include "../snapshot/snapshot_shared.h"
 #include "../store/store_api.h"
 #include "http_int.h"
-
-typedef struct snap_entry {
-    int64_t hw;
-    cl_snapshot *snap;
-    int refs;
-} snap_entry;
-
-static pthread_mutex_t snap_lock = PTHREAD_MUTEX_INITIALIZER;
-static snap_entry *current;
-
-static void
-snap_release(snap_entry *e)
-{
-    pthread_mutex_lock(&snap_lock);
-    int last = --e->refs == 0 && e != current;
-    pthread_mutex_unlock(&snap_lock);
-    if (last) {
-        cl_snapshot_free(e->snap);
-        free(e);
-    }
-}
-
-void
-cl__http_reports_release(void)
-{
-    pthread_mutex_lock(&snap_lock);
-    snap_entry *e = current;
-    current = NULL;
-    pthread_mutex_unlock(&snap_lock);
-    /* Drop the cache's own reference; a request still holding the entry
-       frees it when it lets go (snap_release: no longer current). */
-    pthread_mutex_lock(&snap_lock);
-    int last = e && --e->refs == 0;
-    pthread_mutex_unlock(&snap_lock);
-    if (last) {
-        cl_snapshot_free(e->snap);
-        free(e);
-    }
-}
-
-static cl_err
-snap_get(cl_store *st, snap_entry **out, cl_error *err)
-{
-    int64_t hw;
-    cl_err e = cl_store_audit_high_water(st, &hw, err);
-    if (e != CL_OK)
-        return e;
-    pthread_mutex_lock(&snap_lock);
-    if (current && current->hw == hw) {
-        current->refs++;
-        *out = current;
-        pthread_mutex_unlock(&snap_lock);
-        return CL_OK;
-    }
-    pthread_mutex_unlock(&snap_lock);
-    snap_entry *n = calloc(1, sizeof *n);
-    if (!n)
-        return cl_error_set(err, CL_ENOMEM, "out of memory");
-    if ((e = cl_snapshot_load(st, &n->snap, err)) != CL_OK) {
-        free(n);
-        return e;
-    }
-    n->hw = hw;
-    n->refs = 1;
-    pthread_mutex_lock(&snap_lock);
-    snap_entry *old = current;
-    current = n;
-    n->refs++; /* the cache's own reference */
-    int free_old = old && --old->refs == 0;
-    pthread_mutex_unlock(&snap_lock);
-    if (free_old) {
-        cl_snapshot_free(old->snap);
-        free(old);
-    }
-    *out = n;
-    return CL_OK;
-}
 
 static const char *
 period_kind(cl_report_period p)
@@ -149,14 +71,15 @@ cl__h_report(cl_http_req *r)
     if (cl_report_resolve_period(def, period, o.today, &o.period, &err) !=
         CL_OK)
         return cl_http_error(r, 400, "invalid", "period", "%s", err.msg);
-    snap_entry *s = NULL;
+    cl_snapshot_ref *s = NULL;
     cl_error_clear(&err);
-    cl_err e = snap_get(r->st, &s, &err);
+    cl_err e = cl_snapshot_shared_get(r->srv->snapshots, r->st, r->srv->db,
+                                      &s, &err);
     if (e != CL_OK)
         return cl_http_fail(r, e, &err);
     json_t *doc = NULL;
-    e = def->build(s->snap, &o, &doc, &err);
-    snap_release(s);
+    e = def->build(cl_snapshot_ref_snapshot(s), &o, &doc, &err);
+    cl_snapshot_shared_release(r->srv->snapshots, s);
     if (e != CL_OK)
         return cl_http_fail(r, e, &err);
     return cl_http_reply_json(r, 200, doc, NULL);

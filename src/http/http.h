@@ -1,11 +1,12 @@
 /*
  * http.h - closeloop's HTTP server: the JSON API under /api/v1/ on
- * libmicrohttpd, with the delivery worker and the scheduler inside.
+ * libmicrohttpd, with the scheduler (sched/sched.h: the tick and delivery)
+ * started and stopped beside it.
  *
  * One internal polling thread with epoll hands connections to a pool of
  * threads; each pool thread opens its own store connection on its first
- * request.  The delivery worker and the scheduler run in threads of their
- * own with their own connections.
+ * request.  The scheduler runs in a thread of its own with its own
+ * connection.
  */
 #ifndef CL_HTTP_H
 #define CL_HTTP_H
@@ -55,8 +56,8 @@ cl_err cl_http_start(const cl_http_opts *opts, cl_http_server **out,
 uint16_t cl_http_port(const cl_http_server *srv);
 
 /*
- * Stops accepting, lets requests in flight finish, stops the worker and
- * the scheduler, closes every store connection and frees srv.
+ * Stops accepting, lets requests in flight finish, stops the scheduler,
+ * closes every store connection and frees srv.
  */
 void cl_http_stop(cl_http_server *srv);
 

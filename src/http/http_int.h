@@ -15,6 +15,7 @@
 #include "../core/date.h"
 #include "../core/record.h"
 #include "../core/visibility.h"
+#include "../snapshot/snapshot_shared.h"
 #include "../store/store.h"
 #include "http.h"
 
@@ -304,21 +305,15 @@ struct cl_http_server {
     pthread_mutex_t stores_lock;
     cl_store **stores; /* every connection opened, closed at stop */
     size_t nstores, cap;
-    pthread_t worker;
-    int worker_started;
-    pthread_mutex_t stop_lock;
-    pthread_cond_t stop_cond;
-    int stopping;
+    struct cl_sched *sched; /* the tick and delivery, or NULL */
     int64_t clock_offset;      /* added to the system clock (--now) */
     _Atomic size_t body_bytes; /* held by request bodies in memory */
+    cl_snapshot_shared *snapshots; /* the reports' snapshot (h_reports.c) */
 };
 
-/* The server's clock, read once per request and once per worker round
+/* The server's clock, read once per request and once per scheduler round
    (the server is the shell): the system clock, moved by --now. */
 cl_time cl__http_now(const struct cl_http_server *srv);
-
-/* Snapshot cache for reports (h_reports.c); freed at stop. */
-void cl__http_reports_release(void);
 
 /* The OpenAPI document built from the route table (openapi.c). */
 json_t *cl__http_openapi(void);

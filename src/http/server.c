@@ -1,7 +1,7 @@
 /*
  * server.c - the libmicrohttpd daemon, the request's life, the route
- * match, static files, and the worker threads (delivery and the daily
- * tick).
+ * match and static files; the tick and delivery run in the scheduler
+ * (sched/sched.h), started and stopped with the daemon.
  *
  * The access handler follows the two-call pattern: the first call only
  * allocates the request state and returns, so libmicrohttpd keeps the
@@ -24,8 +24,7 @@
 #include <netinet/in.h>
 
 #include "../core/buf.h"
-#include "../engine/engine.h"
-#include "../notify/notify.h"
+#include "../sched/sched.h"
 #include "../store/store_api.h"
 #include "http_int.h"
 
@@ -441,78 +440,11 @@ on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
     *req_cls = NULL;
 }
 
-/* ---- the worker threads ---------------------------------------------- */
-
-/* Waits up to seconds, returning 1 when the server is stopping. */
-static int
-wait_stop(struct cl_http_server *srv, int seconds)
+/* The scheduler's clock: the server's. */
+static cl_time
+sched_now(void *ud)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    ts.tv_sec += seconds;
-    pthread_mutex_lock(&srv->stop_lock);
-    while (!srv->stopping &&
-           pthread_cond_timedwait(&srv->stop_cond, &srv->stop_lock, &ts) !=
-               ETIMEDOUT)
-        ;
-    int stop = srv->stopping;
-    pthread_mutex_unlock(&srv->stop_lock);
-    return stop;
-}
-
-/*
- * One thread for both jobs, each on its own schedule: delivery every
- * deliver_seconds, the tick once at start and then once a day at
- * tick_hour (UTC).  The start tick applies what fell due while the server
- * was down (overdue tasks, reminders, triggers) whatever the hour: a
- * workspace served at 01:00 must not wait until 06:00 for it.  The tick
- * is idempotent, so the scheduled one on the same day finds only what
- * became due since.  Its own store connection.
- */
-static void *
-worker_main(void *arg)
-{
-    struct cl_http_server *srv = arg;
-    cl_error err;
-    cl_day last_tick = -1;
-    cl_time last_deliver = 0;
-    cl_error_clear(&err);
-    cl_store *st = open_store(srv, &err);
-    if (!st) {
-        fprintf(stderr, "closeloop serve: worker: %s\n", err.msg);
-        return NULL;
-    }
-    int started = 0;
-    do {
-        cl_time now = cl__http_now(srv);
-        int hour_passed = (now % 86400) / 3600 >= srv->opts.tick_hour;
-        if (srv->opts.tick_hour >= 0 &&
-            (!started || (cl_time_day(now) != last_tick && hour_passed))) {
-            cl_engine_stats stats = {0};
-            cl_error_clear(&err);
-            if (cl_engine_tick(st, now, &stats, &err) != CL_OK)
-                fprintf(stderr, "closeloop serve: tick: %s\n", err.msg);
-            else if (!srv->opts.quiet)
-                fprintf(stderr,
-                        "tick: %d tasks, %d notifications, %d sessions\n",
-                        stats.tasks, stats.notifications, stats.sessions);
-            /* Before the hour, the start tick leaves today's scheduled
-               one to come. */
-            if (started || hour_passed)
-                last_tick = cl_time_day(now);
-            started = 1;
-        }
-        if (srv->opts.deliver_seconds > 0 &&
-            now - last_deliver >= srv->opts.deliver_seconds) {
-            cl_notify_opts o = {0};
-            cl_notify_stats ns;
-            cl_error_clear(&err);
-            if (cl_notify_run(st, now, &o, &ns, &err) != CL_OK)
-                fprintf(stderr, "closeloop serve: deliver: %s\n", err.msg);
-            last_deliver = now;
-        }
-    } while (!wait_stop(srv, 1));
-    return NULL;
+    return cl__http_now(ud);
 }
 
 /* ---- start and stop --------------------------------------------------- */
@@ -540,12 +472,15 @@ cl_http_start(const cl_http_opts *opts, cl_http_server **out, cl_error *err)
         srv->opts.read_timeout = 30;
     srv->db = strdup(opts->db);
     srv->web_dir = opts->web_dir ? strdup(opts->web_dir) : NULL;
+    srv->snapshots = cl_snapshot_shared_new();
     srv->opts.db = srv->db;
     srv->opts.web_dir = srv->web_dir;
     pthread_key_create(&srv->store_key, NULL);
     pthread_mutex_init(&srv->stores_lock, NULL);
-    pthread_mutex_init(&srv->stop_lock, NULL);
-    pthread_cond_init(&srv->stop_cond, NULL);
+    if (!srv->db || !srv->snapshots || (opts->web_dir && !srv->web_dir)) {
+        cl_http_stop(srv);
+        return cl_error_set(err, CL_ENOMEM, "out of memory");
+    }
 
     cl_store_threaded();
     /* Open once up front: migrations run here, not in a pool thread. */
@@ -592,9 +527,16 @@ cl_http_start(const cl_http_opts *opts, cl_http_server **out, cl_error *err)
     const union MHD_DaemonInfo *info =
         MHD_get_daemon_info(srv->d, MHD_DAEMON_INFO_BIND_PORT);
     srv->port = info ? info->port : opts->port;
-    if (opts->tick_hour >= 0 || opts->deliver_seconds > 0) {
-        if (pthread_create(&srv->worker, NULL, worker_main, srv) == 0)
-            srv->worker_started = 1;
+    cl_sched_opts so = {.db = srv->db,
+                        .tick_hour = opts->tick_hour,
+                        .deliver_seconds = opts->deliver_seconds,
+                        .quiet = opts->quiet,
+                        .now = sched_now,
+                        .now_ud = srv};
+    cl_err rc = cl_sched_start(&so, &srv->sched, err);
+    if (rc != CL_OK) {
+        cl_http_stop(srv);
+        return rc;
     }
     *out = srv;
     return CL_OK;
@@ -624,20 +566,13 @@ cl_http_stop(cl_http_server *srv)
         }
         MHD_stop_daemon(srv->d);
     }
-    pthread_mutex_lock(&srv->stop_lock);
-    srv->stopping = 1;
-    pthread_cond_broadcast(&srv->stop_cond);
-    pthread_mutex_unlock(&srv->stop_lock);
-    if (srv->worker_started)
-        pthread_join(srv->worker, NULL);
+    cl_sched_stop(srv->sched);
     for (size_t i = 0; i < srv->nstores; i++)
         cl_store_close(srv->stores[i]);
     free(srv->stores);
-    cl__http_reports_release();
+    cl_snapshot_shared_free(srv->snapshots);
     pthread_key_delete(srv->store_key);
     pthread_mutex_destroy(&srv->stores_lock);
-    pthread_mutex_destroy(&srv->stop_lock);
-    pthread_cond_destroy(&srv->stop_cond);
     free(srv->db);
     free(srv->web_dir);
     free(srv);

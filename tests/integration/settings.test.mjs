@@ -69,6 +69,19 @@ describe('the settings API', () => {
             assert.equal(good.json.value, 366);
         });
 
+    test('a report reads a threshold changed a moment ago', async () => {
+        const share = async () => (await revops.get(
+            '/api/v1/reports/bad-fit')).json.categories
+            .find((c) => c.threshold_key === 'icp_review_share').threshold;
+        const b = await item('icp_review_share');
+        assert.equal(await share(), b.value);
+        const r = await revops.patch(
+            '/api/v1/settings/thresholds/icp_review_share',
+            { value: 0.55 }, { headers: { 'if-match': b.etag } });
+        assert.equal(r.status, 200, r.text);
+        assert.equal(await share(), 0.55);
+    });
+
     test('delivery settings out of range are a 400 naming the key', async () => {
         const cfg = await revops.get('/api/v1/settings/config');
         for (const [k, v] of [['max_attempts', '1000000'],

@@ -16,9 +16,9 @@
 
 #include "analytics/report.h"
 #include "analytics/snapshot.h"
-#include "io/demo.h"
+#include "demo/demo.h"
 #include "io/import.h"
-#include "io/snapshot_load.h"
+#include "snapshot/snapshot_load.h"
 
 static char ops_db[64];
 

@@ -14,7 +14,7 @@
 #include "core/date.h"
 #include "core/record.h"
 #include "core/taxonomy.h"
-#include "io/demo.h"
+#include "demo/demo.h"
 
 /* ---- collecting the rows ------------------------------------------------ */
 

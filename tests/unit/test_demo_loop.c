@@ -14,8 +14,8 @@
 
 #include "core/date.h"
 #include "core/record.h"
-#include "io/demo.h"
-#include "io/demo_loop.h"
+#include "demo/demo.h"
+#include "demo/demo_loop.h"
 
 /* ---- rows as "KIND|cell|cell|..." strings, keyed by kind and id -------- */
 

@@ -21,9 +21,9 @@
 #include "analytics/patterns.h"
 #include "analytics/patterns_int.h"
 #include "analytics/stats.h"
-#include "io/demo.h"
+#include "demo/demo.h"
 #include "io/import.h"
-#include "io/snapshot_load.h"
+#include "snapshot/snapshot_load.h"
 
 static cl_day
 D(const char *s)

@@ -22,9 +22,9 @@
 #include "analytics/stats.h"
 #include "analytics/survival.h"
 #include "io/csv.h"
-#include "io/demo.h"
+#include "demo/demo.h"
 #include "io/import.h"
-#include "io/snapshot_load.h"
+#include "snapshot/snapshot_load.h"
 
 /* ---- workspaces in a temporary SQLite file ------------------------------ */
 

@@ -41,7 +41,7 @@
 #include "analytics/report.h"
 #include "analytics/snapshot.h"
 #include "io/import.h"
-#include "io/snapshot_load.h"
+#include "snapshot/snapshot_load.h"
 
 static char db_path[CL_TESTDB_URL];
 

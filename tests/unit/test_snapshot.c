@@ -19,7 +19,7 @@
 
 #include "analytics/snapshot.h"
 #include "io/import.h"
-#include "io/snapshot_load.h"
+#include "snapshot/snapshot_load.h"
 
 static char path[CL_TESTDB_URL];
 

@@ -1,5 +1,5 @@
 /*
- * The snapshot cache (io/snapshot_cache.h): a demo workspace loaded from its
+ * The snapshot cache (snapshot/snapshot_cache.h): a demo workspace loaded from its
  * cache file equals the one loaded from the store, column by column and in
  * every report's JSON; a change to the workspace is seen on the next run; a
  * truncated, corrupted or foreign-version file is ignored and rebuilt; the
@@ -23,7 +23,7 @@
 
 #include "analytics/patterns.h"
 #include "engine/engine.h"
-#include "io/snapshot_cache.h"
+#include "snapshot/snapshot_cache.h"
 #include "store/store_engine.h"
 
 #define TODAY "2026-03-15"

@@ -252,9 +252,8 @@ enum {
     K_COUNT
 };
 
-typedef struct cache_key {
-    uint64_t v[K_COUNT];
-} cache_key;
+_Static_assert(K_COUNT == CL_SNAPSHOT_KEY_WORDS, "the key's words");
+typedef cl_snapshot_key cache_key;
 
 static int
 hash_audit(void *ud, const cl_audit_entry *e)
@@ -355,9 +354,8 @@ layout_hash(void)
     return fnv(h, &sz, sizeof sz);
 }
 
-/* Reads the key of st's current state; 0, or -1 when a read fails. */
-static int
-read_key(cl_store *st, const char *url, cache_key *k)
+int
+cl_snapshot_key_read(cl_store *st, const char *url, cl_snapshot_key *k)
 {
     cl_error err;
     memset(k, 0, sizeof *k);
@@ -803,23 +801,34 @@ now_seconds(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+int
+cl_snapshot_key_equal(const cl_snapshot_key *a, const cl_snapshot_key *b)
+{
+    return memcmp(a, b, sizeof *a) == 0;
+}
+
+/* CLOSELOOP_SNAPSHOT_CACHE=0 turns the cache file off. */
+static int
+cache_off(void)
+{
+    const char *env = getenv("CLOSELOOP_SNAPSHOT_CACHE");
+    return env && strcmp(env, "0") == 0;
+}
+
 cl_err
-cl_snapshot_load_cached(cl_store *st, const char *url, int use_cache,
-                        cl_snapshot **out, cl_snapshot_cache_stats *stats,
-                        cl_error *err)
+cl_snapshot_load_keyed(cl_store *st, const char *url,
+                       const cl_snapshot_key *key, cl_snapshot **out,
+                       cl_snapshot_cache_stats *stats, cl_error *err)
 {
     cl_snapshot_cache_stats dummy;
     if (stats == NULL)
         stats = &dummy;
     memset(stats, 0, sizeof *stats);
-    const char *env = getenv("CLOSELOOP_SNAPSHOT_CACHE");
     char path[4096];
-    cache_key key;
-    if (!use_cache || (env && strcmp(env, "0") == 0) || url == NULL ||
-        cl_snapshot_cache_path(st, url, path, sizeof path) != 0 ||
-        read_key(st, url, &key) != 0)
+    if (cache_off() || url == NULL ||
+        cl_snapshot_cache_path(st, url, path, sizeof path) != 0)
         return cl_snapshot_load(st, out, err);
-    if ((*out = read_cache(path, &key)) != NULL) {
+    if ((*out = read_cache(path, key)) != NULL) {
         stats->hit = 1;
         return CL_OK;
     }
@@ -827,9 +836,23 @@ cl_snapshot_load_cached(cl_store *st, const char *url, int use_cache,
     if (rc != CL_OK)
         return rc;
     double t0 = now_seconds();
-    stats->written = write_cache(*out, &key, path) == 0;
+    stats->written = write_cache(*out, key, path) == 0;
     stats->write_seconds = now_seconds() - t0;
     return CL_OK;
+}
+
+cl_err
+cl_snapshot_load_cached(cl_store *st, const char *url, int use_cache,
+                        cl_snapshot **out, cl_snapshot_cache_stats *stats,
+                        cl_error *err)
+{
+    cl_snapshot_key key;
+    if (stats)
+        memset(stats, 0, sizeof *stats);
+    if (!use_cache || cache_off() || url == NULL ||
+        cl_snapshot_key_read(st, url, &key) != 0)
+        return cl_snapshot_load(st, out, err);
+    return cl_snapshot_load_keyed(st, url, &key, out, stats, err);
 }
 
 /* --- comparing ---------------------------------------------------------- */

@@ -16,6 +16,7 @@
 #define CL_SNAPSHOT_CACHE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "../analytics/snapshot.h"
 #include "../store/store.h"
@@ -27,6 +28,22 @@
    needs no bump.  4: the columns come from that list (review_q[i] became
    review_q1..7). */
 #define CL_SNAPSHOT_CACHE_VERSION 4
+
+/* The state of a workspace that its snapshot is a pure function of (what
+   it holds is in snapshot_cache.c): equal keys, equal snapshots.  The one
+   staleness rule of the cache file and of a server's shared snapshot
+   (snapshot_shared.h). */
+#define CL_SNAPSHOT_KEY_WORDS 8
+typedef struct cl_snapshot_key {
+    uint64_t v[CL_SNAPSHOT_KEY_WORDS];
+} cl_snapshot_key;
+
+/* Reads the key of st (opened from url) as it is now; 0, or -1 when a read
+   fails. */
+int cl_snapshot_key_read(cl_store *st, const char *url, cl_snapshot_key *k);
+
+/* 1 when a and b are the same key. */
+int cl_snapshot_key_equal(const cl_snapshot_key *a, const cl_snapshot_key *b);
 
 /* What cl_snapshot_load_cached did, for --timing and tests. */
 typedef struct cl_snapshot_cache_stats {
@@ -47,6 +64,14 @@ typedef struct cl_snapshot_cache_stats {
 cl_err cl_snapshot_load_cached(cl_store *st, const char *url, int use_cache,
                                cl_snapshot **out,
                                cl_snapshot_cache_stats *stats, cl_error *err);
+
+/*
+ * As cl_snapshot_load_cached with the cache on, for a key the caller has
+ * just read (cl_snapshot_key_read, before any record).
+ */
+cl_err cl_snapshot_load_keyed(cl_store *st, const char *url,
+                              const cl_snapshot_key *key, cl_snapshot **out,
+                              cl_snapshot_cache_stats *stats, cl_error *err);
 
 /*
  * The cache file of workspace url (opened as st) into buf (len bytes).

@@ -14,7 +14,7 @@
 #include "../core/strset.h"
 #include "demo_int.h"
 #include "demo_loop_int.h"
-#include "import.h"
+#include "../io/import.h"
 
 /* The loop's own PRNG stream (the generator uses 1 to 5). */
 #define LOOP_STREAM 11

@@ -14,14 +14,19 @@ void cl__http_sha256_hex(const char *secret, char out[65]);
 /* Browser sessions last twelve hours. */
 #define SESSION_SECONDS (12 * 3600)
 
+/* Who signed in, and the server's day (it may run with --now): the UI's
+   date defaults. */
 static json_t *
-me_json(const char *id, const char *name, const char *email, const char *role,
-        const char *manager_id)
+me_json(const cl_http_req *r, const char *id, const char *name,
+        const char *email, const char *role, const char *manager_id)
 {
-    return json_pack("{s:s, s:s, s:s, s:s, s:o}", "id", id, "name", name,
+    char today[11];
+    cl_date_format(cl_time_day(r->now), today);
+    return json_pack("{s:s, s:s, s:s, s:s, s:o, s:s}", "id", id, "name", name,
                      "email", email, "role", role, "manager_id",
                      manager_id && *manager_id ? json_string(manager_id)
-                                               : json_null());
+                                               : json_null(),
+                     "today", today);
 }
 
 static enum MHD_Result
@@ -112,7 +117,7 @@ cl__h_login(cl_http_req *r)
              token, SESSION_SECONDS, cl_http_secure(r) ? "; Secure" : "");
     json_t *doc =
         json_pack("{s:o, s:s}", "user",
-                  me_json(u.id, u.name, u.email, u.role, u.manager_id),
+                  me_json(r, u.id, u.name, u.email, u.role, u.manager_id),
                   "csrf_token", csrf);
     char *text = json_dumps(doc, JSON_COMPACT);
     json_decref(doc);
@@ -150,7 +155,7 @@ cl__h_logout(cl_http_req *r)
 enum MHD_Result
 cl__h_me(cl_http_req *r)
 {
-    json_t *doc = me_json(r->user_id, r->name, r->email, r->role,
+    json_t *doc = me_json(r, r->user_id, r->name, r->email, r->role,
                           r->manager_id);
     if (r->via_cookie)
         json_object_set_new(doc, "csrf_token", json_string(r->csrf));

@@ -7,6 +7,7 @@ import { api } from '../api.js';
 import { html, useLoad, Loaded, navigate, money, pct, num, day, text, label, Badge,
     TextInput } from '../ui.js';
 import { ChartFigure, COLORS, pctAxis } from '../chart.js';
+import { IcpDecision } from './icp_decide.js';
 
 export function Reports() {
     const st = useLoad(() => api.get('/reports'), []);
@@ -47,7 +48,7 @@ export function ReportBody({ name, d }) {
     return Body ? html`<${Body} d=${d} />` : html`<pre>${JSON.stringify(d, null, 2)}</pre>`;
 }
 
-export function ReportPage({ params, query }) {
+export function ReportPage({ params, query, me }) {
     const name = params[0];
     const period = query.get('period') || '';
     const priv = query.get('private') === '1';
@@ -71,7 +72,8 @@ export function ReportPage({ params, query }) {
                     aria-label="Next period">${shift(d.period, 1)} ›</button>
             </form>`}
             <p class="meta" data-testid="report-period">${d.period ? `Period ${d.period}` : ''}${d.from ? ` (${d.from} to ${d.to})` : ''}${d.as_of ? `As of ${d.as_of}` : ''}</p>
-            ${Body ? html`<${Body} d=${d} />` : html`<pre>${JSON.stringify(d, null, 2)}</pre>`}`}<//>
+            ${Body ? html`<${Body} d=${d} />` : html`<pre>${JSON.stringify(d, null, 2)}</pre>`}
+            ${name === 'icp' && html`<${IcpDecision} d=${d} me=${me} />`}`}<//>
     </div>`;
 }
 

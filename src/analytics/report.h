@@ -12,6 +12,7 @@
 #define CL_REPORT_H
 
 #include <jansson.h>
+#include <stdint.h>
 
 #include "../core/date.h"
 #include "../core/err.h"
@@ -84,6 +85,28 @@ cl_err cl_report_pipeline(const cl_snapshot *, const cl_report_opts *,
                           json_t **, cl_error *);
 cl_err cl_report_patterns(const cl_snapshot *, const cl_report_opts *,
                           json_t **, cl_error *);
+
+/* What a reader asks of the pipeline report's deals (the API's query). */
+typedef struct cl_pipeline_query {
+    const char *flag;  /* keep deals carrying this flag code; NULL: any */
+    const char *ae_id; /* keep deals of this AE; NULL: any */
+    const char *sort;  /* rank (by evidence, the report's order), arr,
+                          deal_id, account, ae_id, stage or flags (how
+                          many); ascending, or descending after a '-';
+                          NULL: rank */
+    int64_t limit;     /* deals to keep, < 0: all */
+    int64_t offset;    /* deals to skip first */
+} cl_pipeline_query;
+
+/*
+ * Narrows doc, a pipeline report, to the page q asks for: its deals
+ * filtered, sorted (unknown values last; ties by rank) and sliced, and
+ * total (the deals that match), offset, limit (null for all) and sort
+ * added.  The summary stays that of the whole report.  Returns CL_OK, or
+ * CL_EINVAL with err naming the bad field ("sort: ...", "flag: ...").
+ */
+cl_err cl_report_pipeline_query(json_t *doc, const cl_pipeline_query *q,
+                                cl_error *err);
 
 /*
  * The churn patterns as of today (cl_patterns_json: FDR-controlled,

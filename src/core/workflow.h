@@ -59,7 +59,7 @@ typedef enum cl_wf_kind {
     CL_WF_MARK_TASK,
     /* Put a message in the outbox (and the recipient's in-app inbox).  what
        = notification kind (churn_flag, task_reminder, task_escalation,
-       checkin_reminder, checkin_escalation, pipeline_flag, coaching_item,
+       checkin_reminder, checkin_escalation, pipeline_digest, coaching_item,
        what_changed); recipient_id; title; body; subject_kind/subject_id.
        Dedupe: outbox idempotency_key = key. */
     CL_WF_NOTIFY,
@@ -89,7 +89,7 @@ typedef enum cl_wf_kind {
        number.  Idempotent by nature. */
     CL_WF_SET,
     /* Raise a flag on a record.  subject_kind/subject_id; what = flag name
-       (generic_answer, champion_stability, slow_to_demo); new_value = the
+       (generic_answer, or a pipeline flag: cl_wf_pf_name); new_value = the
        field it concerns (q2, ...) or NULL; body = the reason.  Dedupe: key. */
     CL_WF_FLAG,
     /* Link a deal to an earlier one.  subject_id = the new deal; target_id =
@@ -212,8 +212,12 @@ typedef struct cl_wf_deal {
     int icp_fit_score;          /* 0-100, or -1 unknown */
     int champion_tenure_months; /* or -1 unknown */
     int exec_sponsor;           /* 1, 0, or -1 unknown */
-    int champion_flagged;       /* the champion flag was already raised */
-    int slow_demo_flagged;      /* the slow-to-demo flag was already raised */
+    /* The pipeline flags already raised on the deal: bit (1u << kind) of
+       each cl_wf_pf, so none is raised (and digested) twice. */
+    unsigned flags_raised;
+    /* Names for messages people read (the digest); NULL: the ids. */
+    const char *account_name;
+    const char *ae_name;
 } cl_wf_deal;
 
 /* 1 if stage is closed_won or closed_lost. */
@@ -654,17 +658,82 @@ cl_err cl_wf_review_completion(const cl_wf_config *cfg, const char *month,
  */
 
 /*
- * Open deals on tick (today).  champion_stability: tenure known and <
- * champion_tenure_months, or exec_sponsor == 0.  slow_to_demo: first demo
- * more than slow_to_demo_days after creation, or no demo yet and today more
- * than slow_to_demo_days after creation.  A flag not yet raised on the deal
- * gives FLAG (key "pipeline_flag:FLAG:DEAL") and NOTIFY pipeline_flag to the
- * AE and the AE's manager (keys "pipeline_flag:FLAG:DEAL:USER").  Closed
- * deals are skipped.
+ * The pipeline flags (DESIGN 2, item 11), in the order of the strength of
+ * their evidence (docs/metrics.md, "Pipeline at risk"): a churn pattern is
+ * found in the workspace's own churns and survives a false-discovery
+ * control; the ICP is the written definition of who succeeds as a
+ * customer; champion stability and slow to demo are one warning sign each.
  */
-cl_err cl_wf_pipeline_tick(const cl_wf_config *cfg, const cl_wf_deal *deals,
-                           size_t n, cl_day today, cl_wf_effects *out,
-                           cl_error *err);
+typedef enum cl_wf_pf {
+    CL_WF_PF_CHURN_PATTERN = 0,
+    CL_WF_PF_OUTSIDE_ICP,
+    CL_WF_PF_CHAMPION_STABILITY,
+    CL_WF_PF_SLOW_TO_DEMO,
+    CL_WF_PF_COUNT
+} cl_wf_pf;
+
+/* The code of kind ("churn_pattern"), or NULL when out of range. */
+const char *cl_wf_pf_name(cl_wf_pf kind);
+
+/* kind in words for a message ("matches a churn pattern"), or NULL. */
+const char *cl_wf_pf_words(cl_wf_pf kind);
+
+/* The kind whose code is name, or -1. */
+int cl_wf_pf_parse(const char *name);
+
+/*
+ * Ranking by evidence: negative when a flag of kind ka with evidence ea
+ * ranks before one of kb, eb.  By kind first (the cl_wf_pf order), then
+ * by evidence, higher first (NaN last).  0 when both tie; the caller
+ * breaks ties (the deal's ARR, higher first, then the deal id).
+ */
+int cl_wf_pf_cmp(cl_wf_pf ka, double ea, cl_wf_pf kb, double eb);
+
+/*
+ * One flag an open deal carries now, as the pipeline report finds it
+ * (analytics/pipeline.h).  evidence: how strong the flag is within its
+ * kind, higher is stronger (docs/metrics.md gives each kind's measure:
+ * a churn pattern's lift, the ICP criteria a deal fails, ...).
+ */
+typedef struct cl_wf_pipeline_flag {
+    size_t deal; /* index of its deal in the rule's deals */
+    cl_wf_pf kind;
+    const char *reason; /* one line */
+    double evidence;
+} cl_wf_pipeline_flag;
+
+/* At most this many flags are listed in one digest; the rest are counted
+   and left to the pipeline report. */
+#define CL_WF_DIGEST_MAX_LINES 50
+
+/*
+ * The daily pipeline digest, on tick (today).  deals: the open deals (a
+ * closed one is skipped); flags: the flags they carry now.  A flag whose
+ * kind is not in its deal's flags_raised is new:
+ *
+ *   - FLAG on the deal (what = cl_wf_pf_name, body = the reason), key
+ *     "pipeline_flag:FLAG:DEAL";
+ *   - ONE NOTIFY pipeline_digest to each person with new flags, the AE of
+ *     the deal and the AE's manager (once when they are the same person),
+ *     key "pipeline_digest:YYYY-MM-DD:USER", subject ("report",
+ *     "pipeline").  Its body lists that person's new flags ranked by
+ *     evidence (cl_wf_pf_cmp, then the deal's ARR higher first, then the
+ *     deal id), one line each: the deal, its AE where the reader is not
+ *     that AE, the flag in words and its reason; at most
+ *     CL_WF_DIGEST_MAX_LINES lines, then how many more.
+ *
+ * digested: the users whose digest of today is already out (an earlier
+ * tick of the same day).  A deal whose AE or manager is one of them keeps
+ * its new flags for tomorrow's digest: none of them is raised today, so
+ * no flag is raised without being told.  A deal with neither AE nor
+ * manager gets its flags raised and tells nobody.  There are no
+ * per-deal notifications.  Returns CL_OK, CL_EINVAL (+ ERROR) for a flag
+ * whose deal or kind is out of range, CL_ENOMEM.
+ */
+cl_err cl_wf_pipeline_tick(const cl_wf_deal *deals, size_t ndeals,
+                           const cl_wf_pipeline_flag *flags, size_t nflags,
+                           const char *const *digested, size_t ndigested,
+                           cl_day today, cl_wf_effects *out, cl_error *err);
 
 /*
  * Open tasks on tick (today).  On or after the due day and not reminded:

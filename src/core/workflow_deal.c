@@ -1,6 +1,7 @@
 /*
- * workflow_deal.c - the rules about deals: the won-deal review (rule 1),
- * recovery links (rule 3) and the open-pipeline flags (rule 7).
+ * workflow_deal.c - the rules about deals: the won-deal review (rule 1)
+ * and recovery links (rule 3).  The open-pipeline flags (rule 7) are in
+ * workflow_pipeline.c.
  */
 #include <stdio.h>
 #include <string.h>
@@ -249,83 +250,5 @@ cl_wf_deal_created(const cl_wf_config *cfg, const cl_wf_deal *deal,
                                "Recovery record: deal %s returns after "
                                "lost deal %s (%d months)",
                                deal->id, orig->id, months));
-    return cl__wf_finish(out, err);
-}
-
-/* ---- rule 7: open pipeline ------------------------------------------------
- */
-
-static void
-raise_flag(cl_wf_effects *out, const cl_wf_deal *d, const char *flag,
-           const char *reason)
-{
-    cl_wf_effect *e = cl__wf_push(
-        out, CL_WF_FLAG, cl__wf_fmt(out, "pipeline_flag:%s:%s", flag, d->id));
-    if (e) {
-        e->what = flag;
-        e->subject_kind = "deal";
-        e->subject_id = cl__wf_str(out, d->id);
-        e->body = cl__wf_str(out, reason);
-    }
-    const char *who[2] = {d->ae_id, d->ae_manager_id};
-    /* The title reads as a sentence in an e-mail subject: the flag's
-       words, not its code. */
-    const char *words = strcmp(flag, "champion_stability") == 0
-                            ? "champion stability"
-                        : strcmp(flag, "slow_to_demo") == 0 ? "slow to demo"
-                                                            : flag;
-    const char *title = cl__wf_fmt(out, "Deal %s: %s flagged", d->id, words);
-    for (int i = 0; i < 2; i++) {
-        if (cl__wf_empty(who[i]))
-            continue;
-        if (i == 1 && !cl__wf_empty(who[0]) && strcmp(who[0], who[1]) == 0)
-            continue;
-        cl__wf_notify(
-            out, cl__wf_fmt(out, "pipeline_flag:%s:%s:%s", flag, d->id, who[i]),
-            "pipeline_flag", who[i], "deal", d->id, title, reason);
-    }
-}
-
-cl_err
-cl_wf_pipeline_tick(const cl_wf_config *cfg, const cl_wf_deal *deals, size_t n,
-                    cl_day today, cl_wf_effects *out, cl_error *err)
-{
-    for (size_t i = 0; i < n; i++) {
-        const cl_wf_deal *d = &deals[i];
-        if (cl_wf_deal_closed(d))
-            continue;
-        if (!d->champion_flagged) {
-            char why[160] = "";
-            if (d->champion_tenure_months >= 0 &&
-                d->champion_tenure_months < cfg->champion_tenure_months)
-                snprintf(why, sizeof why,
-                         "champion in the role for %d months (< %d)",
-                         d->champion_tenure_months,
-                         cfg->champion_tenure_months);
-            if (d->exec_sponsor == 0) {
-                size_t len = strlen(why);
-                snprintf(why + len, sizeof why - len, "%sno executive sponsor",
-                         len ? "; " : "");
-            }
-            if (*why)
-                raise_flag(out, d, "champion_stability", why);
-        }
-        if (!d->slow_demo_flagged && d->created_on != CL_WF_NO_DAY) {
-            char why[160] = "";
-            if (d->first_demo_on != CL_WF_NO_DAY) {
-                int days = d->first_demo_on - d->created_on;
-                if (days > cfg->slow_to_demo_days)
-                    snprintf(why, sizeof why,
-                             "first demo %d days after creation (> %d)", days,
-                             cfg->slow_to_demo_days);
-            } else if (today - d->created_on > cfg->slow_to_demo_days) {
-                snprintf(why, sizeof why,
-                         "no demo after %d days in pipeline (> %d)",
-                         (int)(today - d->created_on), cfg->slow_to_demo_days);
-            }
-            if (*why)
-                raise_flag(out, d, "slow_to_demo", why);
-        }
-    }
     return cl__wf_finish(out, err);
 }

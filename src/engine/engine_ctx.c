@@ -321,8 +321,22 @@ cl__eng_deal(cl__eng *e, const cl_store_deal_row *r, cl_wf_deal *d)
     d->icp_fit_score = r->icp_fit_score;
     d->champion_tenure_months = r->champion_tenure_months;
     d->exec_sponsor = r->exec_sponsor;
-    d->champion_flagged = r->champion_flagged;
-    d->slow_demo_flagged = r->slow_demo_flagged;
+    d->account_name = cl__eng_str(e, r->account_name);
+    d->ae_name = cl__eng_str(e, r->ae_name);
+    /* The pipeline flags among the deal's flags (generic answers too). */
+    for (const char *f = r->flags; f && *f;) {
+        const char *end = strchr(f, ';');
+        size_t len = end ? (size_t)(end - f) : strlen(f);
+        char name[40];
+        if (len < sizeof name) {
+            memcpy(name, f, len);
+            name[len] = '\0';
+            int k = cl_wf_pf_parse(name);
+            if (k >= 0)
+                d->flags_raised |= 1u << k;
+        }
+        f = end ? end + 1 : f + len;
+    }
 }
 
 void

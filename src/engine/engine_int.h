@@ -115,4 +115,13 @@ cl_err cl__eng_thresholds(cl__eng *e, const char *kind, const char *period,
 cl_err cl__eng_pack(cl__eng *e, const char *report, const char *period,
                     char **json, cl_error *err);
 
+/*
+ * The open pipeline's flags on tick (rule 7): the flags of the n open
+ * deals computed as the pipeline report computes them, from e->snap
+ * (loaded if not yet), and the effects of cl_wf_pipeline_tick applied:
+ * the new ones raised, each AE and manager sent one digest for the day.
+ */
+cl_err cl__eng_pipeline(cl__eng *e, const cl_wf_deal *deals, size_t n,
+                        cl_error *err);
+
 #endif

@@ -397,10 +397,7 @@ schedules(cl__eng *e, cl_error *err)
     if (rc == CL_OK)
         rc = cl_store_deals_sel(e->st, CL_SD_OPEN, NULL, deal_cb, &open, err);
     if (rc == CL_OK)
-        rc = cl_wf_pipeline_tick(&e->cfg, open.v, open.n, e->today, &fx, err);
-    if (rc == CL_OK)
-        rc = cl__eng_apply(e, &fx, err);
-    cl_wf_effects_release(&fx);
+        rc = cl__eng_pipeline(e, open.v, open.n, err);
     free(open.v);
 
     list pcs = {e, NULL, 0, 0, sizeof(cl_wf_process_change)};

@@ -9,6 +9,7 @@
 
 #include "../core/workflow.h"
 
+#include "store_engine_int.h"
 #include "store_int.h"
 
 cl_err
@@ -121,6 +122,14 @@ cl_store_outbox_add(cl_store *st, const cl_store_outbox_new *m, int *inserted,
         return cl_error_set(err, CL_EINVAL,
                             "cl_store_outbox_add outside a transaction");
     return st->ops->engine->outbox_add(st, m, inserted, err);
+}
+
+cl_err
+cl_store_outbox_has(cl_store *st, const char *key, int *found, cl_error *err)
+{
+    /* One indexed read through the shared engine queries: both backends
+       have it without a query of their own. */
+    return cl__engw_outbox_has(st, key, found, err);
 }
 
 cl_err

@@ -40,9 +40,11 @@ typedef struct cl_store_deal_row {
     int icp_fit_score;          /* -1 unknown */
     int champion_tenure_months; /* -1 unknown */
     int exec_sponsor;           /* 1, 0, -1 unknown */
-    int champion_flagged;       /* a champion_stability flag exists */
-    int slow_demo_flagged;      /* a slow_to_demo flag exists */
+    const char *flags;          /* the codes of the flags raised on the
+                                   deal, ';'-separated, or NULL */
     int review_done;            /* a reviews row exists */
+    const char *account_name;   /* for messages people read; may be NULL */
+    const char *ae_name;        /* the AE's name, or NULL */
 } cl_store_deal_row;
 
 typedef enum cl_store_deal_sel {
@@ -223,6 +225,10 @@ cl_err cl_store_outbox_add(cl_store *st, const cl_store_outbox_new *m,
                            int *inserted, cl_error *err);
 
 typedef int (*cl_store_outbox_cb)(void *ud, const cl_store_outbox_row *row);
+
+/* *found = 1 when the outbox holds a row with idempotency key key. */
+cl_err cl_store_outbox_has(cl_store *st, const char *key, int *found,
+                           cl_error *err);
 
 /* Rows by id; recipient_id / channel filter when not NULL. */
 cl_err cl_store_outbox_each(cl_store *st, const char *recipient_id,

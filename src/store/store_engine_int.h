@@ -63,7 +63,8 @@ typedef struct cl__row_sink {
  *   deal: id, account_id, ae_id, ae_manager_id, csm_id, cs_manager_id,
  *     type, stage, created_on, first_demo_on, closed_on, kickoff_on, arr,
  *     icp_fit_score, champion_tenure_months, exec_sponsor,
- *     champion_flagged, slow_demo_flagged, review_done
+ *     flags (the deal's flag codes, ';'-separated), review_done,
+ *     account_name, ae_name
  *   review: deal_id, held_on, q1 .. q7, gut_read, icp_fit_score
  *   churn: id, account_id, deal_id, ae_id, ae_manager_id, csm_id,
  *     churned_on, primary_cause, contributing_causes, stated_reason,
@@ -231,6 +232,8 @@ cl_err cl__engw_task_done(cl_store *st, int64_t id, int *changed,
                           cl_error *err);
 cl_err cl__engw_outbox_add(cl_store *st, const cl_store_outbox_new *m,
                            int *inserted, cl_error *err);
+cl_err cl__engw_outbox_has(cl_store *st, const char *key, int *found,
+                           cl_error *err);
 cl_err cl__engw_outbox_mark(cl_store *st, int64_t id, const char *status,
                             int attempts, const char *next_attempt_at,
                             const char *last_error, cl_error *err);

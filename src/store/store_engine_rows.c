@@ -37,9 +37,10 @@ cl__row_deal(void *ud, const cl__row *r)
         .icp_fit_score = (int)I(13, -1),
         .champion_tenure_months = (int)I(14, -1),
         .exec_sponsor = (int)I(15, -1),
-        .champion_flagged = (int)I(16, 0),
-        .slow_demo_flagged = (int)I(17, 0),
-        .review_done = (int)I(18, 0),
+        .flags = T(16),
+        .review_done = (int)I(17, 0),
+        .account_name = T(18),
+        .ae_name = T(19),
     };
     return s->cb.deal(s->ud, &d);
 }

@@ -170,6 +170,17 @@ cl__engw_outbox_add(cl_store *st, const cl_store_outbox_new *m, int *inserted,
 }
 
 cl_err
+cl__engw_outbox_has(cl_store *st, const char *key, int *found, cl_error *err)
+{
+    int64_t id = 0;
+    /* idempotency_key */
+    cl_err rc =
+        find_id(st, SQL(st)->outbox_id, "s", (cl__arg[]){S(key)}, &id, err);
+    *found = rc == CL_OK && id > 0;
+    return rc;
+}
+
+cl_err
 cl__engw_outbox_mark(cl_store *st, int64_t id, const char *status, int attempts,
                      const char *next_attempt_at, const char *last_error,
                      cl_error *err)

@@ -174,7 +174,9 @@ test('a month of a company\'s life produces each task, session and ' +
         .map((m) => m.recipient_id).sort();
     // C2 (tagged on import) and C1 (tagged by the CSM): AE and manager.
     assert.deepEqual(count('churn_flag'), ['U2', 'U2', 'U3', 'U3']);
-    assert.deepEqual(count('pipeline_flag'), ['U2', 'U4']);
+    // D7's champion flag: one daily digest each to its AE and manager.
+    assert.deepEqual(count('pipeline_digest'), ['U2', 'U4']);
+    assert.deepEqual(count('pipeline_flag'), []);
     assert.deepEqual(count('coaching_item'), ['U2']);
     assert.deepEqual(count('what_changed'), ['U6']);
     // Every overdue task reminded once and escalated once at most.

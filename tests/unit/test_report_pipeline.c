@@ -151,23 +151,39 @@ test_several_flags_and_unflagged_deals(void **state)
 static void
 test_order_fields_and_summary(void **state)
 {
-    /* Flags desc, then ARR desc. */
-    static const char *const order[] = {"P07", "P04", "P10", "P03",
-                                        "P06", "P02", "P05"};
+    /* Ranked by evidence (docs/metrics.md): by the deal's strongest flag,
+       the churn pattern first (its lift), then outside the ICP (P07 fails
+       two criteria, P02 one; both have ICP fit 75: + 0.25), champion
+       stability (P03: 1 + (6 - 3) / 6; P06: no sponsor, 1), slow to demo
+       (P05: 83 / 45 days, P04: 61 / 45). */
+    static const char *const order[] = {"P10", "P07", "P02", "P03",
+                                        "P06", "P05", "P04"};
+    static const double evidence[] = {-1, 2.25, 1.25, 1.5, 1, 1.84, 1.36};
     json_t *j = run(state);
     assert_int_equal(json_array_size(json_object_get(j, "deals")), 7);
-    for (size_t i = 0; i < 7; i++)
-        assert_string_equal(json_string_value(ops_at(j, "deals", i, "deal_id")),
+    for (size_t i = 0; i < 7; i++) {
+        json_t *d = json_array_get(json_object_get(j, "deals"), i);
+        json_t *top = json_array_get(json_object_get(d, "flags"), 0);
+        assert_string_equal(json_string_value(json_object_get(d, "deal_id")),
                             order[i]);
-    assert_string_equal(json_string_value(ops_at(j, "deals", 0, "ae_id")),
+        assert_int_equal(json_integer_value(json_object_get(d, "rank")), i + 1);
+        if (evidence[i] >= 0)
+            assert_near(json_number_value(json_object_get(top, "evidence")),
+                        evidence[i], 1e-9);
+    }
+    /* The churn pattern's evidence is its lift. */
+    assert_true(json_number_value(json_object_get(
+                    json_array_get(ops_at(j, "deals", 0, "flags"), 0),
+                    "evidence")) > 1);
+    assert_string_equal(json_string_value(ops_at(j, "deals", 1, "ae_id")),
                         "U-AE1");
-    assert_string_equal(json_string_value(ops_at(j, "deals", 0, "account")),
+    assert_string_equal(json_string_value(ops_at(j, "deals", 1, "account")),
                         "Tiny No Ops");
-    assert_string_equal(json_string_value(ops_at(j, "deals", 0, "account_id")),
+    assert_string_equal(json_string_value(ops_at(j, "deals", 1, "account_id")),
                         "PA3");
-    assert_string_equal(json_string_value(ops_at(j, "deals", 0, "stage")),
+    assert_string_equal(json_string_value(ops_at(j, "deals", 1, "stage")),
                         "discovery");
-    assert_near(json_number_value(ops_at(j, "deals", 0, "arr")), 5000, 1e-9);
+    assert_near(json_number_value(ops_at(j, "deals", 1, "arr")), 5000, 1e-9);
     assert_int_equal(json_integer_value(json_object_get(j, "icp_version")), 2);
     json_t *s = json_object_get(j, "summary");
     assert_int_equal(json_integer_value(json_object_get(s, "open_deals")), 10);
@@ -178,6 +194,83 @@ test_order_fields_and_summary(void **state)
     assert_int_equal(json_integer_value(json_object_get(s, "slow_to_demo")), 3);
     assert_int_equal(json_integer_value(json_object_get(s, "churn_pattern")),
                      1);
+    json_decref(j);
+}
+
+/* The deal ids of j's deals, ','-joined, into buf. */
+static const char *
+ids(json_t *j, char *buf, size_t len)
+{
+    json_t *d;
+    size_t i, at = 0;
+    buf[0] = '\0';
+    json_array_foreach(json_object_get(j, "deals"), i, d)
+    {
+        at +=
+            (size_t)snprintf(buf + at, len - at, "%s%s", i ? "," : "",
+                             json_string_value(json_object_get(d, "deal_id")));
+    }
+    return buf;
+}
+
+static void
+test_query_pages_sorts_and_filters(void **state)
+{
+    char buf[256];
+    cl_error err;
+    json_t *j = run(state);
+    cl_pipeline_query q = {.limit = 3, .offset = 0};
+    /* Pages of the evidence order; the summary is the whole report's. */
+    assert_int_equal(cl_report_pipeline_query(j, &q, &err), CL_OK);
+    assert_string_equal(ids(j, buf, sizeof buf), "P10,P07,P02");
+    assert_int_equal(json_integer_value(json_object_get(j, "total")), 7);
+    assert_string_equal(json_string_value(json_object_get(j, "sort")), "rank");
+    assert_int_equal(json_integer_value(json_object_get(
+                         json_object_get(j, "summary"), "flagged")),
+                     7);
+    json_decref(j);
+    j = run(state);
+    q.offset = 6;
+    assert_int_equal(cl_report_pipeline_query(j, &q, &err), CL_OK);
+    assert_string_equal(ids(j, buf, sizeof buf), "P04");
+    json_decref(j);
+
+    /* By ARR, largest first; by flags, most first, ties by rank. */
+    j = run(state);
+    q = (cl_pipeline_query){.sort = "-arr", .limit = -1};
+    assert_int_equal(cl_report_pipeline_query(j, &q, &err), CL_OK);
+    assert_string_equal(ids(j, buf, sizeof buf), "P04,P10,P03,P06,P02,P05,P07");
+    json_decref(j);
+    j = run(state);
+    q = (cl_pipeline_query){.sort = "-flags", .limit = 2};
+    assert_int_equal(cl_report_pipeline_query(j, &q, &err), CL_OK);
+    assert_string_equal(ids(j, buf, sizeof buf), "P07,P10");
+    json_decref(j);
+
+    /* One flag, one AE, both. */
+    j = run(state);
+    q = (cl_pipeline_query){.flag = "slow_to_demo", .limit = -1};
+    assert_int_equal(cl_report_pipeline_query(j, &q, &err), CL_OK);
+    assert_string_equal(ids(j, buf, sizeof buf), "P07,P05,P04");
+    assert_int_equal(json_integer_value(json_object_get(j, "total")), 3);
+    json_decref(j);
+    j = run(state);
+    q = (cl_pipeline_query){.flag = "slow_to_demo",
+                            .ae_id = "U-AE2",
+                            .sort = "deal_id",
+                            .limit = -1};
+    assert_int_equal(cl_report_pipeline_query(j, &q, &err), CL_OK);
+    assert_string_equal(ids(j, buf, sizeof buf), "P04");
+    json_decref(j);
+
+    /* Bad input names its field. */
+    j = run(state);
+    q = (cl_pipeline_query){.sort = "health_score", .limit = -1};
+    assert_int_equal(cl_report_pipeline_query(j, &q, &err), CL_EINVAL);
+    assert_non_null(strstr(err.msg, "sort:"));
+    q = (cl_pipeline_query){.flag = "generic_answer", .limit = -1};
+    assert_int_equal(cl_report_pipeline_query(j, &q, &err), CL_EINVAL);
+    assert_non_null(strstr(err.msg, "flag:"));
     json_decref(j);
 }
 
@@ -236,6 +329,7 @@ main(void)
         cmocka_unit_test(test_churn_pattern_flag_names_the_pattern),
         cmocka_unit_test(test_several_flags_and_unflagged_deals),
         cmocka_unit_test(test_order_fields_and_summary),
+        cmocka_unit_test(test_query_pages_sorts_and_filters),
         cmocka_unit_test(test_demo_small_teams_without_ops_are_flagged),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

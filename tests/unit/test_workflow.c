@@ -1095,72 +1095,7 @@ test_recovery_links_latest_lost_deal(void **state)
     cl_wf_effects_release(&l);
 }
 
-/* ---- rule 7: open pipeline -------------------------------------------------
- */
-
-static cl_wf_deal
-open_deal(const char *id, const char *created)
-{
-    cl_wf_deal d = won_deal("2026-01-01", 0);
-    d.id = id;
-    d.stage = "proposal";
-    d.closed_on = CL_WF_NO_DAY;
-    d.created_on = D(created);
-    d.exec_sponsor = 1;
-    d.champion_tenure_months = 24;
-    d.first_demo_on = D(created) + 10;
-    return d;
-}
-
-static void
-test_pipeline_flags(void **state)
-{
-    (void)state;
-    cl_wf_config c = config();
-    cl_wf_deal d[8];
-    d[0] = open_deal("P0", "2026-05-01");
-    d[0].champion_tenure_months = 5; /* < 6 */
-    d[1] = open_deal("P1", "2026-05-01");
-    d[1].exec_sponsor = 0;
-    d[2] = open_deal("P2", "2026-05-01");
-    d[2].champion_tenure_months = 6; /* not < 6: no flag */
-    d[3] = open_deal("P3", "2026-05-01");
-    d[3].champion_tenure_months = -1; /* unknown: no flag */
-    d[3].exec_sponsor = -1;
-    d[4] = open_deal("P4", "2026-05-01");
-    d[4].first_demo_on = D("2026-06-16"); /* 46 days: slow */
-    d[5] = open_deal("P5", "2026-05-01");
-    d[5].first_demo_on = D("2026-06-15"); /* 45 days: not slow */
-    d[6] = open_deal("P6", "2026-05-02");
-    d[6].first_demo_on = CL_WF_NO_DAY; /* 45 days old, no demo: not yet */
-    d[7] = open_deal("P7", "2026-05-01");
-    d[7].first_demo_on = CL_WF_NO_DAY; /* 46 days old, no demo: slow */
-    cl_wf_effects l;
-    cl_wf_effects_init(&l);
-    assert_int_equal(cl_wf_pipeline_tick(&c, d, 8, D("2026-06-16"), &l, NULL),
-                     CL_OK);
-    assert_int_equal(count_kind(&l, CL_WF_FLAG), 4);
-    const cl_wf_effect *e = must_key(&l, "pipeline_flag:champion_stability:P0");
-    assert_non_null(strstr(e->body, "5 months"));
-    must_key(&l, "pipeline_flag:champion_stability:P0:AE1");
-    must_key(&l, "pipeline_flag:champion_stability:P0:SM1");
-    e = must_key(&l, "pipeline_flag:champion_stability:P1");
-    assert_non_null(strstr(e->body, "no executive sponsor"));
-    must_key(&l, "pipeline_flag:slow_to_demo:P4");
-    must_key(&l, "pipeline_flag:slow_to_demo:P7:SM1");
-    assert_int_equal(count_kind(&l, CL_WF_NOTIFY), 8);
-    cl_wf_effects_release(&l);
-
-    /* Raised once: the next tick, with the flags recorded, adds nothing;
-       a closed deal is never flagged. */
-    d[0].champion_flagged = d[1].champion_flagged = 1;
-    d[4].slow_demo_flagged = d[7].slow_demo_flagged = 1;
-    d[6].stage = "closed_won";
-    assert_int_equal(cl_wf_pipeline_tick(&c, d, 8, D("2026-06-20"), &l, NULL),
-                     CL_OK);
-    assert_int_equal(l.n, 0);
-    cl_wf_effects_release(&l);
-}
+/* Rule 7, the open pipeline's flags: test_workflow_pipeline.c. */
 
 static void
 test_config_defaults_follow_the_taxonomy(void **state)
@@ -1183,36 +1118,6 @@ test_config_defaults_follow_the_taxonomy(void **state)
     assert_int_equal(c.overdue_escalation_business_days, 2);
     assert_int_equal(c.checkin_escalation_business_days, 5);
     assert_null(c.revops_id);
-}
-
-/* Many effects and long strings: the list and its arena grow, and every
-   string stays where it was (ASan builds check the memory). */
-static void
-test_effect_list_grows(void **state)
-{
-    (void)state;
-    cl_wf_config c = config();
-    enum { N = 300 };
-    static cl_wf_deal d[N];
-    static char ids[N][16];
-    for (int i = 0; i < N; i++) {
-        snprintf(ids[i], sizeof ids[i], "P%d", i);
-        d[i] = open_deal(ids[i], "2026-01-01");
-        d[i].exec_sponsor = 0;
-    }
-    cl_wf_effects l;
-    cl_wf_effects_init(&l);
-    assert_int_equal(cl_wf_pipeline_tick(&c, d, N, D("2026-01-05"), &l, NULL),
-                     CL_OK);
-    assert_int_equal(l.n, 3 * N);
-    const cl_wf_effect *first =
-        must_key(&l, "pipeline_flag:champion_stability:P0:AE1");
-    assert_string_equal(first->recipient_id, "AE1");
-    assert_string_equal(l.items[3 * N - 1].key,
-                        "pipeline_flag:champion_stability:P299:SM1");
-    cl_wf_effects_release(&l);
-    assert_int_equal(l.n, 0);
-    cl_wf_effects_release(&l); /* releasing twice is harmless */
 }
 
 int
@@ -1248,9 +1153,7 @@ main(void)
         cmocka_unit_test(test_closed_churn_tag_changes_only_after_reopen),
         cmocka_unit_test(test_whole_months),
         cmocka_unit_test(test_recovery_links_latest_lost_deal),
-        cmocka_unit_test(test_pipeline_flags),
         cmocka_unit_test(test_config_defaults_follow_the_taxonomy),
-        cmocka_unit_test(test_effect_list_grows),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -6,6 +6,7 @@
  * threads (snapshot/snapshot_shared.h), reloaded only when the workspace's
  * key says it changed: the same rule as `closeloop report`'s cache file.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,6 +44,58 @@ cl__h_reports(cl_http_req *r)
                               NULL);
 }
 
+/*
+ * The pipeline report's query: flag, ae_id, sort, limit, offset.  What a
+ * role may not read it may not filter or sort on (core/visibility.h): an
+ * ae_id filter or sort is refused (403 forbidden_field) for a role that
+ * reads no deal's AE, and for one that reads only its own deals' AEs it
+ * keeps those only.  Returns 0, or -1 with *done queued.
+ */
+static int
+pipeline_query(cl_http_req *r, cl_pipeline_query *q, int *paged,
+               enum MHD_Result *done)
+{
+    int64_t limit, offset;
+    q->flag = cl_http_query(r, "flag");
+    q->ae_id = cl_http_query(r, "ae_id");
+    q->sort = cl_http_query(r, "sort");
+    q->limit = -1;
+    q->offset = 0;
+    *paged = q->flag || q->ae_id || q->sort || cl_http_query(r, "limit") ||
+             cl_http_query(r, "offset");
+    if (!*paged)
+        return 0;
+    if (cl_http_page(r, &limit, &offset, done) < 0)
+        return -1;
+    /* Without a limit the page runs to the end, as the report always did. */
+    q->limit = cl_http_query(r, "limit") ? limit : -1;
+    q->offset = offset;
+    const char *sort = q->sort ? q->sort + (*q->sort == '-') : NULL;
+    const char *field = q->ae_id                             ? "ae_id"
+                        : sort && strcmp(sort, "ae_id") == 0 ? "ae_id"
+                                                             : NULL;
+    if (field == NULL)
+        return 0;
+    switch (cl_vis_filter_on(&r->viewer, CL_VK_DEAL, field)) {
+    case CL_VF_REFUSE:
+        *done = cl_http_error(r, 403, "forbidden_field", field,
+                              "your role may not read %s of deals, so it "
+                              "may not filter or sort on it",
+                              field);
+        return -1;
+    case CL_VF_OWN:
+        /* Only its own deals show it their AE: the filter keeps those. */
+        if (q->ae_id && strcmp(q->ae_id, r->viewer.user_id) != 0)
+            q->ae_id = "";
+        else if (!q->ae_id)
+            q->ae_id = r->viewer.user_id;
+        break;
+    case CL_VF_ANY:
+        break;
+    }
+    return 0;
+}
+
 enum MHD_Result
 cl__h_report(cl_http_req *r)
 {
@@ -71,6 +124,12 @@ cl__h_report(cl_http_req *r)
     if (cl_report_resolve_period(def, period, o.today, &o.period, &err) !=
         CL_OK)
         return cl_http_error(r, 400, "invalid", "period", "%s", err.msg);
+    cl_pipeline_query pq;
+    int paged = 0;
+    enum MHD_Result done;
+    if (strcmp(def->name, "pipeline") == 0 &&
+        pipeline_query(r, &pq, &paged, &done) < 0)
+        return done;
     cl_snapshot_ref *s = NULL;
     cl_error_clear(&err);
     cl_err e = cl_snapshot_shared_get(r->srv->snapshots, r->st, r->srv->db,
@@ -80,7 +139,18 @@ cl__h_report(cl_http_req *r)
     json_t *doc = NULL;
     e = def->build(cl_snapshot_ref_snapshot(s), &o, &doc, &err);
     cl_snapshot_shared_release(r->srv->snapshots, s);
-    if (e != CL_OK)
+    if (e == CL_OK && paged &&
+        (e = cl_report_pipeline_query(doc, &pq, &err)) == CL_EINVAL) {
+        /* The message starts with the field it is about. */
+        char field[16] = "";
+        sscanf(err.msg, "%15[a-z_]:", field);
+        json_decref(doc);
+        return cl_http_error(r, 400, "invalid", field[0] ? field : NULL, "%s",
+                             err.msg);
+    }
+    if (e != CL_OK) {
+        json_decref(doc);
         return cl_http_fail(r, e, &err);
+    }
     return cl_http_reply_json(r, 200, doc, NULL);
 }

@@ -120,6 +120,28 @@ query_params(const cl_http_route *rt, json_t *params)
                         "equals this value (a field your role may not "
                         "read is a 403 forbidden_field; see "
                         "docs/visibility.md)");
+    } else if (rt->handler == cl__h_report) {
+        query_param(params, "period", "string",
+                    "a month YYYY-MM or a quarter YYYYQn, as the report "
+                    "covers");
+        query_param(params, "private", "string",
+                    "1: the private view, where the role and the report "
+                    "allow it");
+        /* The pipeline report's deals page, sort and filter. */
+        query_param(params, "flag", "string",
+                    "pipeline: deals carrying this flag (outside_icp, "
+                    "champion_stability, slow_to_demo, churn_pattern)");
+        query_param(params, "ae_id", "string",
+                    "pipeline: deals of this AE (a role that may not read "
+                    "AEs gets 403 forbidden_field)");
+        query_param(params, "sort", "string",
+                    "pipeline: rank (by evidence, the default), arr, "
+                    "deal_id, account, ae_id, stage or flags; a leading '-' "
+                    "sorts descending");
+        query_param(params, "limit", "integer",
+                    "pipeline: page size, 0..1000 (all when absent)");
+        query_param(params, "offset", "integer",
+                    "pipeline: deals to skip");
     } else if (rt->handler == cl__h_inbox || rt->handler == cl__h_audit) {
         query_param(params, "limit", "integer", "page size, 1..500 (50)");
         query_param(params, "cursor", "string",

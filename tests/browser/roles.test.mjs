@@ -77,23 +77,31 @@ const ROLES = {
         await pack.getByRole('link', { name: "today's dashboard" }).waitFor();
         return 'session';
     },
-    // Notified about its own deals; a notification leads to the deal.
+    // Notified about its own deals, in one pipeline digest a day; the
+    // digest leads to the pipeline report, where its deals are.
     async ae(ctx, page) {
         const id = first(ctx, 'ae');
+        const me = ctx.users.find((u) => u.id === id);
         const mine = new Set(exportKind(ctx.db, 'deals').filter((d) => d.ae_id === id)
             .map((d) => d.id));
-        const notes = page.getByTestId('notifications').getByRole('link');
-        await notes.first().waitFor();
-        const titles = await notes.allInnerTexts();
-        for (const t of titles) {
+        const notes = page.getByTestId('notifications');
+        await notes.getByRole('link').first().waitFor();
+        for (const t of await notes.getByRole('link').allInnerTexts()) {
             const deal = t.match(/Deal (d-\d+)/)?.[1];
             assert.ok(!deal || mine.has(deal), `${t}: a deal of ${id}`);
         }
-        const deal = titles[0].match(/Deal (d-\d+)/)[1];
-        await notes.first().click();
-        await page.getByRole('heading', { level: 1 }).waitFor();
-        await page.locator('main').getByText(deal).first().waitFor();
-        return 'deal-from-notification';
+        const digests = notes.locator('li.note[data-kind="pipeline_digest"]');
+        assert.equal(await digests.count(), 1, 'one digest on the first day');
+        const body = await digests.locator('.note-body').innerText();
+        const deals = [...body.matchAll(/Deal (d-\d+)/g)].map((m) => m[1]);
+        assert.ok(deals.length > 0, body);
+        for (const d of deals)
+            assert.ok(mine.has(d), `${d} in the digest: a deal of ${id}`);
+        await digests.getByRole('link').click();
+        await page.getByRole('heading', { name: 'Flagged deals' }).waitFor();
+        await page.getByLabel('AE', { exact: true }).selectOption({ label: me.name });
+        await page.getByTestId('flagged-deals').locator(`tr[data-deal="${deals[0]}"]`).waitFor();
+        return 'pipeline-from-digest';
     },
     // Notified with its AEs: every deal in its inbox is one of its AEs'.
     async sales_manager(ctx, page) {

@@ -27,8 +27,22 @@ const MINE = [
     ['zz-lst-012', 'Twelfth Lister', 'prospect'],
 ];
 
+// Twelve earlier days' pipeline digests of the sales manager: the engine
+// sends one a day, and the inbox pages need more than a page of messages.
+const DIGESTS_SQL = 'INSERT INTO outbox (workspace_id, id, recipient_id, ' +
+    'channel, kind, subject, body, status, idempotency_key, created_at, ' +
+    'sent_at, subject_kind, subject_id) VALUES ' +
+    Array.from({ length: 12 }, (_, i) => {
+        const day = `2026-10-${String(i + 1).padStart(2, '0')}`;
+        return `(1, ${9001 + i}, 'u-sales-manager-1', 'inbox', ` +
+            `'pipeline_digest', 'Pipeline digest ${day}: 1 new flag on 1 ` +
+            `deal', 'New flags on open deals you own or manage', 'sent', ` +
+            `'pipeline_digest:${day}:u-sales-manager-1:inbox', ` +
+            `'${day}T08:00:00Z', '${day}T08:00:00Z', 'report', 'pipeline')`;
+    }).join(', ');
+
 before(async () => {
-    ws = demoWorkspace(null);
+    ws = demoWorkspace(null, DIGESTS_SQL);
     srv = await startServer(null, ws.db);
     revops = await as(srv, ws, 'revops');
     salesManager = await as(srv, ws, 'sales_manager');

@@ -126,7 +126,7 @@ const LABELS = {
     // notifications
     task_reminder: 'Task reminder', task_escalation: 'Overdue task',
     churn_flag: 'Churn flag', cause_route: 'Churn cause routed to you',
-    pipeline_flag: 'Pipeline flag',
+    pipeline_flag: 'Pipeline flag', pipeline_digest: 'Pipeline digest',
     review_flag: 'Review flag', coaching_item: 'Coaching item',
     what_changed: 'What changed', checkin_reminder: 'Check-in reminder',
     checkin_escalation: 'Overdue check-in',

@@ -27,6 +27,9 @@ export function subjectHref(kind, id) {
         return `/sessions/${encodeURIComponent(id)}`;
     if (kind === 'task')
         return null;
+    // A digest points at the report that lists what it says.
+    if (kind === 'report')
+        return `/reports/${encodeURIComponent(id)}`;
     return `/go/${kind}/${encodeURIComponent(id)}`;
 }
 

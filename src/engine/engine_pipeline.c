@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "../analytics/pipeline.h"
-#include "../io/snapshot_load.h"
+#include "../snapshot/snapshot_load.h"
 #include "engine_int.h"
 
 /* Adds id to the n people of v (room for it counted by the caller). */

@@ -1,5 +1,6 @@
 /*
- * report_audit.c - the tagging audit for the CS manager (DESIGN 2, item 3).
+ * report_audit.c - the tagging audit for the CS manager (docs/design.md
+ * section 2, item 3).
  *
  * Do CSMs tag consistently?  Each CSM's cause distribution against the rest
  * of the team, product_deficiency used as a catch-all, and churns left

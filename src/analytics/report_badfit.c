@@ -1,5 +1,6 @@
 /*
- * report_badfit.c - the quarterly bad-fit review (DESIGN section 2, item 7).
+ * report_badfit.c - the quarterly bad-fit review (docs/design.md section 2,
+ * item 7).
  *
  * The quarter's tagged churn cohort, the share of each bad-fit category with
  * its Wilson interval, the thresholds that fire and the follow-up each one

@@ -1,5 +1,6 @@
 /*
- * report_health.c - loop health (DESIGN 2, item 12): is the loop closing?
+ * report_health.c - loop health (docs/design.md section 2, item 12): is the
+ * loop closing?
  *
  * Six checks for each of the last four complete quarters before today,
  * oldest first, and a summary of the latest.  A check that cannot be
@@ -108,7 +109,8 @@ stale_icp(const cl_snapshot *s, const cl_period *p)
             (last == CL_DAY_NONE || s->icp_effective_on[i] > last))
             last = s->icp_effective_on[i];
     /* An explicit decision not to change is a review of the definition
-       (DESIGN 8): it counts as an update from the day it was made. */
+       (docs/design.md section 2, item 8): it counts as an update from the
+       day it was made. */
     int reviewed = 0;
     for (size_t i = 0; i < s->nicp_reviews; i++)
         if (s->icp_review_on[i] <= p->last &&

@@ -1,5 +1,5 @@
 /*
- * report_icp.c - the quarterly ICP review (DESIGN section 2 item 8).
+ * report_icp.c - the quarterly ICP review (docs/design.md section 2, item 8).
  *
  * 12-month churn by segment with intervals, ratios and log-rank tests;
  * Kaplan-Meier retention curves by start-year cohort; the ICP version in
@@ -183,7 +183,7 @@ quote(char *buf, size_t size, const char *text)
 }
 
 /* The ICP criterion that puts segment g outside: the negation of its
-   value, written in the criteria language of DESIGN section 7. */
+   value, written in the criteria language of docs/design.md section 7. */
 static void
 criterion(const segment *g, char *buf, size_t size)
 {

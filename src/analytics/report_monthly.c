@@ -1,5 +1,6 @@
 /*
- * report_monthly.c - the monthly churn debrief (DESIGN section 2, item 6).
+ * report_monthly.c - the monthly churn debrief (docs/design.md section 2,
+ * item 6).
  *
  * For one month: the accounts lost and the ARR they took, the causes they
  * were tagged with, what the customers said in their own words, how fast the

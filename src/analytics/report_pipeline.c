@@ -1,5 +1,6 @@
 /*
- * report_pipeline.c - open pipeline at risk (DESIGN 2, item 11).
+ * report_pipeline.c - open pipeline at risk (docs/design.md section 2,
+ * item 11).
  *
  * Open deals that fall outside the current ICP, carry a champion-stability
  * or slow-to-demo flag, or match a significant churn pattern, each with its

@@ -1,5 +1,6 @@
 /*
- * report_recovery.c - the quarterly recovery review (DESIGN 2, items 5, 9).
+ * report_recovery.c - the quarterly recovery review (docs/design.md
+ * section 2, items 5 and 9).
  *
  * Recoveries are intelligence about where the sales process fails, never a
  * CS target: nothing here counts recoveries per CSM or sums "CS-sourced

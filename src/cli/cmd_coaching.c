@@ -11,10 +11,10 @@ const cli_command cli_cmd_coaching = {
     "coaching", run, "list the coaching items a user may see",
     "usage: closeloop coaching --as USER [--format text|json] [--db URL]\n"
     "\n"
-    "Coaching items are private (DESIGN section 6): a user sees an item only\n"
-    "if it concerns them (the AE), or they are that AE's manager, or their\n"
-    "role is vp_sales or revops.  Everyone else gets an empty list.  JSON:\n"
-    "an array of {id, ae_id, period, cause, note, session_id}.\n"};
+    "Coaching items are private (docs/design.md section 6): a user sees an\n"
+    "item only if it concerns them (the AE), or they are that AE's manager,\n"
+    "or their role is vp_sales or revops.  Everyone else gets an empty\n"
+    "list.  JSON: an array of {id, ae_id, period, cause, note, session_id}.\n"};
 
 typedef struct ctx {
     const char *user, *role;

@@ -12,12 +12,12 @@ const cli_command cli_cmd_icp = {
     "usage: closeloop icp decide --no-change --rationale TEXT --by USER\n"
     "                 [--owner USER] [--now T] [--db URL]\n"
     "\n"
-    "Records the explicit decision not to change the ICP definition (DESIGN\n"
-    "capability 8): the owner (default: --by), the day (--now) and the\n"
-    "rationale, on the version in effect, in the audit log.  Loop health's\n"
-    "stale-ICP check counts it as a review.  A change of the definition is\n"
-    "a new version instead: `closeloop import icp FILE` (versions are\n"
-    "immutable; each names its owner and its rationale).\n"};
+    "Records the explicit decision not to change the ICP definition\n"
+    "(docs/design.md section 2, item 8): the owner (default: --by), the day\n"
+    "(--now) and the rationale, on the version in effect, in the audit log.\n"
+    "Loop health's stale-ICP check counts it as a review.  A change of the\n"
+    "definition is a new version instead: `closeloop import icp FILE`\n"
+    "(versions are immutable; each names its owner and its rationale).\n"};
 
 static int
 run(int argc, char **argv)

@@ -360,8 +360,8 @@ cl_cal_add_business_days_checked(const cl_calendar *cal, cl_day day, int n,
                                  cl_day *out)
 {
     /* A walk, one day at a time: n is a handful of days in every rule of
-     * DESIGN section 5, and a walk needs no case for holidays that fall on
-     * weekends.  Both ends of the walk are bounded: n by its range (the
+     * docs/design.md section 5, and a walk needs no case for holidays that
+     * fall on weekends.  Both ends of the walk are bounded: n by its range (the
      * thresholds' ranges keep rules far inside it) and the days walked by
      * [CL_DAY_MIN, CL_DAY_MAX], so a holiday list that covers every day
      * cannot make it run on. */

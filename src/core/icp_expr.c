@@ -1,6 +1,6 @@
 /*
  * icp_expr.c - tokenizer, recursive-descent parser, evaluator and formatter
- * of the ICP criteria language (DESIGN section 7).
+ * of the ICP criteria language (docs/design.md section 7).
  *
  *   expr    := or
  *   or      := and ('or' and)*

@@ -1,5 +1,5 @@
 /*
- * icp_expr.h - the ICP criteria language of DESIGN section 7.
+ * icp_expr.h - the ICP criteria language of docs/design.md section 7.
  *
  *   employees >= 50 and has_ops_function = true
  *       and champion_level in (director, vp, c_level)

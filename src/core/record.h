@@ -1,5 +1,5 @@
 /*
- * record.h - the canonical records of DESIGN section 7, as data.
+ * record.h - the canonical records of docs/design.md section 7, as data.
  *
  * Each record kind (users, accounts, deals, ...) is described once here: its
  * columns, their types, which are required, which form the source key and

@@ -1,10 +1,10 @@
 /*
  * taxonomy.h - the churn root-cause taxonomy and the loop's thresholds.
  *
- * These are the defaults of DESIGN section 5, in one table each.  A workspace
- * is seeded from them; RevOps may then edit labels, definitions and threshold
- * values in the workspace, but never the codes, which other records and
- * reports refer to.
+ * These are the defaults of docs/design.md section 5, in one table each.  A
+ * workspace is seeded from them; RevOps may then edit labels, definitions and
+ * threshold values in the workspace, but never the codes, which other records
+ * and reports refer to.
  */
 #ifndef CL_TAXONOMY_H
 #define CL_TAXONOMY_H
@@ -43,10 +43,10 @@ extern const char *const cl_cause_codes[];
 const char *cl_badfit_code(cl_badfit b);
 
 /*
- * The thresholds of DESIGN section 5, one row each: the one list behind the
- * defaults table (cl_threshold_defaults, in this order), the fields of the
- * rules' configuration (cl_wf_config) and the engine's mapping of a
- * workspace's values onto them, so a new threshold is one row here.
+ * The thresholds of docs/design.md section 5, one row each: the one list behind
+ * the defaults table (cl_threshold_defaults, in this order), the fields of the
+ * rules' configuration (cl_wf_config) and the engine's mapping of a workspace's
+ * values onto them, so a new threshold is one row here.
  *
  *   X(key, type, default, unit, min, max, description)
  *

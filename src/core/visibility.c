@@ -1,5 +1,5 @@
 /*
- * visibility.c - DESIGN section 6 as data and a few pure functions.
+ * visibility.c - docs/design.md section 6 as data and a few pure functions.
  *
  * Roles are bits so each rule reads as the list of roles the design names.
  */

@@ -1,5 +1,5 @@
 /*
- * visibility.h - who may read and do what (DESIGN section 6), as pure
+ * visibility.h - who may read and do what (docs/design.md section 6), as pure
  * functions.
  *
  * The one place the rules live: the HTTP layer asks these functions for
@@ -145,10 +145,10 @@ int cl_vis_report(const cl_viewer *v, const char *name, int want_private,
 /*
  * What a shared channel (the team's webhook: Slack, Teams) may carry of a
  * notification of kind what (a NOTIFY kind of workflow.h).  NULL when the
- * message may go as it is; for a private kind (coaching_item, DESIGN
- * section 6) the one line that replaces its title and body: the channel
- * hears that an item was opened, never whose, about which account, or
- * what it says.  The static string is not to be freed.
+ * message may go as it is; for a private kind (coaching_item, docs/design.md
+ * section 6) the one line that replaces its title and body: the channel hears
+ * that an item was opened, never whose, about which account, or what it says.
+ * The static string is not to be freed.
  */
 const char *cl_vis_shared_notice(const char *what);
 

@@ -77,7 +77,7 @@ typedef enum cl_wf_kind {
     /* A private coaching item.  recipient_id = the AE concerned; what = the
        cause ("over_promise"); period; subject_id = the session id; body = the
        note; audience = who may read it, ';'-separated "user:ID" and
-       "role:NAME" entries (DESIGN section 6).  Dedupe: coaching_items
+       "role:NAME" entries (docs/design.md section 6).  Dedupe: coaching_items
        UNIQUE (ae_id, period, cause). */
     CL_WF_COACHING_ITEM,
     /* The debrief's one process change.  subject_id = the session id;
@@ -159,8 +159,8 @@ const char *cl_wf_kind_name(cl_wf_kind kind);
 /* ---- configuration ------------------------------------------------------ */
 
 /*
- * The thresholds (DESIGN section 5) and the people the rules route to.  The
- * caller fills it from the workspace; cl_wf_config_defaults gives the
+ * The thresholds (docs/design.md section 5) and the people the rules route to.
+ * The caller fills it from the workspace; cl_wf_config_defaults gives the
  * taxonomy defaults.  The struct does not own the id strings.
  */
 typedef struct cl_wf_config {
@@ -456,10 +456,10 @@ typedef enum cl_wf_signal {
 cl_wf_signal cl_wf_signal_check(const char *text);
 
 /*
- * Routing of a non-sales cause (DESIGN section 5, "routes to").  role: the
- * owner role of the cause (a code of cl_roles) or "none" (monitored, no
- * task); user_id: the first user with that role, by id (the same user on
- * every run, so the tick and an event never make two tasks), or NULL.
+ * Routing of a non-sales cause (docs/design.md section 5, "goes to").  role:
+ * the owner role of the cause (a code of cl_roles) or "none" (monitored, no
+ * task); user_id: the first user with that role, by id (the same user on every
+ * run, so the tick and an event never make two tasks), or NULL.
  */
 typedef struct cl_wf_route_owner {
     const char *cause;

@@ -168,8 +168,8 @@ coaching(cl_wf_effects *out, const cl_wf_session *s, const char *what,
         e->subject_kind = "session";
         e->subject_id = cl__wf_str(out, s->id);
         e->recipient_id = cl__wf_str(out, a->ae_id);
-        /* DESIGN section 6: the AE concerned, that AE's manager, vp_sales,
-           revops; nobody else, and never a team report. */
+        /* docs/design.md section 6: the AE concerned, that AE's manager,
+           vp_sales, revops; nobody else, and never a team report. */
         e->audience =
             cl__wf_empty(a->ae_manager_id)
                 ? cl__wf_fmt(out, "user:%s;role:vp_sales;role:revops", a->ae_id)

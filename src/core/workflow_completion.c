@@ -1,7 +1,7 @@
 /*
  * workflow_completion.c - won-deal review completion below its target
- * opens a RevOps investigation, at most once a quarter (DESIGN section 2,
- * capability 4; issue 14).
+ * opens a RevOps investigation, at most once a quarter (docs/design.md
+ * section 2, item 4; issue 14).
  */
 #include <stdio.h>
 

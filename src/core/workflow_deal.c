@@ -208,9 +208,9 @@ cl_wf_deal_created(const cl_wf_config *cfg, const cl_wf_deal *deal,
                    cl_wf_effects *out, cl_error *err)
 {
     const cl_wf_deal *orig = NULL;
-    /* A recovery is a lost prospect coming back as a new deal (DESIGN 2.5);
-       a renewal after a lost expansion is the customer staying, not a
-       recovery. */
+    /* A recovery is a lost prospect coming back as a new deal (docs/design.md
+       section 2, item 5); a renewal after a lost expansion is the customer
+       staying, not a recovery. */
     if (!is_type(deal, "new"))
         return CL_OK;
     for (size_t i = 0; i < n; i++) {

@@ -1,7 +1,8 @@
 /*
- * workflow_route.c - where a non-sales churn cause goes (DESIGN section 5,
- * "routes to"): an owner role per cause, a task for a user of that role
- * and a notice, so every tagged pattern reaches someone who can act on it.
+ * workflow_route.c - where a non-sales churn cause goes (docs/design.md
+ * section 5, "goes to"): an owner role per cause, a task for a user of
+ * that role and a notice, so every tagged pattern reaches someone who can
+ * act on it.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +14,7 @@
 #include "workflow_int.h"
 
 /* The roles that own each non-sales cause's fix by default.  No role of
-   DESIGN section 1 owns product, engineering or pricing, so those go to
+   docs/design.md section 1 owns product, engineering or pricing, so those go to
    RevOps, the loop owner, who routes them onward. */
 static const struct {
     const char *cause, *role;

@@ -3,7 +3,7 @@
  * built from a snapshot of the workspace taken inside the tick's
  * transaction (loaded once per event, on the first session that needs it).
  * Packs are team-facing material: they are built without the private view,
- * so they never name an AE (DESIGN section 6).
+ * so they never name an AE (docs/design.md section 6).
  */
 #include <jansson.h>
 

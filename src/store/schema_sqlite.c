@@ -188,7 +188,7 @@ static const char v1[] =
     "  PRIMARY KEY (workspace_id, key)"
     ") WITHOUT ROWID;"
 
-    /* The loop engine's records (DESIGN sections 2 and 3). */
+    /* The loop engine's records (docs/design.md sections 2 and 3). */
     "CREATE TABLE sessions ("
     "  workspace_id INTEGER NOT NULL,"
     "  id INTEGER NOT NULL,"

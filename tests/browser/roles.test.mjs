@@ -1,5 +1,5 @@
 // Every role signs in on a demo workspace and does its part of the loop
-// (DESIGN section 1) in the browser; what the page shows is checked
+// (docs/design.md section 1) in the browser; what the page shows is checked
 // against the CLI on the same workspace.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';

@@ -1,6 +1,6 @@
-// api_visibility.test.mjs - DESIGN section 6 through the API: every role
-// against every record kind and endpoint, as one table.  Each row says which
-// roles get the record, and which fields they may see.
+// api_visibility.test.mjs - docs/design.md section 6 through the API: every
+// role against every record kind and endpoint, as one table.  Each row says
+// which roles get the record, and which fields they may see.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ok, run, start, tempDir, workspace, writeCsv } from './lib.mjs';
 
-// The people of the company (DESIGN section 1 roles).
+// The people of the company (docs/design.md section 1 roles).
 export const USERS = [
     ['id', 'name', 'email', 'role', 'manager_id', 'team'],
     ['U1', 'Vera Sales', 'vera@example.com', 'vp_sales', '', 'Sales'],

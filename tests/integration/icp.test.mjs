@@ -1,4 +1,4 @@
-// Issue 14: the ICP definition as DESIGN states it.  Versions are
+// Issue 14: the ICP definition as docs/design.md states it.  Versions are
 // immutable, each with an owner (a user) and a rationale; a review may
 // record "reviewed, no change" instead, and loop health counts it.
 import { test } from 'node:test';

@@ -197,8 +197,8 @@ health(fixture *f, const char *deal_id)
     return score;
 }
 
-/* The score the rules give these answers (DESIGN 2.4: Q2, Q5, Q7, the gut
-   read and the ICP fit at close). */
+/* The score the rules give these answers (docs/design.md section 2, item 4:
+   Q2, Q5, Q7, the gut read and the ICP fit at close). */
 static int
 expected_score(const char *const q[7], const char *gut_read, int icp_fit)
 {

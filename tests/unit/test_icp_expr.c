@@ -1,4 +1,4 @@
-/* Unit tests: the ICP criteria language of DESIGN section 7. */
+/* Unit tests: the ICP criteria language of docs/design.md section 7. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -128,7 +128,8 @@ test_design_example_unknown(void **state)
                                   NULL};
     assert_int_equal(eval(DESIGN_EXAMPLE, no_ops), -1);
 
-    /* Empty cells are unknown (DESIGN section 7), as are ill-typed ones. */
+    /* Empty cells are unknown (docs/design.md section 7), as are ill-typed
+       ones. */
     const char *const empty[] = {
         "employees", "",  "has_ops_function", "true", "champion_level",
         "vp",        NULL};

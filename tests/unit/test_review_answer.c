@@ -196,7 +196,7 @@ test_generic_rule_precision_and_recall_at_least_0_9(void **state)
     assert_true(recall >= 0.9);
 }
 
-/* The seeds' own examples (DESIGN section 2, issue 14) are flagged. */
+/* The seeds' own examples (docs/design.md section 2, issue 14) are flagged. */
 static void
 test_generic_rule_flags_the_seed_examples(void **state)
 {

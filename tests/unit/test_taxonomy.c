@@ -1,4 +1,5 @@
-/* Unit tests: the default taxonomy and thresholds of DESIGN section 5. */
+/* Unit tests: the default taxonomy and thresholds of docs/design.md
+   section 5. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,4 +1,5 @@
-/* Unit tests: DESIGN section 6 as the pure rules of core/visibility.c. */
+/* Unit tests: docs/design.md section 6 as the pure rules of
+   core/visibility.c. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -213,11 +214,11 @@ static const struct {
 #define PRIV "csm cs_manager vp_cs revops admin"
 
 /*
- * DESIGN section 6 read as filters: each field not every role reads, with
- * the roles that may filter on it across all records (any) and those that
- * may only within their own (own); every other role is refused.  A field
- * not listed here filters for every role on every record: keys (what a
- * cursor continues after) and names (what `q` searches) among them.
+ * docs/design.md section 6 read as filters: each field not every role reads,
+ * with the roles that may filter on it across all records (any) and those that
+ * may only within their own (own); every other role is refused.  A field not
+ * listed here filters for every role on every record: keys (what a cursor
+ * continues after) and names (what `q` searches) among them.
  */
 static const struct {
     cl_kind kind;

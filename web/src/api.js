@@ -1,5 +1,5 @@
 // api.js - the one place the UI talks to the server.  The server decides
-// what each user may see (DESIGN section 6); the UI shows what it is
+// what each user may see (docs/design.md section 6); the UI shows what it is
 // given and never filters records itself.
 
 let csrf = null;

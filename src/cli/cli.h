@@ -15,7 +15,7 @@
 #include "core/err.h"
 #include "store/store.h"
 
-/* Exit codes (README "Exit codes"). */
+/* Exit codes (docs/workspace.md, "Exit codes"). */
 enum { CLI_OK = 0, CLI_BAD_INPUT = 1, CLI_USAGE = 2, CLI_STORAGE = 3 };
 
 typedef struct cli_command {

@@ -24,7 +24,7 @@ const cli_command cli_cmd_backup = {
     "workspace as one commit left it.  It is written to FILE.tmp and then\n"
     "renamed, so FILE is never half a copy.  Prints the copy's size and the\n"
     "rows of each table.  To restore, stop the server and copy FILE over\n"
-    "the workspace file (README \"Backups\").\n"
+    "the workspace file (docs/workspace.md, \"Backups\").\n"
     "\n"
     "--check opens a copy read-only and runs PRAGMA integrity_check; exit\n"
     "0 when it is sound, 1 when not.  JSON: {file, bytes, schema_version,\n"

@@ -33,7 +33,8 @@ const cli_command cli_cmd_patterns = {
     "  --min-support N  smallest subgroup (default max(10, 1% of the\n"
     "                   population))\n"
     "  --no-cache       read the workspace from the store, neither reading\n"
-    "                   nor writing its snapshot cache (see README)\n"
+    "                   nor writing its snapshot cache (see\n"
+    "                   docs/reports.md)\n"
     "  --now T          the day to observe up to (default: today)\n"
     "  --db URL         the workspace (default ./closeloop.db)\n"};
 

@@ -418,6 +418,40 @@ cl__eng_get_churn(cl__eng *e, const char *id, cl_wf_churn *c, cl_error *err)
 cl_err
 cl__eng_check_user(cl__eng *e, const char *id, const char *what, cl_error *err)
 {
+    return cl__eng_check_may(e, id, what, CL_VA_COUNT, NULL, err);
+}
+
+/* What a refused action is, in words, for the message. */
+static const char *
+action_words(cl_vis_action a)
+{
+    switch (a) {
+    case CL_VA_CHURN_TAG:
+        return "tag, close or reopen a churn";
+    case CL_VA_REVIEW_RECORD:
+        return "record a won-deal review";
+    case CL_VA_KICKOFF:
+        return "record a kickoff";
+    case CL_VA_RECOVERY_CLASSIFY:
+        return "classify a recovery";
+    case CL_VA_CHANGE_RECORD:
+        return "record a debrief's process change";
+    case CL_VA_CHANGE_CHECKIN:
+        return "check in on this process change";
+    case CL_VA_SESSION_CLOSE:
+        return "close a session";
+    case CL_VA_SESSION_DECIDE:
+        return "record a session's decision";
+    default:
+        return "do this";
+    }
+}
+
+cl_err
+cl__eng_check_may(cl__eng *e, const char *id, const char *what,
+                  cl_vis_action action, const cl_vis_rel *rel, cl_error *err)
+{
+    const cl_kind_def *def = cl_kind_get(CL_KIND_USERS);
     cl_value key = {.type = CL_V_TEXT, .s = id};
     cl_value row[8];
     int found = 0;
@@ -426,5 +460,15 @@ cl__eng_check_user(cl__eng *e, const char *id, const char *what, cl_error *err)
     cl_err rc = cl_store_get(e->st, CL_KIND_USERS, &key, row, &found, err);
     if (rc == CL_OK && !found)
         rc = cl_error_set(err, CL_EINVAL, "%s: no user '%s'", what, id);
+    if (rc != CL_OK || action == CL_VA_COUNT)
+        return rc;
+    int ri = cl_kind_field_index(def, "role");
+    cl_viewer v = {.user_id = id,
+                   .role = ri >= 0 && row[ri].type == CL_V_TEXT ? row[ri].s
+                                                                : NULL};
+    if (!cl_vis_may(&v, action, rel))
+        rc = cl_error_set(err, CL_EFORBIDDEN, "%s: %s (%s) may not %s", what,
+                          id, v.role ? v.role : "no role",
+                          action_words(action));
     return rc;
 }

@@ -66,7 +66,7 @@ cl_engine_churn_tag(cl_store *st, const char *churn_id, const cl_wf_tag *tag,
     if (rc != CL_OK)
         return rc;
     cl_wf_effects_init(&fx);
-    rc = cl__eng_check_user(&e, actor, "--by", err);
+    rc = cl__eng_check_may(&e, actor, "--by", CL_VA_CHURN_TAG, NULL, err);
     if (rc == CL_OK)
         rc = cl__eng_get_churn(&e, churn_id, &before, err);
     cl_wf_tag t = *tag;
@@ -125,7 +125,7 @@ churn_open_close(cl_store *st, const char *churn_id, const char *reason,
     if (rc != CL_OK)
         return rc;
     cl_wf_effects_init(&fx);
-    rc = cl__eng_check_user(&e, actor, "--by", err);
+    rc = cl__eng_check_may(&e, actor, "--by", CL_VA_CHURN_TAG, NULL, err);
     if (rc == CL_OK)
         rc = cl__eng_get_churn(&e, churn_id, &c, err);
     if (rc == CL_OK)
@@ -173,7 +173,7 @@ cl_engine_review_record(cl_store *st, const char *deal_id,
     if (rc != CL_OK)
         return rc;
     cl_wf_effects_init(&fx);
-    rc = cl__eng_check_user(&e, actor, "--by", err);
+    rc = cl__eng_check_may(&e, actor, "--by", CL_VA_REVIEW_RECORD, NULL, err);
     if (rc == CL_OK)
         rc = cl__eng_get_deal(&e, deal_id, &d, NULL, err);
     if (rc == CL_OK && (d.stage == NULL || strcmp(d.stage, "closed_won")))
@@ -215,7 +215,7 @@ cl_engine_kickoff(cl_store *st, const char *deal_id, cl_day held_on,
     if (rc != CL_OK)
         return rc;
     cl_wf_effects_init(&fx);
-    rc = cl__eng_check_user(&e, actor, "--by", err);
+    rc = cl__eng_check_may(&e, actor, "--by", CL_VA_KICKOFF, NULL, err);
     if (rc == CL_OK)
         rc = cl__eng_get_deal(&e, deal_id, &d, NULL, err);
     if (rc == CL_OK)
@@ -283,7 +283,7 @@ cl_engine_recovery_classify(cl_store *st, const char *id, const char *type,
     cl_err rc = cl__eng_begin(&e, st, actor, now, err);
     if (rc != CL_OK)
         return rc;
-    rc = cl__eng_check_user(&e, actor, "--by", err);
+    rc = cl__eng_check_may(&e, actor, "--by", CL_VA_RECOVERY_CLASSIFY, NULL, err);
     if (rc == CL_OK && cl_enum_index(cl_recovery_types, type) < 0)
         rc = cl_error_set(err, CL_EINVAL,
                           "--type: expected trust, timing, "
@@ -386,7 +386,7 @@ cl_engine_change_record(cl_store *st, int64_t session_id, const char *owner,
     if (rc != CL_OK)
         return rc;
     cl_wf_effects_init(&fx);
-    rc = cl__eng_check_user(&e, actor, "--by", err);
+    rc = cl__eng_check_may(&e, actor, "--by", CL_VA_CHANGE_RECORD, NULL, err);
     if (rc == CL_OK)
         rc = cl__eng_check_user(&e, owner, "--owner", err);
     if (rc == CL_OK)
@@ -421,6 +421,11 @@ cl_engine_change_checkin(cl_store *st, int64_t pc_id, const char *note,
     if (rc == CL_OK && !x.has_pc)
         rc = cl_error_set(err, CL_ENOTFOUND, "no process change %lld",
                           (long long)pc_id);
+    if (rc == CL_OK) {
+        cl_vis_rel rel = {x.pc.owner_id, NULL, NULL};
+        rc = cl__eng_check_may(&e, actor, "--by", CL_VA_CHANGE_CHECKIN, &rel,
+                               err);
+    }
     cl_date_format(e.today, today);
     if (rc == CL_OK)
         rc = cl_store_pc_checkin(st, pc_id, today, note, &changed, err);
@@ -445,7 +450,7 @@ cl_engine_session_decide(cl_store *st, int64_t session_id, const char *text,
     cl_err rc = cl__eng_begin(&e, st, actor, now, err);
     if (rc != CL_OK)
         return rc;
-    rc = cl__eng_check_user(&e, actor, "--by", err);
+    rc = cl__eng_check_may(&e, actor, "--by", CL_VA_SESSION_DECIDE, NULL, err);
     if (rc == CL_OK && (text == NULL || *text == '\0'))
         rc = cl_error_set(err, CL_EINVAL, "a decision needs its text");
     if (rc == CL_OK)
@@ -492,7 +497,7 @@ cl_engine_session_close(cl_store *st, int64_t session_id, const char *actor,
         return rc;
     c.e = &e;
     cl_wf_effects_init(&fx);
-    rc = cl__eng_check_user(&e, actor, "--by", err);
+    rc = cl__eng_check_may(&e, actor, "--by", CL_VA_SESSION_CLOSE, NULL, err);
     if (rc == CL_OK)
         rc = load_session(&e, session_id, &x, err);
     json_t *list =

@@ -6,6 +6,7 @@
 
 #include "../analytics/snapshot.h"
 #include "../core/strset.h"
+#include "../core/visibility.h"
 #include "engine.h"
 
 /* One event's context: the store, the clock, the workspace's rules. */
@@ -89,6 +90,16 @@ cl_err cl__eng_get_churn(cl__eng *e, const char *id, cl_wf_churn *c,
 /* CL_EINVAL unless user id exists. */
 cl_err cl__eng_check_user(cl__eng *e, const char *id, const char *what,
                           cl_error *err);
+
+/*
+ * As cl__eng_check_user, then CL_EFORBIDDEN unless the user's role may do
+ * action (core/visibility.h: the rule the API applies, so the CLI's --by
+ * cannot attribute to a person what that person could not do); rel as for
+ * cl_vis_may.  action CL_VA_COUNT checks only that the user exists.
+ */
+cl_err cl__eng_check_may(cl__eng *e, const char *id, const char *what,
+                         cl_vis_action action, const cl_vis_rel *rel,
+                         cl_error *err);
 
 /*
  * Applies every effect of fx (see workflow.h for how each is deduped) and

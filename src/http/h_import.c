@@ -108,9 +108,6 @@ cl__h_import(cl_http_req *r)
     cl_import_opts io = {0};
     cl_error err;
 
-    if (!cl_vis_may(&r->viewer, CL_VA_RECORD_WRITE, NULL))
-        return cl_http_error(r, 403, "forbidden", NULL,
-                             "RevOps and admins import records");
     cl_kind kind = cl_kind_from_name(kind_name);
     if (kind == CL_KIND_NONE)
         return cl_http_error(r, 404, "not_found", "kind",

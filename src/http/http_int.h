@@ -40,7 +40,15 @@ typedef struct cl_http_route {
     const char *summary; /* one line for the OpenAPI document */
     const char *body;    /* request body schema name, or NULL */
     int upload; /* the body is a file: streamed to disk, up to 20 MiB */
+    /* The action a caller's role must be allowed (core/visibility.h), as
+       CL_HTTP_MAY(CL_VA_x); 0 when the handler decides (a rule that needs
+       the record).  Checked before the body is read; refusal is the 403's
+       message. */
+    int action;
+    const char *refusal;
 } cl_http_route;
+
+#define CL_HTTP_MAY(a) ((int)(a) + 1)
 
 /* The route table (routes.c) and its length. */
 extern const cl_http_route cl__http_routes[];

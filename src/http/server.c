@@ -233,6 +233,24 @@ authenticate(cl_http_req *r, enum MHD_Result *done)
     return cl_http_authenticate(r, done);
 }
 
+/* The caller's role against the route's action; 0 with *done set when the
+   403 is queued.  After authenticate. */
+static int
+permitted(cl_http_req *r, enum MHD_Result *done)
+{
+    int a = r->route->action;
+    if (a == 0 || r->route->auth != CL_AUTH_USER ||
+        cl_vis_may(&r->viewer, (cl_vis_action)(a - 1), NULL))
+        return 1;
+    if (r->route->refusal)
+        *done = cl_http_error(r, 403, "forbidden", NULL, "%s",
+                              r->route->refusal);
+    else
+        *done = cl_http_error(r, 403, "forbidden", NULL,
+                              "your role (%s) may not do this", r->role);
+    return 0;
+}
+
 /*
  * The request's first call, with its headers and no body yet: refuse what
  * is malformed, and decide whatever can be decided without the body, so
@@ -257,9 +275,10 @@ admit(cl_http_req *r, const char *version, enum MHD_Result *done)
     }
     if (!has_body)
         return 1;
-    /* Who is calling before what they send: no unauthenticated body is
-       read, let alone held. */
-    if (!authenticate(r, done))
+    /* Who is calling, and whether their role may do this at all, before
+       what they send: no unauthenticated or refused body is read, let
+       alone held. */
+    if (!authenticate(r, done) || !permitted(r, done))
         return 0;
     const char *len = MHD_lookup_connection_value(
         r->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
@@ -348,7 +367,7 @@ dispatch(cl_http_req *r)
         cl_store_read_begin(r->st, &err) != CL_OK)
         return cl_http_fail(r, err.code, &err);
     enum MHD_Result res = MHD_YES;
-    if (!authenticate(r, &res)) {
+    if (!authenticate(r, &res) || !permitted(r, &res)) {
         cl_store_end_read(r->st);
         return res;
     }

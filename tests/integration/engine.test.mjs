@@ -582,7 +582,7 @@ test('the reports read the engine: days to the AE notification, the ' +
         s.period === '2026-06');
     assert.ok(debrief, 'June\'s debrief is open');
     cli(db, ['change', 'record', String(debrief.id), '--owner', 'U2',
-        '--description', 'Qualify team size in discovery', '--by', 'U1',
+        '--description', 'Qualify team size in discovery', '--by', 'U7',
         '--now', '2026-07-02T10:00']);
     m = report('monthly', '2026-06');
     assert.equal(m.process_change.description,

@@ -33,7 +33,11 @@ function setup(t) {
             'src="/app.js"></script>\n');
         writeFileSync(path.join(web, 'app.js'), 'export {};\n');
     }
-    return { db, token, web };
+    ok(['user', 'add', '--email', 'csm@example.test', '--name', 'Cee Ess',
+        '--role', 'csm', '--id', 'csm', '--db', db], { input: PASSWORD + '\n' });
+    const csmToken = ok(['token', 'create', '--user', 'csm', '--db', db])
+        .stdout.trim();
+    return { db, token, csmToken, web };
 }
 
 // Sends bytes on a new connection; resolves { status, head, body, closed }
@@ -327,6 +331,16 @@ describe('bodies before signing in', () => {
             assert.equal(r.status, 403, r.text.slice(0, 200));
             assert.ok(r.ms < 3000, `${r.ms} ms`);
         });
+
+    test('a CSM\'s 20 MB import is 403 before its body: the route\'s role ' +
+        'check comes before the body', async () => {
+        const r = await bigImport({ extra:
+            `Authorization: Bearer ${ws.csmToken}\r\n` });
+        assert.equal(r.status, 403, r.text.slice(0, 200));
+        assert.match(r.text, /RevOps and admins import records/);
+        assert.doesNotMatch(r.text, /100 Continue/);
+        assert.ok(r.ms < 3000, `${r.ms} ms`);
+    });
 
     test('a bearer import still streams and imports', async () => {
         let csv = 'id,name,industry,employees,region,status\n';

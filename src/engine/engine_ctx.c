@@ -464,11 +464,11 @@ cl__eng_check_may(cl__eng *e, const char *id, const char *what,
         return rc;
     int ri = cl_kind_field_index(def, "role");
     cl_viewer v = {.user_id = id,
-                   .role = ri >= 0 && row[ri].type == CL_V_TEXT ? row[ri].s
-                                                                : NULL};
+                   .role =
+                       ri >= 0 && row[ri].type == CL_V_TEXT ? row[ri].s : NULL};
     if (!cl_vis_may(&v, action, rel))
-        rc = cl_error_set(err, CL_EFORBIDDEN, "%s: %s (%s) may not %s", what,
-                          id, v.role ? v.role : "no role",
-                          action_words(action));
+        rc =
+            cl_error_set(err, CL_EFORBIDDEN, "%s: %s (%s) may not %s", what, id,
+                         v.role ? v.role : "no role", action_words(action));
     return rc;
 }

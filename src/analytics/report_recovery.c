@@ -4,7 +4,9 @@
  *
  * Recoveries are intelligence about where the sales process fails, never a
  * CS target: nothing here counts recoveries per CSM or sums "CS-sourced
- * ARR", and the team view says only that an AE cluster exists.  Definitions
+ * ARR", and the team view says only that an AE cluster exists.  A
+ * recovery marked not CS-led is counted apart (not_cs_led) and left out of
+ * everything else.  Definitions
  * are in docs/metrics.md, section "Recovery review".
  */
 #include "report.h"
@@ -14,15 +16,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/workflow.h"
 #include "metrics.h"
 #include "stats.h"
 
 #define NTYPES 4 /* cl_recovery_types; index NTYPES is "untyped" */
 
-/* The trust-cluster rule: one AE holds at least this share of the
-   quarter's trust recoveries, and at least TRUST_MIN of them. */
-#define TRUST_SHARE 0.5
-#define TRUST_MIN 2
+/* Days in pipeline before the first demo, in bins: upper bounds of the
+   first six (the last is open), then "no demo" and "unknown". */
+static const int demo_upper[] = {14, 30, 45, 60, 90};
+static const char *const demo_bins[] = {"0-14",    "15-30",   "31-45",
+                                        "46-60",   "61-90",   "over 90",
+                                        "no demo", "unknown"};
+#define NDEMO_BINS 8
 
 /* The day a recovery counts in: logged_on, else the new deal's created_on. */
 static cl_day
@@ -90,25 +96,89 @@ cluster_value(const cl_snapshot *s, size_t r, int dim, char out[64])
     case 2:
         v = a < 0 ? NULL : cl_snapshot_str(s, s->account_region[a]);
         break;
-    case 3:
+    default:
         v = od < 0 || s->deal_loss_reason[od] < 0
                 ? NULL
                 : cl_loss_reasons[s->deal_loss_reason[od]];
-        break;
-    default:
-        if (od >= 0 && s->deal_first_demo_on[od] == CL_DAY_NONE)
-            v = "no demo";
-        else if (od >= 0 && s->deal_created_on[od] != CL_DAY_NONE)
-            v = s->deal_first_demo_on[od] - s->deal_created_on[od] <= 45
-                    ? "<=45"
-                    : ">45";
         break;
     }
     snprintf(out, 64, "%s", v ? v : "unknown");
 }
 
+/* The CRM keeps only the final closed_lost stage, so the original deal's
+   loss reason is what the fourth dimension is, and is called. */
 static const char *const dims[] = {"employees_band", "industry", "region",
-                                   "stage", "days_to_first_demo"};
+                                   "original_loss_reason"};
+#define NDIMS 4
+
+/* Days from the original deal's created_on to its first demo for
+   recovery r, or -1 with *bin set to "no demo" or "unknown" (no original
+   deal, no created_on, or a demo before creation: bad data). */
+static int
+demo_days(const cl_snapshot *s, size_t r, int *bin)
+{
+    int32_t od = s->recovery_original[r];
+    if (od >= 0 && s->deal_first_demo_on[od] == CL_DAY_NONE) {
+        *bin = NDEMO_BINS - 2;
+        return -1;
+    }
+    if (od < 0 || s->deal_created_on[od] == CL_DAY_NONE ||
+        s->deal_first_demo_on[od] < s->deal_created_on[od]) {
+        *bin = NDEMO_BINS - 1;
+        return -1;
+    }
+    int d = (int)(s->deal_first_demo_on[od] - s->deal_created_on[od]);
+    int b = 0;
+    while (b < 5 && d > demo_upper[b])
+        b++;
+    *bin = b;
+    return d;
+}
+
+/* R's quantile type 7 of the sorted v[0..n-1] (n > 0). */
+static double
+quantile(const int *v, size_t n, double p)
+{
+    double h = (double)(n - 1) * p;
+    size_t lo = (size_t)h;
+    if (lo + 1 >= n)
+        return v[n - 1];
+    return v[lo] + (h - (double)lo) * (v[lo + 1] - v[lo]);
+}
+
+/* {bins: [{bin, count, share}], count, median, q1, q3, min, max}: days in
+   pipeline before the first demo of the original deals. */
+static json_t *
+demo_json(const cl_snapshot *s, const size_t *rows, size_t n)
+{
+    size_t bins[NDEMO_BINS] = {0}, nd = 0;
+    int *days = malloc((n ? n : 1) * sizeof *days);
+    if (days == NULL)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        int b, d = demo_days(s, rows[i], &b);
+        bins[b]++;
+        if (d >= 0)
+            days[nd++] = d;
+    }
+    qsort(days, nd, sizeof *days, cmp_int);
+    json_t *list = json_array();
+    for (int b = 0; b < NDEMO_BINS; b++)
+        json_array_append_new(
+            list, json_pack("{s:s, s:I, s:o}", "bin", demo_bins[b], "count",
+                            (json_int_t)bins[b], "share",
+                            cl_json_num(n ? (double)bins[b] / n : NAN, 6)));
+    json_t *j = json_pack(
+        "{s:o, s:I, s:o, s:o, s:o, s:o, s:o}", "bins", list, "count",
+        (json_int_t)nd, "median",
+        cl_json_num(nd ? quantile(days, nd, 0.5) : NAN, 1), "q1",
+        cl_json_num(nd ? quantile(days, nd, 0.25) : NAN, 2), "q3",
+        cl_json_num(nd ? quantile(days, nd, 0.75) : NAN, 2), "min",
+        nd ? json_integer(days[0]) : json_null(), "max",
+        nd ? json_integer(days[nd - 1]) : json_null());
+    free(days);
+    return j;
+}
 
 static json_t *
 clusters_json(const cl_snapshot *s, const size_t *rows, size_t n)
@@ -119,7 +189,7 @@ clusters_json(const cl_snapshot *s, const size_t *rows, size_t n)
         json_decref(list);
         return NULL;
     }
-    for (int dim = 0; dim < 5; dim++) {
+    for (int dim = 0; dim < NDIMS; dim++) {
         size_t nv = 0;
         for (size_t i = 0; i < n; i++) {
             char v[64];
@@ -177,9 +247,12 @@ trust_rule(const cl_snapshot *s, const cl_report_opts *o, const size_t *rows,
         if (per_ae[u] > top)
             top = per_ae[u];
     double share = ntrust ? (double)top / ntrust : NAN;
-    int fired = ntrust > 0 && top >= TRUST_MIN && share >= TRUST_SHARE;
+    double min_share = cl_snapshot_threshold(s, "trust_cluster_share");
+    int min_count = (int)cl_snapshot_threshold(s, "trust_cluster_min");
+    int fired = cl_wf_trust_cluster((int)top, (int)ntrust, min_share,
+                                       min_count);
     json_t *j = rule_json("trust_ae_cluster", cl_json_num(share, 6),
-                          TRUST_SHARE, fired, "coaching");
+                          min_share, fired, "coaching");
     char detail[128];
     if (fired)
         snprintf(detail, sizeof detail,
@@ -188,9 +261,9 @@ trust_rule(const cl_snapshot *s, const cl_report_opts *o, const size_t *rows,
         snprintf(detail, sizeof detail, "no trust recoveries");
     else
         snprintf(detail, sizeof detail,
-                 "no AE holds at least %d and half of the %zu trust "
+                 "no AE holds at least %d and %.0f%% of the %zu trust "
                  "recoveries",
-                 TRUST_MIN, ntrust);
+                 min_count, min_share * 100, ntrust);
     json_object_set_new(j, "detail", json_string(detail));
     if (o->private_view && fired) {
         json_t *aes = json_array();
@@ -211,7 +284,7 @@ cl_report_recovery(const cl_snapshot *s, const cl_report_opts *o, json_t **out,
                    cl_error *err)
 {
     const cl_period *p = &o->period;
-    size_t n = 0, bytype[NTYPES + 1] = {0};
+    size_t n = 0, not_cs_led = 0, bytype[NTYPES + 1] = {0};
     size_t *rows = malloc((s->nrecoveries ? s->nrecoveries : 1) * sizeof *rows);
     int *months =
         malloc((s->nrecoveries ? s->nrecoveries : 1) * sizeof *months);
@@ -226,6 +299,11 @@ cl_report_recovery(const cl_snapshot *s, const cl_report_opts *o, json_t **out,
         cl_day d = recovery_day(s, r);
         if (d == CL_DAY_NONE || d < p->first || d > p->last)
             continue;
+        /* Not led by CS: on record, but not evidence for this review. */
+        if (!s->recovery_cs_led[r]) {
+            not_cs_led++;
+            continue;
+        }
         rows[n++] = r;
         int t = s->recovery_type[r];
         bytype[t >= 0 && t < NTYPES ? t : NTYPES]++;
@@ -240,6 +318,7 @@ cl_report_recovery(const cl_snapshot *s, const cl_report_opts *o, json_t **out,
 
     json_object_set_new(j, "period", json_string(p->label));
     json_object_set_new(j, "recoveries", json_integer((json_int_t)n));
+    json_object_set_new(j, "not_cs_led", json_integer((json_int_t)not_cs_led));
 
     json_t *types = json_array();
     json_object_set_new(j, "by_type", types);
@@ -274,6 +353,10 @@ cl_report_recovery(const cl_snapshot *s, const cl_report_opts *o, json_t **out,
     if (cl == NULL)
         goto nomem;
     json_object_set_new(j, "clusters", cl);
+    json_t *demo = demo_json(s, rows, n);
+    if (demo == NULL)
+        goto nomem;
+    json_object_set_new(j, "days_to_first_demo", demo);
 
     /* Thresholds: timing share, over-promise count, trust cluster. */
     double tshare = n ? (double)bytype[1] / n : NAN;

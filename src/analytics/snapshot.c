@@ -457,6 +457,8 @@ add_recovery(cl_snapshot *s, const cl_kind_def *def, const cl_value *row)
     s->recovery_what_changed[r] = keep(s, V("what_changed"));
     s->recovery_type[r] = enum_of(cl_recovery_types, V("recovery_type"));
     s->recovery_logged_on[r] = day(V("logged_on"));
+    /* Empty reads as CS-led (issue 14). */
+    s->recovery_cs_led[r] = num(V("cs_led")) != 0;
     s->nrecoveries++;
     return 0;
 }

@@ -123,6 +123,7 @@ enum { CL_DEAL_OPEN = 0, CL_DEAL_WON = 1, CL_DEAL_LOST = 2 };
     X(int8_t, recovery_type, nrecoveries, ENUM(cl_recovery_types))             \
     X(int32_t, recovery_csm, nrecoveries, ROW(nusers))                         \
     X(cl_day, recovery_logged_on, nrecoveries, DAY)                            \
+    X(int8_t, recovery_cs_led, nrecoveries, BOOL)                              \
                                                                                \
     N(nreviews)                                                                \
     X(int32_t, review_deal, nreviews, ROW(ndeals))                             \

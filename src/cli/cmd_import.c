@@ -32,7 +32,7 @@ const cli_command cli_cmd_import = {
     "                 stated_reason,diagnosis,predictive_behavior,\n"
     "                 primary_cause,contributing_causes,tagged_by,tagged_on\n"
     "  recoveries     id*,original_deal_id*,new_deal_id*,recovery_type,\n"
-    "                 cs_intervention,what_changed,csm_id,logged_on\n"
+    "                 cs_intervention,what_changed,csm_id,logged_on,cs_led\n"
     "  reviews        deal_id*,held_on*,q1,q2,q3,q4,q5,q6,q7,gut_read\n"
     "  cs_hours       account_id*,month*,hours*\n"
     "  arr_movements  account_id*,on*,kind*,amount*\n"

@@ -10,13 +10,15 @@ const cli_command cli_cmd_recovery = {
     "recovery", run, "classify a recovered deal",
     "usage: closeloop recovery classify RECOVERY|NEW_DEAL --type T\n"
     "                 --intervention TEXT --what-changed TEXT --by USER\n"
-    "                 [--now T] [--db URL]\n"
+    "                 [--not-cs-led | --cs-led] [--now T] [--db URL]\n"
     "\n"
     "Writes the recovery record of a deal that came back after a loss:\n"
     "RECOVERY is an imported recovery id, or NEW_DEAL a new deal that tick\n"
     "linked to its account's lost deal (the record is then rec-NEW_DEAL).\n"
     "T: trust, timing, overpromise_repair or champion_change.  The\n"
-    "recovery_classification task is done.\n"};
+    "recovery_classification task is done.  --not-cs-led: CS did not lead\n"
+    "this recovery; it stays on record but the recovery review leaves it\n"
+    "out (--cs-led undoes it; without either the record keeps its mark).\n"};
 
 static int
 run(int argc, char **argv)
@@ -27,10 +29,12 @@ run(int argc, char **argv)
         {"intervention", required_argument, NULL, 'i'},
         {"what-changed", required_argument, NULL, 'w'},
         {"by", required_argument, NULL, 'b'},
+        {"not-cs-led", no_argument, NULL, 'n'},
+        {"cs-led", no_argument, NULL, 'c'},
         {NULL, 0, NULL, 0}};
     cli_common common;
     const char *by = NULL, *type = NULL, *inter = NULL, *what = NULL;
-    int c, rc = CLI_USAGE;
+    int c, rc = CLI_USAGE, cs_led = -1;
 
     if (argc < 2 || strcmp(argv[1], "classify") != 0)
         return cli_usage(&cli_cmd_recovery, "expected 'classify'");
@@ -47,6 +51,10 @@ run(int argc, char **argv)
             what = optarg;
         else if (c == 'b')
             by = optarg;
+        else if (c == 'n')
+            cs_led = 0;
+        else if (c == 'c')
+            cs_led = 1;
         else
             return cli_usage(&cli_cmd_recovery, "unexpected option");
     }
@@ -62,10 +70,11 @@ run(int argc, char **argv)
     cl_error err;
     cl_error_clear(&err);
     cl_err e = cl_engine_recovery_classify(st, argv[optind], type, inter, what,
-                                           by, common.now, &err);
+                                           cs_led, by, common.now, &err);
     cl_store_close(st);
     if (e != CL_OK)
         return cli_fail_error(&err);
-    printf("recovery %s classified %s\n", argv[optind], type);
+    printf("recovery %s classified %s%s\n", argv[optind], type,
+           cs_led == 0 ? " (not CS-led)" : "");
     return CLI_OK;
 }

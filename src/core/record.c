@@ -97,6 +97,9 @@ static const cl_field recoveries[] = {
     TEXT("what_changed", 0),
     ID("csm_id", 0, CL_KIND_USERS),
     TYPED("logged_on", CL_F_DATE, 0),
+    /* Issue 14: false when CS did not lead the recovery; the record stays
+       but the recovery review leaves it out.  Empty reads as true. */
+    TYPED("cs_led", CL_F_BOOL, 0),
 };
 
 static const cl_field reviews[] = {

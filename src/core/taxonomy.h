@@ -74,6 +74,12 @@ const char *cl_badfit_code(cl_badfit b);
     X(qualification_review_timing_share, double, 0.60, share, 0, 1,            \
       "timing share of the quarter's recoveries above which a qualification "  \
       "review opens")                                                          \
+    X(trust_cluster_share, double, 0.5, share, 0, 1,                           \
+      "share of the quarter's trust recoveries one AE must hold, at or "       \
+      "above, for private coaching to open")                                   \
+    X(trust_cluster_min, int, 2, count, 1, 1000,                               \
+      "trust recoveries one AE must hold, at or above, for private coaching "  \
+      "to open")                                                               \
     X(review_due_business_days, int, 5, business_days, 1, 366,                 \
       "won-deal review due after close, and before kickoff")                   \
     X(review_senior_arr, double, 50000, currency, 0, 1e9,                      \

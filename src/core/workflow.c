@@ -339,6 +339,8 @@ cl__wf_kind_words(const char *kind)
         {"discovery_review", "Discovery review"},
         {"enablement_review", "Enablement review"},
         {"qualification_review", "Qualification review"},
+        {"deal_brief_template", "Deal-brief template review"},
+        {"handoff_sla_review", "Handoff SLA review"},
     };
     if (!kind)
         return "Task";

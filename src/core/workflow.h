@@ -578,7 +578,7 @@ cl_err cl_wf_checkins_tick(const cl_wf_config *cfg, const cl_calendar *cal,
 typedef struct cl_wf_ae_count {
     const char *ae_id;
     const char *ae_manager_id; /* or NULL */
-    int count;                 /* over-promise churns of this AE */
+    int count; /* over-promise churns, or trust recoveries, of this AE */
 } cl_wf_ae_count;
 
 typedef struct cl_wf_quarter_figures {
@@ -591,11 +591,26 @@ typedef struct cl_wf_quarter_figures {
     size_t n_overpromise_by_ae;
     const cl_wf_ae_count *misaligned_by_ae;
     size_t n_misaligned_by_ae;
-    /* The quarter's recoveries (recovery_review). */
+    /* The quarter's CS-led recoveries (recovery_review); a recovery marked
+       not CS-led is in none of these. */
     int recoveries;
     int overpromise_recoveries;
     double timing_share;
+    int trust_recoveries;
+    int champion_change_recoveries;
+    /* Trust recoveries by the AE who lost the original deal. */
+    const cl_wf_ae_count *trust_by_ae;
+    size_t n_trust_by_ae;
 } cl_wf_quarter_figures;
+
+/*
+ * The trust-cluster rule (docs/design.md section 2, item 9), one rule for
+ * the recovery report and the recovery review: 1 when the AE holding the
+ * most trust recoveries (top of ntrust) holds at least min_count of them
+ * and at least min_share (thresholds trust_cluster_min and
+ * trust_cluster_share), else 0.
+ */
+int cl_wf_trust_cluster(int top, int ntrust, double min_share, int min_count);
 
 /*
  * The thresholds that fire when session opens (on today).  bad_fit_review:
@@ -610,7 +625,13 @@ typedef struct cl_wf_quarter_figures {
  * and a COACHING_ITEM "misaligned_use_case" per AE of misaligned_by_ae,
  * as for over-promise).  recovery_review:
  * enablement_review_recoveries (>= : enablement_review),
- * qualification_review_timing_share (> : qualification_review).  Review
+ * qualification_review_timing_share (> : qualification_review);
+ * trust_cluster_share (cl_wf_trust_cluster over trust_by_ae, when
+ * trust_recoveries > 0: a COACHING_ITEM "trust_breakdown" for each AE at
+ * the top count, audience and manager notice as for over-promise, and the
+ * private coaching_conversation tasks); champion_change_recoveries (>= 1:
+ * deal_brief_template); trust_recoveries (>= 1: handoff_sla_review); these
+ * four only with recoveries > 0.  Review
  * tasks go to RevOps and the VP Sales (if configured), due
  * review_task_due_days later; task keys "KIND:SESSION:USER".  Every
  * evaluated rule gives a FIRE_TRIGGER (key "trigger:RULE:PERIOD").  Share

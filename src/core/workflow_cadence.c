@@ -148,15 +148,34 @@ review_tasks(cl_wf_effects *out, const cl_wf_session *s, const char *kind,
     }
 }
 
-/* A private coaching item (what: over_promise, misaligned_use_case) for
-   each AE of by_ae; the AE's manager is told. */
+int
+cl_wf_trust_cluster(int top, int ntrust, double min_share, int min_count)
+{
+    return ntrust > 0 && top >= min_count &&
+           (double)top / ntrust >= min_share;
+}
+
+/* What a coaching item counts: churns of the AE tagged with a bad-fit
+   category, or recoveries of deals the AE lost, by recovery type. */
+typedef struct counted {
+    const char *one, *many, *verb; /* "churn", "churns", "tagged as" */
+} counted;
+
+static const counted churns_tagged = {"churn", "churns", "tagged as"};
+static const counted recoveries_typed = {"recovery", "recoveries",
+                                         "won back after"};
+
+/* A private coaching item (what: over_promise, misaligned_use_case,
+   trust_breakdown) for each AE of by_ae with at least min counted; the
+   AE's manager is told. */
 static void
 coaching(cl_wf_effects *out, const cl_wf_session *s, const char *what,
-         const char *words, const cl_wf_ae_count *by_ae, size_t n)
+         const char *words, const counted *c, const cl_wf_ae_count *by_ae,
+         size_t n, int min)
 {
     for (size_t i = 0; i < n; i++) {
         const cl_wf_ae_count *a = &by_ae[i];
-        if (a->count <= 0 || cl__wf_empty(a->ae_id))
+        if (a->count <= 0 || a->count < min || cl__wf_empty(a->ae_id))
             continue;
         cl_wf_effect *e = cl__wf_push(
             out, CL_WF_COACHING_ITEM,
@@ -175,9 +194,9 @@ coaching(cl_wf_effects *out, const cl_wf_session *s, const char *what,
                 ? cl__wf_fmt(out, "user:%s;role:vp_sales;role:revops", a->ae_id)
                 : cl__wf_fmt(out, "user:%s;user:%s;role:vp_sales;role:revops",
                              a->ae_id, a->ae_manager_id);
-        e->body =
-            cl__wf_fmt(out, "%d churn%s of %s tagged as %s in %s", a->count,
-                       a->count == 1 ? "" : "s", a->ae_id, words, s->period);
+        e->body = cl__wf_fmt(out, "%d %s of %s %s %s in %s", a->count,
+                             a->count == 1 ? c->one : c->many, a->ae_id,
+                             c->verb, words, s->period);
         if (!cl__wf_empty(a->ae_manager_id))
             cl__wf_notify(out,
                           cl__wf_fmt(out, "coaching:%s:%s:%s:%s", s->period,
@@ -189,36 +208,38 @@ coaching(cl_wf_effects *out, const cl_wf_session *s, const char *what,
     }
 }
 
-/* Over-promise above its threshold is a conversation between the VP Sales
-   and each manager of the AEs concerned, in private: a task for each
-   manager (with the VP as attendee) and one for the VP (with the
-   managers). */
+/* Coaching above its threshold is a conversation between the VP Sales and
+   each manager of the AEs concerned (those of by_ae with at least min), in
+   private: a task for each manager (with the VP as attendee) and one for
+   the VP (with the managers).  topic: "over-promise", "trust". */
 static void
 conversations(cl_wf_effects *out, const cl_wf_config *cfg,
-              const cl_wf_session *s, const cl_wf_quarter_figures *f,
-              cl_day due)
+              const cl_wf_session *s, const char *topic,
+              const cl_wf_ae_count *by_ae, size_t n, int min, cl_day due)
 {
     const char *vp = cl__wf_empty(cfg->vp_sales_id) ? NULL : cfg->vp_sales_id;
     char managers[1024] = "";
     size_t len = 0;
-    for (size_t i = 0; i < f->n_overpromise_by_ae; i++) {
-        const char *m = f->overpromise_by_ae[i].ae_manager_id;
-        if (cl__wf_empty(m) || f->overpromise_by_ae[i].count <= 0 ||
+    if (min < 1)
+        min = 1;
+    for (size_t i = 0; i < n; i++) {
+        const char *m = by_ae[i].ae_manager_id;
+        if (cl__wf_empty(m) || by_ae[i].count < min ||
             (vp && strcmp(m, vp) == 0))
             continue;
         int seen = 0;
         for (size_t k = 0; k < i && !seen; k++)
-            seen = f->overpromise_by_ae[k].count > 0 &&
-                   !cl__wf_empty(f->overpromise_by_ae[k].ae_manager_id) &&
-                   strcmp(f->overpromise_by_ae[k].ae_manager_id, m) == 0;
+            seen = by_ae[k].count >= min &&
+                   !cl__wf_empty(by_ae[k].ae_manager_id) &&
+                   strcmp(by_ae[k].ae_manager_id, m) == 0;
         if (seen)
             continue;
         cl_wf_effect *e = cl__wf_task(
             out, "coaching_conversation", "session", s->id, m, due, 1,
             cl__wf_fmt(out,
-                       "Private conversation with the VP Sales: over-promise "
+                       "Private conversation with the VP Sales: %s "
                        "coaching on your team (%s)",
-                       s->period));
+                       topic, s->period));
         if (e && vp)
             e->attendees = cl__wf_fmt(out, "%s;%s", vp, m);
         int w = snprintf(managers + len, sizeof managers - len, "%s%s",
@@ -229,9 +250,64 @@ conversations(cl_wf_effects *out, const cl_wf_config *cfg,
     if (vp && len)
         cl__wf_task(out, "coaching_conversation", "session", s->id, vp, due, 1,
                     cl__wf_fmt(out,
-                               "Private conversations on over-promise "
+                               "Private conversations on %s "
                                "coaching (%s) with: %s",
-                               s->period, managers));
+                               topic, s->period, managers));
+}
+
+/* A rule that fires on any recovery of a type (count >= 1): its trigger,
+   and when it fires a review task for RevOps and the VP Sales. */
+static void
+any_recovery(cl_wf_effects *out, const cl_wf_config *cfg,
+             const cl_wf_session *s, const char *rule, const char *task,
+             int count, cl_day due, const char *title)
+{
+    trigger(out, s, rule, count, 1, count >= 1);
+    if (count >= 1)
+        review_tasks(out, s, task, cfg->revops_id, cfg->vp_sales_id, due,
+                     title);
+}
+
+/* The recovery review's rules on trust and champion-change recoveries
+   (issue 14): a trust cluster on one AE is private coaching; any
+   champion-change recovery asks for champion questions in the deal brief;
+   any trust recovery asks for a look at the sales-to-CS handoff SLA. */
+static void
+recovery_rules(cl_wf_effects *out, const cl_wf_config *cfg,
+               const cl_wf_session *s, const cl_wf_quarter_figures *fig,
+               cl_day due)
+{
+    int ntrust = fig->trust_recoveries, top = 0;
+    for (size_t i = 0; i < fig->n_trust_by_ae; i++)
+        if (fig->trust_by_ae[i].count > top)
+            top = fig->trust_by_ae[i].count;
+    if (ntrust > 0) {
+        int fire = cl_wf_trust_cluster(top, ntrust, cfg->trust_cluster_share,
+                                       cfg->trust_cluster_min);
+        trigger(out, s, "trust_cluster_share", (double)top / ntrust,
+                cfg->trust_cluster_share, fire);
+        if (fire) {
+            coaching(out, s, "trust_breakdown", "a trust breakdown",
+                     &recoveries_typed, fig->trust_by_ae, fig->n_trust_by_ae,
+                     top);
+            conversations(out, cfg, s, "trust", fig->trust_by_ae,
+                          fig->n_trust_by_ae, top, due);
+        }
+    }
+    int champ = fig->champion_change_recoveries;
+    any_recovery(out, cfg, s, "champion_change_recoveries",
+                 "deal_brief_template", champ, due,
+                 cl__wf_fmt(out,
+                            "Deal-brief template: add questions on the "
+                            "champion's standing (%d recover%s after a "
+                            "champion change in %s)",
+                            champ, champ == 1 ? "y" : "ies", s->period));
+    any_recovery(out, cfg, s, "trust_recoveries", "handoff_sla_review", ntrust,
+                 due,
+                 cl__wf_fmt(out,
+                            "Sales-to-CS handoff SLA review: %d recover%s "
+                            "after a trust breakdown in %s",
+                            ntrust, ntrust == 1 ? "y" : "ies", s->period));
 }
 
 cl_err
@@ -260,9 +336,10 @@ cl_wf_session_opened(const cl_wf_config *cfg, const cl_wf_session *session,
                 cfg->coaching_share, fire);
         if (fire) {
             coaching(out, s, "over_promise",
-                     "over-promise (feature or timeline)",
-                     fig->overpromise_by_ae, fig->n_overpromise_by_ae);
-            conversations(out, cfg, s, fig, review_due);
+                     "over-promise (feature or timeline)", &churns_tagged,
+                     fig->overpromise_by_ae, fig->n_overpromise_by_ae, 1);
+            conversations(out, cfg, s, "over-promise", fig->overpromise_by_ae,
+                          fig->n_overpromise_by_ae, 1, review_due);
             review_tasks(out, s, "deal_approval_review", cfg->revops_id,
                          cfg->vp_sales_id, review_due,
                          cl__wf_fmt(out,
@@ -281,7 +358,8 @@ cl_wf_session_opened(const cl_wf_config *cfg, const cl_wf_session *session,
                                     "use case was %.0f%% of %s",
                                     fig->misaligned_share * 100, s->period));
             coaching(out, s, "misaligned_use_case", "misaligned use case",
-                     fig->misaligned_by_ae, fig->n_misaligned_by_ae);
+                     &churns_tagged, fig->misaligned_by_ae,
+                     fig->n_misaligned_by_ae, 1);
         }
     } else if (strcmp(s->kind, "recovery_review") == 0) {
         int fire =
@@ -308,6 +386,7 @@ cl_wf_session_opened(const cl_wf_config *cfg, const cl_wf_session *session,
                                         "Qualification review: timing "
                                         "recoveries were %.0f%% of %s",
                                         fig->timing_share * 100, s->period));
+            recovery_rules(out, cfg, s, fig, review_due);
         }
     }
     return cl__wf_finish(out, err);

@@ -550,6 +550,7 @@ cl__demo_pass_recoveries(gen *g)
                       rec_changed[a->rec_type][cl__demo_range(&r, 0, 1)]);
         cl__demo_cell(g, "u-csm-%d", a->csm + 1);
         cl__demo_cell_day(g, a->rec_logged);
+        cl__demo_cell(g, "%s", ""); /* cs_led: empty, read as CS-led */
         /* A deal that comes back in the window is linked by the engine when
            it arrives; the CSM classifies it on the day it was logged. */
         if (a->d[a->rec_to].created >= g->from)

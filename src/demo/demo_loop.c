@@ -261,8 +261,8 @@ acts(cl_demo_loop *l, cl_store *st, size_t from, size_t to, cl_day d,
         } else if (a->verb == CL_DEMO_CLASSIFY) {
             rc = cl_engine_recovery_classify(
                 st, cell(a, "new_deal_id"), cell(a, "recovery_type"),
-                cell(a, "cs_intervention"), cell(a, "what_changed"), a->actor,
-                now, err);
+                cell(a, "cs_intervention"), cell(a, "what_changed"), -1,
+                a->actor, now, err);
             s->recoveries += rc == CL_OK;
         }
         rc = cl__demo_loop_soft(s, rc, err);

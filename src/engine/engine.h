@@ -122,12 +122,15 @@ cl_err cl_engine_kickoff(cl_store *st, const char *deal_id, cl_day held_on,
  * Classifies a recovery: id is a recovery id (imported) or a new deal that
  * the engine linked to its lost original.  type is a recovery type.  The
  * recovery row is written (id "rec-NEWDEAL" when the engine made it) and
- * the recovery_classification task is done.
+ * the recovery_classification task is done.  cs_led: 0 when CS did not
+ * lead the recovery (the recovery review leaves it out), 1 when it did,
+ * -1 to keep what the record says (empty reads as CS-led).
  */
 cl_err cl_engine_recovery_classify(cl_store *st, const char *id,
                                    const char *type, const char *intervention,
-                                   const char *what_changed, const char *actor,
-                                   cl_time now, cl_error *err);
+                                   const char *what_changed, int cs_led,
+                                   const char *actor, cl_time now,
+                                   cl_error *err);
 
 /* Records the one process change of session_id; *pc_id its id. */
 cl_err cl_engine_change_record(cl_store *st, int64_t session_id,

@@ -124,19 +124,24 @@ typedef struct by_ae {
 typedef struct quarter {
     cl__eng *e;
     cl_wf_quarter_figures fig;
-    by_ae over_by_ae, misaligned_by_ae;
+    by_ae over_by_ae, misaligned_by_ae, trust_by_ae;
+    /* The original deals of the quarter's trust recoveries, read after
+       the recoveries (a row callback may not call the store). */
+    const char **trust_deals;
+    size_t ntrust_deals, trust_cap;
     int wrong_icp, over, misaligned;
     const char *first, *last;
 } quarter;
 
-/* One more churn of r's AE in list; 1 when out of memory. */
+/* One more of AE ae_id (manager manager_id) in list; 1 when out of
+   memory. */
 static int
-count_ae(quarter *q, by_ae *list, const cl_store_churn_row *r)
+count_one(quarter *q, by_ae *list, const char *ae_id, const char *manager_id)
 {
-    if (r->ae_id == NULL)
+    if (ae_id == NULL)
         return 0;
     for (size_t i = 0; i < list->n; i++)
-        if (strcmp(list->v[i].ae_id, r->ae_id) == 0) {
+        if (strcmp(list->v[i].ae_id, ae_id) == 0) {
             list->v[i].count++;
             return 0;
         }
@@ -145,8 +150,15 @@ count_ae(quarter *q, by_ae *list, const cl_store_churn_row *r)
         return 1;
     }
     list->v[list->n++] = (cl_wf_ae_count){
-        cl__eng_str(q->e, r->ae_id), cl__eng_str(q->e, r->ae_manager_id), 1};
+        cl__eng_str(q->e, ae_id), cl__eng_str(q->e, manager_id), 1};
     return 0;
+}
+
+/* One more churn of r's AE in list; 1 when out of memory. */
+static int
+count_ae(quarter *q, by_ae *list, const cl_store_churn_row *r)
+{
+    return count_one(q, list, r->ae_id, r->ae_manager_id);
 }
 
 static int
@@ -166,7 +178,7 @@ quarter_churn(void *ud, const cl_store_churn_row *r)
     return count_ae(q, &q->over_by_ae, r);
 }
 
-/* Recoveries of the quarter, by the day they were logged. */
+/* CS-led recoveries of the quarter, by the day they were logged. */
 static int
 quarter_recovery(void *ud, const cl_value *row)
 {
@@ -174,14 +186,59 @@ quarter_recovery(void *ud, const cl_value *row)
     const cl_kind_def *def = cl_kind_get(CL_KIND_RECOVERIES);
     int ti = cl_kind_field_index(def, "recovery_type");
     int li = cl_kind_field_index(def, "logged_on");
+    int ci = cl_kind_field_index(def, "cs_led");
+    int oi = cl_kind_field_index(def, "original_deal_id");
     const char *on = row[li].type == CL_V_TEXT ? row[li].s : NULL;
     if (on == NULL || strcmp(on, q->first) < 0 || strcmp(on, q->last) > 0)
+        return 0;
+    /* Marked not CS-led: on record, left out of the review (issue 14). */
+    if (row[ci].type == CL_V_INT && row[ci].i == 0)
         return 0;
     const char *type = row[ti].type == CL_V_TEXT ? row[ti].s : "";
     q->fig.recoveries++;
     q->fig.overpromise_recoveries += strcmp(type, "overpromise_repair") == 0;
     q->fig.timing_share += strcmp(type, "timing") == 0;
+    q->fig.champion_change_recoveries +=
+        strcmp(type, "champion_change") == 0;
+    if (strcmp(type, "trust") != 0)
+        return 0;
+    q->fig.trust_recoveries++;
+    if (cl_grow(&q->trust_deals, &q->trust_cap, q->ntrust_deals + 1,
+                sizeof *q->trust_deals) != CL_OK) {
+        q->e->oom = 1;
+        return 1;
+    }
+    q->trust_deals[q->ntrust_deals++] = cl__eng_str(q->e, row[oi].s);
     return 0;
+}
+
+/* The trust recoveries by the AE of their original deal, and that AE's
+   manager. */
+static cl_err
+trust_by_ae(quarter *q, cl_error *err)
+{
+    const cl_kind_def *deals = cl_kind_get(CL_KIND_DEALS);
+    const cl_kind_def *users = cl_kind_get(CL_KIND_USERS);
+    int ai = cl_kind_field_index(deals, "ae_id");
+    int mi = cl_kind_field_index(users, "manager_id");
+    cl_value row[32];
+    cl_err rc = CL_OK;
+    for (size_t i = 0; i < q->ntrust_deals && rc == CL_OK; i++) {
+        cl_value key = {.type = CL_V_TEXT, .s = q->trust_deals[i]};
+        int found = 0;
+        rc = cl_store_get(q->e->st, CL_KIND_DEALS, &key, row, &found, err);
+        if (rc != CL_OK || !found || row[ai].type != CL_V_TEXT)
+            continue;
+        const char *ae = cl__eng_str(q->e, row[ai].s);
+        key.s = ae;
+        rc = cl_store_get(q->e->st, CL_KIND_USERS, &key, row, &found, err);
+        const char *manager =
+            rc == CL_OK && found && row[mi].type == CL_V_TEXT ? row[mi].s
+                                                              : NULL;
+        if (rc == CL_OK && count_one(q, &q->trust_by_ae, ae, manager))
+            rc = cl_error_set(err, CL_ENOMEM, "out of memory");
+    }
+    return rc;
 }
 
 /* A monthly_debrief opened: the month's won-deal review completion, read
@@ -241,10 +298,14 @@ cl__eng_thresholds(cl__eng *e, const char *kind, const char *period, int64_t id,
     if (strcmp(kind, "bad_fit_review") == 0)
         rc = cl_store_churns_sel(e->st, CL_SC_TAGGED_BETWEEN, first, last,
                                  quarter_churn, &q, err);
-    else if (strcmp(kind, "recovery_review") == 0)
+    else if (strcmp(kind, "recovery_review") == 0) {
         rc =
             cl_store_each(e->st, CL_KIND_RECOVERIES, quarter_recovery, &q, err);
-    else
+        if (rc == CL_OK && e->oom)
+            rc = cl_error_set(err, CL_ENOMEM, "out of memory");
+        if (rc == CL_OK)
+            rc = trust_by_ae(&q, err);
+    } else
         return CL_OK;
     if (rc == CL_OK) {
         int n = q.fig.cohort_size;
@@ -257,6 +318,8 @@ cl__eng_thresholds(cl__eng *e, const char *kind, const char *period, int64_t id,
         q.fig.n_misaligned_by_ae = q.misaligned_by_ae.n;
         q.fig.timing_share =
             q.fig.recoveries ? q.fig.timing_share / q.fig.recoveries : 0;
+        q.fig.trust_by_ae = q.trust_by_ae.v;
+        q.fig.n_trust_by_ae = q.trust_by_ae.n;
         snprintf(sid, sizeof sid, "%lld", (long long)id);
         cl_wf_session s = {sid, kind, period, 0};
         cl_wf_effects more;
@@ -268,6 +331,8 @@ cl__eng_thresholds(cl__eng *e, const char *kind, const char *period, int64_t id,
     }
     free(q.over_by_ae.v);
     free(q.misaligned_by_ae.v);
+    free(q.trust_by_ae.v);
+    free(q.trust_deals);
     return rc;
 }
 

@@ -273,7 +273,8 @@ recovery_row(cl__eng *e, const char *id, cl_value *row, char *new_deal,
 cl_err
 cl_engine_recovery_classify(cl_store *st, const char *id, const char *type,
                             const char *intervention, const char *what_changed,
-                            const char *actor, cl_time now, cl_error *err)
+                            int cs_led, const char *actor, cl_time now,
+                            cl_error *err)
 {
     const cl_kind_def *def = cl_kind_get(CL_KIND_RECOVERIES);
     cl_value row[16];
@@ -303,6 +304,11 @@ cl_engine_recovery_classify(cl_store *st, const char *id, const char *type,
         set_text(def, row, "what_changed", what_changed);
         set_text(def, row, "csm_id", actor);
         set_text(def, row, "logged_on", today);
+        if (cs_led >= 0) {
+            int ci = cl_kind_field_index(def, "cs_led");
+            row[ci].type = CL_V_INT;
+            row[ci].i = cs_led != 0;
+        }
         rc = put(&e, CL_KIND_RECOVERIES, row, err);
     }
     if (rc == CL_OK)

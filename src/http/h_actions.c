@@ -209,17 +209,21 @@ cl__h_recovery_classify(cl_http_req *r)
 {
     static const cl_jfield f[] = {{"recovery_type", CL_J_STRING, 1},
                                   {"cs_intervention", CL_J_STRING, 0},
-                                  {"what_changed", CL_J_STRING, 0}};
+                                  {"what_changed", CL_J_STRING, 0},
+                                  {"cs_led", CL_J_BOOL, 0}};
     enum MHD_Result done;
     cl_error err;
-    json_t *body = cl_http_body(r, f, 3, &done);
+    json_t *body = cl_http_body(r, f, 4, &done);
     if (!body)
         return done;
     cl_error_clear(&err);
+    json_t *led = json_object_get(body, "cs_led");
     cl_err e = cl_engine_recovery_classify(
         r->st, r->params[0], cl_http_jstr(body, "recovery_type"),
         cl_http_jstr(body, "cs_intervention"),
-        cl_http_jstr(body, "what_changed"), r->user_id, r->now, &err);
+        cl_http_jstr(body, "what_changed"),
+        json_is_boolean(led) ? json_is_true(led) : -1, r->user_id, r->now,
+        &err);
     json_decref(body);
     if (e != CL_OK)
         return cl_http_fail(r, e, &err);

@@ -191,7 +191,7 @@ const cl_http_route cl__http_routes[] = {
      .kind = CL_KIND_RECOVERIES, .tag = "recoveries",
      .summary = "Classify a recovery (a recovery id or the new deal's id)",
      .body = "recovery_type:string!,cs_intervention:string,"
-             "what_changed:string",
+             "what_changed:string,cs_led:boolean",
      .action = CL_HTTP_MAY(CL_VA_RECOVERY_CLASSIFY)},
 
     {.method = "GET", .pattern = "/api/v1/tasks", .handler = cl__h_tasks,

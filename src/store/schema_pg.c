@@ -377,7 +377,13 @@ static const char v3[] =
     "CREATE INDEX outbox_recipient ON outbox(workspace_id, recipient_id, "
     "channel);";
 
-static const char *const migrations[] = {v1, v2, v3};
+/*
+ * v4: a recovery says whether CS led it (issue 14).  NULL reads as true, so
+ * the rows of earlier versions stay CS-led.
+ */
+static const char v4[] = "ALTER TABLE recoveries ADD COLUMN cs_led boolean;";
+
+static const char *const migrations[] = {v1, v2, v3, v4};
 
 const char *
 cl__pg_migration(int version)

@@ -24,7 +24,7 @@ describe('the settings API', () => {
     test('GET shows each threshold with its range, unit and rule', async () => {
         const items = (await revops.get('/api/v1/settings/thresholds')).json
             .items;
-        assert.equal(items.length, 16);
+        assert.equal(items.length, 18);
         for (const x of items) {
             for (const k of ['key', 'value', 'min', 'max', 'unit',
                 'description', 'etag'])

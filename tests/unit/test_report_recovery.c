@@ -5,7 +5,9 @@
  * (no logged_on; its new deal was created 2026-08-20), R5 over-promise
  * repair (logged on the quarter's last day), R6 untyped (logged on its
  * first day).  R7 (2026-06-30) and R8 (2026-10-01) fall outside.  2026Q2
- * holds R7 and R9-R15: five timing, three over-promise repairs.
+ * holds R7 and R9-R15: five timing, three over-promise repairs.  R16
+ * (2026-08-10) is a third trust recovery on Ava Stone's O1 that CS did not
+ * lead: on record, counted as not_cs_led, and in no other figure.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -56,6 +58,8 @@ test_counts_and_types(void **state)
                         "2026Q3");
     /* R1-R6: logged_on in the quarter, or R4's new deal created in it. */
     assert_int_equal(json_integer_value(json_object_get(j, "recoveries")), 6);
+    /* R16, marked not CS-led, is counted apart and nowhere else. */
+    assert_int_equal(json_integer_value(json_object_get(j, "not_cs_led")), 1);
     assert_int_equal(json_array_size(json_object_get(j, "by_type")), 5);
     /* Wilson 95%: R prop.test(k, 6, correct = FALSE)$conf.int. */
     assert_type(j, 0, "trust", 3, 0.5, 0.187616, 0.812384);
@@ -97,14 +101,13 @@ test_clusters(void **state)
         {"industry", "Software", 2},
         {"region", "EMEA", 4},
         {"region", "NA", 2},
-        {"stage", "budget", 2},
-        {"stage", "champion", 1},
-        {"stage", "product_fit", 1},
-        {"stage", "timing", 1},
-        {"stage", "unknown", 1},
-        {"days_to_first_demo", "<=45", 3},
-        {"days_to_first_demo", ">45", 2},
-        {"days_to_first_demo", "no demo", 1},
+        /* What the CRM keeps of the original deal's stage is its loss
+           reason, and the dimension says so. */
+        {"original_loss_reason", "budget", 2},
+        {"original_loss_reason", "champion", 1},
+        {"original_loss_reason", "product_fit", 1},
+        {"original_loss_reason", "timing", 1},
+        {"original_loss_reason", "unknown", 1},
     };
     json_t *j = ops_run(cl_report_recovery, *state, "2026Q3", "2026-11-23", 0);
     assert_int_equal(json_array_size(json_object_get(j, "clusters")),
@@ -121,6 +124,46 @@ test_clusters(void **state)
         assert_near(json_number_value(ops_at(j, "clusters", i, "share")),
                     want[i].count / 6.0, 1e-6);
     }
+    json_decref(j);
+}
+
+/* Days in pipeline before the first demo, a distribution: O1 19 days, O2
+   59, O3 no demo, O4 29, O5 55, O6 30.  Sorted 19 29 30 55 59: median 30,
+   quartiles (R's type 7) 29 and 55. */
+static void
+test_days_to_first_demo_distribution(void **state)
+{
+    static const struct {
+        const char *bin;
+        int count;
+    } want[] = {{"0-14", 0},  {"15-30", 3},   {"31-45", 0},
+                {"46-60", 2}, {"61-90", 0},   {"over 90", 0},
+                {"no demo", 1}, {"unknown", 0}};
+    json_t *j = ops_run(cl_report_recovery, *state, "2026Q3", "2026-11-23", 0);
+    json_t *d = json_object_get(j, "days_to_first_demo");
+    json_t *bins = json_object_get(d, "bins");
+    assert_int_equal(json_array_size(bins), sizeof want / sizeof want[0]);
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        json_t *b = json_array_get(bins, i);
+        assert_string_equal(json_string_value(json_object_get(b, "bin")),
+                            want[i].bin);
+        assert_int_equal(json_integer_value(json_object_get(b, "count")),
+                         want[i].count);
+        assert_near(json_number_value(json_object_get(b, "share")),
+                    want[i].count / 6.0, 1e-6);
+    }
+    assert_int_equal(json_integer_value(json_object_get(d, "count")), 5);
+    assert_near(json_number_value(json_object_get(d, "median")), 30, 1e-9);
+    assert_near(json_number_value(json_object_get(d, "q1")), 29, 1e-9);
+    assert_near(json_number_value(json_object_get(d, "q3")), 55, 1e-9);
+    assert_int_equal(json_integer_value(json_object_get(d, "min")), 19);
+    assert_int_equal(json_integer_value(json_object_get(d, "max")), 59);
+    /* No 45-day split is left anywhere in the report. */
+    char *t = ops_text(j);
+    assert_null(strstr(t, "<=45"));
+    assert_null(strstr(t, ">45"));
+    assert_null(strstr(t, "\"stage\""));
+    free(t);
     json_decref(j);
 }
 
@@ -150,6 +193,7 @@ test_thresholds_q3_trust_cluster_only(void **state)
     assert_true(json_is_true(json_object_get(r, "fired")));
     assert_string_equal(json_string_value(json_object_get(r, "follow_up")),
                         "coaching");
+    /* R16 (not CS-led) would have made it 3 of 4: it is left out. */
     assert_string_equal(json_string_value(json_object_get(r, "detail")),
                         "2 of 3 trust recoveries trace to one AE");
     /* The team view says that a cluster exists, not whose it is. */
@@ -228,6 +272,11 @@ test_empty_quarter(void **state)
     assert_int_equal(json_array_size(json_object_get(j, "clusters")), 0);
     json_t *m = json_object_get(j, "months_to_reengagement");
     assert_true(json_is_null(json_object_get(m, "median")));
+    json_t *d = json_object_get(j, "days_to_first_demo");
+    assert_int_equal(json_integer_value(json_object_get(d, "count")), 0);
+    assert_true(json_is_null(json_object_get(d, "median")));
+    assert_true(json_is_null(json_object_get(
+        json_array_get(json_object_get(d, "bins"), 0), "share")));
     for (size_t i = 0; i < 3; i++)
         assert_true(json_is_false(json_object_get(
             json_array_get(json_object_get(j, "thresholds"), i), "fired")));
@@ -272,6 +321,7 @@ main(void)
         cmocka_unit_test(test_counts_and_types),
         cmocka_unit_test(test_months_to_reengagement),
         cmocka_unit_test(test_clusters),
+        cmocka_unit_test(test_days_to_first_demo_distribution),
         cmocka_unit_test(test_thresholds_q3_trust_cluster_only),
         cmocka_unit_test(test_thresholds_q2_timing_and_overpromise_fire),
         cmocka_unit_test(test_team_view_names_no_ae_and_no_csm),

@@ -82,6 +82,8 @@ test_threshold_defaults(void **state)
         {"discovery_review_share", 0.20},
         {"enablement_review_recoveries", 3},
         {"qualification_review_timing_share", 0.60},
+        {"trust_cluster_share", 0.5},
+        {"trust_cluster_min", 2},
         {"review_due_business_days", 5},
         {"review_senior_arr", 50000},
         {"review_completion_target", 0.80},

@@ -514,6 +514,15 @@ test_recovery_thresholds(void **state)
     assert_day(must_key(&l, "qualification_review:18:RO1")->due_on,
                "2026-10-31");
     must_key(&l, "qualification_review:18:VPS");
+
+    /* Issue 14: without trust or champion-change recoveries their rules
+       are evaluated and do not fire. */
+    assert_int_equal(
+        must_key(&l, "trigger:champion_change_recoveries:2026Q3")->fired, 0);
+    assert_int_equal(must_key(&l, "trigger:trust_recoveries:2026Q3")->fired,
+                     0);
+    assert_null(find_key(&l, "trigger:trust_cluster_share:2026Q3"));
+    assert_int_equal(count_kind(&l, CL_WF_COACHING_ITEM), 0);
     cl_wf_effects_release(&l);
 
     /* No recoveries: the timing share is not evaluated at all. */
@@ -532,6 +541,130 @@ test_recovery_thresholds(void **state)
         CL_OK);
     assert_int_equal(l.n, 0);
     cl_wf_effects_release(&l);
+}
+
+/* Issue 14, the recovery review: trust recoveries clustering on one AE
+   (the report's trust_ae_cluster rule, the same thresholds) open a private
+   coaching item for that AE, told to the manager only, and private
+   conversations; champion-change recoveries open a deal-brief template
+   task; trust recoveries a handoff-SLA task. */
+static void
+test_recovery_trust_cluster_coaching_and_tasks(void **state)
+{
+    (void)state;
+    cl_wf_config c = config();
+    cl_wf_session s = {"19", "recovery_review", "2026Q3", 0};
+    cl_wf_ae_count trust[] = {{"AE1", "SM1", 2}, {"AE2", "SM2", 1}};
+    cl_wf_quarter_figures f = {0};
+    f.recoveries = 4;
+    f.trust_recoveries = 3;
+    f.champion_change_recoveries = 1;
+    f.trust_by_ae = trust;
+    f.n_trust_by_ae = 2;
+    cl_wf_effects l;
+    cl_wf_effects_init(&l);
+    assert_int_equal(
+        cl_wf_session_opened(&c, &s, &f, D("2026-10-01"), &l, NULL), CL_OK);
+    const cl_wf_effect *e = must_key(&l, "trigger:trust_cluster_share:2026Q3");
+    assert_int_equal(e->fired, 1);
+    assert_near(e->value, 2 / 3.0, 1e-12);
+    assert_near(e->threshold, 0.5, 1e-12);
+
+    /* One coaching item, for AE1 only (AE2 is not in the cluster). */
+    assert_int_equal(count_kind(&l, CL_WF_COACHING_ITEM), 1);
+    e = must_key(&l, "coaching:2026Q3:AE1:trust_breakdown");
+    assert_string_equal(e->recipient_id, "AE1");
+    assert_string_equal(e->audience,
+                        "user:AE1;user:SM1;role:vp_sales;role:revops");
+    assert_string_equal(e->body, "2 recoveries of AE1 won back after a trust "
+                                 "breakdown in 2026Q3");
+    assert_null(find_key(&l, "coaching:2026Q3:AE2:trust_breakdown"));
+    /* Told to AE1's manager only; no notice names an AE to anyone else. */
+    assert_int_equal(count_kind(&l, CL_WF_NOTIFY), 1);
+    assert_string_equal(
+        must_key(&l, "coaching:2026Q3:AE1:trust_breakdown:SM1")->recipient_id,
+        "SM1");
+    /* The private conversations: SM1 with the VP Sales; not SM2. */
+    e = must_key(&l, "coaching_conversation:19:SM1");
+    assert_string_equal(e->attendees, "VPS;SM1");
+    assert_non_null(strstr(e->title, "trust"));
+    must_key(&l, "coaching_conversation:19:VPS");
+    assert_null(find_key(&l, "coaching_conversation:19:SM2"));
+
+    /* Champion change: the deal-brief template; trust: the handoff SLA;
+       RevOps and the VP Sales, due review_task_due_days later. */
+    assert_int_equal(
+        must_key(&l, "trigger:champion_change_recoveries:2026Q3")->fired, 1);
+    assert_int_equal(must_key(&l, "trigger:trust_recoveries:2026Q3")->fired,
+                     1);
+    e = must_key(&l, "deal_brief_template:19:RO1");
+    assert_day(e->due_on, "2026-10-31");
+    assert_non_null(strstr(e->title, "champion"));
+    must_key(&l, "deal_brief_template:19:VPS");
+    e = must_key(&l, "handoff_sla_review:19:RO1");
+    assert_non_null(strstr(e->title, "handoff"));
+    must_key(&l, "handoff_sla_review:19:VPS");
+    /* Team tasks name no AE. */
+    for (size_t i = 0; i < l.n; i++) {
+        const cl_wf_effect *x = &l.items[i];
+        if (x->kind == CL_WF_CREATE_TASK &&
+            strcmp(x->what, "coaching_conversation") != 0)
+            assert_null(strstr(x->title, "AE"));
+    }
+    assert_int_equal(count_kind(&l, CL_WF_CREATE_TASK), 6);
+    cl_wf_effects_release(&l);
+
+    /* Below the cluster rule: 1 of 3 each, or 2 of 5 (under half), or one
+       trust recovery only (under trust_cluster_min): no coaching, and the
+       handoff task still opens. */
+    cl_wf_ae_count spread[] = {{"AE1", "SM1", 2}, {"AE2", "SM2", 2},
+                               {"AE3", "SM2", 1}};
+    f.trust_recoveries = 5;
+    f.trust_by_ae = spread;
+    f.n_trust_by_ae = 3;
+    f.champion_change_recoveries = 0;
+    assert_int_equal(
+        cl_wf_session_opened(&c, &s, &f, D("2026-10-01"), &l, NULL), CL_OK);
+    assert_int_equal(
+        must_key(&l, "trigger:trust_cluster_share:2026Q3")->fired, 0);
+    assert_int_equal(count_kind(&l, CL_WF_COACHING_ITEM), 0);
+    assert_null(find_key(&l, "coaching_conversation:19:SM1"));
+    assert_null(find_key(&l, "deal_brief_template:19:RO1"));
+    must_key(&l, "handoff_sla_review:19:RO1");
+    cl_wf_effects_release(&l);
+
+    cl_wf_ae_count one[] = {{"AE1", "SM1", 1}};
+    f.trust_recoveries = 1;
+    f.trust_by_ae = one;
+    f.n_trust_by_ae = 1;
+    assert_int_equal(
+        cl_wf_session_opened(&c, &s, &f, D("2026-10-01"), &l, NULL), CL_OK);
+    assert_int_equal(
+        must_key(&l, "trigger:trust_cluster_share:2026Q3")->fired, 0);
+    assert_int_equal(count_kind(&l, CL_WF_COACHING_ITEM), 0);
+    cl_wf_effects_release(&l);
+
+    /* The thresholds are the workspace's: with trust_cluster_min 1 the
+       single recovery is a cluster. */
+    c.trust_cluster_min = 1;
+    assert_int_equal(
+        cl_wf_session_opened(&c, &s, &f, D("2026-10-01"), &l, NULL), CL_OK);
+    e = must_key(&l, "coaching:2026Q3:AE1:trust_breakdown");
+    assert_string_equal(e->body, "1 recovery of AE1 won back after a trust "
+                                 "breakdown in 2026Q3");
+    cl_wf_effects_release(&l);
+}
+
+/* The one trust-cluster rule the report and the review share. */
+static void
+test_trust_cluster_rule(void **state)
+{
+    (void)state;
+    assert_int_equal(cl_wf_trust_cluster(2, 3, 0.5, 2), 1);
+    assert_int_equal(cl_wf_trust_cluster(2, 4, 0.5, 2), 1); /* half: fires */
+    assert_int_equal(cl_wf_trust_cluster(2, 5, 0.5, 2), 0);
+    assert_int_equal(cl_wf_trust_cluster(1, 1, 0.5, 2), 0);
+    assert_int_equal(cl_wf_trust_cluster(0, 0, 0.5, 2), 0);
 }
 
 /* ---- rule 8: overdue tasks --------------------------------------------------
@@ -717,6 +850,8 @@ main(void)
         cmocka_unit_test(test_checkin_reminder_and_escalation),
         cmocka_unit_test(test_bad_fit_thresholds_and_audiences),
         cmocka_unit_test(test_recovery_thresholds),
+        cmocka_unit_test(test_recovery_trust_cluster_coaching_and_tasks),
+        cmocka_unit_test(test_trust_cluster_rule),
         cmocka_unit_test(test_overdue_reminder_then_escalation_once),
         cmocka_unit_test(test_overdue_holidays_late_tick_and_skips),
         cmocka_unit_test(

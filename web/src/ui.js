@@ -123,6 +123,9 @@ const LABELS = {
     icp_review: 'ICP review', recovery_review: 'Recovery review',
     discovery_review: 'Discovery review', enablement_review: 'Enablement review',
     qualification_review: 'Qualification review',
+    deal_brief_template: 'Deal-brief template review',
+    handoff_sla_review: 'Handoff SLA review',
+    trust_ae_cluster: 'Trust recoveries on one AE',
     // notifications
     task_reminder: 'Task reminder', task_escalation: 'Overdue task',
     churn_flag: 'Churn flag', cause_route: 'Churn cause routed to you',

@@ -185,6 +185,7 @@ function Recoveries({ recoveries, me }) {
         <${Facts} rows=${[
             ['CS intervention', text(r.cs_intervention)], ['What changed', text(r.what_changed)],
             ['Logged', day(r.logged_on)],
+            ...(r.cs_led === false ? [['CS-led', 'No (left out of the recovery review)']] : []),
             ...(r.months_to_reengagement !== undefined ? [['Months to re-engagement', text(r.months_to_reengagement)]] : []),
         ]} />
         ${CS_ACTORS.includes(me.role) && html`<a href=${`/recoveries/${encodeURIComponent(r.id)}/classify`}>Classify this recovery</a>`}

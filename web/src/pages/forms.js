@@ -238,12 +238,15 @@ function ClassifyForm({ rec }) {
     const [type, setType] = useState(rec.recovery_type || '');
     const [cs, setCs] = useState(rec.cs_intervention || '');
     const [what, setWhat] = useState(rec.what_changed || '');
+    // Empty reads as CS-led; only an explicit false is "not CS-led".
+    const [notLed, setNotLed] = useState(rec.cs_led === false);
     const [sub, run] = useSubmit();
     const sel = RECOVERY_TYPES.find((t) => t[0] === type);
     const submit = async (ev) => {
         ev.preventDefault();
         const r = await run(() => api.post(`/recoveries/${encodeURIComponent(rec.id)}/classify`,
-            { recovery_type: type, cs_intervention: cs, what_changed: what }), 'Recovery classified');
+            { recovery_type: type, cs_intervention: cs, what_changed: what, cs_led: !notLed }),
+            'Recovery classified');
         if (r)
             navigate(`/go/recovery/${encodeURIComponent(r.id)}`);
     };
@@ -257,6 +260,11 @@ function ClassifyForm({ rec }) {
             <p class="definition-box" aria-live="polite">${sel ? sel[2] : 'Choose a type to see what it means.'}</p>
             <${TextArea} label="CS intervention" name="cs_intervention" value=${cs} onInput=${setCs} />
             <${TextArea} label="What changed" name="what_changed" value=${what} onInput=${setWhat} />
+            <label class="check">
+                <input type="checkbox" name="not_cs_led" checked=${notLed}
+                    onChange=${(e) => setNotLed(e.currentTarget.checked)} />
+                CS did not lead this recovery</label>
+            <p class="hint">It stays on record; the recovery review leaves it out of its figures and clusters.</p>
             <${SubmitStatus} st=${sub} />
             <div class="actions"><button type="submit" class="primary" disabled=${sub.busy || !type}>Save</button></div>
         </form>

@@ -11,7 +11,7 @@ const KINDS = [
     ['accounts', 'id*, name*, industry, employees, region, has_ops_function, csm_id, customer_since, status*', '/accounts'],
     ['deals', 'id*, account_id*, ae_id, type*, source, stage*, created_on*, first_demo_on, closed_on, arr, loss_reason, icp_fit_score, champion_level, champion_tenure_months, exec_sponsor, use_case, kickoff_on', '/accounts'],
     ['churns', 'id*, account_id*, deal_id, churned_on*, arr_lost, stated_reason, diagnosis, predictive_behavior, primary_cause, contributing_causes, tagged_by, tagged_on', '/accounts'],
-    ['recoveries', 'id*, original_deal_id*, new_deal_id*, recovery_type, cs_intervention, what_changed, csm_id, logged_on', '/accounts'],
+    ['recoveries', 'id*, original_deal_id*, new_deal_id*, recovery_type, cs_intervention, what_changed, csm_id, logged_on, cs_led', '/accounts'],
     ['reviews', 'deal_id*, held_on*, q1, q2, q3, q4, q5, q6, q7, gut_read', '/accounts'],
     ['users', 'id*, name*, email*, role*, manager_id, team', '/settings/users'],
     ['cs_hours', 'account_id*, month*, hours*', '/reports'],

@@ -3,7 +3,7 @@
 // shows the box checked when it is opened again.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { browser, exportKind, shot, signIn, startWorkspace } from './lib.mjs';
+import { browser, cli, exportKind, shot, signIn, startWorkspace } from './lib.mjs';
 
 test('rule: a CSM marks a recovery not CS-led in the classify form',
     { timeout: 120000 }, async (t) => {
@@ -36,6 +36,21 @@ test('rule: a CSM marks a recovery not CS-led in the classify form',
         const rec = exportKind(ctx.db, 'recoveries').find((r) => r.id === pick.id);
         assert.equal(rec.cs_led, 'false');
         assert.equal(rec.recovery_type, 'timing');
+
+        // The recovery review counts it apart, and shows days to the first
+        // demo as a distribution, as the report says.
+        const q = `${rec.logged_on.slice(0, 4)}Q${Math.floor((Number(rec.logged_on.slice(5, 7)) + 2) / 3)}`;
+        const want = JSON.parse(cli(ctx.db, ['report', 'recovery', '--period', q,
+            '--format', 'json']));
+        assert.ok(want.not_cs_led >= 1);
+        await page.goto(`${ctx.base}/reports/recovery?period=${q}`);
+        await page.getByTestId('not-cs-led').waitFor();
+        assert.equal(await page.getByTestId('not-cs-led').innerText(), String(want.not_cs_led));
+        const demo = page.getByTestId('days-to-first-demo');
+        for (const b of want.days_to_first_demo.bins)
+            await demo.getByRole('rowheader', { name: b.bin, exact: true }).waitFor();
+        assert.doesNotMatch(await page.locator('main').innerText(), /<=45|>45/);
+        await shot(page, 'recovery-review-demo-days');
 
         // Opened again, the box is checked; unchecking it makes it CS-led.
         await page.goto(`${ctx.base}${form}`);

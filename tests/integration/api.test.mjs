@@ -466,6 +466,30 @@ describe('actions through the engine', () => {
         assert.equal(bad.status, 400);
     });
 
+    // Issue 14: a recovery CS did not lead stays on record and leaves the
+    // recovery review (classify and the record PATCH alike).
+    test('rule: a recovery marked not CS-led leaves the recovery review', async () => {
+        const id = sql(ws.db, 'SELECT id FROM recoveries ORDER BY id LIMIT 1');
+        const period = (d) => `${d.slice(0, 4)}Q${Math.floor((Number(d.slice(5, 7)) + 2) / 3)}`;
+        const report = async (p) => (await revops.get(`/api/v1/reports/recovery?period=${p}`)).json;
+        const r = await csm.post(`/api/v1/recoveries/${id}/classify`,
+            { recovery_type: 'timing', cs_intervention: 'None.', what_changed: 'Budget.',
+              cs_led: false });
+        assert.equal(r.status, 200, r.text);
+        assert.equal(r.json.cs_led, false);
+        const q = period(r.json.logged_on);
+        const before = await report(q);
+        assert.ok(before.not_cs_led >= 1);
+        const etag = (await revops.get(`/api/v1/recoveries/${id}`)).headers.get('etag');
+        const p = await revops.patch(`/api/v1/recoveries/${id}`, { cs_led: true },
+            { headers: { 'if-match': etag } });
+        assert.equal(p.status, 200, p.text);
+        assert.equal(p.json.cs_led, true);
+        const after = await report(q);
+        assert.equal(after.not_cs_led, before.not_cs_led - 1);
+        assert.equal(after.recoveries, before.recoveries + 1);
+    });
+
     test('the debrief: a decision, its one process change, the check-in, closing', async () => {
         const s = (await revops.get('/api/v1/sessions?status=open')).json.items
             .find((x) => x.kind === 'monthly_debrief');

@@ -261,10 +261,10 @@ function ClassifyForm({ rec }) {
             <${TextArea} label="CS intervention" name="cs_intervention" value=${cs} onInput=${setCs} />
             <${TextArea} label="What changed" name="what_changed" value=${what} onInput=${setWhat} />
             <label class="check">
-                <input type="checkbox" name="not_cs_led" checked=${notLed}
+                <input type="checkbox" name="not_cs_led" checked=${notLed} aria-describedby="not-cs-led-hint"
                     onChange=${(e) => setNotLed(e.currentTarget.checked)} />
                 CS did not lead this recovery</label>
-            <p class="hint">It stays on record; the recovery review leaves it out of its figures and clusters.</p>
+            <p class="hint" id="not-cs-led-hint">It stays on record; the recovery review leaves it out of its figures and clusters.</p>
             <${SubmitStatus} st=${sub} />
             <div class="actions"><button type="submit" class="primary" disabled=${sub.busy || !type}>Save</button></div>
         </form>

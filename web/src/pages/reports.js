@@ -277,8 +277,7 @@ function Recovery({ d }) {
                     <td class="n">${c.count}</td><td class="n">${pct(c.share)}</td></tr>`)}</tbody></table></div>
         </section>
         <section class="card" data-testid="days-to-first-demo"><h2>Days in pipeline before the first demo (original deals)</h2>
-            <p>Median ${text(demo.median)} days, quartiles ${text(demo.q1)} – ${text(demo.q3)}
-                (${demo.count} with a demo).</p>
+            <p>${`Median ${text(demo.median)} days, quartiles ${text(demo.q1)} – ${text(demo.q3)} (${demo.count} with a demo).`}</p>
             <${ChartFigure} testid="chart-demo" config=${demoConfig} title=${`Days to first demo of the deals recovered in ${d.period}`} />
             <div class="table-wrap"><table class="data"><thead><tr><th scope="col">Days</th>
                 <th scope="col" class="n">Count</th><th scope="col" class="n">Share</th></tr></thead>

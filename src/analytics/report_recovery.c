@@ -22,11 +22,12 @@
 
 #define NTYPES 4 /* cl_recovery_types; index NTYPES is "untyped" */
 
-/* Days in pipeline before the first demo, in bins: upper bounds of the
-   first six (the last is open), then "no demo" and "unknown". */
+/* Days in pipeline before the first demo, in bins: the inclusive upper
+   bounds of the first five (the sixth, over 90, is open), then "no demo"
+   and "unknown". */
 static const int demo_upper[] = {14, 30, 45, 60, 90};
-static const char *const demo_bins[] = {"0-14",    "15-30",   "31-45",
-                                        "46-60",   "61-90",   "over 90",
+static const char *const demo_bins[] = {"0-14",    "15-30",  "31-45",
+                                        "46-60",   "61-90",  "over 90",
                                         "no demo", "unknown"};
 #define NDEMO_BINS 8
 
@@ -168,14 +169,14 @@ demo_json(const cl_snapshot *s, const size_t *rows, size_t n)
             list, json_pack("{s:s, s:I, s:o}", "bin", demo_bins[b], "count",
                             (json_int_t)bins[b], "share",
                             cl_json_num(n ? (double)bins[b] / n : NAN, 6)));
-    json_t *j = json_pack(
-        "{s:o, s:I, s:o, s:o, s:o, s:o, s:o}", "bins", list, "count",
-        (json_int_t)nd, "median",
-        cl_json_num(nd ? quantile(days, nd, 0.5) : NAN, 1), "q1",
-        cl_json_num(nd ? quantile(days, nd, 0.25) : NAN, 2), "q3",
-        cl_json_num(nd ? quantile(days, nd, 0.75) : NAN, 2), "min",
-        nd ? json_integer(days[0]) : json_null(), "max",
-        nd ? json_integer(days[nd - 1]) : json_null());
+    json_t *j =
+        json_pack("{s:o, s:I, s:o, s:o, s:o, s:o, s:o}", "bins", list, "count",
+                  (json_int_t)nd, "median",
+                  cl_json_num(nd ? quantile(days, nd, 0.5) : NAN, 1), "q1",
+                  cl_json_num(nd ? quantile(days, nd, 0.25) : NAN, 2), "q3",
+                  cl_json_num(nd ? quantile(days, nd, 0.75) : NAN, 2), "min",
+                  nd ? json_integer(days[0]) : json_null(), "max",
+                  nd ? json_integer(days[nd - 1]) : json_null());
     free(days);
     return j;
 }
@@ -249,10 +250,10 @@ trust_rule(const cl_snapshot *s, const cl_report_opts *o, const size_t *rows,
     double share = ntrust ? (double)top / ntrust : NAN;
     double min_share = cl_snapshot_threshold(s, "trust_cluster_share");
     int min_count = (int)cl_snapshot_threshold(s, "trust_cluster_min");
-    int fired = cl_wf_trust_cluster((int)top, (int)ntrust, min_share,
-                                       min_count);
-    json_t *j = rule_json("trust_ae_cluster", cl_json_num(share, 6),
-                          min_share, fired, "coaching");
+    int fired =
+        cl_wf_trust_cluster((int)top, (int)ntrust, min_share, min_count);
+    json_t *j = rule_json("trust_ae_cluster", cl_json_num(share, 6), min_share,
+                          fired, "coaching");
     char detail[128];
     if (fired)
         snprintf(detail, sizeof detail,

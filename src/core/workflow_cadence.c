@@ -151,8 +151,7 @@ review_tasks(cl_wf_effects *out, const cl_wf_session *s, const char *kind,
 int
 cl_wf_trust_cluster(int top, int ntrust, double min_share, int min_count)
 {
-    return ntrust > 0 && top >= min_count &&
-           (double)top / ntrust >= min_share;
+    return ntrust > 0 && top >= min_count && (double)top / ntrust >= min_share;
 }
 
 /* What a coaching item counts: churns of the AE tagged with a bad-fit

@@ -149,8 +149,8 @@ count_one(quarter *q, by_ae *list, const char *ae_id, const char *manager_id)
         q->e->oom = 1;
         return 1;
     }
-    list->v[list->n++] = (cl_wf_ae_count){
-        cl__eng_str(q->e, ae_id), cl__eng_str(q->e, manager_id), 1};
+    list->v[list->n++] = (cl_wf_ae_count){cl__eng_str(q->e, ae_id),
+                                          cl__eng_str(q->e, manager_id), 1};
     return 0;
 }
 
@@ -198,8 +198,7 @@ quarter_recovery(void *ud, const cl_value *row)
     q->fig.recoveries++;
     q->fig.overpromise_recoveries += strcmp(type, "overpromise_repair") == 0;
     q->fig.timing_share += strcmp(type, "timing") == 0;
-    q->fig.champion_change_recoveries +=
-        strcmp(type, "champion_change") == 0;
+    q->fig.champion_change_recoveries += strcmp(type, "champion_change") == 0;
     if (strcmp(type, "trust") != 0)
         return 0;
     q->fig.trust_recoveries++;
@@ -232,9 +231,9 @@ trust_by_ae(quarter *q, cl_error *err)
         const char *ae = cl__eng_str(q->e, row[ai].s);
         key.s = ae;
         rc = cl_store_get(q->e->st, CL_KIND_USERS, &key, row, &found, err);
-        const char *manager =
-            rc == CL_OK && found && row[mi].type == CL_V_TEXT ? row[mi].s
-                                                              : NULL;
+        const char *manager = rc == CL_OK && found && row[mi].type == CL_V_TEXT
+                                  ? row[mi].s
+                                  : NULL;
         if (rc == CL_OK && count_one(q, &q->trust_by_ae, ae, manager))
             rc = cl_error_set(err, CL_ENOMEM, "out of memory");
     }

@@ -136,9 +136,8 @@ test_days_to_first_demo_distribution(void **state)
     static const struct {
         const char *bin;
         int count;
-    } want[] = {{"0-14", 0},  {"15-30", 3},   {"31-45", 0},
-                {"46-60", 2}, {"61-90", 0},   {"over 90", 0},
-                {"no demo", 1}, {"unknown", 0}};
+    } want[] = {{"0-14", 0},  {"15-30", 3},   {"31-45", 0},   {"46-60", 2},
+                {"61-90", 0}, {"over 90", 0}, {"no demo", 1}, {"unknown", 0}};
     json_t *j = ops_run(cl_report_recovery, *state, "2026Q3", "2026-11-23", 0);
     json_t *d = json_object_get(j, "days_to_first_demo");
     json_t *bins = json_object_get(d, "bins");

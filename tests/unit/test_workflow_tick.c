@@ -519,8 +519,7 @@ test_recovery_thresholds(void **state)
        are evaluated and do not fire. */
     assert_int_equal(
         must_key(&l, "trigger:champion_change_recoveries:2026Q3")->fired, 0);
-    assert_int_equal(must_key(&l, "trigger:trust_recoveries:2026Q3")->fired,
-                     0);
+    assert_int_equal(must_key(&l, "trigger:trust_recoveries:2026Q3")->fired, 0);
     assert_null(find_key(&l, "trigger:trust_cluster_share:2026Q3"));
     assert_int_equal(count_kind(&l, CL_WF_COACHING_ITEM), 0);
     cl_wf_effects_release(&l);
@@ -595,8 +594,7 @@ test_recovery_trust_cluster_coaching_and_tasks(void **state)
        RevOps and the VP Sales, due review_task_due_days later. */
     assert_int_equal(
         must_key(&l, "trigger:champion_change_recoveries:2026Q3")->fired, 1);
-    assert_int_equal(must_key(&l, "trigger:trust_recoveries:2026Q3")->fired,
-                     1);
+    assert_int_equal(must_key(&l, "trigger:trust_recoveries:2026Q3")->fired, 1);
     e = must_key(&l, "deal_brief_template:19:RO1");
     assert_day(e->due_on, "2026-10-31");
     assert_non_null(strstr(e->title, "champion"));
@@ -617,16 +615,16 @@ test_recovery_trust_cluster_coaching_and_tasks(void **state)
     /* Below the cluster rule: 1 of 3 each, or 2 of 5 (under half), or one
        trust recovery only (under trust_cluster_min): no coaching, and the
        handoff task still opens. */
-    cl_wf_ae_count spread[] = {{"AE1", "SM1", 2}, {"AE2", "SM2", 2},
-                               {"AE3", "SM2", 1}};
+    cl_wf_ae_count spread[] = {
+        {"AE1", "SM1", 2}, {"AE2", "SM2", 2}, {"AE3", "SM2", 1}};
     f.trust_recoveries = 5;
     f.trust_by_ae = spread;
     f.n_trust_by_ae = 3;
     f.champion_change_recoveries = 0;
     assert_int_equal(
         cl_wf_session_opened(&c, &s, &f, D("2026-10-01"), &l, NULL), CL_OK);
-    assert_int_equal(
-        must_key(&l, "trigger:trust_cluster_share:2026Q3")->fired, 0);
+    assert_int_equal(must_key(&l, "trigger:trust_cluster_share:2026Q3")->fired,
+                     0);
     assert_int_equal(count_kind(&l, CL_WF_COACHING_ITEM), 0);
     assert_null(find_key(&l, "coaching_conversation:19:SM1"));
     assert_null(find_key(&l, "deal_brief_template:19:RO1"));
@@ -639,8 +637,8 @@ test_recovery_trust_cluster_coaching_and_tasks(void **state)
     f.n_trust_by_ae = 1;
     assert_int_equal(
         cl_wf_session_opened(&c, &s, &f, D("2026-10-01"), &l, NULL), CL_OK);
-    assert_int_equal(
-        must_key(&l, "trigger:trust_cluster_share:2026Q3")->fired, 0);
+    assert_int_equal(must_key(&l, "trigger:trust_cluster_share:2026Q3")->fired,
+                     0);
     assert_int_equal(count_kind(&l, CL_WF_COACHING_ITEM), 0);
     cl_wf_effects_release(&l);
 

@@ -165,29 +165,11 @@ enum {
     CL__FIELD_COUNT
 };
 
-/*
- * A backend's SQL of the engine writes.  The first parameter is always the
- * workspace; the others follow in the order of the shared function's call
- * (store_engine_write.c names them beside each use).  *_json are the audit
- * JSON expressions over a table's columns.
- */
-typedef struct cl__engine_sql {
-    const char *config_set, *config_json;
-    const char *task_add, *task_id, *task_ids, *task_done, *task_json;
-    const char *task_mark_done, *task_mark_reminded, *task_mark_escalated;
-    const char *outbox_add, *outbox_id, *outbox_mark, *outbox_json;
-    const char *session_open, *session_id, *session_set_pack;
-    const char *session_decide, *session_close, *session_json;
-    const char *pc_add, *pc_id, *pc_checkin, *pc_json;
-    const char *trigger_add, *trigger_id, *trigger_json;
-    const char *coaching_add, *coaching_id, *coaching_json;
-    const char *flag_add, *flag_json;
-    const char *link_add, *link_json;
-    /* cl_store_field_set, by CL__FIELD_*: the UPDATE and its audit JSON */
-    const char *field_sql[CL__FIELD_COUNT], *field_json[CL__FIELD_COUNT];
-} cl__engine_sql;
-
-/* A backend's query interface for the shared writes. */
+/* A backend's query interface for the shared queries: the engine writes
+   (store_engine_write.c) and reads (store_engine_read.c).  The SQL they run
+   is written once (store_sql.c rewrites it for the backend when it is
+   prepared); the members below the functions are the few strings where
+   the dialects differ. */
 typedef struct cl__engine_q {
     /* Runs a write; *changes (may be NULL) gets the rows it touched. */
     cl_err (*exec)(cl_store *st, int *changes, cl_error *err, const char *sql,
@@ -200,13 +182,21 @@ typedef struct cl__engine_q {
     cl_err (*audit_row)(cl_store *st, const char *table, const char *json_expr,
                         const char *keycol, const char *key, const char *action,
                         const char *old_json, cl_error *err);
-    /* The audit entry of trigger id; NULL: audit_row with trigger_json. */
+    /* The audit entry of trigger id; NULL: audit_row of its columns. */
     cl_err (*trigger_audit)(cl_store *st, int64_t id, double value,
                             double threshold, cl_error *err);
     /* Called after outbox message id is marked, in the transaction; may be
        NULL. */
     cl_err (*outbox_marked)(cl_store *st, int64_t id, cl_error *err);
-    const cl__engine_sql *sql;
+    /* The function that builds a JSON object of key, value arguments
+       (json_object, json_build_object). */
+    const char *json_object;
+    /* The audit JSON of a session row, whose decisions column holds JSON
+       text. */
+    const char *session_json;
+    /* Appends ?2 (text) to the JSON array in sessions.decisions of the
+       session whose id is ?3. */
+    const char *session_decide;
 } cl__engine_q;
 
 /*

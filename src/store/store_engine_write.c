@@ -5,8 +5,10 @@
  * NULL) followed, when it changed something, by its audit entry.  New ids
  * are the workspace's largest plus one: the caller's write transaction
  * (BEGIN IMMEDIATE on SQLite, the workspace's advisory lock on PostgreSQL)
- * makes that safe.  The SQL is the backend's (cl__engine_sql); the
- * parameters after the workspace are named beside each query.
+ * makes that safe.  The SQL is written once, ?1 always the workspace (the
+ * other parameters are named beside each query), with PostgreSQL's casts
+ * where it cannot tell a parameter's type (SQLite drops them: store_sql.c);
+ * the backend's cl__engine_q holds what differs.
  */
 #include <stdio.h>
 #include <string.h>
@@ -14,7 +16,6 @@
 #include "store_engine_int.h"
 
 #define Q(st) ((st)->ops->engine->q)
-#define SQL(st) (Q(st)->sql)
 #define S(x)                                                                   \
     {                                                                          \
         .s = (x)                                                               \
@@ -27,6 +28,193 @@
     {                                                                          \
         .d = (x)                                                               \
     }
+
+/* The SQL of the writes. */
+static const struct {
+    const char *config_set;
+    const char *task_add, *task_id, *task_ids, *task_done;
+    const char *task_mark_done, *task_mark_reminded, *task_mark_escalated;
+    const char *outbox_add, *outbox_id, *outbox_mark;
+    const char *session_open, *session_id, *session_set_pack;
+    const char *session_close;
+    const char *pc_add, *pc_id, *pc_checkin;
+    const char *trigger_add, *trigger_id;
+    const char *coaching_add, *coaching_id;
+    const char *flag_add, *link_add;
+    /* cl_store_field_set, by CL__FIELD_*: the UPDATE */
+    const char *field_sql[CL__FIELD_COUNT];
+} SQL = {
+    .config_set = "INSERT INTO config (workspace_id, key, value) "
+                  "VALUES (?1, ?2, ?3) ON CONFLICT (workspace_id, "
+                  "key) DO UPDATE SET value = excluded.value "
+                  "WHERE config.value IS DISTINCT FROM excluded.value",
+    .task_add =
+        "INSERT INTO tasks (workspace_id, id, kind, assignee_id, due_on, "
+        "status, subject_kind, subject_id, title, attendees, created_at) "
+        "SELECT ?1, COALESCE(MAX(id), 0) + 1, ?2, ?3, ?4::date, 'open', ?5, "
+        "?6, ?7, ?8, ?9 FROM tasks WHERE workspace_id = ?1 "
+        "ON CONFLICT DO NOTHING",
+    .task_id = "SELECT id FROM tasks WHERE workspace_id = ?1 AND "
+               "kind = ?2 AND subject_kind IS NOT DISTINCT FROM "
+               "?3::text AND subject_id IS NOT DISTINCT FROM "
+               "?4::text AND assignee_id IS NOT DISTINCT FROM "
+               "?5::text",
+    .task_mark_done =
+        "UPDATE tasks SET status = 'done', done_at = ?2 WHERE id = ?3 "
+        "AND workspace_id = ?1 AND status = 'open'",
+    .task_mark_reminded = "UPDATE tasks SET reminded_at = ?2 WHERE id = ?3 AND "
+                          "workspace_id = ?1 AND reminded_at IS NULL",
+    .task_mark_escalated =
+        "UPDATE tasks SET escalated_at = ?2 WHERE id = ?3 AND "
+        "workspace_id = ?1 AND escalated_at IS NULL",
+    .task_ids = "SELECT id FROM tasks WHERE workspace_id = ?1 AND "
+                "kind = ?2 AND subject_kind = ?3 AND "
+                "subject_id = ?4 AND (?5::text IS NULL OR "
+                "assignee_id = ?5) ORDER BY id",
+    .task_done = "UPDATE tasks SET status = 'done', done_at = ?2 "
+                 "WHERE workspace_id = ?1 AND id = ?3 AND "
+                 "status = 'open'",
+    .outbox_add =
+        "INSERT INTO outbox (workspace_id, id, recipient_id, channel, kind, "
+        "subject, body, status, idempotency_key, created_at, sent_at, "
+        "subject_kind, subject_id) SELECT ?1, COALESCE(MAX(id), 0) + 1, ?2, "
+        "?3, ?4, ?5, ?6, ?7, ?8, ?9, CASE WHEN ?7 = 'sent' THEN ?9 END, ?10, "
+        "?11 FROM outbox WHERE workspace_id = ?1 ON CONFLICT DO NOTHING",
+    .outbox_id = "SELECT id FROM outbox WHERE workspace_id = ?1 AND "
+                 "idempotency_key = ?2",
+    .outbox_mark =
+        "UPDATE outbox SET status = ?2, attempts = ?3, next_attempt_at = ?4, "
+        "last_error = ?5, sent_at = CASE WHEN ?2 = 'sent' THEN ?6 END "
+        "WHERE workspace_id = ?1 AND id = ?7",
+    .session_open = "INSERT INTO sessions (workspace_id, id, kind, "
+                    "period, status, owner_id, opened_at) SELECT ?1, "
+                    "COALESCE(MAX(id), 0) + 1, ?2, ?3, 'open', ?4, ?5 "
+                    "FROM sessions WHERE workspace_id = ?1 "
+                    "ON CONFLICT DO NOTHING",
+    .session_id = "SELECT id FROM sessions WHERE workspace_id = ?1 "
+                  "AND kind = ?2 AND period = ?3",
+    .session_set_pack = "UPDATE sessions SET pack = ?2 WHERE workspace_id = ?1 "
+                        "AND id = ?3 AND pack IS NULL",
+    .session_close = "UPDATE sessions SET status = 'closed', "
+                     "closed_at = ?2 WHERE workspace_id = ?1 AND "
+                     "id = ?3 AND status = 'open'",
+    .pc_add = "INSERT INTO process_changes (workspace_id, id, "
+              "session_id, owner_id, description, checkin_due) "
+              "SELECT ?1, COALESCE(MAX(id), 0) + 1, ?2, ?3, ?4, "
+              "?5::date FROM process_changes WHERE workspace_id = ?1 "
+              "ON CONFLICT DO NOTHING",
+    .pc_id = "SELECT id FROM process_changes WHERE "
+             "workspace_id = ?1 AND session_id = ?2",
+    .pc_checkin = "UPDATE process_changes SET checkin_on = ?2, "
+                  "checkin_note = ?3 WHERE workspace_id = ?1 AND "
+                  "id = ?4 AND checkin_on IS NULL",
+    .trigger_add = "INSERT INTO triggers (workspace_id, id, "
+                   "session_id, rule, period, value, threshold, "
+                   "fired, created_at) SELECT ?1, COALESCE(MAX(id), "
+                   "0) + 1, ?2, ?3, ?4, ?5, ?6, ?7, ?8 FROM triggers "
+                   "WHERE workspace_id = ?1 ON CONFLICT (workspace_id, "
+                   "rule, period) DO UPDATE SET fired = 1, value = "
+                   "excluded.value, threshold = excluded.threshold WHERE "
+                   "triggers.fired = 0 AND excluded.fired = 1",
+    .trigger_id = "SELECT id FROM triggers WHERE workspace_id = ?1 "
+                  "AND rule = ?2 AND period = ?3",
+    .coaching_add =
+        "INSERT INTO coaching_items (workspace_id, id, ae_id, session_id, "
+        "period, cause, note, audience, status, created_at) SELECT ?1, "
+        "COALESCE(MAX(id), 0) + 1, ?2, ?3, ?4, ?5, ?6, ?7, 'open', ?8 FROM "
+        "coaching_items WHERE workspace_id = ?1 ON CONFLICT DO NOTHING",
+    .coaching_id = "SELECT id FROM coaching_items WHERE "
+                   "workspace_id = ?1 AND ae_id = ?2 AND period = ?3 "
+                   "AND cause = ?4",
+    .flag_add = "INSERT INTO flags (workspace_id, key, "
+                "subject_kind, subject_id, flag, field, reason, "
+                "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+                "?8) ON CONFLICT DO NOTHING",
+    .link_add = "INSERT INTO recovery_links (workspace_id, "
+                "new_deal_id, original_deal_id, months, "
+                "created_at) VALUES (?1, ?2, ?3, ?4, ?5) "
+                "ON CONFLICT DO NOTHING",
+    .field_sql[CL__FIELD_DEAL_HEALTH] =
+        "UPDATE deals SET health_score = ?3 WHERE workspace_id = ?1 AND "
+        "id = ?2 AND health_score IS DISTINCT FROM ?3 AND ?4::text IS NOT "
+        "NULL",
+    .field_sql[CL__FIELD_CHURN_SALES_FLAGGED] =
+        "UPDATE churns SET sales_flagged_on = ?4 WHERE workspace_id = ?1 "
+        "AND id = ?2 AND sales_flagged_on IS NULL",
+    .field_sql[CL__FIELD_CHURN_CLOSED] =
+        "UPDATE churns SET closed_on = ?4 WHERE workspace_id = ?1 AND "
+        "id = ?2 AND closed_on IS NULL",
+    /* ?4 (the text, unused) must appear: SQLite binds only up to the
+       highest parameter a statement names, PostgreSQL must know its
+       type. */
+    .field_sql[CL__FIELD_CHURN_REOPENED] =
+        "UPDATE churns SET closed_on = NULLIF(?4, ?4)::date WHERE "
+        "workspace_id = ?1 AND id = ?2 AND closed_on IS NOT NULL",
+    .field_sql[CL__FIELD_PC_REMINDED] =
+        "UPDATE process_changes SET reminded_on = ?4 WHERE workspace_id = "
+        "?1 AND id = ?2 AND reminded_on IS NULL",
+    .field_sql[CL__FIELD_PC_ESCALATED] =
+        "UPDATE process_changes SET escalated_on = ?4 WHERE workspace_id = "
+        "?1 AND id = ?2 AND escalated_on IS NULL",
+};
+
+/* The audit JSON of each table's rows: the key, value arguments of the
+   backend's JSON object function (cl__engine_q.json_object). */
+#define CONFIG_JSON "'key', key, 'value', value"
+#define TASK_JSON                                                              \
+    "'id', id, 'kind', kind, 'assignee_id', assignee_id, 'due_on', due_on, "   \
+    "'status', status, 'subject_kind', subject_kind, 'subject_id', "           \
+    "subject_id, 'attendees', attendees, 'done_at', done_at, 'reminded_at', "  \
+    "reminded_at, 'escalated_at', escalated_at"
+#define OUTBOX_JSON                                                            \
+    "'id', id, 'recipient_id', recipient_id, 'channel', channel, 'kind', "     \
+    "kind, 'status', status, 'attempts', attempts, 'next_attempt_at', "        \
+    "next_attempt_at, 'last_error', last_error, 'idempotency_key', "           \
+    "idempotency_key"
+#define PC_JSON                                                                \
+    "'id', id, 'session_id', session_id, 'owner_id', owner_id, "               \
+    "'description', description, 'checkin_due', checkin_due, 'checkin_on', "   \
+    "checkin_on, 'checkin_note', checkin_note, 'reminded_on', reminded_on, "   \
+    "'escalated_on', escalated_on"
+#define TRIGGER_JSON                                                           \
+    "'id', id, 'session_id', session_id, 'rule', rule, 'period', period, "     \
+    "'value', value, 'threshold', threshold, 'fired', fired"
+#define COACHING_JSON                                                          \
+    "'id', id, 'ae_id', ae_id, 'session_id', session_id, 'period', period, "   \
+    "'cause', cause, 'audience', audience"
+#define FLAG_JSON                                                              \
+    "'key', key, 'subject_kind', subject_kind, 'subject_id', subject_id, "     \
+    "'flag', flag, 'field', field, 'reason', reason"
+#define LINK_JSON                                                              \
+    "'new_deal_id', new_deal_id, 'original_deal_id', original_deal_id, "       \
+    "'months', months"
+#define CHURN_FIELD_JSON                                                       \
+    "'id', id, 'sales_flagged_on', sales_flagged_on, 'closed_on', closed_on"
+
+/* cl_store_field_set's audit JSON, by CL__FIELD_*. */
+static const char *const field_json[CL__FIELD_COUNT] = {
+    [CL__FIELD_DEAL_HEALTH] = "'id', id, 'health_score', health_score",
+    [CL__FIELD_CHURN_SALES_FLAGGED] = CHURN_FIELD_JSON,
+    [CL__FIELD_CHURN_CLOSED] = CHURN_FIELD_JSON,
+    [CL__FIELD_CHURN_REOPENED] = CHURN_FIELD_JSON,
+    [CL__FIELD_PC_REMINDED] = PC_JSON,
+    [CL__FIELD_PC_ESCALATED] = PC_JSON,
+};
+
+/* Appends the audit entry of the row of table where keycol = key: its
+   columns by json, key, value arguments of the backend's JSON object
+   function (NULL: the backend's session JSON). */
+static cl_err
+audit_key(cl_store *st, const char *table, const char *json, const char *keycol,
+          const char *key, const char *action, cl_error *err)
+{
+    char expr[1024];
+    if (json == NULL)
+        snprintf(expr, sizeof expr, "%s", Q(st)->session_json);
+    else
+        snprintf(expr, sizeof expr, "%s(%s)", Q(st)->json_object, json);
+    return Q(st)->audit_row(st, table, expr, keycol, key, action, NULL, err);
+}
 
 /* The id of the row the last query found, into *id (0 when none). */
 static cl_err
@@ -42,7 +230,7 @@ audit_id(cl_store *st, const char *table, const char *json, int64_t id,
 {
     char key[32];
     snprintf(key, sizeof key, "%lld", (long long)id);
-    return Q(st)->audit_row(st, table, json, "id", key, action, NULL, err);
+    return audit_key(st, table, json, "id", key, action, err);
 }
 
 cl_err
@@ -51,11 +239,11 @@ cl__engw_config_set(cl_store *st, const char *key, const char *value,
 {
     int n = 0;
     /* key, value */
-    cl_err rc = Q(st)->exec(st, &n, err, SQL(st)->config_set, "ss",
+    cl_err rc = Q(st)->exec(st, &n, err, SQL.config_set, "ss",
                             (cl__arg[]){S(key), S(value)});
     if (rc == CL_OK && n)
-        rc = Q(st)->audit_row(st, "config", SQL(st)->config_json, "key", key,
-                              "config_set", NULL, err);
+        rc =
+            audit_key(st, "config", CONFIG_JSON, "key", key, "config_set", err);
     return rc;
 }
 
@@ -76,7 +264,7 @@ cl__engw_task_add(cl_store *st, const cl_store_task_new *t, int *inserted,
     /* kind, assignee_id, due_on, subject_kind, subject_id, title,
        attendees, created_at */
     cl_err rc =
-        Q(st)->exec(st, &n, err, SQL(st)->task_add, "ssssssss",
+        Q(st)->exec(st, &n, err, SQL.task_add, "ssssssss",
                     (cl__arg[]){S(t->kind), S(t->assignee_id), S(t->due_on),
                                 S(t->subject_kind), S(t->subject_id),
                                 S(t->title), S(t->attendees), S(st->at)});
@@ -84,13 +272,12 @@ cl__engw_task_add(cl_store *st, const cl_store_task_new *t, int *inserted,
     *id = 0;
     /* kind, subject_kind, subject_id, assignee_id (NULL matches NULL) */
     if (rc == CL_OK)
-        rc = find_id(st, SQL(st)->task_id, "ssss",
+        rc = find_id(st, SQL.task_id, "ssss",
                      (cl__arg[]){S(t->kind), S(t->subject_kind),
                                  S(t->subject_id), S(t->assignee_id)},
                      id, err);
     if (rc == CL_OK && n)
-        rc =
-            audit_id(st, "tasks", SQL(st)->task_json, *id, "task_created", err);
+        rc = audit_id(st, "tasks", TASK_JSON, *id, "task_created", err);
     return rc;
 }
 
@@ -103,16 +290,16 @@ cl__engw_task_mark(cl_store *st, const char *kind, const char *subject_kind,
     cl__row_ids x = {.n = 0};
     *changed = 0;
     if (strcmp(mark, "done") == 0)
-        sql = SQL(st)->task_mark_done;
+        sql = SQL.task_mark_done;
     else if (strcmp(mark, "reminded") == 0)
-        sql = SQL(st)->task_mark_reminded;
+        sql = SQL.task_mark_reminded;
     else if (strcmp(mark, "escalated") == 0)
-        sql = SQL(st)->task_mark_escalated;
+        sql = SQL.task_mark_escalated;
     else
         return cl_error_set(err, CL_EINVAL, "unknown task mark '%s'", mark);
     /* kind, subject_kind, subject_id, assignee_id (NULL: any) */
     cl_err rc = Q(st)->rows(
-        st, cl__row_ids_each, &x, err, SQL(st)->task_ids, "ssss",
+        st, cl__row_ids_each, &x, err, SQL.task_ids, "ssss",
         (cl__arg[]){S(kind), S(subject_kind), S(subject_id), S(assignee_id)});
     for (int i = 0; i < x.n && rc == CL_OK; i++) {
         int n = 0;
@@ -123,7 +310,7 @@ cl__engw_task_mark(cl_store *st, const char *kind, const char *subject_kind,
             (*changed)++;
             char action[32];
             snprintf(action, sizeof action, "task_%s", mark);
-            rc = audit_id(st, "tasks", SQL(st)->task_json, x.v[i], action, err);
+            rc = audit_id(st, "tasks", TASK_JSON, x.v[i], action, err);
         }
     }
     return rc;
@@ -134,11 +321,11 @@ cl__engw_task_done(cl_store *st, int64_t id, int *changed, cl_error *err)
 {
     int n = 0;
     /* at, id */
-    cl_err rc = Q(st)->exec(st, &n, err, SQL(st)->task_done, "si",
+    cl_err rc = Q(st)->exec(st, &n, err, SQL.task_done, "si",
                             (cl__arg[]){S(st->at), I(id)});
     *changed = n > 0;
     if (rc == CL_OK && n)
-        rc = audit_id(st, "tasks", SQL(st)->task_json, id, "task_done", err);
+        rc = audit_id(st, "tasks", TASK_JSON, id, "task_done", err);
     return rc;
 }
 
@@ -151,7 +338,7 @@ cl__engw_outbox_add(cl_store *st, const cl_store_outbox_new *m, int *inserted,
     int sent = m->status && strcmp(m->status, "sent") == 0;
     /* recipient_id, channel, kind, subject, body, status, idempotency_key,
        created_at (and sent_at when sent), subject_kind, subject_id */
-    cl_err rc = Q(st)->exec(st, &n, err, SQL(st)->outbox_add, "ssssssssss",
+    cl_err rc = Q(st)->exec(st, &n, err, SQL.outbox_add, "ssssssssss",
                             (cl__arg[]){S(m->recipient_id), S(m->channel),
                                         S(m->kind), S(m->subject), S(m->body),
                                         S(sent ? "sent" : "pending"), S(m->key),
@@ -160,11 +347,9 @@ cl__engw_outbox_add(cl_store *st, const cl_store_outbox_new *m, int *inserted,
     *inserted = n > 0;
     if (rc == CL_OK && n) {
         /* idempotency_key */
-        rc = find_id(st, SQL(st)->outbox_id, "s", (cl__arg[]){S(m->key)}, &id,
-                     err);
+        rc = find_id(st, SQL.outbox_id, "s", (cl__arg[]){S(m->key)}, &id, err);
         if (rc == CL_OK)
-            rc = audit_id(st, "outbox", SQL(st)->outbox_json, id,
-                          "message_queued", err);
+            rc = audit_id(st, "outbox", OUTBOX_JSON, id, "message_queued", err);
     }
     return rc;
 }
@@ -174,8 +359,7 @@ cl__engw_outbox_has(cl_store *st, const char *key, int *found, cl_error *err)
 {
     int64_t id = 0;
     /* idempotency_key */
-    cl_err rc =
-        find_id(st, SQL(st)->outbox_id, "s", (cl__arg[]){S(key)}, &id, err);
+    cl_err rc = find_id(st, SQL.outbox_id, "s", (cl__arg[]){S(key)}, &id, err);
     *found = rc == CL_OK && id > 0;
     return rc;
 }
@@ -188,7 +372,7 @@ cl__engw_outbox_mark(cl_store *st, int64_t id, const char *status, int attempts,
     int n = 0;
     /* status, attempts, next_attempt_at, last_error, at, id */
     cl_err rc =
-        Q(st)->exec(st, &n, err, SQL(st)->outbox_mark, "sisssi",
+        Q(st)->exec(st, &n, err, SQL.outbox_mark, "sisssi",
                     (cl__arg[]){S(status), I(attempts), S(next_attempt_at),
                                 S(last_error), S(st->at), I(id)});
     if (rc == CL_OK && n == 0)
@@ -197,7 +381,7 @@ cl__engw_outbox_mark(cl_store *st, int64_t id, const char *status, int attempts,
     if (rc == CL_OK) {
         char action[32];
         snprintf(action, sizeof action, "message_%s", status);
-        rc = audit_id(st, "outbox", SQL(st)->outbox_json, id, action, err);
+        rc = audit_id(st, "outbox", OUTBOX_JSON, id, action, err);
     }
     if (rc == CL_OK && Q(st)->outbox_marked)
         rc = Q(st)->outbox_marked(st, id, err);
@@ -212,17 +396,16 @@ cl__engw_session_open(cl_store *st, const char *kind, const char *period,
     int n = 0;
     /* kind, period, owner_id, opened_at */
     cl_err rc =
-        Q(st)->exec(st, &n, err, SQL(st)->session_open, "ssss",
+        Q(st)->exec(st, &n, err, SQL.session_open, "ssss",
                     (cl__arg[]){S(kind), S(period), S(owner_id), S(st->at)});
     *inserted = n > 0;
     *id = 0;
     /* kind, period */
     if (rc == CL_OK)
-        rc = find_id(st, SQL(st)->session_id, "ss",
-                     (cl__arg[]){S(kind), S(period)}, id, err);
+        rc = find_id(st, SQL.session_id, "ss", (cl__arg[]){S(kind), S(period)},
+                     id, err);
     if (rc == CL_OK && n)
-        rc = audit_id(st, "sessions", SQL(st)->session_json, *id,
-                      "session_opened", err);
+        rc = audit_id(st, "sessions", NULL, *id, "session_opened", err);
     return rc;
 }
 
@@ -231,7 +414,7 @@ cl__engw_session_set_pack(cl_store *st, int64_t id, const char *pack,
                           cl_error *err)
 {
     /* pack, id */
-    return Q(st)->exec(st, NULL, err, SQL(st)->session_set_pack, "si",
+    return Q(st)->exec(st, NULL, err, SQL.session_set_pack, "si",
                        (cl__arg[]){S(pack), I(id)});
 }
 
@@ -241,14 +424,13 @@ cl__engw_session_decide(cl_store *st, int64_t id, const char *text,
 {
     int n = 0;
     /* text, id */
-    cl_err rc = Q(st)->exec(st, &n, err, SQL(st)->session_decide, "si",
+    cl_err rc = Q(st)->exec(st, &n, err, Q(st)->session_decide, "si",
                             (cl__arg[]){S(text), I(id)});
     if (rc == CL_OK && n == 0)
         return cl_error_set(err, CL_ENOTFOUND, "no session %lld",
                             (long long)id);
     if (rc == CL_OK)
-        rc = audit_id(st, "sessions", SQL(st)->session_json, id,
-                      "session_decision", err);
+        rc = audit_id(st, "sessions", NULL, id, "session_decision", err);
     return rc;
 }
 
@@ -257,12 +439,11 @@ cl__engw_session_close(cl_store *st, int64_t id, int *changed, cl_error *err)
 {
     int n = 0;
     /* at, id */
-    cl_err rc = Q(st)->exec(st, &n, err, SQL(st)->session_close, "si",
+    cl_err rc = Q(st)->exec(st, &n, err, SQL.session_close, "si",
                             (cl__arg[]){S(st->at), I(id)});
     *changed = n > 0;
     if (rc == CL_OK && n)
-        rc = audit_id(st, "sessions", SQL(st)->session_json, id,
-                      "session_closed", err);
+        rc = audit_id(st, "sessions", NULL, id, "session_closed", err);
     return rc;
 }
 
@@ -273,17 +454,16 @@ cl__engw_pc_add(cl_store *st, int64_t session_id, const char *owner_id,
 {
     int n = 0;
     /* session_id, owner_id, description, checkin_due */
-    cl_err rc = Q(st)->exec(st, &n, err, SQL(st)->pc_add, "isss",
+    cl_err rc = Q(st)->exec(st, &n, err, SQL.pc_add, "isss",
                             (cl__arg[]){I(session_id), S(owner_id),
                                         S(description), S(checkin_due)});
     *inserted = n > 0;
     *id = 0;
     /* session_id */
     if (rc == CL_OK)
-        rc = find_id(st, SQL(st)->pc_id, "i", (cl__arg[]){I(session_id)}, id,
-                     err);
+        rc = find_id(st, SQL.pc_id, "i", (cl__arg[]){I(session_id)}, id, err);
     if (rc == CL_OK && n)
-        rc = audit_id(st, "process_changes", SQL(st)->pc_json, *id,
+        rc = audit_id(st, "process_changes", PC_JSON, *id,
                       "process_change_recorded", err);
     return rc;
 }
@@ -294,11 +474,11 @@ cl__engw_pc_checkin(cl_store *st, int64_t id, const char *on, const char *note,
 {
     int n = 0;
     /* on, note, id */
-    cl_err rc = Q(st)->exec(st, &n, err, SQL(st)->pc_checkin, "ssi",
+    cl_err rc = Q(st)->exec(st, &n, err, SQL.pc_checkin, "ssi",
                             (cl__arg[]){S(on), S(note), I(id)});
     *changed = n > 0;
     if (rc == CL_OK && n)
-        rc = audit_id(st, "process_changes", SQL(st)->pc_json, id,
+        rc = audit_id(st, "process_changes", PC_JSON, id,
                       "process_change_checkin", err);
     return rc;
 }
@@ -312,18 +492,18 @@ cl__engw_trigger_add(cl_store *st, int64_t session_id, const char *rule,
     int64_t id = 0;
     /* session_id, rule, period, value, threshold, fired, created_at */
     cl_err rc =
-        Q(st)->exec(st, &n, err, SQL(st)->trigger_add, "issddis",
+        Q(st)->exec(st, &n, err, SQL.trigger_add, "issddis",
                     (cl__arg[]){I(session_id), S(rule), S(period), D(value),
                                 D(threshold), I(fired), S(st->at)});
     *inserted = n > 0;
     if (rc == CL_OK && n) {
         /* rule, period */
-        rc = find_id(st, SQL(st)->trigger_id, "ss",
-                     (cl__arg[]){S(rule), S(period)}, &id, err);
+        rc = find_id(st, SQL.trigger_id, "ss", (cl__arg[]){S(rule), S(period)},
+                     &id, err);
         if (rc == CL_OK && Q(st)->trigger_audit)
             rc = Q(st)->trigger_audit(st, id, value, threshold, err);
         else if (rc == CL_OK)
-            rc = audit_id(st, "triggers", SQL(st)->trigger_json, id,
+            rc = audit_id(st, "triggers", TRIGGER_JSON, id,
                           "threshold_evaluated", err);
     }
     return rc;
@@ -338,16 +518,16 @@ cl__engw_coaching_add(cl_store *st, const char *ae_id, int64_t session_id,
     int64_t id = 0;
     /* ae_id, session_id, period, cause, note, audience, created_at */
     cl_err rc =
-        Q(st)->exec(st, &n, err, SQL(st)->coaching_add, "sisssss",
+        Q(st)->exec(st, &n, err, SQL.coaching_add, "sisssss",
                     (cl__arg[]){S(ae_id), I(session_id), S(period), S(cause),
                                 S(note), S(audience), S(st->at)});
     *inserted = n > 0;
     if (rc == CL_OK && n) {
         /* ae_id, period, cause */
-        rc = find_id(st, SQL(st)->coaching_id, "sss",
+        rc = find_id(st, SQL.coaching_id, "sss",
                      (cl__arg[]){S(ae_id), S(period), S(cause)}, &id, err);
         if (rc == CL_OK)
-            rc = audit_id(st, "coaching_items", SQL(st)->coaching_json, id,
+            rc = audit_id(st, "coaching_items", COACHING_JSON, id,
                           "coaching_item_created", err);
     }
     return rc;
@@ -361,13 +541,12 @@ cl__engw_flag_add(cl_store *st, const char *key, const char *subject_kind,
     int n = 0;
     /* key, subject_kind, subject_id, flag, field, reason, created_at */
     cl_err rc =
-        Q(st)->exec(st, &n, err, SQL(st)->flag_add, "sssssss",
+        Q(st)->exec(st, &n, err, SQL.flag_add, "sssssss",
                     (cl__arg[]){S(key), S(subject_kind), S(subject_id), S(flag),
                                 S(field), S(reason), S(st->at)});
     *inserted = n > 0;
     if (rc == CL_OK && n)
-        rc = Q(st)->audit_row(st, "flags", SQL(st)->flag_json, "key", key,
-                              "flag_raised", NULL, err);
+        rc = audit_key(st, "flags", FLAG_JSON, "key", key, "flag_raised", err);
     return rc;
 }
 
@@ -396,14 +575,14 @@ cl__engw_field_set(cl_store *st, const char *subject_kind,
         int n = 0;
         /* subject_id, value, text ("" for NULL) */
         cl_err rc = Q(st)->exec(
-            st, &n, err, SQL(st)->field_sql[i], "sds",
+            st, &n, err, SQL.field_sql[i], "sds",
             (cl__arg[]){S(subject_id), D(value), S(text ? text : "")});
         *changed = n > 0;
         if (rc == CL_OK && n) {
             char action[48];
             snprintf(action, sizeof action, "%s_set", field);
-            rc = Q(st)->audit_row(st, fields[i].table, SQL(st)->field_json[i],
-                                  "id", subject_id, action, NULL, err);
+            rc = audit_key(st, fields[i].table, field_json[i], "id", subject_id,
+                           action, err);
         }
         return rc;
     }
@@ -419,12 +598,11 @@ cl__engw_link_add(cl_store *st, const char *new_deal_id,
     int n = 0;
     /* new_deal_id, original_deal_id, months, created_at */
     cl_err rc = Q(st)->exec(
-        st, &n, err, SQL(st)->link_add, "ssis",
+        st, &n, err, SQL.link_add, "ssis",
         (cl__arg[]){S(new_deal_id), S(original_deal_id), I(months), S(st->at)});
     *inserted = n > 0;
     if (rc == CL_OK && n)
-        rc = Q(st)->audit_row(st, "recovery_links", SQL(st)->link_json,
-                              "new_deal_id", new_deal_id, "recovery_linked",
-                              NULL, err);
+        rc = audit_key(st, "recovery_links", LINK_JSON, "new_deal_id",
+                       new_deal_id, "recovery_linked", err);
     return rc;
 }

@@ -228,6 +228,18 @@ struct cl_store {
     int refs_checked; /* the open transaction's caller checks references */
 };
 
+/* The SQL dialects: statements are written once for both (store_sql.c). */
+typedef enum cl_sql_dialect { CL_SQL_SQLITE, CL_SQL_PG } cl_sql_dialect;
+
+/* 1 when sql has something to rewrite for dialect d: a ?N placeholder for
+   PostgreSQL, a ::type cast for SQLite. */
+int cl__sql_needs_rewrite(const char *sql, cl_sql_dialect d);
+
+/* sql in dialect d, written over b's text: on PostgreSQL ?N becomes $N, on
+   SQLite ::type casts are dropped; quoted text is kept.  b->p, or NULL when
+   out of memory. */
+const char *cl__sql_rewrite(cl_buf *b, const char *sql, cl_sql_dialect d);
+
 /* The source key of row joined by '|': the audit entry's entity_id
    (store.c). */
 void cl__store_key_text(const cl_kind_def *def, const cl_value *row, char *buf,

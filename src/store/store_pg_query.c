@@ -126,7 +126,17 @@ statement(pg_store *s, const char *sql, int n, const Oid *types,
     }
     pg_stmt *p = &s->stmts[j];
     snprintf(p->name, sizeof p->name, "cl%zu", s->nstmts);
-    PGresult *r = PQprepare(s->conn, p->name, sql, n, types);
+    /* Shared SQL is written with ?N placeholders (store_sql.c); the cache
+       keeps it by the text the caller gave. */
+    cl_buf pg = {0};
+    const char *text = sql;
+    if (cl__sql_needs_rewrite(sql, CL_SQL_PG) &&
+        (text = cl__sql_rewrite(&pg, sql, CL_SQL_PG)) == NULL) {
+        cl_buf_free(&pg);
+        return cl_error_set(err, CL_ENOMEM, "out of memory");
+    }
+    PGresult *r = PQprepare(s->conn, p->name, text, n, types);
+    cl_buf_free(&pg);
     if (PQresultStatus(r) != PGRES_COMMAND_OK) {
         cl_err rc = cl__pg_fail(s, r, sql, err);
         PQclear(r);

@@ -25,6 +25,7 @@ typedef struct sq_store {
     char *columns[CL_KIND_COUNT]; /* cl__sq_columns */
     sq_stmt_slot *stmts; /* the statement cache (store_sqlite_stmt.c) */
     size_t nstmts;
+    cl_buf sql; /* a statement's text without PostgreSQL's casts */
     sqlite3_int64 changes_at_open;
 } sq_store;
 

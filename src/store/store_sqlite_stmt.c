@@ -47,6 +47,11 @@ find_slot(sq_store *s, const char *sql)
 cl_err
 cl__sq_stmt(sq_store *s, const char *sql, sqlite3_stmt **out, cl_error *err)
 {
+    /* Shared SQL may carry PostgreSQL's casts (store_sql.c); the cache
+       holds the text SQLite runs, which sqlite3_sql() gives back. */
+    if (cl__sql_needs_rewrite(sql, CL_SQL_SQLITE) &&
+        (sql = cl__sql_rewrite(&s->sql, sql, CL_SQL_SQLITE)) == NULL)
+        return cl_error_set(err, CL_ENOMEM, "out of memory");
     if (s->stmts == NULL)
         s->stmts = calloc(SQ_STMT_SLOTS, sizeof *s->stmts);
     sq_stmt_slot *slot = find_slot(s, sql);
@@ -94,6 +99,7 @@ cl__sq_stmt_done(sq_store *s, sqlite3_stmt *st)
 void
 cl__sq_stmt_free(sq_store *s)
 {
+    cl_buf_free(&s->sql);
     if (s->stmts == NULL)
         return;
     for (size_t i = 0; i < SQ_STMT_SLOTS; i++) {

@@ -144,6 +144,60 @@ typedef struct cl__row_ids {
 /* ud is a cl__row_ids; stops when it is full. */
 int cl__row_ids_each(void *ud, const cl__row *r);
 
+/* The most parameters cl__q_rows and cl__q_exec take after the workspace. */
+enum { CL__Q_MAXARGS = 16 };
+
+/* The backend's rows and exec (cl__engine_q) with fmt's parameters ('s'
+   text, 'i' int64_t, 'd' double) after the workspace as varargs
+   (store_sql.c). */
+cl_err cl__q_rows(cl_store *st, cl__row_fn fn, void *ud, cl_error *err,
+                  const char *sql, const char *fmt, ...);
+cl_err cl__q_exec(cl_store *st, int *changes, cl_error *err, const char *sql,
+                  const char *fmt, ...);
+
+/*
+ * The engine reads of cl_store_engine_ops, one copy for both backends
+ * (store_engine_read.c): the SQL runs through st->ops->engine->q and the
+ * rows go through the mappers above; the signatures are the ops'.
+ */
+cl_err cl__engr_deals_sel(cl_store *st, cl_store_deal_sel sel, const char *arg,
+                          cl_store_deal_cb cb, void *ud, cl_error *err);
+cl_err cl__engr_reviews_unscored(cl_store *st, cl_store_review_cb cb, void *ud,
+                                 cl_error *err);
+cl_err cl__engr_churns_sel(cl_store *st, cl_store_churn_sel sel,
+                           const char *arg, const char *arg2,
+                           cl_store_churn_cb cb, void *ud, cl_error *err);
+cl_err cl__engr_users_by_role(cl_store *st, const char *role,
+                              cl_store_user_cb cb, void *ud, cl_error *err);
+cl_err cl__engr_config_get(cl_store *st, const char *key, char *buf, size_t len,
+                           int *found, cl_error *err);
+cl_err cl__engr_config_each(cl_store *st, cl_store_kv_cb cb, void *ud,
+                            cl_error *err);
+cl_err cl__engr_tasks_each(cl_store *st, const cl_store_task_filter *f,
+                           cl_store_task_cb cb, void *ud, cl_error *err);
+cl_err cl__engr_outbox_each(cl_store *st, const char *recipient_id,
+                            const char *channel, cl_store_outbox_cb cb,
+                            void *ud, cl_error *err);
+cl_err cl__engr_outbox_due(cl_store *st, const char *channel, const char *now,
+                           int limit, cl_store_outbox_cb cb, void *ud,
+                           cl_error *err);
+cl_err cl__engr_sessions_each(cl_store *st, int64_t id, const char *status,
+                              cl_store_session_cb cb, void *ud, cl_error *err);
+cl_err cl__engr_session_pack(cl_store *st, int64_t id, char **pack,
+                             cl_error *err);
+cl_err cl__engr_pcs_each(cl_store *st, int64_t id, int64_t session_id,
+                         int pending_only, cl_store_pc_cb cb, void *ud,
+                         cl_error *err);
+cl_err cl__engr_coaching_each(cl_store *st, cl_store_coaching_cb cb, void *ud,
+                              cl_error *err);
+cl_err cl__engr_flags_each(cl_store *st, const char *subject_kind,
+                           const char *subject_id, cl_store_flag_cb cb,
+                           void *ud, cl_error *err);
+cl_err cl__engr_deal_health(cl_store *st, const char *deal_id, int *score,
+                            cl_error *err);
+cl_err cl__engr_link_get(cl_store *st, const char *new_deal_id, char *out,
+                         size_t outlen, int *months, int *found, cl_error *err);
+
 /* ---- the engine writes (store_engine_write.c) ---------------------------- */
 
 /* A query parameter; the fmt string beside it says which member is set:
@@ -191,6 +245,9 @@ typedef struct cl__engine_q {
     /* The function that builds a JSON object of key, value arguments
        (json_object, json_build_object). */
     const char *json_object;
+    /* The aggregate that joins text values with a separator (group_concat,
+       string_agg). */
+    const char *text_agg;
     /* The audit JSON of a session row, whose decisions column holds JSON
        text. */
     const char *session_json;

@@ -110,6 +110,7 @@ const cl__engine_q cl__pg_engine_q = {
     .trigger_audit = trigger_audit,
     .outbox_marked = outbox_marked,
     .json_object = "json_build_object",
+    .text_agg = "string_agg",
     .session_json =
         "json_build_object('id', id, 'kind', kind, 'period', period, 'status', "
         "status, 'owner_id', owner_id, 'closed_at', closed_at, 'decisions', "

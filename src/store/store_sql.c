@@ -7,9 +7,10 @@
  * syntax for.  Quoted text and identifiers are copied as they are.
  */
 #include <ctype.h>
+#include <stdarg.h>
 #include <string.h>
 
-#include "store_int.h"
+#include "store_engine_int.h"
 
 int
 cl__sql_needs_rewrite(const char *sql, cl_sql_dialect d)
@@ -43,4 +44,49 @@ cl__sql_rewrite(cl_buf *b, const char *sql, cl_sql_dialect d)
         }
     }
     return b->oom ? NULL : b->p;
+}
+
+/* fmt's arguments from ap into a ('s' text, 'i' int64_t, 'd' double). */
+static cl_err
+collect(const char *fmt, va_list ap, cl__arg *a, cl_error *err)
+{
+    for (int i = 0; fmt[i]; i++) {
+        if (i >= CL__Q_MAXARGS)
+            return cl_error_set(err, CL_EINVAL, "too many parameters");
+        if (fmt[i] == 'i')
+            a[i].i = va_arg(ap, int64_t);
+        else if (fmt[i] == 'd')
+            a[i].d = va_arg(ap, double);
+        else
+            a[i].s = va_arg(ap, const char *);
+    }
+    return CL_OK;
+}
+
+cl_err
+cl__q_rows(cl_store *st, cl__row_fn fn, void *ud, cl_error *err,
+           const char *sql, const char *fmt, ...)
+{
+    cl__arg a[CL__Q_MAXARGS];
+    va_list ap;
+    va_start(ap, fmt);
+    cl_err rc = collect(fmt, ap, a, err);
+    va_end(ap);
+    if (rc != CL_OK)
+        return rc;
+    return st->ops->engine->q->rows(st, fn, ud, err, sql, fmt, a);
+}
+
+cl_err
+cl__q_exec(cl_store *st, int *changes, cl_error *err, const char *sql,
+           const char *fmt, ...)
+{
+    cl__arg a[CL__Q_MAXARGS];
+    va_list ap;
+    va_start(ap, fmt);
+    cl_err rc = collect(fmt, ap, a, err);
+    va_end(ap);
+    if (rc != CL_OK)
+        return rc;
+    return st->ops->engine->q->exec(st, changes, err, sql, fmt, a);
 }

@@ -47,6 +47,7 @@ const cl__engine_q cl__sq_engine_q = {
     .rows = rows_a,
     .audit_row = audit_row,
     .json_object = "json_object",
+    .text_agg = "group_concat",
     .session_json =
         "json_object('id', id, 'kind', kind, 'period', period, 'status', "
         "status, 'owner_id', owner_id, 'closed_at', closed_at, 'decisions', "

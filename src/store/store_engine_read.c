@@ -1,0 +1,359 @@
+/*
+ * store_engine_read.c - the engine reads, one copy for both backends: the
+ * deals, churns, users, tasks, sessions, process changes, outbox rows and
+ * coaching items the loop engine's shell and delivery look at.  The SQL is
+ * written once with ?N placeholders and PostgreSQL's casts where it cannot
+ * tell a parameter's type (store_sql.c rewrites it for each backend); it
+ * runs through the backend's cl__engine_q, and store_engine_rows.c maps
+ * the rows.  Booleans are read as integers (::integer) so both backends
+ * compare them the same way.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "store_engine_int.h"
+
+/* ---- deals --------------------------------------------------------------- */
+
+/* %s: the backend's text aggregate (cl__engine_q.text_agg). */
+static const char deal_select[] =
+    "SELECT d.id, d.account_id, d.ae_id, ae.manager_id, a.csm_id, "
+    "csm.manager_id, d.type, d.stage, d.created_on, d.first_demo_on, "
+    "d.closed_on, d.kickoff_on, d.arr, d.icp_fit_score, "
+    "d.champion_tenure_months, d.exec_sponsor, "
+    "(SELECT %s(f.flag, ';') FROM flags f "
+    "  WHERE f.workspace_id = d.workspace_id "
+    "  AND f.subject_kind = 'deal' AND f.subject_id = d.id), "
+    "EXISTS (SELECT 1 FROM reviews r WHERE r.workspace_id = d.workspace_id "
+    "  AND r.deal_id = d.id), a.name, ae.name "
+    "FROM deals d JOIN accounts a ON a.workspace_id = d.workspace_id "
+    "  AND a.id = d.account_id "
+    "LEFT JOIN users ae ON ae.workspace_id = d.workspace_id "
+    "  AND ae.id = d.ae_id "
+    "LEFT JOIN users csm ON csm.workspace_id = d.workspace_id "
+    "  AND csm.id = a.csm_id "
+    "WHERE d.workspace_id = ?1 ";
+
+static const char *const deal_where[] = {
+    [CL_SD_ONE] = "AND d.id = ?2",
+    [CL_SD_ACCOUNT] = "AND d.account_id = ?2",
+    [CL_SD_OPEN] = "AND d.stage NOT IN ('closed_won', 'closed_lost')",
+    [CL_SD_WON_PENDING] =
+        "AND d.stage = 'closed_won' AND d.closed_on >= ?2 "
+        "AND NOT EXISTS (SELECT 1 FROM tasks t WHERE "
+        "  t.workspace_id = d.workspace_id AND t.kind = 'won_deal_review' "
+        "  AND t.subject_kind = 'deal' AND t.subject_id = d.id) "
+        "AND NOT EXISTS (SELECT 1 FROM reviews r WHERE "
+        "  r.workspace_id = d.workspace_id AND r.deal_id = d.id)",
+    [CL_SD_NEW_ON_LOST] =
+        "AND d.created_on >= ?2 AND d.stage <> 'closed_lost' "
+        "AND NOT EXISTS (SELECT 1 FROM recovery_links l WHERE "
+        "  l.workspace_id = d.workspace_id AND l.new_deal_id = d.id) "
+        "AND NOT EXISTS (SELECT 1 FROM recoveries r WHERE "
+        "  r.workspace_id = d.workspace_id AND r.new_deal_id = d.id) "
+        "AND EXISTS (SELECT 1 FROM deals o WHERE "
+        "  o.workspace_id = d.workspace_id AND o.account_id = d.account_id "
+        "  AND o.id <> d.id AND o.stage = 'closed_lost' "
+        "  AND o.closed_on <= d.created_on)",
+};
+
+cl_err
+cl__engr_deals_sel(cl_store *st, cl_store_deal_sel sel, const char *arg,
+                   cl_store_deal_cb cb, void *ud, cl_error *err)
+{
+    char sql[sizeof deal_select + 1024];
+    cl__row_sink c = {.cb.deal = cb, .ud = ud};
+    if ((size_t)sel >= sizeof deal_where / sizeof deal_where[0])
+        return cl_error_set(err, CL_EINVAL, "unknown deal selection");
+    snprintf(sql, sizeof sql, deal_select, st->ops->engine->q->text_agg);
+    strcat(sql, deal_where[sel]);
+    strcat(sql, " ORDER BY d.id");
+    return cl__q_rows(st, cl__row_deal, &c, err, sql,
+                      sel == CL_SD_OPEN ? "" : "s", arg);
+}
+
+/* ---- reviews ------------------------------------------------------------- */
+
+/* The won deals without a score, each with its review by primary key;
+   never a scan of the reviews' text (see docs/store.md for its cost). */
+cl_err
+cl__engr_reviews_unscored(cl_store *st, cl_store_review_cb cb, void *ud,
+                          cl_error *err)
+{
+    cl__row_sink c = {.cb.review = cb, .ud = ud};
+    return cl__q_rows(st, cl__row_review, &c, err,
+                      "SELECT d.id, r.held_on, r.q1, r.q2, r.q3, r.q4, r.q5, "
+                      "r.q6, r.q7, r.gut_read, d.icp_fit_score FROM deals d "
+                      "JOIN reviews r ON r.workspace_id = d.workspace_id "
+                      "AND r.deal_id = d.id WHERE d.workspace_id = ?1 "
+                      "AND d.stage = 'closed_won' AND d.health_score IS NULL "
+                      "ORDER BY d.id",
+                      "");
+}
+
+/* ---- churns ---------------------------------------------------------------
+ */
+
+static const char churn_select[] =
+    "SELECT c.id, c.account_id, c.odeal, dd.ae_id, ae.manager_id, "
+    "a.csm_id, c.churned_on, c.primary_cause, c.contributing_causes, "
+    "c.stated_reason, c.diagnosis, c.predictive_behavior, c.tagged_by, "
+    "c.tagged_on, c.sales_flagged_on, c.closed_on, "
+    "COALESCE(t.sales_attributable::integer, 0), t.bad_fit_category, "
+    "c.arr_lost "
+    "FROM (SELECT c.*, COALESCE(c.deal_id, (SELECT d.id FROM deals d "
+    "  WHERE d.workspace_id = c.workspace_id AND d.account_id = "
+    "  c.account_id AND d.stage = 'closed_won' AND d.type = 'new' "
+    "  ORDER BY d.closed_on, d.id LIMIT 1)) AS odeal "
+    "  FROM churns c WHERE c.workspace_id = ?1) c "
+    "JOIN accounts a ON a.workspace_id = c.workspace_id "
+    "  AND a.id = c.account_id "
+    "LEFT JOIN deals dd ON dd.workspace_id = c.workspace_id "
+    "  AND dd.id = c.odeal "
+    "LEFT JOIN users ae ON ae.workspace_id = c.workspace_id "
+    "  AND ae.id = dd.ae_id "
+    "LEFT JOIN taxonomy t ON t.workspace_id = c.workspace_id "
+    "  AND t.code = c.primary_cause "
+    "WHERE true ";
+
+static const char *const churn_where[] = {
+    [CL_SC_ONE] = "AND c.id = ?2",
+    [CL_SC_UNTAGGED_PENDING] =
+        "AND c.primary_cause IS NULL AND c.closed_on IS NULL "
+        "AND NOT EXISTS (SELECT 1 FROM tasks k WHERE "
+        "  k.workspace_id = c.workspace_id AND k.kind = 'churn_tagging' "
+        "  AND k.subject_kind = 'churn' AND k.subject_id = c.id)",
+    [CL_SC_FLAG_PENDING] =
+        "AND c.primary_cause IS NOT NULL AND t.sales_attributable::integer = 1 "
+        "AND c.sales_flagged_on IS NULL "
+        "AND COALESCE(c.tagged_on, c.churned_on) >= ?2",
+    [CL_SC_TAGGED_BETWEEN] = "AND c.primary_cause IS NOT NULL "
+                             "AND c.churned_on >= ?2 AND c.churned_on <= ?3",
+    [CL_SC_ROUTE_PENDING] =
+        "AND c.primary_cause IS NOT NULL "
+        "AND COALESCE(t.sales_attributable::integer, 0) = 0 "
+        "AND COALESCE(c.tagged_on, c.churned_on) >= ?2 "
+        "AND NOT EXISTS (SELECT 1 FROM tasks k WHERE "
+        "  k.workspace_id = c.workspace_id AND k.kind = 'cause_followup' "
+        "  AND k.subject_kind = 'churn' AND k.subject_id = c.id)",
+};
+
+cl_err
+cl__engr_churns_sel(cl_store *st, cl_store_churn_sel sel, const char *arg,
+                    const char *arg2, cl_store_churn_cb cb, void *ud,
+                    cl_error *err)
+{
+    char sql[sizeof churn_select + 1024];
+    cl__row_sink c = {.cb.churn = cb, .ud = ud};
+    const char *fmt = "s";
+    if ((size_t)sel >= sizeof churn_where / sizeof churn_where[0])
+        return cl_error_set(err, CL_EINVAL, "unknown churn selection");
+    if (sel == CL_SC_UNTAGGED_PENDING)
+        fmt = "";
+    else if (sel == CL_SC_TAGGED_BETWEEN)
+        fmt = "ss";
+    strcpy(sql, churn_select);
+    strcat(sql, churn_where[sel]);
+    strcat(sql, " ORDER BY c.id");
+    return cl__q_rows(st, cl__row_churn, &c, err, sql, fmt, arg, arg2);
+}
+
+/* ---- users and configuration ----------------------------------------------
+ */
+
+cl_err
+cl__engr_users_by_role(cl_store *st, const char *role, cl_store_user_cb cb,
+                       void *ud, cl_error *err)
+{
+    cl__row_sink c = {.cb.user = cb, .ud = ud};
+    return cl__q_rows(
+        st, cl__row_user, &c, err,
+        "SELECT id, name, email, role, manager_id FROM users "
+        "WHERE workspace_id = ?1 AND (?2::text IS NULL OR role = ?2) "
+        "ORDER BY id",
+        "s", role);
+}
+
+cl_err
+cl__engr_config_get(cl_store *st, const char *key, char *buf, size_t len,
+                    int *found, cl_error *err)
+{
+    cl__row_text c = {buf, len, 0};
+    if (len)
+        buf[0] = '\0';
+    cl_err rc = cl__q_rows(st, cl__row_text_first, &c, err,
+                           "SELECT value FROM config WHERE workspace_id = ?1 "
+                           "AND key = ?2",
+                           "s", key);
+    *found = c.found;
+    return rc;
+}
+
+cl_err
+cl__engr_config_each(cl_store *st, cl_store_kv_cb cb, void *ud, cl_error *err)
+{
+    cl__row_sink c = {.cb.kv = cb, .ud = ud};
+    return cl__q_rows(st, cl__row_kv, &c, err,
+                      "SELECT key, value FROM config WHERE workspace_id = ?1 "
+                      "ORDER BY key",
+                      "");
+}
+
+/* ---- tasks ----------------------------------------------------------------
+ */
+
+cl_err
+cl__engr_tasks_each(cl_store *st, const cl_store_task_filter *f,
+                    cl_store_task_cb cb, void *ud, cl_error *err)
+{
+    cl__row_sink c = {.cb.task = cb, .ud = ud};
+    return cl__q_rows(
+        st, cl__row_task, &c, err,
+        "SELECT t.id, t.kind, t.subject_kind, t.subject_id, t.assignee_id, "
+        "u.manager_id, t.due_on, t.status, t.title, t.attendees, "
+        "t.created_at, t.done_at, t.reminded_at, t.escalated_at "
+        "FROM tasks t LEFT JOIN users u ON u.workspace_id = t.workspace_id "
+        "AND u.id = t.assignee_id WHERE t.workspace_id = ?1 "
+        "AND (?2::text IS NULL OR t.assignee_id = ?2) "
+        "AND (?3::text IS NULL OR t.kind = ?3) "
+        "AND (?4::text IS NULL OR t.status = ?4) "
+        "AND (?5 = 0 OR t.id = ?5) ORDER BY t.due_on, t.id",
+        "sssi", f->assignee_id, f->kind, f->status, (int64_t)f->id);
+}
+
+/* ---- outbox ---------------------------------------------------------------
+ */
+
+static const char outbox_select[] =
+    "SELECT o.id, o.recipient_id, u.email, o.channel, o.kind, o.subject, "
+    "o.body, o.status, o.attempts, o.next_attempt_at, o.last_error, "
+    "o.idempotency_key, o.created_at, o.sent_at, o.subject_kind, "
+    "o.subject_id FROM outbox o LEFT JOIN users u ON "
+    "u.workspace_id = o.workspace_id AND u.id = o.recipient_id "
+    "WHERE o.workspace_id = ?1 ";
+
+cl_err
+cl__engr_outbox_each(cl_store *st, const char *recipient_id,
+                     const char *channel, cl_store_outbox_cb cb, void *ud,
+                     cl_error *err)
+{
+    char sql[sizeof outbox_select + 256];
+    cl__row_sink c = {.cb.outbox = cb, .ud = ud};
+    strcpy(sql, outbox_select);
+    strcat(sql, "AND (?2::text IS NULL OR o.recipient_id = ?2) "
+                "AND (?3::text IS NULL OR o.channel = ?3) ORDER BY o.id");
+    return cl__q_rows(st, cl__row_outbox, &c, err, sql, "ss", recipient_id,
+                      channel);
+}
+
+cl_err
+cl__engr_outbox_due(cl_store *st, const char *channel, const char *now,
+                    int limit, cl_store_outbox_cb cb, void *ud, cl_error *err)
+{
+    char sql[sizeof outbox_select + 256];
+    cl__row_sink c = {.cb.outbox = cb, .ud = ud};
+    strcpy(sql, outbox_select);
+    strcat(sql, "AND o.status = 'pending' AND o.channel = ?2 "
+                "AND (o.next_attempt_at IS NULL OR o.next_attempt_at <= ?3) "
+                "ORDER BY o.id LIMIT ?4");
+    return cl__q_rows(st, cl__row_outbox, &c, err, sql, "ssi", channel, now,
+                      (int64_t)limit);
+}
+
+/* ---- sessions, process changes, coaching --------------------------------- */
+
+cl_err
+cl__engr_sessions_each(cl_store *st, int64_t id, const char *status,
+                       cl_store_session_cb cb, void *ud, cl_error *err)
+{
+    cl__row_sink c = {.cb.session = cb, .ud = ud};
+    return cl__q_rows(st, cl__row_session, &c, err,
+                      "SELECT id, kind, period, status, owner_id, opened_at, "
+                      "closed_at, decisions, pack IS NOT NULL FROM sessions "
+                      "WHERE workspace_id = ?1 AND (?2 = 0 OR id = ?2) "
+                      "AND (?3::text IS NULL OR status = ?3) ORDER BY id",
+                      "is", id, status);
+}
+
+cl_err
+cl__engr_session_pack(cl_store *st, int64_t id, char **pack, cl_error *err)
+{
+    cl__row_dup c = {NULL, 0};
+    cl_err rc = cl__q_rows(st, cl__row_dup_first, &c, err,
+                           "SELECT pack FROM sessions WHERE workspace_id = ?1 "
+                           "AND id = ?2",
+                           "i", id);
+    if (rc == CL_OK && c.oom)
+        rc = cl_error_set(err, CL_ENOMEM, "out of memory");
+    *pack = c.pack;
+    return rc;
+}
+
+cl_err
+cl__engr_pcs_each(cl_store *st, int64_t id, int64_t session_id,
+                  int pending_only, cl_store_pc_cb cb, void *ud, cl_error *err)
+{
+    cl__row_sink c = {.cb.pc = cb, .ud = ud};
+    return cl__q_rows(st, cl__row_pc, &c, err,
+                      "SELECT id, session_id, owner_id, description, "
+                      "checkin_due, checkin_on, checkin_note, reminded_on, "
+                      "escalated_on FROM process_changes WHERE "
+                      "workspace_id = ?1 AND (?2 = 0 OR id = ?2) "
+                      "AND (?3 = 0 OR session_id = ?3) "
+                      "AND (?4 = 0 OR checkin_on IS NULL) ORDER BY id",
+                      "iii", id, session_id, (int64_t)pending_only);
+}
+
+cl_err
+cl__engr_coaching_each(cl_store *st, cl_store_coaching_cb cb, void *ud,
+                       cl_error *err)
+{
+    cl__row_sink c = {.cb.coaching = cb, .ud = ud};
+    return cl__q_rows(st, cl__row_coaching, &c, err,
+                      "SELECT id, session_id, ae_id, period, cause, note, "
+                      "audience, status FROM coaching_items "
+                      "WHERE workspace_id = ?1 ORDER BY id",
+                      "");
+}
+
+/* ---- flags, health, links -------------------------------------------------
+ */
+
+cl_err
+cl__engr_flags_each(cl_store *st, const char *subject_kind,
+                    const char *subject_id, cl_store_flag_cb cb, void *ud,
+                    cl_error *err)
+{
+    cl__row_sink c = {.cb.flag = cb, .ud = ud};
+    return cl__q_rows(st, cl__row_flag, &c, err,
+                      "SELECT flag, field, reason FROM flags WHERE "
+                      "workspace_id = ?1 AND subject_kind = ?2 AND "
+                      "subject_id = ?3 ORDER BY key",
+                      "ss", subject_kind, subject_id);
+}
+
+cl_err
+cl__engr_deal_health(cl_store *st, const char *deal_id, int *score,
+                     cl_error *err)
+{
+    *score = -1;
+    return cl__q_rows(st, cl__row_int_first, score, err,
+                      "SELECT health_score FROM deals WHERE "
+                      "workspace_id = ?1 AND id = ?2",
+                      "s", deal_id);
+}
+
+cl_err
+cl__engr_link_get(cl_store *st, const char *new_deal_id, char *out,
+                  size_t outlen, int *months, int *found, cl_error *err)
+{
+    cl__row_link c = {out, outlen, 0, 0};
+    cl_err rc = cl__q_rows(st, cl__row_link_first, &c, err,
+                           "SELECT original_deal_id, months FROM "
+                           "recovery_links WHERE workspace_id = ?1 AND "
+                           "new_deal_id = ?2",
+                           "s", new_deal_id);
+    *months = c.months;
+    *found = c.found;
+    return rc;
+}

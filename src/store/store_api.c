@@ -1,6 +1,7 @@
 /*
- * store_api.c - the server's calls of the store interface (store_api.h),
- * handed to the backend's api ops.
+ * store_api.c - the server's calls of the store interface (store_api.h):
+ * most run the SQL of store_api_sql.c, the rest are handed to the
+ * backend's api ops.
  */
 #include "store_api.h"
 
@@ -10,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store_int.h"
+#include "store_engine_int.h"
 
 /* The ids of a user's live API tokens, gathered before revoking them. */
 typedef struct live_ids {
@@ -65,7 +66,7 @@ cl_store_audit_high_water(cl_store *st, int64_t *id, cl_error *err)
 {
     if (st->ops->api == NULL)
         return no_api(st, err);
-    return st->ops->api->audit_high_water(st, id, err);
+    return cl__api_audit_high_water(st, id, err);
 }
 
 cl_err
@@ -74,7 +75,7 @@ cl_store_login_get(cl_store *st, const char *key, int by_email,
 {
     if (st->ops->api == NULL)
         return no_api(st, err);
-    return st->ops->api->login_get(st, key, by_email, out, found, err);
+    return cl__api_login_get(st, key, by_email, out, found, err);
 }
 
 cl_err
@@ -83,7 +84,7 @@ cl_store_password_set(cl_store *st, const char *user_id, const char *hash,
 {
     if (st->ops->api == NULL)
         return no_api(st, err);
-    return st->ops->api->password_set(st, user_id, hash, found, err);
+    return cl__api_password_set(st, user_id, hash, found, err);
 }
 
 cl_err
@@ -133,7 +134,7 @@ cl_store_token_add(cl_store *st, const char *id, const char *user_id,
 {
     if (st->ops->api == NULL)
         return no_api(st, err);
-    return st->ops->api->token_add(st, id, user_id, token_hash, err);
+    return cl__api_token_add(st, id, user_id, token_hash, err);
 }
 
 cl_err
@@ -141,7 +142,7 @@ cl_store_token_revoke(cl_store *st, const char *id, int *changed, cl_error *err)
 {
     if (st->ops->api == NULL)
         return no_api(st, err);
-    return st->ops->api->token_revoke(st, id, changed, err);
+    return cl__api_token_revoke(st, id, changed, err);
 }
 
 cl_err
@@ -150,7 +151,7 @@ cl_store_token_user(cl_store *st, const char *token_hash, char *user_id,
 {
     if (st->ops->api == NULL)
         return no_api(st, err);
-    return st->ops->api->token_user(st, token_hash, user_id, found, err);
+    return cl__api_token_user(st, token_hash, user_id, found, err);
 }
 
 cl_err
@@ -160,8 +161,8 @@ cl_store_websession_add(cl_store *st, const char *token_hash,
 {
     if (st->ops->api == NULL)
         return no_api(st, err);
-    return st->ops->api->websession_add(st, token_hash, user_id, csrf,
-                                        expires_at, err);
+    return cl__api_websession_add(st, token_hash, user_id, csrf, expires_at,
+                                  err);
 }
 
 cl_err
@@ -170,8 +171,8 @@ cl_store_websession_get(cl_store *st, const char *token_hash, const char *now,
 {
     if (st->ops->api == NULL)
         return no_api(st, err);
-    return st->ops->api->websession_get(st, token_hash, now, user_id, csrf,
-                                        found, err);
+    return cl__api_websession_get(st, token_hash, now, user_id, csrf, found,
+                                  err);
 }
 
 cl_err
@@ -179,7 +180,7 @@ cl_store_websession_delete(cl_store *st, const char *token_hash, cl_error *err)
 {
     if (st->ops->api == NULL)
         return no_api(st, err);
-    return st->ops->api->websession_delete(st, token_hash, err);
+    return cl__api_websession_delete(st, token_hash, err);
 }
 
 cl_err
@@ -188,7 +189,7 @@ cl_store_inbox_each(cl_store *st, const char *recipient_id, int64_t id,
 {
     if (st->ops->api == NULL)
         return no_api(st, err);
-    return st->ops->api->inbox_each(st, recipient_id, id, cb, ud, err);
+    return cl__api_inbox_each(st, recipient_id, id, cb, ud, err);
 }
 
 cl_err
@@ -197,7 +198,7 @@ cl_store_inbox_read(cl_store *st, const char *recipient_id, int64_t id,
 {
     if (st->ops->api == NULL)
         return no_api(st, err);
-    return st->ops->api->inbox_read(st, recipient_id, id, at, changed, err);
+    return cl__api_inbox_read(st, recipient_id, id, at, changed, err);
 }
 
 cl_err
@@ -227,7 +228,7 @@ cl_store_websessions_end(cl_store *st, const char *user_id,
     if (!st->in_tx)
         return cl_error_set(err, CL_EINVAL,
                             "cl_store_websessions_end outside a transaction");
-    return st->ops->api->websessions_end(st, user_id, keep_hash, err);
+    return cl__api_websessions_end(st, user_id, keep_hash, err);
 }
 
 cl_err
@@ -236,7 +237,7 @@ cl_store_tokens_each(cl_store *st, const char *user_id, const char *id,
 {
     if (st->ops->api == NULL)
         return no_api(st, err);
-    return st->ops->api->tokens_each(st, user_id, id, cb, ud, err);
+    return cl__api_tokens_each(st, user_id, id, cb, ud, err);
 }
 
 cl_err

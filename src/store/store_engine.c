@@ -1,7 +1,8 @@
 /*
  * store_engine.c - the engine calls of the store interface: each checks
- * what is the same on every backend (a write needs a transaction) and hands
- * over to the backend's engine ops.
+ * what is the same on every backend (a write needs a transaction) and runs
+ * the call's one copy (store_engine_read.c, store_engine_write.c) over the
+ * backend's query primitives.
  */
 #include "store_engine.h"
 
@@ -10,20 +11,19 @@
 #include "../core/workflow.h"
 
 #include "store_engine_int.h"
-#include "store_int.h"
 
 cl_err
 cl_store_deals_sel(cl_store *st, cl_store_deal_sel sel, const char *arg,
                    cl_store_deal_cb cb, void *ud, cl_error *err)
 {
-    return st->ops->engine->deals_sel(st, sel, arg, cb, ud, err);
+    return cl__engr_deals_sel(st, sel, arg, cb, ud, err);
 }
 
 cl_err
 cl_store_reviews_unscored(cl_store *st, cl_store_review_cb cb, void *ud,
                           cl_error *err)
 {
-    return st->ops->engine->reviews_unscored(st, cb, ud, err);
+    return cl__engr_reviews_unscored(st, cb, ud, err);
 }
 
 cl_err
@@ -31,21 +31,21 @@ cl_store_churns_sel(cl_store *st, cl_store_churn_sel sel, const char *arg,
                     const char *arg2, cl_store_churn_cb cb, void *ud,
                     cl_error *err)
 {
-    return st->ops->engine->churns_sel(st, sel, arg, arg2, cb, ud, err);
+    return cl__engr_churns_sel(st, sel, arg, arg2, cb, ud, err);
 }
 
 cl_err
 cl_store_users_by_role(cl_store *st, const char *role, cl_store_user_cb cb,
                        void *ud, cl_error *err)
 {
-    return st->ops->engine->users_by_role(st, role, cb, ud, err);
+    return cl__engr_users_by_role(st, role, cb, ud, err);
 }
 
 cl_err
 cl_store_config_get(cl_store *st, const char *key, char *buf, size_t len,
                     int *found, cl_error *err)
 {
-    return st->ops->engine->config_get(st, key, buf, len, found, err);
+    return cl__engr_config_get(st, key, buf, len, found, err);
 }
 
 cl_err
@@ -55,13 +55,13 @@ cl_store_config_set(cl_store *st, const char *key, const char *value,
     if (!st->in_tx)
         return cl_error_set(err, CL_EINVAL,
                             "cl_store_config_set outside a transaction");
-    return st->ops->engine->config_set(st, key, value, err);
+    return cl__engw_config_set(st, key, value, err);
 }
 
 cl_err
 cl_store_config_each(cl_store *st, cl_store_kv_cb cb, void *ud, cl_error *err)
 {
-    return st->ops->engine->config_each(st, cb, ud, err);
+    return cl__engr_config_each(st, cb, ud, err);
 }
 
 cl_err
@@ -72,15 +72,15 @@ cl_store_audit(cl_store *st, const char *entity, const char *entity_id,
     if (!st->in_tx)
         return cl_error_set(err, CL_EINVAL,
                             "cl_store_audit outside a transaction");
-    return st->ops->engine->audit(st, entity, entity_id, action, old_json,
-                                  new_json, err);
+    return cl__engw_audit(st, entity, entity_id, action, old_json, new_json,
+                          err);
 }
 
 cl_err
 cl_store_tasks_each(cl_store *st, const cl_store_task_filter *f,
                     cl_store_task_cb cb, void *ud, cl_error *err)
 {
-    return st->ops->engine->tasks_each(st, f, cb, ud, err);
+    return cl__engr_tasks_each(st, f, cb, ud, err);
 }
 
 cl_err
@@ -90,7 +90,7 @@ cl_store_task_add(cl_store *st, const cl_store_task_new *t, int *inserted,
     if (!st->in_tx)
         return cl_error_set(err, CL_EINVAL,
                             "cl_store_task_add outside a transaction");
-    return st->ops->engine->task_add(st, t, inserted, id, err);
+    return cl__engw_task_add(st, t, inserted, id, err);
 }
 
 cl_err
@@ -101,8 +101,8 @@ cl_store_task_mark(cl_store *st, const char *kind, const char *subject_kind,
     if (!st->in_tx)
         return cl_error_set(err, CL_EINVAL,
                             "cl_store_task_mark outside a transaction");
-    return st->ops->engine->task_mark(st, kind, subject_kind, subject_id,
-                                      assignee_id, mark, changed, err);
+    return cl__engw_task_mark(st, kind, subject_kind, subject_id, assignee_id,
+                              mark, changed, err);
 }
 
 cl_err
@@ -111,7 +111,7 @@ cl_store_task_done(cl_store *st, int64_t id, int *changed, cl_error *err)
     if (!st->in_tx)
         return cl_error_set(err, CL_EINVAL,
                             "cl_store_task_done outside a transaction");
-    return st->ops->engine->task_done(st, id, changed, err);
+    return cl__engw_task_done(st, id, changed, err);
 }
 
 cl_err
@@ -121,7 +121,7 @@ cl_store_outbox_add(cl_store *st, const cl_store_outbox_new *m, int *inserted,
     if (!st->in_tx)
         return cl_error_set(err, CL_EINVAL,
                             "cl_store_outbox_add outside a transaction");
-    return st->ops->engine->outbox_add(st, m, inserted, err);
+    return cl__engw_outbox_add(st, m, inserted, err);
 }
 
 cl_err
@@ -137,7 +137,7 @@ cl_store_outbox_each(cl_store *st, const char *recipient_id,
                      const char *channel, cl_store_outbox_cb cb, void *ud,
                      cl_error *err)
 {
-    return st->ops->engine->outbox_each(st, recipient_id, channel, cb, ud, err);
+    return cl__engr_outbox_each(st, recipient_id, channel, cb, ud, err);
 }
 
 cl_err
@@ -151,7 +151,7 @@ cl_err
 cl_store_outbox_due(cl_store *st, const char *channel, const char *now,
                     int limit, cl_store_outbox_cb cb, void *ud, cl_error *err)
 {
-    return st->ops->engine->outbox_due(st, channel, now, limit, cb, ud, err);
+    return cl__engr_outbox_due(st, channel, now, limit, cb, ud, err);
 }
 
 cl_err
@@ -162,15 +162,15 @@ cl_store_outbox_mark(cl_store *st, int64_t id, const char *status, int attempts,
     if (!st->in_tx)
         return cl_error_set(err, CL_EINVAL,
                             "cl_store_outbox_mark outside a transaction");
-    return st->ops->engine->outbox_mark(st, id, status, attempts,
-                                        next_attempt_at, last_error, err);
+    return cl__engw_outbox_mark(st, id, status, attempts, next_attempt_at,
+                                last_error, err);
 }
 
 cl_err
 cl_store_sessions_each(cl_store *st, int64_t id, const char *status,
                        cl_store_session_cb cb, void *ud, cl_error *err)
 {
-    return st->ops->engine->sessions_each(st, id, status, cb, ud, err);
+    return cl__engr_sessions_each(st, id, status, cb, ud, err);
 }
 
 cl_err
@@ -181,8 +181,7 @@ cl_store_session_open(cl_store *st, const char *kind, const char *period,
     if (!st->in_tx)
         return cl_error_set(err, CL_EINVAL,
                             "cl_store_session_open outside a transaction");
-    return st->ops->engine->session_open(st, kind, period, owner_id, inserted,
-                                         id, err);
+    return cl__engw_session_open(st, kind, period, owner_id, inserted, id, err);
 }
 
 cl_err
@@ -192,13 +191,13 @@ cl_store_session_set_pack(cl_store *st, int64_t id, const char *pack,
     if (!st->in_tx)
         return cl_error_set(err, CL_EINVAL,
                             "cl_store_session_set_pack outside a transaction");
-    return st->ops->engine->session_set_pack(st, id, pack, err);
+    return cl__engw_session_set_pack(st, id, pack, err);
 }
 
 cl_err
 cl_store_session_pack(cl_store *st, int64_t id, char **pack, cl_error *err)
 {
-    return st->ops->engine->session_pack(st, id, pack, err);
+    return cl__engr_session_pack(st, id, pack, err);
 }
 
 cl_err
@@ -208,7 +207,7 @@ cl_store_session_decide(cl_store *st, int64_t id, const char *text,
     if (!st->in_tx)
         return cl_error_set(err, CL_EINVAL,
                             "cl_store_session_decide outside a transaction");
-    return st->ops->engine->session_decide(st, id, text, err);
+    return cl__engw_session_decide(st, id, text, err);
 }
 
 cl_err
@@ -217,15 +216,14 @@ cl_store_session_close(cl_store *st, int64_t id, int *changed, cl_error *err)
     if (!st->in_tx)
         return cl_error_set(err, CL_EINVAL,
                             "cl_store_session_close outside a transaction");
-    return st->ops->engine->session_close(st, id, changed, err);
+    return cl__engw_session_close(st, id, changed, err);
 }
 
 cl_err
 cl_store_pcs_each(cl_store *st, int64_t id, int64_t session_id,
                   int pending_only, cl_store_pc_cb cb, void *ud, cl_error *err)
 {
-    return st->ops->engine->pcs_each(st, id, session_id, pending_only, cb, ud,
-                                     err);
+    return cl__engr_pcs_each(st, id, session_id, pending_only, cb, ud, err);
 }
 
 cl_err
@@ -236,8 +234,8 @@ cl_store_pc_add(cl_store *st, int64_t session_id, const char *owner_id,
     if (!st->in_tx)
         return cl_error_set(err, CL_EINVAL,
                             "cl_store_pc_add outside a transaction");
-    return st->ops->engine->pc_add(st, session_id, owner_id, description,
-                                   checkin_due, inserted, id, err);
+    return cl__engw_pc_add(st, session_id, owner_id, description, checkin_due,
+                           inserted, id, err);
 }
 
 cl_err
@@ -247,7 +245,7 @@ cl_store_pc_checkin(cl_store *st, int64_t id, const char *on, const char *note,
     if (!st->in_tx)
         return cl_error_set(err, CL_EINVAL,
                             "cl_store_pc_checkin outside a transaction");
-    return st->ops->engine->pc_checkin(st, id, on, note, changed, err);
+    return cl__engw_pc_checkin(st, id, on, note, changed, err);
 }
 
 cl_err
@@ -258,8 +256,8 @@ cl_store_trigger_add(cl_store *st, int64_t session_id, const char *rule,
     if (!st->in_tx)
         return cl_error_set(err, CL_EINVAL,
                             "cl_store_trigger_add outside a transaction");
-    return st->ops->engine->trigger_add(st, session_id, rule, period, value,
-                                        threshold, fired, inserted, err);
+    return cl__engw_trigger_add(st, session_id, rule, period, value, threshold,
+                                fired, inserted, err);
 }
 
 cl_err
@@ -270,15 +268,15 @@ cl_store_coaching_add(cl_store *st, const char *ae_id, int64_t session_id,
     if (!st->in_tx)
         return cl_error_set(err, CL_EINVAL,
                             "cl_store_coaching_add outside a transaction");
-    return st->ops->engine->coaching_add(st, ae_id, session_id, period, cause,
-                                         note, audience, inserted, err);
+    return cl__engw_coaching_add(st, ae_id, session_id, period, cause, note,
+                                 audience, inserted, err);
 }
 
 cl_err
 cl_store_coaching_each(cl_store *st, cl_store_coaching_cb cb, void *ud,
                        cl_error *err)
 {
-    return st->ops->engine->coaching_each(st, cb, ud, err);
+    return cl__engr_coaching_each(st, cb, ud, err);
 }
 
 cl_err
@@ -289,8 +287,8 @@ cl_store_flag_add(cl_store *st, const char *key, const char *subject_kind,
     if (!st->in_tx)
         return cl_error_set(err, CL_EINVAL,
                             "cl_store_flag_add outside a transaction");
-    return st->ops->engine->flag_add(st, key, subject_kind, subject_id, flag,
-                                     field, reason, inserted, err);
+    return cl__engw_flag_add(st, key, subject_kind, subject_id, flag, field,
+                             reason, inserted, err);
 }
 
 cl_err
@@ -298,8 +296,7 @@ cl_store_flags_each(cl_store *st, const char *subject_kind,
                     const char *subject_id, cl_store_flag_cb cb, void *ud,
                     cl_error *err)
 {
-    return st->ops->engine->flags_each(st, subject_kind, subject_id, cb, ud,
-                                       err);
+    return cl__engr_flags_each(st, subject_kind, subject_id, cb, ud, err);
 }
 
 cl_err
@@ -310,15 +307,15 @@ cl_store_field_set(cl_store *st, const char *subject_kind,
     if (!st->in_tx)
         return cl_error_set(err, CL_EINVAL,
                             "cl_store_field_set outside a transaction");
-    return st->ops->engine->field_set(st, subject_kind, subject_id, field, text,
-                                      value, changed, err);
+    return cl__engw_field_set(st, subject_kind, subject_id, field, text, value,
+                              changed, err);
 }
 
 cl_err
 cl_store_deal_health(cl_store *st, const char *deal_id, int *score,
                      cl_error *err)
 {
-    return st->ops->engine->deal_health(st, deal_id, score, err);
+    return cl__engr_deal_health(st, deal_id, score, err);
 }
 
 cl_err
@@ -329,16 +326,15 @@ cl_store_link_add(cl_store *st, const char *new_deal_id,
     if (!st->in_tx)
         return cl_error_set(err, CL_EINVAL,
                             "cl_store_link_add outside a transaction");
-    return st->ops->engine->link_add(st, new_deal_id, original_deal_id, months,
-                                     inserted, err);
+    return cl__engw_link_add(st, new_deal_id, original_deal_id, months,
+                             inserted, err);
 }
 
 cl_err
 cl_store_link_get(cl_store *st, const char *new_deal_id, char *out,
                   size_t outlen, int *months, int *found, cl_error *err)
 {
-    return st->ops->engine->link_get(st, new_deal_id, out, outlen, months,
-                                     found, err);
+    return cl__engr_link_get(st, new_deal_id, out, outlen, months, found, err);
 }
 
 /* "YYYY-MM-DD" field i of row as a day, CL_WF_NO_DAY when empty. */

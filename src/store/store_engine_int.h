@@ -254,6 +254,9 @@ typedef struct cl__engine_q {
     /* Appends ?2 (text) to the JSON array in sessions.decisions of the
        session whose id is ?3. */
     const char *session_decide;
+    /* The user whose email is ?2, ASCII case folded (id, name, email,
+       role, manager_id, password_hash). */
+    const char *login_by_email;
 } cl__engine_q;
 
 /*
@@ -317,5 +320,35 @@ cl_err cl__engw_field_set(cl_store *st, const char *subject_kind,
 cl_err cl__engw_link_add(cl_store *st, const char *new_deal_id,
                          const char *original_deal_id, int months,
                          int *inserted, cl_error *err);
+
+/* The server's calls of store_api.h that are the same SQL on both
+   backends (store_api_sql.c); the signatures are store_api.h's. */
+cl_err cl__api_audit_high_water(cl_store *st, int64_t *id, cl_error *err);
+cl_err cl__api_login_get(cl_store *st, const char *key, int by_email,
+                         cl_store_login *out, int *found, cl_error *err);
+cl_err cl__api_password_set(cl_store *st, const char *user_id, const char *hash,
+                            int *found, cl_error *err);
+cl_err cl__api_token_add(cl_store *st, const char *id, const char *user_id,
+                         const char *token_hash, cl_error *err);
+cl_err cl__api_token_revoke(cl_store *st, const char *id, int *changed,
+                            cl_error *err);
+cl_err cl__api_token_user(cl_store *st, const char *token_hash, char *user_id,
+                          int *found, cl_error *err);
+cl_err cl__api_websession_add(cl_store *st, const char *token_hash,
+                              const char *user_id, const char *csrf,
+                              const char *expires_at, cl_error *err);
+cl_err cl__api_websession_get(cl_store *st, const char *token_hash,
+                              const char *now, char *user_id, char *csrf,
+                              int *found, cl_error *err);
+cl_err cl__api_websession_delete(cl_store *st, const char *token_hash,
+                                 cl_error *err);
+cl_err cl__api_inbox_each(cl_store *st, const char *recipient_id, int64_t id,
+                          cl_store_inbox_cb cb, void *ud, cl_error *err);
+cl_err cl__api_inbox_read(cl_store *st, const char *recipient_id, int64_t id,
+                          const char *at, int *changed, cl_error *err);
+cl_err cl__api_websessions_end(cl_store *st, const char *user_id,
+                               const char *keep_hash, cl_error *err);
+cl_err cl__api_tokens_each(cl_store *st, const char *user_id, const char *id,
+                           cl_store_token_cb cb, void *ud, cl_error *err);
 
 #endif

@@ -14,99 +14,16 @@
 #include "store_engine.h"
 #include "store_api.h"
 
-/* The engine queries of store_engine.h, one per call, same signatures. */
+/* A backend's side of the engine's calls (store_engine.h): all but the
+   outbox claim are written once over its query primitives. */
 typedef struct cl_store_engine_ops {
-    cl_err (*deals_sel)(cl_store *st, cl_store_deal_sel sel, const char *arg,
-                        cl_store_deal_cb cb, void *ud, cl_error *err);
-    cl_err (*reviews_unscored)(cl_store *st, cl_store_review_cb cb, void *ud,
-                               cl_error *err);
-    cl_err (*churns_sel)(cl_store *st, cl_store_churn_sel sel, const char *arg,
-                         const char *arg2, cl_store_churn_cb cb, void *ud,
-                         cl_error *err);
-    cl_err (*users_by_role)(cl_store *st, const char *role, cl_store_user_cb cb,
-                            void *ud, cl_error *err);
-    cl_err (*config_get)(cl_store *st, const char *key, char *buf, size_t len,
-                         int *found, cl_error *err);
-    cl_err (*config_set)(cl_store *st, const char *key, const char *value,
-                         cl_error *err);
-    cl_err (*config_each)(cl_store *st, cl_store_kv_cb cb, void *ud,
-                          cl_error *err);
-    cl_err (*audit)(cl_store *st, const char *entity, const char *entity_id,
-                    const char *action, const char *old_json,
-                    const char *new_json, cl_error *err);
-    cl_err (*tasks_each)(cl_store *st, const cl_store_task_filter *f,
-                         cl_store_task_cb cb, void *ud, cl_error *err);
-    cl_err (*task_add)(cl_store *st, const cl_store_task_new *t, int *inserted,
-                       int64_t *id, cl_error *err);
-    cl_err (*task_mark)(cl_store *st, const char *kind,
-                        const char *subject_kind, const char *subject_id,
-                        const char *assignee_id, const char *mark, int *changed,
-                        cl_error *err);
-    cl_err (*task_done)(cl_store *st, int64_t id, int *changed, cl_error *err);
-    cl_err (*outbox_add)(cl_store *st, const cl_store_outbox_new *m,
-                         int *inserted, cl_error *err);
-    cl_err (*outbox_each)(cl_store *st, const char *recipient_id,
-                          const char *channel, cl_store_outbox_cb cb, void *ud,
-                          cl_error *err);
-    cl_err (*outbox_due)(cl_store *st, const char *channel, const char *now,
-                         int limit, cl_store_outbox_cb cb, void *ud,
-                         cl_error *err);
+    /* cl_store_outbox_claim: the due messages this worker may send. */
     cl_err (*outbox_claim)(cl_store *st, const char *channel, const char *now,
                            int limit, cl_store_outbox_cb cb, void *ud,
                            cl_error *err);
-    cl_err (*outbox_mark)(cl_store *st, int64_t id, const char *status,
-                          int attempts, const char *next_attempt_at,
-                          const char *last_error, cl_error *err);
-    cl_err (*sessions_each)(cl_store *st, int64_t id, const char *status,
-                            cl_store_session_cb cb, void *ud, cl_error *err);
-    cl_err (*session_open)(cl_store *st, const char *kind, const char *period,
-                           const char *owner_id, int *inserted, int64_t *id,
-                           cl_error *err);
-    cl_err (*session_set_pack)(cl_store *st, int64_t id, const char *pack,
-                               cl_error *err);
-    cl_err (*session_pack)(cl_store *st, int64_t id, char **pack,
-                           cl_error *err);
-    cl_err (*session_decide)(cl_store *st, int64_t id, const char *text,
-                             cl_error *err);
-    cl_err (*session_close)(cl_store *st, int64_t id, int *changed,
-                            cl_error *err);
-    cl_err (*pcs_each)(cl_store *st, int64_t id, int64_t session_id,
-                       int pending_only, cl_store_pc_cb cb, void *ud,
-                       cl_error *err);
-    cl_err (*pc_add)(cl_store *st, int64_t session_id, const char *owner_id,
-                     const char *description, const char *checkin_due,
-                     int *inserted, int64_t *id, cl_error *err);
-    cl_err (*pc_checkin)(cl_store *st, int64_t id, const char *on,
-                         const char *note, int *changed, cl_error *err);
-    cl_err (*trigger_add)(cl_store *st, int64_t session_id, const char *rule,
-                          const char *period, double value, double threshold,
-                          int fired, int *inserted, cl_error *err);
-    cl_err (*coaching_add)(cl_store *st, const char *ae_id, int64_t session_id,
-                           const char *period, const char *cause,
-                           const char *note, const char *audience,
-                           int *inserted, cl_error *err);
-    cl_err (*coaching_each)(cl_store *st, cl_store_coaching_cb cb, void *ud,
-                            cl_error *err);
-    cl_err (*flag_add)(cl_store *st, const char *key, const char *subject_kind,
-                       const char *subject_id, const char *flag,
-                       const char *field, const char *reason, int *inserted,
-                       cl_error *err);
-    cl_err (*flags_each)(cl_store *st, const char *subject_kind,
-                         const char *subject_id, cl_store_flag_cb cb, void *ud,
-                         cl_error *err);
-    cl_err (*field_set)(cl_store *st, const char *subject_kind,
-                        const char *subject_id, const char *field,
-                        const char *text, double value, int *changed,
-                        cl_error *err);
-    cl_err (*deal_health)(cl_store *st, const char *deal_id, int *score,
-                          cl_error *err);
-    cl_err (*link_add)(cl_store *st, const char *new_deal_id,
-                       const char *original_deal_id, int months, int *inserted,
-                       cl_error *err);
-    cl_err (*link_get)(cl_store *st, const char *new_deal_id, char *out,
-                       size_t outlen, int *months, int *found, cl_error *err);
-    /* The backend's queries of the shared engine writes
-       (store_engine_write.c, store_engine_int.h). */
+    /* The backend's query primitives, which the engine's calls
+       (store_engine_read.c, store_engine_write.c) and most server calls
+       (store_api_sql.c) run their SQL through (store_engine_int.h). */
     const struct cl__engine_q *q;
 } cl_store_engine_ops;
 
@@ -114,37 +31,10 @@ typedef struct cl_store_engine_ops {
 typedef struct cl_store_api_ops {
     cl_err (*list)(cl_store *st, cl_kind kind, const cl_store_list_req *req,
                    cl_store_row_cb cb, void *ud, int64_t *total, cl_error *err);
-    cl_err (*audit_high_water)(cl_store *st, int64_t *id, cl_error *err);
-    cl_err (*login_get)(cl_store *st, const char *key, int by_email,
-                        cl_store_login *out, int *found, cl_error *err);
-    cl_err (*password_set)(cl_store *st, const char *user_id, const char *hash,
-                           int *found, cl_error *err);
-    cl_err (*token_add)(cl_store *st, const char *id, const char *user_id,
-                        const char *token_hash, cl_error *err);
-    cl_err (*token_revoke)(cl_store *st, const char *id, int *changed,
-                           cl_error *err);
-    cl_err (*token_user)(cl_store *st, const char *token_hash, char *user_id,
-                         int *found, cl_error *err);
-    cl_err (*websession_add)(cl_store *st, const char *token_hash,
-                             const char *user_id, const char *csrf,
-                             const char *expires_at, cl_error *err);
-    cl_err (*websession_get)(cl_store *st, const char *token_hash,
-                             const char *now, char *user_id, char *csrf,
-                             int *found, cl_error *err);
-    cl_err (*websession_delete)(cl_store *st, const char *token_hash,
-                                cl_error *err);
-    cl_err (*inbox_each)(cl_store *st, const char *recipient_id, int64_t id,
-                         cl_store_inbox_cb cb, void *ud, cl_error *err);
-    cl_err (*inbox_read)(cl_store *st, const char *recipient_id, int64_t id,
-                         const char *at, int *changed, cl_error *err);
     cl_err (*cause_set)(cl_store *st, const char *code, const char *label,
                         const char *definition, int *found, cl_error *err);
     cl_err (*threshold_set)(cl_store *st, const char *key, double value,
                             int *found, cl_error *err);
-    cl_err (*websessions_end)(cl_store *st, const char *user_id,
-                              const char *keep_hash, cl_error *err);
-    cl_err (*tokens_each)(cl_store *st, const char *user_id, const char *id,
-                          cl_store_token_cb cb, void *ud, cl_error *err);
     cl_err (*holiday_delete)(cl_store *st, const char *on, int *found,
                              cl_error *err);
 } cl_store_api_ops;
@@ -239,6 +129,10 @@ int cl__sql_needs_rewrite(const char *sql, cl_sql_dialect d);
    SQLite ::type casts are dropped; quoted text is kept.  b->p, or NULL when
    out of memory. */
 const char *cl__sql_rewrite(cl_buf *b, const char *sql, cl_sql_dialect d);
+
+/* CL_OK inside a transaction, else CL_EINVAL naming what (the server's
+   writes, store_api_sql.c). */
+cl_err cl__store_need_tx(cl_store *st, const char *what, cl_error *err);
 
 /* The source key of row joined by '|': the audit entry's entity_id
    (store.c). */

@@ -10,20 +10,6 @@
 
 #define T cl__pg_text
 
-static cl_err
-need_tx(cl_store *st, const char *what, cl_error *err)
-{
-    if (!st->in_tx)
-        return cl_error_set(err, CL_EINVAL, "%s outside a transaction", what);
-    return CL_OK;
-}
-
-static void
-copy(char *dst, size_t len, const char *src)
-{
-    snprintf(dst, len, "%s", src ? src : "");
-}
-
 /* ---- pages of records ---------------------------------------------------- */
 
 /*
@@ -172,83 +158,7 @@ pg_api_list(cl_store *st, cl_kind kind, const cl_store_list_req *req,
     return CL_OK;
 }
 
-static int
-one_int64(void *ud, const PGresult *r, int row)
-{
-    *(int64_t *)ud = cl__pg_int(r, row, 0, 0);
-    return 1;
-}
-
-static cl_err
-pg_api_audit_high_water(cl_store *st, int64_t *id, cl_error *err)
-{
-    *id = 0;
-    return cl__pg_rows(PG(st), one_int64, id, err,
-                       "SELECT coalesce(max(id), 0) FROM audit "
-                       "WHERE workspace_id = $1",
-                       "");
-}
-
 /* ---- users' credentials -------------------------------------------------- */
-
-typedef struct login_ud {
-    cl_store_login *out;
-    int *found;
-} login_ud;
-
-static int
-login_row(void *ud, const PGresult *r, int row)
-{
-    login_ud *u = ud;
-    copy(u->out->id, sizeof u->out->id, T(r, row, 0));
-    copy(u->out->name, sizeof u->out->name, T(r, row, 1));
-    copy(u->out->email, sizeof u->out->email, T(r, row, 2));
-    copy(u->out->role, sizeof u->out->role, T(r, row, 3));
-    copy(u->out->manager_id, sizeof u->out->manager_id, T(r, row, 4));
-    copy(u->out->password_hash, sizeof u->out->password_hash, T(r, row, 5));
-    *u->found = 1;
-    return 1;
-}
-
-static cl_err
-pg_api_login_get(cl_store *st, const char *key, int by_email,
-                 cl_store_login *out, int *found, cl_error *err)
-{
-    login_ud u = {out, found};
-    *found = 0;
-    memset(out, 0, sizeof *out);
-    /* lower() under the "C" collation folds ASCII only, like NOCASE. */
-    return cl__pg_rows(PG(st), login_row, &u, err,
-                       by_email ? "SELECT id, name, email, role, manager_id, "
-                                  "password_hash FROM users WHERE "
-                                  "workspace_id = $1 AND lower(email) = "
-                                  "lower($2::text) ORDER BY id LIMIT 1"
-                                : "SELECT id, name, email, role, manager_id, "
-                                  "password_hash FROM users WHERE "
-                                  "workspace_id = $1 AND id = $2",
-                       "s", key);
-}
-
-static cl_err
-pg_api_password_set(cl_store *st, const char *user_id, const char *hash,
-                    int *found, cl_error *err)
-{
-    int n = 0;
-    cl_err rc = need_tx(st, "cl_store_password_set", err);
-    *found = 0;
-    if (rc != CL_OK)
-        return rc;
-    rc = cl__pg_exec(PG(st), &n, err,
-                     "UPDATE users SET password_hash = $3 WHERE "
-                     "workspace_id = $1 AND id = $2",
-                     "ss", user_id, hash);
-    if (rc != CL_OK || n == 0)
-        return rc;
-    *found = 1;
-    /* The audit says that it changed, never what it changed to. */
-    return st->ops->audit_append(st, "users", user_id, "password_set", NULL,
-                                 NULL, err);
-}
 
 /* ---- API tokens ---------------------------------------------------------- */
 
@@ -260,166 +170,9 @@ json_row(void *ud, const PGresult *r, int row)
     return 1;
 }
 
-static cl_err
-pg_api_token_add(cl_store *st, const char *id, const char *user_id,
-                 const char *token_hash, cl_error *err)
-{
-    cl_err rc = need_tx(st, "cl_store_token_add", err);
-    if (rc != CL_OK)
-        return rc;
-    rc = cl__pg_exec(PG(st), NULL, err,
-                     "INSERT INTO api_tokens (workspace_id, id, user_id, "
-                     "token_hash, created_at) VALUES ($1, $2, $3, $4, $5)",
-                     "ssss", id, user_id, token_hash, st->at);
-    if (rc != CL_OK)
-        return rc;
-    char *js = cl__store_token_json(id, user_id);
-    if (js == NULL)
-        return cl_error_set(err, CL_ENOMEM, "out of memory");
-    rc = st->ops->audit_append(st, "api_tokens", id, "token_create", NULL, js,
-                               err);
-    free(js);
-    return rc;
-}
-
-static cl_err
-pg_api_token_revoke(cl_store *st, const char *id, int *changed, cl_error *err)
-{
-    cl_err rc = need_tx(st, "cl_store_token_revoke", err);
-    *changed = 0;
-    if (rc != CL_OK)
-        return rc;
-    rc = cl__pg_exec(PG(st), changed, err,
-                     "UPDATE api_tokens SET revoked_at = $3 WHERE "
-                     "workspace_id = $1 AND id = $2 AND revoked_at IS NULL",
-                     "ss", id, st->at);
-    if (rc != CL_OK || *changed == 0)
-        return rc;
-    return st->ops->audit_append(st, "api_tokens", id, "token_revoke", NULL,
-                                 NULL, err);
-}
-
-typedef struct str_ud {
-    char *a, *b;
-    int *found;
-} str_ud;
-
-static int
-str_row(void *ud, const PGresult *r, int row)
-{
-    str_ud *u = ud;
-    copy(u->a, 72, T(r, row, 0));
-    if (u->b)
-        copy(u->b, 72, T(r, row, 1));
-    *u->found = 1;
-    return 1;
-}
-
-static cl_err
-pg_api_token_user(cl_store *st, const char *token_hash, char *user_id,
-                  int *found, cl_error *err)
-{
-    str_ud u = {user_id, NULL, found};
-    *found = 0;
-    return cl__pg_rows(PG(st), str_row, &u, err,
-                       "SELECT user_id FROM api_tokens WHERE workspace_id = "
-                       "$1 AND token_hash = $2 AND revoked_at IS NULL",
-                       "s", token_hash);
-}
-
 /* ---- browser sessions ---------------------------------------------------- */
 
-static cl_err
-pg_api_websession_add(cl_store *st, const char *token_hash, const char *user_id,
-                      const char *csrf, const char *expires_at, cl_error *err)
-{
-    cl_err rc = need_tx(st, "cl_store_websession_add", err);
-    if (rc != CL_OK)
-        return rc;
-    /* Expired sessions go when a new one starts: no sweeper thread. */
-    rc = cl__pg_exec(PG(st), NULL, err,
-                     "DELETE FROM web_sessions WHERE workspace_id = $1 AND "
-                     "expires_at < $2",
-                     "s", st->at);
-    if (rc != CL_OK)
-        return rc;
-    return cl__pg_exec(PG(st), NULL, err,
-                       "INSERT INTO web_sessions (workspace_id, token_hash, "
-                       "user_id, csrf, created_at, expires_at) VALUES ($1, "
-                       "$2, $3, $4, $5, $6)",
-                       "sssss", token_hash, user_id, csrf, st->at, expires_at);
-}
-
-static cl_err
-pg_api_websession_get(cl_store *st, const char *token_hash, const char *now,
-                      char *user_id, char *csrf, int *found, cl_error *err)
-{
-    str_ud u = {user_id, csrf, found};
-    *found = 0;
-    return cl__pg_rows(PG(st), str_row, &u, err,
-                       "SELECT user_id, csrf FROM web_sessions WHERE "
-                       "workspace_id = $1 AND token_hash = $2 AND "
-                       "expires_at > $3",
-                       "ss", token_hash, now);
-}
-
-static cl_err
-pg_api_websession_delete(cl_store *st, const char *token_hash, cl_error *err)
-{
-    return cl__pg_exec(PG(st), NULL, err,
-                       "DELETE FROM web_sessions WHERE workspace_id = $1 AND "
-                       "token_hash = $2",
-                       "s", token_hash);
-}
-
 /* ---- the in-app inbox ---------------------------------------------------- */
-
-typedef struct inbox_ud {
-    cl_store_inbox_cb cb;
-    void *ud;
-} inbox_ud;
-
-static int
-inbox_row(void *ud, const PGresult *r, int row)
-{
-    inbox_ud *u = ud;
-    cl_store_inbox_row x = {
-        .id = cl__pg_int(r, row, 0, 0),
-        .kind = T(r, row, 1),
-        .subject = T(r, row, 2),
-        .body = T(r, row, 3),
-        .created_at = T(r, row, 4),
-        .read_at = T(r, row, 5),
-        .subject_kind = T(r, row, 6),
-        .subject_id = T(r, row, 7),
-    };
-    return u->cb(u->ud, &x);
-}
-
-static cl_err
-pg_api_inbox_each(cl_store *st, const char *recipient_id, int64_t id,
-                  cl_store_inbox_cb cb, void *ud, cl_error *err)
-{
-    inbox_ud u = {cb, ud};
-    return cl__pg_rows(PG(st), inbox_row, &u, err,
-                       "SELECT id, kind, subject, body, created_at, read_at, "
-                       "subject_kind, subject_id FROM outbox WHERE "
-                       "workspace_id = $1 AND recipient_id = $2 AND channel "
-                       "= 'inbox' AND ($3 = 0 OR id = $3) ORDER BY id DESC",
-                       "si", recipient_id, id);
-}
-
-static cl_err
-pg_api_inbox_read(cl_store *st, const char *recipient_id, int64_t id,
-                  const char *at, int *changed, cl_error *err)
-{
-    *changed = 0;
-    return cl__pg_exec(PG(st), changed, err,
-                       "UPDATE outbox SET read_at = $4 WHERE workspace_id = "
-                       "$1 AND recipient_id = $2 AND ($3 = 0 OR id = $3) AND "
-                       "channel = 'inbox' AND read_at IS NULL",
-                       "sis", recipient_id, id, at);
-}
 
 /* ---- settings ------------------------------------------------------------ */
 
@@ -431,7 +184,7 @@ static cl_err
 pg_api_cause_set(cl_store *st, const char *code, const char *label,
                  const char *definition, int *found, cl_error *err)
 {
-    cl_err rc = need_tx(st, "cl_store_cause_set", err);
+    cl_err rc = cl__store_need_tx(st, "cl_store_cause_set", err);
     char *old = NULL;
     int n = 0;
     *found = 0;
@@ -492,7 +245,7 @@ static cl_err
 pg_api_threshold_set(cl_store *st, const char *key, double value, int *found,
                      cl_error *err)
 {
-    cl_err rc = need_tx(st, "cl_store_threshold_set", err);
+    cl_err rc = cl__store_need_tx(st, "cl_store_threshold_set", err);
     value_ud old = {0, 0};
     int n = 0;
     *found = 0;
@@ -526,51 +279,9 @@ pg_api_threshold_set(cl_store *st, const char *key, double value, int *found,
 /* ---- administration ------------------------------------------------------ */
 
 static cl_err
-pg_api_websessions_end(cl_store *st, const char *user_id, const char *keep_hash,
-                       cl_error *err)
-{
-    return cl__pg_exec(PG(st), NULL, err,
-                       "DELETE FROM web_sessions WHERE workspace_id = $1 AND "
-                       "user_id = $2::text AND ($3::text IS NULL OR "
-                       "token_hash <> $3::text)",
-                       "ss", user_id, keep_hash);
-}
-
-typedef struct token_ud {
-    cl_store_token_cb cb;
-    void *ud;
-} token_ud;
-
-static int
-token_row(void *ud, const PGresult *r, int row)
-{
-    token_ud *u = ud;
-    cl_store_token_row t = {
-        .id = T(r, row, 0),
-        .user_id = T(r, row, 1),
-        .created_at = T(r, row, 2),
-        .revoked_at = T(r, row, 3),
-    };
-    return u->cb(u->ud, &t);
-}
-
-static cl_err
-pg_api_tokens_each(cl_store *st, const char *user_id, const char *id,
-                   cl_store_token_cb cb, void *ud, cl_error *err)
-{
-    token_ud u = {cb, ud};
-    return cl__pg_rows(PG(st), token_row, &u, err,
-                       "SELECT id, user_id, created_at, revoked_at FROM "
-                       "api_tokens WHERE workspace_id = $1 AND ($2::text IS "
-                       "NULL OR user_id = $2::text) AND ($3::text IS NULL OR "
-                       "id = $3::text) ORDER BY created_at, id",
-                       "ss", user_id, id);
-}
-
-static cl_err
 pg_api_holiday_delete(cl_store *st, const char *on, int *found, cl_error *err)
 {
-    cl_err rc = need_tx(st, "cl_store_holiday_delete", err);
+    cl_err rc = cl__store_need_tx(st, "cl_store_holiday_delete", err);
     char *old = NULL;
     int n = 0;
     *found = 0;
@@ -601,20 +312,7 @@ pg_api_holiday_delete(cl_store *st, const char *on, int *found, cl_error *err)
 
 const cl_store_api_ops cl__pg_api_ops = {
     .list = pg_api_list,
-    .audit_high_water = pg_api_audit_high_water,
-    .login_get = pg_api_login_get,
-    .password_set = pg_api_password_set,
-    .token_add = pg_api_token_add,
-    .token_revoke = pg_api_token_revoke,
-    .token_user = pg_api_token_user,
-    .websession_add = pg_api_websession_add,
-    .websession_get = pg_api_websession_get,
-    .websession_delete = pg_api_websession_delete,
-    .inbox_each = pg_api_inbox_each,
-    .inbox_read = pg_api_inbox_read,
     .cause_set = pg_api_cause_set,
     .threshold_set = pg_api_threshold_set,
-    .websessions_end = pg_api_websessions_end,
-    .tokens_each = pg_api_tokens_each,
     .holiday_delete = pg_api_holiday_delete,
 };

@@ -19,20 +19,6 @@ need_sqlite(cl_store *st, cl_error *err)
     return CL_OK; /* dispatched here by the sqlite ops only */
 }
 
-static cl_err
-need_tx(cl_store *st, const char *what, cl_error *err)
-{
-    if (!st->in_tx)
-        return cl_error_set(err, CL_EINVAL, "%s outside a transaction", what);
-    return CL_OK;
-}
-
-static void
-copy(char *dst, size_t len, const char *src)
-{
-    snprintf(dst, len, "%s", src ? src : "");
-}
-
 /* ---- pages of records ----------------------------------------------------*/
 
 /* needle, ASCII letters folded to lower case, into buf (len bytes). */
@@ -166,268 +152,17 @@ cl_store_threaded(void)
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
-static int
-one_int64(void *ud, sqlite3_stmt *row)
-{
-    *(int64_t *)ud = sqlite3_column_int64(row, 0);
-    return 1;
-}
-
-static cl_err
-sq_api_audit_high_water(cl_store *st, int64_t *id, cl_error *err)
-{
-    cl_err rc = need_sqlite(st, err);
-    *id = 0;
-    if (rc != CL_OK)
-        return rc;
-    return cl__sq_rows((sq_store *)st, one_int64, id, err,
-                       "SELECT coalesce(max(id), 0) FROM audit "
-                       "WHERE workspace_id = ?1",
-                       "");
-}
-
 /* ---- users' credentials ----------------------------------------------------
  */
-
-typedef struct login_ud {
-    cl_store_login *out;
-    int *found;
-} login_ud;
-
-static int
-login_row(void *ud, sqlite3_stmt *row)
-{
-    login_ud *u = ud;
-    copy(u->out->id, sizeof u->out->id, cl__sq_text(row, 0));
-    copy(u->out->name, sizeof u->out->name, cl__sq_text(row, 1));
-    copy(u->out->email, sizeof u->out->email, cl__sq_text(row, 2));
-    copy(u->out->role, sizeof u->out->role, cl__sq_text(row, 3));
-    copy(u->out->manager_id, sizeof u->out->manager_id, cl__sq_text(row, 4));
-    copy(u->out->password_hash, sizeof u->out->password_hash,
-         cl__sq_text(row, 5));
-    *u->found = 1;
-    return 1;
-}
-
-static cl_err
-sq_api_login_get(cl_store *st, const char *key, int by_email,
-                 cl_store_login *out, int *found, cl_error *err)
-{
-    cl_err rc = need_sqlite(st, err);
-    login_ud u = {out, found};
-    *found = 0;
-    memset(out, 0, sizeof *out);
-    if (rc != CL_OK)
-        return rc;
-    return cl__sq_rows((sq_store *)st, login_row, &u, err,
-                       by_email ? "SELECT id, name, email, role, manager_id, "
-                                  "password_hash FROM users WHERE "
-                                  "workspace_id = ?1 AND email = ?2 "
-                                  "COLLATE NOCASE ORDER BY id LIMIT 1"
-                                : "SELECT id, name, email, role, manager_id, "
-                                  "password_hash FROM users WHERE "
-                                  "workspace_id = ?1 AND id = ?2",
-                       "s", key);
-}
-
-static cl_err
-sq_api_password_set(cl_store *st, const char *user_id, const char *hash,
-                    int *found, cl_error *err)
-{
-    int n = 0;
-    cl_err rc = need_tx(st, "cl_store_password_set", err);
-    *found = 0;
-    if (rc != CL_OK)
-        return rc;
-    rc = cl__sq_exec((sq_store *)st, &n, err,
-                     "UPDATE users SET password_hash = ?3 WHERE "
-                     "workspace_id = ?1 AND id = ?2",
-                     "ss", user_id, hash);
-    if (rc != CL_OK || n == 0)
-        return rc;
-    *found = 1;
-    /* The audit says that it changed, never what it changed to. */
-    return cl__sqw_audit(st, "users", user_id, "password_set", NULL, NULL, err);
-}
 
 /* ---- API tokens ------------------------------------------------------------
  */
 
-static cl_err
-sq_api_token_add(cl_store *st, const char *id, const char *user_id,
-                 const char *token_hash, cl_error *err)
-{
-    cl_err rc = need_tx(st, "cl_store_token_add", err);
-    if (rc != CL_OK)
-        return rc;
-    rc = cl__sq_exec((sq_store *)st, NULL, err,
-                     "INSERT INTO api_tokens (workspace_id, id, user_id, "
-                     "token_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                     "ssss", id, user_id, token_hash, st->at);
-    if (rc != CL_OK)
-        return rc;
-    char *js = cl__store_token_json(id, user_id);
-    if (js == NULL)
-        return cl_error_set(err, CL_ENOMEM, "out of memory");
-    rc = cl__sqw_audit(st, "api_tokens", id, "token_create", NULL, js, err);
-    free(js);
-    return rc;
-}
-
-static cl_err
-sq_api_token_revoke(cl_store *st, const char *id, int *changed, cl_error *err)
-{
-    cl_err rc = need_tx(st, "cl_store_token_revoke", err);
-    *changed = 0;
-    if (rc != CL_OK)
-        return rc;
-    rc = cl__sq_exec((sq_store *)st, changed, err,
-                     "UPDATE api_tokens SET revoked_at = ?3 WHERE "
-                     "workspace_id = ?1 AND id = ?2 AND revoked_at IS NULL",
-                     "ss", id, st->at);
-    if (rc != CL_OK || *changed == 0)
-        return rc;
-    return cl__sqw_audit(st, "api_tokens", id, "token_revoke", NULL, NULL, err);
-}
-
-typedef struct str_ud {
-    char *a, *b;
-    int *found;
-} str_ud;
-
-static int
-str_row(void *ud, sqlite3_stmt *row)
-{
-    str_ud *u = ud;
-    copy(u->a, 72, cl__sq_text(row, 0));
-    if (u->b)
-        copy(u->b, 72, cl__sq_text(row, 1));
-    *u->found = 1;
-    return 1;
-}
-
-static cl_err
-sq_api_token_user(cl_store *st, const char *token_hash, char *user_id,
-                  int *found, cl_error *err)
-{
-    cl_err rc = need_sqlite(st, err);
-    str_ud u = {user_id, NULL, found};
-    *found = 0;
-    if (rc != CL_OK)
-        return rc;
-    return cl__sq_rows((sq_store *)st, str_row, &u, err,
-                       "SELECT user_id FROM api_tokens WHERE workspace_id = "
-                       "?1 AND token_hash = ?2 AND revoked_at IS NULL",
-                       "s", token_hash);
-}
-
 /* ---- browser sessions ------------------------------------------------------
  */
 
-static cl_err
-sq_api_websession_add(cl_store *st, const char *token_hash, const char *user_id,
-                      const char *csrf, const char *expires_at, cl_error *err)
-{
-    cl_err rc = need_tx(st, "cl_store_websession_add", err);
-    if (rc != CL_OK)
-        return rc;
-    /* Expired sessions go when a new one starts: no sweeper thread. */
-    rc = cl__sq_exec((sq_store *)st, NULL, err,
-                     "DELETE FROM web_sessions WHERE workspace_id = ?1 AND "
-                     "expires_at < ?2",
-                     "s", st->at);
-    if (rc != CL_OK)
-        return rc;
-    return cl__sq_exec((sq_store *)st, NULL, err,
-                       "INSERT INTO web_sessions (workspace_id, token_hash, "
-                       "user_id, csrf, created_at, expires_at) VALUES (?1, "
-                       "?2, ?3, ?4, ?5, ?6)",
-                       "sssss", token_hash, user_id, csrf, st->at, expires_at);
-}
-
-static cl_err
-sq_api_websession_get(cl_store *st, const char *token_hash, const char *now,
-                      char *user_id, char *csrf, int *found, cl_error *err)
-{
-    cl_err rc = need_sqlite(st, err);
-    str_ud u = {user_id, csrf, found};
-    *found = 0;
-    if (rc != CL_OK)
-        return rc;
-    return cl__sq_rows((sq_store *)st, str_row, &u, err,
-                       "SELECT user_id, csrf FROM web_sessions WHERE "
-                       "workspace_id = ?1 AND token_hash = ?2 AND "
-                       "expires_at > ?3",
-                       "ss", token_hash, now);
-}
-
-static cl_err
-sq_api_websession_delete(cl_store *st, const char *token_hash, cl_error *err)
-{
-    cl_err rc = need_sqlite(st, err);
-    if (rc != CL_OK)
-        return rc;
-    return cl__sq_exec((sq_store *)st, NULL, err,
-                       "DELETE FROM web_sessions WHERE workspace_id = ?1 AND "
-                       "token_hash = ?2",
-                       "s", token_hash);
-}
-
 /* ---- the in-app inbox ------------------------------------------------------
  */
-
-typedef struct inbox_ud {
-    cl_store_inbox_cb cb;
-    void *ud;
-} inbox_ud;
-
-static int
-inbox_row(void *ud, sqlite3_stmt *row)
-{
-    inbox_ud *u = ud;
-    cl_store_inbox_row r = {
-        .id = sqlite3_column_int64(row, 0),
-        .kind = cl__sq_text(row, 1),
-        .subject = cl__sq_text(row, 2),
-        .body = cl__sq_text(row, 3),
-        .created_at = cl__sq_text(row, 4),
-        .read_at = cl__sq_text(row, 5),
-        .subject_kind = cl__sq_text(row, 6),
-        .subject_id = cl__sq_text(row, 7),
-    };
-    return u->cb(u->ud, &r);
-}
-
-static cl_err
-sq_api_inbox_each(cl_store *st, const char *recipient_id, int64_t id,
-                  cl_store_inbox_cb cb, void *ud, cl_error *err)
-{
-    cl_err rc = need_sqlite(st, err);
-    inbox_ud u = {cb, ud};
-    if (rc != CL_OK)
-        return rc;
-    return cl__sq_rows((sq_store *)st, inbox_row, &u, err,
-                       "SELECT id, kind, subject, body, created_at, read_at, "
-                       "subject_kind, subject_id FROM outbox WHERE "
-                       "workspace_id = ?1 AND recipient_id = ?2 AND channel "
-                       "= 'inbox' AND (?3 = 0 OR id = ?3) ORDER BY id DESC",
-                       "si", recipient_id, id);
-}
-
-static cl_err
-sq_api_inbox_read(cl_store *st, const char *recipient_id, int64_t id,
-                  const char *at, int *changed, cl_error *err)
-{
-    cl_err rc = need_sqlite(st, err);
-    *changed = 0;
-    if (rc != CL_OK)
-        return rc;
-    return cl__sq_exec((sq_store *)st, changed, err,
-                       "UPDATE outbox SET read_at = ?4 WHERE workspace_id = "
-                       "?1 AND recipient_id = ?2 AND (?3 = 0 OR id = ?3) AND "
-                       "channel = 'inbox' AND read_at IS NULL",
-                       "sis", recipient_id, id, at);
-}
 
 /* ---- settings --------------------------------------------------------------
  */
@@ -452,7 +187,7 @@ static cl_err
 sq_api_cause_set(cl_store *st, const char *code, const char *label,
                  const char *definition, int *found, cl_error *err)
 {
-    cl_err rc = need_tx(st, "cl_store_cause_set", err);
+    cl_err rc = cl__store_need_tx(st, "cl_store_cause_set", err);
     old_ud old = {NULL};
     int n = 0;
     *found = 0;
@@ -483,7 +218,7 @@ static cl_err
 sq_api_threshold_set(cl_store *st, const char *key, double value, int *found,
                      cl_error *err)
 {
-    cl_err rc = need_tx(st, "cl_store_threshold_set", err);
+    cl_err rc = cl__store_need_tx(st, "cl_store_threshold_set", err);
     old_ud old = {NULL};
     int n = 0;
     *found = 0;
@@ -513,50 +248,9 @@ sq_api_threshold_set(cl_store *st, const char *key, double value, int *found,
  */
 
 static cl_err
-sq_api_websessions_end(cl_store *st, const char *user_id,
-                       const char *keep_hash, cl_error *err)
-{
-    return cl__sq_exec((sq_store *)st, NULL, err,
-                       "DELETE FROM web_sessions WHERE workspace_id = ?1 AND "
-                       "user_id = ?2 AND (?3 IS NULL OR token_hash <> ?3)",
-                       "ss", user_id, keep_hash);
-}
-
-typedef struct token_ud {
-    cl_store_token_cb cb;
-    void *ud;
-} token_ud;
-
-static int
-token_row(void *ud, sqlite3_stmt *row)
-{
-    token_ud *u = ud;
-    cl_store_token_row t = {
-        .id = cl__sq_text(row, 0),
-        .user_id = cl__sq_text(row, 1),
-        .created_at = cl__sq_text(row, 2),
-        .revoked_at = cl__sq_text(row, 3),
-    };
-    return u->cb(u->ud, &t);
-}
-
-static cl_err
-sq_api_tokens_each(cl_store *st, const char *user_id, const char *id,
-                   cl_store_token_cb cb, void *ud, cl_error *err)
-{
-    token_ud u = {cb, ud};
-    return cl__sq_rows((sq_store *)st, token_row, &u, err,
-                       "SELECT id, user_id, created_at, revoked_at FROM "
-                       "api_tokens WHERE workspace_id = ?1 AND (?2 IS NULL "
-                       "OR user_id = ?2) AND (?3 IS NULL OR id = ?3) "
-                       "ORDER BY created_at, id",
-                       "ss", user_id, id);
-}
-
-static cl_err
 sq_api_holiday_delete(cl_store *st, const char *on, int *found, cl_error *err)
 {
-    cl_err rc = need_tx(st, "cl_store_holiday_delete", err);
+    cl_err rc = cl__store_need_tx(st, "cl_store_holiday_delete", err);
     old_ud old = {NULL};
     int n = 0;
     *found = 0;
@@ -583,20 +277,7 @@ sq_api_holiday_delete(cl_store *st, const char *on, int *found, cl_error *err)
 
 const cl_store_api_ops cl__sqlite_api_ops = {
     .list = sq_api_list,
-    .audit_high_water = sq_api_audit_high_water,
-    .login_get = sq_api_login_get,
-    .password_set = sq_api_password_set,
-    .token_add = sq_api_token_add,
-    .token_revoke = sq_api_token_revoke,
-    .token_user = sq_api_token_user,
-    .websession_add = sq_api_websession_add,
-    .websession_get = sq_api_websession_get,
-    .websession_delete = sq_api_websession_delete,
-    .inbox_each = sq_api_inbox_each,
-    .inbox_read = sq_api_inbox_read,
     .cause_set = sq_api_cause_set,
     .threshold_set = sq_api_threshold_set,
-    .websessions_end = sq_api_websessions_end,
-    .tokens_each = sq_api_tokens_each,
     .holiday_delete = sq_api_holiday_delete,
 };

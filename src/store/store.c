@@ -3,7 +3,7 @@
  * from the url, transaction bookkeeping, and the upsert rule (write and audit
  * only what changed).
  */
-#include "store_int.h"
+#include "store_engine_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -534,7 +534,7 @@ cl_store_workspace_id(const cl_store *st)
 cl_err
 cl_store_causes(cl_store *st, cl_store_cause_cb cb, void *ud, cl_error *err)
 {
-    return st->ops->causes(st, cb, ud, err);
+    return cl__engr_causes(st, cb, ud, err);
 }
 
 /*
@@ -552,7 +552,7 @@ in_range(const char *key, double value)
 cl_err
 cl_store_threshold(cl_store *st, const char *key, double *value, cl_error *err)
 {
-    cl_err e = st->ops->threshold(st, key, value, err);
+    cl_err e = cl__engr_threshold(st, key, value, err);
     if (e == CL_OK)
         *value = in_range(key, *value);
     return e;
@@ -575,5 +575,5 @@ cl_store_thresholds(cl_store *st, cl_store_threshold_cb cb, void *ud,
                     cl_error *err)
 {
     clamp_ctx c = {cb, ud};
-    return st->ops->thresholds(st, clamp_cb, &c, err);
+    return cl__engr_thresholds(st, clamp_cb, &c, err);
 }

@@ -10,6 +10,7 @@
 #ifndef CL_STORE_ENGINE_INT_H
 #define CL_STORE_ENGINE_INT_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -208,6 +209,11 @@ typedef union cl__arg {
     double d;
 } cl__arg;
 
+/* fmt's arguments from ap into a, at most max of them ('s' text, 'i'
+   int64_t, 'd' double): the varargs of every query helper (store_sql.c). */
+cl_err cl__args_collect(const char *fmt, va_list ap, cl__arg *a, int max,
+                        cl_error *err);
+
 /* The fields cl_store_field_set writes. */
 enum {
     CL__FIELD_DEAL_HEALTH,
@@ -320,6 +326,15 @@ cl_err cl__engw_field_set(cl_store *st, const char *subject_kind,
 cl_err cl__engw_link_add(cl_store *st, const char *new_deal_id,
                          const char *original_deal_id, int months,
                          int *inserted, cl_error *err);
+
+/* cl_store_causes, cl_store_thresholds and cl_store_threshold's reads
+   (store_engine_read.c), before store.c clamps the thresholds. */
+cl_err cl__engr_causes(cl_store *st, cl_store_cause_cb cb, void *ud,
+                       cl_error *err);
+cl_err cl__engr_thresholds(cl_store *st, cl_store_threshold_cb cb, void *ud,
+                           cl_error *err);
+cl_err cl__engr_threshold(cl_store *st, const char *key, double *value,
+                          cl_error *err);
 
 /* The server's calls of store_api.h that are the same SQL on both
    backends (store_api_sql.c); the signatures are store_api.h's. */

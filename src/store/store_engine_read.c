@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../core/taxonomy.h"
 #include "store_engine_int.h"
 
 /* ---- deals --------------------------------------------------------------- */
@@ -355,5 +356,89 @@ cl__engr_link_get(cl_store *st, const char *new_deal_id, char *out,
                            "s", new_deal_id);
     *months = c.months;
     *found = c.found;
+    return rc;
+}
+
+/* ---- taxonomy and thresholds (cl_store_causes, cl_store_threshold) ------ */
+
+typedef struct cause_ctx {
+    cl_store_cause_cb cb;
+    void *ud;
+} cause_ctx;
+
+static int
+cause_row(void *ud, const cl__row *r)
+{
+    cause_ctx *x = ud;
+    cl_cause c = {
+        .code = r->vt->text(r, 0),
+        .label = r->vt->text(r, 1),
+        .definition = r->vt->text(r, 2),
+        .sales_attributable = (int)r->vt->integer(r, 3, 0),
+        .routes_to = r->vt->text(r, 5),
+    };
+    const cl_cause *def = cl_taxonomy_find(c.code);
+    c.badfit = def ? def->badfit : CL_BADFIT_NONE;
+    return x->cb(x->ud, &c);
+}
+
+cl_err
+cl__engr_causes(cl_store *st, cl_store_cause_cb cb, void *ud, cl_error *err)
+{
+    cause_ctx c = {cb, ud};
+    return cl__q_rows(st, cause_row, &c, err,
+                      "SELECT code, label, definition, "
+                      "sales_attributable, bad_fit_category, routes_to "
+                      "FROM taxonomy WHERE workspace_id = ?1 "
+                      "ORDER BY position",
+                      "");
+}
+
+typedef struct thr_ctx {
+    cl_store_threshold_cb cb;
+    void *ud;
+    double value;
+    int found;
+} thr_ctx;
+
+static int
+thr_row(void *ud, const cl__row *r)
+{
+    thr_ctx *c = ud;
+    return c->cb(c->ud, r->vt->text(r, 0), r->vt->real(r, 1));
+}
+
+cl_err
+cl__engr_thresholds(cl_store *st, cl_store_threshold_cb cb, void *ud,
+                    cl_error *err)
+{
+    thr_ctx c = {cb, ud, 0, 0};
+    return cl__q_rows(st, thr_row, &c, err,
+                      "SELECT key, value FROM thresholds WHERE "
+                      "workspace_id = ?1 ORDER BY key",
+                      "");
+}
+
+static int
+value_row(void *ud, const cl__row *r)
+{
+    thr_ctx *c = ud;
+    c->value = r->vt->real(r, 0);
+    c->found = 1;
+    return 1;
+}
+
+cl_err
+cl__engr_threshold(cl_store *st, const char *key, double *value, cl_error *err)
+{
+    thr_ctx c = {NULL, NULL, 0, 0};
+    cl_err rc = cl__q_rows(st, value_row, &c, err,
+                           "SELECT value FROM thresholds WHERE "
+                           "workspace_id = ?1 AND key = ?2",
+                           "s", key);
+    if (rc == CL_OK && !c.found)
+        return cl_error_set(err, CL_ENOTFOUND, "no threshold '%s'", key);
+    if (rc == CL_OK)
+        *value = c.value;
     return rc;
 }

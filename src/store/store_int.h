@@ -97,12 +97,6 @@ typedef struct cl_store_ops {
     /* Optional (NULL: cl_store_audit_last answers CL_EINVAL). */
     cl_err (*audit_last)(cl_store *st, cl_store_audit_cb cb, void *ud,
                          cl_error *err);
-    cl_err (*causes)(cl_store *st, cl_store_cause_cb cb, void *ud,
-                     cl_error *err);
-    cl_err (*thresholds)(cl_store *st, cl_store_threshold_cb cb, void *ud,
-                         cl_error *err);
-    cl_err (*threshold)(cl_store *st, const char *key, double *value,
-                        cl_error *err);
     const cl_store_engine_ops *engine;
     const cl_store_api_ops *api;
 } cl_store_ops;

@@ -641,87 +641,6 @@ pg_audit_count(cl_store *base, int64_t *n, cl_error *err)
     return count_table(PG(base), "audit", n, err);
 }
 
-typedef struct cause_ctx {
-    cl_store_cause_cb cb;
-    void *ud;
-} cause_ctx;
-
-static int
-cause_row(void *ud, const PGresult *r, int row)
-{
-    cause_ctx *x = ud;
-    cl_cause c = {
-        .code = T(r, row, 0),
-        .label = T(r, row, 1),
-        .definition = T(r, row, 2),
-        .sales_attributable = (int)cl__pg_int(r, row, 3, 0),
-        .routes_to = T(r, row, 5),
-    };
-    const cl_cause *def = cl_taxonomy_find(c.code);
-    c.badfit = def ? def->badfit : CL_BADFIT_NONE;
-    return x->cb(x->ud, &c);
-}
-
-static cl_err
-pg_causes(cl_store *base, cl_store_cause_cb cb, void *ud, cl_error *err)
-{
-    cause_ctx c = {cb, ud};
-    return cl__pg_rows(PG(base), cause_row, &c, err,
-                       "SELECT code, label, definition, "
-                       "sales_attributable, bad_fit_category, routes_to "
-                       "FROM taxonomy WHERE workspace_id = $1 "
-                       "ORDER BY position",
-                       "");
-}
-
-typedef struct thr_ctx {
-    cl_store_threshold_cb cb;
-    void *ud;
-    double value;
-    int found;
-} thr_ctx;
-
-static int
-thr_row(void *ud, const PGresult *r, int row)
-{
-    thr_ctx *c = ud;
-    return c->cb(c->ud, T(r, row, 0), cl__pg_real(r, row, 1));
-}
-
-static cl_err
-pg_thresholds(cl_store *base, cl_store_threshold_cb cb, void *ud, cl_error *err)
-{
-    thr_ctx c = {cb, ud, 0, 0};
-    return cl__pg_rows(PG(base), thr_row, &c, err,
-                       "SELECT key, value FROM thresholds WHERE "
-                       "workspace_id = $1 ORDER BY key",
-                       "");
-}
-
-static int
-value_row(void *ud, const PGresult *r, int row)
-{
-    thr_ctx *c = ud;
-    c->value = cl__pg_real(r, row, 0);
-    c->found = 1;
-    return 1;
-}
-
-static cl_err
-pg_threshold(cl_store *base, const char *key, double *value, cl_error *err)
-{
-    thr_ctx c = {NULL, NULL, 0, 0};
-    cl_err rc = cl__pg_rows(PG(base), value_row, &c, err,
-                            "SELECT value FROM thresholds WHERE "
-                            "workspace_id = $1 AND key = $2",
-                            "s", key);
-    if (rc == CL_OK && !c.found)
-        return cl_error_set(err, CL_ENOTFOUND, "no threshold '%s'", key);
-    if (rc == CL_OK)
-        *value = c.value;
-    return rc;
-}
-
 static const cl_store_ops pg_ops = {
     .name = "postgres",
     .close = pg_close,
@@ -746,9 +665,6 @@ static const cl_store_ops pg_ops = {
     .audit_each = pg_audit_each,
     .audit_of = pg_audit_of,
     .audit_count = pg_audit_count,
-    .causes = pg_causes,
-    .thresholds = pg_thresholds,
-    .threshold = pg_threshold,
     .engine = &cl__pg_engine_ops,
     .api = &cl__pg_api_ops,
 };

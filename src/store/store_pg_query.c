@@ -263,31 +263,6 @@ bind(pg_store *s, params *p, const char *fmt, const cl__arg *a, cl_error *err)
     return CL_OK;
 }
 
-/* fmt's arguments from ap into a (at most MAXP - 1 of them). */
-static cl_err
-collect(const char *fmt, va_list ap, cl__arg *a, cl_error *err)
-{
-    for (int i = 0; fmt && fmt[i]; i++) {
-        if (i >= MAXP - 1)
-            return cl_error_set(err, CL_EINVAL, "too many parameters");
-        switch (fmt[i]) {
-        case 's':
-            a[i].s = va_arg(ap, const char *);
-            break;
-        case 'i':
-            a[i].i = va_arg(ap, int64_t);
-            break;
-        case 'd':
-            a[i].d = va_arg(ap, double);
-            break;
-        default:
-            return cl_error_set(err, CL_EINVAL, "bad parameter type '%c'",
-                                fmt[i]);
-        }
-    }
-    return CL_OK;
-}
-
 cl_err
 cl__pg_exec_a(pg_store *s, int *changes, cl_error *err, const char *sql,
               const char *fmt, const cl__arg *a)
@@ -331,7 +306,7 @@ cl__pg_exec(pg_store *s, int *changes, cl_error *err, const char *sql,
     cl__arg a[MAXP];
     va_list ap;
     va_start(ap, fmt);
-    cl_err rc = collect(fmt, ap, a, err);
+    cl_err rc = cl__args_collect(fmt, ap, a, MAXP - 1, err);
     va_end(ap);
     return rc == CL_OK ? cl__pg_exec_a(s, changes, err, sql, fmt, a) : rc;
 }
@@ -343,7 +318,7 @@ cl__pg_rows(pg_store *s, cl__pg_row_fn fn, void *ud, cl_error *err,
     cl__arg a[MAXP];
     va_list ap;
     va_start(ap, fmt);
-    cl_err rc = collect(fmt, ap, a, err);
+    cl_err rc = cl__args_collect(fmt, ap, a, MAXP - 1, err);
     va_end(ap);
     return rc == CL_OK ? cl__pg_rows_a(s, fn, ud, err, sql, fmt, a) : rc;
 }

@@ -46,19 +46,27 @@ cl__sql_rewrite(cl_buf *b, const char *sql, cl_sql_dialect d)
     return b->oom ? NULL : b->p;
 }
 
-/* fmt's arguments from ap into a ('s' text, 'i' int64_t, 'd' double). */
-static cl_err
-collect(const char *fmt, va_list ap, cl__arg *a, cl_error *err)
+cl_err
+cl__args_collect(const char *fmt, va_list ap, cl__arg *a, int max,
+                 cl_error *err)
 {
-    for (int i = 0; fmt[i]; i++) {
-        if (i >= CL__Q_MAXARGS)
+    for (int i = 0; fmt && fmt[i]; i++) {
+        if (i >= max)
             return cl_error_set(err, CL_EINVAL, "too many parameters");
-        if (fmt[i] == 'i')
-            a[i].i = va_arg(ap, int64_t);
-        else if (fmt[i] == 'd')
-            a[i].d = va_arg(ap, double);
-        else
+        switch (fmt[i]) {
+        case 's':
             a[i].s = va_arg(ap, const char *);
+            break;
+        case 'i':
+            a[i].i = va_arg(ap, int64_t);
+            break;
+        case 'd':
+            a[i].d = va_arg(ap, double);
+            break;
+        default:
+            return cl_error_set(err, CL_EINVAL, "bad parameter type '%c'",
+                                fmt[i]);
+        }
     }
     return CL_OK;
 }
@@ -70,7 +78,7 @@ cl__q_rows(cl_store *st, cl__row_fn fn, void *ud, cl_error *err,
     cl__arg a[CL__Q_MAXARGS];
     va_list ap;
     va_start(ap, fmt);
-    cl_err rc = collect(fmt, ap, a, err);
+    cl_err rc = cl__args_collect(fmt, ap, a, CL__Q_MAXARGS, err);
     va_end(ap);
     if (rc != CL_OK)
         return rc;
@@ -84,7 +92,7 @@ cl__q_exec(cl_store *st, int *changes, cl_error *err, const char *sql,
     cl__arg a[CL__Q_MAXARGS];
     va_list ap;
     va_start(ap, fmt);
-    cl_err rc = collect(fmt, ap, a, err);
+    cl_err rc = cl__args_collect(fmt, ap, a, CL__Q_MAXARGS, err);
     va_end(ap);
     if (rc != CL_OK)
         return rc;

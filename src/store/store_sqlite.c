@@ -698,76 +698,6 @@ sq_audit_count(cl_store *base, int64_t *n, cl_error *err)
     return sq_count_table((sq_store *)base, "audit", n, err);
 }
 
-static cl_err
-sq_causes(cl_store *base, cl_store_cause_cb cb, void *ud, cl_error *err)
-{
-    sq_store *s = (sq_store *)base;
-    sqlite3_stmt *st;
-    if (prepare_read(s,
-                     "SELECT code, label, definition, "
-                     "sales_attributable, bad_fit_category, routes_to "
-                     "FROM taxonomy WHERE workspace_id = ?1 "
-                     "ORDER BY position",
-                     &st, err) != CL_OK)
-        return CL_EDB;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        cl_cause c = {
-            .code = (const char *)sqlite3_column_text(st, 0),
-            .label = (const char *)sqlite3_column_text(st, 1),
-            .definition = (const char *)sqlite3_column_text(st, 2),
-            .sales_attributable = sqlite3_column_int(st, 3),
-            .routes_to = (const char *)sqlite3_column_text(st, 5),
-        };
-        const cl_cause *def = cl_taxonomy_find(c.code);
-        c.badfit = def ? def->badfit : CL_BADFIT_NONE;
-        if (cb(ud, &c))
-            break;
-    }
-    return finish_read(s, st, rc, err, "taxonomy");
-}
-
-static cl_err
-sq_thresholds(cl_store *base, cl_store_threshold_cb cb, void *ud, cl_error *err)
-{
-    sq_store *s = (sq_store *)base;
-    sqlite3_stmt *st;
-    if (prepare_read(s,
-                     "SELECT key, value FROM thresholds WHERE "
-                     "workspace_id = ?1 ORDER BY key",
-                     &st, err) != CL_OK)
-        return CL_EDB;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        if (cb(ud, (const char *)sqlite3_column_text(st, 0),
-               sqlite3_column_double(st, 1)))
-            break;
-    return finish_read(s, st, rc, err, "thresholds");
-}
-
-static cl_err
-sq_threshold(cl_store *base, const char *key, double *value, cl_error *err)
-{
-    sq_store *s = (sq_store *)base;
-    sqlite3_stmt *st;
-    if (prepare_read(s,
-                     "SELECT value FROM thresholds WHERE "
-                     "workspace_id = ?1 AND key = ?2",
-                     &st, err) != CL_OK)
-        return CL_EDB;
-    sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    cl_err out = CL_OK;
-    if (rc == SQLITE_ROW)
-        *value = sqlite3_column_double(st, 0);
-    else if (rc == SQLITE_DONE)
-        out = cl_error_set(err, CL_ENOTFOUND, "no threshold '%s'", key);
-    else
-        out = db_error(s, err, "thresholds");
-    cl__sq_stmt_done(s, st);
-    return out;
-}
-
 static const cl_store_ops sqlite_ops = {
     .name = "sqlite",
     .close = sq_close,
@@ -790,9 +720,6 @@ static const cl_store_ops sqlite_ops = {
     .audit_of = sq_audit_of,
     .audit_count = sq_audit_count,
     .audit_last = sq_audit_last,
-    .causes = sq_causes,
-    .thresholds = sq_thresholds,
-    .threshold = sq_threshold,
     .engine = &cl__sqlite_engine_ops,
     .api = &cl__sqlite_api_ops,
 };

@@ -54,31 +54,6 @@ q_prepare(sq_store *s, const char *sql, const char *fmt, const cl__arg *a,
     return CL_OK;
 }
 
-/* The variadic arguments typed by fmt, as an array (at most 16). */
-static cl_err
-q_args(sq_store *s, const char *sql, const char *fmt, va_list ap,
-       cl__arg *a, cl_error *err)
-{
-    size_t n = fmt ? strlen(fmt) : 0;
-    if (n > 16)
-        return cl_error_set(err, CL_EINVAL, "%s: too many parameters", sql);
-    for (size_t i = 0; i < n; i++)
-        switch (fmt[i]) {
-        case 's':
-            a[i].s = va_arg(ap, const char *);
-            break;
-        case 'i':
-            a[i].i = va_arg(ap, int64_t);
-            break;
-        case 'd':
-            a[i].d = va_arg(ap, double);
-            break;
-        default:
-            return q_error(s, err, sql);
-        }
-    return CL_OK;
-}
-
 cl_err
 cl__sq_exec_a(sq_store *s, int *changes, cl_error *err, const char *sql,
               const char *fmt, const cl__arg *a)
@@ -120,7 +95,7 @@ cl__sq_exec(sq_store *s, int *changes, cl_error *err, const char *sql,
     cl__arg a[16];
     va_list ap;
     va_start(ap, fmt);
-    cl_err rc = q_args(s, sql, fmt, ap, a, err);
+    cl_err rc = cl__args_collect(fmt, ap, a, 16, err);
     va_end(ap);
     return rc == CL_OK ? cl__sq_exec_a(s, changes, err, sql, fmt, a) : rc;
 }
@@ -132,7 +107,7 @@ cl__sq_rows(sq_store *s, cl__sq_row_fn fn, void *ud, cl_error *err,
     cl__arg a[16];
     va_list ap;
     va_start(ap, fmt);
-    cl_err rc = q_args(s, sql, fmt, ap, a, err);
+    cl_err rc = cl__args_collect(fmt, ap, a, 16, err);
     va_end(ap);
     return rc == CL_OK ? cl__sq_rows_a(s, fn, ud, err, sql, fmt, a) : rc;
 }

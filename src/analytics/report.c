@@ -48,10 +48,10 @@ cl_report_resolve_period(const cl_report_def *def, const char *text,
 {
     if (def->period == CL_REPORT_NOW) {
         if (text)
-            return cl_error_set(err, CL_EINVAL,
-                                "report %s is as of today and takes no "
-                                "period",
-                                def->name);
+            return cl_error_set_field(err, CL_EINVAL, "period",
+                                      "report %s is as of today and takes no "
+                                      "period",
+                                      def->name);
         *out = cl_period_of(CL_PERIOD_QUARTER, today);
         return CL_OK;
     }
@@ -63,12 +63,12 @@ cl_report_resolve_period(const cl_report_def *def, const char *text,
     const char *want = month ? "a month YYYY-MM" : "a quarter YYYYQn";
     cl_period p;
     if (cl_period_parse(text, &p) != 0)
-        return cl_error_set(err, CL_EINVAL, "expected %s, got '%s'", want,
-                            text);
+        return cl_error_set_field(err, CL_EINVAL, "period",
+                                  "expected %s, got '%s'", want, text);
     if ((p.kind == CL_PERIOD_MONTH) != month)
-        return cl_error_set(err, CL_EINVAL, "report %s covers %s; '%s' is a %s",
-                            def->name, want, text,
-                            month ? "quarter" : "month");
+        return cl_error_set_field(
+            err, CL_EINVAL, "period", "report %s covers %s; '%s' is a %s",
+            def->name, want, text, month ? "quarter" : "month");
     *out = p;
     return CL_OK;
 }

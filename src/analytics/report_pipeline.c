@@ -455,16 +455,17 @@ cl_report_pipeline_query(json_t *doc, const cl_pipeline_query *q, cl_error *err)
     json_t *deals = json_object_get(doc, "deals"), *d;
     size_t n = 0, i;
     if (key < 0)
-        return cl_error_set(err, CL_EINVAL,
-                            "sort: '%s' is none of rank, arr, deal_id, "
-                            "account, ae_id, stage, flags (a leading '-' "
-                            "sorts descending)",
-                            sort);
+        return cl_error_set_field(err, CL_EINVAL, "sort",
+                                  "sort: '%s' is none of rank, arr, deal_id, "
+                                  "account, ae_id, stage, flags (a leading '-' "
+                                  "sorts descending)",
+                                  sort);
     if (q->flag && cl_wf_pf_parse(q->flag) < 0)
-        return cl_error_set(err, CL_EINVAL,
-                            "flag: '%s' is none of outside_icp, "
-                            "champion_stability, slow_to_demo, churn_pattern",
-                            q->flag);
+        return cl_error_set_field(
+            err, CL_EINVAL, "flag",
+            "flag: '%s' is none of outside_icp, "
+            "champion_stability, slow_to_demo, churn_pattern",
+            q->flag);
     if (!json_is_array(deals))
         return cl_error_set(err, CL_EINVAL, "not a pipeline report");
     sort_item *v = malloc((json_array_size(deals) + 1) * sizeof *v);

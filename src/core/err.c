@@ -30,6 +30,22 @@ cl_error_set(cl_error *err, cl_err code, const char *fmt, ...)
         vsnprintf(err->msg, sizeof err->msg, fmt, ap);
         va_end(ap);
         err->code = code;
+        err->field[0] = '\0';
+    }
+    return code;
+}
+
+cl_err
+cl_error_set_field(cl_error *err, cl_err code, const char *field,
+                   const char *fmt, ...)
+{
+    if (err) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+        va_end(ap);
+        err->code = code;
+        snprintf(err->field, sizeof err->field, "%s", field ? field : "");
     }
     return code;
 }
@@ -40,6 +56,7 @@ cl_error_clear(cl_error *err)
     if (err) {
         err->code = CL_OK;
         err->msg[0] = '\0';
+        err->field[0] = '\0';
     }
 }
 

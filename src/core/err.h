@@ -24,10 +24,13 @@ typedef enum cl_err {
     CL_EUSAGE     /* the command line itself is wrong */
 } cl_err;
 
-/* Detail of the last failure; msg is always NUL-terminated. */
+/* Detail of the last failure; msg is always NUL-terminated.  field names
+   the input the failure is about when one does (a query parameter, a
+   record's field: the API's error.field), else "". */
 typedef struct cl_error {
     cl_err code;
     char msg[512];
+    char field[48];
 } cl_error;
 
 /* Returns a static, lower-case description of code, e.g. "bad input". */
@@ -39,6 +42,11 @@ const char *cl_strerror(cl_err code);
  */
 cl_err cl_error_set(cl_error *err, cl_err code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* As cl_error_set, naming the input field the failure is about. */
+cl_err cl_error_set_field(cl_error *err, cl_err code, const char *field,
+                          const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 /* Clears err to CL_OK with an empty message (err may be NULL). */
 void cl_error_clear(cl_error *err);

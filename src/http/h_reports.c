@@ -34,14 +34,13 @@ cl__h_reports(cl_http_req *r)
         if (!cl_vis_report(&r->viewer, defs[i].name, 0, &priv))
             continue;
         cl_vis_report(&r->viewer, defs[i].name, 1, &priv);
-        json_array_append_new(
-            items, json_pack("{s:s, s:s, s:s, s:b}", "name", defs[i].name,
-                             "title", defs[i].title, "period",
-                             period_kind(defs[i].period), "private_view",
-                             priv));
+        json_array_append_new(items,
+                              json_pack("{s:s, s:s, s:s, s:b}", "name",
+                                        defs[i].name, "title", defs[i].title,
+                                        "period", period_kind(defs[i].period),
+                                        "private_view", priv));
     }
-    return cl_http_reply_json(r, 200, json_pack("{s:o}", "items", items),
-                              NULL);
+    return cl_http_reply_json(r, 200, json_pack("{s:o}", "items", items), NULL);
 }
 
 /*
@@ -112,8 +111,7 @@ cl__h_report(cl_http_req *r)
     if (!cl_vis_report(&r->viewer, def->name, priv && !strcmp(priv, "1"),
                        &private_view))
         return cl_http_error(r, 403, "forbidden", NULL,
-                             "your role may not read the %s report",
-                             def->name);
+                             "your role may not read the %s report", def->name);
     if (priv && !strcmp(priv, "1") && !private_view)
         return cl_http_error(r, 403, "forbidden", "private",
                              "the %s report has no private view for your "
@@ -123,7 +121,7 @@ cl__h_report(cl_http_req *r)
     o.private_view = private_view;
     if (cl_report_resolve_period(def, period, o.today, &o.period, &err) !=
         CL_OK)
-        return cl_http_error(r, 400, "invalid", "period", "%s", err.msg);
+        return cl_http_fail(r, CL_EINVAL, &err);
     cl_pipeline_query pq;
     int paged = 0;
     enum MHD_Result done;
@@ -132,22 +130,15 @@ cl__h_report(cl_http_req *r)
         return done;
     cl_snapshot_ref *s = NULL;
     cl_error_clear(&err);
-    cl_err e = cl_snapshot_shared_get(r->srv->snapshots, r->st, r->srv->db,
-                                      &s, &err);
+    cl_err e =
+        cl_snapshot_shared_get(r->srv->snapshots, r->st, r->srv->db, &s, &err);
     if (e != CL_OK)
         return cl_http_fail(r, e, &err);
     json_t *doc = NULL;
     e = def->build(cl_snapshot_ref_snapshot(s), &o, &doc, &err);
     cl_snapshot_shared_release(r->srv->snapshots, s);
-    if (e == CL_OK && paged &&
-        (e = cl_report_pipeline_query(doc, &pq, &err)) == CL_EINVAL) {
-        /* The message starts with the field it is about. */
-        char field[16] = "";
-        sscanf(err.msg, "%15[a-z_]:", field);
-        json_decref(doc);
-        return cl_http_error(r, 400, "invalid", field[0] ? field : NULL, "%s",
-                             err.msg);
-    }
+    if (e == CL_OK && paged)
+        e = cl_report_pipeline_query(doc, &pq, &err);
     if (e != CL_OK) {
         json_decref(doc);
         return cl_http_fail(r, e, &err);

@@ -104,16 +104,17 @@ enum MHD_Result
 cl_http_fail(cl_http_req *r, cl_err e, const cl_error *err)
 {
     const char *msg = err && err->msg[0] ? err->msg : cl_strerror(e);
+    const char *field = err && err->field[0] ? err->field : NULL;
     switch (e) {
     case CL_EINVAL:
     case CL_EUSAGE:
-        return cl_http_error(r, 400, "invalid", NULL, "%s", msg);
+        return cl_http_error(r, 400, "invalid", field, "%s", msg);
     case CL_ENOTFOUND:
-        return cl_http_error(r, 404, "not_found", NULL, "%s", msg);
+        return cl_http_error(r, 404, "not_found", field, "%s", msg);
     case CL_ECONFLICT:
-        return cl_http_error(r, 409, "conflict", NULL, "%s", msg);
+        return cl_http_error(r, 409, "conflict", field, "%s", msg);
     case CL_EFORBIDDEN:
-        return cl_http_error(r, 403, "forbidden", NULL, "%s", msg);
+        return cl_http_error(r, 403, "forbidden", field, "%s", msg);
     case CL_ERETRY:
         return cl_http_error(r, 503, "retry", NULL, "%s", msg);
     default:

@@ -21,6 +21,6 @@ await build({
     outfile: join(dist, 'app.js'),
     logLevel: 'warning',
 });
-for (const f of ['index.html', 'style.css'])
+for (const f of ['index.html', 'style.css', 'favicon.svg'])
     copyFileSync(join(root, 'src', f), join(dist, f));
 console.log(`web: built ${dist}`);

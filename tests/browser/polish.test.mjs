@@ -172,3 +172,30 @@ test('the keyboard signs in and reaches the navigation', { timeout: 120000 }, as
     }
     assert.deepEqual(errors, []);
 });
+
+test('every page names itself in the tab, and the tab has an icon', { timeout: 120000 }, async (t) => {
+    let who, acct;
+    const ctx = await startWorkspace(t, { prepare: (c) => {
+        who = c.users.find((u) => u.role === 'revops').id;
+        acct = exportKind(c.db, 'accounts')[0];
+        c.passwords = [who];
+    } });
+    const { page, errors } = await browser(t);
+    await page.goto(ctx.base + '/');
+    await page.getByLabel('Email').waitFor();
+    assert.equal(await page.title(), 'Sign in · closeloop');
+    await signIn(page, ctx, who, `/accounts/${encodeURIComponent(acct.id)}`);
+    await page.waitForFunction((name) => document.title.startsWith(name),
+        acct.name);
+    assert.equal(await page.title(), `${acct.name} · closeloop`);
+    for (const [path, title] of [['/reports/bad-fit', 'Quarterly bad-fit review'],
+        ['/settings', 'Settings'], ['/accounts', 'Accounts']]) {
+        await page.goto(ctx.base + path);
+        await page.waitForFunction((want) => document.title.includes(want), title);
+    }
+    const icon = await page.locator('link[rel="icon"]').getAttribute('href');
+    const r = await fetch(ctx.base + icon);
+    assert.equal(r.status, 200);
+    assert.match(r.headers.get('content-type'), /^image\/svg\+xml/);
+    assert.deepEqual(errors, []);
+});

@@ -89,6 +89,28 @@ function Shell({ me, onSignOut }) {
         if (main)
             main.focus({ preventScroll: true });
     }, [loc.path]);
+    // The tab's title follows the page's heading, which a page may only
+    // know once its data has come (an account's name, a report's title).
+    useEffect(() => {
+        const main = document.getElementById('main');
+        if (!main)
+            return undefined;
+        const update = () => {
+            const h = main.querySelector('h1');
+            let t = '';
+            if (h) {
+                // The heading's words, without its badges (a status).
+                const c = h.cloneNode(true);
+                c.querySelectorAll('.badge').forEach((b) => b.remove());
+                t = c.textContent.replace(/\s+/g, ' ').trim();
+            }
+            document.title = t ? `${t} · closeloop` : 'closeloop';
+        };
+        update();
+        const obs = new MutationObserver(update);
+        obs.observe(main, { childList: true, subtree: true, characterData: true });
+        return () => obs.disconnect();
+    }, []);
     const current = (href) => href === '/' ? loc.path === '/' || loc.path === '/inbox'
         : loc.path.startsWith(href);
     return html`
@@ -119,6 +141,10 @@ function App() {
         setMe(u);
     }, () => setMe(null));
     useEffect(() => { loadMe(); }, []);
+    useEffect(() => {
+        if (me === null)
+            document.title = 'Sign in · closeloop';
+    }, [me]);
     if (me === undefined)
         return html`<${Loading} />`;
     if (me === null)

@@ -71,9 +71,19 @@ main(int argc, char **argv)
                 fixed);
         return CLI_USAGE;
     }
-    for (size_t i = 0; i < NCOMMANDS; i++)
-        if (strcmp(argv[1], commands[i]->name) == 0)
-            return commands[i]->run(argc - 1, argv + 1);
+    for (size_t i = 0; i < NCOMMANDS; i++) {
+        if (strcmp(argv[1], commands[i]->name) != 0)
+            continue;
+        /* `closeloop CMD --help` is the command's help whatever actions
+           CMD has (a usage error would send the reader back here); a
+           command that builds its help text when run answers it there. */
+        if (argc == 3 && commands[i]->usage[0] &&
+            (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0)) {
+            fputs(commands[i]->usage, stdout);
+            return CLI_OK;
+        }
+        return commands[i]->run(argc - 1, argv + 1);
+    }
     fprintf(stderr, "closeloop: unknown command '%s' (see closeloop --help)\n",
             argv[1]);
     return CLI_USAGE;

@@ -34,6 +34,18 @@ for (const [sub, opts] of Object.entries(HELP)) {
     });
 }
 
+test('every command answers --help, those with actions too', (t) => {
+    const dir = tempDir(t);
+    const subs = run(['--help']).stdout.split('\n')
+        .filter((l) => /^ {2}[a-z]/.test(l)).map((l) => l.trim().split(/\s+/)[0]);
+    assert.ok(subs.includes('churn') && subs.includes('session'), subs.join());
+    for (const sub of subs) {
+        const r = run([sub, '--help'], { cwd: dir });
+        assert.equal(r.code, 0, `${sub}: ${r.stderr}`);
+        assert.match(r.stdout, new RegExp(`^usage: closeloop ${sub}\\b`), sub);
+    }
+});
+
 function usageError(args) {
     const r = run(args);
     assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);

@@ -199,12 +199,12 @@ function Icp({ d }) {
             <div class="table-wrap"><table class="data" data-testid="segments">
                 <thead><tr><th scope="col">Segment</th><th scope="col" class="n">Customers</th><th scope="col" class="n">Churned</th>
                     <th scope="col" class="n">12-month churn</th><th scope="col" class="n">95% interval</th>
-                    <th scope="col" class="n">Ratio vs rest</th><th scope="col" class="n">p</th><th scope="col">Outside ICP</th></tr></thead>
+                    <th scope="col" class="n">Ratio vs rest</th><th scope="col" class="n">Evidence</th><th scope="col">Outside ICP</th></tr></thead>
                 <tbody>${segs.map((s) => html`<tr><th scope="row">${segName(s)}</th><td class="n">${s.customers}</td>
                     <td class="n">${s.churned}</td><td class="n">${pct(s.churn_12m)}</td>
                     <td class="n">${pct(s.ci_low)} – ${pct(s.ci_high)}</td>
                     <td class="n">${num(s.ratio_vs_rest)}× ${s.ratio_vs_rest_ci_low !== undefined ? `(${num(s.ratio_vs_rest_ci_low)}–${num(s.ratio_vs_rest_ci_high)})` : ''}</td>
-                    <td class="n">${s.p_value === null || s.p_value === undefined ? '—' : Number(s.p_value).toPrecision(2)}</td>
+                    <td class="n">${s.p_value === null || s.p_value === undefined ? '—' : evidence(s.p_value, 'p')}</td>
                     <td>${s.excluded_by_current_icp ? 'yes' : 'no'}</td></tr>`)}</tbody></table></div>
         </section>
         <section class="card"><h2>Retention by cohort</h2>
@@ -214,11 +214,11 @@ function Icp({ d }) {
             <${Patterns} d=${d.patterns} /></section>`}`;
 }
 
-// The evidence of a pattern in words; the q-value (Benjamini-Hochberg)
-// on hover.
-function evidence(q) {
-    const words = q < 0.01 ? 'strong evidence' : q < 0.05 ? 'some evidence' : 'no evidence';
-    return html`<span title=${`q = ${Number(q).toPrecision(2)}`}>${words}</span>`;
+// The evidence of a difference in words, its number on hover: a pattern's
+// q-value (Benjamini-Hochberg), a segment's log-rank p-value.
+function evidence(v, name = 'q') {
+    const words = v < 0.01 ? 'strong evidence' : v < 0.05 ? 'some evidence' : 'no evidence';
+    return html`<span title=${`${name} = ${Number(v).toPrecision(2)}`}>${words}</span>`;
 }
 
 function Patterns({ d }) {

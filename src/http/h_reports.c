@@ -6,7 +6,6 @@
  * threads (snapshot/snapshot_shared.h), reloaded only when the workspace's
  * key says it changed: the same rule as `closeloop report`'s cache file.
  */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

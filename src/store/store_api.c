@@ -62,14 +62,6 @@ cl_store_list_page(cl_store *st, cl_kind kind, const cl_store_list_req *req,
 }
 
 cl_err
-cl_store_audit_high_water(cl_store *st, int64_t *id, cl_error *err)
-{
-    if (st->ops->api == NULL)
-        return no_api(st, err);
-    return cl__api_audit_high_water(st, id, err);
-}
-
-cl_err
 cl_store_login_get(cl_store *st, const char *key, int by_email,
                    cl_store_login *out, int *found, cl_error *err)
 {

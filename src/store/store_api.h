@@ -64,10 +64,6 @@ cl_err cl_store_list_page(cl_store *st, cl_kind kind,
                           const cl_store_list_req *req, cl_store_row_cb cb,
                           void *ud, int64_t *total, cl_error *err);
 
-/* The id of the newest audit entry (0 for none): a version of the whole
-   workspace, since the audit log is append-only. */
-cl_err cl_store_audit_high_water(cl_store *st, int64_t *id, cl_error *err);
-
 
 /*
  * Tunes the SQLite library for a process with many connections in many

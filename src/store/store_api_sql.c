@@ -27,16 +27,6 @@ copy(char *dst, size_t len, const char *src)
     snprintf(dst, len, "%s", src ? src : "");
 }
 
-cl_err
-cl__api_audit_high_water(cl_store *st, int64_t *id, cl_error *err)
-{
-    *id = 0;
-    return cl__q_rows(st, cl__row_id_first, id, err,
-                      "SELECT coalesce(max(id), 0) FROM audit "
-                      "WHERE workspace_id = ?1",
-                      "");
-}
-
 /* ---- users' credentials ------------------------------------------------- */
 
 typedef struct login_ud {

@@ -338,7 +338,6 @@ cl_err cl__engr_threshold(cl_store *st, const char *key, double *value,
 
 /* The server's calls of store_api.h that are the same SQL on both
    backends (store_api_sql.c); the signatures are store_api.h's. */
-cl_err cl__api_audit_high_water(cl_store *st, int64_t *id, cl_error *err);
 cl_err cl__api_login_get(cl_store *st, const char *key, int by_email,
                          cl_store_login *out, int *found, cl_error *err);
 cl_err cl__api_password_set(cl_store *st, const char *user_id, const char *hash,

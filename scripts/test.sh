@@ -4,10 +4,10 @@
 # binary, run twice side by side: on SQLite files, and on a throwaway
 # PostgreSQL cluster (scripts/pg-cluster.sh: a temp directory, a free port,
 # stopped at exit) with CLOSELOOP_TEST_PG set, where only the unit tests
-# that open a workspace run again; beside them a third lane: the browser
-# tests (node --test + playwright-core driving Debian's chromium) against
-# `closeloop serve` with the built web UI, the release build (scripts/
-# run.sh's, tests included, counted as one test) and the libFuzzer targets
+# that open a workspace run again, then the release build (scripts/run.sh's,
+# tests included, counted as one test); beside them a third lane: the
+# browser tests (node --test + playwright-core driving Debian's chromium)
+# against `closeloop serve` with the built web UI and the libFuzzer targets
 # (scripts/fuzz.sh, FUZZ_SECONDS each, default 10).  The summary counts
 # every run.
 #
@@ -160,9 +160,9 @@ lane() {
 # The third lane: the web UI built from its lock file (web/dist) and the
 # browser test tooling from its own (tests/browser), then the browser
 # tests (node --test + playwright-core driving Debian's chromium, deps.sh)
-# against `closeloop serve` with the built UI, then the release build with
-# its tests, as scripts/run.sh and `make` build it: gcc -O3 and NDEBUG find
-# warnings the sanitized build does not.
+# against `closeloop serve` with the built UI.  The release build with its
+# tests, as scripts/run.sh and `make` build it (gcc -O3 and NDEBUG find
+# warnings the sanitized build does not), ends the PostgreSQL lane.
 browser_out="$BUILD/browser-test.tap"
 # Last, the libFuzzer targets (tests/fuzz, built with clang in build-fuzz)
 # for FUZZ_SECONDS each, after replaying the inputs that crashed them
@@ -185,7 +185,6 @@ ui_lane() {
             "test tooling"
         rc=1
     fi
-    timed "release build" release_build || true
     timed "fuzz targets" scripts/fuzz.sh "$FUZZ_SECONDS" >"$fuzz_log" 2>&1 ||
         rc=1
     cat "$fuzz_log"
@@ -224,12 +223,20 @@ rm -f "$BUILD/release-ok"
 if [ "$build_ok" = 1 ]; then
     pg_pid=
     if pg_url=$(scripts/pg-cluster.sh start "$pg_dir"); then
-        CLOSELOOP_TEST_PG="$pg_url" timed "postgres lane" lane postgres \
-            >"$BUILD/lane-postgres.log" 2>&1 &
+        # The release build last in this lane, the shortest of the three.
+        {
+            rc=0
+            CLOSELOOP_TEST_PG="$pg_url" timed "postgres lane" lane postgres ||
+                rc=$?
+            timed "release build" release_build || true
+            exit $rc
+        } >"$BUILD/lane-postgres.log" 2>&1 &
         pg_pid=$!
     else
         echo "test.sh: could not start PostgreSQL; the postgres run fails" >&2
         pg_rc=1
+        timed "release build" release_build >"$BUILD/lane-postgres.log" 2>&1 &
+        pg_pid=$!
     fi
     CLOSELOOP_TEST_PG='' timed "sqlite lane" lane sqlite \
         >"$BUILD/lane-sqlite.log" 2>&1 &
@@ -240,11 +247,11 @@ if [ "$build_ok" = 1 ]; then
     echo "test.sh: suites on sqlite" >&2
     cat "$BUILD/lane-sqlite.log"
     wait "$ui_pid" || ui_rc=$?
-    echo "test.sh: web UI, browser tests, release build" >&2
+    echo "test.sh: web UI, browser tests, fuzz targets" >&2
     cat "$BUILD/lane-ui.log"
     if [ -n "$pg_pid" ]; then
         wait "$pg_pid" || pg_rc=$?
-        echo "test.sh: suites on postgres" >&2
+        echo "test.sh: suites on postgres, release build" >&2
         cat "$BUILD/lane-postgres.log"
     fi
 fi

@@ -5,11 +5,30 @@
 
 #include "stats.h"
 #include "survival.h"
+#include "../core/review_answer.h"
 
 const char *const cl_employee_bands[] = {"1-19",    "20-49", "50-199",
                                          "200-999", "1000+", NULL};
 const char *const cl_tenure_bands[] = {"<6", "6-11", "12-23", "24+", NULL};
 const char *const cl_icp_fit_bands[] = {"0-39", "40-69", "70-100", NULL};
+const char *const cl_promises_values[] = {"none", "concrete", NULL};
+
+int
+cl_deal_promises(const cl_snapshot *s, int32_t d)
+{
+    int32_t r = d < 0 ? -1 : s->deal_review[d];
+    const char *q4 = r < 0 ? NULL : s->review_q4[r], *why;
+    if (q4 == NULL || q4[0] == '\0')
+        return -1;
+    return !cl_review_answer_generic(q4, &why);
+}
+
+int
+cl_deal_gut_read(const cl_snapshot *s, int32_t d)
+{
+    int32_t r = d < 0 ? -1 : s->deal_review[d];
+    return r < 0 ? -1 : s->review_gut[r];
+}
 
 int
 cl_band_employees(int32_t e)

@@ -23,6 +23,15 @@ extern const char *const cl_employee_bands[]; /* NULL-terminated labels */
 extern const char *const cl_tenure_bands[];
 extern const char *const cl_icp_fit_bands[];
 
+/* From deal d's won-deal review (issue 14): whether Q4 names a concrete
+   promise (1: not generic by review_answer.h) or not (0); -1 without a
+   review or with Q4 empty.  cl_promises_values names the codes. */
+int cl_deal_promises(const cl_snapshot *s, int32_t d);
+extern const char *const cl_promises_values[]; /* "none", "concrete" */
+
+/* Deal d's Q7 gut read (an index of cl_gut_reads), or -1. */
+int cl_deal_gut_read(const cl_snapshot *s, int32_t d);
+
 /* The 12-month churn of a group of customers. */
 typedef struct cl_churn12 {
     size_t customers; /* customers started on or before end */

@@ -165,6 +165,12 @@ codes(search *x, int attr, const double *arr_edge)
         case CL__PA_ICP_FIT:
             c = d < 0 ? -1 : cl_band_icp_fit(s->deal_icp_fit[d]);
             break;
+        case CL__PA_PROMISES:
+            c = cl_deal_promises(s, d);
+            break;
+        case CL__PA_GUT_READ:
+            c = cl_deal_gut_read(s, d);
+            break;
         case CL__PA_ARR:
             if (d >= 0 && !isnan(s->deal_arr[d])) {
                 double v = s->deal_arr[d];
@@ -272,6 +278,14 @@ cl__pattern_levels(search *x, int attr)
         if (!add_level(x, attr, 1, -1, "=", "false") ||
             !add_level(x, attr, 2, -1, "=", "true"))
             rc = CL_ENOMEM;
+    } else if (attr == CL__PA_PROMISES) {
+        if (!add_level(x, attr, 1, -1, "=", cl_promises_values[0]) ||
+            !add_level(x, attr, 2, -1, "=", cl_promises_values[1]))
+            rc = CL_ENOMEM;
+    } else if (attr == CL__PA_GUT_READ) {
+        for (int i = 0; cl_gut_reads[i] && rc == CL_OK; i++)
+            if (!add_level(x, attr, 1ull << i, -1, "=", cl_gut_reads[i]))
+                rc = CL_ENOMEM;
     } else if (attr == CL__PA_CHAMPION_LEVEL) {
         rc = ordered_levels(x, attr, 5, edge, 1, cl_champion_levels);
     } else if (attr == CL__PA_EMPLOYEES) {

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "metrics.h"
 #include "patterns_int.h"
 #include "report.h"
 
@@ -21,7 +22,10 @@ const char *const cl__pattern_fields[CL__PA_COUNT] = {"employees",
                                                       "exec_sponsor",
                                                       "icp_fit_score",
                                                       "arr",
-                                                      "use_case"};
+                                                      "use_case",
+                                                      "promises",
+                                                      "gut_read"};
+
 
 int
 cl__pattern_attr(const char *field)
@@ -94,6 +98,16 @@ attr_value(const cl_snapshot *s, int attr, int32_t a, int32_t d, double *num,
             return 0;
         *num = s->deal_arr[d];
         return 1;
+    case CL__PA_PROMISES: {
+        int c = cl_deal_promises(s, d);
+        *text = c < 0 ? NULL : cl_promises_values[c];
+        return *text != NULL;
+    }
+    case CL__PA_GUT_READ: {
+        int g = cl_deal_gut_read(s, d);
+        *text = g < 0 ? NULL : cl_gut_reads[g];
+        return *text != NULL;
+    }
     }
     return 0;
 }
@@ -375,6 +389,18 @@ phrase(const cl_condition *c, char *out, size_t len)
         if (!eq)
             break;
         put(out, len, "a %s use case", v);
+        return 'W';
+    case CL__PA_PROMISES:
+        if (!eq)
+            break;
+        put(out, len, "%s",
+            strcmp(v, "concrete") == 0 ? "concrete promises made at close"
+                                       : "no concrete promise at close");
+        return 'W';
+    case CL__PA_GUT_READ:
+        if (!eq)
+            break;
+        put(out, len, "a %s gut read from the AE at close", v);
         return 'W';
     }
     put(out, len, "%s %s %s", c->field, op, v);

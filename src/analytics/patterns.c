@@ -351,7 +351,8 @@ search_all(search *x, const cl_pattern_opts *o, cl_pattern_result *r)
     size_t maxp = o->max_patterns ? o->max_patterns : 20;
     double maxq = o->max_q > 0 ? o->max_q : 0.05;
     for (int a = 0; a < CL__PA_COUNT && rc == CL_OK; a++)
-        rc = cl__pattern_levels(x, a);
+        if (a != CL__PA_GUT_READ || o->private_answers)
+            rc = cl__pattern_levels(x, a);
     for (size_t i = 0; i < x->nlv && rc == CL_OK; i++) {
         int16_t one[1] = {(int16_t)i};
         rc = add_cand(x, one, 1, x->lv[i].n, x->lv[i].t);

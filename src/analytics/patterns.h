@@ -45,6 +45,9 @@ typedef struct cl_pattern_opts {
     size_t min_support;  /* 0: a default scaled to the population */
     size_t max_patterns; /* 0: 20 */
     double max_q;        /* report patterns with q below this; 0: 0.05 */
+    /* 1: the viewer may read (and so count on) every review's private
+       answers; only then is gut_read searched (docs/visibility.md). */
+    int private_answers;
 } cl_pattern_opts;
 
 /*
@@ -54,8 +57,11 @@ typedef struct cl_pattern_opts {
  * inclusive (the band label "20-49"); champion_level takes a level name and
  * is ordered ic < manager < director < vp < c_level; has_ops_function and
  * exec_sponsor take = != with true or false; industry, region, source and
- * use_case take = != with a value and `in` with "a;b;c".  An unknown value
- * never matches.
+ * use_case take = != with a value and `in` with "a;b;c".  From the deal's
+ * won-deal review: promises (Q4) is "concrete" when the answer names a
+ * commitment (not generic, review_answer.h) and "none" otherwise;
+ * gut_read (Q7) is positive, neutral or worried; both take = != and `in`
+ * like text.  An unknown value (no review) never matches.
  */
 typedef struct cl_condition {
     const char *field; /* canonical column, e.g. "employees" */

@@ -21,6 +21,11 @@ enum {
     CL__PA_ICP_FIT,
     CL__PA_ARR,
     CL__PA_USE_CASE,
+    /* From the won-deal review (issue 14): Q4's promises, concrete or
+       none; Q7's gut read, searched only for a viewer who may count on it
+       (cl_pattern_opts.private_answers). */
+    CL__PA_PROMISES,
+    CL__PA_GUT_READ,
     CL__PA_COUNT
 };
 

@@ -22,6 +22,10 @@ typedef struct cl_report_opts {
     cl_period period; /* a month or a quarter, as the report asks */
     cl_day today;     /* "now": ages, open pipeline, what is overdue */
     int private_view; /* 1: the viewer may see individual AEs */
+    /* 1: the viewer may read, and so count on, every review's private
+       answers (Q7's gut read): the ICP review's segments and the patterns
+       use them only then (docs/visibility.md). */
+    int private_answers;
 } cl_report_opts;
 
 /*
@@ -114,9 +118,11 @@ cl_err cl_report_pipeline_query(json_t *doc, const cl_pipeline_query *q,
  * match it now; and the whole open_pipeline {open_deals, open_arr,
  * matching_deals, matching_arr} (a deal matching several patterns counts
  * once there).  The "patterns" report, and the ICP review's "patterns".
+ * gut_read is searched only with private_answers (cl_pattern_opts).
  */
 cl_err cl_report_patterns_json(const cl_snapshot *s, cl_day today,
-                               json_t **out, cl_error *err);
+                               int private_answers, json_t **out,
+                               cl_error *err);
 
 /* Helpers the builders share (report.c). */
 

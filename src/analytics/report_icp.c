@@ -23,7 +23,8 @@
 const char *const cl__icp_dim_names[NDIMS] = {
     "employees_band", "industry",         "region",
     "source",         "champion_level",   "champion_tenure_band",
-    "exec_sponsor",   "has_ops_function", "icp_fit_band"};
+    "exec_sponsor",   "has_ops_function", "icp_fit_band",
+    "promises",       "gut_read"};
 
 /* Suggest a criterion only for a segment this significant and this bad. */
 #define SUGGEST_P 0.05
@@ -53,6 +54,10 @@ cl__icp_dim_value(const cl_snapshot *s, int dim, int32_t d)
         return s->deal_exec_sponsor[d];
     case D_OPS:
         return a < 0 ? -1 : s->account_has_ops[a];
+    case D_PROMISES:
+        return cl_deal_promises(s, d);
+    case D_GUT:
+        return cl_deal_gut_read(s, d);
     default:
         return cl_band_icp_fit(s->deal_icp_fit[d]);
     }
@@ -256,6 +261,15 @@ describe(const segment *g, char *buf, size_t size)
     case D_OPS:
         snprintf(buf, size, "Accounts %s an ops function", with);
         break;
+    case D_PROMISES:
+        snprintf(buf, size,
+                 g->code ? "Customers promised something concrete at close"
+                         : "Customers promised nothing concrete at close");
+        break;
+    case D_GUT:
+        snprintf(buf, size, "Customers the AE's gut read at close called %s",
+                 l);
+        break;
     default:
         snprintf(buf, size, "Customers with an ICP fit score of %s at close",
                  l);
@@ -274,7 +288,8 @@ build_suggestion(const cl_snapshot *s, const cl_report_opts *o, int32_t v,
         /* Significant (log-rank), clearly worse than the other customers
            (first-year churn ratio over 1.5 with its interval above 1), and
            still admitted by the current ICP. */
-        if (g->code < 0 || isnan(g->p) || g->p >= SUGGEST_P || isnan(g->rr) ||
+        if (g->code < 0 || g->dim >= D_PROMISES || isnan(g->p) ||
+            g->p >= SUGGEST_P || isnan(g->rr) ||
             g->rr <= SUGGEST_RATIO || !(g->rr_lo > 1) || g->admitted == 0)
             continue;
         /* The churns a year the segment has over the same customers at the
@@ -410,8 +425,9 @@ cl_report_icp(const cl_snapshot *s, const cl_report_opts *o, json_t **out,
     if ((rc = cl_churn_12m(s, NULL, end, &all, err)) ||
         (rc = cl_churn_12m(s, m_in, end, &in, err)) ||
         (rc = cl_churn_12m(s, m_out, end, &outside, err)) ||
-        (rc = cl__icp_build_segments(s, end, all.churn_12m, in_icp, &segs,
-                                     &nsegs, err)) ||
+        (rc = cl__icp_build_segments(s, end, all.churn_12m, in_icp,
+                                     o->private_answers, &segs, &nsegs,
+                                     err)) ||
         (rc =
              build_suggestion(s, o, v, segs, nsegs, all.churn_12m, &sugg, err)))
         goto out;
@@ -438,7 +454,7 @@ cl_report_icp(const cl_snapshot *s, const cl_report_opts *o, json_t **out,
     /* The patterns churn has shown up to the quarter's end, and the
        pipeline Sales works on now that has their profile. */
     json_t *pat;
-    if ((rc = cl_report_patterns_json(s, end, &pat, err)))
+    if ((rc = cl_report_patterns_json(s, end, o->private_answers, &pat, err)))
         goto out;
     json_object_set_new(r, "patterns", pat);
     *out = r;

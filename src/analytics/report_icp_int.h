@@ -21,6 +21,11 @@ enum {
     D_SPONSOR,
     D_OPS,
     D_FIT,
+    /* From the won-deal review (issue 14), not ICP criteria fields: no
+       suggested criterion names them.  D_GUT only for a viewer who may
+       count on Q7 (cl_report_opts.private_answers). */
+    D_PROMISES,
+    D_GUT,
     NDIMS
 };
 
@@ -55,7 +60,8 @@ json_t *cl__icp_json_p(double p);
  */
 cl_err cl__icp_build_segments(const cl_snapshot *s, cl_day end,
                               double all_churn, const int8_t *in_icp,
-                              segment **out, size_t *nout, cl_error *err);
+                              int private_answers, segment **out, size_t *nout,
+                              cl_error *err);
 
 /* One row of the segment table as JSON; the caller owns the reference. */
 json_t *cl__icp_segment_json(const segment *g);

@@ -33,6 +33,10 @@ dim_label(const cl_snapshot *s, int dim, int32_t code)
     case D_SPONSOR:
     case D_OPS:
         return code ? "true" : "false";
+    case D_PROMISES:
+        return cl_promises_values[code];
+    case D_GUT:
+        return cl_gut_reads[code];
     default:
         return cl_icp_fit_bands[code];
     }
@@ -377,8 +381,8 @@ dim_figures_hist(cust_set *c, segment *segs, size_t nseg, size_t ndays,
  */
 cl_err
 cl__icp_build_segments(const cl_snapshot *s, cl_day end, double all_churn,
-                       const int8_t *in_icp, segment **out, size_t *nout,
-                       cl_error *err)
+                       const int8_t *in_icp, int private_answers,
+                       segment **out, size_t *nout, cl_error *err)
 {
     size_t cap = 64, n = 0;
     segment *segs = malloc(cap * sizeof *segs);
@@ -403,6 +407,8 @@ cl__icp_build_segments(const cl_snapshot *s, cl_day end, double all_churn,
             ndays = (size_t)t + 1;
     }
     for (int dim = 0; dim < NDIMS; dim++) {
+        if (dim == D_GUT && !private_answers)
+            continue;
         size_t first = n;
         int unknown = 0;
         memset(seen, 0, s->nstrings + 8);
@@ -425,6 +431,10 @@ cl__icp_build_segments(const cl_snapshot *s, cl_day end, double all_churn,
             segs[n++] =
                 (segment){.dim = dim, .code = v, .label = dim_label(s, dim, v)};
         }
+        /* A dimension nobody has a value of (the review's, in a workspace
+           without reviews) says nothing: no rows. */
+        if (n == first)
+            continue;
         /* Bands, champion levels and booleans in their own order; text
            values by their text. */
         int text = dim == D_INDUSTRY || dim == D_REGION || dim == D_SOURCE;

@@ -13,11 +13,13 @@
 #include "patterns.h"
 
 cl_err
-cl_report_patterns_json(const cl_snapshot *s, cl_day today, json_t **out,
-                        cl_error *err)
+cl_report_patterns_json(const cl_snapshot *s, cl_day today,
+                        int private_answers, json_t **out, cl_error *err)
 {
     cl_pattern_result pr = {0};
-    cl_pattern_opts po = {.target = CL_TARGET_CHURN, .today = today};
+    cl_pattern_opts po = {.target = CL_TARGET_CHURN,
+                          .today = today,
+                          .private_answers = private_answers};
     cl_err rc;
     *out = NULL;
     if ((rc = cl_patterns_find(s, &po, &pr, err)) != CL_OK)
@@ -75,5 +77,5 @@ cl_err
 cl_report_patterns(const cl_snapshot *s, const cl_report_opts *o, json_t **out,
                    cl_error *err)
 {
-    return cl_report_patterns_json(s, o->today, out, err);
+    return cl_report_patterns_json(s, o->today, o->private_answers, out, err);
 }

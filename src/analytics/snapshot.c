@@ -398,6 +398,7 @@ add_deal(cl_snapshot *s, const cl_kind_def *def, const cl_value *row)
     s->deal_champion_tenure[r] = (int16_t)num(V("champion_tenure_months"));
     s->deal_exec_sponsor[r] = (int8_t)num(V("exec_sponsor"));
     s->deal_review_held_on[r] = CL_DAY_NONE;
+    s->deal_review[r] = -1;
     s->ndeals++;
     return 0;
 }
@@ -788,8 +789,10 @@ cl_snapshot_finish(cl_snapshot *s, cl_error *err)
         cl_day h = s->review_held_on[r];
         if (d >= 0 && h != CL_DAY_NONE &&
             (s->deal_review_held_on[d] == CL_DAY_NONE ||
-             h < s->deal_review_held_on[d]))
+             h < s->deal_review_held_on[d])) {
             s->deal_review_held_on[d] = h;
+            s->deal_review[d] = (int32_t)r;
+        }
     }
     for (size_t c = 0; c < s->nchurns; c++) {
         int32_t a = s->churn_account[c];

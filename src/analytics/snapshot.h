@@ -97,8 +97,10 @@ enum { CL_DEAL_OPEN = 0, CL_DEAL_WON = 1, CL_DEAL_LOST = 2 };
     X(int8_t, deal_champion_level, ndeals, ENUM(cl_champion_levels))           \
     X(int16_t, deal_champion_tenure, ndeals, INT) /* months */                 \
     X(int8_t, deal_exec_sponsor, ndeals, BOOL)                                 \
-    /* Derived: the deal's earliest won-deal review, or CL_DAY_NONE. */        \
+    /* Derived: the deal's earliest won-deal review, or CL_DAY_NONE, and      \
+       its row (-1: none). */                                                  \
     X(cl_day, deal_review_held_on, ndeals, DAY)                                \
+    X(int32_t, deal_review, ndeals, ROW(nreviews))                             \
                                                                                \
     N(nchurns)                                                                 \
     X(const char *, churn_id, nchurns, TEXT)                                   \

@@ -14,11 +14,12 @@ const cli_command cli_cmd_patterns = {
     "patterns", run, "find profiles that churn, recover or lose more often",
     "usage: closeloop patterns [--target churn|recovery|lost] [--period P]\n"
     "                          [--format json|md] [--min-support N]\n"
-    "                          [--no-cache] [--now T] [--db URL]\n"
+    "                          [--private] [--no-cache] [--now T] [--db URL]\n"
     "\n"
     "Subgroup discovery over account and deal attributes (employees,\n"
     "industry, region, has_ops_function, source, champion_level,\n"
-    "champion_tenure_months, exec_sponsor, icp_fit_score, arr, use_case):\n"
+    "champion_tenure_months, exec_sponsor, icp_fit_score, arr, use_case,\n"
+    "and from the won-deal review promises: Q4 concrete or none):\n"
     "conjunctions of up to three conditions whose target rate is above the\n"
     "base rate, ranked by weighted relative accuracy, each tested with\n"
     "Fisher's exact test; only those with a Benjamini-Hochberg q-value\n"
@@ -32,6 +33,8 @@ const cli_command cli_cmd_patterns = {
     "  --format F       json (default) or md\n"
     "  --min-support N  smallest subgroup (default max(10, 1% of the\n"
     "                   population))\n"
+    "  --private        search Q7's gut read too (private answers: not for\n"
+    "                   team material; docs/visibility.md)\n"
     "  --no-cache       read the workspace from the store, neither reading\n"
     "                   nor writing its snapshot cache (see\n"
     "                   docs/reports.md)\n"
@@ -80,6 +83,7 @@ run(int argc, char **argv)
         {"period", required_argument, NULL, 'p'},
         {"min-support", required_argument, NULL, 'm'},
         {"no-cache", no_argument, NULL, 'C'},
+        {"private", no_argument, NULL, 'P'},
         {NULL, 0, NULL, 0}};
     cli_common common;
     cl_pattern_opts po = {.target = CL_TARGET_CHURN};
@@ -111,6 +115,9 @@ run(int argc, char **argv)
             break;
         case 'C':
             no_cache = 1;
+            break;
+        case 'P':
+            po.private_answers = 1;
             break;
         case 'm':
             if (cli_parse_int(optarg, 1, 1000000000, &v) != 0)

@@ -45,7 +45,9 @@ static const char usage_head[] =
     "  --format F     json (default), md, csv or html\n"
     "  -o, --output FILE  write to FILE (replaced only when complete)\n"
     "  --private      a private view: may include individual AEs where the\n"
-    "                 report allows (coaching, RevOps); never in team reports\n"
+    "                 report allows (coaching, RevOps), and the ICP review's\n"
+    "                 segments and patterns by Q7's gut read; never in team\n"
+    "                 reports\n"
     "  --now T        today, YYYY-MM-DD (default the clock)\n"
     "  --pack         the quarterly pack from one load of the workspace:\n"
     "                 DIR/bad-fit.F, DIR/icp.F, DIR/recovery.F for quarter P\n"
@@ -198,7 +200,9 @@ run_pack(const cl_snapshot *snap, const cl_report_opts *o, const char *dir,
     if (rc)
         return rc;
 
-    cl_pattern_opts po = {.target = CL_TARGET_CHURN, .today = o->today};
+    cl_pattern_opts po = {.target = CL_TARGET_CHURN,
+                          .today = o->today,
+                          .private_answers = o->private_answers};
     cl_pattern_result r;
     t0 = seconds();
     cl_err e = cl_patterns_find(snap, &po, &r, &err);
@@ -295,6 +299,7 @@ run(int argc, char **argv)
     cl_report_opts o = {0};
     o.today = cl_time_day(common.now);
     o.private_view = private_view;
+    o.private_answers = private_view;
     cl_error perr;
     if (cl_report_resolve_period(def, period, o.today, &o.period, &perr) !=
         CL_OK)

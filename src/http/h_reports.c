@@ -118,6 +118,10 @@ cl__h_report(cl_http_req *r)
                              def->name);
     o.today = cl_time_day(r->now);
     o.private_view = private_view;
+    /* What a role may not read it may not count on: Q7 segments only for
+       those who read every review's gut read. */
+    o.private_answers = cl_vis_filter_on(&r->viewer, CL_VK_REVIEW,
+                                         "gut_read") == CL_VF_ANY;
     if (cl_report_resolve_period(def, period, o.today, &o.period, &err) !=
         CL_OK)
         return cl_http_fail(r, CL_EINVAL, &err);

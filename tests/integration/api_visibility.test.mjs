@@ -102,6 +102,26 @@ const matrix = [
         ROLES, (r, res) => assert.doesNotMatch(res.text, /u-ae-\d/)],
     ['icp report', () => ({ path: '/api/v1/reports/icp?period=2026Q3' }), ROLES,
         (r, res) => assert.doesNotMatch(res.text, /u-ae-\d/)],
+    // Issue 14: Q4 promises are a segment for all; Q7's gut read only for
+    // the roles that read every review's Q7 (an AE reads its own deals'
+    // only, so it may not count on it across the team).
+    ['icp report: segments by Q4 promises for all, by Q7 gut read for the roles that read every Q7',
+        () => ({ path: '/api/v1/reports/icp?period=2026Q3' }), ROLES, (r, res) => {
+            const dims = new Set(res.json.segments.map((g) => g.dimension));
+            assert.ok(dims.has('promises'), `${r} promises`);
+            assert.equal(dims.has('gut_read'), PRIVATE.includes(r), `${r} gut_read`);
+            const fields = res.json.patterns.patterns.flatMap((p) =>
+                p.conditions.map((x) => x.field));
+            if (!PRIVATE.includes(r))
+                assert.ok(!fields.includes('gut_read'), `${r} pattern on gut_read`);
+        }],
+    ['patterns report: never on Q7 gut read for a role that may not read every Q7',
+        () => ({ path: '/api/v1/reports/patterns' }), ROLES, (r, res) => {
+            const fields = res.json.patterns.flatMap((p) =>
+                p.conditions.map((x) => x.field));
+            if (!PRIVATE.includes(r))
+                assert.ok(!fields.includes('gut_read'), `${r} pattern on gut_read`);
+        }],
     ['private bad-fit view: RevOps and VP Sales only',
         () => ({ path: '/api/v1/reports/bad-fit?period=2026Q3&private=1' }),
         ['revops', 'vp_sales'], () => {}],

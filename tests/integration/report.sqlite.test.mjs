@@ -164,8 +164,9 @@ test('icp html has a chart per dimension and the retention curves', () => {
     const html = report('icp', ['--period', '2026Q3', '--format', 'html'])
         .stdout;
     const svgs = html.match(/<svg/g) || [];
-    // Nine segment dimensions and one Kaplan-Meier chart.
-    assert.equal(svgs.length, 10);
+    // Ten segment dimensions (the gut read is private) and one Kaplan-Meier
+    // chart.
+    assert.equal(svgs.length, 11);
     assert.match(html, /aria-label="Retention: Kaplan-Meier/);
     assert.doesNotMatch(html, /https?:\/\//);
 });

@@ -221,8 +221,11 @@ write_file(const char *path, const char *text)
     fclose(f);
 }
 
+/* The hand-made workspace below; with reviews, each of the 40 won deals
+   gets one: Q7 worried for d1-d12 (the first 12 churns), positive for the
+   rest; Q4 names a commitment for d1-d6 and d13-d18, "n/a" otherwise. */
 static cl_snapshot *
-hand_snapshot(void)
+hand_snapshot_with(int reviews)
 {
     char path[CL_TESTDB_URL], dir[] = "/tmp/cl-test-patcsv-XXXXXX";
     char file[128];
@@ -266,16 +269,115 @@ hand_snapshot(void)
     write_file(file, buf);
     assert_int_equal(cl_import_file(st, CL_KIND_CHURNS, file, &io, &rep, &err),
                      CL_OK);
+    unlink(file);
+    if (reviews) {
+        n = (size_t)snprintf(buf, sizeof buf,
+                             "deal_id,held_on,q4,gut_read\n");
+        for (int i = 1; i <= 40; i++)
+            n += (size_t)snprintf(
+                buf + n, sizeof buf - n, "d%d,2025-01-05,%s,%s\n", i,
+                i <= 6 || (i >= 13 && i <= 18)
+                    ? "Go-live promised by 2025-03-01 with Dana Reyes"
+                    : "n/a",
+                i <= 12 ? "worried" : "positive");
+        snprintf(file, sizeof file, "%s/reviews.csv", dir);
+        write_file(file, buf);
+        assert_int_equal(
+            cl_import_file(st, CL_KIND_REVIEWS, file, &io, &rep, &err), CL_OK);
+        unlink(file);
+    }
     assert_int_equal(cl_snapshot_load(st, &s, &err), CL_OK);
     cl_store_close(st);
     drop_store(path);
-    unlink(file);
     snprintf(file, sizeof file, "%s/deals.csv", dir);
     unlink(file);
     snprintf(file, sizeof file, "%s/accounts.csv", dir);
     unlink(file);
     rmdir(dir);
     return s;
+}
+
+static cl_snapshot *
+hand_snapshot(void)
+{
+    return hand_snapshot_with(0);
+}
+
+static int
+names_field(const cl_pattern_result *r, const char *field)
+{
+    for (size_t i = 0; i < r->npatterns; i++)
+        for (size_t k = 0; k < r->patterns[i].nconditions; k++)
+            if (strcmp(r->patterns[i].conditions[k].field, field) == 0)
+                return 1;
+    return 0;
+}
+
+/* Issue 14: Q4's promises and Q7's gut read are segment attributes; the gut
+   read is private (docs/visibility.md), so a search for a viewer who may
+   not count on it never looks at it. */
+static void
+test_review_answers_private(void **state)
+{
+    (void)state;
+    cl_snapshot *s = hand_snapshot_with(1);
+    cl_pattern_opts o = {
+        .target = CL_TARGET_CHURN, .today = D("2026-01-01"), .min_support = 10};
+    cl_pattern_result team, priv;
+    cl_error err;
+    assert_int_equal(cl_patterns_find(s, &o, &team, &err), CL_OK);
+    o.private_answers = 1;
+    assert_int_equal(cl_patterns_find(s, &o, &priv, &err), CL_OK);
+    assert_false(names_field(&team, "gut_read"));
+    /* The 12 worried deals are exactly the first 12 churns: 12 of 12. */
+    assert_true(names_field(&priv, "gut_read"));
+    int found = 0;
+    for (size_t i = 0; i < priv.npatterns; i++) {
+        const cl_pattern *p = &priv.patterns[i];
+        if (p->nconditions == 1 && has_cond(p, "gut_read", "=", "worried")) {
+            assert_int_equal(p->count, 12);
+            assert_int_equal(p->target_count, 12);
+            assert_string_equal(p->description,
+                                "Customers with a worried gut read from the "
+                                "AE at close: 12 customers, 12 churned (100% "
+                                "vs 35% overall, 2.9x)");
+            found = 1;
+        }
+    }
+    assert_true(found);
+    /* The gut read's levels were tested only in the private search. */
+    assert_true(priv.tested > team.tested);
+    check_counts_match(s, &priv, D("2026-01-01"));
+    cl_patterns_free(&team);
+    cl_patterns_free(&priv);
+
+    /* Promises read from Q4: a commitment with a date and a person is
+       concrete, "n/a" is none, and a deal without a review is unknown. */
+    cl_pattern c = {.nconditions = 1,
+                    .conditions = {{"promises", "=", "concrete", 0, 0}}};
+    assert_int_equal(cl_pattern_matches_deal(s, &c, cl_snapshot_deal(s, "d1")),
+                     1);
+    assert_int_equal(cl_pattern_matches_deal(s, &c, cl_snapshot_deal(s, "d7")),
+                     0);
+    assert_int_equal(cl_pattern_matches_deal(s, &c, cl_snapshot_deal(s, "d41")),
+                     -1);
+    cl_pattern g = {.nconditions = 1,
+                    .conditions = {{"gut_read", "in", "worried;neutral", 0, 0}}};
+    assert_int_equal(cl_pattern_matches_deal(s, &g, cl_snapshot_deal(s, "d3")),
+                     1);
+    assert_int_equal(cl_pattern_matches_deal(s, &g, cl_snapshot_deal(s, "d30")),
+                     0);
+    cl_pattern_opts none = {.target = CL_TARGET_CHURN,
+                            .today = D("2026-01-01"),
+                            .min_support = 10};
+    cl_pattern_result r;
+    assert_int_equal(cl_patterns_find(s, &none, &r, &err), CL_OK);
+    cl_pattern d = {.nconditions = 1,
+                    .conditions = {{"promises", "=", "none", 0, 0}}};
+    cl__pattern_describe(&d, CL_TARGET_CHURN, 0.35);
+    assert_non_null(strstr(d.description, "no concrete promise at close"));
+    cl_patterns_free(&r);
+    cl_snapshot_free(s);
 }
 
 static void
@@ -534,6 +636,7 @@ main(void)
         cmocka_unit_test(test_shuffled_finds_nothing),
         cmocka_unit_test(test_hand_made_exact),
         cmocka_unit_test(test_matches_deal),
+        cmocka_unit_test(test_review_answers_private),
         cmocka_unit_test(test_description),
         cmocka_unit_test(test_maven_no_overclaim),
     };

@@ -143,6 +143,12 @@ const LABELS = {
     marketing: 'Marketing', revops: 'RevOps', admin: 'Admin',
     // report words
     icp: 'ICP', arr: 'ARR', 'bad-fit': 'bad-fit',
+    // the ICP review's segment dimensions
+    employees_band: 'Employees', icp_fit_band: 'ICP fit score at close',
+    champion_tenure_band: "Champion's months in the role",
+    exec_sponsor: 'Executive sponsor', has_ops_function: 'Ops function',
+    promises: 'Concrete promises at close (review Q4)',
+    gut_read: "AE's gut read at close (review Q7)",
 };
 export const label = (code) => {
     if (code === null || code === undefined || code === '')

@@ -129,6 +129,11 @@ typedef struct quarter {
        the recoveries (a row callback may not call the store). */
     const char **trust_deals;
     size_t ntrust_deals, trust_cap;
+    /* Recoveries without logged_on: they count in the quarter of their new
+       deal's created_on, as in the recovery report, read after the scan
+       too.  Triples: new deal, type, original deal. */
+    const char **undated;
+    size_t nundated, undated_cap;
     int wrong_icp, over, misaligned;
     const char *first, *last;
 } quarter;
@@ -178,7 +183,31 @@ quarter_churn(void *ud, const cl_store_churn_row *r)
     return count_ae(q, &q->over_by_ae, r);
 }
 
-/* CS-led recoveries of the quarter, by the day they were logged. */
+/* One CS-led recovery of the quarter of type (original deal original);
+   1 when out of memory. */
+static int
+count_recovery(quarter *q, const char *type, const char *original)
+{
+    q->fig.recoveries++;
+    q->fig.overpromise_recoveries += strcmp(type, "overpromise_repair") == 0;
+    q->fig.timing_share += strcmp(type, "timing") == 0;
+    q->fig.champion_change_recoveries += strcmp(type, "champion_change") == 0;
+    if (strcmp(type, "trust") != 0)
+        return 0;
+    q->fig.trust_recoveries++;
+    if (original == NULL)
+        return 0;
+    if (cl_grow(&q->trust_deals, &q->trust_cap, q->ntrust_deals + 1,
+                sizeof *q->trust_deals) != CL_OK) {
+        q->e->oom = 1;
+        return 1;
+    }
+    q->trust_deals[q->ntrust_deals++] = cl__eng_str(q->e, original);
+    return 0;
+}
+
+/* CS-led recoveries of the quarter, by the day they count in: logged_on,
+   else the new deal's created_on (src/analytics/report_recovery.c). */
 static int
 quarter_recovery(void *ud, const cl_value *row)
 {
@@ -188,27 +217,52 @@ quarter_recovery(void *ud, const cl_value *row)
     int li = cl_kind_field_index(def, "logged_on");
     int ci = cl_kind_field_index(def, "cs_led");
     int oi = cl_kind_field_index(def, "original_deal_id");
-    const char *on = row[li].type == CL_V_TEXT ? row[li].s : NULL;
-    if (on == NULL || strcmp(on, q->first) < 0 || strcmp(on, q->last) > 0)
-        return 0;
+    int ni = cl_kind_field_index(def, "new_deal_id");
     /* Marked not CS-led: on record, left out of the review (issue 14). */
     if (row[ci].type == CL_V_INT && row[ci].i == 0)
         return 0;
     const char *type = row[ti].type == CL_V_TEXT ? row[ti].s : "";
-    q->fig.recoveries++;
-    q->fig.overpromise_recoveries += strcmp(type, "overpromise_repair") == 0;
-    q->fig.timing_share += strcmp(type, "timing") == 0;
-    q->fig.champion_change_recoveries += strcmp(type, "champion_change") == 0;
-    if (strcmp(type, "trust") != 0)
+    const char *original = row[oi].type == CL_V_TEXT ? row[oi].s : NULL;
+    const char *on = row[li].type == CL_V_TEXT ? row[li].s : NULL;
+    if (on == NULL) {
+        if (row[ni].type != CL_V_TEXT)
+            return 0;
+        if (cl_grow(&q->undated, &q->undated_cap, q->nundated + 3,
+                    sizeof *q->undated) != CL_OK) {
+            q->e->oom = 1;
+            return 1;
+        }
+        q->undated[q->nundated++] = cl__eng_str(q->e, row[ni].s);
+        q->undated[q->nundated++] = cl__eng_str(q->e, type);
+        q->undated[q->nundated++] = original ? cl__eng_str(q->e, original)
+                                             : NULL;
         return 0;
-    q->fig.trust_recoveries++;
-    if (cl_grow(&q->trust_deals, &q->trust_cap, q->ntrust_deals + 1,
-                sizeof *q->trust_deals) != CL_OK) {
-        q->e->oom = 1;
-        return 1;
     }
-    q->trust_deals[q->ntrust_deals++] = cl__eng_str(q->e, row[oi].s);
-    return 0;
+    if (strcmp(on, q->first) < 0 || strcmp(on, q->last) > 0)
+        return 0;
+    return count_recovery(q, type, original);
+}
+
+/* The recoveries without logged_on whose new deal was created in the
+   quarter. */
+static cl_err
+undated_recoveries(quarter *q, cl_error *err)
+{
+    const cl_kind_def *deals = cl_kind_get(CL_KIND_DEALS);
+    int ci = cl_kind_field_index(deals, "created_on");
+    cl_value row[32];
+    cl_err rc = CL_OK;
+    for (size_t i = 0; i + 2 < q->nundated && rc == CL_OK; i += 3) {
+        cl_value key = {.type = CL_V_TEXT, .s = q->undated[i]};
+        int found = 0;
+        rc = cl_store_get(q->e->st, CL_KIND_DEALS, &key, row, &found, err);
+        if (rc != CL_OK || !found || row[ci].type != CL_V_TEXT ||
+            strcmp(row[ci].s, q->first) < 0 || strcmp(row[ci].s, q->last) > 0)
+            continue;
+        if (count_recovery(q, q->undated[i + 1], q->undated[i + 2]))
+            rc = cl_error_set(err, CL_ENOMEM, "out of memory");
+    }
+    return rc;
 }
 
 /* The trust recoveries by the AE of their original deal, and that AE's
@@ -303,6 +357,8 @@ cl__eng_thresholds(cl__eng *e, const char *kind, const char *period, int64_t id,
         if (rc == CL_OK && e->oom)
             rc = cl_error_set(err, CL_ENOMEM, "out of memory");
         if (rc == CL_OK)
+            rc = undated_recoveries(&q, err);
+        if (rc == CL_OK)
             rc = trust_by_ae(&q, err);
     } else
         return CL_OK;
@@ -332,6 +388,7 @@ cl__eng_thresholds(cl__eng *e, const char *kind, const char *period, int64_t id,
     free(q.misaligned_by_ae.v);
     free(q.trust_by_ae.v);
     free(q.trust_deals);
+    free(q.undated);
     return rc;
 }
 

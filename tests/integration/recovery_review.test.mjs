@@ -132,3 +132,28 @@ test('rule: trust recoveries clustering on one AE open private coaching at ' +
     assert.equal(again.tasks, 0);
     assert.equal(again.coaching_items, 0);
 });
+
+test('rule: a recovery without logged_on counts at the review in the quarter ' +
+    'of its new deal, as in the recovery report', (t) => {
+    const { db, imp } = company(t, {
+        accounts: ['A1', 'A2'].map((a) => account(a)),
+        deals: [...lostAndBack(1, 'U3', 'relationship', '2025-01-10'),
+            ...lostAndBack(2, 'U4', 'budget', '')],
+        now: '2026-07-02T07:00',
+    });
+    // Both new deals were created on 2026-07-01, in 2026Q3.
+    imp('recoveries', [RECOVERY_HEAD,
+        ['R1', 'O1', 'N1', 'trust', 'kept in touch', 'new sponsor', 'U6', '',
+            ''],
+        ['R2', 'O2', 'N2', 'trust', 'exec dinner', 'apology', 'U6', '', '']],
+    ['--now', '2026-09-03T07:00']);
+    assert.equal(report(db).recoveries, 2);
+    tick(db, '2026-10-01T08:00');
+    const fired = JSON.parse(cli(db, ['history', '--entity', 'triggers',
+        '--format', 'json']).stdout).filter((h) => h.new).map((h) =>
+        `${h.new.rule}:${Number(h.new.fired)}`).filter((s) =>
+        /trust_recoveries/.test(s));
+    assert.deepEqual(fired, ['trust_recoveries:1']);
+    assert.deepEqual(tasks(db).filter((x) => x.kind ===
+        'handoff_sla_review').map((x) => x.assignee_id).sort(), ['U1', 'U7']);
+});

@@ -1,15 +1,18 @@
 /*
  * h_reports.c - GET /api/v1/reports and GET /api/v1/reports/{name}:
- * the same JSON as `closeloop report NAME --format json`.
+ * the same JSON as `closeloop report NAME --format json`, or with
+ * ?format=csv|md|html the same file as the CLI's, as a download.
  *
  * The snapshot is the expensive part, so the server keeps one for all its
  * threads (snapshot/snapshot_shared.h), reloaded only when the workspace's
  * key says it changed: the same rule as `closeloop report`'s cache file.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../analytics/report.h"
+#include "../io/render.h"
 #include "../snapshot/snapshot_shared.h"
 #include "../store/store_api.h"
 #include "http_int.h"
@@ -94,12 +97,57 @@ pipeline_query(cl_http_req *r, cl_pipeline_query *q, int *paged,
     return 0;
 }
 
+/* doc (stolen) rendered as format, as an attachment named after the
+   report and its period: what a person downloads from the report page.
+   CSV cells a spreadsheet would run as formulas are neutralised by the
+   renderer (io/csv.h). */
+static enum MHD_Result
+reply_rendered(cl_http_req *r, const cl_report_def *def, json_t *doc,
+               cl_format format)
+{
+    static const char *const types[] = {
+        [CL_FORMAT_MD] = "text/markdown; charset=utf-8",
+        [CL_FORMAT_CSV] = "text/csv; charset=utf-8",
+        [CL_FORMAT_HTML] = "text/html; charset=utf-8"};
+    static const char *const exts[] = {
+        [CL_FORMAT_MD] = "md", [CL_FORMAT_CSV] = "csv", [CL_FORMAT_HTML] = "html"};
+    char *text = NULL, name[96];
+    size_t len = 0;
+    cl_error err;
+    FILE *f = open_memstream(&text, &len);
+    if (f == NULL) {
+        json_decref(doc);
+        return cl_http_error(r, 500, "internal", NULL, "out of memory");
+    }
+    const char *period = json_string_value(json_object_get(doc, "period"));
+    cl_err e = cl_render(def->name, def->title, doc, format, f, &err);
+    snprintf(name, sizeof name, "closeloop-%s%s%s.%s", def->name,
+             period ? "-" : "", period ? period : "", exts[format]);
+    json_decref(doc);
+    if (fclose(f) != 0 && e == CL_OK)
+        e = cl_error_set(&err, CL_ENOMEM, "out of memory");
+    if (e != CL_OK) {
+        free(text);
+        return cl_http_fail(r, e, &err);
+    }
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
+    char disp[128];
+    snprintf(disp, sizeof disp, "attachment; filename=\"%s\"", name);
+    MHD_add_response_header(resp, "Content-Type", types[format]);
+    MHD_add_response_header(resp, "Content-Disposition", disp);
+    MHD_add_response_header(resp, "Cache-Control", "no-store");
+    return cl_http_queue(r, 200, resp, len);
+}
+
 enum MHD_Result
 cl__h_report(cl_http_req *r)
 {
     const cl_report_def *def = cl_report_find(r->params[0]);
     const char *period = cl_http_query(r, "period");
     const char *priv = cl_http_query(r, "private");
+    const char *fmt = cl_http_query(r, "format");
+    int format = fmt ? cl_format_parse(fmt) : CL_FORMAT_JSON;
     cl_report_opts o = {0};
     cl_error err;
     int private_view = 0;
@@ -107,6 +155,11 @@ cl__h_report(cl_http_req *r)
     if (!def)
         return cl_http_error(r, 404, "not_found", "name", "no report '%s'",
                              r->params[0]);
+    if (format < 0)
+        return cl_http_error(r, 400, "invalid", "format",
+                             "format: expected json, csv, md or html, got "
+                             "'%.32s'",
+                             fmt);
     if (!cl_vis_report(&r->viewer, def->name, priv && !strcmp(priv, "1"),
                        &private_view))
         return cl_http_error(r, 403, "forbidden", NULL,
@@ -146,5 +199,7 @@ cl__h_report(cl_http_req *r)
         json_decref(doc);
         return cl_http_fail(r, e, &err);
     }
+    if (format != CL_FORMAT_JSON)
+        return reply_rendered(r, def, doc, (cl_format)format);
     return cl_http_reply_json(r, 200, doc, NULL);
 }

@@ -260,8 +260,10 @@ const cl_http_route cl__http_routes[] = {
      .summary = "The reports the caller may read"},
     {.method = "GET", .pattern = "/api/v1/reports/{name}",
      .handler = cl__h_report, .auth = U, .kind = NONE, .tag = "reports",
-     .summary = "A report's JSON, as the CLI's (period=P, private=1); the "
-                "pipeline report pages, sorts and filters its deals"},
+     .summary = "A report's JSON, as the CLI's (period=P, private=1), or "
+                "its CSV, Markdown or HTML file as a download (format=csv|"
+                "md|html); the pipeline report pages, sorts and filters its "
+                "deals"},
 
     {.method = "POST", .pattern = "/api/v1/imports/{kind}",
      .handler = cl__h_import, .auth = U, .kind = NONE, .tag = "imports",

@@ -582,6 +582,26 @@ describe('reports', () => {
         assert.equal((await revops.get('/api/v1/reports/nope')).status, 404);
     });
 
+    test('a report downloads as the CLI\'s CSV, Markdown or HTML file, named by its period', async () => {
+        for (const [fmt, type] of [['csv', 'text/csv'], ['md', 'text/markdown'],
+            ['html', 'text/html']]) {
+            const r = await revops.get(`/api/v1/reports/bad-fit?period=2026Q3&format=${fmt}`);
+            assert.equal(r.status, 200, fmt);
+            assert.match(r.headers.get('content-type'), new RegExp(`^${type}`));
+            assert.equal(r.headers.get('content-disposition'),
+                `attachment; filename="closeloop-bad-fit-2026Q3.${fmt}"`);
+            const cli = ok(['report', 'bad-fit', '--period', '2026Q3', '--format',
+                fmt, '--db', ws.db]).stdout;
+            assert.equal(r.text, cli, fmt);
+        }
+        const bad = await revops.get('/api/v1/reports/bad-fit?format=xlsx');
+        assert.equal(bad.status, 400);
+        assert.equal(bad.json.error.field, 'format');
+        // The download is the report: a role that may not read it gets 403.
+        const m = await as(srv, ws, 'marketing');
+        assert.equal((await m.get('/api/v1/reports/pipeline?format=csv')).status, 403);
+    });
+
     test('a change to the workspace shows in the next report', async () => {
         const before = (await revops.get('/api/v1/reports/health')).json;
         const cli1 = JSON.parse(ok(['report', 'health', '--db', ws.db]).stdout);

@@ -1,6 +1,7 @@
 /*
- * wf_testutil.h - helpers shared by the workflow tests: days from text and
- * finding effects by key.  Include after <cmocka.h>.
+ * wf_testutil.h - helpers shared by the workflow tests: the configuration
+ * they start from, days and instants from text and finding effects by key.
+ * Include after <cmocka.h>.
  */
 #ifndef CL_WF_TESTUTIL_H
 #define CL_WF_TESTUTIL_H
@@ -17,6 +18,27 @@ D(const char *s)
     if (cl_date_parse(s, strlen(s), &d) != 0)
         fail_msg("bad date in test: %s", s);
     return d;
+}
+
+/* The defaults, with a RevOps lead, a marketing lead and a VP Sales. */
+static inline cl_wf_config
+config(void)
+{
+    cl_wf_config c;
+    cl_wf_config_defaults(&c);
+    c.revops_id = "RO1";
+    c.marketing_id = "MK1";
+    c.vp_sales_id = "VPS";
+    return c;
+}
+
+static inline cl_time
+T(const char *s)
+{
+    cl_time t = 0;
+    if (cl_time_parse(s, &t) != 0)
+        fail_msg("bad time in test: %s", s);
+    return t;
 }
 
 /* Fails unless day is the date text s, printing both. */

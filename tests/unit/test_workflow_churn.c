@@ -16,22 +16,6 @@
 
 #include "core/workflow.h"
 
-static cl_wf_churn
-churn(void)
-{
-    cl_wf_churn c = {0};
-    c.id = "C9";
-    c.account_id = "A1";
-    c.deal_id = "D123";
-    c.ae_id = "AE1";
-    c.ae_manager_id = "SM1";
-    c.csm_id = "CSM1";
-    c.churned_on = D("2026-06-30");
-    c.recorded_on = D("2026-07-03");
-    c.closed_on = CL_WF_NO_DAY;
-    return c;
-}
-
 static void
 test_churn_recorded_creates_tagging_task(void **state)
 {

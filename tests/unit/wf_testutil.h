@@ -1,6 +1,7 @@
 /*
  * wf_testutil.h - helpers shared by the workflow tests: the configuration
- * they start from, days and instants from text and finding effects by key.
+ * and the churn they start from, days and instants from text and finding
+ * effects by key.
  * Include after <cmocka.h>.
  */
 #ifndef CL_WF_TESTUTIL_H
@@ -39,6 +40,23 @@ T(const char *s)
     if (cl_time_parse(s, &t) != 0)
         fail_msg("bad time in test: %s", s);
     return t;
+}
+
+/* A churn of deal D123, recorded untagged, for the churn and routing rules. */
+static inline cl_wf_churn
+churn(void)
+{
+    cl_wf_churn c = {0};
+    c.id = "C9";
+    c.account_id = "A1";
+    c.deal_id = "D123";
+    c.ae_id = "AE1";
+    c.ae_manager_id = "SM1";
+    c.csm_id = "CSM1";
+    c.churned_on = D("2026-06-30");
+    c.recorded_on = D("2026-07-03");
+    c.closed_on = CL_WF_NO_DAY;
+    return c;
 }
 
 /* Fails unless day is the date text s, printing both. */

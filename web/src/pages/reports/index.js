@@ -22,8 +22,12 @@ export function Reports() {
     return html`<div class="page">
         <h1>Reports</h1>
         <${Loaded} state=${st}>${(d) => html`<ul class="report-list">
-            ${d.items.map((r) => html`<li class="card"><a href=${`/reports/${r.name}`}>${r.title}</a>
-                <span class="meta">${r.period === 'now' ? 'as of today' : `by ${r.period}`}</span></li>`)}
+            ${d.items.map(
+                (
+                    r,
+                ) => html`<li class="card"><a href=${`/reports/${r.name}`}>${r.title}</a>
+                <span class="meta">${r.period === 'now' ? 'as of today' : `by ${r.period}`}</span></li>`,
+            )}
         </ul>`}<//>
     </div>`;
 }
@@ -43,17 +47,33 @@ function shift(period, n) {
     return period;
 }
 
-const TITLES = { monthly: 'Monthly churn debrief', 'bad-fit': 'Quarterly bad-fit review',
-    icp: 'Quarterly ICP review', recovery: 'Quarterly recovery review', health: 'Loop health',
-    audit: 'Tagging audit', pipeline: 'Open pipeline at risk',
-    patterns: 'Churn patterns and the pipeline that matches them' };
-const BODIES = { 'bad-fit': BadFit, icp: Icp, recovery: Recovery, health: Health,
-    pipeline: Pipeline, monthly: Monthly, audit: AuditReport, patterns: PatternsReport };
+const TITLES = {
+    monthly: 'Monthly churn debrief',
+    'bad-fit': 'Quarterly bad-fit review',
+    icp: 'Quarterly ICP review',
+    recovery: 'Quarterly recovery review',
+    health: 'Loop health',
+    audit: 'Tagging audit',
+    pipeline: 'Open pipeline at risk',
+    patterns: 'Churn patterns and the pipeline that matches them',
+};
+const BODIES = {
+    'bad-fit': BadFit,
+    icp: Icp,
+    recovery: Recovery,
+    health: Health,
+    pipeline: Pipeline,
+    monthly: Monthly,
+    audit: AuditReport,
+    patterns: PatternsReport,
+};
 
 // A report's dashboard body for its JSON d (a session's pack is one).
 export function ReportBody({ name, d }) {
     const Body = BODIES[name];
-    return Body ? html`<${Body} d=${d} />` : html`<pre>${JSON.stringify(d, null, 2)}</pre>`;
+    return Body
+        ? html`<${Body} d=${d} />`
+        : html`<pre>${JSON.stringify(d, null, 2)}</pre>`;
 }
 
 export function ReportPage({ params, query, me }) {
@@ -61,17 +81,32 @@ export function ReportPage({ params, query, me }) {
     const period = query.get('period') || '';
     const priv = query.get('private') === '1';
     const extra = name === 'pipeline' ? pipelineQuery(query) : {};
-    const st = useLoad(() => api.get(`/reports/${encodeURIComponent(name)}`,
-        { period, private: priv ? 1 : '', ...extra }), [name, period, priv, JSON.stringify(extra)]);
+    const st = useLoad(
+        () =>
+            api.get(`/reports/${encodeURIComponent(name)}`, {
+                period,
+                private: priv ? 1 : '',
+                ...extra,
+            }),
+        [name, period, priv, JSON.stringify(extra)],
+    );
     const [draft, setDraft] = useState(period);
-    const go = (p) => navigate(`/reports/${name}?period=${encodeURIComponent(p)}${priv ? '&private=1' : ''}`);
+    const go = (p) =>
+        navigate(
+            `/reports/${name}?period=${encodeURIComponent(p)}${priv ? '&private=1' : ''}`,
+        );
     const Body = BODIES[name];
     const periodic = !['health', 'pipeline', 'patterns'].includes(name);
     return html`<div class="page report" data-report=${name}>
         <h1>${TITLES[name] || name}</h1>
         <${Loaded} state=${st}>${(d) => html`
-            ${periodic && html`<form class="period card" aria-label="Period"
-                onSubmit=${(e) => { e.preventDefault(); if (draft) go(draft); }}>
+            ${
+                periodic &&
+                html`<form class="period card" aria-label="Period"
+                onSubmit=${(e) => {
+                    e.preventDefault();
+                    if (draft) go(draft);
+                }}>
                 <button type="button" onClick=${() => go(shift(d.period, -1))}
                     aria-label="Previous period">‹ ${shift(d.period, -1)}</button>
                 <${TextInput} label="Period" name="period" value=${draft || d.period}
@@ -79,7 +114,8 @@ export function ReportPage({ params, query, me }) {
                 <button type="submit">Show</button>
                 <button type="button" onClick=${() => go(shift(d.period, 1))}
                     aria-label="Next period">${shift(d.period, 1)} ›</button>
-            </form>`}
+            </form>`
+            }
             <p class="meta" data-testid="report-period">${d.period ? `Period ${d.period}` : ''}${d.from ? ` (${d.from} to ${d.to})` : ''}${d.as_of ? `As of ${d.as_of}` : ''}</p>
             ${Body ? html`<${Body} d=${d} query=${query} />` : html`<pre>${JSON.stringify(d, null, 2)}</pre>`}
             ${name === 'icp' && html`<${IcpDecision} d=${d} me=${me} />`}`}<//>

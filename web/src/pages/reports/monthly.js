@@ -5,9 +5,20 @@ import { ChartFigure, COLORS } from '../../chart.js';
 import { Kpi } from './shared.js';
 
 export function Monthly({ d }) {
-    const config = { type: 'bar', data: { labels: d.causes.map((c) => c.label), datasets: [
-        { label: 'ARR lost', data: d.causes.map((c) => c.arr_lost), backgroundColor: COLORS[1] }] },
-    options: { indexAxis: 'y' } };
+    const config = {
+        type: 'bar',
+        data: {
+            labels: d.causes.map((c) => c.label),
+            datasets: [
+                {
+                    label: 'ARR lost',
+                    data: d.causes.map((c) => c.arr_lost),
+                    backgroundColor: COLORS[1],
+                },
+            ],
+        },
+        options: { indexAxis: 'y' },
+    };
     const rc = d.review_completion || {};
     return html`
         <section class="kpis"><${Kpi} label="accounts lost" value=${d.churned_accounts} /><${Kpi} label="ARR lost" value=${money(d.arr_lost)} />
@@ -22,10 +33,16 @@ export function Monthly({ d }) {
         <section class="card"><h2>The process change</h2>${ProcessChange(d.process_change)}</section>`;
 }
 
-const CHECKIN = { on_time: 'checked in on time', late: 'checked in late', overdue: 'check-in overdue', pending: 'check-in pending' };
+const CHECKIN = {
+    on_time: 'checked in on time',
+    late: 'checked in late',
+    overdue: 'check-in overdue',
+    pending: 'check-in pending',
+};
 
 function Notification(n) {
-    if (!n) return html`<p class="empty">No deal-attributable churn this month.</p>`;
+    if (!n)
+        return html`<p class="empty">No deal-attributable churn this month.</p>`;
     return html`<dl class="facts">
         <div><dt>Deal-attributable churns</dt><dd>${n.attributable}</dd></div>
         <div><dt>AE notified</dt><dd>${n.notified}${n.not_notified ? ` (${n.not_notified} not yet)` : ''}</dd></div>

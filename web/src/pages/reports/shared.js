@@ -9,6 +9,11 @@ export function Kpi({ label: l, value, testid }) {
 // The evidence of a difference in words, its number on hover: a pattern's
 // q-value (Benjamini-Hochberg), a segment's log-rank p-value.
 export function evidence(v, name = 'q') {
-    const words = v < 0.01 ? 'strong evidence' : v < 0.05 ? 'some evidence' : 'no evidence';
+    const words =
+        v < 0.01
+            ? 'strong evidence'
+            : v < 0.05
+              ? 'some evidence'
+              : 'no evidence';
     return html`<span title=${`${name} = ${Number(v).toPrecision(2)}`}>${words}</span>`;
 }

@@ -27,8 +27,11 @@ bench-reports:
 bench-pg:
 	bench/pg.sh
 
+# clang-format over the C, prettier (web/.prettierrc.json, pinned in
+# web/package.json) over the web UI's JavaScript.
 format:
 	find src tests -name '*.[ch]' -print0 | xargs -0 -r clang-format -i
+	npm --prefix web run format
 
 clean:
 	rm -rf build build-asan build-release

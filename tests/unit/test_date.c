@@ -1,14 +1,20 @@
-/* Unit tests: dates, times, periods and the business calendar. */
+/*
+ * Unit tests: dates, times, periods and the business calendar.  The tables
+ * of cases are data files (tests/unit/data/date_*.tsv, read by
+ * casefile.h); what is not a table stays here.
+ */
 #include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
+#include "casefile.h"
 #include "testutil.h"
 
 #include "core/date.h"
@@ -98,38 +104,112 @@ test_round_trip_every_day_1900_to_2999(void **state)
     assert_day(d - 1, "2999-12-31");
 }
 
+/* A case of date_weekdays.tsv: date, weekday. */
+static int
+check_weekday(char **cell, char *why, size_t whysize)
+{
+    static const char *const names[] = {"Mon", "Tue", "Wed", "Thu",
+                                        "Fri", "Sat", "Sun"};
+    int wd = cl_date_weekday(day_of(cell[0]));
+    if (wd < 0 || wd > 6 || strcmp(names[wd], cell[1]) != 0) {
+        snprintf(why, whysize, "%s is weekday %d", cell[0], wd);
+        return -1;
+    }
+    return 0;
+}
+
 static void
-test_weekdays_of_known_dates(void **state)
+test_weekday_table(void **state)
 {
     (void)state;
-    assert_int_equal(cl_date_weekday(day_of("2026-11-23")), 0); /* Mon */
-    assert_int_equal(cl_date_weekday(day_of("2026-11-27")), 4); /* Fri */
-    assert_int_equal(cl_date_weekday(day_of("2026-08-01")), 5); /* Sat */
-    assert_int_equal(cl_date_weekday(day_of("2026-07-05")), 6); /* Sun */
-    assert_int_equal(cl_date_weekday(day_of("2028-02-29")), 1); /* Tue */
-    assert_int_equal(cl_date_weekday(day_of("1970-01-01")), 3); /* Thu */
-    assert_int_equal(cl_date_weekday(day_of("1969-12-28")), 6); /* Sun */
+    casefile_run("date_weekdays.tsv", "date\tweekday", check_weekday);
+}
+
+/* A case of date_refused.tsv: parser, text. */
+static int
+check_refused(char **cell, char *why, size_t whysize)
+{
+    const char *parser = cell[0], *text = cell[1];
+    int ok;
+    if (strcmp(parser, "date") == 0) {
+        ok = refused(text);
+    } else if (strcmp(parser, "time") == 0) {
+        cl_time t = 77;
+        ok = cl_time_parse(text, &t) == -1 && t == 77;
+    } else if (strcmp(parser, "period") == 0) {
+        cl_period p;
+        ok = cl_period_parse(text, &p) == -1;
+    } else {
+        snprintf(why, whysize, "no parser '%s'", parser);
+        return -1;
+    }
+    if (!ok)
+        snprintf(why, whysize, "%s \"%s\" was accepted", parser, text);
+    return ok ? 0 : -1;
+}
+
+static void
+test_refused_table(void **state)
+{
+    (void)state;
+    casefile_run("date_refused.tsv", "parser\ttext", check_refused);
+}
+
+/* A case of date_add_months.tsv: date, months, result. */
+static int
+check_add_months(char **cell, char *why, size_t whysize)
+{
+    char got[11];
+    cl_date_format(cl_date_add_months(day_of(cell[0]), atoi(cell[1])), got);
+    if (strcmp(got, cell[2]) != 0) {
+        snprintf(why, whysize, "%s %s months gives %s", cell[0], cell[1], got);
+        return -1;
+    }
+    return 0;
+}
+
+static void
+test_add_months_table(void **state)
+{
+    (void)state;
+    casefile_run("date_add_months.tsv", "date\tmonths\tresult",
+                 check_add_months);
+}
+
+/* A case of date_business_days.tsv: holidays, from, n, result. */
+static int
+check_business_days(char **cell, char *why, size_t whysize)
+{
+    cl_day hol[16];
+    size_t nhol = 0;
+    if (strcmp(cell[0], "-") != 0)
+        for (char *p = strtok(cell[0], ","); p && nhol < 16;
+             p = strtok(NULL, ","))
+            hol[nhol++] = day_of(p);
+    cl_calendar cal = {hol, nhol};
+    char got[11];
+    cl_date_format(
+        cl_cal_add_business_days(&cal, day_of(cell[1]), atoi(cell[2])), got);
+    if (strcmp(got, cell[3]) != 0) {
+        snprintf(why, whysize, "%s %+d business days gives %s", cell[1],
+                 atoi(cell[2]), got);
+        return -1;
+    }
+    return 0;
+}
+
+static void
+test_business_days_table(void **state)
+{
+    (void)state;
+    casefile_run("date_business_days.tsv", "holidays\tfrom\tn\tresult",
+                 check_business_days);
 }
 
 static void
 test_invalid_dates_refused(void **state)
 {
     (void)state;
-    const char *bad[] = {
-        "2026-02-29",  "2100-02-29",
-        "2026-1-05",   " 2026-01-05",
-        "2026-01-05 ", "2026-01-05x",
-        "2026-13-01",  "2026-00-10",
-        "2026-01-00",  "2026-01-32",
-        "2026-04-31",  "2026/01/05",
-        "20260105",    "",
-        "1899-12-31",  "3000-01-01",
-        "+026-01-05",  "2026-0a-05",
-        "2026-01-5 ",  "2026--1-05",
-    };
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-        if (!refused(bad[i]))
-            fail_msg("\"%s\" was accepted", bad[i]);
     /* The length is what counts, not a NUL. */
     cl_day d;
     assert_int_equal(cl_date_parse("2026-01-05x", 10, &d), 0);
@@ -147,26 +227,8 @@ test_leap_days(void **state)
     (void)state;
     assert_day(day_of("2024-02-29"), "2024-02-29");
     assert_day(day_of("2000-02-29"), "2000-02-29");
-    assert_true(refused("2100-02-29"));
-    assert_true(refused("1900-02-29"));
-    assert_true(refused("2026-02-29"));
     assert_int_equal(day_of("2024-03-01") - day_of("2024-02-28"), 2);
     assert_int_equal(day_of("2100-03-01") - day_of("2100-02-28"), 1);
-}
-
-static void
-test_add_months_clamps_to_month_end(void **state)
-{
-    (void)state;
-    assert_day(cl_date_add_months(day_of("2024-01-31"), 1), "2024-02-29");
-    assert_day(cl_date_add_months(day_of("2025-01-31"), 1), "2025-02-28");
-    assert_day(cl_date_add_months(day_of("2024-03-31"), -1), "2024-02-29");
-    assert_day(cl_date_add_months(day_of("2026-05-31"), 1), "2026-06-30");
-    assert_day(cl_date_add_months(day_of("2026-11-15"), 3), "2027-02-15");
-    assert_day(cl_date_add_months(day_of("2026-01-15"), -1), "2025-12-15");
-    assert_day(cl_date_add_months(day_of("2024-02-29"), 12), "2025-02-28");
-    assert_day(cl_date_add_months(day_of("2026-07-10"), -30), "2024-01-10");
-    assert_day(cl_date_add_months(day_of("2026-07-10"), 0), "2026-07-10");
 }
 
 static void
@@ -206,16 +268,6 @@ test_time_parse_and_format(void **state)
     assert_int_equal(cl_time_parse("2026-07-01T00:00", &t), 0);
     assert_int_equal(t, (int64_t)20635 * 86400);
 
-    const char *bad[] = {"2026-07-01T24:00",    "2026-07-01T23:60",
-                         "2026-07-01 09:30",    "2026-07-01T9:30",
-                         "2026-07-01T09:30:00", "2026-07-01T09:30Z",
-                         "2026-02-29T10:00",    "2026-07-01T",
-                         "2026-07-01t09:30",    ""};
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        t = 77;
-        if (cl_time_parse(bad[i], &t) != -1 || t != 77)
-            fail_msg("\"%s\" was accepted", bad[i]);
-    }
     assert_int_equal(cl_time_parse(NULL, &t), -1);
 
     /* Before 1970 an instant still belongs to the day it falls on. */
@@ -258,14 +310,6 @@ test_periods_parse(void **state)
     assert_day(p.last, "2024-02-29");
     assert_int_equal(cl_period_parse("2100-02", &p), 0);
     assert_day(p.last, "2100-02-28");
-
-    const char *bad[] = {"2026Q5",  "2026-13", "2026q3",  "2026Q0",
-                         "2026-00", "2026-7",  "2026Q3 ", "2026-07-01",
-                         "1899Q4",  "3000-01", "2026Q",   "Q3 2026",
-                         ""};
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-        if (cl_period_parse(bad[i], &p) != -1)
-            fail_msg("\"%s\" was accepted", bad[i]);
 }
 
 static void
@@ -314,21 +358,6 @@ test_business_days_without_holidays(void **state)
 {
     (void)state;
     cl_calendar cal = {NULL, 0};
-    /* Mon + 5 = next Mon; Fri + 5 = next Fri. */
-    assert_day(cl_cal_add_business_days(&cal, day_of("2026-11-23"), 5),
-               "2026-11-30");
-    assert_day(cl_cal_add_business_days(&cal, day_of("2026-11-27"), 5),
-               "2026-12-04");
-    /* From a Saturday the Saturday is not counted: Mon is the first. */
-    assert_day(cl_cal_add_business_days(&cal, day_of("2026-11-28"), 1),
-               "2026-11-30");
-    /* n == 0: the day itself if it is a business day, else the next. */
-    assert_day(cl_cal_add_business_days(&cal, day_of("2026-11-28"), 0),
-               "2026-11-30");
-    assert_day(cl_cal_add_business_days(&cal, day_of("2026-11-29"), 0),
-               "2026-11-30");
-    assert_day(cl_cal_add_business_days(&cal, day_of("2026-11-25"), 0),
-               "2026-11-25");
     /* A NULL calendar means weekends only. */
     assert_day(cl_cal_add_business_days(NULL, day_of("2026-11-27"), 1),
                "2026-11-30");
@@ -346,30 +375,6 @@ test_business_days_with_holidays(void **state)
     cl_calendar cal = {hol, 3};
     assert_false(cl_cal_is_business_day(&cal, day_of("2026-12-25")));
     assert_true(cl_cal_is_business_day(&cal, day_of("2026-12-24")));
-
-    /* A close on Fri 2026-07-03; Sat, Sun, then the Monday holiday. */
-    assert_day(cl_cal_add_business_days(&cal, day_of("2026-07-03"), 1),
-               "2026-07-07");
-    /* ... and +5 lands on the Monday after: Tue 7, Wed 8, Thu 9, Fri 10,
-     * Mon 13. */
-    assert_day(cl_cal_add_business_days(&cal, day_of("2026-07-03"), 5),
-               "2026-07-13");
-
-    /* +3 from Thu 2026-12-24: Fri 25 is a holiday, Sat 26 and Sun 27 are
-     * the weekend, so Mon 28 is 1, Tue 29 is 2 and Wed 30 is 3. */
-    assert_day(cl_cal_add_business_days(&cal, day_of("2026-12-24"), 3),
-               "2026-12-30");
-    /* +5 from the same day across the year end: Mon 28 (1), Tue 29 (2),
-     * Wed 30 (3), Thu 31 (4), Fri 2027-01-01 a holiday, Sat 2 and Sun 3
-     * the weekend, Mon 2027-01-04 (5). */
-    assert_day(cl_cal_add_business_days(&cal, day_of("2026-12-24"), 5),
-               "2027-01-04");
-    /* n == 0 on a holiday moves past the holiday and the weekend. */
-    assert_day(cl_cal_add_business_days(&cal, day_of("2027-01-01"), 0),
-               "2027-01-04");
-    /* Starting on a holiday, the holiday is not counted. */
-    assert_day(cl_cal_add_business_days(&cal, day_of("2026-12-25"), 1),
-               "2026-12-28");
 }
 
 static void
@@ -378,17 +383,6 @@ test_business_days_backwards(void **state)
     (void)state;
     cl_day hol[] = {day_of("2026-12-25"), day_of("2027-01-01")};
     cl_calendar cal = {hol, 2};
-    assert_day(cl_cal_add_business_days(&cal, day_of("2026-11-30"), -1),
-               "2026-11-27");
-    assert_day(cl_cal_add_business_days(&cal, day_of("2026-12-07"), -5),
-               "2026-11-30");
-    /* Back from Mon 2027-01-04: Jan 3 and 2 weekend, Jan 1 a holiday. */
-    assert_day(cl_cal_add_business_days(&cal, day_of("2027-01-04"), -1),
-               "2026-12-31");
-    /* -3 from Tue 2026-12-29: Mon 28 (1), Sun 27, Sat 26, Fri 25 holiday,
-     * Thu 24 (2), Wed 23 (3). */
-    assert_day(cl_cal_add_business_days(&cal, day_of("2026-12-29"), -3),
-               "2026-12-23");
     /* Forward then back by the same n returns to a business day. */
     cl_day start = day_of("2026-12-22");
     for (int n = 1; n <= 30; n++) {
@@ -404,18 +398,6 @@ test_business_days_across_leap_day(void **state)
     cl_calendar cal = {NULL, 0};
     /* 2028-02-29 is a Tuesday and a business day. */
     assert_true(cl_cal_is_business_day(&cal, day_of("2028-02-29")));
-    assert_day(cl_cal_add_business_days(&cal, day_of("2028-02-28"), 1),
-               "2028-02-29");
-    /* Fri 25: Mon 28 (1), Tue 29 (2), Wed Mar 1 (3). */
-    assert_day(cl_cal_add_business_days(&cal, day_of("2028-02-25"), 3),
-               "2028-03-01");
-    /* With the leap day a holiday, Mon 28 + 1 skips to Wed Mar 1. */
-    cl_day hol[] = {day_of("2028-02-29")};
-    cl_calendar h = {hol, 1};
-    assert_day(cl_cal_add_business_days(&h, day_of("2028-02-28"), 1),
-               "2028-03-01");
-    assert_day(cl_cal_add_business_days(&h, day_of("2028-03-01"), -1),
-               "2028-02-28");
 }
 
 static void
@@ -540,10 +522,12 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_known_day_numbers),
         cmocka_unit_test(test_round_trip_every_day_1900_to_2999),
-        cmocka_unit_test(test_weekdays_of_known_dates),
+        cmocka_unit_test(test_weekday_table),
+        cmocka_unit_test(test_refused_table),
+        cmocka_unit_test(test_add_months_table),
+        cmocka_unit_test(test_business_days_table),
         cmocka_unit_test(test_invalid_dates_refused),
         cmocka_unit_test(test_leap_days),
-        cmocka_unit_test(test_add_months_clamps_to_month_end),
         cmocka_unit_test(test_month_parse),
         cmocka_unit_test(test_time_parse_and_format),
         cmocka_unit_test(test_periods_parse),

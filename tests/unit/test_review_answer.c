@@ -138,7 +138,7 @@ static const labelled table[] = {
     {6, G, "Usual risks"},
     {6, G, "-"},
     {6, S, "Their admins are contractors who leave when the project ends"},
-    /* Found after tuning (tests/unit/test_workflow.c had it); kept. */
+    /* Found after tuning (tests/unit/test_workflow_deal.c has it); kept. */
     {6, S, "Champion may move to the parent company next year"},
     /* Q7 the AE's 12-month gut read */
     {7, S,

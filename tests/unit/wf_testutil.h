@@ -1,6 +1,8 @@
 /*
- * wf_testutil.h - helpers shared by the workflow tests: days from text and
- * finding effects by key.  Include after <cmocka.h>.
+ * wf_testutil.h - helpers shared by the workflow tests: the configuration
+ * and the churn they start from, days and instants from text and finding
+ * effects by key.
+ * Include after <cmocka.h>.
  */
 #ifndef CL_WF_TESTUTIL_H
 #define CL_WF_TESTUTIL_H
@@ -17,6 +19,44 @@ D(const char *s)
     if (cl_date_parse(s, strlen(s), &d) != 0)
         fail_msg("bad date in test: %s", s);
     return d;
+}
+
+/* The defaults, with a RevOps lead, a marketing lead and a VP Sales. */
+static inline cl_wf_config
+config(void)
+{
+    cl_wf_config c;
+    cl_wf_config_defaults(&c);
+    c.revops_id = "RO1";
+    c.marketing_id = "MK1";
+    c.vp_sales_id = "VPS";
+    return c;
+}
+
+static inline cl_time
+T(const char *s)
+{
+    cl_time t = 0;
+    if (cl_time_parse(s, &t) != 0)
+        fail_msg("bad time in test: %s", s);
+    return t;
+}
+
+/* A churn of deal D123, recorded untagged, for the churn and routing rules. */
+static inline cl_wf_churn
+churn(void)
+{
+    cl_wf_churn c = {0};
+    c.id = "C9";
+    c.account_id = "A1";
+    c.deal_id = "D123";
+    c.ae_id = "AE1";
+    c.ae_manager_id = "SM1";
+    c.csm_id = "CSM1";
+    c.churned_on = D("2026-06-30");
+    c.recorded_on = D("2026-07-03");
+    c.closed_on = CL_WF_NO_DAY;
+    return c;
 }
 
 /* Fails unless day is the date text s, printing both. */

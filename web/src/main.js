@@ -8,7 +8,7 @@ import { Login } from './pages/login.js';
 import { Inbox } from './pages/inbox.js';
 import { Accounts, AccountPage, Go } from './pages/account.js';
 import { TagChurn, ReviewForm, ClassifyRecovery } from './pages/forms.js';
-import { Reports, ReportPage } from './pages/reports.js';
+import { Reports, ReportPage } from './pages/reports/index.js';
 import { Sessions, SessionPage, Changes } from './pages/sessions.js';
 import { CoachingList, CoachingItem } from './pages/coaching.js';
 import { Settings } from './pages/settings.js';

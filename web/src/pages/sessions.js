@@ -5,7 +5,7 @@ import { useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { html, useLoad, Loaded, day, text, label, person, Badge, TextArea, Select,
     useSubmit, SubmitStatus } from '../ui.js';
-import { ReportBody } from './reports.js';
+import { ReportBody } from './reports/index.js';
 
 export function Sessions() {
     const [status, setStatus] = useState('open');

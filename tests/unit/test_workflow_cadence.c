@@ -1,8 +1,8 @@
 /*
- * Unit tests: the loop engine's sessions and ticks (issue 4 rules 4, 5, 6
- * and 8) with fixed clocks: cadence at month, quarter and year ends, the
- * debrief's one change and its check-in, quarterly thresholds and their
- * audiences, overdue tasks.
+ * Unit tests: workflow_cadence.c, the review sessions with fixed
+ * clocks: the cadence at month, quarter and year ends (rule 4), the debrief's
+ * one change (rule 5), the quarterly thresholds and their audiences and the
+ * "what changed" note at close (rule 6).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,34 +17,13 @@
 
 #include "core/workflow.h"
 
-static cl_wf_config
-config(void)
-{
-    cl_wf_config c;
-    cl_wf_config_defaults(&c);
-    c.revops_id = "RO1";
-    c.marketing_id = "MK1";
-    c.vp_sales_id = "VPS";
-    return c;
-}
-
-static cl_time
-T(const char *s)
-{
-    cl_time t = 0;
-    if (cl_time_parse(s, &t) != 0)
-        fail_msg("bad time in test: %s", s);
-    return t;
-}
-
-/* ---- rule 4: cadence -------------------------------------------------------
- */
-
 /* The second quarter's sessions, opened on 2026-07-01, so that August's
    ticks below concern the month only. */
 static const cl_wf_session q2_open[] = {{"1", "bad_fit_review", "2026Q2", 1},
                                         {"2", "icp_review", "2026Q2", 1},
                                         {"3", "recovery_review", "2026Q2", 0}};
+
+static const cl_wf_session debrief = {"41", "monthly_debrief", "2026-07", 0};
 
 static void
 test_cadence_first_business_day_of_month(void **state)
@@ -192,11 +171,6 @@ test_cadence_mid_month_catch_up(void **state)
     cl_wf_effects_release(&l);
 }
 
-/* ---- rule 5: the debrief's one change --------------------------------------
- */
-
-static const cl_wf_session debrief = {"41", "monthly_debrief", "2026-07", 0};
-
 static void
 test_process_change_exactly_one(void **state)
 {
@@ -315,67 +289,6 @@ test_what_changed_note_is_capped(void **state)
     assert_non_null(strstr(e->body, "(more...)"));
     cl_wf_effects_release(&l);
 }
-
-static void
-test_checkin_reminder_and_escalation(void **state)
-{
-    (void)state;
-    cl_wf_config c = config();
-    /* Due Friday 2026-09-04; Monday 09-07 is a holiday.  Escalation 5
-       business days after: Tue 08, Wed 09, Thu 10, Fri 11, Mon 14. */
-    cl_day hol[] = {D("2026-09-07")};
-    cl_calendar cal = {hol, 1};
-    cl_wf_process_change pc = {
-        "9",          "41", "VPS", "Add a security review", D("2026-09-04"),
-        CL_WF_NO_DAY, 0,    0};
-    cl_wf_effects l;
-    cl_wf_effects_init(&l);
-    assert_int_equal(
-        cl_wf_checkins_tick(&c, &cal, &pc, 1, D("2026-09-04"), &l, NULL),
-        CL_OK);
-    assert_int_equal(l.n, 0); /* on the due day it is not yet past due */
-    assert_int_equal(
-        cl_wf_checkins_tick(&c, &cal, &pc, 1, D("2026-09-05"), &l, NULL),
-        CL_OK);
-    const cl_wf_effect *e = must_key(&l, "checkin_reminder:9");
-    assert_string_equal(e->recipient_id, "VPS");
-    assert_string_equal(e->what, "checkin_reminder");
-    e = must_key(&l, "reminded:process_change:9");
-    assert_int_equal(e->kind, CL_WF_SET);
-    assert_int_equal(count_kind(&l, CL_WF_NOTIFY), 1);
-    cl_wf_effects_release(&l);
-
-    pc.reminded = 1;
-    assert_int_equal(
-        cl_wf_checkins_tick(&c, &cal, &pc, 1, D("2026-09-11"), &l, NULL),
-        CL_OK);
-    assert_int_equal(l.n, 0);
-    assert_int_equal(
-        cl_wf_checkins_tick(&c, &cal, &pc, 1, D("2026-09-14"), &l, NULL),
-        CL_OK);
-    e = must_key(&l, "checkin_escalation:9");
-    assert_string_equal(e->recipient_id, "RO1");
-    must_key(&l, "escalated:process_change:9");
-    assert_int_equal(count_kind(&l, CL_WF_NOTIFY), 1);
-    cl_wf_effects_release(&l);
-
-    pc.escalated = 1;
-    assert_int_equal(
-        cl_wf_checkins_tick(&c, &cal, &pc, 1, D("2026-09-30"), &l, NULL),
-        CL_OK);
-    assert_int_equal(l.n, 0);
-    /* A recorded check-in is never chased. */
-    pc.reminded = pc.escalated = 0;
-    pc.checkin_on = D("2026-09-10");
-    assert_int_equal(
-        cl_wf_checkins_tick(&c, &cal, &pc, 1, D("2026-09-30"), &l, NULL),
-        CL_OK);
-    assert_int_equal(l.n, 0);
-    cl_wf_effects_release(&l);
-}
-
-/* ---- rule 6: quarterly thresholds ------------------------------------------
- */
 
 static void
 test_bad_fit_thresholds_and_audiences(void **state)
@@ -665,174 +578,6 @@ test_trust_cluster_rule(void **state)
     assert_int_equal(cl_wf_trust_cluster(0, 0, 0.5, 2), 0);
 }
 
-/* ---- rule 8: overdue tasks --------------------------------------------------
- */
-
-static cl_wf_task
-task(void)
-{
-    cl_wf_task t = {
-        "T7", "won_deal_review", "deal", "D123", "CSM1", "CSMGR1", 0, 0, 0, 0};
-    t.due_on = D("2026-07-10"); /* a Friday */
-    return t;
-}
-
-static void
-test_overdue_reminder_then_escalation_once(void **state)
-{
-    (void)state;
-    cl_wf_config c = config();
-    cl_wf_task t = task();
-    cl_wf_effects l;
-    cl_wf_effects_init(&l);
-    assert_int_equal(
-        cl_wf_tasks_tick(&c, NULL, &t, 1, D("2026-07-09"), &l, NULL), CL_OK);
-    assert_int_equal(l.n, 0);
-    /* On the due day: a reminder to the assignee. */
-    assert_int_equal(
-        cl_wf_tasks_tick(&c, NULL, &t, 1, D("2026-07-10"), &l, NULL), CL_OK);
-    assert_int_equal(l.n, 2);
-    const cl_wf_effect *e = must_key(&l, "task_reminder:T7");
-    assert_string_equal(e->recipient_id, "CSM1");
-    e = must_key(&l, "reminded:task:T7");
-    assert_int_equal(e->kind, CL_WF_MARK_TASK);
-    assert_string_equal(e->what, "won_deal_review");
-    assert_string_equal(e->subject_id, "D123");
-    assert_string_equal(e->recipient_id, "CSM1");
-    cl_wf_effects_release(&l);
-
-    /* Reminded: Monday 07-13 is one business day late, nothing new. */
-    t.reminded = 1;
-    assert_int_equal(
-        cl_wf_tasks_tick(&c, NULL, &t, 1, D("2026-07-13"), &l, NULL), CL_OK);
-    assert_int_equal(l.n, 0);
-    /* Tuesday 07-14, two business days after: escalate to the manager. */
-    assert_int_equal(
-        cl_wf_tasks_tick(&c, NULL, &t, 1, D("2026-07-14"), &l, NULL), CL_OK);
-    assert_int_equal(l.n, 2);
-    assert_string_equal(must_key(&l, "task_escalation:T7")->recipient_id,
-                        "CSMGR1");
-    must_key(&l, "escalated:task:T7");
-    cl_wf_effects_release(&l);
-
-    t.escalated = 1;
-    assert_int_equal(
-        cl_wf_tasks_tick(&c, NULL, &t, 1, D("2026-07-31"), &l, NULL), CL_OK);
-    assert_int_equal(l.n, 0);
-    cl_wf_effects_release(&l);
-}
-
-static void
-test_overdue_holidays_late_tick_and_skips(void **state)
-{
-    (void)state;
-    cl_wf_config c = config();
-    /* Monday 07-13 a holiday: escalation moves to Wednesday 07-15. */
-    cl_day hol[] = {D("2026-07-13")};
-    cl_calendar cal = {hol, 1};
-    cl_wf_task t = task();
-    t.reminded = 1;
-    cl_wf_effects l;
-    cl_wf_effects_init(&l);
-    assert_int_equal(
-        cl_wf_tasks_tick(&c, &cal, &t, 1, D("2026-07-14"), &l, NULL), CL_OK);
-    assert_int_equal(l.n, 0);
-    assert_int_equal(
-        cl_wf_tasks_tick(&c, &cal, &t, 1, D("2026-07-15"), &l, NULL), CL_OK);
-    must_key(&l, "task_escalation:T7");
-    cl_wf_effects_release(&l);
-
-    /* A first tick long after: reminder and escalation together, the
-       escalation to RevOps when the assignee has no manager. */
-    cl_wf_task ts[3] = {task(), task(), task()};
-    ts[0].assignee_manager_id = NULL;
-    ts[1].id = "T8";
-    ts[1].done = 1;
-    ts[2].id = "T9";
-    ts[2].kind = "process_change_checkin";
-    assert_int_equal(
-        cl_wf_tasks_tick(&c, NULL, ts, 3, D("2026-07-20"), &l, NULL), CL_OK);
-    assert_int_equal(l.n, 4);
-    must_key(&l, "task_reminder:T7");
-    assert_string_equal(must_key(&l, "task_escalation:T7")->recipient_id,
-                        "RO1");
-    assert_null(find_key(&l, "task_reminder:T8"));
-    assert_null(find_key(&l, "task_reminder:T9"));
-
-    /* The same tick again gives the same keys, in the same order. */
-    cl_wf_effects again;
-    cl_wf_effects_init(&again);
-    assert_int_equal(
-        cl_wf_tasks_tick(&c, NULL, ts, 3, D("2026-07-20"), &again, NULL),
-        CL_OK);
-    assert_int_equal(again.n, l.n);
-    for (size_t i = 0; i < l.n; i++)
-        assert_string_equal(again.items[i].key, l.items[i].key);
-    cl_wf_effects_release(&again);
-    cl_wf_effects_release(&l);
-}
-
-/* ---- rule 9: won-deal review completion ------------------------------------
- */
-
-/* Issue 14: completion below the 80% monthly target opens one RevOps
-   investigation task per quarter. */
-static void
-test_review_completion_below_target_opens_revops_investigation_once_per_quarter(
-    void **state)
-{
-    (void)state;
-    cl_wf_config c = config();
-    cl_wf_effects l;
-    cl_wf_effects_init(&l);
-    cl_day aug3 = D("2026-08-03"), sep1 = D("2026-09-01");
-    /* July: 8 of 10 on time is the target itself: nothing opens. */
-    assert_int_equal(
-        cl_wf_review_completion(&c, "2026-07", 10, 8, aug3, &l, NULL), CL_OK);
-    assert_int_equal(l.n, 0);
-    /* No review due in the month: no rate, nothing opens. */
-    assert_int_equal(
-        cl_wf_review_completion(&c, "2026-07", 0, 0, aug3, &l, NULL), CL_OK);
-    assert_int_equal(l.n, 0);
-    /* July: 7 of 10 is below: one task for RevOps about 2026Q3, due in 30
-       days. */
-    assert_int_equal(
-        cl_wf_review_completion(&c, "2026-07", 10, 7, aug3, &l, NULL), CL_OK);
-    assert_int_equal(l.n, 1);
-    const cl_wf_effect *e =
-        must_key(&l, "review_completion_investigation:2026Q3");
-    assert_int_equal(e->kind, CL_WF_CREATE_TASK);
-    assert_string_equal(e->what, "review_completion_investigation");
-    assert_string_equal(e->recipient_id, "RO1");
-    assert_string_equal(e->subject_kind, "quarter");
-    assert_string_equal(e->subject_id, "2026Q3");
-    assert_int_equal(e->due_on, D("2026-09-02"));
-    assert_non_null(strstr(e->title, "70% (7 of 10 on time)"));
-    assert_non_null(strstr(e->title, "80% target"));
-    cl_wf_effects_release(&l);
-    /* August below too: the same key, so the shell keeps the one task. */
-    assert_int_equal(
-        cl_wf_review_completion(&c, "2026-08", 4, 1, sep1, &l, NULL), CL_OK);
-    must_key(&l, "review_completion_investigation:2026Q3");
-    cl_wf_effects_release(&l);
-    /* September is judged in October, still the third quarter's task;
-       October's (judged in November) is the fourth quarter's. */
-    assert_int_equal(
-        cl_wf_review_completion(&c, "2026-10", 4, 1, D("2026-11-02"), &l, NULL),
-        CL_OK);
-    must_key(&l, "review_completion_investigation:2026Q4");
-    cl_wf_effects_release(&l);
-    /* The target is the workspace's threshold. */
-    c.review_completion_target = 0.6;
-    assert_int_equal(
-        cl_wf_review_completion(&c, "2026-07", 10, 7, aug3, &l, NULL), CL_OK);
-    assert_int_equal(l.n, 0);
-    assert_int_equal(
-        cl_wf_review_completion(&c, "2026-7x", 10, 7, aug3, &l, NULL),
-        CL_EINVAL);
-    cl_wf_effects_release(&l);
-}
-
 int
 main(void)
 {
@@ -845,15 +590,10 @@ main(void)
         cmocka_unit_test(test_process_change_exactly_one),
         cmocka_unit_test(test_session_close_rules_and_what_changed),
         cmocka_unit_test(test_what_changed_note_is_capped),
-        cmocka_unit_test(test_checkin_reminder_and_escalation),
         cmocka_unit_test(test_bad_fit_thresholds_and_audiences),
         cmocka_unit_test(test_recovery_thresholds),
         cmocka_unit_test(test_recovery_trust_cluster_coaching_and_tasks),
         cmocka_unit_test(test_trust_cluster_rule),
-        cmocka_unit_test(test_overdue_reminder_then_escalation_once),
-        cmocka_unit_test(test_overdue_holidays_late_tick_and_skips),
-        cmocka_unit_test(
-            test_review_completion_below_target_opens_revops_investigation_once_per_quarter),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

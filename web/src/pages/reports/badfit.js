@@ -1,0 +1,112 @@
+// badfit.js - the quarterly bad-fit review: the churn cohort's share by
+// bad-fit category against its threshold, and what the thresholds open.
+import { html, money, pct, num, label, Badge } from '../../ui.js';
+import { ChartFigure, COLORS, pctAxis } from '../../chart.js';
+import { Kpi } from './shared.js';
+
+export function BadFit({ d }) {
+    const cats = d.categories;
+    const config = {
+        type: 'bar',
+        data: {
+            labels: cats.map((c) => c.label),
+            datasets: [
+                {
+                    label: 'share',
+                    data: cats.map((c) => c.share),
+                    backgroundColor: 'rgba(37,99,235,0.75)',
+                    grouped: false,
+                    barPercentage: 0.6,
+                    order: 3,
+                },
+                {
+                    label: '95% interval',
+                    data: cats.map((c) => [c.ci_low, c.ci_high]),
+                    backgroundColor: 'rgba(17,24,39,0.25)',
+                    borderColor: '#111827',
+                    borderWidth: 1,
+                    grouped: false,
+                    barPercentage: 0.08,
+                    order: 2,
+                },
+                {
+                    label: 'threshold',
+                    type: 'line',
+                    data: cats.map((c) => c.threshold),
+                    borderColor: COLORS[1],
+                    backgroundColor: COLORS[1],
+                    borderWidth: 3,
+                    pointRadius: 36,
+                    pointHoverRadius: 36,
+                    pointStyle: 'line',
+                    showLine: false,
+                    order: 1,
+                },
+            ],
+        },
+        options: {
+            scales: { y: pctAxis(1) },
+            plugins: {
+                tooltip: {
+                    callbacks: {
+                        label: (c) =>
+                            Array.isArray(c.raw)
+                                ? `95% interval ${pct(c.raw[0])}–${pct(c.raw[1])}`
+                                : `${c.dataset.label} ${pct(c.raw)}`,
+                    },
+                },
+            },
+        },
+    };
+    const im = d.impact || {};
+    return html`
+        <section class="kpis" aria-label="Revenue impact">
+            <${Kpi} label="ARR lost in the cohort" value=${money(im.arr_lost)} testid="arr-lost" />
+            <${Kpi} label="ARR lost to bad fit" value=${money(im.bad_fit && im.bad_fit.arr_lost)} />
+            <${Kpi} label="NRR points lost to bad fit" value=${num(im.bad_fit && im.bad_fit.nrr_points)} />
+            <${Kpi} label="CS hours per bad-fit account vs well-fit" value=${im.cs_hours_per_account ? `${num(im.cs_hours_per_account.bad_fit_ratio)}×` : '—'} />
+            <${Kpi} label="Tagged churns in the cohort" value=${d.cohort_size} testid="cohort-size" />
+            <${Kpi} label="Untagged" value=${d.untagged} />
+        </section>
+        <section class="card" aria-labelledby="cat-h"><h2 id="cat-h">Bad-fit categories</h2>
+            <${ChartFigure} testid="chart-categories" config=${config}
+                title=${`Share of the ${d.period} churn cohort by bad-fit category, with 95% intervals and thresholds`}
+                values=${{
+                    count: cats.map((c) => c.count),
+                    share: cats.map((c) => c.share),
+                    ci_low: cats.map((c) => c.ci_low),
+                    ci_high: cats.map((c) => c.ci_high),
+                    threshold: cats.map((c) => c.threshold),
+                }} />
+            <div class="table-wrap"><table class="data" data-testid="categories">
+                <thead><tr><th scope="col">Category</th><th scope="col" class="n">Churns</th>
+                    <th scope="col" class="n">Share</th><th scope="col" class="n">95% interval</th>
+                    <th scope="col" class="n">Threshold</th><th scope="col">Fired</th></tr></thead>
+                <tbody>${cats.map(
+                    (c) => html`<tr data-category=${c.category}>
+                    <th scope="row">${c.label}</th><td class="n" data-field="count">${c.count}</td>
+                    <td class="n" data-field="share">${pct(c.share)}</td>
+                    <td class="n" data-field="ci">${pct(c.ci_low)} – ${pct(c.ci_high)}</td>
+                    <td class="n" data-field="threshold">${pct(c.threshold, 0)}</td>
+                    <td data-field="fired">${c.fired ? html`<${Badge} kind="danger">fired<//>` : 'no'}</td></tr>`,
+                )}</tbody>
+            </table></div>
+        </section>
+        <section class="card" aria-labelledby="trig-h"><h2 id="trig-h">What the thresholds open</h2>
+            ${
+                d.triggers.length
+                    ? html`<ul class="plain">${d.triggers.map(
+                          (t) => html`<li>
+                <p><strong>${label(t.kind)}</strong>: ${t.rule}</p>
+                <p class="meta">Opens ${t.opens_on}, due ${t.due_on}; routes to ${t.routes_to}</p></li>`,
+                      )}</ul>`
+                    : html`<p class="empty">No threshold fired.</p>`
+            }
+        </section>
+        ${
+            d.profile_markers &&
+            html`<section class="card" aria-labelledby="pm-h"><h2 id="pm-h">Profile markers of bad-fit churns</h2>
+            <ul class="plain">${d.profile_markers.map((m) => html`<li>${m.description}</li>`)}</ul></section>`
+        }
+        ${d.coaching && html`<section class="card"><h2>Coaching (private view)</h2><pre>${JSON.stringify(d.coaching, null, 2)}</pre></section>`}`;
+}

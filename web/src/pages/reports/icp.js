@@ -1,0 +1,121 @@
+// icp.js - the quarterly ICP review: churn by segment, inside and
+// outside the ICP, retention by cohort and the profiles that churn more.
+import { html, pct, num, label } from '../../ui.js';
+import { ChartFigure, COLORS, pctAxis } from '../../chart.js';
+import { Kpi, evidence } from './shared.js';
+import { Patterns } from './patterns.js';
+
+export function Icp({ d }) {
+    const segs = [...d.segments].sort(
+        (a, b) => (b.ratio_vs_rest ?? 0) - (a.ratio_vs_rest ?? 0),
+    );
+    const top = segs.slice(0, 12);
+    const segName = (s) => `${label(s.dimension)}: ${s.value}`;
+    const segChart = {
+        type: 'bar',
+        data: {
+            labels: top.map(segName),
+            datasets: [
+                {
+                    label: '12-month churn',
+                    data: top.map((s) => s.churn_12m),
+                    backgroundColor: COLORS[0],
+                },
+                {
+                    label: '95% interval',
+                    data: top.map((s) => [s.ci_low, s.ci_high]),
+                    backgroundColor: 'rgba(37,99,235,0.18)',
+                    borderColor: COLORS[0],
+                    borderWidth: 1,
+                    barPercentage: 0.3,
+                },
+                {
+                    label: 'all customers',
+                    type: 'line',
+                    data: top.map(() => d.churn_12m_all.churn_12m),
+                    borderColor: COLORS[1],
+                    borderDash: [6, 4],
+                    pointRadius: 0,
+                },
+            ],
+        },
+        options: { indexAxis: 'y', scales: { x: pctAxis() } },
+    };
+    const ret = {
+        type: 'line',
+        data: {
+            labels: d.retention.length
+                ? d.retention[0].points.map((p) => p.day)
+                : [],
+            datasets: d.retention.map((c, i) => ({
+                label: `${c.cohort} (${c.customers})`,
+                data: c.points.map((p) => p.survival),
+                borderColor: COLORS[i % COLORS.length],
+                backgroundColor: COLORS[i % COLORS.length],
+                pointRadius: 2,
+                stepped: true,
+            })),
+        },
+        options: {
+            scales: {
+                y: pctAxis(1),
+                x: {
+                    title: {
+                        display: true,
+                        text: 'days since becoming a customer',
+                    },
+                },
+            },
+        },
+    };
+    const cmp = (x) =>
+        x
+            ? `${pct(x.churn_12m)} (${pct(x.ci_low)} – ${pct(x.ci_high)}), ${x.churned} of ${x.customers}`
+            : '—';
+    return html`
+        <section class="kpis">
+            <${Kpi} label="12-month churn, all customers" value=${pct(d.churn_12m_all.churn_12m)} testid="churn-all" />
+            <${Kpi} label="inside the ICP" value=${pct(d.icp_inside && d.icp_inside.churn_12m)} />
+            <${Kpi} label="outside the ICP" value=${pct(d.icp_outside && d.icp_outside.churn_12m)} />
+        </section>
+        <section class="card"><h2>The ICP definition</h2>
+            ${
+                d.icp_version
+                    ? html`<p><code>${d.icp_version.criteria}</code></p>
+                <p class="meta">Version ${d.icp_version.version}, effective ${d.icp_version.effective_on} (${d.icp_version.age_days} days), owner ${d.icp_version.owner}. ${d.icp_version.rationale}</p>`
+                    : html`<p class="empty">No ICP definition.</p>`
+            }
+            <p>Inside: ${cmp(d.icp_inside)}. Outside: ${cmp(d.icp_outside)}.</p>
+            ${
+                d.suggested_change &&
+                html`<div class="tag-box"><p><strong>Suggested change:</strong> add <code>${d.suggested_change.criterion}</code></p>
+                <p>${d.suggested_change.rationale}</p></div>`
+            }
+        </section>
+        <section class="card"><h2>Churn by segment</h2>
+            <${ChartFigure} testid="chart-segments" config=${segChart} height=${360}
+                title="12-month churn rate by segment (highest rate ratio first), with 95% intervals" />
+            <div class="table-wrap"><table class="data" data-testid="segments">
+                <thead><tr><th scope="col">Segment</th><th scope="col" class="n">Customers</th><th scope="col" class="n">Churned</th>
+                    <th scope="col" class="n">12-month churn</th><th scope="col" class="n">95% interval</th>
+                    <th scope="col" class="n">Ratio vs rest</th><th scope="col" class="n">Evidence</th><th scope="col">Outside ICP</th></tr></thead>
+                <tbody>${segs.map(
+                    (
+                        s,
+                    ) => html`<tr><th scope="row">${segName(s)}</th><td class="n">${s.customers}</td>
+                    <td class="n">${s.churned}</td><td class="n">${pct(s.churn_12m)}</td>
+                    <td class="n">${pct(s.ci_low)} – ${pct(s.ci_high)}</td>
+                    <td class="n">${num(s.ratio_vs_rest)}× ${s.ratio_vs_rest_ci_low !== undefined ? `(${num(s.ratio_vs_rest_ci_low)}–${num(s.ratio_vs_rest_ci_high)})` : ''}</td>
+                    <td class="n">${s.p_value === null || s.p_value === undefined ? '—' : evidence(s.p_value, 'p')}</td>
+                    <td>${s.excluded_by_current_icp ? 'yes' : 'no'}</td></tr>`,
+                )}</tbody></table></div>
+        </section>
+        <section class="card"><h2>Retention by cohort</h2>
+            <${ChartFigure} testid="chart-retention" config=${ret} title="Share of customers retained by days since they became customers, by cohort year" />
+        </section>
+        ${
+            d.patterns &&
+            html`<section class="card"><h2>Profiles that churn more often, and the pipeline that has them</h2>
+            <${Patterns} d=${d.patterns} /></section>`
+        }`;
+}

@@ -1,0 +1,123 @@
+// reports/index.js - the reports as dashboards: the same JSON as the CLI
+// (`closeloop report NAME --format json`), drawn with Chart.js and shown
+// as tables with the same figures.  Team-facing reports never name an
+// AE; the server leaves out what a role may not read.
+// This file holds the list, the page with its period picker and the
+// table of bodies; each report's body is a file of this directory.
+import { useState } from 'preact/hooks';
+import { api } from '../../api.js';
+import { html, useLoad, Loaded, navigate, TextInput } from '../../ui.js';
+import { IcpDecision } from '../icp_decide.js';
+import { BadFit } from './badfit.js';
+import { Icp } from './icp.js';
+import { Recovery } from './recovery.js';
+import { Health } from './health.js';
+import { Pipeline, pipelineQuery } from './pipeline.js';
+import { Monthly } from './monthly.js';
+import { AuditReport } from './audit.js';
+import { PatternsReport } from './patterns.js';
+
+export function Reports() {
+    const st = useLoad(() => api.get('/reports'), []);
+    return html`<div class="page">
+        <h1>Reports</h1>
+        <${Loaded} state=${st}>${(d) => html`<ul class="report-list">
+            ${d.items.map(
+                (
+                    r,
+                ) => html`<li class="card"><a href=${`/reports/${r.name}`}>${r.title}</a>
+                <span class="meta">${r.period === 'now' ? 'as of today' : `by ${r.period}`}</span></li>`,
+            )}
+        </ul>`}<//>
+    </div>`;
+}
+
+// Moves a period (2026Q3 or 2026-07) by n steps.
+function shift(period, n) {
+    let m = /^(\d{4})Q([1-4])$/.exec(period || '');
+    if (m) {
+        const q = Number(m[1]) * 4 + Number(m[2]) - 1 + n;
+        return `${Math.floor(q / 4)}Q${(q % 4) + 1}`;
+    }
+    m = /^(\d{4})-(\d{2})$/.exec(period || '');
+    if (m) {
+        const k = Number(m[1]) * 12 + Number(m[2]) - 1 + n;
+        return `${Math.floor(k / 12)}-${String((k % 12) + 1).padStart(2, '0')}`;
+    }
+    return period;
+}
+
+const TITLES = {
+    monthly: 'Monthly churn debrief',
+    'bad-fit': 'Quarterly bad-fit review',
+    icp: 'Quarterly ICP review',
+    recovery: 'Quarterly recovery review',
+    health: 'Loop health',
+    audit: 'Tagging audit',
+    pipeline: 'Open pipeline at risk',
+    patterns: 'Churn patterns and the pipeline that matches them',
+};
+const BODIES = {
+    'bad-fit': BadFit,
+    icp: Icp,
+    recovery: Recovery,
+    health: Health,
+    pipeline: Pipeline,
+    monthly: Monthly,
+    audit: AuditReport,
+    patterns: PatternsReport,
+};
+
+// A report's dashboard body for its JSON d (a session's pack is one).
+export function ReportBody({ name, d }) {
+    const Body = BODIES[name];
+    return Body
+        ? html`<${Body} d=${d} />`
+        : html`<pre>${JSON.stringify(d, null, 2)}</pre>`;
+}
+
+export function ReportPage({ params, query, me }) {
+    const name = params[0];
+    const period = query.get('period') || '';
+    const priv = query.get('private') === '1';
+    const extra = name === 'pipeline' ? pipelineQuery(query) : {};
+    const st = useLoad(
+        () =>
+            api.get(`/reports/${encodeURIComponent(name)}`, {
+                period,
+                private: priv ? 1 : '',
+                ...extra,
+            }),
+        [name, period, priv, JSON.stringify(extra)],
+    );
+    const [draft, setDraft] = useState(period);
+    const go = (p) =>
+        navigate(
+            `/reports/${name}?period=${encodeURIComponent(p)}${priv ? '&private=1' : ''}`,
+        );
+    const Body = BODIES[name];
+    const periodic = !['health', 'pipeline', 'patterns'].includes(name);
+    return html`<div class="page report" data-report=${name}>
+        <h1>${TITLES[name] || name}</h1>
+        <${Loaded} state=${st}>${(d) => html`
+            ${
+                periodic &&
+                html`<form class="period card" aria-label="Period"
+                onSubmit=${(e) => {
+                    e.preventDefault();
+                    if (draft) go(draft);
+                }}>
+                <button type="button" onClick=${() => go(shift(d.period, -1))}
+                    aria-label="Previous period">‹ ${shift(d.period, -1)}</button>
+                <${TextInput} label="Period" name="period" value=${draft || d.period}
+                    onInput=${setDraft} hint=${name === 'monthly' ? 'YYYY-MM' : 'YYYYQn'} />
+                <button type="submit">Show</button>
+                <button type="button" onClick=${() => go(shift(d.period, 1))}
+                    aria-label="Next period">${shift(d.period, 1)} ›</button>
+            </form>`
+            }
+            <p class="meta" data-testid="report-period">${d.period ? `Period ${d.period}` : ''}${d.from ? ` (${d.from} to ${d.to})` : ''}${d.as_of ? `As of ${d.as_of}` : ''}</p>
+            ${Body ? html`<${Body} d=${d} query=${query} />` : html`<pre>${JSON.stringify(d, null, 2)}</pre>`}
+            ${name === 'icp' && html`<${IcpDecision} d=${d} me=${me} />`}`}<//>
+    </div>`;
+}

@@ -2,7 +2,8 @@
 // `closeloop serve` on a free loopback port with the built web UI, and
 // Debian's chromium driven by playwright-core (no browser download).
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -200,4 +201,27 @@ export async function shot(page, name) {
     const path = join(SHOTS, `${name}.png`);
     await page.screenshot({ path, fullPage: true });
     return path;
+}
+
+// axe-core (npm, this directory's lock file), evaluated in the page through
+// the DevTools protocol, which the server's Content-Security-Policy does not
+// govern (an injected <script> would be refused, as it should be).
+const AXE = readFileSync(createRequire(import.meta.url)
+    .resolve('axe-core/axe.min.js'), 'utf8');
+
+// The serious and critical WCAG 2.x A/AA violations axe finds on the page
+// as it is now: [] when there are none, else "rule: target" lines.
+export async function axeViolations(page) {
+    await page.evaluate(AXE);
+    const found = await page.evaluate(async () => {
+        const r = await globalThis.axe.run(document, {
+            runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a',
+                'wcag21aa', 'wcag22aa'] },
+            resultTypes: ['violations'],
+        });
+        return r.violations.filter((v) => ['serious', 'critical']
+            .includes(v.impact)).flatMap((v) => v.nodes.map((n) =>
+            `${v.id} (${v.impact}): ${n.target.join(' ')} - ${v.help}`));
+    });
+    return found;
 }

@@ -105,6 +105,15 @@ function Shell({ me, onSignOut }) {
                 t = c.textContent.replace(/\s+/g, ' ').trim();
             }
             document.title = t ? `${t} · closeloop` : 'closeloop';
+            // A table wider than a phone scrolls in its box: the box takes
+            // the keyboard's focus (arrow keys scroll it), named after the
+            // table's caption, so it is reachable without a pointer.
+            for (const w of main.querySelectorAll('.table-wrap:not([tabindex])')) {
+                const cap = w.querySelector('caption');
+                w.setAttribute('tabindex', '0');
+                w.setAttribute('role', 'region');
+                w.setAttribute('aria-label', cap ? cap.textContent.trim() || 'Table' : 'Table');
+            }
         };
         update();
         const obs = new MutationObserver(update);

@@ -97,8 +97,8 @@ function PeriodPicker({ name, period, today, go }) {
     return html`<form class="period card no-print" aria-label="Period"
         onSubmit=${(e) => e.preventDefault()}>
         ${period &&
-        html`<button type="button" onClick=${() => go(shift(period, -1))}
-            aria-label="Previous period">‹ ${shift(period, -1)}</button>`}
+        html`<button type="button" onClick=${() => go(shift(period, -1))}>
+            ‹ <span class="sr-only">Previous period: </span>${shift(period, -1)}</button>`}
         <div class="field">
             <label for="report-period-pick">${monthly ? 'Month' : 'Quarter'}</label>
             <select id="report-period-pick" name="period" value=${period || ''}
@@ -108,8 +108,8 @@ function PeriodPicker({ name, period, today, go }) {
             </select>
         </div>
         ${period &&
-        html`<button type="button" onClick=${() => go(shift(period, 1))}
-            aria-label="Next period">${shift(period, 1)} ›</button>`}
+        html`<button type="button" onClick=${() => go(shift(period, 1))}>
+            <span class="sr-only">Next period: </span>${shift(period, 1)} ›</button>`}
     </form>`;
 }
 

@@ -14,6 +14,7 @@ import { CoachingList, CoachingItem } from './pages/coaching.js';
 import { Settings } from './pages/settings.js';
 import { Me } from './pages/me.js';
 import { Import } from './pages/import.js';
+import { Team } from './pages/team.js';
 
 const ROUTES = [
     [/^\/$/, Inbox],
@@ -32,6 +33,7 @@ const ROUTES = [
     [/^\/coaching$/, CoachingList],
     [/^\/coaching\/([^/]+)$/, CoachingItem],
     [/^\/me$/, Me],
+    [/^\/team$/, Team],
     [/^\/import$/, Import],
     [/^\/settings$/, Settings],
     [/^\/settings\/([a-z]+)$/, Settings],
@@ -51,6 +53,8 @@ function navFor(role) {
         n.push(['/sessions', 'Sessions']);
     if (['ae', 'sales_manager', 'vp_sales', 'revops'].includes(role))
         n.push(['/coaching', 'Coaching']);
+    if (['cs_manager', 'sales_manager', 'vp_cs', 'vp_sales', 'revops'].includes(role))
+        n.push(['/team', 'Team']);
     if (['revops', 'admin'].includes(role))
         n.push(['/import', 'Import'], ['/settings', 'Settings']);
     n.push(['/me', 'Your account']);

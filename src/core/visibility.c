@@ -222,6 +222,12 @@ cl_vis_may(const cl_viewer *v, cl_vis_action action, const cl_vis_rel *rel)
         /* Marketing owns the ICP definition; RevOps owns the loop and
            records the review's outcome when Marketing is not at hand. */
         return (r & (R_MARKETING | R_REVOPS)) != 0;
+    case CL_VA_COACHING_WRITE:
+        /* The AE's own manager holds the conversation; VP Sales and RevOps
+           may for any AE.  Never the AE: it is the one being coached. */
+        return (r & (R_VP_SALES | R_REVOPS)) != 0 ||
+               (rel && rel->owner_manager_id && !own &&
+                same(rel->owner_manager_id, v->user_id));
     case CL_VA_COUNT:
         break;
     }

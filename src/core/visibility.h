@@ -124,6 +124,9 @@ typedef enum cl_vis_action {
     CL_VA_TASK_DONE,    /* rel: the task's assignee */
     CL_VA_INBOX_READ,   /* rel: the message's recipient */
     CL_VA_ICP_WRITE,    /* add an ICP version, record "reviewed, no change" */
+    /* open a coaching item, record its conversation, close it; rel: the AE
+       and the AE's manager */
+    CL_VA_COACHING_WRITE,
     CL_VA_COUNT
 } cl_vis_action;
 

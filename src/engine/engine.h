@@ -154,6 +154,28 @@ cl_err cl_engine_session_decide(cl_store *st, int64_t session_id,
  * it as an ICP update.  CL_EINVAL (one line naming the field) for a
  * missing owner or rationale, or when no version is in effect yet.
  */
+/*
+ * Coaching items a sales lead opens and follows up (issue 16).  open: a
+ * private item for AE ae_id (a user of role ae) on cause (a
+ * sales-attributable taxonomy code or trust_breakdown) for quarter period
+ * (YYYYQn), with an optional note (at most 4000 characters); *id its id.
+ * follow: records the conversation's note on open item id (required unless
+ * closing) and, with close, closes it.  Only the AE's manager, VP Sales or
+ * RevOps may (actor); every change is audited, the note stays on the item.
+ *   CL_EINVAL    a field (named in the message)
+ *   CL_EFORBIDDEN actor may not (not the AE's manager, VP Sales or RevOps)
+ *   CL_ECONFLICT the AE has that item already (open); the item is closed
+ *                (follow)
+ *   CL_ENOTFOUND no item id (follow)
+ */
+cl_err cl_engine_coaching_open(cl_store *st, const char *ae_id,
+                               const char *cause, const char *period,
+                               const char *note, const char *actor,
+                               cl_time now, int64_t *id, cl_error *err);
+cl_err cl_engine_coaching_follow(cl_store *st, int64_t id, const char *note,
+                                 int close, const char *actor, cl_time now,
+                                 cl_error *err);
+
 cl_err cl_engine_icp_no_change(cl_store *st, const char *owner,
                                const char *rationale, const char *actor,
                                cl_time now, int64_t *version, cl_error *err);

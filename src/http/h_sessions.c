@@ -4,7 +4,6 @@
  *   POST /api/v1/sessions/{id}/decisions, POST /api/v1/sessions/{id}/close
  *   POST /api/v1/sessions/{id}/change (the debrief's one process change)
  *   GET  /api/v1/changes, POST /api/v1/changes/{id}/checkin
- *   GET  /api/v1/coaching, GET /api/v1/coaching/{id}
  * Actions go through the engine shell, as the CLI's do.
  */
 #include <stdio.h>
@@ -43,10 +42,9 @@ session_cb(void *ud, const cl_store_session_row *s)
     json_array_append_new(
         ud, json_pack("{s:I, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:o, s:b}", "id",
                       (json_int_t)s->id, "kind", s->kind, "period", s->period,
-                      "status", s->status, "owner_id", s->owner_id,
-                      "opened_at", s->opened_at, "closed_at", s->closed_at,
-                      "decisions", dec ? dec : json_array(), "has_pack",
-                      s->has_pack));
+                      "status", s->status, "owner_id", s->owner_id, "opened_at",
+                      s->opened_at, "closed_at", s->closed_at, "decisions",
+                      dec ? dec : json_array(), "has_pack", s->has_pack));
     return 0;
 }
 
@@ -60,8 +58,8 @@ cl__h_sessions(cl_http_req *r)
                              "your role may not read sessions");
     json_t *items = json_array();
     cl_error_clear(&err);
-    cl_err e = cl_store_sessions_each(r->st, 0, status, session_cb, items,
-                                      &err);
+    cl_err e =
+        cl_store_sessions_each(r->st, 0, status, session_cb, items, &err);
     if (e == CL_OK)
         e = cl_http_name_items(r, items, "owner_id", "owner_name", &err);
     if (e != CL_OK) {
@@ -155,11 +153,11 @@ cl__h_session_close(cl_http_req *r)
         cl_engine_session_close(r->st, id, r->user_id, r->now, &stats, &err);
     if (e != CL_OK)
         return cl_http_fail(r, e, &err);
-    return cl_http_reply_json(
-        r, 200,
-        json_pack("{s:I, s:s, s:o}", "id", (json_int_t)id, "status", "closed",
-                  "applied", stats_json(&stats)),
-        NULL);
+    return cl_http_reply_json(r, 200,
+                              json_pack("{s:I, s:s, s:o}", "id", (json_int_t)id,
+                                        "status", "closed", "applied",
+                                        stats_json(&stats)),
+                              NULL);
 }
 
 /* ---- process changes -------------------------------------------------- */
@@ -168,13 +166,13 @@ static int
 pc_cb(void *ud, const cl_store_pc_row *p)
 {
     json_array_append_new(
-        ud, json_pack("{s:I, s:I, s:s, s:s, s:s, s:s?, s:s?, s:b, s:b}", "id",
-                      (json_int_t)p->id, "session_id",
-                      (json_int_t)p->session_id, "owner_id", p->owner_id,
-                      "description", p->description, "checkin_due",
-                      p->checkin_due, "checkin_on", p->checkin_on,
-                      "checkin_note", p->checkin_note, "reminded",
-                      p->reminded, "escalated", p->escalated));
+        ud,
+        json_pack("{s:I, s:I, s:s, s:s, s:s, s:s?, s:s?, s:b, s:b}", "id",
+                  (json_int_t)p->id, "session_id", (json_int_t)p->session_id,
+                  "owner_id", p->owner_id, "description", p->description,
+                  "checkin_due", p->checkin_due, "checkin_on", p->checkin_on,
+                  "checkin_note", p->checkin_note, "reminded", p->reminded,
+                  "escalated", p->escalated));
     return 0;
 }
 
@@ -218,10 +216,10 @@ cl__h_change_record(cl_http_req *r)
                              r->params[0]);
     }
     cl_error_clear(&err);
-    cl_err e = cl_engine_change_record(
-        r->st, id, cl_http_jstr(body, "owner_id"),
-        cl_http_jstr(body, "description"), r->user_id, r->now, &pc, &stats,
-        &err);
+    cl_err e =
+        cl_engine_change_record(r->st, id, cl_http_jstr(body, "owner_id"),
+                                cl_http_jstr(body, "description"), r->user_id,
+                                r->now, &pc, &stats, &err);
     json_decref(body);
     if (e != CL_OK)
         return cl_http_fail(r, e, &err);
@@ -280,137 +278,4 @@ cl__h_change_checkin(cl_http_req *r)
     json_t *doc = json_incref(json_array_get(one, 0));
     json_decref(one);
     return cl_http_reply_json(r, 200, doc ? doc : json_null(), NULL);
-}
-
-/* ---- coaching items --------------------------------------------------- */
-
-typedef struct coach_ud {
-    json_t *items;
-    int64_t id;
-} coach_ud;
-
-/* Collects the rows only: the visibility rules need each AE's manager, and a
-   row callback must not call the store (store.h). */
-static int
-coach_cb(void *ud, const cl_store_coaching_row *c)
-{
-    coach_ud *u = ud;
-    if (u->id && c->id != u->id)
-        return 0;
-    json_array_append_new(
-        u->items,
-        json_pack("{s:I, s:s, s:I, s:s, s:s, s:s?, s:s}", "id",
-                  (json_int_t)c->id, "ae_id", c->ae_id, "session_id",
-                  (json_int_t)c->session_id, "period", c->period, "cause",
-                  c->cause, "note", c->note, "status", c->status));
-    return 0;
-}
-
-/* Reads the coaching items (only item id when id > 0) into *items, keeps
-   those the viewer may see and names their AE (ae_name); *seen counts the
-   items there were before the rules. */
-static cl_err
-coaching_read(cl_http_req *r, int64_t id, json_t **items, size_t *seen,
-              cl_error *err)
-{
-    coach_ud u = {json_array(), id};
-    if (u.items == NULL)
-        return cl_error_set(err, CL_ENOMEM, "out of memory");
-    cl_err e = cl_store_coaching_each(r->st, coach_cb, &u, err);
-    *seen = json_array_size(u.items);
-    json_t *kept = json_array();
-    if (kept == NULL && e == CL_OK)
-        e = cl_error_set(err, CL_ENOMEM, "out of memory");
-    for (size_t i = 0; e == CL_OK && i < json_array_size(u.items); i++) {
-        json_t *c = json_array_get(u.items, i);
-        const char *ae_id = json_string_value(json_object_get(c, "ae_id"));
-        cl_store_login ae;
-        int found = 0;
-        e = cl_store_login_get(r->st, ae_id, 0, &ae, &found, err);
-        cl_vis_rel rel = {ae_id, found ? ae.manager_id : NULL, "ae"};
-        if (e != CL_OK || !cl_vis_fields(&r->viewer, CL_VK_COACHING, &rel))
-            continue;
-        if (found)
-            json_object_set_new(c, "ae_name", json_string(ae.name));
-        json_array_append(kept, c);
-    }
-    json_decref(u.items);
-    if (e != CL_OK) {
-        json_decref(kept);
-        return e;
-    }
-    *items = kept;
-    return CL_OK;
-}
-
-/* The answer to a role that may see no coaching item at all. */
-static enum MHD_Result
-coaching_refused(cl_http_req *r)
-{
-    return cl_http_error(r, 403, "forbidden", NULL,
-                         "coaching items are private to the AE, its "
-                         "manager, VP Sales and RevOps");
-}
-
-enum MHD_Result
-cl__h_coaching(cl_http_req *r)
-{
-    cl_error err;
-    if (!cl_vis_may_list(&r->viewer, CL_VK_COACHING))
-        return coaching_refused(r);
-    json_t *items;
-    size_t seen;
-    cl_error_clear(&err);
-    cl_err e = coaching_read(r, 0, &items, &seen, &err);
-    if (e != CL_OK)
-        return cl_http_fail(r, e, &err);
-    int64_t n = (int64_t)json_array_size(items);
-    return cl_http_reply_json(r, 200, cl_http_page_doc(items, n, n, 0), NULL);
-}
-
-/* The one answer for an item that is missing and for one the caller may
-   not see: a 403 would tell an AE that a colleague has a coaching item,
-   and that is what these items keep private. */
-static enum MHD_Result
-no_coaching_item(cl_http_req *r)
-{
-    return cl_http_error(r, 404, "not_found", NULL, "no coaching item '%s'",
-                         r->params[0]);
-}
-
-enum MHD_Result
-cl__h_coaching_get(cl_http_req *r)
-{
-    cl_error err;
-    int64_t id;
-    json_t *items;
-    size_t seen;
-    /* A role that may see no coaching item at all is refused whatever the
-       id, as the list refuses it: that tells nothing about any item. */
-    if (!cl_vis_may_list(&r->viewer, CL_VK_COACHING))
-        return coaching_refused(r);
-    if (parse_id(r->params[0], &id) < 0)
-        return no_coaching_item(r);
-    cl_error_clear(&err);
-    cl_err e = coaching_read(r, id, &items, &seen, &err);
-    if (e != CL_OK)
-        return cl_http_fail(r, e, &err);
-    /* An item that is not there costs the AE lookup one that is there
-       but not the caller's makes, so the two take the same path. */
-    if (seen == 0) {
-        cl_store_login stand_in;
-        int found = 0;
-        e = cl_store_login_get(r->st, r->user_id, 0, &stand_in, &found, &err);
-        if (e != CL_OK) {
-            json_decref(items);
-            return cl_http_fail(r, e, &err);
-        }
-    }
-    if (!json_array_size(items)) {
-        json_decref(items);
-        return no_coaching_item(r);
-    }
-    json_t *c = json_incref(json_array_get(items, 0));
-    json_decref(items);
-    return cl_http_reply_json(r, 200, c, NULL);
 }

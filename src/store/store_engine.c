@@ -280,6 +280,16 @@ cl_store_coaching_each(cl_store *st, cl_store_coaching_cb cb, void *ud,
 }
 
 cl_err
+cl_store_coaching_update(cl_store *st, int64_t id, const char *note, int close,
+                         int *changed, cl_error *err)
+{
+    if (!st->in_tx)
+        return cl_error_set(err, CL_EINVAL,
+                            "cl_store_coaching_update outside a transaction");
+    return cl__engw_coaching_update(st, id, note, close, changed, err);
+}
+
+cl_err
 cl_store_flag_add(cl_store *st, const char *key, const char *subject_kind,
                   const char *subject_id, const char *flag, const char *field,
                   const char *reason, int *inserted, cl_error *err)

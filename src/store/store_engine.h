@@ -349,6 +349,11 @@ cl_err cl_store_coaching_add(cl_store *st, const char *ae_id,
 cl_err cl_store_coaching_each(cl_store *st, cl_store_coaching_cb cb, void *ud,
                               cl_error *err);
 
+/* Sets open coaching item id's note (note NULL: unchanged) and, with
+   close, closes it, audited; *changed 0 when no open item has that id. */
+cl_err cl_store_coaching_update(cl_store *st, int64_t id, const char *note,
+                                int close, int *changed, cl_error *err);
+
 /* ---- flags, fields, links -------------------------------------------------
  */
 

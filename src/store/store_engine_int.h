@@ -315,6 +315,8 @@ cl_err cl__engw_coaching_add(cl_store *st, const char *ae_id,
                              const char *cause, const char *note,
                              const char *audience, int *inserted,
                              cl_error *err);
+cl_err cl__engw_coaching_update(cl_store *st, int64_t id, const char *note,
+                                int close, int *changed, cl_error *err);
 cl_err cl__engw_flag_add(cl_store *st, const char *key,
                          const char *subject_kind, const char *subject_id,
                          const char *flag, const char *field,

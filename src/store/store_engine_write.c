@@ -39,7 +39,7 @@ static const struct {
     const char *session_close;
     const char *pc_add, *pc_id, *pc_checkin;
     const char *trigger_add, *trigger_id;
-    const char *coaching_add, *coaching_id;
+    const char *coaching_add, *coaching_id, *coaching_update;
     const char *flag_add, *link_add;
     /* cl_store_field_set, by CL__FIELD_*: the UPDATE */
     const char *field_sql[CL__FIELD_COUNT];
@@ -126,6 +126,10 @@ static const struct {
     .coaching_id = "SELECT id FROM coaching_items WHERE "
                    "workspace_id = ?1 AND ae_id = ?2 AND period = ?3 "
                    "AND cause = ?4",
+    .coaching_update =
+        "UPDATE coaching_items SET note = COALESCE(?3::text, note), "
+        "status = CASE WHEN ?4 = 1 THEN 'closed' ELSE status END "
+        "WHERE workspace_id = ?1 AND id = ?2 AND status = 'open'",
     .flag_add = "INSERT INTO flags (workspace_id, key, "
                 "subject_kind, subject_id, flag, field, reason, "
                 "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
@@ -182,6 +186,9 @@ static const struct {
 #define COACHING_JSON                                                          \
     "'id', id, 'ae_id', ae_id, 'session_id', session_id, 'period', period, "   \
     "'cause', cause, 'audience', audience"
+/* A follow-up's audit entry: the status, not the conversation's words,
+   which stay on the private item. */
+#define COACHING_STATUS_JSON "'id', id, 'ae_id', ae_id, 'status', status"
 #define FLAG_JSON                                                              \
     "'key', key, 'subject_kind', subject_kind, 'subject_id', subject_id, "     \
     "'flag', flag, 'field', field, 'reason', reason"
@@ -530,6 +537,23 @@ cl__engw_coaching_add(cl_store *st, const char *ae_id, int64_t session_id,
             rc = audit_id(st, "coaching_items", COACHING_JSON, id,
                           "coaching_item_created", err);
     }
+    return rc;
+}
+
+cl_err
+cl__engw_coaching_update(cl_store *st, int64_t id, const char *note, int close,
+                         int *changed, cl_error *err)
+{
+    int n = 0;
+    /* id, note, close */
+    cl_err rc = Q(st)->exec(st, &n, err, SQL.coaching_update, "isi",
+                            (cl__arg[]){I(id), S(note), I(close ? 1 : 0)});
+    *changed = n > 0;
+    if (rc == CL_OK && n)
+        rc = audit_id(st, "coaching_items", COACHING_STATUS_JSON, id,
+                      close ? "coaching_item_closed"
+                            : "coaching_item_conversation",
+                      err);
     return rc;
 }
 

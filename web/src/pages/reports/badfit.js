@@ -98,7 +98,10 @@ export function BadFit({ d }) {
                     ? html`<ul class="plain">${d.triggers.map(
                           (t) => html`<li>
                 <p><strong>${label(t.kind)}</strong>: ${t.rule}</p>
-                <p class="meta">Opens ${t.opens_on}, due ${t.due_on}; routes to ${t.routes_to}</p></li>`,
+                <p class="meta">Opens ${t.opens_on}, due ${t.due_on}; routes to ${t.routes_to}</p>
+                ${t.items && html`<ul class="plain" data-testid="coaching-aes">${t.items.map((x) => html`<li>
+                    ${x.ae ? x.ae.name : 'An AE'}: ${x.churns} over-promised ${x.churns === 1 ? 'churn' : 'churns'}${' · '}
+                    <a href=${`/coaching?new=1&ae_id=${encodeURIComponent(x.ae ? x.ae.id : '')}&cause=feature_overpromise&period=${d.period}&note=${encodeURIComponent(`Bad-fit review ${d.period}: ${x.churns} over-promised churns`)}`}>Open a coaching item</a></li>`)}</ul>`}</li>`,
                       )}</ul>`
                     : html`<p class="empty">No threshold fired.</p>`
             }
@@ -108,5 +111,5 @@ export function BadFit({ d }) {
             html`<section class="card" aria-labelledby="pm-h"><h2 id="pm-h">Profile markers of bad-fit churns</h2>
             <ul class="plain">${d.profile_markers.map((m) => html`<li>${m.description}</li>`)}</ul></section>`
         }
-        ${d.coaching && html`<section class="card"><h2>Coaching (private view)</h2><pre>${JSON.stringify(d.coaching, null, 2)}</pre></section>`}`;
+`;
 }

@@ -433,6 +433,22 @@ cl_err cl_wf_churn_close(const cl_wf_churn *churn, const char *actor_id,
                          cl_wf_effects *out, cl_error *err);
 
 /*
+ * The AE+CSM debrief held (issue 16): notes (required, at most 4000
+ * characters) and whether the tag is accepted or disputed (disputed needs a
+ * reason).  Refused: an untagged churn (CL_ECONFLICT); no notes, a dispute
+ * without a reason, a text too long (CL_EINVAL).  Effects: MARK_TASK done
+ * every debrief task of the churn; AUDIT "debrief_held" on the churn by
+ * actor_id, old value the primary cause, new value "accepted" or
+ * "disputed", body the notes (and the reason); NOTIFY "debrief_outcome" to
+ * the account's CSM (RevOps without one; nobody when the actor is that
+ * person), keyed by churn, cause and recipient.
+ */
+cl_err cl_wf_debrief_held(const cl_wf_config *cfg, const cl_wf_churn *churn,
+                          const char *actor_id, const char *notes,
+                          int disputed, const char *reason, cl_wf_effects *out,
+                          cl_error *err);
+
+/*
  * Reopening a closed churn so that its tag can change: refused when the
  * churn is open (CL_ECONFLICT) or reason is empty (CL_EINVAL).  Effect:
  * AUDIT "churn_reopened", "closed" to "open", with the reason (body).

@@ -155,6 +155,19 @@ cl_err cl_engine_session_decide(cl_store *st, int64_t session_id,
  * missing owner or rationale, or when no version is in effect yet.
  */
 /*
+ * The AE+CSM debrief of task task_id held (issue 16): the notes, and the
+ * tag accepted or disputed (with a reason), by actor (the task's assignee
+ * or RevOps).  Marks every debrief task of the churn done, audits the
+ * outcome on the churn and tells the CSM (cl_wf_debrief_held).
+ *   CL_ENOTFOUND no task task_id;  CL_EINVAL not a churn's debrief, a field
+ *   (the message names it);  CL_ECONFLICT the task is done already, the
+ *   churn is not tagged;  CL_EFORBIDDEN actor may not
+ */
+cl_err cl_engine_debrief_held(cl_store *st, int64_t task_id, const char *notes,
+                              int disputed, const char *reason,
+                              const char *actor, cl_time now, cl_error *err);
+
+/*
  * Coaching items a sales lead opens and follows up (issue 16).  open: a
  * private item for AE ae_id (a user of role ae) on cause (a
  * sales-attributable taxonomy code or trust_breakdown) for quarter period

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../store/store_api.h"
+#include "../engine/engine.h"
 #include "../store/store_engine.h"
 #include "http_int.h"
 
@@ -38,9 +39,9 @@ user_names(cl_http_req *r, json_t *items, json_t **out, cl_error *err)
     json_array_foreach(items, i, t)
     {
         if (e == CL_OK)
-            e = cl_http_user_name(r, m, json_string_value(
-                                   json_object_get(t, "assignee_id")),
-                         err);
+            e = cl_http_user_name(
+                r, m, json_string_value(json_object_get(t, "assignee_id")),
+                err);
         const char *att = json_string_value(json_object_get(t, "attendees"));
         char id[128];
         for (const char *p = att; e == CL_OK && p && *p;) {
@@ -264,6 +265,40 @@ cl__h_task_done(cl_http_req *r)
         cl_store_rollback(r->st);
         return cl_http_fail(r, e, &err);
     }
+    return cl__h_task_get(r);
+}
+
+/* POST /api/v1/tasks/{id}/debrief: the AE+CSM debrief held, with its notes
+   and the tag accepted or disputed (engine: cl_engine_debrief_held). */
+enum MHD_Result
+cl__h_task_debrief(cl_http_req *r)
+{
+    static const cl_jfield f[] = {{"notes", CL_J_STRING, 1},
+                                  {"outcome", CL_J_STRING, 1},
+                                  {"reason", CL_J_STRING, 0}};
+    enum MHD_Result done;
+    cl_error err;
+    int64_t id;
+    if (parse_id(r->params[0], &id) < 0)
+        return cl_http_error(r, 404, "not_found", NULL, "no task '%s'",
+                             r->params[0]);
+    json_t *body = cl_http_body(r, f, 3, &done);
+    if (!body)
+        return done;
+    const char *outcome = cl_http_jstr(body, "outcome");
+    int disputed = outcome && strcmp(outcome, "disputed") == 0;
+    if (!disputed && !(outcome && strcmp(outcome, "accepted") == 0)) {
+        json_decref(body);
+        return cl_http_error(r, 400, "invalid", "outcome",
+                             "outcome: expected accepted or disputed");
+    }
+    cl_error_clear(&err);
+    cl_err e = cl_engine_debrief_held(r->st, id, cl_http_jstr(body, "notes"),
+                                      disputed, cl_http_jstr(body, "reason"),
+                                      r->user_id, r->now, &err);
+    json_decref(body);
+    if (e != CL_OK)
+        return cl_http_fail(r, e, &err);
     return cl__h_task_get(r);
 }
 

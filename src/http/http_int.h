@@ -342,6 +342,7 @@ enum MHD_Result cl__h_audit(cl_http_req *r);
 enum MHD_Result cl__h_tasks(cl_http_req *r);
 enum MHD_Result cl__h_task_get(cl_http_req *r);
 enum MHD_Result cl__h_task_done(cl_http_req *r);
+enum MHD_Result cl__h_task_debrief(cl_http_req *r);
 enum MHD_Result cl__h_inbox(cl_http_req *r);
 enum MHD_Result cl__h_inbox_read(cl_http_req *r);
 enum MHD_Result cl__h_inbox_read_all(cl_http_req *r);

@@ -207,6 +207,11 @@ const cl_http_route cl__http_routes[] = {
     {.method = "POST", .pattern = "/api/v1/tasks/{id}/done",
      .handler = cl__h_task_done, .auth = U, .kind = NONE, .tag = "tasks",
      .summary = "Mark a task done"},
+    {.method = "POST", .pattern = "/api/v1/tasks/{id}/debrief",
+     .handler = cl__h_task_debrief, .auth = U, .kind = NONE, .tag = "tasks",
+     .summary = "Record an AE+CSM debrief: notes, the tag accepted or "
+                "disputed (with a reason); tells the CSM",
+     .body = "notes:string!,outcome:string!,reason:string"},
     {.method = "GET", .pattern = "/api/v1/inbox", .handler = cl__h_inbox,
      .auth = U, .kind = NONE, .tag = "inbox",
      .summary = "The caller's notifications, newest first"},

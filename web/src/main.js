@@ -15,6 +15,7 @@ import { Settings } from './pages/settings.js';
 import { Me } from './pages/me.js';
 import { Import } from './pages/import.js';
 import { Team } from './pages/team.js';
+import { DebriefForm } from './pages/debrief.js';
 
 const ROUTES = [
     [/^\/$/, Inbox],
@@ -34,6 +35,7 @@ const ROUTES = [
     [/^\/coaching\/([^/]+)$/, CoachingItem],
     [/^\/me$/, Me],
     [/^\/team$/, Team],
+    [/^\/tasks\/([0-9]+)\/debrief$/, DebriefForm],
     [/^\/import$/, Import],
     [/^\/settings$/, Settings],
     [/^\/settings\/([a-z]+)$/, Settings],

@@ -44,7 +44,7 @@ function TaskRow({ t, onDone }) {
     const [st, run] = useSubmit();
     const href = taskHref(t);
     // Tasks with no form of their own: the assignee says when it is done.
-    const manual = t.kind === 'debrief' || t.kind === 'cause_followup';
+    const manual = t.kind === 'cause_followup';
     return html`<li class=${'task' + (t.overdue ? ' overdue' : '')} data-kind=${t.kind}>
         <div class="task-main">
             ${href ? html`<a href=${href}>${t.title}</a>` : html`<span>${t.title}</span>`}
@@ -57,6 +57,8 @@ function TaskRow({ t, onDone }) {
         <div class="task-due">
             ${t.overdue ? html`<${Badge} kind="danger">Overdue<//>` : null}
             <time datetime=${t.due_on}>Due ${day(t.due_on)}</time>
+            ${t.kind === 'debrief' && html`<a class="button small" href=${`/tasks/${t.id}/debrief`}>
+                Record the debrief</a>`}
             ${manual && html`<button class="small" disabled=${st.busy}
                 aria-label=${'Mark done: ' + t.title}
                 onClick=${() => run(() => api.post(`/tasks/${t.id}/done`)).then(onDone)}>

@@ -222,6 +222,10 @@ cl_vis_may(const cl_viewer *v, cl_vis_action action, const cl_vis_rel *rel)
         /* Marketing owns the ICP definition; RevOps owns the loop and
            records the review's outcome when Marketing is not at hand. */
         return (r & (R_MARKETING | R_REVOPS)) != 0;
+    case CL_VA_PEOPLE:
+        /* Who works here and who may sign in is the operator's
+           (docs/design.md section 1: admin owns users). */
+        return (r & R_ADMIN) != 0;
     case CL_VA_COUNT:
         break;
     }

@@ -73,11 +73,11 @@ cl_people_manager_cycle(const char *user_id, const char *manager_id,
 }
 
 cl_people_status
-cl_people_status_of(int has_password, int deactivated)
+cl_people_status_of(int has_password, int has_link, int deactivated)
 {
     if (deactivated)
         return CL_PEOPLE_DEACTIVATED;
-    return has_password ? CL_PEOPLE_ACTIVE : CL_PEOPLE_INVITED;
+    return !has_password && has_link ? CL_PEOPLE_INVITED : CL_PEOPLE_ACTIVE;
 }
 
 const char *

@@ -48,13 +48,16 @@ int cl_people_manager_cycle(const char *user_id, const char *manager_id,
 
 /* A person's status, as the People page and the API say it. */
 typedef enum cl_people_status {
-    CL_PEOPLE_ACTIVE,     /* may sign in */
-    CL_PEOPLE_INVITED,    /* no password yet (an invitation is out) */
+    CL_PEOPLE_ACTIVE,     /* may sign in, or may be invited (imported
+                             without a password, no link out) */
+    CL_PEOPLE_INVITED,    /* no password yet, an invitation is out */
     CL_PEOPLE_DEACTIVATED /* signs in no more; history kept */
 } cl_people_status;
 
-/* The status of a user with or without a password and deactivated or not. */
-cl_people_status cl_people_status_of(int has_password, int deactivated);
+/* The status of a user with or without a password, with or without an
+   unused link (expired or not), deactivated or not. */
+cl_people_status cl_people_status_of(int has_password, int has_link,
+                                     int deactivated);
 
 /* "active", "invited", "deactivated". */
 const char *cl_people_status_name(cl_people_status s);

@@ -42,14 +42,15 @@ static int
 person_cb(void *ud, const cl_store_person *p)
 {
     people_ud *u = ud;
-    cl_people_status s =
-        cl_people_status_of(p->has_password, p->deactivated_at != NULL);
+    cl_people_status s = cl_people_status_of(
+        p->has_password, p->invite_kind != NULL, p->deactivated_at != NULL);
     json_t *o = json_pack(
         "{s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:s, s:o}", "id", p->id, "name",
         p->name, "email", p->email, "role", p->role, "role_label",
         cl_people_role_label(p->role), "manager_id", str_or_null(p->manager_id),
         "team", str_or_null(p->team), "status", cl_people_status_name(s),
         "deactivated_at", str_or_null(p->deactivated_at));
+    json_object_set_new(o, "has_password", json_boolean(p->has_password));
     json_object_set_new(o, "link_kind", str_or_null(p->invite_kind));
     json_object_set_new(o, "link_expires_at",
                         str_or_null(p->invite_expires_at));

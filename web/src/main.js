@@ -14,6 +14,7 @@ import { CoachingList, CoachingItem } from './pages/coaching.js';
 import { Settings } from './pages/settings.js';
 import { Me } from './pages/me.js';
 import { Import } from './pages/import.js';
+import { People, AcceptLink } from './pages/people.js';
 
 const ROUTES = [
     [/^\/$/, Inbox],
@@ -33,6 +34,7 @@ const ROUTES = [
     [/^\/coaching\/([^/]+)$/, CoachingItem],
     [/^\/me$/, Me],
     [/^\/import$/, Import],
+    [/^\/people$/, People],
     [/^\/settings$/, Settings],
     [/^\/settings\/([a-z]+)$/, Settings],
 ];
@@ -51,6 +53,8 @@ function navFor(role) {
         n.push(['/sessions', 'Sessions']);
     if (['ae', 'sales_manager', 'vp_sales', 'revops'].includes(role))
         n.push(['/coaching', 'Coaching']);
+    if (role === 'admin')
+        n.push(['/people', 'People']);
     if (['revops', 'admin'].includes(role))
         n.push(['/import', 'Import'], ['/settings', 'Settings']);
     n.push(['/me', 'Your account']);
@@ -145,6 +149,15 @@ function App() {
         if (me === null)
             document.title = 'Sign in · closeloop';
     }, [me]);
+    // A one-time link (an invitation, a password reset) opens without a
+    // sign-in, and signs its person in.
+    const loc = useLocation();
+    if (loc.path === '/invite')
+        return html`<${AcceptLink} onSignedIn=${(u, token) => {
+            setCsrf(token);
+            setMe(u);
+            navigate('/', { replace: true });
+        }} />`;
     if (me === undefined)
         return html`<${Loading} />`;
     if (me === null)

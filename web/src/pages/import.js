@@ -13,7 +13,7 @@ const KINDS = [
     ['churns', 'id*, account_id*, deal_id, churned_on*, arr_lost, stated_reason, diagnosis, predictive_behavior, primary_cause, contributing_causes, tagged_by, tagged_on', '/accounts'],
     ['recoveries', 'id*, original_deal_id*, new_deal_id*, recovery_type, cs_intervention, what_changed, csm_id, logged_on, cs_led', '/accounts'],
     ['reviews', 'deal_id*, held_on*, q1, q2, q3, q4, q5, q6, q7, gut_read', '/accounts'],
-    ['users', 'id*, name*, email*, role*, manager_id, team', '/settings/users'],
+    ['users', 'id*, name*, email*, role*, manager_id, team', '/people'],
     ['cs_hours', 'account_id*, month*, hours*', '/reports'],
     ['arr_movements', 'account_id*, on*, kind*, amount*', '/reports'],
     ['icp', 'version*, effective_on*, criteria*, owner_id, rationale', '/reports/icp'],

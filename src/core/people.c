@@ -26,6 +26,8 @@ cl_people_id_base(const char *name, const char *role,
             gap = 1;
         }
     }
+    while (n > 0 && out[n - 1] == '-')
+        n--;
     out[n] = '\0';
     if (n > 0)
         return;

@@ -262,6 +262,25 @@ issue(cl_store *st, const char *user_id, const char *kind, const who *to,
     return e;
 }
 
+/* Ends the transaction of an invitation or a reset: when e is CL_OK so
+   far, issues the link and commits; else (or when that fails) rolls back
+   and clears out. */
+static cl_err
+issue_commit(cl_store *st, cl_err e, const char *user_id, const char *kind,
+             const who *to, const char *actor, cl_time now, cl_engine_link *out,
+             cl_error *err)
+{
+    if (e == CL_OK)
+        e = issue(st, user_id, kind, to, actor, now, out, err);
+    if (e == CL_OK)
+        e = cl_store_commit(st, err);
+    if (e != CL_OK) {
+        cl_store_rollback(st);
+        memset(out, 0, sizeof *out);
+    }
+    return e;
+}
+
 /* The actor's name for the e-mail ("An administrator" when unknown). */
 static void
 actor_name(cl_store *st, const char *actor, char *out, size_t len)
@@ -294,15 +313,7 @@ cl_engine_link_send(cl_store *st, const char *user_id, const char *kind,
                          "%s has accepted the invitation already; send a "
                          "password reset instead",
                          w.name);
-    if (e == CL_OK)
-        e = issue(st, user_id, kind, &w, by, now, out, err);
-    if (e == CL_OK)
-        e = cl_store_commit(st, err);
-    if (e != CL_OK) {
-        cl_store_rollback(st);
-        memset(out, 0, sizeof *out);
-    }
-    return e;
+    return issue_commit(st, e, user_id, kind, &w, by, now, out, err);
 }
 
 /* ---- invitations ------------------------------------------------------ */
@@ -404,15 +415,7 @@ cl_engine_invite(cl_store *st, const cl_engine_person *p, const char *actor,
     snprintf(w.name, sizeof w.name, "%s", p->name);
     snprintf(w.email, sizeof w.email, "%s", p->email);
     snprintf(w.role, sizeof w.role, "%s", p->role);
-    if (e == CL_OK)
-        e = issue(st, id, "invite", &w, by, now, out, err);
-    if (e == CL_OK)
-        e = cl_store_commit(st, err);
-    if (e != CL_OK) {
-        cl_store_rollback(st);
-        memset(out, 0, sizeof *out);
-    }
-    return e;
+    return issue_commit(st, e, id, "invite", &w, by, now, out, err);
 }
 
 /* ---- deactivation ----------------------------------------------------- */

@@ -28,8 +28,8 @@ const cli_command cli_cmd_user = {
     "       closeloop user deactivate ID\n"
     "       closeloop user activate ID\n"
     "\n"
-    "add: creates a user; the password is read from stdin (one line, at\n"
-    "least 8 characters) unless --no-password.  The id defaults to the\n"
+    "add: creates a user; the password is read from stdin (one line, 10\n"
+    "to 1024 characters) unless --no-password.  The id defaults to the\n"
     "email's local part.  Roles: csm cs_manager ae sales_manager vp_sales\n"
     "vp_cs marketing revops admin.\n"
     "passwd: sets the password of user ID (users imported by CSV have\n"
@@ -46,14 +46,18 @@ const cli_command cli_cmd_user = {
     "\n"
     "Passwords are stored as argon2id hashes.\n"};
 
-/* Reads one line of stdin into buf without its newline; 0 on success. */
-static int
+/* Reads one line of stdin into buf without its newline; NULL when it is
+   an acceptable password, else why not (the rule of core/people.h, the
+   same as the web UI's). */
+static const char *
 read_password(char *buf, size_t len)
 {
     if (!fgets(buf, (int)len, stdin))
-        return -1;
+        return "expected a password on stdin";
+    if (!strchr(buf, '\n') && strlen(buf) == len - 1)
+        return "a new password may have at most 1024 characters";
     buf[strcspn(buf, "\r\n")] = '\0';
-    return strlen(buf) >= 8 ? 0 : -1;
+    return cl_people_password_check(buf);
 }
 
 static int
@@ -154,7 +158,7 @@ run(int argc, char **argv)
     const char *email = NULL, *name = NULL, *role = NULL, *manager = NULL,
                *id = NULL, *team = NULL;
     int no_password = 0, c, rc = CLI_USAGE;
-    char pw[512], hash[crypto_pwhash_STRBYTES], idbuf[65];
+    char pw[CL_PEOPLE_PW_MAX + 2], hash[crypto_pwhash_STRBYTES], idbuf[65];
 
     static const char *const actions[] = {"add",        "passwd",   "invite",
                                           "deactivate", "activate", NULL};
@@ -232,9 +236,9 @@ run(int argc, char **argv)
         }
     }
     if ((add && !no_password) || !add) {
-        if (read_password(pw, sizeof pw) != 0)
-            return cli_fail(CL_EINVAL, "expected a password of at least 8 "
-                                       "characters on stdin");
+        const char *why = read_password(pw, sizeof pw);
+        if (why)
+            return cli_fail(CL_EINVAL, "%s (stdin)", why);
         if (hash_password(pw, hash) != 0)
             return cli_fail(CL_ENOMEM, "cannot hash the password");
         sodium_memzero(pw, sizeof pw);

@@ -379,8 +379,6 @@ cl_engine_invite(cl_store *st, const cl_engine_person *p, const char *actor,
     const char *dummy;
     cl_value row[6];
     char scratch[6][600], id[CL_PEOPLE_ID_MAX], by[256];
-    cl_store_login u;
-    int found = 0;
     if (!field)
         field = &dummy;
     *field = NULL;
@@ -391,14 +389,9 @@ cl_engine_invite(cl_store *st, const cl_engine_person *p, const char *actor,
         return e;
     actor_name(st, actor, by, sizeof by);
     e = cl_store_begin(st, actor, now, err);
-    if (e == CL_OK)
-        e = cl_store_login_get(st, p->email, 1, &u, &found, err);
-    if (e == CL_OK && found) {
+    if (e == CL_OK &&
+        (e = cl_engine_email_check(st, NULL, p->email, err)) == CL_EINVAL)
         *field = "email";
-        e = cl_error_set(err, CL_EINVAL,
-                         "email: %s is the sign-in of someone already",
-                         p->email);
-    }
     if (e == CL_OK)
         e = unique_id(st, p, id, err);
     if (e == CL_OK) {
@@ -416,6 +409,20 @@ cl_engine_invite(cl_store *st, const cl_engine_person *p, const char *actor,
     snprintf(w.email, sizeof w.email, "%s", p->email);
     snprintf(w.role, sizeof w.role, "%s", p->role);
     return issue_commit(st, e, id, "invite", &w, by, now, out, err);
+}
+
+cl_err
+cl_engine_email_check(cl_store *st, const char *user_id, const char *email,
+                      cl_error *err)
+{
+    cl_store_login u;
+    int found = 0;
+    cl_err e = cl_store_login_get(st, email, 1, &u, &found, err);
+    if (e == CL_OK && found && (!user_id || strcmp(u.id, user_id) != 0))
+        e = cl_error_set(err, CL_EINVAL,
+                         "email: %s is the sign-in of %s already", email,
+                         u.name);
+    return e;
 }
 
 /* ---- deactivation ----------------------------------------------------- */

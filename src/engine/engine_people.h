@@ -73,6 +73,15 @@ cl_err cl_engine_manager_check(cl_store *st, const char *user_id,
                                const char *manager_id, cl_error *err);
 
 /*
+ * Checks email as the sign-in of user_id (NULL: a new user): nobody else
+ * signs in with it (ASCII case ignored), since sign-in finds a user by
+ * e-mail.  Reads only; any transaction.
+ *   CL_EINVAL  err says why, naming email
+ */
+cl_err cl_engine_email_check(cl_store *st, const char *user_id,
+                             const char *email, cl_error *err);
+
+/*
  * Deactivates (active 0) or reactivates (active 1) user_id: see
  * cl_store_user_active_set.  A deactivated user who still manages active
  * people keeps them (the history of the loop names that manager); the

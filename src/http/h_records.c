@@ -469,13 +469,20 @@ to_row(cl_http_req *r, cl_kind kind, json_t *rec, cl_http_row_buf *b,
        manager (engine_people.h). */
     if (kind == CL_KIND_USERS) {
         const cl_value *m = &b->row[cl_kind_field_index(def, "manager_id")];
-        if (cl_engine_manager_check(r->st, b->row[0].s,
-                                    m->type == CL_V_TEXT ? m->s : NULL,
-                                    &err) != CL_OK) {
-            *done = err.code == CL_EINVAL
-                        ? cl_http_error(r, 400, "invalid", "manager_id", "%s",
-                                        err.msg)
-                        : cl_http_fail(r, err.code, &err);
+        const cl_value *em = &b->row[cl_kind_field_index(def, "email")];
+        const char *which = "email";
+        cl_err e = em->type == CL_V_TEXT
+                       ? cl_engine_email_check(r->st, b->row[0].s, em->s, &err)
+                       : CL_OK;
+        if (e == CL_OK) {
+            which = "manager_id";
+            e = cl_engine_manager_check(
+                r->st, b->row[0].s, m->type == CL_V_TEXT ? m->s : NULL, &err);
+        }
+        if (e != CL_OK) {
+            *done = e == CL_EINVAL
+                        ? cl_http_error(r, 400, "invalid", which, "%s", err.msg)
+                        : cl_http_fail(r, e, &err);
             return -1;
         }
     }

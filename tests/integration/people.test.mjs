@@ -263,6 +263,15 @@ describe('people', () => {
         assert.equal(self.json.error.field, 'manager_id');
         const role = await admin.patch(`/api/v1/users/${ae.id}`, { role: 'wizard' }, { headers: { 'if-match': '*' } });
         assert.equal(role.json.error.field, 'role');
+        // Sign-in finds a person by e-mail: two people cannot share one.
+        const other = ws.users.find((u) => u.id !== ae.id);
+        const dup = await admin.patch(`/api/v1/users/${ae.id}`, { email: other.email.toUpperCase() },
+            { headers: { 'if-match': '*' } });
+        assert.equal(dup.status, 400, dup.text);
+        assert.equal(dup.json.error.field, 'email');
+        oneLine(dup);
+        assert.equal((await admin.patch(`/api/v1/users/${ae.id}`, { email: ae.email, team: 'Renamed team' },
+            { headers: { 'if-match': '*' } })).status, 200, 'keeping one\'s own e-mail is fine');
         for (const [key, value] of [['invite_expiry_hours', '0'], ['invite_expiry_hours', '721'],
             ['public_url', 'ftp://example.com'], ['public_url', 'https://x.example/?a=1']]) {
             const r = await admin.patch('/api/v1/settings/config', { [key]: value }, { headers: { 'if-match': '*' } });

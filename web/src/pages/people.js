@@ -154,8 +154,9 @@ export function People({ me }) {
                 <thead><tr><th scope="col">Name</th><th scope="col">E-mail</th><th scope="col">Role</th>
                     <th scope="col">Manager</th><th scope="col">Team</th><th scope="col">Status</th><th scope="col">Actions</th></tr></thead>
                 <tbody>${d.items.map((p) => html`<tr key=${p.id} data-person=${p.name}>
-                    <th scope="row">${p.name}</th><td class="wrap">${p.email}</td><td>${p.role_label}</td>
-                    <td>${p.manager_name || '—'}</td><td>${p.team || '—'}</td><td><${StatusCell} p=${p} /></td>
+                    <th scope="row">${p.name}</th><td class="wrap" data-label="E-mail">${p.email}</td>
+                    <td data-label="Role">${p.role_label}</td><td data-label="Manager">${p.manager_name || '—'}</td>
+                    <td data-label="Team">${p.team || '—'}</td><td data-label="Status"><${StatusCell} p=${p} /></td>
                     <td><${Actions} p=${p} me=${me} onEdit=${() => { setEditing(p.id); window.scrollTo(0, 0); }}
                         onChanged=${st.reload} onSent=${setSent} /></td></tr>`)}</tbody>
             </table></div></div>`}<//>

@@ -42,8 +42,11 @@ const PRESETS = {
     },
 };
 
-function Result({ res, kind }) {
-    const where = KINDS.find((k) => k[0] === kind)?.[2];
+function Result({ res, kind, me }) {
+    let where = KINDS.find((k) => k[0] === kind)?.[2];
+    // The People page is the administrator's alone.
+    if (where === '/people' && me?.role !== 'admin')
+        where = null;
     return html`<section class="card import-result" aria-labelledby="import-result-h">
         <h2 id="import-result-h">Imported</h2>
         <table class="data"><caption>${label(kind)}: ${res.rows} rows read</caption>
@@ -146,7 +149,7 @@ export function Import({ me }) {
                 ${failure && html`<p class="form-error" role="alert">${failure.message}</p>`}
             </div>
         </form>
-        ${res && res.applied && html`<${Result} res=${res} kind=${kind} />`}
+        ${res && res.applied && html`<${Result} res=${res} kind=${kind} me=${me} />`}
         ${res && res.errors.length > 0 && html`<${Errors} res=${res} />`}
     </div>`;
 }

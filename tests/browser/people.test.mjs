@@ -3,7 +3,8 @@
 // shown), the person opens the e-mailed one-time link (read from the
 // outbox), chooses a password and is signed in; the link then says it was
 // used; the admin changes the manager by name and deactivates the person,
-// whose open session ends at once and whose sign-in is refused.
+// whose open session ends at once and whose sign-in is refused; then
+// reactivates them and sends a password-reset link.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { browser, cli, shot, signIn, startWorkspace } from './lib.mjs';
@@ -107,6 +108,15 @@ for (const [label, width, height] of [['desktop', 1280, 900], ['phone', 390, 844
             // A deactivated person is no manager to pick any more.
             const options = await page.getByLabel('Manager').locator('option').allInnerTexts();
             assert.ok(!options.some((o) => o.startsWith(INVITEE.name)), 'not offered as a manager');
+
+            // Reactivated, and sent a password-reset link (e-mailed, one more row).
+            await page.getByRole('button', { name: `Reactivate ${INVITEE.name}` }).click();
+            await row.getByText('Active').waitFor();
+            await page.getByRole('button', { name: `Reset the password of ${INVITEE.name}` }).click();
+            await page.getByTestId('link-sent').filter({ hasText: 'password-reset link' }).waitFor();
+            const resets = JSON.parse(cli(ctx.db, ['outbox', '--format', 'json']))
+                .filter((r) => r.kind === 'password_reset' && r.body.includes(ctx.base + '/invite#'));
+            assert.equal(resets.length, 1);
             assert.deepEqual(errors, []);
             assert.deepEqual(other.errors, []);
         });

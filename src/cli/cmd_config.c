@@ -37,6 +37,10 @@ const cli_command cli_cmd_config = {
     "                        pricing, business_change, financial_distress)\n"
     "  route_due_business_days\n"
     "                        its follow-up task's due day, 1-60 (5)\n"
+    "  invite_expiry_hours   how long an invitation or password-reset link\n"
+    "                        works (1..720, default 72)\n"
+    "  public_url            the address people open closeloop at, the start\n"
+    "                        of links in e-mails (http://127.0.0.1:8080)\n"
     "  THRESHOLD             any threshold of the loop's rules, e.g.\n"
     "                        debrief_due_business_days; each has a range\n"
     "                        (docs/settings.md); get KEY shows its value\n"};

@@ -44,6 +44,13 @@ static const cl_config_key keys[] = {
      "the role financial distress routes to (a role or none; vp_sales)"},
     {"route_due_business_days", "business_days", 1, 60,
      "the routed follow-up task is due after this many business days (5)"},
+    /* A link that lived longer than a month would outlive the reason it
+       was sent; one hour is the least a person needs to open the mail. */
+    {"invite_expiry_hours", "hours", 1, 720,
+     "an invitation or password-reset link works this long (72)"},
+    {"public_url", NULL, 0, 0,
+     "the address people open closeloop at, for links in e-mails "
+     "(http://127.0.0.1:8080)"},
 };
 
 #define NKEYS (sizeof keys / sizeof keys[0])
@@ -100,6 +107,11 @@ cl_config_check(const char *key, const char *value, cl_error *err)
         why = "expected json or slack";
     if (strcmp(key, "smtp_url") == 0 && !prefixed(value, "smtp://", "smtps://"))
         why = "expected smtp://HOST:PORT or smtps://HOST:PORT";
+    if (strcmp(key, "public_url") == 0 &&
+        (!prefixed(value, "http://", "https://") || strlen(value) > 400 ||
+         strpbrk(value, " #?\"<>") != NULL))
+        why = "expected an http:// or https:// address without spaces, "
+              "query or fragment, at most 400 characters";
     if (strcmp(key, "webhook_url") == 0 &&
         !prefixed(value, "http://", "https://"))
         why = "expected an http:// or https:// URL";

@@ -228,6 +228,10 @@ cl_vis_may(const cl_viewer *v, cl_vis_action action, const cl_vis_rel *rel)
         return (r & (R_VP_SALES | R_REVOPS)) != 0 ||
                (rel && rel->owner_manager_id && !own &&
                 same(rel->owner_manager_id, v->user_id));
+    case CL_VA_PEOPLE:
+        /* Who works here and who may sign in is the operator's
+           (docs/design.md section 1: admin owns users). */
+        return (r & R_ADMIN) != 0;
     case CL_VA_COUNT:
         break;
     }

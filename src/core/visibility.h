@@ -127,6 +127,7 @@ typedef enum cl_vis_action {
     /* open a coaching item, record its conversation, close it; rel: the AE
        and the AE's manager */
     CL_VA_COACHING_WRITE,
+    CL_VA_PEOPLE,       /* invite, reset, deactivate: the administrator */
     CL_VA_COUNT
 } cl_vis_action;
 

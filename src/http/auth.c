@@ -36,8 +36,8 @@ cl_http_secure(cl_http_req *r)
     if (ci && ci->tls_session)
         return 1;
     if (r->srv->opts.trust_proxy) {
-        const char *p = MHD_lookup_connection_value(
-            r->conn, MHD_HEADER_KIND, "X-Forwarded-Proto");
+        const char *p = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
+                                                    "X-Forwarded-Proto");
         return p && strcmp(p, "https") == 0;
     }
     return 0;
@@ -69,8 +69,8 @@ cl_http_authenticate(cl_http_req *r, enum MHD_Result *done)
         char now[21];
         cl_time_format(r->now, now);
         cl__http_sha256_hex(cookie, hash);
-        e = cl_store_websession_get(r->st, hash, now, r->user_id, csrf,
-                                    &found, &err);
+        e = cl_store_websession_get(r->st, hash, now, r->user_id, csrf, &found,
+                                    &err);
         r->via_cookie = 1;
     }
     if (e != CL_OK) {
@@ -84,10 +84,12 @@ cl_http_authenticate(cl_http_req *r, enum MHD_Result *done)
     }
     cl_store_login u;
     e = cl_store_login_get(r->st, r->user_id, 0, &u, &found, &err);
-    if (e != CL_OK || !found) {
+    /* Deactivation ends sessions and tokens in its transaction; this
+       check keeps the door shut for any credential a race let through. */
+    if (e != CL_OK || !found || u.deactivated) {
         *done = e != CL_OK ? cl_http_fail(r, e, &err)
                            : cl_http_error(r, 401, "unauthenticated", NULL,
-                                           "the user no longer exists");
+                                           "sign in, or send a bearer token");
         return 0;
     }
     snprintf(r->role, sizeof r->role, "%s", u.role);

@@ -16,34 +16,21 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../core/people.h"
 #include "../store/store_api.h"
 #include "http_int.h"
 
 void cl__http_sha256_hex(const char *secret, char out[65]);
 
-/* A new password's length bounds, in bytes. */
-#define PW_MIN 10
-#define PW_MAX 1024
-
-/* Queues the 400 when pw is no acceptable new password; 1 when it is. */
+/* Queues the 400 when pw is no acceptable new password (the one rule of
+   core/people.h); 1 when it is. */
 static int
 new_password_ok(cl_http_req *r, const char *pw, enum MHD_Result *done)
 {
-    size_t n = strlen(pw);
-    if (n < PW_MIN) {
-        *done = cl_http_error(r, 400, "invalid", "new_password",
-                              "a new password needs at least %d characters",
-                              PW_MIN);
-        return 0;
-    }
-    if (n > PW_MAX) {
-        *done = cl_http_error(r, 400, "invalid", "new_password",
-                              "a new password may have at most %d "
-                              "characters",
-                              PW_MAX);
-        return 0;
-    }
-    return 1;
+    const char *why = cl_people_password_check(pw);
+    if (why)
+        *done = cl_http_error(r, 400, "invalid", "new_password", "%s", why);
+    return why == NULL;
 }
 
 /* The hash of the caller's session cookie (to keep that session), or

@@ -81,8 +81,7 @@ cl__h_login(cl_http_req *r)
                                       strlen(password)) == 0;
     if (!found || !u.password_hash[0]) {
         char dummy[crypto_pwhash_STRBYTES];
-        if (crypto_pwhash_str(dummy, "x", 1,
-                              crypto_pwhash_OPSLIMIT_INTERACTIVE,
+        if (crypto_pwhash_str(dummy, "x", 1, crypto_pwhash_OPSLIMIT_INTERACTIVE,
                               crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
             dummy[0] = '\0';
     }
@@ -92,9 +91,25 @@ cl__h_login(cl_http_req *r)
         return cl_http_error(r, 401, "bad_credentials", NULL,
                              "wrong email or password");
     }
+    /* Only who knows the password learns that the account is
+       deactivated: to anyone else it is a wrong password like any other. */
+    if (u.deactivated) {
+        json_decref(body);
+        return cl_http_error(r, 403, "account_deactivated", NULL,
+                             "this account is deactivated; ask your "
+                             "administrator");
+    }
     cl__http_login_ok(email, addr);
     json_decref(body);
+    return cl__http_session_start(r, &u);
+}
 
+enum MHD_Result
+cl__http_session_start(cl_http_req *r, const cl_store_login *u)
+{
+    cl_error err;
+    cl_err e;
+    cl_error_clear(&err);
     unsigned char raw[32];
     char token[65], csrf[65], hash[65], expires[21];
     randombytes_buf(raw, sizeof raw);
@@ -103,8 +118,8 @@ cl__h_login(cl_http_req *r)
     sodium_bin2hex(csrf, sizeof csrf, raw, sizeof raw);
     cl__http_sha256_hex(token, hash);
     cl_time_format(r->now + SESSION_SECONDS, expires);
-    if ((e = cl_store_begin(r->st, u.id, r->now, &err)) == CL_OK &&
-        (e = cl_store_websession_add(r->st, hash, u.id, csrf, expires,
+    if ((e = cl_store_begin(r->st, u->id, r->now, &err)) == CL_OK &&
+        (e = cl_store_websession_add(r->st, hash, u->id, csrf, expires,
                                      &err)) == CL_OK)
         e = cl_store_commit(r->st, &err);
     if (e != CL_OK) {
@@ -117,7 +132,7 @@ cl__h_login(cl_http_req *r)
              token, SESSION_SECONDS, cl_http_secure(r) ? "; Secure" : "");
     json_t *doc =
         json_pack("{s:o, s:s}", "user",
-                  me_json(r, u.id, u.name, u.email, u.role, u.manager_id),
+                  me_json(r, u->id, u->name, u->email, u->role, u->manager_id),
                   "csrf_token", csrf);
     char *text = json_dumps(doc, JSON_COMPACT);
     json_decref(doc);
@@ -155,8 +170,8 @@ cl__h_logout(cl_http_req *r)
 enum MHD_Result
 cl__h_me(cl_http_req *r)
 {
-    json_t *doc = me_json(r, r->user_id, r->name, r->email, r->role,
-                          r->manager_id);
+    json_t *doc =
+        me_json(r, r->user_id, r->name, r->email, r->role, r->manager_id);
     if (r->via_cookie)
         json_object_set_new(doc, "csrf_token", json_string(r->csrf));
     return cl_http_reply_json(r, 200, doc, NULL);

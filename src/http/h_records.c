@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "../engine/engine.h"
+#include "../engine/engine_people.h"
 #include "../io/field.h"
 #include "../store/store_api.h"
 #include "../core/workflow.h"
@@ -299,6 +300,11 @@ cl__h_record_list(cl_http_req *r)
     }
     if (u.in_memory)
         total = u.skipped;
+    if (kind == CL_KIND_USERS &&
+        (e = cl__http_people_active(r, u.items, &err)) != CL_OK) {
+        json_decref(u.items);
+        return cl_http_fail(r, e, &err);
+    }
     json_t *doc = cl_http_page_doc(u.items, total, limit, offset);
     /* A continued page counts nothing, in memory or not: its count would
        be of what follows the cursor only. */
@@ -360,6 +366,19 @@ read_record(cl_http_req *r, cl_kind kind, const char *id, got *g, int *found,
         if (cl_store_deal_health(r->st, id, &score, err) == CL_OK)
             json_object_set_new(g->shown, "health_score",
                                 score < 0 ? json_null() : json_integer(score));
+    }
+    /* Whether a user may sign in is no imported field either. */
+    if (kind == CL_KIND_USERS) {
+        json_t *one = json_array();
+        json_array_append(one, g->shown);
+        cl_err ae = cl__http_people_active(r, one, err);
+        json_decref(one);
+        if (ae != CL_OK) {
+            json_decref(g->full);
+            json_decref(g->shown);
+            memset(g, 0, sizeof *g);
+            return ae;
+        }
     }
     /* The engine's closed_on, not an imported field: in the ETag too, so
        closing or reopening is seen. */
@@ -444,6 +463,27 @@ to_row(cl_http_req *r, cl_kind kind, json_t *rec, cl_http_row_buf *b,
                                       cl_kind_get(f->ref)->name, b->row[i].s);
                 return -1;
             }
+        }
+    }
+    /* A manager is an active user, and nobody manages their own
+       manager (engine_people.h). */
+    if (kind == CL_KIND_USERS) {
+        const cl_value *m = &b->row[cl_kind_field_index(def, "manager_id")];
+        const cl_value *em = &b->row[cl_kind_field_index(def, "email")];
+        const char *which = "email";
+        cl_err e = em->type == CL_V_TEXT
+                       ? cl_engine_email_check(r->st, b->row[0].s, em->s, &err)
+                       : CL_OK;
+        if (e == CL_OK) {
+            which = "manager_id";
+            e = cl_engine_manager_check(
+                r->st, b->row[0].s, m->type == CL_V_TEXT ? m->s : NULL, &err);
+        }
+        if (e != CL_OK) {
+            *done = e == CL_EINVAL
+                        ? cl_http_error(r, 400, "invalid", which, "%s", err.msg)
+                        : cl_http_fail(r, e, &err);
+            return -1;
         }
     }
     const char *why, *bad_field;

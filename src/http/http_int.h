@@ -313,9 +313,9 @@ struct cl_http_server {
     pthread_mutex_t stores_lock;
     cl_store **stores; /* every connection opened, closed at stop */
     size_t nstores, cap;
-    struct cl_sched *sched; /* the tick and delivery, or NULL */
-    int64_t clock_offset;      /* added to the system clock (--now) */
-    _Atomic size_t body_bytes; /* held by request bodies in memory */
+    struct cl_sched *sched;        /* the tick and delivery, or NULL */
+    int64_t clock_offset;          /* added to the system clock (--now) */
+    _Atomic size_t body_bytes;     /* held by request bodies in memory */
     cl_snapshot_shared *snapshots; /* the reports' snapshot (h_reports.c) */
 };
 
@@ -386,6 +386,25 @@ enum MHD_Result cl__h_token_create(cl_http_req *r);
 enum MHD_Result cl__h_token_revoke(cl_http_req *r);
 enum MHD_Result cl__h_holiday_delete(cl_http_req *r);
 enum MHD_Result cl__h_import(cl_http_req *r);
+/* People (h_people.c): the admin's list, invitations, resets,
+   deactivation; a one-time link's check and acceptance (public). */
+enum MHD_Result cl__h_people(cl_http_req *r);
+enum MHD_Result cl__h_people_invite(cl_http_req *r);
+enum MHD_Result cl__h_people_link(cl_http_req *r);
+enum MHD_Result cl__h_people_active(cl_http_req *r);
+enum MHD_Result cl__h_link_check(cl_http_req *r);
+enum MHD_Result cl__h_link_accept(cl_http_req *r);
+
+/* Signs user u in (h_auth.c): a new browser session, its cookie and the
+   reply {user, csrf_token} of a sign-in. */
+struct cl_store_login;
+enum MHD_Result cl__http_session_start(cl_http_req *r,
+                                       const struct cl_store_login *u);
+
+/* Adds "active" (false for a deactivated user) to each user object of
+   items (h_people.c): pickers leave deactivated people out. */
+cl_err cl__http_people_active(cl_http_req *r, json_t *items, cl_error *err);
+
 /* The ICP definition: no change of a version, "reviewed, no change". */
 enum MHD_Result cl__h_icp_immutable(cl_http_req *r);
 enum MHD_Result cl__h_icp_no_change(cl_http_req *r);

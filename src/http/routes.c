@@ -130,6 +130,58 @@ const cl_http_route cl__http_routes[] = {
      .body = "new_password:string!",
      .action = CL_HTTP_MAY(CL_VA_USERS),
      .refusal = "your role may not set other users' passwords"},
+
+    /* People (h_people.c, issue 16): the administrator's. */
+    {.method = "GET", .pattern = "/api/v1/people", .handler = cl__h_people,
+     .auth = U, .kind = NONE, .tag = "people",
+     .summary = "Everyone, with status (active, invited, deactivated), role "
+                "label and manager name",
+     .action = CL_HTTP_MAY(CL_VA_PEOPLE),
+     .refusal = "only an administrator manages people"},
+    {.method = "POST", .pattern = "/api/v1/people",
+     .handler = cl__h_people_invite, .auth = U, .kind = NONE,
+     .tag = "people",
+     .summary = "Invite a person: the id is derived, a one-time link is "
+                "e-mailed (201)",
+     .body = "name:string!,email:string!,role:string!,manager_id:string,"
+             "team:string",
+     .action = CL_HTTP_MAY(CL_VA_PEOPLE),
+     .refusal = "only an administrator invites people"},
+    {.method = "POST", .pattern = "/api/v1/people/{id}/invite",
+     .handler = cl__h_people_link, .auth = U, .kind = NONE, .tag = "people",
+     .summary = "Send the invitation again (the old link stops working)",
+     .action = CL_HTTP_MAY(CL_VA_PEOPLE),
+     .refusal = "only an administrator invites people"},
+    {.method = "POST", .pattern = "/api/v1/people/{id}/reset",
+     .handler = cl__h_people_link, .auth = U, .kind = NONE, .tag = "people",
+     .summary = "E-mail a one-time link to choose a new password",
+     .action = CL_HTTP_MAY(CL_VA_PEOPLE),
+     .refusal = "only an administrator resets passwords"},
+    {.method = "POST", .pattern = "/api/v1/people/{id}/deactivate",
+     .handler = cl__h_people_active, .auth = U, .kind = NONE,
+     .tag = "people",
+     .summary = "Deactivate: ends sessions and API tokens at once, refuses "
+                "sign-in, keeps every record",
+     .action = CL_HTTP_MAY(CL_VA_PEOPLE),
+     .refusal = "only an administrator deactivates people"},
+    {.method = "POST", .pattern = "/api/v1/people/{id}/activate",
+     .handler = cl__h_people_active, .auth = U, .kind = NONE,
+     .tag = "people", .summary = "Reactivate a deactivated person",
+     .action = CL_HTTP_MAY(CL_VA_PEOPLE),
+     .refusal = "only an administrator reactivates people"},
+    {.method = "POST", .pattern = "/api/v1/auth/link",
+     .handler = cl__h_link_check, .auth = CL_AUTH_NONE, .kind = NONE,
+     .tag = "auth",
+     .summary = "What a one-time link is for (invite or reset), or why it "
+                "no longer works (404, 410)",
+     .body = "token:string!"},
+    {.method = "POST", .pattern = "/api/v1/auth/link/accept",
+     .handler = cl__h_link_accept, .auth = CL_AUTH_NONE, .kind = NONE,
+     .tag = "auth",
+     .summary = "Choose a password with a one-time link: signs in as a "
+                "sign-in does",
+     .body = "token:string!,new_password:string!"},
+
     {.method = "GET", .pattern = "/api/v1/tokens", .handler = cl__h_tokens,
      .auth = U, .kind = NONE, .tag = "auth",
      .summary = "API tokens: your own (user admins: all, user_id=ID)"},
@@ -322,7 +374,8 @@ const cl_http_route cl__http_routes[] = {
      .body = "smtp_url:string,smtp_from:string,webhook_url:string,"
              "webhook_format:string,max_attempts:string,"
              "retry_base_seconds:string,engine_lookback_days:string,"
-             "revops_id:string,marketing_id:string,vp_sales_id:string",
+             "revops_id:string,marketing_id:string,vp_sales_id:string,"
+             "invite_expiry_hours:string,public_url:string",
      .action = CL_HTTP_MAY(CL_VA_SETTINGS),
      .refusal = "RevOps and admins change delivery settings"},
 };

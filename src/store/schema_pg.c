@@ -383,7 +383,23 @@ static const char v3[] =
  */
 static const char v4[] = "ALTER TABLE recoveries ADD COLUMN cs_led boolean;";
 
-static const char *const migrations[] = {v1, v2, v3, v4};
+/* v5: people (see schema_sqlite.c): deactivation and one-time links. */
+static const char v5[] =
+    "ALTER TABLE users ADD COLUMN deactivated_at " TXT ";"
+    "CREATE TABLE invites ("
+    "  workspace_id bigint NOT NULL,"
+    "  token_hash " TXT " NOT NULL,"
+    "  user_id " TXT " NOT NULL,"
+    "  kind " TXT " NOT NULL,"
+    "  created_at " TXT " NOT NULL,"
+    "  expires_at " TXT " NOT NULL,"
+    "  used_at " TXT ","
+    "  PRIMARY KEY (workspace_id, token_hash),"
+    "  FOREIGN KEY (workspace_id, user_id)"
+    "    REFERENCES users(workspace_id, id));"
+    "CREATE INDEX invites_user ON invites(workspace_id, user_id);";
+
+static const char *const migrations[] = {v1, v2, v3, v4, v5};
 
 const char *
 cl__pg_migration(int version)

@@ -400,7 +400,28 @@ static const char v3[] =
  */
 static const char v4[] = "ALTER TABLE recoveries ADD COLUMN cs_led INTEGER;";
 
-static const char *const migrations[] = {v1, v2, v3, v4};
+/*
+ * v5: people (issue 16).  A deactivated user keeps every record and audit
+ * entry and signs in no more (deactivated_at set).  Invitations and
+ * password resets are one-time links: only the SHA-256 of the link's
+ * secret is stored, with its expiry and the time it was used.
+ */
+static const char v5[] =
+    "ALTER TABLE users ADD COLUMN deactivated_at TEXT;"
+    "CREATE TABLE invites ("
+    "  workspace_id INTEGER NOT NULL,"
+    "  token_hash TEXT NOT NULL,"
+    "  user_id TEXT NOT NULL,"
+    "  kind TEXT NOT NULL," /* invite, reset */
+    "  created_at TEXT NOT NULL,"
+    "  expires_at TEXT NOT NULL,"
+    "  used_at TEXT,"
+    "  PRIMARY KEY (workspace_id, token_hash),"
+    "  FOREIGN KEY (workspace_id, user_id) REFERENCES users(workspace_id, id)"
+    ") WITHOUT ROWID;"
+    "CREATE INDEX invites_user ON invites(workspace_id, user_id);";
+
+static const char *const migrations[] = {v1, v2, v3, v4, v5};
 
 const char *
 cl__sqlite_migration(int version)

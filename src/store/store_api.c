@@ -96,9 +96,18 @@ cl_store_password_change(cl_store *st, const char *user_id, const char *hash,
     e = cl_store_websessions_end(st, user_id, keep_hash, err);
     if (e != CL_OK)
         return e;
+    return cl_store_tokens_revoke_all(st, user_id, revoked, err);
+}
+
+cl_err
+cl_store_tokens_revoke_all(cl_store *st, const char *user_id, int *revoked,
+                           cl_error *err)
+{
+    if (revoked)
+        *revoked = 0;
     /* The ids first: a row callback must not call the store. */
     live_ids ids = {NULL, 0, 0, 0};
-    e = cl_store_tokens_each(st, user_id, NULL, live_cb, &ids, err);
+    cl_err e = cl_store_tokens_each(st, user_id, NULL, live_cb, &ids, err);
     if (e == CL_OK && ids.oom)
         e = cl_error_set(err, CL_ENOMEM, "out of memory");
     for (size_t i = 0; e == CL_OK && i < ids.n; i++) {

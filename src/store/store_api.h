@@ -64,7 +64,6 @@ cl_err cl_store_list_page(cl_store *st, cl_kind kind,
                           const cl_store_list_req *req, cl_store_row_cb cb,
                           void *ud, int64_t *total, cl_error *err);
 
-
 /*
  * Tunes the SQLite library for a process with many connections in many
  * threads (no global memory statistics, whose mutex every allocation
@@ -79,6 +78,7 @@ void cl_store_threaded(void);
 typedef struct cl_store_login {
     char id[72], name[256], email[256], role[32], manager_id[72];
     char password_hash[192]; /* "" when no password is set */
+    int deactivated;         /* 1: may not sign in (issue 16) */
 } cl_store_login;
 
 /*
@@ -106,6 +106,14 @@ cl_err cl_store_password_set(cl_store *st, const char *user_id,
 cl_err cl_store_password_change(cl_store *st, const char *user_id,
                                 const char *hash, const char *keep_hash,
                                 int *found, int *revoked, cl_error *err);
+
+/*
+ * Revokes every live API token of user_id (each audited as
+ * "token_revoke") inside the caller's transaction; *revoked (may be NULL)
+ * counts them.
+ */
+cl_err cl_store_tokens_revoke_all(cl_store *st, const char *user_id,
+                                  int *revoked, cl_error *err);
 
 /* ---- API tokens ------------------------------------------------------------
  */

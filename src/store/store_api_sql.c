@@ -44,6 +44,7 @@ login_row(void *ud, const cl__row *r)
     copy(u->out->role, sizeof u->out->role, TEXT(r, 3));
     copy(u->out->manager_id, sizeof u->out->manager_id, TEXT(r, 4));
     copy(u->out->password_hash, sizeof u->out->password_hash, TEXT(r, 5));
+    u->out->deactivated = TEXT(r, 6) != NULL;
     *u->found = 1;
     return 1;
 }
@@ -58,8 +59,8 @@ cl__api_login_get(cl_store *st, const char *key, int by_email,
     return cl__q_rows(st, login_row, &u, err,
                       by_email ? st->ops->engine->q->login_by_email
                                : "SELECT id, name, email, role, manager_id, "
-                                 "password_hash FROM users WHERE "
-                                 "workspace_id = ?1 AND id = ?2",
+                                 "password_hash, deactivated_at FROM users "
+                                 "WHERE workspace_id = ?1 AND id = ?2",
                       "s", key);
 }
 

@@ -128,7 +128,8 @@ typedef struct cl_store_user_row {
 
 typedef int (*cl_store_user_cb)(void *ud, const cl_store_user_row *row);
 
-/* Users with role (all users when role is NULL), by id. */
+/* Active users with role (all active users when role is NULL), by id:
+   the loop routes new work and notes to no deactivated person. */
 cl_err cl_store_users_by_role(cl_store *st, const char *role,
                               cl_store_user_cb cb, void *ud, cl_error *err);
 

@@ -171,7 +171,7 @@ cl__engr_users_by_role(cl_store *st, const char *role, cl_store_user_cb cb,
         st, cl__row_user, &c, err,
         "SELECT id, name, email, role, manager_id FROM users "
         "WHERE workspace_id = ?1 AND (?2::text IS NULL OR role = ?2) "
-        "ORDER BY id",
+        "AND deactivated_at IS NULL ORDER BY id",
         "s", role);
 }
 

@@ -122,7 +122,8 @@ const cl__engine_q cl__pg_engine_q = {
                       "to_json(?2::text)::text || ']' END WHERE "
                       "workspace_id = ?1 AND id = ?3",
     /* lower() under the "C" collation folds ASCII only, like NOCASE. */
-    .login_by_email = "SELECT id, name, email, role, manager_id, "
-                      "password_hash FROM users WHERE workspace_id = ?1 AND "
-                      "lower(email) = lower(?2::text) ORDER BY id LIMIT 1",
+    .login_by_email =
+        "SELECT id, name, email, role, manager_id, "
+        "password_hash, deactivated_at FROM users WHERE workspace_id = ?1 AND "
+        "lower(email) = lower(?2::text) ORDER BY id LIMIT 1",
 };

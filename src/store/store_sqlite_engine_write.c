@@ -55,7 +55,8 @@ const cl__engine_q cl__sq_engine_q = {
     .session_decide = "UPDATE sessions SET decisions = json_insert("
                       "COALESCE(decisions, '[]'), '$[#]', ?2) WHERE "
                       "workspace_id = ?1 AND id = ?3",
-    .login_by_email = "SELECT id, name, email, role, manager_id, "
-                      "password_hash FROM users WHERE workspace_id = ?1 AND "
-                      "email = ?2 COLLATE NOCASE ORDER BY id LIMIT 1",
+    .login_by_email =
+        "SELECT id, name, email, role, manager_id, "
+        "password_hash, deactivated_at FROM users WHERE workspace_id = ?1 AND "
+        "email = ?2 COLLATE NOCASE ORDER BY id LIMIT 1",
 };

@@ -40,17 +40,17 @@ async function walk(page, ctx, paths, who) {
 test('every page has no serious accessibility violation, at desktop and ' +
     'phone widths', { timeout: 300000 }, async (t) => {
     const ctx = await startWorkspace(t, { users: ['u-revops-1', 'u-ae-1',
-        'u-csm-1'] });
+        'u-csm-1', 'u-admin-1', 'u-sales-manager-1'] });
     const { page, errors } = await browser(t);
     const bad = [];
     await signIn(page, ctx, 'u-revops-1');
     const reports = ['monthly', 'bad-fit', 'icp', 'recovery', 'health',
         'audit', 'pipeline', 'patterns'].map((r) => `/reports/${r}`);
     const settings = ['/settings', '/settings/thresholds',
-        '/settings/holidays', '/settings/users', '/settings/channels'];
+        '/settings/holidays', '/settings/channels'];
     bad.push(...await walk(page, ctx, ['/', '/accounts', '/reports',
-        ...reports, '/sessions', '/coaching', '/import', ...settings, '/me',
-        '/nowhere'], 'revops'));
+        ...reports, '/sessions', '/coaching', '/team', '/import', ...settings,
+        '/me', '/nowhere'], 'revops'));
     // An account page and a session page, reached by their links.
     await page.setViewportSize(WIDTHS[0][1]);
     await page.goto(`${ctx.base}/accounts`);
@@ -68,11 +68,13 @@ test('every page has no serious accessibility violation, at desktop and ' +
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByLabel('Email').waitFor();
     bad.push(...await check(page, 'sign-in'));
-    for (const u of ['u-ae-1', 'u-csm-1']) {
+    const own = { 'u-admin-1': ['/people', '/settings'],
+        'u-sales-manager-1': ['/team', '/coaching?new=1'] };
+    for (const u of ['u-ae-1', 'u-csm-1', 'u-admin-1', 'u-sales-manager-1']) {
         await page.setViewportSize(WIDTHS[0][1]);
         await signIn(page, ctx, u);
-        bad.push(...await walk(page, ctx, ['/', '/accounts', '/coaching',
-            '/me'], u));
+        bad.push(...await walk(page, ctx, own[u] || ['/', '/accounts',
+            '/coaching', '/me'], u));
         await page.setViewportSize(WIDTHS[0][1]);
         await page.getByRole('button', { name: 'Sign out' }).click();
         await page.getByLabel('Email').waitFor();

@@ -192,12 +192,11 @@ const ROLES = {
         await page.getByRole('cell', { name: 'Company winter day', exact: true }).waitFor();
         return 'holidays';
     },
-    // Users: the list is the CLI's.
+    // People: the list is the CLI's (tests/browser/people.test.mjs drives it).
     async admin(ctx, page) {
-        await nav(page, 'Settings');
-        await page.getByRole('link', { name: 'Users', exact: true }).click();
+        await nav(page, 'People');
         const want = exportKind(ctx.db, 'users');
-        await page.getByText(`${want.length} users`).waitFor();
+        await page.getByText(`${want.length} people`).waitFor();
         for (const u of want.slice(0, 5))
             await page.getByRole('cell', { name: u.email }).waitFor();
         return 'users';

@@ -70,6 +70,11 @@ describe('OpenAPI', () => {
         'GET /api/v1/settings/thresholds',
         'PATCH /api/v1/settings/thresholds/{key}',
         'GET /api/v1/settings/config', 'PATCH /api/v1/settings/config',
+        'GET /api/v1/people', 'POST /api/v1/people',
+        'POST /api/v1/people/{id}/invite', 'POST /api/v1/people/{id}/reset',
+        'POST /api/v1/people/{id}/deactivate',
+        'POST /api/v1/people/{id}/activate', 'POST /api/v1/auth/link',
+        'POST /api/v1/auth/link/accept',
     ];
 
     test('documents every route the UI uses', async () => {

@@ -19,7 +19,7 @@ export function setCsrf(token) {
     csrf = token;
 }
 
-async function call(method, path, body, headers = {}, raw = false) {
+async function call(method, path, body, headers = {}, raw = false, withEtag = false) {
     const h = { Accept: 'application/json', ...headers };
     if (body !== undefined && !raw)
         h['Content-Type'] = 'application/json';
@@ -41,7 +41,7 @@ async function call(method, path, body, headers = {}, raw = false) {
     }
     if (!res.ok)
         throw new ApiError(res.status, doc);
-    return doc;
+    return withEtag ? { doc, etag: res.headers.get('ETag') } : doc;
 }
 
 // A query string from an object, leaving out empty values.
@@ -53,6 +53,8 @@ export function qs(params) {
 
 export const api = {
     get: (path, params) => call('GET', path + qs(params)),
+    // A record with its ETag, for an edit that sends it back as If-Match.
+    getTagged: (path) => call('GET', path, undefined, {}, false, true),
     post: (path, body = {}) => call('POST', path, body),
     patch: (path, body, etag) =>
         call('PATCH', path, body, etag ? { 'If-Match': etag } : {}),

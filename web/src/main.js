@@ -16,6 +16,7 @@ import { Me } from './pages/me.js';
 import { Import } from './pages/import.js';
 import { Team } from './pages/team.js';
 import { DebriefForm } from './pages/debrief.js';
+import { People, AcceptLink } from './pages/people.js';
 
 const ROUTES = [
     [/^\/$/, Inbox],
@@ -37,6 +38,7 @@ const ROUTES = [
     [/^\/team$/, Team],
     [/^\/tasks\/([0-9]+)\/debrief$/, DebriefForm],
     [/^\/import$/, Import],
+    [/^\/people$/, People],
     [/^\/settings$/, Settings],
     [/^\/settings\/([a-z]+)$/, Settings],
 ];
@@ -57,6 +59,8 @@ function navFor(role) {
         n.push(['/coaching', 'Coaching']);
     if (['cs_manager', 'sales_manager', 'vp_cs', 'vp_sales', 'revops'].includes(role))
         n.push(['/team', 'Team']);
+    if (role === 'admin')
+        n.push(['/people', 'People']);
     if (['revops', 'admin'].includes(role))
         n.push(['/import', 'Import'], ['/settings', 'Settings']);
     n.push(['/me', 'Your account']);
@@ -160,6 +164,15 @@ function App() {
         if (me === null)
             document.title = 'Sign in · closeloop';
     }, [me]);
+    // A one-time link (an invitation, a password reset) opens without a
+    // sign-in, and signs its person in.
+    const loc = useLocation();
+    if (loc.path === '/invite')
+        return html`<${AcceptLink} onSignedIn=${(u, token) => {
+            setCsrf(token);
+            setMe(u);
+            navigate('/', { replace: true });
+        }} />`;
     if (me === undefined)
         return html`<${Loading} />`;
     if (me === null)

@@ -15,7 +15,7 @@ export function IcpDecision({ d, me }) {
 
 function Decide({ d, me }) {
     const people = useLoad(() => api.get('/users', { limit: 1000 })
-        .then((r) => r.items.filter((u) => OWNERS.includes(u.role)))
+        .then((r) => r.items.filter((u) => OWNERS.includes(u.role) && u.active !== false))
         .catch(() => [me]), []);
     const current = d.icp_version;
     const sugg = d.suggested_change && d.suggested_change.new_criteria ? d.suggested_change : null;

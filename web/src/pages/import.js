@@ -13,7 +13,7 @@ const KINDS = [
     ['churns', 'id*, account_id*, deal_id, churned_on*, arr_lost, stated_reason, diagnosis, predictive_behavior, primary_cause, contributing_causes, tagged_by, tagged_on', '/accounts'],
     ['recoveries', 'id*, original_deal_id*, new_deal_id*, recovery_type, cs_intervention, what_changed, csm_id, logged_on, cs_led', '/accounts'],
     ['reviews', 'deal_id*, held_on*, q1, q2, q3, q4, q5, q6, q7, gut_read', '/accounts'],
-    ['users', 'id*, name*, email*, role*, manager_id, team', '/settings/users'],
+    ['users', 'id*, name*, email*, role*, manager_id, team', '/people'],
     ['cs_hours', 'account_id*, month*, hours*', '/reports'],
     ['arr_movements', 'account_id*, on*, kind*, amount*', '/reports'],
     ['icp', 'version*, effective_on*, criteria*, owner_id, rationale', '/reports/icp'],
@@ -42,8 +42,11 @@ const PRESETS = {
     },
 };
 
-function Result({ res, kind }) {
-    const where = KINDS.find((k) => k[0] === kind)?.[2];
+function Result({ res, kind, me }) {
+    let where = KINDS.find((k) => k[0] === kind)?.[2];
+    // The People page is the administrator's alone.
+    if (where === '/people' && me?.role !== 'admin')
+        where = null;
     return html`<section class="card import-result" aria-labelledby="import-result-h">
         <h2 id="import-result-h">Imported</h2>
         <table class="data"><caption>${label(kind)}: ${res.rows} rows read</caption>
@@ -146,7 +149,7 @@ export function Import({ me }) {
                 ${failure && html`<p class="form-error" role="alert">${failure.message}</p>`}
             </div>
         </form>
-        ${res && res.applied && html`<${Result} res=${res} kind=${kind} />`}
+        ${res && res.applied && html`<${Result} res=${res} kind=${kind} me=${me} />`}
         ${res && res.errors.length > 0 && html`<${Errors} res=${res} />`}
     </div>`;
 }

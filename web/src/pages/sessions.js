@@ -72,7 +72,7 @@ export function SessionPage({ params, me }) {
                     if (await run(() => api.post(`/sessions/${s.id}/change`, { owner_id: owner, description: desc }), 'Change recorded; its 30-day check-in is scheduled')) st.reload(); }}>
                     <p class="meta">Exactly one change per debrief, with a named owner; the check-in is due 30 days later and is chased.</p>
                     <${Select} label="Owner" name="owner_id" value=${owner} onChange=${setOwner} placeholder="Choose the owner" required
-                        options=${users.map((u) => ({ value: u.id, label: `${u.name} (${label(u.role)})` }))} />
+                        options=${users.filter((u) => u.active !== false).map((u) => ({ value: u.id, label: `${u.name} (${label(u.role)})` }))} />
                     <${TextArea} label="The process change" name="description" value=${desc} onInput=${setDesc} />
                     <button type="submit" disabled=${!owner || !desc.trim() || sub.busy}>Record the change</button></form>`
                     : html`<p class="empty">No change was recorded.</p>`}

@@ -6,13 +6,15 @@ import { api } from '../api.js';
 import { html, useLoad, Loaded, TextInput, TextArea, Select, useSubmit,
     SubmitStatus, label } from '../ui.js';
 
+// People (invite, edit, deactivate) are the administrator's own page,
+// /people (pages/people.js).
 const TABS = [['taxonomy', 'Taxonomy'], ['thresholds', 'Thresholds'], ['holidays', 'Holidays'],
-    ['users', 'Users'], ['channels', 'Notification channels']];
+    ['channels', 'Notification channels']];
 
 export function Settings({ params }) {
     const tab = params[0] || 'taxonomy';
     const Body = { taxonomy: Taxonomy, thresholds: Thresholds, holidays: Holidays,
-        users: Users, channels: Channels }[tab] || Taxonomy;
+        channels: Channels }[tab] || Taxonomy;
     return html`<div class="page settings"><h1>Settings</h1>
         <nav class="tabs" aria-label="Settings sections">${TABS.map(([k, l]) => html`<a href=${`/settings/${k}`}
             aria-current=${k === tab ? 'page' : undefined}>${l}</a>`)}</nav>
@@ -86,34 +88,6 @@ function Holidays() {
             <thead><tr><th scope="col">Date</th><th scope="col">Name</th><th scope="col">Delete</th></tr></thead>
             <tbody>${[...d.items].reverse().map((h) => html`<tr key=${h.on}><td>${h.on}</td><td>${h.name}</td>
                 <td><${DeleteHoliday} h=${h} onDone=${st.reload} /></td></tr>`)}</tbody></table></div>`}<//>
-    </div>`;
-}
-
-const ROLES = ['csm', 'cs_manager', 'ae', 'sales_manager', 'vp_sales', 'vp_cs', 'marketing', 'revops', 'admin'];
-
-function Users() {
-    const st = useLoad(() => api.get('/users', { limit: 1000 }), []);
-    const [u, setU] = useState({ id: '', name: '', email: '', role: 'csm', manager_id: '', team: '' });
-    const [sub, run] = useSubmit();
-    const set = (k) => (v) => setU({ ...u, [k]: v });
-    return html`<div class="card">
-        <form onSubmit=${async (e) => { e.preventDefault();
-            const body = Object.fromEntries(Object.entries(u).map(([k, v]) => [k, v === '' ? null : v]));
-            if (await run(() => api.post('/users', body), 'User added; set a password with `closeloop user passwd ID`')) st.reload(); }}>
-            <h2>Add a user</h2>
-            <div class="inline-form">
-                <${TextInput} label="Id" name="id" value=${u.id} onInput=${set('id')} required />
-                <${TextInput} label="Name" name="name" value=${u.name} onInput=${set('name')} required />
-                <${TextInput} label="Email" name="email" type="email" value=${u.email} onInput=${set('email')} required />
-                <${Select} label="Role" name="role" value=${u.role} onChange=${set('role')} options=${ROLES.map((r) => ({ value: r, label: label(r) }))} />
-                <${TextInput} label="Manager id" name="manager_id" value=${u.manager_id} onInput=${set('manager_id')} />
-                <${TextInput} label="Team" name="team" value=${u.team} onInput=${set('team')} />
-            </div>
-            <button type="submit" disabled=${sub.busy}>Add the user</button><${SubmitStatus} st=${sub} />
-        </form>
-        <${Loaded} state=${st}>${(d) => html`<div class="table-wrap"><table class="data"><caption>${d.total} users</caption>
-            <thead><tr><th scope="col">Id</th><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Role</th><th scope="col">Manager</th><th scope="col">Team</th></tr></thead>
-            <tbody>${d.items.map((x) => html`<tr><td>${x.id}</td><td>${x.name}</td><td>${x.email}</td><td>${label(x.role)}</td><td>${x.manager_id ? (d.items.find((m) => m.id === x.manager_id) || { name: x.manager_id }).name : '—'}</td><td>${x.team || '—'}</td></tr>`)}</tbody></table></div>`}<//>
     </div>`;
 }
 

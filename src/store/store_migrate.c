@@ -26,6 +26,7 @@ static const char *const tables[] = {
     "config",          "sessions",   "tasks",          "outbox",
     "process_changes", "triggers",   "coaching_items", "flags",
     "recovery_links",  "api_tokens", "web_sessions",   "audit",
+    "inbox",
 };
 #define NTABLES (sizeof tables / sizeof tables[0])
 
@@ -346,6 +347,13 @@ copy_all(mig *m, cl_migrate_cb cb, void *ud)
         rc = cl__pg_exec(m->dst, NULL, m->err,
                          "SELECT setval(pg_get_serial_sequence('audit', "
                          "'id'), GREATEST((SELECT max(id) FROM audit), 1)) "
+                         "WHERE $1::bigint IS NOT NULL",
+                         "");
+    /* So were the inbox's: new events continue after the largest. */
+    if (rc == CL_OK)
+        rc = cl__pg_exec(m->dst, NULL, m->err,
+                         "SELECT setval(pg_get_serial_sequence('inbox', "
+                         "'id'), GREATEST((SELECT max(id) FROM inbox), 1)) "
                          "WHERE $1::bigint IS NOT NULL",
                          "");
     return rc;

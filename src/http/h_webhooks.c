@@ -1,0 +1,482 @@
+/*
+ * h_webhooks.c - inbound events (issue 15, docs/integrations.md).
+ *
+ *   POST /api/v1/webhooks/generic      X-Closeloop-Signature, one event
+ *   POST /api/v1/webhooks/hubspot      X-HubSpot-Signature-v3, an array
+ *   POST /api/v1/webhooks/salesforce   an Outbound Message (SOAP)
+ *   GET  /api/v1/events?status=        the inbox, for RevOps
+ *   GET  /api/v1/events/{id}           one event with its payload
+ *   POST /api/v1/events/{id}/retry     a failed event, applied again
+ *   POST /api/v1/events/{id}/discard   a failed event, given up
+ *
+ * The webhooks take no session or token: a CRM has none.  Each is verified
+ * instead (a signature over the body, or Salesforce's organization id),
+ * and refused with 401 before anything is stored.  A verified request's
+ * events are stored raw, all or none, and then applied one by one
+ * (inbox.h); the reply says what became of them.  A resent event is
+ * stored once and applied once.
+ */
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../io/hubspot_event.h"
+#include "../io/sfdc_soap.h"
+#include "../store/store_engine.h"
+#include "../store/store_inbox.h"
+#include "http_int.h"
+#include "inbox.h"
+#include "webhook_sig.h"
+
+/* HubSpot sends at most 100 events per request. */
+#define MAX_EVENTS 100
+
+static const char *
+header(cl_http_req *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+/* Setting key into buf; 0 when it is unset (or empty). */
+static int
+setting(cl_http_req *r, const char *key, char *buf, size_t len)
+{
+    int found = 0;
+    cl_error err;
+    cl_error_clear(&err);
+    if (cl_store_config_get(r->st, key, buf, len, &found, &err) != CL_OK)
+        found = 0;
+    return found && *buf;
+}
+
+static enum MHD_Result
+not_configured(cl_http_req *r, const char *key)
+{
+    return cl_http_error(r, 403, "not_configured", key,
+                         "this webhook is off until %s is set (settings)",
+                         key);
+}
+
+/* Stores n events and applies the new ones (and any a crash left
+   pending); fills the reply's counts into doc. */
+static enum MHD_Result
+take(cl_http_req *r, const char *source, size_t n, const char *const *ids,
+     const char *const *payloads, json_t *doc)
+{
+    int64_t inbox_ids[MAX_EVENTS];
+    int added = 0, applied = 0, failed = 0;
+    cl_error err;
+    cl_error_clear(&err);
+    cl_err e = cl__inbox_receive(r->st, source, n, ids, payloads, r->now,
+                                 inbox_ids, &added, &err);
+    json_t *events = json_array();
+    for (size_t i = 0; e == CL_OK && i < n; i++) {
+        cl_inbox_outcome o;
+        e = cl__inbox_apply(r->st, inbox_ids[i], r->now, &o, &err);
+        applied += o == CL_INBOX_APPLIED;
+        failed += o == CL_INBOX_FAILED;
+        json_array_append_new(events, json_integer(inbox_ids[i]));
+    }
+    if (e != CL_OK) {
+        json_decref(events);
+        json_decref(doc);
+        /* Stored is stored: the events apply at the next start or retry,
+           and the sender's resend finds them. */
+        return cl_http_fail(r, e, &err);
+    }
+    json_object_set_new(doc, "received", json_integer((json_int_t)n));
+    json_object_set_new(doc, "new", json_integer(added));
+    json_object_set_new(doc, "applied", json_integer(applied));
+    json_object_set_new(doc, "failed", json_integer(failed));
+    json_object_set_new(doc, "events", events);
+    return MHD_YES;
+}
+
+/* ---- the generic webhook ------------------------------------------------ */
+
+enum MHD_Result
+cl__h_webhook_generic(cl_http_req *r)
+{
+    char secret[300];
+    const char *why;
+    cl_error err;
+    cl_kind kind;
+    if (!setting(r, "webhook_generic_secret", secret, sizeof secret))
+        return not_configured(r, "webhook_generic_secret");
+    if (cl_webhook_sig_generic(secret, header(r, "X-Closeloop-Timestamp"),
+                               header(r, "X-Closeloop-Signature"),
+                               r->body ? r->body : "", r->body_len, r->now,
+                               &why) != 0) {
+        sodium_memzero(secret, sizeof secret);
+        return cl_http_error(r, 401, "bad_signature", NULL, "%s", why);
+    }
+    sodium_memzero(secret, sizeof secret);
+    json_error_t jerr;
+    json_t *body = json_loadb(r->body ? r->body : "", r->body_len,
+                              JSON_REJECT_DUPLICATES, &jerr);
+    if (body == NULL)
+        return cl_http_error(r, 400, "invalid_json", NULL,
+                             "body: not JSON (line %d: %s)", jerr.line,
+                             jerr.text);
+    cl_error_clear(&err);
+    if (cl__inbox_generic_check(body, &kind, &err) != CL_OK) {
+        json_decref(body);
+        return cl_http_error(r, 400, "invalid", NULL, "%s", err.msg);
+    }
+    char *payload = json_dumps(body, JSON_COMPACT);
+    const char *id = json_string_value(json_object_get(body, "id"));
+    json_t *doc = json_object();
+    enum MHD_Result res = payload ? take(r, CL_INBOX_GENERIC, 1, &id,
+                                         (const char *const *)&payload, doc)
+                                  : cl_http_fail(r, CL_ENOMEM, NULL);
+    json_decref(body);
+    if (!payload)
+        json_decref(doc);
+    free(payload);
+    if (r->replied)
+        return res;
+    return cl_http_reply_json(r, 200, doc, NULL);
+}
+
+/* ---- HubSpot ------------------------------------------------------------- */
+
+/* The URL HubSpot signed: the setting hubspot_webhook_url when set (a
+   proxy in front rewrites the address), else this request's own. */
+static void
+signed_uri(cl_http_req *r, char *out, size_t len)
+{
+    if (setting(r, "hubspot_webhook_url", out, len))
+        return;
+    const char *host = header(r, "Host");
+    snprintf(out, len, "%s://%s%s", cl_http_secure(r) ? "https" : "http",
+             host ? host : "", r->url);
+}
+
+enum MHD_Result
+cl__h_webhook_hubspot(cl_http_req *r)
+{
+    char secret[300], uri[1100];
+    const char *why;
+    cl_error err;
+    if (!setting(r, "hubspot_app_secret", secret, sizeof secret))
+        return not_configured(r, "hubspot_app_secret");
+    signed_uri(r, uri, sizeof uri);
+    int bad = cl_webhook_sig_hubspot(secret, r->method, uri,
+                                     header(r, "X-HubSpot-Request-Timestamp"),
+                                     header(r, "X-HubSpot-Signature-v3"),
+                                     r->body ? r->body : "", r->body_len,
+                                     r->now, &why);
+    sodium_memzero(secret, sizeof secret);
+    if (bad)
+        return cl_http_error(r, 401, "bad_signature", NULL, "%s", why);
+    json_error_t jerr;
+    json_t *body = json_loadb(r->body ? r->body : "", r->body_len, 0, &jerr);
+    if (body == NULL)
+        return cl_http_error(r, 400, "invalid_json", NULL,
+                             "body: not JSON (line %d: %s)", jerr.line,
+                             jerr.text);
+    size_t n = json_array_size(body);
+    if (!json_is_array(body) || n == 0 || n > MAX_EVENTS) {
+        json_decref(body);
+        return cl_http_error(r, 400, "invalid", NULL,
+                             "body: expected an array of 1 to %d events",
+                             MAX_EVENTS);
+    }
+    char ids[MAX_EVENTS][CL_HUBSPOT_EVENT_ID_MAX];
+    const char *idp[MAX_EVENTS];
+    char *payloads[MAX_EVENTS] = {0};
+    cl_error_clear(&err);
+    cl_err e = CL_OK;
+    /* Every event is checked before any is stored: a malformed request is
+       refused whole, and HubSpot resends it. */
+    for (size_t i = 0; i < n && e == CL_OK; i++) {
+        json_t *ev = json_array_get(body, i);
+        cl_kind kind;
+        json_t *fields = NULL;
+        e = json_is_object(ev) ? cl_hubspot_event_id(ev, ids[i], &err)
+                               : cl_error_set(&err, CL_EINVAL,
+                                              "expected an object");
+        if (e == CL_OK)
+            e = cl_hubspot_event_map(ev, &kind, &fields, &err);
+        json_decref(fields);
+        if (e == CL_EINVAL) {
+            char msg[sizeof err.msg];
+            snprintf(msg, sizeof msg, "%s", err.msg);
+            cl_error_set(&err, CL_EINVAL, "event %zu: %s", i + 1, msg);
+        }
+        idp[i] = ids[i];
+        if (e == CL_OK && (payloads[i] = json_dumps(ev, JSON_COMPACT)) == NULL)
+            e = cl_error_set(&err, CL_ENOMEM, "out of memory");
+    }
+    enum MHD_Result res = MHD_YES;
+    json_t *doc = json_object();
+    if (e == CL_EINVAL)
+        res = cl_http_error(r, 400, "invalid", NULL, "%s", err.msg);
+    else if (e != CL_OK)
+        res = cl_http_fail(r, e, &err);
+    else
+        res = take(r, CL_INBOX_HUBSPOT, n, idp,
+                   (const char *const *)payloads, doc);
+    for (size_t i = 0; i < n; i++)
+        free(payloads[i]);
+    json_decref(body);
+    if (r->replied) {
+        if (e != CL_OK)
+            json_decref(doc);
+        return res;
+    }
+    return cl_http_reply_json(r, 200, doc, NULL);
+}
+
+/* ---- Salesforce ----------------------------------------------------------- */
+
+/* 1 when org is in the allow-list (comma-separated ids; the first 15
+   characters decide, as an 18-character id only adds a checksum). */
+static int
+org_allowed(const char *list, const char *org)
+{
+    size_t ol = strlen(org) < 15 ? strlen(org) : 15;
+    for (const char *p = list; *p;) {
+        size_t n = strcspn(p, ",");
+        const char *s = p;
+        size_t sl = n;
+        while (sl && *s == ' ')
+            s++, sl--;
+        while (sl && s[sl - 1] == ' ')
+            sl--;
+        if (sl > 15)
+            sl = 15;
+        if (sl == ol && sl && !strncmp(s, org, sl))
+            return 1;
+        p += n + (p[n] == ',');
+    }
+    return 0;
+}
+
+enum MHD_Result
+cl__h_webhook_salesforce(cl_http_req *r)
+{
+    char list[1024], secret[300];
+    char *org = NULL;
+    json_t *notes = NULL;
+    cl_error err;
+    if (!setting(r, "salesforce_org_ids", list, sizeof list))
+        return not_configured(r, "salesforce_org_ids");
+    if (setting(r, "salesforce_secret", secret, sizeof secret)) {
+        const char *given = cl_http_query(r, "secret");
+        size_t n = strlen(secret);
+        int ok = given && strlen(given) == n &&
+                 sodium_memcmp(given, secret, n) == 0;
+        sodium_memzero(secret, sizeof secret);
+        if (!ok)
+            return cl_http_error(r, 401, "bad_signature", "secret",
+                                 "secret: the URL's secret does not match "
+                                 "salesforce_secret");
+    }
+    cl_error_clear(&err);
+    if (cl_sfdc_soap_parse(r->body ? r->body : "", r->body_len, &org, &notes,
+                           &err) != CL_OK)
+        return err.code == CL_EINVAL
+                   ? cl_http_error(r, 400, "invalid_xml", NULL, "%s", err.msg)
+                   : cl_http_fail(r, err.code, &err);
+    if (!org_allowed(list, org)) {
+        json_decref(notes);
+        enum MHD_Result res = cl_http_error(
+            r, 401, "bad_signature", "OrganizationId",
+            "OrganizationId: %.18s is not in salesforce_org_ids", org);
+        free(org);
+        return res;
+    }
+    free(org);
+    size_t n = json_array_size(notes);
+    const char *idp[CL_SFDC_MAX_NOTES];
+    char *payloads[CL_SFDC_MAX_NOTES] = {0};
+    cl_err e = CL_OK;
+    for (size_t i = 0; i < n && e == CL_OK; i++) {
+        json_t *note = json_array_get(notes, i);
+        idp[i] = json_string_value(json_object_get(note, "notification_id"));
+        if ((payloads[i] = json_dumps(note, JSON_COMPACT)) == NULL)
+            e = cl_error_set(&err, CL_ENOMEM, "out of memory");
+    }
+    json_t *doc = json_object();
+    enum MHD_Result res =
+        e == CL_OK ? take(r, CL_INBOX_SALESFORCE, n, idp,
+                          (const char *const *)payloads, doc)
+                   : cl_http_fail(r, e, &err);
+    for (size_t i = 0; i < n; i++)
+        free(payloads[i]);
+    json_decref(notes);
+    if (r->replied) {
+        if (e != CL_OK)
+            json_decref(doc);
+        return res;
+    }
+    json_decref(doc);
+    /* Salesforce resends until it reads the Ack; a failed notification is
+       kept here for RevOps, so it is acknowledged too. */
+    const char *ack = cl_sfdc_soap_ack();
+    size_t len = strlen(ack);
+    struct MHD_Response *resp = MHD_create_response_from_buffer(
+        len, (void *)ack, MHD_RESPMEM_PERSISTENT);
+    MHD_add_response_header(resp, "Content-Type", "text/xml; charset=utf-8");
+    MHD_add_response_header(resp, "Cache-Control", "no-store");
+    return cl_http_queue(r, 200, resp, len);
+}
+
+/* ---- the inbox, for RevOps ------------------------------------------------- */
+
+typedef struct list_ud {
+    json_t *items;
+    int64_t last;
+    int full; /* with the payload */
+} list_ud;
+
+static int
+event_cb(void *ud, const cl_inbox_event *ev)
+{
+    list_ud *u = ud;
+    char summary[200];
+    cl__inbox_summary(ev->source, ev->payload, summary, sizeof summary);
+    json_t *o = json_pack(
+        "{s:I, s:s, s:s, s:s, s:s, s:s?, s:i, s:s?, s:s}", "id",
+        (json_int_t)ev->id, "source", ev->source, "event_id", ev->event_id,
+        "received_at", ev->received_at, "status", ev->status, "error",
+        ev->error, "attempts", ev->attempts, "applied_at", ev->applied_at,
+        "summary", summary);
+    if (o && u->full) {
+        json_t *p = json_loads(ev->payload, 0, NULL);
+        json_object_set_new(o, "payload", p ? p : json_string(ev->payload));
+    }
+    if (o)
+        json_array_append_new(u->items, o);
+    u->last = ev->id;
+    return 0;
+}
+
+static const char *const statuses[] = {"pending", "applied", "failed",
+                                       "discarded", NULL};
+
+enum MHD_Result
+cl__h_events(cl_http_req *r)
+{
+    int64_t limit, after;
+    enum MHD_Result done;
+    cl_error err;
+    const char *status = cl_http_query(r, "status");
+    if (status && cl_enum_index(statuses, status) < 0)
+        return cl_http_error(r, 400, "invalid", "status",
+                             "status: expected pending, applied, failed or "
+                             "discarded");
+    if (cl__http_cursor_page(r, "events", &limit, &after, &done) < 0)
+        return done;
+    list_ud u = {.items = json_array()};
+    cl_error_clear(&err);
+    cl_err e = cl_store_inbox_list(r->st, status, after, limit + 1, event_cb,
+                                   &u, &err);
+    if (e != CL_OK) {
+        json_decref(u.items);
+        return cl_http_fail(r, e, &err);
+    }
+    json_t *doc = json_object();
+    char next[CL_HTTP_CURSOR_MAX * 2], text[24];
+    if ((int64_t)json_array_size(u.items) > limit) {
+        json_array_remove(u.items, (size_t)limit);
+        json_t *last = json_array_get(u.items, (size_t)limit - 1);
+        snprintf(text, sizeof text, "%lld",
+                 (long long)json_integer_value(json_object_get(last, "id")));
+        cl__http_cursor_encode("events", text, next, sizeof next);
+        json_object_set_new(doc, "next_cursor", json_string(next));
+    } else {
+        json_object_set_new(doc, "next_cursor", json_null());
+    }
+    json_object_set_new(doc, "items", u.items);
+    return cl_http_reply_json(r, 200, doc, NULL);
+}
+
+/* Event {id} of the path as JSON with its payload into *out; 404 queued
+   (returns -1, *done set) when there is none. */
+static int
+one_event(cl_http_req *r, int64_t *id, json_t **out, enum MHD_Result *done)
+{
+    char *end;
+    int found = 0;
+    cl_error err;
+    long long v = strtoll(r->params[0], &end, 10);
+    list_ud u = {.items = json_array(), .full = 1};
+    *out = NULL;
+    cl_error_clear(&err);
+    cl_err e = v > 0 && !*end ? cl_store_inbox_get(r->st, v, event_cb, &u,
+                                                    &found, &err)
+                              : CL_OK;
+    if (e != CL_OK || !found) {
+        json_decref(u.items);
+        *done = e != CL_OK ? cl_http_fail(r, e, &err)
+                           : cl_http_error(r, 404, "not_found", NULL,
+                                           "no event '%s'", r->params[0]);
+        return -1;
+    }
+    *id = v;
+    *out = json_incref(json_array_get(u.items, 0));
+    json_decref(u.items);
+    return 0;
+}
+
+enum MHD_Result
+cl__h_event_get(cl_http_req *r)
+{
+    int64_t id;
+    json_t *ev;
+    enum MHD_Result done;
+    if (one_event(r, &id, &ev, &done) < 0)
+        return done;
+    return cl_http_reply_json(r, 200, ev, NULL);
+}
+
+/* Moves a failed event to `to` (audited, by the caller), then for a retry
+   applies it; replies with the event as it ends. */
+static enum MHD_Result
+decide(cl_http_req *r, const char *to)
+{
+    int64_t id;
+    json_t *ev;
+    enum MHD_Result done;
+    int moved = 0;
+    cl_error err;
+    if (one_event(r, &id, &ev, &done) < 0)
+        return done;
+    json_decref(ev);
+    cl_error_clear(&err);
+    cl_err e = cl_store_begin(r->st, r->user_id, r->now, &err);
+    if (e == CL_OK)
+        e = cl_store_inbox_move(r->st, id, "failed", to, NULL, &moved, &err);
+    if (e == CL_OK && moved)
+        e = cl_store_commit(r->st, &err);
+    if (e != CL_OK || !moved)
+        cl_store_rollback(r->st);
+    if (e != CL_OK)
+        return cl_http_fail(r, e, &err);
+    if (!moved)
+        return cl_http_error(r, 409, "conflict", "status",
+                             "status: only a failed event can be retried or "
+                             "discarded");
+    cl_inbox_outcome o;
+    if (!strcmp(to, "pending") &&
+        (e = cl__inbox_apply(r->st, id, r->now, &o, &err)) != CL_OK)
+        return cl_http_fail(r, e, &err);
+    if (one_event(r, &id, &ev, &done) < 0)
+        return done;
+    return cl_http_reply_json(r, 200, ev, NULL);
+}
+
+enum MHD_Result
+cl__h_event_retry(cl_http_req *r)
+{
+    return decide(r, "pending");
+}
+
+enum MHD_Result
+cl__h_event_discard(cl_http_req *r)
+{
+    return decide(r, "discarded");
+}

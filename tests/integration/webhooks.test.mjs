@@ -353,3 +353,23 @@ test('settings: the webhook secrets are write-only and checked', async (t) => {
     assert.equal(org.status, 400);
     assert.ok(!sql(db, 'SELECT new FROM audit').includes(SECRET));
 });
+
+test('an event stored but not applied when the server stopped is applied ' +
+    'when it starts, once', async (t) => {
+    const c = company(t, { accounts: [account('A1')] });
+    cli(c.db, ['config', 'set', 'webhook_generic_secret', SECRET]);
+    // What a crash between receive and apply leaves: a pending row.
+    const payload = JSON.stringify({ id: 'evt-crash', kind: 'deal',
+        record: wonDeal('G20') }).replace(/'/g, "''");
+    sql(c.db, 'INSERT INTO inbox (workspace_id, source, event_id, ' +
+        "received_at, payload, status) VALUES (1, 'generic', 'evt-crash', " +
+        `'2026-11-18T09:59:00Z', '${payload}', 'pending')`);
+    const srv = await startServer(t, c.db);
+    assert.deepEqual(reviews(c.db), ['G20']);
+    assert.equal(sql(c.db, 'SELECT status, attempts FROM inbox'), 'applied|1');
+    // The sender, never having read a reply, sends it again: once.
+    const r = await sendGeneric(srv.base, SECRET, { id: 'evt-crash',
+        kind: 'deal', record: wonDeal('G20') });
+    assert.equal(r.json.new, 0);
+    assert.deepEqual(reviews(c.db), ['G20']);
+});

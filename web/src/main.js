@@ -14,6 +14,7 @@ import { CoachingList, CoachingItem } from './pages/coaching.js';
 import { Settings } from './pages/settings.js';
 import { Me } from './pages/me.js';
 import { Import } from './pages/import.js';
+import { Events } from './pages/events.js';
 
 const ROUTES = [
     [/^\/$/, Inbox],
@@ -33,6 +34,7 @@ const ROUTES = [
     [/^\/coaching\/([^/]+)$/, CoachingItem],
     [/^\/me$/, Me],
     [/^\/import$/, Import],
+    [/^\/events$/, Events],
     [/^\/settings$/, Settings],
     [/^\/settings\/([a-z]+)$/, Settings],
 ];
@@ -52,7 +54,7 @@ function navFor(role) {
     if (['ae', 'sales_manager', 'vp_sales', 'revops'].includes(role))
         n.push(['/coaching', 'Coaching']);
     if (['revops', 'admin'].includes(role))
-        n.push(['/import', 'Import'], ['/settings', 'Settings']);
+        n.push(['/import', 'Import'], ['/events', 'Events'], ['/settings', 'Settings']);
     n.push(['/me', 'Your account']);
     return n;
 }

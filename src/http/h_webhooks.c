@@ -54,43 +54,49 @@ static enum MHD_Result
 not_configured(cl_http_req *r, const char *key)
 {
     return cl_http_error(r, 403, "not_configured", key,
-                         "this webhook is off until %s is set (settings)",
-                         key);
+                         "this webhook is off until %s is set (settings)", key);
 }
 
-/* Stores n events and applies the new ones (and any a crash left
-   pending); fills the reply's counts into doc. */
+/*
+ * The end of every webhook: when the checks before passed (e is CL_OK),
+ * stores the n events and applies them (the new ones, and any a crash left
+ * pending), and sets *doc to the reply's counts; else queues the refusal
+ * (CL_EINVAL: 400 with err's line) and *doc is NULL, as it is when the
+ * store fails.  Frees payloads either way.
+ */
 static enum MHD_Result
 take(cl_http_req *r, const char *source, size_t n, const char *const *ids,
-     const char *const *payloads, json_t *doc)
+     char **payloads, cl_err e, cl_error *err, json_t **doc)
 {
     int64_t inbox_ids[MAX_EVENTS];
     int added = 0, applied = 0, failed = 0;
-    cl_error err;
-    cl_error_clear(&err);
-    cl_err e = cl__inbox_receive(r->st, source, n, ids, payloads, r->now,
-                                 inbox_ids, &added, &err);
     json_t *events = json_array();
+    *doc = NULL;
+    if (e == CL_OK)
+        e = cl__inbox_receive(r->st, source, n, ids,
+                              (const char *const *)payloads, r->now,
+                              inbox_ids, &added, err);
+    for (size_t i = 0; i < n; i++)
+        free(payloads[i]);
     for (size_t i = 0; e == CL_OK && i < n; i++) {
         cl_inbox_outcome o;
-        e = cl__inbox_apply(r->st, inbox_ids[i], r->now, &o, &err);
+        e = cl__inbox_apply(r->st, inbox_ids[i], r->now, &o, err);
         applied += o == CL_INBOX_APPLIED;
         failed += o == CL_INBOX_FAILED;
         json_array_append_new(events, json_integer(inbox_ids[i]));
     }
     if (e != CL_OK) {
         json_decref(events);
-        json_decref(doc);
         /* Stored is stored: the events apply at the next start or retry,
            and the sender's resend finds them. */
-        return cl_http_fail(r, e, &err);
+        return e == CL_EINVAL
+                   ? cl_http_error(r, 400, "invalid", NULL, "%s", err->msg)
+                   : cl_http_fail(r, e, err);
     }
-    json_object_set_new(doc, "received", json_integer((json_int_t)n));
-    json_object_set_new(doc, "new", json_integer(added));
-    json_object_set_new(doc, "applied", json_integer(applied));
-    json_object_set_new(doc, "failed", json_integer(failed));
-    json_object_set_new(doc, "events", events);
-    return MHD_YES;
+    *doc = json_pack("{s:I, s:i, s:i, s:i, s:o}", "received", (json_int_t)n,
+                     "new", added, "applied", applied, "failed", failed,
+                     "events", events);
+    return *doc ? MHD_YES : cl_http_fail(r, CL_ENOMEM, NULL);
 }
 
 /* ---- the generic webhook ------------------------------------------------ */
@@ -126,17 +132,12 @@ cl__h_webhook_generic(cl_http_req *r)
     }
     char *payload = json_dumps(body, JSON_COMPACT);
     const char *id = json_string_value(json_object_get(body, "id"));
-    json_t *doc = json_object();
-    enum MHD_Result res = payload ? take(r, CL_INBOX_GENERIC, 1, &id,
-                                         (const char *const *)&payload, doc)
-                                  : cl_http_fail(r, CL_ENOMEM, NULL);
+    json_t *doc;
+    cl_err e = payload ? CL_OK : cl_error_set(&err, CL_ENOMEM, "out of memory");
+    enum MHD_Result res =
+        take(r, CL_INBOX_GENERIC, 1, &id, &payload, e, &err, &doc);
     json_decref(body);
-    if (!payload)
-        json_decref(doc);
-    free(payload);
-    if (r->replied)
-        return res;
-    return cl_http_reply_json(r, 200, doc, NULL);
+    return doc ? cl_http_reply_json(r, 200, doc, NULL) : res;
 }
 
 /* ---- HubSpot ------------------------------------------------------------- */
@@ -162,11 +163,10 @@ cl__h_webhook_hubspot(cl_http_req *r)
     if (!setting(r, "hubspot_app_secret", secret, sizeof secret))
         return not_configured(r, "hubspot_app_secret");
     signed_uri(r, uri, sizeof uri);
-    int bad = cl_webhook_sig_hubspot(secret, r->method, uri,
-                                     header(r, "X-HubSpot-Request-Timestamp"),
-                                     header(r, "X-HubSpot-Signature-v3"),
-                                     r->body ? r->body : "", r->body_len,
-                                     r->now, &why);
+    int bad = cl_webhook_sig_hubspot(
+        secret, r->method, uri, header(r, "X-HubSpot-Request-Timestamp"),
+        header(r, "X-HubSpot-Signature-v3"), r->body ? r->body : "",
+        r->body_len, r->now, &why);
     sodium_memzero(secret, sizeof secret);
     if (bad)
         return cl_http_error(r, 401, "bad_signature", NULL, "%s", why);
@@ -192,14 +192,9 @@ cl__h_webhook_hubspot(cl_http_req *r)
        refused whole, and HubSpot resends it. */
     for (size_t i = 0; i < n && e == CL_OK; i++) {
         json_t *ev = json_array_get(body, i);
-        cl_kind kind;
-        json_t *fields = NULL;
-        e = json_is_object(ev) ? cl_hubspot_event_id(ev, ids[i], &err)
-                               : cl_error_set(&err, CL_EINVAL,
-                                              "expected an object");
-        if (e == CL_OK)
-            e = cl_hubspot_event_map(ev, &kind, &fields, &err);
-        json_decref(fields);
+        e = json_is_object(ev)
+                ? cl_hubspot_event_id(ev, ids[i], &err)
+                : cl_error_set(&err, CL_EINVAL, "expected an object");
         if (e == CL_EINVAL) {
             char msg[sizeof err.msg];
             snprintf(msg, sizeof msg, "%s", err.msg);
@@ -209,27 +204,15 @@ cl__h_webhook_hubspot(cl_http_req *r)
         if (e == CL_OK && (payloads[i] = json_dumps(ev, JSON_COMPACT)) == NULL)
             e = cl_error_set(&err, CL_ENOMEM, "out of memory");
     }
-    enum MHD_Result res = MHD_YES;
-    json_t *doc = json_object();
-    if (e == CL_EINVAL)
-        res = cl_http_error(r, 400, "invalid", NULL, "%s", err.msg);
-    else if (e != CL_OK)
-        res = cl_http_fail(r, e, &err);
-    else
-        res = take(r, CL_INBOX_HUBSPOT, n, idp,
-                   (const char *const *)payloads, doc);
-    for (size_t i = 0; i < n; i++)
-        free(payloads[i]);
+    json_t *doc;
+    enum MHD_Result res =
+        take(r, CL_INBOX_HUBSPOT, n, idp, payloads, e, &err, &doc);
     json_decref(body);
-    if (r->replied) {
-        if (e != CL_OK)
-            json_decref(doc);
-        return res;
-    }
-    return cl_http_reply_json(r, 200, doc, NULL);
+    return doc ? cl_http_reply_json(r, 200, doc, NULL) : res;
 }
 
-/* ---- Salesforce ----------------------------------------------------------- */
+/* ---- Salesforce -----------------------------------------------------------
+ */
 
 /* 1 when org is in the allow-list (comma-separated ids; the first 15
    characters decide, as an 18-character id only adds a checksum). */
@@ -266,8 +249,8 @@ cl__h_webhook_salesforce(cl_http_req *r)
     if (setting(r, "salesforce_secret", secret, sizeof secret)) {
         const char *given = cl_http_query(r, "secret");
         size_t n = strlen(secret);
-        int ok = given && strlen(given) == n &&
-                 sodium_memcmp(given, secret, n) == 0;
+        int ok =
+            given && strlen(given) == n && sodium_memcmp(given, secret, n) == 0;
         sodium_memzero(secret, sizeof secret);
         if (!ok)
             return cl_http_error(r, 401, "bad_signature", "secret",
@@ -299,19 +282,12 @@ cl__h_webhook_salesforce(cl_http_req *r)
         if ((payloads[i] = json_dumps(note, JSON_COMPACT)) == NULL)
             e = cl_error_set(&err, CL_ENOMEM, "out of memory");
     }
-    json_t *doc = json_object();
+    json_t *doc;
     enum MHD_Result res =
-        e == CL_OK ? take(r, CL_INBOX_SALESFORCE, n, idp,
-                          (const char *const *)payloads, doc)
-                   : cl_http_fail(r, e, &err);
-    for (size_t i = 0; i < n; i++)
-        free(payloads[i]);
+        take(r, CL_INBOX_SALESFORCE, n, idp, payloads, e, &err, &doc);
     json_decref(notes);
-    if (r->replied) {
-        if (e != CL_OK)
-            json_decref(doc);
+    if (doc == NULL)
         return res;
-    }
     json_decref(doc);
     /* Salesforce resends until it reads the Ack; a failed notification is
        kept here for RevOps, so it is acknowledged too. */
@@ -324,7 +300,8 @@ cl__h_webhook_salesforce(cl_http_req *r)
     return cl_http_queue(r, 200, resp, len);
 }
 
-/* ---- the inbox, for RevOps ------------------------------------------------- */
+/* ---- the inbox, for RevOps -------------------------------------------------
+ */
 
 typedef struct list_ud {
     json_t *items;
@@ -338,12 +315,12 @@ event_cb(void *ud, const cl_inbox_event *ev)
     list_ud *u = ud;
     char summary[200];
     cl__inbox_summary(ev->source, ev->payload, summary, sizeof summary);
-    json_t *o = json_pack(
-        "{s:I, s:s, s:s, s:s, s:s, s:s?, s:i, s:s?, s:s}", "id",
-        (json_int_t)ev->id, "source", ev->source, "event_id", ev->event_id,
-        "received_at", ev->received_at, "status", ev->status, "error",
-        ev->error, "attempts", ev->attempts, "applied_at", ev->applied_at,
-        "summary", summary);
+    json_t *o =
+        json_pack("{s:I, s:s, s:s, s:s, s:s, s:s?, s:i, s:s?, s:s}", "id",
+                  (json_int_t)ev->id, "source", ev->source, "event_id",
+                  ev->event_id, "received_at", ev->received_at, "status",
+                  ev->status, "error", ev->error, "attempts", ev->attempts,
+                  "applied_at", ev->applied_at, "summary", summary);
     if (o && u->full) {
         json_t *p = json_loads(ev->payload, 0, NULL);
         json_object_set_new(o, "payload", p ? p : json_string(ev->payload));
@@ -406,9 +383,9 @@ one_event(cl_http_req *r, int64_t *id, json_t **out, enum MHD_Result *done)
     list_ud u = {.items = json_array(), .full = 1};
     *out = NULL;
     cl_error_clear(&err);
-    cl_err e = v > 0 && !*end ? cl_store_inbox_get(r->st, v, event_cb, &u,
-                                                    &found, &err)
-                              : CL_OK;
+    cl_err e = v > 0 && !*end
+                   ? cl_store_inbox_get(r->st, v, event_cb, &u, &found, &err)
+                   : CL_OK;
     if (e != CL_OK || !found) {
         json_decref(u.items);
         *done = e != CL_OK ? cl_http_fail(r, e, &err)

@@ -14,8 +14,9 @@
 /* The kinds a generic event may write: what a CRM or a CS tool knows.
    Users carry roles and credentials, and settings are RevOps' own. */
 static const cl_kind generic_kinds[] = {
-    CL_KIND_ACCOUNTS, CL_KIND_DEALS,    CL_KIND_CHURNS,       CL_KIND_RECOVERIES,
-    CL_KIND_REVIEWS,  CL_KIND_CS_HOURS, CL_KIND_ARR_MOVEMENTS};
+    CL_KIND_ACCOUNTS,     CL_KIND_DEALS,   CL_KIND_CHURNS,
+    CL_KIND_RECOVERIES,   CL_KIND_REVIEWS, CL_KIND_CS_HOURS,
+    CL_KIND_ARR_MOVEMENTS};
 
 static cl_kind
 generic_kind(const char *name)
@@ -31,8 +32,7 @@ generic_kind(const char *name)
             snprintf(plural, sizeof plural, "%.30ss", name);
         k = cl_kind_from_name(plural);
     }
-    for (size_t i = 0; i < sizeof generic_kinds / sizeof generic_kinds[0];
-         i++)
+    for (size_t i = 0; i < sizeof generic_kinds / sizeof generic_kinds[0]; i++)
         if (generic_kinds[i] == k)
             return k;
     return CL_KIND_NONE;
@@ -71,8 +71,10 @@ cl__inbox_generic_check(json_t *body, cl_kind *kind, cl_error *err)
     json_object_foreach(rec, key, v)
     {
         if (cl_kind_field_index(def, key) < 0)
-            return cl_error_set(err, CL_EINVAL, "record.%.60s: %s have no "
-                                "such field", key, def->name);
+            return cl_error_set(err, CL_EINVAL,
+                                "record.%.60s: %s have no "
+                                "such field",
+                                key, def->name);
     }
     if (!json_is_string(json_object_get(rec, def->fields[0].name)))
         return cl_error_set(err, CL_EINVAL, "record.%s: required",
@@ -158,7 +160,8 @@ merged_row(cl_store *st, cl_kind kind, json_t *fields, cl_http_row_buf *b,
            cl_error *err)
 {
     const cl_kind_def *def = cl_kind_get(kind);
-    const char *id = json_string_value(json_object_get(fields, def->fields[0].name));
+    const char *id =
+        json_string_value(json_object_get(fields, def->fields[0].name));
     cl_value key, row[32];
     int found = 0;
     const char *bad = NULL;
@@ -169,8 +172,8 @@ merged_row(cl_store *st, cl_kind kind, json_t *fields, cl_http_row_buf *b,
     cl_err rc = cl_store_get(st, kind, &key, row, &found, err);
     if (rc != CL_OK)
         return rc;
-    json_t *rec = found ? cl_http_record_json(kind, row, CL_VG_ALL)
-                        : json_object();
+    json_t *rec =
+        found ? cl_http_record_json(kind, row, CL_VG_ALL) : json_object();
     if (rec == NULL)
         return cl_error_set(err, CL_ENOMEM, "out of memory");
     json_object_update(rec, fields);
@@ -184,8 +187,8 @@ merged_row(cl_store *st, cl_kind kind, json_t *fields, cl_http_row_buf *b,
         if (found)
             cl_error_set(err, CL_EINVAL, "%s: %s", bad ? bad : "", msg);
         else
-            cl_error_set(err, CL_EINVAL, "%s '%.60s' is new: %s: %s",
-                         def->name, id, bad ? bad : "", msg);
+            cl_error_set(err, CL_EINVAL, "%s '%.60s' is new: %s: %s", def->name,
+                         id, bad ? bad : "", msg);
         return CL_EINVAL;
     }
     if (rc == CL_OK)
@@ -202,8 +205,7 @@ mark_failed(cl_store *st, int64_t id, const char *from, const char *actor,
     int moved;
     cl_err rc = cl_store_begin(st, actor, now, err);
     if (rc == CL_OK)
-        rc = cl_store_inbox_move(st, id, from, "failed", why->msg, &moved,
-                                 err);
+        rc = cl_store_inbox_move(st, id, from, "failed", why->msg, &moved, err);
     if (rc == CL_OK)
         rc = cl_store_commit(st, err);
     if (rc != CL_OK)
@@ -303,8 +305,7 @@ cl__inbox_apply_pending(cl_store *st, cl_time now, int *applied, int *failed,
     cl_err rc = CL_OK;
     for (;;) {
         pending_ud u = {.n = 0};
-        rc = cl_store_inbox_list(st, "pending", after, 64, pending_cb, &u,
-                                 err);
+        rc = cl_store_inbox_list(st, "pending", after, 64, pending_cb, &u, err);
         cl_store_end_read(st);
         for (int i = 0; rc == CL_OK && i < u.n; i++) {
             cl_inbox_outcome o;
@@ -353,7 +354,8 @@ cl__inbox_summary(const char *source, const char *payload, char *out,
         return;
     }
     if (!strcmp(source, CL_INBOX_HUBSPOT)) {
-        const char *name = json_string_value(json_object_get(p, "propertyName"));
+        const char *name =
+            json_string_value(json_object_get(p, "propertyName"));
         json_t *v = json_object_get(p, "propertyValue");
         snprintf(out, len, "%.40s %lld%s%.40s%s%.40s",
                  json_string_value(json_object_get(p, "subscriptionType"))

@@ -7,8 +7,7 @@
 
 /* ts as whole seconds (ms: milliseconds) within the skew of now; -1 else. */
 static int
-fresh(const char *ts, int ms, cl_time now, const char **why,
-      const char *header)
+fresh(const char *ts, int ms, cl_time now, const char **why, const char *header)
 {
     long long v = 0;
     if (ts == NULL || !*ts || strlen(ts) > 16) {
@@ -36,8 +35,8 @@ fresh(const char *ts, int ms, cl_time now, const char **why,
 
 /* HMAC-SHA256 of the parts (NULL-terminated list of text, then body). */
 static void
-mac(const char *secret, const char *const *parts, const char *body,
-    size_t len, const char *tail, unsigned char out[32])
+mac(const char *secret, const char *const *parts, const char *body, size_t len,
+    const char *tail, unsigned char out[32])
 {
     crypto_auth_hmacsha256_state s;
     crypto_auth_hmacsha256_init(&s, (const unsigned char *)secret,

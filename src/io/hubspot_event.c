@@ -16,8 +16,7 @@ typedef struct prop {
 } prop;
 
 static const prop deal_props[] = {
-    {"dealstage", "stage",
-     "closedwon=Closed Won;closedlost=Closed Lost", 0},
+    {"dealstage", "stage", "closedwon=Closed Won;closedlost=Closed Lost", 0},
     {"amount", "arr", NULL, 0},
     {"closedate", "closed_on", NULL, 1},
     {"createdate", "created_on", NULL, 1},
@@ -40,9 +39,15 @@ cl_hubspot_event_id(json_t *ev, char out[CL_HUBSPOT_EVENT_ID_MAX],
                     cl_error *err)
 {
     json_t *v = json_object_get(ev, "eventId");
+    json_t *obj = json_object_get(ev, "objectId");
     if (!json_is_integer(v) || json_integer_value(v) <= 0)
         return cl_error_set(err, CL_EINVAL,
                             "eventId: expected a positive whole number");
+    if (!json_is_string(json_object_get(ev, "subscriptionType")))
+        return cl_error_set(err, CL_EINVAL, "subscriptionType: expected text");
+    if (!json_is_integer(obj) || json_integer_value(obj) <= 0)
+        return cl_error_set(err, CL_EINVAL,
+                            "objectId: expected a positive whole number");
     snprintf(out, CL_HUBSPOT_EVENT_ID_MAX, "%lld",
              (long long)json_integer_value(v));
     return CL_OK;
@@ -149,18 +154,17 @@ set_prop(json_t *fields, cl_kind kind, const prop *p, json_t *jv,
 }
 
 cl_err
-cl_hubspot_event_map(json_t *ev, cl_kind *kind, json_t **fields,
-                     cl_error *err)
+cl_hubspot_event_map(json_t *ev, cl_kind *kind, json_t **fields, cl_error *err)
 {
     *fields = NULL;
     *kind = CL_KIND_NONE;
     if (!json_is_object(ev))
         return cl_error_set(err, CL_EINVAL, "event: expected an object");
-    const char *type = json_string_value(json_object_get(ev, "subscriptionType"));
+    const char *type =
+        json_string_value(json_object_get(ev, "subscriptionType"));
     json_t *obj = json_object_get(ev, "objectId");
     if (type == NULL)
-        return cl_error_set(err, CL_EINVAL,
-                            "subscriptionType: expected text");
+        return cl_error_set(err, CL_EINVAL, "subscriptionType: expected text");
     if (!json_is_integer(obj) || json_integer_value(obj) <= 0)
         return cl_error_set(err, CL_EINVAL,
                             "objectId: expected a positive whole number");
@@ -183,7 +187,8 @@ cl_hubspot_event_map(json_t *ev, cl_kind *kind, json_t **fields,
         json_is_integer(occ) ? (cl_time)(json_integer_value(occ) / 1000) : 0;
     const prop *p = NULL;
     if (!strcmp(what, "propertyChange")) {
-        const char *name = json_string_value(json_object_get(ev, "propertyName"));
+        const char *name =
+            json_string_value(json_object_get(ev, "propertyName"));
         if (name == NULL)
             return cl_error_set(err, CL_EINVAL, "propertyName: expected text");
         for (size_t i = 0; props[i].name && !p; i++)

@@ -22,8 +22,11 @@
 #define CL_HUBSPOT_EVENT_ID_MAX 32
 
 /*
- * The event's eventId as text into out: the inbox's key.
- *   CL_EINVAL  no eventId, or not a positive whole number
+ * The event's eventId as text into out (the inbox's key), once the fields
+ * every event has are there: eventId, subscriptionType, objectId.  What
+ * the event says is read when it is applied (cl_hubspot_event_map), so a
+ * value closeloop cannot read makes a failed event, not a refused request.
+ *   CL_EINVAL  one of them missing or of the wrong type, naming it
  */
 cl_err cl_hubspot_event_id(json_t *ev, char out[CL_HUBSPOT_EVENT_ID_MAX],
                            cl_error *err);

@@ -106,8 +106,8 @@ void cl_mapping_run_free(cl_mapping_run *run);
  *   CL_ENOTFOUND  m maps nothing onto column
  *   CL_EINVAL     the value cannot be read (err->msg says why)
  */
-cl_err cl_mapping_value(const cl_mapping *m, const char *column,
-                        const char *in, char *out, size_t cap, cl_error *err);
+cl_err cl_mapping_value(const cl_mapping *m, const char *column, const char *in,
+                        char *out, size_t cap, cl_error *err);
 
 /*
  * One transform chain applied to one value, for tests and for showing what

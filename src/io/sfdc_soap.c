@@ -63,7 +63,8 @@ text_of(const xmlNode *n)
 static int
 nil(const xmlNode *n)
 {
-    xmlChar *v = xmlGetNsProp(n, (const xmlChar *)"nil", (const xmlChar *)NS_XSI);
+    xmlChar *v =
+        xmlGetNsProp(n, (const xmlChar *)"nil", (const xmlChar *)NS_XSI);
     int yes = v && !strcmp((const char *)v, "true");
     xmlFree(v);
     return yes;
@@ -222,18 +223,24 @@ typedef struct api_field {
     const char *api, *column;
 } api_field;
 
-static const api_field opportunity[] = {
-    {"Id", "id"},           {"AccountId", "account_id"},
-    {"OwnerId", "ae_id"},   {"Type", "type"},
-    {"LeadSource", "source"}, {"StageName", "stage"},
-    {"CreatedDate", "created_on"}, {"CloseDate", "closed_on"},
-    {"Amount", "arr"},      {NULL, NULL}};
+static const api_field opportunity[] = {{"Id", "id"},
+                                        {"AccountId", "account_id"},
+                                        {"OwnerId", "ae_id"},
+                                        {"Type", "type"},
+                                        {"LeadSource", "source"},
+                                        {"StageName", "stage"},
+                                        {"CreatedDate", "created_on"},
+                                        {"CloseDate", "closed_on"},
+                                        {"Amount", "arr"},
+                                        {NULL, NULL}};
 
-static const api_field account[] = {
-    {"Id", "id"},           {"Name", "name"},
-    {"Industry", "industry"}, {"NumberOfEmployees", "employees"},
-    {"BillingCountry", "region"}, {"Type", "status"},
-    {NULL, NULL}};
+static const api_field account[] = {{"Id", "id"},
+                                    {"Name", "name"},
+                                    {"Industry", "industry"},
+                                    {"NumberOfEmployees", "employees"},
+                                    {"BillingCountry", "region"},
+                                    {"Type", "status"},
+                                    {NULL, NULL}};
 
 cl_err
 cl_sfdc_note_map(json_t *note, cl_kind *kind, json_t **fields, cl_error *err)

@@ -42,8 +42,7 @@ event_row(void *ud, const cl__row *r)
 
 cl_err
 cl_store_inbox_add(cl_store *st, const char *source, const char *event_id,
-                   const char *payload, int64_t *id, int *added,
-                   cl_error *err)
+                   const char *payload, int64_t *id, int *added, cl_error *err)
 {
     int n = 0;
     *id = 0;
@@ -71,8 +70,8 @@ cl_store_inbox_get(cl_store *st, int64_t id, cl_inbox_cb cb, void *ud,
                    int *found, cl_error *err)
 {
     row_ud u = {cb, ud, 0};
-    cl_err rc = cl__q_rows(st, event_row, &u, err, COLUMNS "AND id = ?2", "i",
-                           id);
+    cl_err rc =
+        cl__q_rows(st, event_row, &u, err, COLUMNS "AND id = ?2", "i", id);
     *found = u.n > 0;
     return rc;
 }
@@ -106,17 +105,15 @@ cl_store_inbox_move(cl_store *st, int64_t id, const char *from, const char *to,
     *moved = n > 0;
     /* Who gave up on an event, or sent it round again, is RevOps' call:
        on the record.  The system's own moves are the inbox's history. */
-    if (rc == CL_OK && n &&
-        !strcmp(from, "failed")) {
+    if (rc == CL_OK && n && !strcmp(from, "failed")) {
         int discard = !strcmp(to, "discarded");
         char key[24];
         snprintf(key, sizeof key, "%lld", (long long)id);
-        rc = cl__engw_audit(st, "inbox", key,
-                            discard ? "inbox_discard" : "inbox_retry",
-                            "{\"status\":\"failed\"}",
-                            discard ? "{\"status\":\"discarded\"}"
-                                    : "{\"status\":\"pending\"}",
-                            err);
+        rc = cl__engw_audit(
+            st, "inbox", key, discard ? "inbox_discard" : "inbox_retry",
+            "{\"status\":\"failed\"}",
+            discard ? "{\"status\":\"discarded\"}" : "{\"status\":\"pending\"}",
+            err);
     }
     return rc;
 }

@@ -20,10 +20,10 @@
 typedef struct cl_inbox_event {
     int64_t id;
     const char *source, *event_id, *received_at, *payload;
-    const char *status;   /* pending, applied, failed, discarded */
-    const char *error;    /* why it failed, or NULL */
+    const char *status; /* pending, applied, failed, discarded */
+    const char *error;  /* why it failed, or NULL */
     const char *applied_at;
-    int attempts;         /* apply attempts so far */
+    int attempts; /* apply attempts so far */
 } cl_inbox_event;
 
 /* Called per event; non-zero stops the rows. */

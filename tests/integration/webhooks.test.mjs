@@ -232,6 +232,16 @@ test('hubspot: an event on a deal closeloop does not have fails, and ' +
     assert.equal((await revops.req('GET', '/api/v1/deals/777')).json.stage,
         'closed_lost');
     assert.equal(inboxRows(db), 1);
+    // A value the preset cannot read is a failed event, not a refused
+    // request: the rest of the batch is applied.
+    const bad = await sendHubspot(srv.base, HS_SECRET, [
+        hubspotEvent('deal.propertyChange', 777, 'closedate', '31/02/2026'),
+        hubspotEvent('deal.propertyChange', 777, 'amount', '9000')]);
+    assert.equal(bad.status, 200);
+    assert.deepEqual([bad.json.applied, bad.json.failed], [1, 1]);
+    const [f] = (await revops.req('GET', '/api/v1/events?status=failed'))
+        .json.items;
+    assert.match(f.error, /^closedate \(closed_on\): not a date '31\/02\/2026'/);
 });
 
 test('salesforce: an Outbound Message is applied and acknowledged; a ' +
@@ -372,4 +382,49 @@ test('an event stored but not applied when the server stopped is applied ' +
         kind: 'deal', record: wonDeal('G20') });
     assert.equal(r.json.new, 0);
     assert.deepEqual(reviews(c.db), ['G20']);
+});
+
+test('hostile bodies to the webhooks are refused and the server stays up',
+    async (t) => {
+        const { db, srv } = await setup(t);
+        const sf = (body) => sendSalesforce(srv.base, body);
+        // Over the body limit (1 MiB): 413 before it is parsed.
+        assert.equal((await sf('<a>' + 'x'.repeat(2 << 20) + '</a>')).status,
+            413);
+        // Deep nesting, entity expansion, binary junk, an empty body.
+        assert.equal((await sf('<a>'.repeat(20000) + '</a>'.repeat(20000)))
+            .status, 400);
+        const laughs = '<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaa">' +
+            Array.from({ length: 9 }, (_, i) =>
+                `<!ENTITY ${'b'.repeat(i + 1)} "${`&${i ? 'b'.repeat(i) : 'a'};`
+                    .repeat(10)}">`).join('') + ']><l>&bbbbbbbbb;</l>';
+        assert.equal((await sf(laughs)).status, 400);
+        assert.equal((await sf(Buffer.from([0xff, 0xfe, 0x00, 0x3c, 0x80])))
+            .status, 400);
+        assert.equal((await sf('')).status, 400);
+        // No signature at all, and a signed body that is not UTF-8 JSON.
+        const hs = await fetch(`${srv.base}/api/v1/webhooks/hubspot`,
+            { method: 'POST', body: '[]' });
+        assert.equal(hs.status, 401);
+        assert.equal((await sendGeneric(srv.base, SECRET,
+            Buffer.from([0x7b, 0xff, 0x7d]).toString('latin1'))).status, 400);
+        assert.equal((await sendHubspot(srv.base, HS_SECRET, '{"a": 1}'))
+            .status, 400);
+        assert.equal((await sendHubspot(srv.base, HS_SECRET, [1, 2])).status,
+            400);
+        assert.equal((await fetch(`${srv.base}/api/v1/hello`)).status, 200);
+        assert.equal(inboxRows(db), 0);
+    });
+
+test('a webhook whose setting is not set is off', async (t) => {
+    const c = company(t, { accounts: [account('A1')] });
+    const srv = await startServer(t, c.db);
+    const r = await sendGeneric(srv.base, SECRET,
+        { id: 'x', kind: 'account', record: { id: 'A2', name: 'B',
+            status: 'prospect' } });
+    assert.equal(r.status, 403);
+    assert.equal(r.json.error.code, 'not_configured');
+    assert.equal((await sendSalesforce(srv.base, soapEnvelope(ORG, [])))
+        .status, 403);
+    assert.equal((await sendHubspot(srv.base, HS_SECRET, [])).status, 403);
 });

@@ -39,8 +39,8 @@ map(const char *text)
 }
 
 #define DEAL(prop, value)                                                      \
-    "{\"eventId\": 1, \"subscriptionType\": \"deal.propertyChange\", "        \
-    "\"objectId\": 501, \"occurredAt\": 1795082400000, \"propertyName\": "    \
+    "{\"eventId\": 1, \"subscriptionType\": \"deal.propertyChange\", "         \
+    "\"objectId\": 501, \"occurredAt\": 1795082400000, \"propertyName\": "     \
     "\"" prop "\", \"propertyValue\": " value "}"
 
 static void
@@ -86,10 +86,9 @@ test_companies_and_others(void **state)
         map("{\"eventId\": 2, \"subscriptionType\": \"company.creation\", "
             "\"objectId\": 9}"),
         "accounts {\"id\":\"9\"}");
-    assert_string_equal(
-        map("{\"eventId\": 3, \"subscriptionType\": "
-            "\"contact.propertyChange\", \"objectId\": 9}"),
-        "none: contact.propertyChange: not kept by closeloop");
+    assert_string_equal(map("{\"eventId\": 3, \"subscriptionType\": "
+                            "\"contact.propertyChange\", \"objectId\": 9}"),
+                        "none: contact.propertyChange: not kept by closeloop");
     assert_string_equal(map(DEAL("hs_priority", "\"high\"")),
                         "none: deal.propertyChange: property hs_priority is "
                         "not mapped");
@@ -120,9 +119,15 @@ test_malformed(void **state)
 
     char id[CL_HUBSPOT_EVENT_ID_MAX];
     cl_error err;
-    json_t *ev = json_loads("{\"eventId\": 123456789012}", 0, NULL);
+    json_t *ev = json_loads("{\"eventId\": 123456789012, \"objectId\": 4, "
+                            "\"subscriptionType\": \"deal.creation\"}",
+                            0, NULL);
     assert_int_equal(cl_hubspot_event_id(ev, id, &err), CL_OK);
     assert_string_equal(id, "123456789012");
+    json_decref(ev);
+    ev = json_loads("{\"eventId\": 5, \"objectId\": 4}", 0, NULL);
+    assert_int_equal(cl_hubspot_event_id(ev, id, &err), CL_EINVAL);
+    assert_string_equal(err.msg, "subscriptionType: expected text");
     json_decref(ev);
     ev = json_loads("{\"eventId\": \"1\"}", 0, NULL);
     assert_int_equal(cl_hubspot_event_id(ev, id, &err), CL_EINVAL);

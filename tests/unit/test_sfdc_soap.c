@@ -14,27 +14,27 @@
 #include "io/sfdc_soap.h"
 
 #define HEAD                                                                   \
-    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"                              \
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"                               \
     "<soapenv:Envelope "                                                       \
-    "xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\" "            \
-    "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">"                \
+    "xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\" "             \
+    "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">"                 \
     "<soapenv:Body><notifications "                                            \
-    "xmlns=\"http://soap.sforce.com/2005/09/outbound\">"                      \
-    "<OrganizationId>00D000000000001AAA</OrganizationId>"                     \
+    "xmlns=\"http://soap.sforce.com/2005/09/outbound\">"                       \
+    "<OrganizationId>00D000000000001AAA</OrganizationId>"                      \
     "<ActionId>04k000000000001AAA</ActionId>"
 #define TAIL "</notifications></soapenv:Body></soapenv:Envelope>"
 #define OPP                                                                    \
-    "<Notification><Id>04l000000000001AAA</Id>"                               \
+    "<Notification><Id>04l000000000001AAA</Id>"                                \
     "<sObject xsi:type=\"sf:Opportunity\" "                                    \
-    "xmlns:sf=\"urn:sobject.enterprise.soap.sforce.com\">"                    \
+    "xmlns:sf=\"urn:sobject.enterprise.soap.sforce.com\">"                     \
     "<sf:Id>006000000000001AAA</sf:Id>"                                        \
-    "<sf:AccountId>001000000000001AAA</sf:AccountId>"                         \
+    "<sf:AccountId>001000000000001AAA</sf:AccountId>"                          \
     "<sf:StageName>Closed Won</sf:StageName>"                                  \
     "<sf:CloseDate>2026-11-16</sf:CloseDate>"                                  \
     "<sf:Amount>52000.0</sf:Amount>"                                           \
     "<sf:Type>New Business</sf:Type>"                                          \
     "<sf:LeadSource xsi:nil=\"true\"/>"                                        \
-    "<sf:CreatedDate>2026-10-01T09:00:00.000Z</sf:CreatedDate>"               \
+    "<sf:CreatedDate>2026-10-01T09:00:00.000Z</sf:CreatedDate>"                \
     "</sObject></Notification>"
 
 /* Parses xml: "ORG N" and the notifications, or "ERR: message". */
@@ -103,20 +103,20 @@ test_open_stage_and_account(void **state)
     cl_kind kind;
     cl_error err;
     (void)state;
-    const char *xml =
-        HEAD "<Notification><Id>04l2</Id><sObject xsi:type=\"sf:Opportunity\" "
-             "xmlns:sf=\"urn:sobject.enterprise.soap.sforce.com\">"
-             "<sf:Id>0062</sf:Id><sf:StageName>Negotiation/Review</sf:StageName>"
-             "<sf:CloseDate>2026-12-20</sf:CloseDate></sObject></Notification>"
-             "<Notification><Id>04l3</Id><sObject xsi:type=\"sf:Account\" "
-             "xmlns:sf=\"urn:sobject.enterprise.soap.sforce.com\">"
-             "<sf:Id>0013</sf:Id><sf:Name>Acme &amp; Co</sf:Name>"
-             "<sf:Type>Customer - Direct</sf:Type>"
-             "<sf:NumberOfEmployees>250</sf:NumberOfEmployees></sObject>"
-             "</Notification>"
-             "<Notification><Id>04l4</Id><sObject xsi:type=\"sf:Lead\" "
-             "xmlns:sf=\"urn:sobject.enterprise.soap.sforce.com\">"
-             "<sf:Id>00Q4</sf:Id></sObject></Notification>" TAIL;
+    const char *xml = HEAD
+        "<Notification><Id>04l2</Id><sObject xsi:type=\"sf:Opportunity\" "
+        "xmlns:sf=\"urn:sobject.enterprise.soap.sforce.com\">"
+        "<sf:Id>0062</sf:Id><sf:StageName>Negotiation/Review</sf:StageName>"
+        "<sf:CloseDate>2026-12-20</sf:CloseDate></sObject></Notification>"
+        "<Notification><Id>04l3</Id><sObject xsi:type=\"sf:Account\" "
+        "xmlns:sf=\"urn:sobject.enterprise.soap.sforce.com\">"
+        "<sf:Id>0013</sf:Id><sf:Name>Acme &amp; Co</sf:Name>"
+        "<sf:Type>Customer - Direct</sf:Type>"
+        "<sf:NumberOfEmployees>250</sf:NumberOfEmployees></sObject>"
+        "</Notification>"
+        "<Notification><Id>04l4</Id><sObject xsi:type=\"sf:Lead\" "
+        "xmlns:sf=\"urn:sobject.enterprise.soap.sforce.com\">"
+        "<sf:Id>00Q4</sf:Id></sObject></Notification>" TAIL;
     assert_string_equal(parse(xml, &notes), "00D000000000001AAA 3");
     /* An open opportunity keeps no close date, as the CSV preset. */
     assert_int_equal(
@@ -155,9 +155,8 @@ test_refused(void **state)
     assert_string_equal(parse(HEAD TAIL, &notes),
                         "ERR: notifications: no Notification element");
     /* A DTD (the door to entity expansion and external fetches). */
-    const char *dtd =
-        "<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY e SYSTEM "
-        "\"file:///etc/passwd\">]><x>&e;</x>";
+    const char *dtd = "<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY e SYSTEM "
+                      "\"file:///etc/passwd\">]><x>&e;</x>";
     assert_string_equal(parse(dtd, &notes), "ERR: body: a DTD is not allowed");
     assert_string_equal(
         parse(HEAD "<Notification><Id>1</Id></Notification>" TAIL, &notes),

@@ -13,7 +13,8 @@
 #define NOW 1795082400 /* 2026-11-19T10:00:00Z */
 #define BODY "{\"id\":\"e1\"}"
 #define GSECRET "generic-secret-0123456789"
-#define GSIG "sha256=46af0bb720578ae6d6ceac9e7e882e13da513a7debe8a07194ae1a1ef0e9a604"
+#define GSIG                                                                   \
+    "sha256=46af0bb720578ae6d6ceac9e7e882e13da513a7debe8a07194ae1a1ef0e9a604"
 #define HSECRET "hubspot-app-secret-0123456789"
 #define HURI "https://crm.example.com/api/v1/webhooks/hubspot"
 #define HBODY "[{\"eventId\":1}]"
@@ -53,25 +54,21 @@ test_generic_refused(void **state)
         generic(GSECRET, "1795082400", GSIG, BODY, NOW - 301, &why), -1);
     /* Another body, secret or timestamp. */
     assert_int_equal(
-        generic(GSECRET, "1795082400", GSIG, "{\"id\":\"e2\"}", NOW, &why),
-        -1);
+        generic(GSECRET, "1795082400", GSIG, "{\"id\":\"e2\"}", NOW, &why), -1);
     assert_string_equal(why, "X-Closeloop-Signature: does not match the "
                              "body and timestamp");
     assert_int_equal(
         generic("other-secret-0123456789", "1795082400", GSIG, BODY, NOW, &why),
         -1);
-    assert_int_equal(generic(GSECRET, "1795082401", GSIG, BODY, NOW, &why),
-                     -1);
+    assert_int_equal(generic(GSECRET, "1795082401", GSIG, BODY, NOW, &why), -1);
     /* Malformed headers. */
     assert_int_equal(generic(GSECRET, NULL, GSIG, BODY, NOW, &why), -1);
     assert_non_null(strstr(why, "X-Closeloop-Timestamp"));
-    assert_int_equal(generic(GSECRET, "17950824OO", GSIG, BODY, NOW, &why),
-                     -1);
-    assert_int_equal(generic(GSECRET, "1795082400", NULL, BODY, NOW, &why),
-                     -1);
+    assert_int_equal(generic(GSECRET, "17950824OO", GSIG, BODY, NOW, &why), -1);
+    assert_int_equal(generic(GSECRET, "1795082400", NULL, BODY, NOW, &why), -1);
     assert_non_null(strstr(why, "X-Closeloop-Signature: expected"));
-    assert_int_equal(
-        generic(GSECRET, "1795082400", GSIG + 7, BODY, NOW, &why), -1);
+    assert_int_equal(generic(GSECRET, "1795082400", GSIG + 7, BODY, NOW, &why),
+                     -1);
     assert_int_equal(
         generic(GSECRET, "1795082400", "sha256=zz", BODY, NOW, &why), -1);
 }
@@ -103,12 +100,11 @@ test_hubspot(void **state)
                      -1);
     assert_string_equal(why,
                         "X-HubSpot-Signature-v3: does not match the request");
-    assert_int_equal(hubspot(HSECRET, HURI, "1795082400001", HSIG, HBODY, NOW,
-                             &why),
-                     -1);
     assert_int_equal(
-        hubspot(HSECRET, HURI, "1795082400000", "not base64!", HBODY, NOW, &why),
-        -1);
+        hubspot(HSECRET, HURI, "1795082400001", HSIG, HBODY, NOW, &why), -1);
+    assert_int_equal(hubspot(HSECRET, HURI, "1795082400000", "not base64!",
+                             HBODY, NOW, &why),
+                     -1);
     assert_non_null(strstr(why, "expected the base64"));
     assert_int_equal(
         hubspot(HSECRET, HURI, "1795082400000", "AAAA", HBODY, NOW, &why), -1);

@@ -236,13 +236,12 @@ cl__inbox_apply(cl_store *st, int64_t id, cl_time now, cl_inbox_outcome *out,
     *out = CL_INBOX_SKIPPED;
     cl_error_clear(&why);
     cl_err rc = cl_store_inbox_get(st, id, copy_cb, &c, &found, err);
-    if (rc != CL_OK || !found || strcmp(c.status, "pending") != 0 ||
-        c.payload == NULL) {
+    if (rc == CL_OK && found && c.payload == NULL)
+        rc = cl_error_set(err, CL_ENOMEM, "out of memory");
+    /* Applied, failed or discarded already: nothing to do. */
+    if (rc != CL_OK || !found || strcmp(c.status, "pending") != 0) {
         free(c.payload);
-        return rc != CL_OK ? rc
-               : found && c.payload == NULL
-                   ? cl_error_set(err, CL_ENOMEM, "out of memory")
-                   : CL_OK;
+        return rc;
     }
     snprintf(actor, sizeof actor, "webhook:%s", c.source);
     /* Pure work first: a payload that does not map fails without a

@@ -4,6 +4,7 @@
 // Each event is stored in the inbox and applied once through the engine;
 // a refused one is kept as failed for RevOps to retry or discard.
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import { test } from 'node:test';
 
 import { Client, sql, startServer } from './api_lib.mjs';
@@ -11,7 +12,7 @@ import { NOW_S, hubspotEvent, sendGeneric, sendHubspot, sendSalesforce,
     soapEnvelope } from './crm_fake.mjs';
 import { account, cli, company, outbox, tasks, DEAL_HEAD } from
     './engine_lib.mjs';
-import { ok } from './lib.mjs';
+import { PG, ok, pgDatabase, tempDir } from './lib.mjs';
 
 const SECRET = 'generic-secret-0123456789';
 const HS_SECRET = 'hubspot-app-secret-0123456789';
@@ -428,3 +429,30 @@ test('a webhook whose setting is not set is off', async (t) => {
         .status, 403);
     assert.equal((await sendHubspot(srv.base, HS_SECRET, [])).status, 403);
 });
+
+test('closeloop migrate copies the inbox, and new events follow it',
+    { skip: !PG && 'needs CLOSELOOP_TEST_PG' }, async (t) => {
+        // A SQLite workspace whatever the lane: the source of a migration.
+        const src = path.join(tempDir(t), 'src.db');
+        ok(['init', '--db', src]);
+        const payload = (id) => JSON.stringify({ id, kind: 'account',
+            record: { id: `M-${id}`, name: id, status: 'prospect' } });
+        for (const [id, status] of [['m1', 'applied'], ['m2', 'failed']])
+            sql(src, 'INSERT INTO inbox (workspace_id, source, event_id, ' +
+                'received_at, payload, status, error, attempts) VALUES (1, ' +
+                `'generic', '${id}', '2026-11-18T09:00:00Z', ` +
+                `'${payload(id)}', '${status}', ` +
+                `${status === 'failed' ? "'x: y'" : 'NULL'}, 1)`);
+        const dst = pgDatabase(t);
+        const r = ok(['migrate', '--from', `sqlite:${src}`, '--to', dst]);
+        assert.match(r.stdout, /^inbox\s+2 rows/m);
+        ok(['config', 'set', 'webhook_generic_secret', SECRET, '--db', dst]);
+        const srv = await startServer(t, dst);
+        const n = await sendGeneric(srv.base, SECRET, { id: 'm3',
+            kind: 'account', record: { id: 'M-m3', name: 'm3',
+                status: 'prospect' } });
+        assert.equal(n.status, 200, n.text);
+        assert.deepEqual(n.json.events, [3]);
+        assert.equal(sql(dst, 'SELECT event_id || status FROM inbox ORDER ' +
+            'BY id').replace(/\n/g, ' '), 'm1applied m2failed m3applied');
+    });

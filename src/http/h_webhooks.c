@@ -74,8 +74,8 @@ take(cl_http_req *r, const char *source, size_t n, const char *const *ids,
     *doc = NULL;
     if (e == CL_OK)
         e = cl__inbox_receive(r->st, source, n, ids,
-                              (const char *const *)payloads, r->now,
-                              inbox_ids, &added, err);
+                              (const char *const *)payloads, r->now, inbox_ids,
+                              &added, err);
     for (size_t i = 0; i < n; i++)
         free(payloads[i]);
     for (size_t i = 0; e == CL_OK && i < n; i++) {

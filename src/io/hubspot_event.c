@@ -39,15 +39,11 @@ cl_hubspot_event_id(json_t *ev, char out[CL_HUBSPOT_EVENT_ID_MAX],
                     cl_error *err)
 {
     json_t *v = json_object_get(ev, "eventId");
-    json_t *obj = json_object_get(ev, "objectId");
     if (!json_is_integer(v) || json_integer_value(v) <= 0)
         return cl_error_set(err, CL_EINVAL,
                             "eventId: expected a positive whole number");
     if (!json_is_string(json_object_get(ev, "subscriptionType")))
         return cl_error_set(err, CL_EINVAL, "subscriptionType: expected text");
-    if (!json_is_integer(obj) || json_integer_value(obj) <= 0)
-        return cl_error_set(err, CL_EINVAL,
-                            "objectId: expected a positive whole number");
     snprintf(out, CL_HUBSPOT_EVENT_ID_MAX, "%lld",
              (long long)json_integer_value(v));
     return CL_OK;
@@ -153,6 +149,55 @@ set_prop(json_t *fields, cl_kind kind, const prop *p, json_t *jv,
     return CL_OK;
 }
 
+/* A new object {"id": the whole number v as text}, or NULL. */
+static json_t *
+id_object(json_t *v)
+{
+    char id[32];
+    snprintf(id, sizeof id, "%lld", (long long)json_integer_value(v));
+    return json_pack("{s:s}", "id", id);
+}
+
+/*
+ * deal.associationChange: a deal associated with a company is the deal's
+ * account.  A removed association changes nothing (a deal keeps an
+ * account), nor do associations with anything but a company.
+ */
+static cl_err
+deal_company(json_t *ev, cl_kind *kind, json_t **fields, cl_error *err)
+{
+    const char *at = json_string_value(json_object_get(ev, "associationType"));
+    json_t *from = json_object_get(ev, "fromObjectId");
+    json_t *to = json_object_get(ev, "toObjectId");
+    if (at == NULL || strcmp(at, "DEAL_TO_COMPANY") != 0) {
+        cl_error_set(err, CL_OK, "deal.associationChange: %.60s is not kept",
+                     at ? at : "an association");
+        return CL_OK;
+    }
+    if (json_is_true(json_object_get(ev, "associationRemoved"))) {
+        cl_error_set(err, CL_OK,
+                     "deal.associationChange: a removed company is not "
+                     "applied (a deal keeps its account)");
+        return CL_OK;
+    }
+    if (!json_is_integer(from) || json_integer_value(from) <= 0 ||
+        !json_is_integer(to) || json_integer_value(to) <= 0)
+        return cl_error_set(err, CL_EINVAL,
+                            "fromObjectId, toObjectId: expected positive "
+                            "whole numbers");
+    json_t *f = id_object(from), *acct = id_object(to);
+    if (f == NULL || acct == NULL) {
+        json_decref(f);
+        json_decref(acct);
+        return cl_error_set(err, CL_ENOMEM, "out of memory");
+    }
+    json_object_set(f, "account_id", json_object_get(acct, "id"));
+    json_decref(acct);
+    *kind = CL_KIND_DEALS;
+    *fields = f;
+    return CL_OK;
+}
+
 cl_err
 cl_hubspot_event_map(json_t *ev, cl_kind *kind, json_t **fields, cl_error *err)
 {
@@ -162,12 +207,11 @@ cl_hubspot_event_map(json_t *ev, cl_kind *kind, json_t **fields, cl_error *err)
         return cl_error_set(err, CL_EINVAL, "event: expected an object");
     const char *type =
         json_string_value(json_object_get(ev, "subscriptionType"));
-    json_t *obj = json_object_get(ev, "objectId");
     if (type == NULL)
         return cl_error_set(err, CL_EINVAL, "subscriptionType: expected text");
-    if (!json_is_integer(obj) || json_integer_value(obj) <= 0)
-        return cl_error_set(err, CL_EINVAL,
-                            "objectId: expected a positive whole number");
+    if (!strcmp(type, "deal.associationChange"))
+        return deal_company(ev, kind, fields, err);
+    json_t *obj = json_object_get(ev, "objectId");
     const prop *props;
     const char *what;
     if (!strncmp(type, "deal.", 5)) {
@@ -203,12 +247,12 @@ cl_hubspot_event_map(json_t *ev, cl_kind *kind, json_t **fields, cl_error *err)
         cl_error_set(err, CL_OK, "%.60s: not kept by closeloop", type);
         return CL_OK;
     }
-    json_t *f = json_object();
-    char id[32];
+    if (!json_is_integer(obj) || json_integer_value(obj) <= 0)
+        return cl_error_set(err, CL_EINVAL,
+                            "objectId: expected a positive whole number");
+    json_t *f = id_object(obj);
     if (f == NULL)
         return cl_error_set(err, CL_ENOMEM, "out of memory");
-    snprintf(id, sizeof id, "%lld", (long long)json_integer_value(obj));
-    json_object_set_new(f, "id", json_string(id));
     cl_err rc = p ? set_prop(f, *kind, p, json_object_get(ev, "propertyValue"),
                              occurred, err)
                   : CL_OK;

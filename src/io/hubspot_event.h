@@ -23,7 +23,7 @@
 
 /*
  * The event's eventId as text into out (the inbox's key), once the fields
- * every event has are there: eventId, subscriptionType, objectId.  What
+ * every event has are there: eventId and subscriptionType.  What
  * the event says is read when it is applied (cl_hubspot_event_map), so a
  * value closeloop cannot read makes a failed event, not a refused request.
  *   CL_EINVAL  one of them missing or of the wrong type, naming it
@@ -35,6 +35,8 @@ cl_err cl_hubspot_event_id(json_t *ev, char out[CL_HUBSPOT_EVENT_ID_MAX],
  * Maps event ev onto the record it changes: *kind (deals or accounts) and
  * *fields, a new object with "id" (the objectId) and the canonical fields
  * the event sets (a creation sets none: the record must exist).  A deal
+ * deal.associationChange of type DEAL_TO_COMPANY sets the deal's
+ * account_id (fromObjectId's deal, toObjectId's company).  A deal
  * whose stage moves to closed_won or closed_lost gets closed_on from the
  * event's occurredAt (a later closedate event corrects it); an open stage
  * clears closed_on.  The caller frees *fields with json_decref.

@@ -175,15 +175,26 @@ test('hubspot: a signed dealstage change to closedwon closes the deal and ' +
     'opens its review; replays, bad signatures and stale timestamps',
 async (t) => {
     const { db, srv, revops } = await setup(t);
+    const move = { ...hubspotEvent('deal.associationChange', 0, null, null,
+        6), fromObjectId: 501, toObjectId: 2, associationRemoved: false,
+    associationType: 'DEAL_TO_COMPANY' };
+    delete move.objectId;
     const events = [
+        hubspotEvent('company.creation', 2, null, null, 5), move,
         hubspotEvent('deal.propertyChange', 501, 'amount', '48000.50', 1),
         hubspotEvent('deal.propertyChange', 501, 'dealstage', 'closedwon', 2),
         hubspotEvent('contact.propertyChange', 77, 'email', 'a@b.example', 3),
     ];
     const r = await sendHubspot(srv.base, HS_SECRET, events);
     assert.equal(r.status, 200, r.text);
+    // The company is new to closeloop: its creation fails (it has no
+    // name yet), and so does moving the deal to it.
     assert.deepEqual([r.json.received, r.json.new, r.json.applied,
-        r.json.failed], [3, 3, 3, 0]);
+        r.json.failed], [5, 5, 3, 2]);
+    const failed = (await revops.req('GET', '/api/v1/events?status=failed'))
+        .json.items.map((e) => e.error);
+    assert.match(failed[0], /^accounts '2' is new: name: /);
+    assert.match(failed[1], /^account_id: no accounts '2'/);
     const deal = (await revops.req('GET', '/api/v1/deals/501')).json;
     assert.equal(deal.stage, 'closed_won');
     assert.equal(deal.arr, 48000.5);
@@ -193,8 +204,17 @@ async (t) => {
     const again = await sendHubspot(srv.base, HS_SECRET, events);
     assert.equal(again.status, 200);
     assert.deepEqual([again.json.new, again.json.applied], [0, 0]);
-    assert.equal(inboxRows(db), 3);
+    assert.equal(inboxRows(db), 5);
     assert.deepEqual(reviews(db), ['501']);
+    // Once the company is imported, the association applies on retry.
+    assert.equal((await revops.req('POST', '/api/v1/accounts', { body: {
+        id: '2', name: 'Two', status: 'customer' } })).status, 201);
+    const moved = (await revops.req('GET', '/api/v1/events?status=failed'))
+        .json.items.find((e) => e.event_id === '6');
+    const rt = await revops.req('POST', `/api/v1/events/${moved.id}/retry`);
+    assert.equal(rt.json.status, 'applied', rt.text);
+    assert.equal((await revops.req('GET', '/api/v1/deals/501')).json
+        .account_id, '2');
 
     const other = [hubspotEvent('deal.propertyChange', 501, 'amount', '1', 4)];
     assert.equal((await sendHubspot(srv.base, 'not-the-secret-0123456',
@@ -209,7 +229,7 @@ async (t) => {
         [{ subscriptionType: 'deal.creation', objectId: 9 }]);
     assert.equal(noId.status, 400);
     assert.match(noId.json.error.message, /^event 1: eventId/);
-    assert.equal(inboxRows(db), 3);
+    assert.equal(inboxRows(db), 5);
     assert.equal((await revops.req('GET', '/api/v1/deals/501')).json.arr,
         48000.5);
 });

@@ -92,6 +92,34 @@ test_companies_and_others(void **state)
     assert_string_equal(map(DEAL("hs_priority", "\"high\"")),
                         "none: deal.propertyChange: property hs_priority is "
                         "not mapped");
+    /* A company associated with a deal is its account. */
+    assert_string_equal(
+        map("{\"eventId\": 4, \"subscriptionType\": "
+            "\"deal.associationChange\", \"fromObjectId\": 501, "
+            "\"toObjectId\": 9, \"associationType\": \"DEAL_TO_COMPANY\", "
+            "\"associationRemoved\": false}"),
+        "deals {\"account_id\":\"9\",\"id\":\"501\"}");
+    assert_string_equal(
+        map("{\"eventId\": 4, \"subscriptionType\": "
+            "\"deal.associationChange\", \"fromObjectId\": 501, "
+            "\"toObjectId\": 9, \"associationType\": \"DEAL_TO_COMPANY\", "
+            "\"associationRemoved\": true}"),
+        "none: deal.associationChange: a removed company is not applied (a "
+        "deal keeps its account)");
+    assert_string_equal(
+        map("{\"eventId\": 4, \"subscriptionType\": "
+            "\"deal.associationChange\", \"fromObjectId\": 501, "
+            "\"toObjectId\": 9, \"associationType\": \"DEAL_TO_CONTACT\"}"),
+        "none: deal.associationChange: DEAL_TO_CONTACT is not kept");
+    assert_string_equal(
+        map("{\"eventId\": 4, \"subscriptionType\": "
+            "\"deal.associationChange\", \"associationType\": "
+            "\"DEAL_TO_COMPANY\"}"),
+        "ERR: fromObjectId, toObjectId: expected positive whole numbers");
+    /* A contact event need not name an object closeloop knows. */
+    assert_string_equal(
+        map("{\"eventId\": 5, \"subscriptionType\": \"contact.creation\"}"),
+        "none: contact.creation: not kept by closeloop");
     assert_string_equal(
         map("{\"eventId\": 3, \"subscriptionType\": \"deal.deletion\", "
             "\"objectId\": 9}"),
@@ -126,6 +154,8 @@ test_malformed(void **state)
     assert_string_equal(id, "123456789012");
     json_decref(ev);
     ev = json_loads("{\"eventId\": 5, \"objectId\": 4}", 0, NULL);
+    /* objectId is read when the event is applied: not every event has
+       one (an association change). */
     assert_int_equal(cl_hubspot_event_id(ev, id, &err), CL_EINVAL);
     assert_string_equal(err.msg, "subscriptionType: expected text");
     json_decref(ev);

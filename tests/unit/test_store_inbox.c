@@ -16,30 +16,24 @@
 
 #include "testdb.h"
 
-#include "core/date.h"
 #include "store/store.h"
 #include "store/store_inbox.h"
 
+/* The webhook's clock and RevOps' an hour later (2026-11-18T10:00Z). */
+#define RECEIVED ((cl_time)1794996000)
+#define DECIDED (RECEIVED + 3600)
+
 typedef struct fixture {
-    char path[CL_TESTDB_URL];
     cl_store *st;
     cl_error err;
+    char path[CL_TESTDB_URL];
 } fixture;
-
-static cl_time
-at(const char *s)
-{
-    cl_time t = 0;
-    assert_int_equal(cl_time_parse(s, &t), 0);
-    return t;
-}
 
 static int
 setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
-    cl_testdb_make(f->path, "/tmp/cl-test-inbox");
-    assert_int_equal(cl_store_open(f->path, &f->st, &f->err), CL_OK);
+    assert_non_null(f->st = cl_testdb_open(f->path, "/tmp/cl-test-inbox"));
     *state = f;
     return 0;
 }
@@ -47,10 +41,8 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-    fixture *f = *state;
-    cl_store_close(f->st);
-    cl_testdb_drop(f->path);
-    free(f);
+    cl_testdb_close(((fixture *)*state)->path, ((fixture *)*state)->st);
+    free(*state);
     return 0;
 }
 
@@ -97,9 +89,8 @@ test_stored_once(void **state)
     fixture *f = *state;
     int64_t a, b, c;
     int added;
-    assert_int_equal(cl_store_begin(f->st, "webhook:hubspot",
-                                    at("2026-11-18T10:00"), &f->err),
-                     CL_OK);
+    assert_int_equal(
+        cl_store_begin(f->st, "webhook:hubspot", RECEIVED, &f->err), CL_OK);
     add(f, "hubspot", "1", &a, &added);
     assert_int_equal(added, 1);
     add(f, "hubspot", "1", &b, &added);
@@ -126,9 +117,8 @@ test_moves(void **state)
     int64_t id;
     int added, moved;
     cl_store *st = f->st;
-    assert_int_equal(
-        cl_store_begin(st, "webhook:generic", at("2026-11-18T10:00"), &f->err),
-        CL_OK);
+    assert_int_equal(cl_store_begin(st, "webhook:generic", RECEIVED, &f->err),
+                     CL_OK);
     add(f, "generic", "e1", &id, &added);
     /* Failed, with its error and one attempt. */
     assert_int_equal(cl_store_inbox_move(st, id, "pending", "failed",
@@ -145,8 +135,7 @@ test_moves(void **state)
     assert_string_equal(list(f, "failed"),
                         "generic/e1:failed:1:account_id: no accounts 'A9'");
     /* RevOps retries: back to pending (audited), then applied. */
-    assert_int_equal(cl_store_begin(st, "U7", at("2026-11-18T11:00"), &f->err),
-                     CL_OK);
+    assert_int_equal(cl_store_begin(st, "U7", DECIDED, &f->err), CL_OK);
     assert_int_equal(
         cl_store_inbox_move(st, id, "failed", "pending", NULL, &moved, &f->err),
         CL_OK);
@@ -185,16 +174,14 @@ test_discard_audited(void **state)
     int64_t id;
     int added, moved;
     audits a = {0};
-    assert_int_equal(cl_store_begin(f->st, "webhook:generic",
-                                    at("2026-11-18T10:00"), &f->err),
-                     CL_OK);
+    assert_int_equal(
+        cl_store_begin(f->st, "webhook:generic", RECEIVED, &f->err), CL_OK);
     add(f, "generic", "e2", &id, &added);
     assert_int_equal(cl_store_inbox_move(f->st, id, "pending", "failed", "x",
                                          &moved, &f->err),
                      CL_OK);
     assert_int_equal(cl_store_commit(f->st, &f->err), CL_OK);
-    assert_int_equal(
-        cl_store_begin(f->st, "U7", at("2026-11-18T11:00"), &f->err), CL_OK);
+    assert_int_equal(cl_store_begin(f->st, "U7", DECIDED, &f->err), CL_OK);
     assert_int_equal(cl_store_inbox_move(f->st, id, "failed", "discarded", NULL,
                                          &moved, &f->err),
                      CL_OK);

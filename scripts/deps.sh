@@ -21,6 +21,7 @@ PACKAGES=(
     libcmocka-dev
     libmicrohttpd-dev
     libsodium-dev
+    libxml2-dev
     wrk
     libcurl4-openssl-dev
     python3-aiosmtpd

@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 BUILD=build-fuzz
 SECONDS_EACH=${1:-60}
-TARGETS=(csv_import date http_target icp_expr json_body)
+TARGETS=(csv_import date http_target icp_expr json_body webhook)
 
 case "$SECONDS_EACH" in
 '' | *[!0-9]*)

@@ -41,6 +41,13 @@ const cli_command cli_cmd_config = {
     "                        works (1..720, default 72)\n"
     "  public_url            the address people open closeloop at, the start\n"
     "                        of links in e-mails (http://127.0.0.1:8080)\n"
+    "  webhook_generic_secret, hubspot_app_secret, salesforce_secret\n"
+    "                        the inbound webhooks' secrets, 16-256\n"
+    "                        characters; write-only in the API\n"
+    "                        (docs/integrations.md)\n"
+    "  salesforce_org_ids    Salesforce organizations whose Outbound\n"
+    "                        Messages are taken (ids, comma-separated)\n"
+    "  hubspot_webhook_url   the URL HubSpot signs, behind a proxy\n"
     "  THRESHOLD             any threshold of the loop's rules, e.g.\n"
     "                        debrief_due_business_days; each has a range\n"
     "                        (docs/settings.md); get KEY shows its value\n"};

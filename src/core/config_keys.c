@@ -51,6 +51,26 @@ static const cl_config_key keys[] = {
     {"public_url", NULL, 0, 0,
      "the address people open closeloop at, for links in e-mails "
      "(http://127.0.0.1:8080)"},
+    /* Inbound webhooks (docs/integrations.md): each is off until its
+       secret or allow-list is set. */
+    {"webhook_generic_secret", NULL, 16, 256,
+     "the generic webhook's HMAC-SHA256 secret, 16 to 256 characters "
+     "(write-only)",
+     1},
+    {"hubspot_app_secret", NULL, 16, 256,
+     "the HubSpot app's client secret, which signs its webhooks, 16 to "
+     "256 characters (write-only)",
+     1},
+    {"hubspot_webhook_url", NULL, 0, 0,
+     "the target URL as set in the HubSpot app, when a proxy changes the "
+     "address closeloop sees (it is signed)"},
+    {"salesforce_org_ids", NULL, 0, 0,
+     "the Salesforce organization ids (15 or 18 characters, comma-separated) "
+     "whose Outbound Messages are taken"},
+    {"salesforce_secret", NULL, 16, 256,
+     "optional: the ?secret= the Outbound Message URL must carry, 16 to 256 "
+     "characters (write-only)",
+     1},
 };
 
 #define NKEYS (sizeof keys / sizeof keys[0])
@@ -69,6 +89,13 @@ cl_config_key_find(const char *key)
         if (strcmp(keys[i].key, key) == 0)
             return &keys[i];
     return NULL;
+}
+
+int
+cl_config_secret(const char *key)
+{
+    const cl_config_key *k = cl_config_key_find(key);
+    return k && k->secret;
 }
 
 static int
@@ -97,6 +124,43 @@ cl_config_check(const char *key, const char *value, cl_error *err)
                                 key, k->min, k->max, k->unit, value);
         return CL_OK;
     }
+    if (k->secret) {
+        size_t n = strlen(value);
+        for (const char *p = value; *p && !why; p++)
+            if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 0x7f)
+                why = "expected printable ASCII without spaces";
+        if (!why && (n < (size_t)k->min || n > (size_t)k->max))
+            return cl_error_set(err, CL_EINVAL,
+                                "%s: expected %lld to %lld characters, got "
+                                "%zu",
+                                key, k->min, k->max, n);
+        return why ? cl_error_set(err, CL_EINVAL, "%s: %s", key, why) : CL_OK;
+    }
+    if (strcmp(key, "salesforce_org_ids") == 0) {
+        /* Ids of 15 or 18 letters and digits, comma-separated. */
+        size_t run = 0;
+        for (const char *p = value;; p++) {
+            if (*p == ',' || *p == '\0') {
+                if (run != 15 && run != 18)
+                    why = "expected organization ids of 15 or 18 letters "
+                          "and digits, comma-separated";
+                run = 0;
+                if (*p == '\0')
+                    break;
+            } else if ((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z') ||
+                       (*p >= 'A' && *p <= 'Z')) {
+                run++;
+            } else if (*p != ' ') {
+                why = "expected organization ids of 15 or 18 letters and "
+                      "digits, comma-separated";
+            }
+        }
+        return why ? cl_error_set(err, CL_EINVAL, "%s: %s", key, why) : CL_OK;
+    }
+    if (strcmp(key, "hubspot_webhook_url") == 0 &&
+        !prefixed(value, "http://", "https://"))
+        return cl_error_set(err, CL_EINVAL,
+                            "%s: expected an http:// or https:// URL", key);
     if (strncmp(key, "route_", 6) == 0) {
         int known;
         why = cl_wf_route_setting_check(key, value, &known);

@@ -14,6 +14,7 @@ typedef struct cl_config_key {
                            NULL for text */
     long long min, max; /* the allowed whole numbers, inclusive */
     const char *help;   /* the setting in words */
+    int secret;         /* write-only: never read back through the API */
 } cl_config_key;
 
 /* The settings, in display order; *n receives their count. */
@@ -29,5 +30,8 @@ const cl_config_key *cl_config_key_find(const char *key);
  * a whole number from 1 to 20 (count), got 'zero'".
  */
 cl_err cl_config_check(const char *key, const char *value, cl_error *err);
+
+/* 1 when key's value is a secret (config_keys.c marks them). */
+int cl_config_secret(const char *key);
 
 #endif

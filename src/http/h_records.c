@@ -441,7 +441,6 @@ static int
 to_row(cl_http_req *r, cl_kind kind, json_t *rec, cl_http_row_buf *b,
        enum MHD_Result *done)
 {
-    const cl_kind_def *def = cl_kind_get(kind);
     const char *bad;
     cl_error err;
     cl_error_clear(&err);
@@ -449,25 +448,15 @@ to_row(cl_http_req *r, cl_kind kind, json_t *rec, cl_http_row_buf *b,
         *done = cl_http_error(r, 400, "invalid", bad, "%s: %s", bad, err.msg);
         return -1;
     }
-    for (size_t i = 0; i < def->nfields; i++) {
-        const cl_field *f = &def->fields[i];
-        if (f->type == CL_F_ID && f->ref != CL_KIND_NONE &&
-            b->row[i].type == CL_V_TEXT) {
-            cl_value key = b->row[i], other[32];
-            int found = 0;
-            if (cl_store_get(r->st, f->ref, &key, other, &found, &err) !=
-                    CL_OK ||
-                !found) {
-                *done = cl_http_error(r, 400, "invalid", f->name,
-                                      "%s: no %s '%s'", f->name,
-                                      cl_kind_get(f->ref)->name, b->row[i].s);
-                return -1;
-            }
-        }
+    cl_error_clear(&err);
+    if (cl__http_row_refs(r->st, kind, b->row, &bad, &err) != CL_OK) {
+        *done = cl_http_error(r, 400, "invalid", bad, "%s", err.msg);
+        return -1;
     }
     /* A manager is an active user, and nobody manages their own
        manager (engine_people.h). */
     if (kind == CL_KIND_USERS) {
+        const cl_kind_def *def = cl_kind_get(kind);
         const cl_value *m = &b->row[cl_kind_field_index(def, "manager_id")];
         const cl_value *em = &b->row[cl_kind_field_index(def, "email")];
         const char *which = "email";

@@ -236,8 +236,12 @@ cl__h_threshold_set(cl_http_req *r)
 static int
 config_cb(void *ud, const char *key, const char *value)
 {
-    if (cl_config_key_find(key))
+    /* A secret is write-only: the API says it is set, never what it is. */
+    if (cl_config_secret(key)) {
+        json_object_set_new(ud, key, json_pack("{s:b}", "set", 1));
+    } else if (cl_config_key_find(key)) {
         json_object_set_new(ud, key, json_string(value));
+    }
     return 0;
 }
 

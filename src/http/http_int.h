@@ -198,6 +198,12 @@ int cl_http_record_key(cl_kind kind, const char *id, cl_value *key);
 
 json_t *cl_http_record_json(cl_kind kind, const cl_value *row, unsigned mask);
 
+/* Every reference of row (of kind) names a stored record: CL_OK, or
+   CL_EINVAL with *field the first that does not and err->msg "FIELD: no
+   KIND 'ID'" (or the store's error). */
+cl_err cl__http_row_refs(cl_store *st, cl_kind kind, const cl_value *row,
+                         const char **field, cl_error *err);
+
 /* The same record written as JSON text into w (the account page). */
 struct cl_jw;
 void cl_http_record_write(struct cl_jw *w, cl_kind kind, const cl_value *row,
@@ -367,6 +373,14 @@ enum MHD_Result cl__h_churn_reopen(cl_http_req *r);
 cl_err cl__http_churn_closed_on(cl_http_req *r, const char *id, char out[16],
                                 cl_error *err);
 enum MHD_Result cl__h_review_record(cl_http_req *r);
+/* Inbound events (h_webhooks.c). */
+enum MHD_Result cl__h_webhook_generic(cl_http_req *r);
+enum MHD_Result cl__h_webhook_hubspot(cl_http_req *r);
+enum MHD_Result cl__h_webhook_salesforce(cl_http_req *r);
+enum MHD_Result cl__h_events(cl_http_req *r);
+enum MHD_Result cl__h_event_get(cl_http_req *r);
+enum MHD_Result cl__h_event_retry(cl_http_req *r);
+enum MHD_Result cl__h_event_discard(cl_http_req *r);
 enum MHD_Result cl__h_review_check(cl_http_req *r);
 enum MHD_Result cl__h_kickoff(cl_http_req *r);
 enum MHD_Result cl__h_recovery_classify(cl_http_req *r);

@@ -198,6 +198,18 @@ operation(const cl_http_route *rt)
             op, "requestBody",
             json_pack("{s:b, s:{s:{s:{s:s}}}}", "required", 1, "content",
                       "text/csv", "schema", "type", "string"));
+    } else if (rt->body && !strcmp(rt->body, "events")) {
+        /* HubSpot's array of events, each its own object. */
+        json_object_set_new(
+            op, "requestBody",
+            json_pack("{s:b, s:{s:{s:{s:s, s:i, s:{s:s}}}}}", "required", 1,
+                      "content", "application/json", "schema", "type",
+                      "array", "maxItems", 100, "items", "type", "object"));
+    } else if (rt->body && !strcmp(rt->body, "soap")) {
+        json_object_set_new(
+            op, "requestBody",
+            json_pack("{s:b, s:{s:{s:{s:s}}}}", "required", 1, "content",
+                      "text/xml", "schema", "type", "string"));
     } else if (rt->body) {
         json_t *schema = !strcmp(rt->body, "record")
                              ? record_schema(rt->kind,
@@ -230,6 +242,12 @@ operation(const cl_http_route *rt)
             json_pack("[{s:[]}, {s:[]}]", "cookieAuth", "bearerAuth"));
     } else {
         json_object_set_new(op, "security", json_array());
+    }
+    if (rt->auth == CL_AUTH_NONE && !strcmp(rt->tag, "webhooks")) {
+        json_object_set_new(resp, "401",
+                            error_response("bad signature or timestamp"));
+        json_object_set_new(resp, "403",
+                            error_response("the webhook is not configured"));
     }
     if (strchr(rt->pattern, '{'))
         json_object_set_new(resp, "404", error_response("no such record"));

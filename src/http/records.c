@@ -40,6 +40,29 @@ cl_http_record_key(cl_kind kind, const char *id, cl_value *key)
     return *id == '\0' || *end != '\0' ? -1 : 0;
 }
 
+cl_err
+cl__http_row_refs(cl_store *st, cl_kind kind, const cl_value *row,
+                  const char **field, cl_error *err)
+{
+    const cl_kind_def *def = cl_kind_get(kind);
+    *field = NULL;
+    for (size_t i = 0; i < def->nfields; i++) {
+        const cl_field *f = &def->fields[i];
+        if (f->type != CL_F_ID || f->ref == CL_KIND_NONE ||
+            row[i].type != CL_V_TEXT)
+            continue;
+        cl_value key = row[i], other[32];
+        int found = 0;
+        cl_err e = cl_store_get(st, f->ref, &key, other, &found, err);
+        if (e != CL_OK || !found) {
+            *field = f->name;
+            return cl_error_set(err, CL_EINVAL, "%s: no %s '%s'", f->name,
+                                cl_kind_get(f->ref)->name, row[i].s);
+        }
+    }
+    return CL_OK;
+}
+
 json_t *
 cl_http_record_json(cl_kind kind, const cl_value *row, unsigned mask)
 {

@@ -25,6 +25,7 @@
 
 #include "../core/buf.h"
 #include "../sched/sched.h"
+#include "inbox.h"
 #include "../store/store_api.h"
 #include "http_int.h"
 
@@ -507,6 +508,14 @@ cl_http_start(const cl_http_opts *opts, cl_http_server **out, cl_error *err)
         cl_http_stop(srv);
         return err->code ? err->code : CL_EDB;
     }
+    /* Events stored but not applied when the last server stopped (a crash
+       between receive and apply) are applied now, before any new one. */
+    cl_error perr;
+    cl_error_clear(&perr);
+    if (cl__inbox_apply_pending(probe, cl__http_now(srv), NULL, NULL, &perr) !=
+            CL_OK &&
+        !opts->quiet)
+        fprintf(stderr, "closeloop: pending events: %s\n", perr.msg);
     cl_store_close(probe);
 
     memset(&sa, 0, sizeof sa);

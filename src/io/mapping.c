@@ -805,6 +805,37 @@ cl_mapping_label(const cl_mapping *m, const char *column)
     return NULL;
 }
 
+cl_err
+cl_mapping_value(const cl_mapping *m, const char *column, const char *in,
+                 char *out, size_t cap, cl_error *err)
+{
+    int f = cl_kind_field_index(m->def, column);
+    const rule *r = NULL;
+    char msg[256];
+    for (size_t i = 0; f >= 0 && i < m->nrules && !r; i++)
+        if (m->rules[i].field == f)
+            r = &m->rules[i];
+    if (r == NULL)
+        return cl_error_set(err, CL_ENOTFOUND, "%s: not mapped", column);
+    size_t need = strlen(in) + r->ch.grow + 1;
+    char *a = malloc(need), *b = malloc(need);
+    cl_err rc = CL_OK;
+    if (a == NULL || b == NULL) {
+        rc = cl_error_set(err, CL_ENOMEM, "out of memory");
+    } else {
+        char *res = apply_chain(&r->ch, in, a, b, msg, sizeof msg);
+        if (res == NULL)
+            rc = cl_error_set(err, CL_EINVAL, "%s", msg);
+        else if (strlen(res) >= cap)
+            rc = cl_error_set(err, CL_EINVAL, "longer than %zu bytes", cap - 1);
+        else
+            strcpy(out, res);
+    }
+    free(a);
+    free(b);
+    return rc;
+}
+
 /* --------------------------------------------------------------- runs */
 
 void

@@ -100,6 +100,16 @@ cl_err cl_mapping_row(cl_mapping_run *run, const char *const *cells, size_t n,
 void cl_mapping_run_free(cl_mapping_run *run);
 
 /*
+ * One value of canonical column through the transforms m gives it (a
+ * webhook's single property, not a file's row: if_closed does not apply),
+ * the result into out (cap bytes).
+ *   CL_ENOTFOUND  m maps nothing onto column
+ *   CL_EINVAL     the value cannot be read (err->msg says why)
+ */
+cl_err cl_mapping_value(const cl_mapping *m, const char *column, const char *in,
+                        char *out, size_t cap, cl_error *err);
+
+/*
  * One transform chain applied to one value, for tests and for showing what
  * a mapping does: in is the source text, the result goes to out (cap bytes).
  *   CL_EINVAL  the transform does not parse, or the value cannot be read

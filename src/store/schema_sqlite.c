@@ -421,7 +421,33 @@ static const char v5[] =
     ") WITHOUT ROWID;"
     "CREATE INDEX invites_user ON invites(workspace_id, user_id);";
 
-static const char *const migrations[] = {v1, v2, v3, v4, v5};
+/* v6: merged from another branch. */
+static const char v6[] = "";
+
+/*
+ * v7: the event inbox (issue 15).  A webhook's event is stored raw here
+ * first, in the request that receives it, and applied afterwards in a
+ * transaction of its own; so a crash between the two loses nothing, and
+ * the unique source event id makes a resent event a no-op.  status:
+ * pending, applied, failed, discarded.  The id counts like the audit's:
+ * the order events arrived in.
+ */
+static const char v7[] =
+    "CREATE TABLE inbox ("
+    "  id INTEGER PRIMARY KEY,"
+    "  workspace_id INTEGER NOT NULL,"
+    "  source TEXT NOT NULL," /* generic, hubspot, salesforce */
+    "  event_id TEXT NOT NULL,"
+    "  received_at TEXT NOT NULL,"
+    "  payload TEXT NOT NULL,"
+    "  status TEXT NOT NULL,"
+    "  error TEXT,"
+    "  attempts INTEGER NOT NULL DEFAULT 0,"
+    "  applied_at TEXT,"
+    "  UNIQUE (workspace_id, source, event_id));"
+    "CREATE INDEX inbox_status ON inbox(workspace_id, status, id);";
+
+static const char *const migrations[] = {v1, v2, v3, v4, v5, v6, v7};
 
 const char *
 cl__sqlite_migration(int version)

@@ -26,7 +26,7 @@ static const char *const tables[] = {
     "config",          "sessions",   "tasks",          "outbox",
     "process_changes", "triggers",   "coaching_items", "flags",
     "recovery_links",  "api_tokens", "web_sessions",   "invites",
-    "audit",
+    "audit",           "inbox",
 };
 #define NTABLES (sizeof tables / sizeof tables[0])
 
@@ -342,13 +342,17 @@ copy_all(mig *m, cl_migrate_cb cb, void *ud)
         if (rc == CL_OK && cb)
             cb(ud, tables[t], rows, sum);
     }
-    /* Audit ids were copied: new entries continue after the largest. */
-    if (rc == CL_OK)
-        rc = cl__pg_exec(m->dst, NULL, m->err,
-                         "SELECT setval(pg_get_serial_sequence('audit', "
-                         "'id'), GREATEST((SELECT max(id) FROM audit), 1)) "
-                         "WHERE $1::bigint IS NOT NULL",
-                         "");
+    /* The audit's and the inbox's ids were copied: new rows continue
+       after the largest. */
+    static const char *const serial[] = {
+        "SELECT setval(pg_get_serial_sequence('audit', 'id'), "
+        "GREATEST((SELECT max(id) FROM audit), 1)) WHERE $1::bigint IS NOT "
+        "NULL",
+        "SELECT setval(pg_get_serial_sequence('inbox', 'id'), "
+        "GREATEST((SELECT max(id) FROM inbox), 1)) WHERE $1::bigint IS NOT "
+        "NULL"};
+    for (size_t i = 0; rc == CL_OK && i < 2; i++)
+        rc = cl__pg_exec(m->dst, NULL, m->err, serial[i], "");
     return rc;
 }
 

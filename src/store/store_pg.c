@@ -722,7 +722,9 @@ apply(pg_store *s, int v, cl_error *err)
         /* In a transaction: a lost connection must fail it, not be
            reopened under it. */
         s->base.in_tx = rc == CL_OK;
-        if (rc == CL_OK)
+        /* A script may be empty (a version another branch added, merged
+           here as a placeholder): PostgreSQL refuses an empty query. */
+        if (rc == CL_OK && *cl__pg_migration(v))
             rc = exec(s, cl__pg_migration(v), err);
         if (rc == CL_OK)
             rc = exec(s, mark, err);

@@ -15,6 +15,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "store/store.h"
+
 #define CL_TESTDB_URL 512
 
 /* The PostgreSQL url the tests run against, or NULL for SQLite. */
@@ -136,6 +138,24 @@ cl_testdb_drop(const char *url)
         return;
     snprintf(p, sizeof p, "DROP SCHEMA %s CASCADE", s + 14);
     cl_testdb_exec(pg, p, msg, sizeof msg);
+}
+
+/* A fresh workspace (cl_testdb_make into url) opened; NULL when it cannot
+   be.  cl_testdb_close closes and removes it. */
+static inline cl_store *
+cl_testdb_open(char *url, const char *prefix)
+{
+    cl_store *st = NULL;
+    cl_error err;
+    cl_testdb_make(url, prefix);
+    return cl_store_open(url, &st, &err) == CL_OK ? st : NULL;
+}
+
+static inline void
+cl_testdb_close(const char *url, cl_store *st)
+{
+    cl_store_close(st);
+    cl_testdb_drop(url);
 }
 
 #endif

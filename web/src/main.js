@@ -17,6 +17,7 @@ import { Import } from './pages/import.js';
 import { Team } from './pages/team.js';
 import { DebriefForm } from './pages/debrief.js';
 import { People, AcceptLink } from './pages/people.js';
+import { Events } from './pages/events.js';
 
 const ROUTES = [
     [/^\/$/, Inbox],
@@ -39,6 +40,7 @@ const ROUTES = [
     [/^\/tasks\/([0-9]+)\/debrief$/, DebriefForm],
     [/^\/import$/, Import],
     [/^\/people$/, People],
+    [/^\/events$/, Events],
     [/^\/settings$/, Settings],
     [/^\/settings\/([a-z]+)$/, Settings],
 ];
@@ -62,7 +64,7 @@ function navFor(role) {
     if (role === 'admin')
         n.push(['/people', 'People']);
     if (['revops', 'admin'].includes(role))
-        n.push(['/import', 'Import'], ['/settings', 'Settings']);
+        n.push(['/import', 'Import'], ['/events', 'Events'], ['/settings', 'Settings']);
     n.push(['/me', 'Your account']);
     return n;
 }

@@ -575,9 +575,19 @@ describe('reports', () => {
             const args = ['report', name, '--db', ws.db];
             if (period)
                 args.push('--period', period);
+            // RevOps reads every review's gut read, so its ICP review has
+            // the Q7 segments and patterns: the CLI's private view.
+            if (name === 'icp')
+                args.push('--private');
             const cli = JSON.parse(ok(args).stdout);
             assert.deepEqual(r.json, cli, name);
         }
+        // Marketing may not count on Q7: the team view, as the CLI's
+        // default.
+        const m = await as(srv, ws, 'marketing');
+        const team = await m.get('/api/v1/reports/icp?period=2026Q3');
+        assert.deepEqual(team.json, JSON.parse(ok(['report', 'icp', '--db',
+            ws.db, '--period', '2026Q3']).stdout));
     });
 
     test('bad periods and unknown reports are refused', async () => {

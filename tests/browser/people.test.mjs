@@ -112,7 +112,7 @@ for (const [label, width, height] of [['desktop', 1280, 900], ['phone', 390, 844
             // Reactivated, and sent a password-reset link (e-mailed, one more row).
             await page.getByRole('button', { name: `Reactivate ${INVITEE.name}` }).click();
             await row.getByText('Active').waitFor();
-            await page.getByRole('button', { name: `Reset the password of ${INVITEE.name}` }).click();
+            await page.getByRole('button', { name: `Reset password of ${INVITEE.name}` }).click();
             await page.getByTestId('link-sent').filter({ hasText: 'password-reset link' }).waitFor();
             const resets = JSON.parse(cli(ctx.db, ['outbox', '--format', 'json']))
                 .filter((r) => r.kind === 'password_reset' && r.body.includes(ctx.base + '/invite#'));

@@ -116,11 +116,11 @@ function Actions({ p, me, onEdit, onChanged, onSent }) {
     return html`<div class="row-actions">
         <button class="small" onClick=${onEdit} aria-label=${`Edit ${p.name}`}>Edit</button>
         ${p.status === 'invited' && html`<button class="small" disabled=${sub.busy} onClick=${() => send('invite')}
-            aria-label=${`Resend the invitation to ${p.name}`}>Resend invitation</button>`}
+            aria-label=${`Resend invitation to ${p.name}`}>Resend invitation</button>`}
         ${p.status === 'active' && !p.has_password && html`<button class="small" disabled=${sub.busy}
             onClick=${() => send('invite')} aria-label=${`Invite ${p.name} to choose a password`}>Invite</button>`}
         ${p.status === 'active' && p.has_password && html`<button class="small" disabled=${sub.busy} onClick=${() => send('reset')}
-            aria-label=${`Reset the password of ${p.name}`}>Reset password</button>`}
+            aria-label=${`Reset password of ${p.name}`}>Reset password</button>`}
         ${p.id === me.id ? null : p.status === 'deactivated'
             ? html`<button class="small" disabled=${sub.busy} onClick=${() => active(true)}
                 aria-label=${`Reactivate ${p.name}`}>Reactivate</button>`

@@ -44,6 +44,17 @@ static const cl_config_key keys[] = {
      "the role financial distress routes to (a role or none; vp_sales)"},
     {"route_due_business_days", "business_days", 1, 60,
      "the routed follow-up task is due after this many business days (5)"},
+    /* Issue 14: the won-deal review's check-ins, days after kickoff (or
+       close); a year and a half is the furthest a first-year check-in
+       goes. */
+    {"checkin_first_days", "days", 1, 540,
+     "the first won-deal check-in is due this many days after kickoff (30)"},
+    {"checkin_second_days", "days", 1, 540,
+     "the second check-in is due this many days after kickoff (60)"},
+    {"checkin_third_days", "days", 1, 540,
+     "the third check-in is due this many days after kickoff (90)"},
+    {"checkin_notice_days", "days", 0, 60,
+     "a check-in task opens this many days before it is due (7)"},
 };
 
 #define NKEYS (sizeof keys / sizeof keys[0])

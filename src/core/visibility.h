@@ -124,6 +124,7 @@ typedef enum cl_vis_action {
     CL_VA_TASK_DONE,    /* rel: the task's assignee */
     CL_VA_INBOX_READ,   /* rel: the message's recipient */
     CL_VA_ICP_WRITE,    /* add an ICP version, record "reviewed, no change" */
+    CL_VA_REVIEW_ANSWER, /* rel: the deal's AE; its own review questions */
     CL_VA_COUNT
 } cl_vis_action;
 

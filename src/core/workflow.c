@@ -273,6 +273,10 @@ cl_wf_config_defaults(cl_wf_config *cfg)
     cfg->overdue_escalation_business_days = 2;
     cfg->review_task_due_days = 30;
     cfg->route_due_business_days = 5;
+    cfg->checkin_days[0] = 30;
+    cfg->checkin_days[1] = 60;
+    cfg->checkin_days[2] = 90;
+    cfg->checkin_notice_days = 7;
     cfg->route_owners = NULL;
     cfg->nroute_owners = 0;
 }

@@ -189,6 +189,15 @@ route_rule(cl__eng *e, void *item, cl_wf_effects *out, cl_error *err)
     return cl_wf_churn_routed(&e->cfg, &e->cal, item, e->today, out, err);
 }
 
+/* A reviewed won deal (CL_SD_CHECKIN_PENDING): its check-ins that are in
+   view today (issue 14). */
+static cl_err
+checkin_rule(cl__eng *e, void *item, cl_wf_effects *out, cl_error *err)
+{
+    return cl_wf_review_checkins(&e->cfg, item, 1, e->today, e->lookback_days,
+                                 out, err);
+}
+
 static cl_err
 deal_scan(cl__eng *e, cl_store_deal_sel sel, const char *since, item_rule rule,
           const cl_strset *only, cl_error *err)
@@ -229,6 +238,17 @@ cl__eng_scan(cl__eng *e, int what, const cl_strset *only, const char *actor,
         if (rc == CL_OK)
             rc =
                 deal_scan(e, CL_SD_NEW_ON_LOST, since, created_rule, only, err);
+        /* Check-ins: deals whose kickoff (or close) is recent enough that
+           a check-in falls inside the lookback. */
+        int last = 0;
+        for (int i = 0; i < 3; i++)
+            if (e->cfg.checkin_days[i] > last)
+                last = e->cfg.checkin_days[i];
+        char from[11];
+        cl_date_format(e->today - e->lookback_days - last, from);
+        if (rc == CL_OK)
+            rc = deal_scan(e, CL_SD_CHECKIN_PENDING, from, checkin_rule, only,
+                           err);
     }
     if (rc == CL_OK && (what & CL__SCAN_CHURNS)) {
         rc = churn_scan(e, CL_SC_UNTAGGED_PENDING, NULL, churn_rule, only, err);

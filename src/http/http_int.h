@@ -363,6 +363,9 @@ enum MHD_Result cl__h_churn_reopen(cl_http_req *r);
 cl_err cl__http_churn_closed_on(cl_http_req *r, const char *id, char out[16],
                                 cl_error *err);
 enum MHD_Result cl__h_review_record(cl_http_req *r);
+enum MHD_Result cl__h_review_answers_get(cl_http_req *r);
+enum MHD_Result cl__h_review_answers_put(cl_http_req *r);
+enum MHD_Result cl__h_task_checkin(cl_http_req *r);
 enum MHD_Result cl__h_review_check(cl_http_req *r);
 enum MHD_Result cl__h_kickoff(cl_http_req *r);
 enum MHD_Result cl__h_recovery_classify(cl_http_req *r);

@@ -383,7 +383,43 @@ static const char v3[] =
  */
 static const char v4[] = "ALTER TABLE recoveries ADD COLUMN cs_led boolean;";
 
-static const char *const migrations[] = {v1, v2, v3, v4};
+/* v5: people (merged from another branch). */
+static const char v5[] = "";
+
+/* v6: as schema_sqlite.c's v6 says (issue 14). */
+static const char v6[] =
+    "ALTER TABLE reviews ADD COLUMN implementation_risk boolean;"
+    "ALTER TABLE reviews ADD COLUMN capacity_risk boolean;"
+    "ALTER TABLE reviews ADD COLUMN context_gaps boolean;"
+    "ALTER TABLE reviews ADD COLUMN csm_note " TXT ";"
+
+    "CREATE TABLE review_answers ("
+    "  workspace_id bigint NOT NULL,"
+    "  deal_id " TXT " NOT NULL,"
+    "  q1 " TXT ", q2 " TXT ", q3 " TXT ", q4 " TXT ", q7 " TXT ","
+    "  answered_by " TXT " NOT NULL,"
+    "  answered_at " TXT " NOT NULL,"
+    "  PRIMARY KEY (workspace_id, deal_id),"
+    "  FOREIGN KEY (workspace_id, deal_id) REFERENCES deals(workspace_id, id));"
+
+    "CREATE TABLE health_readings ("
+    "  workspace_id bigint NOT NULL,"
+    "  id bigint NOT NULL,"
+    "  key " TXT " NOT NULL,"
+    "  deal_id " TXT " NOT NULL,"
+    "  score bigint NOT NULL,"
+    "  source " TXT " NOT NULL,"
+    "  note " TXT ","
+    "  recorded_by " TXT ","
+    "  recorded_on date NOT NULL,"
+    "  created_at " TXT " NOT NULL,"
+    "  PRIMARY KEY (workspace_id, id),"
+    "  UNIQUE (workspace_id, key),"
+    "  FOREIGN KEY (workspace_id, deal_id) REFERENCES deals(workspace_id, id));"
+    "CREATE INDEX health_readings_deal ON health_readings(workspace_id, "
+    "deal_id);";
+
+static const char *const migrations[] = {v1, v2, v3, v4, v5, v6};
 
 const char *
 cl__pg_migration(int version)

@@ -25,7 +25,8 @@ static const char *const tables[] = {
     "icp_versions",    "holidays",   "taxonomy",       "thresholds",
     "config",          "sessions",   "tasks",          "outbox",
     "process_changes", "triggers",   "coaching_items", "flags",
-    "recovery_links",  "api_tokens", "web_sessions",   "audit",
+    "recovery_links",  "api_tokens", "web_sessions",   "review_answers",
+    "health_readings", "audit",
 };
 #define NTABLES (sizeof tables / sizeof tables[0])
 

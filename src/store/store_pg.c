@@ -722,7 +722,9 @@ apply(pg_store *s, int v, cl_error *err)
         /* In a transaction: a lost connection must fail it, not be
            reopened under it. */
         s->base.in_tx = rc == CL_OK;
-        if (rc == CL_OK)
+        /* An empty script (a version from another branch) runs nothing:
+           PostgreSQL answers an empty query with no command status. */
+        if (rc == CL_OK && *cl__pg_migration(v))
             rc = exec(s, cl__pg_migration(v), err);
         if (rc == CL_OK)
             rc = exec(s, mark, err);

@@ -14,7 +14,7 @@ test('init reports the workspace and its schema version', (t) => {
     assert.equal(r.stdout.trim(), `workspace ready: ${db} (schema version 4)`);
     const i = info(db);
     assert.equal(i.backend, PG ? 'postgres' : 'sqlite');
-    assert.equal(i.schema_version, 4);
+    assert.equal(i.schema_version, 6);
     assert.equal(i.db, db);
     for (const k of [...KINDS, 'audit'])
         assert.equal(i.counts[k], 0, `${k} starts empty`);

@@ -6,11 +6,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { exportKind, parseCsv, PG } from './lib.mjs';
+import { exportKind, parseCsv, ok } from './lib.mjs';
 import {
     account, cli, cliRun, company, json, tasks, tick, wonDeal,
 } from './engine_lib.mjs';
-import { Client, startServer } from './api_lib.mjs';
+import { Client, as, demoWorkspace, sql, startServer } from './api_lib.mjs';
 
 const AE_ANSWERS = {
     q1: 'Board asked for a churn number by Q3',
@@ -244,4 +244,118 @@ test('check-in days are settings with ranges', (t) => {
     tick(db, '2026-06-19T08:00');
     const c = tasks(db, '--assignee', 'U6').filter((x) => x.kind === 'review_checkin_1');
     assert.deepEqual(c.map((x) => x.due_on), ['2026-06-19']);
+});
+
+test('API: the deal\'s AE answers (PUT /deals/{id}/review/answers), each ' +
+    'role reads back what section 6 lets it, the CSM holds the review with ' +
+    'them and its flags; a check-in (POST /tasks/{id}/checkin) moves the ' +
+    'health score and the account page keeps its history', async (t) => {
+    const ws = demoWorkspace(t);
+    const [deal, ae, csm, acct, closed] = sql(ws.db,
+        "SELECT t.subject_id, t.assignee_id, a.csm_id, d.account_id, d.closed_on " +
+        "FROM tasks t JOIN deals d ON d.workspace_id = t.workspace_id AND " +
+        "d.id = t.subject_id JOIN accounts a ON a.workspace_id = d.workspace_id " +
+        "AND a.id = d.account_id WHERE t.kind = 'review_answers' AND " +
+        "t.status = 'open' AND a.csm_id IS NOT NULL AND d.type = 'new' " +
+        // The account page's health is its first won new deal's.
+        "AND NOT EXISTS (SELECT 1 FROM deals o WHERE o.workspace_id = " +
+        "d.workspace_id AND o.account_id = d.account_id AND o.type = 'new' " +
+        "AND o.stage = 'closed_won' AND (o.closed_on < d.closed_on OR " +
+        "(o.closed_on = d.closed_on AND o.id < d.id))) " +
+        "ORDER BY t.id LIMIT 1").split('|');
+    assert.ok(deal, 'the demo\'s tick asked an AE for answers');
+    const srv = await startServer(t, ws.db);
+    const login = async (id) => {
+        const u = ws.users.find((x) => x.id === id);
+        const c = new Client(srv);
+        assert.equal((await c.login(u.email)).status, 200);
+        return c;
+    };
+    const aeC = await login(ae);
+    const csmC = await login(csm);
+    const otherAe = await login(ws.users.find((u) => u.role === 'ae' && u.id !== ae).id);
+    const mkt = await as(srv, ws, 'marketing');
+    const path = `/api/v1/deals/${deal}/review/answers`;
+
+    let r = await aeC.put(path, AE_ANSWERS);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.q2, AE_ANSWERS.q2);
+    for (const c of [otherAe, csmC]) {
+        r = await c.put(path, { q1: 'mine' });
+        assert.equal(r.status, 403, r.text);
+        assert.equal(r.json.error.code, 'forbidden');
+    }
+    r = await aeC.put(path, { q5: 'the CSM\'s' });
+    assert.equal(r.status, 400);
+    assert.equal(r.json.error.field, 'q5');
+
+    // What each reads back: the private answers (Q2, Q7) only the CS side
+    // and the deal's own AE; Q1, Q3, Q4 every internal role.
+    r = await csmC.get(path);
+    assert.equal(r.json.q7, AE_ANSWERS.q7);
+    for (const c of [otherAe, mkt]) {
+        r = await c.get(path);
+        assert.equal(r.status, 200);
+        assert.equal(r.json.q1, AE_ANSWERS.q1);
+        assert.equal(r.json.q4, AE_ANSWERS.q4);
+        assert.equal('q2' in r.json, false);
+        assert.equal('q7' in r.json, false);
+    }
+
+    // The AE may not hold the review; the CSM holds it with Q5, Q6 and
+    // its flags, the AE's answers standing in for the rest.
+    const held = {
+        q5: 'Renews if logo churn falls from 14% to 10%',
+        q6: 'No exec sponsor since the COO left in February',
+        gut_read: 'positive', implementation_risk: true, capacity_risk: false,
+        context_gaps: true, csm_note: 'Two admins, both contractors until March',
+    };
+    assert.equal((await aeC.post(`/api/v1/deals/${deal}/review`, held)).status, 403);
+    r = await csmC.post(`/api/v1/deals/${deal}/review`, held);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.q1, AE_ANSWERS.q1);
+    assert.equal(r.json.implementation_risk, true);
+    assert.equal(r.json.csm_note, held.csm_note);
+    // Flags are internal, like Q6: every internal role reads them.
+    r = await mkt.get(`/api/v1/reviews/${deal}`);
+    assert.equal(r.json.context_gaps, true);
+    assert.equal('q2' in r.json, false);
+    assert.equal((await aeC.put(path, { q1: 'late' })).status, 409);
+
+    let page = (await csmC.get(`/api/v1/accounts/${acct}/page`)).json;
+    assert.equal(page.health.deal_id, deal);
+    assert.equal(page.health.history.length, 1);
+    assert.equal(page.health.history[0].source, 'review');
+    assert.equal(page.health.history[0].by, csm);
+    assert.equal(page.health.history[0].score, page.health.score);
+
+    // Thirty days on, the tick opens the first check-in for the CSM.
+    const d = new Date(`${closed}T08:00:00Z`);
+    d.setUTCDate(d.getUTCDate() + 30);
+    ok(['tick', '--db', ws.db, '--now', d.toISOString().slice(0, 16)]);
+    const task = Number(sql(ws.db, "SELECT id FROM tasks WHERE kind = " +
+        `'review_checkin_1' AND subject_id = '${deal}'`));
+    assert.ok(task > 0);
+    assert.equal((await csmC.post(`/api/v1/tasks/${task}/done`)).status, 409);
+    r = await csmC.post(`/api/v1/tasks/${task}/checkin`, { score: 140, note: 'x' });
+    assert.equal(r.status, 400);
+    assert.equal(r.json.error.field, 'score');
+    assert.equal((await otherAe.post(`/api/v1/tasks/${task}/checkin`,
+        { score: 40, note: 'x' })).status, 403);
+    r = await csmC.post(`/api/v1/tasks/${task}/checkin`,
+        { score: 61, note: 'SSO slipped to May; Marco still engaged' });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.status, 'done');
+    assert.equal(Number(sql(ws.db, `SELECT health_score FROM deals WHERE id = '${deal}'`)), 61);
+
+    page = (await csmC.get(`/api/v1/accounts/${acct}/page`)).json;
+    assert.equal(page.health.score, 61);
+    assert.deepEqual(page.health.history.map((h) => [h.source, h.score, h.note]),
+        [['review', page.health.history[0].score, null],
+            ['checkin', 61, 'SSO slipped to May; Marco still engaged']]);
+    // The health score and its history: the deal's AE yes, another AE and
+    // marketing no.
+    assert.equal((await aeC.get(`/api/v1/accounts/${acct}/page`)).json.health.score, 61);
+    assert.equal((await otherAe.get(`/api/v1/accounts/${acct}/page`)).json.health, null);
+    assert.equal((await mkt.get(`/api/v1/accounts/${acct}/page`)).json.health, null);
 });

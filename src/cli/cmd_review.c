@@ -89,15 +89,14 @@ flags(int argc, char **argv)
 static int
 answer(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        CLI_COMMON_OPTIONS,
-        {"q1", required_argument, NULL, '1'},
-        {"q2", required_argument, NULL, '2'},
-        {"q3", required_argument, NULL, '3'},
-        {"q4", required_argument, NULL, '4'},
-        {"q7", required_argument, NULL, '7'},
-        {"by", required_argument, NULL, 'b'},
-        {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {CLI_COMMON_OPTIONS,
+                                         {"q1", required_argument, NULL, '1'},
+                                         {"q2", required_argument, NULL, '2'},
+                                         {"q3", required_argument, NULL, '3'},
+                                         {"q4", required_argument, NULL, '4'},
+                                         {"q7", required_argument, NULL, '7'},
+                                         {"by", required_argument, NULL, 'b'},
+                                         {NULL, 0, NULL, 0}};
     cli_common common;
     const char *answers[7] = {NULL}, *by = NULL;
     int c, rc = CLI_USAGE;

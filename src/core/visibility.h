@@ -118,12 +118,12 @@ typedef enum cl_vis_action {
     CL_VA_CHANGE_CHECKIN,
     CL_VA_SESSION_CLOSE,
     CL_VA_SESSION_DECIDE,
-    CL_VA_RECORD_WRITE, /* create/update imported records */
-    CL_VA_SETTINGS,     /* taxonomy, thresholds, holidays, channels */
-    CL_VA_USERS,        /* add and change users */
-    CL_VA_TASK_DONE,    /* rel: the task's assignee */
-    CL_VA_INBOX_READ,   /* rel: the message's recipient */
-    CL_VA_ICP_WRITE,    /* add an ICP version, record "reviewed, no change" */
+    CL_VA_RECORD_WRITE,  /* create/update imported records */
+    CL_VA_SETTINGS,      /* taxonomy, thresholds, holidays, channels */
+    CL_VA_USERS,         /* add and change users */
+    CL_VA_TASK_DONE,     /* rel: the task's assignee */
+    CL_VA_INBOX_READ,    /* rel: the message's recipient */
+    CL_VA_ICP_WRITE,     /* add an ICP version, record "reviewed, no change" */
     CL_VA_REVIEW_ANSWER, /* rel: the deal's AE; its own review questions */
     CL_VA_COUNT
 } cl_vis_action;

@@ -330,6 +330,10 @@ cl__wf_kind_words(const char *kind)
 {
     static const char *const words[][2] = {
         {"won_deal_review", "Won-deal review"},
+        {"review_answers", "AE's won-deal review answers"},
+        {"review_checkin_1", "Won-deal check-in"},
+        {"review_checkin_2", "Won-deal check-in"},
+        {"review_checkin_3", "Won-deal check-in"},
         {"review_completion_investigation", "Review completion investigation"},
         {"churn_tagging", "Churn tagging"},
         {"recovery_classification", "Recovery classification"},

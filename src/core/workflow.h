@@ -427,8 +427,8 @@ int cl_wf_checkin_n(const char *kind);
 
 /*
  * The check-ins of a won deal, judged on today, once its review is held
- * (reviewed 1; 0 gives nothing): check-in n is due checkin_days[n-1] days after the deal's
- * kickoff_on (its close day when no kickoff is recorded) and opens
+ * (reviewed 1; 0 gives nothing): check-in n is due checkin_days[n-1] days after
+ * the deal's kickoff_on (its close day when no kickoff is recorded) and opens
  * checkin_notice_days before that, as a CREATE_TASK review_checkin_N for
  * the CSM (RevOps when none), subject the deal, key
  * "review_checkin_N:DEAL".  A check-in due more than lookback_days before

@@ -77,9 +77,8 @@ cl_wf_review_answers(const cl_wf_deal *deal, int reviewed,
     return cl__wf_finish(out, err);
 }
 
-static const char *const checkin_kinds[] = {"review_checkin_1",
-                                             "review_checkin_2",
-                                             "review_checkin_3"};
+static const char *const checkin_kinds[] = {
+    "review_checkin_1", "review_checkin_2", "review_checkin_3"};
 
 const char *
 cl_wf_checkin_kind(int n)
@@ -101,8 +100,7 @@ cl_wf_review_checkins(const cl_wf_config *cfg, const cl_wf_deal *deal,
                       int reviewed, cl_day today, int lookback_days,
                       cl_wf_effects *out, cl_error *err)
 {
-    if (!reviewed || !deal->stage ||
-        strcmp(deal->stage, "closed_won") != 0)
+    if (!reviewed || !deal->stage || strcmp(deal->stage, "closed_won") != 0)
         return cl__wf_finish(out, err);
     cl_day anchor =
         deal->kickoff_on != CL_WF_NO_DAY ? deal->kickoff_on : deal->closed_on;
@@ -147,8 +145,8 @@ cl_wf_checkin_recorded(const cl_wf_task *task, int score, const char *note,
     if (strlen(note) > CL_WF_NOTE_MAX)
         return cl__wf_refuse(out, err, CL_EINVAL, "task", task->id,
                              "note: at most %d characters", CL_WF_NOTE_MAX);
-    cl_wf_effect *e = cl__wf_push(
-        out, CL_WF_MARK_TASK, cl__wf_fmt(out, "done:checkin:%s", task->id));
+    cl_wf_effect *e = cl__wf_push(out, CL_WF_MARK_TASK,
+                                  cl__wf_fmt(out, "done:checkin:%s", task->id));
     if (e) {
         e->what = cl__wf_str(out, task->kind);
         e->subject_kind = "deal";

@@ -265,8 +265,13 @@ answer_or_checkin(uint64_t seed, cl_store *st, const work *x, const char *key,
     cl__demo_loop_rng(&r, seed, key);
     cl_err rc;
     if (strcmp(x->kind, "review_answers") == 0) {
-        const char *a[7] = {PICK(&r, ae_q1), PICK(&r, ae_q2), PICK(&r, ae_q3),
-                            PICK(&r, ae_q4), NULL, NULL, PICK(&r, ae_q7)};
+        const char *a[7] = {PICK(&r, ae_q1),
+                            PICK(&r, ae_q2),
+                            PICK(&r, ae_q3),
+                            PICK(&r, ae_q4),
+                            NULL,
+                            NULL,
+                            PICK(&r, ae_q7)};
         rc = cl_engine_review_answers(st, x->subject, a, x->who, now, err);
     } else {
         rc = cl_engine_checkin(st, x->id, cl__demo_range(&r, 35, 90),

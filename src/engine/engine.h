@@ -121,8 +121,8 @@ cl_err cl_engine_review_record(cl_store *st, const char *deal_id,
  * answered.
  */
 cl_err cl_engine_review_answers(cl_store *st, const char *deal_id,
-                                const char *const answers[7],
-                                const char *actor, cl_time now, cl_error *err);
+                                const char *const answers[7], const char *actor,
+                                cl_time now, cl_error *err);
 
 /*
  * Records the check-in of task_id (a review_checkin_N task): a health

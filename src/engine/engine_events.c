@@ -161,8 +161,7 @@ cl_engine_churn_reopen(cl_store *st, const char *churn_id, const char *reason,
 /* Sets the boolean field name of row (a record of def) from "true" or
    "false" (NULL keeps it). */
 static void
-set_bool(const cl_kind_def *def, cl_value *row, const char *name,
-         const char *s)
+set_bool(const cl_kind_def *def, cl_value *row, const char *name, const char *s)
 {
     int i = cl_kind_field_index(def, name);
     if (i < 0 || s == NULL)
@@ -190,8 +189,8 @@ cl_engine_review_record(cl_store *st, const char *deal_id,
                         const cl_wf_review *review, const char *actor,
                         cl_time now, cl_engine_stats *stats, cl_error *err)
 {
-    static const char *const flag_fields[3] = {
-        "implementation_risk", "capacity_risk", "context_gaps"};
+    static const char *const flag_fields[3] = {"implementation_risk",
+                                               "capacity_risk", "context_gaps"};
     const cl_kind_def *def = cl_kind_get(CL_KIND_REVIEWS);
     cl_value row[16] = {{0}};
     cl_wf_deal d;
@@ -214,8 +213,8 @@ cl_engine_review_record(cl_store *st, const char *deal_id,
                           deal_id);
     /* The AE's questions the CSM left open take the AE's own answers. */
     if (rc == CL_OK)
-        rc = cl_store_review_answers_get(st, deal_id, answers_copy_cb, &ae,
-                                         err);
+        rc =
+            cl_store_review_answers_get(st, deal_id, answers_copy_cb, &ae, err);
     for (int i = 0; rc == CL_OK && i < 7; i++)
         if (rv.answers[i] == NULL && cl_wf_ae_question(i))
             rv.answers[i] = ae.q[i];
@@ -292,8 +291,8 @@ one_task_cb(void *ud, const cl_store_task_row *r)
     o->t = (cl_wf_task){
         .id = cl__eng_str(o->e, id),
         .kind = cl__eng_str(o->e, r->kind),
-        .subject_kind = r->subject_kind ? cl__eng_str(o->e, r->subject_kind)
-                                        : NULL,
+        .subject_kind =
+            r->subject_kind ? cl__eng_str(o->e, r->subject_kind) : NULL,
         .subject_id = r->subject_id ? cl__eng_str(o->e, r->subject_id) : NULL,
         .assignee_id =
             r->assignee_id ? cl__eng_str(o->e, r->assignee_id) : NULL,
@@ -317,8 +316,8 @@ cl_engine_checkin(cl_store *st, int64_t task_id, int score, const char *note,
     cl_store_task_filter f = {.id = task_id};
     rc = cl_store_tasks_each(st, &f, one_task_cb, &o, err);
     if (rc == CL_OK && !o.found)
-        rc = cl_error_set(err, CL_ENOTFOUND, "no task %lld",
-                          (long long)task_id);
+        rc =
+            cl_error_set(err, CL_ENOTFOUND, "no task %lld", (long long)task_id);
     cl_vis_rel rel = {.owner_id = o.t.assignee_id};
     if (rc == CL_OK)
         rc = cl__eng_check_may(&e, actor, "--by", CL_VA_TASK_DONE, &rel, err);
@@ -414,7 +413,8 @@ cl_engine_recovery_classify(cl_store *st, const char *id, const char *type,
     cl_err rc = cl__eng_begin(&e, st, actor, now, err);
     if (rc != CL_OK)
         return rc;
-    rc = cl__eng_check_may(&e, actor, "--by", CL_VA_RECOVERY_CLASSIFY, NULL, err);
+    rc = cl__eng_check_may(&e, actor, "--by", CL_VA_RECOVERY_CLASSIFY, NULL,
+                           err);
     if (rc == CL_OK && cl_enum_index(cl_recovery_types, type) < 0)
         rc = cl_error_set(err, CL_EINVAL,
                           "--type: expected trust, timing, "

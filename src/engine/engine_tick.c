@@ -339,15 +339,19 @@ classified_cb(void *ud, const cl_value *row)
 }
 
 /*
- * Open review, tagging and recovery tasks whose record arrived by import
+ * Open review (the CSM's and the AE's), tagging and recovery tasks whose
+ * record arrived by import
  * (a reviews file, a churns file with the tag, a recoveries file with the
  * type) are done: nobody is reminded of work that is finished.
  */
 static cl_err
 settle(cl__eng *e, int what, const cl_strset *only, cl_error *err)
 {
+    /* The AE's review_answers task is settled by the review too (issue
+       14): once held, nothing is left for the AE to answer. */
     static const char *const kinds[] = {"won_deal_review", "churn_tagging",
-                                        "recovery_classification"};
+                                        "recovery_classification",
+                                        "review_answers"};
     cl_strset *classified = cl_strset_new();
     if (classified == NULL)
         return cl_error_set(err, CL_ENOMEM, "out of memory");
@@ -355,7 +359,7 @@ settle(cl__eng *e, int what, const cl_strset *only, cl_error *err)
     if (what & CL__SCAN_DEALS)
         rc = cl_store_each(e->st, CL_KIND_RECOVERIES, classified_cb, classified,
                            err);
-    for (size_t k = 0; k < 3 && rc == CL_OK; k++) {
+    for (size_t k = 0; k < 4 && rc == CL_OK; k++) {
         if (!(what & (k == 1 ? CL__SCAN_CHURNS : CL__SCAN_DEALS)))
             continue;
         list open = {e, NULL, 0, 0, sizeof(cl_wf_task)};
@@ -368,7 +372,7 @@ settle(cl__eng *e, int what, const cl_strset *only, cl_error *err)
             if (only &&
                 !cl_strset_has(only, t->subject_id, strlen(t->subject_id)))
                 continue;
-            if (k == 0)
+            if (k == 0 || k == 3)
                 rc = cl_store_deals_sel(e->st, CL_SD_ONE, t->subject_id,
                                         review_done_cb, &s, err);
             else if (k == 1)

@@ -119,22 +119,16 @@ cl__h_review_record(cl_http_req *r)
        answers stand in for them (issue 14); the rule still wants all
        seven. */
     static const cl_jfield f[] = {
-        {"q1", CL_J_STRING, 0},
-        {"q2", CL_J_STRING, 0},
-        {"q3", CL_J_STRING, 0},
-        {"q4", CL_J_STRING, 0},
-        {"q5", CL_J_STRING, 1},
-        {"q6", CL_J_STRING, 1},
-        {"q7", CL_J_STRING, 0},
-        {"gut_read", CL_J_STRING, 0},
-        {"held_on", CL_J_STRING, 0},
-        {"implementation_risk", CL_J_BOOL, 0},
-        {"capacity_risk", CL_J_BOOL, 0},
-        {"context_gaps", CL_J_BOOL, 0},
+        {"q1", CL_J_STRING, 0},          {"q2", CL_J_STRING, 0},
+        {"q3", CL_J_STRING, 0},          {"q4", CL_J_STRING, 0},
+        {"q5", CL_J_STRING, 1},          {"q6", CL_J_STRING, 1},
+        {"q7", CL_J_STRING, 0},          {"gut_read", CL_J_STRING, 0},
+        {"held_on", CL_J_STRING, 0},     {"implementation_risk", CL_J_BOOL, 0},
+        {"capacity_risk", CL_J_BOOL, 0}, {"context_gaps", CL_J_BOOL, 0},
         {"csm_note", CL_J_STRING, 0},
     };
-    static const char *const flags[3] = {"implementation_risk",
-                                         "capacity_risk", "context_gaps"};
+    static const char *const flags[3] = {"implementation_risk", "capacity_risk",
+                                         "context_gaps"};
     enum MHD_Result done;
     cl_error err;
     cl_engine_stats stats = {0};

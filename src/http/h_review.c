@@ -15,8 +15,7 @@
 #include "../store/store_engine.h"
 #include "http_int.h"
 
-static const char *const qnames[7] = {"q1", "q2", "q3", "q4",
-                                      "q5", "q6", "q7"};
+static const char *const qnames[7] = {"q1", "q2", "q3", "q4", "q5", "q6", "q7"};
 
 typedef struct answers_doc {
     json_t *doc;
@@ -82,8 +81,8 @@ cl__h_review_answers_get(cl_http_req *r)
     json_object_set_new(d.doc, "deal_id", json_string(r->params[0]));
     json_object_set_new(d.doc, "ae_id", ae[0] ? json_string(ae) : json_null());
     cl_error_clear(&err);
-    cl_err e = cl_store_review_answers_get(r->st, r->params[0], answers_cb, &d,
-                                           &err);
+    cl_err e =
+        cl_store_review_answers_get(r->st, r->params[0], answers_cb, &d, &err);
     if (e != CL_OK) {
         json_decref(d.doc);
         return cl_http_fail(r, e, &err);

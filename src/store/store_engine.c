@@ -387,9 +387,8 @@ cl_store_review_answers_put(cl_store *st, const char *deal_id,
 }
 
 cl_err
-cl_store_health_add(cl_store *st, const char *key,
-                    const cl_store_health_row *r, int *inserted,
-                    cl_error *err)
+cl_store_health_add(cl_store *st, const char *key, const cl_store_health_row *r,
+                    int *inserted, cl_error *err)
 {
     if (!st->in_tx)
         return cl_error_set(err, CL_EINVAL,

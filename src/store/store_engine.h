@@ -48,15 +48,15 @@ typedef struct cl_store_deal_row {
 } cl_store_deal_row;
 
 typedef enum cl_store_deal_sel {
-    CL_SD_ONE,         /* arg: the deal id */
-    CL_SD_ACCOUNT,     /* arg: the account id */
-    CL_SD_OPEN,        /* every deal not closed (arg unused) */
-    CL_SD_WON_PENDING, /* closed_won on or after arg (a date), with neither
-                          a won_deal_review task nor a review */
-    CL_SD_NEW_ON_LOST, /* created on or after arg, not closed_lost, its
-                          account has a closed_lost deal closed on or before
-                          its creation, and no recovery link nor recovery
-                          row names it yet */
+    CL_SD_ONE,            /* arg: the deal id */
+    CL_SD_ACCOUNT,        /* arg: the account id */
+    CL_SD_OPEN,           /* every deal not closed (arg unused) */
+    CL_SD_WON_PENDING,    /* closed_won on or after arg (a date), with neither
+                             a won_deal_review task nor a review */
+    CL_SD_NEW_ON_LOST,    /* created on or after arg, not closed_lost, its
+                             account has a closed_lost deal closed on or before
+                             its creation, and no recovery link nor recovery
+                             row names it yet */
     CL_SD_CHECKIN_PENDING /* closed_won, reviewed, its account not churned,
                              kickoff (else close) on or after arg, and
                              fewer than three check-in tasks (issue 14) */

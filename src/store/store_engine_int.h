@@ -197,7 +197,7 @@ cl_err cl__engr_flags_each(cl_store *st, const char *subject_kind,
 cl_err cl__engr_deal_health(cl_store *st, const char *deal_id, int *score,
                             cl_error *err);
 cl_err cl__engr_answers_get(cl_store *st, const char *deal_id,
-                           cl_store_answers_cb cb, void *ud, cl_error *err);
+                            cl_store_answers_cb cb, void *ud, cl_error *err);
 cl_err cl__engr_health_each(cl_store *st, const char *deal_id,
                             cl_store_health_cb cb, void *ud, cl_error *err);
 cl_err cl__engw_answers_put(cl_store *st, const char *deal_id,

@@ -11,7 +11,7 @@ import {
 test('init reports the workspace and its schema version', (t) => {
     const db = workspace(t);
     const r = ok(['init', '--db', db]); // a second init is a no-op migrate
-    assert.equal(r.stdout.trim(), `workspace ready: ${db} (schema version 4)`);
+    assert.equal(r.stdout.trim(), `workspace ready: ${db} (schema version 6)`);
     const i = info(db);
     assert.equal(i.backend, PG ? 'postgres' : 'sqlite');
     assert.equal(i.schema_version, 6);

@@ -181,7 +181,7 @@ static void
 import_review(fixture *f, const char *deal_id, const char *held_on,
               const char *const q[7], const char *gut_read)
 {
-    const char *row[] = {deal_id, held_on, q[0], q[1], q[2], q[3], q[4],
+    const char *row[] = {deal_id, held_on, q[0],     q[1], q[2], q[3], q[4],
                          q[5],    q[6],    gut_read, NULL, NULL, NULL, NULL};
     assert_int_equal(cl_store_begin(f->st, "import", at("2026-06-03"), &f->err),
                      CL_OK);

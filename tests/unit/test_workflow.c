@@ -198,18 +198,15 @@ test_review_checkins_open_a_week_ahead_of_kickoff_plus_days(void **state)
     cl_wf_effects l;
     cl_error err;
     cl_wf_effects_init(&l);
-    assert_int_equal(cl_wf_review_checkins(&c, &d, 0, D("2026-09-01"), 30, &l,
-                                           &err),
-                     CL_OK);
+    assert_int_equal(
+        cl_wf_review_checkins(&c, &d, 0, D("2026-09-01"), 30, &l, &err), CL_OK);
     assert_int_equal(l.n, 0); /* not reviewed */
     /* From the close: due 2026-08-14, opens 2026-08-07. */
-    assert_int_equal(cl_wf_review_checkins(&c, &d, 1, D("2026-08-06"), 30, &l,
-                                           &err),
-                     CL_OK);
+    assert_int_equal(
+        cl_wf_review_checkins(&c, &d, 1, D("2026-08-06"), 30, &l, &err), CL_OK);
     assert_int_equal(l.n, 0);
-    assert_int_equal(cl_wf_review_checkins(&c, &d, 1, D("2026-08-07"), 30, &l,
-                                           &err),
-                     CL_OK);
+    assert_int_equal(
+        cl_wf_review_checkins(&c, &d, 1, D("2026-08-07"), 30, &l, &err), CL_OK);
     assert_int_equal(l.n, 1);
     const cl_wf_effect *e = must_key(&l, "review_checkin_1:D123");
     assert_string_equal(e->what, "review_checkin_1");
@@ -218,16 +215,14 @@ test_review_checkins_open_a_week_ahead_of_kickoff_plus_days(void **state)
     cl_wf_effects_release(&l);
     /* A kickoff moves them: 2026-07-20 + 60 = 2026-09-18. */
     d.kickoff_on = D("2026-07-20");
-    assert_int_equal(cl_wf_review_checkins(&c, &d, 1, D("2026-09-11"), 30, &l,
-                                           &err),
-                     CL_OK);
+    assert_int_equal(
+        cl_wf_review_checkins(&c, &d, 1, D("2026-09-11"), 30, &l, &err), CL_OK);
     assert_int_equal(l.n, 2);
     assert_day(must_key(&l, "review_checkin_2:D123")->due_on, "2026-09-18");
     cl_wf_effects_release(&l);
     /* Years later: all three are history. */
-    assert_int_equal(cl_wf_review_checkins(&c, &d, 1, D("2028-01-01"), 30, &l,
-                                           &err),
-                     CL_OK);
+    assert_int_equal(
+        cl_wf_review_checkins(&c, &d, 1, D("2028-01-01"), 30, &l, &err), CL_OK);
     assert_int_equal(l.n, 0);
     cl_wf_effects_release(&l);
 }
@@ -247,15 +242,14 @@ test_checkin_recorded_sets_health_with_its_source(void **state)
     cl_wf_effects_init(&l);
     assert_int_equal(cl_wf_checkin_recorded(&t, 101, "x", "CSM1", &l, &err),
                      CL_EINVAL);
-    assert_string_equal(err.msg,
-                        "score: expected a whole number from 0 to 100, got 101");
+    assert_string_equal(
+        err.msg, "score: expected a whole number from 0 to 100, got 101");
     cl_wf_effects_release(&l);
     assert_int_equal(cl_wf_checkin_recorded(&t, 50, " ", "CSM1", &l, &err),
                      CL_EINVAL);
     cl_wf_effects_release(&l);
-    assert_int_equal(cl_wf_checkin_recorded(&t, 64, "SSO live", "CSM1", &l,
-                                            &err),
-                     CL_OK);
+    assert_int_equal(
+        cl_wf_checkin_recorded(&t, 64, "SSO live", "CSM1", &l, &err), CL_OK);
     const cl_wf_effect *e = must_key(&l, "health_checkin:9");
     assert_int_equal(e->kind, CL_WF_SET);
     assert_string_equal(e->what, "health_score");

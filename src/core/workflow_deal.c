@@ -186,14 +186,7 @@ cl_wf_review_recorded(const cl_wf_deal *deal, const cl_wf_review *review,
         e->new_value = "done";
     }
     /* Held: what the AE had left to answer is the review's now. */
-    e = cl__wf_push(out, CL_WF_MARK_TASK,
-                    cl__wf_fmt(out, "done:review_answers:%s", deal->id));
-    if (e) {
-        e->what = "review_answers";
-        e->subject_kind = "deal";
-        e->subject_id = cl__wf_str(out, deal->id);
-        e->new_value = "done";
-    }
+    cl__wf_mark_done(out, NULL, "review_answers", deal->id, NULL);
     return cl__wf_finish(out, err);
 }
 

@@ -56,24 +56,10 @@ cl_wf_review_answers(const cl_wf_deal *deal, int reviewed,
     for (int i = 0; i < 7; i++)
         if (cl_wf_ae_question(i) && cl__wf_blank(merged[i]))
             complete = 0;
-    cl_wf_effect *e = cl__wf_push(
-        out, CL_WF_AUDIT, cl__wf_fmt(out, "review_answers:%s", deal->id));
-    if (e) {
-        e->what = "review_answers";
-        e->subject_kind = "review";
-        e->subject_id = cl__wf_str(out, deal->id);
-        e->actor_id = cl__wf_str(out, actor_id);
-        e->new_value = cl__wf_str(out, given);
-    }
-    if (complete && (e = cl__wf_push(out, CL_WF_MARK_TASK,
-                                     cl__wf_fmt(out, "done:review_answers:%s",
-                                                deal->id))) != NULL) {
-        e->what = "review_answers";
-        e->subject_kind = "deal";
-        e->subject_id = cl__wf_str(out, deal->id);
-        e->recipient_id = cl__wf_str(out, actor_id);
-        e->new_value = "done";
-    }
+    cl__wf_audit(out, "review_answers", "review", deal->id, actor_id, given,
+                 NULL);
+    if (complete)
+        cl__wf_mark_done(out, NULL, "review_answers", deal->id, actor_id);
     return cl__wf_finish(out, err);
 }
 
@@ -145,15 +131,9 @@ cl_wf_checkin_recorded(const cl_wf_task *task, int score, const char *note,
     if (strlen(note) > CL_WF_NOTE_MAX)
         return cl__wf_refuse(out, err, CL_EINVAL, "task", task->id,
                              "note: at most %d characters", CL_WF_NOTE_MAX);
-    cl_wf_effect *e = cl__wf_push(out, CL_WF_MARK_TASK,
-                                  cl__wf_fmt(out, "done:checkin:%s", task->id));
-    if (e) {
-        e->what = cl__wf_str(out, task->kind);
-        e->subject_kind = "deal";
-        e->subject_id = cl__wf_str(out, task->subject_id);
-        e->recipient_id = cl__wf_str(out, task->assignee_id);
-        e->new_value = "done";
-    }
+    cl__wf_mark_done(out, cl__wf_fmt(out, "done:checkin:%s", task->id),
+                     task->kind, task->subject_id, task->assignee_id);
+    cl_wf_effect *e;
     e = cl__wf_push(out, CL_WF_SET,
                     cl__wf_fmt(out, "health_checkin:%s", task->id));
     if (e) {
@@ -166,15 +146,7 @@ cl_wf_checkin_recorded(const cl_wf_task *task, int score, const char *note,
         e->body = cl__wf_str(out, note);
         e->actor_id = cl__wf_str(out, actor_id);
     }
-    e = cl__wf_push(out, CL_WF_AUDIT,
-                    cl__wf_fmt(out, "audit:health_checkin:%s", task->id));
-    if (e) {
-        e->what = "health_checkin";
-        e->subject_kind = "deal";
-        e->subject_id = cl__wf_str(out, task->subject_id);
-        e->actor_id = cl__wf_str(out, actor_id);
-        e->new_value = cl__wf_fmt(out, "%d", score);
-        e->body = cl__wf_str(out, note);
-    }
+    cl__wf_audit(out, "health_checkin", "deal", task->subject_id, actor_id,
+                 cl__wf_fmt(out, "%d", score), note);
     return cl__wf_finish(out, err);
 }

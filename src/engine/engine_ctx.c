@@ -357,6 +357,25 @@ cl__eng_deal(cl__eng *e, const cl_store_deal_row *r, cl_wf_deal *d)
 }
 
 void
+cl__eng_task(cl__eng *e, const cl_store_task_row *r, cl_wf_task *t)
+{
+    char id[32];
+    snprintf(id, sizeof id, "%lld", (long long)r->id);
+    *t = (cl_wf_task){
+        .id = cl__eng_str(e, id),
+        .kind = cl__eng_str(e, r->kind),
+        .subject_kind = cl__eng_str(e, r->subject_kind),
+        .subject_id = cl__eng_str(e, r->subject_id),
+        .assignee_id = cl__eng_str(e, r->assignee_id),
+        .assignee_manager_id = cl__eng_str(e, r->assignee_manager_id),
+        .due_on = cl__eng_day(r->due_on),
+        .done = r->status && strcmp(r->status, "done") == 0,
+        .reminded = r->reminded,
+        .escalated = r->escalated,
+    };
+}
+
+void
 cl__eng_churn(cl__eng *e, const cl_store_churn_row *r, cl_wf_churn *c)
 {
     memset(c, 0, sizeof *c);

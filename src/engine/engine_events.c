@@ -286,18 +286,7 @@ static int
 one_task_cb(void *ud, const cl_store_task_row *r)
 {
     one_task *o = ud;
-    char id[24];
-    snprintf(id, sizeof id, "%lld", (long long)r->id);
-    o->t = (cl_wf_task){
-        .id = cl__eng_str(o->e, id),
-        .kind = cl__eng_str(o->e, r->kind),
-        .subject_kind =
-            r->subject_kind ? cl__eng_str(o->e, r->subject_kind) : NULL,
-        .subject_id = r->subject_id ? cl__eng_str(o->e, r->subject_id) : NULL,
-        .assignee_id =
-            r->assignee_id ? cl__eng_str(o->e, r->assignee_id) : NULL,
-        .done = r->status && strcmp(r->status, "done") == 0,
-    };
+    cl__eng_task(o->e, r, &o->t);
     o->found = 1;
     return 1;
 }

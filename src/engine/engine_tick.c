@@ -57,20 +57,7 @@ task_cb(void *ud, const cl_store_task_row *r)
     cl_wf_task *t = list_push(l);
     if (t == NULL)
         return 1;
-    char id[32];
-    snprintf(id, sizeof id, "%lld", (long long)r->id);
-    *t = (cl_wf_task){
-        .id = cl__eng_str(l->e, id),
-        .kind = cl__eng_str(l->e, r->kind),
-        .subject_kind = cl__eng_str(l->e, r->subject_kind),
-        .subject_id = cl__eng_str(l->e, r->subject_id),
-        .assignee_id = cl__eng_str(l->e, r->assignee_id),
-        .assignee_manager_id = cl__eng_str(l->e, r->assignee_manager_id),
-        .due_on = cl__eng_day(r->due_on),
-        .done = strcmp(r->status, "done") == 0,
-        .reminded = r->reminded,
-        .escalated = r->escalated,
-    };
+    cl__eng_task(l->e, r, t);
     return 0;
 }
 

@@ -433,11 +433,15 @@ int cl_wf_checkin_n(const char *kind);
  * the CSM (RevOps when none), subject the deal, key
  * "review_checkin_N:DEAL".  A check-in due more than lookback_days before
  * today is history and never opens (an import of old reviews floods no
- * one).  Each opens once (the task's UNIQUE key), so a re-tick adds none.
+ * one).  Each opens once: opened has bit n-1 set for each check-in the
+ * deal already has (whoever it went to, so a new CSM on the account does
+ * not get the old CSM's again), and the task's UNIQUE key dedupes too, so a
+ * re-tick adds none.
  */
 cl_err cl_wf_review_checkins(const cl_wf_config *cfg, const cl_wf_deal *deal,
-                             int reviewed, cl_day today, int lookback_days,
-                             cl_wf_effects *out, cl_error *err);
+                             int reviewed, unsigned opened, cl_day today,
+                             int lookback_days, cl_wf_effects *out,
+                             cl_error *err);
 
 /* The note of a check-in reading: at most this many bytes. */
 #define CL_WF_NOTE_MAX 2000

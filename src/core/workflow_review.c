@@ -83,8 +83,8 @@ cl_wf_checkin_n(const char *kind)
 
 cl_err
 cl_wf_review_checkins(const cl_wf_config *cfg, const cl_wf_deal *deal,
-                      int reviewed, cl_day today, int lookback_days,
-                      cl_wf_effects *out, cl_error *err)
+                      int reviewed, unsigned opened, cl_day today,
+                      int lookback_days, cl_wf_effects *out, cl_error *err)
 {
     if (!reviewed || !deal->stage || strcmp(deal->stage, "closed_won") != 0)
         return cl__wf_finish(out, err);
@@ -96,7 +96,8 @@ cl_wf_review_checkins(const cl_wf_config *cfg, const cl_wf_deal *deal,
     for (int n = 1; n <= 3; n++) {
         int days = cfg->checkin_days[n - 1];
         cl_day due = anchor + days;
-        if (today < due - cfg->checkin_notice_days ||
+        if ((opened & (1u << (n - 1))) ||
+            today < due - cfg->checkin_notice_days ||
             due < today - lookback_days)
             continue;
         const char *who = cl__wf_or(deal->account_name, deal->account_id);

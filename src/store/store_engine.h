@@ -168,10 +168,12 @@ typedef struct cl_store_task_row {
 } cl_store_task_row;
 
 typedef struct cl_store_task_filter {
-    const char *assignee_id; /* NULL: any */
-    const char *kind;        /* NULL: any */
-    const char *status;      /* "open", "done" or NULL */
-    int64_t id;              /* 0: any */
+    const char *assignee_id;  /* NULL: any */
+    const char *kind;         /* NULL: any */
+    const char *status;       /* "open", "done" or NULL */
+    int64_t id;               /* 0: any */
+    const char *subject_kind; /* NULL: any */
+    const char *subject_id;   /* NULL: any */
 } cl_store_task_filter;
 
 typedef int (*cl_store_task_cb)(void *ud, const cl_store_task_row *row);

@@ -227,8 +227,11 @@ cl__engr_tasks_each(cl_store *st, const cl_store_task_filter *f,
         "AND (?2::text IS NULL OR t.assignee_id = ?2) "
         "AND (?3::text IS NULL OR t.kind = ?3) "
         "AND (?4::text IS NULL OR t.status = ?4) "
-        "AND (?5 = 0 OR t.id = ?5) ORDER BY t.due_on, t.id",
-        "sssi", f->assignee_id, f->kind, f->status, (int64_t)f->id);
+        "AND (?5 = 0 OR t.id = ?5) "
+        "AND (?6::text IS NULL OR t.subject_kind = ?6) "
+        "AND (?7::text IS NULL OR t.subject_id = ?7) ORDER BY t.due_on, t.id",
+        "sssiss", f->assignee_id, f->kind, f->status, (int64_t)f->id,
+        f->subject_kind, f->subject_id);
 }
 
 /* ---- outbox ---------------------------------------------------------------

@@ -199,14 +199,17 @@ test_review_checkins_open_a_week_ahead_of_kickoff_plus_days(void **state)
     cl_error err;
     cl_wf_effects_init(&l);
     assert_int_equal(
-        cl_wf_review_checkins(&c, &d, 0, D("2026-09-01"), 30, &l, &err), CL_OK);
+        cl_wf_review_checkins(&c, &d, 0, 0, D("2026-09-01"), 30, &l, &err),
+        CL_OK);
     assert_int_equal(l.n, 0); /* not reviewed */
     /* From the close: due 2026-08-14, opens 2026-08-07. */
     assert_int_equal(
-        cl_wf_review_checkins(&c, &d, 1, D("2026-08-06"), 30, &l, &err), CL_OK);
+        cl_wf_review_checkins(&c, &d, 1, 0, D("2026-08-06"), 30, &l, &err),
+        CL_OK);
     assert_int_equal(l.n, 0);
     assert_int_equal(
-        cl_wf_review_checkins(&c, &d, 1, D("2026-08-07"), 30, &l, &err), CL_OK);
+        cl_wf_review_checkins(&c, &d, 1, 0, D("2026-08-07"), 30, &l, &err),
+        CL_OK);
     assert_int_equal(l.n, 1);
     const cl_wf_effect *e = must_key(&l, "review_checkin_1:D123");
     assert_string_equal(e->what, "review_checkin_1");
@@ -216,13 +219,23 @@ test_review_checkins_open_a_week_ahead_of_kickoff_plus_days(void **state)
     /* A kickoff moves them: 2026-07-20 + 60 = 2026-09-18. */
     d.kickoff_on = D("2026-07-20");
     assert_int_equal(
-        cl_wf_review_checkins(&c, &d, 1, D("2026-09-11"), 30, &l, &err), CL_OK);
+        cl_wf_review_checkins(&c, &d, 1, 0, D("2026-09-11"), 30, &l, &err),
+        CL_OK);
     assert_int_equal(l.n, 2);
     assert_day(must_key(&l, "review_checkin_2:D123")->due_on, "2026-09-18");
     cl_wf_effects_release(&l);
+    /* One already opened (for another CSM, before the account changed
+       hands) is not opened again. */
+    assert_int_equal(
+        cl_wf_review_checkins(&c, &d, 1, 1u, D("2026-09-11"), 30, &l, &err),
+        CL_OK);
+    assert_int_equal(l.n, 1);
+    must_key(&l, "review_checkin_2:D123");
+    cl_wf_effects_release(&l);
     /* Years later: all three are history. */
     assert_int_equal(
-        cl_wf_review_checkins(&c, &d, 1, D("2028-01-01"), 30, &l, &err), CL_OK);
+        cl_wf_review_checkins(&c, &d, 1, 0, D("2028-01-01"), 30, &l, &err),
+        CL_OK);
     assert_int_equal(l.n, 0);
     cl_wf_effects_release(&l);
 }

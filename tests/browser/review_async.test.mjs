@@ -75,8 +75,12 @@ test('rule: the AE answers its review questions asynchronously in the UI, ' +
         const ask = page.getByRole('link', { name: `Answer the won-deal review questions for deal ${p.id}` });
         await ask.click();
         await page.getByRole('heading', { name: `Your answers for the review of ${p.id}` }).waitFor();
+        // A generic answer is flagged as the AE types, by the server's rule.
+        await page.locator('textarea[name=q2]').fill('The champion was supportive');
+        await page.getByTestId('flag-q2').getByText('Generic').waitFor();
         for (const [k, v] of Object.entries(AE))
             await page.locator(`textarea[name=${k}]`).fill(v);
+        await page.getByTestId('flag-q2').getByText('Generic').waitFor({ state: 'detached' });
         assert.equal(await page.locator('textarea[name=q5]').count(), 0, 'Q5 is the CSM\'s');
         await page.getByRole('button', { name: 'Save my answers' }).click();
         await page.getByText('Answers saved: the CSM sees them in the review').waitFor();

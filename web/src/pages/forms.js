@@ -184,6 +184,7 @@ function AeAnswersEditor({ deal, review, answers }) {
     for (const k of AE_QUESTIONS)
         init[k] = answers[k] || '';
     const [ans, setAns] = useState(init);
+    const flags = useGenericFlags(ans);
     const [sub, run] = useSubmit();
     const submit = async (ev) => {
         ev.preventDefault();
@@ -203,7 +204,8 @@ function AeAnswersEditor({ deal, review, answers }) {
             its CSM owns the answers now.</p>`
         : html`<form class="card" onSubmit=${submit} aria-label="Your review answers">
             ${QUESTIONS.filter(([k]) => AE_QUESTIONS.includes(k)).map(([k, l, hint]) => html`<${TextArea} key=${k}
-                label=${l} name=${k} hint=${hint} value=${ans[k]} onInput=${(v) => setAns({ ...ans, [k]: v })} />`)}
+                label=${l} name=${k} hint=${hint} value=${ans[k]} onInput=${(v) => setAns({ ...ans, [k]: v })}
+                aria-invalid=${flags[k] ? 'true' : undefined}><${GenericWarning} q=${k} reason=${flags[k]} /><//>`)}
             ${answers.answered_at && html`<p class="meta">Last saved ${when(answers.answered_at)}.</p>`}
             <${SubmitStatus} st=${sub} />
             <div class="actions"><button type="submit" class="primary"
@@ -212,22 +214,11 @@ function AeAnswersEditor({ deal, review, answers }) {
     </div>`;
 }
 
-function ReviewEditor({ deal, review, answers }) {
-    const init = {};
-    // The AE's own answers fill its questions until the review is held.
-    for (const [k] of QUESTIONS)
-        init[k] = (review && review[k]) || (answers && answers[k]) || '';
-    const fromAe = !review && answers && AE_QUESTIONS.some((k) => answers[k]);
-    const [csmFlags, setCsmFlags] = useState(Object.fromEntries(
-        CSM_FLAGS.map(([k]) => [k, !!(review && review[k])])));
-    const [note, setNote] = useState((review && review.csm_note) || '');
-    const [ans, setAns] = useState(init);
-    const [gut, setGut] = useState((review && review.gut_read) || '');
-    const [held, setHeld] = useState((review && review.held_on) || new Date().toISOString().slice(0, 10));
+// As the answers are typed: the server's rule decides which are generic
+// ({question: reason}).
+function useGenericFlags(ans) {
     const [flags, setFlags] = useState({});
-    const [sub, run] = useSubmit();
     const timer = useRef(null);
-    // As the CSM types: the server's rule decides which answers are generic.
     useEffect(() => {
         clearTimeout(timer.current);
         timer.current = setTimeout(async () => {
@@ -247,6 +238,30 @@ function ReviewEditor({ deal, review, answers }) {
         }, 250);
         return () => clearTimeout(timer.current);
     }, [ans]);
+    return flags;
+}
+
+// The generic-answer warning under an answer.
+function GenericWarning({ q, reason }) {
+    return html`<div class="generic-warning" aria-live="polite" data-testid=${'flag-' + q}>
+        ${reason && html`<${Badge} kind="warn">Generic<//> This answer is ${REASONS[reason] || reason}.`}
+    </div>`;
+}
+
+function ReviewEditor({ deal, review, answers }) {
+    const init = {};
+    // The AE's own answers fill its questions until the review is held.
+    for (const [k] of QUESTIONS)
+        init[k] = (review && review[k]) || (answers && answers[k]) || '';
+    const fromAe = !review && answers && AE_QUESTIONS.some((k) => answers[k]);
+    const [csmFlags, setCsmFlags] = useState(Object.fromEntries(
+        CSM_FLAGS.map(([k]) => [k, !!(review && review[k])])));
+    const [note, setNote] = useState((review && review.csm_note) || '');
+    const [ans, setAns] = useState(init);
+    const [gut, setGut] = useState((review && review.gut_read) || '');
+    const [held, setHeld] = useState((review && review.held_on) || new Date().toISOString().slice(0, 10));
+    const flags = useGenericFlags(ans);
+    const [sub, run] = useSubmit();
     const submit = async (ev) => {
         ev.preventDefault();
         const r = await run(() => api.post(`/deals/${encodeURIComponent(deal.id)}/review`, {
@@ -269,9 +284,7 @@ function ReviewEditor({ deal, review, answers }) {
             ${QUESTIONS.map(([k, l, hint]) => html`<${TextArea} key=${k} label=${l} name=${k}
                 hint=${hint} value=${ans[k]} onInput=${(v) => setAns({ ...ans, [k]: v })}
                 aria-invalid=${flags[k] ? 'true' : undefined}>
-                <div class="generic-warning" aria-live="polite" data-testid=${'flag-' + k}>
-                    ${flags[k] && html`<${Badge} kind="warn">Generic<//> This answer is ${REASONS[flags[k]] || flags[k]}.`}
-                </div><//>`)}
+                <${GenericWarning} q=${k} reason=${flags[k]} /><//>`)}
             <${Select} label="AE's gut read" name="gut_read" value=${gut} onChange=${setGut}
                 placeholder="Not given" options=${['positive', 'neutral', 'worried'].map((g) => ({ value: g, label: label(g) }))} />
             <${TextInput} label="Held on" name="held_on" type="date" value=${held} onInput=${setHeld} />

@@ -13,13 +13,19 @@
 #include "engine_int.h"
 #include "../core/buf.h"
 
-/* Sets field name of row (a record of def) to text s (NULL keeps it). */
+/* Sets field name of row (a record of def) to text s (NULL keeps it); a
+   boolean field from "true" or "false". */
 static void
 set_text(const cl_kind_def *def, cl_value *row, const char *name, const char *s)
 {
     int i = cl_kind_field_index(def, name);
     if (i < 0 || s == NULL)
         return;
+    if (def->fields[i].type == CL_F_BOOL) {
+        row[i].type = *s ? CL_V_INT : CL_V_NULL;
+        row[i].i = strcmp(s, "true") == 0;
+        return;
+    }
     row[i].type = *s ? CL_V_TEXT : CL_V_NULL;
     row[i].s = s;
 }
@@ -158,18 +164,6 @@ cl_engine_churn_reopen(cl_store *st, const char *churn_id, const char *reason,
                             err);
 }
 
-/* Sets the boolean field name of row (a record of def) from "true" or
-   "false" (NULL keeps it). */
-static void
-set_bool(const cl_kind_def *def, cl_value *row, const char *name, const char *s)
-{
-    int i = cl_kind_field_index(def, name);
-    if (i < 0 || s == NULL)
-        return;
-    row[i].type = *s ? CL_V_INT : CL_V_NULL;
-    row[i].i = strcmp(s, "true") == 0;
-}
-
 typedef struct answers_copy {
     cl__eng *e;
     const char *q[7];
@@ -234,7 +228,7 @@ cl_engine_review_record(cl_store *st, const char *deal_id,
         }
         set_text(def, row, "gut_read", rv.gut_read);
         for (int i = 0; i < 3; i++)
-            set_bool(def, row, flag_fields[i], rv.csm_flags[i]);
+            set_text(def, row, flag_fields[i], rv.csm_flags[i]);
         set_text(def, row, "csm_note", rv.csm_note);
         rc = put(&e, CL_KIND_REVIEWS, row, err);
     }

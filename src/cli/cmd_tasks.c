@@ -4,6 +4,7 @@
 
 #include "cli.h"
 #include "core/visibility.h"
+#include "core/workflow.h"
 #include "store/store_api.h"
 #include "store/store_engine.h"
 
@@ -78,6 +79,13 @@ row_cb(void *ud, const cl_store_task_row *t)
 }
 
 static int
+kind_cb(void *ud, const cl_store_task_row *t)
+{
+    snprintf(ud, 64, "%s", t->kind ? t->kind : "");
+    return 1;
+}
+
+static int
 done(int argc, char **argv)
 {
     static const struct option opts[] = {CLI_COMMON_OPTIONS,
@@ -106,7 +114,18 @@ done(int argc, char **argv)
     if ((rc = cli_open(&common, &st)) != 0)
         return rc;
     cl_error_clear(&err);
-    cl_err e = cl_store_begin(st, by, common.now, &err);
+    /* A check-in is done by recording its reading (issue 14). */
+    char kind[64] = "";
+    cl_store_task_filter f = {.id = id};
+    cl_err e = cl_store_tasks_each(st, &f, kind_cb, kind, &err);
+    if (e == CL_OK && cl_wf_checkin_n(kind))
+        e = cl_error_set(&err, CL_EINVAL,
+                         "task %lld is a check-in: record it with its health "
+                         "reading (closeloop review checkin %lld --score N "
+                         "--note TEXT)",
+                         id, id);
+    if (e == CL_OK)
+        e = cl_store_begin(st, by, common.now, &err);
     if (e == CL_OK)
         e = cl_store_task_done(st, id, &changed, &err);
     if (e == CL_OK && !changed)

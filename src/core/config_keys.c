@@ -71,6 +71,17 @@ static const cl_config_key keys[] = {
      "optional: the ?secret= the Outbound Message URL must carry, 16 to 256 "
      "characters (write-only)",
      1},
+    /* Issue 14: the won-deal review's check-ins, days after kickoff (or
+       close); a year and a half is the furthest a first-year check-in
+       goes. */
+    {"checkin_first_days", "days", 1, 540,
+     "the first won-deal check-in is due this many days after kickoff (30)"},
+    {"checkin_second_days", "days", 1, 540,
+     "the second check-in is due this many days after kickoff (60)"},
+    {"checkin_third_days", "days", 1, 540,
+     "the third check-in is due this many days after kickoff (90)"},
+    {"checkin_notice_days", "days", 0, 60,
+     "a check-in task opens this many days before it is due (7)"},
 };
 
 #define NKEYS (sizeof keys / sizeof keys[0])

@@ -113,6 +113,12 @@ static const cl_field reviews[] = {
     TEXT("q6", 0),
     TEXT("q7", 0),
     ENUM("gut_read", 0, cl_gut_reads),
+    /* Issue 14: the CSM's own flags on the account, and a note saying
+       why; internal like Q6's full context.  Optional CSV columns. */
+    TYPED("implementation_risk", CL_F_BOOL, 0),
+    TYPED("capacity_risk", CL_F_BOOL, 0),
+    TYPED("context_gaps", CL_F_BOOL, 0),
+    TEXT("csm_note", 0),
 };
 
 static const cl_field cs_hours[] = {

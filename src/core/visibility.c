@@ -163,6 +163,11 @@ static const field_group groups[] = {
     {CL_VK_REVIEW, "q6", CL_VG_INTERNAL},
     {CL_VK_REVIEW, "q7", CL_VG_PRIVATE},
     {CL_VK_REVIEW, "gut_read", CL_VG_PRIVATE},
+    /* The CSM's flags: internal, as the full Q6 context (issue 14). */
+    {CL_VK_REVIEW, "implementation_risk", CL_VG_INTERNAL},
+    {CL_VK_REVIEW, "capacity_risk", CL_VG_INTERNAL},
+    {CL_VK_REVIEW, "context_gaps", CL_VG_INTERNAL},
+    {CL_VK_REVIEW, "csm_note", CL_VG_INTERNAL},
     {CL_VK_REVIEW, "health_score", CL_VG_PRIVATE},
 };
 
@@ -232,6 +237,10 @@ cl_vis_may(const cl_viewer *v, cl_vis_action action, const cl_vis_rel *rel)
         /* Who works here and who may sign in is the operator's
            (docs/design.md section 1: admin owns users). */
         return (r & R_ADMIN) != 0;
+    case CL_VA_REVIEW_ANSWER:
+        /* Issue 14: the deal's own AE answers its questions; the CSM owns
+           the review and records it (CL_VA_REVIEW_RECORD). */
+        return own && (r & R_AE);
     case CL_VA_COUNT:
         break;
     }

@@ -259,6 +259,41 @@ cl__wf_notify(cl_wf_effects *list, const char *key, const char *kind,
     return e;
 }
 
+cl_wf_effect *
+cl__wf_mark_done(cl_wf_effects *list, const char *key, const char *kind,
+                 const char *subject_id, const char *recipient)
+{
+    cl_wf_effect *e = cl__wf_push(
+        list, CL_WF_MARK_TASK,
+        key ? key : cl__wf_fmt(list, "done:%s:%s", kind, subject_id));
+    if (e == NULL)
+        return NULL;
+    e->what = cl__wf_str(list, kind);
+    e->subject_kind = "deal";
+    e->subject_id = cl__wf_str(list, subject_id);
+    e->recipient_id = cl__wf_str(list, recipient);
+    e->new_value = "done";
+    return e;
+}
+
+cl_wf_effect *
+cl__wf_audit(cl_wf_effects *list, const char *what, const char *subject_kind,
+             const char *subject_id, const char *actor, const char *new_value,
+             const char *body)
+{
+    cl_wf_effect *e = cl__wf_push(
+        list, CL_WF_AUDIT, cl__wf_fmt(list, "audit:%s:%s", what, subject_id));
+    if (e == NULL)
+        return NULL;
+    e->what = cl__wf_str(list, what);
+    e->subject_kind = cl__wf_str(list, subject_kind);
+    e->subject_id = cl__wf_str(list, subject_id);
+    e->actor_id = cl__wf_str(list, actor);
+    e->new_value = cl__wf_str(list, new_value);
+    e->body = cl__wf_str(list, body);
+    return e;
+}
+
 /* ---- configuration ------------------------------------------------------ */
 
 void
@@ -273,6 +308,10 @@ cl_wf_config_defaults(cl_wf_config *cfg)
     cfg->overdue_escalation_business_days = 2;
     cfg->review_task_due_days = 30;
     cfg->route_due_business_days = 5;
+    cfg->checkin_days[0] = 30;
+    cfg->checkin_days[1] = 60;
+    cfg->checkin_days[2] = 90;
+    cfg->checkin_notice_days = 7;
     cfg->route_owners = NULL;
     cfg->nroute_owners = 0;
 }
@@ -326,6 +365,10 @@ cl__wf_kind_words(const char *kind)
 {
     static const char *const words[][2] = {
         {"won_deal_review", "Won-deal review"},
+        {"review_answers", "AE's won-deal review answers"},
+        {"review_checkin_1", "Won-deal check-in"},
+        {"review_checkin_2", "Won-deal check-in"},
+        {"review_checkin_3", "Won-deal check-in"},
         {"review_completion_investigation", "Review completion investigation"},
         {"churn_tagging", "Churn tagging"},
         {"recovery_classification", "Recovery classification"},

@@ -86,7 +86,9 @@ typedef enum cl_wf_kind {
     CL_WF_PROCESS_CHANGE,
     /* Set one field of a record.  subject_kind/subject_id; what = field
        (health_score, reminded, escalated); new_value as text, value as a
-       number.  Idempotent by nature. */
+       number.  Idempotent by nature.  health_score also adds a reading to
+       the deal's health history, once per key: title = its source
+       (review, checkin), body = its note, actor_id = who (issue 14). */
     CL_WF_SET,
     /* Raise a flag on a record.  subject_kind/subject_id; what = flag name
        (generic_answer, or a pipeline flag: cl_wf_pf_name); new_value = the
@@ -177,6 +179,12 @@ typedef struct cl_wf_config {
     /* Non-sales causes: the owner task's due day, business days after the
        tag (config route_due_business_days, 1-60, default 5). */
     int route_due_business_days;
+    /* The won-deal review's check-ins (issue 14): days after kickoff (or
+       close) of the 1st, 2nd, 3rd (config checkin_first_days, ...; 30, 60,
+       90), and how many days before its due day a check-in task opens
+       (checkin_notice_days, 7). */
+    int checkin_days[3];
+    int checkin_notice_days;
     /* Who each non-sales cause routes to (cl_wf_route_owner); the shell
        fills it from the route_CAUSE settings.  NULL/0: the defaults, with
        no user known (RevOps gets the task). */
@@ -292,7 +300,10 @@ cl_day cl_wf_review_due(const cl_wf_config *cfg, const cl_calendar *cal,
  * Deal closed won: one won_deal_review task (subject deal) for the CSM
  * (RevOps when the account has none), due by cl_wf_review_due.  Attendees:
  * the AE, plus the CS manager (RevOps when none) at ARR >=
- * review_senior_arr.  Key "won_deal_review:DEAL".
+ * review_senior_arr.  Key "won_deal_review:DEAL".  And, when the deal has
+ * an AE, a review_answers task for the AE due the same day (key
+ * "review_answers:DEAL"): it answers its questions asynchronously
+ * (cl_wf_review_answers; issue 14).
  * Returns CL_OK, CL_EINVAL (+ ERROR effect) if the deal is not closed won or
  * has no close date, CL_ENOMEM.
  */
@@ -346,6 +357,11 @@ typedef struct cl_wf_review {
     const char *answers[7]; /* q1 .. q7 */
     const char *gut_read;   /* positive, neutral, worried, or NULL */
     cl_day held_on;
+    /* The CSM's own flags (issue 14): implementation risk, capacity risk,
+       context gaps, each "true", "false" or NULL (not given); and a note.
+       The shell stores them with the review; no rule reads them. */
+    const char *csm_flags[3];
+    const char *csm_note;
 } cl_wf_review;
 
 /*
@@ -354,7 +370,8 @@ typedef struct cl_wf_review {
  * value.  Effects: one FLAG "generic_answer" per generic answer
  * (cl_review_answer_generic, review_answer.h; new_value =
  * "q2", body = reason, key "review_flag:DEAL:q2"); SET health_score on the
- * deal (key "health_score:DEAL"); MARK_TASK won_deal_review done.
+ * deal (key "health_score:DEAL"); MARK_TASK won_deal_review done, and
+ * the AE's review_answers task done (issue 14).
  */
 cl_err cl_wf_review_recorded(const cl_wf_deal *deal, const cl_wf_review *review,
                              cl_wf_effects *out, cl_error *err);
@@ -371,6 +388,79 @@ cl_err cl_wf_review_recorded(const cl_wf_deal *deal, const cl_wf_review *review,
  */
 cl_err cl_wf_review_health(const char *deal_id, const cl_wf_review *review,
                            int icp_fit, cl_wf_effects *out, cl_error *err);
+
+/* ---- rule 1b: the won-deal review's asynchronous half (issue 14) -------- */
+
+/*
+ * The questions the deal's AE answers before or after the review meeting
+ * (index into cl_wf_review.answers): Q1 buying trigger, Q2 champion's
+ * stake, Q3 objections, Q4 promises, Q7 the 12-month gut read.  The CSM
+ * answers Q5 and Q6 and owns the review.  1 if question i (0-6) is the
+ * AE's.
+ */
+int cl_wf_ae_question(int i);
+
+/* The longest answer, in bytes, the review and the AE's answers take. */
+#define CL_WF_ANSWER_MAX 4000
+
+/*
+ * The deal's AE saves answers (NULL: not given this time) to its
+ * questions.  merged: the AE's answers as they will be stored (those held
+ * before, overwritten by these).  reviewed: 1 when the review is already
+ * held.  Refused: the deal not closed won or already reviewed
+ * (CL_ECONFLICT), no answer given, an answer to a question that is not
+ * the AE's, or one over CL_WF_ANSWER_MAX (CL_EINVAL, naming the field).
+ * Effects: AUDIT review_answers (entity review, new_value the questions
+ * answered, "q1;q4"); when every AE question of merged is non-blank,
+ * MARK_TASK review_answers done for the AE.
+ */
+cl_err cl_wf_review_answers(const cl_wf_deal *deal, int reviewed,
+                            const char *const answers[7],
+                            const char *const merged[7], const char *actor_id,
+                            cl_wf_effects *out, cl_error *err);
+
+/* The task kind of check-in n (1-3): "review_checkin_1", ... */
+const char *cl_wf_checkin_kind(int n);
+
+/* n (1-3) if kind is a check-in task kind, else 0. */
+int cl_wf_checkin_n(const char *kind);
+
+/*
+ * The check-ins of a won deal, judged on today, once its review is held
+ * (reviewed 1; 0 gives nothing): check-in n is due checkin_days[n-1] days after
+ * the deal's kickoff_on (its close day when no kickoff is recorded) and opens
+ * checkin_notice_days before that, as a CREATE_TASK review_checkin_N for
+ * the CSM (RevOps when none), subject the deal, key
+ * "review_checkin_N:DEAL".  A check-in due more than lookback_days before
+ * today is history and never opens (an import of old reviews floods no
+ * one).  Each opens once: opened has bit n-1 set for each check-in the
+ * deal already has (whoever it went to, so a new CSM on the account does
+ * not get the old CSM's again), and the task's UNIQUE key dedupes too, so a
+ * re-tick adds none.
+ */
+cl_err cl_wf_review_checkins(const cl_wf_config *cfg, const cl_wf_deal *deal,
+                             int reviewed, unsigned opened, cl_day today,
+                             int lookback_days, cl_wf_effects *out,
+                             cl_error *err);
+
+/* The note of a check-in reading: at most this many bytes. */
+#define CL_WF_NOTE_MAX 2000
+
+/*
+ * A check-in recorded on task (a review_checkin_N task on a deal) with a
+ * health reading score (0-100, the scale of cl_wf_health_score) and a
+ * note.  Refused: not a check-in task (CL_EINVAL), already done
+ * (CL_ECONFLICT), score outside 0-100 or a blank or over-long note
+ * (CL_EINVAL naming score or note).  Effects: MARK_TASK done; SET
+ * health_score on the deal (key "health_checkin:TASK", title "checkin",
+ * body the note, actor_id) so the account's score becomes this reading and
+ * the shell keeps it in the history; AUDIT health_checkin on the deal.
+ * The review's own score is the SET of cl_wf_review_recorded, title
+ * "review".
+ */
+cl_err cl_wf_checkin_recorded(const cl_wf_task *task, int score,
+                              const char *note, const char *actor_id,
+                              cl_wf_effects *out, cl_error *err);
 
 /* ---- rule 2: churn ------------------------------------------------------ */
 

@@ -62,6 +62,15 @@ cl_wf_deal_won(const cl_wf_config *cfg, const cl_calendar *cal,
         else if (ae || senior)
             e->attendees = cl__wf_str(out, ae ? ae : senior);
     }
+    /* Issue 14: the AE answers its questions asynchronously, so it hears
+       at once, with a task of its own due with the review. */
+    if (!cl__wf_empty(deal->ae_id))
+        cl__wf_task(out, "review_answers", "deal", deal->id, deal->ae_id, due,
+                    0,
+                    cl__wf_fmt(out,
+                               "Answer the won-deal review questions for "
+                               "deal %s",
+                               deal->id));
     return cl__wf_finish(out, err);
 }
 
@@ -121,6 +130,7 @@ set_health(cl_wf_effects *out, const char *deal_id, int score)
         e->subject_id = cl__wf_str(out, deal_id);
         e->new_value = cl__wf_fmt(out, "%d", score);
         e->value = score;
+        e->title = "review"; /* the health history's source */
     }
 }
 
@@ -175,6 +185,8 @@ cl_wf_review_recorded(const cl_wf_deal *deal, const cl_wf_review *review,
         e->subject_id = cl__wf_str(out, deal->id);
         e->new_value = "done";
     }
+    /* Held: what the AE had left to answer is the review's now. */
+    cl__wf_mark_done(out, NULL, "review_answers", deal->id, NULL);
     return cl__wf_finish(out, err);
 }
 

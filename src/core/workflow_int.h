@@ -58,6 +58,19 @@ cl_wf_effect *cl__wf_task(cl_wf_effects *list, const char *kind,
                           const char *assignee, cl_day due, int per_assignee,
                           const char *title);
 
+/* MARK_TASK done: the task of kind on the deal subject_id, for recipient
+   (NULL: every assignee); key "done:KIND:SUBJECT" unless key is given. */
+cl_wf_effect *cl__wf_mark_done(cl_wf_effects *list, const char *key,
+                               const char *kind, const char *subject_id,
+                               const char *recipient);
+
+/* AUDIT: action what on subject by actor, new value and reason (either
+   may be NULL); key "audit:WHAT:SUBJECT". */
+cl_wf_effect *cl__wf_audit(cl_wf_effects *list, const char *what,
+                           const char *subject_kind, const char *subject_id,
+                           const char *actor, const char *new_value,
+                           const char *body);
+
 /* NOTIFY with a key, recipient, kind, subject, title and body. */
 cl_wf_effect *cl__wf_notify(cl_wf_effects *list, const char *key,
                             const char *kind, const char *recipient,

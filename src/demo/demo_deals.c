@@ -596,6 +596,19 @@ cl__demo_pass_reviews(gen *g)
             cl__demo_cell(g, "%s", PICK(&r, q6_ok));
         cl__demo_cell(g, "%s", q7_text[a->gut][cl__demo_range(&r, 0, 1)]);
         cl__demo_cell(g, "%s", cl_gut_reads[a->gut]);
+        /* The CSM's own flags (issue 14): small teams are implementation
+           risks, new champions context gaps, some CSMs are stretched. */
+        int impl = a->small && cl__demo_chance(&r, 0.6);
+        int cap = cl__demo_chance(&r, 0.15);
+        int gaps = (d0->tenure < 6 || !d0->exec) && cl__demo_chance(&r, 0.5);
+        cl__demo_cell(g, "%s", impl ? "true" : "false");
+        cl__demo_cell(g, "%s", cap ? "true" : "false");
+        cl__demo_cell(g, "%s", gaps ? "true" : "false");
+        cl__demo_cell(g, "%s",
+                      impl   ? "One part-time admin; onboarding will lean on us"
+                      : gaps ? "Champion new in role; sponsor not yet met"
+                      : cap  ? "Book is full this quarter; kickoff in week 3"
+                             : "");
         if (a->review_on >= g->from) {
             char csm[32];
             snprintf(csm, sizeof csm, "u-csm-%d", a->csm + 1);

@@ -255,6 +255,10 @@ acts(cl_demo_loop *l, cl_store *st, size_t from, size_t to, cl_day d,
             cl_wf_review rv = {.gut_read = cell(a, "gut_read"), .held_on = d};
             for (int k = 0; k < 7; k++)
                 rv.answers[k] = cell(a, q[k]);
+            rv.csm_flags[0] = cell(a, "implementation_risk");
+            rv.csm_flags[1] = cell(a, "capacity_risk");
+            rv.csm_flags[2] = cell(a, "context_gaps");
+            rv.csm_note = cell(a, "csm_note");
             rc = cl_engine_review_record(st, a->cells[0], &rv, a->actor, now,
                                          &s->engine, err);
             s->reviews += rc == CL_OK;

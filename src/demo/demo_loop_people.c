@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include "../core/buf.h"
+#include "../core/workflow.h"
+#include "../engine/engine.h"
 #include "../store/store_api.h"
 #include "demo_loop_int.h"
 
@@ -225,6 +227,64 @@ mark_done(cl_store *st, const work *x, cl_time now, int *changed, cl_error *err)
     return rc;
 }
 
+/* What AEs write when they answer ahead of the review (issue 14). */
+static const char *const ae_q1[] = {
+    "Their board set a churn target for Q3 after losing two large logos",
+    "The CFO froze spreadsheet reporting after the March audit",
+    "A competitor's renewal came up in June and the price doubled"};
+static const char *const ae_q2[] = {
+    "The VP Ops has her bonus tied to cutting onboarding time by 30%",
+    "The champion was promised the regional director role if this lands",
+    "The head of CS owns the retention number for the board in Q4"};
+static const char *const ae_q3[] = {
+    "Legal held the DPA for three weeks over EU hosting",
+    "IT wanted SSO with Okta before signing; we committed to May",
+    "Procurement pushed for a 20% discount until the CFO stepped in"};
+static const char *const ae_q4[] = {
+    "SSO live by 1 May and a weekly usage report to the VP",
+    "Salesforce sync in the first 30 days, written in the order form",
+    "Two onboarding sessions a week through the first month"};
+static const char *const ae_q7[] = {
+    "Expands to 60 seats once EMEA joins next year",
+    "Renews flat unless the champion gets the promotion in Q2",
+    "At risk by month 9 if the Okta integration slips again"};
+static const char *const health_notes[] = {
+    "Usage up to 40 weekly users; the champion presented at their QBR",
+    "SSO slipped two weeks; admins still onboarding, sponsor engaged",
+    "Weekly report going out; asked about the EMEA rollout price",
+    "Champion on leave until next month; usage flat at 25 users"};
+
+/* The AE answers its review questions, or the CSM records a check-in,
+   on the day the act falls (issue 14).  A review already held refuses
+   the AE's answers: that is the loop's own rule, not a demo failure. */
+static cl_err
+answer_or_checkin(uint64_t seed, cl_store *st, const work *x, const char *key,
+                  cl_time now, cl_demo_loop_stats *s, cl_error *err)
+{
+    rng r;
+    cl__demo_loop_rng(&r, seed, key);
+    cl_err rc;
+    if (strcmp(x->kind, "review_answers") == 0) {
+        const char *a[7] = {PICK(&r, ae_q1),
+                            PICK(&r, ae_q2),
+                            PICK(&r, ae_q3),
+                            PICK(&r, ae_q4),
+                            NULL,
+                            NULL,
+                            PICK(&r, ae_q7)};
+        rc = cl_engine_review_answers(st, x->subject, a, x->who, now, err);
+    } else {
+        rc = cl_engine_checkin(st, x->id, cl__demo_range(&r, 35, 90),
+                               PICK(&r, health_notes), x->who, now, err);
+    }
+    if (rc == CL_ECONFLICT) {
+        cl_error_clear(err);
+        return CL_OK;
+    }
+    s->tasks_done += rc == CL_OK;
+    return rc;
+}
+
 static cl_err
 tasks(uint64_t seed, const cl_calendar *cal, const cl_strset *reviewed,
       cl_strset *no_review, cl_store *st, cl_day d, cl_demo_loop_stats *s,
@@ -239,6 +299,17 @@ tasks(uint64_t seed, const cl_calendar *cal, const cl_strset *reviewed,
         const work *x = &w.v[i];
         int yes = 0, changed = 0;
         char key[256];
+        if (strcmp(x->kind, "review_answers") == 0 ||
+            cl_wf_checkin_n(x->kind)) {
+            snprintf(key, sizeof key, "task:%s:%s:%s", x->kind, x->subject,
+                     x->who);
+            cl_day opened = x->opened == CL_WF_NO_DAY ? d : x->opened;
+            if (d < cl_demo_loop_act_day(seed, key, cal, opened, x->due))
+                continue;
+            rc = answer_or_checkin(seed, st, x, key,
+                                   (cl_time)d * 86400 + 11 * 3600, s, err);
+            continue;
+        }
         rc = by_hand(reviewed, no_review, st, x, &yes, err);
         if (rc != CL_OK || !yes)
             continue;

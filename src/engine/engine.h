@@ -102,11 +102,37 @@ cl_err cl_engine_churn_reopen(cl_store *st, const char *churn_id,
                               const char *reason, const char *actor,
                               cl_time now, cl_error *err);
 
-/* Records the won-deal review of deal_id (all seven answers required). */
+/*
+ * Records the won-deal review of deal_id (all seven answers required).
+ * An AE question (q1-q4, q7) left NULL takes the AE's own answer, saved
+ * with cl_engine_review_answers; the CSM's flags and note are stored with
+ * the review (issue 14).
+ */
 cl_err cl_engine_review_record(cl_store *st, const char *deal_id,
                                const cl_wf_review *review, const char *actor,
                                cl_time now, cl_engine_stats *stats,
                                cl_error *err);
+
+/*
+ * The deal's AE saves answers to its review questions (answers[i] NULL:
+ * not given; only q1-q4 and q7 are the AE's) before the review is held
+ * (cl_wf_review_answers).  Only that AE may (CL_EFORBIDDEN otherwise).
+ * Audited; the AE's review_answers task is done once all five are
+ * answered.
+ */
+cl_err cl_engine_review_answers(cl_store *st, const char *deal_id,
+                                const char *const answers[7], const char *actor,
+                                cl_time now, cl_error *err);
+
+/*
+ * Records the check-in of task_id (a review_checkin_N task): a health
+ * reading score (0-100) and a note (cl_wf_checkin_recorded).  The task's
+ * assignee or RevOps may (CL_EFORBIDDEN otherwise).  The deal's health
+ * score becomes score and the reading joins its history.
+ */
+cl_err cl_engine_checkin(cl_store *st, int64_t task_id, int score,
+                         const char *note, const char *actor, cl_time now,
+                         cl_error *err);
 
 /*
  * Records the kickoff of deal_id as held on held_on, through the kickoff

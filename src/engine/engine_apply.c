@@ -31,6 +31,7 @@ table_of(const char *subject_kind)
         {"deal", "deals"},       {"churn", "churns"},
         {"session", "sessions"}, {"process_change", "process_changes"},
         {"task", "tasks"},       {"recovery", "recoveries"},
+        {"review", "reviews"},
     };
     for (size_t i = 0; subject_kind && i < sizeof map / sizeof map[0]; i++)
         if (strcmp(map[i][0], subject_kind) == 0)
@@ -110,6 +111,24 @@ audit(cl__eng *e, const cl_wf_effect *fx, cl_error *err)
     free(old);
     free(new);
     return rc;
+}
+
+/* A health score set: a reading kept in the deal's history, once per
+   effect key (issue 14), whether or not the score itself changed. */
+static cl_err
+health_reading(cl__eng *e, const cl_wf_effect *fx, const char *day,
+               cl_error *err)
+{
+    int added = 0;
+    cl_store_health_row h = {
+        .deal_id = fx->subject_id,
+        .score = (int)(fx->new_value ? atof(fx->new_value) : fx->value),
+        .source = fx->title ? fx->title : "review",
+        .note = fx->body,
+        .recorded_by = fx->actor_id,
+        .recorded_on = day,
+    };
+    return cl_store_health_add(e->st, fx->key, &h, &added, err);
 }
 
 /* ---- a session's thresholds ------------------------------------------------
@@ -454,6 +473,8 @@ apply_one(cl__eng *e, const cl_wf_effect *fx, cl_error *err)
             e->st, fx->subject_kind, fx->subject_id, fx->what, day,
             fx->new_value ? atof(fx->new_value) : fx->value, &done, err);
         e->stats.sets += done;
+        if (rc == CL_OK && strcmp(fx->what, "health_score") == 0)
+            rc = health_reading(e, fx, day, err);
         break;
     case CL_WF_FLAG:
         rc = cl_store_flag_add(e->st, fx->key, fx->subject_kind, fx->subject_id,

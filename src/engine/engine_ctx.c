@@ -11,6 +11,7 @@
 #include "../core/buf.h"
 #include "../core/taxonomy.h"
 #include "engine_int.h"
+#include "../core/config_keys.h"
 
 const char *
 cl__eng_str(cl__eng *e, const char *s)
@@ -217,6 +218,22 @@ load(cl__eng *e, cl_error *err)
         return rc;
     if (found && atoi(buf) > 0)
         e->lookback_days = atoi(buf);
+    /* The check-ins' days (issue 14); a value outside its range was
+       refused when it was set, so only what passes the check is read. */
+    static const char *const checkin_keys[] = {
+        "checkin_first_days", "checkin_second_days", "checkin_third_days",
+        "checkin_notice_days"};
+    for (int i = 0; i < 4; i++) {
+        if ((rc = cl_store_config_get(e->st, checkin_keys[i], buf, sizeof buf,
+                                      &found, err)) != CL_OK)
+            return rc;
+        if (!found || cl_config_check(checkin_keys[i], buf, NULL) != CL_OK)
+            continue;
+        if (i < 3)
+            e->cfg.checkin_days[i] = atoi(buf);
+        else
+            e->cfg.checkin_notice_days = atoi(buf);
+    }
     return e->oom ? cl_error_set(err, CL_ENOMEM, "out of memory") : CL_OK;
 }
 
@@ -340,6 +357,25 @@ cl__eng_deal(cl__eng *e, const cl_store_deal_row *r, cl_wf_deal *d)
 }
 
 void
+cl__eng_task(cl__eng *e, const cl_store_task_row *r, cl_wf_task *t)
+{
+    char id[32];
+    snprintf(id, sizeof id, "%lld", (long long)r->id);
+    *t = (cl_wf_task){
+        .id = cl__eng_str(e, id),
+        .kind = cl__eng_str(e, r->kind),
+        .subject_kind = cl__eng_str(e, r->subject_kind),
+        .subject_id = cl__eng_str(e, r->subject_id),
+        .assignee_id = cl__eng_str(e, r->assignee_id),
+        .assignee_manager_id = cl__eng_str(e, r->assignee_manager_id),
+        .due_on = cl__eng_day(r->due_on),
+        .done = r->status && strcmp(r->status, "done") == 0,
+        .reminded = r->reminded,
+        .escalated = r->escalated,
+    };
+}
+
+void
 cl__eng_churn(cl__eng *e, const cl_store_churn_row *r, cl_wf_churn *c)
 {
     memset(c, 0, sizeof *c);
@@ -430,6 +466,10 @@ action_words(cl_vis_action a)
         return "tag, close or reopen a churn";
     case CL_VA_REVIEW_RECORD:
         return "record a won-deal review";
+    case CL_VA_REVIEW_ANSWER:
+        return "answer this deal's review questions (only its AE does)";
+    case CL_VA_TASK_DONE:
+        return "record this task (its assignee or RevOps does)";
     case CL_VA_KICKOFF:
         return "record a kickoff";
     case CL_VA_RECOVERY_CLASSIFY:

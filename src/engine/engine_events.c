@@ -13,13 +13,19 @@
 #include "engine_int.h"
 #include "../core/buf.h"
 
-/* Sets field name of row (a record of def) to text s (NULL keeps it). */
+/* Sets field name of row (a record of def) to text s (NULL keeps it); a
+   boolean field from "true" or "false". */
 static void
 set_text(const cl_kind_def *def, cl_value *row, const char *name, const char *s)
 {
     int i = cl_kind_field_index(def, name);
     if (i < 0 || s == NULL)
         return;
+    if (def->fields[i].type == CL_F_BOOL) {
+        row[i].type = *s ? CL_V_INT : CL_V_NULL;
+        row[i].i = strcmp(s, "true") == 0;
+        return;
+    }
     row[i].type = *s ? CL_V_TEXT : CL_V_NULL;
     row[i].s = s;
 }
@@ -158,11 +164,27 @@ cl_engine_churn_reopen(cl_store *st, const char *churn_id, const char *reason,
                             err);
 }
 
+typedef struct answers_copy {
+    cl__eng *e;
+    const char *q[7];
+} answers_copy;
+
+static int
+answers_copy_cb(void *ud, const cl_store_answers_row *r)
+{
+    answers_copy *a = ud;
+    for (int i = 0; i < 7; i++)
+        a->q[i] = r->q[i] ? cl__eng_str(a->e, r->q[i]) : NULL;
+    return 1;
+}
+
 cl_err
 cl_engine_review_record(cl_store *st, const char *deal_id,
                         const cl_wf_review *review, const char *actor,
                         cl_time now, cl_engine_stats *stats, cl_error *err)
 {
+    static const char *const flag_fields[3] = {"implementation_risk",
+                                               "capacity_risk", "context_gaps"};
     const cl_kind_def *def = cl_kind_get(CL_KIND_REVIEWS);
     cl_value row[16] = {{0}};
     cl_wf_deal d;
@@ -173,6 +195,8 @@ cl_engine_review_record(cl_store *st, const char *deal_id,
     if (rc != CL_OK)
         return rc;
     cl_wf_effects_init(&fx);
+    cl_wf_review rv = *review;
+    answers_copy ae = {&e, {NULL}};
     rc = cl__eng_check_may(&e, actor, "--by", CL_VA_REVIEW_RECORD, NULL, err);
     if (rc == CL_OK)
         rc = cl__eng_get_deal(&e, deal_id, &d, NULL, err);
@@ -181,21 +205,109 @@ cl_engine_review_record(cl_store *st, const char *deal_id,
                           "deal '%s' is not closed won; only won deals are "
                           "reviewed",
                           deal_id);
+    /* The AE's questions the CSM left open take the AE's own answers. */
     if (rc == CL_OK)
-        rc = cl_wf_review_recorded(&d, review, &fx, err);
+        rc =
+            cl_store_review_answers_get(st, deal_id, answers_copy_cb, &ae, err);
+    for (int i = 0; rc == CL_OK && i < 7; i++)
+        if (rv.answers[i] == NULL && cl_wf_ae_question(i))
+            rv.answers[i] = ae.q[i];
+    if (rc == CL_OK)
+        rc = cl_wf_review_recorded(&d, &rv, &fx, err);
+    /* The review's reading of the health history is the CSM's. */
+    for (size_t i = 0; rc == CL_OK && i < fx.n; i++)
+        if (fx.items[i].kind == CL_WF_SET && fx.items[i].actor_id == NULL)
+            fx.items[i].actor_id = cl__eng_str(&e, actor);
     if (rc == CL_OK) {
-        cl_date_format(review->held_on, held);
+        cl_date_format(rv.held_on, held);
         set_text(def, row, "deal_id", deal_id);
         set_text(def, row, "held_on", held);
         for (int i = 0; i < 7; i++) {
             q[1] = (char)('1' + i);
-            set_text(def, row, q, review->answers[i]);
+            set_text(def, row, q, rv.answers[i]);
         }
-        set_text(def, row, "gut_read", review->gut_read);
+        set_text(def, row, "gut_read", rv.gut_read);
+        for (int i = 0; i < 3; i++)
+            set_text(def, row, flag_fields[i], rv.csm_flags[i]);
+        set_text(def, row, "csm_note", rv.csm_note);
         rc = put(&e, CL_KIND_REVIEWS, row, err);
     }
     rc = run_rule_and_apply(&e, rc, &fx, err);
     return cl__eng_end(&e, rc, stats, err);
+}
+
+cl_err
+cl_engine_review_answers(cl_store *st, const char *deal_id,
+                         const char *const answers[7], const char *actor,
+                         cl_time now, cl_error *err)
+{
+    cl_wf_deal d;
+    cl_wf_effects fx;
+    cl__eng e;
+    int reviewed = 0;
+    cl_err rc = cl__eng_begin(&e, st, actor, now, err);
+    if (rc != CL_OK)
+        return rc;
+    cl_wf_effects_init(&fx);
+    answers_copy merged = {&e, {NULL}};
+    rc = cl__eng_get_deal(&e, deal_id, &d, &reviewed, err);
+    cl_vis_rel rel = {.owner_id = rc == CL_OK ? d.ae_id : NULL};
+    if (rc == CL_OK)
+        rc = cl__eng_check_may(&e, actor, "--by", CL_VA_REVIEW_ANSWER, &rel,
+                               err);
+    if (rc == CL_OK)
+        rc = cl_store_review_answers_get(st, deal_id, answers_copy_cb, &merged,
+                                         err);
+    for (int i = 0; i < 7; i++)
+        if (answers[i] != NULL)
+            merged.q[i] = answers[i];
+    if (rc == CL_OK)
+        rc = cl_wf_review_answers(&d, reviewed, answers, merged.q, actor, &fx,
+                                  err);
+    if (rc == CL_OK)
+        rc = cl_store_review_answers_put(st, deal_id, merged.q, actor, err);
+    rc = run_rule_and_apply(&e, rc, &fx, err);
+    return cl__eng_end(&e, rc, NULL, err);
+}
+
+typedef struct one_task {
+    cl__eng *e;
+    cl_wf_task t;
+    int found;
+} one_task;
+
+static int
+one_task_cb(void *ud, const cl_store_task_row *r)
+{
+    one_task *o = ud;
+    cl__eng_task(o->e, r, &o->t);
+    o->found = 1;
+    return 1;
+}
+
+cl_err
+cl_engine_checkin(cl_store *st, int64_t task_id, int score, const char *note,
+                  const char *actor, cl_time now, cl_error *err)
+{
+    cl_wf_effects fx;
+    cl__eng e;
+    cl_err rc = cl__eng_begin(&e, st, actor, now, err);
+    if (rc != CL_OK)
+        return rc;
+    cl_wf_effects_init(&fx);
+    one_task o = {.e = &e};
+    cl_store_task_filter f = {.id = task_id};
+    rc = cl_store_tasks_each(st, &f, one_task_cb, &o, err);
+    if (rc == CL_OK && !o.found)
+        rc =
+            cl_error_set(err, CL_ENOTFOUND, "no task %lld", (long long)task_id);
+    cl_vis_rel rel = {.owner_id = o.t.assignee_id};
+    if (rc == CL_OK)
+        rc = cl__eng_check_may(&e, actor, "--by", CL_VA_TASK_DONE, &rel, err);
+    if (rc == CL_OK)
+        rc = cl_wf_checkin_recorded(&o.t, score, note, actor, &fx, err);
+    rc = run_rule_and_apply(&e, rc, &fx, err);
+    return cl__eng_end(&e, rc, NULL, err);
 }
 
 cl_err

@@ -78,6 +78,9 @@ cl_day cl__eng_day(const char *s);
 /* Fills a rule's deal from a store row (strings copied into e). */
 void cl__eng_deal(cl__eng *e, const cl_store_deal_row *r, cl_wf_deal *d);
 
+/* Fills a rule's task from a store row (strings copied into e). */
+void cl__eng_task(cl__eng *e, const cl_store_task_row *r, cl_wf_task *t);
+
 /* Fills a rule's churn from a store row (strings copied into e). */
 void cl__eng_churn(cl__eng *e, const cl_store_churn_row *r, cl_wf_churn *c);
 

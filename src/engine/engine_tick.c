@@ -57,20 +57,7 @@ task_cb(void *ud, const cl_store_task_row *r)
     cl_wf_task *t = list_push(l);
     if (t == NULL)
         return 1;
-    char id[32];
-    snprintf(id, sizeof id, "%lld", (long long)r->id);
-    *t = (cl_wf_task){
-        .id = cl__eng_str(l->e, id),
-        .kind = cl__eng_str(l->e, r->kind),
-        .subject_kind = cl__eng_str(l->e, r->subject_kind),
-        .subject_id = cl__eng_str(l->e, r->subject_id),
-        .assignee_id = cl__eng_str(l->e, r->assignee_id),
-        .assignee_manager_id = cl__eng_str(l->e, r->assignee_manager_id),
-        .due_on = cl__eng_day(r->due_on),
-        .done = strcmp(r->status, "done") == 0,
-        .reminded = r->reminded,
-        .escalated = r->escalated,
-    };
+    cl__eng_task(l->e, r, t);
     return 0;
 }
 
@@ -189,6 +176,38 @@ route_rule(cl__eng *e, void *item, cl_wf_effects *out, cl_error *err)
     return cl_wf_churn_routed(&e->cfg, &e->cal, item, e->today, out, err);
 }
 
+/* A reviewed won deal (CL_SD_CHECKIN_PENDING): its check-ins that are in
+   view today (issue 14). */
+static int
+found_cb(void *ud, const cl_store_task_row *t)
+{
+    (void)t;
+    *(int *)ud = 1;
+    return 1;
+}
+
+static cl_err
+checkin_rule(cl__eng *e, void *item, cl_wf_effects *out, cl_error *err)
+{
+    const cl_wf_deal *d = item;
+    unsigned opened = 0;
+    cl_err rc = CL_OK;
+    /* The check-ins the deal has, whoever they went to; by the tasks'
+       unique key, so each is one seek. */
+    for (int n = 1; n <= 3 && rc == CL_OK; n++) {
+        int found = 0;
+        cl_store_task_filter f = {.kind = cl_wf_checkin_kind(n),
+                                  .subject_kind = "deal",
+                                  .subject_id = d->id};
+        rc = cl_store_tasks_each(e->st, &f, found_cb, &found, err);
+        opened |= found ? 1u << (n - 1) : 0;
+    }
+    if (rc != CL_OK)
+        return rc;
+    return cl_wf_review_checkins(&e->cfg, d, 1, opened, e->today,
+                                 e->lookback_days, out, err);
+}
+
 static cl_err
 deal_scan(cl__eng *e, cl_store_deal_sel sel, const char *since, item_rule rule,
           const cl_strset *only, cl_error *err)
@@ -229,6 +248,17 @@ cl__eng_scan(cl__eng *e, int what, const cl_strset *only, const char *actor,
         if (rc == CL_OK)
             rc =
                 deal_scan(e, CL_SD_NEW_ON_LOST, since, created_rule, only, err);
+        /* Check-ins: deals whose kickoff (or close) is recent enough that
+           a check-in falls inside the lookback. */
+        int last = 0;
+        for (int i = 0; i < 3; i++)
+            if (e->cfg.checkin_days[i] > last)
+                last = e->cfg.checkin_days[i];
+        char from[11];
+        cl_date_format(e->today - e->lookback_days - last, from);
+        if (rc == CL_OK)
+            rc = deal_scan(e, CL_SD_CHECKIN_PENDING, from, checkin_rule, only,
+                           err);
     }
     if (rc == CL_OK && (what & CL__SCAN_CHURNS)) {
         rc = churn_scan(e, CL_SC_UNTAGGED_PENDING, NULL, churn_rule, only, err);
@@ -319,15 +349,19 @@ classified_cb(void *ud, const cl_value *row)
 }
 
 /*
- * Open review, tagging and recovery tasks whose record arrived by import
+ * Open review (the CSM's and the AE's), tagging and recovery tasks whose
+ * record arrived by import
  * (a reviews file, a churns file with the tag, a recoveries file with the
  * type) are done: nobody is reminded of work that is finished.
  */
 static cl_err
 settle(cl__eng *e, int what, const cl_strset *only, cl_error *err)
 {
+    /* The AE's review_answers task is settled by the review too (issue
+       14): once held, nothing is left for the AE to answer. */
     static const char *const kinds[] = {"won_deal_review", "churn_tagging",
-                                        "recovery_classification"};
+                                        "recovery_classification",
+                                        "review_answers"};
     cl_strset *classified = cl_strset_new();
     if (classified == NULL)
         return cl_error_set(err, CL_ENOMEM, "out of memory");
@@ -335,7 +369,7 @@ settle(cl__eng *e, int what, const cl_strset *only, cl_error *err)
     if (what & CL__SCAN_DEALS)
         rc = cl_store_each(e->st, CL_KIND_RECOVERIES, classified_cb, classified,
                            err);
-    for (size_t k = 0; k < 3 && rc == CL_OK; k++) {
+    for (size_t k = 0; k < 4 && rc == CL_OK; k++) {
         if (!(what & (k == 1 ? CL__SCAN_CHURNS : CL__SCAN_DEALS)))
             continue;
         list open = {e, NULL, 0, 0, sizeof(cl_wf_task)};
@@ -348,7 +382,7 @@ settle(cl__eng *e, int what, const cl_strset *only, cl_error *err)
             if (only &&
                 !cl_strset_has(only, t->subject_id, strlen(t->subject_id)))
                 continue;
-            if (k == 0)
+            if (k == 0 || k == 3)
                 rc = cl_store_deals_sel(e->st, CL_SD_ONE, t->subject_id,
                                         review_done_cb, &s, err);
             else if (k == 1)

@@ -115,17 +115,24 @@ cl__h_churn_reopen(cl_http_req *r)
 enum MHD_Result
 cl__h_review_record(cl_http_req *r)
 {
+    /* The AE's questions (Q1-Q4, Q7) may be left out: the AE's own
+       answers stand in for them (issue 14); the rule still wants all
+       seven. */
     static const cl_jfield f[] = {
-        {"q1", CL_J_STRING, 1},      {"q2", CL_J_STRING, 1},
-        {"q3", CL_J_STRING, 1},      {"q4", CL_J_STRING, 1},
-        {"q5", CL_J_STRING, 1},      {"q6", CL_J_STRING, 1},
-        {"q7", CL_J_STRING, 1},      {"gut_read", CL_J_STRING, 0},
-        {"held_on", CL_J_STRING, 0},
+        {"q1", CL_J_STRING, 0},          {"q2", CL_J_STRING, 0},
+        {"q3", CL_J_STRING, 0},          {"q4", CL_J_STRING, 0},
+        {"q5", CL_J_STRING, 1},          {"q6", CL_J_STRING, 1},
+        {"q7", CL_J_STRING, 0},          {"gut_read", CL_J_STRING, 0},
+        {"held_on", CL_J_STRING, 0},     {"implementation_risk", CL_J_BOOL, 0},
+        {"capacity_risk", CL_J_BOOL, 0}, {"context_gaps", CL_J_BOOL, 0},
+        {"csm_note", CL_J_STRING, 0},
     };
+    static const char *const flags[3] = {"implementation_risk", "capacity_risk",
+                                         "context_gaps"};
     enum MHD_Result done;
     cl_error err;
     cl_engine_stats stats = {0};
-    json_t *body = cl_http_body(r, f, 9, &done);
+    json_t *body = cl_http_body(r, f, 13, &done);
     if (!body)
         return done;
     cl_wf_review rv = {0};
@@ -133,6 +140,12 @@ cl__h_review_record(cl_http_req *r)
     for (int i = 0; i < 7; i++)
         rv.answers[i] = cl_http_jstr(body, q[i]);
     rv.gut_read = cl_http_jstr(body, "gut_read");
+    for (int i = 0; i < 3; i++) {
+        json_t *b = json_object_get(body, flags[i]);
+        if (json_is_boolean(b))
+            rv.csm_flags[i] = json_is_true(b) ? "true" : "false";
+    }
+    rv.csm_note = cl_http_jstr(body, "csm_note");
     if (day_field(r, body, "held_on", &rv.held_on, &done) < 0) {
         json_decref(body);
         return done;

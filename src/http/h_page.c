@@ -208,6 +208,34 @@ first_won(const page *p)
     return best;
 }
 
+/* One reading of the health history (issue 14). */
+static int
+health_cb(void *ud, const cl_store_health_row *h)
+{
+    page *p = ((void **)ud)[0];
+    cl_jw *w = ((void **)ud)[1];
+    see_person(p, h->recorded_by);
+    cl_jw_obj(w);
+    cl_jw_key(w, "on");
+    cl_jw_str(w, h->recorded_on);
+    cl_jw_key(w, "score");
+    cl_jw_int(w, h->score);
+    cl_jw_key(w, "source");
+    cl_jw_str(w, h->source);
+    cl_jw_key(w, "note");
+    if (h->note)
+        cl_jw_str(w, h->note);
+    else
+        cl_jw_null(w);
+    cl_jw_key(w, "by");
+    if (h->recorded_by)
+        cl_jw_str(w, h->recorded_by);
+    else
+        cl_jw_null(w);
+    cl_jw_obj_end(w);
+    return 0;
+}
+
 /* Writes the won deal's review (as far as the viewer may) and health. */
 static cl_err
 write_review(page *p, const page_deal *won, cl_jw *out, cl_error *err)
@@ -245,8 +273,15 @@ write_review(page *p, const page_deal *won, cl_jw *out, cl_error *err)
         cl_jw_null(out);
     else
         cl_jw_int(out, score);
+    /* Every reading, oldest first: the review's, then each check-in's; the
+       score above is the latest. */
+    cl_jw_key(out, "history");
+    cl_jw_arr(out);
+    void *ud[2] = {p, out};
+    e = cl_store_health_each(r->st, won->id, health_cb, ud, err);
+    cl_jw_arr_end(out);
     cl_jw_obj_end(out);
-    return CL_OK;
+    return e;
 }
 
 /* The latest churn's object with its tag's label and definition, and

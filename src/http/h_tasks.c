@@ -10,6 +10,7 @@
 #include "../store/store_api.h"
 #include "../engine/engine.h"
 #include "../store/store_engine.h"
+#include "../core/workflow.h"
 #include "http_int.h"
 
 static int
@@ -168,7 +169,7 @@ cl__h_tasks(cl_http_req *r)
 }
 
 typedef struct one_task {
-    char assignee[72], manager[72];
+    char assignee[72], manager[72], kind[64];
     int found;
     tasks_ud *u;
 } one_task;
@@ -181,6 +182,7 @@ one_task_cb(void *ud, const cl_store_task_row *t)
              t->assignee_id ? t->assignee_id : "");
     snprintf(o->manager, sizeof o->manager, "%s",
              t->assignee_manager_id ? t->assignee_manager_id : "");
+    snprintf(o->kind, sizeof o->kind, "%s", t->kind ? t->kind : "");
     o->found = 1;
     if (o->u)
         task_cb(o->u, t);
@@ -193,7 +195,7 @@ cl__h_task_get(cl_http_req *r)
     cl_store_task_filter f = {0};
     cl_error err;
     tasks_ud u = {r, json_array(), 0, 1, 0, ""};
-    one_task o = {"", "", 0, &u};
+    one_task o = {"", "", "", 0, &u};
     if (parse_id(r->params[0], &f.id) < 0) {
         json_decref(u.items);
         return cl_http_error(r, 404, "not_found", NULL, "no task '%s'",
@@ -231,7 +233,7 @@ enum MHD_Result
 cl__h_task_done(cl_http_req *r)
 {
     cl_store_task_filter f = {0};
-    one_task o = {"", "", 0, NULL};
+    one_task o = {"", "", "", 0, NULL};
     cl_error err;
     enum MHD_Result done;
     json_t *body = cl_http_body(r, NULL, 0, &done);
@@ -252,6 +254,12 @@ cl__h_task_done(cl_http_req *r)
     if (!cl_vis_may(&r->viewer, CL_VA_TASK_DONE, &rel))
         return cl_http_error(r, 403, "forbidden", NULL,
                              "only the assignee or RevOps marks a task done");
+    /* A check-in is done by recording its health reading (issue 14). */
+    if (cl_wf_checkin_n(o.kind))
+        return cl_http_error(r, 409, "conflict", "score",
+                             "task %s is a check-in: record it with its "
+                             "health reading (POST /api/v1/tasks/%s/checkin)",
+                             r->params[0], r->params[0]);
     int changed = 0;
     e = cl_store_begin(r->st, r->user_id, r->now, &err);
     if (e == CL_OK)

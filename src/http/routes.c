@@ -229,9 +229,28 @@ const cl_http_route cl__http_routes[] = {
     {.method = "POST", .pattern = "/api/v1/deals/{id}/review",
      .handler = cl__h_review_record, .auth = U, .kind = CL_KIND_REVIEWS,
      .tag = "deals", .summary = "Record the won-deal review",
-     .body = "q1:string!,q2:string!,q3:string!,q4:string!,q5:string!,"
-             "q6:string!,q7:string!,gut_read:string,held_on:string",
+     .body = "q1:string,q2:string,q3:string,q4:string,q5:string!,"
+             "q6:string!,q7:string,gut_read:string,held_on:string,"
+             "implementation_risk:boolean,capacity_risk:boolean,"
+             "context_gaps:boolean,csm_note:string",
      .action = CL_HTTP_MAY(CL_VA_REVIEW_RECORD)},
+    /* Issue 14: the AE's questions, answered before or after the meeting;
+       only the deal's own AE writes them (the engine checks whose). */
+    {.method = "GET", .pattern = "/api/v1/deals/{id}/review/answers",
+     .handler = cl__h_review_answers_get, .auth = U, .kind = NONE,
+     .tag = "deals",
+     .summary = "The AE's answers to its review questions (Q1-Q4, Q7), as "
+                "far as the viewer may read them"},
+    {.method = "PUT", .pattern = "/api/v1/deals/{id}/review/answers",
+     .handler = cl__h_review_answers_put, .auth = U, .kind = NONE,
+     .tag = "deals",
+     .summary = "The deal's AE saves answers to its review questions "
+                "before the review is held (audited)",
+     .body = "q1:string,q2:string,q3:string,q4:string,q7:string"},
+    {.method = "POST", .pattern = "/api/v1/deals/{id}/review/answers",
+     .handler = cl__h_review_answers_put, .auth = U, .kind = NONE,
+     .tag = "deals", .summary = "As PUT",
+     .body = "q1:string,q2:string,q3:string,q4:string,q7:string"},
     {.method = "POST", .pattern = "/api/v1/reviews/check",
      .handler = cl__h_review_check, .auth = U, .kind = NONE, .tag = "deals",
      .summary = "Flag generic won-deal review answers (nothing is stored)",
@@ -264,6 +283,11 @@ const cl_http_route cl__http_routes[] = {
      .summary = "Record an AE+CSM debrief: notes, the tag accepted or "
                 "disputed (with a reason); tells the CSM",
      .body = "notes:string!,outcome:string!,reason:string"},
+    {.method = "POST", .pattern = "/api/v1/tasks/{id}/checkin",
+     .handler = cl__h_task_checkin, .auth = U, .kind = NONE, .tag = "tasks",
+     .summary = "Record a won-deal check-in: a health reading (0-100) and "
+                "a note; the account's health score becomes it",
+     .body = "score:integer!,note:string!"},
     {.method = "GET", .pattern = "/api/v1/inbox", .handler = cl__h_inbox,
      .auth = U, .kind = NONE, .tag = "inbox",
      .summary = "The caller's notifications, newest first"},

@@ -399,8 +399,39 @@ static const char v5[] =
     "    REFERENCES users(workspace_id, id));"
     "CREATE INDEX invites_user ON invites(workspace_id, user_id);";
 
-/* v6: merged from another branch. */
-static const char v6[] = "";
+/* v6: as schema_sqlite.c's v6 says (issue 14). */
+static const char v6[] =
+    "ALTER TABLE reviews ADD COLUMN implementation_risk boolean;"
+    "ALTER TABLE reviews ADD COLUMN capacity_risk boolean;"
+    "ALTER TABLE reviews ADD COLUMN context_gaps boolean;"
+    "ALTER TABLE reviews ADD COLUMN csm_note " TXT ";"
+
+    "CREATE TABLE review_answers ("
+    "  workspace_id bigint NOT NULL,"
+    "  deal_id " TXT " NOT NULL,"
+    "  q1 " TXT ", q2 " TXT ", q3 " TXT ", q4 " TXT ", q7 " TXT ","
+    "  answered_by " TXT " NOT NULL,"
+    "  answered_at " TXT " NOT NULL,"
+    "  PRIMARY KEY (workspace_id, deal_id),"
+    "  FOREIGN KEY (workspace_id, deal_id) REFERENCES deals(workspace_id, id));"
+
+    "CREATE TABLE health_readings ("
+    "  workspace_id bigint NOT NULL,"
+    "  id bigint NOT NULL,"
+    "  key " TXT " NOT NULL,"
+    "  deal_id " TXT " NOT NULL,"
+    "  score bigint NOT NULL,"
+    "  source " TXT " NOT NULL,"
+    "  note " TXT ","
+    "  recorded_by " TXT ","
+    "  recorded_on date NOT NULL,"
+    "  created_at " TXT " NOT NULL,"
+    "  PRIMARY KEY (workspace_id, id),"
+    "  UNIQUE (workspace_id, key),"
+    "  FOREIGN KEY (workspace_id, deal_id) REFERENCES deals(workspace_id, id));"
+    "CREATE INDEX health_readings_deal ON health_readings(workspace_id, "
+    "deal_id);";
+
 
 /*
  * v7: the event inbox (issue 15).  A webhook's event is stored raw here

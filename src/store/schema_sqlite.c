@@ -421,8 +421,47 @@ static const char v5[] =
     ") WITHOUT ROWID;"
     "CREATE INDEX invites_user ON invites(workspace_id, user_id);";
 
-/* v6: merged from another branch. */
-static const char v6[] = "";
+/*
+ * v6: the won-deal review's asynchronous half (issue 14).  The AE's own
+ * answers wait in review_answers until the CSM holds the review; the
+ * review carries the CSM's three flags and a note; every health reading
+ * (the review's initial score, each 30/60/90-day check-in) is kept, keyed
+ * by the engine effect that made it, so a re-applied effect adds none.
+ */
+static const char v6[] =
+    "ALTER TABLE reviews ADD COLUMN implementation_risk INTEGER;"
+    "ALTER TABLE reviews ADD COLUMN capacity_risk INTEGER;"
+    "ALTER TABLE reviews ADD COLUMN context_gaps INTEGER;"
+    "ALTER TABLE reviews ADD COLUMN csm_note TEXT;"
+
+    "CREATE TABLE review_answers ("
+    "  workspace_id INTEGER NOT NULL,"
+    "  deal_id TEXT NOT NULL,"
+    "  q1 TEXT, q2 TEXT, q3 TEXT, q4 TEXT, q7 TEXT,"
+    "  answered_by TEXT NOT NULL,"
+    "  answered_at TEXT NOT NULL,"
+    "  PRIMARY KEY (workspace_id, deal_id),"
+    "  FOREIGN KEY (workspace_id, deal_id) REFERENCES deals(workspace_id, id)"
+    ") WITHOUT ROWID;"
+
+    "CREATE TABLE health_readings ("
+    "  workspace_id INTEGER NOT NULL,"
+    "  id INTEGER NOT NULL,"
+    "  key TEXT NOT NULL,"
+    "  deal_id TEXT NOT NULL,"
+    "  score INTEGER NOT NULL,"
+    "  source TEXT NOT NULL," /* review, checkin */
+    "  note TEXT,"
+    "  recorded_by TEXT,"
+    "  recorded_on TEXT NOT NULL,"
+    "  created_at TEXT NOT NULL,"
+    "  PRIMARY KEY (workspace_id, id),"
+    "  UNIQUE (workspace_id, key),"
+    "  FOREIGN KEY (workspace_id, deal_id) REFERENCES deals(workspace_id, id)"
+    ");"
+    "CREATE INDEX health_readings_deal ON health_readings(workspace_id, "
+    "deal_id);";
+
 
 /*
  * v7: the event inbox (issue 15).  A webhook's event is stored raw here

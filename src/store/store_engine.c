@@ -376,3 +376,39 @@ cl_store_kickoff_dates(cl_store *st, const char *deal_id, cl_day *kickoff_on,
             row, cl_kind_field_index(cl_kind_get(CL_KIND_REVIEWS), "held_on"));
     return rc;
 }
+
+cl_err
+cl_store_review_answers_get(cl_store *st, const char *deal_id,
+                            cl_store_answers_cb cb, void *ud, cl_error *err)
+{
+    return cl__engr_answers_get(st, deal_id, cb, ud, err);
+}
+
+cl_err
+cl_store_review_answers_put(cl_store *st, const char *deal_id,
+                            const char *const q[7], const char *by,
+                            cl_error *err)
+{
+    if (!st->in_tx)
+        return cl_error_set(err, CL_EINVAL,
+                            "cl_store_review_answers_put outside a "
+                            "transaction");
+    return cl__engw_answers_put(st, deal_id, q, by, err);
+}
+
+cl_err
+cl_store_health_add(cl_store *st, const char *key, const cl_store_health_row *r,
+                    int *inserted, cl_error *err)
+{
+    if (!st->in_tx)
+        return cl_error_set(err, CL_EINVAL,
+                            "cl_store_health_add outside a transaction");
+    return cl__engw_health_add(st, key, r, inserted, err);
+}
+
+cl_err
+cl_store_health_each(cl_store *st, const char *deal_id, cl_store_health_cb cb,
+                     void *ud, cl_error *err)
+{
+    return cl__engr_health_each(st, deal_id, cb, ud, err);
+}

@@ -48,15 +48,18 @@ typedef struct cl_store_deal_row {
 } cl_store_deal_row;
 
 typedef enum cl_store_deal_sel {
-    CL_SD_ONE,         /* arg: the deal id */
-    CL_SD_ACCOUNT,     /* arg: the account id */
-    CL_SD_OPEN,        /* every deal not closed (arg unused) */
-    CL_SD_WON_PENDING, /* closed_won on or after arg (a date), with neither
-                          a won_deal_review task nor a review */
-    CL_SD_NEW_ON_LOST  /* created on or after arg, not closed_lost, its
-                          account has a closed_lost deal closed on or before
-                          its creation, and no recovery link nor recovery
-                          row names it yet */
+    CL_SD_ONE,            /* arg: the deal id */
+    CL_SD_ACCOUNT,        /* arg: the account id */
+    CL_SD_OPEN,           /* every deal not closed (arg unused) */
+    CL_SD_WON_PENDING,    /* closed_won on or after arg (a date), with neither
+                             a won_deal_review task nor a review */
+    CL_SD_NEW_ON_LOST,    /* created on or after arg, not closed_lost, its
+                             account has a closed_lost deal closed on or before
+                             its creation, and no recovery link nor recovery
+                             row names it yet */
+    CL_SD_CHECKIN_PENDING /* closed_won, reviewed, its account not churned,
+                             kickoff (else close) on or after arg, and
+                             fewer than three check-in tasks (issue 14) */
 } cl_store_deal_sel;
 
 typedef int (*cl_store_deal_cb)(void *ud, const cl_store_deal_row *row);
@@ -166,10 +169,12 @@ typedef struct cl_store_task_row {
 } cl_store_task_row;
 
 typedef struct cl_store_task_filter {
-    const char *assignee_id; /* NULL: any */
-    const char *kind;        /* NULL: any */
-    const char *status;      /* "open", "done" or NULL */
-    int64_t id;              /* 0: any */
+    const char *assignee_id;  /* NULL: any */
+    const char *kind;         /* NULL: any */
+    const char *status;       /* "open", "done" or NULL */
+    int64_t id;               /* 0: any */
+    const char *subject_kind; /* NULL: any */
+    const char *subject_id;   /* NULL: any */
 } cl_store_task_filter;
 
 typedef int (*cl_store_task_cb)(void *ud, const cl_store_task_row *row);
@@ -396,5 +401,52 @@ cl_err cl_store_link_add(cl_store *st, const char *new_deal_id,
 /* The original deal of new_deal_id into out; *found 0 when unlinked. */
 cl_err cl_store_link_get(cl_store *st, const char *new_deal_id, char *out,
                          size_t outlen, int *months, int *found, cl_error *err);
+
+/* ---- the won-deal review's asynchronous half (issue 14) ------------------ */
+
+/* The AE's answers of a deal: q[0..6] (only q1-q4 and q7 are kept; the
+   others NULL), who saved them last and when. */
+typedef struct cl_store_answers_row {
+    const char *q[7];
+    const char *answered_by;
+    const char *answered_at;
+} cl_store_answers_row;
+
+typedef int (*cl_store_answers_cb)(void *ud, const cl_store_answers_row *r);
+
+/* Calls cb once with the AE's answers of deal_id, or not at all. */
+cl_err cl_store_review_answers_get(cl_store *st, const char *deal_id,
+                                   cl_store_answers_cb cb, void *ud,
+                                   cl_error *err);
+
+/* Stores the AE's answers of deal_id (q1-q4, q7 as given, NULL for none),
+   replacing what was there, stamped with the transaction's time; in a
+   transaction.  The engine's audit effect says who and which. */
+cl_err cl_store_review_answers_put(cl_store *st, const char *deal_id,
+                                   const char *const q[7], const char *by,
+                                   cl_error *err);
+
+/* A reading of a deal's health score. */
+typedef struct cl_store_health_row {
+    int64_t id;
+    const char *deal_id;
+    int score;
+    const char *source; /* review, checkin */
+    const char *note;   /* or NULL */
+    const char *recorded_by;
+    const char *recorded_on; /* YYYY-MM-DD */
+} cl_store_health_row;
+
+typedef int (*cl_store_health_cb)(void *ud, const cl_store_health_row *r);
+
+/* Adds a reading once per key (*inserted 0 when the key was there); in a
+   transaction. */
+cl_err cl_store_health_add(cl_store *st, const char *key,
+                           const cl_store_health_row *r, int *inserted,
+                           cl_error *err);
+
+/* The readings of deal_id, oldest first. */
+cl_err cl_store_health_each(cl_store *st, const char *deal_id,
+                            cl_store_health_cb cb, void *ud, cl_error *err);
 
 #endif

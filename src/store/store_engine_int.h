@@ -196,6 +196,16 @@ cl_err cl__engr_flags_each(cl_store *st, const char *subject_kind,
                            void *ud, cl_error *err);
 cl_err cl__engr_deal_health(cl_store *st, const char *deal_id, int *score,
                             cl_error *err);
+cl_err cl__engr_answers_get(cl_store *st, const char *deal_id,
+                            cl_store_answers_cb cb, void *ud, cl_error *err);
+cl_err cl__engr_health_each(cl_store *st, const char *deal_id,
+                            cl_store_health_cb cb, void *ud, cl_error *err);
+cl_err cl__engw_answers_put(cl_store *st, const char *deal_id,
+                            const char *const q[7], const char *by,
+                            cl_error *err);
+cl_err cl__engw_health_add(cl_store *st, const char *key,
+                           const cl_store_health_row *r, int *inserted,
+                           cl_error *err);
 cl_err cl__engr_link_get(cl_store *st, const char *new_deal_id, char *out,
                          size_t outlen, int *months, int *found, cl_error *err);
 

@@ -56,6 +56,15 @@ static const char *const deal_where[] = {
         "  o.workspace_id = d.workspace_id AND o.account_id = d.account_id "
         "  AND o.id <> d.id AND o.stage = 'closed_lost' "
         "  AND o.closed_on <= d.created_on)",
+    [CL_SD_CHECKIN_PENDING] =
+        "AND d.stage = 'closed_won' AND a.status <> 'churned' "
+        "AND COALESCE(d.kickoff_on, d.closed_on) >= ?2 "
+        "AND EXISTS (SELECT 1 FROM reviews r WHERE "
+        "  r.workspace_id = d.workspace_id AND r.deal_id = d.id) "
+        "AND (SELECT count(*) FROM tasks t WHERE "
+        "  t.workspace_id = d.workspace_id AND t.subject_kind = 'deal' "
+        "  AND t.subject_id = d.id AND t.kind IN ('review_checkin_1', "
+        "  'review_checkin_2', 'review_checkin_3')) < 3",
 };
 
 cl_err
@@ -218,8 +227,11 @@ cl__engr_tasks_each(cl_store *st, const cl_store_task_filter *f,
         "AND (?2::text IS NULL OR t.assignee_id = ?2) "
         "AND (?3::text IS NULL OR t.kind = ?3) "
         "AND (?4::text IS NULL OR t.status = ?4) "
-        "AND (?5 = 0 OR t.id = ?5) ORDER BY t.due_on, t.id",
-        "sssi", f->assignee_id, f->kind, f->status, (int64_t)f->id);
+        "AND (?5 = 0 OR t.id = ?5) "
+        "AND (?6::text IS NULL OR t.subject_kind = ?6) "
+        "AND (?7::text IS NULL OR t.subject_id = ?7) ORDER BY t.due_on, t.id",
+        "sssiss", f->assignee_id, f->kind, f->status, (int64_t)f->id,
+        f->subject_kind, f->subject_id);
 }
 
 /* ---- outbox ---------------------------------------------------------------
@@ -341,6 +353,74 @@ cl__engr_deal_health(cl_store *st, const char *deal_id, int *score,
     return cl__q_rows(st, cl__row_int_first, score, err,
                       "SELECT health_score FROM deals WHERE "
                       "workspace_id = ?1 AND id = ?2",
+                      "s", deal_id);
+}
+
+/* ---- the AE's answers and the health history (issue 14) ------------------
+ */
+
+typedef struct answers_ctx {
+    cl_store_answers_cb cb;
+    void *ud;
+} answers_ctx;
+
+/* Columns: q1, q2, q3, q4, q7, answered_by, answered_at. */
+static int
+answers_row(void *ud, const cl__row *r)
+{
+    answers_ctx *c = ud;
+    cl_store_answers_row a = {
+        .q = {r->vt->text(r, 0), r->vt->text(r, 1), r->vt->text(r, 2),
+              r->vt->text(r, 3), NULL, NULL, r->vt->text(r, 4)},
+        .answered_by = r->vt->text(r, 5),
+        .answered_at = r->vt->text(r, 6),
+    };
+    return c->cb(c->ud, &a);
+}
+
+cl_err
+cl__engr_answers_get(cl_store *st, const char *deal_id, cl_store_answers_cb cb,
+                     void *ud, cl_error *err)
+{
+    answers_ctx c = {cb, ud};
+    return cl__q_rows(st, answers_row, &c, err,
+                      "SELECT q1, q2, q3, q4, q7, answered_by, answered_at "
+                      "FROM review_answers WHERE workspace_id = ?1 AND "
+                      "deal_id = ?2",
+                      "s", deal_id);
+}
+
+typedef struct health_ctx {
+    cl_store_health_cb cb;
+    void *ud;
+} health_ctx;
+
+/* Columns: id, deal_id, score, source, note, recorded_by, recorded_on. */
+static int
+health_row(void *ud, const cl__row *r)
+{
+    health_ctx *c = ud;
+    cl_store_health_row h = {
+        .id = r->vt->integer(r, 0, 0),
+        .deal_id = r->vt->text(r, 1),
+        .score = (int)r->vt->integer(r, 2, 0),
+        .source = r->vt->text(r, 3),
+        .note = r->vt->text(r, 4),
+        .recorded_by = r->vt->text(r, 5),
+        .recorded_on = r->vt->text(r, 6),
+    };
+    return c->cb(c->ud, &h);
+}
+
+cl_err
+cl__engr_health_each(cl_store *st, const char *deal_id, cl_store_health_cb cb,
+                     void *ud, cl_error *err)
+{
+    health_ctx c = {cb, ud};
+    return cl__q_rows(st, health_row, &c, err,
+                      "SELECT id, deal_id, score, source, note, recorded_by, "
+                      "recorded_on FROM health_readings WHERE "
+                      "workspace_id = ?1 AND deal_id = ?2 ORDER BY id",
                       "s", deal_id);
 }
 

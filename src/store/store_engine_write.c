@@ -633,3 +633,41 @@ cl__engw_link_add(cl_store *st, const char *new_deal_id,
                        new_deal_id, "recovery_linked", err);
     return rc;
 }
+
+/* ---- the AE's answers and the health history (issue 14) ------------------
+ */
+
+cl_err
+cl__engw_answers_put(cl_store *st, const char *deal_id, const char *const q[7],
+                     const char *by, cl_error *err)
+{
+    int n = 0;
+    /* deal, q1, q2, q3, q4, q7, by, at */
+    return cl__q_exec(
+        st, &n, err,
+        "INSERT INTO review_answers (workspace_id, deal_id, q1, q2, q3, q4, "
+        "q7, answered_by, answered_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+        "?8, ?9) ON CONFLICT (workspace_id, deal_id) DO UPDATE SET "
+        "q1 = excluded.q1, q2 = excluded.q2, q3 = excluded.q3, "
+        "q4 = excluded.q4, q7 = excluded.q7, answered_by = "
+        "excluded.answered_by, answered_at = excluded.answered_at",
+        "ssssssss", deal_id, q[0], q[1], q[2], q[3], q[6], by, st->at);
+}
+
+cl_err
+cl__engw_health_add(cl_store *st, const char *key, const cl_store_health_row *r,
+                    int *inserted, cl_error *err)
+{
+    int n = 0;
+    /* key, deal, score, source, note, by, on, created_at */
+    cl_err rc = cl__q_exec(
+        st, &n, err,
+        "INSERT INTO health_readings (workspace_id, id, key, deal_id, score, "
+        "source, note, recorded_by, recorded_on, created_at) SELECT ?1, "
+        "COALESCE(MAX(id), 0) + 1, ?2, ?3, ?4, ?5, ?6, ?7, ?8::date, ?9 FROM "
+        "health_readings WHERE workspace_id = ?1 ON CONFLICT DO NOTHING",
+        "ssisssss", key, r->deal_id, (int64_t)r->score, r->source, r->note,
+        r->recorded_by, r->recorded_on, st->at);
+    *inserted = n > 0;
+    return rc;
+}

@@ -26,7 +26,7 @@ static const char *const tables[] = {
     "config",          "sessions",   "tasks",          "outbox",
     "process_changes", "triggers",   "coaching_items", "flags",
     "recovery_links",  "api_tokens", "web_sessions",   "invites",
-    "audit",           "inbox",
+    "review_answers",  "health_readings", "audit",     "inbox",
 };
 #define NTABLES (sizeof tables / sizeof tables[0])
 

@@ -528,7 +528,9 @@ describe('actions through the engine', () => {
     });
 
     test('a task is marked done by its assignee, once', async () => {
-        const t = (await csm.get('/api/v1/tasks?status=open')).json.items[0];
+        // Not a check-in: that is recorded with its health reading (issue 14).
+        const t = (await csm.get('/api/v1/tasks?status=open')).json.items
+            .find((x) => !x.kind.startsWith('review_checkin_'));
         assert.ok(t, 'the CSM has open work');
         assert.equal(t.assignee_id, csm.user.id);
         const r = await csm.post(`/api/v1/tasks/${t.id}/done`);

@@ -184,10 +184,16 @@ test('a month of a company\'s life produces each task, session and ' +
     const escalations = mail.filter((m) => m.kind === 'task_escalation');
     assert.equal(new Set(reminders.map((m) => m.idempotency_key)).size,
         reminders.length);
-    const d2esc = escalations.filter((m) => m.body.includes('D2') ||
-        m.subject.includes('Won-deal review'));
+    // The AE's answers task (issue 14) is its own: below.
+    const isAsk = (m) => /review answers|review questions/.test(`${m.subject} ${m.body}`);
+    const d2esc = escalations.filter((m) => !isAsk(m) &&
+        (m.body.includes('D2') || m.subject.includes('Won-deal review')));
     assert.deepEqual(d2esc.map((m) => [m.recipient_id,
         m.created_at.slice(0, 10)]), [['U5', '2026-06-15']]);
+    // Bob (U4) never answered D2's questions: escalated to Sam (U2) once.
+    const askEsc = escalations.filter((m) => isAsk(m) && m.body.includes('D2'));
+    assert.deepEqual(askEsc.map((m) => [m.recipient_id,
+        m.created_at.slice(0, 10)]), [['U2', '2026-06-15']]);
     const d2rem = reminders.filter((m) =>
         m.subject.includes('Won-deal review'));
     assert.deepEqual(d2rem.map((m) => m.created_at.slice(0, 10)),
@@ -415,8 +421,9 @@ test('imports trigger the engine: the import turns them into work, the ' +
     });
     // The imports made the review of D1 and the tagging of C1 (issue 14);
     // D2 closed two years ago, outside the lookback.  The tick adds none.
+    // With the review task, its AE's answers task (issue 14).
     assert.deepEqual(tasks(db).map((x) => x.kind).sort(),
-        ['churn_tagging', 'won_deal_review']);
+        ['churn_tagging', 'review_answers', 'won_deal_review']);
     let s = tick(db, '2026-06-02T08:00');
     assert.equal(s.tasks, 0);
     // The review and the tag arrive by import, not through the CLI.
@@ -433,10 +440,10 @@ test('imports trigger the engine: the import turns them into work, the ' +
     ['--now', '2026-06-03T07:00']);
     s = tick(db, '2026-06-03T08:00');
     // The import itself flagged the tag and finished its tagging task
-    // (issue 14); the tick finishes the review task.
-    assert.equal(s.task_marks, 1);
-    assert.ok(tasks(db).filter((x) => ['won_deal_review', 'churn_tagging']
-        .includes(x.kind)).every((x) => x.status === 'done'));
+    // (issue 14); the tick finishes the review task and the AE's.
+    assert.equal(s.task_marks, 2);
+    assert.ok(tasks(db).filter((x) => ['won_deal_review', 'churn_tagging',
+        'review_answers'].includes(x.kind)).every((x) => x.status === 'done'));
     // The churn's deal is the account's first won deal: Bob (U4) and Sam.
     assert.deepEqual(outbox(db, '--channel', 'email')
         .filter((m) => m.kind === 'churn_flag').map((m) => m.recipient_id)

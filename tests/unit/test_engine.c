@@ -117,7 +117,8 @@ test_tick_applies_once(void **state)
     cl_engine_stats s = {0};
     assert_int_equal(cl_engine_tick(f->st, at("2026-06-02T08:00"), &s, &f->err),
                      CL_OK);
-    assert_int_equal(s.tasks, 2);    /* won_deal_review, churn_tagging */
+    /* won_deal_review, its AE's review_answers (issue 14), churn_tagging */
+    assert_int_equal(s.tasks, 3);
     assert_int_equal(s.sessions, 4); /* May's debrief and Q1's reviews */
     int64_t n = audits(f);
     cl_engine_stats again = {0};
@@ -180,8 +181,8 @@ static void
 import_review(fixture *f, const char *deal_id, const char *held_on,
               const char *const q[7], const char *gut_read)
 {
-    const char *row[] = {deal_id, held_on, q[0], q[1], q[2],
-                         q[3],    q[4],    q[5], q[6], gut_read};
+    const char *row[] = {deal_id, held_on, q[0],     q[1], q[2], q[3], q[4],
+                         q[5],    q[6],    gut_read, NULL, NULL, NULL, NULL};
     assert_int_equal(cl_store_begin(f->st, "import", at("2026-06-03"), &f->err),
                      CL_OK);
     put(f->st, CL_KIND_REVIEWS, row);

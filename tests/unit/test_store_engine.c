@@ -448,6 +448,73 @@ test_fields_set_once(void **state)
     assert_int_equal(score, 65);
 }
 
+/* Issue 14: a health reading is kept once per key, oldest first; the AE's
+   answers are replaced whole. */
+static int
+reading_cb(void *ud, const cl_store_health_row *h)
+{
+    char *out = ud;
+    size_t n = strlen(out);
+    snprintf(out + n, 256 - n, "%s%d:%s:%s:%s", n ? "|" : "", h->score,
+             h->source, h->recorded_on, h->note ? h->note : "-");
+    return 0;
+}
+
+static int
+answers_cb(void *ud, const cl_store_answers_row *a)
+{
+    snprintf(ud, 256, "%s/%s/%s", a->q[0] ? a->q[0] : "-",
+             a->q[6] ? a->q[6] : "-", a->answered_by);
+    return 1;
+}
+
+static void
+test_health_readings_and_ae_answers(void **state)
+{
+    fixture *f = *state;
+    char got[256] = "";
+    int added = 0;
+    cl_store_health_row r1 = {.deal_id = "D1",
+                              .score = 70,
+                              .source = "review",
+                              .recorded_by = "U6",
+                              .recorded_on = "2026-06-01"};
+    cl_store_health_row r2 = {.deal_id = "D1",
+                              .score = 55,
+                              .source = "checkin",
+                              .note = "SSO slipped",
+                              .recorded_by = "U6",
+                              .recorded_on = "2026-07-10"};
+    assert_int_equal(cl_store_health_add(f->st, "k1", &r1, &added, &f->err),
+                     CL_EINVAL); /* outside a transaction */
+    assert_int_equal(cl_store_begin(f->st, "engine", at("2026-07-10"), &f->err),
+                     CL_OK);
+    assert_int_equal(cl_store_health_add(f->st, "k1", &r1, &added, &f->err),
+                     CL_OK);
+    assert_int_equal(added, 1);
+    assert_int_equal(cl_store_health_add(f->st, "k1", &r2, &added, &f->err),
+                     CL_OK);
+    assert_int_equal(added, 0);
+    assert_int_equal(cl_store_health_add(f->st, "k2", &r2, &added, &f->err),
+                     CL_OK);
+    assert_int_equal(added, 1);
+    const char *q[7] = {"Board mandate", "b", "c", "d", NULL, NULL, "g"};
+    assert_int_equal(cl_store_review_answers_put(f->st, "D1", q, "U3", &f->err),
+                     CL_OK);
+    q[6] = NULL;
+    assert_int_equal(cl_store_review_answers_put(f->st, "D1", q, "U3", &f->err),
+                     CL_OK);
+    assert_int_equal(cl_store_commit(f->st, &f->err), CL_OK);
+    assert_int_equal(
+        cl_store_health_each(f->st, "D1", reading_cb, got, &f->err), CL_OK);
+    assert_string_equal(
+        got, "70:review:2026-06-01:-|55:checkin:2026-07-10:SSO slipped");
+    assert_int_equal(
+        cl_store_review_answers_get(f->st, "D1", answers_cb, got, &f->err),
+        CL_OK);
+    assert_string_equal(got, "Board mandate/-/U3");
+}
+
 static void
 test_sessions_and_changes(void **state)
 {
@@ -536,6 +603,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_churn_falls_back_to_first_won_deal,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_fields_set_once, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_health_readings_and_ae_answers,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(test_sessions_and_changes, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_config_round_trip, setup,

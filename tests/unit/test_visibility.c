@@ -181,6 +181,21 @@ test_actions_and_own_records(void **state)
     assert_false(cl_vis_may(&revops, CL_VA_INBOX_READ, &theirs));
     assert_true(cl_vis_may(&ae, CL_VA_CHANGE_CHECKIN, &mine));
     assert_false(cl_vis_may(&csm, CL_VA_CHANGE_CHECKIN, &mine));
+    /* Issue 14: only the deal's own AE answers its review questions; the
+       CSM (not the AE) records the review. */
+    cl_viewer ae2 = {"u-ae-2", "ae", 0};
+    assert_true(cl_vis_may(&ae, CL_VA_REVIEW_ANSWER, &mine));
+    assert_false(cl_vis_may(&ae2, CL_VA_REVIEW_ANSWER, &mine));
+    assert_false(cl_vis_may(&csm, CL_VA_REVIEW_ANSWER, &mine));
+    assert_false(cl_vis_may(&revops, CL_VA_REVIEW_ANSWER, &mine));
+    assert_false(cl_vis_may(&ae, CL_VA_REVIEW_ANSWER, NULL));
+    assert_true(cl_vis_may(&csm, CL_VA_REVIEW_RECORD, NULL));
+    assert_false(cl_vis_may(&ae, CL_VA_REVIEW_RECORD, NULL));
+    /* The CSM's flags are internal, like the full Q6. */
+    assert_int_equal(cl_vis_field_group(CL_VK_REVIEW, "implementation_risk"),
+                     CL_VG_INTERNAL);
+    assert_int_equal(cl_vis_field_group(CL_VK_REVIEW, "csm_note"),
+                     CL_VG_INTERNAL);
     /* Tasks: the assignee, the assignee's manager, RevOps and admin. */
     cl_vis_rel task = {"u-ae-1", "u-sm-1", NULL};
     cl_viewer sm = {"u-sm-1", "sales_manager", 0};

@@ -133,7 +133,7 @@ test_deal_won_creates_review_task(void **state)
     cl_wf_effects_init(&l);
     cl_error err;
     assert_int_equal(cl_wf_deal_won(&c, NULL, &d, &l, &err), CL_OK);
-    assert_int_equal(l.n, 1);
+    assert_int_equal(l.n, 2);
     const cl_wf_effect *e = must_key(&l, "won_deal_review:D123");
     assert_int_equal(e->kind, CL_WF_CREATE_TASK);
     assert_string_equal(e->what, "won_deal_review");
@@ -142,6 +142,11 @@ test_deal_won_creates_review_task(void **state)
     assert_string_equal(e->recipient_id, "CSM1");
     assert_day(e->due_on, "2026-07-17");
     assert_string_equal(e->attendees, "AE1");
+    /* Issue 14: the AE is asked for its answers at once. */
+    e = must_key(&l, "review_answers:D123");
+    assert_int_equal(e->kind, CL_WF_CREATE_TASK);
+    assert_string_equal(e->recipient_id, "AE1");
+    assert_day(e->due_on, "2026-07-17");
     cl_wf_effects_release(&l);
 }
 

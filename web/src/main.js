@@ -7,7 +7,7 @@ import { html, navigate, useLocation, Loading } from './ui.js';
 import { Login } from './pages/login.js';
 import { Inbox } from './pages/inbox.js';
 import { Accounts, AccountPage, Go } from './pages/account.js';
-import { TagChurn, ReviewForm, ClassifyRecovery } from './pages/forms.js';
+import { TagChurn, ReviewForm, ClassifyRecovery, AeAnswersForm, CheckinForm } from './pages/forms.js';
 import { Reports, ReportPage } from './pages/reports/index.js';
 import { Sessions, SessionPage, Changes } from './pages/sessions.js';
 import { CoachingList, CoachingItem } from './pages/coaching.js';
@@ -26,6 +26,8 @@ const ROUTES = [
     [/^\/accounts\/([^/]+)$/, AccountPage],
     [/^\/go\/([a-z]+)\/([^/]+)$/, Go],
     [/^\/deals\/([^/]+)\/review$/, ReviewForm],
+    [/^\/deals\/([^/]+)\/review\/answers$/, AeAnswersForm],
+    [/^\/tasks\/([^/]+)\/checkin$/, CheckinForm],
     [/^\/churns\/([^/]+)\/tag$/, TagChurn],
     [/^\/recoveries\/([^/]+)\/classify$/, ClassifyRecovery],
     [/^\/reports$/, Reports],

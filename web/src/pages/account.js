@@ -139,6 +139,21 @@ function Deals({ deals, people }) {
         </tr>`)}</tbody></table></div>`;
 }
 
+// The CSM's own flags on a review (issue 14): internal, as Q6's context.
+const FLAGS = [['implementation_risk', 'Implementation risk'],
+    ['capacity_risk', 'CS capacity risk'], ['context_gaps', 'Context gaps']];
+
+// Every health reading, oldest first: the review's, then each check-in's.
+function HealthHistory({ history, people }) {
+    if (!history || history.length === 0)
+        return null;
+    return html`<ol class="plain health-history" data-testid="health-history"
+        aria-label="Health history">${history.map((h, i) => html`<li key=${i}>
+        <time datetime=${h.on}>${day(h.on)}</time> <strong>${h.score}</strong>${' '}
+        ${h.source === 'checkin' ? 'check-in' : 'won-deal review'}${h.by ? ` by ${person(people, h.by)}` : ''}
+        ${h.note && html`<span class="meta"> — ${h.note}</span>`}</li>`)}</ol>`;
+}
+
 function Review({ review }) {
     if (!review)
         return html`<p class="empty">No won-deal review recorded.</p>`;
@@ -146,6 +161,9 @@ function Review({ review }) {
         <p class="meta">Deal ${review.deal_id}, held ${day(review.held_on)}${review.gut_read ? `, gut read: ${label(review.gut_read).toLowerCase()}` : ''}</p>
         <dl class="qa">${QUESTIONS.filter(([k]) => k in review).map(([k, l]) =>
             html`<div><dt>${l}</dt><dd>${text(review[k])}</dd></div>`)}</dl>
+        ${'implementation_risk' in review && html`<div class="tag-box" data-testid="csm-flags">
+            <p><strong>CSM flags:</strong> ${FLAGS.filter(([k]) => review[k]).map(([, l]) => l).join(', ') || 'none'}</p>
+            ${review.csm_note && html`<p>${review.csm_note}</p>`}</div>`}
         <p><a href=${`/deals/${encodeURIComponent(review.deal_id)}/review`}>Edit the review</a></p>
     </div>`;
 }
@@ -275,9 +293,12 @@ export function AccountPage({ params, me }) {
                 <section class="card" aria-labelledby="health-h"><h2 id="health-h">Health</h2>
                     ${p.health ? html`<p class="big" data-testid="health">${p.health.score ?? '—'}</p>
                         <p class="meta">${p.health.score != null
-                            ? html`Initial health from the won-deal review (Q2, Q5, Q7) of deal ${text(p.health.deal_id)}`
+                            ? (p.health.history || []).some((h) => h.source === 'checkin')
+                                ? html`Latest check-in of deal ${text(p.health.deal_id)}; it started from the won-deal review (Q2, Q5, Q7)`
+                                : html`Initial health from the won-deal review (Q2, Q5, Q7) of deal ${text(p.health.deal_id)}`
                             : html`No health score for deal ${text(p.health.deal_id)} yet: it is set from Q2, Q5 and Q7 when its won-deal review is recorded in closeloop, or by the next daily run after the review is imported.`}</p>`
                         : html`<p class="empty">The health score is not shown to your role.</p>`}
+                    ${p.health && html`<${HealthHistory} history=${p.health.history} people=${p.people} />`}
                 </section>
                 <section class="card" aria-labelledby="churn-h"><h2 id="churn-h">Churn and its tag</h2>
                     ${churns.length ? churns.map((c) => html`<${Churn} key=${c.id}

@@ -3,7 +3,7 @@
 // you type, by the server's own rule) and a recovery's classification.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api.js';
-import { html, useLoad, Loaded, navigate, money, day, text, Badge,
+import { html, useLoad, Loaded, navigate, money, day, when, text, Badge,
     TextArea, Select, TextInput, useSubmit, SubmitStatus, useId, AccountName, label } from '../ui.js';
 import { QUESTIONS } from './account.js';
 
@@ -140,28 +140,85 @@ const REASONS = { empty: 'empty', 'stock phrase': 'a stock phrase that says noth
     vague: 'vague (say who, what or when)',
     'no name, number, date or commitment': 'without a name, number, date or commitment' };
 
+// The questions the deal's AE answers before or after the meeting (issue
+// 14); the CSM answers Q5 and Q6 and holds the review.
+export const AE_QUESTIONS = ['q1', 'q2', 'q3', 'q4', 'q7'];
+
+// The CSM's own flags on the account, kept with the review.
+export const CSM_FLAGS = [
+    ['implementation_risk', 'Implementation risk'],
+    ['capacity_risk', 'CS capacity risk'],
+    ['context_gaps', 'Context gaps'],
+];
+
+const notFound = (e) => { if (e.status === 404) return null; throw e; };
+
 export function ReviewForm({ params }) {
     const id = params[0];
     const st = useLoad(async () => {
         const deal = await api.get(`/deals/${encodeURIComponent(id)}`);
-        const review = await api.get(`/reviews/${encodeURIComponent(id)}`)
-            .catch((e) => { if (e.status === 404) return null; throw e; });
-        return { deal, review };
+        const [review, answers] = await Promise.all([
+            api.get(`/reviews/${encodeURIComponent(id)}`).catch(notFound),
+            api.get(`/deals/${encodeURIComponent(id)}/review/answers`).catch(() => null)]);
+        return { deal, review, answers };
     }, [id]);
-    return html`<${Loaded} state=${st}>${(d) => html`<${ReviewEditor} deal=${d.deal} review=${d.review} />`}<//>`;
+    return html`<${Loaded} state=${st}>${(d) => html`<${ReviewEditor} deal=${d.deal} review=${d.review} answers=${d.answers} />`}<//>`;
 }
 
-function ReviewEditor({ deal, review }) {
+// /deals/ID/review/answers: the deal's AE answers its questions, at any
+// time before the CSM holds the review; each save is audited.
+export function AeAnswersForm({ params }) {
+    const id = params[0];
+    const st = useLoad(async () => {
+        const deal = await api.get(`/deals/${encodeURIComponent(id)}`);
+        const [review, answers] = await Promise.all([
+            api.get(`/reviews/${encodeURIComponent(id)}`).catch(notFound),
+            api.get(`/deals/${encodeURIComponent(id)}/review/answers`)]);
+        return { deal, review, answers };
+    }, [id]);
+    return html`<${Loaded} state=${st}>${(d) => html`<${AeAnswersEditor} ...${d} />`}<//>`;
+}
+
+function AeAnswersEditor({ deal, review, answers }) {
     const init = {};
-    for (const [k] of QUESTIONS)
-        init[k] = (review && review[k]) || '';
+    for (const k of AE_QUESTIONS)
+        init[k] = answers[k] || '';
     const [ans, setAns] = useState(init);
-    const [gut, setGut] = useState((review && review.gut_read) || '');
-    const [held, setHeld] = useState((review && review.held_on) || new Date().toISOString().slice(0, 10));
-    const [flags, setFlags] = useState({});
+    const flags = useGenericFlags(ans);
     const [sub, run] = useSubmit();
+    const submit = async (ev) => {
+        ev.preventDefault();
+        const body = {};
+        for (const k of AE_QUESTIONS)
+            if (ans[k].trim() !== '')
+                body[k] = ans[k];
+        await run(() => api.put(`/deals/${encodeURIComponent(deal.id)}/review/answers`, body),
+            'Answers saved: the CSM sees them in the review');
+    };
+    return html`<div class="page form-page">
+        <h1>Your answers for the review of ${deal.id}</h1>
+        <p class="lead">Account <a href=${`/accounts/${encodeURIComponent(deal.account_id)}`}><${AccountName} id=${deal.account_id} /></a>,
+            closed ${day(deal.closed_on)}, ${money(deal.arr)} ARR. Answer before or after the review meeting:
+            the CSM sees your answers in the review form and holds the review.</p>
+        ${review ? html`<p class="definition-box" data-testid="review-held">The review was held ${day(review.held_on)};
+            its CSM owns the answers now.</p>`
+        : html`<form class="card" onSubmit=${submit} aria-label="Your review answers">
+            ${QUESTIONS.filter(([k]) => AE_QUESTIONS.includes(k)).map(([k, l, hint]) => html`<${TextArea} key=${k}
+                label=${l} name=${k} hint=${hint} value=${ans[k]} onInput=${(v) => setAns({ ...ans, [k]: v })}
+                aria-invalid=${flags[k] ? 'true' : undefined}><${GenericWarning} q=${k} reason=${flags[k]} /><//>`)}
+            ${answers.answered_at && html`<p class="meta">Last saved ${when(answers.answered_at)}.</p>`}
+            <${SubmitStatus} st=${sub} />
+            <div class="actions"><button type="submit" class="primary"
+                disabled=${sub.busy || AE_QUESTIONS.every((k) => !ans[k].trim())}>Save my answers</button></div>
+        </form>`}
+    </div>`;
+}
+
+// As the answers are typed: the server's rule decides which are generic
+// ({question: reason}).
+function useGenericFlags(ans) {
+    const [flags, setFlags] = useState({});
     const timer = useRef(null);
-    // As the CSM types: the server's rule decides which answers are generic.
     useEffect(() => {
         clearTimeout(timer.current);
         timer.current = setTimeout(async () => {
@@ -181,10 +238,35 @@ function ReviewEditor({ deal, review }) {
         }, 250);
         return () => clearTimeout(timer.current);
     }, [ans]);
+    return flags;
+}
+
+// The generic-answer warning under an answer.
+function GenericWarning({ q, reason }) {
+    return html`<div class="generic-warning" aria-live="polite" data-testid=${'flag-' + q}>
+        ${reason && html`<${Badge} kind="warn">Generic<//> This answer is ${REASONS[reason] || reason}.`}
+    </div>`;
+}
+
+function ReviewEditor({ deal, review, answers }) {
+    const init = {};
+    // The AE's own answers fill its questions until the review is held.
+    for (const [k] of QUESTIONS)
+        init[k] = (review && review[k]) || (answers && answers[k]) || '';
+    const fromAe = !review && answers && AE_QUESTIONS.some((k) => answers[k]);
+    const [csmFlags, setCsmFlags] = useState(Object.fromEntries(
+        CSM_FLAGS.map(([k]) => [k, !!(review && review[k])])));
+    const [note, setNote] = useState((review && review.csm_note) || '');
+    const [ans, setAns] = useState(init);
+    const [gut, setGut] = useState((review && review.gut_read) || '');
+    const [held, setHeld] = useState((review && review.held_on) || new Date().toISOString().slice(0, 10));
+    const flags = useGenericFlags(ans);
+    const [sub, run] = useSubmit();
     const submit = async (ev) => {
         ev.preventDefault();
         const r = await run(() => api.post(`/deals/${encodeURIComponent(deal.id)}/review`, {
             ...ans, gut_read: gut || null, held_on: held || null,
+            ...csmFlags, csm_note: note.trim() || null,
         }), 'Review recorded');
         if (r)
             navigate(`/accounts/${encodeURIComponent(deal.account_id)}`);
@@ -195,16 +277,25 @@ function ReviewEditor({ deal, review }) {
         <p class="lead">Account <a href=${`/accounts/${encodeURIComponent(deal.account_id)}`}><${AccountName} id=${deal.account_id} /></a>,
             closed ${day(deal.closed_on)}, ${money(deal.arr)} ARR. Due within 5 business days of close and before kickoff.
             Specific answers route to the right people; generic ones ("seemed enthusiastic", "n/a") are flagged.</p>
+        ${fromAe && html`<p class="definition-box" data-testid="ae-prefilled">
+            <${Badge} kind="info">From the AE<//> ${AE_QUESTIONS.filter((k) => answers[k]).length} of Q1-Q4 and Q7
+            are the AE's own answers${answers.answered_at ? `, saved ${when(answers.answered_at)}` : ''}. Edit them as the meeting agrees.</p>`}
         <form class="card" onSubmit=${submit} aria-label="Won-deal review">
             ${QUESTIONS.map(([k, l, hint]) => html`<${TextArea} key=${k} label=${l} name=${k}
                 hint=${hint} value=${ans[k]} onInput=${(v) => setAns({ ...ans, [k]: v })}
                 aria-invalid=${flags[k] ? 'true' : undefined}>
-                <div class="generic-warning" aria-live="polite" data-testid=${'flag-' + k}>
-                    ${flags[k] && html`<${Badge} kind="warn">Generic<//> This answer is ${REASONS[flags[k]] || flags[k]}.`}
-                </div><//>`)}
+                <${GenericWarning} q=${k} reason=${flags[k]} /><//>`)}
             <${Select} label="AE's gut read" name="gut_read" value=${gut} onChange=${setGut}
                 placeholder="Not given" options=${['positive', 'neutral', 'worried'].map((g) => ({ value: g, label: label(g) }))} />
             <${TextInput} label="Held on" name="held_on" type="date" value=${held} onInput=${setHeld} />
+            <fieldset class="causes" data-testid="csm-flags-form">
+                <legend>Your own flags on the account (internal)</legend>
+                ${CSM_FLAGS.map(([k, l]) => html`<label class="check" key=${k}>
+                    <input type="checkbox" name=${k} checked=${csmFlags[k]}
+                        onChange=${(e) => setCsmFlags({ ...csmFlags, [k]: e.currentTarget.checked })} />
+                    ${l}</label>`)}
+            </fieldset>
+            <${TextArea} label="Why (a short note for CS)" name="csm_note" value=${note} onInput=${setNote} rows=${2} />
             <p class="summary" aria-live="polite">${nflags ? `${nflags} answer${nflags > 1 ? 's' : ''} flagged as generic` : 'No generic answers'}</p>
             <${SubmitStatus} st=${sub} />
             <div class="actions"><button type="submit" class="primary" disabled=${sub.busy}>Record the review</button></div>
@@ -268,5 +359,57 @@ function ClassifyForm({ rec }) {
             <${SubmitStatus} st=${sub} />
             <div class="actions"><button type="submit" class="primary" disabled=${sub.busy || !type}>Save</button></div>
         </form>
+    </div>`;
+}
+
+// /tasks/ID/checkin: a 30/60/90-day check-in shows the review's answers
+// (those the viewer may read) and records a health reading (issue 14).
+export function CheckinForm({ params }) {
+    const id = params[0];
+    const st = useLoad(async () => {
+        const task = await api.get(`/tasks/${encodeURIComponent(id)}`);
+        const deal = await api.get(`/deals/${encodeURIComponent(task.subject_id)}`);
+        const review = await api.get(`/reviews/${encodeURIComponent(task.subject_id)}`).catch(notFound);
+        return { task, deal, review };
+    }, [id]);
+    return html`<${Loaded} state=${st}>${(d) => html`<${CheckinEditor} ...${d} />`}<//>`;
+}
+
+function CheckinEditor({ task, deal, review }) {
+    const [score, setScore] = useState('');
+    const [note, setNote] = useState('');
+    const [sub, run] = useSubmit();
+    const n = Number(score);
+    const valid = score !== '' && Number.isInteger(n) && n >= 0 && n <= 100 && note.trim() !== '';
+    const submit = async (ev) => {
+        ev.preventDefault();
+        const r = await run(() => api.post(`/tasks/${encodeURIComponent(task.id)}/checkin`,
+            { score: n, note }), 'Check-in recorded');
+        if (r)
+            navigate(`/accounts/${encodeURIComponent(deal.account_id)}`);
+    };
+    const flags = review ? CSM_FLAGS.filter(([k]) => review[k]) : [];
+    return html`<div class="page form-page">
+        <h1>${task.title}</h1>
+        <p class="lead">Account <a href=${`/accounts/${encodeURIComponent(deal.account_id)}`}><${AccountName} id=${deal.account_id} /></a>,
+            deal ${deal.id}, kickoff ${day(deal.kickoff_on)}. Due ${day(task.due_on)}.
+            Check what the review said against what happened, then record the account's health.</p>
+        <section class="card" aria-labelledby="ck-review-h" data-testid="checkin-review">
+            <h2 id="ck-review-h">What the won-deal review said</h2>
+            ${review ? html`<p class="meta">Held ${day(review.held_on)}${review.gut_read ? `, gut read: ${label(review.gut_read).toLowerCase()}` : ''}</p>
+                <dl class="qa">${QUESTIONS.filter(([k]) => k in review).map(([k, l]) =>
+                    html`<div key=${k}><dt>${l}</dt><dd>${text(review[k])}</dd></div>`)}</dl>
+                ${flags.length > 0 && html`<p><strong>CSM flags:</strong> ${flags.map(([, l]) => l).join(', ')}${review.csm_note ? ` — ${review.csm_note}` : ''}</p>`}`
+                : html`<p class="empty">No review recorded for this deal.</p>`}
+        </section>
+        ${task.status === 'done' ? html`<p class="definition-box">This check-in was recorded ${day(task.done_at)}.</p>`
+        : html`<form class="card" onSubmit=${submit} aria-label="Record the check-in">
+            <${TextInput} label="Health score now (0-100)" name="score" type="number" min="0" max="100" step="1"
+                value=${score} onInput=${setScore} required
+                hint="The same scale as the review's initial score: 50 is neutral." />
+            <${TextArea} label="What the check-in found" name="note" value=${note} onInput=${setNote} required />
+            <${SubmitStatus} st=${sub} />
+            <div class="actions"><button type="submit" class="primary" disabled=${sub.busy || !valid}>Record the check-in</button></div>
+        </form>`}
     </div>`;
 }

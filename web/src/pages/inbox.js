@@ -8,6 +8,10 @@ import { html, useLoad, Loaded, day, Badge, useSubmit, SubmitStatus, label } fro
 export function taskHref(t) {
     switch (t.kind) {
     case 'won_deal_review': return `/deals/${encodeURIComponent(t.subject_id)}/review`;
+    case 'review_answers': return `/deals/${encodeURIComponent(t.subject_id)}/review/answers`;
+    case 'review_checkin_1':
+    case 'review_checkin_2':
+    case 'review_checkin_3': return `/tasks/${t.id}/checkin`;
     case 'churn_tagging': return `/churns/${encodeURIComponent(t.subject_id)}/tag`;
     case 'recovery_classification':
         return `/recoveries/${encodeURIComponent(t.subject_id)}/classify`;

@@ -176,6 +176,13 @@ fuzz_log="$BUILD/fuzz.log"
 ui_lane() {
     local rc=0
     if timed "web UI build" web_build; then
+        # The UI's JavaScript is formatted as its configuration says
+        # (web/.prettierrc.json, like .clang-format for C): `make format`.
+        if ! (cd web && npx --no-install prettier --check 'src/**/*.js' \
+            build.mjs >/dev/null 2>&1); then
+            echo "test.sh: web/src is not formatted: run \`make format\`"
+            rc=1
+        fi
         SCREENSHOT_DIR="$ROOT/$BUILD/screenshots" \
             CLOSELOOP_BIN="$ROOT/$BUILD/closeloop" \
             CLOSELOOP_WEB="$ROOT/web/dist" \

@@ -19,35 +19,40 @@ export function setCsrf(token) {
     csrf = token;
 }
 
-async function call(method, path, body, headers = {}, raw = false, withEtag = false) {
+async function call(
+    method,
+    path,
+    body,
+    headers = {},
+    raw = false,
+    withEtag = false,
+) {
     const h = { Accept: 'application/json', ...headers };
-    if (body !== undefined && !raw)
-        h['Content-Type'] = 'application/json';
-    if (method !== 'GET' && csrf)
-        h['X-CSRF-Token'] = csrf;
+    if (body !== undefined && !raw) h['Content-Type'] = 'application/json';
+    if (method !== 'GET' && csrf) h['X-CSRF-Token'] = csrf;
     const res = await fetch(`/api/v1${path}`, {
         method,
         headers: h,
         credentials: 'same-origin',
-        body: body === undefined ? undefined : raw ? body : JSON.stringify(body),
+        body:
+            body === undefined ? undefined : raw ? body : JSON.stringify(body),
     });
-    if (res.status === 204)
-        return null;
+    if (res.status === 204) return null;
     let doc = null;
     try {
         doc = await res.json();
     } catch {
         doc = null;
     }
-    if (!res.ok)
-        throw new ApiError(res.status, doc);
+    if (!res.ok) throw new ApiError(res.status, doc);
     return withEtag ? { doc, etag: res.headers.get('ETag') } : doc;
 }
 
 // A query string from an object, leaving out empty values.
 export function qs(params) {
-    const p = Object.entries(params || {})
-        .filter(([, v]) => v !== undefined && v !== null && v !== '');
+    const p = Object.entries(params || {}).filter(
+        ([, v]) => v !== undefined && v !== null && v !== '',
+    );
     return p.length ? '?' + new URLSearchParams(p).toString() : '';
 }
 

@@ -7,7 +7,13 @@ import { html, navigate, useLocation, Loading } from './ui.js';
 import { Login } from './pages/login.js';
 import { Inbox } from './pages/inbox.js';
 import { Accounts, AccountPage, Go } from './pages/account.js';
-import { TagChurn, ReviewForm, ClassifyRecovery, AeAnswersForm, CheckinForm } from './pages/forms.js';
+import {
+    TagChurn,
+    ReviewForm,
+    ClassifyRecovery,
+    AeAnswersForm,
+    CheckinForm,
+} from './pages/forms.js';
 import { Reports, ReportPage } from './pages/reports/index.js';
 import { Sessions, SessionPage, Changes } from './pages/sessions.js';
 import { CoachingList, CoachingItem } from './pages/coaching.js';
@@ -48,25 +54,42 @@ const ROUTES = [
 ];
 
 const ROLE_NAMES = {
-    csm: 'CSM', cs_manager: 'CS manager', ae: 'Account executive',
-    sales_manager: 'Sales manager', vp_sales: 'VP Sales', vp_cs: 'VP CS',
-    marketing: 'Marketing', revops: 'RevOps', admin: 'Admin',
+    csm: 'CSM',
+    cs_manager: 'CS manager',
+    ae: 'Account executive',
+    sales_manager: 'Sales manager',
+    vp_sales: 'VP Sales',
+    vp_cs: 'VP CS',
+    marketing: 'Marketing',
+    revops: 'RevOps',
+    admin: 'Admin',
 };
 
 // Navigation entries.  Which pages a role finds useful; the server still
 // decides what each page may show.
 function navFor(role) {
-    const n = [['/', 'Inbox'], ['/accounts', 'Accounts'], ['/reports', 'Reports']];
+    const n = [
+        ['/', 'Inbox'],
+        ['/accounts', 'Accounts'],
+        ['/reports', 'Reports'],
+    ];
     if (['revops', 'cs_manager', 'vp_cs', 'vp_sales', 'admin'].includes(role))
         n.push(['/sessions', 'Sessions']);
     if (['ae', 'sales_manager', 'vp_sales', 'revops'].includes(role))
         n.push(['/coaching', 'Coaching']);
-    if (['cs_manager', 'sales_manager', 'vp_cs', 'vp_sales', 'revops'].includes(role))
+    if (
+        ['cs_manager', 'sales_manager', 'vp_cs', 'vp_sales', 'revops'].includes(
+            role,
+        )
+    )
         n.push(['/team', 'Team']);
-    if (role === 'admin')
-        n.push(['/people', 'People']);
+    if (role === 'admin') n.push(['/people', 'People']);
     if (['revops', 'admin'].includes(role))
-        n.push(['/import', 'Import'], ['/events', 'Events'], ['/settings', 'Settings']);
+        n.push(
+            ['/import', 'Import'],
+            ['/events', 'Events'],
+            ['/settings', 'Settings'],
+        );
     n.push(['/me', 'Your account']);
     return n;
 }
@@ -80,7 +103,8 @@ function NotFound() {
 function Shell({ me, onSignOut }) {
     const loc = useLocation();
     const [menu, setMenu] = useState(false);
-    let Page = NotFound, params = [];
+    let Page = NotFound,
+        params = [];
     for (const [re, P] of ROUTES) {
         const m = loc.path.match(re);
         if (m) {
@@ -100,15 +124,13 @@ function Shell({ me, onSignOut }) {
             return;
         }
         const main = document.getElementById('main');
-        if (main)
-            main.focus({ preventScroll: true });
+        if (main) main.focus({ preventScroll: true });
     }, [loc.path]);
     // The tab's title follows the page's heading, which a page may only
     // know once its data has come (an account's name, a report's title).
     useEffect(() => {
         const main = document.getElementById('main');
-        if (!main)
-            return undefined;
+        if (!main) return undefined;
         const update = () => {
             const h = main.querySelector('h1');
             let t = '';
@@ -122,20 +144,31 @@ function Shell({ me, onSignOut }) {
             // A table wider than a phone scrolls in its box: the box takes
             // the keyboard's focus (arrow keys scroll it), named after the
             // table's caption, so it is reachable without a pointer.
-            for (const w of main.querySelectorAll('.table-wrap:not([tabindex])')) {
+            for (const w of main.querySelectorAll(
+                '.table-wrap:not([tabindex])',
+            )) {
                 const cap = w.querySelector('caption');
                 w.setAttribute('tabindex', '0');
                 w.setAttribute('role', 'region');
-                w.setAttribute('aria-label', cap ? cap.textContent.trim() || 'Table' : 'Table');
+                w.setAttribute(
+                    'aria-label',
+                    cap ? cap.textContent.trim() || 'Table' : 'Table',
+                );
             }
         };
         update();
         const obs = new MutationObserver(update);
-        obs.observe(main, { childList: true, subtree: true, characterData: true });
+        obs.observe(main, {
+            childList: true,
+            subtree: true,
+            characterData: true,
+        });
         return () => obs.disconnect();
     }, []);
-    const current = (href) => href === '/' ? loc.path === '/' || loc.path === '/inbox'
-        : loc.path.startsWith(href);
+    const current = (href) =>
+        href === '/'
+            ? loc.path === '/' || loc.path === '/inbox'
+            : loc.path.startsWith(href);
     return html`
         <a class="skip" href="#main">Skip to content</a>
         <header class="top">
@@ -143,8 +176,10 @@ function Shell({ me, onSignOut }) {
             <button class="menu-toggle" aria-expanded=${menu} aria-controls="nav"
                 onClick=${() => setMenu(!menu)}>Menu</button>
             <nav id="nav" aria-label="Main" class=${menu ? 'open' : ''}>
-                ${navFor(me.role).map(([href, t]) => html`<a href=${href}
-                    aria-current=${current(href) ? 'page' : undefined}>${t}</a>`)}
+                ${navFor(me.role).map(
+                    ([href, t]) => html`<a href=${href}
+                    aria-current=${current(href) ? 'page' : undefined}>${t}</a>`,
+                )}
             </nav>
             <div class="who">
                 <span class="who-name" data-testid="me">${me.name}</span>
@@ -159,14 +194,19 @@ function Shell({ me, onSignOut }) {
 
 function App() {
     const [me, setMe] = useState(undefined);
-    const loadMe = () => api.get('/me').then((u) => {
-        setCsrf(u.csrf_token);
-        setMe(u);
-    }, () => setMe(null));
-    useEffect(() => { loadMe(); }, []);
+    const loadMe = () =>
+        api.get('/me').then(
+            (u) => {
+                setCsrf(u.csrf_token);
+                setMe(u);
+            },
+            () => setMe(null),
+        );
     useEffect(() => {
-        if (me === null)
-            document.title = 'Sign in · closeloop';
+        loadMe();
+    }, []);
+    useEffect(() => {
+        if (me === null) document.title = 'Sign in · closeloop';
     }, [me]);
     // A one-time link (an invitation, a password reset) opens without a
     // sign-in, and signs its person in.
@@ -177,8 +217,7 @@ function App() {
             setMe(u);
             navigate('/', { replace: true });
         }} />`;
-    if (me === undefined)
-        return html`<${Loading} />`;
+    if (me === undefined) return html`<${Loading} />`;
     if (me === null)
         return html`<${Login} onSignedIn=${(u, token) => {
             setCsrf(token);

@@ -11,10 +11,8 @@ export const html = htm.bind(h);
 // path without an extension) -------------------------------------------
 const listeners = new Set();
 export function navigate(url, { replace = false } = {}) {
-    if (replace)
-        history.replaceState(null, '', url);
-    else
-        history.pushState(null, '', url);
+    if (replace) history.replaceState(null, '', url);
+    else history.pushState(null, '', url);
     listeners.forEach((f) => f());
     window.scrollTo(0, 0);
 }
@@ -29,7 +27,10 @@ export function useLocation() {
             window.removeEventListener('popstate', f);
         };
     }, []);
-    return { path: location.pathname, query: new URLSearchParams(location.search) };
+    return {
+        path: location.pathname,
+        query: new URLSearchParams(location.search),
+    };
 }
 // Same-origin links navigate without a reload.
 document.addEventListener('click', (ev) => {
@@ -46,15 +47,22 @@ document.addEventListener('click', (ev) => {
 // ---- loading -----------------------------------------------------------
 // Runs load() whenever deps change; returns {data, error, loading, reload}.
 export function useLoad(load, deps) {
-    const [state, setState] = useState({ data: null, error: null, loading: true });
+    const [state, setState] = useState({
+        data: null,
+        error: null,
+        loading: true,
+    });
     const [tick, setTick] = useState(0);
     useEffect(() => {
         let live = true;
         setState((s) => ({ ...s, loading: true, error: null }));
         load().then(
             (data) => live && setState({ data, error: null, loading: false }),
-            (error) => live && setState({ data: null, error, loading: false }));
-        return () => { live = false; };
+            (error) => live && setState({ data: null, error, loading: false }),
+        );
+        return () => {
+            live = false;
+        };
     }, [...deps, tick]);
     const reload = useCallback(() => setTick((n) => n + 1), []);
     return { ...state, reload };
@@ -62,11 +70,15 @@ export function useLoad(load, deps) {
 
 // The page for an error the API gave (403: the rules refuse).
 export function ErrorView({ error }) {
-    if (!error)
-        return null;
-    const title = error.status === 403 ? 'You do not have access to this'
-        : error.status === 404 ? 'Not found'
-            : error.status === 401 ? 'Please sign in' : 'Something went wrong';
+    if (!error) return null;
+    const title =
+        error.status === 403
+            ? 'You do not have access to this'
+            : error.status === 404
+              ? 'Not found'
+              : error.status === 401
+                ? 'Please sign in'
+                : 'Something went wrong';
     return html`<section class="error-page" role="alert" data-status=${error.status}>
         <h1>${title}</h1>
         <p>${error.message}</p>
@@ -80,28 +92,46 @@ export function Loading() {
 
 // Shows loading, the error page, or children(data).
 export function Loaded({ state, children }) {
-    if (state.error)
-        return html`<${ErrorView} error=${state.error} />`;
-    if (state.loading && !state.data)
-        return html`<${Loading} />`;
+    if (state.error) return html`<${ErrorView} error=${state.error} />`;
+    if (state.loading && !state.data) return html`<${Loading} />`;
     return children(state.data);
 }
 
 // ---- formats -----------------------------------------------------------
-export const money = (v) => v === null || v === undefined ? '—'
-    : new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD',
-        maximumFractionDigits: 0 }).format(v);
-export const pct = (v, d = 1) => v === null || v === undefined ? '—'
-    : `${(v * 100).toFixed(d)}%`;
-export const num = (v, d = 2) => v === null || v === undefined ? '—'
-    : Number.isInteger(v) ? String(v) : Number(v).toFixed(d);
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep',
-    'Oct', 'Nov', 'Dec'];
+export const money = (v) =>
+    v === null || v === undefined
+        ? '—'
+        : new Intl.NumberFormat('en-US', {
+              style: 'currency',
+              currency: 'USD',
+              maximumFractionDigits: 0,
+          }).format(v);
+export const pct = (v, d = 1) =>
+    v === null || v === undefined ? '—' : `${(v * 100).toFixed(d)}%`;
+export const num = (v, d = 2) =>
+    v === null || v === undefined
+        ? '—'
+        : Number.isInteger(v)
+          ? String(v)
+          : Number(v).toFixed(d);
+const MONTHS = [
+    'Jan',
+    'Feb',
+    'Mar',
+    'Apr',
+    'May',
+    'Jun',
+    'Jul',
+    'Aug',
+    'Sep',
+    'Oct',
+    'Nov',
+    'Dec',
+];
 // A day as people read it ("13 Nov 2026"); the ISO form stays in <time>.
 export const day = (v) => {
     const m = v && String(v).match(/^(\d{4})-(\d{2})-(\d{2})/);
-    if (!m)
-        return v ? String(v) : '—';
+    if (!m) return v ? String(v) : '—';
     return `${Number(m[3])} ${MONTHS[Number(m[2]) - 1]} ${m[1]}`;
 };
 // A moment: its day and UTC time ("13 Nov 2026, 09:30 UTC").
@@ -109,53 +139,78 @@ export const when = (v) => {
     const m = v && String(v).match(/T(\d{2}:\d{2})/);
     return m ? `${day(v)}, ${m[1]} UTC` : day(v);
 };
-export const text = (v) => v === null || v === undefined || v === '' ? '—' : v;
+export const text = (v) =>
+    v === null || v === undefined || v === '' ? '—' : v;
 
 // The words for the codes the API uses (kinds, stages, roles, types).  A
 // code not listed reads as its words, first letter capitalised.
 const LABELS = {
     // tasks and sessions
-    won_deal_review: 'Won-deal review', churn_tagging: 'Churn tagging',
-    recovery_classification: 'Recovery classification', debrief: 'AE+CSM debrief',
+    won_deal_review: 'Won-deal review',
+    churn_tagging: 'Churn tagging',
+    recovery_classification: 'Recovery classification',
+    debrief: 'AE+CSM debrief',
     process_change_checkin: 'Process-change check-in',
     cause_followup: 'Churn cause follow-up',
-    monthly_debrief: 'Monthly debrief', bad_fit_review: 'Bad-fit review',
-    icp_review: 'ICP review', recovery_review: 'Recovery review',
-    discovery_review: 'Discovery review', enablement_review: 'Enablement review',
+    monthly_debrief: 'Monthly debrief',
+    bad_fit_review: 'Bad-fit review',
+    icp_review: 'ICP review',
+    recovery_review: 'Recovery review',
+    discovery_review: 'Discovery review',
+    enablement_review: 'Enablement review',
     qualification_review: 'Qualification review',
     deal_brief_template: 'Deal-brief template review',
     handoff_sla_review: 'Handoff SLA review',
     trust_ae_cluster: 'Trust recoveries on one AE',
     // notifications
-    task_reminder: 'Task reminder', task_escalation: 'Overdue task',
-    churn_flag: 'Churn flag', cause_route: 'Churn cause routed to you',
-    pipeline_flag: 'Pipeline flag', pipeline_digest: 'Pipeline digest',
-    review_flag: 'Review flag', coaching_item: 'Coaching item',
-    what_changed: 'What changed', checkin_reminder: 'Check-in reminder',
+    task_reminder: 'Task reminder',
+    task_escalation: 'Overdue task',
+    churn_flag: 'Churn flag',
+    cause_route: 'Churn cause routed to you',
+    pipeline_flag: 'Pipeline flag',
+    pipeline_digest: 'Pipeline digest',
+    review_flag: 'Review flag',
+    coaching_item: 'Coaching item',
+    what_changed: 'What changed',
+    checkin_reminder: 'Check-in reminder',
     checkin_escalation: 'Overdue check-in',
     // deal stages and types, statuses
-    closed_won: 'Closed won', closed_lost: 'Closed lost', new: 'New business',
-    open: 'Open', done: 'Done', closed: 'Closed',
-    prospect: 'Prospect', customer: 'Customer', churned: 'Churned',
+    closed_won: 'Closed won',
+    closed_lost: 'Closed lost',
+    new: 'New business',
+    open: 'Open',
+    done: 'Done',
+    closed: 'Closed',
+    prospect: 'Prospect',
+    customer: 'Customer',
+    churned: 'Churned',
     // roles
-    csm: 'CSM', cs_manager: 'CS manager', ae: 'Account executive',
-    sales_manager: 'Sales manager', vp_sales: 'VP Sales', vp_cs: 'VP CS',
-    marketing: 'Marketing', revops: 'RevOps', admin: 'Admin',
+    csm: 'CSM',
+    cs_manager: 'CS manager',
+    ae: 'Account executive',
+    sales_manager: 'Sales manager',
+    vp_sales: 'VP Sales',
+    vp_cs: 'VP CS',
+    marketing: 'Marketing',
+    revops: 'RevOps',
+    admin: 'Admin',
     // report words
-    icp: 'ICP', arr: 'ARR', 'bad-fit': 'bad-fit',
+    icp: 'ICP',
+    arr: 'ARR',
+    'bad-fit': 'bad-fit',
     // the ICP review's segment dimensions
-    employees_band: 'Employees', icp_fit_band: 'ICP fit score at close',
+    employees_band: 'Employees',
+    icp_fit_band: 'ICP fit score at close',
     champion_tenure_band: "Champion's months in the role",
-    exec_sponsor: 'Executive sponsor', has_ops_function: 'Ops function',
+    exec_sponsor: 'Executive sponsor',
+    has_ops_function: 'Ops function',
     promises: 'Concrete promises at close (review Q4)',
     gut_read: "AE's gut read at close (review Q7)",
 };
 export const label = (code) => {
-    if (code === null || code === undefined || code === '')
-        return '';
+    if (code === null || code === undefined || code === '') return '';
     const c = String(code);
-    if (LABELS[c])
-        return LABELS[c];
+    if (LABELS[c]) return LABELS[c];
     const w = c.replace(/_/g, ' ');
     return w.charAt(0).toUpperCase() + w.slice(1);
 };
@@ -180,8 +235,16 @@ export function Field({ label: l, hint, error, children, id }) {
     </div>`;
 }
 
-export function TextInput({ label: l, value, onInput, type = 'text', hint,
-    required, name, ...rest }) {
+export function TextInput({
+    label: l,
+    value,
+    onInput,
+    type = 'text',
+    hint,
+    required,
+    name,
+    ...rest
+}) {
     const id = useId(name || 'f');
     return html`<${Field} label=${l} hint=${hint} id=${id}>
         <input id=${id} name=${name} type=${type} value=${value ?? ''}
@@ -190,8 +253,16 @@ export function TextInput({ label: l, value, onInput, type = 'text', hint,
     <//>`;
 }
 
-export function TextArea({ label: l, value, onInput, hint, name, rows = 3,
-    children, ...rest }) {
+export function TextArea({
+    label: l,
+    value,
+    onInput,
+    hint,
+    name,
+    rows = 3,
+    children,
+    ...rest
+}) {
     const id = useId(name || 't');
     return html`<div class="field">
         <label for=${id}>${l}</label>
@@ -203,8 +274,16 @@ export function TextArea({ label: l, value, onInput, hint, name, rows = 3,
     </div>`;
 }
 
-export function Select({ label: l, value, onChange, options, name, hint,
-    placeholder, ...rest }) {
+export function Select({
+    label: l,
+    value,
+    onChange,
+    options,
+    name,
+    hint,
+    placeholder,
+    ...rest
+}) {
     const id = useId(name || 's');
     return html`<${Field} label=${l} hint=${hint} id=${id}>
         <select id=${id} name=${name} value=${value ?? ''}
@@ -249,12 +328,14 @@ const accountNames = new Map();
 export function AccountName({ id }) {
     const [name, setName] = useState(accountNames.get(id) || null);
     useEffect(() => {
-        if (!id || accountNames.has(id))
-            return;
-        api.get(`/accounts/${encodeURIComponent(id)}`).then((a) => {
-            accountNames.set(id, a.name);
-            setName(a.name);
-        }, () => {});
+        if (!id || accountNames.has(id)) return;
+        api.get(`/accounts/${encodeURIComponent(id)}`).then(
+            (a) => {
+                accountNames.set(id, a.name);
+                setName(a.name);
+            },
+            () => {},
+        );
     }, [id]);
     return name || id || '—';
 }

@@ -6,8 +6,19 @@
 // conversation on it (private, on the item only) and close it (issue 16).
 import { useState } from 'preact/hooks';
 import { api } from '../api.js';
-import { html, useLoad, Loaded, label, day, navigate, Select, TextArea,
-    useSubmit, SubmitStatus, Badge } from '../ui.js';
+import {
+    html,
+    useLoad,
+    Loaded,
+    label,
+    day,
+    navigate,
+    Select,
+    TextArea,
+    useSubmit,
+    SubmitStatus,
+    Badge,
+} from '../ui.js';
 import { periodChoices } from './reports/index.js';
 
 const WRITERS = ['sales_manager', 'vp_sales', 'revops'];
@@ -15,19 +26,29 @@ const WRITERS = ['sales_manager', 'vp_sales', 'revops'];
 // Opening an item: the AE by name, a sales-attributable cause by its label,
 // the quarter from a list; prefilled from a link (a bad-fit finding).
 function OpenForm({ me, query }) {
-    const aes = useLoad(() => api.get('/users', { role: 'ae', limit: 1000 }), []);
+    const aes = useLoad(
+        () => api.get('/users', { role: 'ae', limit: 1000 }),
+        [],
+    );
     const tax = useLoad(() => api.get('/settings/taxonomy'), []);
-    const [f, setF] = useState({ ae_id: query.get('ae_id') || '',
-        cause: query.get('cause') || '', period: query.get('period') || '',
-        note: query.get('note') || '' });
+    const [f, setF] = useState({
+        ae_id: query.get('ae_id') || '',
+        cause: query.get('cause') || '',
+        period: query.get('period') || '',
+        note: query.get('note') || '',
+    });
     const [st, run] = useSubmit();
     const set = (k) => (v) => setF({ ...f, [k]: v });
-    const causes = [...((tax.data && tax.data.items) || [])
-        .filter((c) => c.sales_attributable)
-        .map((c) => ({ value: c.code, label: c.label })),
-    { value: 'trust_breakdown', label: 'Trust breakdown (recoveries)' }];
-    const periods = periodChoices(false, me.today, f.period)
-        .map((p) => ({ value: p, label: p }));
+    const causes = [
+        ...((tax.data && tax.data.items) || [])
+            .filter((c) => c.sales_attributable)
+            .map((c) => ({ value: c.code, label: c.label })),
+        { value: 'trust_breakdown', label: 'Trust breakdown (recoveries)' },
+    ];
+    const periods = periodChoices(false, me.today, f.period).map((p) => ({
+        value: p,
+        label: p,
+    }));
     return html`<section class="card" aria-labelledby="open-h" data-testid="coaching-open">
         <h2 id="open-h">Open a coaching item</h2>
         <p class="meta">Private to the AE, the AE's manager, VP Sales and RevOps.</p>
@@ -38,8 +59,10 @@ function OpenForm({ me, query }) {
         }}>
             <${Select} label="AE" name="ae_id" value=${f.ae_id} onChange=${set('ae_id')}
                 placeholder="Choose an AE" required
-                options=${((aes.data && aes.data.items) || []).map((u) =>
-                    ({ value: u.id, label: u.name }))} />
+                options=${((aes.data && aes.data.items) || []).map((u) => ({
+                    value: u.id,
+                    label: u.name,
+                }))} />
             <${Select} label="Cause" name="cause" value=${f.cause} onChange=${set('cause')}
                 placeholder="Choose a cause" required options=${causes} />
             <${Select} label="Quarter" name="period" value=${f.period} onChange=${set('period')}
@@ -58,12 +81,20 @@ export function CoachingList({ me, query }) {
     const [opening, setOpening] = useState(query.get('new') === '1');
     return html`<div class="page"><h1>Coaching items</h1>
         <p class="lead">Private: never in a team report.</p>
-        ${writer && (opening ? html`<${OpenForm} me=${me} query=${query} />`
-            : html`<p><button type="button" onClick=${() => setOpening(true)}>Open a coaching item</button></p>`)}
-        <${Loaded} state=${st}>${(d) => d.items.length === 0 ? html`<p class="empty">No coaching items for you.</p>`
-            : html`<ul class="report-list">${d.items.map((c) => html`<li class="card">
+        ${
+            writer &&
+            (opening
+                ? html`<${OpenForm} me=${me} query=${query} />`
+                : html`<p><button type="button" onClick=${() => setOpening(true)}>Open a coaching item</button></p>`)
+        }
+        <${Loaded} state=${st}>${(d) =>
+            d.items.length === 0
+                ? html`<p class="empty">No coaching items for you.</p>`
+                : html`<ul class="report-list">${d.items.map(
+                      (c) => html`<li class="card">
                 <a href=${`/coaching/${c.id}`}>${label(c.cause)} — ${c.period}</a>
-                <span class="meta">${c.ae_name ?? 'an AE'}, ${label(c.status).toLowerCase()}</span></li>`)}</ul>`}<//></div>`;
+                <span class="meta">${c.ae_name ?? 'an AE'}, ${label(c.status).toLowerCase()}</span></li>`,
+                  )}</ul>`}<//></div>`;
 }
 
 function FollowUp({ c, onSaved }) {
@@ -73,7 +104,12 @@ function FollowUp({ c, onSaved }) {
         <h2 id="conv-h">The conversation</h2>
         <form onSubmit=${async (e) => {
             e.preventDefault();
-            if (await run(() => api.post(`/coaching/${c.id}/notes`, { note }), 'Recorded')) {
+            if (
+                await run(
+                    () => api.post(`/coaching/${c.id}/notes`, { note }),
+                    'Recorded',
+                )
+            ) {
                 setNote('');
                 onSaved();
             }
@@ -84,8 +120,16 @@ function FollowUp({ c, onSaved }) {
             <div class="actions">
                 <button class="primary" type="submit" disabled=${st.busy}>Record</button>
                 <button type="button" disabled=${st.busy} onClick=${async () => {
-                    if (await run(() => api.post(`/coaching/${c.id}/close`,
-                        note ? { note } : {}), 'Closed'))
+                    if (
+                        await run(
+                            () =>
+                                api.post(
+                                    `/coaching/${c.id}/close`,
+                                    note ? { note } : {},
+                                ),
+                            'Closed',
+                        )
+                    )
                         onSaved();
                 }}>Close the item</button>
             </div>
@@ -96,10 +140,18 @@ function FollowUp({ c, onSaved }) {
 
 export function CoachingItem({ params, me }) {
     const id = params[0];
-    const st = useLoad(() => api.get(`/coaching/${encodeURIComponent(id)}`), [id]);
-    return html`<${Loaded} state=${st}>${(c) => html`<div class="page" data-testid="coaching-item">
-        <h1>Coaching item ${c.id} ${c.status === 'closed'
-            ? html`<${Badge} kind="muted">Closed<//>` : html`<${Badge}>Open<//>`}</h1>
+    const st = useLoad(
+        () => api.get(`/coaching/${encodeURIComponent(id)}`),
+        [id],
+    );
+    return html`<${Loaded} state=${st}>${(
+        c,
+    ) => html`<div class="page" data-testid="coaching-item">
+        <h1>Coaching item ${c.id} ${
+            c.status === 'closed'
+                ? html`<${Badge} kind="muted">Closed<//>`
+                : html`<${Badge}>Open<//>`
+        }</h1>
         <dl class="facts">
             <div><dt>AE</dt><dd>${c.ae_name ?? '—'}</dd></div><div><dt>Period</dt><dd>${c.period}</dd></div>
             <div><dt>Cause</dt><dd>${label(c.cause)}</dd></div><div><dt>Status</dt><dd>${label(c.status)}</dd></div>
@@ -107,7 +159,10 @@ export function CoachingItem({ params, me }) {
         </dl>
         ${c.note && html`<p class="note-body" data-testid="coaching-note">${c.note}</p>`}
         ${c.session_id ? html`<p><a href=${`/sessions/${c.session_id}`}>The review session</a></p>` : null}
-        ${WRITERS.includes(me.role) && c.status === 'open' &&
-            html`<${FollowUp} c=${c} onSaved=${st.reload} />`}
+        ${
+            WRITERS.includes(me.role) &&
+            c.status === 'open' &&
+            html`<${FollowUp} c=${c} onSaved=${st.reload} />`
+        }
     </div>`}<//>`;
 }

@@ -4,19 +4,35 @@
 // the CSM's, by reopening the churn.
 import { useState } from 'preact/hooks';
 import { api } from '../api.js';
-import { html, useLoad, Loaded, label, navigate, TextArea, useSubmit,
-    SubmitStatus } from '../ui.js';
+import {
+    html,
+    useLoad,
+    Loaded,
+    label,
+    navigate,
+    TextArea,
+    useSubmit,
+    SubmitStatus,
+} from '../ui.js';
 
 function Form({ task, churn }) {
     const [notes, setNotes] = useState('');
     const [outcome, setOutcome] = useState('accepted');
     const [reason, setReason] = useState('');
     const [st, run] = useSubmit();
-    return html`<form class="card" aria-labelledby="debrief-h" onSubmit=${async (e) => {
+    return html`<form class="card" aria-labelledby="debrief-h" onSubmit=${async (
+        e,
+    ) => {
         e.preventDefault();
-        const r = await run(() => api.post(`/tasks/${task.id}/debrief`, {
-            notes, outcome, ...(outcome === 'disputed' ? { reason } : {}) }),
-        'Recorded');
+        const r = await run(
+            () =>
+                api.post(`/tasks/${task.id}/debrief`, {
+                    notes,
+                    outcome,
+                    ...(outcome === 'disputed' ? { reason } : {}),
+                }),
+            'Recorded',
+        );
         if (r) navigate('/');
     }}>
         <h2 id="debrief-h">What the debrief found</h2>
@@ -32,9 +48,12 @@ function Form({ task, churn }) {
                 checked=${outcome === 'disputed'} onChange=${() => setOutcome('disputed')} />
                 I dispute the tag</label>
         </fieldset>
-        ${outcome === 'disputed' && html`<${TextArea} label="Why the tag is wrong"
+        ${
+            outcome === 'disputed' &&
+            html`<${TextArea} label="Why the tag is wrong"
             name="reason" value=${reason} onInput=${setReason} rows="3" maxlength="4000"
-            required hint="Which cause it should be and why; the CSM hears it." />`}
+            required hint="Which cause it should be and why; the CSM hears it." />`
+        }
         <div class="actions"><button class="primary" type="submit" disabled=${st.busy}>Record the debrief</button></div>
         <${SubmitStatus} st=${st} />
     </form>`;
@@ -44,10 +63,15 @@ export function DebriefForm({ params }) {
     const id = params[0];
     const st = useLoad(async () => {
         const task = await api.get(`/tasks/${encodeURIComponent(id)}`);
-        const churn = await api.get(`/churns/${encodeURIComponent(task.subject_id)}`);
+        const churn = await api.get(
+            `/churns/${encodeURIComponent(task.subject_id)}`,
+        );
         return { task, churn };
     }, [id]);
-    return html`<${Loaded} state=${st}>${({ task, churn }) => html`<div class="page">
+    return html`<${Loaded} state=${st}>${({
+        task,
+        churn,
+    }) => html`<div class="page">
         <h1>Debrief of churn ${churn.id}</h1>
         <dl class="facts card">
             <div><dt>Primary cause</dt><dd>${churn.primary_cause ? label(churn.primary_cause) : '—'}</dd></div>
@@ -55,7 +79,10 @@ export function DebriefForm({ params }) {
             <div><dt>CS diagnosis</dt><dd>${churn.diagnosis || '—'}</dd></div>
             <div><dt>Pre-sale behaviour</dt><dd>${churn.predictive_behavior || '—'}</dd></div>
         </dl>
-        ${task.status === 'open' ? html`<${Form} task=${task} churn=${churn} />`
-            : html`<p class="meta">This debrief was recorded.</p>`}
+        ${
+            task.status === 'open'
+                ? html`<${Form} task=${task} churn=${churn} />`
+                : html`<p class="meta">This debrief was recorded.</p>`
+        }
     </div>`}<//>`;
 }

@@ -2,45 +2,54 @@
 // notifications.  Both lists are the caller's own, as the API returns them.
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.js';
-import { html, useLoad, Loaded, day, Badge, useSubmit, SubmitStatus, label } from '../ui.js';
+import {
+    html,
+    useLoad,
+    Loaded,
+    day,
+    Badge,
+    useSubmit,
+    SubmitStatus,
+    label,
+} from '../ui.js';
 
 // Where a task is done in the UI.
 export function taskHref(t) {
     switch (t.kind) {
-    case 'won_deal_review': return `/deals/${encodeURIComponent(t.subject_id)}/review`;
-    case 'review_answers': return `/deals/${encodeURIComponent(t.subject_id)}/review/answers`;
-    case 'review_checkin_1':
-    case 'review_checkin_2':
-    case 'review_checkin_3': return `/tasks/${t.id}/checkin`;
-    case 'churn_tagging': return `/churns/${encodeURIComponent(t.subject_id)}/tag`;
-    case 'recovery_classification':
-        return `/recoveries/${encodeURIComponent(t.subject_id)}/classify`;
-    case 'process_change_checkin': return '/changes';
-    default:
-        return t.subject_kind && t.subject_id
-            ? `/go/${t.subject_kind}/${encodeURIComponent(t.subject_id)}` : null;
+        case 'won_deal_review':
+            return `/deals/${encodeURIComponent(t.subject_id)}/review`;
+        case 'review_answers':
+            return `/deals/${encodeURIComponent(t.subject_id)}/review/answers`;
+        case 'review_checkin_1':
+        case 'review_checkin_2':
+        case 'review_checkin_3':
+            return `/tasks/${t.id}/checkin`;
+        case 'churn_tagging':
+            return `/churns/${encodeURIComponent(t.subject_id)}/tag`;
+        case 'recovery_classification':
+            return `/recoveries/${encodeURIComponent(t.subject_id)}/classify`;
+        case 'process_change_checkin':
+            return '/changes';
+        default:
+            return t.subject_kind && t.subject_id
+                ? `/go/${t.subject_kind}/${encodeURIComponent(t.subject_id)}`
+                : null;
     }
 }
 
 export function subjectHref(kind, id) {
-    if (!kind || !id)
-        return null;
-    if (kind === 'coaching')
-        return `/coaching/${encodeURIComponent(id)}`;
-    if (kind === 'session')
-        return `/sessions/${encodeURIComponent(id)}`;
-    if (kind === 'task')
-        return null;
+    if (!kind || !id) return null;
+    if (kind === 'coaching') return `/coaching/${encodeURIComponent(id)}`;
+    if (kind === 'session') return `/sessions/${encodeURIComponent(id)}`;
+    if (kind === 'task') return null;
     // A digest points at the report that lists what it says.
-    if (kind === 'report')
-        return `/reports/${encodeURIComponent(id)}`;
+    if (kind === 'report') return `/reports/${encodeURIComponent(id)}`;
     return `/go/${kind}/${encodeURIComponent(id)}`;
 }
 
 // Overdue first, then by due day.
 function byUrgency(a, b) {
-    if (a.overdue !== b.overdue)
-        return a.overdue ? -1 : 1;
+    if (a.overdue !== b.overdue) return a.overdue ? -1 : 1;
     return String(a.due_on).localeCompare(String(b.due_on)) || a.id - b.id;
 }
 
@@ -61,12 +70,18 @@ function TaskRow({ t, onDone }) {
         <div class="task-due">
             ${t.overdue ? html`<${Badge} kind="danger">Overdue<//>` : null}
             <time datetime=${t.due_on}>Due ${day(t.due_on)}</time>
-            ${t.kind === 'debrief' && html`<a class="button small" href=${`/tasks/${t.id}/debrief`}>
-                Record the debrief</a>`}
-            ${manual && html`<button class="small" disabled=${st.busy}
+            ${
+                t.kind === 'debrief' &&
+                html`<a class="button small" href=${`/tasks/${t.id}/debrief`}>
+                Record the debrief</a>`
+            }
+            ${
+                manual &&
+                html`<button class="small" disabled=${st.busy}
                 aria-label=${'Mark done: ' + t.title}
                 onClick=${() => run(() => api.post(`/tasks/${t.id}/done`)).then(onDone)}>
-                Mark done</button>`}
+                Mark done</button>`
+            }
         </div>
         <${SubmitStatus} st=${{ ...st, done: null }} />
     </li>`;
@@ -84,8 +99,11 @@ function Note({ n, onRead }) {
         <div class="meta">
             <span>${label(n.kind)}</span>
             <time datetime=${n.created_at}>${day(n.created_at)}</time>
-            ${n.unread && html`<button class="link small" aria-label=${'Mark read: ' + n.subject}
-                onClick=${() => api.post(`/inbox/${n.id}/read`).then(onRead, onRead)}>Mark read</button>`}
+            ${
+                n.unread &&
+                html`<button class="link small" aria-label=${'Mark read: ' + n.subject}
+                onClick=${() => api.post(`/inbox/${n.id}/read`).then(onRead, onRead)}>Mark read</button>`
+            }
         </div>
     </li>`;
 }
@@ -93,31 +111,65 @@ function Note({ n, onRead }) {
 // The first page of notifications, and the pages "Load more" adds by
 // following next_cursor.
 function Notes({ d, reload }) {
-    const [extra, setExtra] = useState({ items: [], cursor: d.next_cursor, busy: false, error: null });
-    useEffect(() => setExtra({ items: [], cursor: d.next_cursor, busy: false, error: null }), [d]);
+    const [extra, setExtra] = useState({
+        items: [],
+        cursor: d.next_cursor,
+        busy: false,
+        error: null,
+    });
+    useEffect(
+        () =>
+            setExtra({
+                items: [],
+                cursor: d.next_cursor,
+                busy: false,
+                error: null,
+            }),
+        [d],
+    );
     const more = () => {
         setExtra((x) => ({ ...x, busy: true, error: null }));
         api.get('/inbox', { limit: 50, cursor: extra.cursor }).then(
-            (p) => setExtra((x) => ({ items: [...x.items, ...p.items], cursor: p.next_cursor,
-                busy: false, error: null })),
-            (error) => setExtra((x) => ({ ...x, busy: false, error })));
+            (p) =>
+                setExtra((x) => ({
+                    items: [...x.items, ...p.items],
+                    cursor: p.next_cursor,
+                    busy: false,
+                    error: null,
+                })),
+            (error) => setExtra((x) => ({ ...x, busy: false, error })),
+        );
     };
     const items = [...d.items, ...extra.items];
     const [all, runAll] = useSubmit();
     return html`<div class="notes-head"><p class="summary">${d.unread ?? 0} unread of ${d.total}</p>
-        ${d.unread > 0 && html`<button class="small" disabled=${all.busy} data-testid="inbox-read-all"
-            onClick=${() => runAll(() => api.post('/inbox/read')).then(reload)}>Mark all read</button>`}</div>
+        ${
+            d.unread > 0 &&
+            html`<button class="small" disabled=${all.busy} data-testid="inbox-read-all"
+            onClick=${() => runAll(() => api.post('/inbox/read')).then(reload)}>Mark all read</button>`
+        }</div>
         <${SubmitStatus} st=${{ ...all, done: null }} />
-        ${items.length === 0 ? html`<p class="empty">No notifications.</p>`
-            : html`<ul class="notes" data-testid="notifications">${items.map((n) =>
-                html`<${Note} key=${n.id} n=${n} onRead=${reload} />`)}</ul>`}
+        ${
+            items.length === 0
+                ? html`<p class="empty">No notifications.</p>`
+                : html`<ul class="notes" data-testid="notifications">${items.map(
+                      (n) =>
+                          html`<${Note} key=${n.id} n=${n} onRead=${reload} />`,
+                  )}</ul>`
+        }
         ${extra.error && html`<p role="alert" class="error">${extra.error.message}</p>`}
-        ${extra.cursor && html`<button class="small" disabled=${extra.busy} data-testid="inbox-more"
-            onClick=${more}>Load more</button>`}`;
+        ${
+            extra.cursor &&
+            html`<button class="small" disabled=${extra.busy} data-testid="inbox-more"
+            onClick=${more}>Load more</button>`
+        }`;
 }
 
 export function Inbox({ me }) {
-    const tasks = useLoad(() => api.get('/tasks', { status: 'open', limit: 200 }), []);
+    const tasks = useLoad(
+        () => api.get('/tasks', { status: 'open', limit: 200 }),
+        [],
+    );
     const inbox = useLoad(() => api.get('/inbox', { limit: 50 }), []);
     return html`<div class="page inbox">
         <h1>My inbox</h1>
@@ -126,12 +178,19 @@ export function Inbox({ me }) {
             <section aria-labelledby="tasks-h" class="card">
                 <h2 id="tasks-h">My tasks</h2>
                 <${Loaded} state=${tasks}>${(d) => {
-                    const open = d.items.filter((t) => t.status === 'open').sort(byUrgency);
+                    const open = d.items
+                        .filter((t) => t.status === 'open')
+                        .sort(byUrgency);
                     const overdue = open.filter((t) => t.overdue).length;
                     return html`<p class="summary" data-testid="task-summary">${open.length} open${overdue ? `, ${overdue} overdue` : ''}</p>
-                    ${open.length === 0 ? html`<p class="empty">Nothing due. Well done.</p>`
-                        : html`<ul class="tasks" data-testid="tasks">${open.map((t) =>
-                            html`<${TaskRow} key=${t.id} t=${t} onDone=${tasks.reload} />`)}</ul>`}`;
+                    ${
+                        open.length === 0
+                            ? html`<p class="empty">Nothing due. Well done.</p>`
+                            : html`<ul class="tasks" data-testid="tasks">${open.map(
+                                  (t) =>
+                                      html`<${TaskRow} key=${t.id} t=${t} onDone=${tasks.reload} />`,
+                              )}</ul>`
+                    }`;
                 }}<//>
             </section>
             <section aria-labelledby="notes-h" class="card">

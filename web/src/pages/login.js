@@ -16,9 +16,11 @@ export function Login({ onSignedIn }) {
             const r = await api.post('/auth/login', { email, password });
             onSignedIn({ ...r.user, csrf_token: r.csrf_token }, r.csrf_token);
         } catch (e) {
-            setError(e.status === 429
-                ? 'Too many failed sign-ins; wait a minute and try again.'
-                : e.message);
+            setError(
+                e.status === 429
+                    ? 'Too many failed sign-ins; wait a minute and try again.'
+                    : e.message,
+            );
         } finally {
             setBusy(false);
         }

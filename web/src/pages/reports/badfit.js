@@ -99,9 +99,14 @@ export function BadFit({ d }) {
                           (t) => html`<li>
                 <p><strong>${label(t.kind)}</strong>: ${t.rule}</p>
                 <p class="meta">Opens ${t.opens_on}, due ${t.due_on}; routes to ${t.routes_to}</p>
-                ${t.items && html`<ul class="plain" data-testid="coaching-aes">${t.items.map((x) => html`<li>
+                ${
+                    t.items &&
+                    html`<ul class="plain" data-testid="coaching-aes">${t.items.map(
+                        (x) => html`<li>
                     ${x.ae ? x.ae.name : 'An AE'}: ${x.churns} over-promised ${x.churns === 1 ? 'churn' : 'churns'}${' · '}
-                    <a href=${`/coaching?new=1&ae_id=${encodeURIComponent(x.ae ? x.ae.id : '')}&cause=feature_overpromise&period=${d.period}&note=${encodeURIComponent(`Bad-fit review ${d.period}: ${x.churns} over-promised churns`)}`}>Open a coaching item</a></li>`)}</ul>`}</li>`,
+                    <a href=${`/coaching?new=1&ae_id=${encodeURIComponent(x.ae ? x.ae.id : '')}&cause=feature_overpromise&period=${d.period}&note=${encodeURIComponent(`Bad-fit review ${d.period}: ${x.churns} over-promised churns`)}`}>Open a coaching item</a></li>`,
+                    )}</ul>`
+                }</li>`,
                       )}</ul>`
                     : html`<p class="empty">No threshold fired.</p>`
             }

@@ -82,12 +82,9 @@ export function periodChoices(monthly, today, shown) {
     let p = monthly
         ? (today || '').slice(0, 7)
         : `${(today || '').slice(0, 4)}Q${Math.floor((Number((today || '').slice(5, 7)) - 1) / 3) + 1}`;
-    if (!/^\d{4}(-\d{2}|Q[1-4])$/.test(p))
-        return shown ? [shown] : [];
-    for (let i = 0; i < (monthly ? 12 : 8); i++, p = shift(p, -1))
-        out.push(p);
-    if (shown && !out.includes(shown))
-        out.push(shown);
+    if (!/^\d{4}(-\d{2}|Q[1-4])$/.test(p)) return shown ? [shown] : [];
+    for (let i = 0; i < (monthly ? 12 : 8); i++, p = shift(p, -1)) out.push(p);
+    if (shown && !out.includes(shown)) out.push(shown);
     return out;
 }
 
@@ -96,9 +93,11 @@ function PeriodPicker({ name, period, today, go }) {
     const choices = periodChoices(monthly, today, period);
     return html`<form class="period card no-print" aria-label="Period"
         onSubmit=${(e) => e.preventDefault()}>
-        ${period &&
-        html`<button type="button" onClick=${() => go(shift(period, -1))}>
-            ‹ <span class="sr-only">Previous period: </span>${shift(period, -1)}</button>`}
+        ${
+            period &&
+            html`<button type="button" onClick=${() => go(shift(period, -1))}>
+            ‹ <span class="sr-only">Previous period: </span>${shift(period, -1)}</button>`
+        }
         <div class="field">
             <label for="report-period-pick">${monthly ? 'Month' : 'Quarter'}</label>
             <select id="report-period-pick" name="period" value=${period || ''}
@@ -107,9 +106,11 @@ function PeriodPicker({ name, period, today, go }) {
                 ${choices.map((c) => html`<option value=${c}>${c}</option>`)}
             </select>
         </div>
-        ${period &&
-        html`<button type="button" onClick=${() => go(shift(period, 1))}>
-            <span class="sr-only">Next period: </span>${shift(period, 1)} ›</button>`}
+        ${
+            period &&
+            html`<button type="button" onClick=${() => go(shift(period, 1))}>
+            <span class="sr-only">Next period: </span>${shift(period, 1)} ›</button>`
+        }
     </form>`;
 }
 
@@ -117,7 +118,11 @@ function PeriodPicker({ name, period, today, go }) {
 function Downloads({ name, period, priv, extra }) {
     const link = (format) =>
         `/api/v1/reports/${encodeURIComponent(name)}${qs({
-            period, private: priv ? 1 : '', ...extra, format })}`;
+            period,
+            private: priv ? 1 : '',
+            ...extra,
+            format,
+        })}`;
     return html`<p class="downloads meta no-print" data-testid="downloads">
         ${'Download '}<a href=${link('csv')} download>CSV</a>${' · '}
         <a href=${link('md')} download>Markdown</a>${' · '}
@@ -160,8 +165,10 @@ export function ReportPage({ params, query, me }) {
     return html`<div class="page report" data-report=${name}>
         <h1>${TITLES[name] || name}</h1>
         <${Loaded} state=${st}>${(d) => html`
-            ${periodic &&
-            html`<${PeriodPicker} name=${name} period=${d.period} today=${today} go=${go} />`}
+            ${
+                periodic &&
+                html`<${PeriodPicker} name=${name} period=${d.period} today=${today} go=${go} />`
+            }
             <p class="meta" data-testid="report-period">${d.period ? `Period ${d.period}` : ''}${d.from ? ` (${d.from} to ${d.to})` : ''}${d.as_of ? `As of ${d.as_of}` : ''}</p>
             <${Downloads} name=${name} period=${periodic ? d.period : ''} priv=${priv} extra=${extra} />
             ${Body ? html`<${Body} d=${d} query=${query} />` : html`<pre>${JSON.stringify(d, null, 2)}</pre>`}

@@ -120,12 +120,8 @@ timed() {
 # spend much of their time waiting on the servers and workers they start,
 # so three at a time in each lane, where this node can (18.19 and 20.10 on).
 conc=()
-bconc=()
 if node --test-concurrency=3 -e 0 >/dev/null 2>&1; then
     conc=(--test-concurrency=3)
-    # The browser tests, the suite's longest part, two files at a time:
-    # each waits on its server and its chromium most of the time.
-    bconc=(--test-concurrency=2)
 fi
 
 # One lane of a backend: the unit tests (all of them on SQLite, those of
@@ -186,7 +182,7 @@ ui_lane() {
         SCREENSHOT_DIR="$ROOT/$BUILD/screenshots" \
             CLOSELOOP_BIN="$ROOT/$BUILD/closeloop" \
             CLOSELOOP_WEB="$ROOT/web/dist" \
-            timed "browser tests" "${fake[@]}" node --test "${bconc[@]}" \
+            timed "browser tests" "${fake[@]}" node --test \
             --test-reporter=tap tests/browser/*.test.mjs \
             >"$browser_out" 2>&1 || rc=1
         cat "$browser_out"

@@ -81,7 +81,7 @@ cl_engine_coaching_open(cl_store *st, const char *ae_id, const char *cause,
 {
     cl__eng e;
     cl_period p;
-    const char *role, *manager;
+    const char *role = NULL, *manager = NULL;
     int found = 0, inserted = 0;
     *id = 0;
     cl_err rc = cl__eng_begin(&e, st, actor, now, err);

@@ -178,30 +178,13 @@ route_rule(cl__eng *e, void *item, cl_wf_effects *out, cl_error *err)
 
 /* A reviewed won deal (CL_SD_CHECKIN_PENDING): its check-ins that are in
    view today (issue 14). */
-static int
-found_cb(void *ud, const cl_store_task_row *t)
-{
-    (void)t;
-    *(int *)ud = 1;
-    return 1;
-}
-
 static cl_err
 checkin_rule(cl__eng *e, void *item, cl_wf_effects *out, cl_error *err)
 {
     const cl_wf_deal *d = item;
     unsigned opened = 0;
-    cl_err rc = CL_OK;
-    /* The check-ins the deal has, whoever they went to; by the tasks'
-       unique key, so each is one seek. */
-    for (int n = 1; n <= 3 && rc == CL_OK; n++) {
-        int found = 0;
-        cl_store_task_filter f = {.kind = cl_wf_checkin_kind(n),
-                                  .subject_kind = "deal",
-                                  .subject_id = d->id};
-        rc = cl_store_tasks_each(e->st, &f, found_cb, &found, err);
-        opened |= found ? 1u << (n - 1) : 0;
-    }
+    /* The check-ins the deal has, whoever they went to. */
+    cl_err rc = cl_store_deal_checkins(e->st, d->id, &opened, err);
     if (rc != CL_OK)
         return rc;
     return cl_wf_review_checkins(&e->cfg, d, 1, opened, e->today,

@@ -77,6 +77,13 @@ cl_store_audit(cl_store *st, const char *entity, const char *entity_id,
 }
 
 cl_err
+cl_store_deal_checkins(cl_store *st, const char *deal_id, unsigned *opened,
+                       cl_error *err)
+{
+    return cl__engr_deal_checkins(st, deal_id, opened, err);
+}
+
+cl_err
 cl_store_tasks_each(cl_store *st, const cl_store_task_filter *f,
                     cl_store_task_cb cb, void *ud, cl_error *err)
 {

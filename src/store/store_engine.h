@@ -179,6 +179,11 @@ typedef struct cl_store_task_filter {
 
 typedef int (*cl_store_task_cb)(void *ud, const cl_store_task_row *row);
 
+/* Which of deal_id's won-deal check-ins exist (review_checkin_1..3),
+   whoever they went to: bit n-1 for check-in n. */
+cl_err cl_store_deal_checkins(cl_store *st, const char *deal_id,
+                              unsigned *opened, cl_error *err);
+
 /* Tasks matching f, by due day then id. */
 cl_err cl_store_tasks_each(cl_store *st, const cl_store_task_filter *f,
                            cl_store_task_cb cb, void *ud, cl_error *err);

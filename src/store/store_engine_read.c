@@ -212,6 +212,27 @@ cl__engr_config_each(cl_store *st, cl_store_kv_cb cb, void *ud, cl_error *err)
 /* ---- tasks ----------------------------------------------------------------
  */
 
+/* The deal's won-deal check-ins that exist, whoever they went to, as bits
+   (1: the first, 2: the second, 4: the third): one query the tasks' unique
+   key answers with three seeks, where cl__engr_tasks_each's optional
+   filters would scan the table. */
+cl_err
+cl__engr_deal_checkins(cl_store *st, const char *deal_id, unsigned *opened,
+                       cl_error *err)
+{
+    int bits = 0;
+    cl_err rc = cl__q_rows(
+        st, cl__row_int_first, &bits, err,
+        "SELECT COALESCE(sum(CASE k.kind WHEN 'review_checkin_1' THEN 1 "
+        "WHEN 'review_checkin_2' THEN 2 ELSE 4 END), 0) FROM (SELECT "
+        "DISTINCT kind FROM tasks WHERE workspace_id = ?1 AND kind IN "
+        "('review_checkin_1', 'review_checkin_2', 'review_checkin_3') AND "
+        "subject_kind = 'deal' AND subject_id = ?2) k",
+        "s", deal_id);
+    *opened = bits > 0 ? (unsigned)bits : 0;
+    return rc;
+}
+
 cl_err
 cl__engr_tasks_each(cl_store *st, const cl_store_task_filter *f,
                     cl_store_task_cb cb, void *ud, cl_error *err)

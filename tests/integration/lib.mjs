@@ -52,7 +52,10 @@ export function run(args, opts = {}) {
         input: opts.input ?? '',
         encoding: 'utf8',
         maxBuffer: 512 * 1024 * 1024,
-        timeout: opts.timeout ?? 120_000,
+        // A demo with its loop replay is the longest command the tests
+        // run (about 10 s alone under ASan); on a loaded 2-core CI machine
+        // it has taken over two minutes, so it gets five.
+        timeout: opts.timeout ?? (args[0] === 'demo' ? 300_000 : 120_000),
         env: makeEnv(opts.env),
     });
     if (r.error)

@@ -643,37 +643,11 @@ cl_engine_session_close(cl_store *st, int64_t session_id, const char *actor,
     return cl__eng_end(&e, rc, stats, err);
 }
 
-/* The task a debrief is recorded on, copied out of the row callback. */
-typedef struct debrief_task {
-    int found;
-    char kind[32], status[16], assignee[96], manager[96], churn[96];
-} debrief_task;
-
-static int
-debrief_task_cb(void *ud, const cl_store_task_row *t)
-{
-    debrief_task *d = ud;
-    d->found = 1;
-    snprintf(d->kind, sizeof d->kind, "%s", t->kind ? t->kind : "");
-    snprintf(d->status, sizeof d->status, "%s", t->status ? t->status : "");
-    snprintf(d->assignee, sizeof d->assignee, "%s",
-             t->assignee_id ? t->assignee_id : "");
-    snprintf(d->manager, sizeof d->manager, "%s",
-             t->assignee_manager_id ? t->assignee_manager_id : "");
-    snprintf(d->churn, sizeof d->churn, "%s",
-             t->subject_id && t->subject_kind &&
-                     strcmp(t->subject_kind, "churn") == 0
-                 ? t->subject_id
-                 : "");
-    return 0;
-}
-
 cl_err
 cl_engine_debrief_held(cl_store *st, int64_t task_id, const char *notes,
                        int disputed, const char *reason, const char *actor,
                        cl_time now, cl_error *err)
 {
-    debrief_task d = {0};
     cl_store_task_filter f = {.id = task_id};
     cl_wf_churn c;
     cl_wf_effects fx;
@@ -681,22 +655,27 @@ cl_engine_debrief_held(cl_store *st, int64_t task_id, const char *notes,
     cl_err rc = cl__eng_begin(&e, st, actor, now, err);
     if (rc != CL_OK)
         return rc;
+    one_task o = {.e = &e};
     cl_wf_effects_init(&fx);
-    rc = cl_store_tasks_each(st, &f, debrief_task_cb, &d, err);
-    if (rc == CL_OK && !d.found)
+    rc = cl_store_tasks_each(st, &f, one_task_cb, &o, err);
+    if (rc == CL_OK && !o.found)
         rc =
             cl_error_set(err, CL_ENOTFOUND, "no task %lld", (long long)task_id);
-    if (rc == CL_OK && (strcmp(d.kind, "debrief") != 0 || !d.churn[0]))
+    const cl_wf_task *t = &o.t;
+    if (rc == CL_OK &&
+        (!t->kind || strcmp(t->kind, "debrief") != 0 || !t->subject_kind ||
+         strcmp(t->subject_kind, "churn") != 0 || !t->subject_id ||
+         !*t->subject_id))
         rc = cl_error_set(err, CL_EINVAL, "task %lld is not a churn's debrief",
                           (long long)task_id);
-    if (rc == CL_OK && strcmp(d.status, "open") != 0)
+    if (rc == CL_OK && t->done)
         rc = cl_error_set(err, CL_ECONFLICT, "task %lld is done already",
                           (long long)task_id);
-    cl_vis_rel rel = {d.assignee, d.manager[0] ? d.manager : NULL, NULL};
+    cl_vis_rel rel = {t->assignee_id, t->assignee_manager_id, NULL};
     if (rc == CL_OK)
         rc = cl__eng_check_may(&e, actor, "--by", CL_VA_TASK_DONE, &rel, err);
     if (rc == CL_OK)
-        rc = cl__eng_get_churn(&e, d.churn, &c, err);
+        rc = cl__eng_get_churn(&e, t->subject_id, &c, err);
     if (rc == CL_OK)
         rc = cl_wf_debrief_held(&e.cfg, &c, actor, notes, disputed, reason, &fx,
                                 err);

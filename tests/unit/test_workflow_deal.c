@@ -15,29 +15,6 @@
 
 #include "core/workflow.h"
 
-static cl_wf_deal
-won_deal(const char *closed_on, double arr)
-{
-    cl_wf_deal d = {0};
-    d.id = "D123";
-    d.account_id = "A1";
-    d.ae_id = "AE1";
-    d.ae_manager_id = "SM1";
-    d.csm_id = "CSM1";
-    d.cs_manager_id = "CSMGR1";
-    d.type = "new";
-    d.stage = "closed_won";
-    d.created_on = D("2026-04-01");
-    d.closed_on = D(closed_on);
-    d.first_demo_on = CL_WF_NO_DAY;
-    d.kickoff_on = CL_WF_NO_DAY;
-    d.arr = arr;
-    d.icp_fit_score = -1;
-    d.champion_tenure_months = -1;
-    d.exec_sponsor = -1;
-    return d;
-}
-
 static cl_wf_review
 good_review(void)
 {

@@ -431,8 +431,10 @@ enum MHD_Result cl__h_icp_no_change(cl_http_req *r);
 
 /* ---- cursors of paged lists (h_records.c) ----------------------------- */
 
+/* A sorted list's cursor carries the last row's sort value (an account's
+   name, say) beside its key (h_lists.c). */
 #define CL_HTTP_CURSOR_MAX 1100 /* a cursor's decoded text, with its tag */
-#define CL_HTTP_KEY_MAX 256    /* a record key a cursor carries */
+#define CL_HTTP_KEY_MAX 256     /* a record key a cursor carries */
 
 /* The cursor of tag (the list's name) continuing after text into out (len
    bytes; 2 * CL_HTTP_CURSOR_MAX is always enough). */

@@ -26,7 +26,10 @@
 
 /* Every account with its derived columns (store_lists.h); ?1 is the
    workspace.  b is the latest won new or renewal deal, f the earliest won
-   new deal, the one whose health the account page shows. */
+   new deal, the one whose health the account page shows: each one seek of
+   deals_account per account, which a page in key order makes for its own
+   rows only (window functions over all deals measured three times slower
+   sorted, thirty times in key order). */
 /* clang-format off */
 #define BOOK                                                                   \
     "SELECT a.id AS id, a.name AS name, a.industry AS industry, "              \
@@ -42,16 +45,15 @@
     "f.health_score AS health, f.ae_id AS health_ae "                          \
     "FROM accounts a "                                                         \
     "LEFT JOIN users u ON u.workspace_id = a.workspace_id AND u.id = a.csm_id "\
-    "LEFT JOIN (SELECT account_id, id, arr, closed_on, row_number() OVER "     \
-    "  (PARTITION BY account_id ORDER BY closed_on DESC, id DESC) AS rn "      \
-    "  FROM deals WHERE workspace_id = ?1 AND stage = 'closed_won' "           \
-    "  AND type IN ('new', 'renewal') AND closed_on IS NOT NULL) b "           \
-    "  ON b.account_id = a.id AND b.rn = 1 "                                   \
-    "LEFT JOIN (SELECT account_id, health_score, ae_id, row_number() OVER "    \
-    "  (PARTITION BY account_id ORDER BY closed_on, id) AS rn "                \
-    "  FROM deals WHERE workspace_id = ?1 AND stage = 'closed_won' "           \
-    "  AND type = 'new' AND closed_on IS NOT NULL) f "                         \
-    "  ON f.account_id = a.id AND f.rn = 1 "                                   \
+    "LEFT JOIN deals b ON b.workspace_id = ?1 AND b.id = (SELECT d.id "        \
+    "  FROM deals d WHERE d.workspace_id = ?1 AND d.account_id = a.id "        \
+    "  AND d.stage = 'closed_won' AND d.type IN ('new', 'renewal') "           \
+    "  AND d.closed_on IS NOT NULL "                                           \
+    "  ORDER BY d.closed_on DESC, d.id DESC LIMIT 1) "                         \
+    "LEFT JOIN deals f ON f.workspace_id = ?1 AND f.id = (SELECT d.id "        \
+    "  FROM deals d WHERE d.workspace_id = ?1 AND d.account_id = a.id "        \
+    "  AND d.stage = 'closed_won' AND d.type = 'new' "                         \
+    "  AND d.closed_on IS NOT NULL ORDER BY d.closed_on, d.id LIMIT 1) "       \
     "WHERE a.workspace_id = ?1"
 /* clang-format on */
 

@@ -183,6 +183,49 @@ like_pattern(char *out, size_t len, const char *needle)
     out[o] = '\0';
 }
 
+/*
+ * field of table t equals value, compared as the value's text means it
+ * whatever the column's type on either backend, as every record list
+ * compares (a boolean as 1 or 0, an amount as a number, a date as its
+ * text); a value the field's type cannot hold matches nothing.
+ */
+static void
+equal(qb *b, const char *t, const cl_field *f, const char *value)
+{
+    char *end;
+    switch (f->type) {
+    case CL_F_BOOL:
+        if (strcmp(value, "1") != 0 && strcmp(value, "0") != 0)
+            break;
+        put(b,
+            " AND (CASE WHEN %s.\"%s\" THEN 1 WHEN NOT %s.\"%s\" THEN 0 "
+            "END) = ?%d",
+            t, f->name, t, f->name, arg_i(b, value[0] == '1'));
+        return;
+    case CL_F_MONEY:
+    case CL_F_HOURS: {
+        double v = strtod(value, &end);
+        if (!*value || *end)
+            break;
+        put(b, " AND CAST(%s.\"%s\" AS DOUBLE PRECISION) = ?%d", t, f->name,
+            arg_d(b, v));
+        return;
+    }
+    case CL_F_INT: {
+        long long v = strtoll(value, &end, 10);
+        if (!*value || *end)
+            break;
+        put(b, " AND %s.\"%s\" = ?%d", t, f->name, arg_i(b, v));
+        return;
+    }
+    default:
+        /* Text, ids, enums and dates: dates as their text. */
+        put(b, " AND %s.\"%s\"::text = ?%d::text", t, f->name, arg_s(b, value));
+        return;
+    }
+    put(b, " AND 1 = 0");
+}
+
 /* The inner rows (y) with their filters on the base tables. */
 static cl_err
 inner(qb *b, const cl_store_lists_req *q, const char *pattern, cl_error *err)
@@ -210,8 +253,7 @@ inner(qb *b, const cl_store_lists_req *q, const char *pattern, cl_error *err)
             if (f < 0)
                 return cl_error_set(err, CL_EINVAL, "%s: no field '%s'",
                                     def->name, q->filters[i].field);
-            int p = arg_s(b, q->filters[i].value);
-            put(b, " AND a.\"%s\" = ?%d", def->fields[f].name, p);
+            equal(b, "a", &def->fields[f], q->filters[i].value);
         }
         put(b, ") k");
     } else {
@@ -223,8 +265,7 @@ inner(qb *b, const cl_store_lists_req *q, const char *pattern, cl_error *err)
             if (f < 0)
                 return cl_error_set(err, CL_EINVAL, "%s: no field '%s'",
                                     def->name, q->filters[i].field);
-            int p = arg_s(b, q->filters[i].value);
-            put(b, " AND d.\"%s\" = ?%d", def->fields[f].name, p);
+            equal(b, "d", &def->fields[f], q->filters[i].value);
         }
         if (q->industry)
             put(b, " AND k.industry = ?%d", arg_s(b, q->industry));

@@ -215,6 +215,29 @@ describe('filters', () => {
                 acc(d).industry === acc(d0).industry && d.ae_id === d0.ae_id)));
         });
 
+    test('equality on typed fields compares as every record list does',
+        async () => {
+            const a = accounts.find((x) => x.employees && x.customer_since);
+            const d = deals.find((x) => x.arr && x.exec_sponsor === false);
+            const cases = [
+                ['accounts', 'has_ops_function=true', accounts,
+                    (x) => x.has_ops_function === true],
+                ['accounts', `employees=${a.employees}`, accounts,
+                    (x) => x.employees === a.employees],
+                ['accounts', `customer_since=${a.customer_since}`, accounts,
+                    (x) => x.customer_since === a.customer_since],
+                ['accounts', 'employees=many', accounts, () => false],
+                ['deals', `arr=${d.arr}`, deals, (x) => x.arr === d.arr],
+                ['deals', 'exec_sponsor=false', deals,
+                    (x) => x.exec_sponsor === false],
+            ];
+            for (const [kind, q, all, keep] of cases) {
+                const r = await revops.get(`/api/v1/${kind}?${q}&limit=1000`);
+                assert.equal(r.status, 200, `${q}: ${r.text}`);
+                assert.deepEqual(ids(r.json.items), ids(all.filter(keep)), q);
+            }
+        });
+
     const bad = [
         ['arr_min=-1', 'arr_min', /0\.\.1000000000000/],
         ['arr_max=abc', 'arr_max', /amount/],

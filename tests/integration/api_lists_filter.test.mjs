@@ -76,6 +76,14 @@ before(async () => {
     ae = await as(srv, ws, 'ae');
     salesManager = await as(srv, ws, 'sales_manager');
     marketing = await as(srv, ws, 'marketing');
+    // A customer won on a leap day renews on 28 February.
+    let r = await revops.post('/api/v1/accounts', { id: 'zz-leap-1',
+        name: 'Leap Day Ltd', status: 'customer', industry: 'retail' });
+    assert.equal(r.status, 201, r.text);
+    r = await revops.post('/api/v1/deals', { id: 'zz-leap-d1',
+        account_id: 'zz-leap-1', type: 'new', stage: 'closed_won',
+        created_on: '2024-01-10', closed_on: '2024-02-29', arr: 1234.5 });
+    assert.equal(r.status, 201, r.text);
     accounts = await walk(revops, '/api/v1/accounts');
     deals = await walk(revops, '/api/v1/deals');
     // The deal's own health score is on the record read alone.
@@ -100,6 +108,9 @@ describe('columns', () => {
                     some++;
             }
             assert.ok(some > 20, 'the demo has accounts with ARR and health');
+            const leap = accounts.find((a) => a.id === 'zz-leap-1');
+            assert.equal(leap.renewal_on, '2025-02-28');
+            assert.equal(leap.arr, 1234.5);
             const csm = accounts.find((a) => a.csm_id);
             assert.equal(csm.csm_name,
                 ws.users.find((u) => u.id === csm.csm_id).name);

@@ -185,17 +185,24 @@ function useList(path, params) {
             live = false;
         };
     }, [key]);
+    // A page that arrives after the filters changed belongs to no list.
+    const current = useRef(key);
+    current.current = key;
     const more = () => {
+        const asked = key;
         setSt((s) => ({ ...s, more: true }));
         api.get(path, { ...params, limit: PAGE, cursor: st.cursor }).then(
             (d) =>
+                current.current === asked &&
                 setSt((s) => ({
                     ...s,
                     items: [...s.items, ...d.items],
                     cursor: d.next_cursor,
                     more: false,
                 })),
-            (error) => setSt((s) => ({ ...s, more: false, error })),
+            (error) =>
+                current.current === asked &&
+                setSt((s) => ({ ...s, more: false, error })),
         );
     };
     return [st, more];

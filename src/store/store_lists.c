@@ -119,6 +119,10 @@ typedef struct qb {
     int na;
 } qb;
 
+static void put(qb *b, const char *f, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Appends f's text to the SQL; b->over when it does not fit. */
 static void
 put(qb *b, const char *f, ...)
 {

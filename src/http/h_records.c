@@ -10,7 +10,8 @@
  *   PATCH  /api/v1/KIND/{id}          the same, only the fields given
  *
  * Values are checked by the importer's field rules (io/field.h), so a
- * record written here is one an import would accept.
+ * record written here is one an import would accept.  The accounts and
+ * deals lists, with their columns, ranges and sorts, are h_lists.c's.
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -4,7 +4,7 @@
 // <svg role="img"> named by its title, with the same numbers in a table
 // under a <details>, so a screen reader, a test and a person read the
 // same figures (or the list beside the chart does: table null).  Marks carry their numbers (data-x, data-low, ...) too.
-import { html, pct } from './ui.js';
+import { html, pct, day } from './ui.js';
 import { COLORS } from './chart.js';
 
 const W = 600;
@@ -60,7 +60,8 @@ function YAxis({ y, vals, fmt, x0, x1 }) {
 }
 
 // series: [{label, points: [{day, survival}]}]: survival curves drawn as
-// steps on a day axis to scale; each point a dot at its day.
+// steps on a day axis to scale; each point a dot at its day.  The legend
+// sits low, where retention curves seldom go.
 export function StepChart({ series, title, testid, xLabel, height = 260 }) {
     const xMax = Math.max(
         1,
@@ -112,8 +113,8 @@ export function StepChart({ series, title, testid, xLabel, height = 260 }) {
             (
                 s,
                 i,
-            ) => html`<g class="legend"><rect x=${PAD.l + 8 + i * 140} y=${PAD.t + 6} width="10" height="10" fill=${COLORS[i % COLORS.length]} />
-            <text x=${PAD.l + 22 + i * 140} y=${PAD.t + 15} font-size="11" fill="#111827">${s.label}</text></g>`,
+            ) => html`<g class="legend"><rect x=${PAD.l + 8 + i * 140} y=${height - PAD.b - 20} width="10" height="10" fill=${COLORS[i % COLORS.length]} />
+            <text x=${PAD.l + 22 + i * 140} y=${height - PAD.b - 11} font-size="11" fill="#111827">${s.label}</text></g>`,
         )}
     <//>`;
 }
@@ -259,7 +260,7 @@ export function DatedChart({
         <${YAxis} y=${y} vals=${ticks(yMax, 4)} fmt=${String} x0=${PAD.l} x1=${W - PAD.r} />
         ${[...new Set(ends)].map(
             (on, i) =>
-                html`<text x=${x(on)} y=${height - PAD.b + 14} text-anchor=${i ? 'end' : 'start'} font-size="11" fill="#374151">${on}</text>`,
+                html`<text x=${x(on)} y=${height - PAD.b + 14} text-anchor=${i ? 'end' : 'start'} font-size="11" fill="#374151">${day(on)}</text>`,
         )}
         <polyline fill="none" stroke=${COLORS[0]} stroke-width="2" points=${points.map((p) => `${x(p.on)},${y(p.value)}`).join(' ')} />
         ${points.map((p) => html`<circle class="point" cx=${x(p.on)} cy=${y(p.value)} r="3.5" fill=${COLORS[0]} data-on=${p.on} data-value=${p.value} />`)}

@@ -124,6 +124,27 @@ cl_err cl_report_patterns_json(const cl_snapshot *s, cl_day today,
                                int private_answers, json_t **out,
                                cl_error *err);
 
+/* The quarters a trend covers: a range any request is held to. */
+#define CL_TREND_MIN 2
+#define CL_TREND_MAX 12
+
+/* 1 if the report called name has a trend (bad-fit, health). */
+int cl_report_has_trend(const char *name);
+
+/*
+ * The report's key figures for each of the `quarters` quarters ending with
+ * o->period (bad-fit), or with the last complete quarter before o->today
+ * (health), oldest first, each built by the report's own function:
+ * {report, quarters: [{period, cohort_size, categories: [{category, label,
+ * share, ci_low, ci_high, threshold}]}]} for bad-fit (never a private
+ * view), {period, passed, failed, unknown, checks} for health (as the
+ * report read the day after the quarter ended).  CL_EINVAL naming the
+ * field for another report or quarters outside CL_TREND_MIN..MAX.
+ */
+cl_err cl_report_trend(const cl_report_def *def, const cl_snapshot *s,
+                       const cl_report_opts *o, int quarters, json_t **out,
+                       cl_error *err);
+
 /* Helpers the builders share (report.c). */
 
 /* A JSON date "YYYY-MM-DD", or null for CL_DAY_NONE. */

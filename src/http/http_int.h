@@ -392,6 +392,7 @@ enum MHD_Result cl__h_kickoff(cl_http_req *r);
 enum MHD_Result cl__h_recovery_classify(cl_http_req *r);
 enum MHD_Result cl__h_reports(cl_http_req *r);
 enum MHD_Result cl__h_report(cl_http_req *r);
+enum MHD_Result cl__h_report_trend(cl_http_req *r);
 enum MHD_Result cl__h_taxonomy(cl_http_req *r);
 enum MHD_Result cl__h_taxonomy_set(cl_http_req *r);
 enum MHD_Result cl__h_thresholds(cl_http_req *r);

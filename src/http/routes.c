@@ -354,6 +354,12 @@ const cl_http_route cl__http_routes[] = {
     {.method = "GET", .pattern = "/api/v1/reports", .handler = cl__h_reports,
      .auth = U, .kind = NONE, .tag = "reports",
      .summary = "The reports the caller may read"},
+    {.method = "GET", .pattern = "/api/v1/reports/{name}/trend",
+     .handler = cl__h_report_trend, .auth = U, .kind = NONE,
+     .tag = "reports",
+     .summary = "A quarterly report's key figures over its last N "
+                "quarters (quarters=2-12, default 8; period=P ends a "
+                "bad-fit trend): bad-fit shares, loop-health verdicts"},
     {.method = "GET", .pattern = "/api/v1/reports/{name}",
      .handler = cl__h_report, .auth = U, .kind = NONE, .tag = "reports",
      .summary = "A report's JSON, as the CLI's (period=P, private=1), or "

@@ -437,6 +437,64 @@ test_demo_2026q3_fires_wrong_icp(void **state)
     remove_db(f.db);
 }
 
+/* The trend: one point per quarter ending with the period, each the
+   bad-fit review of its quarter; no AE named; the quarters in range.
+   Health's trend ends with the last complete quarter before today, that
+   quarter as the report read the day after it ended. */
+static void
+test_trend(void **state)
+{
+    fixture *f = *state;
+    cl_report_opts o = {0};
+    cl_error err;
+    json_t *doc = NULL;
+    assert_int_equal(cl_period_parse("2026Q3", &o.period), 0);
+    o.today = D("2026-11-23");
+    o.private_view = 1;
+    assert_int_equal(cl_report_trend(cl_report_find("bad-fit"), f->s, &o, 3,
+                                     &doc, &err),
+                     CL_OK);
+    json_t *qs = J(doc, "quarters");
+    assert_int_equal(json_array_size(qs), 3);
+    assert_string_equal(json_string_value(J(qs, "0.period")), "2026Q1");
+    assert_string_equal(json_string_value(J(qs, "2.period")), "2026Q3");
+    json_t *want = build(f->s, "2026Q3", 0);
+    assert_int_equal(json_integer_value(J(qs, "2.cohort_size")), 10);
+    assert_true(json_equal(J(qs, "2.categories.0.share"),
+                           J(want, "categories.0.share")));
+    assert_true(json_equal(J(qs, "2.categories.0.ci_high"),
+                           J(want, "categories.0.ci_high")));
+    char *text = json_dumps(doc, 0);
+    assert_null(strstr(text, "Ada"));
+    free(text);
+    json_decref(want);
+    json_decref(doc);
+
+    assert_int_equal(cl_report_trend(cl_report_find("bad-fit"), f->s, &o,
+                                     CL_TREND_MAX + 1, &doc, &err),
+                     CL_EINVAL);
+    assert_string_equal(err.field, "quarters");
+    assert_int_equal(cl_report_trend(cl_report_find("bad-fit"), f->s, &o,
+                                     CL_TREND_MIN - 1, &doc, &err),
+                     CL_EINVAL);
+    assert_int_equal(cl_report_trend(cl_report_find("monthly"), f->s, &o, 4,
+                                     &doc, &err),
+                     CL_EINVAL);
+
+    assert_int_equal(cl_report_trend(cl_report_find("health"), f->s, &o, 2,
+                                     &doc, &err),
+                     CL_OK);
+    assert_string_equal(json_string_value(J(doc, "quarters.1.period")),
+                        "2026Q3");
+    json_t *h = NULL;
+    o.today = D("2026-10-01");
+    assert_int_equal(cl_report_health(f->s, &o, &h, &err), CL_OK);
+    assert_true(json_equal(J(doc, "quarters.1.checks"), J(h, "quarters.3.checks")));
+    assert_true(json_equal(J(doc, "quarters.1.passed"), J(h, "summary.passed")));
+    json_decref(h);
+    json_decref(doc);
+}
+
 int
 main(void)
 {
@@ -449,6 +507,7 @@ main(void)
         cmocka_unit_test(test_quarter_without_churns),
         cmocka_unit_test(test_rejects_a_month),
         cmocka_unit_test(test_demo_2026q3_fires_wrong_icp),
+        cmocka_unit_test(test_trend),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

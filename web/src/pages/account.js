@@ -3,6 +3,7 @@
 // Every field shown is one the API returned for this viewer.
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.js';
+import { DatedChart } from '../svgchart.js';
 import {
     html,
     useLoad,
@@ -123,10 +124,14 @@ const FLAGS = [
     ['context_gaps', 'Context gaps'],
 ];
 
-// Every health reading, oldest first: the review's, then each check-in's.
+// Every health reading, oldest first: the review's, then each check-in's,
+// drawn on a date axis to scale; the list is the chart's numbers as text.
 function HealthHistory({ history, people }) {
     if (!history || history.length === 0) return null;
-    return html`<ol class="plain health-history" data-testid="health-history"
+    const title = `Health score over time: ${history.length} ${history.length === 1 ? 'reading' : 'readings'}, latest ${history[history.length - 1].score}`;
+    return html`<${DatedChart} testid="health-chart" title=${title}
+        points=${history.map((h) => ({ on: h.on, value: h.score }))} />
+    <ol class="plain health-history" data-testid="health-history"
         aria-label="Health history">${history.map(
             (h, i) => html`<li key=${i}>
         <time datetime=${h.on}>${day(h.on)}</time> <strong>${h.score}</strong>${' '}

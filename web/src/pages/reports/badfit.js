@@ -1,63 +1,12 @@
 // badfit.js - the quarterly bad-fit review: the churn cohort's share by
 // bad-fit category against its threshold, and what the thresholds open.
 import { html, money, pct, num, label, Badge } from '../../ui.js';
-import { ChartFigure, COLORS, pctAxis } from '../../chart.js';
+import { WhiskerChart } from '../../svgchart.js';
 import { Kpi } from './shared.js';
+import { Trend } from './trend.js';
 
 export function BadFit({ d }) {
     const cats = d.categories;
-    const config = {
-        type: 'bar',
-        data: {
-            labels: cats.map((c) => c.label),
-            datasets: [
-                {
-                    label: 'share',
-                    data: cats.map((c) => c.share),
-                    backgroundColor: 'rgba(37,99,235,0.75)',
-                    grouped: false,
-                    barPercentage: 0.6,
-                    order: 3,
-                },
-                {
-                    label: '95% interval',
-                    data: cats.map((c) => [c.ci_low, c.ci_high]),
-                    backgroundColor: 'rgba(17,24,39,0.25)',
-                    borderColor: '#111827',
-                    borderWidth: 1,
-                    grouped: false,
-                    barPercentage: 0.08,
-                    order: 2,
-                },
-                {
-                    label: 'threshold',
-                    type: 'line',
-                    data: cats.map((c) => c.threshold),
-                    borderColor: COLORS[1],
-                    backgroundColor: COLORS[1],
-                    borderWidth: 3,
-                    pointRadius: 36,
-                    pointHoverRadius: 36,
-                    pointStyle: 'line',
-                    showLine: false,
-                    order: 1,
-                },
-            ],
-        },
-        options: {
-            scales: { y: pctAxis(1) },
-            plugins: {
-                tooltip: {
-                    callbacks: {
-                        label: (c) =>
-                            Array.isArray(c.raw)
-                                ? `95% interval ${pct(c.raw[0])}–${pct(c.raw[1])}`
-                                : `${c.dataset.label} ${pct(c.raw)}`,
-                    },
-                },
-            },
-        },
-    };
     const im = d.impact || {};
     return html`
         <section class="kpis" aria-label="Revenue impact">
@@ -69,14 +18,20 @@ export function BadFit({ d }) {
             <${Kpi} label="Untagged" value=${d.untagged} />
         </section>
         <section class="card" aria-labelledby="cat-h"><h2 id="cat-h">Bad-fit categories</h2>
-            <${ChartFigure} testid="chart-categories" config=${config}
-                title=${`Share of the ${d.period} churn cohort by bad-fit category, with 95% intervals and thresholds`}
-                values=${{
-                    count: cats.map((c) => c.count),
-                    share: cats.map((c) => c.share),
-                    ci_low: cats.map((c) => c.ci_low),
-                    ci_high: cats.map((c) => c.ci_high),
-                    threshold: cats.map((c) => c.threshold),
+            <${WhiskerChart} testid="chart-categories" valueLabel="share"
+                rows=${cats.map((c) => ({ label: c.label, value: c.share, low: c.ci_low, high: c.ci_high, mark: c.threshold }))}
+                title=${`Share of the ${d.period} churn cohort by bad-fit category, each with its 95% interval as a whisker and its threshold as a red tick`}
+                extra=${{
+                    'data-chart': JSON.stringify({
+                        labels: cats.map((c) => c.label),
+                        values: {
+                            count: cats.map((c) => c.count),
+                            share: cats.map((c) => c.share),
+                            ci_low: cats.map((c) => c.ci_low),
+                            ci_high: cats.map((c) => c.ci_high),
+                            threshold: cats.map((c) => c.threshold),
+                        },
+                    }),
                 }} />
             <div class="table-wrap"><table class="data" data-testid="categories">
                 <thead><tr><th scope="col">Category</th><th scope="col" class="n">Churns</th>
@@ -92,6 +47,7 @@ export function BadFit({ d }) {
                 )}</tbody>
             </table></div>
         </section>
+        <${Trend} name="bad-fit" period=${d.period} />
         <section class="card" aria-labelledby="trig-h"><h2 id="trig-h">What the thresholds open</h2>
             ${
                 d.triggers.length

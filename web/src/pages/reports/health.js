@@ -2,6 +2,7 @@
 import { html, pct, num, label, Badge } from '../../ui.js';
 import { ChartFigure, COLORS } from '../../chart.js';
 import { Kpi } from './shared.js';
+import { Trend } from './trend.js';
 
 // A check's value as its unit reads: a share as a percentage, days as
 // days, a cause by its label.
@@ -75,5 +76,6 @@ export function Health({ d }) {
                         )}</tr>`,
                 )}</tbody></table></div>
             <ul class="plain notes-list">${qs.length ? qs[qs.length - 1].checks.map((c) => html`<li><strong>${label(c.check)}</strong>: ${c.note}</li>`) : null}</ul>
-        </section>`;
+        </section>
+        <${Trend} name="health" />`;
 }

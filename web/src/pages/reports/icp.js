@@ -1,7 +1,7 @@
 // icp.js - the quarterly ICP review: churn by segment, inside and
 // outside the ICP, retention by cohort and the profiles that churn more.
 import { html, pct, num, label } from '../../ui.js';
-import { ChartFigure, COLORS, pctAxis } from '../../chart.js';
+import { StepChart, WhiskerChart } from '../../svgchart.js';
 import { Kpi, evidence } from './shared.js';
 import { Patterns } from './patterns.js';
 
@@ -11,63 +11,6 @@ export function Icp({ d }) {
     );
     const top = segs.slice(0, 12);
     const segName = (s) => `${label(s.dimension)}: ${s.value}`;
-    const segChart = {
-        type: 'bar',
-        data: {
-            labels: top.map(segName),
-            datasets: [
-                {
-                    label: '12-month churn',
-                    data: top.map((s) => s.churn_12m),
-                    backgroundColor: COLORS[0],
-                },
-                {
-                    label: '95% interval',
-                    data: top.map((s) => [s.ci_low, s.ci_high]),
-                    backgroundColor: 'rgba(37,99,235,0.18)',
-                    borderColor: COLORS[0],
-                    borderWidth: 1,
-                    barPercentage: 0.3,
-                },
-                {
-                    label: 'all customers',
-                    type: 'line',
-                    data: top.map(() => d.churn_12m_all.churn_12m),
-                    borderColor: COLORS[1],
-                    borderDash: [6, 4],
-                    pointRadius: 0,
-                },
-            ],
-        },
-        options: { indexAxis: 'y', scales: { x: pctAxis() } },
-    };
-    const ret = {
-        type: 'line',
-        data: {
-            labels: d.retention.length
-                ? d.retention[0].points.map((p) => p.day)
-                : [],
-            datasets: d.retention.map((c, i) => ({
-                label: `${c.cohort} (${c.customers})`,
-                data: c.points.map((p) => p.survival),
-                borderColor: COLORS[i % COLORS.length],
-                backgroundColor: COLORS[i % COLORS.length],
-                pointRadius: 2,
-                stepped: true,
-            })),
-        },
-        options: {
-            scales: {
-                y: pctAxis(1),
-                x: {
-                    title: {
-                        display: true,
-                        text: 'days since becoming a customer',
-                    },
-                },
-            },
-        },
-    };
     const cmp = (x) =>
         x
             ? `${pct(x.churn_12m)} (${pct(x.ci_low)} – ${pct(x.ci_high)}), ${x.churned} of ${x.customers}`
@@ -93,8 +36,10 @@ export function Icp({ d }) {
             }
         </section>
         <section class="card"><h2>Churn by segment</h2>
-            <${ChartFigure} testid="chart-segments" config=${segChart} height=${360}
-                title="12-month churn rate by segment (highest rate ratio first), with 95% intervals" />
+            <${WhiskerChart} testid="chart-segments" valueLabel="12-month churn"
+                rows=${top.map((s) => ({ label: segName(s), value: s.churn_12m, low: s.ci_low, high: s.ci_high }))}
+                refValue=${d.churn_12m_all.churn_12m} refLabel="all customers"
+                title="12-month churn rate by segment (highest rate ratio first), each with its 95% interval as a whisker and all customers' rate as a dashed line" />
             <div class="table-wrap"><table class="data" data-testid="segments">
                 <thead><tr><th scope="col">Segment</th><th scope="col" class="n">Customers</th><th scope="col" class="n">Churned</th>
                     <th scope="col" class="n">12-month churn</th><th scope="col" class="n">95% interval</th>
@@ -111,7 +56,9 @@ export function Icp({ d }) {
                 )}</tbody></table></div>
         </section>
         <section class="card"><h2>Retention by cohort</h2>
-            <${ChartFigure} testid="chart-retention" config=${ret} title="Share of customers retained by days since they became customers, by cohort year" />
+            <${StepChart} testid="chart-retention" xLabel="time since becoming a customer, to scale"
+                series=${d.retention.map((c) => ({ label: `${c.cohort} (${c.customers})`, points: c.points }))}
+                title="Share of customers retained (Kaplan-Meier) by time since they became customers, by cohort year" />
         </section>
         ${
             d.patterns &&

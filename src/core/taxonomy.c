@@ -112,6 +112,71 @@ cl_badfit_code(cl_badfit b)
     return "";
 }
 
+cl_badfit
+cl_badfit_parse(const char *code)
+{
+    for (int b = CL_BADFIT_WRONG_ICP; code && b <= CL_BADFIT_OVER_PROMISED; b++)
+        if (strcmp(code, cl_badfit_code((cl_badfit)b)) == 0)
+            return (cl_badfit)b;
+    return CL_BADFIT_NONE;
+}
+
+const cl_cause *
+cl_taxonomy_in(const cl_cause *list, size_t n, const char *code)
+{
+    if (list == NULL)
+        return code ? cl_taxonomy_find(code) : NULL;
+    for (size_t i = 0; code && i < n; i++)
+        if (strcmp(list[i].code, code) == 0)
+            return &list[i];
+    return NULL;
+}
+
+static int
+code_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+cl_err
+cl_cause_code_check(const char *code, cl_error *err)
+{
+    size_t n = code ? strlen(code) : 0;
+    int ok =
+        n >= 2 && n <= CL_CAUSE_CODE_MAX && code[0] >= 'a' && code[0] <= 'z';
+    for (size_t i = 0; ok && i < n; i++)
+        ok = code_char(code[i]);
+    if (ok)
+        return CL_OK;
+    return cl_error_set_field(
+        err, CL_EINVAL, "code",
+        "code: expected 2 to %d characters of a-z, 0-9 and "
+        "_, starting with a letter",
+        CL_CAUSE_CODE_MAX);
+}
+
+void
+cl_cause_code_from_label(const char *label, char *out, size_t size)
+{
+    size_t n = 0,
+           max = size - 1 < CL_CAUSE_CODE_MAX ? size - 1 : CL_CAUSE_CODE_MAX;
+    for (const char *p = label ? label : ""; *p && n < max; p++) {
+        char c = *p >= 'A' && *p <= 'Z' ? (char)(*p - 'A' + 'a') : *p;
+        if (code_char(c) && c != '_') {
+            if (n == 0 && c >= '0' && c <= '9' && max > 2) {
+                out[n++] = 'c';
+                out[n++] = '_';
+            }
+            out[n++] = c;
+        } else if (n > 0 && out[n - 1] != '_') {
+            out[n++] = '_';
+        }
+    }
+    while (n > 0 && out[n - 1] == '_')
+        n--;
+    out[n] = '\0';
+}
+
 /* An int threshold takes whole numbers only (CL_THRESHOLDS). */
 #define WHOLE_int 1
 #define WHOLE_double 0

@@ -1,6 +1,7 @@
 /*
  * h_settings.c - what RevOps tunes:
- *   GET   /api/v1/settings/taxonomy, PATCH /api/v1/settings/taxonomy/{code}
+ *   GET   /api/v1/settings/taxonomy, POST /api/v1/settings/taxonomy,
+ *   PATCH /api/v1/settings/taxonomy/{code}
  *   GET   /api/v1/settings/thresholds,
  *   PATCH /api/v1/settings/thresholds/{key}
  *   GET   /api/v1/settings/config, PATCH /api/v1/settings/config
@@ -12,20 +13,55 @@
 #include <string.h>
 
 #include "../core/config_keys.h"
+#include "../core/record.h"
 #include "../core/taxonomy.h"
+#include "../core/workflow.h"
 #include "../store/store_api.h"
 #include "../store/store_engine.h"
 #include "http_int.h"
 
+/* A cause as the API shows it; owner_role is filled in by taxonomy(). */
 static int
 cause_cb(void *ud, const cl_cause *c)
 {
+    const char *category = cl_badfit_code(c->badfit);
     json_array_append_new(
-        ud,
-        json_pack("{s:s, s:s, s:s, s:b, s:s}", "code", c->code, "label",
-                  c->label, "definition", c->definition, "sales_attributable",
-                  c->sales_attributable, "routes_to", c->routes_to));
+        ud, json_pack("{s:s, s:s, s:s, s:b, s:s?, s:s, s:b}", "code", c->code,
+                      "label", c->label, "definition", c->definition,
+                      "sales_attributable", c->sales_attributable, "category",
+                      *category ? category : NULL, "routes_to", c->routes_to,
+                      "retired", c->retired));
     return 0;
+}
+
+/* A role code, or "none" (the cause is only monitored). */
+static int
+owner_role_ok(const char *v)
+{
+    return strcmp(v, "none") == 0 || cl_enum_index(cl_roles, v) >= 0;
+}
+
+/*
+ * The role a non-sales cause's follow-up goes to: its route_CODE setting
+ * (docs/design.md section 5), else the default, else none.  NULL for a
+ * deal-attributable cause, which goes to the deal's AE and their manager.
+ */
+static cl_err
+owner_role(cl_http_req *r, json_t *item, cl_error *err)
+{
+    char key[64], buf[32];
+    int found = 0;
+    const char *code = cl_http_jstr(item, "code");
+    if (json_is_true(json_object_get(item, "sales_attributable"))) {
+        json_object_set_new(item, "owner_role", json_null());
+        return CL_OK;
+    }
+    snprintf(key, sizeof key, "route_%s", code);
+    cl_err e = cl_store_config_get(r->st, key, buf, sizeof buf, &found, err);
+    const char *role =
+        found && owner_role_ok(buf) ? buf : cl_wf_route_default(code);
+    json_object_set_new(item, "owner_role", json_string(role ? role : "none"));
+    return e;
 }
 
 /* A threshold as stored, with the range and unit it may be set in so a
@@ -60,7 +96,11 @@ typedef cl_err (*list_fn)(cl_http_req *r, json_t *items, cl_error *err);
 static cl_err
 taxonomy(cl_http_req *r, json_t *items, cl_error *err)
 {
-    return cl_store_causes(r->st, cause_cb, items, err);
+    size_t i;
+    json_t *x;
+    cl_err e = cl_store_causes(r->st, cause_cb, items, err);
+    json_array_foreach(items, i, x) if (e == CL_OK) e = owner_role(r, x, err);
+    return e;
 }
 
 static cl_err
@@ -183,31 +223,180 @@ end_patch(cl_http_req *r, cl_err e, cl_error *err, list_fn fn, const char *by)
     return cl_http_reply_json(r, 200, item, etag);
 }
 
+/* A label or definition as given: NULL when absent, refused when empty
+   or longer than max bytes. */
+static int
+text_ok(json_t *body, const char *field, size_t max, cl_error *err)
+{
+    const char *v = cl_http_jstr(body, field);
+    if (v == NULL || (*v && strlen(v) <= max))
+        return 1;
+    cl_error_set_field(err, CL_EINVAL, field,
+                       "%s: expected 1 to %zu characters, got %zu", field, max,
+                       strlen(v));
+    return 0;
+}
+
+/* The limits of a cause's texts: a label fits a select's line, a
+   definition a paragraph. */
+#define LABEL_MAX 80
+#define DEFINITION_MAX 2000
+#define ROUTES_TO_MAX 200
+
+/*
+ * The owner role of body for cause code (sales-attributable or not) into
+ * the route_CODE setting, inside the open transaction (audited as
+ * config).  Absent: nothing changes.
+ */
+static cl_err
+set_owner_role(cl_http_req *r, json_t *body, const char *code, int attributable,
+               cl_error *err)
+{
+    char key[64];
+    const char *role = cl_http_jstr(body, "owner_role");
+    if (role == NULL)
+        return CL_OK;
+    if (attributable)
+        return cl_error_set_field(err, CL_EINVAL, "owner_role",
+                                  "owner_role: a deal-attributable cause goes "
+                                  "to the deal's AE and their manager, not to "
+                                  "a role");
+    if (!owner_role_ok(role))
+        return cl_error_set_field(
+            err, CL_EINVAL, "owner_role",
+            "owner_role: expected a role (csm, cs_manager, ae, "
+            "sales_manager, vp_sales, vp_cs, marketing, revops, admin) or "
+            "none, got '%.32s'",
+            role);
+    snprintf(key, sizeof key, "route_%s", code);
+    return cl_store_config_set(r->st, key, role, err);
+}
+
 enum MHD_Result
 cl__h_taxonomy_set(cl_http_req *r)
 {
     static const cl_jfield f[] = {{"label", CL_J_STRING, 0},
-                                  {"definition", CL_J_STRING, 0}};
+                                  {"definition", CL_J_STRING, 0},
+                                  {"retired", CL_J_BOOL, 0},
+                                  {"owner_role", CL_J_STRING, 0}};
     enum MHD_Result done;
     cl_error err;
     int found;
-    json_t *body = begin_patch(r, f, 2, taxonomy, "code", &done);
+    json_t *body = begin_patch(r, f, 4, taxonomy, "code", &done);
     if (!body)
         return done;
     const char *label = cl_http_jstr(body, "label");
     const char *def = cl_http_jstr(body, "definition");
-    if ((label && !*label) || (def && !*def)) {
-        cl_store_rollback(r->st);
-        json_decref(body);
-        return cl_http_error(r, 400, "invalid",
-                             label && !*label ? "label" : "definition",
-                             "a cause needs a label and a definition");
-    }
+    json_t *retired = json_object_get(body, "retired");
+    int retire = json_is_boolean(retired) ? json_is_true(retired) : -1;
     cl_error_clear(&err);
-    cl_err e =
-        cl_store_cause_set(r->st, r->params[0], label, def, &found, &err);
+    cl_err e = text_ok(body, "label", LABEL_MAX, &err) &&
+                       text_ok(body, "definition", DEFINITION_MAX, &err)
+                   ? CL_OK
+                   : CL_EINVAL;
+    /* Whether the cause is deal-attributable: from the stored row. */
+    json_t *items = json_array();
+    if (e == CL_OK)
+        e = cl_store_causes(r->st, cause_cb, items, &err);
+    json_t *item = e == CL_OK ? find(items, "code", r->params[0]) : NULL;
+    if (e == CL_OK)
+        e = set_owner_role(
+            r, body, r->params[0],
+            item && json_is_true(json_object_get(item, "sales_attributable")),
+            &err);
+    json_decref(items);
+    /* A change of owner only is the route setting's (audited there). */
+    if (e == CL_OK && (label || def || retire >= 0))
+        e = cl_store_cause_set(r->st, r->params[0], label, def, retire, &found,
+                               &err);
     json_decref(body);
     return end_patch(r, e, &err, taxonomy, "code");
+}
+
+/* POST /api/v1/settings/taxonomy: a cause RevOps adds (issue 16). */
+enum MHD_Result
+cl__h_taxonomy_add(cl_http_req *r)
+{
+    static const cl_jfield f[] = {
+        {"code", CL_J_STRING, 0},       {"label", CL_J_STRING, 1},
+        {"definition", CL_J_STRING, 1}, {"sales_attributable", CL_J_BOOL, 1},
+        {"category", CL_J_STRING, 0},   {"owner_role", CL_J_STRING, 0},
+        {"routes_to", CL_J_STRING, 0}};
+    enum MHD_Result done;
+    cl_error err;
+    char code[CL_CAUSE_CODE_MAX + 1];
+    json_t *body = cl_http_body(r, f, sizeof f / sizeof f[0], &done);
+    if (!body)
+        return done;
+    const char *given = cl_http_jstr(body, "code");
+    const char *category = cl_http_jstr(body, "category");
+    const char *routes_to = cl_http_jstr(body, "routes_to");
+    cl_cause c = {
+        .label = cl_http_jstr(body, "label"),
+        .definition = cl_http_jstr(body, "definition"),
+        .sales_attributable =
+            json_is_true(json_object_get(body, "sales_attributable")),
+        .badfit = cl_badfit_parse(category),
+        .routes_to = routes_to ? routes_to : "",
+    };
+    if (given && *given)
+        snprintf(code, sizeof code, "%s", given);
+    else
+        cl_cause_code_from_label(c.label, code, sizeof code);
+    c.code = code;
+    cl_error_clear(&err);
+    cl_err e = text_ok(body, "label", LABEL_MAX, &err) &&
+                       text_ok(body, "definition", DEFINITION_MAX, &err) &&
+                       text_ok(body, "routes_to", ROUTES_TO_MAX, &err)
+                   ? CL_OK
+                   : CL_EINVAL;
+    if (e == CL_OK && given && strlen(given) > CL_CAUSE_CODE_MAX)
+        e = cl_cause_code_check(given, &err);
+    if (e == CL_OK)
+        e = cl_cause_code_check(code, &err);
+    if (e == CL_OK && category && *category && c.badfit == CL_BADFIT_NONE)
+        e = cl_error_set_field(&err, CL_EINVAL, "category",
+                               "category: expected wrong_icp, "
+                               "misaligned_use_case, over_promised or empty, "
+                               "got '%.32s'",
+                               category);
+    if (e == CL_OK && c.badfit != CL_BADFIT_NONE && !c.sales_attributable)
+        e = cl_error_set_field(&err, CL_EINVAL, "category",
+                               "category: a bad-fit category is a sale's "
+                               "mistake; the cause must be deal-attributable");
+    if (e == CL_OK && !c.sales_attributable &&
+        !cl_http_jstr(body, "owner_role"))
+        e = cl_error_set_field(&err, CL_EINVAL, "owner_role",
+                               "owner_role: a cause that is not "
+                               "deal-attributable needs the role its "
+                               "follow-up goes to (or none)");
+    if (e == CL_OK)
+        e = cl_store_begin(r->st, r->user_id, r->now, &err);
+    if (e == CL_OK) {
+        e = cl_store_cause_add(r->st, &c, &err);
+        if (e == CL_OK)
+            e = set_owner_role(r, body, code, c.sales_attributable, &err);
+        if (e == CL_OK)
+            e = cl_store_commit(r->st, &err);
+        if (e != CL_OK)
+            cl_store_rollback(r->st);
+    }
+    json_decref(body);
+    if (e != CL_OK)
+        return cl_http_fail(r, e, &err);
+    json_t *items = json_array();
+    e = taxonomy(r, items, &err);
+    json_t *item = e == CL_OK ? find(items, "code", code) : NULL;
+    if (!item) {
+        json_decref(items);
+        return cl_http_fail(r, e ? e : CL_EDB, &err);
+    }
+    char etag[24];
+    cl_http_etag(item, etag);
+    json_object_set_new(item, "etag", json_string(etag));
+    json_incref(item);
+    json_decref(items);
+    return cl_http_reply_json(r, 201, item, etag);
 }
 
 enum MHD_Result

@@ -439,10 +439,20 @@ const cl_http_route cl__http_routes[] = {
     {.method = "GET", .pattern = "/api/v1/settings/taxonomy",
      .handler = cl__h_taxonomy, .auth = U, .kind = NONE, .tag = "settings",
      .summary = "The churn taxonomy: labels and definitions"},
+    {.method = "POST", .pattern = "/api/v1/settings/taxonomy",
+     .handler = cl__h_taxonomy_add, .auth = U, .kind = NONE,
+     .tag = "settings", .summary = "Add a cause to the taxonomy",
+     .body = "code:string,label:string!,definition:string!,"
+             "sales_attributable:boolean!,category:string,"
+             "owner_role:string,routes_to:string",
+     .action = CL_HTTP_MAY(CL_VA_SETTINGS),
+     .refusal = "RevOps and admins change settings"},
     {.method = "PATCH", .pattern = "/api/v1/settings/taxonomy/{code}",
      .handler = cl__h_taxonomy_set, .auth = U, .kind = NONE,
-     .tag = "settings", .summary = "Change a cause's label or definition",
-     .body = "label:string,definition:string",
+     .tag = "settings",
+     .summary = "Change a cause: label, definition, retired, owner role",
+     .body = "label:string,definition:string,retired:boolean,"
+             "owner_role:string",
      .action = CL_HTTP_MAY(CL_VA_SETTINGS),
      .refusal = "RevOps and admins change settings"},
     {.method = "GET", .pattern = "/api/v1/settings/thresholds",

@@ -486,7 +486,13 @@ static const char v7[] =
     "  UNIQUE (workspace_id, source, event_id));"
     "CREATE INDEX inbox_status ON inbox(workspace_id, status, id);";
 
-static const char *const migrations[] = {v1, v2, v3, v4, v5, v6, v7};
+/*
+ * v8: a cause can be retired (issue 16): it stays for the tags and reports
+ * that use it, and is no longer offered when tagging.  NULL: in use.
+ */
+static const char v8[] = "ALTER TABLE taxonomy ADD COLUMN retired_at TEXT;";
+
+static const char *const migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8};
 
 const char *
 cl__sqlite_migration(int version)

@@ -131,8 +131,8 @@ test_churn_tags(void **state)
     cl_snapshot *s = *state;
     assert_string_equal(s->churn_id[0], "C001");
     assert_string_equal(cl_cause_codes[s->churn_cause[0]], "icp_miss");
-    uint16_t want =
-        (uint16_t)((1u << cl_enum_index(cl_cause_codes, "phantom_champion")) |
+    uint32_t want =
+        (uint32_t)((1u << cl_enum_index(cl_cause_codes, "phantom_champion")) |
                    (1u << cl_enum_index(cl_cause_codes, "failed_adoption")));
     assert_int_equal(s->churn_contributing[0], want);
     assert_int_equal(s->churn_contributing[1], 0);

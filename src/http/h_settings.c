@@ -4,7 +4,8 @@
  *   PATCH /api/v1/settings/taxonomy/{code}
  *   GET   /api/v1/settings/thresholds,
  *   PATCH /api/v1/settings/thresholds/{key}
- *   GET   /api/v1/settings/config, PATCH /api/v1/settings/config
+ *   GET   /api/v1/settings/config, PATCH /api/v1/settings/config,
+ *   GET   /api/v1/settings/config/keys (each setting's range and words)
  * (holidays and users are records: /api/v1/holidays, /api/v1/users).
  * Every PATCH needs If-Match with the ETag of what was read.
  */
@@ -457,6 +458,31 @@ cl__h_config(cl_http_req *r)
     }
     cl_http_etag(doc, etag);
     return cl_http_reply_json(r, 200, doc, etag);
+}
+
+/* The delivery settings' ranges, units and descriptions (config_keys.c),
+   so a form shows them without a copy of the table.  The route_CAUSE keys
+   are the taxonomy's owner roles and are left out. */
+enum MHD_Result
+cl__h_config_keys(cl_http_req *r)
+{
+    size_t n;
+    const cl_config_key *k = cl_config_keys(&n);
+    json_t *items = json_array();
+    for (size_t i = 0; i < n; i++) {
+        if (strncmp(k[i].key, "route_", 6) == 0 &&
+            strcmp(k[i].key, "route_due_business_days") != 0)
+            continue;
+        json_t *x = json_pack("{s:s, s:s?, s:s, s:b}", "key", k[i].key, "unit",
+                              k[i].unit, "description", k[i].help, "secret",
+                              k[i].secret);
+        if (k[i].unit || k[i].secret)
+            json_object_update_new(x, json_pack("{s:I, s:I}", "min",
+                                                (json_int_t)k[i].min, "max",
+                                                (json_int_t)k[i].max));
+        json_array_append_new(items, x);
+    }
+    return cl_http_reply_json(r, 200, json_pack("{s:o}", "items", items), NULL);
 }
 
 enum MHD_Result

@@ -99,7 +99,7 @@ for (const [label, width, height] of [['desktop', 1280, 900], ['phone', 390, 844
             // A threshold as a percentage: 150% is refused with the range
             // next to its field, 30% is saved as 0.3.
             await page.goto(`${ctx.base}/settings/thresholds`);
-            const share = page.getByLabel(ICP_SHARE);
+            const share = page.getByLabel(ICP_SHARE, { exact: true });
             await share.waitFor();
             assert.equal(await share.inputValue(), '25');
             const row = page.getByTestId('th-icp_review_share');
@@ -117,7 +117,7 @@ for (const [label, width, height] of [['desktop', 1280, 900], ['phone', 390, 844
             await page.getByTestId('th-icp_review_share').getByText('Saved').waitFor();
             assert.equal((await api.get('/settings/thresholds')).body.items
                 .find((x) => x.key === 'icp_review_share').value, 0.3);
-            assert.equal(await page.getByLabel(ICP_SHARE).inputValue(), '30');
+            assert.equal(await page.getByLabel(ICP_SHARE, { exact: true }).inputValue(), '30');
             await noSidewaysScroll(page, label, 'the thresholds');
             await shot(page, `settings-threshold-saved-${label}`);
 

@@ -314,6 +314,14 @@ cl__h_taxonomy_set(cl_http_req *r)
     return end_patch(r, e, &err, taxonomy, "code");
 }
 
+static int
+count_cb(void *ud, const cl_cause *c)
+{
+    (void)c;
+    ++*(size_t *)ud;
+    return 0;
+}
+
 /* POST /api/v1/settings/taxonomy: a cause RevOps adds (issue 16). */
 enum MHD_Result
 cl__h_taxonomy_add(cl_http_req *r)
@@ -374,7 +382,16 @@ cl__h_taxonomy_add(cl_http_req *r)
     if (e == CL_OK)
         e = cl_store_begin(r->st, r->user_id, r->now, &err);
     if (e == CL_OK) {
-        e = cl_store_cause_add(r->st, &c, &err);
+        size_t n = 0;
+        e = cl_store_causes(r->st, count_cb, &n, &err);
+        /* Reports keep a churn's causes as bits of one word. */
+        if (e == CL_OK && n >= CL_TAXONOMY_MAX)
+            e = cl_error_set_field(&err, CL_ECONFLICT, "code",
+                                   "code: the taxonomy holds its most causes "
+                                   "(%d, the retired ones included)",
+                                   CL_TAXONOMY_MAX);
+        if (e == CL_OK)
+            e = cl_store_cause_add(r->st, &c, &err);
         if (e == CL_OK)
             e = set_owner_role(r, body, code, c.sales_attributable, &err);
         if (e == CL_OK)

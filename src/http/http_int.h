@@ -175,14 +175,16 @@ typedef struct cl_http_row_buf {
 /*
  * Fills b->row from the JSON object rec (every field of kind; a missing or
  * null one is empty) through the importer's field rules (io/field.h).
- * References are not checked: that needs the store.  Free b with
- * cl_http_row_buf_free whatever this returns.
+ * References are not checked: that needs the store.  causes: the
+ * workspace's cause codes (cl_field_cause_codes) a churn's cause fields
+ * take, NULL for the defaults.  Free b with cl_http_row_buf_free whatever
+ * this returns.
  *   CL_EINVAL  a value breaks its field's rule: *field names the field,
  *              err->msg says what is wrong
  *   CL_ENOMEM
  */
-cl_err cl_http_json_row(cl_kind kind, json_t *rec, cl_http_row_buf *b,
-                        const char **field, cl_error *err);
+cl_err cl_http_json_row(cl_kind kind, json_t *rec, const char *const *causes,
+                        cl_http_row_buf *b, const char **field, cl_error *err);
 
 void cl_http_row_buf_free(cl_http_row_buf *b);
 

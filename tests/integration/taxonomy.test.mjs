@@ -6,7 +6,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+
 import { as, demoWorkspace, sql, startServer } from './api_lib.mjs';
+import { ok } from './lib.mjs';
 
 describe('the taxonomy API', () => {
     let ws, srv, revops, csm, admin;
@@ -213,6 +217,53 @@ describe('the taxonomy API', () => {
             const report = await revops.get('/api/v1/reports/audit');
             assert.equal(report.status, 200, report.text);
         });
+
+    test('a record written through the API and an import take an added cause',
+        async () => {
+            const acct = sql(ws.db, 'SELECT id FROM accounts ORDER BY id LIMIT 1');
+            const rec = (id, primary) => ({ id, account_id: acct,
+                churned_on: '2026-10-01', primary_cause: primary,
+                contributing_causes: 'pricing' });
+            const r = await revops.post('/api/v1/churns',
+                rec('c-added-1', 'scope_creep'));
+            assert.ok(r.status === 201 || r.status === 200, r.text);
+            const bad = await revops.post('/api/v1/churns',
+                rec('c-added-2', 'bad_luck'));
+            assert.equal(bad.status, 400, bad.text);
+            assert.equal(bad.json.error.field, 'primary_cause');
+            // Retired: a new record may not take it, an import of history
+            // may (it was tagged before the cause was retired).
+            const c = await cause('scope_creep');
+            assert.equal((await revops.patch('/api/v1/settings/taxonomy/scope_creep',
+                { retired: true }, { headers: { 'if-match': c.etag } })).status,
+            200);
+            const no = await revops.post('/api/v1/churns',
+                rec('c-added-3', 'scope_creep'));
+            assert.equal(no.status, 400, no.text);
+            assert.match(no.json.error.message, /^primary_cause: 'Scope promised away' is retired/);
+            const file = path.join(ws.dir, 'history.csv');
+            writeFileSync(file, 'id,account_id,churned_on,primary_cause,' +
+                'tagged_by,tagged_on\n' + `c-added-4,${acct},2025-02-03,` +
+                `scope_creep,${csm.user.id},2025-02-10\n`);
+            ok(['import', 'churns', file, '--db', ws.db]);
+            assert.equal(sql(ws.db, "SELECT primary_cause FROM churns WHERE " +
+                "id = 'c-added-4'"), 'scope_creep');
+        });
+
+    test('the taxonomy holds at most 32 causes', async () => {
+        let n = (await causes()).length;
+        for (; n < 32; n++) {
+            const r = await revops.post('/api/v1/settings/taxonomy',
+                { ...newCause, label: `Filler ${n}` });
+            assert.equal(r.status, 201, r.text);
+        }
+        const r = await revops.post('/api/v1/settings/taxonomy',
+            { ...newCause, label: 'One too many' });
+        assert.equal(r.status, 409, r.text);
+        assert.equal(r.json.error.field, 'code');
+        // Reports still load every cause.
+        assert.equal((await revops.get('/api/v1/reports/monthly')).status, 200);
+    });
 
     test('an un-retired cause is taken again', async () => {
         const c = await cause('late_invoicing');

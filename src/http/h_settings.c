@@ -104,10 +104,24 @@ taxonomy(cl_http_req *r, json_t *items, cl_error *err)
     return e;
 }
 
+/* The thresholds in the order of CL_THRESHOLDS (the rules of
+   docs/design.md section 5 in turn), any other key after them. */
 static cl_err
 thresholds(cl_http_req *r, json_t *items, cl_error *err)
 {
-    return cl_store_thresholds(r->st, threshold_cb, items, err);
+    size_t n, i;
+    json_t *x, *all = json_array();
+    const cl_threshold *t = cl_threshold_defaults(&n);
+    cl_err e = cl_store_thresholds(r->st, threshold_cb, all, err);
+    for (size_t k = 0; e == CL_OK && k <= n; k++)
+        json_array_foreach(all, i, x)
+        {
+            const cl_threshold *d = cl_threshold_find(cl_http_jstr(x, "key"));
+            if (k < n ? d == &t[k] : d == NULL)
+                json_array_append(items, x);
+        }
+    json_decref(all);
+    return e;
 }
 
 /* GET of a settings list, each item with its ETag. */

@@ -652,7 +652,8 @@ describe('settings', () => {
     });
 
     test('thresholds and delivery settings', async () => {
-        const th = (await revops.get('/api/v1/settings/thresholds')).json.items[0];
+        const th = (await revops.get('/api/v1/settings/thresholds')).json.items
+            .find((x) => x.key === 'champion_tenure_months');
         const r = await revops.patch(`/api/v1/settings/thresholds/${th.key}`,
             { value: th.value + 1 }, { headers: { 'if-match': th.etag } });
         assert.equal(r.status, 200, r.text);

@@ -67,6 +67,7 @@ describe('OpenAPI', () => {
         'GET /api/v1/audit/{entity}/{id}', 'GET /api/v1/reports',
         'GET /api/v1/reports/{name}', 'GET /api/v1/settings/taxonomy',
         'PATCH /api/v1/settings/taxonomy/{code}',
+        'POST /api/v1/settings/taxonomy', 'GET /api/v1/settings/config/keys',
         'GET /api/v1/settings/thresholds',
         'PATCH /api/v1/settings/thresholds/{key}',
         'GET /api/v1/settings/config', 'PATCH /api/v1/settings/config',

@@ -230,7 +230,7 @@ function Taxonomy() {
         html`<${AddCause} onAdded=${st.reload} />
         <div class="grid">${d.items.map(
             (t) =>
-                html`<${CauseEditor} key=${t.code + t.etag} t=${t} onSaved=${st.reload} />`,
+                html`<${CauseEditor} key=${t.code} t=${t} onSaved=${st.reload} />`,
         )}</div>`}<//>`;
 }
 
@@ -322,7 +322,7 @@ function Thresholds() {
         d,
     ) => html`<div class="card thresholds">
         <p class="meta">Each rule of the loop, its value and the range it may take. Shares are percentages.</p>
-        ${d.items.map((t) => html`<${ThresholdRow} key=${t.key + t.etag} t=${t} onSaved=${st.reload} />`)}
+        ${d.items.map((t) => html`<${ThresholdRow} key=${t.key} t=${t} onSaved=${st.reload} />`)}
     </div>`}<//>`;
 }
 

@@ -1,5 +1,7 @@
 #include "taxonomy.h"
 
+#include "record.h"
+
 #include <math.h>
 #include <string.h>
 
@@ -175,6 +177,62 @@ cl_cause_code_from_label(const char *label, char *out, size_t size)
     while (n > 0 && out[n - 1] == '_')
         n--;
     out[n] = '\0';
+}
+
+cl_err
+cl_cause_owner_check(int attributable, const char *role, cl_error *err)
+{
+    if (attributable && role)
+        return cl_error_set_field(err, CL_EINVAL, "owner_role",
+                                  "owner_role: a deal-attributable cause goes "
+                                  "to the deal's AE and their manager, not to "
+                                  "a role");
+    if (!attributable && role == NULL)
+        return cl_error_set_field(err, CL_EINVAL, "owner_role",
+                                  "owner_role: a cause that is not "
+                                  "deal-attributable needs the role its "
+                                  "follow-up goes to (or none)");
+    if (role && strcmp(role, "none") != 0 && cl_enum_index(cl_roles, role) < 0)
+        return cl_error_set_field(
+            err, CL_EINVAL, "owner_role",
+            "owner_role: expected a role (csm, cs_manager, ae, "
+            "sales_manager, vp_sales, vp_cs, marketing, revops, admin) or "
+            "none, got '%.32s'",
+            role);
+    return CL_OK;
+}
+
+/* A text of 1 to max bytes (0 to max when it may be empty). */
+static cl_err
+text_check(const char *field, const char *v, size_t max, int may_be_empty,
+           cl_error *err)
+{
+    size_t n = v ? strlen(v) : 0;
+    if ((n > 0 || may_be_empty) && n <= max)
+        return CL_OK;
+    return cl_error_set_field(err, CL_EINVAL, field,
+                              "%s: expected %d to %zu characters, got %zu",
+                              field, may_be_empty ? 0 : 1, max, n);
+}
+
+cl_err
+cl_cause_check(const cl_cause *c, const char *owner_role, cl_error *err)
+{
+    cl_err e = text_check("label", c->label, CL_CAUSE_LABEL_MAX, 0, err);
+    if (e == CL_OK)
+        e = text_check("definition", c->definition, CL_CAUSE_DEFINITION_MAX, 0,
+                       err);
+    if (e == CL_OK)
+        e = text_check("routes_to", c->routes_to, CL_CAUSE_ROUTES_MAX, 1, err);
+    if (e == CL_OK)
+        e = cl_cause_code_check(c->code, err);
+    if (e == CL_OK && c->badfit != CL_BADFIT_NONE && !c->sales_attributable)
+        e = cl_error_set_field(err, CL_EINVAL, "category",
+                               "category: a bad-fit category is a sale's "
+                               "mistake; the cause must be deal-attributable");
+    if (e == CL_OK)
+        e = cl_cause_owner_check(c->sales_attributable, owner_role, err);
+    return e;
 }
 
 /* An int threshold takes whole numbers only (CL_THRESHOLDS). */

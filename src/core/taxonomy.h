@@ -78,6 +78,32 @@ cl_err cl_cause_code_check(const char *code, cl_error *err);
  */
 void cl_cause_code_from_label(const char *label, char *out, size_t size);
 
+/* The longest label (a line of the tagging form's list), definition (a
+   paragraph) and "where the signal goes" text of a cause, in bytes. */
+#define CL_CAUSE_LABEL_MAX 80
+#define CL_CAUSE_DEFINITION_MAX 2000
+#define CL_CAUSE_ROUTES_MAX 200
+
+/*
+ * Checks the owner role given for a cause (attributable: deal-attributable
+ * or not): a deal-attributable cause takes none (it goes to the deal's AE
+ * and their manager), any other needs a role code of cl_roles or "none"
+ * (only monitored).  role NULL means not given.  CL_EINVAL with err->field
+ * "owner_role" and one line starting with it.
+ */
+cl_err cl_cause_owner_check(int attributable, const char *role, cl_error *err);
+
+/*
+ * Checks a cause a person adds (issue 16): its code (cl_cause_code_check),
+ * a label of 1 to CL_CAUSE_LABEL_MAX bytes, a definition of 1 to
+ * CL_CAUSE_DEFINITION_MAX, routes_to (NULL or "" for none) up to
+ * CL_CAUSE_ROUTES_MAX, a bad-fit category only on a deal-attributable
+ * cause (a category is a sale's mistake), and owner_role as
+ * cl_cause_owner_check.  CL_EINVAL with err->field the field and one line
+ * starting with it.
+ */
+cl_err cl_cause_check(const cl_cause *c, const char *owner_role, cl_error *err);
+
 /*
  * The thresholds of docs/design.md section 5, one row each: the one list behind
  * the defaults table (cl_threshold_defaults, in this order), the fields of the

@@ -252,12 +252,6 @@ text_ok(json_t *body, const char *field, size_t max, cl_error *err)
     return 0;
 }
 
-/* The limits of a cause's texts: a label fits a select's line, a
-   definition a paragraph. */
-#define LABEL_MAX 80
-#define DEFINITION_MAX 2000
-#define ROUTES_TO_MAX 200
-
 /*
  * The owner role of body for cause code (sales-attributable or not) into
  * the route_CODE setting, inside the open transaction (audited as
@@ -271,18 +265,9 @@ set_owner_role(cl_http_req *r, json_t *body, const char *code, int attributable,
     const char *role = cl_http_jstr(body, "owner_role");
     if (role == NULL)
         return CL_OK;
-    if (attributable)
-        return cl_error_set_field(err, CL_EINVAL, "owner_role",
-                                  "owner_role: a deal-attributable cause goes "
-                                  "to the deal's AE and their manager, not to "
-                                  "a role");
-    if (!owner_role_ok(role))
-        return cl_error_set_field(
-            err, CL_EINVAL, "owner_role",
-            "owner_role: expected a role (csm, cs_manager, ae, "
-            "sales_manager, vp_sales, vp_cs, marketing, revops, admin) or "
-            "none, got '%.32s'",
-            role);
+    cl_err e = cl_cause_owner_check(attributable, role, err);
+    if (e != CL_OK)
+        return e;
     snprintf(key, sizeof key, "route_%s", code);
     return cl_store_config_set(r->st, key, role, err);
 }
@@ -305,10 +290,11 @@ cl__h_taxonomy_set(cl_http_req *r)
     json_t *retired = json_object_get(body, "retired");
     int retire = json_is_boolean(retired) ? json_is_true(retired) : -1;
     cl_error_clear(&err);
-    cl_err e = text_ok(body, "label", LABEL_MAX, &err) &&
-                       text_ok(body, "definition", DEFINITION_MAX, &err)
-                   ? CL_OK
-                   : CL_EINVAL;
+    cl_err e =
+        text_ok(body, "label", CL_CAUSE_LABEL_MAX, &err) &&
+                text_ok(body, "definition", CL_CAUSE_DEFINITION_MAX, &err)
+            ? CL_OK
+            : CL_EINVAL;
     /* Whether the cause is deal-attributable: from the stored row. */
     json_t *items = json_array();
     if (e == CL_OK)
@@ -368,31 +354,18 @@ cl__h_taxonomy_add(cl_http_req *r)
         cl_cause_code_from_label(c.label, code, sizeof code);
     c.code = code;
     cl_error_clear(&err);
-    cl_err e = text_ok(body, "label", LABEL_MAX, &err) &&
-                       text_ok(body, "definition", DEFINITION_MAX, &err) &&
-                       text_ok(body, "routes_to", ROUTES_TO_MAX, &err)
-                   ? CL_OK
-                   : CL_EINVAL;
-    if (e == CL_OK && given && strlen(given) > CL_CAUSE_CODE_MAX)
-        e = cl_cause_code_check(given, &err);
-    if (e == CL_OK)
-        e = cl_cause_code_check(code, &err);
+    /* An entered code is checked as entered, not as cut to fit. */
+    cl_err e = given && strlen(given) > CL_CAUSE_CODE_MAX
+                   ? cl_cause_code_check(given, &err)
+                   : CL_OK;
     if (e == CL_OK && category && *category && c.badfit == CL_BADFIT_NONE)
         e = cl_error_set_field(&err, CL_EINVAL, "category",
                                "category: expected wrong_icp, "
                                "misaligned_use_case, over_promised or empty, "
                                "got '%.32s'",
                                category);
-    if (e == CL_OK && c.badfit != CL_BADFIT_NONE && !c.sales_attributable)
-        e = cl_error_set_field(&err, CL_EINVAL, "category",
-                               "category: a bad-fit category is a sale's "
-                               "mistake; the cause must be deal-attributable");
-    if (e == CL_OK && !c.sales_attributable &&
-        !cl_http_jstr(body, "owner_role"))
-        e = cl_error_set_field(&err, CL_EINVAL, "owner_role",
-                               "owner_role: a cause that is not "
-                               "deal-attributable needs the role its "
-                               "follow-up goes to (or none)");
+    if (e == CL_OK)
+        e = cl_cause_check(&c, cl_http_jstr(body, "owner_role"), &err);
     if (e == CL_OK)
         e = cl_store_begin(r->st, r->user_id, r->now, &err);
     if (e == CL_OK) {

@@ -267,6 +267,66 @@ test_badfit_parse_and_lookup(void **state)
     assert_true(CL_TAXONOMY_MAX >= 13 && CL_TAXONOMY_MAX <= 32);
 }
 
+/* Issue 16: what a cause RevOps adds must have, field by field. */
+static void
+test_cause_check(void **state)
+{
+    (void)state;
+    cl_error err;
+    char long_label[CL_CAUSE_LABEL_MAX + 2];
+    memset(long_label, 'x', sizeof long_label - 1);
+    long_label[sizeof long_label - 1] = '\0';
+    const cl_cause ok = {"late_invoicing",
+                         "Late invoicing",
+                         "Wrong invoices.",
+                         0,
+                         CL_BADFIT_NONE,
+                         "",
+                         0};
+    assert_int_equal(cl_cause_check(&ok, "vp_cs", NULL), CL_OK);
+    assert_int_equal(cl_cause_check(&ok, "none", NULL), CL_OK);
+    const cl_cause deal = {
+        "scope_creep", "Scope", "Sold too much.", 1, CL_BADFIT_OVER_PROMISED,
+        NULL,          0};
+    assert_int_equal(cl_cause_check(&deal, NULL, NULL), CL_OK);
+    struct {
+        cl_cause c;
+        const char *owner, *field;
+    } bad[] = {
+        {{"late_invoicing", "", "d", 0, CL_BADFIT_NONE, "", 0},
+         "vp_cs",
+         "label"},
+        {{"late_invoicing", long_label, "d", 0, CL_BADFIT_NONE, "", 0},
+         "vp_cs",
+         "label"},
+        {{"late_invoicing", "L", NULL, 0, CL_BADFIT_NONE, "", 0},
+         "vp_cs",
+         "definition"},
+        {{"", "L", "d", 0, CL_BADFIT_NONE, "", 0}, "vp_cs", "code"},
+        {{"late_invoicing", "L", "d", 0, CL_BADFIT_WRONG_ICP, "", 0},
+         "vp_cs",
+         "category"},
+        {{"late_invoicing", "L", "d", 0, CL_BADFIT_NONE, "", 0},
+         NULL,
+         "owner_role"},
+        {{"late_invoicing", "L", "d", 0, CL_BADFIT_NONE, "", 0},
+         "boss",
+         "owner_role"},
+        {{"scope_creep", "L", "d", 1, CL_BADFIT_NONE, "", 0},
+         "vp_sales",
+         "owner_role"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        cl_error_clear(&err);
+        assert_int_equal(cl_cause_check(&bad[i].c, bad[i].owner, &err),
+                         CL_EINVAL);
+        assert_string_equal(err.field, bad[i].field);
+        assert_int_equal(strncmp(err.msg, bad[i].field, strlen(bad[i].field)),
+                         0);
+        assert_null(strchr(err.msg, '\n'));
+    }
+}
+
 int
 main(void)
 {
@@ -281,6 +341,7 @@ main(void)
         cmocka_unit_test(test_cause_code_from_label),
         cmocka_unit_test(test_cause_code_check),
         cmocka_unit_test(test_badfit_parse_and_lookup),
+        cmocka_unit_test(test_cause_check),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -71,6 +71,9 @@ cleanup() {
     rm -rf "$probe_dir"
 }
 trap cleanup EXIT
+# The demo workspaces the tests start from are built once per run and
+# copied (tests/integration/template.mjs); their files live here.
+export CLOSELOOP_TEST_CACHE="$probe_dir/templates"
 printf '#include <stdlib.h>\nint main(void){free(malloc(8));return 0;}\n' \
     >"$probe_dir/p.c"
 if gcc -fsanitize=address -o "$probe_dir/p" "$probe_dir/p.c" 2>/dev/null; then

@@ -190,6 +190,7 @@ arrive(cl_demo_loop *l, cl_store *st, size_t from, size_t to, cl_day d,
         cl_import_opts o = {.actor = "demo",
                             .now = at(d, 8),
                             .source = def->name,
+                            .few_rows = 1,
                             .on_bad = on_bad,
                             .ud = stats};
         cl_err rc = CL_OK;

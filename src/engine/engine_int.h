@@ -32,6 +32,7 @@ typedef struct cl__eng {
     cl_engine_stats stats;
     const char *scan_actor; /* cl__eng_scan's actor */
     cl_snapshot *snap;      /* for session packs, loaded when first needed */
+    int snap_records;       /* snap holds the records only (pipeline flags) */
     char **strs;            /* copies owned by the context */
     size_t nstrs, scap;
     int oom;

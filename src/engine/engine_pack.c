@@ -30,6 +30,12 @@ cl__eng_pack(cl__eng *e, const char *report, const char *period, char **json,
                             period ? period : "");
     o.today = e->today;
     o.private_view = 0;
+    /* A pack's reports read the loop's history too. */
+    if (e->snap && e->snap_records) {
+        cl_snapshot_free(e->snap);
+        e->snap = NULL;
+    }
+    e->snap_records = 0;
     if (e->snap == NULL &&
         (rc = cl_snapshot_load(e->st, &e->snap, err)) != CL_OK)
         return rc;

@@ -73,9 +73,11 @@ cl__eng_pipeline(cl__eng *e, const cl_wf_deal *deals, size_t n, cl_error *err)
     cl_wf_effects_init(&fx);
     if (n == 0)
         goto out;
-    if (e->snap == NULL &&
-        (rc = cl_snapshot_load(e->st, &e->snap, err)) != CL_OK)
-        goto out;
+    if (e->snap == NULL) {
+        if ((rc = cl_snapshot_load_records(e->st, &e->snap, err)) != CL_OK)
+            goto out;
+        e->snap_records = 1;
+    }
     if ((rc = cl_pipeline_flags(e->snap, e->today, &p, err)) != CL_OK)
         goto out;
     /* The snapshot's rows of the open deals, to the rule's indices. */

@@ -300,89 +300,31 @@ scores(cl__eng *e, cl_error *err)
     return rc;
 }
 
-/* 1 if the record a task asks for is already there (imported since). */
-typedef struct settled {
-    int done;
-} settled;
-
-static int
-review_done_cb(void *ud, const cl_store_deal_row *r)
-{
-    ((settled *)ud)->done = r->review_done;
-    return 1;
-}
-
-static int
-tagged_cb(void *ud, const cl_store_churn_row *r)
-{
-    ((settled *)ud)->done = r->primary_cause != NULL;
-    return 1;
-}
-
-/* Collects the new deals whose recovery record is classified. */
-static int
-classified_cb(void *ud, const cl_value *row)
-{
-    const cl_kind_def *def = cl_kind_get(CL_KIND_RECOVERIES);
-    const cl_value *type = &row[cl_kind_field_index(def, "recovery_type")];
-    const cl_value *deal = &row[cl_kind_field_index(def, "new_deal_id")];
-    if (type->type == CL_V_TEXT && deal->type == CL_V_TEXT)
-        return cl_strset_add(ud, deal->s, strlen(deal->s)) < 0;
-    return 0;
-}
-
 /*
  * Open review (the CSM's and the AE's), tagging and recovery tasks whose
  * record arrived by import
  * (a reviews file, a churns file with the tag, a recoveries file with the
- * type) are done: nobody is reminded of work that is finished.
+ * type) are done: nobody is reminded of work that is finished.  The AE's
+ * review_answers task is settled by the review too (issue 14): once held,
+ * nothing is left for the AE to answer.
  */
 static cl_err
 settle(cl__eng *e, int what, const cl_strset *only, cl_error *err)
 {
-    /* The AE's review_answers task is settled by the review too (issue
-       14): once held, nothing is left for the AE to answer. */
-    static const char *const kinds[] = {"won_deal_review", "churn_tagging",
-                                        "recovery_classification",
-                                        "review_answers"};
-    cl_strset *classified = cl_strset_new();
-    if (classified == NULL)
-        return cl_error_set(err, CL_ENOMEM, "out of memory");
-    cl_err rc = CL_OK;
-    if (what & CL__SCAN_DEALS)
-        rc = cl_store_each(e->st, CL_KIND_RECOVERIES, classified_cb, classified,
-                           err);
-    for (size_t k = 0; k < 4 && rc == CL_OK; k++) {
-        if (!(what & (k == 1 ? CL__SCAN_CHURNS : CL__SCAN_DEALS)))
+    list done = {e, NULL, 0, 0, sizeof(cl_wf_task)};
+    cl_err rc = cl_store_tasks_settled(e->st, task_cb, &done, err);
+    for (size_t i = 0; i < done.n && rc == CL_OK; i++) {
+        const cl_wf_task *t = (cl_wf_task *)done.v + i;
+        int churn = strcmp(t->kind, "churn_tagging") == 0, changed = 0;
+        if (!(what & (churn ? CL__SCAN_CHURNS : CL__SCAN_DEALS)) ||
+            (only &&
+             !cl_strset_has(only, t->subject_id, strlen(t->subject_id))))
             continue;
-        list open = {e, NULL, 0, 0, sizeof(cl_wf_task)};
-        cl_store_task_filter f = {.status = "open", .kind = kinds[k]};
-        rc = cl_store_tasks_each(e->st, &f, task_cb, &open, err);
-        for (size_t i = 0; i < open.n && rc == CL_OK; i++) {
-            cl_wf_task *t = (cl_wf_task *)open.v + i;
-            settled s = {0};
-            int changed = 0;
-            if (only &&
-                !cl_strset_has(only, t->subject_id, strlen(t->subject_id)))
-                continue;
-            if (k == 0 || k == 3)
-                rc = cl_store_deals_sel(e->st, CL_SD_ONE, t->subject_id,
-                                        review_done_cb, &s, err);
-            else if (k == 1)
-                rc = cl_store_churns_sel(e->st, CL_SC_ONE, t->subject_id, NULL,
-                                         tagged_cb, &s, err);
-            else
-                s.done = cl_strset_has(classified, t->subject_id,
-                                       strlen(t->subject_id));
-            if (rc == CL_OK && s.done)
-                rc = cl_store_task_mark(e->st, t->kind, t->subject_kind,
-                                        t->subject_id, NULL, "done", &changed,
-                                        err);
-            e->stats.marks += changed;
-        }
-        free(open.v);
+        rc = cl_store_task_mark(e->st, t->kind, t->subject_kind, t->subject_id,
+                                NULL, "done", &changed, err);
+        e->stats.marks += changed;
     }
-    cl_strset_free(classified);
+    free(done.v);
     return rc;
 }
 

@@ -10,7 +10,8 @@
  *   PATCH  /api/v1/KIND/{id}          the same, only the fields given
  *
  * Values are checked by the importer's field rules (io/field.h), so a
- * record written here is one an import would accept.
+ * record written here is one an import would accept.  The accounts and
+ * deals lists, with their columns, ranges and sorts, are h_lists.c's.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -253,6 +254,8 @@ cl__h_record_list(cl_http_req *r)
     cl_error err;
     char after[CL_HTTP_KEY_MAX];
 
+    if (kind == CL_KIND_ACCOUNTS || kind == CL_KIND_DEALS)
+        return cl__h_lists(r);
     if (!cl_vis_may_list(&r->viewer, cl_http_vis_kind(kind)))
         return cl_http_error(r, 403, "forbidden", NULL,
                              "your role may not read %s", q.def->name);

@@ -342,6 +342,9 @@ enum MHD_Result cl__h_login(cl_http_req *r);
 enum MHD_Result cl__h_logout(cl_http_req *r);
 enum MHD_Result cl__h_me(cl_http_req *r);
 enum MHD_Result cl__h_record_list(cl_http_req *r);
+/* The accounts and deals lists, with their columns, ranges and sorts
+   (h_lists.c); cl__h_record_list hands them over. */
+enum MHD_Result cl__h_lists(cl_http_req *r);
 enum MHD_Result cl__h_record_get(cl_http_req *r);
 enum MHD_Result cl__h_record_create(cl_http_req *r);
 enum MHD_Result cl__h_record_update(cl_http_req *r);
@@ -432,8 +435,10 @@ enum MHD_Result cl__h_icp_no_change(cl_http_req *r);
 
 /* ---- cursors of paged lists (h_records.c) ----------------------------- */
 
-#define CL_HTTP_CURSOR_MAX 320 /* a cursor's decoded text, with its tag */
-#define CL_HTTP_KEY_MAX 256    /* a record key a cursor carries */
+/* A sorted list's cursor carries the last row's sort value (an account's
+   name, say) beside its key (h_lists.c). */
+#define CL_HTTP_CURSOR_MAX 1100 /* a cursor's decoded text, with its tag */
+#define CL_HTTP_KEY_MAX 256     /* a record key a cursor carries */
 
 /* The cursor of tag (the list's name) continuing after text into out (len
    bytes; 2 * CL_HTTP_CURSOR_MAX is always enough). */

@@ -100,6 +100,40 @@ query_param(json_t *params, const char *name, const char *type,
                                             "schema", "type", type));
 }
 
+/* The accounts' and deals' columns, ranges and sort (h_lists.c). */
+static void
+list_params(cl_kind kind, json_t *params)
+{
+    query_param(params, "arr_min", "number",
+                "ARR at least this, 0..1000000000000 (an account's; the "
+                "deal's)");
+    query_param(params, "arr_max", "number",
+                "ARR at most this, 0..1000000000000");
+    query_param(params, "renewal_from", "string",
+                "the (account's) next renewal on or after this YYYY-MM-DD");
+    query_param(params, "renewal_to", "string",
+                "the (account's) next renewal on or before this YYYY-MM-DD");
+    query_param(params, "health_min", "integer",
+                "the (account's) health at least this, 0..100 (a role "
+                "that may not read health: 403 forbidden_field)");
+    query_param(params, "health_max", "integer",
+                "the (account's) health at most this, 0..100");
+    query_param(params, "sort", "string",
+                kind == CL_KIND_ACCOUNTS
+                    ? "id, name, industry, region, csm, status, arr, "
+                      "renewal_on or health; after '-' largest first"
+                    : "id, account, ae, stage, arr, created_on, renewal_on "
+                      "or health; after '-' largest first");
+    if (kind == CL_KIND_DEALS) {
+        query_param(params, "open", "boolean",
+                    "true: deals not won or lost yet; false: only those");
+        query_param(params, "industry", "string",
+                    "the account's industry equals this");
+        query_param(params, "region", "string",
+                    "the account's region equals this");
+    }
+}
+
 /* The query parameters of the paged lists: records filter by any of their
    fields, search, and page by offset or cursor; the inbox and the audit
    trail page by cursor. */
@@ -120,6 +154,8 @@ query_params(const cl_http_route *rt, json_t *params)
                         "equals this value (a field your role may not "
                         "read is a 403 forbidden_field; see "
                         "docs/visibility.md)");
+        if (rt->kind == CL_KIND_ACCOUNTS || rt->kind == CL_KIND_DEALS)
+            list_params(rt->kind, params);
     } else if (rt->handler == cl__h_report) {
         query_param(params, "period", "string",
                     "a month YYYY-MM or a quarter YYYYQn, as the report "

@@ -467,6 +467,16 @@ sched_now(void *ud)
     return cl__http_now(ud);
 }
 
+/* The scheduler's sweep of the inbox (sched.h). */
+static cl_err
+sched_sweep(cl_store *st, cl_time now, void *ud, cl_error *err)
+{
+    (void)ud;
+    cl_err rc = cl__inbox_apply_pending(st, now, NULL, NULL, err);
+    cl_store_end_read(st);
+    return rc;
+}
+
 /* ---- start and stop --------------------------------------------------- */
 
 cl_err
@@ -560,7 +570,8 @@ cl_http_start(const cl_http_opts *opts, cl_http_server **out, cl_error *err)
                         .deliver_seconds = opts->deliver_seconds,
                         .quiet = opts->quiet,
                         .now = sched_now,
-                        .now_ud = srv};
+                        .now_ud = srv,
+                        .sweep = sched_sweep};
     cl_err rc = cl_sched_start(&so, &srv->sched, err);
     if (rc != CL_OK) {
         cl_http_stop(srv);

@@ -94,8 +94,8 @@ cl_importer_new(cl_store *st, cl_kind kind, const cl_import_opts *opts,
     }
     /* Every reference is checked below against ids read inside the
        transaction, so the store need not check them again. */
-    rc = cl_store_begin_checked(st, opts->actor ? opts->actor : "import",
-                                opts->now, err);
+    rc = (opts->few_rows ? cl_store_begin : cl_store_begin_checked)(
+        st, opts->actor ? opts->actor : "import", opts->now, err);
     if (rc != CL_OK) {
         cl_strset_free(imp->keys);
         free(imp);

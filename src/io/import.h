@@ -43,6 +43,12 @@ typedef struct cl_import_opts {
        happened before its replay window (or, with --no-loop, has no loop
        at all); the replay's own arrivals keep their events. */
     int no_events;
+    /* A handful of rows (the demo's daily arrivals): the store keeps its
+       own reference checks.  Off, they would only repeat the importer's
+       (cl_store_begin_checked), but turning them off and on costs SQLite
+       a re-preparation of every statement of the connection, which only a
+       file of many rows repays. */
+    int few_rows;
     cl_import_bad_cb on_bad;
     cl_import_progress_cb on_progress;
     void *ud;

@@ -88,6 +88,11 @@ run(void *arg)
                         "tick: %d tasks, %d notifications, %d sessions\n",
                         stats.tasks, stats.notifications, stats.sessions);
         }
+        if (deliver && s->o.sweep) {
+            cl_error_clear(&err);
+            if (s->o.sweep(st, now, s->o.sweep_ud, &err) != CL_OK)
+                fprintf(stderr, "closeloop serve: inbox: %s\n", err.msg);
+        }
         if (deliver) {
             cl_notify_opts no = {0};
             cl_notify_stats ns;

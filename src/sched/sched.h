@@ -11,6 +11,7 @@
 
 #include "../core/date.h"
 #include "../core/err.h"
+#include "../store/store.h"
 
 typedef struct cl_sched_opts {
     const char *db;      /* the workspace url; copied */
@@ -20,6 +21,13 @@ typedef struct cl_sched_opts {
     /* The clock the jobs run at, read once a round. */
     cl_time (*now)(void *ud);
     void *now_ud;
+    /* Run before each delivery (NULL: none), on the scheduler's store: the
+       server applies the inbox's events still pending, which a store
+       failure in the request that received them left behind, so they are
+       applied within deliver_seconds and their notices go out in the same
+       round. */
+    cl_err (*sweep)(cl_store *st, cl_time now, void *ud, cl_error *err);
+    void *sweep_ud;
 } cl_sched_opts;
 
 /* What the rule remembers between rounds; zeroed before the first. */

@@ -273,8 +273,8 @@ load_loop(cl_store *st, cl_snapshot *s, cl_error *err)
     return rc;
 }
 
-cl_err
-cl_snapshot_load(cl_store *st, cl_snapshot **out, cl_error *err)
+static cl_err
+load(cl_store *st, int records_only, cl_snapshot **out, cl_error *err)
 {
     load_ctx c = {cl_snapshot_new(), CL_KIND_NONE, CL_OK, err};
     cl_err rc = CL_OK;
@@ -287,6 +287,9 @@ cl_snapshot_load(cl_store *st, cl_snapshot **out, cl_error *err)
         rc = c.rc;
     for (int k = 0; k < CL_KIND_COUNT && rc == CL_OK; k++) {
         c.kind = (cl_kind)k;
+        if (records_only &&
+            (c.kind == CL_KIND_CS_HOURS || c.kind == CL_KIND_ARR_MOVEMENTS))
+            continue;
         rc = cl_store_each(st, c.kind, add_row, &c, err);
         if (rc == CL_OK)
             rc = c.rc;
@@ -296,7 +299,7 @@ cl_snapshot_load(cl_store *st, cl_snapshot **out, cl_error *err)
         rc = c.rc;
     if (rc == CL_OK)
         rc = cl_snapshot_finish(c.s, err);
-    if (rc == CL_OK)
+    if (rc == CL_OK && !records_only)
         rc = load_loop(st, c.s, err);
     if (rc != CL_OK) {
         cl_snapshot_free(c.s);
@@ -304,4 +307,16 @@ cl_snapshot_load(cl_store *st, cl_snapshot **out, cl_error *err)
     }
     *out = c.s;
     return CL_OK;
+}
+
+cl_err
+cl_snapshot_load(cl_store *st, cl_snapshot **out, cl_error *err)
+{
+    return load(st, 0, out, err);
+}
+
+cl_err
+cl_snapshot_load_records(cl_store *st, cl_snapshot **out, cl_error *err)
+{
+    return load(st, 1, out, err);
 }

@@ -14,4 +14,12 @@
    cl_snapshot_free. */
 cl_err cl_snapshot_load(cl_store *st, cl_snapshot **out, cl_error *err);
 
+/* As cl_snapshot_load, less what the churn patterns and the open
+   pipeline's flags never read: CS hours, ARR movements and the loop's own
+   history (notices, tag changes, sessions, process changes, ICP reviews),
+   which grows with every day the loop runs.  For the engine's daily tick;
+   a report needs the whole snapshot. */
+cl_err cl_snapshot_load_records(cl_store *st, cl_snapshot **out,
+                                cl_error *err);
+
 #endif

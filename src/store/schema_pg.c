@@ -459,12 +459,28 @@ static const char v7[] =
     "CREATE INDEX inbox_status ON inbox(workspace_id, status, id);";
 
 /*
- * v8: a cause can be retired (issue 16): it stays for the tags and reports
+ * v8: the engine's selections of deals by index, not by reading every deal
+ * (issue 12): each import and each daily tick looks for the deals won
+ * since its lookback and for the open pipeline, which at a million deals
+ * is a million rows read several times a day.  deals_open is partial, so
+ * it holds only the open pipeline and costs an import of closed history
+ * nothing; its WHERE is the one the open-deals query says word for word,
+ * as both planners need to match it.
+ */
+static const char v8[] =
+    "CREATE INDEX deals_stage_closed ON deals(workspace_id, stage, "
+    "closed_on);"
+    "CREATE INDEX deals_open ON deals(workspace_id, id) "
+    "WHERE stage NOT IN ('closed_won', 'closed_lost');";
+
+/*
+ * v9: a cause can be retired (issue 16): it stays for the tags and reports
  * that use it, and is no longer offered when tagging.  NULL: in use.
  */
-static const char v8[] = "ALTER TABLE taxonomy ADD COLUMN retired_at " TXT ";";
+static const char v9[] = "ALTER TABLE taxonomy ADD COLUMN retired_at " TXT ";";
 
-static const char *const migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8};
+static const char *const migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8,
+                                         v9};
 
 const char *
 cl__pg_migration(int version)

@@ -91,6 +91,13 @@ cl_store_tasks_each(cl_store *st, const cl_store_task_filter *f,
 }
 
 cl_err
+cl_store_tasks_settled(cl_store *st, cl_store_task_cb cb, void *ud,
+                       cl_error *err)
+{
+    return cl__engr_tasks_settled(st, cb, ud, err);
+}
+
+cl_err
 cl_store_task_add(cl_store *st, const cl_store_task_new *t, int *inserted,
                   int64_t *id, cl_error *err)
 {

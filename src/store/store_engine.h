@@ -188,6 +188,14 @@ cl_err cl_store_deal_checkins(cl_store *st, const char *deal_id,
 cl_err cl_store_tasks_each(cl_store *st, const cl_store_task_filter *f,
                            cl_store_task_cb cb, void *ud, cl_error *err);
 
+/* The open tasks whose record has arrived since they were opened: a
+   won-deal review or review-answers task whose deal has a review, a
+   tagging task whose churn has its primary cause, a recovery
+   classification task whose new deal's recovery has its type.  By kind
+   (in that order, review answers last), then due day and id. */
+cl_err cl_store_tasks_settled(cl_store *st, cl_store_task_cb cb, void *ud,
+                              cl_error *err);
+
 typedef struct cl_store_task_new {
     const char *kind, *subject_kind, *subject_id, *assignee_id;
     const char *attendees, *title; /* may be NULL */

@@ -178,6 +178,8 @@ cl_err cl__engr_deal_checkins(cl_store *st, const char *deal_id,
                               unsigned *opened, cl_error *err);
 cl_err cl__engr_tasks_each(cl_store *st, const cl_store_task_filter *f,
                            cl_store_task_cb cb, void *ud, cl_error *err);
+cl_err cl__engr_tasks_settled(cl_store *st, cl_store_task_cb cb, void *ud,
+                              cl_error *err);
 cl_err cl__engr_outbox_each(cl_store *st, const char *recipient_id,
                             const char *channel, cl_store_outbox_cb cb,
                             void *ud, cl_error *err);

@@ -233,6 +233,41 @@ cl__engr_deal_checkins(cl_store *st, const char *deal_id, unsigned *opened,
     return rc;
 }
 
+#define TASK_SELECT                                                            \
+    "SELECT t.id, t.kind, t.subject_kind, t.subject_id, t.assignee_id, "       \
+    "u.manager_id, t.due_on, t.status, t.title, t.attendees, "                 \
+    "t.created_at, t.done_at, t.reminded_at, t.escalated_at "                  \
+    "FROM tasks t LEFT JOIN users u ON u.workspace_id = t.workspace_id "       \
+    "AND u.id = t.assignee_id WHERE t.workspace_id = ?1 "
+
+/* One read for the daily tick's settling, instead of a lookup of each open
+   task's record: the open tasks by index (tasks_open), each record by its
+   key. */
+cl_err
+cl__engr_tasks_settled(cl_store *st, cl_store_task_cb cb, void *ud,
+                       cl_error *err)
+{
+    cl__row_sink c = {.cb.task = cb, .ud = ud};
+    return cl__q_rows(
+        st, cl__row_task, &c, err,
+        TASK_SELECT
+        "AND t.status = 'open' AND ("
+        "(t.kind IN ('won_deal_review', 'review_answers') AND EXISTS ("
+        "  SELECT 1 FROM reviews r WHERE r.workspace_id = t.workspace_id "
+        "  AND r.deal_id = t.subject_id)) "
+        "OR (t.kind = 'churn_tagging' AND EXISTS ("
+        "  SELECT 1 FROM churns c WHERE c.workspace_id = t.workspace_id "
+        "  AND c.id = t.subject_id AND c.primary_cause IS NOT NULL)) "
+        "OR (t.kind = 'recovery_classification' AND EXISTS ("
+        "  SELECT 1 FROM recoveries r WHERE r.workspace_id = t.workspace_id "
+        "  AND r.new_deal_id = t.subject_id "
+        "  AND r.recovery_type IS NOT NULL))) "
+        "ORDER BY CASE t.kind WHEN 'won_deal_review' THEN 0 "
+        "WHEN 'churn_tagging' THEN 1 WHEN 'recovery_classification' THEN 2 "
+        "ELSE 3 END, t.due_on, t.id",
+        "");
+}
+
 cl_err
 cl__engr_tasks_each(cl_store *st, const cl_store_task_filter *f,
                     cl_store_task_cb cb, void *ud, cl_error *err)
@@ -240,11 +275,7 @@ cl__engr_tasks_each(cl_store *st, const cl_store_task_filter *f,
     cl__row_sink c = {.cb.task = cb, .ud = ud};
     return cl__q_rows(
         st, cl__row_task, &c, err,
-        "SELECT t.id, t.kind, t.subject_kind, t.subject_id, t.assignee_id, "
-        "u.manager_id, t.due_on, t.status, t.title, t.attendees, "
-        "t.created_at, t.done_at, t.reminded_at, t.escalated_at "
-        "FROM tasks t LEFT JOIN users u ON u.workspace_id = t.workspace_id "
-        "AND u.id = t.assignee_id WHERE t.workspace_id = ?1 "
+        TASK_SELECT
         "AND (?2::text IS NULL OR t.assignee_id = ?2) "
         "AND (?3::text IS NULL OR t.kind = ?3) "
         "AND (?4::text IS NULL OR t.status = ?4) "

@@ -12,7 +12,7 @@
 
 #define OID_INT8 20
 #define OID_FLOAT8 701
-#define MAXP 24
+#define MAXP 40
 
 static uint64_t
 fnv(const char *s)

@@ -48,7 +48,7 @@ test('every page has no serious accessibility violation, at desktop and ' +
         'audit', 'pipeline', 'patterns'].map((r) => `/reports/${r}`);
     const settings = ['/settings', '/settings/thresholds',
         '/settings/holidays', '/settings/channels'];
-    bad.push(...await walk(page, ctx, ['/', '/accounts', '/reports',
+    bad.push(...await walk(page, ctx, ['/', '/accounts', '/pipeline', '/reports',
         ...reports, '/sessions', '/coaching', '/team', '/import', ...settings,
         '/me', '/nowhere'], 'revops'));
     // An account page and a session page, reached by their links.
@@ -74,7 +74,7 @@ test('every page has no serious accessibility violation, at desktop and ' +
         await page.setViewportSize(WIDTHS[0][1]);
         await signIn(page, ctx, u);
         bad.push(...await walk(page, ctx, own[u] || ['/', '/accounts',
-            '/coaching', '/me'], u));
+            '/pipeline', '/coaching', '/me'], u));
         await page.setViewportSize(WIDTHS[0][1]);
         await page.getByRole('button', { name: 'Sign out' }).click();
         await page.getByLabel('Email').waitFor();

@@ -10,6 +10,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
+import { sqliteFromTemplate } from '../integration/template.mjs';
+
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const BIN = process.env.CLOSELOOP_BIN || join(ROOT, 'build/closeloop');
 export const WEB = process.env.CLOSELOOP_WEB || join(ROOT, 'web/dist');
@@ -88,8 +90,10 @@ export async function startWorkspace(t, { users = [], prepare, loop = false } = 
     t.after(() => rmSync(dir, { recursive: true, force: true }));
     const db = join(dir, 'demo.db');
     // Without the loop replay: the tests expect the engine's first run to
-    // be the server's (sessions it opens, churns still to tag).
-    cli(db, loop ? ['demo'] : ['demo', '--no-loop']);
+    // be the server's (sessions it opens, churns still to tag).  A copy of
+    // the demo built once per run (tests/integration/template.mjs).
+    const args = loop ? ['demo'] : ['demo', '--no-loop'];
+    sqliteFromTemplate(BIN, args, db, (tpl) => cli(tpl, args));
     const ctx = { dir, db, users: exportKind(db, 'users') };
     if (prepare)
         await prepare(ctx);

@@ -132,12 +132,13 @@ test('the keyboard signs in and reaches the navigation', { timeout: 120000 }, as
     // From the top: skip link, then the navigation links in order.
     await page.locator('body').focus();
     const stops = [];
-    for (let i = 0; i < 12; i++) {
+    for (let i = 0; i < 14; i++) {
         await page.keyboard.press('Tab');
         stops.push(await focused());
     }
     assert.equal(stops[0], 'Skip to content');
-    for (const name of ['Inbox', 'Accounts', 'Reports', 'Settings', 'Your account'])
+    for (const name of ['Inbox', 'Accounts', 'Pipeline', 'Reports', 'Settings',
+        'Your account'])
         assert.ok(stops.includes(name), `${name} is not reached by Tab: ${stops.join(' / ')}`);
     // Following a link moves focus to the new page's content.
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Accounts' }).click();

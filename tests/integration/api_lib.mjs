@@ -7,36 +7,44 @@ import { appendFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { BIN, PG, TEST_TODAY, ok, pgDatabase, tempDir } from './lib.mjs';
+import { pgTemplate, sqliteFromTemplate } from './template.mjs';
 
 export const PASSWORD = 'demo-pass-1';
 export const ROLES = ['csm', 'cs_manager', 'ae', 'sales_manager', 'vp_sales',
     'vp_cs', 'marketing', 'revops', 'admin'];
 
 // The demo workspace: its users of each role (by id) come from the demo
-// generator; every user gets PASSWORD with `closeloop user passwd`.
+// generator; every user gets PASSWORD with `closeloop user passwd`.  A copy
+// of one built once (template.mjs): a SQLite file, or with CLOSELOOP_TEST_PG
+// a new PostgreSQL database.
 export function demoWorkspace(t, extraSql = '') {
     const dir = tempDir(t, 'closeloop-api-');
-    // With CLOSELOOP_TEST_PG the workspace is a new PostgreSQL database.
-    const db = PG ? pgDatabase(t) : path.join(dir, 'demo.db');
-    // Without the loop replay: the tests drive the engine themselves from
-    // a workspace where it has not run (session 1 open, no tasks done).
-    ok(['demo', '--db', db, '--no-loop']);
+    const recipe = 'api demoWorkspace 1';
+    const db = PG ? pgDatabase(t, pgTemplate(BIN, PG, recipe, buildDemo))
+        : sqliteFromTemplate(BIN, recipe, path.join(dir, 'demo.db'), buildDemo);
     const users = JSON.parse(sql(db, PG
         ? "SELECT json_agg(json_build_object('id', id, 'email', email, " +
           "'role', role, 'name', name, 'manager_id', manager_id) ORDER BY id) FROM users"
         : "SELECT json_group_array(json_object('id', id, 'email', email, " +
           "'role', role, 'name', name, 'manager_id', manager_id)) FROM users"));
-    // One password set the real way; the others get the same argon2id
-    // string (its salt inside), as 26 hashes would cost the suite minutes.
-    ok(['user', 'passwd', users[0].id, '--db', db],
-        { input: PASSWORD + '\n' });
-    sql(db, 'UPDATE users SET password_hash = (SELECT password_hash FROM ' +
-        `users WHERE id = '${users[0].id}') WHERE password_hash IS NULL`);
-    // The engine's first tick: review tasks, sessions with their packs.
-    ok(['tick', '--db', db]);
     if (extraSql)
         sql(db, extraSql);
     return { dir, db, users };
+}
+
+// demoWorkspace's template at db.
+function buildDemo(db) {
+    // Without the loop replay: the tests drive the engine themselves from
+    // a workspace where it has not run (session 1 open, no tasks done).
+    ok(['demo', '--db', db, '--no-loop']);
+    const first = sql(db, 'SELECT min(id) FROM users');
+    // One password set the real way; the others get the same argon2id
+    // string (its salt inside), as 26 hashes would cost the suite minutes.
+    ok(['user', 'passwd', first, '--db', db], { input: PASSWORD + '\n' });
+    sql(db, 'UPDATE users SET password_hash = (SELECT password_hash FROM ' +
+        `users WHERE id = '${first}') WHERE password_hash IS NULL`);
+    // The engine's first tick: review tasks, sessions with their packs.
+    ok(['tick', '--db', db]);
 }
 
 // A coaching item (id 900) of the first AE, for demoWorkspace's extraSql:

@@ -307,9 +307,10 @@ test('visibility: marketing may not filter deals on ae_id; every other role may'
 });
 
 test('visibility: marketing cannot order deals by AE', async () => {
-    // Lists come in key order only; asking for another order is refused
-    // rather than applied, for marketing as for everyone.
-    for (const p of ['sort=ae_id', 'order=ae_id', 'sort=-ae_id']) {
+    // The AE's order (sort=ae) is refused as its filter is; an order the
+    // list does not know is refused too, rather than applied.
+    for (const p of ['sort=ae', 'sort=-ae', 'sort=ae_id', 'order=ae_id',
+        'sort=-ae_id']) {
         const res = await c.marketing.get(`/api/v1/deals?${p}`);
         assert.ok(res.status === 400 || res.status === 403, `${p}: ${res.status}`);
         assert.ok(!('items' in res.json), p);

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { ok, tempDir } from './lib.mjs';
+import { demoCopy, ok, tempDir } from './lib.mjs';
 
 const NOW = ['--now', '2026-11-23'];
 
@@ -14,7 +14,7 @@ test('a changed workspace is seen through the cache', (t) => {
     const dir = tempDir(t, 'closeloop-cache-');
     const db = path.join(dir, 'demo.db');
     const cache = `${db}.snapshot`;
-    ok(['demo', '--db', db, ...NOW]);
+    demoCopy(db, NOW);
     const pipeline = (...extra) => ok(['report', 'pipeline', '--db', db,
         '--timing', ...NOW, ...extra]);
 
@@ -57,7 +57,7 @@ test('--no-cache and CLOSELOOP_SNAPSHOT_CACHE=0 leave no cache file', (t) => {
     const dir = tempDir(t, 'closeloop-cache-');
     const db = path.join(dir, 'demo.db');
     const cache = `${db}.snapshot`;
-    ok(['demo', '--db', db, ...NOW]);
+    demoCopy(db, NOW);
     const a = ok(['report', 'pipeline', '--no-cache', '--db', db, ...NOW]);
     ok(['patterns', '--no-cache', '--db', db, ...NOW]);
     assert.ok(!existsSync(cache));

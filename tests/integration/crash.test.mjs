@@ -2,7 +2,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, statSync } from 'node:fs';
+import {
+    createWriteStream, existsSync, readFileSync, statSync, writeFileSync,
+} from 'node:fs';
 import { once } from 'node:events';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -13,6 +15,8 @@ import { PG, fixturePath, info, ok, parseSummary, start, tempDir, workspace }
 // killed (the test says so otherwise), small enough for the suite's budget.
 const NDEALS = 120_000;
 const NACCOUNTS = 12_000;
+// The import after the crash.
+const NFEW = 2_000;
 
 async function writeLines(file, header, n, line) {
     const out = createWriteStream(file);
@@ -101,12 +105,16 @@ test('SIGKILL during a large import leaves all or nothing', async (t) => {
     if (!check.error && !PG)
         assert.equal(check.stdout.trim(), 'ok');
 
-    // A second full import succeeds.
-    const again = ok(['import', 'deals', deals, '--db', db],
-        { timeout: 600_000 });
+    // The workspace takes the next import: the file's first deals, kept
+    // small (a second import of all of them would prove no more, and takes
+    // minutes under the sanitizers on a loaded machine).
+    const few = path.join(dir, 'few.csv');
+    writeFileSync(few, readFileSync(deals, 'utf8').split('\n')
+        .slice(0, NFEW + 1).join('\n') + '\n');
+    const again = ok(['import', 'deals', few, '--db', db]);
     const s = parseSummary(again.stdout);
-    assert.equal(s.rows, NDEALS);
+    assert.equal(s.rows, NFEW);
     assert.equal(s.bad, 0);
-    assert.equal(s.inserted + s.unchanged, NDEALS);
-    assert.equal(info(db).counts.deals, NDEALS);
+    assert.equal(after.deals === 0 ? s.inserted : s.unchanged, NFEW);
+    assert.equal(info(db).counts.deals, after.deals === 0 ? NFEW : NDEALS);
 });

@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { pgTemplate, sqliteFromTemplate } from './template.mjs';
+
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const ROOT = path.resolve(here, '..', '..');
 export const CANONICAL = path.join(ROOT, 'tests', 'data', 'canonical');
@@ -114,9 +116,9 @@ export const PG = process.env.CLOSELOOP_TEST_PG || null;
 
 let pgSeq = 0;
 
-// A fresh, empty PostgreSQL database: its postgres:// url.  Dropped when
-// the test ends (t.after).
-export function pgDatabase(t) {
+// A fresh PostgreSQL database, empty or a copy of the database `template`
+// (template.mjs): its postgres:// url.  Dropped when the test ends (t.after).
+export function pgDatabase(t, template = null) {
     const name = `cl_${process.pid}_${pgSeq++}_${Date.now() % 100000}`;
     const psql = (sql) => {
         const r = spawnSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1',
@@ -124,12 +126,27 @@ export function pgDatabase(t) {
         if (r.status !== 0)
             throw new Error(`psql ${sql}: ${r.stderr}`);
     };
-    psql(`CREATE DATABASE ${name}`);
+    psql(`CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`);
     if (t && typeof t.after === 'function')
         t.after(() => psql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
     const u = new URL(PG);
     u.pathname = `/${name}`;
     return u.toString();
+}
+
+// The SQLite workspace db as `closeloop demo --db db ARGS` leaves it: a copy
+// of one built once per ARGS (template.mjs), for the tests that start from a
+// demo rather than test the demo command.
+export function demoCopy(db, args = []) {
+    return sqliteFromTemplate(BIN, ['demo', ...args], db,
+        (tpl) => ok(['demo', '--db', tpl, ...args]));
+}
+
+// As demoCopy, a new PostgreSQL database on CLOSELOOP_TEST_PG (dropped when
+// the test ends): its url.
+export function demoPg(t, args = []) {
+    return pgDatabase(t, pgTemplate(BIN, PG, ['demo', ...args],
+        (url) => ok(['demo', '--db', url, ...args])));
 }
 
 // A new workspace: a file in a temp dir, or with CLOSELOOP_TEST_PG a new

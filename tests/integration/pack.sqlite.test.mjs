@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { ok, run, tempDir } from './lib.mjs';
+import { demoCopy, ok, run, tempDir } from './lib.mjs';
 
 const NOW = ['--now', '2026-11-23'];
 let dir;
@@ -14,7 +14,7 @@ let db;
 before(() => {
     dir = tempDir(null, 'closeloop-pack-');
     db = path.join(dir, 'demo.db');
-    ok(['demo', '--db', db, ...NOW]);
+    demoCopy(db, NOW);
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 

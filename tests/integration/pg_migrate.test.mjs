@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { KINDS, PG, ok, pgDatabase, run, tempDir } from './lib.mjs';
+import { KINDS, PG, demoCopy, ok, pgDatabase, run, tempDir } from './lib.mjs';
 
 const skip = !PG && 'needs CLOSELOOP_TEST_PG';
 const REPORTS = ['monthly', 'bad-fit', 'icp', 'recovery', 'health', 'audit',
@@ -15,8 +15,7 @@ const NOW = '2026-11-02';
 
 // A demo SQLite workspace after a tick (tasks, sessions, outbox, flags).
 function demo(t) {
-    const db = path.join(tempDir(t), 'demo.db');
-    ok(['demo', '--db', db, '--now', '2026-11-01']);
+    const db = demoCopy(path.join(tempDir(t), 'demo.db'), ['--now', '2026-11-01']);
     ok(['tick', '--now', NOW, '--db', db]);
     return db;
 }

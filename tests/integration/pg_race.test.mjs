@@ -3,7 +3,7 @@
 // CLOSELOOP_TEST_PG names a server (SQLite has one writer per file).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PG, ok, start, workspace } from './lib.mjs';
+import { PG, demoPg, ok, start } from './lib.mjs';
 import { smtpSink } from './engine_lib.mjs';
 
 const skip = !PG && 'needs CLOSELOOP_TEST_PG';
@@ -27,10 +27,8 @@ function tickStats(out) {
 
 test('ticks racing on one database do what one tick at a time does',
     { skip }, async (t) => {
-        const raced = workspace(t);
-        const alone = workspace(t);
-        for (const db of [raced, alone])
-            ok(['demo', '--db', db, '--now', '2026-11-01']);
+        const raced = demoPg(t, ['--now', '2026-11-01']);
+        const alone = demoPg(t, ['--now', '2026-11-01']);
         const total = { raced: {}, alone: {} };
         const add = (to, out) => {
             for (const [k, v] of Object.entries(tickStats(out)))
@@ -61,8 +59,7 @@ test('ticks racing on one database do what one tick at a time does',
 
 test('two delivery workers racing send every message once',
     { skip }, async (t) => {
-        const db = workspace(t);
-        ok(['demo', '--db', db, '--now', '2026-11-01']);
+        const db = demoPg(t, ['--now', '2026-11-01']);
         ok(['tick', '--now', '2026-11-02', '--db', db]);
         const smtp = await smtpSink(t);
         ok(['config', 'set', 'smtp_url', smtp.url, '--db', db]);

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { PG, ok, pgDatabase, start, tempDir } from './lib.mjs';
+import { PG, demoCopy, demoPg, ok, start, tempDir } from './lib.mjs';
 
 const skip = !PG && 'needs CLOSELOOP_TEST_PG';
 
@@ -24,7 +24,6 @@ async function serve(t, db) {
 }
 
 async function workspaceServed(t, db) {
-    ok(['demo', '--db', db, '--now', '2026-11-01']);
     ok(['tick', '--now', '2026-11-02', '--db', db]);
     const token = ok(['token', 'create', '--user', 'u-revops-1', '--db', db])
         .stdout.trim();
@@ -34,8 +33,8 @@ async function workspaceServed(t, db) {
 test('the API gives the same answers on SQLite and PostgreSQL', { skip },
     async (t) => {
         const sq = await workspaceServed(t,
-            path.join(tempDir(t), 'api.db'));
-        const pg = await workspaceServed(t, pgDatabase(t));
+            demoCopy(path.join(tempDir(t), 'api.db'), ['--now', '2026-11-01']));
+        const pg = await workspaceServed(t, demoPg(t, ['--now', '2026-11-01']));
         const get = async (w, p) => {
             const r = await fetch(`${w.base}/${p}`,
                 { headers: { Authorization: `Bearer ${w.token}` } });

@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { ok, parseCsv, run, tempDir } from './lib.mjs';
+import { demoCopy, ok, parseCsv, run, tempDir } from './lib.mjs';
 
 const NOW = ['--now', '2026-11-23'];
 let dir;
@@ -13,7 +13,7 @@ let db;
 before(() => {
     dir = tempDir(null, 'closeloop-report-');
     db = path.join(dir, 'demo.db');
-    ok(['demo', '--db', db, ...NOW]);
+    demoCopy(db, NOW);
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 

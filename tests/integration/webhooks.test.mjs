@@ -405,6 +405,28 @@ test('an event stored but not applied when the server stopped is applied ' +
     assert.deepEqual(reviews(c.db), ['G20']);
 });
 
+test('an event left pending while the server runs is applied by its next ' +
+    'delivery round', async (t) => {
+    const c = company(t, { accounts: [account('A1')] });
+    cli(c.db, ['config', 'set', 'webhook_generic_secret', SECRET]);
+    const srv = await startServer(t, c.db, ['--deliver-every', '1']);
+    // What a store failure in the receiving request leaves: a pending row,
+    // written after the start's own sweep.
+    const payload = JSON.stringify({ id: 'evt-late', kind: 'deal',
+        record: wonDeal('G21') }).replace(/'/g, "''");
+    sql(c.db, 'INSERT INTO inbox (workspace_id, source, event_id, ' +
+        "received_at, payload, status) VALUES (1, 'generic', 'evt-late', " +
+        `'2026-11-18T09:59:00Z', '${payload}', 'pending')`);
+    let status = '';
+    for (let i = 0; i < 100 && status !== 'applied|1'; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        status = sql(c.db, 'SELECT status, attempts FROM inbox');
+    }
+    assert.equal(status, 'applied|1');
+    assert.deepEqual(reviews(c.db), ['G21']);
+    assert.equal(srv.proc.exitCode, null);
+});
+
 test('hostile bodies to the webhooks are refused and the server stays up',
     async (t) => {
         const { db, srv } = await setup(t);

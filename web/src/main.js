@@ -6,7 +6,8 @@ import { api, setCsrf } from './api.js';
 import { html, navigate, useLocation, Loading } from './ui.js';
 import { Login } from './pages/login.js';
 import { Inbox } from './pages/inbox.js';
-import { Accounts, AccountPage, Go } from './pages/account.js';
+import { AccountPage, Go } from './pages/account.js';
+import { Accounts, OpenPipeline } from './pages/lists.js';
 import {
     TagChurn,
     ReviewForm,
@@ -29,6 +30,7 @@ const ROUTES = [
     [/^\/$/, Inbox],
     [/^\/inbox$/, Inbox],
     [/^\/accounts$/, Accounts],
+    [/^\/pipeline$/, OpenPipeline],
     [/^\/accounts\/([^/]+)$/, AccountPage],
     [/^\/go\/([a-z]+)\/([^/]+)$/, Go],
     [/^\/deals\/([^/]+)\/review$/, ReviewForm],
@@ -71,6 +73,7 @@ function navFor(role) {
     const n = [
         ['/', 'Inbox'],
         ['/accounts', 'Accounts'],
+        ['/pipeline', 'Pipeline'],
         ['/reports', 'Reports'],
     ];
     if (['revops', 'cs_manager', 'vp_cs', 'vp_sales', 'admin'].includes(role))

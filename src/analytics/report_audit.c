@@ -63,19 +63,19 @@ cmp_old(const void *a, const void *b)
 }
 
 static json_t *
-cause_json(int k)
+cause_json(const cl_snapshot *s, int k)
 {
-    return k >= 0 && k < CL_NCAUSES ? json_string(cl_cause_codes[k])
-                                    : json_null();
+    return k >= 0 && (size_t)k < s->ncauses ? json_string(s->causes[k].code)
+                                            : json_null();
 }
 
 static json_t *
-causes_json(uint16_t mask)
+causes_json(const cl_snapshot *s, uint32_t mask)
 {
     json_t *a = json_array();
-    for (int k = 0; k < CL_NCAUSES; k++)
-        if (mask & (1u << k))
-            json_array_append_new(a, json_string(cl_cause_codes[k]));
+    for (size_t k = 0; k < s->ncauses; k++)
+        if (mask & ((uint32_t)1u << k))
+            json_array_append_new(a, json_string(s->causes[k].code));
     return a;
 }
 
@@ -138,17 +138,17 @@ tags_changed(const cl_snapshot *s, const cl_report_opts *o, json_t **out)
         int32_t a = s->churn_account[c];
         json_array_append_new(
             items,
-            json_pack("{s:s, s:s?, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
-                      "churn_id", s->churn_id[c], "account_id",
-                      a < 0 ? NULL : s->account_id[a], "notified_at",
-                      time_json(at[c]), "changed_at", time_json(t),
-                      "changed_by", actor_json(s, s->tag_change_by[i]),
-                      "primary_before", cause_json(s->tag_change_old_cause[i]),
-                      "primary_after", cause_json(s->tag_change_new_cause[i]),
-                      "contributing_before",
-                      causes_json(s->tag_change_old_contributing[i]),
-                      "contributing_after",
-                      causes_json(s->tag_change_new_contributing[i])));
+            json_pack(
+                "{s:s, s:s?, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "churn_id",
+                s->churn_id[c], "account_id", a < 0 ? NULL : s->account_id[a],
+                "notified_at", time_json(at[c]), "changed_at", time_json(t),
+                "changed_by", actor_json(s, s->tag_change_by[i]),
+                "primary_before", cause_json(s, s->tag_change_old_cause[i]),
+                "primary_after", cause_json(s, s->tag_change_new_cause[i]),
+                "contributing_before",
+                causes_json(s, s->tag_change_old_contributing[i]),
+                "contributing_after",
+                causes_json(s, s->tag_change_new_contributing[i])));
     }
     json_object_set_new(j, "notified", json_integer((json_int_t)notified));
     json_object_set_new(j, "churns", json_integer((json_int_t)churns));
@@ -167,13 +167,13 @@ tags_changed(const cl_snapshot *s, const cl_report_opts *o, json_t **out)
 static void
 csm_chisq(const size_t *mine, const size_t *team, json_t *o)
 {
-    double cells[2 * CL_NCAUSES];
+    double cells[2 * CL_MAX_CAUSES];
     size_t k = 0, nmine = 0, nrest = 0;
-    for (int c = 0; c < CL_NCAUSES; c++) {
+    for (int c = 0; c < CL_MAX_CAUSES; c++) {
         if (team[c] == 0)
             continue;
         cells[k] = (double)mine[c];
-        cells[CL_NCAUSES + k] = (double)(team[c] - mine[c]);
+        cells[CL_MAX_CAUSES + k] = (double)(team[c] - mine[c]);
         nmine += mine[c];
         nrest += team[c] - mine[c];
         k++;
@@ -181,7 +181,7 @@ csm_chisq(const size_t *mine, const size_t *team, json_t *o)
     cl_chisq r;
     if (k >= 2 && nmine > 0 && nrest > 0) {
         /* Row-major 2 x k: move the second row up against the first. */
-        memmove(cells + k, cells + CL_NCAUSES, k * sizeof *cells);
+        memmove(cells + k, cells + CL_MAX_CAUSES, k * sizeof *cells);
         if (cl_stats_chisq(cells, 2, k, &r, NULL) == CL_OK) {
             json_object_set_new(o, "chi_square", cl_json_num(r.statistic, 6));
             json_object_set_new(o, "df", cl_json_num(r.df, 0));
@@ -199,12 +199,12 @@ cl_report_audit(const cl_snapshot *s, const cl_report_opts *o, json_t **out,
                 cl_error *err)
 {
     const cl_period *p = &o->period;
-    size_t team[CL_NCAUSES] = {0}, tagged = 0, pd = 0, pd_short = 0;
+    size_t team[CL_MAX_CAUSES] = {0}, tagged = 0, pd = 0, pd_short = 0;
     /* Signals written "not known: REASON" (cl_wf_signal_check), by level,
        and the churns with any. */
     size_t unknown[3] = {0}, unknown_churns = 0;
-    int pd_code = cl_enum_index(cl_cause_codes, "product_deficiency");
-    size_t *per = calloc((s->nusers + 1) * CL_NCAUSES, sizeof *per);
+    int pd_code = cl_snapshot_cause(s, "product_deficiency");
+    size_t *per = calloc((s->nusers + 1) * CL_MAX_CAUSES, sizeof *per);
     json_t *j = json_object();
     *out = NULL;
     if (per == NULL || j == NULL) {
@@ -217,14 +217,14 @@ cl_report_audit(const cl_snapshot *s, const cl_report_opts *o, json_t **out,
     for (size_t c = 0; c < s->nchurns; c++) {
         int k = s->churn_cause[c];
         int32_t u = s->churn_tagged_by[c];
-        if (k < 0 || k >= CL_NCAUSES ||
+        if (k < 0 || k >= CL_MAX_CAUSES ||
             !(in_period(s->churn_on[c], p) ||
               in_period(s->churn_tagged_on[c], p)))
             continue;
         tagged++;
         team[k]++;
         if (u >= 0)
-            per[(size_t)u * CL_NCAUSES + k]++;
+            per[(size_t)u * CL_MAX_CAUSES + k]++;
         if (k == pd_code) {
             pd++;
             pd_short += text_chars(s->churn_diagnosis[c]) < SHORT_DIAGNOSIS;
@@ -256,8 +256,8 @@ cl_report_audit(const cl_snapshot *s, const cl_report_opts *o, json_t **out,
     }
     for (size_t u = 0; u < s->nusers; u++) {
         size_t n = 0;
-        for (int k = 0; k < CL_NCAUSES; k++)
-            n += per[u * CL_NCAUSES + k];
+        for (int k = 0; k < CL_MAX_CAUSES; k++)
+            n += per[u * CL_MAX_CAUSES + k];
         if (n == 0)
             continue;
         size_t at = nord++;
@@ -269,12 +269,12 @@ cl_report_audit(const cl_snapshot *s, const cl_report_opts *o, json_t **out,
     }
     for (size_t i = 0; i < nord; i++) {
         size_t u = order[i], n = 0;
-        const size_t *mine = per + u * CL_NCAUSES;
+        const size_t *mine = per + u * CL_MAX_CAUSES;
         json_t *dist = json_object();
-        for (int k = 0; k < CL_NCAUSES; k++) {
+        for (int k = 0; k < CL_MAX_CAUSES; k++) {
             n += mine[k];
             if (mine[k])
-                json_object_set_new(dist, cl_cause_codes[k],
+                json_object_set_new(dist, s->causes[k].code,
                                     json_integer((json_int_t)mine[k]));
         }
         json_t *row = json_pack("{s:s, s:s?, s:I, s:o}", "csm_id",

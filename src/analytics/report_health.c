@@ -33,15 +33,15 @@ in_period(cl_day d, const cl_period *p)
 static int
 top3(const cl_snapshot *s, const cl_period *p, int top[3])
 {
-    size_t count[CL_NCAUSES] = {0};
+    size_t count[CL_MAX_CAUSES] = {0};
     int k = 0;
     for (size_t c = 0; c < s->nchurns; c++)
         if (in_period(s->churn_on[c], p) && s->churn_cause[c] >= 0 &&
-            s->churn_cause[c] < CL_NCAUSES)
+            s->churn_cause[c] < CL_MAX_CAUSES)
             count[s->churn_cause[c]]++;
     for (; k < 3; k++) {
         int best = -1;
-        for (int i = 0; i < CL_NCAUSES; i++) {
+        for (int i = 0; i < CL_MAX_CAUSES; i++) {
             int taken = 0;
             for (int m = 0; m < k; m++)
                 taken |= top[m] == i;
@@ -156,7 +156,7 @@ signal_latency(const cl_snapshot *s, const cl_period *p, const cl_time *at,
     char note[200];
     for (size_t c = 0; c < s->nchurns; c++) {
         int k = s->churn_cause[c];
-        if (!in_period(s->churn_on[c], p) || k < 0 || k >= CL_NCAUSES ||
+        if (!in_period(s->churn_on[c], p) || k < 0 || k >= CL_MAX_CAUSES ||
             !s->causes[k].sales_attributable)
             continue;
         attributable++;
@@ -299,7 +299,7 @@ cl_report_health(const cl_snapshot *s, const cl_report_opts *o, json_t **out,
         json_array_append_new(
             checks,
             check("repeating_cause", "cause", rc < 0,
-                  rc < 0 ? json_null() : json_string(cl_cause_codes[rc]),
+                  rc < 0 ? json_null() : json_string(s->causes[rc].code),
                   json_integer(nrep), note));
         json_array_append_new(checks, stale_icp(s, &p));
         json_array_append_new(checks, signal_latency(s, &p, at, days));

@@ -91,7 +91,7 @@ static void
 churn_section(const cl_snapshot *s, const cl_report_opts *o, const keyed *rows,
               size_t n, json_t *doc, int *bad)
 {
-    cause_row tab[CL_NCAUSES + 1];
+    cause_row tab[CL_MAX_CAUSES + 1];
     size_t ntab = 0, tagged = 0, sales = 0, over14 = 0, unknown_arr = 0;
     size_t untagged = 0;
     double arr = 0;
@@ -106,9 +106,9 @@ churn_section(const cl_snapshot *s, const cl_report_opts *o, const keyed *rows,
         *bad = 1;
         return;
     }
-    for (size_t i = 0; i <= CL_NCAUSES; i++) {
-        tab[i].code = i < CL_NCAUSES ? cl_cause_codes[i] : "untagged";
-        tab[i].label = i < CL_NCAUSES ? s->causes[i].label : "Untagged";
+    for (size_t i = 0; i <= CL_MAX_CAUSES; i++) {
+        tab[i].code = i < CL_MAX_CAUSES ? s->causes[i].code : "untagged";
+        tab[i].label = i < CL_MAX_CAUSES ? s->causes[i].label : "Untagged";
         tab[i].count = 0;
         tab[i].arr = 0;
     }
@@ -116,7 +116,7 @@ churn_section(const cl_snapshot *s, const cl_report_opts *o, const keyed *rows,
         int32_t c = rows[i].row, a = s->churn_account[c];
         int cause = s->churn_cause[c];
         double lost = s->churn_arr_lost[c];
-        cause_row *r = &tab[cause >= 0 ? cause : CL_NCAUSES];
+        cause_row *r = &tab[cause >= 0 ? cause : CL_MAX_CAUSES];
         if (a >= 0 && !seen[a]) {
             seen[a] = 1;
             accounts++;
@@ -150,7 +150,7 @@ churn_section(const cl_snapshot *s, const cl_report_opts *o, const keyed *rows,
     put(doc, "untagged", json_integer((json_int_t)untagged), bad);
 
     /* Keep only the causes that occur, then order them. */
-    for (size_t i = 0; i <= CL_NCAUSES; i++)
+    for (size_t i = 0; i <= CL_MAX_CAUSES; i++)
         if (tab[i].count)
             tab[ntab++] = tab[i];
     qsort(tab, ntab, sizeof *tab, cmp_cause);
@@ -184,7 +184,7 @@ churn_section(const cl_snapshot *s, const cl_report_opts *o, const keyed *rows,
         put(e, "churn_id", json_string(s->churn_id[c]), bad);
         put(e, "account", account_name(s, s->churn_account[c]), bad);
         put(e, "churned_on", cl_json_day(s->churn_on[c]), bad);
-        put(e, "cause", str_or_null(cause >= 0 ? cl_cause_codes[cause] : NULL),
+        put(e, "cause", str_or_null(cause >= 0 ? s->causes[cause].code : NULL),
             bad);
         put(e, "stated_reason", json_string(s->churn_stated_reason[c]), bad);
     }
@@ -244,7 +244,7 @@ notification_section(const cl_snapshot *s, const keyed *rows, size_t n,
     for (size_t i = 0; i < n; i++) {
         int32_t c = rows[i].row;
         int k = s->churn_cause[c];
-        if (k < 0 || k >= CL_NCAUSES || !s->causes[k].sales_attributable)
+        if (k < 0 || k >= CL_MAX_CAUSES || !s->causes[k].sales_attributable)
             continue;
         attributable++;
         if (at[c] == CL_TIME_NONE)

@@ -290,8 +290,9 @@ cl_snapshot_new(void)
     }
     size_t n;
     const cl_cause *c = cl_taxonomy_defaults(&n);
-    for (size_t i = 0; i < n && i < CL_NCAUSES; i++)
+    for (size_t i = 0; i < n && i < CL_MAX_CAUSES; i++)
         s->causes[i] = c[i];
+    s->ncauses = n < CL_MAX_CAUSES ? n : CL_MAX_CAUSES;
     return s;
 }
 
@@ -308,8 +309,9 @@ cl_snapshot_new_over(void *block, void (*release)(void *block))
     s->in->finished = 1;
     size_t n;
     const cl_cause *c = cl_taxonomy_defaults(&n);
-    for (size_t i = 0; i < n && i < CL_NCAUSES; i++)
+    for (size_t i = 0; i < n && i < CL_MAX_CAUSES; i++)
         s->causes[i] = c[i];
+    s->ncauses = n < CL_MAX_CAUSES ? n : CL_MAX_CAUSES;
     return s;
 }
 
@@ -418,26 +420,37 @@ add_churn(cl_snapshot *s, const cl_kind_def *def, const cl_value *row)
     s->churn_stated_reason[r] = keep(s, V("stated_reason"));
     s->churn_diagnosis[r] = keep(s, V("diagnosis"));
     s->churn_predictive[r] = keep(s, V("predictive_behavior"));
-    s->churn_cause[r] = enum_of(cl_cause_codes, V("primary_cause"));
+    const cl_value *primary = V("primary_cause");
+    s->churn_cause[r] = (int8_t)cl_snapshot_cause(
+        s, primary->type == CL_V_TEXT ? primary->s : NULL);
     const cl_value *list = V("contributing_causes");
     s->churn_contributing[r] =
-        cl_snapshot_cause_mask(list->type == CL_V_TEXT ? list->s : NULL);
+        cl_snapshot_cause_mask(s, list->type == CL_V_TEXT ? list->s : NULL);
     s->churn_tagged_on[r] = day(V("tagged_on"));
     s->nchurns++;
     return 0;
 }
 
-uint16_t
-cl_snapshot_cause_mask(const char *list)
+int
+cl_snapshot_cause(const cl_snapshot *s, const char *code)
 {
-    uint16_t mask = 0;
+    for (size_t i = 0; code && i < s->ncauses; i++)
+        if (strcmp(s->causes[i].code, code) == 0)
+            return (int)i;
+    return -1;
+}
+
+uint32_t
+cl_snapshot_cause_mask(const cl_snapshot *s, const char *list)
+{
+    uint32_t mask = 0;
     const char *p = list ? list : "";
     while (*p) {
         size_t n = strcspn(p, ";");
-        for (int i = 0; i < CL_NCAUSES; i++)
-            if (strlen(cl_cause_codes[i]) == n &&
-                strncmp(cl_cause_codes[i], p, n) == 0)
-                mask |= (uint16_t)(1u << i);
+        for (size_t i = 0; i < s->ncauses; i++)
+            if (strlen(s->causes[i].code) == n &&
+                strncmp(s->causes[i].code, p, n) == 0)
+                mask |= (uint32_t)1u << i;
         p += n + (p[n] == ';');
     }
     return mask;
@@ -560,9 +573,19 @@ cl_snapshot_set_cause(cl_snapshot *s, const cl_cause *c, cl_error *err)
 {
     if (s->in->block)
         return cl_error_set(err, CL_EINVAL, "snapshot is read-only");
-    int i = cl_enum_index(cl_cause_codes, c->code);
-    if (i < 0)
-        return cl_error_set(err, CL_EINVAL, "unknown cause '%s'", c->code);
+    int i = cl_snapshot_cause(s, c->code);
+    if (i < 0 && s->ncauses >= CL_MAX_CAUSES)
+        return cl_error_set(err, CL_EINVAL,
+                            "cause '%s': a workspace holds at most %d causes",
+                            c->code, CL_MAX_CAUSES);
+    cl_value cv = {.type = CL_V_TEXT, .s = c->code};
+    if (i < 0) {
+        const char *code = keep(s, &cv);
+        if (code == NULL)
+            return cl_error_set(err, CL_ENOMEM, "out of memory");
+        i = (int)s->ncauses++;
+        s->causes[i].code = code;
+    }
     cl_value lv = {.type = CL_V_TEXT, .s = c->label};
     cl_value dv = {.type = CL_V_TEXT, .s = c->definition};
     cl_value rv = {.type = CL_V_TEXT, .s = c->routes_to};
@@ -574,6 +597,7 @@ cl_snapshot_set_cause(cl_snapshot *s, const cl_cause *c, cl_error *err)
     s->causes[i].definition = definition;
     s->causes[i].routes_to = routes;
     s->causes[i].sales_attributable = c->sales_attributable;
+    s->causes[i].badfit = c->badfit;
     return CL_OK;
 }
 
@@ -630,8 +654,8 @@ cl_snapshot_add_notice(cl_snapshot *s, int32_t churn, int32_t recipient,
 cl_err
 cl_snapshot_add_tag_change(cl_snapshot *s, int32_t churn, int32_t by,
                            cl_time at, int8_t old_cause,
-                           uint16_t old_contributing, int8_t new_cause,
-                           uint16_t new_contributing, cl_error *err)
+                           uint32_t old_contributing, int8_t new_cause,
+                           uint32_t new_contributing, cl_error *err)
 {
     if (refuse_over(s, err) != CL_OK)
         return CL_EINVAL;

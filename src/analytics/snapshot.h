@@ -29,8 +29,9 @@
 /* Where a deal stands. */
 enum { CL_DEAL_OPEN = 0, CL_DEAL_WON = 1, CL_DEAL_LOST = 2 };
 
-/* The number of cause codes; contributing causes are a bitmask of them. */
-#define CL_NCAUSES 13
+/* The most causes a snapshot holds: the defaults and those a workspace
+   added (issue 16); contributing causes are a bitmask of them. */
+#define CL_MAX_CAUSES CL_TAXONOMY_MAX
 
 /*
  * The snapshot's tables and their columns, in one list: the struct below,
@@ -46,8 +47,8 @@ enum { CL_DEAL_OPEN = 0, CL_DEAL_WON = 1, CL_DEAL_LOST = 2 };
  * kind says what the values are, which the cache checks in a file it reads:
  * TEXT (a string, NULL when empty), INT (an integer), REAL (a double),
  * DAY (a cl_day), ROW(count) (a row of that table), ENUM(values) (an index
- * into that NULL-terminated list), BOOL (0 or 1), STATE (CL_DEAL_OPEN,
- * WON or LOST, never unknown).
+ * into that NULL-terminated list), CAUSE (an index into causes, -1 for
+ * none), BOOL (0 or 1), STATE (CL_DEAL_OPEN, WON or LOST, never unknown).
  */
 #define CL_SNAPSHOT_TABLES(N, X, L)                                            \
     /* Interned text: industry, region, source, stage, use_case. */            \
@@ -97,7 +98,7 @@ enum { CL_DEAL_OPEN = 0, CL_DEAL_WON = 1, CL_DEAL_LOST = 2 };
     X(int8_t, deal_champion_level, ndeals, ENUM(cl_champion_levels))           \
     X(int16_t, deal_champion_tenure, ndeals, INT) /* months */                 \
     X(int8_t, deal_exec_sponsor, ndeals, BOOL)                                 \
-    /* Derived: the deal's earliest won-deal review, or CL_DAY_NONE, and      \
+    /* Derived: the deal's earliest won-deal review, or CL_DAY_NONE, and       \
        its row (-1: none). */                                                  \
     X(cl_day, deal_review_held_on, ndeals, DAY)                                \
     X(int32_t, deal_review, ndeals, ROW(nreviews))                             \
@@ -111,8 +112,8 @@ enum { CL_DEAL_OPEN = 0, CL_DEAL_WON = 1, CL_DEAL_LOST = 2 };
     X(const char *, churn_stated_reason, nchurns, TEXT)                        \
     X(const char *, churn_diagnosis, nchurns, TEXT)                            \
     X(const char *, churn_predictive, nchurns, TEXT)                           \
-    X(int8_t, churn_cause, nchurns, ENUM(cl_cause_codes)) /* -1 untagged */    \
-    X(uint16_t, churn_contributing, nchurns, INT)         /* bit i: cause i */ \
+    X(int8_t, churn_cause, nchurns, CAUSE)        /* -1 untagged */            \
+    X(uint32_t, churn_contributing, nchurns, INT) /* bit i: cause i */         \
     X(int32_t, churn_tagged_by, nchurns, ROW(nusers))                          \
     X(cl_day, churn_tagged_on, nchurns, DAY)                                   \
                                                                                \
@@ -186,10 +187,10 @@ enum { CL_DEAL_OPEN = 0, CL_DEAL_WON = 1, CL_DEAL_LOST = 2 };
     X(int32_t, tag_change_churn, ntag_changes, ROW(nchurns))                   \
     X(int32_t, tag_change_by, ntag_changes, ROW(nusers))                       \
     X(cl_time, tag_change_at, ntag_changes, INT)                               \
-    X(int8_t, tag_change_old_cause, ntag_changes, ENUM(cl_cause_codes))        \
-    X(int8_t, tag_change_new_cause, ntag_changes, ENUM(cl_cause_codes))        \
-    X(uint16_t, tag_change_old_contributing, ntag_changes, INT)                \
-    X(uint16_t, tag_change_new_contributing, ntag_changes, INT)                \
+    X(int8_t, tag_change_old_cause, ntag_changes, CAUSE)                       \
+    X(int8_t, tag_change_new_cause, ntag_changes, CAUSE)                       \
+    X(uint32_t, tag_change_old_contributing, ntag_changes, INT)                \
+    X(uint32_t, tag_change_new_contributing, ntag_changes, INT)                \
                                                                                \
     /* Process changes recorded in review sessions: the session's kind         \
        ("monthly_debrief") and period ("YYYY-MM"). */                          \
@@ -218,9 +219,11 @@ typedef struct cl_snapshot {
     /* The business calendar over the holidays. */
     cl_calendar calendar;
 
-    /* The workspace's taxonomy (labels may differ from the defaults), in
-       cl_cause_codes order. */
-    cl_cause causes[CL_NCAUSES];
+    /* The workspace's taxonomy (labels may differ from the defaults): the
+       defaults in cl_cause_codes order, then the causes it added, in the
+       order cl_snapshot_set_cause met them; ncauses of them. */
+    cl_cause causes[CL_MAX_CAUSES];
+    size_t ncauses;
 
     struct cl_snapshot_int *in; /* builder state and id maps */
 } cl_snapshot;
@@ -253,7 +256,12 @@ cl_snapshot *cl_snapshot_new_over(void *block, void (*release)(void *block));
 cl_err cl_snapshot_add(cl_snapshot *s, cl_kind kind, const cl_value *row,
                        cl_error *err);
 
-/* Sets the workspace's label and definition of a cause, and a threshold. */
+/*
+ * Sets the workspace's label and definition of a cause, and a threshold.
+ * A cause the defaults lack is added after the others (CL_EINVAL when
+ * CL_MAX_CAUSES are held); set causes before adding churns, whose causes
+ * are looked up among them.
+ */
 cl_err cl_snapshot_set_cause(cl_snapshot *s, const cl_cause *c, cl_error *err);
 cl_err cl_snapshot_set_threshold(cl_snapshot *s, const char *key, double value,
                                  cl_error *err);
@@ -270,8 +278,8 @@ cl_err cl_snapshot_add_notice(cl_snapshot *s, int32_t churn, int32_t recipient,
                               cl_error *err);
 cl_err cl_snapshot_add_tag_change(cl_snapshot *s, int32_t churn, int32_t by,
                                   cl_time at, int8_t old_cause,
-                                  uint16_t old_contributing, int8_t new_cause,
-                                  uint16_t new_contributing, cl_error *err);
+                                  uint32_t old_contributing, int8_t new_cause,
+                                  uint32_t new_contributing, cl_error *err);
 cl_err cl_snapshot_add_process_change(cl_snapshot *s, const char *session_kind,
                                       const char *period, int32_t owner,
                                       const char *description,
@@ -282,8 +290,12 @@ cl_err cl_snapshot_add_process_change(cl_snapshot *s, const char *session_kind,
 cl_err cl_snapshot_add_icp_review(cl_snapshot *s, cl_day on, cl_error *err);
 
 /* The bitmask of a ';'-separated list of cause codes (unknown codes are
-   left out). */
-uint16_t cl_snapshot_cause_mask(const char *list);
+   left out), bit i for s->causes[i]. */
+uint32_t cl_snapshot_cause_mask(const cl_snapshot *s, const char *list);
+
+/* The index of the cause with this code in s->causes; -1 for NULL or an
+   unknown code. */
+int cl_snapshot_cause(const cl_snapshot *s, const char *code);
 
 /* Resolves references and derives the customer columns.  Call once, after
    the last add. */

@@ -1,5 +1,7 @@
 #include "taxonomy.h"
 
+#include "record.h"
+
 #include <math.h>
 #include <string.h>
 
@@ -110,6 +112,127 @@ cl_badfit_code(cl_badfit b)
         break;
     }
     return "";
+}
+
+cl_badfit
+cl_badfit_parse(const char *code)
+{
+    for (int b = CL_BADFIT_WRONG_ICP; code && b <= CL_BADFIT_OVER_PROMISED; b++)
+        if (strcmp(code, cl_badfit_code((cl_badfit)b)) == 0)
+            return (cl_badfit)b;
+    return CL_BADFIT_NONE;
+}
+
+const cl_cause *
+cl_taxonomy_in(const cl_cause *list, size_t n, const char *code)
+{
+    if (list == NULL)
+        return code ? cl_taxonomy_find(code) : NULL;
+    for (size_t i = 0; code && i < n; i++)
+        if (strcmp(list[i].code, code) == 0)
+            return &list[i];
+    return NULL;
+}
+
+static int
+code_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+cl_err
+cl_cause_code_check(const char *code, cl_error *err)
+{
+    size_t n = code ? strlen(code) : 0;
+    int ok =
+        n >= 2 && n <= CL_CAUSE_CODE_MAX && code[0] >= 'a' && code[0] <= 'z';
+    for (size_t i = 0; ok && i < n; i++)
+        ok = code_char(code[i]);
+    if (ok)
+        return CL_OK;
+    return cl_error_set_field(
+        err, CL_EINVAL, "code",
+        "code: expected 2 to %d characters of a-z, 0-9 and "
+        "_, starting with a letter",
+        CL_CAUSE_CODE_MAX);
+}
+
+void
+cl_cause_code_from_label(const char *label, char *out, size_t size)
+{
+    size_t n = 0,
+           max = size - 1 < CL_CAUSE_CODE_MAX ? size - 1 : CL_CAUSE_CODE_MAX;
+    for (const char *p = label ? label : ""; *p && n < max; p++) {
+        char c = *p >= 'A' && *p <= 'Z' ? (char)(*p - 'A' + 'a') : *p;
+        if (code_char(c) && c != '_') {
+            if (n == 0 && c >= '0' && c <= '9' && max > 2) {
+                out[n++] = 'c';
+                out[n++] = '_';
+            }
+            out[n++] = c;
+        } else if (n > 0 && out[n - 1] != '_') {
+            out[n++] = '_';
+        }
+    }
+    while (n > 0 && out[n - 1] == '_')
+        n--;
+    out[n] = '\0';
+}
+
+cl_err
+cl_cause_owner_check(int attributable, const char *role, cl_error *err)
+{
+    if (attributable && role)
+        return cl_error_set_field(err, CL_EINVAL, "owner_role",
+                                  "owner_role: a deal-attributable cause goes "
+                                  "to the deal's AE and their manager, not to "
+                                  "a role");
+    if (!attributable && role == NULL)
+        return cl_error_set_field(err, CL_EINVAL, "owner_role",
+                                  "owner_role: a cause that is not "
+                                  "deal-attributable needs the role its "
+                                  "follow-up goes to (or none)");
+    if (role && strcmp(role, "none") != 0 && cl_enum_index(cl_roles, role) < 0)
+        return cl_error_set_field(
+            err, CL_EINVAL, "owner_role",
+            "owner_role: expected a role (csm, cs_manager, ae, "
+            "sales_manager, vp_sales, vp_cs, marketing, revops, admin) or "
+            "none, got '%.32s'",
+            role);
+    return CL_OK;
+}
+
+/* A text of 1 to max bytes (0 to max when it may be empty). */
+static cl_err
+text_check(const char *field, const char *v, size_t max, int may_be_empty,
+           cl_error *err)
+{
+    size_t n = v ? strlen(v) : 0;
+    if ((n > 0 || may_be_empty) && n <= max)
+        return CL_OK;
+    return cl_error_set_field(err, CL_EINVAL, field,
+                              "%s: expected %d to %zu characters, got %zu",
+                              field, may_be_empty ? 0 : 1, max, n);
+}
+
+cl_err
+cl_cause_check(const cl_cause *c, const char *owner_role, cl_error *err)
+{
+    cl_err e = text_check("label", c->label, CL_CAUSE_LABEL_MAX, 0, err);
+    if (e == CL_OK)
+        e = text_check("definition", c->definition, CL_CAUSE_DEFINITION_MAX, 0,
+                       err);
+    if (e == CL_OK)
+        e = text_check("routes_to", c->routes_to, CL_CAUSE_ROUTES_MAX, 1, err);
+    if (e == CL_OK)
+        e = cl_cause_code_check(c->code, err);
+    if (e == CL_OK && c->badfit != CL_BADFIT_NONE && !c->sales_attributable)
+        e = cl_error_set_field(err, CL_EINVAL, "category",
+                               "category: a bad-fit category is a sale's "
+                               "mistake; the cause must be deal-attributable");
+    if (e == CL_OK)
+        e = cl_cause_owner_check(c->sales_attributable, owner_role, err);
+    return e;
 }
 
 /* An int threshold takes whole numbers only (CL_THRESHOLDS). */

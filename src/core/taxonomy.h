@@ -28,6 +28,7 @@ typedef struct cl_cause {
     int sales_attributable; /* 1 if a tag notifies the AE and manager */
     cl_badfit badfit;       /* bad-fit category, or CL_BADFIT_NONE */
     const char *routes_to;  /* where the signal goes */
+    int retired; /* 1: kept for old tags and reports, no longer offered */
 } cl_cause;
 
 /* The default taxonomy, in display order; *n receives its length. */
@@ -41,6 +42,67 @@ extern const char *const cl_cause_codes[];
 
 /* "wrong_icp", "misaligned_use_case", "over_promised", or "" for none. */
 const char *cl_badfit_code(cl_badfit b);
+
+/* The category of code (cl_badfit_code's words); NONE for NULL, "" or any
+   other word. */
+cl_badfit cl_badfit_parse(const char *code);
+
+/*
+ * The cause with this code in list (a workspace's taxonomy, n long), or
+ * in the defaults when list is NULL; NULL when there is none.
+ */
+const cl_cause *cl_taxonomy_in(const cl_cause *list, size_t n,
+                               const char *code);
+
+/* The most causes a workspace's taxonomy holds, the defaults included:
+   reports keep a cause's contributing causes as bits of one word. */
+#define CL_TAXONOMY_MAX 32
+
+/* The longest cause code: it names a setting (route_CODE) and fits the
+   engine's buffers with room to spare. */
+#define CL_CAUSE_CODE_MAX 40
+
+/*
+ * Checks a new cause's code: 2 to CL_CAUSE_CODE_MAX characters of a-z, 0-9
+ * and '_', starting with a letter (it is stored in tags, CSV lists and
+ * setting keys).  CL_EINVAL with err->msg one line naming "code".
+ */
+cl_err cl_cause_code_check(const char *code, cl_error *err);
+
+/*
+ * The code derived from a label into out (size at least
+ * CL_CAUSE_CODE_MAX + 1): lower case, every run of other characters one
+ * '_', cut at CL_CAUSE_CODE_MAX without a trailing '_'; "Late invoices &
+ * billing" gives "late_invoices_billing".  "" when the label has no
+ * letter or digit; a code starting with a digit gets "c_" before it.
+ */
+void cl_cause_code_from_label(const char *label, char *out, size_t size);
+
+/* The longest label (a line of the tagging form's list), definition (a
+   paragraph) and "where the signal goes" text of a cause, in bytes. */
+#define CL_CAUSE_LABEL_MAX 80
+#define CL_CAUSE_DEFINITION_MAX 2000
+#define CL_CAUSE_ROUTES_MAX 200
+
+/*
+ * Checks the owner role given for a cause (attributable: deal-attributable
+ * or not): a deal-attributable cause takes none (it goes to the deal's AE
+ * and their manager), any other needs a role code of cl_roles or "none"
+ * (only monitored).  role NULL means not given.  CL_EINVAL with err->field
+ * "owner_role" and one line starting with it.
+ */
+cl_err cl_cause_owner_check(int attributable, const char *role, cl_error *err);
+
+/*
+ * Checks a cause a person adds (issue 16): its code (cl_cause_code_check),
+ * a label of 1 to CL_CAUSE_LABEL_MAX bytes, a definition of 1 to
+ * CL_CAUSE_DEFINITION_MAX, routes_to (NULL or "" for none) up to
+ * CL_CAUSE_ROUTES_MAX, a bad-fit category only on a deal-attributable
+ * cause (a category is a sale's mistake), and owner_role as
+ * cl_cause_owner_check.  CL_EINVAL with err->field the field and one line
+ * starting with it.
+ */
+cl_err cl_cause_check(const cl_cause *c, const char *owner_role, cl_error *err);
 
 /*
  * The thresholds of docs/design.md section 5, one row each: the one list behind

@@ -190,6 +190,10 @@ typedef struct cl_wf_config {
        no user known (RevOps gets the task). */
     const struct cl_wf_route_owner *route_owners;
     size_t nroute_owners;
+    /* The workspace's taxonomy, its causes added and retired ones
+       included (the shell reads it); NULL/0: the defaults. */
+    const cl_cause *causes;
+    size_t ncauses;
     const char *revops_id;    /* owns sessions, gets escalations; required */
     const char *marketing_id; /* ICP review with Marketing; may be NULL */
     const char *vp_sales_id;  /* sales-side reviews; may be NULL */
@@ -474,6 +478,17 @@ cl_err cl_wf_checkin_recorded(const cl_wf_task *task, int score,
 cl_err cl_wf_churn_recorded(const cl_wf_config *cfg, const cl_calendar *cal,
                             const cl_wf_churn *churn, cl_wf_effects *out,
                             cl_error *err);
+
+/*
+ * Whether a person may give tag to a churn whose tag was before (NULL:
+ * untagged): a retired cause of cfg->causes only where before had it
+ * already (as primary or contributing cause), so an old tag stays
+ * editable while no new tag takes the cause.  CL_EINVAL with err->msg one
+ * line naming primary_cause or contributing_causes and the cause's label.
+ * Imports of past tags do not ask it.
+ */
+cl_err cl_wf_tag_retired_check(const cl_wf_config *cfg, const cl_wf_tag *before,
+                               const cl_wf_tag *tag, cl_error *err);
 
 /*
  * A churn tagged (or re-tagged) with tag by actor_id on day today.  churn is

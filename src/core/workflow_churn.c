@@ -47,9 +47,52 @@ tag_equal(const cl_wf_tag *a, const cl_wf_tag *b)
            same(a->predictive_behavior, b->predictive_behavior);
 }
 
+/* 1 when code is an item of the ';'-separated list. */
+static int
+listed(const char *list, const char *code)
+{
+    size_t n = strlen(code);
+    for (const char *p = list ? list : ""; *p;) {
+        size_t len = strcspn(p, ";");
+        if (len == n && strncmp(p, code, n) == 0)
+            return 1;
+        p += len + (p[len] == ';');
+    }
+    return 0;
+}
+
+static int
+had_cause(const cl_wf_tag *before, const char *code)
+{
+    return before && (same(before->primary_cause, code) ||
+                      listed(before->contributing_causes, code));
+}
+
+cl_err
+cl_wf_tag_retired_check(const cl_wf_config *cfg, const cl_wf_tag *before,
+                        const cl_wf_tag *tag, cl_error *err)
+{
+    for (size_t i = 0; cfg->causes && i < cfg->ncauses; i++) {
+        const cl_cause *c = &cfg->causes[i];
+        if (!c->retired || had_cause(before, c->code))
+            continue;
+        const char *field = same(tag->primary_cause, c->code)
+                                ? "primary_cause"
+                                : "contributing_causes";
+        if (*field == 'p' || listed(tag->contributing_causes, c->code))
+            return cl_error_set_field(
+                err, CL_EINVAL, field,
+                "%s: '%s' is retired and no longer taken for new tags; "
+                "choose another cause",
+                field, c->label);
+    }
+    return CL_OK;
+}
+
 /* The first contributing cause that is not a taxonomy code, into bad. */
 static int
-contributing_valid(const char *list, char *bad, size_t badsize)
+contributing_valid(const cl_wf_config *cfg, const char *list, char *bad,
+                   size_t badsize)
 {
     const char *p = list ? list : "";
     while (*p) {
@@ -62,7 +105,7 @@ contributing_valid(const char *list, char *bad, size_t badsize)
         }
         memcpy(code, p, len);
         code[len] = '\0';
-        if (!cl_taxonomy_find(code)) {
+        if (!cl_taxonomy_in(cfg->causes, cfg->ncauses, code)) {
             snprintf(bad, badsize, "%s", code);
             return 0;
         }
@@ -90,13 +133,14 @@ cl_wf_churn_tagged(const cl_wf_config *cfg, const cl_calendar *cal,
         return cl__wf_refuse(out, err, CL_EINVAL, "churn", churn->id,
                              "churn %s: a tag needs a primary cause",
                              churn->id);
-    const cl_cause *cause = cl_taxonomy_find(tag->primary_cause);
+    const cl_cause *cause =
+        cl_taxonomy_in(cfg->causes, cfg->ncauses, tag->primary_cause);
     if (!cause)
         return cl__wf_refuse(out, err, CL_EINVAL, "churn", churn->id,
                              "churn %s: '%s' is not a cause of the taxonomy",
                              churn->id, tag->primary_cause);
     char bad[64];
-    if (!contributing_valid(tag->contributing_causes, bad, sizeof bad))
+    if (!contributing_valid(cfg, tag->contributing_causes, bad, sizeof bad))
         return cl__wf_refuse(out, err, CL_EINVAL, "churn", churn->id,
                              "churn %s: contributing cause '%s' is not a "
                              "cause of the taxonomy",

@@ -82,7 +82,9 @@ route_user(const cl_wf_config *cfg, const char *code, const char **role,
            const cl_cause **cause)
 {
     const char *user;
-    *cause = cl__wf_empty(code) ? NULL : cl_taxonomy_find(code);
+    *cause = cl__wf_empty(code)
+                 ? NULL
+                 : cl_taxonomy_in(cfg->causes, cfg->ncauses, code);
     if (*cause == NULL || (*cause)->sales_attributable)
         return NULL;
     owner_of(cfg, code, role, &user);

@@ -50,11 +50,11 @@ note_ok(const char *note, cl_error *err)
 /* The coaching causes: the taxonomy's sales-attributable codes and the
    recovery review's trust breakdown. */
 static int
-coaching_cause(const char *cause)
+coaching_cause(const cl__eng *e, const char *cause)
 {
     if (cause && strcmp(cause, "trust_breakdown") == 0)
         return 1;
-    const cl_cause *c = cl_taxonomy_find(cause);
+    const cl_cause *c = cl_taxonomy_in(e->cfg.causes, e->cfg.ncauses, cause);
     return c && c->sales_attributable;
 }
 
@@ -94,7 +94,7 @@ cl_engine_coaching_open(cl_store *st, const char *ae_id, const char *cause,
     if (rc == CL_OK && (!found || !role || strcmp(role, "ae") != 0))
         rc = cl_error_set_field(err, CL_EINVAL, "ae_id", "ae_id: no AE '%.64s'",
                                 ae_id);
-    if (rc == CL_OK && !coaching_cause(cause))
+    if (rc == CL_OK && !coaching_cause(&e, cause))
         rc = cl_error_set_field(
             err, CL_EINVAL, "cause",
             "cause: expected a sales-attributable cause of the "

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../core/buf.h"
+#include "../core/record.h"
 #include "../core/taxonomy.h"
 #include "engine_int.h"
 #include "../core/config_keys.h"
@@ -131,6 +132,25 @@ person(cl__eng *e, const char *key, const char *role, char *out, size_t len,
     return cl_store_users_by_role(e->st, role, first_user_cb, &f, err);
 }
 
+/* A cause of the workspace's taxonomy, its strings copied. */
+static int
+cause_cb(void *ud, const cl_cause *c)
+{
+    cl__eng *e = ud;
+    if (cl_grow(&e->causes, &e->ccap, e->ncauses + 1, sizeof *e->causes) !=
+        CL_OK) {
+        e->oom = 1;
+        return 1;
+    }
+    cl_cause *to = &e->causes[e->ncauses++];
+    *to = *c;
+    to->code = cl__eng_str(e, c->code);
+    to->label = cl__eng_str(e, c->label);
+    to->definition = cl__eng_str(e, c->definition);
+    to->routes_to = cl__eng_str(e, c->routes_to);
+    return 0;
+}
+
 /*
  * The owner of each non-sales cause: the role of its route_CAUSE setting
  * (else the default), and the first user with that role by id, so an
@@ -147,14 +167,20 @@ routes(cl__eng *e, cl_error *err)
     if (rc == CL_OK && found &&
         !cl_wf_route_setting_check("route_due_business_days", buf, NULL))
         e->cfg.route_due_business_days = atoi(buf);
-    for (size_t i = 0; cl_cause_codes[i] && rc == CL_OK && n < 16; i++) {
-        const char *role = cl_wf_route_default(cl_cause_codes[i]);
+    for (size_t i = 0; i < e->ncauses && rc == CL_OK && n < CL__ENG_ROUTES;
+         i++) {
+        const char *code = e->causes[i].code;
+        const char *role = cl_wf_route_default(code);
+        if (e->causes[i].sales_attributable)
+            continue;
+        /* A cause RevOps added has no default: its setting is its role. */
+        snprintf(key, sizeof key, "route_%s", code);
+        rc = cl_store_config_get(e->st, key, buf, sizeof buf, &found, err);
+        if (rc == CL_OK && found &&
+            (strcmp(buf, "none") == 0 || cl_enum_index(cl_roles, buf) >= 0))
+            role = buf;
         if (role == NULL)
             continue;
-        snprintf(key, sizeof key, "route_%s", cl_cause_codes[i]);
-        rc = cl_store_config_get(e->st, key, buf, sizeof buf, &found, err);
-        if (rc == CL_OK && found && !cl_wf_route_setting_check(key, buf, NULL))
-            role = buf;
         snprintf(e->route_role[n], sizeof e->route_role[n], "%s", role);
         e->route_user[n][0] = '\0';
         /* Users are looked up once per role, not per cause. */
@@ -168,7 +194,7 @@ routes(cl__eng *e, cl_error *err)
             rc = cl_store_users_by_role(e->st, role, first_user_cb, &f, err);
         }
         e->routes[n] =
-            (cl_wf_route_owner){cl_cause_codes[i], e->route_role[n],
+            (cl_wf_route_owner){code, e->route_role[n],
                                 e->route_user[n][0] ? e->route_user[n] : NULL};
         n++;
     }
@@ -187,6 +213,10 @@ load(cl__eng *e, cl_error *err)
     cl_wf_config_defaults(&e->cfg);
     if ((rc = cl_store_thresholds(e->st, threshold_cb, &e->cfg, err)) != CL_OK)
         return rc;
+    if ((rc = cl_store_causes(e->st, cause_cb, e, err)) != CL_OK)
+        return rc;
+    e->cfg.causes = e->causes;
+    e->cfg.ncauses = e->ncauses;
     if ((rc = cl_engine_calendar(e->st, &e->cal, err)) != CL_OK)
         return rc;
     if ((rc = person(e, "revops_id", "revops", e->revops, sizeof e->revops,
@@ -244,6 +274,7 @@ release(cl__eng *e)
         free(e->strs[i]);
     free(e->strs);
     cl_engine_calendar_free(&e->cal);
+    free(e->causes);
     cl_snapshot_free(e->snap);
     memset(e, 0, sizeof *e);
 }

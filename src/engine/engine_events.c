@@ -90,6 +90,8 @@ cl_engine_churn_tag(cl_store *st, const char *churn_id, const cl_wf_tag *tag,
             rc = cl_error_set(err, CL_EINVAL, "a tag needs a primary cause");
     }
     if (rc == CL_OK)
+        rc = cl_wf_tag_retired_check(&e.cfg, &before.tag, &t, err);
+    if (rc == CL_OK)
         rc = cl_wf_churn_tagged(&e.cfg, &e.cal, &before, &t, actor, e.today,
                                 &fx, err);
     if (rc == CL_OK && fx.n == 0)

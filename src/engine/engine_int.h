@@ -9,6 +9,10 @@
 #include "../core/visibility.h"
 #include "engine.h"
 
+/* The most causes with an owner role a workspace routes (its taxonomy
+   may hold more; the rest go to nobody until one is retired). */
+#define CL__ENG_ROUTES 64
+
 /* One event's context: the store, the clock, the workspace's rules. */
 typedef struct cl__eng {
     cl_store *st;
@@ -19,9 +23,12 @@ typedef struct cl__eng {
     int webhook;     /* a webhook_url is configured: fan out to it too */
     int lookback_days;
     char revops[65], marketing[65], vp_sales[65];
+    /* The workspace's taxonomy (cfg.causes points here; strings in strs). */
+    cl_cause *causes;
+    size_t ncauses, ccap;
     /* Who each non-sales cause routes to (cfg.route_owners points here). */
-    cl_wf_route_owner routes[16];
-    char route_role[16][32], route_user[16][65];
+    cl_wf_route_owner routes[CL__ENG_ROUTES];
+    char route_role[CL__ENG_ROUTES][32], route_user[CL__ENG_ROUTES][65];
     cl_engine_stats stats;
     const char *scan_actor; /* cl__eng_scan's actor */
     cl_snapshot *snap;      /* for session packs, loaded when first needed */

@@ -116,6 +116,9 @@ cl_engine_put(cl_store *st, cl_kind kind, cl_value *row, const char *actor,
            cl_wf_churn_tagged. */
         if (had)
             rc = cl_wf_churn_tag_check(&before, &tag, err);
+        if (rc == CL_OK && tag.primary_cause)
+            rc = cl_wf_tag_retired_check(&e.cfg, had ? &before.tag : NULL, &tag,
+                                         err);
         tagged = tag.primary_cause && (!had || tag_changed(&before.tag, &tag));
         /* A new record keeps who tagged it and when if the writer says; a
            changed tag is by this writer today, as `churn tag` records it

@@ -445,9 +445,17 @@ to_row(cl_http_req *r, cl_kind kind, json_t *rec, cl_http_row_buf *b,
        enum MHD_Result *done)
 {
     const char *bad;
+    const char **causes = NULL;
     cl_error err;
     cl_error_clear(&err);
-    if (cl_http_json_row(kind, rec, b, &bad, &err) != CL_OK) {
+    if (kind == CL_KIND_CHURNS &&
+        cl_field_cause_codes(r->st, &causes, &err) != CL_OK) {
+        *done = cl_http_fail(r, err.code, &err);
+        return -1;
+    }
+    cl_err parsed = cl_http_json_row(kind, rec, causes, b, &bad, &err);
+    free(causes);
+    if (parsed != CL_OK) {
         *done = cl_http_error(r, 400, "invalid", bad, "%s: %s", bad, err.msg);
         return -1;
     }

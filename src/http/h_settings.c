@@ -1,9 +1,11 @@
 /*
  * h_settings.c - what RevOps tunes:
- *   GET   /api/v1/settings/taxonomy, PATCH /api/v1/settings/taxonomy/{code}
+ *   GET   /api/v1/settings/taxonomy, POST /api/v1/settings/taxonomy,
+ *   PATCH /api/v1/settings/taxonomy/{code}
  *   GET   /api/v1/settings/thresholds,
  *   PATCH /api/v1/settings/thresholds/{key}
- *   GET   /api/v1/settings/config, PATCH /api/v1/settings/config
+ *   GET   /api/v1/settings/config, PATCH /api/v1/settings/config,
+ *   GET   /api/v1/settings/config/keys (each setting's range and words)
  * (holidays and users are records: /api/v1/holidays, /api/v1/users).
  * Every PATCH needs If-Match with the ETag of what was read.
  */
@@ -12,20 +14,55 @@
 #include <string.h>
 
 #include "../core/config_keys.h"
+#include "../core/record.h"
 #include "../core/taxonomy.h"
+#include "../core/workflow.h"
 #include "../store/store_api.h"
 #include "../store/store_engine.h"
 #include "http_int.h"
 
+/* A cause as the API shows it; owner_role is filled in by taxonomy(). */
 static int
 cause_cb(void *ud, const cl_cause *c)
 {
+    const char *category = cl_badfit_code(c->badfit);
     json_array_append_new(
-        ud,
-        json_pack("{s:s, s:s, s:s, s:b, s:s}", "code", c->code, "label",
-                  c->label, "definition", c->definition, "sales_attributable",
-                  c->sales_attributable, "routes_to", c->routes_to));
+        ud, json_pack("{s:s, s:s, s:s, s:b, s:s?, s:s, s:b}", "code", c->code,
+                      "label", c->label, "definition", c->definition,
+                      "sales_attributable", c->sales_attributable, "category",
+                      *category ? category : NULL, "routes_to", c->routes_to,
+                      "retired", c->retired));
     return 0;
+}
+
+/* A role code, or "none" (the cause is only monitored). */
+static int
+owner_role_ok(const char *v)
+{
+    return strcmp(v, "none") == 0 || cl_enum_index(cl_roles, v) >= 0;
+}
+
+/*
+ * The role a non-sales cause's follow-up goes to: its route_CODE setting
+ * (docs/design.md section 5), else the default, else none.  NULL for a
+ * deal-attributable cause, which goes to the deal's AE and their manager.
+ */
+static cl_err
+owner_role(cl_http_req *r, json_t *item, cl_error *err)
+{
+    char key[64], buf[32];
+    int found = 0;
+    const char *code = cl_http_jstr(item, "code");
+    if (json_is_true(json_object_get(item, "sales_attributable"))) {
+        json_object_set_new(item, "owner_role", json_null());
+        return CL_OK;
+    }
+    snprintf(key, sizeof key, "route_%s", code);
+    cl_err e = cl_store_config_get(r->st, key, buf, sizeof buf, &found, err);
+    const char *role =
+        found && owner_role_ok(buf) ? buf : cl_wf_route_default(code);
+    json_object_set_new(item, "owner_role", json_string(role ? role : "none"));
+    return e;
 }
 
 /* A threshold as stored, with the range and unit it may be set in so a
@@ -60,13 +97,31 @@ typedef cl_err (*list_fn)(cl_http_req *r, json_t *items, cl_error *err);
 static cl_err
 taxonomy(cl_http_req *r, json_t *items, cl_error *err)
 {
-    return cl_store_causes(r->st, cause_cb, items, err);
+    size_t i;
+    json_t *x;
+    cl_err e = cl_store_causes(r->st, cause_cb, items, err);
+    json_array_foreach(items, i, x) if (e == CL_OK) e = owner_role(r, x, err);
+    return e;
 }
 
+/* The thresholds in the order of CL_THRESHOLDS (the rules of
+   docs/design.md section 5 in turn), any other key after them. */
 static cl_err
 thresholds(cl_http_req *r, json_t *items, cl_error *err)
 {
-    return cl_store_thresholds(r->st, threshold_cb, items, err);
+    size_t n, i;
+    json_t *x, *all = json_array();
+    const cl_threshold *t = cl_threshold_defaults(&n);
+    cl_err e = cl_store_thresholds(r->st, threshold_cb, all, err);
+    for (size_t k = 0; e == CL_OK && k <= n; k++)
+        json_array_foreach(all, i, x)
+        {
+            const cl_threshold *d = cl_threshold_find(cl_http_jstr(x, "key"));
+            if (k < n ? d == &t[k] : d == NULL)
+                json_array_append(items, x);
+        }
+    json_decref(all);
+    return e;
 }
 
 /* GET of a settings list, each item with its ETag. */
@@ -183,31 +238,170 @@ end_patch(cl_http_req *r, cl_err e, cl_error *err, list_fn fn, const char *by)
     return cl_http_reply_json(r, 200, item, etag);
 }
 
+/* A label or definition as given: NULL when absent, refused when empty
+   or longer than max bytes. */
+static int
+text_ok(json_t *body, const char *field, size_t max, cl_error *err)
+{
+    const char *v = cl_http_jstr(body, field);
+    if (v == NULL || (*v && strlen(v) <= max))
+        return 1;
+    cl_error_set_field(err, CL_EINVAL, field,
+                       "%s: expected 1 to %zu characters, got %zu", field, max,
+                       strlen(v));
+    return 0;
+}
+
+/*
+ * The owner role of body for cause code (sales-attributable or not) into
+ * the route_CODE setting, inside the open transaction (audited as
+ * config).  Absent: nothing changes.
+ */
+static cl_err
+set_owner_role(cl_http_req *r, json_t *body, const char *code, int attributable,
+               cl_error *err)
+{
+    char key[64];
+    const char *role = cl_http_jstr(body, "owner_role");
+    if (role == NULL)
+        return CL_OK;
+    cl_err e = cl_cause_owner_check(attributable, role, err);
+    if (e != CL_OK)
+        return e;
+    snprintf(key, sizeof key, "route_%s", code);
+    return cl_store_config_set(r->st, key, role, err);
+}
+
 enum MHD_Result
 cl__h_taxonomy_set(cl_http_req *r)
 {
     static const cl_jfield f[] = {{"label", CL_J_STRING, 0},
-                                  {"definition", CL_J_STRING, 0}};
+                                  {"definition", CL_J_STRING, 0},
+                                  {"retired", CL_J_BOOL, 0},
+                                  {"owner_role", CL_J_STRING, 0}};
     enum MHD_Result done;
     cl_error err;
     int found;
-    json_t *body = begin_patch(r, f, 2, taxonomy, "code", &done);
+    json_t *body = begin_patch(r, f, 4, taxonomy, "code", &done);
     if (!body)
         return done;
     const char *label = cl_http_jstr(body, "label");
     const char *def = cl_http_jstr(body, "definition");
-    if ((label && !*label) || (def && !*def)) {
-        cl_store_rollback(r->st);
-        json_decref(body);
-        return cl_http_error(r, 400, "invalid",
-                             label && !*label ? "label" : "definition",
-                             "a cause needs a label and a definition");
-    }
+    json_t *retired = json_object_get(body, "retired");
+    int retire = json_is_boolean(retired) ? json_is_true(retired) : -1;
     cl_error_clear(&err);
     cl_err e =
-        cl_store_cause_set(r->st, r->params[0], label, def, &found, &err);
+        text_ok(body, "label", CL_CAUSE_LABEL_MAX, &err) &&
+                text_ok(body, "definition", CL_CAUSE_DEFINITION_MAX, &err)
+            ? CL_OK
+            : CL_EINVAL;
+    /* Whether the cause is deal-attributable: from the stored row. */
+    json_t *items = json_array();
+    if (e == CL_OK)
+        e = cl_store_causes(r->st, cause_cb, items, &err);
+    json_t *item = e == CL_OK ? find(items, "code", r->params[0]) : NULL;
+    if (e == CL_OK)
+        e = set_owner_role(
+            r, body, r->params[0],
+            item && json_is_true(json_object_get(item, "sales_attributable")),
+            &err);
+    json_decref(items);
+    /* A change of owner only is the route setting's (audited there). */
+    if (e == CL_OK && (label || def || retire >= 0))
+        e = cl_store_cause_set(r->st, r->params[0], label, def, retire, &found,
+                               &err);
     json_decref(body);
     return end_patch(r, e, &err, taxonomy, "code");
+}
+
+static int
+count_cb(void *ud, const cl_cause *c)
+{
+    (void)c;
+    ++*(size_t *)ud;
+    return 0;
+}
+
+/* POST /api/v1/settings/taxonomy: a cause RevOps adds (issue 16). */
+enum MHD_Result
+cl__h_taxonomy_add(cl_http_req *r)
+{
+    static const cl_jfield f[] = {
+        {"code", CL_J_STRING, 0},       {"label", CL_J_STRING, 1},
+        {"definition", CL_J_STRING, 1}, {"sales_attributable", CL_J_BOOL, 1},
+        {"category", CL_J_STRING, 0},   {"owner_role", CL_J_STRING, 0},
+        {"routes_to", CL_J_STRING, 0}};
+    enum MHD_Result done;
+    cl_error err;
+    char code[CL_CAUSE_CODE_MAX + 1];
+    json_t *body = cl_http_body(r, f, sizeof f / sizeof f[0], &done);
+    if (!body)
+        return done;
+    const char *given = cl_http_jstr(body, "code");
+    const char *category = cl_http_jstr(body, "category");
+    const char *routes_to = cl_http_jstr(body, "routes_to");
+    cl_cause c = {
+        .label = cl_http_jstr(body, "label"),
+        .definition = cl_http_jstr(body, "definition"),
+        .sales_attributable =
+            json_is_true(json_object_get(body, "sales_attributable")),
+        .badfit = cl_badfit_parse(category),
+        .routes_to = routes_to ? routes_to : "",
+    };
+    if (given && *given)
+        snprintf(code, sizeof code, "%s", given);
+    else
+        cl_cause_code_from_label(c.label, code, sizeof code);
+    c.code = code;
+    cl_error_clear(&err);
+    /* An entered code is checked as entered, not as cut to fit. */
+    cl_err e = given && strlen(given) > CL_CAUSE_CODE_MAX
+                   ? cl_cause_code_check(given, &err)
+                   : CL_OK;
+    if (e == CL_OK && category && *category && c.badfit == CL_BADFIT_NONE)
+        e = cl_error_set_field(&err, CL_EINVAL, "category",
+                               "category: expected wrong_icp, "
+                               "misaligned_use_case, over_promised or empty, "
+                               "got '%.32s'",
+                               category);
+    if (e == CL_OK)
+        e = cl_cause_check(&c, cl_http_jstr(body, "owner_role"), &err);
+    if (e == CL_OK)
+        e = cl_store_begin(r->st, r->user_id, r->now, &err);
+    if (e == CL_OK) {
+        size_t n = 0;
+        e = cl_store_causes(r->st, count_cb, &n, &err);
+        /* Reports keep a churn's causes as bits of one word. */
+        if (e == CL_OK && n >= CL_TAXONOMY_MAX)
+            e = cl_error_set_field(&err, CL_ECONFLICT, "code",
+                                   "code: the taxonomy holds its most causes "
+                                   "(%d, the retired ones included)",
+                                   CL_TAXONOMY_MAX);
+        if (e == CL_OK)
+            e = cl_store_cause_add(r->st, &c, &err);
+        if (e == CL_OK)
+            e = set_owner_role(r, body, code, c.sales_attributable, &err);
+        if (e == CL_OK)
+            e = cl_store_commit(r->st, &err);
+        if (e != CL_OK)
+            cl_store_rollback(r->st);
+    }
+    json_decref(body);
+    if (e != CL_OK)
+        return cl_http_fail(r, e, &err);
+    json_t *items = json_array();
+    e = taxonomy(r, items, &err);
+    json_t *item = e == CL_OK ? find(items, "code", code) : NULL;
+    if (!item) {
+        json_decref(items);
+        return cl_http_fail(r, e ? e : CL_EDB, &err);
+    }
+    char etag[24];
+    cl_http_etag(item, etag);
+    json_object_set_new(item, "etag", json_string(etag));
+    json_incref(item);
+    json_decref(items);
+    return cl_http_reply_json(r, 201, item, etag);
 }
 
 enum MHD_Result
@@ -268,6 +462,31 @@ cl__h_config(cl_http_req *r)
     }
     cl_http_etag(doc, etag);
     return cl_http_reply_json(r, 200, doc, etag);
+}
+
+/* The delivery settings' ranges, units and descriptions (config_keys.c),
+   so a form shows them without a copy of the table.  The route_CAUSE keys
+   are the taxonomy's owner roles and are left out. */
+enum MHD_Result
+cl__h_config_keys(cl_http_req *r)
+{
+    size_t n;
+    const cl_config_key *k = cl_config_keys(&n);
+    json_t *items = json_array();
+    for (size_t i = 0; i < n; i++) {
+        if (strncmp(k[i].key, "route_", 6) == 0 &&
+            strcmp(k[i].key, "route_due_business_days") != 0)
+            continue;
+        json_t *x = json_pack("{s:s, s:s?, s:s, s:b}", "key", k[i].key, "unit",
+                              k[i].unit, "description", k[i].help, "secret",
+                              k[i].secret);
+        if (k[i].unit || k[i].secret)
+            json_object_update_new(x, json_pack("{s:I, s:I}", "min",
+                                                (json_int_t)k[i].min, "max",
+                                                (json_int_t)k[i].max));
+        json_array_append_new(items, x);
+    }
+    return cl_http_reply_json(r, 200, json_pack("{s:o}", "items", items), NULL);
 }
 
 enum MHD_Result

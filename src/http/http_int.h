@@ -175,14 +175,16 @@ typedef struct cl_http_row_buf {
 /*
  * Fills b->row from the JSON object rec (every field of kind; a missing or
  * null one is empty) through the importer's field rules (io/field.h).
- * References are not checked: that needs the store.  Free b with
- * cl_http_row_buf_free whatever this returns.
+ * References are not checked: that needs the store.  causes: the
+ * workspace's cause codes (cl_field_cause_codes) a churn's cause fields
+ * take, NULL for the defaults.  Free b with cl_http_row_buf_free whatever
+ * this returns.
  *   CL_EINVAL  a value breaks its field's rule: *field names the field,
  *              err->msg says what is wrong
  *   CL_ENOMEM
  */
-cl_err cl_http_json_row(cl_kind kind, json_t *rec, cl_http_row_buf *b,
-                        const char **field, cl_error *err);
+cl_err cl_http_json_row(cl_kind kind, json_t *rec, const char *const *causes,
+                        cl_http_row_buf *b, const char **field, cl_error *err);
 
 void cl_http_row_buf_free(cl_http_row_buf *b);
 
@@ -395,6 +397,8 @@ enum MHD_Result cl__h_report(cl_http_req *r);
 enum MHD_Result cl__h_report_trend(cl_http_req *r);
 enum MHD_Result cl__h_taxonomy(cl_http_req *r);
 enum MHD_Result cl__h_taxonomy_set(cl_http_req *r);
+enum MHD_Result cl__h_taxonomy_add(cl_http_req *r);
+enum MHD_Result cl__h_config_keys(cl_http_req *r);
 enum MHD_Result cl__h_thresholds(cl_http_req *r);
 enum MHD_Result cl__h_threshold_set(cl_http_req *r);
 enum MHD_Result cl__h_config(cl_http_req *r);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../engine/engine.h"
+#include "../io/field.h"
 #include "../io/hubspot_event.h"
 #include "../io/sfdc_soap.h"
 #include "../store/store_inbox.h"
@@ -177,7 +178,12 @@ merged_row(cl_store *st, cl_kind kind, json_t *fields, cl_http_row_buf *b,
     if (rec == NULL)
         return cl_error_set(err, CL_ENOMEM, "out of memory");
     json_object_update(rec, fields);
-    rc = cl_http_json_row(kind, rec, b, &bad, err);
+    const char **causes = NULL;
+    if (kind == CL_KIND_CHURNS)
+        rc = cl_field_cause_codes(st, &causes, err);
+    if (rc == CL_OK)
+        rc = cl_http_json_row(kind, rec, causes, b, &bad, err);
+    free(causes);
     json_decref(rec);
     if (rc == CL_EINVAL) {
         char msg[sizeof err->msg];

@@ -51,14 +51,15 @@ cl_http_row_buf_free(cl_http_row_buf *b)
 }
 
 cl_err
-cl_http_json_row(cl_kind kind, json_t *rec, cl_http_row_buf *b,
-                 const char **field, cl_error *err)
+cl_http_json_row(cl_kind kind, json_t *rec, const char *const *causes,
+                 cl_http_row_buf *b, const char **field, cl_error *err)
 {
     const cl_kind_def *def = cl_kind_get(kind);
     memset(b, 0, sizeof *b);
     *field = NULL;
     for (size_t i = 0; i < def->nfields; i++) {
-        const cl_field *f = &def->fields[i];
+        cl_field tmp;
+        const cl_field *f = cl_field_with_causes(&def->fields[i], causes, &tmp);
         json_t *v = json_object_get(rec, f->name);
         char num[64];
         const char *t = "";

@@ -8,11 +8,14 @@
 #include "field.h"
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "../core/date.h"
 #include "../core/icp_expr.h"
+#include "../core/taxonomy.h"
+#include "../store/store.h"
 #include "csv.h"
 
 #define ID_MAX 64
@@ -491,4 +494,50 @@ cl_field_parse(const cl_field *f, const char *text, size_t len, cl_value *out,
         return parse_icp(text, len, out, err);
     }
     return cl_error_set(err, CL_EINVAL, "unknown field type %d", (int)f->type);
+}
+
+/* One block: the list, then the codes it points at. */
+typedef struct codes_block {
+    const char *v[CL_TAXONOMY_MAX + 1];
+    char s[CL_TAXONOMY_MAX][CL_CAUSE_CODE_MAX + 1];
+    size_t n;
+} codes_block;
+
+static int
+code_cb(void *ud, const cl_cause *c)
+{
+    codes_block *b = ud;
+    if (b->n >= CL_TAXONOMY_MAX || strlen(c->code) > CL_CAUSE_CODE_MAX)
+        return 0;
+    snprintf(b->s[b->n], sizeof b->s[b->n], "%s", c->code);
+    b->v[b->n] = b->s[b->n];
+    b->n++;
+    return 0;
+}
+
+cl_err
+cl_field_cause_codes(struct cl_store *st, const char ***out, cl_error *err)
+{
+    codes_block *b = calloc(1, sizeof *b);
+    *out = NULL;
+    if (b == NULL)
+        return cl_error_set(err, CL_ENOMEM, "out of memory");
+    cl_err rc = cl_store_causes(st, code_cb, b, err);
+    if (rc != CL_OK) {
+        free(b);
+        return rc;
+    }
+    *out = b->v; /* the block's first member: free(*out) frees it */
+    return CL_OK;
+}
+
+const cl_field *
+cl_field_with_causes(const cl_field *f, const char *const *causes,
+                     cl_field *tmp)
+{
+    if (causes == NULL || f->values != cl_cause_codes)
+        return f;
+    *tmp = *f;
+    tmp->values = causes;
+    return tmp;
 }

@@ -33,4 +33,21 @@ cl_err cl_field_parse(const cl_field *f, const char *text, size_t len,
  */
 int cl_field_is_text(const cl_field *f);
 
+struct cl_store;
+
+/*
+ * The workspace's cause codes (its taxonomy, added and retired causes
+ * included) as a NULL-terminated list, for the cause fields of a churn
+ * (whose values in record.c are the defaults only), into *out; the caller
+ * frees *out with free().  Issue 16: a record may carry a cause RevOps
+ * added, and history may carry a retired one.
+ */
+cl_err cl_field_cause_codes(struct cl_store *st, const char ***out,
+                            cl_error *err);
+
+/* f, or a copy in tmp whose values are causes when f is a churn's cause
+   field (values cl_cause_codes) and causes is not NULL. */
+const cl_field *cl_field_with_causes(const cl_field *f,
+                                     const char *const *causes, cl_field *tmp);
+
 #endif

@@ -50,6 +50,7 @@ struct cl_importer {
     size_t scratch_cap[MAX_FIELDS];
     cl_mapping_run *map_run; /* with a mapping: source row -> canonical */
     int reviews_present;     /* deals: -1 not counted yet, else 0 or 1 */
+    const char **causes;     /* churns: the workspace's cause codes */
 };
 
 static int
@@ -105,6 +106,8 @@ cl_importer_new(cl_store *st, cl_kind kind, const cl_import_opts *opts,
             rc = load_ids(imp, imp->def->fields[i].ref, err);
     if (rc == CL_OK)
         rc = load_deals(imp, err);
+    if (rc == CL_OK && kind == CL_KIND_CHURNS)
+        rc = cl_field_cause_codes(st, &imp->causes, err);
     if (rc != CL_OK) {
         cl_importer_abort(imp);
         return rc;
@@ -681,7 +684,9 @@ cl_importer_row(cl_importer *imp, const char *const *cells, size_t n, long line,
     }
     for (size_t f = 0; f < def->nfields; f++) {
         int c = imp->col_of_field[f];
-        const cl_field *fd = &def->fields[f];
+        cl_field tmp;
+        const cl_field *fd =
+            cl_field_with_causes(&def->fields[f], imp->causes, &tmp);
         if (c < 0) {
             row[f].type = CL_V_NULL;
             continue;
@@ -759,6 +764,7 @@ importer_free(cl_importer *imp)
     cl_strset_free(imp->deal_ids);
     cl_strset_free(imp->deal_text);
     free(imp->deal_rows);
+    free(imp->causes);
     for (int f = 0; f < MAX_FIELDS; f++)
         free(imp->scratch[f]);
     free(imp);

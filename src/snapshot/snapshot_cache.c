@@ -99,6 +99,7 @@ static const char *const bools[] = {"false", "true", NULL};
 #define KIND_DAY T_RAW, 2, 0, NONE, NULL
 #define KIND_ROW(target) T_RAW, 1, -1, OFF(target), NULL
 #define KIND_ENUM(vals) T_RAW, 1, -1, NONE, vals
+#define KIND_CAUSE T_RAW, 1, -1, OFF(ncauses), NULL
 #define KIND_BOOL KIND_ENUM(bools)
 #define KIND_STATE T_RAW, 1, 0, NONE, deal_states /* never -1 */
 
@@ -409,8 +410,9 @@ typedef struct header {
     uint64_t header_sum; /* of the header up to here */
 } header;
 
+/* CL_MAX_CAUSES of them; the first with code 0 ends the causes. */
 typedef struct cause_rec {
-    uint64_t label, definition, routes_to; /* string offsets + 1 */
+    uint64_t code, label, definition, routes_to; /* string offsets + 1 */
     int32_t sales_attributable, badfit;
 } cause_rec;
 
@@ -525,9 +527,10 @@ write_cache(const cl_snapshot *s, const cache_key *key, const char *path)
         w.failed = 1;
     sum_init(&w.sum);
 
-    cause_rec cr[CL_NCAUSES];
+    cause_rec cr[CL_MAX_CAUSES];
     memset(cr, 0, sizeof cr);
-    for (int i = 0; i < CL_NCAUSES; i++) {
+    for (size_t i = 0; i < s->ncauses; i++) {
+        cr[i].code = blob_add(&w, s->causes[i].code);
         cr[i].label = blob_add(&w, s->causes[i].label);
         cr[i].definition = blob_add(&w, s->causes[i].definition);
         cr[i].routes_to = blob_add(&w, s->causes[i].routes_to);
@@ -679,7 +682,7 @@ read_cache(const char *path, const cache_key *key)
         memcmp(&h.key, key, sizeof *key) != 0 || h.file_len != len)
         goto bad;
     /* The layout the counts imply must be the file's length exactly. */
-    uint64_t need = sizeof h + sizeof(cause_rec) * CL_NCAUSES;
+    uint64_t need = sizeof h + sizeof(cause_rec) * CL_MAX_CAUSES;
     for (size_t i = 0; i < NCOUNTS; i++)
         if (h.count[i] > INT32_MAX)
             goto bad;
@@ -706,21 +709,25 @@ read_cache(const char *path, const cache_key *key)
     for (size_t i = 0; i < NCOUNTS; i++)
         *count_of(s, counts[i]) = (size_t)h.count[i];
     size_t at = sizeof h;
-    cause_rec cr[CL_NCAUSES];
+    cause_rec cr[CL_MAX_CAUSES];
     memcpy(cr, block + at, sizeof cr);
     at += sizeof cr;
     int ok = 1;
-    for (int i = 0; i < CL_NCAUSES; i++) {
-        uint64_t o[3] = {cr[i].label, cr[i].definition, cr[i].routes_to};
-        for (int j = 0; j < 3; j++)
+    s->ncauses = 0;
+    for (int i = 0; i < CL_MAX_CAUSES && cr[i].code; i++) {
+        uint64_t o[4] = {cr[i].code, cr[i].label, cr[i].definition,
+                         cr[i].routes_to};
+        for (int j = 0; j < 4; j++)
             if (o[j] == 0 || o[j] > h.blob_len)
                 ok = 0;
         if (!ok || cr[i].badfit < CL_BADFIT_NONE ||
             cr[i].badfit > CL_BADFIT_OVER_PROMISED)
             break;
-        s->causes[i].label = blob + o[0] - 1;
-        s->causes[i].definition = blob + o[1] - 1;
-        s->causes[i].routes_to = blob + o[2] - 1;
+        s->ncauses = (size_t)i + 1;
+        s->causes[i].code = blob + o[0] - 1;
+        s->causes[i].label = blob + o[1] - 1;
+        s->causes[i].definition = blob + o[2] - 1;
+        s->causes[i].routes_to = blob + o[3] - 1;
         s->causes[i].sales_attributable = cr[i].sales_attributable;
         s->causes[i].badfit = (cl_badfit)cr[i].badfit;
     }
@@ -873,14 +880,18 @@ cl_snapshot_cache_compare(const cl_snapshot *a, const cl_snapshot *b,
                      count_in(a, counts[i]), count_in(b, counts[i]));
             return 1;
         }
-    for (int i = 0; i < CL_NCAUSES; i++) {
+    if (a->ncauses != b->ncauses) {
+        snprintf(what, len, "causes: %zu vs %zu", a->ncauses, b->ncauses);
+        return 1;
+    }
+    for (size_t i = 0; i < a->ncauses; i++) {
         const cl_cause *x = &a->causes[i], *y = &b->causes[i];
         if (!same_str(x->code, y->code) || !same_str(x->label, y->label) ||
             !same_str(x->definition, y->definition) ||
             !same_str(x->routes_to, y->routes_to) ||
             x->sales_attributable != y->sales_attributable ||
             x->badfit != y->badfit) {
-            snprintf(what, len, "cause %d", i);
+            snprintf(what, len, "cause %zu", i);
             return 1;
         }
     }

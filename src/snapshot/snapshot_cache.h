@@ -26,8 +26,9 @@
    themselves come from CL_SNAPSHOT_TABLES, and their names and sizes are
    part of every file's key, so a column added, removed or retyped there
    needs no bump.  4: the columns come from that list (review_q[i] became
-   review_q1..7). */
-#define CL_SNAPSHOT_CACHE_VERSION 4
+   review_q1..7).  5: the causes carry their code, and a workspace may
+   add causes after the defaults (issue 16). */
+#define CL_SNAPSHOT_CACHE_VERSION 5
 
 /* The state of a workspace that its snapshot is a pure function of (what
    it holds is in snapshot_cache.c): equal keys, equal snapshots.  The one

@@ -123,17 +123,17 @@ tagged_text(const char *json)
 }
 
 static int8_t
-cause_of(json_t *rec)
+cause_of(const cl_snapshot *s, json_t *rec)
 {
-    const char *code = json_string_value(json_object_get(rec, "primary_cause"));
-    return code ? (int8_t)cl_enum_index(cl_cause_codes, code) : -1;
+    return (int8_t)cl_snapshot_cause(
+        s, json_string_value(json_object_get(rec, "primary_cause")));
 }
 
-static uint16_t
-contributing_of(json_t *rec)
+static uint32_t
+contributing_of(const cl_snapshot *s, json_t *rec)
 {
     return cl_snapshot_cause_mask(
-        json_string_value(json_object_get(rec, "contributing_causes")));
+        s, json_string_value(json_object_get(rec, "contributing_causes")));
 }
 
 /*
@@ -155,9 +155,10 @@ add_tag_change(void *ud, const cl_audit_entry *e)
     json_t *old =
         insert || !e->old_json ? NULL : json_loads(e->old_json, 0, NULL);
     json_t *new = e->new_json ? json_loads(e->new_json, 0, NULL) : NULL;
-    int8_t oc = old ? cause_of(old) : -1, nc = new ? cause_of(new) : -1;
-    uint16_t om = old ? contributing_of(old) : 0,
-             nm = new ? contributing_of(new) : 0;
+    int8_t oc = old ? cause_of(c->s, old) : -1,
+           nc = new ? cause_of(c->s, new) : -1;
+    uint32_t om = old ? contributing_of(c->s, old) : 0,
+             nm = new ? contributing_of(c->s, new) : 0;
     json_decref(old);
     json_decref(new);
     int32_t churn = churn_row(c, e->entity_id);
@@ -281,6 +282,9 @@ load(cl_store *st, int records_only, cl_snapshot **out, cl_error *err)
     *out = NULL;
     if (c.s == NULL)
         return cl_error_set(err, CL_ENOMEM, "out of memory");
+    /* The causes first: a churn's tag is looked up among them. */
+    if ((rc = cl_store_causes(st, add_cause, &c, err)) == CL_OK)
+        rc = c.rc;
     for (int k = 0; k < CL_KIND_COUNT && rc == CL_OK; k++) {
         c.kind = (cl_kind)k;
         if (records_only &&
@@ -290,8 +294,6 @@ load(cl_store *st, int records_only, cl_snapshot **out, cl_error *err)
         if (rc == CL_OK)
             rc = c.rc;
     }
-    if (rc == CL_OK && (rc = cl_store_causes(st, add_cause, &c, err)) == CL_OK)
-        rc = c.rc;
     if (rc == CL_OK &&
         (rc = cl_store_thresholds(st, add_threshold, &c, err)) == CL_OK)
         rc = c.rc;

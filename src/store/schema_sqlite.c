@@ -501,7 +501,14 @@ static const char v8[] =
     "CREATE INDEX deals_open ON deals(workspace_id, id) "
     "WHERE stage NOT IN ('closed_won', 'closed_lost');";
 
-static const char *const migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8};
+/*
+ * v9: a cause can be retired (issue 16): it stays for the tags and reports
+ * that use it, and is no longer offered when tagging.  NULL: in use.
+ */
+static const char v9[] = "ALTER TABLE taxonomy ADD COLUMN retired_at TEXT;";
+
+static const char *const migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8,
+                                         v9};
 
 const char *
 cl__sqlite_migration(int version)

@@ -204,11 +204,56 @@ cl_store_inbox_read(cl_store *st, const char *recipient_id, int64_t id,
 
 cl_err
 cl_store_cause_set(cl_store *st, const char *code, const char *label,
-                   const char *definition, int *found, cl_error *err)
+                   const char *definition, int retire, int *found,
+                   cl_error *err)
 {
     if (st->ops->api == NULL)
         return no_api(st, err);
-    return st->ops->api->cause_set(st, code, label, definition, found, err);
+    return st->ops->api->cause_set(st, code, label, definition, retire, found,
+                                   err);
+}
+
+cl_err
+cl_store_cause_add(cl_store *st, const cl_cause *c, cl_error *err)
+{
+    if (st->ops->api == NULL)
+        return no_api(st, err);
+    if (!st->in_tx)
+        return cl_error_set(err, CL_EINVAL,
+                            "cl_store_cause_add outside a transaction");
+    int n = 0;
+    const char *badfit = cl_badfit_code(c->badfit);
+    cl_err rc = cl__q_rows(st, cl__row_int_first, &n, err,
+                           "SELECT 1 FROM taxonomy WHERE workspace_id = ?1 "
+                           "AND code = ?2",
+                           "s", c->code);
+    if (rc == CL_OK && n)
+        return cl_error_set_field(err, CL_ECONFLICT, "code",
+                                  "code: a cause '%s' exists already", c->code);
+    if (rc == CL_OK)
+        rc = cl__q_exec(
+            st, NULL, err,
+            "INSERT INTO taxonomy (workspace_id, code, position, label, "
+            "definition, sales_attributable, bad_fit_category, routes_to) "
+            "SELECT ?1, ?2, coalesce(max(position), 0) + 1, ?3, ?4, "
+            "(?5::text = '1'), ?6, ?7 FROM taxonomy WHERE workspace_id = ?1",
+            "ssssss", c->code, c->label, c->definition,
+            c->sales_attributable ? "1" : "0", *badfit ? badfit : NULL,
+            c->routes_to ? c->routes_to : "");
+    if (rc != CL_OK)
+        return rc;
+    json_t *o = json_pack("{s:s, s:s, s:s, s:b, s:s?}", "code", c->code,
+                          "label", c->label, "definition", c->definition,
+                          "sales_attributable", c->sales_attributable,
+                          "bad_fit_category", *badfit ? badfit : NULL);
+    char *js = o ? json_dumps(o, JSON_COMPACT) : NULL;
+    json_decref(o);
+    if (js == NULL)
+        return cl_error_set(err, CL_ENOMEM, "out of memory");
+    rc =
+        st->ops->audit_append(st, "taxonomy", c->code, "insert", NULL, js, err);
+    free(js);
+    return rc;
 }
 
 cl_err

@@ -175,10 +175,22 @@ cl_err cl_store_inbox_read(cl_store *st, const char *recipient_id, int64_t id,
 /* ---- settings --------------------------------------------------------------
  */
 
-/* Changes the label and definition of taxonomy cause code (audited);
-   either may be NULL to keep it.  *found 0 for an unknown code. */
+/*
+ * Changes taxonomy cause code (audited): its label and definition (either
+ * NULL to keep it), and retire: 1 retires it (kept for the tags and reports
+ * that use it, no longer offered when tagging), 0 puts it back in use, -1
+ * keeps it as it is.  *found 0 for an unknown code.
+ */
 cl_err cl_store_cause_set(cl_store *st, const char *code, const char *label,
-                          const char *definition, int *found, cl_error *err);
+                          const char *definition, int retire, int *found,
+                          cl_error *err);
+
+/*
+ * Adds cause c at the end of the taxonomy (audited), in use; its
+ * owner_role is not stored here (the route_CODE setting holds it).
+ *   CL_ECONFLICT  a cause with c->code exists (err says so)
+ */
+cl_err cl_store_cause_add(cl_store *st, const cl_cause *c, cl_error *err);
 
 /* Changes a threshold's value (audited); *found 0 for an unknown key. */
 cl_err cl_store_threshold_set(cl_store *st, const char *key, double value,

@@ -507,10 +507,10 @@ cause_row(void *ud, const cl__row *r)
         .label = r->vt->text(r, 1),
         .definition = r->vt->text(r, 2),
         .sales_attributable = (int)r->vt->integer(r, 3, 0),
+        .badfit = cl_badfit_parse(r->vt->text(r, 4)),
         .routes_to = r->vt->text(r, 5),
+        .retired = r->vt->text(r, 6) != NULL,
     };
-    const cl_cause *def = cl_taxonomy_find(c.code);
-    c.badfit = def ? def->badfit : CL_BADFIT_NONE;
     return x->cb(x->ud, &c);
 }
 
@@ -520,7 +520,8 @@ cl__engr_causes(cl_store *st, cl_store_cause_cb cb, void *ud, cl_error *err)
     cause_ctx c = {cb, ud};
     return cl__q_rows(st, cause_row, &c, err,
                       "SELECT code, label, definition, "
-                      "sales_attributable, bad_fit_category, routes_to "
+                      "sales_attributable::integer, bad_fit_category, "
+                      "routes_to, retired_at "
                       "FROM taxonomy WHERE workspace_id = ?1 "
                       "ORDER BY position",
                       "");

@@ -32,7 +32,8 @@ typedef struct cl_store_api_ops {
     cl_err (*list)(cl_store *st, cl_kind kind, const cl_store_list_req *req,
                    cl_store_row_cb cb, void *ud, int64_t *total, cl_error *err);
     cl_err (*cause_set)(cl_store *st, const char *code, const char *label,
-                        const char *definition, int *found, cl_error *err);
+                        const char *definition, int retire, int *found,
+                        cl_error *err);
     cl_err (*threshold_set)(cl_store *st, const char *key, double value,
                             int *found, cl_error *err);
     cl_err (*holiday_delete)(cl_store *st, const char *on, int *found,

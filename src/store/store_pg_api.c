@@ -178,11 +178,11 @@ json_row(void *ud, const PGresult *r, int row)
 
 static const char cause_json[] =
     "json_build_object('code', code, 'label', label, 'definition', "
-    "definition)";
+    "definition, 'retired_at', retired_at)";
 
 static cl_err
 pg_api_cause_set(cl_store *st, const char *code, const char *label,
-                 const char *definition, int *found, cl_error *err)
+                 const char *definition, int retire, int *found, cl_error *err)
 {
     cl_err rc = cl__store_need_tx(st, "cl_store_cause_set", err);
     char *old = NULL;
@@ -193,17 +193,26 @@ pg_api_cause_set(cl_store *st, const char *code, const char *label,
     pg_store *s = PG(st);
     rc = cl__pg_rows(s, json_row, &old, err,
                      "SELECT json_build_object('code', code, 'label', label, "
-                     "'definition', definition)::text FROM taxonomy WHERE "
+                     "'definition', definition, 'retired_at', "
+                     "retired_at)::text FROM taxonomy WHERE "
                      "workspace_id = $1 AND code = $2",
                      "s", code);
     if (old)
         cl__pg_json_compact(old);
+    /* A retirement keeps its first date; putting back in use clears it. */
     if (rc == CL_OK)
         rc = cl__pg_exec(s, &n, err,
                          "UPDATE taxonomy SET label = coalesce($3, label), "
-                         "definition = coalesce($4, definition) WHERE "
+                         "definition = coalesce($4, definition), "
+                         "retired_at = CASE $5::text WHEN '1' THEN "
+                         "coalesce(retired_at, $6) WHEN '0' THEN NULL "
+                         "ELSE retired_at END WHERE "
                          "workspace_id = $1 AND code = $2",
-                         "sss", code, label, definition);
+                         "sssss", code, label, definition,
+                         retire < 0 ? "-1"
+                         : retire   ? "1"
+                                    : "0",
+                         st->at);
     if (rc == CL_OK && n > 0) {
         *found = 1;
         rc = cl__pg_audit_row(s, "taxonomy", cause_json, "code", code, "update",

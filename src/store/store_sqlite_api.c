@@ -168,7 +168,8 @@ cl_store_threaded(void)
  */
 
 static const char cause_json[] =
-    "json_object('code', code, 'label', label, 'definition', definition)";
+    "json_object('code', code, 'label', label, 'definition', definition, "
+    "'retired_at', retired_at)";
 
 typedef struct old_ud {
     char *json;
@@ -185,7 +186,7 @@ old_row(void *ud, sqlite3_stmt *row)
 
 static cl_err
 sq_api_cause_set(cl_store *st, const char *code, const char *label,
-                 const char *definition, int *found, cl_error *err)
+                 const char *definition, int retire, int *found, cl_error *err)
 {
     cl_err rc = cl__store_need_tx(st, "cl_store_cause_set", err);
     old_ud old = {NULL};
@@ -196,15 +197,23 @@ sq_api_cause_set(cl_store *st, const char *code, const char *label,
     sq_store *s = (sq_store *)st;
     rc = cl__sq_rows(s, old_row, &old, err,
                      "SELECT json_object('code', code, 'label', label, "
-                     "'definition', definition) FROM taxonomy WHERE "
-                     "workspace_id = ?1 AND code = ?2",
+                     "'definition', definition, 'retired_at', retired_at) "
+                     "FROM taxonomy WHERE workspace_id = ?1 AND code = ?2",
                      "s", code);
+    /* A retirement keeps its first date; putting back in use clears it. */
     if (rc == CL_OK)
         rc = cl__sq_exec(s, &n, err,
                          "UPDATE taxonomy SET label = coalesce(?3, label), "
-                         "definition = coalesce(?4, definition) WHERE "
+                         "definition = coalesce(?4, definition), "
+                         "retired_at = CASE ?5 WHEN '1' THEN "
+                         "coalesce(retired_at, ?6) WHEN '0' THEN NULL "
+                         "ELSE retired_at END WHERE "
                          "workspace_id = ?1 AND code = ?2",
-                         "sss", code, label, definition);
+                         "sssss", code, label, definition,
+                         retire < 0 ? "-1"
+                         : retire   ? "1"
+                                    : "0",
+                         st->at);
     if (rc == CL_OK && n > 0) {
         *found = 1;
         rc = cl__sq_audit_row(s, "taxonomy", cause_json, "code", code, "update",

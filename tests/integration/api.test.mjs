@@ -68,6 +68,7 @@ describe('OpenAPI', () => {
         'GET /api/v1/reports/{name}', 'GET /api/v1/reports/{name}/trend',
         'GET /api/v1/settings/taxonomy',
         'PATCH /api/v1/settings/taxonomy/{code}',
+        'POST /api/v1/settings/taxonomy', 'GET /api/v1/settings/config/keys',
         'GET /api/v1/settings/thresholds',
         'PATCH /api/v1/settings/thresholds/{key}',
         'GET /api/v1/settings/config', 'PATCH /api/v1/settings/config',
@@ -653,7 +654,8 @@ describe('settings', () => {
     });
 
     test('thresholds and delivery settings', async () => {
-        const th = (await revops.get('/api/v1/settings/thresholds')).json.items[0];
+        const th = (await revops.get('/api/v1/settings/thresholds')).json.items
+            .find((x) => x.key === 'champion_tenure_months');
         const r = await revops.patch(`/api/v1/settings/thresholds/${th.key}`,
             { value: th.value + 1 }, { headers: { 'if-match': th.etag } });
         assert.equal(r.status, 200, r.text);

@@ -158,7 +158,7 @@ change(cl_snapshot *s, const char *churn, const char *by, const char *at,
             s, krow(s, churn), by ? cl_snapshot_user(s, by) : -1, T(at),
             from ? (int8_t)cl_enum_index(cl_cause_codes, from) : -1, 0,
             (int8_t)cl_enum_index(cl_cause_codes, to),
-            cl_snapshot_cause_mask(contributing), &err),
+            cl_snapshot_cause_mask(s, contributing), &err),
         CL_OK);
 }
 

@@ -131,8 +131,8 @@ test_churn_tags(void **state)
     cl_snapshot *s = *state;
     assert_string_equal(s->churn_id[0], "C001");
     assert_string_equal(cl_cause_codes[s->churn_cause[0]], "icp_miss");
-    uint16_t want =
-        (uint16_t)((1u << cl_enum_index(cl_cause_codes, "phantom_champion")) |
+    uint32_t want =
+        (uint32_t)((1u << cl_enum_index(cl_cause_codes, "phantom_champion")) |
                    (1u << cl_enum_index(cl_cause_codes, "failed_adoption")));
     assert_int_equal(s->churn_contributing[0], want);
     assert_int_equal(s->churn_contributing[1], 0);
@@ -174,6 +174,49 @@ test_calendar_and_thresholds(void **state)
     assert_string_equal(s->causes[0].label, "Wrong ICP");
 }
 
+/* Issue 16: a cause the workspace added follows the defaults, and a tag
+   list finds it by code. */
+static void
+test_added_cause(void **state)
+{
+    (void)state;
+    cl_snapshot *s = cl_snapshot_new();
+    cl_error err;
+    assert_non_null(s);
+    assert_int_equal(s->ncauses, 13);
+    cl_cause c = {"late_invoicing",
+                  "Late invoicing",
+                  "Invoices were wrong.",
+                  0,
+                  CL_BADFIT_NONE,
+                  "finance",
+                  0};
+    assert_int_equal(cl_snapshot_set_cause(s, &c, &err), CL_OK);
+    assert_int_equal(s->ncauses, 14);
+    assert_int_equal(cl_snapshot_cause(s, "late_invoicing"), 13);
+    assert_string_equal(s->causes[13].label, "Late invoicing");
+    assert_int_equal(cl_snapshot_cause(s, "icp_miss"), 0);
+    assert_int_equal(cl_snapshot_cause(s, "nope"), -1);
+    assert_int_equal(cl_snapshot_cause_mask(s, "pricing;late_invoicing;x"),
+                     (1u << cl_snapshot_cause(s, "pricing")) | (1u << 13));
+    /* Setting it again relabels it, no second slot. */
+    c.label = "Invoicing errors";
+    assert_int_equal(cl_snapshot_set_cause(s, &c, &err), CL_OK);
+    assert_int_equal(s->ncauses, 14);
+    assert_string_equal(s->causes[13].label, "Invoicing errors");
+    /* No more than CL_MAX_CAUSES. */
+    char code[16];
+    for (int i = 14; i < CL_MAX_CAUSES; i++) {
+        snprintf(code, sizeof code, "extra_%d", i);
+        c.code = code;
+        assert_int_equal(cl_snapshot_set_cause(s, &c, &err), CL_OK);
+    }
+    c.code = "one_too_many";
+    assert_int_equal(cl_snapshot_set_cause(s, &c, &err), CL_EINVAL);
+    assert_int_equal(s->ncauses, CL_MAX_CAUSES);
+    cl_snapshot_free(s);
+}
+
 int
 main(void)
 {
@@ -184,6 +227,7 @@ main(void)
         cmocka_unit_test(test_churn_tags),
         cmocka_unit_test(test_icp_versions),
         cmocka_unit_test(test_calendar_and_thresholds),
+        cmocka_unit_test(test_added_cause),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

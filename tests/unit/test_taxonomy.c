@@ -198,6 +198,135 @@ test_record_kinds(void **state)
     assert_int_equal(cl_kind_field_index(d, "nope"), -1);
 }
 
+/* Issue 16: the code of a cause RevOps adds, from its label or entered. */
+static void
+test_cause_code_from_label(void **state)
+{
+    (void)state;
+    char out[CL_CAUSE_CODE_MAX + 1];
+    static const char *const cases[][2] = {
+        {"Late invoicing", "late_invoicing"},
+        {"Late invoices & billing", "late_invoices_billing"},
+        {"  Price -- too HIGH!  ", "price_too_high"},
+        {"already_a_code", "already_a_code"},
+        {"2nd-line support", "c_2nd_line_support"},
+        {"!!!", ""},
+        {"", ""},
+        {"Ünïcode label", "n_code_label"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        cl_cause_code_from_label(cases[i][0], out, sizeof out);
+        assert_string_equal(out, cases[i][1]);
+    }
+    /* Cut at the longest code, never ending in '_'. */
+    cl_cause_code_from_label("A very long label that goes on and on beyond "
+                             "forty characters",
+                             out, sizeof out);
+    assert_true(strlen(out) <= CL_CAUSE_CODE_MAX);
+    assert_true(out[strlen(out) - 1] != '_');
+    assert_int_equal(cl_cause_code_check(out, NULL), CL_OK);
+}
+
+static void
+test_cause_code_check(void **state)
+{
+    (void)state;
+    cl_error err;
+    const char *good[] = {"late_invoicing", "ab", "x9_y",
+                          "a234567890123456789012345678901234567890"};
+    const char *bad[] = {
+        "",       "a",  "Late",
+        "9lives", "_x", "has space",
+        "dash-y", NULL, "a2345678901234567890123456789012345678901"};
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
+        assert_int_equal(cl_cause_code_check(good[i], NULL), CL_OK);
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        cl_error_clear(&err);
+        assert_int_equal(cl_cause_code_check(bad[i], &err), CL_EINVAL);
+        assert_string_equal(err.field, "code");
+        assert_non_null(strstr(err.msg, "code: expected 2 to 40"));
+    }
+}
+
+static void
+test_badfit_parse_and_lookup(void **state)
+{
+    (void)state;
+    for (int b = CL_BADFIT_NONE; b <= CL_BADFIT_OVER_PROMISED; b++)
+        assert_int_equal(cl_badfit_parse(cl_badfit_code((cl_badfit)b)), b);
+    assert_int_equal(cl_badfit_parse(NULL), CL_BADFIT_NONE);
+    assert_int_equal(cl_badfit_parse("nonsense"), CL_BADFIT_NONE);
+    /* NULL list: the defaults; a workspace's list: only its own. */
+    assert_ptr_equal(cl_taxonomy_in(NULL, 0, "pricing"),
+                     cl_taxonomy_find("pricing"));
+    assert_null(cl_taxonomy_in(NULL, 0, NULL));
+    cl_cause mine[] = {
+        {"late_invoicing", "Late invoicing", "d", 0, CL_BADFIT_NONE, "", 1}};
+    assert_ptr_equal(cl_taxonomy_in(mine, 1, "late_invoicing"), &mine[0]);
+    assert_null(cl_taxonomy_in(mine, 1, "pricing"));
+    assert_true(CL_TAXONOMY_MAX >= 13 && CL_TAXONOMY_MAX <= 32);
+}
+
+/* Issue 16: what a cause RevOps adds must have, field by field. */
+static void
+test_cause_check(void **state)
+{
+    (void)state;
+    cl_error err;
+    char long_label[CL_CAUSE_LABEL_MAX + 2];
+    memset(long_label, 'x', sizeof long_label - 1);
+    long_label[sizeof long_label - 1] = '\0';
+    const cl_cause ok = {"late_invoicing",
+                         "Late invoicing",
+                         "Wrong invoices.",
+                         0,
+                         CL_BADFIT_NONE,
+                         "",
+                         0};
+    assert_int_equal(cl_cause_check(&ok, "vp_cs", NULL), CL_OK);
+    assert_int_equal(cl_cause_check(&ok, "none", NULL), CL_OK);
+    const cl_cause deal = {
+        "scope_creep", "Scope", "Sold too much.", 1, CL_BADFIT_OVER_PROMISED,
+        NULL,          0};
+    assert_int_equal(cl_cause_check(&deal, NULL, NULL), CL_OK);
+    struct {
+        cl_cause c;
+        const char *owner, *field;
+    } bad[] = {
+        {{"late_invoicing", "", "d", 0, CL_BADFIT_NONE, "", 0},
+         "vp_cs",
+         "label"},
+        {{"late_invoicing", long_label, "d", 0, CL_BADFIT_NONE, "", 0},
+         "vp_cs",
+         "label"},
+        {{"late_invoicing", "L", NULL, 0, CL_BADFIT_NONE, "", 0},
+         "vp_cs",
+         "definition"},
+        {{"", "L", "d", 0, CL_BADFIT_NONE, "", 0}, "vp_cs", "code"},
+        {{"late_invoicing", "L", "d", 0, CL_BADFIT_WRONG_ICP, "", 0},
+         "vp_cs",
+         "category"},
+        {{"late_invoicing", "L", "d", 0, CL_BADFIT_NONE, "", 0},
+         NULL,
+         "owner_role"},
+        {{"late_invoicing", "L", "d", 0, CL_BADFIT_NONE, "", 0},
+         "boss",
+         "owner_role"},
+        {{"scope_creep", "L", "d", 1, CL_BADFIT_NONE, "", 0},
+         "vp_sales",
+         "owner_role"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        cl_error_clear(&err);
+        assert_int_equal(cl_cause_check(&bad[i].c, bad[i].owner, &err),
+                         CL_EINVAL);
+        assert_string_equal(err.field, bad[i].field);
+        assert_int_equal(strncmp(err.msg, bad[i].field, strlen(bad[i].field)),
+                         0);
+        assert_null(strchr(err.msg, '\n'));
+    }
+}
+
 int
 main(void)
 {
@@ -209,6 +338,10 @@ main(void)
         cmocka_unit_test(test_threshold_ranges),
         cmocka_unit_test(test_config_key_ranges),
         cmocka_unit_test(test_record_kinds),
+        cmocka_unit_test(test_cause_code_from_label),
+        cmocka_unit_test(test_cause_code_check),
+        cmocka_unit_test(test_badfit_parse_and_lookup),
+        cmocka_unit_test(test_cause_check),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

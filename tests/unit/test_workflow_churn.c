@@ -200,6 +200,73 @@ test_tag_refuses_unknown_causes(void **state)
     cl_wf_effects_release(&l);
 }
 
+/* Issue 16: a workspace's own cause is taken and routed by its
+   attributability; a retired one only where the old tag had it. */
+static void
+test_tag_takes_workspace_causes_not_retired_ones(void **state)
+{
+    (void)state;
+    cl_wf_config c = config();
+    cl_cause mine[] = {
+        {"pricing", "Pricing", "d", 0, CL_BADFIT_NONE, "", 0},
+        {"scope_creep", "Scope promised away", "d", 1, CL_BADFIT_OVER_PROMISED,
+         "", 0},
+        {"late_invoicing", "Late invoicing", "d", 0, CL_BADFIT_NONE, "", 1},
+    };
+    c.causes = mine;
+    c.ncauses = 3;
+    cl_wf_churn ch = churn();
+    cl_wf_tag t = {"scope_creep", "pricing", NULL, NULL, NULL};
+    cl_wf_effects l;
+    cl_wf_effects_init(&l);
+    cl_error err;
+    assert_int_equal(cl_wf_tag_retired_check(&c, NULL, &t, NULL), CL_OK);
+    assert_int_equal(cl_wf_churn_tagged(&c, NULL, &ch, &t, "CSM1",
+                                        D("2026-07-08"), &l, &err),
+                     CL_OK);
+    /* Deal-attributable in this workspace: the AE is flagged. */
+    assert_non_null(must_key(&l, "churn_flag:C9:AE1"));
+    cl_wf_effects_release(&l);
+    /* A default cause this workspace does not hold is refused. */
+    t.primary_cause = "icp_miss";
+    assert_int_equal(cl_wf_churn_tagged(&c, NULL, &ch, &t, "CSM1",
+                                        D("2026-07-08"), &l, &err),
+                     CL_EINVAL);
+    cl_wf_effects_release(&l);
+
+    /* Retired: refused as primary or contributing cause, naming the field
+       and the label... */
+    t.primary_cause = "late_invoicing";
+    t.contributing_causes = NULL;
+    cl_error_clear(&err);
+    assert_int_equal(cl_wf_tag_retired_check(&c, NULL, &t, &err), CL_EINVAL);
+    assert_string_equal(err.field, "primary_cause");
+    assert_string_equal(err.msg, "primary_cause: 'Late invoicing' is retired "
+                                 "and no longer taken for new tags; choose "
+                                 "another cause");
+    t.primary_cause = "pricing";
+    t.contributing_causes = "scope_creep;late_invoicing";
+    cl_error_clear(&err);
+    assert_int_equal(cl_wf_tag_retired_check(&c, NULL, &t, &err), CL_EINVAL);
+    assert_string_equal(err.field, "contributing_causes");
+    /* ...but a tag that had it keeps it, as primary or contributing. */
+    cl_wf_tag before = {"late_invoicing", NULL, NULL, NULL, NULL};
+    assert_int_equal(cl_wf_tag_retired_check(&c, &before, &t, NULL), CL_OK);
+    before.primary_cause = "pricing";
+    before.contributing_causes = "late_invoicing";
+    t.primary_cause = "late_invoicing";
+    t.contributing_causes = NULL;
+    assert_int_equal(cl_wf_tag_retired_check(&c, &before, &t, NULL), CL_OK);
+    /* A code that only starts like the retired one is another cause. */
+    before.contributing_causes = "late_invoicing_old";
+    assert_int_equal(cl_wf_tag_retired_check(&c, &before, &t, NULL), CL_EINVAL);
+    /* Without a workspace taxonomy nothing is retired. */
+    c.causes = NULL;
+    c.ncauses = 0;
+    t.primary_cause = "pricing";
+    assert_int_equal(cl_wf_tag_retired_check(&c, NULL, &t, NULL), CL_OK);
+}
+
 static void
 test_churn_cannot_close_untagged(void **state)
 {
@@ -330,6 +397,7 @@ main(void)
         cmocka_unit_test(test_sales_attributable_tag_flags_ae_and_manager),
         cmocka_unit_test(test_not_attributable_tag_flags_no_one_in_sales),
         cmocka_unit_test(test_tag_change_audited_and_flags_once),
+        cmocka_unit_test(test_tag_takes_workspace_causes_not_retired_ones),
         cmocka_unit_test(test_tag_refuses_unknown_causes),
         cmocka_unit_test(test_churn_cannot_close_untagged),
         cmocka_unit_test(test_churn_close_needs_three_signals),

@@ -231,9 +231,19 @@ export function Field({ label: l, hint, error, children, id }) {
         <label for=${id}>${l}</label>
         ${children}
         ${hint && html`<div class="hint" id=${id + '-hint'}>${hint}</div>`}
-        ${error && html`<div class="field-error" role="alert">${error}</div>`}
+        ${error && html`<div class="field-error" id=${id + '-error'} role="alert">${error}</div>`}
     </div>`;
 }
+
+// The ids that describe a control: its hint and its error, when shown.
+const describedBy = (id, hint, error) =>
+    [hint && id + '-hint', error && id + '-error'].filter(Boolean).join(' ') ||
+    undefined;
+
+// The API's error for one field of a form (useSubmit's state), to show
+// next to that field; null for another field's or a form-wide error.
+export const fieldError = (st, field) =>
+    st.error && st.error.field === field ? st.error.message : null;
 
 export function TextInput({
     label: l,
@@ -241,14 +251,16 @@ export function TextInput({
     onInput,
     type = 'text',
     hint,
+    error,
     required,
     name,
     ...rest
 }) {
     const id = useId(name || 'f');
-    return html`<${Field} label=${l} hint=${hint} id=${id}>
+    return html`<${Field} label=${l} hint=${hint} error=${error} id=${id}>
         <input id=${id} name=${name} type=${type} value=${value ?? ''}
-            required=${required} aria-describedby=${hint ? id + '-hint' : undefined}
+            required=${required} aria-describedby=${describedBy(id, hint, error)}
+            aria-invalid=${error ? 'true' : undefined}
             onInput=${(e) => onInput(e.currentTarget.value)} ...${rest} />
     <//>`;
 }
@@ -258,6 +270,7 @@ export function TextArea({
     value,
     onInput,
     hint,
+    error,
     name,
     rows = 3,
     children,
@@ -267,9 +280,11 @@ export function TextArea({
     return html`<div class="field">
         <label for=${id}>${l}</label>
         <textarea id=${id} name=${name} rows=${rows} value=${value ?? ''}
-            aria-describedby=${hint ? id + '-hint' : undefined}
+            aria-describedby=${describedBy(id, hint, error)}
+            aria-invalid=${error ? 'true' : undefined}
             onInput=${(e) => onInput(e.currentTarget.value)} ...${rest}></textarea>
         ${hint && html`<div class="hint" id=${id + '-hint'}>${hint}</div>`}
+        ${error && html`<div class="field-error" id=${id + '-error'} role="alert">${error}</div>`}
         ${children}
     </div>`;
 }
@@ -281,12 +296,15 @@ export function Select({
     options,
     name,
     hint,
+    error,
     placeholder,
     ...rest
 }) {
     const id = useId(name || 's');
-    return html`<${Field} label=${l} hint=${hint} id=${id}>
+    return html`<${Field} label=${l} hint=${hint} error=${error} id=${id}>
         <select id=${id} name=${name} value=${value ?? ''}
+            aria-describedby=${describedBy(id, hint, error)}
+            aria-invalid=${error ? 'true' : undefined}
             onChange=${(e) => onChange(e.currentTarget.value)} ...${rest}>
             ${placeholder !== undefined && html`<option value="">${placeholder}</option>`}
             ${options.map((o) => html`<option value=${o.value}>${o.label}</option>`)}

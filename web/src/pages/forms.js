@@ -86,7 +86,18 @@ function signalMissing(t) {
     return (rest.slice(1).match(/[a-z]/gi) || []).length < 3;
 }
 
-function TagForm({ churn, tax, onClosed }) {
+// The causes a tag may take: those in use, and a retired one only where
+// the churn's tag has it already (the server refuses it in a new tag).
+export function offeredCauses(tax, churn) {
+    const had = [
+        churn.primary_cause,
+        ...(churn.contributing_causes || '').split(';'),
+    ].filter(Boolean);
+    return tax.filter((t) => !t.retired || had.includes(t.code));
+}
+
+function TagForm({ churn, tax: all, onClosed }) {
+    const tax = offeredCauses(all, churn);
     const [primary, setPrimary] = useState(churn.primary_cause || '');
     const [contrib, setContrib] = useState(
         (churn.contributing_causes || '').split(';').filter(Boolean),

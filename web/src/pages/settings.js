@@ -1,6 +1,8 @@
-// settings.js - RevOps' settings: the taxonomy's labels and definitions,
-// thresholds, holidays, users and notification channels.  Edits carry the
-// record's ETag (If-Match), so two people cannot overwrite each other.
+// settings.js - RevOps' settings: the taxonomy (add, edit, retire and
+// re-route causes), thresholds, holidays and notification channels.  Edits
+// carry the record's ETag (If-Match), so two people cannot overwrite each
+// other.  Ranges, units and descriptions come from the API (the one table
+// of each in src/core), never from a copy here.
 import { useState } from 'preact/hooks';
 import { api } from '../api.js';
 import {
@@ -11,9 +13,14 @@ import {
     TextArea,
     Select,
     useSubmit,
-    SubmitStatus,
-    label,
+    useId,
+    fieldError,
+    Badge,
 } from '../ui.js';
+
+// Who may use these pages: the roles the API lets change settings
+// (CL_VA_SETTINGS, docs/design.md section 6).
+const SETTINGS_ROLES = ['revops', 'admin'];
 
 // People (invite, edit, deactivate) are the administrator's own page,
 // /people (pages/people.js).
@@ -24,7 +31,37 @@ const TABS = [
     ['channels', 'Notification channels'],
 ];
 
-export function Settings({ params }) {
+export const ROLE_LABELS = {
+    csm: 'CSM',
+    cs_manager: 'CS manager',
+    ae: 'Account executive',
+    sales_manager: 'Sales manager',
+    vp_sales: 'VP Sales',
+    vp_cs: 'VP CS',
+    marketing: 'Marketing',
+    revops: 'RevOps',
+    admin: 'Admin',
+};
+
+const OWNER_OPTIONS = [
+    ...Object.entries(ROLE_LABELS).map(([value, label]) => ({ value, label })),
+    { value: 'none', label: 'Nobody (monitored only)' },
+];
+
+const CATEGORY_LABELS = {
+    wrong_icp: 'Wrong ICP',
+    misaligned_use_case: 'Misaligned use case',
+    over_promised: 'Over-promised',
+};
+
+export function Settings({ params, me }) {
+    // Nothing of the settings (no form, no data) for a role that may not
+    // use them: the page asks the API for nothing.
+    if (!me || !SETTINGS_ROLES.includes(me.role))
+        return html`<section class="error-page" role="alert" data-status="403">
+            <h1>Not allowed</h1>
+            <p>Settings are kept by RevOps and administrators.</p>
+            <p><a href="/">Back to my inbox</a></p></section>`;
     const tab = params[0] || 'taxonomy';
     const Body =
         {
@@ -41,76 +78,255 @@ export function Settings({ params }) {
         <${Body} /></div>`;
 }
 
+// A form's outcome: "Saved" (or the form's word), or an error that no field
+// of the form shows next to itself.
+function Status({ st, fields = [] }) {
+    const own = st.error && fields.includes(st.error.field);
+    return html`<div class="submit-status" aria-live="polite">
+        ${st.error && !own && html`<p class="form-error" role="alert">${st.error.message}</p>`}
+        ${st.done && html`<p class="form-done">${st.done}</p>`}
+    </div>`;
+}
+
+// ---- the taxonomy ----------------------------------------------------------
+
+const CAUSE_FIELDS = [
+    'code',
+    'label',
+    'definition',
+    'category',
+    'owner_role',
+    'routes_to',
+    'sales_attributable',
+    'retired',
+];
+
+function AddCause({ onAdded }) {
+    const empty = {
+        label: '',
+        code: '',
+        definition: '',
+        attributable: false,
+        category: '',
+        owner: 'revops',
+        routes: '',
+    };
+    const [f, setF] = useState(empty);
+    const set = (k) => (v) => setF({ ...f, [k]: v });
+    const [sub, run] = useSubmit();
+    const attrId = useId('attributable');
+    const submit = async (e) => {
+        e.preventDefault();
+        const body = {
+            label: f.label,
+            definition: f.definition,
+            sales_attributable: f.attributable,
+        };
+        if (f.code.trim()) body.code = f.code.trim();
+        if (f.routes.trim()) body.routes_to = f.routes.trim();
+        if (f.attributable) {
+            if (f.category) body.category = f.category;
+        } else body.owner_role = f.owner;
+        const r = await run(
+            () => api.post('/settings/taxonomy', body),
+            'Cause added',
+        );
+        if (r) {
+            setF(empty);
+            onAdded();
+        }
+    };
+    return html`<form class="card" onSubmit=${submit} aria-labelledby="add-cause-h">
+        <h2 id="add-cause-h">Add a cause</h2>
+        <${TextInput} label="Label" name="label" value=${f.label} onInput=${set('label')}
+            required maxlength="80" hint="What CSMs choose when tagging; 1 to 80 characters."
+            error=${fieldError(sub, 'label')} />
+        <${TextInput} label="Code (optional)" name="code" value=${f.code} onInput=${set('code')}
+            hint="Kept in tags and exports. Left empty, it is made from the label (lower case, words joined by _); 2 to 40 of a-z, 0-9 and _."
+            error=${fieldError(sub, 'code')} />
+        <${TextArea} label="Definition" name="definition" value=${f.definition} onInput=${set('definition')}
+            required maxlength="2000" hint="What the cause means, so CSMs tag alike; 1 to 2000 characters."
+            error=${fieldError(sub, 'definition')} />
+        <div class="field">
+            <label class="check"><input type="checkbox" name="sales_attributable" checked=${f.attributable}
+                aria-describedby=${attrId}
+                onChange=${(e) => set('attributable')(e.currentTarget.checked)} /> Deal-attributable</label>
+            <div class="hint" id=${attrId}>A deal-attributable tag notifies the AE who closed the deal and their manager, and opens an AE+CSM debrief.</div>
+        </div>
+        ${
+            f.attributable
+                ? html`<${Select} label="Bad-fit category" name="category" value=${f.category}
+                    onChange=${set('category')} placeholder="None"
+                    hint="The quarterly bad-fit review counts the cause in this category."
+                    error=${fieldError(sub, 'category')}
+                    options=${Object.entries(CATEGORY_LABELS).map(([value, label]) => ({ value, label }))} />`
+                : html`<${Select} label="Owner role" name="owner_role" value=${f.owner}
+                    onChange=${set('owner')} options=${OWNER_OPTIONS}
+                    hint="Who gets the follow-up task when a churn is tagged with it."
+                    error=${fieldError(sub, 'owner_role')} />`
+        }
+        <${TextInput} label="Where the signal goes (optional)" name="routes_to" value=${f.routes}
+            onInput=${set('routes')} maxlength="200" hint="In words, for the tagging form; up to 200 characters."
+            error=${fieldError(sub, 'routes_to')} />
+        <button type="submit" class="primary" disabled=${sub.busy}>Add the cause</button>
+        <${Status} st=${sub} fields=${CAUSE_FIELDS} /></form>`;
+}
+
 function CauseEditor({ t, onSaved }) {
     const [lab, setLab] = useState(t.label);
     const [def, setDef] = useState(t.definition);
+    const [owner, setOwner] = useState(t.owner_role || '');
     const [sub, run] = useSubmit();
-    return html`<form class="card" onSubmit=${async (e) => {
-        e.preventDefault();
-        if (
-            await run(
-                () =>
-                    api.patch(
-                        `/settings/taxonomy/${t.code}`,
-                        { label: lab, definition: def },
-                        t.etag,
-                    ),
-                'Saved',
-            )
-        )
-            onSaved();
-    }}>
-        <h2><code>${t.code}</code> ${t.sales_attributable ? '(deal-attributable)' : ''}</h2>
-        <${TextInput} label=${`Label of ${t.code}`} name="label" value=${lab} onInput=${setLab} />
-        <${TextArea} label=${`Definition of ${t.code}`} name="definition" value=${def} onInput=${setDef} />
-        <p class="meta">Routes to: ${t.routes_to}</p>
-        <button type="submit" disabled=${sub.busy}>Save ${t.code}</button><${SubmitStatus} st=${sub} /></form>`;
+    const save = (body, done) =>
+        run(
+            () => api.patch(`/settings/taxonomy/${t.code}`, body, t.etag),
+            done,
+        ).then((r) => r && onSaved());
+    const hId = useId('cause');
+    return html`<form class="card" aria-labelledby=${hId} data-testid=${'cause-' + t.code}
+        onSubmit=${(e) => {
+            e.preventDefault();
+            const body = { label: lab, definition: def };
+            if (t.owner_role !== null && owner !== t.owner_role)
+                body.owner_role = owner;
+            save(body, 'Saved');
+        }}>
+        <h2 id=${hId}>${t.label}
+            ${t.sales_attributable ? html` <${Badge} kind="warn">Deal-attributable<//>` : ''}
+            ${t.category ? html` <${Badge} kind="info">${CATEGORY_LABELS[t.category]}<//>` : ''}
+            ${t.retired ? html` <${Badge} kind="muted">Retired<//>` : ''}</h2>
+        <${TextInput} label=${`Label of ${t.label}`} name="label" value=${lab} onInput=${setLab}
+            maxlength="80" hint="1 to 80 characters." error=${fieldError(sub, 'label')} />
+        <${TextArea} label=${`Definition of ${t.label}`} name="definition" value=${def} onInput=${setDef}
+            maxlength="2000" hint="1 to 2000 characters." error=${fieldError(sub, 'definition')} />
+        ${
+            t.owner_role === null
+                ? html`<p class="meta">Goes to the AE who closed the deal and their manager.</p>`
+                : html`<${Select} label=${`Owner role of ${t.label}`} name="owner_role" value=${owner}
+                    onChange=${setOwner} options=${OWNER_OPTIONS}
+                    hint="Who gets the follow-up task of a churn tagged with it."
+                    error=${fieldError(sub, 'owner_role')} />`
+        }
+        ${t.routes_to && html`<p class="meta">Where the signal goes: ${t.routes_to}</p>`}
+        <div class="actions">
+            <button type="submit" disabled=${sub.busy}>Save ${t.label}</button>
+            <button type="button" disabled=${sub.busy}
+                onClick=${() => save({ retired: !t.retired }, t.retired ? 'Back in use' : 'Retired')}>${
+                    t.retired
+                        ? `Put ${t.label} back in use`
+                        : `Retire ${t.label}`
+                }</button>
+        </div>
+        ${
+            t.retired &&
+            html`<p class="meta">Retired: old tags and reports keep it; it is no longer offered when tagging.</p>`
+        }
+        <${Status} st=${sub} fields=${CAUSE_FIELDS} /></form>`;
 }
 
 function Taxonomy() {
     const st = useLoad(() => api.get('/settings/taxonomy'), []);
     return html`<${Loaded} state=${st}>${(d) =>
-        html`<div class="grid">${d.items.map(
+        html`<${AddCause} onAdded=${st.reload} />
+        <div class="grid">${d.items.map(
             (t) =>
-                html`<${CauseEditor} key=${t.code + t.etag} t=${t} onSaved=${st.reload} />`,
+                html`<${CauseEditor} key=${t.code} t=${t} onSaved=${st.reload} />`,
         )}</div>`}<//>`;
 }
 
+// ---- thresholds ------------------------------------------------------------
+
+// A share is a fraction in the API and a percentage here.
+const isShare = (t) => t.unit === 'share';
+const shown = (t, v) =>
+    isShare(t) ? String(Number((v * 100).toFixed(6))) : String(v);
+const UNIT_WORDS = {
+    days: 'days',
+    business_days: 'business days',
+    count: '',
+    months: 'months',
+    currency: '',
+    hours: 'hours',
+    seconds: 'seconds',
+};
+const fmt = (n) => Number(n).toLocaleString('en-US');
+
+// The range in words: "from 0% to 100%", "a whole number of business days
+// from 1 to 366".
+export function rangeText(t) {
+    if (isShare(t)) return `From ${fmt(t.min * 100)}% to ${fmt(t.max * 100)}%`;
+    const unit = UNIT_WORDS[t.unit] ?? (t.unit || '').replace(/_/g, ' ');
+    const what = t.whole
+        ? `A whole number${unit ? ' of ' + unit : ''}`
+        : `An amount${unit ? ' in ' + unit : ''}`;
+    return `${what} from ${fmt(t.min)} to ${fmt(t.max)}`;
+}
+
+const sentence = (s) => (s ? s.charAt(0).toUpperCase() + s.slice(1) : s);
+
 function ThresholdRow({ t, onSaved }) {
-    const [v, setV] = useState(String(t.value));
+    const [v, setV] = useState(shown(t, t.value));
+    const [local, setLocal] = useState(null);
     const [sub, run] = useSubmit();
-    return html`<tr><th scope="row"><label for=${'th-' + t.key}>${label(t.key)}</label></th>
-        <td><input id=${'th-' + t.key} type="number" min=${t.min} max=${t.max} step=${t.whole ? 1 : 'any'}
-            aria-describedby=${'th-range-' + t.key} value=${v} onInput=${(e) => setV(e.currentTarget.value)} />
-            <small id=${'th-range-' + t.key}> ${t.min}–${t.max} ${(t.unit || '').replace('_', ' ')}</small></td>
-        <td><button class="small" disabled=${sub.busy || v === String(t.value)} aria-label=${'Save ' + label(t.key)}
-            onClick=${async () => {
-                if (
-                    await run(
-                        () =>
-                            api.patch(
-                                `/settings/thresholds/${t.key}`,
-                                { value: Number(v) },
-                                t.etag,
-                            ),
-                        'Saved',
-                    )
+    const id = 'th-' + t.key;
+    const value = isShare(t) ? Number(v) / 100 : Number(v);
+    const error = local || fieldError(sub, 'value');
+    return html`<form class="threshold" noValidate data-testid=${id}
+        onSubmit=${async (e) => {
+            e.preventDefault();
+            // The API refuses it too; here the range reads in the form's unit.
+            if (
+                v.trim() === '' ||
+                !Number.isFinite(value) ||
+                value < t.min ||
+                value > t.max ||
+                (t.whole && !Number.isInteger(value))
+            ) {
+                setLocal(`${rangeText(t)}; got ${v.trim() || 'nothing'}.`);
+                return;
+            }
+            setLocal(null);
+            if (
+                await run(
+                    () =>
+                        api.patch(
+                            `/settings/thresholds/${t.key}`,
+                            { value },
+                            t.etag,
+                        ),
+                    'Saved',
                 )
-                    onSaved();
-            }}>Save</button>
-            <${SubmitStatus} st=${sub} /></td></tr>`;
+            )
+                onSaved();
+        }}>
+        <label for=${id}>${sentence(t.description)}</label>
+        <div class="threshold-input">
+            <input id=${id} name=${t.key} type="number" inputmode="decimal"
+                min=${isShare(t) ? t.min * 100 : t.min} max=${isShare(t) ? t.max * 100 : t.max}
+                step=${t.whole ? 1 : 'any'} value=${v}
+                aria-describedby=${`${id}-range${error ? ` ${id}-error` : ''}`}
+                aria-invalid=${error ? 'true' : undefined}
+                onInput=${(e) => setV(e.currentTarget.value)} />
+            ${isShare(t) && html`<span class="suffix" aria-hidden="true">%</span>`}
+            <button type="submit" class="small" disabled=${sub.busy}
+                aria-label=${'Save: ' + t.description}>Save</button>
+        </div>
+        <div class="hint" id=${id + '-range'}>${rangeText(t)}.</div>
+        ${error && html`<div class="field-error" id=${id + '-error'} role="alert">${error}</div>`}
+        <${Status} st=${sub} fields=${['value']} /></form>`;
 }
 
 function Thresholds() {
     const st = useLoad(() => api.get('/settings/thresholds'), []);
     return html`<${Loaded} state=${st}>${(
         d,
-    ) => html`<div class="card"><div class="table-wrap"><table class="data">
-        <caption>Shares are fractions (0.25 = 25%)</caption>
-        <thead><tr><th scope="col">Rule</th><th scope="col">Value</th><th scope="col">Save</th></tr></thead>
-        <tbody>${d.items.map((t) => html`<${ThresholdRow} key=${t.key + t.etag} t=${t} onSaved=${st.reload} />`)}</tbody>
-    </table></div></div>`}<//>`;
+    ) => html`<div class="card thresholds">
+        <p class="meta">Each rule of the loop, its value and the range it may take. Shares are percentages.</p>
+        ${d.items.map((t) => html`<${ThresholdRow} key=${t.key} t=${t} onSaved=${st.reload} />`)}
+    </div>`}<//>`;
 }
+
+// ---- holidays --------------------------------------------------------------
 
 // Deleting a holiday makes it a business day again for later due dates.
 function DeleteHoliday({ h, onDone }) {
@@ -128,7 +344,7 @@ function DeleteHoliday({ h, onDone }) {
                 undefined
             )
                 onDone();
-        }}>Delete</button><${SubmitStatus} st=${sub} />`;
+        }}>Delete</button><${Status} st=${sub} />`;
 }
 
 function Holidays() {
@@ -150,10 +366,12 @@ function Holidays() {
                 st.reload();
             }
         }}>
-            <${TextInput} label="Date" name="on" type="date" value=${on} onInput=${setOn} required />
-            <${TextInput} label="Name" name="name" value=${name} onInput=${setName} required />
+            <${TextInput} label="Date" name="on" type="date" value=${on} onInput=${setOn} required
+                hint="From 1900-01-01 to 2999-12-31." error=${fieldError(sub, 'on')} />
+            <${TextInput} label="Name" name="name" value=${name} onInput=${setName} required
+                error=${fieldError(sub, 'name')} />
             <button type="submit" disabled=${sub.busy}>Add the holiday</button></form>
-        <${SubmitStatus} st=${sub} />
+        <${Status} st=${sub} fields=${['on', 'name']} />
         <${Loaded} state=${st}>${(
             d,
         ) => html`<div class="table-wrap"><table class="data"><caption>${d.total} holidays (business days skip them)</caption>
@@ -165,43 +383,95 @@ function Holidays() {
     </div>`;
 }
 
-const CHANNEL_KEYS = [
-    ['smtp_url', 'SMTP server URL', 'smtp://host:25'],
-    ['smtp_from', 'E-mail sender', 'closeloop@example.com'],
-    ['webhook_url', 'Webhook URL', 'https://hooks.example.com/...'],
-    ['webhook_format', 'Webhook format', 'json or slack'],
-    ['max_attempts', 'Delivery attempts before dead letter', ''],
-    ['retry_base_seconds', 'First retry after (seconds)', ''],
-    ['revops_id', 'RevOps user id', ''],
-    ['marketing_id', 'Marketing user id', ''],
-    ['vp_sales_id', 'VP Sales user id', ''],
+// ---- notification channels and delivery ------------------------------------
+
+// The fields of this form and their labels; what each takes (range, unit,
+// description) comes from /settings/config/keys.  The people the loop
+// routes to are picked by name, from the users of their role.
+const CHANNEL_LABELS = [
+    ['smtp_url', 'SMTP server'],
+    ['smtp_from', 'E-mail sender'],
+    ['webhook_url', 'Webhook address'],
+    ['webhook_format', 'Webhook format'],
+    ['max_attempts', 'Delivery attempts'],
+    ['retry_base_seconds', 'First retry after'],
+    ['engine_lookback_days', 'Look-back of the daily run'],
+    ['route_due_business_days', 'Follow-up of a routed cause due after'],
+    ['invite_expiry_hours', 'Invitation links work for'],
+    ['public_url', 'Address of closeloop'],
+    ['revops_id', 'RevOps person', 'revops'],
+    ['marketing_id', 'Marketing person', 'marketing'],
+    ['vp_sales_id', 'VP Sales person', 'vp_sales'],
 ];
 
-function ChannelsForm({ cfg, onSaved }) {
+function keyHint(k) {
+    if (!k) return undefined;
+    const unit = UNIT_WORDS[k.unit] ?? k.unit;
+    const range =
+        k.unit && k.min !== undefined
+            ? ` A whole number${unit ? ' of ' + unit : ''} from ${fmt(k.min)} to ${fmt(k.max)}.`
+            : '';
+    return sentence(k.description) + '.' + range;
+}
+
+function ChannelsForm({ cfg, keys, users, onSaved }) {
+    const fields = CHANNEL_LABELS.filter(([k]) => keys[k]);
     const [v, setV] = useState(
-        Object.fromEntries(CHANNEL_KEYS.map(([k]) => [k, cfg[k] ?? ''])),
+        Object.fromEntries(fields.map(([k]) => [k, cfg[k] ?? ''])),
     );
     const [sub, run] = useSubmit();
     return html`<form class="card" onSubmit=${async (e) => {
         e.preventDefault();
         const body = {};
-        for (const [k] of CHANNEL_KEYS)
-            if ((cfg[k] ?? '') !== v[k]) body[k] = v[k];
+        for (const [k] of fields) if ((cfg[k] ?? '') !== v[k]) body[k] = v[k];
         if (await run(() => api.patch('/settings/config', body), 'Saved'))
             onSaved();
     }}>
-        ${CHANNEL_KEYS.map(
-            ([
-                k,
-                l,
-                ph,
-            ]) => html`<${TextInput} key=${k} label=${l} name=${k} value=${v[k]}
-            placeholder=${ph} onInput=${(x) => setV({ ...v, [k]: x })} />`,
-        )}
-        <button type="submit" disabled=${sub.busy}>Save the channels</button><${SubmitStatus} st=${sub} /></form>`;
+        ${fields.map(([k, l, role]) => {
+            const common = {
+                key: k,
+                label: l,
+                name: k,
+                hint: keyHint(keys[k]),
+                error: fieldError(sub, k),
+            };
+            if (role)
+                return html`<${Select} ...${common} value=${v[k]} placeholder="The first person with the role"
+                    onChange=${(x) => setV({ ...v, [k]: x })}
+                    options=${users
+                        .filter((u) => u.role === role)
+                        .map((u) => ({ value: u.id, label: u.name }))} />`;
+            if (k === 'webhook_format')
+                return html`<${Select} ...${common} value=${v[k]} placeholder="JSON (the default)"
+                    onChange=${(x) => setV({ ...v, [k]: x })}
+                    options=${[
+                        { value: 'json', label: 'JSON' },
+                        { value: 'slack', label: 'Slack' },
+                    ]} />`;
+            return html`<${TextInput} ...${common} value=${v[k]}
+                type=${keys[k].unit ? 'number' : 'text'}
+                min=${keys[k].min} max=${keys[k].max}
+                onInput=${(x) => setV({ ...v, [k]: x })} />`;
+        })}
+        <button type="submit" disabled=${sub.busy}>Save the channels</button>
+        <${Status} st=${sub} fields=${fields.map(([k]) => k)} /></form>`;
 }
 
 function Channels() {
-    const st = useLoad(() => api.get('/settings/config'), []);
-    return html`<${Loaded} state=${st}>${(cfg) => html`<${ChannelsForm} cfg=${cfg} onSaved=${st.reload} />`}<//>`;
+    const st = useLoad(async () => {
+        const [cfg, keys, users] = await Promise.all([
+            api.get('/settings/config'),
+            api.get('/settings/config/keys'),
+            api.get('/users', { limit: 1000 }).catch(() => ({ items: [] })),
+        ]);
+        return {
+            cfg,
+            keys: Object.fromEntries(keys.items.map((k) => [k.key, k])),
+            users: users.items,
+        };
+    }, []);
+    return html`<${Loaded} state=${st}>${(
+        d,
+    ) => html`<${ChannelsForm} cfg=${d.cfg} keys=${d.keys}
+        users=${d.users} onSaved=${st.reload} />`}<//>`;
 }

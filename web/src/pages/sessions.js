@@ -18,8 +18,9 @@ import {
     SubmitStatus,
 } from '../ui.js';
 import { ReportBody } from './reports/index.js';
+import { SessionPlan } from './sessions_plan.js';
 
-export function Sessions() {
+export function Sessions({ me }) {
     const [status, setStatus] = useState('open');
     const st = useLoad(() => api.get('/sessions', { status }), [status]);
     return html`<div class="page">
@@ -30,6 +31,7 @@ export function Sessions() {
                 { value: 'closed', label: 'Closed sessions' },
             ]} /></div>
         <p><a href="/changes">Process changes and their check-ins</a></p>
+        <${SessionPlan} me=${me} />
         <${Loaded} state=${st}>${(d) =>
             d.items.length === 0
                 ? html`<p class="empty">No ${status} sessions.</p>`

@@ -70,5 +70,16 @@ test('RevOps opens a session now and schedules one; the VP CS sees what ' +
     assert.equal(await page.evaluate(() =>
         document.documentElement.scrollWidth > window.innerWidth + 1), false);
     await shot(page, 'sessions-next-phone');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('Email').waitFor();
+
+    // RevOps on a phone: the forms fit and pass axe too.
+    await signIn(page, ctx, 'u-revops-1', '/sessions');
+    await page.getByRole('form', { name: 'Schedule a session' })
+        .getByLabel('Opens on').waitFor();
+    assert.deepEqual(await axeViolations(page), []);
+    assert.equal(await page.evaluate(() =>
+        document.documentElement.scrollWidth > window.innerWidth + 1), false);
+    await shot(page, 'sessions-plan-phone');
     assert.deepEqual(errors, []);
 });

@@ -31,7 +31,6 @@ export function Sessions({ me }) {
                 { value: 'closed', label: 'Closed sessions' },
             ]} /></div>
         <p><a href="/changes">Process changes and their check-ins</a></p>
-        <${SessionPlan} me=${me} />
         <${Loaded} state=${st}>${(d) =>
             d.items.length === 0
                 ? html`<p class="empty">No ${status} sessions.</p>`
@@ -40,6 +39,7 @@ export function Sessions({ me }) {
                 <a href=${`/sessions/${s.id}`}>${label(s.kind)} ${s.period}</a>
                 <span class="meta">${label(s.status)}, opened ${day(s.opened_at)}${s.owner_name ? `, owner ${s.owner_name}` : ''}, ${s.decisions.length} ${s.decisions.length === 1 ? 'decision' : 'decisions'}</span></li>`,
                   )}</ul>`}<//>
+        <${SessionPlan} me=${me} />
     </div>`;
 }
 

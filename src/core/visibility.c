@@ -211,6 +211,7 @@ cl_vis_may(const cl_viewer *v, cl_vis_action action, const cl_vis_rel *rel)
     case CL_VA_CHANGE_RECORD:
     case CL_VA_SESSION_CLOSE:
     case CL_VA_SESSION_DECIDE:
+    case CL_VA_SESSION_OPEN:
         /* RevOps runs the sessions and records their decisions. */
         return (r & R_REVOPS) != 0;
     case CL_VA_CHANGE_CHECKIN:

@@ -129,6 +129,7 @@ typedef enum cl_vis_action {
     CL_VA_COACHING_WRITE,
     CL_VA_PEOPLE,       /* invite, reset, deactivate: the administrator */
     CL_VA_REVIEW_ANSWER, /* rel: the deal's AE; its own review questions */
+    CL_VA_SESSION_OPEN,  /* open a session now or schedule one (issue 16) */
     CL_VA_COUNT
 } cl_vis_action;
 

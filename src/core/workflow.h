@@ -664,6 +664,76 @@ cl_err cl_wf_cadence_tick(const cl_wf_config *cfg, const cl_calendar *cal,
                           cl_time now, const cl_wf_session *existing,
                           size_t nexisting, cl_wf_effects *out, cl_error *err);
 
+/* ---- sessions opened or scheduled by hand (issue 16) -------------------- */
+
+/* A session scheduled for a day: (kind, period) opens on open_on. */
+typedef struct cl_wf_schedule {
+    const char *kind, *period;
+    cl_day open_on;
+} cl_wf_schedule;
+
+/* How far ahead a session may be scheduled, and how far back a period may
+   be opened by hand (days). */
+#define CL_WF_SCHEDULE_AHEAD_DAYS 365
+#define CL_WF_OPEN_BACK_DAYS (5 * 366)
+
+/* The report a session kind carries ("monthly", "bad-fit", "icp",
+   "recovery"), NULL for a kind that is not a session's. */
+const char *cl_wf_session_report(const char *kind);
+
+/*
+ * A session of kind for period opened by hand on today, as the cadence
+ * opens it (OPEN_SESSION, owner RevOps, key "manual:KIND:PERIOD").  Refused
+ * (CL_EINVAL, naming the field) for an unknown kind, a period that is not a
+ * month (the debrief) or a quarter (the reviews), one not over before
+ * today, or one that began more than CL_WF_OPEN_BACK_DAYS before today.
+ * A (kind, period) in existing is no effect: opening is idempotent.
+ */
+cl_err cl_wf_session_open_now(const cl_wf_config *cfg, const char *kind,
+                              const char *period, cl_day today,
+                              const cl_wf_session *existing, size_t nexisting,
+                              cl_wf_effects *out, cl_error *err);
+
+/*
+ * Checks a schedule asked on today: kind and period as above, except that
+ * the period need only be over before open_on; open_on from today to
+ * CL_WF_SCHEDULE_AHEAD_DAYS later.  Refused (CL_ECONFLICT) when (kind,
+ * period) is in existing: that session is opened already.
+ */
+cl_err cl_wf_session_schedule_check(const char *kind, const char *period,
+                                    cl_day open_on, cl_day today,
+                                    const cl_wf_session *existing,
+                                    size_t nexisting, cl_error *err);
+
+/*
+ * The schedules whose day has come (open_on <= today) and whose session
+ * does not exist yet: OPEN_SESSION each, key "schedule:KIND:PERIOD".
+ */
+cl_err cl_wf_schedule_tick(const cl_wf_config *cfg, const cl_wf_schedule *s,
+                           size_t n, cl_day today,
+                           const cl_wf_session *existing, size_t nexisting,
+                           cl_wf_effects *out, cl_error *err);
+
+/* The next opening of a session: when (kind, period) opens, and whether
+   it is a schedule's day or the cadence's. */
+typedef struct cl_wf_next_session {
+    char kind[24];
+    char period[8];
+    cl_day open_on;
+    int scheduled;
+} cl_wf_next_session;
+
+/*
+ * What opens next, earliest first, into out (at most max; *n how many):
+ * every schedule not opened yet, then the cadence's next debrief (for the
+ * current month, on the first business day of the next) and next reviews
+ * (for the current quarter) unless a schedule holds their (kind, period).
+ */
+void cl_wf_sessions_next(const cl_calendar *cal, cl_day today,
+                         const cl_wf_schedule *s, size_t ns,
+                         const cl_wf_session *existing, size_t nexisting,
+                         cl_wf_next_session *out, size_t max, size_t *n);
+
 /* ---- rule 5: the debrief's one change ------------------------------------ */
 
 /*

@@ -168,6 +168,34 @@ cl_err cl_engine_change_record(cl_store *st, int64_t session_id,
 cl_err cl_engine_change_checkin(cl_store *st, int64_t pc_id, const char *note,
                                 const char *actor, cl_time now, cl_error *err);
 
+/*
+ * Opens a session of kind for period now, as the cadence would (its pack,
+ * its thresholds), with an audit entry naming actor (RevOps).  Opening a
+ * (kind, period) that exists opens nothing: *id is the session's either
+ * way, *opened 1 when this call opened it.  Refused as
+ * cl_wf_session_open_now refuses.
+ */
+cl_err cl_engine_session_open(cl_store *st, const char *kind,
+                              const char *period, const char *actor,
+                              cl_time now, int64_t *id, int *opened,
+                              cl_engine_stats *stats, cl_error *err);
+
+/*
+ * Schedules a session of kind for period to open on open_on (YYYY-MM-DD,
+ * from today to a year ahead), or moves its day: the daily tick opens it
+ * then and the cadence leaves it to that day.  Audited; refused as
+ * cl_wf_session_schedule_check refuses.
+ */
+cl_err cl_engine_session_schedule(cl_store *st, const char *kind,
+                                  const char *period, const char *open_on,
+                                  const char *actor, cl_time now,
+                                  cl_error *err);
+
+/* What opens next at now, earliest first (cl_wf_sessions_next). */
+cl_err cl_engine_sessions_next(cl_store *st, cl_time now,
+                               cl_wf_next_session *out, size_t max, size_t *n,
+                               cl_error *err);
+
 /* Adds a decision to an open session. */
 cl_err cl_engine_session_decide(cl_store *st, int64_t session_id,
                                 const char *text, const char *actor,

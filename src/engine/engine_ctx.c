@@ -513,6 +513,8 @@ action_words(cl_vis_action a)
         return "close a session";
     case CL_VA_SESSION_DECIDE:
         return "record a session's decision";
+    case CL_VA_SESSION_OPEN:
+        return "open or schedule a session";
     case CL_VA_COACHING_WRITE:
         return "open or follow up this AE's coaching item";
     default:

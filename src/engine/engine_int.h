@@ -127,6 +127,15 @@ cl_err cl__eng_apply(cl__eng *e, const cl_wf_effects *fx, cl_error *err);
  * tagging window).  The effects are keyed: a threshold that fires late
  * fires then, once (its trigger turns fired), and nothing repeats.
  */
+/*
+ * The schedules whose day has come, opened (engine_sessions.c); *held (the
+ * caller frees) is existing with every scheduled (kind, period) added, for
+ * the cadence to leave alone; NULL when there is no schedule.
+ */
+cl_err cl__eng_schedule_tick(cl__eng *e, const cl_wf_session *existing,
+                             size_t nexisting, cl_wf_session **held,
+                             size_t *nheld, cl_error *err);
+
 cl_err cl__eng_thresholds(cl__eng *e, const char *kind, const char *period,
                           int64_t id, cl_error *err);
 

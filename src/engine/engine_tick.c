@@ -336,10 +336,17 @@ schedules(cl__eng *e, cl_error *err)
     cl_wf_effects_init(&fx);
 
     list sessions = {e, NULL, 0, 0, sizeof(cl_wf_session)};
+    cl_wf_session *held = NULL;
+    size_t nheld = 0;
     rc = cl_store_sessions_each(e->st, 0, NULL, session_cb, &sessions, err);
     if (rc == CL_OK)
-        rc = cl_wf_cadence_tick(&e->cfg, &e->cal, e->now, sessions.v,
-                                sessions.n, &fx, err);
+        rc = cl__eng_schedule_tick(e, sessions.v, sessions.n, &held, &nheld,
+                                   err);
+    if (rc == CL_OK)
+        rc = cl_wf_cadence_tick(&e->cfg, &e->cal, e->now,
+                                held ? held : sessions.v,
+                                held ? nheld : sessions.n, &fx, err);
+    free(held);
     if (rc == CL_OK)
         rc = cl__eng_apply(e, &fx, err);
     cl_wf_effects_release(&fx);

@@ -3,6 +3,8 @@
  *   GET  /api/v1/sessions, GET /api/v1/sessions/{id} (with its pack)
  *   POST /api/v1/sessions/{id}/decisions, POST /api/v1/sessions/{id}/close
  *   POST /api/v1/sessions/{id}/change (the debrief's one process change)
+ *   POST /api/v1/sessions (open now), POST /api/v1/sessions/schedule,
+ *   GET  /api/v1/sessions/next (issue 16)
  *   GET  /api/v1/changes, POST /api/v1/changes/{id}/checkin
  * Actions go through the engine shell, as the CLI's do.
  */
@@ -158,6 +160,95 @@ cl__h_session_close(cl_http_req *r)
                                         "status", "closed", "applied",
                                         stats_json(&stats)),
                               NULL);
+}
+
+/* ---- opened and scheduled by hand (issue 16) --------------------------- */
+
+enum MHD_Result
+cl__h_session_open(cl_http_req *r)
+{
+    static const cl_jfield f[] = {{"kind", CL_J_STRING, 1},
+                                  {"period", CL_J_STRING, 1}};
+    enum MHD_Result done;
+    int64_t id = 0;
+    int opened = 0;
+    cl_error err;
+    cl_engine_stats stats = {0};
+    json_t *body = cl_http_body(r, f, 2, &done);
+    if (!body)
+        return done;
+    cl_error_clear(&err);
+    cl_err e = cl_engine_session_open(r->st, cl_http_jstr(body, "kind"),
+                                      cl_http_jstr(body, "period"), r->user_id,
+                                      r->now, &id, &opened, &stats, &err);
+    json_decref(body);
+    if (e != CL_OK)
+        return cl_http_fail(r, e, &err);
+    json_t *one = json_array();
+    e = cl_store_sessions_each(r->st, id, NULL, session_cb, one, &err);
+    if (e == CL_OK)
+        e = cl_http_name_items(r, one, "owner_id", "owner_name", &err);
+    if (e != CL_OK || !json_array_size(one)) {
+        json_decref(one);
+        return cl_http_fail(r, e ? e : CL_EDB, &err);
+    }
+    json_t *doc = json_incref(json_array_get(one, 0));
+    json_decref(one);
+    json_object_set_new(doc, "opened", json_boolean(opened));
+    return cl_http_reply_json(r, opened ? 201 : 200, doc, NULL);
+}
+
+enum MHD_Result
+cl__h_session_schedule(cl_http_req *r)
+{
+    static const cl_jfield f[] = {{"kind", CL_J_STRING, 1},
+                                  {"period", CL_J_STRING, 1},
+                                  {"open_on", CL_J_STRING, 1}};
+    enum MHD_Result done;
+    cl_error err;
+    json_t *body = cl_http_body(r, f, 3, &done);
+    if (!body)
+        return done;
+    cl_error_clear(&err);
+    cl_err e = cl_engine_session_schedule(
+        r->st, cl_http_jstr(body, "kind"), cl_http_jstr(body, "period"),
+        cl_http_jstr(body, "open_on"), r->user_id, r->now, &err);
+    if (e != CL_OK) {
+        json_decref(body);
+        return cl_http_fail(r, e, &err);
+    }
+    return cl_http_reply_json(r, 200, body, NULL);
+}
+
+enum MHD_Result
+cl__h_sessions_next(cl_http_req *r)
+{
+    cl_wf_next_session next[64];
+    size_t n = 0;
+    cl_error err;
+    if (!cl_vis_may_list(&r->viewer, CL_VK_SESSION))
+        return cl_http_error(r, 403, "forbidden", NULL,
+                             "your role may not read sessions");
+    cl_error_clear(&err);
+    cl_err e = cl_engine_sessions_next(r->st, r->now, next, 64, &n, &err);
+    if (e != CL_OK)
+        return cl_http_fail(r, e, &err);
+    json_t *items = json_array();
+    for (size_t i = 0; i < n; i++) {
+        char day[11];
+        cl_date_format(next[i].open_on, day);
+        json_array_append_new(items, json_pack("{s:s, s:s, s:s, s:b}", "kind",
+                                               next[i].kind, "period",
+                                               next[i].period, "open_on", day,
+                                               "scheduled", next[i].scheduled));
+    }
+    /* The server's today: a client picks periods and days from it, not
+       from its own clock. */
+    char today[11];
+    cl_date_format(cl_time_day(r->now), today);
+    json_t *doc = cl_http_page_doc(items, (int64_t)n, (int64_t)n, 0);
+    json_object_set_new(doc, "today", json_string(today));
+    return cl_http_reply_json(r, 200, doc, NULL);
 }
 
 /* ---- process changes -------------------------------------------------- */

@@ -507,8 +507,25 @@ static const char v8[] =
  */
 static const char v9[] = "ALTER TABLE taxonomy ADD COLUMN retired_at TEXT;";
 
+/*
+ * v10: sessions scheduled by hand (issue 16).  RevOps picks the day a
+ * session opens; the daily tick opens it then, through the same engine
+ * rule as the cadence, and the cadence leaves a scheduled (kind, period)
+ * to its day.  Rescheduling rewrites the row; an opened session's row is
+ * kept, as the day it was asked for.
+ */
+static const char v10[] =
+    "CREATE TABLE session_schedule ("
+    "  workspace_id INTEGER NOT NULL,"
+    "  kind TEXT NOT NULL,"
+    "  period TEXT NOT NULL,"
+    "  open_on TEXT NOT NULL," /* YYYY-MM-DD */
+    "  by_id TEXT,"
+    "  created_at TEXT NOT NULL,"
+    "  PRIMARY KEY (workspace_id, kind, period));";
+
 static const char *const migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8,
-                                         v9};
+                                         v9, v10};
 
 const char *
 cl__sqlite_migration(int version)

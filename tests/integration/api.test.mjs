@@ -58,6 +58,8 @@ describe('OpenAPI', () => {
         'POST /api/v1/inbox/{id}/read', 'POST /api/v1/inbox/read',
         'GET /api/v1/sessions',
         'GET /api/v1/sessions/{id}', 'POST /api/v1/sessions/{id}/close',
+        'POST /api/v1/sessions', 'POST /api/v1/sessions/schedule',
+        'GET /api/v1/sessions/next',
         'POST /api/v1/sessions/{id}/change',
         'POST /api/v1/sessions/{id}/decisions',
         'POST /api/v1/changes/{id}/checkin', 'GET /api/v1/coaching',

@@ -18,8 +18,9 @@ import {
     SubmitStatus,
 } from '../ui.js';
 import { ReportBody } from './reports/index.js';
+import { SessionPlan } from './sessions_plan.js';
 
-export function Sessions() {
+export function Sessions({ me }) {
     const [status, setStatus] = useState('open');
     const st = useLoad(() => api.get('/sessions', { status }), [status]);
     return html`<div class="page">
@@ -38,6 +39,7 @@ export function Sessions() {
                 <a href=${`/sessions/${s.id}`}>${label(s.kind)} ${s.period}</a>
                 <span class="meta">${label(s.status)}, opened ${day(s.opened_at)}${s.owner_name ? `, owner ${s.owner_name}` : ''}, ${s.decisions.length} ${s.decisions.length === 1 ? 'decision' : 'decisions'}</span></li>`,
                   )}</ul>`}<//>
+        <${SessionPlan} me=${me} />
     </div>`;
 }
 

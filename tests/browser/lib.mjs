@@ -124,6 +124,14 @@ export async function startWorkspace(t, { users = [], prepare, loop = false } = 
             throw new Error(`closeloop serve did not start: ${stderr}`);
         await new Promise((ok) => setTimeout(ok, 100));
     }
+    // The start tick runs beside the first requests, in a write transaction
+    // of its own; the tests want what it opens, and a sign-in waiting on a
+    // tick slowed by a loaded machine could outwait SQLite's busy timeout.
+    for (let i = 0; !/^(tick: |closeloop serve: tick: )/m.test(stderr); i++) {
+        if (i > 1200 || proc.exitCode !== null)
+            throw new Error(`closeloop serve: no start tick: ${stderr}`);
+        await new Promise((ok) => setTimeout(ok, 100));
+    }
     return { ...ctx, base, port, serverLog: () => stderr };
 }
 

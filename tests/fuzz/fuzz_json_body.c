@@ -69,7 +69,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const char *bad;
     cl_error err;
     cl_error_clear(&err);
-    if (cl_http_json_row(kind, doc, &b, &bad, &err) != CL_OK) {
+    if (cl_http_json_row(kind, doc, NULL, &b, &bad, &err) != CL_OK) {
         if (!bad || !err.msg[0])
             abort();
         cl_http_row_buf_free(&b);
@@ -100,7 +100,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* Read back: what was accepted is accepted again, unchanged. */
     cl_http_row_buf b2;
     cl_error_clear(&err);
-    if (cl_http_json_row(kind, rec, &b2, &bad, &err) != CL_OK) {
+    if (cl_http_json_row(kind, rec, NULL, &b2, &bad, &err) != CL_OK) {
         fprintf(stderr, "%s: %s\n", bad ? bad : "?", err.msg);
         fail("a stored record is refused when read back", doc, rec);
     }

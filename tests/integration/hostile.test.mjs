@@ -243,23 +243,26 @@ describe('bodies before signing in', () => {
 
     // Declares a 20 MB import; with pump, sends it as fast as the server
     // reads.  Resolves with the reply (status null when the connection was
-    // reset under the unread body) and how long it took.
+    // reset under the unread body), how it ended (reply, close, error, or
+    // timeout: no answer in 30 s, however loaded the machine) and how much
+    // of the body the client got to send.  What proves the body was not
+    // read is what the server answered and that the client could not push
+    // all of it, not how long it took: a loaded 2-core CI machine makes any
+    // time bound a coin toss.
     function bigImport({ extra = '', pump = false } = {}) {
-        const t0 = Date.now();
         return new Promise((resolve) => {
             const sock = net.connect({ host: '127.0.0.1', port: srv.port });
             let text = '';
             let sent = 0;
             let ended = false;
             const chunk = Buffer.alloc(64 << 10, 'a');
-            const end = () => {
+            const end = (how) => {
                 if (ended)
                     return;
                 ended = true;
                 sock.destroy();
                 const m = text.match(/^HTTP\/1\.1 (\d{3})/);
-                resolve({ status: m ? Number(m[1]) : null, text,
-                    ms: Date.now() - t0 });
+                resolve({ status: m ? Number(m[1]) : null, text, how, sent });
             };
             const more = () => {
                 while (!ended && sent < 20_000_000) {
@@ -268,14 +271,14 @@ describe('bodies before signing in', () => {
                         return sock.once('drain', more);
                 }
             };
-            sock.setTimeout(5000, end);
+            sock.setTimeout(30_000, () => end('timeout'));
             sock.on('data', (d) => {
                 text += d.toString('latin1');
                 if (/\r\n\r\n[^]*\}/.test(text))
-                    end();
+                    end('reply');
             });
-            sock.on('error', end);
-            sock.on('close', end);
+            sock.on('error', () => end('error'));
+            sock.on('close', () => end('close'));
             // Without pump the client waits for 100 Continue, as curl does
             // for a large file: the server must answer instead.
             sock.write('POST /api/v1/imports/accounts HTTP/1.1\r\n' +
@@ -292,7 +295,6 @@ describe('bodies before signing in', () => {
             const r = await bigImport();
             assert.equal(r.status, 401, r.text.slice(0, 200));
             assert.doesNotMatch(r.text, /100 Continue/);
-            assert.ok(r.ms < 3000, `${r.ms} ms`);
         });
 
     test('40 clients pushing 20 MB imports unauthenticated: 401s, memory stays low',
@@ -303,9 +305,10 @@ describe('bodies before signing in', () => {
             // Each is refused at once: the reply, or a reset when the
             // server closes under the body it never read.
             for (const r of rs) {
-                assert.ok(r.status === 401 || r.status === null,
-                    r.text.slice(0, 200));
-                assert.ok(r.ms < 3000, `${r.ms} ms`);
+                assert.ok(r.status === 401 ||
+                    (r.status === null && r.how !== 'timeout'),
+                `${r.how}: ${r.text.slice(0, 200)}`);
+                assert.ok(r.sent < 20_000_000, `sent ${r.sent} bytes`);
             }
             const grown = rssKb(srv.proc.pid) - before;
             assert.ok(grown < 64 * 1024, `RSS grew ${grown} kB`);
@@ -329,7 +332,6 @@ describe('bodies before signing in', () => {
             const cookie = login.headers.get('set-cookie').split(';')[0];
             const r = await bigImport({ extra: `Cookie: ${cookie}\r\n` });
             assert.equal(r.status, 403, r.text.slice(0, 200));
-            assert.ok(r.ms < 3000, `${r.ms} ms`);
         });
 
     test('a CSM\'s 20 MB import is 403 before its body: the route\'s role ' +
@@ -339,7 +341,6 @@ describe('bodies before signing in', () => {
         assert.equal(r.status, 403, r.text.slice(0, 200));
         assert.match(r.text, /RevOps and admins import records/);
         assert.doesNotMatch(r.text, /100 Continue/);
-        assert.ok(r.ms < 3000, `${r.ms} ms`);
     });
 
     test('a bearer import still streams and imports', async () => {

@@ -5,11 +5,11 @@
 # PostgreSQL cluster (scripts/pg-cluster.sh: a temp directory, a free port,
 # stopped at exit) with CLOSELOOP_TEST_PG set, where only the unit tests
 # that open a workspace run again, then the release build (scripts/run.sh's,
-# tests included, counted as one test); beside them a third lane: the
-# browser tests (node --test + playwright-core driving Debian's chromium)
-# against `closeloop serve` with the built web UI and the libFuzzer targets
-# (scripts/fuzz.sh, FUZZ_SECONDS each, default 10).  The summary counts
-# every run.
+# tests included, counted as one test) and the libFuzzer targets
+# (scripts/fuzz.sh, FUZZ_SECONDS each, default 10); beside them a third
+# lane: the browser tests (node --test + playwright-core driving Debian's
+# chromium, two files at a time) against `closeloop serve` with the built
+# web UI.  The summary counts every run.
 #
 # usage: scripts/test.sh [--at 'YYYY-MM-DD HH:MM:SS']
 #   --at WHEN  run every suite with the system clock at WHEN (UTC) through
@@ -123,8 +123,13 @@ timed() {
 # spend much of their time waiting on the servers and workers they start,
 # so three at a time in each lane, where this node can (18.19 and 20.10 on).
 conc=()
+bconc=()
 if node --test-concurrency=3 -e 0 >/dev/null 2>&1; then
     conc=(--test-concurrency=3)
+    # The browser tests two at a time: each drives one chromium, and the
+    # demo workspaces they start from are copies (template.mjs), so the
+    # lane no longer waits on one file at a time.
+    bconc=(--test-concurrency=2)
 fi
 
 # One lane of a backend: the unit tests (all of them on SQLite, those of
@@ -163,11 +168,12 @@ lane() {
 # The third lane: the web UI built from its lock file (web/dist) and the
 # browser test tooling from its own (tests/browser), then the browser
 # tests (node --test + playwright-core driving Debian's chromium, deps.sh)
-# against `closeloop serve` with the built UI.  The release build with its
-# tests, as scripts/run.sh and `make` build it (gcc -O3 and NDEBUG find
-# warnings the sanitized build does not), ends the PostgreSQL lane.
+# against `closeloop serve` with the built UI, the longest part of the
+# suite.  The release build with its tests, as scripts/run.sh and `make`
+# build it (gcc -O3 and NDEBUG find warnings the sanitized build does not),
+# then the fuzz targets end the PostgreSQL lane, the shortest.
 browser_out="$BUILD/browser-test.tap"
-# Last, the libFuzzer targets (tests/fuzz, built with clang in build-fuzz)
+# The libFuzzer targets (tests/fuzz, built with clang in build-fuzz)
 # for FUZZ_SECONDS each, after replaying the inputs that crashed them
 # once (tests/fuzz/crashes); `scripts/fuzz.sh 600` fuzzes for longer.
 FUZZ_SECONDS=${FUZZ_SECONDS:-10}
@@ -185,7 +191,7 @@ ui_lane() {
         SCREENSHOT_DIR="$ROOT/$BUILD/screenshots" \
             CLOSELOOP_BIN="$ROOT/$BUILD/closeloop" \
             CLOSELOOP_WEB="$ROOT/web/dist" \
-            timed "browser tests" "${fake[@]}" node --test \
+            timed "browser tests" "${fake[@]}" node --test "${bconc[@]}" \
             --test-reporter=tap tests/browser/*.test.mjs \
             >"$browser_out" 2>&1 || rc=1
         cat "$browser_out"
@@ -195,6 +201,10 @@ ui_lane() {
             "test tooling"
         rc=1
     fi
+    return $rc
+}
+fuzz_lane() {
+    local rc=0
     timed "fuzz targets" scripts/fuzz.sh "$FUZZ_SECONDS" >"$fuzz_log" 2>&1 ||
         rc=1
     cat "$fuzz_log"
@@ -233,19 +243,22 @@ rm -f "$BUILD/release-ok"
 if [ "$build_ok" = 1 ]; then
     pg_pid=
     if pg_url=$(scripts/pg-cluster.sh start "$pg_dir"); then
-        # The release build last in this lane, the shortest of the three.
+        # The release build and the fuzz targets last in this lane, the
+        # shortest of the three.
         {
             rc=0
             CLOSELOOP_TEST_PG="$pg_url" timed "postgres lane" lane postgres ||
                 rc=$?
             timed "release build" release_build || true
+            fuzz_lane || rc=1
             exit $rc
         } >"$BUILD/lane-postgres.log" 2>&1 &
         pg_pid=$!
     else
         echo "test.sh: could not start PostgreSQL; the postgres run fails" >&2
         pg_rc=1
-        timed "release build" release_build >"$BUILD/lane-postgres.log" 2>&1 &
+        { timed "release build" release_build; fuzz_lane; } \
+            >"$BUILD/lane-postgres.log" 2>&1 &
         pg_pid=$!
     fi
     CLOSELOOP_TEST_PG='' timed "sqlite lane" lane sqlite \
@@ -257,11 +270,11 @@ if [ "$build_ok" = 1 ]; then
     echo "test.sh: suites on sqlite" >&2
     cat "$BUILD/lane-sqlite.log"
     wait "$ui_pid" || ui_rc=$?
-    echo "test.sh: web UI, browser tests, fuzz targets" >&2
+    echo "test.sh: web UI, browser tests" >&2
     cat "$BUILD/lane-ui.log"
     if [ -n "$pg_pid" ]; then
         wait "$pg_pid" || pg_rc=$?
-        echo "test.sh: suites on postgres, release build" >&2
+        echo "test.sh: suites on postgres, release build, fuzz targets" >&2
         cat "$BUILD/lane-postgres.log"
     fi
 fi

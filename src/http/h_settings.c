@@ -261,7 +261,8 @@ static cl_err
 set_owner_role(cl_http_req *r, json_t *body, const char *code, int attributable,
                cl_error *err)
 {
-    char key[64];
+    /* "route_" and a code of the path (at most 159 bytes). */
+    char key[192];
     const char *role = cl_http_jstr(body, "owner_role");
     if (role == NULL)
         return CL_OK;

@@ -324,18 +324,27 @@ inbox_cb(void *ud, const cl_store_inbox_row *m)
     return 0;
 }
 
-/* A page of the inbox: newest first, the messages older than `before`. */
+/* A page of the inbox: newest first, the messages older than `before`,
+   of one kind when `kind` is set. */
 typedef struct inbox_page {
     json_t *items;
     int64_t before, limit, offset, skipped, total, unread;
     int more;
+    const char *kind;
+    json_t *kinds; /* kind -> how many, over the whole inbox */
 } inbox_page;
 
 static int
 inbox_page_cb(void *ud, const cl_store_inbox_row *m)
 {
     inbox_page *p = ud;
-    /* Every message counts for the totals, as before pages existed. */
+    json_t *n = json_object_get(p->kinds, m->kind);
+    json_object_set_new(p->kinds, m->kind,
+                        json_integer(n ? json_integer_value(n) + 1 : 1));
+    if (p->kind && strcmp(m->kind, p->kind) != 0)
+        return 0;
+    /* Every message (of the kind) counts for the totals, as before pages
+       existed. */
     p->total++;
     p->unread += !m->read_at;
     if (p->before && m->id >= p->before)
@@ -365,7 +374,16 @@ cl__h_inbox(cl_http_req *r)
             return cl_http_error(r, 400, "invalid", "offset",
                                  "offset must be a whole number >= 0");
     }
-    inbox_page p = {json_array(), before, limit, offset, 0, 0, 0, 0};
+    /* A kind is a notice's key: lower-case letters, digits and '_'. */
+    const char *kind = cl_http_query(r, "kind");
+    if (kind && (*kind == '\0' || strlen(kind) > 64 ||
+                 strspn(kind, "abcdefghijklmnopqrstuvwxyz0123456789_") !=
+                     strlen(kind)))
+        return cl_http_error(r, 400, "invalid", "kind",
+                             "kind must be 1 to 64 lower-case letters, "
+                             "digits or '_'");
+    inbox_page p = {json_array(), before, limit, offset, 0, 0, 0, 0, kind,
+                    json_object()};
     cl_error_clear(&err);
     /* The inbox is the caller's own: the query names no one else.  It is
        read whole for the unread count; one person's messages are few. */
@@ -375,10 +393,12 @@ cl__h_inbox(cl_http_req *r)
         e = cl_http_name_accounts(r, p.items, &err);
     if (e != CL_OK) {
         json_decref(p.items);
+        json_decref(p.kinds);
         return cl_http_fail(r, e, &err);
     }
     json_t *doc = cl_http_page_doc(p.items, p.total, limit, offset);
     json_object_set_new(doc, "unread", json_integer((json_int_t)p.unread));
+    json_object_set_new(doc, "kinds", p.kinds);
     size_t n = json_array_size(p.items);
     if (p.more && n) {
         char id[32], next[64];

@@ -182,6 +182,11 @@ query_params(const cl_http_route *rt, json_t *params)
         query_param(params, "limit", "integer", "page size, 1..500 (50)");
         query_param(params, "cursor", "string",
                     "a next_cursor of this list: the page after it");
+        if (rt->handler == cl__h_inbox)
+            query_param(params, "kind", "string",
+                        "only notifications of this kind (1 to 64 of a-z, "
+                        "0-9, _); total and unread count that kind, kinds "
+                        "counts every kind of the inbox");
     }
 }
 

@@ -19,7 +19,7 @@
 static cl_err
 db_error(sq_store *s, cl_error *err, const char *what)
 {
-    return cl_error_set(err, CL_EDB, "%s: %s: %s", s->path, what,
+    return cl_error_set(err, cl__sq_code(s->db), "%s: %s: %s", s->path, what,
                         sqlite3_errmsg(s->db));
 }
 

@@ -44,6 +44,12 @@ const char *cl__sq_columns(sq_store *s, cl_kind kind);
 cl_err cl__sq_stmt(sq_store *s, const char *sql, sqlite3_stmt **out,
                    cl_error *err);
 void cl__sq_stmt_done(sq_store *s, sqlite3_stmt *st);
+
+/* The error of db's last call: CL_ERETRY when another connection held the
+   lock past the busy timeout (a long tick or import: the same call may
+   succeed later, and the server answers 503, as PostgreSQL's serialization
+   failures), else CL_EDB. */
+cl_err cl__sq_code(sqlite3 *db);
 void cl__sq_stmt_free(sq_store *s);
 
 /*

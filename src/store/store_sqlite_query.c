@@ -9,12 +9,19 @@
 
 #include "store_sqlite_int.h"
 
+cl_err
+cl__sq_code(sqlite3 *db)
+{
+    int ec = sqlite3_errcode(db) & 0xff;
+    return ec == SQLITE_BUSY || ec == SQLITE_LOCKED ? CL_ERETRY : CL_EDB;
+}
+
 static cl_err
 q_error(sq_store *s, cl_error *err, const char *sql)
 {
     /* The first words of the statement say which query failed. */
-    return cl_error_set(err, CL_EDB, "%s: %.40s...: %s", s->path, sql,
-                        sqlite3_errmsg(s->db));
+    return cl_error_set(err, cl__sq_code(s->db), "%s: %.40s...: %s", s->path,
+                        sql, sqlite3_errmsg(s->db));
 }
 
 /* Takes the cached statement for sql and binds ?1 the workspace and ?2...

@@ -17,7 +17,7 @@ for (const [label, size] of [['desktop', { width: 1280, height: 900 }],
         const alert = page.getByTestId('period-error');
         await alert.waitFor();
         assert.match(await alert.innerText(), /2026-13/);
-        const pick = page.getByLabel('Quarter');
+        const pick = page.getByLabel('Quarter', { exact: true });
         // Today's quarter and the seven before it, newest first.
         const options = await pick.locator('option').allInnerTexts();
         assert.deepEqual(options.slice(0, 3), ['Choose…', '2026Q4', '2026Q3']);
@@ -26,7 +26,7 @@ for (const [label, size] of [['desktop', { width: 1280, height: 900 }],
         await page.waitForURL(/period=2026Q2/);
         await page.getByTestId('report-period').filter({ hasText: '2026Q2' })
             .waitFor();
-        assert.equal(await page.getByLabel('Quarter').inputValue(), '2026Q2');
+        assert.equal(await page.getByLabel('Quarter', { exact: true }).inputValue(), '2026Q2');
         await shot(page, `report-tools-${label}`);
 
         // The CSV link is the CLI's file for the period shown.

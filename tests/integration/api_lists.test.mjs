@@ -255,6 +255,36 @@ describe('paged inbox', () => {
         }
     });
 
+    test('kind shows one kind of notification, counted, walked by its ' +
+        'cursors; kinds counts every kind', async () => {
+        const whole = (await salesManager.get('/api/v1/inbox?limit=500')).json;
+        const count = {};
+        for (const m of whole.items)
+            count[m.kind] = (count[m.kind] ?? 0) + 1;
+        assert.deepEqual(whole.kinds, count);
+        const kinds = Object.keys(count);
+        assert.ok(kinds.length >= 2, kinds.join(' '));
+        for (const k of kinds) {
+            const want = whole.items.filter((m) => m.kind === k);
+            const pages = await walk(salesManager,
+                `/api/v1/inbox?kind=${k}`, 2);
+            assert.deepEqual(pages.flatMap((p) => ids(p.items)), ids(want), k);
+            for (const p of pages) {
+                assert.equal(p.total, want.length, k);
+                assert.equal(p.unread, want.filter((m) => m.unread).length);
+                assert.deepEqual(p.kinds, count);
+            }
+        }
+        const none = (await salesManager.get('/api/v1/inbox?kind=no_such'))
+            .json;
+        assert.deepEqual([none.items.length, none.total], [0, 0]);
+        for (const bad of ['', 'Sales-Flag', 'x'.repeat(65), '%27']) {
+            const r = await salesManager.get(`/api/v1/inbox?kind=${bad}`);
+            assert.equal(r.status, 400, bad);
+            assert.equal(r.json.error.field, 'kind', bad);
+        }
+    });
+
     test('limit defaults to 50 and is at most 500; bad cursors are 400', async () => {
         const r = await salesManager.get('/api/v1/inbox');
         assert.equal(r.json.limit, 50);
@@ -314,7 +344,8 @@ describe('the OpenAPI document', () => {
             .filter((x) => x.in === 'query').map((x) => x.name);
         for (const n of ['q', 'limit', 'offset', 'cursor', 'status'])
             assert.ok(names('/api/v1/accounts').includes(n), n);
-        for (const p of ['/api/v1/inbox', '/api/v1/audit/{entity}/{id}'])
-            assert.deepEqual(names(p), ['limit', 'cursor'], p);
+        assert.deepEqual(names('/api/v1/inbox'), ['limit', 'cursor', 'kind']);
+        assert.deepEqual(names('/api/v1/audit/{entity}/{id}'),
+            ['limit', 'cursor']);
     });
 });

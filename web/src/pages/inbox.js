@@ -10,6 +10,7 @@ import {
     Badge,
     useSubmit,
     SubmitStatus,
+    Select,
     label,
 } from '../ui.js';
 
@@ -109,8 +110,8 @@ function Note({ n, onRead }) {
 }
 
 // The first page of notifications, and the pages "Load more" adds by
-// following next_cursor.
-function Notes({ d, reload }) {
+// following next_cursor (of the same kind).
+function Notes({ d, reload, kind }) {
     const [extra, setExtra] = useState({
         items: [],
         cursor: d.next_cursor,
@@ -129,7 +130,7 @@ function Notes({ d, reload }) {
     );
     const more = () => {
         setExtra((x) => ({ ...x, busy: true, error: null }));
-        api.get('/inbox', { limit: 50, cursor: extra.cursor }).then(
+        api.get('/inbox', { limit: 50, cursor: extra.cursor, kind }).then(
             (p) =>
                 setExtra((x) => ({
                     items: [...x.items, ...p.items],
@@ -165,12 +166,41 @@ function Notes({ d, reload }) {
         }`;
 }
 
+// "Show: all, or one kind", for a list of items of several kinds.  counts:
+// kind -> how many.
+function KindFilter({ what, value, onChange, counts }) {
+    const kinds = Object.keys(counts).sort((a, b) =>
+        label(a).localeCompare(label(b)),
+    );
+    if (kinds.length < 2 && !value) return null;
+    return html`<div class="kind-filter"><${Select} label=${`Show ${what}`}
+        name=${`${what}-kind`} value=${value} onChange=${onChange}
+        placeholder=${`All ${what}`}
+        options=${kinds.map((k) => ({
+            value: k,
+            label: `${label(k)} (${counts[k]})`,
+        }))} /></div>`;
+}
+
+const countKinds = (items) =>
+    items.reduce((m, x) => ({ ...m, [x.kind]: (m[x.kind] || 0) + 1 }), {});
+
 export function Inbox({ me }) {
+    const [taskKind, setTaskKind] = useState('');
+    const [noteKind, setNoteKind] = useState('');
+    const [noteKinds, setNoteKinds] = useState({});
     const tasks = useLoad(
         () => api.get('/tasks', { status: 'open', limit: 200 }),
         [],
     );
-    const inbox = useLoad(() => api.get('/inbox', { limit: 50 }), []);
+    const inbox = useLoad(
+        () => api.get('/inbox', { limit: 50, kind: noteKind }),
+        [noteKind],
+    );
+    // The filter keeps its choices while a kind's page loads.
+    useEffect(() => {
+        if (inbox.data) setNoteKinds(inbox.data.kinds || {});
+    }, [inbox.data]);
     return html`<div class="page inbox">
         <h1>My inbox</h1>
         <p class="lead">Hello ${me.name.split(' ')[0]}. Your open work, overdue first, and what the loop told you.</p>
@@ -178,11 +208,14 @@ export function Inbox({ me }) {
             <section aria-labelledby="tasks-h" class="card">
                 <h2 id="tasks-h">My tasks</h2>
                 <${Loaded} state=${tasks}>${(d) => {
-                    const open = d.items
-                        .filter((t) => t.status === 'open')
+                    const all = d.items.filter((t) => t.status === 'open');
+                    const open = all
+                        .filter((t) => !taskKind || t.kind === taskKind)
                         .sort(byUrgency);
                     const overdue = open.filter((t) => t.overdue).length;
-                    return html`<p class="summary" data-testid="task-summary">${open.length} open${overdue ? `, ${overdue} overdue` : ''}</p>
+                    return html`<${KindFilter} what="tasks" value=${taskKind}
+                        onChange=${setTaskKind} counts=${countKinds(all)} />
+                    <p class="summary" data-testid="task-summary">${open.length} open${overdue ? `, ${overdue} overdue` : ''}</p>
                     ${
                         open.length === 0
                             ? html`<p class="empty">Nothing due. Well done.</p>`
@@ -195,7 +228,9 @@ export function Inbox({ me }) {
             </section>
             <section aria-labelledby="notes-h" class="card">
                 <h2 id="notes-h">Notifications</h2>
-                <${Loaded} state=${inbox}>${(d) => html`<${Notes} d=${d} reload=${inbox.reload} />`}<//>
+                <${KindFilter} what="notifications" value=${noteKind}
+                    onChange=${setNoteKind} counts=${noteKinds} />
+                <${Loaded} state=${inbox}>${(d) => html`<${Notes} d=${d} reload=${inbox.reload} kind=${noteKind} />`}<//>
             </section>
         </div>
     </div>`;

@@ -157,7 +157,7 @@ echo "import ..." >&2
 DB=$WORK/ws.db
 "$CL" init --db "$DB" >/dev/null
 for k in "${KINDS[@]}"; do
-    timed "import-$k" "$CL" import "$k" "$CSV/$k.csv" --db "$DB"
+    timed "import-$k" "$CL" import "$k" "$CSV/$k.csv" --now "$NOW" --db "$DB"
     figs "import.$k" "$(sum "import-$k")"
 done
 figs import "$(sum "${KINDS[@]/#/import-}")"
@@ -311,7 +311,8 @@ if [ "$DO_PG" = 1 ]; then
         "$CL" init --db "$D" >/dev/null
         s0=$([ "$be" = pg ] && server_cpu || echo 0)
         for k in "${KINDS[@]}"; do
-            timed "$be-import-$k" "$CL" import "$k" "$PCSV/$k.csv" --db "$D"
+            timed "$be-import-$k" "$CL" import "$k" "$PCSV/$k.csv" \
+                --now "$NOW" --db "$D"
         done
         s1=$([ "$be" = pg ] && server_cpu || echo 0)
         figs "side_$be.import" "$(sum "${KINDS[@]/#/$be-import-}")"

@@ -50,7 +50,8 @@ PERIOD=2026Q3
 MONTH=2026-09
 
 usage() {
-    sed -n '4,5p' "$0" | sed 's/^# *//' >&2
+    echo "usage: bench/million.sh [--accounts N] [--pg-accounts N] [--seed S]" >&2
+    echo "         [--http-seconds S] [--no-pg] [--no-http]" >&2
     exit 2
 }
 while [ $# -gt 0 ]; do
@@ -70,10 +71,10 @@ for v in "$NACCOUNTS" "$PG_ACCOUNTS" "$SEED" "$HTTP_SECONDS"; do
         exit 2
     }
 done
-[ "$NACCOUNTS" -ge 100 ] && [ "$PG_ACCOUNTS" -ge 100 ] || {
+if [ "$NACCOUNTS" -lt 100 ] || [ "$PG_ACCOUNTS" -lt 100 ]; then
     echo "million.sh: --accounts and --pg-accounts: at least 100" >&2
     exit 2
-}
+fi
 
 scripts/deps.sh
 if [ ! -f build-release/build.ninja ]; then

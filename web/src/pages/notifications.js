@@ -60,7 +60,7 @@ function NotifyForm({ d, path, whose, onSaved }) {
         }
     }}>
         <h2 id="nt-title">How ${whose} notifications come</h2>
-        <fieldset class="causes" aria-describedby="nt-inbox">
+        <fieldset class="causes stack" aria-describedby="nt-inbox">
             <legend>Send ${whose} notifications by</legend>
             ${modes(d).map(
                 ([v, l, hint]) => html`<label class="check" key=${v}>
@@ -74,7 +74,7 @@ function NotifyForm({ d, path, whose, onSaved }) {
             }
         </fieldset>
         <p class="meta" id="nt-inbox">The inbox in closeloop shows every notification, whichever you choose.</p>
-        <fieldset class="causes">
+        <fieldset class="causes stack">
             <legend>Chat webhook</legend>
             <p class="meta" data-testid="chat-state">${
                 d.chat_url_set

@@ -2,7 +2,8 @@
 // and phone widths: an AE finds the page from their account, chooses chat
 // through their own Microsoft Teams webhook (refused first without one),
 // sees that the webhook is set but never what it is, then the daily digest;
-// the administrator changes another person's choice from People.  Every
+// the administrator changes another person's choice from People and maps a
+// team channel to the team-safe kinds in Settings.  Every
 // page without a serious accessibility violation.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -96,6 +97,25 @@ for (const [label, width, height] of [['desktop', 1280, 900],
         await admin.page.getByRole('button', { name: 'Save' }).click();
         await admin.page.getByText('Saved').waitFor();
         assert.match(cli(ctx.db, ['notify', AE]), /^u-ae-1: email/);
+
+        // A team channel: a Teams webhook that hears routed causes only.
+        await admin.page.goto(`${ctx.base}/settings/channels`);
+        const ch = admin.page.locator('form', { has: admin.page.getByRole(
+            'heading', { name: 'Team channel 1' }) });
+        await ch.waitFor();
+        await ch.getByLabel('Chat service of team channel 1').selectOption({
+            label: 'Microsoft Teams' });
+        await ch.getByLabel('Webhook URL of team channel 1').fill(HOOK);
+        await ch.getByLabel('A churn cause routed to its owner').check();
+        await ch.getByRole('button', { name: 'Save team channel 1' }).click();
+        await ch.getByText('A webhook is set.').waitFor();
+        assert.equal(cli(ctx.db, ['config', 'get', 'chat_channel_1_kinds'])
+            .trim(), 'cause_route');
+        assert.equal(cli(ctx.db, ['config', 'get', 'chat_channel_1_format'])
+            .trim(), 'teams');
+        assert.doesNotMatch(await admin.page.content(), /a-secret-token/);
+        await checkPage(admin.page, 'team channels');
+        await shot(admin.page, `team-channels-${width}`);
         assert.deepEqual(admin.errors, []);
     });
 }

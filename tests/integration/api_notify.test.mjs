@@ -124,6 +124,10 @@ describe('the team channels in /api/v1/settings/config', () => {
         assert.deepEqual(r.json.chat_channel_1_url, { set: true });
         assert.equal(r.json.chat_channel_1_kinds, 'what_changed,cause_route');
         assert.doesNotMatch(r.text, /s3cr3t/);
+        const audit = sql(ws.db, "SELECT \"new\" FROM audit WHERE " +
+            "entity = 'config' AND entity_id = 'chat_channel_1_url'");
+        assert.match(audit, /\(secret\)/, 'the change is audited');
+        assert.doesNotMatch(audit, /s3cr3t/, 'without the URL');
         const me = await revops.get('/api/v1/me/notifications');
         assert.equal(me.json.digest_hour, 17);
 

@@ -88,20 +88,27 @@ static const cl_config_key keys[] = {
        incoming webhooks), each with the team-safe kinds it hears. */
     {"digest_hour", "hour", 0, 23,
      "the daily digest e-mail goes out from this hour, UTC (8)"},
-#define CHAT_CHANNEL(N)                                                        \
-    {"chat_channel_" #N "_url", NULL, 16, CL_NROUTE_URL_MAX,                   \
-     "team channel " #N ": its Slack or Teams incoming webhook URL "           \
-     "(write-only)",                                                           \
-     1},                                                                       \
-        {"chat_channel_" #N "_format", NULL, 0, 0,                             \
-         "team channel " #N ": slack (default) or teams"},                     \
-        {"chat_channel_" #N "_kinds", NULL, 0, 0,                              \
-         "team channel " #N ": the team-safe kinds it hears, comma-separated " \
-         "(what_changed, cause_route, checkin_reminder)"}
-    CHAT_CHANNEL(1),
-    CHAT_CHANNEL(2),
-    CHAT_CHANNEL(3),
-#undef CHAT_CHANNEL
+    {"chat_channel_1_url", NULL, 16, CL_NROUTE_URL_MAX,
+     "team channel 1: its Slack or Teams incoming webhook URL (write-only)", 1},
+    {"chat_channel_1_format", NULL, 0, 0,
+     "team channel 1: slack (default) or teams"},
+    {"chat_channel_1_kinds", NULL, 0, 0,
+     "team channel 1: the team-safe kinds it hears, comma-separated "
+     "(what_changed, cause_route, checkin_reminder)"},
+    {"chat_channel_2_url", NULL, 16, CL_NROUTE_URL_MAX,
+     "team channel 2: its Slack or Teams incoming webhook URL (write-only)", 1},
+    {"chat_channel_2_format", NULL, 0, 0,
+     "team channel 2: slack (default) or teams"},
+    {"chat_channel_2_kinds", NULL, 0, 0,
+     "team channel 2: the team-safe kinds it hears, comma-separated "
+     "(what_changed, cause_route, checkin_reminder)"},
+    {"chat_channel_3_url", NULL, 16, CL_NROUTE_URL_MAX,
+     "team channel 3: its Slack or Teams incoming webhook URL (write-only)", 1},
+    {"chat_channel_3_format", NULL, 0, 0,
+     "team channel 3: slack (default) or teams"},
+    {"chat_channel_3_kinds", NULL, 0, 0,
+     "team channel 3: the team-safe kinds it hears, comma-separated "
+     "(what_changed, cause_route, checkin_reminder)"},
 };
 
 #define NKEYS (sizeof keys / sizeof keys[0])

@@ -139,7 +139,8 @@ notify(cl__eng *e, const cl_wf_effect *fx, cl_error *err)
                                       err);
         if (rc == CL_OK && cl_nroute_mode_parse(pref.mode, &mode) != 0)
             mode = CL_NROUTE_EMAIL;
-        const char *ch = cl_nroute_personal(mode, pref.url[0] != '\0', fx->what);
+        const char *ch =
+            cl_nroute_personal(mode, pref.url[0] != '\0', fx->what);
         snprintf(key, sizeof key, "%s:%s", fx->key, ch);
         m.channel = ch;
         m.status = "pending";

@@ -57,6 +57,16 @@ cl_nroute_team_safe(const char *kind)
     return 0;
 }
 
+int
+cl_nroute_team_body(const char *kind)
+{
+    /* The note of what changed and a process change's description are
+       written for the team; a routed cause's body quotes the customer and
+       the CS diagnosis. */
+    return kind && (strcmp(kind, "what_changed") == 0 ||
+                    strcmp(kind, "checkin_reminder") == 0);
+}
+
 const char *const *
 cl_nroute_team_kinds(size_t *n)
 {

@@ -48,6 +48,14 @@ const char *cl_nroute_personal(cl_nroute_mode mode, int chat_ready,
 /* 1 when a notification of kind may be posted to a team channel. */
 int cl_nroute_team_safe(const char *kind);
 
+/*
+ * 1 when a team channel's post of kind carries the notification's body, 0
+ * when only its title: a title is built from codes, labels and dates, while
+ * some bodies quote free text (a customer's words, a CS diagnosis) that may
+ * name a person.
+ */
+int cl_nroute_team_body(const char *kind);
+
 /* The team-safe kinds, in display order; *n receives their count. */
 const char *const *cl_nroute_team_kinds(size_t *n);
 

@@ -95,7 +95,7 @@ channel_posts(cl__eng *e, const cl_wf_effect *fx, cl_error *err)
             .channel = "chat_channel",
             .kind = fx->what,
             .subject = fx->title,
-            .body = fx->body,
+            .body = cl_nroute_team_body(fx->what) ? fx->body : NULL,
             .subject_kind = fx->subject_kind,
             .subject_id = fx->subject_id,
             .status = "pending",

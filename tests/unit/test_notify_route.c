@@ -76,6 +76,11 @@ test_team_safe_kinds(void **state)
     for (size_t i = 0; i < sizeof personal / sizeof personal[0]; i++)
         assert_false(cl_nroute_team_safe(personal[i]));
     assert_false(cl_nroute_team_safe(NULL));
+    /* A routed cause's body quotes the customer: its title only. */
+    assert_false(cl_nroute_team_body("cause_route"));
+    assert_true(cl_nroute_team_body("what_changed"));
+    assert_true(cl_nroute_team_body("checkin_reminder"));
+    assert_false(cl_nroute_team_body("churn_flag"));
     size_t n;
     const char *const *k = cl_nroute_team_kinds(&n);
     assert_int_equal(n, 3);

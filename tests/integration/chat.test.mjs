@@ -118,6 +118,29 @@ test('a webhook that was removed fails at once with the reason; a busy one ' +
     assert.deepEqual(slack.texts('/sam').length, 1);
 });
 
+test('a delivery killed between a post and its mark posts it again with the ' +
+    'same key; nothing is lost', async (t) => {
+    const { db } = churned(t);
+    const slack = await fakeSlack(t);
+    choose(db, 'U3', ['--mode', 'chat'], slack.url('/ann'));
+    tag(db, 'C1', 'feature_overpromise', '2026-06-03T10:00');
+    let r = await deliver(db, '2026-06-03T10:05',
+        { CLOSELOOP_KILL_AFTER_SEND: '1' });
+    assert.equal(r.signal, 'SIGKILL');
+    assert.equal(slack.posts.length, 1);
+    const row = () => outbox(db, '--channel', 'chat')
+        .find((m) => m.recipient_id === 'U3');
+    assert.equal(row().status, 'pending');
+    r = await deliver(db, '2026-06-03T10:06');
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(row().status, 'sent');
+    assert.equal(slack.posts.length, 2);
+    assert.equal(slack.posts[0].key, slack.posts[1].key);
+    assert.equal(slack.posts[0].key, row().idempotency_key);
+    r = await deliver(db, '2026-06-03T11:00');
+    assert.match(r.stdout, /0 sent/);
+});
+
 test('the daily digest: held until its hour, one e-mail with everything ' +
     'since the last, sent once; later items wait for the next day',
 async (t) => {

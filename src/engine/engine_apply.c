@@ -79,7 +79,7 @@ channel_key(int slot, const cl_wf_effect *fx, char *out, size_t len)
 static cl_err
 channel_posts(cl__eng *e, const cl_wf_effect *fx, cl_error *err)
 {
-    char key[128], who[16];
+    char key[128], who[24];
     cl_err rc = CL_OK;
     if (!cl_nroute_team_safe(fx->what))
         return CL_OK;

@@ -5,6 +5,7 @@
 #define CL_ENGINE_INT_H
 
 #include "../analytics/snapshot.h"
+#include "../core/notify_route.h"
 #include "../core/strset.h"
 #include "../core/visibility.h"
 #include "engine.h"
@@ -21,6 +22,9 @@ typedef struct cl__eng {
     cl_wf_config cfg;
     cl_calendar cal; /* its holidays owned (cl_engine_calendar) */
     int webhook;     /* a webhook_url is configured: fan out to it too */
+    /* The team chat channels (issue 15): the kinds each hears, "" for a
+       channel without its URL. */
+    char chat_kinds[CL_NROUTE_CHANNELS][256];
     int lookback_days;
     char revops[65], marketing[65], vp_sales[65];
     /* The workspace's taxonomy (cfg.causes points here; strings in strs). */

@@ -84,7 +84,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
                       /* One client opening thousands of connections a
                          second outruns the per-client limit while closed
                          ones wait to be cleaned up; that limit has its
-                         own test (hostile.test.mjs). */
+                         own test (hostile.once.test.mjs). */
                       .client_connections = CL_HTTP_MAX_CONNECTIONS,
                       .tick_hour = -1,
                       .quiet = 1};

@@ -1,4 +1,4 @@
-// fuzz_found.test.mjs - bugs the fuzzers of tests/fuzz found, replayed
+// fuzz_found.once.test.mjs - bugs the fuzzers of tests/fuzz found, replayed
 // against the real server as a client would meet them.
 import assert from 'node:assert/strict';
 import path from 'node:path';

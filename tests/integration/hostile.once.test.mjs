@@ -1,4 +1,4 @@
-// hostile.test.mjs - `closeloop serve --web` against requests a browser
+// hostile.once.test.mjs - `closeloop serve --web` against requests a browser
 // never sends: targets that are not a path, invalid UTF-8, bodies sent
 // before signing in, more connections than one client needs, stalled
 // requests, and the request-smuggling shapes a front proxy must not see

@@ -1,4 +1,4 @@
-// cli_doc.test.mjs - docs/cli.md is what scripts/cli-doc.sh writes from
+// cli_doc.once.test.mjs - docs/cli.md is what scripts/cli-doc.sh writes from
 // the --help of the binary under test, so the command reference cannot
 // drift from the commands.  After changing a usage text:
 //     scripts/cli-doc.sh build/closeloop > docs/cli.md

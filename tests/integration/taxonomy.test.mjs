@@ -60,6 +60,10 @@ describe('the taxonomy API', () => {
         assert.ok(r.json.etag);
         const all = await causes(csm);
         assert.equal(all.at(-1).code, 'late_invoicing', 'added at the end');
+        // Every role's /me names causes by the taxonomy, the UI's labels.
+        const me = (await csm.get('/api/v1/me')).json;
+        assert.equal(me.cause_labels.late_invoicing, 'Late invoicing');
+        assert.equal(me.cause_labels.icp_miss, 'Wrong ICP');
         assert.equal(audit('late_invoicing'), 'insert');
         const again = await revops.post('/api/v1/settings/taxonomy', newCause);
         assert.equal(again.status, 409, again.text);

@@ -22,21 +22,6 @@ import {
 import { periodChoices } from './reports/index.js';
 
 const WRITERS = ['sales_manager', 'vp_sales', 'revops'];
-const TRUST = {
-    value: 'trust_breakdown',
-    label: 'Trust breakdown (recoveries)',
-};
-
-// A cause's label as the workspace's taxonomy has it (relabelled, added or
-// retired alike), while the taxonomy loads the code in words.
-function useCauseLabel() {
-    const tax = useLoad(() => api.get('/settings/taxonomy'), []);
-    const items = (tax.data && tax.data.items) || [];
-    return (code) =>
-        code === TRUST.value
-            ? TRUST.label
-            : (items.find((c) => c.code === code) || {}).label || label(code);
-}
 
 // Opening an item: the AE by name, a sales-attributable cause in use (not
 // retired) by its label, the quarter from a list; prefilled from a link (a
@@ -59,7 +44,7 @@ function OpenForm({ me, query }) {
         ...((tax.data && tax.data.items) || [])
             .filter((c) => c.sales_attributable && !c.retired)
             .map((c) => ({ value: c.code, label: c.label })),
-        TRUST,
+        { value: 'trust_breakdown', label: label('trust_breakdown') },
     ];
     const periods = periodChoices(false, me.today, f.period).map((p) => ({
         value: p,
@@ -93,7 +78,6 @@ function OpenForm({ me, query }) {
 
 export function CoachingList({ me, query }) {
     const st = useLoad(() => api.get('/coaching'), []);
-    const causeLabel = useCauseLabel();
     const writer = WRITERS.includes(me.role);
     const [opening, setOpening] = useState(query.get('new') === '1');
     return html`<div class="page"><h1>Coaching items</h1>
@@ -109,7 +93,7 @@ export function CoachingList({ me, query }) {
                 ? html`<p class="empty">No coaching items for you.</p>`
                 : html`<ul class="report-list">${d.items.map(
                       (c) => html`<li class="card">
-                <a href=${`/coaching/${c.id}`}>${causeLabel(c.cause)} — ${c.period}</a>
+                <a href=${`/coaching/${c.id}`}>${label(c.cause)} — ${c.period}</a>
                 <span class="meta">${c.ae_name ?? 'an AE'}, ${label(c.status).toLowerCase()}</span></li>`,
                   )}</ul>`}<//></div>`;
 }
@@ -161,7 +145,6 @@ export function CoachingItem({ params, me }) {
         () => api.get(`/coaching/${encodeURIComponent(id)}`),
         [id],
     );
-    const causeLabel = useCauseLabel();
     return html`<${Loaded} state=${st}>${(
         c,
     ) => html`<div class="page" data-testid="coaching-item">
@@ -172,7 +155,7 @@ export function CoachingItem({ params, me }) {
         }</h1>
         <dl class="facts">
             <div><dt>AE</dt><dd>${c.ae_name ?? '—'}</dd></div><div><dt>Period</dt><dd>${c.period}</dd></div>
-            <div><dt>Cause</dt><dd data-testid="coaching-cause">${causeLabel(c.cause)}</dd></div><div><dt>Status</dt><dd>${label(c.status)}</dd></div>
+            <div><dt>Cause</dt><dd data-testid="coaching-cause">${label(c.cause)}</dd></div><div><dt>Status</dt><dd>${label(c.status)}</dd></div>
             ${c.created_at && html`<div><dt>Opened</dt><dd>${day(c.created_at)}</dd></div>`}
         </dl>
         ${c.note && html`<p class="note-body" data-testid="coaching-note">${c.note}</p>`}

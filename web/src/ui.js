@@ -195,6 +195,11 @@ const LABELS = {
     marketing: 'Marketing',
     revops: 'RevOps',
     admin: 'Admin',
+    // the pipeline's flags
+    churn_pattern: 'Matches a churn pattern',
+    outside_icp: 'Outside the ICP',
+    champion_stability: 'Champion stability',
+    slow_to_demo: 'Slow to demo',
     // report words
     icp: 'ICP',
     arr: 'ARR',

@@ -411,12 +411,12 @@ categories(const cl_snapshot *s, const cl_report_opts *o, const cohort *co,
         if (isnan(due))
             due = 30;
         char text[256];
-        /* Rounded half up, as the rendered tables show shares. */
+        /* Rounded half up, as the rendered tables show shares.  People
+           read it: the threshold's key is threshold_key, not in the text. */
         snprintf(text, sizeof text,
                  "%s share %.1f%% of the quarter's tagged churns (%zu of %zu) "
-                 "is above the %.0f%% threshold (%s)",
-                 ru->label, round(1000 * iv.est) / 10, k, co->n, 100 * thr,
-                 ru->share_key);
+                 "is above the %.0f%% threshold",
+                 ru->label, round(1000 * iv.est) / 10, k, co->n, 100 * thr);
         json_t *t = push_obj(trigs, bad);
         if (t == NULL)
             return;

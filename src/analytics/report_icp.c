@@ -121,11 +121,17 @@ retention_curve(const cl_snapshot *s, const uint8_t *member, cl_day end,
             cl_km_at(&km, retention_days[i], &p);
             /* No churn yet: S is exactly 1 and so are its bounds. */
             int none = p.surv == 1 && isnan(p.lower);
+            /* The customers whose follow-up ended since the last point
+               (still customers at the end), for the censoring marks. */
+            double from = i ? retention_days[i - 1] : -1;
+            json_int_t censored = 0;
+            for (size_t j = 0; j < n; j++)
+                censored += !e[j] && t[j] > from && t[j] <= retention_days[i];
             json_array_append_new(
                 points,
-                json_pack("{s:i,s:I,s:o,s:o,s:o}", "day", retention_days[i],
-                          "at_risk", (json_int_t)p.n_risk, "survival",
-                          cl_json_num(p.surv, 6), "ci_low",
+                json_pack("{s:i,s:I,s:I,s:o,s:o,s:o}", "day", retention_days[i],
+                          "at_risk", (json_int_t)p.n_risk, "censored", censored,
+                          "survival", cl_json_num(p.surv, 6), "ci_low",
                           cl_json_num(none ? 1 : p.lower, 6), "ci_high",
                           cl_json_num(none ? 1 : p.upper, 6)));
         }

@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "core/config_keys.h"
 #include "core/taxonomy.h"
+#include "core/workflow.h"
 #include "store/store_api.h"
 #include "store/store_engine.h"
 
@@ -34,7 +35,8 @@ const cli_command cli_cmd_config = {
     "                        none; CAUSE: failed_adoption, "
     "product_deficiency,\n"
     "                        poor_service, goals_not_met, competitive_loss,\n"
-    "                        pricing, business_change, financial_distress)\n"
+    "                        pricing, business_change, financial_distress,\n"
+    "                        or a cause added to the workspace's taxonomy)\n"
     "  route_due_business_days\n"
     "                        its follow-up task's due day, 1-60 (5)\n"
     "  invite_expiry_hours   how long an invitation or password-reset link\n"
@@ -77,6 +79,50 @@ number(const char *text)
     return end == text || *end ? NAN : v;
 }
 
+typedef struct find_cause {
+    const char *code;
+    int found, attributable;
+} find_cause;
+
+static int
+find_cause_cb(void *ud, const cl_cause *c)
+{
+    find_cause *f = ud;
+    if (strcmp(c->code, f->code) == 0) {
+        f->found = 1;
+        f->attributable = c->sales_attributable;
+    }
+    return 0;
+}
+
+/*
+ * route_CODE of a cause the defaults do not know: one of the workspace's
+ * taxonomy (an added cause, or a deal-attributable one, which takes no
+ * role), checked as the API's re-route (cl_cause_owner_check).
+ */
+static cl_err
+check_route(cl_store *st, const char *key, const char *value, cl_error *err)
+{
+    find_cause f = {.code = key + 6};
+    cl_err e = cl_store_causes(st, find_cause_cb, &f, err);
+    if (e != CL_OK)
+        return e;
+    if (!f.found)
+        return cl_error_set(err, CL_EINVAL,
+                            "%s: no cause '%.64s' in the workspace's "
+                            "taxonomy",
+                            key, f.code);
+    cl_error why;
+    cl_error_clear(&why);
+    if (cl_cause_owner_check(f.attributable, value, &why) == CL_OK)
+        return CL_OK;
+    /* The API's message names its field; here the key is the field. */
+    const char *m = why.msg;
+    if (strncmp(m, "owner_role: ", 12) == 0)
+        m += 12;
+    return cl_error_set(err, CL_EINVAL, "%s: %s", key, m);
+}
+
 /* Stores a checked threshold value, audited as any change. */
 static cl_err
 set_threshold(cl_store *st, const char *key, double v, cl_error *err)
@@ -117,14 +163,23 @@ run(int argc, char **argv)
     cl_error_clear(&err);
     const char *value = set ? argv[optind + 1] : NULL;
     /* Every value is checked against its range (taxonomy.h,
-       config_keys.h) before the workspace is opened. */
-    if (set && (threshold ? cl_threshold_check(key, number(value), &err)
-                          : cl_config_check(key, value, &err)) != CL_OK)
+       config_keys.h) before the workspace is opened; the route of a
+       cause the defaults do not know, against the workspace's taxonomy. */
+    int known = 1;
+    if (set && !threshold && strncmp(key, "route_", 6) == 0)
+        cl_wf_route_setting_check(key, value, &known);
+    if (set && known &&
+        (threshold ? cl_threshold_check(key, number(value), &err)
+                   : cl_config_check(key, value, &err)) != CL_OK)
         return cli_fail(CL_EINVAL, "config %s", err.msg);
     cl_store *st;
     if ((rc = cli_open(&common, &st)) != 0)
         return rc;
     cl_err e = CL_OK;
+    if (set && !known && (e = check_route(st, key, value, &err)) != CL_OK) {
+        cl_store_close(st);
+        return cli_fail(CL_EINVAL, "config %s", err.msg);
+    }
     if (set) {
         e = cl_store_begin(st, "config", common.now, &err);
         if (e == CL_OK)

@@ -422,7 +422,9 @@ cl_wf_session_close(const cl_wf_session *session,
         else                                                                   \
             len += (size_t)w_;                                                 \
     } while (0)
-    ADD("What changed after %s %s:", cl__wf_or(s->kind, "session"),
+    /* The session by its kind in words: the note is read by people. */
+    ADD("What changed after %s %s:",
+        s->kind ? cl__wf_kind_words(s->kind) : "the session",
         cl__wf_or(s->period, ""));
     if (pc) {
         char due[11] = "?";

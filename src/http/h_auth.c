@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../core/taxonomy.h"
 #include "../store/store_api.h"
 #include "http_int.h"
 
@@ -14,19 +15,37 @@ void cl__http_sha256_hex(const char *secret, char out[65]);
 /* Browser sessions last twelve hours. */
 #define SESSION_SECONDS (12 * 3600)
 
-/* Who signed in, and the server's day (it may run with --now): the UI's
-   date defaults. */
+static int
+cause_label_cb(void *ud, const cl_cause *c)
+{
+    json_object_set_new(ud, c->code, json_string(c->label));
+    return 0;
+}
+
+/* Who signed in, the server's day (it may run with --now): the UI's date
+   defaults, and the workspace's cause labels by code, so every page names
+   a cause as the taxonomy does (relabelled, added or retired) without a
+   settings read.  A failed read of the labels leaves them out: the UI
+   then words the codes. */
 static json_t *
 me_json(const cl_http_req *r, const char *id, const char *name,
         const char *email, const char *role, const char *manager_id)
 {
     char today[11];
+    cl_error err;
     cl_date_format(cl_time_day(r->now), today);
-    return json_pack("{s:s, s:s, s:s, s:s, s:o, s:s}", "id", id, "name", name,
-                     "email", email, "role", role, "manager_id",
-                     manager_id && *manager_id ? json_string(manager_id)
-                                               : json_null(),
-                     "today", today);
+    json_t *doc = json_pack("{s:s, s:s, s:s, s:s, s:o, s:s}", "id", id, "name",
+                            name, "email", email, "role", role, "manager_id",
+                            manager_id && *manager_id ? json_string(manager_id)
+                                                      : json_null(),
+                            "today", today);
+    json_t *labels = json_object();
+    cl_error_clear(&err);
+    if (cl_store_causes(r->st, cause_label_cb, labels, &err) == CL_OK)
+        json_object_set_new(doc, "cause_labels", labels);
+    else
+        json_decref(labels);
+    return doc;
 }
 
 static enum MHD_Result

@@ -117,8 +117,8 @@ parse_score(const char *s, int *out)
 
 /* A listed record, copied out of the store's row. */
 typedef struct item {
-    char id[CL_HTTP_KEY_MAX], sk[CL_HTTP_CURSOR_MAX];
-    char *name, *person, *health_ae;
+    char id[CL_HTTP_KEY_MAX];
+    char *sk, *name, *person, *health_ae;
     int has_arr, health;
     double arr;
     char renewal[16];
@@ -147,7 +147,7 @@ collect_row(void *ud, const cl_store_lists_row *row)
     item *x = &c->it[c->n++];
     memset(x, 0, sizeof *x);
     snprintf(x->id, sizeof x->id, "%s", row->id ? row->id : "");
-    snprintf(x->sk, sizeof x->sk, "%s", row->sort_value);
+    x->sk = strdup(row->sort_value);
     snprintf(x->renewal, sizeof x->renewal, "%s",
              row->renewal_on ? row->renewal_on : "");
     x->name = dup_or_null(row->name);
@@ -156,7 +156,7 @@ collect_row(void *ud, const cl_store_lists_row *row)
     x->has_arr = row->has_arr;
     x->arr = row->arr;
     x->health = row->health;
-    if ((row->name && !x->name) || (row->person && !x->person) ||
+    if (!x->sk || (row->name && !x->name) || (row->person && !x->person) ||
         (row->health_ae && !x->health_ae))
         c->oom = 1;
     return 0;
@@ -166,6 +166,7 @@ static void
 collect_free(collect *c)
 {
     for (size_t i = 0; i < c->n; i++) {
+        free(c->it[i].sk);
         free(c->it[i].name);
         free(c->it[i].person);
         free(c->it[i].health_ae);
@@ -357,7 +358,8 @@ cursor_tag(cl_kind kind, const char *sort_param, char *out, size_t len)
 }
 
 /* The record after which cursor continues into id and value; -1 when it
-   is not a cursor of this list and sort. */
+   is not a cursor of this list and sort.  A sorted cursor without a value
+   (*value NULL) carries the key alone: see sort_value_of. */
 static int
 read_cursor(cl_kind kind, const char *tag, const char *cursor, int sorted,
             char *text, size_t len, const char **id, const char **value)
@@ -366,16 +368,51 @@ read_cursor(cl_kind kind, const char *tag, const char *cursor, int sorted,
     if (cl__http_cursor_decode(tag, cursor, text, len) < 0 || !text[0])
         return -1;
     *id = text;
-    *value = text;
+    *value = sorted ? NULL : text;
     if (sorted) {
-        /* "ID;VALUE": an id holds no ';'. */
+        /* "ID;VALUE", or "ID" alone: an id holds no ';'. */
         char *semi = strchr(text, ';');
-        if (semi == NULL)
-            return -1;
-        *semi = '\0';
-        *value = semi + 1;
+        if (semi) {
+            *semi = '\0';
+            *value = semi + 1;
+        }
     }
     return cl_http_record_key(kind, *id, &key) < 0 || !**id ? -1 : 0;
+}
+
+static int
+sort_value_cb(void *ud, const cl_store_lists_row *row)
+{
+    char **out = ud;
+    *out = strdup(row->sort_value);
+    return 1;
+}
+
+/*
+ * The sort value of record id in req's sort, for a cursor that carries the
+ * key alone: a sort value too long for a URL (an account's name may be
+ * 64 KB) is read again from the record rather than carried.  Only the sort
+ * and whose health counts decide the value, so the filters are dropped: a
+ * record edited out of them since still marks the place.  *out is NULL
+ * when the record is gone; the caller frees it.
+ */
+static cl_err
+sort_value_of(cl_http_req *r, const cl_store_lists_req *req, const char *id,
+              char **out, cl_error *err)
+{
+    cl_store_filter key = {"id", id};
+    cl_store_lists_req q = {.kind = req->kind,
+                            .filters = &key,
+                            .nfilters = 1,
+                            .open = -1,
+                            .health_min = -1,
+                            .health_max = -1,
+                            .health_owner = req->health_owner,
+                            .sort = req->sort,
+                            .desc = req->desc,
+                            .limit = 1};
+    *out = NULL;
+    return cl_store_lists_page(r->st, &q, sort_value_cb, out, NULL, err);
 }
 
 static int
@@ -448,6 +485,18 @@ cl__h_lists(cl_http_req *r)
                               sizeof text, &req.after_id, &req.after_value) < 0)
         return cl_http_error(r, 400, "invalid", "cursor",
                              "cursor is not one this list gave out");
+    char *looked_up = NULL;
+    cl_error_clear(&err);
+    if (cursor && req.after_value == NULL) {
+        cl_err le = sort_value_of(r, &req, req.after_id, &looked_up, &err);
+        if (le != CL_OK)
+            return cl_http_fail(r, le, &err);
+        if (looked_up == NULL)
+            return cl_http_error(r, 400, "invalid", "cursor",
+                                 "cursor continues after a record that is "
+                                 "gone: start again from the first page");
+        req.after_value = looked_up;
+    }
     req.filters = q.f;
     req.nfilters = q.n;
     req.search = search;
@@ -459,6 +508,7 @@ cl__h_lists(cl_http_req *r)
        the cursor only. */
     cl_err e = cl_store_lists_page(r->st, &req, collect_row, &c,
                                    cursor ? NULL : &total, &err);
+    free(looked_up);
     if (e == CL_OK && c.oom)
         e = cl_error_set(&err, CL_ENOMEM, "out of memory");
     json_t *items = json_array();
@@ -486,13 +536,10 @@ cl__h_lists(cl_http_req *r)
         int k = req.sort
                     ? snprintf(plain, sizeof plain, "%s;%s", last->id, last->sk)
                     : snprintf(plain, sizeof plain, "%s", last->id);
-        /* A sort value too long for a cursor cannot continue exactly. */
-        if (k < 0 || (size_t)k + strlen(tag) + 1 >= sizeof plain) {
-            collect_free(&c);
-            json_decref(doc);
-            return cl_http_error(r, 500, "internal", "cursor",
-                                 "a value is too long to continue after");
-        }
+        /* A sort value too long to carry: the key alone, and the next
+           page reads the value again (sort_value_of).  A key fits. */
+        if (k < 0 || (size_t)k + strlen(tag) + 1 >= sizeof plain)
+            snprintf(plain, sizeof plain, "%s", last->id);
         cl__http_cursor_encode(tag, plain, enc, sizeof enc);
         next = json_string(enc);
     }

@@ -57,6 +57,15 @@ test('accounts and the open pipeline filter, sort and page by the URL',
         assert.equal(await page.getByTestId('shown').innerText(),
             `Showing ${Math.min(50, more.body.total)} of ${more.body.total}`);
         await shot(page, '16-accounts-arr');
+        // Printed: no navigation or filters, and every column keeps its
+        // name (a sortable header is a button, which print hides).
+        await page.emulateMedia({ media: 'print' });
+        assert.equal(await page.getByRole('navigation', { name: 'Main' }).isVisible(), false);
+        const heads = await page.locator(`${table} thead th`).evaluateAll((ths) =>
+            ths.map((th) => th.innerText.trim()));
+        assert.ok(heads.length > 5 && heads.every((h) => h.length > 0), heads.join(' | '));
+        assert.ok(heads.includes('ARR') && heads.includes('Account'), heads.join(' | '));
+        await page.emulateMedia({ media: 'screen' });
 
         // The CSM by name, and a renewal window.
         await page.getByLabel('CSM').selectOption({ label: csmName });

@@ -38,6 +38,12 @@ test('the pipeline report names AEs for sales leadership, pages, filters and sor
         await rows.filter({ hasText: first.deal_id }).getByText(name(first.ae_id), { exact: true }).waitFor();
         await page.getByText(`1–25 of ${want.deals.length}`).waitFor();
         await shot(page, 'pipeline-vp-sales');
+        // Each flag in words, as its filter names it (not "Outside icp").
+        const badges = await rows.locator('ul.flags .badge').allInnerTexts();
+        assert.ok(badges.some((b) => b.trim() === 'Outside the ICP'), badges.join(', '));
+        for (const b of badges)
+            assert.ok(['Matches a churn pattern', 'Outside the ICP', 'Champion stability',
+                'Slow to demo'].includes(b.trim()), b);
 
         // The next page continues the ranking.
         await page.getByRole('button', { name: 'Next page' }).click();

@@ -57,7 +57,7 @@ test('the report charts draw the API\'s figures to scale, accessibly, at both wi
             await accessible(ret, /retained/);
             const series = ret.locator('g.series');
             assert.equal(await series.count(), icp.retention.length);
-            let scale = null;
+            let scale = null, censored = 0;
             for (const [i, c] of icp.retention.entries()) {
                 const pts = await circles(series.nth(i).locator('circle.point'));
                 assert.deepEqual(pts.map((p) => Number(p.day)), c.points.map((p) => p.day));
@@ -70,8 +70,26 @@ test('the report charts draw the API\'s figures to scale, accessibly, at both wi
                 }
                 // A step curve: horizontal then vertical runs only.
                 assert.match(await series.nth(i).locator('path').getAttribute('d'), /^M[\d.,]+(H[\d.]+V[\d.]+)*$/);
+                // A censoring tick across the curve at each point after
+                // which customers were censored, at that point's x.
+                const ticks = await series.nth(i).locator('line.censor').evaluateAll((ls) =>
+                    ls.map((l) => ({ x: Number(l.getAttribute('x1')), day: Number(l.dataset.day),
+                        n: Number(l.dataset.censored) })));
+                const want = c.points.filter((p) => p.censored > 0);
+                assert.deepEqual(ticks.map((k) => [k.day, k.n]), want.map((p) => [p.day, p.censored]),
+                    `${c.cohort} censoring ticks`);
+                for (const k of ticks)
+                    near(k.x, pts[c.points.findIndex((p) => p.day === k.day)].cx, `${c.cohort} tick ${k.day}`);
+                censored += want.length;
             }
+            assert.ok(censored > 0, 'the demo has customers censored before the end');
             assert.ok(await ret.locator('details table tbody tr').count() > 0);
+            // The table gives the censored counts too.
+            const shown = await ret.locator('details table .censored').evaluateAll((cs) =>
+                cs.map((c) => Number(c.dataset.censored)));
+            assert.deepEqual(shown.sort(), icp.retention.flatMap((c) => c.points)
+                .map((p) => p.censored).filter((n) => n > 0).sort());
+            assert.match(await ret.locator('.chart-note').innerText(), /censored/);
 
             // Churn by segment: each whisker spans its interval, the dot inside it.
             const seg = page.getByTestId('chart-segments');
@@ -122,10 +140,14 @@ test('the report charts draw the API\'s figures to scale, accessibly, at both wi
             assert.deepEqual(await axeViolations(page), [], `bad-fit ${name}`);
             await shot(page, `report-charts-bad-fit-${name}`);
 
-            // Loop health: checks passing, one point per quarter.
+            // Loop health: one chart, the trend of checks passing, one
+            // point per quarter; the checks' numbers in a table.
             await page.goto(`${ctx.base}/reports/health`);
             const ht = page.getByTestId('trend-health');
             await ht.waitFor();
+            await page.getByTestId('health-checks').waitFor();
+            assert.equal(await page.locator('main canvas, main figure.chart').count(), 1,
+                'one chart on the loop-health page');
             const h = (await api.get('/reports/health/trend?quarters=8')).body;
             await accessible(ht, /Loop-health checks/);
             const passing = await circles(ht.locator('g.series').nth(0).locator('circle.point'));

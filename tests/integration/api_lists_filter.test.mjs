@@ -331,3 +331,52 @@ describe('visibility', () => {
                 (expected(a).healthAe === me)));
         });
 });
+
+describe('a long name', () => {
+    // Names of 3,000 bytes (an import takes up to 64 KB), alike for their
+    // first 2,990: too long for a cursor to carry, so it carries the key
+    // and the next page reads the name again.
+    const long = (c) => `Aaa Long Name ${'x'.repeat(2986)}${c}`;
+    const MINE = [['zz-long-1', long('a')], ['zz-long-2', long('b')],
+        ['zz-long-3', long('c')]];
+    before(async () => {
+        for (const [id, name] of MINE) {
+            let r = await revops.post('/api/v1/accounts', { id, name,
+                status: 'prospect' });
+            assert.equal(r.status, 201, r.text);
+            r = await revops.post('/api/v1/deals', { id: `${id}-d`,
+                account_id: id, type: 'new', stage: 'proposal',
+                created_on: '2026-10-01', arr: 1000 });
+            assert.equal(r.status, 201, r.text);
+        }
+    });
+
+    test('as the last row of a page it still continues, in order', async () => {
+        for (const sort of ['name', '-name']) {
+            const got = await walk(revops,
+                `/api/v1/accounts?q=zz-long&sort=${sort}`, 1);
+            const want = MINE.map(([id]) => id);
+            assert.deepEqual(ids(got), sort === 'name' ? want : want.reverse());
+        }
+        const deals = await walk(revops,
+            '/api/v1/deals?q=zz-long&sort=account', 1);
+        assert.deepEqual(ids(deals), MINE.map(([id]) => `${id}-d`));
+        // On the whole list too, among the other accounts.
+        const all = await walk(revops, '/api/v1/accounts?sort=name', 50);
+        assert.deepEqual(ids(all), ids(sorted([...accounts, ...MINE.map(
+            ([id, name]) => ({ id, name }))], (a) => a.name, false)));
+    });
+
+    test('a key-only cursor after a record that is gone says to start again',
+        async () => {
+            // The cursor is opaque; this one is built as the server builds
+            // a key-only one (base64url of "TAG:KEY").
+            const c = Buffer.from('accounts.name:zz-long-gone')
+                .toString('base64url');
+            const next = await revops.get(
+                `/api/v1/accounts?q=zz-long&sort=name&cursor=${c}`);
+            assert.equal(next.status, 400, next.text);
+            assert.equal(next.json.error.field, 'cursor');
+            assert.match(next.json.error.message, /start again/);
+        });
+});

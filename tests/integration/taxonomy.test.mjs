@@ -10,7 +10,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { as, demoWorkspace, sql, startServer } from './api_lib.mjs';
-import { ok } from './lib.mjs';
+import { ok, run } from './lib.mjs';
 
 describe('the taxonomy API', () => {
     let ws, srv, revops, csm, admin;
@@ -60,6 +60,10 @@ describe('the taxonomy API', () => {
         assert.ok(r.json.etag);
         const all = await causes(csm);
         assert.equal(all.at(-1).code, 'late_invoicing', 'added at the end');
+        // Every role's /me names causes by the taxonomy, the UI's labels.
+        const me = (await csm.get('/api/v1/me')).json;
+        assert.equal(me.cause_labels.late_invoicing, 'Late invoicing');
+        assert.equal(me.cause_labels.icp_miss, 'Wrong ICP');
         assert.equal(audit('late_invoicing'), 'insert');
         const again = await revops.post('/api/v1/settings/taxonomy', newCause);
         assert.equal(again.status, 409, again.text);
@@ -163,6 +167,36 @@ describe('the taxonomy API', () => {
             const mkt = ws.users.find((u) => u.role === 'marketing').id;
             assert.equal(sql(ws.db, "SELECT assignee_id FROM tasks WHERE " +
                 `kind = 'cause_followup' AND subject_id = '${churn}'`), mkt);
+        });
+
+    test('closeloop config set route_CODE re-routes an added cause, checked as the API',
+        async () => {
+            const set = (key, value) =>
+                run(['config', 'set', key, value, '--db', ws.db]);
+            const r = set('route_late_invoicing', 'revops');
+            assert.equal(r.code, 0, r.stderr);
+            assert.equal((await cause('late_invoicing')).owner_role, 'revops');
+            assert.equal(ok(['config', 'get', 'route_late_invoicing', '--db',
+                ws.db]).stdout, 'revops\n');
+            // Refused with one line naming the key, and nothing changes.
+            for (const [key, value, why] of [
+                ['route_late_invoicing', 'boss', /expected a role \(csm, .*\) or none, got 'boss'/],
+                ['route_scope_creep', 'vp_cs', /deal-attributable cause goes to the deal's AE/],
+                ['route_icp_miss', 'marketing', /deal-attributable cause goes to the deal's AE/],
+                ['route_bad_luck', 'vp_cs', /no cause 'bad_luck' in the workspace's taxonomy/],
+            ]) {
+                const no = set(key, value);
+                assert.notEqual(no.code, 0, `${key} ${value}`);
+                assert.equal(no.lines.length, 1, no.stderr);
+                assert.match(no.stderr, new RegExp(`${key}: `));
+                assert.match(no.stderr, why);
+            }
+            assert.equal((await cause('late_invoicing')).owner_role, 'revops');
+            assert.equal((await cause('scope_creep')).owner_role, null);
+            // Back to Marketing for the tests that follow.
+            assert.equal(set('route_late_invoicing', 'marketing').code, 0);
+            assert.equal((await cause('late_invoicing')).owner_role,
+                'marketing');
         });
 
     test('a retired cause takes no new tag; old tags keep it and its label',

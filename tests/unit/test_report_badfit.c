@@ -210,6 +210,8 @@ test_triggers_due_across_the_holidays(void **state)
     assert_string_equal(S(t, "0.kind"), "icp_review");
     assert_string_equal(S(t, "0.due_on"), "2026-11-04");
     assert_non_null(strstr(S(t, "0.rule"), "40.0%"));
+    /* Read by people: no setting key in the words (threshold_key has it). */
+    assert_null(strstr(S(t, "0.rule"), "icp_review_share"));
     assert_string_equal(S(t, "1.kind"), "coaching");
     assert_string_equal(S(t, "1.due_on"), "2026-11-04");
     /* Ada (C06, C12) and Ben (C11): two AEs, counted, not named. */

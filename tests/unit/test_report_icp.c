@@ -354,9 +354,14 @@ test_retention(void **state)
     static const int risk[] = {8, 8, 8, 7, 6, 5, 4, 3, 1};
     static const double surv[] = {1,      1,      7. / 8, 7. / 8, 6. / 8,
                                   5. / 8, 4. / 8, 3. / 8, 3. / 8};
+    /* Censored since the point before: 698 and 729 by day 730; 820 is
+       past the last point. */
+    static const int cens[] = {0, 0, 0, 0, 0, 0, 0, 0, 2};
     assert_int_equal(json_array_size(pts), 9);
-    for (size_t i = 0; i < 9; i++)
+    for (size_t i = 0; i < 9; i++) {
         check_point(json_array_get(pts, i), days[i], risk[i], surv[i]);
+        assert_int_equal(count(json_array_get(pts, i), "censored"), cens[i]);
+    }
     /* Before any churn the interval is the point itself. */
     assert_near(num(json_array_get(pts, 1), "ci_low"), 1, 1e-9);
     /* After 3 churns in 8: S = 5/8, Greenwood 1/56 + 1/42 + 1/30. */

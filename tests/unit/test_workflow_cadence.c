@@ -249,6 +249,10 @@ test_session_close_rules_and_what_changed(void **state)
     const cl_wf_effect *e = must_key(&l, "what_changed:monthly_debrief:"
                                          "2026-07:CSM1");
     assert_string_equal(e->what, "what_changed");
+    /* Plain language: the session's kind in words, not its code. */
+    assert_non_null(strstr(e->body, "What changed after Monthly debrief "
+                                    "2026-07:"));
+    assert_null(strstr(e->body, "monthly_debrief"));
     assert_non_null(strstr(e->body, "Add a security review"));
     assert_non_null(strstr(e->body, "2026-09-04"));
     assert_non_null(strstr(e->body, "Pricing page copy"));

@@ -3,7 +3,7 @@
 import { render } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, setCsrf } from './api.js';
-import { html, navigate, useLocation, Loading } from './ui.js';
+import { html, navigate, useLocation, Loading, setCauseLabels } from './ui.js';
 import { Login } from './pages/login.js';
 import { Inbox } from './pages/inbox.js';
 import { AccountPage, Go } from './pages/account.js';
@@ -109,6 +109,13 @@ function NotFound() {
 function Shell({ me, onSignOut }) {
     const loc = useLocation();
     const [menu, setMenu] = useState(false);
+    // Causes by the workspace's labels on every page, from the sign-in on
+    // (the taxonomy settings renew them after that).
+    const signedIn = useRef(null);
+    if (signedIn.current !== me) {
+        signedIn.current = me;
+        setCauseLabels(me.cause_labels);
+    }
     let Page = NotFound,
         params = [];
     for (const [re, P] of ROUTES) {

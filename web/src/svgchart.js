@@ -35,7 +35,7 @@ const dayLabel = (d) =>
           ? `${Math.round(d / 365.25)} y`
           : `${Math.round(d / 30.4375)} mo`;
 
-function Frame({ title, testid, height, children, table, extra }) {
+function Frame({ title, testid, height, children, table, extra, note }) {
     return html`<figure class="chart svg-chart" data-testid=${testid} ...${extra || {}}>
         <svg viewBox=${`0 0 ${W} ${height}`} role="img" aria-label=${title}
             preserveAspectRatio="xMidYMid meet" width="100%">
@@ -43,6 +43,7 @@ function Frame({ title, testid, height, children, table, extra }) {
             ${children}
         </svg>
         <figcaption>${title}</figcaption>
+        ${note && html`<p class="meta chart-note">${note}</p>`}
         ${
             table &&
             html`<details class="chart-numbers"><summary>The numbers</summary>
@@ -59,9 +60,11 @@ function YAxis({ y, vals, fmt, x0, x1 }) {
     );
 }
 
-// series: [{label, points: [{day, survival}]}]: survival curves drawn as
-// steps on a day axis to scale; each point a dot at its day.  The legend
-// sits low, where retention curves seldom go.
+// series: [{label, points: [{day, survival, censored}]}]: survival curves
+// drawn as steps on a day axis to scale; each point a dot at its day, and
+// a tick across the curve where customers were censored since the point
+// before (still customers when their follow-up ended), as Kaplan-Meier
+// plots mark them.  The legend sits low, where retention curves seldom go.
 export function StepChart({ series, title, testid, xLabel, height = 260 }) {
     const xMax = Math.max(
         1,
@@ -86,11 +89,14 @@ export function StepChart({ series, title, testid, xLabel, height = 260 }) {
             (d) =>
                 html`<tr><th scope="row">${d}</th>${series.map((s) => {
                     const p = s.points.find((q) => q.day === d);
-                    return html`<td class="n">${p ? `${pct(p.survival)} (${pct(p.ci_low)} – ${pct(p.ci_high)})` : '—'}</td>`;
+                    return html`<td class="n">${p ? `${pct(p.survival)} (${pct(p.ci_low)} – ${pct(p.ci_high)})` : '—'}${p && p.censored ? html`<br /><span class="censored" data-censored=${p.censored}>${p.censored} censored</span>` : ''}</td>`;
                 })}</tr>`,
         )}</tbody></table>`;
+    const note =
+        series.some((s) => s.points.some((p) => p.censored > 0)) &&
+        'A tick across a curve marks customers whose follow-up ended since the point before while they were still customers (censored): they count as retained until then, and no longer after.';
     return html`<${Frame} title=${title} testid=${testid} height=${height} table=${table}
-        extra=${{ 'data-x-max': xMax }}>
+        extra=${{ 'data-x-max': xMax }} note=${note}>
         <${YAxis} y=${y} vals=${[0, 0.25, 0.5, 0.75, 1]} fmt=${(v) => `${v * 100}%`} x0=${PAD.l} x1=${W - PAD.r} />
         ${dayTicks(xMax).map(
             (d) =>
@@ -107,7 +113,14 @@ export function StepChart({ series, title, testid, xLabel, height = 260 }) {
                         p,
                     ) => html`<circle class="point" cx=${x(p.day)} cy=${y(p.survival)} r="2.5" fill=${c}
                     data-day=${p.day} data-survival=${p.survival} />`,
-                )}</g>`;
+                )}
+                ${s.points
+                    .filter((p) => p.censored > 0)
+                    .map(
+                        (p) =>
+                            html`<line class="censor" x1=${x(p.day)} x2=${x(p.day)} y1=${y(p.survival) - 6} y2=${y(p.survival) + 6}
+                            stroke=${c} stroke-width="1.5" data-day=${p.day} data-censored=${p.censored} />`,
+                    )}</g>`;
         })}
         ${series.map(
             (

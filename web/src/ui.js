@@ -162,6 +162,7 @@ const LABELS = {
     deal_brief_template: 'Deal-brief template review',
     handoff_sla_review: 'Handoff SLA review',
     trust_ae_cluster: 'Trust recoveries on one AE',
+    trust_breakdown: 'Trust breakdown (recoveries)',
     // notifications
     task_reminder: 'Task reminder',
     task_escalation: 'Overdue task',
@@ -194,6 +195,11 @@ const LABELS = {
     marketing: 'Marketing',
     revops: 'RevOps',
     admin: 'Admin',
+    // the pipeline's flags
+    churn_pattern: 'Matches a churn pattern',
+    outside_icp: 'Outside the ICP',
+    champion_stability: 'Champion stability',
+    slow_to_demo: 'Slow to demo',
     // report words
     icp: 'ICP',
     arr: 'ARR',
@@ -207,9 +213,17 @@ const LABELS = {
     promises: 'Concrete promises at close (review Q4)',
     gut_read: "AE's gut read at close (review Q7)",
 };
+// The workspace's cause labels by code (its taxonomy, relabelled and added
+// causes included), which /me brings and the taxonomy settings renew;
+// label() prefers them.
+let CAUSE_LABELS = {};
+export const setCauseLabels = (byCode) => {
+    CAUSE_LABELS = { ...(byCode || {}) };
+};
 export const label = (code) => {
     if (code === null || code === undefined || code === '') return '';
     const c = String(code);
+    if (Object.hasOwn(CAUSE_LABELS, c)) return CAUSE_LABELS[c];
     if (LABELS[c]) return LABELS[c];
     const w = c.replace(/_/g, ' ');
     return w.charAt(0).toUpperCase() + w.slice(1);

@@ -23,8 +23,9 @@ import { periodChoices } from './reports/index.js';
 
 const WRITERS = ['sales_manager', 'vp_sales', 'revops'];
 
-// Opening an item: the AE by name, a sales-attributable cause by its label,
-// the quarter from a list; prefilled from a link (a bad-fit finding).
+// Opening an item: the AE by name, a sales-attributable cause in use (not
+// retired) by its label, the quarter from a list; prefilled from a link (a
+// bad-fit finding).
 function OpenForm({ me, query }) {
     const aes = useLoad(
         () => api.get('/users', { role: 'ae', limit: 1000 }),
@@ -41,9 +42,9 @@ function OpenForm({ me, query }) {
     const set = (k) => (v) => setF({ ...f, [k]: v });
     const causes = [
         ...((tax.data && tax.data.items) || [])
-            .filter((c) => c.sales_attributable)
+            .filter((c) => c.sales_attributable && !c.retired)
             .map((c) => ({ value: c.code, label: c.label })),
-        { value: 'trust_breakdown', label: 'Trust breakdown (recoveries)' },
+        { value: 'trust_breakdown', label: label('trust_breakdown') },
     ];
     const periods = periodChoices(false, me.today, f.period).map((p) => ({
         value: p,
@@ -154,7 +155,7 @@ export function CoachingItem({ params, me }) {
         }</h1>
         <dl class="facts">
             <div><dt>AE</dt><dd>${c.ae_name ?? '—'}</dd></div><div><dt>Period</dt><dd>${c.period}</dd></div>
-            <div><dt>Cause</dt><dd>${label(c.cause)}</dd></div><div><dt>Status</dt><dd>${label(c.status)}</dd></div>
+            <div><dt>Cause</dt><dd data-testid="coaching-cause">${label(c.cause)}</dd></div><div><dt>Status</dt><dd>${label(c.status)}</dd></div>
             ${c.created_at && html`<div><dt>Opened</dt><dd>${day(c.created_at)}</dd></div>`}
         </dl>
         ${c.note && html`<p class="note-body" data-testid="coaching-note">${c.note}</p>`}

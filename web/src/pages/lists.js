@@ -2,9 +2,11 @@
 // searched and paged by the API (GET /accounts, GET /deals?open=true,
 // docs/server.md "Lists").  The filters, the sort and the search live in
 // the URL, so a view can be shared and Back returns to it; more rows come
-// a page at a time through the API's cursors.
+// a page at a time through the API's cursors; the whole list under its
+// filters and sort downloads as CSV (csv.js).
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api.js';
+import { toCsv, downloadCsv } from '../csv.js';
 import {
     html,
     navigate,
@@ -59,26 +61,45 @@ const LISTS = {
             {
                 sort: 'name',
                 head: 'Account',
+                csv: (a) => a.name,
                 cell: (a) =>
                     html`<a href=${`/accounts/${encodeURIComponent(a.id)}`}>${a.name}</a>`,
             },
-            { sort: 'status', head: 'Status', cell: (a) => label(a.status) },
+            {
+                sort: 'status',
+                head: 'Status',
+                csv: (a) => label(a.status),
+                cell: (a) => label(a.status),
+            },
             {
                 sort: 'industry',
                 head: 'Industry',
+                csv: (a) => a.industry,
                 cell: (a) => label(text(a.industry)),
             },
-            { sort: 'region', head: 'Region', cell: (a) => text(a.region) },
-            { sort: 'csm', head: 'CSM', cell: (a) => a.csm_name || '—' },
+            {
+                sort: 'region',
+                head: 'Region',
+                csv: (a) => a.region,
+                cell: (a) => text(a.region),
+            },
+            {
+                sort: 'csm',
+                head: 'CSM',
+                csv: (a) => a.csm_name,
+                cell: (a) => a.csm_name || '—',
+            },
             {
                 sort: 'arr',
                 head: 'ARR',
                 n: true,
+                csv: (a) => a.arr,
                 cell: (a) => money(a.arr),
             },
             {
                 sort: 'renewal_on',
                 head: 'Renewal',
+                csv: (a) => a.renewal_on,
                 cell: (a) => day(a.renewal_on),
             },
             {
@@ -86,6 +107,7 @@ const LISTS = {
                 head: 'Health',
                 n: true,
                 health: true,
+                csv: (a) => a.health_score,
                 cell: (a) => health(a, 'health_score'),
             },
         ],
@@ -103,26 +125,41 @@ const LISTS = {
             {
                 sort: 'account',
                 head: 'Account',
+                csv: (d) => d.account_name,
                 cell: (d) =>
                     html`<a href=${`/accounts/${encodeURIComponent(d.account_id)}#deal-${d.id}`}>${d.account_name}</a>`,
             },
-            { sort: 'id', head: 'Deal', cell: (d) => d.id },
-            { sort: 'stage', head: 'Stage', cell: (d) => label(d.stage) },
+            { sort: 'id', head: 'Deal', csv: (d) => d.id, cell: (d) => d.id },
+            {
+                sort: 'stage',
+                head: 'Stage',
+                csv: (d) => label(d.stage),
+                cell: (d) => label(d.stage),
+            },
             {
                 sort: 'ae',
                 head: 'AE',
                 ae: true,
+                csv: (d) => d.ae_name,
                 cell: (d) => d.ae_name || '—',
             },
-            { sort: 'arr', head: 'ARR', n: true, cell: (d) => money(d.arr) },
+            {
+                sort: 'arr',
+                head: 'ARR',
+                n: true,
+                csv: (d) => d.arr,
+                cell: (d) => money(d.arr),
+            },
             {
                 sort: 'created_on',
                 head: 'Created',
+                csv: (d) => d.created_on,
                 cell: (d) => day(d.created_on),
             },
             {
                 sort: 'renewal_on',
                 head: 'Account renewal',
+                csv: (d) => d.renewal_on,
                 cell: (d) => day(d.renewal_on),
             },
             {
@@ -130,6 +167,7 @@ const LISTS = {
                 head: 'Account health',
                 n: true,
                 health: true,
+                csv: (d) => d.account_health,
                 cell: (d) => health(d, 'account_health'),
             },
         ],
@@ -206,6 +244,27 @@ function useList(path, params) {
         );
     };
     return [st, more];
+}
+
+// Every row of the list under params (its filters and sort), page after
+// page, as a CSV of the columns shown; at most CSV_MAX rows.
+const CSV_MAX = 10000;
+async function listCsv(path, params, columns) {
+    const rows = [];
+    let cursor = null;
+    do {
+        const d = await api.get(path, {
+            ...params,
+            limit: 1000,
+            ...(cursor ? { cursor } : {}),
+        });
+        rows.push(...d.items);
+        cursor = d.next_cursor;
+    } while (cursor && rows.length < CSV_MAX);
+    return toCsv(
+        columns.map((c) => c.head),
+        rows.map((x) => columns.map((c) => c.csv(x))),
+    );
 }
 
 // A text or number field that applies its value when it is committed
@@ -300,6 +359,7 @@ function List({ conf, me, query }) {
     const [openFilters, setOpenFilters] = useState(
         () => !window.matchMedia('(max-width: 640px)').matches,
     );
+    const [csvBusy, setCsvBusy] = useState(false);
     const choices = st.choices || { industry: [], region: [] };
     const [one, many] = conf.noun;
     const shown = st.items.length;
@@ -409,6 +469,17 @@ function List({ conf, me, query }) {
             shown > 0 &&
             html`<div class="pager">
             <span data-testid="shown">Showing ${shown}${st.total !== null ? ` of ${st.total}` : ''}</span>
+            <button type="button" class="link no-print" disabled=${csvBusy} onClick=${async () => {
+                setCsvBusy(true);
+                try {
+                    downloadCsv(
+                        `${conf.path.slice(1)}.csv`,
+                        await listCsv(conf.api, params, columns),
+                    );
+                } finally {
+                    setCsvBusy(false);
+                }
+            }}>Download ${st.total > CSV_MAX ? `the first ${CSV_MAX}` : `all ${st.total ?? ''}`} as CSV</button>
             ${
                 st.cursor &&
                 html`<button type="button" disabled=${st.more} onClick=${more}>Show more</button>`

@@ -16,6 +16,7 @@ import {
     useId,
     fieldError,
     Badge,
+    setCauseLabels,
 } from '../ui.js';
 
 // Who may use these pages: the roles the API lets change settings
@@ -225,7 +226,19 @@ function CauseEditor({ t, onSaved }) {
 }
 
 function Taxonomy() {
-    const st = useLoad(() => api.get('/settings/taxonomy'), []);
+    // What it reads is what every page labels causes with from now on.
+    const st = useLoad(
+        () =>
+            api.get('/settings/taxonomy').then((d) => {
+                setCauseLabels(
+                    Object.fromEntries(
+                        (d.items || []).map((c) => [c.code, c.label]),
+                    ),
+                );
+                return d;
+            }),
+        [],
+    );
     return html`<${Loaded} state=${st}>${(d) =>
         html`<${AddCause} onAdded=${st.reload} />
         <div class="grid">${d.items.map(

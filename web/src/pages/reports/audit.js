@@ -1,6 +1,7 @@
 // audit.js - the tagging audit: tagging by CSM, tags changed after the
 // AE was notified, signals nobody knew and churns left untagged.
-import { html, label } from '../../ui.js';
+import { html, label, when, day } from '../../ui.js';
+import { evidence } from './shared.js';
 
 function TagChanges(t) {
     if (!t) return null;
@@ -15,7 +16,7 @@ function TagChanges(t) {
                 (
                     x,
                 ) => html`<tr><th scope="row"><a href=${`/accounts/${encodeURIComponent(x.account_id || '')}`}>${x.churn_id}</a></th>
-                <td>${x.notified_at}</td><td>${x.changed_at}${x.changed_by ? ` by ${x.changed_by}` : ''}</td>
+                <td>${when(x.notified_at)}</td><td>${when(x.changed_at)}${x.changed_by ? ` by ${x.changed_by.name || 'a colleague'}` : ''}</td>
                 <td>${x.primary_before ? label(x.primary_before) : '—'} → ${x.primary_after ? label(x.primary_after) : '—'}</td>
                 <td>${causes(x.contributing_before)} → ${causes(x.contributing_after)}</td></tr>`,
             )}</tbody></table></div>`
@@ -35,7 +36,7 @@ function SignalsNotKnown(u, tagged) {
 export function AuditReport({ d }) {
     return html`<section class="card"><h2>Tagging by CSM</h2>
         <div class="table-wrap"><table class="data"><thead><tr><th scope="col">CSM</th><th scope="col" class="n">Tagged</th>
-            <th scope="col">Causes</th><th scope="col" class="n">p</th></tr></thead>
+            <th scope="col">Causes</th><th scope="col">Mix unlike the team's</th></tr></thead>
             <tbody>${d.csms.map(
                 (
                     c,
@@ -43,11 +44,11 @@ export function AuditReport({ d }) {
                 <td>${Object.entries(c.distribution)
                     .map(([k, v]) => `${label(k)} ${v}`)
                     .join(', ')}</td>
-                <td class="n">${c.p_value === null ? '—' : Number(c.p_value).toPrecision(2)}</td></tr>`,
+                <td data-testid="tag-mix-evidence">${c.p_value === null ? '—' : evidence(c.p_value, 'p')}</td></tr>`,
             )}</tbody></table></div>
         ${TagChanges(d.tags_changed_after_notification)}
         ${SignalsNotKnown(d.signals_not_known, d.tagged)}
         <h3>Untagged over 14 days</h3>
-        <ul class="plain">${d.untagged_over_14_days.map((u) => html`<li><a href=${`/churns/${encodeURIComponent(u.churn_id)}/tag`}>${u.churn_id}</a> — ${u.days_untagged} days</li>`)}</ul>
+        <ul class="plain">${d.untagged_over_14_days.map((u) => html`<li><a href=${`/churns/${encodeURIComponent(u.churn_id)}/tag`}>${u.churn_id}</a>, churned ${day(u.churned_on)} — ${u.days_untagged} days</li>`)}</ul>
     </section>`;
 }

@@ -1,6 +1,7 @@
-// health.js - loop health: which checks pass, quarter by quarter.
+// health.js - loop health: which checks pass, quarter by quarter.  One
+// chart, the trend of checks passing and failing over the last quarters
+// (trend.js); the checks of each quarter, with their values, as a table.
 import { html, pct, num, label, Badge } from '../../ui.js';
-import { ChartFigure, COLORS } from '../../chart.js';
 import { Kpi } from './shared.js';
 import { Trend } from './trend.js';
 
@@ -19,40 +20,6 @@ export function Health({ d }) {
     const checks = qs.length
         ? qs[qs.length - 1].checks.map((c) => c.check)
         : [];
-    const count = (q, v) => q.checks.filter((c) => c.pass === v).length;
-    const config = {
-        type: 'bar',
-        data: {
-            labels: qs.map((q) => q.period),
-            datasets: [
-                {
-                    label: 'pass',
-                    data: qs.map((q) => count(q, true)),
-                    backgroundColor: COLORS[2],
-                },
-                {
-                    label: 'fail',
-                    data: qs.map((q) => count(q, false)),
-                    backgroundColor: COLORS[1],
-                },
-                {
-                    label: 'not computed',
-                    data: qs.map((q) => count(q, null)),
-                    backgroundColor: '#9ca3af',
-                },
-            ],
-        },
-        options: {
-            scales: {
-                x: { stacked: true },
-                y: {
-                    stacked: true,
-                    beginAtZero: true,
-                    ticks: { precision: 0 },
-                },
-            },
-        },
-    };
     const cell = (c) =>
         c.pass === true
             ? html`<${Badge} kind="ok">pass<//>`
@@ -62,8 +29,8 @@ export function Health({ d }) {
     return html`
         <section class="kpis"><${Kpi} label=${`checks passing in ${s.period}`} value=${s.passed} testid="passed" />
             <${Kpi} label="failing" value=${s.failed} testid="failed" /><${Kpi} label="not computed" value=${s.unknown} /></section>
-        <section class="card"><h2>Is the loop closing?</h2>
-            <${ChartFigure} testid="chart-health" config=${config} title="Loop-health checks passing and failing by quarter" />
+        <${Trend} name="health" />
+        <section class="card"><h2>Is the loop closing? Each check by quarter</h2>
             <div class="table-wrap"><table class="data" data-testid="health-checks"><thead><tr><th scope="col">Check</th>
                 ${qs.map((q) => html`<th scope="col">${q.period}</th>`)}</tr></thead>
                 <tbody>${checks.map(
@@ -76,6 +43,5 @@ export function Health({ d }) {
                         )}</tr>`,
                 )}</tbody></table></div>
             <ul class="plain notes-list">${qs.length ? qs[qs.length - 1].checks.map((c) => html`<li><strong>${label(c.check)}</strong>: ${c.note}</li>`) : null}</ul>
-        </section>
-        <${Trend} name="health" />`;
+        </section>`;
 }

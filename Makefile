@@ -1,5 +1,6 @@
 # Thin wrappers around the scripts; the scripts are the real entry points.
 .PHONY: all test run bench bench-import bench-reports bench-pg bench-million \
+	bench-webhooks \
 	format clean
 
 all: build/build.ninja
@@ -32,6 +33,11 @@ bench-pg:
 # `make bench`: about 6 minutes, and it starts a PostgreSQL cluster).
 bench-million:
 	bench/million.sh
+
+# Issue 15's figures: webhook events applied per second and their latency
+# to the notification, against hello.
+bench-webhooks:
+	bench/webhooks.sh
 
 # clang-format over the C, prettier (web/.prettierrc.json, pinned in
 # web/package.json) over the web UI's JavaScript.

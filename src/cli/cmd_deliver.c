@@ -9,7 +9,7 @@
 static int run(int argc, char **argv);
 
 const cli_command cli_cmd_deliver = {
-    "deliver", run, "send pending notifications once (e-mail, webhook)",
+    "deliver", run, "send pending notifications once (e-mail, webhook, CRM)",
     "usage: closeloop deliver [--now YYYY-MM-DD[THH:MM]] [--db URL]\n"
     "\n"
     "Sends every outbox message due at --now: e-mail over SMTP (config\n"
@@ -20,6 +20,8 @@ const cli_command cli_cmd_deliver = {
     "doubling each time; after max_attempts (5) the message is dead.  A\n"
     "channel that is not configured leaves its messages pending.  The\n"
     "in-app inbox copy of every message is delivered when it is queued.\n"
+    "The CRM write-back (config crm_writeback) is sent too: see\n"
+    "closeloop crm --help.\n"
     "Prints: deliver: N sent, N retried, N dead, N waiting.\n"};
 
 /* Crash tests set CLOSELOOP_KILL_AFTER_SEND to die between a successful

@@ -1,6 +1,7 @@
 /* config_keys.c - the delivery and routing settings (config_keys.h). */
 #include "config_keys.h"
 
+#include "crm.h"
 #include "workflow.h"
 
 #include <errno.h>
@@ -71,6 +72,25 @@ static const cl_config_key keys[] = {
      "optional: the ?secret= the Outbound Message URL must carry, 16 to 256 "
      "characters (write-only)",
      1},
+    /* Write-back (issue 15, docs/integrations.md): off until
+       crm_writeback names the CRM; a token is write-only like the webhook
+       secrets.  2048 characters hold any OAuth access token either CRM
+       issues. */
+    {"crm_writeback", NULL, 0, 0,
+     "write root causes, review answers and health scores back to the CRM: "
+     "off (default), hubspot or salesforce"},
+    {"crm_base_url", NULL, 0, 0,
+     "the CRM API's address: https://api.hubapi.com for HubSpot (default), "
+     "the instance URL (https://NAME.my.salesforce.com) for Salesforce"},
+    {"crm_token", NULL, 16, 2048,
+     "the bearer token the write-back sends (a HubSpot private app token or "
+     "a Salesforce access token), 16 to 2048 characters (write-only)",
+     1},
+    {"crm_api_version", NULL, 0, 0,
+     "the Salesforce REST API version the write-back uses, vNN.N (v60.0)"},
+    {"crm_writeback_health", NULL, 0, 0,
+     "also write the health score (private to CS and the deal's AE): off "
+     "(default) or on, only when the CRM field is restricted to them"},
     /* Issue 14: the won-deal review's check-ins, days after kickoff (or
        close); a year and a half is the furthest a first-year check-in
        goes. */
@@ -177,6 +197,22 @@ cl_config_check(const char *key, const char *value, cl_error *err)
         why = cl_wf_route_setting_check(key, value, &known);
         return why ? cl_error_set(err, CL_EINVAL, "%s: %s", key, why) : CL_OK;
     }
+    if (strcmp(key, "crm_writeback") == 0) {
+        cl_crm crm;
+        if (cl_crm_parse(value, &crm) != 0)
+            why = "expected off, hubspot or salesforce";
+    }
+    if (strcmp(key, "crm_writeback_health") == 0 && strcmp(value, "off") != 0 &&
+        strcmp(value, "on") != 0)
+        why = "expected off or on";
+    if (strcmp(key, "crm_api_version") == 0 && !cl_crm_version_ok(value))
+        why = "expected a Salesforce API version from v20.0 to v99.9, "
+              "e.g. v60.0";
+    if (strcmp(key, "crm_base_url") == 0 &&
+        (!prefixed(value, "http://", "https://") || strlen(value) > 400 ||
+         strpbrk(value, " #?\"<>") != NULL))
+        why = "expected an http:// or https:// address without spaces, "
+              "query or fragment, at most 400 characters";
     if (strcmp(key, "webhook_format") == 0 && strcmp(value, "json") != 0 &&
         strcmp(value, "slack") != 0)
         why = "expected json or slack";

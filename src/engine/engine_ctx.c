@@ -242,6 +242,17 @@ load(cl__eng *e, cl_error *err)
                                   err)) != CL_OK)
         return rc;
     e->webhook = found && buf[0];
+    /* A value that fails its check (stored before the key had one) leaves
+       the write-back off. */
+    if ((rc = cl_store_config_get(e->st, "crm_writeback", buf, sizeof buf,
+                                  &found, err)) != CL_OK)
+        return rc;
+    if (!found || cl_crm_parse(buf, &e->crm) != 0)
+        e->crm = CL_CRM_OFF;
+    if ((rc = cl_store_config_get(e->st, "crm_writeback_health", buf,
+                                  sizeof buf, &found, err)) != CL_OK)
+        return rc;
+    e->crm_health = found && strcmp(buf, "on") == 0;
     e->lookback_days = 30;
     if ((rc = cl_store_config_get(e->st, "engine_lookback_days", buf,
                                   sizeof buf, &found, err)) != CL_OK)

@@ -11,7 +11,9 @@
  * Idempotency-Key header of the webhook), by which the receiver dedupes.
  *
  * Settings (closeloop config): smtp_url, smtp_from, webhook_url,
- * webhook_format (json | slack), max_attempts (5), retry_base_seconds (60).
+ * webhook_format (json | slack), max_attempts (5), retry_base_seconds (60);
+ * the CRM write-back (channel "crm", crm.c): crm_writeback, crm_base_url,
+ * crm_token, crm_api_version.
  * A failed attempt is retried after retry_base_seconds * 2^(attempts-1);
  * after max_attempts failures the row is 'dead'.  A channel that is not
  * configured is left pending (counted as waiting), not failed.
@@ -36,6 +38,7 @@ typedef struct cl_notify_opts {
        for crash tests); NULL for none. */
     void (*after_send)(void *ud, int64_t id);
     void *ud;
+    const char *only; /* one channel ("crm": the write-back); NULL: all */
 } cl_notify_opts;
 
 /*
@@ -44,6 +47,27 @@ typedef struct cl_notify_opts {
  */
 cl_err cl_notify_run(cl_store *st, cl_time now, const cl_notify_opts *opts,
                      cl_notify_stats *stats, cl_error *err);
+
+/* One pending write-back as it would be sent (strings valid during the
+   callback).  url NULL, and problem set, for a row that cannot be sent. */
+typedef struct cl_notify_crm_item {
+    int64_t id;
+    const char *method, *url, *body;
+    const char *subject, *object, *record_id;
+    int attempts;
+    const char *next_attempt_at, *last_error, *problem;
+} cl_notify_crm_item;
+
+typedef int (*cl_notify_crm_cb)(void *ud, const cl_notify_crm_item *it);
+
+/*
+ * The write-back's pending rows (outbox channel "crm"), by id, each as the
+ * request the worker would make with today's settings: method, URL and
+ * JSON body (never the token).  Sends nothing: the dry run.  cb returns
+ * non-zero to stop.  CL_OK, CL_EDB, CL_ENOMEM.
+ */
+cl_err cl_notify_crm_pending(cl_store *st, cl_notify_crm_cb cb, void *ud,
+                             cl_error *err);
 
 /*
  * The Message-ID of an idempotency key into out: "<KEY.HASH@closeloop>"

@@ -493,7 +493,7 @@ cl__h_config_keys(cl_http_req *r)
 enum MHD_Result
 cl__h_config_set(cl_http_req *r)
 {
-    cl_jfield f[32];
+    cl_jfield f[64]; /* more than the settings there are */
     size_t n = 0, nkeys;
     const cl_config_key *keys = cl_config_keys(&nkeys);
     enum MHD_Result done;

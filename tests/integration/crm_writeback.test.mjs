@@ -10,6 +10,7 @@ import http from 'node:http';
 import { account, churn, cli, cliRun, company, json, outbox,
     wonDeal } from './engine_lib.mjs';
 import { start } from './lib.mjs';
+import { as, demoWorkspace, startServer } from './api_lib.mjs';
 
 const TOKEN = 'pat-na1-11111111-2222-3333-4444-555555555555';
 
@@ -306,4 +307,37 @@ test('the settings are checked, the token is write-only, and the dry run ' +
     assert.match(await writeback(db, '2026-06-03T10:00'), /0 sent, 0 retried, 1 dead/);
     const [row] = outbox(db, '--channel', 'crm');
     assert.match(row.last_error, /queued for salesforce/);
+});
+
+test('API: RevOps sets the write-back (the token write-only) and reads the ' +
+    'pending requests; other roles get 403', async (t) => {
+    const ws = demoWorkspace(t);
+    const srv = await startServer(t, ws.db);
+    t.after(() => srv.stop());
+    const revops = await as(srv, ws, 'revops');
+    let r = await revops.get('/api/v1/crm/writeback');
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.json, { crm: 'off', items: [], more: false });
+    r = await revops.get('/api/v1/settings/config');
+    r = await revops.patch('/api/v1/settings/config', {
+        crm_writeback: 'hubspot', crm_token: TOKEN,
+        crm_writeback_health: 'on' },
+    { headers: { 'if-match': r.headers.get('etag') } });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.crm_writeback, 'hubspot');
+    assert.deepEqual(r.json.crm_token, { set: true });
+    assert.doesNotMatch(r.text, new RegExp(TOKEN));
+    r = await revops.patch('/api/v1/settings/config',
+        { crm_api_version: '60.0' }, { headers: { 'if-match': '*' } });
+    assert.equal(r.status, 400);
+    assert.equal(r.json.error.field, 'crm_api_version');
+    assert.match(r.json.error.message, /v20\.0 to v99\.9/);
+    r = await revops.get('/api/v1/crm/writeback');
+    assert.equal(r.json.crm, 'hubspot');
+    for (const role of ['csm', 'ae', 'vp_sales', 'marketing']) {
+        const c = await as(srv, ws, role);
+        const x = await c.get('/api/v1/crm/writeback');
+        assert.equal(x.status, 403, role);
+        assert.equal(x.json.items, undefined);
+    }
 });

@@ -5,6 +5,7 @@
 // of each in src/core), never from a copy here.
 import { useState } from 'preact/hooks';
 import { api } from '../api.js';
+import { CrmWriteback } from './settings_crm.js';
 import {
     html,
     useLoad,
@@ -29,6 +30,7 @@ const TABS = [
     ['thresholds', 'Thresholds'],
     ['holidays', 'Holidays'],
     ['channels', 'Notification channels'],
+    ['crm', 'CRM write-back'],
 ];
 
 export const ROLE_LABELS = {
@@ -69,6 +71,7 @@ export function Settings({ params, me }) {
             thresholds: Thresholds,
             holidays: Holidays,
             channels: Channels,
+            crm: CrmWriteback,
         }[tab] || Taxonomy;
     return html`<div class="page settings"><h1>Settings</h1>
         <nav class="tabs" aria-label="Settings sections">${TABS.map(

@@ -2,6 +2,8 @@
 #include "config_keys.h"
 
 #include "crm.h"
+#include "date.h"
+#include "tz.h"
 #include "workflow.h"
 
 #include <errno.h>
@@ -91,6 +93,14 @@ static const cl_config_key keys[] = {
     {"crm_writeback_health", NULL, 0, 0,
      "also write the health score (private to CS and the deal's AE): off "
      "(default) or on, only when the CRM field is restricted to them"},
+    /* The workspace's calendar (issue 15): the day the engine calls today,
+       the hour the server ticks, and which days count as business days. */
+    {"timezone", NULL, 0, 0,
+     "the workspace's time zone, an IANA name such as Europe/Berlin (UTC): "
+     "the day of the daily run and the hour of --tick-hour"},
+    {"business_days", NULL, 0, 0,
+     "the working weekdays business-day deadlines count: day names or "
+     "ranges, e.g. mon-fri (default), sun-thu, mon-fri,sat"},
     /* Issue 14: the won-deal review's check-ins, days after kickoff (or
        close); a year and a half is the furthest a first-year check-in
        goes. */
@@ -196,6 +206,14 @@ cl_config_check(const char *key, const char *value, cl_error *err)
         int known;
         why = cl_wf_route_setting_check(key, value, &known);
         return why ? cl_error_set(err, CL_EINVAL, "%s: %s", key, why) : CL_OK;
+    }
+    if (strcmp(key, "timezone") == 0 && !cl_tz_name_ok(value))
+        why = "expected an IANA zone name such as Europe/Berlin or UTC";
+    if (strcmp(key, "business_days") == 0) {
+        unsigned week;
+        if (strlen(value) > 60 || cl_cal_weekdays_parse(value, &week) != 0)
+            why = "expected day names mon tue wed thu fri sat sun or ranges, "
+                  "comma-separated, e.g. mon-fri or sun-thu";
     }
     if (strcmp(key, "crm_writeback") == 0) {
         cl_crm crm;

@@ -6,6 +6,7 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { CrmWriteback } from './settings_crm.js';
+import { Calendar } from './settings_calendar.js';
 import {
     html,
     useLoad,
@@ -355,7 +356,7 @@ function Holidays() {
     const [on, setOn] = useState('');
     const [name, setName] = useState('');
     const [sub, run] = useSubmit();
-    return html`<div class="card">
+    return html`<${Calendar} /><div class="card">
         <form class="inline-form" onSubmit=${async (e) => {
             e.preventDefault();
             if (

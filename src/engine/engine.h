@@ -59,6 +59,10 @@ cl_err cl_engine_zone(cl_store *st, cl_tz *out, cl_error *err);
  */
 cl_err cl_engine_zone_load(const char *name, cl_tz *out, cl_error *err);
 
+/* The workspace's day of now (its zone's; UTC when the store cannot say):
+   what the API calls today, as the engine does. */
+cl_day cl_engine_today(cl_store *st, cl_time now);
+
 /* 1 if stats holds no change at all. */
 int cl_engine_stats_empty(const cl_engine_stats *stats);
 

@@ -63,3 +63,14 @@ cl_engine_zone(cl_store *st, cl_tz *out, cl_error *err)
         cl_tz_utc(out);
     return CL_OK;
 }
+
+cl_day
+cl_engine_today(cl_store *st, cl_time now)
+{
+    cl_tz zone;
+    cl_error err;
+    cl_error_clear(&err);
+    if (cl_engine_zone(st, &zone, &err) != CL_OK)
+        cl_tz_utc(&zone);
+    return cl_tz_day(&zone, now);
+}

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../store/store_api.h"
+#include "../engine/engine.h"
 #include "http_int.h"
 
 void cl__http_sha256_hex(const char *secret, char out[65]);
@@ -21,7 +22,7 @@ me_json(const cl_http_req *r, const char *id, const char *name,
         const char *email, const char *role, const char *manager_id)
 {
     char today[11];
-    cl_date_format(cl_time_day(r->now), today);
+    cl_date_format(cl_engine_today(r->st, r->now), today);
     return json_pack("{s:s, s:s, s:s, s:s, s:o, s:s}", "id", id, "name", name,
                      "email", email, "role", role, "manager_id",
                      manager_id && *manager_id ? json_string(manager_id)

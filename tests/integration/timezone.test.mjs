@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { account, churn, cli, cliRun, company, tasks,
     wonDeal } from './engine_lib.mjs';
+import { as, demoWorkspace, startServer } from './api_lib.mjs';
 
 // Thursday 4 June 2026, 23:30 UTC: Friday 09:30 in Sydney.
 const LATE_THURSDAY = '2026-06-04T23:30';
@@ -102,3 +103,15 @@ test('the settings are checked: a zone this server has, working weekdays',
         cli(db, ['config', 'set', 'timezone', 'UTC']);
         cli(db, ['config', 'set', 'timezone', 'Europe/Berlin']);
     });
+
+test('API: the server\'s today is the workspace\'s day', async (t) => {
+    const ws = demoWorkspace(t);
+    cli(ws.db, ['config', 'set', 'timezone', 'Australia/Sydney']);
+    const srv = await startServer(t, ws.db, ['--now', LATE_THURSDAY]);
+    const revops = await as(srv, ws, 'revops');
+    const r = await revops.get('/api/v1/me');
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.today, '2026-06-05');
+    const tasksPage = await revops.get('/api/v1/tasks');
+    assert.equal(tasksPage.status, 200);
+});

@@ -9,9 +9,13 @@
 //          --csv DIR --pack DIR --from D --to D --today D --out RESULT.json
 //          [--timing FILE --wall SECONDS]
 //          [--timing-cold FILE --wall-cold SECONDS]
+//          [--reports icp,...] [--engines duckdb] [--repeat N]
 // FILE holds closeloop's `--timing` lines of the warm run (snapshot from
 // its cache file), --timing-cold those of the cold run (read from SQLite,
-// cache written); the table goes to stdout.
+// cache written); the table goes to stdout.  bench/million.sh runs only
+// the icp figures on DuckDB (--reports icp --engines duckdb) over tables
+// loaded from its generated CSV: a table whose CSV is missing is not
+// loaded.  With --repeat N each query runs N times and its median counts.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -22,7 +26,10 @@ const here = dirname(fileURLToPath(import.meta.url));
 const args = {};
 for (let i = 2; i < process.argv.length; i += 2)
     args[process.argv[i].replace(/^--/, '')] = process.argv[i + 1];
-const REPORTS = ['bad-fit', 'icp', 'recovery', 'patterns'];
+const REPORTS = (args.reports ?? 'bad-fit,icp,recovery,patterns').split(',');
+const ENGINES = (args.engines ?? 'sqlite,duckdb').split(',');
+const REPEAT = Number(args.repeat ?? 1);
+const median = (xs) => xs.sort((a, b) => a - b)[xs.length >> 1];
 
 function sqlText(name, engine) {
     const toMonth = args.to.slice(0, 7);
@@ -81,6 +88,7 @@ async function duckConnect() {
     await con.run('SET autoload_known_extensions = false');
     if (fresh) {
         for (const [t, types] of Object.entries(TABLES)) {
+            if (!existsSync(join(args.csv, t + '.csv'))) continue;
             const ty = Object.entries(types)
                 .map(([c, y]) => `'${c}': '${y}'`).join(', ');
             await con.run(`CREATE TABLE ${t} AS SELECT * FROM read_csv(` +
@@ -94,11 +102,15 @@ async function duckConnect() {
 
 async function runDuck(con, name) {
     const sql = sqlText(name, 'duckdb');
-    const t0 = process.hrtime.bigint();
-    const r = await con.runAndReadAll(sql);
-    const rows = r.getRowObjects();
-    const t1 = process.hrtime.bigint();
-    return { seconds: Number(t1 - t0) / 1e9, map: rowsToMap(rows) };
+    const times = [];
+    let rows;
+    for (let i = 0; i < REPEAT; i++) {
+        const t0 = process.hrtime.bigint();
+        const r = await con.runAndReadAll(sql);
+        rows = r.getRowObjects();
+        times.push(Number(process.hrtime.bigint() - t0) / 1e9);
+    }
+    return { seconds: median(times), map: rowsToMap(rows) };
 }
 
 // closeloop's figures as (key, value, decimals) in the keys the SQL gives.
@@ -183,26 +195,31 @@ function check(name, figs, map) {
     return groups;
 }
 
-const con = await duckConnect();
+const con = ENGINES.includes('duckdb') ? await duckConnect() : null;
 const result = { reports: {}, checks: [], ok: true };
 for (const name of REPORTS) {
     const figs = closeloopFigures(name);
-    const sq = runSqlite(name);
-    const dk = await runDuck(con, name);
-    result.reports[name] = { sqlite: sq.seconds, duckdb: dk.seconds };
-    const gs = check(name, figs, sq.map), gd = check(name, figs, dk.map);
-    for (const [g, s] of gs) {
-        const d = gd.get(g);
-        const ok = s.bad.length === 0 && d.bad.length === 0;
+    const runs = {};
+    if (ENGINES.includes('sqlite')) runs.sqlite = runSqlite(name);
+    if (ENGINES.includes('duckdb')) runs.duckdb = await runDuck(con, name);
+    result.reports[name] = {};
+    const checks = {};
+    for (const [e, x] of Object.entries(runs)) {
+        result.reports[name][e] = x.seconds;
+        checks[e] = check(name, figs, x.map);
+    }
+    const first = Object.values(checks)[0];
+    for (const [g, s] of first) {
+        const per = Object.entries(checks).map(([e, c]) => [e, c.get(g)]);
+        const ok = per.every(([, c]) => c.bad.length === 0);
         result.ok &&= ok;
         const line = `check ${name} ${g}: ${s.n} value${s.n > 1 ? 's' : ''}, ` +
-            `sqlite ${s.bad.length ? 'MISMATCH' : 'equal'}, ` +
-            `duckdb ${d.bad.length ? 'MISMATCH' : 'equal'}`;
+            per.map(([e, c]) => `${e} ${c.bad.length ? 'MISMATCH' : 'equal'}`)
+                .join(', ');
         result.checks.push(line);
         console.log(line);
-        for (const b of [...s.bad.slice(0, 3).map((x) => 'sqlite ' + x),
-            ...d.bad.slice(0, 3).map((x) => 'duckdb ' + x)])
-            console.log('    ' + b);
+        for (const [e, c] of per)
+            for (const b of c.bad.slice(0, 3)) console.log(`    ${e} ${b}`);
     }
 }
 

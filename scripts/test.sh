@@ -109,15 +109,38 @@ times="$BUILD/lane-times"
 : >"$times"
 printf 'deps and build %dm %02ds\n' $(((SECONDS - started) / 60)) \
     $(((SECONDS - started) % 60)) >>"$times"
-# timed NAME CMD...: runs CMD, appending NAME and its wall time to $times.
+# cpu_used sets cpu to the CPU seconds (user + system) of this shell's
+# finished children so far: `times` runs in this shell (in a command
+# substitution it would report a forked shell's, none), and its second
+# line is the children's.
+cpu_used() {
+    local f="$BUILD/times.$BASHPID"
+    times >"$f"
+    cpu=$(awk 'NR == 2 { n = 0
+        for (i = 1; i <= 2; i++) { split($i, p, /[ms]/); n += p[1] * 60 + p[2] }
+        printf "%d", n }' "$f")
+    rm -f "$f"
+}
+# timed NAME CMD...: runs CMD, appending NAME, its wall time and the CPU
+# time of what it ran (servers it started as daemons aside) to $times.
 timed() {
-    local name=$1 t0=$SECONDS rc=0
+    local name=$1 t0=$SECONDS rc=0 cpu c0
     shift
+    cpu_used
+    c0=$cpu
     "$@" || rc=$?
-    printf '%s %dm %02ds\n' "$name" $(((SECONDS - t0) / 60)) \
-        $(((SECONDS - t0) % 60)) >>"$times"
+    cpu_used
+    printf '%s %dm %02ds, CPU %ds\n' "$name" $(((SECONDS - t0) / 60)) \
+        $(((SECONDS - t0) % 60)) $((cpu - c0)) >>"$times"
     return $rc
 }
+# The machine's busy and total CPU time so far, in clock ticks, from
+# /proc/stat (idle and iowait are not busy): whether the suite is bound by
+# the CPU or by waiting shows in their ratio.
+machine_cpu() {
+    awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat
+}
+read -r busy0 total0 < <(machine_cpu)
 
 # node runs one test file at a time on two cores by default; the files
 # spend much of their time waiting on the servers and workers they start,
@@ -148,13 +171,16 @@ lane() {
     [ "$name" = sqlite ] || asan=${asan/detect_leaks=1/detect_leaks=0}
     # The files are named explicitly: node 18 (Debian 12) and node >= 21
     # read a directory argument differently.  *.sqlite.test.mjs work on
-    # SQLite files whatever the backend (backup, the demo, the caches):
-    # the PostgreSQL lane would only run them twice.
+    # SQLite files whatever the backend (backup, the demo, the caches), and
+    # *.once.test.mjs test what lies above the store (the HTTP layer
+    # against hostile requests, the CLI's usage and its docs): the
+    # PostgreSQL lane would only run them twice.
     local files=(tests/integration/*.test.mjs)
     if [ "$name" != sqlite ]; then
         files=()
         for f in tests/integration/*.test.mjs; do
-            [[ $f == *.sqlite.test.mjs ]] || files+=("$f")
+            [[ $f == *.sqlite.test.mjs || $f == *.once.test.mjs ]] ||
+                files+=("$f")
         done
     fi
     ASAN_OPTIONS=$asan CLOSELOOP_BIN="$ROOT/$BUILD/closeloop" \
@@ -281,8 +307,13 @@ fi
 [ -f "$BUILD/release-ok" ] && release_ok=1
 
 elapsed=$((SECONDS - started))
+read -r busy1 total1 < <(machine_cpu)
 sed 's/^/test.sh: /' "$times" >&2
-printf 'test.sh: wall time %dm %02ds\n' $((elapsed / 60)) $((elapsed % 60))
+# On $(nproc) cores: 100% is every core busy for the whole run.
+printf 'test.sh: wall time %dm %02ds, the machine busy %d%% of %d cores\n' \
+    $((elapsed / 60)) $((elapsed % 60)) \
+    $((100 * (busy1 - busy0) / (total1 - total0 > 0 ? total1 - total0 : 1))) \
+    "$(nproc)"
 
 # One line for CI: cmocka's own counts per test executable (a crashed one,
 # without cmocka's closing lines, counts as one failure) plus node's, for

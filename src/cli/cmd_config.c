@@ -49,6 +49,13 @@ const cli_command cli_cmd_config = {
     "  salesforce_org_ids    Salesforce organizations whose Outbound\n"
     "                        Messages are taken (ids, comma-separated)\n"
     "  hubspot_webhook_url   the URL HubSpot signs, behind a proxy\n"
+    "  digest_hour           the daily digest's hour, 0-23 UTC (8)\n"
+    "  chat_channel_N_url, chat_channel_N_format, chat_channel_N_kinds\n"
+    "                        team channel N (1-3): its Slack or Teams\n"
+    "                        incoming webhook (write-only in the API),\n"
+    "                        slack or teams, and the team-safe kinds it\n"
+    "                        hears: what_changed, cause_route,\n"
+    "                        checkin_reminder (docs/integrations.md)\n"
     "  THRESHOLD             any threshold of the loop's rules, e.g.\n"
     "                        debrief_due_business_days; each has a range\n"
     "                        (docs/settings.md); get KEY shows its value\n"};

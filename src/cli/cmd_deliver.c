@@ -9,7 +9,8 @@
 static int run(int argc, char **argv);
 
 const cli_command cli_cmd_deliver = {
-    "deliver", run, "send pending notifications once (e-mail, webhook, CRM)",
+    "deliver", run,
+    "send pending notifications once (e-mail, chat, webhook, CRM)",
     "usage: closeloop deliver [--now YYYY-MM-DD[THH:MM]] [--db URL]\n"
     "\n"
     "Sends every outbox message due at --now: e-mail over SMTP (config\n"
@@ -20,9 +21,14 @@ const cli_command cli_cmd_deliver = {
     "doubling each time; after max_attempts (5) the message is dead.  A\n"
     "channel that is not configured leaves its messages pending.  The\n"
     "in-app inbox copy of every message is delivered when it is queued.\n"
+    "Chat messages go to each person's own Slack or Teams webhook (closeloop\n"
+    "user notify) and to the team channels (config chat_channel_N_url,\n"
+    "_format, _kinds).  From digest_hour (UTC, 8) on, the messages held for\n"
+    "a person's daily digest become one e-mail of the day.\n"
     "The CRM write-back (config crm_writeback) is sent too: see\n"
     "closeloop crm --help.\n"
-    "Prints: deliver: N sent, N retried, N dead, N waiting.\n"};
+    "Prints: deliver: N sent, N retried, N dead, N waiting (and N digests\n"
+    "queued, when there were).\n"};
 
 /* Crash tests set CLOSELOOP_KILL_AFTER_SEND to die between a successful
    send and its mark, the window the idempotency key exists for. */
@@ -58,7 +64,11 @@ run(int argc, char **argv)
     cl_store_close(st);
     if (e != CL_OK)
         return cli_fail_error(&err);
-    printf("deliver: %d sent, %d retried, %d dead, %d waiting\n", stats.sent,
+    printf("deliver: %d sent, %d retried, %d dead, %d waiting", stats.sent,
            stats.retried, stats.dead, stats.waiting);
+    if (stats.digests)
+        printf(", %d digest%s queued", stats.digests,
+               stats.digests == 1 ? "" : "s");
+    putchar('\n');
     return CLI_OK;
 }

@@ -25,7 +25,7 @@ const cli_command cli_cmd_outbox = {
     "inbox)\n"
     "  --as USER       only what USER may see, by the rules of the API:\n"
     "                  the messages to USER, whatever their role\n"
-    "  --channel C     email, webhook or inbox\n"
+    "  --channel C     inbox, email, chat, digest, chat_channel or webhook\n"
     "  --format F      text (default) or json\n"
     "  --db URL        the workspace (default ./closeloop.db)\n"};
 

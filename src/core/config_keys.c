@@ -3,6 +3,7 @@
 
 #include "crm.h"
 #include "date.h"
+#include "notify_route.h"
 #include "tz.h"
 #include "workflow.h"
 
@@ -112,6 +113,32 @@ static const cl_config_key keys[] = {
      "the third check-in is due this many days after kickoff (90)"},
     {"checkin_notice_days", "days", 0, 60,
      "a check-in task opens this many days before it is due (7)"},
+    /* Issue 16: the daily digest goes out at this hour (UTC) to those
+       who chose it; issue 15: up to three team channels (Slack or Teams
+       incoming webhooks), each with the team-safe kinds it hears. */
+    {"digest_hour", "hour", 0, 23,
+     "the daily digest e-mail goes out from this hour, UTC (8)"},
+    {"chat_channel_1_url", NULL, 16, CL_NROUTE_URL_MAX,
+     "team channel 1: its Slack or Teams incoming webhook URL (write-only)", 1},
+    {"chat_channel_1_format", NULL, 0, 0,
+     "team channel 1: slack (default) or teams"},
+    {"chat_channel_1_kinds", NULL, 0, 0,
+     "team channel 1: the team-safe kinds it hears, comma-separated "
+     "(what_changed, cause_route, checkin_reminder)"},
+    {"chat_channel_2_url", NULL, 16, CL_NROUTE_URL_MAX,
+     "team channel 2: its Slack or Teams incoming webhook URL (write-only)", 1},
+    {"chat_channel_2_format", NULL, 0, 0,
+     "team channel 2: slack (default) or teams"},
+    {"chat_channel_2_kinds", NULL, 0, 0,
+     "team channel 2: the team-safe kinds it hears, comma-separated "
+     "(what_changed, cause_route, checkin_reminder)"},
+    {"chat_channel_3_url", NULL, 16, CL_NROUTE_URL_MAX,
+     "team channel 3: its Slack or Teams incoming webhook URL (write-only)", 1},
+    {"chat_channel_3_format", NULL, 0, 0,
+     "team channel 3: slack (default) or teams"},
+    {"chat_channel_3_kinds", NULL, 0, 0,
+     "team channel 3: the team-safe kinds it hears, comma-separated "
+     "(what_changed, cause_route, checkin_reminder)"},
 };
 
 #define NKEYS (sizeof keys / sizeof keys[0])
@@ -164,6 +191,16 @@ cl_config_check(const char *key, const char *value, cl_error *err)
                                 "%lld (%s), got '%.64s'",
                                 key, k->min, k->max, k->unit, value);
         return CL_OK;
+    }
+    if (strncmp(key, "chat_channel_", 13) == 0) {
+        size_t n = strlen(key);
+        if (n > 4 && strcmp(key + n - 4, "_url") == 0)
+            why = cl_nroute_url_check(value);
+        else if (n > 7 && strcmp(key + n - 7, "_format") == 0)
+            why = cl_nroute_format_check(value);
+        else
+            why = cl_nroute_kinds_check(value);
+        return why ? cl_error_set(err, CL_EINVAL, "%s: %s", key, why) : CL_OK;
     }
     if (k->secret) {
         size_t n = strlen(value);

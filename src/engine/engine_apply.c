@@ -12,6 +12,7 @@
 
 #include "../core/buf.h"
 #include "../core/visibility.h"
+#include "../store/store_notify.h"
 #include "engine_int.h"
 
 static void
@@ -53,38 +54,111 @@ private_key(const char *rule_key, char *out, size_t len)
     snprintf(out, len, "private:%s:webhook", hex);
 }
 
-/* One NOTIFY: e-mail (and webhook) rows to deliver, an inbox row at once.
-   The webhook is the team's shared channel: a private kind goes there as
-   its notice only (core/visibility.h). */
+/* The idempotency key of a team channel's post: one post per channel for
+   what several recipients were told alike (the note of what changed goes
+   to every CSM), and no recipient in it. */
+static void
+channel_key(int slot, const cl_wf_effect *fx, char *out, size_t len)
+{
+    unsigned char h[16];
+    char hex[2 * sizeof h + 1];
+    crypto_generichash_state g;
+    crypto_generichash_init(&g, NULL, 0, sizeof h);
+    const char *parts[] = {fx->what, fx->subject_kind, fx->subject_id,
+                           fx->title};
+    for (size_t i = 0; i < 4; i++) {
+        const char *p = parts[i] ? parts[i] : "";
+        crypto_generichash_update(&g, (const unsigned char *)p, strlen(p) + 1);
+    }
+    crypto_generichash_final(&g, h, sizeof h);
+    sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+    snprintf(out, len, "channel:%d:%s", slot, hex);
+}
+
+/* The team channels' posts of a team-safe notification (issue 15). */
+static cl_err
+channel_posts(cl__eng *e, const cl_wf_effect *fx, cl_error *err)
+{
+    char key[128], who[24];
+    cl_err rc = CL_OK;
+    if (!cl_nroute_team_safe(fx->what))
+        return CL_OK;
+    for (int i = 0; i < CL_NROUTE_CHANNELS && rc == CL_OK; i++) {
+        if (!cl_nroute_kinds_has(e->chat_kinds[i], fx->what))
+            continue;
+        int inserted = 0;
+        channel_key(i + 1, fx, key, sizeof key);
+        snprintf(who, sizeof who, "channel %d", i + 1);
+        cl_store_outbox_new m = {
+            .key = key,
+            .recipient_id = who,
+            .channel = "chat_channel",
+            .kind = fx->what,
+            .subject = fx->title,
+            .body = cl_nroute_team_body(fx->what) ? fx->body : NULL,
+            .subject_kind = fx->subject_kind,
+            .subject_id = fx->subject_id,
+            .status = "pending",
+        };
+        rc = cl_store_outbox_add(e->st, &m, &inserted, err);
+    }
+    return rc;
+}
+
+/* One NOTIFY: the inbox row at once; the person's own row by the way they
+   chose (e-mail, chat or their daily digest: core/notify_route.h); the
+   team channels' posts of a team-safe kind; and the webhook row.  The
+   webhook is the team's shared channel: a private kind goes there as its
+   notice only (core/visibility.h).  A notification already queued (its
+   inbox row is there) queues nothing new for the person or the channels,
+   so changing one's mode between two ticks does not send it twice. */
 static cl_err
 notify(cl__eng *e, const cl_wf_effect *fx, cl_error *err)
 {
-    static const char *const channels[] = {"inbox", "email", "webhook"};
     const char *notice = cl_vis_shared_notice(fx->what);
+    cl_store_notify_pref pref;
+    cl_nroute_mode mode = CL_NROUTE_EMAIL;
     char key[512];
-    cl_err rc = CL_OK;
-    for (size_t i = 0; i < 3 && rc == CL_OK; i++) {
-        if (i == 2 && !e->webhook)
-            break;
-        int inserted = 0, shared_private = i == 2 && notice;
-        if (shared_private)
+    int inserted = 0, found;
+    snprintf(key, sizeof key, "%s:inbox", fx->key);
+    cl_store_outbox_new m = {
+        .key = key,
+        .recipient_id = fx->recipient_id,
+        .channel = "inbox",
+        .kind = fx->what,
+        .subject = fx->title,
+        .body = fx->body,
+        .subject_kind = fx->subject_kind,
+        .subject_id = fx->subject_id,
+        .status = "sent",
+    };
+    cl_err rc = cl_store_outbox_add(e->st, &m, &inserted, err);
+    if (rc == CL_OK && inserted) {
+        e->stats.notifications++;
+        rc = cl_store_notify_pref_get(e->st, fx->recipient_id, &pref, &found,
+                                      err);
+        if (rc == CL_OK && cl_nroute_mode_parse(pref.mode, &mode) != 0)
+            mode = CL_NROUTE_EMAIL;
+        const char *ch =
+            cl_nroute_personal(mode, pref.url[0] != '\0', fx->what);
+        snprintf(key, sizeof key, "%s:%s", fx->key, ch);
+        m.channel = ch;
+        m.status = "pending";
+        if (rc == CL_OK)
+            rc = cl_store_outbox_add(e->st, &m, &inserted, err);
+        if (rc == CL_OK)
+            rc = channel_posts(e, fx, err);
+    }
+    if (rc == CL_OK && e->webhook) {
+        if (notice)
             private_key(fx->key, key, sizeof key);
         else
-            snprintf(key, sizeof key, "%s:%s", fx->key, channels[i]);
-        cl_store_outbox_new m = {
-            .key = key,
-            .recipient_id = fx->recipient_id,
-            .channel = channels[i],
-            .kind = fx->what,
-            .subject = shared_private ? notice : fx->title,
-            .body = shared_private ? NULL : fx->body,
-            .subject_kind = fx->subject_kind,
-            .subject_id = fx->subject_id,
-            .status = i == 0 ? "sent" : "pending",
-        };
+            snprintf(key, sizeof key, "%s:webhook", fx->key);
+        m.channel = "webhook";
+        m.subject = notice ? notice : fx->title;
+        m.body = notice ? NULL : fx->body;
+        m.status = "pending";
         rc = cl_store_outbox_add(e->st, &m, &inserted, err);
-        if (rc == CL_OK && i == 0 && inserted)
-            e->stats.notifications++;
     }
     return rc;
 }

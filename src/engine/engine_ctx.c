@@ -270,6 +270,25 @@ load(cl__eng *e, cl_error *err)
                                   sizeof buf, &found, err)) != CL_OK)
         return rc;
     e->crm_health = found && strcmp(buf, "on") == 0;
+    for (int i = 0; i < CL_NROUTE_CHANNELS; i++) {
+        char key[64], url[16];
+        snprintf(key, sizeof key, "chat_channel_%d_url", i + 1);
+        /* Only whether it is set: the URL itself is the worker's. */
+        url[0] = '\0';
+        if ((rc = cl_store_config_get(e->st, key, url, sizeof url, &found,
+                                      err)) != CL_OK)
+            return rc;
+        e->chat_kinds[i][0] = '\0';
+        if (!found || !url[0])
+            continue;
+        snprintf(key, sizeof key, "chat_channel_%d_kinds", i + 1);
+        if ((rc = cl_store_config_get(e->st, key, e->chat_kinds[i],
+                                      sizeof e->chat_kinds[i], &found, err)) !=
+            CL_OK)
+            return rc;
+        if (!found)
+            e->chat_kinds[i][0] = '\0';
+    }
     e->lookback_days = 30;
     if ((rc = cl_store_config_get(e->st, "engine_lookback_days", buf,
                                   sizeof buf, &found, err)) != CL_OK)

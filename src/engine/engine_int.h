@@ -6,6 +6,7 @@
 
 #include "../analytics/snapshot.h"
 #include "../core/crm.h"
+#include "../core/notify_route.h"
 #include "../core/strset.h"
 #include "../core/visibility.h"
 #include "engine.h"
@@ -24,6 +25,9 @@ typedef struct cl__eng {
     int webhook;     /* a webhook_url is configured: fan out to it too */
     cl_crm crm;      /* crm_writeback: where decisions are written back */
     int crm_health;  /* crm_writeback_health on: the health score too */
+    /* The team chat channels (issue 15): the kinds each hears, "" for a
+       channel without its URL. */
+    char chat_kinds[CL_NROUTE_CHANNELS][256];
     int lookback_days;
     char revops[65], marketing[65], vp_sales[65];
     /* The workspace's taxonomy (cfg.causes points here; strings in strs). */

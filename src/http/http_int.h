@@ -409,6 +409,10 @@ enum MHD_Result cl__h_config(cl_http_req *r);
 enum MHD_Result cl__h_config_set(cl_http_req *r);
 /* Accounts, credentials and holiday deletes (h_admin.c). */
 enum MHD_Result cl__h_password_me(cl_http_req *r);
+enum MHD_Result cl__h_notify_me(cl_http_req *r);
+enum MHD_Result cl__h_notify_me_set(cl_http_req *r);
+enum MHD_Result cl__h_notify_user(cl_http_req *r);
+enum MHD_Result cl__h_notify_user_set(cl_http_req *r);
 enum MHD_Result cl__h_password_user(cl_http_req *r);
 enum MHD_Result cl__h_tokens(cl_http_req *r);
 enum MHD_Result cl__h_token_create(cl_http_req *r);

@@ -157,6 +157,30 @@ const cl_http_route cl__http_routes[] = {
      .action = CL_HTTP_MAY(CL_VA_USERS),
      .refusal = "your role may not set other users' passwords"},
 
+    /* How a person gets their notifications (h_notify.c, issues 15 and
+       16): their own, and anyone's for the administrator. */
+    {.method = "GET", .pattern = "/api/v1/me/notifications",
+     .handler = cl__h_notify_me, .auth = U, .kind = NONE, .tag = "auth",
+     .summary = "How you get your notifications: e-mail, chat or a daily "
+                "digest (the chat webhook is write-only)"},
+    {.method = "PUT", .pattern = "/api/v1/me/notifications",
+     .handler = cl__h_notify_me_set, .auth = U, .kind = NONE, .tag = "auth",
+     .summary = "Choose e-mail, chat (your Slack or Teams incoming webhook) "
+                "or a daily digest; chat_url \"\" removes the webhook",
+     .body = "mode:string!,chat_url:string,chat_format:string"},
+    {.method = "GET", .pattern = "/api/v1/people/{id}/notifications",
+     .handler = cl__h_notify_user, .auth = U, .kind = NONE, .tag = "people",
+     .summary = "How a person gets their notifications",
+     .action = CL_HTTP_MAY(CL_VA_PEOPLE),
+     .refusal = "only an administrator manages people"},
+    {.method = "PUT", .pattern = "/api/v1/people/{id}/notifications",
+     .handler = cl__h_notify_user_set, .auth = U, .kind = NONE,
+     .tag = "people",
+     .summary = "Choose how a person gets their notifications",
+     .body = "mode:string!,chat_url:string,chat_format:string",
+     .action = CL_HTTP_MAY(CL_VA_PEOPLE),
+     .refusal = "only an administrator manages people"},
+
     /* People (h_people.c, issue 16): the administrator's. */
     {.method = "GET",
      .pattern = "/api/v1/people",

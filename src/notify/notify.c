@@ -11,10 +11,16 @@
 
 #include "notify_int.h"
 #include "../core/buf.h"
+#include "../core/config_keys.h"
+#include "../core/notify_route.h"
+#include "../store/store_notify.h"
 
 typedef struct settings {
     char smtp_url[512], smtp_from[256], webhook_url[1024], format[16];
-    int max_attempts, base_seconds;
+    int max_attempts, base_seconds, digest_hour;
+    /* The team chat channels (issue 15); "" when not set. */
+    char chat_url[CL_NROUTE_CHANNELS][CL_NROUTE_URL_MAX + 1];
+    char chat_format[CL_NROUTE_CHANNELS][16];
     cl__crm_cfg crm;
 } settings;
 
@@ -77,6 +83,21 @@ load(cl_store *st, settings *s, cl_error *err)
         return rc;
     s->max_attempts = atoi(n) > 0 ? atoi(n) : 5;
     s->base_seconds = atoi(b) > 0 ? atoi(b) : 60;
+    if ((rc = setting(st, "digest_hour", n, sizeof n, "8", err)) != CL_OK)
+        return rc;
+    s->digest_hour =
+        cl_config_check("digest_hour", n, NULL) == CL_OK ? atoi(n) : 8;
+    for (int i = 0; i < CL_NROUTE_CHANNELS; i++) {
+        char key[64];
+        snprintf(key, sizeof key, "chat_channel_%d_url", i + 1);
+        if ((rc = setting(st, key, s->chat_url[i], sizeof s->chat_url[i], "",
+                          err)) != CL_OK)
+            return rc;
+        snprintf(key, sizeof key, "chat_channel_%d_format", i + 1);
+        if ((rc = setting(st, key, s->chat_format[i], sizeof s->chat_format[i],
+                          "slack", err)) != CL_OK)
+            return rc;
+    }
     return crm_load(st, &s->crm, err);
 }
 
@@ -208,16 +229,148 @@ count_cb(void *ud, const cl_store_outbox_row *r)
     return 0;
 }
 
+/* A direct message: the recipient's own chat webhook, read as it is now
+   (a person who removed theirs gets no message, and the row says why). */
+static cl_err
+person_chat(cl_store *st, const cl__msg *m, cl_error *why)
+{
+    cl_store_notify_pref p;
+    int found;
+    cl_error e;
+    cl_error_clear(&e);
+    if (cl_store_notify_pref_get(st, m->recipient_id, &p, &found, &e) != CL_OK)
+        return cl_error_set(why, CL_ERETRY, "%s", e.msg);
+    if (!p.url[0])
+        return cl_error_set(why, CL_EINVAL, "recipient %s has no chat webhook",
+                            m->recipient_id);
+    return cl__chat_send(p.url, p.format[0] ? p.format : "slack", m, why);
+}
+
+/* A team channel's post: recipient "channel N" is the channel of the
+   settings chat_channel_N_url and _format. */
+static cl_err
+channel_chat(const settings *s, const cl__msg *m, cl_error *why)
+{
+    int n = 0;
+    if (sscanf(m->recipient_id, "channel %d", &n) != 1 || n < 1 ||
+        n > CL_NROUTE_CHANNELS)
+        return cl_error_set(why, CL_EINVAL, "no team channel %s",
+                            m->recipient_id);
+    if (!s->chat_url[n - 1][0])
+        return cl_error_set(why, CL_EINVAL,
+                            "team channel %d has no webhook (setting "
+                            "chat_channel_%d_url)",
+                            n, n);
+    return cl__chat_send(s->chat_url[n - 1], s->chat_format[n - 1], m, why);
+}
+
+/* ---- the daily digest (issue 16) -----------------------------------------
+ */
+
+/* The most held messages one round batches; the rest wait for the next. */
+#define DIGEST_ROWS 5000
+
+/* Batches one recipient's held messages b->v[from, to) into their digest
+   e-mail for day, in one transaction: the e-mail row is queued and the
+   held rows are marked sent together, so a crash leaves both or neither.
+   The e-mail's key names the person and the day: a second round that day
+   queues nothing, and leaves what came since for tomorrow's digest. */
+static cl_err
+digest_one(cl_store *st, cl_time now, const batch *b, size_t from, size_t to,
+           cl_day day, cl_notify_stats *stats, cl_error *err)
+{
+    size_t n = to - from;
+    cl_nroute_item *items = calloc(n, sizeof *items);
+    cl_buf subject = CL_BUF_INIT, body = CL_BUF_INIT;
+    char key[256], d[11];
+    if (items == NULL)
+        return cl_error_set(err, CL_ENOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++)
+        items[i] = (cl_nroute_item){b->v[from + i].subject, b->v[from + i].body,
+                                    b->v[from + i].created_at};
+    cl_nroute_digest(items, n, day, &subject, &body);
+    free(items);
+    cl_date_format(day, d);
+    snprintf(key, sizeof key, "digest:%s:%s:email", b->v[from].recipient_id, d);
+    cl_err rc = subject.oom || body.oom
+                    ? cl_error_set(err, CL_ENOMEM, "out of memory")
+                    : cl_store_begin(st, "digest", now, err);
+    int inserted = 0;
+    if (rc == CL_OK) {
+        cl_store_outbox_new m = {
+            .key = key,
+            .recipient_id = b->v[from].recipient_id,
+            .channel = "email",
+            .kind = "digest",
+            .subject = subject.p,
+            .body = body.p,
+            .status = "pending",
+        };
+        rc = cl_store_outbox_add(st, &m, &inserted, err);
+        for (size_t i = from; i < to && rc == CL_OK && inserted; i++)
+            rc = cl_store_outbox_mark(st, b->v[i].id, "sent",
+                                      b->v[i].attempts + 1, NULL, NULL, err);
+        if (rc == CL_OK)
+            rc = cl_store_commit(st, err);
+        if (rc != CL_OK)
+            cl_store_rollback(st);
+    }
+    if (rc == CL_OK && inserted)
+        stats->digests++;
+    cl_buf_free(&subject);
+    cl_buf_free(&body);
+    return rc;
+}
+
+static int
+by_recipient(const void *a, const void *b)
+{
+    const cl__msg *x = a, *y = b;
+    int c = strcmp(x->recipient_id, y->recipient_id);
+    return c ? c : (x->id > y->id) - (x->id < y->id);
+}
+
+/* Once the digest hour has come, each person's held messages become one
+   e-mail of the day (queued on the e-mail channel, sent with it). */
+static cl_err
+digests(cl_store *st, cl_time now, const settings *s, cl_notify_stats *stats,
+        cl_error *err)
+{
+    cl_day day;
+    char at[21];
+    batch b = {0};
+    if (!cl_nroute_digest_due(now, s->digest_hour, &day))
+        return CL_OK;
+    cl_time_format(now, at);
+    cl_err rc =
+        cl_store_outbox_due(st, "digest", at, DIGEST_ROWS, due_cb, &b, err);
+    if (rc == CL_OK && b.oom)
+        rc = cl_error_set(err, CL_ENOMEM, "out of memory");
+    if (rc == CL_OK && b.n > 1)
+        qsort(b.v, b.n, sizeof *b.v, by_recipient);
+    for (size_t i = 0, j; i < b.n && rc == CL_OK; i = j) {
+        for (j = i + 1;
+             j < b.n && strcmp(b.v[j].recipient_id, b.v[i].recipient_id) == 0;
+             j++)
+            ;
+        rc = digest_one(st, now, &b, i, j, day, stats, err);
+    }
+    batch_free(&b);
+    return rc;
+}
+
 static cl_err
 channel(cl_store *st, cl_time now, const settings *s, const char *name,
         const cl_notify_opts *o, cl_notify_stats *stats, cl_error *err)
 {
     char at[21], date[64];
     batch b = {0};
-    int email = strcmp(name, "email") == 0, crm = strcmp(name, "crm") == 0;
-    int configured = email ? s->smtp_url[0] != '\0'
-                     : crm ? crm_ready(&s->crm)
-                           : s->webhook_url[0] != '\0';
+    /* Chat is configured per person and per team channel: a row whose
+       webhook is missing is dead with the reason, not waiting. */
+    int configured = strcmp(name, "email") == 0     ? s->smtp_url[0] != '\0'
+                     : strcmp(name, "webhook") == 0 ? s->webhook_url[0] != '\0'
+                     : strcmp(name, "crm") == 0     ? crm_ready(&s->crm)
+                                                    : 1;
     int limit = o && o->limit > 0 ? o->limit : 1000;
     cl_time_format(now, at);
     if (!configured)
@@ -232,11 +385,18 @@ channel(cl_store *st, cl_time now, const settings *s, const char *name,
         cl_error why;
         cl_error_clear(&why);
         const cl__msg *m = &b.v[i];
-        cl_err sent =
-            email ? cl__smtp_send(s->smtp_url, s->smtp_from, date, m, &why)
-            : crm ? cl__crm_send(&s->crm, m, &why)
-                  : cl__webhook_send(s->webhook_url,
-                                     strcmp(s->format, "slack") == 0, m, &why);
+        cl_err sent;
+        if (strcmp(name, "email") == 0)
+            sent = cl__smtp_send(s->smtp_url, s->smtp_from, date, m, &why);
+        else if (strcmp(name, "webhook") == 0)
+            sent = cl__webhook_send(s->webhook_url,
+                                    strcmp(s->format, "slack") == 0, m, &why);
+        else if (strcmp(name, "chat") == 0)
+            sent = person_chat(st, m, &why);
+        else if (strcmp(name, "crm") == 0)
+            sent = cl__crm_send(&s->crm, m, &why);
+        else
+            sent = channel_chat(s, m, &why);
         if (sent == CL_OK && o && o->after_send)
             o->after_send(o->ud, m->id);
         rc = record(st, now, s, m, sent, why.msg, stats, err);
@@ -257,10 +417,15 @@ cl_notify_run(cl_store *st, cl_time now, const cl_notify_opts *opts,
             return cl_error_set(err, CL_EIO, "cannot initialise libcurl");
         curl_ready = 1;
     }
-    static const char *const names[] = {"email", "webhook", "crm"};
+    static const char *const names[] = {"email", "webhook", "chat",
+                                        "chat_channel", "crm"};
     const char *only = opts ? opts->only : NULL;
     cl_err rc = load(st, &s, err);
-    for (size_t i = 0; i < 3 && rc == CL_OK; i++)
+    /* The digests are e-mails of the round: queued before it, unless the
+       round is for one other channel. */
+    if (rc == CL_OK && (only == NULL || strcmp(only, "email") == 0))
+        rc = digests(st, now, &s, stats, err);
+    for (size_t i = 0; i < 5 && rc == CL_OK; i++)
         if (only == NULL || strcmp(only, names[i]) == 0)
             rc = channel(st, now, &s, names[i], opts, stats, err);
     return rc;

@@ -11,8 +11,15 @@
  * Idempotency-Key header of the webhook), by which the receiver dedupes.
  *
  * Settings (closeloop config): smtp_url, smtp_from, webhook_url,
- * webhook_format (json | slack), max_attempts (5), retry_base_seconds (60);
- * the CRM write-back (channel "crm", crm.c): crm_writeback, crm_base_url,
+ * webhook_format (json | slack), max_attempts (5), retry_base_seconds (60).
+ * Chat (issue 15): a person's direct messages (channel "chat") go to their
+ * own Slack or Teams incoming webhook (store_notify.h), a team channel's
+ * posts (channel "chat_channel", recipient "channel N") to the setting
+ * chat_channel_N_url in chat_channel_N_format.  The daily digest (issue
+ * 16): from digest_hour (UTC, 8) on, each person's held rows (channel
+ * "digest") become one e-mail of the day, queued and marked in one
+ * transaction, then sent with the other e-mails of the round.
+ * The CRM write-back (channel "crm", crm.c): crm_writeback, crm_base_url,
  * crm_token, crm_api_version.
  * A failed attempt is retried after retry_base_seconds * 2^(attempts-1);
  * after max_attempts failures the row is 'dead'.  A channel that is not
@@ -30,6 +37,7 @@ typedef struct cl_notify_stats {
     int retried; /* failed, rescheduled */
     int dead;    /* failed for the last time */
     int waiting; /* due but their channel is not configured */
+    int digests; /* daily digest e-mails queued (issue 16) */
 } cl_notify_stats;
 
 typedef struct cl_notify_opts {

@@ -25,6 +25,12 @@ cl_err cl__smtp_send(const char *smtp_url, const char *from, const char *date,
 cl_err cl__webhook_send(const char *url, int slack, const cl__msg *m,
                         cl_error *err);
 
+/* POSTs m to a Slack (format "slack") or Teams ("teams") incoming webhook
+   at url.  CL_OK, CL_ERETRY, or CL_EINVAL when the webhook refuses the post
+   for good (removed, malformed), with the reason in err. */
+cl_err cl__chat_send(const char *url, const char *format, const cl__msg *m,
+                     cl_error *err);
+
 /* The write-back's settings, read when the worker runs. */
 typedef struct cl__crm_cfg {
     cl_crm crm;

@@ -496,8 +496,27 @@ static const char v10[] =
     "  created_at " TXT " NOT NULL,"
     "  PRIMARY KEY (workspace_id, kind, period));";
 
+/*
+ * v11 (notify15; renumber on merge if another v11 lands first): how each
+ * person gets their notifications (issue 15, chat; issue 16, the daily
+ * digest).  mode: email (the default, and what a person without a row
+ * gets), chat or digest.  chat_url is the person's own Slack or Teams
+ * incoming webhook, a secret that the API never reads back;
+ * chat_format says which of the two it is.
+ */
+static const char v11[] =
+    "CREATE TABLE notify_prefs ("
+    "  workspace_id bigint NOT NULL,"
+    "  user_id " TXT " NOT NULL,"
+    "  mode " TXT " NOT NULL,"
+    "  chat_url " TXT ","
+    "  chat_format " TXT ","
+    "  updated_by " TXT ","
+    "  updated_at " TXT " NOT NULL,"
+    "  PRIMARY KEY (workspace_id, user_id));";
+
 static const char *const migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8,
-                                         v9, v10};
+                                         v9, v10, v11};
 
 const char *
 cl__pg_migration(int version)

@@ -524,8 +524,27 @@ static const char v10[] =
     "  created_at TEXT NOT NULL,"
     "  PRIMARY KEY (workspace_id, kind, period));";
 
+/*
+ * v11 (notify15; renumber on merge if another v11 lands first): how each
+ * person gets their notifications (issue 15, chat; issue 16, the daily
+ * digest).  mode: email (the default, and what a person without a row
+ * gets), chat or digest.  chat_url is the person's own Slack or Teams
+ * incoming webhook, a secret that the API never reads back;
+ * chat_format says which of the two it is.
+ */
+static const char v11[] =
+    "CREATE TABLE notify_prefs ("
+    "  workspace_id INTEGER NOT NULL,"
+    "  user_id TEXT NOT NULL,"
+    "  mode TEXT NOT NULL,"
+    "  chat_url TEXT,"
+    "  chat_format TEXT,"
+    "  updated_by TEXT,"
+    "  updated_at TEXT NOT NULL,"
+    "  PRIMARY KEY (workspace_id, user_id));";
+
 static const char *const migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8,
-                                         v9, v10};
+                                         v9, v10, v11};
 
 const char *
 cl__sqlite_migration(int version)

@@ -164,10 +164,12 @@ static const struct {
 
 /* The audit JSON of each table's rows: the key, value arguments of the
    backend's JSON object function (cl__engine_q.json_object). */
-/* A secret's value (config_keys.h) stays out of the audit log. */
+/* A secret's value (config_keys.h) stays out of the audit log: the
+   inbound webhooks' secrets, and the team chat channels' webhook URLs
+   (whoever has one may post to the channel). */
 #define CONFIG_JSON                                                            \
-    "'key', key, 'value', CASE WHEN key LIKE '%secret' THEN '(secret)' "       \
-    "ELSE value END"
+    "'key', key, 'value', CASE WHEN key LIKE '%secret' OR key LIKE "           \
+    "'chat_channel_%_url' THEN '(secret)' ELSE value END"
 #define TASK_JSON                                                              \
     "'id', id, 'kind', kind, 'assignee_id', assignee_id, 'due_on', due_on, "   \
     "'status', status, 'subject_kind', subject_kind, 'subject_id', "           \

@@ -27,6 +27,7 @@ static const char *const tables[] = {
     "process_changes", "triggers",   "coaching_items", "flags",
     "recovery_links",  "api_tokens", "web_sessions",   "invites",
     "review_answers",  "health_readings", "audit",     "inbox",
+    "notify_prefs",
 };
 #define NTABLES (sizeof tables / sizeof tables[0])
 

@@ -630,18 +630,24 @@ sq_audit_each(cl_store *base, const char *entity, const char *entity_id,
 {
     sq_store *s = (sq_store *)base;
     sqlite3_stmt *st;
-    /* One record's trail must use the audit_entity index: the "?2 IS
-       NULL OR" form of the general query makes SQLite scan the log. */
-    if (prepare_read(s,
-                     entity && entity_id
-                         ? "SELECT id, at, actor, entity, entity_id, action, "
-                           "old, new FROM audit WHERE workspace_id = ?1 "
-                           "AND entity = ?2 AND entity_id = ?3 ORDER BY id"
-                         : "SELECT id, at, actor, entity, entity_id, action, "
-                           "old, new FROM audit WHERE workspace_id = ?1 "
-                           "AND (?2 IS NULL OR entity = ?2) "
-                           "AND (?3 IS NULL OR entity_id = ?3) ORDER BY id",
-                     &st, err) != CL_OK)
+    /* One record's trail, and one entity's (the snapshot reads the churns'
+       and the ICP versions' of a log mostly about other records), must
+       seek the audit_entity index: with the "?2 IS NULL OR" form of the
+       general query SQLite walks the index over the whole log (for the
+       churns of a 100,000-account workspace, twice the CPU of the seek). */
+    const char *sql =
+        entity && entity_id
+            ? "SELECT id, at, actor, entity, entity_id, action, old, new "
+              "FROM audit WHERE workspace_id = ?1 AND entity = ?2 "
+              "AND entity_id = ?3 ORDER BY id"
+        : entity ? "SELECT id, at, actor, entity, entity_id, action, old, "
+                   "new FROM audit WHERE workspace_id = ?1 AND entity = ?2 "
+                   "AND ?3 IS NULL ORDER BY id"
+                 : "SELECT id, at, actor, entity, entity_id, action, old, "
+                   "new FROM audit WHERE workspace_id = ?1 "
+                   "AND (?2 IS NULL OR entity = ?2) "
+                   "AND (?3 IS NULL OR entity_id = ?3) ORDER BY id";
+    if (prepare_read(s, sql, &st, err) != CL_OK)
         return CL_EDB;
     sqlite3_bind_text(st, 2, entity, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, entity_id, -1, SQLITE_STATIC);

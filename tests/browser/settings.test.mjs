@@ -124,7 +124,7 @@ for (const [label, width, height] of [['desktop', 1280, 900], ['phone', 390, 844
             // The channels: ranges from the API, people picked by name.
             await page.goto(`${ctx.base}/settings/channels`);
             await page.getByLabel('Delivery attempts').waitFor();
-            assert.match(await page.locator('form').innerText(), /A whole number from 1 to 20/);
+            assert.match(await page.locator('form').first().innerText(), /A whole number from 1 to 20/);
             assert.equal(await page.getByLabel('RevOps person').locator('option')
                 .filter({ hasText: /^u-/ }).count(), 0, 'no internal ids');
             await noAxe(page, 'the channels');

@@ -20,6 +20,7 @@ import { Sessions, SessionPage, Changes } from './pages/sessions.js';
 import { CoachingList, CoachingItem } from './pages/coaching.js';
 import { Settings } from './pages/settings.js';
 import { Me } from './pages/me.js';
+import { Notifications } from './pages/notifications.js';
 import { Import } from './pages/import.js';
 import { Team } from './pages/team.js';
 import { DebriefForm } from './pages/debrief.js';
@@ -46,6 +47,8 @@ const ROUTES = [
     [/^\/coaching$/, CoachingList],
     [/^\/coaching\/([^/]+)$/, CoachingItem],
     [/^\/me$/, Me],
+    [/^\/me\/notifications$/, Notifications],
+    [/^\/people\/([^/]+)\/notifications$/, Notifications],
     [/^\/team$/, Team],
     [/^\/tasks\/([0-9]+)\/debrief$/, DebriefForm],
     [/^\/import$/, Import],

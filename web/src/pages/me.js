@@ -164,6 +164,7 @@ function Tokens({ me }) {
 export function Me({ me }) {
     return html`<div class="page me"><h1>Your account</h1>
         <p class="meta">${me.name} · ${me.email}</p>
+        <p><a href="/me/notifications">My notifications</a>: e-mail, chat or a daily digest</p>
         <${ChangePassword} />
         <${Tokens} me=${me} />
     </div>`;

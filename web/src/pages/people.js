@@ -203,6 +203,8 @@ function Actions({ p, me, onEdit, onChanged, onSent }) {
                   : html`<button class="small danger" disabled=${sub.busy} onClick=${() => active(false)}
                 aria-label=${`Deactivate ${p.name}`}>Deactivate</button>`
         }
+        <a class="button small" href=${`/people/${encodeURIComponent(p.id)}/notifications`}
+            aria-label=${`Notifications of ${p.name}`}>Notifications</a>
         ${sub.error && html`<p class="form-error" role="alert">${sub.error.message}</p>`}
     </div>`;
 }

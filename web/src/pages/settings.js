@@ -245,6 +245,7 @@ const isShare = (t) => t.unit === 'share';
 const shown = (t, v) =>
     isShare(t) ? String(Number((v * 100).toFixed(6))) : String(v);
 const UNIT_WORDS = {
+    hour: '',
     days: 'days',
     business_days: 'business days',
     count: '',
@@ -403,6 +404,7 @@ const CHANNEL_LABELS = [
     ['route_due_business_days', 'Follow-up of a routed cause due after'],
     ['invite_expiry_hours', 'Invitation links work for'],
     ['public_url', 'Address of closeloop'],
+    ['digest_hour', 'Daily digest from (hour, UTC)'],
     ['revops_id', 'RevOps person', 'revops'],
     ['marketing_id', 'Marketing person', 'marketing'],
     ['vp_sales_id', 'VP Sales person', 'vp_sales'],
@@ -418,7 +420,7 @@ function keyHint(k) {
     return sentence(k.description) + '.' + range;
 }
 
-function ChannelsForm({ cfg, keys, users, onSaved }) {
+function ChannelsForm({ cfg, etag, keys, users, onSaved }) {
     const fields = CHANNEL_LABELS.filter(([k]) => keys[k]);
     const [v, setV] = useState(
         Object.fromEntries(fields.map(([k]) => [k, cfg[k] ?? ''])),
@@ -428,7 +430,8 @@ function ChannelsForm({ cfg, keys, users, onSaved }) {
         e.preventDefault();
         const body = {};
         for (const [k] of fields) if ((cfg[k] ?? '') !== v[k]) body[k] = v[k];
-        if (await run(() => api.patch('/settings/config', body), 'Saved'))
+        // The settings' ETag as read: a change made meanwhile is refused.
+        if (await run(() => api.patch('/settings/config', body, etag), 'Saved'))
             onSaved();
     }}>
         ${fields.map(([k, l, role]) => {
@@ -461,21 +464,115 @@ function ChannelsForm({ cfg, keys, users, onSaved }) {
         <${Status} st=${sub} fields=${fields.map(([k]) => k)} /></form>`;
 }
 
+// ---- team chat channels (issue 15) -----------------------------------------
+
+// The kinds a team channel may hear: those that never name an AE and are
+// nobody's private matter (core/notify_route.c says which and why).
+const TEAM_KINDS = [
+    ['what_changed', 'What a session changed'],
+    ['cause_route', 'A churn cause routed to its owner'],
+    ['checkin_reminder', "A process change's check-in is due"],
+];
+
+function TeamChannel({ n, cfg, etag, onSaved }) {
+    const k = (f) => `chat_channel_${n}_${f}`;
+    const set = Boolean(cfg[k('url')] && cfg[k('url')].set);
+    const had = (cfg[k('kinds')] || '')
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean);
+    const [url, setUrl] = useState('');
+    const [format, setFormat] = useState(cfg[k('format')] || 'slack');
+    const [kinds, setKinds] = useState(had);
+    const [sub, run] = useSubmit();
+    const title = `team-channel-${n}`;
+    return html`<form class="card" aria-labelledby=${title} onSubmit=${async (
+        e,
+    ) => {
+        e.preventDefault();
+        const body = {};
+        if (url) body[k('url')] = url;
+        if (format !== (cfg[k('format')] || 'slack'))
+            body[k('format')] = format;
+        const list = TEAM_KINDS.map(([c]) => c)
+            .filter((c) => kinds.includes(c))
+            .join(',');
+        if (list !== had.join(',')) body[k('kinds')] = list;
+        if (
+            await run(() => api.patch('/settings/config', body, etag), 'Saved')
+        ) {
+            setUrl('');
+            onSaved();
+        }
+    }}>
+        <h3 id=${title}>Team channel ${n}</h3>
+        <p class="meta">${set ? 'A webhook is set.' : 'No webhook yet: the channel hears nothing.'}</p>
+        <${Select} label=${`Chat service of team channel ${n}`} name=${k('format')}
+            value=${format} onChange=${setFormat} error=${fieldError(sub, k('format'))}
+            options=${[
+                { value: 'slack', label: 'Slack' },
+                { value: 'teams', label: 'Microsoft Teams' },
+            ]} />
+        <${TextInput} label=${set ? `New webhook URL of team channel ${n} (empty: keep it)` : `Webhook URL of team channel ${n}`}
+            name=${k('url')} type="password" autocomplete="off" value=${url}
+            onInput=${setUrl} maxlength="1000" error=${fieldError(sub, k('url'))}
+            hint="The channel's incoming webhook: https://…, at most 1,000 characters; kept secret." />
+        <fieldset class="causes stack">
+            <legend>What team channel ${n} hears</legend>
+            ${TEAM_KINDS.map(
+                ([
+                    c,
+                    l,
+                ]) => html`<label class="check" key=${c}><input type="checkbox"
+                    name=${k('kinds')} value=${c} checked=${kinds.includes(c)}
+                    onChange=${(e) =>
+                        setKinds(
+                            e.currentTarget.checked
+                                ? [...kinds, c]
+                                : kinds.filter((x) => x !== c),
+                        )} />${l}</label>`,
+            )}
+            ${
+                fieldError(sub, k('kinds')) &&
+                html`<p class="field-error" role="alert">${fieldError(sub, k('kinds'))}</p>`
+            }
+        </fieldset>
+        <button type="submit" disabled=${sub.busy}>Save team channel ${n}</button>
+        <${Status} st=${sub} fields=${[k('url'), k('format'), k('kinds')]} /></form>`;
+}
+
+function TeamChannels({ cfg, etag, onSaved }) {
+    return html`<section aria-labelledby="team-channels">
+        <h2 id="team-channels">Team chat channels</h2>
+        <p class="meta">Slack or Microsoft Teams channels that hear what is
+        meant for the whole team, never an AE's flag or a private coaching
+        item. Each person chooses their own e-mail, chat or daily digest on
+        My notifications.</p>
+        ${[1, 2, 3].map(
+            (n) =>
+                html`<${TeamChannel} key=${n} n=${n} cfg=${cfg} etag=${etag}
+                    onSaved=${onSaved} />`,
+        )}
+    </section>`;
+}
+
 function Channels() {
     const st = useLoad(async () => {
-        const [cfg, keys, users] = await Promise.all([
-            api.get('/settings/config'),
+        const [tagged, keys, users] = await Promise.all([
+            api.getTagged('/settings/config'),
             api.get('/settings/config/keys'),
             api.get('/users', { limit: 1000 }).catch(() => ({ items: [] })),
         ]);
         return {
-            cfg,
+            cfg: tagged.doc,
+            etag: tagged.etag,
             keys: Object.fromEntries(keys.items.map((k) => [k.key, k])),
             users: users.items,
         };
     }, []);
     return html`<${Loaded} state=${st}>${(
         d,
-    ) => html`<${ChannelsForm} cfg=${d.cfg} keys=${d.keys}
-        users=${d.users} onSaved=${st.reload} />`}<//>`;
+    ) => html`<${ChannelsForm} cfg=${d.cfg} etag=${d.etag} keys=${d.keys}
+        users=${d.users} onSaved=${st.reload} />
+        <${TeamChannels} cfg=${d.cfg} etag=${d.etag} onSaved=${st.reload} />`}<//>`;
 }

@@ -117,7 +117,8 @@ static const cl_config_key keys[] = {
        who chose it; issue 15: up to three team channels (Slack or Teams
        incoming webhooks), each with the team-safe kinds it hears. */
     {"digest_hour", "hour", 0, 23,
-     "the daily digest e-mail goes out from this hour, UTC (8)"},
+     "the daily digest e-mail goes out from this hour of the workspace's "
+     "time zone (8)"},
     {"chat_channel_1_url", NULL, 16, CL_NROUTE_URL_MAX,
      "team channel 1: its Slack or Teams incoming webhook URL (write-only)", 1},
     {"chat_channel_1_format", NULL, 0, 0,

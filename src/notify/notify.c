@@ -333,13 +333,14 @@ by_recipient(const void *a, const void *b)
 /* Once the digest hour has come, each person's held messages become one
    e-mail of the day (queued on the e-mail channel, sent with it). */
 static cl_err
-digests(cl_store *st, cl_time now, const settings *s, cl_notify_stats *stats,
-        cl_error *err)
+digests(cl_store *st, cl_time now, int utc_offset, const settings *s,
+        cl_notify_stats *stats, cl_error *err)
 {
     cl_day day;
     char at[21];
     batch b = {0};
-    if (!cl_nroute_digest_due(now, s->digest_hour, &day))
+    /* The hour and the day of the digest are the workspace's. */
+    if (!cl_nroute_digest_due(now + utc_offset, s->digest_hour, &day))
         return CL_OK;
     cl_time_format(now, at);
     cl_err rc =
@@ -424,7 +425,7 @@ cl_notify_run(cl_store *st, cl_time now, const cl_notify_opts *opts,
     /* The digests are e-mails of the round: queued before it, unless the
        round is for one other channel. */
     if (rc == CL_OK && (only == NULL || strcmp(only, "email") == 0))
-        rc = digests(st, now, &s, stats, err);
+        rc = digests(st, now, opts ? opts->utc_offset : 0, &s, stats, err);
     for (size_t i = 0; i < 5 && rc == CL_OK; i++)
         if (only == NULL || strcmp(only, names[i]) == 0)
             rc = channel(st, now, &s, names[i], opts, stats, err);

@@ -47,6 +47,9 @@ typedef struct cl_notify_opts {
     void (*after_send)(void *ud, int64_t id);
     void *ud;
     const char *only; /* one channel ("crm": the write-back); NULL: all */
+    /* The workspace's offset east of UTC now (cl_engine_zone), in seconds:
+       digest_hour is the workspace's hour. */
+    int utc_offset;
 } cl_notify_opts;
 
 /*

@@ -107,7 +107,7 @@ run(void *arg)
                 fprintf(stderr, "closeloop serve: inbox: %s\n", err.msg);
         }
         if (deliver) {
-            cl_notify_opts no = {0};
+            cl_notify_opts no = {.utc_offset = cl_tz_offset(&zone, now)};
             cl_notify_stats ns;
             cl_error_clear(&err);
             if (cl_notify_run(st, now, &no, &ns, &err) != CL_OK)

@@ -110,7 +110,7 @@ extern const cli_command cli_cmd_init, cli_cmd_import, cli_cmd_export,
     cli_cmd_deliver, cli_cmd_churn, cli_cmd_review, cli_cmd_kickoff,
     cli_cmd_recovery, cli_cmd_session, cli_cmd_change, cli_cmd_config,
     cli_cmd_migrate, cli_cmd_coaching, cli_cmd_serve, cli_cmd_user,
-    cli_cmd_token, cli_cmd_backup, cli_cmd_icp, cli_cmd_notify;
+    cli_cmd_token, cli_cmd_backup, cli_cmd_icp, cli_cmd_notify, cli_cmd_crm;
 
 struct cl_engine_stats;
 

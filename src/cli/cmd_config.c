@@ -7,6 +7,7 @@
 #include "core/config_keys.h"
 #include "core/taxonomy.h"
 #include "core/workflow.h"
+#include "engine/engine.h"
 #include "store/store_api.h"
 #include "store/store_engine.h"
 
@@ -171,6 +172,11 @@ run(int argc, char **argv)
     if (set && known &&
         (threshold ? cl_threshold_check(key, number(value), &err)
                    : cl_config_check(key, value, &err)) != CL_OK)
+        return cli_fail(CL_EINVAL, "config %s", err.msg);
+    /* A zone name must also be one this server's tzdata has. */
+    cl_tz zone;
+    if (set && strcmp(key, "timezone") == 0 && strcmp(value, "UTC") != 0 &&
+        cl_engine_zone_load(value, &zone, &err) != CL_OK)
         return cli_fail(CL_EINVAL, "config %s", err.msg);
     cl_store *st;
     if ((rc = cli_open(&common, &st)) != 0)

@@ -4,12 +4,14 @@
 #include <string.h>
 
 #include "cli.h"
+#include "engine/engine.h"
 #include "notify/notify.h"
 
 static int run(int argc, char **argv);
 
 const cli_command cli_cmd_deliver = {
-    "deliver", run, "send pending notifications once (e-mail, chat, webhook)",
+    "deliver", run,
+    "send pending notifications once (e-mail, chat, webhook, CRM)",
     "usage: closeloop deliver [--now YYYY-MM-DD[THH:MM]] [--db URL]\n"
     "\n"
     "Sends every outbox message due at --now: e-mail over SMTP (config\n"
@@ -22,8 +24,11 @@ const cli_command cli_cmd_deliver = {
     "in-app inbox copy of every message is delivered when it is queued.\n"
     "Chat messages go to each person's own Slack or Teams webhook (closeloop\n"
     "user notify) and to the team channels (config chat_channel_N_url,\n"
-    "_format, _kinds).  From digest_hour (UTC, 8) on, the messages held for\n"
-    "a person's daily digest become one e-mail of the day.\n"
+    "_format, _kinds).  From digest_hour (8, in the workspace's time\n"
+    "zone: config timezone) on, the messages held for a person's daily\n"
+    "digest become one e-mail of the day.\n"
+    "The CRM write-back (config crm_writeback) is sent too: see\n"
+    "closeloop crm --help.\n"
     "Prints: deliver: N sent, N retried, N dead, N waiting (and N digests\n"
     "queued, when there were).\n"};
 
@@ -57,7 +62,11 @@ run(int argc, char **argv)
     if (k && *k)
         opts.after_send = kill_after_send;
     cl_error_clear(&err);
-    cl_err e = cl_notify_run(st, common.now, &opts, &stats, &err);
+    cl_tz zone;
+    cl_err e = cl_engine_zone(st, &zone, &err);
+    opts.utc_offset = cl_tz_offset(&zone, common.now);
+    if (e == CL_OK)
+        e = cl_notify_run(st, common.now, &opts, &stats, &err);
     cl_store_close(st);
     if (e != CL_OK)
         return cli_fail_error(&err);

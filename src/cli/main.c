@@ -16,7 +16,7 @@ static const cli_command *const commands[] = {
     &cli_cmd_kickoff,  &cli_cmd_recovery, &cli_cmd_session, &cli_cmd_change,
     &cli_cmd_coaching, &cli_cmd_outbox,   &cli_cmd_deliver, &cli_cmd_notify,
     &cli_cmd_config,   &cli_cmd_user,     &cli_cmd_token,   &cli_cmd_serve,
-    &cli_cmd_migrate,  &cli_cmd_backup,   &cli_cmd_icp,
+    &cli_cmd_migrate,  &cli_cmd_backup,   &cli_cmd_icp,     &cli_cmd_crm,
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

@@ -1,7 +1,10 @@
 /* config_keys.c - the delivery and routing settings (config_keys.h). */
 #include "config_keys.h"
 
+#include "crm.h"
+#include "date.h"
 #include "notify_route.h"
+#include "tz.h"
 #include "workflow.h"
 
 #include <errno.h>
@@ -72,6 +75,33 @@ static const cl_config_key keys[] = {
      "optional: the ?secret= the Outbound Message URL must carry, 16 to 256 "
      "characters (write-only)",
      1},
+    /* Write-back (issue 15, docs/integrations.md): off until
+       crm_writeback names the CRM; a token is write-only like the webhook
+       secrets.  2048 characters hold any OAuth access token either CRM
+       issues. */
+    {"crm_writeback", NULL, 0, 0,
+     "write root causes, review answers and health scores back to the CRM: "
+     "off (default), hubspot or salesforce"},
+    {"crm_base_url", NULL, 0, 0,
+     "the CRM API's address: https://api.hubapi.com for HubSpot (default), "
+     "the instance URL (https://NAME.my.salesforce.com) for Salesforce"},
+    {"crm_token", NULL, 16, 2048,
+     "the bearer token the write-back sends (a HubSpot private app token or "
+     "a Salesforce access token), 16 to 2048 characters (write-only)",
+     1},
+    {"crm_api_version", NULL, 0, 0,
+     "the Salesforce REST API version the write-back uses, vNN.N (v60.0)"},
+    {"crm_writeback_health", NULL, 0, 0,
+     "also write the health score (private to CS and the deal's AE): off "
+     "(default) or on, only when the CRM field is restricted to them"},
+    /* The workspace's calendar (issue 15): the day the engine calls today,
+       the hour the server ticks, and which days count as business days. */
+    {"timezone", NULL, 0, 0,
+     "the workspace's time zone, an IANA name such as Europe/Berlin (UTC): "
+     "the day of the daily run and the hour of --tick-hour"},
+    {"business_days", NULL, 0, 0,
+     "the working weekdays business-day deadlines count: day names or "
+     "ranges, e.g. mon-fri (default), sun-thu, mon-fri,sat"},
     /* Issue 14: the won-deal review's check-ins, days after kickoff (or
        close); a year and a half is the furthest a first-year check-in
        goes. */
@@ -87,7 +117,8 @@ static const cl_config_key keys[] = {
        who chose it; issue 15: up to three team channels (Slack or Teams
        incoming webhooks), each with the team-safe kinds it hears. */
     {"digest_hour", "hour", 0, 23,
-     "the daily digest e-mail goes out from this hour, UTC (8)"},
+     "the daily digest e-mail goes out from this hour of the workspace's "
+     "time zone (8)"},
     {"chat_channel_1_url", NULL, 16, CL_NROUTE_URL_MAX,
      "team channel 1: its Slack or Teams incoming webhook URL (write-only)", 1},
     {"chat_channel_1_format", NULL, 0, 0,
@@ -214,6 +245,30 @@ cl_config_check(const char *key, const char *value, cl_error *err)
         why = cl_wf_route_setting_check(key, value, &known);
         return why ? cl_error_set(err, CL_EINVAL, "%s: %s", key, why) : CL_OK;
     }
+    if (strcmp(key, "timezone") == 0 && !cl_tz_name_ok(value))
+        why = "expected an IANA zone name such as Europe/Berlin or UTC";
+    if (strcmp(key, "business_days") == 0) {
+        unsigned week;
+        if (strlen(value) > 60 || cl_cal_weekdays_parse(value, &week) != 0)
+            why = "expected day names mon tue wed thu fri sat sun or ranges, "
+                  "comma-separated, e.g. mon-fri or sun-thu";
+    }
+    if (strcmp(key, "crm_writeback") == 0) {
+        cl_crm crm;
+        if (cl_crm_parse(value, &crm) != 0)
+            why = "expected off, hubspot or salesforce";
+    }
+    if (strcmp(key, "crm_writeback_health") == 0 && strcmp(value, "off") != 0 &&
+        strcmp(value, "on") != 0)
+        why = "expected off or on";
+    if (strcmp(key, "crm_api_version") == 0 && !cl_crm_version_ok(value))
+        why = "expected a Salesforce API version from v20.0 to v99.9, "
+              "e.g. v60.0";
+    if (strcmp(key, "crm_base_url") == 0 &&
+        (!prefixed(value, "http://", "https://") || strlen(value) > 400 ||
+         strpbrk(value, " #?\"<>") != NULL))
+        why = "expected an http:// or https:// address without spaces, "
+              "query or fragment, at most 400 characters";
     if (strcmp(key, "webhook_format") == 0 && strcmp(value, "json") != 0 &&
         strcmp(value, "slack") != 0)
         why = "expected json or slack";

@@ -352,7 +352,52 @@ is_holiday(const cl_calendar *cal, cl_day day)
 int
 cl_cal_is_business_day(const cl_calendar *cal, cl_day day)
 {
-    return cl_date_weekday(day) < 5 && !is_holiday(cal, day);
+    unsigned week = cal && cal->weekdays ? cal->weekdays : CL_CAL_MON_FRI;
+    return (week >> cl_date_weekday(day) & 1u) && !is_holiday(cal, day);
+}
+
+static int
+weekday_name(const char *s, size_t n)
+{
+    static const char names[] = "montuewedthufrisatsun";
+    if (n != 3)
+        return -1;
+    for (int i = 0; i < 7; i++)
+        if (strncmp(s, names + 3 * i, 3) == 0)
+            return i;
+    return -1;
+}
+
+int
+cl_cal_weekdays_parse(const char *s, unsigned *mask)
+{
+    unsigned m = 0;
+    if (s == NULL || *s == '\0')
+        return -1;
+    for (const char *p = s;;) {
+        size_t n = strcspn(p, ",");
+        const char *dash = memchr(p, '-', n);
+        int a, b;
+        if (dash) {
+            a = weekday_name(p, (size_t)(dash - p));
+            b = weekday_name(dash + 1, n - (size_t)(dash - p) - 1);
+        } else {
+            a = b = weekday_name(p, n);
+        }
+        if (a < 0 || b < 0)
+            return -1;
+        /* A range wraps past Sunday: sun-thu is Sunday to Thursday. */
+        for (int d = a;; d = (d + 1) % 7) {
+            m |= 1u << d;
+            if (d == b)
+                break;
+        }
+        if (p[n] == '\0')
+            break;
+        p += n + 1;
+    }
+    *mask = m;
+    return 0;
 }
 
 int

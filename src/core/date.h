@@ -92,14 +92,29 @@ cl_period cl_period_of(cl_period_kind kind, cl_day day);
 cl_period cl_period_shift(const cl_period *p, int n);
 
 /*
- * The business calendar: Saturdays, Sundays and the workspace's holidays are
- * not business days.  holidays must be sorted ascending; the calendar does
+ * The business calendar: the days outside the workspace's working weekdays
+ * (Saturdays and Sundays by default) and its holidays are not business
+ * days.  holidays must be sorted ascending; the calendar does
  * not own it.  Every cl_cal_ function takes cal == NULL as "no holidays".
  */
 typedef struct cl_calendar {
     const cl_day *holidays;
     size_t nholidays;
+    /* The working weekdays, bit 0 Monday ... bit 6 Sunday; 0 means Monday
+       to Friday, so a zeroed calendar is the default one. */
+    unsigned weekdays;
 } cl_calendar;
+
+/* Monday to Friday as a weekday mask. */
+#define CL_CAL_MON_FRI 0x1fu
+
+/*
+ * Parses the setting business_days: day names mon tue wed thu fri sat sun,
+ * single or as ranges, comma-separated ("mon-fri", "sun-thu", "mon-fri,sat",
+ * "mon,wed,fri"); a range may wrap past Sunday.  Into *mask (bit 0 Monday).
+ * Returns 0, or -1 for anything else or no day at all.
+ */
+int cl_cal_weekdays_parse(const char *s, unsigned *mask);
 
 /* 1 if day is a business day, else 0.  Holidays are found by binary search. */
 int cl_cal_is_business_day(const cl_calendar *cal, cl_day day);

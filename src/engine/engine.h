@@ -18,6 +18,7 @@
 #define CL_ENGINE_H
 
 #include "../core/strset.h"
+#include "../core/tz.h"
 #include "../core/workflow.h"
 #include "../store/store_engine.h"
 
@@ -42,6 +43,25 @@ typedef struct cl_engine_stats {
  */
 cl_err cl_engine_calendar(cl_store *st, cl_calendar *cal, cl_error *err);
 void cl_engine_calendar_free(cl_calendar *cal);
+
+/*
+ * The workspace's time zone (setting timezone; UTC when not set, or when
+ * the server has no such zone any more) into *out.  The engine's "today"
+ * is the zone's day of now, and the server's daily tick runs at
+ * --tick-hour of the zone.  CL_OK or the store's error.
+ */
+cl_err cl_engine_zone(cl_store *st, cl_tz *out, cl_error *err);
+
+/*
+ * The rule of IANA zone name (e.g. "Europe/Berlin") from the server's
+ * tzdata ($TZDIR, or /usr/share/zoneinfo).  CL_EINVAL, with a one-line
+ * message naming the setting timezone, when name is not one.
+ */
+cl_err cl_engine_zone_load(const char *name, cl_tz *out, cl_error *err);
+
+/* The workspace's day of now (its zone's; UTC when the store cannot say):
+   what the API calls today, as the engine does. */
+cl_day cl_engine_today(cl_store *st, cl_time now);
 
 /* 1 if stats holds no change at all. */
 int cl_engine_stats_empty(const cl_engine_stats *stats);

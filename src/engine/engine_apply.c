@@ -202,7 +202,10 @@ health_reading(cl__eng *e, const cl_wf_effect *fx, const char *day,
         .recorded_by = fx->actor_id,
         .recorded_on = day,
     };
-    return cl_store_health_add(e->st, fx->key, &h, &added, err);
+    cl_err rc = cl_store_health_add(e->st, fx->key, &h, &added, err);
+    if (rc == CL_OK && added)
+        rc = cl__eng_crm_health(e, fx->subject_id, h.score, day, fx->key, err);
+    return rc;
 }
 
 /* ---- a session's thresholds ------------------------------------------------
@@ -562,6 +565,9 @@ apply_one(cl__eng *e, const cl_wf_effect *fx, cl_error *err)
         break;
     case CL_WF_AUDIT:
         rc = audit(e, fx, err);
+        if (rc == CL_OK && (strcmp(fx->what, "churn_tagged") == 0 ||
+                            strcmp(fx->what, "churn_tag_changed") == 0))
+            rc = cl__eng_crm_churn(e, fx->subject_id, fx->key, err);
         break;
     case CL_WF_ERROR:
         rc = cl_error_set(err, fx->code ? fx->code : CL_ECONFLICT, "%s",

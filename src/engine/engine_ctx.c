@@ -94,7 +94,18 @@ cl_engine_calendar(cl_store *st, cl_calendar *cal, cl_error *err)
     }
     cal->holidays = h.v;
     cal->nholidays = h.n;
-    return CL_OK;
+    /* The working weekdays (setting business_days): Monday to Friday when
+       not set, or when a value stored before the check does not parse. */
+    char week[64];
+    int found = 0;
+    cal->weekdays = CL_CAL_MON_FRI;
+    rc = cl_store_config_get(st, "business_days", week, sizeof week, &found,
+                             err);
+    if (rc == CL_OK && found && cl_cal_weekdays_parse(week, &cal->weekdays))
+        cal->weekdays = CL_CAL_MON_FRI;
+    if (rc != CL_OK)
+        cl_engine_calendar_free(cal);
+    return rc;
 }
 
 void
@@ -210,6 +221,12 @@ load(cl__eng *e, cl_error *err)
     int found = 0;
     cl_err rc;
 
+    /* Today is the workspace's day: a tick at 23:30 UTC is already
+       tomorrow in Sydney, and a due date counts from that day. */
+    cl_tz zone;
+    if ((rc = cl_engine_zone(e->st, &zone, err)) != CL_OK)
+        return rc;
+    e->today = cl_tz_day(&zone, e->now);
     cl_wf_config_defaults(&e->cfg);
     if ((rc = cl_store_thresholds(e->st, threshold_cb, &e->cfg, err)) != CL_OK)
         return rc;
@@ -242,6 +259,17 @@ load(cl__eng *e, cl_error *err)
                                   err)) != CL_OK)
         return rc;
     e->webhook = found && buf[0];
+    /* A value that fails its check (stored before the key had one) leaves
+       the write-back off. */
+    if ((rc = cl_store_config_get(e->st, "crm_writeback", buf, sizeof buf,
+                                  &found, err)) != CL_OK)
+        return rc;
+    if (!found || cl_crm_parse(buf, &e->crm) != 0)
+        e->crm = CL_CRM_OFF;
+    if ((rc = cl_store_config_get(e->st, "crm_writeback_health", buf,
+                                  sizeof buf, &found, err)) != CL_OK)
+        return rc;
+    e->crm_health = found && strcmp(buf, "on") == 0;
     for (int i = 0; i < CL_NROUTE_CHANNELS; i++) {
         char key[64], url[16];
         snprintf(key, sizeof key, "chat_channel_%d_url", i + 1);

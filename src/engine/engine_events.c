@@ -234,6 +234,9 @@ cl_engine_review_record(cl_store *st, const char *deal_id,
         set_text(def, row, "csm_note", rv.csm_note);
         rc = put(&e, CL_KIND_REVIEWS, row, err);
     }
+    if (rc == CL_OK)
+        rc = cl__eng_crm_review(&e, deal_id, held, rv.answers[0], rv.answers[3],
+                                err);
     rc = run_rule_and_apply(&e, rc, &fx, err);
     return cl__eng_end(&e, rc, stats, err);
 }

@@ -5,6 +5,7 @@
 #define CL_ENGINE_INT_H
 
 #include "../analytics/snapshot.h"
+#include "../core/crm.h"
 #include "../core/notify_route.h"
 #include "../core/strset.h"
 #include "../core/visibility.h"
@@ -22,6 +23,8 @@ typedef struct cl__eng {
     cl_wf_config cfg;
     cl_calendar cal; /* its holidays owned (cl_engine_calendar) */
     int webhook;     /* a webhook_url is configured: fan out to it too */
+    cl_crm crm;      /* crm_writeback: where decisions are written back */
+    int crm_health;  /* crm_writeback_health on: the health score too */
     /* The team chat channels (issue 15): the kinds each hears, "" for a
        channel without its URL. */
     char chat_kinds[CL_NROUTE_CHANNELS][256];
@@ -122,6 +125,22 @@ cl_err cl__eng_check_may(cl__eng *e, const char *id, const char *what,
  * thresholds and attaches its pack.
  */
 cl_err cl__eng_apply(cl__eng *e, const cl_wf_effects *fx, cl_error *err);
+
+/*
+ * The write-back (engine_crm.c): an outbox row on channel "crm" that
+ * PATCHes the record in the CRM crm_writeback names, in the caller's
+ * transaction; nothing when the write-back is off or the record's id is
+ * not one of that CRM's.  key makes the row's idempotency key.
+ *   churn:  the churn's account gets its tag (read from the store).
+ *   review: the won deal gets the review's day, Q1 and Q4.
+ *   health: the deal gets the score, when crm_writeback_health is on.
+ */
+cl_err cl__eng_crm_churn(cl__eng *e, const char *churn_id, const char *key,
+                         cl_error *err);
+cl_err cl__eng_crm_review(cl__eng *e, const char *deal_id, const char *held_on,
+                          const char *q1, const char *q4, cl_error *err);
+cl_err cl__eng_crm_health(cl__eng *e, const char *deal_id, int score,
+                          const char *day, const char *key, cl_error *err);
 
 /*
  * The thresholds of quarterly session id (kind bad_fit_review or

@@ -22,7 +22,7 @@ day_field(cl_http_req *r, json_t *body, const char *name, cl_day *out,
 {
     const char *s = cl_http_jstr(body, name);
     if (!s) {
-        *out = cl_time_day(r->now);
+        *out = cl_engine_today(r->st, r->now);
         return 0;
     }
     if (cl_date_parse(s, strlen(s), out) != 0) {

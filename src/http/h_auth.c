@@ -8,6 +8,7 @@
 
 #include "../core/taxonomy.h"
 #include "../store/store_api.h"
+#include "../engine/engine.h"
 #include "http_int.h"
 
 void cl__http_sha256_hex(const char *secret, char out[65]);
@@ -33,7 +34,7 @@ me_json(const cl_http_req *r, const char *id, const char *name,
 {
     char today[11];
     cl_error err;
-    cl_date_format(cl_time_day(r->now), today);
+    cl_date_format(cl_engine_today(r->st, r->now), today);
     json_t *doc = json_pack("{s:s, s:s, s:s, s:s, s:o, s:s}", "id", id, "name",
                             name, "email", email, "role", role, "manager_id",
                             manager_id && *manager_id ? json_string(manager_id)

@@ -41,7 +41,7 @@ cl__h_icp_no_change(cl_http_req *r)
         return cl_http_fail(r, e, &err);
     }
     char on[11];
-    cl_date_format(cl_time_day(r->now), on);
+    cl_date_format(cl_engine_today(r->st, r->now), on);
     json_t *o = json_pack("{s:I, s:s, s:s, s:s}", "version",
                           (json_int_t)version, "decided_on", on, "owner_id",
                           owner, "rationale", cl_http_jstr(body, "rationale"));

@@ -245,7 +245,7 @@ cl__h_sessions_next(cl_http_req *r)
     /* The server's today: a client picks periods and days from it, not
        from its own clock. */
     char today[11];
-    cl_date_format(cl_time_day(r->now), today);
+    cl_date_format(cl_engine_today(r->st, r->now), today);
     json_t *doc = cl_http_page_doc(items, (int64_t)n, (int64_t)n, 0);
     json_object_set_new(doc, "today", json_string(today));
     return cl_http_reply_json(r, 200, doc, NULL);

@@ -17,6 +17,7 @@
 #include "../core/record.h"
 #include "../core/taxonomy.h"
 #include "../core/workflow.h"
+#include "../engine/engine.h"
 #include "../store/store_api.h"
 #include "../store/store_engine.h"
 #include "http_int.h"
@@ -493,7 +494,7 @@ cl__h_config_keys(cl_http_req *r)
 enum MHD_Result
 cl__h_config_set(cl_http_req *r)
 {
-    cl_jfield f[64];
+    cl_jfield f[64]; /* more than the settings there are */
     size_t n = 0, nkeys;
     const cl_config_key *keys = cl_config_keys(&nkeys);
     enum MHD_Result done;
@@ -518,8 +519,13 @@ cl__h_config_set(cl_http_req *r)
         if (!json_is_string(v))
             cl_error_set(&err, CL_EINVAL,
                          "%s: null cannot be stored; give a value", key);
-        else
-            cl_config_check(key, json_string_value(v), &err);
+        else if (cl_config_check(key, json_string_value(v), &err) == CL_OK &&
+                 strcmp(key, "timezone") == 0 &&
+                 strcmp(json_string_value(v), "UTC") != 0) {
+            /* A zone name must also be one this server's tzdata has. */
+            cl_tz zone;
+            cl_engine_zone_load(json_string_value(v), &zone, &err);
+        }
         if (err.code != CL_OK) {
             /* key belongs to body: answer before freeing it. */
             done = cl_http_error(r, 400, "invalid", key, "%s", err.msg);

@@ -134,7 +134,7 @@ cl__h_tasks(cl_http_req *r)
         json_decref(u.items);
         return done;
     }
-    cl_date_format(cl_time_day(r->now), u.today);
+    cl_date_format(cl_engine_today(r->st, r->now), u.today);
     /* By default the caller's own work; others' only where the rules let
        (a manager's reports, RevOps). */
     f.assignee_id = cl_http_query(r, "assignee");
@@ -201,7 +201,7 @@ cl__h_task_get(cl_http_req *r)
         return cl_http_error(r, 404, "not_found", NULL, "no task '%s'",
                              r->params[0]);
     }
-    cl_date_format(cl_time_day(r->now), u.today);
+    cl_date_format(cl_engine_today(r->st, r->now), u.today);
     cl_error_clear(&err);
     cl_err e = cl_store_tasks_each(r->st, &f, one_task_cb, &o, &err);
     if (e != CL_OK || !o.found) {

@@ -402,6 +402,7 @@ enum MHD_Result cl__h_taxonomy(cl_http_req *r);
 enum MHD_Result cl__h_taxonomy_set(cl_http_req *r);
 enum MHD_Result cl__h_taxonomy_add(cl_http_req *r);
 enum MHD_Result cl__h_config_keys(cl_http_req *r);
+enum MHD_Result cl__h_crm_writeback(cl_http_req *r);
 enum MHD_Result cl__h_thresholds(cl_http_req *r);
 enum MHD_Result cl__h_threshold_set(cl_http_req *r);
 enum MHD_Result cl__h_config(cl_http_req *r);

@@ -21,6 +21,7 @@ typedef struct settings {
     /* The team chat channels (issue 15); "" when not set. */
     char chat_url[CL_NROUTE_CHANNELS][CL_NROUTE_URL_MAX + 1];
     char chat_format[CL_NROUTE_CHANNELS][16];
+    cl__crm_cfg crm;
 } settings;
 
 static cl_err
@@ -32,6 +33,35 @@ setting(cl_store *st, const char *key, char *buf, size_t len, const char *dflt,
     if (rc == CL_OK && (!found || buf[0] == '\0'))
         snprintf(buf, len, "%s", dflt);
     return rc;
+}
+
+static cl_err
+crm_load(cl_store *st, cl__crm_cfg *c, cl_error *err)
+{
+    char which[32];
+    cl_err rc;
+    if ((rc = setting(st, "crm_writeback", which, sizeof which, "off", err)) !=
+            CL_OK ||
+        (rc = setting(st, "crm_token", c->token, sizeof c->token, "", err)) !=
+            CL_OK ||
+        (rc = setting(st, "crm_api_version", c->version, sizeof c->version,
+                      "v60.0", err)) != CL_OK ||
+        (rc = setting(st, "crm_base_url", c->base_url, sizeof c->base_url, "",
+                      err)) != CL_OK)
+        return rc;
+    if (cl_crm_parse(which, &c->crm) != 0)
+        c->crm = CL_CRM_OFF;
+    /* HubSpot has one API address; each Salesforce org has its own. */
+    if (c->base_url[0] == '\0' && c->crm == CL_CRM_HUBSPOT)
+        snprintf(c->base_url, sizeof c->base_url, "https://api.hubapi.com");
+    return CL_OK;
+}
+
+/* The write-back sends when it names a CRM and has its address and token. */
+static int
+crm_ready(const cl__crm_cfg *c)
+{
+    return c->crm != CL_CRM_OFF && c->base_url[0] && c->token[0];
 }
 
 static cl_err
@@ -68,7 +98,7 @@ load(cl_store *st, settings *s, cl_error *err)
                           "slack", err)) != CL_OK)
             return rc;
     }
-    return CL_OK;
+    return crm_load(st, &s->crm, err);
 }
 
 typedef struct batch {
@@ -303,13 +333,14 @@ by_recipient(const void *a, const void *b)
 /* Once the digest hour has come, each person's held messages become one
    e-mail of the day (queued on the e-mail channel, sent with it). */
 static cl_err
-digests(cl_store *st, cl_time now, const settings *s, cl_notify_stats *stats,
-        cl_error *err)
+digests(cl_store *st, cl_time now, int utc_offset, const settings *s,
+        cl_notify_stats *stats, cl_error *err)
 {
     cl_day day;
     char at[21];
     batch b = {0};
-    if (!cl_nroute_digest_due(now, s->digest_hour, &day))
+    /* The hour and the day of the digest are the workspace's. */
+    if (!cl_nroute_digest_due(now + utc_offset, s->digest_hour, &day))
         return CL_OK;
     cl_time_format(now, at);
     cl_err rc =
@@ -339,6 +370,7 @@ channel(cl_store *st, cl_time now, const settings *s, const char *name,
        webhook is missing is dead with the reason, not waiting. */
     int configured = strcmp(name, "email") == 0     ? s->smtp_url[0] != '\0'
                      : strcmp(name, "webhook") == 0 ? s->webhook_url[0] != '\0'
+                     : strcmp(name, "crm") == 0     ? crm_ready(&s->crm)
                                                     : 1;
     int limit = o && o->limit > 0 ? o->limit : 1000;
     cl_time_format(now, at);
@@ -362,6 +394,8 @@ channel(cl_store *st, cl_time now, const settings *s, const char *name,
                                     strcmp(s->format, "slack") == 0, m, &why);
         else if (strcmp(name, "chat") == 0)
             sent = person_chat(st, m, &why);
+        else if (strcmp(name, "crm") == 0)
+            sent = cl__crm_send(&s->crm, m, &why);
         else
             sent = channel_chat(s, m, &why);
         if (sent == CL_OK && o && o->after_send)
@@ -384,16 +418,71 @@ cl_notify_run(cl_store *st, cl_time now, const cl_notify_opts *opts,
             return cl_error_set(err, CL_EIO, "cannot initialise libcurl");
         curl_ready = 1;
     }
+    static const char *const names[] = {"email", "webhook", "chat",
+                                        "chat_channel", "crm"};
+    const char *only = opts ? opts->only : NULL;
     cl_err rc = load(st, &s, err);
+    /* The digests are e-mails of the round: queued before it, unless the
+       round is for one other channel. */
+    if (rc == CL_OK && (only == NULL || strcmp(only, "email") == 0))
+        rc = digests(st, now, opts ? opts->utc_offset : 0, &s, stats, err);
+    for (size_t i = 0; i < 5 && rc == CL_OK; i++)
+        if (only == NULL || strcmp(only, names[i]) == 0)
+            rc = channel(st, now, &s, names[i], opts, stats, err);
+    return rc;
+}
+
+typedef struct preview {
+    const cl__crm_cfg *crm;
+    cl_notify_crm_cb cb;
+    void *ud;
+    int stop, oom;
+} preview;
+
+static int
+preview_cb(void *ud, const cl_store_outbox_row *r)
+{
+    preview *p = ud;
+    char url[1024] = "";
+    char *json = NULL;
+    cl_error why;
+    cl_error_clear(&why);
+    if (strcmp(r->status, "pending") != 0)
+        return 0;
+    cl_err rc = cl__crm_request(p->crm, r->body, url, sizeof url, &json, &why);
+    if (rc == CL_ENOMEM) {
+        p->oom = 1;
+        return 1;
+    }
+    cl_notify_crm_item it = {
+        .id = r->id,
+        .method = "PATCH",
+        .url = rc == CL_OK ? url : NULL,
+        .body = json,
+        .subject = r->subject,
+        .object = r->subject_kind,
+        .record_id = r->subject_id,
+        .attempts = r->attempts,
+        .next_attempt_at = r->next_attempt_at,
+        .last_error = r->last_error,
+        .problem = rc == CL_OK ? NULL : why.msg,
+    };
+    p->stop = p->cb(p->ud, &it);
+    free(json);
+    return p->stop;
+}
+
+cl_err
+cl_notify_crm_pending(cl_store *st, cl_notify_crm_cb cb, void *ud,
+                      cl_error *err)
+{
+    cl__crm_cfg c;
+    memset(&c, 0, sizeof c);
+    cl_err rc = crm_load(st, &c, err);
+    preview p = {&c, cb, ud, 0, 0};
     if (rc == CL_OK)
-        rc = digests(st, now, &s, stats, err);
-    if (rc == CL_OK)
-        rc = channel(st, now, &s, "email", opts, stats, err);
-    if (rc == CL_OK)
-        rc = channel(st, now, &s, "webhook", opts, stats, err);
-    if (rc == CL_OK)
-        rc = channel(st, now, &s, "chat", opts, stats, err);
-    if (rc == CL_OK)
-        rc = channel(st, now, &s, "chat_channel", opts, stats, err);
+        rc = cl_store_outbox_each(st, NULL, "crm", preview_cb, &p, err);
+    if (rc == CL_OK && p.oom)
+        rc = cl_error_set(err, CL_ENOMEM, "out of memory");
     return rc;
 }

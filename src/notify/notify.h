@@ -19,6 +19,8 @@
  * 16): from digest_hour (UTC, 8) on, each person's held rows (channel
  * "digest") become one e-mail of the day, queued and marked in one
  * transaction, then sent with the other e-mails of the round.
+ * The CRM write-back (channel "crm", crm.c): crm_writeback, crm_base_url,
+ * crm_token, crm_api_version.
  * A failed attempt is retried after retry_base_seconds * 2^(attempts-1);
  * after max_attempts failures the row is 'dead'.  A channel that is not
  * configured is left pending (counted as waiting), not failed.
@@ -44,6 +46,10 @@ typedef struct cl_notify_opts {
        for crash tests); NULL for none. */
     void (*after_send)(void *ud, int64_t id);
     void *ud;
+    const char *only; /* one channel ("crm": the write-back); NULL: all */
+    /* The workspace's offset east of UTC now (cl_engine_zone), in seconds:
+       digest_hour is the workspace's hour. */
+    int utc_offset;
 } cl_notify_opts;
 
 /*
@@ -52,6 +58,27 @@ typedef struct cl_notify_opts {
  */
 cl_err cl_notify_run(cl_store *st, cl_time now, const cl_notify_opts *opts,
                      cl_notify_stats *stats, cl_error *err);
+
+/* One pending write-back as it would be sent (strings valid during the
+   callback).  url NULL, and problem set, for a row that cannot be sent. */
+typedef struct cl_notify_crm_item {
+    int64_t id;
+    const char *method, *url, *body;
+    const char *subject, *object, *record_id;
+    int attempts;
+    const char *next_attempt_at, *last_error, *problem;
+} cl_notify_crm_item;
+
+typedef int (*cl_notify_crm_cb)(void *ud, const cl_notify_crm_item *it);
+
+/*
+ * The write-back's pending rows (outbox channel "crm"), by id, each as the
+ * request the worker would make with today's settings: method, URL and
+ * JSON body (never the token).  Sends nothing: the dry run.  cb returns
+ * non-zero to stop.  CL_OK, CL_EDB, CL_ENOMEM.
+ */
+cl_err cl_notify_crm_pending(cl_store *st, cl_notify_crm_cb cb, void *ud,
+                             cl_error *err);
 
 /*
  * The Message-ID of an idempotency key into out: "<KEY.HASH@closeloop>"

@@ -3,6 +3,7 @@
 #define CL_NOTIFY_INT_H
 
 #include "notify.h"
+#include "../core/crm.h"
 
 /* One message to send (copies owned by the worker). */
 typedef struct cl__msg {
@@ -29,5 +30,23 @@ cl_err cl__webhook_send(const char *url, int slack, const cl__msg *m,
    for good (removed, malformed), with the reason in err. */
 cl_err cl__chat_send(const char *url, const char *format, const cl__msg *m,
                      cl_error *err);
+
+/* The write-back's settings, read when the worker runs. */
+typedef struct cl__crm_cfg {
+    cl_crm crm;
+    char base_url[512], token[2100], version[16];
+} cl__crm_cfg;
+
+/*
+ * The request of a write-back row (the outbox body): url (base URL and the
+ * record's path) and *json (the caller frees) the PATCH body.  CL_EINVAL
+ * when the row cannot be sent (queued for another CRM, not a record id).
+ */
+cl_err cl__crm_request(const cl__crm_cfg *c, const char *row_body, char *url,
+                       size_t url_len, char **json, cl_error *err);
+
+/* PATCHes m onto its CRM record: CL_OK, CL_ERETRY (429, 5xx, 401, 403,
+   network) or CL_EINVAL (any other refusal). */
+cl_err cl__crm_send(const cl__crm_cfg *c, const cl__msg *m, cl_error *err);
 
 #endif

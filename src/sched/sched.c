@@ -15,18 +15,19 @@
 #include "../store/store.h"
 
 void
-cl_sched_due(const cl_sched_opts *o, cl_sched_state *st, cl_time now, int *tick,
-             int *deliver)
+cl_sched_due(const cl_sched_opts *o, cl_sched_state *st, cl_time now,
+             int utc_offset, int *tick, int *deliver)
 {
     *tick = 0;
     *deliver = 0;
     if (o->tick_hour >= 0) {
-        int hour_passed = (now % 86400) / 3600 >= o->tick_hour;
-        if (!st->started ||
-            (cl_time_day(now) != st->last_tick && hour_passed)) {
+        cl_time local = now + utc_offset;
+        cl_day day = cl_time_day(local);
+        int hour_passed = (local - (cl_time)day * 86400) / 3600 >= o->tick_hour;
+        if (!st->started || (day != st->last_tick && hour_passed)) {
             *tick = 1;
             if (st->started || hour_passed)
-                st->last_tick = cl_time_day(now);
+                st->last_tick = day;
             st->started = 1;
         }
     }
@@ -74,10 +75,22 @@ run(void *arg)
         fprintf(stderr, "closeloop serve: scheduler: %s\n", err.msg);
         return NULL;
     }
+    /* The workspace's zone, read again each minute: RevOps may change it
+       while the server runs. */
+    cl_tz zone;
+    cl_time zone_read = 0;
+    cl_tz_utc(&zone);
     do {
         cl_time now = s->o.now(s->o.now_ud);
         int tick, deliver;
-        cl_sched_due(&s->o, &state, now, &tick, &deliver);
+        if (zone_read == 0 || now - zone_read >= 60 || now < zone_read) {
+            cl_error_clear(&err);
+            if (cl_engine_zone(st, &zone, &err) != CL_OK)
+                fprintf(stderr, "closeloop serve: timezone: %s\n", err.msg);
+            zone_read = now;
+        }
+        cl_sched_due(&s->o, &state, now, cl_tz_offset(&zone, now), &tick,
+                     &deliver);
         if (tick) {
             cl_engine_stats stats = {0};
             cl_error_clear(&err);
@@ -94,7 +107,7 @@ run(void *arg)
                 fprintf(stderr, "closeloop serve: inbox: %s\n", err.msg);
         }
         if (deliver) {
-            cl_notify_opts no = {0};
+            cl_notify_opts no = {.utc_offset = cl_tz_offset(&zone, now)};
             cl_notify_stats ns;
             cl_error_clear(&err);
             if (cl_notify_run(st, now, &no, &ns, &err) != CL_OK)

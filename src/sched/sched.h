@@ -15,7 +15,7 @@
 
 typedef struct cl_sched_opts {
     const char *db;      /* the workspace url; copied */
-    int tick_hour;       /* 0-23 UTC; < 0: no tick */
+    int tick_hour;       /* 0-23, the workspace's local hour; < 0: no tick */
     int deliver_seconds; /* <= 0: no delivery */
     int quiet;           /* 1: no line per tick on stderr */
     /* The clock the jobs run at, read once a round. */
@@ -41,12 +41,13 @@ typedef struct cl_sched_state {
  * The jobs due at now, given st (updated as if they ran): *tick is 1 for
  * the start tick (the first round, whatever the hour: what fell due while
  * the server was down is applied at once) and then once a day from
- * tick_hour on; *deliver is 1 every deliver_seconds.  The start tick before
- * the hour leaves that day's scheduled tick to come; the tick is
+ * tick_hour on, of the workspace's local time (now + utc_offset seconds:
+ * its day and hour, core/tz.h); *deliver is 1 every deliver_seconds.  The start
+ * tick before the hour leaves that day's scheduled tick to come; the tick is
  * idempotent, so it finds only what became due since.
  */
 void cl_sched_due(const cl_sched_opts *o, cl_sched_state *st, cl_time now,
-                  int *tick, int *deliver);
+                  int utc_offset, int *tick, int *deliver);
 
 typedef struct cl_sched cl_sched;
 

@@ -47,7 +47,7 @@ test('every page has no serious accessibility violation, at desktop and ' +
     const reports = ['monthly', 'bad-fit', 'icp', 'recovery', 'health',
         'audit', 'pipeline', 'patterns'].map((r) => `/reports/${r}`);
     const settings = ['/settings', '/settings/thresholds',
-        '/settings/holidays', '/settings/channels'];
+        '/settings/holidays', '/settings/channels', '/settings/crm'];
     bad.push(...await walk(page, ctx, ['/', '/accounts', '/pipeline', '/reports',
         ...reports, '/sessions', '/coaching', '/team', '/import', ...settings,
         '/me', '/nowhere'], 'revops'));

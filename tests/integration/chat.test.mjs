@@ -212,3 +212,20 @@ test('notify refuses what it cannot use and never prints the webhook',
         r = cliRun(db, ['notify', 'U99']);
         assert.match(r.stderr, /no user 'U99'/);
     });
+
+test('the digest hour is the workspace\'s: 08:00 in New York is 12:00 UTC ' +
+    'in summer, and the digest is of New York\'s day', async (t) => {
+    const { db } = churned(t);
+    const smtp = await smtpSink(t);
+    cli(db, ['config', 'set', 'smtp_url', smtp.url]);
+    cli(db, ['config', 'set', 'timezone', 'America/New_York']);
+    choose(db, 'U3', ['--mode', 'digest']);
+    tag(db, 'C1', 'feature_overpromise', '2026-06-03T09:00');
+    let r = await deliver(db, '2026-06-03T11:59');
+    assert.doesNotMatch(r.stdout, /digest/);
+    r = await deliver(db, '2026-06-03T12:00');
+    assert.match(r.stdout, /1 digest queued/);
+    const [digest] = smtp.messages().filter((m) => m.to === '<ann@example.com>');
+    assert.equal(digest.subject,
+        'Your closeloop digest for 2026-06-03: 1 notification');
+});

@@ -26,7 +26,7 @@ static int
 due_at(const cl_sched_opts *o, cl_sched_state *st, const char *when, int sec)
 {
     int tick, deliver;
-    cl_sched_due(o, st, T(when) + sec, &tick, &deliver);
+    cl_sched_due(o, st, T(when) + sec, 0, &tick, &deliver);
     return tick * 2 + deliver;
 }
 
@@ -61,6 +61,36 @@ test_started_after_the_hour_ticks_once_that_day(void **state)
     assert_int_equal(due_at(&o, &st, "2026-12-09T11:00", 0), 0);
 }
 
+/* The tick hour is the workspace's: 06:00 in Berlin is 05:00 UTC in
+   winter and 04:00 UTC in summer, across the change of 29 March 2026. */
+static void
+test_tick_hour_of_the_workspace_zone(void **state)
+{
+    (void)state;
+    cl_sched_opts o = {.tick_hour = 6};
+    cl_sched_state st = {0, -1, 0};
+    int tick, deliver;
+    cl_sched_due(&o, &st, T("2026-03-27T12:00"), 3600, &tick, &deliver);
+    assert_int_equal(tick, 1); /* the start tick */
+    cl_sched_due(&o, &st, T("2026-03-28T04:59"), 3600, &tick, &deliver);
+    assert_int_equal(tick, 0);
+    cl_sched_due(&o, &st, T("2026-03-28T05:00"), 3600, &tick, &deliver);
+    assert_int_equal(tick, 1);
+    /* Summer time: 04:00 UTC is 06:00. */
+    cl_sched_due(&o, &st, T("2026-03-29T03:59"), 7200, &tick, &deliver);
+    assert_int_equal(tick, 0);
+    cl_sched_due(&o, &st, T("2026-03-29T04:00"), 7200, &tick, &deliver);
+    assert_int_equal(tick, 1);
+    /* New York: Monday 06:00 is 11:00 UTC; Sunday night UTC is no day. */
+    cl_sched_state ny = {1, -1, 0};
+    cl_sched_due(&o, &ny, T("2026-12-07T10:59"), -18000, &tick, &deliver);
+    assert_int_equal(tick, 0);
+    cl_sched_due(&o, &ny, T("2026-12-07T11:00"), -18000, &tick, &deliver);
+    assert_int_equal(tick, 1);
+    cl_sched_due(&o, &ny, T("2026-12-08T02:00"), -18000, &tick, &deliver);
+    assert_int_equal(tick, 0);
+}
+
 static void
 test_no_tick_hour_no_tick(void **state)
 {
@@ -92,6 +122,7 @@ main(void)
         cmocka_unit_test(
             test_started_at_night_ticks_at_once_and_again_at_the_hour),
         cmocka_unit_test(test_started_after_the_hour_ticks_once_that_day),
+        cmocka_unit_test(test_tick_hour_of_the_workspace_zone),
         cmocka_unit_test(test_no_tick_hour_no_tick),
         cmocka_unit_test(test_delivery_every_deliver_seconds),
     };

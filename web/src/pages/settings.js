@@ -5,6 +5,8 @@
 // of each in src/core), never from a copy here.
 import { useState } from 'preact/hooks';
 import { api } from '../api.js';
+import { CrmWriteback } from './settings_crm.js';
+import { Calendar } from './settings_calendar.js';
 import {
     html,
     useLoad,
@@ -30,6 +32,7 @@ const TABS = [
     ['thresholds', 'Thresholds'],
     ['holidays', 'Holidays'],
     ['channels', 'Notification channels'],
+    ['crm', 'CRM write-back'],
 ];
 
 export const ROLE_LABELS = {
@@ -70,6 +73,7 @@ export function Settings({ params, me }) {
             thresholds: Thresholds,
             holidays: Holidays,
             channels: Channels,
+            crm: CrmWriteback,
         }[tab] || Taxonomy;
     return html`<div class="page settings"><h1>Settings</h1>
         <nav class="tabs" aria-label="Settings sections">${TABS.map(
@@ -366,7 +370,7 @@ function Holidays() {
     const [on, setOn] = useState('');
     const [name, setName] = useState('');
     const [sub, run] = useSubmit();
-    return html`<div class="card">
+    return html`<${Calendar} /><div class="card">
         <form class="inline-form" onSubmit=${async (e) => {
             e.preventDefault();
             if (

@@ -2,7 +2,8 @@
 // loading with error states, number formats and labelled form fields.
 import { h } from 'preact';
 import { api } from './api.js';
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { downloadCsv, toCsv } from './csv.js';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import htm from 'htm';
 
 export const html = htm.bind(h);
@@ -370,4 +371,37 @@ export function AccountName({ id }) {
         );
     }, [id]);
     return name || id || '—';
+}
+
+// ---- tables ------------------------------------------------------------
+// A table as the page shows it, as CSV: the header cells' text and every
+// body row's, a plain number as a number (csv.js neutralises the formula
+// cells of text, never a negative number); a sort button's arrow is not
+// part of its column's name.
+export function tableCsv(table) {
+    const cells = (tr) =>
+        [...tr.querySelectorAll('th, td')].map((c) => {
+            const t = c.innerText.replace(/[▲▼↑↓]/g, '').trim();
+            return /^-?\d+(\.\d+)?$/.test(t) ? Number(t) : t;
+        });
+    const head = table.tHead ? cells(table.tHead.rows[0]) : [];
+    const rows = [...table.tBodies].flatMap((b) => [...b.rows].map(cells));
+    return toCsv(head, rows);
+}
+
+// A data table with a "Download CSV" button for what it shows (issue 16:
+// every table downloads); name is the file's, without .csv, and in words
+// the button's accessible name after its text (two tables on a page, two
+// buttons).
+export function TableWrap({ name, children }) {
+    const ref = useRef(null);
+    const download = () => {
+        const table = ref.current && ref.current.querySelector('table');
+        if (table) downloadCsv(`${name}.csv`, tableCsv(table));
+    };
+    return html`<div class="table-wrap" ref=${ref}>${children}</div>
+        <p class="table-tools no-print">
+            <button type="button" class="link" onClick=${download}
+                aria-label=${`Download CSV of ${name.replace(/-/g, ' ')}`}>Download CSV</button>
+        </p>`;
 }

@@ -20,6 +20,7 @@ import {
     Badge,
     Select,
     TextInput,
+    TableWrap,
 } from '../ui.js';
 
 const CS_ACTORS = ['csm', 'cs_manager', 'revops'];
@@ -94,7 +95,7 @@ function Facts({ rows }) {
 function Deals({ deals, people }) {
     if (!deals.length) return html`<p class="empty">No deals.</p>`;
     const has = (k) => deals.some((d) => k in d);
-    return html`<div class="table-wrap"><table class="data">
+    return html`<${TableWrap} name="deals"><table class="data">
         <thead><tr><th scope="col">Deal</th><th scope="col">Type</th><th scope="col">Stage</th>
             <th scope="col">Closed</th><th scope="col" class="n">ARR</th>
             ${has('ae_id') && html`<th scope="col">AE</th>`}
@@ -114,7 +115,7 @@ function Deals({ deals, people }) {
                     : '—'
             }</td>
         </tr>`,
-        )}</tbody></table></div>`;
+        )}</tbody></table><//>`;
 }
 
 // The CSM's own flags on a review (issue 14): internal, as Q6's context.
@@ -253,7 +254,7 @@ function changed(a) {
 }
 
 function AuditTable({ rows, caption, people }) {
-    return html`<div class="table-wrap"><table class="data audit">
+    return html`<${TableWrap} name="audit"><table class="data audit">
         <caption>${caption}</caption>
         <thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">Record</th><th scope="col">Change</th></tr></thead>
         <tbody>${rows.map(
@@ -262,7 +263,7 @@ function AuditTable({ rows, caption, people }) {
             ) => html`<tr key=${a.id}><td><time datetime=${a.at}>${when(a.at)}</time></td>
             <td>${person(people, a.actor)}</td><td>${ENTITY[a.entity] || label(a.entity)} ${a.entity_id}</td><td class="wrap">${changed(a)}</td></tr>`,
         )}</tbody>
-    </table></div>`;
+    </table><//>`;
 }
 
 // The account's own trail, a page at a time from the audit API (oldest

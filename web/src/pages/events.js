@@ -13,6 +13,7 @@ import {
     when,
     useSubmit,
     SubmitStatus,
+    TableWrap,
 } from '../ui.js';
 
 const STATUSES = ['failed', 'pending', 'applied', 'discarded'];
@@ -77,10 +78,10 @@ export function Events() {
         <${Loaded} state=${st}>${(d) =>
             d.items.length === 0
                 ? html`<p class="empty">No ${status} events.</p>`
-                : html`<div class="table-wrap"><table class="data">
+                : html`<${TableWrap} name="crm-events"><table class="data">
             <caption>${d.items.length}${d.next_cursor ? '+' : ''} ${status} events, oldest first</caption>
             <thead><tr><th scope="col">Source</th><th scope="col">Received</th>
                 <th scope="col">What</th><th scope="col">Error</th><th scope="col">Action</th></tr></thead>
             <tbody>${d.items.map((ev) => html`<${EventRow} key=${ev.id} ev=${ev} onDone=${done} />`)}</tbody>
-            </table></div>`}<//></div>`;
+            </table><//>`}<//></div>`;
 }

@@ -12,6 +12,7 @@ import {
     useSubmit,
     SubmitStatus,
     day,
+    TableWrap,
 } from '../ui.js';
 
 const USER_ADMINS = ['revops', 'admin'];
@@ -146,7 +147,7 @@ function Tokens({ me }) {
         <${NewToken} admin=${admin} me=${me} onMade=${st.reload} />
         <${Loaded} state=${st}>${(
             d,
-        ) => html`<div class="table-wrap"><table class="data" data-testid="tokens">
+        ) => html`<${TableWrap} name="api-tokens"><table class="data" data-testid="tokens">
             <caption>${d.total} tokens</caption>
             <thead><tr><th scope="col">Id</th><th scope="col">User</th><th scope="col">Created</th>
                 <th scope="col">Status</th><th scope="col">Revoke</th></tr></thead>
@@ -157,7 +158,7 @@ function Tokens({ me }) {
                 <td>${day(t.created_at)}</td><td>${t.revoked_at ? 'revoked ' + day(t.revoked_at) : 'live'}</td>
                 <td>${t.revoked_at ? '—' : html`<${RevokeButton} t=${t} onDone=${st.reload} />`}</td></tr>`,
             )}</tbody>
-        </table></div>`}<//>
+        </table><//>`}<//>
     </section>`;
 }
 

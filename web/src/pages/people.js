@@ -14,6 +14,7 @@ import {
     SubmitStatus,
     Badge,
     when,
+    TableWrap,
 } from '../ui.js';
 
 const STATUS = {
@@ -236,7 +237,7 @@ export function People({ me }) {
                           st.reload();
                       }} />`
             }
-            <div class="card"><div class="table-wrap"><table class="data people-table">
+            <div class="card"><${TableWrap} name="people"><table class="data people-table">
                 <caption>${d.total} people (${d.items.filter((p) => p.status === 'active').length} active)</caption>
                 <thead><tr><th scope="col">Name</th><th scope="col">E-mail</th><th scope="col">Role</th>
                     <th scope="col">Manager</th><th scope="col">Team</th><th scope="col">Status</th><th scope="col">Actions</th></tr></thead>
@@ -251,7 +252,7 @@ export function People({ me }) {
                     }}
                         onChanged=${st.reload} onSent=${setSent} /></td></tr>`,
                 )}</tbody>
-            </table></div></div>`}<//>
+            </table><//></div>`}<//>
     </div>`;
 }
 

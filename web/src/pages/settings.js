@@ -19,6 +19,7 @@ import {
     fieldError,
     Badge,
     setCauseLabels,
+    TableWrap,
 } from '../ui.js';
 
 // Who may use these pages: the roles the API lets change settings
@@ -392,12 +393,12 @@ function Holidays() {
         <${Status} st=${sub} fields=${['on', 'name']} />
         <${Loaded} state=${st}>${(
             d,
-        ) => html`<div class="table-wrap"><table class="data"><caption>${d.total} holidays (business days skip them)</caption>
+        ) => html`<${TableWrap} name="holidays"><table class="data"><caption>${d.total} holidays (business days skip them)</caption>
             <thead><tr><th scope="col">Date</th><th scope="col">Name</th><th scope="col">Delete</th></tr></thead>
             <tbody>${[...d.items].reverse().map(
                 (h) => html`<tr key=${h.on}><td>${h.on}</td><td>${h.name}</td>
                 <td><${DeleteHoliday} h=${h} onDone=${st.reload} /></td></tr>`,
-            )}</tbody></table></div>`}<//>
+            )}</tbody></table><//>`}<//>
     </div>`;
 }
 

@@ -6,7 +6,7 @@
 // it manages, RevOps everyone; nothing here reads more than the API gives.
 import { useState } from 'preact/hooks';
 import { api } from '../api.js';
-import { html, useLoad, Loaded, Select, label, day } from '../ui.js';
+import { html, useLoad, Loaded, Select, label, day, TableWrap } from '../ui.js';
 import { taskHref } from './inbox.js';
 
 const SALES = ['sales_manager', 'vp_sales', 'revops'];
@@ -60,7 +60,7 @@ function Work({ d }) {
         ${
             rows.length === 0
                 ? html`<p class="empty">No open tasks.</p>`
-                : html`<div class="table-wrap"><table class="data" data-testid="team-work">
+                : html`<${TableWrap} name="open-work"><table class="data" data-testid="team-work">
             <caption>${tasks.length} open tasks of ${rows.length} people</caption>
             <thead><tr><th scope="col">Person</th><th scope="col" class="n">Open</th>
                 <th scope="col" class="n">Overdue</th>
@@ -73,7 +73,7 @@ function Work({ d }) {
                 <td class="n">${r.items.length}</td><td class="n">${r.overdue}</td>
                 <td class="n">${r.tagging}</td></tr>`,
             )}</tbody>
-        </table></div>`
+        </table><//>`
         }
         ${
             shown &&
@@ -136,7 +136,7 @@ function SalesView() {
                     );
                 return rows.length === 0
                     ? html`<p class="empty">No flagged deals or coaching items.</p>`
-                    : html`<div class="table-wrap"><table class="data" data-testid="team-sales">
+                    : html`<${TableWrap} name="flags-and-coaching"><table class="data" data-testid="team-sales">
                 <caption>Open deals flagged before they close, and open coaching items</caption>
                 <thead><tr><th scope="col">AE</th><th scope="col" class="n">Flagged deals</th>
                     <th scope="col" class="n">Flags</th><th scope="col" class="n">Open coaching items</th></tr></thead>
@@ -145,7 +145,7 @@ function SalesView() {
                     <th scope="row"><a href=${`/reports/pipeline?ae_id=${encodeURIComponent(r.id)}`}>${r.name}</a></th>
                     <td class="n">${r.deals}</td><td class="n">${r.flags}</td>
                     <td class="n">${r.coaching}</td></tr>`,
-                )}</tbody></table></div>`;
+                )}</tbody></table><//>`;
             }}<//>`}<//>
     </section>`;
 }

@@ -269,6 +269,33 @@ km_steps(FILE *f, const km_scale *s, json_t *pts, const char *field, int back,
     free(xs);
 }
 
+/* A tick across the line at each point where customers still with us
+   left follow-up since the point before (its "censored" count), as the
+   web chart draws them: a reader tells a flat stretch with nobody left
+   to observe from one where nobody churned. */
+static void
+censor_ticks(FILE *f, const km_scale *s, json_t *pts, const char *col)
+{
+    size_t j;
+    json_t *p;
+    int any = 0;
+    json_array_foreach(pts, j, p)
+    {
+        if (num_or(json_object_get(p, "censored"), 0) <= 0)
+            continue;
+        if (!any)
+            fprintf(f,
+                    "<path class=\"censored\" fill=\"none\" stroke=\"%s\" "
+                    "stroke-width=\"1.5\" d=\"",
+                    col);
+        any = 1;
+        fprintf(f, "M%.1f %.1fv8", kx(s, num_or(json_object_get(p, "day"), 0)),
+                ky(s, num_or(json_object_get(p, "survival"), 1)) - 4);
+    }
+    if (any)
+        fputs("\"/>\n", f);
+}
+
 void
 cl__html_km_chart(html_ctx *c, const char *what, json_t *groups)
 {
@@ -335,6 +362,7 @@ cl__html_km_chart(html_ctx *c, const char *what, json_t *groups)
                 col);
         km_steps(f, &s, pts, "survival", 0, 1);
         fputs("\"/>\n", f);
+        censor_ticks(f, &s, pts, col);
     }
     fputs("</svg><figcaption class=\"legend\">", f);
     json_array_foreach(groups, i, g)
@@ -348,6 +376,7 @@ cl__html_km_chart(html_ctx *c, const char *what, json_t *groups)
             fprintf(f, "%zu", i + 1);
     }
     fputs("<br>Lines: share still customers (Kaplan-Meier); shaded: 95% "
-          "interval.</figcaption></figure>\n",
+          "interval; ticks: customers still with us whose follow-up ended "
+          "there (censored).</figcaption></figure>\n",
           f);
 }

@@ -169,6 +169,12 @@ test('icp html has a chart per dimension and the retention curves', () => {
     assert.equal(svgs.length, 11);
     assert.match(html, /aria-label="Retention: Kaplan-Meier/);
     assert.doesNotMatch(html, /https?:\/\//);
+    // Censoring is marked where the JSON counts it, once per curve at most.
+    const json = JSON.parse(report('icp', ['--period', '2026Q3']).stdout);
+    const curves = JSON.stringify(json).match(/"censored":[1-9]/g) || [];
+    assert.ok(curves.length > 0, 'the demo has censored customers');
+    assert.match(html, /<path class="censored" [^>]*d="M[\d.]+ [\d.]+v8/);
+    assert.match(html, /ticks: customers still with us/);
 });
 
 test('the default period is the last full quarter before --now', () => {

@@ -63,8 +63,8 @@ test('a tick sends one digest per person a day, ranked by evidence, and ' +
         '2 deals');
     const lines = ann.body.split('\n').filter((l) => /^\d+\. /.test(l));
     assert.deepEqual(lines, [
-        '1. Deal P2, Account A2: outside the ICP: outside ICP version 1: ' +
-            'employees >= 50',
+        '1. Deal P2, Account A2: outside the ICP: outside ICP version 1, ' +
+            'which needs: employees at least 50',
         '2. Deal P1, Account A1: champion stability: champion in the ' +
             'role 3 months (under 6)',
         '3. Deal P2, Account A2: champion stability: no executive sponsor',

@@ -392,3 +392,11 @@ cl__wf_kind_words(const char *kind)
             return words[i][1];
     return kind;
 }
+
+const char *
+cl__wf_churn_words(cl_wf_effects *list, const cl_wf_churn *c)
+{
+    if (!cl__wf_empty(c->account_name))
+        return cl__wf_fmt(list, "the churn of %s", c->account_name);
+    return cl__wf_fmt(list, "churn %s", cl__wf_or(c->id, "?"));
+}

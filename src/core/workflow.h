@@ -255,6 +255,9 @@ typedef struct cl_wf_churn {
     cl_wf_tag tag;      /* the current tag; primary_cause NULL if untagged */
     int sales_flagged;  /* the deal-attributable notifications went out */
     cl_day closed_on;   /* CL_WF_NO_DAY while open */
+    /* The account's name, what people read (issue 16); NULL: the texts
+       name the churn by its id. */
+    const char *account_name;
 } cl_wf_churn;
 
 typedef struct cl_wf_task {

@@ -136,7 +136,7 @@ function TagForm({ churn, tax: all, onClosed }) {
         }
     };
     return html`<div class="page form-page">
-        <h1>Tag the churn ${churn.id}</h1>
+        <h1>Tag the churn of <${AccountName} id=${churn.account_id} /></h1>
         <p class="lead">Account <a href=${`/accounts/${encodeURIComponent(churn.account_id)}`}><${AccountName} id=${churn.account_id} /></a>,
             churned ${day(churn.churned_on)}, ${money(churn.arr_lost)} ARR lost, original deal ${text(churn.deal_id)}.</p>
         <form class="card" onSubmit=${submit} aria-label="Tag the churn">

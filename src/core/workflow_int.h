@@ -53,6 +53,10 @@ const char *cl__wf_kind_words(const char *kind);
    when its account has no name (copied into list). */
 const char *cl__wf_churn_words(cl_wf_effects *list, const cl_wf_churn *c);
 
+/* The deal as people read it: "the deal with Acme Corp", or "deal ID"
+   when its account has no name (copied into list). */
+const char *cl__wf_deal_words(cl_wf_effects *list, const cl_wf_deal *d);
+
 /*
  * CREATE_TASK: kind, subject, assignee, due; key "KIND:SUBJECT" when
  * per_assignee is 0, "KIND:SUBJECT:ASSIGNEE" when 1.

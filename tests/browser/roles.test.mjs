@@ -27,7 +27,9 @@ const ROLES = {
             assert.match(summary, new RegExp(`${overdue.length} overdue`));
         const review = want.find((t) => t.kind === 'won_deal_review');
         await page.getByRole('link', { name: review.title }).click();
-        await page.getByRole('heading', { name: `Won-deal review of ${review.subject.deal_id}` })
+        // The deal by its account's name, as its task reads (issue 16).
+        const account = review.title.replace(/^Won-deal review for the deal with /, '');
+        await page.getByRole('heading', { name: `Won-deal review of the deal with ${account}` })
             .waitFor();
         // Specific answers, recorded: the task is done (the CLI agrees) and
         // the review is stored for the deal.

@@ -60,7 +60,7 @@ function ReopenForm({ churn, onReopened }) {
         if (r) onReopened();
     };
     return html`<div class="page form-page">
-        <h1>Churn ${churn.id} is closed</h1>
+        <h1>The churn of <${AccountName} id=${churn.account_id} /> is closed</h1>
         <p class="lead">Closed ${day(churn.closed_on)} with its tag and its three signals. To change the tag, reopen it:
             the reason goes into the audit trail.</p>
         <form class="card" onSubmit=${submit} aria-label="Reopen the churn">

@@ -499,9 +499,8 @@ test_demo_with_icp(void **state)
         json_string_value(json_object_get(c, "new_criteria_words")),
         "employees at least 50 and has an ops function and champion in "
         "role at least 6 months");
-    assert_string_equal(
-        json_string_value(json_object_get(v, "criteria_words")),
-        "employees at least 50 and has an ops function");
+    assert_string_equal(json_string_value(json_object_get(v, "criteria_words")),
+                        "employees at least 50 and has an ops function");
     const char *why = json_string_value(json_object_get(c, "rationale"));
     assert_null(strstr(why, "champion_tenure_months"));
     assert_null(strstr(why, "log-rank"));

@@ -234,8 +234,8 @@ cl_wf_churn_tagged(const cl_wf_config *cfg, const cl_calendar *cal,
                            churn->id, cause->label);
     const char *opening =
         named ? cl__wf_fmt(out,
-                           "%s churned; the deal you closed with them "
-                           "is the original deal.",
+                           "%s churned; the flag is about the deal that "
+                           "first won them.",
                            churn->account_name)
               : cl__wf_fmt(out, "Account %s churned; original deal %s.",
                            cl__wf_or(churn->account_id, "?"),

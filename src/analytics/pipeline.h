@@ -26,6 +26,8 @@ typedef struct cl_pipeline_flag {
                         (100 - ICP fit) / 100; 1 per champion signal plus
                         the tenure's shortfall; days to demo / threshold */
     char *reason;    /* one line, owned by the cl_pipeline */
+    char *reason_words; /* the same for people: the ICP criteria in words
+                           (issue 16); owned by the cl_pipeline */
 } cl_pipeline_flag;
 
 typedef struct cl_pipeline {

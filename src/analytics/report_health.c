@@ -254,10 +254,11 @@ attribute_coverage(const cl_snapshot *s, const cl_period *p)
                 s->deal_source[d] >= 0;
     }
     double rate = won ? (double)full / won : NAN;
-    char note[200];
+    char note[240];
     snprintf(note, sizeof note,
-             "%zu of %zu won new deals have icp_fit_score, champion_level, "
-             "champion_tenure_months, exec_sponsor, use_case and source",
+             "%zu of %zu won new deals have their ICP fit score, champion's "
+             "level, champion's months in the role, executive sponsor, use "
+             "case and deal source",
              full, won);
     return check("attribute_coverage", "share",
                  won ? rate >= COVERAGE_TARGET : -1, share(rate),

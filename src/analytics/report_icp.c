@@ -309,8 +309,9 @@ build_suggestion(const cl_snapshot *s, const cl_report_opts *o, int32_t v,
         *out = json_pack(
             "{s:n,s:n,s:s,s:n,s:n}", "criterion", "new_criteria", "rationale",
             "No segment is significantly worse than the other customers "
-            "(log-rank p < 0.05 and first-year churn over 1.5x) among those "
-            "the current ICP still admits: keep the criteria as they are.",
+            "(some or strong evidence, p < 0.05, and first-year churn over "
+            "1.5x) among those the current ICP still admits: keep the "
+            "criteria as they are.",
             "current_customers_touched", "open_deals_touched");
         return *out ? CL_OK : cl_error_set(err, CL_ENOMEM, "out of memory");
     }
@@ -351,28 +352,38 @@ build_suggestion(const cl_snapshot *s, const cl_report_opts *o, int32_t v,
                  cl_snapshot_in_icp(s, v, (int32_t)d) != 0;
 
     describe(best, who, sizeof who);
-    char pv[32];
+    /* The evidence in the words the pages use for p-values, the number
+       kept beside them (issue 16). */
+    char pv[64];
+    const char *strength = best->p < 0.01   ? "strong"
+                           : best->p < 0.05 ? "some"
+                                            : "no";
     if (best->p < 0.001)
-        snprintf(pv, sizeof pv, "p < 0.001");
+        snprintf(pv, sizeof pv, "%s evidence, p < 0.001", strength);
     else
-        snprintf(pv, sizeof pv, "p = %.3f", best->p);
+        snprintf(pv, sizeof pv, "%s evidence, p = %.3f", strength, best->p);
+    char *crit_words = cl_icp_text_words(crit);
+    char *new_words = cl_icp_text_words(formatted);
     snprintf(why, sizeof why,
              "%s: %zu customers, %zu churned; 12-month churn %.0f%% "
              "(95%% CI %.0f-%.0f%%) against %.0f%% for the other customers "
              "and %.0f%% overall; first-year churn %.1fx the other "
-             "customers' (log-rank %s).  Requiring %s would put %lld active "
+             "customers' (%s).  Requiring %s would put %lld active "
              "customers and %lld open new deals outside the ICP.",
              who, best->c.customers, best->c.churned, 100 * best->c.churn_12m,
              100 * best->c.ci_low, 100 * best->c.ci_high,
-             100 * best->rest_churn, 100 * all_churn, best->rr, pv, crit,
-             (long long)cust, (long long)deals);
+             100 * best->rest_churn, 100 * all_churn, best->rr, pv,
+             crit_words ? crit_words : crit, (long long)cust, (long long)deals);
     *out = json_pack(
-        "{s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:o,s:o,s:o}", "criterion", crit,
-        "new_criteria", formatted, "rationale", why, "dimension",
+        "{s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:o,s:o,s:o,s:s?,s:s?}", "criterion",
+        crit, "new_criteria", formatted, "rationale", why, "dimension",
         cl__icp_dim_names[best->dim], "value", best->label,
         "current_customers_touched", cust, "open_deals_touched", deals, "ratio",
         cl_json_num(best->ratio, 4), "ratio_vs_rest", cl_json_num(best->rr, 4),
-        "p_value", cl__icp_json_p(best->p));
+        "p_value", cl__icp_json_p(best->p), "criterion_words", crit_words,
+        "new_criteria_words", new_words);
+    free(crit_words);
+    free(new_words);
     free(formatted);
     return *out ? CL_OK : cl_error_set(err, CL_ENOMEM, "out of memory");
 }
@@ -386,11 +397,16 @@ version_json(const cl_snapshot *s, int32_t v, cl_day end)
     const char *name = owner < 0             ? NULL
                        : s->user_name[owner] ? s->user_name[owner]
                                              : s->user_id[owner];
-    return json_pack(
-        "{s:i,s:o,s:s?,s:s?,s:s?,s:i}", "version", s->icp_version[v],
+    /* The criteria in words for people; the text stays for editing. */
+    char *words = s->icp_expr[v] ? cl_icp_expr_words(s->icp_expr[v]) : NULL;
+    json_t *j = json_pack(
+        "{s:i,s:o,s:s?,s:s?,s:s?,s:i,s:s?}", "version", s->icp_version[v],
         "effective_on", cl_json_day(s->icp_effective_on[v]), "criteria",
         s->icp_criteria[v], "owner", name, "rationale", s->icp_rationale[v],
-        "age_days", (int)(end - s->icp_effective_on[v]));
+        "age_days", (int)(end - s->icp_effective_on[v]), "criteria_words",
+        words);
+    free(words);
+    return j;
 }
 
 cl_err

@@ -29,7 +29,9 @@
 typedef struct conjuncts {
     size_t n;
     char *text[MAX_CONJUNCTS];
+    char *words[MAX_CONJUNCTS]; /* each in words, for people (issue 16) */
     cl_icp_expr *expr[MAX_CONJUNCTS];
+    char *all_words; /* the whole criteria in words */
 } conjuncts;
 
 static void
@@ -37,6 +39,7 @@ conjuncts_free(conjuncts *c)
 {
     for (size_t i = 0; i < c->n; i++) {
         free(c->text[i]);
+        free(c->words[i]);
         cl_icp_expr_free(c->expr[i]);
     }
     c->n = 0;
@@ -77,6 +80,7 @@ conjuncts_split(const cl_icp_expr *e, conjuncts *c)
             cl_icp_expr *pe = NULL;
             if (part && cl_icp_expr_parse(part, &pe, NULL) == CL_OK) {
                 c->text[c->n] = part;
+                c->words[c->n] = cl_icp_expr_words(pe);
                 c->expr[c->n++] = pe;
             } else {
                 free(part);
@@ -89,13 +93,17 @@ conjuncts_split(const cl_icp_expr *e, conjuncts *c)
 }
 
 /* "outside ICP vN: the failing criteria" for deal d; returns how many
-   criteria it fails (1 when the criteria is not an `and` chain). */
+   criteria it fails (1 when the criteria is not an `and` chain).  With
+   words, the criteria read as people say them ("outside ICP version 2,
+   which needs: employees at least 50"). */
 static int
 icp_reason(const cl_snapshot *s, int32_t v, const conjuncts *c, int32_t d,
-           char *out, size_t size)
+           int words, char *out, size_t size)
 {
-    size_t at = (size_t)snprintf(
-        out, size, "outside ICP version %d:", (int)s->icp_version[v]);
+    size_t at = (size_t)snprintf(out, size,
+                                 words ? "outside ICP version %d, which needs:"
+                                       : "outside ICP version %d:",
+                                 (int)s->icp_version[v]);
     int named = 0;
     /* Evaluate each conjunct through a shallow copy of the snapshot whose
        one ICP version is that conjunct, so the lookup is the snapshot's. */
@@ -104,13 +112,15 @@ icp_reason(const cl_snapshot *s, int32_t v, const conjuncts *c, int32_t d,
         one.nicp = 1;
         one.icp_expr = (cl_icp_expr **)&c->expr[i];
         if (cl_snapshot_in_icp(&one, 0, d) == 0) {
+            const char *t = words && c->words[i] ? c->words[i] : c->text[i];
             at += (size_t)snprintf(out + at, size - at, "%s %s",
-                                   named ? ";" : "", c->text[i]);
+                                   named ? ";" : "", t);
             named++;
         }
     }
     if (!named && at < size)
-        snprintf(out + at, size - at, " %s", s->icp_criteria[v]);
+        snprintf(out + at, size - at, " %s",
+                 words && c->all_words ? c->all_words : s->icp_criteria[v]);
     return named ? named : 1;
 }
 
@@ -121,12 +131,16 @@ icp_reason(const cl_snapshot *s, int32_t v, const conjuncts *c, int32_t d,
    each kind per open deal); 0, or -1 when out of memory. */
 static int
 flag_add(cl_pipeline *p, int32_t d, cl_wf_pf kind, double evidence,
-         const char *reason)
+         const char *reason, const char *words)
 {
     cl_pipeline_flag *f = &p->flags[p->nflags];
     f->reason = strdup(reason);
-    if (f->reason == NULL)
+    f->reason_words = strdup(words ? words : reason);
+    if (f->reason == NULL || f->reason_words == NULL) {
+        free(f->reason);
+        free(f->reason_words);
         return -1;
+    }
     f->deal = d;
     f->kind = kind;
     f->evidence = evidence;
@@ -147,7 +161,7 @@ cl_pipeline_release(cl_pipeline *p)
     if (p == NULL)
         return;
     for (size_t i = 0; i < p->nflags; i++)
-        free(p->flags[i].reason);
+        free(p->flags[i].reason), free(p->flags[i].reason_words);
     free(p->flags);
     memset(p, 0, sizeof *p);
     p->icp = -1;
@@ -184,6 +198,8 @@ cl_pipeline_flags(const cl_snapshot *s, cl_day today, cl_pipeline *out,
     out->churn_patterns = pr.npatterns;
     if (v >= 0 && s->icp_expr[v])
         conjuncts_split(s->icp_expr[v], &cj);
+    if (v >= 0 && s->icp_expr[v])
+        cj.all_words = cl_icp_expr_words(s->icp_expr[v]);
 
     for (size_t d = 0; d < s->ndeals && !oom; d++) {
         char why[400];
@@ -194,18 +210,20 @@ cl_pipeline_flags(const cl_snapshot *s, cl_day today, cl_pipeline *out,
            is the evidence. */
         for (size_t i = 0; i < pr.npatterns; i++)
             if (cl_pattern_matches_deal(s, &pr.patterns[i], (int32_t)d) == 1) {
-                oom |=
-                    flag_add(out, (int32_t)d, CL_WF_PF_CHURN_PATTERN,
-                             pr.patterns[i].lift, pr.patterns[i].description);
+                oom |= flag_add(out, (int32_t)d, CL_WF_PF_CHURN_PATTERN,
+                                pr.patterns[i].lift, pr.patterns[i].description,
+                                NULL);
                 break;
             }
         if (v >= 0 && cl_snapshot_in_icp(s, v, (int32_t)d) == 0) {
-            int failed = icp_reason(s, v, &cj, (int32_t)d, why, sizeof why);
+            char words[400];
+            int failed = icp_reason(s, v, &cj, (int32_t)d, 0, why, sizeof why);
+            icp_reason(s, v, &cj, (int32_t)d, 1, words, sizeof words);
             int fit = s->deal_icp_fit[d];
             oom |= flag_add(
                 out, (int32_t)d, CL_WF_PF_OUTSIDE_ICP,
                 failed + (fit >= 0 && fit <= 100 ? (100 - fit) / 100.0 : 0.0),
-                why);
+                why, words);
         }
         int tenure = s->deal_champion_tenure[d];
         int short_tenure = tenure >= 0 && tenure < tenure_min;
@@ -222,8 +240,8 @@ cl_pipeline_flags(const cl_snapshot *s, cl_day today, cl_pipeline *out,
             if (no_sponsor)
                 snprintf(why + at, sizeof why - (size_t)at,
                          "%sno executive sponsor", at ? "; " : "");
-            oom |=
-                flag_add(out, (int32_t)d, CL_WF_PF_CHAMPION_STABILITY, ev, why);
+            oom |= flag_add(out, (int32_t)d, CL_WF_PF_CHAMPION_STABILITY, ev,
+                            why, NULL);
         }
         cl_day created = s->deal_created_on[d], demo = s->deal_first_demo_on[d];
         int days = -1;
@@ -242,12 +260,13 @@ cl_pipeline_flags(const cl_snapshot *s, cl_day today, cl_pipeline *out,
         }
         if (days >= 0)
             oom |= flag_add(out, (int32_t)d, CL_WF_PF_SLOW_TO_DEMO,
-                            demo_max > 0 ? days / demo_max : days, why);
+                            demo_max > 0 ? days / demo_max : days, why, NULL);
         if (out->nflags - first > 1)
             qsort(out->flags + first, out->nflags - first, sizeof *out->flags,
                   cmp_flag);
     }
     conjuncts_free(&cj);
+    free(cj.all_words);
     cl_patterns_free(&pr);
     if (oom) {
         cl_pipeline_release(out);
@@ -362,10 +381,11 @@ cl_report_pipeline(const cl_snapshot *s, const cl_report_opts *o, json_t **out,
         json_t *fl = json_array();
         for (size_t k = 0; k < f[i].nflags; k++) {
             const cl_pipeline_flag *x = &f[i].flags[k];
-            json_array_append_new(fl, json_pack("{s:s, s:s, s:o}", "flag",
-                                                cl_wf_pf_name(x->kind),
-                                                "reason", x->reason, "evidence",
-                                                cl_json_num(x->evidence, 2)));
+            json_array_append_new(
+                fl, json_pack("{s:s, s:s, s:o, s:s}", "flag",
+                              cl_wf_pf_name(x->kind), "reason", x->reason,
+                              "evidence", cl_json_num(x->evidence, 2),
+                              "reason_words", x->reason_words));
         }
         json_array_append_new(
             deals, json_pack("{s:s, s:s?, s:s?, s:s?, s:s?, s:o, s:o, s:I}",

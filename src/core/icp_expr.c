@@ -768,3 +768,140 @@ cl_icp_expr_format(const cl_icp_expr *e)
     format_node(&b, e, 0);
     return cl_buf_take(&b, NULL);
 }
+
+/* ---- words -------------------------------------------------------------- */
+
+/* How each field reads in a sentence; a number field's unit, if any. */
+static const struct {
+    const char *label, *unit;
+} field_words[] = {
+    {"industry", NULL},
+    {"employees", NULL},
+    {"region", NULL},
+    {"ops function", NULL},
+    {"deal type", NULL},
+    {"deal source", NULL},
+    {"ARR", NULL},
+    {"ICP fit score", NULL},
+    {"champion's level", NULL},
+    {"champion in role", "months"},
+    {"executive sponsor", NULL},
+    {"use case", NULL},
+};
+
+/* champion_level values as people say them, in levels[] order. */
+static const char *const level_words[] = {"individual contributor", "manager",
+                                          "director", "VP", "C-level"};
+
+/* The comparison read out: "at least", "under"... (negated: its opposite). */
+static const char *const op_words[] = {"is",      "is not", "under",
+                                       "at most", "over",   "at least"};
+static const enum op op_negated[] = {OP_NE, OP_EQ, OP_GE, OP_GT, OP_LE, OP_LT};
+
+static void
+put_word_value(cl_buf *b, int field, const struct value *v)
+{
+    if (field_types[field] == FT_LEVEL && v->rank >= 0 &&
+        (size_t)v->rank < NLEVELS)
+        cl_buf_str(b, level_words[v->rank]);
+    else
+        cl_buf_str(b, v->text);
+}
+
+/* A comparison or list in words, negated when neg (a `not` above it). */
+static void
+words_leaf(cl_buf *b, const cl_icp_expr *e, int neg)
+{
+    int f = e->field;
+    if (field_types[f] == FT_BOOL) {
+        /* "= true" has it; "= false", "!= true" and a `not` do not. */
+        int has = (e->op == OP_EQ) == (strcmp(e->vals[0].text, "true") == 0);
+        if (neg)
+            has = !has;
+        /* Both boolean labels begin with a vowel. */
+        cl_buf_str(b, has ? "has an " : "has no ");
+        cl_buf_str(b, field_words[f].label);
+        return;
+    }
+    cl_buf_str(b, field_words[f].label);
+    if (e->kind == N_IN) {
+        int none = e->negated != neg;
+        if (e->nvals == 1)
+            cl_buf_str(b, none ? " is not " : " is ");
+        else
+            cl_buf_str(b, none ? " is none of " : " is one of ");
+        for (size_t i = 0; i < e->nvals; i++) {
+            if (i)
+                cl_buf_str(b, ", ");
+            put_word_value(b, f, &e->vals[i]);
+        }
+        return;
+    }
+    enum op op = neg ? op_negated[e->op] : e->op;
+    cl_buf_add(b, " ", 1);
+    cl_buf_str(b, op_words[op]);
+    cl_buf_add(b, " ", 1);
+    put_word_value(b, f, &e->vals[0]);
+    if (field_words[f].unit) {
+        cl_buf_add(b, " ", 1);
+        cl_buf_str(b, field_words[f].unit);
+    }
+}
+
+static void
+words_node(cl_buf *b, const cl_icp_expr *e, int parent, int neg)
+{
+    /* A `not` folds into the comparison below it ("under 50" for "not
+       employees >= 50"); two cancel. */
+    while (e->kind == N_NOT &&
+           (e->kids[0]->kind == N_NOT || e->kids[0]->kind == N_CMP ||
+            e->kids[0]->kind == N_IN)) {
+        neg = !neg;
+        e = e->kids[0];
+    }
+    if (e->kind == N_CMP || e->kind == N_IN) {
+        words_leaf(b, e, neg);
+        return;
+    }
+    if (neg) {
+        cl_buf_str(b, "not (");
+        words_node(b, e, 0, 0);
+        cl_buf_add(b, ")", 1);
+        return;
+    }
+    int prec = precedence(e->kind);
+    if (prec < parent)
+        cl_buf_add(b, "(", 1);
+    if (e->kind == N_NOT) {
+        cl_buf_str(b, "not (");
+        words_node(b, e->kids[0], 0, 0);
+        cl_buf_add(b, ")", 1);
+    } else {
+        for (size_t i = 0; i < e->nkids; i++) {
+            if (i)
+                cl_buf_str(b, e->kind == N_OR ? " or " : " and ");
+            words_node(b, e->kids[i], prec, 0);
+        }
+    }
+    if (prec < parent)
+        cl_buf_add(b, ")", 1);
+}
+
+char *
+cl_icp_expr_words(const cl_icp_expr *e)
+{
+    cl_buf b = CL_BUF_INIT;
+    words_node(&b, e, 0, 0);
+    return cl_buf_take(&b, NULL);
+}
+
+char *
+cl_icp_text_words(const char *text)
+{
+    cl_icp_expr *e = NULL;
+    if (cl_icp_expr_parse(text, &e, NULL) != CL_OK)
+        return NULL;
+    char *w = cl_icp_expr_words(e);
+    cl_icp_expr_free(e);
+    return w;
+}

@@ -49,6 +49,22 @@ void cl_icp_expr_free(cl_icp_expr *e);
 char *cl_icp_expr_format(const cl_icp_expr *e);
 
 /*
+ * Renders e in words for people (issue 16): fields by their labels,
+ * comparisons read out ("champion in role at least 6 months", "industry is
+ * one of SaaS, Fintech", "has no executive sponsor"), a `not` folded into
+ * the comparison below it.  The canonical text stays what RevOps edits.
+ * Returns a malloc'd string the caller frees, or NULL when an allocation
+ * fails.
+ */
+char *cl_icp_expr_words(const cl_icp_expr *e);
+
+/*
+ * The criteria text in words (cl_icp_expr_words of its parse): a malloc'd
+ * string the caller frees, NULL when text does not parse or on no memory.
+ */
+char *cl_icp_text_words(const char *text);
+
+/*
  * Looks up a field of the record being evaluated: returns its value as text
  * ("true"/"false" for booleans, decimal text for numbers), or NULL when the
  * value is unknown.

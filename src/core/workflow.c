@@ -392,3 +392,19 @@ cl__wf_kind_words(const char *kind)
             return words[i][1];
     return kind;
 }
+
+const char *
+cl__wf_churn_words(cl_wf_effects *list, const cl_wf_churn *c)
+{
+    if (!cl__wf_empty(c->account_name))
+        return cl__wf_fmt(list, "the churn of %s", c->account_name);
+    return cl__wf_fmt(list, "churn %s", cl__wf_or(c->id, "?"));
+}
+
+const char *
+cl__wf_deal_words(cl_wf_effects *list, const cl_wf_deal *d)
+{
+    if (!cl__wf_empty(d->account_name))
+        return cl__wf_fmt(list, "the deal with %s", d->account_name);
+    return cl__wf_fmt(list, "deal %s", cl__wf_or(d->id, "?"));
+}

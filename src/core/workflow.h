@@ -255,6 +255,9 @@ typedef struct cl_wf_churn {
     cl_wf_tag tag;      /* the current tag; primary_cause NULL if untagged */
     int sales_flagged;  /* the deal-attributable notifications went out */
     cl_day closed_on;   /* CL_WF_NO_DAY while open */
+    /* The account's name, what people read (issue 16); NULL: the texts
+       name the churn by its id. */
+    const char *account_name;
 } cl_wf_churn;
 
 typedef struct cl_wf_task {
@@ -268,6 +271,11 @@ typedef struct cl_wf_task {
     int done;      /* status = done */
     int reminded;  /* reminded_at is set */
     int escalated; /* escalated_at is set */
+    /* What people read (issue 16), NULL when unknown: the texts fall back
+       to the ids.  subject_name is the account's name for a churn or a
+       deal, the period for a session. */
+    const char *assignee_name;
+    const char *subject_name;
 } cl_wf_task;
 
 typedef struct cl_wf_session {
@@ -286,6 +294,7 @@ typedef struct cl_wf_process_change {
     cl_day checkin_on; /* NO_DAY until the check-in is recorded */
     int reminded;
     int escalated;
+    const char *owner_name; /* the owner's name, NULL: the id (issue 16) */
 } cl_wf_process_change;
 
 /* ---- rule 1: won-deal review -------------------------------------------- */

@@ -87,7 +87,8 @@ cl_wf_process_change_recorded(const cl_wf_config *cfg,
                              "debrief %s already has its one process change "
                              "(owner %s); a debrief records exactly one",
                              cl__wf_or(session->period, session->id),
-                             cl__wf_or(existing->owner_id, "?"));
+                             cl__wf_or(existing->owner_name,
+                                       cl__wf_or(existing->owner_id, "?")));
     if (cl__wf_blank(owner_id) || cl__wf_blank(description))
         return cl__wf_refuse(out, err, CL_EINVAL, "session", session->id,
                              "a process change needs an owner and a "
@@ -431,7 +432,8 @@ cl_wf_session_close(const cl_wf_session *session,
         if (pc->checkin_due != CL_WF_NO_DAY)
             cl_date_format(pc->checkin_due, due);
         ADD("\n- Process change (owner %s, check-in due %s): %s",
-            cl__wf_or(pc->owner_id, "?"), due, cl__wf_or(pc->description, ""));
+            cl__wf_or(pc->owner_name, cl__wf_or(pc->owner_id, "?")), due,
+            cl__wf_or(pc->description, ""));
     }
     for (size_t i = 0; i < ndecisions && !cut; i++)
         ADD("\n- %s", cl__wf_or(decisions[i], ""));

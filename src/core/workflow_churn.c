@@ -27,7 +27,8 @@ cl_wf_churn_recorded(const cl_wf_config *cfg, const cl_calendar *cal,
     cl_day due = cl_cal_add_business_days(cal, churn->recorded_on,
                                           cfg->churn_tagging_due_business_days);
     cl__wf_task(out, "churn_tagging", "churn", churn->id, assignee, due, 0,
-                cl__wf_fmt(out, "Tag the root cause of churn %s", churn->id));
+                cl__wf_fmt(out, "Tag the root cause of %s",
+                           cl__wf_churn_words(out, churn)));
     return cl__wf_finish(out, err);
 }
 
@@ -123,6 +124,33 @@ tag_text(cl_wf_effects *out, const cl_wf_tag *t)
                       cl__wf_or(t->contributing_causes, ""));
 }
 
+/* The ';'-separated contributing cause codes as their labels, "none"
+   when there are none: the flag is read by people (issue 16). */
+static const char *
+contributing_words(cl_wf_effects *out, const cl_wf_config *cfg,
+                   const char *codes)
+{
+    char buf[512];
+    size_t len = 0;
+    buf[0] = '\0';
+    for (const char *p = codes; p && *p;) {
+        const char *end = strchr(p, ';');
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        char code[64];
+        if (n > 0 && n < sizeof code) {
+            memcpy(code, p, n);
+            code[n] = '\0';
+            const cl_cause *c = cl_taxonomy_in(cfg->causes, cfg->ncauses, code);
+            int w = snprintf(buf + len, sizeof buf - len, "%s%s",
+                             len ? ", " : "", c ? c->label : code);
+            if (w > 0 && (size_t)w < sizeof buf - len)
+                len += (size_t)w;
+        }
+        p = end ? end + 1 : p + n;
+    }
+    return len ? cl__wf_str(out, buf) : "none";
+}
+
 cl_err
 cl_wf_churn_tagged(const cl_wf_config *cfg, const cl_calendar *cal,
                    const cl_wf_churn *churn, const cl_wf_tag *tag,
@@ -195,16 +223,30 @@ cl_wf_churn_tagged(const cl_wf_config *cfg, const cl_calendar *cal,
     if (churn->sales_flagged)
         return cl__wf_finish(out, err);
 
+    /* The account by name where it has one: the ids are for the shell. */
+    int named = !cl__wf_empty(churn->account_name);
     const char *title =
-        cl__wf_fmt(out, "Churn %s tagged %s, a deal-attributable cause",
-                   churn->id, cause->label);
+        named ? cl__wf_fmt(out,
+                           "%s churned: tagged %s, a deal-attributable "
+                           "cause",
+                           churn->account_name, cause->label)
+              : cl__wf_fmt(out, "Churn %s tagged %s, a deal-attributable cause",
+                           churn->id, cause->label);
+    const char *opening =
+        named ? cl__wf_fmt(out,
+                           "%s churned; the flag is about the deal that "
+                           "first won them.",
+                           churn->account_name)
+              : cl__wf_fmt(out, "Account %s churned; original deal %s.",
+                           cl__wf_or(churn->account_id, "?"),
+                           cl__wf_or(churn->deal_id, "?"));
     const char *body = cl__wf_fmt(
         out,
-        "Account %s churned; original deal %s. Primary cause: %s. "
+        "%s Primary cause: %s. "
         "Contributing: %s. Customer's words: %s. CS diagnosis: %s. "
         "Pre-sale behaviour: %s. A 20-minute AE+CSM debrief is due.",
-        cl__wf_or(churn->account_id, "?"), cl__wf_or(churn->deal_id, "?"),
-        cause->label, cl__wf_or(tag->contributing_causes, "none"),
+        opening, cause->label,
+        contributing_words(out, cfg, tag->contributing_causes),
         cl__wf_or(tag->stated_reason, "-"), cl__wf_or(tag->diagnosis, "-"),
         cl__wf_or(tag->predictive_behavior, "-"));
     const char *who[2] = {churn->ae_id, churn->ae_manager_id};
@@ -226,8 +268,8 @@ cl_wf_churn_tagged(const cl_wf_config *cfg, const cl_calendar *cal,
 
     cl_day due =
         cl_cal_add_business_days(cal, today, cfg->debrief_due_business_days);
-    const char *dtitle =
-        cl__wf_fmt(out, "AE+CSM debrief (20 minutes) on churn %s", churn->id);
+    const char *dtitle = cl__wf_fmt(out, "AE+CSM debrief (20 minutes) on %s",
+                                    cl__wf_churn_words(out, churn));
     const char *pair[2] = {churn->ae_id, churn->csm_id};
     const char *attendees = NULL;
     if (!cl__wf_empty(pair[0]) && !cl__wf_empty(pair[1]))

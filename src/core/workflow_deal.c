@@ -47,7 +47,7 @@ cl_wf_deal_won(const cl_wf_config *cfg, const cl_calendar *cal,
                              deal->id);
     cl_day due = cl_wf_review_due(cfg, cal, deal->closed_on, deal->kickoff_on);
     const char *title =
-        cl__wf_fmt(out, "Won-deal review for deal %s", deal->id);
+        cl__wf_fmt(out, "Won-deal review for %s", cl__wf_deal_words(out, deal));
     cl_wf_effect *e = cl__wf_task(out, "won_deal_review", "deal", deal->id,
                                   assignee, due, 0, title);
     if (e) {
@@ -65,12 +65,10 @@ cl_wf_deal_won(const cl_wf_config *cfg, const cl_calendar *cal,
     /* Issue 14: the AE answers its questions asynchronously, so it hears
        at once, with a task of its own due with the review. */
     if (!cl__wf_empty(deal->ae_id))
-        cl__wf_task(out, "review_answers", "deal", deal->id, deal->ae_id, due,
-                    0,
-                    cl__wf_fmt(out,
-                               "Answer the won-deal review questions for "
-                               "deal %s",
-                               deal->id));
+        cl__wf_task(
+            out, "review_answers", "deal", deal->id, deal->ae_id, due, 0,
+            cl__wf_fmt(out, "Answer the won-deal review questions for %s",
+                       cl__wf_deal_words(out, deal)));
     return cl__wf_finish(out, err);
 }
 
@@ -258,9 +256,14 @@ cl_wf_deal_created(const cl_wf_config *cfg, const cl_wf_deal *deal,
     if (!cl__wf_empty(assignee))
         cl__wf_task(out, "recovery_classification", "deal", deal->id, assignee,
                     deal->created_on + cfg->review_task_due_days, 0,
-                    cl__wf_fmt(out,
-                               "Recovery record: deal %s returns after "
-                               "lost deal %s (%d months)",
-                               deal->id, orig->id, months));
+                    !cl__wf_empty(deal->account_name)
+                        ? cl__wf_fmt(out,
+                                     "Recovery record: %s returns after a "
+                                     "lost deal (%d months)",
+                                     deal->account_name, months)
+                        : cl__wf_fmt(out,
+                                     "Recovery record: deal %s returns after "
+                                     "lost deal %s (%d months)",
+                                     deal->id, orig->id, months));
     return cl__wf_finish(out, err);
 }

@@ -72,22 +72,19 @@ cl_wf_debrief_held(const cl_wf_config *cfg, const cl_wf_churn *churn,
                            : cl__wf_str(out, notes);
     }
 
+    const char *what = cl__wf_churn_words(out, churn);
     const char *title =
-        disputed
-            ? cl__wf_fmt(out, "The AE disputes the tag of churn %s", churn->id)
-            : cl__wf_fmt(out, "The AE accepts the tag of churn %s", churn->id);
+        disputed ? cl__wf_fmt(out, "The AE disputes the tag of %s", what)
+                 : cl__wf_fmt(out, "The AE accepts the tag of %s", what);
     const char *body =
         disputed
             ? cl__wf_fmt(out,
-                         "Debrief of churn %s (account %s): the AE "
-                         "disputes the tag. Why: %s. Notes: %s. Reopen "
-                         "the churn to change its tag.",
-                         churn->id, cl__wf_or(churn->account_id, "?"), reason,
-                         notes)
+                         "Debrief of %s: the AE disputes the tag. Why: %s. "
+                         "Notes: %s. Reopen the churn to change its tag.",
+                         what, reason, notes)
             : cl__wf_fmt(out,
-                         "Debrief of churn %s (account %s): the AE "
-                         "accepts the tag. Notes: %s.",
-                         churn->id, cl__wf_or(churn->account_id, "?"), notes);
+                         "Debrief of %s: the AE accepts the tag. Notes: %s.",
+                         what, notes);
     /* The account's CSM; without one, RevOps, who can route it. */
     const char *to =
         !cl__wf_empty(churn->csm_id) ? churn->csm_id : cfg->revops_id;

@@ -49,6 +49,14 @@ const char *cl__wf_or(const char *s, const char *fallback);
  */
 const char *cl__wf_kind_words(const char *kind);
 
+/* The churn as people read it: "the churn of Acme Corp", or "churn ID"
+   when its account has no name (copied into list). */
+const char *cl__wf_churn_words(cl_wf_effects *list, const cl_wf_churn *c);
+
+/* The deal as people read it: "the deal with Acme Corp", or "deal ID"
+   when its account has no name (copied into list). */
+const char *cl__wf_deal_words(cl_wf_effects *list, const cl_wf_deal *d);
+
 /*
  * CREATE_TASK: kind, subject, assignee, due; key "KIND:SUBJECT" when
  * per_assignee is 0, "KIND:SUBJECT:ASSIGNEE" when 1.

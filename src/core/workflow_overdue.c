@@ -54,12 +54,31 @@ cl_wf_checkins_tick(const cl_wf_config *cfg, const cl_calendar *cal,
                           cl__wf_fmt(out,
                                      "Process-change check-in overdue since %s "
                                      "(owner %s)",
-                                     due, cl__wf_or(pc->owner_id, "?")),
+                                     due,
+                                     cl__wf_or(pc->owner_name,
+                                               cl__wf_or(pc->owner_id, "?"))),
                           cl__wf_or(pc->description, ""));
             set_flag(out, "process_change", pc->id, "escalated");
         }
     }
     return cl__wf_finish(out, err);
+}
+
+/* The task's subject as people read it: by its account's name (or the
+   session's period) when the engine found one, by its id only when not. */
+static const char *
+about(cl_wf_effects *out, const cl_wf_task *t)
+{
+    const char *kind = cl__wf_or(t->subject_kind, "task");
+    if (cl__wf_empty(t->subject_name))
+        return cl__wf_fmt(out, "%s %s", kind, cl__wf_or(t->subject_id, t->id));
+    if (strcmp(kind, "churn") == 0)
+        return cl__wf_fmt(out, "the churn of %s", t->subject_name);
+    if (strcmp(kind, "deal") == 0)
+        return cl__wf_fmt(out, "the deal with %s", t->subject_name);
+    if (strcmp(kind, "session") == 0)
+        return cl__wf_fmt(out, "the %s session", t->subject_name);
+    return cl__wf_fmt(out, "%s %s", kind, t->subject_name);
 }
 
 static void
@@ -89,27 +108,27 @@ cl_wf_tasks_tick(const cl_wf_config *cfg, const cl_calendar *cal,
             continue;
         char due[11];
         cl_date_format(t->due_on, due);
-        const char *about =
-            cl__wf_fmt(out, "%s %s", cl__wf_or(t->subject_kind, "task"),
-                       cl__wf_or(t->subject_id, t->id));
+        const char *what = about(out, t);
         if (!t->reminded && !cl__wf_empty(t->assignee_id)) {
             cl__wf_notify(out, cl__wf_fmt(out, "task_reminder:%s", t->id),
                           "task_reminder", t->assignee_id, "task", t->id,
                           cl__wf_fmt(out, "%s of %s due %s",
-                                     cl__wf_kind_words(t->kind), about, due),
-                          about);
+                                     cl__wf_kind_words(t->kind), what, due),
+                          what);
             mark(out, t, "reminded");
         }
         cl_day esc = cl_cal_add_business_days(
             cal, t->due_on, cfg->overdue_escalation_business_days);
         const char *to = cl__wf_or(t->assignee_manager_id, cfg->revops_id);
         if (today >= esc && !t->escalated && !cl__wf_empty(to)) {
-            cl__wf_notify(out, cl__wf_fmt(out, "task_escalation:%s", t->id),
-                          "task_escalation", to, "task", t->id,
-                          cl__wf_fmt(out, "Overdue: %s of %s, due %s",
-                                     cl__wf_kind_words(t->kind), about, due),
-                          cl__wf_fmt(out, "%s; assigned to %s", about,
-                                     cl__wf_or(t->assignee_id, "?")));
+            cl__wf_notify(
+                out, cl__wf_fmt(out, "task_escalation:%s", t->id),
+                "task_escalation", to, "task", t->id,
+                cl__wf_fmt(out, "Overdue: %s of %s, due %s",
+                           cl__wf_kind_words(t->kind), what, due),
+                cl__wf_fmt(out, "%s; assigned to %s", what,
+                           cl__wf_or(t->assignee_name,
+                                     cl__wf_or(t->assignee_id, "?"))));
             mark(out, t, "escalated");
         }
     }

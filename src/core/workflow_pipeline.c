@@ -146,9 +146,14 @@ digest(cl_wf_effects *out, const char *day, const char *user, const fresh *v,
                                ? cl__wf_fmt(out, "account %s", d->account_id)
                                : "no account";
         int aside = !cl__wf_empty(d->ae_id) && strcmp(d->ae_id, user) != 0;
+        /* The deal by its account's name; its id only when there is none
+           (issue 16). */
+        const char *deal =
+            !cl__wf_empty(d->account_name)
+                ? cl__wf_fmt(out, "Deal with %s", d->account_name)
+                : cl__wf_fmt(out, "Deal %s, %s", cl__wf_or(d->id, "?"), acct);
         const char *line =
-            acct ? cl__wf_fmt(out, "%zu. Deal %s, %s%s%s%s: %s: %s\n",
-                              nlines + 1, cl__wf_or(d->id, "?"), acct,
+            deal ? cl__wf_fmt(out, "%zu. %s%s%s%s: %s: %s\n", nlines + 1, deal,
                               aside ? " (AE " : "",
                               aside ? cl__wf_or(d->ae_name, d->ae_id) : "",
                               aside ? ")" : "", cl_wf_pf_words(v[i].f->kind),

@@ -103,8 +103,11 @@ cl_wf_review_checkins(const cl_wf_config *cfg, const cl_wf_deal *deal,
         const char *who = cl__wf_or(deal->account_name, deal->account_id);
         cl__wf_task(out, checkin_kinds[n - 1], "deal", deal->id, assignee, due,
                     0,
-                    cl__wf_fmt(out, "%d-day check-in: %s (deal %s)", days,
-                               who ? who : "", deal->id));
+                    !cl__wf_empty(deal->account_name)
+                        ? cl__wf_fmt(out, "%d-day check-in: %s", days,
+                                     deal->account_name)
+                        : cl__wf_fmt(out, "%d-day check-in: %s (deal %s)", days,
+                                     who ? who : "", deal->id));
     }
     return cl__wf_finish(out, err);
 }

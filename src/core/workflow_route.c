@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "people.h"
 #include "record.h"
 #include "taxonomy.h"
 #include "workflow.h"
@@ -147,15 +148,22 @@ cl_wf_churn_routed(const cl_wf_config *cfg, const cl_calendar *cal,
         return cl__wf_finish(out, err);
     cl_day due =
         cl_cal_add_business_days(cal, today, cfg->route_due_business_days);
-    const char *title = cl__wf_fmt(out, "Churn %s tagged %s: for %s", churn->id,
-                                   cause->label, cause->routes_to);
+    const char *title =
+        !cl__wf_empty(churn->account_name)
+            ? cl__wf_fmt(out, "%s churned: tagged %s, for %s",
+                         churn->account_name, cause->label, cause->routes_to)
+            : cl__wf_fmt(out, "Churn %s tagged %s: for %s", churn->id,
+                         cause->label, cause->routes_to);
     cl__wf_task(out, "cause_followup", "churn", churn->id, user, due, 1, title);
     const char *body = cl__wf_fmt(
         out,
-        "Account %s churned. Primary cause: %s (routes to %s, owner role "
-        "%s). Customer's words: %s. CS diagnosis: %s. A follow-up task is "
+        "%s churned. Primary cause: %s (routes to %s, owned by the %s). "
+        "Customer's words: %s. CS diagnosis: %s. A follow-up task is "
         "yours.",
-        cl__wf_or(churn->account_id, "?"), cause->label, cause->routes_to, role,
+        !cl__wf_empty(churn->account_name)
+            ? churn->account_name
+            : cl__wf_fmt(out, "Account %s", cl__wf_or(churn->account_id, "?")),
+        cause->label, cause->routes_to, cl_people_role_label(role),
         cl__wf_or(churn->tag.stated_reason, "-"),
         cl__wf_or(churn->tag.diagnosis, "-"));
     /* The key names the cause: an owner whose churn is re-tagged to

@@ -459,6 +459,7 @@ cl__eng_churn(cl__eng *e, const cl_store_churn_row *r, cl_wf_churn *c)
     memset(c, 0, sizeof *c);
     c->id = cl__eng_str(e, r->id);
     c->account_id = cl__eng_str(e, r->account_id);
+    c->account_name = cl__eng_str(e, r->account_name);
     c->deal_id = cl__eng_str(e, r->deal_id);
     c->ae_id = cl__eng_str(e, r->ae_id);
     c->ae_manager_id = cl__eng_str(e, r->ae_manager_id);

@@ -495,6 +495,10 @@ load_session(cl__eng *e, int64_t id, session_state *x, cl_error *err)
                             (long long)id);
     if (rc == CL_OK)
         rc = cl_store_pcs_each(e->st, 0, id, 0, pc_cb, x, err);
+    /* The owner by name in the texts people read (after the query: a
+       callback may not call the store). */
+    if (rc == CL_OK && x->has_pc)
+        x->pc.owner_name = cl__eng_user_name(e, x->pc.owner_id);
     return rc;
 }
 

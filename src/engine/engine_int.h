@@ -93,6 +93,19 @@ cl_day cl__eng_day(const char *s);
 /* Fills a rule's deal from a store row (strings copied into e). */
 void cl__eng_deal(cl__eng *e, const cl_store_deal_row *r, cl_wf_deal *d);
 
+/*
+ * The display name of user_id, or NULL when there is no such user (the
+ * caller's text then falls back to the id).  Copied into e.
+ */
+const char *cl__eng_user_name(cl__eng *e, const char *user_id);
+
+/*
+ * The name people know a task's subject by: the account's name for an
+ * account, a churn or a deal, the period for a session; NULL when none.
+ * Copied into e.
+ */
+const char *cl__eng_subject_name(cl__eng *e, const char *kind, const char *id);
+
 /* Fills a rule's task from a store row (strings copied into e). */
 void cl__eng_task(cl__eng *e, const cl_store_task_row *r, cl_wf_task *t);
 

@@ -98,9 +98,9 @@ cl__eng_pipeline(cl__eng *e, const cl_wf_deal *deals, size_t n, cl_error *err)
     for (size_t i = 0; i < p.nflags; i++) {
         int32_t d = row_deal[p.flags[i].deal];
         if (d >= 0)
-            f[nf++] =
-                (cl_wf_pipeline_flag){(size_t)d, p.flags[i].kind,
-                                      p.flags[i].reason, p.flags[i].evidence};
+            f[nf++] = (cl_wf_pipeline_flag){(size_t)d, p.flags[i].kind,
+                                            p.flags[i].reason_words,
+                                            p.flags[i].evidence};
     }
     rc = digested(e, deals, f, nf, seen, &nseen, err);
     if (rc == CL_OK)

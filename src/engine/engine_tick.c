@@ -369,6 +369,14 @@ schedules(cl__eng *e, cl_error *err)
     list pcs = {e, NULL, 0, 0, sizeof(cl_wf_process_change)};
     if (rc == CL_OK)
         rc = cl_store_pcs_each(e->st, 0, 0, 1, pc_cb, &pcs, err);
+    /* Names for the texts people read, looked up only for the changes a
+       tick may chase. */
+    for (size_t i = 0; rc == CL_OK && i < pcs.n; i++) {
+        cl_wf_process_change *p = (cl_wf_process_change *)pcs.v + i;
+        if (p->checkin_due != CL_WF_NO_DAY && e->today > p->checkin_due &&
+            !(p->reminded && p->escalated))
+            p->owner_name = cl__eng_user_name(e, p->owner_id);
+    }
     if (rc == CL_OK)
         rc = cl_wf_checkins_tick(&e->cfg, &e->cal, pcs.v, pcs.n, e->today, &fx,
                                  err);
@@ -381,6 +389,15 @@ schedules(cl__eng *e, cl_error *err)
     cl_store_task_filter f = {.status = "open"};
     if (rc == CL_OK)
         rc = cl_store_tasks_each(e->st, &f, task_cb, &tasks, err);
+    for (size_t i = 0; rc == CL_OK && i < tasks.n; i++) {
+        cl_wf_task *t = (cl_wf_task *)tasks.v + i;
+        if (t->due_on != CL_WF_NO_DAY && e->today >= t->due_on &&
+            !(t->reminded && t->escalated)) {
+            t->assignee_name = cl__eng_user_name(e, t->assignee_id);
+            t->subject_name =
+                cl__eng_subject_name(e, t->subject_kind, t->subject_id);
+        }
+    }
     if (rc == CL_OK)
         rc = cl_wf_tasks_tick(&e->cfg, &e->cal, tasks.v, tasks.n, e->today, &fx,
                               err);

@@ -103,6 +103,7 @@ typedef struct cl_store_churn_row {
     int sales_attributable;       /* of the primary cause, per taxonomy */
     const char *bad_fit_category; /* of the primary cause, or NULL */
     double arr_lost;
+    const char *account_name; /* what people read (issue 16) */
 } cl_store_churn_row;
 
 typedef enum cl_store_churn_sel {

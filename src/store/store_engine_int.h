@@ -71,7 +71,7 @@ typedef struct cl__row_sink {
  *     churned_on, primary_cause, contributing_causes, stated_reason,
  *     diagnosis, predictive_behavior, tagged_by, tagged_on,
  *     sales_flagged_on, closed_on, sales_attributable, bad_fit_category,
- *     arr_lost
+ *     arr_lost, account_name
  *   user: id, name, email, role, manager_id
  *   kv: key, value
  *   task: id, kind, subject_kind, subject_id, assignee_id,

@@ -110,7 +110,7 @@ static const char churn_select[] =
     "c.stated_reason, c.diagnosis, c.predictive_behavior, c.tagged_by, "
     "c.tagged_on, c.sales_flagged_on, c.closed_on, "
     "COALESCE(t.sales_attributable::integer, 0), t.bad_fit_category, "
-    "c.arr_lost "
+    "c.arr_lost, a.name "
     "FROM (SELECT c.*, COALESCE(c.deal_id, (SELECT d.id FROM deals d "
     "  WHERE d.workspace_id = c.workspace_id AND d.account_id = "
     "  c.account_id AND d.stage = 'closed_won' AND d.type = 'new' "

@@ -83,6 +83,7 @@ cl__row_churn(void *ud, const cl__row *r)
         .sales_attributable = (int)I(16, 0),
         .bad_fit_category = T(17),
         .arr_lost = D(18),
+        .account_name = T(19),
     };
     return s->cb.churn(s->ud, &x);
 }

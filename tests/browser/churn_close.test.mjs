@@ -15,6 +15,7 @@ test('a CSM closes a churn with its three signals and reopens it to change the t
                     accounts.get(x.account_id)?.csm_id);
                 assert.ok(churn, 'the demo has an untagged churn');
                 pick = { churn: churn.id, account: churn.account_id,
+                    name: accounts.get(churn.account_id).name,
                     csm: accounts.get(churn.account_id).csm_id };
                 c.passwords = [pick.csm];
             },
@@ -22,7 +23,7 @@ test('a CSM closes a churn with its three signals and reopens it to change the t
         const { page, errors } = await browser(t);
         const form = `/churns/${encodeURIComponent(pick.churn)}/tag`;
         await signIn(page, ctx, pick.csm, form);
-        await page.getByRole('heading', { name: `Tag the churn ${pick.churn}` }).waitFor();
+        await page.getByRole('heading', { name: `Tag the churn of ${pick.name}` }).waitFor();
         await page.getByLabel('Primary cause').selectOption('pricing');
         await page.getByLabel("The customer's stated reason, in their words")
             .fill('Your price doubled at renewal.');
@@ -43,7 +44,7 @@ test('a CSM closes a churn with its three signals and reopens it to change the t
         await closeBtn.waitFor();
         assert.equal(await closeBtn.isDisabled(), false);
         await closeBtn.click();
-        await page.getByRole('heading', { name: `Churn ${pick.churn} is closed` }).waitFor();
+        await page.getByRole('heading', { name: `The churn of ${pick.name} is closed` }).waitFor();
         await shot(page, 'churn-closed');
 
         // Reopening needs a reason; then the tag form is back.
@@ -51,7 +52,7 @@ test('a CSM closes a churn with its three signals and reopens it to change the t
         assert.equal(await reopen.isDisabled(), true);
         await page.getByLabel('Why reopen it').fill('The exit interview named support, not price.');
         await reopen.click();
-        await page.getByRole('heading', { name: `Tag the churn ${pick.churn}` }).waitFor();
+        await page.getByRole('heading', { name: `Tag the churn of ${pick.name}` }).waitFor();
         await page.getByLabel('Primary cause').selectOption('poor_service');
         await page.getByRole('button', { name: 'Save the tag' }).click();
         await page.waitForURL(new RegExp(`/accounts/${pick.account}`));

@@ -18,6 +18,7 @@ test('a CSM tags a churn as Wrong ICP and the AE sees the flag and the debrief',
                     accounts.get(x.account_id)?.csm_id && deals.get(x.deal_id)?.ae_id);
                 assert.ok(churn, 'the demo has an untagged churn');
                 pick = { churn: churn.id, account: churn.account_id,
+                    name: accounts.get(churn.account_id).name,
                     csm: accounts.get(churn.account_id).csm_id,
                     ae: deals.get(churn.deal_id).ae_id };
                 c.passwords = [pick.csm, pick.ae];
@@ -28,9 +29,9 @@ test('a CSM tags a churn as Wrong ICP and the AE sees the flag and the debrief',
         // definition of the cause chosen.
         const csm = await browser(t);
         await signIn(csm.page, ctx, pick.csm);
-        const task = csm.page.getByRole('link', { name: `Tag the root cause of churn ${pick.churn}` });
+        const task = csm.page.getByRole('link', { name: `Tag the root cause of the churn of ${pick.name}` });
         await task.click();
-        await csm.page.getByRole('heading', { name: `Tag the churn ${pick.churn}` }).waitFor();
+        await csm.page.getByRole('heading', { name: `Tag the churn of ${pick.name}` }).waitFor();
         await csm.page.getByLabel('Primary cause').selectOption('icp_miss');
         const def = csm.page.getByTestId('cause-definition');
         await assert.doesNotReject(def.getByText('outside the ideal customer profile').waitFor());
@@ -50,10 +51,10 @@ test('a CSM tags a churn as Wrong ICP and the AE sees the flag and the debrief',
         const ae = await browser(t);
         await signIn(ae.page, ctx, pick.ae);
         const notes = ae.page.getByTestId('notifications');
-        await notes.getByText(`Churn ${pick.churn} tagged Wrong ICP`).waitFor();
+        await notes.getByText(`${pick.name} churned: tagged Wrong ICP`).waitFor();
         const tasks = ae.page.getByTestId('tasks');
         const row = tasks.locator('li.task').filter(
-            { hasText: `AE+CSM debrief (20 minutes) on churn ${pick.churn}` });
+            { hasText: `AE+CSM debrief (20 minutes) on the churn of ${pick.name}` });
         await row.waitFor();
         // A readable due day, and the other attendee by name.
         assert.match(await row.innerText(), /Due \d{1,2} [A-Z][a-z]{2} \d{4}/);
@@ -62,7 +63,7 @@ test('a CSM tags a churn as Wrong ICP and the AE sees the flag and the debrief',
         await shot(ae.page, '1-ae-inbox');
         // The notification names the churned account; "Mark all read" clears
         // every New badge.
-        const flag = notes.locator('li.note').filter({ hasText: `Churn ${pick.churn} tagged` });
+        const flag = notes.locator('li.note').filter({ hasText: `${pick.name} churned: tagged` });
         await flag.locator('.note-account').waitFor();
         assert.ok(await ae.page.locator('li.note.unread').count() > 0);
         await ae.page.getByTestId('inbox-read-all').click();

@@ -16,6 +16,7 @@ test('an AE records the debrief and disputes the tag; the CSM hears it',
                 const churn = exportKind(c.db, 'churns').find((x) => !x.primary_cause &&
                     accounts.get(x.account_id)?.csm_id && deals.get(x.deal_id)?.ae_id);
                 pick = { churn: churn.id, csm: accounts.get(churn.account_id).csm_id,
+                    name: accounts.get(churn.account_id).name,
                     ae: deals.get(churn.deal_id).ae_id };
                 c.passwords = [pick.csm, pick.ae];
                 // The CSM tagged it over-promised: the AE's debrief opens.
@@ -27,9 +28,9 @@ test('an AE records the debrief and disputes the tag; the CSM hears it',
         const { page, errors } = await browser(t);
         await signIn(page, ctx, pick.ae);
         const row = page.getByTestId('tasks').locator('li.task').filter(
-            { hasText: `debrief (20 minutes) on churn ${pick.churn}` });
+            { hasText: `debrief (20 minutes) on the churn of ${pick.name}` });
         await row.getByRole('link', { name: 'Record the debrief' }).click();
-        await page.getByRole('heading', { name: `Debrief of churn ${pick.churn}` })
+        await page.getByRole('heading', { name: `Debrief of the churn of ${pick.name}` })
             .waitFor();
         await page.getByLabel('Notes').fill('SSO was on the roadmap slide; I said Q2.');
         await page.getByLabel('I dispute the tag').check();
@@ -56,7 +57,7 @@ test('an AE records the debrief and disputes the tag; the CSM hears it',
         await page.setViewportSize({ width: 390, height: 844 });
         await signIn(page, ctx, pick.csm);
         const note = page.getByTestId('notifications')
-            .getByText(`The AE disputes the tag of churn ${pick.churn}`);
+            .getByText(`The AE disputes the tag of the churn of ${pick.name}`);
         await note.waitFor();
         assert.match(await page.getByTestId('notifications').innerText(),
             /competitive loss/);

@@ -3,7 +3,7 @@
 // scrolling on a phone, and a keyboard reaches the sign-in and the menu.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startWorkspace, browser, signIn, shot, exportKind, email, PASSWORD } from './lib.mjs';
+import { startWorkspace, browser, signIn, shot, exportKind, email, PASSWORD, axeViolations } from './lib.mjs';
 
 const USER_ID = /\bu-[a-z]+-\d+\b/;
 const CODE = /\b[a-z]+_[a-z_]+\b/;
@@ -99,6 +99,68 @@ test('names and words, not ids and codes; no sideways scroll on a phone',
         noInternals('the phone inbox', (await phone.page.goto(ctx.base + '/'),
             await phone.page.getByTestId('me').waitFor(), await mainText(phone.page)));
         assert.deepEqual(phone.errors, []);
+    });
+
+// Record ids of the demo (churns, accounts, deals) and ICP operators.
+const RECORD_ID = /\b[acd]-\d{5,}\b/;
+const OPERATOR = /(>=|<=|!=|\bin \()/;
+
+test('the ICP rule, pipeline reasons, health notes and inbox texts in words',
+    { timeout: 300000 }, async (t) => {
+        // The loop replayed: escalations, what-changed notes and churn
+        // flags are in the inboxes.
+        const ctx = await startWorkspace(t, { loop: true,
+            users: ['u-revops-1', 'u-cs-manager-1', 'u-sales-manager-1'] });
+        for (const width of [1280, 390]) {
+            const { page, errors } = await browser(t, { width, height: 900 });
+            await signIn(page, ctx, 'u-revops-1', '/reports/icp');
+            // The ICP definition and its suggested change in words; the
+            // criteria as written stay one click away for RevOps.
+            const rule = await page.getByTestId('icp-words').innerText();
+            noInternals('the ICP rule', rule);
+            assert.doesNotMatch(rule, OPERATOR);
+            assert.match(rule, /employees at least 50 and has an ops function/);
+            const box = await page.locator('.tag-box').innerText();
+            noInternals('the suggested change', box);
+            assert.doesNotMatch(box, OPERATOR);
+            assert.doesNotMatch(box, /log-rank/);
+            assert.match(box, /(strong|some|no) evidence, p/);
+            assert.match(box, /also require champion in role at least 6 months/);
+            await page.getByText('The criteria as written').click();
+            assert.match(await page.locator('main code').first().innerText(), />=/);
+            assert.deepEqual(await axeViolations(page), []);
+            await shot(page, `polish-icp-words-${width}`);
+
+            await page.goto(`${ctx.base}/reports/pipeline`);
+            await page.locator('ul.flags').first().waitFor();
+            const flags = (await page.locator('ul.flags').allInnerTexts()).join('\n');
+            noInternals('the pipeline flags', flags);
+            assert.doesNotMatch(flags, OPERATOR);
+            assert.match(flags, /outside ICP version \d+, which needs: /);
+
+            await page.goto(`${ctx.base}/reports/health`);
+            await page.getByTestId('health-checks').waitFor();
+            const notes = await page.locator('.notes-list').innerText();
+            noInternals('the health notes', notes);
+            assert.match(notes, /ICP fit score, champion's level/);
+            assert.deepEqual(errors, []);
+        }
+
+        // The inboxes: escalations name the person and the account, the
+        // what-changed note its owner, churn flags the account.
+        for (const [who, width] of [['u-cs-manager-1', 1280], ['u-sales-manager-1', 390]]) {
+            const { page, errors } = await browser(t, { width, height: 900 });
+            await signIn(page, ctx, who);
+            await page.getByTestId('notifications').waitFor();
+            const inbox = await page.getByTestId('notifications').innerText();
+            assert.doesNotMatch(inbox, USER_ID, `${who}'s inbox shows a user id`);
+            assert.doesNotMatch(inbox, RECORD_ID, `${who}'s inbox shows a record id`);
+            if (who === 'u-cs-manager-1')
+                assert.match(inbox, /assigned to [A-Z][a-z]+ [A-Z]/);
+            assert.deepEqual(await axeViolations(page), []);
+            await shot(page, `polish-inbox-words-${width}`);
+            assert.deepEqual(errors, []);
+        }
     });
 
 test('the keyboard signs in and reaches the navigation', { timeout: 120000 }, async (t) => {

@@ -31,6 +31,7 @@ function newWins(c) {
     const csm = c.users.filter((u) => u.role === 'csm').map((u) => u.id).sort();
     const closed = addDays(TEST_TODAY, -2);
     const picks = [0, 1].map((i) => ({ id: `d-async-${i + 1}`, account: `a-async-${i + 1}`,
+        name: `Async Review Co ${i + 1}`,
         ae: ae[i], csm: csm[i], closed }));
     const file = (name, rows) => {
         const f = join(c.dir, name);
@@ -40,7 +41,7 @@ function newWins(c) {
     cli(c.db, ['import', 'accounts', file('accounts.csv', [
         ['id', 'name', 'industry', 'employees', 'region', 'has_ops_function', 'csm_id',
             'customer_since', 'status'],
-        ...picks.map((p, i) => [p.account, `Async Review Co ${i + 1}`, 'Software', 140, 'EMEA',
+        ...picks.map((p) => [p.account, p.name, 'Software', 140, 'EMEA',
             'true', p.csm, closed, 'customer'])])]);
     cli(c.db, ['import', 'deals', file('deals.csv', [
         ['id', 'account_id', 'ae_id', 'type', 'source', 'stage', 'created_on',
@@ -72,9 +73,9 @@ test('rule: the AE answers its review questions asynchronously in the UI, ' +
 
         // The AE: the task is in its inbox at once; the form saves.
         await signIn(page, ctx, p.ae, '/');
-        const ask = page.getByRole('link', { name: `Answer the won-deal review questions for deal ${p.id}` });
+        const ask = page.getByRole('link', { name: `Answer the won-deal review questions for the deal with ${p.name}` });
         await ask.click();
-        await page.getByRole('heading', { name: `Your answers for the review of ${p.id}` }).waitFor();
+        await page.getByRole('heading', { name: `Your answers for the review of the deal with ${p.name}` }).waitFor();
         // A generic answer is flagged as the AE types, by the server's rule.
         await page.locator('textarea[name=q2]').fill('The champion was supportive');
         await page.getByTestId('flag-q2').getByText('Generic').waitFor();
@@ -121,7 +122,7 @@ test('rule: the AE answers its review questions asynchronously in the UI, ' +
         // the tick opens the check-in, in the CSM's inbox.
         cli(ctx.db, ['tick', '--now', `${addDays(p.closed, 25)}T08:00`]);
         await page.goto(`${ctx.base}/`);
-        await page.getByRole('link', { name: new RegExp(`30-day check-in: .*\\(deal ${p.id}\\)`) }).click();
+        await page.getByRole('link', { name: `30-day check-in: ${p.name}` }).click();
         await page.getByTestId('checkin-review').waitFor();
         assert.match(await page.getByTestId('checkin-review').innerText(), /after losing two logos/);
         assert.match(await page.getByTestId('checkin-review').innerText(), /CSM flags: Implementation risk, Context gaps/);

@@ -27,7 +27,9 @@ const ROLES = {
             assert.match(summary, new RegExp(`${overdue.length} overdue`));
         const review = want.find((t) => t.kind === 'won_deal_review');
         await page.getByRole('link', { name: review.title }).click();
-        await page.getByRole('heading', { name: `Won-deal review of ${review.subject.deal_id}` })
+        // The deal by its account's name, as its task reads (issue 16).
+        const account = review.title.replace(/^Won-deal review for the deal with /, '');
+        await page.getByRole('heading', { name: `Won-deal review of the deal with ${account}` })
             .waitFor();
         // Specific answers, recorded: the task is done (the CLI agrees) and
         // the review is stored for the deal.
@@ -82,41 +84,45 @@ const ROLES = {
     async ae(ctx, page) {
         const id = first(ctx, 'ae');
         const me = ctx.users.find((u) => u.id === id);
+        // The digest names each deal by its account (issue 16).
+        const accountName = new Map(exportKind(ctx.db, 'accounts').map((a) => [a.id, a.name]));
         const mine = new Set(exportKind(ctx.db, 'deals').filter((d) => d.ae_id === id)
-            .map((d) => d.id));
+            .map((d) => accountName.get(d.account_id)));
         const notes = page.getByTestId('notifications');
         await notes.getByRole('link').first().waitFor();
-        for (const t of await notes.getByRole('link').allInnerTexts()) {
-            const deal = t.match(/Deal (d-\d+)/)?.[1];
-            assert.ok(!deal || mine.has(deal), `${t}: a deal of ${id}`);
-        }
+        const DEAL = /^\d+\. Deal with (.+?)(?: \(AE [^)]*\))?: /gm;
         const digests = notes.locator('li.note[data-kind="pipeline_digest"]');
         assert.equal(await digests.count(), 1, 'one digest on the first day');
         const body = await digests.locator('.note-body').innerText();
-        const deals = [...body.matchAll(/Deal (d-\d+)/g)].map((m) => m[1]);
-        assert.ok(deals.length > 0, body);
-        for (const d of deals)
-            assert.ok(mine.has(d), `${d} in the digest: a deal of ${id}`);
+        assert.doesNotMatch(body, /\bd-\d+/);
+        const accounts = [...body.matchAll(DEAL)].map((m) => m[1]);
+        assert.ok(accounts.length > 0, body);
+        for (const a of accounts)
+            assert.ok(mine.has(a), `${a} in the digest: a deal of ${id}`);
         await digests.getByRole('link').click();
         await page.getByRole('heading', { name: 'Flagged deals' }).waitFor();
         await page.getByLabel('AE', { exact: true }).selectOption({ label: me.name });
-        await page.getByTestId('flagged-deals').locator(`tr[data-deal="${deals[0]}"]`).waitFor();
+        await page.getByTestId('flagged-deals').locator('tr', { hasText: accounts[0] })
+            .first().waitFor();
         return 'pipeline-from-digest';
     },
     // Notified with its AEs: every deal in its inbox is one of its AEs'.
     async sales_manager(ctx, page) {
         const id = first(ctx, 'sales_manager');
         const team = new Set(ctx.users.filter((u) => u.manager_id === id).map((u) => u.id));
-        const byDeal = new Map(exportKind(ctx.db, 'deals').map((d) => [d.id, d.ae_id]));
+        // Deals are named by their accounts (issue 16).
+        const accountName = new Map(exportKind(ctx.db, 'accounts').map((a) => [a.id, a.name]));
+        const teamAccounts = new Set(exportKind(ctx.db, 'deals')
+            .filter((d) => team.has(d.ae_id)).map((d) => accountName.get(d.account_id)));
         const notes = page.getByTestId('notifications').getByRole('link');
         await notes.first().waitFor();
         const titles = await notes.allInnerTexts();
         assert.ok(titles.length > 0);
-        for (const t of titles) {
-            const deal = t.match(/Deal (d-\d+)/)?.[1];
-            if (deal)
-                assert.ok(team.has(byDeal.get(deal)), `${t}: a deal of ${id}'s team`);
-        }
+        const digest = page.getByTestId('notifications')
+            .locator('li.note[data-kind="pipeline_digest"] .note-body');
+        for (const body of await digest.allInnerTexts())
+            for (const m of body.matchAll(/^\d+\. Deal with (.+?)(?: \(AE [^)]*\))?: /gm))
+                assert.ok(teamAccounts.has(m[1]), `${m[1]}: a deal of ${id}'s team`);
         await nav(page, 'Coaching');
         await page.getByRole('heading', { name: 'Coaching items' }).waitFor();
         await page.getByText('Private: never in a team report.').waitFor();

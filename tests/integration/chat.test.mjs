@@ -51,15 +51,15 @@ test('an AE on Slack and a manager on Teams each get their flag as a direct ' +
     const [ann] = slack.posts;
     assert.equal(slack.posts.length, 1);
     assert.equal(ann.path, '/ann');
-    assert.match(ann.body.text, /C1/);
+    assert.match(ann.body.text, /Account A1 churned/);
     // Slack's markup characters arrive escaped, not as a mention or link.
     assert.match(ann.body.text, /&lt;were&gt; told &amp; more/);
     assert.equal(ann.body.blocks[0].type, 'section');
-    assert.match(ann.body.blocks[0].text.text, /^\*.*C1.*\*\n/);
+    assert.match(ann.body.blocks[0].text.text, /^\*.*Account A1.*\*\n/);
     assert.equal(teams.posts.length, 1);
     const sam = teams.posts[0];
     assert.equal(sam.body['@type'], 'MessageCard');
-    assert.match(sam.body.title, /C1/);
+    assert.match(sam.body.title, /Account A1/);
     assert.match(sam.body.text, /SSO was sold as ready/);
     assert.notEqual(ann.key, sam.key);
 });
@@ -87,7 +87,7 @@ test('a team channel hears only the team-safe kinds mapped to it, never an ' +
     assert.equal(r.code, 0, r.stderr);
     const posts = slack.texts('/cs-team');
     assert.equal(posts.length, 1, JSON.stringify(posts));
-    assert.match(posts[0], /C2/);
+    assert.match(posts[0], /Account A2/);
     assert.match(posts[0], /Poor service/);
     // Its title only: the customer's words and the diagnosis are free
     // text that may name a person.
@@ -168,8 +168,8 @@ async (t) => {
     assert.equal(digests.length, 1);
     assert.equal(digests[0].subject,
         'Your closeloop digest for 2026-06-03: 2 notifications');
-    assert.match(digests[0].text, /1\. .*C1/);
-    assert.match(digests[0].text, /2\. .*C2/);
+    assert.match(digests[0].text, /1\. .*Account A1/);
+    assert.match(digests[0].text, /2\. .*Account A2/);
     assert.ok(outbox(db, '--channel', 'digest')
         .every((m) => m.status === 'sent'));
 
@@ -184,8 +184,8 @@ async (t) => {
     const next = smtp.messages().filter((m) => m.to === '<ann@example.com>');
     assert.equal(next.length, 2);
     assert.match(next[1].subject, /2026-06-04: 1 notification$/);
-    assert.match(next[1].text, /C3/);
-    assert.doesNotMatch(next[1].text, /C1|C2/);
+    assert.match(next[1].text, /Account A1/);
+    assert.doesNotMatch(next[1].text, /Account A2/);
 });
 
 test('notify refuses what it cannot use and never prints the webhook',

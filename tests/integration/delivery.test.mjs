@@ -44,7 +44,7 @@ test('a deal-attributable tag e-mails the AE and the manager, once each',
             ['<ann@example.com>', '<sam@example.com>']);
         assert.equal(new Set(mails.map((m) => m.messageId)).size, 2);
         for (const m of mails)
-            assert.match(m.subject, /C1/);
+            assert.match(m.subject, /Account A1 churned/);
         assert.ok(outbox(db, '--channel', 'email')
             .every((m) => m.status === 'sent' && m.attempts === 1));
     });
@@ -110,7 +110,7 @@ test('slack format sends a text body; a churn cannot close untagged',
         assert.match(r.stdout, /2 sent/);
         assert.equal(hook.requests.length, 2);
         for (const q of hook.requests) {
-            assert.match(q.body.text, /C1/);
+            assert.match(q.body.text, /Account A1 churned/);
             assert.ok(q.key);
         }
     });

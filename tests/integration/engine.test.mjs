@@ -179,6 +179,8 @@ test('a month of a company\'s life produces each task, session and ' +
     assert.deepEqual(count('pipeline_flag'), []);
     assert.deepEqual(count('coaching_item'), ['U2']);
     assert.deepEqual(count('what_changed'), ['U6']);
+    const changed = mail.find((m) => m.kind === 'what_changed');
+    assert.match(changed.body, /\(owner Sam Manager, check-in due 2026-07-31\)/);
     // Every overdue task reminded once and escalated once at most.
     const reminders = mail.filter((m) => m.kind === 'task_reminder');
     const escalations = mail.filter((m) => m.kind === 'task_escalation');
@@ -187,13 +189,19 @@ test('a month of a company\'s life produces each task, session and ' +
     // The AE's answers task (issue 14) is its own: below.
     const isAsk = (m) => /review answers|review questions/.test(`${m.subject} ${m.body}`);
     const d2esc = escalations.filter((m) => !isAsk(m) &&
-        (m.body.includes('D2') || m.subject.includes('Won-deal review')));
+        (m.body.includes('Account A2') ||
+            m.subject.includes('Won-deal review')));
     assert.deepEqual(d2esc.map((m) => [m.recipient_id,
         m.created_at.slice(0, 10)]), [['U5', '2026-06-15']]);
     // Bob (U4) never answered D2's questions: escalated to Sam (U2) once.
-    const askEsc = escalations.filter((m) => isAsk(m) && m.body.includes('D2'));
+    const askEsc = escalations.filter((m) => isAsk(m) &&
+        m.body.includes('Account A2'));
     assert.deepEqual(askEsc.map((m) => [m.recipient_id,
         m.created_at.slice(0, 10)]), [['U2', '2026-06-15']]);
+    // Plain language (issue 16): the account and the person by name.
+    assert.equal(askEsc[0].body, 'the deal with Account A2; assigned to Ann Exec');
+    for (const m of [...reminders, ...escalations])
+        assert.doesNotMatch(`${m.subject} ${m.body}`, /\b(D\d|C\d|U\d)\b/);
     const d2rem = reminders.filter((m) =>
         m.subject.includes('Won-deal review'));
     assert.deepEqual(d2rem.map((m) => m.created_at.slice(0, 10)),

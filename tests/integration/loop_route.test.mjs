@@ -43,7 +43,9 @@ async function patch(client, p, body) {
 // line, the inbox API as subject_id.
 const about = (x, id) => x.subject_id === id ||
     (typeof x.subject === 'object' && Object.values(x.subject).includes(id)) ||
-    (typeof x.subject === 'string' && x.subject.includes(` ${id} `));
+    (typeof x.subject === 'string' && (x.subject.includes(` ${id} `) ||
+        // Messages name the churn by its account (issue 16): Cn is An's.
+        x.subject.startsWith(`Account A${id.slice(1)} churned`)));
 const of = (list, kind, subject) =>
     list.filter((x) => x.kind === kind && (!subject || about(x, subject)));
 

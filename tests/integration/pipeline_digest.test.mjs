@@ -63,21 +63,21 @@ test('a tick sends one digest per person a day, ranked by evidence, and ' +
         '2 deals');
     const lines = ann.body.split('\n').filter((l) => /^\d+\. /.test(l));
     assert.deepEqual(lines, [
-        '1. Deal P2, Account A2: outside the ICP: outside ICP version 1: ' +
-            'employees >= 50',
-        '2. Deal P1, Account A1: champion stability: champion in the ' +
+        '1. Deal with Account A2: outside the ICP: outside ICP version 1, ' +
+            'which needs: employees at least 50',
+        '2. Deal with Account A1: champion stability: champion in the ' +
             'role 3 months (under 6)',
-        '3. Deal P2, Account A2: champion stability: no executive sponsor',
+        '3. Deal with Account A2: champion stability: no executive sponsor',
     ]);
     assert.ok(!ann.body.includes('P3'), 'Bob\'s deal is not in Ann\'s digest');
-    assert.match(to('U4').body, /^1\. Deal P3, Account A3: slow to demo: no demo after 92 days/m);
+    assert.match(to('U4').body, /^1\. Deal with Account A3: slow to demo: no demo after 92 days/m);
     // Sam reads his team's four flags in one message, each with its AE
     // by name.
     const sam = to('U2');
     assert.equal(sam.subject, 'Pipeline digest 2026-06-01: 4 new flags on ' +
         '3 deals');
-    assert.match(sam.body, /^1\. Deal P2, Account A2 \(AE Ann Exec\): outside the ICP/m);
-    assert.match(sam.body, /^4\. Deal P3, Account A3 \(AE Bob Exec\): slow to demo/m);
+    assert.match(sam.body, /^1\. Deal with Account A2 \(AE Ann Exec\): outside the ICP/m);
+    assert.match(sam.body, /^4\. Deal with Account A3 \(AE Bob Exec\): slow to demo/m);
     // The in-app inbox has the same one message each.
     assert.equal(digests(outbox(db, '--channel', 'inbox')).length, 3);
 
@@ -95,7 +95,7 @@ test('a tick sends one digest per person a day, ranked by evidence, and ' +
     assert.deepEqual(sent.map((x) => x.recipient_id).sort(), ['U2', 'U4']);
     for (const m of sent) {
         assert.match(m.subject, /1 new flag on 1 deal$/);
-        assert.match(m.body, /Deal P5, Account A2.*: outside the ICP/);
+        assert.match(m.body, /Deal with Account A2.*: outside the ICP/);
         assert.ok(!m.body.includes('P3'), 'P3 was told yesterday');
     }
 

@@ -174,6 +174,37 @@ test_format_table(void **state)
     casefile_run("icp_expr_format.tsv", "criteria\tcanonical", check_format);
 }
 
+/* A case of icp_expr_words.tsv: criteria, the words people read. */
+static int
+check_words(char **cell, char *why, size_t whysize)
+{
+    cl_icp_expr *e = NULL;
+    cl_error err;
+    if (cl_icp_expr_parse(cell[0], &e, &err) != CL_OK) {
+        snprintf(why, whysize, "'%s' did not parse: %s", cell[0], err.msg);
+        return -1;
+    }
+    char *w = cl_icp_expr_words(e);
+    cl_icp_expr_free(e);
+    assert_non_null(w);
+    int ok = strcmp(w, cell[1]) == 0;
+    if (!ok)
+        snprintf(why, whysize, "'%s' reads '%s'", cell[0], w);
+    free(w);
+    return ok ? 0 : -1;
+}
+
+static void
+test_words_table(void **state)
+{
+    (void)state;
+    casefile_run("icp_expr_words.tsv", "criteria\twords", check_words);
+    char *w = cl_icp_text_words("employees >= 50");
+    assert_string_equal(w, "employees at least 50");
+    free(w);
+    assert_null(cl_icp_text_words("employees >="));
+}
+
 /* The two errors a table cannot hold: no text at all, and a long unknown
    name, quoted back cut to 60 characters. */
 static void
@@ -324,6 +355,7 @@ main(void)
         cmocka_unit_test(test_nesting_limit),
         cmocka_unit_test(test_parse_clears_err_on_success),
         cmocka_unit_test(test_format_round_trips),
+        cmocka_unit_test(test_words_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

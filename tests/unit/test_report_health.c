@@ -294,6 +294,11 @@ test_attribute_coverage_and_checkins(void **state)
     assert_near(json_number_value(json_object_get(c, "value")), 0.5, 1e-9);
     assert_near(json_number_value(json_object_get(c, "target")), 0.9, 1e-9);
     assert_pass(c, 0);
+    /* Plain language (issue 16): the fields by their labels. */
+    assert_string_equal(json_string_value(json_object_get(c, "note")),
+                        "1 of 2 won new deals have their ICP fit score, "
+                        "champion's level, champion's months in the role, "
+                        "executive sponsor, use case and deal source");
     for (size_t q = 0; q < 4; q++) {
         c = chk(j, q, "process_change_checkins");
         assert_pass(c, -1);

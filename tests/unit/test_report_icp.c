@@ -490,6 +490,22 @@ test_demo_with_icp(void **state)
     assert_string_equal(json_string_value(json_object_get(c, "new_criteria")),
                         "employees >= 50 and has_ops_function = true and "
                         "champion_tenure_months >= 6");
+    /* Plain language (issue 16): the rule in words beside its text, and
+       the rationale names no field and gives the evidence in words. */
+    assert_string_equal(
+        json_string_value(json_object_get(c, "criterion_words")),
+        "champion in role at least 6 months");
+    assert_string_equal(
+        json_string_value(json_object_get(c, "new_criteria_words")),
+        "employees at least 50 and has an ops function and champion in "
+        "role at least 6 months");
+    assert_string_equal(json_string_value(json_object_get(v, "criteria_words")),
+                        "employees at least 50 and has an ops function");
+    const char *why = json_string_value(json_object_get(c, "rationale"));
+    assert_null(strstr(why, "champion_tenure_months"));
+    assert_null(strstr(why, "log-rank"));
+    assert_non_null(strstr(why, " evidence, p "));
+    assert_non_null(strstr(why, "Requiring champion in role at least 6"));
     check_valid_criteria(c);
     assert_true(num(c, "ratio_vs_rest") > 1.5);
     /* Outside the ICP at close churns more than inside. */

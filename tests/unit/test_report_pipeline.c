@@ -135,6 +135,16 @@ test_several_flags_and_unflagged_deals(void **state)
     assert_string_equal(
         json_string_value(json_object_get(json_array_get(flags, 0), "reason")),
         "outside ICP version 2: employees >= 50; has_ops_function = true");
+    /* For people, the same criteria in words (issue 16). */
+    assert_string_equal(
+        json_string_value(
+            json_object_get(json_array_get(flags, 0), "reason_words")),
+        "outside ICP version 2, which needs: employees at least 50; has an "
+        "ops function");
+    assert_string_equal(
+        json_string_value(
+            json_object_get(json_array_get(flags, 1), "reason_words")),
+        "champion in the role 2 months (under 6); no executive sponsor");
     assert_string_equal(
         json_string_value(json_object_get(json_array_get(flags, 1), "reason")),
         "champion in the role 2 months (under 6); no executive sponsor");

@@ -257,6 +257,16 @@ test_session_close_rules_and_what_changed(void **state)
     assert_non_null(strstr(e->body, "2026-09-04"));
     assert_non_null(strstr(e->body, "Pricing page copy"));
     must_key(&l, "what_changed:monthly_debrief:2026-07:CSM2");
+    /* Without a name the owner is its id; with one, the name (issue 16). */
+    assert_non_null(strstr(e->body, "(owner VPS,"));
+    cl_wf_effects_release(&l);
+    pc.owner_name = "Robin Vance";
+    assert_int_equal(
+        cl_wf_session_close(&debrief, &pc, decisions, 1, csms, 3, &l, &err),
+        CL_OK);
+    e = must_key(&l, "what_changed:monthly_debrief:2026-07:CSM1");
+    assert_non_null(strstr(e->body, "(owner Robin Vance, check-in due"));
+    assert_null(strstr(e->body, "VPS"));
     cl_wf_effects_release(&l);
 
     /* Quarterly sessions close without a process change. */

@@ -85,6 +85,25 @@ test_sales_attributable_tag_flags_ae_and_manager(void **state)
     assert_string_equal(
         e->new_value,
         "primary=feature_overpromise;contributing=pricing;poor_service");
+    /* Without the account's name the texts fall back to the ids. */
+    e = must_key(&l, "churn_flag:C9:AE1");
+    assert_non_null(strstr(e->title, "Churn C9 tagged"));
+    cl_wf_effects_release(&l);
+
+    /* Plain language (issue 16): the account by name, causes by label. */
+    ch.account_name = "Acme Corp";
+    assert_int_equal(cl_wf_churn_tagged(&c, NULL, &ch, &t, "CSM1",
+                                        D("2026-07-08"), &l, NULL),
+                     CL_OK);
+    e = must_key(&l, "churn_flag:C9:AE1");
+    assert_string_equal(e->title, "Acme Corp churned: tagged Feature "
+                                  "over-promise, a deal-attributable cause");
+    assert_non_null(strstr(e->body, "Acme Corp churned;"));
+    assert_null(strstr(e->body, "C9"));
+    assert_null(strstr(e->body, "_"));
+    assert_string_equal(must_key(&l, "debrief:C9:AE1")->title,
+                        "AE+CSM debrief (20 minutes) on the churn of Acme "
+                        "Corp");
     cl_wf_effects_release(&l);
 }
 

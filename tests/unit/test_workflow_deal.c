@@ -124,6 +124,18 @@ test_deal_won_creates_review_task(void **state)
     assert_int_equal(e->kind, CL_WF_CREATE_TASK);
     assert_string_equal(e->recipient_id, "AE1");
     assert_day(e->due_on, "2026-07-17");
+    assert_string_equal(e->title,
+                        "Answer the won-deal review questions for deal D123");
+    cl_wf_effects_release(&l);
+
+    /* Plain language (issue 16): the deal by its account's name. */
+    d.account_name = "Acme Corp";
+    assert_int_equal(cl_wf_deal_won(&c, NULL, &d, &l, &err), CL_OK);
+    assert_string_equal(must_key(&l, "won_deal_review:D123")->title,
+                        "Won-deal review for the deal with Acme Corp");
+    assert_string_equal(must_key(&l, "review_answers:D123")->title,
+                        "Answer the won-deal review questions for the deal "
+                        "with Acme Corp");
     cl_wf_effects_release(&l);
 }
 

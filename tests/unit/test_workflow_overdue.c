@@ -177,6 +177,66 @@ test_overdue_holidays_late_tick_and_skips(void **state)
     cl_wf_effects_release(&l);
 }
 
+/* Plain language (issue 16): the texts name the people and the account,
+   and fall back to the ids only when the engine found no name. */
+static void
+test_overdue_texts_name_people_and_accounts(void **state)
+{
+    (void)state;
+    cl_wf_config c = config();
+    cl_wf_task t = task();
+    t.assignee_name = "Casey Morgan";
+    t.subject_name = "Acme Corp";
+    cl_wf_effects l;
+    cl_wf_effects_init(&l);
+    assert_int_equal(
+        cl_wf_tasks_tick(&c, NULL, &t, 1, D("2026-07-20"), &l, NULL), CL_OK);
+    const cl_wf_effect *e = must_key(&l, "task_escalation:T7");
+    assert_string_equal(e->title, "Overdue: Won-deal review of the deal with "
+                                  "Acme Corp, due 2026-07-10");
+    assert_string_equal(e->body, "the deal with Acme Corp; assigned to "
+                                 "Casey Morgan");
+    e = must_key(&l, "task_reminder:T7");
+    assert_null(strstr(e->title, "D123"));
+    assert_null(strstr(e->body, "D123"));
+    cl_wf_effects_release(&l);
+
+    t.kind = "churn_tagging";
+    t.subject_kind = "churn";
+    t.subject_id = "c-000075";
+    assert_int_equal(
+        cl_wf_tasks_tick(&c, NULL, &t, 1, D("2026-07-20"), &l, NULL), CL_OK);
+    e = must_key(&l, "task_escalation:T7");
+    assert_string_equal(e->body, "the churn of Acme Corp; assigned to "
+                                 "Casey Morgan");
+    cl_wf_effects_release(&l);
+
+    /* No names: the ids, as before. */
+    t = task();
+    assert_int_equal(
+        cl_wf_tasks_tick(&c, NULL, &t, 1, D("2026-07-20"), &l, NULL), CL_OK);
+    assert_string_equal(must_key(&l, "task_escalation:T7")->body,
+                        "deal D123; assigned to CSM1");
+    cl_wf_effects_release(&l);
+
+    cl_wf_process_change pc = {"9",
+                               "41",
+                               "VPS",
+                               "Add a security review",
+                               D("2026-09-04"),
+                               CL_WF_NO_DAY,
+                               0,
+                               0,
+                               "Robin Vance"};
+    assert_int_equal(
+        cl_wf_checkins_tick(&c, NULL, &pc, 1, D("2026-09-30"), &l, NULL),
+        CL_OK);
+    e = must_key(&l, "checkin_escalation:9");
+    assert_non_null(strstr(e->title, "(owner Robin Vance)"));
+    assert_null(strstr(e->title, "VPS"));
+    cl_wf_effects_release(&l);
+}
+
 int
 main(void)
 {
@@ -184,6 +244,7 @@ main(void)
         cmocka_unit_test(test_checkin_reminder_and_escalation),
         cmocka_unit_test(test_overdue_reminder_then_escalation_once),
         cmocka_unit_test(test_overdue_holidays_late_tick_and_skips),
+        cmocka_unit_test(test_overdue_texts_name_people_and_accounts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

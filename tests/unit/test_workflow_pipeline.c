@@ -116,7 +116,7 @@ test_one_digest_per_person_per_day(void **state)
     e = must_key(&l, "pipeline_digest:2026-06-16:AE2");
     assert_string_equal(e->title, "Pipeline digest 2026-06-16: 1 new flag "
                                   "on 1 deal");
-    assert_non_null(strstr(e->body, "Deal P2, Tidal Foods: matches a churn "
+    assert_non_null(strstr(e->body, "Deal with Tidal Foods: matches a churn "
                                     "pattern: teams under 25 without an ops "
                                     "function"));
     assert_null(strstr(e->body, "P0"));
@@ -124,7 +124,7 @@ test_one_digest_per_person_per_day(void **state)
     e = must_key(&l, "pipeline_digest:2026-06-16:SM1");
     assert_string_equal(e->title, "Pipeline digest 2026-06-16: 4 new flags "
                                   "on 3 deals");
-    assert_non_null(strstr(e->body, "Deal P2, Tidal Foods (AE Bob Exec)"));
+    assert_non_null(strstr(e->body, "Deal with Tidal Foods (AE Bob Exec)"));
     assert_non_null(strstr(e->body, "Deal P1, account A1 (AE AE1)"));
     cl_wf_effects_release(&l);
 }

@@ -13,6 +13,7 @@ import {
     TextArea,
     useSubmit,
     SubmitStatus,
+    AccountName,
 } from '../ui.js';
 
 function Form({ task, churn }) {
@@ -72,7 +73,7 @@ export function DebriefForm({ params }) {
         task,
         churn,
     }) => html`<div class="page">
-        <h1>Debrief of churn ${churn.id}</h1>
+        <h1>Debrief of the churn of <${AccountName} id=${churn.account_id} /></h1>
         <dl class="facts card">
             <div><dt>Primary cause</dt><dd>${churn.primary_cause ? label(churn.primary_cause) : '—'}</dd></div>
             <div><dt>Customer's words</dt><dd>${churn.stated_reason || '—'}</dd></div>

@@ -60,7 +60,7 @@ function ReopenForm({ churn, onReopened }) {
         if (r) onReopened();
     };
     return html`<div class="page form-page">
-        <h1>Churn ${churn.id} is closed</h1>
+        <h1>The churn of <${AccountName} id=${churn.account_id} /> is closed</h1>
         <p class="lead">Closed ${day(churn.closed_on)} with its tag and its three signals. To change the tag, reopen it:
             the reason goes into the audit trail.</p>
         <form class="card" onSubmit=${submit} aria-label="Reopen the churn">
@@ -136,7 +136,7 @@ function TagForm({ churn, tax: all, onClosed }) {
         }
     };
     return html`<div class="page form-page">
-        <h1>Tag the churn ${churn.id}</h1>
+        <h1>Tag the churn of <${AccountName} id=${churn.account_id} /></h1>
         <p class="lead">Account <a href=${`/accounts/${encodeURIComponent(churn.account_id)}`}><${AccountName} id=${churn.account_id} /></a>,
             churned ${day(churn.churned_on)}, ${money(churn.arr_lost)} ARR lost, original deal ${text(churn.deal_id)}.</p>
         <form class="card" onSubmit=${submit} aria-label="Tag the churn">
@@ -285,7 +285,7 @@ function AeAnswersEditor({ deal, review, answers }) {
         );
     };
     return html`<div class="page form-page">
-        <h1>Your answers for the review of ${deal.id}</h1>
+        <h1>Your answers for the review of the deal with <${AccountName} id=${deal.account_id} /></h1>
         <p class="lead">Account <a href=${`/accounts/${encodeURIComponent(deal.account_id)}`}><${AccountName} id=${deal.account_id} /></a>,
             closed ${day(deal.closed_on)}, ${money(deal.arr)} ARR. Answer before or after the review meeting:
             the CSM sees your answers in the review form and holds the review.</p>
@@ -376,7 +376,7 @@ function ReviewEditor({ deal, review, answers }) {
     };
     const nflags = Object.keys(flags).length;
     return html`<div class="page form-page">
-        <h1>Won-deal review of ${deal.id}</h1>
+        <h1>Won-deal review of the deal with <${AccountName} id=${deal.account_id} /></h1>
         <p class="lead">Account <a href=${`/accounts/${encodeURIComponent(deal.account_id)}`}><${AccountName} id=${deal.account_id} /></a>,
             closed ${day(deal.closed_on)}, ${money(deal.arr)} ARR. Due within 5 business days of close and before kickoff.
             Specific answers route to the right people; generic ones ("seemed enthusiastic", "n/a") are flagged.</p>

@@ -24,15 +24,21 @@ export function Icp({ d }) {
         <section class="card"><h2>The ICP definition</h2>
             ${
                 d.icp_version
-                    ? html`<p><code>${d.icp_version.criteria}</code></p>
+                    ? html`<p data-testid="icp-words">${d.icp_version.criteria_words || d.icp_version.criteria}</p>
+                <details><summary>The criteria as written</summary><p><code>${d.icp_version.criteria}</code></p></details>
                 <p class="meta">Version ${d.icp_version.version}, effective ${d.icp_version.effective_on} (${d.icp_version.age_days} days), owner ${d.icp_version.owner}. ${d.icp_version.rationale}</p>`
                     : html`<p class="empty">No ICP definition.</p>`
             }
             <p>Inside: ${cmp(d.icp_inside)}. Outside: ${cmp(d.icp_outside)}.</p>
             ${
                 d.suggested_change &&
-                html`<div class="tag-box"><p><strong>Suggested change:</strong> add <code>${d.suggested_change.criterion}</code></p>
-                <p>${d.suggested_change.rationale}</p></div>`
+                html`<div class="tag-box"><p data-testid="icp-suggestion"><strong>Suggested change:</strong> ${
+                    d.suggested_change.criterion
+                        ? html`also require ${d.suggested_change.criterion_words || d.suggested_change.criterion}`
+                        : 'none'
+                }</p>
+                <p>${d.suggested_change.rationale}</p>
+                ${d.suggested_change.new_criteria && html`<details><summary>The new criteria as written</summary><p><code>${d.suggested_change.new_criteria}</code></p></details>`}</div>`
             }
         </section>
         <section class="card"><h2>Churn by segment</h2>

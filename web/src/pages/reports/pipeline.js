@@ -136,7 +136,7 @@ export function Pipeline({ d, query }) {
                     ) => html`<tr data-deal=${x.deal_id}><td class="n">${text(x.rank)}</td><td>${x.deal_id}</td>
                     <td><a href=${`/accounts/${encodeURIComponent(x.account_id)}`}>${x.account}</a></td>
                     ${showAe && html`<td>${'ae_id' in x ? aeName(x.ae_id) : '—'}</td>`}<td>${label(x.stage)}</td><td class="n">${money(x.arr)}</td>
-                    <td><ul class="flags">${x.flags.map((f) => html`<li title=${f.evidence !== undefined ? `evidence ${num(f.evidence)}` : ''}><${Badge} kind="warn">${label(f.flag)}<//> ${f.reason}</li>`)}</ul></td></tr>`,
+                    <td><ul class="flags">${x.flags.map((f) => html`<li title=${f.evidence !== undefined ? `evidence ${num(f.evidence)}` : ''}><${Badge} kind="warn">${label(f.flag)}<//> ${f.reason_words || f.reason}</li>`)}</ul></td></tr>`,
                 )}</tbody></table></div>
             ${d.deals.length === 0 && html`<p class="empty">No flagged deal matches.</p>`}
             ${

@@ -29,16 +29,7 @@ item_cb(void *ud, const cl_notify_crm_item *it)
         p->more = 1;
         return 1;
     }
-    json_t *body = it->body ? json_loads(it->body, 0, NULL) : NULL;
-    json_array_append_new(
-        p->items,
-        json_pack("{s:I, s:s, s:s?, s:o?, s:s?, s:s?, s:s?, s:i, s:s?, s:s?, "
-                  "s:s?}",
-                  "id", (json_int_t)it->id, "method", it->method, "url",
-                  it->url, "body", body, "subject", it->subject, "object",
-                  it->object, "record_id", it->record_id, "attempts",
-                  it->attempts, "next_attempt_at", it->next_attempt_at,
-                  "last_error", it->last_error, "problem", it->problem));
+    json_array_append_new(p->items, cl_notify_crm_item_json(it));
     return 0;
 }
 

@@ -5,7 +5,6 @@
  * is sent again only when a crash fell between the post and its mark
  * (notify.h); the header lets a proxy in front of them dedupe.
  */
-#include <curl/curl.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,14 +12,6 @@
 
 #include "../core/buf.h"
 #include "notify_int.h"
-
-static size_t
-discard(char *p, size_t size, size_t n, void *ud)
-{
-    (void)p;
-    (void)ud;
-    return size * n;
-}
 
 /* Slack's mrkdwn reads &, < and > as markup: they are escaped so a
    customer's words cannot ping a channel or forge a link. */
@@ -103,35 +94,18 @@ cl__chat_send(const char *url, const char *format, const cl__msg *m,
     if (body == NULL)
         return cl_error_set(err, CL_ERETRY, "out of memory");
 
-    char hdr[400];
-    struct curl_slist *h = NULL;
-    h = curl_slist_append(h, "Content-Type: application/json");
-    snprintf(hdr, sizeof hdr, "Idempotency-Key: %s", m->key);
-    h = curl_slist_append(h, hdr);
-    CURL *c = curl_easy_init();
-    cl_err rc = CL_OK;
-    if (c == NULL) {
-        rc = cl_error_set(err, CL_ERETRY, "curl_easy_init failed");
-        goto out;
-    }
-    curl_easy_setopt(c, CURLOPT_URL, url);
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-    curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 5L);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    CURLcode cc = curl_easy_perform(c);
     long status = 0;
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    const char *why = NULL;
+    cl_err rc = cl__post_json(url, body, m->key, 1, &status, &why, err);
+    free(body);
+    if (rc != CL_OK)
+        return rc;
     const char *svc = teams ? "teams" : "slack";
     /* A webhook that was removed or is malformed answers 400, 403, 404 or
        410 and never will take the post: dead at once.  A rate limit (429)
        and the service's own failures are retried. */
-    if (cc != CURLE_OK)
-        rc =
-            cl_error_set(err, CL_ERETRY, "%s: %s", svc, curl_easy_strerror(cc));
+    if (why)
+        rc = cl_error_set(err, CL_ERETRY, "%s: %s", svc, why);
     else if (status == 400 || status == 403 || status == 404 || status == 410)
         rc = cl_error_set(err, CL_EINVAL,
                           "%s: HTTP %ld (the webhook refused "
@@ -139,9 +113,5 @@ cl__chat_send(const char *url, const char *format, const cl__msg *m,
                           svc, status);
     else if (status < 200 || status > 299)
         rc = cl_error_set(err, CL_ERETRY, "%s: HTTP %ld", svc, status);
-    curl_easy_cleanup(c);
-out:
-    curl_slist_free_all(h);
-    free(body);
     return rc;
 }

@@ -28,6 +28,8 @@
 #ifndef CL_NOTIFY_H
 #define CL_NOTIFY_H
 
+#include <jansson.h>
+
 #include "../core/date.h"
 #include "../core/err.h"
 #include "../store/store_engine.h"
@@ -79,6 +81,11 @@ typedef int (*cl_notify_crm_cb)(void *ud, const cl_notify_crm_item *it);
  */
 cl_err cl_notify_crm_pending(cl_store *st, cl_notify_crm_cb cb, void *ud,
                              cl_error *err);
+
+/* it as the JSON object the dry run shows (CLI --format json and the API):
+   id, method, url, body (parsed), subject, object, record_id, attempts,
+   next_attempt_at, last_error, problem; NULL when out of memory. */
+json_t *cl_notify_crm_item_json(const cl_notify_crm_item *it);
 
 /*
  * The Message-ID of an idempotency key into out: "<KEY.HASH@closeloop>"

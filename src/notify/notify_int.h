@@ -21,6 +21,17 @@ typedef struct cl__msg {
 cl_err cl__smtp_send(const char *smtp_url, const char *from, const char *date,
                      const cl__msg *m, cl_error *err);
 
+/*
+ * POSTs body, JSON, to url with key in its Idempotency-Key header, the one
+ * request of the webhook and chat transports.  After the transfer, *why is
+ * curl's reason when it failed (NULL when it did not), else *status the
+ * HTTP status.  web_only: http and https only.  CL_OK, or CL_ERETRY when
+ * curl cannot start.
+ */
+cl_err cl__post_json(const char *url, const char *body, const char *key,
+                     int web_only, long *status, const char **why,
+                     cl_error *err);
+
 /* POSTs m to url as JSON (slack: {"text": ...}). */
 cl_err cl__webhook_send(const char *url, int slack, const cl__msg *m,
                         cl_error *err);

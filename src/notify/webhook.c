@@ -47,11 +47,30 @@ cl__webhook_send(const char *url, int slack, const cl__msg *m, cl_error *err)
     if (body == NULL)
         return cl_error_set(err, CL_ERETRY, "out of memory");
 
+    long status = 0;
+    const char *why = NULL;
+    cl_err rc = cl__post_json(url, body, m->key, 0, &status, &why, err);
+    free(body);
+    if (rc != CL_OK)
+        return rc;
+    if (why)
+        return cl_error_set(err, CL_ERETRY, "webhook: %s", why);
+    if (status < 200 || status > 299)
+        return cl_error_set(err, CL_ERETRY, "webhook: HTTP %ld", status);
+    return CL_OK;
+}
+
+cl_err
+cl__post_json(const char *url, const char *body, const char *key, int web_only,
+              long *status, const char **why, cl_error *err)
+{
     char hdr[400];
     struct curl_slist *h = NULL;
     h = curl_slist_append(h, "Content-Type: application/json");
-    snprintf(hdr, sizeof hdr, "Idempotency-Key: %s", m->key);
+    snprintf(hdr, sizeof hdr, "Idempotency-Key: %s", key);
     h = curl_slist_append(h, hdr);
+    *status = 0;
+    *why = NULL;
     CURL *c = curl_easy_init();
     cl_err rc = CL_OK;
     if (c == NULL) {
@@ -62,20 +81,18 @@ cl__webhook_send(const char *url, int slack, const cl__msg *m, cl_error *err)
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
     curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
+    if (web_only)
+        curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 5L);
     curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     CURLcode cc = curl_easy_perform(c);
-    long status = 0;
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
     if (cc != CURLE_OK)
-        rc =
-            cl_error_set(err, CL_ERETRY, "webhook: %s", curl_easy_strerror(cc));
-    else if (status < 200 || status > 299)
-        rc = cl_error_set(err, CL_ERETRY, "webhook: HTTP %ld", status);
+        *why = curl_easy_strerror(cc);
+    else
+        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
     curl_easy_cleanup(c);
 out:
     curl_slist_free_all(h);
-    free(body);
     return rc;
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "engine/engine_password.h"
 #include "http/http.h"
 
 static int run(int argc, char **argv);
@@ -179,6 +180,8 @@ run(int argc, char **argv)
     printf("closeloop: serving http://%s:%u/ (workspace %s)\n", addr,
            (unsigned)cl_http_port(srv), common.db);
     fflush(stdout);
+    if (cl_engine_password_note())
+        fprintf(stderr, "closeloop: %s\n", cl_engine_password_note());
     int sig = 0;
     sigwait(&set, &sig);
     fprintf(stderr, "closeloop: %s: stopping\n",

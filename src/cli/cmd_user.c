@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "engine/engine_password.h"
 #include "engine/engine_people.h"
 #include "io/field.h"
 #include "store/store_api.h"
@@ -61,13 +62,11 @@ read_password(char *buf, size_t len)
 }
 
 static int
-hash_password(const char *pw, char out[crypto_pwhash_STRBYTES])
+hash_password(const char *pw, char out[CL_ENGINE_PASSWORD_HASH_MAX])
 {
     if (sodium_init() < 0)
         return -1;
-    return crypto_pwhash_str(out, pw, strlen(pw),
-                             crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                             crypto_pwhash_MEMLIMIT_INTERACTIVE);
+    return cl_engine_password_hash(pw, out);
 }
 
 static int
@@ -158,7 +157,7 @@ run(int argc, char **argv)
     const char *email = NULL, *name = NULL, *role = NULL, *manager = NULL,
                *id = NULL, *team = NULL;
     int no_password = 0, c, rc = CLI_USAGE;
-    char pw[CL_PEOPLE_PW_MAX + 2], hash[crypto_pwhash_STRBYTES], idbuf[65];
+    char pw[CL_PEOPLE_PW_MAX + 2], hash[CL_ENGINE_PASSWORD_HASH_MAX], idbuf[65];
 
     static const char *const actions[] = {"add",        "passwd",   "invite",
                                           "deactivate", "activate", NULL};

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "engine/engine_password.h"
 
 static const cli_command *const commands[] = {
     &cli_cmd_init,     &cli_cmd_import,   &cli_cmd_export,  &cli_cmd_info,
@@ -60,6 +61,8 @@ main(int argc, char **argv)
     }
     if (strcmp(argv[1], "--version") == 0) {
         puts("closeloop 0.1.0");
+        if (cl_engine_password_note())
+            printf("%s\n", cl_engine_password_note());
         return CLI_OK;
     }
     const char *fixed = getenv("CLOSELOOP_NOW");

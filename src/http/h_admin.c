@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "../core/people.h"
+#include "../engine/engine_password.h"
 #include "../store/store_api.h"
 #include "http_int.h"
 
@@ -55,13 +56,11 @@ static enum MHD_Result
 store_password(cl_http_req *r, const char *user_id, const char *pw,
                const char *keep_hash)
 {
-    char hash[crypto_pwhash_STRBYTES];
+    char hash[CL_ENGINE_PASSWORD_HASH_MAX];
     cl_error err;
     int found = 0;
     cl_error_clear(&err);
-    if (crypto_pwhash_str(hash, pw, strlen(pw),
-                          crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
+    if (cl_engine_password_hash(pw, hash) != 0)
         return cl_http_error(r, 500, "internal", NULL,
                              "cannot hash the password (out of memory)");
     cl_err e = cl_store_begin(r->st, r->user_id, r->now, &err);
@@ -118,8 +117,7 @@ cl__h_password_me(cl_http_req *r)
         json_decref(body);
         return cl_http_fail(r, e, &err);
     }
-    if (!found || !u.password_hash[0] ||
-        crypto_pwhash_str_verify(u.password_hash, cur, strlen(cur)) != 0) {
+    if (!cl_engine_password_check(found ? u.password_hash : "", cur)) {
         cl__http_login_failed(r->email, bucket, r->now);
         json_decref(body);
         return cl_http_error(r, 403, "wrong_password", "current_password",

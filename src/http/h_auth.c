@@ -9,6 +9,7 @@
 #include "../core/taxonomy.h"
 #include "../store/store_api.h"
 #include "../engine/engine.h"
+#include "../engine/engine_password.h"
 #include "http_int.h"
 
 void cl__http_sha256_hex(const char *secret, char out[65]);
@@ -96,15 +97,7 @@ cl__h_login(cl_http_req *r)
     }
     /* Unknown users and users without a password fail the same way, and
        still pay for a hash, so the answer does not say which it was. */
-    int ok = found && u.password_hash[0] &&
-             crypto_pwhash_str_verify(u.password_hash, password,
-                                      strlen(password)) == 0;
-    if (!found || !u.password_hash[0]) {
-        char dummy[crypto_pwhash_STRBYTES];
-        if (crypto_pwhash_str(dummy, "x", 1, crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                              crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
-            dummy[0] = '\0';
-    }
+    int ok = cl_engine_password_check(found ? u.password_hash : "", password);
     if (!ok) {
         cl__http_login_failed(email, addr, r->now);
         json_decref(body);

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "../core/people.h"
+#include "../engine/engine_password.h"
 #include "../engine/engine_people.h"
 #include "../store/store_api.h"
 #include "../store/store_people.h"
@@ -317,10 +318,8 @@ cl__h_link_accept(cl_http_req *r)
         return done;
     }
     cl__http_sha256_hex(cl_http_jstr(body, "token"), token_hash);
-    char hash[crypto_pwhash_STRBYTES];
-    int failed = crypto_pwhash_str(hash, pw, strlen(pw),
-                                   crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                                   crypto_pwhash_MEMLIMIT_INTERACTIVE);
+    char hash[CL_ENGINE_PASSWORD_HASH_MAX];
+    int failed = cl_engine_password_hash(pw, hash);
     json_decref(body);
     if (failed)
         return cl_http_error(r, 500, "internal", NULL,

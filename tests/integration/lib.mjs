@@ -150,11 +150,15 @@ export function demoPg(t, args = []) {
 }
 
 // A new workspace: a file in a temp dir, or with CLOSELOOP_TEST_PG a new
-// PostgreSQL database; returns its --db url after `closeloop init`.
+// PostgreSQL database; returns its --db url as `closeloop init` leaves it
+// (a copy of one workspace initialised once per run: cli.once.test.mjs
+// tests the command itself).
 export function workspace(t, name = 'ws.db') {
-    const db = PG ? pgDatabase(t) : path.join(tempDir(t), name);
-    ok(['init', '--db', db]);
-    return db;
+    if (PG)
+        return pgDatabase(t, pgTemplate(BIN, PG, ['init'],
+            (url) => ok(['init', '--db', url])));
+    return sqliteFromTemplate(BIN, ['init'], path.join(tempDir(t), name),
+        (tpl) => ok(['init', '--db', tpl]));
 }
 
 // `closeloop info --format json` parsed.

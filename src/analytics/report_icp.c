@@ -63,13 +63,6 @@ cl__icp_dim_value(const cl_snapshot *s, int dim, int32_t d)
     }
 }
 
-int
-cl__icp_is_customer(const cl_snapshot *s, size_t a, cl_day end)
-{
-    return s->account_start[a] != CL_DAY_NONE && s->account_start[a] <= end &&
-           s->account_start_deal[a] >= 0;
-}
-
 /* A p-value to 4 significant digits (tiny ones must not round to 0). */
 json_t *
 cl__icp_json_p(double p)

@@ -211,12 +211,74 @@ sort_strings(int32_t *v, size_t n, const cl_snapshot *s)
         }
 }
 
+/*
+ * Population counts.  Built without -mpopcnt (the binary runs on any
+ * x86-64), __builtin_popcountll is a call to libgcc's table-driven
+ * __popcountdi2, 3-4% of a report that searches patterns.  Where the CPU
+ * has the popcnt instruction a copy of the loop compiled for
+ * it runs; elsewhere a branch-free SWAR count.
+ */
+static inline size_t
+swar_count(uint64_t x)
+{
+    x = x - ((x >> 1) & 0x5555555555555555ull);
+    x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+    x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
+    return (size_t)((x * 0x0101010101010101ull) >> 56);
+}
+
+#define AND_COUNTS_LOOP(count)                                                 \
+    do {                                                                       \
+        size_t cn = 0, ct = 0;                                                 \
+        for (size_t i = 0; i < w; i++) {                                       \
+            uint64_t v = a[i] & b[i];                                          \
+            if (out)                                                           \
+                out[i] = v;                                                    \
+            cn += count(v);                                                    \
+            if (target)                                                        \
+                ct += count(v & target[i]);                                    \
+        }                                                                      \
+        *n = cn;                                                               \
+        if (t)                                                                 \
+            *t = ct;                                                           \
+    } while (0)
+
+static void
+and_counts_swar(const uint64_t *a, const uint64_t *b, const uint64_t *target,
+                uint64_t *out, size_t w, size_t *n, size_t *t)
+{
+    AND_COUNTS_LOOP(swar_count);
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#define POPCNT_COUNT(v) ((size_t)__builtin_popcountll(v))
+__attribute__((target("popcnt"))) static void
+and_counts_popcnt(const uint64_t *a, const uint64_t *b, const uint64_t *target,
+                  uint64_t *out, size_t w, size_t *n, size_t *t)
+{
+    AND_COUNTS_LOOP(POPCNT_COUNT);
+}
+#endif
+
+void
+cl__and_counts(const uint64_t *a, const uint64_t *b, const uint64_t *target,
+               uint64_t *out, size_t w, size_t *n, size_t *t)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+    /* A load of a flag set when the program starts, not a cpuid. */
+    if (__builtin_cpu_supports("popcnt")) {
+        and_counts_popcnt(a, b, target, out, w, n, t);
+        return;
+    }
+#endif
+    and_counts_swar(a, b, target, out, w, n, t);
+}
+
 size_t
 cl__popcount_and(const uint64_t *a, const uint64_t *b, size_t w)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < w; i++)
-        n += (size_t)__builtin_popcountll(a[i] & b[i]);
+    size_t n;
+    cl__and_counts(a, b, NULL, NULL, w, &n, NULL);
     return n;
 }
 

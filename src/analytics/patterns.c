@@ -145,16 +145,7 @@ static void
 and_counts(const search *x, const uint64_t *a, const uint64_t *b, uint64_t *out,
            size_t *n, size_t *t)
 {
-    size_t cn = 0, ct = 0;
-    for (size_t i = 0; i < x->W; i++) {
-        uint64_t w = a[i] & b[i];
-        if (out)
-            out[i] = w;
-        cn += (size_t)__builtin_popcountll(w);
-        ct += (size_t)__builtin_popcountll(w & x->target[i]);
-    }
-    *n = cn;
-    *t = ct;
+    cl__and_counts(a, b, x->target, out, x->W, n, t);
 }
 
 static int

@@ -94,6 +94,13 @@ cl_err cl__pattern_levels(search *x, int attr);
 /* The k-th smallest of v[0..n-1] (v is reordered); n > k. */
 double cl__select_kth(double *v, size_t n, size_t k);
 
+/* Over w words: the population count of a & b into *n, and of a & b &
+   target into *t (when target and t are not NULL); a & b itself into out
+   when out is not NULL. */
+void cl__and_counts(const uint64_t *a, const uint64_t *b,
+                    const uint64_t *target, uint64_t *out, size_t w, size_t *n,
+                    size_t *t);
+
 /* Population count of a & b over w words. */
 size_t cl__popcount_and(const uint64_t *a, const uint64_t *b, size_t w);
 

@@ -49,4 +49,26 @@ cl_err cl_pipeline_flags(const cl_snapshot *s, cl_day today, cl_pipeline *out,
 /* Frees what p holds and leaves it empty (p may be NULL). */
 void cl_pipeline_release(cl_pipeline *p);
 
+/* A flagged deal of the report: its flags, in the cl_pipeline, strongest
+   first. */
+typedef struct cl_pipeline_deal {
+    int32_t d;
+    const cl_pipeline_flag *flags;
+    size_t nflags;
+} cl_pipeline_deal;
+
+/*
+ * The flagged deals of p in the report's order (by the strongest flag,
+ * then more flags, then ARR, unknown last, then the deal id) into *out
+ * (the caller frees it; it points into p), their number into *n, and the
+ * flags of each kind into counts.  CL_OK or CL_ENOMEM.
+ */
+cl_err cl_pipeline_rank(const cl_snapshot *s, const cl_pipeline *p,
+                        cl_pipeline_deal **out, size_t *n,
+                        size_t counts[CL_WF_PF_COUNT], cl_error *err);
+
+/* The order of the kinds in the report's summary (the order it always
+   had). */
+extern const cl_wf_pf cl_pipeline_summary_order[CL_WF_PF_COUNT];
+
 #endif

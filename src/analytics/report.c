@@ -12,7 +12,8 @@ static const cl_report_def reports[] = {
      cl_report_recovery},
     {"health", "Loop health", CL_REPORT_NOW, cl_report_health},
     {"audit", "Tagging audit", CL_REPORT_QUARTER, cl_report_audit},
-    {"pipeline", "Open pipeline at risk", CL_REPORT_NOW, cl_report_pipeline},
+    {"pipeline", "Open pipeline at risk", CL_REPORT_NOW, cl_report_pipeline,
+     cl_report_pipeline_text},
     {"patterns", "Churn patterns and the pipeline that matches them",
      CL_REPORT_NOW, cl_report_patterns},
 };

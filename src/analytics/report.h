@@ -14,6 +14,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include "../core/buf.h"
 #include "../core/date.h"
 #include "../core/err.h"
 #include "snapshot.h"
@@ -41,12 +42,23 @@ typedef enum cl_report_period {
     CL_REPORT_NOW      /* as of today; no period */
 } cl_report_period;
 
+/*
+ * Writes a report's JSON as text into out: exactly what json_dumpf(doc,
+ * JSON_INDENT(2) | JSON_PRESERVE_ORDER) prints for the document its build
+ * function makes, without the tree, for a report whose tree costs more
+ * than its figures.  CL_OK, or an error (out then holds a part).
+ */
+typedef cl_err (*cl_report_text_fn)(const cl_snapshot *s,
+                                    const cl_report_opts *o, cl_buf *out,
+                                    cl_error *err);
+
 typedef struct cl_report_def {
     const char *name;  /* monthly, bad-fit, icp, recovery, health, audit,
                           pipeline, patterns */
     const char *title; /* for people: "Monthly churn debrief" */
     cl_report_period period;
     cl_report_fn build;
+    cl_report_text_fn text; /* NULL: render build's document */
 } cl_report_def;
 
 /* The reports in display order; *n receives their count. */
@@ -87,6 +99,8 @@ cl_err cl_report_audit(const cl_snapshot *, const cl_report_opts *,
                        json_t **, cl_error *);
 cl_err cl_report_pipeline(const cl_snapshot *, const cl_report_opts *,
                           json_t **, cl_error *);
+cl_err cl_report_pipeline_text(const cl_snapshot *, const cl_report_opts *,
+                               cl_buf *, cl_error *);
 cl_err cl_report_patterns(const cl_snapshot *, const cl_report_opts *,
                           json_t **, cl_error *);
 

@@ -46,8 +46,15 @@ typedef struct segment {
 /* The value code of dimension dim for deal d (and its account), or -1. */
 int32_t cl__icp_dim_value(const cl_snapshot *s, int dim, int32_t d);
 
-/* 1 when account a is a customer (a won start deal) by end. */
-int cl__icp_is_customer(const cl_snapshot *s, size_t a, cl_day end);
+/* 1 when account a is a customer (a won start deal) by end.  Inline: it
+   is asked for every account in most of the report's passes, and as a
+   call it was 8% of `report icp` at 1,000,000 accounts. */
+static inline int
+cl__icp_is_customer(const cl_snapshot *s, size_t a, cl_day end)
+{
+    return s->account_start[a] != CL_DAY_NONE && s->account_start[a] <= end &&
+           s->account_start_deal[a] >= 0;
+}
 
 /* A p-value to 4 significant digits (tiny ones must not round to 0); JSON
    null for NaN.  The caller owns the reference. */

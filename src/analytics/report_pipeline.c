@@ -278,17 +278,11 @@ cl_pipeline_flags(const cl_snapshot *s, cl_day today, cl_pipeline *out,
 /* ---- the report -----------------------------------------------------------
  */
 
-/* A flagged deal: its flags, out of the cl_pipeline, strongest first. */
-typedef struct flagged {
-    int32_t d;
-    const cl_pipeline_flag *flags;
-    size_t nflags;
-} flagged;
-
 /* By the strongest flag, then more flags, then ARR (unknown last), then
    the deal id. */
 static int
-cmp_flagged(const flagged *a, const flagged *b, const cl_snapshot *s)
+cmp_flagged(const cl_pipeline_deal *a, const cl_pipeline_deal *b,
+            const cl_snapshot *s)
 {
     int c = cl_wf_pf_cmp(a->flags[0].kind, a->flags[0].evidence,
                          b->flags[0].kind, b->flags[0].evidence);
@@ -306,9 +300,9 @@ cmp_flagged(const flagged *a, const flagged *b, const cl_snapshot *s)
 
 /* qsort has no context argument: a bottom-up merge sort, stable. */
 static int
-sort_flagged(flagged *f, size_t n, const cl_snapshot *s)
+sort_flagged(cl_pipeline_deal *f, size_t n, const cl_snapshot *s)
 {
-    flagged *tmp = malloc((n ? n : 1) * sizeof *tmp);
+    cl_pipeline_deal *tmp = malloc((n ? n : 1) * sizeof *tmp);
     if (tmp == NULL)
         return -1;
     for (size_t w = 1; w < n; w *= 2) {
@@ -330,32 +324,53 @@ sort_flagged(flagged *f, size_t n, const cl_snapshot *s)
 }
 
 cl_err
+cl_pipeline_rank(const cl_snapshot *s, const cl_pipeline *p,
+                 cl_pipeline_deal **out, size_t *n,
+                 size_t counts[CL_WF_PF_COUNT], cl_error *err)
+{
+    size_t nf = 0;
+    cl_pipeline_deal *f = malloc((p->nflags ? p->nflags : 1) * sizeof *f);
+    *out = NULL;
+    *n = 0;
+    if (f == NULL)
+        return cl_error_set(err, CL_ENOMEM, "out of memory");
+    for (size_t k = 0; k < CL_WF_PF_COUNT; k++)
+        counts[k] = 0;
+    for (size_t i = 0; i < p->nflags; i++) {
+        counts[p->flags[i].kind]++;
+        if (nf > 0 && f[nf - 1].d == p->flags[i].deal) {
+            f[nf - 1].nflags++;
+            continue;
+        }
+        f[nf++] = (cl_pipeline_deal){p->flags[i].deal, &p->flags[i], 1};
+    }
+    if (sort_flagged(f, nf, s) != 0) {
+        free(f);
+        return cl_error_set(err, CL_ENOMEM, "out of memory");
+    }
+    *out = f;
+    *n = nf;
+    return CL_OK;
+}
+
+const cl_wf_pf cl_pipeline_summary_order[CL_WF_PF_COUNT] = {
+    CL_WF_PF_OUTSIDE_ICP, CL_WF_PF_CHAMPION_STABILITY, CL_WF_PF_SLOW_TO_DEMO,
+    CL_WF_PF_CHURN_PATTERN};
+
+cl_err
 cl_report_pipeline(const cl_snapshot *s, const cl_report_opts *o, json_t **out,
                    cl_error *err)
 {
     cl_pipeline p;
-    size_t nf = 0, counts[CL_WF_PF_COUNT] = {0};
+    cl_pipeline_deal *f;
+    size_t nf, counts[CL_WF_PF_COUNT];
     cl_err rc;
     *out = NULL;
     if ((rc = cl_pipeline_flags(s, o->today, &p, err)) != CL_OK)
         return rc;
-    flagged *f = malloc((p.nflags ? p.nflags : 1) * sizeof *f);
-    if (f == NULL) {
+    if ((rc = cl_pipeline_rank(s, &p, &f, &nf, counts, err)) != CL_OK) {
         cl_pipeline_release(&p);
-        return cl_error_set(err, CL_ENOMEM, "out of memory");
-    }
-    for (size_t i = 0; i < p.nflags; i++) {
-        counts[p.flags[i].kind]++;
-        if (nf > 0 && f[nf - 1].d == p.flags[i].deal) {
-            f[nf - 1].nflags++;
-            continue;
-        }
-        f[nf++] = (flagged){p.flags[i].deal, &p.flags[i], 1};
-    }
-    if (sort_flagged(f, nf, s) != 0) {
-        free(f);
-        cl_pipeline_release(&p);
-        return cl_error_set(err, CL_ENOMEM, "out of memory");
+        return rc;
     }
 
     json_t *j = json_object(), *deals = json_array(), *sum = json_object();
@@ -368,13 +383,11 @@ cl_report_pipeline(const cl_snapshot *s, const cl_report_opts *o, json_t **out,
     json_object_set_new(sum, "open_deals",
                         json_integer((json_int_t)p.open_deals));
     json_object_set_new(sum, "flagged", json_integer((json_int_t)nf));
-    /* The summary keeps the order it always had. */
-    static const cl_wf_pf summary_order[] = {
-        CL_WF_PF_OUTSIDE_ICP, CL_WF_PF_CHAMPION_STABILITY,
-        CL_WF_PF_SLOW_TO_DEMO, CL_WF_PF_CHURN_PATTERN};
-    for (size_t t = 0; t < CL_WF_PF_COUNT; t++)
-        json_object_set_new(sum, cl_wf_pf_name(summary_order[t]),
-                            json_integer((json_int_t)counts[summary_order[t]]));
+    for (size_t t = 0; t < CL_WF_PF_COUNT; t++) {
+        cl_wf_pf k = cl_pipeline_summary_order[t];
+        json_object_set_new(sum, cl_wf_pf_name(k),
+                            json_integer((json_int_t)counts[k]));
+    }
     json_object_set_new(j, "summary", sum);
     for (size_t i = 0; i < nf; i++) {
         int32_t d = f[i].d, a = s->deal_account[d], ae = s->deal_ae[d];

@@ -95,14 +95,41 @@ build_usage(void)
     }
 }
 
+/* Writes the report to f: text when there is some, else doc rendered. */
+static cl_err
+put_report(FILE *f, const char *path, const cl_report_def *def, json_t *doc,
+           const cl_buf *text, cl_format format, cl_error *err)
+{
+    cl_error_clear(err);
+    if (!text)
+        return cl_render(def->name, def->title, doc, format, f, err);
+    if (fwrite(text->p, 1, text->len, f) != text->len || fputc('\n', f) == EOF)
+        return cl_error_set(err, CL_EIO, "%s: write failed", path);
+    return CL_OK;
+}
+
 /* Writes the rendering to path through a temporary file and a rename. */
 static int
 write_file(const char *path, const cl_report_def *def, json_t *doc,
-           cl_format format)
+           const cl_buf *text, cl_format format)
 {
     size_t len = strlen(path);
-    char *tmp = malloc(len + 16);
+    char *tmp;
     cl_error err;
+    struct stat sb;
+    /* A device or a pipe (-o /dev/null, -o /dev/stdout) is written as it
+       is: renaming a file over it would replace the device node itself. */
+    if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+        FILE *f = fopen(path, "w");
+        if (!f)
+            return cli_fail(CL_EINVAL, "%s: cannot write: %s", path,
+                            strerror(errno));
+        cl_err e = put_report(f, path, def, doc, text, format, &err);
+        if (fclose(f) != 0 && e == CL_OK)
+            e = cl_error_set(&err, CL_EIO, "%s: write failed", path);
+        return e != CL_OK ? cli_fail_error(&err) : CLI_OK;
+    }
+    tmp = malloc(len + 16);
     if (!tmp)
         return cli_fail(CL_ENOMEM, "out of memory");
     snprintf(tmp, len + 16, "%s.tmpXXXXXX", path);
@@ -124,8 +151,7 @@ write_file(const char *path, const cl_report_def *def, json_t *doc,
         free(tmp);
         return cli_fail(CL_EIO, "%s: cannot write", path);
     }
-    cl_error_clear(&err);
-    cl_err e = cl_render(def->name, def->title, doc, format, f, &err);
+    cl_err e = put_report(f, path, def, doc, text, format, &err);
     int failed = fflush(f) != 0 || fsync(fileno(f)) != 0;
     failed |= fclose(f) != 0;
     if (e != CL_OK || failed || rename(tmp, path) != 0) {
@@ -191,7 +217,7 @@ run_pack(const cl_snapshot *snap, const cl_report_opts *o, const char *dir,
             return cli_fail_error(&err);
         timing_line(timing, def->name, t0, t1);
         char *path = pack_path(dir, def->name, ext);
-        rc = path ? write_file(path, def, doc, format)
+        rc = path ? write_file(path, def, doc, NULL, format)
                   : cli_fail(CL_ENOMEM, "out of memory");
         timing_line(timing, "write", t1, seconds());
         free(path);
@@ -333,15 +359,27 @@ run(int argc, char **argv)
         return rc;
     }
     json_t *doc = NULL;
+    /* A report that writes its JSON as text skips the tree (report.h). */
+    cl_buf text = CL_BUF_INIT;
+    int as_text = format == CL_FORMAT_JSON && def->text != NULL;
     t0 = seconds();
-    e = def->build(snap, &o, &doc, &err);
+    e = as_text ? def->text(snap, &o, &text, &err)
+                : def->build(snap, &o, &doc, &err);
     timing_line(timing, def->name, t0, seconds());
     cl_snapshot_free(snap);
-    if (e != CL_OK)
+    if (e != CL_OK) {
+        cl_buf_free(&text);
         return cli_fail_error(&err);
+    }
 
     if (out)
-        rc = write_file(out, def, doc, (cl_format)format);
+        rc = write_file(out, def, doc, as_text ? &text : NULL,
+                        (cl_format)format);
+    else if (as_text)
+        rc = fwrite(text.p, 1, text.len, stdout) != text.len ||
+                     fputc('\n', stdout) == EOF || fflush(stdout) != 0
+                 ? cli_fail(CL_EIO, "stdout: write failed")
+                 : CLI_OK;
     else {
         e = cl_render(def->name, def->title, doc, (cl_format)format, stdout,
                       &err);
@@ -349,6 +387,7 @@ run(int argc, char **argv)
              : fflush(stdout) != 0 ? cli_fail(CL_EIO, "stdout: write failed")
                                    : CLI_OK;
     }
+    cl_buf_free(&text);
     json_decref(doc);
     return rc;
 }

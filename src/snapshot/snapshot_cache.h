@@ -27,8 +27,10 @@
    part of every file's key, so a column added, removed or retyped there
    needs no bump.  4: the columns come from that list (review_q[i] became
    review_q1..7).  5: the causes carry their code, and a workspace may
-   add causes after the defaults (issue 16). */
-#define CL_SNAPSHOT_CACHE_VERSION 5
+   add causes after the defaults (issue 16).  6: text values are the
+   addresses of their strings in a file mapped at a fixed address, so
+   mapping it writes nothing (issue 17). */
+#define CL_SNAPSHOT_CACHE_VERSION 6
 
 /* The state of a workspace that its snapshot is a pure function of (what
    it holds is in snapshot_cache.c): equal keys, equal snapshots.  The one

@@ -2,7 +2,9 @@
 // the same figures, on a demo workspace, and the usage errors.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync }
+    from 'node:fs';
 import path from 'node:path';
 import { demoCopy, ok, parseCsv, run, tempDir } from './lib.mjs';
 
@@ -117,6 +119,23 @@ test('-o writes the file, and nothing else is left beside it', (t) => {
     assert.match(readFileSync(file, 'utf8'), /Quarterly bad-fit review/);
     assert.deepEqual(readdirSync(out), ['bad-fit.html']);
 });
+
+test('-o to a named pipe writes into it and leaves the pipe a pipe',
+    async (t) => {
+        // As -o /dev/null does: a rename over it would replace the device.
+        const out = tempDir(t);
+        const fifo = path.join(out, 'fifo');
+        const got = path.join(out, 'got.json');
+        assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
+        const reader = spawn('sh', ['-c', 'cat "$1" > "$2"', 'sh', fifo, got]);
+        const done = new Promise((resolve) => reader.on('exit', resolve));
+        const r = report('pipeline', ['-o', fifo]);
+        assert.equal(r.stdout, '');
+        assert.equal(await done, 0);
+        assert.ok(statSync(fifo).isFIFO());
+        assert.equal(readFileSync(got, 'utf8'), report('pipeline').stdout);
+        assert.deepEqual(readdirSync(out).sort(), ['fifo', 'got.json']);
+    });
 
 test('a failed run leaves no file', (t) => {
     const out = tempDir(t);

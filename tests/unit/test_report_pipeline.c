@@ -22,6 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <cmocka.h>
 
@@ -331,6 +332,39 @@ test_demo_small_teams_without_ops_are_flagged(void **state)
     }
 }
 
+/* The JSON text the CLI writes, byte for byte the tree's as jansson
+   prints it (cl_render's json), on the fixture and on demo workspaces
+   (an ICP in effect, churn patterns, reals and nulls). */
+static void
+assert_text_is_tree(const cl_snapshot *s, const char *today)
+{
+    cl_report_opts o = {0};
+    cl_error err;
+    cl_buf text = CL_BUF_INIT;
+    json_t *j = NULL;
+    o.today = ops_day(today);
+    assert_int_equal(cl_report_pipeline(s, &o, &j, &err), CL_OK);
+    assert_int_equal(cl_report_pipeline_text(s, &o, &text, &err), CL_OK);
+    char *tree = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    assert_non_null(tree);
+    assert_true(json_array_size(json_object_get(j, "deals")) > 0);
+    assert_string_equal(text.p, tree);
+    free(tree);
+    json_decref(j);
+    cl_buf_free(&text);
+}
+
+static void
+test_text_is_the_tree_printed(void **state)
+{
+    assert_text_is_tree(*state, "2026-11-23");
+    for (uint64_t seed = 1; seed <= 2; seed++) {
+        cl_snapshot *s = ops_load_demo(seed, "2026-11-23");
+        assert_text_is_tree(s, "2026-11-23");
+        ops_free(s);
+    }
+}
+
 int
 main(void)
 {
@@ -341,6 +375,7 @@ main(void)
         cmocka_unit_test(test_order_fields_and_summary),
         cmocka_unit_test(test_query_pages_sorts_and_filters),
         cmocka_unit_test(test_demo_small_teams_without_ops_are_flagged),
+        cmocka_unit_test(test_text_is_the_tree_printed),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

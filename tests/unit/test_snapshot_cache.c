@@ -182,6 +182,13 @@ test_cached_equals_store(void **state)
     assert_same(fresh, a);
     assert_same(fresh, b);
     assert_same_reports(fresh, b);
+    /* A second file mapped while b holds the address the cache asks for
+       is mapped elsewhere and its text moved there (snapshot_cache.c). */
+    cl_snapshot *c = load(f, 1, &warm);
+    assert_int_equal(warm.hit, 1);
+    assert_same(fresh, c);
+    assert_same_reports(fresh, c);
+    cl_snapshot_free(c);
     /* The id maps are rebuilt on first lookup. */
     for (size_t d = 0; d < b->ndeals; d += 37)
         assert_int_equal(cl_snapshot_deal(b, fresh->deal_id[d]), (int32_t)d);

@@ -81,7 +81,7 @@ cl__api_password_set(cl_store *st, const char *user_id, const char *hash,
         return rc;
     *found = 1;
     /* The audit says that it changed, never what it changed to. */
-    return st->ops->audit_append(st, "users", user_id, "password_set", NULL,
+    return cl__engw_audit(st, "users", user_id, "password_set", NULL,
                                  NULL, err);
 }
 
@@ -103,7 +103,7 @@ cl__api_token_add(cl_store *st, const char *id, const char *user_id,
     char *js = cl__store_token_json(id, user_id);
     if (js == NULL)
         return cl_error_set(err, CL_ENOMEM, "out of memory");
-    rc = st->ops->audit_append(st, "api_tokens", id, "token_create", NULL, js,
+    rc = cl__engw_audit(st, "api_tokens", id, "token_create", NULL, js,
                                err);
     free(js);
     return rc;
@@ -122,7 +122,7 @@ cl__api_token_revoke(cl_store *st, const char *id, int *changed, cl_error *err)
                     "ss", id, st->at);
     if (rc != CL_OK || *changed == 0)
         return rc;
-    return st->ops->audit_append(st, "api_tokens", id, "token_revoke", NULL,
+    return cl__engw_audit(st, "api_tokens", id, "token_revoke", NULL,
                                  NULL, err);
 }
 

@@ -260,15 +260,6 @@ cl__engw_config_set(cl_store *st, const char *key, const char *value,
 }
 
 cl_err
-cl__engw_audit(cl_store *st, const char *entity, const char *entity_id,
-               const char *action, const char *old_json, const char *new_json,
-               cl_error *err)
-{
-    return st->ops->audit_append(st, entity, entity_id, action, old_json,
-                                 new_json, err);
-}
-
-cl_err
 cl__engw_task_add(cl_store *st, const cl_store_task_new *t, int *inserted,
                   int64_t *id, cl_error *err)
 {

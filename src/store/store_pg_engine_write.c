@@ -20,6 +20,14 @@ exec_a(cl_store *st, int *changes, cl_error *err, const char *sql,
 }
 
 static cl_err
+stream_a(cl_store *st, cl__row_fn fn, void *ud, cl_error *err, const char *sql,
+         const char *fmt, const cl__arg *a)
+{
+    cl__pg_map_ctx m = {fn, ud};
+    return cl__pg_stream_a(PG(st), cl__pg_map, &m, err, sql, fmt, a);
+}
+
+static cl_err
 rows_a(cl_store *st, cl__row_fn fn, void *ud, cl_error *err, const char *sql,
        const char *fmt, const cl__arg *a)
 {
@@ -34,27 +42,6 @@ audit_row(cl_store *st, const char *table, const char *json_expr,
 {
     return cl__pg_audit_row(PG(st), table, json_expr, keycol, key, action,
                             old_json, err);
-}
-
-/* A REAL as SQLite's json_object writes it ("%!.15g": 15 significant
-   digits, always a decimal point), so the audit entries of both backends
-   are the same text. */
-void
-cl__pg_sqlite_real(double v, char *buf, size_t len)
-{
-    snprintf(buf, len, "%.15g", v);
-    if (strpbrk(buf, ".ein") != NULL) {
-        char *e = strchr(buf, 'e');
-        if (e && !strchr(buf, '.')) {
-            char tail[16];
-            snprintf(tail, sizeof tail, "%s", e);
-            snprintf(e, len - (size_t)(e - buf), ".0%s", tail);
-        }
-        return;
-    }
-    size_t n = strlen(buf);
-    if (n + 3 <= len)
-        memcpy(buf + n, ".0", 3);
 }
 
 static int
@@ -74,8 +61,8 @@ trigger_audit(cl_store *st, int64_t id, double value, double threshold,
     pg_store *s = PG(st);
     char v[40], t[40], key[32];
     char *json = NULL;
-    cl__pg_sqlite_real(value, v, sizeof v);
-    cl__pg_sqlite_real(threshold, t, sizeof t);
+    cl__sql_real_json(value, v, sizeof v);
+    cl__sql_real_json(threshold, t, sizeof t);
     cl_err rc = cl__pg_rows(
         s, json_text_row, &json, err,
         "SELECT json_build_object('id', id, 'session_id', session_id, "
@@ -87,10 +74,10 @@ trigger_audit(cl_store *st, int64_t id, double value, double threshold,
         return rc;
     if (json == NULL)
         return cl_error_set(err, CL_ENOMEM, "out of memory");
-    cl__pg_json_compact(json);
+    cl__sql_json_compact(json);
     snprintf(key, sizeof key, "%lld", (long long)id);
-    rc = s->base.ops->audit_append(&s->base, "triggers", key,
-                                   "threshold_evaluated", NULL, json, err);
+    rc = cl__engw_audit(&s->base, "triggers", key, "threshold_evaluated", NULL,
+                        json, err);
     free(json);
     return rc;
 }
@@ -106,6 +93,7 @@ outbox_marked(cl_store *st, int64_t id, cl_error *err)
 const cl__engine_q cl__pg_engine_q = {
     .exec = exec_a,
     .rows = rows_a,
+    .stream = stream_a,
     .audit_row = audit_row,
     .trigger_audit = trigger_audit,
     .outbox_marked = outbox_marked,
@@ -126,4 +114,14 @@ const cl__engine_q cl__pg_engine_q = {
         "SELECT id, name, email, role, manager_id, "
         "password_hash, deactivated_at FROM users WHERE workspace_id = ?1 AND "
         "lower(email) = lower(?2::text) ORDER BY id LIMIT 1",
+    .deals_by_account = "deals",
+    /* Filters compare as text, as on SQLite: a boolean as 1 or 0, money
+       as a number (NULL, so no row, for text that is not one). */
+    .bool_text = "(CASE WHEN %s THEN '1' ELSE '0' END)",
+    .money_param = "(CASE WHEN ?%d::text ~ '^-?[0-9]+(\\.[0-9]*)?$' THEN "
+                   "?%d::text::numeric END)",
+    /* ASCII-only case folding, as SQLite's lower(), whatever the
+       database's locale; strpos, not LIKE, so the text is literal. */
+    .contains = "strpos(translate(%s, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', "
+                "'abcdefghijklmnopqrstuvwxyz'), ?%d::text) > 0",
 };

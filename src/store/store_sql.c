@@ -8,6 +8,7 @@
  */
 #include <ctype.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "store_engine_int.h"
@@ -97,4 +98,47 @@ cl__q_exec(cl_store *st, int *changes, cl_error *err, const char *sql,
     if (rc != CL_OK)
         return rc;
     return st->ops->engine->q->exec(st, changes, err, sql, fmt, a);
+}
+
+/* A REAL as SQLite's json_object writes it ("%!.15g": 15 significant
+   digits, always a decimal point), so the audit entries of both backends
+   are the same text. */
+void
+cl__sql_real_json(double v, char *buf, size_t len)
+{
+    snprintf(buf, len, "%.15g", v);
+    if (strpbrk(buf, ".ein") != NULL) {
+        char *e = strchr(buf, 'e');
+        if (e && !strchr(buf, '.')) {
+            char tail[16];
+            snprintf(tail, sizeof tail, "%s", e);
+            snprintf(e, len - (size_t)(e - buf), ".0%s", tail);
+        }
+        return;
+    }
+    size_t n = strlen(buf);
+    if (n + 3 <= len)
+        memcpy(buf + n, ".0", 3);
+}
+
+void
+cl__sql_json_compact(char *json)
+{
+    char *w = json;
+    int in_str = 0;
+    for (char *p = json; *p; p++) {
+        if (in_str) {
+            *w++ = *p;
+            if (*p == '\\' && p[1])
+                *w++ = *++p;
+            else if (*p == '"')
+                in_str = 0;
+        } else if (*p == '"') {
+            in_str = 1;
+            *w++ = *p;
+        } else if (*p != ' ' && *p != '\n' && *p != '\t' && *p != '\r') {
+            *w++ = *p;
+        }
+    }
+    *w = '\0';
 }

@@ -32,7 +32,14 @@ sq_col_real(const cl__row *r, int col)
     return sqlite3_column_double((sqlite3_stmt *)r->res, col);
 }
 
-static const cl__row_vt sq_row_vt = {sq_col_text, sq_col_int, sq_col_real};
+static void
+sq_col_record(const cl__row *r, const cl_kind_def *def, cl_value *row)
+{
+    cl__sq_read_row((sqlite3_stmt *)r->res, def, 0, row);
+}
+
+static const cl__row_vt sq_row_vt = {sq_col_text, sq_col_int, sq_col_real,
+                                     sq_col_record};
 
 int
 cl__sq_map(void *ud, sqlite3_stmt *row)

@@ -33,18 +33,10 @@ audit_row(cl_store *st, const char *table, const char *json_expr,
                             old_json, err);
 }
 
-cl_err
-cl__sqw_audit(cl_store *st, const char *entity, const char *entity_id,
-              const char *action, const char *old_json, const char *new_json,
-              cl_error *err)
-{
-    return cl__engw_audit(st, entity, entity_id, action, old_json, new_json,
-                          err);
-}
-
 const cl__engine_q cl__sq_engine_q = {
     .exec = exec_a,
     .rows = rows_a,
+    .stream = rows_a, /* a step reads one row */
     .audit_row = audit_row,
     .json_object = "json_object",
     .text_agg = "group_concat",
@@ -59,4 +51,13 @@ const cl__engine_q cl__sq_engine_q = {
         "SELECT id, name, email, role, manager_id, "
         "password_hash, deactivated_at FROM users WHERE workspace_id = ?1 AND "
         "email = ?2 COLLATE NOCASE ORDER BY id LIMIT 1",
+    .deals_by_account = "deals INDEXED BY deals_account",
+    /* The audit table's rowid B-tree ends at the newest entry: one seek. */
+    .audit_last = "SELECT id, at, actor, entity, entity_id, action, old, new "
+                  "FROM audit ORDER BY id DESC LIMIT 1",
+    /* Column affinity makes a text value compare as the column's type. */
+    .bool_text = "%s",
+    .money_param = "?%d",
+    /* lower() folds ASCII only; instr, not LIKE, so the text is literal. */
+    .contains = "instr(lower(%s), ?%d) > 0",
 };

@@ -10,19 +10,14 @@
 #include "store_int.h"
 #include "store_engine_int.h"
 
-enum { Q_INSERT, Q_GET, Q_UPDATE, Q_NKIND };
-
 typedef struct sq_stmt_slot sq_stmt_slot;
 
 typedef struct sq_store {
     cl_store base;
     sqlite3 *db;
     char *path;
-    sqlite3_stmt *kind_stmt[CL_KIND_COUNT][Q_NKIND];
-    sqlite3_stmt *first_won;
-    sqlite3_stmt *audit_append;
+    sqlite3_stmt *kind_stmt[CL_KIND_COUNT][CL__REC_N];
     sqlite3_stmt *begin, *commit, *rollback;
-    char *columns[CL_KIND_COUNT]; /* cl__sq_columns */
     sq_stmt_slot *stmts; /* the statement cache (store_sqlite_stmt.c) */
     size_t nstmts;
     cl_buf sql; /* a statement's text without PostgreSQL's casts */
@@ -37,10 +32,6 @@ typedef struct sq_store {
  * bindings (or finalizes a one-off).  Text read from its rows is valid
  * until then.  cl__sq_stmt_free finalizes them all (at close).
  */
-/* The kind's quoted column names, comma-separated (built once; NULL when
-   out of memory). */
-const char *cl__sq_columns(sq_store *s, cl_kind kind);
-
 cl_err cl__sq_stmt(sq_store *s, const char *sql, sqlite3_stmt **out,
                    cl_error *err);
 void cl__sq_stmt_done(sq_store *s, sqlite3_stmt *st);
@@ -96,12 +87,6 @@ void cl__sq_read_row(sqlite3_stmt *st, const cl_kind_def *def, int first_col,
 /* The SQL and queries of the shared engine writes
  * (store_sqlite_engine_write.c). */
 extern const cl__engine_q cl__sq_engine_q;
-
-/* An audit entry with the given JSON (store_sqlite_api.c's name for
-   cl__engw_audit). */
-cl_err cl__sqw_audit(cl_store *st, const char *entity, const char *entity_id,
-                     const char *action, const char *old_json,
-                     const char *new_json, cl_error *err);
 
 /*
  * The rows of the engine reads go to the shared mappers of

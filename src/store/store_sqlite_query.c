@@ -33,7 +33,11 @@ q_prepare(sq_store *s, const char *sql, const char *fmt, const cl__arg *a,
     sqlite3_stmt *st;
     if (cl__sq_stmt(s, sql, &st, err) != CL_OK)
         return CL_EDB;
-    int rc = sqlite3_bind_int64(st, 1, s->base.workspace_id);
+    /* A statement that does not name ?1 (a read of the whole file) binds
+       nothing there. */
+    int rc = sqlite3_bind_parameter_count(st) > 0
+                 ? sqlite3_bind_int64(st, 1, s->base.workspace_id)
+                 : SQLITE_OK;
     for (int i = 0; fmt && fmt[i] && rc == SQLITE_OK; i++) {
         int idx = i + 2;
         switch (fmt[i]) {

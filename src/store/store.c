@@ -308,7 +308,7 @@ cl_store_put(cl_store *st, cl_kind kind, const cl_value *row,
 {
     const cl_kind_def *def = cl_kind_get(kind);
     char entity_id[256];
-    int inserted = 0, found = 0;
+    int inserted = 0, found = 0, written = 0;
     cl_buf oldj = CL_BUF_INIT, newj = CL_BUF_INIT;
     cl_err rc;
 
@@ -366,7 +366,7 @@ cl_store_put(cl_store *st, cl_kind kind, const cl_value *row,
         rc = cl_error_set(err, CL_ENOMEM, "out of memory");
     if (rc == CL_OK)
         rc = st->ops->record(st, kind, CL__REC_UPDATE, row, NULL, NULL,
-                             &found, err);
+                             &written, err);
     if (rc == CL_OK)
         rc = cl__engw_audit(st, def->table, entity_id, "update", oj, nj, err);
     cl_buf_free(&oldj);
@@ -464,8 +464,7 @@ cl_err
 cl_store_first_won_new_deal(cl_store *st, const char *account_id, char *out,
                             size_t outlen, int *found, cl_error *err)
 {
-    return cl__rec_first_won_new_deal(st, account_id, out, outlen, found,
-                                      err);
+    return cl__rec_first_won_new_deal(st, account_id, out, outlen, found, err);
 }
 
 /* Readers get every entry in object form (see audit_expand). */

@@ -176,8 +176,7 @@ cl_store_cause_set(cl_store *st, const char *code, const char *label,
                    const char *definition, int retire, int *found,
                    cl_error *err)
 {
-    return cl__api_cause_set(st, code, label, definition, retire, found,
-                                   err);
+    return cl__api_cause_set(st, code, label, definition, retire, found, err);
 }
 
 cl_err
@@ -215,8 +214,7 @@ cl_store_cause_add(cl_store *st, const cl_cause *c, cl_error *err)
     json_decref(o);
     if (js == NULL)
         return cl_error_set(err, CL_ENOMEM, "out of memory");
-    rc =
-        cl__engw_audit(st, "taxonomy", c->code, "insert", NULL, js, err);
+    rc = cl__engw_audit(st, "taxonomy", c->code, "insert", NULL, js, err);
     free(js);
     return rc;
 }

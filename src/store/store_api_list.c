@@ -61,13 +61,13 @@ filter_sql(cl_store *st, cl_buf *b, const cl_field *f, int param)
     cl_buf_str(b, " AND ");
     switch (f->type) {
     case CL_F_BOOL:
-        expand(b, Q(st)->bool_text, col, param);
+        expand(b, CL__DIALECT(st)->bool_text, col, param);
         cl_buf_printf(b, " = ?%d::text", param);
         break;
     case CL_F_MONEY:
     case CL_F_HOURS:
         cl_buf_printf(b, "%s = ", col);
-        expand(b, Q(st)->money_param, col, param);
+        expand(b, CL__DIALECT(st)->money_param, col, param);
         break;
     case CL_F_INT:
     case CL_F_DATE:
@@ -124,11 +124,11 @@ cl__api_list(cl_store *st, cl_kind kind, const cl_store_list_req *req,
         int nf = cl_kind_field_index(def, "name");
         snprintf(key, sizeof key, "\"%s\"::text", def->fields[0].name);
         cl_buf_str(&where, " AND (");
-        expand(&where, Q(st)->contains, key, n + 1);
+        expand(&where, CL__DIALECT(st)->contains, key, n + 1);
         if (nf > 0) {
             snprintf(key, sizeof key, "\"%s\"", def->fields[nf].name);
             cl_buf_str(&where, " OR ");
-            expand(&where, Q(st)->contains, key, n + 1);
+            expand(&where, CL__DIALECT(st)->contains, key, n + 1);
         }
         cl_buf_str(&where, ")");
     }
@@ -138,9 +138,9 @@ cl__api_list(cl_store *st, cl_kind kind, const cl_store_list_req *req,
                       "SELECT count(*) FROM \"%s\" WHERE workspace_id = ?1%s",
                       def->table, where.p ? where.p : "");
         *total = 0;
-        rc = sql.oom ? cl_error_set(err, CL_ENOMEM, "out of memory")
-                     : Q(st)->rows(st, cl__row_id_first, total, err, sql.p,
-                                   fmt, a);
+        rc = sql.oom
+                 ? cl_error_set(err, CL_ENOMEM, "out of memory")
+                 : Q(st)->rows(st, cl__row_id_first, total, err, sql.p, fmt, a);
     }
     if (req->after) {
         /* The keyset bound takes the key column's type (a date for

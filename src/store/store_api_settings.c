@@ -36,7 +36,7 @@ old_json(cl_store *st, const char *args, const char *table, const char *cond,
     cl__row_dup d = {NULL, 0};
     snprintf(sql, sizeof sql,
              "SELECT %s(%s) FROM %s WHERE workspace_id = ?1 AND %s",
-             Q(st)->json_object, args, table, cond);
+             CL__DIALECT(st)->json_object, args, table, cond);
     cl_err rc = cl__q_rows(st, json_row, &d, err, sql, "s", key);
     if (rc == CL_OK && d.oom)
         rc = cl_error_set(err, CL_ENOMEM, "out of memory");
@@ -50,8 +50,7 @@ old_json(cl_store *st, const char *args, const char *table, const char *cond,
 
 cl_err
 cl__api_cause_set(cl_store *st, const char *code, const char *label,
-                  const char *definition, int retire, int *found,
-                  cl_error *err)
+                  const char *definition, int retire, int *found, cl_error *err)
 {
     cl_err rc = cl__store_need_tx(st, "cl_store_cause_set", err);
     char *old = NULL, expr[256];
@@ -76,9 +75,10 @@ cl__api_cause_set(cl_store *st, const char *code, const char *label,
                         st->at);
     if (rc == CL_OK && n > 0) {
         *found = 1;
-        snprintf(expr, sizeof expr, "%s(" CAUSE_JSON ")", Q(st)->json_object);
-        rc = Q(st)->audit_row(st, "taxonomy", expr, "code", code, "update",
-                              old, err);
+        snprintf(expr, sizeof expr, "%s(" CAUSE_JSON ")",
+                 CL__DIALECT(st)->json_object);
+        rc = Q(st)->audit_row(st, "taxonomy", expr, "code", code, "update", old,
+                              err);
     }
     free(old);
     return rc;

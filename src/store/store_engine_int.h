@@ -242,33 +242,9 @@ enum {
     CL__FIELD_COUNT
 };
 
-/* A backend's query interface for the shared queries: the engine writes
-   (store_engine_write.c) and reads (store_engine_read.c).  The SQL they run
-   is written once (store_sql.c rewrites it for the backend when it is
-   prepared); the members below the functions are the few strings where
-   the dialects differ. */
-typedef struct cl__engine_q {
-    /* Runs a write; *changes (may be NULL) gets the rows it touched. */
-    cl_err (*exec)(cl_store *st, int *changes, cl_error *err, const char *sql,
-                   const char *fmt, const cl__arg *args);
-    /* Runs a read, handing each row to fn until it returns non-zero. */
-    cl_err (*rows)(cl_store *st, cl__row_fn fn, void *ud, cl_error *err,
-                   const char *sql, const char *fmt, const cl__arg *args);
-    /* rows for a read of a whole table or log: streamed one row at a time
-       on PostgreSQL, so fn must not call the store. */
-    cl_err (*stream)(cl_store *st, cl__row_fn fn, void *ud, cl_error *err,
-                     const char *sql, const char *fmt, const cl__arg *args);
-    /* Appends an audit entry whose new value is the row of table where
-       keycol = key, rendered by json_expr; old_json may be NULL. */
-    cl_err (*audit_row)(cl_store *st, const char *table, const char *json_expr,
-                        const char *keycol, const char *key, const char *action,
-                        const char *old_json, cl_error *err);
-    /* The audit entry of trigger id; NULL: audit_row of its columns. */
-    cl_err (*trigger_audit)(cl_store *st, int64_t id, double value,
-                            double threshold, cl_error *err);
-    /* Called after outbox message id is marked, in the transaction; may be
-       NULL. */
-    cl_err (*outbox_marked)(cl_store *st, int64_t id, cl_error *err);
+/* The few strings where the SQL of the two backends differs, side by side
+   in store_sql.c's cl__dialects. */
+typedef struct cl__dialect {
     /* The function that builds a JSON object of key, value arguments
        (json_object, json_build_object). */
     const char *json_object;
@@ -298,7 +274,43 @@ typedef struct cl__engine_q {
     /* Whether column %s, ASCII letters folded to lower case, holds the
        literal text ?%d. */
     const char *contains;
+} cl__dialect;
+
+/* By cl_sql_dialect (store_sql.c). */
+extern const cl__dialect cl__dialects[2];
+
+/* A backend's query interface for the SQL written once: the engine's
+   calls (store_engine_read.c, store_engine_write.c), the record tables'
+   (store_record.c) and the server's (store_api_*.c).  store_sql.c rewrites
+   a statement for the backend when it is prepared. */
+typedef struct cl__engine_q {
+    /* Runs a write; *changes (may be NULL) gets the rows it touched. */
+    cl_err (*exec)(cl_store *st, int *changes, cl_error *err, const char *sql,
+                   const char *fmt, const cl__arg *args);
+    /* Runs a read, handing each row to fn until it returns non-zero. */
+    cl_err (*rows)(cl_store *st, cl__row_fn fn, void *ud, cl_error *err,
+                   const char *sql, const char *fmt, const cl__arg *args);
+    /* rows for a read of a whole table or log: streamed one row at a time
+       on PostgreSQL, so fn must not call the store. */
+    cl_err (*stream)(cl_store *st, cl__row_fn fn, void *ud, cl_error *err,
+                     const char *sql, const char *fmt, const cl__arg *args);
+    /* Appends an audit entry whose new value is the row of table where
+       keycol = key, rendered by json_expr; old_json may be NULL. */
+    cl_err (*audit_row)(cl_store *st, const char *table, const char *json_expr,
+                        const char *keycol, const char *key, const char *action,
+                        const char *old_json, cl_error *err);
+    /* The audit entry of trigger id; NULL: audit_row of its columns. */
+    cl_err (*trigger_audit)(cl_store *st, int64_t id, double value,
+                            double threshold, cl_error *err);
+    /* Called after outbox message id is marked, in the transaction; may be
+       NULL. */
+    cl_err (*outbox_marked)(cl_store *st, int64_t id, cl_error *err);
+    /* Which of cl__dialects the backend speaks. */
+    cl_sql_dialect dialect;
 } cl__engine_q;
+
+/* The dialect strings of st's backend. */
+#define CL__DIALECT(st) (&cl__dialects[(st)->ops->engine->q->dialect])
 
 /*
  * The engine writes of cl_store_engine_ops, one copy for both backends:
@@ -387,8 +399,8 @@ cl_err cl__rec_first_won_new_deal(cl_store *st, const char *account_id,
                                   char *out, size_t outlen, int *found,
                                   cl_error *err);
 cl_err cl__rec_audit_each(cl_store *st, const char *entity,
-                          const char *entity_id, cl_store_audit_cb cb,
-                          void *ud, cl_error *err);
+                          const char *entity_id, cl_store_audit_cb cb, void *ud,
+                          cl_error *err);
 cl_err cl__rec_audit_of(cl_store *st, const cl_store_audit_key *keys, size_t n,
                         cl_store_audit_cb cb, void *ud, cl_error *err);
 cl_err cl__rec_audit_last(cl_store *st, cl_store_audit_cb cb, void *ud,

@@ -62,9 +62,9 @@ typedef struct cl_store_ops {
      * reads the row into out (its text valid until the next call) and sets
      * *n to 1 when there is one; the others set *n to the rows written.
      */
-    cl_err (*record)(cl_store *st, cl_kind kind, cl__rec q,
-                     const cl_value *row, const char *const *texts,
-                     cl_value *out, int *n, cl_error *err);
+    cl_err (*record)(cl_store *st, cl_kind kind, cl__rec q, const cl_value *row,
+                     const char *const *texts, cl_value *out, int *n,
+                     cl_error *err);
     /* 1 when record runs CL__REC_AUDITED: a backend behind a network hop
        inserts and audits in one round trip. */
     int audited_insert;

@@ -21,7 +21,6 @@
 #include "schema_pg.h"
 #include "store_pg_int.h"
 
-#define T cl__pg_text
 #define RETRIES 5
 
 /* Runs a statement without parameters (simple protocol: may hold several). */

@@ -1,10 +1,11 @@
 /*
- * store_pg_engine_write.c - the PostgreSQL backend's side of the engine
- * writes (store_engine_write.c holds their logic and SQL): the queries
- * with an array of parameters they run through, PostgreSQL's JSON, and the
- * two steps only PostgreSQL takes.  Audit JSON is built by json_build_object
- * and compacted to the layout of SQLite's json_object, so both backends write
- * the same entries.
+ * store_pg_engine_write.c - the PostgreSQL backend's query primitives
+ * (cl__engine_q), which the SQL written once for both backends runs
+ * through (the engine's calls, the record tables' reads, the server's
+ * calls), PostgreSQL's side of the strings where the dialects differ, and
+ * the two steps only PostgreSQL takes.  Audit JSON is built by
+ * json_build_object and compacted to the layout of SQLite's json_object, so
+ * both backends write the same entries.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,31 +98,5 @@ const cl__engine_q cl__pg_engine_q = {
     .audit_row = audit_row,
     .trigger_audit = trigger_audit,
     .outbox_marked = outbox_marked,
-    .json_object = "json_build_object",
-    .text_agg = "string_agg",
-    .session_json =
-        "json_build_object('id', id, 'kind', kind, 'period', period, 'status', "
-        "status, 'owner_id', owner_id, 'closed_at', closed_at, 'decisions', "
-        "decisions::json)",
-    .session_decide = "UPDATE sessions SET decisions = CASE WHEN "
-                      "decisions IS NULL OR decisions = '[]' THEN "
-                      "'[' || to_json(?2::text)::text || ']' ELSE "
-                      "left(decisions, -1) || ',' || "
-                      "to_json(?2::text)::text || ']' END WHERE "
-                      "workspace_id = ?1 AND id = ?3",
-    /* lower() under the "C" collation folds ASCII only, like NOCASE. */
-    .login_by_email =
-        "SELECT id, name, email, role, manager_id, "
-        "password_hash, deactivated_at FROM users WHERE workspace_id = ?1 AND "
-        "lower(email) = lower(?2::text) ORDER BY id LIMIT 1",
-    .deals_by_account = "deals",
-    /* Filters compare as text, as on SQLite: a boolean as 1 or 0, money
-       as a number (NULL, so no row, for text that is not one). */
-    .bool_text = "(CASE WHEN %s THEN '1' ELSE '0' END)",
-    .money_param = "(CASE WHEN ?%d::text ~ '^-?[0-9]+(\\.[0-9]*)?$' THEN "
-                   "?%d::text::numeric END)",
-    /* ASCII-only case folding, as SQLite's lower(), whatever the
-       database's locale; strpos, not LIKE, so the text is literal. */
-    .contains = "strpos(translate(%s, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', "
-                "'abcdefghijklmnopqrstuvwxyz'), ?%d::text) > 0",
+    .dialect = CL_SQL_PG,
 };

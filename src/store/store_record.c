@@ -189,9 +189,9 @@ cl__rec_first_won_new_deal(cl_store *st, const char *account_id, char *out,
              "SELECT id FROM %s WHERE workspace_id = ?1 AND "
              "account_id = ?2 AND stage = 'closed_won' AND "
              "type = 'new' ORDER BY closed_on, id LIMIT 1",
-             Q(st)->deals_by_account);
-    cl_err rc = cl__q_rows(st, cl__row_text_first, &t, err, sql, "s",
-                           account_id);
+             CL__DIALECT(st)->deals_by_account);
+    cl_err rc =
+        cl__q_rows(st, cl__row_text_first, &t, err, sql, "s", account_id);
     *found = t.found;
     return rc;
 }
@@ -233,9 +233,9 @@ cl__rec_audit_each(cl_store *st, const char *entity, const char *entity_id,
        general query SQLite walks the index over the whole log (for the
        churns of a 100,000-account workspace, twice the CPU of the seek). */
     const char *sql =
-        entity && entity_id
-            ? AUDIT_COLS "FROM audit WHERE workspace_id = ?1 AND entity = ?2 "
-                         "AND entity_id = ?3 ORDER BY id"
+        entity && entity_id ? AUDIT_COLS
+            "FROM audit WHERE workspace_id = ?1 AND entity = ?2 "
+            "AND entity_id = ?3 ORDER BY id"
         : entity ? AUDIT_COLS "FROM audit WHERE workspace_id = ?1 AND "
                               "entity = ?2 AND ?3::text IS NULL ORDER BY id"
                  : AUDIT_COLS "FROM audit WHERE workspace_id = ?1 "
@@ -276,8 +276,9 @@ cl_err
 cl__rec_audit_last(cl_store *st, cl_store_audit_cb cb, void *ud, cl_error *err)
 {
     audit_ctx c = {cb, ud};
-    if (Q(st)->audit_last == NULL)
+    if (CL__DIALECT(st)->audit_last == NULL)
         return cl_error_set(err, CL_EINVAL, "%s: no audit_last query",
                             st->ops->name);
-    return Q(st)->rows(st, audit_row, &c, err, Q(st)->audit_last, "", NULL);
+    return Q(st)->rows(st, audit_row, &c, err, CL__DIALECT(st)->audit_last, "",
+                       NULL);
 }

@@ -4,7 +4,9 @@
  * where PostgreSQL needs a parameter's type (?4::date); when a statement is
  * prepared, each backend rewrites the text into its dialect: PostgreSQL's
  * placeholders are $1, $2, ..., and SQLite drops the casts, which it has no
- * syntax for.  Quoted text and identifiers are copied as they are.
+ * syntax for.  Quoted text and identifiers are copied as they are.  Where
+ * the dialects really differ, the two strings stand side by side in
+ * cl__dialects, at the end.
  */
 #include <ctype.h>
 #include <stdarg.h>
@@ -142,3 +144,71 @@ cl__sql_json_compact(char *json)
     }
     *w = '\0';
 }
+
+/* The strings of each dialect; cl__dialect (store_engine_int.h) says what
+   each one is. */
+const cl__dialect cl__dialects[2] = {
+    [CL_SQL_SQLITE] =
+        {
+            .json_object = "json_object",
+            .text_agg = "group_concat",
+            .session_json = "json_object('id', id, 'kind', kind, 'period', "
+                            "period, 'status', "
+                            "status, 'owner_id', owner_id, 'closed_at', "
+                            "closed_at, 'decisions', "
+                            "json(decisions))",
+            .session_decide = "UPDATE sessions SET decisions = json_insert("
+                              "COALESCE(decisions, '[]'), '$[#]', ?2) WHERE "
+                              "workspace_id = ?1 AND id = ?3",
+            .login_by_email = "SELECT id, name, email, role, manager_id, "
+                              "password_hash, deactivated_at FROM users WHERE "
+                              "workspace_id = ?1 AND "
+                              "email = ?2 COLLATE NOCASE ORDER BY id LIMIT 1",
+            .deals_by_account = "deals INDEXED BY deals_account",
+            /* The audit table's rowid B-tree ends at the newest entry: one
+               seek. */
+            .audit_last =
+                "SELECT id, at, actor, entity, entity_id, action, old, new "
+                "FROM audit ORDER BY id DESC LIMIT 1",
+            /* Column affinity makes a text value compare as the column's type.
+             */
+            .bool_text = "%s",
+            .money_param = "?%d",
+            /* lower() folds ASCII only; instr, not LIKE, so the text is
+               literal. */
+            .contains = "instr(lower(%s), ?%d) > 0",
+        },
+    [CL_SQL_PG] =
+        {
+            .json_object = "json_build_object",
+            .text_agg = "string_agg",
+            .session_json = "json_build_object('id', id, 'kind', kind, "
+                            "'period', period, 'status', "
+                            "status, 'owner_id', owner_id, 'closed_at', "
+                            "closed_at, 'decisions', "
+                            "decisions::json)",
+            .session_decide = "UPDATE sessions SET decisions = CASE WHEN "
+                              "decisions IS NULL OR decisions = '[]' THEN "
+                              "'[' || to_json(?2::text)::text || ']' ELSE "
+                              "left(decisions, -1) || ',' || "
+                              "to_json(?2::text)::text || ']' END WHERE "
+                              "workspace_id = ?1 AND id = ?3",
+            /* lower() under the "C" collation folds ASCII only, like NOCASE. */
+            .login_by_email =
+                "SELECT id, name, email, role, manager_id, "
+                "password_hash, deactivated_at FROM users WHERE workspace_id = "
+                "?1 AND "
+                "lower(email) = lower(?2::text) ORDER BY id LIMIT 1",
+            .deals_by_account = "deals",
+            /* Filters compare as text, as on SQLite: a boolean as 1 or 0, money
+               as a number (NULL, so no row, for text that is not one). */
+            .bool_text = "(CASE WHEN %s THEN '1' ELSE '0' END)",
+            .money_param =
+                "(CASE WHEN ?%d::text ~ '^-?[0-9]+(\\.[0-9]*)?$' THEN "
+                "?%d::text::numeric END)",
+            /* ASCII-only case folding, as SQLite's lower(), whatever the
+               database's locale; strpos, not LIKE, so the text is literal. */
+            .contains = "strpos(translate(%s, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', "
+                        "'abcdefghijklmnopqrstuvwxyz'), ?%d::text) > 0",
+        },
+};

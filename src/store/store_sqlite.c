@@ -44,7 +44,7 @@ prepare(sq_store *s, const char *sql, sqlite3_stmt **out, cl_error *err)
     return CL_OK;
 }
 
-/* --- SQL text generation from the record table ------------------------ */
+/* --- the record statements -------------------------------------------- */
 
 /* The kind's statement q, prepared on first use from the shared SQL
    (store_record.c) and kept for the connection. */

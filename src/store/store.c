@@ -40,7 +40,20 @@ cl_store_close(cl_store *st)
     if (st->in_tx)
         cl_store_rollback(st);
     cl_buf_free(&st->json);
+    for (int k = 0; k < CL_KIND_COUNT; k++)
+        free(st->columns[k]);
     st->ops->close(st);
+}
+
+const char *
+cl__store_columns(cl_store *st, cl_kind kind)
+{
+    if (st->columns[kind] == NULL) {
+        cl_buf b = CL_BUF_INIT;
+        cl__sql_columns(&b, cl_kind_get(kind));
+        st->columns[kind] = cl_buf_take(&b, NULL);
+    }
+    return st->columns[kind];
 }
 
 const char *

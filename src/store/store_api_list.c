@@ -44,7 +44,7 @@ expand(cl_buf *b, const char *t, const char *col, int param)
             cl_buf_str(b, col);
             t++;
         } else if (t[0] == '%' && t[1] == 'd') {
-            cl_buf_printf(b, "%d", param);
+            cl__sql_int(b, param);
             t++;
         } else {
             cl_buf_add(b, t, 1);
@@ -52,7 +52,8 @@ expand(cl_buf *b, const char *t, const char *col, int param)
     }
 }
 
-/* The filter of field f on text parameter ?param. */
+/* The filter of field f on text parameter ?param.  No cast where SQLite
+   runs it: a statement with one is rewritten each time it runs. */
 static void
 filter_sql(cl_store *st, cl_buf *b, const cl_field *f, int param)
 {
@@ -62,19 +63,25 @@ filter_sql(cl_store *st, cl_buf *b, const cl_field *f, int param)
     switch (f->type) {
     case CL_F_BOOL:
         expand(b, CL__DIALECT(st)->bool_text, col, param);
-        cl_buf_printf(b, " = ?%d::text", param);
+        cl_buf_str(b, " = ?");
+        cl__sql_int(b, param);
         break;
     case CL_F_MONEY:
     case CL_F_HOURS:
-        cl_buf_printf(b, "%s = ", col);
+        cl_buf_str(b, col);
+        cl_buf_str(b, " = ");
         expand(b, CL__DIALECT(st)->money_param, col, param);
         break;
     case CL_F_INT:
     case CL_F_DATE:
-        cl_buf_printf(b, "%s::text = ?%d::text", col, param);
+        expand(b, CL__DIALECT(st)->text_of, col, param);
+        cl_buf_str(b, " = ?");
+        cl__sql_int(b, param);
         break;
     default:
-        cl_buf_printf(b, "%s = ?%d::text", col, param);
+        cl_buf_str(b, col);
+        cl_buf_str(b, " = ?");
+        cl__sql_int(b, param);
     }
 }
 
@@ -98,9 +105,11 @@ cl__api_list(cl_store *st, cl_kind kind, const cl_store_list_req *req,
            request, so the SQL text is built only from known names. */
         const cl_store_filter *f = &req->filters[i];
         int fi = cl_kind_field_index(def, f->field);
-        if (fi < 0)
+        if (fi < 0) {
+            cl_buf_free(&where);
             return cl_error_set(err, CL_EINVAL, "%s: no field '%s'", def->name,
                                 f->field);
+        }
         if (f->value == NULL) {
             cl_buf_printf(&where, " AND \"%s\" IS NULL", def->fields[fi].name);
             continue;
@@ -120,23 +129,34 @@ cl__api_list(cl_store *st, cl_kind kind, const cl_store_list_req *req,
         needle[i] = '\0';
         a[n].s = needle;
         fmt[n++] = 's';
-        char key[96];
+        char col[96];
+        cl_buf key = CL_BUF_INIT; /* the key as text */
         int nf = cl_kind_field_index(def, "name");
-        snprintf(key, sizeof key, "\"%s\"::text", def->fields[0].name);
+        snprintf(col, sizeof col, "\"%s\"", def->fields[0].name);
+        expand(&key, CL__DIALECT(st)->text_of, col, 0);
         cl_buf_str(&where, " AND (");
-        expand(&where, CL__DIALECT(st)->contains, key, n + 1);
+        expand(&where, CL__DIALECT(st)->contains, key.p ? key.p : col, n + 1);
         if (nf > 0) {
-            snprintf(key, sizeof key, "\"%s\"", def->fields[nf].name);
+            snprintf(col, sizeof col, "\"%s\"", def->fields[nf].name);
             cl_buf_str(&where, " OR ");
-            expand(&where, CL__DIALECT(st)->contains, key, n + 1);
+            expand(&where, CL__DIALECT(st)->contains, col, n + 1);
         }
         cl_buf_str(&where, ")");
+        where.oom |= key.oom;
+        cl_buf_free(&key);
     }
     fmt[n] = '\0';
-    if (total && !where.oom) {
-        cl_buf_printf(&sql,
-                      "SELECT count(*) FROM \"%s\" WHERE workspace_id = ?1%s",
-                      def->table, where.p ? where.p : "");
+    const char *cols = cl__store_columns(st, kind);
+    if (cols == NULL || where.oom || cl_buf_reserve(&sql, 1024) != 0) {
+        cl_buf_free(&where);
+        cl_buf_free(&sql);
+        return cl_error_set(err, CL_ENOMEM, "out of memory");
+    }
+    if (total) {
+        cl_buf_str(&sql, "SELECT count(*) FROM \"");
+        cl_buf_str(&sql, def->table);
+        cl_buf_str(&sql, "\" WHERE workspace_id = ?1");
+        cl_buf_str(&sql, where.p ? where.p : "");
         *total = 0;
         rc = sql.oom
                  ? cl_error_set(err, CL_ENOMEM, "out of memory")
@@ -157,15 +177,24 @@ cl__api_list(cl_store *st, cl_kind kind, const cl_store_list_req *req,
     fmt[n + 2] = '\0';
     cl_buf_reset(&sql);
     cl_buf_str(&sql, "SELECT ");
-    cl__sql_columns(&sql, def);
-    cl_buf_printf(&sql, " FROM \"%s\" WHERE workspace_id = ?1%s ORDER BY ",
-                  def->table, where.p ? where.p : "");
+    cl_buf_str(&sql, cols);
+    cl_buf_str(&sql, " FROM \"");
+    cl_buf_str(&sql, def->table);
+    cl_buf_str(&sql, "\" WHERE workspace_id = ?1");
+    cl_buf_str(&sql, where.p ? where.p : "");
+    cl_buf_str(&sql, " ORDER BY ");
     /* The store keeps the planner's statistics, so a filter's index is
        sought, and it yields key order itself: the table's key ends every
        index of a WITHOUT ROWID table. */
-    for (size_t i = 0; i < def->nkey; i++)
-        cl_buf_printf(&sql, "%s\"%s\"", i ? ", " : "", def->fields[i].name);
-    cl_buf_printf(&sql, " LIMIT ?%d::bigint OFFSET ?%d::bigint", n + 2, n + 3);
+    for (size_t i = 0; i < def->nkey; i++) {
+        if (i)
+            cl_buf_str(&sql, ", ");
+        cl__sql_ident(&sql, def->fields[i].name);
+    }
+    cl_buf_str(&sql, " LIMIT ?");
+    cl__sql_int(&sql, n + 2);
+    cl_buf_str(&sql, " OFFSET ?");
+    cl__sql_int(&sql, n + 3);
     list_ctx c = {def, cb, ud};
     if (rc == CL_OK)
         rc = sql.oom || where.oom

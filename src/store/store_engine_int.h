@@ -274,6 +274,8 @@ typedef struct cl__dialect {
     /* Whether column %s, ASCII letters folded to lower case, holds the
        literal text ?%d. */
     const char *contains;
+    /* Column %s as text, where its type is another (an integer, a date). */
+    const char *text_of;
 } cl__dialect;
 
 /* By cl_sql_dialect (store_sql.c). */

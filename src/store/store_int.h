@@ -96,6 +96,7 @@ struct cl_store {
     char at[21];      /* "YYYY-MM-DDTHH:MM:SSZ" of the open transaction */
     cl_buf json;      /* reused buffer for inserts' audit JSON */
     int refs_checked; /* the open transaction's caller checks references */
+    char *columns[CL_KIND_COUNT]; /* cl__store_columns */
 };
 
 /* The SQL dialects: statements are written once for both (store_sql.c). */
@@ -141,8 +142,17 @@ const char *cl__store_row_json(cl_buf *b, const cl_kind_def *def,
    escape) (store.c). */
 void cl__sql_ident(cl_buf *b, const char *ident);
 
+/* Appends n >= 0 in decimal: the numbers of SQL built per request, where
+   printf's cost shows (store_sql.c). */
+void cl__sql_int(cl_buf *b, int n);
+
 /* Appends def's column names, quoted and comma-separated (store.c). */
 void cl__sql_columns(cl_buf *b, const cl_kind_def *def);
+
+/* kind's column names as cl__sql_columns writes them, built once per
+   handle (a page of records names them on every request); NULL when out
+   of memory (store.c). */
+const char *cl__store_columns(cl_store *st, cl_kind kind);
 
 /* The audit JSON of a new API token, {"id", "user_id"}, written by jansson
    (ids are user input: a quote or backslash must not break the entry);

@@ -237,12 +237,15 @@ cl__rec_audit_each(cl_store *st, const char *entity, const char *entity_id,
             "FROM audit WHERE workspace_id = ?1 AND entity = ?2 "
             "AND entity_id = ?3 ORDER BY id"
         : entity ? AUDIT_COLS "FROM audit WHERE workspace_id = ?1 AND "
-                              "entity = ?2 AND ?3::text IS NULL ORDER BY id"
+                              "entity = ?2 ORDER BY id"
                  : AUDIT_COLS "FROM audit WHERE workspace_id = ?1 "
                               "AND (?2::text IS NULL OR entity = ?2) "
                               "AND (?3::text IS NULL OR entity_id = ?3) "
                               "ORDER BY id";
-    return Q(st)->stream(st, audit_row, &c, err, sql, "ss",
+    /* ?3 only where the statement names it: PostgreSQL must know the
+       type of every parameter. */
+    return Q(st)->stream(st, audit_row, &c, err, sql,
+                         entity && !entity_id ? "s" : "ss",
                          (cl__arg[]){{.s = entity}, {.s = entity_id}});
 }
 
@@ -258,8 +261,11 @@ cl__rec_audit_of(cl_store *st, const cl_store_audit_key *keys, size_t n,
     audit_ctx c = {cb, ud};
     cl_buf_str(&b, AUDIT_COLS "FROM audit WHERE workspace_id = ?1 AND (");
     for (size_t i = 0; i < n; i++) {
-        cl_buf_printf(&b, "%s(entity = ?%zu AND entity_id = ?%zu)",
-                      i ? " OR " : "", 2 * i + 2, 2 * i + 3);
+        cl_buf_str(&b, i ? " OR (entity = ?" : "(entity = ?");
+        cl__sql_int(&b, (int)(2 * i + 2));
+        cl_buf_str(&b, " AND entity_id = ?");
+        cl__sql_int(&b, (int)(2 * i + 3));
+        cl_buf_str(&b, ")");
         a[2 * i].s = keys[i].entity;
         a[2 * i + 1].s = keys[i].entity_id;
         fmt[2 * i] = fmt[2 * i + 1] = 's';

@@ -49,6 +49,18 @@ cl__sql_rewrite(cl_buf *b, const char *sql, cl_sql_dialect d)
     return b->oom ? NULL : b->p;
 }
 
+void
+cl__sql_int(cl_buf *b, int n)
+{
+    char d[12];
+    int i = (int)sizeof d;
+    do {
+        d[--i] = (char)('0' + n % 10);
+        n /= 10;
+    } while (n > 0 && i > 0);
+    cl_buf_add(b, d + i, sizeof d - (size_t)i);
+}
+
 cl_err
 cl__args_collect(const char *fmt, va_list ap, cl__arg *a, int max,
                  cl_error *err)
@@ -177,6 +189,7 @@ const cl__dialect cl__dialects[2] = {
             /* lower() folds ASCII only; instr, not LIKE, so the text is
                literal. */
             .contains = "instr(lower(%s), ?%d) > 0",
+            .text_of = "%s",
         },
     [CL_SQL_PG] =
         {
@@ -210,5 +223,6 @@ const cl__dialect cl__dialects[2] = {
                database's locale; strpos, not LIKE, so the text is literal. */
             .contains = "strpos(translate(%s, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', "
                         "'abcdefghijklmnopqrstuvwxyz'), ?%d::text) > 0",
+            .text_of = "%s::text",
         },
 };

@@ -28,7 +28,8 @@ q_error(sq_store *s, cl_error *err, const char *sql)
 }
 
 /* Takes the cached statement for sql and binds ?1 the workspace and ?2...
-   the args, typed by fmt. */
+   the args, typed by fmt.  Text is not copied: the statement is reset
+   before the call that bound it returns. */
 static cl_err
 q_prepare(sq_store *s, const char *sql, const char *fmt, const cl__arg *a,
           sqlite3_stmt **out, cl_error *err)
@@ -45,9 +46,8 @@ q_prepare(sq_store *s, const char *sql, const char *fmt, const cl__arg *a,
         int idx = i + 2;
         switch (fmt[i]) {
         case 's':
-            rc = a[i].s
-                     ? sqlite3_bind_text(st, idx, a[i].s, -1, SQLITE_TRANSIENT)
-                     : sqlite3_bind_null(st, idx);
+            rc = a[i].s ? sqlite3_bind_text(st, idx, a[i].s, -1, SQLITE_STATIC)
+                        : sqlite3_bind_null(st, idx);
             break;
         case 'i':
             rc = sqlite3_bind_int64(st, idx, a[i].i);

@@ -40,7 +40,20 @@ cl_store_close(cl_store *st)
     if (st->in_tx)
         cl_store_rollback(st);
     cl_buf_free(&st->json);
+    for (int k = 0; k < CL_KIND_COUNT; k++)
+        free(st->columns[k]);
     st->ops->close(st);
+}
+
+const char *
+cl__store_columns(cl_store *st, cl_kind kind)
+{
+    if (st->columns[kind] == NULL) {
+        cl_buf b = CL_BUF_INIT;
+        cl__sql_columns(&b, cl_kind_get(kind));
+        st->columns[kind] = cl_buf_take(&b, NULL);
+    }
+    return st->columns[kind];
 }
 
 const char *
@@ -52,7 +65,7 @@ cl_store_backend(const cl_store *st)
 cl_err
 cl_store_schema_version(cl_store *st, int *version, cl_error *err)
 {
-    return st->ops->schema_version(st, version, err);
+    return cl__rec_schema_version(st, version, err);
 }
 
 cl_err
@@ -308,7 +321,7 @@ cl_store_put(cl_store *st, cl_kind kind, const cl_value *row,
 {
     const cl_kind_def *def = cl_kind_get(kind);
     char entity_id[256];
-    int inserted = 0, found = 0;
+    int inserted = 0, found = 0, written = 0;
     cl_buf oldj = CL_BUF_INIT, newj = CL_BUF_INIT;
     cl_err rc;
 
@@ -320,22 +333,23 @@ cl_store_put(cl_store *st, cl_kind kind, const cl_value *row,
     /* Most imports are mostly new rows: try the insert first, so a new row
        costs one write and its audit entry, and a known row one lookup. */
     key_text(def, row, entity_id, sizeof entity_id);
-    if (st->ops->insert_audited) {
+    if (st->ops->audited_insert) {
         /* A backend behind a network hop inserts and audits in one
            statement: the entry is rendered before we know it is needed. */
         const char *nj = row_json(&st->json, def, row, 1);
         if (nj == NULL)
             return cl_error_set(err, CL_ENOMEM, "out of memory");
-        rc = st->ops->insert_audited(st, kind, row, entity_id, nj, &inserted,
-                                     err);
+        const char *texts[] = {st->at, st->actor, def->table, entity_id, nj};
+        rc = st->ops->record(st, kind, CL__REC_AUDITED, row, texts, NULL,
+                             &inserted, err);
         if (rc != CL_OK)
             return rc;
         if (inserted) {
             *res = CL_PUT_INSERTED;
             return CL_OK;
         }
-    } else if ((rc = st->ops->insert_new(st, kind, row, &inserted, err)) !=
-               CL_OK) {
+    } else if ((rc = st->ops->record(st, kind, CL__REC_INSERT, row, NULL, NULL,
+                                     &inserted, err)) != CL_OK) {
         return rc;
     }
     if (inserted) {
@@ -343,12 +357,12 @@ cl_store_put(cl_store *st, cl_kind kind, const cl_value *row,
         const char *nj = row_json(&st->json, def, row, 1);
         if (nj == NULL)
             return cl_error_set(err, CL_ENOMEM, "out of memory");
-        return st->ops->audit_append(st, def->table, entity_id, "insert", NULL,
-                                     nj, err);
+        return cl__engw_audit(st, def->table, entity_id, "insert", NULL, nj,
+                              err);
     }
 
     cl_value old[32];
-    rc = st->ops->get(st, kind, row, old, &found, err);
+    rc = st->ops->record(st, kind, CL__REC_GET, row, NULL, old, &found, err);
     if (rc != CL_OK)
         return rc;
     int same = 1;
@@ -364,10 +378,10 @@ cl_store_put(cl_store *st, cl_kind kind, const cl_value *row,
     if (oj == NULL || nj == NULL)
         rc = cl_error_set(err, CL_ENOMEM, "out of memory");
     if (rc == CL_OK)
-        rc = st->ops->update(st, kind, row, err);
+        rc = st->ops->record(st, kind, CL__REC_UPDATE, row, NULL, NULL,
+                             &written, err);
     if (rc == CL_OK)
-        rc = st->ops->audit_append(st, def->table, entity_id, "update", oj, nj,
-                                   err);
+        rc = cl__engw_audit(st, def->table, entity_id, "update", oj, nj, err);
     cl_buf_free(&oldj);
     cl_buf_free(&newj);
     if (rc == CL_OK)
@@ -435,34 +449,35 @@ cl_err
 cl_store_get(cl_store *st, cl_kind kind, const cl_value *key, cl_value *row,
              int *found, cl_error *err)
 {
-    return st->ops->get(st, kind, key, row, found, err);
+    *found = 0;
+    return st->ops->record(st, kind, CL__REC_GET, key, NULL, row, found, err);
 }
 
 cl_err
 cl_store_count(cl_store *st, cl_kind kind, int64_t *n, cl_error *err)
 {
-    return st->ops->count(st, kind, n, err);
+    return cl__rec_count(st, cl_kind_get(kind)->table, n, err);
 }
 
 cl_err
 cl_store_each(cl_store *st, cl_kind kind, cl_store_row_cb cb, void *ud,
               cl_error *err)
 {
-    return st->ops->each(st, kind, cb, ud, err);
+    return cl__rec_each(st, kind, cb, ud, err);
 }
 
 cl_err
 cl_store_ids(cl_store *st, cl_kind kind, cl_store_id_cb cb, void *ud,
              cl_error *err)
 {
-    return st->ops->ids(st, kind, cb, ud, err);
+    return cl__rec_ids(st, kind, cb, ud, err);
 }
 
 cl_err
 cl_store_first_won_new_deal(cl_store *st, const char *account_id, char *out,
                             size_t outlen, int *found, cl_error *err)
 {
-    return st->ops->first_won_new_deal(st, account_id, out, outlen, found, err);
+    return cl__rec_first_won_new_deal(st, account_id, out, outlen, found, err);
 }
 
 /* Readers get every entry in object form (see audit_expand). */
@@ -489,7 +504,7 @@ cl_store_audit_each(cl_store *st, const char *entity, const char *entity_id,
                     cl_store_audit_cb cb, void *ud, cl_error *err)
 {
     expand_ctx x = {cb, ud, CL_BUF_INIT};
-    cl_err rc = st->ops->audit_each(st, entity, entity_id, expand_cb, &x, err);
+    cl_err rc = cl__rec_audit_each(st, entity, entity_id, expand_cb, &x, err);
     cl_buf_free(&x.b);
     return rc;
 }
@@ -502,7 +517,7 @@ cl_store_audit_of(cl_store *st, const cl_store_audit_key *keys, size_t n,
         return cl_error_set(err, CL_EINVAL,
                             "the trails of %zu records in one read", n);
     expand_ctx x = {cb, ud, CL_BUF_INIT};
-    cl_err rc = st->ops->audit_of(st, keys, n, expand_cb, &x, err);
+    cl_err rc = cl__rec_audit_of(st, keys, n, expand_cb, &x, err);
     cl_buf_free(&x.b);
     return rc;
 }
@@ -510,17 +525,14 @@ cl_store_audit_of(cl_store *st, const cl_store_audit_key *keys, size_t n,
 cl_err
 cl_store_audit_count(cl_store *st, int64_t *n, cl_error *err)
 {
-    return st->ops->audit_count(st, n, err);
+    return cl__rec_count(st, "audit", n, err);
 }
 
 cl_err
 cl_store_audit_last(cl_store *st, cl_store_audit_cb cb, void *ud, cl_error *err)
 {
-    if (st->ops->audit_last == NULL)
-        return cl_error_set(err, CL_EINVAL, "%s: no audit_last query",
-                            st->ops->name);
     expand_ctx x = {cb, ud, CL_BUF_INIT};
-    cl_err rc = st->ops->audit_last(st, expand_cb, &x, err);
+    cl_err rc = cl__rec_audit_last(st, expand_cb, &x, err);
     cl_buf_free(&x.b);
     return rc;
 }

@@ -1,7 +1,7 @@
 /*
  * store_api.c - the server's calls of the store interface (store_api.h):
- * most run the SQL of store_api_sql.c, the rest are handed to the
- * backend's api ops.
+ * they run the SQL of store_api_sql.c, store_api_list.c and
+ * store_api_settings.c, written once for both backends.
  */
 #include "store_api.h"
 
@@ -34,20 +34,11 @@ live_cb(void *ud, const cl_store_token_row *t)
     return 0;
 }
 
-static cl_err
-no_api(cl_store *st, cl_error *err)
-{
-    return cl_error_set(err, CL_EINVAL, "the %s backend has no server calls",
-                        st->ops->name);
-}
-
 cl_err
 cl_store_list(cl_store *st, cl_kind kind, const cl_store_filter *filters,
               size_t nfilters, int64_t limit, int64_t offset,
               cl_store_row_cb cb, void *ud, int64_t *total, cl_error *err)
 {
-    if (st->ops->api == NULL)
-        return no_api(st, err);
     cl_store_list_req req = {filters, nfilters, NULL, NULL, limit, offset};
     return cl_store_list_page(st, kind, &req, cb, ud, total, err);
 }
@@ -56,17 +47,13 @@ cl_err
 cl_store_list_page(cl_store *st, cl_kind kind, const cl_store_list_req *req,
                    cl_store_row_cb cb, void *ud, int64_t *total, cl_error *err)
 {
-    if (st->ops->api == NULL)
-        return no_api(st, err);
-    return st->ops->api->list(st, kind, req, cb, ud, total, err);
+    return cl__api_list(st, kind, req, cb, ud, total, err);
 }
 
 cl_err
 cl_store_login_get(cl_store *st, const char *key, int by_email,
                    cl_store_login *out, int *found, cl_error *err)
 {
-    if (st->ops->api == NULL)
-        return no_api(st, err);
     return cl__api_login_get(st, key, by_email, out, found, err);
 }
 
@@ -74,8 +61,6 @@ cl_err
 cl_store_password_set(cl_store *st, const char *user_id, const char *hash,
                       int *found, cl_error *err)
 {
-    if (st->ops->api == NULL)
-        return no_api(st, err);
     return cl__api_password_set(st, user_id, hash, found, err);
 }
 
@@ -133,16 +118,12 @@ cl_err
 cl_store_token_add(cl_store *st, const char *id, const char *user_id,
                    const char *token_hash, cl_error *err)
 {
-    if (st->ops->api == NULL)
-        return no_api(st, err);
     return cl__api_token_add(st, id, user_id, token_hash, err);
 }
 
 cl_err
 cl_store_token_revoke(cl_store *st, const char *id, int *changed, cl_error *err)
 {
-    if (st->ops->api == NULL)
-        return no_api(st, err);
     return cl__api_token_revoke(st, id, changed, err);
 }
 
@@ -150,8 +131,6 @@ cl_err
 cl_store_token_user(cl_store *st, const char *token_hash, char *user_id,
                     int *found, cl_error *err)
 {
-    if (st->ops->api == NULL)
-        return no_api(st, err);
     return cl__api_token_user(st, token_hash, user_id, found, err);
 }
 
@@ -160,8 +139,6 @@ cl_store_websession_add(cl_store *st, const char *token_hash,
                         const char *user_id, const char *csrf,
                         const char *expires_at, cl_error *err)
 {
-    if (st->ops->api == NULL)
-        return no_api(st, err);
     return cl__api_websession_add(st, token_hash, user_id, csrf, expires_at,
                                   err);
 }
@@ -170,8 +147,6 @@ cl_err
 cl_store_websession_get(cl_store *st, const char *token_hash, const char *now,
                         char *user_id, char *csrf, int *found, cl_error *err)
 {
-    if (st->ops->api == NULL)
-        return no_api(st, err);
     return cl__api_websession_get(st, token_hash, now, user_id, csrf, found,
                                   err);
 }
@@ -179,8 +154,6 @@ cl_store_websession_get(cl_store *st, const char *token_hash, const char *now,
 cl_err
 cl_store_websession_delete(cl_store *st, const char *token_hash, cl_error *err)
 {
-    if (st->ops->api == NULL)
-        return no_api(st, err);
     return cl__api_websession_delete(st, token_hash, err);
 }
 
@@ -188,8 +161,6 @@ cl_err
 cl_store_inbox_each(cl_store *st, const char *recipient_id, int64_t id,
                     cl_store_inbox_cb cb, void *ud, cl_error *err)
 {
-    if (st->ops->api == NULL)
-        return no_api(st, err);
     return cl__api_inbox_each(st, recipient_id, id, cb, ud, err);
 }
 
@@ -197,8 +168,6 @@ cl_err
 cl_store_inbox_read(cl_store *st, const char *recipient_id, int64_t id,
                     const char *at, int *changed, cl_error *err)
 {
-    if (st->ops->api == NULL)
-        return no_api(st, err);
     return cl__api_inbox_read(st, recipient_id, id, at, changed, err);
 }
 
@@ -207,17 +176,12 @@ cl_store_cause_set(cl_store *st, const char *code, const char *label,
                    const char *definition, int retire, int *found,
                    cl_error *err)
 {
-    if (st->ops->api == NULL)
-        return no_api(st, err);
-    return st->ops->api->cause_set(st, code, label, definition, retire, found,
-                                   err);
+    return cl__api_cause_set(st, code, label, definition, retire, found, err);
 }
 
 cl_err
 cl_store_cause_add(cl_store *st, const cl_cause *c, cl_error *err)
 {
-    if (st->ops->api == NULL)
-        return no_api(st, err);
     if (!st->in_tx)
         return cl_error_set(err, CL_EINVAL,
                             "cl_store_cause_add outside a transaction");
@@ -250,8 +214,7 @@ cl_store_cause_add(cl_store *st, const cl_cause *c, cl_error *err)
     json_decref(o);
     if (js == NULL)
         return cl_error_set(err, CL_ENOMEM, "out of memory");
-    rc =
-        st->ops->audit_append(st, "taxonomy", c->code, "insert", NULL, js, err);
+    rc = cl__engw_audit(st, "taxonomy", c->code, "insert", NULL, js, err);
     free(js);
     return rc;
 }
@@ -260,17 +223,13 @@ cl_err
 cl_store_threshold_set(cl_store *st, const char *key, double value, int *found,
                        cl_error *err)
 {
-    if (st->ops->api == NULL)
-        return no_api(st, err);
-    return st->ops->api->threshold_set(st, key, value, found, err);
+    return cl__api_threshold_set(st, key, value, found, err);
 }
 
 cl_err
 cl_store_websessions_end(cl_store *st, const char *user_id,
                          const char *keep_hash, cl_error *err)
 {
-    if (st->ops->api == NULL)
-        return no_api(st, err);
     if (!st->in_tx)
         return cl_error_set(err, CL_EINVAL,
                             "cl_store_websessions_end outside a transaction");
@@ -281,8 +240,6 @@ cl_err
 cl_store_tokens_each(cl_store *st, const char *user_id, const char *id,
                      cl_store_token_cb cb, void *ud, cl_error *err)
 {
-    if (st->ops->api == NULL)
-        return no_api(st, err);
     return cl__api_tokens_each(st, user_id, id, cb, ud, err);
 }
 
@@ -332,10 +289,8 @@ cl_err
 cl_store_holiday_delete(cl_store *st, const char *on, int *found, cl_error *err)
 {
     *found = 0;
-    if (st->ops->api == NULL)
-        return no_api(st, err);
     if (!st->in_tx)
         return cl_error_set(err, CL_EINVAL,
                             "cl_store_holiday_delete outside a transaction");
-    return st->ops->api->holiday_delete(st, on, found, err);
+    return cl__api_holiday_delete(st, on, found, err);
 }

@@ -57,7 +57,7 @@ cl__api_login_get(cl_store *st, const char *key, int by_email,
     *found = 0;
     memset(out, 0, sizeof *out);
     return cl__q_rows(st, login_row, &u, err,
-                      by_email ? st->ops->engine->q->login_by_email
+                      by_email ? CL__DIALECT(st)->login_by_email
                                : "SELECT id, name, email, role, manager_id, "
                                  "password_hash, deactivated_at FROM users "
                                  "WHERE workspace_id = ?1 AND id = ?2",
@@ -81,8 +81,8 @@ cl__api_password_set(cl_store *st, const char *user_id, const char *hash,
         return rc;
     *found = 1;
     /* The audit says that it changed, never what it changed to. */
-    return st->ops->audit_append(st, "users", user_id, "password_set", NULL,
-                                 NULL, err);
+    return cl__engw_audit(st, "users", user_id, "password_set", NULL, NULL,
+                          err);
 }
 
 /* ---- API tokens --------------------------------------------------------- */
@@ -103,8 +103,7 @@ cl__api_token_add(cl_store *st, const char *id, const char *user_id,
     char *js = cl__store_token_json(id, user_id);
     if (js == NULL)
         return cl_error_set(err, CL_ENOMEM, "out of memory");
-    rc = st->ops->audit_append(st, "api_tokens", id, "token_create", NULL, js,
-                               err);
+    rc = cl__engw_audit(st, "api_tokens", id, "token_create", NULL, js, err);
     free(js);
     return rc;
 }
@@ -122,8 +121,8 @@ cl__api_token_revoke(cl_store *st, const char *id, int *changed, cl_error *err)
                     "ss", id, st->at);
     if (rc != CL_OK || *changed == 0)
         return rc;
-    return st->ops->audit_append(st, "api_tokens", id, "token_revoke", NULL,
-                                 NULL, err);
+    return cl__engw_audit(st, "api_tokens", id, "token_revoke", NULL, NULL,
+                          err);
 }
 
 typedef struct str_ud {

@@ -27,6 +27,9 @@ typedef struct cl__row_vt {
     int64_t (*integer)(const cl__row *r, int col, int64_t dflt);
     /* Column col as a double, 0 for SQL NULL. */
     double (*real)(const cl__row *r, int col);
+    /* def's fields from column 0 on into row, typed as the backend stores
+       them (money and hours as reals); text valid while the row is. */
+    void (*record)(const cl__row *r, const cl_kind_def *def, cl_value *row);
 } cl__row_vt;
 
 /* One result row: res is the backend's result (a sqlite3_stmt or a
@@ -239,29 +242,9 @@ enum {
     CL__FIELD_COUNT
 };
 
-/* A backend's query interface for the shared queries: the engine writes
-   (store_engine_write.c) and reads (store_engine_read.c).  The SQL they run
-   is written once (store_sql.c rewrites it for the backend when it is
-   prepared); the members below the functions are the few strings where
-   the dialects differ. */
-typedef struct cl__engine_q {
-    /* Runs a write; *changes (may be NULL) gets the rows it touched. */
-    cl_err (*exec)(cl_store *st, int *changes, cl_error *err, const char *sql,
-                   const char *fmt, const cl__arg *args);
-    /* Runs a read, handing each row to fn until it returns non-zero. */
-    cl_err (*rows)(cl_store *st, cl__row_fn fn, void *ud, cl_error *err,
-                   const char *sql, const char *fmt, const cl__arg *args);
-    /* Appends an audit entry whose new value is the row of table where
-       keycol = key, rendered by json_expr; old_json may be NULL. */
-    cl_err (*audit_row)(cl_store *st, const char *table, const char *json_expr,
-                        const char *keycol, const char *key, const char *action,
-                        const char *old_json, cl_error *err);
-    /* The audit entry of trigger id; NULL: audit_row of its columns. */
-    cl_err (*trigger_audit)(cl_store *st, int64_t id, double value,
-                            double threshold, cl_error *err);
-    /* Called after outbox message id is marked, in the transaction; may be
-       NULL. */
-    cl_err (*outbox_marked)(cl_store *st, int64_t id, cl_error *err);
+/* The few strings where the SQL of the two backends differs, side by side
+   in store_sql.c's cl__dialects. */
+typedef struct cl__dialect {
     /* The function that builds a JSON object of key, value arguments
        (json_object, json_build_object). */
     const char *json_object;
@@ -277,7 +260,59 @@ typedef struct cl__engine_q {
     /* The user whose email is ?2, ASCII case folded (id, name, email,
        role, manager_id, password_hash). */
     const char *login_by_email;
+    /* The deals table in a FROM clause that seeks deals by account (SQLite
+       needs the hint to pick the index). */
+    const char *deals_by_account;
+    /* The newest audit entry (its columns in cl_audit_entry's order) in
+       one seek; NULL where the backend has none. */
+    const char *audit_last;
+    /* A list filter's pieces (store_api_list.c) where the column types
+       differ: a boolean column (%s) as '1' or '0', and the money value of
+       text parameter ?%d, NULL unless a number. */
+    const char *bool_text;
+    const char *money_param;
+    /* Whether column %s, ASCII letters folded to lower case, holds the
+       literal text ?%d. */
+    const char *contains;
+    /* Column %s as text, where its type is another (an integer, a date). */
+    const char *text_of;
+} cl__dialect;
+
+/* By cl_sql_dialect (store_sql.c). */
+extern const cl__dialect cl__dialects[2];
+
+/* A backend's query interface for the SQL written once: the engine's
+   calls (store_engine_read.c, store_engine_write.c), the record tables'
+   (store_record.c) and the server's (store_api_*.c).  store_sql.c rewrites
+   a statement for the backend when it is prepared. */
+typedef struct cl__engine_q {
+    /* Runs a write; *changes (may be NULL) gets the rows it touched. */
+    cl_err (*exec)(cl_store *st, int *changes, cl_error *err, const char *sql,
+                   const char *fmt, const cl__arg *args);
+    /* Runs a read, handing each row to fn until it returns non-zero. */
+    cl_err (*rows)(cl_store *st, cl__row_fn fn, void *ud, cl_error *err,
+                   const char *sql, const char *fmt, const cl__arg *args);
+    /* rows for a read of a whole table or log: streamed one row at a time
+       on PostgreSQL, so fn must not call the store. */
+    cl_err (*stream)(cl_store *st, cl__row_fn fn, void *ud, cl_error *err,
+                     const char *sql, const char *fmt, const cl__arg *args);
+    /* Appends an audit entry whose new value is the row of table where
+       keycol = key, rendered by json_expr; old_json may be NULL. */
+    cl_err (*audit_row)(cl_store *st, const char *table, const char *json_expr,
+                        const char *keycol, const char *key, const char *action,
+                        const char *old_json, cl_error *err);
+    /* The audit entry of trigger id; NULL: audit_row of its columns. */
+    cl_err (*trigger_audit)(cl_store *st, int64_t id, double value,
+                            double threshold, cl_error *err);
+    /* Called after outbox message id is marked, in the transaction; may be
+       NULL. */
+    cl_err (*outbox_marked)(cl_store *st, int64_t id, cl_error *err);
+    /* Which of cl__dialects the backend speaks. */
+    cl_sql_dialect dialect;
 } cl__engine_q;
+
+/* The dialect strings of st's backend. */
+#define CL__DIALECT(st) (&cl__dialects[(st)->ops->engine->q->dialect])
 
 /*
  * The engine writes of cl_store_engine_ops, one copy for both backends:
@@ -352,8 +387,39 @@ cl_err cl__engr_thresholds(cl_store *st, cl_store_threshold_cb cb, void *ud,
 cl_err cl__engr_threshold(cl_store *st, const char *key, double *value,
                           cl_error *err);
 
-/* The server's calls of store_api.h that are the same SQL on both
-   backends (store_api_sql.c); the signatures are store_api.h's. */
+/* The record tables' reads and the audit log's (store_record.c), the
+   signatures of store.h's calls; count's table is a record table's or
+   "audit". */
+cl_err cl__rec_schema_version(cl_store *st, int *version, cl_error *err);
+cl_err cl__rec_count(cl_store *st, const char *table, int64_t *n,
+                     cl_error *err);
+cl_err cl__rec_each(cl_store *st, cl_kind kind, cl_store_row_cb cb, void *ud,
+                    cl_error *err);
+cl_err cl__rec_ids(cl_store *st, cl_kind kind, cl_store_id_cb cb, void *ud,
+                   cl_error *err);
+cl_err cl__rec_first_won_new_deal(cl_store *st, const char *account_id,
+                                  char *out, size_t outlen, int *found,
+                                  cl_error *err);
+cl_err cl__rec_audit_each(cl_store *st, const char *entity,
+                          const char *entity_id, cl_store_audit_cb cb, void *ud,
+                          cl_error *err);
+cl_err cl__rec_audit_of(cl_store *st, const cl_store_audit_key *keys, size_t n,
+                        cl_store_audit_cb cb, void *ud, cl_error *err);
+cl_err cl__rec_audit_last(cl_store *st, cl_store_audit_cb cb, void *ud,
+                          cl_error *err);
+
+/* The server's calls of store_api.h, the same SQL on both backends
+   (store_api_sql.c, store_api_list.c); the signatures are store_api.h's. */
+cl_err cl__api_list(cl_store *st, cl_kind kind, const cl_store_list_req *req,
+                    cl_store_row_cb cb, void *ud, int64_t *total,
+                    cl_error *err);
+cl_err cl__api_cause_set(cl_store *st, const char *code, const char *label,
+                         const char *definition, int retire, int *found,
+                         cl_error *err);
+cl_err cl__api_threshold_set(cl_store *st, const char *key, double value,
+                             int *found, cl_error *err);
+cl_err cl__api_holiday_delete(cl_store *st, const char *on, int *found,
+                              cl_error *err);
 cl_err cl__api_login_get(cl_store *st, const char *key, int by_email,
                          cl_store_login *out, int *found, cl_error *err);
 cl_err cl__api_password_set(cl_store *st, const char *user_id, const char *hash,

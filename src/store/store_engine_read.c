@@ -75,7 +75,7 @@ cl__engr_deals_sel(cl_store *st, cl_store_deal_sel sel, const char *arg,
     cl__row_sink c = {.cb.deal = cb, .ud = ud};
     if ((size_t)sel >= sizeof deal_where / sizeof deal_where[0])
         return cl_error_set(err, CL_EINVAL, "unknown deal selection");
-    snprintf(sql, sizeof sql, deal_select, st->ops->engine->q->text_agg);
+    snprintf(sql, sizeof sql, deal_select, CL__DIALECT(st)->text_agg);
     strcat(sql, deal_where[sel]);
     strcat(sql, " ORDER BY d.id");
     return cl__q_rows(st, cl__row_deal, &c, err, sql,

@@ -222,9 +222,10 @@ audit_key(cl_store *st, const char *table, const char *json, const char *keycol,
 {
     char expr[1024];
     if (json == NULL)
-        snprintf(expr, sizeof expr, "%s", Q(st)->session_json);
+        snprintf(expr, sizeof expr, "%s", CL__DIALECT(st)->session_json);
     else
-        snprintf(expr, sizeof expr, "%s(%s)", Q(st)->json_object, json);
+        snprintf(expr, sizeof expr, "%s(%s)", CL__DIALECT(st)->json_object,
+                 json);
     return Q(st)->audit_row(st, table, expr, keycol, key, action, NULL, err);
 }
 
@@ -257,15 +258,6 @@ cl__engw_config_set(cl_store *st, const char *key, const char *value,
         rc =
             audit_key(st, "config", CONFIG_JSON, "key", key, "config_set", err);
     return rc;
-}
-
-cl_err
-cl__engw_audit(cl_store *st, const char *entity, const char *entity_id,
-               const char *action, const char *old_json, const char *new_json,
-               cl_error *err)
-{
-    return st->ops->audit_append(st, entity, entity_id, action, old_json,
-                                 new_json, err);
 }
 
 cl_err
@@ -436,7 +428,7 @@ cl__engw_session_decide(cl_store *st, int64_t id, const char *text,
 {
     int n = 0;
     /* text, id */
-    cl_err rc = Q(st)->exec(st, &n, err, Q(st)->session_decide, "si",
+    cl_err rc = Q(st)->exec(st, &n, err, CL__DIALECT(st)->session_decide, "si",
                             (cl__arg[]){S(text), I(id)});
     if (rc == CL_OK && n == 0)
         return cl_error_set(err, CL_ENOTFOUND, "no session %lld",

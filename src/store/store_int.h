@@ -27,35 +27,47 @@ typedef struct cl_store_engine_ops {
     const struct cl__engine_q *q;
 } cl_store_engine_ops;
 
-/* The server's calls of store_api.h, one per call, same signatures. */
-typedef struct cl_store_api_ops {
-    cl_err (*list)(cl_store *st, cl_kind kind, const cl_store_list_req *req,
-                   cl_store_row_cb cb, void *ud, int64_t *total, cl_error *err);
-    cl_err (*cause_set)(cl_store *st, const char *code, const char *label,
-                        const char *definition, int retire, int *found,
-                        cl_error *err);
-    cl_err (*threshold_set)(cl_store *st, const char *key, double value,
-                            int *found, cl_error *err);
-    cl_err (*holiday_delete)(cl_store *st, const char *on, int *found,
-                             cl_error *err);
-} cl_store_api_ops;
+/* The statements of a record table that cl_store_put runs through a
+   backend's record primitive (SQL from cl__rec_sql). */
+typedef enum cl__rec {
+    CL__REC_INSERT,  /* every field; nothing when the key exists */
+    CL__REC_GET,     /* the key's fields; reads the row */
+    CL__REC_UPDATE,  /* every field; the key's pick the row */
+    CL__REC_AUDITED, /* INSERT, then its "insert" audit entry when it
+                        inserted, in one statement (PostgreSQL only): every
+                        field, then at, actor, entity, entity_id, new */
+    CL__REC_N
+} cl__rec;
 
+/* The SQL of statement q on kind's table, ?1 the workspace and ?2... the
+   values in field order; the caller frees it; NULL when out of memory
+   (store_record.c). */
+char *cl__rec_sql(cl_kind kind, cl__rec q);
+
+/*
+ * What a backend implements: transactions and read snapshots, the record
+ * statements of a put, the bulk load, and the query primitives that every
+ * other call's SQL, written once, runs through (engine->q).
+ */
 typedef struct cl_store_ops {
     const char *name;
     void (*close)(cl_store *st);
-    cl_err (*schema_version)(cl_store *st, int *version, cl_error *err);
     cl_err (*begin)(cl_store *st, cl_error *err);
     cl_err (*commit)(cl_store *st, cl_error *err);
     void (*rollback)(cl_store *st);
-    /* Inserts row unless its key exists; *inserted says which. */
-    cl_err (*insert_new)(cl_store *st, cl_kind kind, const cl_value *row,
-                         int *inserted, cl_error *err);
-    /* Optional (NULL: insert_new then audit_append): inserts row unless its
-       key exists and, when it did, appends its "insert" audit entry with
-       new_json, in one round trip. */
-    cl_err (*insert_audited)(cl_store *st, cl_kind kind, const cl_value *row,
-                             const char *entity_id, const char *new_json,
-                             int *inserted, cl_error *err);
+    /*
+     * Runs record statement q of kind, binding ?1 the workspace, then
+     * row's values (by their field types; the key's alone for
+     * CL__REC_GET), then texts (CL__REC_AUDITED's five).  CL__REC_GET
+     * reads the row into out (its text valid until the next call) and sets
+     * *n to 1 when there is one; the others set *n to the rows written.
+     */
+    cl_err (*record)(cl_store *st, cl_kind kind, cl__rec q, const cl_value *row,
+                     const char *const *texts, cl_value *out, int *n,
+                     cl_error *err);
+    /* 1 when record runs CL__REC_AUDITED: a backend behind a network hop
+       inserts and audits in one round trip. */
+    int audited_insert;
     /* Optional (NULL: cl_store_put_bulk is cl_store_put): holds row (text
        copied) for the next bulk_flush, or writes the batch when full. */
     cl_err (*bulk_put)(cl_store *st, cl_kind kind, const cl_value *row,
@@ -67,39 +79,12 @@ typedef struct cl_store_ops {
     /* Optional: refreshes the planner's statistics inside the open
        transaction, after a bulk change. */
     cl_err (*analyze)(cl_store *st, cl_error *err);
-    cl_err (*get)(cl_store *st, cl_kind kind, const cl_value *key,
-                  cl_value *row, int *found, cl_error *err);
-    cl_err (*update)(cl_store *st, cl_kind kind, const cl_value *row,
-                     cl_error *err);
-    /* Appends an audit entry (actor and time from the transaction). */
-    cl_err (*audit_append)(cl_store *st, const char *entity,
-                           const char *entity_id, const char *action,
-                           const char *old_json, const char *new_json,
-                           cl_error *err);
-    cl_err (*count)(cl_store *st, cl_kind kind, int64_t *n, cl_error *err);
-    cl_err (*each)(cl_store *st, cl_kind kind, cl_store_row_cb cb, void *ud,
-                   cl_error *err);
-    cl_err (*ids)(cl_store *st, cl_kind kind, cl_store_id_cb cb, void *ud,
-                  cl_error *err);
-    cl_err (*first_won_new_deal)(cl_store *st, const char *account_id,
-                                 char *out, size_t outlen, int *found,
-                                 cl_error *err);
-    cl_err (*audit_each)(cl_store *st, const char *entity,
-                         const char *entity_id, cl_store_audit_cb cb, void *ud,
-                         cl_error *err);
-    cl_err (*audit_count)(cl_store *st, int64_t *n, cl_error *err);
-    cl_err (*audit_of)(cl_store *st, const cl_store_audit_key *keys, size_t n,
-                       cl_store_audit_cb cb, void *ud, cl_error *err);
     /* Optional (NULL: nothing to end): finishes every read in progress,
        and the read snapshot when st->in_read. */
     void (*end_read)(cl_store *st);
     /* Optional (NULL: reads are not grouped): starts a read snapshot. */
     cl_err (*read_begin)(cl_store *st, cl_error *err);
-    /* Optional (NULL: cl_store_audit_last answers CL_EINVAL). */
-    cl_err (*audit_last)(cl_store *st, cl_store_audit_cb cb, void *ud,
-                         cl_error *err);
     const cl_store_engine_ops *engine;
-    const cl_store_api_ops *api;
 } cl_store_ops;
 
 struct cl_store {
@@ -111,6 +96,7 @@ struct cl_store {
     char at[21];      /* "YYYY-MM-DDTHH:MM:SSZ" of the open transaction */
     cl_buf json;      /* reused buffer for inserts' audit JSON */
     int refs_checked; /* the open transaction's caller checks references */
+    char *columns[CL_KIND_COUNT]; /* cl__store_columns */
 };
 
 /* The SQL dialects: statements are written once for both (store_sql.c). */
@@ -124,6 +110,15 @@ int cl__sql_needs_rewrite(const char *sql, cl_sql_dialect d);
    SQLite ::type casts are dropped; quoted text is kept.  b->p, or NULL when
    out of memory. */
 const char *cl__sql_rewrite(cl_buf *b, const char *sql, cl_sql_dialect d);
+
+/* A double as SQLite's json_object writes a REAL ("%!.15g"), so audit
+   JSON is the same text on both backends (store_sql.c). */
+void cl__sql_real_json(double v, char *buf, size_t len);
+
+/* Removes the blanks outside strings of JSON text, in place: PostgreSQL's
+   json_build_object in the layout of SQLite's json_object, which has none
+   (store_sql.c). */
+void cl__sql_json_compact(char *json);
 
 /* CL_OK inside a transaction, else CL_EINVAL naming what (the server's
    writes, store_api_sql.c). */
@@ -147,8 +142,17 @@ const char *cl__store_row_json(cl_buf *b, const cl_kind_def *def,
    escape) (store.c). */
 void cl__sql_ident(cl_buf *b, const char *ident);
 
+/* Appends n >= 0 in decimal: the numbers of SQL built per request, where
+   printf's cost shows (store_sql.c). */
+void cl__sql_int(cl_buf *b, int n);
+
 /* Appends def's column names, quoted and comma-separated (store.c). */
 void cl__sql_columns(cl_buf *b, const cl_kind_def *def);
+
+/* kind's column names as cl__sql_columns writes them, built once per
+   handle (a page of records names them on every request); NULL when out
+   of memory (store.c). */
+const char *cl__store_columns(cl_store *st, cl_kind kind);
 
 /* The audit JSON of a new API token, {"id", "user_id"}, written by jansson
    (ids are user input: a quote or backslash must not break the entry);
@@ -165,10 +169,6 @@ cl_err cl__store_pg_open(const char *url, cl_store **out, cl_error *err);
 
 /* Opens the SQLite workspace at path (store_sqlite.c). */
 cl_err cl__store_sqlite_open(const char *path, cl_store **out, cl_error *err);
-
-/* The backends' server calls (store_sqlite_api.c, store_pg_api.c). */
-extern const cl_store_api_ops cl__sqlite_api_ops;
-extern const cl_store_api_ops cl__pg_api_ops;
 
 /* The SQLite backend's engine queries (store_sqlite_engine*.c). */
 extern const cl_store_engine_ops cl__sqlite_engine_ops;

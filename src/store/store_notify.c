@@ -81,8 +81,8 @@ cl_store_notify_pref_set(cl_store *st, const char *user_id, const char *mode,
     if (!js || (found && !wjs))
         rc = cl_error_set(err, CL_ENOMEM, "out of memory");
     else
-        rc = st->ops->audit_append(st, "notify_prefs", user_id,
-                                   "notify_prefs_set", wjs, js, err);
+        rc = cl__engw_audit(st, "notify_prefs", user_id, "notify_prefs_set",
+                            wjs, js, err);
     free(js);
     free(wjs);
     return rc;

@@ -21,10 +21,7 @@
 #include "schema_pg.h"
 #include "store_pg_int.h"
 
-#define T cl__pg_text
 #define RETRIES 5
-
-enum { Q_INSERT, Q_GET, Q_UPDATE, Q_AUDITED, Q_N };
 
 /* Runs a statement without parameters (simple protocol: may hold several). */
 static cl_err
@@ -41,76 +38,6 @@ exec(pg_store *s, const char *sql, cl_error *err)
         rc = cl__pg_fail(s, r, sql, err);
     PQclear(r);
     return rc;
-}
-
-/* --- SQL text generation from the record table ------------------------ */
-
-static void
-sb_key_where(cl_buf *b, const cl_kind_def *def)
-{
-    cl_buf_str(b, " WHERE workspace_id = $1");
-    for (size_t i = 0; i < def->nkey; i++) {
-        cl_buf_str(b, " AND ");
-        cl__sql_ident(b, def->fields[i].name);
-        cl_buf_printf(b, " = $%d", (int)i + 2);
-    }
-}
-
-/* The SQL of query q on kind, generated once per connection. */
-static const char *
-kind_sql(pg_store *s, cl_kind kind, int q)
-{
-    const cl_kind_def *def = cl_kind_get(kind);
-    cl_buf b = CL_BUF_INIT;
-    if (s->kind_sql[kind][q])
-        return s->kind_sql[kind][q];
-    switch (q) {
-    case Q_AUDITED:
-    case Q_INSERT:
-        if (q == Q_AUDITED)
-            cl_buf_str(&b, "WITH ins AS (");
-        cl_buf_str(&b, "INSERT INTO ");
-        cl__sql_ident(&b, def->table);
-        cl_buf_str(&b, " (workspace_id, ");
-        cl__sql_columns(&b, def);
-        cl_buf_str(&b, ") VALUES ($1");
-        for (size_t i = 0; i < def->nfields; i++) {
-            cl_buf_printf(&b, ", $%d", (int)i + 2);
-        }
-        cl_buf_str(&b, ") ON CONFLICT DO NOTHING");
-        if (q == Q_AUDITED) {
-            int k = (int)def->nfields + 2;
-            cl_buf_str(&b, " RETURNING 1) INSERT INTO audit (workspace_id, at, "
-                           "actor, entity, entity_id, action, old, new) "
-                           "SELECT $1, $");
-            for (int i = 0; i < 4; i++) {
-                cl_buf_printf(&b, "%s%d", i ? ", $" : "", k + i);
-            }
-            cl_buf_str(&b, ", 'insert', NULL, $");
-            cl_buf_printf(&b, "%d FROM ins", k + 4);
-        }
-        break;
-    case Q_GET:
-        cl_buf_str(&b, "SELECT ");
-        cl__sql_columns(&b, def);
-        cl_buf_str(&b, " FROM ");
-        cl__sql_ident(&b, def->table);
-        sb_key_where(&b, def);
-        break;
-    default:
-        cl_buf_str(&b, "UPDATE ");
-        cl__sql_ident(&b, def->table);
-        cl_buf_str(&b, " SET ");
-        for (size_t i = def->nkey; i < def->nfields; i++) {
-            if (i > def->nkey)
-                cl_buf_str(&b, ", ");
-            cl__sql_ident(&b, def->fields[i].name);
-            cl_buf_printf(&b, " = $%d", (int)i + 2);
-        }
-        sb_key_where(&b, def);
-        break;
-    }
-    return s->kind_sql[kind][q] = cl_buf_take(&b, NULL);
 }
 
 /* Record values as text parameters: $1 the workspace, then n values. */
@@ -191,7 +118,7 @@ pg_close(cl_store *base)
     pg_store *s = PG(base);
     PQclear(s->kept);
     for (int k = 0; k < CL_KIND_COUNT; k++)
-        for (int q = 0; q < Q_N; q++)
+        for (int q = 0; q < CL__REC_N; q++)
             free(s->kind_sql[k][q]);
     for (size_t i = 0; i < s->cap; i++)
         free(s->stmts[i].sql);
@@ -202,25 +129,6 @@ pg_close(cl_store *base)
     if (s->conn)
         PQfinish(s->conn);
     free(s);
-}
-
-static int
-int_row(void *ud, const PGresult *r, int row)
-{
-    *(int64_t *)ud = cl__pg_int(r, row, 0, 0);
-    return 1;
-}
-
-static cl_err
-pg_schema_version(cl_store *base, int *version, cl_error *err)
-{
-    int64_t v = 0;
-    cl_err rc = cl__pg_rows(PG(base), int_row, &v, err,
-                            "SELECT max(version) FROM schema_migrations "
-                            "WHERE $1::bigint IS NOT NULL",
-                            "");
-    *version = (int)v;
-    return rc;
 }
 
 static cl_err
@@ -349,326 +257,57 @@ pg_read_begin(cl_store *base, cl_error *err)
 }
 
 static cl_err
-pg_insert_new(cl_store *base, cl_kind kind, const cl_value *row, int *inserted,
-              cl_error *err)
+pg_record(cl_store *base, cl_kind kind, cl__rec q, const cl_value *row,
+          const char *const *texts, cl_value *out, int *n, cl_error *err)
 {
     pg_store *s = PG(base);
     const cl_kind_def *def = cl_kind_get(kind);
-    const char *sql = kind_sql(s, kind, Q_INSERT);
+    size_t nv = q == CL__REC_GET ? def->nkey : def->nfields;
+    size_t nt = q == CL__REC_AUDITED ? 5 : 0;
     kparams p;
     PGresult *r;
-    *inserted = 0;
-    if (sql == NULL)
+    *n = 0;
+    /* The SQL of the kind's statements, generated once per connection. */
+    if (s->kind_sql[kind][q] == NULL &&
+        (s->kind_sql[kind][q] = cl__rec_sql(kind, q)) == NULL)
         return cl_error_set(err, CL_ENOMEM, "out of memory");
-    kbind(s, &p, def, row, 0, def->nfields);
-    cl_err rc = cl__pg_run(s, sql, (int)def->nfields + 1, p.v, NULL, &r, err);
-    if (rc == CL_OK) {
-        *inserted = strcmp(PQcmdTuples(r), "0") != 0;
-        PQclear(r);
-    }
-    return rc;
-}
-
-static cl_err
-pg_insert_audited(cl_store *base, cl_kind kind, const cl_value *row,
-                  const char *entity_id, const char *new_json, int *inserted,
-                  cl_error *err)
-{
-    pg_store *s = PG(base);
-    const cl_kind_def *def = cl_kind_get(kind);
-    const char *sql = kind_sql(s, kind, Q_AUDITED);
-    kparams p;
-    PGresult *r;
-    size_t n = def->nfields + 1;
-    *inserted = 0;
-    if (sql == NULL)
-        return cl_error_set(err, CL_ENOMEM, "out of memory");
-    kbind(s, &p, def, row, 0, def->nfields);
-    p.v[n] = base->at;
-    p.v[n + 1] = base->actor;
-    p.v[n + 2] = def->table;
-    p.v[n + 3] = entity_id;
-    p.v[n + 4] = new_json;
-    cl_err rc = cl__pg_run(s, sql, (int)n + 5, p.v, NULL, &r, err);
-    if (rc == CL_OK) {
-        *inserted = strcmp(PQcmdTuples(r), "0") != 0;
-        PQclear(r);
-    }
-    return rc;
-}
-
-static cl_err
-pg_get(cl_store *base, cl_kind kind, const cl_value *key, cl_value *row,
-       int *found, cl_error *err)
-{
-    pg_store *s = PG(base);
-    const cl_kind_def *def = cl_kind_get(kind);
-    const char *sql = kind_sql(s, kind, Q_GET);
-    kparams p;
-    PGresult *r;
-    *found = 0;
-    if (sql == NULL)
-        return cl_error_set(err, CL_ENOMEM, "out of memory");
-    kbind(s, &p, def, key, 0, def->nkey);
-    cl_err rc = cl__pg_run(s, sql, (int)def->nkey + 1, p.v, NULL, &r, err);
+    kbind(s, &p, def, row, 0, nv);
+    for (size_t i = 0; i < nt; i++)
+        p.v[nv + 1 + i] = texts[i];
+    cl_err rc = cl__pg_run(s, s->kind_sql[kind][q], (int)(nv + nt + 1), p.v,
+                           NULL, &r, err);
     if (rc != CL_OK)
         return rc;
+    if (q != CL__REC_GET) {
+        *n = atoi(PQcmdTuples(r));
+        PQclear(r);
+        return CL_OK;
+    }
     /* The row's text stays valid until the next get (store.h). */
     PQclear(s->kept);
     s->kept = r;
     if (PQntuples(r) > 0) {
-        cl__pg_read_row(r, 0, def, row);
-        *found = 1;
+        cl__pg_read_row(r, 0, def, out);
+        *n = 1;
     }
     return CL_OK;
-}
-
-static cl_err
-pg_update(cl_store *base, cl_kind kind, const cl_value *row, cl_error *err)
-{
-    pg_store *s = PG(base);
-    const cl_kind_def *def = cl_kind_get(kind);
-    const char *sql = kind_sql(s, kind, Q_UPDATE);
-    kparams p;
-    PGresult *r;
-    if (sql == NULL)
-        return cl_error_set(err, CL_ENOMEM, "out of memory");
-    kbind(s, &p, def, row, 0, def->nfields);
-    cl_err rc = cl__pg_run(s, sql, (int)def->nfields + 1, p.v, NULL, &r, err);
-    if (rc == CL_OK)
-        PQclear(r);
-    return rc;
-}
-
-static cl_err
-pg_audit_append(cl_store *base, const char *entity, const char *entity_id,
-                const char *action, const char *old_json, const char *new_json,
-                cl_error *err)
-{
-    return cl__pg_exec(PG(base), NULL, err,
-                       "INSERT INTO audit (workspace_id, at, actor, entity, "
-                       "entity_id, action, old, new) "
-                       "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                       "sssssss", base->at, base->actor, entity, entity_id,
-                       action, old_json, new_json);
-}
-
-static cl_err
-count_table(pg_store *s, const char *table, int64_t *n, cl_error *err)
-{
-    char sql[128];
-    snprintf(sql, sizeof sql,
-             "SELECT count(*) FROM \"%s\" WHERE workspace_id = $1", table);
-    *n = 0;
-    return cl__pg_rows(s, int_row, n, err, sql, "");
-}
-
-static cl_err
-pg_count(cl_store *base, cl_kind kind, int64_t *n, cl_error *err)
-{
-    return count_table(PG(base), cl_kind_get(kind)->table, n, err);
-}
-
-typedef struct each_ctx {
-    const cl_kind_def *def;
-    cl_store_row_cb cb;
-    cl_store_id_cb idcb;
-    void *ud;
-} each_ctx;
-
-static int
-each_row(void *ud, const PGresult *r, int row)
-{
-    each_ctx *c = ud;
-    cl_value v[32];
-    cl__pg_read_row(r, row, c->def, v);
-    return c->cb(c->ud, v);
-}
-
-static cl_err
-pg_each(cl_store *base, cl_kind kind, cl_store_row_cb cb, void *ud,
-        cl_error *err)
-{
-    pg_store *s = PG(base);
-    const cl_kind_def *def = cl_kind_get(kind);
-    cl_buf b = CL_BUF_INIT;
-    char ws[32];
-    const char *v[1] = {ws};
-    each_ctx c = {def, cb, NULL, ud};
-
-    cl_buf_str(&b, "SELECT ");
-    cl__sql_columns(&b, def);
-    cl_buf_str(&b, " FROM ");
-    cl__sql_ident(&b, def->table);
-    cl_buf_str(&b, " WHERE workspace_id = $1 ORDER BY ");
-    for (size_t i = 0; i < def->nkey; i++) {
-        if (i)
-            cl_buf_str(&b, ", ");
-        cl__sql_ident(&b, def->fields[i].name);
-    }
-    if (b.oom) {
-        cl_buf_free(&b);
-        return cl_error_set(err, CL_ENOMEM, "out of memory");
-    }
-    snprintf(ws, sizeof ws, "%lld", (long long)base->workspace_id);
-    cl_err rc = cl__pg_stream(s, b.p, 1, v, NULL, each_row, &c, err);
-    cl_buf_free(&b);
-    return rc;
-}
-
-static int
-id_row(void *ud, const PGresult *r, int row)
-{
-    each_ctx *c = ud;
-    return c->idcb(c->ud, PQgetvalue(r, row, 0),
-                   (size_t)PQgetlength(r, row, 0));
-}
-
-static cl_err
-pg_ids(cl_store *base, cl_kind kind, cl_store_id_cb cb, void *ud, cl_error *err)
-{
-    const cl_kind_def *def = cl_kind_get(kind);
-    char sql[160], ws[32];
-    const char *v[1] = {ws};
-    each_ctx c = {def, NULL, cb, ud};
-    snprintf(sql, sizeof sql,
-             "SELECT \"%s\"::text FROM \"%s\" WHERE workspace_id = $1",
-             def->fields[0].name, def->table);
-    snprintf(ws, sizeof ws, "%lld", (long long)base->workspace_id);
-    return cl__pg_stream(PG(base), sql, 1, v, NULL, id_row, &c, err);
-}
-
-typedef struct text_out {
-    char *out;
-    size_t len;
-    int found;
-} text_out;
-
-static int
-text_row(void *ud, const PGresult *r, int row)
-{
-    text_out *t = ud;
-    snprintf(t->out, t->len, "%s", PQgetvalue(r, row, 0));
-    t->found = 1;
-    return 1;
-}
-
-static cl_err
-pg_first_won_new_deal(cl_store *base, const char *account_id, char *out,
-                      size_t outlen, int *found, cl_error *err)
-{
-    text_out t = {out, outlen, 0};
-    cl_err rc = cl__pg_rows(PG(base), text_row, &t, err,
-                            "SELECT id FROM deals WHERE workspace_id = $1 AND "
-                            "account_id = $2 AND stage = 'closed_won' AND "
-                            "type = 'new' ORDER BY closed_on, id LIMIT 1",
-                            "s", account_id);
-    *found = t.found;
-    return rc;
-}
-
-typedef struct audit_ctx {
-    cl_store_audit_cb cb;
-    void *ud;
-} audit_ctx;
-
-static int
-audit_row(void *ud, const PGresult *r, int row)
-{
-    audit_ctx *c = ud;
-    cl_audit_entry e = {
-        .id = cl__pg_int(r, row, 0, 0),
-        .at = T(r, row, 1),
-        .actor = T(r, row, 2),
-        .entity = T(r, row, 3),
-        .entity_id = T(r, row, 4),
-        .action = T(r, row, 5),
-        .old_json = T(r, row, 6),
-        .new_json = T(r, row, 7),
-    };
-    return c->cb(c->ud, &e);
-}
-
-static cl_err
-pg_audit_each(cl_store *base, const char *entity, const char *entity_id,
-              cl_store_audit_cb cb, void *ud, cl_error *err)
-{
-    char ws[32];
-    const char *v[3] = {ws, entity, entity_id};
-    audit_ctx c = {cb, ud};
-    snprintf(ws, sizeof ws, "%lld", (long long)base->workspace_id);
-    return cl__pg_stream(PG(base),
-                         "SELECT id, at, actor, entity, entity_id, action, "
-                         "old, new FROM audit WHERE workspace_id = $1 "
-                         "AND ($2::text IS NULL OR entity = $2) "
-                         "AND ($3::text IS NULL OR entity_id = $3) "
-                         "ORDER BY id",
-                         3, v, NULL, audit_row, &c, err);
-}
-
-static cl_err
-pg_audit_of(cl_store *base, const cl_store_audit_key *keys, size_t n,
-            cl_store_audit_cb cb, void *ud, cl_error *err)
-{
-    cl_buf b = CL_BUF_INIT;
-    char ws[32];
-    const char *v[1 + 2 * CL_STORE_AUDIT_KEYS_MAX];
-    audit_ctx c = {cb, ud};
-    snprintf(ws, sizeof ws, "%lld", (long long)base->workspace_id);
-    v[0] = ws;
-    cl_buf_str(&b, "SELECT id, at, actor, entity, entity_id, action, old, new "
-                   "FROM audit WHERE workspace_id = $1 AND (");
-    for (size_t i = 0; i < n; i++) {
-        cl_buf_printf(&b, "%s(entity = $%zu AND entity_id = $%zu)",
-                      i ? " OR " : "", 2 * i + 2, 2 * i + 3);
-        v[2 * i + 1] = keys[i].entity;
-        v[2 * i + 2] = keys[i].entity_id;
-    }
-    cl_buf_str(&b, ") ORDER BY id");
-    if (b.oom) {
-        cl_buf_free(&b);
-        return cl_error_set(err, CL_ENOMEM, "out of memory");
-    }
-    cl_err rc = cl__pg_stream(PG(base), b.p, (int)(1 + 2 * n), v, NULL,
-                              audit_row, &c, err);
-    cl_buf_free(&b);
-    return rc;
-}
-
-static cl_err
-pg_audit_count(cl_store *base, int64_t *n, cl_error *err)
-{
-    return count_table(PG(base), "audit", n, err);
 }
 
 static const cl_store_ops pg_ops = {
     .name = "postgres",
     .close = pg_close,
-    .schema_version = pg_schema_version,
     .begin = pg_begin,
     .commit = pg_commit,
     .rollback = pg_rollback,
-    .end_read = pg_end_read,
-    .read_begin = pg_read_begin,
-    .insert_new = pg_insert_new,
-    .insert_audited = pg_insert_audited,
+    .record = pg_record,
+    .audited_insert = 1,
     .bulk_put = cl__pg_bulk_put,
     .bulk_flush = cl__pg_bulk_flush,
     .bulk_drop = cl__pg_bulk_drop,
-    .get = pg_get,
-    .update = pg_update,
-    .audit_append = pg_audit_append,
-    .count = pg_count,
-    .each = pg_each,
-    .ids = pg_ids,
-    .first_won_new_deal = pg_first_won_new_deal,
-    .audit_each = pg_audit_each,
-    .audit_of = pg_audit_of,
-    .audit_count = pg_audit_count,
+    .end_read = pg_end_read,
+    .read_begin = pg_read_begin,
     .engine = &cl__pg_engine_ops,
-    .api = &cl__pg_api_ops,
 };
-
 /* --- opening, migrating, seeding --------------------------------------- */
 
 #define NOW_TEXT                                                               \
@@ -760,7 +399,7 @@ migrate(pg_store *s, cl_error *err)
               err);
     int version = 0;
     if (rc == CL_OK)
-        rc = pg_schema_version(&s->base, &version, err);
+        rc = cl__rec_schema_version(&s->base, &version, err);
     if (rc == CL_OK && version > CL_STORE_SCHEMA_VERSION)
         rc = cl_error_set(err, CL_EDB,
                           "%s: schema version %d is newer than this "

@@ -30,7 +30,14 @@ pg_col_real(const cl__row *r, int col)
     return cl__pg_real(r->res, r->row, col);
 }
 
-static const cl__row_vt pg_row_vt = {pg_col_text, pg_col_int, pg_col_real};
+static void
+pg_col_record(const cl__row *r, const cl_kind_def *def, cl_value *row)
+{
+    cl__pg_read_row(r->res, r->row, def, row);
+}
+
+static const cl__row_vt pg_row_vt = {pg_col_text, pg_col_int, pg_col_real,
+                                     pg_col_record};
 
 int
 cl__pg_map(void *ud, const PGresult *res, int row)

@@ -1,10 +1,11 @@
 /*
- * store_pg_engine_write.c - the PostgreSQL backend's side of the engine
- * writes (store_engine_write.c holds their logic and SQL): the queries
- * with an array of parameters they run through, PostgreSQL's JSON, and the
- * two steps only PostgreSQL takes.  Audit JSON is built by json_build_object
- * and compacted to the layout of SQLite's json_object, so both backends write
- * the same entries.
+ * store_pg_engine_write.c - the PostgreSQL backend's query primitives
+ * (cl__engine_q), which the SQL written once for both backends runs
+ * through (the engine's calls, the record tables' reads, the server's
+ * calls), PostgreSQL's side of the strings where the dialects differ, and
+ * the two steps only PostgreSQL takes.  Audit JSON is built by
+ * json_build_object and compacted to the layout of SQLite's json_object, so
+ * both backends write the same entries.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,14 @@ exec_a(cl_store *st, int *changes, cl_error *err, const char *sql,
        const char *fmt, const cl__arg *a)
 {
     return cl__pg_exec_a(PG(st), changes, err, sql, fmt, a);
+}
+
+static cl_err
+stream_a(cl_store *st, cl__row_fn fn, void *ud, cl_error *err, const char *sql,
+         const char *fmt, const cl__arg *a)
+{
+    cl__pg_map_ctx m = {fn, ud};
+    return cl__pg_stream_a(PG(st), cl__pg_map, &m, err, sql, fmt, a);
 }
 
 static cl_err
@@ -36,27 +45,6 @@ audit_row(cl_store *st, const char *table, const char *json_expr,
                             old_json, err);
 }
 
-/* A REAL as SQLite's json_object writes it ("%!.15g": 15 significant
-   digits, always a decimal point), so the audit entries of both backends
-   are the same text. */
-void
-cl__pg_sqlite_real(double v, char *buf, size_t len)
-{
-    snprintf(buf, len, "%.15g", v);
-    if (strpbrk(buf, ".ein") != NULL) {
-        char *e = strchr(buf, 'e');
-        if (e && !strchr(buf, '.')) {
-            char tail[16];
-            snprintf(tail, sizeof tail, "%s", e);
-            snprintf(e, len - (size_t)(e - buf), ".0%s", tail);
-        }
-        return;
-    }
-    size_t n = strlen(buf);
-    if (n + 3 <= len)
-        memcpy(buf + n, ".0", 3);
-}
-
 static int
 json_text_row(void *ud, const PGresult *r, int row)
 {
@@ -74,8 +62,8 @@ trigger_audit(cl_store *st, int64_t id, double value, double threshold,
     pg_store *s = PG(st);
     char v[40], t[40], key[32];
     char *json = NULL;
-    cl__pg_sqlite_real(value, v, sizeof v);
-    cl__pg_sqlite_real(threshold, t, sizeof t);
+    cl__sql_real_json(value, v, sizeof v);
+    cl__sql_real_json(threshold, t, sizeof t);
     cl_err rc = cl__pg_rows(
         s, json_text_row, &json, err,
         "SELECT json_build_object('id', id, 'session_id', session_id, "
@@ -87,10 +75,10 @@ trigger_audit(cl_store *st, int64_t id, double value, double threshold,
         return rc;
     if (json == NULL)
         return cl_error_set(err, CL_ENOMEM, "out of memory");
-    cl__pg_json_compact(json);
+    cl__sql_json_compact(json);
     snprintf(key, sizeof key, "%lld", (long long)id);
-    rc = s->base.ops->audit_append(&s->base, "triggers", key,
-                                   "threshold_evaluated", NULL, json, err);
+    rc = cl__engw_audit(&s->base, "triggers", key, "threshold_evaluated", NULL,
+                        json, err);
     free(json);
     return rc;
 }
@@ -106,24 +94,9 @@ outbox_marked(cl_store *st, int64_t id, cl_error *err)
 const cl__engine_q cl__pg_engine_q = {
     .exec = exec_a,
     .rows = rows_a,
+    .stream = stream_a,
     .audit_row = audit_row,
     .trigger_audit = trigger_audit,
     .outbox_marked = outbox_marked,
-    .json_object = "json_build_object",
-    .text_agg = "string_agg",
-    .session_json =
-        "json_build_object('id', id, 'kind', kind, 'period', period, 'status', "
-        "status, 'owner_id', owner_id, 'closed_at', closed_at, 'decisions', "
-        "decisions::json)",
-    .session_decide = "UPDATE sessions SET decisions = CASE WHEN "
-                      "decisions IS NULL OR decisions = '[]' THEN "
-                      "'[' || to_json(?2::text)::text || ']' ELSE "
-                      "left(decisions, -1) || ',' || "
-                      "to_json(?2::text)::text || ']' END WHERE "
-                      "workspace_id = ?1 AND id = ?3",
-    /* lower() under the "C" collation folds ASCII only, like NOCASE. */
-    .login_by_email =
-        "SELECT id, name, email, role, manager_id, "
-        "password_hash, deactivated_at FROM users WHERE workspace_id = ?1 AND "
-        "lower(email) = lower(?2::text) ORDER BY id LIMIT 1",
+    .dialect = CL_SQL_PG,
 };

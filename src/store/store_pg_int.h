@@ -25,7 +25,7 @@ typedef struct pg_store {
     PGconn *conn;
     char where[160]; /* "postgres://host:port/db" for messages, no secrets */
     PGresult *kept;  /* the last get's rows: valid until the next get */
-    char *kind_sql[CL_KIND_COUNT][4]; /* insert, get, update, audited */
+    char *kind_sql[CL_KIND_COUNT][CL__REC_N]; /* cl__rec_sql, by cl__rec */
     pg_stmt *stmts;                   /* open addressing, cap a power of two */
     int64_t *release; /* outbox claims to give up when the transaction ends */
     size_t nrelease, release_cap;
@@ -92,6 +92,9 @@ cl_err cl__pg_exec_a(pg_store *s, int *changes, cl_error *err, const char *sql,
                      const char *fmt, const cl__arg *a);
 cl_err cl__pg_rows_a(pg_store *s, cl__pg_row_fn fn, void *ud, cl_error *err,
                      const char *sql, const char *fmt, const cl__arg *a);
+/* cl__pg_rows_a streamed (cl__pg_stream): fn must not use the store. */
+cl_err cl__pg_stream_a(pg_store *s, cl__pg_row_fn fn, void *ud, cl_error *err,
+                       const char *sql, const char *fmt, const cl__arg *a);
 
 /* Column col of row as text, NULL for SQL NULL. */
 const char *cl__pg_text(const PGresult *r, int row, int col);
@@ -127,13 +130,6 @@ cl_err cl__pg_release_later(pg_store *s, int64_t id, cl_error *err);
    into r (store_pg.c). */
 void cl__pg_read_row(const PGresult *r, int row, const cl_kind_def *def,
                      cl_value *out);
-
-/* A double as SQLite's json_object writes a REAL ("%!.15g"), so audit
-   JSON is the same text on both backends (store_pg_engine_write.c). */
-void cl__pg_sqlite_real(double v, char *buf, size_t len);
-
-/* Removes the blanks outside strings of JSON text, in place. */
-void cl__pg_json_compact(char *json);
 
 /* cl_store_put_bulk's ops (store_pg_bulk.c): bulk_put, bulk_flush,
    bulk_drop; cl__pg_bulk_free frees what they hold, at close. */

@@ -13,6 +13,9 @@
 #define OID_INT8 20
 #define OID_FLOAT8 701
 #define MAXP 40
+/* The most parameters of a statement: a read of the audit trails of
+   CL_STORE_AUDIT_KEYS_MAX records takes two a record. */
+#define MAXV (2 + 2 * CL_STORE_AUDIT_KEYS_MAX)
 
 static uint64_t
 fnv(const char *s)
@@ -222,23 +225,24 @@ cl__pg_stream(pg_store *s, const char *sql, int n, const char *const *vals,
 
 /* Binds the workspace and fmt's arguments as text. */
 typedef struct params {
-    int n;
-    const char *v[MAXP];
-    Oid t[MAXP];
-    char num[MAXP][32];
+    int n, nnum;
+    const char *v[MAXV];
+    Oid t[MAXV];
+    char num[MAXP][32]; /* the numbers' text */
 } params;
 
 static cl_err
 bind(pg_store *s, params *p, const char *fmt, const cl__arg *a, cl_error *err)
 {
     p->n = 1;
+    p->nnum = 1;
     snprintf(p->num[0], sizeof p->num[0], "%lld",
              (long long)s->base.workspace_id);
     p->v[0] = p->num[0];
     p->t[0] = OID_INT8;
     for (int i = 0; fmt && fmt[i]; i++) {
         int k = p->n++;
-        if (k >= MAXP)
+        if (k >= MAXV || (fmt[i] != 's' && p->nnum >= MAXP))
             return cl_error_set(err, CL_EINVAL, "too many parameters");
         switch (fmt[i]) {
         case 's':
@@ -246,13 +250,14 @@ bind(pg_store *s, params *p, const char *fmt, const cl__arg *a, cl_error *err)
             p->t[k] = 0;
             break;
         case 'i':
-            snprintf(p->num[k], sizeof p->num[k], "%lld", (long long)a[i].i);
-            p->v[k] = p->num[k];
+            snprintf(p->num[p->nnum], sizeof p->num[0], "%lld",
+                     (long long)a[i].i);
+            p->v[k] = p->num[p->nnum++];
             p->t[k] = OID_INT8;
             break;
         case 'd':
-            snprintf(p->num[k], sizeof p->num[k], "%.17g", a[i].d);
-            p->v[k] = p->num[k];
+            snprintf(p->num[p->nnum], sizeof p->num[0], "%.17g", a[i].d);
+            p->v[k] = p->num[p->nnum++];
             p->t[k] = OID_FLOAT8;
             break;
         default:
@@ -297,6 +302,15 @@ cl__pg_rows_a(pg_store *s, cl__pg_row_fn fn, void *ud, cl_error *err,
             break;
     PQclear(r);
     return CL_OK;
+}
+
+cl_err
+cl__pg_stream_a(pg_store *s, cl__pg_row_fn fn, void *ud, cl_error *err,
+                const char *sql, const char *fmt, const cl__arg *a)
+{
+    params p;
+    cl_err rc = bind(s, &p, fmt, a, err);
+    return rc == CL_OK ? cl__pg_stream(s, sql, p.n, p.v, p.t, fn, ud, err) : rc;
 }
 
 cl_err
@@ -350,28 +364,6 @@ cl__pg_real(const PGresult *r, int row, int col)
     return strtod(PQgetvalue(r, row, col), NULL);
 }
 
-void
-cl__pg_json_compact(char *json)
-{
-    char *w = json;
-    int in_str = 0;
-    for (char *p = json; *p; p++) {
-        if (in_str) {
-            *w++ = *p;
-            if (*p == '\\' && p[1])
-                *w++ = *++p;
-            else if (*p == '"')
-                in_str = 0;
-        } else if (*p == '"') {
-            in_str = 1;
-            *w++ = *p;
-        } else if (*p != ' ' && *p != '\n' && *p != '\t' && *p != '\r') {
-            *w++ = *p;
-        }
-    }
-    *w = '\0';
-}
-
 static int
 json_row(void *ud, const PGresult *r, int row)
 {
@@ -401,9 +393,8 @@ cl__pg_audit_row(pg_store *s, const char *table, const char *json_expr,
     if (json == NULL)
         return cl_error_set(err, CL_ENOTFOUND, "%s: no %s row %s", s->where,
                             table, key);
-    cl__pg_json_compact(json);
-    rc = s->base.ops->audit_append(&s->base, table, key, action, old_json, json,
-                                   err);
+    cl__sql_json_compact(json);
+    rc = cl__engw_audit(&s->base, table, key, action, old_json, json, err);
     free(json);
     return rc;
 }

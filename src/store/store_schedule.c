@@ -61,8 +61,8 @@ cl_store_schedule_set(cl_store *st, const char *kind, const char *period,
     json_decref(o);
     if (!js)
         return cl_error_set(err, CL_ENOMEM, "out of memory");
-    rc = st->ops->audit_append(st, "session_schedule", id, "session_schedule",
-                               NULL, js, err);
+    rc = cl__engw_audit(st, "session_schedule", id, "session_schedule", NULL,
+                        js, err);
     free(js);
     return rc;
 }

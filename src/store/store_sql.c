@@ -4,10 +4,13 @@
  * where PostgreSQL needs a parameter's type (?4::date); when a statement is
  * prepared, each backend rewrites the text into its dialect: PostgreSQL's
  * placeholders are $1, $2, ..., and SQLite drops the casts, which it has no
- * syntax for.  Quoted text and identifiers are copied as they are.
+ * syntax for.  Quoted text and identifiers are copied as they are.  Where
+ * the dialects really differ, the two strings stand side by side in
+ * cl__dialects, at the end.
  */
 #include <ctype.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "store_engine_int.h"
@@ -44,6 +47,18 @@ cl__sql_rewrite(cl_buf *b, const char *sql, cl_sql_dialect d)
         }
     }
     return b->oom ? NULL : b->p;
+}
+
+void
+cl__sql_int(cl_buf *b, int n)
+{
+    char d[12];
+    int i = (int)sizeof d;
+    do {
+        d[--i] = (char)('0' + n % 10);
+        n /= 10;
+    } while (n > 0 && i > 0);
+    cl_buf_add(b, d + i, sizeof d - (size_t)i);
 }
 
 cl_err
@@ -98,3 +113,116 @@ cl__q_exec(cl_store *st, int *changes, cl_error *err, const char *sql,
         return rc;
     return st->ops->engine->q->exec(st, changes, err, sql, fmt, a);
 }
+
+/* A REAL as SQLite's json_object writes it ("%!.15g": 15 significant
+   digits, always a decimal point), so the audit entries of both backends
+   are the same text. */
+void
+cl__sql_real_json(double v, char *buf, size_t len)
+{
+    snprintf(buf, len, "%.15g", v);
+    if (strpbrk(buf, ".ein") != NULL) {
+        char *e = strchr(buf, 'e');
+        if (e && !strchr(buf, '.')) {
+            char tail[16];
+            snprintf(tail, sizeof tail, "%s", e);
+            snprintf(e, len - (size_t)(e - buf), ".0%s", tail);
+        }
+        return;
+    }
+    size_t n = strlen(buf);
+    if (n + 3 <= len)
+        memcpy(buf + n, ".0", 3);
+}
+
+void
+cl__sql_json_compact(char *json)
+{
+    char *w = json;
+    int in_str = 0;
+    for (char *p = json; *p; p++) {
+        if (in_str) {
+            *w++ = *p;
+            if (*p == '\\' && p[1])
+                *w++ = *++p;
+            else if (*p == '"')
+                in_str = 0;
+        } else if (*p == '"') {
+            in_str = 1;
+            *w++ = *p;
+        } else if (*p != ' ' && *p != '\n' && *p != '\t' && *p != '\r') {
+            *w++ = *p;
+        }
+    }
+    *w = '\0';
+}
+
+/* The strings of each dialect; cl__dialect (store_engine_int.h) says what
+   each one is. */
+const cl__dialect cl__dialects[2] = {
+    [CL_SQL_SQLITE] =
+        {
+            .json_object = "json_object",
+            .text_agg = "group_concat",
+            .session_json = "json_object('id', id, 'kind', kind, 'period', "
+                            "period, 'status', "
+                            "status, 'owner_id', owner_id, 'closed_at', "
+                            "closed_at, 'decisions', "
+                            "json(decisions))",
+            .session_decide = "UPDATE sessions SET decisions = json_insert("
+                              "COALESCE(decisions, '[]'), '$[#]', ?2) WHERE "
+                              "workspace_id = ?1 AND id = ?3",
+            .login_by_email = "SELECT id, name, email, role, manager_id, "
+                              "password_hash, deactivated_at FROM users WHERE "
+                              "workspace_id = ?1 AND "
+                              "email = ?2 COLLATE NOCASE ORDER BY id LIMIT 1",
+            .deals_by_account = "deals INDEXED BY deals_account",
+            /* The audit table's rowid B-tree ends at the newest entry: one
+               seek. */
+            .audit_last =
+                "SELECT id, at, actor, entity, entity_id, action, old, new "
+                "FROM audit ORDER BY id DESC LIMIT 1",
+            /* Column affinity makes a text value compare as the column's type.
+             */
+            .bool_text = "%s",
+            .money_param = "?%d",
+            /* lower() folds ASCII only; instr, not LIKE, so the text is
+               literal. */
+            .contains = "instr(lower(%s), ?%d) > 0",
+            .text_of = "%s",
+        },
+    [CL_SQL_PG] =
+        {
+            .json_object = "json_build_object",
+            .text_agg = "string_agg",
+            .session_json = "json_build_object('id', id, 'kind', kind, "
+                            "'period', period, 'status', "
+                            "status, 'owner_id', owner_id, 'closed_at', "
+                            "closed_at, 'decisions', "
+                            "decisions::json)",
+            .session_decide = "UPDATE sessions SET decisions = CASE WHEN "
+                              "decisions IS NULL OR decisions = '[]' THEN "
+                              "'[' || to_json(?2::text)::text || ']' ELSE "
+                              "left(decisions, -1) || ',' || "
+                              "to_json(?2::text)::text || ']' END WHERE "
+                              "workspace_id = ?1 AND id = ?3",
+            /* lower() under the "C" collation folds ASCII only, like NOCASE. */
+            .login_by_email =
+                "SELECT id, name, email, role, manager_id, "
+                "password_hash, deactivated_at FROM users WHERE workspace_id = "
+                "?1 AND "
+                "lower(email) = lower(?2::text) ORDER BY id LIMIT 1",
+            .deals_by_account = "deals",
+            /* Filters compare as text, as on SQLite: a boolean as 1 or 0, money
+               as a number (NULL, so no row, for text that is not one). */
+            .bool_text = "(CASE WHEN %s THEN '1' ELSE '0' END)",
+            .money_param =
+                "(CASE WHEN ?%d::text ~ '^-?[0-9]+(\\.[0-9]*)?$' THEN "
+                "?%d::text::numeric END)",
+            /* ASCII-only case folding, as SQLite's lower(), whatever the
+               database's locale; strpos, not LIKE, so the text is literal. */
+            .contains = "strpos(translate(%s, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', "
+                        "'abcdefghijklmnopqrstuvwxyz'), ?%d::text) > 0",
+            .text_of = "%s::text",
+        },
+};

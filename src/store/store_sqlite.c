@@ -1,10 +1,9 @@
 /*
  * store_sqlite.c - the SQLite backend: one file, WAL, foreign keys on.
  *
- * The record statements are generated from the record table of
- * core/record.c and prepared once per kind, so a record's columns are named
- * in one place.  Each statement is reset before (not after) its next use, so
- * text read from a row stays valid until the next call, as store.h promises.
+ * The record statements (their SQL from store_record.c) are prepared once
+ * per kind.  Each is reset before (not after) its next use, so text read
+ * from a row stays valid until the next call, as store.h promises.
  */
 #include "store_int.h"
 
@@ -45,82 +44,27 @@ prepare(sq_store *s, const char *sql, sqlite3_stmt **out, cl_error *err)
     return CL_OK;
 }
 
-/* --- SQL text generation from the record table ------------------------ */
+/* --- the record statements -------------------------------------------- */
 
-/* "workspace_id = ?1 AND "k1" = ?2 AND ...": key parameters follow ?1. */
-static void
-sb_key_where(cl_buf *b, const cl_kind_def *def, int first_param)
-{
-    cl_buf_str(b, " WHERE workspace_id = ?1");
-    for (size_t i = 0; i < def->nkey; i++) {
-        cl_buf_str(b, " AND ");
-        cl__sql_ident(b, def->fields[i].name);
-        cl_buf_printf(b, " = ?%d", first_param + (int)i);
-    }
-}
-
-const char *
-cl__sq_columns(sq_store *s, cl_kind kind)
-{
-    if (s->columns[kind] == NULL) {
-        cl_buf b = CL_BUF_INIT;
-        cl__sql_columns(&b, cl_kind_get(kind));
-        s->columns[kind] = cl_buf_take(&b, NULL);
-    }
-    return s->columns[kind];
-}
-
+/* The kind's statement q, prepared on first use from the shared SQL
+   (store_record.c) and kept for the connection. */
 static cl_err
-prepare_kind(sq_store *s, cl_kind kind, int q, sqlite3_stmt **out,
+prepare_kind(sq_store *s, cl_kind kind, cl__rec q, sqlite3_stmt **out,
              cl_error *err)
 {
-    const cl_kind_def *def = cl_kind_get(kind);
-    cl_buf b = CL_BUF_INIT;
-    cl_err rc;
-
+    cl_err rc = CL_OK;
     if (s->kind_stmt[kind][q]) {
         *out = s->kind_stmt[kind][q];
         sqlite3_reset(*out);
         sqlite3_clear_bindings(*out);
         return CL_OK;
     }
-    switch (q) {
-    case Q_INSERT:
-        cl_buf_str(&b, "INSERT INTO ");
-        cl__sql_ident(&b, def->table);
-        cl_buf_str(&b, " (workspace_id, ");
-        cl__sql_columns(&b, def);
-        cl_buf_str(&b, ") VALUES (?1");
-        for (size_t i = 0; i < def->nfields; i++) {
-            cl_buf_printf(&b, ", ?%d", (int)i + 2);
-        }
-        cl_buf_str(&b, ") ON CONFLICT DO NOTHING");
-        break;
-    case Q_GET:
-        cl_buf_str(&b, "SELECT ");
-        cl__sql_columns(&b, def);
-        cl_buf_str(&b, " FROM ");
-        cl__sql_ident(&b, def->table);
-        sb_key_where(&b, def, 2);
-        break;
-    case Q_UPDATE:
-        cl_buf_str(&b, "UPDATE ");
-        cl__sql_ident(&b, def->table);
-        cl_buf_str(&b, " SET ");
-        for (size_t i = def->nkey; i < def->nfields; i++) {
-            if (i > def->nkey)
-                cl_buf_str(&b, ", ");
-            cl__sql_ident(&b, def->fields[i].name);
-            cl_buf_printf(&b, " = ?%d", (int)i + 2);
-        }
-        sb_key_where(&b, def, 2);
-        break;
-    }
     /* SQL text is a few hundred bytes; out of memory is still the
        caller's error, not an abort. */
-    rc = b.oom ? cl_error_set(err, CL_ENOMEM, "out of memory")
-               : prepare(s, b.p, &s->kind_stmt[kind][q], err);
-    cl_buf_free(&b);
+    char *sql = cl__rec_sql(kind, q);
+    rc = sql == NULL ? cl_error_set(err, CL_ENOMEM, "out of memory")
+                     : prepare(s, sql, &s->kind_stmt[kind][q], err);
+    free(sql);
     *out = s->kind_stmt[kind][q];
     return rc;
 }
@@ -139,17 +83,6 @@ bind_value(sqlite3_stmt *st, int idx, const cl_value *v)
         return sqlite3_bind_text(st, idx, v->s, -1, SQLITE_STATIC);
     }
     return SQLITE_MISUSE;
-}
-
-/* Binds workspace as ?1 and the key values from ?2. */
-static int
-bind_key(sq_store *s, sqlite3_stmt *st, const cl_kind_def *def,
-         const cl_value *key)
-{
-    int rc = sqlite3_bind_int64(st, 1, s->base.workspace_id);
-    for (size_t i = 0; i < def->nkey && rc == SQLITE_OK; i++)
-        rc = bind_value(st, (int)i + 2, &key[i]);
-    return rc;
 }
 
 static void
@@ -257,13 +190,9 @@ static void
 sq_close(cl_store *base)
 {
     sq_store *s = (sq_store *)base;
-    for (int k = 0; k < CL_KIND_COUNT; k++) {
-        for (int q = 0; q < Q_NKIND; q++)
+    for (int k = 0; k < CL_KIND_COUNT; k++)
+        for (int q = 0; q < CL__REC_N; q++)
             sqlite3_finalize(s->kind_stmt[k][q]);
-        free(s->columns[k]);
-    }
-    sqlite3_finalize(s->first_won);
-    sqlite3_finalize(s->audit_append);
     sqlite3_finalize(s->begin);
     sqlite3_finalize(s->commit);
     sqlite3_finalize(s->rollback);
@@ -273,21 +202,6 @@ sq_close(cl_store *base)
     sqlite3_close(s->db);
     free(s->path);
     free(s);
-}
-
-static cl_err
-sq_schema_version(cl_store *base, int *version, cl_error *err)
-{
-    sq_store *s = (sq_store *)base;
-    sqlite3_stmt *st;
-    *version = 0;
-    if (sqlite3_prepare_v2(s->db, "SELECT max(version) FROM schema_migrations",
-                           -1, &st, NULL) != SQLITE_OK)
-        return db_error(s, err, "schema version");
-    if (sqlite3_step(st) == SQLITE_ROW)
-        *version = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    return CL_OK;
 }
 
 static cl_err
@@ -301,28 +215,6 @@ step_done(sq_store *s, sqlite3_stmt *st, cl_error *err, const char *what)
     }
     sqlite3_reset(st);
     return CL_OK;
-}
-
-/* Takes the cached statement for a read and binds the workspace as ?1. */
-static cl_err
-prepare_read(sq_store *s, const char *sql, sqlite3_stmt **st, cl_error *err)
-{
-    if (cl__sq_stmt(s, sql, st, err) != CL_OK)
-        return CL_EDB;
-    sqlite3_bind_int64(*st, 1, s->base.workspace_id);
-    return CL_OK;
-}
-
-/* Ends a read loop: rc is the last sqlite3_step result. */
-static cl_err
-finish_read(sq_store *s, sqlite3_stmt *st, int rc, cl_error *err,
-            const char *what)
-{
-    cl_err out = (rc == SQLITE_ROW || rc == SQLITE_DONE)
-                     ? CL_OK
-                     : db_error(s, err, what);
-    cl__sq_stmt_done(s, st);
-    return out;
 }
 
 static void
@@ -404,43 +296,35 @@ sq_rollback(cl_store *base)
 }
 
 static cl_err
-sq_insert_new(cl_store *base, cl_kind kind, const cl_value *row, int *inserted,
-              cl_error *err)
+sq_record(cl_store *base, cl_kind kind, cl__rec q, const cl_value *row,
+          const char *const *texts, cl_value *out, int *n, cl_error *err)
 {
     sq_store *s = (sq_store *)base;
     const cl_kind_def *def = cl_kind_get(kind);
+    size_t nv = q == CL__REC_GET ? def->nkey : def->nfields;
     sqlite3_stmt *st;
-    cl_err rc = prepare_kind(s, kind, Q_INSERT, &st, err);
+    (void)texts; /* no CL__REC_AUDITED here */
+    *n = 0;
+    cl_err rc = prepare_kind(s, kind, q, &st, err);
     if (rc != CL_OK)
         return rc;
     int brc = sqlite3_bind_int64(st, 1, s->base.workspace_id);
-    for (size_t i = 0; i < def->nfields && brc == SQLITE_OK; i++)
+    for (size_t i = 0; i < nv && brc == SQLITE_OK; i++)
         brc = bind_value(st, (int)i + 2, &row[i]);
     if (brc != SQLITE_OK)
         return db_error(s, err, "bind");
-    rc = step_done(s, st, err, def->table);
-    if (rc == CL_OK)
-        *inserted = sqlite3_changes(s->db) > 0;
-    return rc;
-}
-
-static cl_err
-sq_get(cl_store *base, cl_kind kind, const cl_value *key, cl_value *row,
-       int *found, cl_error *err)
-{
-    sq_store *s = (sq_store *)base;
-    const cl_kind_def *def = cl_kind_get(kind);
-    sqlite3_stmt *st;
-    cl_err rc = prepare_kind(s, kind, Q_GET, &st, err);
-    *found = 0;
-    if (rc != CL_OK)
+    if (q != CL__REC_GET) {
+        rc = step_done(s, st, err, def->table);
+        if (rc == CL_OK)
+            *n = sqlite3_changes(s->db);
         return rc;
-    if (bind_key(s, st, def, key) != SQLITE_OK)
-        return db_error(s, err, "bind");
+    }
+    /* The statement is reset at its next use, not now: the row's text
+       stays valid until then (store.h). */
     int src = sqlite3_step(st);
     if (src == SQLITE_ROW) {
-        cl__sq_read_row(st, def, 0, row);
-        *found = 1;
+        cl__sq_read_row(st, def, 0, out);
+        *n = 1;
         return CL_OK;
     }
     if (src == SQLITE_DONE)
@@ -448,288 +332,18 @@ sq_get(cl_store *base, cl_kind kind, const cl_value *key, cl_value *row,
     return db_error(s, err, def->table);
 }
 
-static cl_err
-sq_update(cl_store *base, cl_kind kind, const cl_value *row, cl_error *err)
-{
-    sq_store *s = (sq_store *)base;
-    const cl_kind_def *def = cl_kind_get(kind);
-    sqlite3_stmt *st;
-    cl_err rc = prepare_kind(s, kind, Q_UPDATE, &st, err);
-    if (rc != CL_OK)
-        return rc;
-    int brc = bind_key(s, st, def, row);
-    for (size_t i = def->nkey; i < def->nfields && brc == SQLITE_OK; i++)
-        brc = bind_value(st, (int)i + 2, &row[i]);
-    if (brc != SQLITE_OK)
-        return db_error(s, err, "bind");
-    return step_done(s, st, err, def->table);
-}
-
-static cl_err
-sq_audit_append(cl_store *base, const char *entity, const char *entity_id,
-                const char *action, const char *old_json, const char *new_json,
-                cl_error *err)
-{
-    sq_store *s = (sq_store *)base;
-    cl_err rc = CL_OK;
-    if (s->audit_append == NULL &&
-        (rc = prepare(s,
-                      "INSERT INTO audit (workspace_id, at, actor, entity, "
-                      "entity_id, action, old, new) "
-                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                      &s->audit_append, err)) != CL_OK)
-        return rc;
-    sqlite3_stmt *st = s->audit_append;
-    sqlite3_reset(st);
-    sqlite3_bind_int64(st, 1, s->base.workspace_id);
-    sqlite3_bind_text(st, 2, s->base.at, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, s->base.actor, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, entity, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, entity_id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 6, action, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 7, old_json, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 8, new_json, -1, SQLITE_STATIC);
-    return step_done(s, st, err, "audit");
-}
-
-static cl_err
-sq_count_table(sq_store *s, const char *table, int64_t *n, cl_error *err)
-{
-    char sql[128];
-    sqlite3_stmt *st;
-    snprintf(sql, sizeof sql,
-             "SELECT count(*) FROM \"%s\" WHERE workspace_id = ?1", table);
-    *n = 0;
-    if (prepare_read(s, sql, &st, err) != CL_OK)
-        return CL_EDB;
-    if (sqlite3_step(st) == SQLITE_ROW)
-        *n = sqlite3_column_int64(st, 0);
-    cl__sq_stmt_done(s, st);
-    return CL_OK;
-}
-
-static cl_err
-sq_count(cl_store *base, cl_kind kind, int64_t *n, cl_error *err)
-{
-    return sq_count_table((sq_store *)base, cl_kind_get(kind)->table, n, err);
-}
-
-static cl_err
-sq_each(cl_store *base, cl_kind kind, cl_store_row_cb cb, void *ud,
-        cl_error *err)
-{
-    sq_store *s = (sq_store *)base;
-    const cl_kind_def *def = cl_kind_get(kind);
-    cl_buf b = CL_BUF_INIT;
-    sqlite3_stmt *st;
-    cl_value row[32];
-
-    cl_buf_str(&b, "SELECT ");
-    cl__sql_columns(&b, def);
-    cl_buf_str(&b, " FROM ");
-    cl__sql_ident(&b, def->table);
-    cl_buf_str(&b, " WHERE workspace_id = ?1 ORDER BY ");
-    for (size_t i = 0; i < def->nkey; i++) {
-        if (i)
-            cl_buf_str(&b, ", ");
-        cl__sql_ident(&b, def->fields[i].name);
-    }
-    cl_err prc = b.oom ? cl_error_set(err, CL_ENOMEM, "out of memory")
-                       : cl__sq_stmt(s, b.p, &st, err);
-    cl_buf_free(&b);
-    if (prc != CL_OK)
-        return prc;
-    sqlite3_bind_int64(st, 1, s->base.workspace_id);
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        cl__sq_read_row(st, def, 0, row);
-        if (cb(ud, row))
-            break;
-    }
-    return finish_read(s, st, rc, err, def->table);
-}
-
-static cl_err
-sq_ids(cl_store *base, cl_kind kind, cl_store_id_cb cb, void *ud, cl_error *err)
-{
-    sq_store *s = (sq_store *)base;
-    const cl_kind_def *def = cl_kind_get(kind);
-    char sql[160];
-    sqlite3_stmt *st;
-    snprintf(sql, sizeof sql,
-             "SELECT \"%s\" FROM \"%s\" WHERE workspace_id = ?1",
-             def->fields[0].name, def->table);
-    if (prepare_read(s, sql, &st, err) != CL_OK)
-        return CL_EDB;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *id = (const char *)sqlite3_column_text(st, 0);
-        if (cb(ud, id, (size_t)sqlite3_column_bytes(st, 0)))
-            break;
-    }
-    return finish_read(s, st, rc, err, def->table);
-}
-
-static cl_err
-sq_first_won_new_deal(cl_store *base, const char *account_id, char *out,
-                      size_t outlen, int *found, cl_error *err)
-{
-    sq_store *s = (sq_store *)base;
-    cl_err rc = CL_OK;
-    *found = 0;
-    if (s->first_won == NULL &&
-        (rc = prepare(s,
-                      "SELECT id FROM deals INDEXED BY deals_account "
-                      "WHERE workspace_id = ?1 AND "
-                      "account_id = ?2 AND stage = 'closed_won' AND "
-                      "type = 'new' ORDER BY closed_on, id LIMIT 1",
-                      &s->first_won, err)) != CL_OK)
-        return rc;
-    sqlite3_reset(s->first_won);
-    sqlite3_bind_int64(s->first_won, 1, s->base.workspace_id);
-    sqlite3_bind_text(s->first_won, 2, account_id, -1, SQLITE_STATIC);
-    int src = sqlite3_step(s->first_won);
-    if (src == SQLITE_ROW) {
-        snprintf(out, outlen, "%s",
-                 (const char *)sqlite3_column_text(s->first_won, 0));
-        *found = 1;
-    } else if (src != SQLITE_DONE) {
-        rc = db_error(s, err, "deals");
-    }
-    sqlite3_reset(s->first_won);
-    return rc;
-}
-
-/* Steps st (a SELECT of the audit columns in their order), handing each
-   row to cb, and gives the statement back. */
-static cl_err
-audit_rows(sq_store *s, sqlite3_stmt *st, cl_store_audit_cb cb, void *ud,
-           cl_error *err)
-{
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        cl_audit_entry e = {
-            .id = sqlite3_column_int64(st, 0),
-            .at = (const char *)sqlite3_column_text(st, 1),
-            .actor = (const char *)sqlite3_column_text(st, 2),
-            .entity = (const char *)sqlite3_column_text(st, 3),
-            .entity_id = (const char *)sqlite3_column_text(st, 4),
-            .action = (const char *)sqlite3_column_text(st, 5),
-            .old_json = (const char *)sqlite3_column_text(st, 6),
-            .new_json = (const char *)sqlite3_column_text(st, 7),
-        };
-        if (cb(ud, &e))
-            break;
-    }
-    return finish_read(s, st, rc, err, "audit");
-}
-
-static cl_err
-sq_audit_each(cl_store *base, const char *entity, const char *entity_id,
-              cl_store_audit_cb cb, void *ud, cl_error *err)
-{
-    sq_store *s = (sq_store *)base;
-    sqlite3_stmt *st;
-    /* One record's trail, and one entity's (the snapshot reads the churns'
-       and the ICP versions' of a log mostly about other records), must
-       seek the audit_entity index: with the "?2 IS NULL OR" form of the
-       general query SQLite walks the index over the whole log (for the
-       churns of a 100,000-account workspace, twice the CPU of the seek). */
-    const char *sql =
-        entity && entity_id
-            ? "SELECT id, at, actor, entity, entity_id, action, old, new "
-              "FROM audit WHERE workspace_id = ?1 AND entity = ?2 "
-              "AND entity_id = ?3 ORDER BY id"
-        : entity ? "SELECT id, at, actor, entity, entity_id, action, old, "
-                   "new FROM audit WHERE workspace_id = ?1 AND entity = ?2 "
-                   "AND ?3 IS NULL ORDER BY id"
-                 : "SELECT id, at, actor, entity, entity_id, action, old, "
-                   "new FROM audit WHERE workspace_id = ?1 "
-                   "AND (?2 IS NULL OR entity = ?2) "
-                   "AND (?3 IS NULL OR entity_id = ?3) ORDER BY id";
-    if (prepare_read(s, sql, &st, err) != CL_OK)
-        return CL_EDB;
-    sqlite3_bind_text(st, 2, entity, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, entity_id, -1, SQLITE_STATIC);
-    return audit_rows(s, st, cb, ud, err);
-}
-
-/* SQLite plans the OR of (entity, entity_id) pairs as one seek of the
-   audit_entity index per pair (a MULTI-INDEX OR), then sorts the few. */
-static cl_err
-sq_audit_of(cl_store *base, const cl_store_audit_key *keys, size_t n,
-            cl_store_audit_cb cb, void *ud, cl_error *err)
-{
-    sq_store *s = (sq_store *)base;
-    cl_buf b = CL_BUF_INIT;
-    sqlite3_stmt *st;
-    cl_buf_str(&b, "SELECT id, at, actor, entity, entity_id, action, old, new "
-                   "FROM audit WHERE workspace_id = ?1 AND (");
-    for (size_t i = 0; i < n; i++) {
-        cl_buf_printf(&b, "%s(entity = ?%zu AND entity_id = ?%zu)",
-                      i ? " OR " : "", 2 * i + 2, 2 * i + 3);
-    }
-    cl_buf_str(&b, ") ORDER BY id");
-    cl_err prc = b.oom ? cl_error_set(err, CL_ENOMEM, "out of memory")
-                       : prepare_read(s, b.p, &st, err);
-    cl_buf_free(&b);
-    if (prc != CL_OK)
-        return prc;
-    for (size_t i = 0; i < n; i++) {
-        sqlite3_bind_text(st, (int)(2 * i + 2), keys[i].entity, -1,
-                          SQLITE_STATIC);
-        sqlite3_bind_text(st, (int)(2 * i + 3), keys[i].entity_id, -1,
-                          SQLITE_STATIC);
-    }
-    return audit_rows(s, st, cb, ud, err);
-}
-
-/* The audit table's rowid B-tree ends at the newest entry: one seek. */
-static cl_err
-sq_audit_last(cl_store *base, cl_store_audit_cb cb, void *ud, cl_error *err)
-{
-    sq_store *s = (sq_store *)base;
-    sqlite3_stmt *st;
-    if (prepare_read(s,
-                     "SELECT id, at, actor, entity, entity_id, action, old, "
-                     "new FROM audit ORDER BY id DESC LIMIT 1",
-                     &st, err) != CL_OK)
-        return CL_EDB;
-    return audit_rows(s, st, cb, ud, err);
-}
-
-static cl_err
-sq_audit_count(cl_store *base, int64_t *n, cl_error *err)
-{
-    return sq_count_table((sq_store *)base, "audit", n, err);
-}
-
 static const cl_store_ops sqlite_ops = {
     .name = "sqlite",
     .close = sq_close,
-    .schema_version = sq_schema_version,
     .begin = sq_begin,
     .commit = sq_commit,
     .rollback = sq_rollback,
+    .record = sq_record,
+    .analyze = sq_analyze,
     .end_read = sq_end_read,
     .read_begin = sq_read_begin,
-    .insert_new = sq_insert_new,
-    .analyze = sq_analyze,
-    .get = sq_get,
-    .update = sq_update,
-    .audit_append = sq_audit_append,
-    .count = sq_count,
-    .each = sq_each,
-    .ids = sq_ids,
-    .first_won_new_deal = sq_first_won_new_deal,
-    .audit_each = sq_audit_each,
-    .audit_of = sq_audit_of,
-    .audit_count = sq_audit_count,
-    .audit_last = sq_audit_last,
     .engine = &cl__sqlite_engine_ops,
-    .api = &cl__sqlite_api_ops,
 };
-
 /* --- opening, migrating, seeding --------------------------------------- */
 
 /* Seeds workspace 1 with the default taxonomy and thresholds. */
@@ -807,7 +421,7 @@ migrate(sq_store *s, cl_error *err)
     if (rc != CL_OK)
         return rc;
     int version;
-    if ((rc = sq_schema_version(&s->base, &version, err)) != CL_OK)
+    if ((rc = cl__rec_schema_version(&s->base, &version, err)) != CL_OK)
         return rc;
     if (version > CL_STORE_SCHEMA_VERSION)
         return cl_error_set(err, CL_EDB,
@@ -835,6 +449,12 @@ migrate(sq_store *s, cl_error *err)
         }
     }
     return CL_OK;
+}
+
+void
+cl_store_threaded(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
 cl_err

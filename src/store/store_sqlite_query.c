@@ -1,13 +1,16 @@
 /*
- * store_sqlite_query.c - small helpers that keep the engine queries of the
- * SQLite backend one statement each: bind by a type string, step, read
- * columns, audit a row as JSON.
+ * store_sqlite_query.c - the SQLite backend's query primitives
+ * (cl__engine_q), which the SQL written once for both backends runs through
+ * (the engine's calls, the record tables' reads, the server's calls): bind
+ * by a type string, step, hand each row to a mapper through the column
+ * accessors, audit a row as JSON.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "store_sqlite_int.h"
+
+#define SQ(base) ((sq_store *)(base))
 
 cl_err
 cl__sq_code(sqlite3 *db)
@@ -25,7 +28,8 @@ q_error(sq_store *s, cl_error *err, const char *sql)
 }
 
 /* Takes the cached statement for sql and binds ?1 the workspace and ?2...
-   the n args, typed by fmt. */
+   the args, typed by fmt.  Text is not copied: the statement is reset
+   before the call that bound it returns. */
 static cl_err
 q_prepare(sq_store *s, const char *sql, const char *fmt, const cl__arg *a,
           sqlite3_stmt **out, cl_error *err)
@@ -33,14 +37,17 @@ q_prepare(sq_store *s, const char *sql, const char *fmt, const cl__arg *a,
     sqlite3_stmt *st;
     if (cl__sq_stmt(s, sql, &st, err) != CL_OK)
         return CL_EDB;
-    int rc = sqlite3_bind_int64(st, 1, s->base.workspace_id);
+    /* A statement that does not name ?1 (a read of the whole file) binds
+       nothing there. */
+    int rc = sqlite3_bind_parameter_count(st) > 0
+                 ? sqlite3_bind_int64(st, 1, s->base.workspace_id)
+                 : SQLITE_OK;
     for (int i = 0; fmt && fmt[i] && rc == SQLITE_OK; i++) {
         int idx = i + 2;
         switch (fmt[i]) {
         case 's':
-            rc = a[i].s
-                     ? sqlite3_bind_text(st, idx, a[i].s, -1, SQLITE_TRANSIENT)
-                     : sqlite3_bind_null(st, idx);
+            rc = a[i].s ? sqlite3_bind_text(st, idx, a[i].s, -1, SQLITE_STATIC)
+                        : sqlite3_bind_null(st, idx);
             break;
         case 'i':
             rc = sqlite3_bind_int64(st, idx, a[i].i);
@@ -61,10 +68,11 @@ q_prepare(sq_store *s, const char *sql, const char *fmt, const cl__arg *a,
     return CL_OK;
 }
 
-cl_err
-cl__sq_exec_a(sq_store *s, int *changes, cl_error *err, const char *sql,
-              const char *fmt, const cl__arg *a)
+static cl_err
+sq_exec(cl_store *base, int *changes, cl_error *err, const char *sql,
+        const char *fmt, const cl__arg *a)
 {
+    sq_store *s = SQ(base);
     sqlite3_stmt *st;
     cl_err rc = q_prepare(s, sql, fmt, a, &st, err);
     if (rc != CL_OK)
@@ -77,17 +85,52 @@ cl__sq_exec_a(sq_store *s, int *changes, cl_error *err, const char *sql,
     return rc;
 }
 
-cl_err
-cl__sq_rows_a(sq_store *s, cl__sq_row_fn fn, void *ud, cl_error *err,
-              const char *sql, const char *fmt, const cl__arg *a)
+/* ---- the cl__row accessors of a stepped statement ------------------------ */
+
+static const char *
+sq_col_text(const cl__row *r, int col)
 {
+    return (const char *)sqlite3_column_text((sqlite3_stmt *)r->res, col);
+}
+
+static int64_t
+sq_col_int(const cl__row *r, int col, int64_t dflt)
+{
+    sqlite3_stmt *st = (sqlite3_stmt *)r->res;
+    if (sqlite3_column_type(st, col) == SQLITE_NULL)
+        return dflt;
+    return sqlite3_column_int64(st, col);
+}
+
+static double
+sq_col_real(const cl__row *r, int col)
+{
+    return sqlite3_column_double((sqlite3_stmt *)r->res, col);
+}
+
+static void
+sq_col_record(const cl__row *r, const cl_kind_def *def, cl_value *row)
+{
+    cl__sq_read_row((sqlite3_stmt *)r->res, def, 0, row);
+}
+
+static const cl__row_vt sq_row_vt = {sq_col_text, sq_col_int, sq_col_real,
+                                     sq_col_record};
+
+/* A step reads one row, so this is also the stream of a whole table. */
+static cl_err
+sq_rows(cl_store *base, cl__row_fn fn, void *ud, cl_error *err, const char *sql,
+        const char *fmt, const cl__arg *a)
+{
+    sq_store *s = SQ(base);
     sqlite3_stmt *st;
     cl_err rc = q_prepare(s, sql, fmt, a, &st, err);
     if (rc != CL_OK)
         return rc;
+    cl__row r = {&sq_row_vt, st, 0};
     int src;
     while ((src = sqlite3_step(st)) == SQLITE_ROW)
-        if (fn(ud, st))
+        if (fn(ud, &r))
             break;
     if (src != SQLITE_ROW && src != SQLITE_DONE)
         rc = q_error(s, err, sql);
@@ -95,48 +138,11 @@ cl__sq_rows_a(sq_store *s, cl__sq_row_fn fn, void *ud, cl_error *err,
     return rc;
 }
 
-cl_err
-cl__sq_exec(sq_store *s, int *changes, cl_error *err, const char *sql,
-            const char *fmt, ...)
-{
-    cl__arg a[16];
-    va_list ap;
-    va_start(ap, fmt);
-    cl_err rc = cl__args_collect(fmt, ap, a, 16, err);
-    va_end(ap);
-    return rc == CL_OK ? cl__sq_exec_a(s, changes, err, sql, fmt, a) : rc;
-}
-
-cl_err
-cl__sq_rows(sq_store *s, cl__sq_row_fn fn, void *ud, cl_error *err,
-            const char *sql, const char *fmt, ...)
-{
-    cl__arg a[16];
-    va_list ap;
-    va_start(ap, fmt);
-    cl_err rc = cl__args_collect(fmt, ap, a, 16, err);
-    va_end(ap);
-    return rc == CL_OK ? cl__sq_rows_a(s, fn, ud, err, sql, fmt, a) : rc;
-}
-
-const char *
-cl__sq_text(sqlite3_stmt *row, int col)
-{
-    return (const char *)sqlite3_column_text(row, col);
-}
-
-int
-cl__sq_int(sqlite3_stmt *row, int col, int dflt)
-{
-    if (sqlite3_column_type(row, col) == SQLITE_NULL)
-        return dflt;
-    return sqlite3_column_int(row, col);
-}
-
-cl_err
-cl__sq_audit_row(sq_store *s, const char *table, const char *json_expr,
-                 const char *keycol, const char *key, const char *action,
-                 const char *old_json, cl_error *err)
+/* The entry's new value is rendered by json_expr in the same statement. */
+static cl_err
+sq_audit_row(cl_store *base, const char *table, const char *json_expr,
+             const char *keycol, const char *key, const char *action,
+             const char *old_json, cl_error *err)
 {
     char sql[1024];
     int n = snprintf(sql, sizeof sql,
@@ -147,6 +153,25 @@ cl__sq_audit_row(sq_store *s, const char *table, const char *json_expr,
                      json_expr, table, keycol);
     if (n < 0 || (size_t)n >= sizeof sql)
         return cl_error_set(err, CL_EINVAL, "audit query too long");
-    return cl__sq_exec(s, NULL, err, sql, "ssssss", s->base.at, s->base.actor,
-                       table, key, action, old_json);
+    return sq_exec(base, NULL, err, sql, "ssssss",
+                   (cl__arg[]){{.s = base->at},
+                               {.s = base->actor},
+                               {.s = table},
+                               {.s = key},
+                               {.s = action},
+                               {.s = old_json}});
 }
+
+const cl__engine_q cl__sq_engine_q = {
+    .exec = sq_exec,
+    .rows = sq_rows,
+    .stream = sq_rows,
+    .audit_row = sq_audit_row,
+    .dialect = CL_SQL_SQLITE,
+};
+
+const cl_store_engine_ops cl__sqlite_engine_ops = {
+    /* One writer per file: what is due is what this worker sends. */
+    .outbox_claim = cl__engr_outbox_due,
+    .q = &cl__sq_engine_q,
+};

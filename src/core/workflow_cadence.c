@@ -430,9 +430,9 @@ cl_wf_session_close(const cl_wf_session *session,
         s->kind ? cl__wf_kind_words(s->kind) : "the session",
         cl__wf_or(s->period, ""));
     if (pc) {
-        char due[11] = "?";
+        char due[CL_DATE_WORDS_MAX] = "?";
         if (pc->checkin_due != CL_WF_NO_DAY)
-            cl_date_format(pc->checkin_due, due);
+            cl_date_words(pc->checkin_due, due);
         ADD("\n- Process change (owner %s, check-in due %s): %s",
             cl__wf_or(pc->owner_name, cl__wf_or(pc->owner_id, "?")), due,
             cl__wf_or(pc->description, ""));

@@ -8,6 +8,7 @@
  */
 #include "date.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -212,6 +213,22 @@ cl_date_format(cl_day d, char out[11])
     *p++ = '-';
     p = put_digits(p, dd, 2);
     *p = '\0';
+}
+
+void
+cl_date_words(cl_day d, char out[CL_DATE_WORDS_MAX])
+{
+    static const char months[12][4] = {"Jan", "Feb", "Mar", "Apr",
+                                       "May", "Jun", "Jul", "Aug",
+                                       "Sep", "Oct", "Nov", "Dec"};
+    int64_t y;
+    int m, dd;
+    civil_from_days(d, &y, &m, &dd);
+    if (y < 0)
+        y = 0;
+    if (y > 9999)
+        y = 9999;
+    snprintf(out, CL_DATE_WORDS_MAX, "%d %s %d", dd, months[m - 1], (int)y);
 }
 
 int

@@ -34,6 +34,15 @@ int cl_date_parse(const char *s, size_t len, cl_day *out);
 void cl_date_format(cl_day d, char out[11]);
 
 /*
+ * Writes the day as people read it, "14 Mar 2026" (the day without a
+ * leading zero, the month's English abbreviation), and a NUL into out: for
+ * notification titles and e-mail subjects (issue 16).  What is stored, and
+ * the dates of JSON fields, stay "YYYY-MM-DD".  Years clamp as above.
+ */
+#define CL_DATE_WORDS_MAX 12
+void cl_date_words(cl_day d, char out[CL_DATE_WORDS_MAX]);
+
+/*
  * The day of year y, month m, day of month d.  No range check: month 13 is
  * January of the next year and day 0 is the last day of the month before,
  * which is what date arithmetic wants.

@@ -188,8 +188,8 @@ void
 cl_nroute_digest(const cl_nroute_item *items, size_t n, cl_day day,
                  cl_buf *subject, cl_buf *body)
 {
-    char d[11];
-    cl_date_format(day, d);
+    char d[CL_DATE_WORDS_MAX];
+    cl_date_words(day, d);
     cl_buf_printf(subject, "Your closeloop digest for %s: %zu notification%s",
                   d, n, n == 1 ? "" : "s");
     cl_buf_printf(body, "Everything closeloop told you since your last digest, "

@@ -408,3 +408,71 @@ cl__wf_deal_words(cl_wf_effects *list, const cl_wf_deal *d)
         return cl__wf_fmt(list, "the deal with %s", d->account_name);
     return cl__wf_fmt(list, "deal %s", cl__wf_or(d->id, "?"));
 }
+
+/* Capitalises buf's first letter when cap, and returns buf. */
+static const char *
+ref_cap(char *buf, int cap)
+{
+    if (cap && buf[0] >= 'a' && buf[0] <= 'z')
+        buf[0] = (char)(buf[0] - 'a' + 'A');
+    return buf;
+}
+
+const char *
+cl_wf_churn_ref(const cl_wf_churn *c, int cap, char *buf, size_t len)
+{
+    if (cl__wf_empty(c->account_name))
+        snprintf(buf, len, "this churn");
+    else
+        snprintf(buf, len, "the churn of %s", c->account_name);
+    return ref_cap(buf, cap);
+}
+
+const char *
+cl_wf_deal_ref(const cl_wf_deal *d, int cap, char *buf, size_t len)
+{
+    if (cl__wf_empty(d->account_name))
+        snprintf(buf, len, "this deal");
+    else
+        snprintf(buf, len, "the deal with %s", d->account_name);
+    return ref_cap(buf, cap);
+}
+
+const char *
+cl_wf_session_ref(const cl_wf_session *s, int cap, char *buf, size_t len)
+{
+    if (cl__wf_empty(s->kind) || cl__wf_empty(s->period)) {
+        snprintf(buf, len, "this session");
+        return ref_cap(buf, cap);
+    }
+    /* "Monthly debrief" reads "the monthly debrief of 2026-07"; an
+       initialism such as "ICP review" or "AE+CSM debrief" keeps its case. */
+    const char *kind = cl__wf_kind_words(s->kind);
+    int lower =
+        isupper((unsigned char)kind[0]) && !isupper((unsigned char)kind[1]);
+    snprintf(buf, len, "the %c%s of %s",
+             lower ? tolower((unsigned char)kind[0]) : kind[0], kind + 1,
+             s->period);
+    return ref_cap(buf, cap);
+}
+
+const char *
+cl__wf_churn_ref(cl_wf_effects *list, const cl_wf_churn *c, int cap)
+{
+    char buf[CL_WF_REF_MAX];
+    return cl__wf_str(list, cl_wf_churn_ref(c, cap, buf, sizeof buf));
+}
+
+const char *
+cl__wf_deal_ref(cl_wf_effects *list, const cl_wf_deal *d, int cap)
+{
+    char buf[CL_WF_REF_MAX];
+    return cl__wf_str(list, cl_wf_deal_ref(d, cap, buf, sizeof buf));
+}
+
+const char *
+cl__wf_session_ref(cl_wf_effects *list, const cl_wf_session *s, int cap)
+{
+    char buf[CL_WF_REF_MAX];
+    return cl__wf_str(list, cl_wf_session_ref(s, cap, buf, sizeof buf));
+}

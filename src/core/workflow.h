@@ -297,6 +297,21 @@ typedef struct cl_wf_process_change {
     const char *owner_name; /* the owner's name, NULL: the id (issue 16) */
 } cl_wf_process_change;
 
+/*
+ * The words a refusal names a record by (issue 16): "the churn of Acme
+ * Corp", "the deal with Acme Corp", "the monthly debrief of 2026-07", or
+ * "this churn" (deal, session) when there is no name.  People read a
+ * refusal on the record's own page, so it never shows the record's id.
+ * cap starts the words with a capital, for the head of a sentence.  Writes
+ * into buf (len bytes, CL_WF_REF_MAX is room enough) and returns it.
+ */
+#define CL_WF_REF_MAX 320
+const char *cl_wf_churn_ref(const cl_wf_churn *c, int cap, char *buf,
+                            size_t len);
+const char *cl_wf_deal_ref(const cl_wf_deal *d, int cap, char *buf, size_t len);
+const char *cl_wf_session_ref(const cl_wf_session *s, int cap, char *buf,
+                              size_t len);
+
 /* ---- rule 1: won-deal review -------------------------------------------- */
 
 /*

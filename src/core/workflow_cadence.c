@@ -76,17 +76,18 @@ cl_wf_process_change_recorded(const cl_wf_config *cfg,
 {
     if (!session->kind || strcmp(session->kind, "monthly_debrief") != 0)
         return cl__wf_refuse(out, err, CL_ECONFLICT, "session", session->id,
-                             "session %s is a %s, not a monthly debrief; "
-                             "process changes belong to monthly debriefs",
-                             session->id, cl__wf_or(session->kind, "?"));
+                             "%s is not a monthly debrief; process changes "
+                             "belong to monthly debriefs",
+                             cl__wf_session_ref(out, session, 1));
     if (session->closed)
         return cl__wf_refuse(out, err, CL_ECONFLICT, "session", session->id,
-                             "session %s is closed", session->id);
+                             "%s is closed",
+                             cl__wf_session_ref(out, session, 1));
     if (existing)
         return cl__wf_refuse(out, err, CL_ECONFLICT, "session", session->id,
-                             "debrief %s already has its one process change "
+                             "%s already has its one process change "
                              "(owner %s); a debrief records exactly one",
-                             cl__wf_or(session->period, session->id),
+                             cl__wf_session_ref(out, session, 1),
                              cl__wf_or(existing->owner_name,
                                        cl__wf_or(existing->owner_id, "?")));
     if (cl__wf_blank(owner_id) || cl__wf_blank(description))
@@ -405,13 +406,14 @@ cl_wf_session_close(const cl_wf_session *session,
     const cl_wf_session *s = session;
     if (s->closed)
         return cl__wf_refuse(out, err, CL_ECONFLICT, "session", s->id,
-                             "session %s is already closed", s->id);
+                             "%s is already closed",
+                             cl__wf_session_ref(out, s, 1));
     int debrief = s->kind && strcmp(s->kind, "monthly_debrief") == 0;
     if (debrief && !pc)
         return cl__wf_refuse(out, err, CL_ECONFLICT, "session", s->id,
-                             "debrief %s cannot close without its one "
-                             "process change",
-                             cl__wf_or(s->period, s->id));
+                             "%s cannot close without its one process "
+                             "change",
+                             cl__wf_session_ref(out, s, 1));
     char body[NOTE_MAX];
     size_t len = 0;
     int cut = 0;
@@ -428,9 +430,9 @@ cl_wf_session_close(const cl_wf_session *session,
         s->kind ? cl__wf_kind_words(s->kind) : "the session",
         cl__wf_or(s->period, ""));
     if (pc) {
-        char due[11] = "?";
+        char due[CL_DATE_WORDS_MAX] = "?";
         if (pc->checkin_due != CL_WF_NO_DAY)
-            cl_date_format(pc->checkin_due, due);
+            cl_date_words(pc->checkin_due, due);
         ADD("\n- Process change (owner %s, check-in due %s): %s",
             cl__wf_or(pc->owner_name, cl__wf_or(pc->owner_id, "?")), due,
             cl__wf_or(pc->description, ""));

@@ -21,9 +21,9 @@ cl_wf_churn_recorded(const cl_wf_config *cfg, const cl_calendar *cal,
     const char *assignee = cl__wf_or(churn->csm_id, cfg->revops_id);
     if (cl__wf_empty(assignee))
         return cl__wf_refuse(out, err, CL_EINVAL, "churn", churn->id,
-                             "churn %s: the account has no CSM and no "
-                             "RevOps user is configured",
-                             churn->id);
+                             "%s: the account has no CSM and no RevOps "
+                             "user is configured",
+                             cl__wf_churn_ref(out, churn, 1));
     cl_day due = cl_cal_add_business_days(cal, churn->recorded_on,
                                           cfg->churn_tagging_due_business_days);
     cl__wf_task(out, "churn_tagging", "churn", churn->id, assignee, due, 0,
@@ -159,20 +159,22 @@ cl_wf_churn_tagged(const cl_wf_config *cfg, const cl_calendar *cal,
 {
     if (cl__wf_empty(tag->primary_cause))
         return cl__wf_refuse(out, err, CL_EINVAL, "churn", churn->id,
-                             "churn %s: a tag needs a primary cause",
-                             churn->id);
+                             "primary_cause: a tag of %s needs a primary "
+                             "cause",
+                             cl__wf_churn_ref(out, churn, 0));
     const cl_cause *cause =
         cl_taxonomy_in(cfg->causes, cfg->ncauses, tag->primary_cause);
     if (!cause)
         return cl__wf_refuse(out, err, CL_EINVAL, "churn", churn->id,
-                             "churn %s: '%s' is not a cause of the taxonomy",
-                             churn->id, tag->primary_cause);
+                             "primary_cause: '%s' is not a cause of the "
+                             "taxonomy",
+                             tag->primary_cause);
     char bad[64];
     if (!contributing_valid(cfg, tag->contributing_causes, bad, sizeof bad))
         return cl__wf_refuse(out, err, CL_EINVAL, "churn", churn->id,
-                             "churn %s: contributing cause '%s' is not a "
-                             "cause of the taxonomy",
-                             churn->id, bad);
+                             "contributing_causes: '%s' is not a cause of "
+                             "the taxonomy",
+                             bad);
     if (tag_equal(&churn->tag, tag))
         return CL_OK;
     cl_error locked;
@@ -300,10 +302,11 @@ cl_wf_churn_tag_check(const cl_wf_churn *churn, const cl_wf_tag *tag,
 {
     if (churn->closed_on == CL_WF_NO_DAY || tag_equal(&churn->tag, tag))
         return CL_OK;
+    char ref[CL_WF_REF_MAX];
     return cl_error_set(err, CL_ECONFLICT,
-                        "churn %s is closed; reopen it, with a reason, to "
-                        "change its tag",
-                        churn->id);
+                        "%s is closed; reopen it, with a reason, to change "
+                        "its tag",
+                        cl_wf_churn_ref(churn, 1, ref, sizeof ref));
 }
 
 /* An AUDIT effect what on churn by actor_id, keyed "WHAT:CHURN". */
@@ -355,12 +358,13 @@ cl_wf_churn_close(const cl_wf_churn *churn, const char *actor_id,
 {
     if (cl__wf_empty(churn->tag.primary_cause))
         return cl__wf_refuse(out, err, CL_ECONFLICT, "churn", churn->id,
-                             "churn %s cannot be closed untagged; tag its "
+                             "%s cannot be closed untagged; tag its "
                              "primary cause first",
-                             churn->id);
+                             cl__wf_churn_ref(out, churn, 1));
     if (churn->closed_on != CL_WF_NO_DAY)
         return cl__wf_refuse(out, err, CL_ECONFLICT, "churn", churn->id,
-                             "churn %s is already closed", churn->id);
+                             "%s is already closed",
+                             cl__wf_churn_ref(out, churn, 1));
     static const struct {
         const char *field, *words;
     } levels[3] = {
@@ -376,9 +380,10 @@ cl_wf_churn_close(const cl_wf_churn *churn, const char *actor_id,
         if (sig == CL_WF_SIGNAL_MISSING)
             return cl__wf_refuse(
                 out, err, CL_EINVAL, "churn", churn->id,
-                "churn %s cannot be closed without %s (%s); if nobody "
-                "knows it, write 'not known: ' and why",
-                churn->id, levels[i].words, levels[i].field);
+                "%s: %s cannot be closed without %s; if nobody knows it, "
+                "write 'not known: ' and why",
+                levels[i].field, cl__wf_churn_ref(out, churn, 0),
+                levels[i].words);
         if (sig == CL_WF_SIGNAL_NOT_KNOWN) {
             size_t len = strlen(unknown);
             snprintf(unknown + len, sizeof unknown - len, "%s%s",
@@ -398,14 +403,14 @@ cl_wf_churn_reopen(const cl_wf_churn *churn, const char *reason,
 {
     if (churn->closed_on == CL_WF_NO_DAY)
         return cl__wf_refuse(out, err, CL_ECONFLICT, "churn", churn->id,
-                             "churn %s is open; only a closed churn is "
+                             "%s is open; only a closed churn is "
                              "reopened",
-                             churn->id);
+                             cl__wf_churn_ref(out, churn, 1));
     if (cl__wf_blank(reason))
         return cl__wf_refuse(out, err, CL_EINVAL, "churn", churn->id,
-                             "churn %s: reopening needs a reason, kept in "
+                             "reason: reopening %s needs a reason, kept in "
                              "the audit trail",
-                             churn->id);
+                             cl__wf_churn_ref(out, churn, 0));
     cl_wf_effect *e = churn_audit(out, churn, "churn_reopened", actor_id);
     if (e) {
         e->old_value = "closed";

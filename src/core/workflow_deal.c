@@ -35,16 +35,18 @@ cl_wf_deal_won(const cl_wf_config *cfg, const cl_calendar *cal,
 {
     if (!deal->stage || strcmp(deal->stage, "closed_won") != 0)
         return cl__wf_refuse(out, err, CL_EINVAL, "deal", deal->id,
-                             "deal %s is not closed_won", deal->id);
+                             "%s is not closed won",
+                             cl__wf_deal_ref(out, deal, 1));
     if (deal->closed_on == CL_WF_NO_DAY)
         return cl__wf_refuse(out, err, CL_EINVAL, "deal", deal->id,
-                             "deal %s has no close date", deal->id);
+                             "%s has no close date",
+                             cl__wf_deal_ref(out, deal, 1));
     const char *assignee = cl__wf_or(deal->csm_id, cfg->revops_id);
     if (cl__wf_empty(assignee))
         return cl__wf_refuse(out, err, CL_EINVAL, "deal", deal->id,
-                             "deal %s: the account has no CSM and no RevOps "
+                             "%s: the account has no CSM and no RevOps "
                              "user is configured",
-                             deal->id);
+                             cl__wf_deal_ref(out, deal, 1));
     cl_day due = cl_wf_review_due(cfg, cal, deal->closed_on, deal->kickoff_on);
     const char *title =
         cl__wf_fmt(out, "Won-deal review for %s", cl__wf_deal_words(out, deal));
@@ -90,15 +92,15 @@ cl_wf_kickoff_gate(const cl_wf_deal *deal, cl_day review_held_on,
     if (cl__wf_blank(override_reason) || source == CL_WF_KICKOFF_IMPORTED) {
         if (review_held_on == CL_WF_NO_DAY)
             return cl__wf_refuse(out, err, CL_ECONFLICT, "deal", deal->id,
-                                 "kickoff_on: deal %s has no won-deal review "
+                                 "kickoff_on: %s has no won-deal review "
                                  "recorded; record it first or give an "
                                  "override reason",
-                                 deal->id);
+                                 cl__wf_deal_ref(out, deal, 0));
         cl_date_format(review_held_on, held);
         return cl__wf_refuse(out, err, CL_ECONFLICT, "deal", deal->id,
                              "kickoff_on: %s is before the won-deal review of "
-                             "deal %s (held_on %s)%s",
-                             kick, deal->id, held,
+                             "%s (held on %s)%s",
+                             kick, cl__wf_deal_ref(out, deal, 0), held,
                              source == CL_WF_KICKOFF_IMPORTED
                                  ? ""
                                  : "; give an override reason to record it");
@@ -146,14 +148,14 @@ cl_wf_review_recorded(const cl_wf_deal *deal, const cl_wf_review *review,
     }
     if (*missing)
         return cl__wf_refuse(out, err, CL_EINVAL, "deal", deal->id,
-                             "deal %s: the review needs all seven answers; "
-                             "missing %s",
-                             deal->id, missing);
+                             "answers: the review of %s needs all seven "
+                             "answers; missing %s",
+                             cl__wf_deal_ref(out, deal, 0), missing);
     if (review->gut_read && cl_enum_index(cl_gut_reads, review->gut_read) < 0)
         return cl__wf_refuse(out, err, CL_EINVAL, "deal", deal->id,
-                             "deal %s: gut read '%s' is not positive, "
-                             "neutral or worried",
-                             deal->id, review->gut_read);
+                             "gut_read: '%s' is not positive, neutral or "
+                             "worried",
+                             review->gut_read);
     int generic[7];
     for (int i = 0; i < 7; i++) {
         const char *why;

@@ -28,9 +28,9 @@ cl_wf_debrief_held(const cl_wf_config *cfg, const cl_wf_churn *churn,
 {
     if (cl__wf_blank(churn->tag.primary_cause))
         return cl__wf_refuse(out, err, CL_ECONFLICT, "churn", churn->id,
-                             "churn %s is not tagged: there is no tag to "
+                             "%s is not tagged: there is no tag to "
                              "debrief",
-                             churn->id);
+                             cl__wf_churn_ref(out, churn, 1));
     if (cl__wf_blank(notes))
         return on_field(cl__wf_refuse(out, err, CL_EINVAL, "churn", churn->id,
                                       "notes: required: what the debrief "

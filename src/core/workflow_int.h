@@ -57,6 +57,13 @@ const char *cl__wf_churn_words(cl_wf_effects *list, const cl_wf_churn *c);
    when its account has no name (copied into list). */
 const char *cl__wf_deal_words(cl_wf_effects *list, const cl_wf_deal *d);
 
+/* cl_wf_churn_ref and its kin, copied into list. */
+const char *cl__wf_churn_ref(cl_wf_effects *list, const cl_wf_churn *c,
+                             int cap);
+const char *cl__wf_deal_ref(cl_wf_effects *list, const cl_wf_deal *d, int cap);
+const char *cl__wf_session_ref(cl_wf_effects *list, const cl_wf_session *s,
+                               int cap);
+
 /*
  * CREATE_TASK: kind, subject, assignee, due; key "KIND:SUBJECT" when
  * per_assignee is 0, "KIND:SUBJECT:ASSIGNEE" when 1.

@@ -34,8 +34,9 @@ cl_wf_checkins_tick(const cl_wf_config *cfg, const cl_calendar *cal,
         const cl_wf_process_change *pc = &pcs[i];
         if (pc->checkin_on != CL_WF_NO_DAY || pc->checkin_due == CL_WF_NO_DAY)
             continue;
-        char due[11];
-        cl_date_format(pc->checkin_due, due);
+        /* Titles are e-mail subjects: the day as people read it. */
+        char due[CL_DATE_WORDS_MAX];
+        cl_date_words(pc->checkin_due, due);
         if (today > pc->checkin_due && !pc->reminded &&
             !cl__wf_empty(pc->owner_id)) {
             cl__wf_notify(
@@ -106,8 +107,8 @@ cl_wf_tasks_tick(const cl_wf_config *cfg, const cl_calendar *cal,
             continue;
         if (t->kind && strcmp(t->kind, "process_change_checkin") == 0)
             continue;
-        char due[11];
-        cl_date_format(t->due_on, due);
+        char due[CL_DATE_WORDS_MAX];
+        cl_date_words(t->due_on, due);
         const char *what = about(out, t);
         if (!t->reminded && !cl__wf_empty(t->assignee_id)) {
             cl__wf_notify(out, cl__wf_fmt(out, "task_reminder:%s", t->id),

@@ -120,8 +120,9 @@ put(char *at, const char *s)
  * deals user hears of.  stamp[d] == stamp marks deal d counted already.
  */
 static void
-digest(cl_wf_effects *out, const char *day, const char *user, const fresh *v,
-       size_t n, const cl_wf_deal *deals, size_t *stamp, size_t mark)
+digest(cl_wf_effects *out, const char *day, const char *words, const char *user,
+       const fresh *v, size_t n, const cl_wf_deal *deals, size_t *stamp,
+       size_t mark)
 {
     const char *lines[CL_WF_DIGEST_MAX_LINES];
     size_t nlines = 0, more = 0, ndeals = 0, len = 0;
@@ -191,7 +192,7 @@ digest(cl_wf_effects *out, const char *day, const char *user, const fresh *v,
                   cl__wf_fmt(out,
                              "Pipeline digest %s: %zu new flag%s on %zu "
                              "deal%s",
-                             day, nflags, nflags == 1 ? "" : "s", ndeals,
+                             words, nflags, nflags == 1 ? "" : "s", ndeals,
                              ndeals == 1 ? "" : "s"),
                   body);
     free(body);
@@ -265,10 +266,13 @@ cl_wf_pipeline_tick(const cl_wf_deal *deals, size_t ndeals,
                 people[npeople++] = who[k];
     }
     qsort(people, npeople, sizeof *people, str_cmp);
-    char day[11];
+    /* The key keeps the ISO day; the title, an e-mail subject, the day
+       as people read it. */
+    char day[11], words[CL_DATE_WORDS_MAX];
     cl_date_format(today, day);
+    cl_date_words(today, words);
     for (size_t i = 0; i < npeople; i++)
-        digest(out, day, people[i], v, n, deals, stamp, i + 1);
+        digest(out, day, words, people[i], v, n, deals, stamp, i + 1);
 out:
     free(v);
     free(taken);

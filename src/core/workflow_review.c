@@ -26,14 +26,14 @@ cl_wf_review_answers(const cl_wf_deal *deal, int reviewed,
     int complete = 1;
     if (!deal->stage || strcmp(deal->stage, "closed_won") != 0)
         return cl__wf_refuse(out, err, CL_ECONFLICT, "deal", deal->id,
-                             "deal %s is not closed won; only won deals are "
+                             "%s is not closed won; only won deals are "
                              "reviewed",
-                             deal->id);
+                             cl__wf_deal_ref(out, deal, 1));
     if (reviewed)
         return cl__wf_refuse(out, err, CL_ECONFLICT, "deal", deal->id,
-                             "review: the won-deal review of deal %s is "
+                             "review: the won-deal review of %s is "
                              "already held; its CSM owns the answers now",
-                             deal->id);
+                             cl__wf_deal_ref(out, deal, 0));
     for (int i = 0; i < 7; i++) {
         if (answers[i] == NULL)
             continue;
@@ -119,11 +119,10 @@ cl_wf_checkin_recorded(const cl_wf_task *task, int score, const char *note,
     if (!cl_wf_checkin_n(task->kind) || !task->subject_kind ||
         strcmp(task->subject_kind, "deal") != 0)
         return cl__wf_refuse(out, err, CL_EINVAL, "task", task->id,
-                             "task %s is not a won-deal check-in", task->id);
+                             "This task is not a won-deal check-in");
     if (task->done)
         return cl__wf_refuse(out, err, CL_ECONFLICT, "task", task->id,
-                             "task %s: this check-in is already recorded",
-                             task->id);
+                             "This check-in is already recorded");
     if (score < 0 || score > 100)
         return cl__wf_refuse(out, err, CL_EINVAL, "task", task->id,
                              "score: expected a whole number from 0 to 100, "

@@ -58,6 +58,17 @@ coaching_cause(const cl__eng *e, const char *cause)
     return c && c->sales_attributable;
 }
 
+/* A coaching cause as people read it: its taxonomy label, "Trust
+   breakdown", or the code when neither is known. */
+static const char *
+cause_words(const cl__eng *e, const char *cause)
+{
+    if (cause && strcmp(cause, "trust_breakdown") == 0)
+        return "Trust breakdown";
+    const cl_cause *c = cl_taxonomy_in(e->cfg.causes, e->cfg.ncauses, cause);
+    return c && c->label && *c->label ? c->label : cause;
+}
+
 /* An item by its unique key (AE, period, cause). */
 typedef struct key {
     const char *ae_id, *period, *cause;
@@ -115,10 +126,12 @@ cl_engine_coaching_open(cl_store *st, const char *ae_id, const char *cause,
     if (rc == CL_OK)
         rc = cl_store_coaching_add(st, ae_id, 0, period, cause, note, "private",
                                    &inserted, err);
+    const char *name =
+        rc == CL_OK && !inserted ? cl__eng_user_name(&e, ae_id) : NULL;
     if (rc == CL_OK && !inserted)
-        rc = cl_error_set(err, CL_ECONFLICT,
-                          "%s already has a coaching item on %s for %s", ae_id,
-                          cause, period);
+        rc = cl_error_set(
+            err, CL_ECONFLICT, "%s already has a coaching item on %s for %s",
+            name ? name : "This AE", cause_words(&e, cause), period);
     key k = {.ae_id = ae_id, .period = period, .cause = cause};
     if (rc == CL_OK)
         rc = cl_store_coaching_each(st, key_cb, &k, err);
@@ -172,7 +185,6 @@ cl_engine_coaching_follow(cl_store *st, int64_t id, const char *note, int close,
     if (rc == CL_OK)
         rc = cl_store_coaching_update(st, id, note, close, &changed, err);
     if (rc == CL_OK && !changed)
-        rc = cl_error_set(err, CL_ECONFLICT, "coaching item %lld is closed",
-                          (long long)id);
+        rc = cl_error_set(err, CL_ECONFLICT, "This coaching item is closed");
     return cl__eng_end(&e, rc, NULL, err);
 }

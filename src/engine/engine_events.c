@@ -94,10 +94,11 @@ cl_engine_churn_tag(cl_store *st, const char *churn_id, const cl_wf_tag *tag,
     if (rc == CL_OK)
         rc = cl_wf_churn_tagged(&e.cfg, &e.cal, &before, &t, actor, e.today,
                                 &fx, err);
+    char ref[CL_WF_REF_MAX];
     if (rc == CL_OK && fx.n == 0)
         rc = cl_error_set(err, CL_EINVAL,
-                          "churn '%s' already has this tag; nothing changed",
-                          churn_id);
+                          "%s already has this tag; nothing changed",
+                          cl_wf_churn_ref(&before, 1, ref, sizeof ref));
     if (rc == CL_OK)
         rc = cl_store_get(st, CL_KIND_CHURNS, &key, row, &found, err);
     if (rc == CL_OK) {
@@ -144,9 +145,11 @@ churn_open_close(cl_store *st, const char *churn_id, const char *reason,
         rc = cl_store_field_set(st, "churn", churn_id,
                                 reopen ? "reopened" : "closed",
                                 reopen ? NULL : today, 0, &changed, err);
+    char ref[CL_WF_REF_MAX];
     if (rc == CL_OK && !changed)
-        rc = cl_error_set(err, CL_ECONFLICT, "churn '%s' is already %s",
-                          churn_id, reopen ? "open" : "closed");
+        rc = cl_error_set(err, CL_ECONFLICT, "%s is already %s",
+                          cl_wf_churn_ref(&c, 1, ref, sizeof ref),
+                          reopen ? "open" : "closed");
     rc = run_rule_and_apply(&e, rc, &fx, err);
     return cl__eng_end(&e, rc, NULL, err);
 }
@@ -192,7 +195,7 @@ cl_engine_review_record(cl_store *st, const char *deal_id,
     cl_wf_deal d;
     cl_wf_effects fx;
     cl__eng e;
-    char held[11], q[3] = "q1";
+    char held[11], q[3] = "q1", ref[CL_WF_REF_MAX];
     cl_err rc = cl__eng_begin(&e, st, actor, now, err);
     if (rc != CL_OK)
         return rc;
@@ -204,9 +207,9 @@ cl_engine_review_record(cl_store *st, const char *deal_id,
         rc = cl__eng_get_deal(&e, deal_id, &d, NULL, err);
     if (rc == CL_OK && (d.stage == NULL || strcmp(d.stage, "closed_won")))
         rc = cl_error_set(err, CL_ECONFLICT,
-                          "deal '%s' is not closed won; only won deals are "
+                          "%s is not closed won; only won deals are "
                           "reviewed",
-                          deal_id);
+                          cl_wf_deal_ref(&d, 1, ref, sizeof ref));
     /* The AE's questions the CSM left open take the AE's own answers. */
     if (rc == CL_OK)
         rc =
@@ -583,9 +586,10 @@ cl_engine_session_decide(cl_store *st, int64_t session_id, const char *text,
         rc = cl_error_set(err, CL_EINVAL, "a decision needs its text");
     if (rc == CL_OK)
         rc = load_session(&e, session_id, &x, err);
+    char ref[CL_WF_REF_MAX];
     if (rc == CL_OK && x.s.closed)
-        rc = cl_error_set(err, CL_ECONFLICT, "session %lld is closed",
-                          (long long)session_id);
+        rc = cl_error_set(err, CL_ECONFLICT, "%s is closed",
+                          cl_wf_session_ref(&x.s, 1, ref, sizeof ref));
     if (rc == CL_OK)
         rc = cl_store_session_decide(st, session_id, text, err);
     return cl__eng_end(&e, rc, NULL, err);
@@ -675,11 +679,9 @@ cl_engine_debrief_held(cl_store *st, int64_t task_id, const char *notes,
         (!t->kind || strcmp(t->kind, "debrief") != 0 || !t->subject_kind ||
          strcmp(t->subject_kind, "churn") != 0 || !t->subject_id ||
          !*t->subject_id))
-        rc = cl_error_set(err, CL_EINVAL, "task %lld is not a churn's debrief",
-                          (long long)task_id);
+        rc = cl_error_set(err, CL_EINVAL, "This task is not a churn's debrief");
     if (rc == CL_OK && t->done)
-        rc = cl_error_set(err, CL_ECONFLICT, "task %lld is done already",
-                          (long long)task_id);
+        rc = cl_error_set(err, CL_ECONFLICT, "This debrief is done already");
     cl_vis_rel rel = {t->assignee_id, t->assignee_manager_id, NULL};
     if (rc == CL_OK)
         rc = cl__eng_check_may(&e, actor, "--by", CL_VA_TASK_DONE, &rel, err);

@@ -278,14 +278,13 @@ cl__h_token_revoke(cl_http_req *r)
         return cl_http_error(r, 404, "not_found", NULL, "no token '%s'", id);
     if (o.revoked)
         return cl_http_error(r, 409, "conflict", NULL,
-                             "token '%s' is revoked already", id);
+                             "This token is revoked already");
     int changed = 0;
     e = cl_store_begin(r->st, r->user_id, r->now, &err);
     if (e == CL_OK)
         e = cl_store_token_revoke(r->st, id, &changed, &err);
     if (e == CL_OK && !changed)
-        e = cl_error_set(&err, CL_ECONFLICT, "token '%s' is revoked already",
-                         id);
+        e = cl_error_set(&err, CL_ECONFLICT, "This token is revoked already");
     if (e == CL_OK)
         e = cl_store_commit(r->st, &err);
     if (e != CL_OK) {

@@ -539,7 +539,22 @@ kickoff_gate(cl_http_req *r, const cl_http_row_buf *b, cl_error *err)
         cl_store_kickoff_dates(r->st, b->row[0].s, &stored, &held, &found, err);
     if (e != CL_OK || !found || stored == kickoff)
         return e;
-    cl_wf_deal d = {.id = b->row[0].s};
+    /* The refusal names the deal by its account (issue 16). */
+    const cl_value *acct = &b->row[cl_kind_field_index(def, "account_id")];
+    const cl_kind_def *adef = cl_kind_get(CL_KIND_ACCOUNTS);
+    cl_value arow[32];
+    char name[200] = "";
+    int afound = 0;
+    if (acct->type == CL_V_TEXT &&
+        cl_store_get(r->st, CL_KIND_ACCOUNTS, acct, arow, &afound, err) ==
+            CL_OK &&
+        afound) {
+        const cl_value *n = &arow[cl_kind_field_index(adef, "name")];
+        if (n->type == CL_V_TEXT && n->s)
+            snprintf(name, sizeof name, "%s", n->s);
+    }
+    cl_error_clear(err);
+    cl_wf_deal d = {.id = b->row[0].s, .account_name = name};
     cl_wf_effects fx;
     cl_wf_effects_init(&fx);
     e = cl_wf_kickoff_gate(&d, held, kickoff, CL_WF_KICKOFF_HELD, NULL, NULL,

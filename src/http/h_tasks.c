@@ -257,16 +257,15 @@ cl__h_task_done(cl_http_req *r)
     /* A check-in is done by recording its health reading (issue 14). */
     if (cl_wf_checkin_n(o.kind))
         return cl_http_error(r, 409, "conflict", "score",
-                             "task %s is a check-in: record it with its "
+                             "This task is a check-in: record it with its "
                              "health reading (POST /api/v1/tasks/%s/checkin)",
-                             r->params[0], r->params[0]);
+                             r->params[0]);
     int changed = 0;
     e = cl_store_begin(r->st, r->user_id, r->now, &err);
     if (e == CL_OK)
         e = cl_store_task_done(r->st, f.id, &changed, &err);
     if (e == CL_OK && !changed)
-        e = cl_error_set(&err, CL_ECONFLICT, "task %lld is done already",
-                         (long long)f.id);
+        e = cl_error_set(&err, CL_ECONFLICT, "This task is done already");
     if (e == CL_OK)
         e = cl_store_commit(r->st, &err);
     if (e != CL_OK) {

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/icp_expr.h"
 #include "../core/visibility.h"
 #include "../store/store_engine.h"
 #include "http_int.h"
@@ -89,6 +90,15 @@ cl_http_record_json(cl_kind kind, const cl_value *row, unsigned mask)
             v = json_string(row[i].s);
         }
         json_object_set_new(o, f->name, v);
+    }
+    /* An ICP version's rule in words beside its text (issue 16): the UI
+       shows it, the text stays what RevOps edits. */
+    json_t *criteria = json_object_get(o, "criteria");
+    if (kind == CL_KIND_ICP && json_is_string(criteria)) {
+        char *words = cl_icp_text_words(json_string_value(criteria));
+        json_object_set_new(o, "criteria_words",
+                            words ? json_string(words) : json_null());
+        free(words);
     }
     return o;
 }

@@ -515,8 +515,47 @@ static const char v11[] =
     "  updated_at " TXT " NOT NULL,"
     "  PRIMARY KEY (workspace_id, user_id));";
 
-static const char *const migrations[] = {v1, v2, v3, v4, v5, v6, v7, v8,
-                                         v9, v10, v11};
+/*
+ * v12 (ui16c, issue 16): open tasks created before their titles named the
+ * account keep their id wording ("Tag the root cause of churn c-000075");
+ * rewrite them as the rules now write them ("... of the churn of Acme
+ * Corp").  Specific forms first (check-ins, recovery records, cause
+ * follow-ups), then any "churn ID" / "deal ID" of the task's own subject.
+ * Done tasks stay as they were: they are history.
+ */
+#define V12_NAME(kind)                                                         \
+    "(SELECT a.name FROM " kind " x JOIN accounts a ON a.workspace_id = "      \
+    "x.workspace_id AND a.id = x.account_id WHERE x.workspace_id = "           \
+    "tasks.workspace_id AND x.id = tasks.subject_id)"
+#define V12_DN V12_NAME("deals")
+#define V12_CN V12_NAME("churns")
+static const char v12[] =
+    "UPDATE tasks SET title = substr(title, 1, strpos(title, ': ') + 1) "
+    "|| " V12_DN
+    " WHERE status = 'open' AND subject_kind = 'deal' AND kind LIKE "
+    "'review_checkin_%' AND title LIKE '% (deal ' || subject_id || ')' "
+    "AND " V12_DN " IS NOT NULL;"
+    "UPDATE tasks SET title = 'Recovery record: ' || " V12_DN " || "
+    "' returns after a lost deal ' || substr(title, strpos(title, ' (') + 1) "
+    "WHERE status = 'open' AND subject_kind = 'deal' AND kind = "
+    "'recovery_classification' AND title LIKE 'Recovery record: deal ' || "
+    "subject_id || ' returns after lost deal % (%' AND " V12_DN " IS NOT NULL;"
+    "UPDATE tasks SET title = replace(title, 'deal ' || subject_id, "
+    "'the deal with ' || " V12_DN ") WHERE status = 'open' AND "
+    "subject_kind = 'deal' AND title LIKE '%deal ' || subject_id || '%' "
+    "AND " V12_DN " IS NOT NULL;"
+    "UPDATE tasks SET title = " V12_CN " || ' churned: tagged ' || "
+    "replace(substr(title, length('Churn ' || subject_id || ' tagged ') + "
+    "1), ': for ', ', for ') WHERE status = 'open' AND subject_kind = "
+    "'churn' AND kind = 'cause_followup' AND title LIKE 'Churn ' || "
+    "subject_id || ' tagged %' AND " V12_CN " IS NOT NULL;"
+    "UPDATE tasks SET title = replace(title, 'churn ' || subject_id, "
+    "'the churn of ' || " V12_CN ") WHERE status = 'open' AND "
+    "subject_kind = 'churn' AND title LIKE '%churn ' || subject_id || '%' "
+    "AND " V12_CN " IS NOT NULL;";
+
+static const char *const migrations[] = {v1, v2, v3, v4,  v5,  v6,
+                                         v7, v8, v9, v10, v11, v12};
 
 const char *
 cl__pg_migration(int version)

@@ -27,7 +27,7 @@
 typedef struct cl_store cl_store;
 
 /* The schema version this build writes; cl_store_open migrates up to it. */
-#define CL_STORE_SCHEMA_VERSION 11
+#define CL_STORE_SCHEMA_VERSION 12
 
 /*
  * Opens the workspace at url: a file path or "sqlite:PATH" (a missing file

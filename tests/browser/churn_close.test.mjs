@@ -1,6 +1,7 @@
 // Issue 14: a CSM closes a churn in the UI once its three signals are
 // saved (one written "not known: REASON"), then reopens it, with a reason,
-// to change the tag.
+// to change the tag.  A close from a stale second tab is refused in words
+// (issue 16).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { browser, exportKind, shot, signIn, startWorkspace } from './lib.mjs';
@@ -20,7 +21,7 @@ test('a CSM closes a churn with its three signals and reopens it to change the t
                 c.passwords = [pick.csm];
             },
         });
-        const { page, errors } = await browser(t);
+        const { context, page, errors } = await browser(t);
         const form = `/churns/${encodeURIComponent(pick.churn)}/tag`;
         await signIn(page, ctx, pick.csm, form);
         await page.getByRole('heading', { name: `Tag the churn of ${pick.name}` }).waitFor();
@@ -43,9 +44,23 @@ test('a CSM closes a churn with its three signals and reopens it to change the t
         await page.getByRole('link', { name: 'Change the tag or close' }).click();
         await closeBtn.waitFor();
         assert.equal(await closeBtn.isDisabled(), false);
+        // A second tab, at phone width, holds the same form open.
+        const other = await context.newPage();
+        await other.setViewportSize({ width: 390, height: 844 });
+        await other.goto(page.url());
+        const otherClose = other.getByRole('button', { name: 'Close the churn record' });
+        await otherClose.waitFor();
         await closeBtn.click();
         await page.getByRole('heading', { name: `The churn of ${pick.name} is closed` }).waitFor();
         await shot(page, 'churn-closed');
+        // Issue 16: closing it again from the stale tab is refused in words
+        // that name the account, never the churn's id.
+        await otherClose.click();
+        const refusal = other.getByRole('alert');
+        await refusal.filter({ hasText: `The churn of ${pick.name} is already closed` }).waitFor();
+        assert.ok(!(await refusal.textContent()).includes(pick.churn));
+        await shot(other, 'churn-close-refused-phone');
+        await other.close();
 
         // Reopening needs a reason; then the tag form is back.
         const reopen = page.getByRole('button', { name: 'Reopen the churn' });

@@ -44,6 +44,14 @@ test('Marketing adopts the suggested ICP change and records a "no change"',
         assert.equal(v.owner_id, mkt);
         assert.match(v.rationale, /2\.7 times/);
         assert.equal(v.effective_on, (await api.get('/me')).body.today);
+        // Issue 16: the new version reads in words, with its day as people
+        // write it; the raw criteria stay in the API beside the words.
+        assert.equal(v.criteria_words, sugg.new_criteria_words);
+        const said = await page.getByTestId('icp-decided').textContent();
+        assert.ok(said.includes(sugg.new_criteria_words), said);
+        assert.ok(!said.includes(sugg.new_criteria), said);
+        assert.doesNotMatch(said, /\d{4}-\d{2}-\d{2}/);
+        assert.match(said, /from \d{1,2} [A-Z][a-z]{2} \d{4}:/);
 
         await page.getByRole('button', { name: 'Keep the definition' }).click();
         await page.getByLabel('Why the definition stays').fill('Within the intervals this quarter.');

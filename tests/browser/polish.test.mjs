@@ -155,8 +155,13 @@ test('the ICP rule, pipeline reasons, health notes and inbox texts in words',
             const inbox = await page.getByTestId('notifications').innerText();
             assert.doesNotMatch(inbox, USER_ID, `${who}'s inbox shows a user id`);
             assert.doesNotMatch(inbox, RECORD_ID, `${who}'s inbox shows a record id`);
-            if (who === 'u-cs-manager-1')
+            if (who === 'u-cs-manager-1') {
                 assert.match(inbox, /assigned to [A-Z][a-z]+ [A-Z]/);
+                // Issue 16: days in titles (e-mail subjects) read as days.
+                assert.match(inbox, /, due \d{1,2} [A-Z][a-z]{2} \d{4}\b/);
+            }
+            assert.doesNotMatch(inbox, /\b\d{4}-\d{2}-\d{2}\b/,
+                `${who}'s inbox shows an ISO date`);
             assert.deepEqual(await axeViolations(page), []);
             await shot(page, `polish-inbox-words-${width}`);
             assert.deepEqual(errors, []);

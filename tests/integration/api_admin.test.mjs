@@ -161,6 +161,8 @@ describe('API tokens', () => {
         assert.equal((await bearer.get('/api/v1/me')).status, 401);
         const again = await c.post(`/api/v1/tokens/${r.json.id}/revoke`);
         assert.equal(again.status, 409);
+        // Issue 16: the refusal the tokens page shows names no id.
+        assert.equal(again.json.error.message, 'This token is revoked already');
     });
 
     test('a token made by the CLI is listed and revocable over the API', async () => {

@@ -167,7 +167,7 @@ async (t) => {
     const digests = smtp.messages().filter((m) => m.to === '<ann@example.com>');
     assert.equal(digests.length, 1);
     assert.equal(digests[0].subject,
-        'Your closeloop digest for 2026-06-03: 2 notifications');
+        'Your closeloop digest for 3 Jun 2026: 2 notifications');
     assert.match(digests[0].text, /1\. .*Account A1/);
     assert.match(digests[0].text, /2\. .*Account A2/);
     assert.ok(outbox(db, '--channel', 'digest')
@@ -183,7 +183,7 @@ async (t) => {
     assert.match(r.stdout, /1 digest queued/);
     const next = smtp.messages().filter((m) => m.to === '<ann@example.com>');
     assert.equal(next.length, 2);
-    assert.match(next[1].subject, /2026-06-04: 1 notification$/);
+    assert.match(next[1].subject, /4 Jun 2026: 1 notification$/);
     assert.match(next[1].text, /Account A1/);
     assert.doesNotMatch(next[1].text, /Account A2/);
 });
@@ -227,5 +227,5 @@ test('the digest hour is the workspace\'s: 08:00 in New York is 12:00 UTC ' +
     assert.match(r.stdout, /1 digest queued/);
     const [digest] = smtp.messages().filter((m) => m.to === '<ann@example.com>');
     assert.equal(digest.subject,
-        'Your closeloop digest for 2026-06-03: 1 notification');
+        'Your closeloop digest for 3 Jun 2026: 1 notification');
 });

@@ -31,7 +31,9 @@ test('rule: a churn closes only with all three signals; "not known" needs ' +
     tag(db, ['--stated', 'Too expensive for what we use']);
     let r = close(db);
     assert.equal(r.code, 1, r.stderr);
-    assert.match(r.stderr, /without the CS diagnosis \(diagnosis\)/);
+    // Issue 16: the refusal names the field and the churn by its account.
+    assert.match(r.stderr, /diagnosis: the churn of Account A1 cannot be closed without the CS diagnosis/);
+    assert.doesNotMatch(r.stderr, /C1/);
     assert.equal(r.lines.length, 1, r.stderr);
     tag(db, ['--diagnosis', 'Used one module of five',
         '--predictive', 'not known']);
@@ -64,7 +66,7 @@ test('rule: a closed churn\'s tag changes only after a reopen with a ' +
     let r = cliRun(db, ['churn', 'tag', 'C1', '--primary', 'poor_service',
         '--by', 'U6', '--now', NOW]);
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /C1 is closed; reopen it/);
+    assert.match(r.stderr, /The churn of Account A1 is closed; reopen it/);
 
     // An import: the same tag again is no change; another is a bad row,
     // and nothing of the file is applied.
@@ -76,7 +78,7 @@ test('rule: a closed churn\'s tag changes only after a reopen with a ' +
     r = cliRun(db, ['import', 'churns', writeCsv(dir, 'other.csv',
         [CHURN_HEAD, row('poor_service')]), '--now', NOW]);
     assert.equal(r.code, 1);
-    assert.match(r.lines[0], /^.*other\.csv:2: primary_cause: churn C1 is closed; reopen it/);
+    assert.match(r.lines[0], /^.*other\.csv:2: primary_cause: This churn is closed; reopen it/);
 
     // The API: the record shows closed_on; PATCH is 409; reopen needs a
     // reason; then the tag changes.

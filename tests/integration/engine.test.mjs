@@ -180,7 +180,7 @@ test('a month of a company\'s life produces each task, session and ' +
     assert.deepEqual(count('coaching_item'), ['U2']);
     assert.deepEqual(count('what_changed'), ['U6']);
     const changed = mail.find((m) => m.kind === 'what_changed');
-    assert.match(changed.body, /\(owner Sam Manager, check-in due 2026-07-31\)/);
+    assert.match(changed.body, /\(owner Sam Manager, check-in due 31 Jul 2026\)/);
     // Every overdue task reminded once and escalated once at most.
     const reminders = mail.filter((m) => m.kind === 'task_reminder');
     const escalations = mail.filter((m) => m.kind === 'task_escalation');

@@ -160,10 +160,17 @@ test('ICP through the API: marketing and revops add versions, nobody ' +
     r = await ops.get('/api/v1/icp/2');
     assert.equal(r.status, 200, r.text);
     assert.equal(r.json.criteria, 'employees >= 80');
+    assert.equal(r.json.criteria_words, 'employees at least 80');
     r = await csm.get('/api/v1/icp');
     assert.equal(r.status, 200);
     assert.equal(JSON.stringify(r.json).match(/"version":/g).length, 2,
         r.text);
+    // Issue 16: every version has its rule in words beside the text.
+    const listed = r.json.items.find((x) => x.version === 2);
+    assert.equal(listed.criteria, 'employees >= 80');
+    assert.equal(listed.criteria_words, 'employees at least 80');
+    for (const x of r.json.items)
+        assert.equal(typeof x.criteria_words, 'string', JSON.stringify(x));
 
     r = await csm.post('/api/v1/icp/no-change', { rationale: 'Keep' });
     assert.equal(r.status, 403);

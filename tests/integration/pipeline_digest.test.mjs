@@ -59,7 +59,7 @@ test('a tick sends one digest per person a day, ranked by evidence, and ' +
     // champion stability; within champion stability, 3 months in the
     // role before no executive sponsor.
     const ann = to('U3');
-    assert.equal(ann.subject, 'Pipeline digest 2026-06-01: 3 new flags on ' +
+    assert.equal(ann.subject, 'Pipeline digest 1 Jun 2026: 3 new flags on ' +
         '2 deals');
     const lines = ann.body.split('\n').filter((l) => /^\d+\. /.test(l));
     assert.deepEqual(lines, [
@@ -74,7 +74,7 @@ test('a tick sends one digest per person a day, ranked by evidence, and ' +
     // Sam reads his team's four flags in one message, each with its AE
     // by name.
     const sam = to('U2');
-    assert.equal(sam.subject, 'Pipeline digest 2026-06-01: 4 new flags on ' +
+    assert.equal(sam.subject, 'Pipeline digest 1 Jun 2026: 4 new flags on ' +
         '3 deals');
     assert.match(sam.body, /^1\. Deal with Account A2 \(AE Ann Exec\): outside the ICP/m);
     assert.match(sam.body, /^4\. Deal with Account A3 \(AE Bob Exec\): slow to demo/m);
@@ -91,7 +91,7 @@ test('a tick sends one digest per person a day, ranked by evidence, and ' +
 
     const next = tick(db, '2026-06-02T08:00');
     assert.equal(next.flags, 1);
-    sent = digests(mail()).filter((x) => x.subject.includes('2026-06-02'));
+    sent = digests(mail()).filter((x) => x.subject.includes('2 Jun 2026'));
     assert.deepEqual(sent.map((x) => x.recipient_id).sort(), ['U2', 'U4']);
     for (const m of sent) {
         assert.match(m.subject, /1 new flag on 1 deal$/);

@@ -44,7 +44,7 @@ test('kickoff gate: the review must be held on or before the kickoff date ' +
         '--by', 'U6']);
     assert.equal(early.code, 1);
     assert.equal(early.lines.length, 1);
-    assert.match(early.stderr, /kickoff_on: 2026-06-10 is before the won-deal review of deal D1 \(held_on 2026-06-11\)/);
+    assert.match(early.stderr, /kickoff_on: 2026-06-10 is before the won-deal review of the deal with Account A1 \(held on 2026-06-11\)/);
     assert.equal(deals(db).D1.kickoff_on, '');
     // The same day as the review is allowed.
     cli(db, ['kickoff', 'D1', '--held-on', '2026-06-11', '--by', 'U6']);
@@ -72,7 +72,7 @@ test('kickoff gate on import: a deal whose kickoff_on precedes its review ' +
         wonDeal('D1', 'A1', 'U3', '2026-06-05', 20000, '2026-06-10')]);
     const bad = cliRun(db, ['import', 'deals', file]);
     assert.notEqual(bad.code, 0);
-    assert.match(bad.stderr, /deals2\.csv:3: kickoff_on: 2026-06-10 is before the won-deal review of deal D1 \(held_on 2026-06-11\)/);
+    assert.match(bad.stderr, /deals2\.csv:3: kickoff_on: 2026-06-10 is before the won-deal review of this deal \(held on 2026-06-11\)/);
     // All or nothing: D2's kickoff (no review: history) was not applied.
     assert.equal(deals(db).D2.kickoff_on, '');
     // On the review's day, and without a review, both import.

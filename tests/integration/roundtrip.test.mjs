@@ -11,10 +11,10 @@ import {
 test('init reports the workspace and its schema version', (t) => {
     const db = workspace(t);
     const r = ok(['init', '--db', db]); // a second init is a no-op migrate
-    assert.equal(r.stdout.trim(), `workspace ready: ${db} (schema version 11)`);
+    assert.equal(r.stdout.trim(), `workspace ready: ${db} (schema version 12)`);
     const i = info(db);
     assert.equal(i.backend, PG ? 'postgres' : 'sqlite');
-    assert.equal(i.schema_version, 11);
+    assert.equal(i.schema_version, 12);
     assert.equal(i.db, db);
     for (const k of [...KINDS, 'audit'])
         assert.equal(i.counts[k], 0, `${k} starts empty`);

@@ -125,6 +125,26 @@ test_weekday_table(void **state)
     casefile_run("date_weekdays.tsv", "date\tweekday", check_weekday);
 }
 
+/* A case of date_words.tsv: date, the words people read. */
+static int
+check_words(char **cell, char *why, size_t whysize)
+{
+    char out[CL_DATE_WORDS_MAX];
+    cl_date_words(day_of(cell[0]), out);
+    if (strcmp(out, cell[1]) != 0) {
+        snprintf(why, whysize, "%s reads '%s'", cell[0], out);
+        return -1;
+    }
+    return 0;
+}
+
+static void
+test_words_table(void **state)
+{
+    (void)state;
+    casefile_run("date_words.tsv", "date\twords", check_words);
+}
+
 /* A case of date_refused.tsv: parser, text. */
 static int
 check_refused(char **cell, char *why, size_t whysize)
@@ -523,6 +543,7 @@ main(void)
         cmocka_unit_test(test_known_day_numbers),
         cmocka_unit_test(test_round_trip_every_day_1900_to_2999),
         cmocka_unit_test(test_weekday_table),
+        cmocka_unit_test(test_words_table),
         cmocka_unit_test(test_refused_table),
         cmocka_unit_test(test_add_months_table),
         cmocka_unit_test(test_business_days_table),

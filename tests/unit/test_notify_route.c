@@ -166,7 +166,7 @@ test_digest_lists_every_item_oldest_first(void **state)
     cl_nroute_digest(items, 2, d, &s, &b);
     assert_false(s.oom || b.oom);
     assert_string_equal(
-        s.p, "Your closeloop digest for 2026-06-03: 2 notifications");
+        s.p, "Your closeloop digest for 3 Jun 2026: 2 notifications");
     const char *one = strstr(b.p, "1. Churn C1 flagged (2026-06-03)\n"
                                   "   Line one\n   Line two\n");
     const char *two = strstr(b.p, "2. Task due (2026-06-03)\n");

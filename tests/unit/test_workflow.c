@@ -71,12 +71,49 @@ test_config_defaults_follow_the_taxonomy(void **state)
     assert_null(c.revops_id);
 }
 
+/* Issue 16: a refusal names a record by its account or period, never by
+   its id, and says "this churn" when there is no name. */
+static void
+test_refusal_refs(void **state)
+{
+    (void)state;
+    char buf[CL_WF_REF_MAX];
+    cl_wf_churn c = {.id = "c-000075", .account_name = "Acme Corp"};
+    assert_string_equal(cl_wf_churn_ref(&c, 1, buf, sizeof buf),
+                        "The churn of Acme Corp");
+    assert_string_equal(cl_wf_churn_ref(&c, 0, buf, sizeof buf),
+                        "the churn of Acme Corp");
+    c.account_name = NULL;
+    assert_string_equal(cl_wf_churn_ref(&c, 1, buf, sizeof buf), "This churn");
+    cl_wf_deal d = {.id = "d-1", .account_name = "Acme Corp"};
+    assert_string_equal(cl_wf_deal_ref(&d, 0, buf, sizeof buf),
+                        "the deal with Acme Corp");
+    d.account_name = "";
+    assert_string_equal(cl_wf_deal_ref(&d, 0, buf, sizeof buf), "this deal");
+    static const struct {
+        const char *kind, *period, *words;
+    } sessions[] = {
+        {"monthly_debrief", "2026-07", "The monthly debrief of 2026-07"},
+        {"bad_fit_review", "2026Q3", "The bad-fit review of 2026Q3"},
+        {"icp_review", "2026Q3", "The ICP review of 2026Q3"},
+        {"monthly_debrief", NULL, "This session"},
+        {NULL, "2026Q3", "This session"},
+    };
+    for (size_t i = 0; i < sizeof sessions / sizeof sessions[0]; i++) {
+        cl_wf_session s = {
+            .id = "7", .kind = sessions[i].kind, .period = sessions[i].period};
+        assert_string_equal(cl_wf_session_ref(&s, 1, buf, sizeof buf),
+                            sessions[i].words);
+    }
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_health_score_formula),
         cmocka_unit_test(test_whole_months),
+        cmocka_unit_test(test_refusal_refs),
         cmocka_unit_test(test_config_defaults_follow_the_taxonomy),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

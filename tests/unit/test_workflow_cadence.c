@@ -254,7 +254,7 @@ test_session_close_rules_and_what_changed(void **state)
                                     "2026-07:"));
     assert_null(strstr(e->body, "monthly_debrief"));
     assert_non_null(strstr(e->body, "Add a security review"));
-    assert_non_null(strstr(e->body, "2026-09-04"));
+    assert_non_null(strstr(e->body, "check-in due 4 Sep 2026"));
     assert_non_null(strstr(e->body, "Pricing page copy"));
     must_key(&l, "what_changed:monthly_debrief:2026-07:CSM2");
     /* Without a name the owner is its id; with one, the name (issue 16). */

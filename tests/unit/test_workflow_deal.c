@@ -180,6 +180,7 @@ test_deal_won_refuses_open_deal(void **state)
     cl_wf_config c = config();
     cl_wf_deal d = won_deal("2026-07-15", 1000);
     d.stage = "negotiation";
+    d.account_name = "Acme Corp";
     cl_wf_effects l;
     cl_wf_effects_init(&l);
     cl_error err;
@@ -187,7 +188,8 @@ test_deal_won_refuses_open_deal(void **state)
     const cl_wf_effect *e = cl_wf_effects_error(&l);
     assert_non_null(e);
     assert_int_equal(e->code, CL_EINVAL);
-    assert_non_null(strstr(err.msg, "D123"));
+    /* Issue 16: the refusal names the deal by its account, not its id. */
+    assert_string_equal(err.msg, "The deal with Acme Corp is not closed won");
     assert_int_equal(count_kind(&l, CL_WF_CREATE_TASK), 0);
     cl_wf_effects_release(&l);
 }
@@ -208,7 +210,7 @@ test_kickoff_before_review_needs_override(void **state)
                                         "CSM1", &l, &err),
                      CL_ECONFLICT);
     assert_string_equal(err.msg,
-                        "kickoff_on: deal D123 has no won-deal review "
+                        "kickoff_on: this deal has no won-deal review "
                         "recorded; record it first or give an override "
                         "reason");
     assert_int_equal(cl_wf_effects_error(&l)->code, CL_ECONFLICT);
@@ -257,7 +259,7 @@ test_kickoff_gate_review_held_on_or_before_kickoff(void **state)
                      CL_ECONFLICT);
     assert_string_equal(err.msg,
                         "kickoff_on: 2026-07-21 is before the won-deal review "
-                        "of deal D123 (held_on 2026-07-22); give an override "
+                        "of this deal (held on 2026-07-22); give an override "
                         "reason to record it");
     assert_null(strchr(err.msg, '\n'));
     cl_wf_effects_release(&l);
@@ -278,6 +280,7 @@ test_kickoff_gate_import_allows_history_without_review(void **state)
 {
     (void)state;
     cl_wf_deal d = won_deal("2026-07-15", 1000);
+    d.account_name = "Acme Corp";
     cl_wf_effects l;
     cl_wf_effects_init(&l);
     cl_error err;
@@ -290,7 +293,7 @@ test_kickoff_gate_import_allows_history_without_review(void **state)
                      CL_ECONFLICT);
     assert_string_equal(err.msg,
                         "kickoff_on: 2026-07-21 is before the won-deal review "
-                        "of deal D123 (held_on 2026-07-22)");
+                        "of the deal with Acme Corp (held on 2026-07-22)");
     cl_wf_effects_release(&l);
 }
 

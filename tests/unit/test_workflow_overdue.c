@@ -48,6 +48,8 @@ test_checkin_reminder_and_escalation(void **state)
     const cl_wf_effect *e = must_key(&l, "checkin_reminder:9");
     assert_string_equal(e->recipient_id, "VPS");
     assert_string_equal(e->what, "checkin_reminder");
+    /* Issue 16: the title is an e-mail subject, its day as people read it. */
+    assert_string_equal(e->title, "Process-change check-in was due 4 Sep 2026");
     e = must_key(&l, "reminded:process_change:9");
     assert_int_equal(e->kind, CL_WF_SET);
     assert_int_equal(count_kind(&l, CL_WF_NOTIFY), 1);
@@ -193,7 +195,7 @@ test_overdue_texts_name_people_and_accounts(void **state)
         cl_wf_tasks_tick(&c, NULL, &t, 1, D("2026-07-20"), &l, NULL), CL_OK);
     const cl_wf_effect *e = must_key(&l, "task_escalation:T7");
     assert_string_equal(e->title, "Overdue: Won-deal review of the deal with "
-                                  "Acme Corp, due 2026-07-10");
+                                  "Acme Corp, due 10 Jul 2026");
     assert_string_equal(e->body, "the deal with Acme Corp; assigned to "
                                  "Casey Morgan");
     e = must_key(&l, "task_reminder:T7");

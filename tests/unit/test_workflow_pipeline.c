@@ -108,13 +108,13 @@ test_one_digest_per_person_per_day(void **state)
     assert_string_equal(e->recipient_id, "AE1");
     assert_string_equal(e->subject_kind, "report");
     assert_string_equal(e->subject_id, "pipeline");
-    assert_string_equal(e->title, "Pipeline digest 2026-06-16: 3 new flags "
+    assert_string_equal(e->title, "Pipeline digest 16 Jun 2026: 3 new flags "
                                   "on 2 deals");
     /* AE1's own deals: no AE named; P2 is not AE1's. */
     assert_null(strstr(e->body, "AE1"));
     assert_null(strstr(e->body, "P2"));
     e = must_key(&l, "pipeline_digest:2026-06-16:AE2");
-    assert_string_equal(e->title, "Pipeline digest 2026-06-16: 1 new flag "
+    assert_string_equal(e->title, "Pipeline digest 16 Jun 2026: 1 new flag "
                                   "on 1 deal");
     assert_non_null(strstr(e->body, "Deal with Tidal Foods: matches a churn "
                                     "pattern: teams under 25 without an ops "
@@ -122,7 +122,7 @@ test_one_digest_per_person_per_day(void **state)
     assert_null(strstr(e->body, "P0"));
     /* The manager's digest has the whole team, each line naming the AE. */
     e = must_key(&l, "pipeline_digest:2026-06-16:SM1");
-    assert_string_equal(e->title, "Pipeline digest 2026-06-16: 4 new flags "
+    assert_string_equal(e->title, "Pipeline digest 16 Jun 2026: 4 new flags "
                                   "on 3 deals");
     assert_non_null(strstr(e->body, "Deal with Tidal Foods (AE Bob Exec)"));
     assert_non_null(strstr(e->body, "Deal P1, account A1 (AE AE1)"));
@@ -280,7 +280,7 @@ test_manager_who_is_the_ae_not_doubled(void **state)
     assert_int_equal(count_kind(&l, CL_WF_NOTIFY), 1);
     const cl_wf_effect *e = must_key(&l, "pipeline_digest:2026-06-16:U1");
     assert_string_equal(e->title,
-                        "Pipeline digest 2026-06-16: 1 new flag on 1 deal");
+                        "Pipeline digest 16 Jun 2026: 1 new flag on 1 deal");
     cl_wf_effects_release(&l);
 }
 
@@ -371,7 +371,7 @@ test_digest_of_many_flags(void **state)
     assert_string_equal(e->recipient_id, "AE000");
     e = must_key(&l, "pipeline_digest:2026-01-05:SM1");
     assert_string_equal(e->title,
-                        "Pipeline digest 2026-01-05: 300 new flags on 300 "
+                        "Pipeline digest 5 Jan 2026: 300 new flags on 300 "
                         "deals");
     assert_in_order(e->body,
                     (const char *const[]){"1. Deal P299,", "50. Deal P250,",

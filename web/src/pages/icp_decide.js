@@ -13,6 +13,7 @@ import {
     Select,
     useSubmit,
     SubmitStatus,
+    day,
 } from '../ui.js';
 
 const OWNERS = ['marketing', 'revops'];
@@ -73,7 +74,7 @@ function Decide({ d, me }) {
                 'Recorded: the ICP stays as it is',
             );
             if (r) {
-                setDone(`Kept version ${r.version} on ${r.decided_on}.`);
+                setDone(`Kept version ${r.version} on ${day(r.decided_on)}.`);
                 setMode(null);
             }
             return;
@@ -95,7 +96,7 @@ function Decide({ d, me }) {
         );
         if (r) {
             setDone(
-                `Version ${r.version} is the ICP from ${r.effective_on}: ${r.criteria}`,
+                `Version ${r.version} is the ICP from ${day(r.effective_on)}: ${r.criteria_words || r.criteria}`,
             );
             setMode(null);
         }

@@ -22,50 +22,11 @@
 #include "../core/buf.h"
 #include "pipeline.h"
 
-/* A string as jansson escapes it: '"' and '\\', \b \f \n \r \t, the other
-   control characters as \u00XX (upper-case hex); other bytes as they are
-   (text in the snapshot was checked for UTF-8 where it came in). */
-static void
-put_str(cl_buf *b, const char *s)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    const char *run = s;
-    cl_buf_add(b, "\"", 1);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c >= 0x20 && c != '"' && c != '\\')
-            continue;
-        cl_buf_add(b, run, (size_t)(s - run));
-        run = s + 1;
-        char esc[6] = {'\\', (char)c};
-        size_t len = 2;
-        if (c == '\b')
-            esc[1] = 'b';
-        else if (c == '\f')
-            esc[1] = 'f';
-        else if (c == '\n')
-            esc[1] = 'n';
-        else if (c == '\r')
-            esc[1] = 'r';
-        else if (c == '\t')
-            esc[1] = 't';
-        else if (c < 0x20) {
-            memcpy(esc + 1, "u00", 3);
-            esc[4] = hex[c >> 4];
-            esc[5] = hex[c & 15];
-            len = 6;
-        }
-        cl_buf_add(b, esc, len);
-    }
-    cl_buf_add(b, run, (size_t)(s - run));
-    cl_buf_add(b, "\"", 1);
-}
-
 static void
 put_str_or_null(cl_buf *b, const char *s)
 {
     if (s)
-        put_str(b, s);
+        cl_buf_json_str(b, s);
     else
         cl_buf_add(b, "null", 4);
 }
@@ -126,7 +87,7 @@ static void
 put_key(cl_buf *b, int comma, int depth, const char *key)
 {
     put_line(b, comma, depth);
-    put_str(b, key);
+    cl_buf_json_str(b, key);
     cl_buf_add(b, ": ", 2);
 }
 
@@ -137,7 +98,7 @@ put_deal(cl_buf *b, const cl_snapshot *s, const cl_pipeline_deal *f,
     int32_t d = f->d, a = s->deal_account[d], ae = s->deal_ae[d];
     cl_buf_add(b, "{", 1);
     put_key(b, 0, 3, "deal_id");
-    put_str(b, s->deal_id[d]);
+    cl_buf_json_str(b, s->deal_id[d]);
     put_key(b, 1, 3, "account_id");
     put_str_or_null(b, a < 0 ? NULL : s->account_id[a]);
     put_key(b, 1, 3, "account");
@@ -155,13 +116,13 @@ put_deal(cl_buf *b, const cl_snapshot *s, const cl_pipeline_deal *f,
         put_line(b, k > 0, 4);
         cl_buf_add(b, "{", 1);
         put_key(b, 0, 5, "flag");
-        put_str(b, cl_wf_pf_name(x->kind));
+        cl_buf_json_str(b, cl_wf_pf_name(x->kind));
         put_key(b, 1, 5, "reason");
-        put_str(b, x->reason);
+        cl_buf_json_str(b, x->reason);
         put_key(b, 1, 5, "evidence");
         put_num(b, x->evidence, 2);
         put_key(b, 1, 5, "reason_words");
-        put_str(b, x->reason_words);
+        cl_buf_json_str(b, x->reason_words);
         put_line(b, 0, 4);
         cl_buf_add(b, "}", 1);
     }
@@ -195,7 +156,7 @@ cl_report_pipeline_text(const cl_snapshot *s, const cl_report_opts *o,
         cl_buf_add(out, "null", 4);
     else {
         cl_date_format(o->today, day);
-        put_str(out, day);
+        cl_buf_json_str(out, day);
     }
     put_key(out, 1, 1, "icp_version");
     if (v < 0)

@@ -85,7 +85,9 @@ cl_buf_printf(cl_buf *b, const char *fmt, ...)
 void
 cl_buf_json_strn(cl_buf *b, const char *s, size_t n)
 {
-    static const char hex[] = "0123456789abcdef";
+    /* As jansson escapes (\b, \f, upper-case hex), so that JSON written
+       here and JSON jansson prints are the same bytes. */
+    static const char hex[] = "0123456789ABCDEF";
     const char *end = s + n, *run = s;
 
     /* Most strings need no escape: reserve once for the common case. */
@@ -100,7 +102,11 @@ cl_buf_json_strn(cl_buf *b, const char *s, size_t n)
         run = s + 1;
         char esc[6] = {'\\', (char)c};
         size_t len = 2;
-        if (c == '\n')
+        if (c == '\b')
+            esc[1] = 'b';
+        else if (c == '\f')
+            esc[1] = 'f';
+        else if (c == '\n')
             esc[1] = 'n';
         else if (c == '\r')
             esc[1] = 'r';

@@ -52,8 +52,9 @@ void cl_buf_printf(cl_buf *b, const char *fmt, ...)
 
 /*
  * Appends n bytes of s as a quoted JSON string.  '"' and '\\' are
- * backslash-escaped, newline, CR and tab as \n, \r and \t, the other
- * control characters (NUL among them) as \u00xx with lower-case hex; every
+ * backslash-escaped, backspace, form feed, newline, CR and tab as \b, \f,
+ * \n, \r and \t, the other control characters (NUL among them) as \u00XX
+ * with upper-case hex, as jansson writes them; every
  * other byte, UTF-8 or not, is copied as it is (the callers hold text that
  * was checked for UTF-8 where it came in).
  */

@@ -148,8 +148,8 @@ static const struct {
     {IN("a\"b"), "\"a\\\"b\""},
     {IN("a\\b"), "\"a\\\\b\""},
     {IN("\n\r\t"), "\"\\n\\r\\t\""},
-    {IN("\x01\x08\x0c\x1f"), "\"\\u0001\\u0008\\u000c\\u001f\""},
-    {IN("\x1b[0m"), "\"\\u001b[0m\""},
+    {IN("\x01\x08\x0c\x1f"), "\"\\u0001\\b\\f\\u001F\""},
+    {IN("\x1b[0m"), "\"\\u001B[0m\""},
     {IN(" ~\x7f"), "\" ~\x7f\""},       /* DEL is not a control in JSON */
     {IN("</script>"), "\"</script>\""}, /* '/' stays as it is */
     {IN("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"),

@@ -132,6 +132,18 @@ cl_http_record_write(cl_jw *w, cl_kind kind, const cl_value *row,
             cl_jw_str(w, row[i].s);
         }
     }
+    /* As cl_http_record_json: an ICP version's rule in words. */
+    int c = cl_kind_field_index(def, "criteria");
+    if (kind == CL_KIND_ICP && c >= 0 && row[c].type == CL_V_TEXT &&
+        (mask & cl_vis_field_group(vk, "criteria"))) {
+        char *words = cl_icp_text_words(row[c].s);
+        cl_jw_key(w, "criteria_words");
+        if (words)
+            cl_jw_str(w, words);
+        else
+            cl_jw_null(w);
+        free(words);
+    }
     cl_jw_obj_end(w);
 }
 

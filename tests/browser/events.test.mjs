@@ -57,6 +57,9 @@ test('RevOps retries and discards failed inbound events', { timeout: 120000 },
         assert.equal(a.status, 201);
         await page.getByRole('button', { name: /^Retry event/ }).first().click();
         await page.getByTestId('event-note').getByText(/is applied/).waitFor();
+        // The note comes with the answer, the list with its reload.
+        await page.waitForFunction(() =>
+            document.querySelectorAll('[data-testid="event"]').length === 1);
         assert.equal(await rows.count(), 1);
         // The other is given up.
         await page.getByRole('button', { name: /^Discard event/ }).click();

@@ -5,7 +5,9 @@
 // (more pairs: further runs of the suites, e.g. on PostgreSQL; a pair's
 // TESTLOG_JSON is '-' for a node-only run such as the browser tests).
 // Sums cmocka's per-executable counts from meson's testlog.json (one JSON
-// object per line) and node --test's closing "# pass N" / "# fail N".
+// object per line) and node --test's closing "# pass N" / "# fail N" /
+// "# cancelled N" (a test past its timeout is cancelled, not failed: it
+// counts as a failure here).
 // --release-build counts the release build (scripts/run.sh's) as one test;
 // --fuzz LOG adds the closing "N passed, N failed" of scripts/fuzz.sh's
 // output (one per target; a log without that line counts as one failure).
@@ -77,10 +79,11 @@ for (const [testlog, tap] of runs) {
         };
         const np = last(/^# pass (\d+)$/gm);
         const nf = last(/^# fail (\d+)$/gm);
+        const nc = last(/^# cancelled (\d+)$/gm);
         if (np === null && nf === null)
             failed += 1; // node --test did not get to its summary
         passed += np ?? 0;
-        failed += nf ?? 0;
+        failed += (nf ?? 0) + (nc ?? 0);
     } else if (tap && buildOk === '1') {
         failed += 1; // the run never started (e.g. no PostgreSQL)
         console.error(`summary: ${tap}: missing`);

@@ -240,7 +240,9 @@ const AXE = readFileSync(createRequire(import.meta.url)
 // The serious and critical WCAG 2.x A/AA violations axe finds on the page
 // as it is now: [] when there are none, else "rule: target" lines.
 export async function axeViolations(page) {
-    await page.evaluate(AXE);
+    // Once per document: a page checked at two widths keeps its copy.
+    if (!await page.evaluate(() => typeof globalThis.axe === 'object'))
+        await page.evaluate(AXE);
     const found = await page.evaluate(async () => {
         const r = await globalThis.axe.run(document, {
             runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a',
@@ -252,4 +254,42 @@ export async function axeViolations(page) {
             `${v.id} (${v.impact}): ${n.target.join(' ')} - ${v.help}`));
     });
     return found;
+}
+
+export const A11Y_WIDTHS = [['desktop', { width: 1280, height: 900 }],
+    ['phone', { width: 390, height: 844 }]];
+
+// The page as it is, at each width (the layout is responsive: no reload):
+// its violations, "where width: rule ...".
+export async function a11yCheck(page, where) {
+    const bad = [];
+    for (const [label, size] of A11Y_WIDTHS) {
+        await page.setViewportSize(size);
+        const v = await axeViolations(page);
+        if (v.length) {
+            await shot(page, `a11y-${label}-${where.replace(/\W+/g, '_')}`);
+            bad.push(...v.map((x) => `${where} ${label}: ${x}`));
+        }
+    }
+    return bad;
+}
+
+// Each path in turn, once its data has come, checked at each width.
+export async function a11yWalk(page, ctx, paths, who) {
+    const bad = [];
+    for (const path of paths) {
+        await page.goto(ctx.base + path);
+        await page.locator('#main h1').first().waitFor();
+        await page.locator('.loading').waitFor({ state: 'detached' })
+            .catch(() => {});
+        bad.push(...await a11yCheck(page, `${who} ${path}`));
+    }
+    return bad;
+}
+
+// Signs out at desktop width, where the header shows the button.
+export async function signOut(page) {
+    await page.setViewportSize(A11Y_WIDTHS[0][1]);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('Email').waitFor();
 }

@@ -1,0 +1,17 @@
+// Issue 16: every report page has no serious or critical accessibility
+// violation by axe-core, at desktop and phone widths (a11y.test.mjs walks
+// the other pages).
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { a11yWalk, browser, signIn, startWorkspace } from './lib.mjs';
+
+test('every report page has no serious accessibility violation, at ' +
+    'desktop and phone widths', { timeout: 300000 }, async (t) => {
+    const ctx = await startWorkspace(t, { users: ['u-revops-1'] });
+    const { page, errors } = await browser(t);
+    await signIn(page, ctx, 'u-revops-1');
+    const reports = ['monthly', 'bad-fit', 'icp', 'recovery', 'health',
+        'audit', 'pipeline', 'patterns'].map((r) => `/reports/${r}`);
+    assert.deepEqual(await a11yWalk(page, ctx, reports, 'revops'), []);
+    assert.deepEqual(errors, []);
+});

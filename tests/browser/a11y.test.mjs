@@ -5,12 +5,12 @@
 // each stays well within its time on a loaded machine and two run at once.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { a11yCheck, a11yWalk, A11Y_WIDTHS, browser, signIn, signOut,
-    startWorkspace } from './lib.mjs';
+import { A11Y_WIDTHS, a11yCheck, a11yWalk, browser, signIn, signOut,
+    startWorkspace, TEST_TIMEOUT } from './lib.mjs';
 
 test('RevOps\'s pages, an account, a session and the sign-in page have no ' +
     'serious accessibility violation, at desktop and phone widths',
-{ timeout: 300000 }, async (t) => {
+{ timeout: TEST_TIMEOUT }, async (t) => {
     const ctx = await startWorkspace(t, { users: ['u-revops-1'] });
     const { page, errors } = await browser(t);
     const bad = [];

@@ -3,12 +3,12 @@
 // desktop and phone widths (a11y.test.mjs walks RevOps's).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { a11yWalk, browser, signIn, signOut, startWorkspace } from
-    './lib.mjs';
+import { a11yWalk, browser, signIn, signOut, startWorkspace, TEST_TIMEOUT }
+    from './lib.mjs';
 
 test('the pages of an AE, a CSM, an admin and a sales manager have no ' +
     'serious accessibility violation, at desktop and phone widths',
-{ timeout: 300000 }, async (t) => {
+{ timeout: TEST_TIMEOUT }, async (t) => {
     const roles = ['u-ae-1', 'u-csm-1', 'u-admin-1', 'u-sales-manager-1'];
     const ctx = await startWorkspace(t, { users: roles });
     const { page, errors } = await browser(t);

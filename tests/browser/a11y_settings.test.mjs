@@ -3,11 +3,12 @@
 // widths (a11y.test.mjs walks the other pages).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { a11yWalk, browser, signIn, startWorkspace } from './lib.mjs';
+import { a11yWalk, browser, signIn, startWorkspace, TEST_TIMEOUT }
+    from './lib.mjs';
 
 test('the settings, import and own-account pages have no serious ' +
     'accessibility violation, at desktop and phone widths',
-{ timeout: 300000 }, async (t) => {
+{ timeout: TEST_TIMEOUT }, async (t) => {
     const ctx = await startWorkspace(t, { users: ['u-revops-1'] });
     const { page, errors } = await browser(t);
     await signIn(page, ctx, 'u-revops-1');

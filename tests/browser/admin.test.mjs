@@ -3,12 +3,13 @@
 // and sees it listed; the token works against the API.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { browser, email, shot, signIn, startWorkspace } from './lib.mjs';
+import { browser, email, shot, signIn, startWorkspace, TEST_TIMEOUT }
+    from './lib.mjs';
 
 const NEW_PASSWORD = 'admin-new-pass-1';
 
 test('an admin changes their password and creates an API token',
-    { timeout: 120000 }, async (t) => {
+    { timeout: TEST_TIMEOUT }, async (t) => {
         const ctx = await startWorkspace(t, {
             prepare: (c) => {
                 c.admin = c.users.find((u) => u.role === 'admin').id;

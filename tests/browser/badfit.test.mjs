@@ -2,12 +2,13 @@
 // the same figures as `closeloop report bad-fit --format json`.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { browser, cli, shot, signIn, startWorkspace } from './lib.mjs';
+import { browser, cli, shot, signIn, startWorkspace, TEST_TIMEOUT }
+    from './lib.mjs';
 
 const pct = (v) => `${(v * 100).toFixed(1)}%`;
 
 test('RevOps sees the bad-fit dashboard with the figures of the CLI',
-    { timeout: 120000 }, async (t) => {
+    { timeout: TEST_TIMEOUT }, async (t) => {
         const ctx = await startWorkspace(t, { users: ['u-revops-1'] });
         const { page, errors } = await browser(t);
         await signIn(page, ctx, 'u-revops-1');

@@ -4,11 +4,12 @@
 // Thursday week, which the workspace keeps.  axe on the tab.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { axeViolations, browser, cli, shot, signIn, startWorkspace } from './lib.mjs';
+import { axeViolations, browser, cli, shot, signIn, startWorkspace,
+    TEST_TIMEOUT } from './lib.mjs';
 
 for (const [label, width, height] of [['desktop', 1280, 900], ['phone', 390, 844]]) {
     test(`RevOps sets the time zone and the working week (${label})`,
-        { timeout: 300000 }, async (t) => {
+        { timeout: TEST_TIMEOUT }, async (t) => {
             const ctx = await startWorkspace(t, {
                 prepare: (c) => {
                     c.revops = c.users.find((u) => u.role === 'revops').id;

@@ -4,10 +4,11 @@
 // (issue 16).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { browser, exportKind, shot, signIn, startWorkspace } from './lib.mjs';
+import { browser, exportKind, shot, signIn, startWorkspace, TEST_TIMEOUT }
+    from './lib.mjs';
 
 test('a CSM closes a churn with its three signals and reopens it to change the tag',
-    { timeout: 120000 }, async (t) => {
+    { timeout: TEST_TIMEOUT }, async (t) => {
         let pick;
         const ctx = await startWorkspace(t, {
             prepare: (c) => {

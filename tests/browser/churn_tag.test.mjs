@@ -3,10 +3,11 @@
 // AE+CSM debrief task.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { browser, exportKind, shot, signIn, startWorkspace } from './lib.mjs';
+import { browser, exportKind, shot, signIn, startWorkspace, TEST_TIMEOUT }
+    from './lib.mjs';
 
 test('a CSM tags a churn as Wrong ICP and the AE sees the flag and the debrief',
-    { timeout: 120000 }, async (t) => {
+    { timeout: TEST_TIMEOUT }, async (t) => {
         let pick;
         const ctx = await startWorkspace(t, {
             prepare: (c) => {

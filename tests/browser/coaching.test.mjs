@@ -3,11 +3,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { apiAs, browser, cli, exportKind, previousQuarter, shot, signIn,
-    TEST_TODAY,
-    startWorkspace } from './lib.mjs';
+    startWorkspace, TEST_TIMEOUT, TEST_TODAY } from './lib.mjs';
 
 test("an AE cannot open another AE's coaching item, by link or by API",
-    { timeout: 120000 }, async (t) => {
+    { timeout: TEST_TIMEOUT }, async (t) => {
         const ctx = await startWorkspace(t, {
             users: ['u-revops-1'],
             prepare: (c) => {

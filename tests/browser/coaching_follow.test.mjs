@@ -3,11 +3,11 @@
 // it and cannot write on it.  Desktop, then phone, with axe on each page.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { axeViolations, browser, previousQuarter, shot, signIn, TEST_TODAY,
-    startWorkspace } from './lib.mjs';
+import { axeViolations, browser, previousQuarter, shot, signIn, startWorkspace,
+    TEST_TIMEOUT, TEST_TODAY } from './lib.mjs';
 
 test('a sales manager opens, follows up and closes a coaching item; the AE ' +
-    'reads it', { timeout: 180000 }, async (t) => {
+    'reads it', { timeout: TEST_TIMEOUT }, async (t) => {
     const ctx = await startWorkspace(t, { users: ['u-sales-manager-1',
         'u-ae-1'] });
     const ae = ctx.users.find((u) => u.id === 'u-ae-1');

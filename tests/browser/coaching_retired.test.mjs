@@ -4,13 +4,13 @@
 // the item).  Desktop and phone widths, with axe on each page.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { apiAs, axeViolations, browser, previousQuarter, shot, signIn, TEST_TODAY,
-    startWorkspace } from './lib.mjs';
+import { apiAs, axeViolations, browser, previousQuarter, shot, signIn,
+    startWorkspace, TEST_TIMEOUT, TEST_TODAY } from './lib.mjs';
 
 const SIZES = [['desktop', { width: 1280, height: 900 }], ['phone', { width: 390, height: 844 }]];
 
 test('a retired cause is not offered for a new coaching item; an old item keeps its label',
-    { timeout: 240000 }, async (t) => {
+    { timeout: TEST_TIMEOUT }, async (t) => {
         const ctx = await startWorkspace(t, { users: ['u-revops-1'] });
         const { period } = previousQuarter(TEST_TODAY);
         const api = await apiAs(ctx, 'u-revops-1');

@@ -8,13 +8,14 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { apiAs, axeViolations, browser, cli, shot, signIn, startWorkspace } from './lib.mjs';
+import { apiAs, axeViolations, browser, cli, shot, signIn, startWorkspace,
+    TEST_TIMEOUT } from './lib.mjs';
 
 const TOKEN = 'pat-na1-0a1b2c3d-4e5f-6789-abcd-ef0123456789';
 
 for (const [label, width, height] of [['desktop', 1280, 900], ['phone', 390, 844]]) {
     test(`RevOps turns the HubSpot write-back on and checks what would be written (${label})`,
-        { timeout: 300000 }, async (t) => {
+        { timeout: TEST_TIMEOUT }, async (t) => {
             const ctx = await startWorkspace(t, {
                 prepare: (c) => {
                     c.revops = c.users.find((u) => u.role === 'revops').id;

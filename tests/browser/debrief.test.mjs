@@ -3,9 +3,10 @@
 // the page does not offer before the change is recorded.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { browser, cli, shot, signIn, startWorkspace } from './lib.mjs';
+import { browser, cli, shot, signIn, startWorkspace, TEST_TIMEOUT }
+    from './lib.mjs';
 
-test('RevOps holds the monthly debrief: decision, one change, close', { timeout: 180000 },
+test('RevOps holds the monthly debrief: decision, one change, close', { timeout: TEST_TIMEOUT },
     async (t) => {
         const ctx = await startWorkspace(t, { users: ['u-revops-1'] });
         const { page, errors } = await browser(t);

@@ -3,11 +3,11 @@
 // CSM's inbox and the churn's audit trail, and both debrief tasks close.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { axeViolations, browser, cli, exportKind, shot, signIn, TEST_NOW,
-    startWorkspace } from './lib.mjs';
+import { axeViolations, browser, cli, exportKind, shot, signIn, startWorkspace,
+    TEST_NOW, TEST_TIMEOUT } from './lib.mjs';
 
 test('an AE records the debrief and disputes the tag; the CSM hears it',
-    { timeout: 180000 }, async (t) => {
+    { timeout: TEST_TIMEOUT }, async (t) => {
         let pick;
         const ctx = await startWorkspace(t, {
             prepare: (c) => {

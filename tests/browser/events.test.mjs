@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { test } from 'node:test';
-import { apiAs, browser, cli, shot, signIn, startWorkspace, TEST_NOW }
-    from './lib.mjs';
+import { apiAs, browser, cli, shot, signIn, startWorkspace, TEST_NOW,
+    TEST_TIMEOUT } from './lib.mjs';
 
 const SECRET = 'browser-webhook-secret-0123';
 
@@ -26,7 +26,7 @@ const deal = (id, account) => ({ id, account_id: account, type: 'new',
     stage: 'closed_won', created_on: '2026-10-01', closed_on: '2026-11-17',
     arr: 40000 });
 
-test('RevOps retries and discards failed inbound events', { timeout: 120000 },
+test('RevOps retries and discards failed inbound events', { timeout: TEST_TIMEOUT },
     async (t) => {
         const ctx = await startWorkspace(t, {
             users: ['u-revops-1'],

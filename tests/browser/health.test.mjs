@@ -3,13 +3,14 @@
 // verdict and value, shares as percentages and days as days.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { browser, cli, shot, signIn, startWorkspace } from './lib.mjs';
+import { browser, cli, shot, signIn, startWorkspace, TEST_TIMEOUT }
+    from './lib.mjs';
 
 const pct = (v) => `${(v * 100).toFixed(1)}%`;
 const days = (v) => `${Number.isInteger(v) ? v : v.toFixed(1)} days`;
 
 test('RevOps sees the loop-health checks of the CLI on a workspace where the loop has run',
-    { timeout: 180000 }, async (t) => {
+    { timeout: TEST_TIMEOUT }, async (t) => {
         const ctx = await startWorkspace(t, { users: ['u-revops-1'], loop: true });
         const want = JSON.parse(cli(ctx.db, ['report', 'health', '--format', 'json']));
         const latency = want.quarters.map((q) => q.checks.find((c) => c.check === 'signal_latency'));

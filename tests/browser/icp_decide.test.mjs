@@ -4,10 +4,11 @@
 // later review keeps it; a CSM sees the report but not the decision.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { apiAs, browser, shot, signIn, startWorkspace } from './lib.mjs';
+import { apiAs, browser, shot, signIn, startWorkspace, TEST_TIMEOUT }
+    from './lib.mjs';
 
 test('Marketing adopts the suggested ICP change and records a "no change"',
-    { timeout: 120000 }, async (t) => {
+    { timeout: TEST_TIMEOUT }, async (t) => {
         let mkt, csm;
         const ctx = await startWorkspace(t, {
             prepare: (c) => {

@@ -4,15 +4,15 @@
 // accessibility violation.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { apiAs, axeViolations, browser, shot, signIn, startWorkspace } from
-    './lib.mjs';
+import { apiAs, axeViolations, browser, shot, signIn, startWorkspace,
+    TEST_TIMEOUT } from './lib.mjs';
 
 const kindsOf = (page, testId, cls) => page.getByTestId(testId)
     .locator(`li.${cls}`).evaluateAll((els) => els.map((e) => e.dataset.kind));
 
 for (const [width, height] of [[1280, 900], [390, 844]]) {
     test(`the inbox shows one kind of task or notification at a time ` +
-        `(${width} px)`, { timeout: 180000 }, async (t) => {
+        `(${width} px)`, { timeout: TEST_TIMEOUT }, async (t) => {
         const ctx = await startWorkspace(t, { users: ['u-sales-manager-1'] });
         const api = await apiAs(ctx, 'u-sales-manager-1');
         const inbox = (await api.get('/inbox?limit=500')).body;

@@ -26,6 +26,12 @@ export const PASSWORD = 'demo-pass-1';
 // tests wait for).  A Wednesday mid-quarter, after the daily tick hour.
 export const TEST_NOW = '2026-11-18T10:00';
 export const TEST_TODAY = TEST_NOW.slice(0, 10);
+
+// A browser test's time limit catches a hang, not slowness (speed is
+// measured in bench/): the suite runs its three lanes on two cores, where
+// a walk of one minute on a quiet machine takes three or four, and CI's
+// machine is slower again.  One limit for every test, ten minutes.
+export const TEST_TIMEOUT = 600_000;
 process.env.CLOSELOOP_NOW = TEST_NOW;
 
 export function cli(db, args, input) {

@@ -3,10 +3,10 @@
 // time ("Load more" until the API says there is no more).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { PASSWORD, browser, email, exportKind, shot, signIn, startWorkspace } from
-    './lib.mjs';
+import { browser, email, exportKind, PASSWORD, shot, signIn, startWorkspace,
+    TEST_TIMEOUT } from './lib.mjs';
 
-test('accounts are found as you type; the audit trail loads more', { timeout: 180000 }, async (t) => {
+test('accounts are found as you type; the audit trail loads more', { timeout: TEST_TIMEOUT }, async (t) => {
     const ctx = await startWorkspace(t, {
         prepare: (c) => {
             c.revops = c.users.find((u) => u.role === 'revops').id;

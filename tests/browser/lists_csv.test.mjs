@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { apiAs, axeViolations, browser, parseCsv, shot, signIn, startWorkspace } from
-    './lib.mjs';
+import { apiAs, axeViolations, browser, parseCsv, shot, signIn, startWorkspace,
+    TEST_TIMEOUT } from './lib.mjs';
 
 // Every item of the API's list at path, page after page.
 async function all(api, path) {
@@ -30,7 +30,7 @@ async function download(page) {
 }
 
 test('the accounts list and the pipeline download whole as CSV, formulas neutralised',
-    { timeout: 300000 }, async (t) => {
+    { timeout: TEST_TIMEOUT }, async (t) => {
         const ctx = await startWorkspace(t, { users: ['u-revops-1', 'u-sales-manager-1'] });
         const api = await apiAs(ctx, 'u-revops-1');
         const evil = '=HYPERLINK("http://x.test","open")';

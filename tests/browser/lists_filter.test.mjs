@@ -6,8 +6,8 @@
 // widths, with axe.  lists.test.mjs has the search box.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { apiAs, axeViolations, browser, shot, signIn, startWorkspace } from
-    './lib.mjs';
+import { apiAs, axeViolations, browser, shot, signIn, startWorkspace,
+    TEST_TIMEOUT } from './lib.mjs';
 
 // Waits until the table shows the ids of want, in order.
 async function shows(page, table, want, what) {
@@ -24,7 +24,7 @@ async function shows(page, table, want, what) {
 const idsOf = (r) => r.body.items.map((x) => x.id);
 
 test('accounts and the open pipeline filter, sort and page by the URL',
-    { timeout: 300000 }, async (t) => {
+    { timeout: TEST_TIMEOUT }, async (t) => {
         const ctx = await startWorkspace(t, {
             users: ['u-revops-1', 'u-sales-manager-1'] });
         const api = await apiAs(ctx, 'u-revops-1');

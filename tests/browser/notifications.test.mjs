@@ -7,8 +7,8 @@
 // page without a serious accessibility violation.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { axeViolations, browser, cli, shot, signIn, startWorkspace } from
-    './lib.mjs';
+import { axeViolations, browser, cli, shot, signIn, startWorkspace,
+    TEST_TIMEOUT } from './lib.mjs';
 
 const AE = 'u-ae-1';
 const HOOK = 'https://example.webhook.office.com/webhookb2/a-secret-token';
@@ -24,7 +24,7 @@ for (const [label, width, height] of [['desktop', 1280, 900],
     ['phone', 390, 844]]) {
     test(`a person chooses chat or a daily digest for their notifications, ` +
         `and an admin changes it for someone (${label})`,
-    { timeout: 240000 }, async (t) => {
+    { timeout: TEST_TIMEOUT }, async (t) => {
         const ctx = await startWorkspace(t, {
             users: [AE],
             prepare: (c) => {

@@ -7,7 +7,8 @@
 // reactivates them and sends a password-reset link.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { browser, cli, shot, signIn, startWorkspace } from './lib.mjs';
+import { browser, cli, shot, signIn, startWorkspace, TEST_TIMEOUT }
+    from './lib.mjs';
 
 const NEW_PASSWORD = 'rosa-parker-pass-1';
 const INVITEE = { name: 'Rosa Parker', email: 'rosa.parker@example.com', team: 'EMEA' };
@@ -27,7 +28,7 @@ const INTERNAL_ID = /\bu-[a-z-]+-\d+\b|rosa-parker/;
 
 for (const [label, width, height] of [['desktop', 1280, 900], ['phone', 390, 844]]) {
     test(`an admin invites a person by name, the e-mailed link signs them in once, the admin changes their manager by name and deactivates them (${label})`,
-        { timeout: 240000 }, async (t) => {
+        { timeout: TEST_TIMEOUT }, async (t) => {
             const ctx = await startWorkspace(t, {
                 prepare: (c) => {
                     c.admin = c.users.find((u) => u.role === 'admin').id;

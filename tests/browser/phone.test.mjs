@@ -3,9 +3,10 @@
 // reachable and big enough to tap.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { browser, exportKind, shot, signIn, startWorkspace } from './lib.mjs';
+import { browser, exportKind, shot, signIn, startWorkspace, TEST_TIMEOUT }
+    from './lib.mjs';
 
-test('the inbox is usable on a 390x844 phone', { timeout: 120000 }, async (t) => {
+test('the inbox is usable on a 390x844 phone', { timeout: TEST_TIMEOUT }, async (t) => {
     const ctx = await startWorkspace(t, {
         prepare: (c) => {
             // The CSM with the most accounts: a full inbox.

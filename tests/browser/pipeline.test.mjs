@@ -3,10 +3,11 @@
 // page filters by flag and AE and sorts; Marketing may not open it.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { browser, cli, shot, signIn, startWorkspace } from './lib.mjs';
+import { browser, cli, shot, signIn, startWorkspace, TEST_TIMEOUT }
+    from './lib.mjs';
 
 test('the pipeline report names AEs for sales leadership, pages, filters and sorts; marketing may not open it',
-    { timeout: 240000 }, async (t) => {
+    { timeout: TEST_TIMEOUT }, async (t) => {
         const ctx = await startWorkspace(t, { users: ['u-vp-sales-1', 'u-marketing-1'] });
         const want = JSON.parse(cli(ctx.db, ['report', 'pipeline', '--format', 'json']));
         assert.ok(want.deals.length > 25, 'the demo has more flagged deals than a page');

@@ -3,7 +3,8 @@
 // scrolling on a phone, and a keyboard reaches the sign-in and the menu.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startWorkspace, browser, signIn, shot, exportKind, email, PASSWORD, axeViolations } from './lib.mjs';
+import { axeViolations, browser, email, exportKind, PASSWORD, shot, signIn,
+    startWorkspace, TEST_TIMEOUT } from './lib.mjs';
 
 const USER_ID = /\bu-[a-z]+-\d+\b/;
 const CODE = /\b[a-z]+_[a-z_]+\b/;
@@ -45,7 +46,7 @@ function noInternals(where, txt) {
 }
 
 test('names and words, not ids and codes; no sideways scroll on a phone',
-    { timeout: 180000 }, async (t) => {
+    { timeout: TEST_TIMEOUT }, async (t) => {
         let csm, account;
         const ctx = await startWorkspace(t, { prepare: (c) => {
             // A CSM with a churned, tagged account: the page with the most
@@ -106,7 +107,7 @@ const RECORD_ID = /\b[acd]-\d{5,}\b/;
 const OPERATOR = /(>=|<=|!=|\bin \()/;
 
 test('the ICP rule, pipeline reasons, health notes and inbox texts in words',
-    { timeout: 300000 }, async (t) => {
+    { timeout: TEST_TIMEOUT }, async (t) => {
         // The loop replayed: escalations, what-changed notes and churn
         // flags are in the inboxes.
         const ctx = await startWorkspace(t, { loop: true,
@@ -168,7 +169,7 @@ test('the ICP rule, pipeline reasons, health notes and inbox texts in words',
         }
     });
 
-test('the keyboard signs in and reaches the navigation', { timeout: 120000 }, async (t) => {
+test('the keyboard signs in and reaches the navigation', { timeout: TEST_TIMEOUT }, async (t) => {
     let who;
     const ctx = await startWorkspace(t, { prepare: (c) => {
         who = c.users.find((u) => u.role === 'revops').id;
@@ -241,7 +242,7 @@ test('the keyboard signs in and reaches the navigation', { timeout: 120000 }, as
     assert.deepEqual(errors, []);
 });
 
-test('every page names itself in the tab, and the tab has an icon', { timeout: 120000 }, async (t) => {
+test('every page names itself in the tab, and the tab has an icon', { timeout: TEST_TIMEOUT }, async (t) => {
     let who, acct;
     const ctx = await startWorkspace(t, { prepare: (c) => {
         who = c.users.find((u) => u.role === 'revops').id;

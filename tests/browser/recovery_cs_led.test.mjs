@@ -3,10 +3,11 @@
 // shows the box checked when it is opened again.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { browser, cli, exportKind, shot, signIn, startWorkspace } from './lib.mjs';
+import { browser, cli, exportKind, shot, signIn, startWorkspace, TEST_TIMEOUT }
+    from './lib.mjs';
 
 test('rule: a CSM marks a recovery not CS-led in the classify form',
-    { timeout: 120000 }, async (t) => {
+    { timeout: TEST_TIMEOUT }, async (t) => {
         let pick;
         const ctx = await startWorkspace(t, {
             prepare: (c) => {

@@ -5,13 +5,14 @@
 // Desktop and phone widths, with axe.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { apiAs, axeViolations, browser, shot, signIn, startWorkspace } from './lib.mjs';
+import { apiAs, axeViolations, browser, shot, signIn, startWorkspace,
+    TEST_TIMEOUT } from './lib.mjs';
 
 const SIZES = [['desktop', { width: 1280, height: 900 }], ['phone', { width: 390, height: 844 }]];
 const words = (p) => (p < 0.01 ? 'strong evidence' : p < 0.05 ? 'some evidence' : 'no evidence');
 
 test('the tagging audit speaks in labels and evidence, not codes and p-values',
-    { timeout: 240000 }, async (t) => {
+    { timeout: TEST_TIMEOUT }, async (t) => {
         const ctx = await startWorkspace(t, { users: ['u-revops-1'], loop: true });
         const api = await apiAs(ctx, 'u-revops-1');
         const tax = (await api.get('/settings/taxonomy')).body.items;

@@ -7,8 +7,8 @@
 // its numbers in a table.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { apiAs, axeViolations, browser, exportKind, shot, signIn, startWorkspace }
-    from './lib.mjs';
+import { apiAs, axeViolations, browser, exportKind, shot, signIn,
+    startWorkspace, TEST_TIMEOUT } from './lib.mjs';
 
 const near = (a, b, msg, tol = 0.6) => assert.ok(Math.abs(a - b) <= tol, `${msg}: ${a} vs ${b}`);
 
@@ -29,7 +29,7 @@ async function circles(loc) {
 const SIZES = [['desktop', { width: 1280, height: 900 }], ['phone', { width: 390, height: 844 }]];
 
 test('the report charts draw the API\'s figures to scale, accessibly, at both widths',
-    { timeout: 300000 }, async (t) => {
+    { timeout: TEST_TIMEOUT }, async (t) => {
         const ctx = await startWorkspace(t, { users: ['u-revops-1'], loop: true });
         const api = await apiAs(ctx, 'u-revops-1');
         // The account whose won deal has the most health readings.

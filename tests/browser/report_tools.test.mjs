@@ -3,13 +3,14 @@
 // CLI's CSV file; at desktop and phone widths.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { TEST_TODAY, browser, cli, shot, signIn, startWorkspace } from './lib.mjs';
+import { browser, cli, shot, signIn, startWorkspace, TEST_TIMEOUT, TEST_TODAY }
+    from './lib.mjs';
 
 for (const [label, size] of [['desktop', { width: 1280, height: 900 }],
     ['phone', { width: 390, height: 844 }]]) {
     test(`a report's period is picked from a list, a bad one in the link is ` +
         `said, and the report downloads as the CLI's CSV (${label})`,
-    { timeout: 120000 }, async (t) => {
+    { timeout: TEST_TIMEOUT }, async (t) => {
         const ctx = await startWorkspace(t, { users: ['u-revops-1'] });
         const { page, errors } = await browser(t, size);
         await signIn(page, ctx, 'u-revops-1', '/reports/bad-fit?period=2026-13');

@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { TEST_TODAY, browser, cli, exportKind, shot, signIn, startWorkspace } from './lib.mjs';
+import { browser, cli, exportKind, shot, signIn, startWorkspace, TEST_TIMEOUT,
+    TEST_TODAY } from './lib.mjs';
 
 const AE = {
     q1: 'Their board set a churn target for Q3 after losing two logos',
@@ -57,7 +58,7 @@ function newWins(c) {
 test('rule: the AE answers its review questions asynchronously in the UI, ' +
     'the CSM holds the review with them pre-filled and its own flags, and ' +
     'a 30-day check-in moves the health score with its history kept',
-{ timeout: 300000 }, async (t) => {
+{ timeout: TEST_TIMEOUT }, async (t) => {
     let picks;
     const ctx = await startWorkspace(t, {
         prepare: (c) => {

@@ -3,8 +3,8 @@
 // against the CLI on the same workspace.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { TEST_TODAY, browser, cli, exportKind, shot, signIn, startWorkspace }
-    from './lib.mjs';
+import { browser, cli, exportKind, shot, signIn, startWorkspace, TEST_TIMEOUT,
+    TEST_TODAY } from './lib.mjs';
 
 const pct = (v) => `${(v * 100).toFixed(1)}%`;
 const nav = (page, name) => page.getByRole('navigation', { name: 'Main' })
@@ -209,7 +209,7 @@ const ROLES = {
     },
 };
 
-test('every role signs in and does its part of the loop', { timeout: 300000 }, async (t) => {
+test('every role signs in and does its part of the loop', { timeout: TEST_TIMEOUT }, async (t) => {
     const roles = Object.keys(ROLES);
     const ctx = await startWorkspace(t, {
         prepare: (c) => {

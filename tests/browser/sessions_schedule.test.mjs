@@ -6,11 +6,11 @@
 // 2026-11-18 (lib.mjs); axe on each page at both widths.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { axeViolations, browser, cli, shot, signIn,
-    startWorkspace } from './lib.mjs';
+import { axeViolations, browser, cli, shot, signIn, startWorkspace,
+    TEST_TIMEOUT } from './lib.mjs';
 
 test('RevOps opens a session now and schedules one; the VP CS sees what ' +
-    'opens next', { timeout: 180000 }, async (t) => {
+    'opens next', { timeout: TEST_TIMEOUT }, async (t) => {
     const ctx = await startWorkspace(t, { users: ['u-revops-1',
         'u-vp-cs-1'] });
     const { page, errors } = await browser(t);

@@ -8,7 +8,8 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { test } from 'node:test';
-import { apiAs, axeViolations, browser, shot, signIn, startWorkspace } from './lib.mjs';
+import { apiAs, axeViolations, browser, shot, signIn, startWorkspace,
+    TEST_TIMEOUT } from './lib.mjs';
 
 const sql = (db, q) => execFileSync('sqlite3', [db, q], { encoding: 'utf8' }).trim();
 
@@ -31,7 +32,7 @@ async function noSidewaysScroll(page, label, what) {
 
 for (const [label, width, height] of [['desktop', 1280, 900], ['phone', 390, 844]]) {
     test(`RevOps adds, re-routes and retires a cause and saves a threshold as a percentage; a CSM is not allowed (${label})`,
-        { timeout: 300000 }, async (t) => {
+        { timeout: TEST_TIMEOUT }, async (t) => {
             const ctx = await startWorkspace(t, {
                 prepare: (c) => {
                     c.revops = c.users.find((u) => u.role === 'revops').id;

@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { axeViolations, browser, parseCsv, shot, signIn, startWorkspace } from
-    './lib.mjs';
+import { axeViolations, browser, parseCsv, shot, signIn, startWorkspace,
+    TEST_TIMEOUT } from './lib.mjs';
 
 // Clicks the table's download button; the file's name and its rows (as
 // arrays: the first is the header).
@@ -35,7 +35,7 @@ function rows(text) {
 }
 
 test('tables download as CSV: team work, an account\'s deals, the people',
-    { timeout: 240000 }, async (t) => {
+    { timeout: TEST_TIMEOUT }, async (t) => {
         const ctx = await startWorkspace(t, { users: ['u-cs-manager-1',
             'u-admin-1'] });
         const { page, errors } = await browser(t);

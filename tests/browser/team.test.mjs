@@ -4,13 +4,13 @@
 // desktop and phone widths, with no serious accessibility violation.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { apiAs, axeViolations, browser, shot, signIn, startWorkspace } from
-    './lib.mjs';
+import { apiAs, axeViolations, browser, shot, signIn, startWorkspace,
+    TEST_TIMEOUT } from './lib.mjs';
 
 const count = (xs, f) => xs.filter(f).length;
 
 test('a CS manager sees open and overdue work by person, by kind; a sales ' +
-    'manager sees flags and coaching by AE', { timeout: 180000 }, async (t) => {
+    'manager sees flags and coaching by AE', { timeout: TEST_TIMEOUT }, async (t) => {
     const ctx = await startWorkspace(t, { users: ['u-cs-manager-1',
         'u-sales-manager-1'] });
     const csm = ctx.users.filter((u) => u.manager_id === 'u-cs-manager-1');

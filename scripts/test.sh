@@ -87,15 +87,19 @@ export ASAN_OPTIONS="verify_asan_link_order=0:detect_leaks=$detect_leaks:abort_o
 export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
 export LSAN_OPTIONS="print_suppressions=0"
 
+# A position-dependent executable: Debian's gcc builds PIE by default, and
+# a sanitized PIE carries some 150,000 relative relocations (ASan's and
+# UBSan's tables of globals and source locations) that the loader applies,
+# page by page, at every start; a test run starts closeloop thousands of
+# times.  Fixed at link time, they cost nothing (a third fewer page faults
+# and a tenth less CPU a process).  The sanitizers check the same either way.
+setup=(-Db_sanitize=address,undefined -Db_lundef=false
+    -Dtest_password_cost=true -Dc_args=-fno-pie -Dc_link_args=-no-pie)
 if [ -d "$BUILD" ] && [ -f "$BUILD/build.ninja" ]; then
-    meson setup --reconfigure "$BUILD" -Db_sanitize=address,undefined \
-        -Dtest_password_cost=true \
-        -Db_lundef=false >/dev/null
+    meson setup --reconfigure "$BUILD" "${setup[@]}" >/dev/null
 else
     rm -rf "$BUILD"
-    meson setup "$BUILD" -Db_sanitize=address,undefined -Db_lundef=false \
-        -Dtest_password_cost=true \
-        >/dev/null
+    meson setup "$BUILD" "${setup[@]}" >/dev/null
 fi
 
 build_ok=1

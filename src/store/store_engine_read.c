@@ -4,7 +4,7 @@
  * coaching items the loop engine's shell and delivery look at.  The SQL is
  * written once with ?N placeholders and PostgreSQL's casts where it cannot
  * tell a parameter's type (store_sql.c rewrites it for each backend); it
- * runs through the backend's cl__engine_q, and store_engine_rows.c maps
+ * runs through the backend's query primitives, and store_engine_rows.c maps
  * the rows.  Booleans are read as integers (::integer) so both backends
  * compare them the same way.
  */
@@ -16,7 +16,7 @@
 
 /* ---- deals --------------------------------------------------------------- */
 
-/* %s: the backend's text aggregate (cl__engine_q.text_agg). */
+/* %s: the backend's text aggregate (cl__dialect.text_agg). */
 static const char deal_select[] =
     "SELECT d.id, d.account_id, d.ae_id, ae.manager_id, a.csm_id, "
     "csm.manager_id, d.type, d.stage, d.created_on, d.first_demo_on, "

@@ -9,6 +9,7 @@
  * cl__dialects, at the end.
  */
 #include <ctype.h>
+#include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -97,7 +98,7 @@ cl__q_rows(cl_store *st, cl__row_fn fn, void *ud, cl_error *err,
     va_end(ap);
     if (rc != CL_OK)
         return rc;
-    return st->ops->engine->q->rows(st, fn, ud, err, sql, fmt, a);
+    return st->ops->rows(st, fn, ud, err, sql, fmt, a);
 }
 
 cl_err
@@ -111,50 +112,33 @@ cl__q_exec(cl_store *st, int *changes, cl_error *err, const char *sql,
     va_end(ap);
     if (rc != CL_OK)
         return rc;
-    return st->ops->engine->q->exec(st, changes, err, sql, fmt, a);
+    return st->ops->exec(st, changes, err, sql, fmt, a);
 }
 
-/* A REAL as SQLite's json_object writes it ("%!.15g": 15 significant
-   digits, always a decimal point), so the audit entries of both backends
-   are the same text. */
+/* SQLite's own formatter, the one its json_object writes a REAL with
+   ("%!.15g": 15 significant digits, rounded as SQLite rounds, always a
+   decimal point): the C library's %.15g rounds some halves the other way,
+   and the audit entries of both backends must be the same text. */
 void
 cl__sql_real_json(double v, char *buf, size_t len)
 {
-    snprintf(buf, len, "%.15g", v);
-    if (strpbrk(buf, ".ein") != NULL) {
-        char *e = strchr(buf, 'e');
-        if (e && !strchr(buf, '.')) {
-            char tail[16];
-            snprintf(tail, sizeof tail, "%s", e);
-            snprintf(e, len - (size_t)(e - buf), ".0%s", tail);
-        }
-        return;
-    }
-    size_t n = strlen(buf);
-    if (n + 3 <= len)
-        memcpy(buf + n, ".0", 3);
+    sqlite3_snprintf((int)len, buf, "%!.15g", v);
 }
 
 void
-cl__sql_json_compact(char *json)
+cl__sql_expand(cl_buf *b, const char *t, const char *s, int n)
 {
-    char *w = json;
-    int in_str = 0;
-    for (char *p = json; *p; p++) {
-        if (in_str) {
-            *w++ = *p;
-            if (*p == '\\' && p[1])
-                *w++ = *++p;
-            else if (*p == '"')
-                in_str = 0;
-        } else if (*p == '"') {
-            in_str = 1;
-            *w++ = *p;
-        } else if (*p != ' ' && *p != '\n' && *p != '\t' && *p != '\r') {
-            *w++ = *p;
+    for (; *t; t++) {
+        if (t[0] == '%' && t[1] == 's') {
+            cl_buf_str(b, s);
+            t++;
+        } else if (t[0] == '%' && t[1] == 'd') {
+            cl__sql_int(b, n);
+            t++;
+        } else {
+            cl_buf_add(b, t, 1);
         }
     }
-    *w = '\0';
 }
 
 /* The strings of each dialect; cl__dialect (store_engine_int.h) says what
@@ -163,6 +147,8 @@ const cl__dialect cl__dialects[2] = {
     [CL_SQL_SQLITE] =
         {
             .json_object = "json_object",
+            .json_text = "%s",
+            .trigger_values = "'value', json(?9), 'threshold', json(?10)",
             .text_agg = "group_concat",
             .session_json = "json_object('id', id, 'kind', kind, 'period', "
                             "period, 'status', "
@@ -194,6 +180,13 @@ const cl__dialect cl__dialects[2] = {
     [CL_SQL_PG] =
         {
             .json_object = "json_build_object",
+            /* Drops the blanks outside strings that json_build_object
+               writes (" : ", ", "): a string is kept whole, escapes and
+               all. */
+            .json_text = "regexp_replace((%s)::text, "
+                         "'(\"(?:[^\"\\\\]|\\\\.)*\")|[ \\t\\n\\r]+', "
+                         "'\\1', 'g')",
+            .trigger_values = "'value', ?9::json, 'threshold', ?10::json",
             .text_agg = "string_agg",
             .session_json = "json_build_object('id', id, 'kind', kind, "
                             "'period', period, 'status', "

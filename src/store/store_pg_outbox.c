@@ -1,51 +1,12 @@
 /*
- * store_pg_engine_read.c - the PostgreSQL backend's engine ops: the column
- * accessors its rows are mapped through, the outbox claim (delivery with
- * several workers), and the table of the engine's calls, the others
- * written once in store_engine_read.c and store_engine_write.c.
+ * store_pg_outbox.c - the PostgreSQL backend's outbox claim: delivery with
+ * several workers, each sending only the messages it holds a claim on.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "store_pg_int.h"
-
-/* ---- the cl__row accessors of a result row ------------------------------ */
-
-static const char *
-pg_col_text(const cl__row *r, int col)
-{
-    return cl__pg_text(r->res, r->row, col);
-}
-
-static int64_t
-pg_col_int(const cl__row *r, int col, int64_t dflt)
-{
-    return cl__pg_int(r->res, r->row, col, dflt);
-}
-
-static double
-pg_col_real(const cl__row *r, int col)
-{
-    return cl__pg_real(r->res, r->row, col);
-}
-
-static void
-pg_col_record(const cl__row *r, const cl_kind_def *def, cl_value *row)
-{
-    cl__pg_read_row(r->res, r->row, def, row);
-}
-
-static const cl__row_vt pg_row_vt = {pg_col_text, pg_col_int, pg_col_real,
-                                     pg_col_record};
-
-int
-cl__pg_map(void *ud, const PGresult *res, int row)
-{
-    const cl__pg_map_ctx *m = ud;
-    cl__row r = {&pg_row_vt, res, row};
-    return m->map(m->ud, &r);
-}
 
 /* ---- the outbox claim (PostgreSQL only) -------------------------------- */
 
@@ -69,21 +30,21 @@ typedef struct claim_ctx {
 } claim_ctx;
 
 static int
-claim_row(void *ud, const PGresult *r, int row)
+claim_row(void *ud, const cl__row *r)
 {
     claim_ctx *c = ud;
     cl_error ignored;
-    if (cl__pg_hold(c->s, cl__pg_int(r, row, 0, 0), &ignored) != CL_OK)
+    if (cl__pg_hold(c->s, r->vt->integer(r, 0, 0), &ignored) != CL_OK)
         c->oom = 1;
-    return cl__pg_map(&(cl__pg_map_ctx){cl__row_outbox, &c->out}, r, row);
+    return cl__row_outbox(&c->out, r);
 }
 
 #define OUTBOX_KEY                                                             \
-    "hashtext('closeloop.outbox.' || current_schema() || '.' || $1::text)"
+    "hashtext('closeloop.outbox.' || current_schema() || '.' || ?1::text)"
 
-static cl_err
-pg_outbox_claim(cl_store *st, const char *channel, const char *now, int limit,
-                cl_store_outbox_cb cb, void *ud, cl_error *err)
+cl_err
+cl__pg_outbox_claim(cl_store *st, const char *channel, const char *now,
+                    int limit, cl_store_outbox_cb cb, void *ud, cl_error *err)
 {
     pg_store *s = PG(st);
     claim_ctx c = {{.cb.outbox = cb, .ud = ud}, s, 0};
@@ -99,29 +60,29 @@ pg_outbox_claim(cl_store *st, const char *channel, const char *now, int limit,
                               (long long)s->held[i]);
     snprintf(held + w, len - w, "}");
     for (int attempt = 0; attempt < 5; attempt++) {
-        rc = cl__pg_rows(
-            s, claim_row, &c, err,
+        rc = cl__q_rows(
+            st, claim_row, &c, err,
             "WITH others AS MATERIALIZED (SELECT objid::bigint AS id "
             "FROM pg_locks WHERE locktype = 'advisory' AND objsubid = 2 "
             "AND pid <> pg_backend_pid() AND database = (SELECT oid FROM "
             "pg_database WHERE datname = current_database()) AND classid = "
             "((" OUTBOX_KEY "::bigint + 4294967296) % 4294967296)::oid), "
-            "due AS (SELECT id FROM outbox WHERE workspace_id = $1 "
-            "AND status = 'pending' AND channel = $2::text "
-            "AND (next_attempt_at IS NULL OR next_attempt_at <= $3::text) "
+            "due AS (SELECT id FROM outbox WHERE workspace_id = ?1 "
+            "AND status = 'pending' AND channel = ?2::text "
+            "AND (next_attempt_at IS NULL OR next_attempt_at <= ?3::text) "
             "AND id NOT IN (SELECT id FROM others) "
-            "ORDER BY id LIMIT $4 FOR UPDATE SKIP LOCKED), "
+            "ORDER BY id LIMIT ?4 FOR UPDATE SKIP LOCKED), "
             /* Materialized: the lock is tried on the rows of due only,
                never pushed down to a scan of the whole outbox; CASE keeps
                a held row from being locked twice. */
             "claimed AS MATERIALIZED (SELECT id FROM due WHERE CASE WHEN "
-            "id = ANY($5::bigint[]) THEN true ELSE "
+            "id = ANY(?5::bigint[]) THEN true ELSE "
             "pg_try_advisory_lock(" OUTBOX_KEY ", id::integer) END) "
             "SELECT o.id, o.recipient_id, u.email, o.channel, o.kind, "
             "o.subject, o.body, o.status, o.attempts, o.next_attempt_at, "
             "o.last_error, o.idempotency_key, o.created_at, o.sent_at, "
             "o.subject_kind, o.subject_id FROM claimed c JOIN outbox o ON "
-            "o.workspace_id = $1 AND o.id = c.id LEFT JOIN users u "
+            "o.workspace_id = ?1 AND o.id = c.id LEFT JOIN users u "
             "ON u.workspace_id = o.workspace_id AND u.id = o.recipient_id "
             "ORDER BY o.id",
             "ssis", channel, now, (int64_t)limit, held);
@@ -134,7 +95,10 @@ pg_outbox_claim(cl_store *st, const char *channel, const char *now, int limit,
     return rc;
 }
 
-const cl_store_engine_ops cl__pg_engine_ops = {
-    .outbox_claim = pg_outbox_claim,
-    .q = &cl__pg_engine_q,
-};
+/* The claim (if this worker holds one) ends with the transaction: a
+   worker that claims after the commit sees the new status. */
+cl_err
+cl__pg_outbox_marked(cl_store *st, int64_t id, cl_error *err)
+{
+    return cl__pg_release_later(PG(st), id, err);
+}

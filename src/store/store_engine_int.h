@@ -164,6 +164,9 @@ cl_err cl__engr_outbox_each(cl_store *st, const char *recipient_id,
 cl_err cl__engr_outbox_due(cl_store *st, const char *channel, const char *now,
                            int limit, cl_store_outbox_cb cb, void *ud,
                            cl_error *err);
+cl_err cl__engr_outbox_claim(cl_store *st, const char *channel, const char *now,
+                             int limit, cl_store_outbox_cb cb, void *ud,
+                             cl_error *err);
 cl_err cl__engr_sessions_each(cl_store *st, int64_t id, const char *status,
                               cl_store_session_cb cb, void *ud, cl_error *err);
 cl_err cl__engr_session_pack(cl_store *st, int64_t id, char **pack,
@@ -240,6 +243,14 @@ typedef struct cl__dialect {
     /* The newest audit entry (its columns in cl_audit_entry's order) in
        one seek; NULL where the backend has none. */
     const char *audit_last;
+    /* Where several workers share the outbox (PostgreSQL): the CTEs, up to
+       and with "claimed", that claim the due messages of channel ?2 at ?3,
+       at most ?4, and name their ids in claimed; NULL where one writer
+       owns the file and what is due is what it sends. */
+    const char *outbox_claim;
+    /* Gives up this worker's claim on outbox message ?2, if it holds one;
+       NULL with outbox_claim. */
+    const char *outbox_release;
     /* A list filter's pieces (store_api_list.c) where the column types
        differ: a boolean column (%s) as '1' or '0', and the money value of
        text parameter ?%d, NULL unless a number. */

@@ -427,8 +427,9 @@ cl__engw_outbox_mark(cl_store *st, int64_t id, const char *status, int attempts,
         snprintf(action, sizeof action, "message_%s", status);
         rc = audit_id(st, "outbox", OUTBOX_JSON, id, action, err);
     }
-    if (rc == CL_OK && st->ops->outbox_marked)
-        rc = st->ops->outbox_marked(st, id, err);
+    if (rc == CL_OK && CL__DIALECT(st)->outbox_release)
+        rc =
+            cl__q_exec(st, NULL, err, CL__DIALECT(st)->outbox_release, "i", id);
     return rc;
 }
 

@@ -125,13 +125,6 @@ typedef struct cl_store_ops {
        on PostgreSQL, so fn must not call the store. */
     cl_err (*stream)(cl_store *st, cl__row_fn fn, void *ud, cl_error *err,
                      const char *sql, const char *fmt, const cl__arg *args);
-    /* cl_store_outbox_claim: the due messages this worker may send. */
-    cl_err (*outbox_claim)(cl_store *st, const char *channel, const char *now,
-                           int limit, cl_store_outbox_cb cb, void *ud,
-                           cl_error *err);
-    /* Called after outbox message id is marked, in the transaction; may be
-       NULL. */
-    cl_err (*outbox_marked)(cl_store *st, int64_t id, cl_error *err);
 } cl_store_ops;
 
 struct cl_store {

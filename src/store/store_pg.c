@@ -123,8 +123,6 @@ pg_close(cl_store *base)
     for (size_t i = 0; i < s->cap; i++)
         free(s->stmts[i].sql);
     free(s->stmts);
-    free(s->release);
-    free(s->held);
     cl__pg_bulk_free(s);
     if (s->conn)
         PQfinish(s->conn);
@@ -144,58 +142,6 @@ pg_begin(cl_store *base, cl_error *err)
     if (rc != CL_OK)
         exec(s, "ROLLBACK", NULL);
     return rc;
-}
-
-cl_err
-cl__pg_release_later(pg_store *s, int64_t id, cl_error *err)
-{
-    if (cl_grow(&s->release, &s->release_cap, s->nrelease + 1,
-                sizeof *s->release) != CL_OK)
-        return cl_error_set(err, CL_ENOMEM, "out of memory");
-    s->release[s->nrelease++] = id;
-    return CL_OK;
-}
-
-cl_err
-cl__pg_hold(pg_store *s, int64_t id, cl_error *err)
-{
-    if (cl__pg_holds(s, id))
-        return CL_OK;
-    if (cl_grow(&s->held, &s->held_cap, s->nheld + 1, sizeof *s->held) != CL_OK)
-        return cl_error_set(err, CL_ENOMEM, "out of memory");
-    s->held[s->nheld++] = id;
-    return CL_OK;
-}
-
-int
-cl__pg_holds(const pg_store *s, int64_t id)
-{
-    for (size_t i = 0; i < s->nheld; i++)
-        if (s->held[i] == id)
-            return 1;
-    return 0;
-}
-
-/* Gives up the outbox claims of the transaction that just ended: one
-   unlock per claim held (a claim is taken once per connection, however
-   often the row is handed out again). */
-static void
-release_claims(pg_store *s)
-{
-    for (size_t i = 0; i < s->nrelease; i++) {
-        size_t j = 0;
-        while (j < s->nheld && s->held[j] != s->release[i])
-            j++;
-        if (j == s->nheld)
-            continue;
-        s->held[j] = s->held[--s->nheld];
-        cl_error ignored;
-        cl__q_exec(&s->base, NULL, &ignored,
-                   "SELECT pg_advisory_unlock(hashtext('closeloop.outbox.' "
-                   "|| current_schema() || '.' || ?1::text), ?2::integer)",
-                   "i", s->release[i]);
-    }
-    s->nrelease = 0;
 }
 
 static cl_err
@@ -224,7 +170,6 @@ pg_commit(cl_store *base, cl_error *err)
                           "rolled back",
                           s->where);
     PQclear(r);
-    release_claims(s);
     return rc;
 }
 
@@ -234,7 +179,6 @@ pg_rollback(cl_store *base)
     /* On a lost connection the server rolled back already. */
     if (PQstatus(PG(base)->conn) == CONNECTION_OK)
         PQclear(PQexec(PG(base)->conn, "ROLLBACK"));
-    release_claims(PG(base));
 }
 
 /* No read holds anything on the server outside a transaction (every result
@@ -310,8 +254,6 @@ static const cl_store_ops pg_ops = {
     .exec = cl__pg_q_exec,
     .rows = cl__pg_q_rows,
     .stream = cl__pg_q_stream,
-    .outbox_claim = cl__pg_outbox_claim,
-    .outbox_marked = cl__pg_outbox_marked,
 };
 
 /* --- opening, migrating --------------------------------------- */

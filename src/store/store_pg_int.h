@@ -1,7 +1,6 @@
 /*
  * store_pg_int.h - the PostgreSQL backend's handle and query helpers,
- * shared by its files (store_pg.c, store_pg_query.c, store_pg_bulk.c,
- * store_pg_outbox.c);
+ * shared by its files (store_pg.c, store_pg_query.c, store_pg_bulk.c);
  * not a public header.
  */
 #ifndef CL_STORE_PG_INT_H
@@ -27,11 +26,7 @@ typedef struct pg_store {
     char where[160]; /* "postgres://host:port/db" for messages, no secrets */
     PGresult *kept;  /* the last get's rows: valid until the next get */
     char *kind_sql[CL_KIND_COUNT][CL__REC_N]; /* cl__rec_sql, by cl__rec */
-    pg_stmt *stmts;                   /* open addressing, cap a power of two */
-    int64_t *release; /* outbox claims to give up when the transaction ends */
-    size_t nrelease, release_cap;
-    int64_t *held; /* outbox messages this connection holds a claim on */
-    size_t nheld, held_cap;
+    pg_stmt *stmts; /* open addressing, cap a power of two */
     size_t nstmts, cap;
     struct pg_bulk *bulk; /* rows cl_store_put_bulk holds (store_pg_bulk.c) */
 } pg_store;
@@ -94,17 +89,6 @@ int64_t cl__pg_int(const PGresult *r, int row, int col, int64_t dflt);
 /* Column col as a double, 0 for SQL NULL. */
 double cl__pg_real(const PGresult *r, int row, int col);
 
-/* Records that this connection now holds a claim on outbox message id
-   (store_pg.c). */
-cl_err cl__pg_hold(pg_store *s, int64_t id, cl_error *err);
-
-/* Whether this connection holds a claim on outbox message id. */
-int cl__pg_holds(const pg_store *s, int64_t id);
-
-/* Gives up this connection's claim on outbox message id when the current
-   transaction ends (store_pg.c). */
-cl_err cl__pg_release_later(pg_store *s, int64_t id, cl_error *err);
-
 /* Reads the kind's columns of row (from column 0) into out: text points
    into r (store_pg.c). */
 void cl__pg_read_row(const PGresult *r, int row, const cl_kind_def *def,
@@ -121,12 +105,5 @@ void cl__pg_bulk_free(pg_store *s);
 /* Appends s as a field of COPY's text format: backslash, tab, newline and
    CR escaped (store_pg_bulk.c; store_migrate.c copies with it too). */
 void cl__pg_copy_text(cl_buf *b, const char *s);
-
-/* cl_store_ops's outbox_claim and outbox_marked: the claims of several
-   workers (store_pg_outbox.c). */
-cl_err cl__pg_outbox_claim(cl_store *st, const char *channel, const char *now,
-                           int limit, cl_store_outbox_cb cb, void *ud,
-                           cl_error *err);
-cl_err cl__pg_outbox_marked(cl_store *st, int64_t id, cl_error *err);
 
 #endif

@@ -72,14 +72,13 @@ cl__pg_ready(pg_store *s, cl_error *err)
         return cl_error_set(err, CL_EDB, "%s: connection lost: %s", s->where,
                             msg);
     }
-    /* A new session: its prepared statements and claims are gone. */
+    /* A new session: its prepared statements (and outbox claims) are
+       gone. */
     for (size_t i = 0; i < s->cap; i++) {
         free(s->stmts[i].sql);
         memset(&s->stmts[i], 0, sizeof s->stmts[i]);
     }
     s->nstmts = 0;
-    s->nrelease = 0;
-    s->nheld = 0; /* the claims ended with the old session */
     PGresult *r = PQexec(s->conn, cl__pg_session_sql);
     cl_err rc = PQresultStatus(r) == PGRES_COMMAND_OK
                     ? CL_OK

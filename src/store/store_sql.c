@@ -141,6 +141,11 @@ cl__sql_expand(cl_buf *b, const char *t, const char *s, int n)
     }
 }
 
+/* The advisory lock key of the workspace's outbox claims, with the message
+   id as the second key. */
+#define OUTBOX_KEY                                                             \
+    "hashtext('closeloop.outbox.' || current_schema() || '.' || ?1::text)"
+
 /* The strings of each dialect; cl__dialect (store_engine_int.h) says what
    each one is. */
 const cl__dialect cl__dialects[2] = {
@@ -206,6 +211,43 @@ const cl__dialect cl__dialects[2] = {
                 "?1 AND "
                 "lower(email) = lower(?2::text) ORDER BY id LIMIT 1",
             .deals_by_account = "deals",
+            /*
+             * The claim.  Rows another connection holds a claim on are
+             * left out first (so two workers with more due messages than
+             * their limit both make progress); the rest are locked FOR
+             * UPDATE SKIP LOCKED: a row another worker is claiming or
+             * marking this instant is skipped, not waited for, and a row
+             * another worker marked sent meanwhile is re-read and dropped.
+             * Each row is claimed with a session advisory lock (on the
+             * workspace's outbox key and the row id), taken once: a row
+             * this connection holds already is handed out again without a
+             * second lock.  Materialized: the locks are read once, and
+             * the lock is tried on the rows of due only, never pushed
+             * down to a scan of the whole outbox.  outbox_release gives
+             * the claim up when the row is marked, and a worker that dies
+             * gives up its claims with its connection, so a message it
+             * did not mark is sent again by the next run, as on SQLite.
+             */
+            .outbox_claim =
+                "WITH locks AS MATERIALIZED (SELECT objid::bigint AS id, "
+                "pid = pg_backend_pid() AS mine FROM pg_locks WHERE "
+                "locktype = 'advisory' AND objsubid = 2 AND database = "
+                "(SELECT oid FROM pg_database WHERE datname = "
+                "current_database()) AND classid = ((" OUTBOX_KEY
+                "::bigint + 4294967296) % 4294967296)::oid), "
+                "due AS (SELECT id FROM outbox WHERE workspace_id = ?1 "
+                "AND status = 'pending' AND channel = ?2::text "
+                "AND (next_attempt_at IS NULL OR next_attempt_at <= ?3::text) "
+                "AND id NOT IN (SELECT id FROM locks WHERE NOT mine) "
+                "ORDER BY id LIMIT ?4 FOR UPDATE SKIP LOCKED), "
+                "claimed AS MATERIALIZED (SELECT id FROM due WHERE CASE WHEN "
+                "id IN (SELECT id FROM locks WHERE mine) THEN true ELSE "
+                "pg_try_advisory_lock(" OUTBOX_KEY ", id::integer) END) ",
+            /* Given up in the marking transaction: until it commits, the
+               UPDATE's row lock makes a worker that claims skip the row,
+               and after, the row is no longer due. */
+            .outbox_release =
+                "SELECT pg_advisory_unlock(" OUTBOX_KEY ", ?2::integer)",
             /* Filters compare as text, as on SQLite: a boolean as 1 or 0, money
                as a number (NULL, so no row, for text that is not one). */
             .bool_text = "(CASE WHEN %s THEN '1' ELSE '0' END)",

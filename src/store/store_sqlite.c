@@ -346,8 +346,6 @@ static const cl_store_ops sqlite_ops = {
     .exec = cl__sq_exec,
     .rows = cl__sq_rows,
     .stream = cl__sq_rows,
-    /* One writer per file: what is due is what this worker sends. */
-    .outbox_claim = cl__engr_outbox_due,
 };
 
 /* --- opening, migrating --------------------------------------- */

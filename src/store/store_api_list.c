@@ -5,14 +5,12 @@
  * offset, and the count of every match.  Values compare as text, as they
  * arrive in a request, whatever the column's type; where the backends'
  * types differ (booleans, money) the backend gives the expression
- * (cl__engine_q).
+ * (cl_store_ops).
  */
 #include <stdint.h>
 #include <stdio.h>
 
 #include "store_engine_int.h"
-
-#define Q(st) ((st)->ops->engine->q)
 
 /* Parameters: the workspace, 16 filters, the search, the keyset bound, the
    limit and the offset. */
@@ -33,25 +31,6 @@ list_row(void *ud, const cl__row *r)
     return c->cb(c->ud, row);
 }
 
-/* Appends the backend's template t with each %s replaced by col and each
-   %d by param (the templates are the backend's strings, so not formats the
-   compiler could check). */
-static void
-expand(cl_buf *b, const char *t, const char *col, int param)
-{
-    for (; *t; t++) {
-        if (t[0] == '%' && t[1] == 's') {
-            cl_buf_str(b, col);
-            t++;
-        } else if (t[0] == '%' && t[1] == 'd') {
-            cl__sql_int(b, param);
-            t++;
-        } else {
-            cl_buf_add(b, t, 1);
-        }
-    }
-}
-
 /* The filter of field f on text parameter ?param.  No cast where SQLite
    runs it: a statement with one is rewritten each time it runs. */
 static void
@@ -62,7 +41,7 @@ filter_sql(cl_store *st, cl_buf *b, const cl_field *f, int param)
     cl_buf_str(b, " AND ");
     switch (f->type) {
     case CL_F_BOOL:
-        expand(b, CL__DIALECT(st)->bool_text, col, param);
+        cl__sql_expand(b, CL__DIALECT(st)->bool_text, col, param);
         cl_buf_str(b, " = ?");
         cl__sql_int(b, param);
         break;
@@ -70,11 +49,11 @@ filter_sql(cl_store *st, cl_buf *b, const cl_field *f, int param)
     case CL_F_HOURS:
         cl_buf_str(b, col);
         cl_buf_str(b, " = ");
-        expand(b, CL__DIALECT(st)->money_param, col, param);
+        cl__sql_expand(b, CL__DIALECT(st)->money_param, col, param);
         break;
     case CL_F_INT:
     case CL_F_DATE:
-        expand(b, CL__DIALECT(st)->text_of, col, param);
+        cl__sql_expand(b, CL__DIALECT(st)->text_of, col, param);
         cl_buf_str(b, " = ?");
         cl__sql_int(b, param);
         break;
@@ -133,13 +112,14 @@ cl__api_list(cl_store *st, cl_kind kind, const cl_store_list_req *req,
         cl_buf key = CL_BUF_INIT; /* the key as text */
         int nf = cl_kind_field_index(def, "name");
         snprintf(col, sizeof col, "\"%s\"", def->fields[0].name);
-        expand(&key, CL__DIALECT(st)->text_of, col, 0);
+        cl__sql_expand(&key, CL__DIALECT(st)->text_of, col, 0);
         cl_buf_str(&where, " AND (");
-        expand(&where, CL__DIALECT(st)->contains, key.p ? key.p : col, n + 1);
+        cl__sql_expand(&where, CL__DIALECT(st)->contains, key.p ? key.p : col,
+                       n + 1);
         if (nf > 0) {
             snprintf(col, sizeof col, "\"%s\"", def->fields[nf].name);
             cl_buf_str(&where, " OR ");
-            expand(&where, CL__DIALECT(st)->contains, col, n + 1);
+            cl__sql_expand(&where, CL__DIALECT(st)->contains, col, n + 1);
         }
         cl_buf_str(&where, ")");
         where.oom |= key.oom;
@@ -158,9 +138,9 @@ cl__api_list(cl_store *st, cl_kind kind, const cl_store_list_req *req,
         cl_buf_str(&sql, "\" WHERE workspace_id = ?1");
         cl_buf_str(&sql, where.p ? where.p : "");
         *total = 0;
-        rc = sql.oom
-                 ? cl_error_set(err, CL_ENOMEM, "out of memory")
-                 : Q(st)->rows(st, cl__row_id_first, total, err, sql.p, fmt, a);
+        rc = sql.oom ? cl_error_set(err, CL_ENOMEM, "out of memory")
+                     : st->ops->rows(st, cl__row_id_first, total, err, sql.p,
+                                     fmt, a);
     }
     if (req->after) {
         /* The keyset bound takes the key column's type (a date for
@@ -199,7 +179,7 @@ cl__api_list(cl_store *st, cl_kind kind, const cl_store_list_req *req,
     if (rc == CL_OK)
         rc = sql.oom || where.oom
                  ? cl_error_set(err, CL_ENOMEM, "out of memory")
-                 : Q(st)->rows(st, list_row, &c, err, sql.p, fmt, a);
+                 : st->ops->rows(st, list_row, &c, err, sql.p, fmt, a);
     cl_buf_free(&where);
     cl_buf_free(&sql);
     return rc;

@@ -3,7 +3,7 @@
  * cause's label, definition and retirement, a threshold's value, a
  * holiday's removal, each with its audit entry, one SQL text for both
  * backends.  An entry's JSON is the backend's JSON object function
- * (cl__engine_q.json_object) compacted to SQLite's layout, or, for a
+ * (cl__dialect.json_object) in SQLite's layout (json_text), or, for a
  * threshold's number, written here as SQLite writes a REAL, so both
  * backends write the same text.
  */
@@ -13,31 +13,26 @@
 
 #include "store_engine_int.h"
 
-#define Q(st) ((st)->ops->engine->q)
-
-/* A copy of column 0 of the first row, compacted; NULL when none. */
-static int
-json_row(void *ud, const cl__row *r)
-{
-    cl__row_dup *d = ud;
-    cl__row_dup_first(d, r);
-    if (d->pack)
-        cl__sql_json_compact(d->pack);
-    return 1;
-}
-
 /* The old row of table where the SQL condition cond holds (?2 the key), as
    JSON of the key, value arguments args, into *out (NULL: no row). */
 static cl_err
 old_json(cl_store *st, const char *args, const char *table, const char *cond,
          const char *key, char **out, cl_error *err)
 {
-    char sql[512];
+    char obj[512];
+    cl_buf sql = CL_BUF_INIT;
     cl__row_dup d = {NULL, 0};
-    snprintf(sql, sizeof sql,
-             "SELECT %s(%s) FROM %s WHERE workspace_id = ?1 AND %s",
-             CL__DIALECT(st)->json_object, args, table, cond);
-    cl_err rc = cl__q_rows(st, json_row, &d, err, sql, "s", key);
+    snprintf(obj, sizeof obj, "%s(%s)", CL__DIALECT(st)->json_object, args);
+    cl_buf_str(&sql, "SELECT ");
+    cl__sql_expand(&sql, CL__DIALECT(st)->json_text, obj, 0);
+    cl_buf_str(&sql, " FROM ");
+    cl_buf_str(&sql, table);
+    cl_buf_str(&sql, " WHERE workspace_id = ?1 AND ");
+    cl_buf_str(&sql, cond);
+    cl_err rc =
+        sql.oom ? cl_error_set(err, CL_ENOMEM, "out of memory")
+                : cl__q_rows(st, cl__row_dup_first, &d, err, sql.p, "s", key);
+    cl_buf_free(&sql);
     if (rc == CL_OK && d.oom)
         rc = cl_error_set(err, CL_ENOMEM, "out of memory");
     *out = d.pack;
@@ -77,8 +72,8 @@ cl__api_cause_set(cl_store *st, const char *code, const char *label,
         *found = 1;
         snprintf(expr, sizeof expr, "%s(" CAUSE_JSON ")",
                  CL__DIALECT(st)->json_object);
-        rc = Q(st)->audit_row(st, "taxonomy", expr, "code", code, "update", old,
-                              err);
+        rc = cl__engw_audit_row(st, "taxonomy", expr, "code", code, "update",
+                                old, err);
     }
     free(old);
     return rc;

@@ -1,7 +1,7 @@
 /*
  * store_api_sql.c - the server's store calls (store_api.h) that are the
  * same SQL on both backends, written once with ?N placeholders and run
- * through the backend's query primitives (cl__engine_q, store_sql.c).
+ * through the backend's query primitives (cl_store_ops, store_sql.c).
  * store_api.c calls them; what differs (the record lists, the settings
  * whose audit JSON a backend renders) stays in the backends' api ops.
  */

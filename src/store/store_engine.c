@@ -158,7 +158,7 @@ cl_err
 cl_store_outbox_claim(cl_store *st, const char *channel, const char *now,
                       int limit, cl_store_outbox_cb cb, void *ud, cl_error *err)
 {
-    return st->ops->engine->outbox_claim(st, channel, now, limit, cb, ud, err);
+    return cl__engr_outbox_claim(st, channel, now, limit, cb, ud, err);
 }
 
 cl_err

@@ -2,10 +2,11 @@
  * store_engine_int.h - the engine reads' row-to-struct mapping, one copy for
  * both backends (store_engine_rows.c); not a public header.
  *
- * A backend runs its own SQL and hands each result row to a mapper here
+ * The SQL, written once, runs through the backend's query primitives
+ * (cl_store_ops, store_int.h), which hand each result row to a mapper here
  * through a cl__row: its result, the row's index, and a small table of
  * column accessors.  The columns of each query are in the order the
- * mapper's comment names, so the backends keep only their SQL.
+ * mapper's comment names.
  */
 #ifndef CL_STORE_ENGINE_INT_H
 #define CL_STORE_ENGINE_INT_H
@@ -16,32 +17,6 @@
 
 #include "store_engine.h"
 #include "store_int.h"
-
-typedef struct cl__row cl__row;
-
-/* A backend's column accessors; col counts from 0. */
-typedef struct cl__row_vt {
-    /* Column col as text, NULL for SQL NULL; valid while the row is. */
-    const char *(*text)(const cl__row *r, int col);
-    /* Column col as an integer (a boolean is 1 or 0), dflt for SQL NULL. */
-    int64_t (*integer)(const cl__row *r, int col, int64_t dflt);
-    /* Column col as a double, 0 for SQL NULL. */
-    double (*real)(const cl__row *r, int col);
-    /* def's fields from column 0 on into row, typed as the backend stores
-       them (money and hours as reals); text valid while the row is. */
-    void (*record)(const cl__row *r, const cl_kind_def *def, cl_value *row);
-} cl__row_vt;
-
-/* One result row: res is the backend's result (a sqlite3_stmt or a
-   PGresult), row its index where the backend needs one. */
-struct cl__row {
-    const cl__row_vt *vt;
-    const void *res;
-    int row;
-};
-
-/* A mapper: reads r, calls on; returns non-zero to stop the rows. */
-typedef int (*cl__row_fn)(void *ud, const cl__row *r);
 
 /* Where a mapper hands its struct: the caller's callback and its ud. */
 typedef struct cl__row_sink {
@@ -151,7 +126,7 @@ int cl__row_ids_each(void *ud, const cl__row *r);
 /* The most parameters cl__q_rows and cl__q_exec take after the workspace. */
 enum { CL__Q_MAXARGS = 16 };
 
-/* The backend's rows and exec (cl__engine_q) with fmt's parameters ('s'
+/* The backend's rows and exec (cl_store_ops) with fmt's parameters ('s'
    text, 'i' int64_t, 'd' double) after the workspace as varargs
    (store_sql.c). */
 cl_err cl__q_rows(cl_store *st, cl__row_fn fn, void *ud, cl_error *err,
@@ -160,9 +135,9 @@ cl_err cl__q_exec(cl_store *st, int *changes, cl_error *err, const char *sql,
                   const char *fmt, ...);
 
 /*
- * The engine reads of cl_store_engine_ops, one copy for both backends
- * (store_engine_read.c): the SQL runs through st->ops->engine->q and the
- * rows go through the mappers above; the signatures are the ops'.
+ * The engine reads of store_engine.h, one copy for both backends
+ * (store_engine_read.c): the SQL runs through the backend's query
+ * primitives and the rows go through the mappers above.
  */
 cl_err cl__engr_deals_sel(cl_store *st, cl_store_deal_sel sel, const char *arg,
                           cl_store_deal_cb cb, void *ud, cl_error *err);
@@ -189,6 +164,9 @@ cl_err cl__engr_outbox_each(cl_store *st, const char *recipient_id,
 cl_err cl__engr_outbox_due(cl_store *st, const char *channel, const char *now,
                            int limit, cl_store_outbox_cb cb, void *ud,
                            cl_error *err);
+cl_err cl__engr_outbox_claim(cl_store *st, const char *channel, const char *now,
+                             int limit, cl_store_outbox_cb cb, void *ud,
+                             cl_error *err);
 cl_err cl__engr_sessions_each(cl_store *st, int64_t id, const char *status,
                               cl_store_session_cb cb, void *ud, cl_error *err);
 cl_err cl__engr_session_pack(cl_store *st, int64_t id, char **pack,
@@ -218,14 +196,6 @@ cl_err cl__engr_link_get(cl_store *st, const char *new_deal_id, char *out,
 
 /* ---- the engine writes (store_engine_write.c) ---------------------------- */
 
-/* A query parameter; the fmt string beside it says which member is set:
-   's' text (NULL binds NULL), 'i' int64_t, 'd' double. */
-typedef union cl__arg {
-    const char *s;
-    int64_t i;
-    double d;
-} cl__arg;
-
 /* fmt's arguments from ap into a, at most max of them ('s' text, 'i'
    int64_t, 'd' double): the varargs of every query helper (store_sql.c). */
 cl_err cl__args_collect(const char *fmt, va_list ap, cl__arg *a, int max,
@@ -248,6 +218,13 @@ typedef struct cl__dialect {
     /* The function that builds a JSON object of key, value arguments
        (json_object, json_build_object). */
     const char *json_object;
+    /* A JSON object expression (%s) as text in the layout of SQLite's
+       json_object, which has no blanks: the audit entries' new value. */
+    const char *json_text;
+    /* A trigger's value and threshold, key, value arguments of
+       json_object: the JSON numbers in text parameters ?9 and ?10
+       (cl__sql_real_json's text, as SQLite writes a REAL). */
+    const char *trigger_values;
     /* The aggregate that joins text values with a separator (group_concat,
        string_agg). */
     const char *text_agg;
@@ -266,6 +243,14 @@ typedef struct cl__dialect {
     /* The newest audit entry (its columns in cl_audit_entry's order) in
        one seek; NULL where the backend has none. */
     const char *audit_last;
+    /* Where several workers share the outbox (PostgreSQL): the CTEs, up to
+       and with "claimed", that claim the due messages of channel ?2 at ?3,
+       at most ?4, and name their ids in claimed; NULL where one writer
+       owns the file and what is due is what it sends. */
+    const char *outbox_claim;
+    /* Gives up this worker's claim on outbox message ?2, if it holds one;
+       NULL with outbox_claim. */
+    const char *outbox_release;
     /* A list filter's pieces (store_api_list.c) where the column types
        differ: a boolean column (%s) as '1' or '0', and the money value of
        text parameter ?%d, NULL unless a number. */
@@ -281,46 +266,15 @@ typedef struct cl__dialect {
 /* By cl_sql_dialect (store_sql.c). */
 extern const cl__dialect cl__dialects[2];
 
-/* A backend's query interface for the SQL written once: the engine's
-   calls (store_engine_read.c, store_engine_write.c), the record tables'
-   (store_record.c) and the server's (store_api_*.c).  store_sql.c rewrites
-   a statement for the backend when it is prepared. */
-typedef struct cl__engine_q {
-    /* Runs a write; *changes (may be NULL) gets the rows it touched. */
-    cl_err (*exec)(cl_store *st, int *changes, cl_error *err, const char *sql,
-                   const char *fmt, const cl__arg *args);
-    /* Runs a read, handing each row to fn until it returns non-zero. */
-    cl_err (*rows)(cl_store *st, cl__row_fn fn, void *ud, cl_error *err,
-                   const char *sql, const char *fmt, const cl__arg *args);
-    /* rows for a read of a whole table or log: streamed one row at a time
-       on PostgreSQL, so fn must not call the store. */
-    cl_err (*stream)(cl_store *st, cl__row_fn fn, void *ud, cl_error *err,
-                     const char *sql, const char *fmt, const cl__arg *args);
-    /* Appends an audit entry whose new value is the row of table where
-       keycol = key, rendered by json_expr; old_json may be NULL. */
-    cl_err (*audit_row)(cl_store *st, const char *table, const char *json_expr,
-                        const char *keycol, const char *key, const char *action,
-                        const char *old_json, cl_error *err);
-    /* The audit entry of trigger id; NULL: audit_row of its columns. */
-    cl_err (*trigger_audit)(cl_store *st, int64_t id, double value,
-                            double threshold, cl_error *err);
-    /* Called after outbox message id is marked, in the transaction; may be
-       NULL. */
-    cl_err (*outbox_marked)(cl_store *st, int64_t id, cl_error *err);
-    /* Which of cl__dialects the backend speaks. */
-    cl_sql_dialect dialect;
-} cl__engine_q;
-
 /* The dialect strings of st's backend. */
-#define CL__DIALECT(st) (&cl__dialects[(st)->ops->engine->q->dialect])
+#define CL__DIALECT(st) (&cl__dialects[(st)->ops->dialect])
 
 /*
- * The engine writes of cl_store_engine_ops, one copy for both backends:
+ * The engine writes of store_engine.h, one copy for both backends:
  * each is one idempotent statement (INSERT ... ON CONFLICT DO NOTHING on
  * the table's UNIQUE key, or an UPDATE that sets a column only while it is
  * NULL) followed, when it changed something, by its audit entry.  They run
- * the backend's SQL through st->ops->engine->q; the signatures are the
- * ops'.
+ * the SQL through the backend's query primitives.
  */
 cl_err cl__engw_config_set(cl_store *st, const char *key, const char *value,
                            cl_error *err);
@@ -377,6 +331,15 @@ cl_err cl__engw_field_set(cl_store *st, const char *subject_kind,
 cl_err cl__engw_link_add(cl_store *st, const char *new_deal_id,
                          const char *original_deal_id, int months,
                          int *inserted, cl_error *err);
+
+/* Appends an audit entry whose new value is the row of table where keycol
+   = key, rendered by json_expr (a JSON object expression over its
+   columns) in the layout of SQLite's json_object; old_json may be NULL.
+   CL_ENOTFOUND when there is no such row. */
+cl_err cl__engw_audit_row(cl_store *st, const char *table,
+                          const char *json_expr, const char *keycol,
+                          const char *key, const char *action,
+                          const char *old_json, cl_error *err);
 
 /* cl_store_causes, cl_store_thresholds and cl_store_threshold's reads
    (store_engine_read.c), before store.c clamps the thresholds. */

@@ -4,7 +4,7 @@
  * coaching items the loop engine's shell and delivery look at.  The SQL is
  * written once with ?N placeholders and PostgreSQL's casts where it cannot
  * tell a parameter's type (store_sql.c rewrites it for each backend); it
- * runs through the backend's cl__engine_q, and store_engine_rows.c maps
+ * runs through the backend's query primitives, and store_engine_rows.c maps
  * the rows.  Booleans are read as integers (::integer) so both backends
  * compare them the same way.
  */
@@ -16,7 +16,7 @@
 
 /* ---- deals --------------------------------------------------------------- */
 
-/* %s: the backend's text aggregate (cl__engine_q.text_agg). */
+/* %s: the backend's text aggregate (cl__dialect.text_agg). */
 static const char deal_select[] =
     "SELECT d.id, d.account_id, d.ae_id, ae.manager_id, a.csm_id, "
     "csm.manager_id, d.type, d.stage, d.created_on, d.first_demo_on, "
@@ -323,6 +323,32 @@ cl__engr_outbox_due(cl_store *st, const char *channel, const char *now,
                 "ORDER BY o.id LIMIT ?4");
     return cl__q_rows(st, cl__row_outbox, &c, err, sql, "ssi", channel, now,
                       (int64_t)limit);
+}
+
+cl_err
+cl__engr_outbox_claim(cl_store *st, const char *channel, const char *now,
+                      int limit, cl_store_outbox_cb cb, void *ud, cl_error *err)
+{
+    const char *claim = CL__DIALECT(st)->outbox_claim;
+    if (claim == NULL)
+        return cl__engr_outbox_due(st, channel, now, limit, cb, ud, err);
+    cl_buf sql = CL_BUF_INIT;
+    cl__row_sink c = {.cb.outbox = cb, .ud = ud};
+    cl_buf_str(&sql, claim);
+    cl_buf_str(&sql, outbox_select);
+    cl_buf_str(&sql, "AND o.id IN (SELECT id FROM claimed) ORDER BY o.id");
+    cl_err rc =
+        sql.oom ? cl_error_set(err, CL_ENOMEM, "out of memory") : CL_ERETRY;
+    /* The store's own transaction when the caller has none: retried on a
+       serialization failure or deadlock. */
+    for (int attempt = 0; rc == CL_ERETRY && attempt < 5; attempt++) {
+        rc = cl__q_rows(st, cl__row_outbox, &c, err, sql.p, "ssi", channel, now,
+                        (int64_t)limit);
+        if (st->in_tx)
+            break;
+    }
+    cl_buf_free(&sql);
+    return rc;
 }
 
 /* ---- sessions, process changes, coaching --------------------------------- */

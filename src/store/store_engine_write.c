@@ -8,14 +8,13 @@
  * makes that safe.  The SQL is written once, ?1 always the workspace (the
  * other parameters are named beside each query), with PostgreSQL's casts
  * where it cannot tell a parameter's type (SQLite drops them: store_sql.c);
- * the backend's cl__engine_q holds what differs.
+ * cl__dialects holds what differs.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "store_engine_int.h"
 
-#define Q(st) ((st)->ops->engine->q)
 #define S(x)                                                                   \
     {                                                                          \
         .s = (x)                                                               \
@@ -163,7 +162,7 @@ static const struct {
 };
 
 /* The audit JSON of each table's rows: the key, value arguments of the
-   backend's JSON object function (cl__engine_q.json_object). */
+   backend's JSON object function (cl__dialect.json_object). */
 /* A secret's value (config_keys.h) stays out of the audit log: the
    inbound webhooks' secrets, and the team chat channels' webhook URLs
    (whoever has one may post to the channel). */
@@ -185,9 +184,6 @@ static const struct {
     "'description', description, 'checkin_due', checkin_due, 'checkin_on', "   \
     "checkin_on, 'checkin_note', checkin_note, 'reminded_on', reminded_on, "   \
     "'escalated_on', escalated_on"
-#define TRIGGER_JSON                                                           \
-    "'id', id, 'session_id', session_id, 'rule', rule, 'period', period, "     \
-    "'value', value, 'threshold', threshold, 'fired', fired"
 #define COACHING_JSON                                                          \
     "'id', id, 'ae_id', ae_id, 'session_id', session_id, 'period', period, "   \
     "'cause', cause, 'audience', audience"
@@ -213,6 +209,50 @@ static const char *const field_json[CL__FIELD_COUNT] = {
     [CL__FIELD_PC_ESCALATED] = PC_JSON,
 };
 
+/* The audit entry of the row of table where keycol = key, its new value
+   rendered by the INSERT itself; values, when not NULL, are bound as ?9
+   and ?10 (a trigger's numbers).  The key is bound twice: as the entry's
+   entity_id (text) and in the WHERE, where PostgreSQL gives it the key
+   column's type (one parameter cannot be both). */
+static cl_err
+audit_insert(cl_store *st, const char *table, const char *json_expr,
+             const char *keycol, const char *key, const char *action,
+             const char *old_json, const char *const values[2], cl_error *err)
+{
+    cl_buf sql = CL_BUF_INIT;
+    int n = 0;
+    cl_buf_str(&sql, "INSERT INTO audit (workspace_id, at, actor, entity, "
+                     "entity_id, action, old, new) SELECT ?1, ?2, ?3, ?4, "
+                     "?5, ?6, ?7, ");
+    cl__sql_expand(&sql, CL__DIALECT(st)->json_text, json_expr, 0);
+    cl_buf_str(&sql, " FROM ");
+    cl__sql_ident(&sql, table);
+    cl_buf_str(&sql, " WHERE workspace_id = ?1 AND ");
+    cl__sql_ident(&sql, keycol);
+    cl_buf_str(&sql, " = ?8");
+    cl_err rc = sql.oom
+                    ? cl_error_set(err, CL_ENOMEM, "out of memory")
+                    : st->ops->exec(
+                          st, &n, err, sql.p, values ? "sssssssss" : "sssssss",
+                          (cl__arg[]){S(st->at), S(st->actor), S(table), S(key),
+                                      S(action), S(old_json), S(key),
+                                      S(values ? values[0] : NULL),
+                                      S(values ? values[1] : NULL)});
+    cl_buf_free(&sql);
+    if (rc == CL_OK && n == 0)
+        rc = cl_error_set(err, CL_ENOTFOUND, "no %s row %s", table, key);
+    return rc;
+}
+
+cl_err
+cl__engw_audit_row(cl_store *st, const char *table, const char *json_expr,
+                   const char *keycol, const char *key, const char *action,
+                   const char *old_json, cl_error *err)
+{
+    return audit_insert(st, table, json_expr, keycol, key, action, old_json,
+                        NULL, err);
+}
+
 /* Appends the audit entry of the row of table where keycol = key: its
    columns by json, key, value arguments of the backend's JSON object
    function (NULL: the backend's session JSON). */
@@ -226,7 +266,7 @@ audit_key(cl_store *st, const char *table, const char *json, const char *keycol,
     else
         snprintf(expr, sizeof expr, "%s(%s)", CL__DIALECT(st)->json_object,
                  json);
-    return Q(st)->audit_row(st, table, expr, keycol, key, action, NULL, err);
+    return audit_insert(st, table, expr, keycol, key, action, NULL, NULL, err);
 }
 
 /* The id of the row the last query found, into *id (0 when none). */
@@ -234,7 +274,7 @@ static cl_err
 find_id(cl_store *st, const char *sql, const char *fmt, const cl__arg *args,
         int64_t *id, cl_error *err)
 {
-    return Q(st)->rows(st, cl__row_id_first, id, err, sql, fmt, args);
+    return st->ops->rows(st, cl__row_id_first, id, err, sql, fmt, args);
 }
 
 static cl_err
@@ -252,8 +292,8 @@ cl__engw_config_set(cl_store *st, const char *key, const char *value,
 {
     int n = 0;
     /* key, value */
-    cl_err rc = Q(st)->exec(st, &n, err, SQL.config_set, "ss",
-                            (cl__arg[]){S(key), S(value)});
+    cl_err rc = st->ops->exec(st, &n, err, SQL.config_set, "ss",
+                              (cl__arg[]){S(key), S(value)});
     if (rc == CL_OK && n)
         rc =
             audit_key(st, "config", CONFIG_JSON, "key", key, "config_set", err);
@@ -268,10 +308,10 @@ cl__engw_task_add(cl_store *st, const cl_store_task_new *t, int *inserted,
     /* kind, assignee_id, due_on, subject_kind, subject_id, title,
        attendees, created_at */
     cl_err rc =
-        Q(st)->exec(st, &n, err, SQL.task_add, "ssssssss",
-                    (cl__arg[]){S(t->kind), S(t->assignee_id), S(t->due_on),
-                                S(t->subject_kind), S(t->subject_id),
-                                S(t->title), S(t->attendees), S(st->at)});
+        st->ops->exec(st, &n, err, SQL.task_add, "ssssssss",
+                      (cl__arg[]){S(t->kind), S(t->assignee_id), S(t->due_on),
+                                  S(t->subject_kind), S(t->subject_id),
+                                  S(t->title), S(t->attendees), S(st->at)});
     *inserted = n > 0;
     *id = 0;
     /* kind, subject_kind, subject_id, assignee_id (NULL matches NULL) */
@@ -302,14 +342,14 @@ cl__engw_task_mark(cl_store *st, const char *kind, const char *subject_kind,
     else
         return cl_error_set(err, CL_EINVAL, "unknown task mark '%s'", mark);
     /* kind, subject_kind, subject_id, assignee_id (NULL: any) */
-    cl_err rc = Q(st)->rows(
+    cl_err rc = st->ops->rows(
         st, cl__row_ids_each, &x, err, SQL.task_ids, "ssss",
         (cl__arg[]){S(kind), S(subject_kind), S(subject_id), S(assignee_id)});
     for (int i = 0; i < x.n && rc == CL_OK; i++) {
         int n = 0;
         /* at, id */
-        rc = Q(st)->exec(st, &n, err, sql, "si",
-                         (cl__arg[]){S(st->at), I(x.v[i])});
+        rc = st->ops->exec(st, &n, err, sql, "si",
+                           (cl__arg[]){S(st->at), I(x.v[i])});
         if (rc == CL_OK && n) {
             (*changed)++;
             char action[32];
@@ -325,8 +365,8 @@ cl__engw_task_done(cl_store *st, int64_t id, int *changed, cl_error *err)
 {
     int n = 0;
     /* at, id */
-    cl_err rc = Q(st)->exec(st, &n, err, SQL.task_done, "si",
-                            (cl__arg[]){S(st->at), I(id)});
+    cl_err rc = st->ops->exec(st, &n, err, SQL.task_done, "si",
+                              (cl__arg[]){S(st->at), I(id)});
     *changed = n > 0;
     if (rc == CL_OK && n)
         rc = audit_id(st, "tasks", TASK_JSON, id, "task_done", err);
@@ -342,12 +382,12 @@ cl__engw_outbox_add(cl_store *st, const cl_store_outbox_new *m, int *inserted,
     int sent = m->status && strcmp(m->status, "sent") == 0;
     /* recipient_id, channel, kind, subject, body, status, idempotency_key,
        created_at (and sent_at when sent), subject_kind, subject_id */
-    cl_err rc = Q(st)->exec(st, &n, err, SQL.outbox_add, "ssssssssss",
-                            (cl__arg[]){S(m->recipient_id), S(m->channel),
-                                        S(m->kind), S(m->subject), S(m->body),
-                                        S(sent ? "sent" : "pending"), S(m->key),
-                                        S(st->at), S(m->subject_kind),
-                                        S(m->subject_id)});
+    cl_err rc = st->ops->exec(
+        st, &n, err, SQL.outbox_add, "ssssssssss",
+        (cl__arg[]){S(m->recipient_id), S(m->channel), S(m->kind),
+                    S(m->subject), S(m->body), S(sent ? "sent" : "pending"),
+                    S(m->key), S(st->at), S(m->subject_kind),
+                    S(m->subject_id)});
     *inserted = n > 0;
     if (rc == CL_OK && n) {
         /* idempotency_key */
@@ -376,9 +416,9 @@ cl__engw_outbox_mark(cl_store *st, int64_t id, const char *status, int attempts,
     int n = 0;
     /* status, attempts, next_attempt_at, last_error, at, id */
     cl_err rc =
-        Q(st)->exec(st, &n, err, SQL.outbox_mark, "sisssi",
-                    (cl__arg[]){S(status), I(attempts), S(next_attempt_at),
-                                S(last_error), S(st->at), I(id)});
+        st->ops->exec(st, &n, err, SQL.outbox_mark, "sisssi",
+                      (cl__arg[]){S(status), I(attempts), S(next_attempt_at),
+                                  S(last_error), S(st->at), I(id)});
     if (rc == CL_OK && n == 0)
         return cl_error_set(err, CL_ENOTFOUND, "no outbox message %lld",
                             (long long)id);
@@ -387,8 +427,9 @@ cl__engw_outbox_mark(cl_store *st, int64_t id, const char *status, int attempts,
         snprintf(action, sizeof action, "message_%s", status);
         rc = audit_id(st, "outbox", OUTBOX_JSON, id, action, err);
     }
-    if (rc == CL_OK && Q(st)->outbox_marked)
-        rc = Q(st)->outbox_marked(st, id, err);
+    if (rc == CL_OK && CL__DIALECT(st)->outbox_release)
+        rc =
+            cl__q_exec(st, NULL, err, CL__DIALECT(st)->outbox_release, "i", id);
     return rc;
 }
 
@@ -400,8 +441,8 @@ cl__engw_session_open(cl_store *st, const char *kind, const char *period,
     int n = 0;
     /* kind, period, owner_id, opened_at */
     cl_err rc =
-        Q(st)->exec(st, &n, err, SQL.session_open, "ssss",
-                    (cl__arg[]){S(kind), S(period), S(owner_id), S(st->at)});
+        st->ops->exec(st, &n, err, SQL.session_open, "ssss",
+                      (cl__arg[]){S(kind), S(period), S(owner_id), S(st->at)});
     *inserted = n > 0;
     *id = 0;
     /* kind, period */
@@ -418,8 +459,8 @@ cl__engw_session_set_pack(cl_store *st, int64_t id, const char *pack,
                           cl_error *err)
 {
     /* pack, id */
-    return Q(st)->exec(st, NULL, err, SQL.session_set_pack, "si",
-                       (cl__arg[]){S(pack), I(id)});
+    return st->ops->exec(st, NULL, err, SQL.session_set_pack, "si",
+                         (cl__arg[]){S(pack), I(id)});
 }
 
 cl_err
@@ -428,8 +469,8 @@ cl__engw_session_decide(cl_store *st, int64_t id, const char *text,
 {
     int n = 0;
     /* text, id */
-    cl_err rc = Q(st)->exec(st, &n, err, CL__DIALECT(st)->session_decide, "si",
-                            (cl__arg[]){S(text), I(id)});
+    cl_err rc = st->ops->exec(st, &n, err, CL__DIALECT(st)->session_decide,
+                              "si", (cl__arg[]){S(text), I(id)});
     if (rc == CL_OK && n == 0)
         return cl_error_set(err, CL_ENOTFOUND, "no session %lld",
                             (long long)id);
@@ -443,8 +484,8 @@ cl__engw_session_close(cl_store *st, int64_t id, int *changed, cl_error *err)
 {
     int n = 0;
     /* at, id */
-    cl_err rc = Q(st)->exec(st, &n, err, SQL.session_close, "si",
-                            (cl__arg[]){S(st->at), I(id)});
+    cl_err rc = st->ops->exec(st, &n, err, SQL.session_close, "si",
+                              (cl__arg[]){S(st->at), I(id)});
     *changed = n > 0;
     if (rc == CL_OK && n)
         rc = audit_id(st, "sessions", NULL, id, "session_closed", err);
@@ -458,9 +499,9 @@ cl__engw_pc_add(cl_store *st, int64_t session_id, const char *owner_id,
 {
     int n = 0;
     /* session_id, owner_id, description, checkin_due */
-    cl_err rc = Q(st)->exec(st, &n, err, SQL.pc_add, "isss",
-                            (cl__arg[]){I(session_id), S(owner_id),
-                                        S(description), S(checkin_due)});
+    cl_err rc = st->ops->exec(st, &n, err, SQL.pc_add, "isss",
+                              (cl__arg[]){I(session_id), S(owner_id),
+                                          S(description), S(checkin_due)});
     *inserted = n > 0;
     *id = 0;
     /* session_id */
@@ -478,13 +519,32 @@ cl__engw_pc_checkin(cl_store *st, int64_t id, const char *on, const char *note,
 {
     int n = 0;
     /* on, note, id */
-    cl_err rc = Q(st)->exec(st, &n, err, SQL.pc_checkin, "ssi",
-                            (cl__arg[]){S(on), S(note), I(id)});
+    cl_err rc = st->ops->exec(st, &n, err, SQL.pc_checkin, "ssi",
+                              (cl__arg[]){S(on), S(note), I(id)});
     *changed = n > 0;
     if (rc == CL_OK && n)
         rc = audit_id(st, "process_changes", PC_JSON, id,
                       "process_change_checkin", err);
     return rc;
+}
+
+/* A trigger's audit entry: value and threshold are the numbers just
+   written, as SQLite writes a REAL (PostgreSQL writes a double its own
+   way). */
+static cl_err
+trigger_audit(cl_store *st, int64_t id, double value, double threshold,
+              cl_error *err)
+{
+    char v[40], t[40], key[32], expr[512];
+    cl__sql_real_json(value, v, sizeof v);
+    cl__sql_real_json(threshold, t, sizeof t);
+    snprintf(key, sizeof key, "%lld", (long long)id);
+    snprintf(expr, sizeof expr,
+             "%s('id', id, 'session_id', session_id, 'rule', rule, 'period', "
+             "period, %s, 'fired', fired)",
+             CL__DIALECT(st)->json_object, CL__DIALECT(st)->trigger_values);
+    return audit_insert(st, "triggers", expr, "id", key, "threshold_evaluated",
+                        NULL, (const char *const[]){v, t}, err);
 }
 
 cl_err
@@ -496,19 +556,16 @@ cl__engw_trigger_add(cl_store *st, int64_t session_id, const char *rule,
     int64_t id = 0;
     /* session_id, rule, period, value, threshold, fired, created_at */
     cl_err rc =
-        Q(st)->exec(st, &n, err, SQL.trigger_add, "issddis",
-                    (cl__arg[]){I(session_id), S(rule), S(period), D(value),
-                                D(threshold), I(fired), S(st->at)});
+        st->ops->exec(st, &n, err, SQL.trigger_add, "issddis",
+                      (cl__arg[]){I(session_id), S(rule), S(period), D(value),
+                                  D(threshold), I(fired), S(st->at)});
     *inserted = n > 0;
     if (rc == CL_OK && n) {
         /* rule, period */
         rc = find_id(st, SQL.trigger_id, "ss", (cl__arg[]){S(rule), S(period)},
                      &id, err);
-        if (rc == CL_OK && Q(st)->trigger_audit)
-            rc = Q(st)->trigger_audit(st, id, value, threshold, err);
-        else if (rc == CL_OK)
-            rc = audit_id(st, "triggers", TRIGGER_JSON, id,
-                          "threshold_evaluated", err);
+        if (rc == CL_OK)
+            rc = trigger_audit(st, id, value, threshold, err);
     }
     return rc;
 }
@@ -522,9 +579,9 @@ cl__engw_coaching_add(cl_store *st, const char *ae_id, int64_t session_id,
     int64_t id = 0;
     /* ae_id, session_id, period, cause, note, audience, created_at */
     cl_err rc =
-        Q(st)->exec(st, &n, err, SQL.coaching_add, "sisssss",
-                    (cl__arg[]){S(ae_id), I(session_id), S(period), S(cause),
-                                S(note), S(audience), S(st->at)});
+        st->ops->exec(st, &n, err, SQL.coaching_add, "sisssss",
+                      (cl__arg[]){S(ae_id), I(session_id), S(period), S(cause),
+                                  S(note), S(audience), S(st->at)});
     *inserted = n > 0;
     if (rc == CL_OK && n) {
         /* ae_id, period, cause */
@@ -543,8 +600,8 @@ cl__engw_coaching_update(cl_store *st, int64_t id, const char *note, int close,
 {
     int n = 0;
     /* id, note, close */
-    cl_err rc = Q(st)->exec(st, &n, err, SQL.coaching_update, "isi",
-                            (cl__arg[]){I(id), S(note), I(close ? 1 : 0)});
+    cl_err rc = st->ops->exec(st, &n, err, SQL.coaching_update, "isi",
+                              (cl__arg[]){I(id), S(note), I(close ? 1 : 0)});
     *changed = n > 0;
     if (rc == CL_OK && n)
         rc = audit_id(st, "coaching_items", COACHING_STATUS_JSON, id,
@@ -562,9 +619,9 @@ cl__engw_flag_add(cl_store *st, const char *key, const char *subject_kind,
     int n = 0;
     /* key, subject_kind, subject_id, flag, field, reason, created_at */
     cl_err rc =
-        Q(st)->exec(st, &n, err, SQL.flag_add, "sssssss",
-                    (cl__arg[]){S(key), S(subject_kind), S(subject_id), S(flag),
-                                S(field), S(reason), S(st->at)});
+        st->ops->exec(st, &n, err, SQL.flag_add, "sssssss",
+                      (cl__arg[]){S(key), S(subject_kind), S(subject_id),
+                                  S(flag), S(field), S(reason), S(st->at)});
     *inserted = n > 0;
     if (rc == CL_OK && n)
         rc = audit_key(st, "flags", FLAG_JSON, "key", key, "flag_raised", err);
@@ -595,7 +652,7 @@ cl__engw_field_set(cl_store *st, const char *subject_kind,
             continue;
         int n = 0;
         /* subject_id, value, text ("" for NULL) */
-        cl_err rc = Q(st)->exec(
+        cl_err rc = st->ops->exec(
             st, &n, err, SQL.field_sql[i], "sds",
             (cl__arg[]){S(subject_id), D(value), S(text ? text : "")});
         *changed = n > 0;
@@ -618,7 +675,7 @@ cl__engw_link_add(cl_store *st, const char *new_deal_id,
 {
     int n = 0;
     /* new_deal_id, original_deal_id, months, created_at */
-    cl_err rc = Q(st)->exec(
+    cl_err rc = st->ops->exec(
         st, &n, err, SQL.link_add, "ssis",
         (cl__arg[]){S(new_deal_id), S(original_deal_id), I(months), S(st->at)});
     *inserted = n > 0;

@@ -14,18 +14,42 @@
 #include "store_engine.h"
 #include "store_api.h"
 
-/* A backend's side of the engine's calls (store_engine.h): all but the
-   outbox claim are written once over its query primitives. */
-typedef struct cl_store_engine_ops {
-    /* cl_store_outbox_claim: the due messages this worker may send. */
-    cl_err (*outbox_claim)(cl_store *st, const char *channel, const char *now,
-                           int limit, cl_store_outbox_cb cb, void *ud,
-                           cl_error *err);
-    /* The backend's query primitives, which the engine's calls
-       (store_engine_read.c, store_engine_write.c) and most server calls
-       (store_api_sql.c) run their SQL through (store_engine_int.h). */
-    const struct cl__engine_q *q;
-} cl_store_engine_ops;
+/* The SQL dialects: statements are written once for both (store_sql.c). */
+typedef enum cl_sql_dialect { CL_SQL_SQLITE, CL_SQL_PG } cl_sql_dialect;
+
+/* A query parameter; the fmt string beside it says which member is set:
+   's' text (NULL binds NULL), 'i' int64_t, 'd' double. */
+typedef union cl__arg {
+    const char *s;
+    int64_t i;
+    double d;
+} cl__arg;
+
+typedef struct cl__row cl__row;
+
+/* A backend's column accessors; col counts from 0. */
+typedef struct cl__row_vt {
+    /* Column col as text, NULL for SQL NULL; valid while the row is. */
+    const char *(*text)(const cl__row *r, int col);
+    /* Column col as an integer (a boolean is 1 or 0), dflt for SQL NULL. */
+    int64_t (*integer)(const cl__row *r, int col, int64_t dflt);
+    /* Column col as a double, 0 for SQL NULL. */
+    double (*real)(const cl__row *r, int col);
+    /* def's fields from column 0 on into row, typed as the backend stores
+       them (money and hours as reals); text valid while the row is. */
+    void (*record)(const cl__row *r, const cl_kind_def *def, cl_value *row);
+} cl__row_vt;
+
+/* One result row: res is the backend's result (a sqlite3_stmt or a
+   PGresult), row its index where the backend needs one. */
+struct cl__row {
+    const cl__row_vt *vt;
+    const void *res;
+    int row;
+};
+
+/* A mapper: reads r, calls on; returns non-zero to stop the rows. */
+typedef int (*cl__row_fn)(void *ud, const cl__row *r);
 
 /* The statements of a record table that cl_store_put runs through a
    backend's record primitive (SQL from cl__rec_sql). */
@@ -47,10 +71,14 @@ char *cl__rec_sql(cl_kind kind, cl__rec q);
 /*
  * What a backend implements: transactions and read snapshots, the record
  * statements of a put, the bulk load, and the query primitives that every
- * other call's SQL, written once, runs through (engine->q).
+ * other call's SQL, written once, runs through (exec, rows, stream; the
+ * statements are written in SQLite's placeholder style and rewritten for
+ * the backend's dialect when prepared, store_sql.c).
  */
 typedef struct cl_store_ops {
     const char *name;
+    /* Which of cl__dialects the backend speaks. */
+    cl_sql_dialect dialect;
     void (*close)(cl_store *st);
     cl_err (*begin)(cl_store *st, cl_error *err);
     cl_err (*commit)(cl_store *st, cl_error *err);
@@ -84,7 +112,19 @@ typedef struct cl_store_ops {
     void (*end_read)(cl_store *st);
     /* Optional (NULL: reads are not grouped): starts a read snapshot. */
     cl_err (*read_begin)(cl_store *st, cl_error *err);
-    const cl_store_engine_ops *engine;
+    /* The query primitives: sql with ?1 bound to the workspace and ?2...
+       to args, typed by fmt ('s' text, NULL binds NULL; 'i' int64_t; 'd'
+       double).  exec runs a write; *changes (may be NULL) gets the rows it
+       touched. */
+    cl_err (*exec)(cl_store *st, int *changes, cl_error *err, const char *sql,
+                   const char *fmt, const cl__arg *args);
+    /* Runs a read, handing each row to fn until it returns non-zero. */
+    cl_err (*rows)(cl_store *st, cl__row_fn fn, void *ud, cl_error *err,
+                   const char *sql, const char *fmt, const cl__arg *args);
+    /* rows for a read of a whole table or log: streamed one row at a time
+       on PostgreSQL, so fn must not call the store. */
+    cl_err (*stream)(cl_store *st, cl__row_fn fn, void *ud, cl_error *err,
+                     const char *sql, const char *fmt, const cl__arg *args);
 } cl_store_ops;
 
 struct cl_store {
@@ -99,9 +139,6 @@ struct cl_store {
     char *columns[CL_KIND_COUNT]; /* cl__store_columns */
 };
 
-/* The SQL dialects: statements are written once for both (store_sql.c). */
-typedef enum cl_sql_dialect { CL_SQL_SQLITE, CL_SQL_PG } cl_sql_dialect;
-
 /* 1 when sql has something to rewrite for dialect d: a ?N placeholder for
    PostgreSQL, a ::type cast for SQLite. */
 int cl__sql_needs_rewrite(const char *sql, cl_sql_dialect d);
@@ -115,10 +152,10 @@ const char *cl__sql_rewrite(cl_buf *b, const char *sql, cl_sql_dialect d);
    JSON is the same text on both backends (store_sql.c). */
 void cl__sql_real_json(double v, char *buf, size_t len);
 
-/* Removes the blanks outside strings of JSON text, in place: PostgreSQL's
-   json_build_object in the layout of SQLite's json_object, which has none
-   (store_sql.c). */
-void cl__sql_json_compact(char *json);
+/* Appends template t with each %s replaced by s and each %d by n: the
+   dialects' strings (cl__dialects), which are not formats the compiler
+   could check (store_sql.c). */
+void cl__sql_expand(cl_buf *b, const char *t, const char *s, int n);
 
 /* CL_OK inside a transaction, else CL_EINVAL naming what (the server's
    writes, store_api_sql.c). */
@@ -163,14 +200,15 @@ char *cl__store_token_json(const char *id, const char *user_id);
    url (postgres: or postgresql:).  The one place urls pick a backend. */
 const char *cl__store_sqlite_path(const char *url);
 
+/* Seeds the workspace of st, in the transaction of its migration to
+   version 1: its row, the default taxonomy and thresholds (store_seed.c). */
+cl_err cl__store_seed(cl_store *st, cl_error *err);
+
 /* Opens the PostgreSQL workspace at url: a postgres:// or postgresql://
    url, or "postgres:" for libpq's PG* variables (store_pg.c). */
 cl_err cl__store_pg_open(const char *url, cl_store **out, cl_error *err);
 
 /* Opens the SQLite workspace at path (store_sqlite.c). */
 cl_err cl__store_sqlite_open(const char *path, cl_store **out, cl_error *err);
-
-/* The SQLite backend's engine queries (store_sqlite_engine*.c). */
-extern const cl_store_engine_ops cl__sqlite_engine_ops;
 
 #endif

@@ -357,9 +357,6 @@ cl_store_lists_page(cl_store *st, const cl_store_lists_req *q,
                     cl_store_lists_cb cb, void *ud, int64_t *total,
                     cl_error *err)
 {
-    if (st->ops->engine == NULL)
-        return cl_error_set(err, CL_EINVAL, "the %s backend has no lists",
-                            st->ops->name);
     const sort_col *cols = sorts_of(q->kind);
     if (cols == NULL || q->nfilters > 16)
         return cl_error_set(err, CL_EINVAL, "bad list request");
@@ -423,8 +420,8 @@ cl_store_lists_page(cl_store *st, const cl_store_lists_req *q,
             free(bp);
             return cl_error_set(err, CL_EINVAL, "list query too long");
         }
-        rc = st->ops->engine->q->rows(st, pass == 0 ? count_row : page_row, &u,
-                                      err, bp->sql, bp->fmt, bp->a);
+        rc = st->ops->rows(st, pass == 0 ? count_row : page_row, &u, err,
+                           bp->sql, bp->fmt, bp->a);
         free(bp);
         if (rc != CL_OK)
             return rc;
@@ -450,9 +447,6 @@ cl_store_lists_values(cl_store *st, const char *column,
                       cl_error *err)
 {
     values_ud u = {cb, ud};
-    if (st->ops->engine == NULL)
-        return cl_error_set(err, CL_EINVAL, "the %s backend has no lists",
-                            st->ops->name);
     if (strcmp(column, "industry") == 0)
         return cl__q_rows(st, value_row, &u, err,
                           "SELECT DISTINCT industry FROM accounts WHERE "

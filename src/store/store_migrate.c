@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "store_engine_int.h"
 #include "store_int.h"
 #include "store_pg_int.h"
 #include "store_sqlite_int.h"
@@ -84,7 +85,7 @@ typedef struct mig {
 } mig;
 
 static int
-column_row(void *ud, const PGresult *r, int row)
+column_row(void *ud, const cl__row *r)
 {
     struct {
         column *v;
@@ -93,8 +94,8 @@ column_row(void *ud, const PGresult *r, int row)
     if (c->n >= 40)
         return 1;
     column *col = &c->v[c->n++];
-    snprintf(col->name, sizeof col->name, "%s", PQgetvalue(r, row, 0));
-    const char *t = PQgetvalue(r, row, 1);
+    snprintf(col->name, sizeof col->name, "%s", r->vt->text(r, 0));
+    const char *t = r->vt->text(r, 1);
     col->type = strcmp(t, "boolean") == 0            ? C_BOOL
                 : strcmp(t, "bigint") == 0           ? C_INT
                 : strcmp(t, "integer") == 0          ? C_INT
@@ -112,14 +113,14 @@ columns(mig *m, const char *table, column *v, int *n)
         column *v;
         int n;
     } c = {v, 0};
-    cl_err rc = cl__pg_rows(m->dst, column_row, &c, m->err,
-                            "SELECT column_name::text, data_type::text FROM "
-                            "information_schema.columns WHERE "
-                            "table_schema = current_schema() AND "
-                            "table_name = $2 AND column_name <> "
-                            "'workspace_id' AND $1::bigint IS NOT NULL "
-                            "ORDER BY ordinal_position",
-                            "s", table);
+    cl_err rc = cl__q_rows(&m->dst->base, column_row, &c, m->err,
+                           "SELECT column_name::text, data_type::text FROM "
+                           "information_schema.columns WHERE "
+                           "table_schema = current_schema() AND "
+                           "table_name = ?2 AND column_name <> "
+                           "'workspace_id' AND ?1::bigint IS NOT NULL "
+                           "ORDER BY ordinal_position",
+                           "s", table);
     *n = c.n;
     if (rc == CL_OK && c.n == 0)
         rc = cl_error_set(m->err, CL_EDB, "%s: no table %s", m->dst->where,
@@ -246,16 +247,16 @@ typedef struct sum_ctx {
 } sum_ctx;
 
 static int
-sum_row(void *ud, const PGresult *r, int row)
+sum_row(void *ud, const cl__row *r)
 {
     sum_ctx *x = ud;
     char tmp[64];
     cl_buf_reset(&x->row);
     for (int i = 0; i < x->n; i++) {
-        int null = PQgetisnull(r, row, i);
-        const char *text = PQgetvalue(r, row, i);
+        const char *text = r->vt->text(r, i);
+        int null = text == NULL;
         double d = null ? 0 : strtod(text, NULL);
-        long long iv = null ? 0 : cl__pg_int(r, row, i, 0);
+        long long iv = null ? 0 : r->vt->integer(r, i, 0);
         cl_buf_str(&x->row,
                    canon(x->c[i].type, null, text, d, iv, tmp, sizeof tmp));
         cl_buf_add(&x->row, "\x1f", 1);
@@ -271,18 +272,15 @@ target_sum(mig *m, const char *table, const column *c, int n, int64_t *rows,
            uint64_t *sum)
 {
     cl_buf sql = CL_BUF_INIT;
-    char ws[32];
-    const char *v[1] = {ws};
     sum_ctx x = {c, n, 0, 0, CL_BUF_INIT};
     cl_buf_str(&sql, "SELECT ");
     select_list(&sql, c, n);
     cl_buf_str(&sql, " FROM \"");
     cl_buf_str(&sql, table);
-    cl_buf_str(&sql, "\" WHERE workspace_id = $1");
-    snprintf(ws, sizeof ws, "%lld", (long long)m->dst->base.workspace_id);
-    cl_err rc =
-        sql.oom ? cl_error_set(m->err, CL_ENOMEM, "out of memory")
-                : cl__pg_stream(m->dst, sql.p, 1, v, NULL, sum_row, &x, m->err);
+    cl_buf_str(&sql, "\" WHERE workspace_id = ?1");
+    cl_err rc = sql.oom ? cl_error_set(m->err, CL_ENOMEM, "out of memory")
+                        : m->dst->base.ops->stream(&m->dst->base, sum_row, &x,
+                                                   m->err, sql.p, "", NULL);
     if (rc == CL_OK && x.row.oom)
         rc = cl_error_set(m->err, CL_ENOMEM, "out of memory");
     cl_buf_free(&sql);
@@ -290,13 +288,6 @@ target_sum(mig *m, const char *table, const column *c, int n, int64_t *rows,
     *rows = x.rows;
     *sum = x.sum;
     return rc;
-}
-
-static int
-count_row(void *ud, const PGresult *r, int row)
-{
-    *(int64_t *)ud = cl__pg_int(r, row, 0, 0);
-    return 1;
 }
 
 /* The whole copy, inside the target transaction the caller opened. */
@@ -309,13 +300,13 @@ copy_all(mig *m, cl_migrate_cb cb, void *ud)
         int64_t n = 0;
         snprintf(sql, sizeof sql,
                  seeded(tables[t])
-                     ? "DELETE FROM \"%s\" WHERE workspace_id = $1"
-                     : "SELECT count(*) FROM \"%s\" WHERE workspace_id = $1",
+                     ? "DELETE FROM \"%s\" WHERE workspace_id = ?1"
+                     : "SELECT count(*) FROM \"%s\" WHERE workspace_id = ?1",
                  tables[t]);
         if (seeded(tables[t]))
-            rc = cl__pg_exec(m->dst, NULL, m->err, sql, "");
-        else if ((rc = cl__pg_rows(m->dst, count_row, &n, m->err, sql, "")) ==
-                     CL_OK &&
+            rc = cl__q_exec(&m->dst->base, NULL, m->err, sql, "");
+        else if ((rc = cl__q_rows(&m->dst->base, cl__row_id_first, &n, m->err,
+                                  sql, "")) == CL_OK &&
                  n > 0)
             rc = cl_error_set(m->err, CL_ECONFLICT,
                               "%s: the workspace is not empty (%lld rows in "
@@ -347,13 +338,13 @@ copy_all(mig *m, cl_migrate_cb cb, void *ud)
        after the largest. */
     static const char *const serial[] = {
         "SELECT setval(pg_get_serial_sequence('audit', 'id'), "
-        "GREATEST((SELECT max(id) FROM audit), 1)) WHERE $1::bigint IS NOT "
+        "GREATEST((SELECT max(id) FROM audit), 1)) WHERE ?1::bigint IS NOT "
         "NULL",
         "SELECT setval(pg_get_serial_sequence('inbox', 'id'), "
-        "GREATEST((SELECT max(id) FROM inbox), 1)) WHERE $1::bigint IS NOT "
+        "GREATEST((SELECT max(id) FROM inbox), 1)) WHERE ?1::bigint IS NOT "
         "NULL"};
     for (size_t i = 0; rc == CL_OK && i < 2; i++)
-        rc = cl__pg_exec(m->dst, NULL, m->err, serial[i], "");
+        rc = cl__q_exec(&m->dst->base, NULL, m->err, serial[i], "");
     return rc;
 }
 

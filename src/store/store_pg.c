@@ -123,8 +123,6 @@ pg_close(cl_store *base)
     for (size_t i = 0; i < s->cap; i++)
         free(s->stmts[i].sql);
     free(s->stmts);
-    free(s->release);
-    free(s->held);
     cl__pg_bulk_free(s);
     if (s->conn)
         PQfinish(s->conn);
@@ -137,65 +135,13 @@ pg_begin(cl_store *base, cl_error *err)
     pg_store *s = PG(base);
     cl_err rc = exec(s, "BEGIN", err);
     if (rc == CL_OK)
-        rc = cl__pg_exec(s, NULL, err,
-                         "SELECT pg_advisory_xact_lock("
-                         "hashtext(current_schema()), $1::integer)",
-                         "");
+        rc = cl__q_exec(base, NULL, err,
+                        "SELECT pg_advisory_xact_lock("
+                        "hashtext(current_schema()), ?1::integer)",
+                        "");
     if (rc != CL_OK)
         exec(s, "ROLLBACK", NULL);
     return rc;
-}
-
-cl_err
-cl__pg_release_later(pg_store *s, int64_t id, cl_error *err)
-{
-    if (cl_grow(&s->release, &s->release_cap, s->nrelease + 1,
-                sizeof *s->release) != CL_OK)
-        return cl_error_set(err, CL_ENOMEM, "out of memory");
-    s->release[s->nrelease++] = id;
-    return CL_OK;
-}
-
-cl_err
-cl__pg_hold(pg_store *s, int64_t id, cl_error *err)
-{
-    if (cl__pg_holds(s, id))
-        return CL_OK;
-    if (cl_grow(&s->held, &s->held_cap, s->nheld + 1, sizeof *s->held) != CL_OK)
-        return cl_error_set(err, CL_ENOMEM, "out of memory");
-    s->held[s->nheld++] = id;
-    return CL_OK;
-}
-
-int
-cl__pg_holds(const pg_store *s, int64_t id)
-{
-    for (size_t i = 0; i < s->nheld; i++)
-        if (s->held[i] == id)
-            return 1;
-    return 0;
-}
-
-/* Gives up the outbox claims of the transaction that just ended: one
-   unlock per claim held (a claim is taken once per connection, however
-   often the row is handed out again). */
-static void
-release_claims(pg_store *s)
-{
-    for (size_t i = 0; i < s->nrelease; i++) {
-        size_t j = 0;
-        while (j < s->nheld && s->held[j] != s->release[i])
-            j++;
-        if (j == s->nheld)
-            continue;
-        s->held[j] = s->held[--s->nheld];
-        cl_error ignored;
-        cl__pg_exec(s, NULL, &ignored,
-                    "SELECT pg_advisory_unlock(hashtext('closeloop.outbox.' "
-                    "|| current_schema() || '.' || $1::text), $2::integer)",
-                    "i", s->release[i]);
-    }
-    s->nrelease = 0;
 }
 
 static cl_err
@@ -224,7 +170,6 @@ pg_commit(cl_store *base, cl_error *err)
                           "rolled back",
                           s->where);
     PQclear(r);
-    release_claims(s);
     return rc;
 }
 
@@ -234,7 +179,6 @@ pg_rollback(cl_store *base)
     /* On a lost connection the server rolled back already. */
     if (PQstatus(PG(base)->conn) == CONNECTION_OK)
         PQclear(PQexec(PG(base)->conn, "ROLLBACK"));
-    release_claims(PG(base));
 }
 
 /* No read holds anything on the server outside a transaction (every result
@@ -295,6 +239,7 @@ pg_record(cl_store *base, cl_kind kind, cl__rec q, const cl_value *row,
 
 static const cl_store_ops pg_ops = {
     .name = "postgres",
+    .dialect = CL_SQL_PG,
     .close = pg_close,
     .begin = pg_begin,
     .commit = pg_commit,
@@ -306,46 +251,15 @@ static const cl_store_ops pg_ops = {
     .bulk_drop = cl__pg_bulk_drop,
     .end_read = pg_end_read,
     .read_begin = pg_read_begin,
-    .engine = &cl__pg_engine_ops,
+    .exec = cl__pg_q_exec,
+    .rows = cl__pg_q_rows,
+    .stream = cl__pg_q_stream,
 };
-/* --- opening, migrating, seeding --------------------------------------- */
+
+/* --- opening, migrating --------------------------------------- */
 
 #define NOW_TEXT                                                               \
     "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
-
-/* Seeds workspace 1 with the default taxonomy and thresholds. */
-static cl_err
-seed_workspace(pg_store *s, cl_error *err)
-{
-    size_t n;
-    cl_err rc = exec(s,
-                     "INSERT INTO workspaces (id, name, created_at) VALUES "
-                     "(1, 'default', " NOW_TEXT ")",
-                     err);
-    const cl_cause *c = cl_taxonomy_defaults(&n);
-    for (size_t i = 0; i < n && rc == CL_OK; i++) {
-        char pos[24];
-        snprintf(pos, sizeof pos, "%zu", i + 1);
-        rc = cl__pg_exec(
-            s, NULL, err,
-            "INSERT INTO taxonomy (workspace_id, code, position, "
-            "label, definition, sales_attributable, "
-            "bad_fit_category, routes_to) VALUES ($1, $2, $3, "
-            "$4, $5, $6, $7, $8)",
-            "sssssss", c[i].code, pos, c[i].label, c[i].definition,
-            c[i].sales_attributable ? "1" : "0",
-            c[i].badfit == CL_BADFIT_NONE ? NULL : cl_badfit_code(c[i].badfit),
-            c[i].routes_to);
-    }
-    const cl_threshold *t = cl_threshold_defaults(&n);
-    for (size_t i = 0; i < n && rc == CL_OK; i++)
-        rc = cl__pg_exec(s, NULL, err,
-                         "INSERT INTO thresholds (workspace_id, key, value, "
-                         "unit, description) VALUES ($1, $2, $3, $4, $5)",
-                         "sdss", t[i].key, t[i].value, t[i].unit,
-                         t[i].description);
-    return rc;
-}
 
 /* Applies migration v in its own transaction, retried when the server
    reports a serialization failure or deadlock. */
@@ -368,7 +282,7 @@ apply(pg_store *s, int v, cl_error *err)
         if (rc == CL_OK)
             rc = exec(s, mark, err);
         if (rc == CL_OK && v == 1)
-            rc = seed_workspace(s, err);
+            rc = cl__store_seed(&s->base, err);
         if (rc == CL_OK)
             rc = pg_commit(&s->base, err);
         if (rc != CL_OK)

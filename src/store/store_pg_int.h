@@ -1,6 +1,6 @@
 /*
  * store_pg_int.h - the PostgreSQL backend's handle and query helpers,
- * shared by its files (store_pg.c, store_pg_query.c, store_pg_engine*.c);
+ * shared by its files (store_pg.c, store_pg_query.c, store_pg_bulk.c);
  * not a public header.
  */
 #ifndef CL_STORE_PG_INT_H
@@ -26,11 +26,7 @@ typedef struct pg_store {
     char where[160]; /* "postgres://host:port/db" for messages, no secrets */
     PGresult *kept;  /* the last get's rows: valid until the next get */
     char *kind_sql[CL_KIND_COUNT][CL__REC_N]; /* cl__rec_sql, by cl__rec */
-    pg_stmt *stmts;                   /* open addressing, cap a power of two */
-    int64_t *release; /* outbox claims to give up when the transaction ends */
-    size_t nrelease, release_cap;
-    int64_t *held; /* outbox messages this connection holds a claim on */
-    size_t nheld, held_cap;
+    pg_stmt *stmts; /* open addressing, cap a power of two */
     size_t nstmts, cap;
     struct pg_bulk *bulk; /* rows cl_store_put_bulk holds (store_pg_bulk.c) */
 } pg_store;
@@ -72,28 +68,16 @@ cl_err cl__pg_stream(pg_store *s, const char *sql, int n,
 cl_err cl__pg_fail(pg_store *s, const PGresult *r, const char *what,
                    cl_error *err);
 
-/*
- * The engine queries' helpers.  $1 is always the workspace; fmt names the
- * types of the parameters from $2 on: 's' text (NULL binds NULL; the server
- * infers its type, so write $2::text where nothing else says), 'i' int64_t,
- * 'd' double.
- */
-/* Runs a write; *changes (may be NULL) gets the rows it touched. */
-cl_err cl__pg_exec(pg_store *s, int *changes, cl_error *err, const char *sql,
-                   const char *fmt, ...);
-
-/* Runs a read, calling fn per row until it returns non-zero. */
-cl_err cl__pg_rows(pg_store *s, cl__pg_row_fn fn, void *ud, cl_error *err,
-                   const char *sql, const char *fmt, ...);
-
-/* cl__pg_exec and cl__pg_rows with the parameters in an array, typed by
-   fmt as there. */
-cl_err cl__pg_exec_a(pg_store *s, int *changes, cl_error *err, const char *sql,
+/* cl_store_ops's query primitives (store_pg_query.c): $1 the workspace,
+   then fmt's parameters, typed as bound: 's' text (NULL binds NULL; the
+   server infers its type, so write ?2::text where nothing else says), 'i'
+   int8, 'd' float8. */
+cl_err cl__pg_q_exec(cl_store *st, int *changes, cl_error *err, const char *sql,
                      const char *fmt, const cl__arg *a);
-cl_err cl__pg_rows_a(pg_store *s, cl__pg_row_fn fn, void *ud, cl_error *err,
+cl_err cl__pg_q_rows(cl_store *st, cl__row_fn fn, void *ud, cl_error *err,
                      const char *sql, const char *fmt, const cl__arg *a);
-/* cl__pg_rows_a streamed (cl__pg_stream): fn must not use the store. */
-cl_err cl__pg_stream_a(pg_store *s, cl__pg_row_fn fn, void *ud, cl_error *err,
+/* cl__pg_q_rows streamed (cl__pg_stream): fn must not use the store. */
+cl_err cl__pg_q_stream(cl_store *st, cl__row_fn fn, void *ud, cl_error *err,
                        const char *sql, const char *fmt, const cl__arg *a);
 
 /* Column col of row as text, NULL for SQL NULL. */
@@ -104,27 +88,6 @@ int64_t cl__pg_int(const PGresult *r, int row, int col, int64_t dflt);
 
 /* Column col as a double, 0 for SQL NULL. */
 double cl__pg_real(const PGresult *r, int row, int col);
-
-/*
- * Appends an audit entry whose new value is the row of table where keycol =
- * key, rendered by json_expr (a json_build_object(...) over the table's
- * columns) and compacted to SQLite's json_object layout; old_json may be
- * NULL.
- */
-cl_err cl__pg_audit_row(pg_store *s, const char *table, const char *json_expr,
-                        const char *keycol, const char *key, const char *action,
-                        const char *old_json, cl_error *err);
-
-/* Records that this connection now holds a claim on outbox message id
-   (store_pg.c). */
-cl_err cl__pg_hold(pg_store *s, int64_t id, cl_error *err);
-
-/* Whether this connection holds a claim on outbox message id. */
-int cl__pg_holds(const pg_store *s, int64_t id);
-
-/* Gives up this connection's claim on outbox message id when the current
-   transaction ends (store_pg.c). */
-cl_err cl__pg_release_later(pg_store *s, int64_t id, cl_error *err);
 
 /* Reads the kind's columns of row (from column 0) into out: text points
    into r (store_pg.c). */
@@ -142,23 +105,5 @@ void cl__pg_bulk_free(pg_store *s);
 /* Appends s as a field of COPY's text format: backslash, tab, newline and
    CR escaped (store_pg_bulk.c; store_migrate.c copies with it too). */
 void cl__pg_copy_text(cl_buf *b, const char *s);
-
-/* The engine reads and writes (store_pg_engine_read.c, _write.c). */
-extern const cl_store_engine_ops cl__pg_engine_ops;
-
-/* The SQL and queries of the shared engine writes (store_pg_engine_write.c). */
-extern const cl__engine_q cl__pg_engine_q;
-
-/*
- * The rows of the engine reads go to the shared mappers of
- * store_engine_int.h through cl__pg_map (store_pg_engine_read.c): pass it as
- * the row function with a cl__pg_map_ctx as ud; it hands each row to map
- * as a cl__row.
- */
-typedef struct cl__pg_map_ctx {
-    cl__row_fn map;
-    void *ud;
-} cl__pg_map_ctx;
-int cl__pg_map(void *ud, const PGresult *res, int row);
 
 #endif

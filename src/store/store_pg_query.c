@@ -1,9 +1,9 @@
 /*
  * store_pg_query.c - the PostgreSQL backend's statement cache and query
- * helpers: every statement is prepared once per connection (PQprepare, named
- * by its place in the cache) and then run with PQexecPrepared.
+ * primitives (exec, rows and stream of cl_store_ops): every statement is
+ * prepared once per connection (PQprepare, named by its place in the cache)
+ * and then run with PQexecPrepared.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,14 +72,13 @@ cl__pg_ready(pg_store *s, cl_error *err)
         return cl_error_set(err, CL_EDB, "%s: connection lost: %s", s->where,
                             msg);
     }
-    /* A new session: its prepared statements and claims are gone. */
+    /* A new session: its prepared statements (and outbox claims) are
+       gone. */
     for (size_t i = 0; i < s->cap; i++) {
         free(s->stmts[i].sql);
         memset(&s->stmts[i], 0, sizeof s->stmts[i]);
     }
     s->nstmts = 0;
-    s->nrelease = 0;
-    s->nheld = 0; /* the claims ended with the old session */
     PGresult *r = PQexec(s->conn, cl__pg_session_sql);
     cl_err rc = PQresultStatus(r) == PGRES_COMMAND_OK
                     ? CL_OK
@@ -268,15 +267,69 @@ bind(pg_store *s, params *p, const char *fmt, const cl__arg *a, cl_error *err)
     return CL_OK;
 }
 
-cl_err
-cl__pg_exec_a(pg_store *s, int *changes, cl_error *err, const char *sql,
-              const char *fmt, const cl__arg *a)
+/* ---- the cl__row accessors of a result row ------------------------------ */
+
+static const char *
+pg_col_text(const cl__row *r, int col)
+{
+    return cl__pg_text(r->res, r->row, col);
+}
+
+static int64_t
+pg_col_int(const cl__row *r, int col, int64_t dflt)
+{
+    return cl__pg_int(r->res, r->row, col, dflt);
+}
+
+static double
+pg_col_real(const cl__row *r, int col)
+{
+    return cl__pg_real(r->res, r->row, col);
+}
+
+static void
+pg_col_record(const cl__row *r, const cl_kind_def *def, cl_value *row)
+{
+    cl__pg_read_row(r->res, r->row, def, row);
+}
+
+static const cl__row_vt pg_row_vt = {pg_col_text, pg_col_int, pg_col_real,
+                                     pg_col_record};
+
+/* A cl__row_fn and its ud, for cl__pg_stream's row function. */
+typedef struct map_ctx {
+    cl__row_fn fn;
+    void *ud;
+} map_ctx;
+
+static int
+map_row(void *ud, const PGresult *res, int row)
+{
+    const map_ctx *m = ud;
+    cl__row r = {&pg_row_vt, res, row};
+    return m->fn(m->ud, &r);
+}
+
+/* ---- the query primitives of cl_store_ops ---------------------------------
+ */
+
+/* Runs sql with the workspace and fmt's arguments bound; *out as
+   cl__pg_run's. */
+static cl_err
+run(cl_store *st, const char *sql, const char *fmt, const cl__arg *a,
+    PGresult **out, cl_error *err)
 {
     params p;
+    cl_err rc = bind(PG(st), &p, fmt, a, err);
+    return rc == CL_OK ? cl__pg_run(PG(st), sql, p.n, p.v, p.t, out, err) : rc;
+}
+
+cl_err
+cl__pg_q_exec(cl_store *st, int *changes, cl_error *err, const char *sql,
+              const char *fmt, const cl__arg *a)
+{
     PGresult *r;
-    cl_err rc = bind(s, &p, fmt, a, err);
-    if (rc == CL_OK)
-        rc = cl__pg_run(s, sql, p.n, p.v, p.t, &r, err);
+    cl_err rc = run(st, sql, fmt, a, &r, err);
     if (rc != CL_OK)
         return rc;
     if (changes)
@@ -286,55 +339,31 @@ cl__pg_exec_a(pg_store *s, int *changes, cl_error *err, const char *sql,
 }
 
 cl_err
-cl__pg_rows_a(pg_store *s, cl__pg_row_fn fn, void *ud, cl_error *err,
+cl__pg_q_rows(cl_store *st, cl__row_fn fn, void *ud, cl_error *err,
               const char *sql, const char *fmt, const cl__arg *a)
 {
-    params p;
     PGresult *r;
-    cl_err rc = bind(s, &p, fmt, a, err);
-    if (rc == CL_OK)
-        rc = cl__pg_run(s, sql, p.n, p.v, p.t, &r, err);
+    cl_err rc = run(st, sql, fmt, a, &r, err);
     if (rc != CL_OK)
         return rc;
     int n = PQntuples(r);
     for (int i = 0; i < n; i++)
-        if (fn(ud, r, i))
+        if (map_row(&(map_ctx){fn, ud}, r, i))
             break;
     PQclear(r);
     return CL_OK;
 }
 
 cl_err
-cl__pg_stream_a(pg_store *s, cl__pg_row_fn fn, void *ud, cl_error *err,
+cl__pg_q_stream(cl_store *st, cl__row_fn fn, void *ud, cl_error *err,
                 const char *sql, const char *fmt, const cl__arg *a)
 {
+    pg_store *s = PG(st);
     params p;
+    map_ctx m = {fn, ud};
     cl_err rc = bind(s, &p, fmt, a, err);
-    return rc == CL_OK ? cl__pg_stream(s, sql, p.n, p.v, p.t, fn, ud, err) : rc;
-}
-
-cl_err
-cl__pg_exec(pg_store *s, int *changes, cl_error *err, const char *sql,
-            const char *fmt, ...)
-{
-    cl__arg a[MAXP];
-    va_list ap;
-    va_start(ap, fmt);
-    cl_err rc = cl__args_collect(fmt, ap, a, MAXP - 1, err);
-    va_end(ap);
-    return rc == CL_OK ? cl__pg_exec_a(s, changes, err, sql, fmt, a) : rc;
-}
-
-cl_err
-cl__pg_rows(pg_store *s, cl__pg_row_fn fn, void *ud, cl_error *err,
-            const char *sql, const char *fmt, ...)
-{
-    cl__arg a[MAXP];
-    va_list ap;
-    va_start(ap, fmt);
-    cl_err rc = cl__args_collect(fmt, ap, a, MAXP - 1, err);
-    va_end(ap);
-    return rc == CL_OK ? cl__pg_rows_a(s, fn, ud, err, sql, fmt, a) : rc;
+    return rc == CL_OK ? cl__pg_stream(s, sql, p.n, p.v, p.t, map_row, &m, err)
+                       : rc;
 }
 
 const char *
@@ -362,39 +391,4 @@ cl__pg_real(const PGresult *r, int row, int col)
     if (PQgetisnull(r, row, col))
         return 0;
     return strtod(PQgetvalue(r, row, col), NULL);
-}
-
-static int
-json_row(void *ud, const PGresult *r, int row)
-{
-    char **out = ud;
-    const char *v = cl__pg_text(r, row, 0);
-    if (v)
-        *out = strdup(v);
-    return 1;
-}
-
-cl_err
-cl__pg_audit_row(pg_store *s, const char *table, const char *json_expr,
-                 const char *keycol, const char *key, const char *action,
-                 const char *old_json, cl_error *err)
-{
-    char sql[1024];
-    char *json = NULL;
-    int n = snprintf(sql, sizeof sql,
-                     "SELECT (%s)::text FROM \"%s\" WHERE workspace_id = $1 "
-                     "AND \"%s\" = $2",
-                     json_expr, table, keycol);
-    if (n < 0 || (size_t)n >= sizeof sql)
-        return cl_error_set(err, CL_EINVAL, "audit query too long");
-    cl_err rc = cl__pg_rows(s, json_row, &json, err, sql, "s", key);
-    if (rc != CL_OK)
-        return rc;
-    if (json == NULL)
-        return cl_error_set(err, CL_ENOTFOUND, "%s: no %s row %s", s->where,
-                            table, key);
-    cl__sql_json_compact(json);
-    rc = cl__engw_audit(&s->base, table, key, action, old_json, json, err);
-    free(json);
-    return rc;
 }

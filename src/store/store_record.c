@@ -4,7 +4,7 @@
  * core/record.c, so a record's columns are named in one place), the audit
  * log's reads and appends, counts, scans and the schema version.  The SQL
  * is written with ?N placeholders and runs through the backend's query
- * primitives (cl__engine_q, store_sql.c rewrites it); a put's statements
+ * primitives (cl_store_ops; store_sql.c rewrites it); a put's statements
  * through the backend's record primitive, which binds a record's values by
  * their field types and keeps its prepared statements per kind.
  */
@@ -13,8 +13,6 @@
 #include <string.h>
 
 #include "store_engine_int.h"
-
-#define Q(st) ((st)->ops->engine->q)
 
 /* " WHERE workspace_id = ?1 AND "k1" = ?2 AND ...": the key's values are
    the first parameters after the workspace. */
@@ -160,7 +158,7 @@ cl__rec_each(cl_store *st, cl_kind kind, cl_store_row_cb cb, void *ud,
         cl__sql_ident(&b, def->fields[i].name);
     }
     cl_err rc = b.oom ? cl_error_set(err, CL_ENOMEM, "out of memory")
-                      : Q(st)->stream(st, each_row, &c, err, b.p, "", NULL);
+                      : st->ops->stream(st, each_row, &c, err, b.p, "", NULL);
     cl_buf_free(&b);
     return rc;
 }
@@ -175,7 +173,7 @@ cl__rec_ids(cl_store *st, cl_kind kind, cl_store_id_cb cb, void *ud,
     snprintf(sql, sizeof sql,
              "SELECT \"%s\"::text FROM \"%s\" WHERE workspace_id = ?1",
              def->fields[0].name, def->table);
-    return Q(st)->stream(st, id_row, &c, err, sql, "", NULL);
+    return st->ops->stream(st, id_row, &c, err, sql, "", NULL);
 }
 
 cl_err
@@ -244,9 +242,9 @@ cl__rec_audit_each(cl_store *st, const char *entity, const char *entity_id,
                               "ORDER BY id";
     /* ?3 only where the statement names it: PostgreSQL must know the
        type of every parameter. */
-    return Q(st)->stream(st, audit_row, &c, err, sql,
-                         entity && !entity_id ? "s" : "ss",
-                         (cl__arg[]){{.s = entity}, {.s = entity_id}});
+    return st->ops->stream(st, audit_row, &c, err, sql,
+                           entity && !entity_id ? "s" : "ss",
+                           (cl__arg[]){{.s = entity}, {.s = entity_id}});
 }
 
 /* SQLite plans the OR of (entity, entity_id) pairs as one seek of the
@@ -273,7 +271,7 @@ cl__rec_audit_of(cl_store *st, const cl_store_audit_key *keys, size_t n,
     fmt[2 * n] = '\0';
     cl_buf_str(&b, ") ORDER BY id");
     cl_err rc = b.oom ? cl_error_set(err, CL_ENOMEM, "out of memory")
-                      : Q(st)->stream(st, audit_row, &c, err, b.p, fmt, a);
+                      : st->ops->stream(st, audit_row, &c, err, b.p, fmt, a);
     cl_buf_free(&b);
     return rc;
 }
@@ -285,6 +283,6 @@ cl__rec_audit_last(cl_store *st, cl_store_audit_cb cb, void *ud, cl_error *err)
     if (CL__DIALECT(st)->audit_last == NULL)
         return cl_error_set(err, CL_EINVAL, "%s: no audit_last query",
                             st->ops->name);
-    return Q(st)->rows(st, audit_row, &c, err, CL__DIALECT(st)->audit_last, "",
-                       NULL);
+    return st->ops->rows(st, audit_row, &c, err, CL__DIALECT(st)->audit_last,
+                         "", NULL);
 }

@@ -9,6 +9,7 @@
  * cl__dialects, at the end.
  */
 #include <ctype.h>
+#include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -97,7 +98,7 @@ cl__q_rows(cl_store *st, cl__row_fn fn, void *ud, cl_error *err,
     va_end(ap);
     if (rc != CL_OK)
         return rc;
-    return st->ops->engine->q->rows(st, fn, ud, err, sql, fmt, a);
+    return st->ops->rows(st, fn, ud, err, sql, fmt, a);
 }
 
 cl_err
@@ -111,51 +112,39 @@ cl__q_exec(cl_store *st, int *changes, cl_error *err, const char *sql,
     va_end(ap);
     if (rc != CL_OK)
         return rc;
-    return st->ops->engine->q->exec(st, changes, err, sql, fmt, a);
+    return st->ops->exec(st, changes, err, sql, fmt, a);
 }
 
-/* A REAL as SQLite's json_object writes it ("%!.15g": 15 significant
-   digits, always a decimal point), so the audit entries of both backends
-   are the same text. */
+/* SQLite's own formatter, the one its json_object writes a REAL with
+   ("%!.15g": 15 significant digits, rounded as SQLite rounds, always a
+   decimal point): the C library's %.15g rounds some halves the other way,
+   and the audit entries of both backends must be the same text. */
 void
 cl__sql_real_json(double v, char *buf, size_t len)
 {
-    snprintf(buf, len, "%.15g", v);
-    if (strpbrk(buf, ".ein") != NULL) {
-        char *e = strchr(buf, 'e');
-        if (e && !strchr(buf, '.')) {
-            char tail[16];
-            snprintf(tail, sizeof tail, "%s", e);
-            snprintf(e, len - (size_t)(e - buf), ".0%s", tail);
-        }
-        return;
-    }
-    size_t n = strlen(buf);
-    if (n + 3 <= len)
-        memcpy(buf + n, ".0", 3);
+    sqlite3_snprintf((int)len, buf, "%!.15g", v);
 }
 
 void
-cl__sql_json_compact(char *json)
+cl__sql_expand(cl_buf *b, const char *t, const char *s, int n)
 {
-    char *w = json;
-    int in_str = 0;
-    for (char *p = json; *p; p++) {
-        if (in_str) {
-            *w++ = *p;
-            if (*p == '\\' && p[1])
-                *w++ = *++p;
-            else if (*p == '"')
-                in_str = 0;
-        } else if (*p == '"') {
-            in_str = 1;
-            *w++ = *p;
-        } else if (*p != ' ' && *p != '\n' && *p != '\t' && *p != '\r') {
-            *w++ = *p;
+    for (; *t; t++) {
+        if (t[0] == '%' && t[1] == 's') {
+            cl_buf_str(b, s);
+            t++;
+        } else if (t[0] == '%' && t[1] == 'd') {
+            cl__sql_int(b, n);
+            t++;
+        } else {
+            cl_buf_add(b, t, 1);
         }
     }
-    *w = '\0';
 }
+
+/* The advisory lock key of the workspace's outbox claims, with the message
+   id as the second key. */
+#define OUTBOX_KEY                                                             \
+    "hashtext('closeloop.outbox.' || current_schema() || '.' || ?1::text)"
 
 /* The strings of each dialect; cl__dialect (store_engine_int.h) says what
    each one is. */
@@ -163,6 +152,8 @@ const cl__dialect cl__dialects[2] = {
     [CL_SQL_SQLITE] =
         {
             .json_object = "json_object",
+            .json_text = "%s",
+            .trigger_values = "'value', json(?9), 'threshold', json(?10)",
             .text_agg = "group_concat",
             .session_json = "json_object('id', id, 'kind', kind, 'period', "
                             "period, 'status', "
@@ -194,6 +185,13 @@ const cl__dialect cl__dialects[2] = {
     [CL_SQL_PG] =
         {
             .json_object = "json_build_object",
+            /* Drops the blanks outside strings that json_build_object
+               writes (" : ", ", "): a string is kept whole, escapes and
+               all. */
+            .json_text = "regexp_replace((%s)::text, "
+                         "'(\"(?:[^\"\\\\]|\\\\.)*\")|[ \\t\\n\\r]+', "
+                         "'\\1', 'g')",
+            .trigger_values = "'value', ?9::json, 'threshold', ?10::json",
             .text_agg = "string_agg",
             .session_json = "json_build_object('id', id, 'kind', kind, "
                             "'period', period, 'status', "
@@ -213,6 +211,43 @@ const cl__dialect cl__dialects[2] = {
                 "?1 AND "
                 "lower(email) = lower(?2::text) ORDER BY id LIMIT 1",
             .deals_by_account = "deals",
+            /*
+             * The claim.  Rows another connection holds a claim on are
+             * left out first (so two workers with more due messages than
+             * their limit both make progress); the rest are locked FOR
+             * UPDATE SKIP LOCKED: a row another worker is claiming or
+             * marking this instant is skipped, not waited for, and a row
+             * another worker marked sent meanwhile is re-read and dropped.
+             * Each row is claimed with a session advisory lock (on the
+             * workspace's outbox key and the row id), taken once: a row
+             * this connection holds already is handed out again without a
+             * second lock.  Materialized: the locks are read once, and
+             * the lock is tried on the rows of due only, never pushed
+             * down to a scan of the whole outbox.  outbox_release gives
+             * the claim up when the row is marked, and a worker that dies
+             * gives up its claims with its connection, so a message it
+             * did not mark is sent again by the next run, as on SQLite.
+             */
+            .outbox_claim =
+                "WITH locks AS MATERIALIZED (SELECT objid::bigint AS id, "
+                "pid = pg_backend_pid() AS mine FROM pg_locks WHERE "
+                "locktype = 'advisory' AND objsubid = 2 AND database = "
+                "(SELECT oid FROM pg_database WHERE datname = "
+                "current_database()) AND classid = ((" OUTBOX_KEY
+                "::bigint + 4294967296) % 4294967296)::oid), "
+                "due AS (SELECT id FROM outbox WHERE workspace_id = ?1 "
+                "AND status = 'pending' AND channel = ?2::text "
+                "AND (next_attempt_at IS NULL OR next_attempt_at <= ?3::text) "
+                "AND id NOT IN (SELECT id FROM locks WHERE NOT mine) "
+                "ORDER BY id LIMIT ?4 FOR UPDATE SKIP LOCKED), "
+                "claimed AS MATERIALIZED (SELECT id FROM due WHERE CASE WHEN "
+                "id IN (SELECT id FROM locks WHERE mine) THEN true ELSE "
+                "pg_try_advisory_lock(" OUTBOX_KEY ", id::integer) END) ",
+            /* Given up in the marking transaction: until it commits, the
+               UPDATE's row lock makes a worker that claims skip the row,
+               and after, the row is no longer due. */
+            .outbox_release =
+                "SELECT pg_advisory_unlock(" OUTBOX_KEY ", ?2::integer)",
             /* Filters compare as text, as on SQLite: a boolean as 1 or 0, money
                as a number (NULL, so no row, for text that is not one). */
             .bool_text = "(CASE WHEN %s THEN '1' ELSE '0' END)",

@@ -334,6 +334,7 @@ sq_record(cl_store *base, cl_kind kind, cl__rec q, const cl_value *row,
 
 static const cl_store_ops sqlite_ops = {
     .name = "sqlite",
+    .dialect = CL_SQL_SQLITE,
     .close = sq_close,
     .begin = sq_begin,
     .commit = sq_commit,
@@ -342,71 +343,12 @@ static const cl_store_ops sqlite_ops = {
     .analyze = sq_analyze,
     .end_read = sq_end_read,
     .read_begin = sq_read_begin,
-    .engine = &cl__sqlite_engine_ops,
+    .exec = cl__sq_exec,
+    .rows = cl__sq_rows,
+    .stream = cl__sq_rows,
 };
-/* --- opening, migrating, seeding --------------------------------------- */
 
-/* Seeds workspace 1 with the default taxonomy and thresholds. */
-static cl_err
-seed_workspace(sq_store *s, cl_error *err)
-{
-    sqlite3_stmt *st;
-    size_t n;
-    cl_err rc = CL_OK;
-
-    if (sqlite3_prepare_v2(s->db,
-                           "INSERT INTO workspaces (id, name, created_at) "
-                           "VALUES (1, 'default', "
-                           "strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
-                           -1, &st, NULL) != SQLITE_OK)
-        return db_error(s, err, "workspaces");
-    rc = step_done(s, st, err, "workspaces");
-    sqlite3_finalize(st);
-    if (rc != CL_OK)
-        return rc;
-
-    const cl_cause *c = cl_taxonomy_defaults(&n);
-    if (sqlite3_prepare_v2(s->db,
-                           "INSERT INTO taxonomy (workspace_id, code, "
-                           "position, label, definition, sales_attributable, "
-                           "bad_fit_category, routes_to) "
-                           "VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                           -1, &st, NULL) != SQLITE_OK)
-        return db_error(s, err, "taxonomy");
-    for (size_t i = 0; i < n && rc == CL_OK; i++) {
-        sqlite3_bind_text(st, 1, c[i].code, -1, SQLITE_STATIC);
-        sqlite3_bind_int(st, 2, (int)i + 1);
-        sqlite3_bind_text(st, 3, c[i].label, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 4, c[i].definition, -1, SQLITE_STATIC);
-        sqlite3_bind_int(st, 5, c[i].sales_attributable);
-        if (c[i].badfit == CL_BADFIT_NONE)
-            sqlite3_bind_null(st, 6);
-        else
-            sqlite3_bind_text(st, 6, cl_badfit_code(c[i].badfit), -1,
-                              SQLITE_STATIC);
-        sqlite3_bind_text(st, 7, c[i].routes_to, -1, SQLITE_STATIC);
-        rc = step_done(s, st, err, "taxonomy");
-    }
-    sqlite3_finalize(st);
-    if (rc != CL_OK)
-        return rc;
-
-    const cl_threshold *t = cl_threshold_defaults(&n);
-    if (sqlite3_prepare_v2(s->db,
-                           "INSERT INTO thresholds (workspace_id, key, value, "
-                           "unit, description) VALUES (1, ?1, ?2, ?3, ?4)",
-                           -1, &st, NULL) != SQLITE_OK)
-        return db_error(s, err, "thresholds");
-    for (size_t i = 0; i < n && rc == CL_OK; i++) {
-        sqlite3_bind_text(st, 1, t[i].key, -1, SQLITE_STATIC);
-        sqlite3_bind_double(st, 2, t[i].value);
-        sqlite3_bind_text(st, 3, t[i].unit, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 4, t[i].description, -1, SQLITE_STATIC);
-        rc = step_done(s, st, err, "thresholds");
-    }
-    sqlite3_finalize(st);
-    return rc;
-}
+/* --- opening, migrating --------------------------------------- */
 
 /* Applies every migration newer than the file's version, each in its own
    transaction with its schema_migrations row. */
@@ -440,7 +382,7 @@ migrate(sq_store *s, cl_error *err)
         if (rc == CL_OK)
             rc = exec(s, mark, err);
         if (rc == CL_OK && v == 1)
-            rc = seed_workspace(s, err);
+            rc = cl__store_seed(&s->base, err);
         if (rc == CL_OK)
             rc = exec(s, "COMMIT", err);
         if (rc != CL_OK) {

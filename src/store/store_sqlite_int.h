@@ -48,7 +48,11 @@ void cl__sq_stmt_free(sq_store *s);
 void cl__sq_read_row(sqlite3_stmt *st, const cl_kind_def *def, int first_col,
                      cl_value *row);
 
-/* The query primitives of the shared SQL (store_sqlite_query.c). */
-extern const cl__engine_q cl__sq_engine_q;
+/* The query primitives of the shared SQL, cl_store_ops's exec and rows
+   (also its stream: a step reads one row) (store_sqlite_query.c). */
+cl_err cl__sq_exec(cl_store *base, int *changes, cl_error *err, const char *sql,
+                   const char *fmt, const cl__arg *a);
+cl_err cl__sq_rows(cl_store *base, cl__row_fn fn, void *ud, cl_error *err,
+                   const char *sql, const char *fmt, const cl__arg *a);
 
 #endif

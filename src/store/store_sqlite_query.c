@@ -1,9 +1,9 @@
 /*
- * store_sqlite_query.c - the SQLite backend's query primitives
- * (cl__engine_q), which the SQL written once for both backends runs through
- * (the engine's calls, the record tables' reads, the server's calls): bind
- * by a type string, step, hand each row to a mapper through the column
- * accessors, audit a row as JSON.
+ * store_sqlite_query.c - the SQLite backend's query primitives (exec and
+ * rows of cl_store_ops), which the SQL written once for both backends runs
+ * through (the engine's calls, the record tables' reads, the server's
+ * calls): bind by a type string, step, hand each row to a mapper through
+ * the column accessors.
  */
 #include <stdio.h>
 #include <string.h>
@@ -68,9 +68,9 @@ q_prepare(sq_store *s, const char *sql, const char *fmt, const cl__arg *a,
     return CL_OK;
 }
 
-static cl_err
-sq_exec(cl_store *base, int *changes, cl_error *err, const char *sql,
-        const char *fmt, const cl__arg *a)
+cl_err
+cl__sq_exec(cl_store *base, int *changes, cl_error *err, const char *sql,
+            const char *fmt, const cl__arg *a)
 {
     sq_store *s = SQ(base);
     sqlite3_stmt *st;
@@ -118,9 +118,9 @@ static const cl__row_vt sq_row_vt = {sq_col_text, sq_col_int, sq_col_real,
                                      sq_col_record};
 
 /* A step reads one row, so this is also the stream of a whole table. */
-static cl_err
-sq_rows(cl_store *base, cl__row_fn fn, void *ud, cl_error *err, const char *sql,
-        const char *fmt, const cl__arg *a)
+cl_err
+cl__sq_rows(cl_store *base, cl__row_fn fn, void *ud, cl_error *err,
+            const char *sql, const char *fmt, const cl__arg *a)
 {
     sq_store *s = SQ(base);
     sqlite3_stmt *st;
@@ -137,41 +137,3 @@ sq_rows(cl_store *base, cl__row_fn fn, void *ud, cl_error *err, const char *sql,
     cl__sq_stmt_done(s, st);
     return rc;
 }
-
-/* The entry's new value is rendered by json_expr in the same statement. */
-static cl_err
-sq_audit_row(cl_store *base, const char *table, const char *json_expr,
-             const char *keycol, const char *key, const char *action,
-             const char *old_json, cl_error *err)
-{
-    char sql[1024];
-    int n = snprintf(sql, sizeof sql,
-                     "INSERT INTO audit (workspace_id, at, actor, entity, "
-                     "entity_id, action, old, new) SELECT ?1, ?2, ?3, ?4, "
-                     "?5, ?6, ?7, %s FROM \"%s\" WHERE workspace_id = ?1 "
-                     "AND \"%s\" = ?5",
-                     json_expr, table, keycol);
-    if (n < 0 || (size_t)n >= sizeof sql)
-        return cl_error_set(err, CL_EINVAL, "audit query too long");
-    return sq_exec(base, NULL, err, sql, "ssssss",
-                   (cl__arg[]){{.s = base->at},
-                               {.s = base->actor},
-                               {.s = table},
-                               {.s = key},
-                               {.s = action},
-                               {.s = old_json}});
-}
-
-const cl__engine_q cl__sq_engine_q = {
-    .exec = sq_exec,
-    .rows = sq_rows,
-    .stream = sq_rows,
-    .audit_row = sq_audit_row,
-    .dialect = CL_SQL_SQLITE,
-};
-
-const cl_store_engine_ops cl__sqlite_engine_ops = {
-    /* One writer per file: what is due is what this worker sends. */
-    .outbox_claim = cl__engr_outbox_due,
-    .q = &cl__sq_engine_q,
-};

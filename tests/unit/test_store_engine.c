@@ -400,6 +400,41 @@ test_two_workers_claim_disjoint_messages(void **state)
     cl_store_close(c3);
 }
 
+/* A message handed out twice to one worker is claimed once: when its send
+   fails and it is due again, another worker may take it. */
+static void
+test_a_retried_message_is_left_to_any_worker(void **state)
+{
+    fixture *f = *state;
+    cl_store *b;
+    int inserted;
+    if (cl_testdb_pg() == NULL)
+        skip(); /* SQLite: one writer per file, the claim is the due list */
+    assert_int_equal(cl_store_begin(f->st, "engine", at("2026-06-01"), &f->err),
+                     CL_OK);
+    cl_store_outbox_new m = {"k:1",  "U1", "email", "churn_flag", "Subject",
+                             "Body", NULL, NULL,    "pending"};
+    assert_int_equal(cl_store_outbox_add(f->st, &m, &inserted, &f->err), CL_OK);
+    assert_int_equal(cl_store_commit(f->st, &f->err), CL_OK);
+    assert_int_equal(cl_store_open(f->path, &b, &f->err), CL_OK);
+
+    claimed a1 = claim(f->st, 5), a2 = claim(f->st, 5);
+    assert_ids(&a1, 1, 1);
+    assert_ids(&a2, 1, 1);
+    assert_int_equal(claim(b, 5).n, 0);
+    /* The send failed: due again at once, for whoever asks. */
+    assert_int_equal(
+        cl_store_begin(f->st, "deliver", at("2026-06-01"), &f->err), CL_OK);
+    assert_int_equal(cl_store_outbox_mark(f->st, 1, "pending", 1,
+                                          "2026-06-01T00:00:00Z", "timeout",
+                                          &f->err),
+                     CL_OK);
+    assert_int_equal(cl_store_commit(f->st, &f->err), CL_OK);
+    claimed b1 = claim(b, 5);
+    assert_ids(&b1, 1, 1);
+    cl_store_close(b);
+}
+
 static int
 churn_cb(void *ud, const cl_store_churn_row *r)
 {
@@ -598,6 +633,8 @@ main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(
             test_two_workers_claim_disjoint_messages, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_a_retried_message_is_left_to_any_worker, setup, teardown),
         cmocka_unit_test_setup_teardown(test_outbox_due_and_mark, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_churn_falls_back_to_first_won_deal,

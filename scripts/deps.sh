@@ -27,7 +27,7 @@ PACKAGES=(
     python3-aiosmtpd
     nodejs
     npm
-    chromium
+    chromium-headless-shell
     faketime
     clang
     libclang-rt-14-dev

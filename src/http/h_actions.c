@@ -245,9 +245,11 @@ cl__h_recovery_classify(cl_http_req *r)
     snprintf(id, sizeof id, "%s", r->params[0]);
     cl_value key = {CL_V_TEXT, 0, 0, id}, row[32];
     int found = 0;
+    char rec[sizeof r->params[0]];
+    int n = snprintf(rec, sizeof rec, "rec-%s", id);
     if (cl_store_get(r->st, CL_KIND_RECOVERIES, &key, row, &found, &err) ==
             CL_OK &&
-        !found && strlen(id) + 4 < sizeof r->params[0])
-        snprintf(r->params[0], sizeof r->params[0], "rec-%s", id);
+        !found && n > 0 && (size_t)n < sizeof rec)
+        memcpy(r->params[0], rec, (size_t)n + 1);
     return cl__h_record_get(r);
 }

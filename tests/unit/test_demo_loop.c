@@ -206,7 +206,7 @@ test_act_day(void **state)
     cl_day due = cl_cal_add_business_days(&cal, opened, 5);
     int never = 0, late = 0, on_time = 0, n = 4000;
     for (int i = 0; i < n; i++) {
-        char key[32];
+        char key[48];
         snprintf(key, sizeof key, "task:debrief:c-%06d:u-ae-1", i);
         cl_day d = cl_demo_loop_act_day(1, key, &cal, opened, due);
         assert_int_equal(d, cl_demo_loop_act_day(1, key, &cal, opened, due));

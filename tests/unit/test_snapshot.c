@@ -205,7 +205,7 @@ test_added_cause(void **state)
     assert_int_equal(s->ncauses, 14);
     assert_string_equal(s->causes[13].label, "Invoicing errors");
     /* No more than CL_MAX_CAUSES. */
-    char code[16];
+    char code[24];
     for (int i = 14; i < CL_MAX_CAUSES; i++) {
         snprintf(code, sizeof code, "extra_%d", i);
         c.code = code;

@@ -107,8 +107,10 @@ trap_ub=-fsanitize-undefined-trap-on-error
 setup=(-Db_sanitize=address,undefined -Db_lundef=false
     -Dtest_password_cost=true -Doptimization=1
     "-Dc_args=-fno-pie -g1 $trap_ub" "-Dc_link_args=-no-pie $trap_ub")
+# An existing build takes the options through meson configure: meson 1.0's
+# setup --reconfigure keeps the old c_args and c_link_args.
 if [ -d "$BUILD" ] && [ -f "$BUILD/build.ninja" ]; then
-    meson setup --reconfigure "$BUILD" "${setup[@]}" >/dev/null
+    meson configure "$BUILD" "${setup[@]}" >/dev/null
 else
     rm -rf "$BUILD"
     meson setup "$BUILD" "${setup[@]}" >/dev/null

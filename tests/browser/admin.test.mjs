@@ -3,7 +3,7 @@
 // and sees it listed; the token works against the API.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { browser, email, shot, signIn, startWorkspace, TEST_TIMEOUT }
+import { browser, email, shot, signIn, signOut, startWorkspace, TEST_TIMEOUT }
     from './lib.mjs';
 
 const NEW_PASSWORD = 'admin-new-pass-1';
@@ -35,7 +35,7 @@ test('an admin changes their password and creates an API token',
         await page.getByText('Password changed').waitFor();
 
         // Sign out, and in again with the new password.
-        await page.getByRole('button', { name: 'Sign out' }).click();
+        await signOut(page);
         await page.getByLabel('Email').fill(email(ctx, ctx.admin));
         await page.getByLabel('Password').fill(NEW_PASSWORD);
         await page.getByRole('button', { name: 'Sign in' }).click();

@@ -3,8 +3,8 @@
 // it and cannot write on it.  Desktop, then phone, with axe on each page.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { axeViolations, browser, previousQuarter, shot, signIn, startWorkspace,
-    TEST_TIMEOUT, TEST_TODAY } from './lib.mjs';
+import { axeViolations, browser, previousQuarter, shot, signIn, signOut,
+    startWorkspace, TEST_TIMEOUT, TEST_TODAY } from './lib.mjs';
 
 test('a sales manager opens, follows up and closes a coaching item; the AE ' +
     'reads it', { timeout: TEST_TIMEOUT }, async (t) => {
@@ -37,8 +37,7 @@ test('a sales manager opens, follows up and closes a coaching item; the AE ' +
     await page.getByRole('heading', { name: /Closed/ }).waitFor();
     assert.equal(await page.getByTestId('coaching-follow').count(), 0);
     const url = page.url();
-    await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.getByLabel('Email').waitFor();
+    await signOut(page);
 
     // The AE reads it, on a phone; no follow-up form for the one coached.
     await page.setViewportSize({ width: 390, height: 844 });

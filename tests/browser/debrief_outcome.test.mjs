@@ -3,8 +3,8 @@
 // CSM's inbox and the churn's audit trail, and both debrief tasks close.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { axeViolations, browser, cli, exportKind, shot, signIn, startWorkspace,
-    TEST_NOW, TEST_TIMEOUT } from './lib.mjs';
+import { axeViolations, browser, cli, exportKind, shot, signIn, signOut,
+    startWorkspace, TEST_NOW, TEST_TIMEOUT } from './lib.mjs';
 
 test('an AE records the debrief and disputes the tag; the CSM hears it',
     { timeout: TEST_TIMEOUT }, async (t) => {
@@ -50,8 +50,7 @@ test('an AE records the debrief and disputes the tag; the CSM hears it',
         const held = trail.find((a) => a.action === 'debrief_held');
         assert.equal(held.actor, pick.ae);
         assert.match(JSON.stringify(held), /disputed/);
-        await page.getByRole('button', { name: 'Sign out' }).click();
-        await page.getByLabel('Email').waitFor();
+        await signOut(page);
 
         // The CSM hears of the dispute, with the AE's reason.
         await page.setViewportSize({ width: 390, height: 844 });

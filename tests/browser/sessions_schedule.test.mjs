@@ -6,7 +6,7 @@
 // 2026-11-18 (lib.mjs); axe on each page at both widths.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { axeViolations, browser, cli, shot, signIn, startWorkspace,
+import { axeViolations, browser, cli, shot, signIn, signOut, startWorkspace,
     TEST_TIMEOUT } from './lib.mjs';
 
 test('RevOps opens a session now and schedules one; the VP CS sees what ' +
@@ -54,8 +54,7 @@ test('RevOps opens a session now and schedules one; the VP CS sees what ' +
     assert.match(await next.innerText(), /10 Dec 2026 \(scheduled\)/);
     assert.deepEqual(await axeViolations(page), []);
     await shot(page, 'sessions-schedule');
-    await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.getByLabel('Email').waitFor();
+    await signOut(page);
 
     // The VP CS, on a phone: what opens next, no forms.
     await page.setViewportSize({ width: 390, height: 844 });
@@ -70,10 +69,10 @@ test('RevOps opens a session now and schedules one; the VP CS sees what ' +
     assert.equal(await page.evaluate(() =>
         document.documentElement.scrollWidth > window.innerWidth + 1), false);
     await shot(page, 'sessions-next-phone');
-    await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.getByLabel('Email').waitFor();
+    await signOut(page);
 
     // RevOps on a phone: the forms fit and pass axe too.
+    await page.setViewportSize({ width: 390, height: 844 });
     await signIn(page, ctx, 'u-revops-1', '/sessions');
     await page.getByRole('form', { name: 'Schedule a session' })
         .getByLabel('Opens on').waitFor();

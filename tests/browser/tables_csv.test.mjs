@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { axeViolations, browser, parseCsv, shot, signIn, startWorkspace,
-    TEST_TIMEOUT } from './lib.mjs';
+import { axeViolations, browser, parseCsv, shot, signIn, signOut,
+    startWorkspace, TEST_TIMEOUT } from './lib.mjs';
 
 // Clicks the table's download button; the file's name and its rows (as
 // arrays: the first is the header).
@@ -66,9 +66,7 @@ test('tables download as CSV: team work, an account\'s deals, the people',
         await shot(page, 'tables-csv-account-phone');
 
         // The admin's people.
-        await page.setViewportSize({ width: 1280, height: 900 });
-        await page.getByRole('button', { name: 'Sign out' }).click();
-        await page.getByLabel('Email').waitFor();
+        await signOut(page);
         await signIn(page, ctx, 'u-admin-1', '/people');
         const people = page.locator('table.people-table');
         await people.locator('tbody tr').first().waitFor();

@@ -4,7 +4,7 @@
 // desktop and phone widths, with no serious accessibility violation.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { apiAs, axeViolations, browser, shot, signIn, startWorkspace,
+import { apiAs, axeViolations, browser, shot, signIn, signOut, startWorkspace,
     TEST_TIMEOUT } from './lib.mjs';
 
 const count = (xs, f) => xs.filter(f).length;
@@ -55,9 +55,7 @@ test('a CS manager sees open and overdue work by person, by kind; a sales ' +
     assert.equal(await page.evaluate(() =>
         document.documentElement.scrollWidth > window.innerWidth + 1), false);
     await shot(page, 'team-cs-manager-phone');
-    await page.setViewportSize({ width: 1280, height: 900 });
-    await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.getByLabel('Email').waitFor();
+    await signOut(page);
 
     // The sales manager: flags and open coaching items by AE, named.
     await signIn(page, ctx, 'u-sales-manager-1', '/team');

@@ -7,7 +7,7 @@ import { appendFileSync } from 'node:fs';
 import path from 'node:path';
 
 import { BIN, PG, TEST_TODAY, ok, pgDatabase, tempDir } from './lib.mjs';
-import { pgTemplate, sqliteFromTemplate } from './template.mjs';
+import { PSQL, pgTemplate, sqliteFromTemplate } from './template.mjs';
 
 export const PASSWORD = 'demo-pass-1';
 export const ROLES = ['csm', 'cs_manager', 'ae', 'sales_manager', 'vp_sales',
@@ -63,7 +63,7 @@ export const COACHING_ITEM_SQL =
 export function sql(db, text) {
     const pg = db.startsWith('postgres');
     const r = pg
-        ? spawnSync('psql', ['-X', '-q', '-A', '-t', '-F', '|', '-v',
+        ? spawnSync(PSQL, ['-X', '-q', '-A', '-t', '-F', '|', '-v',
             'ON_ERROR_STOP=1', '-d', db, '-c', text], { encoding: 'utf8' })
         : spawnSync('sqlite3', [db, text], { encoding: 'utf8' });
     if (r.status !== 0)

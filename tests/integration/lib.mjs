@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { pgTemplate, sqliteFromTemplate } from './template.mjs';
+import { PSQL, pgTemplate, sqliteFromTemplate } from './template.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const ROOT = path.resolve(here, '..', '..');
@@ -121,7 +121,7 @@ let pgSeq = 0;
 export function pgDatabase(t, template = null) {
     const name = `cl_${process.pid}_${pgSeq++}_${Date.now() % 100000}`;
     const psql = (sql) => {
-        const r = spawnSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1',
+        const r = spawnSync(PSQL, ['-X', '-q', '-v', 'ON_ERROR_STOP=1',
             '-d', PG, '-c', sql], { encoding: 'utf8' });
         if (r.status !== 0)
             throw new Error(`psql ${sql}: ${r.stderr}`);

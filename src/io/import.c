@@ -794,7 +794,7 @@ cl_importer_finish(cl_importer *imp, cl_import_report *rep, cl_error *err)
            planner to know them (about 10x faster on a 30,000-deal file). */
         if (rc == CL_OK && !imp->opts.dry_run && !imp->opts.no_events &&
             imp->counts.inserted + imp->counts.updated >= 1000)
-            rc = cl_store_analyze(imp->st, err);
+            rc = cl_store_analyze(imp->st, imp->def->kind, err);
         if (rc == CL_OK && !imp->opts.dry_run && !imp->opts.no_events)
             rc = cl_engine_imported(imp->st, imp->def->kind, imp->keys,
                                     imp->opts.now, NULL, err);

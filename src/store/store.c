@@ -416,11 +416,11 @@ cl_store_put_bulk(cl_store *st, cl_kind kind, const cl_value *row,
 }
 
 cl_err
-cl_store_analyze(cl_store *st, cl_error *err)
+cl_store_analyze(cl_store *st, cl_kind kind, cl_error *err)
 {
     if (!st->in_tx || st->ops->analyze == NULL)
         return CL_OK;
-    return st->ops->analyze(st, err);
+    return st->ops->analyze(st, kind, err);
 }
 
 cl_err

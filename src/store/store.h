@@ -122,13 +122,14 @@ cl_err cl_store_put_bulk(cl_store *st, cl_kind kind, const cl_value *row,
                          cl_put_counts *c, cl_error *err);
 
 /*
- * Inside a transaction, after a bulk change (an import of thousands of
- * rows): refreshes the planner's statistics so that queries later in the
- * same transaction use the indexes (SQLite plans with the statistics of
- * when the connection opened, when the table may have been empty).  A
- * no-op where the backend keeps them itself (PostgreSQL).
+ * Inside a transaction, after a bulk change of kind's table (an import of
+ * thousands of rows): refreshes the planner's statistics so that queries
+ * later in the same transaction use the indexes.  SQLite plans with the
+ * statistics of when the connection opened, when the table may have been
+ * empty, and refreshes every table's (sampled); PostgreSQL's autovacuum
+ * analyzes only after the commit, and there the kind's table is analyzed.
  */
-cl_err cl_store_analyze(cl_store *st, cl_error *err);
+cl_err cl_store_analyze(cl_store *st, cl_kind kind, cl_error *err);
 
 /* Writes the records cl_store_put_bulk holds, adding their results to c.
    CL_OK when none are held.  Return codes as cl_store_put. */

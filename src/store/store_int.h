@@ -105,8 +105,8 @@ typedef struct cl_store_ops {
     /* Forgets the rows bulk_put holds (the transaction ends); optional. */
     void (*bulk_drop)(cl_store *st);
     /* Optional: refreshes the planner's statistics inside the open
-       transaction, after a bulk change. */
-    cl_err (*analyze)(cl_store *st, cl_error *err);
+       transaction, after a bulk change of kind's table. */
+    cl_err (*analyze)(cl_store *st, cl_kind kind, cl_error *err);
     /* Optional (NULL: nothing to end): finishes every read in progress,
        and the read snapshot when st->in_read. */
     void (*end_read)(cl_store *st);

@@ -237,6 +237,20 @@ pg_record(cl_store *base, cl_kind kind, cl__rec q, const cl_value *row,
     return CL_OK;
 }
 
+/* The table's planner statistics, in the import's transaction (which
+   sees its own rows): autovacuum analyzes only after the commit, and the
+   import's events search the table it just filled.  Without this, the
+   search for won deals that need a review took 1.9 s after 105,000 deals
+   were imported (pg_stat_statements).  Only kind's table: all ten cost
+   0.7 s after 100,000 accounts. */
+static cl_err
+pg_analyze(cl_store *base, cl_kind kind, cl_error *err)
+{
+    char sql[96];
+    snprintf(sql, sizeof sql, "ANALYZE \"%s\"", cl_kind_get(kind)->table);
+    return exec(PG(base), sql, err);
+}
+
 static const cl_store_ops pg_ops = {
     .name = "postgres",
     .dialect = CL_SQL_PG,
@@ -249,6 +263,7 @@ static const cl_store_ops pg_ops = {
     .bulk_put = cl__pg_bulk_put,
     .bulk_flush = cl__pg_bulk_flush,
     .bulk_drop = cl__pg_bulk_drop,
+    .analyze = pg_analyze,
     .end_read = pg_end_read,
     .read_begin = pg_read_begin,
     .exec = cl__pg_q_exec,

@@ -177,8 +177,9 @@ refresh_stats(sq_store *s, int closing)
 }
 
 static cl_err
-sq_analyze(cl_store *base, cl_error *err)
+sq_analyze(cl_store *base, cl_kind kind, cl_error *err)
 {
+    (void)kind; /* every table, sampled: cheap here */
     sq_store *s = (sq_store *)base;
     if (sqlite3_exec(s->db, "PRAGMA analysis_limit = 1000; ANALYZE", NULL, NULL,
                      NULL) != SQLITE_OK)

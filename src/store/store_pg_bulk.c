@@ -184,47 +184,40 @@ bulk_sql(struct pg_bulk *bk, cl_kind kind, int q)
         cl_buf_str(&b, t);
         cl_buf_str(&b, "\" ORDER BY cl_seq ON CONFLICT DO NOTHING RETURNING ");
         tb_cols(&b, def, "", 0, def->nkey, "");
-        if (q == B_APPLY_NEW) {
-            /* No stored row changes: no update, whose join with the
-               stored table the planner makes a hash of all of it. */
-            cl_buf_str(&b, ") INSERT INTO audit (workspace_id, at, actor,"
-                           " entity, entity_id, action, old, new) SELECT $1,"
-                           " $2, $3, $4, b.cl_entity_id, 'insert', NULL,"
-                           " b.cl_new FROM \"cl_bulk_");
+        if (q == B_APPLY) {
+            /* Only where stored rows change: the planner makes a hash of
+               the whole stored table for the update's join. */
+            tb_quoted(&b, "), upd AS (UPDATE ", t);
+            cl_buf_str(&b, " t SET ");
+            for (size_t i = def->nkey; i < def->nfields; i++) {
+                cl_buf_str(&b, i > def->nkey ? ", " : "");
+                tb_quoted(&b, "", def->fields[i].name);
+                tb_quoted(&b, " = b.", def->fields[i].name);
+            }
+            if (def->nkey == def->nfields)
+                cl_buf_str(&b, "workspace_id = t.workspace_id");
+            cl_buf_str(&b, " FROM \"cl_bulk_");
             cl_buf_str(&b, t);
-            cl_buf_str(&b, "\" b JOIN ins t ON ");
+            cl_buf_str(&b, "\" b JOIN cl_bulk_chg c ON c.cl_seq = b.cl_seq"
+                           " WHERE t.workspace_id = $1 AND ");
             tb_key_join(&b, def);
-            cl_buf_str(&b, " ORDER BY b.cl_seq");
-            break;
+            cl_buf_str(&b, " RETURNING 1");
         }
-        tb_quoted(&b, "), upd AS (UPDATE ", t);
-        cl_buf_str(&b, " t SET ");
-        for (size_t i = def->nkey; i < def->nfields; i++) {
-            cl_buf_str(&b, i > def->nkey ? ", " : "");
-            tb_quoted(&b, "", def->fields[i].name);
-            tb_quoted(&b, " = b.", def->fields[i].name);
-        }
-        if (def->nkey == def->nfields)
-            cl_buf_str(&b, "workspace_id = t.workspace_id");
-        cl_buf_str(&b, " FROM \"cl_bulk_");
-        cl_buf_str(&b, t);
-        cl_buf_str(&b, "\" b JOIN cl_bulk_chg c ON c.cl_seq = b.cl_seq"
-                       " WHERE t.workspace_id = $1 AND ");
-        tb_key_join(&b, def);
-        cl_buf_str(&b,
-                   " RETURNING 1) INSERT INTO audit (workspace_id, at, actor,"
-                   " entity, entity_id, action, old, new) SELECT $1, $2, $3,"
-                   " $4, e.cl_entity_id, e.action, e.old, e.new FROM ("
-                   "SELECT b.cl_seq, b.cl_entity_id, 'insert' AS action,"
-                   " NULL::text AS old, b.cl_new AS new FROM \"cl_bulk_");
+        cl_buf_str(&b, ") INSERT INTO audit (workspace_id, at, actor,"
+                       " entity, entity_id, action, old, new) SELECT $1, $2,"
+                       " $3, $4, e.cl_entity_id, e.action, e.old, e.new FROM"
+                       " (SELECT b.cl_seq, b.cl_entity_id, 'insert' AS action,"
+                       " NULL::text AS old, b.cl_new AS new FROM \"cl_bulk_");
         cl_buf_str(&b, t);
         cl_buf_str(&b, "\" b JOIN ins t ON ");
         tb_key_join(&b, def);
-        cl_buf_str(&b, " UNION ALL SELECT b.cl_seq, b.cl_entity_id, 'update',"
-                       " c.cl_old, c.cl_new FROM \"cl_bulk_");
-        cl_buf_str(&b, t);
-        cl_buf_str(&b, "\" b JOIN cl_bulk_chg c ON c.cl_seq = b.cl_seq) e"
-                       " ORDER BY e.cl_seq");
+        if (q == B_APPLY) {
+            cl_buf_str(&b, " UNION ALL SELECT b.cl_seq, b.cl_entity_id,"
+                           " 'update', c.cl_old, c.cl_new FROM \"cl_bulk_");
+            cl_buf_str(&b, t);
+            cl_buf_str(&b, "\" b JOIN cl_bulk_chg c ON c.cl_seq = b.cl_seq");
+        }
+        cl_buf_str(&b, ") e ORDER BY e.cl_seq");
         break;
     }
     return bk->sql[kind][q] = cl_buf_take(&b, NULL);

@@ -27,6 +27,8 @@ const cli_command cli_cmd_config = {
     "                        (1..20, default 5)\n"
     "  retry_base_seconds    first retry delay, doubled per attempt\n"
     "                        (1..86400, default 60)\n"
+    "  deliver_batch         messages of a channel one delivery round claims\n"
+    "                        and sends (1..10000, default 1000)\n"
     "  engine_lookback_days  how far back tick turns imported records into\n"
     "                        work (1..3660, default 30)\n"
     "  revops_id, marketing_id, vp_sales_id\n"

@@ -25,6 +25,10 @@ static const cl_config_key keys[] = {
      "delivery attempts before a message is dead (5)"},
     {"retry_base_seconds", "seconds", 1, 86400,
      "first retry delay, doubled per attempt (60)"},
+    /* Each worker holds its batch's claims until it has sent it: a smaller
+       batch spreads a backlog over more workers sooner. */
+    {"deliver_batch", "count", 1, 10000,
+     "messages of a channel one delivery round claims and sends (1000)"},
     {"engine_lookback_days", "days", 1, 3660,
      "how far back tick turns imported records into work (30)"},
     {"revops_id", NULL, 0, 0, "the RevOps user the loop routes to"},

@@ -785,7 +785,8 @@ const cl_http_route cl__http_routes[] = {
      .summary = "Change notification channels and routing",
      .body = "smtp_url:string,smtp_from:string,webhook_url:string,"
              "webhook_format:string,max_attempts:string,"
-             "retry_base_seconds:string,engine_lookback_days:string,"
+             "retry_base_seconds:string,deliver_batch:string,"
+             "engine_lookback_days:string,"
              "revops_id:string,marketing_id:string,vp_sales_id:string,"
              "invite_expiry_hours:string,public_url:string,"
              "crm_writeback:string,crm_base_url:string,crm_token:string,"

@@ -17,7 +17,7 @@
 
 typedef struct settings {
     char smtp_url[512], smtp_from[256], webhook_url[1024], format[16];
-    int max_attempts, base_seconds, digest_hour;
+    int max_attempts, base_seconds, digest_hour, batch;
     /* The team chat channels (issue 15); "" when not set. */
     char chat_url[CL_NROUTE_CHANNELS][CL_NROUTE_URL_MAX + 1];
     char chat_format[CL_NROUTE_CHANNELS][16];
@@ -87,6 +87,10 @@ load(cl_store *st, settings *s, cl_error *err)
         return rc;
     s->digest_hour =
         cl_config_check("digest_hour", n, NULL) == CL_OK ? atoi(n) : 8;
+    if ((rc = setting(st, "deliver_batch", n, sizeof n, "1000", err)) != CL_OK)
+        return rc;
+    s->batch =
+        cl_config_check("deliver_batch", n, NULL) == CL_OK ? atoi(n) : 1000;
     for (int i = 0; i < CL_NROUTE_CHANNELS; i++) {
         char key[64];
         snprintf(key, sizeof key, "chat_channel_%d_url", i + 1);
@@ -372,7 +376,7 @@ channel(cl_store *st, cl_time now, const settings *s, const char *name,
                      : strcmp(name, "webhook") == 0 ? s->webhook_url[0] != '\0'
                      : strcmp(name, "crm") == 0     ? crm_ready(&s->crm)
                                                     : 1;
-    int limit = o && o->limit > 0 ? o->limit : 1000;
+    int limit = o && o->limit > 0 ? o->limit : s->batch;
     cl_time_format(now, at);
     if (!configured)
         return cl_store_outbox_due(st, name, at, limit, count_cb,

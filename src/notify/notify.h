@@ -43,7 +43,7 @@ typedef struct cl_notify_stats {
 } cl_notify_stats;
 
 typedef struct cl_notify_opts {
-    int limit; /* at most this many messages per channel (0: 1000) */
+    int limit; /* at most this many messages per channel (0: deliver_batch) */
     /* Called after a successful send, before the row is marked sent (a hook
        for crash tests); NULL for none. */
     void (*after_send)(void *ud, int64_t id);

@@ -49,6 +49,23 @@ test('a deal-attributable tag e-mails the AE and the manager, once each',
             .every((m) => m.status === 'sent' && m.attempts === 1));
     });
 
+test('deliver_batch caps the messages a round sends; the rest go next round',
+    async (t) => {
+        const { db } = churned(t);
+        const smtp = await smtpSink(t);
+        cli(db, ['config', 'set', 'smtp_url', smtp.url]);
+        cli(db, ['config', 'set', 'deliver_batch', '1']);
+        tag(db);
+        let r = await deliver(db, '2026-06-03T10:05');
+        assert.match(r.stdout, /deliver: 1 sent, 0 retried, 0 dead/);
+        assert.equal(smtp.messages().length, 1);
+        r = await deliver(db, '2026-06-03T10:06');
+        assert.match(r.stdout, /deliver: 1 sent/);
+        r = await deliver(db, '2026-06-03T10:07');
+        assert.match(r.stdout, /deliver: 0 sent/);
+        assert.equal(new Set(smtp.messages().map((m) => m.messageId)).size, 2);
+    });
+
 test('a non-attributable tag notifies nobody', async (t) => {
     const { db } = churned(t);
     tag(db, 'business_change');
@@ -173,6 +190,7 @@ test('bad config values are refused in one line and change nothing',
     (t) => {
         const { db } = churned(t);
         for (const [k, v] of [['max_attempts', 'zero'],
+            ['deliver_batch', '0'], ['deliver_batch', '10001'],
             ['webhook_format', 'xml'], ['smtp_url', 'http://x'],
             ['no_such_key', '1']]) {
             const r = cli(db, ['config', 'set', k, v], { code: 1 });

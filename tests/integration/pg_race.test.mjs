@@ -57,13 +57,19 @@ test('ticks racing on one database do what one tick at a time does',
         assert.deepEqual(json(raced, ['tasks']), json(alone, ['tasks']));
     });
 
+// The demo workspace a day after its replay, its e-mail going to a sink.
+async function mailing(t) {
+    const db = demoPg(t, ['--now', '2026-11-01']);
+    ok(['tick', '--now', '2026-11-02', '--db', db]);
+    const smtp = await smtpSink(t);
+    ok(['config', 'set', 'smtp_url', smtp.url, '--db', db]);
+    ok(['config', 'set', 'smtp_from', 'loop@example.com', '--db', db]);
+    return { db, smtp };
+}
+
 test('two delivery workers racing send every message once',
     { skip }, async (t) => {
-        const db = demoPg(t, ['--now', '2026-11-01']);
-        ok(['tick', '--now', '2026-11-02', '--db', db]);
-        const smtp = await smtpSink(t);
-        ok(['config', 'set', 'smtp_url', smtp.url, '--db', db]);
-        ok(['config', 'set', 'smtp_from', 'loop@example.com', '--db', db]);
+        const { db, smtp } = await mailing(t);
         const pending = json(db, ['outbox', '--channel', 'email'])
             .filter((m) => m.status === 'pending');
         assert.ok(pending.length >= 50, `pending e-mails: ${pending.length}`);
@@ -85,4 +91,31 @@ test('two delivery workers racing send every message once',
             pending.map((m) => m.idempotency_key).sort());
         assert.ok(json(db, ['outbox', '--channel', 'email'])
             .every((m) => m.status === 'sent' && m.attempts === 1));
+    });
+
+// Each worker's claim counts the rows it won, not the rows it saw: a worker
+// whose claim started before another's committed still fills its batch
+// (before, it could find its whole limit claimed and send next to nothing).
+test('delivery workers racing round after round each send a full batch',
+    { skip }, async (t) => {
+        const { db, smtp } = await mailing(t);
+        ok(['config', 'set', 'deliver_batch', '20', '--db', db]);
+        let pending = json(db, ['outbox', '--channel', 'email'])
+            .filter((m) => m.status === 'pending').length;
+        assert.ok(pending >= 8 * 60, `pending e-mails: ${pending}`);
+        for (let round = 1; round <= 8; round++) {
+            const rs = await race(3, ['deliver', '--now',
+                '2026-11-02T08:00', '--db', db]);
+            const sent = rs.map((r) => {
+                assert.equal(r.code, 0, r.stderr);
+                return Number(r.stdout.match(/(\d+) sent/)[1]);
+            });
+            assert.deepEqual(sent, [20, 20, 20], `round ${round}`);
+            pending -= 60;
+        }
+        const keys = smtp.messages().map((m) => m.key);
+        assert.equal(keys.length, 8 * 60);
+        assert.equal(new Set(keys).size, keys.length, 'no message twice');
+        assert.equal(json(db, ['outbox', '--channel', 'email'])
+            .filter((m) => m.status === 'pending').length, pending);
     });

@@ -169,6 +169,9 @@ test_config_key_ranges(void **state)
     assert_int_equal(
         cl_config_check("retry_base_seconds", "99999999999999999999", &err),
         CL_EINVAL);
+    assert_int_equal(cl_config_check("deliver_batch", "10000", &err), CL_OK);
+    assert_int_equal(cl_config_check("deliver_batch", "10001", &err),
+                     CL_EINVAL);
     assert_int_equal(cl_config_check("engine_lookback_days", "3660", &err),
                      CL_OK);
     assert_int_equal(cl_config_check("engine_lookback_days", "3661", &err),

@@ -414,6 +414,7 @@ const CHANNEL_LABELS = [
     ['webhook_format', 'Webhook format'],
     ['max_attempts', 'Delivery attempts'],
     ['retry_base_seconds', 'First retry after'],
+    ['deliver_batch', 'Messages a delivery round sends'],
     ['engine_lookback_days', 'Look-back of the daily run'],
     ['route_due_business_days', 'Follow-up of a routed cause due after'],
     ['invite_expiry_hours', 'Invitation links work for'],

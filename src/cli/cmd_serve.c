@@ -11,6 +11,10 @@
 #include "cli.h"
 #include "engine/engine_password.h"
 #include "http/http.h"
+#include "module/module.h"
+
+/* Linked in the test programs; else closeloop-serve.so's (module.h). */
+extern const cl_http_api cl__serve_module __attribute__((weak));
 
 static int run(int argc, char **argv);
 
@@ -175,10 +179,11 @@ run(int argc, char **argv)
     cl_http_server *srv;
     cl_error err;
     cl_error_clear(&err);
-    if (cl_http_start(&o, &srv, &err) != CL_OK)
+    const cl_http_api *http = cl_module_get("serve", &cl__serve_module, &err);
+    if (http == NULL || http->start(&o, &srv, &err) != CL_OK)
         return cli_fail_error(&err);
     printf("closeloop: serving http://%s:%u/ (workspace %s)\n", addr,
-           (unsigned)cl_http_port(srv), common.db);
+           (unsigned)http->port(srv), common.db);
     fflush(stdout);
     if (cl_engine_password_note())
         fprintf(stderr, "closeloop: %s\n", cl_engine_password_note());
@@ -186,7 +191,7 @@ run(int argc, char **argv)
     sigwait(&set, &sig);
     fprintf(stderr, "closeloop: %s: stopping\n",
             sig == SIGTERM ? "SIGTERM" : "SIGINT");
-    cl_http_stop(srv);
+    http->stop(srv);
     fprintf(stderr, "closeloop: stopped\n");
     return CLI_OK;
 }

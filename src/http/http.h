@@ -61,4 +61,13 @@ uint16_t cl_http_port(const cl_http_server *srv);
  */
 void cl_http_stop(cl_http_server *srv);
 
+/* The three above: the table closeloop-serve.so exports as
+   cl__serve_module (module.h; server.c). */
+typedef struct cl_http_api {
+    cl_err (*start)(const cl_http_opts *opts, cl_http_server **out,
+                    cl_error *err);
+    uint16_t (*port)(const cl_http_server *srv);
+    void (*stop)(cl_http_server *srv);
+} cl_http_api;
+
 #endif

@@ -616,3 +616,7 @@ cl_http_stop(cl_http_server *srv)
     free(srv->web_dir);
     free(srv);
 }
+
+/* What closeloop-serve.so exports (module.h). */
+const cl_http_api cl__serve_module = {cl_http_start, cl_http_port,
+                                      cl_http_stop};

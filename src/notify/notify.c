@@ -3,7 +3,6 @@
  * configured channel, sends them one by one, and records each attempt in a
  * transaction of its own after the transport answered.
  */
-#include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +11,7 @@
 #include "notify_int.h"
 #include "../core/buf.h"
 #include "../core/config_keys.h"
+#include "../module/module.h"
 #include "../core/notify_route.h"
 #include "../store/store_notify.h"
 
@@ -22,7 +22,11 @@ typedef struct settings {
     char chat_url[CL_NROUTE_CHANNELS][CL_NROUTE_URL_MAX + 1];
     char chat_format[CL_NROUTE_CHANNELS][16];
     cl__crm_cfg crm;
+    const cl__net_api *net; /* the senders */
 } settings;
+
+/* Linked in the test programs; else closeloop-net.so's (module.h). */
+extern const cl__net_api cl__net_module __attribute__((weak));
 
 static cl_err
 setting(cl_store *st, const char *key, char *buf, size_t len, const char *dflt,
@@ -236,7 +240,7 @@ count_cb(void *ud, const cl_store_outbox_row *r)
 /* A direct message: the recipient's own chat webhook, read as it is now
    (a person who removed theirs gets no message, and the row says why). */
 static cl_err
-person_chat(cl_store *st, const cl__msg *m, cl_error *why)
+person_chat(cl_store *st, const settings *s, const cl__msg *m, cl_error *why)
 {
     cl_store_notify_pref p;
     int found;
@@ -247,7 +251,7 @@ person_chat(cl_store *st, const cl__msg *m, cl_error *why)
     if (!p.url[0])
         return cl_error_set(why, CL_EINVAL, "recipient %s has no chat webhook",
                             m->recipient_id);
-    return cl__chat_send(p.url, p.format[0] ? p.format : "slack", m, why);
+    return s->net->chat_send(p.url, p.format[0] ? p.format : "slack", m, why);
 }
 
 /* A team channel's post: recipient "channel N" is the channel of the
@@ -265,7 +269,7 @@ channel_chat(const settings *s, const cl__msg *m, cl_error *why)
                             "team channel %d has no webhook (setting "
                             "chat_channel_%d_url)",
                             n, n);
-    return cl__chat_send(s->chat_url[n - 1], s->chat_format[n - 1], m, why);
+    return s->net->chat_send(s->chat_url[n - 1], s->chat_format[n - 1], m, why);
 }
 
 /* ---- the daily digest (issue 16) -----------------------------------------
@@ -392,14 +396,14 @@ channel(cl_store *st, cl_time now, const settings *s, const char *name,
         const cl__msg *m = &b.v[i];
         cl_err sent;
         if (strcmp(name, "email") == 0)
-            sent = cl__smtp_send(s->smtp_url, s->smtp_from, date, m, &why);
+            sent = s->net->smtp_send(s->smtp_url, s->smtp_from, date, m, &why);
         else if (strcmp(name, "webhook") == 0)
-            sent = cl__webhook_send(s->webhook_url,
-                                    strcmp(s->format, "slack") == 0, m, &why);
+            sent = s->net->webhook_send(
+                s->webhook_url, strcmp(s->format, "slack") == 0, m, &why);
         else if (strcmp(name, "chat") == 0)
-            sent = person_chat(st, m, &why);
+            sent = person_chat(st, s, m, &why);
         else if (strcmp(name, "crm") == 0)
-            sent = cl__crm_send(&s->crm, m, &why);
+            sent = s->net->crm_send(&s->crm, m, &why);
         else
             sent = channel_chat(s, m, &why);
         if (sent == CL_OK && o && o->after_send)
@@ -414,18 +418,21 @@ cl_err
 cl_notify_run(cl_store *st, cl_time now, const cl_notify_opts *opts,
               cl_notify_stats *stats, cl_error *err)
 {
-    static int curl_ready;
     settings s;
     memset(stats, 0, sizeof *stats);
-    if (!curl_ready) {
-        if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
-            return cl_error_set(err, CL_EIO, "cannot initialise libcurl");
-        curl_ready = 1;
-    }
+    /* Loaded before the settings are read: a run that cannot send says
+       so at once, whatever is due. */
+    const cl__net_api *net = cl_module_get("net", &cl__net_module, err);
+    if (net == NULL)
+        return CL_EIO;
+    cl_err rc = net->start(err);
+    if (rc != CL_OK)
+        return rc;
     static const char *const names[] = {"email", "webhook", "chat",
                                         "chat_channel", "crm"};
     const char *only = opts ? opts->only : NULL;
-    cl_err rc = load(st, &s, err);
+    rc = load(st, &s, err);
+    s.net = net;
     /* The digests are e-mails of the round: queued before it, unless the
        round is for one other channel. */
     if (rc == CL_OK && (only == NULL || strcmp(only, "email") == 0))

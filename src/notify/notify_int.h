@@ -60,4 +60,17 @@ cl_err cl__crm_request(const cl__crm_cfg *c, const char *row_body, char *url,
    network) or CL_EINVAL (any other refusal). */
 cl_err cl__crm_send(const cl__crm_cfg *c, const cl__msg *m, cl_error *err);
 
+/* The senders: the table closeloop-net.so exports as cl__net_module
+   (module.h; net.c).  start readies libcurl, once per process. */
+typedef struct cl__net_api {
+    cl_err (*start)(cl_error *err);
+    cl_err (*smtp_send)(const char *smtp_url, const char *from,
+                        const char *date, const cl__msg *m, cl_error *err);
+    cl_err (*webhook_send)(const char *url, int slack, const cl__msg *m,
+                           cl_error *err);
+    cl_err (*chat_send)(const char *url, const char *format, const cl__msg *m,
+                        cl_error *err);
+    cl_err (*crm_send)(const cl__crm_cfg *c, const cl__msg *m, cl_error *err);
+} cl__net_api;
+
 #endif

@@ -10,6 +10,16 @@
 #include <string.h>
 
 #include "../core/taxonomy.h"
+#include "../module/module.h"
+
+/* Linked in the test programs; else closeloop-pg.so's (module.h). */
+extern const cl__pg_api cl__pg_module __attribute__((weak));
+
+static const cl__pg_api *
+pg(cl_error *err)
+{
+    return cl_module_get("pg", &cl__pg_module, err);
+}
 
 cl_err
 cl_store_open(const char *url, cl_store **out, cl_error *err)
@@ -18,9 +28,19 @@ cl_store_open(const char *url, cl_store **out, cl_error *err)
     if (url == NULL || *url == '\0')
         return cl_error_set(err, CL_EINVAL, "empty database url");
     const char *path = cl__store_sqlite_path(url);
-    if (path == NULL)
-        return cl__store_pg_open(url, out, err);
+    if (path == NULL) {
+        const cl__pg_api *m = pg(err);
+        return m ? m->open(url, out, err) : CL_EIO;
+    }
     return cl__store_sqlite_open(path, out, err);
+}
+
+cl_err
+cl_store_migrate(const char *from, const char *to, cl_migrate_cb cb, void *ud,
+                 cl_error *err)
+{
+    const cl__pg_api *m = pg(err);
+    return m ? m->migrate(from, to, cb, ud, err) : CL_EIO;
 }
 
 const char *

@@ -13,6 +13,7 @@
 #include "store.h"
 #include "store_engine.h"
 #include "store_api.h"
+#include "migrate.h"
 
 /* The SQL dialects: statements are written once for both (store_sql.c). */
 typedef enum cl_sql_dialect { CL_SQL_SQLITE, CL_SQL_PG } cl_sql_dialect;
@@ -207,6 +208,18 @@ cl_err cl__store_seed(cl_store *st, cl_error *err);
 /* Opens the PostgreSQL workspace at url: a postgres:// or postgresql://
    url, or "postgres:" for libpq's PG* variables (store_pg.c). */
 cl_err cl__store_pg_open(const char *url, cl_store **out, cl_error *err);
+
+/* cl_store_migrate's work (store_migrate.c). */
+cl_err cl__pg_migrate(const char *from, const char *to, cl_migrate_cb cb,
+                      void *ud, cl_error *err);
+
+/* The PostgreSQL store's entry points: the table closeloop-pg.so exports
+   as cl__pg_module (module.h; store_pg.c). */
+typedef struct cl__pg_api {
+    cl_err (*open)(const char *url, cl_store **out, cl_error *err);
+    cl_err (*migrate)(const char *from, const char *to, cl_migrate_cb cb,
+                      void *ud, cl_error *err);
+} cl__pg_api;
 
 /* Opens the SQLite workspace at path (store_sqlite.c). */
 cl_err cl__store_sqlite_open(const char *path, cl_store **out, cl_error *err);

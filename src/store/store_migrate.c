@@ -371,8 +371,8 @@ remember(void *ud, const char *table, int64_t rows, uint64_t sum)
 }
 
 cl_err
-cl_store_migrate(const char *from, const char *to, cl_migrate_cb cb, void *ud,
-                 cl_error *err)
+cl__pg_migrate(const char *from, const char *to, cl_migrate_cb cb, void *ud,
+               cl_error *err)
 {
     cl_store *src = NULL, *dst = NULL;
     cl_err rc;

@@ -379,3 +379,6 @@ fail:
     pg_close(&s->base);
     return rc;
 }
+
+/* What closeloop-pg.so exports (module.h). */
+const cl__pg_api cl__pg_module = {cl__store_pg_open, cl__pg_migrate};

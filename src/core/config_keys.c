@@ -117,7 +117,7 @@ static const cl_config_key keys[] = {
      "the third check-in is due this many days after kickoff (90)"},
     {"checkin_notice_days", "days", 0, 60,
      "a check-in task opens this many days before it is due (7)"},
-    /* Issue 16: the daily digest goes out at this hour (UTC) to those
+    /* Issue 16: the daily digest goes out at this hour to those
        who chose it; issue 15: up to three team channels (Slack or Teams
        incoming webhooks), each with the team-safe kinds it hears. */
     {"digest_hour", "hour", 0, 23,

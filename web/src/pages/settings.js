@@ -419,7 +419,7 @@ const CHANNEL_LABELS = [
     ['route_due_business_days', 'Follow-up of a routed cause due after'],
     ['invite_expiry_hours', 'Invitation links work for'],
     ['public_url', 'Address of closeloop'],
-    ['digest_hour', 'Daily digest from (hour, UTC)'],
+    ['digest_hour', 'Daily digest from (hour of the day)'],
     ['revops_id', 'RevOps person', 'revops'],
     ['marketing_id', 'Marketing person', 'marketing'],
     ['vp_sales_id', 'VP Sales person', 'vp_sales'],

@@ -310,6 +310,9 @@ run(int argc, char **argv)
         cl_importer_abort(sink.imp);
     else if (sink.f)
         fclose(sink.f);
+    /* Whether a replay or the tests' first tick comes next. */
+    if (e == CL_OK && sink.st)
+        e = cl_store_analyze_all(sink.st, &err);
     /* The replay runs over [today - loop_days, today): the data ends the
        day before today. */
     cl_day from = d.today - d.loop_days;

@@ -314,11 +314,15 @@ cl_demo_loop_run(cl_demo_loop *l, cl_store *st, cl_day from, cl_day last,
     for (cl_day d = from; d <= last && rc == CL_OK; d++) {
         if (!cl_cal_is_business_day(&l->cal, d))
             continue;
-        stats->days++;
+        /* Every four weeks of work the tables have grown enough that
+           plans made on the month before are the wrong ones. */
+        if (stats->days++ % 20 == 0)
+            rc = cl_store_analyze_all(st, err);
         size_t end = next;
         while (end < l->n && l->v[end].on <= d)
             end++;
-        rc = arrive(l, st, next, end, d, stats, err);
+        if (rc == CL_OK)
+            rc = arrive(l, st, next, end, d, stats, err);
         if (rc == CL_OK)
             rc = cl_engine_tick(st, at(d, 9), &stats->engine, err);
         if (rc == CL_OK)
@@ -328,6 +332,8 @@ cl_demo_loop_run(cl_demo_loop *l, cl_store *st, cl_day from, cl_day last,
                                       l->no_review, st, d, stats, err);
         next = end;
     }
+    if (rc == CL_OK)
+        rc = cl_store_analyze_all(st, err);
     if (rc != CL_OK)
         return rc;
     tally x = {last + 1, stats};

@@ -444,6 +444,12 @@ cl_store_analyze(cl_store *st, cl_kind kind, cl_error *err)
 }
 
 cl_err
+cl_store_analyze_all(cl_store *st, cl_error *err)
+{
+    return st->ops->analyze ? st->ops->analyze(st, CL_KIND_COUNT, err) : CL_OK;
+}
+
+cl_err
 cl_store_put_flush(cl_store *st, cl_put_counts *c, cl_error *err)
 {
     if (!st->in_tx || st->ops->bulk_flush == NULL)

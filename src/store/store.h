@@ -131,6 +131,16 @@ cl_err cl_store_put_bulk(cl_store *st, cl_kind kind, const cl_value *row,
  */
 cl_err cl_store_analyze(cl_store *st, cl_kind kind, cl_error *err);
 
+/*
+ * Refreshes the planner's statistics of every table, after one process
+ * grew a workspace by thousands of rows outside an import (the demo and
+ * its replay).  PostgreSQL keeps a connection's plan of a statement, made
+ * when a table was nearly empty, until that table is analyzed: a replay on
+ * a new workspace read the whole outbox for each lookup by key, and took
+ * 17-70 s instead of its usual few.
+ */
+cl_err cl_store_analyze_all(cl_store *st, cl_error *err);
+
 /* Writes the records cl_store_put_bulk holds, adding their results to c.
    CL_OK when none are held.  Return codes as cl_store_put. */
 cl_err cl_store_put_flush(cl_store *st, cl_put_counts *c, cl_error *err);

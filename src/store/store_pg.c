@@ -247,6 +247,8 @@ static cl_err
 pg_analyze(cl_store *base, cl_kind kind, cl_error *err)
 {
     char sql[96];
+    if (kind == CL_KIND_COUNT)
+        return exec(PG(base), "ANALYZE", err);
     snprintf(sql, sizeof sql, "ANALYZE \"%s\"", cl_kind_get(kind)->table);
     return exec(PG(base), sql, err);
 }

@@ -446,7 +446,8 @@ cl_store_analyze(cl_store *st, cl_kind kind, cl_error *err)
 cl_err
 cl_store_analyze_all(cl_store *st, cl_error *err)
 {
-    return st->ops->analyze ? st->ops->analyze(st, CL_KIND_COUNT, err) : CL_OK;
+    return st->ops->analyze ? st->ops->analyze(st, CL__ANALYZE_ALL, err)
+                            : CL_OK;
 }
 
 cl_err

@@ -138,7 +138,13 @@ struct cl_store {
     cl_buf json;      /* reused buffer for inserts' audit JSON */
     int refs_checked; /* the open transaction's caller checks references */
     char *columns[CL_KIND_COUNT]; /* cl__store_columns */
+    int64_t loop_rows; /* tasks, messages and flags this connection added */
 };
+
+/* ops->analyze's kinds beyond the records': every table, and the loop's
+   (tasks, outbox, flags). */
+#define CL__ANALYZE_ALL CL_KIND_COUNT
+#define CL__ANALYZE_LOOP ((cl_kind)(CL_KIND_COUNT + 1))
 
 /* 1 when sql has something to rewrite for dialect d: a ?N placeholder for
    PostgreSQL, a ::type cast for SQLite. */

@@ -247,8 +247,10 @@ static cl_err
 pg_analyze(cl_store *base, cl_kind kind, cl_error *err)
 {
     char sql[96];
-    if (kind == CL_KIND_COUNT)
+    if (kind == CL__ANALYZE_ALL)
         return exec(PG(base), "ANALYZE", err);
+    if (kind == CL__ANALYZE_LOOP)
+        return exec(PG(base), "ANALYZE tasks, outbox, flags", err);
     snprintf(sql, sizeof sql, "ANALYZE \"%s\"", cl_kind_get(kind)->table);
     return exec(PG(base), sql, err);
 }

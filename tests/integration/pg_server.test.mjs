@@ -84,3 +84,23 @@ test('the demo analyzes the loop\'s tables on PostgreSQL', { skip }, (t) => {
         'AND relname IN (\'audit\', \'flags\', \'outbox\', \'tasks\')');
     assert.equal(analyzed, 'audit flags outbox tasks');
 });
+
+// An import's events open the loop's rows in its own transaction, where
+// PostgreSQL had planned the reads of a task once, on the empty table; the
+// store analyzes the loop's tables as they grow (an import of 160,000 deals
+// took 42 s before, 7.5 after).
+test('an import that opens hundreds of tasks analyzes the loop\'s tables',
+    { skip }, (t) => {
+        const dir = tempDir(t);
+        ok(['demo', '--accounts', '2000', '--now', '2026-11-01', '--csv', dir,
+            '--db', path.join(dir, 'gen.db')]);
+        const db = pgDatabase(t);
+        ok(['init', '--db', db]);
+        for (const k of ['users', 'accounts', 'deals'])
+            ok(['import', k, path.join(dir, `${k}.csv`), '--now',
+                '2026-11-01', '--db', db]);
+        const tasks = Number(sql(db, 'SELECT count(*) FROM tasks'));
+        assert.ok(tasks >= 128, `tasks: ${tasks}`);
+        assert.equal(sql(db, 'SELECT last_analyze IS NOT NULL FROM ' +
+            'pg_stat_user_tables WHERE relname = \'tasks\''), 't');
+    });

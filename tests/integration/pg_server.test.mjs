@@ -78,7 +78,8 @@ test('the API gives the same answers on SQLite and PostgreSQL', { skip },
 // last_analyze is set by an ANALYZE the demo ran, not autovacuum's.
 test('the demo analyzes the loop\'s tables on PostgreSQL', { skip }, (t) => {
     const db = pgDatabase(t);
-    ok(['demo', '--accounts', '60', '--now', '2026-11-01', '--db', db]);
+    ok(['demo', '--accounts', '60', '--loop-days', '30', '--now', '2026-11-01',
+        '--db', db]);
     const analyzed = sql(db, 'SELECT string_agg(relname, \' \' ORDER BY ' +
         'relname) FROM pg_stat_user_tables WHERE last_analyze IS NOT NULL ' +
         'AND relname IN (\'audit\', \'flags\', \'outbox\', \'tasks\')');

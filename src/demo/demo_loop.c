@@ -315,8 +315,9 @@ cl_demo_loop_run(cl_demo_loop *l, cl_store *st, cl_day from, cl_day last,
         if (!cl_cal_is_business_day(&l->cal, d))
             continue;
         /* Every four weeks of work the tables have grown enough that
-           plans made on the month before are the wrong ones. */
-        if (stats->days++ % 20 == 0)
+           plans made on the month before are the wrong ones (the caller
+           analyzed the records before the first day). */
+        if (++stats->days % 20 == 0)
             rc = cl_store_analyze_all(st, err);
         size_t end = next;
         while (end < l->n && l->v[end].on <= d)

@@ -76,6 +76,9 @@ cl_err cl_demo_loop_add(void *loop, const cl_demo_act *act, cl_error *err);
  * (zeroed first).  Returns CL_OK, or the first error that stops it
  * (CL_EDB, CL_ENOMEM, CL_EINVAL for a bad row of the generator); an act
  * the engine refuses is counted in stats->skipped and the replay goes on.
+ * The planner's statistics are refreshed every 20 business days and at
+ * the end (cl_store_analyze_all); those of st's rows before the first day
+ * are the caller's to refresh.
  */
 cl_err cl_demo_loop_run(cl_demo_loop *loop, cl_store *st, cl_day from,
                         cl_day last, cl_demo_loop_stats *stats, cl_error *err);
